@@ -1,0 +1,51 @@
+/**
+ * Every rule the service enforces fails with a DomainError: a stable machine-readable code and a
+ * message that tells the caller what was wrong. The GraphQL layer maps codes to categories in one
+ * place (src/graphql/error-mapping.ts); services never throw HTTP or GraphQL types.
+ */
+export const ERROR_CODES = {
+  // BAD_USER_INPUT
+  INVALID_INPUT: 'BAD_USER_INPUT',
+  INVALID_JSON: 'BAD_USER_INPUT',
+  INVALID_GTIN: 'BAD_USER_INPUT',
+  INVALID_USCC: 'BAD_USER_INPUT',
+  INVALID_TEMPERATURE_RANGE: 'BAD_USER_INPUT',
+  INVALID_RANGE: 'BAD_USER_INPUT',
+  // UNAUTHENTICATED
+  AUTHENTICATION_REQUIRED: 'UNAUTHENTICATED',
+  INVALID_API_KEY: 'UNAUTHENTICATED',
+  // FORBIDDEN
+  ADMIN_ONLY: 'FORBIDDEN',
+  ORGANIZATION_ONLY: 'FORBIDDEN',
+  NOT_OWNER: 'FORBIDDEN',
+  BATCH_NOT_IN_CUSTODY: 'FORBIDDEN',
+  // NOT_FOUND
+  ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
+  FACILITY_NOT_FOUND: 'NOT_FOUND',
+  PRODUCT_NOT_FOUND: 'NOT_FOUND',
+  BATCH_NOT_FOUND: 'NOT_FOUND',
+  // CONFLICT
+  DUPLICATE_USCC: 'CONFLICT',
+  DUPLICATE_GTIN: 'CONFLICT',
+  DUPLICATE_LOT_CODE: 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export type ErrorCategory = (typeof ERROR_CODES)[ErrorCode];
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get category(): ErrorCategory {
+    return ERROR_CODES[this.code];
+  }
+}
+
+export const invalidInput = (message: string) => new DomainError('INVALID_INPUT', message);

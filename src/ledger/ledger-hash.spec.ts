@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
+import { canonicalEnvelope, entryHash, GENESIS_PREV_HASH, LedgerEnvelope, payloadHash } from './ledger-hash.js';
+import { signingKeyFromSeed, verifierKey } from './signing-key.js';
+
+const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/ledger-v1.json', import.meta.url), 'utf8'));
+
+describe('ledger format v1 against ../shared/vectors/ledger-v1.json', () => {
+  for (const v of vectors.entries) {
+    describe(`entry ${v.seq} (${v.type})`, () => {
+      const envelope: LedgerEnvelope = {
+        v: 1,
+        seq: v.seq,
+        prevHash: v.prevHash,
+        type: v.type,
+        batchId: v.batchId,
+        batchPrevHash: v.batchPrevHash,
+        actor: v.actor,
+        recordedAt: v.recordedAt,
+        payloadHash: v.payloadHash,
+      };
+
+      it('canonicalizes the payload byte for byte', () => {
+        expect(canonicalJson(v.payload)).toBe(v.canonicalPayload);
+      });
+      it('hashes salt and canonical payload into payloadHash', () => {
+        expect(payloadHash(Buffer.from(v.salt, 'hex'), canonicalJson(v.payload))).toBe(v.payloadHash);
+      });
+      it('canonicalizes the envelope byte for byte, as generic JCS does', () => {
+        expect(canonicalEnvelope(envelope)).toBe(v.canonicalEnvelope);
+        expect(canonicalJson(envelope)).toBe(v.canonicalEnvelope);
+      });
+      it('hashes the envelope into hash', () => {
+        expect(entryHash(envelope)).toBe(v.hash);
+      });
+    });
+  }
+
+  it('chains: the first prevHash is 64 zeros, then each prevHash is the previous hash', () => {
+    expect(vectors.entries[0].prevHash).toBe(GENESIS_PREV_HASH);
+    for (let i = 1; i < vectors.entries.length; i++) {
+      expect(vectors.entries[i].prevHash).toBe(vectors.entries[i - 1].hash);
+    }
+  });
+
+  it('derives the C2SP verifier key from the test seed', () => {
+    const key = signingKeyFromSeed(Buffer.from(vectors.checkpoint.testSigningSeedHex, 'hex'));
+    expect(key.publicKeyRaw.toString('hex')).toBe(vectors.checkpoint.publicKeyHex);
+    expect(verifierKey(vectors.checkpoint.origin, key.publicKeyRaw)).toBe(vectors.checkpoint.verifierKey);
+  });
+});
+
+describe('canonicalJson (RFC 8785)', () => {
+  it('sorts keys by UTF-16 code units and writes numbers in ECMAScript shortest form', () => {
+    // RFC 8785 §3.2.3: the sorting example, whose keys sort to \r, 1, \u0080, ö, €, 😀, דּ.
+    const value = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    expect(canonicalJson(value)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+    // RFC 8785 §3.2.2.3 number examples.
+    // (Those beyond ±(2^53 − 1) are refused by LEDGER-SPEC §2, so 1e+30 is not among them.)
+    expect(canonicalJson([333333333.33333329, 4.5, 0.002, 1e-27, -0, 1e-7, 9007199254740991])).toBe(
+      '[333333333.3333333,4.5,0.002,1e-27,0,1e-7,9007199254740991]',
+    );
+  });
+
+  it.each([
+    [{ a: Number.NaN }, 'value.a is not a finite number'],
+    [{ a: [1, Number.POSITIVE_INFINITY] }, 'value.a[1] is not a finite number'],
+    [{ big: 2 ** 53 }, 'value.big is an integer beyond ±(2^53 − 1)'],
+    [{ big: -1e30 }, 'value.big is an integer beyond ±(2^53 − 1)'],
+    [{ s: 'x\ud800y' }, 'value.s contains a lone surrogate (invalid Unicode)'],
+    [{ s: '\udc00' }, 'value.s contains a lone surrogate (invalid Unicode)'],
+    [{ 'odd key': () => 1 }, 'value["odd key"] is a function, which JSON cannot carry'],
+    [{ d: new Date(0) }, 'value.d is not a plain JSON object'],
+  ])('refuses %j with a message naming where', (value, message) => {
+    expect(() => canonicalJson(value)).toThrow(CanonicalJsonError);
+    expect(() => canonicalJson(value)).toThrow(message);
+  });
+
+  it('keeps a well-formed surrogate pair', () => {
+    expect(canonicalJson('😀')).toBe('"😀"');
+  });
+});
