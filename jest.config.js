@@ -6,9 +6,10 @@ export default {
   testRegex: '\\.(spec|e2e-spec|int-spec)\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }] },
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  // Global setup runs outside jest's module system, so it runs from the build `npm test` makes first.
+  globalSetup: '<rootDir>/dist/test/global-setup.js',
+  globalTeardown: '<rootDir>/dist/test/global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,1 +1,11 @@
-export default async function globalTeardown() {}
+import { readFileSync } from 'node:fs';
+import { TEST_SERVER_FILE_ENV, TestServer, withAdminClient } from './test-server.js';
+
+export default async function globalTeardown(): Promise<void> {
+  const file = process.env[TEST_SERVER_FILE_ENV];
+  if (file) {
+    const server = JSON.parse(readFileSync(file, 'utf8')) as TestServer;
+    await withAdminClient(server.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${server.templateDatabase}`));
+  }
+  await (globalThis as { stopEmbeddedTestPostgres?: () => Promise<void> }).stopEmbeddedTestPostgres?.();
+}

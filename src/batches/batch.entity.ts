@@ -1,0 +1,65 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { FacilityEntity } from '../facilities/facility.entity.js';
+import { OrganizationEntity } from '../organizations/organization.entity.js';
+import { ProductEntity } from '../products/product.entity.js';
+import type { BatchStatus } from './batch-status.js';
+
+@Entity('batch')
+@Unique('uq_batch_trace_code', ['traceCode'])
+@Unique('uq_batch_product_lot_code', ['productId', 'lotCode'])
+@Index('idx_batch_custodian', ['custodianId'])
+@Check('chk_batch_status', `status IN ('ACTIVE', 'IN_TRANSIT', 'ON_HOLD', 'RECALLED', 'CONSUMED', 'DESTROYED')`)
+@Check('chk_batch_quantity', 'quantity >= 0')
+export class BatchEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_batch' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  productId: string;
+
+  @ManyToOne(() => ProductEntity, { nullable: false })
+  @JoinColumn({ name: 'product_id', foreignKeyConstraintName: 'fk_batch_product' })
+  product?: ProductEntity;
+
+  @Column({ type: 'uuid' })
+  originFacilityId: string;
+
+  @ManyToOne(() => FacilityEntity, { nullable: false })
+  @JoinColumn({ name: 'origin_facility_id', foreignKeyConstraintName: 'fk_batch_origin_facility' })
+  originFacility?: FacilityEntity;
+
+  @Column({ type: 'uuid' })
+  producerId: string;
+
+  @ManyToOne(() => OrganizationEntity, { nullable: false })
+  @JoinColumn({ name: 'producer_id', foreignKeyConstraintName: 'fk_batch_producer' })
+  producer?: OrganizationEntity;
+
+  @Column({ type: 'uuid' })
+  custodianId: string;
+
+  @ManyToOne(() => OrganizationEntity, { nullable: false })
+  @JoinColumn({ name: 'custodian_id', foreignKeyConstraintName: 'fk_batch_custodian' })
+  custodian?: OrganizationEntity;
+
+  @Column({ type: 'character varying', length: 64 })
+  lotCode: string;
+
+  @Column({ type: 'character varying', length: 32 })
+  traceCode: string;
+
+  @Column({ type: 'double precision' })
+  quantity: number;
+
+  @Column({ type: 'character varying', length: 16 })
+  unit: string;
+
+  @Column({ type: 'character varying', length: 16 })
+  status: BatchStatus;
+
+  @Column({ type: 'timestamp with time zone', precision: 3 })
+  producedAt: Date;
+
+  @Column({ type: 'bigint' })
+  createdSeq: string;
+}

@@ -1,0 +1,138 @@
+import { LedgerSigningKey, parseSigningKey } from '../ledger/signing-key.js';
+
+/** Everything the service reads from the environment, validated once at start. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** null: run the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  publicBaseUrl: string;
+  ledgerOrigin: string;
+  ledgerSigningKey: LedgerSigningKey;
+  adminApiKey: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  seedDemo: boolean;
+  /** Most entries the writer appends in one transaction; a busier queue waits for the next group. */
+  ledgerMaxGroupSize: number;
+}
+
+/** A bad or missing setting: the message is the one line printed before the start stops. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+    got?: string,
+  ) {
+    super(`${variable} ${got === undefined ? 'is missing' : `is invalid (${got})`}: expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Settings a development start may generate and keep in its data folder when they are not configured. */
+export interface GeneratedSecrets {
+  adminApiKey: string;
+  ledgerSigningKey: string;
+}
+
+export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = integer(env, 'PORT', 3000, 1, 65535);
+  const host = text(env, 'HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address to listen on');
+  const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL');
+  const publicBaseUrl = (optionalUrl(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], 'an http(s):// URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const ledgerOrigin = text(
+    env,
+    'LEDGER_ORIGIN',
+    nodeEnv === 'production' ? undefined : 'suyuan.localhost/ledger',
+    /^[^\s+\u2014]{1,200}$/,
+    'a checkpoint origin such as ledger.example.org/tianjin (no spaces, no "+")',
+  );
+
+  const configuredAdminKey = env.ADMIN_API_KEY;
+  const configuredSigningKey = env.LEDGER_SIGNING_KEY;
+  const needsGenerated = !configuredAdminKey || !configuredSigningKey;
+  if (needsGenerated && (nodeEnv === 'production' || !generated)) {
+    if (!configuredSigningKey) throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed (required in production)');
+    throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters (required in production)');
+  }
+  const secrets = needsGenerated ? generated!() : undefined;
+
+  const adminApiKey = configuredAdminKey ?? secrets!.adminApiKey;
+  if (adminApiKey.length < 24 || /\s/.test(adminApiKey)) {
+    throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters without spaces', `${adminApiKey.length} characters`);
+  }
+  let ledgerSigningKey: LedgerSigningKey;
+  try {
+    ledgerSigningKey = parseSigningKey(configuredSigningKey ?? secrets!.ledgerSigningKey);
+  } catch (err) {
+    throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed', (err as Error).message);
+  }
+
+  return {
+    env: nodeEnv,
+    host,
+    port,
+    databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    publicBaseUrl,
+    ledgerOrigin,
+    ledgerSigningKey,
+    adminApiKey,
+    dataDir: text(env, 'DATA_DIR', './data', /^.+$/, 'a folder path'),
+    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
+    ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
+  };
+}
+
+function text(env: Env, name: string, fallback: string | undefined, pattern: RegExp, expected: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    if (fallback === undefined) throw new ConfigError(name, expected);
+    return fallback;
+  }
+  if (!pattern.test(value)) throw new ConfigError(name, expected, JSON.stringify(value));
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(name, `an integer from ${min} to ${max}`, JSON.stringify(value));
+  return n;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(name, 'true or false', JSON.stringify(value));
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!allowed.includes(value as T)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, JSON.stringify(value));
+  return value as T;
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[], expected: string): string | null {
+  const value = env[name];
+  if (value === undefined || value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, expected, 'not a URL');
+  }
+  // Never echo a database URL back: it may hold a password.
+  if (!protocols.includes(url.protocol)) throw new ConfigError(name, expected, `protocol ${url.protocol}`);
+  return value;
+}

@@ -1,0 +1,28 @@
+import { DataSourceOptions } from 'typeorm';
+import { ApiKeyEntity } from '../auth/api-key.entity.js';
+import { BatchEntity } from '../batches/batch.entity.js';
+import { FacilityEntity } from '../facilities/facility.entity.js';
+import { LedgerEntryEntity, LedgerHeadEntity } from '../ledger/ledger-entry.entity.js';
+import { OrganizationEntity } from '../organizations/organization.entity.js';
+import { ProductEntity } from '../products/product.entity.js';
+import { LedgerCore1764316800000 } from '../../migrations/1764316800000-ledger-core.js';
+import { SnakeNamingStrategy } from './naming-strategy.js';
+
+export const ENTITIES = [LedgerEntryEntity, LedgerHeadEntity, OrganizationEntity, ApiKeyEntity, FacilityEntity, ProductEntity, BatchEntity];
+export const MIGRATIONS = [LedgerCore1764316800000];
+
+/** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    logging: ['error'],
+    // Statement timeout keeps a stuck query from holding the chain head forever.
+    extra: { max: poolSize, statement_timeout: 30_000, connectionTimeoutMillis: 10_000 },
+  };
+}

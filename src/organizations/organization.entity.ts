@@ -1,0 +1,25 @@
+import { Check, Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import type { OrganizationKind } from './organization-kind.js';
+
+@Entity('organization')
+@Unique('uq_organization_uscc', ['uscc'])
+@Check('chk_organization_kind', `kind IN ('PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER', 'REGULATOR', 'LAB')`)
+export class OrganizationEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_organization' })
+  id: string;
+
+  @Column({ type: 'character varying', length: 200 })
+  name: string;
+
+  @Column({ type: 'character varying', length: 16 })
+  kind: OrganizationKind;
+
+  @Column({ type: 'character', length: 18, nullable: true })
+  uscc: string | null;
+
+  @Column({ type: 'bigint' })
+  createdSeq: string;
+
+  @Column({ type: 'timestamp with time zone', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,46 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { OrganizationEntity } from '../organizations/organization.entity.js';
+import type { ProductCategory, StorageCondition } from './product-kinds.js';
+
+@Entity('product')
+@Unique('uq_product_gtin', ['gtin'])
+@Index('idx_product_organization', ['organizationId'])
+@Check('chk_product_category', `category IN ('GRAIN', 'DAIRY', 'INFANT_FORMULA', 'FRUIT', 'VEGETABLE', 'MEAT', 'AQUATIC', 'CONDIMENT', 'OTHER')`)
+@Check('chk_product_storage', `storage IN ('AMBIENT', 'CHILLED', 'FROZEN')`)
+@Check('chk_product_temperature_range', 'min_temp_c IS NULL OR max_temp_c IS NULL OR min_temp_c <= max_temp_c')
+export class ProductEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_product' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organizationId: string;
+
+  @ManyToOne(() => OrganizationEntity, { nullable: false })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_product_organization' })
+  organization?: OrganizationEntity;
+
+  @Column({ type: 'character varying', length: 200 })
+  name: string;
+
+  /** GTIN-14 (shorter GTINs are zero-padded, as GS1 Digital Link writes them). */
+  @Column({ type: 'character', length: 14, nullable: true })
+  gtin: string | null;
+
+  @Column({ type: 'character varying', length: 16 })
+  category: ProductCategory;
+
+  @Column({ type: 'character varying', length: 8 })
+  storage: StorageCondition;
+
+  @Column({ type: 'double precision', nullable: true })
+  minTempC: number | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  maxTempC: number | null;
+
+  @Column({ type: 'character varying', length: 100, nullable: true })
+  geographicIndication: string | null;
+
+  @Column({ type: 'bigint' })
+  createdSeq: string;
+}
