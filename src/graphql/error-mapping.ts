@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
+import { GqlExceptionFilter } from '@nestjs/graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCategory } from '../common/domain-error.js';
+
+/**
+ * The one mapping from errors to what a client sees: a DomainError keeps its message and gets its
+ * category as `extensions.code` (and its own code as `extensions.reason`); validation failures are
+ * BAD_USER_INPUT; anything unexpected is logged here and reaches the client as a bare internal error,
+ * never with a stack trace or SQL text.
+ */
+@Catch()
+export class GraphqlErrorFilter implements GqlExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    const error = toGraphqlError(exception, this.logger);
+    if (host.getType<string>() === 'graphql') return error;
+    const response = host.switchToHttp().getResponse();
+    return response.status(httpStatus(error.extensions.code as string)).json({ errors: [error.toJSON()] });
+  }
+}
+
+export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLError {
+  if (exception instanceof DomainError) {
+    return new GraphQLError(exception.message, { extensions: { code: exception.category, reason: exception.code } });
+  }
+  if (exception instanceof GraphQLError) return exception;
+  if (exception instanceof HttpException && exception.getStatus() === 400) {
+    const body = exception.getResponse() as { message?: string | string[] };
+    const messages = Array.isArray(body.message) ? body.message : [body.message ?? exception.message];
+    return new GraphQLError(messages.join('; '), { extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' } });
+  }
+  logger?.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** Apollo's last word on every error, including those raised outside resolvers: no stack, no internals. */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code === 'INTERNAL_SERVER_ERROR' && formatted.message !== 'Internal server error') {
+    const original = (error as { originalError?: unknown }).originalError ?? error;
+    return { ...toGraphqlError(original, new Logger('Errors')).toJSON(), path: formatted.path, locations: formatted.locations };
+  }
+  const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}
+
+function httpStatus(code: string): number {
+  const byCategory: Record<ErrorCategory | 'INTERNAL_SERVER_ERROR', number> = {
+    BAD_USER_INPUT: 400,
+    UNAUTHENTICATED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    CONFLICT: 409,
+    INTERNAL_SERVER_ERROR: 500,
+  };
+  return byCategory[code as ErrorCategory] ?? 500;
+}

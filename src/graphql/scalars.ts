@@ -1,0 +1,69 @@
+import { Scalar, CustomScalar } from '@nestjs/graphql';
+import { GraphQLError, Kind, ValueNode } from 'graphql';
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** An integer up to ±(2^53 − 1), sent as a JSON number: sequence numbers and tree sizes. */
+@Scalar('SafeInt')
+export class SafeIntScalar implements CustomScalar<number, number> {
+  description = 'An integer from -(2^53 - 1) to 2^53 - 1, sent as a JSON number';
+
+  parseValue(value: unknown): number {
+    return toSafeInt(value);
+  }
+
+  serialize(value: unknown): number {
+    return toSafeInt(typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+  }
+
+  parseLiteral(ast: ValueNode): number {
+    if (ast.kind !== Kind.INT) throw badInput(`SafeInt cannot represent a ${ast.kind} literal`);
+    return toSafeInt(Number(ast.value));
+  }
+}
+
+function toSafeInt(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw badInput(`SafeInt must be an integer from -(2^53 - 1) to 2^53 - 1, got ${JSON.stringify(value)?.slice(0, 40)}`);
+  }
+  return value;
+}
+
+/** Any JSON value: payloads and free-form details. */
+@Scalar('JSON')
+export class JsonScalar implements CustomScalar<unknown, unknown> {
+  description = 'A JSON value';
+
+  parseValue(value: unknown): unknown {
+    return value;
+  }
+
+  serialize(value: unknown): unknown {
+    return value;
+  }
+
+  parseLiteral(ast: ValueNode, variables?: Record<string, unknown> | null): unknown {
+    return literalToJson(ast, variables ?? {});
+  }
+}
+
+function literalToJson(ast: ValueNode, variables: Record<string, unknown>): unknown {
+  switch (ast.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return ast.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(ast.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return ast.values.map((v) => literalToJson(v, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
+    case Kind.VARIABLE:
+      return variables[ast.name.value];
+    default:
+      throw badInput(`JSON cannot represent a ${ast.kind} literal`);
+  }
+}

@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DomainError } from '../common/domain-error.js';
+import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
+import { entryHash, LedgerEnvelope, payloadHash, SALT_BYTES } from './ledger-hash.js';
+
+/** A ledger entry as stored and served: the envelope, its hash, and the salted payload. */
+export interface LedgerEntry extends LedgerEnvelope {
+  hash: string;
+  /** hex; null with payload once the payload is erased */
+  salt: string | null;
+  /** the canonical JSON text exactly as hashed */
+  payload: string | null;
+}
+
+/** What a command asks the writer to append; position and chain links come from the writer. */
+export interface EntryDraft {
+  type: string;
+  batchId: string | null;
+  canonicalPayload: string;
+  salt: Buffer;
+  payloadHash: string;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+export interface DraftOptions {
+  idempotencyKey?: string | null;
+  requestHash?: string | null;
+}
+
+/**
+ * Canonicalizes and salts a payload once, before the chain head is locked: only the envelope
+ * hash depends on the entry's position. A payload JSON cannot carry exactly is refused here.
+ */
+export function draftEntry(type: string, batchId: string | null, payload: Record<string, unknown>, options: DraftOptions = {}): EntryDraft {
+  let canonicalPayload: string;
+  try {
+    canonicalPayload = canonicalJson(payload, 'input');
+  } catch (err) {
+    if (err instanceof CanonicalJsonError) throw new DomainError('INVALID_JSON', err.message);
+    throw err;
+  }
+  const salt = randomBytes(SALT_BYTES);
+  return {
+    type,
+    batchId,
+    canonicalPayload,
+    salt,
+    payloadHash: payloadHash(salt, canonicalPayload),
+    idempotencyKey: options.idempotencyKey ?? null,
+    requestHash: options.requestHash ?? null,
+  };
+}
+
+/** Numbers a draft at its place in the chain. */
+export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: string; batchPrevHash: string | null; actor: string; recordedAt: string }): LedgerEntry {
+  const envelope: LedgerEnvelope = {
+    v: 1,
+    seq: place.seq,
+    prevHash: place.prevHash,
+    type: draft.type,
+    batchId: draft.batchId,
+    batchPrevHash: draft.batchId === null ? null : place.batchPrevHash,
+    actor: place.actor,
+    recordedAt: place.recordedAt,
+    payloadHash: draft.payloadHash,
+  };
+  return { ...envelope, hash: entryHash(envelope), salt: draft.salt.toString('hex'), payload: draft.canonicalPayload };
+}
+
+/** Fingerprint of a request, so an idempotency key reused for a different request is refused. */
+export function requestFingerprint(operation: string, input: Record<string, unknown>): string {
+  const { idempotencyKey: _ignored, ...rest } = input;
+  return createHash('sha256').update(operation).update('\n').update(canonicalJson(rest)).digest('hex');
+}

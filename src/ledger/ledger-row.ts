@@ -1,0 +1,31 @@
+import { LedgerEntry } from './ledger-entry.js';
+
+const COLUMNS = ['seq', 'prev_hash', 'type', 'batch_id', 'batch_prev_hash', 'actor', 'recorded_at', 'payload_hash', 'hash', 'salt', 'payload'];
+
+/** The columns that make a LedgerEntry, as SQL, from table alias `table` with names prefixed by `prefix`. */
+export function ledgerEntryColumns(table = '', prefix = ''): string {
+  const source = table ? `${table}.` : '';
+  return COLUMNS.map((c) => (c === 'salt' ? `encode(${source}salt, 'hex') AS ${prefix}salt` : `${source}${c} AS ${prefix}${c}`)).join(', ');
+}
+
+export const LEDGER_ENTRY_COLUMNS = ledgerEntryColumns();
+
+/** A row read with ledgerEntryColumns, through pg (Date) or through json_agg (string). */
+export function rowToLedgerEntry(row: Record<string, unknown>, prefix = ''): LedgerEntry {
+  const at = row[`${prefix}recorded_at`];
+  const recordedAt = at instanceof Date ? at : new Date(at as string);
+  return {
+    v: 1,
+    seq: Number(row[`${prefix}seq`]),
+    prevHash: row[`${prefix}prev_hash`] as string,
+    type: row[`${prefix}type`] as string,
+    batchId: (row[`${prefix}batch_id`] as string | null) ?? null,
+    batchPrevHash: (row[`${prefix}batch_prev_hash`] as string | null) ?? null,
+    actor: row[`${prefix}actor`] as string,
+    recordedAt: recordedAt.toISOString(),
+    payloadHash: row[`${prefix}payload_hash`] as string,
+    hash: row[`${prefix}hash`] as string,
+    salt: (row[`${prefix}salt`] as string | null) ?? null,
+    payload: (row[`${prefix}payload`] as string | null) ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { JsonScalar, SafeIntScalar } from '../graphql/scalars.js';
+import { LedgerEntry } from './ledger-entry.js';
+
+@ObjectType('LedgerEntry')
+export class LedgerEntryModel {
+  @Field(() => SafeIntScalar) seq: number;
+  @Field() hash: string;
+  @Field() prevHash: string;
+  @Field() type: string;
+  @Field(() => ID, { nullable: true }) batchId: string | null;
+  @Field(() => String, { nullable: true }) batchPrevHash: string | null;
+  @Field() actor: string;
+  @Field() recordedAt: Date;
+  @Field() payloadHash: string;
+  @Field(() => String, { nullable: true, description: 'Hex salt of the payload hash (LEDGER-SPEC §2); null with payload when the payload was erased.' })
+  salt: string | null;
+  @Field(() => JsonScalar, { nullable: true, description: 'The payload; its canonical JSON (RFC 8785) is what payloadHash covers.' })
+  payload: unknown;
+
+  static from(entry: LedgerEntry): LedgerEntryModel {
+    return Object.assign(new LedgerEntryModel(), {
+      ...entry,
+      recordedAt: new Date(entry.recordedAt),
+      payload: entry.payload === null ? null : JSON.parse(entry.payload),
+    });
+  }
+}
+
+@ObjectType('Verification')
+export class VerificationModel {
+  @Field() valid: boolean;
+  @Field(() => SafeIntScalar) checkedEntries: number;
+  @Field(() => SafeIntScalar, { nullable: true }) firstInvalidSeq: number | null;
+  @Field(() => String, { nullable: true }) reason: string | null;
+}
+
+@ObjectType('LedgerInfo')
+export class LedgerInfoModel {
+  @Field() origin: string;
+  @Field({ description: 'C2SP verifier key: <name>+<hex key id>+<base64(0x01 || ed25519 public key)>' }) verifierKey: string;
+  @Field(() => SafeIntScalar) size: number;
+}

@@ -1,0 +1,33 @@
+import { BeforeApplicationShutdown, Global, Inject, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { LedgerWriter } from './ledger-writer.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { LedgerResolver } from './ledger.resolver.js';
+import { LedgerService } from './ledger.service.js';
+
+@Global()
+@Module({
+  providers: [
+    LedgerRepository,
+    LedgerService,
+    LedgerResolver,
+    {
+      provide: LedgerWriter,
+      inject: [DataSource, APP_CONFIG],
+      // The writer talks to pg directly on TypeORM's own pool: its statements are the hot path.
+      useFactory: (dataSource: DataSource, config: AppConfig) => new LedgerWriter((dataSource.driver as PostgresDriver).master, config.ledgerMaxGroupSize),
+    },
+  ],
+  exports: [LedgerWriter, LedgerRepository, LedgerService],
+})
+export class LedgerModule implements BeforeApplicationShutdown {
+  constructor(@Inject(LedgerWriter) private readonly writer: LedgerWriter) {}
+
+  /** Finishes the append group in flight before the pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writer.whenIdle();
+  }
+}

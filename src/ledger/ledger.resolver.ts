@@ -1,0 +1,40 @@
+import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/caller.js';
+import { SafeIntScalar } from '../graphql/scalars.js';
+import { LedgerEntryModel, LedgerInfoModel, VerificationModel } from './ledger.models.js';
+import { LedgerService } from './ledger.service.js';
+
+@Resolver()
+export class LedgerResolver {
+  constructor(private readonly ledger: LedgerService) {}
+
+  @Query(() => LedgerInfoModel, { description: 'Public.' })
+  ledgerInfo(): Promise<LedgerInfoModel> {
+    return this.ledger.info();
+  }
+
+  @Query(() => [LedgerEntryModel], { description: 'Admin or regulator. Entries after afterSeq, in order, at most `first` (1–1000, default 100).' })
+  async ledgerEntries(
+    @CurrentCaller() caller: Caller,
+    @Args('afterSeq', { type: () => SafeIntScalar, nullable: true }) afterSeq?: number,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+  ): Promise<LedgerEntryModel[]> {
+    return (await this.ledger.entries(caller, afterSeq ?? 0, first ?? 100)).map(LedgerEntryModel.from);
+  }
+
+  @Query(() => VerificationModel, { description: 'Admin or regulator. Recomputes every hash of the range and checks every link.' })
+  verifyLedger(
+    @CurrentCaller() caller: Caller,
+    @Args('fromSeq', { type: () => SafeIntScalar, nullable: true }) fromSeq?: number,
+    @Args('toSeq', { type: () => SafeIntScalar, nullable: true }) toSeq?: number,
+  ): Promise<VerificationModel> {
+    return this.ledger.verifyLedger(caller, fromSeq, toSeq);
+  }
+
+  @Query(() => VerificationModel, { description: "Public. Recomputes the hashes of the batch's entries and checks its chain." })
+  verifyBatch(@Args('batchId', { type: () => ID }, new ParseUUIDPipe({ version: undefined })) batchId: string): Promise<VerificationModel> {
+    return this.ledger.verifyBatch(batchId);
+  }
+}

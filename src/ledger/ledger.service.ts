@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Caller, requireAdminOr } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ChainVerifier, VerificationResult, verifyBatchEntries } from './chain-verifier.js';
+import { LedgerEntry } from './ledger-entry.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { verifierKey } from './signing-key.js';
+
+export const MAX_ENTRIES_PAGE = 1000;
+const VERIFY_PAGE = 5000;
+
+@Injectable()
+export class LedgerService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  async info(): Promise<{ origin: string; verifierKey: string; size: number }> {
+    const { size } = await this.ledger.head();
+    const origin = this.config.ledgerOrigin;
+    return { origin, verifierKey: verifierKey(origin, this.config.ledgerSigningKey.publicKeyRaw), size };
+  }
+
+  async entries(caller: Caller, afterSeq = 0, first = 100): Promise<LedgerEntry[]> {
+    requireAdminOr(caller, ['REGULATOR'], 'reading the whole ledger');
+    if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new DomainError('INVALID_RANGE', `afterSeq must be 0 or more, got ${afterSeq}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_ENTRIES_PAGE) {
+      throw new DomainError('INVALID_RANGE', `first must be from 1 to ${MAX_ENTRIES_PAGE}, got ${first}`);
+    }
+    return this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, first);
+  }
+
+  /** Recomputes every hash of entries fromSeq..toSeq from the stored columns and checks every link. */
+  async verifyLedger(caller: Caller, fromSeq?: number | null, toSeq?: number | null): Promise<VerificationResult> {
+    requireAdminOr(caller, ['REGULATOR'], 'verifying the whole ledger');
+    const { size } = await this.ledger.head();
+    const from = fromSeq ?? 1;
+    const to = toSeq ?? size;
+    if (from < 1) throw new DomainError('INVALID_RANGE', `fromSeq must be 1 or more, got ${from}`);
+    if (to > size) throw new DomainError('INVALID_RANGE', `toSeq ${to} is beyond the ledger's size ${size}`);
+    const emptyLedgerByDefault = size === 0 && fromSeq == null && toSeq == null;
+    if (from > to && !emptyLedgerByDefault) throw new DomainError('INVALID_RANGE', `fromSeq ${from} is after toSeq ${to}`);
+
+    const previous = from > 1 ? await this.ledger.findBySeq(from - 1) : null;
+    const verifier = new ChainVerifier({ fromSeq: from, previousHash: previous?.hash ?? null });
+    let after = from - 1;
+    while (after < to) {
+      const page = await this.ledger.findRange(after, to, VERIFY_PAGE);
+      if (page.length === 0) break;
+      await this.seedBatchLinks(verifier, page, from);
+      for (const entry of page) if (!verifier.check(entry)) return verifier.finish(to);
+      after = page[page.length - 1].seq;
+    }
+    return verifier.finish(to);
+  }
+
+  async verifyBatch(batchId: string): Promise<VerificationResult> {
+    const entries = await this.ledger.findByBatchWithPrevious(batchId);
+    if (entries.length === 0) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
+    return verifyBatchEntries(entries);
+  }
+
+  /** A range that starts past entry 1 links its batches to their entries before the range. */
+  private async seedBatchLinks(verifier: ChainVerifier, page: LedgerEntry[], from: number): Promise<void> {
+    if (from === 1) return;
+    const unseen = [...new Set(page.flatMap((e) => (e.batchId && !verifier.knowsBatch(e.batchId) ? [e.batchId] : [])))];
+    if (unseen.length === 0) return;
+    const heads = await this.ledger.batchHeadsBefore(unseen, from);
+    for (const id of unseen) verifier.seedBatchHead(id, heads.get(id) ?? null);
+  }
+}
