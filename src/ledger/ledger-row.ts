@@ -5,15 +5,18 @@ const COLUMNS = ['seq', 'prev_hash', 'type', 'batch_id', 'batch_prev_hash', 'act
 /** The columns that make a LedgerEntry, as SQL, from table alias `table` with names prefixed by `prefix`. */
 export function ledgerEntryColumns(table = '', prefix = ''): string {
   const source = table ? `${table}.` : '';
-  return COLUMNS.map((c) => (c === 'salt' ? `encode(${source}salt, 'hex') AS ${prefix}salt` : `${source}${c} AS ${prefix}${c}`)).join(', ');
+  return COLUMNS.map((c) => {
+    if (c === 'salt') return `encode(${source}salt, 'hex') AS ${prefix}salt`;
+    // The exact string that was hashed, whatever the session's time zone or the driver's date parsing.
+    if (c === 'recorded_at') return `to_char(${source}recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${prefix}recorded_at`;
+    return `${source}${c} AS ${prefix}${c}`;
+  }).join(', ');
 }
 
 export const LEDGER_ENTRY_COLUMNS = ledgerEntryColumns();
 
-/** A row read with ledgerEntryColumns, through pg (Date) or through json_agg (string). */
+/** A row read with ledgerEntryColumns (directly or through json_agg). */
 export function rowToLedgerEntry(row: Record<string, unknown>, prefix = ''): LedgerEntry {
-  const at = row[`${prefix}recorded_at`];
-  const recordedAt = at instanceof Date ? at : new Date(at as string);
   return {
     v: 1,
     seq: Number(row[`${prefix}seq`]),
@@ -22,7 +25,7 @@ export function rowToLedgerEntry(row: Record<string, unknown>, prefix = ''): Led
     batchId: (row[`${prefix}batch_id`] as string | null) ?? null,
     batchPrevHash: (row[`${prefix}batch_prev_hash`] as string | null) ?? null,
     actor: row[`${prefix}actor`] as string,
-    recordedAt: recordedAt.toISOString(),
+    recordedAt: row[`${prefix}recorded_at`] as string,
     payloadHash: row[`${prefix}payload_hash`] as string,
     hash: row[`${prefix}hash`] as string,
     salt: (row[`${prefix}salt`] as string | null) ?? null,

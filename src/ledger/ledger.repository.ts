@@ -18,7 +18,7 @@ export class LedgerRepository {
       `SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
       [afterSeq, toSeq, limit],
     );
-    return rows.map(rowToLedgerEntry);
+    return rows.map((row: Record<string, unknown>) => rowToLedgerEntry(row));
   }
 
   async findBySeq(seq: number): Promise<LedgerEntry | null> {
@@ -28,7 +28,7 @@ export class LedgerRepository {
 
   async findByBatch(batchId: string): Promise<LedgerEntry[]> {
     const rows = await this.dataSource.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE batch_id = $1 ORDER BY seq`, [batchId]);
-    return rows.map(rowToLedgerEntry);
+    return rows.map((row: Record<string, unknown>) => rowToLedgerEntry(row));
   }
 
   /** A batch's entries, each with the ledger entry just before it (null when that one is missing). */

@@ -1,0 +1,59 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module.js';
+import { BatchesModule } from './batches/batches.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { EventsModule } from './events/events.module.js';
+import { FacilitiesModule } from './facilities/facilities.module.js';
+import { GraphqlErrorFilter, formatGraphqlError } from './graphql/error-mapping.js';
+import { JsonScalar, SafeIntScalar } from './graphql/scalars.js';
+import { LedgerModule } from './ledger/ledger.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { ProductsModule } from './products/products.module.js';
+
+export type RunningConfig = AppConfig & { databaseUrl: string };
+
+@Module({})
+export class AppModule {
+  /** The whole service for a configuration whose database is known (configured or embedded). */
+  static forRoot(config: RunningConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
+          path: '/graphql',
+          context: ({ req }: { req: unknown }) => ({ req }),
+          includeStacktraceInErrorResponses: false,
+          formatError: formatGraphqlError,
+          introspection: true,
+        }),
+        AuthModule,
+        LedgerModule,
+        OrganizationsModule,
+        FacilitiesModule,
+        ProductsModule,
+        BatchesModule,
+        EventsModule,
+      ],
+      providers: [
+        SafeIntScalar,
+        JsonScalar,
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: false, validationError: { target: false, value: false } }),
+        },
+        { provide: APP_FILTER, useClass: GraphqlErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { BatchStatusEnum } from '../graphql/enums.js';
+import type { BatchStatus } from './batch-status.js';
+
+@ObjectType('Batch')
+export class BatchModel {
+  @Field(() => ID) id: string;
+  productId: string;
+  producerId: string;
+  custodianId: string;
+  originFacilityId: string;
+  @Field() lotCode: string;
+  @Field({ description: "The code behind the batch's QR label; scan(code) takes it." }) traceCode: string;
+  @Field(() => Float) quantity: number;
+  @Field() unit: string;
+  @Field(() => BatchStatusEnum) status: BatchStatus;
+  @Field() producedAt: Date;
+}

@@ -1,0 +1,56 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/caller.js';
+import { ColdChainStatusEnum } from '../graphql/enums.js';
+import { LedgerEntryModel } from '../ledger/ledger.models.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { OrganizationModel } from '../organizations/organization.model.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { ProductModel } from '../products/product.model.js';
+import { ProductsRepository } from '../products/products.repository.js';
+import { BatchModel } from './batch.model.js';
+import { BatchesService } from './batches.service.js';
+import { coldChainStatus, type ColdChainStatus } from './cold-chain-status.js';
+import { RegisterBatchInput } from './dto/register-batch.input.js';
+
+@Resolver(() => BatchModel)
+export class BatchesResolver {
+  constructor(
+    private readonly batches: BatchesService,
+    private readonly products: ProductsRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  @Mutation(() => BatchModel, { description: 'A producer registers a batch (lot) of one of its products at one of its facilities.' })
+  registerBatch(@CurrentCaller() caller: Caller, @Args('input') input: RegisterBatchInput): Promise<BatchModel> {
+    return this.batches.register(caller, input);
+  }
+
+  @Query(() => BatchModel, { nullable: true, description: 'Its producer, its custodian, regulators, labs and the admin.' })
+  batch(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<BatchModel | null> {
+    return this.batches.get(caller, id);
+  }
+
+  @ResolveField(() => ProductModel)
+  async product(@Parent() batch: BatchModel): Promise<ProductModel> {
+    return (await this.products.findById(batch.productId))!;
+  }
+
+  @ResolveField(() => OrganizationModel)
+  async custodian(@Parent() batch: BatchModel): Promise<OrganizationModel> {
+    return (await this.organizations.findById(batch.custodianId))!;
+  }
+
+  @ResolveField(() => ColdChainStatusEnum, { description: 'Temperature readings arrive with cold-chain recording; until then chilled and frozen goods show NO_DATA.' })
+  async coldChainStatus(@Parent() batch: BatchModel): Promise<ColdChainStatus> {
+    const product = (await this.products.findById(batch.productId))!;
+    return coldChainStatus(product.storage, { count: 0, excursions: 0 });
+  }
+
+  @ResolveField(() => [LedgerEntryModel], { description: "The batch's ledger entries, oldest first." })
+  async events(@Parent() batch: BatchModel): Promise<LedgerEntryModel[]> {
+    return (await this.ledger.findByBatch(batch.id)).map(LedgerEntryModel.from);
+  }
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { EventsResolver } from './events.resolver.js';
+import { EventsService } from './events.service.js';
+
+@Module({ providers: [EventsService, EventsResolver] })
+export class EventsModule {}

@@ -1,0 +1,26 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { ParseArrayPipe } from '@nestjs/common';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/caller.js';
+import { LedgerEntryModel } from '../ledger/ledger.models.js';
+import { RecordEventInput } from './dto/record-event.input.js';
+import { EventsService } from './events.service.js';
+
+@Resolver()
+export class EventsResolver {
+  constructor(private readonly events: EventsService) {}
+
+  @Mutation(() => LedgerEntryModel, { description: "The batch's custodian records what happened to it." })
+  async recordEvent(@CurrentCaller() caller: Caller, @Args('input') input: RecordEventInput): Promise<LedgerEntryModel> {
+    const [entry] = await this.events.record(caller, [input]);
+    return LedgerEntryModel.from(entry);
+  }
+
+  @Mutation(() => [LedgerEntryModel], { description: 'Up to 1,000 events, all or nothing.' })
+  async recordEvents(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { type: () => [RecordEventInput] }, new ParseArrayPipe({ items: RecordEventInput, forbidUnknownValues: false })) input: RecordEventInput[],
+  ): Promise<LedgerEntryModel[]> {
+    return (await this.events.record(caller, input)).map(LedgerEntryModel.from);
+  }
+}

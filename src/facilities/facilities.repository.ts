@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Tx } from '../ledger/ledger-writer.js';
+import { FacilityEntity } from './facility.entity.js';
+
+export interface Facility {
+  id: string;
+  organizationId: string;
+  name: string;
+  region: string | null;
+}
+
+@Injectable()
+export class FacilitiesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string): Promise<Facility | null> {
+    return this.dataSource.getRepository(FacilityEntity).findOne({ where: { id }, select: { id: true, organizationId: true, name: true, region: true } });
+  }
+
+  async findOwnerInTx(tx: Tx, id: string): Promise<string | null> {
+    const { rows } = await tx.query<{ organization_id: string }>('SELECT organization_id FROM facility WHERE id = $1', [id]);
+    return rows[0]?.organization_id ?? null;
+  }
+
+  async insert(tx: Tx, facility: Facility & { createdSeq: number }): Promise<void> {
+    await tx.query('INSERT INTO facility (id, organization_id, name, region, created_seq) VALUES ($1, $2, $3, $4, $5)', [
+      facility.id,
+      facility.organizationId,
+      facility.name,
+      facility.region,
+      facility.createdSeq,
+    ]);
+  }
+}

@@ -1,0 +1,22 @@
+import { registerEnumType } from '@nestjs/graphql';
+import { BATCH_STATUSES } from '../batches/batch-status.js';
+import { BIZ_STEPS } from '../events/biz-step.js';
+import { ORGANIZATION_KINDS } from '../organizations/organization-kind.js';
+import { PRODUCT_CATEGORIES, STORAGE_CONDITIONS } from '../products/product-kinds.js';
+import { COLD_CHAIN_STATUSES } from '../batches/cold-chain-status.js';
+
+const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+
+export const OrganizationKindEnum = asEnum(ORGANIZATION_KINDS);
+export const ProductCategoryEnum = asEnum(PRODUCT_CATEGORIES);
+export const StorageConditionEnum = asEnum(STORAGE_CONDITIONS);
+export const BatchStatusEnum = asEnum(BATCH_STATUSES);
+export const BizStepEnum = asEnum(BIZ_STEPS);
+export const ColdChainStatusEnum = asEnum(COLD_CHAIN_STATUSES);
+
+registerEnumType(OrganizationKindEnum, { name: 'OrganizationKind' });
+registerEnumType(ProductCategoryEnum, { name: 'ProductCategory' });
+registerEnumType(StorageConditionEnum, { name: 'StorageCondition' });
+registerEnumType(BatchStatusEnum, { name: 'BatchStatus' });
+registerEnumType(BizStepEnum, { name: 'BizStep', description: 'Aligned with GS1 CBV 2.0 business steps where one exists.' });
+registerEnumType(ColdChainStatusEnum, { name: 'ColdChainStatus' });

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Caller, requireOrganization } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { draftEntry } from '../ledger/ledger-entry.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { RegisterProductInput } from './dto/register-product.input.js';
+import { normalizeGtin } from './gtin.js';
+import { Product, ProductsRepository } from './products.repository.js';
+import { temperatureRange } from './temperature-range.js';
+
+@Injectable()
+export class ProductsService {
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly products: ProductsRepository,
+  ) {}
+
+  async register(caller: Caller, input: RegisterProductInput): Promise<Product> {
+    const org = requireOrganization(caller);
+    let gtin: string | null = null;
+    if (input.gtin) {
+      gtin = normalizeGtin(input.gtin);
+      if (!gtin) throw new DomainError('INVALID_GTIN', `gtin ${input.gtin} is not a GTIN-8, -12, -13 or -14 with a valid check digit`);
+    }
+    const range = temperatureRange(input.storage, input.minTempC, input.maxTempC);
+    if (typeof range === 'string') throw new DomainError('INVALID_TEMPERATURE_RANGE', range);
+    const product: Product = {
+      id: randomUUID(),
+      organizationId: org.organizationId,
+      name: input.name,
+      gtin,
+      category: input.category,
+      storage: input.storage,
+      ...range,
+      geographicIndication: input.geographicIndication ?? null,
+    };
+    const { id: productId, organizationId: _owner, ...described } = product;
+    const draft = draftEntry('PRODUCT_REGISTERED', null, { productId, ...dropNulls(described) });
+    await this.writer.execute({
+      actor: org.organizationId,
+      run: async ({ tx, append }) => {
+        if (gtin && (await this.products.gtinTaken(tx, gtin))) throw new DomainError('DUPLICATE_GTIN', `a product with GTIN ${gtin} is already registered`);
+        const [entry] = await append([draft]);
+        await this.products.insert(tx, { ...product, createdSeq: entry.seq });
+      },
+    });
+    return product;
+  }
+}
+
+export function dropNulls<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,55 @@
+import { INestApplication } from '@nestjs/common';
+import type { App } from 'supertest/types.js';
+import { gqlOk, TEST_ADMIN_KEY } from './test-app.js';
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
+
+export interface Org {
+  id: string;
+  key: string;
+}
+
+export async function createOrg(app: INestApplication<App>, kind = 'PRODUCER', name = unique('org')): Promise<Org> {
+  const data = await gqlOk(
+    app,
+    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }',
+    { input: { name, kind } },
+    TEST_ADMIN_KEY,
+  );
+  return { id: data.createOrganization.organization.id, key: data.createOrganization.apiKey };
+}
+
+export async function registerFacility(app: INestApplication<App>, org: Org): Promise<string> {
+  const data = await gqlOk(app, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }', { input: { name: unique('facility'), region: '天津市宁河区' } }, org.key);
+  return data.registerFacility.id;
+}
+
+export async function registerProduct(app: INestApplication<App>, org: Org, input: Record<string, unknown> = {}): Promise<string> {
+  const data = await gqlOk(
+    app,
+    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
+    { input: { name: unique('小站稻'), category: 'GRAIN', storage: 'AMBIENT', ...input } },
+    org.key,
+  );
+  return data.registerProduct.id;
+}
+
+export async function registerBatch(app: INestApplication<App>, org: Org, productId: string, facilityId: string, input: Record<string, unknown> = {}) {
+  const data = await gqlOk(
+    app,
+    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode lotCode status } }',
+    { input: { productId, facilityId, lotCode: unique('LOT'), quantity: 1000, unit: 'kg', producedAt: '2026-10-06T08:00:00.000Z', ...input } },
+    org.key,
+  );
+  return data.registerBatch as { id: string; traceCode: string; lotCode: string; status: string };
+}
+
+/** A producer with a facility, a product and one batch. */
+export async function producerWithBatch(app: INestApplication<App>) {
+  const org = await createOrg(app);
+  const facilityId = await registerFacility(app, org);
+  const productId = await registerProduct(app, org);
+  const batch = await registerBatch(app, org, productId, facilityId);
+  return { org, facilityId, productId, batch };
+}

@@ -1,0 +1,39 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { AppModule } from '../../src/app.module.js';
+import { loadConfig } from '../../src/config/config.js';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
+
+/** The whole service, as `npm start` builds it, on the given database. */
+export async function createTestApp(databaseUrl: string): Promise<INestApplication<App>> {
+  const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger' });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 })] }).compile();
+  const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['error'] });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+export interface GqlResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; reason?: string; [k: string]: unknown } }[];
+}
+
+/** POSTs one GraphQL operation, with a Bearer key when given. */
+export async function gql<T = Record<string, any>>(app: INestApplication<App>, query: string, variables?: Record<string, unknown>, key?: string): Promise<GqlResponse<T>> {
+  const req = request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
+  if (key) req.set('authorization', `Bearer ${key}`);
+  const res = await req.send({ query, variables });
+  return res.body as GqlResponse<T>;
+}
+
+/** Data of an operation that must succeed; fails the test with the errors otherwise. */
+export async function gqlOk<T = Record<string, any>>(app: INestApplication<App>, query: string, variables?: Record<string, unknown>, key?: string): Promise<T> {
+  const res = await gql<T>(app, query, variables, key);
+  if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+  return res.data!;
+}
