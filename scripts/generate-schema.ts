@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { writeFileSync } from 'node:fs';
+import { BatchesResolver } from '../src/batches/batches.resolver.js';
+import { EventsResolver } from '../src/events/events.resolver.js';
+import { FacilitiesResolver } from '../src/facilities/facilities.resolver.js';
+import { JsonScalar, SafeIntScalar } from '../src/graphql/scalars.js';
+import { printSortedSchema } from '../src/graphql/schema-printer.js';
+import { LedgerResolver } from '../src/ledger/ledger.resolver.js';
+import { OrganizationsResolver } from '../src/organizations/organizations.resolver.js';
+import { ProductsResolver } from '../src/products/products.resolver.js';
+
+/**
+ * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
+ * running service's schema with the file, so a resolver missing here, or a stale file, fails the tests.
+ */
+const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false });
+await app.init();
+const schema = await app
+  .get(GraphQLSchemaFactory)
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver], [SafeIntScalar, JsonScalar]);
+writeFileSync('schema.gql', printSortedSchema(schema));
+await app.close();
+console.log('schema.gql written');

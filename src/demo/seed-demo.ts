@@ -1,0 +1,96 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { OrganizationCaller } from '../auth/caller.js';
+import { BatchesService } from '../batches/batches.service.js';
+import { EventsService } from '../events/events.service.js';
+import { FacilitiesService } from '../facilities/facilities.service.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import { ProductsService } from '../products/products.service.js';
+import { RecordEventInput } from '../events/dto/record-event.input.js';
+
+export interface DemoSummary {
+  organizations: { name: string; kind: OrganizationKind; apiKey: string }[];
+  batches: { product: string; lotCode: string; traceCode: string; id: string }[];
+}
+
+/**
+ * A small demo for an empty ledger, recorded through the same services (and so the same writer)
+ * as any client: a 小站稻 rice chain from paddy to shop and a chilled dairy chain.
+ */
+export async function seedDemo(app: INestApplicationContext): Promise<DemoSummary> {
+  const organizations = app.get(OrganizationsService);
+  const facilities = app.get(FacilitiesService);
+  const products = app.get(ProductsService);
+  const batches = app.get(BatchesService);
+  const events = app.get(EventsService);
+  const admin = { kind: 'admin' } as const;
+  const summary: DemoSummary = { organizations: [], batches: [] };
+
+  const org = async (name: string, kind: OrganizationKind, uscc?: string): Promise<OrganizationCaller> => {
+    const { organization, apiKey } = await organizations.create(admin, { name, kind, uscc });
+    summary.organizations.push({ name, kind, apiKey });
+    return { kind: 'organization', organizationId: organization.id, organizationKind: kind, apiKeyId: '' };
+  };
+  const event = (batchId: string, bizStep: RecordEventInput['bizStep'], eventTime: string, rest: Partial<RecordEventInput> = {}): RecordEventInput =>
+    Object.assign(new RecordEventInput(), { batchId, bizStep, eventTime: new Date(eventTime), ...rest });
+
+  // 小站稻: a cooperative in 宁河区 harvests, dries, mills and packs, and ships to a shop.
+  const coop = await org('天津市小站稻种植专业合作社', 'PRODUCER', '91350100M000100Y43');
+  const shop = await org('津门优选超市（河西店）', 'RETAILER');
+  await org('天津市市场监督管理局', 'REGULATOR');
+  const paddy = await facilities.register(coop, { name: '小站镇 7 号稻田', region: '天津市津南区小站镇' });
+  const mill = await facilities.register(coop, { name: '合作社碾米车间', region: '天津市津南区' });
+  const rice = await products.register(coop, {
+    name: '小站稻 大米 5kg',
+    category: 'GRAIN',
+    storage: 'AMBIENT',
+    gtin: '06901234567892',
+    geographicIndication: '小站稻',
+  });
+  const riceBatch = await batches.register(coop, {
+    productId: rice.id,
+    facilityId: paddy.id,
+    lotCode: 'XZD-2026-0042',
+    quantity: 1200.5,
+    unit: 'kg',
+    producedAt: new Date('2026-10-06T02:00:00.000Z'),
+    details: { fieldName: '7 号稻田', variety: '津原 U99', harvestDate: '2026-10-06' },
+  });
+  await events.record(coop, [
+    event(riceBatch.id, 'HARVESTING', '2026-10-06T03:00:00.000Z', { facilityId: paddy.id, quantity: 1200.5, details: { fieldName: '7 号稻田', harvestDate: '2026-10-06' } }),
+    event(riceBatch.id, 'STORING', '2026-10-07T08:00:00.000Z', { facilityId: mill.id, details: { moisturePercent: 14.2 } }),
+    event(riceBatch.id, 'PACKING', '2026-10-12T06:30:00.000Z', { facilityId: mill.id, quantity: 1200, details: { packSize: '5kg', packs: 240 } }),
+    event(riceBatch.id, 'SHIPPING', '2026-10-13T01:00:00.000Z', {
+      facilityId: mill.id,
+      destinationOrganizationId: shop.organizationId,
+      quantity: 600,
+      details: { referenceDocumentType: 'DESADV', referenceDocumentNumber: 'XZD-DN-20261013-01' },
+    }),
+  ]);
+  summary.batches.push({ product: rice.name, lotCode: riceBatch.lotCode, traceCode: riceBatch.traceCode, id: riceBatch.id });
+
+  // Dairy: raw milk cooled at the pasture and shipped chilled to a plant.
+  const dairy = await org('天津海河乳业牧场', 'PRODUCER');
+  const plant = await org('海河乳品加工厂', 'PROCESSOR');
+  const pasture = await facilities.register(dairy, { name: '宁河 3 号牧场', region: '天津市宁河区' });
+  const milk = await products.register(dairy, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' });
+  const milkBatch = await batches.register(dairy, {
+    productId: milk.id,
+    facilityId: pasture.id,
+    lotCode: 'NH3-20261120-AM',
+    quantity: 8000,
+    unit: 'kg',
+    producedAt: new Date('2026-11-20T21:00:00.000Z'),
+  });
+  await events.record(dairy, [
+    event(milkBatch.id, 'COOLING', '2026-11-20T21:40:00.000Z', { facilityId: pasture.id, details: { coolingDate: '2026-11-21', targetCelsius: 4 } }),
+    event(milkBatch.id, 'SHIPPING', '2026-11-20T23:00:00.000Z', {
+      facilityId: pasture.id,
+      destinationOrganizationId: plant.organizationId,
+      quantity: 8000,
+      details: { referenceDocumentType: 'BOL', referenceDocumentNumber: 'HH-20261121-007', vehicle: '津A·冷藏 12345' },
+    }),
+  ]);
+  summary.batches.push({ product: milk.name, lotCode: milkBatch.lotCode, traceCode: milkBatch.traceCode, id: milkBatch.id });
+  return summary;
+}
