@@ -188,7 +188,7 @@ function printGoals(rows: { callers: number; chained: RunResult; baseline: RunRe
   const goals: [string, boolean, string][] = [
     ['64 callers: chained >= 20,000 entries/s', r64.chained.perSecond >= 20_000, `${r64.chained.perSecond.toFixed(0)} entries/s`],
     ['64 callers: chained >= 1.5x baseline', r64.chained.perSecond >= 1.5 * r64.baseline.perSecond, `${(r64.chained.perSecond / r64.baseline.perSecond).toFixed(2)}x`],
-    ['1 caller: chained p50 <= 2x baseline p50', r1.chained.p50 <= 2 * r1.baseline.p50, `${r1.chained.p50.toFixed(2)} ms vs ${r1.baseline.p50.toFixed(2)} ms (${(r1.chained.p50 / r1.baseline.p50).toFixed(2)}x)`],
+    ['1 caller: chained p50 <= 2x baseline p50', r1.chained.p50 <= 2 * r1.baseline.p50, `${r1.chained.p50.toFixed(2)} ms vs ${r1.baseline.p50.toFixed(2)} ms (${(r1.chained.p50 / r1.baseline.p50).toFixed(3)}x)`],
   ];
   console.log('Goals:');
   for (const [goal, met, detail] of goals) console.log(`  [${met ? 'MET' : 'MISSED'}] ${goal}: ${detail}`);

@@ -31,6 +31,10 @@ export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLErro
     const messages = Array.isArray(body.message) ? body.message : [body.message ?? exception.message];
     return new GraphQLError(messages.join('; '), { extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' } });
   }
+  if (exception instanceof HttpException && exception.getStatus() === 413) {
+    // body-parser's limit: the client's request is too large, not an internal error.
+    return new GraphQLError('the request body is larger than the server accepts', { extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' } });
+  }
   logger?.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

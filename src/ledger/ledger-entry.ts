@@ -33,13 +33,7 @@ export interface DraftOptions {
  * hash depends on the entry's position. A payload JSON cannot carry exactly is refused here.
  */
 export function draftEntry(type: string, batchId: string | null, payload: Record<string, unknown>, options: DraftOptions = {}): EntryDraft {
-  let canonicalPayload: string;
-  try {
-    canonicalPayload = canonicalJson(payload, 'input');
-  } catch (err) {
-    if (err instanceof CanonicalJsonError) throw new DomainError('INVALID_JSON', err.message);
-    throw err;
-  }
+  const canonicalPayload = canonicalInput(payload);
   const salt = randomBytes(SALT_BYTES);
   return {
     type,
@@ -71,5 +65,15 @@ export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: str
 /** Fingerprint of a request, so an idempotency key reused for a different request is refused. */
 export function requestFingerprint(operation: string, input: Record<string, unknown>): string {
   const { idempotencyKey: _ignored, ...rest } = input;
-  return createHash('sha256').update(operation).update('\n').update(canonicalJson(rest)).digest('hex');
+  return createHash('sha256').update(operation).update('\n').update(canonicalInput(rest)).digest('hex');
+}
+
+/** Canonical JSON of client input; what JSON cannot carry exactly (a lone surrogate, …) is the client's error. */
+function canonicalInput(value: Record<string, unknown>): string {
+  try {
+    return canonicalJson(value, 'input');
+  } catch (err) {
+    if (err instanceof CanonicalJsonError) throw new DomainError('INVALID_JSON', err.message);
+    throw err;
+  }
 }

@@ -98,6 +98,11 @@ export class LedgerWriter {
 
   /** Writes one group; returns the commands to run again when one of them failed, else []. */
   private async writeGroup(group: Pending[]): Promise<Pending[]> {
+    const malformed = group.filter((p) => (p.command.batchIds ?? []).some((id) => !UUID.test(id)));
+    if (malformed.length > 0) {
+      for (const p of malformed) p.reject(new DomainError('INVALID_INPUT', 'a batch id is not a UUID'));
+      return group.filter((p) => !malformed.includes(p));
+    }
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -105,14 +110,10 @@ export class LedgerWriter {
       for (const p of group) p.reject(err);
       return [];
     }
-    let inTransaction = false;
     let failed: Pending | undefined;
+    let broken: Error | undefined;
     try {
-      const head = await this.lockHead(client);
-      inTransaction = true;
-      const chain = new ChainCursor(head.seq, head.hash, this.nextRecordedAt());
-      await this.prefetch(client, group, chain);
-
+      const chain = await this.beginGroup(client, group);
       const results: unknown[] = [];
       for (const pending of group) {
         failed = pending;
@@ -128,12 +129,12 @@ export class LedgerWriter {
 
       if (chain.entries.length > 0) await this.insertAndMoveHead(client, chain);
       await client.query('COMMIT');
-      inTransaction = false;
       this.lastRecordedAtMs = Date.parse(chain.recordedAt);
       group.forEach((p, i) => p.resolve(results[i]));
       return [];
     } catch (err) {
-      if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+      // Whatever failed, the connection goes back to the pool outside any transaction, or not at all.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       if (failed && isCommandError(err)) {
         failed.reject(err);
         return group.filter((p) => p !== failed);
@@ -142,45 +143,48 @@ export class LedgerWriter {
       for (const p of group) p.reject(err);
       return [];
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
-  private async lockHead(client: pg.PoolClient): Promise<{ seq: number; hash: string }> {
-    // One round trip: the simple-query protocol carries both statements.
-    const results = (await client.query('BEGIN; SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE')) as unknown as pg.QueryResult[];
-    const row = results[1].rows[0] as { seq: string; hash: string };
-    return { seq: Number(row.seq), hash: row.hash };
-  }
-
-  /** Reads, after the lock, the last entry of each batch the group names and earlier uses of its idempotency keys. */
-  private async prefetch(client: pg.PoolClient, group: Pending[], chain: ChainCursor): Promise<void> {
+  /**
+   * One round trip: BEGIN, lock the chain head, then (as later statements, so they see everything
+   * committed before the lock was granted) the last entry of each batch the group names and earlier
+   * uses of its idempotency keys. The simple-query protocol carries several statements but no
+   * parameters, so the values are inlined as escaped literals; batch ids were checked to be UUIDs.
+   */
+  private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<ChainCursor> {
     const batchIds = [...new Set(group.flatMap((p) => p.command.batchIds ?? []))];
-    const keyActors: string[] = [];
-    const keys: string[] = [];
-    for (const p of group) {
-      for (const key of p.command.idempotencyKeys ?? []) {
-        keyActors.push(p.command.actor);
-        keys.push(key);
+    const keyPairs = group.flatMap((p) => (p.command.idempotencyKeys ?? []).map((key) => [p.command.actor, key]));
+    const array = (values: string[]) => client.escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+    const statements = ['BEGIN', 'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE'];
+    if (batchIds.length > 0) {
+      statements.push(
+        `SELECT DISTINCT ON (batch_id) batch_id, hash FROM ledger_entry WHERE batch_id = ANY(${array(batchIds)}::uuid[]) ORDER BY batch_id, seq DESC`,
+      );
+    }
+    if (keyPairs.length > 0) {
+      statements.push(
+        `SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
+         WHERE idempotency_key IS NOT NULL
+           AND (actor, idempotency_key) IN (SELECT * FROM unnest(${array(keyPairs.map((k) => k[0]))}::text[], ${array(keyPairs.map((k) => k[1]))}::text[]))`,
+      );
+    }
+    const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
+    const head = results[1].rows[0] as { seq: string; hash: string };
+    const chain = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
+    let next = 2;
+    if (batchIds.length > 0) {
+      for (const id of batchIds) chain.batchHeads.set(id, null);
+      for (const row of results[next++].rows as { batch_id: string; hash: string }[]) chain.batchHeads.set(row.batch_id, row.hash);
+    }
+    if (keyPairs.length > 0) {
+      for (const row of results[next++].rows) {
+        const entry = rowToLedgerEntry(row);
+        chain.priors.set(priorKey(entry.actor, row.idempotency_key), { entry, requestHash: row.request_hash });
       }
     }
-    if (batchIds.length === 0 && keys.length === 0) return;
-    const { rows } = await client.query<{ batch_heads: [string, string][] | null; priors: Record<string, unknown>[] | null }>(
-      `SELECT
-         (SELECT json_agg(json_build_array(batch_id, hash)) FROM (
-            SELECT DISTINCT ON (batch_id) batch_id, hash FROM ledger_entry
-            WHERE batch_id = ANY($1::uuid[]) ORDER BY batch_id, seq DESC) b) AS batch_heads,
-         (SELECT json_agg(e) FROM (
-            SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
-            WHERE idempotency_key IS NOT NULL AND (actor, idempotency_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))) e) AS priors`,
-      [batchIds, keyActors, keys],
-    );
-    for (const id of batchIds) chain.batchHeads.set(id, null);
-    for (const [id, hash] of rows[0].batch_heads ?? []) chain.batchHeads.set(id, hash);
-    for (const row of rows[0].priors ?? []) {
-      const entry = rowToLedgerEntry(row);
-      chain.priors.set(priorKey(entry.actor, row.idempotency_key as string), { entry, requestHash: row.request_hash as string });
-    }
+    return chain;
   }
 
   private async insertAndMoveHead(client: pg.PoolClient, chain: ChainCursor): Promise<void> {
@@ -297,6 +301,7 @@ class ChainCursor {
 }
 
 const priorKey = (actor: string, key: string) => `${actor}\u0000${key}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Errors that belong to the command that threw them; anything else (a lost connection) fails the group. */
 function isCommandError(err: unknown): boolean {

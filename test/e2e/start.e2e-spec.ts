@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * `npm start` as a new user meets it: the compiled service with no DATABASE_URL starts the embedded
+ * PostgreSQL, migrates, seeds the demo and serves GraphQL; it comes back after kill -9 with its data;
+ * SIGINT stops its PostgreSQL too.
+ */
+const dataDir = resolve(`data/test-start-${process.pid}`);
+const port = 39000 + (process.pid % 1000);
+const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_POSTGRES_PORT: String(port + 1000), NODE_ENV: 'development' };
+delete env.DATABASE_URL;
+delete env.ADMIN_API_KEY;
+delete env.LEDGER_SIGNING_KEY;
+
+function start(): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+    child.stdout!.on('data', () => {
+      if (output.includes('Stop with Ctrl-C.')) {
+        clearTimeout(timer);
+        resolveStart({ child, output: () => output });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}
+
+async function ledgerSize(): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ ledgerInfo { size } }' }) });
+  return ((await res.json()) as { data: { ledgerInfo: { size: number } } }).data.ledgerInfo.size;
+}
+
+const postmasterPid = () => Number(readFileSync(`${dataDir}/postgres/postmaster.pid`, 'utf8').split('\n')[0]);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('exit', r)));
+
+describe('npm start with no database configured', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves the seeded demo, survives kill -9, and stops its PostgreSQL on Ctrl-C', async () => {
+    const first = await start();
+    expect(first.output()).toMatch(/Admin key: +sy_admin_/);
+    expect(first.output()).toContain('trace code');
+    const seeded = await ledgerSize();
+    expect(seeded).toBeGreaterThan(10);
+
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const orphan = postmasterPid();
+    expect(alive(orphan)).toBe(true); // the orphaned PostgreSQL the next start must deal with
+
+    const second = await start();
+    expect(await ledgerSize()).toBe(seeded); // same data, no second demo
+    expect(second.output()).not.toContain('Demo seeded');
+    const pid = postmasterPid();
+    second.child.kill('SIGINT');
+    await exited(second.child);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(`${dataDir}/postgres/postmaster.pid`)).toBe(false);
+  }, 120_000);
+});
