@@ -7,6 +7,7 @@ import { devSecrets } from './config/dev-secrets.js';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
 import { seedDemo } from './demo/seed-demo.js';
+import { configureHttp } from './http.js';
 import { LedgerRepository } from './ledger/ledger.repository.js';
 
 async function main(): Promise<void> {
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   const applied = await runMigrations(databaseUrl);
 
   app = await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl }), { logger: ['error', 'warn'] });
+  configureHttp(app);
   let demo;
   if (config.seedDemo && (await app.get(LedgerRepository).head()).size === 0) demo = await seedDemo(app);
   await app.listen(config.port, config.host);

@@ -112,19 +112,19 @@ export function verifyBatchEntries(entries: { entry: LedgerEntry; previous: Ledg
     if (hash !== entry.hash) {
       return fail(`entry ${seq}: the stored hash does not match its envelope (a member such as actor, type or recordedAt was changed)`);
     }
-    if (entry.batchPrevHash !== batchHead) {
-      return fail(
-        batchHead === null
-          ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
-          : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry (an entry of the batch is missing or changed)`,
-      );
-    }
     if (seq === 1) {
       if (entry.prevHash !== GENESIS_PREV_HASH) return fail(`entry 1: prevHash is not the genesis value`);
     } else if (previous === null || previous.seq !== seq - 1) {
       return fail(`entry ${seq - 1}, just before entry ${seq}, is missing`, seq - 1);
     } else if (entry.prevHash !== entryHash(previous)) {
       return fail(`entry ${seq}: prevHash does not match the hash of entry ${seq - 1}`);
+    }
+    if (entry.batchPrevHash !== batchHead) {
+      return fail(
+        batchHead === null
+          ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
+          : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry (an entry of the batch is missing or changed)`,
+      );
     }
     batchHead = hash;
     checked++;

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
+import { configureHttp } from '../../src/http.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
@@ -12,7 +13,8 @@ export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 export async function createTestApp(databaseUrl: string): Promise<INestApplication<App>> {
   const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger' });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 })] }).compile();
-  const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['error'] });
+  const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['fatal'] });
+  configureHttp(app);
   app.enableShutdownHooks();
   await app.init();
   return app;
