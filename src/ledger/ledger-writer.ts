@@ -190,15 +190,17 @@ export class LedgerWriter {
   private async insertAndMoveHead(client: pg.PoolClient, chain: ChainCursor): Promise<void> {
     const e = chain.entries;
     const last = e[e.length - 1];
-    const moved = await client.query(
-      `WITH appended AS (
+    // A named statement: parsed and planned once per connection, not on every group.
+    const moved = await client.query({
+      name: 'ledger-append',
+      text: `WITH appended AS (
          INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload, idempotency_key, request_hash)
          SELECT seq, 1, prev_hash, type, batch_id, batch_prev_hash, actor, $15::timestamptz, payload_hash, hash, decode(salt, 'hex'), payload, idempotency_key, request_hash
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
            AS t(seq, prev_hash, type, batch_id, batch_prev_hash, actor, payload_hash, hash, salt, payload, idempotency_key, request_hash)
          RETURNING seq)
        UPDATE ledger_head SET seq = $13, hash = $14 WHERE id = 1 AND (SELECT count(*) FROM appended) = $16`,
-      [
+      values: [
         e.map((x) => x.entry.seq),
         e.map((x) => x.entry.prevHash),
         e.map((x) => x.entry.type),
@@ -216,7 +218,7 @@ export class LedgerWriter {
         chain.recordedAt,
         e.length,
       ],
-    );
+    });
     if (moved.rowCount !== 1) throw new Error('the chain head did not move with the appended entries');
   }
 
