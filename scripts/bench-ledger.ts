@@ -11,7 +11,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
 import { ChainVerifier } from '../src/ledger/chain-verifier.js';
 import { draftEntry } from '../src/ledger/ledger-entry.js';
 import { LEDGER_ENTRY_COLUMNS, rowToLedgerEntry } from '../src/ledger/ledger-row.js';
@@ -27,11 +27,6 @@ const POOL_SIZE = 80;
 const BATCH_COUNT = 1000;
 const ACTOR = 'bench';
 
-interface Server {
-  adminUrl: string;
-  label: string;
-  stop?: () => Promise<void>;
-}
 
 interface RunResult {
   count: number;
@@ -44,10 +39,10 @@ interface RunResult {
 }
 
 async function main(): Promise<void> {
-  const server = await findServer();
+  const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
   const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
-  const url = withDatabase(server.adminUrl, database);
-  await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+  const url = databaseUrl(server.adminUrl, database);
+  await withAdminClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
   console.log(`server: ${server.label}; bench database: ${database}`);
 
   let dataSource: DataSource | undefined;
@@ -97,7 +92,7 @@ async function main(): Promise<void> {
   } finally {
     await dataSource?.destroy().catch(() => undefined);
     await plainPool?.end().catch(() => undefined);
-    await withAdmin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch((err) =>
+    await withAdminClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch((err) =>
       console.error(`could not drop ${database}: ${(err as Error).message}`),
     );
     await server.stop?.();
@@ -231,40 +226,3 @@ async function printServerSettings(pool: pg.Pool): Promise<void> {
   console.log(`PostgreSQL ${version}; synchronous_commit = ${syncCommit}; fsync = ${fsync}`);
   if (syncCommit !== 'on' || fsync !== 'on') console.log('  warning: commits are not fully durable on this server, so both columns are optimistic');
 }
-
-async function findServer(): Promise<Server> {
-  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, label: 'DATABASE_URL' };
-  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  const probe = new pg.Client({ connectionString: local, connectionTimeoutMillis: 2000 });
-  try {
-    await probe.connect();
-    await probe.end();
-    return { adminUrl: local, label: 'local 127.0.0.1:5432' };
-  } catch {
-    await probe.end().catch(() => undefined);
-    const embedded = await startEmbeddedPostgres({ dir: resolve('data/bench-postgres'), port: 54349, password: 'bench', database: 'postgres' });
-    return { adminUrl: embedded.url, label: 'embedded 127.0.0.1:54349', stop: embedded.stop };
-  }
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-// No process.exit on success: the process ending by itself shows every pool was closed.
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { TEST_SERVER_FILE_ENV, TestServer, withAdminClient } from './test-server.js';
+import { withAdminClient } from '../src/database/postgres-server.js';
+import { TEST_SERVER_FILE_ENV, TestServer } from './test-server.js';
 
 export default async function globalTeardown(): Promise<void> {
   const file = process.env[TEST_SERVER_FILE_ENV];

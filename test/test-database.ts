@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { databaseUrl, TEST_SERVER_FILE_ENV, TestServer, withAdminClient } from './test-server.js';
+import { databaseUrl, withAdminClient } from '../src/database/postgres-server.js';
+import { TEST_SERVER_FILE_ENV, TestServer } from './test-server.js';
 
 export interface TestDatabase {
   url: string;

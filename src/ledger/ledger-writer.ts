@@ -239,6 +239,7 @@ class ChainCursor {
   readonly entries: SealedEntry[] = [];
   readonly batchHeads = new Map<string, string | null>();
   readonly priors = new Map<string, { entry: LedgerEntry; requestHash: string }>();
+  private readonly undo: (() => unknown)[] = [];
 
   constructor(
     private seq: number,
@@ -246,18 +247,24 @@ class ChainCursor {
     readonly recordedAt: string,
   ) {}
 
-  mark() {
-    return { seq: this.seq, hash: this.hash, length: this.entries.length, batchHeads: new Map(this.batchHeads), priors: new Map(this.priors) };
+  /** Where to return to if the command about to run fails: its entries and map changes are undone. */
+  mark(): { seq: number; hash: string; length: number; undo: number } {
+    return { seq: this.seq, hash: this.hash, length: this.entries.length, undo: this.undo.length };
   }
 
   reset(mark: ReturnType<ChainCursor['mark']>): void {
     this.seq = mark.seq;
     this.hash = mark.hash;
     this.entries.length = mark.length;
-    this.batchHeads.clear();
-    mark.batchHeads.forEach((v, k) => this.batchHeads.set(k, v));
-    this.priors.clear();
-    mark.priors.forEach((v, k) => this.priors.set(k, v));
+    while (this.undo.length > mark.undo) this.undo.pop()!();
+  }
+
+  /** Sets a map entry so that reset() can take it back. */
+  private setUndoable<V>(map: Map<string, V>, key: string, value: V): void {
+    const had = map.has(key);
+    const old = map.get(key);
+    map.set(key, value);
+    this.undo.push(() => (had ? map.set(key, old as V) : map.delete(key)));
   }
 
   contextFor(client: pg.PoolClient, actor: string): AppendContext {
@@ -294,8 +301,8 @@ class ChainCursor {
       });
       this.seq = entry.seq;
       this.hash = entry.hash;
-      if (draft.batchId) this.batchHeads.set(draft.batchId, entry.hash);
-      if (draft.idempotencyKey) this.priors.set(priorKey(actor, draft.idempotencyKey), { entry, requestHash: draft.requestHash ?? '' });
+      if (draft.batchId) this.setUndoable(this.batchHeads, draft.batchId, entry.hash);
+      if (draft.idempotencyKey) this.setUndoable(this.priors, priorKey(actor, draft.idempotencyKey), { entry, requestHash: draft.requestHash ?? '' });
       this.entries.push({ entry, idempotencyKey: draft.idempotencyKey, requestHash: draft.requestHash });
       return entry;
     });
