@@ -226,3 +226,9 @@ async function printServerSettings(pool: pg.Pool): Promise<void> {
   console.log(`PostgreSQL ${version}; synchronous_commit = ${syncCommit}; fsync = ${fsync}`);
   if (syncCommit !== 'on' || fsync !== 'on') console.log('  warning: commits are not fully durable on this server, so both columns are optimistic');
 }
+
+// No process.exit on success: the process ending by itself shows every pool was closed.
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

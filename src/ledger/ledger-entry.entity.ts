@@ -9,10 +9,6 @@ import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 @Index('uq_ledger_entry_idempotency', ['actor', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 @Check('chk_ledger_entry_seq', 'seq >= 1')
 @Check('chk_ledger_entry_v', 'v = 1')
-@Check(
-  'chk_ledger_entry_hashes',
-  `hash ~ '^[0-9a-f]{64}$' AND prev_hash ~ '^[0-9a-f]{64}$' AND payload_hash ~ '^[0-9a-f]{64}$' AND (batch_prev_hash IS NULL OR batch_prev_hash ~ '^[0-9a-f]{64}$')`,
-)
 @Check('chk_ledger_entry_type', `type ~ '^[A-Z][A-Z0-9_]*$'`)
 @Check('chk_ledger_entry_batch_link', 'batch_id IS NOT NULL OR batch_prev_hash IS NULL')
 @Check('chk_ledger_entry_salt', '(salt IS NULL) = (payload IS NULL) AND (salt IS NULL OR length(salt) = 16)')

@@ -32,3 +32,12 @@ export function rowToLedgerEntry(row: Record<string, unknown>, prefix = ''): Led
     payload: (row[`${prefix}payload`] as string | null) ?? null,
   };
 }
+
+/**
+ * SQL for the hash of each listed batch's latest entry (before `beforeSeq` when given): one index
+ * probe per batch, however long its story, where DISTINCT ON would read every entry of the batch.
+ */
+export function latestBatchHashesSql(batchIdsArray: string, beforeSeq?: string): string {
+  return `SELECT b.batch_id, e.hash FROM unnest(${batchIdsArray}) AS b(batch_id)
+    CROSS JOIN LATERAL (SELECT hash FROM ledger_entry WHERE batch_id = b.batch_id${beforeSeq ? ` AND seq < ${beforeSeq}` : ''} ORDER BY seq DESC LIMIT 1) e`;
+}

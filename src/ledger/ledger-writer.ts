@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
-import { EntryDraft, LedgerEntry, sealEntry } from './ledger-entry.js';
+import { ChainCursor, priorKey } from './chain-cursor.js';
+import { EntryDraft, LedgerEntry } from './ledger-entry.js';
 import { formatRecordedAt } from './ledger-hash.js';
-import { LEDGER_ENTRY_COLUMNS, rowToLedgerEntry } from './ledger-row.js';
+import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, rowToLedgerEntry } from './ledger-row.js';
 
 /** The part of a pg client commands use for their reads and projection writes. */
 export interface Tx {
@@ -32,24 +33,62 @@ export interface LedgerCommand<R> {
   run(ctx: AppendContext): Promise<R>;
 }
 
+/** Entries to append as they are, with no reads and no projection rows. */
+class PlainAppend implements LedgerCommand<LedgerEntry[]> {
+  readonly batchIds: string[];
+  readonly idempotencyKeys: string[];
+
+  constructor(
+    readonly actor: string,
+    readonly drafts: EntryDraft[],
+  ) {
+    this.batchIds = [...new Set(drafts.flatMap((d) => (d.batchId ? [d.batchId] : [])))];
+    this.idempotencyKeys = drafts.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : []));
+  }
+
+  run(ctx: AppendContext): Promise<LedgerEntry[]> {
+    return ctx.append(this.drafts);
+  }
+}
+
 interface Pending {
   command: LedgerCommand<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
+/** The chain end as this process last wrote or read it, and the batch heads it knew then. */
+interface KnownHead {
+  seq: number;
+  hash: string;
+  batchHeads: Map<string, string | null>;
+}
+
+/** Batch heads kept between groups; past this, the oldest are forgotten (and read again when needed). */
+const MAX_KNOWN_BATCHES = 100_000;
+
 /**
- * The one way into the ledger. Concurrent commands queue in the process and are written together:
- * one transaction locks the chain head, runs the group's commands one after another (so each sees
- * the ones before it), inserts every entry with one statement that also moves the head, commits,
- * and then answers every caller. Idle, a group is one command; under load, many share one commit.
- * The lock is in the database, so any number of processes share one ledger safely.
+ * The one way into the ledger. Concurrent commands queue in the process and are written together
+ * as a group, then every caller is answered. Idle, a group is one command; under load, many share
+ * one commit. Two ways to write a group:
+ *
+ * - Locked: one transaction locks the chain head, runs the group's commands one after another (so
+ *   each sees the ones before it, and may read and write projection rows), inserts every entry with
+ *   one statement that also moves the head, and commits.
+ * - Optimistic, for groups that only append entries whose batch heads this process knows: the
+ *   entries are hashed on the head this process last wrote, and one autocommit statement moves the
+ *   head only if it is still there and inserts them. If another process moved it, nothing is written
+ *   and the locked way runs instead. One round trip, as cheap as a plain insert.
+ *
+ * The head row and the unique constraints are in the database, so any number of processes share
+ * one ledger safely whichever way each group takes.
  */
 export class LedgerWriter {
   private readonly logger = new Logger('LedgerWriter');
   private queue: Pending[] = [];
   private draining = false;
   private lastRecordedAtMs = 0;
+  private known: KnownHead | null = null;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
 
@@ -66,13 +105,8 @@ export class LedgerWriter {
   }
 
   /** Appends drafts with no projection: what a command that only records facts needs. */
-  append(actor: string, drafts: EntryDraft[], batchIds?: readonly string[]): Promise<LedgerEntry[]> {
-    return this.execute({
-      actor,
-      batchIds: batchIds ?? drafts.flatMap((d) => (d.batchId ? [d.batchId] : [])),
-      idempotencyKeys: drafts.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : [])),
-      run: (ctx) => ctx.append(drafts),
-    });
+  append(actor: string, drafts: EntryDraft[]): Promise<LedgerEntry[]> {
+    return this.execute(new PlainAppend(actor, drafts));
   }
 
   /** Resolves once every queued command has been answered (graceful shutdown). */
@@ -103,6 +137,51 @@ export class LedgerWriter {
       for (const p of malformed) p.reject(new DomainError('INVALID_INPUT', 'a batch id is not a UUID'));
       return group.filter((p) => !malformed.includes(p));
     }
+    if (this.canWriteOptimistically(group) && (await this.writeOptimistically(group))) return [];
+    return this.writeLocked(group);
+  }
+
+  private canWriteOptimistically(group: Pending[]): boolean {
+    const known = this.known;
+    return (
+      known !== null &&
+      group.every((p) => p.command instanceof PlainAppend && p.command.idempotencyKeys.length === 0 && p.command.batchIds.every((id) => known.batchHeads.has(id)))
+    );
+  }
+
+  /** True when the group was answered; false when the head had moved and the locked way must run. */
+  private async writeOptimistically(group: Pending[]): Promise<boolean> {
+    const known = this.known!;
+    const cursor = new ChainCursor(known.seq, known.hash, this.nextRecordedAt());
+    const results = group.map((p) => {
+      const command = p.command as PlainAppend;
+      for (const id of command.batchIds) if (!cursor.knowsBatch(id)) cursor.batchHeads.set(id, known.batchHeads.get(id)!);
+      return cursor.seal(command.actor, command.drafts);
+    });
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      if (!(await this.insertAndMoveHead(client, cursor))) {
+        this.known = null;
+        return false;
+      }
+    } catch (err) {
+      this.known = null;
+      // The server refused the statement, so nothing was written: the locked way sorts out which command is at fault.
+      if (typeof (err as { code?: unknown }).code === 'string') return false;
+      // No answer (a lost connection): the entries may or may not be in. Say so rather than append them twice.
+      this.logger.error(`optimistic append of ${group.length} failed: ${(err as Error).message}`);
+      for (const p of group) p.reject(err);
+      return true;
+    } finally {
+      client?.release();
+    }
+    this.remember(cursor);
+    group.forEach((p, i) => p.resolve(results[i]));
+    return true;
+  }
+
+  private async writeLocked(group: Pending[]): Promise<Pending[]> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -113,26 +192,29 @@ export class LedgerWriter {
     let failed: Pending | undefined;
     let broken: Error | undefined;
     try {
-      const chain = await this.beginGroup(client, group);
+      const cursor = await this.beginGroup(client, group);
       const results: unknown[] = [];
       for (const pending of group) {
         failed = pending;
-        const mark = chain.mark();
+        const mark = cursor.mark();
         try {
-          results.push(await pending.command.run(chain.contextFor(client, pending.command.actor)));
+          results.push(await pending.command.run(this.contextFor(client, cursor, pending.command.actor)));
         } catch (err) {
-          chain.reset(mark);
+          cursor.reset(mark);
           throw err;
         }
       }
       failed = undefined;
 
-      if (chain.entries.length > 0) await this.insertAndMoveHead(client, chain);
+      if (cursor.entries.length > 0 && !(await this.insertAndMoveHead(client, cursor))) {
+        throw new Error('the chain head moved while this group held its lock');
+      }
       await client.query('COMMIT');
-      this.lastRecordedAtMs = Date.parse(chain.recordedAt);
+      this.remember(cursor);
       group.forEach((p, i) => p.resolve(results[i]));
       return [];
     } catch (err) {
+      this.known = null;
       // Whatever failed, the connection goes back to the pool outside any transaction, or not at all.
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       if (failed && isCommandError(err)) {
@@ -147,6 +229,22 @@ export class LedgerWriter {
     }
   }
 
+  private contextFor(client: pg.PoolClient, cursor: ChainCursor, actor: string): AppendContext {
+    return {
+      tx: client,
+      append: async (drafts) => {
+        const unknown = [...new Set(drafts.flatMap((d) => (d.batchId && !cursor.knowsBatch(d.batchId) ? [d.batchId] : [])))];
+        if (unknown.length > 0) {
+          const { rows } = await client.query<{ batch_id: string; hash: string }>(latestBatchHashesSql('$1::uuid[]'), [unknown]);
+          for (const id of unknown) cursor.batchHeads.set(id, null);
+          for (const row of rows) cursor.batchHeads.set(row.batch_id, row.hash);
+        }
+        return cursor.seal(actor, drafts);
+      },
+      prior: (key, requestHash) => cursor.prior(actor, key, requestHash),
+    };
+  }
+
   /**
    * One round trip: BEGIN, lock the chain head, then (as later statements, so they see everything
    * committed before the lock was granted) the last entry of each batch the group names and earlier
@@ -158,11 +256,7 @@ export class LedgerWriter {
     const keyPairs = group.flatMap((p) => (p.command.idempotencyKeys ?? []).map((key) => [p.command.actor, key]));
     const array = (values: string[]) => client.escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
     const statements = ['BEGIN', 'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE'];
-    if (batchIds.length > 0) {
-      statements.push(
-        `SELECT DISTINCT ON (batch_id) batch_id, hash FROM ledger_entry WHERE batch_id = ANY(${array(batchIds)}::uuid[]) ORDER BY batch_id, seq DESC`,
-      );
-    }
+    if (batchIds.length > 0) statements.push(latestBatchHashesSql(`${array(batchIds)}::uuid[]`));
     if (keyPairs.length > 0) {
       statements.push(
         `SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
@@ -172,34 +266,40 @@ export class LedgerWriter {
     }
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
     const head = results[1].rows[0] as { seq: string; hash: string };
-    const chain = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
+    const cursor = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
     let next = 2;
     if (batchIds.length > 0) {
-      for (const id of batchIds) chain.batchHeads.set(id, null);
-      for (const row of results[next++].rows as { batch_id: string; hash: string }[]) chain.batchHeads.set(row.batch_id, row.hash);
+      for (const id of batchIds) cursor.batchHeads.set(id, null);
+      for (const row of results[next++].rows as { batch_id: string; hash: string }[]) cursor.batchHeads.set(row.batch_id, row.hash);
     }
     if (keyPairs.length > 0) {
       for (const row of results[next++].rows) {
         const entry = rowToLedgerEntry(row);
-        chain.priors.set(priorKey(entry.actor, row.idempotency_key), { entry, requestHash: row.request_hash });
+        cursor.priors.set(priorKey(entry.actor, row.idempotency_key), { entry, requestHash: row.request_hash });
       }
     }
-    return chain;
+    return cursor;
   }
 
-  private async insertAndMoveHead(client: pg.PoolClient, chain: ChainCursor): Promise<void> {
-    const e = chain.entries;
-    const last = e[e.length - 1];
-    // A named statement: parsed and planned once per connection, not on every group.
-    const moved = await client.query({
+  /**
+   * Moves the head from where the cursor started to where it ends and inserts the cursor's entries,
+   * in one statement; writes nothing and returns false when the head is no longer where it started.
+   */
+  private async insertAndMoveHead(client: pg.PoolClient, cursor: ChainCursor): Promise<boolean> {
+    const e = cursor.entries;
+    // A named statement: parsed once per connection, not on every group.
+    const { rows } = await client.query<{ appended: number }>({
       name: 'ledger-append',
-      text: `WITH appended AS (
+      text: `WITH head AS (
+         UPDATE ledger_head SET seq = $13, hash = $14 WHERE id = 1 AND seq = $16 RETURNING id),
+       appended AS (
          INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload, idempotency_key, request_hash)
          SELECT seq, 1, prev_hash, type, batch_id, batch_prev_hash, actor, $15::timestamptz, payload_hash, hash, decode(salt, 'hex'), payload, idempotency_key, request_hash
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
            AS t(seq, prev_hash, type, batch_id, batch_prev_hash, actor, payload_hash, hash, salt, payload, idempotency_key, request_hash)
-         RETURNING seq)
-       UPDATE ledger_head SET seq = $13, hash = $14 WHERE id = 1 AND (SELECT count(*) FROM appended) = $16`,
+         WHERE EXISTS (SELECT 1 FROM head)
+         RETURNING 1)
+       SELECT count(*)::int AS appended FROM appended`,
       values: [
         e.map((x) => x.entry.seq),
         e.map((x) => x.entry.prevHash),
@@ -213,13 +313,30 @@ export class LedgerWriter {
         e.map((x) => x.entry.payload),
         e.map((x) => x.idempotencyKey),
         e.map((x) => x.requestHash),
-        last.entry.seq,
-        last.entry.hash,
-        chain.recordedAt,
-        e.length,
+        cursor.endSeq,
+        cursor.endHash,
+        cursor.recordedAt,
+        cursor.startSeq,
       ],
     });
-    if (moved.rowCount !== 1) throw new Error('the chain head did not move with the appended entries');
+    if (rows[0].appended === 0) return false;
+    if (rows[0].appended !== e.length) throw new Error(`appended ${rows[0].appended} entries of ${e.length}`);
+    return true;
+  }
+
+  /** After a commit: the new head, and batch heads still valid because nobody else wrote in between. */
+  private remember(cursor: ChainCursor): void {
+    this.lastRecordedAtMs = Date.parse(cursor.recordedAt);
+    const batchHeads = this.known?.seq === cursor.startSeq ? this.known.batchHeads : new Map<string, string | null>();
+    for (const [id, hash] of cursor.batchHeads) {
+      batchHeads.delete(id); // re-inserted last: the Map's order is the order of use
+      batchHeads.set(id, hash);
+    }
+    for (const id of batchHeads.keys()) {
+      if (batchHeads.size <= MAX_KNOWN_BATCHES) break;
+      batchHeads.delete(id);
+    }
+    this.known = { seq: cursor.endSeq, hash: cursor.endHash, batchHeads };
   }
 
   private nextRecordedAt(): string {
@@ -228,88 +345,6 @@ export class LedgerWriter {
   }
 }
 
-interface SealedEntry {
-  entry: LedgerEntry;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-}
-
-/** The group's view of the chain end while it is being built in memory. */
-class ChainCursor {
-  readonly entries: SealedEntry[] = [];
-  readonly batchHeads = new Map<string, string | null>();
-  readonly priors = new Map<string, { entry: LedgerEntry; requestHash: string }>();
-  private readonly undo: (() => unknown)[] = [];
-
-  constructor(
-    private seq: number,
-    private hash: string,
-    readonly recordedAt: string,
-  ) {}
-
-  /** Where to return to if the command about to run fails: its entries and map changes are undone. */
-  mark(): { seq: number; hash: string; length: number; undo: number } {
-    return { seq: this.seq, hash: this.hash, length: this.entries.length, undo: this.undo.length };
-  }
-
-  reset(mark: ReturnType<ChainCursor['mark']>): void {
-    this.seq = mark.seq;
-    this.hash = mark.hash;
-    this.entries.length = mark.length;
-    while (this.undo.length > mark.undo) this.undo.pop()!();
-  }
-
-  /** Sets a map entry so that reset() can take it back. */
-  private setUndoable<V>(map: Map<string, V>, key: string, value: V): void {
-    const had = map.has(key);
-    const old = map.get(key);
-    map.set(key, value);
-    this.undo.push(() => (had ? map.set(key, old as V) : map.delete(key)));
-  }
-
-  contextFor(client: pg.PoolClient, actor: string): AppendContext {
-    return {
-      tx: client,
-      append: (drafts) => this.append(client, actor, drafts),
-      prior: (key, requestHash) => {
-        const found = this.priors.get(priorKey(actor, key));
-        if (found && found.requestHash !== requestHash) {
-          throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${found.entry.seq})`);
-        }
-        return found?.entry;
-      },
-    };
-  }
-
-  private async append(client: pg.PoolClient, actor: string, drafts: EntryDraft[]): Promise<LedgerEntry[]> {
-    const unknown = [...new Set(drafts.flatMap((d) => (d.batchId && !this.batchHeads.has(d.batchId) ? [d.batchId] : [])))];
-    if (unknown.length > 0) {
-      const { rows } = await client.query<{ batch_id: string; hash: string }>(
-        'SELECT DISTINCT ON (batch_id) batch_id, hash FROM ledger_entry WHERE batch_id = ANY($1::uuid[]) ORDER BY batch_id, seq DESC',
-        [unknown],
-      );
-      for (const id of unknown) this.batchHeads.set(id, null);
-      for (const row of rows) this.batchHeads.set(row.batch_id, row.hash);
-    }
-    return drafts.map((draft) => {
-      const entry = sealEntry(draft, {
-        seq: this.seq + 1,
-        prevHash: this.hash,
-        batchPrevHash: draft.batchId ? (this.batchHeads.get(draft.batchId) ?? null) : null,
-        actor,
-        recordedAt: this.recordedAt,
-      });
-      this.seq = entry.seq;
-      this.hash = entry.hash;
-      if (draft.batchId) this.setUndoable(this.batchHeads, draft.batchId, entry.hash);
-      if (draft.idempotencyKey) this.setUndoable(this.priors, priorKey(actor, draft.idempotencyKey), { entry, requestHash: draft.requestHash ?? '' });
-      this.entries.push({ entry, idempotencyKey: draft.idempotencyKey, requestHash: draft.requestHash });
-      return entry;
-    });
-  }
-}
-
-const priorKey = (actor: string, key: string) => `${actor}\u0000${key}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Errors that belong to the command that threw them; anything else (a lost connection) fails the group. */

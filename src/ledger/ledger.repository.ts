@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LedgerEntry } from './ledger-entry.js';
-import { LEDGER_ENTRY_COLUMNS, ledgerEntryColumns, rowToLedgerEntry } from './ledger-row.js';
+import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, ledgerEntryColumns, rowToLedgerEntry } from './ledger-row.js';
 
 @Injectable()
 export class LedgerRepository {
@@ -45,8 +45,7 @@ export class LedgerRepository {
   /** The latest entry hash of each batch before `beforeSeq`: where a range verification picks up batch links. */
   async batchHeadsBefore(batchIds: string[], beforeSeq: number): Promise<Map<string, string>> {
     const rows: { batch_id: string; hash: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (batch_id) batch_id, hash FROM ledger_entry
-       WHERE batch_id = ANY($1::uuid[]) AND seq < $2 ORDER BY batch_id, seq DESC`,
+      latestBatchHashesSql('$1::uuid[]', '$2'),
       [batchIds, beforeSeq],
     );
     return new Map(rows.map((r) => [r.batch_id, r.hash]));
