@@ -28,5 +28,5 @@ export function requireAdminOr(caller: Caller, kinds: readonly OrganizationKind[
   if (caller.kind === 'admin') return;
   if (caller.kind === 'organization' && kinds.includes(caller.organizationKind)) return;
   if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', `${what} needs an API key (Authorization: Bearer <key>)`);
-  throw new DomainError('ADMIN_ONLY', `${what} is for the admin or a ${kinds.join(' or ')} organization`);
+  throw new DomainError('ROLE_NOT_ALLOWED', `${what} is for the admin or a ${kinds.join(' or ')} organization`);
 }
