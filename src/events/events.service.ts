@@ -69,17 +69,21 @@ export class EventsService {
     events: { input: RecordEventInput; where: string; draft: EntryDraft }[],
   ): Promise<void> {
     if (events.length === 0) return;
-    const custodians = await this.batches.custodiansInTx(tx, events.map((e) => e.input.batchId));
+    // One query per kind of reference, however many events: this runs while the chain head is locked.
+    const ids = (pick: (e: RecordEventInput) => string | null | undefined) => [...new Set(events.flatMap((e) => pick(e.input) ?? []))];
+    const custodians = await this.batches.custodiansInTx(tx, ids((e) => e.batchId));
+    const facilities = await this.facilities.existingInTx(tx, ids((e) => e.facilityId));
+    const organizations = await this.organizations.existingInTx(tx, ids((e) => e.destinationOrganizationId));
     for (const { input, where } of events) {
       const custodian = custodians.get(input.batchId);
       if (!custodian) throw new DomainError('BATCH_NOT_FOUND', `${where}batchId: no batch has id ${input.batchId}`);
       if (custodian !== organizationId) {
         throw new DomainError('BATCH_NOT_IN_CUSTODY', `${where}batchId: batch ${input.batchId} is in another organization's custody; only its custodian records its events`);
       }
-      if (input.facilityId && !(await this.facilities.findOwnerInTx(tx, input.facilityId))) {
+      if (input.facilityId && !facilities.has(input.facilityId)) {
         throw new DomainError('FACILITY_NOT_FOUND', `${where}facilityId: no facility has id ${input.facilityId}`);
       }
-      if (input.destinationOrganizationId && !(await this.organizations.existsInTx(tx, input.destinationOrganizationId))) {
+      if (input.destinationOrganizationId && !organizations.has(input.destinationOrganizationId)) {
         throw new DomainError('ORGANIZATION_NOT_FOUND', `${where}destinationOrganizationId: no organization has id ${input.destinationOrganizationId}`);
       }
     }

@@ -23,6 +23,12 @@ export class FacilitiesRepository {
     return rows[0]?.organization_id ?? null;
   }
 
+  async existingInTx(tx: Tx, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await tx.query<{ id: string }>('SELECT id FROM facility WHERE id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   async insert(tx: Tx, facility: Facility & { createdSeq: number }): Promise<void> {
     await tx.query('INSERT INTO facility (id, organization_id, name, region, created_seq) VALUES ($1, $2, $3, $4, $5)', [
       facility.id,

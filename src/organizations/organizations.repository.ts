@@ -19,8 +19,10 @@ export class OrganizationsRepository {
     return this.dataSource.getRepository(OrganizationEntity).findOne({ where: { id }, select: { id: true, name: true, kind: true, uscc: true } });
   }
 
-  async existsInTx(tx: Tx, id: string): Promise<boolean> {
-    return (await tx.query('SELECT 1 FROM organization WHERE id = $1', [id])).rowCount === 1;
+  async existingInTx(tx: Tx, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await tx.query<{ id: string }>('SELECT id FROM organization WHERE id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((r) => r.id));
   }
 
   async usccTaken(tx: Tx, uscc: string): Promise<boolean> {

@@ -123,6 +123,16 @@ describe('idempotency and bad input', () => {
       await expectRefused(() => gql(app, RECORD_EVENT, { input: event(id) }, a.org.key), 'NOT_FOUND', new RegExp(`no batch has id ${id}`));
     });
 
+    it('an unknown facility or destination organization is NOT_FOUND, naming the field', async () => {
+      const id = randomUUID();
+      await expectRefused(() => gql(app, RECORD_EVENT, { input: { ...event(a.batch.id), facilityId: id } }, a.org.key), 'NOT_FOUND', new RegExp(`facilityId: no facility has id ${id}`));
+      await expectRefused(
+        () => gql(app, RECORD_EVENT, { input: { ...event(a.batch.id), destinationOrganizationId: id } }, a.org.key),
+        'NOT_FOUND',
+        new RegExp(`destinationOrganizationId: no organization has id ${id}`),
+      );
+    });
+
     it('a malformed UUID is BAD_USER_INPUT', async () => {
       await expectRefused(() => gql(app, RECORD_EVENT, { input: event('not-a-uuid') }, a.org.key), 'BAD_USER_INPUT', /batchId/);
     });
