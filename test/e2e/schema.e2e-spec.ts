@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INestApplication } from '@nestjs/common';
+import { describe, expect, it } from '@jest/globals';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { buildSchema, findBreakingChanges } from 'graphql';
 import { readFileSync } from 'node:fs';
-import type { App } from 'supertest/types.js';
 import { printSortedSchema } from '../../src/graphql/schema-printer.js';
-import { createTestDatabase, TestDatabase } from '../test-database.js';
-import { createTestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/test-app.js';
 
 describe('schema.gql', () => {
-  let db: TestDatabase;
-  let app: INestApplication<App>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db.url);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
-  });
+  const service = useTestApp();
 
   it('is what the running service serves (run `npm run schema:generate` when this fails)', () => {
-    const live = printSortedSchema(app.get(GraphQLSchemaHost).schema);
+    const live = printSortedSchema(service.app.get(GraphQLSchemaHost).schema);
     expect(readFileSync('schema.gql', 'utf8')).toBe(live);
   });
 

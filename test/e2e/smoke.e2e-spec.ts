@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INestApplication } from '@nestjs/common';
-import type { App } from 'supertest/types.js';
-import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { describe, expect, it } from '@jest/globals';
 import { producerWithBatch } from '../support/builders.js';
-import { createTestApp, gqlOk } from '../support/test-app.js';
+import { gqlOk, useTestApp } from '../support/test-app.js';
 
 describe('smoke', () => {
-  let db: TestDatabase;
-  let app: INestApplication<App>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db.url);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
-  });
+  const service = useTestApp();
 
   it('registers a batch and records an event', async () => {
+    const { app } = service;
     const { org, batch } = await producerWithBatch(app);
     const data = await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq type batchId payload } }', {
       input: { batchId: batch.id, bizStep: 'HARVESTING', eventTime: '2026-10-06T09:00:00.000Z', quantity: 500, details: { fieldName: 'Plot 7' } },

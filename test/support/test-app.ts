@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -5,6 +6,7 @@ import type { App } from 'supertest/types.js';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
 import { configureHttp } from '../../src/http.js';
+import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
@@ -38,4 +40,18 @@ export async function gqlOk<T = Record<string, any>>(app: INestApplication<App>,
   const res = await gql<T>(app, query, variables, key);
   if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
   return res.data!;
+}
+
+/** A database of the test file's own with the whole service on it, for the describe block that calls this. */
+export function useTestApp(): { readonly app: INestApplication<App>; readonly db: TestDatabase } {
+  const context = {} as { app: INestApplication<App>; db: TestDatabase };
+  beforeAll(async () => {
+    context.db = await createTestDatabase();
+    context.app = await createTestApp(context.db.url);
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.db?.drop();
+  });
+  return context;
 }
