@@ -17,6 +17,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** Most entries the writer appends in one transaction; a busier queue waits for the next group. */
   ledgerMaxGroupSize: number;
+  /** How often the service looks for new entries to sign a checkpoint for. */
+  checkpointIntervalMs: number;
 }
 
 /** A bad or missing setting: the message is the one line printed before the start stops. */
@@ -87,6 +89,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
     seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
+    checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
   };
 }
 

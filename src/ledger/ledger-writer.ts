@@ -5,6 +5,7 @@ import { ChainCursor, priorKey } from './chain-cursor.js';
 import { EntryDraft, LedgerEntry } from './ledger-entry.js';
 import { formatRecordedAt } from './ledger-hash.js';
 import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, rowToLedgerEntry } from './ledger-row.js';
+import { leafHash, MerkleAppender, StoredNode, STORED_LEVEL } from './merkle.js';
 
 /** The part of a pg client commands use for their reads and projection writes. */
 export interface Tx {
@@ -62,6 +63,8 @@ interface KnownHead {
   seq: number;
   hash: string;
   batchHeads: Map<string, string | null>;
+  /** The right edge of the Merkle tree at `seq` leaves. */
+  tree: MerkleAppender;
 }
 
 /** Batch heads kept between groups; past this, the oldest are forgotten (and read again when needed). */
@@ -158,10 +161,11 @@ export class LedgerWriter {
       for (const id of command.batchIds) if (!cursor.knowsBatch(id)) cursor.batchHeads.set(id, known.batchHeads.get(id)!);
       return cursor.seal(command.actor, command.drafts);
     });
+    const tree = known.tree.clone();
     let client: pg.PoolClient | undefined;
     try {
       client = await this.pool.connect();
-      if (!(await this.insertAndMoveHead(client, cursor))) {
+      if (!(await this.insertAndMoveHead(client, cursor, tree))) {
         this.known = null;
         return false;
       }
@@ -176,7 +180,7 @@ export class LedgerWriter {
     } finally {
       client?.release();
     }
-    this.remember(cursor);
+    this.remember(cursor, tree);
     group.forEach((p, i) => p.resolve(results[i]));
     return true;
   }
@@ -192,7 +196,7 @@ export class LedgerWriter {
     let failed: Pending | undefined;
     let broken: Error | undefined;
     try {
-      const cursor = await this.beginGroup(client, group);
+      const { cursor, tree } = await this.beginGroup(client, group);
       const results: unknown[] = [];
       for (const pending of group) {
         failed = pending;
@@ -206,11 +210,11 @@ export class LedgerWriter {
       }
       failed = undefined;
 
-      if (cursor.entries.length > 0 && !(await this.insertAndMoveHead(client, cursor))) {
+      if (cursor.entries.length > 0 && !(await this.insertAndMoveHead(client, cursor, tree))) {
         throw new Error('the chain head moved while this group held its lock');
       }
       await client.query('COMMIT');
-      this.remember(cursor);
+      this.remember(cursor, tree);
       group.forEach((p, i) => p.resolve(results[i]));
       return [];
     } catch (err) {
@@ -251,11 +255,19 @@ export class LedgerWriter {
    * uses of its idempotency keys. The simple-query protocol carries several statements but no
    * parameters, so the values are inlined as escaped literals; batch ids were checked to be UUIDs.
    */
-  private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<ChainCursor> {
+  private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<{ cursor: ChainCursor; tree: MerkleAppender }> {
     const batchIds = [...new Set(group.flatMap((p) => p.command.batchIds ?? []))];
     const keyPairs = group.flatMap((p) => (p.command.idempotencyKeys ?? []).map((key) => [p.command.actor, key]));
     const array = (values: string[]) => client.escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-    const statements = ['BEGIN', 'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE'];
+    const statements = [
+      'BEGIN',
+      'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE',
+      // The right edge of the tree at the head: the entries of its unfinished block, and the waiting left siblings.
+      `SELECT hash FROM ledger_entry WHERE seq > (SELECT seq - seq % ${2 ** STORED_LEVEL} FROM ledger_head WHERE id = 1) ORDER BY seq`,
+      `SELECT m.level, m.hash FROM ledger_head h CROSS JOIN generate_series(${STORED_LEVEL}, 62) AS l(level)
+         JOIN merkle_node m ON m.level = l.level AND m.idx = (h.seq >> l.level) - 1
+       WHERE h.id = 1 AND ((h.seq >> l.level) & 1) = 1`,
+    ];
     if (batchIds.length > 0) statements.push(latestBatchHashesSql(`${array(batchIds)}::uuid[]`));
     if (keyPairs.length > 0) {
       statements.push(
@@ -267,7 +279,12 @@ export class LedgerWriter {
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
     const head = results[1].rows[0] as { seq: string; hash: string };
     const cursor = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
-    let next = 2;
+    const tree = MerkleAppender.fromEdge(
+      cursor.startSeq,
+      (results[2].rows as { hash: string }[]).map((r) => leafHash(Buffer.from(r.hash, 'hex'))),
+      results[3].rows as { level: number; hash: Buffer }[],
+    );
+    let next = 4;
     if (batchIds.length > 0) {
       for (const id of batchIds) cursor.batchHeads.set(id, null);
       for (const row of results[next++].rows as { batch_id: string; hash: string }[]) cursor.batchHeads.set(row.batch_id, row.hash);
@@ -278,15 +295,17 @@ export class LedgerWriter {
         cursor.priors.set(priorKey(entry.actor, row.idempotency_key), { entry, requestHash: row.request_hash });
       }
     }
-    return cursor;
+    return { cursor, tree };
   }
 
   /**
    * Moves the head from where the cursor started to where it ends and inserts the cursor's entries,
    * in one statement; writes nothing and returns false when the head is no longer where it started.
    */
-  private async insertAndMoveHead(client: pg.PoolClient, cursor: ChainCursor): Promise<boolean> {
+  private async insertAndMoveHead(client: pg.PoolClient, cursor: ChainCursor, tree: MerkleAppender): Promise<boolean> {
     const e = cursor.entries;
+    // The tree grows in the same statement: the nodes these entries complete.
+    const nodes: StoredNode[] = e.flatMap((x) => tree.append(leafHash(Buffer.from(x.entry.hash, 'hex'))));
     // A named statement: parsed once per connection, not on every group.
     const { rows } = await client.query<{ appended: number }>({
       name: 'ledger-append',
@@ -298,7 +317,11 @@ export class LedgerWriter {
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
            AS t(seq, prev_hash, type, batch_id, batch_prev_hash, actor, payload_hash, hash, salt, payload, idempotency_key, request_hash)
          WHERE EXISTS (SELECT 1 FROM head)
-         RETURNING 1)
+         RETURNING 1),
+       tree AS (
+         INSERT INTO merkle_node (level, idx, hash)
+         SELECT level, idx, decode(hash, 'hex') FROM unnest($17::smallint[], $18::bigint[], $19::text[]) AS n(level, idx, hash)
+         WHERE EXISTS (SELECT 1 FROM head))
        SELECT count(*)::int AS appended FROM appended`,
       values: [
         e.map((x) => x.entry.seq),
@@ -317,6 +340,9 @@ export class LedgerWriter {
         cursor.endHash,
         cursor.recordedAt,
         cursor.startSeq,
+        nodes.map((n) => n.level),
+        nodes.map((n) => n.index),
+        nodes.map((n) => n.hash.toString('hex')),
       ],
     });
     if (rows[0].appended === 0) return false;
@@ -325,7 +351,7 @@ export class LedgerWriter {
   }
 
   /** After a commit: the new head, and batch heads still valid because nobody else wrote in between. */
-  private remember(cursor: ChainCursor): void {
+  private remember(cursor: ChainCursor, tree: MerkleAppender): void {
     this.lastRecordedAtMs = Date.parse(cursor.recordedAt);
     const batchHeads = this.known?.seq === cursor.startSeq ? this.known.batchHeads : new Map<string, string | null>();
     for (const [id, hash] of cursor.batchHeads) {
@@ -336,7 +362,7 @@ export class LedgerWriter {
       if (batchHeads.size <= MAX_KNOWN_BATCHES) break;
       batchHeads.delete(id);
     }
-    this.known = { seq: cursor.endSeq, hash: cursor.endHash, batchHeads };
+    this.known = { seq: cursor.endSeq, hash: cursor.endHash, batchHeads, tree };
   }
 
   private nextRecordedAt(): string {

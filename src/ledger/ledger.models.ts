@@ -41,3 +41,26 @@ export class LedgerInfoModel {
   @Field({ description: 'C2SP verifier key: <name>+<hex key id>+<base64(0x01 || ed25519 public key)>' }) verifierKey: string;
   @Field(() => SafeIntScalar) size: number;
 }
+
+@ObjectType('Checkpoint')
+export class CheckpointModel {
+  @Field() origin: string;
+  @Field(() => SafeIntScalar) treeSize: number;
+  @Field({ description: 'Hex Merkle root of the first treeSize entries' }) rootHash: string;
+  @Field({ description: 'The whole C2SP signed note: checkpoint body, blank line, signature line(s).' }) signedNote: string;
+}
+
+@ObjectType('InclusionProof')
+export class InclusionProofModel {
+  @Field(() => SafeIntScalar) leafIndex: number;
+  @Field(() => SafeIntScalar) treeSize: number;
+  @Field() leafHash: string;
+  @Field(() => [String], { description: 'RFC 9162 §2.1.3 audit path, hex, bottom up' }) hashes: string[];
+}
+
+@ObjectType('ConsistencyProof')
+export class ConsistencyProofModel {
+  @Field(() => SafeIntScalar) fromSize: number;
+  @Field(() => SafeIntScalar) toSize: number;
+  @Field(() => [String], { description: 'RFC 9162 §2.1.4 consistency proof, hex' }) hashes: string[];
+}

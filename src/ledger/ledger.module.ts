@@ -7,11 +7,17 @@ import { LedgerWriter } from './ledger-writer.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerResolver } from './ledger.resolver.js';
 import { LedgerService } from './ledger.service.js';
+import { LedgerController } from './ledger.controller.js';
+import { MerkleRepository } from './merkle.repository.js';
+import { ProofsService } from './proofs.service.js';
 
 @Global()
 @Module({
+  controllers: [LedgerController],
   providers: [
     LedgerRepository,
+    MerkleRepository,
+    ProofsService,
     LedgerService,
     LedgerResolver,
     {
@@ -21,7 +27,7 @@ import { LedgerService } from './ledger.service.js';
       useFactory: (dataSource: DataSource, config: AppConfig) => new LedgerWriter((dataSource.driver as PostgresDriver).master, config.ledgerMaxGroupSize),
     },
   ],
-  exports: [LedgerWriter, LedgerRepository, LedgerService],
+  exports: [LedgerWriter, LedgerRepository, LedgerService, ProofsService],
 })
 export class LedgerModule implements BeforeApplicationShutdown {
   constructor(@Inject(LedgerWriter) private readonly writer: LedgerWriter) {}

@@ -1,14 +1,19 @@
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { SafeIntScalar } from '../graphql/scalars.js';
-import { LedgerEntryModel, LedgerInfoModel, VerificationModel } from './ledger.models.js';
+import { CheckpointModel, ConsistencyProofModel, InclusionProofModel, LedgerEntryModel, LedgerInfoModel, VerificationModel } from './ledger.models.js';
 import { LedgerService } from './ledger.service.js';
+import { ProofsService } from './proofs.service.js';
+import { StoredCheckpoint } from './merkle.repository.js';
 
 @Resolver()
 export class LedgerResolver {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly proofs: ProofsService,
+  ) {}
 
   @Query(() => LedgerInfoModel, { description: 'Public.' })
   ledgerInfo(): Promise<LedgerInfoModel> {
@@ -36,5 +41,35 @@ export class LedgerResolver {
   @Query(() => VerificationModel, { description: "Public. Recomputes the hashes of the batch's entries and checks its chain." })
   verifyBatch(@Args('batchId', { type: () => ID }, new ParseUUIDPipe({ version: undefined })) batchId: string): Promise<VerificationModel> {
     return this.ledger.verifyBatch(batchId);
+  }
+
+  @Query(() => CheckpointModel, { description: 'Public. The newest signed checkpoint.' })
+  async latestCheckpoint(): Promise<CheckpointModel> {
+    return this.toModel(await this.proofs.latestCheckpoint());
+  }
+
+  @Query(() => InclusionProofModel, { description: 'Public. leafIndex = seq - 1.' })
+  inclusionProof(
+    @Args('seq', { type: () => SafeIntScalar }) seq: number,
+    @Args('treeSize', { type: () => SafeIntScalar }) treeSize: number,
+  ): Promise<InclusionProofModel> {
+    return this.proofs.inclusionProof(seq, treeSize);
+  }
+
+  @Query(() => ConsistencyProofModel, { description: 'Public.' })
+  consistencyProof(
+    @Args('fromSize', { type: () => SafeIntScalar }) fromSize: number,
+    @Args('toSize', { type: () => SafeIntScalar }) toSize: number,
+  ): Promise<ConsistencyProofModel> {
+    return this.proofs.consistencyProof(fromSize, toSize);
+  }
+
+  @Mutation(() => CheckpointModel, { description: 'Admin or regulator; the service also signs checkpoints on its own.' })
+  async createCheckpoint(@CurrentCaller() caller: Caller): Promise<CheckpointModel> {
+    return this.toModel(await this.proofs.createCheckpoint(caller));
+  }
+
+  private toModel(checkpoint: StoredCheckpoint): CheckpointModel {
+    return { origin: this.ledger.origin, ...checkpoint };
   }
 }

@@ -18,6 +18,10 @@ export class LedgerService {
     private readonly ledger: LedgerRepository,
   ) {}
 
+  get origin(): string {
+    return this.config.ledgerOrigin;
+  }
+
   async info(): Promise<{ origin: string; verifierKey: string; size: number }> {
     const { size } = await this.ledger.head();
     const origin = this.config.ledgerOrigin;

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The verifier side of the ledger's Merkle tree (LEDGER-SPEC §3), written from RFC 9162 §2.1:
+ * leaf and node hashing, inclusion proof verification (§2.1.3.2), consistency proof
+ * verification (§2.1.4.2), and an incremental root over appended leaves.
+ *
+ * Pure: node:crypto only. The verify functions return false, and never throw, for any input
+ * that is malformed (wrong types, sizes out of range, hashes that are not 32 bytes).
+ */
+
+const HASH_SIZE = 32;
+
+/** MTH({}) = SHA-256 of the empty string. */
+export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+
+/** MTH({d}) = SHA-256(0x00 || d). */
+export function hashLeaf(data: Buffer): Buffer {
+  return createHash('sha256').update(Buffer.from([0x00])).update(data).digest();
+}
+
+/** SHA-256(0x01 || left || right). */
+export function hashChildren(left: Buffer, right: Buffer): Buffer {
+  return createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
+}
+
+function isHash(value: unknown): value is Buffer {
+  return Buffer.isBuffer(value) && value.length === HASH_SIZE;
+}
+
+function isHashArray(value: unknown): value is Buffer[] {
+  return Array.isArray(value) && value.every(isHash);
+}
+
+function isSize(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+// fn and sn may exceed 2^32, so no bitwise operators: LSB and right shift on safe integers.
+const lsb = (x: number): boolean => x % 2 === 1;
+const shr = (x: number): number => Math.floor(x / 2);
+
+/**
+ * RFC 9162 §2.1.3.2: does `proof` prove that the leaf with hash `leafHash` is at `leafIndex`
+ * in the tree of `treeSize` leaves whose root is `root`?
+ *
+ * Note: the tree size is only checked through the shape of the path, so the size must come from
+ * the same signed checkpoint as the root (some other sizes give the same path shape).
+ */
+export function verifyInclusion(leafHash: Buffer, leafIndex: number, treeSize: number, proof: Buffer[], root: Buffer): boolean {
+  if (!isHash(leafHash) || !isHash(root) || !isHashArray(proof)) return false;
+  if (!isSize(leafIndex) || !isSize(treeSize)) return false;
+  // 1. leaf_index >= tree_size fails.
+  if (leafIndex >= treeSize) return false;
+  // 2.–3.
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = leafHash;
+  // 4.
+  for (const p of proof) {
+    // a.
+    if (sn === 0) return false;
+    // b.
+    if (lsb(fn) || fn === sn) {
+      r = hashChildren(p, r);
+      if (!lsb(fn)) {
+        while (!lsb(fn) && fn !== 0) {
+          fn = shr(fn);
+          sn = shr(sn);
+        }
+      }
+    } else {
+      r = hashChildren(r, p);
+    }
+    // c.
+    fn = shr(fn);
+    sn = shr(sn);
+  }
+  // 5.
+  return sn === 0 && r.equals(root);
+}
+
+/**
+ * RFC 9162 §2.1.4.2: does `proof` prove that the tree of `size2` leaves with root `root2` extends
+ * the tree of `size1` leaves with root `root1`? `size1 == size2` holds with an empty proof and equal
+ * roots; `size1 == 0` is refused (there is nothing to prove), as is `size1 > size2`.
+ */
+export function verifyConsistency(size1: number, size2: number, proof: Buffer[], root1: Buffer, root2: Buffer): boolean {
+  if (!isHash(root1) || !isHash(root2) || !isHashArray(proof)) return false;
+  if (!isSize(size1) || !isSize(size2)) return false;
+  if (size1 === 0 || size1 > size2) return false;
+  if (size1 === size2) return proof.length === 0 && root1.equals(root2);
+  // 1. An empty path fails.
+  if (proof.length === 0) return false;
+  // 2. If first is an exact power of 2, prepend first_hash.
+  const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
+  // 3.
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  // 4.
+  while (lsb(fn)) {
+    fn = shr(fn);
+    sn = shr(sn);
+  }
+  // 5.
+  let fr = path[0];
+  let sr = path[0];
+  // 6.
+  for (const c of path.slice(1)) {
+    // a.
+    if (sn === 0) return false;
+    // b.
+    if (lsb(fn) || fn === sn) {
+      fr = hashChildren(c, fr);
+      sr = hashChildren(c, sr);
+      if (!lsb(fn)) {
+        while (!lsb(fn) && fn !== 0) {
+          fn = shr(fn);
+          sn = shr(sn);
+        }
+      }
+    } else {
+      sr = hashChildren(sr, c);
+    }
+    // c.
+    fn = shr(fn);
+    sn = shr(sn);
+  }
+  // 7.
+  return sn === 0 && fr.equals(root1) && sr.equals(root2);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  let x = n;
+  while (x > 1 && x % 2 === 0) x /= 2;
+  return x === 1;
+}
+
+/**
+ * The RFC 9162 root (MTH) of the leaf hashes pushed so far, kept in O(log n) memory: a stack of the
+ * roots of the perfect subtrees that the leaves decompose into, largest (leftmost) first, one per
+ * set bit of `size`. `root()` folds them right to left, which is MTH's split at the largest power
+ * of two below n, applied recursively.
+ */
+export class MerkleRootBuilder {
+  private readonly stack: Buffer[] = [];
+  private count = 0;
+
+  push(leafHash: Buffer): void {
+    if (!isHash(leafHash)) throw new Error('a leaf hash is 32 bytes');
+    if (this.count >= Number.MAX_SAFE_INTEGER) throw new Error('tree size out of range');
+    this.stack.push(leafHash);
+    this.count += 1;
+    // Each trailing zero bit of the new size is a pair of equal perfect subtrees to merge.
+    for (let s = this.count; s % 2 === 0; s /= 2) {
+      const right = this.stack.pop() as Buffer;
+      const left = this.stack.pop() as Buffer;
+      this.stack.push(hashChildren(left, right));
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  root(): Buffer {
+    if (this.stack.length === 0) return Buffer.from(EMPTY_ROOT);
+    let r = this.stack[this.stack.length - 1];
+    for (let i = this.stack.length - 2; i >= 0; i--) r = hashChildren(this.stack[i], r);
+    return Buffer.from(r);
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { leafHash, NodeKey, NodeReader, perfectHash, STORED_LEVEL } from './merkle.js';
+
+@Injectable()
+export class MerkleRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Reads the given perfect subtrees in one query: stored ones from merkle_node, lower ones
+   * recomputed from the (at most 16) entry hashes under them. Returns a reader over exactly those.
+   */
+  async readNodes(keys: NodeKey[]): Promise<NodeReader> {
+    const stored = keys.filter((k) => k.level >= STORED_LEVEL);
+    const seqs = new Set<number>();
+    for (const k of keys) {
+      if (k.level >= STORED_LEVEL) continue;
+      for (let leaf = k.index * 2 ** k.level; leaf < (k.index + 1) * 2 ** k.level; leaf++) seqs.add(leaf + 1);
+    }
+    const rows: { level: number; idx: string; hash: Buffer }[] = await this.dataSource.query(
+      `SELECT level, idx, hash FROM merkle_node WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))
+       UNION ALL
+       SELECT -1, seq, decode(hash, 'hex') FROM ledger_entry WHERE seq = ANY($3::bigint[])`,
+      [stored.map((k) => k.level), stored.map((k) => k.index), [...seqs]],
+    );
+    const nodes = new Map<string, Buffer>();
+    const leaves = new Map<number, Buffer>();
+    for (const row of rows) {
+      if (row.level === -1) leaves.set(Number(row.idx) - 1, leafHash(row.hash));
+      else nodes.set(`${row.level}:${row.idx}`, row.hash);
+    }
+    return (level, index) => {
+      if (level >= STORED_LEVEL) {
+        const node = nodes.get(`${level}:${index}`);
+        if (!node) throw new Error(`Merkle node ${level}:${index} is missing`);
+        return node;
+      }
+      const under: Buffer[] = [];
+      for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf++) {
+        const hash = leaves.get(leaf);
+        if (!hash) throw new Error(`ledger entry ${leaf + 1} is missing`);
+        under.push(hash);
+      }
+      return perfectHash(under);
+    };
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    const rows = await this.dataSource.query('SELECT tree_size, root_hash, signed_note FROM checkpoint ORDER BY tree_size DESC LIMIT 1');
+    return rows[0] ? toCheckpoint(rows[0]) : null;
+  }
+
+  /** Keeps the first checkpoint of a size: several processes may sign the same size, one row lands. */
+  async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<StoredCheckpoint> {
+    const rows = await this.dataSource.query(
+      `WITH saved AS (
+         INSERT INTO checkpoint (tree_size, root_hash, signed_note, created_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size, root_hash, signed_note)
+       SELECT * FROM saved UNION ALL SELECT tree_size, root_hash, signed_note FROM checkpoint WHERE tree_size = $1 LIMIT 1`,
+      [checkpoint.treeSize, checkpoint.rootHash, checkpoint.signedNote],
+    );
+    return toCheckpoint(rows[0]);
+  }
+}
+
+export interface StoredCheckpoint {
+  treeSize: number;
+  rootHash: string;
+  signedNote: string;
+}
+
+function toCheckpoint(row: { tree_size: string; root_hash: string; signed_note: string }): StoredCheckpoint {
+  return { treeSize: Number(row.tree_size), rootHash: row.root_hash, signedNote: row.signed_note };
+}

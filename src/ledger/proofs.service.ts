@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Caller, requireAdminOr } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { checkpointBody, signCheckpoint } from './checkpoint-note.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { consistencyProof, inclusionProof, NodeReader, nodesNeeded, rootAt } from './merkle.js';
+import { MerkleRepository, StoredCheckpoint } from './merkle.repository.js';
+
+export interface InclusionProofResult {
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  hashes: string[];
+}
+
+export interface ConsistencyProofResult {
+  fromSize: number;
+  toSize: number;
+  hashes: string[];
+}
+
+/**
+ * What makes the ledger checkable from outside (LEDGER-SPEC §3–§4): roots, inclusion and
+ * consistency proofs for any tree size up to the ledger's, and signed checkpoints, which a
+ * background signer adds on its own shortly after new entries.
+ */
+@Injectable()
+export class ProofsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Checkpoints');
+  private timer: NodeJS.Timeout | undefined;
+  private signing: Promise<unknown> | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledger: LedgerRepository,
+    private readonly merkle: MerkleRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.signIfBehind(), this.config.checkpointIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.signing;
+  }
+
+  async inclusionProof(seq: number, treeSize: number): Promise<InclusionProofResult> {
+    await this.checkTreeSize(treeSize, 'treeSize');
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > treeSize) {
+      throw new DomainError('INVALID_RANGE', `seq must be from 1 to treeSize ${treeSize}, got ${seq}`);
+    }
+    const leafIndex = seq - 1;
+    const read = await this.reader((r) => [inclusionProof(leafIndex, treeSize, r), r(0, leafIndex)]);
+    return { leafIndex, treeSize, leafHash: read(0, leafIndex).toString('hex'), hashes: hex(inclusionProof(leafIndex, treeSize, read)) };
+  }
+
+  async consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofResult> {
+    await this.checkTreeSize(toSize, 'toSize');
+    if (!Number.isSafeInteger(fromSize) || fromSize < 1 || fromSize > toSize) {
+      throw new DomainError('INVALID_RANGE', `fromSize must be from 1 to toSize ${toSize}, got ${fromSize}`);
+    }
+    const read = await this.reader((r) => consistencyProof(fromSize, toSize, r));
+    return { fromSize, toSize, hashes: hex(consistencyProof(fromSize, toSize, read)) };
+  }
+
+  async rootAt(treeSize: number): Promise<Buffer> {
+    return rootAt(treeSize, await this.reader((r) => rootAt(treeSize, r)));
+  }
+
+  /** The newest checkpoint; the first one is signed on demand. */
+  async latestCheckpoint(): Promise<StoredCheckpoint> {
+    return (await this.merkle.latestCheckpoint()) ?? this.signCheckpoint();
+  }
+
+  /** Admin or regulator: a checkpoint of the ledger as it is now (the one already kept when nothing changed). */
+  async createCheckpoint(caller: Caller): Promise<StoredCheckpoint> {
+    requireAdminOr(caller, ['REGULATOR'], 'createCheckpoint');
+    return this.signCheckpoint();
+  }
+
+  private async signCheckpoint(): Promise<StoredCheckpoint> {
+    const { size } = await this.ledger.head();
+    const latest = await this.merkle.latestCheckpoint();
+    if (latest?.treeSize === size) return latest;
+    const root = await this.rootAt(size);
+    const body = checkpointBody(this.config.ledgerOrigin, size, root);
+    return this.merkle.saveCheckpoint({ treeSize: size, rootHash: root.toString('hex'), signedNote: signCheckpoint(body, this.config.ledgerSigningKey) });
+  }
+
+  private async signIfBehind(): Promise<void> {
+    if (this.signing) return;
+    this.signing = this.signCheckpoint().catch((err: Error) => this.logger.error(`signing a checkpoint failed: ${err.message}`));
+    await this.signing;
+    this.signing = undefined;
+  }
+
+  private async checkTreeSize(treeSize: number, name: string): Promise<void> {
+    const { size } = await this.ledger.head();
+    if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > size) {
+      throw new DomainError('INVALID_RANGE', `${name} must be from 1 to the ledger's size ${size}, got ${treeSize}`);
+    }
+  }
+
+  /** Reads, in one query, the nodes `compute` needs. */
+  private reader(compute: (read: NodeReader) => unknown): Promise<NodeReader> {
+    return this.merkle.readNodes(nodesNeeded(compute));
+  }
+}
+
+const hex = (hashes: Buffer[]) => hashes.map((h) => h.toString('hex'));
