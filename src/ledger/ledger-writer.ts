@@ -95,10 +95,20 @@ export class LedgerWriter {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
 
+  private readonly maxGroupSize: number;
+  private readonly maintainTree: boolean;
+
+  /**
+   * `maintainTree: false` exists only so the proofs benchmark can measure what the tree costs: a
+   * ledger written that way has no Merkle nodes and cannot answer proofs.
+   */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly maxGroupSize = 1000,
-  ) {}
+    options: { maxGroupSize?: number; maintainTree?: boolean } = {},
+  ) {
+    this.maxGroupSize = options.maxGroupSize ?? 1000;
+    this.maintainTree = options.maintainTree ?? true;
+  }
 
   execute<R>(command: LedgerCommand<R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -305,7 +315,7 @@ export class LedgerWriter {
   private async insertAndMoveHead(client: pg.PoolClient, cursor: ChainCursor, tree: MerkleAppender): Promise<boolean> {
     const e = cursor.entries;
     // The tree grows in the same statement: the nodes these entries complete.
-    const nodes: StoredNode[] = e.flatMap((x) => tree.append(leafHash(Buffer.from(x.entry.hash, 'hex'))));
+    const nodes: StoredNode[] = this.maintainTree ? e.flatMap((x) => tree.append(leafHash(Buffer.from(x.entry.hash, 'hex')))) : [];
     // A named statement: parsed once per connection, not on every group.
     const { rows } = await client.query<{ appended: number }>({
       name: 'ledger-append',

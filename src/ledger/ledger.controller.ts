@@ -1,6 +1,5 @@
 import { Controller, Get, Header, ParseIntPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { once } from 'node:events';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
@@ -9,6 +8,19 @@ import { LedgerRepository } from './ledger.repository.js';
 import { ProofsService } from './proofs.service.js';
 
 const EXPORT_PAGE = 2000;
+
+/** Waits until the client has taken what was written, or has gone away. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 
 /** Plain HTTP for tools that speak no GraphQL: the newest checkpoint, and the export regulators audit. */
 @Controller('ledger')
@@ -52,7 +64,7 @@ export class LedgerController {
       if (page.length === 0) break;
       const chunk = page.map(exportLine).join('');
       after = page[page.length - 1].seq;
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(chunk)) await drainedOrClosed(res);
     }
     res.end();
   }

@@ -18,7 +18,8 @@ export class MerkleRepository {
       for (let leaf = k.index * 2 ** k.level; leaf < (k.index + 1) * 2 ** k.level; leaf++) seqs.add(leaf + 1);
     }
     const rows: { level: number; idx: string; hash: Buffer }[] = await this.dataSource.query(
-      `SELECT level, idx, hash FROM merkle_node WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))
+      `SELECT m.level, m.idx, m.hash FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
+         JOIN merkle_node m ON m.level = k.level AND m.idx = k.idx
        UNION ALL
        SELECT -1, seq, decode(hash, 'hex') FROM ledger_entry WHERE seq = ANY($3::bigint[])`,
       [stored.map((k) => k.level), stored.map((k) => k.index), [...seqs]],

@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:proofs [-- --entries N]`: the verifiable ledger at scale (default 1,000,000 entries).
+ * Prints: the rate the ledger was built at through the writer; what maintaining the Merkle tree
+ * costs appends (the same writer with and without it, alternating rounds, on fresh databases);
+ * inclusion and consistency proof latency through GraphQL on the big ledger; the export's streaming
+ * rate; and how fast the offline verifier checks that export. Databases are dropped at the end.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { INestApplication } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { AppModule } from '../src/app.module.js';
+import { loadConfig } from '../src/config/config.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
+import { draftEntry } from '../src/ledger/ledger-entry.js';
+import { LedgerWriter } from '../src/ledger/ledger-writer.js';
+import { runVerify } from '../src/verifier/verify-command.js';
+import { eventPayload, percentile, pick, run } from './bench-support.js';
+
+const CALLERS = 64;
+const AB_ROUNDS = 3;
+const AB_ENTRIES = 20_000;
+const PROOF_REQUESTS = 1000;
+const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { entries: { type: 'string', default: '1000000' } } });
+  const entries = Number(values.entries);
+  const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
+  const names = { big: `suyuan_bench_${randomBytes(5).toString('hex')}`, tree: `suyuan_bench_${randomBytes(5).toString('hex')}`, plain: `suyuan_bench_${randomBytes(5).toString('hex')}` };
+  const dataSources: DataSource[] = [];
+  const scratch = await mkdtemp(join(tmpdir(), 'suyuan-bench-'));
+  let app: INestApplication | undefined;
+  console.log(`server: ${server.label}; ${entries.toLocaleString('en')} entries`);
+  try {
+    const open = async (name: string) => {
+      await withAdminClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+      const ds = await new DataSource(dataSourceOptions(databaseUrl(server.adminUrl, name), CALLERS + 8)).initialize();
+      dataSources.push(ds);
+      await ds.runMigrations();
+      return ds;
+    };
+    const poolOf = (ds: DataSource) => (ds.driver as PostgresDriver).master as pg.Pool;
+    const batches = Array.from({ length: 10_000 }, () => randomUUID());
+    const appendWith = (writer: LedgerWriter) => async () => {
+      await writer.append('bench', [draftEntry('EVENT_RECORDED', pick(batches), eventPayload())]);
+    };
+
+    // 1. The big ledger, through the writer with its tree.
+    const big = await open(names.big);
+    const built = await run(CALLERS, entries, Infinity, appendWith(new LedgerWriter(poolOf(big))));
+    console.log(`built ${built.count.toLocaleString('en')} entries in ${(built.elapsedMs / 1000).toFixed(1)} s: ${built.perSecond.toFixed(0)} entries/s`);
+
+    // 2. What the tree costs: the same writer with and without it, alternating, on two fresh ledgers.
+    const withTree = new LedgerWriter(poolOf(await open(names.tree)));
+    const withoutTree = new LedgerWriter(poolOf(await open(names.plain)), { maintainTree: false });
+    await run(CALLERS, 2000, Infinity, appendWith(withTree)); // warm-up: batch heads known, plans cached
+    await run(CALLERS, 2000, Infinity, appendWith(withoutTree));
+    let treeRate = 0;
+    let plainRate = 0;
+    for (let round = 0; round < AB_ROUNDS; round++) {
+      treeRate += (await run(CALLERS, AB_ENTRIES, Infinity, appendWith(withTree))).perSecond / AB_ROUNDS;
+      plainRate += (await run(CALLERS, AB_ENTRIES, Infinity, appendWith(withoutTree))).perSecond / AB_ROUNDS;
+    }
+
+    // 3. Proofs through GraphQL, on the big ledger, by the whole service.
+    const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: ADMIN_KEY, LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'), LEDGER_ORIGIN: 'bench.suyuan/ledger' });
+    app = await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: databaseUrl(server.adminUrl, names.big) }), { logger: ['error'] });
+    await app.listen(0, '127.0.0.1');
+    const base = await app.getUrl();
+    const size = built.count;
+    const graphql = async (query: string) => {
+      const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    };
+    const random = (max: number) => 1 + Math.floor(Math.random() * max);
+    await graphql(`{ inclusionProof(seq: 1, treeSize: ${size}) { hashes } }`);
+    const inclusion = await timeEach(PROOF_REQUESTS, () => graphql(`{ inclusionProof(seq: ${random(size)}, treeSize: ${size}) { leafHash hashes } }`));
+    const consistency = await timeEach(PROOF_REQUESTS, () => {
+      const to = random(size);
+      return graphql(`{ consistencyProof(fromSize: ${random(to)}, toSize: ${to}) { hashes } }`);
+    });
+
+    // 4. The export, streamed to a file as a regulator downloads it, and 5. the offline verifier on it.
+    const checkpointFile = join(scratch, 'checkpoint.txt');
+    const exportFile = join(scratch, 'export.jsonl');
+    await graphql('{ latestCheckpoint { treeSize } }');
+    const note = await (await fetch(`${base}/ledger/checkpoint`)).text();
+    await writeFile(checkpointFile, note);
+    const checkpointSize = Number(note.split('\n')[1]);
+    const exportStart = process.hrtime.bigint();
+    const res = await fetch(`${base}/ledger/export?toSeq=${checkpointSize}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(exportFile));
+    const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
+    const verifierKey = (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ ledgerInfo { verifierKey } }' }) })).json()) as {
+      data: { ledgerInfo: { verifierKey: string } };
+    };
+    const report: string[] = [];
+    const verifyStart = process.hrtime.bigint();
+    const exitCode = await runVerify(['--file', exportFile, '--checkpoint', checkpointFile, '--key', verifierKey.data.ledgerInfo.verifierKey], (line) => report.push(line));
+    const verifyMs = Number(process.hrtime.bigint() - verifyStart) / 1e6;
+    const rss = process.memoryUsage().rss;
+
+    const rows: [string, string, string][] = [
+      ['ledger built through the writer (64 callers)', `${built.perSecond.toFixed(0)} entries/s`, ''],
+      ['appends with the tree / without (64 callers)', `${treeRate.toFixed(0)} / ${plainRate.toFixed(0)} entries/s`, `tree costs ${(100 * (1 - treeRate / plainRate)).toFixed(1)}% (goal < 15%)`],
+      [`inclusion proof via GraphQL, tree of ${size.toLocaleString('en')}`, `p50 ${inclusion.p50.toFixed(2)} ms, p99 ${inclusion.p99.toFixed(2)} ms`, `goal p99 < 5 ms: ${inclusion.p99 < 5 ? 'met' : 'MISSED'}`],
+      ['consistency proof via GraphQL', `p50 ${consistency.p50.toFixed(2)} ms, p99 ${consistency.p99.toFixed(2)} ms`, `goal p99 < 5 ms: ${consistency.p99 < 5 ? 'met' : 'MISSED'}`],
+      [`export of ${checkpointSize.toLocaleString('en')} entries (HTTP, to a file)`, `${(checkpointSize / (exportMs / 1000)).toFixed(0)} entries/s`, ''],
+      ['offline verification of that export (npm run verify)', `${(checkpointSize / (verifyMs / 1000)).toFixed(0)} entries/s`, `exit ${exitCode}; goal ≥ 200,000/s: ${checkpointSize / (verifyMs / 1000) >= 200_000 ? 'met' : 'MISSED'}`],
+      ['benchmark process RSS at the end', `${(rss / 2 ** 20).toFixed(0)} MB`, ''],
+    ];
+    console.log('');
+    for (const [what, figure, note2] of rows) console.log(`| ${what} | ${figure} | ${note2} |`);
+    if (exitCode !== 0) console.log(report.join('\n'));
+  } finally {
+    await app?.close().catch(() => undefined);
+    for (const ds of dataSources) await ds.destroy().catch(() => undefined);
+    for (const name of Object.values(names)) {
+      await withAdminClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
+    }
+    await rm(scratch, { recursive: true, force: true });
+    await server.stop?.();
+  }
+}
+
+/** Runs `op` `count` times one after another; latency percentiles in ms. */
+async function timeEach(count: number, op: () => Promise<void>): Promise<{ p50: number; p99: number }> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    await op();
+    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,495 @@
+import { createHash, hash as sha256Once } from 'node:crypto';
+import { canonicalJson } from '../ledger/canonical-json.js';
+import { canonicalEnvelope, GENESIS_PREV_HASH, LedgerEnvelope } from '../ledger/ledger-hash.js';
+import { MerkleRootBuilder } from '../ledger/merkle-verify.js';
+
+/**
+ * A streaming verifier of a ledger export (LEDGER-SPEC §5.5): JSON Lines, one entry a line, from
+ * seq 1. Feed it the lines in order; it recomputes every hash (never trusting a stored one), checks
+ * the links exactly as ChainVerifier does, and builds the RFC 9162 Merkle root of the recomputed
+ * entry hashes incrementally, so the root at any size it passes can be compared with a checkpoint.
+ *
+ * Pure: no I/O. Memory: O(log n) for the tree plus one hash per batch seen.
+ */
+export interface ExportVerifierOptions {
+  /** Tree sizes whose Merkle root to record as the entries pass them (e.g. a checkpoint's size). */
+  rootsAt?: Iterable<number>;
+}
+
+export interface ExportFailure {
+  /** The seq the failing line holds or should hold. */
+  seq: number;
+  /** 1-based line number in the export (blank lines counted). */
+  line: number;
+  reason: string;
+}
+
+export interface ExportVerification {
+  valid: boolean;
+  /** Entries that passed every check (the tree size reached). */
+  checkedEntries: number;
+  /** Of those, entries whose payload was erased (salt and payload null): envelope checked, payload not checkable. */
+  erasedPayloads: number;
+  /** Entries whose payload line was not in canonical form and needed the full canonicalization. */
+  slowPayloads: number;
+  failure: ExportFailure | null;
+  /** Merkle root of the checked entries. */
+  root: Buffer;
+  /** Roots recorded at the requested sizes that were reached. */
+  roots: Map<number, Buffer>;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+const PAYLOAD_KEY = ',"payload":';
+// The layout the service writes, member by member (see fastCheck).
+const LAYOUT_V_SEQ = '{"v":1,"seq":';
+const LAYOUT_PREV = ',"prevHash":"';
+const LAYOUT_TYPE = '","type":"';
+const LAYOUT_BATCH = '","batchId":';
+const LAYOUT_BATCH_PREV = ',"batchPrevHash":';
+const LAYOUT_ACTOR = ',"actor":"';
+const LAYOUT_RECORDED_AT = '","recordedAt":"';
+const LAYOUT_PAYLOAD_HASH = '","payloadHash":"';
+const LAYOUT_HASH = '","hash":"';
+const LAYOUT_SALT = '","salt":';
+/** A character that makes a JSON string's raw text differ from its value, or makes it invalid. */
+const UNSIMPLE = /[\\\x00-\x1f]/;
+const SALT_BYTES = 16;
+
+class EntryProblem extends Error {}
+
+export class ExportVerifier {
+  private readonly tree = new MerkleRootBuilder();
+  private readonly wanted: Set<number>;
+  private readonly roots = new Map<number, Buffer>();
+  /** Recomputed hash of each batch's latest entry. */
+  private readonly batchHeads = new Map<string, string>();
+  private previousHash = GENESIS_PREV_HASH;
+  private lineNumber = 0;
+  private erased = 0;
+  private slow = 0;
+  private failed: ExportFailure | null = null;
+  /** salt || UTF-8(payload) is assembled here, grown when a payload does not fit. */
+  private readonly scratch = Buffer.allocUnsafe(64 * 1024);
+  /** 0x00 || entry hash: the leaf's input (LEDGER-SPEC §3). */
+  private readonly leafInput = Buffer.alloc(33);
+
+  constructor(options: ExportVerifierOptions = {}) {
+    this.wanted = new Set(options.rootsAt ?? []);
+    if (this.wanted.has(0)) this.roots.set(0, this.tree.root());
+  }
+
+  /** Entries checked so far, which is the Merkle tree's size. */
+  get size(): number {
+    return this.tree.size;
+  }
+
+  /** The seq the next line must hold. */
+  get nextSeq(): number {
+    return this.tree.size + 1;
+  }
+
+  get failure(): ExportFailure | null {
+    return this.failed;
+  }
+
+  /** Root at a requested size, once the entries have reached it. */
+  rootAt(size: number): Buffer | undefined {
+    return this.roots.get(size);
+  }
+
+  /** Merkle root of the entries checked so far. */
+  root(): Buffer {
+    return this.tree.root();
+  }
+
+  /**
+   * Checks the next line. Blank lines (and a trailing "\r") are ignored. Returns false once the
+   * export has failed: the entries after a broken link prove nothing, so they are not checked.
+   */
+  push(rawLine: string): boolean {
+    if (this.failed) return false;
+    this.lineNumber++;
+    let line = rawLine;
+    if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (line.length === 0) return true;
+    const seq = this.tree.size + 1;
+    try {
+      this.check(line, seq);
+      return true;
+    } catch (err) {
+      if (!(err instanceof EntryProblem)) throw err;
+      this.failed = { seq, line: this.lineNumber, reason: err.message };
+      return false;
+    }
+  }
+
+  /**
+   * Call after the last line. `expectedSize`: the export must reach at least this many entries
+   * (a checkpoint's size); fewer is a failure naming the first missing seq.
+   */
+  finish(expectedSize = 0): ExportVerification {
+    if (!this.failed && this.tree.size < expectedSize) {
+      const seq = this.tree.size + 1;
+      this.failed = { seq, line: this.lineNumber + 1, reason: `entry ${seq} is missing: the export ends at ${this.tree.size} entries, it should reach ${expectedSize}` };
+    }
+    return {
+      valid: this.failed === null,
+      checkedEntries: this.tree.size,
+      erasedPayloads: this.erased,
+      slowPayloads: this.slow,
+      failure: this.failed,
+      root: this.tree.root(),
+      roots: new Map(this.roots),
+    };
+  }
+
+  private check(line: string, seq: number): void {
+    if (!this.fastCheck(line, seq)) this.fullCheck(line, seq);
+  }
+
+  /**
+   * The same checks on a line in the exact layout the service writes (members in the export's
+   * order, no white space, strings without escapes or control characters), read without
+   * JSON.parse. It accepts only a line that is then valid JSON holding exactly these values and
+   * that passes every check; anything else (including every failure) goes to fullCheck, which
+   * gives the verdict and the reason. Returns true when the entry was accepted.
+   */
+  private fastCheck(line: string, seq: number): boolean {
+    const seqText = String(seq);
+    let i = LAYOUT_V_SEQ.length;
+    if (!line.startsWith(LAYOUT_V_SEQ) || !line.startsWith(seqText, i)) return false;
+    i += seqText.length;
+    if (!line.startsWith(LAYOUT_PREV, i) || !line.startsWith(this.previousHash, i + LAYOUT_PREV.length)) return false;
+    i += LAYOUT_PREV.length + 64;
+    if (!line.startsWith(LAYOUT_TYPE, i)) return false;
+    i += LAYOUT_TYPE.length;
+    let j = line.indexOf('"', i);
+    if (j < 0) return false;
+    const type = line.slice(i, j);
+    i = j;
+    if (!line.startsWith(LAYOUT_BATCH, i)) return false;
+    i += LAYOUT_BATCH.length;
+    let batchId: string | null = null;
+    if (line.startsWith('null', i)) {
+      i += 4;
+    } else {
+      if (line.charCodeAt(i) !== 34) return false;
+      j = line.indexOf('"', i + 1);
+      if (j < 0) return false;
+      batchId = line.slice(i + 1, j);
+      i = j + 1;
+    }
+    if (!line.startsWith(LAYOUT_BATCH_PREV, i)) return false;
+    i += LAYOUT_BATCH_PREV.length;
+    const batchPrevHash = batchId === null ? null : (this.batchHeads.get(batchId) ?? null);
+    if (batchPrevHash === null) {
+      if (!line.startsWith('null', i)) return false;
+      i += 4;
+    } else {
+      if (line.charCodeAt(i) !== 34 || !line.startsWith(batchPrevHash, i + 1) || line.charCodeAt(i + 65) !== 34) return false;
+      i += 66;
+    }
+    if (!line.startsWith(LAYOUT_ACTOR, i)) return false;
+    i += LAYOUT_ACTOR.length;
+    j = line.indexOf('"', i);
+    if (j < 0) return false;
+    const actor = line.slice(i, j);
+    i = j;
+    if (!line.startsWith(LAYOUT_RECORDED_AT, i)) return false;
+    i += LAYOUT_RECORDED_AT.length;
+    j = line.indexOf('"', i);
+    if (j < 0) return false;
+    const recordedAt = line.slice(i, j);
+    i = j;
+    if (!line.startsWith(LAYOUT_PAYLOAD_HASH, i)) return false;
+    const payloadHashAt = i + LAYOUT_PAYLOAD_HASH.length;
+    i = payloadHashAt + 64;
+    if (!line.startsWith(LAYOUT_HASH, i)) return false;
+    const hashAt = i + LAYOUT_HASH.length;
+    i = hashAt + 64;
+    if (!line.startsWith(LAYOUT_SALT, i)) return false;
+    i += LAYOUT_SALT.length;
+    let salt: string | null = null;
+    if (line.startsWith('null', i)) {
+      i += 4;
+    } else {
+      if (line.charCodeAt(i) !== 34 || line.charCodeAt(i + 33) !== 34) return false;
+      salt = line.slice(i + 1, i + 33);
+      if (!HEX32.test(salt)) return false;
+      i += 34;
+    }
+    if (!line.startsWith(PAYLOAD_KEY, i) || line.charCodeAt(line.length - 1) !== 125) return false;
+    const payloadText = line.slice(i + PAYLOAD_KEY.length, line.length - 1);
+    // The free-text members must need no unescaping for their raw text to be their value.
+    if (UNSIMPLE.test(type) || UNSIMPLE.test(actor) || UNSIMPLE.test(recordedAt) || (batchId !== null && UNSIMPLE.test(batchId))) return false;
+
+    let payloadHash: string;
+    if (salt === null) {
+      if (payloadText !== 'null') return false;
+      payloadHash = line.slice(payloadHashAt, payloadHashAt + 64);
+      if (!HEX64.test(payloadHash)) return false;
+    } else {
+      if (!isCanonicalJsonText(payloadText)) return false;
+      payloadHash = this.saltedHash(salt, payloadText);
+      if (!line.startsWith(payloadHash, payloadHashAt)) return false;
+    }
+    const envelope: LedgerEnvelope = { v: 1, seq, prevHash: this.previousHash, type, batchId, batchPrevHash, actor, recordedAt, payloadHash };
+    const hash = sha256Once('sha256', canonicalEnvelope(envelope), 'hex');
+    if (!line.startsWith(hash, hashAt)) return false;
+
+    if (salt === null) this.erased++;
+    this.accept(seq, batchId, hash);
+    return true;
+  }
+
+  private accept(seq: number, batchId: string | null, hash: string): void {
+    if (batchId !== null) this.batchHeads.set(batchId, hash);
+    this.previousHash = hash;
+    // hashLeaf(Buffer.from(hash, 'hex')), SHA-256(0x00 || hash), in one call on a reused buffer (twice as fast)
+    this.leafInput.write(hash, 1, 32, 'hex');
+    this.tree.push(sha256Once('sha256', this.leafInput, 'buffer'));
+    if (this.wanted.size > 0 && this.wanted.has(seq)) this.roots.set(seq, this.tree.root());
+  }
+
+  /** Every check on a line in any JSON layout, with the reason for the first that fails. */
+  private fullCheck(line: string, seq: number): void {
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line);
+    } catch (err) {
+      throw new EntryProblem(`line ${this.lineNumber} (entry ${seq}) is not valid JSON: ${(err as Error).message}`);
+    }
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new EntryProblem(`line ${this.lineNumber} (entry ${seq}) is not a JSON object`);
+    }
+    if (entry.seq !== seq) {
+      throw new EntryProblem(
+        typeof entry.seq === 'number'
+          ? `entry ${seq} is missing (the next line holds entry ${entry.seq})`
+          : `entry ${seq}: seq is ${JSON.stringify(entry.seq)}, not a number`,
+      );
+    }
+    const envelope = checkShape(entry, seq);
+    const salt = entry.salt;
+    const payload = entry.payload;
+
+    // payloadHash = SHA-256(salt || UTF-8(JCS(payload)))
+    if (salt === null || payload === null) {
+      if (salt !== null || payload !== null) {
+        throw new EntryProblem(`entry ${seq}: salt and payload must both be present, or both null for an erased payload`);
+      }
+      this.erased++;
+    } else {
+      if (typeof salt !== 'string' || !HEX32.test(salt)) throw new EntryProblem(`entry ${seq}: salt is not 16 bytes of lowercase hex`);
+      if (!this.payloadMatches(line, salt, payload, envelope.payloadHash, seq)) {
+        throw new EntryProblem(`entry ${seq}: the payload does not match its payloadHash (the payload or salt was changed)`);
+      }
+    }
+
+    if (envelope.prevHash !== this.previousHash) {
+      throw new EntryProblem(
+        seq === 1 ? `entry 1: prevHash is not the genesis value (64 zeros)` : `entry ${seq}: prevHash does not match the hash of entry ${seq - 1}`,
+      );
+    }
+    const hash = sha256Once('sha256', canonicalEnvelope(envelope), 'hex');
+    if (hash !== entry.hash) {
+      throw new EntryProblem(`entry ${seq}: the stored hash does not match its envelope (a member such as actor, type or recordedAt was changed)`);
+    }
+    if (envelope.batchId !== null) {
+      const expected = this.batchHeads.get(envelope.batchId) ?? null;
+      if (envelope.batchPrevHash !== expected) {
+        throw new EntryProblem(
+          expected === null
+            ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
+            : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry`,
+        );
+      }
+    } else if (envelope.batchPrevHash !== null) {
+      throw new EntryProblem(`entry ${seq}: batchPrevHash is set on an entry with no batch`);
+    }
+    this.accept(seq, envelope.batchId, hash);
+  }
+
+  /**
+   * Fast path, exact: the payload's text on the line is the slice after the last `,"payload":` up to
+   * the line's final `}`. When that slice is in canonical form (JCS) and hashes to payloadHash, it is
+   * the top-level payload member verbatim (any other slice is not one JSON value, which the canonical
+   * check refuses), so it equals canonicalJson(payload). Otherwise the authoritative path
+   * canonicalizes the parsed payload.
+   */
+  private payloadMatches(line: string, salt: string, payload: unknown, expected: string, seq: number): boolean {
+    const at = line.lastIndexOf(PAYLOAD_KEY);
+    if (at > 0 && line.charCodeAt(line.length - 1) === 125 /* } */) {
+      const text = line.slice(at + PAYLOAD_KEY.length, line.length - 1);
+      if (isCanonicalJsonText(text) && this.saltedHash(salt, text) === expected) return true;
+    }
+    this.slow++;
+    let canonical: string;
+    try {
+      canonical = canonicalJson(payload, 'payload');
+    } catch (err) {
+      throw new EntryProblem(`entry ${seq}: the payload cannot be canonicalized: ${(err as Error).message}`);
+    }
+    return this.saltedHash(salt, canonical) === expected;
+  }
+
+  private saltedHash(salt: string, text: string): string {
+    const need = SALT_BYTES + text.length * 3;
+    if (need > this.scratch.length) {
+      return createHash('sha256').update(Buffer.from(salt, 'hex')).update(text, 'utf8').digest('hex');
+    }
+    this.scratch.write(salt, 0, SALT_BYTES, 'hex');
+    const n = this.scratch.write(text, SALT_BYTES, 'utf8');
+    return sha256Once('sha256', this.scratch.subarray(0, SALT_BYTES + n), 'hex');
+  }
+}
+
+/** The nine envelope members with the types LEDGER-SPEC §1 gives them; anything else fails the entry. */
+function checkShape(e: Record<string, unknown>, seq: number): LedgerEnvelope {
+  const bad = (member: string, what: string): never => {
+    throw new EntryProblem(`entry ${seq}: ${member} ${what}`);
+  };
+  if (e.v !== 1) bad('v', `is ${JSON.stringify(e.v)}, not 1`);
+  if (typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) bad('prevHash', 'is not a 64-digit lowercase hex hash');
+  if (typeof e.type !== 'string') bad('type', 'is not a string');
+  if (e.batchId !== null && typeof e.batchId !== 'string') bad('batchId', 'is neither a string nor null');
+  if (e.batchPrevHash !== null && (typeof e.batchPrevHash !== 'string' || !HEX64.test(e.batchPrevHash))) {
+    bad('batchPrevHash', 'is neither a 64-digit lowercase hex hash nor null');
+  }
+  if (typeof e.actor !== 'string') bad('actor', 'is not a string');
+  if (typeof e.recordedAt !== 'string') bad('recordedAt', 'is not a string');
+  if (typeof e.payloadHash !== 'string' || !HEX64.test(e.payloadHash)) bad('payloadHash', 'is not a 64-digit lowercase hex hash');
+  if (typeof e.hash !== 'string') bad('hash', 'is not a string');
+  return e as unknown as LedgerEnvelope;
+}
+
+/**
+ * True only when `text` is exactly one JSON value in RFC 8785 canonical form as canonicalJson
+ * writes it: no white space, object keys strictly increasing by UTF-16 code units, numbers as
+ * ECMAScript writes them (safe integers only), strings escaped minimally, no lone surrogates.
+ * Conservative: a key with an escape in it answers false (the caller then canonicalizes).
+ */
+export function isCanonicalJsonText(text: string): boolean {
+  let i = 0;
+  const n = text.length;
+
+  const value = (): boolean => {
+    if (i >= n) return false;
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) return object();
+    if (c === 91 /* [ */) return array();
+    if (c === 34 /* " */) return string() >= 0;
+    if (c === 116) return literal('true');
+    if (c === 102) return literal('false');
+    if (c === 110) return literal('null');
+    return number();
+  };
+
+  const literal = (word: string): boolean => {
+    if (text.startsWith(word, i)) {
+      i += word.length;
+      return true;
+    }
+    return false;
+  };
+
+  const object = (): boolean => {
+    i++; // {
+    if (text.charCodeAt(i) === 125) {
+      i++;
+      return true;
+    }
+    let previousKey: string | null = null;
+    for (;;) {
+      if (text.charCodeAt(i) !== 34) return false;
+      const start = i + 1;
+      const escapes = string();
+      if (escapes !== 0) return false; // malformed, or a key with escapes: let the caller decide
+      const key = text.slice(start, i - 1);
+      if (previousKey !== null && !(previousKey < key)) return false;
+      previousKey = key;
+      if (text.charCodeAt(i) !== 58 /* : */) return false;
+      i++;
+      if (!value()) return false;
+      const c = text.charCodeAt(i);
+      i++;
+      if (c === 125) return true;
+      if (c !== 44 /* , */) return false;
+    }
+  };
+
+  const array = (): boolean => {
+    i++; // [
+    if (text.charCodeAt(i) === 93) {
+      i++;
+      return true;
+    }
+    for (;;) {
+      if (!value()) return false;
+      const c = text.charCodeAt(i);
+      i++;
+      if (c === 93) return true;
+      if (c !== 44) return false;
+    }
+  };
+
+  /** Scans a string at i (on its opening quote); returns how many escapes it holds, or -1 if not canonical. */
+  const string = (): number => {
+    i++;
+    let escapes = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return escapes;
+      }
+      if (c < 0x20) return -1;
+      if (c === 92 /* \ */) {
+        escapes++;
+        const e = text.charCodeAt(i + 1);
+        if (e === 34 || e === 92 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+          i += 2;
+          continue;
+        }
+        // \u00xx, lowercase, only for controls without a short escape
+        if (e !== 117 || text.charCodeAt(i + 2) !== 48 || text.charCodeAt(i + 3) !== 48) return -1;
+        const hi = text.charCodeAt(i + 4);
+        const lo = text.charCodeAt(i + 5);
+        if (hi !== 48 && hi !== 49) return -1;
+        const loValue = lo >= 48 && lo <= 57 ? lo - 48 : lo >= 97 && lo <= 102 ? lo - 87 : -1;
+        if (loValue < 0) return -1;
+        const code = (hi - 48) * 16 + loValue;
+        if (code === 8 || code === 9 || code === 10 || code === 12 || code === 13) return -1;
+        i += 6;
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) {
+        // only a high surrogate followed by a low one
+        const next = text.charCodeAt(i + 1);
+        if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1;
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    return -1;
+  };
+
+  const number = (): boolean => {
+    const start = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101) i++;
+      else break;
+    }
+    if (i === start) return false;
+    const token = text.slice(start, i);
+    const v = Number(token);
+    if (!Number.isFinite(v) || String(v) !== token) return false;
+    return !Number.isInteger(v) || Number.isSafeInteger(v);
+  };
+
+  return value() && i === n;
+}
