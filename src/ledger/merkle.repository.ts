@@ -1,36 +1,48 @@
 import { Injectable } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { leafHash, NodeKey, NodeReader, perfectHash, STORED_LEVEL } from './merkle.js';
 
 @Injectable()
 export class MerkleRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.pool = (dataSource.driver as PostgresDriver).master;
+  }
 
   /**
-   * Reads the given perfect subtrees in one query: stored ones from merkle_node, lower ones
-   * recomputed from the (at most 16) entry hashes under them. Returns a reader over exactly those.
+   * Reads the given perfect subtrees in one query, with the ledger's size: stored ones from
+   * merkle_node, lower ones recomputed from the (at most 16) entry hashes under them. It goes to pg
+   * directly: proofs are public and frequent, and TypeORM's query path costs more than the query.
    */
-  async readNodes(keys: NodeKey[]): Promise<NodeReader> {
+  async readNodes(keys: NodeKey[]): Promise<{ read: NodeReader; ledgerSize: number }> {
     const stored = keys.filter((k) => k.level >= STORED_LEVEL);
     const seqs = new Set<number>();
     for (const k of keys) {
       if (k.level >= STORED_LEVEL) continue;
       for (let leaf = k.index * 2 ** k.level; leaf < (k.index + 1) * 2 ** k.level; leaf++) seqs.add(leaf + 1);
     }
-    const rows: { level: number; idx: string; hash: Buffer }[] = await this.dataSource.query(
-      `SELECT m.level, m.idx, m.hash FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
-         JOIN merkle_node m ON m.level = k.level AND m.idx = k.idx
-       UNION ALL
-       SELECT -1, seq, decode(hash, 'hex') FROM ledger_entry WHERE seq = ANY($3::bigint[])`,
-      [stored.map((k) => k.level), stored.map((k) => k.index), [...seqs]],
-    );
+    const { rows } = await this.pool.query<{ level: number; idx: string; hash: Buffer | null }>({
+      name: 'merkle-read-nodes',
+      text: `SELECT m.level, m.idx, m.hash FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
+               JOIN merkle_node m ON m.level = k.level AND m.idx = k.idx
+             UNION ALL
+             SELECT -1, seq, decode(hash, 'hex') FROM ledger_entry WHERE seq = ANY($3::bigint[])
+             UNION ALL
+             SELECT -2, seq, NULL FROM ledger_head WHERE id = 1`,
+      values: [stored.map((k) => k.level), stored.map((k) => k.index), [...seqs]],
+    });
     const nodes = new Map<string, Buffer>();
     const leaves = new Map<number, Buffer>();
+    let ledgerSize = 0;
     for (const row of rows) {
-      if (row.level === -1) leaves.set(Number(row.idx) - 1, leafHash(row.hash));
-      else nodes.set(`${row.level}:${row.idx}`, row.hash);
+      if (row.level === -2) ledgerSize = Number(row.idx);
+      else if (row.level === -1) leaves.set(Number(row.idx) - 1, leafHash(row.hash!));
+      else nodes.set(`${row.level}:${row.idx}`, row.hash!);
     }
-    return (level, index) => {
+    const read: NodeReader = (level, index) => {
       if (level >= STORED_LEVEL) {
         const node = nodes.get(`${level}:${index}`);
         if (!node) throw new Error(`Merkle node ${level}:${index} is missing`);
@@ -44,6 +56,7 @@ export class MerkleRepository {
       }
       return perfectHash(under);
     };
+    return { read, ledgerSize };
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {

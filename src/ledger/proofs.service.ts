@@ -49,26 +49,25 @@ export class ProofsService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async inclusionProof(seq: number, treeSize: number): Promise<InclusionProofResult> {
-    await this.checkTreeSize(treeSize, 'treeSize');
     if (!Number.isSafeInteger(seq) || seq < 1 || seq > treeSize) {
       throw new DomainError('INVALID_RANGE', `seq must be from 1 to treeSize ${treeSize}, got ${seq}`);
     }
     const leafIndex = seq - 1;
-    const read = await this.reader((r) => [inclusionProof(leafIndex, treeSize, r), r(0, leafIndex)]);
+    const read = await this.readFor('treeSize', treeSize, (r) => [inclusionProof(leafIndex, treeSize, r), r(0, leafIndex)]);
     return { leafIndex, treeSize, leafHash: read(0, leafIndex).toString('hex'), hashes: hex(inclusionProof(leafIndex, treeSize, read)) };
   }
 
   async consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofResult> {
-    await this.checkTreeSize(toSize, 'toSize');
     if (!Number.isSafeInteger(fromSize) || fromSize < 1 || fromSize > toSize) {
       throw new DomainError('INVALID_RANGE', `fromSize must be from 1 to toSize ${toSize}, got ${fromSize}`);
     }
-    const read = await this.reader((r) => consistencyProof(fromSize, toSize, r));
+    const read = await this.readFor('toSize', toSize, (r) => consistencyProof(fromSize, toSize, r));
     return { fromSize, toSize, hashes: hex(consistencyProof(fromSize, toSize, read)) };
   }
 
   async rootAt(treeSize: number): Promise<Buffer> {
-    return rootAt(treeSize, await this.reader((r) => rootAt(treeSize, r)));
+    const { read } = await this.merkle.readNodes(nodesNeeded((r) => rootAt(treeSize, r)));
+    return rootAt(treeSize, read);
   }
 
   /** The newest checkpoint; the first one is signed on demand. */
@@ -98,16 +97,17 @@ export class ProofsService implements OnApplicationBootstrap, OnApplicationShutd
     this.signing = undefined;
   }
 
-  private async checkTreeSize(treeSize: number, name: string): Promise<void> {
-    const { size } = await this.ledger.head();
-    if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > size) {
-      throw new DomainError('INVALID_RANGE', `${name} must be from 1 to the ledger's size ${size}, got ${treeSize}`);
+  /**
+   * Reads what `compute` needs for a tree of `treeSize` leaves and the ledger's size, in one query,
+   * and refuses a size the ledger has not reached.
+   */
+  private async readFor(name: string, treeSize: number, compute: (read: NodeReader) => unknown): Promise<NodeReader> {
+    if (!Number.isSafeInteger(treeSize) || treeSize < 1) throw new DomainError('INVALID_RANGE', `${name} must be 1 or more, got ${treeSize}`);
+    const { read, ledgerSize } = await this.merkle.readNodes(nodesNeeded(compute));
+    if (treeSize > ledgerSize) {
+      throw new DomainError('INVALID_RANGE', `${name} must be from 1 to the ledger's size ${ledgerSize}, got ${treeSize}`);
     }
-  }
-
-  /** Reads, in one query, the nodes `compute` needs. */
-  private reader(compute: (read: NodeReader) => unknown): Promise<NodeReader> {
-    return this.merkle.readNodes(nodesNeeded(compute));
+    return read;
   }
 }
 
