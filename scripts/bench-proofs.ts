@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const names = { big: `suyuan_bench_${randomBytes(5).toString('hex')}`, tree: `suyuan_bench_${randomBytes(5).toString('hex')}`, plain: `suyuan_bench_${randomBytes(5).toString('hex')}` };
   const dataSources: DataSource[] = [];
   const scratch = await mkdtemp(join(tmpdir(), 'suyuan-bench-'));
-  let service: { base: string; stop(): void } | undefined;
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
   console.log(`server: ${server.label}; ${entries.toLocaleString('en')} entries`);
   try {
     const open = async (name: string) => {
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     const res = await fetch(`${base}/ledger/export?toSeq=${checkpointSize}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     await pipeline(Readable.fromWeb(res.body as never), createWriteStream(exportFile));
     const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
+    const serviceRss = service.rssMb();
     const verifierKey = JSON.parse(await post(base, '/graphql', JSON.stringify({ query: '{ ledgerInfo { verifierKey } }' }))) as {
       data: { ledgerInfo: { verifierKey: string } };
     };
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
       ['trivial GraphQL query `{ __typename }` (the framework floor)', `p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms`, ''],
       ['consistency proof via GraphQL', `p50 ${consistency.p50.toFixed(2)} ms, p99 ${consistency.p99.toFixed(2)} ms`, `goal p99 < 5 ms: ${consistency.p99 < 5 ? 'met' : 'MISSED'}`],
       [`export of ${checkpointSize.toLocaleString('en')} entries (HTTP, to a file)`, `${(checkpointSize / (exportMs / 1000)).toFixed(0)} entries/s`, ''],
+      ['service RSS right after streaming the export', `${serviceRss.toFixed(0)} MB`, ''],
       ['offline verification of that export (npm run verify)', `${(checkpointSize / (verifyMs / 1000)).toFixed(0)} entries/s`, `exit ${exitCode}; goal ≥ 200,000/s: ${checkpointSize / (verifyMs / 1000) >= 200_000 ? 'met' : 'MISSED'}`],
     ];
     console.log('');
@@ -152,7 +154,7 @@ function post(base: string, path: string, body: string): Promise<string> {
 }
 
 /** `npm run start:prod` on the given database, with throwaway keys; resolves once it serves. */
-function startService(url: string): Promise<{ base: string; stop(): void }> {
+function startService(url: string): Promise<{ base: string; rssMb(): number; stop(): void }> {
   const port = 39500 + Math.floor(Math.random() * 400);
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
@@ -171,7 +173,11 @@ function startService(url: string): Promise<{ base: string; stop(): void }> {
     let output = '';
     child.stdout!.on('data', (chunk) => {
       output += chunk;
-      if (output.includes('Stop with Ctrl-C.')) resolve({ base: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') });
+      if (output.includes('Stop with Ctrl-C.')) resolve({
+          base: `http://127.0.0.1:${port}`,
+          rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
+          stop: () => child.kill('SIGTERM'),
+        });
     });
     child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
   });

@@ -58,12 +58,8 @@ export class LedgerController {
     res.status(200).set({ 'content-type': 'application/x-ndjson; charset=utf-8', 'x-ledger-from-seq': String(from), 'x-ledger-to-seq': String(to) });
     let closed = false;
     res.on('close', () => (closed = true));
-    let after = from - 1;
-    while (after < to && !closed) {
-      const page = await this.ledger.findRange(after, to, EXPORT_PAGE);
-      if (page.length === 0) break;
-      const chunk = page.map(exportLine).join('');
-      after = page[page.length - 1].seq;
+    for (let after = from - 1; after < to && !closed; after += EXPORT_PAGE) {
+      const chunk = (await this.ledger.findRange(after, to, EXPORT_PAGE)).map(exportLine).join('');
       if (!res.write(chunk)) await drainedOrClosed(res);
     }
     res.end();

@@ -50,13 +50,10 @@ export class LedgerService {
 
     const previous = from > 1 ? await this.ledger.findBySeq(from - 1) : null;
     const verifier = new ChainVerifier({ fromSeq: from, previousHash: previous?.hash ?? null });
-    let after = from - 1;
-    while (after < to) {
+    for (let after = from - 1; after < to; after += VERIFY_PAGE) {
       const page = await this.ledger.findRange(after, to, VERIFY_PAGE);
-      if (page.length === 0) break;
       await this.seedBatchLinks(verifier, page, from);
       for (const entry of page) if (!verifier.check(entry)) return verifier.finish(to);
-      after = page[page.length - 1].seq;
     }
     return verifier.finish(to);
   }
