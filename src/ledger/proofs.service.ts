@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Caller, requireAdminOr } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -27,7 +27,7 @@ export interface ConsistencyProofResult {
  * background signer adds on its own shortly after new entries.
  */
 @Injectable()
-export class ProofsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProofsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Checkpoints');
   private timer: NodeJS.Timeout | undefined;
   private signing: Promise<unknown> | undefined;
@@ -43,7 +43,8 @@ export class ProofsService implements OnApplicationBootstrap, OnApplicationShutd
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pool closes: no new signing, and the one under way finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.signing;
   }
