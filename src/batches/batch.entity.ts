@@ -10,6 +10,11 @@ import type { BatchStatus } from './batch-status.js';
 @Index('idx_batch_custodian', ['custodianId'])
 @Check('chk_batch_status', `status IN ('ACTIVE', 'IN_TRANSIT', 'ON_HOLD', 'RECALLED', 'CONSUMED', 'DESTROYED')`)
 @Check('chk_batch_quantity', 'quantity >= 0')
+@Check(
+  'chk_batch_in_transit',
+  `(status = 'IN_TRANSIT') = (in_transit_to_id IS NOT NULL) AND (in_transit_to_id IS NULL) = (in_transit_quantity IS NULL) AND (in_transit_to_id IS NULL) = (shipped_by_id IS NULL)`,
+)
+@Index('idx_batch_in_transit_to', ['inTransitToId'], { where: 'in_transit_to_id IS NOT NULL' })
 export class BatchEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_batch' })
   id: string;
@@ -62,4 +67,22 @@ export class BatchEntity {
 
   @Column({ type: 'bigint' })
   createdSeq: string;
+
+  /** While IN_TRANSIT: who will receive it, how much was shipped, and who shipped it. */
+  @Column({ type: 'uuid', nullable: true })
+  inTransitToId: string | null;
+
+  @ManyToOne(() => OrganizationEntity)
+  @JoinColumn({ name: 'in_transit_to_id', foreignKeyConstraintName: 'fk_batch_in_transit_to' })
+  inTransitTo?: OrganizationEntity;
+
+  @Column({ type: 'double precision', nullable: true })
+  inTransitQuantity: number | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  shippedById: string | null;
+
+  @ManyToOne(() => OrganizationEntity)
+  @JoinColumn({ name: 'shipped_by_id', foreignKeyConstraintName: 'fk_batch_shipped_by' })
+  shippedBy?: OrganizationEntity;
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Tx } from '../ledger/ledger-writer.js';
 import { BatchEntity } from './batch.entity.js';
 import type { BatchStatus } from './batch-status.js';
+import type { CustodyState } from '../events/custody.js';
 
 export interface Batch {
   id: string;
@@ -29,9 +30,34 @@ export class BatchesRepository {
     return batch;
   }
 
-  async custodiansInTx(tx: Tx, ids: string[]): Promise<Map<string, string>> {
-    const { rows } = await tx.query<{ id: string; custodian_id: string }>('SELECT id, custodian_id FROM batch WHERE id = ANY($1::uuid[])', [ids]);
-    return new Map(rows.map((r) => [r.id, r.custodian_id]));
+  /** The custody state of the given batches, read in the writer's transaction (under the chain-head lock). */
+  async custodyInTx(tx: Tx, ids: string[]): Promise<Map<string, CustodyState>> {
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `SELECT id, custodian_id, status, quantity, unit, in_transit_to_id, in_transit_quantity, shipped_by_id FROM batch WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        {
+          id: r.id as string,
+          custodianId: r.custodian_id as string,
+          status: r.status as BatchStatus,
+          quantity: r.quantity as number,
+          unit: r.unit as string,
+          inTransitToId: (r.in_transit_to_id as string | null) ?? null,
+          inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
+          shippedById: (r.shipped_by_id as string | null) ?? null,
+        },
+      ]),
+    );
+  }
+
+  async saveCustodyInTx(tx: Tx, s: CustodyState): Promise<void> {
+    await tx.query(
+      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7 WHERE id = $1`,
+      [s.id, s.custodianId, s.status, s.quantity, s.inTransitToId, s.inTransitQuantity, s.shippedById],
+    );
   }
 
   async lotCodeTaken(tx: Tx, productId: string, lotCode: string): Promise<boolean> {

@@ -59,13 +59,18 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
   await events.record(coop, [
     event(riceBatch.id, 'HARVESTING', '2026-10-06T03:00:00.000Z', { facilityId: paddy.id, quantity: 1200.5, details: { fieldName: '7 号稻田', harvestDate: '2026-10-06' } }),
     event(riceBatch.id, 'STORING', '2026-10-07T08:00:00.000Z', { facilityId: mill.id, details: { moisturePercent: 14.2 } }),
-    event(riceBatch.id, 'PACKING', '2026-10-12T06:30:00.000Z', { facilityId: mill.id, quantity: 1200, details: { packSize: '5kg', packs: 240 } }),
+    event(riceBatch.id, 'PACKING', '2026-10-12T06:30:00.000Z', { facilityId: mill.id, quantity: 1200, details: { lotCode: 'XZD-2026-0042', packSize: '5kg', packs: 240 } }),
     event(riceBatch.id, 'SHIPPING', '2026-10-13T01:00:00.000Z', {
       facilityId: mill.id,
       destinationOrganizationId: shop.organizationId,
-      quantity: 600,
-      details: { referenceDocumentType: 'DESADV', referenceDocumentNumber: 'XZD-DN-20261013-01' },
+      quantity: 1200,
+      details: { shipToLocation: '津门优选超市（河西店）', referenceDocumentType: 'DESADV', referenceDocumentNumber: 'XZD-DN-20261013-01' },
     }),
+  ]);
+  const shopFloor = await facilities.register(shop, { name: '河西店卖场', region: '天津市河西区' });
+  await events.record(shop, [
+    event(riceBatch.id, 'RECEIVING', '2026-10-13T05:30:00.000Z', { facilityId: shopFloor.id, quantity: 1200, details: { referenceDocumentType: 'DESADV', referenceDocumentNumber: 'XZD-DN-20261013-01' } }),
+    event(riceBatch.id, 'RETAIL_SELLING', '2026-10-20T12:00:00.000Z', { facilityId: shopFloor.id, quantity: 85 }),
   ]);
   summary.batches.push({ product: rice.name, lotCode: riceBatch.lotCode, traceCode: riceBatch.traceCode, id: riceBatch.id });
 
@@ -88,9 +93,11 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
       facilityId: pasture.id,
       destinationOrganizationId: plant.organizationId,
       quantity: 8000,
-      details: { referenceDocumentType: 'BOL', referenceDocumentNumber: 'HH-20261121-007', vehicle: '津A·冷藏 12345' },
+      details: { shipToLocation: '海河乳品加工厂 收奶间', referenceDocumentType: 'BOL', referenceDocumentNumber: 'HH-20261121-007', vehicle: '津A·冷藏 12345' },
     }),
   ]);
+  const intake = await facilities.register(plant, { name: '收奶间', region: '天津市宁河区' });
+  await events.record(plant, [event(milkBatch.id, 'RECEIVING', '2026-11-21T00:10:00.000Z', { facilityId: intake.id, quantity: 7980 })]);
   summary.batches.push({ product: milk.name, lotCode: milkBatch.lotCode, traceCode: milkBatch.traceCode, id: milkBatch.id });
   return summary;
 }

@@ -23,10 +23,11 @@ export class FacilitiesRepository {
     return rows[0]?.organization_id ?? null;
   }
 
-  async existingInTx(tx: Tx, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const { rows } = await tx.query<{ id: string }>('SELECT id FROM facility WHERE id = ANY($1::uuid[])', [ids]);
-    return new Set(rows.map((r) => r.id));
+  /** Facility id → its organization, for the ids that exist. */
+  async ownersInTx(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await tx.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM facility WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((r) => [r.id, r.organization_id]));
   }
 
   async insert(tx: Tx, facility: Facility & { createdSeq: number }): Promise<void> {

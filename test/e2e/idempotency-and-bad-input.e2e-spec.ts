@@ -33,10 +33,12 @@ describe('idempotency and bad input', () => {
     await db.drop();
   });
 
+  // STORING needs no step-specific details; the place is a facility of the batch's producer.
   const event = (batchId: string, extra: Record<string, unknown> = {}) => ({
     batchId,
-    bizStep: 'HARVESTING',
+    bizStep: 'STORING',
     eventTime: '2026-10-06T09:00:00.000Z',
+    facilityId: batchId === b.batch.id ? b.facilityId : a.facilityId,
     quantity: 500,
     ...extra,
   });
@@ -236,7 +238,7 @@ describe('idempotency and bad input', () => {
     it('recordEvents is all or nothing: a third event on a batch out of custody refuses all three', async () => {
       const eventsBefore = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { events { seq } } }', { id: a.batch.id }, a.org.key)).batch.events.length;
       await expectRefused(
-        () => gql(app, RECORD_EVENTS, { input: [event(a.batch.id), event(a.batch.id), event(b.batch.id)] }, a.org.key),
+        () => gql(app, RECORD_EVENTS, { input: [event(a.batch.id), event(a.batch.id), { ...event(b.batch.id), facilityId: a.facilityId }] }, a.org.key),
         'FORBIDDEN',
         new RegExp(`events\\[2\\]\\.batchId.*${b.batch.id}`),
       );
@@ -255,7 +257,7 @@ describe('idempotency and bad input', () => {
         return res.body as GqlResponse;
       };
       await expectRefused(
-        send(RECORD_EVENT, `{"batchId":"${a.batch.id}","bizStep":"HARVESTING","eventTime":"2026-10-06T09:00:00.000Z","details":{"note":"abc\\ud800"}}`),
+        send(RECORD_EVENT, `{"batchId":"${a.batch.id}","bizStep":"STORING","facilityId":"${a.facilityId}","eventTime":"2026-10-06T09:00:00.000Z","details":{"note":"abc\\ud800"}}`),
         'BAD_USER_INPUT',
         /surrogate/,
       );

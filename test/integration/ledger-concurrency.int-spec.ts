@@ -30,6 +30,7 @@ describe('two service instances appending at once', () => {
   let producer: Org;
   let shared: string;
   let second: string;
+  let facilityId: string;
   let sizeBefore: number;
 
   beforeAll(async () => {
@@ -45,7 +46,7 @@ describe('two service instances appending at once', () => {
     await sql.connect();
 
     producer = await createOrg(apps[0], 'PRODUCER');
-    const facilityId = await registerFacility(apps[1], producer);
+    facilityId = await registerFacility(apps[1], producer);
     const productId = await registerProduct(apps[0], producer);
     shared = (await registerBatch(apps[1], producer, productId, facilityId)).id;
     second = (await registerBatch(apps[0], producer, productId, facilityId)).id;
@@ -69,7 +70,7 @@ describe('two service instances appending at once', () => {
     const batchId = i % 4 === 2 ? second : shared;
     const res = await agent.send({
       query: RECORD_EVENT,
-      variables: { input: { batchId, bizStep: 'STORING', eventTime: '2026-10-07T10:00:00.000Z', quantity: n * 1000 + i, details: { instance: n, call: i } } },
+      variables: { input: { batchId, bizStep: 'STORING', eventTime: '2026-10-07T10:00:00.000Z', facilityId, quantity: n * 1000 + i, details: { instance: n, call: i } } },
     });
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
     const entry = res.body.data.recordEvent;

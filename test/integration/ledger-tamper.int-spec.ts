@@ -56,7 +56,7 @@ async function buildLedger(): Promise<Ledger> {
     await gqlOk(
       app,
       'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
-      { input: { batchId: ledger.batchId, bizStep: 'HARVESTING', eventTime: `2026-10-06T09:0${i}:00.000Z`, quantity: 100 + i, details: { plot: `Plot ${i}` } } },
+      { input: { batchId: ledger.batchId, bizStep: 'HARVESTING', eventTime: `2026-10-06T09:0${i}:00.000Z`, facilityId, quantity: 100 + i, details: { fieldName: `Plot ${i}`, harvestDate: '2026-10-06' } } },
       ledger.producer.key,
     );
   }

@@ -1,0 +1,89 @@
+import type { BatchStatus } from '../batches/batch-status.js';
+import { DomainError } from '../common/domain-error.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import type { BizStep } from './biz-step.js';
+
+/** The part of a batch the custody rules read and change. */
+export interface CustodyState {
+  id: string;
+  custodianId: string;
+  status: BatchStatus;
+  quantity: number;
+  unit: string;
+  inTransitToId: string | null;
+  inTransitQuantity: number | null;
+  shippedById: string | null;
+}
+
+export interface Recorder {
+  organizationId: string;
+  kind: OrganizationKind;
+}
+
+/**
+ * Applies one event to a batch under the custody rules: only the custodian records ordinary events;
+ * SHIPPING puts the batch in transit to a named organization and only that organization records
+ * RECEIVING, which moves custody to it; quantities never go below zero; a held, recalled or closed
+ * batch cannot be shipped or sold. Returns the batch after the event and what the ledger entry adds
+ * (the unit, and for RECEIVING the immediate previous source); throws a DomainError naming the rule.
+ */
+export function applyCustody(
+  state: CustodyState,
+  event: { bizStep: BizStep; quantity?: number | null; destinationOrganizationId?: string | null },
+  by: Recorder,
+): { next: CustodyState; recorded: Record<string, unknown> } {
+  const step = event.bizStep;
+  const id = state.id;
+  if (step === 'TRANSFORMING') throw new DomainError('INVALID_INPUT', 'TRANSFORMING is recorded with transformBatches, which consumes inputs and creates outputs in one step');
+  if (step === 'RECALLING') throw new DomainError('INVALID_INPUT', 'RECALLING is recorded by a recall (initiateRecall), not as an event');
+  if (state.status === 'CONSUMED' || state.status === 'DESTROYED') {
+    throw new DomainError('BATCH_CLOSED', `batch ${id} is ${state.status}: nothing more can happen to it`);
+  }
+  if (step === 'INSPECTING' && (by.kind === 'LAB' || by.kind === 'REGULATOR')) return { next: state, recorded: {} };
+
+  if (step === 'RECEIVING') {
+    if (state.status !== 'IN_TRANSIT') throw new DomainError('NOT_IN_TRANSIT', `batch ${id} is not in transit (it is ${state.status}); RECEIVING follows a SHIPPING`);
+    if (by.organizationId !== state.inTransitToId) {
+      throw new DomainError('NOT_SHIPPED_TO_YOU', `batch ${id} was shipped to organization ${state.inTransitToId}; only that organization records its RECEIVING`);
+    }
+    const received = event.quantity!;
+    if (received > state.inTransitQuantity!) {
+      throw new DomainError('INSUFFICIENT_QUANTITY', `RECEIVING ${received} ${state.unit} is more than the ${state.inTransitQuantity} ${state.unit} shipped`);
+    }
+    return {
+      next: { ...state, custodianId: by.organizationId, status: 'ACTIVE', quantity: received, inTransitToId: null, inTransitQuantity: null, shippedById: null },
+      recorded: { unit: state.unit, immediatePreviousSource: state.shippedById },
+    };
+  }
+
+  if (by.organizationId !== state.custodianId) {
+    throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${id} is in another organization's custody; only its custodian records its events`);
+  }
+  if (state.status === 'IN_TRANSIT') {
+    throw new DomainError('BATCH_IN_TRANSIT', `batch ${id} is in transit to organization ${state.inTransitToId}; it must be received before anything else is recorded`);
+  }
+  const movesOut = step === 'SHIPPING' || step === 'RETAIL_SELLING';
+  if (movesOut && (state.status === 'ON_HOLD' || state.status === 'RECALLED')) {
+    throw new DomainError('BATCH_NOT_RELEASED', `batch ${id} is ${state.status}: it cannot be shipped or sold until it is released`);
+  }
+  const quantity = event.quantity ?? 0;
+  if ((movesOut || step === 'DESTROYING') && quantity > state.quantity) {
+    throw new DomainError('INSUFFICIENT_QUANTITY', `${step} ${quantity} ${state.unit} is more than the ${state.quantity} ${state.unit} left in batch ${id}`);
+  }
+  switch (step) {
+    case 'SHIPPING':
+      if (event.destinationOrganizationId === by.organizationId) throw new DomainError('INVALID_INPUT', 'destinationOrganizationId is your own organization: a batch is shipped to another one');
+      return {
+        next: { ...state, status: 'IN_TRANSIT', inTransitToId: event.destinationOrganizationId!, inTransitQuantity: quantity, shippedById: by.organizationId },
+        recorded: { unit: state.unit },
+      };
+    case 'RETAIL_SELLING':
+    case 'DESTROYING': {
+      const left = state.quantity - quantity;
+      const closed: BatchStatus = step === 'RETAIL_SELLING' ? 'CONSUMED' : 'DESTROYED';
+      return { next: { ...state, quantity: left, status: left === 0 ? closed : state.status }, recorded: { unit: state.unit, quantityLeft: left } };
+    }
+    default:
+      return { next: state, recorded: event.quantity != null ? { unit: state.unit } : {} };
+  }
+}
