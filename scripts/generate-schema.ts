@@ -10,6 +10,7 @@ import { printSortedSchema } from '../src/graphql/schema-printer.js';
 import { LedgerResolver } from '../src/ledger/ledger.resolver.js';
 import { OrganizationsResolver } from '../src/organizations/organizations.resolver.js';
 import { ProductsResolver } from '../src/products/products.resolver.js';
+import { TransformationsResolver } from '../src/transformations/transformations.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -19,7 +20,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

@@ -15,6 +15,7 @@ import { JsonScalar, SafeIntScalar } from './graphql/scalars.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { TransformationsModule } from './transformations/transformations.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -44,6 +45,7 @@ export class AppModule {
         ProductsModule,
         BatchesModule,
         EventsModule,
+        TransformationsModule,
       ],
       providers: [
         SafeIntScalar,

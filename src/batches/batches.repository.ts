@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Tx } from '../ledger/ledger-writer.js';
 import { BatchEntity } from './batch.entity.js';
 import type { BatchStatus } from './batch-status.js';
+import { mintTraceCode } from './trace-code.js';
 import type { CustodyState } from '../events/custody.js';
 
 export interface Batch {
@@ -64,8 +65,12 @@ export class BatchesRepository {
     return (await tx.query('SELECT 1 FROM batch WHERE product_id = $1 AND lot_code = $2', [productId, lotCode])).rowCount === 1;
   }
 
-  async traceCodeTaken(tx: Tx, traceCode: string): Promise<boolean> {
-    return (await tx.query('SELECT 1 FROM batch WHERE trace_code = $1', [traceCode])).rowCount === 1;
+  /** A fresh trace code no batch has (a collision at 58 bits is unlikely, not impossible). */
+  async uniqueTraceCodeInTx(tx: Tx): Promise<string> {
+    for (;;) {
+      const code = mintTraceCode();
+      if ((await tx.query('SELECT 1 FROM batch WHERE trace_code = $1', [code])).rowCount === 0) return code;
+    }
   }
 
   async insert(tx: Tx, b: Batch & { createdSeq: number }): Promise<void> {

@@ -9,7 +9,6 @@ import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import { Batch, BatchesRepository } from './batches.repository.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
-import { mintTraceCode } from './trace-code.js';
 
 /** Organizations that read any batch: regulators and labs. Others read the batches they made or hold. */
 const READS_ALL_BATCHES = ['REGULATOR', 'LAB'];
@@ -47,8 +46,7 @@ export class BatchesService {
         if (await this.batches.lotCodeTaken(tx, input.productId, input.lotCode)) {
           throw new DomainError('DUPLICATE_LOT_CODE', `lot code ${input.lotCode} is already used for this product`);
         }
-        let traceCode = mintTraceCode();
-        while (await this.batches.traceCodeTaken(tx, traceCode)) traceCode = mintTraceCode();
+        const traceCode = await this.batches.uniqueTraceCodeInTx(tx);
 
         const batch: Batch = {
           id: batchId,

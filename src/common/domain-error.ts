@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   NOT_IN_TRANSIT: 'CONFLICT',
   BATCH_NOT_RELEASED: 'CONFLICT',
   INSUFFICIENT_QUANTITY: 'CONFLICT',
+  GI_NOT_CARRIED: 'CONFLICT',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

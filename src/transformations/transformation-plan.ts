@@ -1,0 +1,105 @@
+import { DomainError } from '../common/domain-error.js';
+import type { CustodyState } from '../events/custody.js';
+
+export const MAX_TRANSFORM_LINES = 100;
+
+export interface InputLine {
+  batchId: string;
+  quantity: number;
+}
+
+export interface OutputLine {
+  productId: string;
+  lotCode: string;
+  quantity: number;
+  unit: string;
+}
+
+/** An input batch as the rules see it: its custody and the GI its product carries. */
+export interface InputBatch extends CustodyState {
+  geographicIndication: string | null;
+}
+
+export interface OutputProduct {
+  id: string;
+  organizationId: string;
+  name: string;
+  geographicIndication: string | null;
+}
+
+export interface TransformationPlan {
+  /** The input batches after the quantities are taken from them. */
+  consumed: CustodyState[];
+  /** input index → output index, with the quantity of that input (in its unit) when the lines say it. */
+  edges: { input: number; output: number; quantity: number | null }[];
+}
+
+/**
+ * Checks a transformation against the batches' state and plans what it does: the caller holds every
+ * input, each input has what is taken from it, outputs are the caller's products, and a
+ * geographic-indication product comes only from inputs that all carry that indication. Pure.
+ */
+export function planTransformation(
+  callerId: string,
+  inputs: InputLine[],
+  outputs: OutputLine[],
+  batches: Map<string, InputBatch>,
+  products: Map<string, OutputProduct>,
+): TransformationPlan {
+  if (inputs.length < 1 || inputs.length > MAX_TRANSFORM_LINES) throw new DomainError('INVALID_INPUT', `inputs takes 1 to ${MAX_TRANSFORM_LINES} batches, got ${inputs.length}`);
+  if (outputs.length < 1 || outputs.length > MAX_TRANSFORM_LINES) throw new DomainError('INVALID_INPUT', `outputs takes 1 to ${MAX_TRANSFORM_LINES} lots, got ${outputs.length}`);
+  const seen = new Set<string>();
+  for (const [i, line] of inputs.entries()) {
+    if (seen.has(line.batchId)) throw new DomainError('INVALID_INPUT', `inputs[${i}].batchId: batch ${line.batchId} is listed twice`);
+    seen.add(line.batchId);
+  }
+  const lots = new Set<string>();
+  for (const [o, line] of outputs.entries()) {
+    const key = `${line.productId}\u0000${line.lotCode}`;
+    if (lots.has(key)) throw new DomainError('INVALID_INPUT', `outputs[${o}].lotCode: lot ${line.lotCode} of this product is listed twice`);
+    lots.add(key);
+  }
+
+  const consumed = inputs.map((line, i) => {
+    const batch = batches.get(line.batchId);
+    const where = `inputs[${i}].batchId`;
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `${where}: no batch has id ${line.batchId}`);
+    if (batch.custodianId !== callerId) throw new DomainError('BATCH_NOT_IN_CUSTODY', `${where}: batch ${batch.id} is in another organization's custody; only its custodian transforms it`);
+    if (batch.status === 'IN_TRANSIT') throw new DomainError('BATCH_IN_TRANSIT', `${where}: batch ${batch.id} is in transit; it must be received first`);
+    if (batch.status === 'ON_HOLD' || batch.status === 'RECALLED') throw new DomainError('BATCH_NOT_RELEASED', `${where}: batch ${batch.id} is ${batch.status} and cannot be used`);
+    if (batch.status !== 'ACTIVE') throw new DomainError('BATCH_CLOSED', `${where}: batch ${batch.id} is ${batch.status}: nothing more can happen to it`);
+    if (line.quantity > batch.quantity) {
+      throw new DomainError('INSUFFICIENT_QUANTITY', `${where}: taking ${line.quantity} ${batch.unit} is more than the ${batch.quantity} ${batch.unit} left in batch ${batch.id}`);
+    }
+    const { geographicIndication: _gi, ...state } = batch;
+    const left = batch.quantity - line.quantity;
+    return { ...state, quantity: left, status: left === 0 ? 'CONSUMED' : batch.status } satisfies CustodyState;
+  });
+
+  for (const [o, line] of outputs.entries()) {
+    const product = products.get(line.productId);
+    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `outputs[${o}].productId: no product has id ${line.productId}`);
+    if (product.organizationId !== callerId) throw new DomainError('NOT_OWNER', `outputs[${o}].productId: product ${product.id} belongs to another organization`);
+    const gi = product.geographicIndication;
+    if (gi) {
+      const without = inputs.find((input) => batches.get(input.batchId)!.geographicIndication !== gi);
+      if (without) {
+        throw new DomainError(
+          'GI_NOT_CARRIED',
+          `outputs[${o}].productId: ${product.name} claims the geographic indication ${gi}, but input batch ${without.batchId} does not carry it; a GI product comes only from inputs that all do`,
+        );
+      }
+    }
+  }
+
+  const edges = inputs.flatMap((input, i) =>
+    outputs.map((output, o) => ({
+      input: i,
+      output: o,
+      // How much of this input went into this output, when the lines say it (in the input's unit).
+      quantity:
+        outputs.length === 1 ? input.quantity : inputs.length === 1 && output.unit === batches.get(input.batchId)!.unit ? output.quantity : null,
+    })),
+  );
+  return { consumed, edges };
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { BatchStatus } from '../batches/batch-status.js';
+import { Tx } from '../ledger/ledger-writer.js';
+import { InputBatch, OutputProduct } from './transformation-plan.js';
+
+@Injectable()
+export class TransformationsRepository {
+  async inputBatchesInTx(tx: Tx, ids: string[]): Promise<Map<string, InputBatch>> {
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `SELECT b.id, b.custodian_id, b.status, b.quantity, b.unit, b.in_transit_to_id, b.in_transit_quantity, b.shipped_by_id, p.geographic_indication
+       FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        {
+          id: r.id as string,
+          custodianId: r.custodian_id as string,
+          status: r.status as BatchStatus,
+          quantity: r.quantity as number,
+          unit: r.unit as string,
+          inTransitToId: (r.in_transit_to_id as string | null) ?? null,
+          inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
+          shippedById: (r.shipped_by_id as string | null) ?? null,
+          geographicIndication: (r.geographic_indication as string | null) ?? null,
+        },
+      ]),
+    );
+  }
+
+  async productsInTx(tx: Tx, ids: string[]): Promise<Map<string, OutputProduct>> {
+    const { rows } = await tx.query<{ id: string; organization_id: string; name: string; geographic_indication: string | null }>(
+      'SELECT id, organization_id, name, geographic_indication FROM product WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { id: r.id, organizationId: r.organization_id, name: r.name, geographicIndication: r.geographic_indication }]));
+  }
+
+  async insert(
+    tx: Tx,
+    t: { id: string; organizationId: string; facilityId: string; eventTime: Date; createdSeq: number },
+    edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[],
+  ): Promise<void> {
+    await tx.query('INSERT INTO transformation (id, organization_id, facility_id, event_time, created_seq) VALUES ($1, $2, $3, $4, $5)', [
+      t.id,
+      t.organizationId,
+      t.facilityId,
+      t.eventTime,
+      t.createdSeq,
+    ]);
+    await tx.query(
+      `INSERT INTO lineage_edge (transformation_id, from_batch_id, to_batch_id, quantity)
+       SELECT $1, f, t, q FROM unnest($2::uuid[], $3::uuid[], $4::float8[]) AS e(f, t, q)`,
+      [t.id, edges.map((e) => e.fromBatchId), edges.map((e) => e.toBatchId), edges.map((e) => e.quantity)],
+    );
+  }
+}
