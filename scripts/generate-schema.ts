@@ -11,6 +11,7 @@ import { LedgerResolver } from '../src/ledger/ledger.resolver.js';
 import { OrganizationsResolver } from '../src/organizations/organizations.resolver.js';
 import { ProductsResolver } from '../src/products/products.resolver.js';
 import { TransformationsResolver } from '../src/transformations/transformations.resolver.js';
+import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -20,7 +21,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

@@ -16,6 +16,7 @@ import { LedgerModule } from './ledger/ledger.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { TransformationsModule } from './transformations/transformations.module.js';
+import { ColdChainModule } from './cold-chain/cold-chain.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -46,6 +47,7 @@ export class AppModule {
         BatchesModule,
         EventsModule,
         TransformationsModule,
+        ColdChainModule,
       ],
       providers: [
         SafeIntScalar,

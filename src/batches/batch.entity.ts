@@ -15,6 +15,7 @@ import type { BatchStatus } from './batch-status.js';
   `(status = 'IN_TRANSIT') = (in_transit_to_id IS NOT NULL) AND (in_transit_to_id IS NULL) = (in_transit_quantity IS NULL) AND (in_transit_to_id IS NULL) = (shipped_by_id IS NULL)`,
 )
 @Index('idx_batch_in_transit_to', ['inTransitToId'], { where: 'in_transit_to_id IS NOT NULL' })
+@Index('idx_batch_with_excursions', ['excursionCount'], { where: 'excursion_count > 0' })
 export class BatchEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_batch' })
   id: string;
@@ -85,4 +86,17 @@ export class BatchEntity {
   @ManyToOne(() => OrganizationEntity)
   @JoinColumn({ name: 'shipped_by_id', foreignKeyConstraintName: 'fk_batch_shipped_by' })
   shippedBy?: OrganizationEntity;
+
+  /** Cold-chain summary, derived from all the batch's temperature readings each time some are recorded. */
+  @Column({ type: 'integer', default: 0 })
+  readingCount: number;
+
+  @Column({ type: 'integer', default: 0 })
+  excursionCount: number;
+
+  @Column({ type: 'double precision', nullable: true })
+  meanKineticTempC: number | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  excursions: unknown[];
 }

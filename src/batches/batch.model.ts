@@ -15,4 +15,9 @@ export class BatchModel {
   @Field() unit: string;
   @Field(() => BatchStatusEnum) status: BatchStatus;
   @Field() producedAt: Date;
+  /** The cold-chain summary the projection keeps; resolved into fields by the cold-chain resolver. */
+  readingCount?: number;
+  excursionCount?: number;
+  meanKineticTempC?: number | null;
+  excursions?: { kind: string; start: string; end: string; minutes: number; minC: number; maxC: number }[];
 }

@@ -43,10 +43,10 @@ export class BatchesResolver {
     return (await this.organizations.findById(batch.custodianId))!;
   }
 
-  @ResolveField(() => ColdChainStatusEnum, { description: 'Temperature readings arrive with cold-chain recording; until then chilled and frozen goods show NO_DATA.' })
+  @ResolveField(() => ColdChainStatusEnum, { description: 'NOT_APPLICABLE for ambient goods; NO_DATA until readings are recorded; then OK or EXCURSION' })
   async coldChainStatus(@Parent() batch: BatchModel): Promise<ColdChainStatus> {
     const product = (await this.products.findById(batch.productId))!;
-    return coldChainStatus(product.storage, { count: 0, excursions: 0 });
+    return coldChainStatus(product.storage, { count: batch.readingCount ?? 0, excursions: batch.excursionCount ?? 0 });
   }
 
   @ResolveField(() => [LedgerEntryModel], { description: "The batch's ledger entries, oldest first." })

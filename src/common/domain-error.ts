@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   BATCH_NOT_RELEASED: 'CONFLICT',
   INSUFFICIENT_QUANTITY: 'CONFLICT',
   GI_NOT_CARRIED: 'CONFLICT',
+  DUPLICATE_READING: 'CONFLICT',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,7 @@ import type { ProductCategory, StorageCondition } from './product-kinds.js';
 @Check('chk_product_category', `category IN ('GRAIN', 'DAIRY', 'INFANT_FORMULA', 'FRUIT', 'VEGETABLE', 'MEAT', 'AQUATIC', 'CONDIMENT', 'OTHER')`)
 @Check('chk_product_storage', `storage IN ('AMBIENT', 'CHILLED', 'FROZEN')`)
 @Check('chk_product_temperature_range', 'min_temp_c IS NULL OR max_temp_c IS NULL OR min_temp_c <= max_temp_c')
+@Check('chk_product_cold_chain_limits', 'excursion_tolerance_minutes BETWEEN 0 AND 1440 AND max_reading_gap_minutes BETWEEN 1 AND 10080')
 export class ProductEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_product' })
   id: string;
@@ -43,4 +44,12 @@ export class ProductEntity {
 
   @Column({ type: 'bigint' })
   createdSeq: string;
+
+  /** How long readings may stay out of range before it counts as an excursion. */
+  @Column({ type: 'integer', default: 30 })
+  excursionToleranceMinutes: number;
+
+  /** The longest gap between readings that is not an excursion. */
+  @Column({ type: 'integer', default: 60 })
+  maxReadingGapMinutes: number;
 }

@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ProductCategoryEnum, StorageConditionEnum } from '../graphql/enums.js';
 import type { ProductCategory, StorageCondition } from './product-kinds.js';
 
@@ -12,4 +12,6 @@ export class ProductModel {
   @Field(() => Float, { nullable: true }) minTempC: number | null;
   @Field(() => Float, { nullable: true }) maxTempC: number | null;
   @Field(() => String, { nullable: true, description: 'Geographic indication, e.g. 小站稻' }) geographicIndication: string | null;
+  @Field(() => Int) excursionToleranceMinutes: number;
+  @Field(() => Int) maxReadingGapMinutes: number;
 }

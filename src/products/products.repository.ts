@@ -14,6 +14,8 @@ export interface Product {
   minTempC: number | null;
   maxTempC: number | null;
   geographicIndication: string | null;
+  excursionToleranceMinutes: number;
+  maxReadingGapMinutes: number;
 }
 
 @Injectable()
@@ -36,9 +38,9 @@ export class ProductsRepository {
 
   async insert(tx: Tx, p: Product & { createdSeq: number }): Promise<void> {
     await tx.query(
-      `INSERT INTO product (id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication, created_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [p.id, p.organizationId, p.name, p.gtin, p.category, p.storage, p.minTempC, p.maxTempC, p.geographicIndication, p.createdSeq],
+      `INSERT INTO product (id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication, excursion_tolerance_minutes, max_reading_gap_minutes, created_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [p.id, p.organizationId, p.name, p.gtin, p.category, p.storage, p.minTempC, p.maxTempC, p.geographicIndication, p.excursionToleranceMinutes, p.maxReadingGapMinutes, p.createdSeq],
     );
   }
 }

@@ -8,6 +8,7 @@ import { RegisterProductInput } from './dto/register-product.input.js';
 import { normalizeGtin } from './gtin.js';
 import { Product, ProductsRepository } from './products.repository.js';
 import { temperatureRange } from './temperature-range.js';
+import { DEFAULT_MAX_GAP_MINUTES, DEFAULT_TOLERANCE_MINUTES } from '../cold-chain/excursions.js';
 
 @Injectable()
 export class ProductsService {
@@ -34,6 +35,8 @@ export class ProductsService {
       storage: input.storage,
       ...range,
       geographicIndication: input.geographicIndication ?? null,
+      excursionToleranceMinutes: input.excursionToleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES,
+      maxReadingGapMinutes: input.maxReadingGapMinutes ?? DEFAULT_MAX_GAP_MINUTES,
     };
     const { id: productId, organizationId: _owner, ...described } = product;
     const draft = draftEntry('PRODUCT_REGISTERED', null, { productId, ...dropNulls(described) });
