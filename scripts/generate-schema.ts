@@ -12,6 +12,7 @@ import { OrganizationsResolver } from '../src/organizations/organizations.resolv
 import { ProductsResolver } from '../src/products/products.resolver.js';
 import { TransformationsResolver } from '../src/transformations/transformations.resolver.js';
 import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
+import { InspectionsResolver } from '../src/inspections/inspections.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -21,7 +22,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

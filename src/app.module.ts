@@ -17,6 +17,7 @@ import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { TransformationsModule } from './transformations/transformations.module.js';
 import { ColdChainModule } from './cold-chain/cold-chain.module.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -48,6 +49,7 @@ export class AppModule {
         EventsModule,
         TransformationsModule,
         ColdChainModule,
+        InspectionsModule,
       ],
       providers: [
         SafeIntScalar,

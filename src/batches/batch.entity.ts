@@ -10,6 +10,7 @@ import type { BatchStatus } from './batch-status.js';
 @Index('idx_batch_custodian', ['custodianId'])
 @Check('chk_batch_status', `status IN ('ACTIVE', 'IN_TRANSIT', 'ON_HOLD', 'RECALLED', 'CONSUMED', 'DESTROYED')`)
 @Check('chk_batch_quantity', 'quantity >= 0')
+@Check('chk_batch_held', `status <> 'ON_HOLD' OR held`)
 @Check(
   'chk_batch_in_transit',
   `(status = 'IN_TRANSIT') = (in_transit_to_id IS NOT NULL) AND (in_transit_to_id IS NULL) = (in_transit_quantity IS NULL) AND (in_transit_to_id IS NULL) = (shipped_by_id IS NULL)`,
@@ -99,4 +100,8 @@ export class BatchEntity {
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   excursions: unknown[];
+
+  /** Held after a failed inspection (its own or an input's) until a regulator releases it. */
+  @Column({ type: 'boolean', default: false })
+  held: boolean;
 }

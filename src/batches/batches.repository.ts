@@ -34,7 +34,7 @@ export class BatchesRepository {
   /** The custody state of the given batches, read in the writer's transaction (under the chain-head lock). */
   async custodyInTx(tx: Tx, ids: string[]): Promise<Map<string, CustodyState>> {
     const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT id, custodian_id, status, quantity, unit, in_transit_to_id, in_transit_quantity, shipped_by_id FROM batch WHERE id = ANY($1::uuid[])`,
+      `SELECT id, custodian_id, status, quantity, unit, in_transit_to_id, in_transit_quantity, shipped_by_id, held FROM batch WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     return new Map(
@@ -49,6 +49,7 @@ export class BatchesRepository {
           inTransitToId: (r.in_transit_to_id as string | null) ?? null,
           inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
           shippedById: (r.shipped_by_id as string | null) ?? null,
+          held: r.held as boolean,
         },
       ]),
     );
@@ -56,8 +57,8 @@ export class BatchesRepository {
 
   async saveCustodyInTx(tx: Tx, s: CustodyState): Promise<void> {
     await tx.query(
-      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7 WHERE id = $1`,
-      [s.id, s.custodianId, s.status, s.quantity, s.inTransitToId, s.inTransitQuantity, s.shippedById],
+      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7, held = $8 WHERE id = $1`,
+      [s.id, s.custodianId, s.status, s.quantity, s.inTransitToId, s.inTransitQuantity, s.shippedById, s.held],
     );
   }
 

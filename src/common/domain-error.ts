@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   INSUFFICIENT_QUANTITY: 'CONFLICT',
   GI_NOT_CARRIED: 'CONFLICT',
   DUPLICATE_READING: 'CONFLICT',
+  NOT_HELD: 'CONFLICT',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,6 +13,7 @@ export const StorageConditionEnum = asEnum(STORAGE_CONDITIONS);
 export const BatchStatusEnum = asEnum(BATCH_STATUSES);
 export const BizStepEnum = asEnum(BIZ_STEPS);
 export const ColdChainStatusEnum = asEnum(COLD_CHAIN_STATUSES);
+export const InspectionVerdictEnum = asEnum(['PASS', 'FAIL'] as const);
 
 registerEnumType(OrganizationKindEnum, { name: 'OrganizationKind' });
 registerEnumType(ProductCategoryEnum, { name: 'ProductCategory' });
@@ -20,3 +21,4 @@ registerEnumType(StorageConditionEnum, { name: 'StorageCondition' });
 registerEnumType(BatchStatusEnum, { name: 'BatchStatus' });
 registerEnumType(BizStepEnum, { name: 'BizStep', description: 'Aligned with GS1 CBV 2.0 business steps where one exists.' });
 registerEnumType(ColdChainStatusEnum, { name: 'ColdChainStatus' });
+registerEnumType(InspectionVerdictEnum, { name: 'InspectionVerdict' });

@@ -11,6 +11,7 @@ const batch = (id: string, quantity: number, gi: string | null = null, extra: Pa
   inTransitToId: null,
   inTransitQuantity: null,
   shippedById: null,
+  held: false,
   geographicIndication: gi,
   ...extra,
 });

@@ -7,7 +7,7 @@ import { InputBatch, OutputProduct } from './transformation-plan.js';
 export class TransformationsRepository {
   async inputBatchesInTx(tx: Tx, ids: string[]): Promise<Map<string, InputBatch>> {
     const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT b.id, b.custodian_id, b.status, b.quantity, b.unit, b.in_transit_to_id, b.in_transit_quantity, b.shipped_by_id, p.geographic_indication
+      `SELECT b.id, b.custodian_id, b.status, b.quantity, b.unit, b.in_transit_to_id, b.in_transit_quantity, b.shipped_by_id, b.held, p.geographic_indication
        FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`,
       [ids],
     );
@@ -23,6 +23,7 @@ export class TransformationsRepository {
           inTransitToId: (r.in_transit_to_id as string | null) ?? null,
           inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
           shippedById: (r.shipped_by_id as string | null) ?? null,
+          held: r.held as boolean,
           geographicIndication: (r.geographic_indication as string | null) ?? null,
         },
       ]),

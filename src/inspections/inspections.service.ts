@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Caller, requireOrganization } from '../auth/caller.js';
+import { Batch, BatchesRepository } from '../batches/batches.repository.js';
+import { DomainError } from '../common/domain-error.js';
+import { CustodyState } from '../events/custody.js';
+import { draftEntry, EntryDraft, LedgerEntry } from '../ledger/ledger-entry.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { RecordInspectionInput, ReleaseBatchInput } from './dto/inspection.inputs.js';
+import { InspectionsRepository } from './inspections.repository.js';
+
+const INSPECTORS = ['LAB', 'REGULATOR'];
+
+/** A held batch's status: ON_HOLD when it was ACTIVE; in transit or recalled it keeps its status (held on arrival). */
+export function hold(state: CustodyState): CustodyState {
+  return { ...state, held: true, status: state.status === 'ACTIVE' ? 'ON_HOLD' : state.status };
+}
+
+@Injectable()
+export class InspectionsService {
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly inspections: InspectionsRepository,
+    private readonly batches: BatchesRepository,
+  ) {}
+
+  /**
+   * A sampling inspection by a lab or regulator. A FAIL holds the batch and every batch made from
+   * it (a BATCH_HELD entry on each), so none can be shipped or sold until a regulator releases it.
+   */
+  async record(caller: Caller, input: RecordInspectionInput): Promise<LedgerEntry> {
+    const org = requireOrganization(caller);
+    if (!INSPECTORS.includes(org.organizationKind)) throw new DomainError('ROLE_NOT_ALLOWED', 'inspections are recorded by a LAB or REGULATOR organization');
+    const failed = input.items.findIndex((item) => !item.passed);
+    if (input.verdict === 'PASS' && failed >= 0) throw new DomainError('INVALID_INPUT', `items[${failed}] (${input.items[failed].name}) did not pass, so the verdict cannot be PASS`);
+    if (input.verdict === 'FAIL' && failed < 0) throw new DomainError('INVALID_INPUT', 'the verdict is FAIL but every item passed: mark the item(s) that failed');
+    const inspectionId = randomUUID();
+    const items = input.items.map((i) => ({ name: i.name, passed: i.passed, ...(i.value != null ? { value: i.value } : {}), ...(i.limit != null ? { limit: i.limit } : {}), ...(i.unit ? { unit: i.unit } : {}) }));
+
+    return this.writer.execute({
+      actor: org.organizationId,
+      batchIds: [input.batchId],
+      run: async ({ tx, append }) => {
+        const downstream = input.verdict === 'FAIL' ? await this.inspections.downstreamIdsInTx(tx, input.batchId) : [];
+        const states = await this.batches.custodyInTx(tx, [input.batchId, ...downstream]);
+        const inspected = states.get(input.batchId);
+        if (!inspected) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
+        const drafts: EntryDraft[] = [
+          draftEntry('INSPECTION_RECORDED', input.batchId, {
+            inspectionId,
+            verdict: input.verdict,
+            ...(input.agency ? { agency: input.agency } : {}),
+            ...(input.standard ? { standard: input.standard } : {}),
+            items,
+          }),
+        ];
+        const held: CustodyState[] = [];
+        if (input.verdict === 'FAIL') {
+          if (!inspected.held) held.push(hold(inspected));
+          for (const id of downstream) {
+            const state = states.get(id)!;
+            if (state.held || state.status === 'CONSUMED' || state.status === 'DESTROYED') continue;
+            held.push(hold(state));
+            drafts.push(draftEntry('BATCH_HELD', id, { inspectionId, inspectedBatchId: input.batchId, reason: 'made from a batch that failed inspection' }));
+          }
+        }
+        const [entry] = await append(drafts);
+        await this.inspections.insertInTx(tx, {
+          id: inspectionId,
+          batchId: input.batchId,
+          organizationId: org.organizationId,
+          agency: input.agency ?? null,
+          standard: input.standard ?? null,
+          verdict: input.verdict,
+          items,
+          createdSeq: entry.seq,
+        });
+        for (const state of held) await this.batches.saveCustodyInTx(tx, state);
+        return entry;
+      },
+    });
+  }
+
+  /** A regulator lifts a hold, with the reason recorded in the ledger. */
+  async release(caller: Caller, input: ReleaseBatchInput): Promise<Batch> {
+    const org = requireOrganization(caller);
+    if (org.organizationKind !== 'REGULATOR') throw new DomainError('ROLE_NOT_ALLOWED', 'only a REGULATOR releases a held batch');
+    await this.writer.execute({
+      actor: org.organizationId,
+      batchIds: [input.batchId],
+      run: async ({ tx, append }) => {
+        const state = (await this.batches.custodyInTx(tx, [input.batchId])).get(input.batchId);
+        if (!state) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
+        if (!state.held) throw new DomainError('NOT_HELD', `batch ${input.batchId} is not held`);
+        await append([draftEntry('BATCH_RELEASED', input.batchId, { reason: input.reason })]);
+        await this.batches.saveCustodyInTx(tx, { ...state, held: false, status: state.status === 'ON_HOLD' ? 'ACTIVE' : state.status });
+      },
+    });
+    return (await this.batches.findById(input.batchId))!;
+  }
+}
