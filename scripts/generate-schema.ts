@@ -13,6 +13,7 @@ import { ProductsResolver } from '../src/products/products.resolver.js';
 import { TransformationsResolver } from '../src/transformations/transformations.resolver.js';
 import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
 import { InspectionsResolver } from '../src/inspections/inspections.resolver.js';
+import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/certificates/certificates.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -22,7 +23,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

@@ -18,6 +18,7 @@ import { ProductsModule } from './products/products.module.js';
 import { TransformationsModule } from './transformations/transformations.module.js';
 import { ColdChainModule } from './cold-chain/cold-chain.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
+import { CertificatesModule } from './certificates/certificates.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -50,6 +51,7 @@ export class AppModule {
         TransformationsModule,
         ColdChainModule,
         InspectionsModule,
+        CertificatesModule,
       ],
       providers: [
         SafeIntScalar,
