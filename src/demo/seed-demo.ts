@@ -7,6 +7,8 @@ import type { OrganizationKind } from '../organizations/organization-kind.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ProductsService } from '../products/products.service.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
+import { ColdChainService } from '../cold-chain/cold-chain.service.js';
+import { RecordTemperaturesInput, TemperatureReadingInput } from '../cold-chain/dto/record-temperatures.input.js';
 
 export interface DemoSummary {
   organizations: { name: string; kind: OrganizationKind; apiKey: string }[];
@@ -15,7 +17,8 @@ export interface DemoSummary {
 
 /**
  * A small demo for an empty ledger, recorded through the same services (and so the same writer)
- * as any client: a 小站稻 rice chain from paddy to shop and a chilled dairy chain.
+ * as any client: a 小站稻 rice chain from paddy to shop, and a chilled dairy chain whose tanker
+ * had one cold-chain excursion.
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSummary> {
   const organizations = app.get(OrganizationsService);
@@ -23,6 +26,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
   const products = app.get(ProductsService);
   const batches = app.get(BatchesService);
   const events = app.get(EventsService);
+  const coldChain = app.get(ColdChainService);
   const admin = { kind: 'admin' } as const;
   const summary: DemoSummary = { organizations: [], batches: [] };
 
@@ -96,8 +100,13 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
       details: { shipToLocation: '海河乳品加工厂 收奶间', referenceDocumentType: 'BOL', referenceDocumentNumber: 'HH-20261121-007', vehicle: '津A·冷藏 12345' },
     }),
   ]);
+  // The tanker's logger: the cooling unit fails for 40 minutes on the way (one excursion).
+  const tankerReadings = [3.8, 4.1, 9.6, 11.3, 10.8, 9.1, 5.2, 4.0].map((celsius, i) =>
+    Object.assign(new TemperatureReadingInput(), { at: new Date(Date.parse('2026-11-20T23:00:00.000Z') + i * 600_000), celsius }),
+  );
+  await coldChain.record(plant, Object.assign(new RecordTemperaturesInput(), { batchId: milkBatch.id, sensorId: '津A12345-logger', readings: tankerReadings }));
   const intake = await facilities.register(plant, { name: '收奶间', region: '天津市宁河区' });
-  await events.record(plant, [event(milkBatch.id, 'RECEIVING', '2026-11-21T00:10:00.000Z', { facilityId: intake.id, quantity: 7980 })]);
+  await events.record(plant, [event(milkBatch.id, 'RECEIVING', '2026-11-21T00:30:00.000Z', { facilityId: intake.id, quantity: 7980 })]);
   summary.batches.push({ product: milk.name, lotCode: milkBatch.lotCode, traceCode: milkBatch.traceCode, id: milkBatch.id });
   return summary;
 }
