@@ -20,6 +20,24 @@ export interface Batch {
   producedAt: Date;
 }
 
+/** The batch columns a CustodyState is read from, for a query on `table`. */
+export const CUSTODY_COLUMNS = (table: string) =>
+  ['id', 'custodian_id', 'status', 'quantity', 'unit', 'in_transit_to_id', 'in_transit_quantity', 'shipped_by_id', 'held'].map((c) => `${table}.${c}`).join(', ');
+
+export function rowToCustody(r: Record<string, unknown>): CustodyState {
+  return {
+    id: r.id as string,
+    custodianId: r.custodian_id as string,
+    status: r.status as BatchStatus,
+    quantity: r.quantity as number,
+    unit: r.unit as string,
+    inTransitToId: (r.in_transit_to_id as string | null) ?? null,
+    inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
+    shippedById: (r.shipped_by_id as string | null) ?? null,
+    held: r.held as boolean,
+  };
+}
+
 @Injectable()
 export class BatchesRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -33,26 +51,8 @@ export class BatchesRepository {
 
   /** The custody state of the given batches, read in the writer's transaction (under the chain-head lock). */
   async custodyInTx(tx: Tx, ids: string[]): Promise<Map<string, CustodyState>> {
-    const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT id, custodian_id, status, quantity, unit, in_transit_to_id, in_transit_quantity, shipped_by_id, held FROM batch WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id as string,
-        {
-          id: r.id as string,
-          custodianId: r.custodian_id as string,
-          status: r.status as BatchStatus,
-          quantity: r.quantity as number,
-          unit: r.unit as string,
-          inTransitToId: (r.in_transit_to_id as string | null) ?? null,
-          inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
-          shippedById: (r.shipped_by_id as string | null) ?? null,
-          held: r.held as boolean,
-        },
-      ]),
-    );
+    const { rows } = await tx.query<Record<string, unknown>>(`SELECT ${CUSTODY_COLUMNS('batch')} FROM batch WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id as string, rowToCustody(r)]));
   }
 
   async saveCustodyInTx(tx: Tx, s: CustodyState): Promise<void> {

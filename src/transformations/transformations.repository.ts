@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { BatchStatus } from '../batches/batch-status.js';
+import { CUSTODY_COLUMNS, rowToCustody } from '../batches/batches.repository.js';
 import { Tx } from '../ledger/ledger-writer.js';
 import { InputBatch, OutputProduct } from './transformation-plan.js';
 
@@ -7,27 +7,10 @@ import { InputBatch, OutputProduct } from './transformation-plan.js';
 export class TransformationsRepository {
   async inputBatchesInTx(tx: Tx, ids: string[]): Promise<Map<string, InputBatch>> {
     const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT b.id, b.custodian_id, b.status, b.quantity, b.unit, b.in_transit_to_id, b.in_transit_quantity, b.shipped_by_id, b.held, p.geographic_indication
-       FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`,
+      `SELECT ${CUSTODY_COLUMNS('b')}, p.geographic_indication FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`,
       [ids],
     );
-    return new Map(
-      rows.map((r) => [
-        r.id as string,
-        {
-          id: r.id as string,
-          custodianId: r.custodian_id as string,
-          status: r.status as BatchStatus,
-          quantity: r.quantity as number,
-          unit: r.unit as string,
-          inTransitToId: (r.in_transit_to_id as string | null) ?? null,
-          inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
-          shippedById: (r.shipped_by_id as string | null) ?? null,
-          held: r.held as boolean,
-          geographicIndication: (r.geographic_indication as string | null) ?? null,
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.id as string, { ...rowToCustody(r), geographicIndication: (r.geographic_indication as string | null) ?? null }]));
   }
 
   async productsInTx(tx: Tx, ids: string[]): Promise<Map<string, OutputProduct>> {
