@@ -14,6 +14,7 @@ import { TransformationsResolver } from '../src/transformations/transformations.
 import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
 import { InspectionsResolver } from '../src/inspections/inspections.resolver.js';
 import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/certificates/certificates.resolver.js';
+import { ScanResolver } from '../src/scan/scan.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -23,7 +24,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

@@ -19,6 +19,7 @@ import { TransformationsModule } from './transformations/transformations.module.
 import { ColdChainModule } from './cold-chain/cold-chain.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
+import { ScanModule } from './scan/scan.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -52,6 +53,7 @@ export class AppModule {
         ColdChainModule,
         InspectionsModule,
         CertificatesModule,
+        ScanModule,
       ],
       providers: [
         SafeIntScalar,

@@ -14,6 +14,8 @@ export const BatchStatusEnum = asEnum(BATCH_STATUSES);
 export const BizStepEnum = asEnum(BIZ_STEPS);
 export const ColdChainStatusEnum = asEnum(COLD_CHAIN_STATUSES);
 export const InspectionVerdictEnum = asEnum(['PASS', 'FAIL'] as const);
+/** 食品召回管理办法 levels: LEVEL_1 serious harm (24 h / 10 working days), LEVEL_2 (48 h / 20), LEVEL_3 labelling (72 h / 30). */
+export const RecallLevelEnum = asEnum(['LEVEL_1', 'LEVEL_2', 'LEVEL_3'] as const);
 
 registerEnumType(OrganizationKindEnum, { name: 'OrganizationKind' });
 registerEnumType(ProductCategoryEnum, { name: 'ProductCategory' });
@@ -22,3 +24,4 @@ registerEnumType(BatchStatusEnum, { name: 'BatchStatus' });
 registerEnumType(BizStepEnum, { name: 'BizStep', description: 'Aligned with GS1 CBV 2.0 business steps where one exists.' });
 registerEnumType(ColdChainStatusEnum, { name: 'ColdChainStatus' });
 registerEnumType(InspectionVerdictEnum, { name: 'InspectionVerdict' });
+registerEnumType(RecallLevelEnum, { name: 'RecallLevel' });

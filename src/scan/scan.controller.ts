@@ -1,0 +1,66 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { normalizeGtin } from '../products/gtin.js';
+import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
+import { ScanRepository } from './scan.repository.js';
+import { normalizeTraceCode } from './scan.service.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
+import { messagePage } from './pages.js';
+
+@Controller()
+export class ScanController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scans: ScanRepository,
+    private readonly batches: BatchesRepository,
+  ) {}
+
+  /**
+   * The batch's QR label, for its producer or custodian: PNG (600 px, for print) or SVG. With
+   * `?link=digital` and a product GTIN, the label carries the GS1 Digital Link URI instead.
+   */
+  @Get('labels/:file')
+  async label(@CurrentCaller() caller: Caller, @Param('file') file: string, @Res() res: Response, @Query('link') link?: string): Promise<void> {
+    const match = /^(.+)\.(png|svg)$/.exec(file);
+    const traceCode = match ? normalizeTraceCode(match[1]) : null;
+    if (!match || !traceCode) throw new DomainError('INVALID_INPUT', 'a label is /labels/<trace code>.png or .svg');
+    if (caller.kind !== 'organization') throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
+    const scanned = await this.scans.findByTraceCode(traceCode);
+    const batch = scanned && (await this.batches.findById(scanned.id));
+    if (!scanned || !batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${traceCode}`);
+    if (batch.producerId !== caller.organizationId && batch.custodianId !== caller.organizationId) {
+      throw new DomainError('NOT_OWNER', `batch ${traceCode} is neither produced nor held by your organization`);
+    }
+    let content = pageUrl(this.config.publicBaseUrl, traceCode);
+    if (link === 'digital') {
+      if (!scanned.gtin) throw new DomainError('INVALID_INPUT', `the product of batch ${traceCode} has no GTIN, so it has no GS1 Digital Link`);
+      content = digitalLinkUrl(this.config.publicBaseUrl, scanned.gtin, scanned.lotCode);
+    } else if (link !== undefined) {
+      throw new DomainError('INVALID_INPUT', 'link must be "digital" (or left out for the page URL)');
+    }
+    res.setHeader('cache-control', 'private, max-age=3600');
+    if (match[2] === 'png') res.type('image/png').send(await labelPng(content));
+    else res.type('image/svg+xml').send(await labelSvg(content));
+  }
+
+  /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
+  @Get(['01/:gtin/10/:lot', '01/:gtin/10/:lot/21/:serial'])
+  async resolve(@Param('gtin') gtin: string, @Param('lot') lot: string, @Res() res: Response): Promise<void> {
+    const gtin14 = normalizeGtin(gtin);
+    if (!gtin14) {
+      res.status(400).type('html').send(messagePage('GTIN 无效 / Invalid GTIN', `“${gtin}” 不是有效的 GTIN（校验位错误或位数不对）。`, `"${gtin}" is not a valid GTIN (wrong length or check digit).`));
+      return;
+    }
+    const batch = await this.scans.findByGtinAndLot(gtin14, lot);
+    if (!batch) {
+      res.status(404).type('html').send(messagePage('未找到该批次 / Lot not found', `没有 GTIN ${gtin14} 批号 ${lot} 的批次记录。`, `No batch of GTIN ${gtin14} has lot ${lot}.`));
+      return;
+    }
+    res.redirect(302, `/q/${batch.traceCode}`);
+  }
+}

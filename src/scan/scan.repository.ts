@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { BatchStatus } from '../batches/batch-status.js';
+import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
+
+export interface ScannedBatch {
+  id: string;
+  traceCode: string;
+  lotCode: string;
+  status: BatchStatus;
+  productName: string;
+  category: ProductCategory;
+  storage: StorageCondition;
+  gtin: string | null;
+  geographicIndication: string | null;
+  producer: string;
+  origin: string | null;
+  readingCount: number;
+  excursionCount: number;
+}
+
+/** A public event: no quantities, no ids, the place at district level and the organization's name. */
+export interface PublicEvent {
+  bizStep: string;
+  eventTime: Date;
+  place: string | null;
+  organization: string | null;
+}
+
+@Injectable()
+export class ScanRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findByTraceCode(traceCode: string): Promise<ScannedBatch | null> {
+    return this.findOne('b.trace_code = $1', [traceCode]);
+  }
+
+  async findByGtinAndLot(gtin: string, lotCode: string): Promise<ScannedBatch | null> {
+    return this.findOne('p.gtin = $1 AND b.lot_code = $2', [gtin, lotCode]);
+  }
+
+  private async findOne(where: string, params: unknown[]): Promise<ScannedBatch | null> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT b.id, b.trace_code, b.lot_code, b.status, b.reading_count, b.excursion_count,
+              p.name AS product_name, p.category, p.storage, p.gtin, p.geographic_indication,
+              o.name AS producer, f.region AS origin
+       FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
+            JOIN facility f ON f.id = b.origin_facility_id
+       WHERE ${where}`,
+      params,
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      traceCode: r.trace_code as string,
+      lotCode: r.lot_code as string,
+      status: r.status as BatchStatus,
+      productName: r.product_name as string,
+      category: r.category as ProductCategory,
+      storage: r.storage as StorageCondition,
+      gtin: (r.gtin as string | null) ?? null,
+      geographicIndication: (r.geographic_indication as string | null) ?? null,
+      producer: r.producer as string,
+      origin: (r.origin as string | null) ?? null,
+      readingCount: r.reading_count as number,
+      excursionCount: r.excursion_count as number,
+    };
+  }
+
+  /**
+   * The public story of a batch and of every batch it was made from (one recursive lineage query):
+   * registrations, supply-chain events and inspections, oldest first.
+   */
+  async publicTimeline(batchId: string): Promise<PublicEvent[]> {
+    const rows: { biz_step: string; event_time: Date; place: string | null; organization: string | null }[] = await this.dataSource.query(
+      `WITH RECURSIVE up(id) AS (
+         SELECT $1::uuid
+         UNION
+         SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id)
+       SELECT CASE l.type WHEN 'BATCH_REGISTERED' THEN 'COMMISSIONING' WHEN 'INSPECTION_RECORDED' THEN 'INSPECTING' ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
+              COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
+              f.region AS place,
+              o.name AS organization
+       FROM ledger_entry l
+         JOIN up ON up.id = l.batch_id
+         LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
+         LEFT JOIN organization o ON o.id::text = l.actor
+       WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED') AND l.payload IS NOT NULL
+       ORDER BY event_time, l.seq`,
+      [batchId],
+    );
+    return rows.map((r) => ({ bizStep: r.biz_step, eventTime: r.event_time, place: r.place, organization: r.organization }));
+  }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import * as jsqr from 'jsqr';
+import { PNG } from 'pngjs';
+import { gtinCheckDigit } from '../../src/products/gtin.js';
+import request from 'supertest';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { gqlOk, useTestApp } from '../support/test-app.js';
+
+// jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
+const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
+let gtins = 0;
+
+const SCAN = `query($code: String!) { scan(code: $code) {
+  traceCode productName category lotCode producer origin geographicIndication status coldChainStatus
+  timeline { bizStep eventTime place organization } recall { level } verification { valid checkedEntries } } }`;
+
+describe('consumer scan, labels and GS1 Digital Link', () => {
+  const service = useTestApp();
+
+  async function riceChain() {
+    const { app } = service;
+    const coop = await createOrg(app, 'PRODUCER', '小站稻合作社');
+    const field = await registerFacility(app, coop); // region 天津市宁河区
+    const mill = await registerFacility(app, coop);
+    const paddy = await registerProduct(app, coop, { name: '稻谷', geographicIndication: '小站稻' });
+    const body = `69200000${String(++gtins).padStart(4, '0')}`;
+    const gtin = `0${body}${gtinCheckDigit(body)}`;
+    const rice = await registerProduct(app, coop, { name: '小站稻 大米', geographicIndication: '小站稻', gtin });
+    const paddyBatch = await registerBatch(app, coop, paddy, field, { quantity: 1000, producedAt: '2026-10-06T02:00:00.000Z' });
+    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
+      input: { batchId: paddyBatch.id, bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', facilityId: field, quantity: 1000, details: { fieldName: '7 号田', harvestDate: '2026-10-06' } },
+    }, coop.key);
+    const out = await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode lotCode } } }', {
+      input: { facilityId: mill, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddyBatch.id, quantity: 1000 }], outputs: [{ productId: rice, lotCode: 'XZD 42/A', quantity: 700, unit: 'kg' }] },
+    }, coop.key);
+    return { coop, gtin, batch: out.transformBatches.outputs[0] as { id: string; traceCode: string; lotCode: string } };
+  }
+
+  it('shows the public story of a batch, from the field, and that it verifies; an unknown code is null', async () => {
+    const { app } = service;
+    const { batch } = await riceChain();
+    const { scan } = await gqlOk(app, SCAN, { code: ` ${batch.traceCode.toLowerCase()} ` });
+    expect(scan).toMatchObject({
+      traceCode: batch.traceCode, productName: '小站稻 大米', category: 'GRAIN', lotCode: 'XZD 42/A', producer: '小站稻合作社', origin: '天津市宁河区',
+      geographicIndication: '小站稻', status: 'ACTIVE', coldChainStatus: 'NOT_APPLICABLE', recall: null, verification: { valid: true, checkedEntries: 1 },
+    });
+    expect(scan.timeline.map((e: { bizStep: string }) => e.bizStep)).toEqual(['COMMISSIONING', 'HARVESTING', 'TRANSFORMING', 'COMMISSIONING']);
+    expect(scan.timeline[1]).toEqual({ bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', place: '天津市宁河区', organization: '小站稻合作社' });
+    // Nothing private: no ids, quantities or keys anywhere in the answer.
+    const text = JSON.stringify(scan);
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(text).not.toMatch(/quantity|700|sy_/);
+    expect((await gqlOk(app, SCAN, { code: 'ZZZZZZZZZZZZ' })).scan).toBeNull();
+    expect((await gqlOk(app, SCAN, { code: "' OR 1=1 --" })).scan).toBeNull();
+  });
+
+  it('prints a QR label that decodes to the page, or to the GS1 Digital Link, for the producer only', async () => {
+    const { app } = service;
+    const { coop, batch } = await riceChain();
+    const server = app.getHttpServer();
+    const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
+      const stream = res as NodeJS.ReadableStream;
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => done(null, Buffer.concat(chunks)));
+    };
+    const png = await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(binary);
+    expect(png.status).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    const image = PNG.sync.read(png.body as Buffer);
+    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}`);
+
+    const svg = await request(server).get(`/labels/${batch.traceCode}.svg?link=digital`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(binary);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect((svg.body as Buffer).toString()).toMatch(/^<svg/);
+
+    const stranger = await createOrg(app);
+    expect((await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${stranger.key}`)).status).toBe(403);
+    expect((await request(server).get(`/labels/${batch.traceCode}.png`)).status).toBe(401);
+    expect((await request(server).get('/labels/nope.png').set('authorization', `Bearer ${coop.key}`)).status).toBe(400);
+  });
+
+  it('resolves GS1 Digital Link URIs to the page, with clear pages for a bad GTIN or an unknown lot', async () => {
+    const { app } = service;
+    const { batch, gtin } = await riceChain();
+    const server = app.getHttpServer();
+    const found = await request(server).get(`/01/${gtin}/10/${encodeURIComponent(batch.lotCode)}`);
+    expect(found.status).toBe(302);
+    expect(found.headers.location).toBe(`/q/${batch.traceCode}`);
+    expect((await request(server).get(`/01/${gtin.slice(1)}/10/${encodeURIComponent(batch.lotCode)}/21/0001`)).headers.location).toBe(`/q/${batch.traceCode}`);
+    const bad = await request(server).get('/01/6920000000013/10/X');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Invalid GTIN');
+    const unknown = await request(server).get(`/01/${gtin}/10/NO-SUCH-LOT`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('NO-SUCH-LOT');
+    const hostile = await request(server).get(`/01/${gtin}/10/${encodeURIComponent('<script>x</script>')}`);
+    expect(hostile.text).not.toContain('<script>x');
+  });
+});
