@@ -34,7 +34,7 @@ export function certificateProblem(c: CertificateFacts): string | null {
 }
 
 /** Whether a GI claim is backed: a GI certificate for exactly that name, valid at `now`. */
-export function giVerified(claim: string | null, certificates: (CertificateFacts & { protectedName?: string | null })[], now: Date): boolean {
+export function giVerified(claim: string | null, certificates: { kind: string; protectedName?: string | null; validFrom: Date; validUntil: Date }[], now: Date): boolean {
   if (!claim) return false;
   return certificates.some(
     (c) => c.kind === 'GEOGRAPHIC_INDICATION' && c.protectedName === claim && c.validFrom.getTime() <= now.getTime() && now.getTime() <= c.validUntil.getTime(),

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
@@ -8,7 +9,9 @@ import type { AppConfig } from '../config/config.js';
 import { normalizeGtin } from '../products/gtin.js';
 import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
 import { ScanRepository } from './scan.repository.js';
-import { normalizeTraceCode } from './scan.service.js';
+import { normalizeTraceCode, ScanService } from './scan.service.js';
+import { Lang, renderBatchPage } from './batch-page.js';
+import { giVerified } from '../certificates/certificate-rules.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { messagePage } from './pages.js';
 
@@ -18,6 +21,7 @@ export class ScanController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly batches: BatchesRepository,
+    private readonly scanService: ScanService,
   ) {}
 
   /**
@@ -48,6 +52,48 @@ export class ScanController {
     else res.type('image/svg+xml').send(await labelSvg(content));
   }
 
+  /**
+   * The page a consumer's phone opens from the label: server-rendered, Chinese unless ?lang=en or the
+   * browser prefers English. Its ETag is the batch's newest ledger entry, so an unchanged batch is
+   * answered with 304 and never re-rendered.
+   */
+  @Get('q/:code')
+  async page(@Param('code') code: string, @Query('lang') langParam: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
+    const lang = chooseLanguage(langParam, acceptLanguage);
+    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('vary', 'accept-language');
+    const traceCode = normalizeTraceCode(code);
+    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+    if (!batch) {
+      const [title, zh, en] = ['未找到该追溯码 / Code not found', `没有追溯码为“${code}”的产品。请核对标签上的字符。`, `No product has the trace code "${code}". Please check the characters on the label.`];
+      res.status(404).type('html').send(messagePage(title, zh, en));
+      return;
+    }
+    const etag = `"${createHash('sha256').update(`${await this.scans.latestEntryHash(batch.id)}|${lang}|${PAGE_VERSION}`).digest('base64url').slice(0, 22)}"`;
+    res.setHeader('etag', etag);
+    res.setHeader('cache-control', 'no-cache');
+    if (ifNoneMatch === etag) {
+      res.status(304).end();
+      return;
+    }
+    const [view, extras] = await Promise.all([this.scanService.view(batch), this.scans.pageExtras(batch.id)]);
+    const chilled = batch.storage !== 'AMBIENT';
+    const html = renderBatchPage(
+      view,
+      {
+        certificates: extras.certificates,
+        giVerified: giVerified(batch.geographicIndication, extras.certificates, new Date()),
+        chart: chilled
+          ? { readings: extras.readings, minTempC: extras.minTempC, maxTempC: extras.maxTempC, excursions: extras.excursions.map((x) => ({ ...x, start: new Date(x.start), end: new Date(x.end) })) }
+          : null,
+      },
+      lang,
+      this.config.publicBaseUrl,
+    );
+    res.status(200).type('html').send(html);
+  }
+
   /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
   @Get(['01/:gtin/10/:lot', '01/:gtin/10/:lot/21/:serial'])
   async resolve(@Param('gtin') gtin: string, @Param('lot') lot: string, @Res() res: Response): Promise<void> {
@@ -63,4 +109,18 @@ export class ScanController {
     }
     res.redirect(302, `/q/${batch.traceCode}`);
   }
+}
+
+/** Bumped when the page's layout changes, so cached copies are not kept past a release. */
+const PAGE_VERSION = 1;
+
+/** ?lang= wins; else the first of the browser's languages that is Chinese or English; else Chinese. */
+export function chooseLanguage(param: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (param === 'en' || param === 'zh') return param;
+  for (const tag of (acceptLanguage ?? '').split(',')) {
+    const name = tag.trim().toLowerCase();
+    if (name.startsWith('zh')) return 'zh';
+    if (name.startsWith('en')) return 'en';
+  }
+  return 'zh';
 }

@@ -68,6 +68,31 @@ export class ScanRepository {
     };
   }
 
+  /** The hash of the batch's newest ledger entry: the page changes only when this does (its ETag). */
+  async latestEntryHash(batchId: string): Promise<string | null> {
+    const rows: { hash: string }[] = await this.dataSource.query('SELECT hash FROM ledger_entry WHERE batch_id = $1 ORDER BY seq DESC LIMIT 1', [batchId]);
+    return rows[0]?.hash ?? null;
+  }
+
+  async pageExtras(batchId: string): Promise<{
+    certificates: { kind: string; number: string; issuer: string; protectedName: string | null; validFrom: Date; validUntil: Date }[];
+    readings: { at: Date; celsius: number }[];
+    minTempC: number | null;
+    maxTempC: number | null;
+    excursions: { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[];
+  }> {
+    const [certificates, readings, product] = await Promise.all([
+      this.dataSource.query(
+        `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil"
+         FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1 ORDER BY c.created_seq`,
+        [batchId],
+      ),
+      this.dataSource.query('SELECT at, celsius FROM temperature_reading WHERE batch_id = $1 ORDER BY at', [batchId]),
+      this.dataSource.query('SELECT p.min_temp_c, p.max_temp_c, b.excursions FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = $1', [batchId]),
+    ]);
+    return { certificates, readings, minTempC: product[0].min_temp_c, maxTempC: product[0].max_temp_c, excursions: product[0].excursions };
+  }
+
   /**
    * The public story of a batch and of every batch it was made from (one recursive lineage query):
    * registrations, supply-chain events and inspections, oldest first.

@@ -5,10 +5,16 @@ import { VerificationResult } from '../ledger/chain-verifier.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
 
+export interface RecallNotice {
+  level: string;
+  reason: string;
+  initiatedAt: Date;
+}
+
 export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount'> {
   coldChainStatus: ColdChainStatus;
   timeline: PublicEvent[];
-  recall: null;
+  recall: RecallNotice | null;
   verification: VerificationResult;
 }
 

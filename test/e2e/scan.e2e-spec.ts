@@ -101,4 +101,32 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const hostile = await request(server).get(`/01/${gtin}/10/${encodeURIComponent('<script>x</script>')}`);
     expect(hostile.text).not.toContain('<script>x');
   });
+
+  it('serves a self-contained bilingual page, with a 304 for an unchanged batch and a friendly page for an unknown code', async () => {
+    const { app } = service;
+    const { batch } = await riceChain();
+    const server = app.getHttpServer();
+    const zh = await request(server).get(`/q/${batch.traceCode}`);
+    expect(zh.status).toBe(200);
+    expect(zh.headers['content-type']).toMatch(/^text\/html/);
+    expect(zh.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(zh.text).toContain('<html lang="zh-CN">');
+    expect(zh.text).toContain('小站稻 大米');
+    expect(zh.text).toContain('收获');
+    expect(zh.text).toContain('已校验');
+    expect(zh.text).not.toMatch(/https?:\/\/(?!localhost)/); // nothing fetched from elsewhere
+    expect(Buffer.byteLength(zh.text)).toBeLessThan(100 * 1024);
+
+    const again = await request(server).get(`/q/${batch.traceCode}`).set('if-none-match', zh.headers.etag);
+    expect(again.status).toBe(304);
+    const en = await request(server).get(`/q/${batch.traceCode}`).set('accept-language', 'en-GB,en;q=0.9');
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('Harvested');
+    expect(en.headers.etag).not.toBe(zh.headers.etag);
+    expect((await request(server).get(`/q/${batch.traceCode}?lang=en`)).text).toContain('Verified');
+
+    const unknown = await request(server).get('/q/ZZZZZZZZZZZZ');
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('Code not found');
+  });
 });
