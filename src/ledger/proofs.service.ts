@@ -76,6 +76,12 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
     return (await this.merkle.latestCheckpoint()) ?? this.signCheckpoint();
   }
 
+  /** The newest checkpoint if it covers entry `seq`, else one signed now (the signer runs every second, so rarely). */
+  async checkpointCovering(seq: number): Promise<StoredCheckpoint> {
+    const latest = await this.merkle.latestCheckpoint();
+    return latest && latest.treeSize >= seq ? latest : this.signCheckpoint();
+  }
+
   /** Admin or regulator: a checkpoint of the ledger as it is now (the one already kept when nothing changed). */
   async createCheckpoint(caller: Caller): Promise<StoredCheckpoint> {
     requireAdminOr(caller, ['REGULATOR'], 'createCheckpoint');

@@ -159,7 +159,7 @@ ${chart}
 ${certificates}
 <section><h2>${t.verification}</h2>${badge}</section>
 <p class="muted">${e(baseUrl)}/q/${e(view.traceCode)}</p>
-</main></body></html>`;
+</main><script src="/assets/verify.js" defer></script></body></html>`;
 }
 
 /** An inline SVG line of the readings over time, the allowed band shaded and excursions marked in red. */

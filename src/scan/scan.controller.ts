@@ -14,6 +14,11 @@ import { Lang, renderBatchPage } from './batch-page.js';
 import { giVerified } from '../certificates/certificate-rules.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { messagePage } from './pages.js';
+import { envelopesOf, ProofBundle } from './proof-bundle.js';
+import { VERIFY_SCRIPT } from './verify-script.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { ProofsService } from '../ledger/proofs.service.js';
 
 @Controller()
 export class ScanController {
@@ -22,6 +27,9 @@ export class ScanController {
     private readonly scans: ScanRepository,
     private readonly batches: BatchesRepository,
     private readonly scanService: ScanService,
+    private readonly ledger: LedgerRepository,
+    private readonly ledgerService: LedgerService,
+    private readonly proofs: ProofsService,
   ) {}
 
   /**
@@ -60,7 +68,7 @@ export class ScanController {
   @Get('q/:code')
   async page(@Param('code') code: string, @Query('lang') langParam: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
     const lang = chooseLanguage(langParam, acceptLanguage);
-    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.setHeader('content-security-policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('vary', 'accept-language');
     const traceCode = normalizeTraceCode(code);
@@ -94,6 +102,34 @@ export class ScanController {
     res.status(200).type('html').send(html);
   }
 
+  /** What the page's script checks: the batch's envelopes, a checkpoint covering them, and the newest one's inclusion proof. */
+  @Get('q/:code/proof.json')
+  async proof(@Param('code') code: string, @Res() res: Response): Promise<void> {
+    const traceCode = normalizeTraceCode(code);
+    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${code}`);
+    const entries = await this.ledger.findByBatch(batch.id);
+    const newest = entries[entries.length - 1];
+    const checkpoint = await this.proofs.checkpointCovering(newest.seq);
+    const inclusion = await this.proofs.inclusionProof(newest.seq, checkpoint.treeSize);
+    const info = await this.ledgerService.info();
+    const bundle: ProofBundle = {
+      origin: info.origin,
+      verifierKey: info.verifierKey,
+      signedNote: checkpoint.signedNote,
+      entries: envelopesOf(entries),
+      inclusion: { leafIndex: inclusion.leafIndex, treeSize: inclusion.treeSize, hashes: inclusion.hashes },
+    };
+    res.setHeader('cache-control', 'no-cache');
+    res.json(bundle);
+  }
+
+  @Get('assets/verify.js')
+  script(@Res() res: Response): void {
+    res.setHeader('cache-control', 'public, max-age=3600');
+    res.type('text/javascript').send(VERIFY_SCRIPT);
+  }
+
   /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
   @Get(['01/:gtin/10/:lot', '01/:gtin/10/:lot/21/:serial'])
   async resolve(@Param('gtin') gtin: string, @Param('lot') lot: string, @Res() res: Response): Promise<void> {
@@ -112,7 +148,7 @@ export class ScanController {
 }
 
 /** Bumped when the page's layout changes, so cached copies are not kept past a release. */
-const PAGE_VERSION = 1;
+const PAGE_VERSION = 2;
 
 /** ?lang= wins; else the first of the browser's languages that is Chinese or English; else Chinese. */
 export function chooseLanguage(param: string | undefined, acceptLanguage: string | undefined): Lang {

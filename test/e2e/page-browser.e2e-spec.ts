@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import { Browser, chromium } from 'playwright-core';
+import type { App } from 'supertest/types.js';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestDatabase, TestDatabase } from '../test-database.js';
+
+/**
+ * The consumer's page in a real browser (Debian's chromium, driven by playwright-core): the badge is
+ * computed by the page's own script with WebCrypto, and turns to a failure when the ledger is tampered with.
+ */
+describe('the batch page in a browser', () => {
+  let db: TestDatabase;
+  let app: INestApplication<App>;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createTestApp(db.url);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: .ci/run installs it with apt-get install chromium');
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app.close();
+    await db.drop();
+  });
+
+  async function chilledBatch() {
+    const farm = await createOrg(app, 'PRODUCER', '海河乳业牧场');
+    const yard = await registerFacility(app, farm);
+    const milk = await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' });
+    const batch = await registerBatch(app, farm, milk, yard, { quantity: 5000 });
+    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
+      input: { batchId: batch.id, bizStep: 'COOLING', eventTime: '2026-11-20T21:00:00.000Z', facilityId: yard, details: { coolingDate: '2026-11-20' } },
+    }, farm.key);
+    await gqlOk(app, 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }', {
+      input: { batchId: batch.id, sensorId: 'tank', readings: [4, 9.5, 11, 12, 10, 5].map((celsius, i) => ({ at: new Date(Date.parse('2026-11-20T21:00:00.000Z') + i * 600_000).toISOString(), celsius })) },
+    }, farm.key);
+    return batch;
+  }
+
+  async function badgeOf(url: string): Promise<{ state: string | null; text: string; page: import('playwright-core').Page }> {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForSelector('#badge[data-state]', { timeout: 15_000 });
+    return { state: await page.getAttribute('#badge', 'data-state'), text: (await page.textContent('#badge')) ?? '', page };
+  }
+
+  it('verifies the batch on the device, and shows the product, the journey and the temperature chart', async () => {
+    const batch = await chilledBatch();
+    const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(text).toContain('Verified on this device');
+    expect(state).toBe('verified');
+    expect(await page.textContent('h1')).toBe('生牛乳');
+    expect(await page.locator('ol li').count()).toBe(2);
+    expect(await page.locator('svg polyline').count()).toBe(1);
+    expect(await page.locator('svg rect.excursion').count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows the failure when an entry of the batch is tampered with in the database', async () => {
+    const batch = await chilledBatch();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('ALTER TABLE ledger_entry DISABLE TRIGGER USER');
+    await client.query(`UPDATE ledger_entry SET actor = 'someone-else' WHERE seq = (SELECT min(seq) FROM ledger_entry WHERE batch_id = $1 AND type = 'EVENT_RECORDED')`, [batch.id]);
+    await client.query('ALTER TABLE ledger_entry ENABLE TRIGGER USER');
+    await client.end();
+    const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(state).toBe('failed');
+    expect(text).toMatch(/Verification failed: entry \d+: its hash does not match its contents/);
+    await page.close();
+  });
+});
