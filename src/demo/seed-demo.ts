@@ -8,6 +8,8 @@ import { OrganizationsService } from '../organizations/organizations.service.js'
 import { ProductsService } from '../products/products.service.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
 import { ColdChainService } from '../cold-chain/cold-chain.service.js';
+import { CertificatesService } from '../certificates/certificates.service.js';
+import { createHash } from 'node:crypto';
 import { RecordTemperaturesInput, TemperatureReadingInput } from '../cold-chain/dto/record-temperatures.input.js';
 
 export interface DemoSummary {
@@ -50,6 +52,16 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
     storage: 'AMBIENT',
     gtin: '06901234567892',
     geographicIndication: '小站稻',
+  });
+  await app.get(CertificatesService).attach(coop, {
+    productId: rice.id,
+    kind: 'GEOGRAPHIC_INDICATION',
+    number: 'AGI01234',
+    issuer: '农业农村部',
+    protectedName: '小站稻',
+    validFrom: new Date('2020-01-01T00:00:00.000Z'),
+    validUntil: new Date('2030-12-31T00:00:00.000Z'),
+    documentSha256: createHash('sha256').update('demo GI certificate AGI01234').digest('hex'),
   });
   const riceBatch = await batches.register(coop, {
     productId: rice.id,

@@ -109,7 +109,7 @@ export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, 
     ? `<section class="recall" role="alert"><h2>${t.recall} · ${e(view.recall.level)}</h2><p>${e(view.recall.reason)}</p><p>${t.recallAdvice}</p><p class="muted">${when(view.recall.initiatedAt, lang)}</p></section>`
     : '';
   const gi = view.geographicIndication
-    ? `<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}：${e(view.geographicIndication)} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`
+    ? `<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${e(view.geographicIndication)} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`
     : '';
   const timeline = view.timeline
     .map((ev) => `<li><b>${pick(STEPS[ev.bizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${[ev.place, ev.organization].filter(Boolean).map((x) => e(x!)).join(' · ')}</li>`)
