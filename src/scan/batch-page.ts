@@ -157,7 +157,7 @@ ${view.origin ? `<dt>${t.origin}</dt><dd>${e(view.origin)}</dd>` : ''}
 <section><h2>${t.journey}</h2><ol>${timeline}</ol></section>
 ${chart}
 ${certificates}
-<section><h2>${t.verification}</h2>${badge}</section>
+<section><h2>${t.verification}</h2>${badge}<p id="scans" class="muted"></p></section>
 <p class="muted">${e(baseUrl)}/q/${e(view.traceCode)}</p>
 </main><script src="/assets/verify.js" defer></script></body></html>`;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
@@ -16,6 +16,7 @@ import { BatchesRepository } from '../batches/batches.repository.js';
 import { messagePage } from './pages.js';
 import { envelopesOf, ProofBundle } from './proof-bundle.js';
 import { VERIFY_SCRIPT } from './verify-script.js';
+import { plausibleScans } from './scan-plausibility.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { ProofsService } from '../ledger/proofs.service.js';
@@ -124,6 +125,21 @@ export class ScanController {
     res.json(bundle);
   }
 
+  /**
+   * The page's script counts a scan here when the page is opened (so the page itself stays cacheable):
+   * a per-day count, nothing about who scanned. Says when the count is past what the batch makes plausible.
+   */
+  @Post('q/:code/scans')
+  @HttpCode(200)
+  async countScan(@Param('code') code: string): Promise<{ scans: number; since: string; plausible: boolean }> {
+    const traceCode = normalizeTraceCode(code);
+    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${code}`);
+    const counted = await this.scans.countScan(batch.id);
+    const ceiling = plausibleScans(counted.quantity, counted.unit);
+    return { scans: counted.total, since: counted.firstDay, plausible: ceiling === null || counted.total <= ceiling };
+  }
+
   @Get('assets/verify.js')
   script(@Res() res: Response): void {
     res.setHeader('cache-control', 'public, max-age=3600');
@@ -148,7 +164,7 @@ export class ScanController {
 }
 
 /** Bumped when the page's layout changes, so cached copies are not kept past a release. */
-const PAGE_VERSION = 2;
+const PAGE_VERSION = 3;
 
 /** ?lang= wins; else the first of the browser's languages that is Chinese or English; else Chinese. */
 export function chooseLanguage(param: string | undefined, acceptLanguage: string | undefined): Lang {

@@ -68,6 +68,22 @@ export class ScanRepository {
     };
   }
 
+  /** Counts one scan today and returns the totals: how many, since when, and what the batch was registered with. */
+  async countScan(batchId: string): Promise<{ total: number; firstDay: string; quantity: number; unit: string }> {
+    await this.dataSource.query(
+      `INSERT INTO scan_count (batch_id, day, count) VALUES ($1, (now() AT TIME ZONE 'Asia/Shanghai')::date, 1)
+       ON CONFLICT (batch_id, day) DO UPDATE SET count = scan_count.count + 1`,
+      [batchId],
+    );
+    const rows: { total: string; first_day: string; quantity: number; unit: string }[] = await this.dataSource.query(
+      `SELECT sum(s.count) AS total, to_char(min(s.day), 'YYYY-MM-DD') AS first_day, b.unit,
+              (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l WHERE l.batch_id = b.id AND l.type = 'BATCH_REGISTERED') AS quantity
+       FROM scan_count s JOIN batch b ON b.id = s.batch_id WHERE s.batch_id = $1 GROUP BY b.id, b.unit`,
+      [batchId],
+    );
+    return { total: Number(rows[0].total), firstDay: rows[0].first_day, quantity: rows[0].quantity, unit: rows[0].unit };
+  }
+
   /** The hash of the batch's newest ledger entry: the page changes only when this does (its ETag). */
   async latestEntryHash(batchId: string): Promise<string | null> {
     const rows: { hash: string }[] = await this.dataSource.query('SELECT hash FROM ledger_entry WHERE batch_id = $1 ORDER BY seq DESC LIMIT 1', [batchId]);

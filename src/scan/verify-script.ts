@@ -111,6 +111,25 @@ export const VERIFY_SCRIPT = String.raw`// Checks, in the phone's own browser, t
     return null;
   }
 
+  // The scan count: one per page opened, counted by the server without anything about the scanner.
+  var counter = document.getElementById('scans');
+  if (counter) {
+    fetch(location.pathname.replace(/\/$/, '') + '/scans', { method: 'POST' })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (c) {
+        if (!c) return;
+        counter.textContent = zh ? '已被扫描 ' + c.scans + ' 次，首次于 ' + c.since : 'Scanned ' + c.scans + ' times, first on ' + c.since;
+        if (!c.plausible) {
+          var warn = document.createElement('p');
+          warn.className = 'badge bad';
+          warn.id = 'counterfeit';
+          warn.textContent = zh ? '此码被扫描的次数远超该批次的数量，可能是仿冒标签，请向商家或监管部门核实。' : 'This code has been scanned far more often than this batch makes plausible: the label may be copied. Check with the shop or the regulator.';
+          counter.parentNode.insertBefore(warn, counter.nextSibling);
+        }
+      })
+      .catch(function () {});
+  }
+
   fetch(location.pathname.replace(/\/$/, '') + '/proof.json', { headers: { accept: 'application/json' } })
     .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
     .then(verify)

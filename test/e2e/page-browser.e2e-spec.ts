@@ -65,6 +65,8 @@ describe('the batch page in a browser', () => {
     expect(await page.locator('ol li').count()).toBe(2);
     expect(await page.locator('svg polyline').count()).toBe(1);
     expect(await page.locator('svg rect.excursion').count()).toBe(1);
+    await page.waitForSelector('#scans:has-text("Scanned")');
+    expect(await page.textContent('#scans')).toMatch(/^Scanned 1 times, first on \d{4}-\d{2}-\d{2}$/);
     await page.close();
   });
 

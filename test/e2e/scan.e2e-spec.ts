@@ -3,6 +3,7 @@ import * as jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, useTestApp } from '../support/test-app.js';
 
@@ -128,5 +129,21 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const unknown = await request(server).get('/q/ZZZZZZZZZZZZ');
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Code not found');
+  });
+
+  it('counts scans without storing who scanned, and warns past what the batch makes plausible', async () => {
+    const { app } = service;
+    const { batch } = await riceChain(); // 700 kg: up to 3,500 scans are plausible
+    const server = app.getHttpServer();
+    const first = await request(server).post(`/q/${batch.traceCode}/scans`);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ scans: 1, plausible: true });
+    expect(first.body.since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect((await request(server).post(`/q/${batch.traceCode}/scans`)).body.scans).toBe(2);
+    const stored = await app.get(DataSource).query('SELECT * FROM scan_count WHERE batch_id = $1', [batch.id]);
+    expect(Object.keys(stored[0]).sort()).toEqual(['batch_id', 'count', 'day']);
+    await app.get(DataSource).query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 5000)`, [batch.id]);
+    expect((await request(server).post(`/q/${batch.traceCode}/scans`)).body).toMatchObject({ scans: 5003, since: '2026-01-01', plausible: false });
+    expect((await request(server).post('/q/ZZZZZZZZZZZZ/scans')).status).toBe(404);
   });
 });
