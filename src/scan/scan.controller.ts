@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { normalizeGtin } from '../products/gtin.js';
 import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
+import { labelSheetPdf } from './label-sheet.js';
 import { ScanRepository } from './scan.repository.js';
 import { normalizeTraceCode, ScanService } from './scan.service.js';
 import { Lang, renderBatchPage } from './batch-page.js';
@@ -32,6 +33,27 @@ export class ScanController {
     private readonly ledgerService: LedgerService,
     private readonly proofs: ProofsService,
   ) {}
+
+  /** A printable A4 PDF of labels (code, product and lot under each) for up to 120 of your batches. */
+  @Get('labels/sheet.pdf')
+  async sheet(@CurrentCaller() caller: Caller, @Query('traceCodes') list: string | undefined, @Res() res: Response): Promise<void> {
+    if (caller.kind !== 'organization') throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
+    const codes = (list ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    if (codes.length === 0 || codes.length > 120) throw new DomainError('INVALID_INPUT', `traceCodes takes 1 to 120 trace codes separated by commas, got ${codes.length}`);
+    const labels = [];
+    for (const code of codes) {
+      const traceCode = normalizeTraceCode(code);
+      const scanned = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+      const batch = scanned && (await this.batches.findById(scanned.id));
+      if (!scanned || !batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${code}`);
+      if (batch.producerId !== caller.organizationId && batch.custodianId !== caller.organizationId) {
+        throw new DomainError('NOT_OWNER', `batch ${scanned.traceCode} is neither produced nor held by your organization`);
+      }
+      labels.push({ url: pageUrl(this.config.publicBaseUrl, scanned.traceCode), lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`] });
+    }
+    res.setHeader('cache-control', 'private, no-cache');
+    res.type('application/pdf').send(labelSheetPdf(labels));
+  }
 
   /**
    * The batch's QR label, for its producer or custodian: PNG (600 px, for print) or SVG. With

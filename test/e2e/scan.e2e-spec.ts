@@ -2,6 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import * as jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
@@ -145,5 +149,32 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     await app.get(DataSource).query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 5000)`, [batch.id]);
     expect((await request(server).post(`/q/${batch.traceCode}/scans`)).body).toMatchObject({ scans: 5003, since: '2026-01-01', plausible: false });
     expect((await request(server).post('/q/ZZZZZZZZZZZZ/scans')).status).toBe(404);
+  });
+
+  it('prints an A4 PDF sheet of labels whose QR codes and text read back', async () => {
+    const { app } = service;
+    const { coop, batch } = await riceChain();
+    const second = (await riceChain()).batch; // another producer's batch
+    const server = app.getHttpServer();
+    const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      (res as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+      (res as NodeJS.ReadableStream).on('end', () => done(null, Buffer.concat(chunks)));
+    };
+    expect((await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode},${second.traceCode}`).set('authorization', `Bearer ${coop.key}`)).status).toBe(403);
+    const pdf = await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(binary);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'suyuan-sheet-'));
+    writeFileSync(join(dir, 'sheet.pdf'), pdf.body as Buffer);
+    // Debian's poppler-utils (installed by .ci/run): what a printer would see, and the text a reader extracts.
+    execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', join(dir, 'sheet.pdf'), join(dir, 'sheet')]);
+    const text = execFileSync('pdftotext', [join(dir, 'sheet.pdf'), '-']).toString();
+    expect(text).toContain(batch.traceCode);
+    expect(text).toContain('小站稻 大米');
+    expect(text).toContain('XZD 42/A');
+    const image = PNG.sync.read(readFileSync(join(dir, 'sheet.png')));
+    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
