@@ -20,6 +20,7 @@ import { ColdChainModule } from './cold-chain/cold-chain.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ScanModule } from './scan/scan.module.js';
+import { RecallsModule } from './recalls/recalls.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -54,6 +55,7 @@ export class AppModule {
         InspectionsModule,
         CertificatesModule,
         ScanModule,
+        RecallsModule,
       ],
       providers: [
         SafeIntScalar,

@@ -11,6 +11,7 @@ import type { BatchStatus } from './batch-status.js';
 @Check('chk_batch_status', `status IN ('ACTIVE', 'IN_TRANSIT', 'ON_HOLD', 'RECALLED', 'CONSUMED', 'DESTROYED')`)
 @Check('chk_batch_quantity', 'quantity >= 0')
 @Check('chk_batch_held', `status <> 'ON_HOLD' OR held`)
+@Check('chk_batch_recalled', `status <> 'RECALLED' OR recalled`)
 @Check(
   'chk_batch_in_transit',
   `(status = 'IN_TRANSIT') = (in_transit_to_id IS NOT NULL) AND (in_transit_to_id IS NULL) = (in_transit_quantity IS NULL) AND (in_transit_to_id IS NULL) = (shipped_by_id IS NULL)`,
@@ -104,4 +105,8 @@ export class BatchEntity {
   /** Held after a failed inspection (its own or an input's) until a regulator releases it. */
   @Column({ type: 'boolean', default: false })
   held: boolean;
+
+  /** Reached by a recall: RECALLED, or recalled on arrival while in transit. */
+  @Column({ type: 'boolean', default: false })
+  recalled: boolean;
 }

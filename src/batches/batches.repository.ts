@@ -22,7 +22,7 @@ export interface Batch {
 
 /** The batch columns a CustodyState is read from, for a query on `table`. */
 export const CUSTODY_COLUMNS = (table: string) =>
-  ['id', 'custodian_id', 'status', 'quantity', 'unit', 'in_transit_to_id', 'in_transit_quantity', 'shipped_by_id', 'held'].map((c) => `${table}.${c}`).join(', ');
+  ['id', 'custodian_id', 'status', 'quantity', 'unit', 'in_transit_to_id', 'in_transit_quantity', 'shipped_by_id', 'held', 'recalled'].map((c) => `${table}.${c}`).join(', ');
 
 export function rowToCustody(r: Record<string, unknown>): CustodyState {
   return {
@@ -35,6 +35,7 @@ export function rowToCustody(r: Record<string, unknown>): CustodyState {
     inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
     shippedById: (r.shipped_by_id as string | null) ?? null,
     held: r.held as boolean,
+    recalled: r.recalled as boolean,
   };
 }
 
@@ -57,8 +58,8 @@ export class BatchesRepository {
 
   async saveCustodyInTx(tx: Tx, s: CustodyState): Promise<void> {
     await tx.query(
-      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7, held = $8 WHERE id = $1`,
-      [s.id, s.custodianId, s.status, s.quantity, s.inTransitToId, s.inTransitQuantity, s.shippedById, s.held],
+      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7, held = $8, recalled = $9 WHERE id = $1`,
+      [s.id, s.custodianId, s.status, s.quantity, s.inTransitToId, s.inTransitQuantity, s.shippedById, s.held, s.recalled],
     );
   }
 

@@ -19,6 +19,8 @@ export interface AppConfig {
   ledgerMaxGroupSize: number;
   /** How often the service looks for new entries to sign a checkpoint for. */
   checkpointIntervalMs: number;
+  /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
+  recallHolidays: ReadonlySet<string>;
 }
 
 /** A bad or missing setting: the message is the one line printed before the start stops. */
@@ -90,6 +92,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
+    recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
   };
 }
 
@@ -109,6 +112,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(name, `an integer from ${min} to ${max}`, JSON.stringify(value));
   return n;
+}
+
+function dates(env: Env, name: string): ReadonlySet<string> {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return new Set();
+  const days = value.split(',').map((d) => d.trim());
+  const bad = days.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d);
+  if (bad !== undefined) throw new ConfigError(name, 'dates as YYYY-MM-DD separated by commas', JSON.stringify(bad));
+  return new Set(days);
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

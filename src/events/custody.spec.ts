@@ -6,7 +6,7 @@ import { keyDataElementProblem } from './key-data-elements.js';
 const farm = { organizationId: 'farm', kind: 'PRODUCER' as const };
 const plant = { organizationId: 'plant', kind: 'PROCESSOR' as const };
 const lab = { organizationId: 'lab', kind: 'LAB' as const };
-const batch: CustodyState = { id: 'b1', custodianId: 'farm', status: 'ACTIVE', quantity: 1000, unit: 'kg', inTransitToId: null, inTransitQuantity: null, shippedById: null, held: false };
+const batch: CustodyState = { id: 'b1', custodianId: 'farm', status: 'ACTIVE', quantity: 1000, unit: 'kg', inTransitToId: null, inTransitQuantity: null, shippedById: null, held: false, recalled: false };
 
 function refusal(run: () => unknown): { code: string; message: string } {
   try {

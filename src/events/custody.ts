@@ -15,6 +15,8 @@ export interface CustodyState {
   shippedById: string | null;
   /** Held after a failed inspection until a regulator releases it (ON_HOLD, or on arrival if in transit). */
   held: boolean;
+  /** Reached by a recall (RECALLED, or on arrival if in transit). */
+  recalled: boolean;
 }
 
 export interface Recorder {
@@ -53,7 +55,7 @@ export function applyCustody(
       throw new DomainError('INSUFFICIENT_QUANTITY', `RECEIVING ${received} ${state.unit} is more than the ${state.inTransitQuantity} ${state.unit} shipped`);
     }
     return {
-      next: { ...state, custodianId: by.organizationId, status: state.held ? 'ON_HOLD' : 'ACTIVE', quantity: received, inTransitToId: null, inTransitQuantity: null, shippedById: null },
+      next: { ...state, custodianId: by.organizationId, status: state.recalled ? 'RECALLED' : state.held ? 'ON_HOLD' : 'ACTIVE', quantity: received, inTransitToId: null, inTransitQuantity: null, shippedById: null },
       recorded: { unit: state.unit, immediatePreviousSource: state.shippedById },
     };
   }

@@ -127,7 +127,7 @@ export class ScanRepository {
          JOIN up ON up.id = l.batch_id
          LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
          LEFT JOIN organization o ON o.id::text = l.actor
-       WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED') AND l.payload IS NOT NULL
+       WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL
        ORDER BY event_time, l.seq`,
       [batchId],
     );

@@ -4,6 +4,7 @@ import { TRACE_CODE_PATTERN } from '../batches/trace-code.js';
 import { VerificationResult } from '../ledger/chain-verifier.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
+import { RecallsRepository } from '../recalls/recalls.repository.js';
 
 export interface RecallNotice {
   level: string;
@@ -30,6 +31,7 @@ export class ScanService {
   constructor(
     private readonly scans: ScanRepository,
     private readonly ledger: LedgerService,
+    private readonly recalls: RecallsRepository,
   ) {}
 
   async scan(code: string): Promise<ScanView | null> {
@@ -39,14 +41,13 @@ export class ScanService {
   }
 
   async view(batch: ScannedBatch): Promise<ScanView> {
-    const [timeline, verification] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id)]);
+    const [timeline, verification, recall] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id), this.recalls.openRecallOf(batch.id)]);
     const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, ...facts } = batch;
     return {
       ...facts,
       coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }),
       timeline,
-      // Recalls are recorded once the recall workflow exists; until then no batch has a notice.
-      recall: null,
+      recall: recall && { level: recall.level, reason: recall.reason, initiatedAt: recall.initiatedAt },
       verification,
     };
   }

@@ -12,6 +12,7 @@ const batch = (id: string, quantity: number, gi: string | null = null, extra: Pa
   inTransitQuantity: null,
   shippedById: null,
   held: false,
+  recalled: false,
   geographicIndication: gi,
   ...extra,
 });

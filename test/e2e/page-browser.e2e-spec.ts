@@ -83,4 +83,22 @@ describe('the batch page in a browser', () => {
     expect(text).toMatch(/Verification failed: entry \d+: its hash does not match its contents/);
     await page.close();
   });
+
+  it('shows a recalled batch with the red notice above everything, still verified', async () => {
+    const batch = await chilledBatch();
+    const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
+    await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', {
+      input: { batchIds: [batch.id], level: 'LEVEL_1', reason: 'Listeria monocytogenes detected' },
+    }, regulator.key);
+    const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(state).toBe('verified');
+    const banner = page.locator('section.recall[role=alert]');
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.textContent()).toContain('Recall notice · LEVEL_1');
+    expect(await banner.textContent()).toContain('Listeria monocytogenes detected');
+    const bannerTop = (await banner.boundingBox())!.y;
+    const titleTop = (await page.locator('h1').boundingBox())!.y;
+    expect(bannerTop).toBeLessThan(titleTop);
+    await page.close();
+  });
 });

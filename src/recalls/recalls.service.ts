@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Caller, requireOrganization } from '../auth/caller.js';
+import { Batch, BatchesRepository } from '../batches/batches.repository.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { CustodyState } from '../events/custody.js';
+import { draftEntry } from '../ledger/ledger-entry.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { InitiateRecallInput } from './dto/initiate-recall.input.js';
+import { recallDeadlines } from './recall-deadlines.js';
+import { Recall, RecallsRepository } from './recalls.repository.js';
+
+export interface RecallView extends Recall {
+  startBy: Date;
+  completeBy: Date;
+  affectedBatches: Batch[];
+}
+
+/** A recalled batch: RECALLED wherever it is, except in transit, where it is recalled on arrival. */
+export function recall(state: CustodyState): CustodyState {
+  return { ...state, recalled: true, status: state.status === 'IN_TRANSIT' ? 'IN_TRANSIT' : 'RECALLED' };
+}
+
+@Injectable()
+export class RecallsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly writer: LedgerWriter,
+    private readonly recalls: RecallsRepository,
+    private readonly batches: BatchesRepository,
+  ) {}
+
+  /**
+   * A regulator, or the producer of every named batch, recalls them and everything made from them:
+   * a RECALLING entry on each affected batch and its status RECALLED, in one transaction, so every
+   * scan shows the notice at once.
+   */
+  async initiate(caller: Caller, input: InitiateRecallInput): Promise<RecallView> {
+    const org = requireOrganization(caller);
+    const named = [...new Set(input.batchIds)];
+    const recallId = randomUUID();
+    const initiatedAt = new Date();
+    const affected = await this.writer.execute({
+      actor: org.organizationId,
+      batchIds: named,
+      run: async ({ tx, append }) => {
+        const producers = await this.recalls.producersInTx(tx, named);
+        const unknown = named.find((id) => !producers.has(id));
+        if (unknown) throw new DomainError('BATCH_NOT_FOUND', `batchIds: no batch has id ${unknown}`);
+        if (org.organizationKind !== 'REGULATOR') {
+          const foreign = named.find((id) => producers.get(id) !== org.organizationId);
+          if (foreign) throw new DomainError('NOT_OWNER', `batchIds: batch ${foreign} was not produced by your organization; only its producer or a regulator recalls it`);
+        }
+        const scope = await this.recalls.scopeInTx(tx, named);
+        const states = await this.batches.custodyInTx(tx, scope);
+        // A destroyed batch is gone from the shelves: there is nothing left to recall.
+        const reached = scope.map((id) => states.get(id)!).filter((s) => s.status !== 'DESTROYED');
+        const [first] = await append(
+          reached.map((s) => draftEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named })),
+        );
+        for (const state of reached) await this.batches.saveCustodyInTx(tx, recall(state));
+        await this.recalls.insertInTx(tx, { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq }, reached.map((s) => s.id));
+        return reached.map((s) => s.id);
+      },
+    });
+    const recallRow: Recall = { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt };
+    return this.view(recallRow, affected);
+  }
+
+  /** Regulators and the admin see any recall; others the ones they started or that reach a batch they hold or made. */
+  async get(caller: Caller, id: string): Promise<RecallView | null> {
+    if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'recall needs an API key; consumers see recalls on the scan page and at /recalls');
+    const found = await this.recalls.findById(id);
+    if (!found) return null;
+    const view = await this.view(found, found.batchIds);
+    if (caller.kind === 'admin' || caller.organizationKind === 'REGULATOR' || found.initiatedById === caller.organizationId) return view;
+    const involved = view.affectedBatches.some((b) => b.producerId === caller.organizationId || b.custodianId === caller.organizationId);
+    if (!involved) throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made or holds`);
+    return view;
+  }
+
+  private async view(row: Recall, batchIds: string[]): Promise<RecallView> {
+    const affectedBatches = (await Promise.all(batchIds.map((id) => this.batches.findById(id)))).filter((b): b is Batch => b !== null);
+    return { ...row, ...recallDeadlines(row.level, row.initiatedAt, this.config.recallHolidays), affectedBatches };
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+
+const RECALL = 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id level reason status initiatedAt startBy completeBy affectedBatches { id status } } }';
+const SCAN = 'query($code: String!) { scan(code: $code) { status recall { level reason } timeline { bizStep organization } verification { valid } } }';
+const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
+
+describe('recalls', () => {
+  const service = useTestApp();
+
+  async function millChain() {
+    const { app } = service;
+    const mill = await createOrg(app, 'PROCESSOR', '津南米业');
+    const floor = await registerFacility(app, mill);
+    const paddy = await registerBatch(app, mill, await registerProduct(app, mill, { name: '稻谷' }), floor, { quantity: 1000 });
+    const rice = await registerProduct(app, mill, { name: '大米' });
+    const outputs = (
+      await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }', {
+        input: { facilityId: floor, eventTime: '2026-10-12T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 1000 }], outputs: [{ productId: rice, lotCode: 'R-1', quantity: 300, unit: 'kg' }, { productId: rice, lotCode: 'R-2', quantity: 300, unit: 'kg' }] },
+      }, mill.key)
+    ).transformBatches.outputs as { id: string; traceCode: string }[];
+    return { mill, floor, paddy, outputs };
+  }
+
+  it('a regulator recalls a batch and everything made from it; every scan shows the notice at once', async () => {
+    const { app } = service;
+    const { mill, floor, paddy, outputs } = await millChain();
+    const shop = await createOrg(app, 'RETAILER');
+    const shelf = await registerFacility(app, shop);
+    // One lot is on the road when the recall comes.
+    await gqlOk(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'SHIPPING', eventTime: '2026-10-13T01:00:00.000Z', facilityId: floor, destinationOrganizationId: shop.id, quantity: 300, details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: '9' } } }, mill.key);
+    const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
+
+    const recall = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_1', reason: '镉含量超标（GB 2762-2022）' } }, regulator.key)).initiateRecall;
+    expect(recall).toMatchObject({ level: 'LEVEL_1', status: 'OPEN', reason: '镉含量超标（GB 2762-2022）' });
+    expect(Date.parse(recall.startBy) - Date.parse(recall.initiatedAt)).toBe(24 * 3600_000);
+    expect(Date.parse(recall.completeBy)).toBeGreaterThan(Date.parse(recall.initiatedAt) + 10 * 24 * 3600_000);
+    const statuses = Object.fromEntries(recall.affectedBatches.map((b: { id: string; status: string }) => [b.id, b.status]));
+    expect(statuses).toEqual({ [paddy.id]: 'RECALLED', [outputs[0].id]: 'RECALLED', [outputs[1].id]: 'IN_TRANSIT' });
+
+    const scanned = (await gqlOk(app, SCAN, { code: outputs[0].traceCode })).scan;
+    expect(scanned).toMatchObject({ status: 'RECALLED', recall: { level: 'LEVEL_1', reason: '镉含量超标（GB 2762-2022）' }, verification: { valid: true } });
+    expect(scanned.timeline.at(-1)).toEqual({ bizStep: 'RECALLING', organization: '天津市市场监督管理局' });
+
+    // The lot on the road is recalled on arrival, and a recalled lot cannot be sold.
+    await gqlOk(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'RECEIVING', eventTime: '2026-10-13T05:00:00.000Z', facilityId: shelf, quantity: 300 } }, shop.key);
+    expect((await gqlOk(app, SCAN, { code: outputs[1].traceCode })).scan.status).toBe('RECALLED');
+    const sell = await gql(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'RETAIL_SELLING', eventTime: '2026-10-14T05:00:00.000Z', facilityId: shelf, quantity: 1 } }, shop.key);
+    expect(sell.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BATCH_NOT_RELEASED' } });
+
+    // The shop holding a recalled lot sees the recall; an uninvolved organization does not.
+    expect((await gqlOk(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, shop.key)).recall.id).toBe(recall.id);
+    const stranger = await createOrg(app);
+    expect((await gql(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('a producer recalls only its own batches', async () => {
+    const { app } = service;
+    const { mill, paddy } = await millChain();
+    const other = await millChain();
+    const refused = await gql(app, RECALL, { input: { batchIds: [paddy.id, other.paddy.id], level: 'LEVEL_3', reason: '标签错误' } }, mill.key);
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'NOT_OWNER' } });
+    const own = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_3', reason: '标签错误' } }, mill.key)).initiateRecall;
+    expect(own.affectedBatches).toHaveLength(3);
+    expect(Date.parse(own.startBy) - Date.parse(own.initiatedAt)).toBe(72 * 3600_000);
+  });
+});
