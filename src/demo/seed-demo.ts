@@ -9,6 +9,7 @@ import { ProductsService } from '../products/products.service.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
 import { ColdChainService } from '../cold-chain/cold-chain.service.js';
 import { CertificatesService } from '../certificates/certificates.service.js';
+import { RecallsService } from '../recalls/recalls.service.js';
 import { createHash } from 'node:crypto';
 import { RecordTemperaturesInput, TemperatureReadingInput } from '../cold-chain/dto/record-temperatures.input.js';
 
@@ -19,8 +20,8 @@ export interface DemoSummary {
 
 /**
  * A small demo for an empty ledger, recorded through the same services (and so the same writer)
- * as any client: a 小站稻 rice chain from paddy to shop, and a chilled dairy chain whose tanker
- * had one cold-chain excursion.
+ * as any client: a 小站稻 rice chain from paddy to shop with its GI certificate, and a chilled
+ * dairy chain whose tanker had one cold-chain excursion, recalled by the regulator.
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSummary> {
   const organizations = app.get(OrganizationsService);
@@ -43,7 +44,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
   // 小站稻: a cooperative in 宁河区 harvests, dries, mills and packs, and ships to a shop.
   const coop = await org('天津市小站稻种植专业合作社', 'PRODUCER', '91350100M000100Y43');
   const shop = await org('津门优选超市（河西店）', 'RETAILER');
-  await org('天津市市场监督管理局', 'REGULATOR');
+  const regulator = await org('天津市市场监督管理局', 'REGULATOR');
   const paddy = await facilities.register(coop, { name: '小站镇 7 号稻田', region: '天津市津南区小站镇' });
   const mill = await facilities.register(coop, { name: '合作社碾米车间', region: '天津市津南区' });
   const rice = await products.register(coop, {
@@ -119,6 +120,12 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
   await coldChain.record(plant, Object.assign(new RecordTemperaturesInput(), { batchId: milkBatch.id, sensorId: '津A12345-logger', readings: tankerReadings }));
   const intake = await facilities.register(plant, { name: '收奶间', region: '天津市宁河区' });
   await events.record(plant, [event(milkBatch.id, 'RECEIVING', '2026-11-21T00:30:00.000Z', { facilityId: intake.id, quantity: 7980 })]);
+  // The regulator recalls the milk whose cold chain broke.
+  await app.get(RecallsService).initiate(regulator, {
+    batchIds: [milkBatch.id],
+    level: 'LEVEL_2',
+    reason: '运输途中冷链中断约 40 分钟（最高 11.3 °C），存在变质风险 / The cold chain broke for about 40 minutes in transport (up to 11.3 °C)',
+  });
   summary.batches.push({ product: milk.name, lotCode: milkBatch.lotCode, traceCode: milkBatch.traceCode, id: milkBatch.id });
   return summary;
 }
