@@ -16,6 +16,7 @@ import { InspectionsResolver } from '../src/inspections/inspections.resolver.js'
 import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/certificates/certificates.resolver.js';
 import { ScanResolver } from '../src/scan/scan.resolver.js';
 import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
+import { TraceResolver } from '../src/trace/trace.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -25,7 +26,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver, TraceResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

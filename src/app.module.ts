@@ -21,6 +21,7 @@ import { InspectionsModule } from './inspections/inspections.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ScanModule } from './scan/scan.module.js';
 import { RecallsModule } from './recalls/recalls.module.js';
+import { TraceModule } from './trace/trace.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -56,6 +57,7 @@ export class AppModule {
         CertificatesModule,
         ScanModule,
         RecallsModule,
+        TraceModule,
       ],
       providers: [
         SafeIntScalar,

@@ -4,5 +4,5 @@ import { BatchesResolver } from './batches.resolver.js';
 import { BatchesService } from './batches.service.js';
 
 @Global()
-@Module({ providers: [BatchesRepository, BatchesService, BatchesResolver], exports: [BatchesRepository] })
+@Module({ providers: [BatchesRepository, BatchesService, BatchesResolver], exports: [BatchesRepository, BatchesService] })
 export class BatchesModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Tx } from '../ledger/ledger-writer.js';
 import { BatchEntity } from './batch.entity.js';
 import type { BatchStatus } from './batch-status.js';
@@ -48,6 +48,11 @@ export class BatchesRepository {
     if (!found) return null;
     const { createdSeq: _seq, ...batch } = found;
     return batch;
+  }
+
+  async findByIds(ids: string[]): Promise<Map<string, Batch>> {
+    const found = await this.dataSource.getRepository(BatchEntity).find({ where: { id: In(ids) } });
+    return new Map(found.map(({ createdSeq: _seq, ...batch }) => [batch.id, batch]));
   }
 
   /** The custody state of the given batches, read in the writer's transaction (under the chain-head lock). */

@@ -17,6 +17,7 @@ export const InspectionVerdictEnum = asEnum(['PASS', 'FAIL'] as const);
 /** 食品召回管理办法 levels: LEVEL_1 serious harm (24 h / 10 working days), LEVEL_2 (48 h / 20), LEVEL_3 labelling (72 h / 30). */
 export const RecallLevelEnum = asEnum(['LEVEL_1', 'LEVEL_2', 'LEVEL_3'] as const);
 export const RecallStatusEnum = asEnum(['OPEN', 'CLOSED'] as const);
+export const TraceDirectionEnum = asEnum(['UPSTREAM', 'DOWNSTREAM'] as const);
 
 registerEnumType(OrganizationKindEnum, { name: 'OrganizationKind' });
 registerEnumType(ProductCategoryEnum, { name: 'ProductCategory' });
@@ -27,3 +28,4 @@ registerEnumType(ColdChainStatusEnum, { name: 'ColdChainStatus' });
 registerEnumType(InspectionVerdictEnum, { name: 'InspectionVerdict' });
 registerEnumType(RecallLevelEnum, { name: 'RecallLevel' });
 registerEnumType(RecallStatusEnum, { name: 'RecallStatus' });
+registerEnumType(TraceDirectionEnum, { name: 'TraceDirection' });

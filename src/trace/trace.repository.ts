@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export type TraceDirection = 'UPSTREAM' | 'DOWNSTREAM';
+
+export interface TraceWalk {
+  nodes: { id: string; depth: number }[];
+  edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[];
+  truncated: boolean;
+}
+
+@Injectable()
+export class TraceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * The lineage walk in one statement: batches reached within maxDepth (each at its shortest depth),
+   * at most nodeLimit of them (one more tells that the limit was hit), and the edges between them.
+   */
+  async walk(batchId: string, direction: TraceDirection, maxDepth: number, nodeLimit: number): Promise<TraceWalk> {
+    const downstream = direction === 'DOWNSTREAM';
+    const rows: { nodes: { id: string; depth: number }[]; edges: { from_batch_id: string; to_batch_id: string; quantity: number | null }[] | null }[] = await this.dataSource.query(
+      `WITH RECURSIVE walk(id, depth) AS (
+         SELECT $1::uuid, 0
+         UNION
+         SELECT ${downstream ? 'e.to_batch_id' : 'e.from_batch_id'}, w.depth + 1
+         FROM walk w JOIN lineage_edge e ON ${downstream ? 'e.from_batch_id' : 'e.to_batch_id'} = w.id
+         WHERE w.depth < $2),
+       nodes AS (SELECT id, min(depth) AS depth FROM walk GROUP BY id ORDER BY min(depth), id LIMIT $3 + 1)
+       SELECT (SELECT json_agg(json_build_object('id', id, 'depth', depth) ORDER BY depth, id) FROM nodes) AS nodes,
+              (SELECT json_agg(e) FROM (SELECT from_batch_id, to_batch_id, quantity FROM lineage_edge
+                 WHERE from_batch_id IN (SELECT id FROM nodes) AND to_batch_id IN (SELECT id FROM nodes)) e) AS edges`,
+      [batchId, maxDepth, nodeLimit],
+    );
+    const nodes = rows[0].nodes;
+    return {
+      nodes: nodes.slice(0, nodeLimit),
+      edges: (rows[0].edges ?? []).map((e) => ({ fromBatchId: e.from_batch_id, toBatchId: e.to_batch_id, quantity: e.quantity })),
+      truncated: nodes.length > nodeLimit,
+    };
+  }
+}
