@@ -56,6 +56,16 @@ export class RecallsRepository {
     return r ? { ...toRecall(r), batchIds: r.batch_ids as string[] } : null;
   }
 
+  /** Open recalls, newest first, with what consumers need: products, lots and trace codes. */
+  async openRecalls(): Promise<(Recall & { products: { name: string; lotCode: string; traceCode: string }[] })[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT r.*, json_agg(json_build_object('name', p.name, 'lotCode', b.lot_code, 'traceCode', b.trace_code) ORDER BY p.name, b.lot_code) AS products
+       FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id JOIN batch b ON b.id = rb.batch_id JOIN product p ON p.id = b.product_id
+       WHERE r.status = 'OPEN' GROUP BY r.id ORDER BY r.initiated_at DESC LIMIT 200`,
+    );
+    return rows.map((r) => ({ ...toRecall(r), products: r.products as { name: string; lotCode: string; traceCode: string }[] }));
+  }
+
   /** The newest open recall that reaches this batch: what its page shows. */
   async openRecallOf(batchId: string): Promise<Recall | null> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(

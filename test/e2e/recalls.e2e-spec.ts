@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
@@ -48,6 +49,17 @@ describe('recalls', () => {
     expect((await gqlOk(app, SCAN, { code: outputs[1].traceCode })).scan.status).toBe('RECALLED');
     const sell = await gql(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'RETAIL_SELLING', eventTime: '2026-10-14T05:00:00.000Z', facilityId: shelf, quantity: 1 } }, shop.key);
     expect(sell.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BATCH_NOT_RELEASED' } });
+
+    // The public 消费警示 lists it, as a page and as an Atom feed.
+    const page = await request(app.getHttpServer()).get('/recalls');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('一级召回');
+    expect(page.text).toContain('镉含量超标（GB 2762-2022）');
+    expect(page.text).toContain(`/q/${outputs[0].traceCode}`);
+    expect(page.text).toContain('R-1');
+    const atom = await request(app.getHttpServer()).get('/recalls.atom');
+    expect(atom.headers['content-type']).toMatch(/^application\/atom\+xml/);
+    expect(atom.text).toContain(`<id>urn:uuid:${recall.id}</id>`);
 
     // The shop holding a recalled lot sees the recall; an uninvolved organization does not.
     expect((await gqlOk(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, shop.key)).recall.id).toBe(recall.id);
