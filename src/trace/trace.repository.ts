@@ -14,6 +14,23 @@ export class TraceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
+   * Mass balance of the transformations among these batches: what each took from its inputs and
+   * what it made, from the TRANSFORMING and BATCH_REGISTERED entries that name it.
+   */
+  async massBalance(batchIds: string[]): Promise<{ transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]> {
+    const rows: { transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }[] = await this.dataSource.query(
+      `SELECT p ->> 'transformationId' AS transformation_id, CASE l.type WHEN 'BATCH_REGISTERED' THEN 'output' ELSE 'input' END AS side,
+              l.batch_id, (p ->> 'quantity')::float8 AS quantity, p ->> 'unit' AS unit
+       FROM ledger_entry l CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
+       WHERE l.batch_id = ANY($1::uuid[]) AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED') AND l.payload IS NOT NULL
+         AND p ? 'transformationId' AND (l.type = 'BATCH_REGISTERED' OR p ->> 'bizStep' = 'TRANSFORMING')
+       ORDER BY l.seq`,
+      [batchIds],
+    );
+    return rows.map((r) => ({ transformationId: r.transformation_id, side: r.side, batchId: r.batch_id, quantity: r.quantity, unit: r.unit }));
+  }
+
+  /**
    * The lineage walk in one statement: batches reached within maxDepth (each at its shortest depth),
    * at most nodeLimit of them (one more tells that the limit was hit), and the edges between them.
    */

@@ -20,12 +20,28 @@ export class TraceEdgeModel {
   @Field(() => Float, { nullable: true, description: 'How much of the input went into the output, in the input’s unit, when known' }) quantity: number | null;
 }
 
+@ObjectType('MassBalanceLine')
+export class MassBalanceLineModel {
+  @Field(() => ID) batchId: string;
+  @Field(() => Float) quantity: number;
+  @Field() unit: string;
+}
+
+@ObjectType('TransformationBalance', { description: 'What a transformation took from its inputs and what it made' })
+export class TransformationBalanceModel {
+  @Field(() => ID) transformationId: string;
+  @Field(() => [MassBalanceLineModel]) inputs: MassBalanceLineModel[];
+  @Field(() => [MassBalanceLineModel]) outputs: MassBalanceLineModel[];
+  @Field(() => Float, { nullable: true, description: 'Outputs over inputs in percent, when all lines share one unit' }) yieldPercent: number | null;
+}
+
 @ObjectType('Trace')
 export class TraceModel {
   @Field(() => BatchModel) root: BatchModel;
   @Field(() => TraceDirectionEnum) direction: string;
   @Field(() => [TraceNodeModel]) nodes: TraceNodeModel[];
   @Field(() => [TraceEdgeModel]) edges: TraceEdgeModel[];
+  @Field(() => [TransformationBalanceModel], { description: 'Mass balance of each transformation within the trace' }) transformations: TransformationBalanceModel[];
 }
 
 @Resolver()

@@ -8,11 +8,37 @@ import { TraceDirection, TraceRepository } from './trace.repository.js';
 export const MAX_TRACE_DEPTH = 50;
 export const TRACE_NODE_LIMIT = 10_000;
 
+export interface MassBalance {
+  transformationId: string;
+  inputs: { batchId: string; quantity: number; unit: string }[];
+  outputs: { batchId: string; quantity: number; unit: string }[];
+  /** Outputs over inputs, in percent, when every line uses one unit (else unknown). */
+  yieldPercent: number | null;
+}
+
 export interface TraceView {
   root: Batch;
   direction: TraceDirection;
   nodes: { batch: Batch; depth: number }[];
   edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[];
+  transformations: MassBalance[];
+}
+
+/** Groups transformation lines into a balance each; a transformation counts only when both sides are in the trace. */
+export function massBalances(lines: { transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]): MassBalance[] {
+  const byId = new Map<string, MassBalance>();
+  for (const line of lines) {
+    const balance = byId.get(line.transformationId) ?? { transformationId: line.transformationId, inputs: [], outputs: [], yieldPercent: null };
+    byId.set(line.transformationId, balance);
+    (line.side === 'input' ? balance.inputs : balance.outputs).push({ batchId: line.batchId, quantity: line.quantity, unit: line.unit });
+  }
+  return [...byId.values()]
+    .filter((b) => b.inputs.length > 0 && b.outputs.length > 0)
+    .map((b) => {
+      const units = new Set([...b.inputs, ...b.outputs].map((l) => l.unit));
+      const sum = (ls: { quantity: number }[]) => ls.reduce((a, l) => a + l.quantity, 0);
+      return { ...b, yieldPercent: units.size === 1 ? Math.round((sum(b.outputs) / sum(b.inputs)) * 1000) / 10 : null };
+    });
 }
 
 @Injectable()
@@ -35,7 +61,8 @@ export class TraceService {
     if (walk.truncated) {
       throw new DomainError('INVALID_RANGE', `the trace reaches more than ${TRACE_NODE_LIMIT} batches within depth ${maxDepth}; ask for a smaller maxDepth`);
     }
-    const byId = await this.batches.findByIds(walk.nodes.map((n) => n.id));
-    return { root, direction, nodes: walk.nodes.map((n) => ({ batch: byId.get(n.id)!, depth: n.depth })), edges: walk.edges };
+    const ids = walk.nodes.map((n) => n.id);
+    const [byId, lines] = await Promise.all([this.batches.findByIds(ids), this.walks.massBalance(ids)]);
+    return { root, direction, nodes: walk.nodes.map((n) => ({ batch: byId.get(n.id)!, depth: n.depth })), edges: walk.edges, transformations: massBalances(lines) };
   }
 }

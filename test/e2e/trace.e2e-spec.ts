@@ -3,7 +3,8 @@ import { createOrg, registerBatch, registerFacility, registerProduct } from '../
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
 const TRACE = `query($id: ID!, $direction: TraceDirection!, $depth: Int) { trace(batchId: $id, direction: $direction, maxDepth: $depth) {
-  root { id } direction nodes { depth batch { id lotCode custodian { id } } } edges { fromBatchId toBatchId quantity } } }`;
+  root { id } direction nodes { depth batch { id lotCode custodian { id } } } edges { fromBatchId toBatchId quantity }
+  transformations { inputs { batchId quantity unit } outputs { quantity unit } yieldPercent } } }`;
 const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
 
 describe('trace', () => {
@@ -32,6 +33,9 @@ describe('trace', () => {
     expect(down.nodes[0].batch.custodian.id).toBe(mill.id);
     expect(down.edges).toEqual(expect.arrayContaining([{ fromBatchId: paddy.id, toBatchId: r1, quantity: 500 }, { fromBatchId: paddy.id, toBatchId: r2, quantity: 300 }, { fromBatchId: r1, toBatchId: r1a, quantity: 500 }]));
     expect(down.edges).toHaveLength(3);
+    // Mass balance: 900 kg of paddy made 800 kg; 500 kg of R-1 made 480 kg.
+    expect(down.transformations.map((t: { yieldPercent: number }) => t.yieldPercent).sort()).toEqual([88.9, 96]);
+    expect(down.transformations.find((t: { yieldPercent: number }) => t.yieldPercent === 88.9).inputs).toEqual([{ batchId: paddy.id, quantity: 900, unit: 'kg' }]);
 
     const up = (await gqlOk(app, TRACE, { id: r1a, direction: 'UPSTREAM' }, mill.key)).trace;
     expect(up.nodes.map((n: { depth: number; batch: { lotCode: string } }) => `${n.batch.lotCode}@${n.depth}`)).toEqual(['R-1a@0', 'R-1@1', `${paddy.lotCode}@2`]);
