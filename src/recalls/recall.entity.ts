@@ -5,6 +5,7 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 @Entity('recall')
 @Check('chk_recall_level', `level IN ('LEVEL_1', 'LEVEL_2', 'LEVEL_3')`)
 @Check('chk_recall_status', `status IN ('OPEN', 'CLOSED')`)
+@Check('chk_recall_closed', `(status = 'CLOSED') = (closed_at IS NOT NULL)`)
 export class RecallEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_recall' })
   id: string;
@@ -30,6 +31,12 @@ export class RecallEntity {
 
   @Column({ type: 'bigint' })
   createdSeq: string;
+
+  @Column({ type: 'timestamp with time zone', precision: 3, nullable: true })
+  closedAt: Date | null;
+
+  @Column({ type: 'character varying', length: 1000, nullable: true })
+  closingNote: string | null;
 }
 
 @Entity('recall_batch')
@@ -48,4 +55,50 @@ export class RecallBatchEntity {
   @ManyToOne(() => BatchEntity, { nullable: false })
   @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_recall_batch_batch' })
   batch?: BatchEntity;
+
+  /** What the batch held when it was recalled: what recovery is measured against. */
+  @Column({ type: 'double precision', default: 0 })
+  affectedQuantity: number;
+
+  @Column({ type: 'character varying', length: 16, default: '' })
+  unit: string;
+}
+
+/** A holder's report of a recalled batch's quantity returned or destroyed. */
+@Entity('recall_recovery')
+@Index('idx_recall_recovery_recall', ['recallId'])
+@Check('chk_recall_recovery_quantity', 'quantity > 0')
+@Check('chk_recall_recovery_disposition', `disposition IN ('RETURNED', 'DESTROYED')`)
+export class RecallRecoveryEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_recall_recovery' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  recallId: string;
+
+  @Column({ type: 'uuid' })
+  batchId: string;
+
+  @ManyToOne(() => RecallBatchEntity, { nullable: false })
+  @JoinColumn([
+    { name: 'recall_id', referencedColumnName: 'recallId', foreignKeyConstraintName: 'fk_recall_recovery_recall_batch' },
+    { name: 'batch_id', referencedColumnName: 'batchId', foreignKeyConstraintName: 'fk_recall_recovery_recall_batch' },
+  ])
+  recallBatch?: RecallBatchEntity;
+
+  @Column({ type: 'uuid' })
+  organizationId: string;
+
+  @ManyToOne(() => OrganizationEntity, { nullable: false })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_recall_recovery_organization' })
+  organization?: OrganizationEntity;
+
+  @Column({ type: 'double precision' })
+  quantity: number;
+
+  @Column({ type: 'character varying', length: 12 })
+  disposition: 'RETURNED' | 'DESTROYED';
+
+  @Column({ type: 'bigint' })
+  createdSeq: string;
 }

@@ -34,7 +34,7 @@ export class RecallsRepository {
     return new Map(rows.map((r) => [r.id, r.producer_id]));
   }
 
-  async insertInTx(tx: Tx, recall: Recall & { createdSeq: number }, batchIds: string[]): Promise<void> {
+  async insertInTx(tx: Tx, recall: Recall & { createdSeq: number }, batches: { id: string; quantity: number; unit: string }[]): Promise<void> {
     await tx.query('INSERT INTO recall (id, level, reason, status, initiated_by_id, initiated_at, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       recall.id,
       recall.level,
@@ -44,7 +44,12 @@ export class RecallsRepository {
       recall.initiatedAt,
       recall.createdSeq,
     ]);
-    await tx.query('INSERT INTO recall_batch (recall_id, batch_id) SELECT $1, unnest($2::uuid[])', [recall.id, batchIds]);
+    await tx.query('INSERT INTO recall_batch (recall_id, batch_id, affected_quantity, unit) SELECT $1, * FROM unnest($2::uuid[], $3::float8[], $4::text[])', [
+      recall.id,
+      batches.map((b) => b.id),
+      batches.map((b) => b.quantity),
+      batches.map((b) => b.unit),
+    ]);
   }
 
   async findById(id: string): Promise<(Recall & { batchIds: string[] }) | null> {
@@ -54,6 +59,50 @@ export class RecallsRepository {
     );
     const r = rows[0];
     return r ? { ...toRecall(r), batchIds: r.batch_ids as string[] } : null;
+  }
+
+  async recallBatchInTx(tx: Tx, recallId: string, batchId: string): Promise<{ status: string; affected: number; unit: string; recovered: number; custodianId: string } | null> {
+    const { rows } = await tx.query<{ status: string; affected_quantity: number; unit: string; recovered: number; custodian_id: string }>(
+      `SELECT r.status, rb.affected_quantity, rb.unit, b.custodian_id,
+              coalesce((SELECT sum(quantity) FROM recall_recovery WHERE recall_id = rb.recall_id AND batch_id = rb.batch_id), 0) AS recovered
+       FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id JOIN batch b ON b.id = rb.batch_id WHERE r.id = $1 AND rb.batch_id = $2`,
+      [recallId, batchId],
+    );
+    const r = rows[0];
+    return r ? { status: r.status, affected: r.affected_quantity, unit: r.unit, recovered: Number(r.recovered), custodianId: r.custodian_id } : null;
+  }
+
+  async insertRecoveryInTx(tx: Tx, r: { id: string; recallId: string; batchId: string; organizationId: string; quantity: number; disposition: string; createdSeq: number }): Promise<void> {
+    await tx.query('INSERT INTO recall_recovery (id, recall_id, batch_id, organization_id, quantity, disposition, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      r.id,
+      r.recallId,
+      r.batchId,
+      r.organizationId,
+      r.quantity,
+      r.disposition,
+      r.createdSeq,
+    ]);
+  }
+
+  async statusInTx(tx: Tx, recallId: string): Promise<string | null> {
+    const { rows } = await tx.query<{ status: string }>('SELECT status FROM recall WHERE id = $1', [recallId]);
+    return rows[0]?.status ?? null;
+  }
+
+  async closeInTx(tx: Tx, recallId: string, note: string, at: Date): Promise<void> {
+    await tx.query(`UPDATE recall SET status = 'CLOSED', closed_at = $2, closing_note = $3 WHERE id = $1`, [recallId, at, note]);
+  }
+
+  /** Per current holder and unit: what its batches held when recalled and what it has reported recovered. */
+  async effectiveness(recallId: string): Promise<{ organizationId: string; organization: string; unit: string; affected: number; recovered: number }[]> {
+    const rows: { organization_id: string; organization: string; unit: string; affected: number; recovered: number }[] = await this.dataSource.query(
+      `SELECT b.custodian_id AS organization_id, o.name AS organization, rb.unit, sum(rb.affected_quantity) AS affected,
+              coalesce(sum((SELECT sum(quantity) FROM recall_recovery x WHERE x.recall_id = rb.recall_id AND x.batch_id = rb.batch_id)), 0) AS recovered
+       FROM recall_batch rb JOIN batch b ON b.id = rb.batch_id JOIN organization o ON o.id = b.custodian_id
+       WHERE rb.recall_id = $1 GROUP BY b.custodian_id, o.name, rb.unit ORDER BY o.name`,
+      [recallId],
+    );
+    return rows.map((r) => ({ organizationId: r.organization_id, organization: r.organization, unit: r.unit, affected: Number(r.affected), recovered: Number(r.recovered) }));
   }
 
   /** Open recalls, newest first, with what consumers need: products, lots and trace codes. */

@@ -1,11 +1,21 @@
-import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { BatchModel } from '../batches/batch.model.js';
 import { RecallLevelEnum, RecallStatusEnum } from '../graphql/enums.js';
-import { InitiateRecallInput } from './dto/initiate-recall.input.js';
+import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from './dto/initiate-recall.input.js';
 import { RecallsService } from './recalls.service.js';
+
+@ObjectType('RecallEffectiveness', { description: 'Per holder and unit: recovered over what its batches held when recalled' })
+export class RecallEffectivenessModel {
+  @Field(() => ID) organizationId: string;
+  @Field() organization: string;
+  @Field() unit: string;
+  @Field(() => Float) affected: number;
+  @Field(() => Float) recovered: number;
+  @Field(() => Float, { nullable: true }) percent: number | null;
+}
 
 @ObjectType('Recall')
 export class RecallModel {
@@ -17,6 +27,7 @@ export class RecallModel {
   @Field({ description: 'The recall must have started by then (24/48/72 hours by level)' }) startBy: Date;
   @Field({ description: 'The recall must be complete by then (10/20/30 working days by level)' }) completeBy: Date;
   @Field(() => [BatchModel], { description: 'The named batches and every batch made from them' }) affectedBatches: BatchModel[];
+  @Field(() => [RecallEffectivenessModel]) effectiveness: RecallEffectivenessModel[];
 }
 
 @Resolver()
@@ -26,6 +37,16 @@ export class RecallsResolver {
   @Mutation(() => RecallModel, { description: 'Regulators, or the producer of every named batch.' })
   initiateRecall(@CurrentCaller() caller: Caller, @Args('input') input: InitiateRecallInput): Promise<RecallModel> {
     return this.recalls.initiate(caller, input);
+  }
+
+  @Mutation(() => RecallModel, { description: 'The custodian of a recalled batch reports a quantity returned or destroyed.' })
+  reportRecallRecovery(@CurrentCaller() caller: Caller, @Args('input') input: ReportRecallRecoveryInput): Promise<RecallModel> {
+    return this.recalls.reportRecovery(caller, input);
+  }
+
+  @Mutation(() => RecallModel, { description: 'A regulator closes a recall with a note.' })
+  closeRecall(@CurrentCaller() caller: Caller, @Args('input') input: CloseRecallInput): Promise<RecallModel> {
+    return this.recalls.close(caller, input);
   }
 
   @Query(() => RecallModel, { nullable: true, description: 'Regulators, the initiator, and organizations holding or having made an affected batch.' })

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/config.js';
 import { CustodyState } from '../events/custody.js';
 import { draftEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
-import { InitiateRecallInput } from './dto/initiate-recall.input.js';
+import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from './dto/initiate-recall.input.js';
 import { recallDeadlines } from './recall-deadlines.js';
 import { Recall, RecallsRepository } from './recalls.repository.js';
 
@@ -16,6 +16,8 @@ export interface RecallView extends Recall {
   startBy: Date;
   completeBy: Date;
   affectedBatches: Batch[];
+  /** Per current holder and unit: recovered over what its batches held when recalled. */
+  effectiveness: { organizationId: string; organization: string; unit: string; affected: number; recovered: number; percent: number | null }[];
 }
 
 /** A recalled batch: RECALLED wherever it is, except in transit, where it is recalled on arrival. */
@@ -61,12 +63,55 @@ export class RecallsService {
           reached.map((s) => draftEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named })),
         );
         for (const state of reached) await this.batches.saveCustodyInTx(tx, recall(state));
-        await this.recalls.insertInTx(tx, { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq }, reached.map((s) => s.id));
+        // Measured against what each batch held (a batch in transit: what was shipped).
+        const held = reached.map((s) => ({ id: s.id, quantity: s.inTransitQuantity ?? s.quantity, unit: s.unit }));
+        await this.recalls.insertInTx(tx, { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq }, held);
         return reached.map((s) => s.id);
       },
     });
     const recallRow: Recall = { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt };
     return this.view(recallRow, affected);
+  }
+
+  /** The batch's custodian reports a quantity of a recalled batch returned or destroyed. */
+  async reportRecovery(caller: Caller, input: ReportRecallRecoveryInput): Promise<RecallView> {
+    const org = requireOrganization(caller);
+    await this.writer.execute({
+      actor: org.organizationId,
+      batchIds: [input.batchId],
+      run: async ({ tx, append }) => {
+        const line = await this.recalls.recallBatchInTx(tx, input.recallId, input.batchId);
+        if (!line) throw new DomainError('BATCH_NOT_FOUND', `batch ${input.batchId} is not in recall ${input.recallId}`);
+        if (line.status !== 'OPEN') throw new DomainError('RECALL_CLOSED', `recall ${input.recallId} is closed`);
+        if (line.custodianId !== org.organizationId) throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${input.batchId} is in another organization's custody; its custodian reports what it recovered`);
+        const left = line.affected - line.recovered;
+        if (input.quantity > left) {
+          throw new DomainError('INSUFFICIENT_QUANTITY', `reporting ${input.quantity} ${line.unit} is more than the ${left} ${line.unit} still to recover of batch ${input.batchId}`);
+        }
+        const [entry] = await append([
+          draftEntry('RECALL_RECOVERY', input.batchId, { recallId: input.recallId, quantity: input.quantity, unit: line.unit, disposition: input.disposition }),
+        ]);
+        await this.recalls.insertRecoveryInTx(tx, { id: randomUUID(), recallId: input.recallId, batchId: input.batchId, organizationId: org.organizationId, quantity: input.quantity, disposition: input.disposition, createdSeq: entry.seq });
+      },
+    });
+    return (await this.get(caller, input.recallId))!;
+  }
+
+  /** A regulator closes a recall, with a note; its batches stay RECALLED, the notice leaves their pages. */
+  async close(caller: Caller, input: CloseRecallInput): Promise<RecallView> {
+    const org = requireOrganization(caller);
+    if (org.organizationKind !== 'REGULATOR') throw new DomainError('ROLE_NOT_ALLOWED', 'only a REGULATOR closes a recall');
+    await this.writer.execute({
+      actor: org.organizationId,
+      run: async ({ tx, append }) => {
+        const status = await this.recalls.statusInTx(tx, input.recallId);
+        if (!status) throw new DomainError('RECALL_NOT_FOUND', `no recall has id ${input.recallId}`);
+        if (status !== 'OPEN') throw new DomainError('RECALL_CLOSED', `recall ${input.recallId} is already closed`);
+        await append([draftEntry('RECALL_CLOSED', null, { recallId: input.recallId, note: input.note })]);
+        await this.recalls.closeInTx(tx, input.recallId, input.note, new Date());
+      },
+    });
+    return (await this.get(caller, input.recallId))!;
   }
 
   /** Regulators and the admin see any recall; others the ones they started or that reach a batch they hold or made. */
@@ -82,7 +127,9 @@ export class RecallsService {
   }
 
   private async view(row: Recall, batchIds: string[]): Promise<RecallView> {
-    const affectedBatches = (await Promise.all(batchIds.map((id) => this.batches.findById(id)))).filter((b): b is Batch => b !== null);
-    return { ...row, ...recallDeadlines(row.level, row.initiatedAt, this.config.recallHolidays), affectedBatches };
+    const [byId, holders] = await Promise.all([this.batches.findByIds(batchIds), this.recalls.effectiveness(row.id)]);
+    const affectedBatches = batchIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    const effectiveness = holders.map((h) => ({ ...h, percent: h.affected > 0 ? Math.round((h.recovered / h.affected) * 1000) / 10 : null }));
+    return { ...row, ...recallDeadlines(row.level, row.initiatedAt, this.config.recallHolidays), affectedBatches, effectiveness };
   }
 }

@@ -65,6 +65,28 @@ describe('recalls', () => {
     expect((await gqlOk(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, shop.key)).recall.id).toBe(recall.id);
     const stranger = await createOrg(app);
     expect((await gql(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    // Holders report what they recovered; the recall shows effectiveness per holder.
+    const REPORT = 'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { effectiveness { organizationId unit affected recovered percent } } }';
+    const report = (key: string, batchId: string, quantity: number, disposition = 'RETURNED') => gql(app, REPORT, { input: { recallId: recall.id, batchId, quantity, disposition } }, key);
+    expect((await report(mill.key, outputs[1].id, 10)).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect((await report(shop.key, outputs[1].id, 301)).errors?.[0].message).toBe(`reporting 301 kg is more than the 300 kg still to recover of batch ${outputs[1].id}`);
+    await report(shop.key, outputs[1].id, 300);
+    const after = (await report(mill.key, outputs[0].id, 150, 'DESTROYED')).data!.reportRecallRecovery.effectiveness;
+    expect(after).toEqual(
+      expect.arrayContaining([
+        { organizationId: shop.id, unit: 'kg', affected: 300, recovered: 300, percent: 100 },
+        { organizationId: mill.id, unit: 'kg', affected: 300 + 0, recovered: 150, percent: 50 },
+      ]),
+    );
+
+    // A regulator closes it: the batches stay RECALLED, the notice leaves their pages and the public list.
+    const CLOSE = 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { status } }';
+    expect((await gql(app, CLOSE, { input: { recallId: recall.id, note: 'x' } }, mill.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gqlOk(app, CLOSE, { input: { recallId: recall.id, note: '召回完成，涉事产品已全部退回或销毁' } }, regulator.key)).closeRecall.status).toBe('CLOSED');
+    expect((await gql(app, CLOSE, { input: { recallId: recall.id, note: 'again' } }, regulator.key)).errors?.[0].extensions?.reason).toBe('RECALL_CLOSED');
+    expect((await gqlOk(app, SCAN, { code: outputs[0].traceCode })).scan).toMatchObject({ status: 'RECALLED', recall: null });
+    expect((await request(app.getHttpServer()).get('/recalls')).text).not.toContain(outputs[0].traceCode);
   });
 
   it('a producer recalls only its own batches', async () => {
