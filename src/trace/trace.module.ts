@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TraceController } from './trace.controller.js';
 import { TraceRepository } from './trace.repository.js';
 import { TraceResolver } from './trace.resolver.js';
 import { TraceService } from './trace.service.js';
 
-@Module({ providers: [TraceRepository, TraceService, TraceResolver] })
+@Module({ controllers: [TraceController], providers: [TraceRepository, TraceService, TraceResolver] })
 export class TraceModule {}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
@@ -45,5 +46,20 @@ describe('trace', () => {
     expect((await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM', depth: 0 }, regulator.key)).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     const stranger = await createOrg(app);
     expect((await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    // The picture, for regulators: a box per batch, an arrow per edge; recalled batches in red.
+    await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [r1], level: 'LEVEL_2', reason: 'test' } }, regulator.key);
+    const svg = await request(app.getHttpServer()).get(`/trace/${paddy.id}.svg?direction=downstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c));
+      res.on('end', () => done(null, text));
+    });
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    const body = svg.body as string;
+    expect(body.match(/<g class="batch/g)).toHaveLength(4);
+    expect(body.match(/<line /g)).toHaveLength(3);
+    expect(body.match(/class="batch recalled"/g)).toHaveLength(2); // R-1 and R-1a made from it
+    expect((await request(app.getHttpServer()).get(`/trace/${paddy.id}.svg`).set('authorization', `Bearer ${mill.key}`)).status).toBe(403);
   });
 });
