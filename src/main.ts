@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   if (demo) {
     lines.push('  Demo seeded:');
     for (const o of demo.organizations) lines.push(`    ${o.kind.padEnd(9)} ${o.name}  key ${o.apiKey}`);
-    for (const b of demo.batches) lines.push(`    batch ${b.product} lot ${b.lotCode}  id ${b.id}  trace code ${b.traceCode}`);
+    for (const b of demo.batches) lines.push(`    batch ${b.product} lot ${b.lotCode}  id ${b.id}  trace code ${b.traceCode}  page ${base}/q/${b.traceCode}`);
+    for (const f of demo.facilities) lines.push(`    facility ${f.name}  id ${f.id}`);
   }
   lines.push('  Stop with Ctrl-C.', '');
   console.log(lines.join('\n'));

@@ -16,6 +16,7 @@ import { RecordTemperaturesInput, TemperatureReadingInput } from '../cold-chain/
 export interface DemoSummary {
   organizations: { name: string; kind: OrganizationKind; apiKey: string }[];
   batches: { product: string; lotCode: string; traceCode: string; id: string }[];
+  facilities: { name: string; id: string }[];
 }
 
 /**
@@ -25,13 +26,21 @@ export interface DemoSummary {
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSummary> {
   const organizations = app.get(OrganizationsService);
-  const facilities = app.get(FacilitiesService);
+  const facilityService = app.get(FacilitiesService);
+  // Registers a facility and lists it in the start's output, so a user can record events there.
+  const facilities = {
+    register: async (...args: Parameters<FacilitiesService['register']>) => {
+      const facility = await facilityService.register(...args);
+      summary.facilities.push({ name: facility.name, id: facility.id });
+      return facility;
+    },
+  };
   const products = app.get(ProductsService);
   const batches = app.get(BatchesService);
   const events = app.get(EventsService);
   const coldChain = app.get(ColdChainService);
   const admin = { kind: 'admin' } as const;
-  const summary: DemoSummary = { organizations: [], batches: [] };
+  const summary: DemoSummary = { organizations: [], batches: [], facilities: [] };
 
   const org = async (name: string, kind: OrganizationKind, uscc?: string): Promise<OrganizationCaller> => {
     const { organization, apiKey } = await organizations.create(admin, { name, kind, uscc });
