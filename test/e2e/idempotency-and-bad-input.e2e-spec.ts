@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
-import { createOrg, producerWithBatch, registerBatch } from '../support/builders.js';
+import { producerWithBatch, registerBatch } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, GqlResponse, TEST_ADMIN_KEY } from '../support/test-app.js';
 
 type Producer = Awaited<ReturnType<typeof producerWithBatch>>;
