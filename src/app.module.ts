@@ -22,6 +22,7 @@ import { CertificatesModule } from './certificates/certificates.module.js';
 import { ScanModule } from './scan/scan.module.js';
 import { RecallsModule } from './recalls/recalls.module.js';
 import { TraceModule } from './trace/trace.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -58,6 +59,7 @@ export class AppModule {
         ScanModule,
         RecallsModule,
         TraceModule,
+        ExportsModule,
       ],
       providers: [
         SafeIntScalar,

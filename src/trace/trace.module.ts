@@ -4,5 +4,5 @@ import { TraceRepository } from './trace.repository.js';
 import { TraceResolver } from './trace.resolver.js';
 import { TraceService } from './trace.service.js';
 
-@Module({ controllers: [TraceController], providers: [TraceRepository, TraceService, TraceResolver] })
+@Module({ controllers: [TraceController], providers: [TraceRepository, TraceService, TraceResolver], exports: [TraceService] })
 export class TraceModule {}

@@ -1,0 +1,56 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import { requireAdminOr, type Caller } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { TraceService } from '../trace/trace.service.js';
+import type { TraceDirection } from '../trace/trace.repository.js';
+import { ExportsRepository } from './exports.repository.js';
+import { fsmaCsv } from './fsma-sheet.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The sortable spreadsheets regulators ask for (FSMA 204: within 24 hours; here, one download). */
+@Controller('exports')
+export class ExportsController {
+  constructor(
+    private readonly exports: ExportsRepository,
+    private readonly traces: TraceService,
+  ) {}
+
+  /** Every event of every lot in a trace. */
+  @Get('trace.csv')
+  async trace(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Res() res: Response): Promise<void> {
+    requireAdminOr(caller, ['REGULATOR'], 'exports');
+    if (!batchId || !UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId is required: the batch to trace (a UUID)');
+    const walk = (direction ?? 'DOWNSTREAM').toUpperCase();
+    if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
+    const trace = await this.traces.trace(caller, batchId.toLowerCase(), walk as TraceDirection);
+    this.send(res, `trace-${batchId.slice(0, 8)}-${walk.toLowerCase()}.csv`, fsmaCsv(await this.exports.rowsForBatches(trace.nodes.map((n) => n.batch.id))));
+  }
+
+  /** Every event of a product's lots between two dates (from inclusive, to exclusive). */
+  @Get('events.csv')
+  async events(
+    @CurrentCaller() caller: Caller,
+    @Query('productId') productId: string | undefined,
+    @Query('from') from: string | undefined,
+    @Query('to') to: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireAdminOr(caller, ['REGULATOR'], 'exports');
+    if (!productId || !UUID.test(productId)) throw new DomainError('INVALID_INPUT', 'productId is required (a UUID)');
+    const start = new Date(from ?? '');
+    const end = new Date(to ?? '');
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) {
+      throw new DomainError('INVALID_INPUT', 'from and to are required dates (ISO 8601), from before to');
+    }
+    this.send(res, `events-${productId.slice(0, 8)}.csv`, fsmaCsv(await this.exports.rowsForProduct(productId.toLowerCase(), start, end)));
+  }
+
+  private send(res: Response, filename: string, csv: string): void {
+    res.setHeader('content-disposition', `attachment; filename="${filename}"`);
+    res.setHeader('cache-control', 'private, no-store');
+    res.type('text/csv; charset=utf-8').send(csv);
+  }
+}

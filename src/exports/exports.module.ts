@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { TraceModule } from '../trace/trace.module.js';
+import { ExportsController } from './exports.controller.js';
+import { ExportsRepository } from './exports.repository.js';
+
+@Module({ imports: [TraceModule], controllers: [ExportsController], providers: [ExportsRepository] })
+export class ExportsModule {}

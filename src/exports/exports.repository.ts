@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** One row of the FSMA 204 sortable spreadsheet: an event of a lot, with its key data elements. */
+export interface TraceabilityRow {
+  traceabilityLotCode: string;
+  productDescription: string;
+  quantity: number | null;
+  unit: string;
+  eventType: string;
+  eventDate: Date;
+  location: string | null;
+  traceabilityLotCodeSource: string | null;
+  referenceDocumentType: string | null;
+  referenceDocumentNumber: string | null;
+  immediatePreviousSource: string | null;
+  recordedBy: string | null;
+  ledgerSeq: number;
+  entryHash: string;
+}
+
+const ROWS_SQL = `
+  SELECT b.lot_code, p.name AS product, coalesce((j.p ->> 'quantity')::float8, CASE WHEN l.type = 'BATCH_REGISTERED' THEN b.quantity END) AS quantity,
+         coalesce(j.p ->> 'unit', b.unit) AS unit,
+         CASE l.type WHEN 'BATCH_REGISTERED' THEN 'COMMISSIONING' WHEN 'INSPECTION_RECORDED' THEN 'INSPECTING' ELSE j.p ->> 'bizStep' END AS event_type,
+         coalesce((j.p ->> 'eventTime')::timestamptz, (j.p ->> 'producedAt')::timestamptz, l.recorded_at) AS event_date,
+         nullif(concat_ws(', ', f.name, f.region), '') AS location,
+         nullif(concat_ws(', ', origin.name, origin.region), '') AS tlc_source,
+         j.p -> 'details' ->> 'referenceDocumentType' AS document_type,
+         j.p -> 'details' ->> 'referenceDocumentNumber' AS document_number,
+         previous.name AS previous_source,
+         actor.name AS recorded_by,
+         l.seq, l.hash
+  FROM ledger_entry l
+    CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
+    JOIN batch b ON b.id = l.batch_id
+    JOIN product p ON p.id = b.product_id
+    JOIN facility origin ON origin.id = b.origin_facility_id
+    LEFT JOIN facility f ON f.id = (j.p ->> 'facilityId')::uuid
+    LEFT JOIN organization previous ON previous.id::text = j.p ->> 'immediatePreviousSource'
+    LEFT JOIN organization actor ON actor.id::text = l.actor
+  WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL`;
+
+@Injectable()
+export class ExportsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async rowsForBatches(batchIds: string[]): Promise<TraceabilityRow[]> {
+    return this.rows(`${ROWS_SQL} AND l.batch_id = ANY($1::uuid[]) ORDER BY b.lot_code, l.seq`, [batchIds]);
+  }
+
+  async rowsForProduct(productId: string, from: Date, to: Date): Promise<TraceabilityRow[]> {
+    return this.rows(
+      `SELECT * FROM (${ROWS_SQL} AND b.product_id = $1) r WHERE r.event_date >= $2 AND r.event_date < $3 ORDER BY r.lot_code, r.seq`,
+      [productId, from, to],
+    );
+  }
+
+  private async rows(sql: string, params: unknown[]): Promise<TraceabilityRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+    return rows.map((r) => ({
+      traceabilityLotCode: r.lot_code as string,
+      productDescription: r.product as string,
+      quantity: (r.quantity as number | null) ?? null,
+      unit: r.unit as string,
+      eventType: r.event_type as string,
+      eventDate: r.event_date as Date,
+      location: (r.location as string | null) ?? null,
+      traceabilityLotCodeSource: (r.tlc_source as string | null) ?? null,
+      referenceDocumentType: (r.document_type as string | null) ?? null,
+      referenceDocumentNumber: (r.document_number as string | null) ?? null,
+      immediatePreviousSource: (r.previous_source as string | null) ?? null,
+      recordedBy: (r.recorded_by as string | null) ?? null,
+      ledgerSeq: Number(r.seq),
+      entryHash: r.hash as string,
+    }));
+  }
+}

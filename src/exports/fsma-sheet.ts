@@ -1,0 +1,47 @@
+import { csvRow, UTF8_BOM } from './csv.js';
+import type { TraceabilityRow } from './exports.repository.js';
+
+/** FSMA 204's sortable spreadsheet columns, and two of ours to tie each row to its ledger entry. */
+export const FSMA_COLUMNS = [
+  'Traceability Lot Code',
+  'Product Description',
+  'Quantity',
+  'Unit of Measure',
+  'Event Type',
+  'Event Date',
+  'Location Description',
+  'Traceability Lot Code Source',
+  'Reference Document Type',
+  'Reference Document Number',
+  'Immediate Previous Source',
+  'Recorded By',
+  'Ledger Seq',
+  'Entry Hash',
+];
+
+export function fsmaCsv(rows: TraceabilityRow[]): string {
+  return (
+    UTF8_BOM +
+    csvRow(FSMA_COLUMNS) +
+    rows
+      .map((r) =>
+        csvRow([
+          r.traceabilityLotCode,
+          r.productDescription,
+          r.quantity,
+          r.unit,
+          r.eventType,
+          r.eventDate.toISOString(),
+          r.location,
+          r.traceabilityLotCodeSource,
+          r.referenceDocumentType,
+          r.referenceDocumentNumber,
+          r.immediatePreviousSource,
+          r.recordedBy,
+          r.ledgerSeq,
+          r.entryHash,
+        ]),
+      )
+      .join('')
+  );
+}
