@@ -1,4 +1,7 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { epcisDocument } from './epcis.js';
 import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
@@ -14,6 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Controller('exports')
 export class ExportsController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly exports: ExportsRepository,
     private readonly traces: TraceService,
   ) {}
@@ -46,6 +50,20 @@ export class ExportsController {
       throw new DomainError('INVALID_INPUT', 'from and to are required dates (ISO 8601), from before to');
     }
     this.send(res, `events-${productId.slice(0, 8)}.csv`, fsmaCsv(await this.exports.rowsForProduct(productId.toLowerCase(), start, end)));
+  }
+
+  /** The same lots' events as a GS1 EPCIS 2.0 JSON-LD document. */
+  @Get('trace.jsonld')
+  async epcis(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Res() res: Response): Promise<void> {
+    requireAdminOr(caller, ['REGULATOR'], 'exports');
+    if (!batchId || !UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId is required: the batch to trace (a UUID)');
+    const walk = (direction ?? 'DOWNSTREAM').toUpperCase();
+    if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
+    const trace = await this.traces.trace(caller, batchId.toLowerCase(), walk as TraceDirection);
+    const document = epcisDocument(await this.exports.epcisSources(trace.nodes.map((n) => n.batch.id)), this.config.publicBaseUrl, new Date());
+    res.setHeader('content-disposition', `attachment; filename="trace-${batchId.slice(0, 8)}-${walk.toLowerCase()}.jsonld"`);
+    res.setHeader('cache-control', 'private, no-store');
+    res.type('application/ld+json').send(JSON.stringify(document));
   }
 
   private send(res: Response, filename: string, csv: string): void {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EpcisSource } from './epcis.js';
 
 /** One row of the FSMA 204 sortable spreadsheet: an event of a lot, with its key data elements. */
 export interface TraceabilityRow {
@@ -44,6 +45,25 @@ const ROWS_SQL = `
 @Injectable()
 export class ExportsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The ledger entries behind the EPCIS events of these batches, in ledger order. */
+  async epcisSources(batchIds: string[]): Promise<EpcisSource[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload, b.lot_code, b.trace_code, b.unit, p.gtin
+       FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
+       WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED')
+       ORDER BY l.seq`,
+      [batchIds],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      hash: r.hash as string,
+      type: r.type as string,
+      batchId: r.batch_id as string,
+      payload: JSON.parse(r.payload as string) as Record<string, unknown>,
+      lot: { lotCode: r.lot_code as string, traceCode: r.trace_code as string, gtin: (r.gtin as string | null) ?? null, unit: r.unit as string },
+    }));
+  }
 
   async rowsForBatches(batchIds: string[]): Promise<TraceabilityRow[]> {
     return this.rows(`${ROWS_SQL} AND l.batch_id = ANY($1::uuid[]) ORDER BY b.lot_code, l.seq`, [batchIds]);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, useTestApp } from '../support/test-app.js';
@@ -60,5 +63,38 @@ describe('FSMA 204 sortable spreadsheet', () => {
 
     expect((await request(server).get(`/exports/trace.csv?batchId=${batch.id}`).set('authorization', `Bearer ${farm.key}`)).status).toBe(403);
     expect((await request(server).get('/exports/events.csv?productId=x').set('authorization', `Bearer ${regulator.key}`)).status).toBe(400);
+  });
+
+  it('exports a trace as a GS1 EPCIS 2.0 document that validates against GS1\'s JSON Schema', async () => {
+    const { app } = service;
+    const mill = await createOrg(app, 'PROCESSOR');
+    const floor = await registerFacility(app, mill);
+    const paddyProduct = await registerProduct(app, mill, { name: '稻谷' });
+    const riceProduct = await registerProduct(app, mill, { name: '大米', gtin: '6920000000029' });
+    const paddy = await registerBatch(app, mill, paddyProduct, floor, { quantity: 1000, lotCode: 'P-1' });
+    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
+      input: { batchId: paddy.id, bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', facilityId: floor, quantity: 1000, details: { fieldName: 'Plot 7', harvestDate: '2026-10-06' } },
+    }, mill.key);
+    await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }', {
+      input: { facilityId: floor, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 1000 }], outputs: [{ productId: riceProduct, lotCode: 'R 1', quantity: 700, unit: 'kg' }] },
+    }, mill.key);
+    const regulator = await createOrg(app, 'REGULATOR');
+    const res = await request(app.getHttpServer()).get(`/exports/trace.jsonld?batchId=${paddy.id}`).set('authorization', `Bearer ${regulator.key}`);
+    expect(res.status).toBe(200);
+    const document = JSON.parse(res.text);
+    // Both are CommonJS: their class and function arrive as `default` of the default export under ESM.
+    const Ajv = (AjvModule as unknown as { default: typeof AjvModule.default }).default;
+    const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const schema = JSON.parse(readFileSync(new URL('../../../shared/epcis/EPCIS-JSON-Schema.json', import.meta.url), 'utf8'));
+    const validate = ajv.compile(schema);
+    expect(validate(document) ? [] : validate.errors).toEqual([]);
+    const events = document.epcisBody.eventList;
+    expect(events.map((e: { type: string; bizStep: string }) => `${e.type}:${e.bizStep.split('/').pop()}`)).toEqual(['ObjectEvent:commissioning', 'ObjectEvent:harvesting', 'TransformationEvent:transforming']);
+    const transformation = events[2];
+    expect(transformation.inputQuantityList).toEqual([{ epcClass: `http://localhost:3000/q/${paddy.traceCode}`, quantity: 1000, uom: 'KGM' }]);
+    expect(transformation.outputQuantityList).toEqual([{ epcClass: 'https://id.gs1.org/01/06920000000029/10/R%201', quantity: 700, uom: 'KGM' }]);
+    expect(events[0].eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
   });
 });

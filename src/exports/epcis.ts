@@ -1,0 +1,89 @@
+/**
+ * GS1 EPCIS 2.0 JSON-LD for the events of a set of lots (CBV 2.0 vocabulary where it has a word):
+ * each supply-chain event an ObjectEvent, each transformation one TransformationEvent. Lots are
+ * identified class-level: by their GS1 Digital Link (GTIN + lot) when the product has a GTIN, else by
+ * their page URL; places and parties by urn:uuid. Every eventID is the ledger entry's hash, so an
+ * auditor can find the entry behind each event.
+ */
+export interface EpcisSource {
+  seq: number;
+  hash: string;
+  type: string;
+  batchId: string;
+  payload: Record<string, unknown>;
+  lot: { lotCode: string; traceCode: string; gtin: string | null; unit: string };
+}
+
+const CBV_STEPS = new Set(['commissioning', 'packing', 'shipping', 'receiving', 'storing', 'inspecting', 'retail_selling', 'destroying']);
+const UOM: Record<string, string> = { kg: 'KGM', t: 'TNE', g: 'GRM', l: 'LTR', ml: 'MLT', bottle: 'H87', bag: 'H87', box: 'H87', pack: 'H87', case: 'H87', piece: 'H87', '瓶': 'H87', '袋': 'H87', '盒': 'H87', '箱': 'H87', '件': 'H87' };
+const BIZ_TRANSACTION_TYPES = new Set(['bol', 'cert', 'desadv', 'inv', 'pedigree', 'po', 'poc', 'prodorder', 'recadv', 'rma', 'testprd', 'testprdcrt', 'upevt']);
+
+export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt: Date): Record<string, unknown> {
+  const lotUri = (lot: EpcisSource['lot']) => (lot.gtin ? `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotCode)}` : `${baseUrl}/q/${lot.traceCode}`);
+  const uom = (unit: string) => UOM[unit.trim().toLowerCase()];
+  const quantity = (lot: EpcisSource['lot'], q: unknown, unit: string) => ({ epcClass: lotUri(lot), ...(typeof q === 'number' ? { quantity: q } : {}), ...(uom(unit) ? { uom: uom(unit) } : {}) });
+  const step = (name: string) => (CBV_STEPS.has(name) ? name : `${baseUrl}/epcis/bizstep/${name}`);
+  const common = (s: EpcisSource, eventTime: string) => ({
+    eventID: `ni:///sha-256;${s.hash}?ver=CBV2.0`,
+    eventTime,
+    eventTimeZoneOffset: '+08:00',
+  });
+
+  const events: Record<string, unknown>[] = [];
+  const transformations = new Map<string, { event: Record<string, unknown>; inputs: unknown[]; outputs: unknown[] }>();
+  for (const s of sources) {
+    const p = s.payload;
+    const transformationId = p.transformationId as string | undefined;
+    if (transformationId) {
+      let t = transformations.get(transformationId);
+      if (!t) {
+        t = { event: { type: 'TransformationEvent', ...common(s, String(p.eventTime ?? p.producedAt)), transformationID: `urn:uuid:${transformationId}`, bizStep: step('transforming') }, inputs: [], outputs: [] };
+        if (p.facilityId) t.event.bizLocation = { id: `urn:uuid:${p.facilityId}` };
+        transformations.set(transformationId, t);
+        events.push(t.event);
+      }
+      if (s.type === 'BATCH_REGISTERED') t.outputs.push(quantity(s.lot, p.quantity, s.lot.unit));
+      else t.inputs.push(quantity(s.lot, p.quantity, String(p.unit ?? s.lot.unit)));
+      continue;
+    }
+    const bizStep = s.type === 'BATCH_REGISTERED' ? 'commissioning' : String(p.bizStep).toLowerCase();
+    const event: Record<string, unknown> = {
+      type: 'ObjectEvent',
+      ...common(s, String(p.eventTime ?? p.producedAt)),
+      action: s.type === 'BATCH_REGISTERED' ? 'ADD' : 'OBSERVE',
+      bizStep: step(bizStep),
+      quantityList: [quantity(s.lot, p.quantity, String(p.unit ?? s.lot.unit))],
+    };
+    if (p.facilityId) {
+      event.readPoint = { id: `urn:uuid:${p.facilityId}` };
+      event.bizLocation = { id: `urn:uuid:${p.facilityId}` };
+    }
+    const details = (p.details ?? {}) as Record<string, unknown>;
+    if (typeof details.referenceDocumentNumber === 'string') {
+      const docType = String(details.referenceDocumentType ?? '').toLowerCase();
+      event.bizTransactionList = [
+        { ...(BIZ_TRANSACTION_TYPES.has(docType) ? { type: docType } : {}), bizTransaction: `${baseUrl}/epcis/doc/${encodeURIComponent(docType || 'document')}/${encodeURIComponent(details.referenceDocumentNumber)}` },
+      ];
+    }
+    if (bizStep === 'shipping' && p.destinationOrganizationId) {
+      event.disposition = 'in_transit';
+      event.destinationList = [{ type: 'owning_party', destination: `urn:uuid:${p.destinationOrganizationId}` }];
+    }
+    if (bizStep === 'receiving' && p.immediatePreviousSource) {
+      event.disposition = 'in_progress';
+      event.sourceList = [{ type: 'owning_party', source: `urn:uuid:${p.immediatePreviousSource}` }];
+    }
+    events.push(event);
+  }
+  for (const t of transformations.values()) {
+    t.event.inputQuantityList = t.inputs;
+    t.event.outputQuantityList = t.outputs;
+  }
+  return {
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: createdAt.toISOString(),
+    epcisBody: { eventList: events },
+  };
+}
