@@ -40,7 +40,10 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           path: '/graphql',
-          context: ({ req }: { req: unknown }) => ({ req }),
+          // Over HTTP the request carries the key; over graphql-ws the connection's params do.
+          context: (ctx: { req?: unknown; connectionParams?: { authorization?: unknown } }) =>
+            ctx.req ? { req: ctx.req } : { req: { headers: { authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined } } },
+          subscriptions: { 'graphql-ws': true },
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,
           introspection: true,

@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { RecallsController } from './recalls.controller.js';
+import { RECALL_EVENTS, recallEvents } from './recall-events.js';
 import { RecallsRepository } from './recalls.repository.js';
 import { RecallsResolver } from './recalls.resolver.js';
 import { RecallsService } from './recalls.service.js';
 
 @Global()
-@Module({ controllers: [RecallsController], providers: [RecallsRepository, RecallsService, RecallsResolver], exports: [RecallsRepository] })
+@Module({ controllers: [RecallsController], providers: [RecallsRepository, RecallsService, RecallsResolver, { provide: RECALL_EVENTS, useFactory: recallEvents }], exports: [RecallsRepository] })
 export class RecallsModule {}

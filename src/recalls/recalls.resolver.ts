@@ -1,11 +1,14 @@
-import { Args, Field, Float, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Field, Float, ID, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Inject, ParseUUIDPipe } from '@nestjs/common';
+import { PubSub } from 'graphql-subscriptions';
+import { DomainError } from '../common/domain-error.js';
+import { RECALL_EVENTS, RECALL_ISSUED } from './recall-events.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { BatchModel } from '../batches/batch.model.js';
 import { RecallLevelEnum, RecallStatusEnum } from '../graphql/enums.js';
 import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from './dto/initiate-recall.input.js';
-import { RecallsService } from './recalls.service.js';
+import { hearsOf, RecallIssued, RecallsService } from './recalls.service.js';
 
 @ObjectType('RecallEffectiveness', { description: 'Per holder and unit: recovered over what its batches held when recalled' })
 export class RecallEffectivenessModel {
@@ -32,7 +35,10 @@ export class RecallModel {
 
 @Resolver()
 export class RecallsResolver {
-  constructor(private readonly recalls: RecallsService) {}
+  constructor(
+    private readonly recalls: RecallsService,
+    @Inject(RECALL_EVENTS) private readonly events: PubSub,
+  ) {}
 
   @Mutation(() => RecallModel, { description: 'Regulators, or the producer of every named batch.' })
   initiateRecall(@CurrentCaller() caller: Caller, @Args('input') input: InitiateRecallInput): Promise<RecallModel> {
@@ -47,6 +53,16 @@ export class RecallsResolver {
   @Mutation(() => RecallModel, { description: 'A regulator closes a recall with a note.' })
   closeRecall(@CurrentCaller() caller: Caller, @Args('input') input: CloseRecallInput): Promise<RecallModel> {
     return this.recalls.close(caller, input);
+  }
+
+  @Subscription(() => RecallModel, {
+    description: "Recalls that affect a batch in the subscriber's custody (all recalls for regulators).",
+    filter: (event: RecallIssued, _variables: unknown, context: { req: { caller?: Caller } }) => !!context.req.caller && hearsOf(event, context.req.caller),
+    resolve: (event: RecallIssued) => event.recall,
+  })
+  recallIssued(@CurrentCaller() caller: Caller) {
+    if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'recallIssued needs an API key in the connection params: { authorization: "Bearer <key>" }');
+    return this.events.asyncIterableIterator(RECALL_ISSUED);
   }
 
   @Query(() => RecallModel, { nullable: true, description: 'Regulators, the initiator, and organizations holding or having made an affected batch.' })

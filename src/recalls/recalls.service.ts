@@ -10,7 +10,21 @@ import { draftEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from './dto/initiate-recall.input.js';
 import { recallDeadlines } from './recall-deadlines.js';
+import { PubSub } from 'graphql-subscriptions';
+import { RECALL_EVENTS, RECALL_ISSUED } from './recall-events.js';
 import { Recall, RecallsRepository } from './recalls.repository.js';
+
+export interface RecallIssued {
+  recall: RecallView;
+  holderIds: string[];
+}
+
+/** Who hears of a recall: regulators and the admin all of them, an organization those reaching a batch it holds. */
+export function hearsOf(event: RecallIssued, caller: Caller): boolean {
+  if (caller.kind === 'admin') return true;
+  if (caller.kind !== 'organization') return false;
+  return caller.organizationKind === 'REGULATOR' || event.holderIds.includes(caller.organizationId);
+}
 
 export interface RecallView extends Recall {
   startBy: Date;
@@ -32,6 +46,7 @@ export class RecallsService {
     private readonly writer: LedgerWriter,
     private readonly recalls: RecallsRepository,
     private readonly batches: BatchesRepository,
+    @Inject(RECALL_EVENTS) private readonly events: PubSub,
   ) {}
 
   /**
@@ -70,7 +85,10 @@ export class RecallsService {
       },
     });
     const recallRow: Recall = { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt };
-    return this.view(recallRow, affected);
+    const view = await this.view(recallRow, affected);
+    // Told after the commit: every organization holding an affected batch, and regulators.
+    await this.events.publish(RECALL_ISSUED, { recall: view, holderIds: [...new Set(view.affectedBatches.map((b) => b.custodianId))] } satisfies RecallIssued);
+    return view;
   }
 
   /** The batch's custodian reports a quantity of a recalled batch returned or destroyed. */
