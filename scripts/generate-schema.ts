@@ -17,6 +17,7 @@ import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/c
 import { ScanResolver } from '../src/scan/scan.resolver.js';
 import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
 import { TraceResolver } from '../src/trace/trace.resolver.js';
+import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -26,7 +27,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver, TraceResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver, TraceResolver, WebhooksResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

@@ -23,6 +23,7 @@ import { ScanModule } from './scan/scan.module.js';
 import { RecallsModule } from './recalls/recalls.module.js';
 import { TraceModule } from './trace/trace.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -63,6 +64,7 @@ export class AppModule {
         RecallsModule,
         TraceModule,
         ExportsModule,
+        WebhooksModule,
       ],
       providers: [
         SafeIntScalar,

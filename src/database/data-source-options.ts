@@ -16,6 +16,8 @@ import { Certificates1764835200000 } from '../../migrations/1764835200000-certif
 import { ScanCounts1764921600000 } from '../../migrations/1764921600000-scan-counts.js';
 import { Recalls1765008000000 } from '../../migrations/1765008000000-recalls.js';
 import { RecallRecovery1765094400000 } from '../../migrations/1765094400000-recall-recovery.js';
+import { Webhooks1765180800000 } from '../../migrations/1765180800000-webhooks.js';
+import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
 import { CertificateEntity } from '../certificates/certificate.entity.js';
@@ -24,8 +26,8 @@ import { TemperatureReadingEntity } from '../cold-chain/temperature-reading.enti
 import { LineageEdgeEntity, TransformationEntity } from '../transformations/transformation.entity.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
-export const ENTITIES = [LedgerEntryEntity, LedgerHeadEntity, OrganizationEntity, ApiKeyEntity, FacilityEntity, ProductEntity, BatchEntity, MerkleNodeEntity, CheckpointEntity, TransformationEntity, LineageEdgeEntity, TemperatureReadingEntity, InspectionEntity, CertificateEntity, ScanCountEntity, RecallEntity, RecallBatchEntity, RecallRecoveryEntity];
-export const MIGRATIONS = [LedgerCore1764316800000, MerkleTreeAndCheckpoints1764403200000, BatchCustody1764489600000, TransformationsAndLineage1764576000000, ColdChain1764662400000, InspectionsAndHolds1764748800000, Certificates1764835200000, ScanCounts1764921600000, Recalls1765008000000, RecallRecovery1765094400000];
+export const ENTITIES = [LedgerEntryEntity, LedgerHeadEntity, OrganizationEntity, ApiKeyEntity, FacilityEntity, ProductEntity, BatchEntity, MerkleNodeEntity, CheckpointEntity, TransformationEntity, LineageEdgeEntity, TemperatureReadingEntity, InspectionEntity, CertificateEntity, ScanCountEntity, RecallEntity, RecallBatchEntity, RecallRecoveryEntity, WebhookEntity, WebhookDeliveryEntity];
+export const MIGRATIONS = [LedgerCore1764316800000, MerkleTreeAndCheckpoints1764403200000, BatchCustody1764489600000, TransformationsAndLineage1764576000000, ColdChain1764662400000, InspectionsAndHolds1764748800000, Certificates1764835200000, ScanCounts1764921600000, Recalls1765008000000, RecallRecovery1765094400000, Webhooks1765180800000];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -12,6 +12,7 @@ import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from
 import { recallDeadlines } from './recall-deadlines.js';
 import { PubSub } from 'graphql-subscriptions';
 import { RECALL_EVENTS, RECALL_ISSUED } from './recall-events.js';
+import { WebhooksRepository } from '../webhooks/webhooks.repository.js';
 import { Recall, RecallsRepository } from './recalls.repository.js';
 
 export interface RecallIssued {
@@ -47,6 +48,7 @@ export class RecallsService {
     private readonly recalls: RecallsRepository,
     private readonly batches: BatchesRepository,
     @Inject(RECALL_EVENTS) private readonly events: PubSub,
+    private readonly webhooks: WebhooksRepository,
   ) {}
 
   /**
@@ -81,6 +83,13 @@ export class RecallsService {
         // Measured against what each batch held (a batch in transit: what was shipped).
         const held = reached.map((s) => ({ id: s.id, quantity: s.inTransitQuantity ?? s.quantity, unit: s.unit }));
         await this.recalls.insertInTx(tx, { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq }, held);
+        // The webhook outbox, in the same transaction: each holder is told of the batches it holds.
+        const bodies = new Map<string, string>();
+        for (const holder of new Set(reached.map((s) => s.custodianId))) {
+          const batchIds = reached.filter((s) => s.custodianId === holder).map((s) => s.id);
+          bodies.set(holder, JSON.stringify({ type: 'recall.issued', recallId, level: input.level, reason: input.reason, initiatedAt: initiatedAt.toISOString(), batchIds }));
+        }
+        await this.webhooks.enqueueInTx(tx, bodies);
         return reached.map((s) => s.id);
       },
     });

@@ -1,0 +1,20 @@
+import { Args, Field, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/caller.js';
+import { WebhooksService } from './webhooks.service.js';
+
+@ObjectType('WebhookRegistration', { description: 'Returned once: the secret that signs every delivery (x-suyuan-signature: sha256=<HMAC-SHA256 of the body>).' })
+export class WebhookRegistrationModel {
+  @Field() url: string;
+  @Field() secret: string;
+}
+
+@Resolver()
+export class WebhooksResolver {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Mutation(() => WebhookRegistrationModel, { description: 'Your organization’s endpoint for recall notices (replaces an earlier one).' })
+  registerWebhook(@CurrentCaller() caller: Caller, @Args('url') url: string): Promise<WebhookRegistrationModel> {
+    return this.webhooks.register(caller, url);
+  }
+}
