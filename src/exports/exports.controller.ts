@@ -1,15 +1,15 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { epcisDocument } from './epcis.js';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { TraceService } from '../trace/trace.service.js';
 import type { TraceDirection } from '../trace/trace.repository.js';
-import { ExportsRepository } from './exports.repository.js';
-import { fsmaCsv } from './fsma-sheet.js';
+import { ExportsRepository, TraceabilityRow } from './exports.repository.js';
+import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,21 +22,22 @@ export class ExportsController {
     private readonly traces: TraceService,
   ) {}
 
-  /** Every event of every lot in a trace. */
-  @Get('trace.csv')
-  async trace(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Res() res: Response): Promise<void> {
+  /** Every event of every lot in a trace, as CSV or XLSX. */
+  @Get(['trace.csv', 'trace.xlsx'])
+  async trace(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     requireAdminOr(caller, ['REGULATOR'], 'exports');
     if (!batchId || !UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId is required: the batch to trace (a UUID)');
     const walk = (direction ?? 'DOWNSTREAM').toUpperCase();
     if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
     const trace = await this.traces.trace(caller, batchId.toLowerCase(), walk as TraceDirection);
-    this.send(res, `trace-${batchId.slice(0, 8)}-${walk.toLowerCase()}.csv`, fsmaCsv(await this.exports.rowsForBatches(trace.nodes.map((n) => n.batch.id))));
+    this.send(req, res, `trace-${batchId.slice(0, 8)}-${walk.toLowerCase()}`, await this.exports.rowsForBatches(trace.nodes.map((n) => n.batch.id)));
   }
 
-  /** Every event of a product's lots between two dates (from inclusive, to exclusive). */
-  @Get('events.csv')
+  /** Every event of a product's lots between two dates (from inclusive, to exclusive), as CSV or XLSX. */
+  @Get(['events.csv', 'events.xlsx'])
   async events(
     @CurrentCaller() caller: Caller,
+    @Req() req: Request,
     @Query('productId') productId: string | undefined,
     @Query('from') from: string | undefined,
     @Query('to') to: string | undefined,
@@ -49,7 +50,7 @@ export class ExportsController {
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) {
       throw new DomainError('INVALID_INPUT', 'from and to are required dates (ISO 8601), from before to');
     }
-    this.send(res, `events-${productId.slice(0, 8)}.csv`, fsmaCsv(await this.exports.rowsForProduct(productId.toLowerCase(), start, end)));
+    this.send(req, res, `events-${productId.slice(0, 8)}`, await this.exports.rowsForProduct(productId.toLowerCase(), start, end));
   }
 
   /** The same lots' events as a GS1 EPCIS 2.0 JSON-LD document. */
@@ -66,9 +67,11 @@ export class ExportsController {
     res.type('application/ld+json').send(JSON.stringify(document));
   }
 
-  private send(res: Response, filename: string, csv: string): void {
-    res.setHeader('content-disposition', `attachment; filename="${filename}"`);
+  private send(req: Request, res: Response, name: string, rows: TraceabilityRow[]): void {
+    const asXlsx = req.path.endsWith('.xlsx');
+    res.setHeader('content-disposition', `attachment; filename="${name}.${asXlsx ? 'xlsx' : 'csv'}"`);
     res.setHeader('cache-control', 'private, no-store');
-    res.type('text/csv; charset=utf-8').send(csv);
+    if (asXlsx) res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(fsmaXlsx(rows));
+    else res.type('text/csv; charset=utf-8').send(fsmaCsv(rows));
   }
 }

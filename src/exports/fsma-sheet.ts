@@ -1,5 +1,6 @@
 import { csvRow, UTF8_BOM } from './csv.js';
 import type { TraceabilityRow } from './exports.repository.js';
+import { xlsx } from './xlsx.js';
 
 /** FSMA 204's sortable spreadsheet columns, and two of ours to tie each row to its ledger entry. */
 export const FSMA_COLUMNS = [
@@ -19,29 +20,33 @@ export const FSMA_COLUMNS = [
   'Entry Hash',
 ];
 
+/** The sheet's cells, row by row, header first: shared by the CSV and the XLSX. */
+export function fsmaCells(rows: TraceabilityRow[]): (string | number | null)[][] {
+  return [
+    FSMA_COLUMNS,
+    ...rows.map((r) => [
+      r.traceabilityLotCode,
+      r.productDescription,
+      r.quantity,
+      r.unit,
+      r.eventType,
+      r.eventDate.toISOString(),
+      r.location,
+      r.traceabilityLotCodeSource,
+      r.referenceDocumentType,
+      r.referenceDocumentNumber,
+      r.immediatePreviousSource,
+      r.recordedBy,
+      r.ledgerSeq,
+      r.entryHash,
+    ]),
+  ];
+}
+
 export function fsmaCsv(rows: TraceabilityRow[]): string {
-  return (
-    UTF8_BOM +
-    csvRow(FSMA_COLUMNS) +
-    rows
-      .map((r) =>
-        csvRow([
-          r.traceabilityLotCode,
-          r.productDescription,
-          r.quantity,
-          r.unit,
-          r.eventType,
-          r.eventDate.toISOString(),
-          r.location,
-          r.traceabilityLotCodeSource,
-          r.referenceDocumentType,
-          r.referenceDocumentNumber,
-          r.immediatePreviousSource,
-          r.recordedBy,
-          r.ledgerSeq,
-          r.entryHash,
-        ]),
-      )
-      .join('')
-  );
+  return UTF8_BOM + fsmaCells(rows).map(csvRow).join('');
+}
+
+export function fsmaXlsx(rows: TraceabilityRow[]): Buffer {
+  return xlsx('FSMA 204', fsmaCells(rows));
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, useTestApp } from '../support/test-app.js';
@@ -60,6 +63,23 @@ describe('FSMA 204 sortable spreadsheet', () => {
 
     const events = await request(server).get(`/exports/events.csv?productId=${product}&from=2026-11-20T21:00:00Z&to=2026-11-21T12:00:00Z`).set('authorization', `Bearer ${regulator.key}`);
     expect(parse(events.text).slice(1).map((r) => r[4])).toEqual(['SHIPPING', 'RECEIVING']);
+
+    // The same sheet as XLSX: a real zip whose worksheet holds the same cells (checked with Debian's unzip).
+    const book = await request(server).get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(book.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const dir = mkdtempSync(join(tmpdir(), 'suyuan-xlsx-'));
+    writeFileSync(join(dir, 'trace.xlsx'), book.body as Buffer);
+    execFileSync('unzip', ['-tq', join(dir, 'trace.xlsx')]); // the archive is intact (CRCs)
+    const sheet = execFileSync('unzip', ['-p', join(dir, 'trace.xlsx'), 'xl/worksheets/sheet1.xml']).toString();
+    rmSync(dir, { recursive: true, force: true });
+    const cells = [...sheet.matchAll(/<row r="(\d+)">(.*?)<\/row>/g)].map(([, , row]) => [...row.matchAll(/<c r="([A-Z]+)\d+"[^>]*>(?:<is><t[^>]*>(.*?)<\/t><\/is>|<v>(.*?)<\/v>)<\/c>/g)].map((m) => m[2] ?? m[3]));
+    expect(cells[0][0]).toBe('Traceability Lot Code');
+    expect(cells.slice(1).map((r) => r[4])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
+    expect(cells[2].slice(0, 4)).toEqual(['RAW-7', '生牛乳', '800', 'kg']);
 
     expect((await request(server).get(`/exports/trace.csv?batchId=${batch.id}`).set('authorization', `Bearer ${farm.key}`)).status).toBe(403);
     expect((await request(server).get('/exports/events.csv?productId=x').set('authorization', `Bearer ${regulator.key}`)).status).toBe(400);
