@@ -17,7 +17,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Controller('exports')
 export class ExportsController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly exports: ExportsRepository,
     private readonly traces: TraceService,
   ) {}
@@ -44,27 +43,8 @@ export class ExportsController {
     @Res() res: Response,
   ): Promise<void> {
     requireAdminOr(caller, ['REGULATOR'], 'exports');
-    if (!productId || !UUID.test(productId)) throw new DomainError('INVALID_INPUT', 'productId is required (a UUID)');
-    const start = new Date(from ?? '');
-    const end = new Date(to ?? '');
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) {
-      throw new DomainError('INVALID_INPUT', 'from and to are required dates (ISO 8601), from before to');
-    }
-    this.send(req, res, `events-${productId.slice(0, 8)}`, await this.exports.rowsForProduct(productId.toLowerCase(), start, end));
-  }
-
-  /** The same lots' events as a GS1 EPCIS 2.0 JSON-LD document. */
-  @Get('trace.jsonld')
-  async epcis(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Res() res: Response): Promise<void> {
-    requireAdminOr(caller, ['REGULATOR'], 'exports');
-    if (!batchId || !UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId is required: the batch to trace (a UUID)');
-    const walk = (direction ?? 'DOWNSTREAM').toUpperCase();
-    if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
-    const trace = await this.traces.trace(caller, batchId.toLowerCase(), walk as TraceDirection);
-    const document = epcisDocument(await this.exports.epcisSources(trace.nodes.map((n) => n.batch.id)), this.config.publicBaseUrl, new Date());
-    res.setHeader('content-disposition', `attachment; filename="trace-${batchId.slice(0, 8)}-${walk.toLowerCase()}.jsonld"`);
-    res.setHeader('cache-control', 'private, no-store');
-    res.type('application/ld+json').send(JSON.stringify(document));
+    const range = productRange(productId, from, to);
+    this.send(req, res, `events-${range.productId.slice(0, 8)}`, await this.exports.rowsForProduct(range.productId, range.start, range.end));
   }
 
   private send(req: Request, res: Response, name: string, rows: TraceabilityRow[]): void {
@@ -73,5 +53,54 @@ export class ExportsController {
     res.setHeader('cache-control', 'private, no-store');
     if (asXlsx) res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(fsmaXlsx(rows));
     else res.type('text/csv; charset=utf-8').send(fsmaCsv(rows));
+  }
+}
+
+/** A product and a date range from query parameters, or a clear error. */
+function productRange(productId: string | undefined, from: string | undefined, to: string | undefined): { productId: string; start: Date; end: Date } {
+  if (!productId || !UUID.test(productId)) throw new DomainError('INVALID_INPUT', 'give batchId, or productId (a UUID) with from and to');
+  const start = new Date(from ?? '');
+  const end = new Date(to ?? '');
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) {
+    throw new DomainError('INVALID_INPUT', 'from and to are required dates (ISO 8601), from before to');
+  }
+  return { productId: productId.toLowerCase(), start, end };
+}
+
+/** GS1 EPCIS 2.0 for regulators and other agencies. */
+@Controller('epcis')
+export class EpcisController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly exports: ExportsRepository,
+    private readonly traces: TraceService,
+  ) {}
+
+  /**
+   * GS1 EPCIS 2.0 JSON-LD: with batchId, the events of the batch and of every batch in its trace both
+   * ways; with productId, from and to, the events of that product's lots in the date range.
+   */
+  @Get('events')
+  async epcis(
+    @CurrentCaller() caller: Caller,
+    @Query('batchId') batchId: string | undefined,
+    @Query('productId') productId: string | undefined,
+    @Query('from') from: string | undefined,
+    @Query('to') to: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    requireAdminOr(caller, ['REGULATOR'], 'exports');
+    let batchIds: string[];
+    if (batchId) {
+      if (!UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId must be a UUID');
+      const [up, down] = await Promise.all([this.traces.trace(caller, batchId.toLowerCase(), 'UPSTREAM'), this.traces.trace(caller, batchId.toLowerCase(), 'DOWNSTREAM')]);
+      batchIds = [...new Set([...up.nodes, ...down.nodes].map((n) => n.batch.id))];
+    } else {
+      const range = productRange(productId, from, to);
+      batchIds = await this.exports.batchIdsOfProductBetween(range.productId, range.start, range.end);
+    }
+    const document = epcisDocument(await this.exports.epcisSources(batchIds), this.config.publicBaseUrl, new Date());
+    res.setHeader('cache-control', 'private, no-store');
+    res.type('application/ld+json').send(JSON.stringify(document));
   }
 }

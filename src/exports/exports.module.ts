@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TraceModule } from '../trace/trace.module.js';
-import { ExportsController } from './exports.controller.js';
+import { EpcisController, ExportsController } from './exports.controller.js';
 import { ExportsRepository } from './exports.repository.js';
 
-@Module({ imports: [TraceModule], controllers: [ExportsController], providers: [ExportsRepository] })
+@Module({ imports: [TraceModule], controllers: [ExportsController, EpcisController], providers: [ExportsRepository] })
 export class ExportsModule {}

@@ -46,6 +46,18 @@ const ROWS_SQL = `
 export class ExportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The batches of a product with an event between two dates: what a date-range EPCIS export covers. */
+  async batchIdsOfProductBetween(productId: string, from: Date, to: Date): Promise<string[]> {
+    const rows: { batch_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT l.batch_id FROM ledger_entry l JOIN batch b ON b.id = l.batch_id
+       WHERE b.product_id = $1 AND l.payload IS NOT NULL
+         AND coalesce((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) >= $2
+         AND coalesce((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) < $3`,
+      [productId, from, to],
+    );
+    return rows.map((r) => r.batch_id);
+  }
+
   /** The ledger entries behind the EPCIS events of these batches, in ledger order. */
   async epcisSources(batchIds: string[]): Promise<EpcisSource[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(

@@ -35,6 +35,10 @@ export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLErro
     // body-parser's limit: the client's request is too large, not an internal error.
     return new GraphQLError('the request body is larger than the server accepts', { extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' } });
   }
+  if (exception instanceof HttpException && exception.getStatus() === 404) {
+    // An unknown route: the client asked for something that does not exist.
+    return new GraphQLError('no such resource', { extensions: { code: 'NOT_FOUND' } });
+  }
   logger?.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

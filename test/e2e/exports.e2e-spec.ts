@@ -99,7 +99,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
       input: { facilityId: floor, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 1000 }], outputs: [{ productId: riceProduct, lotCode: 'R 1', quantity: 700, unit: 'kg' }] },
     }, mill.key);
     const regulator = await createOrg(app, 'REGULATOR');
-    const res = await request(app.getHttpServer()).get(`/exports/trace.jsonld?batchId=${paddy.id}`).set('authorization', `Bearer ${regulator.key}`);
+    const res = await request(app.getHttpServer()).get(`/epcis/events?batchId=${paddy.id}`).set('authorization', `Bearer ${regulator.key}`);
     expect(res.status).toBe(200);
     const document = JSON.parse(res.text);
     // Both are CommonJS: their class and function arrive as `default` of the default export under ESM.
@@ -115,6 +115,9 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const transformation = events[2];
     expect(transformation.inputQuantityList).toEqual([{ epcClass: `http://localhost:3000/q/${paddy.traceCode}`, quantity: 1000, uom: 'KGM' }]);
     expect(transformation.outputQuantityList).toEqual([{ epcClass: 'https://id.gs1.org/01/06920000000029/10/R%201', quantity: 700, uom: 'KGM' }]);
+    const byProduct = await request(app.getHttpServer()).get(`/epcis/events?productId=${paddyProduct}&from=2026-10-06T00:00:00Z&to=2026-10-07T00:00:00Z`).set('authorization', `Bearer ${regulator.key}`);
+    expect(validate(JSON.parse(byProduct.text)) ? [] : validate.errors).toEqual([]);
+    expect(JSON.parse(byProduct.text).epcisBody.eventList.length).toBeGreaterThan(0);
     expect(events[0].eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
   });
 });
