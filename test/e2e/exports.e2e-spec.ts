@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gqlOk, useTestApp } from '../support/test-app.js';
+import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 
 /** An RFC 4180 reader, as a spreadsheet program reads the file. */
 function parse(csv: string): string[][] {
@@ -65,11 +65,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
     expect(parse(events.text).slice(1).map((r) => r[4])).toEqual(['SHIPPING', 'RECEIVING']);
 
     // The same sheet as XLSX: a real zip whose worksheet holds the same cells (checked with Debian's unzip).
-    const book = await request(server).get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const book = await request(server).get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse(rawBody);
     expect(book.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const dir = mkdtempSync(join(tmpdir(), 'suyuan-xlsx-'));
     writeFileSync(join(dir, 'trace.xlsx'), book.body as Buffer);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gqlOk, useTestApp } from '../support/test-app.js';
+import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 
 // jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
 const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
@@ -67,19 +67,13 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const { app } = service;
     const { coop, batch } = await riceChain();
     const server = app.getHttpServer();
-    const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
-      const stream = res as NodeJS.ReadableStream;
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => done(null, Buffer.concat(chunks)));
-    };
-    const png = await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(binary);
+    const png = await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
     expect(png.status).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
     const image = PNG.sync.read(png.body as Buffer);
     expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}`);
 
-    const svg = await request(server).get(`/labels/${batch.traceCode}.svg?link=digital`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(binary);
+    const svg = await request(server).get(`/labels/${batch.traceCode}.svg?link=digital`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
     expect((svg.body as Buffer).toString()).toMatch(/^<svg/);
 
@@ -156,13 +150,8 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const { coop, batch } = await riceChain();
     const second = (await riceChain()).batch; // another producer's batch
     const server = app.getHttpServer();
-    const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
-      const chunks: Buffer[] = [];
-      (res as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-      (res as NodeJS.ReadableStream).on('end', () => done(null, Buffer.concat(chunks)));
-    };
     expect((await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode},${second.traceCode}`).set('authorization', `Bearer ${coop.key}`)).status).toBe(403);
-    const pdf = await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(binary);
+    const pdf = await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const dir = mkdtempSync(join(tmpdir(), 'suyuan-sheet-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { gql, gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 
 const TRACE = `query($id: ID!, $direction: TraceDirection!, $depth: Int) { trace(batchId: $id, direction: $direction, maxDepth: $depth) {
   root { id } direction nodes { depth batch { id lotCode custodian { id } } } edges { fromBatchId toBatchId quantity }
@@ -49,14 +49,10 @@ describe('trace', () => {
 
     // The picture, for regulators: a box per batch, an arrow per edge; recalled batches in red.
     await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [r1], level: 'LEVEL_2', reason: 'test' } }, regulator.key);
-    const svg = await request(app.getHttpServer()).get(`/trace/${paddy.id}.svg?direction=downstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => done(null, text));
-    });
+    const svg = await request(app.getHttpServer()).get(`/trace/${paddy.id}.svg?direction=downstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse(rawBody);
     expect(svg.status).toBe(200);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
-    const body = svg.body as string;
+    const body = (svg.body as Buffer).toString();
     expect(body.match(/<g class="batch/g)).toHaveLength(4);
     expect(body.match(/<line /g)).toHaveLength(3);
     expect(body.match(/class="batch recalled"/g)).toHaveLength(2); // R-1 and R-1a made from it

@@ -55,3 +55,11 @@ export function useTestApp(): { readonly app: INestApplication<App>; readonly db
   });
   return context;
 }
+
+/** A supertest parser that keeps the response body as raw bytes (PNG, PDF, XLSX, SVG). */
+export function rawBody(res: unknown, done: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
