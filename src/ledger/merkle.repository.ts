@@ -64,16 +64,20 @@ export class MerkleRepository {
     return rows[0] ? toCheckpoint(rows[0]) : null;
   }
 
-  /** Keeps the first checkpoint of a size: several processes may sign the same size, one row lands. */
+  /**
+   * Keeps the first checkpoint of a size: several processes may sign the same size, one row lands.
+   * When another signer's insert wins, that row is read in a second statement: the first one's
+   * snapshot was taken before the winner committed, so it cannot see it.
+   */
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<StoredCheckpoint> {
-    const rows = await this.dataSource.query(
-      `WITH saved AS (
-         INSERT INTO checkpoint (tree_size, root_hash, signed_note, created_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size, root_hash, signed_note)
-       SELECT * FROM saved UNION ALL SELECT tree_size, root_hash, signed_note FROM checkpoint WHERE tree_size = $1 LIMIT 1`,
+    const inserted = await this.dataSource.query(
+      `INSERT INTO checkpoint (tree_size, root_hash, signed_note, created_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size, root_hash, signed_note`,
       [checkpoint.treeSize, checkpoint.rootHash, checkpoint.signedNote],
     );
-    return toCheckpoint(rows[0]);
+    if (inserted[0]) return toCheckpoint(inserted[0]);
+    const kept = await this.dataSource.query('SELECT tree_size, root_hash, signed_note FROM checkpoint WHERE tree_size = $1', [checkpoint.treeSize]);
+    return toCheckpoint(kept[0]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { DataSource } from 'typeorm';
@@ -8,6 +9,7 @@ import { openSignedNote, parseVerifierKey } from '../../src/ledger/checkpoint-no
 import { draftEntry } from '../../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 import { hashLeaf, MerkleRootBuilder, verifyConsistency, verifyInclusion } from '../../src/ledger/merkle-verify.js';
+import { MerkleRepository } from '../../src/ledger/merkle.repository.js';
 import { ProofsService } from '../../src/ledger/proofs.service.js';
 import { createOrg } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
@@ -150,6 +152,20 @@ describe('Merkle tree, proofs and checkpoints', () => {
     const kept: { n: string }[] = await app.get(DataSource).query('SELECT count(*) AS n FROM checkpoint WHERE tree_size = $1', [size]);
     expect(Number(kept[0].n)).toBe(1);
     await expect(app.get(DataSource).query('DELETE FROM checkpoint')).rejects.toThrow(/append-only/);
+  });
+
+  it('returns the rival signer\'s checkpoint when another process signs the same size at the same moment', async () => {
+    const size = leaves.length + 1000; // a size nobody else signs while the test runs
+    const rival = new pg.Client({ connectionString: db.url });
+    await rival.connect();
+    await rival.query('BEGIN');
+    await rival.query("INSERT INTO checkpoint (tree_size, root_hash, signed_note, created_at) VALUES ($1, $2, 'rival note', now())", [size, 'ab'.repeat(32)]);
+    // Our signer's insert now waits on the rival's row; the rival commits while it waits.
+    const signing = app.get(MerkleRepository).saveCheckpoint({ treeSize: size, rootHash: 'cd'.repeat(32), signedNote: 'our note' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await rival.query('COMMIT');
+    await rival.end();
+    expect(await signing).toEqual({ treeSize: size, rootHash: 'ab'.repeat(32), signedNote: 'rival note' });
   });
 
   it('back-fills the same tree for a ledger written before the tree existed', async () => {
