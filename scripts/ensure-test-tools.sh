@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Before `npm test`: the system tools some tests drive. The page is tested in Debian's chromium
-# (never a downloaded browser), the PDF label sheet read back with poppler-utils, the XLSX export
-# with unzip. Installed with apt when missing and allowed (root); otherwise says what to install.
+# (never a downloaded browser) and PDFs read back with poppler-utils. Installed with apt when missing and allowed (root); otherwise says what to install.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${missing[*]} for the tests (apt-get)"

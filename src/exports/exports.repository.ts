@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EpcisSource } from './epcis.js';
 
+export interface Party {
+  name: string;
+  uscc: string | null;
+}
+
 /** One row of the FSMA 204 sortable spreadsheet: an event of a lot, with its key data elements. */
 export interface TraceabilityRow {
   traceabilityLotCode: string;
@@ -14,8 +19,10 @@ export interface TraceabilityRow {
   traceabilityLotCodeSource: string | null;
   referenceDocumentType: string | null;
   referenceDocumentNumber: string | null;
-  immediatePreviousSource: string | null;
-  recordedBy: string | null;
+  /** Organizations by name, each with its 统一社会信用代码 when it has one. */
+  immediatePreviousSource: Party | null;
+  immediateSubsequentRecipient: Party | null;
+  recordedBy: Party | null;
   ledgerSeq: number;
   entryHash: string;
 }
@@ -29,8 +36,9 @@ const ROWS_SQL = `
          nullif(concat_ws(', ', origin.name, origin.region), '') AS tlc_source,
          j.p -> 'details' ->> 'referenceDocumentType' AS document_type,
          j.p -> 'details' ->> 'referenceDocumentNumber' AS document_number,
-         previous.name AS previous_source,
-         actor.name AS recorded_by,
+         previous.name AS previous_source, previous.uscc AS previous_uscc,
+         recipient.name AS subsequent_recipient, recipient.uscc AS recipient_uscc,
+         actor.name AS recorded_by, actor.uscc AS recorded_by_uscc,
          l.seq, l.hash
   FROM ledger_entry l
     CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
@@ -39,6 +47,7 @@ const ROWS_SQL = `
     JOIN facility origin ON origin.id = b.origin_facility_id
     LEFT JOIN facility f ON f.id = (j.p ->> 'facilityId')::uuid
     LEFT JOIN organization previous ON previous.id::text = j.p ->> 'immediatePreviousSource'
+    LEFT JOIN organization recipient ON recipient.id::text = j.p ->> 'destinationOrganizationId'
     LEFT JOIN organization actor ON actor.id::text = l.actor
   WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL`;
 
@@ -90,6 +99,7 @@ export class ExportsRepository {
 
   private async rows(sql: string, params: unknown[]): Promise<TraceabilityRow[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+    const party = (name: unknown, uscc: unknown): Party | null => (name ? { name: name as string, uscc: (uscc as string | null) ?? null } : null);
     return rows.map((r) => ({
       traceabilityLotCode: r.lot_code as string,
       productDescription: r.product as string,
@@ -101,8 +111,9 @@ export class ExportsRepository {
       traceabilityLotCodeSource: (r.tlc_source as string | null) ?? null,
       referenceDocumentType: (r.document_type as string | null) ?? null,
       referenceDocumentNumber: (r.document_number as string | null) ?? null,
-      immediatePreviousSource: (r.previous_source as string | null) ?? null,
-      recordedBy: (r.recorded_by as string | null) ?? null,
+      immediatePreviousSource: party(r.previous_source, r.previous_uscc),
+      immediateSubsequentRecipient: party(r.subsequent_recipient, r.recipient_uscc),
+      recordedBy: party(r.recorded_by, r.recorded_by_uscc),
       ledgerSeq: Number(r.seq),
       entryHash: r.hash as string,
     }));

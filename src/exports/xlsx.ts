@@ -1,11 +1,42 @@
 import { crc32 } from 'node:zlib';
 
 /**
- * A one-sheet XLSX (Office Open XML) written directly: a zip of five small XML parts, entries
- * stored uncompressed, cells as inline strings or numbers. Enough for a sortable spreadsheet
- * with a header row; no styles, no formulas (so nothing in a cell is ever evaluated).
+ * An XLSX workbook (Office Open XML) written directly: a zip of small XML parts, entries stored
+ * uncompressed, cells as inline strings or numbers. Each sheet's first row is a header, frozen and
+ * filterable, so the sheet sorts as FSMA 204 asks; no styles, no formulas (nothing in a cell is
+ * ever evaluated).
  */
-export function xlsx(sheetName: string, rows: (string | number | null)[][]): Buffer {
+export function xlsx(sheets: { name: string; rows: (string | number | null)[][] }[]): Buffer {
+  const numbered = sheets.map((sheet, i) => ({ ...sheet, n: i + 1 }));
+  const parts: [string, string][] = [
+    [
+      '[Content_Types].xml',
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${numbered
+        .map(({ n }) => `<Override PartName="/xl/worksheets/sheet${n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
+        .join('')}</Types>`,
+    ],
+    [
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    ],
+    [
+      'xl/workbook.xml',
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${numbered
+        .map(({ name, n }) => `<sheet name="${xml(sheetName(name))}" sheetId="${n}" r:id="rId${n}"/>`)
+        .join('')}</sheets></workbook>`,
+    ],
+    [
+      'xl/_rels/workbook.xml.rels',
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${numbered
+        .map(({ n }) => `<Relationship Id="rId${n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/>`)
+        .join('')}</Relationships>`,
+    ],
+    ...numbered.map(({ rows, n }): [string, string] => [`xl/worksheets/sheet${n}.xml`, worksheet(rows)]),
+  ];
+  return zipStored(parts.map(([name, text]) => [name, Buffer.from(text, 'utf8')]));
+}
+
+function worksheet(rows: (string | number | null)[][]): string {
   const cells = rows
     .map(
       (row, r) =>
@@ -19,29 +50,16 @@ export function xlsx(sheetName: string, rows: (string | number | null)[][]): Buf
           .join('')}</row>`,
     )
     .join('');
-  const parts: [string, string][] = [
-    [
-      '[Content_Types].xml',
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-    ],
-    [
-      '_rels/.rels',
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    ],
-    [
-      'xl/workbook.xml',
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${xml(sheetName.slice(0, 31))}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    ],
-    [
-      'xl/_rels/workbook.xml.rels',
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-    ],
-    [
-      'xl/worksheets/sheet1.xml',
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>${cells}</sheetData><autoFilter ref="A1:${column(Math.max(0, (rows[0]?.length ?? 1) - 1))}${Math.max(1, rows.length)}"/></worksheet>`,
-    ],
-  ];
-  return zipStored(parts.map(([name, text]) => [name, Buffer.from(text, 'utf8')]));
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>${cells}</sheetData><autoFilter ref="${filterRange(rows)}"/></worksheet>`;
+}
+
+function filterRange(rows: (string | number | null)[][]): string {
+  return `A1:${column(Math.max(0, (rows[0]?.length ?? 1) - 1))}${Math.max(1, rows.length)}`;
+}
+
+/** Excel's rules for sheet names: at most 31 characters, none of []:*?/\ . */
+function sheetName(name: string): string {
+  return name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
 }
 
 function column(index: number): string {

@@ -1,6 +1,7 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { ScanView } from './scan.service.js';
 import { escapeHtml } from './pages.js';
+import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -56,20 +57,6 @@ const T = {
   },
 } as const;
 
-const STEPS: Record<string, [string, string]> = {
-  COMMISSIONING: ['登记', 'Registered'],
-  HARVESTING: ['收获', 'Harvested'],
-  COOLING: ['预冷', 'Cooled'],
-  PACKING: ['包装', 'Packed'],
-  SHIPPING: ['发货', 'Shipped'],
-  RECEIVING: ['收货', 'Received'],
-  STORING: ['储存', 'Stored'],
-  TRANSFORMING: ['加工', 'Processed'],
-  INSPECTING: ['抽检', 'Inspected'],
-  RETAIL_SELLING: ['销售', 'Sold'],
-  RECALLING: ['召回', 'Recalled'],
-  DESTROYING: ['销毁', 'Destroyed'],
-};
 const STATUSES: Record<string, [string, string]> = {
   ACTIVE: ['正常', 'Normal'],
   IN_TRANSIT: ['运输中', 'In transit'],
@@ -112,7 +99,7 @@ export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, 
     ? `<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${e(view.geographicIndication)} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`
     : '';
   const timeline = view.timeline
-    .map((ev) => `<li><b>${pick(STEPS[ev.bizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${[ev.place, ev.organization].filter(Boolean).map((x) => e(x!)).join(' · ')}</li>`)
+    .map((ev) => `<li><b>${pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${[ev.place, ev.organization].filter(Boolean).map((x) => e(x!)).join(' · ')}</li>`)
     .join('');
   const certificates = extras.certificates.length
     ? `<section><h2>${t.certificates}</h2><ul>${extras.certificates

@@ -1,11 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import XLSX from 'xlsx';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 
@@ -35,11 +33,11 @@ describe('FSMA 204 sortable spreadsheet', () => {
 
   it('exports every event of every lot in a trace, and a product’s events in a date range, for regulators', async () => {
     const { app } = service;
-    const farm = await createOrg(app, 'PRODUCER', '牧场一号');
+    const farm = await createOrg(app, 'PRODUCER', '牧场一号', '91120221MA05K1234F');
     const yard = await registerFacility(app, farm);
     const product = await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' });
     const batch = await registerBatch(app, farm, product, yard, { quantity: 800, lotCode: 'RAW-7', producedAt: '2026-11-20T20:00:00.000Z' });
-    const plant = await createOrg(app, 'PROCESSOR', '乳品厂');
+    const plant = await createOrg(app, 'PROCESSOR', '乳品厂', '91120116MA07X5678R');
     const dock = await registerFacility(app, plant);
     const record = (key: string, input: Record<string, unknown>) => gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', { input: { batchId: batch.id, ...input } }, key);
     await record(farm.key, { bizStep: 'SHIPPING', eventTime: '2026-11-20T22:00:00.000Z', facilityId: yard, destinationOrganizationId: plant.id, quantity: 800, details: { shipToLocation: 'dock', referenceDocumentType: 'BOL', referenceDocumentNumber: 'BOL-42' } });
@@ -52,30 +50,56 @@ describe('FSMA 204 sortable spreadsheet', () => {
     expect(trace.headers['content-type']).toMatch(/^text\/csv/);
     expect(trace.headers['content-disposition']).toMatch(/attachment; filename="trace-/);
     const rows = parse(trace.text);
-    expect(rows[0].slice(0, 6)).toEqual(['Traceability Lot Code', 'Product Description', 'Quantity', 'Unit of Measure', 'Event Type', 'Event Date']);
-    expect(rows.slice(1).map((r) => r[4])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
-    const [shipping, receiving] = [rows[2], rows[3]];
-    expect(shipping.slice(0, 4)).toEqual(['RAW-7', '生牛乳', '800', 'kg']);
-    expect(shipping.slice(8, 10)).toEqual(['BOL', 'BOL-42']);
-    expect(receiving[2]).toBe('795');
-    expect(receiving[10]).toBe('牧场一号'); // immediate previous source
-    expect(receiving[11]).toBe('乳品厂');
+    const header = rows[0];
+    expect(header.slice(0, 6)).toEqual(['Traceability Lot Code', 'Product Description', 'Quantity', 'Unit of Measure', 'Event Type', 'Event Date']);
+    const byColumn = (row: string[]) => Object.fromEntries(header.map((name, i) => [name, row[i]]));
+    const [commissioning, shipping, receiving] = rows.slice(1).map(byColumn);
+    expect([commissioning, shipping, receiving].map((r) => r['Event Type'])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
+    expect(shipping).toMatchObject({
+      'Traceability Lot Code': 'RAW-7',
+      'Product Description': '生牛乳',
+      Quantity: '800',
+      'Unit of Measure': 'kg',
+      'Reference Document Type': 'BOL',
+      'Reference Document Number': 'BOL-42',
+      'Immediate Previous Source': '',
+      'Immediate Subsequent Recipient': '乳品厂',
+      '进货/出货 Inbound/Outbound': '出货 OUTBOUND',
+      '记录方 Recorded By': '牧场一号',
+      '记录方统一社会信用代码 Recorded By USCC': '91120221MA05K1234F',
+      '供货者/购货者 Counterparty': '乳品厂',
+      '对方统一社会信用代码 Counterparty USCC': '91120116MA07X5678R',
+    });
+    expect(receiving).toMatchObject({
+      Quantity: '795',
+      'Immediate Previous Source': '牧场一号',
+      'Immediate Subsequent Recipient': '',
+      '进货/出货 Inbound/Outbound': '进货 INBOUND',
+      '记录方 Recorded By': '乳品厂',
+      '记录方统一社会信用代码 Recorded By USCC': '91120116MA07X5678R',
+      '供货者/购货者 Counterparty': '牧场一号',
+      '对方统一社会信用代码 Counterparty USCC': '91120221MA05K1234F',
+    });
+    expect(commissioning['进货/出货 Inbound/Outbound']).toBe('');
 
     const events = await request(server).get(`/exports/events.csv?productId=${product}&from=2026-11-20T21:00:00Z&to=2026-11-21T12:00:00Z`).set('authorization', `Bearer ${regulator.key}`);
     expect(parse(events.text).slice(1).map((r) => r[4])).toEqual(['SHIPPING', 'RECEIVING']);
 
-    // The same sheet as XLSX: a real zip whose worksheet holds the same cells (checked with Debian's unzip).
+    // The same sheet as XLSX, read back with SheetJS as a spreadsheet program would: the same cells, and a glossary.
     const book = await request(server).get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse(rawBody);
     expect(book.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    const dir = mkdtempSync(join(tmpdir(), 'suyuan-xlsx-'));
-    writeFileSync(join(dir, 'trace.xlsx'), book.body as Buffer);
-    execFileSync('unzip', ['-tq', join(dir, 'trace.xlsx')]); // the archive is intact (CRCs)
-    const sheet = execFileSync('unzip', ['-p', join(dir, 'trace.xlsx'), 'xl/worksheets/sheet1.xml']).toString();
-    rmSync(dir, { recursive: true, force: true });
-    const cells = [...sheet.matchAll(/<row r="(\d+)">(.*?)<\/row>/g)].map(([, , row]) => [...row.matchAll(/<c r="([A-Z]+)\d+"[^>]*>(?:<is><t[^>]*>(.*?)<\/t><\/is>|<v>(.*?)<\/v>)<\/c>/g)].map((m) => m[2] ?? m[3]));
-    expect(cells[0][0]).toBe('Traceability Lot Code');
-    expect(cells.slice(1).map((r) => r[4])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
-    expect(cells[2].slice(0, 4)).toEqual(['RAW-7', '生牛乳', '800', 'kg']);
+    const workbook = XLSX.read(book.body as Buffer, { type: 'buffer' });
+    expect(workbook.SheetNames).toEqual(['FSMA 204', 'Glossary 说明']);
+    const sheetRows = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets['FSMA 204'], { defval: '' });
+    expect(sheetRows.map((r) => r['Event Type'])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
+    expect(sheetRows[1]).toMatchObject({ 'Traceability Lot Code': 'RAW-7', Quantity: 800, 'Immediate Subsequent Recipient': '乳品厂', '对方统一社会信用代码 Counterparty USCC': '91120116MA07X5678R' });
+    expect(sheetRows[2]).toMatchObject({ Quantity: 795, 'Immediate Previous Source': '牧场一号', '进货/出货 Inbound/Outbound': '进货 INBOUND' });
+    expect(workbook.Sheets['FSMA 204']['!autofilter']).toEqual({ ref: `A1:S4` });
+    const glossary = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets['Glossary 说明'], { header: 1 });
+    const explained = new Map(glossary.slice(1).map(([name, chinese, meaning]) => [name, { chinese, meaning }]));
+    for (const column of header) expect(explained.get(column)?.meaning).toBeTruthy();
+    expect(explained.get('Immediate Subsequent Recipient')?.chinese).toBe('直接下游接收方');
+    expect(explained.get('RECEIVING')?.chinese).toBe('收货');
 
     expect((await request(server).get(`/exports/trace.csv?batchId=${batch.id}`).set('authorization', `Bearer ${farm.key}`)).status).toBe(403);
     expect((await request(server).get('/exports/events.csv?productId=x').set('authorization', `Bearer ${regulator.key}`)).status).toBe(400);

@@ -10,11 +10,11 @@ export interface Org {
   key: string;
 }
 
-export async function createOrg(app: INestApplication<App>, kind = 'PRODUCER', name = unique('org')): Promise<Org> {
+export async function createOrg(app: INestApplication<App>, kind = 'PRODUCER', name = unique('org'), uscc?: string): Promise<Org> {
   const data = await gqlOk(
     app,
     'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }',
-    { input: { name, kind } },
+    { input: { name, kind, uscc } },
     TEST_ADMIN_KEY,
   );
   return { id: data.createOrganization.organization.id, key: data.createOrganization.apiKey };
