@@ -2,7 +2,9 @@
  * GS1 EPCIS 2.0 JSON-LD for the events of a set of lots (CBV 2.0 vocabulary where it has a word):
  * each supply-chain event an ObjectEvent, each transformation one TransformationEvent. Lots are
  * identified class-level: by their GS1 Digital Link (GTIN + lot) when the product has a GTIN, else by
- * their page URL; places and parties by urn:uuid. Every eventID is the ledger entry's hash, so an
+ * their page URL; places and parties by urn:uuid. Each batch of temperature readings is a
+ * sensor_reporting ObjectEvent with one sensor element: the logger's time span, a report per reading
+ * and the minimum and maximum. Every eventID is the ledger entry's hash, so an
  * auditor can find the entry behind each event.
  */
 export interface EpcisSource {
@@ -46,6 +48,10 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
       else t.inputs.push(quantity(s.lot, p.quantity, String(p.unit ?? s.lot.unit)));
       continue;
     }
+    if (s.type === 'TEMPERATURES_RECORDED') {
+      events.push(sensorEvent(s, common(s, String(p.to)), { epcClass: lotUri(s.lot) }, baseUrl));
+      continue;
+    }
     const bizStep = s.type === 'BATCH_REGISTERED' ? 'commissioning' : String(p.bizStep).toLowerCase();
     const event: Record<string, unknown> = {
       type: 'ObjectEvent',
@@ -85,5 +91,36 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
     schemaVersion: '2.0',
     creationDate: createdAt.toISOString(),
     epcisBody: { eventList: events },
+  };
+}
+
+interface TemperaturesPayload {
+  sensorId: string;
+  from: string;
+  to: string;
+  minC: number;
+  maxC: number;
+  readings: { at: string; celsius: number }[];
+}
+
+/** A logger's readings of a lot as EPCIS 2.0 sensor data: CBV's sensor_reporting step, temperatures in CEL. */
+function sensorEvent(s: EpcisSource, common: Record<string, unknown>, lot: { epcClass: string }, baseUrl: string): Record<string, unknown> {
+  const p = s.payload as unknown as TemperaturesPayload;
+  const deviceID = `${baseUrl}/epcis/sensor/${encodeURIComponent(p.sensorId)}`;
+  return {
+    type: 'ObjectEvent',
+    ...common,
+    action: 'OBSERVE',
+    bizStep: 'sensor_reporting',
+    quantityList: [lot],
+    sensorElementList: [
+      {
+        sensorMetadata: { startTime: p.from, endTime: p.to, deviceID },
+        sensorReport: [
+          ...p.readings.map((r) => ({ type: 'Temperature', time: r.at, value: r.celsius, uom: 'CEL' })),
+          { type: 'Temperature', minValue: p.minC, maxValue: p.maxC, uom: 'CEL' },
+        ],
+      },
+    ],
   };
 }

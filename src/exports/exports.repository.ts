@@ -72,7 +72,7 @@ export class ExportsRepository {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload, b.lot_code, b.trace_code, b.unit, p.gtin
        FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
-       WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED')
+       WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'TEMPERATURES_RECORDED')
        ORDER BY l.seq`,
       [batchIds],
     );

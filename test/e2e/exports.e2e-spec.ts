@@ -115,6 +115,9 @@ describe('FSMA 204 sortable spreadsheet', () => {
     await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
       input: { batchId: paddy.id, bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', facilityId: floor, quantity: 1000, details: { fieldName: 'Plot 7', harvestDate: '2026-10-06' } },
     }, mill.key);
+    await gqlOk(app, 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }', {
+      input: { batchId: paddy.id, sensorId: 'silo-3', readings: [{ at: '2026-10-07T00:00:00.000Z', celsius: 14.5 }, { at: '2026-10-07T06:00:00.000Z', celsius: 17 }] },
+    }, mill.key);
     await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }', {
       input: { facilityId: floor, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 1000 }], outputs: [{ productId: riceProduct, lotCode: 'R 1', quantity: 700, unit: 'kg' }] },
     }, mill.key);
@@ -131,8 +134,23 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const validate = ajv.compile(schema);
     expect(validate(document) ? [] : validate.errors).toEqual([]);
     const events = document.epcisBody.eventList;
-    expect(events.map((e: { type: string; bizStep: string }) => `${e.type}:${e.bizStep.split('/').pop()}`)).toEqual(['ObjectEvent:commissioning', 'ObjectEvent:harvesting', 'TransformationEvent:transforming']);
-    const transformation = events[2];
+    expect(events.map((e: { type: string; bizStep: string }) => `${e.type}:${e.bizStep.split('/').pop()}`)).toEqual(['ObjectEvent:commissioning', 'ObjectEvent:harvesting', 'ObjectEvent:sensor_reporting', 'TransformationEvent:transforming']);
+    expect(events[2]).toMatchObject({
+      action: 'OBSERVE',
+      eventTime: '2026-10-07T06:00:00.000Z',
+      quantityList: [{ epcClass: `http://localhost:3000/q/${paddy.traceCode}` }],
+      sensorElementList: [
+        {
+          sensorMetadata: { startTime: '2026-10-07T00:00:00.000Z', endTime: '2026-10-07T06:00:00.000Z', deviceID: 'http://localhost:3000/epcis/sensor/silo-3' },
+          sensorReport: [
+            { type: 'Temperature', time: '2026-10-07T00:00:00.000Z', value: 14.5, uom: 'CEL' },
+            { type: 'Temperature', time: '2026-10-07T06:00:00.000Z', value: 17, uom: 'CEL' },
+            { type: 'Temperature', minValue: 14.5, maxValue: 17, uom: 'CEL' },
+          ],
+        },
+      ],
+    });
+    const transformation = events[3];
     expect(transformation.inputQuantityList).toEqual([{ epcClass: `http://localhost:3000/q/${paddy.traceCode}`, quantity: 1000, uom: 'KGM' }]);
     expect(transformation.outputQuantityList).toEqual([{ epcClass: 'https://id.gs1.org/01/06920000000029/10/R%201', quantity: 700, uom: 'KGM' }]);
     const byProduct = await request(app.getHttpServer()).get(`/epcis/events?productId=${paddyProduct}&from=2026-10-06T00:00:00Z&to=2026-10-07T00:00:00Z`).set('authorization', `Bearer ${regulator.key}`);
