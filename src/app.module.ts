@@ -23,6 +23,7 @@ import { ScanModule } from './scan/scan.module.js';
 import { RecallsModule } from './recalls/recalls.module.js';
 import { TraceModule } from './trace/trace.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { EpcisModule } from './epcis/epcis.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
@@ -64,6 +65,7 @@ export class AppModule {
         RecallsModule,
         TraceModule,
         ExportsModule,
+        EpcisModule,
         WebhooksModule,
       ],
       providers: [

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, requireOrganization } from '../auth/caller.js';
+import { Caller, OrganizationCaller, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkDetails } from '../common/json-details.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { draftEntry, requestFingerprint } from '../ledger/ledger-entry.js';
-import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import { Batch, BatchesRepository } from './batches.repository.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
@@ -24,60 +24,66 @@ export class BatchesService {
 
   async register(caller: Caller, input: RegisterBatchInput): Promise<Batch> {
     const org = requireOrganization(caller);
-    const details = checkDetails(input.details);
-    const requestHash = requestFingerprint('registerBatch', { ...input, producedAt: input.producedAt.toISOString() });
-    const key = input.idempotencyKey ?? null;
     const batchId = randomUUID();
-
     const id = await this.writer.execute({
       actor: org.organizationId,
       batchIds: [batchId],
-      idempotencyKeys: key ? [key] : [],
-      run: async ({ tx, append, prior }) => {
-        const earlier = key ? prior(key, requestHash) : undefined;
-        if (earlier) return earlier.batchId!;
-
-        const productOwner = await this.products.findOwnerInTx(tx, input.productId);
-        if (!productOwner) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
-        if (productOwner !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
-        const facilityOwner = await this.facilities.findOwnerInTx(tx, input.facilityId);
-        if (!facilityOwner) throw new DomainError('FACILITY_NOT_FOUND', `no facility has id ${input.facilityId}`);
-        if (facilityOwner !== org.organizationId) throw new DomainError('NOT_OWNER', `facility ${input.facilityId} belongs to another organization`);
-        if (await this.batches.lotCodeTaken(tx, input.productId, input.lotCode)) {
-          throw new DomainError('DUPLICATE_LOT_CODE', `lot code ${input.lotCode} is already used for this product`);
-        }
-        const traceCode = await this.batches.uniqueTraceCodeInTx(tx);
-
-        const batch: Batch = {
-          id: batchId,
-          productId: input.productId,
-          originFacilityId: input.facilityId,
-          producerId: org.organizationId,
-          custodianId: org.organizationId,
-          lotCode: input.lotCode,
-          traceCode,
-          quantity: input.quantity,
-          unit: input.unit,
-          status: 'ACTIVE',
-          producedAt: input.producedAt,
-        };
-        const payload = {
-          batchId,
-          productId: batch.productId,
-          facilityId: batch.originFacilityId,
-          lotCode: batch.lotCode,
-          traceCode,
-          quantity: batch.quantity,
-          unit: batch.unit,
-          producedAt: batch.producedAt.toISOString(),
-          ...(details ? { details } : {}),
-        };
-        const [entry] = await append([draftEntry('BATCH_REGISTERED', batchId, payload, { idempotencyKey: key, requestHash })]);
-        await this.batches.insert(tx, { ...batch, createdSeq: entry.seq });
-        return batchId;
-      },
+      idempotencyKeys: input.idempotencyKey ? [input.idempotencyKey] : [],
+      run: (ctx) => this.registerInContext(ctx, org, input, batchId),
     });
     return (await this.batches.findById(id))!;
+  }
+
+  /**
+   * Inside a ledger command: checks the product, facility and lot code, appends BATCH_REGISTERED and
+   * inserts the batch. Returns the batch's id (an earlier one's, when the idempotency key was used).
+   */
+  async registerInContext(ctx: AppendContext, org: OrganizationCaller, input: RegisterBatchInput, batchId = randomUUID()): Promise<string> {
+    const { tx, append, prior } = ctx;
+    const details = checkDetails(input.details);
+    const requestHash = requestFingerprint('registerBatch', { ...input, producedAt: input.producedAt.toISOString() });
+    const key = input.idempotencyKey ?? null;
+    const earlier = key ? prior(key, requestHash) : undefined;
+    if (earlier) return earlier.batchId!;
+
+    const productOwner = await this.products.findOwnerInTx(tx, input.productId);
+    if (!productOwner) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
+    if (productOwner !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
+    const facilityOwner = await this.facilities.findOwnerInTx(tx, input.facilityId);
+    if (!facilityOwner) throw new DomainError('FACILITY_NOT_FOUND', `no facility has id ${input.facilityId}`);
+    if (facilityOwner !== org.organizationId) throw new DomainError('NOT_OWNER', `facility ${input.facilityId} belongs to another organization`);
+    if (await this.batches.lotCodeTaken(tx, input.productId, input.lotCode)) {
+      throw new DomainError('DUPLICATE_LOT_CODE', `lot code ${input.lotCode} is already used for this product`);
+    }
+    const traceCode = await this.batches.uniqueTraceCodeInTx(tx);
+
+    const batch: Batch = {
+      id: batchId,
+      productId: input.productId,
+      originFacilityId: input.facilityId,
+      producerId: org.organizationId,
+      custodianId: org.organizationId,
+      lotCode: input.lotCode,
+      traceCode,
+      quantity: input.quantity,
+      unit: input.unit,
+      status: 'ACTIVE',
+      producedAt: input.producedAt,
+    };
+    const payload = {
+      batchId,
+      productId: batch.productId,
+      facilityId: batch.originFacilityId,
+      lotCode: batch.lotCode,
+      traceCode,
+      quantity: batch.quantity,
+      unit: batch.unit,
+      producedAt: batch.producedAt.toISOString(),
+      ...(details ? { details } : {}),
+    };
+    const [entry] = await append([draftEntry('BATCH_REGISTERED', batchId, payload, { idempotencyKey: key, requestHash })]);
+    await this.batches.insert(tx, { ...batch, createdSeq: entry.seq });
+    return batchId;
   }
 
   /** Regulators, labs and the admin read any batch; an organization reads the batches it produced or holds. */

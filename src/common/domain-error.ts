@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   INVALID_JSON: 'BAD_USER_INPUT',
   INVALID_GTIN: 'BAD_USER_INPUT',
   INVALID_USCC: 'BAD_USER_INPUT',
+  INVALID_GLN: 'BAD_USER_INPUT',
+  EPCIS_NOT_MODELLED: 'BAD_USER_INPUT',
   INVALID_TEMPERATURE_RANGE: 'BAD_USER_INPUT',
   INVALID_RANGE: 'BAD_USER_INPUT',
   MISSING_KEY_DATA: 'BAD_USER_INPUT',
@@ -31,6 +33,7 @@ export const ERROR_CODES = {
   // CONFLICT
   DUPLICATE_USCC: 'CONFLICT',
   DUPLICATE_GTIN: 'CONFLICT',
+  DUPLICATE_GLN: 'CONFLICT',
   DUPLICATE_LOT_CODE: 'CONFLICT',
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   BATCH_CLOSED: 'CONFLICT',
@@ -48,9 +51,11 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export type ErrorCategory = (typeof ERROR_CODES)[ErrorCode];
 
 export class DomainError extends Error {
+  /** `extensions`: more for the client to act on (e.g. a reason per refused EPCIS event), sent as given. */
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { EventsResolver } from './events.resolver.js';
 import { EventsService } from './events.service.js';
 
-@Module({ providers: [EventsService, EventsResolver] })
+@Module({ providers: [EventsService, EventsResolver], exports: [EventsService] })
 export class EventsModule {}

@@ -45,22 +45,7 @@ export class EventsService {
     const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
     if (repeated) throw new DomainError('INVALID_INPUT', `idempotencyKey "${repeated}" appears more than once in one call`);
 
-    const now = new Date();
-    const events = inputs.map((input, i): PreparedEvent => {
-      const where = inputs.length > 1 ? `events[${i}].` : '';
-      const details = checkDetails(input.details, `${where}details`);
-      const problem = keyDataElementProblem({ ...input, details }, now);
-      if (problem) throw new DomainError('MISSING_KEY_DATA', `${where}${problem}`);
-      const payload = {
-        bizStep: input.bizStep,
-        eventTime: input.eventTime.toISOString(),
-        facilityId: input.facilityId!,
-        ...(input.destinationOrganizationId ? { destinationOrganizationId: input.destinationOrganizationId } : {}),
-        ...(input.quantity != null ? { quantity: input.quantity } : {}),
-        ...(details ? { details } : {}),
-      };
-      return { input, where, payload, requestHash: requestFingerprint('recordEvent', { batchId: input.batchId, ...payload }) };
-    });
+    const events = prepare(inputs);
 
     return this.writer.execute({
       actor: org.organizationId,
@@ -74,6 +59,11 @@ export class EventsService {
         return earlier.map((entry) => entry ?? appended[next++]);
       },
     });
+  }
+
+  /** Inside another ledger command (an EPCIS capture): records events as `record` does, without idempotency keys. */
+  recordInContext(ctx: AppendContext, org: OrganizationCaller, inputs: RecordEventInput[]): Promise<LedgerEntry[]> {
+    return this.apply(ctx, org, prepare(inputs));
   }
 
   /** Under the chain-head lock: checks references and custody, appends, and saves the batches' new state. */
@@ -110,4 +100,24 @@ export class EventsService {
     for (const state of changed.values()) await this.batches.saveCustodyInTx(tx, state);
     return entries;
   }
+}
+
+/** Checks each event's key data elements and details, and fixes its payload and request fingerprint: nothing here reads state. */
+function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
+  const now = new Date();
+  return inputs.map((input, i): PreparedEvent => {
+    const where = inputs.length > 1 ? `events[${i}].` : '';
+    const details = checkDetails(input.details, `${where}details`);
+    const problem = keyDataElementProblem({ ...input, details }, now);
+    if (problem) throw new DomainError('MISSING_KEY_DATA', `${where}${problem}`);
+    const payload = {
+      bizStep: input.bizStep,
+      eventTime: input.eventTime.toISOString(),
+      facilityId: input.facilityId!,
+      ...(input.destinationOrganizationId ? { destinationOrganizationId: input.destinationOrganizationId } : {}),
+      ...(input.quantity != null ? { quantity: input.quantity } : {}),
+      ...(details ? { details } : {}),
+    };
+    return { input, where, payload, requestHash: requestFingerprint('recordEvent', { batchId: input.batchId, ...payload }) };
+  });
 }

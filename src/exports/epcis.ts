@@ -1,3 +1,5 @@
+import { uomOf } from '../epcis/epcis-identifiers.js';
+
 /**
  * GS1 EPCIS 2.0 JSON-LD for the events of a set of lots (CBV 2.0 vocabulary where it has a word):
  * each supply-chain event an ObjectEvent, each transformation one TransformationEvent. Lots are
@@ -17,13 +19,11 @@ export interface EpcisSource {
 }
 
 const CBV_STEPS = new Set(['commissioning', 'packing', 'shipping', 'receiving', 'storing', 'inspecting', 'retail_selling', 'destroying']);
-const UOM: Record<string, string> = { kg: 'KGM', t: 'TNE', g: 'GRM', l: 'LTR', ml: 'MLT', bottle: 'H87', bag: 'H87', box: 'H87', pack: 'H87', case: 'H87', piece: 'H87', '瓶': 'H87', '袋': 'H87', '盒': 'H87', '箱': 'H87', '件': 'H87' };
 const BIZ_TRANSACTION_TYPES = new Set(['bol', 'cert', 'desadv', 'inv', 'pedigree', 'po', 'poc', 'prodorder', 'recadv', 'rma', 'testprd', 'testprdcrt', 'upevt']);
 
 export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt: Date): Record<string, unknown> {
   const lotUri = (lot: EpcisSource['lot']) => (lot.gtin ? `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotCode)}` : `${baseUrl}/q/${lot.traceCode}`);
-  const uom = (unit: string) => UOM[unit.trim().toLowerCase()];
-  const quantity = (lot: EpcisSource['lot'], q: unknown, unit: string) => ({ epcClass: lotUri(lot), ...(typeof q === 'number' ? { quantity: q } : {}), ...(uom(unit) ? { uom: uom(unit) } : {}) });
+  const quantity = (lot: EpcisSource['lot'], q: unknown, unit: string) => ({ epcClass: lotUri(lot), ...(typeof q === 'number' ? { quantity: q } : {}), ...(uomOf(unit) ? { uom: uomOf(unit) } : {}) });
   const step = (name: string) => (CBV_STEPS.has(name) ? name : `${baseUrl}/epcis/bizstep/${name}`);
   const common = (s: EpcisSource, eventTime: string) => ({
     eventID: `ni:///sha-256;${s.hash}?ver=CBV2.0`,

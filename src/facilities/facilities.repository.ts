@@ -8,6 +8,7 @@ export interface Facility {
   organizationId: string;
   name: string;
   region: string | null;
+  gln: string | null;
 }
 
 @Injectable()
@@ -15,7 +16,7 @@ export class FacilitiesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   findById(id: string): Promise<Facility | null> {
-    return this.dataSource.getRepository(FacilityEntity).findOne({ where: { id }, select: { id: true, organizationId: true, name: true, region: true } });
+    return this.dataSource.getRepository(FacilityEntity).findOne({ where: { id }, select: { id: true, organizationId: true, name: true, region: true, gln: true } });
   }
 
   async findOwnerInTx(tx: Tx, id: string): Promise<string | null> {
@@ -30,12 +31,17 @@ export class FacilitiesRepository {
     return new Map(rows.map((r) => [r.id, r.organization_id]));
   }
 
+  async glnTakenInTx(tx: Tx, gln: string): Promise<boolean> {
+    return (await tx.query('SELECT 1 FROM facility WHERE gln = $1', [gln])).rowCount === 1;
+  }
+
   async insert(tx: Tx, facility: Facility & { createdSeq: number }): Promise<void> {
-    await tx.query('INSERT INTO facility (id, organization_id, name, region, created_seq) VALUES ($1, $2, $3, $4, $5)', [
+    await tx.query('INSERT INTO facility (id, organization_id, name, region, gln, created_seq) VALUES ($1, $2, $3, $4, $5, $6)', [
       facility.id,
       facility.organizationId,
       facility.name,
       facility.region,
+      facility.gln,
       facility.createdSeq,
     ]);
   }

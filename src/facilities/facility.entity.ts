@@ -1,8 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 
 @Entity('facility')
 @Index('idx_facility_organization', ['organizationId'])
+@Unique('uq_facility_gln', ['gln'])
+@Check('chk_facility_gln', `gln ~ '^[0-9]{13}$'`)
 export class FacilityEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_facility' })
   id: string;
@@ -20,6 +22,10 @@ export class FacilityEntity {
   /** Where it is, at district level at most (省/市/区县): consumers may see it. */
   @Column({ type: 'character varying', length: 200, nullable: true })
   region: string | null;
+
+  /** GS1 Global Location Number, when the facility has one: how EPCIS documents name it. */
+  @Column({ type: 'character', length: 13, nullable: true })
+  gln: string | null;
 
   @Column({ type: 'bigint' })
   createdSeq: string;

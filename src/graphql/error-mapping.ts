@@ -23,7 +23,7 @@ export class GraphqlErrorFilter implements GqlExceptionFilter {
 
 export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLError {
   if (exception instanceof DomainError) {
-    return new GraphQLError(exception.message, { extensions: { code: exception.category, reason: exception.code } });
+    return new GraphQLError(exception.message, { extensions: { ...exception.extensions, code: exception.category, reason: exception.code } });
   }
   if (exception instanceof GraphQLError) return exception;
   if (exception instanceof HttpException && exception.getStatus() === 400) {

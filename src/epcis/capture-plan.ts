@@ -1,0 +1,258 @@
+import type { BizStep } from '../events/biz-step.js';
+import { REQUIRED_DETAILS } from '../events/key-data-elements.js';
+import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
+
+/**
+ * An EPCIS 2.0 capture document read into the steps Suyuan records, or the reasons it cannot be:
+ * every event is read, so the answer lists what is wrong with each. Pure: names of lots, places and
+ * parties stay as references; the service resolves them inside the ledger transaction.
+ */
+
+export const MAX_CAPTURE_EVENTS = 1000;
+
+interface StepBase {
+  /** The event's position in eventList and its eventID, so errors and answers name it. */
+  index: number;
+  eventID: string | null;
+}
+
+export interface QuantityLine {
+  lot: LotRef;
+  quantity: number | null;
+  /** The UN/ECE unit code given with the quantity, checked against the lot's unit. */
+  uom: string | null;
+}
+
+export type CaptureStep =
+  | (StepBase & { kind: 'register'; gtin: string; lot: string; quantity: number; unit: string; place: GlnOrId; producedAt: Date; details: Record<string, unknown> })
+  | (StepBase & { kind: 'event'; bizStep: BizStep; line: QuantityLine; place: GlnOrId; eventTime: Date; destination: GlnOrId | null; details: Record<string, unknown> })
+  | (StepBase & { kind: 'temperatures'; lots: LotRef[]; sensorId: string; readings: { at: Date; celsius: number }[] })
+  | (StepBase & { kind: 'transform'; place: GlnOrId; eventTime: Date; inputs: QuantityLine[]; outputs: { gtin: string; lot: string; quantity: number; unit: string }[] });
+
+export interface CaptureProblem {
+  index: number;
+  eventID: string | null;
+  reason: string;
+}
+
+/** CBV steps Suyuan records as they are, and its own steps that CBV has no word for (written as `<base>/epcis/bizstep/<word>` by the export). */
+const OBSERVED_STEPS: Record<string, BizStep> = {
+  shipping: 'SHIPPING',
+  receiving: 'RECEIVING',
+  storing: 'STORING',
+  packing: 'PACKING',
+  inspecting: 'INSPECTING',
+  retail_selling: 'RETAIL_SELLING',
+  destroying: 'DESTROYING',
+};
+const OWN_STEPS: Record<string, BizStep> = { harvesting: 'HARVESTING', cooling: 'COOLING' };
+
+/** The event members CBV defines that the capture reads or may ignore; any other member is an extension, kept in details. */
+const STANDARD_MEMBERS = new Set([
+  'type', 'eventID', 'eventTime', 'eventTimeZoneOffset', 'recordTime', 'action', 'bizStep', 'disposition', 'persistentDisposition',
+  'readPoint', 'bizLocation', 'epcList', 'quantityList', 'bizTransactionList', 'sourceList', 'destinationList', 'sensorElementList',
+  'ilmd', 'certificationInfo', 'errorDeclaration', '@context', 'transformationID', 'inputEPCList', 'inputQuantityList', 'outputEPCList', 'outputQuantityList',
+]);
+const KDE_NAMES = new Set([...Object.values(REQUIRED_DETAILS).flat(), 'tlcSource']);
+const TEMPERATURE_TYPES = new Set(['Temperature', 'gs1:Temperature', 'https://gs1.org/voc/Temperature']);
+
+type Json = Record<string, unknown>;
+
+/** Refuses one event with a reason (thrown inside an event's reading, caught per event). */
+class Refusal extends Error {}
+const refuse = (reason: string): never => {
+  throw new Refusal(reason);
+};
+
+export function planCapture(document: unknown, baseUrl: string): { steps: CaptureStep[]; problems: CaptureProblem[] } {
+  const events = eventListOf(document);
+  const steps: CaptureStep[] = [];
+  const problems: CaptureProblem[] = [];
+  events.forEach((event, index) => {
+    const eventID = isObject(event) && typeof event.eventID === 'string' ? event.eventID : null;
+    try {
+      if (!isObject(event)) refuse('an event is a JSON object');
+      steps.push(...readEvent(event as Json, index, eventID, baseUrl));
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      problems.push({ index, eventID, reason: err.message });
+    }
+  });
+  return { steps, problems };
+}
+
+/** The document's events, or a DocumentProblem naming what makes it no EPCIS document. */
+export class DocumentProblem extends Error {}
+
+function eventListOf(document: unknown): unknown[] {
+  if (!isObject(document)) throw new DocumentProblem('the body must be an EPCISDocument (a JSON object)');
+  if (document.type !== 'EPCISDocument') throw new DocumentProblem(`type must be "EPCISDocument", got ${JSON.stringify(document.type ?? null)}`);
+  if (document.schemaVersion !== undefined && document.schemaVersion !== '2.0') throw new DocumentProblem(`schemaVersion must be "2.0", got ${JSON.stringify(document.schemaVersion)}`);
+  const body = document.epcisBody;
+  const list = isObject(body) ? body.eventList : undefined;
+  if (!Array.isArray(list) || list.length === 0) throw new DocumentProblem('epcisBody.eventList must list at least one event');
+  if (list.length > MAX_CAPTURE_EVENTS) throw new DocumentProblem(`epcisBody.eventList has ${list.length} events; one capture takes at most ${MAX_CAPTURE_EVENTS}`);
+  return list;
+}
+
+function readEvent(event: Json, index: number, eventID: string | null, baseUrl: string): CaptureStep[] {
+  const base = { index, eventID };
+  if (event.errorDeclaration !== undefined) refuse('errorDeclaration: corrections are not modelled; the ledger is append-only, so record a new event instead');
+  if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
+  if (event.type !== 'ObjectEvent') refuse(`type ${JSON.stringify(event.type ?? null)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
+  if (Array.isArray(event.epcList) && event.epcList.length > 0) {
+    refuse('epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)');
+  }
+  const action = event.action;
+  const step = typeof event.bizStep === 'string' ? cbvWord(event.bizStep) : null;
+  const lines = quantityLines(event.quantityList, 'quantityList', baseUrl);
+  if (event.sensorElementList !== undefined && step !== 'sensor_reporting') refuse('sensorElementList is captured on sensor_reporting events only');
+
+  if (action === 'ADD') {
+    if (step !== null && step !== 'commissioning') refuse(`action ADD with bizStep ${step} is not modelled: ADD with commissioning registers a new lot`);
+    return lines.map((line, i) => readRegistration(event, base, line, `quantityList[${i}]`));
+  }
+  if (action === 'DELETE') refuse('action DELETE is not modelled: record a destroying event (action OBSERVE) for what was destroyed');
+  if (action !== 'OBSERVE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
+  const eventTime = timeOf(event.eventTime, 'eventTime');
+  if (step === 'sensor_reporting') return [readSensorReport(event, base, lines, baseUrl)];
+  const bizStep = step === null ? null : (OBSERVED_STEPS[step] ?? (step.startsWith(`${baseUrl}/epcis/bizstep/`) ? OWN_STEPS[step.slice(`${baseUrl}/epcis/bizstep/`.length)] : undefined));
+  if (!bizStep) {
+    refuse(`bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${[...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ')} (OBSERVE) and commissioning (ADD)`);
+  }
+  const place = placeOf(event);
+  const destination = bizStep === 'SHIPPING' ? destinationPartyOf(event) : null;
+  return lines.map((line) => ({ ...base, kind: 'event' as const, bizStep: bizStep!, line, place, eventTime, destination, details: detailsOf(event) }));
+}
+
+function readRegistration(event: Json, base: StepBase, line: QuantityLine, where: string): CaptureStep {
+  if (!('gtin' in line.lot)) refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`);
+  if (line.quantity === null) refuse(`${where}.quantity is required to register a lot`);
+  const unit = line.uom === null ? 'piece' : UNIT_BY_UOM[line.uom];
+  if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
+  const lot = line.lot as { gtin: string; lot: string };
+  const ilmd = isObject(event.ilmd) ? extensionsOf(event.ilmd, new Set()) : {};
+  return { ...base, kind: 'register', gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit, place: placeOf(event), producedAt: timeOf(event.eventTime, 'eventTime'), details: { ...ilmd, ...detailsOf(event) } };
+}
+
+function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], baseUrl: string): CaptureStep {
+  const elements = event.sensorElementList;
+  if (!Array.isArray(elements) || elements.length === 0) refuse('sensorElementList is required on a sensor_reporting event');
+  const readings: { at: Date; celsius: number }[] = [];
+  let sensorId: string | null = null;
+  (elements as unknown[]).forEach((element, e) => {
+    const where = `sensorElementList[${e}]`;
+    if (!isObject(element) || !Array.isArray(element.sensorReport)) refuse(`${where}.sensorReport is required`);
+    const metadata = isObject((element as Json).sensorMetadata) ? ((element as Json).sensorMetadata as Json) : {};
+    const device = typeof metadata.deviceID === 'string' ? metadata.deviceID.replace(`${baseUrl}/epcis/sensor/`, '') : 'unnamed';
+    if (sensorId !== null && device !== sensorId) refuse(`${where}.sensorMetadata.deviceID: one sensor_reporting event is captured from one device`);
+    sensorId = decodeURIComponentSafe(device);
+    ((element as Json).sensorReport as unknown[]).forEach((report, r) => {
+      const at = `${where}.sensorReport[${r}]`;
+      if (!isObject(report)) refuse(`${at} must be an object`);
+      const type = String((report as Json).type ?? '');
+      if (!TEMPERATURE_TYPES.has(type)) refuse(`${at}.type ${JSON.stringify((report as Json).type ?? null)} is not modelled; Suyuan records Temperature readings`);
+      const value = (report as Json).value;
+      if (value === undefined) return; // a summary (min, max, mean) of readings: derived, not recorded
+      if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`${at}.value must be a number`);
+      const uom = (report as Json).uom ?? 'CEL';
+      const celsius = uom === 'CEL' ? (value as number) : uom === 'FAH' ? ((value as number) - 32) / 1.8 : refuse(`${at}.uom ${JSON.stringify(uom)}: temperatures are captured in CEL or FAH`);
+      const time = (report as Json).time ?? metadata.time;
+      readings.push({ at: timeOf(time, `${at}.time`), celsius: Math.round(celsius * 1000) / 1000 });
+    });
+  });
+  if (readings.length === 0) refuse('sensorElementList holds no readings (a Temperature report with a value and a time)');
+  return { ...base, kind: 'temperatures', lots: lines.map((l) => l.lot), sensorId: sensorId ?? 'unnamed', readings };
+}
+
+function readTransformation(event: Json, base: StepBase, baseUrl: string): CaptureStep {
+  for (const list of ['inputEPCList', 'outputEPCList']) {
+    if (Array.isArray(event[list]) && (event[list] as unknown[]).length > 0) refuse(`${list}: instance-level identifiers (serial numbers) are not modelled; list lots with quantities in ${list.replace('EPC', 'Quantity')}`);
+  }
+  const inputs = quantityLines(event.inputQuantityList, 'inputQuantityList', baseUrl);
+  inputs.forEach((line, i) => line.quantity === null && refuse(`inputQuantityList[${i}].quantity is required: how much of the lot was used`));
+  const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) => {
+    const where = `outputQuantityList[${i}]`;
+    if (!('gtin' in line.lot)) refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`);
+    if (line.quantity === null) refuse(`${where}.quantity is required: how much was made`);
+    const unit = line.uom === null ? 'piece' : UNIT_BY_UOM[line.uom];
+    if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
+    const lot = line.lot as { gtin: string; lot: string };
+    return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit };
+  });
+  return { ...base, kind: 'transform', place: placeOf(event), eventTime: timeOf(event.eventTime, 'eventTime'), inputs, outputs };
+}
+
+function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLine[] {
+  if (!Array.isArray(list) || list.length === 0) refuse(`${name}: at least one lot is required (Suyuan records lots with their quantities)`);
+  return (list as unknown[]).map((element, i) => {
+    const where = `${name}[${i}]`;
+    if (!isObject(element) || typeof element.epcClass !== 'string') refuse(`${where}.epcClass is required`);
+    const { epcClass, quantity, uom } = element as Json;
+    const lot = parseLotClass(epcClass as string, baseUrl);
+    if (!lot) refuse(`${where}.epcClass ${epcClass} is not a lot: give urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or a Suyuan page URL`);
+    if (quantity !== undefined && (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0)) refuse(`${where}.quantity must be a number of at least 0`);
+    if (uom !== undefined && typeof uom !== 'string') refuse(`${where}.uom must be a UN/ECE unit code`);
+    return { lot: lot!, quantity: (quantity as number | undefined) ?? null, uom: (uom as string | undefined) ?? null };
+  });
+}
+
+/** Where it happened: bizLocation, else readPoint. */
+function placeOf(event: Json): GlnOrId {
+  const where = isObject(event.bizLocation) ? 'bizLocation' : isObject(event.readPoint) ? 'readPoint' : refuse('bizLocation or readPoint is required: where it happened (urn:uuid:<facility id>, an SGLN or a Digital Link /414/<GLN>)');
+  const id = (event[where] as Json).id;
+  const place = typeof id === 'string' ? parseLocation(id) : null;
+  return place ?? refuse(`${where}.id ${JSON.stringify(id ?? null)} is not a place Suyuan reads (urn:uuid:<facility id>, urn:epc:id:sgln:…, or a Digital Link /414/<GLN>)`);
+}
+
+/** The organization a shipment goes to: the owning party, else the possessing party. */
+function destinationPartyOf(event: Json): GlnOrId {
+  const list = Array.isArray(event.destinationList) ? (event.destinationList as unknown[]).filter(isObject) : [];
+  const party = list.find((d) => cbvWord(String(d.type)) === 'owning_party') ?? list.find((d) => cbvWord(String(d.type)) === 'possessing_party');
+  if (!party) refuse('destinationList: a shipping event names the organization it goes to (type owning_party or possessing_party)');
+  const ref = typeof party!.destination === 'string' ? parseParty(party!.destination) : null;
+  return ref ?? refuse(`destinationList: party ${JSON.stringify(party!.destination ?? null)} is not one Suyuan reads (urn:uuid:<organization id>, a PGLN, an SGLN or a Digital Link /417/<GLN>)`);
+}
+
+/** Key data elements from the standard members, then extensions as given (KDE names by their local name). */
+function detailsOf(event: Json): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  if (typeof event.eventID === 'string') details.epcisEventID = event.eventID;
+  const transactions = Array.isArray(event.bizTransactionList) ? (event.bizTransactionList as unknown[]).filter(isObject) : [];
+  if (transactions.length > 0 && typeof transactions[0].bizTransaction === 'string') {
+    details.referenceDocumentType = typeof transactions[0].type === 'string' ? cbvWord(transactions[0].type) : 'document';
+    details.referenceDocumentNumber = transactions[0].bizTransaction;
+  }
+  const destinations = Array.isArray(event.destinationList) ? (event.destinationList as unknown[]).filter(isObject) : [];
+  const shipTo = destinations.find((d) => cbvWord(String(d.type)) === 'location');
+  if (shipTo && typeof shipTo.destination === 'string') details.shipToLocation = shipTo.destination;
+  if (Array.isArray(event.sourceList) && event.sourceList.length > 0) details.epcisSourceList = event.sourceList;
+  return { ...details, ...extensionsOf(event, STANDARD_MEMBERS) };
+}
+
+function extensionsOf(object: Json, standard: Set<string>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (standard.has(key)) continue;
+    const local = key.includes(':') ? key.slice(key.lastIndexOf(':') + 1) : key;
+    kept[KDE_NAMES.has(local) ? local : key] = value;
+  }
+  return kept;
+}
+
+function timeOf(value: unknown, where: string): Date {
+  const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? new Date(value) : null;
+  return time && !Number.isNaN(time.getTime()) ? time : refuse(`${where} must be a date and time with its offset (ISO 8601), got ${JSON.stringify(value ?? null)}`);
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

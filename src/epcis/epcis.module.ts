@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ColdChainModule } from '../cold-chain/cold-chain.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { TransformationsModule } from '../transformations/transformations.module.js';
+import { CaptureController } from './capture.controller.js';
+import { CaptureRepository } from './capture.repository.js';
+import { CaptureService } from './capture.service.js';
+
+/** EPCIS 2.0 capture: GS1's event documents recorded under the same rules as GraphQL. */
+@Module({ imports: [EventsModule, ColdChainModule, TransformationsModule], controllers: [CaptureController], providers: [CaptureRepository, CaptureService] })
+export class EpcisModule {}
