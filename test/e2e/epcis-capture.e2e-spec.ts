@@ -1,0 +1,169 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { gqlOk, useTestApp } from '../support/test-app.js';
+
+const example = (name: string) => readFileSync(new URL(`../../../shared/epcis/examples/${name}`, import.meta.url), 'utf8');
+const BASE = 'http://localhost:3000'; // the tests' PUBLIC_BASE_URL
+
+/**
+ * EPCIS 2.0 capture end to end: GS1's examples first (the one on lots is captured, the ones on
+ * serialised items are refused with a reason each), then a farm-to-plant story written as EPCIS,
+ * then a document that breaks a rule halfway and leaves nothing behind.
+ */
+describe('POST /epcis/capture', () => {
+  const service = useTestApp();
+  const ledgerSize = async () => (await gqlOk(service.app, '{ ledgerInfo { size } }')).ledgerInfo.size as number;
+  const capture = (body: string | object, key?: string, type = 'application/ld+json') => {
+    const req = request(service.app.getHttpServer()).post('/epcis/capture').set('content-type', type);
+    if (key) req.set('authorization', `Bearer ${key}`);
+    return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const batchView = async (id: string, key: string) =>
+    (await gqlOk(service.app, 'query($id: ID!) { batch(id: $id) { lotCode status quantity unit custodian { id } events { type payload } } }', { id }, key)).batch;
+
+  it('captures GS1’s Example 9.6.2 as it is: the receiving of 200 kg of lot 998877 at GLN 0614141008889', async () => {
+    const { app } = service;
+    const supplier = await createOrg(app, 'PRODUCER', 'Example supplier');
+    const supplierSite = await registerFacility(app, supplier, { gln: '4012345000016' });
+    const product = await registerProduct(app, supplier, { name: 'Example product', gtin: '04012345123456' });
+    const lot = await registerBatch(app, supplier, product, supplierSite, { lotCode: '998877', quantity: 500, unit: 'kg' });
+    const receiver = await createOrg(app, 'PROCESSOR', 'Example receiver');
+    await registerFacility(app, receiver, { gln: '0614141008889' });
+    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
+      input: { batchId: lot.id, bizStep: 'SHIPPING', eventTime: '2013-06-07T08:00:00.000Z', facilityId: supplierSite, destinationOrganizationId: receiver.id, quantity: 200, details: { shipToLocation: 'urn:epc:id:sgln:0614141.00777.0', referenceDocumentType: 'desadv', referenceDocumentNumber: '1152' } },
+    }, supplier.key);
+
+    const res = await capture(example('Example_9.6.2-ObjectEvent.jsonld'), receiver.key);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ captured: 1, events: [{ index: 0, eventID: 'ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0', batchIds: [lot.id] }] });
+    const batch = await batchView(lot.id, receiver.key);
+    expect(batch).toMatchObject({ status: 'ACTIVE', quantity: 200, custodian: { id: receiver.id } });
+    const receiving = batch.events.at(-1).payload;
+    expect(receiving).toMatchObject({ bizStep: 'RECEIVING', eventTime: '2013-06-08T14:58:56.591Z', quantity: 200, immediatePreviousSource: supplier.id });
+    expect(receiving.details).toMatchObject({ epcisEventID: expect.stringMatching(/^ni:/), 'example:myField': 'Example of a vendor/user extension' });
+  });
+
+  it('refuses GS1’s examples on serialised items with a reason per event, and records nothing', async () => {
+    const org = await createOrg(service.app, 'PROCESSOR');
+    const before = await ledgerSize();
+    for (const name of ['Example_9.6.1-ObjectEvent.jsonld', 'Example_9.6.1-ObjectEventWithDigitalLink.jsonld', 'Example_9.6.4-TransformationEvent.jsonld', 'SensorDataExample1.jsonld', 'SensorDataExample2.jsonld', 'SensorDataExample3.jsonld']) {
+      const res = await capture(example(name), org.key);
+      expect(res.status).toBe(400);
+      const [error] = res.body.errors;
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EPCIS_NOT_MODELLED' });
+      expect(error.message).toMatch(/event\(s\) cannot be captured, so nothing was recorded; eventList\[0\]: /);
+      const events = JSON.parse(example(name)).epcisBody.eventList;
+      expect(error.extensions.events.map((e: { index: number; eventID: string }) => [e.index, e.eventID])).toEqual(events.map((e: { eventID: string }, i: number) => [i, e.eventID]));
+    }
+    expect(await ledgerSize()).toBe(before);
+  });
+
+  it('records a farm-to-plant story written in EPCIS: commissioning, temperatures, shipping, receiving and a transformation', async () => {
+    const { app } = service;
+    const farm = await createOrg(app, 'PRODUCER', '宁河牧场');
+    await registerFacility(app, farm, { gln: '6901234000016' });
+    await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED', gtin: '06901234000108' });
+    const plant = await createOrg(app, 'PROCESSOR', '海河乳品厂');
+    const dock = await registerFacility(app, plant, { gln: '6901234000023' });
+    await registerProduct(app, plant, { name: '巴氏杀菌乳', category: 'DAIRY', storage: 'CHILLED', gtin: '06901234000207' });
+    const raw = 'https://id.gs1.org/01/06901234000108/10/RAW-1120';
+    const farmDocument = {
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-11-20T08:00:00Z',
+      epcisBody: {
+        eventList: [
+          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-20T05:00:00+08:00', eventTimeZoneOffset: '+08:00', bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' }, quantityList: [{ epcClass: raw, quantity: 800, uom: 'KGM' }] },
+          {
+            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'sensor_reporting', eventTime: '2026-11-20T06:00:00+08:00', eventTimeZoneOffset: '+08:00', quantityList: [{ epcClass: raw }],
+            sensorElementList: [{ sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.tank7' }, sensorReport: [4, 9.5, 11, 12, 10, 5].map((value, i) => ({ type: 'Temperature', time: `2026-11-19T22:${i}0:00Z`, value, uom: 'CEL' })) }],
+          },
+          {
+            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', eventTime: '2026-11-20T07:00:00+08:00', eventTimeZoneOffset: '+08:00', bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' }, quantityList: [{ epcClass: raw, quantity: 800, uom: 'KGM' }],
+            bizTransactionList: [{ type: 'desadv', bizTransaction: 'urn:epcglobal:cbv:bt:6901234000016:SH-77' }],
+            destinationList: [{ type: 'owning_party', destination: `urn:uuid:${plant.id}` }, { type: 'location', destination: 'urn:epc:id:sgln:6901234.00002.0' }],
+          },
+        ],
+      },
+    };
+    const shipped = await capture(farmDocument, farm.key);
+    expect(shipped.status).toBe(201);
+    expect(shipped.body.captured).toBe(3);
+    const rawId = shipped.body.events[0].batchIds[0];
+    expect(shipped.body.events.map((e: { batchIds: string[] }) => e.batchIds)).toEqual([[rawId], [rawId], [rawId]]);
+    expect(await batchView(rawId, farm.key)).toMatchObject({ lotCode: 'RAW-1120', quantity: 800, unit: 'kg', status: 'IN_TRANSIT' });
+    const cold = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { coldChainStatus excursions { kind maxC } } }', { id: rawId }, farm.key)).batch;
+    expect(cold).toEqual({ coldChainStatus: 'EXCURSION', excursions: [{ kind: 'OUT_OF_RANGE', maxC: 12 }] });
+
+    const plantDocument = {
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      epcisBody: {
+        eventList: [
+          { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'https://ref.gs1.org/cbv/BizStep-receiving', eventTime: '2026-11-20T09:00:00+08:00', bizLocation: { id: 'https://id.gs1.org/414/6901234000023' }, quantityList: [{ epcClass: raw, quantity: 795, uom: 'KGM' }] },
+          {
+            type: 'TransformationEvent', eventTime: '2026-11-20T12:00:00+08:00', bizLocation: { id: `urn:uuid:${dock}` },
+            inputQuantityList: [{ epcClass: raw, quantity: 795, uom: 'KGM' }],
+            outputQuantityList: [{ epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-1', quantity: 400, uom: 'LTR' }, { epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-2', quantity: 380, uom: 'LTR' }],
+          },
+        ],
+      },
+    };
+    const made = await capture(plantDocument, plant.key);
+    expect(made.status).toBe(201);
+    const outputs = made.body.events[1].batchIds.slice(1);
+    const trace = (await gqlOk(app, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { batch { lotCode quantity unit custodian { id } } } } }', { id: rawId }, plant.key)).trace;
+    expect(trace.nodes.map((n: { batch: { lotCode: string } }) => n.batch.lotCode).sort()).toEqual(['PM-1', 'PM-2', 'RAW-1120']);
+    expect(outputs).toHaveLength(2);
+    expect(await batchView(outputs[0], plant.key)).toMatchObject({ lotCode: 'PM-1', quantity: 400, unit: 'L', custodian: { id: plant.id } });
+    expect(await batchView(rawId, plant.key)).toMatchObject({ status: 'CONSUMED', quantity: 0 });
+  });
+
+  it('records nothing when an event breaks a rule halfway, and names that event', async () => {
+    const { app } = service;
+    const farm = await createOrg(app, 'PRODUCER');
+    await registerFacility(app, farm, { gln: '6901234000030' });
+    await registerProduct(app, farm, { gtin: '06901234000306' });
+    const buyer = await createOrg(app, 'RETAILER');
+    const lot = 'https://id.gs1.org/01/06901234000306/10/R-9';
+    const before = await ledgerSize();
+    const shipping = (quantity: number) => ({
+      type: 'EPCISDocument',
+      epcisBody: {
+        eventList: [
+          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-20T05:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' }, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }] },
+          {
+            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', eventTime: '2026-11-20T06:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' }, quantityList: [{ epcClass: lot, quantity, uom: 'KGM' }],
+            bizTransactionList: [{ type: 'po', bizTransaction: 'urn:example:po:1' }], destinationList: [{ type: 'owning_party', destination: `urn:uuid:${buyer.id}` }, { type: 'location', destination: 'urn:example:shop' }],
+          },
+        ],
+      },
+    });
+    const res = await capture(shipping(150), farm.key);
+    expect(res.status).toBe(409);
+    expect(res.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INSUFFICIENT_QUANTITY', eventIndex: 1 });
+    expect(res.body.errors[0].message).toMatch(/^eventList\[1\]: SHIPPING 150 kg is more than the 100 kg left/);
+    expect(await ledgerSize()).toBe(before);
+    // The lot of event 0 was not registered either: the same document goes through once the quantity is right.
+    expect((await capture(shipping(100), farm.key)).status).toBe(201);
+  });
+
+  it('answers a clear error for no key, a body that is not JSON, and a document that is not EPCIS', async () => {
+    const org = await createOrg(service.app, 'PRODUCER');
+    const anonymous = await capture(example('Example_9.6.2-ObjectEvent.jsonld'));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const broken = await capture('{"type": "EPCISDocument", ', org.key);
+    expect(broken.status).toBe(400);
+    expect(JSON.stringify(broken.body)).not.toMatch(/at JSON\.parse|node_modules/);
+    const notEpcis = await capture({ type: 'EPCISQueryDocument' }, org.key, 'application/json');
+    expect(notEpcis.status).toBe(400);
+    expect(notEpcis.body.errors[0].message).toBe('type must be "EPCISDocument", got "EPCISQueryDocument"');
+    const unknownPlace = await capture({ type: 'EPCISDocument', epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'ADD', eventTime: '2026-11-20T05:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:6901234.00099.0' }, quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000306/10/X', quantity: 1 }] }] } }, org.key);
+    expect(unknownPlace.status).toBe(404);
+    expect(unknownPlace.body.errors[0].message).toBe('eventList[0]: no facility has GLN 6901234000993; register the facility with its GLN first');
+  });
+});
