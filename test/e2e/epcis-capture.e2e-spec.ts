@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gqlOk, useTestApp } from '../support/test-app.js';
+import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
 const example = (name: string) => readFileSync(new URL(`../../../shared/epcis/examples/${name}`, import.meta.url), 'utf8');
 const BASE = 'http://localhost:3000'; // the tests' PUBLIC_BASE_URL
@@ -149,6 +149,16 @@ describe('POST /epcis/capture', () => {
     expect(await ledgerSize()).toBe(before);
     // The lot of event 0 was not registered either: the same document goes through once the quantity is right.
     expect((await capture(shipping(100), farm.key)).status).toBe(201);
+  });
+
+  it('registers a facility with a GLN only when its check digit is right, and each GLN once', async () => {
+    const org = await createOrg(service.app, 'PRODUCER');
+    const register = (gln: string) => gql(service.app, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id gln } }', { input: { name: '仓库', gln } }, org.key);
+    expect((await register('6901234000047')).data?.registerFacility.gln).toBe('6901234000047');
+    const wrong = (await register('6901234000048')).errors?.[0];
+    expect(wrong?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_GLN' });
+    expect(wrong?.message).toBe('gln 6901234000048 is not a GLN: 13 digits, the last a valid GS1 check digit');
+    expect((await register('6901234000047')).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUPLICATE_GLN' });
   });
 
   it('answers a clear error for no key, a body that is not JSON, and a document that is not EPCIS', async () => {
