@@ -21,6 +21,8 @@ export interface AppConfig {
   checkpointIntervalMs: number;
   /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
   recallHolidays: ReadonlySet<string>;
+  /** Most batches one trace walks before it stops with an error asking for a smaller depth. */
+  traceNodeLimit: number;
 }
 
 /** A bad or missing setting: the message is the one line printed before the start stops. */
@@ -93,6 +95,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
+    traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),
   };
 }
 

@@ -14,16 +14,22 @@ export class TraceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Mass balance of the transformations among these batches: what each took from its inputs and
-   * what it made, from the TRANSFORMING and BATCH_REGISTERED entries that name it.
+   * Mass balance of every transformation that consumed or made one of these batches: all its inputs
+   * and outputs, in the trace or not (a pool's other farms are not downstream of one farm, but their
+   * milk is in the balance), from the TRANSFORMING and BATCH_REGISTERED entries that name it.
    */
   async massBalance(batchIds: string[]): Promise<{ transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]> {
     const rows: { transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }[] = await this.dataSource.query(
-      `SELECT p ->> 'transformationId' AS transformation_id, CASE l.type WHEN 'BATCH_REGISTERED' THEN 'output' ELSE 'input' END AS side,
+      `WITH touched AS (
+         SELECT DISTINCT transformation_id FROM lineage_edge WHERE from_batch_id = ANY($1::uuid[]) OR to_batch_id = ANY($1::uuid[])),
+       members AS (
+         SELECT DISTINCT e.transformation_id, m.batch_id
+         FROM lineage_edge e JOIN touched USING (transformation_id) CROSS JOIN LATERAL (VALUES (e.from_batch_id), (e.to_batch_id)) m(batch_id))
+       SELECT m.transformation_id, CASE l.type WHEN 'BATCH_REGISTERED' THEN 'output' ELSE 'input' END AS side,
               l.batch_id, (p ->> 'quantity')::float8 AS quantity, p ->> 'unit' AS unit
-       FROM ledger_entry l CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
-       WHERE l.batch_id = ANY($1::uuid[]) AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED') AND l.payload IS NOT NULL
-         AND p ? 'transformationId' AND (l.type = 'BATCH_REGISTERED' OR p ->> 'bizStep' = 'TRANSFORMING')
+       FROM members m JOIN ledger_entry l ON l.batch_id = m.batch_id CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
+       WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED') AND l.payload IS NOT NULL
+         AND p ->> 'transformationId' = m.transformation_id::text AND (l.type = 'BATCH_REGISTERED' OR p ->> 'bizStep' = 'TRANSFORMING')
        ORDER BY l.seq`,
       [batchIds],
     );

@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Caller } from '../auth/caller.js';
 import { Batch, BatchesRepository } from '../batches/batches.repository.js';
 import { BatchesService } from '../batches/batches.service.js';
 import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import { TraceDirection, TraceRepository } from './trace.repository.js';
 
 export const MAX_TRACE_DEPTH = 50;
-export const TRACE_NODE_LIMIT = 10_000;
 
 export interface MassBalance {
   transformationId: string;
@@ -24,7 +25,7 @@ export interface TraceView {
   transformations: MassBalance[];
 }
 
-/** Groups transformation lines into a balance each; a transformation counts only when both sides are in the trace. */
+/** Groups transformation lines into a balance each (one with no inputs or no outputs recorded is left out). */
 export function massBalances(lines: { transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]): MassBalance[] {
   const byId = new Map<string, MassBalance>();
   for (const line of lines) {
@@ -44,6 +45,7 @@ export function massBalances(lines: { transformationId: string; side: 'input' | 
 @Injectable()
 export class TraceService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly walks: TraceRepository,
     private readonly batches: BatchesRepository,
     private readonly batchesService: BatchesService,
@@ -57,9 +59,10 @@ export class TraceService {
     // Who may see the batch may trace it (its producer, its custodian, regulators, labs, the admin).
     const root = await this.batchesService.get(caller, batchId);
     if (!root) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
-    const walk = await this.walks.walk(batchId, direction, maxDepth, TRACE_NODE_LIMIT);
+    const limit = this.config.traceNodeLimit;
+    const walk = await this.walks.walk(batchId, direction, maxDepth, limit);
     if (walk.truncated) {
-      throw new DomainError('INVALID_RANGE', `the trace reaches more than ${TRACE_NODE_LIMIT} batches within depth ${maxDepth}; ask for a smaller maxDepth`);
+      throw new DomainError('INVALID_RANGE', `the trace reaches more than ${limit} batches within depth ${maxDepth}; ask for a smaller maxDepth`);
     }
     const ids = walk.nodes.map((n) => n.id);
     const [byId, lines] = await Promise.all([this.batches.findByIds(ids), this.walks.massBalance(ids)]);

@@ -7,6 +7,7 @@ const TRACE = `query($id: ID!, $direction: TraceDirection!, $depth: Int) { trace
   root { id } direction nodes { depth batch { id lotCode custodian { id } } } edges { fromBatchId toBatchId quantity }
   transformations { inputs { batchId quantity unit } outputs { quantity unit } yieldPercent } } }`;
 const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
+const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 
 describe('trace', () => {
   const service = useTestApp();
@@ -57,5 +58,89 @@ describe('trace', () => {
     expect(body.match(/<line /g)).toHaveLength(3);
     expect(body.match(/class="batch recalled"/g)).toHaveLength(2); // R-1 and R-1a made from it
     expect((await request(app.getHttpServer()).get(`/trace/${paddy.id}.svg`).set('authorization', `Bearer ${mill.key}`)).status).toBe(403);
+  });
+
+  it('follows a dairy pool of three farms into many retail lots: a recall on one farm reaches exactly the lots made from its milk', async () => {
+    const { app } = service;
+    const plant = await createOrg(app, 'PROCESSOR', '海河乳品厂');
+    const dock = await registerFacility(app, plant);
+    const milk = await registerProduct(app, plant, { name: '巴氏杀菌乳 1L', category: 'DAIRY', storage: 'CHILLED' });
+    // Four farms ship raw milk to the plant; farms 1-3 go into pool A, farm 3's rest and farm 4 into pool B.
+    const farms: { id: string }[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const farm = await createOrg(app, 'PRODUCER', `牧场${n}`);
+      const yard = await registerFacility(app, farm);
+      const raw = await registerBatch(app, farm, await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' }), yard, { quantity: 1000, unit: 'kg', lotCode: `RAW-${n}` });
+      await gqlOk(app, RECORD, { input: { batchId: raw.id, bizStep: 'SHIPPING', eventTime: '2026-11-20T20:00:00.000Z', facilityId: yard, destinationOrganizationId: plant.id, quantity: 1000, details: { shipToLocation: 'dock', referenceDocumentType: 'DN', referenceDocumentNumber: `D-${n}` } } }, farm.key);
+      await gqlOk(app, RECORD, { input: { batchId: raw.id, bizStep: 'RECEIVING', eventTime: '2026-11-20T23:00:00.000Z', facilityId: dock, quantity: 1000 } }, plant.key);
+      farms.push(raw);
+    }
+    const pool = async (lotCode: string, inputs: { batchId: string; quantity: number }[]) =>
+      (await gqlOk(app, TRANSFORM, { input: { facilityId: dock, eventTime: '2026-11-21T02:00:00.000Z', inputs, outputs: [{ productId: milk, lotCode, quantity: inputs.reduce((a, l) => a + l.quantity, 0), unit: 'kg' }] } }, plant.key)).transformBatches.outputs[0].id as string;
+    const poolA = await pool('POOL-A', [{ batchId: farms[0].id, quantity: 1000 }, { batchId: farms[1].id, quantity: 1000 }, { batchId: farms[2].id, quantity: 600 }]);
+    const poolB = await pool('POOL-B', [{ batchId: farms[2].id, quantity: 400 }, { batchId: farms[3].id, quantity: 1000 }]);
+    const bottle = async (from: string, prefix: string, count: number) =>
+      (
+        await gqlOk(app, TRANSFORM, {
+          input: { facilityId: dock, eventTime: '2026-11-21T06:00:00.000Z', inputs: [{ batchId: from, quantity: count * 100 }], outputs: Array.from({ length: count }, (_, i) => ({ productId: milk, lotCode: `${prefix}-${i + 1}`, quantity: 100, unit: 'L' })) },
+        }, plant.key)
+      ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
+    const lotsA = await bottle(poolA, 'A', 20);
+    const lotsB = await bottle(poolB, 'B', 8);
+    // Some retail lots go on to shops, so their holders differ.
+    const shop = await createOrg(app, 'RETAILER', '津门优选超市');
+    const shelf = await registerFacility(app, shop);
+    for (const lot of [lotsA[0], lotsA[1], lotsB[0]]) {
+      await gqlOk(app, RECORD, { input: { batchId: lot, bizStep: 'SHIPPING', eventTime: '2026-11-21T08:00:00.000Z', facilityId: dock, destinationOrganizationId: shop.id, quantity: 100, details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: 'S-1' } } }, plant.key);
+      await gqlOk(app, RECORD, { input: { batchId: lot, bizStep: 'RECEIVING', eventTime: '2026-11-21T10:00:00.000Z', facilityId: shelf, quantity: 100 } }, shop.key);
+    }
+    const regulator = await createOrg(app, 'REGULATOR');
+    const reached = async (id: string, direction: string) =>
+      new Set(((await gqlOk(app, TRACE, { id, direction }, regulator.key)).trace.nodes as { batch: { id: string } }[]).map((n) => n.batch.id));
+
+    expect(await reached(farms[0].id, 'DOWNSTREAM')).toEqual(new Set([farms[0].id, poolA, ...lotsA]));
+    expect(await reached(farms[2].id, 'DOWNSTREAM')).toEqual(new Set([farms[2].id, poolA, poolB, ...lotsA, ...lotsB]));
+    expect(await reached(lotsA[7], 'UPSTREAM')).toEqual(new Set([lotsA[7], poolA, farms[0].id, farms[1].id, farms[2].id]));
+    expect(await reached(lotsB[3], 'UPSTREAM')).toEqual(new Set([lotsB[3], poolB, farms[2].id, farms[3].id]));
+    const down = (await gqlOk(app, TRACE, { id: farms[0].id, direction: 'DOWNSTREAM' }, regulator.key)).trace;
+    const holders = Object.fromEntries(down.nodes.map((n: { batch: { id: string; custodian: { id: string } } }) => [n.batch.id, n.batch.custodian.id]));
+    expect([holders[lotsA[0]], holders[lotsA[1]], holders[lotsA[2]]]).toEqual([shop.id, shop.id, plant.id]);
+    // Mass balance of pool A as the trace from farm 1 shows it: 2,600 kg in, 2,600 kg out.
+    const poolBalance = down.transformations.find((t: { inputs: { batchId: string }[] }) => t.inputs.some((l) => l.batchId === farms[0].id));
+    expect(poolBalance.inputs.map((l: { quantity: number }) => l.quantity).sort()).toEqual([1000, 1000, 600]);
+    expect(poolBalance.yieldPercent).toBe(100);
+
+    const recall = (await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { affectedBatches { id } } }', { input: { batchIds: [farms[0].id], level: 'LEVEL_1', reason: '黄曲霉毒素M1超标' } }, regulator.key)).initiateRecall;
+    expect(new Set(recall.affectedBatches.map((b: { id: string }) => b.id))).toEqual(new Set([farms[0].id, poolA, ...lotsA]));
+    const status = async (id: string) => (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { status } }', { id }, regulator.key)).batch.status;
+    expect(await status(lotsA[0])).toBe('RECALLED');
+    expect(await status(lotsA[19])).toBe('RECALLED');
+    expect(await status(lotsB[0])).toBe('ACTIVE');
+    expect(await status(farms[1].id)).not.toBe('RECALLED'); // another farm in the pool is upstream, not downstream
+  });
+});
+
+describe('trace node limit', () => {
+  const service = useTestApp({ TRACE_NODE_LIMIT: '12' });
+
+  it('stops a walk past the node limit with a clear error, and answers within it', async () => {
+    const { app } = service;
+    const mill = await createOrg(app, 'PROCESSOR');
+    const floor = await registerFacility(app, mill);
+    const product = await registerProduct(app, mill);
+    const paddy = await registerBatch(app, mill, product, floor, { quantity: 1000 });
+    const outputs = (
+      await gqlOk(app, TRANSFORM, { input: { facilityId: floor, eventTime: '2026-10-12T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 100 }], outputs: Array.from({ length: 5 }, (_, i) => ({ productId: product, lotCode: `S-${i}`, quantity: 20, unit: 'kg' })) } }, mill.key)
+    ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
+    for (const [i, id] of outputs.entries()) {
+      await gqlOk(app, TRANSFORM, { input: { facilityId: floor, eventTime: '2026-10-13T02:00:00.000Z', inputs: [{ batchId: id, quantity: 20 }], outputs: [0, 1].map((j) => ({ productId: product, lotCode: `S-${i}-${j}`, quantity: 10, unit: 'kg' })) } }, mill.key);
+    }
+    // 1 + 5 + 10 batches downstream: past a limit of 12 at full depth, within it at depth 1.
+    const full = await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, mill.key);
+    expect(full.data).toBeNull();
+    expect(full.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_RANGE' });
+    expect(full.errors?.[0].message).toBe('the trace reaches more than 12 batches within depth 50; ask for a smaller maxDepth');
+    const shallow = (await gqlOk(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM', depth: 1 }, mill.key)).trace;
+    expect(shallow.nodes).toHaveLength(6);
   });
 });

@@ -11,9 +11,9 @@ import { createTestDatabase, TestDatabase } from '../test-database.js';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 
-/** The whole service, as `npm start` builds it, on the given database. */
-export async function createTestApp(databaseUrl: string): Promise<INestApplication<App>> {
-  const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger' });
+/** The whole service, as `npm start` builds it, on the given database; `env` adds settings. */
+export async function createTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<INestApplication<App>> {
+  const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 })] }).compile();
   const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['fatal'] });
   configureHttp(app);
@@ -43,11 +43,11 @@ export async function gqlOk<T = Record<string, any>>(app: INestApplication<App>,
 }
 
 /** A database of the test file's own with the whole service on it, for the describe block that calls this. */
-export function useTestApp(): { readonly app: INestApplication<App>; readonly db: TestDatabase } {
+export function useTestApp(env: Record<string, string> = {}): { readonly app: INestApplication<App>; readonly db: TestDatabase } {
   const context = {} as { app: INestApplication<App>; db: TestDatabase };
   beforeAll(async () => {
     context.db = await createTestDatabase();
-    context.app = await createTestApp(context.db.url);
+    context.app = await createTestApp(context.db.url, env);
   });
   afterAll(async () => {
     await context.app?.close();
