@@ -25,6 +25,7 @@ import { TraceModule } from './trace/trace.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { EpcisModule } from './epcis/epcis.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -67,6 +68,7 @@ export class AppModule {
         ExportsModule,
         EpcisModule,
         WebhooksModule,
+        ReportsModule,
       ],
       providers: [
         SafeIntScalar,

@@ -3,5 +3,5 @@ import { InspectionsRepository } from './inspections.repository.js';
 import { InspectionsResolver } from './inspections.resolver.js';
 import { InspectionsService } from './inspections.service.js';
 
-@Module({ providers: [InspectionsRepository, InspectionsService, InspectionsResolver] })
+@Module({ providers: [InspectionsRepository, InspectionsService, InspectionsResolver], exports: [InspectionsRepository] })
 export class InspectionsModule {}

@@ -37,10 +37,16 @@ export class InspectionsRepository {
     );
   }
 
-  async findByBatch(batchId: string): Promise<InspectionRecord[]> {
+  async findByBatch(batchId: string): Promise<(InspectionRecord & { recordedAt: Date })[]> {
+    return this.findByBatches([batchId]);
+  }
+
+  /** The inspections of these batches, oldest first, each with when its ledger entry was recorded. */
+  async findByBatches(batchIds: string[]): Promise<(InspectionRecord & { recordedAt: Date })[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      'SELECT id, batch_id, organization_id, agency, standard, verdict, items, created_seq FROM inspection WHERE batch_id = $1 ORDER BY created_seq',
-      [batchId],
+      `SELECT i.id, i.batch_id, i.organization_id, i.agency, i.standard, i.verdict, i.items, i.created_seq, l.recorded_at
+       FROM inspection i JOIN ledger_entry l ON l.seq = i.created_seq WHERE i.batch_id = ANY($1::uuid[]) ORDER BY i.created_seq`,
+      [batchIds],
     );
     return rows.map((r) => ({
       id: r.id as string,
@@ -51,6 +57,7 @@ export class InspectionsRepository {
       verdict: r.verdict as 'PASS' | 'FAIL',
       items: r.items as InspectionRecord['items'],
       createdSeq: Number(r.created_seq),
+      recordedAt: r.recorded_at as Date,
     }));
   }
 }

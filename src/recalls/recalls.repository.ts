@@ -115,6 +115,16 @@ export class RecallsRepository {
     return rows.map((r) => ({ ...toRecall(r), products: r.products as { name: string; lotCode: string; traceCode: string }[] }));
   }
 
+  /** Open recalls reaching any of these batches, oldest first, each with the ones among them it reaches. */
+  async openRecallsReaching(batchIds: string[]): Promise<(Recall & { batchIds: string[] })[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT r.*, array_agg(rb.batch_id ORDER BY rb.batch_id) AS batch_ids FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
+       WHERE rb.batch_id = ANY($1::uuid[]) AND r.status = 'OPEN' GROUP BY r.id ORDER BY r.initiated_at, r.id`,
+      [batchIds],
+    );
+    return rows.map((r) => ({ ...toRecall(r), batchIds: r.batch_ids as string[] }));
+  }
+
   /** The newest open recall that reaches this batch: what its page shows. */
   async openRecallOf(batchId: string): Promise<Recall | null> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
