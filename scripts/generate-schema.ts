@@ -18,6 +18,7 @@ import { ScanResolver } from '../src/scan/scan.resolver.js';
 import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
 import { TraceResolver } from '../src/trace/trace.resolver.js';
 import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
+import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -27,7 +28,7 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver, TraceResolver, WebhooksResolver], [SafeIntScalar, JsonScalar]);
+  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver, TraceResolver, WebhooksResolver, ApiKeysResolver], [SafeIntScalar, JsonScalar]);
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

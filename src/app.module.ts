@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { BatchesModule } from './batches/batches.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
@@ -52,6 +53,7 @@ export class AppModule {
           introspection: true,
         }),
         AuthModule,
+        ApiKeysModule,
         LedgerModule,
         OrganizationsModule,
         FacilitiesModule,

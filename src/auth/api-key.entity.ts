@@ -27,4 +27,7 @@ export class ApiKeyEntity {
 
   @Column({ type: 'timestamp with time zone', precision: 3, nullable: true })
   revokedAt: Date | null;
+
+  @Column({ type: 'timestamp with time zone', precision: 3, nullable: true })
+  lastUsedAt: Date | null;
 }

@@ -25,4 +25,51 @@ export class AuthRepository {
       key.createdAt,
     ]);
   }
+
+  /** An organization's keys, newest first, revoked ones included (so it sees what it revoked and when). */
+  async keysOf(organizationId: string): Promise<ApiKeyRecord[]> {
+    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${KEY_COLUMNS} FROM api_key WHERE organization_id = $1 ORDER BY created_at DESC, id`, [organizationId]);
+    return rows.map(toApiKey);
+  }
+
+  async countActiveKeysInTx(tx: Tx, organizationId: string): Promise<number> {
+    const { rows } = await tx.query<{ n: string }>('SELECT count(*) AS n FROM api_key WHERE organization_id = $1 AND revoked_at IS NULL', [organizationId]);
+    return Number(rows[0].n);
+  }
+
+  /** Locks the key's row, so two revocations of an organization's last keys cannot both pass the count. */
+  async findKeyForUpdateInTx(tx: Tx, id: string): Promise<ApiKeyRecord | null> {
+    const { rows } = await tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_key WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async revokeInTx(tx: Tx, id: string): Promise<ApiKeyRecord> {
+    const { rows } = await tx.query<ApiKeyRow>(`UPDATE api_key SET revoked_at = now() WHERE id = $1 RETURNING ${KEY_COLUMNS}`, [id]);
+    return toApiKey(rows[0]);
+  }
+
+  async findKey(id: string): Promise<ApiKeyRecord | null> {
+    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${KEY_COLUMNS} FROM api_key WHERE id = $1`, [id]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async recordUse(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE api_key SET last_used_at = now() WHERE id = $1', [id]);
+  }
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  organizationId: string;
+  label: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+type ApiKeyRow = { id: string; organization_id: string; label: string; created_at: Date; revoked_at: Date | null; last_used_at: Date | null };
+const KEY_COLUMNS = 'id, organization_id, label, created_at, revoked_at, last_used_at';
+
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return { id: row.id, organizationId: row.organization_id, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, lastUsedAt: row.last_used_at };
 }

@@ -12,6 +12,8 @@ export interface AppConfig {
   ledgerOrigin: string;
   ledgerSigningKey: LedgerSigningKey;
   adminApiKey: string;
+  /** The admin key being rotated out: accepted too until the operator removes it, so clients can switch without downtime. */
+  adminApiKeyPrevious: string | null;
   dataDir: string;
   embeddedPostgresPort: number;
   seedDemo: boolean;
@@ -72,6 +74,10 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
   if (adminApiKey.length < 24 || /\s/.test(adminApiKey)) {
     throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters without spaces', `${adminApiKey.length} characters`);
   }
+  const adminApiKeyPrevious = env.ADMIN_API_KEY_PREVIOUS || null;
+  if (adminApiKeyPrevious !== null && (adminApiKeyPrevious.length < 24 || /\s/.test(adminApiKeyPrevious))) {
+    throw new ConfigError('ADMIN_API_KEY_PREVIOUS', 'a secret of at least 24 characters without spaces (the admin key being rotated out)', `${adminApiKeyPrevious.length} characters`);
+  }
   let ledgerSigningKey: LedgerSigningKey;
   try {
     ledgerSigningKey = parseSigningKey(configuredSigningKey ?? secrets!.ledgerSigningKey);
@@ -89,6 +95,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     ledgerOrigin,
     ledgerSigningKey,
     adminApiKey,
+    adminApiKeyPrevious,
     dataDir: text(env, 'DATA_DIR', './data', /^.+$/, 'a folder path'),
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
     seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
