@@ -4,6 +4,8 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
+import { LimitsModule } from './limits/limits.module.js';
+import { queryLimitRules } from './limits/query-limits.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { BatchesModule } from './batches/batches.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -27,6 +29,8 @@ import { ExportsModule } from './exports/exports.module.js';
 import { EpcisModule } from './epcis/epcis.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -50,8 +54,14 @@ export class AppModule {
           subscriptions: { 'graphql-ws': true },
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,
-          introspection: true,
+          // Production hides the schema and the GraphiQL page unless GRAPHQL_INTROSPECTION says otherwise.
+          introspection: config.graphqlIntrospection,
+          graphiql: config.graphqlIntrospection,
+          // Refuses simple (CSRF-able) requests: a GET or a form POST must carry a preflight-forcing header.
+          csrfPrevention: true,
+          validationRules: queryLimitRules(),
         }),
+        LimitsModule,
         AuthModule,
         ApiKeysModule,
         LedgerModule,
@@ -71,6 +81,8 @@ export class AppModule {
         EpcisModule,
         WebhooksModule,
         ReportsModule,
+        HealthModule,
+        LoggingModule,
       ],
       providers: [
         SafeIntScalar,

@@ -8,6 +8,8 @@ export interface AppConfig {
   /** null: run the embedded PostgreSQL under dataDir. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** false: the service runs as a role that may not migrate, and refuses to start on a database that is behind. */
+  migrateOnStart: boolean;
   publicBaseUrl: string;
   ledgerOrigin: string;
   ledgerSigningKey: LedgerSigningKey;
@@ -25,6 +27,16 @@ export interface AppConfig {
   recallHolidays: ReadonlySet<string>;
   /** Most batches one trace walks before it stops with an error asking for a smaller depth. */
   traceNodeLimit: number;
+  /** Log lines as JSON objects (for log collectors) or as text (for a developer's terminal). */
+  logFormat: 'json' | 'pretty';
+  /** Requests per minute per organization key (bursts up to that many); 0 turns the limit off. */
+  rateLimitPerKey: number;
+  /** Requests per minute per client address without a key (the public page, scan); 0 turns it off. */
+  rateLimitPublic: number;
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  trustProxy: boolean;
+  /** Introspection and the GraphiQL page: on in development and test, off in production unless set. */
+  graphqlIntrospection: boolean;
 }
 
 /** A bad or missing setting: the message is the one line printed before the start stops. */
@@ -91,6 +103,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     port,
     databaseUrl,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     publicBaseUrl,
     ledgerOrigin,
     ledgerSigningKey,
@@ -103,6 +116,11 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
     traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' ? 'pretty' : 'json'),
+    rateLimitPerKey: integer(env, 'RATE_LIMIT_PER_KEY', 6000, 0, 1_000_000),
+    rateLimitPublic: integer(env, 'RATE_LIMIT_PUBLIC', 300, 0, 1_000_000),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    graphqlIntrospection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
   };
 }
 

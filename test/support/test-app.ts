@@ -13,7 +13,8 @@ export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 
 /** The whole service, as `npm start` builds it, on the given database; `env` adds settings. */
 export async function createTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<INestApplication<App>> {
-  const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger', ...env });
+  // Rate limits are off unless a test turns them on: the suites send thousands of requests from one address.
+  const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PUBLIC: '0', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 })] }).compile();
   const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['fatal'] });
   configureHttp(app);

@@ -1,0 +1,9 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { RateLimitMiddleware, SecurityHeadersMiddleware } from './limits.middleware.js';
+
+@Module({})
+export class LimitsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SecurityHeadersMiddleware, RateLimitMiddleware).forRoutes('*');
+  }
+}
