@@ -23,6 +23,15 @@ export function requireOrganization(caller: Caller): OrganizationCaller {
   throw new DomainError('ORGANIZATION_ONLY', "this is done by an organization with its own API key, not with the admin key");
 }
 
+/** Organizations that make goods (grow, process, or pack their own brand): they register products and batches. Carriers, labs and regulators do not. */
+export const MAKERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'RETAILER'];
+
+export function requireMaker(caller: Caller, what: string): OrganizationCaller {
+  const org = requireOrganization(caller);
+  if (!MAKERS.includes(org.organizationKind)) throw new DomainError('ROLE_NOT_ALLOWED', `${what} is for organizations that make goods (${MAKERS.join(', ')}), not a ${org.organizationKind}`);
+  return org;
+}
+
 /** Admin, or an organization of one of the given kinds. */
 export function requireAdminOr(caller: Caller, kinds: readonly OrganizationKind[], what: string): void {
   if (caller.kind === 'admin') return;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, OrganizationCaller, requireOrganization } from '../auth/caller.js';
+import { Caller, OrganizationCaller, requireMaker } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkDetails } from '../common/json-details.js';
+import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { draftEntry, requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
@@ -23,7 +24,7 @@ export class BatchesService {
   ) {}
 
   async register(caller: Caller, input: RegisterBatchInput): Promise<Batch> {
-    const org = requireOrganization(caller);
+    const org = requireMaker(caller, 'registerBatch');
     const batchId = randomUUID();
     const id = await this.writer.execute({
       actor: org.organizationId,
@@ -39,8 +40,13 @@ export class BatchesService {
    * inserts the batch. Returns the batch's id (an earlier one's, when the idempotency key was used).
    */
   async registerInContext(ctx: AppendContext, org: OrganizationCaller, input: RegisterBatchInput, batchId = randomUUID()): Promise<string> {
+    requireMaker(org, 'registering a batch');
     const { tx, append, prior } = ctx;
     const details = checkDetails(input.details);
+    // As for events: a clock may run a little ahead, a batch is not produced in the future.
+    if (input.producedAt.getTime() > Date.now() + CLOCK_SKEW_MS) {
+      throw new DomainError('INVALID_INPUT', `producedAt ${input.producedAt.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`);
+    }
     const requestHash = requestFingerprint('registerBatch', { ...input, producedAt: input.producedAt.toISOString() });
     const key = input.idempotencyKey ?? null;
     const earlier = key ? prior(key, requestHash) : undefined;

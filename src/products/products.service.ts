@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, requireOrganization } from '../auth/caller.js';
+import { Caller, requireMaker } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { draftEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
@@ -18,9 +18,10 @@ export class ProductsService {
   ) {}
 
   async register(caller: Caller, input: RegisterProductInput): Promise<Product> {
-    const org = requireOrganization(caller);
+    const org = requireMaker(caller, 'registerProduct');
     let gtin: string | null = null;
-    if (input.gtin) {
+    // An empty gtin is a malformed one, not a missing one.
+    if (input.gtin != null) {
       gtin = normalizeGtin(input.gtin);
       if (!gtin) throw new DomainError('INVALID_GTIN', `gtin ${input.gtin} is not a GTIN-8, -12, -13 or -14 with a valid check digit`);
     }
