@@ -6,10 +6,8 @@
  * rate; and how fast the offline verifier checks that export. Databases are dropped at the end.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +22,7 @@ import { databaseUrl, findPostgresServer, withAdminClient } from '../src/databas
 import { draftEntry } from '../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../src/ledger/ledger-writer.js';
 import { runVerify } from '../src/verifier/verify-command.js';
-import { eventPayload, percentile, pick, run } from './bench-support.js';
+import { eventPayload, pick, post, run, RunningService, startService, timeEach } from './bench-support.js';
 
 const CALLERS = 64;
 const AB_ROUNDS = 3;
@@ -39,7 +37,7 @@ async function main(): Promise<void> {
   const names = { big: `suyuan_bench_${randomBytes(5).toString('hex')}`, tree: `suyuan_bench_${randomBytes(5).toString('hex')}`, plain: `suyuan_bench_${randomBytes(5).toString('hex')}` };
   const dataSources: DataSource[] = [];
   const scratch = await mkdtemp(join(tmpdir(), 'suyuan-bench-'));
-  let service: Awaited<ReturnType<typeof startService>> | undefined;
+  let service: RunningService | undefined;
   console.log(`server: ${server.label}; ${entries.toLocaleString('en')} entries`);
   try {
     const open = async (name: string) => {
@@ -73,7 +71,7 @@ async function main(): Promise<void> {
     }
 
     // 3. Proofs through GraphQL, on the big ledger, by the whole service in a process of its own (as in production).
-    service = await startService(databaseUrl(server.adminUrl, names.big));
+    service = await startService(databaseUrl(server.adminUrl, names.big), ADMIN_KEY);
     const base = service.base;
     const size = built.count;
     const graphql = async (query: string) => {
@@ -123,7 +121,7 @@ async function main(): Promise<void> {
     for (const [what, figure, note2] of rows) console.log(`| ${what} | ${figure} | ${note2} |`);
     if (exitCode !== 0) console.log(report.join('\n'));
   } finally {
-    service?.stop();
+    await service?.stop();
     for (const ds of dataSources) await ds.destroy().catch(() => undefined);
     for (const name of Object.values(names)) {
       await withAdminClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
@@ -131,68 +129,6 @@ async function main(): Promise<void> {
     await rm(scratch, { recursive: true, force: true });
     await server.stop?.();
   }
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-/** One POST on a kept-alive connection: a lean client, so the figures are the service's. */
-function post(base: string, path: string, body: string): Promise<string> {
-  const url = new URL(path, base);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve(text));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** `npm run start:prod` on the given database, with throwaway keys; resolves once it serves. */
-function startService(url: string): Promise<{ base: string; rssMb(): number; stop(): void }> {
-  const port = 39500 + Math.floor(Math.random() * 400);
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      PORT: String(port),
-      ADMIN_API_KEY: ADMIN_KEY,
-      LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
-      LEDGER_ORIGIN: 'bench.suyuan/ledger',
-      SEED_DEMO: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Stop with Ctrl-C.')) resolve({
-          base: `http://127.0.0.1:${port}`,
-          rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
-          stop: () => child.kill('SIGTERM'),
-        });
-    });
-    child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
-  });
-}
-
-/** Runs `op` `count` times one after another; latency percentiles in ms. */
-async function timeEach(count: number, op: () => Promise<void>): Promise<{ p50: number; p99: number }> {
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    await op();
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,8 @@
-/** What the benchmark scripts share: timed concurrent loops and realistic payloads. */
+/** What the benchmark scripts share: timed concurrent loops, realistic payloads, the service in a process of its own and a lean HTTP client. */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 
 export interface RunResult {
   count: number;
@@ -66,3 +70,102 @@ export function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)];
 }
 
+/** Runs `op` `count` times one after another; latency percentiles in ms. */
+export async function timeEach(count: number, op: () => Promise<void>): Promise<{ p50: number; p99: number }> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    await op();
+    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+const singleConnection = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * One POST on a kept-alive connection: a lean client, so the figures are the service's. Concurrent
+ * callers pass an agent with as many sockets as there are callers.
+ */
+export function post(base: string, path: string, body: string, options: { agent?: http.Agent; headers?: Record<string, string> } = {}): Promise<string> {
+  const url = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent: options.agent ?? singleConnection,
+        headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface RunningService {
+  base: string;
+  pid: number;
+  rssMb(): number;
+  /** SIGTERM; resolves once the process has exited, so its database can be dropped without it complaining. */
+  stop(): Promise<void>;
+  /** kill -9: no shutdown hooks, requests in flight get no answer; resolves once the process has exited. */
+  kill(): Promise<void>;
+}
+
+/**
+ * `npm run start:prod` on the given database, with throwaway keys; resolves once it serves. `env` adds or
+ * overrides settings; `stderr` is a file descriptor for the service's own log (default: this process's).
+ */
+export function startService(databaseUrl: string, adminKey: string, options: { env?: Record<string, string>; stderr?: number } = {}): Promise<RunningService> {
+  const port = 39500 + Math.floor(Math.random() * 400);
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      ADMIN_API_KEY: adminKey,
+      LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+      LEDGER_ORIGIN: 'bench.suyuan/ledger',
+      SEED_DEMO: 'false',
+      // The start banner is what this waits for; production logs JSON lines by default.
+      LOG_FORMAT: 'pretty',
+      // Benchmarks measure the service, from one address with few keys: the rate limits would measure themselves.
+      RATE_LIMIT_PER_KEY: '0',
+      RATE_LIMIT_PUBLIC: '0',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Stop with Ctrl-C.')) resolve({
+          base: `http://127.0.0.1:${port}`,
+          pid: child.pid!,
+          rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
+          stop: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+          kill: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+            return exited;
+          },
+        });
+    });
+    child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
+  });
+}

@@ -15,6 +15,7 @@ import { EventsModule } from './events/events.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { GraphqlErrorFilter, formatGraphqlError } from './graphql/error-mapping.js';
 import { JsonScalar, SafeIntScalar } from './graphql/scalars.js';
+import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProductsModule } from './products/products.module.js';
@@ -59,6 +60,8 @@ export class AppModule {
           graphiql: config.graphqlIntrospection,
           // Refuses simple (CSRF-able) requests: a GET or a form POST must carry a preflight-forcing header.
           csrfPrevention: true,
+          // main.ts owns SIGINT/SIGTERM: it drains the ledger writer before the process exits.
+          stopOnTerminationSignals: false,
           validationRules: queryLimitRules(),
         }),
         LimitsModule,
@@ -86,6 +89,7 @@ export class AppModule {
       ],
       providers: [
         SafeIntScalar,
+        DateTimeScalar,
         JsonScalar,
         {
           provide: APP_PIPE,

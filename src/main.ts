@@ -5,10 +5,16 @@ import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { devSecrets } from './config/dev-secrets.js';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
-import { runMigrations } from './database/migrate.js';
+import { pendingMigrations, runMigrations } from './database/migrate.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { configureHttp } from './http.js';
 import { LedgerRepository } from './ledger/ledger.repository.js';
+import type { LogLevel } from './logging/log-record.js';
+import { flushStandardStreams, StructuredLogger } from './logging/structured-logger.js';
+
+const SERVING_LOG_LEVELS: LogLevel[] = ['log', 'error', 'warn', 'fatal'];
+/** While Nest starts: its own lines (every module loaded, every route mapped) are left out, its errors and warnings are not. */
+const STARTING_LOG_LEVELS: LogLevel[] = ['error', 'warn', 'fatal'];
 
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR || './data';
@@ -22,6 +28,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const logger = new StructuredLogger(config.logFormat, { levels: SERVING_LOG_LEVELS });
+  Logger.overrideLogger(logger);
 
   let embedded: EmbeddedDatabase | undefined;
   let app: INestApplication | undefined;
@@ -29,11 +37,15 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: finishing in-flight appends and stopping…`);
+    logger.log(`${signal}: finishing in-flight appends and stopping`, 'Shutdown');
     await app?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
+    await flushStandardStreams();
     process.exit(0);
   };
+  // Importing embedded-postgres hooks these signals (async-exit-hook) to exit the moment its databases
+  // stop, which would cut off the append group in flight: this process stops in its own order instead.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
@@ -43,24 +55,37 @@ async function main(): Promise<void> {
       port: config.embeddedPostgresPort,
       password: devSecrets(config.dataDir).embeddedPostgresPassword,
       database: 'suyuan',
-      log: (line) => console.log(line),
+      log: (line) => logger.log(line, 'Postgres'),
     });
   }
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  const applied = await runMigrations(databaseUrl);
+  const applied = config.migrateOnStart ? await runMigrations(databaseUrl) : [];
+  if (!config.migrateOnStart) {
+    // The restricted role cannot migrate: the owner runs `npm run migration:run` first, and a database behind this build is refused.
+    const pending = await pendingMigrations(databaseUrl);
+    if (pending.length > 0) throw new Error(`the database is behind this build (not yet run: ${pending.join(', ')}); run npm run migration:run with the owner's DATABASE_URL first`);
+  }
 
-  app = await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl }), { logger: ['error', 'warn'] });
+  logger.setLogLevels(STARTING_LOG_LEVELS);
+  app = await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl }), { logger });
   configureHttp(app);
   let demo;
   if (config.seedDemo && (await app.get(LedgerRepository).head()).size === 0) demo = await seedDemo(app);
   await app.listen(config.port, config.host);
+  logger.setLogLevels(SERVING_LOG_LEVELS);
 
   const base = config.publicBaseUrl;
+  if (config.logFormat === 'json') {
+    // One line for log collectors, and never a key: the admin key may be the production one.
+    const started = { mode: config.env, url: base, database: embedded ? 'embedded' : 'DATABASE_URL', migrationsApplied: applied, ledgerOrigin: config.ledgerOrigin, demoSeeded: demo !== undefined };
+    logger.log('started', started, 'Start');
+    return;
+  }
   const lines = [
     '',
     `Suyuan (溯源) is running — ${config.env} mode`,
     `  GraphQL:     ${base}/graphql   (open it in a browser for the Apollo sandbox)`,
-    `  Database:    ${embedded ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}`,
+    `  Database:    ${embedded ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}${config.migrateOnStart ? '' : ' (up to date; migrations are the owner\'s: MIGRATE_ON_START=false)'}`,
     `  Admin key:   ${config.adminApiKey}   (send as  Authorization: Bearer <key>)`,
     `  Ledger:      origin ${config.ledgerOrigin}`,
   ];
@@ -76,5 +101,5 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   new Logger('Start').error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
+  void flushStandardStreams().then(() => process.exit(1));
 });

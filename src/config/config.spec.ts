@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...complete, ...env })).toThrow(message);
   });
 
+  it('logs JSON lines except in a development start, unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig(complete).logFormat).toBe('pretty');
+    expect(loadConfig({ ...complete, NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ ...complete, LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ ...complete, LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT is invalid ("text"): expected one of json, pretty');
+  });
+
   it('requires an origin in production', () => {
     expect(() => loadConfig({ ...complete, NODE_ENV: 'production' })).toThrow('LEDGER_ORIGIN is missing');
   });

@@ -19,6 +19,7 @@ import { RecallRecovery1765094400000 } from '../../migrations/1765094400000-reca
 import { Webhooks1765180800000 } from '../../migrations/1765180800000-webhooks.js';
 import { FacilityGln1765267200000 } from '../../migrations/1765267200000-facility-gln.js';
 import { ApiKeyLastUse1765360000000 } from '../../migrations/1765360000000-api-key-last-use.js';
+import { ServiceRole1765446400000 } from '../../migrations/1765446400000-service-role.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -26,10 +27,12 @@ import { CertificateEntity } from '../certificates/certificate.entity.js';
 import { InspectionEntity } from '../inspections/inspection.entity.js';
 import { TemperatureReadingEntity } from '../cold-chain/temperature-reading.entity.js';
 import { LineageEdgeEntity, TransformationEntity } from '../transformations/transformation.entity.js';
+import { DatabaseLogger } from '../logging/database-logger.js';
+import { ListeningClient } from './listening-client.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 export const ENTITIES = [LedgerEntryEntity, LedgerHeadEntity, OrganizationEntity, ApiKeyEntity, FacilityEntity, ProductEntity, BatchEntity, MerkleNodeEntity, CheckpointEntity, TransformationEntity, LineageEdgeEntity, TemperatureReadingEntity, InspectionEntity, CertificateEntity, ScanCountEntity, RecallEntity, RecallBatchEntity, RecallRecoveryEntity, WebhookEntity, WebhookDeliveryEntity];
-export const MIGRATIONS = [LedgerCore1764316800000, MerkleTreeAndCheckpoints1764403200000, BatchCustody1764489600000, TransformationsAndLineage1764576000000, ColdChain1764662400000, InspectionsAndHolds1764748800000, Certificates1764835200000, ScanCounts1764921600000, Recalls1765008000000, RecallRecovery1765094400000, Webhooks1765180800000, FacilityGln1765267200000, ApiKeyLastUse1765360000000];
+export const MIGRATIONS = [LedgerCore1764316800000, MerkleTreeAndCheckpoints1764403200000, BatchCustody1764489600000, TransformationsAndLineage1764576000000, ColdChain1764662400000, InspectionsAndHolds1764748800000, Certificates1764835200000, ScanCounts1764921600000, Recalls1765008000000, RecallRecovery1765094400000, Webhooks1765180800000, FacilityGln1765267200000, ApiKeyLastUse1765360000000, ServiceRole1765446400000];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
@@ -42,7 +45,10 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     logging: ['error'],
+    // Failures as the service's own log lines (JSON, with the request id), not TypeORM's console text.
+    logger: new DatabaseLogger(),
     // Statement timeout keeps a stuck query from holding the chain head forever.
-    extra: { max: poolSize, statement_timeout: 30_000, connectionTimeoutMillis: 10_000 },
+    // ListeningClient: a connection lost while checked out must fail its query, not end the process.
+    extra: { max: poolSize, statement_timeout: 30_000, connectionTimeoutMillis: 10_000, Client: ListeningClient },
   };
 }

@@ -1,3 +1,7 @@
+import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
+import { DATE_TIME_FORMAT, parseDateTime } from '../common/date-time.js';
+import { detailsProblem } from '../common/json-details.js';
+import { isPlainText } from '../common/plain-text.js';
 import type { BizStep } from '../events/biz-step.js';
 import { REQUIRED_DETAILS } from '../events/key-data-elements.js';
 import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
@@ -191,6 +195,8 @@ function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLi
     const { epcClass, quantity, uom } = element as Json;
     const lot = parseLotClass(epcClass as string, baseUrl);
     if (!lot) refuse(`${where}.epcClass ${epcClass} is not a lot: give urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or a Suyuan page URL`);
+    // Looked up before any input class checks it, so refused here as a registered lot code would be.
+    if ('lot' in lot! && !isPlainText(lot.lot, 1, MAX_LOT_CODE_LENGTH)) refuse(`${where}.epcClass: the lot number must be 1 to ${MAX_LOT_CODE_LENGTH} printable characters`);
     if (quantity !== undefined && (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0)) refuse(`${where}.quantity must be a number of at least 0`);
     if (uom !== undefined && typeof uom !== 'string') refuse(`${where}.uom must be a UN/ECE unit code`);
     return { lot: lot!, quantity: (quantity as number | undefined) ?? null, uom: (uom as string | undefined) ?? null };
@@ -231,18 +237,23 @@ function detailsOf(event: Json): Record<string, unknown> {
 }
 
 function extensionsOf(object: Json, standard: Set<string>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) {
-    if (standard.has(key)) continue;
-    const local = key.includes(':') ? key.slice(key.lastIndexOf(':') + 1) : key;
-    kept[KDE_NAMES.has(local) ? local : key] = value;
-  }
+  // fromEntries keeps a "__proto__" member as a member (an assignment would set the prototype), so it is refused below.
+  const kept = Object.fromEntries(
+    Object.entries(object)
+      .filter(([key]) => !standard.has(key))
+      .map(([key, value]) => {
+        const local = key.includes(':') ? key.slice(key.lastIndexOf(':') + 1) : key;
+        return [KDE_NAMES.has(local) ? local : key, value];
+      }),
+  );
+  // Checked before the input classes copy them: class-transformer would recurse through a member nested a million deep.
+  const problem = detailsProblem(kept, 'extension members');
+  if (problem) refuse(problem);
   return kept;
 }
 
 function timeOf(value: unknown, where: string): Date {
-  const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? new Date(value) : null;
-  return time && !Number.isNaN(time.getTime()) ? time : refuse(`${where} must be a date and time with its offset (ISO 8601), got ${JSON.stringify(value ?? null)}`);
+  return parseDateTime(value) ?? refuse(`${where} must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(value ?? null)?.slice(0, 40)}`);
 }
 
 function decodeURIComponentSafe(text: string): string {

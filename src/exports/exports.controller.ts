@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
+import { singleQueryParam } from '../common/query-param.js';
 import { TraceService } from '../trace/trace.service.js';
 import type { TraceDirection } from '../trace/trace.repository.js';
 import { ExportsRepository, TraceabilityRow } from './exports.repository.js';
@@ -25,8 +26,9 @@ export class ExportsController {
   @Get(['trace.csv', 'trace.xlsx'])
   async trace(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     requireAdminOr(caller, ['REGULATOR'], 'exports');
+    batchId = singleQueryParam(batchId, 'batchId');
     if (!batchId || !UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId is required: the batch to trace (a UUID)');
-    const walk = (direction ?? 'DOWNSTREAM').toUpperCase();
+    const walk = (singleQueryParam(direction, 'direction') ?? 'DOWNSTREAM').toUpperCase();
     if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
     const trace = await this.traces.trace(caller, batchId.toLowerCase(), walk as TraceDirection);
     this.send(req, res, `trace-${batchId.slice(0, 8)}-${walk.toLowerCase()}`, await this.exports.rowsForBatches(trace.nodes.map((n) => n.batch.id)));
@@ -58,6 +60,7 @@ export class ExportsController {
 
 /** A product and a date range from query parameters, or a clear error. */
 function productRange(productId: string | undefined, from: string | undefined, to: string | undefined): { productId: string; start: Date; end: Date } {
+  productId = singleQueryParam(productId, 'productId');
   if (!productId || !UUID.test(productId)) throw new DomainError('INVALID_INPUT', 'give batchId, or productId (a UUID) with from and to');
   const start = new Date(from ?? '');
   const end = new Date(to ?? '');
@@ -91,6 +94,7 @@ export class EpcisController {
   ): Promise<void> {
     requireAdminOr(caller, ['REGULATOR'], 'exports');
     let batchIds: string[];
+    batchId = singleQueryParam(batchId, 'batchId');
     if (batchId) {
       if (!UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId must be a UUID');
       const [up, down] = await Promise.all([this.traces.trace(caller, batchId.toLowerCase(), 'UPSTREAM'), this.traces.trace(caller, batchId.toLowerCase(), 'DOWNSTREAM')]);

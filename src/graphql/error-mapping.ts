@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCategory } from '../common/domain-error.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 
 /**
  * The one mapping from errors to what a client sees: a DomainError keeps its message and gets its
@@ -39,7 +40,12 @@ export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLErro
     // An unknown route: the client asked for something that does not exist.
     return new GraphQLError('no such resource', { extensions: { code: 'NOT_FOUND' } });
   }
-  logger?.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  if (isDatabaseUnavailable(exception)) {
+    logger?.warn(`database unavailable: ${(exception as Error).message}`);
+    return new GraphQLError('the database is unavailable for a moment; retry shortly (with the same idempotency key, an append is made once)', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  }
+  // The logger adds the request id; message and stack apart so a log line's msg stays one line.
+  logger?.error(exception instanceof Error ? exception.message : String(exception), exception instanceof Error ? exception.stack : undefined);
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
@@ -55,13 +61,14 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
 }
 
 function httpStatus(code: string): number {
-  const byCategory: Record<ErrorCategory | 'INTERNAL_SERVER_ERROR', number> = {
+  const byCategory: Record<ErrorCategory | 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE', number> = {
     BAD_USER_INPUT: 400,
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
     NOT_FOUND: 404,
     CONFLICT: 409,
     INTERNAL_SERVER_ERROR: 500,
+    SERVICE_UNAVAILABLE: 503,
   };
   return byCategory[code as ErrorCategory] ?? 500;
 }

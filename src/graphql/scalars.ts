@@ -1,5 +1,6 @@
 import { Scalar, CustomScalar } from '@nestjs/graphql';
 import { GraphQLError, Kind, ValueNode } from 'graphql';
+import { jsonInputProblem } from '../common/json-details.js';
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -35,7 +36,7 @@ export class JsonScalar implements CustomScalar<unknown, unknown> {
   description = 'A JSON value';
 
   parseValue(value: unknown): unknown {
-    return value;
+    return checkedJson(value);
   }
 
   serialize(value: unknown): unknown {
@@ -43,8 +44,15 @@ export class JsonScalar implements CustomScalar<unknown, unknown> {
   }
 
   parseLiteral(ast: ValueNode, variables?: Record<string, unknown> | null): unknown {
-    return literalToJson(ast, variables ?? {});
+    return checkedJson(literalToJson(ast, variables ?? {}));
   }
+}
+
+/** Refused here, before the ValidationPipe copies the value (see json-details.ts). */
+function checkedJson(value: unknown): unknown {
+  const problem = jsonInputProblem(value);
+  if (problem) throw badInput(problem);
+  return value;
 }
 
 function literalToJson(ast: ValueNode, variables: Record<string, unknown>): unknown {

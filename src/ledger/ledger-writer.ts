@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
+import { currentRequestContext, outsideRequestContext } from '../logging/request-context.js';
 import { ChainCursor, priorKey } from './chain-cursor.js';
 import { EntryDraft, LedgerEntry } from './ledger-entry.js';
 import { formatRecordedAt } from './ledger-hash.js';
@@ -56,6 +57,8 @@ interface Pending {
   command: LedgerCommand<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
+  /** The HTTP request that asked, named in the group's log lines. */
+  requestId: string | undefined;
 }
 
 /** The chain end as this process last wrote or read it, and the batch heads it knew then. */
@@ -112,8 +115,9 @@ export class LedgerWriter {
 
   execute<R>(command: LedgerCommand<R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ command, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      this.queue.push({ command, resolve: resolve as (v: unknown) => void, reject, requestId: currentRequestContext()?.requestId });
+      // A group serves many requests: its log lines name them all, not the one that woke the writer.
+      if (!this.draining) void outsideRequestContext(() => this.drain());
     });
   }
 
@@ -184,7 +188,7 @@ export class LedgerWriter {
       // The server refused the statement, so nothing was written: the locked way sorts out which command is at fault.
       if (typeof (err as { code?: unknown }).code === 'string') return false;
       // No answer (a lost connection): the entries may or may not be in. Say so rather than append them twice.
-      this.logger.error(`optimistic append of ${group.length} failed: ${(err as Error).message}`);
+      this.logger.error(`optimistic append of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
       for (const p of group) p.reject(err);
       return true;
     } finally {
@@ -235,7 +239,7 @@ export class LedgerWriter {
         failed.reject(err);
         return group.filter((p) => p !== failed);
       }
-      if (!(err instanceof DomainError)) this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`);
+      if (!(err instanceof DomainError)) this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
       for (const p of group) p.reject(err);
       return [];
     } finally {
@@ -382,6 +386,10 @@ export class LedgerWriter {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requestIdsOf(group: Pending[]): string[] {
+  return group.flatMap((p) => (p.requestId ? [p.requestId] : []));
+}
 
 /** Errors that belong to the command that threw them; anything else (a lost connection) fails the group. */
 function isCommandError(err: unknown): boolean {

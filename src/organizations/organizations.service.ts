@@ -21,8 +21,9 @@ export class OrganizationsService {
   /** Admin only. The organization's first API key is returned here once and stored only as a hash. */
   async create(caller: Caller, input: CreateOrganizationInput): Promise<{ organization: Organization; apiKey: string }> {
     requireAdmin(caller);
-    const uscc = input.uscc ? input.uscc.toUpperCase() : null;
-    if (uscc) {
+    // An empty uscc is a malformed one, not a missing one.
+    const uscc = input.uscc != null ? input.uscc.toUpperCase() : null;
+    if (uscc !== null) {
       const problem = usccProblem(uscc);
       if (problem) throw new DomainError('INVALID_USCC', `uscc ${uscc}: ${problem}`);
     }

@@ -4,6 +4,9 @@ import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
+import { isPlainText } from '../common/plain-text.js';
+import { singleQueryParam } from '../common/query-param.js';
+import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { normalizeGtin } from '../products/gtin.js';
@@ -38,7 +41,7 @@ export class ScanController {
   @Get('labels/sheet.pdf')
   async sheet(@CurrentCaller() caller: Caller, @Query('traceCodes') list: string | undefined, @Res() res: Response): Promise<void> {
     if (caller.kind !== 'organization') throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
-    const codes = (list ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    const codes = (singleQueryParam(list, 'traceCodes') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
     if (codes.length === 0 || codes.length > 120) throw new DomainError('INVALID_INPUT', `traceCodes takes 1 to 120 trace codes separated by commas, got ${codes.length}`);
     const labels = [];
     for (const code of codes) {
@@ -176,7 +179,8 @@ export class ScanController {
       res.status(400).type('html').send(messagePage('GTIN 无效 / Invalid GTIN', `“${gtin}” 不是有效的 GTIN（校验位错误或位数不对）。`, `"${gtin}" is not a valid GTIN (wrong length or check digit).`));
       return;
     }
-    const batch = await this.scans.findByGtinAndLot(gtin14, lot);
+    // No lot code holds control characters; PostgreSQL could not even compare one with a NUL.
+    const batch = isPlainText(lot, 1, MAX_LOT_CODE_LENGTH) ? await this.scans.findByGtinAndLot(gtin14, lot) : null;
     if (!batch) {
       res.status(404).type('html').send(messagePage('未找到该批次 / Lot not found', `没有 GTIN ${gtin14} 批号 ${lot} 的批次记录。`, `No batch of GTIN ${gtin14} has lot ${lot}.`));
       return;

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
+import { singleQueryParam } from '../common/query-param.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import type { TraceDirection } from './trace.repository.js';
 import { renderTraceSvg } from './trace-svg.js';
@@ -22,7 +23,7 @@ export class TraceController {
     const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.svg$/i.exec(file);
     if (!match) throw new DomainError('INVALID_INPUT', 'the trace picture is /trace/<batch id (a UUID)>.svg');
     const batchId = match[1].toLowerCase();
-    const walk = (direction ?? 'DOWNSTREAM').toUpperCase();
+    const walk = (singleQueryParam(direction, 'direction') ?? 'DOWNSTREAM').toUpperCase();
     if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
     const trace = await this.traces.trace(caller, batchId, walk as TraceDirection);
     const productNames = new Map<string, string>();

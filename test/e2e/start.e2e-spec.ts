@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { exited, startService } from '../support/service-process.js';
 
 /**
  * `npm start` as a new user meets it: the compiled service with no DATABASE_URL starts the embedded
@@ -15,22 +15,7 @@ delete env.DATABASE_URL;
 delete env.ADMIN_API_KEY;
 delete env.LEDGER_SIGNING_KEY;
 
-function start(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
-    child.stdout!.on('data', () => {
-      if (output.includes('Stop with Ctrl-C.')) {
-        clearTimeout(timer);
-        resolveStart({ child, output: () => output });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-}
+const start = () => startService(env);
 
 async function ledgerSize(): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ ledgerInfo { size } }' }) });
@@ -46,7 +31,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('exit', r)));
 
 describe('npm start with no database configured', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { Field, Float, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsDate, IsNumber, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { MAX_QUANTITY } from '../../batches/dto/register-batch.input.js';
+import { MAX_LOT_CODE_LENGTH } from '../../batches/lot-code.js';
 import { IsPlainText } from '../../common/text.js';
 import { MAX_TRANSFORM_LINES } from '../transformation-plan.js';
 
@@ -18,7 +19,7 @@ export class TransformInputLine {
 @InputType()
 export class TransformOutputLine {
   @Field(() => ID) @IsUUID() productId: string;
-  @Field() @IsPlainText(1, 64) lotCode: string;
+  @Field() @IsPlainText(1, MAX_LOT_CODE_LENGTH) lotCode: string;
   @Field(() => Float) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE) @Max(MAX_QUANTITY) quantity: number;
   @Field() @IsPlainText(1, 16) unit: string;
 }

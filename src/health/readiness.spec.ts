@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { assessReadiness } from './readiness.js';
+
+describe('assessReadiness', () => {
+  it('is ready when the database answers, every migration is applied and the chain head was read', () => {
+    expect(assessReadiness({ databaseAnswered: true, pendingMigrations: [], ledgerSize: 42 })).toEqual({
+      ready: true,
+      body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize: 42 },
+    });
+  });
+
+  it('names the migrations the database has not run', () => {
+    expect(assessReadiness({ databaseAnswered: true, pendingMigrations: ['Foo123', 'Bar456'], ledgerSize: 0 })).toEqual({
+      ready: false,
+      body: { status: 'unavailable', checks: { database: 'ok', migrations: 'missing Foo123, Bar456', ledger: 'ok' } },
+    });
+  });
+
+  it('says the chain head is unreadable when only that failed', () => {
+    expect(assessReadiness({ databaseAnswered: true, pendingMigrations: [], ledgerSize: undefined }).body).toEqual({
+      status: 'unavailable',
+      checks: { database: 'ok', migrations: 'ok', ledger: 'unreadable' },
+    });
+  });
+
+  it('with no database, says so and claims nothing about the rest', () => {
+    expect(assessReadiness({ databaseAnswered: false, pendingMigrations: undefined, ledgerSize: undefined })).toEqual({
+      ready: false,
+      body: { status: 'unavailable', checks: { database: 'unreachable', migrations: 'unknown', ledger: 'unknown' } },
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { App } from 'supertest/types.js';
+import { gtinCheckDigit } from '../../src/products/gtin.js';
+import { createOrg, Org, registerBatch, registerFacility, registerProduct } from './builders.js';
+import { gqlOk } from './test-app.js';
+
+/**
+ * A small supply chain for input tests: a producer with two facilities (one with a GLN, so EPCIS can
+ * name it) and two products with GTINs, a retailer, a lab and a regulator; and fresh batches,
+ * held batches, recalls and EPCIS documents on demand, so a test that consumes state gets its own.
+ */
+export interface InputWorld {
+  app: INestApplication<App>;
+  producer: Org;
+  retailer: Org;
+  lab: Org;
+  regulator: Org;
+  facilityId: string;
+  retailerFacilityId: string;
+  gln: string;
+  /** The same place as an EPCIS SGLN. */
+  sgln: string;
+  rice: { id: string; gtin: string };
+  milledRice: { id: string; gtin: string };
+  /** A batch with plenty left, for events that change nothing (STORING, INSPECTING, temperatures). */
+  sharedBatch: { id: string; traceCode: string; lotCode: string };
+  unique(prefix: string): string;
+  /** A distinct instant in the past on every call: temperature readings must not repeat per sensor. */
+  freshInstant(): string;
+  newBatch(input?: Record<string, unknown>): Promise<{ id: string; traceCode: string; lotCode: string }>;
+  heldBatch(): Promise<string>;
+  openRecall(): Promise<{ recallId: string; batchId: string }>;
+  epcisDocument(): EpcisDocument;
+}
+
+export interface EpcisDocument {
+  type: 'EPCISDocument';
+  schemaVersion: string;
+  epcisBody: { eventList: Record<string, unknown>[] };
+  [member: string]: unknown;
+}
+
+const withCheckDigit = (body: string) => body + gtinCheckDigit(body);
+
+export async function buildInputWorld(app: INestApplication<App>): Promise<InputWorld> {
+  let counter = 0;
+  const unique = (prefix: string) => `${prefix}-${++counter}`;
+  // One minute apart from the start of 2026: always in the past, never twice the same.
+  const freshInstant = () => new Date(Date.UTC(2026, 0, 1) + ++counter * 60_000).toISOString();
+
+  const producer = await createOrg(app, 'PRODUCER', '天津市小站稻种植专业合作社');
+  const retailer = await createOrg(app, 'RETAILER', '津门超市');
+  const lab = await createOrg(app, 'LAB', '天津市食品检验所');
+  const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理委员会');
+  const gln = withCheckDigit('690123400001');
+  const sgln = `urn:epc:id:sgln:${gln.slice(0, 7)}.${gln.slice(7, 12)}.0`;
+  const facilityId = await registerFacility(app, producer, { name: '宁河基地', gln });
+  const retailerFacilityId = await registerFacility(app, retailer, { name: '门店' });
+  const rice = { gtin: withCheckDigit('0690123400010'), id: '' };
+  rice.id = await registerProduct(app, producer, { name: '小站稻', gtin: rice.gtin });
+  const milledRice = { gtin: withCheckDigit('0690123400020'), id: '' };
+  milledRice.id = await registerProduct(app, producer, { name: '小站稻 大米', gtin: milledRice.gtin });
+
+  const newBatch = (input: Record<string, unknown> = {}) => registerBatch(app, producer, rice.id, facilityId, { lotCode: unique('LOT'), quantity: 1e9, ...input });
+  const sharedBatch = await newBatch();
+
+  const heldBatch = async () => {
+    const { id } = await newBatch();
+    const items = [{ name: '镉 (Cd)', value: 0.5, limit: 0.2, unit: 'mg/kg', passed: false }];
+    await gqlOk(app, 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }', { input: { batchId: id, verdict: 'FAIL', items } }, lab.key);
+    return id;
+  };
+
+  const openRecall = async () => {
+    const { id } = await newBatch();
+    const recall = await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, regulator.key);
+    return { recallId: recall.initiateRecall.id as string, batchId: id };
+  };
+
+  // Commissioning, storing, temperatures and a milling of a new lot: every kind of step capture records.
+  const epcisDocument = (): EpcisDocument => {
+    const lot = `https://id.gs1.org/01/${rice.gtin}/10/${unique('EP')}`;
+    const milled = `https://id.gs1.org/01/${milledRice.gtin}/10/${unique('EPM')}`;
+    const place = { id: sgln };
+    const [t1, t2, t3, t4, t5] = Array.from({ length: 5 }, freshInstant);
+    return {
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      epcisBody: {
+        eventList: [
+          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: t1, bizLocation: place, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }], 'example:note': '田间批次' },
+          { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', eventID: `urn:uuid:${randomUUID()}`, eventTime: t2, bizLocation: { id: `urn:uuid:${facilityId}` }, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }] },
+          {
+            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'sensor_reporting', eventTime: t4, quantityList: [{ epcClass: lot }],
+            sensorElementList: [{ sensorMetadata: { deviceID: 'logger-7' }, sensorReport: [{ type: 'Temperature', time: t3, value: 18.5, uom: 'CEL' }, { type: 'Temperature', time: t4, value: 66, uom: 'FAH' }] }],
+          },
+          {
+            type: 'TransformationEvent', eventTime: t5, bizLocation: { id: `urn:uuid:${facilityId}` },
+            inputQuantityList: [{ epcClass: lot, quantity: 40, uom: 'KGM' }],
+            outputQuantityList: [{ epcClass: milled, quantity: 28, uom: 'KGM' }],
+          },
+        ],
+      },
+    };
+  };
+
+  return { app, producer, retailer, lab, regulator, facilityId, retailerFacilityId, gln, sgln, rice, milledRice, sharedBatch, unique, freshInstant, newBatch, heldBatch, openRecall, epcisDocument };
+}

@@ -1,0 +1,44 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Everything it wrote so far, stdout and stderr together. */
+  output(): string;
+}
+
+/**
+ * The compiled service (`dist/src/main.js`, so run tsc first) in a process of its own, resolved once
+ * its output shows `startedWhen`: the development banner's last line by default.
+ */
+export function startService(env: NodeJS.ProcessEnv, startedWhen = 'Stop with Ctrl-C.'): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+    child.stdout!.on('data', () => {
+      if (output.includes(startedWhen)) {
+        clearTimeout(timer);
+        resolveStart({ child, output: () => output });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}
+
+/** The exit code (null when a signal ended it). */
+export const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
