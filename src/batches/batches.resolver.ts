@@ -1,8 +1,9 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { ColdChainStatusEnum } from '../graphql/enums.js';
+import { requestLoader } from '../graphql/request-loader.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { OrganizationModel } from '../organizations/organization.model.js';
@@ -33,20 +34,25 @@ export class BatchesResolver {
     return this.batches.get(caller, id);
   }
 
+  // A list of batches (a trace) asks for these once per batch: the request's loaders make it one query.
   @ResolveField(() => ProductModel)
-  async product(@Parent() batch: BatchModel): Promise<ProductModel> {
-    return (await this.products.findById(batch.productId))!;
+  async product(@Parent() batch: BatchModel, @Context('req') req: object): Promise<ProductModel> {
+    return (await this.productLoader(req).load(batch.productId))!;
   }
 
   @ResolveField(() => OrganizationModel)
-  async custodian(@Parent() batch: BatchModel): Promise<OrganizationModel> {
-    return (await this.organizations.findById(batch.custodianId))!;
+  async custodian(@Parent() batch: BatchModel, @Context('req') req: object): Promise<OrganizationModel> {
+    return (await requestLoader(req, 'organization', (ids) => this.organizations.findByIds(ids)).load(batch.custodianId))!;
   }
 
   @ResolveField(() => ColdChainStatusEnum, { description: 'NOT_APPLICABLE for ambient goods; NO_DATA until readings are recorded; then OK or EXCURSION' })
-  async coldChainStatus(@Parent() batch: BatchModel): Promise<ColdChainStatus> {
-    const product = (await this.products.findById(batch.productId))!;
+  async coldChainStatus(@Parent() batch: BatchModel, @Context('req') req: object): Promise<ColdChainStatus> {
+    const product = (await this.productLoader(req).load(batch.productId))!;
     return coldChainStatus(product.storage, { count: batch.readingCount ?? 0, excursions: batch.excursionCount ?? 0 });
+  }
+
+  private productLoader(req: object) {
+    return requestLoader(req, 'product', (ids) => this.products.findByIds(ids));
   }
 
   @ResolveField(() => [LedgerEntryModel], { description: "The batch's ledger entries, oldest first." })

@@ -19,6 +19,11 @@ export class OrganizationsRepository {
     return this.dataSource.getRepository(OrganizationEntity).findOne({ where: { id }, select: { id: true, name: true, kind: true, uscc: true } });
   }
 
+  async findByIds(ids: string[]): Promise<Map<string, Organization>> {
+    const rows: Organization[] = await this.dataSource.query('SELECT id, name, kind, uscc FROM organization WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
   async existingInTx(tx: Tx, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const { rows } = await tx.query<{ id: string }>('SELECT id FROM organization WHERE id = ANY($1::uuid[])', [ids]);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Tx } from '../ledger/ledger-writer.js';
 import { ProductEntity } from './product.entity.js';
 import type { ProductCategory, StorageCondition } from './product-kinds.js';
@@ -25,6 +25,11 @@ export class ProductsRepository {
   async findById(id: string): Promise<Product | null> {
     const found = await this.dataSource.getRepository(ProductEntity).findOne({ where: { id } });
     return found && withoutCreatedSeq(found);
+  }
+
+  async findByIds(ids: string[]): Promise<Map<string, Product>> {
+    const found = await this.dataSource.getRepository(ProductEntity).findBy({ id: In(ids) });
+    return new Map(found.map((p) => [p.id, withoutCreatedSeq(p)]));
   }
 
   async findOwnerInTx(tx: Tx, id: string): Promise<string | null> {
