@@ -128,7 +128,9 @@ export interface RunningService {
  */
 export function startService(databaseUrl: string, adminKey: string, options: { env?: Record<string, string>; stderr?: number } = {}): Promise<RunningService> {
   const port = 39500 + Math.floor(Math.random() * 400);
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  // SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the service a benchmark drives.
+  const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -168,4 +170,29 @@ export function startService(databaseUrl: string, adminKey: string, options: { e
     });
     child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
   });
+}
+
+/** Maps items with at most `limit` calls in flight; results in the items' order. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** A Markdown table: the first column left-aligned, the figures right-aligned. */
+export function printTable(header: string[], body: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log('');
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of body) console.log(line(r));
+  console.log('');
 }

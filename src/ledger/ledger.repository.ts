@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LedgerEntry } from './ledger-entry.js';
+import { GENESIS_PREV_HASH } from './ledger-hash.js';
 import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, ledgerEntryColumns, rowToLedgerEntry } from './ledger-row.js';
+
+/** Entries per SQL verification chunk, and chunks checked at once (one connection each). */
+const VERIFY_CHUNK = 250_000;
+const VERIFY_PARALLEL = 2;
 
 @Injectable()
 export class LedgerRepository {
@@ -23,6 +28,57 @@ export class LedgerRepository {
       [afterSeq, Math.min(afterSeq + count, toSeq)],
     );
     return rows.map((row: Record<string, unknown>) => rowToLedgerEntry(row));
+  }
+
+  /**
+   * The first entry of fromSeq..toSeq that PostgreSQL, recomputing in SQL what the verifier recomputes
+   * (payloadHash, the canonical envelope's hash, the prevHash and batchPrevHash links, gapless seq),
+   * finds wrong or missing; null when every entry checks out. A fast first pass over millions of
+   * entries: the verifier in Node then names the exact problem from there. Chunks run in parallel,
+   * each linking its first entry to the stored entry before it (which the chunk before checks).
+   */
+  async firstSuspectSeq(fromSeq: number, toSeq: number): Promise<number | null> {
+    const chunks: [number, number][] = [];
+    for (let start = fromSeq; start <= toSeq; start += VERIFY_CHUNK) chunks.push([start, Math.min(start + VERIFY_CHUNK - 1, toSeq)]);
+    const suspects: number[] = [];
+    for (let i = 0; i < chunks.length; i += VERIFY_PARALLEL) {
+      const found = await Promise.all(chunks.slice(i, i + VERIFY_PARALLEL).map(([from, to]) => this.firstSuspectInChunk(from, to)));
+      suspects.push(...found.filter((s): s is number => s !== null));
+      if (suspects.length > 0) break; // later chunks cannot come first
+    }
+    return suspects.length > 0 ? Math.min(...suspects) : null;
+  }
+
+  private async firstSuspectInChunk(from: number, to: number): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      // The batch links sort the chunk by batch: in memory, not on disk.
+      await manager.query(`SET LOCAL work_mem = '128MB'`);
+      const rows: { first_bad: string | null; entries: string }[] = await manager.query(
+        `WITH checked AS (
+           SELECT seq, batch_id, batch_prev_hash, row_number() OVER (ORDER BY seq) AS n,
+                  payload IS NOT NULL AND salt IS NOT NULL AND encode(sha256(salt || convert_to(payload, 'UTF8')), 'hex') <> payload_hash AS payload_changed,
+                  prev_hash IS DISTINCT FROM coalesce(lag(hash) OVER (ORDER BY seq),
+                    CASE WHEN $1 = 1 THEN '${GENESIS_PREV_HASH}' ELSE (SELECT p.hash FROM ledger_entry p WHERE p.seq = $1 - 1) END) AS link_broken,
+                  lag(hash) OVER (PARTITION BY batch_id ORDER BY seq) AS batch_previous,
+                  encode(sha256(convert_to(
+                    '{"actor":' || to_json(actor)::text || ',"batchId":' || coalesce('"' || batch_id::text || '"', 'null') ||
+                    ',"batchPrevHash":' || coalesce('"' || batch_prev_hash || '"', 'null') || ',"payloadHash":"' || payload_hash ||
+                    '","prevHash":"' || prev_hash || '","recordedAt":"' || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+                    '","seq":' || seq || ',"type":' || to_json(type)::text || ',"v":1}', 'UTF8')), 'hex') <> hash AS envelope_changed
+           FROM ledger_entry WHERE seq BETWEEN $1 AND $2)
+         SELECT min(seq) FILTER (WHERE seq <> $1 + n - 1 OR payload_changed OR link_broken OR envelope_changed
+                  OR (batch_id IS NULL AND batch_prev_hash IS NOT NULL)
+                  OR (batch_id IS NOT NULL AND batch_prev_hash IS DISTINCT FROM coalesce(batch_previous,
+                        CASE WHEN $1 > 1 THEN (SELECT p.hash FROM ledger_entry p WHERE p.batch_id = checked.batch_id AND p.seq < $1 ORDER BY p.seq DESC LIMIT 1) END))) AS first_bad,
+                count(*) AS entries
+         FROM checked`,
+        [from, to],
+      );
+      const firstBad = rows[0].first_bad === null ? null : Number(rows[0].first_bad);
+      // Entries missing at the end of the chunk: the first absent seq.
+      const missing = Number(rows[0].entries) < to - from + 1 ? from + Number(rows[0].entries) : null;
+      return firstBad ?? missing;
+    });
   }
 
   async findBySeq(seq: number): Promise<LedgerEntry | null> {

@@ -48,6 +48,17 @@ export class LedgerService {
     const emptyLedgerByDefault = size === 0 && fromSeq == null && toSeq == null;
     if (from > to && !emptyLedgerByDefault) throw new DomainError('INVALID_RANGE', `fromSeq ${from} is after toSeq ${to}`);
 
+    // PostgreSQL recomputes every hash and link first (fast, in parallel); the verifier in Node then
+    // checks from just before the first suspect entry, so the answer names the exact problem.
+    const suspect = from <= to ? await this.ledger.firstSuspectSeq(from, to) : null;
+    if (suspect === null) return { valid: true, checkedEntries: Math.max(0, to - from + 1), firstInvalidSeq: null, reason: null };
+    const start = Math.max(from, suspect - 1);
+    const result = await this.verifyInNode(start, to);
+    return { ...result, checkedEntries: start - from + result.checkedEntries };
+  }
+
+  /** The verifier in Node, entry by entry, for fromSeq..toSeq: what the SQL pass is checked against. */
+  async verifyInNode(from: number, to: number): Promise<VerificationResult> {
     const previous = from > 1 ? await this.ledger.findBySeq(from - 1) : null;
     const verifier = new ChainVerifier({ fromSeq: from, previousHash: previous?.hash ?? null });
     for (let after = from - 1; after < to; after += VERIFY_PAGE) {

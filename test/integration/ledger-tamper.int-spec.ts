@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import type { App } from 'supertest/types.js';
+import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
@@ -128,6 +129,12 @@ describe('an untouched ledger', () => {
     expect(await verifyLedger(ledger, 2, 5)).toEqual({ valid: true, checkedEntries: 4, firstInvalidSeq: null, reason: null });
     expect(await verifyLedger(ledger, middle, ledger.size)).toMatchObject({ valid: true, checkedEntries: ledger.size - middle + 1 });
     expect(await verifyLedger(ledger, ledger.size, ledger.size)).toMatchObject({ valid: true, checkedEntries: 1 });
+
+    // The SQL first pass agrees with the verifier on every range of an untouched ledger (no false alarm to fall back on).
+    const sqlPass = ledger.app.get(LedgerRepository);
+    for (let from = 1; from <= ledger.size; from++) {
+      for (const to of [from, middle, ledger.size].filter((t) => t >= from)) expect(await sqlPass.firstSuspectSeq(from, to)).toBeNull();
+    }
 
     const beyond = await gql(ledger.app, VERIFY_LEDGER, { from: 1, to: ledger.size + 1 }, TEST_ADMIN_KEY);
     expect(beyond.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
