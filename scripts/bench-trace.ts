@@ -28,7 +28,7 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
 import { draftEntry } from '../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../src/ledger/ledger-writer.js';
-import { eventPayload, pick, post, run, RunningService, RunResult, startService } from './bench-support.js';
+import { eventPayload, inParallel, pick, post, printTable, run, RunningService, RunResult, startService } from './bench-support.js';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Concurrent API callers while building: enough for the writer to group commands. */
@@ -421,30 +421,6 @@ async function organizationKey(api: Api, name: string, kind: string): Promise<{ 
 
 async function ledgerSize(pool: pg.Pool): Promise<number> {
   return Number((await pool.query<{ seq: string }>('SELECT seq FROM ledger_head WHERE id = 1')).rows[0].seq);
-}
-
-/** Maps items with at most `limit` calls in flight; results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-function printTable(header: string[], body: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  console.log('');
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of body) console.log(line(r));
-  console.log('');
 }
 
 main().catch((err: unknown) => {

@@ -32,6 +32,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { BenchBaselineModule } from './bench-baseline/bench-baseline.module.js';
 
 export type RunningConfig = AppConfig & { databaseUrl: string };
 
@@ -86,6 +87,7 @@ export class AppModule {
         ReportsModule,
         HealthModule,
         LoggingModule,
+        ...(config.benchBaseline ? [BenchBaselineModule] : []),
       ],
       providers: [
         SafeIntScalar,

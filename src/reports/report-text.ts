@@ -92,9 +92,11 @@ const EXCURSION_KIND: Record<string, Pair> = { OUT_OF_RANGE: ['超出温度范�
 export const both = (pair: Pair | undefined, fallback = ''): string => (pair ? `${pair[0]} ${pair[1]}` : fallback);
 
 /** A time in China, to the minute: 2026-11-21 05:30. */
+const CHINA_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 export function chinaTime(date: Date): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    CHINA_TIME
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
