@@ -38,8 +38,10 @@ export class LedgerRepository {
    * each linking its first entry to the stored entry before it (which the chunk before checks).
    */
   async firstSuspectSeq(fromSeq: number, toSeq: number): Promise<number | null> {
+    // At least VERIFY_PARALLEL chunks, so a smaller ledger uses every connection too.
+    const size = Math.min(VERIFY_CHUNK, Math.max(1000, Math.ceil((toSeq - fromSeq + 1) / VERIFY_PARALLEL)));
     const chunks: [number, number][] = [];
-    for (let start = fromSeq; start <= toSeq; start += VERIFY_CHUNK) chunks.push([start, Math.min(start + VERIFY_CHUNK - 1, toSeq)]);
+    for (let start = fromSeq; start <= toSeq; start += size) chunks.push([start, Math.min(start + size - 1, toSeq)]);
     const suspects: number[] = [];
     for (let i = 0; i < chunks.length; i += VERIFY_PARALLEL) {
       const found = await Promise.all(chunks.slice(i, i + VERIFY_PARALLEL).map(([from, to]) => this.firstSuspectInChunk(from, to)));
