@@ -58,15 +58,11 @@ export class LedgerRepository {
       const rows: { first_bad: string | null; entries: string }[] = await manager.query(
         `WITH checked AS (
            SELECT seq, batch_id, batch_prev_hash, row_number() OVER (ORDER BY seq) AS n,
-                  payload IS NOT NULL AND salt IS NOT NULL AND encode(sha256(salt || convert_to(payload, 'UTF8')), 'hex') <> payload_hash AS payload_changed,
+                  NOT ${payloadIntactSql('')} AS payload_changed,
                   prev_hash IS DISTINCT FROM coalesce(lag(hash) OVER (ORDER BY seq),
                     CASE WHEN $1 = 1 THEN '${GENESIS_PREV_HASH}' ELSE (SELECT p.hash FROM ledger_entry p WHERE p.seq = $1 - 1) END) AS link_broken,
                   lag(hash) OVER (PARTITION BY batch_id ORDER BY seq) AS batch_previous,
-                  encode(sha256(convert_to(
-                    '{"actor":' || to_json(actor)::text || ',"batchId":' || coalesce('"' || batch_id::text || '"', 'null') ||
-                    ',"batchPrevHash":' || coalesce('"' || batch_prev_hash || '"', 'null') || ',"payloadHash":"' || payload_hash ||
-                    '","prevHash":"' || prev_hash || '","recordedAt":"' || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
-                    '","seq":' || seq || ',"type":' || to_json(type)::text || ',"v":1}', 'UTF8')), 'hex') <> hash AS envelope_changed
+                  ${envelopeHashSql('')} <> hash AS envelope_changed
            FROM ledger_entry WHERE seq BETWEEN $1 AND $2)
          SELECT min(seq) FILTER (WHERE seq <> $1 + n - 1 OR payload_changed OR link_broken OR envelope_changed
                   OR (batch_id IS NULL AND batch_prev_hash IS NOT NULL)
@@ -81,6 +77,25 @@ export class LedgerRepository {
       const missing = Number(rows[0].entries) < to - from + 1 ? from + Number(rows[0].entries) : null;
       return firstBad ?? missing;
     });
+  }
+
+  /**
+   * Whether every entry of a batch checks out in SQL (its payload and envelope hashes, its batchPrevHash
+   * link, and its prevHash against the recomputed hash of the entry before it), without sending the
+   * payloads to Node: what a scan asks on every page view. The verifier in Node names any problem.
+   */
+  async batchLooksIntact(batchId: string): Promise<{ entries: number; intact: boolean }> {
+    const rows: { entries: string; intact: boolean | null }[] = await this.dataSource.query(
+      `WITH entries AS (SELECT e.*, lag(e.hash) OVER (ORDER BY e.seq) AS batch_previous FROM ledger_entry e WHERE e.batch_id = $1)
+       SELECT count(*) AS entries, bool_and(
+                ${payloadIntactSql('entries')} AND ${envelopeHashSql('entries')} = entries.hash
+                AND entries.batch_prev_hash IS NOT DISTINCT FROM entries.batch_previous
+                AND entries.prev_hash = CASE WHEN entries.seq = 1 THEN '${GENESIS_PREV_HASH}'
+                  ELSE (SELECT ${envelopeHashSql('p')} FROM ledger_entry p WHERE p.seq = entries.seq - 1) END) AS intact
+       FROM entries`,
+      [batchId],
+    );
+    return { entries: Number(rows[0].entries), intact: rows[0].intact === true };
   }
 
   async findBySeq(seq: number): Promise<LedgerEntry | null> {
@@ -112,4 +127,24 @@ export class LedgerRepository {
     );
     return new Map(rows.map((r) => [r.batch_id, r.hash]));
   }
+}
+
+/**
+ * LEDGER-SPEC §2 in SQL, for the columns of the row aliased `t` ('' for none): the canonical envelope's
+ * SHA-256 (keys sorted, no whitespace; the values are hex, UUIDs, [A-Z_] types and uuid-or-"system"
+ * actors, which JCS writes as they are, and to_json escapes anything else), and whether the payload
+ * still matches its payloadHash (an erased payload has nothing to check).
+ */
+function envelopeHashSql(t: string): string {
+  const c = (column: string) => (t ? `${t}.${column}` : column);
+  return `encode(sha256(convert_to(
+    '{"actor":' || to_json(${c('actor')})::text || ',"batchId":' || coalesce('"' || ${c('batch_id')}::text || '"', 'null') ||
+    ',"batchPrevHash":' || coalesce('"' || ${c('batch_prev_hash')} || '"', 'null') || ',"payloadHash":"' || ${c('payload_hash')} ||
+    '","prevHash":"' || ${c('prev_hash')} || '","recordedAt":"' || to_char(${c('recorded_at')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+    '","seq":' || ${c('seq')} || ',"type":' || to_json(${c('type')})::text || ',"v":1}', 'UTF8')), 'hex')`;
+}
+
+function payloadIntactSql(t: string): string {
+  const c = (column: string) => (t ? `${t}.${column}` : column);
+  return `(${c('payload')} IS NULL OR ${c('salt')} IS NULL OR encode(sha256(${c('salt')} || convert_to(${c('payload')}, 'UTF8')), 'hex') = ${c('payload_hash')})`;
 }

@@ -135,6 +135,7 @@ describe('an untouched ledger', () => {
     for (let from = 1; from <= ledger.size; from++) {
       for (const to of [from, middle, ledger.size].filter((t) => t >= from)) expect(await sqlPass.firstSuspectSeq(from, to)).toBeNull();
     }
+    expect(await sqlPass.batchLooksIntact(ledger.batchId)).toEqual({ entries: ledger.batchSeqs.length, intact: true });
 
     const beyond = await gql(ledger.app, VERIFY_LEDGER, { from: 1, to: ledger.size + 1 }, TEST_ADMIN_KEY);
     expect(beyond.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
