@@ -19,7 +19,6 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +27,7 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/embedde
 import { runMigrations } from '../src/database/migrate.js';
 import { withAdminClient } from '../src/database/postgres-server.js';
 import { runVerify } from '../src/verifier/verify-command.js';
-import { run, RunningService, startService } from './bench-support.js';
+import { freePort, run, RunningService, startService } from './bench-support.js';
 
 const CALLERS = 32;
 const BATCHES = 8;
@@ -483,17 +482,6 @@ function printReport(results: ScenarioResult[]): void {
     for (const problem of r.problems.slice(0, 20)) console.log(`${r.scenario}: PROBLEM ${problem}`);
     if (r.problems.length > 20) console.log(`${r.scenario}: … and ${r.problems.length - 20} more problems`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function isAlive(pid: number): boolean {

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Suyuan (溯源) is running — ${config.env} mode`,
-    `  GraphQL:     ${base}/graphql   (open it in a browser for the Apollo sandbox)`,
+    `  GraphQL:     ${base}/graphql   (open it in a browser for GraphiQL)`,
     `  Database:    ${embedded ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}${config.migrateOnStart ? '' : ' (up to date; migrations are the owner\'s: MIGRATE_ON_START=false)'}`,
     `  Admin key:   ${config.adminApiKey}   (send as  Authorization: Bearer <key>)`,
     `  Ledger:      origin ${config.ledgerOrigin}`,

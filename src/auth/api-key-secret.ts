@@ -10,6 +10,7 @@ export function hashApiKeySecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-export function secretsEqual(a: string, b: string): boolean {
-  return timingSafeEqual(Buffer.from(hashApiKeySecret(a), 'hex'), Buffer.from(hashApiKeySecret(b), 'hex'));
+/** Compares two hashes (hex, as hashApiKeySecret gives them) in constant time. */
+export function hashesEqual(a: string, b: string): boolean {
+  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { hashApiKeySecret, secretsEqual } from './api-key-secret.js';
+import { hashApiKeySecret, hashesEqual } from './api-key-secret.js';
 import { AuthRepository } from './auth.repository.js';
 import { ANONYMOUS, Caller } from './caller.js';
 
@@ -13,23 +13,26 @@ const RECORD_USE_EVERY_MS = 60_000;
 export class AuthService {
   private readonly logger = new Logger('Auth');
   private readonly lastRecordedUse = new Map<string, number>();
+  /** The admin keys' hashes, made once: a request hashes only its own secret. */
+  private readonly adminKeyHashes: string[];
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly keys: AuthRepository,
-  ) {}
+  ) {
+    this.adminKeyHashes = [config.adminApiKey, config.adminApiKeyPrevious].filter((k): k is string => k !== null).map(hashApiKeySecret);
+  }
 
   /** No header: anonymous. A header that proves nothing is refused, never treated as anonymous. */
   async authenticate(authorization: string | undefined): Promise<Caller> {
     if (authorization === undefined || authorization === '') return ANONYMOUS;
     const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(authorization);
     if (!match) throw new DomainError('INVALID_API_KEY', 'the Authorization header must be "Bearer <API key>"');
-    const secret = match[1];
-    // Both admin comparisons always run, so timing does not tell which key matched.
-    const current = secretsEqual(secret, this.config.adminApiKey);
-    const previous = this.config.adminApiKeyPrevious !== null && secretsEqual(secret, this.config.adminApiKeyPrevious);
-    if (current || previous) return { kind: 'admin' };
-    const key = await this.keys.findActiveKey(hashApiKeySecret(secret));
+    const secretHash = hashApiKeySecret(match[1]);
+    // Every admin comparison runs, so timing does not tell which key matched.
+    const matches = this.adminKeyHashes.map((adminHash) => hashesEqual(secretHash, adminHash));
+    if (matches.includes(true)) return { kind: 'admin' };
+    const key = await this.keys.findActiveKey(secretHash);
     if (!key) throw new DomainError('INVALID_API_KEY', 'the API key is not valid or has been revoked');
     this.recordUse(key.apiKeyId);
     return { kind: 'organization', ...key };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, OrganizationCaller, requireMaker } from '../auth/caller.js';
+import { Caller, OrganizationCaller, requireMaker, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkDetails } from '../common/json-details.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
@@ -24,7 +24,7 @@ export class BatchesService {
   ) {}
 
   async register(caller: Caller, input: RegisterBatchInput): Promise<Batch> {
-    const org = requireMaker(caller, 'registerBatch');
+    const org = requireOrganization(caller);
     const batchId = randomUUID();
     const id = await this.writer.execute({
       actor: org.organizationId,
@@ -40,7 +40,7 @@ export class BatchesService {
    * inserts the batch. Returns the batch's id (an earlier one's, when the idempotency key was used).
    */
   async registerInContext(ctx: AppendContext, org: OrganizationCaller, input: RegisterBatchInput, batchId = randomUUID()): Promise<string> {
-    requireMaker(org, 'registering a batch');
+    requireMaker(org, 'registerBatch');
     const { tx, append, prior } = ctx;
     const details = checkDetails(input.details);
     // As for events: a clock may run a little ahead, a batch is not produced in the future.

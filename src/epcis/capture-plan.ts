@@ -129,14 +129,20 @@ function readEvent(event: Json, index: number, eventID: string | null, baseUrl: 
   return lines.map((line) => ({ ...base, kind: 'event' as const, bizStep: bizStep!, line, place, eventTime, destination, details: detailsOf(event) }));
 }
 
-function readRegistration(event: Json, base: StepBase, line: QuantityLine, where: string): CaptureStep {
+/** A lot that an event creates (commissioning, a transformation's output): named by GTIN and lot, with a quantity in a unit Suyuan registers. */
+function newLot(line: QuantityLine, where: string, quantityIs: string): { gtin: string; lot: string; quantity: number; unit: string } {
   if (!('gtin' in line.lot)) refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`);
-  if (line.quantity === null) refuse(`${where}.quantity is required to register a lot`);
+  if (line.quantity === null) refuse(`${where}.quantity is required${quantityIs}`);
   const unit = line.uom === null ? 'piece' : UNIT_BY_UOM[line.uom];
   if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
   const lot = line.lot as { gtin: string; lot: string };
+  return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit };
+}
+
+function readRegistration(event: Json, base: StepBase, line: QuantityLine, where: string): CaptureStep {
+  const lot = newLot(line, where, ' to register a lot');
   const ilmd = isObject(event.ilmd) ? extensionsOf(event.ilmd, new Set()) : {};
-  return { ...base, kind: 'register', gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit, place: placeOf(event), producedAt: timeOf(event.eventTime, 'eventTime'), details: { ...ilmd, ...detailsOf(event) } };
+  return { ...base, kind: 'register', ...lot, place: placeOf(event), producedAt: timeOf(event.eventTime, 'eventTime'), details: { ...ilmd, ...detailsOf(event) } };
 }
 
 function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], baseUrl: string): CaptureStep {
@@ -175,15 +181,7 @@ function readTransformation(event: Json, base: StepBase, baseUrl: string): Captu
   }
   const inputs = quantityLines(event.inputQuantityList, 'inputQuantityList', baseUrl);
   inputs.forEach((line, i) => line.quantity === null && refuse(`inputQuantityList[${i}].quantity is required: how much of the lot was used`));
-  const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) => {
-    const where = `outputQuantityList[${i}]`;
-    if (!('gtin' in line.lot)) refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`);
-    if (line.quantity === null) refuse(`${where}.quantity is required: how much was made`);
-    const unit = line.uom === null ? 'piece' : UNIT_BY_UOM[line.uom];
-    if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
-    const lot = line.lot as { gtin: string; lot: string };
-    return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit };
-  });
+  const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) => newLot(line, `outputQuantityList[${i}]`, ': how much was made'));
   return { ...base, kind: 'transform', place: placeOf(event), eventTime: timeOf(event.eventTime, 'eventTime'), inputs, outputs };
 }
 

@@ -5,7 +5,6 @@ import { createOrg, registerBatch, registerFacility, registerProduct } from '../
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
 const example = (name: string) => readFileSync(new URL(`../../../shared/epcis/examples/${name}`, import.meta.url), 'utf8');
-const BASE = 'http://localhost:3000'; // the tests' PUBLIC_BASE_URL
 
 /**
  * EPCIS 2.0 capture end to end: GS1's examples first (the one on lots is captured, the ones on
