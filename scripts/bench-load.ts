@@ -13,7 +13,9 @@ export type BodyRecipe =
   | { kind: 'none' }
   | { kind: 'fixed'; body: string }
   /** STORING events on the caller's own batches at its own facility: custody rules pass, quantities never run out. */
-  | { kind: 'storingEvents'; batchIds: string[]; facilityId: string; perCall: number };
+  | { kind: 'storingEvents'; batchIds: string[]; facilityId: string; perCall: number }
+  /** One GraphQL query per request with its `code` variable taken from `codes` in turn. */
+  | { kind: 'codesInTurn'; query: string; codes: string[] };
 
 export interface LoadSpec {
   base: string;
@@ -51,6 +53,10 @@ function bodyMaker(recipe: BodyRecipe): (() => string) | undefined {
       return undefined;
     case 'fixed':
       return () => recipe.body;
+    case 'codesInTurn': {
+      let next = 0;
+      return () => JSON.stringify({ query: recipe.query, variables: { code: recipe.codes[next++ % recipe.codes.length] } });
+    }
     case 'storingEvents': {
       const event = () => ({ batchId: pick(recipe.batchIds), bizStep: 'STORING', eventTime: new Date().toISOString(), facilityId: recipe.facilityId, details: eventPayload().details });
       return recipe.perCall === 1

@@ -34,6 +34,8 @@ const RECORD_EVENTS_CONNECTIONS = 16;
 /** Events spread over this many batches, so no one batch's sub-chain is the bottleneck. */
 const BATCHES = 500;
 const SCANNED_LOT_EVENTS = 10;
+/** Lots scanned in turn for the uncached figure: more than a 10-second point at 64 connections reaches, so no lot is scanned twice. */
+const MANY_LOTS = 10_000;
 const PAD_CALLERS = 64;
 const WARM_UP_SECONDS = 2;
 
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
     const scanQuery = `query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }`;
     const scan = graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.traceCode } }) });
     const page = { method: 'GET' as const, path: `/q/${producer.traceCode}`, headers: {}, body: { kind: 'none' as const } };
+    // Every scan a different lot of the ledger: what a scan costs when its view is not in memory.
+    const manyLots = await traceCodes(url, MANY_LOTS);
+    const scanMany = graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots });
 
     // Warm-up: connections, plans and JIT settled for every path before anything counts.
     for (const spec of [trivial, plainInsert, recordEvent, recordEvents, scan, page]) await load(16, spec, WARM_UP_SECONDS);
@@ -151,9 +156,10 @@ async function main(): Promise<void> {
       }),
     );
 
-    for (const [name, spec] of [
-      ['scan(code)', scan],
-      [`GET /q/<code> (public page)`, page],
+    for (const [name, spec, goal] of [
+      ['scan(code), one lot', scan, true],
+      [`scan(code), ${manyLots.length.toLocaleString('en')} lots in turn`, scanMany, false],
+      [`GET /q/<code> (public page)`, page, false],
     ] as const) {
       const r = measured(name, SCAN_CONNECTIONS, await load(SCAN_CONNECTIONS, spec));
       const ratio = r.perSecond / trivialAt64!.perSecond;
@@ -161,8 +167,8 @@ async function main(): Promise<void> {
         row(name, SCAN_CONNECTIONS, r, {
           baseline: `${trivialAt64!.perSecond.toFixed(0)} (trivial query)`,
           ratio: `${ratio.toFixed(2)}x`,
-          target: `p99 < ${GOALS.scanP99Ms} ms, >= ${GOALS.scanVsTrivial}x`,
-          met: verdict(r.failed === 0 && r.p99 < GOALS.scanP99Ms && ratio >= GOALS.scanVsTrivial),
+          target: goal ? `p99 < ${GOALS.scanP99Ms} ms, >= ${GOALS.scanVsTrivial}x` : '',
+          met: goal ? verdict(r.failed === 0 && r.p99 < GOALS.scanP99Ms && ratio >= GOALS.scanVsTrivial) : '',
         }),
       );
     }
@@ -199,6 +205,18 @@ async function main(): Promise<void> {
   } finally {
     await service?.stop();
     await cleanUp();
+  }
+}
+
+/** Up to `count` trace codes of the ledger's batches, in no particular order. */
+async function traceCodes(url: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ trace_code: string }>('SELECT trace_code FROM batch TABLESAMPLE SYSTEM (50) LIMIT $1', [count]);
+    return rows.map((r) => r.trace_code);
+  } finally {
+    await client.end();
   }
 }
 

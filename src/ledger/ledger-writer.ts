@@ -7,6 +7,7 @@ import { EntryDraft, LedgerEntry } from './ledger-entry.js';
 import { formatRecordedAt } from './ledger-hash.js';
 import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, rowToLedgerEntry } from './ledger-row.js';
 import { leafHash, MerkleAppender, StoredNode, STORED_LEVEL } from './merkle.js';
+import type { TouchedBatches } from './ledger-changes.js';
 
 /** The part of a pg client commands use for their reads and projection writes. */
 export interface Tx {
@@ -100,6 +101,7 @@ export class LedgerWriter {
 
   private readonly maxGroupSize: number;
   private readonly maintainTree: boolean;
+  private readonly committedListeners: ((touched: TouchedBatches) => void)[] = [];
 
   /**
    * `maintainTree: false` exists only so the proofs benchmark can measure what the tree costs: a
@@ -124,6 +126,14 @@ export class LedgerWriter {
   /** Appends drafts with no projection: what a command that only records facts needs. */
   append(actor: string, drafts: EntryDraft[]): Promise<LedgerEntry[]> {
     return this.execute(new PlainAppend(actor, drafts));
+  }
+
+  /**
+   * Calls `listener` after each group commits, before its callers are answered, with the batches it
+   * appended to: this process's caches are current when a caller reads after its own write.
+   */
+  onCommitted(listener: (touched: TouchedBatches) => void): void {
+    this.committedListeners.push(listener);
   }
 
   /** Resolves once every queued command has been answered (graceful shutdown). */
@@ -380,6 +390,11 @@ export class LedgerWriter {
       batchHeads.delete(id);
     }
     this.known = { seq: cursor.endSeq, hash: cursor.endHash, batchHeads, tree };
+    if (this.committedListeners.length > 0 && cursor.entries.length > 0) {
+      const ids = cursor.entries.map((e) => e.entry.batchId);
+      const touched: TouchedBatches = ids.includes(null) ? 'all' : new Set(ids as string[]);
+      for (const listener of this.committedListeners) listener(touched);
+    }
   }
 
   private nextRecordedAt(): string {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { LedgerChanges } from './ledger-changes.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerResolver } from './ledger.resolver.js';
@@ -20,6 +21,7 @@ import { ProofsService } from './proofs.service.js';
     ProofsService,
     LedgerService,
     LedgerResolver,
+    LedgerChanges,
     {
       provide: LedgerWriter,
       inject: [DataSource, APP_CONFIG],
@@ -27,7 +29,7 @@ import { ProofsService } from './proofs.service.js';
       useFactory: (dataSource: DataSource, config: AppConfig) => new LedgerWriter((dataSource.driver as PostgresDriver).master, { maxGroupSize: config.ledgerMaxGroupSize }),
     },
   ],
-  exports: [LedgerWriter, LedgerRepository, LedgerService, ProofsService],
+  exports: [LedgerChanges, LedgerWriter, LedgerRepository, LedgerService, ProofsService],
 })
 export class LedgerModule implements BeforeApplicationShutdown {
   constructor(@Inject(LedgerWriter) private readonly writer: LedgerWriter) {}

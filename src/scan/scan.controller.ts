@@ -98,12 +98,13 @@ export class ScanController {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('vary', 'accept-language');
     const traceCode = normalizeTraceCode(code);
-    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
-    if (!batch) {
+    const found = traceCode ? await this.scanService.lookup(traceCode) : null;
+    if (!found) {
       const [title, zh, en] = ['未找到该追溯码 / Code not found', `没有追溯码为“${code}”的产品。请核对标签上的字符。`, `No product has the trace code "${code}". Please check the characters on the label.`];
       res.status(404).type('html').send(messagePage(title, zh, en));
       return;
     }
+    const { batch, view } = found;
     const etag = `"${createHash('sha256').update(`${await this.scans.latestEntryHash(batch.id)}|${lang}|${PAGE_VERSION}`).digest('base64url').slice(0, 22)}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'no-cache');
@@ -111,7 +112,7 @@ export class ScanController {
       res.status(304).end();
       return;
     }
-    const [view, extras] = await Promise.all([this.scanService.view(batch), this.scans.pageExtras(batch.id)]);
+    const extras = await this.scans.pageExtras(batch.id);
     const chilled = batch.storage !== 'AMBIENT';
     const html = renderBatchPage(
       view,

@@ -111,26 +111,33 @@ export class ScanRepository {
 
   /**
    * The public story of a batch and of every batch it was made from (one recursive lineage query):
-   * registrations, supply-chain events and inspections, oldest first.
+   * registrations, supply-chain events and inspections, oldest first; and the ids of all those
+   * batches, whose entries the story was read from.
    */
-  async publicTimeline(batchId: string): Promise<PublicEvent[]> {
-    const rows: { biz_step: string; event_time: Date; place: string | null; organization: string | null }[] = await this.dataSource.query(
+  async publicTimeline(batchId: string): Promise<{ events: PublicEvent[]; lineage: string[] }> {
+    const rows: { lineage: string[]; events: { biz_step: string; event_time: string; place: string | null; organization: string | null }[] | null }[] = await this.dataSource.query(
       `WITH RECURSIVE up(id) AS (
          SELECT $1::uuid
          UNION
-         SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id)
-       SELECT CASE l.type WHEN 'BATCH_REGISTERED' THEN 'COMMISSIONING' WHEN 'INSPECTION_RECORDED' THEN 'INSPECTING' ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
-              COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
-              f.region AS place,
-              o.name AS organization
-       FROM ledger_entry l
-         JOIN up ON up.id = l.batch_id
-         LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
-         LEFT JOIN organization o ON o.id::text = l.actor
-       WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL
-       ORDER BY event_time, l.seq`,
+         SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
+       events AS (
+         SELECT l.seq,
+                CASE l.type WHEN 'BATCH_REGISTERED' THEN 'COMMISSIONING' WHEN 'INSPECTION_RECORDED' THEN 'INSPECTING' ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
+                COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
+                f.region AS place,
+                o.name AS organization
+         FROM ledger_entry l
+           JOIN up ON up.id = l.batch_id
+           LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
+           LEFT JOIN organization o ON o.id::text = l.actor
+         WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL)
+       SELECT (SELECT json_agg(id) FROM up) AS lineage,
+              (SELECT json_agg(json_build_object('biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization) ORDER BY event_time, seq) FROM events) AS events`,
       [batchId],
     );
-    return rows.map((r) => ({ bizStep: r.biz_step, eventTime: r.event_time, place: r.place, organization: r.organization }));
+    return {
+      events: (rows[0].events ?? []).map((r) => ({ bizStep: r.biz_step, eventTime: new Date(r.event_time), place: r.place, organization: r.organization })),
+      lineage: rows[0].lineage,
+    };
   }
 }

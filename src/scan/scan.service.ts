@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { coldChainStatus, ColdChainStatus } from '../batches/cold-chain-status.js';
 import { TRACE_CODE_PATTERN } from '../batches/trace-code.js';
 import { VerificationResult } from '../ledger/chain-verifier.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { LedgerChanges } from '../ledger/ledger-changes.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { BatchViewCache } from './batch-view-cache.js';
 import { PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
 import { RecallsRepository } from '../recalls/recalls.repository.js';
 
@@ -25,30 +29,74 @@ export function normalizeTraceCode(code: string): string | null {
   return TRACE_CODE_PATTERN.test(normalized) ? normalized : null;
 }
 
-/** What a consumer sees after scanning a label: public facts only, and the ledger's verdict on them. */
+/** A batch found by its trace code, and what its label shows. */
+export interface ScannedView {
+  batch: ScannedBatch;
+  view: ScanView;
+}
+
+/**
+ * A view stays at most this long even when the ledger has not touched it, so that a change made
+ * around the service (an administrator bypassing the ledger's triggers) shows within a minute.
+ */
+const VIEW_MAX_AGE_MS = 60_000;
+
+/**
+ * What a consumer sees after scanning a label: public facts only, and the ledger's verdict on them.
+ *
+ * A label is scanned far more often than its batch changes, so views are cached per trace code until
+ * the ledger touches the batch or any batch it was made from (PostgreSQL notifies every append, from
+ * any process, as it commits). While those notices are not arriving, nothing is cached.
+ */
 @Injectable()
-export class ScanService {
+export class ScanService implements OnModuleDestroy {
+  private readonly cache: BatchViewCache<ScannedView>;
+  private readonly unsubscribe: () => void;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly ledger: LedgerService,
     private readonly recalls: RecallsRepository,
-  ) {}
+    private readonly changes: LedgerChanges,
+  ) {
+    this.cache = new BatchViewCache(config.scanCacheSize, VIEW_MAX_AGE_MS);
+    this.unsubscribe = changes.subscribe((touched) => this.cache.invalidate(touched));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
 
   async scan(code: string): Promise<ScanView | null> {
     const traceCode = normalizeTraceCode(code);
-    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
-    return batch ? this.view(batch) : null;
+    return traceCode ? ((await this.lookup(traceCode))?.view ?? null) : null;
   }
 
-  async view(batch: ScannedBatch): Promise<ScanView> {
+  /** The batch with this (normalized) trace code and its public view, or null when no batch has it. */
+  async lookup(traceCode: string): Promise<ScannedView | null> {
+    const live = this.changes.live;
+    const cached = live ? this.cache.get(traceCode) : undefined;
+    if (cached) return cached;
+    const mark = this.cache.mark();
+    const batch = await this.scans.findByTraceCode(traceCode);
+    if (!batch) return null;
+    const { view, lineage } = await this.read(batch);
+    const found = { batch, view };
+    if (live && this.changes.live) this.cache.set(traceCode, found, lineage, mark);
+    return found;
+  }
+
+  private async read(batch: ScannedBatch): Promise<{ view: ScanView; lineage: string[] }> {
     const [timeline, verification, recall] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id), this.recalls.openRecallOf(batch.id)]);
     const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, ...facts } = batch;
-    return {
+    const view = {
       ...facts,
       coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }),
-      timeline,
+      timeline: timeline.events,
       recall: recall && { level: recall.level, reason: recall.reason, initiatedAt: recall.initiatedAt },
       verification,
     };
+    return { view, lineage: timeline.lineage };
   }
 }

@@ -1,0 +1,98 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { LedgerWriter } from './ledger-writer.js';
+
+/** The batches one append touched, or 'all' when it may have changed anything. */
+export type TouchedBatches = ReadonlySet<string> | 'all';
+
+/** The channel the ledger's insert trigger notifies (migration LedgerAppendedNotice). */
+export const LEDGER_APPENDED_CHANNEL = 'ledger_appended';
+const RECONNECT_MS = 1000;
+
+/** Reads a `ledger_appended` notice: batch ids joined by commas, or `*`. */
+export function parseAppendedNotice(payload: string | undefined): TouchedBatches {
+  if (!payload || payload === '*') return 'all';
+  return new Set(payload.split(','));
+}
+
+/**
+ * Tells this process which batches any process has appended to, as their appends commit: the
+ * database's trigger sends a notice per appending statement, one connection here listens; this
+ * process's own writer reports its commits directly. While the
+ * connection is down nothing is known, so `live` is false and subscribers are told 'all' when it
+ * drops and again when it is back (notices sent in between are lost).
+ */
+@Injectable()
+export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('LedgerChanges');
+  private readonly subscribers = new Set<(touched: TouchedBatches) => void>();
+  private client: pg.Client | null = null;
+  private reconnect: NodeJS.Timeout | null = null;
+  private stopping = false;
+  /** True while notices arrive: a cache of views may serve and keep entries only then. */
+  live = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    writer: LedgerWriter,
+  ) {
+    // This process's own appends are known at once, before their callers are answered; the notice
+    // that follows them from PostgreSQL is then redundant but harmless.
+    writer.onCommitted((touched) => this.publish(touched));
+  }
+
+  /** Calls `listener` with every change until the returned function is called. */
+  subscribe(listener: (touched: TouchedBatches) => void): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
+  }
+
+  onApplicationBootstrap(): void {
+    void this.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnect) clearTimeout(this.reconnect);
+    this.live = false;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    // The pool's own settings: the same server, login and options as every other connection.
+    const client = new pg.Client((this.dataSource.driver as PostgresDriver).master.options as pg.ClientConfig);
+    this.client = client;
+    client.on('notification', (notice) => this.publish(parseAppendedNotice(notice.payload)));
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client, null));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${LEDGER_APPENDED_CHANNEL}`);
+      if (this.client !== client || this.stopping) return;
+      this.live = true;
+      this.publish('all');
+    } catch (err) {
+      this.lost(client, err as Error);
+    }
+  }
+
+  private lost(client: pg.Client, err: Error | null): void {
+    if (this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => undefined);
+    if (this.live) this.publish('all');
+    this.live = false;
+    if (this.stopping) return;
+    if (err) this.logger.warn(`listening for ledger changes failed, retrying in ${RECONNECT_MS} ms: ${err.message}`);
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      void this.connect();
+    }, RECONNECT_MS);
+  }
+
+  private publish(touched: TouchedBatches): void {
+    for (const listener of this.subscribers) listener(touched);
+  }
+}

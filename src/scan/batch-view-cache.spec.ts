@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseAppendedNotice } from '../ledger/ledger-changes.js';
+import { BatchViewCache } from './batch-view-cache.js';
+
+describe('BatchViewCache', () => {
+  const make = (capacity = 10, maxAgeMs = 60_000) => {
+    const clock = { now: 0 };
+    return { cache: new BatchViewCache<string>(capacity, maxAgeMs, () => clock.now), clock };
+  };
+
+  it('keeps a view until a batch it was read from is touched', () => {
+    const { cache } = make();
+    cache.set('RICE', 'rice view', ['rice', 'paddy'], cache.mark());
+    cache.set('MILK', 'milk view', ['milk'], cache.mark());
+    cache.invalidate(new Set(['other']));
+    expect(cache.get('RICE')).toBe('rice view');
+    cache.invalidate(new Set(['paddy']));
+    expect(cache.get('RICE')).toBeUndefined();
+    expect(cache.get('MILK')).toBe('milk view');
+    cache.invalidate('all');
+    expect(cache.get('MILK')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('refuses a view whose batches were touched while it was being read', () => {
+    const { cache } = make();
+    const mark = cache.mark();
+    cache.invalidate(new Set(['paddy']));
+    cache.set('RICE', 'stale', ['rice', 'paddy'], mark);
+    expect(cache.get('RICE')).toBeUndefined();
+    const markMilk = cache.mark();
+    cache.invalidate(new Set(['paddy']));
+    cache.set('MILK', 'current', ['milk'], markMilk);
+    expect(cache.get('MILK')).toBe('current');
+    const markAll = cache.mark();
+    cache.invalidate('all');
+    cache.set('MILK', 'maybe stale', ['milk'], markAll);
+    expect(cache.get('MILK')).toBeUndefined();
+  });
+
+  it('refuses a view read before more changes than it remembers', () => {
+    const { cache } = make();
+    const mark = cache.mark();
+    for (let i = 0; i < 1001; i++) cache.invalidate(new Set([`b${i}`]));
+    cache.set('MILK', 'unknown', ['milk'], mark);
+    expect(cache.get('MILK')).toBeUndefined();
+  });
+
+  it('drops the least recently used past its capacity, and anything older than its age limit', () => {
+    const { cache, clock } = make(2, 1000);
+    cache.set('A', 'a', ['a'], cache.mark());
+    cache.set('B', 'b', ['b'], cache.mark());
+    expect(cache.get('A')).toBe('a');
+    cache.set('C', 'c', ['c'], cache.mark());
+    expect([cache.get('A'), cache.get('B'), cache.get('C')]).toEqual(['a', undefined, 'c']);
+    clock.now = 1001;
+    expect(cache.get('A')).toBeUndefined();
+    expect(make(0).cache.size).toBe(0);
+    const off = make(0).cache;
+    off.set('A', 'a', ['a'], off.mark());
+    expect(off.get('A')).toBeUndefined();
+  });
+
+  it('reads the database trigger’s notices', () => {
+    expect(parseAppendedNotice('*')).toBe('all');
+    expect(parseAppendedNotice(undefined)).toBe('all');
+    expect(parseAppendedNotice('a,b')).toEqual(new Set(['a', 'b']));
+  });
+});

@@ -1,0 +1,100 @@
+import type { TouchedBatches } from '../ledger/ledger-changes.js';
+
+/** How many recent changes are remembered to check a view that was being read while they came. */
+const HISTORY = 1000;
+
+interface Cached<V> {
+  value: V;
+  dependsOn: readonly string[];
+  storedAt: number;
+}
+
+/**
+ * Views of batches (a scan's public story), each kept until the ledger touches one of the batches it
+ * was read from, at most `capacity` of them (least recently used go first) and for at most `maxAgeMs`.
+ *
+ * A view read from the database while a change to its batches committed may already be stale when it
+ * is stored, so a read starts with `mark()` and `set` refuses a view that a change since then touched
+ * (or that happened too long ago to tell).
+ */
+export class BatchViewCache<V> {
+  private readonly entries = new Map<string, Cached<V>>();
+  /** Batch id → keys of the views read from it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private generation = 0;
+  /** The newest changes, oldest first; changes[i] was generation `generation - changes.length + 1 + i`. */
+  private readonly changes: TouchedBatches[] = [];
+
+  constructor(
+    private readonly capacity: number,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): V | undefined {
+    const cached = this.entries.get(key);
+    if (!cached) return undefined;
+    if (this.now() - cached.storedAt > this.maxAgeMs) {
+      this.delete(key);
+      return undefined;
+    }
+    // Map keeps insertion order: re-inserting makes this the most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, cached);
+    return cached.value;
+  }
+
+  /** Call before reading a view from the database; pass the result to `set`. */
+  mark(): number {
+    return this.generation;
+  }
+
+  set(key: string, value: V, dependsOn: readonly string[], mark: number): void {
+    if (this.capacity === 0 || this.touchedSince(mark, dependsOn)) return;
+    this.delete(key);
+    this.entries.set(key, { value, dependsOn, storedAt: this.now() });
+    for (const id of dependsOn) {
+      const keys = this.dependents.get(id) ?? new Set<string>();
+      keys.add(key);
+      this.dependents.set(id, keys);
+    }
+    if (this.entries.size > this.capacity) this.delete(this.entries.keys().next().value as string);
+  }
+
+  /** Drops every view read from a touched batch. */
+  invalidate(touched: TouchedBatches): void {
+    this.generation += 1;
+    this.changes.push(touched);
+    if (this.changes.length > HISTORY) this.changes.shift();
+    if (touched === 'all') {
+      this.entries.clear();
+      this.dependents.clear();
+      return;
+    }
+    for (const id of touched) {
+      for (const key of this.dependents.get(id) ?? []) this.delete(key);
+    }
+  }
+
+  private touchedSince(mark: number, dependsOn: readonly string[]): boolean {
+    const missed = this.generation - mark;
+    if (missed === 0) return false;
+    if (missed > this.changes.length) return true;
+    return this.changes.slice(-missed).some((touched) => touched === 'all' || dependsOn.some((id) => touched.has(id)));
+  }
+
+  private delete(key: string): void {
+    const cached = this.entries.get(key);
+    if (!cached) return;
+    this.entries.delete(key);
+    for (const id of cached.dependsOn) {
+      const keys = this.dependents.get(id);
+      keys?.delete(key);
+      if (keys?.size === 0) this.dependents.delete(id);
+    }
+  }
+}

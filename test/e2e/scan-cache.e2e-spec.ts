@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import type { App } from 'supertest/types.js';
+import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestDatabase, TestDatabase } from '../test-database.js';
+
+/**
+ * Scans are served from a cache of views; these check that a consumer never keeps seeing a story the
+ * ledger has moved past: after this process's writes at once, after another process's as soon as
+ * PostgreSQL's notice arrives, and after the listening connection was lost and came back.
+ */
+const SCAN = `query($code: String!) { scan(code: $code) { status timeline { bizStep eventTime } recall { reason } verification { valid checkedEntries } } }`;
+const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
+
+interface Scan {
+  status: string;
+  timeline: { bizStep: string; eventTime: string }[];
+  recall: { reason: string } | null;
+  verification: { valid: boolean; checkedEntries: number };
+}
+
+describe('scan views stay current', () => {
+  let db: TestDatabase;
+  let app: INestApplication<App>;
+  let other: INestApplication<App>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createTestApp(db.url);
+    other = await createTestApp(db.url);
+  });
+  afterAll(async () => {
+    await other?.close();
+    await app?.close();
+    await db?.drop();
+  });
+
+  const scan = async (on: INestApplication<App>, code: string) => (await gqlOk<{ scan: Scan }>(on, SCAN, { code })).scan;
+
+  /** A paddy lot milled into a rice lot: the rice lot's story includes the paddy's. */
+  async function milledRice() {
+    const coop = await createOrg(app);
+    const field = await registerFacility(app, coop);
+    const paddy = await registerBatch(app, coop, await registerProduct(app, coop, { name: '稻谷' }), field);
+    const made = await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }', {
+      input: { facilityId: field, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 500 }], outputs: [{ productId: await registerProduct(app, coop), lotCode: `RICE-${paddy.lotCode}`, quantity: 350, unit: 'kg' }] },
+    }, coop.key);
+    return { coop, field, paddy, rice: made.transformBatches.outputs[0] as { id: string; traceCode: string } };
+  }
+
+  const event = (coop: Org, batchId: string, facilityId: string, bizStep: string, eventTime: string) =>
+    gqlOk(app, RECORD, { input: { batchId, bizStep, eventTime, facilityId } }, coop.key);
+
+  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`still not: ${what}`);
+  }
+
+  it("shows this process's writes at the next scan: the batch's own event, an upstream batch's, a recall and its end", async () => {
+    const { coop, field, paddy, rice } = await milledRice();
+    const before = await scan(app, rice.traceCode);
+    expect(before.timeline.map((e) => e.bizStep)).toEqual(['COMMISSIONING', 'TRANSFORMING', 'COMMISSIONING']);
+    expect(await scan(app, rice.traceCode)).toEqual(before);
+
+    await event(coop, rice.id, field, 'STORING', '2026-10-11T02:00:00.000Z');
+    const own = await scan(app, rice.traceCode);
+    expect(own.timeline.map((e) => e.bizStep)).toEqual(['COMMISSIONING', 'TRANSFORMING', 'COMMISSIONING', 'STORING']);
+    expect(own.verification).toEqual({ valid: true, checkedEntries: 2 });
+
+    // The paddy's later inspection-room sampling is part of the rice's story too.
+    await event(coop, paddy.id, field, 'INSPECTING', '2026-10-12T02:00:00.000Z');
+    expect((await scan(app, rice.traceCode)).timeline.map((e) => e.bizStep)).toContain('INSPECTING');
+
+    const regulator = await createOrg(app, 'REGULATOR');
+    const recall = await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', {
+      input: { batchIds: [rice.id], level: 'LEVEL_2', reason: '镉超标 cadmium above the limit' },
+    }, regulator.key);
+    const recalled = await scan(app, rice.traceCode);
+    expect(recalled.recall).toEqual({ reason: '镉超标 cadmium above the limit' });
+    expect(recalled.status).toBe('RECALLED');
+
+    await gqlOk(app, 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }', { input: { recallId: recall.initiateRecall.id, note: 'all recovered' } }, regulator.key);
+    expect((await scan(app, rice.traceCode)).recall).toBeNull();
+  });
+
+  it("shows another process's writes once PostgreSQL's notice arrives", async () => {
+    const { coop, field, paddy, rice } = await milledRice();
+    expect((await scan(other, rice.traceCode)).timeline).toHaveLength(3);
+    await event(coop, paddy.id, field, 'STORING', '2026-10-08T02:00:00.000Z');
+    await until(async () => (await scan(other, rice.traceCode)).timeline.length === 4, 'the other process shows the upstream event');
+    expect((await scan(other, rice.traceCode)).timeline.map((e) => e.bizStep)).toEqual(['COMMISSIONING', 'STORING', 'TRANSFORMING', 'COMMISSIONING']);
+  });
+
+  it('listens again after its connection is cut, and shows what was written meanwhile', async () => {
+    const { coop, field, rice } = await milledRice();
+    expect((await scan(other, rice.traceCode)).timeline).toHaveLength(3);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const listeners = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ledger_appended'`;
+      const cut = (await admin.query<{ pid: number }>(listeners)).rows.map((r) => r.pid);
+      expect(cut).toHaveLength(2); // one per process
+      await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [cut]);
+      await event(coop, rice.id, field, 'STORING', '2026-10-11T02:00:00.000Z');
+      await until(async () => (await scan(other, rice.traceCode)).timeline.length === 4, 'the other process shows the event written while it was not listening');
+      // Both listen again, on new connections.
+      await until(async () => (await admin.query<{ pid: number }>(listeners)).rows.filter((r) => !cut.includes(r.pid)).length === 2, 'both processes listen again');
+      await event(coop, rice.id, field, 'STORING', '2026-10-12T02:00:00.000Z');
+      await until(async () => (await scan(other, rice.traceCode)).timeline.length === 5, 'the other process shows an event written after it listened again');
+    } finally {
+      await admin.end();
+    }
+  });
+});
