@@ -124,15 +124,6 @@ export class RecallsRepository {
     );
     return rows.map((r) => ({ ...toRecall(r), batchIds: r.batch_ids as string[] }));
   }
-
-  /** The newest open recall that reaches this batch: what its page shows. */
-  async openRecallOf(batchId: string): Promise<Recall | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT r.* FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id WHERE rb.batch_id = $1 AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1`,
-      [batchId],
-    );
-    return rows[0] ? toRecall(rows[0]) : null;
-  }
 }
 
 function toRecall(r: Record<string, unknown>): Recall {

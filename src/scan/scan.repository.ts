@@ -17,6 +17,8 @@ export interface ScannedBatch {
   origin: string | null;
   readingCount: number;
   excursionCount: number;
+  /** The newest open recall that reaches the batch. */
+  recall: { level: string; reason: string; initiatedAt: Date } | null;
 }
 
 /** A public event: no quantities, no ids, the place at district level and the organization's name. */
@@ -43,9 +45,11 @@ export class ScanRepository {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT b.id, b.trace_code, b.lot_code, b.status, b.reading_count, b.excursion_count,
               p.name AS product_name, p.category, p.storage, p.gtin, p.geographic_indication,
-              o.name AS producer, f.region AS origin
+              o.name AS producer, f.region AS origin, r.level AS recall_level, r.reason AS recall_reason, r.initiated_at AS recall_initiated_at
        FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
             JOIN facility f ON f.id = b.origin_facility_id
+            LEFT JOIN LATERAL (SELECT r.level, r.reason, r.initiated_at FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
+                               WHERE rb.batch_id = b.id AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1) r ON true
        WHERE ${where}`,
       params,
     );
@@ -65,6 +69,7 @@ export class ScanRepository {
       origin: (r.origin as string | null) ?? null,
       readingCount: r.reading_count as number,
       excursionCount: r.excursion_count as number,
+      recall: r.recall_level ? { level: r.recall_level as string, reason: r.recall_reason as string, initiatedAt: r.recall_initiated_at as Date } : null,
     };
   }
 

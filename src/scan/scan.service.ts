@@ -8,18 +8,10 @@ import { LedgerChanges } from '../ledger/ledger-changes.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BatchViewCache } from './batch-view-cache.js';
 import { PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
-import { RecallsRepository } from '../recalls/recalls.repository.js';
-
-export interface RecallNotice {
-  level: string;
-  reason: string;
-  initiatedAt: Date;
-}
 
 export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount'> {
   coldChainStatus: ColdChainStatus;
   timeline: PublicEvent[];
-  recall: RecallNotice | null;
   verification: VerificationResult;
 }
 
@@ -57,7 +49,6 @@ export class ScanService implements OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly ledger: LedgerService,
-    private readonly recalls: RecallsRepository,
     private readonly changes: LedgerChanges,
   ) {
     this.cache = new BatchViewCache(config.scanCacheSize, VIEW_MAX_AGE_MS);
@@ -88,15 +79,9 @@ export class ScanService implements OnModuleDestroy {
   }
 
   private async read(batch: ScannedBatch): Promise<{ view: ScanView; lineage: string[] }> {
-    const [timeline, verification, recall] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id), this.recalls.openRecallOf(batch.id)]);
+    const [timeline, verification] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id)]);
     const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, ...facts } = batch;
-    const view = {
-      ...facts,
-      coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }),
-      timeline: timeline.events,
-      recall: recall && { level: recall.level, reason: recall.reason, initiatedAt: recall.initiatedAt },
-      verification,
-    };
+    const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: timeline.events, verification };
     return { view, lineage: timeline.lineage };
   }
 }
