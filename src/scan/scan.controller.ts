@@ -105,14 +105,14 @@ export class ScanController {
       return;
     }
     const { batch, view } = found;
-    const etag = `"${createHash('sha256').update(`${await this.scans.latestEntryHash(batch.id)}|${lang}|${PAGE_VERSION}`).digest('base64url').slice(0, 22)}"`;
+    const etag = `"${createHash('sha256').update(`${batch.latestEntryHash}|${lang}|${PAGE_VERSION}`).digest('base64url').slice(0, 22)}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'no-cache');
     if (ifNoneMatch === etag) {
       res.status(304).end();
       return;
     }
-    const extras = await this.scans.pageExtras(batch.id);
+    const extras = await this.scanService.pageExtras(batch);
     const chilled = batch.storage !== 'AMBIENT';
     const html = renderBatchPage(
       view,

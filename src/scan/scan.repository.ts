@@ -19,6 +19,17 @@ export interface ScannedBatch {
   excursionCount: number;
   /** The newest open recall that reaches the batch. */
   recall: { level: string; reason: string; initiatedAt: Date } | null;
+  /** The hash of the batch's newest ledger entry: its page changes only when this does (the page's ETag). */
+  latestEntryHash: string;
+}
+
+/** What the page shows beyond the scan: certificates, the temperature chart and its limits. */
+export interface PageExtras {
+  certificates: { kind: string; number: string; issuer: string; protectedName: string | null; validFrom: Date; validUntil: Date }[];
+  readings: { at: Date; celsius: number }[];
+  minTempC: number | null;
+  maxTempC: number | null;
+  excursions: { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[];
 }
 
 /** A public event: no quantities, no ids, the place at district level and the organization's name. */
@@ -45,7 +56,8 @@ export class ScanRepository {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT b.id, b.trace_code, b.lot_code, b.status, b.reading_count, b.excursion_count,
               p.name AS product_name, p.category, p.storage, p.gtin, p.geographic_indication,
-              o.name AS producer, f.region AS origin, r.level AS recall_level, r.reason AS recall_reason, r.initiated_at AS recall_initiated_at
+              o.name AS producer, f.region AS origin, r.level AS recall_level, r.reason AS recall_reason, r.initiated_at AS recall_initiated_at,
+              (SELECT l.hash FROM ledger_entry l WHERE l.batch_id = b.id ORDER BY l.seq DESC LIMIT 1) AS latest_entry_hash
        FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
             JOIN facility f ON f.id = b.origin_facility_id
             LEFT JOIN LATERAL (SELECT r.level, r.reason, r.initiated_at FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
@@ -69,6 +81,7 @@ export class ScanRepository {
       origin: (r.origin as string | null) ?? null,
       readingCount: r.reading_count as number,
       excursionCount: r.excursion_count as number,
+      latestEntryHash: r.latest_entry_hash as string,
       recall: r.recall_level ? { level: r.recall_level as string, reason: r.recall_reason as string, initiatedAt: r.recall_initiated_at as Date } : null,
     };
   }
@@ -89,19 +102,7 @@ export class ScanRepository {
     return { total: Number(rows[0].total), firstDay: rows[0].first_day, quantity: rows[0].quantity, unit: rows[0].unit };
   }
 
-  /** The hash of the batch's newest ledger entry: the page changes only when this does (its ETag). */
-  async latestEntryHash(batchId: string): Promise<string | null> {
-    const rows: { hash: string }[] = await this.dataSource.query('SELECT hash FROM ledger_entry WHERE batch_id = $1 ORDER BY seq DESC LIMIT 1', [batchId]);
-    return rows[0]?.hash ?? null;
-  }
-
-  async pageExtras(batchId: string): Promise<{
-    certificates: { kind: string; number: string; issuer: string; protectedName: string | null; validFrom: Date; validUntil: Date }[];
-    readings: { at: Date; celsius: number }[];
-    minTempC: number | null;
-    maxTempC: number | null;
-    excursions: { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[];
-  }> {
+  async pageExtras(batchId: string): Promise<PageExtras> {
     const [certificates, readings, product] = await Promise.all([
       this.dataSource.query(
         `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil"

@@ -7,9 +7,9 @@ import type { AppConfig } from '../config/config.js';
 import { LedgerChanges } from '../ledger/ledger-changes.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BatchViewCache } from './batch-view-cache.js';
-import { PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
+import { PageExtras, PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
 
-export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount'> {
+export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount' | 'latestEntryHash'> {
   coldChainStatus: ColdChainStatus;
   timeline: PublicEvent[];
   verification: VerificationResult;
@@ -43,6 +43,8 @@ const VIEW_MAX_AGE_MS = 60_000;
 @Injectable()
 export class ScanService implements OnModuleDestroy {
   private readonly cache: BatchViewCache<ScannedView>;
+  /** The page's certificates and chart, per batch id: they change only with the batch's own entries (or a product's certificate, which touches all). */
+  private readonly extrasCache: BatchViewCache<PageExtras>;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -52,7 +54,11 @@ export class ScanService implements OnModuleDestroy {
     private readonly changes: LedgerChanges,
   ) {
     this.cache = new BatchViewCache(config.scanCacheSize, VIEW_MAX_AGE_MS);
-    this.unsubscribe = changes.subscribe((touched) => this.cache.invalidate(touched));
+    this.extrasCache = new BatchViewCache(config.scanCacheSize, VIEW_MAX_AGE_MS);
+    this.unsubscribe = changes.subscribe((touched) => {
+      this.cache.invalidate(touched);
+      this.extrasCache.invalidate(touched);
+    });
   }
 
   onModuleDestroy(): void {
@@ -78,9 +84,20 @@ export class ScanService implements OnModuleDestroy {
     return found;
   }
 
+  /** What the batch's page shows beyond its view. */
+  async pageExtras(batch: ScannedBatch): Promise<PageExtras> {
+    const live = this.changes.live;
+    const cached = live ? this.extrasCache.get(batch.id) : undefined;
+    if (cached) return cached;
+    const mark = this.extrasCache.mark();
+    const extras = await this.scans.pageExtras(batch.id);
+    if (live && this.changes.live) this.extrasCache.set(batch.id, extras, [batch.id], mark);
+    return extras;
+  }
+
   private async read(batch: ScannedBatch): Promise<{ view: ScanView; lineage: string[] }> {
     const [timeline, verification] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id)]);
-    const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, ...facts } = batch;
+    const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
     const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: timeline.events, verification };
     return { view, lineage: timeline.lineage };
   }

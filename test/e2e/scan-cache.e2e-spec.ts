@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
@@ -86,6 +87,20 @@ describe('scan views stay current', () => {
 
     await gqlOk(app, 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }', { input: { recallId: recall.initiateRecall.id, note: 'all recovered' } }, regulator.key);
     expect((await scan(app, rice.traceCode)).recall).toBeNull();
+  });
+
+  it("answers the page's revalidation with 304 until the batch changes, then with the new page", async () => {
+    const { coop, field, rice } = await milledRice();
+    const page = () => request(app.getHttpServer()).get(`/q/${rice.traceCode}?lang=en`);
+    const first = await page();
+    expect(first.status).toBe(200);
+    expect(first.text).not.toContain('Stored');
+    expect((await page().set('if-none-match', first.headers.etag)).status).toBe(304);
+    await event(coop, rice.id, field, 'STORING', '2026-10-11T02:00:00.000Z');
+    const second = await page().set('if-none-match', first.headers.etag);
+    expect(second.status).toBe(200);
+    expect(second.headers.etag).not.toBe(first.headers.etag);
+    expect(second.text).toContain('<b>Stored</b>');
   });
 
   it("shows another process's writes once PostgreSQL's notice arrives", async () => {
