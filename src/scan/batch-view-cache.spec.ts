@@ -3,9 +3,9 @@ import { parseAppendedNotice } from '../ledger/ledger-changes.js';
 import { BatchViewCache } from './batch-view-cache.js';
 
 describe('BatchViewCache', () => {
-  const make = (capacity = 10, maxAgeMs = 60_000) => {
+  const make = (capacity = 100, maxAgeMs = 60_000) => {
     const clock = { now: 0 };
-    return { cache: new BatchViewCache<string>(capacity, maxAgeMs, () => clock.now), clock };
+    return { cache: new BatchViewCache<string>(capacity, maxAgeMs, (v) => v.length, () => clock.now), clock };
   };
 
   it('keeps a view until a batch it was read from is touched', () => {
@@ -48,6 +48,8 @@ describe('BatchViewCache', () => {
 
   it('drops the least recently used past its capacity, and anything older than its age limit', () => {
     const { cache, clock } = make(2, 1000);
+    cache.set('BIG', 'big', ['big'], cache.mark()); // weighs 3: never kept
+    expect(cache.get('BIG')).toBeUndefined();
     cache.set('A', 'a', ['a'], cache.mark());
     cache.set('B', 'b', ['b'], cache.mark());
     expect(cache.get('A')).toBe('a');

@@ -7,11 +7,13 @@ interface Cached<V> {
   value: V;
   dependsOn: readonly string[];
   storedAt: number;
+  weight: number;
 }
 
 /**
  * Views of batches (a scan's public story), each kept until the ledger touches one of the batches it
- * was read from, at most `capacity` of them (least recently used go first) and for at most `maxAgeMs`.
+ * was read from, for at most `maxAgeMs`, and while their weights (rows held: `weigh` says how many a
+ * view has) add up to at most `capacity`; the least recently used go first.
  *
  * A view read from the database while a change to its batches committed may already be stale when it
  * is stored, so a read starts with `mark()` and `set` refuses a view that a change since then touched
@@ -22,12 +24,14 @@ export class BatchViewCache<V> {
   /** Batch id → keys of the views read from it. */
   private readonly dependents = new Map<string, Set<string>>();
   private generation = 0;
+  private weight = 0;
   /** The newest changes, oldest first; changes[i] was generation `generation - changes.length + 1 + i`. */
   private readonly changes: TouchedBatches[] = [];
 
   constructor(
     private readonly capacity: number,
     private readonly maxAgeMs: number,
+    private readonly weigh: (value: V) => number = () => 1,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -54,15 +58,17 @@ export class BatchViewCache<V> {
   }
 
   set(key: string, value: V, dependsOn: readonly string[], mark: number): void {
-    if (this.capacity === 0 || this.touchedSince(mark, dependsOn)) return;
+    const weight = this.weigh(value);
+    if (weight > this.capacity || this.touchedSince(mark, dependsOn)) return;
     this.delete(key);
-    this.entries.set(key, { value, dependsOn, storedAt: this.now() });
+    this.entries.set(key, { value, dependsOn, storedAt: this.now(), weight });
+    this.weight += weight;
     for (const id of dependsOn) {
       const keys = this.dependents.get(id) ?? new Set<string>();
       keys.add(key);
       this.dependents.set(id, keys);
     }
-    if (this.entries.size > this.capacity) this.delete(this.entries.keys().next().value as string);
+    while (this.weight > this.capacity) this.delete(this.entries.keys().next().value as string);
   }
 
   /** Drops every view read from a touched batch. */
@@ -73,6 +79,7 @@ export class BatchViewCache<V> {
     if (touched === 'all') {
       this.entries.clear();
       this.dependents.clear();
+      this.weight = 0;
       return;
     }
     for (const id of touched) {
@@ -91,6 +98,7 @@ export class BatchViewCache<V> {
     const cached = this.entries.get(key);
     if (!cached) return;
     this.entries.delete(key);
+    this.weight -= cached.weight;
     for (const id of cached.dependsOn) {
       const keys = this.dependents.get(id);
       keys?.delete(key);

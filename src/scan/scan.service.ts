@@ -53,8 +53,9 @@ export class ScanService implements OnModuleDestroy {
     private readonly ledger: LedgerService,
     private readonly changes: LedgerChanges,
   ) {
-    this.cache = new BatchViewCache(config.scanCacheSize, VIEW_MAX_AGE_MS);
-    this.extrasCache = new BatchViewCache(config.scanCacheSize, VIEW_MAX_AGE_MS);
+    // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
+    this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, (found) => 1 + found.view.timeline.length);
+    this.extrasCache = new BatchViewCache<PageExtras>(config.scanCacheRows, VIEW_MAX_AGE_MS, (x) => 1 + x.readings.length + x.certificates.length + x.excursions.length);
     this.unsubscribe = changes.subscribe((touched) => {
       this.cache.invalidate(touched);
       this.extrasCache.invalidate(touched);
