@@ -85,16 +85,7 @@ export class LedgerRepository {
    * payloads to Node: what a scan asks on every page view. The verifier in Node names any problem.
    */
   async batchLooksIntact(batchId: string): Promise<{ entries: number; intact: boolean }> {
-    const rows: { entries: string; intact: boolean | null }[] = await this.dataSource.query(
-      `WITH entries AS (SELECT e.*, lag(e.hash) OVER (ORDER BY e.seq) AS batch_previous FROM ledger_entry e WHERE e.batch_id = $1)
-       SELECT count(*) AS entries, bool_and(
-                ${payloadIntactSql('entries')} AND ${envelopeHashSql('entries')} = entries.hash
-                AND entries.batch_prev_hash IS NOT DISTINCT FROM entries.batch_previous
-                AND entries.prev_hash = CASE WHEN entries.seq = 1 THEN '${GENESIS_PREV_HASH}'
-                  ELSE (SELECT ${envelopeHashSql('p')} FROM ledger_entry p WHERE p.seq = entries.seq - 1) END) AS intact
-       FROM entries`,
-      [batchId],
-    );
+    const rows: { entries: string; intact: boolean | null }[] = await this.dataSource.query(batchIntactSql('$1'), [batchId]);
     return { entries: Number(rows[0].entries), intact: rows[0].intact === true };
   }
 
@@ -127,6 +118,21 @@ export class LedgerRepository {
     );
     return new Map(rows.map((r) => [r.batch_id, r.hash]));
   }
+}
+
+/**
+ * One row: how many entries the batch `batchId` (an SQL expression) has, and whether all of them check
+ * out: payload and envelope hashes, the batchPrevHash link, and the prevHash against the recomputed hash
+ * of the entry before each. For `batchLooksIntact` and for statements that read a batch with its check.
+ */
+export function batchIntactSql(batchId: string): string {
+  return `WITH entries AS (SELECT e.*, lag(e.hash) OVER (ORDER BY e.seq) AS batch_previous FROM ledger_entry e WHERE e.batch_id = ${batchId})
+       SELECT count(*) AS entries, bool_and(
+                ${payloadIntactSql('entries')} AND ${envelopeHashSql('entries')} = entries.hash
+                AND entries.batch_prev_hash IS NOT DISTINCT FROM entries.batch_previous
+                AND entries.prev_hash = CASE WHEN entries.seq = 1 THEN '${GENESIS_PREV_HASH}'
+                  ELSE (SELECT ${envelopeHashSql('p')} FROM ledger_entry p WHERE p.seq = entries.seq - 1) END) AS intact
+       FROM entries`;
 }
 
 /**

@@ -72,7 +72,11 @@ export class LedgerService {
   async verifyBatch(batchId: string): Promise<VerificationResult> {
     // PostgreSQL checks first, without shipping the payloads; Node names the problem when there is one.
     const quick = await this.ledger.batchLooksIntact(batchId);
-    if (quick.intact) return { valid: true, checkedEntries: quick.entries, firstInvalidSeq: null, reason: null };
+    return quick.intact ? { valid: true, checkedEntries: quick.entries, firstInvalidSeq: null, reason: null } : this.explainBatch(batchId);
+  }
+
+  /** The verifier in Node over a batch's entries, after PostgreSQL's check failed: names the first bad entry and why. */
+  async explainBatch(batchId: string): Promise<VerificationResult> {
     const entries = await this.ledger.findByBatchWithPrevious(batchId);
     if (entries.length === 0) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
     return verifyBatchEntries(entries);

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { BatchStatus } from '../batches/batch-status.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
+import { batchIntactSql } from '../ledger/ledger.repository.js';
 
 export interface ScannedBatch {
   id: string;
@@ -42,7 +45,11 @@ export interface PublicEvent {
 
 @Injectable()
 export class ScanRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
+  }
 
   async findByTraceCode(traceCode: string): Promise<ScannedBatch | null> {
     return this.findOne('b.trace_code = $1', [traceCode]);
@@ -53,37 +60,21 @@ export class ScanRepository {
   }
 
   private async findOne(where: string, params: unknown[]): Promise<ScannedBatch | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT b.id, b.trace_code, b.lot_code, b.status, b.reading_count, b.excursion_count,
-              p.name AS product_name, p.category, p.storage, p.gtin, p.geographic_indication,
-              o.name AS producer, f.region AS origin, r.level AS recall_level, r.reason AS recall_reason, r.initiated_at AS recall_initiated_at,
-              (SELECT l.hash FROM ledger_entry l WHERE l.batch_id = b.id ORDER BY l.seq DESC LIMIT 1) AS latest_entry_hash
-       FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
-            JOIN facility f ON f.id = b.origin_facility_id
-            LEFT JOIN LATERAL (SELECT r.level, r.reason, r.initiated_at FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
-                               WHERE rb.batch_id = b.id AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1) r ON true
-       WHERE ${where}`,
-      params,
-    );
+    const rows: Record<string, unknown>[] = await this.dataSource.query(scannedBatchSql(where), params);
+    return rows[0] ? toScannedBatch(rows[0]) : null;
+  }
+
+  /**
+   * Everything a scan shows, in one statement: the batch, its public story and lineage (see
+   * `publicTimelineSql`), and whether its entries check out in SQL (see `batchIntactSql`). Null when
+   * no batch has the code. A named statement: each connection plans it once (planning took longer
+   * than running it, 1 ms against 0.7), and one round trip instead of four.
+   */
+  async scan(traceCode: string): Promise<{ batch: ScannedBatch; events: PublicEvent[]; lineage: string[]; entries: number; intact: boolean } | null> {
+    const { rows } = await this.pool.query<Record<string, unknown>>({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });
     const r = rows[0];
     if (!r) return null;
-    return {
-      id: r.id as string,
-      traceCode: r.trace_code as string,
-      lotCode: r.lot_code as string,
-      status: r.status as BatchStatus,
-      productName: r.product_name as string,
-      category: r.category as ProductCategory,
-      storage: r.storage as StorageCondition,
-      gtin: (r.gtin as string | null) ?? null,
-      geographicIndication: (r.geographic_indication as string | null) ?? null,
-      producer: r.producer as string,
-      origin: (r.origin as string | null) ?? null,
-      readingCount: r.reading_count as number,
-      excursionCount: r.excursion_count as number,
-      latestEntryHash: r.latest_entry_hash as string,
-      recall: r.recall_level ? { level: r.recall_level as string, reason: r.recall_reason as string, initiatedAt: r.recall_initiated_at as Date } : null,
-    };
+    return { batch: toScannedBatch(r), events: toPublicEvents(r.events as TimelineRow[] | null), lineage: r.lineage as string[], entries: Number(r.checked_entries), intact: r.intact === true };
   }
 
   /** Counts one scan today and returns the totals: how many, since when, and what the batch was registered with. */
@@ -114,16 +105,49 @@ export class ScanRepository {
     ]);
     return { certificates, readings, minTempC: product[0].min_temp_c, maxTempC: product[0].max_temp_c, excursions: product[0].excursions };
   }
+}
 
-  /**
-   * The public story of a batch and of every batch it was made from (one recursive lineage query):
-   * registrations, supply-chain events and inspections, oldest first; and the ids of all those
-   * batches, whose entries the story was read from.
-   */
-  async publicTimeline(batchId: string): Promise<{ events: PublicEvent[]; lineage: string[] }> {
-    const rows: { lineage: string[]; events: { biz_step: string; event_time: string; place: string | null; organization: string | null }[] | null }[] = await this.dataSource.query(
-      `WITH RECURSIVE up(id) AS (
-         SELECT $1::uuid
+/** The batch (by `where` over batch b, product p), its product, producer, origin, open recall and newest entry. */
+function scannedBatchSql(where: string): string {
+  return `SELECT b.id, b.trace_code, b.lot_code, b.status, b.reading_count, b.excursion_count,
+              p.name AS product_name, p.category, p.storage, p.gtin, p.geographic_indication,
+              o.name AS producer, f.region AS origin, r.level AS recall_level, r.reason AS recall_reason, r.initiated_at AS recall_initiated_at,
+              (SELECT l.hash FROM ledger_entry l WHERE l.batch_id = b.id ORDER BY l.seq DESC LIMIT 1) AS latest_entry_hash
+       FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
+            JOIN facility f ON f.id = b.origin_facility_id
+            LEFT JOIN LATERAL (SELECT r.level, r.reason, r.initiated_at FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
+                               WHERE rb.batch_id = b.id AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1) r ON true
+       WHERE ${where}`;
+}
+
+function toScannedBatch(r: Record<string, unknown>): ScannedBatch {
+  return {
+    id: r.id as string,
+    traceCode: r.trace_code as string,
+    lotCode: r.lot_code as string,
+    status: r.status as BatchStatus,
+    productName: r.product_name as string,
+    category: r.category as ProductCategory,
+    storage: r.storage as StorageCondition,
+    gtin: (r.gtin as string | null) ?? null,
+    geographicIndication: (r.geographic_indication as string | null) ?? null,
+    producer: r.producer as string,
+    origin: (r.origin as string | null) ?? null,
+    readingCount: r.reading_count as number,
+    excursionCount: r.excursion_count as number,
+    latestEntryHash: r.latest_entry_hash as string,
+    recall: r.recall_level ? { level: r.recall_level as string, reason: r.recall_reason as string, initiatedAt: r.recall_initiated_at as Date } : null,
+  };
+}
+
+/**
+ * CTEs `up` (the batch `root`, a query for its id, and every batch it was made from: one recursive
+ * lineage walk) and `events` (their registrations, supply-chain events and inspections; the public
+ * part only). For a statement that starts WITH RECURSIVE.
+ */
+function publicTimelineSql(root: string): string {
+  return `up(id) AS (
+         ${root}
          UNION
          SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
        events AS (
@@ -136,14 +160,19 @@ export class ScanRepository {
            JOIN up ON up.id = l.batch_id
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
            LEFT JOIN organization o ON o.id::text = l.actor
-         WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL)
-       SELECT (SELECT json_agg(id) FROM up) AS lineage,
-              (SELECT json_agg(json_build_object('biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization) ORDER BY event_time, seq) FROM events) AS events`,
-      [batchId],
-    );
-    return {
-      events: (rows[0].events ?? []).map((r) => ({ bizStep: r.biz_step, eventTime: new Date(r.event_time), place: r.place, organization: r.organization })),
-      lineage: rows[0].lineage,
-    };
-  }
+         WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL)`;
+}
+
+/** The `events` CTE as one JSON array, oldest first. */
+const eventsJson = `json_agg(json_build_object('biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization) ORDER BY event_time, seq)`;
+
+const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
+       ${publicTimelineSql('SELECT id FROM found')}
+       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT ${eventsJson} FROM events) AS events, checked.entries AS checked_entries, checked.intact
+       FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
+
+type TimelineRow = { biz_step: string; event_time: string; place: string | null; organization: string | null };
+
+function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
+  return (rows ?? []).map((r) => ({ bizStep: r.biz_step, eventTime: new Date(r.event_time), place: r.place, organization: r.organization }));
 }

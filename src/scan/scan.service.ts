@@ -77,9 +77,12 @@ export class ScanService implements OnModuleDestroy {
     const cached = live ? this.cache.get(traceCode) : undefined;
     if (cached) return cached;
     const mark = this.cache.mark();
-    const batch = await this.scans.findByTraceCode(traceCode);
-    if (!batch) return null;
-    const { view, lineage } = await this.read(batch);
+    const read = await this.scans.scan(traceCode);
+    if (!read) return null;
+    const { batch, events, lineage } = read;
+    const verification = read.intact ? { valid: true, checkedEntries: read.entries, firstInvalidSeq: null, reason: null } : await this.ledger.explainBatch(batch.id);
+    const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
+    const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
     const found = { batch, view };
     if (live && this.changes.live) this.cache.set(traceCode, found, lineage, mark);
     return found;
@@ -94,12 +97,5 @@ export class ScanService implements OnModuleDestroy {
     const extras = await this.scans.pageExtras(batch.id);
     if (live && this.changes.live) this.extrasCache.set(batch.id, extras, [batch.id], mark);
     return extras;
-  }
-
-  private async read(batch: ScannedBatch): Promise<{ view: ScanView; lineage: string[] }> {
-    const [timeline, verification] = await Promise.all([this.scans.publicTimeline(batch.id), this.ledger.verifyBatch(batch.id)]);
-    const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
-    const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: timeline.events, verification };
-    return { view, lineage: timeline.lineage };
   }
 }
