@@ -20,9 +20,9 @@ export function parseAppendedNotice(payload: string | undefined): TouchedBatches
 /**
  * Tells this process which batches any process has appended to, as their appends commit: the
  * database's trigger sends a notice per appending statement, one connection here listens; this
- * process's own writer reports its commits directly. While the
- * connection is down nothing is known, so `live` is false and subscribers are told 'all' when it
- * drops and again when it is back (notices sent in between are lost).
+ * process's own writer reports its commits directly. While the connection is down nothing is known,
+ * so `live` is false, and subscribers are told 'all' when it drops and again when it is back
+ * (notices sent in between are lost).
  */
 @Injectable()
 export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationShutdown {

@@ -4,8 +4,8 @@ import { BatchViewCache } from './batch-view-cache.js';
 
 describe('BatchViewCache', () => {
   const make = (capacity = 100, maxAgeMs = 60_000) => {
-    const clock = { now: 0 };
-    return { cache: new BatchViewCache<string>(capacity, maxAgeMs, (v) => v.length, () => clock.now), clock };
+    const clock = { now: 0, live: true };
+    return { cache: new BatchViewCache<string>(capacity, maxAgeMs, () => clock.live, (v) => v.length, () => clock.now), clock };
   };
 
   it('keeps a view until a batch it was read from is touched', () => {
@@ -61,6 +61,22 @@ describe('BatchViewCache', () => {
     const off = make(0).cache;
     off.set('A', 'a', ['a'], off.mark());
     expect(off.get('A')).toBeUndefined();
+  });
+
+  it('reads through to the database when it has nothing, and keeps nothing while changes are not heard', async () => {
+    const { cache, clock } = make();
+    let reads = 0;
+    const read = async () => ({ value: `view ${++reads}`, dependsOn: ['rice'] });
+    expect(await cache.through('RICE', read)).toBe('view 1');
+    expect(await cache.through('RICE', read)).toBe('view 1');
+    expect(await cache.through('NONE', async () => null)).toBeNull();
+    clock.live = false;
+    expect(await cache.through('RICE', read)).toBe('view 2');
+    expect(await cache.through('RICE', read)).toBe('view 3');
+    clock.live = true;
+    expect(await cache.through('RICE', read)).toBe('view 1'); // kept from before; a lost connection also invalidates 'all'
+    cache.invalidate('all');
+    expect(await cache.through('RICE', read)).toBe('view 4');
   });
 
   it('reads the database trigger’s notices', () => {

@@ -28,12 +28,25 @@ export class BatchViewCache<V> {
   /** The newest changes, oldest first; changes[i] was generation `generation - changes.length + 1 + i`. */
   private readonly changes: TouchedBatches[] = [];
 
+  /** `live()` says whether changes are being heard: while they are not, nothing is served or kept. */
   constructor(
     private readonly capacity: number,
     private readonly maxAgeMs: number,
+    private readonly live: () => boolean,
     private readonly weigh: (value: V) => number = () => 1,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The view kept under `key`, or the one `read` gets from the database (kept, unless a change overtook it). */
+  async through(key: string, read: () => Promise<{ value: V; dependsOn: readonly string[] } | null>): Promise<V | null> {
+    const live = this.live();
+    const cached = live ? this.get(key) : undefined;
+    if (cached !== undefined) return cached;
+    const mark = this.mark();
+    const fresh = await read();
+    if (fresh && live && this.live()) this.set(key, fresh.value, fresh.dependsOn, mark);
+    return fresh?.value ?? null;
+  }
 
   get size(): number {
     return this.entries.size;

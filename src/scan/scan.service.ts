@@ -51,11 +51,12 @@ export class ScanService implements OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly ledger: LedgerService,
-    private readonly changes: LedgerChanges,
+    changes: LedgerChanges,
   ) {
     // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
-    this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, (found) => 1 + found.view.timeline.length);
-    this.extrasCache = new BatchViewCache<PageExtras>(config.scanCacheRows, VIEW_MAX_AGE_MS, (x) => 1 + x.readings.length + x.certificates.length + x.excursions.length);
+    const live = () => changes.live;
+    this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.timeline.length);
+    this.extrasCache = new BatchViewCache<PageExtras>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (x) => 1 + x.readings.length + x.certificates.length + x.excursions.length);
     this.unsubscribe = changes.subscribe((touched) => {
       this.cache.invalidate(touched);
       this.extrasCache.invalidate(touched);
@@ -72,30 +73,21 @@ export class ScanService implements OnModuleDestroy {
   }
 
   /** The batch with this (normalized) trace code and its public view, or null when no batch has it. */
-  async lookup(traceCode: string): Promise<ScannedView | null> {
-    const live = this.changes.live;
-    const cached = live ? this.cache.get(traceCode) : undefined;
-    if (cached) return cached;
-    const mark = this.cache.mark();
-    const read = await this.scans.scan(traceCode);
-    if (!read) return null;
-    const { batch, events, lineage } = read;
-    const verification = read.intact ? { valid: true, checkedEntries: read.entries, firstInvalidSeq: null, reason: null } : await this.ledger.explainBatch(batch.id);
-    const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
-    const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
-    const found = { batch, view };
-    if (live && this.changes.live) this.cache.set(traceCode, found, lineage, mark);
-    return found;
+  lookup(traceCode: string): Promise<ScannedView | null> {
+    return this.cache.through(traceCode, async () => {
+      const read = await this.scans.scan(traceCode);
+      if (!read) return null;
+      const { batch, events, lineage } = read;
+      const verification = read.intact ? { valid: true, checkedEntries: read.entries, firstInvalidSeq: null, reason: null } : await this.ledger.explainBatch(batch.id);
+      const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
+      const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
+      return { value: { batch, view }, dependsOn: lineage };
+    });
   }
 
   /** What the batch's page shows beyond its view. */
   async pageExtras(batch: ScannedBatch): Promise<PageExtras> {
-    const live = this.changes.live;
-    const cached = live ? this.extrasCache.get(batch.id) : undefined;
-    if (cached) return cached;
-    const mark = this.extrasCache.mark();
-    const extras = await this.scans.pageExtras(batch.id);
-    if (live && this.changes.live) this.extrasCache.set(batch.id, extras, [batch.id], mark);
-    return extras;
+    const extras = await this.extrasCache.through(batch.id, async () => ({ value: await this.scans.pageExtras(batch.id), dependsOn: [batch.id] }));
+    return extras!;
   }
 }
