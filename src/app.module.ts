@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -14,6 +15,7 @@ import { dataSourceOptions } from './database/data-source-options.js';
 import { EventsModule } from './events/events.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { GraphqlErrorFilter, formatGraphqlError } from './graphql/error-mapping.js';
+import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { JsonScalar, SafeIntScalar } from './graphql/scalars.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { LedgerModule } from './ledger/ledger.module.js';
@@ -64,6 +66,8 @@ export class AppModule {
           // main.ts owns SIGINT/SIGTERM: it drains the ledger writer before the process exits.
           stopOnTerminationSignals: false,
           validationRules: queryLimitRules(),
+          // No cache hints in this schema: the header alone, without a hook on every field resolved.
+          plugins: [ApolloServerPluginCacheControlDisabled(), noStorePlugin],
         }),
         LimitsModule,
         AuthModule,

@@ -1,5 +1,7 @@
 import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
 import { BatchStatusEnum } from '../graphql/enums.js';
+import type { OrganizationModel } from '../organizations/organization.model.js';
+import type { ProductModel } from '../products/product.model.js';
 import type { BatchStatus } from './batch-status.js';
 
 @ObjectType('Batch')
@@ -20,4 +22,7 @@ export class BatchModel {
   excursionCount?: number;
   meanKineticTempC?: number | null;
   excursions?: { kind: string; start: string; end: string; minutes: number; minC: number; maxC: number }[];
+  /** Loaded with the batch when a list of batches already has them (a trace): then resolved without a loader. */
+  custodian?: OrganizationModel;
+  product?: ProductModel;
 }

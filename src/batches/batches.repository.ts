@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Tx } from '../ledger/ledger-writer.js';
 import { BatchEntity } from './batch.entity.js';
 import type { BatchStatus } from './batch-status.js';
@@ -19,6 +19,14 @@ export interface Batch {
   status: BatchStatus;
   producedAt: Date;
 }
+
+/** A batch's columns (but created_seq) under BatchEntity's property names. */
+const BATCH_COLUMNS = [
+  'id', 'product_id AS "productId"', 'origin_facility_id AS "originFacilityId"', 'producer_id AS "producerId"', 'custodian_id AS "custodianId"',
+  'lot_code AS "lotCode"', 'trace_code AS "traceCode"', 'quantity', 'unit', 'status', 'produced_at AS "producedAt"',
+  'in_transit_to_id AS "inTransitToId"', 'in_transit_quantity AS "inTransitQuantity"', 'shipped_by_id AS "shippedById"',
+  'reading_count AS "readingCount"', 'excursion_count AS "excursionCount"', 'mean_kinetic_temp_c AS "meanKineticTempC"', 'excursions', 'held', 'recalled',
+].join(', ');
 
 /** The batch columns a CustodyState is read from, for a query on `table`. */
 export const CUSTODY_COLUMNS = (table: string) =>
@@ -50,9 +58,13 @@ export class BatchesRepository {
     return batch;
   }
 
+  /**
+   * Every column findById returns, as plain rows: TypeORM's entity hydration of a 10,000-batch trace
+   * cost some 100 ms of CPU, this a fraction of that.
+   */
   async findByIds(ids: string[]): Promise<Map<string, Batch>> {
-    const found = await this.dataSource.getRepository(BatchEntity).find({ where: { id: In(ids) } });
-    return new Map(found.map(({ createdSeq: _seq, ...batch }) => [batch.id, batch]));
+    const rows: Batch[] = await this.dataSource.query(`SELECT ${BATCH_COLUMNS} FROM batch WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((batch) => [batch.id, batch]));
   }
 
   /** The custody state of the given batches, read in the writer's transaction (under the chain-head lock). */

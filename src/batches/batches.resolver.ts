@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
@@ -14,6 +14,11 @@ import { BatchModel } from './batch.model.js';
 import { BatchesService } from './batches.service.js';
 import { coldChainStatus, type ColdChainStatus } from './cold-chain-status.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
+
+/** What a field resolver gets as its third argument (app.module's GraphQL context). */
+interface GraphqlContext {
+  req: object;
+}
 
 @Resolver(() => BatchModel)
 export class BatchesResolver {
@@ -34,21 +39,24 @@ export class BatchesResolver {
     return this.batches.get(caller, id);
   }
 
-  // A list of batches (a trace) asks for these once per batch: the request's loaders make it one query.
+  // A list of batches (a trace) asks for these once per batch: the request's loaders make it one query,
+  // and a batch that carries its product or custodian (a trace node) gets it back at once, not as a promise.
+  // No parameter decorators: with @Parent/@Context, Nest ran every call through its pipes (the global
+  // ValidationPipe included); without them it calls the method as graphql-js does, (batch, args, context).
   @ResolveField(() => ProductModel)
-  async product(@Parent() batch: BatchModel, @Context('req') req: object): Promise<ProductModel> {
-    return (await this.productLoader(req).load(batch.productId))!;
+  product(batch: BatchModel, _args: unknown, context: GraphqlContext): ProductModel | Promise<ProductModel> {
+    return batch.product ?? this.productLoader(context.req).load(batch.productId).then((p) => p!);
   }
 
   @ResolveField(() => OrganizationModel)
-  async custodian(@Parent() batch: BatchModel, @Context('req') req: object): Promise<OrganizationModel> {
-    return (await requestLoader(req, 'organization', (ids) => this.organizations.findByIds(ids)).load(batch.custodianId))!;
+  custodian(batch: BatchModel, _args: unknown, context: GraphqlContext): OrganizationModel | Promise<OrganizationModel> {
+    return batch.custodian ?? requestLoader(context.req, 'organization', (ids) => this.organizations.findByIds(ids)).load(batch.custodianId).then((o) => o!);
   }
 
   @ResolveField(() => ColdChainStatusEnum, { description: 'NOT_APPLICABLE for ambient goods; NO_DATA until readings are recorded; then OK or EXCURSION' })
-  async coldChainStatus(@Parent() batch: BatchModel, @Context('req') req: object): Promise<ColdChainStatus> {
-    const product = (await this.productLoader(req).load(batch.productId))!;
-    return coldChainStatus(product.storage, { count: batch.readingCount ?? 0, excursions: batch.excursionCount ?? 0 });
+  coldChainStatus(batch: BatchModel, _args: unknown, context: GraphqlContext): ColdChainStatus | Promise<ColdChainStatus> {
+    const status = (product: ProductModel) => coldChainStatus(product.storage, { count: batch.readingCount ?? 0, excursions: batch.excursionCount ?? 0 });
+    return batch.product ? status(batch.product) : this.productLoader(context.req).load(batch.productId).then((p) => status(p!));
   }
 
   private productLoader(req: object) {

@@ -4,17 +4,13 @@ import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { singleQueryParam } from '../common/query-param.js';
-import { ProductsRepository } from '../products/products.repository.js';
 import type { TraceDirection } from './trace.repository.js';
 import { renderTraceSvg } from './trace-svg.js';
 import { TraceService } from './trace.service.js';
 
 @Controller('trace')
 export class TraceController {
-  constructor(
-    private readonly traces: TraceService,
-    private readonly products: ProductsRepository,
-  ) {}
+  constructor(private readonly traces: TraceService) {}
 
   /** Regulators: the trace as a picture, origin to shelf, recalled and held batches marked. */
   @Get(':file')
@@ -26,17 +22,13 @@ export class TraceController {
     const walk = (singleQueryParam(direction, 'direction') ?? 'DOWNSTREAM').toUpperCase();
     if (walk !== 'UPSTREAM' && walk !== 'DOWNSTREAM') throw new DomainError('INVALID_INPUT', 'direction is UPSTREAM or DOWNSTREAM');
     const trace = await this.traces.trace(caller, batchId, walk as TraceDirection);
-    const productNames = new Map<string, string>();
-    for (const { batch } of trace.nodes) {
-      if (!productNames.has(batch.productId)) productNames.set(batch.productId, (await this.products.findById(batch.productId))?.name ?? '');
-    }
     const svg = renderTraceSvg({
       direction: trace.direction,
       edges: trace.edges,
       nodes: trace.nodes.map(({ batch, depth }) => ({
         id: batch.id,
         depth,
-        label: productNames.get(batch.productId)!,
+        label: batch.product.name,
         sublabel: batch.lotCode,
         status: batch.status,
         held: (batch as { held?: boolean }).held ?? false,

@@ -5,6 +5,8 @@ import { BatchesService } from '../batches/batches.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { Organization, OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { Product, ProductsRepository } from '../products/products.repository.js';
 import { TraceDirection, TraceRepository } from './trace.repository.js';
 
 export const MAX_TRACE_DEPTH = 50;
@@ -17,10 +19,13 @@ export interface MassBalance {
   yieldPercent: number | null;
 }
 
+/** A batch of a trace with its product and custodian, loaded once for all nodes (so GraphQL resolves them without a promise each). */
+export type TraceBatch = Batch & { product: Product; custodian: Organization };
+
 export interface TraceView {
   root: Batch;
   direction: TraceDirection;
-  nodes: { batch: Batch; depth: number }[];
+  nodes: { batch: TraceBatch; depth: number }[];
   edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[];
   transformations: MassBalance[];
 }
@@ -49,6 +54,8 @@ export class TraceService {
     private readonly walks: TraceRepository,
     private readonly batches: BatchesRepository,
     private readonly batchesService: BatchesService,
+    private readonly products: ProductsRepository,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   /** UPSTREAM to the origin farms, or DOWNSTREAM to every batch made from this one and who holds it now. */
@@ -66,6 +73,15 @@ export class TraceService {
     }
     const ids = walk.nodes.map((n) => n.id);
     const [byId, lines] = await Promise.all([this.batches.findByIds(ids), this.walks.massBalance(ids)]);
-    return { root, direction, nodes: walk.nodes.map((n) => ({ batch: byId.get(n.id)!, depth: n.depth })), edges: walk.edges, transformations: massBalances(lines) };
+    const batches = [...byId.values()];
+    const [products, custodians] = await Promise.all([
+      this.products.findByIds([...new Set(batches.map((b) => b.productId))]),
+      this.organizations.findByIds([...new Set(batches.map((b) => b.custodianId))]),
+    ]);
+    const nodes = walk.nodes.map((n) => {
+      const batch = byId.get(n.id)!;
+      return { batch: Object.assign(batch, { product: products.get(batch.productId)!, custodian: custodians.get(batch.custodianId)! }), depth: n.depth };
+    });
+    return { root, direction, nodes, edges: walk.edges, transformations: massBalances(lines) };
   }
 }

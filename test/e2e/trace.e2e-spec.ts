@@ -118,6 +118,35 @@ describe('trace', () => {
     expect(await status(lotsB[0])).toBe('ACTIVE');
     expect(await status(farms[1].id)).not.toBe('RECALLED'); // another farm in the pool is upstream, not downstream
   });
+
+  it('gives every node the product, custodian and cold-chain status the batch query gives, and marks GraphQL answers not to be stored', async () => {
+    const { app } = service;
+    const farm = await createOrg(app, 'PRODUCER', '牧场5');
+    const yard = await registerFacility(app, farm);
+    const raw = await registerBatch(app, farm, await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' }), yard, { quantity: 1000, unit: 'kg' });
+    const powder = await registerProduct(app, farm, { name: '奶粉', category: 'DAIRY', storage: 'AMBIENT' });
+    const outputs = (
+      await gqlOk(app, TRANSFORM, { input: { facilityId: yard, eventTime: '2026-11-21T02:00:00.000Z', inputs: [{ batchId: raw.id, quantity: 1000 }], outputs: [1, 2].map((i) => ({ productId: powder, lotCode: `P-${i}`, quantity: 100, unit: 'kg' })) } }, farm.key)
+    ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
+    // One output moves to a shop, so the nodes have two custodians.
+    const shop = await createOrg(app, 'RETAILER', '津门优选超市 5 号店');
+    const shelf = await registerFacility(app, shop);
+    await gqlOk(app, RECORD, { input: { batchId: outputs[0], bizStep: 'SHIPPING', eventTime: '2026-11-21T08:00:00.000Z', facilityId: yard, destinationOrganizationId: shop.id, quantity: 100, details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: 'S-5' } } }, farm.key);
+    await gqlOk(app, RECORD, { input: { batchId: outputs[0], bizStep: 'RECEIVING', eventTime: '2026-11-21T10:00:00.000Z', facilityId: shelf, quantity: 100 } }, shop.key);
+    const regulator = await createOrg(app, 'REGULATOR');
+    const FIELDS = 'id product { id name storage gtin } custodian { id name kind uscc } coldChainStatus';
+
+    const res = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${regulator.key}`)
+      .send({ query: `query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { batch { ${FIELDS} } } } }`, variables: { id: raw.id } });
+    expect(res.headers['cache-control']).toBe('no-store');
+    const nodes = (res.body.data.trace.nodes as { batch: { id: string; custodian: { id: string } } }[]).map((n) => n.batch);
+    expect(nodes).toHaveLength(3);
+    expect(new Set(nodes.map((b) => b.custodian.id))).toEqual(new Set([farm.id, shop.id]));
+    for (const node of nodes) expect(node).toEqual((await gqlOk(app, `query($id: ID!) { batch(id: $id) { ${FIELDS} } }`, { id: node.id }, regulator.key)).batch);
+  });
 });
 
 describe('trace node limit', () => {
