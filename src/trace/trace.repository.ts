@@ -16,12 +16,7 @@ export class TraceRepository {
   /**
    * Mass balance of every transformation that consumed or made one of these batches: all its inputs
    * and outputs, in the trace or not (a pool's other farms are not downstream of one farm, but their
-   * milk is in the balance), from the TRANSFORMING and BATCH_REGISTERED entries that name it.
-   *
-   * The entries are read through the batch index on their own (MATERIALIZED, an array of ids): joined
-   * to `members`, the planner expected a few hundred batches of ~100 entries each and scanned the whole
-   * ledger, 0.7 s at a million entries even for a 50-batch trace. The text test skips most entries
-   * unparsed, and json_to_record parses each remaining one once.
+   * milk is in the balance), from its lines as recorded with its ledger entries, in ledger order.
    *
    * The ids come in through `ids` (unnest) rather than `= ANY($1)`: with an array of 10,000 ids the
    * planner estimated each element's selectivity, 25-45 ms of planning per trace.
@@ -30,18 +25,8 @@ export class TraceRepository {
     const rows: { transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }[] = await this.dataSource.query(
       `WITH ids AS MATERIALIZED (SELECT unnest($1::uuid[]) AS id),
        touched AS (
-         SELECT DISTINCT transformation_id FROM lineage_edge WHERE from_batch_id IN (SELECT id FROM ids) OR to_batch_id IN (SELECT id FROM ids)),
-       members AS (
-         SELECT DISTINCT e.transformation_id, m.batch_id
-         FROM lineage_edge e JOIN touched USING (transformation_id) CROSS JOIN LATERAL (VALUES (e.from_batch_id), (e.to_batch_id)) m(batch_id)),
-       lines AS MATERIALIZED (
-         SELECT l.seq, l.type, l.batch_id, p."transformationId", p."bizStep", p.quantity, p.unit
-         FROM ledger_entry l CROSS JOIN LATERAL json_to_record(l.payload::json) AS p("transformationId" text, "bizStep" text, quantity text, unit text)
-         WHERE l.batch_id = ANY(ARRAY(SELECT DISTINCT batch_id FROM members)) AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED')
-           AND l.payload LIKE '%"transformationId"%')
-       SELECT m.transformation_id, CASE l.type WHEN 'BATCH_REGISTERED' THEN 'output' ELSE 'input' END AS side, l.batch_id, l.quantity::float8 AS quantity, l.unit
-       FROM lines l JOIN members m ON m.batch_id = l.batch_id AND m.transformation_id::text = l."transformationId"
-       WHERE l.type = 'BATCH_REGISTERED' OR l."bizStep" = 'TRANSFORMING'
+         SELECT DISTINCT transformation_id FROM lineage_edge WHERE from_batch_id IN (SELECT id FROM ids) OR to_batch_id IN (SELECT id FROM ids))
+       SELECT l.transformation_id, l.side, l.batch_id, l.quantity, l.unit FROM transformation_line l JOIN touched USING (transformation_id)
        ORDER BY l.seq`,
       [batchIds],
     );

@@ -60,3 +60,35 @@ export class LineageEdgeEntity {
   @Column({ type: 'double precision', nullable: true })
   quantity: number | null;
 }
+
+/** One line of a transformation's mass balance: an input it took or an output it made, from the ledger entry `seq` that records it. */
+@Entity('transformation_line')
+@Index('idx_transformation_line_transformation', ['transformationId'])
+@Check('chk_transformation_line_side', "side IN ('input', 'output')")
+export class TransformationLineEntity {
+  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_transformation_line' })
+  seq: string;
+
+  @Column({ type: 'uuid' })
+  transformationId: string;
+
+  @ManyToOne(() => TransformationEntity, { nullable: false })
+  @JoinColumn({ name: 'transformation_id', foreignKeyConstraintName: 'fk_transformation_line_transformation' })
+  transformation?: TransformationEntity;
+
+  @Column({ type: 'varchar', length: 6 })
+  side: 'input' | 'output';
+
+  @Column({ type: 'uuid' })
+  batchId: string;
+
+  @ManyToOne(() => BatchEntity, { nullable: false })
+  @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_transformation_line_batch' })
+  batch?: BatchEntity;
+
+  @Column({ type: 'double precision' })
+  quantity: number;
+
+  @Column({ type: 'varchar' })
+  unit: string;
+}

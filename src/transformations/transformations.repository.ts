@@ -25,6 +25,7 @@ export class TransformationsRepository {
     tx: Tx,
     t: { id: string; organizationId: string; facilityId: string; eventTime: Date; createdSeq: number },
     edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[],
+    lines: { seq: number; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[],
   ): Promise<void> {
     await tx.query('INSERT INTO transformation (id, organization_id, facility_id, event_time, created_seq) VALUES ($1, $2, $3, $4, $5)', [
       t.id,
@@ -37,6 +38,11 @@ export class TransformationsRepository {
       `INSERT INTO lineage_edge (transformation_id, from_batch_id, to_batch_id, quantity)
        SELECT $1, f, t, q FROM unnest($2::uuid[], $3::uuid[], $4::float8[]) AS e(f, t, q)`,
       [t.id, edges.map((e) => e.fromBatchId), edges.map((e) => e.toBatchId), edges.map((e) => e.quantity)],
+    );
+    await tx.query(
+      `INSERT INTO transformation_line (seq, transformation_id, side, batch_id, quantity, unit)
+       SELECT s, $1, side, b, q, u FROM unnest($2::bigint[], $3::text[], $4::uuid[], $5::float8[], $6::text[]) AS l(s, side, b, q, u)`,
+      [t.id, lines.map((l) => l.seq), lines.map((l) => l.side), lines.map((l) => l.batchId), lines.map((l) => l.quantity), lines.map((l) => l.unit)],
     );
   }
 }

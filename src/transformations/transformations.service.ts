@@ -39,7 +39,7 @@ export class TransformationsService {
 
   /**
    * Inside a ledger command: checks the facility, inputs and outputs, appends the entries, inserts the
-   * output batches and the lineage edges, and saves what is left of the inputs. `outputIds` name the
+   * output batches, the lineage edges and the mass-balance lines, and saves what is left of the inputs. `outputIds` name the
    * output batches, one per output line.
    */
   async transformInContext(ctx: AppendContext, org: OrganizationCaller, input: TransformBatchesInput, outputIds: string[]): Promise<LedgerEntry[]> {
@@ -113,6 +113,10 @@ export class TransformationsService {
       tx,
       { id: transformationId, organizationId: org.organizationId, facilityId: input.facilityId, eventTime: input.eventTime, createdSeq: appended[0].seq },
       plan.edges.map((e) => ({ fromBatchId: input.inputs[e.input].batchId, toBatchId: outputIds[e.output], quantity: e.quantity })),
+      [
+        ...inputRefs.map((l, i) => ({ seq: appended[i].seq, side: 'input' as const, batchId: l.batchId, quantity: l.quantity, unit: l.unit })),
+        ...outputs.map((b, o) => ({ seq: appended[input.inputs.length + o].seq, side: 'output' as const, batchId: b.id, quantity: b.quantity, unit: b.unit })),
+      ],
     );
     return appended;
   }

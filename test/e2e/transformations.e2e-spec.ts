@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { TRANSFORMATION_LINES_FROM_LEDGER } from '../../migrations/1765705600000-transformation-lines.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
@@ -73,6 +74,23 @@ describe('transformBatches', () => {
         { from_batch_id: pool.id, to_batch_id: split.outputs[1].id, quantity: 3950 },
       ]),
     );
+    // The mass-balance lines, as written with the entries, and as the migration derives them from the ledger.
+    const sql = app.get(DataSource);
+    const lines = await sql.query('SELECT seq, transformation_id, side, batch_id, quantity, unit FROM transformation_line ORDER BY seq');
+    expect(lines.map((l: { side: string; batch_id: string; quantity: number; unit: string }) => [l.side, l.batch_id, l.quantity, l.unit])).toEqual([
+      ['input', farms[0].batch.id, 3000, 'kg'],
+      ['input', farms[1].batch.id, 5000, 'kg'],
+      ['output', pool.id, 7950, 'kg'],
+      ['input', pool.id, 7950, 'kg'],
+      ['output', split.outputs[0].id, 4000, 'kg'],
+      ['output', split.outputs[1].id, 3950, 'kg'],
+    ]);
+    await sql.transaction(async (tx) => {
+      await tx.query('DELETE FROM transformation_line');
+      await tx.query(TRANSFORMATION_LINES_FROM_LEDGER);
+      expect(await tx.query('SELECT seq, transformation_id, side, batch_id, quantity, unit FROM transformation_line ORDER BY seq')).toEqual(lines);
+    });
+
     for (const id of [...farms.map((f) => f.batch.id), pool.id, ...split.outputs.map((b: { id: string }) => b.id)]) {
       expect((await gqlOk(app, VERIFY, { id })).verifyBatch.valid).toBe(true);
     }
