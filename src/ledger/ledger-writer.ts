@@ -268,11 +268,20 @@ export class LedgerWriter {
    * committed before the lock was granted) the last entry of each batch the group names and earlier
    * uses of its idempotency keys. The simple-query protocol carries several statements but no
    * parameters, so the values are inlined as escaped literals; batch ids were checked to be UUIDs.
+   *
+   * When the head is still where this process last left it, nobody else has written since, so the
+   * tree edge and the batch heads this process knows are still right: those reads are made only if
+   * the head moved (a guard in the statements themselves, evaluated under the lock).
    */
   private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<{ cursor: ChainCursor; tree: MerkleAppender }> {
     const batchIds = [...new Set(group.flatMap((p) => p.command.batchIds ?? []))];
     const keyPairs = group.flatMap((p) => (p.command.idempotencyKeys ?? []).map((key) => [p.command.actor, key]));
     const array = (values: string[]) => client.escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+    const known = this.known;
+    // True in a statement when the head is not where this process last left it (always, when it knows no head).
+    const moved = known ? `NOT EXISTS (SELECT 1 FROM ledger_head WHERE id = 1 AND seq = ${known.seq})` : 'true';
+    const cachedIds = known ? batchIds.filter((id) => known.batchHeads.has(id)) : [];
+    const otherIds = known ? batchIds.filter((id) => !known.batchHeads.has(id)) : batchIds;
     const statements = [
       'BEGIN',
       'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE',
@@ -280,12 +289,13 @@ export class LedgerWriter {
       // The block is read as the last 16 entries by the primary key, backwards: compared with a subquery's
       // value, seq > (…) let the planner pick a scan of the whole ledger (260 ms at a million entries, per group).
       `SELECT hash FROM (SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT ${2 ** STORED_LEVEL}) tail
-       WHERE seq > (SELECT seq - seq % ${2 ** STORED_LEVEL} FROM ledger_head WHERE id = 1) ORDER BY seq`,
+       WHERE seq > (SELECT seq - seq % ${2 ** STORED_LEVEL} FROM ledger_head WHERE id = 1) AND ${moved} ORDER BY seq`,
       `SELECT m.level, m.hash FROM ledger_head h CROSS JOIN generate_series(${STORED_LEVEL}, 62) AS l(level)
          JOIN merkle_node m ON m.level = l.level AND m.idx = (h.seq >> l.level) - 1
-       WHERE h.id = 1 AND ((h.seq >> l.level) & 1) = 1`,
+       WHERE h.id = 1 AND ((h.seq >> l.level) & 1) = 1 AND ${moved}`,
     ];
-    if (batchIds.length > 0) statements.push(latestBatchHashesSql(`${array(batchIds)}::uuid[]`));
+    if (otherIds.length > 0) statements.push(latestBatchHashesSql(`${array(otherIds)}::uuid[]`));
+    if (cachedIds.length > 0) statements.push(`SELECT * FROM (${latestBatchHashesSql(`${array(cachedIds)}::uuid[]`)}) known WHERE ${moved}`);
     if (keyPairs.length > 0) {
       statements.push(
         `SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
@@ -296,16 +306,24 @@ export class LedgerWriter {
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
     const head = results[1].rows[0] as { seq: string; hash: string };
     const cursor = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
-    const tree = MerkleAppender.fromEdge(
-      cursor.startSeq,
-      (results[2].rows as { hash: string }[]).map((r) => leafHash(Buffer.from(r.hash, 'hex'))),
-      results[3].rows as { level: number; hash: Buffer }[],
-    );
+    const unmoved = known !== null && known.seq === cursor.startSeq;
+    const tree = unmoved
+      ? known.tree.clone()
+      : MerkleAppender.fromEdge(
+          cursor.startSeq,
+          (results[2].rows as { hash: string }[]).map((r) => leafHash(Buffer.from(r.hash, 'hex'))),
+          results[3].rows as { level: number; hash: Buffer }[],
+        );
     let next = 4;
-    if (batchIds.length > 0) {
-      for (const id of batchIds) cursor.batchHeads.set(id, null);
+    const readHeads = (ids: string[]) => {
+      for (const id of ids) cursor.batchHeads.set(id, null);
       for (const row of results[next++].rows as { batch_id: string; hash: string }[]) cursor.batchHeads.set(row.batch_id, row.hash);
-    }
+    };
+    if (otherIds.length > 0) readHeads(otherIds);
+    if (cachedIds.length > 0 && known && unmoved) {
+      next++; // the guarded read, which read nothing
+      for (const id of cachedIds) cursor.batchHeads.set(id, known.batchHeads.get(id)!);
+    } else if (cachedIds.length > 0) readHeads(cachedIds);
     if (keyPairs.length > 0) {
       for (const row of results[next++].rows) {
         const entry = rowToLedgerEntry(row);
