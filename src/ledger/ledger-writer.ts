@@ -10,7 +10,8 @@ import { leafHash, MerkleAppender, StoredNode, STORED_LEVEL } from './merkle.js'
 
 /** The part of a pg client commands use for their reads and projection writes. */
 export interface Tx {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A QueryConfig with a name is parsed once per connection: for reads every group repeats. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** What a command sees while it runs inside its group's transaction, under the chain-head lock. */
@@ -33,6 +34,26 @@ export interface LedgerCommand<R> {
   batchIds?: readonly string[];
   idempotencyKeys?: readonly string[];
   run(ctx: AppendContext): Promise<R>;
+  /**
+   * Runs commands of one kind that are next to each other in a group as one: one read of state for
+   * all of them instead of one each, while the group holds the lock. Given the same function, such
+   * commands are passed to it together, each with its own context, and it answers each one's result
+   * in order. It behaves as running them one after another would: a command that fails is named
+   * with CommandFailed, and the group is run again without it.
+   */
+  runTogether?: RunTogether;
+}
+
+export type RunTogether = (runs: { command: LedgerCommand<unknown>; ctx: AppendContext }[]) => Promise<unknown[]>;
+
+/** Thrown by a RunTogether: the command at `index` of its runs failed with `error`. */
+export class CommandFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(`command ${index} of a run together failed: ${(error as Error)?.message ?? String(error)}`);
+  }
 }
 
 /** Entries to append as they are, with no reads and no projection rows. */
@@ -59,6 +80,8 @@ interface Pending {
   reject(error: unknown): void;
   /** The HTTP request that asked, named in the group's log lines. */
   requestId: string | undefined;
+  /** Run on its own, not together with its neighbours: set when a run together failed in a way that named no command. */
+  alone?: boolean;
 }
 
 /** The chain end as this process last wrote or read it, and the batch heads it knew then. */
@@ -208,17 +231,33 @@ export class LedgerWriter {
       return [];
     }
     let failed: Pending | undefined;
+    let runApart = false;
     let broken: Error | undefined;
     try {
       const { cursor, tree } = await this.beginGroup(client, group);
       const results: unknown[] = [];
-      for (const pending of group) {
-        failed = pending;
+      for (const part of runsOf(group)) {
+        failed = part[0];
         const mark = cursor.mark();
         try {
-          results.push(await pending.command.run(this.contextFor(client, cursor, pending.command.actor)));
+          const together = part[0].command.runTogether;
+          if (together && !part[0].alone) {
+            results.push(...(await together(part.map((p) => ({ command: p.command, ctx: this.contextFor(client, cursor, p.command.actor) })))));
+          } else {
+            results.push(await part[0].command.run(this.contextFor(client, cursor, part[0].command.actor)));
+          }
         } catch (err) {
           cursor.reset(mark);
+          if (err instanceof CommandFailed) {
+            failed = part[err.index];
+            throw err.error;
+          }
+          // A command's error that names no command of several: run them again one by one, which will.
+          if (part.length > 1 && isCommandError(err)) {
+            for (const p of part) p.alone = true;
+            failed = undefined;
+            runApart = true;
+          }
           throw err;
         }
       }
@@ -235,6 +274,7 @@ export class LedgerWriter {
       this.known = null;
       // Whatever failed, the connection goes back to the pool outside any transaction, or not at all.
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      if (runApart) return group;
       if (failed && isCommandError(err)) {
         failed.reject(err);
         return group.filter((p) => p !== failed);
@@ -407,6 +447,18 @@ export class LedgerWriter {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The group in runs: neighbours that share a runTogether (and may run together) form one run; every other command is a run of its own. */
+function runsOf(group: Pending[]): Pending[][] {
+  const runs: Pending[][] = [];
+  for (const p of group) {
+    const last = runs.at(-1);
+    const together = p.alone ? undefined : p.command.runTogether;
+    if (together && last && !last[0].alone && last[0].command.runTogether === together) last.push(p);
+    else runs.push([p]);
+  }
+  return runs;
+}
 
 function requestIdsOf(group: Pending[]): string[] {
   return group.flatMap((p) => (p.requestId ? [p.requestId] : []));
