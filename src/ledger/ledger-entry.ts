@@ -50,7 +50,8 @@ export function draftEntry(type: string, batchId: string | null, payload: Record
 
 /** Numbers a draft at its place in the chain. */
 export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: string; batchPrevHash: string | null; actor: string; recordedAt: string }): LedgerEntry {
-  const envelope: LedgerEnvelope = {
+  // One object, its hash filled in once known: sealing runs under the writer's lock, once per entry.
+  const entry: LedgerEntry = {
     v: 1,
     seq: place.seq,
     prevHash: place.prevHash,
@@ -60,8 +61,12 @@ export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: str
     actor: place.actor,
     recordedAt: place.recordedAt,
     payloadHash: draft.payloadHash,
+    hash: '',
+    salt: draft.salt.toString('hex'),
+    payload: draft.canonicalPayload,
   };
-  return { ...envelope, hash: entryHash(envelope), salt: draft.salt.toString('hex'), payload: draft.canonicalPayload };
+  entry.hash = entryHash(entry);
+  return entry;
 }
 
 /** Fingerprint of a request, so an idempotency key reused for a different request is refused. */
