@@ -10,6 +10,8 @@
  * database whose ledger is padded to --entries through the writer (as bench-proofs does), dropped at
  * the end. Either way a fresh producer with its own batches does the writing and is scanned.
  * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the service (see bench-support).
+ * --only recordEvent,recordEvents measures just those points (recordEvent at 64 connections beside the plain
+ * insert; recordEvents at its 16): a short run, or a profile, of the write paths alone.
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -38,6 +40,8 @@ const SCANNED_LOT_EVENTS = 10;
 const MANY_LOTS = 10_000;
 const PAD_CALLERS = 64;
 const WARM_UP_SECONDS = 2;
+/** The points --only can pick. */
+const ONLY_POINTS = ['recordEvent', 'recordEvents'];
 
 const GOALS = {
   recordEventVsPlainInsert: 0.8,
@@ -66,9 +70,13 @@ async function main(): Promise<void> {
       database: { type: 'string', default: 'suyuan_large' },
       seconds: { type: 'string', default: '10' },
       entries: { type: 'string', default: '1000000' },
+      only: { type: 'string' },
     },
   });
   const seconds = Number(values.seconds);
+  const only = values.only?.split(',').filter(Boolean);
+  for (const name of only ?? []) if (!ONLY_POINTS.includes(name)) throw new Error(`--only takes ${ONLY_POINTS.join(', ')}, got ${name}`);
+  const measures = (point: string) => !only || only.includes(point);
   const { url, label, cleanUp } = await benchDatabase(values.database!, Number(values.entries));
   let service: RunningService | undefined;
   try {
@@ -96,7 +104,8 @@ async function main(): Promise<void> {
     const scanMany = graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots });
 
     // Warm-up: connections, plans and JIT settled for every path before anything counts.
-    for (const spec of [trivial, plainInsert, recordEvent, recordEvents, scan, page]) await load(16, spec, WARM_UP_SECONDS);
+    const warmUps = only ? [...(measures('recordEvent') ? [plainInsert, recordEvent] : []), ...(measures('recordEvents') ? [recordEvents] : [])] : [trivial, plainInsert, recordEvent, recordEvents, scan, page];
+    for (const spec of warmUps) await load(16, spec, WARM_UP_SECONDS);
 
     const rows: Row[] = [];
     const failures: string[] = [];
@@ -125,11 +134,12 @@ async function main(): Promise<void> {
     // Each level runs the three side by side, so they see the same machine.
     let plainAt64: LoadResult | undefined;
     let trivialAt64: LoadResult | undefined;
-    for (const connections of LEVELS) {
-      const t = measured('trivial query', connections, await load(connections, trivial));
+    // With --only recordEvent: the goal's level alone, and no trivial query.
+    for (const connections of only ? (measures('recordEvent') ? [64] : []) : LEVELS) {
+      const t = only ? undefined : measured('trivial query', connections, await load(connections, trivial));
       const p = measured('benchPlainInsert', connections, await load(connections, plainInsert));
       const e = measured('recordEvent', connections, await load(connections, recordEvent));
-      rows.push(row('trivial query { __typename }', connections, t));
+      if (t) rows.push(row('trivial query { __typename }', connections, t));
       rows.push(row('plain insert mutation', connections, p));
       const ratio = e.perSecond / p.perSecond;
       const goal = connections === 64;
@@ -144,19 +154,21 @@ async function main(): Promise<void> {
       if (connections === 64) [plainAt64, trivialAt64] = [p, t];
     }
 
-    const batch = measured(`recordEvents x${EVENTS_PER_CALL}`, RECORD_EVENTS_CONNECTIONS, await load(RECORD_EVENTS_CONNECTIONS, recordEvents));
-    const eventsPerSecond = batch.perSecond * EVENTS_PER_CALL;
-    rows.push(
-      row(`recordEvents, ${EVENTS_PER_CALL} events a call`, RECORD_EVENTS_CONNECTIONS, batch, {
-        rate: `${eventsPerSecond.toFixed(0)} events/s`,
-        baseline: `${plainAt64!.perSecond.toFixed(0)} rows/s (plain insert, 64)`,
-        ratio: `${(eventsPerSecond / plainAt64!.perSecond).toFixed(2)}x`,
-        target: `>= ${GOALS.recordEventsPerSecond.toLocaleString('en')} events/s`,
-        met: verdict(batch.failed === 0 && eventsPerSecond >= GOALS.recordEventsPerSecond),
-      }),
-    );
+    if (measures('recordEvents')) {
+      const batch = measured(`recordEvents x${EVENTS_PER_CALL}`, RECORD_EVENTS_CONNECTIONS, await load(RECORD_EVENTS_CONNECTIONS, recordEvents));
+      const eventsPerSecond = batch.perSecond * EVENTS_PER_CALL;
+      rows.push(
+        row(`recordEvents, ${EVENTS_PER_CALL} events a call`, RECORD_EVENTS_CONNECTIONS, batch, {
+          rate: `${eventsPerSecond.toFixed(0)} events/s`,
+          baseline: plainAt64 ? `${plainAt64.perSecond.toFixed(0)} rows/s (plain insert, 64)` : '',
+          ratio: plainAt64 ? `${(eventsPerSecond / plainAt64.perSecond).toFixed(2)}x` : '',
+          target: `>= ${GOALS.recordEventsPerSecond.toLocaleString('en')} events/s`,
+          met: verdict(batch.failed === 0 && eventsPerSecond >= GOALS.recordEventsPerSecond),
+        }),
+      );
+    }
 
-    for (const [name, spec, goal] of [
+    for (const [name, spec, goal] of only ? [] : [
       ['scan(code), one lot', scan, true],
       [`scan(code), ${manyLots.length.toLocaleString('en')} lots in turn`, scanMany, false],
       [`GET /q/<code> (public page)`, page, false],
@@ -174,22 +186,24 @@ async function main(): Promise<void> {
     }
 
     // The whole ledger, once, with the admin key: what an auditor's full check costs.
-    const verifyStart = process.hrtime.bigint();
-    const verification = await api<{ verifyLedger: { valid: boolean; checkedEntries: number } }>(ADMIN_KEY, '{ verifyLedger { valid checkedEntries } }');
-    const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
-    const { valid, checkedEntries } = verification.verifyLedger;
-    console.log(`  verifyLedger: ${checkedEntries} entries, valid ${valid}, ${verifySeconds.toFixed(2)} s`);
-    rows.push({
-      measurement: `verifyLedger, ${checkedEntries.toLocaleString('en')} entries`,
-      connections: '1',
-      rate: `${(checkedEntries / verifySeconds).toFixed(0)} entries/s`,
-      p50: '',
-      p99: `${verifySeconds.toFixed(2)} s total`,
-      baseline: '',
-      ratio: '',
-      target: `< ${GOALS.verifySeconds} s${checkedEntries < 1_000_000 ? ' (for 1,000,000)' : ''}`,
-      met: verdict(valid && checkedEntries >= 1_000_000 && verifySeconds < GOALS.verifySeconds) + (checkedEntries < 1_000_000 ? ' (ledger too small)' : ''),
-    });
+    if (!only) {
+      const verifyStart = process.hrtime.bigint();
+      const verification = await api<{ verifyLedger: { valid: boolean; checkedEntries: number } }>(ADMIN_KEY, '{ verifyLedger { valid checkedEntries } }');
+      const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
+      const { valid, checkedEntries } = verification.verifyLedger;
+      console.log(`  verifyLedger: ${checkedEntries} entries, valid ${valid}, ${verifySeconds.toFixed(2)} s`);
+      rows.push({
+        measurement: `verifyLedger, ${checkedEntries.toLocaleString('en')} entries`,
+        connections: '1',
+        rate: `${(checkedEntries / verifySeconds).toFixed(0)} entries/s`,
+        p50: '',
+        p99: `${verifySeconds.toFixed(2)} s total`,
+        baseline: '',
+        ratio: '',
+        target: `< ${GOALS.verifySeconds} s${checkedEntries < 1_000_000 ? ' (for 1,000,000)' : ''}`,
+        met: verdict(valid && checkedEntries >= 1_000_000 && verifySeconds < GOALS.verifySeconds) + (checkedEntries < 1_000_000 ? ' (ledger too small)' : ''),
+      });
+    }
 
     const rss = service.rssMb();
     rows.push({ measurement: 'service RSS after the run', connections: '', rate: `${rss.toFixed(0)} MB`, p50: '', p99: '', baseline: '', ratio: '', target: `< ${GOALS.rssMb} MB`, met: verdict(rss < GOALS.rssMb) });

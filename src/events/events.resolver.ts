@@ -1,10 +1,10 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { ParseArrayPipe } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { RecordEventInput } from './dto/record-event.input.js';
 import { EventsService } from './events.service.js';
+import { RecordEventsPipe } from './record-events.pipe.js';
 
 @Resolver()
 export class EventsResolver {
@@ -19,7 +19,7 @@ export class EventsResolver {
   @Mutation(() => [LedgerEntryModel], { description: 'Up to 1,000 events, all or nothing.' })
   async recordEvents(
     @CurrentCaller() caller: Caller,
-    @Args('input', { type: () => [RecordEventInput] }, new ParseArrayPipe({ items: RecordEventInput, forbidUnknownValues: false })) input: RecordEventInput[],
+    @Args('input', { type: () => [RecordEventInput] }, RecordEventsPipe) input: RecordEventInput[],
   ): Promise<LedgerEntryModel[]> {
     return (await this.events.record(caller, input)).map(LedgerEntryModel.from);
   }

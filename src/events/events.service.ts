@@ -3,12 +3,11 @@ import { Caller, OrganizationCaller, requireOrganization } from '../auth/caller.
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkDetails } from '../common/json-details.js';
-import { FacilitiesRepository } from '../facilities/facilities.repository.js';
-import { draftEntry, LedgerEntry, requestFingerprint } from '../ledger/ledger-entry.js';
-import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
-import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { draftEntry, EntryDraft, LedgerEntry, randomSalts, requestFingerprint } from '../ledger/ledger-entry.js';
+import { AppendContext, CommandFailed, LedgerCommand, LedgerWriter, RunTogether } from '../ledger/ledger-writer.js';
 import { applyCustody, CustodyState } from './custody.js';
 import { RecordEventInput } from './dto/record-event.input.js';
+import { EventReferences, EventReferencesRepository } from './event-references.repository.js';
 import { keyDataElementProblem } from './key-data-elements.js';
 
 export const MAX_EVENTS_PER_CALL = 1000;
@@ -19,6 +18,8 @@ interface PreparedEvent {
   where: string;
   payload: Record<string, unknown>;
   requestHash: string;
+  /** The entry as drafted before the lock; used as it is when custody adds nothing to the payload. */
+  draft: EntryDraft;
 }
 
 @Injectable()
@@ -26,8 +27,7 @@ export class EventsService {
   constructor(
     private readonly writer: LedgerWriter,
     private readonly batches: BatchesRepository,
-    private readonly facilities: FacilitiesRepository,
-    private readonly organizations: OrganizationsRepository,
+    private readonly references: EventReferencesRepository,
   ) {}
 
   /**
@@ -45,66 +45,123 @@ export class EventsService {
     const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
     if (repeated) throw new DomainError('INVALID_INPUT', `idempotencyKey "${repeated}" appears more than once in one call`);
 
-    const events = prepare(inputs);
-
-    return this.writer.execute({
+    const command: RecordCommand = {
       actor: org.organizationId,
       batchIds: [...new Set(inputs.map((e) => e.batchId))],
       idempotencyKeys: keys,
-      run: async (ctx) => {
-        const earlier = events.map((e) => (e.input.idempotencyKey ? ctx.prior(e.input.idempotencyKey, e.requestHash) : undefined));
-        const fresh = events.filter((_, i) => !earlier[i]);
-        const appended = await this.apply(ctx, org, fresh);
-        let next = 0;
-        return earlier.map((entry) => entry ?? appended[next++]);
-      },
-    });
+      org,
+      events: prepare(inputs),
+      run: (ctx) => alone(this.applyCalls([{ ctx, org, events: command.events, withPriors: true }])),
+      runTogether: this.runTogether,
+    };
+    return this.writer.execute(command);
   }
 
   /** Inside another ledger command (an EPCIS capture): records events as `record` does, without idempotency keys. */
   recordInContext(ctx: AppendContext, org: OrganizationCaller, inputs: RecordEventInput[]): Promise<LedgerEntry[]> {
-    return this.apply(ctx, org, prepare(inputs));
+    return alone(this.applyCalls([{ ctx, org, events: prepare(inputs), withPriors: false }]));
   }
 
-  /** Under the chain-head lock: checks references and custody, appends, and saves the batches' new state. */
-  private async apply(ctx: AppendContext, org: OrganizationCaller, events: PreparedEvent[]): Promise<LedgerEntry[]> {
-    if (events.length === 0) return [];
-    const { tx } = ctx;
-    // One query per kind of reference, however many events.
-    const ids = (pick: (e: RecordEventInput) => string | null | undefined) => [...new Set(events.flatMap((e) => pick(e.input) ?? []))];
-    const batches = await this.batches.custodyInTx(tx, ids((e) => e.batchId));
-    const facilityOwners = await this.facilities.ownersInTx(tx, ids((e) => e.facilityId));
-    const organizations = await this.organizations.existingInTx(tx, ids((e) => e.destinationOrganizationId));
+  /** recordEvent(s) calls next to each other in a writer's group: one read of what they refer to for all of them. */
+  private readonly runTogether: RunTogether = (runs) =>
+    this.applyCalls(runs.map(({ command, ctx }) => ({ ctx, org: (command as RecordCommand).org, events: (command as RecordCommand).events, withPriors: true })));
 
-    const changed = new Map<string, CustodyState>();
-    const drafts = events.map(({ input, where, payload, requestHash }) => {
-      const state = changed.get(input.batchId) ?? batches.get(input.batchId);
-      if (!state) throw new DomainError('BATCH_NOT_FOUND', `${where}batchId: no batch has id ${input.batchId}`);
-      let outcome;
-      try {
-        outcome = applyCustody(state, input, { organizationId: org.organizationId, kind: org.organizationKind });
-      } catch (err) {
-        if (err instanceof DomainError && where) throw new DomainError(err.code, `${where}batchId: ${err.message}`);
-        throw err;
-      }
-      const owner = facilityOwners.get(input.facilityId!);
-      if (!owner) throw new DomainError('FACILITY_NOT_FOUND', `${where}facilityId: no facility has id ${input.facilityId}`);
-      if (owner !== org.organizationId) throw new DomainError('NOT_OWNER', `${where}facilityId: facility ${input.facilityId} is not one of your facilities`);
-      if (input.destinationOrganizationId && !organizations.has(input.destinationOrganizationId)) {
-        throw new DomainError('ORGANIZATION_NOT_FOUND', `${where}destinationOrganizationId: no organization has id ${input.destinationOrganizationId}`);
-      }
-      if (outcome.next !== state) changed.set(input.batchId, outcome.next);
-      return draftEntry('EVENT_RECORDED', input.batchId, { ...payload, ...outcome.recorded }, { idempotencyKey: input.idempotencyKey, requestHash });
+  /**
+   * Under the chain-head lock: checks references and custody, appends, and saves the batches' new
+   * state, for calls one after another as if each ran alone: a call sees the batches as the calls
+   * before it left them. A refused call throws CommandFailed naming it.
+   */
+  private async applyCalls(calls: Call[]): Promise<LedgerEntry[][]> {
+    const all = calls.flatMap((c) => c.events);
+    if (all.length === 0) return calls.map(() => []);
+    const { tx } = calls[0].ctx;
+    // One query for every reference of every call, however many events.
+    const ids = (pick: (e: RecordEventInput) => string | null | undefined) => [...new Set(all.flatMap((e) => pick(e.input) ?? []))];
+    const references = await this.references.loadInTx(tx, {
+      batchIds: ids((e) => e.batchId),
+      facilityIds: ids((e) => e.facilityId),
+      organizationIds: ids((e) => e.destinationOrganizationId),
     });
-    const entries = await ctx.append(drafts);
+    const changed = new Map<string, CustodyState>();
+    const results: LedgerEntry[][] = [];
+    for (const [index, { ctx, org, events, withPriors }] of calls.entries()) {
+      try {
+        // Looked up call by call: an earlier call of the group may have used the key.
+        const earlier = events.map((e) => (withPriors && e.input.idempotencyKey ? ctx.prior(e.input.idempotencyKey, e.requestHash) : undefined));
+        const fresh = events.filter((_, i) => !earlier[i]);
+        const checked = checkEvents(fresh, references, changed, org);
+        const appended = fresh.length > 0 ? await ctx.append(checked.drafts) : [];
+        for (const [id, state] of checked.changed) changed.set(id, state);
+        let next = 0;
+        results.push(earlier.map((entry) => entry ?? appended[next++]));
+      } catch (err) {
+        throw new CommandFailed(index, err);
+      }
+    }
     for (const state of changed.values()) await this.batches.saveCustodyInTx(tx, state);
-    return entries;
+    return results;
   }
 }
 
-/** Checks each event's key data elements and details, and fixes its payload and request fingerprint: nothing here reads state. */
+interface Call {
+  ctx: AppendContext;
+  org: OrganizationCaller;
+  events: PreparedEvent[];
+  /** An event whose idempotency key an earlier request used returns that request's entry. */
+  withPriors: boolean;
+}
+
+interface RecordCommand extends LedgerCommand<LedgerEntry[]> {
+  org: OrganizationCaller;
+  events: PreparedEvent[];
+}
+
+/** One call run on its own: its entries, or the error it was refused with. */
+async function alone(run: Promise<LedgerEntry[][]>): Promise<LedgerEntry[]> {
+  try {
+    return (await run)[0];
+  } catch (err) {
+    throw err instanceof CommandFailed ? err.error : err;
+  }
+}
+
+/**
+ * A call's events against the references read for its group and the batches as earlier calls left
+ * them (`before`, which is not changed): the entries to append and the batches they change.
+ */
+function checkEvents(events: PreparedEvent[], references: EventReferences, before: Map<string, CustodyState>, org: OrganizationCaller): { drafts: EntryDraft[]; changed: Map<string, CustodyState> } {
+  const { batches, facilityOwners, organizations } = references;
+  const changed = new Map<string, CustodyState>();
+  const drafts = events.map(({ input, where, payload, requestHash, draft }) => {
+    const state = changed.get(input.batchId) ?? before.get(input.batchId) ?? batches.get(input.batchId);
+    if (!state) throw new DomainError('BATCH_NOT_FOUND', `${where}batchId: no batch has id ${input.batchId}`);
+    let outcome;
+    try {
+      outcome = applyCustody(state, input, { organizationId: org.organizationId, kind: org.organizationKind });
+    } catch (err) {
+      if (err instanceof DomainError && where) throw new DomainError(err.code, `${where}batchId: ${err.message}`);
+      throw err;
+    }
+    const owner = facilityOwners.get(input.facilityId!);
+    if (!owner) throw new DomainError('FACILITY_NOT_FOUND', `${where}facilityId: no facility has id ${input.facilityId}`);
+    if (owner !== org.organizationId) throw new DomainError('NOT_OWNER', `${where}facilityId: facility ${input.facilityId} is not one of your facilities`);
+    if (input.destinationOrganizationId && !organizations.has(input.destinationOrganizationId)) {
+      throw new DomainError('ORGANIZATION_NOT_FOUND', `${where}destinationOrganizationId: no organization has id ${input.destinationOrganizationId}`);
+    }
+    if (outcome.next !== state) changed.set(input.batchId, outcome.next);
+    if (Object.keys(outcome.recorded).length === 0) return draft;
+    return draftEntry('EVENT_RECORDED', input.batchId, { ...payload, ...outcome.recorded }, { idempotencyKey: input.idempotencyKey, requestHash, salt: draft.salt });
+  });
+  return { drafts, changed };
+}
+
+/**
+ * Checks each event's key data elements and details, and fixes its payload, request fingerprint and
+ * draft entry: nothing here reads state, so it runs before the chain-head lock, not while others wait.
+ */
 function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
   const now = new Date();
+  const salts = randomSalts(inputs.length);
   return inputs.map((input, i): PreparedEvent => {
     const where = inputs.length > 1 ? `events[${i}].` : '';
     const details = checkDetails(input.details, `${where}details`);
@@ -118,6 +175,8 @@ function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
       ...(input.quantity != null ? { quantity: input.quantity } : {}),
       ...(details ? { details } : {}),
     };
-    return { input, where, payload, requestHash: requestFingerprint('recordEvent', { batchId: input.batchId, ...payload }) };
+    const requestHash = requestFingerprint('recordEvent', { batchId: input.batchId, ...payload });
+    const draft = draftEntry('EVENT_RECORDED', input.batchId, payload, { idempotencyKey: input.idempotencyKey, requestHash, salt: salts[i] });
+    return { input, where, payload, requestHash, draft };
   });
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { DomainError } from '../common/domain-error.js';
 import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
 import { entryHash, LedgerEnvelope, payloadHash, SALT_BYTES } from './ledger-hash.js';
@@ -26,6 +26,8 @@ export interface EntryDraft {
 export interface DraftOptions {
   idempotencyKey?: string | null;
   requestHash?: string | null;
+  /** SALT_BYTES random bytes, when the caller drew salts for many drafts at once (see randomSalts). */
+  salt?: Buffer;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface DraftOptions {
  */
 export function draftEntry(type: string, batchId: string | null, payload: Record<string, unknown>, options: DraftOptions = {}): EntryDraft {
   const canonicalPayload = canonicalInput(payload);
-  const salt = randomBytes(SALT_BYTES);
+  const salt = options.salt ?? randomBytes(SALT_BYTES);
   return {
     type,
     batchId,
@@ -48,7 +50,8 @@ export function draftEntry(type: string, batchId: string | null, payload: Record
 
 /** Numbers a draft at its place in the chain. */
 export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: string; batchPrevHash: string | null; actor: string; recordedAt: string }): LedgerEntry {
-  const envelope: LedgerEnvelope = {
+  // One object, its hash filled in once known: sealing runs under the writer's lock, once per entry.
+  const entry: LedgerEntry = {
     v: 1,
     seq: place.seq,
     prevHash: place.prevHash,
@@ -58,14 +61,24 @@ export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: str
     actor: place.actor,
     recordedAt: place.recordedAt,
     payloadHash: draft.payloadHash,
+    hash: '',
+    salt: draft.salt.toString('hex'),
+    payload: draft.canonicalPayload,
   };
-  return { ...envelope, hash: entryHash(envelope), salt: draft.salt.toString('hex'), payload: draft.canonicalPayload };
+  entry.hash = entryHash(entry);
+  return entry;
 }
 
 /** Fingerprint of a request, so an idempotency key reused for a different request is refused. */
 export function requestFingerprint(operation: string, input: Record<string, unknown>): string {
   const { idempotencyKey: _ignored, ...rest } = input;
-  return createHash('sha256').update(operation).update('\n').update(canonicalInput(rest)).digest('hex');
+  return hash('sha256', `${operation}\n${canonicalInput(rest)}`, 'hex');
+}
+
+/** `count` fresh salts from one draw of random bytes: one call for a request's drafts instead of one each. */
+export function randomSalts(count: number): Buffer[] {
+  const bytes = randomBytes(count * SALT_BYTES);
+  return Array.from({ length: count }, (_, i) => bytes.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES));
 }
 
 /** Canonical JSON of client input; what JSON cannot carry exactly (a lone surrogate, …) is the client's error. */

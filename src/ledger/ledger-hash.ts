@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** LEDGER-SPEC §1: the nine envelope members, exactly. */
 export interface LedgerEnvelope {
@@ -19,7 +19,8 @@ export const SALT_BYTES = 16;
 
 /** `payloadHash = SHA-256(salt || UTF-8(JCS(payload)))`, the canonical text given as computed once. */
 export function payloadHash(salt: Buffer, canonicalPayload: string): string {
-  return createHash('sha256').update(salt).update(canonicalPayload, 'utf8').digest('hex');
+  // One-shot crypto.hash: a third of createHash's cost on inputs this small, hashed several times per entry.
+  return hash('sha256', Buffer.concat([salt, Buffer.from(canonicalPayload, 'utf8')]), 'hex');
 }
 
 /**
@@ -41,7 +42,7 @@ export function canonicalEnvelope(e: LedgerEnvelope): string {
 }
 
 export function entryHash(e: LedgerEnvelope): string {
-  return createHash('sha256').update(canonicalEnvelope(e), 'utf8').digest('hex');
+  return hash('sha256', canonicalEnvelope(e), 'hex');
 }
 
 /** `recordedAt` is exactly `YYYY-MM-DDTHH:mm:ss.sssZ`, which is what Date#toISOString gives for years 0–9999. */

@@ -11,7 +11,8 @@ import type { TouchedBatches } from './ledger-changes.js';
 
 /** The part of a pg client commands use for their reads and projection writes. */
 export interface Tx {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A QueryConfig with a name is parsed once per connection: for reads every group repeats. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** What a command sees while it runs inside its group's transaction, under the chain-head lock. */
@@ -34,6 +35,26 @@ export interface LedgerCommand<R> {
   batchIds?: readonly string[];
   idempotencyKeys?: readonly string[];
   run(ctx: AppendContext): Promise<R>;
+  /**
+   * Runs commands of one kind that are next to each other in a group as one: one read of state for
+   * all of them instead of one each, while the group holds the lock. Given the same function, such
+   * commands are passed to it together, each with its own context, and it answers each one's result
+   * in order. It behaves as running them one after another would: a command that fails is named
+   * with CommandFailed, and the group is run again without it.
+   */
+  runTogether?: RunTogether;
+}
+
+export type RunTogether = (runs: { command: LedgerCommand<unknown>; ctx: AppendContext }[]) => Promise<unknown[]>;
+
+/** Thrown by a RunTogether: the command at `index` of its runs failed with `error`. */
+export class CommandFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(`command ${index} of a run together failed: ${(error as Error)?.message ?? String(error)}`);
+  }
 }
 
 /** Entries to append as they are, with no reads and no projection rows. */
@@ -60,6 +81,8 @@ interface Pending {
   reject(error: unknown): void;
   /** The HTTP request that asked, named in the group's log lines. */
   requestId: string | undefined;
+  /** Run on its own, not together with its neighbours: set when a run together failed in a way that named no command. */
+  alone?: boolean;
 }
 
 /** The chain end as this process last wrote or read it, and the batch heads it knew then. */
@@ -218,17 +241,33 @@ export class LedgerWriter {
       return [];
     }
     let failed: Pending | undefined;
+    let runApart = false;
     let broken: Error | undefined;
     try {
       const { cursor, tree } = await this.beginGroup(client, group);
       const results: unknown[] = [];
-      for (const pending of group) {
-        failed = pending;
+      for (const part of runsOf(group)) {
+        failed = part[0];
         const mark = cursor.mark();
         try {
-          results.push(await pending.command.run(this.contextFor(client, cursor, pending.command.actor)));
+          const together = part[0].command.runTogether;
+          if (together && !part[0].alone) {
+            results.push(...(await together(part.map((p) => ({ command: p.command, ctx: this.contextFor(client, cursor, p.command.actor) })))));
+          } else {
+            results.push(await part[0].command.run(this.contextFor(client, cursor, part[0].command.actor)));
+          }
         } catch (err) {
           cursor.reset(mark);
+          if (err instanceof CommandFailed) {
+            failed = part[err.index];
+            throw err.error;
+          }
+          // A command's error that names no command of several: run them again one by one, which will.
+          if (part.length > 1 && isCommandError(err)) {
+            for (const p of part) p.alone = true;
+            failed = undefined;
+            runApart = true;
+          }
           throw err;
         }
       }
@@ -245,6 +284,7 @@ export class LedgerWriter {
       this.known = null;
       // Whatever failed, the connection goes back to the pool outside any transaction, or not at all.
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      if (runApart) return group;
       if (failed && isCommandError(err)) {
         failed.reject(err);
         return group.filter((p) => p !== failed);
@@ -278,11 +318,20 @@ export class LedgerWriter {
    * committed before the lock was granted) the last entry of each batch the group names and earlier
    * uses of its idempotency keys. The simple-query protocol carries several statements but no
    * parameters, so the values are inlined as escaped literals; batch ids were checked to be UUIDs.
+   *
+   * When the head is still where this process last left it, nobody else has written since, so the
+   * tree edge and the batch heads this process knows are still right: those reads are made only if
+   * the head moved (a guard in the statements themselves, evaluated under the lock).
    */
   private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<{ cursor: ChainCursor; tree: MerkleAppender }> {
     const batchIds = [...new Set(group.flatMap((p) => p.command.batchIds ?? []))];
     const keyPairs = group.flatMap((p) => (p.command.idempotencyKeys ?? []).map((key) => [p.command.actor, key]));
     const array = (values: string[]) => client.escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+    const known = this.known;
+    // True in a statement when the head is not where this process last left it (always, when it knows no head).
+    const moved = known ? `NOT EXISTS (SELECT 1 FROM ledger_head WHERE id = 1 AND seq = ${known.seq})` : 'true';
+    const cachedIds = known ? batchIds.filter((id) => known.batchHeads.has(id)) : [];
+    const otherIds = known ? batchIds.filter((id) => !known.batchHeads.has(id)) : batchIds;
     const statements = [
       'BEGIN',
       'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE',
@@ -290,12 +339,13 @@ export class LedgerWriter {
       // The block is read as the last 16 entries by the primary key, backwards: compared with a subquery's
       // value, seq > (…) let the planner pick a scan of the whole ledger (260 ms at a million entries, per group).
       `SELECT hash FROM (SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT ${2 ** STORED_LEVEL}) tail
-       WHERE seq > (SELECT seq - seq % ${2 ** STORED_LEVEL} FROM ledger_head WHERE id = 1) ORDER BY seq`,
+       WHERE seq > (SELECT seq - seq % ${2 ** STORED_LEVEL} FROM ledger_head WHERE id = 1) AND ${moved} ORDER BY seq`,
       `SELECT m.level, m.hash FROM ledger_head h CROSS JOIN generate_series(${STORED_LEVEL}, 62) AS l(level)
          JOIN merkle_node m ON m.level = l.level AND m.idx = (h.seq >> l.level) - 1
-       WHERE h.id = 1 AND ((h.seq >> l.level) & 1) = 1`,
+       WHERE h.id = 1 AND ((h.seq >> l.level) & 1) = 1 AND ${moved}`,
     ];
-    if (batchIds.length > 0) statements.push(latestBatchHashesSql(`${array(batchIds)}::uuid[]`));
+    if (otherIds.length > 0) statements.push(latestBatchHashesSql(`${array(otherIds)}::uuid[]`));
+    if (cachedIds.length > 0) statements.push(`SELECT * FROM (${latestBatchHashesSql(`${array(cachedIds)}::uuid[]`)}) known WHERE ${moved}`);
     if (keyPairs.length > 0) {
       statements.push(
         `SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
@@ -306,16 +356,24 @@ export class LedgerWriter {
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
     const head = results[1].rows[0] as { seq: string; hash: string };
     const cursor = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
-    const tree = MerkleAppender.fromEdge(
-      cursor.startSeq,
-      (results[2].rows as { hash: string }[]).map((r) => leafHash(Buffer.from(r.hash, 'hex'))),
-      results[3].rows as { level: number; hash: Buffer }[],
-    );
+    const unmoved = known !== null && known.seq === cursor.startSeq;
+    const tree = unmoved
+      ? known.tree.clone()
+      : MerkleAppender.fromEdge(
+          cursor.startSeq,
+          (results[2].rows as { hash: string }[]).map((r) => leafHash(Buffer.from(r.hash, 'hex'))),
+          results[3].rows as { level: number; hash: Buffer }[],
+        );
     let next = 4;
-    if (batchIds.length > 0) {
-      for (const id of batchIds) cursor.batchHeads.set(id, null);
+    const readHeads = (ids: string[]) => {
+      for (const id of ids) cursor.batchHeads.set(id, null);
       for (const row of results[next++].rows as { batch_id: string; hash: string }[]) cursor.batchHeads.set(row.batch_id, row.hash);
-    }
+    };
+    if (otherIds.length > 0) readHeads(otherIds);
+    if (cachedIds.length > 0 && known && unmoved) {
+      next++; // the guarded read, which read nothing
+      for (const id of cachedIds) cursor.batchHeads.set(id, known.batchHeads.get(id)!);
+    } else if (cachedIds.length > 0) readHeads(cachedIds);
     if (keyPairs.length > 0) {
       for (const row of results[next++].rows) {
         const entry = rowToLedgerEntry(row);
@@ -404,6 +462,18 @@ export class LedgerWriter {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The group in runs: neighbours that share a runTogether (and may run together) form one run; every other command is a run of its own. */
+function runsOf(group: Pending[]): Pending[][] {
+  const runs: Pending[][] = [];
+  for (const p of group) {
+    const last = runs.at(-1);
+    const together = p.alone ? undefined : p.command.runTogether;
+    if (together && last && !last[0].alone && last[0].command.runTogether === together) last.push(p);
+    else runs.push([p]);
+  }
+  return runs;
+}
 
 function requestIdsOf(group: Pending[]): string[] {
   return group.flatMap((p) => (p.requestId ? [p.requestId] : []));

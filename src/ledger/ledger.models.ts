@@ -15,15 +15,29 @@ export class LedgerEntryModel {
   @Field() payloadHash: string;
   @Field(() => String, { nullable: true, description: 'Hex salt of the payload hash (LEDGER-SPEC §2); null with payload when the payload was erased.' })
   salt: string | null;
+  /** The canonical JSON text of the payload, as stored. */
+  private canonicalPayload: string | null;
+
+  // Parsed only when asked for: a writer recording 1,000 events usually asks for seq or hash alone.
   @Field(() => JsonScalar, { nullable: true, description: 'The payload; its canonical JSON (RFC 8785) is what payloadHash covers.' })
-  payload: unknown;
+  get payload(): unknown {
+    return this.canonicalPayload === null ? null : JSON.parse(this.canonicalPayload);
+  }
 
   static from(entry: LedgerEntry): LedgerEntryModel {
-    return Object.assign(new LedgerEntryModel(), {
-      ...entry,
-      recordedAt: new Date(entry.recordedAt),
-      payload: entry.payload === null ? null : JSON.parse(entry.payload),
-    });
+    const model = new LedgerEntryModel();
+    model.seq = entry.seq;
+    model.hash = entry.hash;
+    model.prevHash = entry.prevHash;
+    model.type = entry.type;
+    model.batchId = entry.batchId;
+    model.batchPrevHash = entry.batchPrevHash;
+    model.actor = entry.actor;
+    model.recordedAt = new Date(entry.recordedAt);
+    model.payloadHash = entry.payloadHash;
+    model.salt = entry.salt;
+    model.canonicalPayload = entry.payload;
+    return model;
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The prover side of the RFC 9162 §2.1 Merkle tree over the ledger (LEDGER-SPEC §3): leaf i is the
@@ -15,12 +15,13 @@ export type NodeReader = (level: number, index: number) => Buffer;
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
+// One-shot crypto.hash: every append hashes a leaf and about one node, inside the writer's lock.
 export function leafHash(entryHash: Buffer): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(entryHash).digest();
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, entryHash]), 'buffer');
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 const LEAF_PREFIX = Buffer.from([0x00]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createOrg, producerWithBatch, registerFacility } from '../support/builders.js';
+import { createOrg, producerWithBatch, registerBatch, registerFacility } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
 const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq payload } }';
@@ -66,5 +66,43 @@ describe('custody and quantities', () => {
     expect(res.errors?.[0].message).toMatch(/is in the future/);
     const transforming = await gql(app, RECORD, { input: { batchId: batch.id, bizStep: 'TRANSFORMING', eventTime: '2026-10-08T00:00:00.000Z', facilityId } }, org.key);
     expect(transforming.errors?.[0].message).toMatch(/transformBatches/);
+  });
+
+  it('calls made at once see what the ones before them did, and each stays all or nothing', async () => {
+    const { app } = service;
+    const { org, facilityId, productId, batch: sold } = await producerWithBatch(app); // 1000 kg
+    const stored = await registerBatch(app, org, productId, facilityId);
+    const RECORD_MANY = 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq payload } }';
+    const eventTime = '2026-10-08T10:00:00.000Z';
+    // Twelve calls of a STORING and a sale of 100 kg each, at once: the writer takes them in groups,
+    // so later calls of a group must see the quantity the earlier ones left.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        gql(
+          app,
+          RECORD_MANY,
+          {
+            input: [
+              { batchId: stored.id, bizStep: 'STORING', eventTime, facilityId },
+              { batchId: sold.id, bizStep: 'RETAIL_SELLING', eventTime, facilityId, quantity: 100 },
+            ],
+          },
+          org.key,
+        ),
+      ),
+    );
+    const recorded = answers.filter((a) => !a.errors);
+    const refused = answers.filter((a) => a.errors);
+    expect(recorded).toHaveLength(10);
+    expect(recorded.map((a) => a.data!.recordEvents[1].payload.quantityLeft).sort((x: number, y: number) => y - x)).toEqual([900, 800, 700, 600, 500, 400, 300, 200, 100, 0]);
+    for (const a of refused) {
+      expect(a.errors![0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BATCH_CLOSED' } });
+      expect(a.errors![0].message).toMatch(/^events\[1\]\.batchId: batch .* is CONSUMED/);
+    }
+    expect((await gqlOk(app, BATCH, { id: sold.id }, org.key)).batch).toMatchObject({ status: 'CONSUMED', quantity: 0 });
+    // A refused call's STORING was not recorded either.
+    const verify = 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries } }';
+    expect((await gqlOk(app, verify, { id: stored.id })).verifyBatch).toEqual({ valid: true, checkedEntries: 11 });
+    expect((await gqlOk(app, verify, { id: sold.id })).verifyBatch).toEqual({ valid: true, checkedEntries: 11 });
   });
 });

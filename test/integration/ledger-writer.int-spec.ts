@@ -5,7 +5,7 @@ import { DomainError } from '../../src/common/domain-error.js';
 import { ChainVerifier } from '../../src/ledger/chain-verifier.js';
 import { draftEntry, LedgerEntry, requestFingerprint } from '../../src/ledger/ledger-entry.js';
 import { LEDGER_ENTRY_COLUMNS, rowToLedgerEntry } from '../../src/ledger/ledger-row.js';
-import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
+import { AppendContext, CommandFailed, LedgerCommand, LedgerWriter, RunTogether } from '../../src/ledger/ledger-writer.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /** The writer on its own, on a real database: groups, both ways of writing them, and failures inside a group. */
@@ -94,6 +94,83 @@ describe('LedgerWriter', () => {
     expect(chain.length).toBe(before + 16);
     const payloads = chain.filter((e) => e.batchId === batch).map((e) => JSON.parse(e.payload!).i);
     expect(payloads.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18]);
+  });
+
+  describe('commands that run together', () => {
+    // Command i appends { i }; `refuse` says which commands a rule refuses.
+    type Numbered = LedgerCommand<LedgerEntry> & { i: number };
+    function numbered(writer: LedgerWriter, batch: string, runTogether: RunTogether, refuse: (i: number) => boolean) {
+      const alone: string[] = [];
+      const appendOne = async (i: number, ctx: AppendContext) => (await ctx.append([draftEntry('EVENT_RECORDED', batch, { i })]))[0];
+      const execute = (i: number) =>
+        writer.execute<LedgerEntry>({
+          i,
+          actor: 'org',
+          batchIds: [batch],
+          runTogether,
+          run: async (ctx) => {
+            alone.push(`run ${i}`);
+            if (refuse(i)) throw new DomainError('INVALID_INPUT', `command ${i} refused`);
+            return appendOne(i, ctx);
+          },
+        } as Numbered);
+      return { execute, appendOne, alone };
+    }
+
+    async function payloadsOf(batch: string): Promise<number[]> {
+      const chain = await expectChainVerifies();
+      return chain.filter((e) => e.batchId === batch).map((e) => JSON.parse(e.payload!).i as number);
+    }
+
+    it('passes neighbours to runTogether at once, and drops only the command it names as failed', async () => {
+      const writer = new LedgerWriter(pool);
+      const batch = randomUUID();
+      const sizes: number[] = [];
+      const refuse = (i: number) => i === 3;
+      const runTogether: RunTogether = async (runs) => {
+        sizes.push(runs.length);
+        const results: unknown[] = [];
+        for (const [index, { command, ctx }] of runs.entries()) {
+          const { i } = command as Numbered;
+          const entry = await helpers.appendOne(i, ctx);
+          // After appending, as a rule found broken late would: its entry must vanish with it.
+          if (refuse(i)) throw new CommandFailed(index, new DomainError('INVALID_INPUT', `command ${i} refused`));
+          results.push(entry);
+        }
+        return results;
+      };
+      const helpers = numbered(writer, batch, runTogether, refuse);
+      // The first command makes a group of its own; the five that queue meanwhile make the next.
+      const outcomes = await Promise.allSettled([0, 1, 2, 3, 4, 5].map(helpers.execute));
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : JSON.parse((o.value as LedgerEntry).payload!).i))).toEqual([
+        0,
+        1,
+        2,
+        'command 3 refused',
+        4,
+        5,
+      ]);
+      expect(outcomes[3].status === 'rejected' && (outcomes[3].reason as DomainError).code).toBe('INVALID_INPUT');
+      expect(sizes).toEqual([1, 5, 4]);
+      expect(helpers.alone).toEqual([]);
+      expect(await payloadsOf(batch)).toEqual([0, 1, 2, 4, 5]);
+    });
+
+    it('runs them one by one when a run together fails without naming a command', async () => {
+      const writer = new LedgerWriter(pool);
+      const batch = randomUUID();
+      const refuse = (i: number) => i === 2;
+      // A failure of what the commands share (one read for all of them) names none of them.
+      const runTogether: RunTogether = async (runs) => {
+        if (runs.some(({ command }) => refuse((command as Numbered).i))) throw new DomainError('INVALID_INPUT', 'one of these is refused');
+        return Promise.all(runs.map(({ command, ctx }) => helpers.appendOne((command as Numbered).i, ctx)));
+      };
+      const helpers = numbered(writer, batch, runTogether, refuse);
+      const outcomes = await Promise.allSettled([0, 1, 2, 3].map(helpers.execute));
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual(['ok', 'ok', 'command 2 refused', 'ok']);
+      expect(helpers.alone).toEqual(['run 1', 'run 2', 'run 1', 'run 3']);
+      expect(await payloadsOf(batch)).toEqual([0, 1, 3]);
+    });
   });
 
   it('answers a repeated idempotency key with the first entry, even within one group', async () => {
