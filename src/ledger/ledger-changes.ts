@@ -86,10 +86,11 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
     this.live = false;
     if (this.stopping) return;
     if (err) this.logger.warn(`listening for ledger changes failed, retrying in ${RECONNECT_MS} ms: ${err.message}`);
+    // unref: waiting to listen again must not keep a stopping process alive.
     this.reconnect = setTimeout(() => {
       this.reconnect = null;
       void this.connect();
-    }, RECONNECT_MS);
+    }, RECONNECT_MS).unref();
   }
 
   private publish(touched: TouchedBatches): void {
