@@ -25,7 +25,7 @@ export interface AppConfig {
   checkpointIntervalMs: number;
   /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
   recallHolidays: ReadonlySet<string>;
-  /** Most rows (events, readings, certificates, about 250 bytes each) the scan and page caches hold each; 0 turns them off. */
+  /** Most rows (events, readings, certificates, about 320 bytes each) the scan and page caches hold each; 0 turns them off. */
   scanCacheRows: number;
   /** Most batches one trace walks before it stops with an error asking for a smaller depth. */
   traceNodeLimit: number;
@@ -119,7 +119,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
-    scanCacheRows: integer(env, 'SCAN_CACHE_ROWS', 100_000, 0, 100_000_000),
+    scanCacheRows: integer(env, 'SCAN_CACHE_ROWS', 30_000, 0, 100_000_000),
     traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' ? 'pretty' : 'json'),
     rateLimitPerKey: integer(env, 'RATE_LIMIT_PER_KEY', 6000, 0, 1_000_000),
