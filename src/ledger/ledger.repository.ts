@@ -53,17 +53,23 @@ export class LedgerRepository {
 
   private async firstSuspectInChunk(from: number, to: number): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
-      // The batch links sort the chunk by batch: in memory, not on disk.
+      // The batch links sort the chunk by batch: in memory, not on disk. JIT compiled this statement
+      // for 0.9 s of a 3.2 s chunk and sped up nothing (the time is in sha256).
       await manager.query(`SET LOCAL work_mem = '128MB'`);
+      await manager.query(`SET LOCAL jit = off`);
       const rows: { first_bad: string | null; entries: string }[] = await manager.query(
-        `WITH checked AS (
-           SELECT seq, batch_id, batch_prev_hash, row_number() OVER (ORDER BY seq) AS n,
+        `WITH hashed AS MATERIALIZED (
+           -- The hashes first, so the sorts below carry a narrow row, not the payload (they spilled to disk).
+           SELECT seq, batch_id, batch_prev_hash, prev_hash, hash,
                   NOT ${payloadIntactSql('')} AS payload_changed,
+                  ${envelopeHashSql('')} <> hash AS envelope_changed
+           FROM ledger_entry WHERE seq BETWEEN $1 AND $2),
+         checked AS (
+           SELECT seq, batch_id, batch_prev_hash, payload_changed, envelope_changed, row_number() OVER (ORDER BY seq) AS n,
                   prev_hash IS DISTINCT FROM coalesce(lag(hash) OVER (ORDER BY seq),
                     CASE WHEN $1 = 1 THEN '${GENESIS_PREV_HASH}' ELSE (SELECT p.hash FROM ledger_entry p WHERE p.seq = $1 - 1) END) AS link_broken,
-                  lag(hash) OVER (PARTITION BY batch_id ORDER BY seq) AS batch_previous,
-                  ${envelopeHashSql('')} <> hash AS envelope_changed
-           FROM ledger_entry WHERE seq BETWEEN $1 AND $2)
+                  lag(hash) OVER (PARTITION BY batch_id ORDER BY seq) AS batch_previous
+           FROM hashed)
          SELECT min(seq) FILTER (WHERE seq <> $1 + n - 1 OR payload_changed OR link_broken OR envelope_changed
                   OR (batch_id IS NULL AND batch_prev_hash IS NOT NULL)
                   OR (batch_id IS NOT NULL AND batch_prev_hash IS DISTINCT FROM coalesce(batch_previous,
