@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const manyLots = await traceCodes(url, MANY_LOTS);
     const scanMany = graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots });
 
-    // Warm-up: connections, plans and JIT settled for every path before anything counts.
+    // Warm-up: connections and plans settled for every path before anything counts.
     const warmUps = only ? [...(measures('recordEvent') ? [plainInsert, recordEvent] : []), ...(measures('recordEvents') ? [recordEvents] : [])] : [trivial, plainInsert, recordEvent, recordEvents, scan, page];
     for (const spec of warmUps) await load(16, spec, WARM_UP_SECONDS);
 

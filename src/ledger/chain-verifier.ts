@@ -129,5 +129,10 @@ export function verifyBatchEntries(entries: { entry: LedgerEntry; previous: Ledg
     batchHead = hash;
     checked++;
   }
-  return { valid: true, checkedEntries: checked, firstInvalidSeq: null, reason: null };
+  return validResult(checked);
+}
+
+/** The verdict on entries that all checked out. */
+export function validResult(checkedEntries: number): VerificationResult {
+  return { valid: true, checkedEntries, firstInvalidSeq: null, reason: null };
 }

@@ -3,7 +3,7 @@ import { Caller, requireAdminOr } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { ChainVerifier, VerificationResult, verifyBatchEntries } from './chain-verifier.js';
+import { ChainVerifier, validResult, VerificationResult, verifyBatchEntries } from './chain-verifier.js';
 import { LedgerEntry } from './ledger-entry.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { verifierKey } from './signing-key.js';
@@ -51,7 +51,7 @@ export class LedgerService {
     // PostgreSQL recomputes every hash and link first (fast, in parallel); the verifier in Node then
     // checks from just before the first suspect entry, so the answer names the exact problem.
     const suspect = from <= to ? await this.ledger.firstSuspectSeq(from, to) : null;
-    if (suspect === null) return { valid: true, checkedEntries: Math.max(0, to - from + 1), firstInvalidSeq: null, reason: null };
+    if (suspect === null) return validResult(Math.max(0, to - from + 1));
     const start = Math.max(from, suspect - 1);
     const result = await this.verifyInNode(start, to);
     return { ...result, checkedEntries: start - from + result.checkedEntries };
@@ -70,13 +70,16 @@ export class LedgerService {
   }
 
   async verifyBatch(batchId: string): Promise<VerificationResult> {
-    // PostgreSQL checks first, without shipping the payloads; Node names the problem when there is one.
-    const quick = await this.ledger.batchLooksIntact(batchId);
-    return quick.intact ? { valid: true, checkedEntries: quick.entries, firstInvalidSeq: null, reason: null } : this.explainBatch(batchId);
+    return this.batchVerdict(batchId, await this.ledger.batchLooksIntact(batchId));
   }
 
-  /** The verifier in Node over a batch's entries, after PostgreSQL's check failed: names the first bad entry and why. */
-  async explainBatch(batchId: string): Promise<VerificationResult> {
+  /**
+   * The verdict on a batch from PostgreSQL's check of it (`batchIntactSql`, run on its own or within
+   * another statement): valid when it passed, without shipping the payloads; else the verifier in Node
+   * over the batch's entries, which names the first bad entry and why.
+   */
+  async batchVerdict(batchId: string, check: { entries: number; intact: boolean }): Promise<VerificationResult> {
+    if (check.intact) return validResult(check.entries);
     const entries = await this.ledger.findByBatchWithPrevious(batchId);
     if (entries.length === 0) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
     return verifyBatchEntries(entries);

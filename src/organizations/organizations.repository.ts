@@ -24,12 +24,6 @@ export class OrganizationsRepository {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  async existingInTx(tx: Tx, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const { rows } = await tx.query<{ id: string }>('SELECT id FROM organization WHERE id = ANY($1::uuid[])', [ids]);
-    return new Set(rows.map((r) => r.id));
-  }
-
   async usccTaken(tx: Tx, uscc: string): Promise<boolean> {
     return (await tx.query('SELECT 1 FROM organization WHERE uscc = $1', [uscc])).rowCount === 1;
   }

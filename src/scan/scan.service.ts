@@ -78,7 +78,7 @@ export class ScanService implements OnModuleDestroy {
       const read = await this.scans.scan(traceCode);
       if (!read) return null;
       const { batch, events, lineage } = read;
-      const verification = read.intact ? { valid: true, checkedEntries: read.entries, firstInvalidSeq: null, reason: null } : await this.ledger.explainBatch(batch.id);
+      const verification = await this.ledger.batchVerdict(batch.id, read);
       const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
       const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
       return { value: { batch, view }, dependsOn: lineage };
