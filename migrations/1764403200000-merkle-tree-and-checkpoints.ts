@@ -19,7 +19,9 @@ export class MerkleTreeAndCheckpoints1764403200000 implements MigrationInterface
         CONSTRAINT chk_merkle_node_level CHECK (level >= 4 AND level < 64),
         CONSTRAINT chk_merkle_node_hash CHECK (length(hash) = 32)
       )`);
-    await q.query(`CREATE TRIGGER merkle_node_no_update_or_delete BEFORE UPDATE OR DELETE ON merkle_node FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()`);
+    await q.query(
+      `CREATE TRIGGER merkle_node_no_update_or_delete BEFORE UPDATE OR DELETE ON merkle_node FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()`,
+    );
     await q.query(`CREATE TRIGGER merkle_node_no_truncate BEFORE TRUNCATE ON merkle_node FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse_change()`);
 
     await q.query(`
@@ -31,7 +33,9 @@ export class MerkleTreeAndCheckpoints1764403200000 implements MigrationInterface
         CONSTRAINT pk_checkpoint PRIMARY KEY (tree_size),
         CONSTRAINT chk_checkpoint_tree_size CHECK (tree_size >= 0)
       )`);
-    await q.query(`CREATE TRIGGER checkpoint_no_update_or_delete BEFORE UPDATE OR DELETE ON checkpoint FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()`);
+    await q.query(
+      `CREATE TRIGGER checkpoint_no_update_or_delete BEFORE UPDATE OR DELETE ON checkpoint FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse_change()`,
+    );
     await q.query(`CREATE TRIGGER checkpoint_no_truncate BEFORE TRUNCATE ON checkpoint FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse_change()`);
 
     // Back-fill: level by level from the leaves, keeping the levels the service stores.

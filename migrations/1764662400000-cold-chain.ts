@@ -21,7 +21,9 @@ export class ColdChain1764662400000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX idx_temperature_reading_batch_at ON temperature_reading (batch_id, at)`);
     await q.query(`ALTER TABLE product ADD excursion_tolerance_minutes integer NOT NULL DEFAULT 30, ADD max_reading_gap_minutes integer NOT NULL DEFAULT 60`);
-    await q.query(`ALTER TABLE product ADD CONSTRAINT chk_product_cold_chain_limits CHECK (excursion_tolerance_minutes BETWEEN 0 AND 1440 AND max_reading_gap_minutes BETWEEN 1 AND 10080)`);
+    await q.query(
+      `ALTER TABLE product ADD CONSTRAINT chk_product_cold_chain_limits CHECK (excursion_tolerance_minutes BETWEEN 0 AND 1440 AND max_reading_gap_minutes BETWEEN 1 AND 10080)`,
+    );
     await q.query(`
       ALTER TABLE batch
         ADD reading_count integer NOT NULL DEFAULT 0,

@@ -27,8 +27,6 @@ const POOL_SIZE = 80;
 const BATCH_COUNT = 1000;
 const ACTOR = 'bench';
 
-
-
 async function main(): Promise<void> {
   const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
   const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
@@ -73,7 +71,9 @@ async function main(): Promise<void> {
       // The baseline writes exactly as many rows as the chained run did, with the same callers.
       const baseline = await run(callers, chained.count, Infinity, insertOne);
       rows.push({ callers, chained, baseline });
-      console.log(`  ${callers} caller(s): ${chained.count} chained entries in ${chained.elapsedMs.toFixed(0)} ms, ${baseline.count} baseline rows in ${baseline.elapsedMs.toFixed(0)} ms`);
+      console.log(
+        `  ${callers} caller(s): ${chained.count} chained entries in ${chained.elapsedMs.toFixed(0)} ms, ${baseline.count} baseline rows in ${baseline.elapsedMs.toFixed(0)} ms`,
+      );
     }
     await writer.whenIdle();
 
@@ -117,8 +117,16 @@ function printGoals(rows: { callers: number; chained: RunResult; baseline: RunRe
   const r1 = at(1);
   const goals: [string, boolean, string][] = [
     ['64 callers: chained >= 20,000 entries/s', r64.chained.perSecond >= 20_000, `${r64.chained.perSecond.toFixed(0)} entries/s`],
-    ['64 callers: chained >= 1.5x baseline', r64.chained.perSecond >= 1.5 * r64.baseline.perSecond, `${(r64.chained.perSecond / r64.baseline.perSecond).toFixed(2)}x`],
-    ['1 caller: chained p50 <= 2x baseline p50', r1.chained.p50 <= 2 * r1.baseline.p50, `${r1.chained.p50.toFixed(2)} ms vs ${r1.baseline.p50.toFixed(2)} ms (${(r1.chained.p50 / r1.baseline.p50).toFixed(3)}x)`],
+    [
+      '64 callers: chained >= 1.5x baseline',
+      r64.chained.perSecond >= 1.5 * r64.baseline.perSecond,
+      `${(r64.chained.perSecond / r64.baseline.perSecond).toFixed(2)}x`,
+    ],
+    [
+      '1 caller: chained p50 <= 2x baseline p50',
+      r1.chained.p50 <= 2 * r1.baseline.p50,
+      `${r1.chained.p50.toFixed(2)} ms vs ${r1.baseline.p50.toFixed(2)} ms (${(r1.chained.p50 / r1.baseline.p50).toFixed(3)}x)`,
+    ],
   ];
   console.log('Goals:');
   for (const [goal, met, detail] of goals) console.log(`  [${met ? 'MET' : 'MISSED'}] ${goal}: ${detail}`);

@@ -58,10 +58,20 @@ function bodyMaker(recipe: BodyRecipe): (() => string) | undefined {
       return () => JSON.stringify({ query: recipe.query, variables: { code: recipe.codes[next++ % recipe.codes.length] } });
     }
     case 'storingEvents': {
-      const event = () => ({ batchId: pick(recipe.batchIds), bizStep: 'STORING', eventTime: new Date().toISOString(), facilityId: recipe.facilityId, details: eventPayload().details });
+      const event = () => ({
+        batchId: pick(recipe.batchIds),
+        bizStep: 'STORING',
+        eventTime: new Date().toISOString(),
+        facilityId: recipe.facilityId,
+        details: eventPayload().details,
+      });
       return recipe.perCall === 1
         ? () => JSON.stringify({ query: 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', variables: { input: event() } })
-        : () => JSON.stringify({ query: 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', variables: { input: Array.from({ length: recipe.perCall }, event) } });
+        : () =>
+            JSON.stringify({
+              query: 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }',
+              variables: { input: Array.from({ length: recipe.perCall }, event) },
+            });
     }
   }
 }

@@ -85,7 +85,12 @@ async function main(): Promise<void> {
     const api = graphqlClient(service.base);
     const producer = await producerWithBatches(api);
     const auth = (key: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });
-    const graphql = (key: string | null, body: LoadSpec['body']) => ({ method: 'POST' as const, path: '/graphql', headers: key ? auth(key) : { 'content-type': 'application/json' }, body });
+    const graphql = (key: string | null, body: LoadSpec['body']) => ({
+      method: 'POST' as const,
+      path: '/graphql',
+      headers: key ? auth(key) : { 'content-type': 'application/json' },
+      body,
+    });
     const load = (connections: number, spec: Pick<LoadSpec, 'method' | 'path' | 'headers' | 'body'>, secs = seconds) =>
       loadFromSecondProcess({ base: service!.base, connections, seconds: secs, ...spec });
 
@@ -95,7 +100,12 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: 'mutation($note: String!) { benchPlainInsert(note: $note) }', variables: { note: JSON.stringify(eventPayload()) } }),
     });
     const recordEvent = graphql(producer.key, { kind: 'storingEvents', batchIds: producer.batchIds, facilityId: producer.facilityId, perCall: 1 });
-    const recordEvents = graphql(producer.key, { kind: 'storingEvents', batchIds: producer.batchIds, facilityId: producer.facilityId, perCall: EVENTS_PER_CALL });
+    const recordEvents = graphql(producer.key, {
+      kind: 'storingEvents',
+      batchIds: producer.batchIds,
+      facilityId: producer.facilityId,
+      perCall: EVENTS_PER_CALL,
+    });
     const scanQuery = `query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }`;
     const scan = graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.traceCode } }) });
     const page = { method: 'GET' as const, path: `/q/${producer.traceCode}`, headers: {}, body: { kind: 'none' as const } };
@@ -104,7 +114,9 @@ async function main(): Promise<void> {
     const scanMany = graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots });
 
     // Warm-up: connections and plans settled for every path before anything counts.
-    const warmUps = only ? [...(measures('recordEvent') ? [plainInsert, recordEvent] : []), ...(measures('recordEvents') ? [recordEvents] : [])] : [trivial, plainInsert, recordEvent, recordEvents, scan, page];
+    const warmUps = only
+      ? [...(measures('recordEvent') ? [plainInsert, recordEvent] : []), ...(measures('recordEvents') ? [recordEvents] : [])]
+      : [trivial, plainInsert, recordEvent, recordEvents, scan, page];
     for (const spec of warmUps) await load(16, spec, WARM_UP_SECONDS);
 
     const rows: Row[] = [];
@@ -113,7 +125,9 @@ async function main(): Promise<void> {
     const rssAlong: string[] = [];
     const measured = (name: string, connections: number, result: LoadResult) => {
       rssAlong.push(`${name} ${connections}: ${service!.rssMb().toFixed(0)}`);
-      console.log(`  ${name}, ${connections} connection(s): ${result.ok} ok, ${result.failed} failed, ${result.perSecond.toFixed(0)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      console.log(
+        `  ${name}, ${connections} connection(s): ${result.ok} ok, ${result.failed} failed, ${result.perSecond.toFixed(0)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+      );
       if (result.failed > 0) failures.push(`${name} at ${connections}: ${result.failed} failed; first: ${result.firstFailure}`);
       return result;
     };
@@ -168,11 +182,13 @@ async function main(): Promise<void> {
       );
     }
 
-    for (const [name, spec, goal] of only ? [] : [
-      ['scan(code), one lot', scan, true],
-      [`scan(code), ${manyLots.length.toLocaleString('en')} lots in turn`, scanMany, false],
-      [`GET /q/<code> (public page)`, page, false],
-    ] as const) {
+    for (const [name, spec, goal] of only
+      ? []
+      : ([
+          ['scan(code), one lot', scan, true],
+          [`scan(code), ${manyLots.length.toLocaleString('en')} lots in turn`, scanMany, false],
+          [`GET /q/<code> (public page)`, page, false],
+        ] as const)) {
       const r = measured(name, SCAN_CONNECTIONS, await load(SCAN_CONNECTIONS, spec));
       const ratio = r.perSecond / trivialAt64!.perSecond;
       rows.push(
@@ -191,7 +207,10 @@ async function main(): Promise<void> {
       const { ledgerInfo } = await api<{ ledgerInfo: { size: number } }>(ADMIN_KEY, '{ ledgerInfo { size } }');
       const toSeq = Math.min(ledgerInfo.size, 1_000_000);
       const verifyStart = process.hrtime.bigint();
-      const verification = await api<{ verifyLedger: { valid: boolean; checkedEntries: number } }>(ADMIN_KEY, `{ verifyLedger(fromSeq: 1, toSeq: ${toSeq}) { valid checkedEntries } }`);
+      const verification = await api<{ verifyLedger: { valid: boolean; checkedEntries: number } }>(
+        ADMIN_KEY,
+        `{ verifyLedger(fromSeq: 1, toSeq: ${toSeq}) { valid checkedEntries } }`,
+      );
       const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
       const { valid, checkedEntries } = verification.verifyLedger;
       console.log(`  verifyLedger: ${checkedEntries} entries, valid ${valid}, ${verifySeconds.toFixed(2)} s`);
@@ -209,10 +228,22 @@ async function main(): Promise<void> {
     }
 
     const rss = service.rssMb();
-    rows.push({ measurement: 'service RSS after the run', connections: '', rate: `${rss.toFixed(0)} MB`, p50: '', p99: '', baseline: '', ratio: '', target: `< ${GOALS.rssMb} MB`, met: verdict(rss < GOALS.rssMb) });
+    rows.push({
+      measurement: 'service RSS after the run',
+      connections: '',
+      rate: `${rss.toFixed(0)} MB`,
+      p50: '',
+      p99: '',
+      baseline: '',
+      ratio: '',
+      target: `< ${GOALS.rssMb} MB`,
+      met: verdict(rss < GOALS.rssMb),
+    });
 
     const [load1, load5] = loadavg();
-    console.log(`\nserver: ${label}; ${seconds} s a point; autocannon in a second process; ${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`);
+    console.log(
+      `\nserver: ${label}; ${seconds} s a point; autocannon in a second process; ${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`,
+    );
     printTable(
       ['measurement', 'connections', 'throughput', 'p50', 'p99', 'baseline', 'ratio', 'target', 'met/missed'],
       rows.map((r) => [r.measurement, r.connections, r.rate, r.p50, r.p99, r.baseline, r.ratio, r.target, r.met]),
@@ -271,7 +302,9 @@ async function padLedger(url: string, entries: number): Promise<void> {
     });
     await writer.whenIdle();
     if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
-    console.log(`padded the ledger with ${padding.count.toLocaleString('en')} entries in ${(padding.elapsedMs / 1000).toFixed(1)} s (${padding.perSecond.toFixed(0)} entries/s)`);
+    console.log(
+      `padded the ledger with ${padding.count.toLocaleString('en')} entries in ${(padding.elapsedMs / 1000).toFixed(1)} s (${padding.perSecond.toFixed(0)} entries/s)`,
+    );
     // The visibility map as autovacuum keeps it on a live service (statistics come next, in main).
     await pool.query('VACUUM');
   } finally {
@@ -318,20 +351,39 @@ async function producerWithBatches(api: Api): Promise<{ key: string; facilityId:
     { input: { name: `静海区压测农场 ${suffix}`, kind: 'PRODUCER' } },
   );
   const key = createOrganization.apiKey;
-  const { registerFacility } = await api<{ registerFacility: { id: string } }>(key, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }', {
-    input: { name: `静海区压测农场 ${suffix} 冷库`, region: '天津市静海区' },
-  });
-  const { registerProduct } = await api<{ registerProduct: { id: string } }>(key, 'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }', {
-    input: { name: '静海 西红柿', category: 'VEGETABLE', storage: 'CHILLED' },
-  });
+  const { registerFacility } = await api<{ registerFacility: { id: string } }>(
+    key,
+    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
+    {
+      input: { name: `静海区压测农场 ${suffix} 冷库`, region: '天津市静海区' },
+    },
+  );
+  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
+    key,
+    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
+    {
+      input: { name: '静海 西红柿', category: 'VEGETABLE', storage: 'CHILLED' },
+    },
+  );
   const batches = await inParallel(
     Array.from({ length: BATCHES }, (_, i) => i),
     8,
     async (i) =>
       (
-        await api<{ registerBatch: { id: string; traceCode: string } }>(key, 'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode } }', {
-          input: { productId: registerProduct.id, facilityId: registerFacility.id, lotCode: `JH-${suffix}-${i + 1}`, quantity: 1000, unit: 'kg', producedAt: new Date().toISOString() },
-        })
+        await api<{ registerBatch: { id: string; traceCode: string } }>(
+          key,
+          'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode } }',
+          {
+            input: {
+              productId: registerProduct.id,
+              facilityId: registerFacility.id,
+              lotCode: `JH-${suffix}-${i + 1}`,
+              quantity: 1000,
+              unit: 'kg',
+              producedAt: new Date().toISOString(),
+            },
+          },
+        )
       ).registerBatch,
   );
   // The scanned lot is kept out of the write load: a consumer's lot has a short story, not thousands of events.

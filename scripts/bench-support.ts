@@ -162,18 +162,18 @@ export function startService(databaseUrl: string, adminKey: string, options: { e
       if (ready || !output.includes('Stop with Ctrl-C.')) return;
       ready = true;
       resolve({
-          base: `http://127.0.0.1:${port}`,
-          pid: child.pid!,
-          rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
-          stop: () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-            return exited;
-          },
-          kill: () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-            return exited;
-          },
-        });
+        base: `http://127.0.0.1:${port}`,
+        pid: child.pid!,
+        rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
+        stop: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+        kill: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          return exited;
+        },
+      });
     });
     child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
   });

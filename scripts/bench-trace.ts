@@ -51,7 +51,9 @@ const LOTS_PER_FARM = 6;
 const PADDY_LOT_KG = 50_000;
 const PACKERS = 4;
 const SHOPS_PER_PACKER = 2;
-type Stage = { level: number; name: string; product: string } & ({ kind: 'pool' } | { kind: 'blend' } | { kind: 'split'; fanOut: number; yieldPercent: number });
+type Stage = { level: number; name: string; product: string } & (
+  { kind: 'pool' } | { kind: 'blend' } | { kind: 'split'; fanOut: number; yieldPercent: number }
+);
 const STAGES: Stage[] = [
   { level: 1, name: 'SILO', product: '小站稻 原粮', kind: 'pool' },
   { level: 2, name: 'MILL', product: '小站稻 大米 散装', kind: 'split', fanOut: 6, yieldPercent: 68 },
@@ -120,7 +122,9 @@ async function main(): Promise<void> {
     });
     await writer.whenIdle();
     const size = await ledgerSize(pool);
-    console.log(`padding: ${padding.count.toLocaleString('en')} entries through the writer in ${(padding.elapsedMs / 1000).toFixed(1)} s; ledger size ${size.toLocaleString('en')}`);
+    console.log(
+      `padding: ${padding.count.toLocaleString('en')} entries through the writer in ${(padding.elapsedMs / 1000).toFixed(1)} s; ledger size ${size.toLocaleString('en')}`,
+    );
     if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
     // Statistics as autovacuum keeps them on a live service (it analyzes after bulk inserts too).
     await pool.query('VACUUM (ANALYZE)');
@@ -131,12 +135,15 @@ async function main(): Promise<void> {
     const downstream = await checkedTrace(api, regulator, traceOf(lineage.origin, 'DOWNSTREAM'), (t) => {
       const deepest = Math.max(...t.nodes.map((n) => n.depth));
       if (t.nodes.length !== lineage.expectedDownstream || deepest !== STAGES.length) {
-        throw new Error(`the downstream trace reached ${t.nodes.length} batches to depth ${deepest}; expected ${lineage.expectedDownstream} to depth ${STAGES.length}`);
+        throw new Error(
+          `the downstream trace reached ${t.nodes.length} batches to depth ${deepest}; expected ${lineage.expectedDownstream} to depth ${STAGES.length}`,
+        );
       }
     });
     const upstream = await checkedTrace(api, regulator, traceOf(lineage.retailLot, 'UPSTREAM'), (t) => {
       const origins = t.nodes.filter((n) => n.depth === STAGES.length).length;
-      if (origins !== FARMS * LOTS_PER_FARM) throw new Error(`the upstream trace reached ${origins} paddy lots at depth ${STAGES.length}; expected ${FARMS * LOTS_PER_FARM}`);
+      if (origins !== FARMS * LOTS_PER_FARM)
+        throw new Error(`the upstream trace reached ${origins} paddy lots at depth ${STAGES.length}; expected ${FARMS * LOTS_PER_FARM}`);
     });
 
     const rows: { trace: string; checked: CheckedTrace; callers: number; result: RunResult }[] = [];
@@ -171,8 +178,12 @@ async function main(): Promise<void> {
         result.errors === 0 && result.p99 < GOAL_P99_MS ? 'met' : 'MISSED',
       ]),
     );
-    console.log(`build: lineage ${(lineage.batches / buildSeconds).toFixed(0)} batches/s (${(lineageEntries / buildSeconds).toFixed(0)} entries/s through the API); padding ${padding.perSecond.toFixed(0)} entries/s through the writer`);
-    console.log(`service RSS after the traces: ${serviceRss.toFixed(0)} MB; ${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`);
+    console.log(
+      `build: lineage ${(lineage.batches / buildSeconds).toFixed(0)} batches/s (${(lineageEntries / buildSeconds).toFixed(0)} entries/s through the API); padding ${padding.perSecond.toFixed(0)} entries/s through the writer`,
+    );
+    console.log(
+      `service RSS after the traces: ${serviceRss.toFixed(0)} MB; ${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`,
+    );
   } finally {
     await service?.stop();
     await dataSource?.destroy().catch(() => undefined);
@@ -246,7 +257,12 @@ async function buildLineage(api: Api): Promise<{ origin: string; retailLot: stri
     );
   };
   let transformations = 0;
-  const transform = async (by: Org, level: number, inputs: { batchId: string; quantity: number }[], outputs: { productId: string; lotCode: string; quantity: number }[]) => {
+  const transform = async (
+    by: Org,
+    level: number,
+    inputs: { batchId: string; quantity: number }[],
+    outputs: { productId: string; lotCode: string; quantity: number }[],
+  ) => {
     transformations++;
     const { transformBatches } = await api<{ transformBatches: { outputs: { id: string; quantity: number }[] } }>(
       by.key,
@@ -285,7 +301,14 @@ async function buildLineage(api: Api): Promise<{ origin: string; retailLot: stri
       }
       await recordEvents(
         farm,
-        lots.map((lot, l) => ({ batchId: lot.id, bizStep: 'HARVESTING', eventTime: at(0), facilityId: farm.facilityId, quantity: lot.quantity, details: { fieldName: `${l + 1} 号田`, harvestDate } })),
+        lots.map((lot, l) => ({
+          batchId: lot.id,
+          bizStep: 'HARVESTING',
+          eventTime: at(0),
+          facilityId: farm.facilityId,
+          quantity: lot.quantity,
+          details: { fieldName: `${l + 1} 号田`, harvestDate },
+        })),
       );
       await shipAndReceive(farm, mill, lots, 0);
       return lots;
@@ -304,7 +327,14 @@ async function buildLineage(api: Api): Promise<{ origin: string; retailLot: stri
       let made: Lot[][];
       if (stage.kind === 'pool') {
         const total = lots.reduce((sum, lot) => sum + lot.quantity, 0);
-        made = [await transform(holder, stage.level, lots.map((lot) => ({ batchId: lot.id, quantity: lot.quantity })), [{ productId, lotCode: lotCode(0), quantity: total }])];
+        made = [
+          await transform(
+            holder,
+            stage.level,
+            lots.map((lot) => ({ batchId: lot.id, quantity: lot.quantity })),
+            [{ productId, lotCode: lotCode(0), quantity: total }],
+          ),
+        ];
       } else if (stage.kind === 'blend') {
         // Half of lot i and half of lot i+1 (halving is exact in binary, so each lot is used up by its two blends).
         made = await inParallel(lots, BUILD_CALLERS, (lot, i) => {
@@ -342,7 +372,8 @@ async function buildLineage(api: Api): Promise<{ origin: string; retailLot: stri
   // The retail lots go to the shops, two per packer.
   await inParallel(holdings, BUILD_CALLERS, async ({ holder, lots }, p) => {
     const half = Math.ceil(lots.length / SHOPS_PER_PACKER);
-    for (let s = 0; s < SHOPS_PER_PACKER; s++) await shipAndReceive(holder, shops[p * SHOPS_PER_PACKER + s], lots.slice(s * half, (s + 1) * half), STAGES.length);
+    for (let s = 0; s < SHOPS_PER_PACKER; s++)
+      await shipAndReceive(holder, shops[p * SHOPS_PER_PACKER + s], lots.slice(s * half, (s + 1) * half), STAGES.length);
   });
   return { origin: paddyLots[0].id, retailLot: holdings[PACKERS - 1].lots.at(-1)!.id, batches, transformations, expectedDownstream };
 }
@@ -362,22 +393,38 @@ async function registerOtherBatches(api: Api): Promise<string[]> {
 /** An organization with one facility, registered by the admin and the organization's own key. */
 async function organization(api: Api, name: string, kind: string, region: string): Promise<Org> {
   const { id, key } = await organizationKey(api, name, kind);
-  const { registerFacility } = await api<{ registerFacility: { id: string } }>(key, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }', {
-    input: { name: `${name} 厂区`, region },
-  });
+  const { registerFacility } = await api<{ registerFacility: { id: string } }>(
+    key,
+    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
+    {
+      input: { name: `${name} 厂区`, region },
+    },
+  );
   return { id, key, name, facilityId: registerFacility.id };
 }
 
 async function registerProduct(api: Api, owner: Org, input: { name: string; category: string; storage: string }): Promise<string> {
-  const { registerProduct } = await api<{ registerProduct: { id: string } }>(owner.key, 'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }', { input });
+  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
+    owner.key,
+    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
+    { input },
+  );
   return registerProduct.id;
 }
 
 /** A lot in kg made at the producer's facility. */
-async function registerBatch(api: Api, producer: Org, input: { productId: string; lotCode: string; quantity: number; producedAt: string; details?: object }): Promise<Lot> {
-  const { registerBatch } = await api<{ registerBatch: Lot }>(producer.key, 'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id quantity } }', {
-    input: { ...input, facilityId: producer.facilityId, unit: 'kg' },
-  });
+async function registerBatch(
+  api: Api,
+  producer: Org,
+  input: { productId: string; lotCode: string; quantity: number; producedAt: string; details?: object },
+): Promise<Lot> {
+  const { registerBatch } = await api<{ registerBatch: Lot }>(
+    producer.key,
+    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id quantity } }',
+    {
+      input: { ...input, facilityId: producer.facilityId, unit: 'kg' },
+    },
+  );
   return registerBatch;
 }
 

@@ -109,7 +109,9 @@ async function recordEvent(base: string, apiKey: string, input: EventInput, abor
     });
     const body = (await res.json()) as { data?: { recordEvent?: { seq: number; hash: string } } | null; errors?: { message: string }[] };
     const entry = body.data?.recordEvent;
-    outcome = entry ? { kind: 'entry', seq: Number(entry.seq), hash: entry.hash } : { kind: 'error', message: body.errors?.[0]?.message ?? `HTTP ${res.status}` };
+    outcome = entry
+      ? { kind: 'entry', seq: Number(entry.seq), hash: entry.hash }
+      : { kind: 'error', message: body.errors?.[0]?.message ?? `HTTP ${res.status}` };
   } catch (err) {
     outcome = { kind: 'no answer', message: (err as Error).message };
   }
@@ -165,7 +167,9 @@ class Load {
   async firstAnsweredAfter(sinceMs: number, timeoutMs: number): Promise<Attempt | undefined> {
     const deadline = now() + timeoutMs;
     for (;;) {
-      const first = this.attempts.filter((a) => a.outcome.kind === 'entry' && a.startedMs >= sinceMs).sort((a, b) => a.startedMs + a.ms - (b.startedMs + b.ms))[0];
+      const first = this.attempts
+        .filter((a) => a.outcome.kind === 'entry' && a.startedMs >= sinceMs)
+        .sort((a, b) => a.startedMs + a.ms - (b.startedMs + b.ms))[0];
       if (first || now() > deadline) return first;
       await sleep(20);
     }
@@ -192,7 +196,10 @@ async function forEachConcurrently<T, R>(items: readonly T[], work: (item: T) =>
 /** The entry stored under each key (unique per actor and key, so at most one each). */
 async function entriesByKey(ownerUrl: string, actor: string, keys: string[]): Promise<Map<string, { seq: number; hash: string }>> {
   const { rows } = await withAdminClient(ownerUrl, (c) =>
-    c.query<{ idempotency_key: string; seq: string; hash: string }>('SELECT idempotency_key, seq, hash FROM ledger_entry WHERE actor = $1 AND idempotency_key = ANY($2)', [actor, keys]),
+    c.query<{ idempotency_key: string; seq: string; hash: string }>(
+      'SELECT idempotency_key, seq, hash FROM ledger_entry WHERE actor = $1 AND idempotency_key = ANY($2)',
+      [actor, keys],
+    ),
   );
   return new Map(rows.map((r) => [r.idempotency_key, { seq: Number(r.seq), hash: r.hash }]));
 }
@@ -212,7 +219,9 @@ async function reconcile(ownerUrl: string, base: string, fixture: Fixture, attem
     const stored = before.get(a.input.idempotencyKey);
     if (stored?.seq !== told.seq || stored.hash !== told.hash) {
       lost++;
-      problems.push(`${a.input.idempotencyKey}: answered seq ${told.seq} ${told.hash.slice(0, 12)}…, stored ${stored ? `seq ${stored.seq} ${stored.hash.slice(0, 12)}…` : 'nothing'}`);
+      problems.push(
+        `${a.input.idempotencyKey}: answered seq ${told.seq} ${told.hash.slice(0, 12)}…, stored ${stored ? `seq ${stored.seq} ${stored.hash.slice(0, 12)}…` : 'nothing'}`,
+      );
     }
   }
 
@@ -245,13 +254,19 @@ async function reconcile(ownerUrl: string, base: string, fixture: Fixture, attem
   });
   // Any sale the ledger holds that no request of this run asked for would be a duplicate of one.
   const { rows } = await withAdminClient(ownerUrl, (c) =>
-    c.query<{ n: string }>(`SELECT count(*) AS n FROM ledger_entry WHERE type = 'EVENT_RECORDED' AND batch_id = ANY($1) AND (idempotency_key IS NULL OR NOT idempotency_key LIKE ANY($2))`, [
-      fixture.batchIds,
-      SCENARIO_KEYS.map((s) => `${s}-%`),
-    ]),
+    c.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ledger_entry WHERE type = 'EVENT_RECORDED' AND batch_id = ANY($1) AND (idempotency_key IS NULL OR NOT idempotency_key LIKE ANY($2))`,
+      [fixture.batchIds, SCENARIO_KEYS.map((s) => `${s}-%`)],
+    ),
   );
   duplicated += Number(rows[0].n);
-  return { answered: answered.length, unanswered: unanswered.length, unansweredPresent: unanswered.filter((a) => before.has(a.input.idempotencyKey)).length, lost, duplicated };
+  return {
+    answered: answered.length,
+    unanswered: unanswered.length,
+    unansweredPresent: unanswered.filter((a) => before.has(a.input.idempotencyKey)).length,
+    lost,
+    duplicated,
+  };
 }
 
 /** Each batch's quantity is what its sales left, and its latest entry says the same. */
@@ -329,7 +344,13 @@ async function main(): Promise<number> {
     const launch = async (): Promise<RunningService> => {
       // LOG_FORMAT=pretty: the start banner startService waits for (production logs JSON lines otherwise).
       // No rate limit: this is a load, not an abuse, and a refused request would prove nothing.
-      const env = { MIGRATE_ON_START: 'false', LEDGER_SIGNING_KEY: SIGNING_SEED, LEDGER_ORIGIN: 'chaos.suyuan/ledger', LOG_FORMAT: 'pretty', RATE_LIMIT_PER_KEY: '0' };
+      const env = {
+        MIGRATE_ON_START: 'false',
+        LEDGER_SIGNING_KEY: SIGNING_SEED,
+        LEDGER_ORIGIN: 'chaos.suyuan/ledger',
+        LOG_FORMAT: 'pretty',
+        RATE_LIMIT_PER_KEY: '0',
+      };
       // The port is picked at random: on the rare collision, another one.
       for (let attempt = 1; ; attempt++) {
         try {
@@ -387,10 +408,17 @@ async function main(): Promise<number> {
       const maxDownLatencyMs = Math.max(0, ...whileDown.map((a) => a.ms));
       const recoveryMs = first && first.startedMs + first.ms - upAt;
       if (!isAlive(service.pid)) problems.push('the service process died while PostgreSQL was away');
-      if (maxDownLatencyMs > FAIL_FAST_LIMIT_MS) problems.push(`a request took ${maxDownLatencyMs.toFixed(0)} ms while PostgreSQL was away (limit ${FAIL_FAST_LIMIT_MS} ms)`);
-      if (recoveryMs === undefined || recoveryMs > RECOVERY_LIMIT_MS) problems.push(`appends did not succeed within ${RECOVERY_LIMIT_MS} ms of PostgreSQL's return`);
+      if (maxDownLatencyMs > FAIL_FAST_LIMIT_MS)
+        problems.push(`a request took ${maxDownLatencyMs.toFixed(0)} ms while PostgreSQL was away (limit ${FAIL_FAST_LIMIT_MS} ms)`);
+      if (recoveryMs === undefined || recoveryMs > RECOVERY_LIMIT_MS)
+        problems.push(`appends did not succeed within ${RECOVERY_LIMIT_MS} ms of PostgreSQL's return`);
       if (!isAlive(service.pid)) service = await launch(); // so the checks below can still run
-      await check('restart PostgreSQL', attempts, { maxDownLatencyMs, recoveryMs, problems, notes: [`${whileDown.length} requests while PostgreSQL was away, ${whileDown.filter((a) => a.outcome.kind === 'entry').length} of them appended`] });
+      await check('restart PostgreSQL', attempts, {
+        maxDownLatencyMs,
+        recoveryMs,
+        problems,
+        notes: [`${whileDown.length} requests while PostgreSQL was away, ${whileDown.filter((a) => a.outcome.kind === 'entry').length} of them appended`],
+      });
     }
 
     // 3. Two processes on one database, requests alternating between them.
@@ -430,11 +458,20 @@ async function main(): Promise<number> {
 
 /** An organization with a facility, a product and batches of INITIAL_QUANTITY units to sell from. */
 async function setUp(base: string): Promise<Fixture> {
-  const { createOrganization } = await graphql(base, 'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }', {
-    input: { name: '津门优选超市（混沌测试）', kind: 'RETAILER' },
-  });
+  const { createOrganization } = await graphql(
+    base,
+    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }',
+    {
+      input: { name: '津门优选超市（混沌测试）', kind: 'RETAILER' },
+    },
+  );
   const producerKey = createOrganization.apiKey as string;
-  const { registerFacility } = await graphql(base, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }', { input: { name: '门店', region: '天津市河西区' } }, producerKey);
+  const { registerFacility } = await graphql(
+    base,
+    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
+    { input: { name: '门店', region: '天津市河西区' } },
+    producerKey,
+  );
   const { registerProduct } = await graphql(
     base,
     'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
@@ -446,7 +483,16 @@ async function setUp(base: string): Promise<Fixture> {
     const { registerBatch } = await graphql(
       base,
       'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
-      { input: { productId: registerProduct.id, facilityId: registerFacility.id, lotCode: `CHAOS-${i}`, quantity: INITIAL_QUANTITY, unit: 'bag', producedAt: '2026-10-01T08:00:00.000Z' } },
+      {
+        input: {
+          productId: registerProduct.id,
+          facilityId: registerFacility.id,
+          lotCode: `CHAOS-${i}`,
+          quantity: INITIAL_QUANTITY,
+          unit: 'bag',
+          producedAt: '2026-10-01T08:00:00.000Z',
+        },
+      },
       producerKey,
     );
     batchIds.push(registerBatch.id);
@@ -467,7 +513,17 @@ function printReport(results: ScenarioResult[]): void {
     ms(r.recoveryMs),
     r.problems.length === 0 ? 'kept' : 'BROKEN',
   ]);
-  const header = ['scenario', 'appends answered', 'unanswered (in ledger / not)', 'lost', 'duplicated', 'npm run verify', 'max latency, DB down', 'recovery', 'promises'];
+  const header = [
+    'scenario',
+    'appends answered',
+    'unanswered (in ledger / not)',
+    'lost',
+    'duplicated',
+    'npm run verify',
+    'max latency, DB down',
+    'recovery',
+    'promises',
+  ];
   console.log('');
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
@@ -476,7 +532,9 @@ function printReport(results: ScenarioResult[]): void {
   console.log(
     `Unanswered: the client got no entry back (no answer, or an error); each was retried with its idempotency key and came back as the entry already stored (in ledger) or was made once (not).`,
   );
-  console.log(`Recovery: from the kill, or from PostgreSQL accepting connections again, to the first append answered. Limits: ${FAIL_FAST_LIMIT_MS} ms to fail, ${RECOVERY_LIMIT_MS} ms to recover.`);
+  console.log(
+    `Recovery: from the kill, or from PostgreSQL accepting connections again, to the first append answered. Limits: ${FAIL_FAST_LIMIT_MS} ms to fail, ${RECOVERY_LIMIT_MS} ms to recover.`,
+  );
   for (const r of results) {
     for (const note of r.notes) console.log(`${r.scenario}: ${note}`);
     for (const problem of r.problems.slice(0, 20)) console.log(`${r.scenario}: PROBLEM ${problem}`);

@@ -61,7 +61,8 @@ for (const [id, time] of selfTime) {
   byPhase.set(phaseOf(id), (byPhase.get(phaseOf(id)) ?? 0) + time);
 }
 const events = Number(process.env.EVENTS ?? 0);
-const row = (time, label) => `${(time / 1e3).toFixed(0).padStart(7)} ms ${((100 * time) / total).toFixed(1).padStart(5)}%${events ? ` ${(time / events).toFixed(1).padStart(6)} us/event` : ''}  ${label}`;
+const row = (time, label) =>
+  `${(time / 1e3).toFixed(0).padStart(7)} ms ${((100 * time) / total).toFixed(1).padStart(5)}%${events ? ` ${(time / events).toFixed(1).padStart(6)} us/event` : ''}  ${label}`;
 console.log(`${(total / 1e6).toFixed(2)} s sampled${events ? `, ${events} events` : ''}\n-- by phase`);
 for (const [label, time] of [...byPhase].sort((a, b) => b[1] - a[1])) console.log(row(time, label));
 console.log('-- by function (self time)');

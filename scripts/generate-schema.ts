@@ -28,7 +28,27 @@ const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false
 await app.init();
 const schema = await app
   .get(GraphQLSchemaFactory)
-  .create([LedgerResolver, OrganizationsResolver, FacilitiesResolver, ProductsResolver, BatchesResolver, EventsResolver, TransformationsResolver, ColdChainResolver, InspectionsResolver, ProductCertificatesResolver, BatchCertificatesResolver, ScanResolver, RecallsResolver, TraceResolver, WebhooksResolver, ApiKeysResolver], [SafeIntScalar, JsonScalar]);
+  .create(
+    [
+      LedgerResolver,
+      OrganizationsResolver,
+      FacilitiesResolver,
+      ProductsResolver,
+      BatchesResolver,
+      EventsResolver,
+      TransformationsResolver,
+      ColdChainResolver,
+      InspectionsResolver,
+      ProductCertificatesResolver,
+      BatchCertificatesResolver,
+      ScanResolver,
+      RecallsResolver,
+      TraceResolver,
+      WebhooksResolver,
+      ApiKeysResolver,
+    ],
+    [SafeIntScalar, JsonScalar],
+  );
 writeFileSync('schema.gql', printSortedSchema(schema));
 await app.close();
 console.log('schema.gql written');

@@ -130,7 +130,9 @@ async function main(): Promise<void> {
 
   const url = process.env.DATABASE_URL || (await createDatabase(values.database!, values.fresh!));
   const applied = await runMigrations(url);
-  console.log(`database ${redacted(url)}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; target ${target.toLocaleString('en')} entries, ${workers} workers`);
+  console.log(
+    `database ${redacted(url)}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; target ${target.toLocaleString('en')} entries, ${workers} workers`,
+  );
 
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -178,7 +180,9 @@ async function main(): Promise<void> {
     const n = (x: number) => x.toLocaleString('en');
     console.log('');
     console.log('seed:large summary');
-    console.log(`  entries:          ${n(size - startSize)} written in ${elapsed.toFixed(1)} s = ${((size - startSize) / elapsed).toFixed(0)} entries/s (through the services, ${workers} workers)`);
+    console.log(
+      `  entries:          ${n(size - startSize)} written in ${elapsed.toFixed(1)} s = ${((size - startSize) / elapsed).toFixed(0)} entries/s (through the services, ${workers} workers)`,
+    );
     console.log(`  units:            rice ${n(t.units.rice)}, dairy ${n(t.units.dairy)}, fruit ${n(t.units.fruit)}, vinegar ${n(t.units.vinegar)}`);
     console.log(`  batches:          ${n(t.batches)}`);
     console.log(`  transformations:  ${n(t.transformations)}`);
@@ -191,7 +195,9 @@ async function main(): Promise<void> {
     const verifyStart = process.hrtime.bigint();
     const verification = await app.get(LedgerService).verifyLedger(ADMIN);
     const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
-    console.log(`  verify:           ${verification.valid ? 'valid' : `INVALID at seq ${verification.firstInvalidSeq}: ${verification.reason}`}, ${n(verification.checkedEntries)} entries in ${verifySeconds.toFixed(1)} s`);
+    console.log(
+      `  verify:           ${verification.valid ? 'valid' : `INVALID at seq ${verification.firstInvalidSeq}: ${verification.reason}`}, ${n(verification.checkedEntries)} entries in ${verifySeconds.toFixed(1)} s`,
+    );
     console.log('');
     console.log(`  BENCH_DATABASE_URL=${url}`);
     if (!verification.valid) process.exitCode = 1;
@@ -281,16 +287,38 @@ class Seeder {
       return { caller, name, facilityId: facility.id, products: owned };
     };
     const many = (count: number, make: (i: number) => Promise<Org>) => Promise.all(Array.from({ length: count }, (_, i) => make(i + 1)));
-    const product = (name: string, category: RegisterProductInput['category'], storage: RegisterProductInput['storage'], geographicIndication?: string): RegisterProductInput =>
-      Object.assign(new RegisterProductInput(), { name, category, storage, geographicIndication: geographicIndication ?? null });
+    const product = (
+      name: string,
+      category: RegisterProductInput['category'],
+      storage: RegisterProductInput['storage'],
+      geographicIndication?: string,
+    ): RegisterProductInput => Object.assign(new RegisterProductInput(), { name, category, storage, geographicIndication: geographicIndication ?? null });
     const n = ORGANIZATIONS;
     const [riceFarms, mills, dairyFarms, dairyPlants, vineyards, vinegarMakers, logistics, shops, labs, regulator] = await Promise.all([
       many(n.riceFarms, (i) => org(`宁河区小站稻种植合作社 ${i}`, 'PRODUCER', '天津市宁河区', [product(RICE.paddy, 'GRAIN', 'AMBIENT', '小站稻')])),
-      many(n.mills, (i) => org(`津南小站稻米业 ${i}`, 'PROCESSOR', '天津市津南区', [product(RICE.bulk, 'GRAIN', 'AMBIENT', '小站稻'), product(RICE.retail, 'GRAIN', 'AMBIENT', '小站稻')])),
+      many(n.mills, (i) =>
+        org(`津南小站稻米业 ${i}`, 'PROCESSOR', '天津市津南区', [
+          product(RICE.bulk, 'GRAIN', 'AMBIENT', '小站稻'),
+          product(RICE.retail, 'GRAIN', 'AMBIENT', '小站稻'),
+        ]),
+      ),
       many(n.dairyFarms, (i) => org(`宁河奶牛养殖场 ${i}`, 'PRODUCER', '天津市宁河区', [product(DAIRY.raw, 'DAIRY', 'CHILLED')])),
-      many(n.dairyPlants, (i) => org(`海河乳品加工厂 ${i}`, 'PROCESSOR', '天津市西青区', [product(DAIRY.pool, 'DAIRY', 'CHILLED'), product(DAIRY.retail, 'DAIRY', 'CHILLED')])),
-      many(n.vineyards, (i) => org(`茶淀葡萄专业合作社 ${i}`, 'PRODUCER', '天津市滨海新区茶淀街', [product(GRAPES.field, 'FRUIT', 'CHILLED', '茶淀玫瑰香葡萄'), product(GRAPES.boxed, 'FRUIT', 'CHILLED', '茶淀玫瑰香葡萄')])),
-      many(n.vinegarMakers, (i) => org(`独流老醋酿造厂 ${i}`, 'PROCESSOR', '天津市静海区独流镇', [product(VINEGAR.base, 'CONDIMENT', 'AMBIENT', '独流老醋'), product(VINEGAR.blend, 'CONDIMENT', 'AMBIENT', '独流老醋'), product(VINEGAR.bottled, 'CONDIMENT', 'AMBIENT', '独流老醋')])),
+      many(n.dairyPlants, (i) =>
+        org(`海河乳品加工厂 ${i}`, 'PROCESSOR', '天津市西青区', [product(DAIRY.pool, 'DAIRY', 'CHILLED'), product(DAIRY.retail, 'DAIRY', 'CHILLED')]),
+      ),
+      many(n.vineyards, (i) =>
+        org(`茶淀葡萄专业合作社 ${i}`, 'PRODUCER', '天津市滨海新区茶淀街', [
+          product(GRAPES.field, 'FRUIT', 'CHILLED', '茶淀玫瑰香葡萄'),
+          product(GRAPES.boxed, 'FRUIT', 'CHILLED', '茶淀玫瑰香葡萄'),
+        ]),
+      ),
+      many(n.vinegarMakers, (i) =>
+        org(`独流老醋酿造厂 ${i}`, 'PROCESSOR', '天津市静海区独流镇', [
+          product(VINEGAR.base, 'CONDIMENT', 'AMBIENT', '独流老醋'),
+          product(VINEGAR.blend, 'CONDIMENT', 'AMBIENT', '独流老醋'),
+          product(VINEGAR.bottled, 'CONDIMENT', 'AMBIENT', '独流老醋'),
+        ]),
+      ),
       many(n.logistics, (i) => org(`津冷链物流 ${i}`, 'LOGISTICS', '天津市东丽区')),
       many(n.shops, (i) => org(`津门优选超市 ${i} 号店`, 'RETAILER', pick(['天津市河西区', '天津市南开区', '天津市和平区', '天津市河东区', '北京市朝阳区']))),
       many(n.labs, (i) => org(`天津食品检验检测中心 ${i}`, 'LAB', '天津市河北区')),
@@ -335,20 +363,35 @@ class Seeder {
     const paddy = await this.registerLots(
       farm,
       RICE.paddy,
-      Array.from({ length: 4 }, (_, f) => ({ lotCode: `XZD-${unit}-F${f + 1}`, quantity: 5000 + randomInt(15_000), producedAt: t0, details: { fieldName: `${f + 1} 号田`, harvestDate, variety: '津原 U99' } })),
+      Array.from({ length: 4 }, (_, f) => ({
+        lotCode: `XZD-${unit}-F${f + 1}`,
+        quantity: 5000 + randomInt(15_000),
+        producedAt: t0,
+        details: { fieldName: `${f + 1} 号田`, harvestDate, variety: '津原 U99' },
+      })),
     );
     await this.record(farm, [
       ...paddy.map((lot, f) => event(lot.id, 'HARVESTING', t0 + HOUR, farm, { quantity: lot.quantity, details: { fieldName: `${f + 1} 号田`, harvestDate } })),
       ...paddy.map((lot) => event(lot.id, 'STORING', t0 + DAY, farm, { details: { moisturePercent: 14 + randomInt(10) / 10, note: '晾晒入仓' } })),
       ...paddy.map((lot, f) => shipping(lot, farm, mill, t0 + 5 * DAY, `XZD-${unit}-${f + 1}`)),
     ]);
-    await this.record(mill, paddy.map((lot) => event(lot.id, 'RECEIVING', t0 + 5 * DAY + 4 * HOUR, mill, { quantity: lot.quantity })));
+    await this.record(
+      mill,
+      paddy.map((lot) => event(lot.id, 'RECEIVING', t0 + 5 * DAY + 4 * HOUR, mill, { quantity: lot.quantity })),
+    );
     const [bulk] = await this.transform(mill, t0 + 6 * DAY, paddy, [{ product: RICE.bulk, lotCode: `XZD-${unit}-M`, quantity: Math.floor(sum(paddy) * 0.68) }]);
     await this.record(mill, [event(bulk.id, 'STORING', t0 + 6 * DAY + HOUR, mill, { details: { silo: `${1 + randomInt(8)} 号仓` } })]);
     const retail = await this.split(mill, t0 + 7 * DAY, bulk, RICE.retail, `XZD-${unit}-R`, 24, 0.998);
     await this.toShops(mill, retail, t0 + 8 * DAY, `XZD-${unit}`, { packSize: '5kg' });
     // A lab samples the milled rice for cadmium (GB 2762-2022: 0.2 mg/kg).
-    await this.inspect(bulk, { name: '镉 (Cd)', limit: 0.2, unit: 'mg/kg', standard: 'GB 2762-2022', pass: () => 0.02 + randomInt(15) / 100, fail: () => 0.21 + randomInt(10) / 100 });
+    await this.inspect(bulk, {
+      name: '镉 (Cd)',
+      limit: 0.2,
+      unit: 'mg/kg',
+      standard: 'GB 2762-2022',
+      pass: () => 0.02 + randomInt(15) / 100,
+      fail: () => 0.21 + randomInt(10) / 100,
+    });
   }
 
   /** Raw milk of three farms, cooled and trucked to a plant, pooled and split into retail lots for shops. */
@@ -363,7 +406,9 @@ class Seeder {
         await this.record(farm, [event(lot.id, 'COOLING', t0 + 20 * MINUTE, farm, { details: { coolingDate: isoDate(t0), targetCelsius: 4 } })]);
         // The bulk tank's logger while the milk waits for the tanker, then the tanker's on the road.
         await this.readings(farm, lot, `tank-${unit}-${f}`, t0 + 15 * MINUTE, 8, 15 * MINUTE, false);
-        await this.record(farm, [shipping(lot, farm, plant, t0 + 2 * HOUR + 15 * MINUTE, `MILK-${unit}-${f + 1}`, { vehicle: `津A·冷藏${10000 + randomInt(90000)}` })]);
+        await this.record(farm, [
+          shipping(lot, farm, plant, t0 + 2 * HOUR + 15 * MINUTE, `MILK-${unit}-${f + 1}`, { vehicle: `津A·冷藏${10000 + randomInt(90000)}` }),
+        ]);
         const excursion = (recallsThisUnit && f === 0) || Math.random() < EXCURSION_RATE;
         await this.readings(plant, lot, `tanker-${unit}-${f}`, t0 + 2 * HOUR + 25 * MINUTE, 18, 10 * MINUTE, excursion);
         // The plant weighs in a little less than the farm shipped (what stays in the tanker's lines).
@@ -376,7 +421,14 @@ class Seeder {
     await this.readings(plant, pool, `silo-${unit}`, t0 + 6 * HOUR, 12, 20 * MINUTE, false);
     const retail = await this.split(plant, t0 + 10 * HOUR, pool, DAIRY.retail, `MILK-${unit}-R`, 16, 0.97);
     await this.toShops(plant, retail, t0 + DAY, `MILK-${unit}`, { packSize: '950mL' });
-    await this.inspect(pool, { name: '黄曲霉毒素 M1', limit: 0.5, unit: 'μg/kg', standard: 'GB 2761-2017', pass: () => 0.05 + randomInt(30) / 100, fail: () => 0.55 + randomInt(20) / 100 });
+    await this.inspect(pool, {
+      name: '黄曲霉毒素 M1',
+      limit: 0.5,
+      unit: 'μg/kg',
+      standard: 'GB 2761-2017',
+      pass: () => 0.05 + randomInt(30) / 100,
+      fail: () => 0.55 + randomInt(20) / 100,
+    });
     // The regulator recalls the milk whose cold chain broke, and everything made from it.
     if (recallsThisUnit) {
       this.tally.recalls++;
@@ -399,10 +451,17 @@ class Seeder {
     const fieldLots = await this.registerLots(
       vineyard,
       GRAPES.field,
-      Array.from({ length: 3 }, (_, f) => ({ lotCode: `CD-${unit}-F${f + 1}`, quantity: 800 + randomInt(1200), producedAt: t0, details: { fieldName: `${f + 1} 号棚`, harvestDate } })),
+      Array.from({ length: 3 }, (_, f) => ({
+        lotCode: `CD-${unit}-F${f + 1}`,
+        quantity: 800 + randomInt(1200),
+        producedAt: t0,
+        details: { fieldName: `${f + 1} 号棚`, harvestDate },
+      })),
     );
     await this.record(vineyard, [
-      ...fieldLots.map((lot, f) => event(lot.id, 'HARVESTING', t0 + HOUR, vineyard, { quantity: lot.quantity, details: { fieldName: `${f + 1} 号棚`, harvestDate } })),
+      ...fieldLots.map((lot, f) =>
+        event(lot.id, 'HARVESTING', t0 + HOUR, vineyard, { quantity: lot.quantity, details: { fieldName: `${f + 1} 号棚`, harvestDate } }),
+      ),
       ...fieldLots.map((lot) => event(lot.id, 'COOLING', t0 + 2 * HOUR, vineyard, { details: { coolingDate: harvestDate, method: '预冷库' } })),
     ]);
     for (const [f, lot] of fieldLots.entries()) await this.readings(vineyard, lot, `precool-${unit}-${f}`, t0 + 2 * HOUR, 12, 20 * MINUTE, false);
@@ -417,7 +476,9 @@ class Seeder {
       Array.from({ length: boxes }, (_, b) => ({ product: GRAPES.boxed, lotCode: `CD-${unit}-B${b + 1}`, quantity: each })),
     );
     await this.record(vineyard, [
-      ...boxed.map((lot) => event(lot.id, 'PACKING', t0 + 7 * HOUR, vineyard, { quantity: lot.quantity, details: { lotCode: `CD-${unit}`, packSize: '2.5kg' } })),
+      ...boxed.map((lot) =>
+        event(lot.id, 'PACKING', t0 + 7 * HOUR, vineyard, { quantity: lot.quantity, details: { lotCode: `CD-${unit}`, packSize: '2.5kg' } }),
+      ),
       ...boxed.map((lot, b) => shipping(lot, vineyard, carrier, t0 + 8 * HOUR, `CD-${unit}-${b + 1}`)),
     ]);
     for (const [b, lot] of boxed.entries()) {
@@ -431,7 +492,14 @@ class Seeder {
     for (const [b, lot] of boxed.entries()) await this.readings(carrier, lot, `coldroom-${unit}-${b}`, t0 + 10 * HOUR, 24, 30 * MINUTE, false);
     await this.toShops(carrier, boxed, t0 + 2 * DAY, `CD-${unit}`);
     // Pesticide residue on a box at a shop (GB 2763-2021, 多菌灵 limit 3 mg/kg on grapes).
-    await this.inspect(pick(boxed), { name: '多菌灵', limit: 3, unit: 'mg/kg', standard: 'GB 2763-2021', pass: () => randomInt(100) / 100, fail: () => 3.2 + randomInt(20) / 10 });
+    await this.inspect(pick(boxed), {
+      name: '多菌灵',
+      limit: 3,
+      unit: 'mg/kg',
+      standard: 'GB 2763-2021',
+      pass: () => randomInt(100) / 100,
+      fail: () => 3.2 + randomInt(20) / 10,
+    });
   }
 
   /** Aged base vinegar blended in one vat and bottled for shops. */
@@ -441,13 +509,29 @@ class Seeder {
     const base = await this.registerLots(
       maker,
       VINEGAR.base,
-      Array.from({ length: 4 }, (_, v) => ({ lotCode: `DL-${unit}-V${v + 1}`, quantity: 2000 + randomInt(3000), producedAt: t0, unit: 'L', details: { agedYears: 3 + randomInt(5), vat: `${v + 1} 号缸` } })),
+      Array.from({ length: 4 }, (_, v) => ({
+        lotCode: `DL-${unit}-V${v + 1}`,
+        quantity: 2000 + randomInt(3000),
+        producedAt: t0,
+        unit: 'L',
+        details: { agedYears: 3 + randomInt(5), vat: `${v + 1} 号缸` },
+      })),
     );
-    await this.record(maker, base.map((lot) => event(lot.id, 'STORING', t0 + HOUR, maker, { details: { note: '陈酿缸 出缸前检验' } })));
+    await this.record(
+      maker,
+      base.map((lot) => event(lot.id, 'STORING', t0 + HOUR, maker, { details: { note: '陈酿缸 出缸前检验' } })),
+    );
     const [blend] = await this.transform(maker, t0 + DAY, base, [{ product: VINEGAR.blend, lotCode: `DL-${unit}-B`, quantity: sum(base), unit: 'L' }]);
     const bottled = await this.split(maker, t0 + 2 * DAY, blend, VINEGAR.bottled, `DL-${unit}-P`, 20, 0.995, 'L');
     await this.toShops(maker, bottled, t0 + 3 * DAY, `DL-${unit}`, { packSize: '500mL' });
-    await this.inspect(blend, { name: '总酸', limit: 3.5, unit: 'g/100mL', standard: 'GB 2719-2018', pass: () => 4.5 + randomInt(20) / 10, fail: () => 3 + randomInt(4) / 10 });
+    await this.inspect(blend, {
+      name: '总酸',
+      limit: 3.5,
+      unit: 'g/100mL',
+      standard: 'GB 2719-2018',
+      pass: () => 4.5 + randomInt(20) / 10,
+      fail: () => 3 + randomInt(4) / 10,
+    });
   }
 
   /** Lots of one product registered by their maker at its facility, in one ledger command. */
@@ -491,9 +575,15 @@ class Seeder {
     inputs: Lot[],
     outputs: { product: string; lotCode: string; quantity: number; unit?: string }[],
   ): Promise<Lot[]> {
-    if (inputs.length > MAX_TRANSFORM_LINES || outputs.length > MAX_TRANSFORM_LINES) throw new Error(`a transformation takes at most ${MAX_TRANSFORM_LINES} lines`);
+    if (inputs.length > MAX_TRANSFORM_LINES || outputs.length > MAX_TRANSFORM_LINES)
+      throw new Error(`a transformation takes at most ${MAX_TRANSFORM_LINES} lines`);
     const outputIds = outputs.map(() => randomUUID());
-    const lines: TransformOutputLine[] = outputs.map((o) => ({ productId: by.products.get(o.product)!, lotCode: o.lotCode, quantity: o.quantity, unit: o.unit ?? 'kg' }));
+    const lines: TransformOutputLine[] = outputs.map((o) => ({
+      productId: by.products.get(o.product)!,
+      lotCode: o.lotCode,
+      quantity: o.quantity,
+      unit: o.unit ?? 'kg',
+    }));
     const entries = await this.command(by, [...inputs.map((l) => l.id), ...outputIds], (ctx) =>
       this.transformations.transformInContext(
         ctx,
@@ -511,7 +601,12 @@ class Seeder {
   /** One lot split into `count` equal whole-unit lots; the rest (the yield's loss and rounding) is not carried on. */
   private split(by: Org, at: number, lot: Lot, product: string, lotCode: string, count: number, yieldShare: number, unit = 'kg'): Promise<Lot[]> {
     const each = Math.floor((lot.quantity * yieldShare) / count);
-    return this.transform(by, at, [lot], Array.from({ length: count }, (_, i) => ({ product, lotCode: `${lotCode}${i + 1}`, quantity: each, unit })));
+    return this.transform(
+      by,
+      at,
+      [lot],
+      Array.from({ length: count }, (_, i) => ({ product, lotCode: `${lotCode}${i + 1}`, quantity: each, unit })),
+    );
   }
 
   /** Packs and ships lots to a few shops; each shop receives its lots and sells them over the next days, some to the last unit. */
@@ -525,17 +620,23 @@ class Seeder {
     await Promise.all(
       shops.map((shop, s) => {
         const own = lots.filter((_, i) => i % shops.length === s);
-        return this.record(shop, own.flatMap((lot) => [
+        return this.record(
+          shop,
+          own.flatMap((lot) => [
             event(lot.id, 'RECEIVING', at + 5 * HOUR, shop, { quantity: lot.quantity }),
             event(lot.id, 'STORING', at + 6 * HOUR, shop, { details: { shelf: `${1 + randomInt(20)} 号货架` } }),
             ...sales(lot, at + DAY, shop),
-          ]));
+          ]),
+        );
       }),
     );
   }
 
   /** A lab's sampling inspection; now and then a FAIL, which holds the lot and what was made from it; a regulator releases half of those after a re-test. */
-  private async inspect(lot: Lot, item: { name: string; limit: number; unit: string; standard: string; pass: () => number; fail: () => number }): Promise<void> {
+  private async inspect(
+    lot: Lot,
+    item: { name: string; limit: number; unit: string; standard: string; pass: () => number; fail: () => number },
+  ): Promise<void> {
     const failed = Math.random() < FAILED_INSPECTION_RATE;
     await this.inspections.record(pick(this.orgs.labs).caller, {
       batchId: lot.id,

@@ -12,6 +12,7 @@ import { BatchesModule } from './batches/batches.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
+import { DatabaseModule } from './database/database.js';
 import { EventsModule } from './events/events.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { GraphqlErrorFilter, formatGraphqlError } from './graphql/error-mapping.js';
@@ -47,6 +48,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
+        DatabaseModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           autoSchemaFile: true,
@@ -54,7 +56,11 @@ export class AppModule {
           path: '/graphql',
           // Over HTTP the request carries the key; over graphql-ws the connection's params do.
           context: (ctx: { req?: unknown; connectionParams?: { authorization?: unknown } }) =>
-            ctx.req ? { req: ctx.req } : { req: { headers: { authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined } } },
+            ctx.req
+              ? { req: ctx.req }
+              : {
+                  req: { headers: { authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined } },
+                },
           subscriptions: { 'graphql-ws': true },
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,

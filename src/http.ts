@@ -13,5 +13,9 @@ export function configureHttp(app: INestApplication): void {
   // Nothing in an answer names the framework it runs on.
   (app as NestExpressApplication).disable('x-powered-by');
   // EPCIS documents come as application/ld+json.
-  (app as NestExpressApplication).useBodyParser('json', { limit: MAX_REQUEST_BODY, type: ['application/json', 'application/ld+json'], ...{ verify: refuseInvalidUtf8 } });
+  (app as NestExpressApplication).useBodyParser('json', {
+    limit: MAX_REQUEST_BODY,
+    type: ['application/json', 'application/ld+json'],
+    ...{ verify: refuseInvalidUtf8 },
+  });
 }

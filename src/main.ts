@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logger);
 
   let embedded: EmbeddedDatabase | undefined;
-  let app: INestApplication | undefined;
+  // Assigned once Nest has started; `stop` may run before that.
+  let app: INestApplication | undefined = undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   if (!config.migrateOnStart) {
     // The restricted role cannot migrate: the owner runs `npm run migration:run` first, and a database behind this build is refused.
     const pending = await pendingMigrations(databaseUrl);
-    if (pending.length > 0) throw new Error(`the database is behind this build (not yet run: ${pending.join(', ')}); run npm run migration:run with the owner's DATABASE_URL first`);
+    if (pending.length > 0)
+      throw new Error(`the database is behind this build (not yet run: ${pending.join(', ')}); run npm run migration:run with the owner's DATABASE_URL first`);
   }
 
   logger.setLogLevels(STARTING_LOG_LEVELS);
@@ -77,7 +79,14 @@ async function main(): Promise<void> {
   const base = config.publicBaseUrl;
   if (config.logFormat === 'json') {
     // One line for log collectors, and never a key: the admin key may be the production one.
-    const started = { mode: config.env, url: base, database: embedded ? 'embedded' : 'DATABASE_URL', migrationsApplied: applied, ledgerOrigin: config.ledgerOrigin, demoSeeded: demo !== undefined };
+    const started = {
+      mode: config.env,
+      url: base,
+      database: embedded ? 'embedded' : 'DATABASE_URL',
+      migrationsApplied: applied,
+      ledgerOrigin: config.ledgerOrigin,
+      demoSeeded: demo !== undefined,
+    };
     logger.log('started', started, 'Start');
     return;
   }
@@ -85,7 +94,7 @@ async function main(): Promise<void> {
     '',
     `Suyuan (溯源) is running — ${config.env} mode`,
     `  GraphQL:     ${base}/graphql   (open it in a browser for GraphiQL)`,
-    `  Database:    ${embedded ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}${config.migrateOnStart ? '' : ' (up to date; migrations are the owner\'s: MIGRATE_ON_START=false)'}`,
+    `  Database:    ${embedded ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}${config.migrateOnStart ? '' : " (up to date; migrations are the owner's: MIGRATE_ON_START=false)"}`,
     `  Admin key:   ${config.adminApiKey}   (send as  Authorization: Bearer <key>)`,
     `  Ledger:      origin ${config.ledgerOrigin}`,
   ];

@@ -41,7 +41,13 @@ export class ApiKeysService {
       if ((await this.keys.countActiveKeysInTx(tx, org.organizationId)) >= MAX_ACTIVE_KEYS) {
         throw new DomainError('TOO_MANY_KEYS', `an organization holds at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
       }
-      await this.keys.insertKey(tx, { id, organizationId: org.organizationId, label, secretHash: hashApiKeySecret(secret), createdAt: new Date().toISOString() });
+      await this.keys.insertKey(tx, {
+        id,
+        organizationId: org.organizationId,
+        label,
+        secretHash: hashApiKeySecret(secret),
+        createdAt: new Date().toISOString(),
+      });
     });
     return { apiKey: (await this.keys.findKey(id))!, secret };
   }
@@ -56,7 +62,8 @@ export class ApiKeysService {
     return this.inTransaction(async (tx) => {
       const key = await this.keys.findKeyForUpdateInTx(tx, id);
       // Another organization's key is reported as missing: its id tells the caller nothing.
-      if (!key || (caller.kind === 'organization' && key.organizationId !== caller.organizationId)) throw new DomainError('API_KEY_NOT_FOUND', `no API key of yours has id ${id}`);
+      if (!key || (caller.kind === 'organization' && key.organizationId !== caller.organizationId))
+        throw new DomainError('API_KEY_NOT_FOUND', `no API key of yours has id ${id}`);
       if (key.revokedAt) throw new DomainError('API_KEY_REVOKED', `API key ${id} was already revoked at ${key.revokedAt.toISOString()}`);
       await tx.query('SELECT 1 FROM organization WHERE id = $1 FOR UPDATE', [key.organizationId]);
       if (caller.kind === 'organization' && (await this.keys.countActiveKeysInTx(tx, key.organizationId)) <= 1) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrganizationKind } from '../organizations/organization-kind.js';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 
 @Injectable()
 export class AuthRepository {
@@ -28,7 +28,9 @@ export class AuthRepository {
 
   /** An organization's keys, newest first, revoked ones included (so it sees what it revoked and when). */
   async keysOf(organizationId: string): Promise<ApiKeyRecord[]> {
-    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${KEY_COLUMNS} FROM api_key WHERE organization_id = $1 ORDER BY created_at DESC, id`, [organizationId]);
+    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${KEY_COLUMNS} FROM api_key WHERE organization_id = $1 ORDER BY created_at DESC, id`, [
+      organizationId,
+    ]);
     return rows.map(toApiKey);
   }
 
@@ -71,5 +73,12 @@ type ApiKeyRow = { id: string; organization_id: string; label: string; created_a
 const KEY_COLUMNS = 'id, organization_id, label, created_at, revoked_at, last_used_at';
 
 function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return { id: row.id, organizationId: row.organization_id, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, lastUsedAt: row.last_used_at };
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
 }

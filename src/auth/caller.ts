@@ -3,9 +3,7 @@ import { OrganizationKind } from '../organizations/organization-kind.js';
 
 /** Who is asking, as the Authorization header proved it. */
 export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'admin' }
-  | { kind: 'organization'; organizationId: string; organizationKind: OrganizationKind; apiKeyId: string };
+  { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'organization'; organizationId: string; organizationKind: OrganizationKind; apiKeyId: string };
 
 export type OrganizationCaller = Extract<Caller, { kind: 'organization' }>;
 
@@ -20,7 +18,7 @@ export function requireAdmin(caller: Caller): void {
 export function requireOrganization(caller: Caller): OrganizationCaller {
   if (caller.kind === 'organization') return caller;
   if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', "this needs an organization's API key (Authorization: Bearer <key>)");
-  throw new DomainError('ORGANIZATION_ONLY', "this is done by an organization with its own API key, not with the admin key");
+  throw new DomainError('ORGANIZATION_ONLY', 'this is done by an organization with its own API key, not with the admin key');
 }
 
 /** Organizations that make goods (grow, process, or pack their own brand): they register products and batches. Carriers, labs and regulators do not. */
@@ -28,7 +26,8 @@ export const MAKERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'RE
 
 export function requireMaker(caller: Caller, what: string): OrganizationCaller {
   const org = requireOrganization(caller);
-  if (!MAKERS.includes(org.organizationKind)) throw new DomainError('ROLE_NOT_ALLOWED', `${what} is for organizations that make goods (${MAKERS.join(', ')}), not a ${org.organizationKind}`);
+  if (!MAKERS.includes(org.organizationKind))
+    throw new DomainError('ROLE_NOT_ALLOWED', `${what} is for organizations that make goods (${MAKERS.join(', ')}), not a ${org.organizationKind}`);
   return org;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import type { BatchStatus } from './batch-status.js';
 import { mintTraceCode } from './trace-code.js';
 import type { CustodyState } from '../events/custody.js';
@@ -21,15 +21,33 @@ export interface Batch {
 
 /** A batch's columns (but created_seq) under BatchEntity's property names. */
 const BATCH_COLUMNS = [
-  'id', 'product_id AS "productId"', 'origin_facility_id AS "originFacilityId"', 'producer_id AS "producerId"', 'custodian_id AS "custodianId"',
-  'lot_code AS "lotCode"', 'trace_code AS "traceCode"', 'quantity', 'unit', 'status', 'produced_at AS "producedAt"',
-  'in_transit_to_id AS "inTransitToId"', 'in_transit_quantity AS "inTransitQuantity"', 'shipped_by_id AS "shippedById"',
-  'reading_count AS "readingCount"', 'excursion_count AS "excursionCount"', 'mean_kinetic_temp_c AS "meanKineticTempC"', 'excursions', 'held', 'recalled',
+  'id',
+  'product_id AS "productId"',
+  'origin_facility_id AS "originFacilityId"',
+  'producer_id AS "producerId"',
+  'custodian_id AS "custodianId"',
+  'lot_code AS "lotCode"',
+  'trace_code AS "traceCode"',
+  'quantity',
+  'unit',
+  'status',
+  'produced_at AS "producedAt"',
+  'in_transit_to_id AS "inTransitToId"',
+  'in_transit_quantity AS "inTransitQuantity"',
+  'shipped_by_id AS "shippedById"',
+  'reading_count AS "readingCount"',
+  'excursion_count AS "excursionCount"',
+  'mean_kinetic_temp_c AS "meanKineticTempC"',
+  'excursions',
+  'held',
+  'recalled',
 ].join(', ');
 
 /** The batch columns a CustodyState is read from, for a query on `table`. */
 export const CUSTODY_COLUMNS = (table: string) =>
-  ['id', 'custodian_id', 'status', 'quantity', 'unit', 'in_transit_to_id', 'in_transit_quantity', 'shipped_by_id', 'held', 'recalled'].map((c) => `${table}.${c}`).join(', ');
+  ['id', 'custodian_id', 'status', 'quantity', 'unit', 'in_transit_to_id', 'in_transit_quantity', 'shipped_by_id', 'held', 'recalled']
+    .map((c) => `${table}.${c}`)
+    .join(', ');
 
 export function rowToCustody(r: Record<string, unknown>): CustodyState {
   return {

@@ -45,18 +45,32 @@ export class BatchesResolver {
   // ValidationPipe included); without them it calls the method as graphql-js does, (batch, args, context).
   @ResolveField(() => ProductModel)
   product(batch: BatchModel, _args: unknown, context: GraphqlContext): ProductModel | Promise<ProductModel> {
-    return batch.product ?? this.productLoader(context.req).load(batch.productId).then((p) => p!);
+    return (
+      batch.product ??
+      this.productLoader(context.req)
+        .load(batch.productId)
+        .then((p) => p!)
+    );
   }
 
   @ResolveField(() => OrganizationModel)
   custodian(batch: BatchModel, _args: unknown, context: GraphqlContext): OrganizationModel | Promise<OrganizationModel> {
-    return batch.custodian ?? requestLoader(context.req, 'organization', (ids) => this.organizations.findByIds(ids)).load(batch.custodianId).then((o) => o!);
+    return (
+      batch.custodian ??
+      requestLoader(context.req, 'organization', (ids) => this.organizations.findByIds(ids))
+        .load(batch.custodianId)
+        .then((o) => o!)
+    );
   }
 
   @ResolveField(() => ColdChainStatusEnum, { description: 'NOT_APPLICABLE for ambient goods; NO_DATA until readings are recorded; then OK or EXCURSION' })
   coldChainStatus(batch: BatchModel, _args: unknown, context: GraphqlContext): ColdChainStatus | Promise<ColdChainStatus> {
     const status = (product: ProductModel) => coldChainStatus(product.storage, { count: batch.readingCount ?? 0, excursions: batch.excursionCount ?? 0 });
-    return batch.product ? status(batch.product) : this.productLoader(context.req).load(batch.productId).then((p) => status(p!));
+    return batch.product
+      ? status(batch.product)
+      : this.productLoader(context.req)
+          .load(batch.productId)
+          .then((p) => status(p!));
   }
 
   private productLoader(req: object) {

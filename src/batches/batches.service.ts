@@ -45,7 +45,10 @@ export class BatchesService {
     const details = checkDetails(input.details);
     // As for events: a clock may run a little ahead, a batch is not produced in the future.
     if (input.producedAt.getTime() > Date.now() + CLOCK_SKEW_MS) {
-      throw new DomainError('INVALID_INPUT', `producedAt ${input.producedAt.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`);
+      throw new DomainError(
+        'INVALID_INPUT',
+        `producedAt ${input.producedAt.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`,
+      );
     }
     const requestHash = requestFingerprint('registerBatch', { ...input, producedAt: input.producedAt.toISOString() });
     const key = input.idempotencyKey ?? null;

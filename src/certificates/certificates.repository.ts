@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import { CertificateEntity } from './certificate.entity.js';
 
 export type Certificate = Omit<CertificateEntity, 'createdSeq' | 'product' | 'batch' | 'organization'>;

@@ -18,7 +18,8 @@ export class CertificatesService {
   /** The product's owner attaches product certificates; the batch's producer or custodian attaches batch ones. */
   async attach(caller: Caller, input: AttachCertificateInput): Promise<Certificate> {
     const org = requireOrganization(caller);
-    if (!input.productId === !input.batchId) throw new DomainError('INVALID_INPUT', 'give either productId or batchId: the certificate covers one product or one batch');
+    if (!input.productId === !input.batchId)
+      throw new DomainError('INVALID_INPUT', 'give either productId or batchId: the certificate covers one product or one batch');
     const problem = certificateProblem(input);
     if (problem) throw new DomainError('INVALID_INPUT', problem);
     const certificate: Certificate = {
@@ -43,7 +44,9 @@ export class CertificatesService {
           if (!rows[0]) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
           if (rows[0].organization_id !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
         } else {
-          const { rows } = await tx.query<{ producer_id: string; custodian_id: string }>('SELECT producer_id, custodian_id FROM batch WHERE id = $1', [input.batchId]);
+          const { rows } = await tx.query<{ producer_id: string; custodian_id: string }>('SELECT producer_id, custodian_id FROM batch WHERE id = $1', [
+            input.batchId,
+          ]);
           if (!rows[0]) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
           if (rows[0].producer_id !== org.organizationId && rows[0].custodian_id !== org.organizationId) {
             throw new DomainError('NOT_OWNER', `batch ${input.batchId} is neither produced nor held by your organization`);

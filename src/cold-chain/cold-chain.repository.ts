@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BatchStatus } from '../batches/batch-status.js';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import type { StorageCondition } from '../products/product-kinds.js';
 import { Excursion, ExcursionRules, Reading } from './excursions.js';
 
@@ -43,11 +43,10 @@ export class ColdChainRepository {
 
   /** Readings of this sensor at these instants that are already recorded. */
   async alreadyRecordedInTx(tx: Tx, batchId: string, sensorId: string, at: Date[]): Promise<Date[]> {
-    const { rows } = await tx.query<{ at: Date }>('SELECT at FROM temperature_reading WHERE batch_id = $1 AND sensor_id = $2 AND at = ANY($3::timestamptz[]) ORDER BY at', [
-      batchId,
-      sensorId,
-      at,
-    ]);
+    const { rows } = await tx.query<{ at: Date }>(
+      'SELECT at FROM temperature_reading WHERE batch_id = $1 AND sensor_id = $2 AND at = ANY($3::timestamptz[]) ORDER BY at',
+      [batchId, sensorId, at],
+    );
     return rows.map((r) => r.at);
   }
 

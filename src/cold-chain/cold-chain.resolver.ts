@@ -24,7 +24,9 @@ export class ColdChainResolver {
     private readonly batches: BatchesRepository,
   ) {}
 
-  @Mutation(() => LedgerEntryModel, { description: "Up to 10,000 temperature readings of a batch, by its custodian (or the organization it is in transit to)." })
+  @Mutation(() => LedgerEntryModel, {
+    description: 'Up to 10,000 temperature readings of a batch, by its custodian (or the organization it is in transit to).',
+  })
   async recordTemperatures(@CurrentCaller() caller: Caller, @Args('input') input: RecordTemperaturesInput): Promise<LedgerEntryModel> {
     return LedgerEntryModel.from(await this.coldChain.record(caller, input));
   }

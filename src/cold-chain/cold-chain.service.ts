@@ -44,10 +44,19 @@ export class ColdChainService {
     if (org.organizationId !== batch.custodianId && org.organizationId !== batch.inTransitToId) {
       throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${batch.id} is not in your custody (nor in transit to you); its custodian records its temperatures`);
     }
-    if (batch.status === 'CONSUMED' || batch.status === 'DESTROYED') throw new DomainError('BATCH_CLOSED', `batch ${batch.id} is ${batch.status}: nothing more can happen to it`);
-    const duplicates = await this.coldChain.alreadyRecordedInTx(tx, batch.id, sensorId, readings.map((r) => r.at));
+    if (batch.status === 'CONSUMED' || batch.status === 'DESTROYED')
+      throw new DomainError('BATCH_CLOSED', `batch ${batch.id} is ${batch.status}: nothing more can happen to it`);
+    const duplicates = await this.coldChain.alreadyRecordedInTx(
+      tx,
+      batch.id,
+      sensorId,
+      readings.map((r) => r.at),
+    );
     if (duplicates.length > 0) {
-      throw new DomainError('DUPLICATE_READING', `${duplicates.length} reading(s) of sensor ${sensorId} are already recorded, the first at ${duplicates[0].toISOString()}`);
+      throw new DomainError(
+        'DUPLICATE_READING',
+        `${duplicates.length} reading(s) of sensor ${sensorId} are already recorded, the first at ${duplicates[0].toISOString()}`,
+      );
     }
     const celsius = readings.map((r) => r.celsius);
     const [entry] = await append([

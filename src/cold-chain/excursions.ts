@@ -54,7 +54,14 @@ export function findExcursions(readings: Reading[], rules: ExcursionRules): Excu
       const previous = readings[i - 1];
       const gap = (reading.at.getTime() - previous.at.getTime()) / MINUTE;
       if (gap > rules.maxGapMinutes) {
-        excursions.push({ kind: 'GAP', start: previous.at, end: reading.at, minutes: round(gap), minC: Math.min(previous.celsius, reading.celsius), maxC: Math.max(previous.celsius, reading.celsius) });
+        excursions.push({
+          kind: 'GAP',
+          start: previous.at,
+          end: reading.at,
+          minutes: round(gap),
+          minC: Math.min(previous.celsius, reading.celsius),
+          maxC: Math.max(previous.celsius, reading.celsius),
+        });
       }
     }
     if (outOfRange(reading.celsius, rules)) run.push(reading);

@@ -11,7 +11,8 @@ const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z
 export const EARLIEST_DATE_TIME = new Date('1900-01-01T00:00:00Z');
 export const LATEST_DATE_TIME = new Date('9999-12-31T23:59:59.999Z');
 
-export const DATE_TIME_FORMAT = 'a date and time with its offset (RFC 3339), such as 2026-10-06T09:00:00Z or 2026-10-06T17:00:00+08:00, from 1900 to 9999, to the millisecond';
+export const DATE_TIME_FORMAT =
+  'a date and time with its offset (RFC 3339), such as 2026-10-06T09:00:00Z or 2026-10-06T17:00:00+08:00, from 1900 to 9999, to the millisecond';
 
 /** The instant, or null when the value is not exactly one a Date keeps. */
 export function parseDateTime(value: unknown): Date | null {
@@ -24,7 +25,15 @@ export function parseDateTime(value: unknown): Date | null {
   const local = Date.UTC(year, month - 1, day, hour, minute, second, Number(fraction.slice(0, 3).padEnd(3, '0')));
   const check = new Date(local);
   // Out-of-range fields (February 30th, 24:00, minute 60) roll over in Date.UTC: refuse them.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || check.getUTCHours() !== hour || check.getUTCMinutes() !== minute || check.getUTCSeconds() !== second) return null;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute ||
+    check.getUTCSeconds() !== second
+  )
+    return null;
   const offsetMinutes = m[8].toUpperCase() === 'Z' ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
   if (Number(m[10] ?? 0) > 23 || Number(m[11] ?? 0) > 59) return null;
   const instant = new Date(local - offsetMinutes * 60_000);

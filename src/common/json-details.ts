@@ -25,7 +25,8 @@ export function checkDetails(details: unknown, field = 'details'): Record<string
 export function detailsProblem(details: unknown, field: string): string | null {
   if (typeof details !== 'object' || details === null || Array.isArray(details)) return `${field} must be a JSON object`;
   const depth = depthOf(details);
-  if (depth > MAX_DETAILS_DEPTH) return `${field} is nested ${depth > DEPTH_MEASURED ? `more than ${DEPTH_MEASURED}` : depth} levels deep; at most ${MAX_DETAILS_DEPTH} are allowed`;
+  if (depth > MAX_DETAILS_DEPTH)
+    return `${field} is nested ${depth > DEPTH_MEASURED ? `more than ${DEPTH_MEASURED}` : depth} levels deep; at most ${MAX_DETAILS_DEPTH} are allowed`;
   const bytes = Buffer.byteLength(JSON.stringify(details), 'utf8');
   if (bytes > MAX_DETAILS_BYTES) return `${field} is ${bytes} bytes; at most ${MAX_DETAILS_BYTES} are allowed`;
   if (firstKeyOrString(details, (text) => text.includes('\u0000')) !== null) return `${field} contains a NUL character (U+0000), which cannot be stored`;

@@ -23,7 +23,12 @@ describe('PDF writing', () => {
   it('assembles pages with an xref table whose offsets point at each object', () => {
     const pdf = pdfDocument(['BT ET', 'BT ET'], { title: '模拟召回' }).toString('latin1');
     const xrefAt = Number(/startxref\n(\d+)\n/.exec(pdf)![1]);
-    const offsets = pdf.slice(xrefAt).split('\n').slice(3).filter((l) => / n $/.test(l)).map((l) => Number(l.slice(0, 10)));
+    const offsets = pdf
+      .slice(xrefAt)
+      .split('\n')
+      .slice(3)
+      .filter((l) => / n $/.test(l))
+      .map((l) => Number(l.slice(0, 10)));
     offsets.forEach((offset, i) => expect(pdf.slice(offset)).toMatch(new RegExp(`^${i + 1} 0 obj`)));
     expect(pdf).toContain('/Count 2');
     expect(pdf).toContain(`/Title <feff${ucs2Hex('模拟召回')}>`);

@@ -92,7 +92,11 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
   }
   const adminApiKeyPrevious = env.ADMIN_API_KEY_PREVIOUS || null;
   if (adminApiKeyPrevious !== null && (adminApiKeyPrevious.length < 24 || /\s/.test(adminApiKeyPrevious))) {
-    throw new ConfigError('ADMIN_API_KEY_PREVIOUS', 'a secret of at least 24 characters without spaces (the admin key being rotated out)', `${adminApiKeyPrevious.length} characters`);
+    throw new ConfigError(
+      'ADMIN_API_KEY_PREVIOUS',
+      'a secret of at least 24 characters without spaces (the admin key being rotated out)',
+      `${adminApiKeyPrevious.length} characters`,
+    );
   }
   let ledgerSigningKey: LedgerSigningKey;
   try {

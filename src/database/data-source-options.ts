@@ -35,8 +35,49 @@ import { DatabaseLogger } from '../logging/database-logger.js';
 import { ListeningClient } from './listening-client.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
-export const ENTITIES = [LedgerEntryEntity, LedgerHeadEntity, OrganizationEntity, ApiKeyEntity, FacilityEntity, ProductEntity, BatchEntity, MerkleNodeEntity, CheckpointEntity, TransformationEntity, LineageEdgeEntity, TemperatureReadingEntity, InspectionEntity, CertificateEntity, ScanCountEntity, RecallEntity, RecallBatchEntity, RecallRecoveryEntity, WebhookEntity, WebhookDeliveryEntity, BenchBaselineRowEntity, TransformationLineEntity];
-export const MIGRATIONS = [LedgerCore1764316800000, MerkleTreeAndCheckpoints1764403200000, BatchCustody1764489600000, TransformationsAndLineage1764576000000, ColdChain1764662400000, InspectionsAndHolds1764748800000, Certificates1764835200000, ScanCounts1764921600000, Recalls1765008000000, RecallRecovery1765094400000, Webhooks1765180800000, FacilityGln1765267200000, ApiKeyLastUse1765360000000, ServiceRole1765446400000, BenchBaselineRow1765532800000, LedgerAppendedNotice1765619200000, TransformationLines1765705600000];
+export const ENTITIES = [
+  LedgerEntryEntity,
+  LedgerHeadEntity,
+  OrganizationEntity,
+  ApiKeyEntity,
+  FacilityEntity,
+  ProductEntity,
+  BatchEntity,
+  MerkleNodeEntity,
+  CheckpointEntity,
+  TransformationEntity,
+  LineageEdgeEntity,
+  TemperatureReadingEntity,
+  InspectionEntity,
+  CertificateEntity,
+  ScanCountEntity,
+  RecallEntity,
+  RecallBatchEntity,
+  RecallRecoveryEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  BenchBaselineRowEntity,
+  TransformationLineEntity,
+];
+export const MIGRATIONS = [
+  LedgerCore1764316800000,
+  MerkleTreeAndCheckpoints1764403200000,
+  BatchCustody1764489600000,
+  TransformationsAndLineage1764576000000,
+  ColdChain1764662400000,
+  InspectionsAndHolds1764748800000,
+  Certificates1764835200000,
+  ScanCounts1764921600000,
+  Recalls1765008000000,
+  RecallRecovery1765094400000,
+  Webhooks1765180800000,
+  FacilityGln1765267200000,
+  ApiKeyLastUse1765360000000,
+  ServiceRole1765446400000,
+  BenchBaselineRow1765532800000,
+  LedgerAppendedNotice1765619200000,
+  TransformationLines1765705600000,
+];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

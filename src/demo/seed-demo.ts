@@ -83,9 +83,17 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
     details: { fieldName: '7 号稻田', variety: '津原 U99', harvestDate: '2026-10-06' },
   });
   await events.record(coop, [
-    event(riceBatch.id, 'HARVESTING', '2026-10-06T03:00:00.000Z', { facilityId: paddy.id, quantity: 1200.5, details: { fieldName: '7 号稻田', harvestDate: '2026-10-06' } }),
+    event(riceBatch.id, 'HARVESTING', '2026-10-06T03:00:00.000Z', {
+      facilityId: paddy.id,
+      quantity: 1200.5,
+      details: { fieldName: '7 号稻田', harvestDate: '2026-10-06' },
+    }),
     event(riceBatch.id, 'STORING', '2026-10-07T08:00:00.000Z', { facilityId: mill.id, details: { moisturePercent: 14.2 } }),
-    event(riceBatch.id, 'PACKING', '2026-10-12T06:30:00.000Z', { facilityId: mill.id, quantity: 1200, details: { lotCode: 'XZD-2026-0042', packSize: '5kg', packs: 240 } }),
+    event(riceBatch.id, 'PACKING', '2026-10-12T06:30:00.000Z', {
+      facilityId: mill.id,
+      quantity: 1200,
+      details: { lotCode: 'XZD-2026-0042', packSize: '5kg', packs: 240 },
+    }),
     event(riceBatch.id, 'SHIPPING', '2026-10-13T01:00:00.000Z', {
       facilityId: mill.id,
       destinationOrganizationId: shop.organizationId,
@@ -95,7 +103,11 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSummar
   ]);
   const shopFloor = await facilities.register(shop, { name: '河西店卖场', region: '天津市河西区' });
   await events.record(shop, [
-    event(riceBatch.id, 'RECEIVING', '2026-10-13T05:30:00.000Z', { facilityId: shopFloor.id, quantity: 1200, details: { referenceDocumentType: 'DESADV', referenceDocumentNumber: 'XZD-DN-20261013-01' } }),
+    event(riceBatch.id, 'RECEIVING', '2026-10-13T05:30:00.000Z', {
+      facilityId: shopFloor.id,
+      quantity: 1200,
+      details: { referenceDocumentType: 'DESADV', referenceDocumentNumber: 'XZD-DN-20261013-01' },
+    }),
     event(riceBatch.id, 'RETAIL_SELLING', '2026-10-20T12:00:00.000Z', { facilityId: shopFloor.id, quantity: 85 }),
   ]);
   summary.batches.push({ product: rice.name, lotCode: riceBatch.lotCode, traceCode: riceBatch.traceCode, id: riceBatch.id });

@@ -1,10 +1,10 @@
+import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { DocumentProblem, planCapture } from './capture-plan.js';
 import { parseLocation, parseLotClass, parseParty } from './epcis-identifiers.js';
 
 const BASE = 'https://trace.example.cn';
-const example = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/epcis/examples/${name}`, import.meta.url), 'utf8'));
+const example = (name: string) => readFixtureJson(`epcis/examples/${name}`);
 
 describe('EPCIS names', () => {
   it('reads lots by LGTIN, Digital Link or page URL, and nothing that is not a lot', () => {
@@ -77,7 +77,15 @@ describe('planCapture on GS1’s examples', () => {
         schemaVersion: '2.0',
         epcisBody: {
           eventList: [
-            { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-20T05:00:00+08:00', bizLocation: { id: 'urn:epc:id:sgln:0614141.00888.0' }, quantityList: [{ epcClass: lot, quantity: 800, uom: 'KGM' }], ilmd: { 'suyuan:fieldName': 'Plot 7' } },
+            {
+              type: 'ObjectEvent',
+              action: 'ADD',
+              bizStep: 'commissioning',
+              eventTime: '2026-11-20T05:00:00+08:00',
+              bizLocation: { id: 'urn:epc:id:sgln:0614141.00888.0' },
+              quantityList: [{ epcClass: lot, quantity: 800, uom: 'KGM' }],
+              ilmd: { 'suyuan:fieldName': 'Plot 7' },
+            },
             {
               type: 'ObjectEvent',
               action: 'OBSERVE',
@@ -95,7 +103,13 @@ describe('planCapture on GS1’s examples', () => {
                 },
               ],
             },
-            { type: 'TransformationEvent', eventTime: '2026-11-21T00:00:00Z', readPoint: { id: 'https://id.gs1.org/414/0614141008889' }, inputQuantityList: [{ epcClass: lot, quantity: 800, uom: 'KGM' }], outputQuantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.M1', quantity: 780, uom: 'LTR' }] },
+            {
+              type: 'TransformationEvent',
+              eventTime: '2026-11-21T00:00:00Z',
+              readPoint: { id: 'https://id.gs1.org/414/0614141008889' },
+              inputQuantityList: [{ epcClass: lot, quantity: 800, uom: 'KGM' }],
+              outputQuantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.M1', quantity: 780, uom: 'LTR' }],
+            },
           ],
         },
       },
@@ -103,8 +117,21 @@ describe('planCapture on GS1’s examples', () => {
     );
     expect(problems).toEqual([]);
     expect(steps.map((s) => s.kind)).toEqual(['register', 'temperatures', 'transform']);
-    expect(steps[0]).toMatchObject({ gtin: '06920000000029', lot: 'RAW-1', quantity: 800, unit: 'kg', place: { gln: '0614141008889' }, details: { fieldName: 'Plot 7' } });
-    expect(steps[1]).toMatchObject({ sensorId: 'tank 1', readings: [{ at: new Date('2026-11-20T05:30:00Z'), celsius: 4 }, { at: new Date('2026-11-20T06:00:00Z'), celsius: 5 }] });
+    expect(steps[0]).toMatchObject({
+      gtin: '06920000000029',
+      lot: 'RAW-1',
+      quantity: 800,
+      unit: 'kg',
+      place: { gln: '0614141008889' },
+      details: { fieldName: 'Plot 7' },
+    });
+    expect(steps[1]).toMatchObject({
+      sensorId: 'tank 1',
+      readings: [
+        { at: new Date('2026-11-20T05:30:00Z'), celsius: 4 },
+        { at: new Date('2026-11-20T06:00:00Z'), celsius: 5 },
+      ],
+    });
     expect(steps[2]).toMatchObject({ inputs: [{ quantity: 800, uom: 'KGM' }], outputs: [{ gtin: '04012345123456', lot: 'M1', quantity: 780, unit: 'L' }] });
   });
 
@@ -120,9 +147,23 @@ describe('planCapture on GS1’s examples', () => {
             { type: 'ObjectEvent', action: 'DELETE', quantityList: [lot], ...at },
             { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'departing', quantityList: [lot], ...at },
             { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', quantityList: [lot], eventTime: '2026-11-20T00:00:00Z' },
-            { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'sensor_reporting', quantityList: [lot], ...at, sensorElementList: [{ sensorReport: [{ type: 'AbsoluteHumidity', value: 12, uom: 'A93' }] }] },
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'sensor_reporting',
+              quantityList: [lot],
+              ...at,
+              sensorElementList: [{ sensorReport: [{ type: 'AbsoluteHumidity', value: 12, uom: 'A93' }] }],
+            },
             { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', quantityList: [lot], ...at },
-            { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', quantityList: [lot], ...at, errorDeclaration: { declarationTime: '2026-11-21T00:00:00Z' } },
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'storing',
+              quantityList: [lot],
+              ...at,
+              errorDeclaration: { declarationTime: '2026-11-21T00:00:00Z' },
+            },
           ],
         },
       },
@@ -141,7 +182,9 @@ describe('planCapture on GS1’s examples', () => {
 
   it('refuses what is no EPCIS document at all', () => {
     expect(() => planCapture([], BASE)).toThrow(DocumentProblem);
-    expect(() => planCapture({ type: 'EPCISQueryDocument', epcisBody: { eventList: [{}] } }, BASE)).toThrow('type must be "EPCISDocument", got "EPCISQueryDocument"');
+    expect(() => planCapture({ type: 'EPCISQueryDocument', epcisBody: { eventList: [{}] } }, BASE)).toThrow(
+      'type must be "EPCISDocument", got "EPCISQueryDocument"',
+    );
     expect(() => planCapture({ type: 'EPCISDocument', epcisBody: { eventList: [] } }, BASE)).toThrow('epcisBody.eventList must list at least one event');
   });
 });

@@ -28,10 +28,33 @@ export interface QuantityLine {
 }
 
 export type CaptureStep =
-  | (StepBase & { kind: 'register'; gtin: string; lot: string; quantity: number; unit: string; place: GlnOrId; producedAt: Date; details: Record<string, unknown> })
-  | (StepBase & { kind: 'event'; bizStep: BizStep; line: QuantityLine; place: GlnOrId; eventTime: Date; destination: GlnOrId | null; details: Record<string, unknown> })
+  | (StepBase & {
+      kind: 'register';
+      gtin: string;
+      lot: string;
+      quantity: number;
+      unit: string;
+      place: GlnOrId;
+      producedAt: Date;
+      details: Record<string, unknown>;
+    })
+  | (StepBase & {
+      kind: 'event';
+      bizStep: BizStep;
+      line: QuantityLine;
+      place: GlnOrId;
+      eventTime: Date;
+      destination: GlnOrId | null;
+      details: Record<string, unknown>;
+    })
   | (StepBase & { kind: 'temperatures'; lots: LotRef[]; sensorId: string; readings: { at: Date; celsius: number }[] })
-  | (StepBase & { kind: 'transform'; place: GlnOrId; eventTime: Date; inputs: QuantityLine[]; outputs: { gtin: string; lot: string; quantity: number; unit: string }[] });
+  | (StepBase & {
+      kind: 'transform';
+      place: GlnOrId;
+      eventTime: Date;
+      inputs: QuantityLine[];
+      outputs: { gtin: string; lot: string; quantity: number; unit: string }[];
+    });
 
 export interface CaptureProblem {
   index: number;
@@ -53,9 +76,32 @@ const OWN_STEPS: Record<string, BizStep> = { harvesting: 'HARVESTING', cooling: 
 
 /** The event members CBV defines that the capture reads or may ignore; any other member is an extension, kept in details. */
 const STANDARD_MEMBERS = new Set([
-  'type', 'eventID', 'eventTime', 'eventTimeZoneOffset', 'recordTime', 'action', 'bizStep', 'disposition', 'persistentDisposition',
-  'readPoint', 'bizLocation', 'epcList', 'quantityList', 'bizTransactionList', 'sourceList', 'destinationList', 'sensorElementList',
-  'ilmd', 'certificationInfo', 'errorDeclaration', '@context', 'transformationID', 'inputEPCList', 'inputQuantityList', 'outputEPCList', 'outputQuantityList',
+  'type',
+  'eventID',
+  'eventTime',
+  'eventTimeZoneOffset',
+  'recordTime',
+  'action',
+  'bizStep',
+  'disposition',
+  'persistentDisposition',
+  'readPoint',
+  'bizLocation',
+  'epcList',
+  'quantityList',
+  'bizTransactionList',
+  'sourceList',
+  'destinationList',
+  'sensorElementList',
+  'ilmd',
+  'certificationInfo',
+  'errorDeclaration',
+  '@context',
+  'transformationID',
+  'inputEPCList',
+  'inputQuantityList',
+  'outputEPCList',
+  'outputQuantityList',
 ]);
 const KDE_NAMES = new Set([...Object.values(REQUIRED_DETAILS).flat(), 'tlcSource']);
 const TEMPERATURE_TYPES = new Set(['Temperature', 'gs1:Temperature', 'https://gs1.org/voc/Temperature']);
@@ -91,11 +137,13 @@ export class DocumentProblem extends Error {}
 function eventListOf(document: unknown): unknown[] {
   if (!isObject(document)) throw new DocumentProblem('the body must be an EPCISDocument (a JSON object)');
   if (document.type !== 'EPCISDocument') throw new DocumentProblem(`type must be "EPCISDocument", got ${JSON.stringify(document.type ?? null)}`);
-  if (document.schemaVersion !== undefined && document.schemaVersion !== '2.0') throw new DocumentProblem(`schemaVersion must be "2.0", got ${JSON.stringify(document.schemaVersion)}`);
+  if (document.schemaVersion !== undefined && document.schemaVersion !== '2.0')
+    throw new DocumentProblem(`schemaVersion must be "2.0", got ${JSON.stringify(document.schemaVersion)}`);
   const body = document.epcisBody;
   const list = isObject(body) ? body.eventList : undefined;
   if (!Array.isArray(list) || list.length === 0) throw new DocumentProblem('epcisBody.eventList must list at least one event');
-  if (list.length > MAX_CAPTURE_EVENTS) throw new DocumentProblem(`epcisBody.eventList has ${list.length} events; one capture takes at most ${MAX_CAPTURE_EVENTS}`);
+  if (list.length > MAX_CAPTURE_EVENTS)
+    throw new DocumentProblem(`epcisBody.eventList has ${list.length} events; one capture takes at most ${MAX_CAPTURE_EVENTS}`);
   return list;
 }
 
@@ -105,7 +153,9 @@ function readEvent(event: Json, index: number, eventID: string | null, baseUrl: 
   if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
   if (event.type !== 'ObjectEvent') refuse(`type ${JSON.stringify(event.type ?? null)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
   if (Array.isArray(event.epcList) && event.epcList.length > 0) {
-    refuse('epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)');
+    refuse(
+      'epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)',
+    );
   }
   const action = event.action;
   const step = typeof event.bizStep === 'string' ? cbvWord(event.bizStep) : null;
@@ -120,9 +170,14 @@ function readEvent(event: Json, index: number, eventID: string | null, baseUrl: 
   if (action !== 'OBSERVE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
   const eventTime = timeOf(event.eventTime, 'eventTime');
   if (step === 'sensor_reporting') return [readSensorReport(event, base, lines, baseUrl)];
-  const bizStep = step === null ? null : (OBSERVED_STEPS[step] ?? (step.startsWith(`${baseUrl}/epcis/bizstep/`) ? OWN_STEPS[step.slice(`${baseUrl}/epcis/bizstep/`.length)] : undefined));
+  const bizStep =
+    step === null
+      ? null
+      : (OBSERVED_STEPS[step] ?? (step.startsWith(`${baseUrl}/epcis/bizstep/`) ? OWN_STEPS[step.slice(`${baseUrl}/epcis/bizstep/`.length)] : undefined));
   if (!bizStep) {
-    refuse(`bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${[...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ')} (OBSERVE) and commissioning (ADD)`);
+    refuse(
+      `bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${[...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ')} (OBSERVE) and commissioning (ADD)`,
+    );
   }
   const place = placeOf(event);
   const destination = bizStep === 'SHIPPING' ? destinationPartyOf(event) : null;
@@ -142,7 +197,14 @@ function newLot(line: QuantityLine, where: string, quantityIs: string): { gtin: 
 function readRegistration(event: Json, base: StepBase, line: QuantityLine, where: string): CaptureStep {
   const lot = newLot(line, where, ' to register a lot');
   const ilmd = isObject(event.ilmd) ? extensionsOf(event.ilmd, new Set()) : {};
-  return { ...base, kind: 'register', ...lot, place: placeOf(event), producedAt: timeOf(event.eventTime, 'eventTime'), details: { ...ilmd, ...detailsOf(event) } };
+  return {
+    ...base,
+    kind: 'register',
+    ...lot,
+    place: placeOf(event),
+    producedAt: timeOf(event.eventTime, 'eventTime'),
+    details: { ...ilmd, ...detailsOf(event) },
+  };
 }
 
 function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], baseUrl: string): CaptureStep {
@@ -161,12 +223,18 @@ function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], ba
       const at = `${where}.sensorReport[${r}]`;
       if (!isObject(report)) refuse(`${at} must be an object`);
       const type = String((report as Json).type ?? '');
-      if (!TEMPERATURE_TYPES.has(type)) refuse(`${at}.type ${JSON.stringify((report as Json).type ?? null)} is not modelled; Suyuan records Temperature readings`);
+      if (!TEMPERATURE_TYPES.has(type))
+        refuse(`${at}.type ${JSON.stringify((report as Json).type ?? null)} is not modelled; Suyuan records Temperature readings`);
       const value = (report as Json).value;
       if (value === undefined) return; // a summary (min, max, mean) of readings: derived, not recorded
       if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`${at}.value must be a number`);
       const uom = (report as Json).uom ?? 'CEL';
-      const celsius = uom === 'CEL' ? (value as number) : uom === 'FAH' ? ((value as number) - 32) / 1.8 : refuse(`${at}.uom ${JSON.stringify(uom)}: temperatures are captured in CEL or FAH`);
+      const celsius =
+        uom === 'CEL'
+          ? (value as number)
+          : uom === 'FAH'
+            ? ((value as number) - 32) / 1.8
+            : refuse(`${at}.uom ${JSON.stringify(uom)}: temperatures are captured in CEL or FAH`);
       const time = (report as Json).time ?? metadata.time;
       readings.push({ at: timeOf(time, `${at}.time`), celsius: Math.round(celsius * 1000) / 1000 });
     });
@@ -177,11 +245,14 @@ function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], ba
 
 function readTransformation(event: Json, base: StepBase, baseUrl: string): CaptureStep {
   for (const list of ['inputEPCList', 'outputEPCList']) {
-    if (Array.isArray(event[list]) && (event[list] as unknown[]).length > 0) refuse(`${list}: instance-level identifiers (serial numbers) are not modelled; list lots with quantities in ${list.replace('EPC', 'Quantity')}`);
+    if (Array.isArray(event[list]) && (event[list] as unknown[]).length > 0)
+      refuse(`${list}: instance-level identifiers (serial numbers) are not modelled; list lots with quantities in ${list.replace('EPC', 'Quantity')}`);
   }
   const inputs = quantityLines(event.inputQuantityList, 'inputQuantityList', baseUrl);
   inputs.forEach((line, i) => line.quantity === null && refuse(`inputQuantityList[${i}].quantity is required: how much of the lot was used`));
-  const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) => newLot(line, `outputQuantityList[${i}]`, ': how much was made'));
+  const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) =>
+    newLot(line, `outputQuantityList[${i}]`, ': how much was made'),
+  );
   return { ...base, kind: 'transform', place: placeOf(event), eventTime: timeOf(event.eventTime, 'eventTime'), inputs, outputs };
 }
 
@@ -194,8 +265,10 @@ function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLi
     const lot = parseLotClass(epcClass as string, baseUrl);
     if (!lot) refuse(`${where}.epcClass ${epcClass} is not a lot: give urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or a Suyuan page URL`);
     // Looked up before any input class checks it, so refused here as a registered lot code would be.
-    if ('lot' in lot! && !isPlainText(lot.lot, 1, MAX_LOT_CODE_LENGTH)) refuse(`${where}.epcClass: the lot number must be 1 to ${MAX_LOT_CODE_LENGTH} printable characters`);
-    if (quantity !== undefined && (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0)) refuse(`${where}.quantity must be a number of at least 0`);
+    if ('lot' in lot! && !isPlainText(lot.lot, 1, MAX_LOT_CODE_LENGTH))
+      refuse(`${where}.epcClass: the lot number must be 1 to ${MAX_LOT_CODE_LENGTH} printable characters`);
+    if (quantity !== undefined && (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0))
+      refuse(`${where}.quantity must be a number of at least 0`);
     if (uom !== undefined && typeof uom !== 'string') refuse(`${where}.uom must be a UN/ECE unit code`);
     return { lot: lot!, quantity: (quantity as number | undefined) ?? null, uom: (uom as string | undefined) ?? null };
   });
@@ -203,10 +276,17 @@ function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLi
 
 /** Where it happened: bizLocation, else readPoint. */
 function placeOf(event: Json): GlnOrId {
-  const where = isObject(event.bizLocation) ? 'bizLocation' : isObject(event.readPoint) ? 'readPoint' : refuse('bizLocation or readPoint is required: where it happened (urn:uuid:<facility id>, an SGLN or a Digital Link /414/<GLN>)');
+  const where = isObject(event.bizLocation)
+    ? 'bizLocation'
+    : isObject(event.readPoint)
+      ? 'readPoint'
+      : refuse('bizLocation or readPoint is required: where it happened (urn:uuid:<facility id>, an SGLN or a Digital Link /414/<GLN>)');
   const id = (event[where] as Json).id;
   const place = typeof id === 'string' ? parseLocation(id) : null;
-  return place ?? refuse(`${where}.id ${JSON.stringify(id ?? null)} is not a place Suyuan reads (urn:uuid:<facility id>, urn:epc:id:sgln:…, or a Digital Link /414/<GLN>)`);
+  return (
+    place ??
+    refuse(`${where}.id ${JSON.stringify(id ?? null)} is not a place Suyuan reads (urn:uuid:<facility id>, urn:epc:id:sgln:…, or a Digital Link /414/<GLN>)`)
+  );
 }
 
 /** The organization a shipment goes to: the owning party, else the possessing party. */
@@ -215,7 +295,12 @@ function destinationPartyOf(event: Json): GlnOrId {
   const party = list.find((d) => cbvWord(String(d.type)) === 'owning_party') ?? list.find((d) => cbvWord(String(d.type)) === 'possessing_party');
   if (!party) refuse('destinationList: a shipping event names the organization it goes to (type owning_party or possessing_party)');
   const ref = typeof party!.destination === 'string' ? parseParty(party!.destination) : null;
-  return ref ?? refuse(`destinationList: party ${JSON.stringify(party!.destination ?? null)} is not one Suyuan reads (urn:uuid:<organization id>, a PGLN, an SGLN or a Digital Link /417/<GLN>)`);
+  return (
+    ref ??
+    refuse(
+      `destinationList: party ${JSON.stringify(party!.destination ?? null)} is not one Suyuan reads (urn:uuid:<organization id>, a PGLN, an SGLN or a Digital Link /417/<GLN>)`,
+    )
+  );
 }
 
 /** Key data elements from the standard members, then extensions as given (KDE names by their local name). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import type { LotRef } from './epcis-identifiers.js';
 
 /** What an EPCIS capture looks up by the names EPCIS uses: lots by GTIN and lot number or trace code, products by GTIN, places and parties by GLN. */
@@ -10,7 +10,10 @@ export class CaptureRepository {
     const { rows } =
       'traceCode' in ref
         ? await tx.query<{ id: string; unit: string }>('SELECT id, unit FROM batch WHERE trace_code = $1', [ref.traceCode])
-        : await tx.query<{ id: string; unit: string }>('SELECT b.id, b.unit FROM batch b JOIN product p ON p.id = b.product_id WHERE p.gtin = $1 AND b.lot_code = $2', [ref.gtin, ref.lot]);
+        : await tx.query<{ id: string; unit: string }>(
+            'SELECT b.id, b.unit FROM batch b JOIN product p ON p.id = b.product_id WHERE p.gtin = $1 AND b.lot_code = $2',
+            [ref.gtin, ref.lot],
+          );
     return rows[0] ?? null;
   }
 

@@ -70,7 +70,8 @@ export class CaptureService {
             done.push({ step, batchIds: await this.apply(ctx, org, step) });
           } catch (err) {
             // The event is named, so the producer knows which one broke the rule; nothing of the document is kept.
-            if (err instanceof DomainError) throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
+            if (err instanceof DomainError)
+              throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
             throw err;
           }
         }
@@ -129,7 +130,8 @@ export class CaptureService {
         const inputs = [];
         for (const line of step.inputs) inputs.push({ batchId: await this.lotId(ctx, line), quantity: line.quantity });
         const outputs = [];
-        for (const line of step.outputs) outputs.push({ productId: await this.productId(ctx, line.gtin), lotCode: line.lot, quantity: line.quantity, unit: line.unit });
+        for (const line of step.outputs)
+          outputs.push({ productId: await this.productId(ctx, line.gtin), lotCode: line.lot, quantity: line.quantity, unit: line.unit });
         const input = await checked(TransformBatchesInput, { facilityId: await this.facilityId(ctx, step.place), eventTime: step.eventTime, inputs, outputs });
         const outputIds = outputs.map(() => randomUUID());
         await this.transformations.transformInContext(ctx, org, input, outputIds);
@@ -149,7 +151,11 @@ export class CaptureService {
 
   private async lot(tx: AppendContext['tx'], ref: LotRef): Promise<{ id: string; unit: string }> {
     const lot = await this.lookups.lotInTx(tx, ref);
-    if (!lot) throw new DomainError('BATCH_NOT_FOUND', 'traceCode' in ref ? `no batch has trace code ${ref.traceCode}` : `no lot ${ref.lot} of GTIN ${ref.gtin} is registered`);
+    if (!lot)
+      throw new DomainError(
+        'BATCH_NOT_FOUND',
+        'traceCode' in ref ? `no batch has trace code ${ref.traceCode}` : `no lot ${ref.lot} of GTIN ${ref.gtin} is registered`,
+      );
     return lot;
   }
 

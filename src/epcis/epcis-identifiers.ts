@@ -13,7 +13,24 @@ export type LotRef = { gtin: string; lot: string } | { traceCode: string };
 export type GlnOrId = { id: string } | { gln: string };
 
 /** UN/ECE Rec. 20 codes EPCIS quantities use, for the units batches are registered in. */
-export const UOM_BY_UNIT: Record<string, string> = { kg: 'KGM', t: 'TNE', g: 'GRM', l: 'LTR', ml: 'MLT', bottle: 'H87', bag: 'H87', box: 'H87', pack: 'H87', case: 'H87', piece: 'H87', '瓶': 'H87', '袋': 'H87', '盒': 'H87', '箱': 'H87', '件': 'H87' };
+export const UOM_BY_UNIT: Record<string, string> = {
+  kg: 'KGM',
+  t: 'TNE',
+  g: 'GRM',
+  l: 'LTR',
+  ml: 'MLT',
+  bottle: 'H87',
+  bag: 'H87',
+  box: 'H87',
+  pack: 'H87',
+  case: 'H87',
+  piece: 'H87',
+  瓶: 'H87',
+  袋: 'H87',
+  盒: 'H87',
+  箱: 'H87',
+  件: 'H87',
+};
 /** The unit a lot captured with a UN/ECE code is registered in. */
 export const UNIT_BY_UOM: Record<string, string> = { KGM: 'kg', TNE: 't', GRM: 'g', LTR: 'L', MLT: 'mL', H87: 'piece' };
 

@@ -6,7 +6,18 @@ import { keyDataElementProblem } from './key-data-elements.js';
 const farm = { organizationId: 'farm', kind: 'PRODUCER' as const };
 const plant = { organizationId: 'plant', kind: 'PROCESSOR' as const };
 const lab = { organizationId: 'lab', kind: 'LAB' as const };
-const batch: CustodyState = { id: 'b1', custodianId: 'farm', status: 'ACTIVE', quantity: 1000, unit: 'kg', inTransitToId: null, inTransitQuantity: null, shippedById: null, held: false, recalled: false };
+const batch: CustodyState = {
+  id: 'b1',
+  custodianId: 'farm',
+  status: 'ACTIVE',
+  quantity: 1000,
+  unit: 'kg',
+  inTransitToId: null,
+  inTransitQuantity: null,
+  shippedById: null,
+  held: false,
+  recalled: false,
+};
 
 function refusal(run: () => unknown): { code: string; message: string } {
   try {
@@ -27,9 +38,18 @@ describe('custody', () => {
       message: 'batch b1 was shipped to organization plant; only that organization records its RECEIVING',
     });
     expect(refusal(() => applyCustody(shipped, { bizStep: 'STORING' }, farm)).code).toBe('BATCH_IN_TRANSIT');
-    expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 801 }, plant)).message).toBe('RECEIVING 801 kg is more than the 800 kg shipped');
+    expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 801 }, plant)).message).toBe(
+      'RECEIVING 801 kg is more than the 800 kg shipped',
+    );
     const received = applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 795 }, plant);
-    expect(received.next).toMatchObject({ custodianId: 'plant', status: 'ACTIVE', quantity: 795, inTransitToId: null, inTransitQuantity: null, shippedById: null });
+    expect(received.next).toMatchObject({
+      custodianId: 'plant',
+      status: 'ACTIVE',
+      quantity: 795,
+      inTransitToId: null,
+      inTransitQuantity: null,
+      shippedById: null,
+    });
     expect(received.recorded).toEqual({ unit: 'kg', immediatePreviousSource: 'farm' });
     expect(refusal(() => applyCustody(received.next, { bizStep: 'STORING' }, farm)).code).toBe('BATCH_NOT_IN_CUSTODY');
   });
@@ -42,7 +62,9 @@ describe('custody', () => {
     const sold = applyCustody(batch, { bizStep: 'RETAIL_SELLING', quantity: 400 }, farm);
     expect(sold.next).toMatchObject({ quantity: 600, status: 'ACTIVE' });
     expect(sold.recorded).toEqual({ unit: 'kg', quantityLeft: 600 });
-    expect(refusal(() => applyCustody(sold.next, { bizStep: 'DESTROYING', quantity: 601 }, farm)).message).toBe('DESTROYING 601 kg is more than the 600 kg left in batch b1');
+    expect(refusal(() => applyCustody(sold.next, { bizStep: 'DESTROYING', quantity: 601 }, farm)).message).toBe(
+      'DESTROYING 601 kg is more than the 600 kg left in batch b1',
+    );
     const gone = applyCustody(sold.next, { bizStep: 'RETAIL_SELLING', quantity: 600 }, farm).next;
     expect(gone.status).toBe('CONSUMED');
     expect(refusal(() => applyCustody(gone, { bizStep: 'STORING' }, farm)).code).toBe('BATCH_CLOSED');
@@ -80,13 +102,22 @@ describe('key data elements', () => {
     [{ bizStep: 'STORING', eventTime: new Date('2026-10-10T00:06:00.000Z'), facilityId: 'f1' }, /eventTime 2026-10-10T00:06:00.000Z is in the future/],
     [{ bizStep: 'STORING', eventTime: at }, /^facilityId is required: where the STORING happened/],
     [{ ...base, bizStep: 'HARVESTING', details: { harvestDate: '2026-10-09' } }, /^details.fieldName is required for HARVESTING/],
-    [{ ...base, bizStep: 'HARVESTING', details: { fieldName: 'Plot 7', harvestDate: '2026-13-01' } }, /^details.harvestDate must be a date as YYYY-MM-DD, got "2026-13-01"/],
-    [{ ...base, bizStep: 'HARVESTING', details: { fieldName: 'Plot 7', harvestDate: '2026-10-12' } }, /^details.harvestDate 2026-10-12 is after the event time/],
+    [
+      { ...base, bizStep: 'HARVESTING', details: { fieldName: 'Plot 7', harvestDate: '2026-13-01' } },
+      /^details.harvestDate must be a date as YYYY-MM-DD, got "2026-13-01"/,
+    ],
+    [
+      { ...base, bizStep: 'HARVESTING', details: { fieldName: 'Plot 7', harvestDate: '2026-10-12' } },
+      /^details.harvestDate 2026-10-12 is after the event time/,
+    ],
     [{ ...base, bizStep: 'COOLING', details: {} }, /^details.coolingDate is required for COOLING/],
     [{ ...base, bizStep: 'PACKING', details: { lotCode: '' } }, /^details.lotCode is required for PACKING/],
     [{ ...base, bizStep: 'SHIPPING', quantity: 5, details: {} }, /^destinationOrganizationId is required for SHIPPING/],
     [{ ...base, bizStep: 'SHIPPING', destinationOrganizationId: 'o', details: {} }, /^quantity is required for SHIPPING/],
-    [{ ...base, bizStep: 'SHIPPING', quantity: 5, destinationOrganizationId: 'o', details: { shipToLocation: 'DC 1', referenceDocumentType: 'BOL' } }, /^details.referenceDocumentNumber is required for SHIPPING/],
+    [
+      { ...base, bizStep: 'SHIPPING', quantity: 5, destinationOrganizationId: 'o', details: { shipToLocation: 'DC 1', referenceDocumentType: 'BOL' } },
+      /^details.referenceDocumentNumber is required for SHIPPING/,
+    ],
     [{ ...base, bizStep: 'RECEIVING' }, /^quantity is required for RECEIVING/],
     [{ ...base, bizStep: 'RETAIL_SELLING', quantity: 0 }, /^quantity is required for RETAIL_SELLING and must be more than 0/],
   ])('refuses %j, naming the field', (event, message) => {
@@ -98,7 +129,13 @@ describe('key data elements', () => {
       { ...base, bizStep: 'HARVESTING', details: { fieldName: 'Plot 7', harvestDate: '2026-10-09' } },
       { ...base, bizStep: 'COOLING', details: { coolingDate: '2026-10-09' } },
       { ...base, bizStep: 'PACKING', details: { lotCode: 'XZD-1' } },
-      { ...base, bizStep: 'SHIPPING', quantity: 5, destinationOrganizationId: 'o', details: { shipToLocation: 'DC 1', referenceDocumentType: 'BOL', referenceDocumentNumber: '7' } },
+      {
+        ...base,
+        bizStep: 'SHIPPING',
+        quantity: 5,
+        destinationOrganizationId: 'o',
+        details: { shipToLocation: 'DC 1', referenceDocumentType: 'BOL', referenceDocumentNumber: '7' },
+      },
       { ...base, bizStep: 'RECEIVING', quantity: 5 },
       { ...base, bizStep: 'STORING' },
       { ...base, bizStep: 'DESTROYING', quantity: 1 },

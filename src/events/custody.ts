@@ -38,7 +38,8 @@ export function applyCustody(
 ): { next: CustodyState; recorded: Record<string, unknown> } {
   const step = event.bizStep;
   const id = state.id;
-  if (step === 'TRANSFORMING') throw new DomainError('INVALID_INPUT', 'TRANSFORMING is recorded with transformBatches, which consumes inputs and creates outputs in one step');
+  if (step === 'TRANSFORMING')
+    throw new DomainError('INVALID_INPUT', 'TRANSFORMING is recorded with transformBatches, which consumes inputs and creates outputs in one step');
   if (step === 'RECALLING') throw new DomainError('INVALID_INPUT', 'RECALLING is recorded by a recall (initiateRecall), not as an event');
   if (state.status === 'CONSUMED' || state.status === 'DESTROYED') {
     throw new DomainError('BATCH_CLOSED', `batch ${id} is ${state.status}: nothing more can happen to it`);
@@ -46,16 +47,28 @@ export function applyCustody(
   if (step === 'INSPECTING' && (by.kind === 'LAB' || by.kind === 'REGULATOR')) return { next: state, recorded: {} };
 
   if (step === 'RECEIVING') {
-    if (state.status !== 'IN_TRANSIT') throw new DomainError('NOT_IN_TRANSIT', `batch ${id} is not in transit (it is ${state.status}); RECEIVING follows a SHIPPING`);
+    if (state.status !== 'IN_TRANSIT')
+      throw new DomainError('NOT_IN_TRANSIT', `batch ${id} is not in transit (it is ${state.status}); RECEIVING follows a SHIPPING`);
     if (by.organizationId !== state.inTransitToId) {
-      throw new DomainError('NOT_SHIPPED_TO_YOU', `batch ${id} was shipped to organization ${state.inTransitToId}; only that organization records its RECEIVING`);
+      throw new DomainError(
+        'NOT_SHIPPED_TO_YOU',
+        `batch ${id} was shipped to organization ${state.inTransitToId}; only that organization records its RECEIVING`,
+      );
     }
     const received = event.quantity!;
     if (received > state.inTransitQuantity!) {
       throw new DomainError('INSUFFICIENT_QUANTITY', `RECEIVING ${received} ${state.unit} is more than the ${state.inTransitQuantity} ${state.unit} shipped`);
     }
     return {
-      next: { ...state, custodianId: by.organizationId, status: state.recalled ? 'RECALLED' : state.held ? 'ON_HOLD' : 'ACTIVE', quantity: received, inTransitToId: null, inTransitQuantity: null, shippedById: null },
+      next: {
+        ...state,
+        custodianId: by.organizationId,
+        status: state.recalled ? 'RECALLED' : state.held ? 'ON_HOLD' : 'ACTIVE',
+        quantity: received,
+        inTransitToId: null,
+        inTransitQuantity: null,
+        shippedById: null,
+      },
       recorded: { unit: state.unit, immediatePreviousSource: state.shippedById },
     };
   }
@@ -64,7 +77,10 @@ export function applyCustody(
     throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${id} is in another organization's custody; only its custodian records its events`);
   }
   if (state.status === 'IN_TRANSIT') {
-    throw new DomainError('BATCH_IN_TRANSIT', `batch ${id} is in transit to organization ${state.inTransitToId}; it must be received before anything else is recorded`);
+    throw new DomainError(
+      'BATCH_IN_TRANSIT',
+      `batch ${id} is in transit to organization ${state.inTransitToId}; it must be received before anything else is recorded`,
+    );
   }
   const movesOut = step === 'SHIPPING' || step === 'RETAIL_SELLING';
   if (movesOut && (state.status === 'ON_HOLD' || state.status === 'RECALLED')) {
@@ -76,7 +92,8 @@ export function applyCustody(
   }
   switch (step) {
     case 'SHIPPING':
-      if (event.destinationOrganizationId === by.organizationId) throw new DomainError('INVALID_INPUT', 'destinationOrganizationId is your own organization: a batch is shipped to another one');
+      if (event.destinationOrganizationId === by.organizationId)
+        throw new DomainError('INVALID_INPUT', 'destinationOrganizationId is your own organization: a batch is shipped to another one');
       return {
         next: { ...state, status: 'IN_TRANSIT', inTransitToId: event.destinationOrganizationId!, inTransitQuantity: quantity, shippedById: by.organizationId },
         recorded: { unit: state.unit },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CUSTODY_COLUMNS, rowToCustody } from '../batches/batches.repository.js';
-import type { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import type { CustodyState } from './custody.js';
 
 /** What a call's events refer to, as it stands under the chain-head lock. */

@@ -64,7 +64,9 @@ export class EventsService {
 
   /** recordEvent(s) calls next to each other in a writer's group: one read of what they refer to for all of them. */
   private readonly runTogether: RunTogether = (runs) =>
-    this.applyCalls(runs.map(({ command, ctx }) => ({ ctx, org: (command as RecordCommand).org, events: (command as RecordCommand).events, withPriors: true })));
+    this.applyCalls(
+      runs.map(({ command, ctx }) => ({ ctx, org: (command as RecordCommand).org, events: (command as RecordCommand).events, withPriors: true })),
+    );
 
   /**
    * Under the chain-head lock: checks references and custody, appends, and saves the batches' new
@@ -129,7 +131,12 @@ async function alone(run: Promise<LedgerEntry[][]>): Promise<LedgerEntry[]> {
  * A call's events against the references read for its group and the batches as earlier calls left
  * them (`before`, which is not changed): the entries to append and the batches they change.
  */
-function checkEvents(events: PreparedEvent[], references: EventReferences, before: Map<string, CustodyState>, org: OrganizationCaller): { drafts: EntryDraft[]; changed: Map<string, CustodyState> } {
+function checkEvents(
+  events: PreparedEvent[],
+  references: EventReferences,
+  before: Map<string, CustodyState>,
+  org: OrganizationCaller,
+): { drafts: EntryDraft[]; changed: Map<string, CustodyState> } {
   const { batches, facilityOwners, organizations } = references;
   const changed = new Map<string, CustodyState>();
   const drafts = events.map(({ input, where, payload, requestHash, draft }) => {
@@ -150,7 +157,12 @@ function checkEvents(events: PreparedEvent[], references: EventReferences, befor
     }
     if (outcome.next !== state) changed.set(input.batchId, outcome.next);
     if (Object.keys(outcome.recorded).length === 0) return draft;
-    return draftEntry('EVENT_RECORDED', input.batchId, { ...payload, ...outcome.recorded }, { idempotencyKey: input.idempotencyKey, requestHash, salt: draft.salt });
+    return draftEntry(
+      'EVENT_RECORDED',
+      input.batchId,
+      { ...payload, ...outcome.recorded },
+      { idempotencyKey: input.idempotencyKey, requestHash, salt: draft.salt },
+    );
   });
   return { drafts, changed };
 }

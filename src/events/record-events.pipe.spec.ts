@@ -20,16 +20,23 @@ async function outcome(pipe: { transform(value: unknown, meta: typeof metadata):
 
 const uuid = '0f8fad5b-d9cb-469f-a165-70867728950e';
 // Each field mostly valid, so both ways are taken often: valid values first, doubtful ones after.
-const field = <T>(valid: T[], doubtful: unknown[]) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...doubtful) });
+const field = <T>(valid: T[], doubtful: unknown[]) =>
+  fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...doubtful) });
 const event = fc.record(
   {
-    batchId: field([uuid, uuid.toUpperCase(), '01890a5d-ac96-774b-bcce-b302099a8057'], ['00000000-0000-0000-0000-000000000000', '0f8fad5b-d9cb-069f-a165-70867728950e', 'batch-1', 7]),
+    batchId: field(
+      [uuid, uuid.toUpperCase(), '01890a5d-ac96-774b-bcce-b302099a8057'],
+      ['00000000-0000-0000-0000-000000000000', '0f8fad5b-d9cb-069f-a165-70867728950e', 'batch-1', 7],
+    ),
     bizStep: field([...BIZ_STEPS], ['FLYING', 'storing']),
     eventTime: field([new Date('2026-10-08T10:00:00.000Z')], [new Date(Number.NaN), '2026-10-08T10:00:00.000Z']),
     facilityId: field([uuid, null], ['yard']),
     destinationOrganizationId: field([uuid, null], ['']),
     quantity: field([null, 0, 5.5, 1e12], [-1, 1e12 + 1, Number.NaN, Number.POSITIVE_INFINITY, '5']),
-    details: field([null, {}, { operator: 'op-1', temperatureC: 3.5 }, { nested: { list: [1, 'a', true, null] } }, { deep: { a: { b: { c: {} } } } }], [[1], 'text']),
+    details: field(
+      [null, {}, { operator: 'op-1', temperatureC: 3.5 }, { nested: { list: [1, 'a', true, null] } }, { deep: { a: { b: { c: {} } } } }],
+      [[1], 'text'],
+    ),
     idempotencyKey: field([null, 'key-1', 'k'.repeat(128)], ['', 'has space', 'k'.repeat(129), 5]),
   },
   { requiredKeys: ['batchId'] },

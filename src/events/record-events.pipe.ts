@@ -48,7 +48,9 @@ export function plainlyValidEvent(event: unknown): boolean {
     !Number.isNaN(e.eventTime.getTime()) &&
     optionalUuid(e.facilityId) &&
     optionalUuid(e.destinationOrganizationId) &&
-    (e.quantity === undefined || e.quantity === null || (typeof e.quantity === 'number' && Number.isFinite(e.quantity) && e.quantity >= 0 && e.quantity <= MAX_QUANTITY)) &&
+    (e.quantity === undefined ||
+      e.quantity === null ||
+      (typeof e.quantity === 'number' && Number.isFinite(e.quantity) && e.quantity >= 0 && e.quantity <= MAX_QUANTITY)) &&
     (e.idempotencyKey === undefined || e.idempotencyKey === null || (typeof e.idempotencyKey === 'string' && IDEMPOTENCY_KEY.test(e.idempotencyKey))) &&
     (e.details === undefined || e.details === null || isPlainJson(e.details, 0))
   );

@@ -19,11 +19,30 @@ export interface EpcisSource {
 }
 
 const CBV_STEPS = new Set(['commissioning', 'packing', 'shipping', 'receiving', 'storing', 'inspecting', 'retail_selling', 'destroying']);
-const BIZ_TRANSACTION_TYPES = new Set(['bol', 'cert', 'desadv', 'inv', 'pedigree', 'po', 'poc', 'prodorder', 'recadv', 'rma', 'testprd', 'testprdcrt', 'upevt']);
+const BIZ_TRANSACTION_TYPES = new Set([
+  'bol',
+  'cert',
+  'desadv',
+  'inv',
+  'pedigree',
+  'po',
+  'poc',
+  'prodorder',
+  'recadv',
+  'rma',
+  'testprd',
+  'testprdcrt',
+  'upevt',
+]);
 
 export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt: Date): Record<string, unknown> {
-  const lotUri = (lot: EpcisSource['lot']) => (lot.gtin ? `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotCode)}` : `${baseUrl}/q/${lot.traceCode}`);
-  const quantity = (lot: EpcisSource['lot'], q: unknown, unit: string) => ({ epcClass: lotUri(lot), ...(typeof q === 'number' ? { quantity: q } : {}), ...(uomOf(unit) ? { uom: uomOf(unit) } : {}) });
+  const lotUri = (lot: EpcisSource['lot']) =>
+    lot.gtin ? `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotCode)}` : `${baseUrl}/q/${lot.traceCode}`;
+  const quantity = (lot: EpcisSource['lot'], q: unknown, unit: string) => ({
+    epcClass: lotUri(lot),
+    ...(typeof q === 'number' ? { quantity: q } : {}),
+    ...(uomOf(unit) ? { uom: uomOf(unit) } : {}),
+  });
   const step = (name: string) => (CBV_STEPS.has(name) ? name : `${baseUrl}/epcis/bizstep/${name}`);
   const common = (s: EpcisSource, eventTime: string) => ({
     eventID: `ni:///sha-256;${s.hash}?ver=CBV2.0`,
@@ -39,7 +58,16 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
     if (transformationId) {
       let t = transformations.get(transformationId);
       if (!t) {
-        t = { event: { type: 'TransformationEvent', ...common(s, String(p.eventTime ?? p.producedAt)), transformationID: `urn:uuid:${transformationId}`, bizStep: step('transforming') }, inputs: [], outputs: [] };
+        t = {
+          event: {
+            type: 'TransformationEvent',
+            ...common(s, String(p.eventTime ?? p.producedAt)),
+            transformationID: `urn:uuid:${transformationId}`,
+            bizStep: step('transforming'),
+          },
+          inputs: [],
+          outputs: [],
+        };
         if (p.facilityId) t.event.bizLocation = { id: `urn:uuid:${p.facilityId}` };
         transformations.set(transformationId, t);
         events.push(t.event);
@@ -68,7 +96,10 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
     if (typeof details.referenceDocumentNumber === 'string') {
       const docType = String(details.referenceDocumentType ?? '').toLowerCase();
       event.bizTransactionList = [
-        { ...(BIZ_TRANSACTION_TYPES.has(docType) ? { type: docType } : {}), bizTransaction: `${baseUrl}/epcis/doc/${encodeURIComponent(docType || 'document')}/${encodeURIComponent(details.referenceDocumentNumber)}` },
+        {
+          ...(BIZ_TRANSACTION_TYPES.has(docType) ? { type: docType } : {}),
+          bizTransaction: `${baseUrl}/epcis/doc/${encodeURIComponent(docType || 'document')}/${encodeURIComponent(details.referenceDocumentNumber)}`,
+        },
       ];
     }
     if (bizStep === 'shipping' && p.destinationOrganizationId) {

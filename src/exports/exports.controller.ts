@@ -24,7 +24,13 @@ export class ExportsController {
 
   /** Every event of every lot in a trace, as CSV or XLSX. */
   @Get(['trace.csv', 'trace.xlsx'])
-  async trace(@CurrentCaller() caller: Caller, @Query('batchId') batchId: string | undefined, @Query('direction') direction: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async trace(
+    @CurrentCaller() caller: Caller,
+    @Query('batchId') batchId: string | undefined,
+    @Query('direction') direction: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     requireAdminOr(caller, ['REGULATOR'], 'exports');
     batchId = singleQueryParam(batchId, 'batchId');
     if (!batchId || !UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId is required: the batch to trace (a UUID)');
@@ -97,7 +103,10 @@ export class EpcisController {
     batchId = singleQueryParam(batchId, 'batchId');
     if (batchId) {
       if (!UUID.test(batchId)) throw new DomainError('INVALID_INPUT', 'batchId must be a UUID');
-      const [up, down] = await Promise.all([this.traces.trace(caller, batchId.toLowerCase(), 'UPSTREAM'), this.traces.trace(caller, batchId.toLowerCase(), 'DOWNSTREAM')]);
+      const [up, down] = await Promise.all([
+        this.traces.trace(caller, batchId.toLowerCase(), 'UPSTREAM'),
+        this.traces.trace(caller, batchId.toLowerCase(), 'DOWNSTREAM'),
+      ]);
       batchIds = [...new Set([...up.nodes, ...down.nodes].map((n) => n.batch.id))];
     } else {
       const range = productRange(productId, from, to);

@@ -91,10 +91,11 @@ export class ExportsRepository {
   }
 
   async rowsForProduct(productId: string, from: Date, to: Date): Promise<TraceabilityRow[]> {
-    return this.rows(
-      `SELECT * FROM (${ROWS_SQL} AND b.product_id = $1) r WHERE r.event_date >= $2 AND r.event_date < $3 ORDER BY r.lot_code, r.seq`,
-      [productId, from, to],
-    );
+    return this.rows(`SELECT * FROM (${ROWS_SQL} AND b.product_id = $1) r WHERE r.event_date >= $2 AND r.event_date < $3 ORDER BY r.lot_code, r.seq`, [
+      productId,
+      from,
+      to,
+    ]);
   }
 
   private async rows(sql: string, params: unknown[]): Promise<TraceabilityRow[]> {

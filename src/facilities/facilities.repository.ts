@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import { FacilityEntity } from './facility.entity.js';
 
 export interface Facility {
@@ -16,7 +16,9 @@ export class FacilitiesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   findById(id: string): Promise<Facility | null> {
-    return this.dataSource.getRepository(FacilityEntity).findOne({ where: { id }, select: { id: true, organizationId: true, name: true, region: true, gln: true } });
+    return this.dataSource
+      .getRepository(FacilityEntity)
+      .findOne({ where: { id }, select: { id: true, organizationId: true, name: true, region: true, gln: true } });
   }
 
   async findOwnerInTx(tx: Tx, id: string): Promise<string | null> {

@@ -14,7 +14,7 @@ export class FacilitiesResolver {
     private readonly organizations: OrganizationsRepository,
   ) {}
 
-  @Mutation(() => FacilityModel, { description: "An organization registers one of its own facilities." })
+  @Mutation(() => FacilityModel, { description: 'An organization registers one of its own facilities.' })
   registerFacility(@CurrentCaller() caller: Caller, @Args('input') input: RegisterFacilityInput): Promise<FacilityModel> {
     return this.facilities.register(caller, input);
   }

@@ -21,7 +21,12 @@ export class FacilitiesService {
     const gln = input.gln ?? null;
     if (gln !== null && !isValidGln(gln)) throw new DomainError('INVALID_GLN', `gln ${gln} is not a GLN: 13 digits, the last a valid GS1 check digit`);
     const facility: Facility = { id: randomUUID(), organizationId: org.organizationId, name: input.name, region: input.region ?? null, gln };
-    const draft = draftEntry('FACILITY_REGISTERED', null, { facilityId: facility.id, name: facility.name, ...(facility.region ? { region: facility.region } : {}), ...(gln ? { gln } : {}) });
+    const draft = draftEntry('FACILITY_REGISTERED', null, {
+      facilityId: facility.id,
+      name: facility.name,
+      ...(facility.region ? { region: facility.region } : {}),
+      ...(gln ? { gln } : {}),
+    });
     await this.writer.execute({
       actor: org.organizationId,
       run: async ({ tx, append }) => {

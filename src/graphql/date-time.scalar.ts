@@ -21,13 +21,15 @@ export class DateTimeScalar implements CustomScalar<string | null, Date> {
   }
 
   parseLiteral(ast: ValueNode): Date {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError(`DateTime must be ${DATE_TIME_FORMAT}, got a ${ast.kind} literal`, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (ast.kind !== Kind.STRING)
+      throw new GraphQLError(`DateTime must be ${DATE_TIME_FORMAT}, got a ${ast.kind} literal`, { extensions: { code: 'BAD_USER_INPUT' } });
     return toDate(ast.value);
   }
 }
 
 function toDate(value: unknown): Date {
   const date = parseDateTime(value);
-  if (!date) throw new GraphQLError(`DateTime must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(value)?.slice(0, 40)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!date)
+    throw new GraphQLError(`DateTime must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(value)?.slice(0, 40)}`, { extensions: { code: 'BAD_USER_INPUT' } });
   return date;
 }

@@ -42,7 +42,9 @@ export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLErro
   }
   if (isDatabaseUnavailable(exception)) {
     logger?.warn(`database unavailable: ${(exception as Error).message}`);
-    return new GraphQLError('the database is unavailable for a moment; retry shortly (with the same idempotency key, an append is made once)', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    return new GraphQLError('the database is unavailable for a moment; retry shortly (with the same idempotency key, an append is made once)', {
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
   }
   // The logger adds the request id; message and stack apart so a log line's msg stays one line.
   logger?.error(exception instanceof Error ? exception.message : String(exception), exception instanceof Error ? exception.stack : undefined);

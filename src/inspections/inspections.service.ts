@@ -32,10 +32,18 @@ export class InspectionsService {
     const org = requireOrganization(caller);
     if (!INSPECTORS.includes(org.organizationKind)) throw new DomainError('ROLE_NOT_ALLOWED', 'inspections are recorded by a LAB or REGULATOR organization');
     const failed = input.items.findIndex((item) => !item.passed);
-    if (input.verdict === 'PASS' && failed >= 0) throw new DomainError('INVALID_INPUT', `items[${failed}] (${input.items[failed].name}) did not pass, so the verdict cannot be PASS`);
-    if (input.verdict === 'FAIL' && failed < 0) throw new DomainError('INVALID_INPUT', 'the verdict is FAIL but every item passed: mark the item(s) that failed');
+    if (input.verdict === 'PASS' && failed >= 0)
+      throw new DomainError('INVALID_INPUT', `items[${failed}] (${input.items[failed].name}) did not pass, so the verdict cannot be PASS`);
+    if (input.verdict === 'FAIL' && failed < 0)
+      throw new DomainError('INVALID_INPUT', 'the verdict is FAIL but every item passed: mark the item(s) that failed');
     const inspectionId = randomUUID();
-    const items = input.items.map((i) => ({ name: i.name, passed: i.passed, ...(i.value != null ? { value: i.value } : {}), ...(i.limit != null ? { limit: i.limit } : {}), ...(i.unit ? { unit: i.unit } : {}) }));
+    const items = input.items.map((i) => ({
+      name: i.name,
+      passed: i.passed,
+      ...(i.value != null ? { value: i.value } : {}),
+      ...(i.limit != null ? { limit: i.limit } : {}),
+      ...(i.unit ? { unit: i.unit } : {}),
+    }));
 
     return this.writer.execute({
       actor: org.organizationId,

@@ -80,9 +80,10 @@ export class ChainVerifier {
       if (entry.batchPrevHash !== expected) {
         return {
           seq,
-          text: expected === null
-            ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
-            : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry`,
+          text:
+            expected === null
+              ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
+              : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry`,
         };
       }
       this.batchHeads.set(entry.batchId, hash);

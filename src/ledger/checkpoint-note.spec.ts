@@ -1,10 +1,10 @@
+import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { checkpointBody, openSignedNote, parseVerifierKey, signCheckpoint, VerifierKey } from './checkpoint-note.js';
 import { parseSigningKey, signingKeyFromSeed, verifierKey } from './signing-key.js';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/ledger-v1.json', import.meta.url), 'utf8'));
+const vectors = readFixtureJson('vectors/ledger-v1.json');
 const cp = vectors.checkpoint;
 const root = Buffer.from(vectors.merkle.root, 'hex');
 const testKey = signingKeyFromSeed(Buffer.from(cp.testSigningSeedHex, 'hex'));
@@ -15,7 +15,7 @@ function otherSigningKey(name: string): { key: ReturnType<typeof parseSigningKey
   return { key, verifier: parseVerifierKey(verifierKey(name, key.publicKeyRaw)) };
 }
 
-describe('checkpoint body and signed note against ../shared/vectors/ledger-v1.json', () => {
+describe('checkpoint body and signed note against test/fixtures/vectors/ledger-v1.json', () => {
   it('writes the three-line body of the vector', () => {
     expect(checkpointBody(cp.origin, 3, root)).toBe(cp.body);
     expect(vectors.merkle.treeSize).toBe(3);
@@ -137,7 +137,10 @@ describe('parseVerifierKey refuses', () => {
     [`${name} x+${id}+${encoded}`, /malformed verifier key: expected/],
     [`${name}+${id}+${encoded.slice(0, -1)}`, /malformed verifier key: the key is not valid standard base64/],
     [`${name}+${id}+${Buffer.concat([Buffer.from([2]), Buffer.from(cp.publicKeyHex, 'hex')]).toString('base64')}`, /unsupported algorithm 2/],
-    [`${name}+${id}+${Buffer.concat([Buffer.from([1]), Buffer.from(cp.publicKeyHex, 'hex').subarray(1)]).toString('base64')}`, /an Ed25519 key is 32 bytes, got 31/],
+    [
+      `${name}+${id}+${Buffer.concat([Buffer.from([1]), Buffer.from(cp.publicKeyHex, 'hex').subarray(1)]).toString('base64')}`,
+      /an Ed25519 key is 32 bytes, got 31/,
+    ],
     [`${name}+00000000+${encoded}`, /key id 00000000 does not match name and key \(expected 5ad75abe\)/],
     [`other.name+${id}+${encoded}`, /key id 5ad75abe does not match name and key/],
   ];

@@ -49,7 +49,10 @@ export function draftEntry(type: string, batchId: string | null, payload: Record
 }
 
 /** Numbers a draft at its place in the chain. */
-export function sealEntry(draft: EntryDraft, place: { seq: number; prevHash: string; batchPrevHash: string | null; actor: string; recordedAt: string }): LedgerEntry {
+export function sealEntry(
+  draft: EntryDraft,
+  place: { seq: number; prevHash: string; batchPrevHash: string | null; actor: string; recordedAt: string },
+): LedgerEntry {
   // One object, its hash filled in once known: sealing runs under the writer's lock, once per entry.
   const entry: LedgerEntry = {
     v: 1,

@@ -1,12 +1,12 @@
+import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
 import { canonicalEnvelope, entryHash, GENESIS_PREV_HASH, LedgerEnvelope, payloadHash } from './ledger-hash.js';
 import { signingKeyFromSeed, verifierKey } from './signing-key.js';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/ledger-v1.json', import.meta.url), 'utf8'));
+const vectors = readFixtureJson('vectors/ledger-v1.json');
 
-describe('ledger format v1 against ../shared/vectors/ledger-v1.json', () => {
+describe('ledger format v1 against test/fixtures/vectors/ledger-v1.json', () => {
   for (const v of vectors.entries) {
     describe(`entry ${v.seq} (${v.type})`, () => {
       const envelope: LedgerEnvelope = {
@@ -54,12 +54,21 @@ describe('ledger format v1 against ../shared/vectors/ledger-v1.json', () => {
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and writes numbers in ECMAScript shortest form', () => {
     // RFC 8785 §3.2.3: the sorting example, whose keys sort to \r, 1, \u0080, ö, €, 😀, דּ.
-    const value = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const value = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
     expect(canonicalJson(value)).toBe(
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     );
     // RFC 8785 §3.2.2.3 number examples.
     // (Those beyond ±(2^53 − 1) are refused by LEDGER-SPEC §2, so 1e+30 is not among them.)
+    // eslint-disable-next-line no-loss-of-precision -- the RFC's own example, written as the RFC writes it
     expect(canonicalJson([333333333.33333329, 4.5, 0.002, 1e-27, -0, 1e-7, 9007199254740991])).toBe(
       '[333333333.3333333,4.5,0.002,1e-27,0,1e-7,9007199254740991]',
     );

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
+import type { Tx } from '../database/database.js';
 import { currentRequestContext, outsideRequestContext } from '../logging/request-context.js';
 import { ChainCursor, priorKey } from './chain-cursor.js';
 import { EntryDraft, LedgerEntry } from './ledger-entry.js';
@@ -9,11 +10,6 @@ import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, rowToLedgerEntry } from './
 import { leafHash, MerkleAppender, StoredNode, STORED_LEVEL } from './merkle.js';
 import type { TouchedBatches } from './ledger-changes.js';
 
-/** The part of a pg client commands use for their reads and projection writes. */
-export interface Tx {
-  /** A QueryConfig with a name is parsed once per connection: for reads every group repeats. */
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
-}
 
 /** What a command sees while it runs inside its group's transaction, under the chain-head lock. */
 export interface AppendContext {
@@ -195,7 +191,9 @@ export class LedgerWriter {
     const known = this.known;
     return (
       known !== null &&
-      group.every((p) => p.command instanceof PlainAppend && p.command.idempotencyKeys.length === 0 && p.command.batchIds.every((id) => known.batchHeads.has(id)))
+      group.every(
+        (p) => p.command instanceof PlainAppend && p.command.idempotencyKeys.length === 0 && p.command.batchIds.every((id) => known.batchHeads.has(id)),
+      )
     );
   }
 
@@ -289,7 +287,8 @@ export class LedgerWriter {
         failed.reject(err);
         return group.filter((p) => p !== failed);
       }
-      if (!(err instanceof DomainError)) this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
+      if (!(err instanceof DomainError))
+        this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
       for (const p of group) p.reject(err);
       return [];
     } finally {

@@ -26,7 +26,8 @@ import { ProofsService } from './proofs.service.js';
       provide: LedgerWriter,
       inject: [DataSource, APP_CONFIG],
       // The writer talks to pg directly on TypeORM's own pool: its statements are the hot path.
-      useFactory: (dataSource: DataSource, config: AppConfig) => new LedgerWriter((dataSource.driver as PostgresDriver).master, { maxGroupSize: config.ledgerMaxGroupSize }),
+      useFactory: (dataSource: DataSource, config: AppConfig) =>
+        new LedgerWriter((dataSource.driver as PostgresDriver).master, { maxGroupSize: config.ledgerMaxGroupSize }),
     },
   ],
   exports: [LedgerChanges, LedgerWriter, LedgerRepository, LedgerService, ProofsService],

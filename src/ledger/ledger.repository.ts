@@ -23,10 +23,10 @@ export class LedgerRepository {
    * whatever the planner's statistics say (on a freshly filled table a LIMIT query sorted the rest).
    */
   async findRange(afterSeq: number, toSeq: number, count: number): Promise<LedgerEntry[]> {
-    const rows = await this.dataSource.query(
-      `SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
-      [afterSeq, Math.min(afterSeq + count, toSeq)],
-    );
+    const rows = await this.dataSource.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [
+      afterSeq,
+      Math.min(afterSeq + count, toSeq),
+    ]);
     return rows.map((row: Record<string, unknown>) => rowToLedgerEntry(row));
   }
 
@@ -116,10 +116,7 @@ export class LedgerRepository {
 
   /** The latest entry hash of each batch before `beforeSeq`: where a range verification picks up batch links. */
   async batchHeadsBefore(batchIds: string[], beforeSeq: number): Promise<Map<string, string>> {
-    const rows: { batch_id: string; hash: string }[] = await this.dataSource.query(
-      latestBatchHashesSql('$1::uuid[]', '$2'),
-      [batchIds, beforeSeq],
-    );
+    const rows: { batch_id: string; hash: string }[] = await this.dataSource.query(latestBatchHashesSql('$1::uuid[]', '$2'), [batchIds, beforeSeq]);
     return new Map(rows.map((r) => [r.batch_id, r.hash]));
   }
 }

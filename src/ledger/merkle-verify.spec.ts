@@ -1,9 +1,9 @@
+import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { EMPTY_ROOT, hashChildren, hashLeaf, MerkleRootBuilder, verifyConsistency, verifyInclusion } from './merkle-verify.js';
 
-const rfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/rfc6962.json', import.meta.url), 'utf8'));
-const ledger = JSON.parse(readFileSync(new URL('../../../shared/vectors/ledger-v1.json', import.meta.url), 'utf8'));
+const rfc = readFixtureJson('vectors/rfc6962.json');
+const ledger = readFixtureJson('vectors/ledger-v1.json');
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 const hexes = (a: string[]): Buffer[] => a.map(hex);
@@ -148,9 +148,7 @@ function subproof(m: number, leaves: Buffer[], b: boolean): Buffer[] {
   const n = leaves.length;
   if (m === n) return b ? [] : [mth(leaves)];
   const k = largestPowerOfTwoBelow(n);
-  return m <= k
-    ? [...subproof(m, leaves.slice(0, k), b), mth(leaves.slice(k))]
-    : [...subproof(m - k, leaves.slice(k), false), mth(leaves.slice(0, k))];
+  return m <= k ? [...subproof(m, leaves.slice(0, k), b), mth(leaves.slice(k))] : [...subproof(m - k, leaves.slice(k), false), mth(leaves.slice(0, k))];
 }
 /** Which side each path hash goes on, leaf to root: the tree size binds only this much. */
 function pathShape(m: number, n: number): string {
@@ -188,7 +186,9 @@ describe('Merkle hashing (RFC 9162 §2.1.1)', () => {
   it('MerkleRootBuilder gives the ledger-v1 root from hashLeaf(raw entry hash), and the vector fromRoots on the way', () => {
     expect(ledgerLeafHashes.map((h) => h.toString('hex'))).toEqual(ledger.merkle.leafHashes);
     const builder = new MerkleRootBuilder();
-    const fromRoots = new Map<number, string>((ledger.merkle.consistencyProofs as { fromSize: number; fromRoot: string }[]).map((p) => [p.fromSize, p.fromRoot]));
+    const fromRoots = new Map<number, string>(
+      (ledger.merkle.consistencyProofs as { fromSize: number; fromRoot: string }[]).map((p) => [p.fromSize, p.fromRoot]),
+    );
     for (const leaf of ledgerLeafHashes) {
       builder.push(leaf);
       if (fromRoots.has(builder.size)) expect(builder.root().toString('hex')).toBe(fromRoots.get(builder.size));
@@ -336,7 +336,15 @@ describe('verifyConsistency (RFC 9162 §2.1.4.2)', () => {
           expect(verifyConsistency(m, n, proof, roots[m], roots[n - 1])).toBe(false);
           expect(verifyConsistency(m, n, proof, m > 1 ? roots[m - 1] : roots[n], roots[n])).toBe(false);
           proof.forEach((_, i) => {
-            expect(verifyConsistency(m, n, proof.map((p, j) => (i === j ? flipBit(p, 3) : p)), roots[m], roots[n])).toBe(false);
+            expect(
+              verifyConsistency(
+                m,
+                n,
+                proof.map((p, j) => (i === j ? flipBit(p, 3) : p)),
+                roots[m],
+                roots[n],
+              ),
+            ).toBe(false);
           });
         }
       }

@@ -16,12 +16,19 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
 /** MTH({d}) = SHA-256(0x00 || d). */
 export function hashLeaf(data: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([0x00])).update(data).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0x00]))
+    .update(data)
+    .digest();
 }
 
 /** SHA-256(0x01 || left || right). */
 export function hashChildren(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0x01]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 function isHash(value: unknown): value is Buffer {

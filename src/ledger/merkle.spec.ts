@@ -1,9 +1,20 @@
+import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, MerkleAppender, NodeReader, nodesNeeded, perfectHash, rootAt, STORED_LEVEL } from './merkle.js';
+import {
+  consistencyProof,
+  EMPTY_ROOT,
+  inclusionProof,
+  leafHash,
+  MerkleAppender,
+  NodeReader,
+  nodesNeeded,
+  perfectHash,
+  rootAt,
+  STORED_LEVEL,
+} from './merkle.js';
 
-const rfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/rfc6962.json', import.meta.url), 'utf8'));
-const v1 = JSON.parse(readFileSync(new URL('../../../shared/vectors/ledger-v1.json', import.meta.url), 'utf8'));
+const rfc = readFixtureJson('vectors/rfc6962.json');
+const v1 = readFixtureJson('vectors/ledger-v1.json');
 const hex = (b: Buffer[]) => b.map((x) => x.toString('hex'));
 
 /** Perfect nodes straight from the leaves: the simplest possible node store. */

@@ -37,7 +37,12 @@ export class RateLimitMiddleware implements NestMiddleware {
 
   /** With TRUST_PROXY, the address the proxy in front saw (the last one it appended); else the peer's. */
   private clientAddress(req: Request): string {
-    const forwarded = this.config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
+    const forwarded = this.config.trustProxy
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')
+          .pop()
+          ?.trim()
+      : '';
     return forwarded || req.socket.remoteAddress || 'unknown';
   }
 }

@@ -13,7 +13,9 @@ describe('query limits', () => {
   it('counts depth through fields, inline fragments and named fragments', () => {
     expect(check('{ node { parent { parent { id } } } }')).toEqual([]);
     expect(check('{ node { parent { parent { parent { id } } } } }')).toEqual(['the query is 5 levels deep; at most 4 are allowed']);
-    expect(check('{ node { ...P } } fragment P on Node { parent { ... on Node { parent { parent { id } } } } }')).toEqual(['the query is 5 levels deep; at most 4 are allowed']);
+    expect(check('{ node { ...P } } fragment P on Node { parent { ... on Node { parent { parent { id } } } } }')).toEqual([
+      'the query is 5 levels deep; at most 4 are allowed',
+    ]);
   });
 
   it('counts lists ten times, or by their first argument, and every alias', () => {

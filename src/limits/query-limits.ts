@@ -1,4 +1,16 @@
-import { ArgumentNode, FragmentDefinitionNode, getNamedType, GraphQLError, isListType, isNonNullType, GraphQLOutputType, Kind, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import {
+  ArgumentNode,
+  FragmentDefinitionNode,
+  getNamedType,
+  GraphQLError,
+  isListType,
+  isNonNullType,
+  GraphQLOutputType,
+  Kind,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 
 /** Deepest selection nesting a query may have: the deepest real query (trace with mass balance) needs 5. */
 export const MAX_QUERY_DEPTH = 12;
@@ -16,13 +28,31 @@ export function queryLimitRules(maxDepth = MAX_QUERY_DEPTH, maxComplexity = MAX_
   return [
     (context: ValidationContext) => ({
       OperationDefinition(operation) {
-        const fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-        const rootType = operation.operation === 'query' ? context.getSchema().getQueryType() : operation.operation === 'mutation' ? context.getSchema().getMutationType() : context.getSchema().getSubscriptionType();
+        const fragments = Object.fromEntries(
+          context
+            .getDocument()
+            .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+            .map((d) => [d.name.value, d]),
+        );
+        const rootType =
+          operation.operation === 'query'
+            ? context.getSchema().getQueryType()
+            : operation.operation === 'mutation'
+              ? context.getSchema().getMutationType()
+              : context.getSchema().getSubscriptionType();
         if (!rootType) return;
         const { depth, complexity } = measure(operation.selectionSet, rootType, fragments, context, 1, new Set());
-        if (depth > maxDepth) context.reportError(new GraphQLError(`the query is ${depth} levels deep; at most ${maxDepth} are allowed`, { extensions: { reason: 'QUERY_TOO_DEEP' } }));
+        if (depth > maxDepth)
+          context.reportError(
+            new GraphQLError(`the query is ${depth} levels deep; at most ${maxDepth} are allowed`, { extensions: { reason: 'QUERY_TOO_DEEP' } }),
+          );
         if (complexity > maxComplexity) {
-          context.reportError(new GraphQLError(`the query asks for about ${complexity} fields (lists counted ${LIST_WEIGHT} times, or by their first argument); at most ${maxComplexity} are allowed`, { extensions: { reason: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(
+            new GraphQLError(
+              `the query asks for about ${complexity} fields (lists counted ${LIST_WEIGHT} times, or by their first argument); at most ${maxComplexity} are allowed`,
+              { extensions: { reason: 'QUERY_TOO_COMPLEX' } },
+            ),
+          );
         }
       },
     }),
@@ -31,7 +61,14 @@ export function queryLimitRules(maxDepth = MAX_QUERY_DEPTH, maxComplexity = MAX_
 
 type Measured = { depth: number; complexity: number };
 
-function measure(selectionSet: SelectionSetNode, parent: GraphQLOutputType, fragments: Record<string, FragmentDefinitionNode>, context: ValidationContext, level: number, visiting: Set<string>): Measured {
+function measure(
+  selectionSet: SelectionSetNode,
+  parent: GraphQLOutputType,
+  fragments: Record<string, FragmentDefinitionNode>,
+  context: ValidationContext,
+  level: number,
+  visiting: Set<string>,
+): Measured {
   let depth = level;
   let complexity = 0;
   const parentType = getNamedType(parent);
@@ -43,7 +80,9 @@ function measure(selectionSet: SelectionSetNode, parent: GraphQLOutputType, frag
       const field = (fields as Record<string, { type: GraphQLOutputType } | undefined>)[name];
       if (!field) continue; // unknown fields are reported by graphql's own rules
       const multiplier = isList(field.type) ? listSize(selection.arguments ?? []) : 1;
-      const child = selection.selectionSet ? measure(selection.selectionSet, field.type, fragments, context, level + 1, visiting) : { depth: level, complexity: 0 };
+      const child = selection.selectionSet
+        ? measure(selection.selectionSet, field.type, fragments, context, level + 1, visiting)
+        : { depth: level, complexity: 0 };
       depth = Math.max(depth, child.depth);
       complexity += multiplier * (1 + child.complexity);
     } else {

@@ -28,7 +28,9 @@ describe('requestLogFields', () => {
   });
 
   it("adds the GraphQL operation and the caller's organization when there are some", () => {
-    expect(requestLogFields({ ...base, method: 'POST', url: '/graphql', operationName: 'RecordEvent', caller: { kind: 'organization', organizationId: 'org-1' } })).toMatchObject({
+    expect(
+      requestLogFields({ ...base, method: 'POST', url: '/graphql', operationName: 'RecordEvent', caller: { kind: 'organization', organizationId: 'org-1' } }),
+    ).toMatchObject({
       path: '/graphql',
       operationName: 'RecordEvent',
       caller: 'organization',

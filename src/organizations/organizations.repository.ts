@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import { OrganizationEntity } from './organization.entity.js';
 import type { OrganizationKind } from './organization-kind.js';
 

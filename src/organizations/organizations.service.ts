@@ -29,15 +29,27 @@ export class OrganizationsService {
     }
     const organization: Organization = { id: randomUUID(), name: input.name, kind: input.kind, uscc };
     const apiKey = generateApiKeySecret();
-    const draft = draftEntry('ORGANIZATION_REGISTERED', null, { organizationId: organization.id, name: organization.name, kind: organization.kind, ...(uscc ? { uscc } : {}) });
+    const draft = draftEntry('ORGANIZATION_REGISTERED', null, {
+      organizationId: organization.id,
+      name: organization.name,
+      kind: organization.kind,
+      ...(uscc ? { uscc } : {}),
+    });
 
     await this.writer.execute({
       actor: 'system',
       run: async ({ tx, append }) => {
-        if (uscc && (await this.organizations.usccTaken(tx, uscc))) throw new DomainError('DUPLICATE_USCC', `an organization with uscc ${uscc} is already registered`);
+        if (uscc && (await this.organizations.usccTaken(tx, uscc)))
+          throw new DomainError('DUPLICATE_USCC', `an organization with uscc ${uscc} is already registered`);
         const [entry] = await append([draft]);
         await this.organizations.insert(tx, { ...organization, createdSeq: entry.seq, createdAt: entry.recordedAt });
-        await this.keys.insertKey(tx, { id: randomUUID(), organizationId: organization.id, label: 'initial', secretHash: hashApiKeySecret(apiKey), createdAt: entry.recordedAt });
+        await this.keys.insertKey(tx, {
+          id: randomUUID(),
+          organizationId: organization.id,
+          label: 'initial',
+          secretHash: hashApiKeySecret(apiKey),
+          createdAt: entry.recordedAt,
+        });
       },
     });
     return { organization, apiKey };

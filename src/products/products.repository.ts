@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import { ProductEntity } from './product.entity.js';
 import type { ProductCategory, StorageCondition } from './product-kinds.js';
 
@@ -45,7 +45,20 @@ export class ProductsRepository {
     await tx.query(
       `INSERT INTO product (id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication, excursion_tolerance_minutes, max_reading_gap_minutes, created_seq)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [p.id, p.organizationId, p.name, p.gtin, p.category, p.storage, p.minTempC, p.maxTempC, p.geographicIndication, p.excursionToleranceMinutes, p.maxReadingGapMinutes, p.createdSeq],
+      [
+        p.id,
+        p.organizationId,
+        p.name,
+        p.gtin,
+        p.category,
+        p.storage,
+        p.minTempC,
+        p.maxTempC,
+        p.geographicIndication,
+        p.excursionToleranceMinutes,
+        p.maxReadingGapMinutes,
+        p.createdSeq,
+      ],
     );
   }
 }

@@ -8,7 +8,11 @@ export const DEFAULT_RANGES: Record<StorageCondition, { minTempC: number | null;
 };
 
 /** The product's range: the storage default, with either end overridden where given. Returns an error text when it makes no sense. */
-export function temperatureRange(storage: StorageCondition, minTempC?: number | null, maxTempC?: number | null): { minTempC: number | null; maxTempC: number | null } | string {
+export function temperatureRange(
+  storage: StorageCondition,
+  minTempC?: number | null,
+  maxTempC?: number | null,
+): { minTempC: number | null; maxTempC: number | null } | string {
   const range = {
     minTempC: minTempC ?? DEFAULT_RANGES[storage].minTempC,
     maxTempC: maxTempC ?? DEFAULT_RANGES[storage].maxTempC,

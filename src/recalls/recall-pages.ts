@@ -14,7 +14,12 @@ const ADVICE = ['请立即停止食用，并按购买凭证到购买地点退货
 export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
   const items = recalls
     .map(
-      (r) => `<article><h2>${e(r.products.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i).join('、'))}</h2>
+      (r) => `<article><h2>${e(
+        r.products
+          .map((p) => p.name)
+          .filter((n, i, all) => all.indexOf(n) === i)
+          .join('、'),
+      )}</h2>
 <p class="level">${e(LEVELS[r.level][0])} · <span lang="en">${e(LEVELS[r.level][1])}</span></p>
 <p>${e(r.reason)}</p>
 <p>批号 / Lots: ${r.products.map((p) => `<a href="${e(baseUrl)}/q/${e(p.traceCode)}">${e(p.lotCode)}</a>`).join('，')}</p>

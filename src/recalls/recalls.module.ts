@@ -6,5 +6,9 @@ import { RecallsResolver } from './recalls.resolver.js';
 import { RecallsService } from './recalls.service.js';
 
 @Global()
-@Module({ controllers: [RecallsController], providers: [RecallsRepository, RecallsService, RecallsResolver, { provide: RECALL_EVENTS, useFactory: recallEvents }], exports: [RecallsRepository] })
+@Module({
+  controllers: [RecallsController],
+  providers: [RecallsRepository, RecallsService, RecallsResolver, { provide: RECALL_EVENTS, useFactory: recallEvents }],
+  exports: [RecallsRepository],
+})
 export class RecallsModule {}

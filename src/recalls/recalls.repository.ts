@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import type { RecallLevel } from './recall-deadlines.js';
 
 export interface Recall {
@@ -61,7 +61,11 @@ export class RecallsRepository {
     return r ? { ...toRecall(r), batchIds: r.batch_ids as string[] } : null;
   }
 
-  async recallBatchInTx(tx: Tx, recallId: string, batchId: string): Promise<{ status: string; affected: number; unit: string; recovered: number; custodianId: string } | null> {
+  async recallBatchInTx(
+    tx: Tx,
+    recallId: string,
+    batchId: string,
+  ): Promise<{ status: string; affected: number; unit: string; recovered: number; custodianId: string } | null> {
     const { rows } = await tx.query<{ status: string; affected_quantity: number; unit: string; recovered: number; custodian_id: string }>(
       `SELECT r.status, rb.affected_quantity, rb.unit, b.custodian_id,
               coalesce((SELECT sum(quantity) FROM recall_recovery WHERE recall_id = rb.recall_id AND batch_id = rb.batch_id), 0) AS recovered
@@ -72,16 +76,14 @@ export class RecallsRepository {
     return r ? { status: r.status, affected: r.affected_quantity, unit: r.unit, recovered: Number(r.recovered), custodianId: r.custodian_id } : null;
   }
 
-  async insertRecoveryInTx(tx: Tx, r: { id: string; recallId: string; batchId: string; organizationId: string; quantity: number; disposition: string; createdSeq: number }): Promise<void> {
-    await tx.query('INSERT INTO recall_recovery (id, recall_id, batch_id, organization_id, quantity, disposition, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      r.id,
-      r.recallId,
-      r.batchId,
-      r.organizationId,
-      r.quantity,
-      r.disposition,
-      r.createdSeq,
-    ]);
+  async insertRecoveryInTx(
+    tx: Tx,
+    r: { id: string; recallId: string; batchId: string; organizationId: string; quantity: number; disposition: string; createdSeq: number },
+  ): Promise<void> {
+    await tx.query(
+      'INSERT INTO recall_recovery (id, recall_id, batch_id, organization_id, quantity, disposition, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [r.id, r.recallId, r.batchId, r.organizationId, r.quantity, r.disposition, r.createdSeq],
+    );
   }
 
   async statusInTx(tx: Tx, recallId: string): Promise<string | null> {
@@ -102,7 +104,13 @@ export class RecallsRepository {
        WHERE rb.recall_id = $1 GROUP BY b.custodian_id, o.name, rb.unit ORDER BY o.name`,
       [recallId],
     );
-    return rows.map((r) => ({ organizationId: r.organization_id, organization: r.organization, unit: r.unit, affected: Number(r.affected), recovered: Number(r.recovered) }));
+    return rows.map((r) => ({
+      organizationId: r.organization_id,
+      organization: r.organization,
+      unit: r.unit,
+      affected: Number(r.affected),
+      recovered: Number(r.recovered),
+    }));
   }
 
   /** Open recalls, newest first, with what consumers need: products, lots and trace codes. */

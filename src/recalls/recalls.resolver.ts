@@ -61,7 +61,8 @@ export class RecallsResolver {
     resolve: (event: RecallIssued) => event.recall,
   })
   recallIssued(@CurrentCaller() caller: Caller) {
-    if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'recallIssued needs an API key in the connection params: { authorization: "Bearer <key>" }');
+    if (caller.kind === 'anonymous')
+      throw new DomainError('AUTHENTICATION_REQUIRED', 'recallIssued needs an API key in the connection params: { authorization: "Bearer <key>" }');
     return this.events.asyncIterableIterator(RECALL_ISSUED);
   }
 

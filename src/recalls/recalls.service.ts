@@ -70,24 +70,34 @@ export class RecallsService {
         if (unknown) throw new DomainError('BATCH_NOT_FOUND', `batchIds: no batch has id ${unknown}`);
         if (org.organizationKind !== 'REGULATOR') {
           const foreign = named.find((id) => producers.get(id) !== org.organizationId);
-          if (foreign) throw new DomainError('NOT_OWNER', `batchIds: batch ${foreign} was not produced by your organization; only its producer or a regulator recalls it`);
+          if (foreign)
+            throw new DomainError('NOT_OWNER', `batchIds: batch ${foreign} was not produced by your organization; only its producer or a regulator recalls it`);
         }
         const scope = await this.recalls.scopeInTx(tx, named);
         const states = await this.batches.custodyInTx(tx, scope);
         // A destroyed batch is gone from the shelves: there is nothing left to recall.
         const reached = scope.map((id) => states.get(id)!).filter((s) => s.status !== 'DESTROYED');
         const [first] = await append(
-          reached.map((s) => draftEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named })),
+          reached.map((s) =>
+            draftEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named }),
+          ),
         );
         for (const state of reached) await this.batches.saveCustodyInTx(tx, recall(state));
         // Measured against what each batch held (a batch in transit: what was shipped).
         const held = reached.map((s) => ({ id: s.id, quantity: s.inTransitQuantity ?? s.quantity, unit: s.unit }));
-        await this.recalls.insertInTx(tx, { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq }, held);
+        await this.recalls.insertInTx(
+          tx,
+          { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq },
+          held,
+        );
         // The webhook outbox, in the same transaction: each holder is told of the batches it holds.
         const bodies = new Map<string, string>();
         for (const holder of new Set(reached.map((s) => s.custodianId))) {
           const batchIds = reached.filter((s) => s.custodianId === holder).map((s) => s.id);
-          bodies.set(holder, JSON.stringify({ type: 'recall.issued', recallId, level: input.level, reason: input.reason, initiatedAt: initiatedAt.toISOString(), batchIds }));
+          bodies.set(
+            holder,
+            JSON.stringify({ type: 'recall.issued', recallId, level: input.level, reason: input.reason, initiatedAt: initiatedAt.toISOString(), batchIds }),
+          );
         }
         await this.webhooks.enqueueInTx(tx, bodies);
         return reached.map((s) => s.id);
@@ -110,15 +120,27 @@ export class RecallsService {
         const line = await this.recalls.recallBatchInTx(tx, input.recallId, input.batchId);
         if (!line) throw new DomainError('BATCH_NOT_FOUND', `batch ${input.batchId} is not in recall ${input.recallId}`);
         if (line.status !== 'OPEN') throw new DomainError('RECALL_CLOSED', `recall ${input.recallId} is closed`);
-        if (line.custodianId !== org.organizationId) throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${input.batchId} is in another organization's custody; its custodian reports what it recovered`);
+        if (line.custodianId !== org.organizationId)
+          throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${input.batchId} is in another organization's custody; its custodian reports what it recovered`);
         const left = line.affected - line.recovered;
         if (input.quantity > left) {
-          throw new DomainError('INSUFFICIENT_QUANTITY', `reporting ${input.quantity} ${line.unit} is more than the ${left} ${line.unit} still to recover of batch ${input.batchId}`);
+          throw new DomainError(
+            'INSUFFICIENT_QUANTITY',
+            `reporting ${input.quantity} ${line.unit} is more than the ${left} ${line.unit} still to recover of batch ${input.batchId}`,
+          );
         }
         const [entry] = await append([
           draftEntry('RECALL_RECOVERY', input.batchId, { recallId: input.recallId, quantity: input.quantity, unit: line.unit, disposition: input.disposition }),
         ]);
-        await this.recalls.insertRecoveryInTx(tx, { id: randomUUID(), recallId: input.recallId, batchId: input.batchId, organizationId: org.organizationId, quantity: input.quantity, disposition: input.disposition, createdSeq: entry.seq });
+        await this.recalls.insertRecoveryInTx(tx, {
+          id: randomUUID(),
+          recallId: input.recallId,
+          batchId: input.batchId,
+          organizationId: org.organizationId,
+          quantity: input.quantity,
+          disposition: input.disposition,
+          createdSeq: entry.seq,
+        });
       },
     });
     return (await this.get(caller, input.recallId))!;
@@ -143,7 +165,8 @@ export class RecallsService {
 
   /** Regulators and the admin see any recall; others the ones they started or that reach a batch they hold or made. */
   async get(caller: Caller, id: string): Promise<RecallView | null> {
-    if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'recall needs an API key; consumers see recalls on the scan page and at /recalls');
+    if (caller.kind === 'anonymous')
+      throw new DomainError('AUTHENTICATION_REQUIRED', 'recall needs an API key; consumers see recalls on the scan page and at /recalls');
     const found = await this.recalls.findById(id);
     if (!found) return null;
     const view = await this.view(found, found.batchIds);

@@ -65,7 +65,10 @@ footer{margin-top:1.5rem;color:#666;font-size:.85rem}
 export function mockRecallHtml(report: MockRecallReport): string {
   const lot = report.lot;
   const header = headerFields(report)
-    .map(([label, value]) => `<dt>${l(label)}</dt><dd${label === LABELS.elapsed ? ' id="elapsed"' : ''}>${e(value)}${label === LABELS.elapsed ? ` <span class="muted">(${l(LABELS.elapsedNote)})</span>` : ''}</dd>`)
+    .map(
+      ([label, value]) =>
+        `<dt>${l(label)}</dt><dd${label === LABELS.elapsed ? ' id="elapsed"' : ''}>${e(value)}${label === LABELS.elapsed ? ` <span class="muted">(${l(LABELS.elapsedNote)})</span>` : ''}</dd>`,
+    )
     .join('\n');
   const summary = summaryRows(report)
     .map(([label, c]) => `<tr><th>${l(label)}</th>${td(c)}</tr>`)

@@ -158,11 +158,19 @@ export function mockRecallPdf(report: MockRecallReport): Buffer {
   flow.paragraph(both(LABELS.title), 16, { bold: true });
   flow.paragraph(lotName(report.lot), 13, { bold: true });
   flow.space(6);
-  flow.table(null, WIDTHS.keyValue, headerFields(report).map(([label, value]) => [{ lines: [both(label)] }, { lines: [value] }]));
+  flow.table(
+    null,
+    WIDTHS.keyValue,
+    headerFields(report).map(([label, value]) => [{ lines: [both(label)] }, { lines: [value] }]),
+  );
   flow.paragraph(both(LABELS.elapsedNote));
 
   flow.heading(LABELS.summary);
-  flow.table(null, WIDTHS.keyValue, summaryRows(report).map(([label, c]) => [{ lines: [both(label)] }, c]));
+  flow.table(
+    null,
+    WIDTHS.keyValue,
+    summaryRows(report).map(([label, c]) => [{ lines: [both(label)] }, c]),
+  );
   flow.heading(LABELS.upstream);
   flow.table(BATCH_COLUMNS, WIDTHS.batch, report.upstream.map(batchCells));
   flow.heading(LABELS.downstream);

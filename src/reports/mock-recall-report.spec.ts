@@ -35,7 +35,13 @@ function batch(id: string, over: Partial<BatchFacts>): BatchFacts {
 /** Two farms' raw milk pooled at a plant (with a little cream as a co-product), the pool split into two retail lots, one at a shop. */
 function story(): MockRecallData {
   const batches = [
-    batch('F1', { producer: '宁河牧场', origin: '牛舍, 天津市宁河区', readingCount: 7, meanKineticTempC: 6.1, excursions: [{ kind: 'OUT_OF_RANGE', start: at('2026-11-20T21:10:00Z'), end: at('2026-11-20T21:50:00Z'), minutes: 40, minC: 9.5, maxC: 12.4 }] }),
+    batch('F1', {
+      producer: '宁河牧场',
+      origin: '牛舍, 天津市宁河区',
+      readingCount: 7,
+      meanKineticTempC: 6.1,
+      excursions: [{ kind: 'OUT_OF_RANGE', start: at('2026-11-20T21:10:00Z'), end: at('2026-11-20T21:50:00Z'), minutes: 40, minC: 9.5, maxC: 12.4 }],
+    }),
     batch('F2', { producer: '武清奶牛场', origin: '挤奶厅, 天津市武清区', readingCount: 3 }),
     batch('P', { productName: '混合生乳', readingCount: 4 }),
     batch('K', { productName: '稀奶油', quantity: 40, status: 'ACTIVE' }),
@@ -45,12 +51,26 @@ function story(): MockRecallData {
   return {
     rootId: 'P',
     upstream: {
-      nodes: [{ batch: { id: 'P' }, depth: 0 }, { batch: { id: 'F2' }, depth: 1 }, { batch: { id: 'F1' }, depth: 1 }],
-      edges: [{ fromBatchId: 'F2', toBatchId: 'P', quantity: null }, { fromBatchId: 'F1', toBatchId: 'P', quantity: null }],
+      nodes: [
+        { batch: { id: 'P' }, depth: 0 },
+        { batch: { id: 'F2' }, depth: 1 },
+        { batch: { id: 'F1' }, depth: 1 },
+      ],
+      edges: [
+        { fromBatchId: 'F2', toBatchId: 'P', quantity: null },
+        { fromBatchId: 'F1', toBatchId: 'P', quantity: null },
+      ],
     },
     downstream: {
-      nodes: [{ batch: { id: 'P' }, depth: 0 }, { batch: { id: 'RB' }, depth: 1 }, { batch: { id: 'RA' }, depth: 1 }],
-      edges: [{ fromBatchId: 'P', toBatchId: 'RB', quantity: 3762 }, { fromBatchId: 'P', toBatchId: 'RA', quantity: 3960 }],
+      nodes: [
+        { batch: { id: 'P' }, depth: 0 },
+        { batch: { id: 'RB' }, depth: 1 },
+        { batch: { id: 'RA' }, depth: 1 },
+      ],
+      edges: [
+        { fromBatchId: 'P', toBatchId: 'RB', quantity: 3762 },
+        { fromBatchId: 'P', toBatchId: 'RA', quantity: 3960 },
+      ],
     },
     batches: new Map(batches.map((b) => [b.id, b])),
     transformations: [
@@ -60,10 +80,23 @@ function story(): MockRecallData {
     balances: [
       {
         transformationId: 'T1',
-        inputs: [{ batchId: 'F1', quantity: 5000, unit: 'kg' }, { batchId: 'F2', quantity: 3000, unit: 'kg' }],
-        outputs: [{ batchId: 'P', quantity: 7920, unit: 'kg' }, { batchId: 'K', quantity: 40, unit: 'kg' }],
+        inputs: [
+          { batchId: 'F1', quantity: 5000, unit: 'kg' },
+          { batchId: 'F2', quantity: 3000, unit: 'kg' },
+        ],
+        outputs: [
+          { batchId: 'P', quantity: 7920, unit: 'kg' },
+          { batchId: 'K', quantity: 40, unit: 'kg' },
+        ],
       },
-      { transformationId: 'T2', inputs: [{ batchId: 'P', quantity: 7920, unit: 'kg' }], outputs: [{ batchId: 'RA', quantity: 3960, unit: 'kg' }, { batchId: 'RB', quantity: 3762, unit: 'kg' }] },
+      {
+        transformationId: 'T2',
+        inputs: [{ batchId: 'P', quantity: 7920, unit: 'kg' }],
+        outputs: [
+          { batchId: 'RA', quantity: 3960, unit: 'kg' },
+          { batchId: 'RB', quantity: 3762, unit: 'kg' },
+        ],
+      },
     ],
     inspections: [
       {
@@ -73,10 +106,15 @@ function story(): MockRecallData {
         standard: 'GB 19301-2010',
         inspector: '天津市食品检验所',
         recordedAt: at('2026-11-22T02:00:00Z'),
-        items: [{ name: '菌落总数', value: 2500000, limit: 2000000, unit: 'CFU/g', passed: false }, { name: '蛋白质', value: 3.1, limit: 2.8, unit: 'g/100g', passed: true }],
+        items: [
+          { name: '菌落总数', value: 2500000, limit: 2000000, unit: 'CFU/g', passed: false },
+          { name: '蛋白质', value: 3.1, limit: 2.8, unit: 'g/100g', passed: true },
+        ],
       },
     ],
-    recalls: [{ id: 'R1', level: 'LEVEL_2', reason: '菌落总数超标', initiatedAt: at('2026-11-22T04:00:00Z'), initiatedBy: '天津市市场监督管理局', batchIds: ['RB'] }],
+    recalls: [
+      { id: 'R1', level: 'LEVEL_2', reason: '菌落总数超标', initiatedAt: at('2026-11-22T04:00:00Z'), initiatedBy: '天津市市场监督管理局', batchIds: ['RB'] },
+    ],
     generatedAt: at('2026-11-23T00:00:00Z'),
     generatedBy: '天津市市场监督管理局',
     elapsedMs: 41.6,
@@ -99,7 +137,9 @@ describe('the mock recall report', () => {
       held: [{ id: 'RA' }, { id: 'RB' }].map((b) => expect.objectContaining(b)),
       recalled: [expect.objectContaining({ id: 'RB' })],
     });
-    expect(report.summary.openRecalls).toEqual([expect.objectContaining({ id: 'R1', level: 'LEVEL_2', lots: [{ id: 'RB', productName: '巴氏杀菌乳', lotCode: 'RB' }] })]);
+    expect(report.summary.openRecalls).toEqual([
+      expect.objectContaining({ id: 'R1', level: 'LEVEL_2', lots: [{ id: 'RB', productName: '巴氏杀菌乳', lotCode: 'RB' }] }),
+    ]);
   });
 
   it('lists the batches upstream and downstream nearest first, without the lot itself, with their checks', () => {
@@ -108,14 +148,25 @@ describe('the mock recall report', () => {
     expect(report.downstream.map((b) => `${b.lotCode}@${b.depth}`)).toEqual(['RA@1', 'RB@1']);
     expect(report.upstream[0].coldChain).toMatchObject({ status: 'EXCURSION', readingCount: 7 });
     expect(report.upstream[1].coldChain.status).toBe('OK');
-    expect(report.lot.inspections).toEqual([{ verdict: 'FAIL', standard: 'GB 19301-2010', by: '天津市食品检验所', recordedAt: at('2026-11-22T02:00:00Z'), failedItems: ['菌落总数 2500000 > 2000000 CFU/g'] }]);
+    expect(report.lot.inspections).toEqual([
+      {
+        verdict: 'FAIL',
+        standard: 'GB 19301-2010',
+        by: '天津市食品检验所',
+        recordedAt: at('2026-11-22T02:00:00Z'),
+        failedItems: ['菌落总数 2500000 > 2000000 CFU/g'],
+      },
+    ]);
     expect(report.downstream[1].recalls).toEqual([{ id: 'R1', level: 'LEVEL_2', reason: '菌落总数超标' }]);
   });
 
   it('balances each transformation whole, co-products included, with totals and yield', () => {
     const [pooling, split] = mockRecallReport(story()).transformations;
     expect(pooling).toMatchObject({ id: 'T1', direction: 'UPSTREAM', totals: [{ unit: 'kg', input: 8000, output: 7960 }], yieldPercent: 99.5 });
-    expect(pooling.outputs.map((o) => [o.lotCode, o.inTrace])).toEqual([['P', true], ['K', false]]);
+    expect(pooling.outputs.map((o) => [o.lotCode, o.inTrace])).toEqual([
+      ['P', true],
+      ['K', false],
+    ]);
     expect(split).toMatchObject({ id: 'T2', direction: 'DOWNSTREAM', totals: [{ unit: 'kg', input: 7920, output: 7722 }], yieldPercent: 97.5 });
   });
 
@@ -124,7 +175,10 @@ describe('the mock recall report', () => {
     data.balances[1].outputs[0].unit = '箱';
     const split = mockRecallReport(data).transformations[1];
     expect(split.yieldPercent).toBeNull();
-    expect(split.totals).toEqual([{ unit: '箱', input: 0, output: 3960 }, { unit: 'kg', input: 7920, output: 3762 }]);
+    expect(split.totals).toEqual([
+      { unit: '箱', input: 0, output: 3960 },
+      { unit: 'kg', input: 7920, output: 3762 },
+    ]);
   });
 
   it('counts as holders only those with something left, the recall scope first', () => {
@@ -145,7 +199,16 @@ describe('the mock recall report', () => {
   });
 
   it('sums quantities per unit', () => {
-    expect(sumByUnit([{ unit: 'kg', quantity: 0.1 }, { unit: 'L', quantity: 2 }, { unit: 'kg', quantity: 0.2 }])).toEqual([{ unit: 'kg', quantity: 0.3 }, { unit: 'L', quantity: 2 }]);
+    expect(
+      sumByUnit([
+        { unit: 'kg', quantity: 0.1 },
+        { unit: 'L', quantity: 2 },
+        { unit: 'kg', quantity: 0.2 },
+      ]),
+    ).toEqual([
+      { unit: 'kg', quantity: 0.3 },
+      { unit: 'L', quantity: 2 },
+    ]);
   });
 });
 
@@ -173,7 +236,10 @@ describe('the mock recall report as PDF', () => {
     const xrefAt = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)![1]);
     expect(text.slice(xrefAt, xrefAt + 4)).toBe('xref');
     const [, count] = /^xref\n0 (\d+)\n/.exec(text.slice(xrefAt))!;
-    const entries = text.slice(xrefAt).split('\n').slice(3, 2 + Number(count));
+    const entries = text
+      .slice(xrefAt)
+      .split('\n')
+      .slice(3, 2 + Number(count));
     entries.forEach((entry, i) => expect(text.slice(Number(entry.slice(0, 10)), Number(entry.slice(0, 10)) + 10)).toMatch(new RegExp(`^${i + 1} 0 obj`)));
     return Number(count) - 1;
   }

@@ -282,7 +282,11 @@ export function mockRecallReport(data: MockRecallData): MockRecallReport {
       const taken = sumByUnit(inputs);
       const made = sumByUnit(outputs);
       const units = [...new Set([...taken, ...made].map((q) => q.unit))].sort(collator.compare);
-      const totals = units.map((unit) => ({ unit, input: taken.find((q) => q.unit === unit)?.quantity ?? 0, output: made.find((q) => q.unit === unit)?.quantity ?? 0 }));
+      const totals = units.map((unit) => ({
+        unit,
+        input: taken.find((q) => q.unit === unit)?.quantity ?? 0,
+        output: made.find((q) => q.unit === unit)?.quantity ?? 0,
+      }));
       return {
         id: t.id,
         direction: outputs.some((o) => upstreamIds.has(o.id)) ? 'UPSTREAM' : 'DOWNSTREAM',
@@ -334,7 +338,13 @@ export function mockRecallReport(data: MockRecallData): MockRecallReport {
       downstreamBatches: downstream.length,
       holders: holderList.length,
       leftInScope: sumByUnit([lot, ...downstream]),
-      openRecalls: data.recalls.map((r) => ({ ...r, lots: r.batchIds.filter((id) => traceIds.has(id)).map(ref).sort(byLot) })),
+      openRecalls: data.recalls.map((r) => ({
+        ...r,
+        lots: r.batchIds
+          .filter((id) => traceIds.has(id))
+          .map(ref)
+          .sort(byLot),
+      })),
       excursions: refs(all.filter((b) => b.coldChain.status === 'EXCURSION')),
       failedInspections: refs(all.filter((b) => b.inspections.some((i) => i.verdict === 'FAIL'))),
       held: refs(all.filter((b) => b.held)),

@@ -92,14 +92,18 @@ const EXCURSION_KIND: Record<string, Pair> = { OUT_OF_RANGE: ['超出温度范�
 export const both = (pair: Pair | undefined, fallback = ''): string => (pair ? `${pair[0]} ${pair[1]}` : fallback);
 
 /** A time in China, to the minute: 2026-11-21 05:30. */
-const CHINA_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const CHINA_TIME = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 export function chinaTime(date: Date): string {
-  const parts = Object.fromEntries(
-    CHINA_TIME
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(CHINA_TIME.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
@@ -128,7 +132,8 @@ function coldChainText(b: ReportBatch): string[] {
   return [
     head,
     ...c.excursions.map(
-      (x) => `${both(EXCURSION_KIND[x.kind], x.kind)} ${chinaTime(x.start)} ~ ${chinaTime(x.end)}, ${number(x.minutes)} min, ${number(x.minC)}~${number(x.maxC)} °C`,
+      (x) =>
+        `${both(EXCURSION_KIND[x.kind], x.kind)} ${chinaTime(x.start)} ~ ${chinaTime(x.end)}, ${number(x.minutes)} min, ${number(x.minC)}~${number(x.maxC)} °C`,
     ),
   ];
 }
@@ -136,7 +141,8 @@ function coldChainText(b: ReportBatch): string[] {
 function inspectionText(b: ReportBatch): string[] {
   if (b.inspections.length === 0) return ['未抽检 none'];
   return b.inspections.map(
-    (i) => `${both(VERDICT[i.verdict], i.verdict)}${i.failedItems.length ? `：${i.failedItems.join('; ')}` : ''}（${[i.standard, i.by, chinaTime(i.recordedAt)].filter(Boolean).join(', ')}）`,
+    (i) =>
+      `${both(VERDICT[i.verdict], i.verdict)}${i.failedItems.length ? `：${i.failedItems.join('; ')}` : ''}（${[i.standard, i.by, chinaTime(i.recordedAt)].filter(Boolean).join(', ')}）`,
   );
 }
 
@@ -179,7 +185,8 @@ export function headerFields(r: MockRecallReport): [Pair, string][] {
 /** The summary: how far the trace reaches, who holds what, and every finding. */
 export function summaryRows(r: MockRecallReport): [Pair, Cell][] {
   const s = r.summary;
-  const lots = (batches: { productName: string; lotCode: string }[]) => cell(batches.length ? batches.map(lotName) : [both(LABELS.none)], { bad: batches.length > 0 });
+  const lots = (batches: { productName: string; lotCode: string }[]) =>
+    cell(batches.length ? batches.map(lotName) : [both(LABELS.none)], { bad: batches.length > 0 });
   return [
     [LABELS.upstreamBatches, cell(`${s.upstreamBatches}（${LABELS.originBatches[0]} ${s.originBatches} ${LABELS.originBatches[1]}）`)],
     [LABELS.downstreamBatches, cell(String(s.downstreamBatches))],
@@ -189,7 +196,9 @@ export function summaryRows(r: MockRecallReport): [Pair, Cell][] {
       LABELS.openRecalls,
       cell(
         s.openRecalls.length
-          ? s.openRecalls.map((x) => `${both(RECALL_LEVEL[x.level], x.level)}：${x.reason}（${x.initiatedBy}, ${chinaTime(x.initiatedAt)}；${x.lots.map(lotName).join('，')}）`)
+          ? s.openRecalls.map(
+              (x) => `${both(RECALL_LEVEL[x.level], x.level)}：${x.reason}（${x.initiatedBy}, ${chinaTime(x.initiatedAt)}；${x.lots.map(lotName).join('，')}）`,
+            )
           : [both(LABELS.none)],
         { bad: s.openRecalls.length > 0 },
       ),
@@ -201,7 +210,17 @@ export function summaryRows(r: MockRecallReport): [Pair, Cell][] {
   ];
 }
 
-export const BATCH_COLUMNS: Pair[] = [LABELS.depth, LABELS.product, LABELS.lot, LABELS.traceCode, LABELS.producer, LABELS.origin, LABELS.holder, LABELS.quantityLeft, LABELS.status];
+export const BATCH_COLUMNS: Pair[] = [
+  LABELS.depth,
+  LABELS.product,
+  LABELS.lot,
+  LABELS.traceCode,
+  LABELS.producer,
+  LABELS.origin,
+  LABELS.holder,
+  LABELS.quantityLeft,
+  LABELS.status,
+];
 
 export function batchCells(b: ReportBatch): Cell[] {
   return [
@@ -220,7 +239,12 @@ export function batchCells(b: ReportBatch): Cell[] {
 export const HOLDER_COLUMNS: Pair[] = [LABELS.holder, LABELS.lot, LABELS.quantityLeft, LABELS.scope];
 
 export function holderCells(h: ReportHolder): Cell[] {
-  return [cell(h.name), cell(h.lots.map((x) => `${lotName(x)}: ${quantity(x)}`)), cell(quantities(h.left), { numeric: true }), cell(both(h.inScope ? LABELS.inScope : LABELS.outOfScope))];
+  return [
+    cell(h.name),
+    cell(h.lots.map((x) => `${lotName(x)}: ${quantity(x)}`)),
+    cell(quantities(h.left), { numeric: true }),
+    cell(both(h.inScope ? LABELS.inScope : LABELS.outOfScope)),
+  ];
 }
 
 export const EDGE_COLUMNS: Pair[] = [LABELS.from, LABELS.to, LABELS.quantity];
@@ -244,13 +268,26 @@ export const BALANCE_COLUMNS: Pair[] = [LABELS.side, LABELS.lot, LABELS.quantity
 
 /** A transformation's title line and its balance: each input and output, the totals per unit and the yield. */
 export function balanceTable(t: ReportTransformation): { title: string; rows: Cell[][] } {
-  const line = (side: Pair, x: ReportTransformation['inputs'][number]) => [cell(both(side)), cell(`${lotName(x)}${x.inTrace ? '' : ' *'}`), cell(quantity(x), { numeric: true })];
+  const line = (side: Pair, x: ReportTransformation['inputs'][number]) => [
+    cell(both(side)),
+    cell(`${lotName(x)}${x.inTrace ? '' : ' *'}`),
+    cell(quantity(x), { numeric: true }),
+  ];
   return {
-    title: [chinaTime(t.eventTime), t.organization, t.place, both(t.direction === 'UPSTREAM' ? LABELS.madeTheLot : LABELS.madeFromTheLot)].filter(Boolean).join('  /  '),
+    title: [chinaTime(t.eventTime), t.organization, t.place, both(t.direction === 'UPSTREAM' ? LABELS.madeTheLot : LABELS.madeFromTheLot)]
+      .filter(Boolean)
+      .join('  /  '),
     rows: [
       ...t.inputs.map((x) => line(LABELS.inputs, x)),
       ...t.outputs.map((x) => line(LABELS.outputs, x)),
-      [cell(both(LABELS.total)), cell(`${both(LABELS.inputs)} → ${both(LABELS.outputs)}`), cell(t.totals.map((u) => `${number(u.input)} → ${number(u.output)} ${u.unit}`), { numeric: true })],
+      [
+        cell(both(LABELS.total)),
+        cell(`${both(LABELS.inputs)} → ${both(LABELS.outputs)}`),
+        cell(
+          t.totals.map((u) => `${number(u.input)} → ${number(u.output)} ${u.unit}`),
+          { numeric: true },
+        ),
+      ],
       [cell(both(LABELS.yield)), cell(''), cell(t.yieldPercent === null ? both(LABELS.yieldUnknown) : `${number(t.yieldPercent)}%`, { numeric: true })],
     ],
   };

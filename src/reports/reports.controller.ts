@@ -15,7 +15,12 @@ export class ReportsController {
 
   /** The mock recall report of a lot, as a printable page or a PDF (`?maxDepth=` 1–50 bounds the trace). */
   @Get('mock-recall/:file')
-  async mockRecall(@CurrentCaller() caller: Caller, @Param('file') file: string, @Query('maxDepth') maxDepth: string | undefined, @Res() res: Response): Promise<void> {
+  async mockRecall(
+    @CurrentCaller() caller: Caller,
+    @Param('file') file: string,
+    @Query('maxDepth') maxDepth: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const match = REPORT_FILE.exec(file);
     if (!match) throw new DomainError('INVALID_INPUT', 'the mock recall report is /reports/mock-recall/<batch id (a UUID)>.html or .pdf');
     if (maxDepth !== undefined && !/^\d{1,2}$/.test(maxDepth)) throw new DomainError('INVALID_INPUT', 'maxDepth must be a whole number from 1 to 50');

@@ -47,11 +47,13 @@ export class ReportsRepository {
           readingCount: r.reading_count as number,
           meanKineticTempC: (r.mean_kinetic_temp_c as number | null) ?? null,
           // Stored as JSON: the instants come back as ISO strings.
-          excursions: (r.excursions as { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[]).map((x) => ({
-            ...x,
-            start: new Date(x.start),
-            end: new Date(x.end),
-          })),
+          excursions: (r.excursions as { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[]).map(
+            (x) => ({
+              ...x,
+              start: new Date(x.start),
+              end: new Date(x.end),
+            }),
+          ),
         },
       ]),
     );

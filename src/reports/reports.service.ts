@@ -44,7 +44,10 @@ export class ReportsService {
     if (!root) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
     requireMockRecallAccess(caller, root);
 
-    const [upstream, downstream] = await Promise.all([this.traces.trace(caller, batchId, 'UPSTREAM', maxDepth), this.traces.trace(caller, batchId, 'DOWNSTREAM', maxDepth)]);
+    const [upstream, downstream] = await Promise.all([
+      this.traces.trace(caller, batchId, 'UPSTREAM', maxDepth),
+      this.traces.trace(caller, batchId, 'DOWNSTREAM', maxDepth),
+    ]);
     const traceIds = unique([...upstream.nodes, ...downstream.nodes].map((n) => n.batch.id));
     // Each balance holds every line of its transformation, co-products and other ingredients included.
     const balances = new Map([...upstream.transformations, ...downstream.transformations].map((b) => [b.transformationId, b]));
@@ -55,7 +58,11 @@ export class ReportsService {
       this.inspections.findByBatches(traceIds),
       this.recalls.openRecallsReaching(traceIds),
     ]);
-    const names = await this.organizationNames([...inspections.map((i) => i.organizationId), ...recalls.map((r) => r.initiatedById), ...(caller.kind === 'organization' ? [caller.organizationId] : [])]);
+    const names = await this.organizationNames([
+      ...inspections.map((i) => i.organizationId),
+      ...recalls.map((r) => r.initiatedById),
+      ...(caller.kind === 'organization' ? [caller.organizationId] : []),
+    ]);
 
     return mockRecallReport({
       rootId: root.id,

@@ -105,11 +105,23 @@ export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, 
     ? `<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${e(view.geographicIndication)} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`
     : '';
   const timeline = view.timeline
-    .map((ev) => `<li><b>${pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${[ev.place, ev.organization].filter(Boolean).map((x) => e(x!)).join(' · ')}</li>`)
+    .map(
+      (ev) =>
+        `<li><b>${pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${[
+          ev.place,
+          ev.organization,
+        ]
+          .filter(Boolean)
+          .map((x) => e(x!))
+          .join(' · ')}</li>`,
+    )
     .join('');
   const certificates = extras.certificates.length
     ? `<section><h2>${t.certificates}</h2><ul>${extras.certificates
-        .map((c) => `<li>${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName ? `（${e(c.protectedName)}）` : ''} · ${e(c.number)} · ${e(c.issuer)} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`)
+        .map(
+          (c) =>
+            `<li>${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName ? `（${e(c.protectedName)}）` : ''} · ${e(c.number)} · ${e(c.issuer)} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`,
+        )
         .join('')}</ul></section>`
     : '';
   const chart = extras.chart && extras.chart.readings.length > 0 ? `<section><h2>${t.temperatures}</h2>${temperatureChart(extras.chart)}</section>` : '';
@@ -172,7 +184,10 @@ export function temperatureChart(chart: NonNullable<PageExtras['chart']>): strin
   const bandBottom = chart.minTempC ?? lo;
   const band = `<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${(Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1)}" fill="#d9f0d6"/>`;
   const marks = chart.excursions
-    .map((ex) => `<rect class="excursion" x="${x(ex.start.getTime())}" y="${pad}" width="${Math.max(2, Number(x(ex.end.getTime())) - Number(x(ex.start.getTime()))).toFixed(1)}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`)
+    .map(
+      (ex) =>
+        `<rect class="excursion" x="${x(ex.start.getTime())}" y="${pad}" width="${Math.max(2, Number(x(ex.end.getTime())) - Number(x(ex.start.getTime()))).toFixed(1)}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`,
+    )
     .join('');
   const line = readings.map((r) => `${x(r.at.getTime())},${y(r.celsius)}`).join(' ');
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/><text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text></svg>`;

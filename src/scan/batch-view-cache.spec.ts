@@ -5,7 +5,16 @@ import { BatchViewCache } from './batch-view-cache.js';
 describe('BatchViewCache', () => {
   const make = (capacity = 100, maxAgeMs = 60_000) => {
     const clock = { now: 0, live: true };
-    return { cache: new BatchViewCache<string>(capacity, maxAgeMs, () => clock.live, (v) => v.length, () => clock.now), clock };
+    return {
+      cache: new BatchViewCache<string>(
+        capacity,
+        maxAgeMs,
+        () => clock.live,
+        (v) => v.length,
+        () => clock.now,
+      ),
+      clock,
+    };
   };
 
   it('keeps a view until a batch it was read from is touched', () => {

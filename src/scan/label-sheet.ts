@@ -23,7 +23,12 @@ export function labelSheetPdf(labels: SheetLabel[]): Buffer {
   const perPage = COLUMNS * ROWS;
   const pages: string[] = [];
   for (let start = 0; start < Math.max(labels.length, 1); start += perPage) {
-    pages.push(labels.slice(start, start + perPage).map((label, i) => drawLabel(label, i)).join('\n'));
+    pages.push(
+      labels
+        .slice(start, start + perPage)
+        .map((label, i) => drawLabel(label, i))
+        .join('\n'),
+    );
   }
   return pdfDocument(pages);
 }
@@ -46,8 +51,6 @@ function drawLabel(label: SheetLabel, slot: number): string {
       squares.push(`${x.toFixed(3)} ${y.toFixed(3)} ${unit.toFixed(3)} ${unit.toFixed(3)} re`);
     }
   }
-  const text = label.lines
-    .map((line, i) => textAt(x0 + 4, top - QR_SIZE - 4 - (i + 1) * (FONT_SIZE + 3), FONT_SIZE, line))
-    .join('\n');
+  const text = label.lines.map((line, i) => textAt(x0 + 4, top - QR_SIZE - 4 - (i + 1) * (FONT_SIZE + 3), FONT_SIZE, line)).join('\n');
   return `0 g\n${squares.join('\n')}\nf\n${text}`;
 }

@@ -4,7 +4,30 @@
  * retail unit the batch was registered with: countable units count as they are, a kilogram counts
  * as one pack, a tonne as a thousand; for other units there is no ceiling (no warning).
  */
-const COUNTABLE = new Set(['bottle', 'bottles', 'bag', 'bags', 'box', 'boxes', 'pack', 'packs', 'case', 'cases', 'piece', 'pieces', 'pcs', 'unit', 'units', '瓶', '袋', '盒', '箱', '件', '包', '个']);
+const COUNTABLE = new Set([
+  'bottle',
+  'bottles',
+  'bag',
+  'bags',
+  'box',
+  'boxes',
+  'pack',
+  'packs',
+  'case',
+  'cases',
+  'piece',
+  'pieces',
+  'pcs',
+  'unit',
+  'units',
+  '瓶',
+  '袋',
+  '盒',
+  '箱',
+  '件',
+  '包',
+  '个',
+]);
 export const SCANS_PER_UNIT = 5;
 export const MIN_CEILING = 100;
 

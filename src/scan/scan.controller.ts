@@ -40,9 +40,14 @@ export class ScanController {
   /** A printable A4 PDF of labels (code, product and lot under each) for up to 120 of your batches. */
   @Get('labels/sheet.pdf')
   async sheet(@CurrentCaller() caller: Caller, @Query('traceCodes') list: string | undefined, @Res() res: Response): Promise<void> {
-    if (caller.kind !== 'organization') throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
-    const codes = (singleQueryParam(list, 'traceCodes') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-    if (codes.length === 0 || codes.length > 120) throw new DomainError('INVALID_INPUT', `traceCodes takes 1 to 120 trace codes separated by commas, got ${codes.length}`);
+    if (caller.kind !== 'organization')
+      throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
+    const codes = (singleQueryParam(list, 'traceCodes') ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    if (codes.length === 0 || codes.length > 120)
+      throw new DomainError('INVALID_INPUT', `traceCodes takes 1 to 120 trace codes separated by commas, got ${codes.length}`);
     const labels = [];
     for (const code of codes) {
       const traceCode = normalizeTraceCode(code);
@@ -52,7 +57,10 @@ export class ScanController {
       if (batch.producerId !== caller.organizationId && batch.custodianId !== caller.organizationId) {
         throw new DomainError('NOT_OWNER', `batch ${scanned.traceCode} is neither produced nor held by your organization`);
       }
-      labels.push({ url: pageUrl(this.config.publicBaseUrl, scanned.traceCode), lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`] });
+      labels.push({
+        url: pageUrl(this.config.publicBaseUrl, scanned.traceCode),
+        lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`],
+      });
     }
     res.setHeader('cache-control', 'private, no-cache');
     res.type('application/pdf').send(labelSheetPdf(labels));
@@ -67,7 +75,8 @@ export class ScanController {
     const match = /^(.+)\.(png|svg)$/.exec(file);
     const traceCode = match ? normalizeTraceCode(match[1]) : null;
     if (!match || !traceCode) throw new DomainError('INVALID_INPUT', 'a label is /labels/<trace code>.png or .svg');
-    if (caller.kind !== 'organization') throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
+    if (caller.kind !== 'organization')
+      throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
     const scanned = await this.scans.findByTraceCode(traceCode);
     const batch = scanned && (await this.batches.findById(scanned.id));
     if (!scanned || !batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${traceCode}`);
@@ -92,16 +101,32 @@ export class ScanController {
    * answered with 304 and never re-rendered.
    */
   @Get('q/:code')
-  async page(@Param('code') code: string, @Query('lang') langParam: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
+  async page(
+    @Param('code') code: string,
+    @Query('lang') langParam: string | undefined,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const lang = chooseLanguage(langParam, acceptLanguage);
-    res.setHeader('content-security-policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.setHeader(
+      'content-security-policy',
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('vary', 'accept-language');
     const traceCode = normalizeTraceCode(code);
     const found = traceCode ? await this.scanService.lookup(traceCode) : null;
     if (!found) {
-      const [title, zh, en] = ['未找到该追溯码 / Code not found', `没有追溯码为“${code}”的产品。请核对标签上的字符。`, `No product has the trace code "${code}". Please check the characters on the label.`];
-      res.status(404).type('html').send(messagePage(title, zh, en));
+      const [title, zh, en] = [
+        '未找到该追溯码 / Code not found',
+        `没有追溯码为“${code}”的产品。请核对标签上的字符。`,
+        `No product has the trace code "${code}". Please check the characters on the label.`,
+      ];
+      res
+        .status(404)
+        .type('html')
+        .send(messagePage(title, zh, en));
       return;
     }
     const { batch, view } = found;
@@ -120,7 +145,12 @@ export class ScanController {
         certificates: extras.certificates,
         giVerified: giVerified(batch.geographicIndication, extras.certificates, new Date()),
         chart: chilled
-          ? { readings: extras.readings, minTempC: extras.minTempC, maxTempC: extras.maxTempC, excursions: extras.excursions.map((x) => ({ ...x, start: new Date(x.start), end: new Date(x.end) })) }
+          ? {
+              readings: extras.readings,
+              minTempC: extras.minTempC,
+              maxTempC: extras.maxTempC,
+              excursions: extras.excursions.map((x) => ({ ...x, start: new Date(x.start), end: new Date(x.end) })),
+            }
           : null,
       },
       lang,
@@ -177,13 +207,25 @@ export class ScanController {
   async resolve(@Param('gtin') gtin: string, @Param('lot') lot: string, @Res() res: Response): Promise<void> {
     const gtin14 = normalizeGtin(gtin);
     if (!gtin14) {
-      res.status(400).type('html').send(messagePage('GTIN 无效 / Invalid GTIN', `“${gtin}” 不是有效的 GTIN（校验位错误或位数不对）。`, `"${gtin}" is not a valid GTIN (wrong length or check digit).`));
+      res
+        .status(400)
+        .type('html')
+        .send(
+          messagePage(
+            'GTIN 无效 / Invalid GTIN',
+            `“${gtin}” 不是有效的 GTIN（校验位错误或位数不对）。`,
+            `"${gtin}" is not a valid GTIN (wrong length or check digit).`,
+          ),
+        );
       return;
     }
     // No lot code holds control characters; PostgreSQL could not even compare one with a NUL.
     const batch = isPlainText(lot, 1, MAX_LOT_CODE_LENGTH) ? await this.scans.findByGtinAndLot(gtin14, lot) : null;
     if (!batch) {
-      res.status(404).type('html').send(messagePage('未找到该批次 / Lot not found', `没有 GTIN ${gtin14} 批号 ${lot} 的批次记录。`, `No batch of GTIN ${gtin14} has lot ${lot}.`));
+      res
+        .status(404)
+        .type('html')
+        .send(messagePage('未找到该批次 / Lot not found', `没有 GTIN ${gtin14} 批号 ${lot} 的批次记录。`, `No batch of GTIN ${gtin14} has lot ${lot}.`));
       return;
     }
     res.redirect(302, `/q/${batch.traceCode}`);

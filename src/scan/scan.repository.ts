@@ -74,7 +74,13 @@ export class ScanRepository {
     const { rows } = await this.pool.query<Record<string, unknown>>({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });
     const r = rows[0];
     if (!r) return null;
-    return { batch: toScannedBatch(r), events: toPublicEvents(r.events as TimelineRow[] | null), lineage: r.lineage as string[], entries: Number(r.checked_entries), intact: r.intact === true };
+    return {
+      batch: toScannedBatch(r),
+      events: toPublicEvents(r.events as TimelineRow[] | null),
+      lineage: r.lineage as string[],
+      entries: Number(r.checked_entries),
+      intact: r.intact === true,
+    };
   }
 
   /** Counts one scan today and returns the totals: how many, since when, and what the batch was registered with. */

@@ -56,7 +56,12 @@ export class ScanService implements OnModuleDestroy {
     // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
     const live = () => changes.live;
     this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.timeline.length);
-    this.extrasCache = new BatchViewCache<PageExtras>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (x) => 1 + x.readings.length + x.certificates.length + x.excursions.length);
+    this.extrasCache = new BatchViewCache<PageExtras>(
+      config.scanCacheRows,
+      VIEW_MAX_AGE_MS,
+      live,
+      (x) => 1 + x.readings.length + x.certificates.length + x.excursions.length,
+    );
     this.unsubscribe = changes.subscribe((touched) => {
       this.cache.invalidate(touched);
       this.extrasCache.invalidate(touched);

@@ -34,7 +34,8 @@ export function renderTraceSvg(trace: TraceDrawing): string {
       const from = position.get(edge.fromBatchId)!;
       const to = position.get(edge.toBatchId)!;
       const [x1, y1, x2, y2] = [from.x + BOX.width, from.y + BOX.height / 2, to.x, to.y + BOX.height / 2];
-      const label = edge.quantity === null ? '' : `<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" font-size="10" text-anchor="middle">${edge.quantity}</text>`;
+      const label =
+        edge.quantity === null ? '' : `<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" font-size="10" text-anchor="middle">${edge.quantity}</text>`;
       return `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#555" marker-end="url(#arrow)"/>${label}`;
     })
     .join('');

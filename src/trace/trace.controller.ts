@@ -14,7 +14,12 @@ export class TraceController {
 
   /** Regulators: the trace as a picture, origin to shelf, recalled and held batches marked. */
   @Get(':file')
-  async picture(@CurrentCaller() caller: Caller, @Param('file') file: string, @Query('direction') direction: string | undefined, @Res() res: Response): Promise<void> {
+  async picture(
+    @CurrentCaller() caller: Caller,
+    @Param('file') file: string,
+    @Query('direction') direction: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     requireAdminOr(caller, ['REGULATOR'], 'the trace picture');
     const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.svg$/i.exec(file);
     if (!match) throw new DomainError('INVALID_INPUT', 'the trace picture is /trace/<batch id (a UUID)>.svg');

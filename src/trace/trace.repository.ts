@@ -42,8 +42,9 @@ export class TraceRepository {
    */
   async walk(batchId: string, direction: TraceDirection, maxDepth: number, nodeLimit: number): Promise<TraceWalk> {
     const downstream = direction === 'DOWNSTREAM';
-    const rows: { nodes: { id: string; depth: number }[]; edges: { from_batch_id: string; to_batch_id: string; quantity: number | null }[] | null }[] = await this.dataSource.query(
-      `WITH RECURSIVE walk(id, depth) AS (
+    const rows: { nodes: { id: string; depth: number }[]; edges: { from_batch_id: string; to_batch_id: string; quantity: number | null }[] | null }[] =
+      await this.dataSource.query(
+        `WITH RECURSIVE walk(id, depth) AS (
          SELECT $1::uuid, 0
          UNION
          SELECT ${downstream ? 'e.to_batch_id' : 'e.from_batch_id'}, w.depth + 1
@@ -53,8 +54,8 @@ export class TraceRepository {
        SELECT (SELECT json_agg(json_build_object('id', id, 'depth', depth) ORDER BY depth, id) FROM nodes) AS nodes,
               (SELECT json_agg(e) FROM (SELECT from_batch_id, to_batch_id, quantity FROM lineage_edge
                  WHERE from_batch_id IN (SELECT id FROM nodes) AND to_batch_id IN (SELECT id FROM nodes)) e) AS edges`,
-      [batchId, maxDepth, nodeLimit],
-    );
+        [batchId, maxDepth, nodeLimit],
+      );
     const nodes = rows[0].nodes;
     return {
       nodes: nodes.slice(0, nodeLimit),

@@ -41,7 +41,8 @@ export class TraceModel {
   @Field(() => TraceDirectionEnum) direction: string;
   @Field(() => [TraceNodeModel]) nodes: TraceNodeModel[];
   @Field(() => [TraceEdgeModel]) edges: TraceEdgeModel[];
-  @Field(() => [TransformationBalanceModel], { description: 'Mass balance of each transformation within the trace' }) transformations: TransformationBalanceModel[];
+  @Field(() => [TransformationBalanceModel], { description: 'Mass balance of each transformation within the trace' })
+  transformations: TransformationBalanceModel[];
 }
 
 @Resolver()

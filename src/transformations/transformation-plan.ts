@@ -46,8 +46,10 @@ export function planTransformation(
   batches: Map<string, InputBatch>,
   products: Map<string, OutputProduct>,
 ): TransformationPlan {
-  if (inputs.length < 1 || inputs.length > MAX_TRANSFORM_LINES) throw new DomainError('INVALID_INPUT', `inputs takes 1 to ${MAX_TRANSFORM_LINES} batches, got ${inputs.length}`);
-  if (outputs.length < 1 || outputs.length > MAX_TRANSFORM_LINES) throw new DomainError('INVALID_INPUT', `outputs takes 1 to ${MAX_TRANSFORM_LINES} lots, got ${outputs.length}`);
+  if (inputs.length < 1 || inputs.length > MAX_TRANSFORM_LINES)
+    throw new DomainError('INVALID_INPUT', `inputs takes 1 to ${MAX_TRANSFORM_LINES} batches, got ${inputs.length}`);
+  if (outputs.length < 1 || outputs.length > MAX_TRANSFORM_LINES)
+    throw new DomainError('INVALID_INPUT', `outputs takes 1 to ${MAX_TRANSFORM_LINES} lots, got ${outputs.length}`);
   const seen = new Set<string>();
   for (const [i, line] of inputs.entries()) {
     if (seen.has(line.batchId)) throw new DomainError('INVALID_INPUT', `inputs[${i}].batchId: batch ${line.batchId} is listed twice`);
@@ -64,12 +66,17 @@ export function planTransformation(
     const batch = batches.get(line.batchId);
     const where = `inputs[${i}].batchId`;
     if (!batch) throw new DomainError('BATCH_NOT_FOUND', `${where}: no batch has id ${line.batchId}`);
-    if (batch.custodianId !== callerId) throw new DomainError('BATCH_NOT_IN_CUSTODY', `${where}: batch ${batch.id} is in another organization's custody; only its custodian transforms it`);
+    if (batch.custodianId !== callerId)
+      throw new DomainError('BATCH_NOT_IN_CUSTODY', `${where}: batch ${batch.id} is in another organization's custody; only its custodian transforms it`);
     if (batch.status === 'IN_TRANSIT') throw new DomainError('BATCH_IN_TRANSIT', `${where}: batch ${batch.id} is in transit; it must be received first`);
-    if (batch.status === 'ON_HOLD' || batch.status === 'RECALLED') throw new DomainError('BATCH_NOT_RELEASED', `${where}: batch ${batch.id} is ${batch.status} and cannot be used`);
+    if (batch.status === 'ON_HOLD' || batch.status === 'RECALLED')
+      throw new DomainError('BATCH_NOT_RELEASED', `${where}: batch ${batch.id} is ${batch.status} and cannot be used`);
     if (batch.status !== 'ACTIVE') throw new DomainError('BATCH_CLOSED', `${where}: batch ${batch.id} is ${batch.status}: nothing more can happen to it`);
     if (line.quantity > batch.quantity) {
-      throw new DomainError('INSUFFICIENT_QUANTITY', `${where}: taking ${line.quantity} ${batch.unit} is more than the ${batch.quantity} ${batch.unit} left in batch ${batch.id}`);
+      throw new DomainError(
+        'INSUFFICIENT_QUANTITY',
+        `${where}: taking ${line.quantity} ${batch.unit} is more than the ${batch.quantity} ${batch.unit} left in batch ${batch.id}`,
+      );
     }
     const { geographicIndication: _gi, ...state } = batch;
     const left = batch.quantity - line.quantity;
@@ -79,7 +86,8 @@ export function planTransformation(
   for (const [o, line] of outputs.entries()) {
     const product = products.get(line.productId);
     if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `outputs[${o}].productId: no product has id ${line.productId}`);
-    if (product.organizationId !== callerId) throw new DomainError('NOT_OWNER', `outputs[${o}].productId: product ${product.id} belongs to another organization`);
+    if (product.organizationId !== callerId)
+      throw new DomainError('NOT_OWNER', `outputs[${o}].productId: product ${product.id} belongs to another organization`);
     const gi = product.geographicIndication;
     if (gi) {
       const without = inputs.find((input) => batches.get(input.batchId)!.geographicIndication !== gi);
@@ -97,8 +105,7 @@ export function planTransformation(
       input: i,
       output: o,
       // How much of this input went into this output, when the lines say it (in the input's unit).
-      quantity:
-        outputs.length === 1 ? input.quantity : inputs.length === 1 && output.unit === batches.get(input.batchId)!.unit ? output.quantity : null,
+      quantity: outputs.length === 1 ? input.quantity : inputs.length === 1 && output.unit === batches.get(input.batchId)!.unit ? output.quantity : null,
     })),
   );
   return { consumed, edges };

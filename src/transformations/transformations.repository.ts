@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CUSTODY_COLUMNS, rowToCustody } from '../batches/batches.repository.js';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import { InputBatch, OutputProduct } from './transformation-plan.js';
 
 @Injectable()

@@ -16,7 +16,9 @@ export class TransformResultModel {
 export class TransformationsResolver {
   constructor(private readonly transformations: TransformationsService) {}
 
-  @Mutation(() => TransformResultModel, { description: 'Milling, pooling, packing, splitting, mixing: consumes input batches in your custody and creates output batches.' })
+  @Mutation(() => TransformResultModel, {
+    description: 'Milling, pooling, packing, splitting, mixing: consumes input batches in your custody and creates output batches.',
+  })
   async transformBatches(@CurrentCaller() caller: Caller, @Args('input') input: TransformBatchesInput): Promise<TransformResultModel> {
     const { outputs, entries } = await this.transformations.transform(caller, input);
     return { outputs, entries: entries.map(LedgerEntryModel.from) };

@@ -45,15 +45,24 @@ export class TransformationsService {
   async transformInContext(ctx: AppendContext, org: OrganizationCaller, input: TransformBatchesInput, outputIds: string[]): Promise<LedgerEntry[]> {
     const { tx, append } = ctx;
     if (input.eventTime.getTime() > Date.now() + CLOCK_SKEW_MS) {
-      throw new DomainError('MISSING_KEY_DATA', `eventTime ${input.eventTime.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`);
+      throw new DomainError(
+        'MISSING_KEY_DATA',
+        `eventTime ${input.eventTime.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`,
+      );
     }
     const transformationId = randomUUID();
     const eventTime = input.eventTime.toISOString();
     const owner = (await this.facilities.ownersInTx(tx, [input.facilityId])).get(input.facilityId);
     if (!owner) throw new DomainError('FACILITY_NOT_FOUND', `facilityId: no facility has id ${input.facilityId}`);
     if (owner !== org.organizationId) throw new DomainError('NOT_OWNER', `facilityId: facility ${input.facilityId} is not one of your facilities`);
-    const inputBatches = await this.transformations.inputBatchesInTx(tx, input.inputs.map((l) => l.batchId));
-    const products = await this.transformations.productsInTx(tx, input.outputs.map((l) => l.productId));
+    const inputBatches = await this.transformations.inputBatchesInTx(
+      tx,
+      input.inputs.map((l) => l.batchId),
+    );
+    const products = await this.transformations.productsInTx(
+      tx,
+      input.outputs.map((l) => l.productId),
+    );
     const plan = planTransformation(org.organizationId, input.inputs, input.outputs, inputBatches, products);
     for (const [o, line] of input.outputs.entries()) {
       if (await this.batches.lotCodeTaken(tx, line.productId, line.lotCode)) {

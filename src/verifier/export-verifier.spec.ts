@@ -1,3 +1,4 @@
+import { readFixtureJson } from '../../test/support/fixtures.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { signingKeyFromSeed } from '../ledger/signing-key.js';
 import { ExportVerifier, isCanonicalJsonText } from './export-verifier.js';
 import { runVerify } from './verify-command.js';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/ledger-v1.json', import.meta.url), 'utf8'));
+const vectors = readFixtureJson('vectors/ledger-v1.json');
 const ROOT = Buffer.from(vectors.merkle.root, 'hex');
 
 interface ExportEntry extends LedgerEnvelope {
@@ -67,7 +68,10 @@ function reseal(e: ExportEntry): ExportEntry {
 
 describe('ExportVerifier on the ledger-v1 vectors', () => {
   it('verifies the three entries and reaches the checkpoint root, with every intermediate root', () => {
-    const result = verify(vectorEntries().map((e) => line(e)), [1, 2, 3]);
+    const result = verify(
+      vectorEntries().map((e) => line(e)),
+      [1, 2, 3],
+    );
     expect(result.failure).toBeNull();
     expect(result.valid).toBe(true);
     expect(result.checkedEntries).toBe(3);
@@ -87,7 +91,9 @@ describe('ExportVerifier on the ledger-v1 vectors', () => {
   });
 
   it('accepts CRLF line ends, blank lines and a missing final newline', () => {
-    const text = `${vectorEntries().map((e) => line(e)).join('\r\n')}\r\n\r\n`;
+    const text = `${vectorEntries()
+      .map((e) => line(e))
+      .join('\r\n')}\r\n\r\n`;
     expect(verify(text.split('\n')).valid).toBe(true);
   });
 
@@ -273,7 +279,12 @@ describe('runVerify in file mode on the vectors', () => {
     dir = mkdtempSync(join(tmpdir(), 'suyuan-verify-'));
     exportFile = join(dir, 'export.jsonl');
     noteFile = join(dir, 'checkpoint.txt');
-    writeFileSync(exportFile, `${vectorEntries().map((e) => line(e)).join('\n')}\n`);
+    writeFileSync(
+      exportFile,
+      `${vectorEntries()
+        .map((e) => line(e))
+        .join('\n')}\n`,
+    );
     writeFileSync(noteFile, vectors.checkpoint.signedNote);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -341,7 +352,13 @@ describe('runVerify in file mode on the vectors', () => {
   });
 
   it('usage errors exit 2 with a usage line', async () => {
-    for (const args of [[], ['--file', 'x'], ['--url', 'http://x', '--file', 'y', '--key', key], ['--file', 'x', '--checkpoint', 'y', '--key', 'nonsense'], ['--bogus']]) {
+    for (const args of [
+      [],
+      ['--file', 'x'],
+      ['--url', 'http://x', '--file', 'y', '--key', key],
+      ['--file', 'x', '--checkpoint', 'y', '--key', 'nonsense'],
+      ['--bogus'],
+    ]) {
       const r = await run(...args);
       expect(r.code).toBe(2);
       expect(r.text).toMatch(/usage: npm run verify/);

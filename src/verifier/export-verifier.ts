@@ -54,6 +54,7 @@ const LAYOUT_PAYLOAD_HASH = '","payloadHash":"';
 const LAYOUT_HASH = '","hash":"';
 const LAYOUT_SALT = '","salt":';
 /** A character that makes a JSON string's raw text differ from its value, or makes it invalid. */
+// eslint-disable-next-line no-control-regex -- a raw control character in a JSON string is exactly what this looks for
 const UNSIMPLE = /[\\\x00-\x1f]/;
 const SALT_BYTES = 16;
 
@@ -132,7 +133,11 @@ export class ExportVerifier {
   finish(expectedSize = 0): ExportVerification {
     if (!this.failed && this.tree.size < expectedSize) {
       const seq = this.tree.size + 1;
-      this.failed = { seq, line: this.lineNumber + 1, reason: `entry ${seq} is missing: the export ends at ${this.tree.size} entries, it should reach ${expectedSize}` };
+      this.failed = {
+        seq,
+        line: this.lineNumber + 1,
+        reason: `entry ${seq} is missing: the export ends at ${this.tree.size} entries, it should reach ${expectedSize}`,
+      };
     }
     return {
       valid: this.failed === null,

@@ -133,7 +133,9 @@ export async function runVerify(args: string[], out: (line: string) => void, opt
       const oldRoot = Buffer.from(previous.rootHash, 'hex');
       const exportRoot = result.roots.get(previous.treeSize)!;
       if (!exportRoot.equals(oldRoot)) {
-        fail(`previous checkpoint (size ${previous.treeSize}): the export's root at that size differs from the root seen before: history before it was rewritten`);
+        fail(
+          `previous checkpoint (size ${previous.treeSize}): the export's root at that size differs from the root seen before: history before it was rewritten`,
+        );
       }
       ok(`previous checkpoint (size ${previous.treeSize}): same origin, the ledger did not shrink, its root matches the export's (history unchanged)`);
       if (parsed.mode === 'url' && previous.treeSize > 0 && previous.treeSize < size) {
@@ -175,7 +177,8 @@ function reportEntries(result: ExportVerification, size: number, ok: (t: string)
     fail(`entries: first failure at seq ${f.seq} (line ${f.line}): ${f.reason}`);
   }
   const erased = result.erasedPayloads > 0 ? `; ${result.erasedPayloads} erased payloads (envelope checked, payload gone)` : '';
-  const beyond = result.checkedEntries > size ? `; ${result.checkedEntries - size} entries beyond the checkpoint were checked too (the checkpoint does not cover them)` : '';
+  const beyond =
+    result.checkedEntries > size ? `; ${result.checkedEntries - size} entries beyond the checkpoint were checked too (the checkpoint does not cover them)` : '';
   ok(`entries 1–${result.checkedEntries}: seq gapless, payload hashes, entry hashes, prevHash and batchPrevHash links${erased}${beyond}`);
 }
 
@@ -275,8 +278,7 @@ function rate(count: number, seconds: number): string {
 type ParsedArgs =
   | { help: true }
   | ({ help: false; key: VerifierKey; stateFile: string | null } & (
-      | { mode: 'url'; base: string; apiKey: string | null }
-      | { mode: 'file'; exportFile: string; checkpointFile: string }
+      { mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string }
     ));
 
 function parseCommandLine(args: string[], env: Record<string, string | undefined>): ParsedArgs {

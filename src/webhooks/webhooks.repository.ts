@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { Tx } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import { MAX_WEBHOOK_ATTEMPTS, retryDelayMs } from './webhook-signature.js';
 
 export interface DueDelivery {
@@ -59,11 +59,10 @@ export class WebhooksRepository {
         const error = await deliver(row);
         if (error === null) await client.query('UPDATE webhook_delivery SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
         else {
-          await client.query(`UPDATE webhook_delivery SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + ($3 || ' milliseconds')::interval WHERE id = $1`, [
-            row.id,
-            error.slice(0, 500),
-            String(retryDelayMs(row.attempts + 1)),
-          ]);
+          await client.query(
+            `UPDATE webhook_delivery SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + ($3 || ' milliseconds')::interval WHERE id = $1`,
+            [row.id, error.slice(0, 500), String(retryDelayMs(row.attempts + 1))],
+          );
         }
       }
       await client.query('COMMIT');

@@ -3,7 +3,9 @@ import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { WebhooksService } from './webhooks.service.js';
 
-@ObjectType('WebhookRegistration', { description: 'Returned once: the secret that signs every delivery (x-suyuan-signature: sha256=<HMAC-SHA256 of the body>).' })
+@ObjectType('WebhookRegistration', {
+  description: 'Returned once: the secret that signs every delivery (x-suyuan-signature: sha256=<HMAC-SHA256 of the body>).',
+})
 export class WebhookRegistrationModel {
   @Field() url: string;
   @Field() secret: string;

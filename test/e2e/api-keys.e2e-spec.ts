@@ -21,7 +21,9 @@ describe('API keys', () => {
     // The new key works, and its use is recorded.
     const keys = (await gqlOk(app, LIST, undefined, created.secret)).apiKeys;
     expect(keys.map((k: { label: string }) => k.label)).toEqual(['warehouse scanner 2', 'initial']);
-    const stored: { secret_hash: string; last_used_at: Date | null }[] = await app.get(DataSource).query('SELECT secret_hash, last_used_at FROM api_key WHERE id = $1', [created.apiKey.id]);
+    const stored: { secret_hash: string; last_used_at: Date | null }[] = await app
+      .get(DataSource)
+      .query('SELECT secret_hash, last_used_at FROM api_key WHERE id = $1', [created.apiKey.id]);
     expect(stored[0].secret_hash).toBe(createHash('sha256').update(created.secret).digest('hex'));
     expect(JSON.stringify(await app.get(DataSource).query('SELECT * FROM api_key'))).not.toContain(created.secret);
     // The use is written in the background: wait for it, up to a second.
@@ -34,7 +36,10 @@ describe('API keys', () => {
     const revoked = (await gqlOk(app, REVOKE, { id: created.apiKey.id }, farm.key)).revokeApiKey;
     expect(revoked.revokedAt).not.toBeNull();
     const refused = await gql(app, LIST, undefined, created.secret);
-    expect(refused.errors?.[0]).toMatchObject({ message: 'the API key is not valid or has been revoked', extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_API_KEY' } });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'the API key is not valid or has been revoked',
+      extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_API_KEY' },
+    });
     expect((await gql(app, REVOKE, { id: created.apiKey.id }, farm.key)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'API_KEY_REVOKED' });
   });
 

@@ -17,15 +17,27 @@ describe('cold chain', () => {
     const batch = await registerBatch(app, farm, milk, yard, { quantity: 5000 });
     expect((await gqlOk(app, COLD, { id: batch.id }, farm.key)).batch.coldChainStatus).toBe('NO_DATA');
 
-    const ok = await gqlOk(app, RECORD, { input: { batchId: batch.id, sensorId: 'tank-1', readings: every10('2026-11-20T20:00:00.000Z', [3.5, 4, 4.2, 3.9]) } }, farm.key);
+    const ok = await gqlOk(
+      app,
+      RECORD,
+      { input: { batchId: batch.id, sensorId: 'tank-1', readings: every10('2026-11-20T20:00:00.000Z', [3.5, 4, 4.2, 3.9]) } },
+      farm.key,
+    );
     expect(ok.recordTemperatures).toMatchObject({ type: 'TEMPERATURES_RECORDED', payload: { sensorId: 'tank-1', count: 4, minC: 3.5, maxC: 4.2 } });
     expect((await gqlOk(app, COLD, { id: batch.id }, farm.key)).batch.coldChainStatus).toBe('OK');
 
     // The truck's cooling fails for 40 minutes.
-    await gqlOk(app, RECORD, { input: { batchId: batch.id, sensorId: 'truck-7', readings: every10('2026-11-20T21:00:00.000Z', [4, 9.5, 11, 12.4, 10, 6, 4]) } }, farm.key);
+    await gqlOk(
+      app,
+      RECORD,
+      { input: { batchId: batch.id, sensorId: 'truck-7', readings: every10('2026-11-20T21:00:00.000Z', [4, 9.5, 11, 12.4, 10, 6, 4]) } },
+      farm.key,
+    );
     const cold = (await gqlOk(app, COLD, { id: batch.id }, farm.key)).batch;
     expect(cold.coldChainStatus).toBe('EXCURSION');
-    expect(cold.excursions).toEqual([{ kind: 'OUT_OF_RANGE', start: '2026-11-20T21:10:00.000Z', end: '2026-11-20T21:50:00.000Z', minutes: 40, minC: 9.5, maxC: 12.4 }]);
+    expect(cold.excursions).toEqual([
+      { kind: 'OUT_OF_RANGE', start: '2026-11-20T21:10:00.000Z', end: '2026-11-20T21:50:00.000Z', minutes: 40, minC: 9.5, maxC: 12.4 },
+    ]);
     expect(cold.meanKineticTemperatureC).toBeGreaterThan(5.5);
 
     const regulator = await createOrg(app, 'REGULATOR');
@@ -49,12 +61,22 @@ describe('cold chain', () => {
     const batch = await registerBatch(app, farm, milk, yard);
     const plant = await createOrg(app, 'PROCESSOR');
     const stranger = await createOrg(app, 'LOGISTICS');
-    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
-      input: {
-        batchId: batch.id, bizStep: 'SHIPPING', eventTime: '2026-11-20T22:00:00.000Z', facilityId: yard, destinationOrganizationId: plant.id, quantity: 1000,
-        details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: 'B-9' },
+    await gqlOk(
+      app,
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      {
+        input: {
+          batchId: batch.id,
+          bizStep: 'SHIPPING',
+          eventTime: '2026-11-20T22:00:00.000Z',
+          facilityId: yard,
+          destinationOrganizationId: plant.id,
+          quantity: 1000,
+          details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: 'B-9' },
+        },
       },
-    }, farm.key);
+      farm.key,
+    );
     const readings = every10('2026-11-20T22:10:00.000Z', [3, 3.2]);
     await gqlOk(app, RECORD, { input: { batchId: batch.id, sensorId: 'plant-logger', readings } }, plant.key);
     const refused = await gql(app, RECORD, { input: { batchId: batch.id, sensorId: 'x', readings } }, stranger.key);
@@ -68,10 +90,15 @@ describe('cold chain', () => {
     const rice = await registerProduct(app, farm, { storage: 'AMBIENT' });
     const batch = await registerBatch(app, farm, rice, yard);
     const tooMany = every10('2026-01-01T00:00:00.000Z', Array(10_001).fill(20));
-    expect((await gql(app, RECORD, { input: { batchId: batch.id, readings: tooMany } }, farm.key)).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect((await gql(app, RECORD, { input: { batchId: batch.id, readings: tooMany } }, farm.key)).errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const future = [{ at: new Date(Date.now() + 3600_000).toISOString(), celsius: 20 }];
     expect((await gql(app, RECORD, { input: { batchId: batch.id, readings: future } }, farm.key)).errors?.[0].message).toMatch(/in the future/);
-    const twice = [{ at: '2026-11-01T00:00:00.000Z', celsius: 20 }, { at: '2026-11-01T00:00:00.000Z', celsius: 21 }];
+    const twice = [
+      { at: '2026-11-01T00:00:00.000Z', celsius: 20 },
+      { at: '2026-11-01T00:00:00.000Z', celsius: 21 },
+    ];
     expect((await gql(app, RECORD, { input: { batchId: batch.id, readings: twice } }, farm.key)).errors?.[0].message).toMatch(/two readings of sensor/);
     await gqlOk(app, RECORD, { input: { batchId: batch.id, readings: every10('2026-11-01T00:00:00.000Z', [35, 36]) } }, farm.key);
     expect((await gqlOk(app, COLD, { id: batch.id }, farm.key)).batch).toMatchObject({ coldChainStatus: 'NOT_APPLICABLE', excursions: [] });

@@ -34,13 +34,23 @@ describe('custody and quantities', () => {
     };
 
     await refused(farm.key, { ...shipping, quantity: 1200 }, 'CONFLICT', /SHIPPING 1200 kg is more than the 1000 kg left/);
-    await refused(farm.key, { ...shipping, quantity: 900, details: { shipToLocation: 'plant dock 2' } }, 'BAD_USER_INPUT', /details.referenceDocumentType is required for SHIPPING/);
+    await refused(
+      farm.key,
+      { ...shipping, quantity: 900, details: { shipToLocation: 'plant dock 2' } },
+      'BAD_USER_INPUT',
+      /details.referenceDocumentType is required for SHIPPING/,
+    );
     await refused(farm.key, { ...shipping, quantity: 900, facilityId: plantDock }, 'FORBIDDEN', /facilityId: .* is not one of your facilities/);
     await gqlOk(app, RECORD, { input: { batchId: batch.id, ...shipping, quantity: 900 } }, farm.key);
     expect((await gqlOk(app, BATCH, { id: batch.id }, farm.key)).batch).toMatchObject({ status: 'IN_TRANSIT', custodian: { id: farm.id } });
 
     const receiving = { bizStep: 'RECEIVING', eventTime: at(3), quantity: 895 };
-    await refused(shop.key, { ...receiving, facilityId: shopFloor }, 'FORBIDDEN', new RegExp(`shipped to organization ${plant.id}; only that organization records its RECEIVING`));
+    await refused(
+      shop.key,
+      { ...receiving, facilityId: shopFloor },
+      'FORBIDDEN',
+      new RegExp(`shipped to organization ${plant.id}; only that organization records its RECEIVING`),
+    );
     await refused(farm.key, { bizStep: 'STORING', eventTime: at(2), facilityId: farmYard }, 'CONFLICT', /in transit to organization .*received before/);
     await refused(plant.key, { ...receiving, quantity: 901, facilityId: plantDock }, 'CONFLICT', /RECEIVING 901 kg is more than the 900 kg shipped/);
     const received = await gqlOk(app, RECORD, { input: { batchId: batch.id, ...receiving, facilityId: plantDock } }, plant.key);
@@ -48,7 +58,12 @@ describe('custody and quantities', () => {
     expect((await gqlOk(app, BATCH, { id: batch.id }, plant.key)).batch).toMatchObject({ status: 'ACTIVE', quantity: 895, custodian: { id: plant.id } });
 
     await refused(farm.key, { bizStep: 'STORING', eventTime: at(4), facilityId: farmYard }, 'FORBIDDEN', /only its custodian records its events/);
-    await refused(plant.key, { bizStep: 'DESTROYING', eventTime: at(5), facilityId: plantDock, quantity: 896 }, 'CONFLICT', /896 kg is more than the 895 kg left/);
+    await refused(
+      plant.key,
+      { bizStep: 'DESTROYING', eventTime: at(5), facilityId: plantDock, quantity: 896 },
+      'CONFLICT',
+      /896 kg is more than the 895 kg left/,
+    );
     await gqlOk(app, RECORD, { input: { batchId: batch.id, bizStep: 'DESTROYING', eventTime: at(5), facilityId: plantDock, quantity: 895 } }, plant.key);
     expect((await gqlOk(app, BATCH, { id: batch.id }, plant.key)).batch).toMatchObject({ status: 'DESTROYED', quantity: 0 });
     await refused(plant.key, { bizStep: 'STORING', eventTime: at(6), facilityId: plantDock }, 'CONFLICT', /DESTROYED: nothing more can happen to it/);
@@ -64,7 +79,12 @@ describe('custody and quantities', () => {
     const res = await gql(app, RECORD, { input: { batchId: batch.id, bizStep: 'STORING', eventTime: future, facilityId } }, org.key);
     expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(res.errors?.[0].message).toMatch(/is in the future/);
-    const transforming = await gql(app, RECORD, { input: { batchId: batch.id, bizStep: 'TRANSFORMING', eventTime: '2026-10-08T00:00:00.000Z', facilityId } }, org.key);
+    const transforming = await gql(
+      app,
+      RECORD,
+      { input: { batchId: batch.id, bizStep: 'TRANSFORMING', eventTime: '2026-10-08T00:00:00.000Z', facilityId } },
+      org.key,
+    );
     expect(transforming.errors?.[0].message).toMatch(/transformBatches/);
   });
 
@@ -94,7 +114,9 @@ describe('custody and quantities', () => {
     const recorded = answers.filter((a) => !a.errors);
     const refused = answers.filter((a) => a.errors);
     expect(recorded).toHaveLength(10);
-    expect(recorded.map((a) => a.data!.recordEvents[1].payload.quantityLeft).sort((x: number, y: number) => y - x)).toEqual([900, 800, 700, 600, 500, 400, 300, 200, 100, 0]);
+    expect(recorded.map((a) => a.data!.recordEvents[1].payload.quantityLeft).sort((x: number, y: number) => y - x)).toEqual([
+      900, 800, 700, 600, 500, 400, 300, 200, 100, 0,
+    ]);
     for (const a of refused) {
       expect(a.errors![0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BATCH_CLOSED' } });
       expect(a.errors![0].message).toMatch(/^events\[1\]\.batchId: batch .* is CONSUMED/);

@@ -1,10 +1,10 @@
+import { readFixture } from '../support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
-const example = (name: string) => readFileSync(new URL(`../../../shared/epcis/examples/${name}`, import.meta.url), 'utf8');
+const example = (name: string) => readFixture(`epcis/examples/${name}`);
 
 /**
  * EPCIS 2.0 capture end to end: GS1's examples first (the one on lots is captured, the ones on
@@ -20,7 +20,8 @@ describe('POST /epcis/capture', () => {
     return req.send(typeof body === 'string' ? body : JSON.stringify(body));
   };
   const batchView = async (id: string, key: string) =>
-    (await gqlOk(service.app, 'query($id: ID!) { batch(id: $id) { lotCode status quantity unit custodian { id } events { type payload } } }', { id }, key)).batch;
+    (await gqlOk(service.app, 'query($id: ID!) { batch(id: $id) { lotCode status quantity unit custodian { id } events { type payload } } }', { id }, key))
+      .batch;
 
   it('captures GS1’s Example 9.6.2 as it is: the receiving of 200 kg of lot 998877 at GLN 0614141008889', async () => {
     const { app } = service;
@@ -30,13 +31,29 @@ describe('POST /epcis/capture', () => {
     const lot = await registerBatch(app, supplier, product, supplierSite, { lotCode: '998877', quantity: 500, unit: 'kg' });
     const receiver = await createOrg(app, 'PROCESSOR', 'Example receiver');
     await registerFacility(app, receiver, { gln: '0614141008889' });
-    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
-      input: { batchId: lot.id, bizStep: 'SHIPPING', eventTime: '2013-06-07T08:00:00.000Z', facilityId: supplierSite, destinationOrganizationId: receiver.id, quantity: 200, details: { shipToLocation: 'urn:epc:id:sgln:0614141.00777.0', referenceDocumentType: 'desadv', referenceDocumentNumber: '1152' } },
-    }, supplier.key);
+    await gqlOk(
+      app,
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      {
+        input: {
+          batchId: lot.id,
+          bizStep: 'SHIPPING',
+          eventTime: '2013-06-07T08:00:00.000Z',
+          facilityId: supplierSite,
+          destinationOrganizationId: receiver.id,
+          quantity: 200,
+          details: { shipToLocation: 'urn:epc:id:sgln:0614141.00777.0', referenceDocumentType: 'desadv', referenceDocumentNumber: '1152' },
+        },
+      },
+      supplier.key,
+    );
 
     const res = await capture(example('Example_9.6.2-ObjectEvent.jsonld'), receiver.key);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ captured: 1, events: [{ index: 0, eventID: 'ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0', batchIds: [lot.id] }] });
+    expect(res.body).toEqual({
+      captured: 1,
+      events: [{ index: 0, eventID: 'ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0', batchIds: [lot.id] }],
+    });
     const batch = await batchView(lot.id, receiver.key);
     expect(batch).toMatchObject({ status: 'ACTIVE', quantity: 200, custodian: { id: receiver.id } });
     const receiving = batch.events.at(-1).payload;
@@ -47,14 +64,23 @@ describe('POST /epcis/capture', () => {
   it('refuses GS1’s examples on serialised items with a reason per event, and records nothing', async () => {
     const org = await createOrg(service.app, 'PROCESSOR');
     const before = await ledgerSize();
-    for (const name of ['Example_9.6.1-ObjectEvent.jsonld', 'Example_9.6.1-ObjectEventWithDigitalLink.jsonld', 'Example_9.6.4-TransformationEvent.jsonld', 'SensorDataExample1.jsonld', 'SensorDataExample2.jsonld', 'SensorDataExample3.jsonld']) {
+    for (const name of [
+      'Example_9.6.1-ObjectEvent.jsonld',
+      'Example_9.6.1-ObjectEventWithDigitalLink.jsonld',
+      'Example_9.6.4-TransformationEvent.jsonld',
+      'SensorDataExample1.jsonld',
+      'SensorDataExample2.jsonld',
+      'SensorDataExample3.jsonld',
+    ]) {
       const res = await capture(example(name), org.key);
       expect(res.status).toBe(400);
       const [error] = res.body.errors;
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EPCIS_NOT_MODELLED' });
       expect(error.message).toMatch(/event\(s\) cannot be captured, so nothing was recorded; eventList\[0\]: /);
       const events = JSON.parse(example(name)).epcisBody.eventList;
-      expect(error.extensions.events.map((e: { index: number; eventID: string }) => [e.index, e.eventID])).toEqual(events.map((e: { eventID: string }, i: number) => [i, e.eventID]));
+      expect(error.extensions.events.map((e: { index: number; eventID: string }) => [e.index, e.eventID])).toEqual(
+        events.map((e: { eventID: string }, i: number) => [i, e.eventID]),
+      );
     }
     expect(await ledgerSize()).toBe(before);
   });
@@ -75,15 +101,42 @@ describe('POST /epcis/capture', () => {
       creationDate: '2026-11-20T08:00:00Z',
       epcisBody: {
         eventList: [
-          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-20T05:00:00+08:00', eventTimeZoneOffset: '+08:00', bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' }, quantityList: [{ epcClass: raw, quantity: 800, uom: 'KGM' }] },
           {
-            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'sensor_reporting', eventTime: '2026-11-20T06:00:00+08:00', eventTimeZoneOffset: '+08:00', quantityList: [{ epcClass: raw }],
-            sensorElementList: [{ sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.tank7' }, sensorReport: [4, 9.5, 11, 12, 10, 5].map((value, i) => ({ type: 'Temperature', time: `2026-11-19T22:${i}0:00Z`, value, uom: 'CEL' })) }],
+            type: 'ObjectEvent',
+            action: 'ADD',
+            bizStep: 'commissioning',
+            eventTime: '2026-11-20T05:00:00+08:00',
+            eventTimeZoneOffset: '+08:00',
+            bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' },
+            quantityList: [{ epcClass: raw, quantity: 800, uom: 'KGM' }],
           },
           {
-            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', eventTime: '2026-11-20T07:00:00+08:00', eventTimeZoneOffset: '+08:00', bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' }, quantityList: [{ epcClass: raw, quantity: 800, uom: 'KGM' }],
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'sensor_reporting',
+            eventTime: '2026-11-20T06:00:00+08:00',
+            eventTimeZoneOffset: '+08:00',
+            quantityList: [{ epcClass: raw }],
+            sensorElementList: [
+              {
+                sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.tank7' },
+                sensorReport: [4, 9.5, 11, 12, 10, 5].map((value, i) => ({ type: 'Temperature', time: `2026-11-19T22:${i}0:00Z`, value, uom: 'CEL' })),
+              },
+            ],
+          },
+          {
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'shipping',
+            eventTime: '2026-11-20T07:00:00+08:00',
+            eventTimeZoneOffset: '+08:00',
+            bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' },
+            quantityList: [{ epcClass: raw, quantity: 800, uom: 'KGM' }],
             bizTransactionList: [{ type: 'desadv', bizTransaction: 'urn:epcglobal:cbv:bt:6901234000016:SH-77' }],
-            destinationList: [{ type: 'owning_party', destination: `urn:uuid:${plant.id}` }, { type: 'location', destination: 'urn:epc:id:sgln:6901234.00002.0' }],
+            destinationList: [
+              { type: 'owning_party', destination: `urn:uuid:${plant.id}` },
+              { type: 'location', destination: 'urn:epc:id:sgln:6901234.00002.0' },
+            ],
           },
         ],
       },
@@ -102,11 +155,23 @@ describe('POST /epcis/capture', () => {
       schemaVersion: '2.0',
       epcisBody: {
         eventList: [
-          { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'https://ref.gs1.org/cbv/BizStep-receiving', eventTime: '2026-11-20T09:00:00+08:00', bizLocation: { id: 'https://id.gs1.org/414/6901234000023' }, quantityList: [{ epcClass: raw, quantity: 795, uom: 'KGM' }] },
           {
-            type: 'TransformationEvent', eventTime: '2026-11-20T12:00:00+08:00', bizLocation: { id: `urn:uuid:${dock}` },
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'https://ref.gs1.org/cbv/BizStep-receiving',
+            eventTime: '2026-11-20T09:00:00+08:00',
+            bizLocation: { id: 'https://id.gs1.org/414/6901234000023' },
+            quantityList: [{ epcClass: raw, quantity: 795, uom: 'KGM' }],
+          },
+          {
+            type: 'TransformationEvent',
+            eventTime: '2026-11-20T12:00:00+08:00',
+            bizLocation: { id: `urn:uuid:${dock}` },
             inputQuantityList: [{ epcClass: raw, quantity: 795, uom: 'KGM' }],
-            outputQuantityList: [{ epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-1', quantity: 400, uom: 'LTR' }, { epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-2', quantity: 380, uom: 'LTR' }],
+            outputQuantityList: [
+              { epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-1', quantity: 400, uom: 'LTR' },
+              { epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-2', quantity: 380, uom: 'LTR' },
+            ],
           },
         ],
       },
@@ -114,7 +179,14 @@ describe('POST /epcis/capture', () => {
     const made = await capture(plantDocument, plant.key);
     expect(made.status).toBe(201);
     const outputs = made.body.events[1].batchIds.slice(1);
-    const trace = (await gqlOk(app, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { batch { lotCode quantity unit custodian { id } } } } }', { id: rawId }, plant.key)).trace;
+    const trace = (
+      await gqlOk(
+        app,
+        'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { batch { lotCode quantity unit custodian { id } } } } }',
+        { id: rawId },
+        plant.key,
+      )
+    ).trace;
     expect(trace.nodes.map((n: { batch: { lotCode: string } }) => n.batch.lotCode).sort()).toEqual(['PM-1', 'PM-2', 'RAW-1120']);
     expect(outputs).toHaveLength(2);
     expect(await batchView(outputs[0], plant.key)).toMatchObject({ lotCode: 'PM-1', quantity: 400, unit: 'L', custodian: { id: plant.id } });
@@ -133,10 +205,26 @@ describe('POST /epcis/capture', () => {
       type: 'EPCISDocument',
       epcisBody: {
         eventList: [
-          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-20T05:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' }, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }] },
           {
-            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', eventTime: '2026-11-20T06:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' }, quantityList: [{ epcClass: lot, quantity, uom: 'KGM' }],
-            bizTransactionList: [{ type: 'po', bizTransaction: 'urn:example:po:1' }], destinationList: [{ type: 'owning_party', destination: `urn:uuid:${buyer.id}` }, { type: 'location', destination: 'urn:example:shop' }],
+            type: 'ObjectEvent',
+            action: 'ADD',
+            bizStep: 'commissioning',
+            eventTime: '2026-11-20T05:00:00Z',
+            bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' },
+            quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }],
+          },
+          {
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'shipping',
+            eventTime: '2026-11-20T06:00:00Z',
+            bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' },
+            quantityList: [{ epcClass: lot, quantity, uom: 'KGM' }],
+            bizTransactionList: [{ type: 'po', bizTransaction: 'urn:example:po:1' }],
+            destinationList: [
+              { type: 'owning_party', destination: `urn:uuid:${buyer.id}` },
+              { type: 'location', destination: 'urn:example:shop' },
+            ],
           },
         ],
       },
@@ -152,7 +240,8 @@ describe('POST /epcis/capture', () => {
 
   it('registers a facility with a GLN only when its check digit is right, and each GLN once', async () => {
     const org = await createOrg(service.app, 'PRODUCER');
-    const register = (gln: string) => gql(service.app, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id gln } }', { input: { name: '仓库', gln } }, org.key);
+    const register = (gln: string) =>
+      gql(service.app, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id gln } }', { input: { name: '仓库', gln } }, org.key);
     expect((await register('6901234000047')).data?.registerFacility.gln).toBe('6901234000047');
     const wrong = (await register('6901234000048')).errors?.[0];
     expect(wrong?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_GLN' });
@@ -171,7 +260,23 @@ describe('POST /epcis/capture', () => {
     const notEpcis = await capture({ type: 'EPCISQueryDocument' }, org.key, 'application/json');
     expect(notEpcis.status).toBe(400);
     expect(notEpcis.body.errors[0].message).toBe('type must be "EPCISDocument", got "EPCISQueryDocument"');
-    const unknownPlace = await capture({ type: 'EPCISDocument', epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'ADD', eventTime: '2026-11-20T05:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:6901234.00099.0' }, quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000306/10/X', quantity: 1 }] }] } }, org.key);
+    const unknownPlace = await capture(
+      {
+        type: 'EPCISDocument',
+        epcisBody: {
+          eventList: [
+            {
+              type: 'ObjectEvent',
+              action: 'ADD',
+              eventTime: '2026-11-20T05:00:00Z',
+              bizLocation: { id: 'urn:epc:id:sgln:6901234.00099.0' },
+              quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000306/10/X', quantity: 1 }],
+            },
+          ],
+        },
+      },
+      org.key,
+    );
     expect(unknownPlace.status).toBe(404);
     expect(unknownPlace.body.errors[0].message).toBe('eventList[0]: no facility has GLN 6901234000993; register the facility with its GLN first');
   });

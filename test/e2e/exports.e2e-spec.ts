@@ -1,7 +1,7 @@
+import { readFixtureJson } from '../support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import XLSX from 'xlsx';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
@@ -17,13 +17,22 @@ function parse(csv: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++);
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
   }
   return rows;
 }
@@ -39,8 +48,16 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const batch = await registerBatch(app, farm, product, yard, { quantity: 800, lotCode: 'RAW-7', producedAt: '2026-11-20T20:00:00.000Z' });
     const plant = await createOrg(app, 'PROCESSOR', '乳品厂', '91120116MA07X5678R');
     const dock = await registerFacility(app, plant);
-    const record = (key: string, input: Record<string, unknown>) => gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', { input: { batchId: batch.id, ...input } }, key);
-    await record(farm.key, { bizStep: 'SHIPPING', eventTime: '2026-11-20T22:00:00.000Z', facilityId: yard, destinationOrganizationId: plant.id, quantity: 800, details: { shipToLocation: 'dock', referenceDocumentType: 'BOL', referenceDocumentNumber: 'BOL-42' } });
+    const record = (key: string, input: Record<string, unknown>) =>
+      gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', { input: { batchId: batch.id, ...input } }, key);
+    await record(farm.key, {
+      bizStep: 'SHIPPING',
+      eventTime: '2026-11-20T22:00:00.000Z',
+      facilityId: yard,
+      destinationOrganizationId: plant.id,
+      quantity: 800,
+      details: { shipToLocation: 'dock', referenceDocumentType: 'BOL', referenceDocumentNumber: 'BOL-42' },
+    });
     await record(plant.key, { bizStep: 'RECEIVING', eventTime: '2026-11-21T00:00:00.000Z', facilityId: dock, quantity: 795 });
     const regulator = await createOrg(app, 'REGULATOR');
     const server = app.getHttpServer();
@@ -82,17 +99,32 @@ describe('FSMA 204 sortable spreadsheet', () => {
     });
     expect(commissioning['进货/出货 Inbound/Outbound']).toBe('');
 
-    const events = await request(server).get(`/exports/events.csv?productId=${product}&from=2026-11-20T21:00:00Z&to=2026-11-21T12:00:00Z`).set('authorization', `Bearer ${regulator.key}`);
-    expect(parse(events.text).slice(1).map((r) => r[4])).toEqual(['SHIPPING', 'RECEIVING']);
+    const events = await request(server)
+      .get(`/exports/events.csv?productId=${product}&from=2026-11-20T21:00:00Z&to=2026-11-21T12:00:00Z`)
+      .set('authorization', `Bearer ${regulator.key}`);
+    expect(
+      parse(events.text)
+        .slice(1)
+        .map((r) => r[4]),
+    ).toEqual(['SHIPPING', 'RECEIVING']);
 
     // The same sheet as XLSX, read back with SheetJS as a spreadsheet program would: the same cells, and a glossary.
-    const book = await request(server).get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse(rawBody);
+    const book = await request(server)
+      .get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`)
+      .set('authorization', `Bearer ${regulator.key}`)
+      .buffer(true)
+      .parse(rawBody);
     expect(book.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = XLSX.read(book.body as Buffer, { type: 'buffer' });
     expect(workbook.SheetNames).toEqual(['FSMA 204', 'Glossary 说明']);
     const sheetRows = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets['FSMA 204'], { defval: '' });
     expect(sheetRows.map((r) => r['Event Type'])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
-    expect(sheetRows[1]).toMatchObject({ 'Traceability Lot Code': 'RAW-7', Quantity: 800, 'Immediate Subsequent Recipient': '乳品厂', '对方统一社会信用代码 Counterparty USCC': '91120116MA07X5678R' });
+    expect(sheetRows[1]).toMatchObject({
+      'Traceability Lot Code': 'RAW-7',
+      Quantity: 800,
+      'Immediate Subsequent Recipient': '乳品厂',
+      '对方统一社会信用代码 Counterparty USCC': '91120116MA07X5678R',
+    });
     expect(sheetRows[2]).toMatchObject({ Quantity: 795, 'Immediate Previous Source': '牧场一号', '进货/出货 Inbound/Outbound': '进货 INBOUND' });
     expect(workbook.Sheets['FSMA 204']['!autofilter']).toEqual({ ref: `A1:S4` });
     const glossary = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets['Glossary 说明'], { header: 1 });
@@ -105,22 +137,56 @@ describe('FSMA 204 sortable spreadsheet', () => {
     expect((await request(server).get('/exports/events.csv?productId=x').set('authorization', `Bearer ${regulator.key}`)).status).toBe(400);
   });
 
-  it('exports a trace as a GS1 EPCIS 2.0 document that validates against GS1\'s JSON Schema', async () => {
+  it("exports a trace as a GS1 EPCIS 2.0 document that validates against GS1's JSON Schema", async () => {
     const { app } = service;
     const mill = await createOrg(app, 'PROCESSOR');
     const floor = await registerFacility(app, mill);
     const paddyProduct = await registerProduct(app, mill, { name: '稻谷' });
     const riceProduct = await registerProduct(app, mill, { name: '大米', gtin: '6920000000029' });
     const paddy = await registerBatch(app, mill, paddyProduct, floor, { quantity: 1000, lotCode: 'P-1' });
-    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
-      input: { batchId: paddy.id, bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', facilityId: floor, quantity: 1000, details: { fieldName: 'Plot 7', harvestDate: '2026-10-06' } },
-    }, mill.key);
-    await gqlOk(app, 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }', {
-      input: { batchId: paddy.id, sensorId: 'silo-3', readings: [{ at: '2026-10-07T00:00:00.000Z', celsius: 14.5 }, { at: '2026-10-07T06:00:00.000Z', celsius: 17 }] },
-    }, mill.key);
-    await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }', {
-      input: { facilityId: floor, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 1000 }], outputs: [{ productId: riceProduct, lotCode: 'R 1', quantity: 700, unit: 'kg' }] },
-    }, mill.key);
+    await gqlOk(
+      app,
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      {
+        input: {
+          batchId: paddy.id,
+          bizStep: 'HARVESTING',
+          eventTime: '2026-10-06T03:00:00.000Z',
+          facilityId: floor,
+          quantity: 1000,
+          details: { fieldName: 'Plot 7', harvestDate: '2026-10-06' },
+        },
+      },
+      mill.key,
+    );
+    await gqlOk(
+      app,
+      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      {
+        input: {
+          batchId: paddy.id,
+          sensorId: 'silo-3',
+          readings: [
+            { at: '2026-10-07T00:00:00.000Z', celsius: 14.5 },
+            { at: '2026-10-07T06:00:00.000Z', celsius: 17 },
+          ],
+        },
+      },
+      mill.key,
+    );
+    await gqlOk(
+      app,
+      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }',
+      {
+        input: {
+          facilityId: floor,
+          eventTime: '2026-10-10T02:00:00.000Z',
+          inputs: [{ batchId: paddy.id, quantity: 1000 }],
+          outputs: [{ productId: riceProduct, lotCode: 'R 1', quantity: 700, unit: 'kg' }],
+        },
+      },
+      mill.key,
+    );
     const regulator = await createOrg(app, 'REGULATOR');
     const res = await request(app.getHttpServer()).get(`/epcis/events?batchId=${paddy.id}`).set('authorization', `Bearer ${regulator.key}`);
     expect(res.status).toBe(200);
@@ -130,11 +196,16 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
-    const schema = JSON.parse(readFileSync(new URL('../../../shared/epcis/EPCIS-JSON-Schema.json', import.meta.url), 'utf8'));
+    const schema = readFixtureJson('epcis/EPCIS-JSON-Schema.json');
     const validate = ajv.compile(schema);
     expect(validate(document) ? [] : validate.errors).toEqual([]);
     const events = document.epcisBody.eventList;
-    expect(events.map((e: { type: string; bizStep: string }) => `${e.type}:${e.bizStep.split('/').pop()}`)).toEqual(['ObjectEvent:commissioning', 'ObjectEvent:harvesting', 'ObjectEvent:sensor_reporting', 'TransformationEvent:transforming']);
+    expect(events.map((e: { type: string; bizStep: string }) => `${e.type}:${e.bizStep.split('/').pop()}`)).toEqual([
+      'ObjectEvent:commissioning',
+      'ObjectEvent:harvesting',
+      'ObjectEvent:sensor_reporting',
+      'TransformationEvent:transforming',
+    ]);
     expect(events[2]).toMatchObject({
       action: 'OBSERVE',
       eventTime: '2026-10-07T06:00:00.000Z',
@@ -153,7 +224,9 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const transformation = events[3];
     expect(transformation.inputQuantityList).toEqual([{ epcClass: `http://localhost:3000/q/${paddy.traceCode}`, quantity: 1000, uom: 'KGM' }]);
     expect(transformation.outputQuantityList).toEqual([{ epcClass: 'https://id.gs1.org/01/06920000000029/10/R%201', quantity: 700, uom: 'KGM' }]);
-    const byProduct = await request(app.getHttpServer()).get(`/epcis/events?productId=${paddyProduct}&from=2026-10-06T00:00:00Z&to=2026-10-07T00:00:00Z`).set('authorization', `Bearer ${regulator.key}`);
+    const byProduct = await request(app.getHttpServer())
+      .get(`/epcis/events?productId=${paddyProduct}&from=2026-10-06T00:00:00Z&to=2026-10-07T00:00:00Z`)
+      .set('authorization', `Bearer ${regulator.key}`);
     expect(validate(JSON.parse(byProduct.text)) ? [] : validate.errors).toEqual([]);
     expect(JSON.parse(byProduct.text).epcisBody.eventList.length).toBeGreaterThan(0);
     expect(events[0].eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);

@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import request from 'supertest';
 import { BIZ_STEPS } from '../../src/events/biz-step.js';
-import { expectClearError, GraphqlAnswer, HOSTILE_DATE_TIMES, HOSTILE_STRINGS, ledgerSize, postRaw, postRawGraphql, verifyWholeLedger } from '../support/hostile-values.js';
+import {
+  expectClearError,
+  GraphqlAnswer,
+  HOSTILE_DATE_TIMES,
+  HOSTILE_STRINGS,
+  ledgerSize,
+  postRaw,
+  postRawGraphql,
+  verifyWholeLedger,
+} from '../support/hostile-values.js';
 import { buildInputWorld, InputWorld } from '../support/input-world.js';
 import { gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
@@ -47,7 +56,12 @@ const validEvent = fc
     { bizStep: 'INSPECTING' },
     { bizStep: 'RETAIL_SELLING', quantity: 5 },
     { bizStep: 'DESTROYING', quantity: 1 },
-    { bizStep: 'SHIPPING', quantity: 10, destinationOrganizationId: '@retailer', details: { shipToLocation: '津门超市', referenceDocumentType: 'BOL', referenceDocumentNumber: 'B-1' } },
+    {
+      bizStep: 'SHIPPING',
+      quantity: 10,
+      destinationOrganizationId: '@retailer',
+      details: { shipToLocation: '津门超市', referenceDocumentType: 'BOL', referenceDocumentNumber: 'B-1' },
+    },
   )
   .map((step) => ({ batchId: '@fresh', eventTime: '@time', facilityId: '@facility', ...step }));
 
@@ -71,9 +85,15 @@ const swappedPart = fc.oneof(
   fc.record({ field: fc.constant('eventTime'), value: fc.oneof(pastInstant, hostileTime) }),
   fc.record({ field: fc.constant('facilityId'), value: fc.oneof(fc.constant<Placeholder>('@retailerFacility'), fc.uuid(), anyText) }),
   fc.record({ field: fc.constant('destinationOrganizationId'), value: fc.oneof(fc.constant<Placeholder>('@retailer'), fc.uuid(), anyText) }),
-  fc.record({ field: fc.constant('quantity'), value: fc.oneof(fc.integer({ min: -10, max: 2000 }), fc.double(), fc.constantFrom(1e12, 1e13, 2 ** 53 + 1, 1e308)) }),
+  fc.record({
+    field: fc.constant('quantity'),
+    value: fc.oneof(fc.integer({ min: -10, max: 2000 }), fc.double(), fc.constantFrom(1e12, 1e13, 2 ** 53 + 1, 1e308)),
+  }),
   fc.record({ field: fc.constant('details'), value: fc.oneof(keyDataElements, anyJson(10), fc.dictionary(anyText, anyJson(3))) }),
-  fc.record({ field: fc.constant('idempotencyKey'), value: fc.oneof(fc.constant<Placeholder>('@unique'), fc.constantFrom('fuzz-repeat-1', 'fuzz-repeat-2'), anyText) }),
+  fc.record({
+    field: fc.constant('idempotencyKey'),
+    value: fc.oneof(fc.constant<Placeholder>('@unique'), fc.constantFrom('fuzz-repeat-1', 'fuzz-repeat-2'), anyText),
+  }),
   fc.record({ field: fc.constantFrom('batchId', 'bizStep', 'eventTime', 'facilityId', 'details'), value: fc.constant(undefined) }),
 );
 
@@ -100,32 +120,76 @@ const eventCall = fc.record({
 
 const lotClass = fc.oneof(
   fc.constantFrom<Placeholder>('@lot1', '@lot1', '@lot2', '@sharedLot', '@milledLot'),
-  fc.constantFrom('urn:epc:class:lgtin:4012345.011111.%00', 'https://id.gs1.org/01/00000000000000/10/x', 'urn:epc:id:sgtin:0614141.107346.2017', 'http://localhost:3000/q/AAAAAAAAAAAA'),
+  fc.constantFrom(
+    'urn:epc:class:lgtin:4012345.011111.%00',
+    'https://id.gs1.org/01/00000000000000/10/x',
+    'urn:epc:id:sgtin:0614141.107346.2017',
+    'http://localhost:3000/q/AAAAAAAAAAAA',
+  ),
   anyText,
 );
-const place = fc.oneof(fc.constantFrom<Placeholder>('@facilityUrn', '@sgln', '@retailerFacilityUrn'), fc.constantFrom('urn:uuid:6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b', 'urn:epc:id:sgln:0000000.00000.0'), anyText);
+const place = fc.oneof(
+  fc.constantFrom<Placeholder>('@facilityUrn', '@sgln', '@retailerFacilityUrn'),
+  fc.constantFrom('urn:uuid:6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b', 'urn:epc:id:sgln:0000000.00000.0'),
+  anyText,
+);
 const eventTime = fc.oneof(fc.constant<Placeholder>('@time'), fc.constant<Placeholder>('@time'), hostileTime);
 const quantityElement = fc.record(
-  { epcClass: lotClass, quantity: fc.oneof(fc.integer({ min: -5, max: 300 }), fc.double(), fc.constant(undefined)), uom: optional(fc.oneof(fc.constantFrom('KGM', 'LTR', 'H87', 'TNE', 'XXX'), anyText)) },
+  {
+    epcClass: lotClass,
+    quantity: fc.oneof(fc.integer({ min: -5, max: 300 }), fc.double(), fc.constant(undefined)),
+    uom: optional(fc.oneof(fc.constantFrom('KGM', 'LTR', 'H87', 'TNE', 'XXX'), anyText)),
+  },
   { requiredKeys: ['epcClass'] },
 );
 const sensorElement = fc.record({
   sensorMetadata: fc.record({ deviceID: fc.oneof(fc.constant('logger-9'), anyText) }, { requiredKeys: [] }),
-  sensorReport: fc.array(fc.record({ type: fc.oneof(fc.constant('Temperature'), anyText), value: fc.oneof(fc.double({ min: -50, max: 150 }), fc.double()), uom: fc.constantFrom('CEL', 'FAH', 'K'), time: eventTime }, { requiredKeys: ['type'] }), { maxLength: 4 }),
+  sensorReport: fc.array(
+    fc.record(
+      {
+        type: fc.oneof(fc.constant('Temperature'), anyText),
+        value: fc.oneof(fc.double({ min: -50, max: 150 }), fc.double()),
+        uom: fc.constantFrom('CEL', 'FAH', 'K'),
+        time: eventTime,
+      },
+      { requiredKeys: ['type'] },
+    ),
+    { maxLength: 4 },
+  ),
 });
 const objectEvent = fc.record(
   {
     type: fc.oneof(fc.constant('ObjectEvent'), fc.constantFrom('AggregationEvent', 'TransactionEvent'), anyText),
     action: fc.oneof(fc.constantFrom('ADD', 'OBSERVE', 'OBSERVE', 'DELETE'), anyText),
     bizStep: fc.oneof(
-      fc.constantFrom('commissioning', 'storing', 'shipping', 'receiving', 'packing', 'inspecting', 'retail_selling', 'destroying', 'sensor_reporting', 'https://ref.gs1.org/cbv/BizStep-storing', 'urn:epcglobal:cbv:bizstep:storing'),
+      fc.constantFrom(
+        'commissioning',
+        'storing',
+        'shipping',
+        'receiving',
+        'packing',
+        'inspecting',
+        'retail_selling',
+        'destroying',
+        'sensor_reporting',
+        'https://ref.gs1.org/cbv/BizStep-storing',
+        'urn:epcglobal:cbv:bizstep:storing',
+      ),
       anyText,
     ),
     eventTime,
     eventID: optional(anyText),
     bizLocation: fc.record({ id: place }),
     quantityList: fc.array(quantityElement, { maxLength: 3 }),
-    destinationList: optional(fc.array(fc.record({ type: fc.constantFrom('owning_party', 'possessing_party', 'location', 'other'), destination: fc.oneof(fc.constant<Placeholder>('@retailerParty'), anyText) }), { maxLength: 2 })),
+    destinationList: optional(
+      fc.array(
+        fc.record({
+          type: fc.constantFrom('owning_party', 'possessing_party', 'location', 'other'),
+          destination: fc.oneof(fc.constant<Placeholder>('@retailerParty'), anyText),
+        }),
+        { maxLength: 2 },
+      ),
+    ),
     bizTransactionList: optional(fc.array(fc.record({ type: fc.oneof(fc.constant('po'), anyText), bizTransaction: anyText }), { maxLength: 2 })),
     sensorElementList: optional(fc.array(sensorElement, { maxLength: 2 })),
     'example:extension': optional(anyJson(12)),
@@ -167,7 +231,11 @@ describe('fuzz: events and EPCIS documents', () => {
   const keyOf = (who: string) => ({ producer: world.producer.key, retailer: world.retailer.key, lab: world.lab.key, anonymous: undefined })[who];
 
   /** Sends one request and checks the properties every answer must have; returns how many entries it wrote. */
-  async function sendAndCheck(sent: unknown, send: () => Promise<GraphqlAnswer>, newEntries: (answer: GraphqlAnswer, before: number) => number): Promise<number> {
+  async function sendAndCheck(
+    sent: unknown,
+    send: () => Promise<GraphqlAnswer>,
+    newEntries: (answer: GraphqlAnswer, before: number) => number,
+  ): Promise<number> {
     const before = await ledgerSize(service.app);
     const answer = await send();
     const after = await ledgerSize(service.app);
@@ -179,7 +247,14 @@ describe('fuzz: events and EPCIS documents', () => {
     }
     expect(after - before).toBe(newEntries(answer, before));
     if (after > before) {
-      const verification = (await gqlOk(service.app, 'query($from: SafeInt, $to: SafeInt) { verifyLedger(fromSeq: $from, toSeq: $to) { valid reason } }', { from: before + 1, to: after }, TEST_ADMIN_KEY)).verifyLedger;
+      const verification = (
+        await gqlOk(
+          service.app,
+          'query($from: SafeInt, $to: SafeInt) { verifyLedger(fromSeq: $from, toSeq: $to) { valid reason } }',
+          { from: before + 1, to: after },
+          TEST_ADMIN_KEY,
+        )
+      ).verifyLedger;
       expect(verification).toEqual({ valid: true, reason: null });
     }
     return after - before;
@@ -188,7 +263,10 @@ describe('fuzz: events and EPCIS documents', () => {
   async function expectReadable(traceCode: string): Promise<void> {
     const page = await request(service.app.getHttpServer()).get(`/q/${traceCode}`);
     expect(page.status).toBe(200);
-    const scan = await postRawGraphql(service.app, JSON.stringify({ query: 'query($c: String!) { scan(code: $c) { timeline { bizStep } verification { valid } } }', variables: { c: traceCode } }));
+    const scan = await postRawGraphql(
+      service.app,
+      JSON.stringify({ query: 'query($c: String!) { scan(code: $c) { timeline { bizStep } verification { valid } } }', variables: { c: traceCode } }),
+    );
     expect(scan.body.errors).toBeUndefined();
     expect((scan.body.data!.scan as { verification: { valid: boolean } }).verification.valid).toBe(true);
   }
@@ -209,7 +287,8 @@ describe('fuzz: events and EPCIS documents', () => {
           '@unique': () => world.unique('fuzz'),
           '@time': () => world.freshInstant(),
         };
-        const resolve = (value: unknown): unknown => (typeof value === 'string' && Object.hasOwn(placeholders, value) ? placeholders[value as Placeholder]() : value);
+        const resolve = (value: unknown): unknown =>
+          typeof value === 'string' && Object.hasOwn(placeholders, value) ? placeholders[value as Placeholder]() : value;
         const list = events.list.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, resolve(v)])));
         const [query, input] = events.single
           ? ['mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', list[0]]
@@ -218,7 +297,13 @@ describe('fuzz: events and EPCIS documents', () => {
           input,
           () => postRawGraphql(service.app, JSON.stringify({ query, variables: { input } }), keyOf(who)),
           // A repeated idempotency key answers the entry it made before: only seqs past the old head are new.
-          (answer, before) => new Set([(answer.body.data as Record<string, { seq: number } | { seq: number }[]>)[events.single ? 'recordEvent' : 'recordEvents']].flat().map((e) => e.seq).filter((seq) => seq > before)).size,
+          (answer, before) =>
+            new Set(
+              [(answer.body.data as Record<string, { seq: number } | { seq: number }[]>)[events.single ? 'recordEvent' : 'recordEvents']]
+                .flat()
+                .map((e) => e.seq)
+                .filter((seq) => seq > before),
+            ).size,
         );
         // What was accepted can be read back: the batch's public page and scan still work.
         if (freshBatch) await expectReadable(freshBatch.traceCode);
@@ -271,6 +356,8 @@ describe('fuzz: events and EPCIS documents', () => {
       '@retailerFacilityUrn': `urn:uuid:${world.retailerFacilityId}`,
       '@retailerParty': `urn:uuid:${world.retailer.id}`,
     };
-    return text.replace(/"(@\w+)"/g, (whole, name: string) => (name === '@time' ? JSON.stringify(world.freshInstant()) : name in values ? JSON.stringify(values[name]) : whole));
+    return text.replace(/"(@\w+)"/g, (whole, name: string) =>
+      name === '@time' ? JSON.stringify(world.freshInstant()) : name in values ? JSON.stringify(values[name]) : whole,
+    );
   }
 });

@@ -84,7 +84,11 @@ describe('health, request ids and request log lines', () => {
   it("echoes a caller's sane x-request-id, and gives others a new one", async () => {
     const server = ctx.app.getHttpServer();
     expect((await request(server).get('/health/live').set('x-request-id', 'lb-7f3a.01_x')).headers['x-request-id']).toBe('lb-7f3a.01_x');
-    const graphql = await request(server).post('/graphql').set('content-type', 'application/json').set('x-request-id', 'gql-1').send({ query: '{ ledgerInfo { size } }' });
+    const graphql = await request(server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('x-request-id', 'gql-1')
+      .send({ query: '{ ledgerInfo { size } }' });
     expect(graphql.headers['x-request-id']).toBe('gql-1');
 
     const generated = (await request(server).get('/health/live')).headers['x-request-id'];
@@ -236,10 +240,18 @@ describe('readiness without a database', () => {
       expect(ready.body.checks.database).toBe('unreachable');
       expect(JSON.stringify(ready.body)).not.toMatch(/select|does not exist|suyuan_test/i);
 
-      const res = await request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json').set('x-request-id', 'dropped-1').send({ query: '{ ledgerInfo { size } }' });
+      const res = await request(app.getHttpServer())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('x-request-id', 'dropped-1')
+        .send({ query: '{ ledgerInfo { size } }' });
       expect(res.body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       const logged = await logLine(lines, (l) => l.requestId === 'dropped-1' && l.context === 'Errors');
-      expect(logged).toMatchObject({ context: 'Errors', msg: expect.stringMatching(/database .* does not exist|terminat/), stack: expect.stringContaining('\n    at ') });
+      expect(logged).toMatchObject({
+        context: 'Errors',
+        msg: expect.stringMatching(/database .* does not exist|terminat/),
+        stack: expect.stringContaining('\n    at '),
+      });
     } finally {
       await app.close();
     }
@@ -353,7 +365,9 @@ describe('shutdown', () => {
       expect(results.filter((r) => r.status !== 200 && r.status !== 0)).toEqual([]);
 
       const seqs = ok.map((r) => r.entry!.seq);
-      const stored = await withClient(db.url, (c) => c.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_entry WHERE seq = ANY($1::bigint[])', [seqs]));
+      const stored = await withClient(db.url, (c) =>
+        c.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_entry WHERE seq = ANY($1::bigint[])', [seqs]),
+      );
       const storedHash = new Map(stored.rows.map((row) => [Number(row.seq), row.hash]));
       for (const r of ok) expect(storedHash.get(r.entry!.seq)).toBe(r.entry!.hash);
 

@@ -65,7 +65,17 @@ const HOLDER_OF_SHARED_BATCH = (w: InputWorld) => w.producer.key;
 const MUTATIONS: Record<string, Baseline> = {
   attachCertificate: (w) => ({
     key: w.producer.key,
-    args: { input: { productId: w.rice.id, kind: 'COMMITMENT', number: w.unique('CN'), issuer: '宁河区农业农村委员会', validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z', documentSha256: 'ab'.repeat(32) } },
+    args: {
+      input: {
+        productId: w.rice.id,
+        kind: 'COMMITMENT',
+        number: w.unique('CN'),
+        issuer: '宁河区农业农村委员会',
+        validFrom: '2026-01-01T00:00:00Z',
+        validUntil: '2027-01-01T00:00:00Z',
+        documentSha256: 'ab'.repeat(32),
+      },
+    },
   }),
   closeRecall: async (w) => ({ key: w.regulator.key, args: { input: { recallId: (await w.openRecall()).recallId, note: '涉事产品已全部退回' } } }),
   createApiKey: (w) => ({ key: w.retailer.key, args: { input: { label: w.unique('扫码枪') } } }),
@@ -76,20 +86,59 @@ const MUTATIONS: Record<string, Baseline> = {
   recordEvents: (w) => ({ key: HOLDER_OF_SHARED_BATCH(w), args: { input: [storing(w), storing(w)] } }),
   recordInspection: (w) => ({
     key: w.lab.key,
-    args: { input: { batchId: w.sharedBatch.id, agency: '天津市食品检验所', standard: 'GB 2762-2022', verdict: 'PASS', items: [{ name: '铅 (Pb)', value: 0.05, limit: 0.2, unit: 'mg/kg', passed: true }] } },
+    args: {
+      input: {
+        batchId: w.sharedBatch.id,
+        agency: '天津市食品检验所',
+        standard: 'GB 2762-2022',
+        verdict: 'PASS',
+        items: [{ name: '铅 (Pb)', value: 0.05, limit: 0.2, unit: 'mg/kg', passed: true }],
+      },
+    },
   }),
   recordTemperatures: (w) => ({
     key: HOLDER_OF_SHARED_BATCH(w),
-    args: { input: { batchId: w.sharedBatch.id, sensorId: 'logger-1', readings: [{ at: w.freshInstant(), celsius: 4.5 }, { at: w.freshInstant(), celsius: 5 }] } },
+    args: {
+      input: {
+        batchId: w.sharedBatch.id,
+        sensorId: 'logger-1',
+        readings: [
+          { at: w.freshInstant(), celsius: 4.5 },
+          { at: w.freshInstant(), celsius: 5 },
+        ],
+      },
+    },
   }),
   registerBatch: (w) => ({
     key: w.producer.key,
-    args: { input: { productId: w.rice.id, facilityId: w.facilityId, lotCode: w.unique('XZD'), quantity: 500, unit: 'kg', producedAt: '2026-10-01T00:00:00Z', details: { field: '七里海' }, idempotencyKey: w.unique('batch') } },
+    args: {
+      input: {
+        productId: w.rice.id,
+        facilityId: w.facilityId,
+        lotCode: w.unique('XZD'),
+        quantity: 500,
+        unit: 'kg',
+        producedAt: '2026-10-01T00:00:00Z',
+        details: { field: '七里海' },
+        idempotencyKey: w.unique('batch'),
+      },
+    },
   }),
   registerFacility: (w) => ({ key: w.producer.key, args: { input: { name: w.unique('仓库'), region: '天津市宁河区' } } }),
   registerProduct: (w) => ({
     key: w.producer.key,
-    args: { input: { name: w.unique('大米'), category: 'GRAIN', storage: 'CHILLED', minTempC: 0, maxTempC: 8, excursionToleranceMinutes: 30, maxReadingGapMinutes: 60, geographicIndication: '小站稻' } },
+    args: {
+      input: {
+        name: w.unique('大米'),
+        category: 'GRAIN',
+        storage: 'CHILLED',
+        minTempC: 0,
+        maxTempC: 8,
+        excursionToleranceMinutes: 30,
+        maxReadingGapMinutes: 60,
+        geographicIndication: '小站稻',
+      },
+    },
   }),
   registerWebhook: (w) => ({ key: w.producer.key, args: { url: 'https://example.org/hooks/suyuan' } }),
   releaseBatch: async (w) => ({ key: w.regulator.key, args: { input: { batchId: await w.heldBatch(), reason: '复检合格' } } }),
@@ -98,7 +147,12 @@ const MUTATIONS: Record<string, Baseline> = {
     return { key: w.producer.key, args: { input: { recallId, batchId, quantity: 5, disposition: 'RETURNED' } } };
   },
   revokeApiKey: async (w) => {
-    const created = await gqlOk(w.app, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }', { input: { label: w.unique('临时') } }, w.retailer.key);
+    const created = await gqlOk(
+      w.app,
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }',
+      { input: { label: w.unique('临时') } },
+      w.retailer.key,
+    );
     return { key: w.retailer.key, args: { id: created.createApiKey.apiKey.id } };
   },
   transformBatches: async (w) => ({
@@ -129,7 +183,15 @@ const QUERIES: Record<string, Baseline> = {
 };
 
 function storing(w: InputWorld) {
-  return { batchId: w.sharedBatch.id, bizStep: 'STORING', eventTime: w.freshInstant(), facilityId: w.facilityId, quantity: 10, details: { note: '二号仓' }, idempotencyKey: w.unique('store') };
+  return {
+    batchId: w.sharedBatch.id,
+    bizStep: 'STORING',
+    eventTime: w.freshInstant(),
+    facilityId: w.facilityId,
+    quantity: 10,
+    details: { note: '二号仓' },
+    idempotencyKey: w.unique('store'),
+  };
 }
 
 /** One hostile variant of a baseline call: the value at `path` (argument name first) replaced. */
@@ -229,7 +291,14 @@ function storedExactly(variant: Variant, places: unknown[]): boolean {
   const wanted = variant.value;
   for (const place of places) {
     for (const node of jsonLeavesAndNodes(place)) {
-      if (variant.scalar === 'DateTime' && typeof node === 'string' && typeof wanted === 'string' && /^\d{4}-\d\d-\d\dT/.test(node) && Date.parse(node) === Date.parse(wanted)) return true;
+      if (
+        variant.scalar === 'DateTime' &&
+        typeof node === 'string' &&
+        typeof wanted === 'string' &&
+        /^\d{4}-\d\d-\d\dT/.test(node) &&
+        Date.parse(node) === Date.parse(wanted)
+      )
+        return true;
       if (typeof wanted === 'object' && wanted !== null) {
         if (typeof node === 'object' && node !== null && canonicalJson(node) === canonicalJson(wanted)) return true;
       } else if (node === wanted) return true;
@@ -266,9 +335,18 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /01/:gtin/10/:lot': { params: { gtin: (w) => w.rice.gtin, lot: (w) => w.sharedBatch.lotCode } },
   'GET /01/:gtin/10/:lot/21/:serial': { params: { gtin: (w) => w.rice.gtin, lot: (w) => w.sharedBatch.lotCode, serial: () => '0001' } },
   'GET /assets/verify.js': {},
-  'GET /epcis/events': { key: (w) => w.regulator.key, query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z', batchId: (w) => w.sharedBatch.id } },
-  'GET /exports/events.csv': { key: (w) => w.regulator.key, query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z' } },
-  'GET /exports/events.xlsx': { key: (w) => w.regulator.key, query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z' } },
+  'GET /epcis/events': {
+    key: (w) => w.regulator.key,
+    query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z', batchId: (w) => w.sharedBatch.id },
+  },
+  'GET /exports/events.csv': {
+    key: (w) => w.regulator.key,
+    query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z' },
+  },
+  'GET /exports/events.xlsx': {
+    key: (w) => w.regulator.key,
+    query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z' },
+  },
   'GET /exports/trace.csv': { key: (w) => w.regulator.key, query: { batchId: (w) => w.sharedBatch.id, direction: () => 'upstream' } },
   'GET /exports/trace.xlsx': { key: (w) => w.regulator.key, query: { batchId: (w) => w.sharedBatch.id, direction: () => 'upstream' } },
   'GET /health/live': {},
@@ -309,7 +387,10 @@ describe('hostile input', () => {
 
   it('has a valid baseline for every mutation, every query with arguments and every HTTP route, and none for ones that are gone', () => {
     const mutations = Object.keys(schema.getMutationType()!.getFields()).sort();
-    const queries = Object.values(schema.getQueryType()!.getFields()).filter((f) => f.args.length > 0).map((f) => f.name).sort();
+    const queries = Object.values(schema.getQueryType()!.getFields())
+      .filter((f) => f.args.length > 0)
+      .map((f) => f.name)
+      .sort();
     expect(Object.keys(MUTATIONS).sort()).toEqual(mutations);
     expect(Object.keys(QUERIES).sort()).toEqual(queries);
     expect(Object.keys(ROUTES).sort()).toEqual([...new Set(expressRoutes(service.app))].sort());
@@ -357,7 +438,14 @@ describe('hostile input', () => {
    * The variant is refused clearly with the ledger unchanged, or (plausible values only) accepted
    * and stored exactly. Returns whether it was accepted.
    */
-  async function expectHandled(kind: 'mutation' | 'query', text: string, args: Record<string, unknown>, key: string | undefined, variant: Variant, growth: number): Promise<boolean> {
+  async function expectHandled(
+    kind: 'mutation' | 'query',
+    text: string,
+    args: Record<string, unknown>,
+    key: string | undefined,
+    variant: Variant,
+    growth: number,
+  ): Promise<boolean> {
     const before = await ledgerSize(service.app);
     const answer = await send(world, text, args, key);
     const after = await ledgerSize(service.app);
@@ -384,7 +472,10 @@ describe('hostile input', () => {
       return true;
     }
     const places = [answer.body.data, ...(await payloadsAfter(service.app, before, after - before))];
-    expect({ storedExactly: storedExactly(variant, places), value: String(variant.value).slice(0, 60) }).toEqual({ storedExactly: true, value: String(variant.value).slice(0, 60) });
+    expect({ storedExactly: storedExactly(variant, places), value: String(variant.value).slice(0, 60) }).toEqual({
+      storedExactly: true,
+      value: String(variant.value).slice(0, 60),
+    });
     return true;
   }
 
@@ -430,7 +521,10 @@ describe('hostile input', () => {
         try {
           // The decoy comes first, the valid value last: what is kept must be the last one.
           const decoy = world.unique('decoy');
-          const duplicated = JSON.stringify({ query: text, variables: { ...call.args, [target.arg]: { DUPLICATE_KEY: decoy, ...input } } }).replace('"DUPLICATE_KEY":', `"${target.key}":`);
+          const duplicated = JSON.stringify({ query: text, variables: { ...call.args, [target.arg]: { DUPLICATE_KEY: decoy, ...input } } }).replace(
+            '"DUPLICATE_KEY":',
+            `"${target.key}":`,
+          );
           const before = await ledgerSize(service.app);
           const answer = await postRawGraphql(service.app, duplicated, call.key);
           if (answer.body.errors?.length) expectClearError(answer);
@@ -441,7 +535,13 @@ describe('hostile input', () => {
           }
 
           const again = await baseline(world);
-          const invalid = withInvalidUtf8(JSON.stringify({ query: text, variables: { ...again.args, [target.arg]: { ...(again.args[target.arg] as object), [target.key]: 'abINVALID_UTF8cd' } } }), 'INVALID_UTF8');
+          const invalid = withInvalidUtf8(
+            JSON.stringify({
+              query: text,
+              variables: { ...again.args, [target.arg]: { ...(again.args[target.arg] as object), [target.key]: 'abINVALID_UTF8cd' } },
+            }),
+            'INVALID_UTF8',
+          );
           expect((await expectRefused(() => postRawGraphql(service.app, invalid, again.key))).message).toMatch(/UTF-8/);
         } catch (err) {
           problems.push(`${name}.${target.key}: ${firstLines(err)}`);
@@ -461,7 +561,11 @@ describe('hostile input', () => {
       ['variables that are a string', '{"query": "query($id: ID!) { batch(id: $id) { id } }", "variables": "x"}', json],
       ['an operation that does not parse', '{"query": "mutation { recordEvent(input: "}', json],
       ['a literal nested 100,000 deep', JSON.stringify({ query: `{ scan(code: ${'{a:'.repeat(100_000)}1${'}'.repeat(100_000)}) { lotCode } }` }), json],
-      ['details nested 1,000,000 deep', `{"query": "mutation($d: JSON) { recordEvent(input: { batchId: \\"6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b\\", bizStep: STORING, eventTime: \\"2026-10-06T09:00:00Z\\", details: $d }) { seq } }", "variables": {"d": ${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}}}`, json],
+      [
+        'details nested 1,000,000 deep',
+        `{"query": "mutation($d: JSON) { recordEvent(input: { batchId: \\"6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b\\", bizStep: STORING, eventTime: \\"2026-10-06T09:00:00Z\\", details: $d }) { seq } }", "variables": {"d": ${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}}}`,
+        json,
+      ],
       ['a body that is not UTF-8', withInvalidUtf8('{"query": "{ scan(code: \\"abINVALIDcd\\") { lotCode } }"}', 'INVALID'), json],
       ['a text/plain body (a cross-site form)', '{"query": "{ ledgerInfo { size } }"}', 'text/plain'],
     ])('a request body that is %s is refused with a code', async (_label, body, contentType) => {
@@ -485,7 +589,9 @@ describe('hostile input', () => {
     const batch = await registerBatch(app, org, product, facility, { lotCode: sql, unit: html.slice(0, 16) });
     const sizeAfter = await ledgerSize(app);
 
-    const scanned = (await gqlOk(app, 'query($code: String!) { scan(code: $code) { productName producer lotCode origin geographicIndication } }', { code: batch.traceCode })).scan;
+    const scanned = (
+      await gqlOk(app, 'query($code: String!) { scan(code: $code) { productName producer lotCode origin geographicIndication } }', { code: batch.traceCode })
+    ).scan;
     expect(scanned).toEqual({ productName: html, producer: `${html} 合作社`, lotCode: sql, origin: `${html}区`, geographicIndication: sql });
     const renderings = [
       await request(app.getHttpServer()).get(`/q/${batch.traceCode}`),
@@ -519,7 +625,9 @@ describe('hostile input', () => {
       const params = Object.fromEntries(Object.entries(probe.params ?? {}).map(([name, value]) => [name, encodeURIComponent(value(world))]));
       const query = Object.fromEntries(Object.entries(probe.query ?? {}).map(([name, value]) => [name, encodeURIComponent(value(world))]));
       const url = (p: Record<string, string>, q: Record<string, string | string[]>) => {
-        const search = Object.entries(q).flatMap(([name, value]) => [value].flat().map((v) => `${name}=${v}`)).join('&');
+        const search = Object.entries(q)
+          .flatMap(([name, value]) => [value].flat().map((v) => `${name}=${v}`))
+          .join('&');
         return pattern.replace(/:(\w+)/g, (_, name: string) => p[name]) + (search ? `?${search}` : '');
       };
       const problems: string[] = [];
@@ -546,7 +654,10 @@ describe('hostile input', () => {
       }
       for (const name of Object.keys(query)) {
         await check(`?${name} given twice`, url(params, { ...query, [name]: [query[name], query[name]] }));
-        await check(`?${name}[] (array syntax)`, url(params, { ...Object.fromEntries(Object.entries(query).filter(([n]) => n !== name)), [`${name}[]`]: query[name] }));
+        await check(
+          `?${name}[] (array syntax)`,
+          url(params, { ...Object.fromEntries(Object.entries(query).filter(([n]) => n !== name)), [`${name}[]`]: query[name] }),
+        );
       }
       await check('an unknown parameter', url(params, { ...query, unknownParameter: '1' }));
       expect(problems).toEqual([]);
@@ -620,13 +731,22 @@ describe('hostile input', () => {
       ['null', () => 'null'],
       ['not UTF-8', () => withInvalidUtf8(JSON.stringify(world.epcisDocument()).replace('田间批次', 'abINVALIDcd'), 'INVALID')],
       ['nested 1,000,000 deep', () => `${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}`],
-      ['an extension nested 100,000 deep', () => JSON.stringify(world.epcisDocument()).replace('"田间批次"', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`)],
+      [
+        'an extension nested 100,000 deep',
+        () => JSON.stringify(world.epcisDocument()).replace('"田间批次"', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`),
+      ],
       ['an extension of 10 MB', () => JSON.stringify(world.epcisDocument()).replace('田间批次', 'x'.repeat(10 * 1024 * 1024))],
       ['an extension named __proto__', () => JSON.stringify(world.epcisDocument()).replace('"example:note"', '"__proto__"')],
       ['an extension named constructor', () => JSON.stringify(world.epcisDocument()).replace('"example:note"', '"constructor"')],
       ['a lot number with a NUL', () => JSON.stringify(world.epcisDocument()).replaceAll('/10/EP-', '/10/%00EP-')],
-      ['1,001 events', () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: Array(1001).fill(world.epcisDocument().epcisBody.eventList[1]) } })],
-      ['100,000 events', () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: Array(100_000).fill(world.epcisDocument().epcisBody.eventList[1]) } })],
+      [
+        '1,001 events',
+        () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: Array(1001).fill(world.epcisDocument().epcisBody.eventList[1]) } }),
+      ],
+      [
+        '100,000 events',
+        () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: Array(100_000).fill(world.epcisDocument().epcisBody.eventList[1]) } }),
+      ],
       ['an event list of strings', () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: ['a', 'b'] } })],
     ])('a document that is %s is refused with a code and records nothing', async (_label, body) => {
       await expectRefused(() => postRaw(service.app, '/epcis/capture', body(), world.producer.key, 'application/ld+json'));
@@ -658,8 +778,12 @@ describe('hostile input', () => {
         epcis: await admin(`/epcis/events?batchId=${id}`),
       };
       for (const [what, res] of Object.entries(answers)) if (res.status !== 200) problems.push(`${id} ${what}: ${res.status}`);
-      const scan = await postRawGraphql(app, JSON.stringify({ query: 'query($c: String!) { scan(code: $c) { lotCode timeline { bizStep } verification { valid } } }', variables: { c: traceCode } }));
-      if (scan.body.errors || !(scan.body.data?.scan as { verification: { valid: boolean } }).verification.valid) problems.push(`${id} scan: ${JSON.stringify(scan.body).slice(0, 200)}`);
+      const scan = await postRawGraphql(
+        app,
+        JSON.stringify({ query: 'query($c: String!) { scan(code: $c) { lotCode timeline { bizStep } verification { valid } } }', variables: { c: traceCode } }),
+      );
+      if (scan.body.errors || !(scan.body.data?.scan as { verification: { valid: boolean } }).verification.valid)
+        problems.push(`${id} scan: ${JSON.stringify(scan.body).slice(0, 200)}`);
     }
     expect(problems).toEqual([]);
     expect(await verifyWholeLedger(app)).toMatchObject({ valid: true, checkedEntries: await ledgerSize(app) });
@@ -674,7 +798,10 @@ describe('hostile input', () => {
  */
 function expectNamesTheProblem(variant: Variant, code: string, message: string): void {
   const names = [...variant.path.filter((step): step is string => typeof step === 'string'), variant.owner.split(/[.(]/)[0]];
-  const named = names.some((name) => message.toLowerCase().includes(name.toLowerCase())) || ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT'].includes(code) || /uuid|larger than the server accepts/i.test(message);
+  const named =
+    names.some((name) => message.toLowerCase().includes(name.toLowerCase())) ||
+    ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT'].includes(code) ||
+    /uuid|larger than the server accepts/i.test(message);
   expect({ named, message: message.slice(0, 200) }).toEqual({ named: true, message: message.slice(0, 200) });
 }
 
@@ -685,7 +812,9 @@ function textFieldOf(field: GraphQLField<unknown, unknown>, args: Record<string,
     if (!isInputObjectType(type)) continue;
     const value = args[arg.name] as Record<string, unknown>;
     // Not the idempotency key: it is stored, but never shown, so what was kept cannot be read back.
-    const text = Object.values(type.getFields()).find((f) => getNamedType(f.type).name === 'String' && f.name !== 'idempotencyKey' && typeof value?.[f.name] === 'string');
+    const text = Object.values(type.getFields()).find(
+      (f) => getNamedType(f.type).name === 'String' && f.name !== 'idempotencyKey' && typeof value?.[f.name] === 'string',
+    );
     if (text) return { arg: arg.name, key: text.name };
   }
   return null;
@@ -697,12 +826,22 @@ const MISSING = Symbol('missing member');
 function* jsonVariants(node: unknown, path: (string | number)[]): Generator<{ path: (string | number)[]; label: string; value: unknown; plausible?: boolean }> {
   if (typeof node === 'string') {
     for (const v of HOSTILE_STRINGS) yield { path, ...v };
-    yield* [{ path, label: 'a number', value: 42 }, { path, label: 'an object', value: { a: 1 } }, { path, label: 'null', value: null }];
+    yield* [
+      { path, label: 'a number', value: 42 },
+      { path, label: 'an object', value: { a: 1 } },
+      { path, label: 'null', value: null },
+    ];
   } else if (typeof node === 'number') {
     for (const v of HOSTILE_FLOATS) yield { path, ...v };
-    yield* [{ path, label: 'a string', value: 'x' }, { path, label: 'null', value: null }];
+    yield* [
+      { path, label: 'a string', value: 'x' },
+      { path, label: 'null', value: null },
+    ];
   } else if (Array.isArray(node)) {
-    yield* [{ path, label: 'empty list', value: [] }, { path, label: 'an object', value: {} }];
+    yield* [
+      { path, label: 'empty list', value: [] },
+      { path, label: 'an object', value: {} },
+    ];
     for (const [i, child] of node.entries()) yield* jsonVariants(child, [...path, i]);
   } else if (node !== null && typeof node === 'object') {
     yield { path: [...path, 'example:unknown'], label: 'an unknown member', value: 'kept', plausible: true };

@@ -89,7 +89,15 @@ describe('idempotency and bad input', () => {
 
     it('registerBatch twice with one key returns the same batch and appends once', async () => {
       const before = await ledgerState();
-      const input = { productId: a.productId, facilityId: a.facilityId, lotCode: 'LOT-IDEM-1', quantity: 20, unit: 't', producedAt: '2026-10-01T00:00:00.000Z', idempotencyKey: 'batch-0001' };
+      const input = {
+        productId: a.productId,
+        facilityId: a.facilityId,
+        lotCode: 'LOT-IDEM-1',
+        quantity: 20,
+        unit: 't',
+        producedAt: '2026-10-01T00:00:00.000Z',
+        idempotencyKey: 'batch-0001',
+      };
       const first = (await gqlOk(app, REGISTER_BATCH, { input }, a.org.key)).registerBatch;
       const second = (await gqlOk(app, REGISTER_BATCH, { input }, a.org.key)).registerBatch;
       expect(second).toEqual(first);
@@ -101,7 +109,15 @@ describe('idempotency and bad input', () => {
       const input = event(a.batch.id, { idempotencyKey: 'harvest-0004' });
       await gqlOk(app, RECORD_EVENT, { input }, a.org.key);
       await expectRefused(() => gql(app, RECORD_EVENT, { input: { ...input, quantity: 501 } }, a.org.key), 'CONFLICT', /harvest-0004.*different request/);
-      const batchInput = { productId: a.productId, facilityId: a.facilityId, lotCode: 'LOT-IDEM-2', quantity: 20, unit: 't', producedAt: '2026-10-01T00:00:00.000Z', idempotencyKey: 'batch-0002' };
+      const batchInput = {
+        productId: a.productId,
+        facilityId: a.facilityId,
+        lotCode: 'LOT-IDEM-2',
+        quantity: 20,
+        unit: 't',
+        producedAt: '2026-10-01T00:00:00.000Z',
+        idempotencyKey: 'batch-0002',
+      };
       await gqlOk(app, REGISTER_BATCH, { input: batchInput }, a.org.key);
       await expectRefused(() => gql(app, REGISTER_BATCH, { input: { ...batchInput, quantity: 21 } }, a.org.key), 'CONFLICT', /batch-0002.*different request/);
     });
@@ -127,7 +143,11 @@ describe('idempotency and bad input', () => {
 
     it('an unknown facility or destination organization is NOT_FOUND, naming the field', async () => {
       const id = randomUUID();
-      await expectRefused(() => gql(app, RECORD_EVENT, { input: { ...event(a.batch.id), facilityId: id } }, a.org.key), 'NOT_FOUND', new RegExp(`facilityId: no facility has id ${id}`));
+      await expectRefused(
+        () => gql(app, RECORD_EVENT, { input: { ...event(a.batch.id), facilityId: id } }, a.org.key),
+        'NOT_FOUND',
+        new RegExp(`facilityId: no facility has id ${id}`),
+      );
       await expectRefused(
         () => gql(app, RECORD_EVENT, { input: { ...event(a.batch.id), destinationOrganizationId: id } }, a.org.key),
         'NOT_FOUND',
@@ -142,14 +162,33 @@ describe('idempotency and bad input', () => {
     it('a quantity of 1e300 is BAD_USER_INPUT', async () => {
       await expectRefused(() => gql(app, RECORD_EVENT, { input: event(a.batch.id, { quantity: 1e300 }) }, a.org.key), 'BAD_USER_INPUT', /quantity/);
       await expectRefused(
-        () => gql(app, REGISTER_BATCH, { input: { productId: a.productId, facilityId: a.facilityId, lotCode: 'LOT-HUGE', quantity: 1e300, unit: 'kg', producedAt: '2026-10-01T00:00:00.000Z' } }, a.org.key),
+        () =>
+          gql(
+            app,
+            REGISTER_BATCH,
+            {
+              input: {
+                productId: a.productId,
+                facilityId: a.facilityId,
+                lotCode: 'LOT-HUGE',
+                quantity: 1e300,
+                unit: 'kg',
+                producedAt: '2026-10-01T00:00:00.000Z',
+              },
+            },
+            a.org.key,
+          ),
         'BAD_USER_INPUT',
         /quantity/,
       );
     });
 
     it('details over 16 KiB are BAD_USER_INPUT', async () => {
-      await expectRefused(() => gql(app, RECORD_EVENT, { input: event(a.batch.id, { details: { note: 'x'.repeat(17 * 1024) } }) }, a.org.key), 'BAD_USER_INPUT', /details.*bytes/);
+      await expectRefused(
+        () => gql(app, RECORD_EVENT, { input: event(a.batch.id, { details: { note: 'x'.repeat(17 * 1024) } }) }, a.org.key),
+        'BAD_USER_INPUT',
+        /details.*bytes/,
+      );
     });
 
     it('details nested too deep are BAD_USER_INPUT', async () => {
@@ -201,7 +240,22 @@ describe('idempotency and bad input', () => {
 
     it('a lot code used before for the product is a CONFLICT', async () => {
       await expectRefused(
-        () => gql(app, REGISTER_BATCH, { input: { productId: a.productId, facilityId: a.facilityId, lotCode: a.batch.lotCode, quantity: 5, unit: 'kg', producedAt: '2026-10-01T00:00:00.000Z' } }, a.org.key),
+        () =>
+          gql(
+            app,
+            REGISTER_BATCH,
+            {
+              input: {
+                productId: a.productId,
+                facilityId: a.facilityId,
+                lotCode: a.batch.lotCode,
+                quantity: 5,
+                unit: 'kg',
+                producedAt: '2026-10-01T00:00:00.000Z',
+              },
+            },
+            a.org.key,
+          ),
         'CONFLICT',
         new RegExp(`lot code ${a.batch.lotCode}`),
       );
@@ -257,12 +311,18 @@ describe('idempotency and bad input', () => {
         return res.body as GqlResponse;
       };
       await expectRefused(
-        send(RECORD_EVENT, `{"batchId":"${a.batch.id}","bizStep":"STORING","facilityId":"${a.facilityId}","eventTime":"2026-10-06T09:00:00.000Z","details":{"note":"abc\\ud800"}}`),
+        send(
+          RECORD_EVENT,
+          `{"batchId":"${a.batch.id}","bizStep":"STORING","facilityId":"${a.facilityId}","eventTime":"2026-10-06T09:00:00.000Z","details":{"note":"abc\\ud800"}}`,
+        ),
         'BAD_USER_INPUT',
         /surrogate/,
       );
       await expectRefused(
-        send(REGISTER_BATCH, `{"productId":"${a.productId}","facilityId":"${a.facilityId}","lotCode":"LOT-SURROGATE","quantity":1,"unit":"kg","producedAt":"2026-10-01T00:00:00.000Z","details":{"note":"\\udc00x"}}`),
+        send(
+          REGISTER_BATCH,
+          `{"productId":"${a.productId}","facilityId":"${a.facilityId}","lotCode":"LOT-SURROGATE","quantity":1,"unit":"kg","producedAt":"2026-10-01T00:00:00.000Z","details":{"note":"\\udc00x"}}`,
+        ),
         'BAD_USER_INPUT',
         /surrogate/,
       );

@@ -15,7 +15,12 @@ describe('limits', () => {
     expect(tooCostly.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' });
     expect(tooCostly.errors?.[0].message).toMatch(/^the query asks for about \d+ fields .* at most 5000 are allowed$/);
     // A real query of the service is well within both.
-    const trace = await gql(app, `{ trace(batchId: "${batch.id}", direction: DOWNSTREAM) { nodes { depth batch { id lotCode custodian { id name } } } edges { fromBatchId toBatchId quantity } transformations { inputs { batchId quantity unit } outputs { batchId quantity unit } yieldPercent } } }`, undefined, org.key);
+    const trace = await gql(
+      app,
+      `{ trace(batchId: "${batch.id}", direction: DOWNSTREAM) { nodes { depth batch { id lotCode custodian { id name } } } edges { fromBatchId toBatchId quantity } transformations { inputs { batchId quantity unit } outputs { batchId quantity unit } yieldPercent } } }`,
+      undefined,
+      org.key,
+    );
     expect(trace.errors).toBeUndefined();
   });
 
@@ -25,11 +30,18 @@ describe('limits', () => {
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 32; i++) {
-      const res = await request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${org.key}`).send({ query: '{ apiKeys { id } }' });
+      const res = await request(app.getHttpServer())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${org.key}`)
+        .send({ query: '{ apiKeys { id } }' });
       statuses.push(res.status);
       if (res.status === 429) {
         retryAfter = res.headers['retry-after'];
-        expect(res.body.errors[0]).toMatchObject({ message: expect.stringMatching(/^too many requests; try again in \d+ s$/), extensions: { code: 'RATE_LIMITED' } });
+        expect(res.body.errors[0]).toMatchObject({
+          message: expect.stringMatching(/^too many requests; try again in \d+ s$/),
+          extensions: { code: 'RATE_LIMITED' },
+        });
       }
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(30);
@@ -55,7 +67,11 @@ describe('limits', () => {
     const simpleGet = await request(server).get('/graphql').query({ query: '{ ledgerInfo { size } }' }).set('authorization', admin);
     expect(simpleGet.status).toBe(400);
     expect(simpleGet.text).toMatch(/CSRF/);
-    const formPost = await request(server).post('/graphql').set('content-type', 'text/plain').set('authorization', admin).send('{"query":"{ ledgerInfo { size } }"}');
+    const formPost = await request(server)
+      .post('/graphql')
+      .set('content-type', 'text/plain')
+      .set('authorization', admin)
+      .send('{"query":"{ ledgerInfo { size } }"}');
     expect(formPost.status).toBeGreaterThanOrEqual(400);
     expect(formPost.status).toBeLessThan(500);
     const page = await request(server).get('/recalls').set('authorization', admin);

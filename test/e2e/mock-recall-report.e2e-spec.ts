@@ -32,17 +32,53 @@ describe('mock recall report', () => {
     const shop = await createOrg(app, 'RETAILER', '家乐超市');
     const lab = await createOrg(app, 'LAB', '天津市食品检验所');
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
-    const [yard1, yard2, dock, store] = [await registerFacility(app, farm1), await registerFacility(app, farm2), await registerFacility(app, plant), await registerFacility(app, shop)];
+    const [yard1, yard2, dock, store] = [
+      await registerFacility(app, farm1),
+      await registerFacility(app, farm2),
+      await registerFacility(app, plant),
+      await registerFacility(app, shop),
+    ];
     const chilled = { category: 'DAIRY', storage: 'CHILLED' };
-    const f1 = await registerBatch(app, farm1, await registerProduct(app, farm1, { name: '生牛乳', ...chilled }), yard1, { lotCode: 'NH-1120', quantity: 5000, producedAt: '2026-11-20T20:00:00.000Z' });
-    const f2 = await registerBatch(app, farm2, await registerProduct(app, farm2, { name: '生牛乳', ...chilled }), yard2, { lotCode: 'WQ-1120', quantity: 3000, producedAt: '2026-11-20T20:00:00.000Z' });
-    await gqlOk(app, TEMPERATURES, { input: { batchId: f1.id, sensorId: 'tanker-7', readings: every10('2026-11-20T21:00:00.000Z', [4, 9.5, 11, 12.4, 10, 6, 4]) } }, farm1.key);
-    await gqlOk(app, TEMPERATURES, { input: { batchId: f2.id, sensorId: 'tanker-9', readings: every10('2026-11-20T21:00:00.000Z', [3.8, 4, 4.1]) } }, farm2.key);
+    const f1 = await registerBatch(app, farm1, await registerProduct(app, farm1, { name: '生牛乳', ...chilled }), yard1, {
+      lotCode: 'NH-1120',
+      quantity: 5000,
+      producedAt: '2026-11-20T20:00:00.000Z',
+    });
+    const f2 = await registerBatch(app, farm2, await registerProduct(app, farm2, { name: '生牛乳', ...chilled }), yard2, {
+      lotCode: 'WQ-1120',
+      quantity: 3000,
+      producedAt: '2026-11-20T20:00:00.000Z',
+    });
+    await gqlOk(
+      app,
+      TEMPERATURES,
+      { input: { batchId: f1.id, sensorId: 'tanker-7', readings: every10('2026-11-20T21:00:00.000Z', [4, 9.5, 11, 12.4, 10, 6, 4]) } },
+      farm1.key,
+    );
+    await gqlOk(
+      app,
+      TEMPERATURES,
+      { input: { batchId: f2.id, sensorId: 'tanker-9', readings: every10('2026-11-20T21:00:00.000Z', [3.8, 4, 4.1]) } },
+      farm2.key,
+    );
 
     const ship = (farm: Org, batchId: string, from: string, to: Org, quantity: number, document: string) =>
-      gqlOk(app, RECORD, {
-        input: { batchId, bizStep: 'SHIPPING', eventTime: '2026-11-20T22:30:00.000Z', facilityId: from, destinationOrganizationId: to.id, quantity, details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: document } },
-      }, farm.key);
+      gqlOk(
+        app,
+        RECORD,
+        {
+          input: {
+            batchId,
+            bizStep: 'SHIPPING',
+            eventTime: '2026-11-20T22:30:00.000Z',
+            facilityId: from,
+            destinationOrganizationId: to.id,
+            quantity,
+            details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: document },
+          },
+        },
+        farm.key,
+      );
     const receive = (org: Org, batchId: string, facilityId: string, quantity: number) =>
       gqlOk(app, RECORD, { input: { batchId, bizStep: 'RECEIVING', eventTime: '2026-11-21T00:00:00.000Z', facilityId, quantity } }, org.key);
     await ship(farm1, f1.id, yard1, plant, 5000, 'B-1');
@@ -54,20 +90,67 @@ describe('mock recall report', () => {
     const body = `69012345${String(++gtins).padStart(4, '0')}`;
     const bottled = await registerProduct(app, plant, { name: '巴氏杀菌乳', ...chilled, gtin: `0${body}${gtinCheckDigit(body)}` });
     const [pool] = (
-      await gqlOk(app, TRANSFORM, { input: { facilityId: dock, eventTime: '2026-11-21T01:00:00.000Z', inputs: [{ batchId: f1.id, quantity: 5000 }, { batchId: f2.id, quantity: 3000 }], outputs: [{ productId: pooledMilk, lotCode: 'HH-P-1121', quantity: 7920, unit: 'kg' }] } }, plant.key)
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: dock,
+            eventTime: '2026-11-21T01:00:00.000Z',
+            inputs: [
+              { batchId: f1.id, quantity: 5000 },
+              { batchId: f2.id, quantity: 3000 },
+            ],
+            outputs: [{ productId: pooledMilk, lotCode: 'HH-P-1121', quantity: 7920, unit: 'kg' }],
+          },
+        },
+        plant.key,
+      )
     ).transformBatches.outputs as { id: string }[];
     const [retailA, retailB] = (
-      await gqlOk(app, TRANSFORM, {
-        input: { facilityId: dock, eventTime: '2026-11-21T03:00:00.000Z', inputs: [{ batchId: pool.id, quantity: 7920 }], outputs: [{ productId: bottled, lotCode: 'HH-950-A', quantity: 3960, unit: 'kg' }, { productId: bottled, lotCode: 'HH-950-B', quantity: 3762, unit: 'kg' }] },
-      }, plant.key)
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: dock,
+            eventTime: '2026-11-21T03:00:00.000Z',
+            inputs: [{ batchId: pool.id, quantity: 7920 }],
+            outputs: [
+              { productId: bottled, lotCode: 'HH-950-A', quantity: 3960, unit: 'kg' },
+              { productId: bottled, lotCode: 'HH-950-B', quantity: 3762, unit: 'kg' },
+            ],
+          },
+        },
+        plant.key,
+      )
     ).transformBatches.outputs as { id: string }[];
 
     await ship(plant, retailA.id, dock, shop, 3960, 'DN-7');
     await receive(shop, retailA.id, store, 3960);
-    await gqlOk(app, RECORD, { input: { batchId: retailA.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-11-22T02:00:00.000Z', facilityId: store, quantity: 60 } }, shop.key);
-    await gqlOk(app, INSPECT, {
-      input: { batchId: retailB.id, agency: '天津市食品检验所', standard: 'GB 19645-2010', verdict: 'FAIL', items: [{ name: '菌落总数', value: 250000, limit: 100000, unit: 'CFU/g', passed: false }, { name: '蛋白质', value: 3.1, limit: 2.9, unit: 'g/100g', passed: true }] },
-    }, lab.key);
+    await gqlOk(
+      app,
+      RECORD,
+      { input: { batchId: retailA.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-11-22T02:00:00.000Z', facilityId: store, quantity: 60 } },
+      shop.key,
+    );
+    await gqlOk(
+      app,
+      INSPECT,
+      {
+        input: {
+          batchId: retailB.id,
+          agency: '天津市食品检验所',
+          standard: 'GB 19645-2010',
+          verdict: 'FAIL',
+          items: [
+            { name: '菌落总数', value: 250000, limit: 100000, unit: 'CFU/g', passed: false },
+            { name: '蛋白质', value: 3.1, limit: 2.9, unit: 'g/100g', passed: true },
+          ],
+        },
+      },
+      lab.key,
+    );
     await gqlOk(app, RECALL, { input: { batchIds: [retailB.id], level: 'LEVEL_2', reason: '菌落总数超标（GB 19645-2010）' } }, regulator.key);
     return { farm1, plant, shop, lab, regulator, f1, f2, pool, retailA, retailB };
   }
@@ -103,7 +186,9 @@ describe('mock recall report', () => {
     expect(summary(html, '冷链异常批次')).toBe('生牛乳 NH-1120');
     expect(summary(html, '检验不合格批次')).toBe('巴氏杀菌乳 HH-950-B');
     expect(summary(html, '已召回批次')).toBe('巴氏杀菌乳 HH-950-B');
-    expect(summary(html, '未结召回')).toMatch(/^二级召回 Level 2：菌落总数超标（GB 19645-2010）（天津市市场监督管理局, 2026-\d\d-\d\d \d\d:\d\d；巴氏杀菌乳 HH-950-B）$/);
+    expect(summary(html, '未结召回')).toMatch(
+      /^二级召回 Level 2：菌落总数超标（GB 19645-2010）（天津市市场监督管理局, 2026-\d\d-\d\d \d\d:\d\d；巴氏杀菌乳 HH-950-B）$/,
+    );
 
     // Upstream to the farms, downstream to every retail lot and who holds it now.
     const section = (heading: string) => html.slice(html.indexOf(`<h2>${heading}`), html.indexOf('<h2>', html.indexOf(`<h2>${heading}`) + 4));
@@ -124,7 +209,9 @@ describe('mock recall report', () => {
 
     // Per batch: the tanker's excursion, the failed inspection, the hold and the recall.
     const checks = html.slice(html.indexOf('<h2>冷链、检验、暂停与召回'));
-    expect(checks).toMatch(/温度异常 Excursion（7 条读数 readings, MKT [\d.]+ °C）<br>超出温度范围 out of range 2026-11-21 05:10 ~ 2026-11-21 05:50, 40 min, 9.5~12.4 °C/);
+    expect(checks).toMatch(
+      /温度异常 Excursion（7 条读数 readings, MKT [\d.]+ °C）<br>超出温度范围 out of range 2026-11-21 05:10 ~ 2026-11-21 05:50, 40 min, 9.5~12.4 °C/,
+    );
     expect(checks).toContain('不合格 FAIL：菌落总数 250000 &gt; 100000 CFU/g（GB 19645-2010, 天津市食品检验所, ');
     expect(checks).toContain('暂停销售 held<br>二级召回 Level 2：菌落总数超标（GB 19645-2010）');
 
@@ -141,7 +228,22 @@ describe('mock recall report', () => {
       expect(info).toMatch(/Page size:\s+842 x 595 pts \(A4\)/);
       expect(info).toContain('模拟召回报告');
       const text = execFileSync('pdftotext', ['-layout', join(dir, 'report.pdf'), '-']).toString();
-      for (const words of ['模拟召回报告 Mock recall report', 'HH-P-1121', 'NH-1120', 'WQ-1120', '宁河牧场', '武清奶牛场', 'HH-950-A', 'HH-950-B', '家乐超市', '海河乳业', '7,662 kg', '97.5%', '40 min', '菌落总数 250000 > 100000 CFU/g']) {
+      for (const words of [
+        '模拟召回报告 Mock recall report',
+        'HH-P-1121',
+        'NH-1120',
+        'WQ-1120',
+        '宁河牧场',
+        '武清奶牛场',
+        'HH-950-A',
+        'HH-950-B',
+        '家乐超市',
+        '海河乳业',
+        '7,662 kg',
+        '97.5%',
+        '40 min',
+        '菌落总数 250000 > 100000 CFU/g',
+      ]) {
         expect(text).toContain(words);
       }
       expect(text).toMatch(/HH-950-A .*家乐超市 +3,900 kg/);
@@ -151,7 +253,7 @@ describe('mock recall report', () => {
     }
   });
 
-  it("lets a site run it on the lots it produced or holds, and nobody else but regulators and the admin", async () => {
+  it('lets a site run it on the lots it produced or holds, and nobody else but regulators and the admin', async () => {
     const { farm1, plant, shop, lab, f1, pool, retailA } = await dairyStory();
     const path = (id: string, ext = 'html') => `/reports/mock-recall/${id}.${ext}`;
 

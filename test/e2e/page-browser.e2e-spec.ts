@@ -26,7 +26,15 @@ describe('the batch page in a browser', () => {
     if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: .ci/run installs it with apt-get install chromium');
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -40,12 +48,29 @@ describe('the batch page in a browser', () => {
     const yard = await registerFacility(app, farm);
     const milk = await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' });
     const batch = await registerBatch(app, farm, milk, yard, { quantity: 5000 });
-    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
-      input: { batchId: batch.id, bizStep: 'COOLING', eventTime: '2026-11-20T21:00:00.000Z', facilityId: yard, details: { coolingDate: '2026-11-20' } },
-    }, farm.key);
-    await gqlOk(app, 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }', {
-      input: { batchId: batch.id, sensorId: 'tank', readings: [4, 9.5, 11, 12, 10, 5].map((celsius, i) => ({ at: new Date(Date.parse('2026-11-20T21:00:00.000Z') + i * 600_000).toISOString(), celsius })) },
-    }, farm.key);
+    await gqlOk(
+      app,
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      {
+        input: { batchId: batch.id, bizStep: 'COOLING', eventTime: '2026-11-20T21:00:00.000Z', facilityId: yard, details: { coolingDate: '2026-11-20' } },
+      },
+      farm.key,
+    );
+    await gqlOk(
+      app,
+      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      {
+        input: {
+          batchId: batch.id,
+          sensorId: 'tank',
+          readings: [4, 9.5, 11, 12, 10, 5].map((celsius, i) => ({
+            at: new Date(Date.parse('2026-11-20T21:00:00.000Z') + i * 600_000).toISOString(),
+            celsius,
+          })),
+        },
+      },
+      farm.key,
+    );
     return batch;
   }
 
@@ -75,7 +100,10 @@ describe('the batch page in a browser', () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     await client.query('ALTER TABLE ledger_entry DISABLE TRIGGER USER');
-    await client.query(`UPDATE ledger_entry SET actor = 'someone-else' WHERE seq = (SELECT min(seq) FROM ledger_entry WHERE batch_id = $1 AND type = 'EVENT_RECORDED')`, [batch.id]);
+    await client.query(
+      `UPDATE ledger_entry SET actor = 'someone-else' WHERE seq = (SELECT min(seq) FROM ledger_entry WHERE batch_id = $1 AND type = 'EVENT_RECORDED')`,
+      [batch.id],
+    );
     await client.query('ALTER TABLE ledger_entry ENABLE TRIGGER USER');
     await client.end();
     const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
@@ -87,9 +115,14 @@ describe('the batch page in a browser', () => {
   it('shows a recalled batch with the red notice above everything, still verified', async () => {
     const batch = await chilledBatch();
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
-    await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', {
-      input: { batchIds: [batch.id], level: 'LEVEL_1', reason: 'Listeria monocytogenes detected' },
-    }, regulator.key);
+    await gqlOk(
+      app,
+      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      {
+        input: { batchIds: [batch.id], level: 'LEVEL_1', reason: 'Listeria monocytogenes detected' },
+      },
+      regulator.key,
+    );
     const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
     expect(state).toBe('verified');
     const banner = page.locator('section.recall[role=alert]');

@@ -52,12 +52,23 @@ const outcomeOf = (res: { errors?: { extensions?: { code?: string; reason?: stri
 describe('permissions', () => {
   const service = useTestApp();
 
-  const graphql = (name: string, expected: Expected, document: string, variables: (w: World) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({})): Row => ({
+  const graphql = (
+    name: string,
+    expected: Expected,
+    document: string,
+    variables: (w: World) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({}),
+  ): Row => ({
     name,
     expected,
     run: async (w, key) => outcomeOf(await gql(service.app, document, await variables(w), key)),
   });
-  const http = (name: string, expected: Expected, path: (w: World) => Promise<string>, method: 'get' | 'post' = 'get', body?: (w: World) => Promise<object>): Row => ({
+  const http = (
+    name: string,
+    expected: Expected,
+    path: (w: World) => Promise<string>,
+    method: 'get' | 'post' = 'get',
+    body?: (w: World) => Promise<object>,
+  ): Row => ({
     name,
     expected,
     run: async (w, key) => {
@@ -85,68 +96,192 @@ describe('permissions', () => {
     graphql('Query.batchesWithExcursions', ADMIN_OR_REGULATOR, '{ batchesWithExcursions { id } }'),
     graphql('Query.apiKeys', ANY_ORGANIZATION, '{ apiKeys { id } }'),
     graphql('Query.batch', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { id } }', async (w) => ({ id: (await w.newBatch()).id })),
-    graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({ id: (await w.newBatch()).id })),
+    graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({
+      id: (await w.newBatch()).id,
+    })),
     // The recall is started by the regulator on the owner's batch: both see it, and the admin.
-    graphql('Query.recall', table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok' }), 'query($id: ID!) { recall(id: $id) { id } }', async (w) => ({ id: (await w.openRecall()).recallId })),
+    graphql(
+      'Query.recall',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok' }),
+      'query($id: ID!) { recall(id: $id) { id } }',
+      async (w) => ({ id: (await w.openRecall()).recallId }),
+    ),
 
-    graphql('Mutation.createOrganization', table('FORBIDDEN/ADMIN_ONLY', { admin: 'ok' }), 'mutation { createOrganization(input: { name: "新合作社", kind: PRODUCER }) { apiKey } }'),
+    graphql(
+      'Mutation.createOrganization',
+      table('FORBIDDEN/ADMIN_ONLY', { admin: 'ok' }),
+      'mutation { createOrganization(input: { name: "新合作社", kind: PRODUCER }) { apiKey } }',
+    ),
     graphql('Mutation.createCheckpoint', ADMIN_OR_REGULATOR, 'mutation { createCheckpoint { treeSize } }'),
     graphql('Mutation.createApiKey', ANY_ORGANIZATION, 'mutation { createApiKey(input: { label: "scanner" }) { secret } }'),
     // A fresh second key of the owner each time: another organization cannot even see it exists.
-    graphql('Mutation.revokeApiKey', table('NOT_FOUND/API_KEY_NOT_FOUND', { admin: 'ok', owner: 'ok' }), 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', async (w) => ({
-      id: (await gqlOk(service.app, 'mutation { createApiKey(input: { label: "spare" }) { apiKey { id } } }', undefined, w.owner.key)).createApiKey.apiKey.id,
-    })),
+    graphql(
+      'Mutation.revokeApiKey',
+      table('NOT_FOUND/API_KEY_NOT_FOUND', { admin: 'ok', owner: 'ok' }),
+      'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+      async (w) => ({
+        id: (await gqlOk(service.app, 'mutation { createApiKey(input: { label: "spare" }) { apiKey { id } } }', undefined, w.owner.key)).createApiKey.apiKey.id,
+      }),
+    ),
     graphql('Mutation.registerWebhook', ANY_ORGANIZATION, 'mutation { registerWebhook(url: "https://example.org/hook") { secret } }'),
     graphql('Mutation.registerFacility', ANY_ORGANIZATION, 'mutation { registerFacility(input: { name: "仓库" }) { id } }'),
-    graphql('Mutation.registerProduct', table('ok', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED', regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED', lab: 'FORBIDDEN/ROLE_NOT_ALLOWED' }),
-      'mutation { registerProduct(input: { name: "大米", category: GRAIN, storage: AMBIENT }) { id } }'),
+    graphql(
+      'Mutation.registerProduct',
+      table('ok', {
+        admin: 'FORBIDDEN/ORGANIZATION_ONLY',
+        logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        lab: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+      }),
+      'mutation { registerProduct(input: { name: "大米", category: GRAIN, storage: AMBIENT }) { id } }',
+    ),
     // On the owner's product and facility.
-    graphql('Mutation.registerBatch', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok', logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED', regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED', lab: 'FORBIDDEN/ROLE_NOT_ALLOWED' }),
-      'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }', (w) => ({ input: { productId: w.product, facilityId: w.facility, lotCode: `L-${serial()}`, quantity: 10, unit: 'kg', producedAt: '2026-11-01T00:00:00.000Z' } })),
+    graphql(
+      'Mutation.registerBatch',
+      table('FORBIDDEN/NOT_OWNER', {
+        admin: 'FORBIDDEN/ORGANIZATION_ONLY',
+        owner: 'ok',
+        logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        lab: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+      }),
+      'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
+      (w) => ({
+        input: { productId: w.product, facilityId: w.facility, lotCode: `L-${serial()}`, quantity: 10, unit: 'kg', producedAt: '2026-11-01T00:00:00.000Z' },
+      }),
+    ),
     // Only the custodian records on a batch; a lab or regulator only inspects.
-    graphql('Mutation.recordEvent', table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', async (w) => ({ input: event(w, (await w.newBatch()).id) })),
-    graphql('Mutation.recordEvents', table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', async (w) => {
-      const batch = (await w.newBatch()).id;
-      return { input: [event(w, batch), { ...event(w, batch), eventTime: '2026-11-02T00:00:00.000Z' }] };
-    }),
-    graphql('Mutation.recordTemperatures', table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }', async (w) => ({
-      input: { batchId: (await w.newBatch()).id, readings: [{ at: '2026-11-01T00:00:00.000Z', celsius: 4 }] },
-    })),
-    graphql('Mutation.transformBatches', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }', async (w) => ({
-      input: { facilityId: w.facility, eventTime: '2026-11-01T00:00:00.000Z', inputs: [{ batchId: (await w.newBatch()).id, quantity: 10 }], outputs: [{ productId: w.product, lotCode: `T-${serial()}`, quantity: 9, unit: 'kg' }] },
-    })),
-    graphql('Mutation.attachCertificate', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), 'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }', async (w) => ({
-      input: { batchId: (await w.newBatch()).id, kind: 'COMMITMENT', number: `C-${serial()}`, issuer: '合作社', documentSha256: 'ab'.repeat(32), validFrom: '2026-11-01T00:00:00.000Z', validUntil: '2027-11-01T00:00:00.000Z' },
-    })),
-    graphql('Mutation.recordInspection', table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok', lab: 'ok' }), 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }', async (w) => ({
-      input: { batchId: (await w.newBatch()).id, verdict: 'PASS', items: [{ name: '镉 (Cd)', value: 0.05, limit: 0.2, unit: 'mg/kg', passed: true }] },
-    })),
-    graphql('Mutation.releaseBatch', table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }), 'mutation($input: ReleaseBatchInput!) { releaseBatch(input: $input) { id } }', async (w) => ({
-      input: { batchId: await w.heldBatch(), reason: '复检合格' },
-    })),
+    graphql(
+      'Mutation.recordEvent',
+      table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      async (w) => ({ input: event(w, (await w.newBatch()).id) }),
+    ),
+    graphql(
+      'Mutation.recordEvents',
+      table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }',
+      async (w) => {
+        const batch = (await w.newBatch()).id;
+        return { input: [event(w, batch), { ...event(w, batch), eventTime: '2026-11-02T00:00:00.000Z' }] };
+      },
+    ),
+    graphql(
+      'Mutation.recordTemperatures',
+      table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      async (w) => ({
+        input: { batchId: (await w.newBatch()).id, readings: [{ at: '2026-11-01T00:00:00.000Z', celsius: 4 }] },
+      }),
+    ),
+    graphql(
+      'Mutation.transformBatches',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }',
+      async (w) => ({
+        input: {
+          facilityId: w.facility,
+          eventTime: '2026-11-01T00:00:00.000Z',
+          inputs: [{ batchId: (await w.newBatch()).id, quantity: 10 }],
+          outputs: [{ productId: w.product, lotCode: `T-${serial()}`, quantity: 9, unit: 'kg' }],
+        },
+      }),
+    ),
+    graphql(
+      'Mutation.attachCertificate',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }',
+      async (w) => ({
+        input: {
+          batchId: (await w.newBatch()).id,
+          kind: 'COMMITMENT',
+          number: `C-${serial()}`,
+          issuer: '合作社',
+          documentSha256: 'ab'.repeat(32),
+          validFrom: '2026-11-01T00:00:00.000Z',
+          validUntil: '2027-11-01T00:00:00.000Z',
+        },
+      }),
+    ),
+    graphql(
+      'Mutation.recordInspection',
+      table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok', lab: 'ok' }),
+      'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }',
+      async (w) => ({
+        input: { batchId: (await w.newBatch()).id, verdict: 'PASS', items: [{ name: '镉 (Cd)', value: 0.05, limit: 0.2, unit: 'mg/kg', passed: true }] },
+      }),
+    ),
+    graphql(
+      'Mutation.releaseBatch',
+      table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }),
+      'mutation($input: ReleaseBatchInput!) { releaseBatch(input: $input) { id } }',
+      async (w) => ({
+        input: { batchId: await w.heldBatch(), reason: '复检合格' },
+      }),
+    ),
     // A regulator, or the producer of every named batch.
-    graphql('Mutation.initiateRecall', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok', regulator: 'ok' }), 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', async (w) => ({
-      input: { batchIds: [(await w.newBatch()).id], level: 'LEVEL_3', reason: '标签错误' },
-    })),
-    graphql('Mutation.reportRecallRecovery', table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), 'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { id } }', async (w) => {
-      const { recallId, batchId } = await w.openRecall();
-      return { input: { recallId, batchId, quantity: 1, disposition: 'RETURNED' } };
-    }),
-    graphql('Mutation.closeRecall', table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }), 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }', async (w) => ({
-      input: { recallId: (await w.openRecall()).recallId, note: '已完成' },
-    })),
+    graphql(
+      'Mutation.initiateRecall',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok', regulator: 'ok' }),
+      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      async (w) => ({
+        input: { batchIds: [(await w.newBatch()).id], level: 'LEVEL_3', reason: '标签错误' },
+      }),
+    ),
+    graphql(
+      'Mutation.reportRecallRecovery',
+      table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { id } }',
+      async (w) => {
+        const { recallId, batchId } = await w.openRecall();
+        return { input: { recallId, batchId, quantity: 1, disposition: 'RETURNED' } };
+      },
+    ),
+    graphql(
+      'Mutation.closeRecall',
+      table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }),
+      'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }',
+      async (w) => ({
+        input: { recallId: (await w.openRecall()).recallId, note: '已完成' },
+      }),
+    ),
 
     // HTTP routes that take a key.
-    http('GET /labels/<code>.png', table('FORBIDDEN/NOT_OWNER', { admin: UNAUTHENTICATED, owner: 'ok' }), async (w) => `/labels/${(await w.newBatch()).traceCode}.png`),
+    http(
+      'GET /labels/<code>.png',
+      table('FORBIDDEN/NOT_OWNER', { admin: UNAUTHENTICATED, owner: 'ok' }),
+      async (w) => `/labels/${(await w.newBatch()).traceCode}.png`,
+    ),
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
     http('GET /exports/trace.csv', ADMIN_OR_REGULATOR, async (w) => `/exports/trace.csv?batchId=${(await w.newBatch()).id}`),
     http('GET /epcis/events', ADMIN_OR_REGULATOR, async (w) => `/epcis/events?batchId=${(await w.newBatch()).id}`),
     http('GET /ledger/export', ADMIN_OR_REGULATOR, async () => '/ledger/export?fromSeq=1&toSeq=2'),
-    http('GET /reports/mock-recall/<id>.html', table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok', lab: 'FORBIDDEN/ROLE_NOT_ALLOWED' }), async (w) => `/reports/mock-recall/${(await w.newBatch()).id}.html`),
-    http('POST /epcis/capture', table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), async () => '/epcis/capture', 'post', async (w) => ({
-      type: 'EPCISDocument',
-      epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', eventTime: '2026-11-01T00:00:00Z', bizLocation: { id: `urn:uuid:${w.facility}` }, quantityList: [{ epcClass: `http://localhost:3000/q/${(await w.newBatch()).traceCode}`, quantity: 1 }] }] },
-    })),
+    http(
+      'GET /reports/mock-recall/<id>.html',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok', lab: 'FORBIDDEN/ROLE_NOT_ALLOWED' }),
+      async (w) => `/reports/mock-recall/${(await w.newBatch()).id}.html`,
+    ),
+    http(
+      'POST /epcis/capture',
+      table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      async () => '/epcis/capture',
+      'post',
+      async (w) => ({
+        type: 'EPCISDocument',
+        epcisBody: {
+          eventList: [
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'storing',
+              eventTime: '2026-11-01T00:00:00Z',
+              bizLocation: { id: `urn:uuid:${w.facility}` },
+              quantityList: [{ epcClass: `http://localhost:3000/q/${(await w.newBatch()).traceCode}`, quantity: 1 }],
+            },
+          ],
+        },
+      }),
+    ),
   ];
 
   async function buildWorld(): Promise<World & { keys: Record<CallerName, string | undefined> }> {
@@ -175,22 +310,40 @@ describe('permissions', () => {
       newBatch,
       heldBatch: async () => {
         const { id } = await newBatch();
-        await gqlOk(app, 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }', { input: { batchId: id, verdict: 'FAIL', items: [{ name: '镉 (Cd)', value: 0.5, limit: 0.2, unit: 'mg/kg', passed: false }] } }, orgs.lab.key);
+        await gqlOk(
+          app,
+          'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }',
+          { input: { batchId: id, verdict: 'FAIL', items: [{ name: '镉 (Cd)', value: 0.5, limit: 0.2, unit: 'mg/kg', passed: false }] } },
+          orgs.lab.key,
+        );
         return id;
       },
       openRecall: async () => {
         const { id } = await newBatch();
-        const recall = await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, orgs.regulator.key);
+        const recall = await gqlOk(
+          app,
+          'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+          { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } },
+          orgs.regulator.key,
+        );
         return { recallId: recall.initiateRecall.id, batchId: id };
       },
     };
-    const keys = { anonymous: undefined, revoked: revoked.secret, admin: TEST_ADMIN_KEY, ...Object.fromEntries(Object.entries(orgs).map(([name, org]) => [name, org.key])) } as Record<CallerName, string | undefined>;
+    const keys = {
+      anonymous: undefined,
+      revoked: revoked.secret,
+      admin: TEST_ADMIN_KEY,
+      ...Object.fromEntries(Object.entries(orgs).map(([name, org]) => [name, org.key])),
+    } as Record<CallerName, string | undefined>;
     return { ...world, keys };
   }
 
   it('names every query and mutation of the schema', () => {
     const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
-    const operations = [...Object.keys(schema.getQueryType()!.getFields()).map((f) => `Query.${f}`), ...Object.keys(schema.getMutationType()!.getFields()).map((f) => `Mutation.${f}`)];
+    const operations = [
+      ...Object.keys(schema.getQueryType()!.getFields()).map((f) => `Query.${f}`),
+      ...Object.keys(schema.getMutationType()!.getFields()).map((f) => `Mutation.${f}`),
+    ];
     expect(operations.filter((op) => !ROWS.some((r) => r.name === op))).toEqual([]);
   });
 

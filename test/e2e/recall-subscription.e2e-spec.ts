@@ -32,11 +32,14 @@ describe('recallIssued subscription', () => {
     clients.push(client);
     const heard: string[] = [];
     const ready = new Promise<void>((resolve) => client.on('connected', () => setTimeout(resolve, 200)));
-    client.subscribe<{ recallIssued: { id: string } }>({ query: 'subscription { recallIssued { id level affectedBatches { id } } }' }, {
-      next: (message) => message.data && heard.push(message.data.recallIssued.id),
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    client.subscribe<{ recallIssued: { id: string } }>(
+      { query: 'subscription { recallIssued { id level affectedBatches { id } } }' },
+      {
+        next: (message) => message.data && heard.push(message.data.recallIssued.id),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
     return { heard, ready };
   }
 
@@ -50,7 +53,12 @@ describe('recallIssued subscription', () => {
     await Promise.all([holder.ready, watcher.ready, outsider.ready]);
 
     const recall = (
-      await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [batch.id], level: 'LEVEL_2', reason: '菌落总数超标' } }, regulator.key)
+      await gqlOk(
+        app,
+        'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+        { input: { batchIds: [batch.id], level: 'LEVEL_2', reason: '菌落总数超标' } },
+        regulator.key,
+      )
     ).initiateRecall;
     const deadline = Date.now() + 5000;
     while ((holder.heard.length === 0 || watcher.heard.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

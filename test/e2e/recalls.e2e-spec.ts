@@ -3,7 +3,8 @@ import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 
-const RECALL = 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id level reason status initiatedAt startBy completeBy affectedBatches { id status } } }';
+const RECALL =
+  'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id level reason status initiatedAt startBy completeBy affectedBatches { id status } } }';
 const SCAN = 'query($code: String!) { scan(code: $code) { status recall { level reason } timeline { bizStep organization } verification { valid } } }';
 const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 
@@ -17,9 +18,22 @@ describe('recalls', () => {
     const paddy = await registerBatch(app, mill, await registerProduct(app, mill, { name: '稻谷' }), floor, { quantity: 1000 });
     const rice = await registerProduct(app, mill, { name: '大米' });
     const outputs = (
-      await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }', {
-        input: { facilityId: floor, eventTime: '2026-10-12T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 1000 }], outputs: [{ productId: rice, lotCode: 'R-1', quantity: 300, unit: 'kg' }, { productId: rice, lotCode: 'R-2', quantity: 300, unit: 'kg' }] },
-      }, mill.key)
+      await gqlOk(
+        app,
+        'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }',
+        {
+          input: {
+            facilityId: floor,
+            eventTime: '2026-10-12T02:00:00.000Z',
+            inputs: [{ batchId: paddy.id, quantity: 1000 }],
+            outputs: [
+              { productId: rice, lotCode: 'R-1', quantity: 300, unit: 'kg' },
+              { productId: rice, lotCode: 'R-2', quantity: 300, unit: 'kg' },
+            ],
+          },
+        },
+        mill.key,
+      )
     ).transformBatches.outputs as { id: string; traceCode: string }[];
     return { mill, floor, paddy, outputs };
   }
@@ -30,10 +44,26 @@ describe('recalls', () => {
     const shop = await createOrg(app, 'RETAILER');
     const shelf = await registerFacility(app, shop);
     // One lot is on the road when the recall comes.
-    await gqlOk(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'SHIPPING', eventTime: '2026-10-13T01:00:00.000Z', facilityId: floor, destinationOrganizationId: shop.id, quantity: 300, details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: '9' } } }, mill.key);
+    await gqlOk(
+      app,
+      RECORD,
+      {
+        input: {
+          batchId: outputs[1].id,
+          bizStep: 'SHIPPING',
+          eventTime: '2026-10-13T01:00:00.000Z',
+          facilityId: floor,
+          destinationOrganizationId: shop.id,
+          quantity: 300,
+          details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: '9' },
+        },
+      },
+      mill.key,
+    );
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
 
-    const recall = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_1', reason: '镉含量超标（GB 2762-2022）' } }, regulator.key)).initiateRecall;
+    const recall = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_1', reason: '镉含量超标（GB 2762-2022）' } }, regulator.key))
+      .initiateRecall;
     expect(recall).toMatchObject({ level: 'LEVEL_1', status: 'OPEN', reason: '镉含量超标（GB 2762-2022）' });
     expect(Date.parse(recall.startBy) - Date.parse(recall.initiatedAt)).toBe(24 * 3600_000);
     expect(Date.parse(recall.completeBy)).toBeGreaterThan(Date.parse(recall.initiatedAt) + 10 * 24 * 3600_000);
@@ -45,9 +75,19 @@ describe('recalls', () => {
     expect(scanned.timeline.at(-1)).toEqual({ bizStep: 'RECALLING', organization: '天津市市场监督管理局' });
 
     // The lot on the road is recalled on arrival, and a recalled lot cannot be sold.
-    await gqlOk(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'RECEIVING', eventTime: '2026-10-13T05:00:00.000Z', facilityId: shelf, quantity: 300 } }, shop.key);
+    await gqlOk(
+      app,
+      RECORD,
+      { input: { batchId: outputs[1].id, bizStep: 'RECEIVING', eventTime: '2026-10-13T05:00:00.000Z', facilityId: shelf, quantity: 300 } },
+      shop.key,
+    );
     expect((await gqlOk(app, SCAN, { code: outputs[1].traceCode })).scan.status).toBe('RECALLED');
-    const sell = await gql(app, RECORD, { input: { batchId: outputs[1].id, bizStep: 'RETAIL_SELLING', eventTime: '2026-10-14T05:00:00.000Z', facilityId: shelf, quantity: 1 } }, shop.key);
+    const sell = await gql(
+      app,
+      RECORD,
+      { input: { batchId: outputs[1].id, bizStep: 'RETAIL_SELLING', eventTime: '2026-10-14T05:00:00.000Z', facilityId: shelf, quantity: 1 } },
+      shop.key,
+    );
     expect(sell.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'BATCH_NOT_RELEASED' } });
 
     // The public 消费警示 lists it, as a page and as an Atom feed.
@@ -67,10 +107,14 @@ describe('recalls', () => {
     expect((await gql(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     // Holders report what they recovered; the recall shows effectiveness per holder.
-    const REPORT = 'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { effectiveness { organizationId unit affected recovered percent } } }';
-    const report = (key: string, batchId: string, quantity: number, disposition = 'RETURNED') => gql(app, REPORT, { input: { recallId: recall.id, batchId, quantity, disposition } }, key);
+    const REPORT =
+      'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { effectiveness { organizationId unit affected recovered percent } } }';
+    const report = (key: string, batchId: string, quantity: number, disposition = 'RETURNED') =>
+      gql(app, REPORT, { input: { recallId: recall.id, batchId, quantity, disposition } }, key);
     expect((await report(mill.key, outputs[1].id, 10)).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    expect((await report(shop.key, outputs[1].id, 301)).errors?.[0].message).toBe(`reporting 301 kg is more than the 300 kg still to recover of batch ${outputs[1].id}`);
+    expect((await report(shop.key, outputs[1].id, 301)).errors?.[0].message).toBe(
+      `reporting 301 kg is more than the 300 kg still to recover of batch ${outputs[1].id}`,
+    );
     await report(shop.key, outputs[1].id, 300);
     const after = (await report(mill.key, outputs[0].id, 150, 'DESTROYED')).data!.reportRecallRecovery.effectiveness;
     expect(after).toEqual(
@@ -83,7 +127,9 @@ describe('recalls', () => {
     // A regulator closes it: the batches stay RECALLED, the notice leaves their pages and the public list.
     const CLOSE = 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { status } }';
     expect((await gql(app, CLOSE, { input: { recallId: recall.id, note: 'x' } }, mill.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await gqlOk(app, CLOSE, { input: { recallId: recall.id, note: '召回完成，涉事产品已全部退回或销毁' } }, regulator.key)).closeRecall.status).toBe('CLOSED');
+    expect((await gqlOk(app, CLOSE, { input: { recallId: recall.id, note: '召回完成，涉事产品已全部退回或销毁' } }, regulator.key)).closeRecall.status).toBe(
+      'CLOSED',
+    );
     expect((await gql(app, CLOSE, { input: { recallId: recall.id, note: 'again' } }, regulator.key)).errors?.[0].extensions?.reason).toBe('RECALL_CLOSED');
     expect((await gqlOk(app, SCAN, { code: outputs[0].traceCode })).scan).toMatchObject({ status: 'RECALLED', recall: null });
     expect((await request(app.getHttpServer()).get('/recalls')).text).not.toContain(outputs[0].traceCode);

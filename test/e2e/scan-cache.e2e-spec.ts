@@ -45,9 +45,19 @@ describe('scan views stay current', () => {
     const coop = await createOrg(app);
     const field = await registerFacility(app, coop);
     const paddy = await registerBatch(app, coop, await registerProduct(app, coop, { name: '稻谷' }), field);
-    const made = await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }', {
-      input: { facilityId: field, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 500 }], outputs: [{ productId: await registerProduct(app, coop), lotCode: `RICE-${paddy.lotCode}`, quantity: 350, unit: 'kg' }] },
-    }, coop.key);
+    const made = await gqlOk(
+      app,
+      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }',
+      {
+        input: {
+          facilityId: field,
+          eventTime: '2026-10-10T02:00:00.000Z',
+          inputs: [{ batchId: paddy.id, quantity: 500 }],
+          outputs: [{ productId: await registerProduct(app, coop), lotCode: `RICE-${paddy.lotCode}`, quantity: 350, unit: 'kg' }],
+        },
+      },
+      coop.key,
+    );
     return { coop, field, paddy, rice: made.transformBatches.outputs[0] as { id: string; traceCode: string } };
   }
 
@@ -78,14 +88,24 @@ describe('scan views stay current', () => {
     expect((await scan(app, rice.traceCode)).timeline.map((e) => e.bizStep)).toContain('INSPECTING');
 
     const regulator = await createOrg(app, 'REGULATOR');
-    const recall = await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', {
-      input: { batchIds: [rice.id], level: 'LEVEL_2', reason: '镉超标 cadmium above the limit' },
-    }, regulator.key);
+    const recall = await gqlOk(
+      app,
+      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      {
+        input: { batchIds: [rice.id], level: 'LEVEL_2', reason: '镉超标 cadmium above the limit' },
+      },
+      regulator.key,
+    );
     const recalled = await scan(app, rice.traceCode);
     expect(recalled.recall).toEqual({ reason: '镉超标 cadmium above the limit' });
     expect(recalled.status).toBe('RECALLED');
 
-    await gqlOk(app, 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }', { input: { recallId: recall.initiateRecall.id, note: 'all recovered' } }, regulator.key);
+    await gqlOk(
+      app,
+      'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }',
+      { input: { recallId: recall.initiateRecall.id, note: 'all recovered' } },
+      regulator.key,
+    );
     expect((await scan(app, rice.traceCode)).recall).toBeNull();
   });
 
@@ -125,9 +145,15 @@ describe('scan views stay current', () => {
       expect(cut).toHaveLength(2); // one per process
       await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [cut]);
       await event(coop, rice.id, field, 'STORING', '2026-10-11T02:00:00.000Z');
-      await until(async () => (await scan(other, rice.traceCode)).timeline.length === 4, 'the other process shows the event written while it was not listening');
+      await until(
+        async () => (await scan(other, rice.traceCode)).timeline.length === 4,
+        'the other process shows the event written while it was not listening',
+      );
       // Both listen again, on new connections.
-      await until(async () => (await admin.query<{ pid: number }>(listeners)).rows.filter((r) => !cut.includes(r.pid)).length === 2, 'both processes listen again');
+      await until(
+        async () => (await admin.query<{ pid: number }>(listeners)).rows.filter((r) => !cut.includes(r.pid)).length === 2,
+        'both processes listen again',
+      );
       await event(coop, rice.id, field, 'STORING', '2026-10-12T02:00:00.000Z');
       await until(async () => (await scan(other, rice.traceCode)).timeline.length === 5, 'the other process shows an event written after it listened again');
     } finally {

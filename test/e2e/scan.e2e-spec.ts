@@ -36,12 +36,34 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const gtin = `0${body}${gtinCheckDigit(body)}`;
     const rice = await registerProduct(app, coop, { name: '小站稻 大米', geographicIndication: '小站稻', gtin });
     const paddyBatch = await registerBatch(app, coop, paddy, field, { quantity: 1000, producedAt: '2026-10-06T02:00:00.000Z' });
-    await gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
-      input: { batchId: paddyBatch.id, bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', facilityId: field, quantity: 1000, details: { fieldName: '7 号田', harvestDate: '2026-10-06' } },
-    }, coop.key);
-    const out = await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode lotCode } } }', {
-      input: { facilityId: mill, eventTime: '2026-10-10T02:00:00.000Z', inputs: [{ batchId: paddyBatch.id, quantity: 1000 }], outputs: [{ productId: rice, lotCode: 'XZD 42/A', quantity: 700, unit: 'kg' }] },
-    }, coop.key);
+    await gqlOk(
+      app,
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      {
+        input: {
+          batchId: paddyBatch.id,
+          bizStep: 'HARVESTING',
+          eventTime: '2026-10-06T03:00:00.000Z',
+          facilityId: field,
+          quantity: 1000,
+          details: { fieldName: '7 号田', harvestDate: '2026-10-06' },
+        },
+      },
+      coop.key,
+    );
+    const out = await gqlOk(
+      app,
+      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode lotCode } } }',
+      {
+        input: {
+          facilityId: mill,
+          eventTime: '2026-10-10T02:00:00.000Z',
+          inputs: [{ batchId: paddyBatch.id, quantity: 1000 }],
+          outputs: [{ productId: rice, lotCode: 'XZD 42/A', quantity: 700, unit: 'kg' }],
+        },
+      },
+      coop.key,
+    );
     return { coop, gtin, batch: out.transformBatches.outputs[0] as { id: string; traceCode: string; lotCode: string } };
   }
 
@@ -50,8 +72,17 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const { batch } = await riceChain();
     const { scan } = await gqlOk(app, SCAN, { code: ` ${batch.traceCode.toLowerCase()} ` });
     expect(scan).toMatchObject({
-      traceCode: batch.traceCode, productName: '小站稻 大米', category: 'GRAIN', lotCode: 'XZD 42/A', producer: '小站稻合作社', origin: '天津市宁河区',
-      geographicIndication: '小站稻', status: 'ACTIVE', coldChainStatus: 'NOT_APPLICABLE', recall: null, verification: { valid: true, checkedEntries: 1 },
+      traceCode: batch.traceCode,
+      productName: '小站稻 大米',
+      category: 'GRAIN',
+      lotCode: 'XZD 42/A',
+      producer: '小站稻合作社',
+      origin: '天津市宁河区',
+      geographicIndication: '小站稻',
+      status: 'ACTIVE',
+      coldChainStatus: 'NOT_APPLICABLE',
+      recall: null,
+      verification: { valid: true, checkedEntries: 1 },
     });
     expect(scan.timeline.map((e: { bizStep: string }) => e.bizStep)).toEqual(['COMMISSIONING', 'HARVESTING', 'TRANSFORMING', 'COMMISSIONING']);
     expect(scan.timeline[1]).toEqual({ bizStep: 'HARVESTING', eventTime: '2026-10-06T03:00:00.000Z', place: '天津市宁河区', organization: '小站稻合作社' });
@@ -150,8 +181,14 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const { coop, batch } = await riceChain();
     const second = (await riceChain()).batch; // another producer's batch
     const server = app.getHttpServer();
-    expect((await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode},${second.traceCode}`).set('authorization', `Bearer ${coop.key}`)).status).toBe(403);
-    const pdf = await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
+    expect(
+      (await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode},${second.traceCode}`).set('authorization', `Bearer ${coop.key}`)).status,
+    ).toBe(403);
+    const pdf = await request(server)
+      .get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}`)
+      .set('authorization', `Bearer ${coop.key}`)
+      .buffer(true)
+      .parse(rawBody);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const dir = mkdtempSync(join(tmpdir(), 'suyuan-sheet-'));

@@ -10,7 +10,13 @@ import { exited, startService } from '../support/service-process.js';
  */
 const dataDir = resolve(`data/test-start-${process.pid}`);
 const port = 39000 + (process.pid % 1000);
-const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_POSTGRES_PORT: String(port + 1000), NODE_ENV: 'development' };
+const env: Record<string, string | undefined> = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: String(port),
+  EMBEDDED_POSTGRES_PORT: String(port + 1000),
+  NODE_ENV: 'development',
+};
 delete env.DATABASE_URL;
 delete env.ADMIN_API_KEY;
 delete env.LEDGER_SIGNING_KEY;
@@ -18,7 +24,11 @@ delete env.LEDGER_SIGNING_KEY;
 const start = () => startService(env);
 
 async function ledgerSize(): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ ledgerInfo { size } }' }) });
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ ledgerInfo { size } }' }),
+  });
   return ((await res.json()) as { data: { ledgerInfo: { size: number } } }).data.ledgerInfo.size;
 }
 

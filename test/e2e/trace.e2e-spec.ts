@@ -19,38 +19,91 @@ describe('trace', () => {
     const product = await registerProduct(app, mill);
     const paddy = await registerBatch(app, mill, product, floor, { quantity: 1000 });
     const [r1, r2] = (
-      await gqlOk(app, TRANSFORM, {
-        input: { facilityId: floor, eventTime: '2026-10-12T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 900 }], outputs: [{ productId: product, lotCode: 'R-1', quantity: 500, unit: 'kg' }, { productId: product, lotCode: 'R-2', quantity: 300, unit: 'kg' }] },
-      }, mill.key)
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: floor,
+            eventTime: '2026-10-12T02:00:00.000Z',
+            inputs: [{ batchId: paddy.id, quantity: 900 }],
+            outputs: [
+              { productId: product, lotCode: 'R-1', quantity: 500, unit: 'kg' },
+              { productId: product, lotCode: 'R-2', quantity: 300, unit: 'kg' },
+            ],
+          },
+        },
+        mill.key,
+      )
     ).transformBatches.outputs.map((o: { id: string }) => o.id);
     const [r1a] = (
-      await gqlOk(app, TRANSFORM, {
-        input: { facilityId: floor, eventTime: '2026-10-13T02:00:00.000Z', inputs: [{ batchId: r1, quantity: 500 }], outputs: [{ productId: product, lotCode: 'R-1a', quantity: 480, unit: 'kg' }] },
-      }, mill.key)
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: floor,
+            eventTime: '2026-10-13T02:00:00.000Z',
+            inputs: [{ batchId: r1, quantity: 500 }],
+            outputs: [{ productId: product, lotCode: 'R-1a', quantity: 480, unit: 'kg' }],
+          },
+        },
+        mill.key,
+      )
     ).transformBatches.outputs.map((o: { id: string }) => o.id);
     const regulator = await createOrg(app, 'REGULATOR');
 
     const down = (await gqlOk(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, regulator.key)).trace;
-    expect(down.nodes.map((n: { depth: number; batch: { id: string } }) => [n.batch.id, n.depth]).sort()).toEqual([[paddy.id, 0], [r1, 1], [r2, 1], [r1a, 2]].sort());
+    expect(down.nodes.map((n: { depth: number; batch: { id: string } }) => [n.batch.id, n.depth]).sort()).toEqual(
+      [
+        [paddy.id, 0],
+        [r1, 1],
+        [r2, 1],
+        [r1a, 2],
+      ].sort(),
+    );
     expect(down.nodes[0].batch.custodian.id).toBe(mill.id);
-    expect(down.edges).toEqual(expect.arrayContaining([{ fromBatchId: paddy.id, toBatchId: r1, quantity: 500 }, { fromBatchId: paddy.id, toBatchId: r2, quantity: 300 }, { fromBatchId: r1, toBatchId: r1a, quantity: 500 }]));
+    expect(down.edges).toEqual(
+      expect.arrayContaining([
+        { fromBatchId: paddy.id, toBatchId: r1, quantity: 500 },
+        { fromBatchId: paddy.id, toBatchId: r2, quantity: 300 },
+        { fromBatchId: r1, toBatchId: r1a, quantity: 500 },
+      ]),
+    );
     expect(down.edges).toHaveLength(3);
     // Mass balance: 900 kg of paddy made 800 kg; 500 kg of R-1 made 480 kg.
     expect(down.transformations.map((t: { yieldPercent: number }) => t.yieldPercent).sort()).toEqual([88.9, 96]);
-    expect(down.transformations.find((t: { yieldPercent: number }) => t.yieldPercent === 88.9).inputs).toEqual([{ batchId: paddy.id, quantity: 900, unit: 'kg' }]);
+    expect(down.transformations.find((t: { yieldPercent: number }) => t.yieldPercent === 88.9).inputs).toEqual([
+      { batchId: paddy.id, quantity: 900, unit: 'kg' },
+    ]);
 
     const up = (await gqlOk(app, TRACE, { id: r1a, direction: 'UPSTREAM' }, mill.key)).trace;
-    expect(up.nodes.map((n: { depth: number; batch: { lotCode: string } }) => `${n.batch.lotCode}@${n.depth}`)).toEqual(['R-1a@0', 'R-1@1', `${paddy.lotCode}@2`]);
+    expect(up.nodes.map((n: { depth: number; batch: { lotCode: string } }) => `${n.batch.lotCode}@${n.depth}`)).toEqual([
+      'R-1a@0',
+      'R-1@1',
+      `${paddy.lotCode}@2`,
+    ]);
 
     const shallow = (await gqlOk(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM', depth: 1 }, regulator.key)).trace;
     expect(shallow.nodes).toHaveLength(3);
-    expect((await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM', depth: 0 }, regulator.key)).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect((await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM', depth: 0 }, regulator.key)).errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const stranger = await createOrg(app);
     expect((await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     // The picture, for regulators: a box per batch, an arrow per edge; recalled batches in red.
-    await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [r1], level: 'LEVEL_2', reason: 'test' } }, regulator.key);
-    const svg = await request(app.getHttpServer()).get(`/trace/${paddy.id}.svg?direction=downstream`).set('authorization', `Bearer ${regulator.key}`).buffer(true).parse(rawBody);
+    await gqlOk(
+      app,
+      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      { input: { batchIds: [r1], level: 'LEVEL_2', reason: 'test' } },
+      regulator.key,
+    );
+    const svg = await request(app.getHttpServer())
+      .get(`/trace/${paddy.id}.svg?direction=downstream`)
+      .set('authorization', `Bearer ${regulator.key}`)
+      .buffer(true)
+      .parse(rawBody);
     expect(svg.status).toBe(200);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
     const body = (svg.body as Buffer).toString();
@@ -70,20 +123,75 @@ describe('trace', () => {
     for (const n of [1, 2, 3, 4]) {
       const farm = await createOrg(app, 'PRODUCER', `牧场${n}`);
       const yard = await registerFacility(app, farm);
-      const raw = await registerBatch(app, farm, await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' }), yard, { quantity: 1000, unit: 'kg', lotCode: `RAW-${n}` });
-      await gqlOk(app, RECORD, { input: { batchId: raw.id, bizStep: 'SHIPPING', eventTime: '2026-11-20T20:00:00.000Z', facilityId: yard, destinationOrganizationId: plant.id, quantity: 1000, details: { shipToLocation: 'dock', referenceDocumentType: 'DN', referenceDocumentNumber: `D-${n}` } } }, farm.key);
-      await gqlOk(app, RECORD, { input: { batchId: raw.id, bizStep: 'RECEIVING', eventTime: '2026-11-20T23:00:00.000Z', facilityId: dock, quantity: 1000 } }, plant.key);
+      const raw = await registerBatch(app, farm, await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' }), yard, {
+        quantity: 1000,
+        unit: 'kg',
+        lotCode: `RAW-${n}`,
+      });
+      await gqlOk(
+        app,
+        RECORD,
+        {
+          input: {
+            batchId: raw.id,
+            bizStep: 'SHIPPING',
+            eventTime: '2026-11-20T20:00:00.000Z',
+            facilityId: yard,
+            destinationOrganizationId: plant.id,
+            quantity: 1000,
+            details: { shipToLocation: 'dock', referenceDocumentType: 'DN', referenceDocumentNumber: `D-${n}` },
+          },
+        },
+        farm.key,
+      );
+      await gqlOk(
+        app,
+        RECORD,
+        { input: { batchId: raw.id, bizStep: 'RECEIVING', eventTime: '2026-11-20T23:00:00.000Z', facilityId: dock, quantity: 1000 } },
+        plant.key,
+      );
       farms.push(raw);
     }
     const pool = async (lotCode: string, inputs: { batchId: string; quantity: number }[]) =>
-      (await gqlOk(app, TRANSFORM, { input: { facilityId: dock, eventTime: '2026-11-21T02:00:00.000Z', inputs, outputs: [{ productId: milk, lotCode, quantity: inputs.reduce((a, l) => a + l.quantity, 0), unit: 'kg' }] } }, plant.key)).transformBatches.outputs[0].id as string;
-    const poolA = await pool('POOL-A', [{ batchId: farms[0].id, quantity: 1000 }, { batchId: farms[1].id, quantity: 1000 }, { batchId: farms[2].id, quantity: 600 }]);
-    const poolB = await pool('POOL-B', [{ batchId: farms[2].id, quantity: 400 }, { batchId: farms[3].id, quantity: 1000 }]);
+      (
+        await gqlOk(
+          app,
+          TRANSFORM,
+          {
+            input: {
+              facilityId: dock,
+              eventTime: '2026-11-21T02:00:00.000Z',
+              inputs,
+              outputs: [{ productId: milk, lotCode, quantity: inputs.reduce((a, l) => a + l.quantity, 0), unit: 'kg' }],
+            },
+          },
+          plant.key,
+        )
+      ).transformBatches.outputs[0].id as string;
+    const poolA = await pool('POOL-A', [
+      { batchId: farms[0].id, quantity: 1000 },
+      { batchId: farms[1].id, quantity: 1000 },
+      { batchId: farms[2].id, quantity: 600 },
+    ]);
+    const poolB = await pool('POOL-B', [
+      { batchId: farms[2].id, quantity: 400 },
+      { batchId: farms[3].id, quantity: 1000 },
+    ]);
     const bottle = async (from: string, prefix: string, count: number) =>
       (
-        await gqlOk(app, TRANSFORM, {
-          input: { facilityId: dock, eventTime: '2026-11-21T06:00:00.000Z', inputs: [{ batchId: from, quantity: count * 100 }], outputs: Array.from({ length: count }, (_, i) => ({ productId: milk, lotCode: `${prefix}-${i + 1}`, quantity: 100, unit: 'L' })) },
-        }, plant.key)
+        await gqlOk(
+          app,
+          TRANSFORM,
+          {
+            input: {
+              facilityId: dock,
+              eventTime: '2026-11-21T06:00:00.000Z',
+              inputs: [{ batchId: from, quantity: count * 100 }],
+              outputs: Array.from({ length: count }, (_, i) => ({ productId: milk, lotCode: `${prefix}-${i + 1}`, quantity: 100, unit: 'L' })),
+            },
+          },
+          plant.key,
+        )
       ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
     const lotsA = await bottle(poolA, 'A', 20);
     const lotsB = await bottle(poolB, 'B', 8);
@@ -91,8 +199,28 @@ describe('trace', () => {
     const shop = await createOrg(app, 'RETAILER', '津门优选超市');
     const shelf = await registerFacility(app, shop);
     for (const lot of [lotsA[0], lotsA[1], lotsB[0]]) {
-      await gqlOk(app, RECORD, { input: { batchId: lot, bizStep: 'SHIPPING', eventTime: '2026-11-21T08:00:00.000Z', facilityId: dock, destinationOrganizationId: shop.id, quantity: 100, details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: 'S-1' } } }, plant.key);
-      await gqlOk(app, RECORD, { input: { batchId: lot, bizStep: 'RECEIVING', eventTime: '2026-11-21T10:00:00.000Z', facilityId: shelf, quantity: 100 } }, shop.key);
+      await gqlOk(
+        app,
+        RECORD,
+        {
+          input: {
+            batchId: lot,
+            bizStep: 'SHIPPING',
+            eventTime: '2026-11-21T08:00:00.000Z',
+            facilityId: dock,
+            destinationOrganizationId: shop.id,
+            quantity: 100,
+            details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: 'S-1' },
+          },
+        },
+        plant.key,
+      );
+      await gqlOk(
+        app,
+        RECORD,
+        { input: { batchId: lot, bizStep: 'RECEIVING', eventTime: '2026-11-21T10:00:00.000Z', facilityId: shelf, quantity: 100 } },
+        shop.key,
+      );
     }
     const regulator = await createOrg(app, 'REGULATOR');
     const reached = async (id: string, direction: string) =>
@@ -110,7 +238,14 @@ describe('trace', () => {
     expect(poolBalance.inputs.map((l: { quantity: number }) => l.quantity).sort()).toEqual([1000, 1000, 600]);
     expect(poolBalance.yieldPercent).toBe(100);
 
-    const recall = (await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { affectedBatches { id } } }', { input: { batchIds: [farms[0].id], level: 'LEVEL_1', reason: '黄曲霉毒素M1超标' } }, regulator.key)).initiateRecall;
+    const recall = (
+      await gqlOk(
+        app,
+        'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { affectedBatches { id } } }',
+        { input: { batchIds: [farms[0].id], level: 'LEVEL_1', reason: '黄曲霉毒素M1超标' } },
+        regulator.key,
+      )
+    ).initiateRecall;
     expect(new Set(recall.affectedBatches.map((b: { id: string }) => b.id))).toEqual(new Set([farms[0].id, poolA, ...lotsA]));
     const status = async (id: string) => (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { status } }', { id }, regulator.key)).batch.status;
     expect(await status(lotsA[0])).toBe('RECALLED');
@@ -123,16 +258,51 @@ describe('trace', () => {
     const { app } = service;
     const farm = await createOrg(app, 'PRODUCER', '牧场5');
     const yard = await registerFacility(app, farm);
-    const raw = await registerBatch(app, farm, await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' }), yard, { quantity: 1000, unit: 'kg' });
+    const raw = await registerBatch(app, farm, await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' }), yard, {
+      quantity: 1000,
+      unit: 'kg',
+    });
     const powder = await registerProduct(app, farm, { name: '奶粉', category: 'DAIRY', storage: 'AMBIENT' });
     const outputs = (
-      await gqlOk(app, TRANSFORM, { input: { facilityId: yard, eventTime: '2026-11-21T02:00:00.000Z', inputs: [{ batchId: raw.id, quantity: 1000 }], outputs: [1, 2].map((i) => ({ productId: powder, lotCode: `P-${i}`, quantity: 100, unit: 'kg' })) } }, farm.key)
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: yard,
+            eventTime: '2026-11-21T02:00:00.000Z',
+            inputs: [{ batchId: raw.id, quantity: 1000 }],
+            outputs: [1, 2].map((i) => ({ productId: powder, lotCode: `P-${i}`, quantity: 100, unit: 'kg' })),
+          },
+        },
+        farm.key,
+      )
     ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
     // One output moves to a shop, so the nodes have two custodians.
     const shop = await createOrg(app, 'RETAILER', '津门优选超市 5 号店');
     const shelf = await registerFacility(app, shop);
-    await gqlOk(app, RECORD, { input: { batchId: outputs[0], bizStep: 'SHIPPING', eventTime: '2026-11-21T08:00:00.000Z', facilityId: yard, destinationOrganizationId: shop.id, quantity: 100, details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: 'S-5' } } }, farm.key);
-    await gqlOk(app, RECORD, { input: { batchId: outputs[0], bizStep: 'RECEIVING', eventTime: '2026-11-21T10:00:00.000Z', facilityId: shelf, quantity: 100 } }, shop.key);
+    await gqlOk(
+      app,
+      RECORD,
+      {
+        input: {
+          batchId: outputs[0],
+          bizStep: 'SHIPPING',
+          eventTime: '2026-11-21T08:00:00.000Z',
+          facilityId: yard,
+          destinationOrganizationId: shop.id,
+          quantity: 100,
+          details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: 'S-5' },
+        },
+      },
+      farm.key,
+    );
+    await gqlOk(
+      app,
+      RECORD,
+      { input: { batchId: outputs[0], bizStep: 'RECEIVING', eventTime: '2026-11-21T10:00:00.000Z', facilityId: shelf, quantity: 100 } },
+      shop.key,
+    );
     const regulator = await createOrg(app, 'REGULATOR');
     const FIELDS = 'id product { id name storage gtin } custodian { id name kind uscc } coldChainStatus';
 
@@ -145,7 +315,8 @@ describe('trace', () => {
     const nodes = (res.body.data.trace.nodes as { batch: { id: string; custodian: { id: string } } }[]).map((n) => n.batch);
     expect(nodes).toHaveLength(3);
     expect(new Set(nodes.map((b) => b.custodian.id))).toEqual(new Set([farm.id, shop.id]));
-    for (const node of nodes) expect(node).toEqual((await gqlOk(app, `query($id: ID!) { batch(id: $id) { ${FIELDS} } }`, { id: node.id }, regulator.key)).batch);
+    for (const node of nodes)
+      expect(node).toEqual((await gqlOk(app, `query($id: ID!) { batch(id: $id) { ${FIELDS} } }`, { id: node.id }, regulator.key)).batch);
   });
 });
 
@@ -159,10 +330,34 @@ describe('trace node limit', () => {
     const product = await registerProduct(app, mill);
     const paddy = await registerBatch(app, mill, product, floor, { quantity: 1000 });
     const outputs = (
-      await gqlOk(app, TRANSFORM, { input: { facilityId: floor, eventTime: '2026-10-12T02:00:00.000Z', inputs: [{ batchId: paddy.id, quantity: 100 }], outputs: Array.from({ length: 5 }, (_, i) => ({ productId: product, lotCode: `S-${i}`, quantity: 20, unit: 'kg' })) } }, mill.key)
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: floor,
+            eventTime: '2026-10-12T02:00:00.000Z',
+            inputs: [{ batchId: paddy.id, quantity: 100 }],
+            outputs: Array.from({ length: 5 }, (_, i) => ({ productId: product, lotCode: `S-${i}`, quantity: 20, unit: 'kg' })),
+          },
+        },
+        mill.key,
+      )
     ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
     for (const [i, id] of outputs.entries()) {
-      await gqlOk(app, TRANSFORM, { input: { facilityId: floor, eventTime: '2026-10-13T02:00:00.000Z', inputs: [{ batchId: id, quantity: 20 }], outputs: [0, 1].map((j) => ({ productId: product, lotCode: `S-${i}-${j}`, quantity: 10, unit: 'kg' })) } }, mill.key);
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: floor,
+            eventTime: '2026-10-13T02:00:00.000Z',
+            inputs: [{ batchId: id, quantity: 20 }],
+            outputs: [0, 1].map((j) => ({ productId: product, lotCode: `S-${i}-${j}`, quantity: 10, unit: 'kg' })),
+          },
+        },
+        mill.key,
+      );
     }
     // 1 + 5 + 10 batches downstream: past a limit of 12 at full depth, within it at depth 1.
     const full = await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, mill.key);

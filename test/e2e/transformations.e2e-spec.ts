@@ -23,45 +23,82 @@ describe('transformBatches', () => {
       const yard = await registerFacility(app, farm);
       const rawMilk = await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED' });
       const batch = await registerBatch(app, farm, rawMilk, yard, { quantity: litres, unit: 'kg' });
-      await gqlOk(app, RECORD, {
-        input: {
-          batchId: batch.id, bizStep: 'SHIPPING', eventTime: '2026-11-20T22:00:00.000Z', facilityId: yard, destinationOrganizationId: plant.id, quantity: litres,
-          details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: `B-${litres}` },
+      await gqlOk(
+        app,
+        RECORD,
+        {
+          input: {
+            batchId: batch.id,
+            bizStep: 'SHIPPING',
+            eventTime: '2026-11-20T22:00:00.000Z',
+            facilityId: yard,
+            destinationOrganizationId: plant.id,
+            quantity: litres,
+            details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: `B-${litres}` },
+          },
         },
-      }, farm.key);
-      await gqlOk(app, RECORD, { input: { batchId: batch.id, bizStep: 'RECEIVING', eventTime: '2026-11-21T00:00:00.000Z', facilityId: plantDock, quantity: litres } }, plant.key);
+        farm.key,
+      );
+      await gqlOk(
+        app,
+        RECORD,
+        { input: { batchId: batch.id, bizStep: 'RECEIVING', eventTime: '2026-11-21T00:00:00.000Z', facilityId: plantDock, quantity: litres } },
+        plant.key,
+      );
       farms.push({ farm, batch, litres });
     }
 
     const pooled = (
-      await gqlOk(app, TRANSFORM, {
-        input: {
-          facilityId: plantDock,
-          eventTime: '2026-11-21T02:00:00.000Z',
-          inputs: farms.map((f) => ({ batchId: f.batch.id, quantity: f.litres })),
-          outputs: [{ productId: uht, lotCode: 'UHT-20261121-A', quantity: 7950, unit: 'kg' }],
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: plantDock,
+            eventTime: '2026-11-21T02:00:00.000Z',
+            inputs: farms.map((f) => ({ batchId: f.batch.id, quantity: f.litres })),
+            outputs: [{ productId: uht, lotCode: 'UHT-20261121-A', quantity: 7950, unit: 'kg' }],
+          },
         },
-      }, plant.key)
+        plant.key,
+      )
     ).transformBatches;
     const [pool] = pooled.outputs;
-    expect(pool).toMatchObject({ lotCode: 'UHT-20261121-A', quantity: 7950, status: 'ACTIVE', custodian: { id: plant.id }, product: { name: 'UHT 纯牛奶 1L' } });
+    expect(pool).toMatchObject({
+      lotCode: 'UHT-20261121-A',
+      quantity: 7950,
+      status: 'ACTIVE',
+      custodian: { id: plant.id },
+      product: { name: 'UHT 纯牛奶 1L' },
+    });
     expect(pool.traceCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTWXYZ]{12}$/);
     expect(pooled.entries.map((e: { type: string }) => e.type)).toEqual(['EVENT_RECORDED', 'EVENT_RECORDED', 'BATCH_REGISTERED']);
     expect(pooled.entries[0].payload).toMatchObject({ bizStep: 'TRANSFORMING', quantity: 3000, quantityLeft: 0, outputs: [{ batchId: pool.id }] });
-    expect(pooled.entries[2].payload).toMatchObject({ batchId: pool.id, inputs: [{ batchId: farms[0].batch.id, quantity: 3000 }, { batchId: farms[1].batch.id, quantity: 5000 }] });
+    expect(pooled.entries[2].payload).toMatchObject({
+      batchId: pool.id,
+      inputs: [
+        { batchId: farms[0].batch.id, quantity: 3000 },
+        { batchId: farms[1].batch.id, quantity: 5000 },
+      ],
+    });
 
     const split = (
-      await gqlOk(app, TRANSFORM, {
-        input: {
-          facilityId: plantDock,
-          eventTime: '2026-11-21T06:00:00.000Z',
-          inputs: [{ batchId: pool.id, quantity: 7950 }],
-          outputs: [
-            { productId: uht, lotCode: 'UHT-20261121-A1', quantity: 4000, unit: 'kg' },
-            { productId: uht, lotCode: 'UHT-20261121-A2', quantity: 3950, unit: 'kg' },
-          ],
+      await gqlOk(
+        app,
+        TRANSFORM,
+        {
+          input: {
+            facilityId: plantDock,
+            eventTime: '2026-11-21T06:00:00.000Z',
+            inputs: [{ batchId: pool.id, quantity: 7950 }],
+            outputs: [
+              { productId: uht, lotCode: 'UHT-20261121-A1', quantity: 4000, unit: 'kg' },
+              { productId: uht, lotCode: 'UHT-20261121-A2', quantity: 3950, unit: 'kg' },
+            ],
+          },
         },
-      }, plant.key)
+        plant.key,
+      )
     ).transformBatches;
     expect(split.outputs.map((b: { quantity: number }) => b.quantity)).toEqual([4000, 3950]);
 
@@ -95,9 +132,19 @@ describe('transformBatches', () => {
       expect((await gqlOk(app, VERIFY, { id })).verifyBatch.valid).toBe(true);
     }
     // The consumed inputs take no more events; taking from them again is refused with what is left.
-    const again = await gql(app, TRANSFORM, {
-      input: { facilityId: plantDock, eventTime: '2026-11-21T07:00:00.000Z', inputs: [{ batchId: pool.id, quantity: 1 }], outputs: [{ productId: uht, lotCode: 'X', quantity: 1, unit: 'kg' }] },
-    }, plant.key);
+    const again = await gql(
+      app,
+      TRANSFORM,
+      {
+        input: {
+          facilityId: plantDock,
+          eventTime: '2026-11-21T07:00:00.000Z',
+          inputs: [{ batchId: pool.id, quantity: 1 }],
+          outputs: [{ productId: uht, lotCode: 'X', quantity: 1, unit: 'kg' }],
+        },
+      },
+      plant.key,
+    );
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect(again.errors?.[0].message).toMatch(/is CONSUMED/);
   });
@@ -113,21 +160,39 @@ describe('transformBatches', () => {
     const b = await registerBatch(app, mill, otherPaddy, floor, { quantity: 1000 });
     const size = async () => (await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size;
     const before = await size();
-    const res = await gql(app, TRANSFORM, {
-      input: {
-        facilityId: floor,
-        eventTime: '2026-10-12T02:00:00.000Z',
-        inputs: [{ batchId: a.id, quantity: 1000 }, { batchId: b.id, quantity: 1000 }],
-        outputs: [{ productId: giRice, lotCode: 'MIX-1', quantity: 1400, unit: 'kg' }],
+    const res = await gql(
+      app,
+      TRANSFORM,
+      {
+        input: {
+          facilityId: floor,
+          eventTime: '2026-10-12T02:00:00.000Z',
+          inputs: [
+            { batchId: a.id, quantity: 1000 },
+            { batchId: b.id, quantity: 1000 },
+          ],
+          outputs: [{ productId: giRice, lotCode: 'MIX-1', quantity: 1400, unit: 'kg' }],
+        },
       },
-    }, mill.key);
+      mill.key,
+    );
     expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'GI_NOT_CARRIED' } });
     expect(res.errors?.[0].message).toContain(`input batch ${b.id} does not carry it`);
     expect(await size()).toBe(before);
 
-    const milled = await gqlOk(app, TRANSFORM, {
-      input: { facilityId: floor, eventTime: '2026-10-12T02:00:00.000Z', inputs: [{ batchId: a.id, quantity: 1000 }], outputs: [{ productId: giRice, lotCode: 'XZD-M-1', quantity: 700, unit: 'kg' }] },
-    }, mill.key);
+    const milled = await gqlOk(
+      app,
+      TRANSFORM,
+      {
+        input: {
+          facilityId: floor,
+          eventTime: '2026-10-12T02:00:00.000Z',
+          inputs: [{ batchId: a.id, quantity: 1000 }],
+          outputs: [{ productId: giRice, lotCode: 'XZD-M-1', quantity: 700, unit: 'kg' }],
+        },
+      },
+      mill.key,
+    );
     expect(milled.transformBatches.outputs[0]).toMatchObject({ lotCode: 'XZD-M-1', product: { name: '小站稻 大米' } });
   });
 

@@ -36,7 +36,9 @@ describe('npm run verify', () => {
       await gqlOk(
         app,
         'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
-        { input: { batchId: producer.batch.id, bizStep: 'STORING', eventTime: '2026-10-07T08:00:00.000Z', facilityId: producer.facilityId, details: { n: i } } },
+        {
+          input: { batchId: producer.batch.id, bizStep: 'STORING', eventTime: '2026-10-07T08:00:00.000Z', facilityId: producer.facilityId, details: { n: i } },
+        },
         producer.org.key,
       );
     }

@@ -14,7 +14,11 @@ describe('recall webhooks', () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ body, signature: req.headers['x-suyuan-signature'] as string | undefined, delivery: req.headers['x-suyuan-delivery'] as string | undefined });
+      received.push({
+        body,
+        signature: req.headers['x-suyuan-signature'] as string | undefined,
+        delivery: req.headers['x-suyuan-delivery'] as string | undefined,
+      });
       res.statusCode = failuresLeft-- > 0 ? 503 : 204;
       res.end();
     });
@@ -29,7 +33,12 @@ describe('recall webhooks', () => {
     const { secret } = (await gqlOk(app, 'mutation($url: String!) { registerWebhook(url: $url) { url secret } }', { url }, producer.key)).registerWebhook;
     const regulator = await createOrg(app, 'REGULATOR');
     const recall = (
-      await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [batch.id], level: 'LEVEL_1', reason: '检出沙门氏菌' } }, regulator.key)
+      await gqlOk(
+        app,
+        'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+        { input: { batchIds: [batch.id], level: 'LEVEL_1', reason: '检出沙门氏菌' } },
+        regulator.key,
+      )
     ).initiateRecall;
 
     const deadline = Date.now() + 10_000;
@@ -38,7 +47,13 @@ describe('recall webhooks', () => {
     const [first, second] = received;
     expect(second.body).toBe(first.body);
     expect(second.delivery).toBe(first.delivery);
-    expect(JSON.parse(second.body)).toMatchObject({ type: 'recall.issued', recallId: recall.id, level: 'LEVEL_1', reason: '检出沙门氏菌', batchIds: [batch.id] });
+    expect(JSON.parse(second.body)).toMatchObject({
+      type: 'recall.issued',
+      recallId: recall.id,
+      level: 'LEVEL_1',
+      reason: '检出沙门氏菌',
+      batchIds: [batch.id],
+    });
     expect(second.signature).toBe(`sha256=${createHmac('sha256', secret).update(second.body).digest('hex')}`);
     await new Promise((r) => setTimeout(r, 1500));
     expect(received).toHaveLength(2); // delivered once it succeeded: no more attempts

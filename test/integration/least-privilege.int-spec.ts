@@ -81,7 +81,9 @@ describe('the service role (least privilege)', () => {
     for (const table of tables) expect([table, granted(table)]).toEqual([table, expect.arrayContaining(['SELECT'])]);
     expect(rows.filter((r) => r.granted && !['SELECT', 'INSERT', 'UPDATE'].includes(r.privilege))).toEqual([]);
 
-    const owned = await admin.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = ANY($1)`, [[SERVICE_ROLE, login]]);
+    const owned = await admin.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = ANY($1)`, [
+      [SERVICE_ROLE, login],
+    ]);
     expect(owned.rows).toEqual([]);
     const role = await admin.query('SELECT rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = $1', [SERVICE_ROLE]);
     expect(role.rows).toEqual([{ rolcanlogin: false, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false }]);

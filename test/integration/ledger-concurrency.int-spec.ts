@@ -18,9 +18,7 @@ const PER_APP = 200;
 const RECORD_EVENT = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq hash batchId type } }';
 const REGISTER_FACILITY = 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }';
 
-type Outcome =
-  | { kind: 'event'; batchId: string; seq: number; hash: string }
-  | { kind: 'facility'; facilityId: string };
+type Outcome = { kind: 'event'; batchId: string; seq: number; hash: string } | { kind: 'facility'; facilityId: string };
 
 describe('two service instances appending at once', () => {
   let db: TestDatabase;
@@ -70,7 +68,9 @@ describe('two service instances appending at once', () => {
     const batchId = i % 4 === 2 ? second : shared;
     const res = await agent.send({
       query: RECORD_EVENT,
-      variables: { input: { batchId, bizStep: 'STORING', eventTime: '2026-10-07T10:00:00.000Z', facilityId, quantity: n * 1000 + i, details: { instance: n, call: i } } },
+      variables: {
+        input: { batchId, bizStep: 'STORING', eventTime: '2026-10-07T10:00:00.000Z', facilityId, quantity: n * 1000 + i, details: { instance: n, call: i } },
+      },
     });
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
     const entry = res.body.data.recordEvent;

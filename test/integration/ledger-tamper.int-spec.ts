@@ -57,7 +57,16 @@ async function buildLedger(): Promise<Ledger> {
     await gqlOk(
       app,
       'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
-      { input: { batchId: ledger.batchId, bizStep: 'HARVESTING', eventTime: `2026-10-06T09:0${i}:00.000Z`, facilityId, quantity: 100 + i, details: { fieldName: `Plot ${i}`, harvestDate: '2026-10-06' } } },
+      {
+        input: {
+          batchId: ledger.batchId,
+          bizStep: 'HARVESTING',
+          eventTime: `2026-10-06T09:0${i}:00.000Z`,
+          facilityId,
+          quantity: 100 + i,
+          details: { fieldName: `Plot ${i}`, harvestDate: '2026-10-06' },
+        },
+      },
       ledger.producer.key,
     );
   }
@@ -242,7 +251,10 @@ describe('tampering is found', () => {
     const first = ledger.batchSeqs[2];
     const second = first + 1;
     expect(ledger.batchSeqs).toContain(second);
-    const before = await ledger.sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_entry WHERE seq IN ($1, $2) ORDER BY seq', [first, second]);
+    const before = await ledger.sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_entry WHERE seq IN ($1, $2) ORDER BY seq', [
+      first,
+      second,
+    ]);
     // Every column but seq trades places: the same as moving the two rows' seqs.
     await tamper(
       ledger,
@@ -250,7 +262,10 @@ describe('tampering is found', () => {
       `UPDATE ledger_entry SET seq = ${first} WHERE seq = ${second}`,
       `UPDATE ledger_entry SET seq = ${second} WHERE seq = 1000000`,
     );
-    const after = await ledger.sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_entry WHERE seq IN ($1, $2) ORDER BY seq', [first, second]);
+    const after = await ledger.sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_entry WHERE seq IN ($1, $2) ORDER BY seq', [
+      first,
+      second,
+    ]);
     expect(after.rows.map((r) => r.hash)).toEqual([before.rows[1].hash, before.rows[0].hash]);
 
     const result = await verifyLedger(ledger);

@@ -42,7 +42,9 @@ describe('LedgerWriter', () => {
     const batches = [randomUUID(), randomUUID(), randomUUID()];
     // The first round teaches the writer the batch heads; the second runs on what it knows.
     for (let round = 0; round < 2; round++) {
-      const results = await Promise.all(Array.from({ length: 150 }, (_, i) => writer.append('org', [draftEntry('EVENT_RECORDED', batches[i % 3], { round, i })])));
+      const results = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => writer.append('org', [draftEntry('EVENT_RECORDED', batches[i % 3], { round, i })])),
+      );
       expect(new Set(results.map(([e]) => e.seq)).size).toBe(150);
     }
     const chain = await expectChainVerifies();

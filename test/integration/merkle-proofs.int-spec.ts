@@ -37,7 +37,9 @@ describe('Merkle tree, proofs and checkpoints', () => {
     const batch = randomUUID();
     const current = (await app.get(DataSource).query('SELECT seq FROM ledger_head'))[0].seq;
     // Concurrent, so groups of many sizes cross the 16-leaf blocks the tree stores.
-    await Promise.all(Array.from({ length: size - Number(current) }, (_, i) => writer.append('org', [draftEntry('EVENT_RECORDED', i % 2 ? batch : null, { i })])));
+    await Promise.all(
+      Array.from({ length: size - Number(current) }, (_, i) => writer.append('org', [draftEntry('EVENT_RECORDED', i % 2 ? batch : null, { i })])),
+    );
     const rows: { hash: string }[] = await app.get(DataSource).query('SELECT hash FROM ledger_entry ORDER BY seq');
     leaves.length = 0;
     for (const row of rows) leaves.push(hashLeaf(Buffer.from(row.hash, 'hex')));
@@ -154,7 +156,7 @@ describe('Merkle tree, proofs and checkpoints', () => {
     await expect(app.get(DataSource).query('DELETE FROM checkpoint')).rejects.toThrow(/append-only/);
   });
 
-  it('returns the rival signer\'s checkpoint when another process signs the same size at the same moment', async () => {
+  it("returns the rival signer's checkpoint when another process signs the same size at the same moment", async () => {
     const size = leaves.length + 1000; // a size nobody else signs while the test runs
     const rival = new pg.Client({ connectionString: db.url });
     await rival.connect();

@@ -21,7 +21,12 @@ export async function createOrg(app: INestApplication<App>, kind = 'PRODUCER', n
 }
 
 export async function registerFacility(app: INestApplication<App>, org: Org, input: Record<string, unknown> = {}): Promise<string> {
-  const data = await gqlOk(app, 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }', { input: { name: unique('facility'), region: '天津市宁河区', ...input } }, org.key);
+  const data = await gqlOk(
+    app,
+    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
+    { input: { name: unique('facility'), region: '天津市宁河区', ...input } },
+    org.key,
+  );
   return data.registerFacility.id;
 }
 

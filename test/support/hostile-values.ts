@@ -99,7 +99,16 @@ export function hostileEnumValues(example: string | undefined): HostileValue[] {
 }
 
 /** What an error may carry as `extensions.code`: the service's categories and Apollo's own refusals of malformed requests. */
-export const CLEAR_ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST'];
+export const CLEAR_ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+];
 
 /**
  * Internals an answer must never show: stack frames, source or module paths, SQL, driver errors.
@@ -110,14 +119,21 @@ export function expectNoInternals(text: string, sent?: unknown): void {
   let cleaned = text.toLowerCase();
   for (const echoed of echoesOf(sent)) cleaned = cleaned.split(echoed.toLowerCase()).join('');
   expect(cleaned).not.toMatch(/\n\s+at |\bat [\w$.<>]+ \(|\/work\/|node_modules|\.[jt]s:\d+|stacktrace/);
-  expect(cleaned).not.toMatch(/QueryFailedError|duplicate key value|violates .* constraint|invalid input syntax|invalid byte sequence|\b(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b .*\b(FROM|VALUES|SET|WHERE)\b|ledger_entry|pg_|relation "/i);
+  expect(cleaned).not.toMatch(
+    /QueryFailedError|duplicate key value|violates .* constraint|invalid input syntax|invalid byte sequence|\b(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b .*\b(FROM|VALUES|SET|WHERE)\b|ledger_entry|pg_|relation "/i,
+  );
 }
 
 /** The forms the strings sent (a value, or every key and string of a request) can take inside a JSON answer: as they are, and JSON-escaped. */
 function echoesOf(sent: unknown): string[] {
-  const texts = [...jsonLeavesAndNodes(sent)].flatMap((node) => (typeof node === 'string' ? [node] : node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.keys(node) : []));
+  const texts = [...jsonLeavesAndNodes(sent)].flatMap((node) =>
+    typeof node === 'string' ? [node] : node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.keys(node) : [],
+  );
   // Longest first, so a string is cut before a shorter one inside it; too short to matter are kept.
-  return texts.filter((t) => t.length >= 3).flatMap((t) => [t, JSON.stringify(t).slice(1, -1)]).sort((a, b) => b.length - a.length);
+  return texts
+    .filter((t) => t.length >= 3)
+    .flatMap((t) => [t, JSON.stringify(t).slice(1, -1)])
+    .sort((a, b) => b.length - a.length);
 }
 
 export interface GraphqlAnswer {
@@ -142,7 +158,13 @@ export function expectClearError(answer: GraphqlAnswer, sent?: unknown): { code:
 }
 
 /** POSTs a body exactly as given (a string or raw bytes), for what JSON.stringify would never produce. */
-export async function postRaw(app: INestApplication<App>, path: string, body: string | Buffer, key?: string, contentType = 'application/json'): Promise<GraphqlAnswer & { text: string }> {
+export async function postRaw(
+  app: INestApplication<App>,
+  path: string,
+  body: string | Buffer,
+  key?: string,
+  contentType = 'application/json',
+): Promise<GraphqlAnswer & { text: string }> {
   const req = request(app.getHttpServer()).post(path).set('content-type', contentType);
   if (key) req.set('authorization', `Bearer ${key}`);
   // superagent would serialise a Buffer as JSON ({"type":"Buffer",…}): send the bytes as they are.
@@ -167,7 +189,14 @@ export async function ledgerSize(app: INestApplication<App>): Promise<number> {
 /** The payloads of the entries after `afterSeq`, as the admin reads them. */
 export async function payloadsAfter(app: INestApplication<App>, afterSeq: number, count: number): Promise<unknown[]> {
   if (count <= 0) return [];
-  const entries = (await gqlOk(app, 'query($after: SafeInt, $first: Int) { ledgerEntries(afterSeq: $after, first: $first) { payload } }', { after: afterSeq, first: Math.min(count, 1000) }, TEST_ADMIN_KEY)).ledgerEntries;
+  const entries = (
+    await gqlOk(
+      app,
+      'query($after: SafeInt, $first: Int) { ledgerEntries(afterSeq: $after, first: $first) { payload } }',
+      { after: afterSeq, first: Math.min(count, 1000) },
+      TEST_ADMIN_KEY,
+    )
+  ).ledgerEntries;
   return entries.map((e: { payload: unknown }) => e.payload);
 }
 

@@ -62,19 +62,30 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
   const milledRice = { gtin: withCheckDigit('0690123400020'), id: '' };
   milledRice.id = await registerProduct(app, producer, { name: '小站稻 大米', gtin: milledRice.gtin });
 
-  const newBatch = (input: Record<string, unknown> = {}) => registerBatch(app, producer, rice.id, facilityId, { lotCode: unique('LOT'), quantity: 1e9, ...input });
+  const newBatch = (input: Record<string, unknown> = {}) =>
+    registerBatch(app, producer, rice.id, facilityId, { lotCode: unique('LOT'), quantity: 1e9, ...input });
   const sharedBatch = await newBatch();
 
   const heldBatch = async () => {
     const { id } = await newBatch();
     const items = [{ name: '镉 (Cd)', value: 0.5, limit: 0.2, unit: 'mg/kg', passed: false }];
-    await gqlOk(app, 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }', { input: { batchId: id, verdict: 'FAIL', items } }, lab.key);
+    await gqlOk(
+      app,
+      'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }',
+      { input: { batchId: id, verdict: 'FAIL', items } },
+      lab.key,
+    );
     return id;
   };
 
   const openRecall = async () => {
     const { id } = await newBatch();
-    const recall = await gqlOk(app, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, regulator.key);
+    const recall = await gqlOk(
+      app,
+      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } },
+      regulator.key,
+    );
     return { recallId: recall.initiateRecall.id as string, batchId: id };
   };
 
@@ -89,14 +100,44 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
       schemaVersion: '2.0',
       epcisBody: {
         eventList: [
-          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: t1, bizLocation: place, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }], 'example:note': '田间批次' },
-          { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', eventID: `urn:uuid:${randomUUID()}`, eventTime: t2, bizLocation: { id: `urn:uuid:${facilityId}` }, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }] },
           {
-            type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'sensor_reporting', eventTime: t4, quantityList: [{ epcClass: lot }],
-            sensorElementList: [{ sensorMetadata: { deviceID: 'logger-7' }, sensorReport: [{ type: 'Temperature', time: t3, value: 18.5, uom: 'CEL' }, { type: 'Temperature', time: t4, value: 66, uom: 'FAH' }] }],
+            type: 'ObjectEvent',
+            action: 'ADD',
+            bizStep: 'commissioning',
+            eventTime: t1,
+            bizLocation: place,
+            quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }],
+            'example:note': '田间批次',
           },
           {
-            type: 'TransformationEvent', eventTime: t5, bizLocation: { id: `urn:uuid:${facilityId}` },
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'storing',
+            eventID: `urn:uuid:${randomUUID()}`,
+            eventTime: t2,
+            bizLocation: { id: `urn:uuid:${facilityId}` },
+            quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }],
+          },
+          {
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'sensor_reporting',
+            eventTime: t4,
+            quantityList: [{ epcClass: lot }],
+            sensorElementList: [
+              {
+                sensorMetadata: { deviceID: 'logger-7' },
+                sensorReport: [
+                  { type: 'Temperature', time: t3, value: 18.5, uom: 'CEL' },
+                  { type: 'Temperature', time: t4, value: 66, uom: 'FAH' },
+                ],
+              },
+            ],
+          },
+          {
+            type: 'TransformationEvent',
+            eventTime: t5,
+            bizLocation: { id: `urn:uuid:${facilityId}` },
             inputQuantityList: [{ epcClass: lot, quantity: 40, uom: 'KGM' }],
             outputQuantityList: [{ epcClass: milled, quantity: 28, uom: 'KGM' }],
           },
@@ -105,5 +146,24 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     };
   };
 
-  return { app, producer, retailer, lab, regulator, facilityId, retailerFacilityId, gln, sgln, rice, milledRice, sharedBatch, unique, freshInstant, newBatch, heldBatch, openRecall, epcisDocument };
+  return {
+    app,
+    producer,
+    retailer,
+    lab,
+    regulator,
+    facilityId,
+    retailerFacilityId,
+    gln,
+    sgln,
+    rice,
+    milledRice,
+    sharedBatch,
+    unique,
+    freshInstant,
+    newBatch,
+    heldBatch,
+    openRecall,
+    epcisDocument,
+  };
 }

@@ -14,7 +14,15 @@ export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 /** The whole service, as `npm start` builds it, on the given database; `env` adds settings. */
 export async function createTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<INestApplication<App>> {
   // Rate limits are off unless a test turns them on: the suites send thousands of requests from one address.
-  const config = loadConfig({ NODE_ENV: 'test', ADMIN_API_KEY: TEST_ADMIN_KEY, LEDGER_SIGNING_KEY: TEST_SIGNING_SEED, LEDGER_ORIGIN: 'suyuan.test/ledger', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PUBLIC: '0', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    LEDGER_SIGNING_KEY: TEST_SIGNING_SEED,
+    LEDGER_ORIGIN: 'suyuan.test/ledger',
+    RATE_LIMIT_PER_KEY: '0',
+    RATE_LIMIT_PUBLIC: '0',
+    ...env,
+  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 })] }).compile();
   const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['fatal'] });
   configureHttp(app);
@@ -29,7 +37,12 @@ export interface GqlResponse<T = Record<string, any>> {
 }
 
 /** POSTs one GraphQL operation, with a Bearer key when given. */
-export async function gql<T = Record<string, any>>(app: INestApplication<App>, query: string, variables?: Record<string, unknown>, key?: string): Promise<GqlResponse<T>> {
+export async function gql<T = Record<string, any>>(
+  app: INestApplication<App>,
+  query: string,
+  variables?: Record<string, unknown>,
+  key?: string,
+): Promise<GqlResponse<T>> {
   const req = request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
   if (key) req.set('authorization', `Bearer ${key}`);
   const res = await req.send({ query, variables });

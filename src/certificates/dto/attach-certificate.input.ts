@@ -16,7 +16,10 @@ export class AttachCertificateInput {
   @Field(() => CertificateKindEnum) @IsIn(CERTIFICATE_KINDS) kind: CertificateKind;
   @Field() @IsString() number: string;
   @Field() @IsPlainText(1, 200) issuer: string;
-  @Field(() => String, { nullable: true, description: 'For a GI certificate: the protected name, e.g. 小站稻' }) @IsOptional() @IsPlainText(1, 100) protectedName?: string | null;
+  @Field(() => String, { nullable: true, description: 'For a GI certificate: the protected name, e.g. 小站稻' })
+  @IsOptional()
+  @IsPlainText(1, 100)
+  protectedName?: string | null;
   @Field() @IsDate() validFrom: Date;
   @Field() @IsDate() validUntil: Date;
   @Field({ description: 'SHA-256 of the certificate document file, hex' }) @IsString() documentSha256: string;

@@ -16,7 +16,8 @@ export class RecordEventInput {
   @IsOptional()
   @IsUUID()
   destinationOrganizationId?: string | null;
-  @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_QUANTITY) quantity?: number | null;
+  @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_QUANTITY) quantity?:
+    number | null;
   @Field(() => JsonScalar, { nullable: true, description: 'Key data elements of the step, kept as given (a JSON object, at most 16 KiB)' })
   @IsOptional()
   details?: Record<string, unknown> | null;

@@ -17,9 +17,15 @@ export class InspectionItemInput {
 export class RecordInspectionInput {
   @Field(() => ID) @IsUUID() batchId: string;
   @Field(() => String, { nullable: true, description: 'The testing agency' }) @IsOptional() @IsPlainText(1, 200) agency?: string | null;
-  @Field(() => String, { nullable: true, description: 'The standard the limits come from, e.g. GB 2762-2022' }) @IsOptional() @IsPlainText(1, 200) standard?: string | null;
+  @Field(() => String, { nullable: true, description: 'The standard the limits come from, e.g. GB 2762-2022' }) @IsOptional() @IsPlainText(1, 200) standard?:
+    string | null;
   @Field(() => InspectionVerdictEnum) @IsIn(['PASS', 'FAIL']) verdict: 'PASS' | 'FAIL';
-  @Field(() => [InspectionItemInput]) @ValidateNested({ each: true }) @Type(() => InspectionItemInput) @ArrayMinSize(1) @ArrayMaxSize(100) items: InspectionItemInput[];
+  @Field(() => [InspectionItemInput])
+  @ValidateNested({ each: true })
+  @Type(() => InspectionItemInput)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  items: InspectionItemInput[];
 }
 
 @InputType()

@@ -10,8 +10,18 @@ export class RegisterProductInput {
   @Field(() => ProductCategoryEnum) @IsIn(PRODUCT_CATEGORIES) category: ProductCategory;
   @Field(() => StorageConditionEnum) @IsIn(STORAGE_CONDITIONS) storage: StorageCondition;
   @Field(() => String, { nullable: true, description: 'GTIN-8, -12, -13 or -14; stored as GTIN-14' }) @IsOptional() @IsString() gtin?: string | null;
-  @Field(() => Float, { nullable: true, description: 'Default: 0 for CHILLED' }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-80) @Max(60) minTempC?: number | null;
-  @Field(() => Float, { nullable: true, description: 'Default: 8 for CHILLED, -18 for FROZEN' }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-80) @Max(60) maxTempC?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Default: 0 for CHILLED' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-80)
+  @Max(60)
+  minTempC?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Default: 8 for CHILLED, -18 for FROZEN' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-80)
+  @Max(60)
+  maxTempC?: number | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsPlainText(1, 100) geographicIndication?: string | null;
   @Field(() => Int, { nullable: true, description: 'Minutes out of range tolerated before it is an excursion (default 30)' })
   @IsOptional()

@@ -19,7 +19,11 @@ export class InitiateRecallInput {
 export class ReportRecallRecoveryInput {
   @Field(() => ID) @IsUUID() recallId: string;
   @Field(() => ID) @IsUUID() batchId: string;
-  @Field(() => Float, { description: 'In the batch’s unit' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE) @Max(1e12) quantity: number;
+  @Field(() => Float, { description: 'In the batch’s unit' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(Number.MIN_VALUE)
+  @Max(1e12)
+  quantity: number;
   @Field({ description: 'RETURNED or DESTROYED' }) @IsIn(['RETURNED', 'DESTROYED']) disposition: 'RETURNED' | 'DESTROYED';
 }
 
