@@ -1,6 +1,6 @@
 /**
  * `npm run bench:service [-- --database NAME] [--seconds 10] [--entries 1000000]`: the compiled service,
- * started as in production, under load from a second process (autocannon, scripts/bench-load.ts), beside
+ * started as in production (with the baseline module added: scripts/bench-service-main.ts), under load from a second process (autocannon, scripts/bench-load.ts), beside
  * two baselines measured in the same run on the same machine: a trivial GraphQL query `{ __typename }`
  * (the framework's ceiling) and `benchPlainInsert`, one plain INSERT per call behind the same key check
  * (the database's ceiling for a write). Prints one table against the goals of the performance issue.
@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   let service: RunningService | undefined;
   try {
     await analyze(url);
-    service = await startService(url, ADMIN_KEY, { env: { BENCH_BASELINE: 'true' } });
+    // The production start with the baseline module (benchPlainInsert) added: scripts/bench-service-main.ts.
+    service = await startService(url, ADMIN_KEY, { entry: 'dist/scripts/bench-service-main.js' });
     const api = graphqlClient(service.base);
     const producer = await producerWithBatches(api);
     const auth = (key: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });

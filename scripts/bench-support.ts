@@ -125,13 +125,18 @@ export interface RunningService {
 
 /**
  * `npm run start:prod` on the given database, with throwaway keys; resolves once it serves. `env` adds or
- * overrides settings; `stderr` is a file descriptor for the service's own log (default: this process's).
+ * overrides settings; `stderr` is a file descriptor for the service's own log (default: this process's);
+ * `entry` is the compiled start script (default the product's, dist/src/main.js).
  */
-export function startService(databaseUrl: string, adminKey: string, options: { env?: Record<string, string>; stderr?: number } = {}): Promise<RunningService> {
+export function startService(
+  databaseUrl: string,
+  adminKey: string,
+  options: { env?: Record<string, string>; stderr?: number; entry?: string } = {},
+): Promise<RunningService> {
   const port = 39500 + Math.floor(Math.random() * 400);
   // SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the service a benchmark drives.
   const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, options.entry ?? 'dist/src/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -10,7 +10,7 @@ import { queryLimitRules } from './limits/query-limits.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { BatchesModule } from './batches/batches.module.js';
 import { ConfigModule } from './config/config.module.js';
-import type { AppConfig } from './config/config.js';
+import type { RunningConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.js';
 import { EventsModule } from './events/events.module.js';
@@ -35,9 +35,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
-import { BenchBaselineModule } from './bench-baseline/bench-baseline.module.js';
-
-export type RunningConfig = AppConfig & { databaseUrl: string };
 
 @Module({})
 export class AppModule {
@@ -97,7 +94,6 @@ export class AppModule {
         ReportsModule,
         HealthModule,
         LoggingModule,
-        ...(config.benchBaseline ? [BenchBaselineModule] : []),
       ],
       providers: [
         SafeIntScalar,

@@ -39,9 +39,10 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Introspection and the GraphiQL page: on in development and test, off in production unless set. */
   graphqlIntrospection: boolean;
-  /** Serves `benchPlainInsert`, the benchmark's write baseline (a plain one-row INSERT): only for `npm run bench:service`, never in production. */
-  benchBaseline: boolean;
 }
+
+/** The configuration once the database is known (configured, or the embedded one started). */
+export type RunningConfig = AppConfig & { databaseUrl: string };
 
 /** A bad or missing setting: the message is the one line printed before the start stops. */
 export class ConfigError extends Error {
@@ -130,7 +131,6 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     rateLimitPublic: integer(env, 'RATE_LIMIT_PUBLIC', 300, 0, 1_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     graphqlIntrospection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
-    benchBaseline: boolean(env, 'BENCH_BASELINE', false),
   };
 }
 

@@ -23,7 +23,7 @@ import { ServiceRole1765446400000 } from '../../migrations/1765446400000-service
 import { BenchBaselineRow1765532800000 } from '../../migrations/1765532800000-bench-baseline-row.js';
 import { TransformationLines1765705600000 } from '../../migrations/1765705600000-transformation-lines.js';
 import { LedgerAppendedNotice1765619200000 } from '../../migrations/1765619200000-ledger-appended-notice.js';
-import { BenchBaselineRowEntity } from '../bench-baseline/bench-baseline-row.entity.js';
+import { DropBenchBaselineRow1765792000000 } from '../../migrations/1765792000000-drop-bench-baseline-row.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -56,7 +56,6 @@ export const ENTITIES = [
   RecallRecoveryEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
-  BenchBaselineRowEntity,
   TransformationLineEntity,
 ];
 export const MIGRATIONS = [
@@ -77,6 +76,7 @@ export const MIGRATIONS = [
   BenchBaselineRow1765532800000,
   LedgerAppendedNotice1765619200000,
   TransformationLines1765705600000,
+  DropBenchBaselineRow1765792000000,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

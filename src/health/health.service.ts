@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { RunningConfig } from '../app.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import type { RunningConfig } from '../config/config.js';
 import { pendingMigrations } from '../database/migrate.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { HealthRepository } from './health.repository.js';

@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { LedgerWriter } from './ledger-writer.js';
+import { Database } from '../database/database.js';
+import { LedgerWriter, TouchedBatches } from './ledger-writer.js';
 
-/** The batches one append touched, or 'all' when it may have changed anything. */
-export type TouchedBatches = ReadonlySet<string> | 'all';
+// The writer reports what it touched; readers of changes (the scan cache) know the type from here too.
+export type { TouchedBatches };
 
 /** The channel the ledger's insert trigger notifies (migration LedgerAppendedNotice). */
 export const LEDGER_APPENDED_CHANNEL = 'ledger_appended';
@@ -35,7 +34,7 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
   live = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     writer: LedgerWriter,
   ) {
     // This process's own appends are known at once, before their callers are answered; the notice
@@ -62,7 +61,7 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
 
   private async connect(): Promise<void> {
     // The pool's own settings: the same server, login and options as every other connection.
-    const client = new pg.Client((this.dataSource.driver as PostgresDriver).master.options as pg.ClientConfig);
+    const client = new pg.Client(this.database.connectionOptions());
     this.client = client;
     client.on('notification', (notice) => this.publish(parseAppendedNotice(notice.payload)));
     client.on('error', (err) => this.lost(client, err));

@@ -3,13 +3,13 @@ import pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import type { Tx } from '../database/database.js';
 import { currentRequestContext, outsideRequestContext } from '../logging/request-context.js';
+import { AppendRepository, Connections, GroupStart, HeadMove } from './append.repository.js';
 import { ChainCursor, priorKey } from './chain-cursor.js';
+import { GroupCommitQueue, Queued } from './group-commit-queue.js';
+import { KnownHead } from './known-head.js';
 import { EntryDraft, LedgerEntry } from './ledger-entry.js';
 import { formatRecordedAt } from './ledger-hash.js';
-import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, rowToLedgerEntry } from './ledger-row.js';
-import { leafHash, MerkleAppender, StoredNode, STORED_LEVEL } from './merkle.js';
-import type { TouchedBatches } from './ledger-changes.js';
-
+import { leafHash, MerkleAppender } from './merkle.js';
 
 /** What a command sees while it runs inside its group's transaction, under the chain-head lock. */
 export interface AppendContext {
@@ -53,6 +53,9 @@ export class CommandFailed extends Error {
   }
 }
 
+/** The batches one append touched, or 'all' when it may have changed anything. */
+export type TouchedBatches = ReadonlySet<string> | 'all';
+
 /** Entries to append as they are, with no reads and no projection rows. */
 class PlainAppend implements LedgerCommand<LedgerEntry[]> {
   readonly batchIds: string[];
@@ -71,27 +74,16 @@ class PlainAppend implements LedgerCommand<LedgerEntry[]> {
   }
 }
 
-interface Pending {
+/** A command waiting in the queue. */
+interface Request {
   command: LedgerCommand<unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
   /** The HTTP request that asked, named in the group's log lines. */
   requestId: string | undefined;
   /** Run on its own, not together with its neighbours: set when a run together failed in a way that named no command. */
   alone?: boolean;
 }
 
-/** The chain end as this process last wrote or read it, and the batch heads it knew then. */
-interface KnownHead {
-  seq: number;
-  hash: string;
-  batchHeads: Map<string, string | null>;
-  /** The right edge of the Merkle tree at `seq` leaves. */
-  tree: MerkleAppender;
-}
-
-/** Batch heads kept between groups; past this, the oldest are forgotten (and read again when needed). */
-const MAX_KNOWN_BATCHES = 100_000;
+type Pending = Queued<Request>;
 
 /**
  * The one way into the ledger. Concurrent commands queue in the process and are written together
@@ -111,35 +103,21 @@ const MAX_KNOWN_BATCHES = 100_000;
  */
 export class LedgerWriter {
   private readonly logger = new Logger('LedgerWriter');
-  private queue: Pending[] = [];
-  private draining = false;
+  private readonly queue: GroupCommitQueue<Request>;
+  private readonly appends: AppendRepository;
+  private readonly known = new KnownHead();
   private lastRecordedAtMs = 0;
-  private known: KnownHead | null = null;
-  private idle: Promise<void> = Promise.resolve();
-  private markIdle: () => void = () => undefined;
-
-  private readonly maxGroupSize: number;
-  private readonly maintainTree: boolean;
   private readonly committedListeners: ((touched: TouchedBatches) => void)[] = [];
 
-  /**
-   * `maintainTree: false` exists only so the proofs benchmark can measure what the tree costs: a
-   * ledger written that way has no Merkle nodes and cannot answer proofs.
-   */
-  constructor(
-    private readonly pool: pg.Pool,
-    options: { maxGroupSize?: number; maintainTree?: boolean } = {},
-  ) {
-    this.maxGroupSize = options.maxGroupSize ?? 1000;
-    this.maintainTree = options.maintainTree ?? true;
+  constructor(database: Connections, options: { maxGroupSize?: number } = {}) {
+    this.appends = new AppendRepository(database);
+    this.queue = new GroupCommitQueue((group) => this.writeGroup(group), options.maxGroupSize ?? 1000);
   }
 
   execute<R>(command: LedgerCommand<R>): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ command, resolve: resolve as (v: unknown) => void, reject, requestId: currentRequestContext()?.requestId });
-      // A group serves many requests: its log lines name them all, not the one that woke the writer.
-      if (!this.draining) void outsideRequestContext(() => this.drain());
-    });
+    const request: Request = { command, requestId: currentRequestContext()?.requestId };
+    // A group serves many requests: its log lines name them all, not the one that woke the writer.
+    return outsideRequestContext(() => this.queue.add<R>(request));
   }
 
   /** Appends drafts with no projection: what a command that only records facts needs. */
@@ -157,65 +135,53 @@ export class LedgerWriter {
 
   /** Resolves once every queued command has been answered (graceful shutdown). */
   whenIdle(): Promise<void> {
-    return this.draining ? this.idle : Promise.resolve();
+    return this.queue.whenIdle();
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    this.idle = new Promise((resolve) => (this.markIdle = resolve));
-    try {
-      while (this.queue.length > 0) {
-        let group = this.queue.splice(0, this.maxGroupSize);
-        // A command that fails leaves the group; the others are run again without it, so one
-        // caller's bad input never costs another caller its append.
-        while (group.length > 0) group = await this.writeGroup(group);
-      }
-    } finally {
-      this.draining = false;
-      this.markIdle();
-    }
+  /**
+   * A command that fails leaves the group; the others are written again without it, so one caller's
+   * bad input never costs another caller its append.
+   */
+  private async writeGroup(group: Pending[]): Promise<void> {
+    let rest = refuseMalformed(group);
+    while (rest.length > 0) rest = await this.tryGroup(rest);
   }
 
-  /** Writes one group; returns the commands to run again when one of them failed, else []. */
-  private async writeGroup(group: Pending[]): Promise<Pending[]> {
-    const malformed = group.filter((p) => (p.command.batchIds ?? []).some((id) => !UUID.test(id)));
-    if (malformed.length > 0) {
-      for (const p of malformed) p.reject(new DomainError('INVALID_INPUT', 'a batch id is not a UUID'));
-      return group.filter((p) => !malformed.includes(p));
-    }
+  /** Writes the group; answers the commands to write again when one of them failed, else []. */
+  private async tryGroup(group: Pending[]): Promise<Pending[]> {
     if (this.canWriteOptimistically(group) && (await this.writeOptimistically(group))) return [];
     return this.writeLocked(group);
   }
 
   private canWriteOptimistically(group: Pending[]): boolean {
-    const known = this.known;
     return (
-      known !== null &&
+      this.known.head !== null &&
       group.every(
-        (p) => p.command instanceof PlainAppend && p.command.idempotencyKeys.length === 0 && p.command.batchIds.every((id) => known.batchHeads.has(id)),
+        ({ item: { command } }) =>
+          command instanceof PlainAppend && command.idempotencyKeys.length === 0 && command.batchIds.every((id) => this.known.knowsBatch(id)),
       )
     );
   }
 
   /** True when the group was answered; false when the head had moved and the locked way must run. */
   private async writeOptimistically(group: Pending[]): Promise<boolean> {
-    const known = this.known!;
-    const cursor = new ChainCursor(known.seq, known.hash, this.nextRecordedAt());
-    const results = group.map((p) => {
-      const command = p.command as PlainAppend;
-      for (const id of command.batchIds) if (!cursor.knowsBatch(id)) cursor.batchHeads.set(id, known.batchHeads.get(id)!);
+    const head = this.known.head!;
+    const cursor = new ChainCursor(head.seq, head.hash, this.nextRecordedAt());
+    const results = group.map(({ item }) => {
+      const command = item.command as PlainAppend;
+      for (const id of command.batchIds) if (!cursor.knowsBatch(id)) cursor.batchHeads.set(id, this.known.batchHead(id));
       return cursor.seal(command.actor, command.drafts);
     });
-    const tree = known.tree.clone();
+    const tree = this.known.tree();
     let client: pg.PoolClient | undefined;
     try {
-      client = await this.pool.connect();
-      if (!(await this.insertAndMoveHead(client, cursor, tree))) {
-        this.known = null;
+      client = await this.appends.connect();
+      if (!(await this.appends.insertAndMoveHead(client, headMove(cursor, tree)))) {
+        this.known.forget();
         return false;
       }
     } catch (err) {
-      this.known = null;
+      this.known.forget();
       // The server refused the statement, so nothing was written: the locked way sorts out which command is at fault.
       if (typeof (err as { code?: unknown }).code === 'string') return false;
       // No answer (a lost connection): the entries may or may not be in. Say so rather than append them twice.
@@ -225,7 +191,7 @@ export class LedgerWriter {
     } finally {
       client?.release();
     }
-    this.remember(cursor, tree);
+    this.committed(cursor, tree);
     group.forEach((p, i) => p.resolve(results[i]));
     return true;
   }
@@ -233,67 +199,67 @@ export class LedgerWriter {
   private async writeLocked(group: Pending[]): Promise<Pending[]> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.appends.connect();
     } catch (err) {
       for (const p of group) p.reject(err);
       return [];
     }
-    let failed: Pending | undefined;
-    let runApart = false;
     let broken: Error | undefined;
     try {
       const { cursor, tree } = await this.beginGroup(client, group);
-      const results: unknown[] = [];
-      for (const part of runsOf(group)) {
-        failed = part[0];
-        const mark = cursor.mark();
-        try {
-          const together = part[0].command.runTogether;
-          if (together && !part[0].alone) {
-            results.push(...(await together(part.map((p) => ({ command: p.command, ctx: this.contextFor(client, cursor, p.command.actor) })))));
-          } else {
-            results.push(await part[0].command.run(this.contextFor(client, cursor, part[0].command.actor)));
-          }
-        } catch (err) {
-          cursor.reset(mark);
-          if (err instanceof CommandFailed) {
-            failed = part[err.index];
-            throw err.error;
-          }
-          // A command's error that names no command of several: run them again one by one, which will.
-          if (part.length > 1 && isCommandError(err)) {
-            for (const p of part) p.alone = true;
-            failed = undefined;
-            runApart = true;
-          }
-          throw err;
-        }
-      }
-      failed = undefined;
-
-      if (cursor.entries.length > 0 && !(await this.insertAndMoveHead(client, cursor, tree))) {
+      const results = await this.runCommands(client, cursor, group);
+      if (cursor.entries.length > 0 && !(await this.appends.insertAndMoveHead(client, headMove(cursor, tree)))) {
         throw new Error('the chain head moved while this group held its lock');
       }
-      await client.query('COMMIT');
-      this.remember(cursor, tree);
+      await this.appends.commit(client);
+      this.committed(cursor, tree);
       group.forEach((p, i) => p.resolve(results[i]));
       return [];
     } catch (err) {
-      this.known = null;
+      this.known.forget();
       // Whatever failed, the connection goes back to the pool outside any transaction, or not at all.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      if (runApart) return group;
-      if (failed && isCommandError(err)) {
-        failed.reject(err);
-        return group.filter((p) => p !== failed);
-      }
-      if (!(err instanceof DomainError))
-        this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
-      for (const p of group) p.reject(err);
-      return [];
+      broken = await this.appends.rollback(client);
+      return this.failed(group, err);
     } finally {
       client.release(broken);
     }
+  }
+
+  /** Takes the lock and loads what the group's commands will need: the head, the tree edge, batch heads, idempotency priors. */
+  private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<{ cursor: ChainCursor; tree: MerkleAppender }> {
+    const batchIds = [...new Set(group.flatMap(({ item }) => item.command.batchIds ?? []))];
+    const start = await this.appends.beginGroup(client, {
+      knownSeq: this.known.head?.seq ?? null,
+      batchIds: batchIds.filter((id) => !this.known.knowsBatch(id)),
+      knownBatchIds: batchIds.filter((id) => this.known.knowsBatch(id)),
+      idempotencyKeys: group.flatMap(({ item: { command } }) => (command.idempotencyKeys ?? []).map((key) => ({ actor: command.actor, key }))),
+    });
+    const cursor = new ChainCursor(start.head.seq, start.head.hash, this.nextRecordedAt());
+    for (const [id, hash] of start.batchHeads) cursor.batchHeads.set(id, hash);
+    if (!start.moved) for (const id of batchIds) if (!cursor.knowsBatch(id)) cursor.batchHeads.set(id, this.known.batchHead(id));
+    for (const prior of start.priors)
+      cursor.priors.set(priorKey(prior.entry.actor, prior.idempotencyKey), { entry: prior.entry, requestHash: prior.requestHash });
+    return { cursor, tree: start.moved ? treeAt(start) : this.known.tree() };
+  }
+
+  /** Runs the group's commands in order, each run of neighbours sharing a runTogether as one; answers their results. */
+  private async runCommands(client: pg.PoolClient, cursor: ChainCursor, group: Pending[]): Promise<unknown[]> {
+    const results: unknown[] = [];
+    for (const run of runsOf(group)) {
+      const mark = cursor.mark();
+      try {
+        const together = run[0].item.command.runTogether;
+        if (together && !run[0].item.alone) {
+          results.push(...(await together(run.map(({ item: { command } }) => ({ command, ctx: this.contextFor(client, cursor, command.actor) })))));
+        } else {
+          results.push(await run[0].item.command.run(this.contextFor(client, cursor, run[0].item.command.actor)));
+        }
+      } catch (err) {
+        cursor.reset(mark);
+        throw blame(run, err);
+      }
+    }
+    return results;
   }
 
   private contextFor(client: pg.PoolClient, cursor: ChainCursor, actor: string): AppendContext {
@@ -301,152 +267,37 @@ export class LedgerWriter {
       tx: client,
       append: async (drafts) => {
         const unknown = [...new Set(drafts.flatMap((d) => (d.batchId && !cursor.knowsBatch(d.batchId) ? [d.batchId] : [])))];
-        if (unknown.length > 0) {
-          const { rows } = await client.query<{ batch_id: string; hash: string }>(latestBatchHashesSql('$1::uuid[]'), [unknown]);
-          for (const id of unknown) cursor.batchHeads.set(id, null);
-          for (const row of rows) cursor.batchHeads.set(row.batch_id, row.hash);
-        }
+        if (unknown.length > 0) for (const [id, hash] of await this.appends.latestBatchHeads(client, unknown)) cursor.batchHeads.set(id, hash);
         return cursor.seal(actor, drafts);
       },
       prior: (key, requestHash) => cursor.prior(actor, key, requestHash),
     };
   }
 
-  /**
-   * One round trip: BEGIN, lock the chain head, then (as later statements, so they see everything
-   * committed before the lock was granted) the last entry of each batch the group names and earlier
-   * uses of its idempotency keys. The simple-query protocol carries several statements but no
-   * parameters, so the values are inlined as escaped literals; batch ids were checked to be UUIDs.
-   *
-   * When the head is still where this process last left it, nobody else has written since, so the
-   * tree edge and the batch heads this process knows are still right: those reads are made only if
-   * the head moved (a guard in the statements themselves, evaluated under the lock).
-   */
-  private async beginGroup(client: pg.PoolClient, group: Pending[]): Promise<{ cursor: ChainCursor; tree: MerkleAppender }> {
-    const batchIds = [...new Set(group.flatMap((p) => p.command.batchIds ?? []))];
-    const keyPairs = group.flatMap((p) => (p.command.idempotencyKeys ?? []).map((key) => [p.command.actor, key]));
-    const array = (values: string[]) => client.escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-    const known = this.known;
-    // True in a statement when the head is not where this process last left it (always, when it knows no head).
-    const moved = known ? `NOT EXISTS (SELECT 1 FROM ledger_head WHERE id = 1 AND seq = ${known.seq})` : 'true';
-    const cachedIds = known ? batchIds.filter((id) => known.batchHeads.has(id)) : [];
-    const otherIds = known ? batchIds.filter((id) => !known.batchHeads.has(id)) : batchIds;
-    const statements = [
-      'BEGIN',
-      'SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE',
-      // The right edge of the tree at the head: the entries of its unfinished block, and the waiting left siblings.
-      // The block is read as the last 16 entries by the primary key, backwards: compared with a subquery's
-      // value, seq > (…) let the planner pick a scan of the whole ledger (260 ms at a million entries, per group).
-      `SELECT hash FROM (SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT ${2 ** STORED_LEVEL}) tail
-       WHERE seq > (SELECT seq - seq % ${2 ** STORED_LEVEL} FROM ledger_head WHERE id = 1) AND ${moved} ORDER BY seq`,
-      `SELECT m.level, m.hash FROM ledger_head h CROSS JOIN generate_series(${STORED_LEVEL}, 62) AS l(level)
-         JOIN merkle_node m ON m.level = l.level AND m.idx = (h.seq >> l.level) - 1
-       WHERE h.id = 1 AND ((h.seq >> l.level) & 1) = 1 AND ${moved}`,
-    ];
-    if (otherIds.length > 0) statements.push(latestBatchHashesSql(`${array(otherIds)}::uuid[]`));
-    if (cachedIds.length > 0) statements.push(`SELECT * FROM (${latestBatchHashesSql(`${array(cachedIds)}::uuid[]`)}) known WHERE ${moved}`);
-    if (keyPairs.length > 0) {
-      statements.push(
-        `SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
-         WHERE idempotency_key IS NOT NULL
-           AND (actor, idempotency_key) IN (SELECT * FROM unnest(${array(keyPairs.map((k) => k[0]))}::text[], ${array(keyPairs.map((k) => k[1]))}::text[]))`,
-      );
-    }
-    const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
-    const head = results[1].rows[0] as { seq: string; hash: string };
-    const cursor = new ChainCursor(Number(head.seq), head.hash, this.nextRecordedAt());
-    const unmoved = known !== null && known.seq === cursor.startSeq;
-    const tree = unmoved
-      ? known.tree.clone()
-      : MerkleAppender.fromEdge(
-          cursor.startSeq,
-          (results[2].rows as { hash: string }[]).map((r) => leafHash(Buffer.from(r.hash, 'hex'))),
-          results[3].rows as { level: number; hash: Buffer }[],
-        );
-    let next = 4;
-    const readHeads = (ids: string[]) => {
-      for (const id of ids) cursor.batchHeads.set(id, null);
-      for (const row of results[next++].rows as { batch_id: string; hash: string }[]) cursor.batchHeads.set(row.batch_id, row.hash);
-    };
-    if (otherIds.length > 0) readHeads(otherIds);
-    if (cachedIds.length > 0 && known && unmoved) {
-      next++; // the guarded read, which read nothing
-      for (const id of cachedIds) cursor.batchHeads.set(id, known.batchHeads.get(id)!);
-    } else if (cachedIds.length > 0) readHeads(cachedIds);
-    if (keyPairs.length > 0) {
-      for (const row of results[next++].rows) {
-        const entry = rowToLedgerEntry(row);
-        cursor.priors.set(priorKey(entry.actor, row.idempotency_key), { entry, requestHash: row.request_hash });
+  /** After a failed group: the command at fault is answered and the rest written again, or the whole group fails. */
+  private failed(group: Pending[], err: unknown): Pending[] {
+    if (err instanceof RunFailed) {
+      if (err.runApart) {
+        for (const p of err.run) p.item.alone = true;
+        return group;
       }
+      const culprit = err.command;
+      if (culprit && isCommandError(err.error)) {
+        culprit.reject(err.error);
+        return group.filter((p) => p !== culprit);
+      }
+      err = err.error;
     }
-    return { cursor, tree };
+    if (!(err instanceof DomainError))
+      this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
+    for (const p of group) p.reject(err);
+    return [];
   }
 
-  /**
-   * Moves the head from where the cursor started to where it ends and inserts the cursor's entries,
-   * in one statement; writes nothing and returns false when the head is no longer where it started.
-   */
-  private async insertAndMoveHead(client: pg.PoolClient, cursor: ChainCursor, tree: MerkleAppender): Promise<boolean> {
-    const e = cursor.entries;
-    // The tree grows in the same statement: the nodes these entries complete.
-    const nodes: StoredNode[] = this.maintainTree ? e.flatMap((x) => tree.append(leafHash(Buffer.from(x.entry.hash, 'hex')))) : [];
-    // A named statement: parsed once per connection, not on every group.
-    const { rows } = await client.query<{ appended: number }>({
-      name: 'ledger-append',
-      text: `WITH head AS (
-         UPDATE ledger_head SET seq = $13, hash = $14 WHERE id = 1 AND seq = $16 RETURNING id),
-       appended AS (
-         INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload, idempotency_key, request_hash)
-         SELECT seq, 1, prev_hash, type, batch_id, batch_prev_hash, actor, $15::timestamptz, payload_hash, hash, decode(salt, 'hex'), payload, idempotency_key, request_hash
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-           AS t(seq, prev_hash, type, batch_id, batch_prev_hash, actor, payload_hash, hash, salt, payload, idempotency_key, request_hash)
-         WHERE EXISTS (SELECT 1 FROM head)
-         RETURNING 1),
-       tree AS (
-         INSERT INTO merkle_node (level, idx, hash)
-         SELECT level, idx, decode(hash, 'hex') FROM unnest($17::smallint[], $18::bigint[], $19::text[]) AS n(level, idx, hash)
-         WHERE EXISTS (SELECT 1 FROM head))
-       SELECT count(*)::int AS appended FROM appended`,
-      values: [
-        e.map((x) => x.entry.seq),
-        e.map((x) => x.entry.prevHash),
-        e.map((x) => x.entry.type),
-        e.map((x) => x.entry.batchId),
-        e.map((x) => x.entry.batchPrevHash),
-        e.map((x) => x.entry.actor),
-        e.map((x) => x.entry.payloadHash),
-        e.map((x) => x.entry.hash),
-        e.map((x) => x.entry.salt),
-        e.map((x) => x.entry.payload),
-        e.map((x) => x.idempotencyKey),
-        e.map((x) => x.requestHash),
-        cursor.endSeq,
-        cursor.endHash,
-        cursor.recordedAt,
-        cursor.startSeq,
-        nodes.map((n) => n.level),
-        nodes.map((n) => n.index),
-        nodes.map((n) => n.hash.toString('hex')),
-      ],
-    });
-    if (rows[0].appended === 0) return false;
-    if (rows[0].appended !== e.length) throw new Error(`appended ${rows[0].appended} entries of ${e.length}`);
-    return true;
-  }
-
-  /** After a commit: the new head, and batch heads still valid because nobody else wrote in between. */
-  private remember(cursor: ChainCursor, tree: MerkleAppender): void {
+  /** After a commit, before callers are answered: the new head is known, and listeners hear which batches changed. */
+  private committed(cursor: ChainCursor, tree: MerkleAppender): void {
     this.lastRecordedAtMs = Date.parse(cursor.recordedAt);
-    const batchHeads = this.known?.seq === cursor.startSeq ? this.known.batchHeads : new Map<string, string | null>();
-    for (const [id, hash] of cursor.batchHeads) {
-      batchHeads.delete(id); // re-inserted last: the Map's order is the order of use
-      batchHeads.set(id, hash);
-    }
-    for (const id of batchHeads.keys()) {
-      if (batchHeads.size <= MAX_KNOWN_BATCHES) break;
-      batchHeads.delete(id);
-    }
-    this.known = { seq: cursor.endSeq, hash: cursor.endHash, batchHeads, tree };
+    this.known.remember(cursor, tree);
     if (this.committedListeners.length > 0 && cursor.entries.length > 0) {
       const ids = cursor.entries.map((e) => e.entry.batchId);
       const touched: TouchedBatches = ids.includes(null) ? 'all' : new Set(ids as string[]);
@@ -460,22 +311,66 @@ export class LedgerWriter {
   }
 }
 
+/** A run of commands failed: with the error of the command at fault, or (runApart) one to find by running them one by one. */
+class RunFailed extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly run: Pending[],
+    readonly command: Pending | undefined,
+    readonly runApart = false,
+  ) {
+    super((error as Error)?.message ?? String(error));
+  }
+}
+
+/** Which command of a run an error belongs to. */
+function blame(run: Pending[], err: unknown): RunFailed {
+  if (err instanceof CommandFailed) return new RunFailed(err.error, run, run[err.index]);
+  // A command's error that names no command of several: run them again one by one, which will.
+  if (run.length > 1 && isCommandError(err)) return new RunFailed(err, run, undefined, true);
+  return new RunFailed(err, run, run[0]);
+}
+
+/** The move of the head a cursor's entries make, with the tree nodes they complete (the tree grows in the same statement). */
+function headMove(cursor: ChainCursor, tree: MerkleAppender): HeadMove {
+  return {
+    fromSeq: cursor.startSeq,
+    to: { seq: cursor.endSeq, hash: cursor.endHash },
+    recordedAt: cursor.recordedAt,
+    entries: cursor.entries,
+    nodes: cursor.entries.flatMap((e) => tree.append(leafHash(Buffer.from(e.entry.hash, 'hex')))),
+  };
+}
+
+/** The tree's right edge as read with the lock. */
+function treeAt(start: GroupStart): MerkleAppender {
+  const leaves = start.edge.blockEntryHashes.map((hash) => leafHash(Buffer.from(hash, 'hex')));
+  return MerkleAppender.fromEdge(start.head.seq, leaves, start.edge.waiting);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Batch ids go into the group's statements as literals: a command naming one that is not a UUID is refused before. */
+function refuseMalformed(group: Pending[]): Pending[] {
+  const malformed = group.filter(({ item }) => (item.command.batchIds ?? []).some((id) => !UUID.test(id)));
+  for (const p of malformed) p.reject(new DomainError('INVALID_INPUT', 'a batch id is not a UUID'));
+  return group.filter((p) => !malformed.includes(p));
+}
 
 /** The group in runs: neighbours that share a runTogether (and may run together) form one run; every other command is a run of its own. */
 function runsOf(group: Pending[]): Pending[][] {
   const runs: Pending[][] = [];
   for (const p of group) {
     const last = runs.at(-1);
-    const together = p.alone ? undefined : p.command.runTogether;
-    if (together && last && !last[0].alone && last[0].command.runTogether === together) last.push(p);
+    const together = p.item.alone ? undefined : p.item.command.runTogether;
+    if (together && last && !last[0].item.alone && last[0].item.command.runTogether === together) last.push(p);
     else runs.push([p]);
   }
   return runs;
 }
 
 function requestIdsOf(group: Pending[]): string[] {
-  return group.flatMap((p) => (p.requestId ? [p.requestId] : []));
+  return group.flatMap(({ item }) => (item.requestId ? [item.requestId] : []));
 }
 
 /** Errors that belong to the command that threw them; anything else (a lost connection) fails the group. */

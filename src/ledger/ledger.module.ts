@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Global, Inject, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { Database } from '../database/database.js';
 import { LedgerChanges } from './ledger-changes.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -24,10 +23,8 @@ import { ProofsService } from './proofs.service.js';
     LedgerChanges,
     {
       provide: LedgerWriter,
-      inject: [DataSource, APP_CONFIG],
-      // The writer talks to pg directly on TypeORM's own pool: its statements are the hot path.
-      useFactory: (dataSource: DataSource, config: AppConfig) =>
-        new LedgerWriter((dataSource.driver as PostgresDriver).master, { maxGroupSize: config.ledgerMaxGroupSize }),
+      inject: [Database, APP_CONFIG],
+      useFactory: (database: Database, config: AppConfig) => new LedgerWriter(database, { maxGroupSize: config.ledgerMaxGroupSize }),
     },
   ],
   exports: [LedgerChanges, LedgerWriter, LedgerRepository, LedgerService, ProofsService],

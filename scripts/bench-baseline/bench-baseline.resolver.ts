@@ -1,9 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { CurrentCaller } from '../auth/auth.guard.js';
-import { requireOrganization, type Caller } from '../auth/caller.js';
+import { CurrentCaller } from '../../src/auth/auth.guard.js';
+import { requireOrganization, type Caller } from '../../src/auth/caller.js';
 import { BenchBaselineRepository } from './bench-baseline.repository.js';
 
-/** Not in schema.gql: served only with BENCH_BASELINE=true, for `npm run bench:service`. */
+/** Not in schema.gql: served only by scripts/bench-service-main.ts, for `npm run bench:service`. */
 @Resolver()
 export class BenchBaselineResolver {
   constructor(private readonly rows: BenchBaselineRepository) {}

@@ -2,6 +2,6 @@ import { Module } from '@nestjs/common';
 import { BenchBaselineRepository } from './bench-baseline.repository.js';
 import { BenchBaselineResolver } from './bench-baseline.resolver.js';
 
-/** The benchmark's write baseline; AppModule imports it only when BENCH_BASELINE=true. */
+/** The benchmark's write baseline (`benchPlainInsert`): added to the service only by scripts/bench-service-main.ts. */
 @Module({ providers: [BenchBaselineRepository, BenchBaselineResolver] })
 export class BenchBaselineModule {}
