@@ -158,8 +158,7 @@ export function startService(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     // Only the last few kilobytes are kept (for the error if it exits) and searched: the service logs a
-    // line per request, and a growing string searched on every chunk once took most of a core from the
-    // two the benchmark measures on.
+    // line per request, and searching all of it on every chunk would take a core from the measurement.
     let output = '';
     let ready = false;
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -94,8 +94,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logger: new DatabaseLogger(),
     // Statement timeout keeps a stuck query from holding the chain head forever.
     // ListeningClient: a connection lost while checked out must fail its query, not end the process.
-    // JIT off: it compiled a trace's 0.4 ms lineage walk for 4 ms and a verification chunk for 0.9 s;
-    // this service's statements are short, and its long ones spend their time in sha256, not in expressions.
+    // JIT off: compiling costs this service's short statements more than it saves (docs/benchmarks.md),
+    // and its long ones spend their time in sha256, not in expressions.
     extra: { max: poolSize, statement_timeout: 30_000, connectionTimeoutMillis: 10_000, Client: ListeningClient, options: '-c jit=off' },
   };
 }
