@@ -78,19 +78,31 @@ export function rowToCustody(r: Record<string, unknown>): CustodyState {
   };
 }
 
-/** A row with `batchColumns` (and anything else beside them). */
+/**
+ * A row with `batchColumns` (and anything else beside them). One flat literal, not a spread of
+ * `rowToCustody`: V8 turned the spread-and-extend object into a slow dictionary object (a trace maps thousands).
+ */
 export function rowToBatch(r: Record<string, unknown>): StoredBatch {
   return {
-    ...rowToCustody(r),
+    id: r.id as string,
     productId: r.product_id as string,
     originFacilityId: r.origin_facility_id as string,
     producerId: r.producer_id as string,
+    custodianId: r.custodian_id as string,
     lotCode: r.lot_code as string,
     traceCode: r.trace_code as string,
+    quantity: r.quantity as number,
+    unit: r.unit as string,
+    status: r.status as BatchStatus,
     producedAt: r.produced_at as Date,
+    inTransitToId: (r.in_transit_to_id as string | null) ?? null,
+    inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
+    shippedById: (r.shipped_by_id as string | null) ?? null,
     readingCount: r.reading_count as number,
     excursionCount: r.excursion_count as number,
     meanKineticTempC: (r.mean_kinetic_temp_c as number | null) ?? null,
     excursions: r.excursions as StoredBatch['excursions'],
+    held: r.held as boolean,
+    recalled: r.recalled as boolean,
   };
 }

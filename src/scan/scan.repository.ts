@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { BatchStatus } from '../batches/batch-status.js';
-import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
 import { batchIntactSql } from '../ledger/ledger.repository.js';
@@ -55,7 +54,7 @@ export class ScanRepository {
   }
 
   private async findOne(where: string, params: unknown[]): Promise<ScannedBatch | null> {
-    const { rows } = await this.db.query<Record<string, unknown>>(scannedBatchSql(where), params);
+    const { rows } = await this.db.query(scannedBatchSql(where), params);
     return rows[0] ? toScannedBatch(rows[0]) : null;
   }
 
@@ -111,9 +110,12 @@ export class ScanRepository {
   }
 }
 
-/** The batch (by `where` over batch b, product p), its product, producer, origin, open recall and newest entry. */
+/**
+ * The batch (by `where` over batch b, product p), its product, producer, origin, open recall and newest entry:
+ * the public view's few columns, not a whole batch row (batch-row.ts), since every scan reads it.
+ */
 function scannedBatchSql(where: string): string {
-  return `SELECT ${batchColumns('b')},
+  return `SELECT b.id, b.trace_code, b.lot_code, b.status, b.reading_count, b.excursion_count,
               p.name AS product_name, p.category, p.storage, p.gtin, p.geographic_indication,
               o.name AS producer, f.region AS origin, r.level AS recall_level, r.reason AS recall_reason, r.initiated_at AS recall_initiated_at,
               (SELECT l.hash FROM ledger_entry l WHERE l.batch_id = b.id ORDER BY l.seq DESC LIMIT 1) AS latest_entry_hash
@@ -125,12 +127,11 @@ function scannedBatchSql(where: string): string {
 }
 
 function toScannedBatch(r: Record<string, unknown>): ScannedBatch {
-  const batch = rowToBatch(r);
   return {
-    id: batch.id,
-    traceCode: batch.traceCode,
-    lotCode: batch.lotCode,
-    status: batch.status,
+    id: r.id as string,
+    traceCode: r.trace_code as string,
+    lotCode: r.lot_code as string,
+    status: r.status as BatchStatus,
     productName: r.product_name as string,
     category: r.category as ProductCategory,
     storage: r.storage as StorageCondition,
@@ -138,8 +139,8 @@ function toScannedBatch(r: Record<string, unknown>): ScannedBatch {
     geographicIndication: (r.geographic_indication as string | null) ?? null,
     producer: r.producer as string,
     origin: (r.origin as string | null) ?? null,
-    readingCount: batch.readingCount,
-    excursionCount: batch.excursionCount,
+    readingCount: r.reading_count as number,
+    excursionCount: r.excursion_count as number,
     latestEntryHash: r.latest_entry_hash as string,
     recall: r.recall_level ? { level: r.recall_level as string, reason: r.recall_reason as string, initiatedAt: r.recall_initiated_at as Date } : null,
   };
