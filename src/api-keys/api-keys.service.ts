@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import pg from 'pg';
 import { generateApiKeySecret, hashApiKeySecret } from '../auth/api-key-secret.js';
 import { ApiKeyRecord, AuthRepository } from '../auth/auth.repository.js';
 import { Caller, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
+import { Database } from '../database/database.js';
 
 /** Most active keys an organization may hold: enough for every device and integration, few enough to review. */
 export const MAX_ACTIVE_KEYS = 50;
@@ -18,14 +16,10 @@ export const MAX_ACTIVE_KEYS = 50;
  */
 @Injectable()
 export class ApiKeysService {
-  private readonly pool: pg.Pool;
-
   constructor(
-    dataSource: DataSource,
+    private readonly db: Database,
     private readonly keys: AuthRepository,
-  ) {
-    this.pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
-  }
+  ) {}
 
   async list(caller: Caller): Promise<ApiKeyRecord[]> {
     return this.keys.keysOf(requireOrganization(caller).organizationId);
@@ -35,9 +29,8 @@ export class ApiKeysService {
     const org = requireOrganization(caller);
     const secret = generateApiKeySecret();
     const id = randomUUID();
-    await this.inTransaction(async (tx) => {
-      // Serialises key changes of one organization, so the count below holds until commit.
-      await tx.query('SELECT 1 FROM organization WHERE id = $1 FOR UPDATE', [org.organizationId]);
+    await this.db.transaction(async (tx) => {
+      await this.keys.lockOrganizationKeysInTx(tx, org.organizationId);
       if ((await this.keys.countActiveKeysInTx(tx, org.organizationId)) >= MAX_ACTIVE_KEYS) {
         throw new DomainError('TOO_MANY_KEYS', `an organization holds at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
       }
@@ -59,32 +52,17 @@ export class ApiKeysService {
    */
   async revoke(caller: Caller, id: string): Promise<ApiKeyRecord> {
     if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'revokeApiKey needs an API key (Authorization: Bearer <key>)');
-    return this.inTransaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const key = await this.keys.findKeyForUpdateInTx(tx, id);
       // Another organization's key is reported as missing: its id tells the caller nothing.
       if (!key || (caller.kind === 'organization' && key.organizationId !== caller.organizationId))
         throw new DomainError('API_KEY_NOT_FOUND', `no API key of yours has id ${id}`);
       if (key.revokedAt) throw new DomainError('API_KEY_REVOKED', `API key ${id} was already revoked at ${key.revokedAt.toISOString()}`);
-      await tx.query('SELECT 1 FROM organization WHERE id = $1 FOR UPDATE', [key.organizationId]);
+      await this.keys.lockOrganizationKeysInTx(tx, key.organizationId);
       if (caller.kind === 'organization' && (await this.keys.countActiveKeysInTx(tx, key.organizationId)) <= 1) {
         throw new DomainError('LAST_ACTIVE_KEY', 'this is your last active key: create another before revoking it');
       }
       return this.keys.revokeInTx(tx, id);
     });
-  }
-
-  private async inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 }

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { OrganizationKind } from '../organizations/organization-kind.js';
-import type { Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 
 @Injectable()
 export class AuthRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async findActiveKey(secretHash: string): Promise<{ apiKeyId: string; organizationId: string; organizationKind: OrganizationKind } | null> {
-    const rows: { id: string; organization_id: string; kind: OrganizationKind }[] = await this.dataSource.query(
+    const { rows } = await this.db.query<{ id: string; organization_id: string; kind: OrganizationKind }>(
       `SELECT k.id, k.organization_id, o.kind FROM api_key k JOIN organization o ON o.id = k.organization_id
        WHERE k.secret_hash = $1 AND k.revoked_at IS NULL`,
       [secretHash],
@@ -28,10 +27,15 @@ export class AuthRepository {
 
   /** An organization's keys, newest first, revoked ones included (so it sees what it revoked and when). */
   async keysOf(organizationId: string): Promise<ApiKeyRecord[]> {
-    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${KEY_COLUMNS} FROM api_key WHERE organization_id = $1 ORDER BY created_at DESC, id`, [
+    const { rows } = await this.db.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_key WHERE organization_id = $1 ORDER BY created_at DESC, id`, [
       organizationId,
     ]);
     return rows.map(toApiKey);
+  }
+
+  /** Locks the organization's row: key changes of one organization run one at a time, so a count holds until commit. */
+  async lockOrganizationKeysInTx(tx: Tx, organizationId: string): Promise<void> {
+    await tx.query('SELECT 1 FROM organization WHERE id = $1 FOR UPDATE', [organizationId]);
   }
 
   async countActiveKeysInTx(tx: Tx, organizationId: string): Promise<number> {
@@ -51,12 +55,12 @@ export class AuthRepository {
   }
 
   async findKey(id: string): Promise<ApiKeyRecord | null> {
-    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${KEY_COLUMNS} FROM api_key WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_key WHERE id = $1`, [id]);
     return rows[0] ? toApiKey(rows[0]) : null;
   }
 
   async recordUse(id: string): Promise<void> {
-    await this.dataSource.query('UPDATE api_key SET last_used_at = now() WHERE id = $1', [id]);
+    await this.db.query('UPDATE api_key SET last_used_at = now() WHERE id = $1', [id]);
   }
 }
 

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, requireOrganization } from '../auth/caller.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { draftEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { ProductsRepository } from '../products/products.repository.js';
 import { certificateProblem } from './certificate-rules.js';
 import { Certificate, CertificatesRepository } from './certificates.repository.js';
 import { AttachCertificateInput } from './dto/attach-certificate.input.js';
@@ -13,6 +15,8 @@ export class CertificatesService {
   constructor(
     private readonly writer: LedgerWriter,
     private readonly certificates: CertificatesRepository,
+    private readonly products: ProductsRepository,
+    private readonly batches: BatchesRepository,
   ) {}
 
   /** The product's owner attaches product certificates; the batch's producer or custodian attaches batch ones. */
@@ -40,15 +44,13 @@ export class CertificatesService {
       batchIds: input.batchId ? [input.batchId] : [],
       run: async ({ tx, append }) => {
         if (input.productId) {
-          const { rows } = await tx.query<{ organization_id: string }>('SELECT organization_id FROM product WHERE id = $1', [input.productId]);
-          if (!rows[0]) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
-          if (rows[0].organization_id !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
-        } else {
-          const { rows } = await tx.query<{ producer_id: string; custodian_id: string }>('SELECT producer_id, custodian_id FROM batch WHERE id = $1', [
-            input.batchId,
-          ]);
-          if (!rows[0]) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
-          if (rows[0].producer_id !== org.organizationId && rows[0].custodian_id !== org.organizationId) {
+          const owner = await this.products.findOwnerInTx(tx, input.productId);
+          if (!owner) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
+          if (owner !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
+        } else if (input.batchId) {
+          const parties = await this.batches.partiesInTx(tx, input.batchId);
+          if (!parties) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
+          if (parties.producerId !== org.organizationId && parties.custodianId !== org.organizationId) {
             throw new DomainError('NOT_OWNER', `batch ${input.batchId} is neither produced nor held by your organization`);
           }
         }

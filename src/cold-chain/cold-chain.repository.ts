@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { BatchStatus } from '../batches/batch-status.js';
-import type { Tx } from '../database/database.js';
+import { custodyColumns, rowToCustody } from '../batches/batch-row.js';
+import { Database, type Tx } from '../database/database.js';
 import type { StorageCondition } from '../products/product-kinds.js';
 import { Excursion, ExcursionRules, Reading } from './excursions.js';
 
@@ -16,21 +16,22 @@ export interface ColdChainBatch {
 
 @Injectable()
 export class ColdChainRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async batchInTx(tx: Tx, id: string): Promise<ColdChainBatch | null> {
     const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT b.id, b.custodian_id, b.in_transit_to_id, b.status, p.storage, p.min_temp_c, p.max_temp_c, p.excursion_tolerance_minutes, p.max_reading_gap_minutes
+      `SELECT ${custodyColumns('b')}, p.storage, p.min_temp_c, p.max_temp_c, p.excursion_tolerance_minutes, p.max_reading_gap_minutes
        FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = $1`,
       [id],
     );
     const r = rows[0];
     if (!r) return null;
+    const custody = rowToCustody(r);
     return {
-      id: r.id as string,
-      custodianId: r.custodian_id as string,
-      inTransitToId: (r.in_transit_to_id as string | null) ?? null,
-      status: r.status as BatchStatus,
+      id: custody.id,
+      custodianId: custody.custodianId,
+      inTransitToId: custody.inTransitToId,
+      status: custody.status,
       storage: r.storage as StorageCondition,
       rules: {
         minTempC: (r.min_temp_c as number | null) ?? null,
@@ -75,7 +76,7 @@ export class ColdChainRepository {
   }
 
   async batchIdsWithExcursions(first: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM batch WHERE excursion_count > 0 ORDER BY created_seq DESC LIMIT $1', [first]);
+    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM batch WHERE excursion_count > 0 ORDER BY created_seq DESC LIMIT $1', [first]);
     return rows.map((r) => r.id);
   }
 }

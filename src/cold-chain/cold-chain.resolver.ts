@@ -34,7 +34,7 @@ export class ColdChainResolver {
   @Query(() => [BatchModel], { description: 'Admin or regulator: batches with cold-chain excursions, newest first.' })
   async batchesWithExcursions(@CurrentCaller() caller: Caller, @Args('first', { type: () => Int, nullable: true }) first?: number): Promise<BatchModel[]> {
     const ids = await this.coldChain.batchIdsWithExcursions(caller, first ?? 100);
-    return (await Promise.all(ids.map((id) => this.batches.findById(id)))).filter((b): b is BatchModel => b !== null);
+    return (await Promise.all(ids.map((id) => this.batches.findById(id)))).filter((b) => b !== null);
   }
 
   @ResolveField(() => [ExcursionModel], { description: 'Runs out of range longer than the product tolerates, and gaps in the readings' })

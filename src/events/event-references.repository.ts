@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CUSTODY_COLUMNS, rowToCustody } from '../batches/batches.repository.js';
+import { custodyColumns, rowToCustody } from '../batches/batch-row.js';
 import type { Tx } from '../database/database.js';
 import type { CustodyState } from './custody.js';
 
@@ -20,7 +20,7 @@ export class EventReferencesRepository {
   async loadInTx(tx: Tx, ids: { batchIds: string[]; facilityIds: string[]; organizationIds: string[] }): Promise<EventReferences> {
     const { rows } = await tx.query<Record<string, unknown>>({
       name: 'event-references',
-      text: `SELECT 'batch' AS kind, ${CUSTODY_COLUMNS('batch')}, NULL::uuid AS organization_id FROM batch WHERE id = ANY($1::uuid[])
+      text: `SELECT 'batch' AS kind, ${custodyColumns('batch')}, NULL::uuid AS organization_id FROM batch WHERE id = ANY($1::uuid[])
           UNION ALL
           SELECT 'facility', id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, organization_id FROM facility WHERE id = ANY($2::uuid[])
           UNION ALL

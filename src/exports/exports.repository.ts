@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { batchColumns, rowToBatch } from '../batches/batch-row.js';
+import { Database } from '../database/database.js';
 import type { EpcisSource } from './epcis.js';
 
 export interface Party {
@@ -53,11 +54,11 @@ const ROWS_SQL = `
 
 @Injectable()
 export class ExportsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** The batches of a product with an event between two dates: what a date-range EPCIS export covers. */
   async batchIdsOfProductBetween(productId: string, from: Date, to: Date): Promise<string[]> {
-    const rows: { batch_id: string }[] = await this.dataSource.query(
+    const { rows } = await this.db.query<{ batch_id: string }>(
       `SELECT DISTINCT l.batch_id FROM ledger_entry l JOIN batch b ON b.id = l.batch_id
        WHERE b.product_id = $1 AND l.payload IS NOT NULL
          AND coalesce((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) >= $2
@@ -67,22 +68,30 @@ export class ExportsRepository {
     return rows.map((r) => r.batch_id);
   }
 
-  /** The ledger entries behind the EPCIS events of these batches, in ledger order. */
+  /** The ledger entries behind the EPCIS events of these batches, in ledger order, each with its lot. */
   async epcisSources(batchIds: string[]): Promise<EpcisSource[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload, b.lot_code, b.trace_code, b.unit, p.gtin
-       FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
-       WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'TEMPERATURES_RECORDED')
-       ORDER BY l.seq`,
-      [batchIds],
+    const [{ rows: entries }, { rows: batches }] = await Promise.all([
+      this.db.query(
+        `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload FROM ledger_entry l
+         WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'TEMPERATURES_RECORDED')
+         ORDER BY l.seq`,
+        [batchIds],
+      ),
+      this.db.query(`SELECT ${batchColumns('b')}, p.gtin FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`, [batchIds]),
+    ]);
+    const lots = new Map(
+      batches.map((r) => {
+        const batch = rowToBatch(r);
+        return [batch.id, { lotCode: batch.lotCode, traceCode: batch.traceCode, gtin: (r.gtin as string | null) ?? null, unit: batch.unit }];
+      }),
     );
-    return rows.map((r) => ({
+    return entries.map((r) => ({
       seq: Number(r.seq),
       hash: r.hash as string,
       type: r.type as string,
       batchId: r.batch_id as string,
       payload: JSON.parse(r.payload as string) as Record<string, unknown>,
-      lot: { lotCode: r.lot_code as string, traceCode: r.trace_code as string, gtin: (r.gtin as string | null) ?? null, unit: r.unit as string },
+      lot: lots.get(r.batch_id as string)!,
     }));
   }
 
@@ -99,7 +108,7 @@ export class ExportsRepository {
   }
 
   private async rows(sql: string, params: unknown[]): Promise<TraceabilityRow[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+    const { rows } = await this.db.query<Record<string, unknown>>(sql, params);
     const party = (name: unknown, uscc: unknown): Party | null => (name ? { name: name as string, uscc: (uscc as string | null) ?? null } : null);
     return rows.map((r) => ({
       traceabilityLotCode: r.lot_code as string,

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Tx } from '../database/database.js';
-import { FacilityEntity } from './facility.entity.js';
+import { Database, type Tx } from '../database/database.js';
 
 export interface Facility {
   id: string;
@@ -13,12 +11,15 @@ export interface Facility {
 
 @Injectable()
 export class FacilitiesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  findById(id: string): Promise<Facility | null> {
-    return this.dataSource
-      .getRepository(FacilityEntity)
-      .findOne({ where: { id }, select: { id: true, organizationId: true, name: true, region: true, gln: true } });
+  async findById(id: string): Promise<Facility | null> {
+    const { rows } = await this.db.query<{ id: string; organization_id: string; name: string; region: string | null; gln: string | null }>(
+      'SELECT id, organization_id, name, region, gln FROM facility WHERE id = $1',
+      [id],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, organizationId: r.organization_id, name: r.name, region: r.region, gln: r.gln } : null;
   }
 
   async findOwnerInTx(tx: Tx, id: string): Promise<string | null> {

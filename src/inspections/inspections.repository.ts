@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 
 export interface InspectionRecord {
   id: string;
@@ -15,7 +14,7 @@ export interface InspectionRecord {
 
 @Injectable()
 export class InspectionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Every batch made from this one, however many transformations away (one recursive query). */
   async downstreamIdsInTx(tx: Tx, batchId: string): Promise<string[]> {
@@ -43,7 +42,7 @@ export class InspectionsRepository {
 
   /** The inspections of these batches, oldest first, each with when its ledger entry was recorded. */
   async findByBatches(batchIds: string[]): Promise<(InspectionRecord & { recordedAt: Date })[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT i.id, i.batch_id, i.organization_id, i.agency, i.standard, i.verdict, i.items, i.created_seq, l.recorded_at
        FROM inspection i JOIN ledger_entry l ON l.seq = i.created_seq WHERE i.batch_id = ANY($1::uuid[]) ORDER BY i.created_seq`,
       [batchIds],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database.js';
 import { LedgerEntry } from './ledger-entry.js';
 import { GENESIS_PREV_HASH } from './ledger-hash.js';
 import { LEDGER_ENTRY_COLUMNS, latestBatchHashesSql, ledgerEntryColumns, rowToLedgerEntry } from './ledger-row.js';
@@ -10,10 +10,10 @@ const VERIFY_PARALLEL = 2;
 
 @Injectable()
 export class LedgerRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async head(): Promise<{ size: number; hash: string }> {
-    const rows: { seq: string; hash: string }[] = await this.dataSource.query('SELECT seq, hash FROM ledger_head WHERE id = 1');
+    const { rows } = await this.db.query<{ seq: string; hash: string }>('SELECT seq, hash FROM ledger_head WHERE id = 1');
     return { size: Number(rows[0].seq), hash: rows[0].hash };
   }
 
@@ -23,11 +23,11 @@ export class LedgerRepository {
    * whatever the planner's statistics say (on a freshly filled table a LIMIT query sorted the rest).
    */
   async findRange(afterSeq: number, toSeq: number, count: number): Promise<LedgerEntry[]> {
-    const rows = await this.dataSource.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [
+    const { rows } = await this.db.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [
       afterSeq,
       Math.min(afterSeq + count, toSeq),
     ]);
-    return rows.map((row: Record<string, unknown>) => rowToLedgerEntry(row));
+    return rows.map((row) => rowToLedgerEntry(row));
   }
 
   /**
@@ -52,10 +52,10 @@ export class LedgerRepository {
   }
 
   private async firstSuspectInChunk(from: number, to: number): Promise<number | null> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (tx) => {
       // The batch links sort the chunk by batch: in memory, not on disk.
-      await manager.query(`SET LOCAL work_mem = '128MB'`);
-      const rows: { first_bad: string | null; entries: string }[] = await manager.query(
+      await tx.query(`SET LOCAL work_mem = '128MB'`);
+      const { rows } = await tx.query<{ first_bad: string | null; entries: string }>(
         `WITH hashed AS MATERIALIZED (
            -- The hashes first, so the sorts below carry a narrow row, not the payload (they spilled to disk).
            SELECT seq, batch_id, batch_prev_hash, prev_hash, hash,
@@ -89,23 +89,23 @@ export class LedgerRepository {
    * payloads to Node: what a scan asks on every page view. The verifier in Node names any problem.
    */
   async batchLooksIntact(batchId: string): Promise<{ entries: number; intact: boolean }> {
-    const rows: { entries: string; intact: boolean | null }[] = await this.dataSource.query(batchIntactSql('$1'), [batchId]);
+    const { rows } = await this.db.query<{ entries: string; intact: boolean | null }>(batchIntactSql('$1'), [batchId]);
     return { entries: Number(rows[0].entries), intact: rows[0].intact === true };
   }
 
   async findBySeq(seq: number): Promise<LedgerEntry | null> {
-    const rows = await this.dataSource.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq = $1`, [seq]);
+    const { rows } = await this.db.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq = $1`, [seq]);
     return rows[0] ? rowToLedgerEntry(rows[0]) : null;
   }
 
   async findByBatch(batchId: string): Promise<LedgerEntry[]> {
-    const rows = await this.dataSource.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE batch_id = $1 ORDER BY seq`, [batchId]);
-    return rows.map((row: Record<string, unknown>) => rowToLedgerEntry(row));
+    const { rows } = await this.db.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE batch_id = $1 ORDER BY seq`, [batchId]);
+    return rows.map((row) => rowToLedgerEntry(row));
   }
 
   /** A batch's entries, each with the ledger entry just before it (null when that one is missing). */
   async findByBatchWithPrevious(batchId: string): Promise<{ entry: LedgerEntry; previous: LedgerEntry | null }[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT ${ledgerEntryColumns('e')}, ${ledgerEntryColumns('p', 'p_')}
        FROM ledger_entry e LEFT JOIN ledger_entry p ON p.seq = e.seq - 1
        WHERE e.batch_id = $1 ORDER BY e.seq`,
@@ -116,7 +116,7 @@ export class LedgerRepository {
 
   /** The latest entry hash of each batch before `beforeSeq`: where a range verification picks up batch links. */
   async batchHeadsBefore(batchIds: string[], beforeSeq: number): Promise<Map<string, string>> {
-    const rows: { batch_id: string; hash: string }[] = await this.dataSource.query(latestBatchHashesSql('$1::uuid[]', '$2'), [batchIds, beforeSeq]);
+    const { rows } = await this.db.query<{ batch_id: string; hash: string }>(latestBatchHashesSql('$1::uuid[]', '$2'), [batchIds, beforeSeq]);
     return new Map(rows.map((r) => [r.batch_id, r.hash]));
   }
 }

@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Database } from '../database/database.js';
 import { leafHash, NodeKey, NodeReader, perfectHash, STORED_LEVEL } from './merkle.js';
 
 @Injectable()
 export class MerkleRepository {
-  private readonly pool: pg.Pool;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.pool = (dataSource.driver as PostgresDriver).master;
-  }
+  constructor(private readonly db: Database) {}
 
   /**
    * Reads the given perfect subtrees in one query, with the ledger's size: stored ones from
-   * merkle_node, lower ones recomputed from the (at most 16) entry hashes under them. It goes to pg
-   * directly: proofs are public and frequent, and TypeORM's query path costs more than the query.
+   * merkle_node, lower ones recomputed from the (at most 16) entry hashes under them. A named
+   * statement: proofs are public and frequent, so each connection plans it once.
    */
   async readNodes(keys: NodeKey[]): Promise<{ read: NodeReader; ledgerSize: number }> {
     const stored = keys.filter((k) => k.level >= STORED_LEVEL);
@@ -24,7 +18,7 @@ export class MerkleRepository {
       if (k.level >= STORED_LEVEL) continue;
       for (let leaf = k.index * 2 ** k.level; leaf < (k.index + 1) * 2 ** k.level; leaf++) seqs.add(leaf + 1);
     }
-    const { rows } = await this.pool.query<{ level: number; idx: string; hash: Buffer | null }>({
+    const { rows } = await this.db.query<{ level: number; idx: string; hash: Buffer | null }>({
       name: 'merkle-read-nodes',
       text: `SELECT m.level, m.idx, m.hash FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
                JOIN merkle_node m ON m.level = k.level AND m.idx = k.idx
@@ -60,7 +54,7 @@ export class MerkleRepository {
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    const rows = await this.dataSource.query('SELECT tree_size, root_hash, signed_note FROM checkpoint ORDER BY tree_size DESC LIMIT 1');
+    const { rows } = await this.db.query<CheckpointRow>('SELECT tree_size, root_hash, signed_note FROM checkpoint ORDER BY tree_size DESC LIMIT 1');
     return rows[0] ? toCheckpoint(rows[0]) : null;
   }
 
@@ -70,13 +64,15 @@ export class MerkleRepository {
    * snapshot was taken before the winner committed, so it cannot see it.
    */
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<StoredCheckpoint> {
-    const inserted = await this.dataSource.query(
+    const { rows: inserted } = await this.db.query<CheckpointRow>(
       `INSERT INTO checkpoint (tree_size, root_hash, signed_note, created_at) VALUES ($1, $2, $3, now())
        ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size, root_hash, signed_note`,
       [checkpoint.treeSize, checkpoint.rootHash, checkpoint.signedNote],
     );
     if (inserted[0]) return toCheckpoint(inserted[0]);
-    const kept = await this.dataSource.query('SELECT tree_size, root_hash, signed_note FROM checkpoint WHERE tree_size = $1', [checkpoint.treeSize]);
+    const { rows: kept } = await this.db.query<CheckpointRow>('SELECT tree_size, root_hash, signed_note FROM checkpoint WHERE tree_size = $1', [
+      checkpoint.treeSize,
+    ]);
     return toCheckpoint(kept[0]);
   }
 }
@@ -87,6 +83,8 @@ export interface StoredCheckpoint {
   signedNote: string;
 }
 
-function toCheckpoint(row: { tree_size: string; root_hash: string; signed_note: string }): StoredCheckpoint {
+type CheckpointRow = { tree_size: string; root_hash: string; signed_note: string };
+
+function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
   return { treeSize: Number(row.tree_size), rootHash: row.root_hash, signedNote: row.signed_note };
 }

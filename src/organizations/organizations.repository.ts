@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Tx } from '../database/database.js';
-import { OrganizationEntity } from './organization.entity.js';
+import { Database, type Tx } from '../database/database.js';
 import type { OrganizationKind } from './organization-kind.js';
 
 export interface Organization {
@@ -13,15 +11,18 @@ export interface Organization {
 
 @Injectable()
 export class OrganizationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  findById(id: string): Promise<Organization | null> {
-    return this.dataSource.getRepository(OrganizationEntity).findOne({ where: { id }, select: { id: true, name: true, kind: true, uscc: true } });
+  async findById(id: string): Promise<Organization | null> {
+    return (await this.findByIds([id])).get(id) ?? null;
   }
 
   async findByIds(ids: string[]): Promise<Map<string, Organization>> {
-    const rows: Organization[] = await this.dataSource.query('SELECT id, name, kind, uscc FROM organization WHERE id = ANY($1::uuid[])', [ids]);
-    return new Map(rows.map((r) => [r.id, r]));
+    const { rows } = await this.db.query<{ id: string; name: string; kind: OrganizationKind; uscc: string | null }>(
+      'SELECT id, name, kind, uscc FROM organization WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, kind: r.kind, uscc: r.uscc }]));
   }
 
   async usccTaken(tx: Tx, uscc: string): Promise<boolean> {

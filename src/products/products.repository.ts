@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import type { Tx } from '../database/database.js';
-import { ProductEntity } from './product.entity.js';
+import { Database, type Tx } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from './product-kinds.js';
 
 export interface Product {
@@ -20,16 +18,15 @@ export interface Product {
 
 @Injectable()
 export class ProductsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async findById(id: string): Promise<Product | null> {
-    const found = await this.dataSource.getRepository(ProductEntity).findOne({ where: { id } });
-    return found && withoutCreatedSeq(found);
+    return (await this.findByIds([id])).get(id) ?? null;
   }
 
   async findByIds(ids: string[]): Promise<Map<string, Product>> {
-    const found = await this.dataSource.getRepository(ProductEntity).findBy({ id: In(ids) });
-    return new Map(found.map((p) => [p.id, withoutCreatedSeq(p)]));
+    const { rows } = await this.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id as string, toProduct(r)]));
   }
 
   async findOwnerInTx(tx: Tx, id: string): Promise<string | null> {
@@ -63,6 +60,21 @@ export class ProductsRepository {
   }
 }
 
-function withoutCreatedSeq({ createdSeq: _seq, organization: _org, ...product }: ProductEntity): Product {
-  return product;
+const PRODUCT_COLUMNS =
+  'id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication, excursion_tolerance_minutes, max_reading_gap_minutes';
+
+function toProduct(r: Record<string, unknown>): Product {
+  return {
+    id: r.id as string,
+    organizationId: r.organization_id as string,
+    name: r.name as string,
+    gtin: (r.gtin as string | null) ?? null,
+    category: r.category as ProductCategory,
+    storage: r.storage as StorageCondition,
+    minTempC: (r.min_temp_c as number | null) ?? null,
+    maxTempC: (r.max_temp_c as number | null) ?? null,
+    geographicIndication: (r.geographic_indication as string | null) ?? null,
+    excursionToleranceMinutes: r.excursion_tolerance_minutes as number,
+    maxReadingGapMinutes: r.max_reading_gap_minutes as number,
+  };
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 import type { RecallLevel } from './recall-deadlines.js';
 
 export interface Recall {
@@ -14,7 +13,7 @@ export interface Recall {
 
 @Injectable()
 export class RecallsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** The named batches and every batch made from them, however many transformations away. */
   async scopeInTx(tx: Tx, batchIds: string[]): Promise<string[]> {
@@ -53,7 +52,7 @@ export class RecallsRepository {
   }
 
   async findById(id: string): Promise<(Recall & { batchIds: string[] }) | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT r.*, array(SELECT batch_id FROM recall_batch WHERE recall_id = r.id) AS batch_ids FROM recall r WHERE r.id = $1`,
       [id],
     );
@@ -97,7 +96,7 @@ export class RecallsRepository {
 
   /** Per current holder and unit: what its batches held when recalled and what it has reported recovered. */
   async effectiveness(recallId: string): Promise<{ organizationId: string; organization: string; unit: string; affected: number; recovered: number }[]> {
-    const rows: { organization_id: string; organization: string; unit: string; affected: number; recovered: number }[] = await this.dataSource.query(
+    const { rows } = await this.db.query<{ organization_id: string; organization: string; unit: string; affected: number; recovered: number }>(
       `SELECT b.custodian_id AS organization_id, o.name AS organization, rb.unit, sum(rb.affected_quantity) AS affected,
               coalesce(sum((SELECT sum(quantity) FROM recall_recovery x WHERE x.recall_id = rb.recall_id AND x.batch_id = rb.batch_id)), 0) AS recovered
        FROM recall_batch rb JOIN batch b ON b.id = rb.batch_id JOIN organization o ON o.id = b.custodian_id
@@ -115,7 +114,7 @@ export class RecallsRepository {
 
   /** Open recalls, newest first, with what consumers need: products, lots and trace codes. */
   async openRecalls(): Promise<(Recall & { products: { name: string; lotCode: string; traceCode: string }[] })[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT r.*, json_agg(json_build_object('name', p.name, 'lotCode', b.lot_code, 'traceCode', b.trace_code) ORDER BY p.name, b.lot_code) AS products
        FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id JOIN batch b ON b.id = rb.batch_id JOIN product p ON p.id = b.product_id
        WHERE r.status = 'OPEN' GROUP BY r.id ORDER BY r.initiated_at DESC LIMIT 200`,
@@ -125,7 +124,7 @@ export class RecallsRepository {
 
   /** Open recalls reaching any of these batches, oldest first, each with the ones among them it reaches. */
   async openRecallsReaching(batchIds: string[]): Promise<(Recall & { batchIds: string[] })[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT r.*, array_agg(rb.batch_id ORDER BY rb.batch_id) AS batch_ids FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
        WHERE rb.batch_id = ANY($1::uuid[]) AND r.status = 'OPEN' GROUP BY r.id ORDER BY r.initiated_at, r.id`,
       [batchIds],

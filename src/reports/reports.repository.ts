@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { batchColumns, rowToBatch } from '../batches/batch-row.js';
+import { Database } from '../database/database.js';
 import type { BatchFacts, TransformationFacts } from './mock-recall-report.js';
 
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** What the report says of each batch: the batch with its product, producer, holder, origin and cold-chain summary, in one query. */
   async describeBatches(batchIds: string[]): Promise<Map<string, BatchFacts>> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT b.id, b.custodian_id, b.lot_code, b.trace_code, b.quantity, b.unit, b.status, b.held, b.recalled, b.in_transit_quantity,
-              b.reading_count, b.excursions, b.mean_kinetic_temp_c,
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      `SELECT ${batchColumns('b')},
               p.name AS product_name, p.gtin, p.storage,
               producer.name AS producer, holder.name AS holder, transit.name AS in_transit_to,
               nullif(concat_ws(', ', f.name, f.region), '') AS origin
@@ -24,44 +24,39 @@ export class ReportsRepository {
       [batchIds],
     );
     return new Map(
-      rows.map((r) => [
-        r.id as string,
-        {
-          id: r.id as string,
+      rows.map((r) => {
+        const batch = rowToBatch(r);
+        const facts: BatchFacts = {
+          id: batch.id,
           productName: r.product_name as string,
           gtin: (r.gtin as string | null) ?? null,
           storage: r.storage as BatchFacts['storage'],
-          lotCode: r.lot_code as string,
-          traceCode: r.trace_code as string,
+          lotCode: batch.lotCode,
+          traceCode: batch.traceCode,
           producer: r.producer as string,
-          holderId: r.custodian_id as string,
+          holderId: batch.custodianId,
           holder: r.holder as string,
           inTransitTo: (r.in_transit_to as string | null) ?? null,
-          inTransitQuantity: (r.in_transit_quantity as number | null) ?? null,
+          inTransitQuantity: batch.inTransitQuantity,
           origin: (r.origin as string | null) ?? null,
-          quantity: r.quantity as number,
-          unit: r.unit as string,
-          status: r.status as BatchFacts['status'],
-          held: r.held as boolean,
-          recalled: r.recalled as boolean,
-          readingCount: r.reading_count as number,
-          meanKineticTempC: (r.mean_kinetic_temp_c as number | null) ?? null,
+          quantity: batch.quantity,
+          unit: batch.unit,
+          status: batch.status,
+          held: batch.held,
+          recalled: batch.recalled,
+          readingCount: batch.readingCount,
+          meanKineticTempC: batch.meanKineticTempC,
           // Stored as JSON: the instants come back as ISO strings.
-          excursions: (r.excursions as { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[]).map(
-            (x) => ({
-              ...x,
-              start: new Date(x.start),
-              end: new Date(x.end),
-            }),
-          ),
-        },
-      ]),
+          excursions: batch.excursions.map((x) => ({ ...x, start: new Date(x.start), end: new Date(x.end) })),
+        };
+        return [batch.id, facts];
+      }),
     );
   }
 
   /** Who transformed what, where and when, with every batch it took from or made (also those outside a trace). */
   async transformations(ids: string[]): Promise<TransformationFacts[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT t.id, t.event_time, o.name AS organization, nullif(concat_ws(', ', f.name, f.region), '') AS place,
               array(SELECT DISTINCT x FROM lineage_edge e CROSS JOIN LATERAL unnest(array[e.from_batch_id, e.to_batch_id]) x WHERE e.transformation_id = t.id) AS batch_ids
        FROM transformation t JOIN organization o ON o.id = t.organization_id JOIN facility f ON f.id = t.facility_id

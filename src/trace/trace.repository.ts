@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database.js';
 
 export type TraceDirection = 'UPSTREAM' | 'DOWNSTREAM';
 
@@ -11,7 +11,7 @@ export interface TraceWalk {
 
 @Injectable()
 export class TraceRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Mass balance of every transformation that consumed or made one of these batches: all its inputs
@@ -23,7 +23,7 @@ export class TraceRepository {
    * not one OR: the OR scanned all of lineage_edge and transformation_line (59 ms for a 13-batch trace).
    */
   async massBalance(batchIds: string[]): Promise<{ transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]> {
-    const rows: { transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }[] = await this.dataSource.query(
+    const { rows } = await this.db.query<{ transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }>(
       `WITH ids AS MATERIALIZED (SELECT unnest($1::uuid[]) AS id),
        touched AS (
          SELECT e.transformation_id FROM ids JOIN lineage_edge e ON e.from_batch_id = ids.id
@@ -42,9 +42,11 @@ export class TraceRepository {
    */
   async walk(batchId: string, direction: TraceDirection, maxDepth: number, nodeLimit: number): Promise<TraceWalk> {
     const downstream = direction === 'DOWNSTREAM';
-    const rows: { nodes: { id: string; depth: number }[]; edges: { from_batch_id: string; to_batch_id: string; quantity: number | null }[] | null }[] =
-      await this.dataSource.query(
-        `WITH RECURSIVE walk(id, depth) AS (
+    const { rows } = await this.db.query<{
+      nodes: { id: string; depth: number }[];
+      edges: { from_batch_id: string; to_batch_id: string; quantity: number | null }[] | null;
+    }>(
+      `WITH RECURSIVE walk(id, depth) AS (
          SELECT $1::uuid, 0
          UNION
          SELECT ${downstream ? 'e.to_batch_id' : 'e.from_batch_id'}, w.depth + 1
@@ -54,8 +56,8 @@ export class TraceRepository {
        SELECT (SELECT json_agg(json_build_object('id', id, 'depth', depth) ORDER BY depth, id) FROM nodes) AS nodes,
               (SELECT json_agg(e) FROM (SELECT from_batch_id, to_batch_id, quantity FROM lineage_edge
                  WHERE from_batch_id IN (SELECT id FROM nodes) AND to_batch_id IN (SELECT id FROM nodes)) e) AS edges`,
-        [batchId, maxDepth, nodeLimit],
-      );
+      [batchId, maxDepth, nodeLimit],
+    );
     const nodes = rows[0].nodes;
     return {
       nodes: nodes.slice(0, nodeLimit),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CUSTODY_COLUMNS, rowToCustody } from '../batches/batches.repository.js';
+import { custodyColumns, rowToCustody } from '../batches/batch-row.js';
 import type { Tx } from '../database/database.js';
 import { InputBatch, OutputProduct } from './transformation-plan.js';
 
@@ -7,7 +7,7 @@ import { InputBatch, OutputProduct } from './transformation-plan.js';
 export class TransformationsRepository {
   async inputBatchesInTx(tx: Tx, ids: string[]): Promise<Map<string, InputBatch>> {
     const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT ${CUSTODY_COLUMNS('b')}, p.geographic_indication FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`,
+      `SELECT ${custodyColumns('b')}, p.geographic_indication FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`,
       [ids],
     );
     return new Map(rows.map((r) => [r.id as string, { ...rowToCustody(r), geographicIndication: (r.geographic_indication as string | null) ?? null }]));

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import type { Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 import { MAX_WEBHOOK_ATTEMPTS, retryDelayMs } from './webhook-signature.js';
 
 export interface DueDelivery {
@@ -16,14 +13,10 @@ export interface DueDelivery {
 
 @Injectable()
 export class WebhooksRepository {
-  private readonly pool: pg.Pool;
-
-  constructor(dataSource: DataSource) {
-    this.pool = (dataSource.driver as PostgresDriver).master;
-  }
+  constructor(private readonly db: Database) {}
 
   async upsert(organizationId: string, url: string, secret: string): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       'INSERT INTO webhook (organization_id, url, secret) VALUES ($1, $2, $3) ON CONFLICT (organization_id) DO UPDATE SET url = excluded.url, secret = excluded.secret',
       [organizationId, url, secret],
     );
@@ -46,10 +39,8 @@ export class WebhooksRepository {
    * processes never send the same one twice at once).
    */
   async withDue(limit: number, deliver: (d: DueDelivery) => Promise<string | null>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; url: string; secret: string; body: string; attempts: number }>(
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string; url: string; secret: string; body: string; attempts: number }>(
         `SELECT d.id, w.url, w.secret, d.body, d.attempts FROM webhook_delivery d JOIN webhook w ON w.organization_id = d.organization_id
          WHERE d.delivered_at IS NULL AND d.next_attempt_at <= now() AND d.attempts < $2
          ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED`,
@@ -57,20 +48,14 @@ export class WebhooksRepository {
       );
       for (const row of rows) {
         const error = await deliver(row);
-        if (error === null) await client.query('UPDATE webhook_delivery SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
+        if (error === null) await tx.query('UPDATE webhook_delivery SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
         else {
-          await client.query(
+          await tx.query(
             `UPDATE webhook_delivery SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + ($3 || ' milliseconds')::interval WHERE id = $1`,
             [row.id, error.slice(0, 500), String(retryDelayMs(row.attempts + 1))],
           );
         }
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
