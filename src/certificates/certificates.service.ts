@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
-import { draftEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { certificateProblem } from './certificate-rules.js';
 import { Certificate, CertificatesRepository } from './certificates.repository.js';
@@ -54,7 +54,7 @@ export class CertificatesService {
         }
         const { id: certificateId, organizationId: _org, batchId: _batch, validFrom, validUntil, protectedName, productId, ...facts } = certificate;
         const [entry] = await append([
-          draftEntry('CERTIFICATE_ATTACHED', certificate.batchId, {
+          newEntry('CERTIFICATE_ATTACHED', certificate.batchId, {
             certificateId,
             ...facts,
             ...(productId ? { productId } : {}),
