@@ -35,5 +35,16 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // The service drafts through newEntry (src/ledger/entry-types.ts), which checks each type and payload against the vocabulary.
+    files: ['src/**/*.ts'],
+    ignores: ['src/ledger/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ledger/ledger-entry.js'], importNames: ['draftEntry'], message: 'draft with newEntry from ledger/entry-types.js' }] },
+      ],
+    },
+  },
   prettier,
 );

@@ -26,6 +26,7 @@ import { SERVICE_ROLE } from '../migrations/1765446400000-service-role.js';
 import { EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { runMigrations } from '../src/database/migrate.js';
 import { withAdminClient } from '../src/database/postgres-server.js';
+import { sqlEntryTypes } from '../src/ledger/entry-types.js';
 import { runVerify } from '../src/verifier/verify-command.js';
 import { freePort, run, RunningService, startService } from './bench-support.js';
 
@@ -255,7 +256,7 @@ async function reconcile(ownerUrl: string, base: string, fixture: Fixture, attem
   // Any sale the ledger holds that no request of this run asked for would be a duplicate of one.
   const { rows } = await withAdminClient(ownerUrl, (c) =>
     c.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ledger_entry WHERE type = 'EVENT_RECORDED' AND batch_id = ANY($1) AND (idempotency_key IS NULL OR NOT idempotency_key LIKE ANY($2))`,
+      `SELECT count(*) AS n FROM ledger_entry WHERE type = ${sqlEntryTypes('EVENT_RECORDED')} AND batch_id = ANY($1) AND (idempotency_key IS NULL OR NOT idempotency_key LIKE ANY($2))`,
       [fixture.batchIds, SCENARIO_KEYS.map((s) => `${s}-%`)],
     ),
   );
@@ -274,7 +275,7 @@ async function projectionProblems(ownerUrl: string, fixture: Fixture): Promise<s
   const { rows } = await withAdminClient(ownerUrl, (c) =>
     c.query<{ id: string; quantity: number; sales: string; last_left: string | null }>(
       `SELECT b.id, b.quantity, count(e.seq) AS sales, (array_agg(e.payload::jsonb ->> 'quantityLeft' ORDER BY e.seq DESC))[1] AS last_left
-       FROM batch b LEFT JOIN ledger_entry e ON e.batch_id = b.id AND e.type = 'EVENT_RECORDED'
+       FROM batch b LEFT JOIN ledger_entry e ON e.batch_id = b.id AND e.type = ${sqlEntryTypes('EVENT_RECORDED')}
        WHERE b.id = ANY($1) GROUP BY b.id, b.quantity`,
       [fixture.batchIds],
     ),

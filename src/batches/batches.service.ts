@@ -5,7 +5,8 @@ import { DomainError } from '../common/domain-error.js';
 import { checkDetails } from '../common/json-details.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
-import { draftEntry, requestFingerprint } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
+import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import { Batch, BatchesRepository } from './batches.repository.js';
@@ -90,7 +91,7 @@ export class BatchesService {
       producedAt: batch.producedAt.toISOString(),
       ...(details ? { details } : {}),
     };
-    const [entry] = await append([draftEntry('BATCH_REGISTERED', batchId, payload, { idempotencyKey: key, requestHash })]);
+    const [entry] = await append([newEntry('BATCH_REGISTERED', batchId, payload, { idempotencyKey: key, requestHash })]);
     await this.batches.insert(tx, { ...batch, createdSeq: entry.seq });
     return batchId;
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Caller, requireOrganization } from '../auth/caller.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
-import { draftEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import { certificateProblem } from './certificate-rules.js';
@@ -56,7 +56,7 @@ export class CertificatesService {
         }
         const { id: certificateId, organizationId: _org, batchId: _batch, validFrom, validUntil, protectedName, productId, ...facts } = certificate;
         const [entry] = await append([
-          draftEntry('CERTIFICATE_ATTACHED', certificate.batchId, {
+          newEntry('CERTIFICATE_ATTACHED', certificate.batchId, {
             certificateId,
             ...facts,
             ...(productId ? { productId } : {}),

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Caller, OrganizationCaller, requireAdminOr, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
-import { draftEntry, LedgerEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
+import { LedgerEntry } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { ColdChainRepository } from './cold-chain.repository.js';
 import { RecordTemperaturesInput } from './dto/record-temperatures.input.js';
@@ -60,7 +61,7 @@ export class ColdChainService {
     }
     const celsius = readings.map((r) => r.celsius);
     const [entry] = await append([
-      draftEntry('TEMPERATURES_RECORDED', batch.id, {
+      newEntry('TEMPERATURES_RECORDED', batch.id, {
         sensorId,
         count: readings.length,
         from: readings[0].at.toISOString(),

@@ -1,4 +1,5 @@
 import type { BatchStatus } from '../batches/batch-status.js';
+import type { EventRecordedPayload } from '../ledger/entry-types.js';
 import { DomainError } from '../common/domain-error.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
 import type { BizStep } from './biz-step.js';
@@ -35,7 +36,7 @@ export function applyCustody(
   state: CustodyState,
   event: { bizStep: BizStep; quantity?: number | null; destinationOrganizationId?: string | null },
   by: Recorder,
-): { next: CustodyState; recorded: Record<string, unknown> } {
+): { next: CustodyState; recorded: Pick<EventRecordedPayload, 'unit' | 'quantityLeft' | 'immediatePreviousSource'> } {
   const step = event.bizStep;
   const id = state.id;
   if (step === 'TRANSFORMING')

@@ -3,7 +3,8 @@ import { Caller, OrganizationCaller, requireOrganization } from '../auth/caller.
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkDetails } from '../common/json-details.js';
-import { draftEntry, EntryDraft, LedgerEntry, randomSalts, requestFingerprint } from '../ledger/ledger-entry.js';
+import { EventRecordedPayload, newEntry } from '../ledger/entry-types.js';
+import { EntryDraft, LedgerEntry, randomSalts, requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, CommandFailed, LedgerCommand, LedgerWriter, RunTogether } from '../ledger/ledger-writer.js';
 import { applyCustody, CustodyState } from './custody.js';
 import { RecordEventInput } from './dto/record-event.input.js';
@@ -16,7 +17,7 @@ interface PreparedEvent {
   input: RecordEventInput;
   /** "events[3]." in a call of several, so a message names the event. */
   where: string;
-  payload: Record<string, unknown>;
+  payload: EventRecordedPayload;
   requestHash: string;
   /** The entry as drafted before the lock; used as it is when custody adds nothing to the payload. */
   draft: EntryDraft;
@@ -157,7 +158,7 @@ function checkEvents(
     }
     if (outcome.next !== state) changed.set(input.batchId, outcome.next);
     if (Object.keys(outcome.recorded).length === 0) return draft;
-    return draftEntry(
+    return newEntry(
       'EVENT_RECORDED',
       input.batchId,
       { ...payload, ...outcome.recorded },
@@ -179,7 +180,7 @@ function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
     const details = checkDetails(input.details, `${where}details`);
     const problem = keyDataElementProblem({ ...input, details }, now);
     if (problem) throw new DomainError('MISSING_KEY_DATA', `${where}${problem}`);
-    const payload = {
+    const payload: EventRecordedPayload = {
       bizStep: input.bizStep,
       eventTime: input.eventTime.toISOString(),
       facilityId: input.facilityId!,
@@ -188,7 +189,7 @@ function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
       ...(details ? { details } : {}),
     };
     const requestHash = requestFingerprint('recordEvent', { batchId: input.batchId, ...payload });
-    const draft = draftEntry('EVENT_RECORDED', input.batchId, payload, { idempotencyKey: input.idempotencyKey, requestHash, salt: salts[i] });
+    const draft = newEntry('EVENT_RECORDED', input.batchId, payload, { idempotencyKey: input.idempotencyKey, requestHash, salt: salts[i] });
     return { input, where, payload, requestHash, draft };
   });
 }

@@ -1,4 +1,5 @@
 import { uomOf } from '../epcis/epcis-identifiers.js';
+import type { EntryType, TemperaturesRecordedPayload, TypedEntry } from '../ledger/entry-types.js';
 
 /**
  * GS1 EPCIS 2.0 JSON-LD for the events of a set of lots (CBV 2.0 vocabulary where it has a word):
@@ -9,14 +10,15 @@ import { uomOf } from '../epcis/epcis-identifiers.js';
  * and the minimum and maximum. Every eventID is the ledger entry's hash, so an
  * auditor can find the entry behind each event.
  */
-export interface EpcisSource {
+/** The entries an EPCIS export is made of. */
+export const EPCIS_SOURCE_TYPES = ['BATCH_REGISTERED', 'EVENT_RECORDED', 'TEMPERATURES_RECORDED'] as const satisfies readonly EntryType[];
+
+export type EpcisSource = TypedEntry<(typeof EPCIS_SOURCE_TYPES)[number]> & {
   seq: number;
   hash: string;
-  type: string;
   batchId: string;
-  payload: Record<string, unknown>;
   lot: { lotCode: string; traceCode: string; gtin: string | null; unit: string };
-}
+};
 
 const CBV_STEPS = new Set(['commissioning', 'packing', 'shipping', 'receiving', 'storing', 'inspecting', 'retail_selling', 'destroying']);
 const BIZ_TRANSACTION_TYPES = new Set([
@@ -53,15 +55,21 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
   const events: Record<string, unknown>[] = [];
   const transformations = new Map<string, { event: Record<string, unknown>; inputs: unknown[]; outputs: unknown[] }>();
   for (const s of sources) {
+    if (s.type === 'TEMPERATURES_RECORDED') {
+      events.push(sensorEvent(s.payload, common(s, s.payload.to), { epcClass: lotUri(s.lot) }, baseUrl));
+      continue;
+    }
     const p = s.payload;
-    const transformationId = p.transformationId as string | undefined;
+    // A registration happened when the batch was produced, an event at its eventTime.
+    const eventTime = s.type === 'BATCH_REGISTERED' ? s.payload.producedAt : s.payload.eventTime;
+    const transformationId = p.transformationId;
     if (transformationId) {
       let t = transformations.get(transformationId);
       if (!t) {
         t = {
           event: {
             type: 'TransformationEvent',
-            ...common(s, String(p.eventTime ?? p.producedAt)),
+            ...common(s, eventTime),
             transformationID: `urn:uuid:${transformationId}`,
             bizStep: step('transforming'),
           },
@@ -73,20 +81,16 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
         events.push(t.event);
       }
       if (s.type === 'BATCH_REGISTERED') t.outputs.push(quantity(s.lot, p.quantity, s.lot.unit));
-      else t.inputs.push(quantity(s.lot, p.quantity, String(p.unit ?? s.lot.unit)));
+      else t.inputs.push(quantity(s.lot, p.quantity, p.unit ?? s.lot.unit));
       continue;
     }
-    if (s.type === 'TEMPERATURES_RECORDED') {
-      events.push(sensorEvent(s, common(s, String(p.to)), { epcClass: lotUri(s.lot) }, baseUrl));
-      continue;
-    }
-    const bizStep = s.type === 'BATCH_REGISTERED' ? 'commissioning' : String(p.bizStep).toLowerCase();
+    const bizStep = s.type === 'BATCH_REGISTERED' ? 'commissioning' : s.payload.bizStep.toLowerCase();
     const event: Record<string, unknown> = {
       type: 'ObjectEvent',
-      ...common(s, String(p.eventTime ?? p.producedAt)),
+      ...common(s, eventTime),
       action: s.type === 'BATCH_REGISTERED' ? 'ADD' : 'OBSERVE',
       bizStep: step(bizStep),
-      quantityList: [quantity(s.lot, p.quantity, String(p.unit ?? s.lot.unit))],
+      quantityList: [quantity(s.lot, p.quantity, p.unit ?? s.lot.unit)],
     };
     if (p.facilityId) {
       event.readPoint = { id: `urn:uuid:${p.facilityId}` };
@@ -102,13 +106,13 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
         },
       ];
     }
-    if (bizStep === 'shipping' && p.destinationOrganizationId) {
+    if (s.type === 'EVENT_RECORDED' && bizStep === 'shipping' && s.payload.destinationOrganizationId) {
       event.disposition = 'in_transit';
-      event.destinationList = [{ type: 'owning_party', destination: `urn:uuid:${p.destinationOrganizationId}` }];
+      event.destinationList = [{ type: 'owning_party', destination: `urn:uuid:${s.payload.destinationOrganizationId}` }];
     }
-    if (bizStep === 'receiving' && p.immediatePreviousSource) {
+    if (s.type === 'EVENT_RECORDED' && bizStep === 'receiving' && s.payload.immediatePreviousSource) {
       event.disposition = 'in_progress';
-      event.sourceList = [{ type: 'owning_party', source: `urn:uuid:${p.immediatePreviousSource}` }];
+      event.sourceList = [{ type: 'owning_party', source: `urn:uuid:${s.payload.immediatePreviousSource}` }];
     }
     events.push(event);
   }
@@ -125,18 +129,8 @@ export function epcisDocument(sources: EpcisSource[], baseUrl: string, createdAt
   };
 }
 
-interface TemperaturesPayload {
-  sensorId: string;
-  from: string;
-  to: string;
-  minC: number;
-  maxC: number;
-  readings: { at: string; celsius: number }[];
-}
-
 /** A logger's readings of a lot as EPCIS 2.0 sensor data: CBV's sensor_reporting step, temperatures in CEL. */
-function sensorEvent(s: EpcisSource, common: Record<string, unknown>, lot: { epcClass: string }, baseUrl: string): Record<string, unknown> {
-  const p = s.payload as unknown as TemperaturesPayload;
+function sensorEvent(p: TemperaturesRecordedPayload, common: Record<string, unknown>, lot: { epcClass: string }, baseUrl: string): Record<string, unknown> {
   const deviceID = `${baseUrl}/epcis/sensor/${encodeURIComponent(p.sensorId)}`;
   return {
     type: 'ObjectEvent',

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
-import type { EpcisSource } from './epcis.js';
+import { LOT_EVENT_TYPES, sqlEntryTypes, typedEntry } from '../ledger/entry-types.js';
+import { EPCIS_SOURCE_TYPES, type EpcisSource } from './epcis.js';
 
 export interface Party {
   name: string;
@@ -29,9 +30,9 @@ export interface TraceabilityRow {
 }
 
 const ROWS_SQL = `
-  SELECT b.lot_code, p.name AS product, coalesce((j.p ->> 'quantity')::float8, CASE WHEN l.type = 'BATCH_REGISTERED' THEN b.quantity END) AS quantity,
+  SELECT b.lot_code, p.name AS product, coalesce((j.p ->> 'quantity')::float8, CASE WHEN l.type = ${sqlEntryTypes('BATCH_REGISTERED')} THEN b.quantity END) AS quantity,
          coalesce(j.p ->> 'unit', b.unit) AS unit,
-         CASE l.type WHEN 'BATCH_REGISTERED' THEN 'COMMISSIONING' WHEN 'INSPECTION_RECORDED' THEN 'INSPECTING' ELSE j.p ->> 'bizStep' END AS event_type,
+         CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING' WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING' ELSE j.p ->> 'bizStep' END AS event_type,
          coalesce((j.p ->> 'eventTime')::timestamptz, (j.p ->> 'producedAt')::timestamptz, l.recorded_at) AS event_date,
          nullif(concat_ws(', ', f.name, f.region), '') AS location,
          nullif(concat_ws(', ', origin.name, origin.region), '') AS tlc_source,
@@ -50,7 +51,7 @@ const ROWS_SQL = `
     LEFT JOIN organization previous ON previous.id::text = j.p ->> 'immediatePreviousSource'
     LEFT JOIN organization recipient ON recipient.id::text = j.p ->> 'destinationOrganizationId'
     LEFT JOIN organization actor ON actor.id::text = l.actor
-  WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL`;
+  WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL`;
 
 @Injectable()
 export class ExportsRepository {
@@ -73,7 +74,7 @@ export class ExportsRepository {
     const [{ rows: entries }, { rows: batches }] = await Promise.all([
       this.db.query(
         `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload FROM ledger_entry l
-         WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'TEMPERATURES_RECORDED')
+         WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN (${sqlEntryTypes(...EPCIS_SOURCE_TYPES)})
          ORDER BY l.seq`,
         [batchIds],
       ),
@@ -88,9 +89,8 @@ export class ExportsRepository {
     return entries.map((r) => ({
       seq: Number(r.seq),
       hash: r.hash as string,
-      type: r.type as string,
+      ...typedEntry(EPCIS_SOURCE_TYPES, { type: r.type as string, payload: r.payload as string }),
       batchId: r.batch_id as string,
-      payload: JSON.parse(r.payload as string) as Record<string, unknown>,
       lot: lots.get(r.batch_id as string)!,
     }));
   }

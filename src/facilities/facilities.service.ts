@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
-import { draftEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { RegisterFacilityInput } from './dto/register-facility.input.js';
 import { FacilitiesRepository, Facility } from './facilities.repository.js';
@@ -21,7 +21,7 @@ export class FacilitiesService {
     const gln = input.gln ?? null;
     if (gln !== null && !isValidGln(gln)) throw new DomainError('INVALID_GLN', `gln ${gln} is not a GLN: 13 digits, the last a valid GS1 check digit`);
     const facility: Facility = { id: randomUUID(), organizationId: org.organizationId, name: input.name, region: input.region ?? null, gln };
-    const draft = draftEntry('FACILITY_REGISTERED', null, {
+    const draft = newEntry('FACILITY_REGISTERED', null, {
       facilityId: facility.id,
       name: facility.name,
       ...(facility.region ? { region: facility.region } : {}),

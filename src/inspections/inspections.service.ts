@@ -4,7 +4,8 @@ import { Caller, requireOrganization } from '../auth/caller.js';
 import { Batch, BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { CustodyState } from '../events/custody.js';
-import { draftEntry, EntryDraft, LedgerEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
+import { EntryDraft, LedgerEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { RecordInspectionInput, ReleaseBatchInput } from './dto/inspection.inputs.js';
 import { InspectionsRepository } from './inspections.repository.js';
@@ -54,7 +55,7 @@ export class InspectionsService {
         const inspected = states.get(input.batchId);
         if (!inspected) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
         const drafts: EntryDraft[] = [
-          draftEntry('INSPECTION_RECORDED', input.batchId, {
+          newEntry('INSPECTION_RECORDED', input.batchId, {
             inspectionId,
             verdict: input.verdict,
             ...(input.agency ? { agency: input.agency } : {}),
@@ -69,7 +70,7 @@ export class InspectionsService {
             const state = states.get(id)!;
             if (state.held || state.status === 'CONSUMED' || state.status === 'DESTROYED') continue;
             held.push(hold(state));
-            drafts.push(draftEntry('BATCH_HELD', id, { inspectionId, inspectedBatchId: input.batchId, reason: 'made from a batch that failed inspection' }));
+            drafts.push(newEntry('BATCH_HELD', id, { inspectionId, inspectedBatchId: input.batchId, reason: 'made from a batch that failed inspection' }));
           }
         }
         const [entry] = await append(drafts);
@@ -100,7 +101,7 @@ export class InspectionsService {
         const state = (await this.batches.custodyInTx(tx, [input.batchId])).get(input.batchId);
         if (!state) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
         if (!state.held) throw new DomainError('NOT_HELD', `batch ${input.batchId} is not held`);
-        await append([draftEntry('BATCH_RELEASED', input.batchId, { reason: input.reason })]);
+        await append([newEntry('BATCH_RELEASED', input.batchId, { reason: input.reason })]);
         await this.batches.saveCustodyInTx(tx, { ...state, held: false, status: state.status === 'ON_HOLD' ? 'ACTIVE' : state.status });
       },
     });

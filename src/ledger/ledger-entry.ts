@@ -13,8 +13,8 @@ export interface LedgerEntry extends LedgerEnvelope {
 }
 
 /** What a command asks the writer to append; position and chain links come from the writer. */
-export interface EntryDraft {
-  type: string;
+export interface EntryDraft<T extends string = string> {
+  type: T;
   batchId: string | null;
   canonicalPayload: string;
   salt: Buffer;
@@ -33,8 +33,10 @@ export interface DraftOptions {
 /**
  * Canonicalizes and salts a payload once, before the chain head is locked: only the envelope
  * hash depends on the entry's position. A payload JSON cannot carry exactly is refused here.
+ * Untyped, for tests and benchmarks of the writer; the service drafts through newEntry
+ * (entry-types.ts), which checks the type and payload against the ledger's vocabulary.
  */
-export function draftEntry(type: string, batchId: string | null, payload: Record<string, unknown>, options: DraftOptions = {}): EntryDraft {
+export function draftEntry<T extends string>(type: T, batchId: string | null, payload: object, options: DraftOptions = {}): EntryDraft<T> {
   const canonicalPayload = canonicalInput(payload);
   const salt = options.salt ?? randomBytes(SALT_BYTES);
   return {
@@ -85,7 +87,7 @@ export function randomSalts(count: number): Buffer[] {
 }
 
 /** Canonical JSON of client input; what JSON cannot carry exactly (a lone surrogate, …) is the client's error. */
-function canonicalInput(value: Record<string, unknown>): string {
+function canonicalInput(value: object): string {
   try {
     return canonicalJson(value, 'input');
   } catch (err) {

@@ -4,7 +4,7 @@ import { generateApiKeySecret, hashApiKeySecret } from '../auth/api-key-secret.j
 import { AuthRepository } from '../auth/auth.repository.js';
 import { Caller, requireAdmin } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
-import { draftEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CreateOrganizationInput } from './dto/create-organization.input.js';
 import { Organization, OrganizationsRepository } from './organizations.repository.js';
@@ -29,7 +29,7 @@ export class OrganizationsService {
     }
     const organization: Organization = { id: randomUUID(), name: input.name, kind: input.kind, uscc };
     const apiKey = generateApiKeySecret();
-    const draft = draftEntry('ORGANIZATION_REGISTERED', null, {
+    const draft = newEntry('ORGANIZATION_REGISTERED', null, {
       organizationId: organization.id,
       name: organization.name,
       kind: organization.kind,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, requireMaker } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
-import { draftEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { RegisterProductInput } from './dto/register-product.input.js';
 import { normalizeGtin } from './gtin.js';
@@ -40,7 +40,7 @@ export class ProductsService {
       maxReadingGapMinutes: input.maxReadingGapMinutes ?? DEFAULT_MAX_GAP_MINUTES,
     };
     const { id: productId, organizationId: _owner, ...described } = product;
-    const draft = draftEntry('PRODUCT_REGISTERED', null, { productId, ...dropNulls(described) });
+    const draft = newEntry('PRODUCT_REGISTERED', null, { productId, ...dropNulls(described) });
     await this.writer.execute({
       actor: org.organizationId,
       run: async ({ tx, append }) => {
@@ -53,6 +53,11 @@ export class ProductsService {
   }
 }
 
-export function dropNulls<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+/** The members that may be null or undefined become optional and lose null; the others stay as they are. */
+type WithoutNulls<T> = { [K in keyof T as null extends T[K] ? never : undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as null extends T[K] ? K : undefined extends T[K] ? K : never]?: NonNullable<T[K]>;
+};
+
+export function dropNulls<T extends Record<string, unknown>>(value: T): WithoutNulls<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as WithoutNulls<T>;
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { CustodyState } from '../events/custody.js';
-import { draftEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from './dto/initiate-recall.input.js';
 import { recallDeadlines } from './recall-deadlines.js';
@@ -79,7 +79,7 @@ export class RecallsService {
         const reached = scope.map((id) => states.get(id)!).filter((s) => s.status !== 'DESTROYED');
         const [first] = await append(
           reached.map((s) =>
-            draftEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named }),
+            newEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named }),
           ),
         );
         for (const state of reached) await this.batches.saveCustodyInTx(tx, recall(state));
@@ -130,7 +130,7 @@ export class RecallsService {
           );
         }
         const [entry] = await append([
-          draftEntry('RECALL_RECOVERY', input.batchId, { recallId: input.recallId, quantity: input.quantity, unit: line.unit, disposition: input.disposition }),
+          newEntry('RECALL_RECOVERY', input.batchId, { recallId: input.recallId, quantity: input.quantity, unit: line.unit, disposition: input.disposition }),
         ]);
         await this.recalls.insertRecoveryInTx(tx, {
           id: randomUUID(),
@@ -156,7 +156,7 @@ export class RecallsService {
         const status = await this.recalls.statusInTx(tx, input.recallId);
         if (!status) throw new DomainError('RECALL_NOT_FOUND', `no recall has id ${input.recallId}`);
         if (status !== 'OPEN') throw new DomainError('RECALL_CLOSED', `recall ${input.recallId} is already closed`);
-        await append([draftEntry('RECALL_CLOSED', null, { recallId: input.recallId, note: input.note })]);
+        await append([newEntry('RECALL_CLOSED', null, { recallId: input.recallId, note: input.note })]);
         await this.recalls.closeInTx(tx, input.recallId, input.note, new Date());
       },
     });

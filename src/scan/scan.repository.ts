@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BatchStatus } from '../batches/batch-status.js';
 import { Database } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
+import { LOT_EVENT_TYPES, sqlEntryTypes } from '../ledger/entry-types.js';
 import { batchIntactSql } from '../ledger/ledger.repository.js';
 
 export interface ScannedBatch {
@@ -86,7 +87,7 @@ export class ScanRepository {
     );
     const { rows } = await this.db.query<{ total: string; first_day: string; quantity: number; unit: string }>(
       `SELECT sum(s.count) AS total, to_char(min(s.day), 'YYYY-MM-DD') AS first_day, b.unit,
-              (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l WHERE l.batch_id = b.id AND l.type = 'BATCH_REGISTERED') AS quantity
+              (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l WHERE l.batch_id = b.id AND l.type = ${sqlEntryTypes('BATCH_REGISTERED')}) AS quantity
        FROM scan_count s JOIN batch b ON b.id = s.batch_id WHERE s.batch_id = $1 GROUP BY b.id, b.unit`,
       [batchId],
     );
@@ -158,7 +159,7 @@ function publicTimelineSql(root: string): string {
          SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
        events AS (
          SELECT l.seq,
-                CASE l.type WHEN 'BATCH_REGISTERED' THEN 'COMMISSIONING' WHEN 'INSPECTION_RECORDED' THEN 'INSPECTING' ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
+                CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING' WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING' ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
                 COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
                 f.region AS place,
                 o.name AS organization
@@ -166,7 +167,7 @@ function publicTimelineSql(root: string): string {
            JOIN up ON up.id = l.batch_id
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
            LEFT JOIN organization o ON o.id::text = l.actor
-         WHERE l.type IN ('BATCH_REGISTERED', 'EVENT_RECORDED', 'INSPECTION_RECORDED', 'RECALLING') AND l.payload IS NOT NULL)`;
+         WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL)`;
 }
 
 /** The `events` CTE as one JSON array, oldest first. */

@@ -5,7 +5,8 @@ import { Batch, BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
-import { draftEntry, LedgerEntry } from '../ledger/ledger-entry.js';
+import { newEntry } from '../ledger/entry-types.js';
+import { LedgerEntry } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { TransformBatchesInput } from './dto/transform-batches.input.js';
 import { planTransformation } from './transformation-plan.js';
@@ -90,7 +91,7 @@ export class TransformationsService {
     const outputRefs = outputs.map((b) => ({ batchId: b.id, lotCode: b.lotCode }));
     const appended = await append([
       ...input.inputs.map((line, i) =>
-        draftEntry('EVENT_RECORDED', line.batchId, {
+        newEntry('EVENT_RECORDED', line.batchId, {
           bizStep: 'TRANSFORMING',
           eventTime,
           facilityId: input.facilityId,
@@ -102,7 +103,7 @@ export class TransformationsService {
         }),
       ),
       ...outputs.map((b) =>
-        draftEntry('BATCH_REGISTERED', b.id, {
+        newEntry('BATCH_REGISTERED', b.id, {
           batchId: b.id,
           productId: b.productId,
           facilityId: b.originFacilityId,

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { withAdminClient } from '../../src/database/postgres-server.js';
+import { seedDemo } from '../../src/demo/seed-demo.js';
+import { ENTRY_TYPES } from '../../src/ledger/entry-types.js';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { gqlOk, useTestApp } from '../support/test-app.js';
+
+const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
+const INSPECT = 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }';
+const RELEASE = 'mutation($input: ReleaseBatchInput!) { releaseBatch(input: $input) { status } }';
+const RECALL = 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }';
+const RECOVERY = 'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { effectiveness { recovered } } }';
+const CLOSE = 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { status } }';
+
+/**
+ * The vocabulary (src/ledger/entry-types.ts) is what the service writes: every command that appends,
+ * run once, leaves exactly the vocabulary's entry types in the ledger: none it does not name (a draft
+ * that went around newEntry), none it names that nothing writes.
+ */
+describe('the ledger vocabulary', () => {
+  const service = useTestApp();
+
+  it('names every entry type the service writes, and only those', async () => {
+    const { app, db } = service;
+    // Organizations, facilities, products, batches, events, cold chain, a certificate and a recall.
+    await seedDemo(app);
+    // What the demo does not do: a transformation, a failed inspection that holds its output, a release, a recovery, a closed recall.
+    const mill = await createOrg(app, 'PROCESSOR');
+    const floor = await registerFacility(app, mill);
+    const paddy = await registerBatch(app, mill, await registerProduct(app, mill, { name: '稻谷' }), floor, { quantity: 1000 });
+    const input = {
+      facilityId: floor,
+      eventTime: '2026-10-12T02:00:00.000Z',
+      inputs: [{ batchId: paddy.id, quantity: 600 }],
+      outputs: [{ productId: await registerProduct(app, mill, { name: '大米' }), lotCode: 'M-1', quantity: 420, unit: 'kg' }],
+    };
+    const milled = (await gqlOk(app, TRANSFORM, { input }, mill.key)).transformBatches.outputs[0].id;
+    const lab = await createOrg(app, 'LAB');
+    const regulator = await createOrg(app, 'REGULATOR');
+    const items = [{ name: '镉 (Cd)', value: 0.35, limit: 0.2, unit: 'mg/kg', passed: false }];
+    await gqlOk(app, INSPECT, { input: { batchId: paddy.id, verdict: 'FAIL', items } }, lab.key);
+    await gqlOk(app, RELEASE, { input: { batchId: milled, reason: '复检合格' } }, regulator.key);
+    const recall = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_2', reason: '镉含量超标' } }, mill.key)).initiateRecall;
+    await gqlOk(app, RECOVERY, { input: { recallId: recall.id, batchId: milled, quantity: 100, disposition: 'RETURNED' } }, mill.key);
+    await gqlOk(app, CLOSE, { input: { recallId: recall.id, note: '召回完成' } }, regulator.key);
+
+    const { rows } = await withAdminClient(db.url, (c) => c.query<{ type: string }>('SELECT DISTINCT type FROM ledger_entry ORDER BY type'));
+    expect(rows.map((r) => r.type)).toEqual([...ENTRY_TYPES].sort());
+  });
+});
