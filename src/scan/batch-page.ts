@@ -79,6 +79,17 @@ const CERTS: Record<string, [string, string]> = {
   COMMITMENT: ['承诺达标合格证', 'Compliance commitment certificate'],
 };
 
+/** ?lang= wins; else the first of the browser's languages that is Chinese or English; else Chinese. */
+export function chooseLanguage(param: unknown, acceptLanguage: string | undefined): Lang {
+  if (param === 'en' || param === 'zh') return param;
+  for (const tag of (acceptLanguage ?? '').split(',')) {
+    const name = tag.trim().toLowerCase();
+    if (name.startsWith('zh')) return 'zh';
+    if (name.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
+
 const pick = (pair: [string, string] | undefined, lang: Lang, fallback: string) => (pair ? pair[lang === 'zh' ? 0 : 1] : fallback);
 
 /** Local date and time in China, as a consumer there reads it. */
