@@ -47,18 +47,6 @@ export class RateLimitMiddleware implements NestMiddleware {
   }
 }
 
-/** Headers every response carries; HTML pages add their own strict Content-Security-Policy. */
-@Injectable()
-export class SecurityHeadersMiddleware implements NestMiddleware {
-  use(_req: Request, res: Response, next: NextFunction): void {
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('x-frame-options', 'DENY');
-    res.setHeader('cross-origin-opener-policy', 'same-origin');
-    next();
-  }
-}
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

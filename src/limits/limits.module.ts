@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { RateLimitMiddleware, SecurityHeadersMiddleware } from './limits.middleware.js';
+import { SecurityHeadersMiddleware } from '../common/security-headers.js';
+import { RateLimitMiddleware } from './limits.middleware.js';
 
 @Module({})
 export class LimitsModule implements NestModule {

@@ -4,11 +4,12 @@ import { RECALL_EVENTS, recallEvents } from './recall-events.js';
 import { RecallsRepository } from './recalls.repository.js';
 import { RecallsResolver } from './recalls.resolver.js';
 import { RecallsService } from './recalls.service.js';
+import { PublicRecallsService } from './public-recalls.service.js';
 
 @Global()
 @Module({
   controllers: [RecallsController],
-  providers: [RecallsRepository, RecallsService, RecallsResolver, { provide: RECALL_EVENTS, useFactory: recallEvents }],
+  providers: [RecallsRepository, RecallsService, PublicRecallsService, RecallsResolver, { provide: RECALL_EVENTS, useFactory: recallEvents }],
   exports: [RecallsRepository],
 })
 export class RecallsModule {}

@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../scan/pages.js';
+import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import type { MockRecallReport } from './mock-recall-report.js';
 import {
   allBatches,
@@ -22,20 +22,23 @@ import {
 } from './report-text.js';
 
 /** A bilingual label: Chinese, then English in a quieter span. */
-const l = (pair: Pair) => `${e(pair[0])} <span lang="en">${e(pair[1])}</span>`;
+const l = (pair: Pair) => html`${pair[0]} <span lang="en">${pair[1]}</span>`;
 
-function td(c: Cell): string {
+function td(c: Cell): Markup {
   const classes = [c.bad ? 'bad' : '', c.numeric ? 'num' : ''].filter(Boolean).join(' ');
-  return `<td${classes ? ` class="${classes}"` : ''}>${c.lines.map(e).join('<br>')}</td>`;
+  return html`<td${classes && html` class="${classes}"`}>${joinMarkup(c.lines, '<br>')}</td>`;
 }
 
-function table(columns: Pair[], rows: Cell[][], className?: string): string {
-  if (rows.length === 0) return `<p class="muted">${l(LABELS.none)}</p>`;
-  return `<table${className ? ` class="${className}"` : ''}><thead><tr>${columns.map((c) => `<th>${l(c)}</th>`).join('')}</tr></thead>
-<tbody>${rows.map((r) => `<tr>${r.map(td).join('')}</tr>`).join('\n')}</tbody></table>`;
+function table(columns: Pair[], rows: Cell[][], className?: string): Markup {
+  if (rows.length === 0) return html`<p class="muted">${l(LABELS.none)}</p>`;
+  return html`<table${className && html` class="${className}"`}><thead><tr>${columns.map((c) => html`<th>${l(c)}</th>`)}</tr></thead>
+<tbody>${joinMarkup(
+    rows.map((r) => html`<tr>${r.map(td)}</tr>`),
+    '\n',
+  )}</tbody></table>`;
 }
 
-const CSS = `
+const CSS = raw(`
 @page{size:A4 landscape;margin:12mm}
 *{box-sizing:border-box}
 body{font:13px/1.45 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1a1a1a;margin:0 auto;max-width:80rem;padding:1rem}
@@ -59,42 +62,38 @@ footer{margin-top:1.5rem;color:#666;font-size:.85rem}
   tr,.balance{break-inside:avoid}
   h2,h3{break-after:avoid}
   section.major{break-before:page}
-}`;
+}`);
 
 /** The report as one self-contained, printable HTML page (inline CSS, no scripts, no external resources). */
 export function mockRecallHtml(report: MockRecallReport): string {
   const lot = report.lot;
-  const header = headerFields(report)
-    .map(
-      ([label, value]) =>
-        `<dt>${l(label)}</dt><dd${label === LABELS.elapsed ? ' id="elapsed"' : ''}>${e(value)}${label === LABELS.elapsed ? ` <span class="muted">(${l(LABELS.elapsedNote)})</span>` : ''}</dd>`,
-    )
-    .join('\n');
-  const summary = summaryRows(report)
-    .map(([label, c]) => `<tr><th>${l(label)}</th>${td(c)}</tr>`)
-    .join('\n');
+  const header = headerFields(report).map(
+    ([label, value]) =>
+      html`<dt>${l(label)}</dt><dd${label === LABELS.elapsed && html` id="elapsed"`}>${value}${label === LABELS.elapsed && html` <span class="muted">(${l(LABELS.elapsedNote)})</span>`}</dd>`,
+  );
+  const summary = summaryRows(report).map(([label, c]) => html`<tr><th>${l(label)}</th>${td(c)}</tr>`);
+  const balanceTables = report.transformations
+    .map(balanceTable)
+    .map((b) => html`<div class="balance"><h3>${b.title}</h3>${table(BALANCE_COLUMNS, b.rows)}</div>`);
   const balances = report.transformations.length
-    ? report.transformations
-        .map(balanceTable)
-        .map((b) => `<div class="balance"><h3>${e(b.title)}</h3>${table(BALANCE_COLUMNS, b.rows)}</div>`)
-        .join('\n') + (hasLinesOutsideTrace(report) ? `<p class="muted">${l(LABELS.notInTrace)}</p>` : '')
-    : `<p class="muted">${l(LABELS.none)}</p>`;
+    ? html`${joinMarkup(balanceTables, '\n')}${hasLinesOutsideTrace(report) && html`<p class="muted">${l(LABELS.notInTrace)}</p>`}`
+    : html`<p class="muted">${l(LABELS.none)}</p>`;
 
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(`${LABELS.title[0]} ${LABELS.title[1]} · ${lotName(lot)}`)}</title><style>${CSS}</style></head>
+<title>${`${LABELS.title[0]} ${LABELS.title[1]} · ${lotName(lot)}`}</title><style>${CSS}</style></head>
 <body><main>
-<h1>${l(LABELS.title)}<br>${e(lotName(lot))}</h1>
+<h1>${l(LABELS.title)}<br>${lotName(lot)}</h1>
 <dl>
-${header}
+${joinMarkup(header, '\n')}
 </dl>
-<section><h2>${l(LABELS.summary)}</h2><table class="summary"><tbody>${summary}</tbody></table></section>
+<section><h2>${l(LABELS.summary)}</h2><table class="summary"><tbody>${joinMarkup(summary, '\n')}</tbody></table></section>
 <section><h2>${l(LABELS.upstream)}</h2>${table(BATCH_COLUMNS, report.upstream.map(batchCells))}</section>
 <section><h2>${l(LABELS.downstream)}</h2>${table(BATCH_COLUMNS, report.downstream.map(batchCells))}</section>
 <section><h2>${l(LABELS.holdersSection)}</h2>${table(HOLDER_COLUMNS, report.holders.map(holderCells))}</section>
 <section class="major"><h2>${l(LABELS.massBalance)}</h2>${balances}</section>
 <section><h2>${l(LABELS.edges)}</h2>${table(EDGE_COLUMNS, report.edges.map(edgeCells))}</section>
 <section class="major"><h2>${l(LABELS.checks)}</h2>${table(CHECK_COLUMNS, allBatches(report).map(checkCells), 'checks')}</section>
-<footer>${l(LABELS.source)} ${e(lot.id)}</footer>
-</main></body></html>`;
+<footer>${l(LABELS.source)} ${lot.id}</footer>
+</main></body></html>`.toString();
 }

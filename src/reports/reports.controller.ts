@@ -2,12 +2,9 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
-import { DomainError } from '../common/domain-error.js';
-import { mockRecallHtml } from './mock-recall-html.js';
-import { mockRecallPdf } from './mock-recall-pdf.js';
-import { ReportsService } from './reports.service.js';
-
-const REPORT_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(html|pdf)$/i;
+import { ContentSecurityPolicy, STATIC_PAGE_POLICY } from '../common/security-headers.js';
+import { MaxDepthPipe, ReportFilePipe } from './reports.params.js';
+import { type ReportFile, ReportsService } from './reports.service.js';
 
 @Controller('reports')
 export class ReportsController {
@@ -15,25 +12,21 @@ export class ReportsController {
 
   /** The mock recall report of a lot, as a printable page or a PDF (`?maxDepth=` 1–50 bounds the trace). */
   @Get('mock-recall/:file')
+  @ContentSecurityPolicy(STATIC_PAGE_POLICY, { onlyFor: 'text/html' })
   async mockRecall(
     @CurrentCaller() caller: Caller,
-    @Param('file') file: string,
-    @Query('maxDepth') maxDepth: string | undefined,
+    @Param('file', ReportFilePipe) file: ReportFile,
+    @Query('maxDepth', MaxDepthPipe) maxDepth: number | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const match = REPORT_FILE.exec(file);
-    if (!match) throw new DomainError('INVALID_INPUT', 'the mock recall report is /reports/mock-recall/<batch id (a UUID)>.html or .pdf');
-    if (maxDepth !== undefined && !/^\d{1,2}$/.test(maxDepth)) throw new DomainError('INVALID_INPUT', 'maxDepth must be a whole number from 1 to 50');
-    const report = await this.reports.mockRecall(caller, match[1].toLowerCase(), maxDepth === undefined ? undefined : Number(maxDepth));
+    const { elapsedMs, document } = await this.reports.mockRecallDocument(caller, file, maxDepth);
     res.setHeader('cache-control', 'private, no-store');
-    res.setHeader('server-timing', `report;dur=${report.elapsedMs};desc="mock recall report"`);
-    if (match[2].toLowerCase() === 'pdf') {
-      res.setHeader('content-disposition', `inline; filename="mock-recall-${match[1].slice(0, 8).toLowerCase()}.pdf"`);
-      res.type('application/pdf').send(mockRecallPdf(report));
-      return;
+    res.setHeader('server-timing', `report;dur=${elapsedMs};desc="mock recall report"`);
+    if (file.format === 'pdf') {
+      res.setHeader('content-disposition', `inline; filename="mock-recall-${file.batchId.slice(0, 8)}.pdf"`);
+      res.type('application/pdf').send(document);
+    } else {
+      res.type('text/html; charset=utf-8').send(document);
     }
-    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.type('text/html; charset=utf-8').send(mockRecallHtml(report));
   }
 }

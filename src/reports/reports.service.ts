@@ -8,7 +8,15 @@ import { OrganizationsRepository } from '../organizations/organizations.reposito
 import { RecallsRepository } from '../recalls/recalls.repository.js';
 import { TraceService } from '../trace/trace.service.js';
 import { mockRecallReport, type MockRecallReport } from './mock-recall-report.js';
+import { mockRecallHtml } from './mock-recall-html.js';
+import { mockRecallPdf } from './mock-recall-pdf.js';
 import { ReportsRepository } from './reports.repository.js';
+
+/** A report file as requested: the lot's batch id (lower case) and the format. */
+export interface ReportFile {
+  batchId: string;
+  format: 'html' | 'pdf';
+}
 
 const ADMIN_NAME = '系统管理员 Administrator';
 
@@ -34,6 +42,12 @@ export class ReportsService {
     private readonly recalls: RecallsRepository,
     private readonly organizations: OrganizationsRepository,
   ) {}
+
+  /** The mock recall report as a printable page or a PDF, and how long the report took. */
+  async mockRecallDocument(caller: Caller, file: ReportFile, maxDepth?: number): Promise<{ elapsedMs: number; document: string | Buffer }> {
+    const report = await this.mockRecall(caller, file.batchId, maxDepth);
+    return { elapsedMs: report.elapsedMs, document: file.format === 'pdf' ? mockRecallPdf(report) : mockRecallHtml(report) };
+  }
 
   /** The mock recall of one lot: its trace both ways with everything a regulator checks, and how long it took to produce. */
   async mockRecall(caller: Caller, batchId: string, maxDepth?: number): Promise<MockRecallReport> {

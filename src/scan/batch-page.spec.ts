@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderBatchPage, temperatureChart } from './batch-page.js';
+import { chooseLanguage, renderBatchPage, temperatureChart } from './batch-page.js';
 import type { ScanView } from './scan.service.js';
 
 const view: ScanView = {
@@ -40,5 +40,12 @@ describe('the batch page', () => {
     expect(svg.match(/class="band"/g)).toHaveLength(1);
     expect(svg.match(/class="excursion"/g)).toHaveLength(1);
     expect(svg.match(/<polyline points="([^"]+)"/)![1].split(' ')).toHaveLength(5);
+  });
+
+  it('is in the language ?lang= names, else the first Chinese or English one the browser prefers, else Chinese', () => {
+    expect(chooseLanguage('en', 'zh-CN')).toBe('en');
+    expect(chooseLanguage(['en', 'zh'], 'fr, en-GB;q=0.8, zh;q=0.5')).toBe('en');
+    expect(chooseLanguage(undefined, 'de, zh-TW')).toBe('zh');
+    expect(chooseLanguage('fr', undefined)).toBe('zh');
   });
 });

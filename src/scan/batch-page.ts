@@ -1,6 +1,6 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { ScanView } from './scan.service.js';
-import { escapeHtml } from './pages.js';
+import { html, joinMarkup, type Markup } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 
 export type Lang = 'zh' | 'en';
@@ -48,7 +48,8 @@ const T = {
     certificates: 'Certificates',
     temperatures: 'Temperatures',
     verification: 'Ledger check',
-    verified: (n: number) => `Verified: the hashes and links of this batch's ${n} entries are intact`,
+    // A template, so the apostrophe stays as written rather than escaped.
+    verified: (n: number) => html`Verified: the hashes and links of this batch's ${n} entries are intact`,
     failed: (seq: number | null, reason: string | null) => `Check failed at entry ${seq ?? '?'}: ${reason ?? ''}`,
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
@@ -78,6 +79,17 @@ const CERTS: Record<string, [string, string]> = {
   COMMITMENT: ['承诺达标合格证', 'Compliance commitment certificate'],
 };
 
+/** ?lang= wins; else the first of the browser's languages that is Chinese or English; else Chinese. */
+export function chooseLanguage(param: unknown, acceptLanguage: string | undefined): Lang {
+  if (param === 'en' || param === 'zh') return param;
+  for (const tag of (acceptLanguage ?? '').split(',')) {
+    const name = tag.trim().toLowerCase();
+    if (name.startsWith('zh')) return 'zh';
+    if (name.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
+
 const pick = (pair: [string, string] | undefined, lang: Lang, fallback: string) => (pair ? pair[lang === 'zh' ? 0 : 1] : fallback);
 
 /** Local date and time in China, as a consumer there reads it. */
@@ -97,40 +109,29 @@ function when(date: Date, lang: Lang): string {
  */
 export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, baseUrl: string): string {
   const t = T[lang];
-  const e = escapeHtml;
-  const recall = view.recall
-    ? `<section class="recall" role="alert"><h2>${t.recall} · ${e(view.recall.level)}</h2><p>${e(view.recall.reason)}</p><p>${t.recallAdvice}</p><p class="muted">${when(view.recall.initiatedAt, lang)}</p></section>`
-    : '';
-  const gi = view.geographicIndication
-    ? `<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${e(view.geographicIndication)} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`
-    : '';
-  const timeline = view.timeline
-    .map(
-      (ev) =>
-        `<li><b>${pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${[
-          ev.place,
-          ev.organization,
-        ]
-          .filter(Boolean)
-          .map((x) => e(x!))
-          .join(' · ')}</li>`,
-    )
-    .join('');
-  const certificates = extras.certificates.length
-    ? `<section><h2>${t.certificates}</h2><ul>${extras.certificates
-        .map(
-          (c) =>
-            `<li>${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName ? `（${e(c.protectedName)}）` : ''} · ${e(c.number)} · ${e(c.issuer)} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`,
-        )
-        .join('')}</ul></section>`
-    : '';
-  const chart = extras.chart && extras.chart.readings.length > 0 ? `<section><h2>${t.temperatures}</h2>${temperatureChart(extras.chart)}</section>` : '';
+  const recall =
+    view.recall &&
+    html`<section class="recall" role="alert"><h2>${t.recall} · ${view.recall.level}</h2><p>${view.recall.reason}</p><p>${t.recallAdvice}</p><p class="muted">${when(view.recall.initiatedAt, lang)}</p></section>`;
+  const gi =
+    view.geographicIndication &&
+    html`<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${view.geographicIndication} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`;
+  const timeline = view.timeline.map(
+    (ev) =>
+      html`<li><b>${pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ')}</li>`,
+  );
+  const certificates =
+    extras.certificates.length > 0 &&
+    html`<section><h2>${t.certificates}</h2><ul>${extras.certificates.map(
+      (c) =>
+        html`<li>${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName && html`（${c.protectedName}）`} · ${c.number} · ${c.issuer} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`,
+    )}</ul></section>`;
+  const chart = extras.chart && extras.chart.readings.length > 0 && html`<section><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
   const v = view.verification;
-  const badge = `<p id="badge" class="badge ${v.valid ? 'ok' : 'bad'}">${v.valid ? t.verified(v.checkedEntries) : e(t.failed(v.firstInvalidSeq, v.reason))}</p>`;
-  const other = lang === 'zh' ? `<a href="?lang=en" hreflang="en">English</a>` : `<a href="?lang=zh" hreflang="zh-CN">中文</a>`;
-  return `<!doctype html>
+  const badge = html`<p id="badge" class="badge ${v.valid ? 'ok' : 'bad'}">${v.valid ? t.verified(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason)}</p>`;
+  const other = lang === 'zh' ? html`<a href="?lang=en" hreflang="en">English</a>` : html`<a href="?lang=zh" hreflang="zh-CN">中文</a>`;
+  return html`<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(view.productName)} · ${t.title}</title>
+<title>${view.productName} · ${t.title}</title>
 <style>
 body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#1d2a1d;background:#f7f8f4}
 main{max-width:40rem;margin:0 auto;padding:1rem}
@@ -148,27 +149,31 @@ svg{width:100%;height:auto}nav{text-align:right}
 <nav>${other}</nav>
 ${recall}
 <div class="card">
-<h1>${e(view.productName)}</h1>
+<h1>${view.productName}</h1>
 ${gi}
 <dl>
-<dt>${t.producer}</dt><dd>${e(view.producer)}</dd>
-${view.origin ? `<dt>${t.origin}</dt><dd>${e(view.origin)}</dd>` : ''}
-<dt>${t.lot}</dt><dd>${e(view.lotCode)}</dd>
+<dt>${t.producer}</dt><dd>${view.producer}</dd>
+${view.origin && html`<dt>${t.origin}</dt><dd>${view.origin}</dd>`}
+<dt>${t.lot}</dt><dd>${view.lotCode}</dd>
 <dt>${t.status}</dt><dd>${pick(STATUSES[view.status], lang, view.status)}</dd>
 <dt>${t.coldChain}</dt><dd class="cold-${view.coldChainStatus}">${pick(COLD[view.coldChainStatus], lang, view.coldChainStatus)}</dd>
-<dt>${t.code}</dt><dd>${e(view.traceCode)}</dd>
+<dt>${t.code}</dt><dd>${view.traceCode}</dd>
 </dl>
 </div>
 <section><h2>${t.journey}</h2><ol>${timeline}</ol></section>
 ${chart}
 ${certificates}
 <section><h2>${t.verification}</h2>${badge}<p id="scans" class="muted"></p></section>
-<p class="muted">${e(baseUrl)}/q/${e(view.traceCode)}</p>
-</main><script src="/assets/verify.js" defer></script></body></html>`;
+<p class="muted">${baseUrl}/q/${view.traceCode}</p>
+</main><script src="/assets/verify.js" defer></script></body></html>`.toString();
 }
 
 /** An inline SVG line of the readings over time, the allowed band shaded and excursions marked in red. */
 export function temperatureChart(chart: NonNullable<PageExtras['chart']>): string {
+  return chartSvg(chart).toString();
+}
+
+function chartSvg(chart: NonNullable<PageExtras['chart']>): Markup {
   const readings = downsample(chart.readings, 400);
   const width = 600;
   const height = 220;
@@ -182,15 +187,13 @@ export function temperatureChart(chart: NonNullable<PageExtras['chart']>): strin
   const y = (c: number) => (height - pad - ((c - lo) / (hi - lo)) * (height - 2 * pad)).toFixed(1);
   const bandTop = chart.maxTempC ?? hi;
   const bandBottom = chart.minTempC ?? lo;
-  const band = `<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${(Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1)}" fill="#d9f0d6"/>`;
-  const marks = chart.excursions
-    .map(
-      (ex) =>
-        `<rect class="excursion" x="${x(ex.start.getTime())}" y="${pad}" width="${Math.max(2, Number(x(ex.end.getTime())) - Number(x(ex.start.getTime()))).toFixed(1)}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`,
-    )
-    .join('');
+  const band = html`<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${(Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1)}" fill="#d9f0d6"/>`;
+  const marks = chart.excursions.map(
+    (ex) =>
+      html`<rect class="excursion" x="${x(ex.start.getTime())}" y="${pad}" width="${Math.max(2, Number(x(ex.end.getTime())) - Number(x(ex.start.getTime()))).toFixed(1)}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`,
+  );
   const line = readings.map((r) => `${x(r.at.getTime())},${y(r.celsius)}`).join(' ');
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/><text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text></svg>`;
+  return html`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/><text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text></svg>`;
 }
 
 /** At most `max` points, keeping each bucket's extreme so a short spike still shows. */

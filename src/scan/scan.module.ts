@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { LabelsService } from './labels.service.js';
+import { ProofBundleService } from './proof-bundle.service.js';
+import { ScanPageService } from './scan-page.service.js';
 import { ScanController } from './scan.controller.js';
 import { ScanRepository } from './scan.repository.js';
 import { ScanResolver } from './scan.resolver.js';
 import { ScanService } from './scan.service.js';
 
-@Module({ controllers: [ScanController], providers: [ScanRepository, ScanService, ScanResolver] })
+@Module({ controllers: [ScanController], providers: [ScanRepository, ScanService, ScanPageService, ProofBundleService, LabelsService, ScanResolver] })
 export class ScanModule {}

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/config.js';
 import { LedgerChanges } from '../ledger/ledger-changes.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BatchViewCache } from './batch-view-cache.js';
+import { DomainError } from '../common/domain-error.js';
 import { PageExtras, PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
 
 export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount' | 'latestEntryHash'> {
@@ -88,6 +89,14 @@ export class ScanService implements OnModuleDestroy {
       const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
       return { value: { batch, view }, dependsOn: lineage };
     });
+  }
+
+  /** The batch a trace code (as typed) names; BATCH_NOT_FOUND when none does. */
+  async findBatch(code: string): Promise<ScannedBatch> {
+    const traceCode = normalizeTraceCode(code);
+    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${code}`);
+    return batch;
   }
 
   /** What the batch's page shows beyond its view. */

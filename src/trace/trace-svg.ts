@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../scan/pages.js';
+import { html, joinMarkup } from '../common/html.js';
 
 export interface TraceDrawing {
   direction: 'UPSTREAM' | 'DOWNSTREAM';
@@ -35,22 +35,19 @@ export function renderTraceSvg(trace: TraceDrawing): string {
       const to = position.get(edge.toBatchId)!;
       const [x1, y1, x2, y2] = [from.x + BOX.width, from.y + BOX.height / 2, to.x, to.y + BOX.height / 2];
       const label =
-        edge.quantity === null ? '' : `<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" font-size="10" text-anchor="middle">${edge.quantity}</text>`;
-      return `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#555" marker-end="url(#arrow)"/>${label}`;
-    })
-    .join('');
-  const boxes = trace.nodes
-    .map((node) => {
-      const { x, y } = position.get(node.id)!;
-      const fill = node.recalled ? '#fde2e2' : node.held ? '#fff1cc' : '#eef6ee';
-      const stroke = node.recalled ? '#b91c1c' : node.held ? '#b7791f' : '#4a7a4a';
-      return `<g class="batch ${node.recalled ? 'recalled' : node.held ? 'held' : ''}" data-batch="${e(node.id)}"><rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="8" fill="${fill}" stroke="${stroke}"/>
-<text x="${x + 8}" y="${y + 19}" font-size="12" font-weight="600">${e(node.label)}</text><text x="${x + 8}" y="${y + 37}" font-size="10">${e(node.sublabel)} · ${e(node.status)}</text></g>`;
-    })
-    .join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">
+        edge.quantity !== null && html`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" font-size="10" text-anchor="middle">${edge.quantity}</text>`;
+      return html`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#555" marker-end="url(#arrow)"/>${label}`;
+    });
+  const boxes = trace.nodes.map((node) => {
+    const { x, y } = position.get(node.id)!;
+    const fill = node.recalled ? '#fde2e2' : node.held ? '#fff1cc' : '#eef6ee';
+    const stroke = node.recalled ? '#b91c1c' : node.held ? '#b7791f' : '#4a7a4a';
+    return html`<g class="batch ${node.recalled ? 'recalled' : node.held ? 'held' : ''}" data-batch="${node.id}"><rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="8" fill="${fill}" stroke="${stroke}"/>
+<text x="${x + 8}" y="${y + 19}" font-size="12" font-weight="600">${node.label}</text><text x="${x + 8}" y="${y + 37}" font-size="10">${node.sublabel} · ${node.status}</text></g>`;
+  });
+  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>
 ${arrows}
-${boxes}
-</svg>`;
+${joinMarkup(boxes, '\n')}
+</svg>`.toString();
 }

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { Organization, OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { Product, ProductsRepository } from '../products/products.repository.js';
+import { renderTraceSvg } from './trace-svg.js';
 import { TraceDirection, TraceRepository } from './trace.repository.js';
 
 export const MAX_TRACE_DEPTH = 50;
@@ -57,6 +58,24 @@ export class TraceService {
     private readonly products: ProductsRepository,
     private readonly organizations: OrganizationsRepository,
   ) {}
+
+  /** The trace drawn as an SVG picture (see trace-svg.ts). */
+  async picture(caller: Caller, batchId: string, direction: TraceDirection): Promise<string> {
+    const trace = await this.trace(caller, batchId, direction);
+    return renderTraceSvg({
+      direction: trace.direction,
+      edges: trace.edges,
+      nodes: trace.nodes.map(({ batch, depth }) => ({
+        id: batch.id,
+        depth,
+        label: batch.product.name,
+        sublabel: batch.lotCode,
+        status: batch.status,
+        held: (batch as { held?: boolean }).held ?? false,
+        recalled: (batch as { recalled?: boolean }).recalled ?? false,
+      })),
+    });
+  }
 
   /** UPSTREAM to the origin farms, or DOWNSTREAM to every batch made from this one and who holds it now. */
   async trace(caller: Caller, batchId: string, direction: TraceDirection, maxDepth = MAX_TRACE_DEPTH): Promise<TraceView> {

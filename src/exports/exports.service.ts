@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Caller } from '../auth/caller.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { TraceService } from '../trace/trace.service.js';
+import { epcisDocument } from './epcis.js';
+import type { ProductRange, TraceSelection } from './export-query.js';
+import { ExportsRepository, TraceabilityRow } from './exports.repository.js';
+import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
+
+export type SheetFormat = 'csv' | 'xlsx';
+
+/** A file to download: its name, media type and bytes. */
+export interface ExportFile {
+  name: string;
+  contentType: string;
+  body: string | Buffer;
+}
+
+/** The sortable spreadsheets regulators ask for (FSMA 204: within 24 hours; here, one download) and GS1 EPCIS 2.0. */
+@Injectable()
+export class ExportsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly exports: ExportsRepository,
+    private readonly traces: TraceService,
+  ) {}
+
+  /** Every event of every lot in a trace. */
+  async traceSheet(caller: Caller, selection: TraceSelection, format: SheetFormat): Promise<ExportFile> {
+    const trace = await this.traces.trace(caller, selection.batchId, selection.direction);
+    const rows = await this.exports.rowsForBatches(trace.nodes.map((n) => n.batch.id));
+    return sheet(`trace-${selection.batchIdAsGiven.slice(0, 8)}-${selection.direction.toLowerCase()}`, rows, format);
+  }
+
+  /** Every event of a product's lots between two dates. */
+  async productSheet(range: ProductRange, format: SheetFormat): Promise<ExportFile> {
+    return sheet(`events-${range.productId.slice(0, 8)}`, await this.exports.rowsForProduct(range.productId, range.start, range.end), format);
+  }
+
+  /** With a batch, the events of the batch and of every batch in its trace both ways; with a product range, its lots' events. */
+  async epcis(caller: Caller, selection: { batchId: string } | ProductRange): Promise<object> {
+    let batchIds: string[];
+    if ('batchId' in selection) {
+      const [up, down] = await Promise.all([
+        this.traces.trace(caller, selection.batchId, 'UPSTREAM'),
+        this.traces.trace(caller, selection.batchId, 'DOWNSTREAM'),
+      ]);
+      batchIds = [...new Set([...up.nodes, ...down.nodes].map((n) => n.batch.id))];
+    } else {
+      batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
+    }
+    return epcisDocument(await this.exports.epcisSources(batchIds), this.config.publicBaseUrl, new Date());
+  }
+}
+
+function sheet(name: string, rows: TraceabilityRow[], format: SheetFormat): ExportFile {
+  return format === 'xlsx'
+    ? { name: `${name}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: fsmaXlsx(rows) }
+    : { name: `${name}.csv`, contentType: 'text/csv; charset=utf-8', body: fsmaCsv(rows) };
+}

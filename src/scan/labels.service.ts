@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Caller, OrganizationCaller } from '../auth/caller.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { labelSheetPdf } from './label-sheet.js';
+import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
+import { ScannedBatch, ScanRepository } from './scan.repository.js';
+import { normalizeTraceCode } from './scan.service.js';
+
+export type LabelFormat = 'png' | 'svg';
+
+/** A label file as requested: whose label, in which format. */
+export interface LabelFile {
+  traceCode: string;
+  format: LabelFormat;
+}
+
+export type LabelImage = { format: 'png'; image: Buffer } | { format: 'svg'; image: string };
+
+/** The largest sheet printed at once: ten A4 pages of twelve. */
+export const MAX_SHEET_LABELS = 120;
+
+/** QR labels, printed by a batch's producer or custodian only. */
+@Injectable()
+export class LabelsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scans: ScanRepository,
+    private readonly batches: BatchesRepository,
+  ) {}
+
+  /** One label: the page URL, or with `link` "digital" the GS1 Digital Link URI of the product's GTIN. */
+  async label(caller: Caller, file: LabelFile, link: string | undefined): Promise<LabelImage> {
+    const printer = labelPrinter(caller);
+    const scanned = await this.ownedBatch(printer, file.traceCode, file.traceCode);
+    let content = pageUrl(this.config.publicBaseUrl, file.traceCode);
+    if (link === 'digital') {
+      if (!scanned.gtin) throw new DomainError('INVALID_INPUT', `the product of batch ${file.traceCode} has no GTIN, so it has no GS1 Digital Link`);
+      content = digitalLinkUrl(this.config.publicBaseUrl, scanned.gtin, scanned.lotCode);
+    } else if (link !== undefined) {
+      throw new DomainError('INVALID_INPUT', 'link must be "digital" (or left out for the page URL)');
+    }
+    return file.format === 'png' ? { format: 'png', image: await labelPng(content) } : { format: 'svg', image: await labelSvg(content) };
+  }
+
+  /** A printable A4 PDF of labels (code, product and lot under each), in the order given. */
+  async sheet(caller: Caller, codes: string[]): Promise<Buffer> {
+    const printer = labelPrinter(caller);
+    const labels = [];
+    for (const code of codes) {
+      const scanned = await this.ownedBatch(printer, normalizeTraceCode(code), code);
+      labels.push({
+        url: pageUrl(this.config.publicBaseUrl, scanned.traceCode),
+        lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`],
+      });
+    }
+    return labelSheetPdf(labels);
+  }
+
+  /** The batch with this trace code, when the caller produced it or holds it; `asGiven` names it in errors. */
+  private async ownedBatch(caller: OrganizationCaller, traceCode: string | null, asGiven: string): Promise<ScannedBatch> {
+    const scanned = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+    const batch = scanned && (await this.batches.findById(scanned.id));
+    if (!scanned || !batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${asGiven}`);
+    if (batch.producerId !== caller.organizationId && batch.custodianId !== caller.organizationId) {
+      throw new DomainError('NOT_OWNER', `batch ${scanned.traceCode} is neither produced nor held by your organization`);
+    }
+    return scanned;
+  }
+}
+
+/** Labels are printed with an organization's key; the batch's ownership is checked per label. */
+export function labelPrinter(caller: Caller): OrganizationCaller {
+  if (caller.kind !== 'organization')
+    throw new DomainError('AUTHENTICATION_REQUIRED', "labels are printed by the batch's producer or custodian, with its API key");
+  return caller;
+}
