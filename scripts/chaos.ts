@@ -220,9 +220,8 @@ async function reconcile(ownerUrl: string, base: string, fixture: Fixture, attem
     const stored = before.get(a.input.idempotencyKey);
     if (stored?.seq !== told.seq || stored.hash !== told.hash) {
       lost++;
-      problems.push(
-        `${a.input.idempotencyKey}: answered seq ${told.seq} ${told.hash.slice(0, 12)}…, stored ${stored ? `seq ${stored.seq} ${stored.hash.slice(0, 12)}…` : 'nothing'}`,
-      );
+      const storedAs = stored ? `seq ${stored.seq} ${stored.hash.slice(0, 12)}…` : 'nothing';
+      problems.push(`${a.input.idempotencyKey}: answered seq ${told.seq} ${told.hash.slice(0, 12)}…, stored ${storedAs}`);
     }
   }
 
@@ -256,7 +255,8 @@ async function reconcile(ownerUrl: string, base: string, fixture: Fixture, attem
   // Any sale the ledger holds that no request of this run asked for would be a duplicate of one.
   const { rows } = await withAdminClient(ownerUrl, (c) =>
     c.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ledger_entry WHERE type = ${sqlEntryTypes('EVENT_RECORDED')} AND batch_id = ANY($1) AND (idempotency_key IS NULL OR NOT idempotency_key LIKE ANY($2))`,
+      `SELECT count(*) AS n FROM ledger_entry
+       WHERE type = ${sqlEntryTypes('EVENT_RECORDED')} AND batch_id = ANY($1) AND (idempotency_key IS NULL OR NOT idempotency_key LIKE ANY($2))`,
       [fixture.batchIds, SCENARIO_KEYS.map((s) => `${s}-%`)],
     ),
   );
@@ -295,7 +295,8 @@ async function chainProblems(ownerUrl: string): Promise<string[]> {
       SELECT count(*) AS count, min(seq) AS min, max(seq) AS max,
         (SELECT count(*) FROM (SELECT 1 FROM ledger_entry GROUP BY prev_hash HAVING count(*) > 1) f) AS shared_prev,
         (SELECT count(*) FROM ledger_entry e JOIN ledger_entry p ON p.seq = e.seq - 1 WHERE e.prev_hash <> p.hash) AS broken_links,
-        (SELECT h.seq = max(e.seq) AND h.hash = (SELECT hash FROM ledger_entry ORDER BY seq DESC LIMIT 1) FROM ledger_head h, ledger_entry e GROUP BY h.seq, h.hash) AS head_ok
+        (SELECT h.seq = max(e.seq) AND h.hash = (SELECT hash FROM ledger_entry ORDER BY seq DESC LIMIT 1)
+          FROM ledger_head h, ledger_entry e GROUP BY h.seq, h.hash) AS head_ok
       FROM ledger_entry`),
   );
   const r = rows[0];
@@ -321,140 +322,178 @@ async function verifyOffline(base: string, stateFile: string, problems: string[]
 }
 
 async function main(): Promise<number> {
-  const scratch = await mkdtemp(join(tmpdir(), 'suyuan-chaos-'));
-  // As root, PostgreSQL runs as the OS user postgres, which must reach its data folder.
-  await chmod(scratch, 0o755);
-  const logFile = join(tmpdir(), `suyuan-chaos-${process.pid}.log`);
-  const log = openSync(logFile, 'a');
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const startDatabase = () => startEmbeddedPostgres({ dir: join(scratch, 'postgres'), port, password, database: 'suyuan_chaos' });
-  let database: EmbeddedDatabase | undefined;
-  const services: RunningService[] = [];
-  const results: ScenarioResult[] = [];
+  const chaos = await ChaosRun.prepare();
   try {
-    database = await startDatabase();
-    const ownerUrl = database.url;
-    await runMigrations(ownerUrl);
+    await chaos.start();
+    await killNineUnderLoad(chaos);
+    await restartPostgresUnderLoad(chaos);
+    await twoProcessesUnderLoad(chaos);
+    await clientsDisconnecting(chaos);
+  } finally {
+    await chaos.cleanUp();
+  }
+  printReport(chaos.results);
+  return chaos.results.every((r) => r.problems.length === 0) && chaos.results.length === SCENARIO_KEYS.length ? 0 : 1;
+}
+
+/** One run's PostgreSQL, service processes and fixture, and the results of the scenarios checked so far. */
+class ChaosRun {
+  readonly results: ScenarioResult[] = [];
+  database: EmbeddedDatabase | undefined;
+  /** The process the load goes to; a scenario that replaces it sets this. */
+  service!: RunningService;
+  fixture!: Fixture;
+  private readonly services: RunningService[] = [];
+  private ownerUrl!: string;
+  private serviceUrl!: URL;
+
+  private constructor(
+    private readonly scratch: string,
+    private readonly logFile: string,
+    private readonly log: number,
+    private readonly port: number,
+    private readonly password: string,
+  ) {}
+
+  static async prepare(): Promise<ChaosRun> {
+    const scratch = await mkdtemp(join(tmpdir(), 'suyuan-chaos-'));
+    // As root, PostgreSQL runs as the OS user postgres, which must reach its data folder.
+    await chmod(scratch, 0o755);
+    const logFile = join(tmpdir(), `suyuan-chaos-${process.pid}.log`);
+    const log = openSync(logFile, 'a');
+    return new ChaosRun(scratch, logFile, log, await freePort(), randomBytes(12).toString('hex'));
+  }
+
+  startDatabase(): Promise<EmbeddedDatabase> {
+    return startEmbeddedPostgres({ dir: join(this.scratch, 'postgres'), port: this.port, password: this.password, database: 'suyuan_chaos' });
+  }
+
+  /** PostgreSQL migrated, a login in the service role, the first service process and the fixture it sells from. */
+  async start(): Promise<void> {
+    this.database = await this.startDatabase();
+    this.ownerUrl = this.database.url;
+    await runMigrations(this.ownerUrl);
     // The service runs as production should: a login in the service role, never the owner.
     const loginPassword = randomBytes(12).toString('hex');
-    await withAdminClient(ownerUrl, (c) => c.query(`CREATE ROLE suyuan_chaos_service LOGIN PASSWORD '${loginPassword}' IN ROLE ${SERVICE_ROLE}`));
-    const serviceUrl = new URL(ownerUrl);
-    serviceUrl.username = 'suyuan_chaos_service';
-    serviceUrl.password = loginPassword;
-    const launch = async (): Promise<RunningService> => {
-      // LOG_FORMAT=pretty: the start banner startService waits for (production logs JSON lines otherwise).
-      // No rate limit: this is a load, not an abuse, and a refused request would prove nothing.
-      const env = {
-        MIGRATE_ON_START: 'false',
-        LEDGER_SIGNING_KEY: SIGNING_SEED,
-        LEDGER_ORIGIN: 'chaos.suyuan/ledger',
-        LOG_FORMAT: 'pretty',
-        RATE_LIMIT_PER_KEY: '0',
-      };
-      // The port is picked at random: on the rare collision, another one.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const service = await startService(serviceUrl.toString(), ADMIN_KEY, { env, stderr: log });
-          services.push(service);
-          return service;
-        } catch (err) {
-          if (attempt === 3) throw new Error(`the service did not start (its log: ${logFile}): ${(err as Error).message}`);
-        }
-      }
-    };
-    const stateFile = join(scratch, 'verify-state.json');
-    console.log(`PostgreSQL: embedded, 127.0.0.1:${port}, data in ${scratch}; service log: ${logFile}`);
-
-    let service = await launch();
-    const fixture = await setUp(service.base);
-    const check = async (scenario: string, attempts: Attempt[], extra: Partial<ScenarioResult> & { problems: string[] }): Promise<void> => {
-      const problems = extra.problems;
-      const tally = await reconcile(ownerUrl, service.base, fixture, attempts, problems);
-      problems.push(...(await projectionProblems(ownerUrl, fixture)), ...(await chainProblems(ownerUrl)));
-      const verify = await verifyOffline(service.base, stateFile, problems);
-      results.push({ scenario, tally, verify, notes: [], ...extra, problems });
-      console.log(`  ${scenario}: ${problems.length === 0 ? 'every promise kept' : `${problems.length} problem(s)`}`);
-    };
-
-    // 1. kill -9 in the middle of the load, then a new process on the same database.
-    {
-      console.log('1. kill -9 under load');
-      const load = new Load(fixture, 'kill-9', () => [service.base]);
-      await sleep(3000);
-      const killedAt = now();
-      await service.kill();
-      service = await launch();
-      const first = await load.firstAnsweredAfter(killedAt, 30_000);
-      await sleep(2000);
-      await check('kill -9 the service, restart', await load.stop(), { recoveryMs: first && first.startedMs + first.ms - killedAt, problems: [] });
-    }
-
-    // 2. PostgreSQL stopped (fast shutdown) under load, started again; the service is not touched.
-    {
-      console.log('2. PostgreSQL restart under load');
-      const load = new Load(fixture, 'postgres-restart', () => [service.base]);
-      await sleep(3000);
-      const downAt = now();
-      await database.stop();
-      await sleep(DATABASE_DOWN_MS);
-      database = await startDatabase();
-      const upAt = now();
-      const first = await load.firstAnsweredAfter(upAt, 30_000);
-      await sleep(2000);
-      const attempts = await load.stop();
-      const problems: string[] = [];
-      // Requests in flight at any time while it was away.
-      const whileDown = attempts.filter((a) => a.startedMs < upAt && a.startedMs + a.ms > downAt);
-      const maxDownLatencyMs = Math.max(0, ...whileDown.map((a) => a.ms));
-      const recoveryMs = first && first.startedMs + first.ms - upAt;
-      if (!isAlive(service.pid)) problems.push('the service process died while PostgreSQL was away');
-      if (maxDownLatencyMs > FAIL_FAST_LIMIT_MS)
-        problems.push(`a request took ${maxDownLatencyMs.toFixed(0)} ms while PostgreSQL was away (limit ${FAIL_FAST_LIMIT_MS} ms)`);
-      if (recoveryMs === undefined || recoveryMs > RECOVERY_LIMIT_MS)
-        problems.push(`appends did not succeed within ${RECOVERY_LIMIT_MS} ms of PostgreSQL's return`);
-      if (!isAlive(service.pid)) service = await launch(); // so the checks below can still run
-      await check('restart PostgreSQL', attempts, {
-        maxDownLatencyMs,
-        recoveryMs,
-        problems,
-        notes: [`${whileDown.length} requests while PostgreSQL was away, ${whileDown.filter((a) => a.outcome.kind === 'entry').length} of them appended`],
-      });
-    }
-
-    // 3. Two processes on one database, requests alternating between them.
-    {
-      console.log('3. two service processes under load');
-      const second = await launch();
-      const load = new Load(fixture, 'two-processes', () => [service.base, second.base]);
-      await sleep(5000);
-      const attempts = await load.stop();
-      await second.stop();
-      const byProcess = [service.base, second.base].map((base) => attempts.filter((a) => a.base === base && a.outcome.kind === 'entry').length);
-      const problems = byProcess.some((n) => n === 0) ? ['one of the two processes appended nothing'] : [];
-      await check('two service processes', attempts, { problems, notes: [`appends answered by each process: ${byProcess.join(' and ')}`] });
-    }
-
-    // 4. Clients that hang up mid-request, then retry with the same key.
-    {
-      console.log('4. clients disconnecting mid-request');
-      const inputs = Array.from({ length: DISCONNECTING_REQUESTS }, () => saleInput(fixture, 'disconnect'));
-      const attempts = await forEachConcurrently(inputs, (input) => {
-        const hangUp = new AbortController();
-        // Anywhere from just after sending to after the answer (an append takes tens of ms under this load).
-        setTimeout(() => hangUp.abort(), Math.random() * 150);
-        return recordEvent(service.base, fixture.producerKey, input, hangUp.signal);
-      });
-      await check('client disconnects, retries', attempts, { problems: [] });
-    }
-  } finally {
-    for (const s of services) await s.stop().catch(() => undefined);
-    await database?.stop().catch(() => undefined);
-    closeSync(log);
-    await rm(scratch, { recursive: true, force: true });
+    await withAdminClient(this.ownerUrl, (c) => c.query(`CREATE ROLE suyuan_chaos_service LOGIN PASSWORD '${loginPassword}' IN ROLE ${SERVICE_ROLE}`));
+    this.serviceUrl = new URL(this.ownerUrl);
+    this.serviceUrl.username = 'suyuan_chaos_service';
+    this.serviceUrl.password = loginPassword;
+    console.log(`PostgreSQL: embedded, 127.0.0.1:${this.port}, data in ${this.scratch}; service log: ${this.logFile}`);
+    this.service = await this.launch();
+    this.fixture = await setUp(this.service.base);
   }
-  printReport(results);
-  return results.every((r) => r.problems.length === 0) && results.length === SCENARIO_KEYS.length ? 0 : 1;
+
+  async launch(): Promise<RunningService> {
+    // LOG_FORMAT=pretty: the start banner startService waits for (production logs JSON lines otherwise).
+    // No rate limit: this is a load, not an abuse, and a refused request would prove nothing.
+    const env = {
+      MIGRATE_ON_START: 'false',
+      LEDGER_SIGNING_KEY: SIGNING_SEED,
+      LEDGER_ORIGIN: 'chaos.suyuan/ledger',
+      LOG_FORMAT: 'pretty',
+      RATE_LIMIT_PER_KEY: '0',
+    };
+    // The port is picked at random: on the rare collision, another one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const service = await startService(this.serviceUrl.toString(), ADMIN_KEY, { env, stderr: this.log });
+        this.services.push(service);
+        return service;
+      } catch (err) {
+        if (attempt === 3) throw new Error(`the service did not start (its log: ${this.logFile}): ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Every promise after a scenario: appends reconciled, projections and chain sound, the offline verifier passing. */
+  async check(scenario: string, attempts: Attempt[], extra: Partial<ScenarioResult> & { problems: string[] }): Promise<void> {
+    const problems = extra.problems;
+    const tally = await reconcile(this.ownerUrl, this.service.base, this.fixture, attempts, problems);
+    problems.push(...(await projectionProblems(this.ownerUrl, this.fixture)), ...(await chainProblems(this.ownerUrl)));
+    const verify = await verifyOffline(this.service.base, join(this.scratch, 'verify-state.json'), problems);
+    this.results.push({ scenario, tally, verify, notes: [], ...extra, problems });
+    console.log(`  ${scenario}: ${problems.length === 0 ? 'every promise kept' : `${problems.length} problem(s)`}`);
+  }
+
+  async cleanUp(): Promise<void> {
+    for (const s of this.services) await s.stop().catch(() => undefined);
+    await this.database?.stop().catch(() => undefined);
+    closeSync(this.log);
+    await rm(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** 1. kill -9 in the middle of the load, then a new process on the same database. */
+async function killNineUnderLoad(chaos: ChaosRun): Promise<void> {
+  console.log('1. kill -9 under load');
+  const load = new Load(chaos.fixture, 'kill-9', () => [chaos.service.base]);
+  await sleep(3000);
+  const killedAt = now();
+  await chaos.service.kill();
+  chaos.service = await chaos.launch();
+  const first = await load.firstAnsweredAfter(killedAt, 30_000);
+  await sleep(2000);
+  await chaos.check('kill -9 the service, restart', await load.stop(), { recoveryMs: first && first.startedMs + first.ms - killedAt, problems: [] });
+}
+
+/** 2. PostgreSQL stopped (fast shutdown) under load, started again; the service is not touched. */
+async function restartPostgresUnderLoad(chaos: ChaosRun): Promise<void> {
+  console.log('2. PostgreSQL restart under load');
+  const load = new Load(chaos.fixture, 'postgres-restart', () => [chaos.service.base]);
+  await sleep(3000);
+  const downAt = now();
+  await chaos.database!.stop();
+  await sleep(DATABASE_DOWN_MS);
+  chaos.database = await chaos.startDatabase();
+  const upAt = now();
+  const first = await load.firstAnsweredAfter(upAt, 30_000);
+  await sleep(2000);
+  const attempts = await load.stop();
+  const problems: string[] = [];
+  // Requests in flight at any time while it was away.
+  const whileDown = attempts.filter((a) => a.startedMs < upAt && a.startedMs + a.ms > downAt);
+  const maxDownLatencyMs = Math.max(0, ...whileDown.map((a) => a.ms));
+  const recoveryMs = first && first.startedMs + first.ms - upAt;
+  if (!isAlive(chaos.service.pid)) problems.push('the service process died while PostgreSQL was away');
+  if (maxDownLatencyMs > FAIL_FAST_LIMIT_MS)
+    problems.push(`a request took ${maxDownLatencyMs.toFixed(0)} ms while PostgreSQL was away (limit ${FAIL_FAST_LIMIT_MS} ms)`);
+  if (recoveryMs === undefined || recoveryMs > RECOVERY_LIMIT_MS)
+    problems.push(`appends did not succeed within ${RECOVERY_LIMIT_MS} ms of PostgreSQL's return`);
+  if (!isAlive(chaos.service.pid)) chaos.service = await chaos.launch(); // so the checks below can still run
+  const appended = whileDown.filter((a) => a.outcome.kind === 'entry').length;
+  await chaos.check('restart PostgreSQL', attempts, {
+    maxDownLatencyMs,
+    recoveryMs,
+    problems,
+    notes: [`${whileDown.length} requests while PostgreSQL was away, ${appended} of them appended`],
+  });
+}
+
+/** 3. Two processes on one database, requests alternating between them. */
+async function twoProcessesUnderLoad(chaos: ChaosRun): Promise<void> {
+  console.log('3. two service processes under load');
+  const second = await chaos.launch();
+  const load = new Load(chaos.fixture, 'two-processes', () => [chaos.service.base, second.base]);
+  await sleep(5000);
+  const attempts = await load.stop();
+  await second.stop();
+  const byProcess = [chaos.service.base, second.base].map((base) => attempts.filter((a) => a.base === base && a.outcome.kind === 'entry').length);
+  const problems = byProcess.some((n) => n === 0) ? ['one of the two processes appended nothing'] : [];
+  await chaos.check('two service processes', attempts, { problems, notes: [`appends answered by each process: ${byProcess.join(' and ')}`] });
+}
+
+/** 4. Clients that hang up mid-request, then retry with the same key. */
+async function clientsDisconnecting(chaos: ChaosRun): Promise<void> {
+  console.log('4. clients disconnecting mid-request');
+  const inputs = Array.from({ length: DISCONNECTING_REQUESTS }, () => saleInput(chaos.fixture, 'disconnect'));
+  const attempts = await forEachConcurrently(inputs, (input) => {
+    const hangUp = new AbortController();
+    // Anywhere from just after sending to after the answer (an append takes tens of ms under this load).
+    setTimeout(() => hangUp.abort(), Math.random() * 150);
+    return recordEvent(chaos.service.base, chaos.fixture.producerKey, input, hangUp.signal);
+  });
+  await chaos.check('client disconnects, retries', attempts, { problems: [] });
 }
 
 /** An organization with a facility, a product and batches of INITIAL_QUANTITY units to sell from. */
@@ -531,10 +570,12 @@ function printReport(results: ScenarioResult[]): void {
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log('');
   console.log(
-    `Unanswered: the client got no entry back (no answer, or an error); each was retried with its idempotency key and came back as the entry already stored (in ledger) or was made once (not).`,
+    'Unanswered: the client got no entry back (no answer, or an error); ' +
+      'each was retried with its idempotency key and came back as the entry already stored (in ledger) or was made once (not).',
   );
   console.log(
-    `Recovery: from the kill, or from PostgreSQL accepting connections again, to the first append answered. Limits: ${FAIL_FAST_LIMIT_MS} ms to fail, ${RECOVERY_LIMIT_MS} ms to recover.`,
+    'Recovery: from the kill, or from PostgreSQL accepting connections again, to the first append answered. ' +
+      `Limits: ${FAIL_FAST_LIMIT_MS} ms to fail, ${RECOVERY_LIMIT_MS} ms to recover.`,
   );
   for (const r of results) {
     for (const note of r.notes) console.log(`${r.scenario}: ${note}`);

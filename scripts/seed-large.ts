@@ -115,6 +115,35 @@ interface Tally {
 }
 
 async function main(): Promise<void> {
+  const { target, workers, url } = await prepareRun();
+  const app = await openApp(url);
+  try {
+    const seeder = new Seeder(app, target);
+    const startSize = (await app.get(LedgerRepository).head()).size;
+    const seconds = stopwatch();
+    await seeder.setUp();
+    await whileReportingProgress(app, seeder, startSize, seconds, () => Promise.all(Array.from({ length: workers }, () => seeder.worker())));
+    await app.get(LedgerWriter).whenIdle();
+    const elapsed = seconds();
+    const { size } = await app.get(LedgerRepository).head();
+    printTally(seeder.tally, size, size - startSize, elapsed, workers);
+    // Fresh tables have no statistics: without them the planner scanned the whole ledger for a batch's timeline.
+    await app.get(DataSource).query('ANALYZE');
+    const verifyStart = process.hrtime.bigint();
+    const verification = await app.get(LedgerService).verifyLedger(ADMIN);
+    const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
+    const verdict = verification.valid ? 'valid' : `INVALID at seq ${verification.firstInvalidSeq}: ${verification.reason}`;
+    console.log(`  verify:           ${verdict}, ${verification.checkedEntries.toLocaleString('en')} entries in ${verifySeconds.toFixed(1)} s`);
+    console.log('');
+    console.log(`  BENCH_DATABASE_URL=${url}`);
+    if (!verification.valid) process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+/** The command line read, the database created (or DATABASE_URL's) and migrated. */
+async function prepareRun(): Promise<{ target: number; workers: number; url: string }> {
   const { values } = parseArgs({
     options: {
       entries: { type: 'string', default: '1000000' },
@@ -130,10 +159,13 @@ async function main(): Promise<void> {
 
   const url = process.env.DATABASE_URL || (await createDatabase(values.database!, values.fresh!));
   const applied = await runMigrations(url);
-  console.log(
-    `database ${redacted(url)}${applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''}; target ${target.toLocaleString('en')} entries, ${workers} workers`,
-  );
+  const migrations = applied.length ? ` (migrations applied: ${applied.join(', ')})` : '';
+  console.log(`database ${redacted(url)}${migrations}; target ${target.toLocaleString('en')} entries, ${workers} workers`);
+  return { target, workers, url };
+}
 
+/** The service's modules without HTTP, writing to the database at url. */
+async function openApp(url: string): Promise<INestApplicationContext> {
   const config = loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL: url,
@@ -144,66 +176,62 @@ async function main(): Promise<void> {
     // Commands hold a connection for their group only; the reads between them need a few more.
     DATABASE_POOL_SIZE: '16',
   });
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, databaseUrl: url }), { logger: ['error', 'warn', 'fatal'] });
+  return NestFactory.createApplicationContext(AppModule.forRoot({ ...config, databaseUrl: url }), { logger: ['error', 'warn', 'fatal'] });
+}
+
+/** Seconds since it was made. */
+function stopwatch(): () => number {
+  const start = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** Runs the seeding, printing every PROGRESS_EVERY_MS the entries written so far and the rate now and overall. */
+async function whileReportingProgress(
+  app: INestApplicationContext,
+  seeder: Seeder,
+  startSize: number,
+  seconds: () => number,
+  seed: () => Promise<unknown>,
+): Promise<void> {
+  let lastEntries = 0;
+  let lastSeconds = 0;
+  const progress = setInterval(() => {
+    void app
+      .get(LedgerRepository)
+      .head()
+      .then(({ size }) => {
+        const now = seconds();
+        const entries = size - startSize;
+        const batches = seeder.tally.batches.toLocaleString('en').padStart(8);
+        const rateNow = ((entries - lastEntries) / (now - lastSeconds)).toFixed(0).padStart(6);
+        console.log(
+          `${now.toFixed(0).padStart(5)} s  ${entries.toLocaleString('en').padStart(10)} entries  ${batches} batches  ` +
+            `${rateNow} entries/s now, ${(entries / now).toFixed(0)} overall`,
+        );
+        lastEntries = entries;
+        lastSeconds = now;
+      });
+  }, PROGRESS_EVERY_MS);
   try {
-    const seeder = new Seeder(app, target);
-    const startSize = (await app.get(LedgerRepository).head()).size;
-    const start = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
-    await seeder.setUp();
-    let lastEntries = 0;
-    let lastSeconds = 0;
-    const progress = setInterval(() => {
-      void app
-        .get(LedgerRepository)
-        .head()
-        .then(({ size }) => {
-          const now = seconds();
-          const entries = size - startSize;
-          console.log(
-            `${now.toFixed(0).padStart(5)} s  ${entries.toLocaleString('en').padStart(10)} entries  ${seeder.tally.batches.toLocaleString('en').padStart(8)} batches  ` +
-              `${((entries - lastEntries) / (now - lastSeconds)).toFixed(0).padStart(6)} entries/s now, ${(entries / now).toFixed(0)} overall`,
-          );
-          lastEntries = entries;
-          lastSeconds = now;
-        });
-    }, PROGRESS_EVERY_MS);
-    try {
-      await Promise.all(Array.from({ length: workers }, () => seeder.worker()));
-    } finally {
-      clearInterval(progress);
-    }
-    await app.get(LedgerWriter).whenIdle();
-    const elapsed = seconds();
-    const { size } = await app.get(LedgerRepository).head();
-    const t = seeder.tally;
-    const n = (x: number) => x.toLocaleString('en');
-    console.log('');
-    console.log('seed:large summary');
-    console.log(
-      `  entries:          ${n(size - startSize)} written in ${elapsed.toFixed(1)} s = ${((size - startSize) / elapsed).toFixed(0)} entries/s (through the services, ${workers} workers)`,
-    );
-    console.log(`  units:            rice ${n(t.units.rice)}, dairy ${n(t.units.dairy)}, fruit ${n(t.units.fruit)}, vinegar ${n(t.units.vinegar)}`);
-    console.log(`  batches:          ${n(t.batches)}`);
-    console.log(`  transformations:  ${n(t.transformations)}`);
-    console.log(`  readings:         ${n(t.readings)} (lots with an excursion: ${n(t.excursionLots)})`);
-    console.log(`  inspections:      ${n(t.inspections)} (failed: ${n(t.failedInspections)}, holds released: ${n(t.releases)})`);
-    console.log(`  recalls:          ${n(t.recalls)} (batches recalled: ${n(t.recalledBatches)})`);
-    console.log(`  ledger size:      ${n(size)} (ledger_head)`);
-    // Fresh tables have no statistics: without them the planner scanned the whole ledger for a batch's timeline.
-    await app.get(DataSource).query('ANALYZE');
-    const verifyStart = process.hrtime.bigint();
-    const verification = await app.get(LedgerService).verifyLedger(ADMIN);
-    const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
-    console.log(
-      `  verify:           ${verification.valid ? 'valid' : `INVALID at seq ${verification.firstInvalidSeq}: ${verification.reason}`}, ${n(verification.checkedEntries)} entries in ${verifySeconds.toFixed(1)} s`,
-    );
-    console.log('');
-    console.log(`  BENCH_DATABASE_URL=${url}`);
-    if (!verification.valid) process.exitCode = 1;
+    await seed();
   } finally {
-    await app.close();
+    clearInterval(progress);
   }
+}
+
+function printTally(t: Tally, size: number, written: number, elapsed: number, workers: number): void {
+  const n = (x: number) => x.toLocaleString('en');
+  console.log('');
+  console.log('seed:large summary');
+  const rate = (written / elapsed).toFixed(0);
+  console.log(`  entries:          ${n(written)} written in ${elapsed.toFixed(1)} s = ${rate} entries/s (through the services, ${workers} workers)`);
+  console.log(`  units:            rice ${n(t.units.rice)}, dairy ${n(t.units.dairy)}, fruit ${n(t.units.fruit)}, vinegar ${n(t.units.vinegar)}`);
+  console.log(`  batches:          ${n(t.batches)}`);
+  console.log(`  transformations:  ${n(t.transformations)}`);
+  console.log(`  readings:         ${n(t.readings)} (lots with an excursion: ${n(t.excursionLots)})`);
+  console.log(`  inspections:      ${n(t.inspections)} (failed: ${n(t.failedInspections)}, holds released: ${n(t.releases)})`);
+  console.log(`  recalls:          ${n(t.recalls)} (batches recalled: ${n(t.recalledBatches)})`);
+  console.log(`  ledger size:      ${n(size)} (ledger_head)`);
 }
 
 /** Creates the database on this machine's PostgreSQL (dropping an old one only when asked); returns its URL. */

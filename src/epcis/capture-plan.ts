@@ -152,9 +152,15 @@ function readEvent(event: Json, index: number, eventID: string | null, baseUrl: 
   if (event.errorDeclaration !== undefined) refuse('errorDeclaration: corrections are not modelled; the ledger is append-only, so record a new event instead');
   if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
   if (event.type !== 'ObjectEvent') refuse(`type ${JSON.stringify(event.type ?? null)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
+  return readObjectEvent(event, base, baseUrl);
+}
+
+/** An ObjectEvent: ADD with commissioning registers lots; OBSERVE records a step on each lot, or a sensor's temperatures. */
+function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureStep[] {
   if (Array.isArray(event.epcList) && event.epcList.length > 0) {
     refuse(
-      'epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)',
+      'epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: ' +
+        'name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)',
     );
   }
   const action = event.action;
@@ -170,18 +176,21 @@ function readEvent(event: Json, index: number, eventID: string | null, baseUrl: 
   if (action !== 'OBSERVE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
   const eventTime = timeOf(event.eventTime, 'eventTime');
   if (step === 'sensor_reporting') return [readSensorReport(event, base, lines, baseUrl)];
-  const bizStep =
-    step === null
-      ? null
-      : (OBSERVED_STEPS[step] ?? (step.startsWith(`${baseUrl}/epcis/bizstep/`) ? OWN_STEPS[step.slice(`${baseUrl}/epcis/bizstep/`.length)] : undefined));
+  const bizStep = observedBizStep(step, baseUrl);
   if (!bizStep) {
-    refuse(
-      `bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${[...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ')} (OBSERVE) and commissioning (ADD)`,
-    );
+    const captured = [...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ');
+    refuse(`bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${captured} (OBSERVE) and commissioning (ADD)`);
   }
   const place = placeOf(event);
   const destination = bizStep === 'SHIPPING' ? destinationPartyOf(event) : null;
   return lines.map((line) => ({ ...base, kind: 'event' as const, bizStep: bizStep!, line, place, eventTime, destination, details: detailsOf(event) }));
+}
+
+/** The step Suyuan records for an OBSERVE event's bizStep (a CBV word, or one of Suyuan's own under its base URL), if it records one. */
+export function observedBizStep(step: string | null, baseUrl: string): BizStep | undefined {
+  if (step === null) return undefined;
+  const own = `${baseUrl}/epcis/bizstep/`;
+  return OBSERVED_STEPS[step] ?? (step.startsWith(own) ? OWN_STEPS[step.slice(own.length)] : undefined);
 }
 
 /** A lot that an event creates (commissioning, a transformation's output): named by GTIN and lot, with a quantity in a unit Suyuan registers. */
@@ -210,7 +219,7 @@ function readRegistration(event: Json, base: StepBase, line: QuantityLine, where
 function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], baseUrl: string): CaptureStep {
   const elements = event.sensorElementList;
   if (!Array.isArray(elements) || elements.length === 0) refuse('sensorElementList is required on a sensor_reporting event');
-  const readings: { at: Date; celsius: number }[] = [];
+  const readings: Reading[] = [];
   let sensorId: string | null = null;
   (elements as unknown[]).forEach((element, e) => {
     const where = `sensorElementList[${e}]`;
@@ -220,27 +229,32 @@ function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], ba
     if (sensorId !== null && device !== sensorId) refuse(`${where}.sensorMetadata.deviceID: one sensor_reporting event is captured from one device`);
     sensorId = decodeURIComponentSafe(device);
     ((element as Json).sensorReport as unknown[]).forEach((report, r) => {
-      const at = `${where}.sensorReport[${r}]`;
-      if (!isObject(report)) refuse(`${at} must be an object`);
-      const type = String((report as Json).type ?? '');
-      if (!TEMPERATURE_TYPES.has(type))
-        refuse(`${at}.type ${JSON.stringify((report as Json).type ?? null)} is not modelled; Suyuan records Temperature readings`);
-      const value = (report as Json).value;
-      if (value === undefined) return; // a summary (min, max, mean) of readings: derived, not recorded
-      if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`${at}.value must be a number`);
-      const uom = (report as Json).uom ?? 'CEL';
-      const celsius =
-        uom === 'CEL'
-          ? (value as number)
-          : uom === 'FAH'
-            ? ((value as number) - 32) / 1.8
-            : refuse(`${at}.uom ${JSON.stringify(uom)}: temperatures are captured in CEL or FAH`);
-      const time = (report as Json).time ?? metadata.time;
-      readings.push({ at: timeOf(time, `${at}.time`), celsius: Math.round(celsius * 1000) / 1000 });
+      const reading = readTemperature(report, metadata, `${where}.sensorReport[${r}]`);
+      if (reading) readings.push(reading);
     });
   });
   if (readings.length === 0) refuse('sensorElementList holds no readings (a Temperature report with a value and a time)');
   return { ...base, kind: 'temperatures', lots: lines.map((l) => l.lot), sensorId: sensorId ?? 'unnamed', readings };
+}
+
+type Reading = { at: Date; celsius: number };
+
+/** One Temperature report, its time from the report or else its element's metadata; null for a summary (min, max, mean) without a value. */
+function readTemperature(report: unknown, metadata: Json, at: string): Reading | null {
+  if (!isObject(report)) refuse(`${at} must be an object`);
+  const { type, value, uom, time } = report as Json;
+  if (!TEMPERATURE_TYPES.has(String(type ?? ''))) refuse(`${at}.type ${JSON.stringify(type ?? null)} is not modelled; Suyuan records Temperature readings`);
+  if (value === undefined) return null; // derived from readings, not recorded
+  if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`${at}.value must be a number`);
+  const celsius = toCelsius(value as number, uom ?? 'CEL') ?? refuse(`${at}.uom ${JSON.stringify(uom ?? 'CEL')}: temperatures are captured in CEL or FAH`);
+  return { at: timeOf(time ?? metadata.time, `${at}.time`), celsius: Math.round(celsius * 1000) / 1000 };
+}
+
+/** A temperature in Celsius from a UN/ECE unit (CEL or FAH), or null for any other unit. */
+export function toCelsius(value: number, uom: unknown): number | null {
+  if (uom === 'CEL') return value;
+  if (uom === 'FAH') return (value - 32) / 1.8;
+  return null;
 }
 
 function readTransformation(event: Json, base: StepBase, baseUrl: string): CaptureStep {
@@ -298,7 +312,8 @@ function destinationPartyOf(event: Json): GlnOrId {
   return (
     ref ??
     refuse(
-      `destinationList: party ${JSON.stringify(party!.destination ?? null)} is not one Suyuan reads (urn:uuid:<organization id>, a PGLN, an SGLN or a Digital Link /417/<GLN>)`,
+      `destinationList: party ${JSON.stringify(party!.destination ?? null)} is not one Suyuan reads ` +
+        '(urn:uuid:<organization id>, a PGLN, an SGLN or a Digital Link /417/<GLN>)',
     )
   );
 }

@@ -32,48 +32,58 @@ export interface Recorder {
  * batch cannot be shipped or sold. Returns the batch after the event and what the ledger entry adds
  * (the unit, and for RECEIVING the immediate previous source); throws a DomainError naming the rule.
  */
-export function applyCustody(
-  state: CustodyState,
-  event: { bizStep: BizStep; quantity?: number | null; destinationOrganizationId?: string | null },
-  by: Recorder,
-): { next: CustodyState; recorded: Pick<EventRecordedPayload, 'unit' | 'quantityLeft' | 'immediatePreviousSource'> } {
-  const step = event.bizStep;
-  const id = state.id;
+export function applyCustody(state: CustodyState, event: CustodyEvent, by: Recorder): CustodyChange {
+  refuseClosedOrForeignSteps(event.bizStep, state);
+  // Labs and regulators inspect batches they do not hold; an inspection moves nothing.
+  if (event.bizStep === 'INSPECTING' && (by.kind === 'LAB' || by.kind === 'REGULATOR')) return { next: state, recorded: {} };
+  if (event.bizStep === 'RECEIVING') return receive(state, event, by);
+  checkCustodianMayRecord(state, event, by);
+  return applyCustodianStep(state, event, by);
+}
+
+export type CustodyEvent = { bizStep: BizStep; quantity?: number | null; destinationOrganizationId?: string | null };
+export type CustodyChange = { next: CustodyState; recorded: Pick<EventRecordedPayload, 'unit' | 'quantityLeft' | 'immediatePreviousSource'> };
+
+/** Steps recorded elsewhere (transformBatches, a recall), and anything on a closed batch. */
+function refuseClosedOrForeignSteps(step: BizStep, state: CustodyState): void {
   if (step === 'TRANSFORMING')
     throw new DomainError('INVALID_INPUT', 'TRANSFORMING is recorded with transformBatches, which consumes inputs and creates outputs in one step');
   if (step === 'RECALLING') throw new DomainError('INVALID_INPUT', 'RECALLING is recorded by a recall (initiateRecall), not as an event');
   if (state.status === 'CONSUMED' || state.status === 'DESTROYED') {
-    throw new DomainError('BATCH_CLOSED', `batch ${id} is ${state.status}: nothing more can happen to it`);
+    throw new DomainError('BATCH_CLOSED', `batch ${state.id} is ${state.status}: nothing more can happen to it`);
   }
-  if (step === 'INSPECTING' && (by.kind === 'LAB' || by.kind === 'REGULATOR')) return { next: state, recorded: {} };
+}
 
-  if (step === 'RECEIVING') {
-    if (state.status !== 'IN_TRANSIT')
-      throw new DomainError('NOT_IN_TRANSIT', `batch ${id} is not in transit (it is ${state.status}); RECEIVING follows a SHIPPING`);
-    if (by.organizationId !== state.inTransitToId) {
-      throw new DomainError(
-        'NOT_SHIPPED_TO_YOU',
-        `batch ${id} was shipped to organization ${state.inTransitToId}; only that organization records its RECEIVING`,
-      );
-    }
-    const received = event.quantity!;
-    if (received > state.inTransitQuantity!) {
-      throw new DomainError('INSUFFICIENT_QUANTITY', `RECEIVING ${received} ${state.unit} is more than the ${state.inTransitQuantity} ${state.unit} shipped`);
-    }
-    return {
-      next: {
-        ...state,
-        custodianId: by.organizationId,
-        status: state.recalled ? 'RECALLED' : state.held ? 'ON_HOLD' : 'ACTIVE',
-        quantity: received,
-        inTransitToId: null,
-        inTransitQuantity: null,
-        shippedById: null,
-      },
-      recorded: { unit: state.unit, immediatePreviousSource: state.shippedById },
-    };
+/** RECEIVING by the organization it was shipped to moves custody there, held or recalled as it left. */
+function receive(state: CustodyState, event: CustodyEvent, by: Recorder): CustodyChange {
+  const id = state.id;
+  if (state.status !== 'IN_TRANSIT')
+    throw new DomainError('NOT_IN_TRANSIT', `batch ${id} is not in transit (it is ${state.status}); RECEIVING follows a SHIPPING`);
+  if (by.organizationId !== state.inTransitToId) {
+    throw new DomainError('NOT_SHIPPED_TO_YOU', `batch ${id} was shipped to organization ${state.inTransitToId}; only that organization records its RECEIVING`);
   }
+  const received = event.quantity!;
+  if (received > state.inTransitQuantity!) {
+    throw new DomainError('INSUFFICIENT_QUANTITY', `RECEIVING ${received} ${state.unit} is more than the ${state.inTransitQuantity} ${state.unit} shipped`);
+  }
+  return {
+    next: {
+      ...state,
+      custodianId: by.organizationId,
+      status: state.recalled ? 'RECALLED' : state.held ? 'ON_HOLD' : 'ACTIVE',
+      quantity: received,
+      inTransitToId: null,
+      inTransitQuantity: null,
+      shippedById: null,
+    },
+    recorded: { unit: state.unit, immediatePreviousSource: state.shippedById },
+  };
+}
 
+/** Any other step: only the custodian, not while in transit; nothing held or recalled leaves; no more leaves than is left. */
+function checkCustodianMayRecord(state: CustodyState, event: CustodyEvent, by: Recorder): void {
+  const { id } = state;
+  const step = event.bizStep;
   if (by.organizationId !== state.custodianId) {
     throw new DomainError('BATCH_NOT_IN_CUSTODY', `batch ${id} is in another organization's custody; only its custodian records its events`);
   }
@@ -91,6 +101,12 @@ export function applyCustody(
   if ((movesOut || step === 'DESTROYING') && quantity > state.quantity) {
     throw new DomainError('INSUFFICIENT_QUANTITY', `${step} ${quantity} ${state.unit} is more than the ${state.quantity} ${state.unit} left in batch ${id}`);
   }
+}
+
+/** What the custodian's step does: SHIPPING puts the batch in transit, selling and destroying take from it, the rest only record. */
+function applyCustodianStep(state: CustodyState, event: CustodyEvent, by: Recorder): CustodyChange {
+  const step = event.bizStep;
+  const quantity = event.quantity ?? 0;
   switch (step) {
     case 'SHIPPING':
       if (event.destinationOrganizationId === by.organizationId)

@@ -46,6 +46,14 @@ export function planTransformation(
   batches: Map<string, InputBatch>,
   products: Map<string, OutputProduct>,
 ): TransformationPlan {
+  checkLines(inputs, outputs);
+  const consumed = inputs.map((line, i) => takeFromBatch(callerId, line, batches.get(line.batchId), `inputs[${i}].batchId`));
+  outputs.forEach((line, o) => checkOutputProduct(callerId, line, products.get(line.productId), inputs, batches, `outputs[${o}].productId`));
+  return { consumed, edges: lineEdges(inputs, outputs, batches) };
+}
+
+/** Between 1 and MAX_TRANSFORM_LINES lines on each side; no input batch twice, no output lot twice. */
+function checkLines(inputs: InputLine[], outputs: OutputLine[]): void {
   if (inputs.length < 1 || inputs.length > MAX_TRANSFORM_LINES)
     throw new DomainError('INVALID_INPUT', `inputs takes 1 to ${MAX_TRANSFORM_LINES} batches, got ${inputs.length}`);
   if (outputs.length < 1 || outputs.length > MAX_TRANSFORM_LINES)
@@ -61,52 +69,58 @@ export function planTransformation(
     if (lots.has(key)) throw new DomainError('INVALID_INPUT', `outputs[${o}].lotCode: lot ${line.lotCode} of this product is listed twice`);
     lots.add(key);
   }
+}
 
-  const consumed = inputs.map((line, i) => {
-    const batch = batches.get(line.batchId);
-    const where = `inputs[${i}].batchId`;
-    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `${where}: no batch has id ${line.batchId}`);
-    if (batch.custodianId !== callerId)
-      throw new DomainError('BATCH_NOT_IN_CUSTODY', `${where}: batch ${batch.id} is in another organization's custody; only its custodian transforms it`);
-    if (batch.status === 'IN_TRANSIT') throw new DomainError('BATCH_IN_TRANSIT', `${where}: batch ${batch.id} is in transit; it must be received first`);
-    if (batch.status === 'ON_HOLD' || batch.status === 'RECALLED')
-      throw new DomainError('BATCH_NOT_RELEASED', `${where}: batch ${batch.id} is ${batch.status} and cannot be used`);
-    if (batch.status !== 'ACTIVE') throw new DomainError('BATCH_CLOSED', `${where}: batch ${batch.id} is ${batch.status}: nothing more can happen to it`);
-    if (line.quantity > batch.quantity) {
-      throw new DomainError(
-        'INSUFFICIENT_QUANTITY',
-        `${where}: taking ${line.quantity} ${batch.unit} is more than the ${batch.quantity} ${batch.unit} left in batch ${batch.id}`,
-      );
-    }
-    const { geographicIndication: _gi, ...state } = batch;
-    const left = batch.quantity - line.quantity;
-    return { ...state, quantity: left, status: left === 0 ? 'CONSUMED' : batch.status } satisfies CustodyState;
-  });
-
-  for (const [o, line] of outputs.entries()) {
-    const product = products.get(line.productId);
-    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `outputs[${o}].productId: no product has id ${line.productId}`);
-    if (product.organizationId !== callerId)
-      throw new DomainError('NOT_OWNER', `outputs[${o}].productId: product ${product.id} belongs to another organization`);
-    const gi = product.geographicIndication;
-    if (gi) {
-      const without = inputs.find((input) => batches.get(input.batchId)!.geographicIndication !== gi);
-      if (without) {
-        throw new DomainError(
-          'GI_NOT_CARRIED',
-          `outputs[${o}].productId: ${product.name} claims the geographic indication ${gi}, but input batch ${without.batchId} does not carry it; a GI product comes only from inputs that all do`,
-        );
-      }
-    }
+/** The input batch after the line's quantity is taken from it: the caller must hold it, released and active, with enough left. */
+function takeFromBatch(callerId: string, line: InputLine, batch: InputBatch | undefined, where: string): CustodyState {
+  if (!batch) throw new DomainError('BATCH_NOT_FOUND', `${where}: no batch has id ${line.batchId}`);
+  if (batch.custodianId !== callerId)
+    throw new DomainError('BATCH_NOT_IN_CUSTODY', `${where}: batch ${batch.id} is in another organization's custody; only its custodian transforms it`);
+  if (batch.status === 'IN_TRANSIT') throw new DomainError('BATCH_IN_TRANSIT', `${where}: batch ${batch.id} is in transit; it must be received first`);
+  if (batch.status === 'ON_HOLD' || batch.status === 'RECALLED')
+    throw new DomainError('BATCH_NOT_RELEASED', `${where}: batch ${batch.id} is ${batch.status} and cannot be used`);
+  if (batch.status !== 'ACTIVE') throw new DomainError('BATCH_CLOSED', `${where}: batch ${batch.id} is ${batch.status}: nothing more can happen to it`);
+  if (line.quantity > batch.quantity) {
+    throw new DomainError(
+      'INSUFFICIENT_QUANTITY',
+      `${where}: taking ${line.quantity} ${batch.unit} is more than the ${batch.quantity} ${batch.unit} left in batch ${batch.id}`,
+    );
   }
+  const { geographicIndication: _gi, ...state } = batch;
+  const left = batch.quantity - line.quantity;
+  return { ...state, quantity: left, status: left === 0 ? 'CONSUMED' : batch.status } satisfies CustodyState;
+}
 
-  const edges = inputs.flatMap((input, i) =>
+/** An output is the caller's product, and a geographic-indication product comes only from inputs that all carry its indication. */
+function checkOutputProduct(
+  callerId: string,
+  line: OutputLine,
+  product: OutputProduct | undefined,
+  inputs: InputLine[],
+  batches: Map<string, InputBatch>,
+  where: string,
+): void {
+  if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `${where}: no product has id ${line.productId}`);
+  if (product.organizationId !== callerId) throw new DomainError('NOT_OWNER', `${where}: product ${product.id} belongs to another organization`);
+  const gi = product.geographicIndication;
+  if (!gi) return;
+  const without = inputs.find((input) => batches.get(input.batchId)!.geographicIndication !== gi);
+  if (without) {
+    throw new DomainError(
+      'GI_NOT_CARRIED',
+      `${where}: ${product.name} claims the geographic indication ${gi}, but input batch ${without.batchId} does not carry it; ` +
+        'a GI product comes only from inputs that all do',
+    );
+  }
+}
+
+/** Every input to every output, with how much of the input went into that output when the lines say it (in the input's unit). */
+function lineEdges(inputs: InputLine[], outputs: OutputLine[], batches: Map<string, InputBatch>): TransformationPlan['edges'] {
+  return inputs.flatMap((input, i) =>
     outputs.map((output, o) => ({
       input: i,
       output: o,
-      // How much of this input went into this output, when the lines say it (in the input's unit).
       quantity: outputs.length === 1 ? input.quantity : inputs.length === 1 && output.unit === batches.get(input.batchId)!.unit ? output.quantity : null,
     })),
   );
-  return { consumed, edges };
 }

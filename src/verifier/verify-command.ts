@@ -3,7 +3,8 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Checkpoint, openSignedNote, parseVerifierKey, VerifierKey } from '../ledger/checkpoint-note.js';
 import { verifyConsistency } from '../ledger/merkle-verify.js';
-import { ExportVerification, ExportVerifier } from './export-verifier.js';
+import { ExportVerifier } from './export-verifier.js';
+import { entriesChecked, entriesProblem, exportHttpProblem, isVerifyState, previousCheckpointProblem, rate, type VerifyState } from './verify-checks.js';
 
 /**
  * `npm run verify -- …`: checks a ledger export against a signed checkpoint with no trust in the
@@ -18,14 +19,7 @@ export const USAGE = [
   '  --api-key (or env SUYUAN_API_KEY) is a regulator or admin API key, needed to read the export.',
 ].join('\n');
 
-/** What --state keeps between runs: the last checkpoint that verified. */
-export interface VerifyState {
-  origin: string;
-  treeSize: number;
-  /** hex */
-  rootHash: string;
-  signedNote: string;
-}
+export type { VerifyState } from './verify-checks.js';
 
 export interface VerifyOptions {
   /** Defaults to process.env; SUYUAN_API_KEY is read from it. */
@@ -41,127 +35,30 @@ class CheckFailed extends Error {}
 const MARK_OK = '✓';
 const MARK_FAIL = '✗';
 
+/** One run: where it reads from, how it fetches, and how it reports each check (a failed one ends the run with CheckFailed). */
+interface Run {
+  args: VerifyArgs;
+  fetch: typeof fetch;
+  out: (line: string) => void;
+  ok: (text: string) => void;
+  fail: (text: string) => never;
+}
+
 export async function runVerify(args: string[], out: (line: string) => void, options: VerifyOptions = {}): Promise<number> {
-  let parsed: ParsedArgs;
-  try {
-    parsed = parseCommandLine(args, options.env ?? process.env);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    out(`error: ${err.message}`);
-    out(USAGE);
-    return 2;
-  }
-  if (parsed.help) {
-    out(USAGE);
-    return 0;
-  }
-  const doFetch = options.fetch ?? fetch;
-  const ok = (text: string) => out(`${MARK_OK} ${text}`);
-  const fail = (text: string): never => {
-    out(`${MARK_FAIL} ${text}`);
-    throw new CheckFailed(text);
+  const parsed = parseOrExplain(args, options.env ?? process.env, out);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const run: Run = {
+    args: parsed,
+    fetch: options.fetch ?? fetch,
+    out,
+    ok: (text) => out(`${MARK_OK} ${text}`),
+    fail: (text) => {
+      out(`${MARK_FAIL} ${text}`);
+      throw new CheckFailed(text);
+    },
   };
-
   try {
-    // 1. The checkpoint, opened with the key.
-    const source = parsed.mode === 'url' ? `${parsed.base}/ledger/checkpoint` : parsed.checkpointFile;
-    let note: string;
-    try {
-      note = parsed.mode === 'url' ? await httpText(doFetch, `${parsed.base}/ledger/checkpoint`) : await readFile(parsed.checkpointFile, 'utf8');
-    } catch (err) {
-      return fail(`checkpoint: cannot read ${source}: ${(err as Error).message}`);
-    }
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = openSignedNote(note, parsed.key);
-    } catch (err) {
-      return fail(`checkpoint signature: ${(err as Error).message}`);
-    }
-    const size = checkpoint.treeSize;
-    out(`Checkpoint ${checkpoint.origin}  size ${size}  root ${checkpoint.rootHash.toString('hex')}`);
-    ok(`checkpoint signature by ${parsed.key.name}+${parsed.key.keyId.toString('hex')}`);
-
-    // 2. The checkpoint seen before, if any.
-    const previous = parsed.stateFile ? await readState(parsed.stateFile, fail) : null;
-    if (parsed.stateFile && !previous) out(`  (no state file yet at ${parsed.stateFile}: this checkpoint will be the first one kept)`);
-    if (previous) {
-      if (previous.origin !== checkpoint.origin) {
-        fail(`previous checkpoint: origin ${JSON.stringify(previous.origin)} in ${parsed.stateFile} is not this log's ${JSON.stringify(checkpoint.origin)}`);
-      }
-      if (size < previous.treeSize) fail(`previous checkpoint: the ledger shrank (from ${previous.treeSize} to ${size} entries)`);
-      if (size === previous.treeSize && !checkpoint.rootHash.equals(Buffer.from(previous.rootHash, 'hex'))) {
-        fail(`previous checkpoint: same size ${size} but a different root (the history was rewritten)`);
-      }
-    }
-
-    // 3. Every entry, and the Merkle roots at the checkpoint sizes.
-    const verifier = new ExportVerifier({ rootsAt: previous ? [size, previous.treeSize] : [size] });
-    const started = process.hrtime.bigint();
-    try {
-      if (parsed.mode === 'url') {
-        if (size > 0) {
-          const headers: Record<string, string> = { accept: 'application/x-ndjson' };
-          if (parsed.apiKey) headers.authorization = `Bearer ${parsed.apiKey}`;
-          const res = await doFetch(`${parsed.base}/ledger/export?fromSeq=1&toSeq=${size}`, { headers });
-          if (!res.ok || !res.body) {
-            const detail = (await res.text().catch(() => '')).slice(0, 200);
-            const hint = res.status === 401 || res.status === 403 ? ' (a regulator or admin API key is needed: --api-key or SUYUAN_API_KEY)' : '';
-            fail(`export: HTTP ${res.status} ${res.statusText}${hint}${detail ? `: ${detail}` : ''}`);
-          }
-          await feedLines(res.body as unknown as AsyncIterable<Uint8Array>, verifier);
-        }
-      } else {
-        await feedLines(createReadStream(parsed.exportFile, { highWaterMark: 1 << 20 }), verifier);
-      }
-    } catch (err) {
-      if (err instanceof CheckFailed) throw err;
-      fail(`export: reading it failed after ${verifier.size} entries: ${(err as Error).message}`);
-    }
-    const result = verifier.finish(size);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    out(`  ${result.checkedEntries} entries checked in ${seconds.toFixed(2)} s (${rate(result.checkedEntries, seconds)} entries/s)`);
-    reportEntries(result, size, ok, fail);
-
-    const root = result.roots.get(size)!;
-    if (!root.equals(checkpoint.rootHash)) {
-      fail(`Merkle root of entries 1–${size} is ${root.toString('hex')}, the checkpoint's is ${checkpoint.rootHash.toString('hex')}`);
-    }
-    ok(`Merkle root of entries 1–${size} equals the checkpoint root`);
-
-    // 4. The earlier checkpoint is a prefix of this one.
-    if (previous) {
-      const oldRoot = Buffer.from(previous.rootHash, 'hex');
-      const exportRoot = result.roots.get(previous.treeSize)!;
-      if (!exportRoot.equals(oldRoot)) {
-        fail(
-          `previous checkpoint (size ${previous.treeSize}): the export's root at that size differs from the root seen before: history before it was rewritten`,
-        );
-      }
-      ok(`previous checkpoint (size ${previous.treeSize}): same origin, the ledger did not shrink, its root matches the export's (history unchanged)`);
-      if (parsed.mode === 'url' && previous.treeSize > 0 && previous.treeSize < size) {
-        let proof: Buffer[];
-        try {
-          proof = await consistencyProof(doFetch, parsed.base, previous.treeSize, size);
-        } catch (err) {
-          return fail(`consistency proof ${previous.treeSize} → ${size}: ${(err as Error).message}`);
-        }
-        if (!verifyConsistency(previous.treeSize, size, proof, oldRoot, checkpoint.rootHash)) {
-          fail(`consistency proof ${previous.treeSize} → ${size} from the service does not verify`);
-        }
-        ok(`consistency proof ${previous.treeSize} → ${size} verifies`);
-      }
-    }
-
-    // 5. Keep this checkpoint for next time.
-    if (parsed.stateFile) {
-      const state: VerifyState = { origin: checkpoint.origin, treeSize: size, rootHash: checkpoint.rootHash.toString('hex'), signedNote: note };
-      try {
-        await writeStateAtomically(parsed.stateFile, state);
-      } catch (err) {
-        return fail(`state: cannot write ${parsed.stateFile}: ${(err as Error).message}`);
-      }
-      out(`  state saved to ${parsed.stateFile} (size ${size})`);
-    }
+    await verifyLedger(run);
     out('OK: every check holds');
     return 0;
   } catch (err) {
@@ -171,15 +68,137 @@ export async function runVerify(args: string[], out: (line: string) => void, opt
   }
 }
 
-function reportEntries(result: ExportVerification, size: number, ok: (t: string) => void, fail: (t: string) => never): void {
-  if (result.failure) {
-    const f = result.failure;
-    fail(`entries: first failure at seq ${f.seq} (line ${f.line}): ${f.reason}`);
+/** The command line, or the exit code once usage (asked for, or after a usage error) is printed. */
+function parseOrExplain(args: string[], env: Record<string, string | undefined>, out: (line: string) => void): VerifyArgs | { exitCode: number } {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseCommandLine(args, env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    out(`error: ${err.message}`);
+    out(USAGE);
+    return { exitCode: 2 };
   }
-  const erased = result.erasedPayloads > 0 ? `; ${result.erasedPayloads} erased payloads (envelope checked, payload gone)` : '';
-  const beyond =
-    result.checkedEntries > size ? `; ${result.checkedEntries - size} entries beyond the checkpoint were checked too (the checkpoint does not cover them)` : '';
-  ok(`entries 1–${result.checkedEntries}: seq gapless, payload hashes, entry hashes, prevHash and batchPrevHash links${erased}${beyond}`);
+  if (parsed.help) {
+    out(USAGE);
+    return { exitCode: 0 };
+  }
+  return parsed;
+}
+
+async function verifyLedger(run: Run): Promise<void> {
+  const { note, checkpoint } = await openCheckpoint(run);
+  const previous = await previousCheckpoint(run, checkpoint);
+  const roots = await verifyEntries(run, checkpoint.treeSize, previous);
+  checkRoot(run, checkpoint, roots);
+  if (previous) await checkPrefix(run, previous, checkpoint, roots);
+  if (run.args.stateFile) await keepCheckpoint(run, run.args.stateFile, checkpoint, note);
+}
+
+/** 1. The checkpoint, opened with the key. */
+async function openCheckpoint({ args, fetch: doFetch, out, ok, fail }: Run): Promise<{ note: string; checkpoint: Checkpoint }> {
+  const source = args.mode === 'url' ? `${args.base}/ledger/checkpoint` : args.checkpointFile;
+  let note: string;
+  try {
+    note = args.mode === 'url' ? await httpText(doFetch, `${args.base}/ledger/checkpoint`) : await readFile(args.checkpointFile, 'utf8');
+  } catch (err) {
+    return fail(`checkpoint: cannot read ${source}: ${(err as Error).message}`);
+  }
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = openSignedNote(note, args.key);
+  } catch (err) {
+    return fail(`checkpoint signature: ${(err as Error).message}`);
+  }
+  out(`Checkpoint ${checkpoint.origin}  size ${checkpoint.treeSize}  root ${checkpoint.rootHash.toString('hex')}`);
+  ok(`checkpoint signature by ${args.key.name}+${args.key.keyId.toString('hex')}`);
+  return { note, checkpoint };
+}
+
+/** 2. The checkpoint seen before, if any: this one must extend it. */
+async function previousCheckpoint({ args, out, fail }: Run, checkpoint: Checkpoint): Promise<VerifyState | null> {
+  if (!args.stateFile) return null;
+  const previous = await readState(args.stateFile, fail);
+  if (!previous) {
+    out(`  (no state file yet at ${args.stateFile}: this checkpoint will be the first one kept)`);
+    return null;
+  }
+  const problem = previousCheckpointProblem(previous, checkpoint, args.stateFile);
+  if (problem) fail(problem);
+  return previous;
+}
+
+/** 3. Every entry, and the Merkle roots at the checkpoint sizes. */
+async function verifyEntries(run: Run, size: number, previous: VerifyState | null): Promise<Map<number, Buffer>> {
+  const verifier = new ExportVerifier({ rootsAt: previous ? [size, previous.treeSize] : [size] });
+  const started = process.hrtime.bigint();
+  try {
+    await feedExport(run, size, verifier);
+  } catch (err) {
+    if (err instanceof CheckFailed) throw err;
+    run.fail(`export: reading it failed after ${verifier.size} entries: ${(err as Error).message}`);
+  }
+  const result = verifier.finish(size);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  run.out(`  ${result.checkedEntries} entries checked in ${seconds.toFixed(2)} s (${rate(result.checkedEntries, seconds)} entries/s)`);
+  const problem = entriesProblem(result);
+  if (problem) run.fail(problem);
+  run.ok(entriesChecked(result, size));
+  return result.roots;
+}
+
+/** The export's lines, from the service (entries 1 to the checkpoint's size) or the file, into the verifier. */
+async function feedExport({ args, fetch: doFetch, fail }: Run, size: number, verifier: ExportVerifier): Promise<void> {
+  if (args.mode === 'file') return feedLines(createReadStream(args.exportFile, { highWaterMark: 1 << 20 }), verifier);
+  if (size === 0) return;
+  const headers: Record<string, string> = { accept: 'application/x-ndjson' };
+  if (args.apiKey) headers.authorization = `Bearer ${args.apiKey}`;
+  const res = await doFetch(`${args.base}/ledger/export?fromSeq=1&toSeq=${size}`, { headers });
+  if (!res.ok || !res.body) fail(exportHttpProblem(res.status, res.statusText, await res.text().catch(() => '')));
+  await feedLines(res.body as unknown as AsyncIterable<Uint8Array>, verifier);
+}
+
+function checkRoot({ ok, fail }: Run, checkpoint: Checkpoint, roots: Map<number, Buffer>): void {
+  const size = checkpoint.treeSize;
+  const root = roots.get(size)!;
+  if (!root.equals(checkpoint.rootHash)) {
+    fail(`Merkle root of entries 1–${size} is ${root.toString('hex')}, the checkpoint's is ${checkpoint.rootHash.toString('hex')}`);
+  }
+  ok(`Merkle root of entries 1–${size} equals the checkpoint root`);
+}
+
+/** 4. The earlier checkpoint is a prefix of this one: by the export's root at its size, and (from a service) by a consistency proof. */
+async function checkPrefix(run: Run, previous: VerifyState, checkpoint: Checkpoint, roots: Map<number, Buffer>): Promise<void> {
+  const { args, ok, fail } = run;
+  const size = checkpoint.treeSize;
+  const oldRoot = Buffer.from(previous.rootHash, 'hex');
+  if (!roots.get(previous.treeSize)!.equals(oldRoot)) {
+    fail(`previous checkpoint (size ${previous.treeSize}): the export's root at that size differs from the root seen before: history before it was rewritten`);
+  }
+  ok(`previous checkpoint (size ${previous.treeSize}): same origin, the ledger did not shrink, its root matches the export's (history unchanged)`);
+  if (args.mode !== 'url' || previous.treeSize <= 0 || previous.treeSize >= size) return;
+  let proof: Buffer[];
+  try {
+    proof = await consistencyProof(run.fetch, args.base, previous.treeSize, size);
+  } catch (err) {
+    return fail(`consistency proof ${previous.treeSize} → ${size}: ${(err as Error).message}`);
+  }
+  if (!verifyConsistency(previous.treeSize, size, proof, oldRoot, checkpoint.rootHash)) {
+    fail(`consistency proof ${previous.treeSize} → ${size} from the service does not verify`);
+  }
+  ok(`consistency proof ${previous.treeSize} → ${size} verifies`);
+}
+
+/** 5. Keep this checkpoint for next time. */
+async function keepCheckpoint({ out, fail }: Run, stateFile: string, checkpoint: Checkpoint, note: string): Promise<void> {
+  const size = checkpoint.treeSize;
+  const state: VerifyState = { origin: checkpoint.origin, treeSize: size, rootHash: checkpoint.rootHash.toString('hex'), signedNote: note };
+  try {
+    await writeStateAtomically(stateFile, state);
+  } catch (err) {
+    return fail(`state: cannot write ${stateFile}: ${(err as Error).message}`);
+  }
+  out(`  state saved to ${stateFile} (size ${size})`);
 }
 
 /**
@@ -248,16 +267,8 @@ async function readState(file: string, fail: (t: string) => never): Promise<Veri
   } catch {
     return fail(`state: ${file} is not JSON`);
   }
-  if (
-    typeof state?.origin !== 'string' ||
-    !Number.isSafeInteger(state.treeSize) ||
-    (state.treeSize as number) < 0 ||
-    typeof state.rootHash !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(state.rootHash)
-  ) {
-    return fail(`state: ${file} does not hold origin, treeSize and a hex rootHash`);
-  }
-  return state as VerifyState;
+  if (!isVerifyState(state)) return fail(`state: ${file} does not hold origin, treeSize and a hex rootHash`);
+  return state;
 }
 
 async function writeStateAtomically(file: string, state: VerifyState): Promise<void> {
@@ -271,15 +282,10 @@ async function writeStateAtomically(file: string, state: VerifyState): Promise<v
   }
 }
 
-function rate(count: number, seconds: number): string {
-  return seconds > 0 ? Math.round(count / seconds).toLocaleString('en-US') : '–';
-}
-
-type ParsedArgs =
-  | { help: true }
-  | ({ help: false; key: VerifierKey; stateFile: string | null } & (
-      { mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string }
-    ));
+type VerifyArgs = { help: false; key: VerifierKey; stateFile: string | null } & (
+  { mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string }
+);
+type ParsedArgs = { help: true } | VerifyArgs;
 
 function parseCommandLine(args: string[], env: Record<string, string | undefined>): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;

@@ -1,0 +1,21 @@
+import { describe, expect, it } from '@jest/globals';
+import { observedBizStep, toCelsius } from './capture-plan.js';
+
+describe('reading an observed EPCIS event', () => {
+  const base = 'https://suyuan.example';
+
+  it('records CBV steps it models, and its own steps only under its own base URL', () => {
+    expect(observedBizStep('receiving', base)).toBe('RECEIVING');
+    expect(observedBizStep(`${base}/epcis/bizstep/harvesting`, base)).toBe('HARVESTING');
+    expect(observedBizStep('https://elsewhere.example/epcis/bizstep/harvesting', base)).toBeUndefined();
+    expect(observedBizStep('harvesting', base)).toBeUndefined();
+    expect(observedBizStep('commissioning', base)).toBeUndefined();
+    expect(observedBizStep(null, base)).toBeUndefined();
+  });
+
+  it('reads temperatures in Celsius or Fahrenheit and no other unit', () => {
+    expect(toCelsius(4, 'CEL')).toBe(4);
+    expect(toCelsius(41, 'FAH')).toBe(5);
+    expect(toCelsius(277, 'KEL')).toBeNull();
+  });
+});
