@@ -13,6 +13,13 @@ describe('reading an observed EPCIS event', () => {
     expect(observedBizStep(null, base)).toBeUndefined();
   });
 
+  it("names no step for words that are Object's own members, not the tables' entries", () => {
+    for (const word of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(observedBizStep(word, base)).toBeUndefined();
+      expect(observedBizStep(`${base}/epcis/bizstep/${word}`, base)).toBeUndefined();
+    }
+  });
+
   it('reads temperatures in Celsius or Fahrenheit and no other unit', () => {
     expect(toCelsius(4, 'CEL')).toBe(4);
     expect(toCelsius(41, 'FAH')).toBe(5);

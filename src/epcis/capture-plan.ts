@@ -186,18 +186,23 @@ function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureS
   return lines.map((line) => ({ ...base, kind: 'event' as const, bizStep: bizStep!, line, place, eventTime, destination, details: detailsOf(event) }));
 }
 
+/** A table's own entry for a key a document chose: `constructor` or `__proto__` name nothing, not Object's members. */
+function ownEntry<V>(table: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** The step Suyuan records for an OBSERVE event's bizStep (a CBV word, or one of Suyuan's own under its base URL), if it records one. */
 export function observedBizStep(step: string | null, baseUrl: string): BizStep | undefined {
   if (step === null) return undefined;
   const own = `${baseUrl}/epcis/bizstep/`;
-  return OBSERVED_STEPS[step] ?? (step.startsWith(own) ? OWN_STEPS[step.slice(own.length)] : undefined);
+  return ownEntry(OBSERVED_STEPS, step) ?? (step.startsWith(own) ? ownEntry(OWN_STEPS, step.slice(own.length)) : undefined);
 }
 
 /** A lot that an event creates (commissioning, a transformation's output): named by GTIN and lot, with a quantity in a unit Suyuan registers. */
 function newLot(line: QuantityLine, where: string, quantityIs: string): { gtin: string; lot: string; quantity: number; unit: string } {
   if (!('gtin' in line.lot)) refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`);
   if (line.quantity === null) refuse(`${where}.quantity is required${quantityIs}`);
-  const unit = line.uom === null ? 'piece' : UNIT_BY_UOM[line.uom];
+  const unit = line.uom === null ? 'piece' : ownEntry(UNIT_BY_UOM, line.uom);
   if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
   const lot = line.lot as { gtin: string; lot: string };
   return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit };
