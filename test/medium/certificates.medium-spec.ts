@@ -4,7 +4,6 @@ import { giVerified } from '../../src/certificates/certificate-rules.js';
 import { CertificatesRepository } from '../../src/certificates/certificates.repository.js';
 import { CertificatesService } from '../../src/certificates/certificates.service.js';
 import type { AttachCertificateInput } from '../../src/certificates/dto/attach-certificate.input.js';
-import { EventsService } from '../../src/events/events.service.js';
 import { ADMIN, useTestServices } from '../support/test-services.js';
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
@@ -93,22 +92,8 @@ describe('certificates (CertificatesService)', () => {
     );
 
     // Once the shop holds the batch, it attaches its own; the producer still may.
-    await world.get(EventsService).record(farm, [
-      {
-        batchId: batch.id,
-        bizStep: 'SHIPPING',
-        eventTime: new Date('2026-10-08T01:00:00.000Z'),
-        facilityId: yard,
-        destinationOrganizationId: shop.organizationId,
-        quantity: 1000,
-        details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: '1' },
-      },
-    ]);
-    await world
-      .get(EventsService)
-      .record(shop, [
-        { batchId: batch.id, bizStep: 'RECEIVING', eventTime: new Date('2026-10-08T05:00:00.000Z'), facilityId: await world.facility(shop), quantity: 1000 },
-      ]);
+    await world.ship(farm, yard, batch.id, shop, 1000);
+    await world.receive(shop, batch.id, 1000);
     const before = await world.ledgerSize();
     const byShop = await attach(shop, organic({ batchId: batch.id, kind: 'COMMITMENT', number: 'HG-2' }));
     const byFarm = await attach(farm, organic({ batchId: batch.id, kind: 'COMMITMENT', number: 'HG-3' }));

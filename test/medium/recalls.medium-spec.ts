@@ -30,24 +30,10 @@ describe('recalls (RecallsService)', () => {
     return { mill, floor, paddy, kept: outputs[0], sent: outputs[1] };
   }
 
-  async function ship(from: OrganizationCaller, facilityId: string, batchId: string, to: OrganizationCaller, quantity: number) {
-    await world.get(EventsService).record(from, [
-      {
-        batchId,
-        bizStep: 'SHIPPING',
-        eventTime: new Date('2026-10-13T01:00:00.000Z'),
-        facilityId,
-        destinationOrganizationId: to.organizationId,
-        quantity,
-        details: { shipToLocation: 'shop', referenceDocumentType: 'DN', referenceDocumentNumber: '9' },
-      },
-    ]);
-  }
-
   it('reaches everything made from the named batches, one RECALLING entry each, except what was destroyed', async () => {
     const { mill, floor, paddy, kept, sent } = await millChain();
     const shop = await world.organization('RETAILER');
-    await ship(mill, floor, sent.id, shop, 300);
+    await world.ship(mill, floor, sent.id, shop, 300);
     // A third lot is destroyed before the recall: nothing of it is left to recall.
     const rice = kept.productId;
     const gone = (
@@ -88,9 +74,7 @@ describe('recalls (RecallsService)', () => {
 
     // Recalled while in transit: recalled on arrival, and then it can be neither sold nor used in a transformation.
     const shelf = await world.facility(shop);
-    await world
-      .get(EventsService)
-      .record(shop, [{ batchId: sent.id, bizStep: 'RECEIVING', eventTime: new Date('2026-10-13T05:00:00.000Z'), facilityId: shelf, quantity: 300 }]);
+    await world.receive(shop, sent.id, 300, shelf);
     expect(await world.batchNow(sent.id)).toMatchObject({ status: 'RECALLED', custodianId: shop.organizationId });
     await world.refused(
       () =>
@@ -130,12 +114,8 @@ describe('recalls (RecallsService)', () => {
   it('holders report what they recovered, within what is left to recover; a regulator closes it and the batches stay recalled', async () => {
     const { mill, floor, paddy, kept, sent } = await millChain();
     const shop = await world.organization('RETAILER');
-    await ship(mill, floor, sent.id, shop, 300);
-    await world
-      .get(EventsService)
-      .record(shop, [
-        { batchId: sent.id, bizStep: 'RECEIVING', eventTime: new Date('2026-10-13T05:00:00.000Z'), facilityId: await world.facility(shop), quantity: 280 },
-      ]);
+    await world.ship(mill, floor, sent.id, shop, 300);
+    await world.receive(shop, sent.id, 280);
     const recall = await recalls().initiate(mill, { batchIds: [paddy.id], level: 'LEVEL_3', reason: '包装破损' });
     const report = (by: OrganizationCaller, batchId: string, quantity: number) =>
       recalls().reportRecovery(by, { recallId: recall.id, batchId, quantity, disposition: 'RETURNED' });
@@ -176,12 +156,8 @@ describe('recalls (RecallsService)', () => {
   it('shows a recall to regulators, its initiator, and those who made or hold a batch it reaches; no one else', async () => {
     const { mill, floor, paddy, sent } = await millChain();
     const shop = await world.organization('RETAILER');
-    await ship(mill, floor, sent.id, shop, 300);
-    await world
-      .get(EventsService)
-      .record(shop, [
-        { batchId: sent.id, bizStep: 'RECEIVING', eventTime: new Date('2026-10-13T05:00:00.000Z'), facilityId: await world.facility(shop), quantity: 300 },
-      ]);
+    await world.ship(mill, floor, sent.id, shop, 300);
+    await world.receive(shop, sent.id, 300);
     const regulator = await world.organization('REGULATOR');
     const { id } = await recalls().initiate(regulator, { batchIds: [sent.id], level: 'LEVEL_3', reason: '标签错误' });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OrganizationCaller } from '../../src/auth/caller.js';
-import { EventsService } from '../../src/events/events.service.js';
 import { TraceService } from '../../src/trace/trace.service.js';
 import type { TransformBatchesInput } from '../../src/transformations/dto/transform-batches.input.js';
 import { TransformationsService } from '../../src/transformations/transformations.service.js';
@@ -186,17 +185,7 @@ describe('transformations (TransformationsService)', () => {
     );
 
     // An input on its way to the caller is received before it is used.
-    await world.get(EventsService).record(other.org, [
-      {
-        batchId: other.b.id,
-        bizStep: 'SHIPPING',
-        eventTime,
-        facilityId: other.dock,
-        destinationOrganizationId: org.organizationId,
-        quantity: 5000,
-        details: { shipToLocation: 'intake', referenceDocumentType: 'BOL', referenceDocumentNumber: 'B-7' },
-      },
-    ]);
+    await world.ship(other.org, other.dock, other.b.id, org, 5000);
     await world.refused(
       () =>
         transform(other.org, {
@@ -213,7 +202,7 @@ describe('transformations (TransformationsService)', () => {
       'BATCH_NOT_IN_CUSTODY',
       /only its custodian transforms it/,
     );
-    await world.get(EventsService).record(org, [{ batchId: other.b.id, bizStep: 'RECEIVING', eventTime, facilityId: dock, quantity: 5000 }]);
+    await world.receive(org, other.b.id, 5000, dock);
     await transform(org, { ...base, inputs: [{ batchId: other.b.id, quantity: 5000 }], outputs: [{ ...line, lotCode: 'L-3' }] });
     expect(await world.batchNow(other.b.id)).toMatchObject({ status: 'CONSUMED', quantity: 0, custodianId: org.organizationId });
   });

@@ -7,6 +7,7 @@ import type { Batch } from '../../src/batches/batches.repository.js';
 import { BatchesService } from '../../src/batches/batches.service.js';
 import type { RegisterBatchInput } from '../../src/batches/dto/register-batch.input.js';
 import { DomainError } from '../../src/common/domain-error.js';
+import { EventsService } from '../../src/events/events.service.js';
 import { FacilitiesService } from '../../src/facilities/facilities.service.js';
 import type { LedgerEntry } from '../../src/ledger/ledger-entry.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
@@ -70,6 +71,31 @@ export class ServiceWorld {
     const productId = await this.product(org);
     const batch = await this.batch(org, productId, facilityId);
     return { org, facilityId, productId, batch };
+  }
+
+  /** `from` ships `quantity` of a batch from one of its facilities to `to`, with the bill SHIPPING needs. */
+  async ship(from: OrganizationCaller, facilityId: string, batchId: string, to: OrganizationCaller, quantity: number): Promise<LedgerEntry> {
+    const [entry] = await this.get(EventsService).record(from, [
+      {
+        batchId,
+        bizStep: 'SHIPPING',
+        eventTime: new Date('2026-10-13T01:00:00.000Z'),
+        facilityId,
+        destinationOrganizationId: to.organizationId,
+        quantity,
+        details: { shipToLocation: 'dock 1', referenceDocumentType: 'BOL', referenceDocumentNumber: 'B-1' },
+      },
+    ]);
+    return entry;
+  }
+
+  /** `to` receives a batch shipped to it, at the given facility or a new one of its own. */
+  async receive(to: OrganizationCaller, batchId: string, quantity: number, facilityId?: string): Promise<LedgerEntry> {
+    const at = facilityId ?? (await this.facility(to));
+    const [entry] = await this.get(EventsService).record(to, [
+      { batchId, bizStep: 'RECEIVING', eventTime: new Date('2026-10-13T05:00:00.000Z'), facilityId: at, quantity },
+    ]);
+    return entry;
   }
 
   /** A batch as the admin reads it (its status, quantity and custodian now). */
