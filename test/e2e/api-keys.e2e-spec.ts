@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createOrg } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { CREATE_CHECKPOINT } from '../support/documents.js';
 
 const CREATE = 'mutation($label: String!) { createApiKey(input: { label: $label }) { secret apiKey { id label createdAt revokedAt lastUsedAt } } }';
 const REVOKE = 'mutation($id: ID!) { revokeApiKey(id: $id) { id label revokedAt } }';
@@ -67,13 +68,13 @@ describe('API keys', () => {
     const previous = 'previous-admin-key-0123456789abcdef';
     const rotated = await createTestApp(service.db.url, { ADMIN_API_KEY_PREVIOUS: previous });
     try {
-      const asAdmin = (key: string) => gql(rotated, 'mutation { createCheckpoint { treeSize } }', undefined, key);
+      const asAdmin = (key: string) => gql(rotated, CREATE_CHECKPOINT, undefined, key);
       expect((await asAdmin(TEST_ADMIN_KEY)).errors).toBeUndefined();
       expect((await asAdmin(previous)).errors).toBeUndefined();
       expect((await asAdmin('some-other-key-0123456789abcdef')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     } finally {
       await rotated.close();
     }
-    expect((await gql(service.app, 'mutation { createCheckpoint { treeSize } }', undefined, previous)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gql(service.app, CREATE_CHECKPOINT, undefined, previous)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

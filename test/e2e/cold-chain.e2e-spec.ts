@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { BATCHES_WITH_EXCURSIONS, RECORD_EVENT, VERIFY_BATCH } from '../support/documents.js';
 
 const RECORD = 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq type payload } }';
 const COLD = 'query($id: ID!) { batch(id: $id) { coldChainStatus meanKineticTemperatureC excursions { kind start end minutes minC maxC } } }';
@@ -41,15 +42,15 @@ describe('cold chain', () => {
     expect(cold.meanKineticTemperatureC).toBeGreaterThan(5.5);
 
     const regulator = await createOrg(app, 'REGULATOR');
-    const listed = await gqlOk(app, '{ batchesWithExcursions { id } }', undefined, regulator.key);
+    const listed = await gqlOk(app, BATCHES_WITH_EXCURSIONS, undefined, regulator.key);
     expect(listed.batchesWithExcursions).toEqual([{ id: batch.id }]);
-    expect((await gql(app, '{ batchesWithExcursions { id } }', undefined, farm.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(app, BATCHES_WITH_EXCURSIONS, undefined, farm.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await gqlOk(app, '{ batchesWithExcursions(first: 5) { id } }', undefined, TEST_ADMIN_KEY)).batchesWithExcursions).toHaveLength(1);
 
     const again = await gql(app, RECORD, { input: { batchId: batch.id, sensorId: 'truck-7', readings: every10('2026-11-20T21:00:00.000Z', [4]) } }, farm.key);
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'DUPLICATE_READING' } });
 
-    const verified = await gqlOk(app, 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries } }', { id: batch.id });
+    const verified = await gqlOk(app, VERIFY_BATCH, { id: batch.id });
     expect(verified.verifyBatch).toEqual({ valid: true, checkedEntries: 3 });
   });
 
@@ -63,7 +64,7 @@ describe('cold chain', () => {
     const stranger = await createOrg(app, 'LOGISTICS');
     await gqlOk(
       app,
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       {
         input: {
           batchId: batch.id,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { createOrg, producerWithBatch, registerBatch, registerFacility } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { LEDGER_SIZE, VERIFY_BATCH } from '../support/documents.js';
 
+// Not documents.ts's RECORD_EVENT: the tests read what custody adds to the payload.
 const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq payload } }';
 const BATCH = 'query($id: ID!) { batch(id: $id) { status quantity custodian { id } } }';
 
@@ -16,7 +18,7 @@ describe('custody and quantities', () => {
     const plantDock = await registerFacility(app, plant);
     const shop = await createOrg(app, 'RETAILER');
     const shopFloor = await registerFacility(app, shop);
-    const size = async () => (await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size as number;
+    const size = async () => (await gqlOk(app, LEDGER_SIZE)).ledgerInfo.size as number;
     const at = (hour: number) => `2026-10-08T${String(hour).padStart(2, '0')}:00:00.000Z`;
     const refused = async (key: string, input: Record<string, unknown>, code: string, message: RegExp) => {
       const before = await size();
@@ -68,7 +70,7 @@ describe('custody and quantities', () => {
     expect((await gqlOk(app, BATCH, { id: batch.id }, plant.key)).batch).toMatchObject({ status: 'DESTROYED', quantity: 0 });
     await refused(plant.key, { bizStep: 'STORING', eventTime: at(6), facilityId: plantDock }, 'CONFLICT', /DESTROYED: nothing more can happen to it/);
 
-    const verified = await gqlOk(app, 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries } }', { id: batch.id });
+    const verified = await gqlOk(app, VERIFY_BATCH, { id: batch.id });
     expect(verified.verifyBatch).toEqual({ valid: true, checkedEntries: 4 });
   });
 
@@ -123,8 +125,7 @@ describe('custody and quantities', () => {
     }
     expect((await gqlOk(app, BATCH, { id: sold.id }, org.key)).batch).toMatchObject({ status: 'CONSUMED', quantity: 0 });
     // A refused call's STORING was not recorded either.
-    const verify = 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries } }';
-    expect((await gqlOk(app, verify, { id: stored.id })).verifyBatch).toEqual({ valid: true, checkedEntries: 11 });
-    expect((await gqlOk(app, verify, { id: sold.id })).verifyBatch).toEqual({ valid: true, checkedEntries: 11 });
+    expect((await gqlOk(app, VERIFY_BATCH, { id: stored.id })).verifyBatch).toEqual({ valid: true, checkedEntries: 11 });
+    expect((await gqlOk(app, VERIFY_BATCH, { id: sold.id })).verifyBatch).toEqual({ valid: true, checkedEntries: 11 });
   });
 });

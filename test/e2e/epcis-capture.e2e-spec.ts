@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 
 const example = (name: string) => readFixture(`epcis/examples/${name}`);
 
@@ -13,7 +14,7 @@ const example = (name: string) => readFixture(`epcis/examples/${name}`);
  */
 describe('POST /epcis/capture', () => {
   const service = useTestApp();
-  const ledgerSize = async () => (await gqlOk(service.app, '{ ledgerInfo { size } }')).ledgerInfo.size as number;
+  const ledgerSize = async () => (await gqlOk(service.app, LEDGER_SIZE)).ledgerInfo.size as number;
   const capture = (body: string | object, key?: string, type = 'application/ld+json') => {
     const req = request(service.app.getHttpServer()).post('/epcis/capture').set('content-type', type);
     if (key) req.set('authorization', `Bearer ${key}`);
@@ -33,7 +34,7 @@ describe('POST /epcis/capture', () => {
     await registerFacility(app, receiver, { gln: '0614141008889' });
     await gqlOk(
       app,
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       {
         input: {
           batchId: lot.id,

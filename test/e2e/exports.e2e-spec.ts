@@ -6,6 +6,7 @@ import request from 'supertest';
 import XLSX from 'xlsx';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
+import { RECORD_EVENT, RECORD_TEMPERATURES, TRANSFORM_BATCHES } from '../support/documents.js';
 
 /** An RFC 4180 reader, as a spreadsheet program reads the file. */
 function parse(csv: string): string[][] {
@@ -48,8 +49,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const batch = await registerBatch(app, farm, product, yard, { quantity: 800, lotCode: 'RAW-7', producedAt: '2026-11-20T20:00:00.000Z' });
     const plant = await createOrg(app, 'PROCESSOR', '乳品厂', '91120116MA07X5678R');
     const dock = await registerFacility(app, plant);
-    const record = (key: string, input: Record<string, unknown>) =>
-      gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', { input: { batchId: batch.id, ...input } }, key);
+    const record = (key: string, input: Record<string, unknown>) => gqlOk(app, RECORD_EVENT, { input: { batchId: batch.id, ...input } }, key);
     await record(farm.key, {
       bizStep: 'SHIPPING',
       eventTime: '2026-11-20T22:00:00.000Z',
@@ -146,7 +146,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
     const paddy = await registerBatch(app, mill, paddyProduct, floor, { quantity: 1000, lotCode: 'P-1' });
     await gqlOk(
       app,
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       {
         input: {
           batchId: paddy.id,
@@ -161,7 +161,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
     );
     await gqlOk(
       app,
-      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      RECORD_TEMPERATURES,
       {
         input: {
           batchId: paddy.id,
@@ -176,7 +176,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
     );
     await gqlOk(
       app,
-      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }',
+      TRANSFORM_BATCHES,
       {
         input: {
           facilityId: floor,

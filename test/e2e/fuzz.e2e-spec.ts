@@ -14,6 +14,7 @@ import {
 } from '../support/hostile-values.js';
 import { buildInputWorld, InputWorld } from '../support/input-world.js';
 import { gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { RECORD_EVENT, RECORD_EVENTS } from '../support/documents.js';
 
 /**
  * Property-based fuzzing of the two ways events enter the ledger: GraphQL recordEvent/recordEvents
@@ -290,9 +291,7 @@ describe('fuzz: events and EPCIS documents', () => {
         const resolve = (value: unknown): unknown =>
           typeof value === 'string' && Object.hasOwn(placeholders, value) ? placeholders[value as Placeholder]() : value;
         const list = events.list.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, resolve(v)])));
-        const [query, input] = events.single
-          ? ['mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', list[0]]
-          : ['mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', list];
+        const [query, input] = events.single ? [RECORD_EVENT, list[0]] : [RECORD_EVENTS, list];
         accepted += await sendAndCheck(
           input,
           () => postRawGraphql(service.app, JSON.stringify({ query, variables: { input } }), keyOf(who)),

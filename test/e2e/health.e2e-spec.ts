@@ -14,6 +14,7 @@ import { createOrg, producerWithBatch } from '../support/builders.js';
 import { exited, freePort, startService } from '../support/service-process.js';
 import { createTestApp, gql, TEST_ADMIN_KEY, TEST_SIGNING_SEED, useTestApp } from '../support/test-app.js';
 import { createTestDatabase } from '../test-database.js';
+import { LEDGER_SIZE } from '../support/documents.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -62,7 +63,7 @@ describe('health, request ids and request log lines', () => {
     const res = await request(ctx.app.getHttpServer()).get('/health/ready');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    const size = (await gql(ctx.app, '{ ledgerInfo { size } }')).data!.ledgerInfo.size;
+    const size = (await gql(ctx.app, LEDGER_SIZE)).data!.ledgerInfo.size;
     expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize: size });
   });
 
@@ -84,11 +85,7 @@ describe('health, request ids and request log lines', () => {
   it("echoes a caller's sane x-request-id, and gives others a new one", async () => {
     const server = ctx.app.getHttpServer();
     expect((await request(server).get('/health/live').set('x-request-id', 'lb-7f3a.01_x')).headers['x-request-id']).toBe('lb-7f3a.01_x');
-    const graphql = await request(server)
-      .post('/graphql')
-      .set('content-type', 'application/json')
-      .set('x-request-id', 'gql-1')
-      .send({ query: '{ ledgerInfo { size } }' });
+    const graphql = await request(server).post('/graphql').set('content-type', 'application/json').set('x-request-id', 'gql-1').send({ query: LEDGER_SIZE });
     expect(graphql.headers['x-request-id']).toBe('gql-1');
 
     const generated = (await request(server).get('/health/live')).headers['x-request-id'];
@@ -244,7 +241,7 @@ describe('readiness without a database', () => {
         .post('/graphql')
         .set('content-type', 'application/json')
         .set('x-request-id', 'dropped-1')
-        .send({ query: '{ ledgerInfo { size } }' });
+        .send({ query: LEDGER_SIZE });
       expect(res.body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       const logged = await logLine(lines, (l) => l.requestId === 'dropped-1' && l.context === 'Errors');
       expect(logged).toMatchObject({
@@ -342,6 +339,7 @@ describe('shutdown', () => {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${org.key}`, 'x-request-id': `store-${shelf}` },
             body: JSON.stringify({
+              // Named (the log is searched for operationName Store) and with the hash (compared with the stored entry's).
               query: 'mutation Store($input: RecordEventInput!) { recordEvent(input: $input) { seq hash } }',
               variables: { input: { batchId: batch.id, bizStep: 'STORING', eventTime: new Date().toISOString(), facilityId, details: { shelf } } },
             }),

@@ -6,15 +6,14 @@ import type { App } from 'supertest/types.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { producerWithBatch, registerBatch } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, GqlResponse, TEST_ADMIN_KEY } from '../support/test-app.js';
+import { BATCH_EVENT_SEQS, CREATE_ORGANIZATION, LEDGER_SIZE, REGISTER_FACILITY, REGISTER_PRODUCT } from '../support/documents.js';
 
 type Producer = Awaited<ReturnType<typeof producerWithBatch>>;
 
+// Not documents.ts's RECORD_EVENT: a repeated key must answer the same entry, hash and batch included.
 const RECORD_EVENT = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq hash batchId } }';
 const RECORD_EVENTS = 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq hash } }';
 const REGISTER_BATCH = 'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id lotCode } }';
-const REGISTER_FACILITY = 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }';
-const REGISTER_PRODUCT = 'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }';
-const CREATE_ORGANIZATION = 'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }';
 
 describe('idempotency and bad input', () => {
   let db: TestDatabase;
@@ -45,7 +44,7 @@ describe('idempotency and bad input', () => {
 
   /** What a user checks to see that nothing was recorded: the size and the last entry's hash. */
   async function ledgerState(): Promise<{ size: number; lastHash: string }> {
-    const size: number = (await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size;
+    const size: number = (await gqlOk(app, LEDGER_SIZE)).ledgerInfo.size;
     const entries = await gqlOk(app, 'query($after: SafeInt) { ledgerEntries(afterSeq: $after, first: 1) { seq hash } }', { after: size - 1 }, TEST_ADMIN_KEY);
     expect(entries.ledgerEntries).toHaveLength(1);
     expect(entries.ledgerEntries[0].seq).toBe(size);
@@ -290,13 +289,13 @@ describe('idempotency and bad input', () => {
     });
 
     it('recordEvents is all or nothing: a third event on a batch out of custody refuses all three', async () => {
-      const eventsBefore = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { events { seq } } }', { id: a.batch.id }, a.org.key)).batch.events.length;
+      const eventsBefore = (await gqlOk(app, BATCH_EVENT_SEQS, { id: a.batch.id }, a.org.key)).batch.events.length;
       await expectRefused(
         () => gql(app, RECORD_EVENTS, { input: [event(a.batch.id), event(a.batch.id), { ...event(b.batch.id), facilityId: a.facilityId }] }, a.org.key),
         'FORBIDDEN',
         new RegExp(`events\\[2\\]\\.batchId.*${b.batch.id}`),
       );
-      const eventsAfter = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { events { seq } } }', { id: a.batch.id }, a.org.key)).batch.events.length;
+      const eventsAfter = (await gqlOk(app, BATCH_EVENT_SEQS, { id: a.batch.id }, a.org.key)).batch.events.length;
       expect(eventsAfter).toBe(eventsBefore);
     });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { RECORD_EVENT as RECORD, TRANSFORM_BATCHES } from '../support/documents.js';
 
 const INSPECT = 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq type payload } }';
 const RELEASE = 'mutation($input: ReleaseBatchInput!) { releaseBatch(input: $input) { status } }';
-const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 const STATUS = 'query($id: ID!) { batch(id: $id) { status inspections { verdict agency standard items { name value limit unit passed } } events { type } } }';
 const cadmium = (value: number) => ({ name: '镉 (Cd)', value, limit: 0.2, unit: 'mg/kg', passed: value <= 0.2 });
 
@@ -20,7 +20,7 @@ describe('inspections and holds', () => {
     const milled = (
       await gqlOk(
         app,
-        'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }',
+        TRANSFORM_BATCHES,
         {
           input: {
             facilityId: floor,

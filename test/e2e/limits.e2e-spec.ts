@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { createTestApp, gql, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { API_KEY_IDS, LEDGER_SIZE } from '../support/documents.js';
 
 /** What keeps a broken or hostile client from hurting the service: query limits, rate limits, CSRF prevention, headers, production settings. */
 describe('limits', () => {
@@ -34,7 +35,7 @@ describe('limits', () => {
         .post('/graphql')
         .set('content-type', 'application/json')
         .set('authorization', `Bearer ${org.key}`)
-        .send({ query: '{ apiKeys { id } }' });
+        .send({ query: API_KEY_IDS });
       statuses.push(res.status);
       if (res.status === 429) {
         retryAfter = res.headers['retry-after'];
@@ -49,8 +50,8 @@ describe('limits', () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     // Another key has its own allowance; the admin's is not limited.
     const other = await createOrg(app, 'PRODUCER');
-    expect((await gql(app, '{ apiKeys { id } }', undefined, other.key)).errors).toBeUndefined();
-    for (let i = 0; i < 40; i++) expect((await gql(app, '{ ledgerInfo { size } }', undefined, TEST_ADMIN_KEY)).errors).toBeUndefined();
+    expect((await gql(app, API_KEY_IDS, undefined, other.key)).errors).toBeUndefined();
+    for (let i = 0; i < 40; i++) expect((await gql(app, LEDGER_SIZE, undefined, TEST_ADMIN_KEY)).errors).toBeUndefined();
 
     // Without a key, the page and scan share the address's allowance.
     const codes: number[] = [];
@@ -64,7 +65,7 @@ describe('limits', () => {
     const { app } = service;
     const server = app.getHttpServer();
     const admin = `Bearer ${TEST_ADMIN_KEY}`;
-    const simpleGet = await request(server).get('/graphql').query({ query: '{ ledgerInfo { size } }' }).set('authorization', admin);
+    const simpleGet = await request(server).get('/graphql').query({ query: LEDGER_SIZE }).set('authorization', admin);
     expect(simpleGet.status).toBe(400);
     expect(simpleGet.text).toMatch(/CSRF/);
     const formPost = await request(server)

@@ -7,12 +7,14 @@ import request from 'supertest';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import {
+  INITIATE_RECALL as RECALL,
+  RECORD_EVENT as RECORD,
+  RECORD_INSPECTION as INSPECT,
+  RECORD_TEMPERATURES as TEMPERATURES,
+  TRANSFORM_BATCHES_LOT_CODES as TRANSFORM,
+} from '../support/documents.js';
 
-const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
-const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id lotCode } } }';
-const TEMPERATURES = 'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }';
-const INSPECT = 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }';
-const RECALL = 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }';
 let gtins = 0;
 const every10 = (start: string, temps: number[]) => temps.map((celsius, i) => ({ at: new Date(Date.parse(start) + i * 600_000).toISOString(), celsius }));
 

@@ -7,6 +7,7 @@ import type { App } from 'supertest/types.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { INITIATE_RECALL, RECORD_EVENT, RECORD_TEMPERATURES } from '../support/documents.js';
 
 /**
  * The consumer's page in a real browser (Debian's chromium, driven by playwright-core): the badge is
@@ -50,7 +51,7 @@ describe('the batch page in a browser', () => {
     const batch = await registerBatch(app, farm, milk, yard, { quantity: 5000 });
     await gqlOk(
       app,
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       {
         input: { batchId: batch.id, bizStep: 'COOLING', eventTime: '2026-11-20T21:00:00.000Z', facilityId: yard, details: { coolingDate: '2026-11-20' } },
       },
@@ -58,7 +59,7 @@ describe('the batch page in a browser', () => {
     );
     await gqlOk(
       app,
-      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      RECORD_TEMPERATURES,
       {
         input: {
           batchId: batch.id,
@@ -117,7 +118,7 @@ describe('the batch page in a browser', () => {
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
     await gqlOk(
       app,
-      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      INITIATE_RECALL,
       {
         input: { batchIds: [batch.id], level: 'LEVEL_1', reason: 'Listeria monocytogenes detected' },
       },

@@ -4,6 +4,24 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import {
+  API_KEY_IDS,
+  ATTACH_CERTIFICATE,
+  BATCHES_WITH_EXCURSIONS,
+  CLOSE_RECALL,
+  CREATE_CHECKPOINT,
+  INITIATE_RECALL,
+  LATEST_CHECKPOINT_SIZE,
+  LEDGER_SIZE,
+  RECALL_ID,
+  RECORD_EVENT,
+  RECORD_EVENTS,
+  RECORD_INSPECTION,
+  RECORD_TEMPERATURES,
+  REVOKE_API_KEY,
+  TRANSFORM_BATCHES,
+  VERIFY_BATCH_VALID,
+} from '../support/documents.js';
 
 /**
  * Who may do what, as one table: every mutation, every query and every HTTP route that takes a key,
@@ -84,45 +102,37 @@ describe('permissions', () => {
 
   const ROWS: Row[] = [
     // Public queries: anyone, but a revoked key is refused rather than taken for anonymous.
-    graphql('Query.ledgerInfo', PUBLIC, '{ ledgerInfo { size } }'),
-    graphql('Query.latestCheckpoint', PUBLIC, '{ latestCheckpoint { treeSize } }'),
+    graphql('Query.ledgerInfo', PUBLIC, LEDGER_SIZE),
+    graphql('Query.latestCheckpoint', PUBLIC, LATEST_CHECKPOINT_SIZE),
     graphql('Query.inclusionProof', PUBLIC, '{ inclusionProof(seq: 1, treeSize: 2) { leafIndex } }'),
     graphql('Query.consistencyProof', PUBLIC, '{ consistencyProof(fromSize: 1, toSize: 2) { toSize } }'),
     graphql('Query.scan', PUBLIC, 'query($c: String!) { scan(code: $c) { productName } }', async (w) => ({ c: (await w.newBatch()).traceCode })),
-    graphql('Query.verifyBatch', PUBLIC, 'query($id: ID!) { verifyBatch(batchId: $id) { valid } }', async (w) => ({ id: (await w.newBatch()).id })),
+    graphql('Query.verifyBatch', PUBLIC, VERIFY_BATCH_VALID, async (w) => ({ id: (await w.newBatch()).id })),
     // Queries with a key.
     graphql('Query.verifyLedger', ADMIN_OR_REGULATOR, '{ verifyLedger { valid } }'),
     graphql('Query.ledgerEntries', ADMIN_OR_REGULATOR, '{ ledgerEntries(first: 1) { seq } }'),
-    graphql('Query.batchesWithExcursions', ADMIN_OR_REGULATOR, '{ batchesWithExcursions { id } }'),
-    graphql('Query.apiKeys', ANY_ORGANIZATION, '{ apiKeys { id } }'),
+    graphql('Query.batchesWithExcursions', ADMIN_OR_REGULATOR, BATCHES_WITH_EXCURSIONS),
+    graphql('Query.apiKeys', ANY_ORGANIZATION, API_KEY_IDS),
     graphql('Query.batch', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { id } }', async (w) => ({ id: (await w.newBatch()).id })),
     graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({
       id: (await w.newBatch()).id,
     })),
     // The recall is started by the regulator on the owner's batch: both see it, and the admin.
-    graphql(
-      'Query.recall',
-      table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok' }),
-      'query($id: ID!) { recall(id: $id) { id } }',
-      async (w) => ({ id: (await w.openRecall()).recallId }),
-    ),
+    graphql('Query.recall', table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok' }), RECALL_ID, async (w) => ({
+      id: (await w.openRecall()).recallId,
+    })),
 
     graphql(
       'Mutation.createOrganization',
       table('FORBIDDEN/ADMIN_ONLY', { admin: 'ok' }),
       'mutation { createOrganization(input: { name: "新合作社", kind: PRODUCER }) { apiKey } }',
     ),
-    graphql('Mutation.createCheckpoint', ADMIN_OR_REGULATOR, 'mutation { createCheckpoint { treeSize } }'),
+    graphql('Mutation.createCheckpoint', ADMIN_OR_REGULATOR, CREATE_CHECKPOINT),
     graphql('Mutation.createApiKey', ANY_ORGANIZATION, 'mutation { createApiKey(input: { label: "scanner" }) { secret } }'),
     // A fresh second key of the owner each time: another organization cannot even see it exists.
-    graphql(
-      'Mutation.revokeApiKey',
-      table('NOT_FOUND/API_KEY_NOT_FOUND', { admin: 'ok', owner: 'ok' }),
-      'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
-      async (w) => ({
-        id: (await gqlOk(service.app, 'mutation { createApiKey(input: { label: "spare" }) { apiKey { id } } }', undefined, w.owner.key)).createApiKey.apiKey.id,
-      }),
-    ),
+    graphql('Mutation.revokeApiKey', table('NOT_FOUND/API_KEY_NOT_FOUND', { admin: 'ok', owner: 'ok' }), REVOKE_API_KEY, async (w) => ({
+      id: (await gqlOk(service.app, 'mutation { createApiKey(input: { label: "spare" }) { apiKey { id } } }', undefined, w.owner.key)).createApiKey.apiKey.id,
+    })),
     graphql('Mutation.registerWebhook', ANY_ORGANIZATION, 'mutation { registerWebhook(url: "https://example.org/hook") { secret } }'),
     graphql('Mutation.registerFacility', ANY_ORGANIZATION, 'mutation { registerFacility(input: { name: "仓库" }) { id } }'),
     graphql(
@@ -154,13 +164,13 @@ describe('permissions', () => {
     graphql(
       'Mutation.recordEvent',
       table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       async (w) => ({ input: event(w, (await w.newBatch()).id) }),
     ),
     graphql(
       'Mutation.recordEvents',
       table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
-      'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }',
+      RECORD_EVENTS,
       async (w) => {
         const batch = (await w.newBatch()).id;
         return { input: [event(w, batch), { ...event(w, batch), eventTime: '2026-11-02T00:00:00.000Z' }] };
@@ -169,28 +179,23 @@ describe('permissions', () => {
     graphql(
       'Mutation.recordTemperatures',
       table('FORBIDDEN/BATCH_NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
-      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      RECORD_TEMPERATURES,
       async (w) => ({
         input: { batchId: (await w.newBatch()).id, readings: [{ at: '2026-11-01T00:00:00.000Z', celsius: 4 }] },
       }),
     ),
-    graphql(
-      'Mutation.transformBatches',
-      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
-      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }',
-      async (w) => ({
-        input: {
-          facilityId: w.facility,
-          eventTime: '2026-11-01T00:00:00.000Z',
-          inputs: [{ batchId: (await w.newBatch()).id, quantity: 10 }],
-          outputs: [{ productId: w.product, lotCode: `T-${serial()}`, quantity: 9, unit: 'kg' }],
-        },
-      }),
-    ),
+    graphql('Mutation.transformBatches', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), TRANSFORM_BATCHES, async (w) => ({
+      input: {
+        facilityId: w.facility,
+        eventTime: '2026-11-01T00:00:00.000Z',
+        inputs: [{ batchId: (await w.newBatch()).id, quantity: 10 }],
+        outputs: [{ productId: w.product, lotCode: `T-${serial()}`, quantity: 9, unit: 'kg' }],
+      },
+    })),
     graphql(
       'Mutation.attachCertificate',
       table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
-      'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }',
+      ATTACH_CERTIFICATE,
       async (w) => ({
         input: {
           batchId: (await w.newBatch()).id,
@@ -206,7 +211,7 @@ describe('permissions', () => {
     graphql(
       'Mutation.recordInspection',
       table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok', lab: 'ok' }),
-      'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }',
+      RECORD_INSPECTION,
       async (w) => ({
         input: { batchId: (await w.newBatch()).id, verdict: 'PASS', items: [{ name: '镉 (Cd)', value: 0.05, limit: 0.2, unit: 'mg/kg', passed: true }] },
       }),
@@ -223,7 +228,7 @@ describe('permissions', () => {
     graphql(
       'Mutation.initiateRecall',
       table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok', regulator: 'ok' }),
-      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      INITIATE_RECALL,
       async (w) => ({
         input: { batchIds: [(await w.newBatch()).id], level: 'LEVEL_3', reason: '标签错误' },
       }),
@@ -240,7 +245,7 @@ describe('permissions', () => {
     graphql(
       'Mutation.closeRecall',
       table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }),
-      'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }',
+      CLOSE_RECALL,
       async (w) => ({
         input: { recallId: (await w.openRecall()).recallId, note: '已完成' },
       }),
@@ -298,7 +303,7 @@ describe('permissions', () => {
     };
     // The owner's second key, revoked: even the owner's own revoked key gets nothing.
     const revoked = (await gqlOk(app, 'mutation { createApiKey(input: { label: "old laptop" }) { secret apiKey { id } } }', undefined, owner.key)).createApiKey;
-    await gqlOk(app, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: revoked.apiKey.id }, owner.key);
+    await gqlOk(app, REVOKE_API_KEY, { id: revoked.apiKey.id }, owner.key);
     const facility = await registerFacility(app, owner);
     const product = await registerProduct(app, owner);
     const newBatch = () => registerBatch(app, owner, product, facility, { quantity: 100 });
@@ -312,7 +317,7 @@ describe('permissions', () => {
         const { id } = await newBatch();
         await gqlOk(
           app,
-          'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }',
+          RECORD_INSPECTION,
           { input: { batchId: id, verdict: 'FAIL', items: [{ name: '镉 (Cd)', value: 0.5, limit: 0.2, unit: 'mg/kg', passed: false }] } },
           orgs.lab.key,
         );
@@ -320,12 +325,7 @@ describe('permissions', () => {
       },
       openRecall: async () => {
         const { id } = await newBatch();
-        const recall = await gqlOk(
-          app,
-          'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
-          { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } },
-          orgs.regulator.key,
-        );
+        const recall = await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, orgs.regulator.key);
         return { recallId: recall.initiateRecall.id, batchId: id };
       },
     };

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { INITIATE_RECALL } from '../support/documents.js';
 
 /** recallIssued over graphql-ws: the holder of an affected batch and regulators hear of it at once; others do not. */
 describe('recallIssued subscription', () => {
@@ -52,14 +53,8 @@ describe('recallIssued subscription', () => {
     const outsider = listen(stranger.key);
     await Promise.all([holder.ready, watcher.ready, outsider.ready]);
 
-    const recall = (
-      await gqlOk(
-        app,
-        'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
-        { input: { batchIds: [batch.id], level: 'LEVEL_2', reason: '菌落总数超标' } },
-        regulator.key,
-      )
-    ).initiateRecall;
+    const recall = (await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_2', reason: '菌落总数超标' } }, regulator.key))
+      .initiateRecall;
     const deadline = Date.now() + 5000;
     while ((holder.heard.length === 0 || watcher.heard.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));

@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { RECALL_ID, RECORD_EVENT as RECORD, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
 
 const RECALL =
   'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id level reason status initiatedAt startBy completeBy affectedBatches { id status } } }';
 const SCAN = 'query($code: String!) { scan(code: $code) { status recall { level reason } timeline { bizStep organization } verification { valid } } }';
-const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 
 describe('recalls', () => {
   const service = useTestApp();
@@ -20,7 +20,7 @@ describe('recalls', () => {
     const outputs = (
       await gqlOk(
         app,
-        'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }',
+        TRANSFORM_BATCHES_TRACE_CODES,
         {
           input: {
             facilityId: floor,
@@ -102,9 +102,9 @@ describe('recalls', () => {
     expect(atom.text).toContain(`<id>urn:uuid:${recall.id}</id>`);
 
     // The shop holding a recalled lot sees the recall; an uninvolved organization does not.
-    expect((await gqlOk(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, shop.key)).recall.id).toBe(recall.id);
+    expect((await gqlOk(app, RECALL_ID, { id: recall.id }, shop.key)).recall.id).toBe(recall.id);
     const stranger = await createOrg(app);
-    expect((await gql(app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall.id }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(app, RECALL_ID, { id: recall.id }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     // Holders report what they recovered; the recall shows effectiveness per holder.
     const REPORT =

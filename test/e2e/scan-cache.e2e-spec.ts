@@ -6,6 +6,7 @@ import type { App } from 'supertest/types.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { CLOSE_RECALL, INITIATE_RECALL, RECORD_EVENT as RECORD, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
 
 /**
  * Scans are served from a cache of views; these check that a consumer never keeps seeing a story the
@@ -13,7 +14,6 @@ import { createTestDatabase, TestDatabase } from '../test-database.js';
  * PostgreSQL's notice arrives, and after the listening connection was lost and came back.
  */
 const SCAN = `query($code: String!) { scan(code: $code) { status timeline { bizStep eventTime } recall { reason } verification { valid checkedEntries } } }`;
-const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 
 interface Scan {
   status: string;
@@ -47,7 +47,7 @@ describe('scan views stay current', () => {
     const paddy = await registerBatch(app, coop, await registerProduct(app, coop, { name: '稻谷' }), field);
     const made = await gqlOk(
       app,
-      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }',
+      TRANSFORM_BATCHES_TRACE_CODES,
       {
         input: {
           facilityId: field,
@@ -90,7 +90,7 @@ describe('scan views stay current', () => {
     const regulator = await createOrg(app, 'REGULATOR');
     const recall = await gqlOk(
       app,
-      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
+      INITIATE_RECALL,
       {
         input: { batchIds: [rice.id], level: 'LEVEL_2', reason: '镉超标 cadmium above the limit' },
       },
@@ -100,12 +100,7 @@ describe('scan views stay current', () => {
     expect(recalled.recall).toEqual({ reason: '镉超标 cadmium above the limit' });
     expect(recalled.status).toBe('RECALLED');
 
-    await gqlOk(
-      app,
-      'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { id } }',
-      { input: { recallId: recall.initiateRecall.id, note: 'all recovered' } },
-      regulator.key,
-    );
+    await gqlOk(app, CLOSE_RECALL, { input: { recallId: recall.initiateRecall.id, note: 'all recovered' } }, regulator.key);
     expect((await scan(app, rice.traceCode)).recall).toBeNull();
   });
 

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
+import { RECORD_EVENT } from '../support/documents.js';
 
 // jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
 const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
@@ -38,7 +39,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const paddyBatch = await registerBatch(app, coop, paddy, field, { quantity: 1000, producedAt: '2026-10-06T02:00:00.000Z' });
     await gqlOk(
       app,
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       {
         input: {
           batchId: paddyBatch.id,

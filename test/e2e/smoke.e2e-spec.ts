@@ -10,6 +10,7 @@ describe('smoke', () => {
     const { org, batch, facilityId } = await producerWithBatch(app);
     const data = await gqlOk(
       app,
+      // Not documents.ts's RECORD_EVENT: the test reads the entry's type, batch and payload.
       'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq type batchId payload } }',
       {
         input: {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exited, startService } from '../support/service-process.js';
+import { LEDGER_SIZE } from '../support/documents.js';
 
 /**
  * `npm start` as a new user meets it: the compiled service with no DATABASE_URL starts the embedded
@@ -27,7 +28,7 @@ async function ledgerSize(): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ ledgerInfo { size } }' }),
+    body: JSON.stringify({ query: LEDGER_SIZE }),
   });
   return ((await res.json()) as { data: { ledgerInfo: { size: number } } }).data.ledgerInfo.size;
 }

@@ -3,20 +3,19 @@ import { INestApplication } from '@nestjs/common';
 import type { App } from 'supertest/types.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { ATTACH_CERTIFICATE, RECORD_EVENT, RECORD_TEMPERATURES, TRANSFORM_BATCHES_LOT_CODES, VERIFY_BATCH_VALID } from '../support/documents.js';
 
 /** Two whole supply chains through GraphQL, each ending with every batch's story verified. */
 describe('stories', () => {
   const service = useTestApp();
 
-  const record = (app: INestApplication<App>, org: Org, input: Record<string, unknown>) =>
-    gqlOk(app, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', { input }, org.key);
+  const record = (app: INestApplication<App>, org: Org, input: Record<string, unknown>) => gqlOk(app, RECORD_EVENT, { input }, org.key);
   const transform = async (app: INestApplication<App>, org: Org, input: Record<string, unknown>) =>
-    (await gqlOk(app, 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id lotCode } } }', { input }, org.key))
-      .transformBatches.outputs as { id: string; lotCode: string }[];
+    (await gqlOk(app, TRANSFORM_BATCHES_LOT_CODES, { input }, org.key)).transformBatches.outputs as { id: string; lotCode: string }[];
   const temperatures = (app: INestApplication<App>, org: Org, batchId: string, sensorId: string, start: string, temps: number[]) =>
     gqlOk(
       app,
-      'mutation($input: RecordTemperaturesInput!) { recordTemperatures(input: $input) { seq } }',
+      RECORD_TEMPERATURES,
       {
         input: { batchId, sensorId, readings: temps.map((celsius, i) => ({ at: new Date(Date.parse(start) + i * 600_000).toISOString(), celsius })) },
       },
@@ -32,7 +31,7 @@ describe('stories', () => {
     details: { shipToLocation: 'receiving dock', referenceDocumentType: 'BOL', referenceDocumentNumber: doc },
   });
   const expectAllVerified = async (app: INestApplication<App>, ids: string[]) => {
-    for (const id of ids) expect((await gqlOk(app, 'query($id: ID!) { verifyBatch(batchId: $id) { valid } }', { id })).verifyBatch.valid).toBe(true);
+    for (const id of ids) expect((await gqlOk(app, VERIFY_BATCH_VALID, { id })).verifyBatch.valid).toBe(true);
   };
 
   it('dairy: three farms cool and ship raw milk, a plant pools and packs it, it goes cold to a shop with one excursion, and is sold', async () => {
@@ -124,7 +123,7 @@ describe('stories', () => {
     expect((await giVerified()).geographicIndicationVerified).toBe(false);
     await gqlOk(
       app,
-      'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }',
+      ATTACH_CERTIFICATE,
       {
         input: {
           productId: paddyProduct,
@@ -164,7 +163,7 @@ describe('stories', () => {
     });
     await gqlOk(
       app,
-      'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }',
+      ATTACH_CERTIFICATE,
       {
         input: {
           batchId: rice.id,
@@ -205,7 +204,7 @@ describe('stories', () => {
     const attach = (org: Org, input: Record<string, unknown>) =>
       gql(
         app,
-        'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }',
+        ATTACH_CERTIFICATE,
         {
           input: {
             productId: product,

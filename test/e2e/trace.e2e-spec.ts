@@ -2,12 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, rawBody, useTestApp } from '../support/test-app.js';
+import { INITIATE_RECALL, RECORD_EVENT as RECORD, TRANSFORM_BATCHES as TRANSFORM } from '../support/documents.js';
 
 const TRACE = `query($id: ID!, $direction: TraceDirection!, $depth: Int) { trace(batchId: $id, direction: $direction, maxDepth: $depth) {
   root { id } direction nodes { depth batch { id lotCode custodian { id } } } edges { fromBatchId toBatchId quantity }
   transformations { inputs { batchId quantity unit } outputs { quantity unit } yieldPercent } } }`;
-const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
-const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 
 describe('trace', () => {
   const service = useTestApp();
@@ -93,12 +92,7 @@ describe('trace', () => {
     expect((await gql(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     // The picture, for regulators: a box per batch, an arrow per edge; recalled batches in red.
-    await gqlOk(
-      app,
-      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
-      { input: { batchIds: [r1], level: 'LEVEL_2', reason: 'test' } },
-      regulator.key,
-    );
+    await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [r1], level: 'LEVEL_2', reason: 'test' } }, regulator.key);
     const svg = await request(app.getHttpServer())
       .get(`/trace/${paddy.id}.svg?direction=downstream`)
       .set('authorization', `Bearer ${regulator.key}`)

@@ -3,11 +3,10 @@ import { DataSource } from 'typeorm';
 import { TRANSFORMATION_LINES_FROM_LEDGER } from '../../migrations/1765705600000-transformation-lines.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { LEDGER_SIZE, RECORD_EVENT as RECORD, VERIFY_BATCH as VERIFY } from '../support/documents.js';
 
-const RECORD = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }';
 const TRANSFORM = `mutation($input: TransformBatchesInput!) {
   transformBatches(input: $input) { outputs { id lotCode traceCode quantity unit status custodian { id } product { name } } entries { seq type batchId payload } } }`;
-const VERIFY = 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries } }';
 
 describe('transformBatches', () => {
   const service = useTestApp();
@@ -158,7 +157,7 @@ describe('transformBatches', () => {
     const giRice = await registerProduct(app, mill, { name: '小站稻 大米', geographicIndication: '小站稻' });
     const a = await registerBatch(app, mill, giPaddy, floor, { quantity: 1000 });
     const b = await registerBatch(app, mill, otherPaddy, floor, { quantity: 1000 });
-    const size = async () => (await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size;
+    const size = async () => (await gqlOk(app, LEDGER_SIZE)).ledgerInfo.size;
     const before = await size();
     const res = await gql(
       app,

@@ -10,6 +10,7 @@ import { runVerify } from '../../src/verifier/verify-command.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { LATEST_CHECKPOINT_SIZE, LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 
 /**
  * The regulator's audit (`npm run verify`), run in-process against the whole service listening on
@@ -35,7 +36,7 @@ describe('npm run verify', () => {
     for (let i = 0; i < count; i++) {
       await gqlOk(
         app,
-        'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+        RECORD_EVENT,
         {
           input: { batchId: producer.batch.id, bizStep: 'STORING', eventTime: '2026-10-07T08:00:00.000Z', facilityId: producer.facilityId, details: { n: i } },
         },
@@ -46,9 +47,9 @@ describe('npm run verify', () => {
 
   /** Waits for the service's own signer to cover the whole ledger. */
   async function checkpointed(): Promise<number> {
-    const { ledgerInfo } = await gqlOk(app, '{ ledgerInfo { size } }');
+    const { ledgerInfo } = await gqlOk(app, LEDGER_SIZE);
     for (let tries = 0; tries < 50; tries++) {
-      const { latestCheckpoint } = await gqlOk(app, '{ latestCheckpoint { treeSize } }');
+      const { latestCheckpoint } = await gqlOk(app, LATEST_CHECKPOINT_SIZE);
       if (latestCheckpoint.treeSize === ledgerInfo.size) return ledgerInfo.size;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { gqlOk, useTestApp } from '../support/test-app.js';
+import { INITIATE_RECALL } from '../support/documents.js';
 
 /** Recall notices reach a holder's webhook, signed, and are retried until it answers 2xx. */
 describe('recall webhooks', () => {
@@ -32,14 +33,8 @@ describe('recall webhooks', () => {
     const { org: producer, batch } = await producerWithBatch(app);
     const { secret } = (await gqlOk(app, 'mutation($url: String!) { registerWebhook(url: $url) { url secret } }', { url }, producer.key)).registerWebhook;
     const regulator = await createOrg(app, 'REGULATOR');
-    const recall = (
-      await gqlOk(
-        app,
-        'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
-        { input: { batchIds: [batch.id], level: 'LEVEL_1', reason: '检出沙门氏菌' } },
-        regulator.key,
-      )
-    ).initiateRecall;
+    const recall = (await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_1', reason: '检出沙门氏菌' } }, regulator.key))
+      .initiateRecall;
 
     const deadline = Date.now() + 10_000;
     while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

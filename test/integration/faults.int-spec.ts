@@ -7,6 +7,7 @@ import type { App } from 'supertest/types.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { LEDGER_SIZE, VERIFY_LEDGER } from '../support/documents.js';
 
 /**
  * Faults that fit in a test (`npm run chaos` has the rest: kill -9 under load, PostgreSQL restarted,
@@ -14,6 +15,7 @@ import { createTestDatabase, TestDatabase } from '../test-database.js';
  * one entry, and a database that goes away mid-append and for a while is answered with errors at once,
  * without ending the process, and the service carries on by itself when it is back.
  */
+// Not documents.ts's RECORD_EVENT: a retry's answer is compared with the stored entry's seq and hash.
 const RECORD_EVENT = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq hash } }';
 /** While the database is away, an answer (an error) comes within this. */
 const FAIL_FAST_MS = 2000;
@@ -114,7 +116,7 @@ async function batchQuantity(sql: pg.Client, batchId: string): Promise<number> {
 
 async function expectLedgerVerifies(app: INestApplication<App>, sql: pg.Client): Promise<void> {
   const size = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM ledger_entry')).rows[0].n);
-  const result = await gqlOk(app, '{ verifyLedger { valid checkedEntries reason } }', {}, TEST_ADMIN_KEY);
+  const result = await gqlOk(app, VERIFY_LEDGER, {}, TEST_ADMIN_KEY);
   expect(result.verifyLedger).toEqual({ valid: true, checkedEntries: size, reason: null });
 }
 
@@ -264,7 +266,7 @@ describe('the database away, mid-append and for a while', () => {
     for (const request of [
       () => gql(app, RECORD_EVENT, { input: sale(s, 'away-2', 4) }, s.org.key),
       () => gql(app, 'query($id: ID!) { batch(id: $id) { quantity } }', { id: s.batchId }, s.org.key),
-      () => gql(app, '{ ledgerInfo { size } }'),
+      () => gql(app, LEDGER_SIZE),
     ]) {
       const startedAt = Date.now();
       const res = await request();

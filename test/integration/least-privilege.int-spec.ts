@@ -16,6 +16,7 @@ import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { CREATE_CHECKPOINT, VERIFY_LEDGER } from '../support/documents.js';
 
 /**
  * The service as the operator runs it with least privilege: a login role that is a member of the
@@ -171,6 +172,7 @@ describe('the service role (least privilege)', () => {
       const batch = await registerBatch(app, producer, productId, facilityId);
       const recorded = await gqlOk(
         app,
+        // Not documents.ts's RECORD_EVENT: the test reads the entry's type and batch.
         'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq type batchId } }',
         { input: { batchId: batch.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-10-07T10:00:00.000Z', facilityId, quantity: 10, idempotencyKey: 'sell-1' } },
         producer.key,
@@ -190,8 +192,8 @@ describe('the service role (least privilege)', () => {
         expect([counted.status, counted.body.scans]).toEqual([200, scans]);
       }
 
-      await gqlOk(app, 'mutation { createCheckpoint { treeSize } }', {}, TEST_ADMIN_KEY);
-      const verification = await gqlOk(app, '{ verifyLedger { valid checkedEntries reason } }', {}, TEST_ADMIN_KEY);
+      await gqlOk(app, CREATE_CHECKPOINT, {}, TEST_ADMIN_KEY);
+      const verification = await gqlOk(app, VERIFY_LEDGER, {}, TEST_ADMIN_KEY);
       const size = await admin.query<{ n: string }>('SELECT count(*) AS n FROM ledger_entry');
       expect(verification.verifyLedger).toEqual({ valid: true, checkedEntries: Number(size.rows[0].n), reason: null });
     } finally {

@@ -6,6 +6,7 @@ import type { App } from 'supertest/types.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
+import { LEDGER_SIZE, REGISTER_FACILITY, VERIFY_BATCH_FULL } from '../support/documents.js';
 
 /**
  * Two whole service processes (two Nest applications, each with its own pool and its own in-process
@@ -15,8 +16,8 @@ import { createTestApp, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
  */
 
 const PER_APP = 200;
+// Not documents.ts's RECORD_EVENT: the answers are checked against the stored chain (hash, batch, type).
 const RECORD_EVENT = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq hash batchId type } }';
-const REGISTER_FACILITY = 'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }';
 
 type Outcome = { kind: 'event'; batchId: string; seq: number; hash: string } | { kind: 'facility'; facilityId: string };
 
@@ -48,7 +49,7 @@ describe('two service instances appending at once', () => {
     const productId = await registerProduct(apps[0], producer);
     shared = (await registerBatch(apps[1], producer, productId, facilityId)).id;
     second = (await registerBatch(apps[0], producer, productId, facilityId)).id;
-    sizeBefore = (await gqlOk(apps[0], '{ ledgerInfo { size } }')).ledgerInfo.size;
+    sizeBefore = (await gqlOk(apps[0], LEDGER_SIZE)).ledgerInfo.size;
   });
 
   afterAll(async () => {
@@ -115,7 +116,7 @@ describe('two service instances appending at once', () => {
     for (const batchId of [shared, second]) {
       const count = events.filter((e) => e.batchId === batchId).length;
       expect(count).toBeGreaterThan(0);
-      const result = await gqlOk(apps[0], 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries firstInvalidSeq reason } }', { id: batchId });
+      const result = await gqlOk(apps[0], VERIFY_BATCH_FULL, { id: batchId });
       expect(result.verifyBatch).toEqual({ valid: true, checkedEntries: 1 + count, firstInvalidSeq: null, reason: null });
     }
 
@@ -153,6 +154,6 @@ describe('two service instances appending at once', () => {
     expect(switches).toBeGreaterThanOrEqual(2);
 
     // Both instances report the same ledger.
-    for (const app of apps) expect((await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size).toBe(expected);
+    for (const app of apps) expect((await gqlOk(app, LEDGER_SIZE)).ledgerInfo.size).toBe(expected);
   });
 });

@@ -6,6 +6,7 @@ import { LedgerRepository } from '../../src/ledger/ledger.repository.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
+import { LEDGER_SIZE, RECORD_EVENT, VERIFY_BATCH_FULL as VERIFY_BATCH } from '../support/documents.js';
 
 /**
  * Tampering with the stored ledger, as a database superuser could, must be found by verifyLedger
@@ -14,7 +15,6 @@ import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.j
  */
 
 const VERIFY_LEDGER = 'query($from: SafeInt, $to: SafeInt) { verifyLedger(fromSeq: $from, toSeq: $to) { valid checkedEntries firstInvalidSeq reason } }';
-const VERIFY_BATCH = 'query($id: ID!) { verifyBatch(batchId: $id) { valid checkedEntries firstInvalidSeq reason } }';
 const EVENT_COUNT = 6;
 
 interface Verification {
@@ -56,7 +56,7 @@ async function buildLedger(): Promise<Ledger> {
   for (let i = 0; i < EVENT_COUNT; i++) {
     await gqlOk(
       app,
-      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      RECORD_EVENT,
       {
         input: {
           batchId: ledger.batchId,
@@ -72,7 +72,7 @@ async function buildLedger(): Promise<Ledger> {
   }
   const rows = await sql.query<{ seq: string }>('SELECT seq FROM ledger_entry WHERE batch_id = $1 ORDER BY seq', [ledger.batchId]);
   ledger.batchSeqs = rows.rows.map((r) => Number(r.seq));
-  ledger.size = (await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size;
+  ledger.size = (await gqlOk(app, LEDGER_SIZE)).ledgerInfo.size;
   return ledger;
 }
 

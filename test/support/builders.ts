@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import type { App } from 'supertest/types.js';
 import { gqlOk, TEST_ADMIN_KEY } from './test-app.js';
+import { CREATE_ORGANIZATION, REGISTER_FACILITY, REGISTER_PRODUCT } from './documents.js';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
@@ -11,32 +12,17 @@ export interface Org {
 }
 
 export async function createOrg(app: INestApplication<App>, kind = 'PRODUCER', name = unique('org'), uscc?: string): Promise<Org> {
-  const data = await gqlOk(
-    app,
-    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }',
-    { input: { name, kind, uscc } },
-    TEST_ADMIN_KEY,
-  );
+  const data = await gqlOk(app, CREATE_ORGANIZATION, { input: { name, kind, uscc } }, TEST_ADMIN_KEY);
   return { id: data.createOrganization.organization.id, key: data.createOrganization.apiKey };
 }
 
 export async function registerFacility(app: INestApplication<App>, org: Org, input: Record<string, unknown> = {}): Promise<string> {
-  const data = await gqlOk(
-    app,
-    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
-    { input: { name: unique('facility'), region: '天津市宁河区', ...input } },
-    org.key,
-  );
+  const data = await gqlOk(app, REGISTER_FACILITY, { input: { name: unique('facility'), region: '天津市宁河区', ...input } }, org.key);
   return data.registerFacility.id;
 }
 
 export async function registerProduct(app: INestApplication<App>, org: Org, input: Record<string, unknown> = {}): Promise<string> {
-  const data = await gqlOk(
-    app,
-    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
-    { input: { name: unique('小站稻'), category: 'GRAIN', storage: 'AMBIENT', ...input } },
-    org.key,
-  );
+  const data = await gqlOk(app, REGISTER_PRODUCT, { input: { name: unique('小站稻'), category: 'GRAIN', storage: 'AMBIENT', ...input } }, org.key);
   return data.registerProduct.id;
 }
 

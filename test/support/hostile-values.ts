@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { gqlOk, TEST_ADMIN_KEY } from './test-app.js';
+import { LEDGER_SIZE, VERIFY_LEDGER } from './documents.js';
 
 /**
  * Hostile input, shared by the hostile-input suite and the fuzzer: the values sent, and what every
@@ -183,7 +184,7 @@ export function withInvalidUtf8(text: string, marker: string): Buffer {
 }
 
 export async function ledgerSize(app: INestApplication<App>): Promise<number> {
-  return (await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size as number;
+  return (await gqlOk(app, LEDGER_SIZE)).ledgerInfo.size as number;
 }
 
 /** The payloads of the entries after `afterSeq`, as the admin reads them. */
@@ -202,7 +203,7 @@ export async function payloadsAfter(app: INestApplication<App>, afterSeq: number
 
 /** The whole ledger, recomputed from the stored columns (the service's verifier, as a regulator would run it). */
 export async function verifyWholeLedger(app: INestApplication<App>): Promise<{ valid: boolean; checkedEntries: number; reason: string | null }> {
-  return (await gqlOk(app, '{ verifyLedger { valid checkedEntries reason } }', undefined, TEST_ADMIN_KEY)).verifyLedger;
+  return (await gqlOk(app, VERIFY_LEDGER, undefined, TEST_ADMIN_KEY)).verifyLedger;
 }
 
 /** Every string, number and object anywhere in a JSON value, for round-trip checks. */

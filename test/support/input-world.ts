@@ -4,6 +4,7 @@ import type { App } from 'supertest/types.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from './builders.js';
 import { gqlOk } from './test-app.js';
+import { INITIATE_RECALL, RECORD_INSPECTION } from './documents.js';
 
 /**
  * A small supply chain for input tests: a producer with two facilities (one with a GLN, so EPCIS can
@@ -69,23 +70,13 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
   const heldBatch = async () => {
     const { id } = await newBatch();
     const items = [{ name: '镉 (Cd)', value: 0.5, limit: 0.2, unit: 'mg/kg', passed: false }];
-    await gqlOk(
-      app,
-      'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }',
-      { input: { batchId: id, verdict: 'FAIL', items } },
-      lab.key,
-    );
+    await gqlOk(app, RECORD_INSPECTION, { input: { batchId: id, verdict: 'FAIL', items } }, lab.key);
     return id;
   };
 
   const openRecall = async () => {
     const { id } = await newBatch();
-    const recall = await gqlOk(
-      app,
-      'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }',
-      { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } },
-      regulator.key,
-    );
+    const recall = await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, regulator.key);
     return { recallId: recall.initiateRecall.id as string, batchId: id };
   };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
@@ -11,8 +11,8 @@ import { createTestDatabase, TestDatabase } from '../test-database.js';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 
-/** The whole service, as `npm start` builds it, on the given database; `env` adds settings. */
-export async function createTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<INestApplication<App>> {
+/** The service's module, configured as the tests run it, on the given database; `env` adds settings. */
+export function testAppModule(databaseUrl: string, env: Record<string, string> = {}): DynamicModule {
   // Rate limits are off unless a test turns them on: the suites send thousands of requests from one address.
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -23,7 +23,12 @@ export async function createTestApp(databaseUrl: string, env: Record<string, str
     RATE_LIMIT_PUBLIC: '0',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 })] }).compile();
+  return AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 });
+}
+
+/** The whole service, as `npm start` builds it, on the given database; `env` adds settings. */
+export async function createTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<INestApplication<App>> {
+  const moduleRef = await Test.createTestingModule({ imports: [testAppModule(databaseUrl, env)] }).compile();
   const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: ['fatal'] });
   configureHttp(app);
   app.enableShutdownHooks();
