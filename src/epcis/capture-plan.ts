@@ -205,7 +205,7 @@ function newLot(line: QuantityLine, where: string, quantityIs: string): { gtin: 
   const unit = line.uom === null ? 'piece' : ownEntry(UNIT_BY_UOM, line.uom);
   if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
   const lot = line.lot as { gtin: string; lot: string };
-  return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit };
+  return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit: unit! };
 }
 
 function readRegistration(event: Json, base: StepBase, line: QuantityLine, where: string): CaptureStep {
