@@ -32,7 +32,7 @@ export class BatchViewCache<V> {
   /**
    * Keys read once and not kept: a view is kept from its second read on. Most lots are scanned once or
    * twice and a few very often; keeping every first read filled the cache with views never asked for
-   * again, and evicting them was old-generation garbage (RSS 224 -> 359 MB over 20,000 one-off scans).
+   * again, and evicting them made old-generation garbage.
    */
   private readonly seenOnce = new Set<string>();
 

@@ -62,8 +62,8 @@ export class ScanRepository {
   /**
    * Everything a scan shows, in one statement: the batch, its public story and lineage (see
    * `publicTimelineSql`), and whether its entries check out in SQL (see `batchIntactSql`). Null when
-   * no batch has the code. A named statement: each connection plans it once (planning took longer
-   * than running it, 1 ms against 0.7), and one round trip instead of four.
+   * no batch has the code. A named statement, so each connection plans it once (planning it cost more
+   * than running it), and one round trip instead of four.
    */
   async scan(traceCode: string): Promise<{ batch: ScannedBatch; events: PublicEvent[]; lineage: string[]; entries: number; intact: boolean } | null> {
     const { rows } = await this.db.query({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });

@@ -18,9 +18,8 @@ export class TraceRepository {
    * and outputs, in the trace or not (a pool's other farms are not downstream of one farm, but their
    * milk is in the balance), from its lines as recorded with its ledger entries, in ledger order.
    *
-   * The ids come in through `ids` (unnest) rather than `= ANY($1)`: with an array of 10,000 ids the
-   * planner estimated each element's selectivity, 25-45 ms of planning per trace. A UNION of two joins,
-   * not one OR: the OR scanned all of lineage_edge and transformation_line (59 ms for a 13-batch trace).
+   * The ids come in through `ids` (unnest) rather than `= ANY($1)`, whose planning cost grows with the
+   * array; a UNION of two index joins rather than one OR, which scanned both tables whole.
    */
   async massBalance(batchIds: string[]): Promise<{ transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]> {
     const { rows } = await this.db.query<{ transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }>(
