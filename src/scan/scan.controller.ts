@@ -19,7 +19,6 @@ import { giVerified } from '../certificates/certificate-rules.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { messagePage } from './pages.js';
 import { envelopesOf, ProofBundle } from './proof-bundle.js';
-import { VERIFY_SCRIPT } from './verify-script.js';
 import { plausibleScans } from './scan-plausibility.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -194,12 +193,6 @@ export class ScanController {
     const counted = await this.scans.countScan(batch.id);
     const ceiling = plausibleScans(counted.quantity, counted.unit);
     return { scans: counted.total, since: counted.firstDay, plausible: ceiling === null || counted.total <= ceiling };
-  }
-
-  @Get('assets/verify.js')
-  script(@Res() res: Response): void {
-    res.setHeader('cache-control', 'public, max-age=3600');
-    res.type('text/javascript').send(VERIFY_SCRIPT);
   }
 
   /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
