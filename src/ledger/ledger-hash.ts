@@ -5,7 +5,7 @@ import { entryHashWith, payloadHashInput, type LedgerEnvelope, type Sha256Hex } 
 export { canonicalEnvelope, GENESIS_PREV_HASH, LEDGER_FORMAT_VERSION, SALT_BYTES } from './hash-rule.js';
 export type { LedgerEnvelope } from './hash-rule.js';
 
-/** One-shot crypto.hash: a third of createHash's cost on inputs this small, hashed several times per entry. */
+/** One-shot crypto.hash: cheaper than createHash on inputs this small, hashed several times per entry. */
 export const sha256Hex: Sha256Hex<string> = (data) => hash('sha256', data, 'hex');
 
 /** `payloadHash = SHA-256(salt || UTF-8(JCS(payload)))`, the canonical text given as computed once. */
@@ -13,7 +13,7 @@ export function payloadHash(salt: Uint8Array, canonicalPayload: string): string 
   return sha256Hex(payloadHashInput(salt, canonicalPayload, scratch));
 }
 
-/** Reused by every synchronous payloadHash: a fresh zero-filled array per entry cost twice the hash. */
+/** Reused by every payloadHash (synchronous, so never shared), so the writer allocates no array per entry. */
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
 export function entryHash(e: LedgerEnvelope): string {
