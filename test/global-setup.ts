@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
@@ -12,6 +14,8 @@ import { TEST_SERVER_FILE_ENV, TestServer } from './test-server.js';
  * clones its own from it (test/test-database.ts), so files run in parallel without seeing each other.
  */
 export default async function globalSetup(): Promise<void> {
+  // The page's script the app serves, built as `npm run build` does, so any one suite can run after tsc alone.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-assets.mjs', import.meta.url))], { stdio: 'inherit' });
   const found = await findPostgresServer({ url: process.env.TEST_DATABASE_URL, embeddedName: 'test-postgres', embeddedPort: 54339 });
   (globalThis as { stopEmbeddedTestPostgres?: () => Promise<void> }).stopEmbeddedTestPostgres = found.stop;
   const adminUrl = found.adminUrl;

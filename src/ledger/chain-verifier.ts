@@ -1,5 +1,6 @@
+import { batchLinkReason, ChainLinks, GENESIS_PREV_HASH } from './hash-rule.js';
 import { LedgerEntry } from './ledger-entry.js';
-import { entryHash, GENESIS_PREV_HASH, payloadHash } from './ledger-hash.js';
+import { entryHash, payloadHash } from './ledger-hash.js';
 
 export interface VerificationResult {
   valid: boolean;
@@ -16,23 +17,19 @@ export interface VerificationResult {
 export class ChainVerifier {
   private checked = 0;
   private failure: { seq: number; reason: string } | null = null;
-  private expectedSeq: number;
-  private previousHash: string;
-  /** Recomputed hash of each batch's latest entry seen so far. */
-  private readonly batchHeads = new Map<string, string | null>();
+  private readonly links: ChainLinks;
 
   constructor(start: { fromSeq: number; previousHash: string | null }) {
-    this.expectedSeq = start.fromSeq;
-    this.previousHash = start.fromSeq === 1 ? GENESIS_PREV_HASH : (start.previousHash ?? '');
+    this.links = new ChainLinks(start.fromSeq, start.previousHash);
   }
 
   knowsBatch(batchId: string): boolean {
-    return this.batchHeads.has(batchId);
+    return this.links.knowsBatch(batchId);
   }
 
   /** For a range that starts after a batch's earlier entries: the hash its next entry must link to. */
   seedBatchHead(batchId: string, hash: string | null): void {
-    this.batchHeads.set(batchId, hash);
+    this.links.seedBatchHead(batchId, hash);
   }
 
   /** Checks the next entry; returns false once the chain is broken (later entries prove nothing). */
@@ -49,8 +46,9 @@ export class ChainVerifier {
 
   /** Call after the last entry: a range that ends early is missing entries. */
   finish(toSeq: number): VerificationResult {
-    if (!this.failure && this.expectedSeq <= toSeq) {
-      this.failure = { seq: this.expectedSeq, reason: `entry ${this.expectedSeq} is missing (the ledger should reach ${toSeq})` };
+    const expectedSeq = this.links.nextSeq;
+    if (!this.failure && expectedSeq <= toSeq) {
+      this.failure = { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (the ledger should reach ${toSeq})` };
     }
     return {
       valid: this.failure === null,
@@ -61,39 +59,31 @@ export class ChainVerifier {
   }
 
   private problemWith(entry: LedgerEntry): { seq: number; text: string } | null {
-    if (entry.seq !== this.expectedSeq) {
-      return { seq: this.expectedSeq, text: `entry ${this.expectedSeq} is missing (the next stored entry is ${entry.seq})` };
+    const expectedSeq = this.links.nextSeq;
+    if (entry.seq !== expectedSeq) {
+      return { seq: expectedSeq, text: `entry ${expectedSeq} is missing (the next stored entry is ${entry.seq})` };
     }
     const seq = entry.seq;
-    if (entry.payload !== null && entry.salt !== null && payloadHash(Buffer.from(entry.salt, 'hex'), entry.payload) !== entry.payloadHash) {
+    if (!payloadIntact(entry)) {
       return { seq, text: `entry ${seq}: the payload does not match its payloadHash (the payload or salt was changed)` };
     }
-    if (entry.prevHash !== this.previousHash) {
+    if (entry.prevHash !== this.links.previousHash) {
       return { seq, text: `entry ${seq}: prevHash does not match the hash of entry ${seq - 1}` };
     }
     const hash = entryHash(entry);
     if (hash !== entry.hash) {
       return { seq, text: `entry ${seq}: the stored hash does not match its envelope (a member such as actor, type or recordedAt was changed)` };
     }
-    if (entry.batchId !== null) {
-      const expected = this.batchHeads.get(entry.batchId) ?? null;
-      if (entry.batchPrevHash !== expected) {
-        return {
-          seq,
-          text:
-            expected === null
-              ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
-              : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry`,
-        };
-      }
-      this.batchHeads.set(entry.batchId, hash);
-    } else if (entry.batchPrevHash !== null) {
-      return { seq, text: `entry ${seq}: batchPrevHash is set on an entry with no batch` };
-    }
-    this.expectedSeq = seq + 1;
-    this.previousHash = hash;
+    const batchProblem = this.links.batchLinkProblem(entry);
+    if (batchProblem) return { seq, text: batchLinkReason(batchProblem, seq) };
+    this.links.accept(entry.batchId, hash);
     return null;
   }
+}
+
+/** An erased payload (salt and payload null) has nothing to check; the envelope still commits to its hash. */
+function payloadIntact(entry: LedgerEntry): boolean {
+  return entry.payload === null || entry.salt === null || payloadHash(Buffer.from(entry.salt, 'hex'), entry.payload) === entry.payloadHash;
 }
 
 /**
@@ -101,12 +91,12 @@ export class ChainVerifier {
  * entry on, and each entry's prevHash against the (recomputed) hash of the ledger entry just before it.
  */
 export function verifyBatchEntries(entries: { entry: LedgerEntry; previous: LedgerEntry | null }[]): VerificationResult {
-  let batchHead: string | null = null;
+  const links = new ChainLinks(1, null);
   let checked = 0;
   for (const { entry, previous } of entries) {
     const seq = entry.seq;
     const fail = (reason: string, at = seq): VerificationResult => ({ valid: false, checkedEntries: checked, firstInvalidSeq: at, reason });
-    if (entry.payload !== null && entry.salt !== null && payloadHash(Buffer.from(entry.salt, 'hex'), entry.payload) !== entry.payloadHash) {
+    if (!payloadIntact(entry)) {
       return fail(`entry ${seq}: the payload does not match its payloadHash (the payload or salt was changed)`);
     }
     const hash = entryHash(entry);
@@ -120,14 +110,13 @@ export function verifyBatchEntries(entries: { entry: LedgerEntry; previous: Ledg
     } else if (entry.prevHash !== entryHash(previous)) {
       return fail(`entry ${seq}: prevHash does not match the hash of entry ${seq - 1}`);
     }
-    if (entry.batchPrevHash !== batchHead) {
-      return fail(
-        batchHead === null
-          ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
-          : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry (an entry of the batch is missing or changed)`,
-      );
+    const batchProblem = links.batchLinkProblem(entry);
+    if (batchProblem) {
+      // Here the batch's own entries are read, so a broken link means one of them is missing or changed.
+      const reason = batchLinkReason(batchProblem, seq);
+      return fail(batchProblem === 'PREVIOUS_ENTRY_MISMATCH' ? `${reason} (an entry of the batch is missing or changed)` : reason);
     }
-    batchHead = hash;
+    if (entry.batchId !== null) links.seedBatchHead(entry.batchId, hash);
     checked++;
   }
   return validResult(checked);

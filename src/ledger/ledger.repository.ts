@@ -137,7 +137,8 @@ export function batchIntactSql(batchId: string): string {
 }
 
 /**
- * LEDGER-SPEC §2 in SQL, for the columns of the row aliased `t` ('' for none): the canonical envelope's
+ * LEDGER-SPEC §2 in SQL (the rule is src/ledger/hash-rule.ts; test/integration/ledger-sql-vectors.int-spec.ts
+ * holds this copy to the same vectors), for the columns of the row aliased `t` ('' for none): the canonical envelope's
  * SHA-256 (keys sorted, no whitespace; the values are hex, UUIDs, [A-Z_] types and uuid-or-"system"
  * actors, which JCS writes as they are, and to_json escapes anything else), and whether the payload
  * still matches its payloadHash (an erased payload has nothing to check).

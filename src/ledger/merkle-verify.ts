@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { consistencyPath, inclusionPath, LEAF_PREFIX, NODE_PREFIX } from './merkle-path.js';
 
 /**
  * The verifier side of the ledger's Merkle tree (LEDGER-SPEC §3), written from RFC 9162 §2.1:
  * leaf and node hashing, inclusion proof verification (§2.1.3.2), consistency proof
  * verification (§2.1.4.2), and an incremental root over appended leaves.
  *
- * Pure: node:crypto only. The verify functions return false, and never throw, for any input
+ * Pure: node:crypto only; the proofs' shapes come from merkle-path.ts, which the browser shares. The verify functions return false, and never throw, for any input
  * that is malformed (wrong types, sizes out of range, hashes that are not 32 bytes).
  */
 
@@ -17,7 +18,7 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 /** MTH({d}) = SHA-256(0x00 || d). */
 export function hashLeaf(data: Buffer): Buffer {
   return createHash('sha256')
-    .update(Buffer.from([0x00]))
+    .update(Buffer.from([LEAF_PREFIX]))
     .update(data)
     .digest();
 }
@@ -25,7 +26,7 @@ export function hashLeaf(data: Buffer): Buffer {
 /** SHA-256(0x01 || left || right). */
 export function hashChildren(left: Buffer, right: Buffer): Buffer {
   return createHash('sha256')
-    .update(Buffer.from([0x01]))
+    .update(Buffer.from([NODE_PREFIX]))
     .update(left)
     .update(right)
     .digest();
@@ -43,10 +44,6 @@ function isSize(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-// fn and sn may exceed 2^32, so no bitwise operators: LSB and right shift on safe integers.
-const lsb = (x: number): boolean => x % 2 === 1;
-const shr = (x: number): number => Math.floor(x / 2);
-
 /**
  * RFC 9162 §2.1.3.2: does `proof` prove that the leaf with hash `leafHash` is at `leafIndex`
  * in the tree of `treeSize` leaves whose root is `root`?
@@ -57,34 +54,11 @@ const shr = (x: number): number => Math.floor(x / 2);
 export function verifyInclusion(leafHash: Buffer, leafIndex: number, treeSize: number, proof: Buffer[], root: Buffer): boolean {
   if (!isHash(leafHash) || !isHash(root) || !isHashArray(proof)) return false;
   if (!isSize(leafIndex) || !isSize(treeSize)) return false;
-  // 1. leaf_index >= tree_size fails.
-  if (leafIndex >= treeSize) return false;
-  // 2.–3.
-  let fn = leafIndex;
-  let sn = treeSize - 1;
+  const proofIsLeft = inclusionPath(leafIndex, treeSize, proof.length);
+  if (proofIsLeft === null) return false;
   let r = leafHash;
-  // 4.
-  for (const p of proof) {
-    // a.
-    if (sn === 0) return false;
-    // b.
-    if (lsb(fn) || fn === sn) {
-      r = hashChildren(p, r);
-      if (!lsb(fn)) {
-        while (!lsb(fn) && fn !== 0) {
-          fn = shr(fn);
-          sn = shr(sn);
-        }
-      }
-    } else {
-      r = hashChildren(r, p);
-    }
-    // c.
-    fn = shr(fn);
-    sn = shr(sn);
-  }
-  // 5.
-  return sn === 0 && r.equals(root);
+  for (let k = 0; k < proof.length; k++) r = proofIsLeft[k] ? hashChildren(proof[k], r) : hashChildren(r, proof[k]);
+  return r.equals(root);
 }
 
 /**
@@ -97,50 +71,20 @@ export function verifyConsistency(size1: number, size2: number, proof: Buffer[],
   if (!isSize(size1) || !isSize(size2)) return false;
   if (size1 === 0 || size1 > size2) return false;
   if (size1 === size2) return proof.length === 0 && root1.equals(root2);
-  // 1. An empty path fails.
-  if (proof.length === 0) return false;
-  // 2. If first is an exact power of 2, prepend first_hash.
-  const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
-  // 3.
-  let fn = size1 - 1;
-  let sn = size2 - 1;
-  // 4.
-  while (lsb(fn)) {
-    fn = shr(fn);
-    sn = shr(sn);
-  }
-  // 5.
+  const shape = consistencyPath(size1, size2, proof.length);
+  if (shape === null) return false;
+  const path = shape.startsWithOldRoot ? [root1, ...proof] : proof;
   let fr = path[0];
   let sr = path[0];
-  // 6.
-  for (const c of path.slice(1)) {
-    // a.
-    if (sn === 0) return false;
-    // b.
-    if (lsb(fn) || fn === sn) {
-      fr = hashChildren(c, fr);
-      sr = hashChildren(c, sr);
-      if (!lsb(fn)) {
-        while (!lsb(fn) && fn !== 0) {
-          fn = shr(fn);
-          sn = shr(sn);
-        }
-      }
+  for (let k = 1; k < path.length; k++) {
+    if (shape.isLeft[k - 1]) {
+      fr = hashChildren(path[k], fr);
+      sr = hashChildren(path[k], sr);
     } else {
-      sr = hashChildren(sr, c);
+      sr = hashChildren(sr, path[k]);
     }
-    // c.
-    fn = shr(fn);
-    sn = shr(sn);
   }
-  // 7.
-  return sn === 0 && fr.equals(root1) && sr.equals(root2);
-}
-
-function isPowerOfTwo(n: number): boolean {
-  let x = n;
-  while (x > 1 && x % 2 === 0) x /= 2;
-  return x === 1;
+  return fr.equals(root1) && sr.equals(root2);
 }
 
 /**

@@ -10,7 +10,6 @@ import type { ProofBundle } from './proof-bundle.js';
 import { ProofBundleService } from './proof-bundle.service.js';
 import { ScanPageService } from './scan-page.service.js';
 import { LabelFilePipe, PageLanguage, TraceCodeListPipe } from './scan.params.js';
-import { VERIFY_SCRIPT } from './verify-script.js';
 
 @Controller()
 export class ScanController {
@@ -80,12 +79,6 @@ export class ScanController {
   @HttpCode(200)
   countScan(@Param('code') code: string): Promise<{ scans: number; since: string; plausible: boolean }> {
     return this.pages.countScan(code);
-  }
-
-  @Get('assets/verify.js')
-  script(@Res() res: Response): void {
-    res.setHeader('cache-control', 'public, max-age=3600');
-    res.type('text/javascript').send(VERIFY_SCRIPT);
   }
 
   /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */

@@ -6,6 +6,10 @@ import { ScanController } from './scan.controller.js';
 import { ScanRepository } from './scan.repository.js';
 import { ScanResolver } from './scan.resolver.js';
 import { ScanService } from './scan.service.js';
+import { VerifyAssetController } from './verify-asset.controller.js';
 
-@Module({ controllers: [ScanController], providers: [ScanRepository, ScanService, ScanPageService, ProofBundleService, LabelsService, ScanResolver] })
+@Module({
+  controllers: [ScanController, VerifyAssetController],
+  providers: [ScanRepository, ScanService, ScanPageService, ProofBundleService, LabelsService, ScanResolver],
+})
 export class ScanModule {}

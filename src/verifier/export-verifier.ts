@@ -1,6 +1,7 @@
-import { createHash, hash as sha256Once } from 'node:crypto';
+import { hash as sha256Once } from 'node:crypto';
 import { canonicalJson } from '../ledger/canonical-json.js';
-import { canonicalEnvelope, GENESIS_PREV_HASH, LedgerEnvelope } from '../ledger/ledger-hash.js';
+import { batchLinkReason, canonicalEnvelope, ChainLinks, LedgerEnvelope, payloadHashInput, SALT_BYTES } from '../ledger/hash-rule.js';
+import { sha256Hex } from '../ledger/ledger-hash.js';
 import { MerkleRootBuilder } from '../ledger/merkle-verify.js';
 
 /**
@@ -56,7 +57,6 @@ const LAYOUT_SALT = '","salt":';
 /** A character that makes a JSON string's raw text differ from its value, or makes it invalid. */
 // eslint-disable-next-line no-control-regex -- a raw control character in a JSON string is exactly what this looks for
 const UNSIMPLE = /[\\\x00-\x1f]/;
-const SALT_BYTES = 16;
 
 class EntryProblem extends Error {}
 
@@ -64,15 +64,15 @@ export class ExportVerifier {
   private readonly tree = new MerkleRootBuilder();
   private readonly wanted: Set<number>;
   private readonly roots = new Map<number, Buffer>();
-  /** Recomputed hash of each batch's latest entry. */
-  private readonly batchHeads = new Map<string, string>();
-  private previousHash = GENESIS_PREV_HASH;
+  /** The links the next entry must hold: the recomputed hash before it and of each batch's latest entry. */
+  private readonly links = new ChainLinks(1, null);
   private lineNumber = 0;
   private erased = 0;
   private slow = 0;
   private failed: ExportFailure | null = null;
-  /** salt || UTF-8(payload) is assembled here, grown when a payload does not fit. */
-  private readonly scratch = Buffer.allocUnsafe(64 * 1024);
+  /** salt || UTF-8(payload) is assembled here (a larger payload gets its own array). */
+  private readonly scratch = new Uint8Array(64 * 1024);
+  private readonly salt = Buffer.alloc(SALT_BYTES);
   /** 0x00 || entry hash: the leaf's input (LEDGER-SPEC §3). */
   private readonly leafInput = Buffer.alloc(33);
 
@@ -166,7 +166,7 @@ export class ExportVerifier {
     let i = LAYOUT_V_SEQ.length;
     if (!line.startsWith(LAYOUT_V_SEQ) || !line.startsWith(seqText, i)) return false;
     i += seqText.length;
-    if (!line.startsWith(LAYOUT_PREV, i) || !line.startsWith(this.previousHash, i + LAYOUT_PREV.length)) return false;
+    if (!line.startsWith(LAYOUT_PREV, i) || !line.startsWith(this.links.previousHash, i + LAYOUT_PREV.length)) return false;
     i += LAYOUT_PREV.length + 64;
     if (!line.startsWith(LAYOUT_TYPE, i)) return false;
     i += LAYOUT_TYPE.length;
@@ -188,7 +188,7 @@ export class ExportVerifier {
     }
     if (!line.startsWith(LAYOUT_BATCH_PREV, i)) return false;
     i += LAYOUT_BATCH_PREV.length;
-    const batchPrevHash = batchId === null ? null : (this.batchHeads.get(batchId) ?? null);
+    const batchPrevHash = batchId === null ? null : this.links.batchHead(batchId);
     if (batchPrevHash === null) {
       if (!line.startsWith('null', i)) return false;
       i += 4;
@@ -240,8 +240,8 @@ export class ExportVerifier {
       payloadHash = this.saltedHash(salt, payloadText);
       if (!line.startsWith(payloadHash, payloadHashAt)) return false;
     }
-    const envelope: LedgerEnvelope = { v: 1, seq, prevHash: this.previousHash, type, batchId, batchPrevHash, actor, recordedAt, payloadHash };
-    const hash = sha256Once('sha256', canonicalEnvelope(envelope), 'hex');
+    const envelope: LedgerEnvelope = { v: 1, seq, prevHash: this.links.previousHash, type, batchId, batchPrevHash, actor, recordedAt, payloadHash };
+    const hash = sha256Hex(canonicalEnvelope(envelope));
     if (!line.startsWith(hash, hashAt)) return false;
 
     if (salt === null) this.erased++;
@@ -250,9 +250,8 @@ export class ExportVerifier {
   }
 
   private accept(seq: number, batchId: string | null, hash: string): void {
-    if (batchId !== null) this.batchHeads.set(batchId, hash);
-    this.previousHash = hash;
-    // hashLeaf(Buffer.from(hash, 'hex')), SHA-256(0x00 || hash), in one call on a reused buffer (twice as fast)
+    this.links.accept(batchId, hash);
+    // hashLeaf(Buffer.from(hash, 'hex')), SHA-256(0x00 || hash), in one call on a reused buffer
     this.leafInput.write(hash, 1, 32, 'hex');
     this.tree.push(sha256Once('sha256', this.leafInput, 'buffer'));
     if (this.wanted.size > 0 && this.wanted.has(seq)) this.roots.set(seq, this.tree.root());
@@ -293,27 +292,17 @@ export class ExportVerifier {
       }
     }
 
-    if (envelope.prevHash !== this.previousHash) {
+    if (envelope.prevHash !== this.links.previousHash) {
       throw new EntryProblem(
         seq === 1 ? `entry 1: prevHash is not the genesis value (64 zeros)` : `entry ${seq}: prevHash does not match the hash of entry ${seq - 1}`,
       );
     }
-    const hash = sha256Once('sha256', canonicalEnvelope(envelope), 'hex');
+    const hash = sha256Hex(canonicalEnvelope(envelope));
     if (hash !== entry.hash) {
       throw new EntryProblem(`entry ${seq}: the stored hash does not match its envelope (a member such as actor, type or recordedAt was changed)`);
     }
-    if (envelope.batchId !== null) {
-      const expected = this.batchHeads.get(envelope.batchId) ?? null;
-      if (envelope.batchPrevHash !== expected) {
-        throw new EntryProblem(
-          expected === null
-            ? `entry ${seq}: batchPrevHash should be null for the batch's first entry`
-            : `entry ${seq}: batchPrevHash does not match the hash of the batch's previous entry`,
-        );
-      }
-    } else if (envelope.batchPrevHash !== null) {
-      throw new EntryProblem(`entry ${seq}: batchPrevHash is set on an entry with no batch`);
-    }
+    const batchProblem = this.links.batchLinkProblem(envelope);
+    if (batchProblem) throw new EntryProblem(batchLinkReason(batchProblem, seq));
     this.accept(seq, envelope.batchId, hash);
   }
 
@@ -340,14 +329,10 @@ export class ExportVerifier {
     return this.saltedHash(salt, canonical) === expected;
   }
 
+  /** payloadHash of a line's hex salt and payload text, in reused buffers. */
   private saltedHash(salt: string, text: string): string {
-    const need = SALT_BYTES + text.length * 3;
-    if (need > this.scratch.length) {
-      return createHash('sha256').update(Buffer.from(salt, 'hex')).update(text, 'utf8').digest('hex');
-    }
-    this.scratch.write(salt, 0, SALT_BYTES, 'hex');
-    const n = this.scratch.write(text, SALT_BYTES, 'utf8');
-    return sha256Once('sha256', this.scratch.subarray(0, SALT_BYTES + n), 'hex');
+    this.salt.write(salt, 0, SALT_BYTES, 'hex');
+    return sha256Hex(payloadHashInput(this.salt, text, this.scratch));
   }
 }
 

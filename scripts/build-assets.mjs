@@ -1,0 +1,23 @@
+// Bundles the consumer page's script (src/scan/browser/verify-page.ts, with the ledger's hash rule and
+// RFC 9162 path it imports) into dist/assets/verify.js, which the service serves at /assets/verify.js.
+// Run by `npm run build` after `nest build` (which empties dist) and by the tests' global setup.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/scan/browser/verify-page.ts'],
+  tsconfig: 'src/scan/browser/tsconfig.json',
+  outfile: 'dist/assets/verify.js',
+  bundle: true,
+  format: 'iife',
+  // The page runs the check on load; a test reaches the same functions through this global.
+  globalName: 'SuyuanVerify',
+  platform: 'browser',
+  target: 'es2019',
+  charset: 'utf8',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals';
+import { hash } from 'node:crypto';
+import { readFixtureJson } from '../../test/support/fixtures.js';
+import {
+  batchLinkProblem,
+  canonicalEnvelope,
+  ChainLinks,
+  entryHashWith,
+  GENESIS_PREV_HASH,
+  LedgerEnvelope,
+  payloadHashInput,
+  payloadHashWith,
+  Sha256Hex,
+} from './hash-rule.js';
+
+const vectors = readFixtureJson('vectors/ledger-v1.json');
+const syncSha256: Sha256Hex<string> = (data) => hash('sha256', data, 'hex');
+const asyncSha256: Sha256Hex<Promise<string>> = async (data) => syncSha256(data);
+
+const envelopeOf = (v: any): LedgerEnvelope => ({
+  v: 1,
+  seq: v.seq,
+  prevHash: v.prevHash,
+  type: v.type,
+  batchId: v.batchId,
+  batchPrevHash: v.batchPrevHash,
+  actor: v.actor,
+  recordedAt: v.recordedAt,
+  payloadHash: v.payloadHash,
+});
+
+describe('the hash rule against test/fixtures/vectors/ledger-v1.json, with any SHA-256', () => {
+  for (const v of vectors.entries) {
+    it(`entry ${v.seq}: the canonical envelope, payload hash and entry hash, synchronously and as a promise`, async () => {
+      const salt = Buffer.from(v.salt, 'hex');
+      expect(canonicalEnvelope(envelopeOf(v))).toBe(v.canonicalEnvelope);
+      expect(payloadHashWith(syncSha256, salt, v.canonicalPayload)).toBe(v.payloadHash);
+      expect(entryHashWith(syncSha256, envelopeOf(v))).toBe(v.hash);
+      expect(await payloadHashWith(asyncSha256, salt, v.canonicalPayload)).toBe(v.payloadHash);
+      expect(await entryHashWith(asyncSha256, envelopeOf(v))).toBe(v.hash);
+    });
+  }
+
+  it('links the vector entries: prevHash, batchPrevHash and the next seq', () => {
+    const links = new ChainLinks(1, null);
+    for (const v of vectors.entries) {
+      expect(links.nextSeq).toBe(v.seq);
+      expect(v.prevHash).toBe(links.previousHash);
+      expect(links.batchLinkProblem(v)).toBeNull();
+      links.accept(v.batchId, v.hash);
+    }
+    expect(links.previousHash).toBe(vectors.entries[vectors.entries.length - 1].hash);
+  });
+});
+
+describe('payloadHashInput', () => {
+  const salt = Uint8Array.from({ length: 16 }, (_, i) => i);
+
+  it('is salt || UTF-8(text), multi-byte characters included, with or without a scratch buffer', () => {
+    const text = '{"name":"天津小站稻 🌾","t":-4.5}';
+    const expected = Buffer.concat([Buffer.from(salt), Buffer.from(text, 'utf8')]);
+    expect(Buffer.from(payloadHashInput(salt, text))).toEqual(expected);
+    expect(Buffer.from(payloadHashInput(salt, text, new Uint8Array(1024)))).toEqual(expected);
+  });
+
+  it('uses a new array when the scratch buffer is too small, leaving the scratch untouched', () => {
+    const scratch = new Uint8Array(8);
+    const out = payloadHashInput(salt, 'x'.repeat(100), scratch);
+    expect(out.length).toBe(116);
+    expect(scratch).toEqual(new Uint8Array(8));
+  });
+});
+
+describe('batch links', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+
+  it('names each way a batchPrevHash can be wrong', () => {
+    expect(batchLinkProblem(null, null, null)).toBeNull();
+    expect(batchLinkProblem(null, a, null)).toBe('SET_WITHOUT_BATCH');
+    expect(batchLinkProblem('batch', null, null)).toBeNull();
+    expect(batchLinkProblem('batch', a, null)).toBe('FIRST_ENTRY_NOT_NULL');
+    expect(batchLinkProblem('batch', a, a)).toBeNull();
+    expect(batchLinkProblem('batch', b, a)).toBe('PREVIOUS_ENTRY_MISMATCH');
+    expect(batchLinkProblem('batch', null, a)).toBe('PREVIOUS_ENTRY_MISMATCH');
+  });
+
+  it('starts a range after the genesis from the hash before it and seeded batch heads', () => {
+    expect(new ChainLinks(1, 'ignored').previousHash).toBe(GENESIS_PREV_HASH);
+    const links = new ChainLinks(10, a);
+    expect(links.previousHash).toBe(a);
+    expect(links.knowsBatch('batch')).toBe(false);
+    links.seedBatchHead('batch', b);
+    expect(links.batchLinkProblem({ batchId: 'batch', batchPrevHash: b })).toBeNull();
+    links.accept('batch', a);
+    expect(links.nextSeq).toBe(11);
+    expect(links.batchHead('batch')).toBe(a);
+  });
+});
