@@ -1,6 +1,7 @@
 /**
  * `npm run bench:service [-- --database NAME] [--seconds 10] [--entries 1000000]`: the compiled service,
- * started as in production (with the baseline module added: scripts/bench-service-main.ts), under load from a second process (autocannon, scripts/bench-load.ts), beside
+ * started as in production (with the baseline module added: scripts/bench-service-main.ts), under load
+ * from a second process (autocannon, scripts/bench-load.ts), beside
  * two baselines measured in the same run on the same machine: a trivial GraphQL query `{ __typename }`
  * (the framework's ceiling) and `benchPlainInsert`, one plain INSERT per call behind the same key check
  * (the database's ceiling for a write). Prints one table against the goals of the performance issue.
@@ -64,7 +65,64 @@ interface Row {
   met: string;
 }
 
+interface BenchOptions {
+  database: string;
+  seconds: number;
+  entries: number;
+  /** The points --only names; undefined measures them all. */
+  only: string[] | undefined;
+}
+
+type Request = Pick<LoadSpec, 'method' | 'path' | 'headers' | 'body'>;
+
+/** Every request the bench loads the service with. */
+interface BenchRequests {
+  trivial: Request;
+  plainInsert: Request;
+  recordEvent: Request;
+  recordEvents: Request;
+  scan: Request;
+  scanMany: Request;
+  page: Request;
+  manyLots: number;
+}
+
+interface Producer {
+  key: string;
+  facilityId: string;
+  batchIds: string[];
+  traceCode: string;
+}
+
 async function main(): Promise<void> {
+  const options = benchOptions();
+  const { url, label, cleanUp } = await benchDatabase(options.database, options.entries);
+  let service: RunningService | undefined;
+  try {
+    await analyze(url);
+    // The production start with the baseline module (benchPlainInsert) added: scripts/bench-service-main.ts.
+    service = await startService(url, ADMIN_KEY, { entry: 'dist/scripts/bench-service-main.js' });
+    const api = graphqlClient(service.base);
+    const producer = await producerWithBatches(api);
+    // Every scan a different lot of the ledger: what a scan costs when its view is not in memory.
+    const requests = benchRequests(producer, await traceCodes(url, MANY_LOTS));
+    const bench = new ServiceBench(service, options);
+    await bench.warmUp(requests);
+    const { plainAt64, trivialAt64 } = await bench.writes(requests);
+    if (bench.measures('recordEvents')) await bench.recordEvents(requests.recordEvents, plainAt64);
+    if (!options.only) {
+      await bench.scans(requests, trivialAt64!);
+      await bench.verify(api);
+    }
+    bench.serviceRss();
+    bench.print(label);
+  } finally {
+    await service?.stop();
+    await cleanUp();
+  }
+}
+
+function benchOptions(): BenchOptions {
   const { values } = parseArgs({
     options: {
       database: { type: 'string', default: 'suyuan_large' },
@@ -73,188 +131,210 @@ async function main(): Promise<void> {
       only: { type: 'string' },
     },
   });
-  const seconds = Number(values.seconds);
   const only = values.only?.split(',').filter(Boolean);
   for (const name of only ?? []) if (!ONLY_POINTS.includes(name)) throw new Error(`--only takes ${ONLY_POINTS.join(', ')}, got ${name}`);
-  const measures = (point: string) => !only || only.includes(point);
-  const { url, label, cleanUp } = await benchDatabase(values.database!, Number(values.entries));
-  let service: RunningService | undefined;
-  try {
-    await analyze(url);
-    // The production start with the baseline module (benchPlainInsert) added: scripts/bench-service-main.ts.
-    service = await startService(url, ADMIN_KEY, { entry: 'dist/scripts/bench-service-main.js' });
-    const api = graphqlClient(service.base);
-    const producer = await producerWithBatches(api);
-    const auth = (key: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });
-    const graphql = (key: string | null, body: LoadSpec['body']) => ({
-      method: 'POST' as const,
-      path: '/graphql',
-      headers: key ? auth(key) : { 'content-type': 'application/json' },
-      body,
-    });
-    const load = (connections: number, spec: Pick<LoadSpec, 'method' | 'path' | 'headers' | 'body'>, secs = seconds) =>
-      loadFromSecondProcess({ base: service!.base, connections, seconds: secs, ...spec });
+  return { database: values.database!, seconds: Number(values.seconds), entries: Number(values.entries), only };
+}
 
-    const trivial = graphql(null, { kind: 'fixed', body: JSON.stringify({ query: '{ __typename }' }) });
-    const plainInsert = graphql(producer.key, {
-      kind: 'fixed',
-      body: JSON.stringify({ query: 'mutation($note: String!) { benchPlainInsert(note: $note) }', variables: { note: JSON.stringify(eventPayload()) } }),
-    });
-    const recordEvent = graphql(producer.key, { kind: 'storingEvents', batchIds: producer.batchIds, facilityId: producer.facilityId, perCall: 1 });
-    const recordEvents = graphql(producer.key, {
-      kind: 'storingEvents',
-      batchIds: producer.batchIds,
-      facilityId: producer.facilityId,
-      perCall: EVENTS_PER_CALL,
-    });
-    const scanQuery = `query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }`;
-    const scan = graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.traceCode } }) });
-    const page = { method: 'GET' as const, path: `/q/${producer.traceCode}`, headers: {}, body: { kind: 'none' as const } };
-    // Every scan a different lot of the ledger: what a scan costs when its view is not in memory.
-    const manyLots = await traceCodes(url, MANY_LOTS);
-    const scanMany = graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots });
+function benchRequests(producer: Producer, manyLots: string[]): BenchRequests {
+  const auth = (key: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });
+  const graphql = (key: string | null, body: LoadSpec['body']) => ({
+    method: 'POST' as const,
+    path: '/graphql',
+    headers: key ? auth(key) : { 'content-type': 'application/json' },
+    body,
+  });
+  const events = (perCall: number) => graphql(producer.key, { kind: 'storingEvents', batchIds: producer.batchIds, facilityId: producer.facilityId, perCall });
+  const plainInsert = { query: 'mutation($note: String!) { benchPlainInsert(note: $note) }', variables: { note: JSON.stringify(eventPayload()) } };
+  const scanQuery =
+    'query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus ' +
+    'timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }';
+  return {
+    trivial: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: '{ __typename }' }) }),
+    plainInsert: graphql(producer.key, { kind: 'fixed', body: JSON.stringify(plainInsert) }),
+    recordEvent: events(1),
+    recordEvents: events(EVENTS_PER_CALL),
+    scan: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.traceCode } }) }),
+    scanMany: graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots }),
+    page: { method: 'GET' as const, path: `/q/${producer.traceCode}`, headers: {}, body: { kind: 'none' as const } },
+    manyLots: manyLots.length,
+  };
+}
 
-    // Warm-up: connections and plans settled for every path before anything counts.
-    const warmUps = only
-      ? [...(measures('recordEvent') ? [plainInsert, recordEvent] : []), ...(measures('recordEvents') ? [recordEvents] : [])]
-      : [trivial, plainInsert, recordEvent, recordEvents, scan, page];
-    for (const spec of warmUps) await load(16, spec, WARM_UP_SECONDS);
+/** The points measured against one running service: each loads it from a second process and adds its rows to the table. */
+class ServiceBench {
+  private readonly rows: Row[] = [];
+  private readonly failures: string[] = [];
+  /** RSS after each point, so a high figure at the end can be traced to the load that grew it. */
+  private readonly rssAlong: string[] = [];
 
-    const rows: Row[] = [];
-    const failures: string[] = [];
-    // RSS after each point, so a high figure at the end can be traced to the load that grew it.
-    const rssAlong: string[] = [];
-    const measured = (name: string, connections: number, result: LoadResult) => {
-      rssAlong.push(`${name} ${connections}: ${service!.rssMb().toFixed(0)}`);
-      console.log(
-        `  ${name}, ${connections} connection(s): ${result.ok} ok, ${result.failed} failed, ${result.perSecond.toFixed(0)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
-      );
-      if (result.failed > 0) failures.push(`${name} at ${connections}: ${result.failed} failed; first: ${result.firstFailure}`);
-      return result;
-    };
-    const row = (measurement: string, connections: number, r: LoadResult, extra: Partial<Row> = {}): Row => ({
-      measurement,
-      connections: String(connections),
-      rate: `${r.perSecond.toFixed(0)} req/s`,
-      p50: r.ok > 0 ? `${r.p50} ms` : 'n/a',
-      p99: r.ok > 0 ? `${r.p99} ms` : 'n/a',
-      baseline: '',
-      ratio: '',
-      target: '',
-      met: '',
-      ...extra,
-    });
-    const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+  constructor(
+    private readonly service: RunningService,
+    private readonly options: BenchOptions,
+  ) {}
 
-    // Each level runs the three side by side, so they see the same machine.
+  measures(point: string): boolean {
+    return !this.options.only || this.options.only.includes(point);
+  }
+
+  /** Connections and plans settled for every path before anything counts. */
+  async warmUp(r: BenchRequests): Promise<void> {
+    const warmUps = this.options.only
+      ? [...(this.measures('recordEvent') ? [r.plainInsert, r.recordEvent] : []), ...(this.measures('recordEvents') ? [r.recordEvents] : [])]
+      : [r.trivial, r.plainInsert, r.recordEvent, r.recordEvents, r.scan, r.page];
+    for (const spec of warmUps) await this.load(16, spec, WARM_UP_SECONDS);
+  }
+
+  /** Each level runs the three side by side, so they see the same machine. Returns the baselines at 64 connections. */
+  async writes(r: BenchRequests): Promise<{ plainAt64?: LoadResult; trivialAt64?: LoadResult }> {
     let plainAt64: LoadResult | undefined;
     let trivialAt64: LoadResult | undefined;
+    const only = this.options.only;
     // With --only recordEvent: the goal's level alone, and no trivial query.
-    for (const connections of only ? (measures('recordEvent') ? [64] : []) : LEVELS) {
-      const t = only ? undefined : measured('trivial query', connections, await load(connections, trivial));
-      const p = measured('benchPlainInsert', connections, await load(connections, plainInsert));
-      const e = measured('recordEvent', connections, await load(connections, recordEvent));
-      if (t) rows.push(row('trivial query { __typename }', connections, t));
-      rows.push(row('plain insert mutation', connections, p));
-      const ratio = e.perSecond / p.perSecond;
-      const goal = connections === 64;
-      rows.push(
-        row('recordEvent', connections, e, {
-          baseline: `${p.perSecond.toFixed(0)} (plain insert)`,
-          ratio: `${ratio.toFixed(2)}x`,
-          target: goal ? `>= ${GOALS.recordEventVsPlainInsert}x` : '',
-          met: goal ? verdict(e.failed === 0 && ratio >= GOALS.recordEventVsPlainInsert) : '',
-        }),
-      );
+    for (const connections of only ? (this.measures('recordEvent') ? [64] : []) : LEVELS) {
+      const t = only ? undefined : await this.measured('trivial query', connections, r.trivial);
+      const p = await this.measured('benchPlainInsert', connections, r.plainInsert);
+      const e = await this.measured('recordEvent', connections, r.recordEvent);
+      if (t) this.rows.push(row('trivial query { __typename }', connections, t));
+      this.rows.push(row('plain insert mutation', connections, p));
+      this.rows.push(recordEventRow(connections, e, p));
       if (connections === 64) [plainAt64, trivialAt64] = [p, t];
     }
+    return { plainAt64, trivialAt64 };
+  }
 
-    if (measures('recordEvents')) {
-      const batch = measured(`recordEvents x${EVENTS_PER_CALL}`, RECORD_EVENTS_CONNECTIONS, await load(RECORD_EVENTS_CONNECTIONS, recordEvents));
-      const eventsPerSecond = batch.perSecond * EVENTS_PER_CALL;
-      rows.push(
-        row(`recordEvents, ${EVENTS_PER_CALL} events a call`, RECORD_EVENTS_CONNECTIONS, batch, {
-          rate: `${eventsPerSecond.toFixed(0)} events/s`,
-          baseline: plainAt64 ? `${plainAt64.perSecond.toFixed(0)} rows/s (plain insert, 64)` : '',
-          ratio: plainAt64 ? `${(eventsPerSecond / plainAt64.perSecond).toFixed(2)}x` : '',
-          target: `>= ${GOALS.recordEventsPerSecond.toLocaleString('en')} events/s`,
-          met: verdict(batch.failed === 0 && eventsPerSecond >= GOALS.recordEventsPerSecond),
-        }),
-      );
-    }
+  async recordEvents(spec: Request, plainAt64: LoadResult | undefined): Promise<void> {
+    const batch = await this.measured(`recordEvents x${EVENTS_PER_CALL}`, RECORD_EVENTS_CONNECTIONS, spec);
+    const eventsPerSecond = batch.perSecond * EVENTS_PER_CALL;
+    this.rows.push(
+      row(`recordEvents, ${EVENTS_PER_CALL} events a call`, RECORD_EVENTS_CONNECTIONS, batch, {
+        rate: `${eventsPerSecond.toFixed(0)} events/s`,
+        baseline: plainAt64 ? `${plainAt64.perSecond.toFixed(0)} rows/s (plain insert, 64)` : '',
+        ratio: plainAt64 ? `${(eventsPerSecond / plainAt64.perSecond).toFixed(2)}x` : '',
+        target: `>= ${GOALS.recordEventsPerSecond.toLocaleString('en')} events/s`,
+        met: verdict(batch.failed === 0 && eventsPerSecond >= GOALS.recordEventsPerSecond),
+      }),
+    );
+  }
 
-    for (const [name, spec, goal] of only
-      ? []
-      : ([
-          ['scan(code), one lot', scan, true],
-          [`scan(code), ${manyLots.length.toLocaleString('en')} lots in turn`, scanMany, false],
-          [`GET /q/<code> (public page)`, page, false],
-        ] as const)) {
-      const r = measured(name, SCAN_CONNECTIONS, await load(SCAN_CONNECTIONS, spec));
-      const ratio = r.perSecond / trivialAt64!.perSecond;
-      rows.push(
-        row(name, SCAN_CONNECTIONS, r, {
-          baseline: `${trivialAt64!.perSecond.toFixed(0)} (trivial query)`,
+  async scans(r: BenchRequests, trivialAt64: LoadResult): Promise<void> {
+    const points: [string, Request, boolean][] = [
+      ['scan(code), one lot', r.scan, true],
+      [`scan(code), ${r.manyLots.toLocaleString('en')} lots in turn`, r.scanMany, false],
+      [`GET /q/<code> (public page)`, r.page, false],
+    ];
+    for (const [name, spec, goal] of points) {
+      const result = await this.measured(name, SCAN_CONNECTIONS, spec);
+      const ratio = result.perSecond / trivialAt64.perSecond;
+      this.rows.push(
+        row(name, SCAN_CONNECTIONS, result, {
+          baseline: `${trivialAt64.perSecond.toFixed(0)} (trivial query)`,
           ratio: `${ratio.toFixed(2)}x`,
           target: goal ? `p99 < ${GOALS.scanP99Ms} ms, >= ${GOALS.scanVsTrivial}x` : '',
-          met: goal ? verdict(r.failed === 0 && r.p99 < GOALS.scanP99Ms && ratio >= GOALS.scanVsTrivial) : '',
+          met: goal ? verdict(result.failed === 0 && result.p99 < GOALS.scanP99Ms && ratio >= GOALS.scanVsTrivial) : '',
         }),
       );
     }
+  }
 
-    // Entries 1 to 1,000,000 (the goal's size; the ledger grows with every run), or the whole of a
-    // smaller ledger, once, with the admin key: what an auditor's full check costs.
-    if (!only) {
-      const { ledgerInfo } = await api<{ ledgerInfo: { size: number } }>(ADMIN_KEY, '{ ledgerInfo { size } }');
-      const toSeq = Math.min(ledgerInfo.size, 1_000_000);
-      const verifyStart = process.hrtime.bigint();
-      const verification = await api<{ verifyLedger: { valid: boolean; checkedEntries: number } }>(
-        ADMIN_KEY,
-        `{ verifyLedger(fromSeq: 1, toSeq: ${toSeq}) { valid checkedEntries } }`,
-      );
-      const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
-      const { valid, checkedEntries } = verification.verifyLedger;
-      console.log(`  verifyLedger: ${checkedEntries} entries, valid ${valid}, ${verifySeconds.toFixed(2)} s`);
-      rows.push({
-        measurement: `verifyLedger, ${checkedEntries.toLocaleString('en')} of ${ledgerInfo.size.toLocaleString('en')} entries`,
-        connections: '1',
-        rate: `${(checkedEntries / verifySeconds).toFixed(0)} entries/s`,
-        p50: '',
-        p99: `${verifySeconds.toFixed(2)} s total`,
-        baseline: '',
-        ratio: '',
-        target: `< ${GOALS.verifySeconds} s${checkedEntries < 1_000_000 ? ' (for 1,000,000)' : ''}`,
-        met: verdict(valid && checkedEntries >= 1_000_000 && verifySeconds < GOALS.verifySeconds) + (checkedEntries < 1_000_000 ? ' (ledger too small)' : ''),
-      });
-    }
+  /**
+   * Entries 1 to 1,000,000 (the goal's size; the ledger grows with every run), or the whole of a
+   * smaller ledger, once, with the admin key: what an auditor's full check costs.
+   */
+  async verify(api: Api): Promise<void> {
+    const { ledgerInfo } = await api<{ ledgerInfo: { size: number } }>(ADMIN_KEY, '{ ledgerInfo { size } }');
+    const toSeq = Math.min(ledgerInfo.size, 1_000_000);
+    const verifyStart = process.hrtime.bigint();
+    const verification = await api<{ verifyLedger: { valid: boolean; checkedEntries: number } }>(
+      ADMIN_KEY,
+      `{ verifyLedger(fromSeq: 1, toSeq: ${toSeq}) { valid checkedEntries } }`,
+    );
+    const verifySeconds = Number(process.hrtime.bigint() - verifyStart) / 1e9;
+    const { valid, checkedEntries } = verification.verifyLedger;
+    console.log(`  verifyLedger: ${checkedEntries} entries, valid ${valid}, ${verifySeconds.toFixed(2)} s`);
+    const tooSmall = checkedEntries < 1_000_000;
+    this.rows.push({
+      measurement: `verifyLedger, ${checkedEntries.toLocaleString('en')} of ${ledgerInfo.size.toLocaleString('en')} entries`,
+      connections: '1',
+      rate: `${(checkedEntries / verifySeconds).toFixed(0)} entries/s`,
+      p50: '',
+      p99: `${verifySeconds.toFixed(2)} s total`,
+      baseline: '',
+      ratio: '',
+      target: `< ${GOALS.verifySeconds} s${tooSmall ? ' (for 1,000,000)' : ''}`,
+      met: verdict(valid && !tooSmall && verifySeconds < GOALS.verifySeconds) + (tooSmall ? ' (ledger too small)' : ''),
+    });
+  }
 
-    const rss = service.rssMb();
-    rows.push({
+  serviceRss(): void {
+    const rss = this.service.rssMb();
+    const empty = { p50: '', p99: '', baseline: '', ratio: '' };
+    this.rows.push({
       measurement: 'service RSS after the run',
       connections: '',
       rate: `${rss.toFixed(0)} MB`,
-      p50: '',
-      p99: '',
-      baseline: '',
-      ratio: '',
+      ...empty,
       target: `< ${GOALS.rssMb} MB`,
       met: verdict(rss < GOALS.rssMb),
     });
+  }
 
+  print(label: string): void {
     const [load1, load5] = loadavg();
-    console.log(
-      `\nserver: ${label}; ${seconds} s a point; autocannon in a second process; ${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`,
-    );
+    const machine = `${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`;
+    console.log(`\nserver: ${label}; ${this.options.seconds} s a point; autocannon in a second process; ${machine}`);
     printTable(
       ['measurement', 'connections', 'throughput', 'p50', 'p99', 'baseline', 'ratio', 'target', 'met/missed'],
-      rows.map((r) => [r.measurement, r.connections, r.rate, r.p50, r.p99, r.baseline, r.ratio, r.target, r.met]),
+      this.rows.map((r) => [r.measurement, r.connections, r.rate, r.p50, r.p99, r.baseline, r.ratio, r.target, r.met]),
     );
-    console.log(`service RSS (MB) after each point: ${rssAlong.join('; ')}`);
-    for (const f of failures) console.log(`note: ${f}`);
-  } finally {
-    await service?.stop();
-    await cleanUp();
+    console.log(`service RSS (MB) after each point: ${this.rssAlong.join('; ')}`);
+    for (const f of this.failures) console.log(`note: ${f}`);
   }
+
+  private load(connections: number, spec: Request, seconds = this.options.seconds): Promise<LoadResult> {
+    return loadFromSecondProcess({ base: this.service.base, connections, seconds, ...spec });
+  }
+
+  /** Loads the service, prints the point's line, and notes its failures for the end. */
+  private async measured(name: string, connections: number, spec: Request): Promise<LoadResult> {
+    const result = await this.load(connections, spec);
+    this.rssAlong.push(`${name} ${connections}: ${this.service.rssMb().toFixed(0)}`);
+    const latency = `p50 ${result.p50} ms, p99 ${result.p99} ms`;
+    console.log(`  ${name}, ${connections} connection(s): ${result.ok} ok, ${result.failed} failed, ${result.perSecond.toFixed(0)}/s, ${latency}`);
+    if (result.failed > 0) this.failures.push(`${name} at ${connections}: ${result.failed} failed; first: ${result.firstFailure}`);
+    return result;
+  }
+}
+
+function row(measurement: string, connections: number, r: LoadResult, extra: Partial<Row> = {}): Row {
+  return {
+    measurement,
+    connections: String(connections),
+    rate: `${r.perSecond.toFixed(0)} req/s`,
+    p50: r.ok > 0 ? `${r.p50} ms` : 'n/a',
+    p99: r.ok > 0 ? `${r.p99} ms` : 'n/a',
+    baseline: '',
+    ratio: '',
+    target: '',
+    met: '',
+    ...extra,
+  };
+}
+
+/** recordEvent against the plain insert at the same level; the goal is set at 64 connections. */
+function recordEventRow(connections: number, e: LoadResult, p: LoadResult): Row {
+  const ratio = e.perSecond / p.perSecond;
+  const goal = connections === 64;
+  return row('recordEvent', connections, e, {
+    baseline: `${p.perSecond.toFixed(0)} (plain insert)`,
+    ratio: `${ratio.toFixed(2)}x`,
+    target: goal ? `>= ${GOALS.recordEventVsPlainInsert}x` : '',
+    met: goal ? verdict(e.failed === 0 && ratio >= GOALS.recordEventVsPlainInsert) : '',
+  });
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'MISSED';
 }
 
 /** Up to `count` trace codes of the ledger's batches, in no particular order. */
@@ -303,9 +383,8 @@ async function padLedger(url: string, entries: number): Promise<void> {
     });
     await writer.whenIdle();
     if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
-    console.log(
-      `padded the ledger with ${padding.count.toLocaleString('en')} entries in ${(padding.elapsedMs / 1000).toFixed(1)} s (${padding.perSecond.toFixed(0)} entries/s)`,
-    );
+    const took = `${(padding.elapsedMs / 1000).toFixed(1)} s (${padding.perSecond.toFixed(0)} entries/s)`;
+    console.log(`padded the ledger with ${padding.count.toLocaleString('en')} entries in ${took}`);
     // The visibility map as autovacuum keeps it on a live service (statistics come next, in main).
     await pool.query('VACUUM');
   } finally {
@@ -344,7 +423,7 @@ function graphqlClient(base: string): Api {
 }
 
 /** A new producer with a facility, a product and BATCHES lots in its custody: the writer of every event measured, and the owner of the lot scanned. */
-async function producerWithBatches(api: Api): Promise<{ key: string; facilityId: string; batchIds: string[]; traceCode: string }> {
+async function producerWithBatches(api: Api): Promise<Producer> {
   const suffix = randomBytes(3).toString('hex');
   const { createOrganization } = await api<{ createOrganization: { apiKey: string } }>(
     ADMIN_KEY,

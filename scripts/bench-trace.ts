@@ -39,6 +39,7 @@ const WARM_UP_REQUESTS = 5;
 /** Each measured row stops at --requests or after this long, whichever comes first. */
 const MAX_MS_PER_ROW = 120_000;
 const GOAL_P99_MS = 100;
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * 小站稻 rice from field to shelf, one stage a level. Four farms' 24 paddy lots are pooled in the
@@ -83,6 +84,19 @@ interface TraceResult {
   transformations: { transformationId: string }[];
 }
 
+interface TraceRow {
+  trace: string;
+  checked: CheckedTrace;
+  callers: number;
+  result: RunResult;
+}
+
+interface Build {
+  lineage: Lineage;
+  seconds: number;
+  entries: number;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { entries: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '200' }, callers: { type: 'string', default: '4' } },
@@ -103,87 +117,12 @@ async function main(): Promise<void> {
     const pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
     service = await startService(url, ADMIN_KEY);
     const api = apiClient(service.base, new http.Agent({ keepAlive: true, maxSockets: Math.max(BUILD_CALLERS, callers) }));
-
-    // 1. The lineage, through the API.
-    const buildStart = process.hrtime.bigint();
-    const lineage = await buildLineage(api);
-    const buildSeconds = Number(process.hrtime.bigint() - buildStart) / 1e9;
-    const lineageEntries = await ledgerSize(pool);
-    console.log(
-      `lineage: ${lineage.batches.toLocaleString('en')} batches, ${lineage.transformations.toLocaleString('en')} transformations, ` +
-        `${lineageEntries.toLocaleString('en')} ledger entries through the API in ${buildSeconds.toFixed(1)} s`,
-    );
-
-    // 2. The rest of the ledger: events on other producers' batches, through the writer.
-    const otherBatches = await registerOtherBatches(api);
-    const writer = new LedgerWriter(pool);
-    const padding = await run(PAD_CALLERS, Math.max(0, entries - (await ledgerSize(pool))), Infinity, async () => {
-      await writer.append('bench', [draftEntry('EVENT_RECORDED', pick(otherBatches), eventPayload())]);
-    });
-    await writer.whenIdle();
-    const size = await ledgerSize(pool);
-    console.log(
-      `padding: ${padding.count.toLocaleString('en')} entries through the writer in ${(padding.elapsedMs / 1000).toFixed(1)} s; ledger size ${size.toLocaleString('en')}`,
-    );
-    if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
-    // Statistics as autovacuum keeps them on a live service (it analyzes after bulk inserts too).
-    await pool.query('VACUUM (ANALYZE)');
-
-    // 3. The traces, by a regulator (it may read every batch), checked once in full before anything is timed.
-    const regulator = (await organizationKey(api, '天津市市场监督管理局', 'REGULATOR')).key;
-    const traceOf = (batchId: string, direction: 'DOWNSTREAM' | 'UPSTREAM') => JSON.stringify({ query: TRACE, variables: { batchId, direction } });
-    const downstream = await checkedTrace(api, regulator, traceOf(lineage.origin, 'DOWNSTREAM'), (t) => {
-      const deepest = Math.max(...t.nodes.map((n) => n.depth));
-      if (t.nodes.length !== lineage.expectedDownstream || deepest !== STAGES.length) {
-        throw new Error(
-          `the downstream trace reached ${t.nodes.length} batches to depth ${deepest}; expected ${lineage.expectedDownstream} to depth ${STAGES.length}`,
-        );
-      }
-    });
-    const upstream = await checkedTrace(api, regulator, traceOf(lineage.retailLot, 'UPSTREAM'), (t) => {
-      const origins = t.nodes.filter((n) => n.depth === STAGES.length).length;
-      if (origins !== FARMS * LOTS_PER_FARM)
-        throw new Error(`the upstream trace reached ${origins} paddy lots at depth ${STAGES.length}; expected ${FARMS * LOTS_PER_FARM}`);
-    });
-
-    const rows: { trace: string; checked: CheckedTrace; callers: number; result: RunResult }[] = [];
-    for (const [trace, checked] of [
-      ['DOWNSTREAM from a paddy lot', downstream],
-      ['UPSTREAM from a retail lot', upstream],
-    ] as const) {
-      for (let i = 0; i < WARM_UP_REQUESTS; i++) await checked.request();
-      for (const n of [1, callers]) {
-        const result = await run(n, requests, MAX_MS_PER_ROW, checked.request);
-        rows.push({ trace, checked, callers: n, result });
-        console.log(`  ${trace}, ${n} caller(s): ${result.count} requests in ${(result.elapsedMs / 1000).toFixed(1)} s`);
-      }
-    }
-    const serviceRss = service.rssMb();
-    // Other work on the machine shows in the figures: say how busy it was.
-    const [load1, load5] = loadavg();
-
-    printTable(
-      ['trace', 'batches', 'edges', 'transformations', 'response', 'callers', 'requests', 'p50 ms', 'p99 ms', 'requests/s', `p99 < ${GOAL_P99_MS} ms`],
-      rows.map(({ trace, checked, callers: n, result }) => [
-        trace,
-        checked.nodes.toLocaleString('en'),
-        checked.edges.toLocaleString('en'),
-        checked.transformations.toLocaleString('en'),
-        `${(checked.bytes / 1e6).toFixed(2)} MB`,
-        String(n),
-        `${result.count}${result.errors ? ` (+${result.errors} failed)` : ''}`,
-        result.p50.toFixed(1),
-        result.p99.toFixed(1),
-        result.perSecond.toFixed(1),
-        result.errors === 0 && result.p99 < GOAL_P99_MS ? 'met' : 'MISSED',
-      ]),
-    );
-    console.log(
-      `build: lineage ${(lineage.batches / buildSeconds).toFixed(0)} batches/s (${(lineageEntries / buildSeconds).toFixed(0)} entries/s through the API); padding ${padding.perSecond.toFixed(0)} entries/s through the writer`,
-    );
-    console.log(
-      `service RSS after the traces: ${serviceRss.toFixed(0)} MB; ${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`,
-    );
+    // 1. The lineage, through the API; 2. the rest of the ledger, through the writer.
+    const build = await timedLineage(api, pool);
+    const padding = await padLedger(api, pool, entries);
+    // 3. The traces, by a regulator (it may read every batch).
+    const rows = await timeTraces(await regulatorTraces(api, build.lineage), requests, callers);
+    printReport(rows, build, padding, service.rssMb());
   } finally {
     await service?.stop();
     await dataSource?.destroy().catch(() => undefined);
@@ -192,6 +131,97 @@ async function main(): Promise<void> {
     );
     await server.stop?.();
   }
+}
+
+async function timedLineage(api: Api, pool: pg.Pool): Promise<Build> {
+  const buildStart = process.hrtime.bigint();
+  const lineage = await buildLineage(api);
+  const seconds = Number(process.hrtime.bigint() - buildStart) / 1e9;
+  const entries = await ledgerSize(pool);
+  console.log(
+    `lineage: ${lineage.batches.toLocaleString('en')} batches, ${lineage.transformations.toLocaleString('en')} transformations, ` +
+      `${entries.toLocaleString('en')} ledger entries through the API in ${seconds.toFixed(1)} s`,
+  );
+  return { lineage, seconds, entries };
+}
+
+/** Events on other producers' batches, through the writer, up to `entries`; then statistics as on a live service. */
+async function padLedger(api: Api, pool: pg.Pool, entries: number): Promise<RunResult> {
+  const otherBatches = await registerOtherBatches(api);
+  const writer = new LedgerWriter(pool);
+  const padding = await run(PAD_CALLERS, Math.max(0, entries - (await ledgerSize(pool))), Infinity, async () => {
+    await writer.append('bench', [draftEntry('EVENT_RECORDED', pick(otherBatches), eventPayload())]);
+  });
+  await writer.whenIdle();
+  const size = await ledgerSize(pool);
+  const took = `${(padding.elapsedMs / 1000).toFixed(1)} s`;
+  console.log(`padding: ${padding.count.toLocaleString('en')} entries through the writer in ${took}; ledger size ${size.toLocaleString('en')}`);
+  if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
+  // Statistics as autovacuum keeps them on a live service (it analyzes after bulk inserts too).
+  await pool.query('VACUUM (ANALYZE)');
+  return padding;
+}
+
+/** The two traces, each checked once in full before anything is timed. */
+async function regulatorTraces(api: ReturnType<typeof apiClient>, lineage: Lineage): Promise<[string, CheckedTrace][]> {
+  const regulator = (await organizationKey(api, '天津市市场监督管理局', 'REGULATOR')).key;
+  const traceOf = (batchId: string, direction: 'DOWNSTREAM' | 'UPSTREAM') => JSON.stringify({ query: TRACE, variables: { batchId, direction } });
+  const downstream = await checkedTrace(api, regulator, traceOf(lineage.origin, 'DOWNSTREAM'), (t) => {
+    const deepest = Math.max(...t.nodes.map((n) => n.depth));
+    if (t.nodes.length !== lineage.expectedDownstream || deepest !== STAGES.length) {
+      const expected = `expected ${lineage.expectedDownstream} to depth ${STAGES.length}`;
+      throw new Error(`the downstream trace reached ${t.nodes.length} batches to depth ${deepest}; ${expected}`);
+    }
+  });
+  const upstream = await checkedTrace(api, regulator, traceOf(lineage.retailLot, 'UPSTREAM'), (t) => {
+    const origins = t.nodes.filter((n) => n.depth === STAGES.length).length;
+    if (origins !== FARMS * LOTS_PER_FARM)
+      throw new Error(`the upstream trace reached ${origins} paddy lots at depth ${STAGES.length}; expected ${FARMS * LOTS_PER_FARM}`);
+  });
+  return [
+    ['DOWNSTREAM from a paddy lot', downstream],
+    ['UPSTREAM from a retail lot', upstream],
+  ];
+}
+
+/** Each trace with one caller and with `callers` at once, after a warm-up. */
+async function timeTraces(traces: [string, CheckedTrace][], requests: number, callers: number): Promise<TraceRow[]> {
+  const rows: TraceRow[] = [];
+  for (const [trace, checked] of traces) {
+    for (let i = 0; i < WARM_UP_REQUESTS; i++) await checked.request();
+    for (const n of [1, callers]) {
+      const result = await run(n, requests, MAX_MS_PER_ROW, checked.request);
+      rows.push({ trace, checked, callers: n, result });
+      console.log(`  ${trace}, ${n} caller(s): ${result.count} requests in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    }
+  }
+  return rows;
+}
+
+function printReport(rows: TraceRow[], build: Build, padding: RunResult, serviceRss: number): void {
+  // Other work on the machine shows in the figures: say how busy it was.
+  const [load1, load5] = loadavg();
+  printTable(
+    ['trace', 'batches', 'edges', 'transformations', 'response', 'callers', 'requests', 'p50 ms', 'p99 ms', 'requests/s', `p99 < ${GOAL_P99_MS} ms`],
+    rows.map(({ trace, checked, callers: n, result }) => [
+      trace,
+      checked.nodes.toLocaleString('en'),
+      checked.edges.toLocaleString('en'),
+      checked.transformations.toLocaleString('en'),
+      `${(checked.bytes / 1e6).toFixed(2)} MB`,
+      String(n),
+      `${result.count}${result.errors ? ` (+${result.errors} failed)` : ''}`,
+      result.p50.toFixed(1),
+      result.p99.toFixed(1),
+      result.perSecond.toFixed(1),
+      result.errors === 0 && result.p99 < GOAL_P99_MS ? 'met' : 'MISSED',
+    ]),
+  );
+  const [batchRate, entryRate] = [build.lineage.batches / build.seconds, build.entries / build.seconds];
+  const lineageRate = `lineage ${batchRate.toFixed(0)} batches/s (${entryRate.toFixed(0)} entries/s through the API)`;
+  console.log(`build: ${lineageRate}; padding ${padding.perSecond.toFixed(0)} entries/s through the writer`);
+  const machine = `${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`;
+  console.log(`service RSS after the traces: ${serviceRss.toFixed(0)} MB; ${machine}`);
 }
 
 type Api = <T>(key: string, query: string, variables: Record<string, unknown>) => Promise<T>;
@@ -219,163 +249,200 @@ interface Lot {
   quantity: number;
 }
 
+interface Lineage {
+  origin: string;
+  retailLot: string;
+  batches: number;
+  transformations: number;
+  expectedDownstream: number;
+}
+
+/** A holder's lots of the current level, in order; blends pair neighbours within one holder. */
+interface Holding {
+  holder: Org;
+  lots: Lot[];
+}
+
 /** Builds the lineage through the API; returns an origin lot, a retail lot and how many batches a downstream trace must reach. */
-async function buildLineage(api: Api): Promise<{ origin: string; retailLot: string; batches: number; transformations: number; expectedDownstream: number }> {
-  const day = 24 * 3600 * 1000;
-  const harvest = new Date(Date.now() - 30 * day);
-  const at = (level: number) => new Date(harvest.getTime() + level * 2 * day).toISOString();
+async function buildLineage(api: Api): Promise<Lineage> {
+  return new LineageBuilder(api).build();
+}
 
-  const productsOf = new Map<string, Map<string, string>>();
-  const product = async (owner: Org, name: string): Promise<string> => {
-    const owned = productsOf.get(owner.id) ?? new Map<string, string>();
-    productsOf.set(owner.id, owned);
-    if (!owned.has(name)) owned.set(name, await registerProduct(api, owner, { name, category: 'GRAIN', storage: 'AMBIENT' }));
-    return owned.get(name)!;
-  };
-  const recordEvents = async (by: Org, events: Record<string, unknown>[]) => {
-    for (let i = 0; i < events.length; i += 1000) {
-      await api(by.key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input: events.slice(i, i + 1000) });
+/** The supply chain of STAGES, written through the API as its organizations would write it. */
+class LineageBuilder {
+  private readonly harvest = new Date(Date.now() - 30 * DAY_MS);
+  private readonly productsOf = new Map<string, Map<string, string>>();
+  private transformations = 0;
+
+  constructor(private readonly api: Api) {}
+
+  async build(): Promise<Lineage> {
+    const { farms, mill, packers, shops } = await this.organizations();
+    const paddyLots = await this.harvestTo(farms, mill);
+    let holdings: Holding[] = [{ holder: mill, lots: paddyLots }];
+    let batches = paddyLots.length;
+    let expectedDownstream = 1; // the origin lot itself
+    for (const stage of STAGES) {
+      holdings = await this.stage(stage, holdings);
+      const made = holdings.reduce((n, h) => n + h.lots.length, 0);
+      batches += made;
+      expectedDownstream += made;
+      if (stage.level === SHIPPED_TO_PACKERS_AFTER) holdings = await this.shipToPackers(mill, packers, holdings[0].lots, stage.level);
     }
-  };
-  /** Ships whole lots and has the receiver take them in: custody moves, as the trace then shows. */
-  const shipAndReceive = async (from: Org, to: Org, lots: Lot[], level: number) => {
-    await recordEvents(
-      from,
-      lots.map((lot, i) => ({
-        batchId: lot.id,
-        bizStep: 'SHIPPING',
-        eventTime: at(level + 0.5),
-        facilityId: from.facilityId,
-        destinationOrganizationId: to.id,
-        quantity: lot.quantity,
-        details: { shipToLocation: `${to.name} 厂区`, referenceDocumentType: 'DESADV', referenceDocumentNumber: `DN-${level}-${from.id.slice(0, 4)}-${i}` },
-      })),
-    );
-    await recordEvents(
-      to,
-      lots.map((lot) => ({ batchId: lot.id, bizStep: 'RECEIVING', eventTime: at(level + 0.75), facilityId: to.facilityId, quantity: lot.quantity })),
-    );
-  };
-  let transformations = 0;
-  const transform = async (
-    by: Org,
-    level: number,
-    inputs: { batchId: string; quantity: number }[],
-    outputs: { productId: string; lotCode: string; quantity: number }[],
-  ) => {
-    transformations++;
-    const { transformBatches } = await api<{ transformBatches: { outputs: { id: string; quantity: number }[] } }>(
-      by.key,
-      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id quantity } } }',
-      { input: { facilityId: by.facilityId, eventTime: at(level), inputs, outputs: outputs.map((o) => ({ ...o, unit: 'kg' })) } },
-    );
-    return transformBatches.outputs;
-  };
+    await this.shipToShops(holdings, shops);
+    const retailLot = holdings[PACKERS - 1].lots.at(-1)!.id;
+    return { origin: paddyLots[0].id, retailLot, batches, transformations: this.transformations, expectedDownstream };
+  }
 
-  const farms = await inParallel(
-    Array.from({ length: FARMS }, (_, f) => f),
-    BUILD_CALLERS,
-    (f) => organization(api, `宁河区小站稻种植专业合作社 ${f + 1}`, 'PRODUCER', '天津市宁河区'),
-  );
-  const mill = await organization(api, '天津小站稻米业有限公司', 'PROCESSOR', '天津市津南区');
-  const packers = await inParallel(
-    Array.from({ length: PACKERS }, (_, p) => p),
-    BUILD_CALLERS,
-    (p) => organization(api, `津南粮油分装中心 ${p + 1}`, 'PROCESSOR', '天津市津南区'),
-  );
-  const shops = await inParallel(
-    Array.from({ length: PACKERS * SHOPS_PER_PACKER }, (_, s) => s),
-    BUILD_CALLERS,
-    (s) => organization(api, `津门优选超市 ${s + 1} 号店`, 'RETAILER', '天津市河西区'),
-  );
+  private at(level: number): string {
+    return new Date(this.harvest.getTime() + level * 2 * DAY_MS).toISOString();
+  }
 
-  // Level 0: the harvest, shipped to the mill.
-  const harvestDate = at(0).slice(0, 10);
-  const paddyLots = (
-    await inParallel(farms, BUILD_CALLERS, async (farm, f) => {
-      const productId = await product(farm, '小站稻 稻谷');
+  private async organizations(): Promise<{ farms: Org[]; mill: Org; packers: Org[]; shops: Org[] }> {
+    const api = this.api;
+    const numbered = (count: number) => Array.from({ length: count }, (_, i) => i);
+    const farms = await inParallel(numbered(FARMS), BUILD_CALLERS, (f) => organization(api, `宁河区小站稻种植专业合作社 ${f + 1}`, 'PRODUCER', '天津市宁河区'));
+    const mill = await organization(api, '天津小站稻米业有限公司', 'PROCESSOR', '天津市津南区');
+    const packers = await inParallel(numbered(PACKERS), BUILD_CALLERS, (p) => organization(api, `津南粮油分装中心 ${p + 1}`, 'PROCESSOR', '天津市津南区'));
+    const shops = await inParallel(numbered(PACKERS * SHOPS_PER_PACKER), BUILD_CALLERS, (s) =>
+      organization(api, `津门优选超市 ${s + 1} 号店`, 'RETAILER', '天津市河西区'),
+    );
+    return { farms, mill, packers, shops };
+  }
+
+  /** Level 0: each farm's paddy lots, harvested and shipped to the mill. */
+  private async harvestTo(farms: Org[], mill: Org): Promise<Lot[]> {
+    const harvestDate = this.at(0).slice(0, 10);
+    const perFarm = await inParallel(farms, BUILD_CALLERS, async (farm, f) => {
+      const productId = await this.product(farm, '小站稻 稻谷');
       const lots: Lot[] = [];
       for (let l = 0; l < LOTS_PER_FARM; l++) {
         const details = { fieldName: `${l + 1} 号田`, harvestDate };
-        lots.push(await registerBatch(api, farm, { productId, lotCode: `XZD-F${f + 1}-${l + 1}`, quantity: PADDY_LOT_KG, producedAt: at(0), details }));
+        lots.push(
+          await registerBatch(this.api, farm, { productId, lotCode: `XZD-F${f + 1}-${l + 1}`, quantity: PADDY_LOT_KG, producedAt: this.at(0), details }),
+        );
       }
-      await recordEvents(
+      await this.recordEvents(
         farm,
         lots.map((lot, l) => ({
           batchId: lot.id,
           bizStep: 'HARVESTING',
-          eventTime: at(0),
+          eventTime: this.at(0),
           facilityId: farm.facilityId,
           quantity: lot.quantity,
           details: { fieldName: `${l + 1} 号田`, harvestDate },
         })),
       );
-      await shipAndReceive(farm, mill, lots, 0);
+      await this.shipAndReceive(farm, mill, lots, 0);
       return lots;
-    })
-  ).flat();
+    });
+    return perFarm.flat();
+  }
 
-  // Each holder's lots of the current level, in order; blends pair neighbours within one holder.
-  let holdings: { holder: Org; lots: Lot[] }[] = [{ holder: mill, lots: paddyLots }];
-  let batches = paddyLots.length;
-  let expectedDownstream = 1; // the origin lot itself
-  for (const stage of STAGES) {
-    const next: { holder: Org; lots: Lot[] }[] = [];
+  /** One stage on every holder's lots: the holders keep what they make. */
+  private async stage(stage: Stage, holdings: Holding[]): Promise<Holding[]> {
+    const next: Holding[] = [];
     for (const { holder, lots } of holdings) {
-      const productId = await product(holder, stage.product);
+      const productId = await this.product(holder, stage.product);
       const lotCode = (i: number) => `XZD-${stage.level}-${stage.name}-${holder.id.slice(0, 8)}-${i + 1}`;
-      let made: Lot[][];
-      if (stage.kind === 'pool') {
-        const total = lots.reduce((sum, lot) => sum + lot.quantity, 0);
-        made = [
-          await transform(
-            holder,
-            stage.level,
-            lots.map((lot) => ({ batchId: lot.id, quantity: lot.quantity })),
-            [{ productId, lotCode: lotCode(0), quantity: total }],
-          ),
-        ];
-      } else if (stage.kind === 'blend') {
-        // Half of lot i and half of lot i+1 (halving is exact in binary, so each lot is used up by its two blends).
-        made = await inParallel(lots, BUILD_CALLERS, (lot, i) => {
-          const neighbour = lots[(i + 1) % lots.length];
-          const inputs = [lot, neighbour].map((l) => ({ batchId: l.id, quantity: l.quantity / 2 }));
-          return transform(holder, stage.level, inputs, [{ productId, lotCode: lotCode(i), quantity: (lot.quantity + neighbour.quantity) / 2 }]);
-        });
-      } else {
-        const { fanOut, yieldPercent } = stage;
-        made = await inParallel(lots, BUILD_CALLERS, (lot, i) => {
-          const each = Math.floor((lot.quantity * yieldPercent * 10) / fanOut) / 1000; // grams, rounded down: never more than was taken
-          return transform(
-            holder,
-            stage.level,
-            [{ batchId: lot.id, quantity: lot.quantity }],
-            Array.from({ length: fanOut }, (_, o) => ({ productId, lotCode: lotCode(i * fanOut + o), quantity: each })),
-          );
-        });
-      }
+      const made = await this.stageOutputs(stage, holder, lots, productId, lotCode);
       next.push({ holder, lots: made.flat() });
     }
-    holdings = next;
-    const made = holdings.reduce((n, h) => n + h.lots.length, 0);
-    batches += made;
-    expectedDownstream += made;
+    return next;
+  }
 
-    if (stage.level === SHIPPED_TO_PACKERS_AFTER) {
-      const bags = holdings[0].lots;
-      const share = Math.ceil(bags.length / PACKERS);
-      holdings = packers.map((packer, p) => ({ holder: packer, lots: bags.slice(p * share, (p + 1) * share) }));
-      await inParallel(holdings, BUILD_CALLERS, ({ holder, lots }) => shipAndReceive(mill, holder, lots, stage.level));
+  private async stageOutputs(stage: Stage, holder: Org, lots: Lot[], productId: string, lotCode: (i: number) => string): Promise<Lot[][]> {
+    if (stage.kind === 'pool') {
+      const total = lots.reduce((sum, lot) => sum + lot.quantity, 0);
+      const inputs = lots.map((lot) => ({ batchId: lot.id, quantity: lot.quantity }));
+      return [await this.transform(holder, stage.level, inputs, [{ productId, lotCode: lotCode(0), quantity: total }])];
+    }
+    if (stage.kind === 'blend') {
+      // Half of lot i and half of lot i+1 (halving is exact in binary, so each lot is used up by its two blends).
+      return inParallel(lots, BUILD_CALLERS, (lot, i) => {
+        const neighbour = lots[(i + 1) % lots.length];
+        const inputs = [lot, neighbour].map((l) => ({ batchId: l.id, quantity: l.quantity / 2 }));
+        return this.transform(holder, stage.level, inputs, [{ productId, lotCode: lotCode(i), quantity: (lot.quantity + neighbour.quantity) / 2 }]);
+      });
+    }
+    const { fanOut, yieldPercent } = stage;
+    return inParallel(lots, BUILD_CALLERS, (lot, i) => {
+      const each = Math.floor((lot.quantity * yieldPercent * 10) / fanOut) / 1000; // grams, rounded down: never more than was taken
+      return this.transform(
+        holder,
+        stage.level,
+        [{ batchId: lot.id, quantity: lot.quantity }],
+        Array.from({ length: fanOut }, (_, o) => ({ productId, lotCode: lotCode(i * fanOut + o), quantity: each })),
+      );
+    });
+  }
+
+  /** The mill's bags, shared out to the packers, who hold them from here on. */
+  private async shipToPackers(mill: Org, packers: Org[], bags: Lot[], level: number): Promise<Holding[]> {
+    const share = Math.ceil(bags.length / PACKERS);
+    const holdings = packers.map((packer, p) => ({ holder: packer, lots: bags.slice(p * share, (p + 1) * share) }));
+    await inParallel(holdings, BUILD_CALLERS, ({ holder, lots }) => this.shipAndReceive(mill, holder, lots, level));
+    return holdings;
+  }
+
+  /** The retail lots go to the shops, two per packer. */
+  private async shipToShops(holdings: Holding[], shops: Org[]): Promise<void> {
+    await inParallel(holdings, BUILD_CALLERS, async ({ holder, lots }, p) => {
+      const half = Math.ceil(lots.length / SHOPS_PER_PACKER);
+      for (let s = 0; s < SHOPS_PER_PACKER; s++)
+        await this.shipAndReceive(holder, shops[p * SHOPS_PER_PACKER + s], lots.slice(s * half, (s + 1) * half), STAGES.length);
+    });
+  }
+
+  /** The owner's product of that name, registered the first time it is asked for. */
+  private async product(owner: Org, name: string): Promise<string> {
+    const owned = this.productsOf.get(owner.id) ?? new Map<string, string>();
+    this.productsOf.set(owner.id, owned);
+    if (!owned.has(name)) owned.set(name, await registerProduct(this.api, owner, { name, category: 'GRAIN', storage: 'AMBIENT' }));
+    return owned.get(name)!;
+  }
+
+  private async recordEvents(by: Org, events: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 1000) {
+      await this.api(by.key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input: events.slice(i, i + 1000) });
     }
   }
 
-  // The retail lots go to the shops, two per packer.
-  await inParallel(holdings, BUILD_CALLERS, async ({ holder, lots }, p) => {
-    const half = Math.ceil(lots.length / SHOPS_PER_PACKER);
-    for (let s = 0; s < SHOPS_PER_PACKER; s++)
-      await shipAndReceive(holder, shops[p * SHOPS_PER_PACKER + s], lots.slice(s * half, (s + 1) * half), STAGES.length);
-  });
-  return { origin: paddyLots[0].id, retailLot: holdings[PACKERS - 1].lots.at(-1)!.id, batches, transformations, expectedDownstream };
+  /** Ships whole lots and has the receiver take them in: custody moves, as the trace then shows. */
+  private async shipAndReceive(from: Org, to: Org, lots: Lot[], level: number): Promise<void> {
+    const document = (i: number) => ({ referenceDocumentType: 'DESADV', referenceDocumentNumber: `DN-${level}-${from.id.slice(0, 4)}-${i}` });
+    await this.recordEvents(
+      from,
+      lots.map((lot, i) => ({
+        batchId: lot.id,
+        bizStep: 'SHIPPING',
+        eventTime: this.at(level + 0.5),
+        facilityId: from.facilityId,
+        destinationOrganizationId: to.id,
+        quantity: lot.quantity,
+        details: { shipToLocation: `${to.name} 厂区`, ...document(i) },
+      })),
+    );
+    await this.recordEvents(
+      to,
+      lots.map((lot) => ({ batchId: lot.id, bizStep: 'RECEIVING', eventTime: this.at(level + 0.75), facilityId: to.facilityId, quantity: lot.quantity })),
+    );
+  }
+
+  private async transform(
+    by: Org,
+    level: number,
+    inputs: { batchId: string; quantity: number }[],
+    outputs: { productId: string; lotCode: string; quantity: number }[],
+  ): Promise<Lot[]> {
+    this.transformations++;
+    const { transformBatches } = await this.api<{ transformBatches: { outputs: Lot[] } }>(
+      by.key,
+      'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id quantity } } }',
+      { input: { facilityId: by.facilityId, eventTime: this.at(level), inputs, outputs: outputs.map((o) => ({ ...o, unit: 'kg' })) } },
+    );
+    return transformBatches.outputs;
+  }
 }
 
 /** Another producer's lots: where the padding entries go. */

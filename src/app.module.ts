@@ -1,12 +1,10 @@
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import { LimitsModule } from './limits/limits.module.js';
-import { queryLimitRules } from './limits/query-limits.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { BatchesModule } from './batches/batches.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -15,8 +13,8 @@ import { dataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.js';
 import { EventsModule } from './events/events.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
-import { GraphqlErrorFilter, formatGraphqlError } from './graphql/error-mapping.js';
-import { noStorePlugin } from './graphql/no-store.plugin.js';
+import { GraphqlErrorFilter } from './graphql/error-mapping.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
 import { JsonScalar, SafeIntScalar } from './graphql/scalars.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { LedgerModule } from './ledger/ledger.module.js';
@@ -46,32 +44,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
         DatabaseModule,
-        GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          autoSchemaFile: true,
-          sortSchema: true,
-          path: '/graphql',
-          // Over HTTP the request carries the key; over graphql-ws the connection's params do.
-          context: (ctx: { req?: unknown; connectionParams?: { authorization?: unknown } }) =>
-            ctx.req
-              ? { req: ctx.req }
-              : {
-                  req: { headers: { authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined } },
-                },
-          subscriptions: { 'graphql-ws': true },
-          includeStacktraceInErrorResponses: false,
-          formatError: formatGraphqlError,
-          // Production hides the schema and the GraphiQL page unless GRAPHQL_INTROSPECTION says otherwise.
-          introspection: config.graphqlIntrospection,
-          graphiql: config.graphqlIntrospection,
-          // Refuses simple (CSRF-able) requests: a GET or a form POST must carry a preflight-forcing header.
-          csrfPrevention: true,
-          // main.ts owns SIGINT/SIGTERM: it drains the ledger writer before the process exits.
-          stopOnTerminationSignals: false,
-          validationRules: queryLimitRules(),
-          // No cache hints in this schema: the header alone, without a hook on every field resolved.
-          plugins: [ApolloServerPluginCacheControlDisabled(), noStorePlugin],
-        }),
+        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         LimitsModule,
         AuthModule,
         ApiKeysModule,

@@ -14,7 +14,8 @@ import type { BatchStatus } from './batch-status.js';
 @Check('chk_batch_recalled', `status <> 'RECALLED' OR recalled`)
 @Check(
   'chk_batch_in_transit',
-  `(status = 'IN_TRANSIT') = (in_transit_to_id IS NOT NULL) AND (in_transit_to_id IS NULL) = (in_transit_quantity IS NULL) AND (in_transit_to_id IS NULL) = (shipped_by_id IS NULL)`,
+  `(status = 'IN_TRANSIT') = (in_transit_to_id IS NOT NULL) AND (in_transit_to_id IS NULL) = (in_transit_quantity IS NULL) ` +
+    `AND (in_transit_to_id IS NULL) = (shipped_by_id IS NULL)`,
 )
 @Index('idx_batch_in_transit_to', ['inTransitToId'], { where: 'in_transit_to_id IS NOT NULL' })
 @Index('idx_batch_with_excursions', ['excursionCount'], { where: 'excursion_count > 0' })

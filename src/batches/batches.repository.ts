@@ -34,7 +34,9 @@ export class BatchesRepository {
 
   async saveCustodyInTx(tx: Tx, s: CustodyState): Promise<void> {
     await tx.query(
-      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7, held = $8, recalled = $9 WHERE id = $1`,
+      `UPDATE batch SET custodian_id = $2, status = $3, quantity = $4, in_transit_to_id = $5, in_transit_quantity = $6, shipped_by_id = $7,
+              held = $8, recalled = $9
+        WHERE id = $1`,
       [s.id, s.custodianId, s.status, s.quantity, s.inTransitToId, s.inTransitQuantity, s.shippedById, s.held, s.recalled],
     );
   }

@@ -10,7 +10,8 @@ export class CertificatesRepository {
 
   async insertInTx(tx: Tx, c: Certificate & { createdSeq: number }): Promise<void> {
     await tx.query(
-      `INSERT INTO certificate (id, kind, number, issuer, protected_name, valid_from, valid_until, document_sha256, product_id, batch_id, organization_id, created_seq)
+      `INSERT INTO certificate (id, kind, number, issuer, protected_name, valid_from, valid_until, document_sha256,
+                                product_id, batch_id, organization_id, created_seq)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [c.id, c.kind, c.number, c.issuer, c.protectedName, c.validFrom, c.validUntil, c.documentSha256, c.productId, c.batchId, c.organizationId, c.createdSeq],
     );

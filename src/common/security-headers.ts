@@ -23,7 +23,8 @@ export class SecurityHeadersMiddleware implements NestMiddleware {
 
 /** The consumer's batch page: its own script (the verifier) and the scan count it posts, inline CSS and the QR data URI, nothing else. */
 export const SCAN_PAGE_POLICY =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** A page with inline CSS and nothing else: no script, no images, no framing. */
 export const STATIC_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -78,33 +78,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     'a checkpoint origin such as ledger.example.org/tianjin (no spaces, no "+")',
   );
 
-  const configuredAdminKey = env.ADMIN_API_KEY;
-  const configuredSigningKey = env.LEDGER_SIGNING_KEY;
-  const needsGenerated = !configuredAdminKey || !configuredSigningKey;
-  if (needsGenerated && (nodeEnv === 'production' || !generated)) {
-    if (!configuredSigningKey) throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed (required in production)');
-    throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters (required in production)');
-  }
-  const secrets = needsGenerated ? generated!() : undefined;
-
-  const adminApiKey = configuredAdminKey ?? secrets!.adminApiKey;
-  if (adminApiKey.length < 24 || /\s/.test(adminApiKey)) {
-    throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters without spaces', `${adminApiKey.length} characters`);
-  }
-  const adminApiKeyPrevious = env.ADMIN_API_KEY_PREVIOUS || null;
-  if (adminApiKeyPrevious !== null && (adminApiKeyPrevious.length < 24 || /\s/.test(adminApiKeyPrevious))) {
-    throw new ConfigError(
-      'ADMIN_API_KEY_PREVIOUS',
-      'a secret of at least 24 characters without spaces (the admin key being rotated out)',
-      `${adminApiKeyPrevious.length} characters`,
-    );
-  }
-  let ledgerSigningKey: LedgerSigningKey;
-  try {
-    ledgerSigningKey = parseSigningKey(configuredSigningKey ?? secrets!.ledgerSigningKey);
-  } catch (err) {
-    throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed', (err as Error).message);
-  }
+  const { adminApiKey, adminApiKeyPrevious, ledgerSigningKey } = loadSecrets(env, nodeEnv, generated);
 
   return {
     env: nodeEnv,
@@ -132,6 +106,42 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     graphqlIntrospection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
   };
+}
+
+/** The admin keys and the ledger's signing key: configured, or generated for a development start. */
+function loadSecrets(
+  env: Env,
+  nodeEnv: AppConfig['env'],
+  generated: (() => GeneratedSecrets) | undefined,
+): Pick<AppConfig, 'adminApiKey' | 'adminApiKeyPrevious' | 'ledgerSigningKey'> {
+  const configuredAdminKey = env.ADMIN_API_KEY;
+  const configuredSigningKey = env.LEDGER_SIGNING_KEY;
+  const needsGenerated = !configuredAdminKey || !configuredSigningKey;
+  if (needsGenerated && (nodeEnv === 'production' || !generated)) {
+    if (!configuredSigningKey) throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed (required in production)');
+    throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters (required in production)');
+  }
+  const secrets = needsGenerated ? generated!() : undefined;
+
+  const adminApiKey = configuredAdminKey ?? secrets!.adminApiKey;
+  if (adminApiKey.length < 24 || /\s/.test(adminApiKey)) {
+    throw new ConfigError('ADMIN_API_KEY', 'a secret of at least 24 characters without spaces', `${adminApiKey.length} characters`);
+  }
+  const adminApiKeyPrevious = env.ADMIN_API_KEY_PREVIOUS || null;
+  if (adminApiKeyPrevious !== null && (adminApiKeyPrevious.length < 24 || /\s/.test(adminApiKeyPrevious))) {
+    throw new ConfigError(
+      'ADMIN_API_KEY_PREVIOUS',
+      'a secret of at least 24 characters without spaces (the admin key being rotated out)',
+      `${adminApiKeyPrevious.length} characters`,
+    );
+  }
+  let ledgerSigningKey: LedgerSigningKey;
+  try {
+    ledgerSigningKey = parseSigningKey(configuredSigningKey ?? secrets!.ledgerSigningKey);
+  } catch (err) {
+    throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed', (err as Error).message);
+  }
+  return { adminApiKey, adminApiKeyPrevious, ledgerSigningKey };
 }
 
 function text(env: Env, name: string, fallback: string | undefined, pattern: RegExp, expected: string): string {

@@ -30,9 +30,12 @@ export interface TraceabilityRow {
 }
 
 const ROWS_SQL = `
-  SELECT b.lot_code, p.name AS product, coalesce((j.p ->> 'quantity')::float8, CASE WHEN l.type = ${sqlEntryTypes('BATCH_REGISTERED')} THEN b.quantity END) AS quantity,
+  SELECT b.lot_code, p.name AS product,
+         coalesce((j.p ->> 'quantity')::float8, CASE WHEN l.type = ${sqlEntryTypes('BATCH_REGISTERED')} THEN b.quantity END) AS quantity,
          coalesce(j.p ->> 'unit', b.unit) AS unit,
-         CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING' WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING' ELSE j.p ->> 'bizStep' END AS event_type,
+         CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
+                     WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING'
+                     ELSE j.p ->> 'bizStep' END AS event_type,
          coalesce((j.p ->> 'eventTime')::timestamptz, (j.p ->> 'producedAt')::timestamptz, l.recorded_at) AS event_date,
          nullif(concat_ws(', ', f.name, f.region), '') AS location,
          nullif(concat_ws(', ', origin.name, origin.region), '') AS tlc_source,

@@ -1,5 +1,11 @@
 import { crc32 } from 'node:zlib';
 
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+const SPREADSHEET_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
+const SPREADSHEET_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const PACKAGE_RELATIONSHIPS = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const DOCUMENT_RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
 /**
  * An XLSX workbook (Office Open XML) written directly: a zip of small XML parts, entries stored
  * uncompressed, cells as inline strings or numbers. Each sheet's first row is a header, frozen and
@@ -11,31 +17,34 @@ export function xlsx(sheets: { name: string; rows: (string | number | null)[][] 
   const parts: [string, string][] = [
     [
       '[Content_Types].xml',
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${numbered
-        .map(
-          ({ n }) =>
-            `<Override PartName="/xl/worksheets/sheet${n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
-        )
-        .join('')}</Types>`,
+      XML_DECLARATION +
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+        '<Default Extension="xml" ContentType="application/xml"/>' +
+        `<Override PartName="/xl/workbook.xml" ContentType="${SPREADSHEET_TYPE}.sheet.main+xml"/>` +
+        numbered.map(({ n }) => `<Override PartName="/xl/worksheets/sheet${n}.xml" ContentType="${SPREADSHEET_TYPE}.worksheet+xml"/>`).join('') +
+        '</Types>',
     ],
     [
       '_rels/.rels',
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+      XML_DECLARATION +
+        `<Relationships xmlns="${PACKAGE_RELATIONSHIPS}">` +
+        `<Relationship Id="rId1" Type="${DOCUMENT_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>` +
+        '</Relationships>',
     ],
     [
       'xl/workbook.xml',
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${numbered
-        .map(({ name, n }) => `<sheet name="${xml(sheetName(name))}" sheetId="${n}" r:id="rId${n}"/>`)
-        .join('')}</sheets></workbook>`,
+      XML_DECLARATION +
+        `<workbook xmlns="${SPREADSHEET_MAIN}" xmlns:r="${DOCUMENT_RELATIONSHIPS}"><sheets>` +
+        numbered.map(({ name, n }) => `<sheet name="${xml(sheetName(name))}" sheetId="${n}" r:id="rId${n}"/>`).join('') +
+        '</sheets></workbook>',
     ],
     [
       'xl/_rels/workbook.xml.rels',
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${numbered
-        .map(
-          ({ n }) =>
-            `<Relationship Id="rId${n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/>`,
-        )
-        .join('')}</Relationships>`,
+      XML_DECLARATION +
+        `<Relationships xmlns="${PACKAGE_RELATIONSHIPS}">` +
+        numbered.map(({ n }) => `<Relationship Id="rId${n}" Type="${DOCUMENT_RELATIONSHIPS}/worksheet" Target="worksheets/sheet${n}.xml"/>`).join('') +
+        '</Relationships>',
     ],
     ...numbered.map(({ rows, n }): [string, string] => [`xl/worksheets/sheet${n}.xml`, worksheet(rows)]),
   ];
@@ -56,7 +65,12 @@ function worksheet(rows: (string | number | null)[][]): string {
           .join('')}</row>`,
     )
     .join('');
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>${cells}</sheetData><autoFilter ref="${filterRange(rows)}"/></worksheet>`;
+  return (
+    XML_DECLARATION +
+    `<worksheet xmlns="${SPREADSHEET_MAIN}">` +
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
+    `<sheetData>${cells}</sheetData><autoFilter ref="${filterRange(rows)}"/></worksheet>`
+  );
 }
 
 function filterRange(rows: (string | number | null)[][]): string {

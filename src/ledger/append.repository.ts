@@ -93,7 +93,8 @@ export class AppendRepository {
         ? batch.add<PriorRow>(
             `SELECT ${LEDGER_ENTRY_COLUMNS}, request_hash, idempotency_key FROM ledger_entry
              WHERE idempotency_key IS NOT NULL
-               AND (actor, idempotency_key) IN (SELECT * FROM unnest(${textArray(keys.map((k) => k.actor))}::text[], ${textArray(keys.map((k) => k.key))}::text[]))`,
+               AND (actor, idempotency_key) IN
+                   (SELECT * FROM unnest(${textArray(keys.map((k) => k.actor))}::text[], ${textArray(keys.map((k) => k.key))}::text[]))`,
           )
         : null;
 
@@ -188,8 +189,10 @@ function appendStatement(move: HeadMove): pg.QueryConfig {
     text: `WITH head AS (
          ${head}),
        appended AS (
-         INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload, idempotency_key, request_hash)
-         SELECT seq, 1, prev_hash, type, batch_id, batch_prev_hash, actor, ${recordedAt}, payload_hash, hash, decode(salt, 'hex'), payload, idempotency_key, request_hash
+         INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload,
+                                   idempotency_key, request_hash)
+         SELECT seq, 1, prev_hash, type, batch_id, batch_prev_hash, actor, ${recordedAt}, payload_hash, hash, decode(salt, 'hex'), payload,
+                idempotency_key, request_hash
          FROM ${entries}
          WHERE EXISTS (SELECT 1 FROM head)
          RETURNING 1),

@@ -64,7 +64,8 @@ describe('canonicalJson (RFC 8785)', () => {
       '\u00f6': 'Latin Small Letter O With Diaeresis',
     };
     expect(canonicalJson(value)).toBe(
-      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     );
     // RFC 8785 §3.2.2.3 number examples.
     // (Those beyond ±(2^53 − 1) are refused by LEDGER-SPEC §2, so 1e+30 is not among them.)

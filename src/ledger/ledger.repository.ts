@@ -71,7 +71,9 @@ export class LedgerRepository {
          SELECT min(seq) FILTER (WHERE seq <> $1 + n - 1 OR payload_changed OR link_broken OR envelope_changed
                   OR (batch_id IS NULL AND batch_prev_hash IS NOT NULL)
                   OR (batch_id IS NOT NULL AND batch_prev_hash IS DISTINCT FROM coalesce(batch_previous,
-                        CASE WHEN $1 > 1 THEN (SELECT p.hash FROM ledger_entry p WHERE p.batch_id = checked.batch_id AND p.seq < $1 ORDER BY p.seq DESC LIMIT 1) END))) AS first_bad,
+                        CASE WHEN $1 > 1 THEN (SELECT p.hash FROM ledger_entry p
+                                               WHERE p.batch_id = checked.batch_id AND p.seq < $1 ORDER BY p.seq DESC LIMIT 1) END)))
+                  AS first_bad,
                 count(*) AS entries
          FROM checked`,
         [from, to],
@@ -154,5 +156,8 @@ function envelopeHashSql(t: string): string {
 
 function payloadIntactSql(t: string): string {
   const c = (column: string) => (t ? `${t}.${column}` : column);
-  return `(${c('payload')} IS NULL OR ${c('salt')} IS NULL OR encode(sha256(${c('salt')} || convert_to(${c('payload')}, 'UTF8')), 'hex') = ${c('payload_hash')})`;
+  return (
+    `(${c('payload')} IS NULL OR ${c('salt')} IS NULL` +
+    ` OR encode(sha256(${c('salt')} || convert_to(${c('payload')}, 'UTF8')), 'hex') = ${c('payload_hash')})`
+  );
 }

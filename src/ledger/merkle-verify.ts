@@ -6,8 +6,9 @@ import { consistencyPath, inclusionPath, LEAF_PREFIX, NODE_PREFIX } from './merk
  * leaf and node hashing, inclusion proof verification (§2.1.3.2), consistency proof
  * verification (§2.1.4.2), and an incremental root over appended leaves.
  *
- * Pure: node:crypto only; the proofs' shapes come from merkle-path.ts, which the browser shares. The verify functions return false, and never throw, for any input
- * that is malformed (wrong types, sizes out of range, hashes that are not 32 bytes).
+ * Pure: node:crypto only; the proofs' shapes come from merkle-path.ts, which the browser shares.
+ * The verify functions return false, and never throw, for any input that is malformed (wrong
+ * types, sizes out of range, hashes that are not 32 bytes).
  */
 
 const HASH_SIZE = 32;

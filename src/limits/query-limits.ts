@@ -49,7 +49,8 @@ export function queryLimitRules(maxDepth = MAX_QUERY_DEPTH, maxComplexity = MAX_
         if (complexity > maxComplexity) {
           context.reportError(
             new GraphQLError(
-              `the query asks for about ${complexity} fields (lists counted ${LIST_WEIGHT} times, or by their first argument); at most ${maxComplexity} are allowed`,
+              `the query asks for about ${complexity} fields (lists counted ${LIST_WEIGHT} times, or by their first argument); ` +
+                `at most ${maxComplexity} are allowed`,
               { extensions: { reason: 'QUERY_TOO_COMPLEX' } },
             ),
           );

@@ -40,7 +40,8 @@ export class ProductsRepository {
 
   async insert(tx: Tx, p: Product & { createdSeq: number }): Promise<void> {
     await tx.query(
-      `INSERT INTO product (id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication, excursion_tolerance_minutes, max_reading_gap_minutes, created_seq)
+      `INSERT INTO product (id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication,
+                            excursion_tolerance_minutes, max_reading_gap_minutes, created_seq)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         p.id,

@@ -1,4 +1,4 @@
-import { html, joinMarkup } from '../common/html.js';
+import { html, joinMarkup, raw } from '../common/html.js';
 import type { Recall } from './recalls.repository.js';
 
 export type PublicRecall = Recall & { products: { name: string; lotCode: string; traceCode: string }[] };
@@ -8,6 +8,11 @@ const LEVELS: Record<string, [string, string]> = {
   LEVEL_2: ['二级召回（可能或已经造成一般健康损害）', 'Level 2: general harm to health'],
   LEVEL_3: ['三级召回（标签、标识等不符合规定）', 'Level 3: labelling not compliant'],
 };
+const RECALLS_CSS = raw(
+  'body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;color:#222}' +
+    'article{border-left:.4rem solid #b91c1c;padding:.2rem 1rem;margin:1rem 0;background:#fff5f5}' +
+    'h2{font-size:1.1rem}.level{font-weight:600;color:#b91c1c}.muted{color:#667}',
+);
 const ADVICE = ['请立即停止食用，并按购买凭证到购买地点退货。', 'Stop eating it and return it to where you bought it.'];
 
 /** 消费警示: the open recalls, as a consumer reads them. Self-contained HTML. */
@@ -23,10 +28,11 @@ export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
 <p class="advice">${ADVICE[0]} <span lang="en">${ADVICE[1]}</span></p>
 <p class="muted">${r.initiatedAt.toISOString().slice(0, 10)}</p></article>`,
   );
+  const list = items.length > 0 ? joinMarkup(items, '\n') : html`<p>目前没有正在进行的召回。 <span lang="en">No open recalls.</span></p>`;
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>消费警示 · 食品召回 / Food recalls</title><link rel="alternate" type="application/atom+xml" href="/recalls.atom">
-<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;color:#222}article{border-left:.4rem solid #b91c1c;padding:.2rem 1rem;margin:1rem 0;background:#fff5f5}h2{font-size:1.1rem}.level{font-weight:600;color:#b91c1c}.muted{color:#667}</style></head>
-<body><h1>消费警示 · 食品召回 <span lang="en">/ Food recalls</span></h1>${items.length > 0 ? joinMarkup(items, '\n') : html`<p>目前没有正在进行的召回。 <span lang="en">No open recalls.</span></p>`}</body></html>`.toString();
+<style>${RECALLS_CSS}</style></head>
+<body><h1>消费警示 · 食品召回 <span lang="en">/ Food recalls</span></h1>${list}</body></html>`.toString();
 }
 
 /** The same list as an Atom feed, for news readers and other systems (XML escapes as HTML does). */

@@ -38,12 +38,16 @@ function table(columns: Pair[], rows: Cell[][], className?: string): Markup {
   )}</tbody></table>`;
 }
 
-const CSS = raw(`
+const CSS = raw(
+  `
 @page{size:A4 landscape;margin:12mm}
 *{box-sizing:border-box}
-body{font:13px/1.45 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1a1a1a;margin:0 auto;max-width:80rem;padding:1rem}
-h1{font-size:1.45rem;margin:.2rem 0 .6rem}h2{font-size:1.1rem;margin:1.4rem 0 .4rem;border-bottom:2px solid #1f4d2b;padding-bottom:.15rem}h3{font-size:.95rem;margin:.8rem 0 .2rem}
-span[lang=en]{color:#555;font-weight:normal}
+` +
+    'body{font:13px/1.45 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;' +
+    'color:#1a1a1a;margin:0 auto;max-width:80rem;padding:1rem}\n' +
+    'h1{font-size:1.45rem;margin:.2rem 0 .6rem}h2{font-size:1.1rem;margin:1.4rem 0 .4rem;border-bottom:2px solid #1f4d2b;padding-bottom:.15rem}' +
+    'h3{font-size:.95rem;margin:.8rem 0 .2rem}\n' +
+    `span[lang=en]{color:#555;font-weight:normal}
 dl{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:.2rem .9rem;margin:.4rem 0}dt{color:#555}dd{margin:0}
 table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem}
 th,td{border:1px solid #c9cec6;padding:.2rem .4rem;text-align:left;vertical-align:top}
@@ -62,14 +66,15 @@ footer{margin-top:1.5rem;color:#666;font-size:.85rem}
   tr,.balance{break-inside:avoid}
   h2,h3{break-after:avoid}
   section.major{break-before:page}
-}`);
+}`,
+);
 
 /** The report as one self-contained, printable HTML page (inline CSS, no scripts, no external resources). */
 export function mockRecallHtml(report: MockRecallReport): string {
+  const elapsedNote = html` <span class="muted">(${l(LABELS.elapsedNote)})</span>`;
   const lot = report.lot;
   const header = headerFields(report).map(
-    ([label, value]) =>
-      html`<dt>${l(label)}</dt><dd${label === LABELS.elapsed && html` id="elapsed"`}>${value}${label === LABELS.elapsed && html` <span class="muted">(${l(LABELS.elapsedNote)})</span>`}</dd>`,
+    ([label, value]) => html`<dt>${l(label)}</dt><dd${label === LABELS.elapsed && html` id="elapsed"`}>${value}${label === LABELS.elapsed && elapsedNote}</dd>`,
   );
   const summary = summaryRows(report).map(([label, c]) => html`<tr><th>${l(label)}</th>${td(c)}</tr>`);
   const balanceTables = report.transformations

@@ -128,7 +128,9 @@ function holderText(b: ReportBatch): string {
 
 function coldChainText(b: ReportBatch): string[] {
   const c = b.coldChain;
-  const head = `${both(COLD_CHAIN[c.status], c.status)}${c.readingCount > 0 ? `（${c.readingCount} 条读数 readings${c.meanKineticTempC !== null ? `, MKT ${number(Math.round(c.meanKineticTempC * 10) / 10)} °C` : ''}）` : ''}`;
+  const mkt = c.meanKineticTempC !== null ? `, MKT ${number(Math.round(c.meanKineticTempC * 10) / 10)} °C` : '';
+  const readings = c.readingCount > 0 ? `（${c.readingCount} 条读数 readings${mkt}）` : '';
+  const head = `${both(COLD_CHAIN[c.status], c.status)}${readings}`;
   return [
     head,
     ...c.excursions.map(
@@ -140,10 +142,11 @@ function coldChainText(b: ReportBatch): string[] {
 
 function inspectionText(b: ReportBatch): string[] {
   if (b.inspections.length === 0) return ['未抽检 none'];
-  return b.inspections.map(
-    (i) =>
-      `${both(VERDICT[i.verdict], i.verdict)}${i.failedItems.length ? `：${i.failedItems.join('; ')}` : ''}（${[i.standard, i.by, chinaTime(i.recordedAt)].filter(Boolean).join(', ')}）`,
-  );
+  return b.inspections.map((i) => {
+    const failed = i.failedItems.length ? `：${i.failedItems.join('; ')}` : '';
+    const facts = [i.standard, i.by, chinaTime(i.recordedAt)].filter(Boolean).join(', ');
+    return `${both(VERDICT[i.verdict], i.verdict)}${failed}（${facts}）`;
+  });
 }
 
 function holdRecallText(b: ReportBatch): string[] {

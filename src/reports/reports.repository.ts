@@ -58,7 +58,8 @@ export class ReportsRepository {
   async transformations(ids: string[]): Promise<TransformationFacts[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT t.id, t.event_time, o.name AS organization, nullif(concat_ws(', ', f.name, f.region), '') AS place,
-              array(SELECT DISTINCT x FROM lineage_edge e CROSS JOIN LATERAL unnest(array[e.from_batch_id, e.to_batch_id]) x WHERE e.transformation_id = t.id) AS batch_ids
+              array(SELECT DISTINCT x FROM lineage_edge e CROSS JOIN LATERAL unnest(array[e.from_batch_id, e.to_batch_id]) x
+                     WHERE e.transformation_id = t.id) AS batch_ids
        FROM transformation t JOIN organization o ON o.id = t.organization_id JOIN facility f ON f.id = t.facility_id
        WHERE t.id = ANY($1::uuid[]) ORDER BY t.event_time, t.id`,
       [ids],

@@ -1,6 +1,6 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { ScanView } from './scan.service.js';
-import { html, joinMarkup, type Markup } from '../common/html.js';
+import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 
 export type Lang = 'zh' | 'en';
@@ -103,36 +103,7 @@ function when(date: Date, lang: Lang): string {
   return DATE_FORMATS[lang].format(date);
 }
 
-/**
- * The public page of a batch, server-rendered, self-contained (inline CSS and SVG, no external
- * resources), mobile first. Pure: the same view gives the same bytes, which the ETag relies on.
- */
-export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, baseUrl: string): string {
-  const t = T[lang];
-  const recall =
-    view.recall &&
-    html`<section class="recall" role="alert"><h2>${t.recall} · ${view.recall.level}</h2><p>${view.recall.reason}</p><p>${t.recallAdvice}</p><p class="muted">${when(view.recall.initiatedAt, lang)}</p></section>`;
-  const gi =
-    view.geographicIndication &&
-    html`<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${view.geographicIndication} · ${extras.giVerified ? t.giVerified : t.giClaimed}</p>`;
-  const timeline = view.timeline.map(
-    (ev) =>
-      html`<li><b>${pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep)}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ')}</li>`,
-  );
-  const certificates =
-    extras.certificates.length > 0 &&
-    html`<section><h2>${t.certificates}</h2><ul>${extras.certificates.map(
-      (c) =>
-        html`<li>${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName && html`（${c.protectedName}）`} · ${c.number} · ${c.issuer} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`,
-    )}</ul></section>`;
-  const chart = extras.chart && extras.chart.readings.length > 0 && html`<section><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
-  const v = view.verification;
-  const badge = html`<p id="badge" class="badge ${v.valid ? 'ok' : 'bad'}">${v.valid ? t.verified(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason)}</p>`;
-  const other = lang === 'zh' ? html`<a href="?lang=en" hreflang="en">English</a>` : html`<a href="?lang=zh" hreflang="zh-CN">中文</a>`;
-  return html`<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${view.productName} · ${t.title}</title>
-<style>
+const PAGE_CSS = raw(`
 body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#1d2a1d;background:#f7f8f4}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
@@ -144,7 +115,47 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 .recall{background:#b91c1c;color:#fff;border-radius:.8rem;padding:1rem;margin-bottom:1rem}.recall .muted{color:#fdd}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
 svg{width:100%;height:auto}nav{text-align:right}
-</style></head>
+`);
+
+/**
+ * The public page of a batch, server-rendered, self-contained (inline CSS and SVG, no external
+ * resources), mobile first. Pure: the same view gives the same bytes, which the ETag relies on.
+ */
+export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, baseUrl: string): string {
+  const t = T[lang];
+  const recall =
+    view.recall &&
+    joinMarkup(
+      [
+        html`<section class="recall" role="alert"><h2>${t.recall} · ${view.recall.level}</h2><p>${view.recall.reason}</p>`,
+        html`<p>${t.recallAdvice}</p><p class="muted">${when(view.recall.initiatedAt, lang)}</p></section>`,
+      ],
+      '',
+    );
+  const giStatus = extras.giVerified ? t.giVerified : t.giClaimed;
+  const gi =
+    view.geographicIndication &&
+    html`<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${view.geographicIndication} · ${giStatus}</p>`;
+  const timeline = view.timeline.map((ev) => {
+    const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
+    const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
+    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
+  });
+  const certificates =
+    extras.certificates.length > 0 &&
+    html`<section><h2>${t.certificates}</h2><ul>${extras.certificates.map((c) => {
+      const name = html`${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName && html`（${c.protectedName}）`}`;
+      return html`<li>${name} · ${c.number} · ${c.issuer} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`;
+    })}</ul></section>`;
+  const chart = extras.chart && extras.chart.readings.length > 0 && html`<section><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
+  const v = view.verification;
+  const verdict = v.valid ? t.verified(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason);
+  const badge = html`<p id="badge" class="badge ${v.valid ? 'ok' : 'bad'}">${verdict}</p>`;
+  const other = lang === 'zh' ? html`<a href="?lang=en" hreflang="en">English</a>` : html`<a href="?lang=zh" hreflang="zh-CN">中文</a>`;
+  return html`<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${view.productName} · ${t.title}</title>
+<style>${PAGE_CSS}</style></head>
 <body><main>
 <nav>${other}</nav>
 ${recall}
@@ -187,13 +198,17 @@ function chartSvg(chart: NonNullable<PageExtras['chart']>): Markup {
   const y = (c: number) => (height - pad - ((c - lo) / (hi - lo)) * (height - 2 * pad)).toFixed(1);
   const bandTop = chart.maxTempC ?? hi;
   const bandBottom = chart.minTempC ?? lo;
-  const band = html`<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${(Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1)}" fill="#d9f0d6"/>`;
-  const marks = chart.excursions.map(
-    (ex) =>
-      html`<rect class="excursion" x="${x(ex.start.getTime())}" y="${pad}" width="${Math.max(2, Number(x(ex.end.getTime())) - Number(x(ex.start.getTime()))).toFixed(1)}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`,
-  );
+  const bandHeight = (Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1);
+  const band = html`<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${bandHeight}" fill="#d9f0d6"/>`;
+  const marks = chart.excursions.map((ex) => {
+    const [start, end] = [x(ex.start.getTime()), x(ex.end.getTime())];
+    const markWidth = Math.max(2, Number(end) - Number(start)).toFixed(1);
+    return html`<rect class="excursion" x="${start}" y="${pad}" width="${markWidth}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`;
+  });
   const line = readings.map((r) => `${x(r.at.getTime())},${y(r.celsius)}`).join(' ');
-  return html`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/><text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text></svg>`;
+  const scale = html`<text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text>`;
+  const polyline = html`<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>`;
+  return html`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}${polyline}${scale}</svg>`;
 }
 
 /** At most `max` points, keeping each bucket's extreme so a short spike still shows. */

@@ -87,7 +87,8 @@ export class ScanRepository {
     );
     const { rows } = await this.db.query<{ total: string; first_day: string; quantity: number; unit: string }>(
       `SELECT sum(s.count) AS total, to_char(min(s.day), 'YYYY-MM-DD') AS first_day, b.unit,
-              (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l WHERE l.batch_id = b.id AND l.type = ${sqlEntryTypes('BATCH_REGISTERED')}) AS quantity
+              (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l
+                WHERE l.batch_id = b.id AND l.type = ${sqlEntryTypes('BATCH_REGISTERED')}) AS quantity
        FROM scan_count s JOIN batch b ON b.id = s.batch_id WHERE s.batch_id = $1 GROUP BY b.id, b.unit`,
       [batchId],
     );
@@ -159,7 +160,9 @@ function publicTimelineSql(root: string): string {
          SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
        events AS (
          SELECT l.seq,
-                CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING' WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING' ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
+                CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
+                            WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING'
+                            ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
                 COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
                 f.region AS place,
                 o.name AS organization
@@ -171,11 +174,13 @@ function publicTimelineSql(root: string): string {
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
-const eventsJson = `json_agg(json_build_object('biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization) ORDER BY event_time, seq)`;
+const eventsJson = `json_agg(json_build_object('biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization)
+                             ORDER BY event_time, seq)`;
 
 const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
        ${publicTimelineSql('SELECT id FROM found')}
-       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT ${eventsJson} FROM events) AS events, checked.entries AS checked_entries, checked.intact
+       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT ${eventsJson} FROM events) AS events,
+              checked.entries AS checked_entries, checked.intact
        FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
 
 type TimelineRow = { biz_step: string; event_time: string; place: string | null; organization: string | null };

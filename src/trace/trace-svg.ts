@@ -1,4 +1,4 @@
-import { html, joinMarkup } from '../common/html.js';
+import { html, joinMarkup, raw } from '../common/html.js';
 
 export interface TraceDrawing {
   direction: 'UPSTREAM' | 'DOWNSTREAM';
@@ -6,6 +6,10 @@ export interface TraceDrawing {
   edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[];
 }
 
+const ARROW_DEFS = raw(
+  '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto">' +
+    '<path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
+);
 const COLUMN = 220;
 const ROW = 70;
 const BOX = { width: 180, height: 48 };
@@ -42,11 +46,14 @@ export function renderTraceSvg(trace: TraceDrawing): string {
     const { x, y } = position.get(node.id)!;
     const fill = node.recalled ? '#fde2e2' : node.held ? '#fff1cc' : '#eef6ee';
     const stroke = node.recalled ? '#b91c1c' : node.held ? '#b7791f' : '#4a7a4a';
-    return html`<g class="batch ${node.recalled ? 'recalled' : node.held ? 'held' : ''}" data-batch="${node.id}"><rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="8" fill="${fill}" stroke="${stroke}"/>
-<text x="${x + 8}" y="${y + 19}" font-size="12" font-weight="600">${node.label}</text><text x="${x + 8}" y="${y + 37}" font-size="10">${node.sublabel} · ${node.status}</text></g>`;
+    const box = html`<rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="8" fill="${fill}" stroke="${stroke}"/>`;
+    const label = html`<text x="${x + 8}" y="${y + 19}" font-size="12" font-weight="600">${node.label}</text>`;
+    const sublabel = html`<text x="${x + 8}" y="${y + 37}" font-size="10">${node.sublabel} · ${node.status}</text>`;
+    return html`<g class="batch ${node.recalled ? 'recalled' : node.held ? 'held' : ''}" data-batch="${node.id}">${box}
+${label}${sublabel}</g>`;
   });
   return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>
+${ARROW_DEFS}
 ${arrows}
 ${joinMarkup(boxes, '\n')}
 </svg>`.toString();

@@ -84,7 +84,8 @@ describe('planTransformation', () => {
     const out = [{ productId: 'gi-rice', lotCode: 'G1', quantity: 18, unit: 'kg' }];
     expect(code(() => plan(lines, out, [batch('a', 10, '小站稻'), batch('b', 10, '小站稻')], [product('gi-rice', '小站稻')]))).toBe('accepted');
     expect(code(() => plan(lines, out, [batch('a', 10, '小站稻'), batch('b', 10)], [product('gi-rice', '小站稻')]))).toBe(
-      'GI_NOT_CARRIED: outputs[0].productId: product gi-rice claims the geographic indication 小站稻, but input batch b does not carry it; a GI product comes only from inputs that all do',
+      'GI_NOT_CARRIED: outputs[0].productId: product gi-rice claims the geographic indication 小站稻, ' +
+        'but input batch b does not carry it; a GI product comes only from inputs that all do',
     );
     expect(code(() => plan(lines, out, [batch('a', 10, '小站稻'), batch('b', 10)], [product('gi-rice')]))).toBe('accepted');
   });

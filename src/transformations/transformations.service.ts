@@ -5,10 +5,11 @@ import { Batch, BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
-import { newEntry } from '../ledger/entry-types.js';
+import type { Tx } from '../database/database.js';
 import { LedgerEntry } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { TransformBatchesInput } from './dto/transform-batches.input.js';
+import { inputRefs, massBalanceLines, TransformationFacts, transformationEntries } from './transformation-entries.js';
 import { planTransformation } from './transformation-plan.js';
 import { TransformationsRepository } from './transformations.repository.js';
 
@@ -40,22 +41,13 @@ export class TransformationsService {
 
   /**
    * Inside a ledger command: checks the facility, inputs and outputs, appends the entries, inserts the
-   * output batches, the lineage edges and the mass-balance lines, and saves what is left of the inputs. `outputIds` name the
-   * output batches, one per output line.
+   * output batches, the lineage edges and the mass-balance lines, and saves what is left of the inputs.
+   * `outputIds` name the output batches, one per output line.
    */
   async transformInContext(ctx: AppendContext, org: OrganizationCaller, input: TransformBatchesInput, outputIds: string[]): Promise<LedgerEntry[]> {
     const { tx, append } = ctx;
-    if (input.eventTime.getTime() > Date.now() + CLOCK_SKEW_MS) {
-      throw new DomainError(
-        'MISSING_KEY_DATA',
-        `eventTime ${input.eventTime.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`,
-      );
-    }
-    const transformationId = randomUUID();
-    const eventTime = input.eventTime.toISOString();
-    const owner = (await this.facilities.ownersInTx(tx, [input.facilityId])).get(input.facilityId);
-    if (!owner) throw new DomainError('FACILITY_NOT_FOUND', `facilityId: no facility has id ${input.facilityId}`);
-    if (owner !== org.organizationId) throw new DomainError('NOT_OWNER', `facilityId: facility ${input.facilityId} is not one of your facilities`);
+    refuseFutureEventTime(input.eventTime);
+    await this.checkFacilityOwned(tx, org, input.facilityId);
     const inputBatches = await this.transformations.inputBatchesInTx(
       tx,
       input.inputs.map((l) => l.batchId),
@@ -65,69 +57,65 @@ export class TransformationsService {
       input.outputs.map((l) => l.productId),
     );
     const plan = planTransformation(org.organizationId, input.inputs, input.outputs, inputBatches, products);
-    for (const [o, line] of input.outputs.entries()) {
+    await this.checkLotCodesFree(tx, input.outputs);
+
+    const facts = { transformationId: randomUUID(), organizationId: org.organizationId, facilityId: input.facilityId, eventTime: input.eventTime };
+    const outputs = await this.outputBatches(tx, facts, input.outputs, outputIds);
+    const inputs = inputRefs(input.inputs, (batchId) => inputBatches.get(batchId)!.unit);
+    const appended = await append(transformationEntries(facts, inputs, plan.consumed, outputs));
+    const seqs = appended.map((e) => e.seq);
+    for (const [o, batch] of outputs.entries()) await this.batches.insert(tx, { ...batch, createdSeq: seqs[inputs.length + o] });
+    for (const state of plan.consumed) await this.batches.saveCustodyInTx(tx, state);
+    await this.transformations.insert(
+      tx,
+      { id: facts.transformationId, organizationId: facts.organizationId, facilityId: facts.facilityId, eventTime: facts.eventTime, createdSeq: seqs[0] },
+      plan.edges.map((e) => ({ fromBatchId: input.inputs[e.input].batchId, toBatchId: outputIds[e.output], quantity: e.quantity })),
+      massBalanceLines(inputs, outputs, seqs),
+    );
+    return appended;
+  }
+
+  private async checkFacilityOwned(tx: Tx, org: OrganizationCaller, facilityId: string): Promise<void> {
+    const owner = (await this.facilities.ownersInTx(tx, [facilityId])).get(facilityId);
+    if (!owner) throw new DomainError('FACILITY_NOT_FOUND', `facilityId: no facility has id ${facilityId}`);
+    if (owner !== org.organizationId) throw new DomainError('NOT_OWNER', `facilityId: facility ${facilityId} is not one of your facilities`);
+  }
+
+  private async checkLotCodesFree(tx: Tx, outputs: TransformBatchesInput['outputs']): Promise<void> {
+    for (const [o, line] of outputs.entries()) {
       if (await this.batches.lotCodeTaken(tx, line.productId, line.lotCode)) {
         throw new DomainError('DUPLICATE_LOT_CODE', `outputs[${o}].lotCode: lot code ${line.lotCode} is already used for this product`);
       }
     }
+  }
 
+  /** The output batches, one per output line, each with a fresh trace code, held by the caller. */
+  private async outputBatches(tx: Tx, t: TransformationFacts, lines: TransformBatchesInput['outputs'], outputIds: string[]): Promise<Batch[]> {
     const outputs: Batch[] = [];
-    for (const [o, line] of input.outputs.entries()) {
+    for (const [o, line] of lines.entries()) {
       outputs.push({
         id: outputIds[o],
         productId: line.productId,
-        originFacilityId: input.facilityId,
-        producerId: org.organizationId,
-        custodianId: org.organizationId,
+        originFacilityId: t.facilityId,
+        producerId: t.organizationId,
+        custodianId: t.organizationId,
         lotCode: line.lotCode,
         traceCode: await this.batches.uniqueTraceCodeInTx(tx),
         quantity: line.quantity,
         unit: line.unit,
         status: 'ACTIVE',
-        producedAt: input.eventTime,
+        producedAt: t.eventTime,
       });
     }
-    const inputRefs = input.inputs.map((l) => ({ batchId: l.batchId, quantity: l.quantity, unit: inputBatches.get(l.batchId)!.unit }));
-    const outputRefs = outputs.map((b) => ({ batchId: b.id, lotCode: b.lotCode }));
-    const appended = await append([
-      ...input.inputs.map((line, i) =>
-        newEntry('EVENT_RECORDED', line.batchId, {
-          bizStep: 'TRANSFORMING',
-          eventTime,
-          facilityId: input.facilityId,
-          transformationId,
-          quantity: line.quantity,
-          unit: inputRefs[i].unit,
-          quantityLeft: plan.consumed[i].quantity,
-          outputs: outputRefs,
-        }),
-      ),
-      ...outputs.map((b) =>
-        newEntry('BATCH_REGISTERED', b.id, {
-          batchId: b.id,
-          productId: b.productId,
-          facilityId: b.originFacilityId,
-          lotCode: b.lotCode,
-          traceCode: b.traceCode,
-          quantity: b.quantity,
-          unit: b.unit,
-          producedAt: eventTime,
-          transformationId,
-          inputs: inputRefs,
-        }),
-      ),
-    ]);
-    for (const [o, batch] of outputs.entries()) await this.batches.insert(tx, { ...batch, createdSeq: appended[input.inputs.length + o].seq });
-    for (const state of plan.consumed) await this.batches.saveCustodyInTx(tx, state);
-    await this.transformations.insert(
-      tx,
-      { id: transformationId, organizationId: org.organizationId, facilityId: input.facilityId, eventTime: input.eventTime, createdSeq: appended[0].seq },
-      plan.edges.map((e) => ({ fromBatchId: input.inputs[e.input].batchId, toBatchId: outputIds[e.output], quantity: e.quantity })),
-      [
-        ...inputRefs.map((l, i) => ({ seq: appended[i].seq, side: 'input' as const, batchId: l.batchId, quantity: l.quantity, unit: l.unit })),
-        ...outputs.map((b, o) => ({ seq: appended[input.inputs.length + o].seq, side: 'output' as const, batchId: b.id, quantity: b.quantity, unit: b.unit })),
-      ],
+    return outputs;
+  }
+}
+
+function refuseFutureEventTime(eventTime: Date): void {
+  if (eventTime.getTime() > Date.now() + CLOCK_SKEW_MS) {
+    throw new DomainError(
+      'MISSING_KEY_DATA',
+      `eventTime ${eventTime.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`,
     );
-    return appended;
   }
 }

@@ -3,6 +3,8 @@ import { canonicalJson } from '../ledger/canonical-json.js';
 import { batchLinkReason, canonicalEnvelope, ChainLinks, LedgerEnvelope, payloadHashInput, SALT_BYTES } from '../ledger/hash-rule.js';
 import { sha256Hex } from '../ledger/ledger-hash.js';
 import { MerkleRootBuilder } from '../ledger/merkle-verify.js';
+import { isCanonicalJsonText } from './canonical-json-text.js';
+import { PAYLOAD_KEY, readServiceLayout, ServiceLayoutLine } from './service-layout.js';
 
 /**
  * A streaming verifier of a ledger export (LEDGER-SPEC §5.5): JSON Lines, one entry a line, from
@@ -42,21 +44,6 @@ export interface ExportVerification {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
-const PAYLOAD_KEY = ',"payload":';
-// The layout the service writes, member by member (see fastCheck).
-const LAYOUT_V_SEQ = '{"v":1,"seq":';
-const LAYOUT_PREV = ',"prevHash":"';
-const LAYOUT_TYPE = '","type":"';
-const LAYOUT_BATCH = '","batchId":';
-const LAYOUT_BATCH_PREV = ',"batchPrevHash":';
-const LAYOUT_ACTOR = ',"actor":"';
-const LAYOUT_RECORDED_AT = '","recordedAt":"';
-const LAYOUT_PAYLOAD_HASH = '","payloadHash":"';
-const LAYOUT_HASH = '","hash":"';
-const LAYOUT_SALT = '","salt":';
-/** A character that makes a JSON string's raw text differ from its value, or makes it invalid. */
-// eslint-disable-next-line no-control-regex -- a raw control character in a JSON string is exactly what this looks for
-const UNSIMPLE = /[\\\x00-\x1f]/;
 
 class EntryProblem extends Error {}
 
@@ -155,98 +142,36 @@ export class ExportVerifier {
   }
 
   /**
-   * The same checks on a line in the exact layout the service writes (members in the export's
-   * order, no white space, strings without escapes or control characters), read without
-   * JSON.parse. It accepts only a line that is then valid JSON holding exactly these values and
-   * that passes every check; anything else (including every failure) goes to fullCheck, which
-   * gives the verdict and the reason. Returns true when the entry was accepted.
+   * The same checks on a line in the exact layout the service writes (see readServiceLayout). It
+   * accepts only a line that is then valid JSON holding exactly these values and that passes every
+   * check; anything else (including every failure) goes to fullCheck, which gives the verdict and
+   * the reason. Returns true when the entry was accepted.
    */
   private fastCheck(line: string, seq: number): boolean {
-    const seqText = String(seq);
-    let i = LAYOUT_V_SEQ.length;
-    if (!line.startsWith(LAYOUT_V_SEQ) || !line.startsWith(seqText, i)) return false;
-    i += seqText.length;
-    if (!line.startsWith(LAYOUT_PREV, i) || !line.startsWith(this.links.previousHash, i + LAYOUT_PREV.length)) return false;
-    i += LAYOUT_PREV.length + 64;
-    if (!line.startsWith(LAYOUT_TYPE, i)) return false;
-    i += LAYOUT_TYPE.length;
-    let j = line.indexOf('"', i);
-    if (j < 0) return false;
-    const type = line.slice(i, j);
-    i = j;
-    if (!line.startsWith(LAYOUT_BATCH, i)) return false;
-    i += LAYOUT_BATCH.length;
-    let batchId: string | null = null;
-    if (line.startsWith('null', i)) {
-      i += 4;
-    } else {
-      if (line.charCodeAt(i) !== 34) return false;
-      j = line.indexOf('"', i + 1);
-      if (j < 0) return false;
-      batchId = line.slice(i + 1, j);
-      i = j + 1;
-    }
-    if (!line.startsWith(LAYOUT_BATCH_PREV, i)) return false;
-    i += LAYOUT_BATCH_PREV.length;
-    const batchPrevHash = batchId === null ? null : this.links.batchHead(batchId);
-    if (batchPrevHash === null) {
-      if (!line.startsWith('null', i)) return false;
-      i += 4;
-    } else {
-      if (line.charCodeAt(i) !== 34 || !line.startsWith(batchPrevHash, i + 1) || line.charCodeAt(i + 65) !== 34) return false;
-      i += 66;
-    }
-    if (!line.startsWith(LAYOUT_ACTOR, i)) return false;
-    i += LAYOUT_ACTOR.length;
-    j = line.indexOf('"', i);
-    if (j < 0) return false;
-    const actor = line.slice(i, j);
-    i = j;
-    if (!line.startsWith(LAYOUT_RECORDED_AT, i)) return false;
-    i += LAYOUT_RECORDED_AT.length;
-    j = line.indexOf('"', i);
-    if (j < 0) return false;
-    const recordedAt = line.slice(i, j);
-    i = j;
-    if (!line.startsWith(LAYOUT_PAYLOAD_HASH, i)) return false;
-    const payloadHashAt = i + LAYOUT_PAYLOAD_HASH.length;
-    i = payloadHashAt + 64;
-    if (!line.startsWith(LAYOUT_HASH, i)) return false;
-    const hashAt = i + LAYOUT_HASH.length;
-    i = hashAt + 64;
-    if (!line.startsWith(LAYOUT_SALT, i)) return false;
-    i += LAYOUT_SALT.length;
-    let salt: string | null = null;
-    if (line.startsWith('null', i)) {
-      i += 4;
-    } else {
-      if (line.charCodeAt(i) !== 34 || line.charCodeAt(i + 33) !== 34) return false;
-      salt = line.slice(i + 1, i + 33);
-      if (!HEX32.test(salt)) return false;
-      i += 34;
-    }
-    if (!line.startsWith(PAYLOAD_KEY, i) || line.charCodeAt(line.length - 1) !== 125) return false;
-    const payloadText = line.slice(i + PAYLOAD_KEY.length, line.length - 1);
-    // The free-text members must need no unescaping for their raw text to be their value.
-    if (UNSIMPLE.test(type) || UNSIMPLE.test(actor) || UNSIMPLE.test(recordedAt) || (batchId !== null && UNSIMPLE.test(batchId))) return false;
-
-    let payloadHash: string;
-    if (salt === null) {
-      if (payloadText !== 'null') return false;
-      payloadHash = line.slice(payloadHashAt, payloadHashAt + 64);
-      if (!HEX64.test(payloadHash)) return false;
-    } else {
-      if (!isCanonicalJsonText(payloadText)) return false;
-      payloadHash = this.saltedHash(salt, payloadText);
-      if (!line.startsWith(payloadHash, payloadHashAt)) return false;
-    }
+    const read = readServiceLayout(line, seq, this.links);
+    if (read === null) return false;
+    const payloadHash = this.fastPayloadHash(line, read);
+    if (payloadHash === null) return false;
+    const { type, batchId, batchPrevHash, actor, recordedAt } = read;
     const envelope: LedgerEnvelope = { v: 1, seq, prevHash: this.links.previousHash, type, batchId, batchPrevHash, actor, recordedAt, payloadHash };
     const hash = sha256Hex(canonicalEnvelope(envelope));
-    if (!line.startsWith(hash, hashAt)) return false;
+    if (!line.startsWith(hash, read.hashAt)) return false;
 
-    if (salt === null) this.erased++;
+    if (read.salt === null) this.erased++;
     this.accept(seq, batchId, hash);
     return true;
+  }
+
+  /** The line's payloadHash when its payload (or its erasure) checks out on the fast path; else null. */
+  private fastPayloadHash(line: string, read: ServiceLayoutLine): string | null {
+    if (read.salt === null) {
+      if (read.payloadText !== 'null') return null;
+      const stored = line.slice(read.payloadHashAt, read.payloadHashAt + 64);
+      return HEX64.test(stored) ? stored : null;
+    }
+    if (!isCanonicalJsonText(read.payloadText)) return null;
+    const computed = this.saltedHash(read.salt, read.payloadText);
+    return line.startsWith(computed, read.payloadHashAt) ? computed : null;
   }
 
   private accept(seq: number, batchId: string | null, hash: string): void {
@@ -353,133 +278,4 @@ function checkShape(e: Record<string, unknown>, seq: number): LedgerEnvelope {
   if (typeof e.payloadHash !== 'string' || !HEX64.test(e.payloadHash)) bad('payloadHash', 'is not a 64-digit lowercase hex hash');
   if (typeof e.hash !== 'string') bad('hash', 'is not a string');
   return e as unknown as LedgerEnvelope;
-}
-
-/**
- * True only when `text` is exactly one JSON value in RFC 8785 canonical form as canonicalJson
- * writes it: no white space, object keys strictly increasing by UTF-16 code units, numbers as
- * ECMAScript writes them (safe integers only), strings escaped minimally, no lone surrogates.
- * Conservative: a key with an escape in it answers false (the caller then canonicalizes).
- */
-export function isCanonicalJsonText(text: string): boolean {
-  let i = 0;
-  const n = text.length;
-
-  const value = (): boolean => {
-    if (i >= n) return false;
-    const c = text.charCodeAt(i);
-    if (c === 123 /* { */) return object();
-    if (c === 91 /* [ */) return array();
-    if (c === 34 /* " */) return string() >= 0;
-    if (c === 116) return literal('true');
-    if (c === 102) return literal('false');
-    if (c === 110) return literal('null');
-    return number();
-  };
-
-  const literal = (word: string): boolean => {
-    if (text.startsWith(word, i)) {
-      i += word.length;
-      return true;
-    }
-    return false;
-  };
-
-  const object = (): boolean => {
-    i++; // {
-    if (text.charCodeAt(i) === 125) {
-      i++;
-      return true;
-    }
-    let previousKey: string | null = null;
-    for (;;) {
-      if (text.charCodeAt(i) !== 34) return false;
-      const start = i + 1;
-      const escapes = string();
-      if (escapes !== 0) return false; // malformed, or a key with escapes: let the caller decide
-      const key = text.slice(start, i - 1);
-      if (previousKey !== null && !(previousKey < key)) return false;
-      previousKey = key;
-      if (text.charCodeAt(i) !== 58 /* : */) return false;
-      i++;
-      if (!value()) return false;
-      const c = text.charCodeAt(i);
-      i++;
-      if (c === 125) return true;
-      if (c !== 44 /* , */) return false;
-    }
-  };
-
-  const array = (): boolean => {
-    i++; // [
-    if (text.charCodeAt(i) === 93) {
-      i++;
-      return true;
-    }
-    for (;;) {
-      if (!value()) return false;
-      const c = text.charCodeAt(i);
-      i++;
-      if (c === 93) return true;
-      if (c !== 44) return false;
-    }
-  };
-
-  /** Scans a string at i (on its opening quote); returns how many escapes it holds, or -1 if not canonical. */
-  const string = (): number => {
-    i++;
-    let escapes = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return escapes;
-      }
-      if (c < 0x20) return -1;
-      if (c === 92 /* \ */) {
-        escapes++;
-        const e = text.charCodeAt(i + 1);
-        if (e === 34 || e === 92 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
-          i += 2;
-          continue;
-        }
-        // \u00xx, lowercase, only for controls without a short escape
-        if (e !== 117 || text.charCodeAt(i + 2) !== 48 || text.charCodeAt(i + 3) !== 48) return -1;
-        const hi = text.charCodeAt(i + 4);
-        const lo = text.charCodeAt(i + 5);
-        if (hi !== 48 && hi !== 49) return -1;
-        const loValue = lo >= 48 && lo <= 57 ? lo - 48 : lo >= 97 && lo <= 102 ? lo - 87 : -1;
-        if (loValue < 0) return -1;
-        const code = (hi - 48) * 16 + loValue;
-        if (code === 8 || code === 9 || code === 10 || code === 12 || code === 13) return -1;
-        i += 6;
-        continue;
-      }
-      if (c >= 0xd800 && c <= 0xdfff) {
-        // only a high surrogate followed by a low one
-        const next = text.charCodeAt(i + 1);
-        if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1;
-        i += 2;
-        continue;
-      }
-      i++;
-    }
-    return -1;
-  };
-
-  const number = (): boolean => {
-    const start = i;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101) i++;
-      else break;
-    }
-    if (i === start) return false;
-    const token = text.slice(start, i);
-    const v = Number(token);
-    if (!Number.isFinite(v) || String(v) !== token) return false;
-    return !Number.isInteger(v) || Number.isSafeInteger(v);
-  };
-
-  return value() && i === n;
 }

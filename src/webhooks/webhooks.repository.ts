@@ -17,7 +17,8 @@ export class WebhooksRepository {
 
   async upsert(organizationId: string, url: string, secret: string): Promise<void> {
     await this.db.query(
-      'INSERT INTO webhook (organization_id, url, secret) VALUES ($1, $2, $3) ON CONFLICT (organization_id) DO UPDATE SET url = excluded.url, secret = excluded.secret',
+      `INSERT INTO webhook (organization_id, url, secret) VALUES ($1, $2, $3)
+       ON CONFLICT (organization_id) DO UPDATE SET url = excluded.url, secret = excluded.secret`,
       [organizationId, url, secret],
     );
   }

@@ -564,7 +564,9 @@ describe('hostile input', () => {
       ['a literal nested 100,000 deep', JSON.stringify({ query: `{ scan(code: ${'{a:'.repeat(100_000)}1${'}'.repeat(100_000)}) { lotCode } }` }), json],
       [
         'details nested 1,000,000 deep',
-        `{"query": "mutation($d: JSON) { recordEvent(input: { batchId: \\"6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b\\", bizStep: STORING, eventTime: \\"2026-10-06T09:00:00Z\\", details: $d }) { seq } }", "variables": {"d": ${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}}}`,
+        '{"query": "mutation($d: JSON) { recordEvent(input: { batchId: \\"6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b\\", bizStep: STORING, ' +
+          'eventTime: \\"2026-10-06T09:00:00Z\\", details: $d }) { seq } }", ' +
+          `"variables": {"d": ${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}}}`,
         json,
       ],
       ['a body that is not UTF-8', withInvalidUtf8('{"query": "{ scan(code: \\"abINVALIDcd\\") { lotCode } }"}', 'INVALID'), json],
@@ -823,7 +825,10 @@ function textFieldOf(field: GraphQLField<unknown, unknown>, args: Record<string,
 
 const MISSING = Symbol('missing member');
 
-/** Hostile variants of every member of a JSON document: its strings and numbers swapped for hostile values of their kind or another kind, each member left out, an unknown one added. */
+/**
+ * Hostile variants of every member of a JSON document: its strings and numbers swapped for hostile
+ * values of their kind or another kind, each member left out, an unknown one added.
+ */
 function* jsonVariants(node: unknown, path: (string | number)[]): Generator<{ path: (string | number)[]; label: string; value: unknown; plausible?: boolean }> {
   if (typeof node === 'string') {
     for (const v of HOSTILE_STRINGS) yield { path, ...v };

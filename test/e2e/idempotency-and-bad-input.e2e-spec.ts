@@ -312,7 +312,8 @@ describe('idempotency and bad input', () => {
       await expectRefused(
         send(
           RECORD_EVENT,
-          `{"batchId":"${a.batch.id}","bizStep":"STORING","facilityId":"${a.facilityId}","eventTime":"2026-10-06T09:00:00.000Z","details":{"note":"abc\\ud800"}}`,
+          `{"batchId":"${a.batch.id}","bizStep":"STORING","facilityId":"${a.facilityId}",` +
+            '"eventTime":"2026-10-06T09:00:00.000Z","details":{"note":"abc\\ud800"}}',
         ),
         'BAD_USER_INPUT',
         /surrogate/,
@@ -320,7 +321,8 @@ describe('idempotency and bad input', () => {
       await expectRefused(
         send(
           REGISTER_BATCH,
-          `{"productId":"${a.productId}","facilityId":"${a.facilityId}","lotCode":"LOT-SURROGATE","quantity":1,"unit":"kg","producedAt":"2026-10-01T00:00:00.000Z","details":{"note":"\\udc00x"}}`,
+          `{"productId":"${a.productId}","facilityId":"${a.facilityId}","lotCode":"LOT-SURROGATE",` +
+            '"quantity":1,"unit":"kg","producedAt":"2026-10-01T00:00:00.000Z","details":{"note":"\\udc00x"}}',
         ),
         'BAD_USER_INPUT',
         /surrogate/,

@@ -4,8 +4,8 @@ import { createOrg, registerBatch, registerFacility, registerProduct } from '../
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 import { RECALL_ID, RECORD_EVENT as RECORD, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
 
-const RECALL =
-  'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id level reason status initiatedAt startBy completeBy affectedBatches { id status } } }';
+const RECALL = `mutation($input: InitiateRecallInput!) {
+  initiateRecall(input: $input) { id level reason status initiatedAt startBy completeBy affectedBatches { id status } } }`;
 const SCAN = 'query($code: String!) { scan(code: $code) { status recall { level reason } timeline { bizStep organization } verification { valid } } }';
 
 describe('recalls', () => {
@@ -107,8 +107,8 @@ describe('recalls', () => {
     expect((await gql(app, RECALL_ID, { id: recall.id }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     // Holders report what they recovered; the recall shows effectiveness per holder.
-    const REPORT =
-      'mutation($input: ReportRecallRecoveryInput!) { reportRecallRecovery(input: $input) { effectiveness { organizationId unit affected recovered percent } } }';
+    const REPORT = `mutation($input: ReportRecallRecoveryInput!) {
+      reportRecallRecovery(input: $input) { effectiveness { organizationId unit affected recovered percent } } }`;
     const report = (key: string, batchId: string, quantity: number, disposition = 'RETURNED') =>
       gql(app, REPORT, { input: { recallId: recall.id, batchId, quantity, disposition } }, key);
     expect((await report(mill.key, outputs[1].id, 10)).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });

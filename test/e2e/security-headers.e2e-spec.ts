@@ -4,7 +4,8 @@ import { seedDemo, type DemoSummary } from '../../src/demo/seed-demo.js';
 import { rawBody, useTestApp } from '../support/test-app.js';
 
 const SCAN_PAGE =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const STATIC_PAGE = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const EVERY_ANSWER = {
   'x-content-type-options': 'nosniff',

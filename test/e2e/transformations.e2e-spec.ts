@@ -6,7 +6,9 @@ import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 import { LEDGER_SIZE, RECORD_EVENT as RECORD, VERIFY_BATCH as VERIFY } from '../support/documents.js';
 
 const TRANSFORM = `mutation($input: TransformBatchesInput!) {
-  transformBatches(input: $input) { outputs { id lotCode traceCode quantity unit status custodian { id } product { name } } entries { seq type batchId payload } } }`;
+  transformBatches(input: $input) {
+    outputs { id lotCode traceCode quantity unit status custodian { id } product { name } }
+    entries { seq type batchId payload } } }`;
 
 describe('transformBatches', () => {
   const service = useTestApp();
