@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Database } from '../src/database/database.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
 import { ChainVerifier } from '../src/ledger/chain-verifier.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     await dataSource.runMigrations();
 
     // The writer talks to pg directly: the DataSource's own pool is what the app hands it.
-    const pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
+    const pool = new Database(dataSource).pool;
     const writer = new LedgerWriter(pool);
     plainPool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
     plainPool.on('error', () => undefined); // an idle client dropped at DROP DATABASE time is not a result

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Database } from '../src/database/database.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
 import { draftEntry } from '../src/ledger/ledger-entry.js';
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
   }
 }
 
-const poolOf = (ds: DataSource) => (ds.driver as PostgresDriver).master as pg.Pool;
+const poolOf = (ds: DataSource) => new Database(ds).pool;
 const BATCH_IDS = Array.from({ length: 10_000 }, () => randomUUID());
 const appendWith = (writer: LedgerWriter) => async () => {
   await writer.append('bench', [draftEntry('EVENT_RECORDED', pick(BATCH_IDS), eventPayload())]);

@@ -21,7 +21,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Database } from '../src/database/database.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, PostgresServer, withAdminClient } from '../src/database/postgres-server.js';
 import { draftEntry } from '../src/ledger/ledger-entry.js';
@@ -375,7 +375,7 @@ async function padLedger(url: string, entries: number): Promise<void> {
   const dataSource = await new DataSource(dataSourceOptions(url, PAD_CALLERS + 8)).initialize();
   try {
     await dataSource.runMigrations();
-    const pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
+    const pool = new Database(dataSource).pool;
     const writer = new LedgerWriter(pool);
     const batchIds = Array.from({ length: 10_000 }, () => randomUUID());
     const padding = await run(PAD_CALLERS, entries, Infinity, async () => {

@@ -23,7 +23,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Database } from '../src/database/database.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
 import { draftEntry } from '../src/ledger/ledger-entry.js';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     await withAdminClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
     dataSource = await new DataSource(dataSourceOptions(url, PAD_CALLERS + 8)).initialize();
     await dataSource.runMigrations();
-    const pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
+    const pool = new Database(dataSource).pool;
     service = await startService(url, ADMIN_KEY);
     const api = apiClient(service.base, new http.Agent({ keepAlive: true, maxSockets: Math.max(BUILD_CALLERS, callers) }));
     // 1. The lineage, through the API; 2. the rest of the ledger, through the writer.
