@@ -281,12 +281,13 @@ export class LedgerWriter {
         for (const p of err.run) p.item.alone = true;
         return group;
       }
+      // Whatever a command throws is its own failure: it alone is answered with it, the rest run again.
       const culprit = err.command;
-      if (culprit && isCommandError(err.error)) {
-        culprit.reject(err.error);
-        return group.filter((p) => p !== culprit);
+      if (!isCommandError(err.error)) {
+        this.logger.error(`a command failed unexpectedly: ${(err.error as Error)?.message ?? String(err.error)}`, { requestIds: requestIdsOf([culprit]) });
       }
-      err = err.error;
+      culprit.reject(err.error);
+      return group.filter((p) => p !== culprit);
     }
     if (!(err instanceof DomainError))
       this.logger.error(`append group of ${group.length} failed: ${(err as Error).message}`, { requestIds: requestIdsOf(group) });
@@ -316,18 +317,22 @@ class RunFailed extends Error {
   constructor(
     readonly error: unknown,
     readonly run: Pending[],
-    readonly command: Pending | undefined,
+    readonly command: Pending,
     readonly runApart = false,
   ) {
     super((error as Error)?.message ?? String(error));
   }
 }
 
-/** Which command of a run an error belongs to. */
+/**
+ * Which command of a run an error belongs to. Anything thrown while a command runs (a rule, a bug, a
+ * stack overflow on its input, a statement of its own) is that command's: other callers' commands in
+ * the group never fail with it.
+ */
 function blame(run: Pending[], err: unknown): RunFailed {
   if (err instanceof CommandFailed) return new RunFailed(err.error, run, run[err.index]);
-  // A command's error that names no command of several: run them again one by one, which will.
-  if (run.length > 1 && isCommandError(err)) return new RunFailed(err, run, undefined, true);
+  // An error that names no command of several: run them again one by one, which will.
+  if (run.length > 1) return new RunFailed(err, run, run[0], true);
   return new RunFailed(err, run, run[0]);
 }
 
@@ -373,7 +378,7 @@ function requestIdsOf(group: Pending[]): string[] {
   return group.flatMap(({ item }) => (item.requestId ? [item.requestId] : []));
 }
 
-/** Errors that belong to the command that threw them; anything else (a lost connection) fails the group. */
+/** Errors a command is expected to throw (its rules, its own writes' constraints); any other is logged as a fault. */
 function isCommandError(err: unknown): boolean {
   if (err instanceof DomainError) return true;
   const code = (err as { code?: unknown }).code;

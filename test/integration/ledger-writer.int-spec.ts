@@ -37,6 +37,11 @@ describe('LedgerWriter', () => {
     return chain;
   }
 
+  async function payloadsOf(batch: string): Promise<number[]> {
+    const chain = await expectChainVerifies();
+    return chain.filter((e) => e.batchId === batch).map((e) => JSON.parse(e.payload!).i as number);
+  }
+
   it('writes many concurrent appends on the same few batches, each linked to the one before it', async () => {
     const writer = new LedgerWriter(pool);
     const batches = [randomUUID(), randomUUID(), randomUUID()];
@@ -98,6 +103,35 @@ describe('LedgerWriter', () => {
     expect(payloads.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18]);
   });
 
+  it('fails only the command that throws something unexpected (a bug, a stack overflow), and writes the others', async () => {
+    const writer = new LedgerWriter(pool);
+    const batch = randomUUID();
+    const before = (await storedChain()).length;
+    const overflow = (depth: number): number => overflow(depth + 1) + 1;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        writer.execute({
+          actor: `org-${i}`,
+          batchIds: [batch],
+          run: async (ctx) => {
+            const entries = await ctx.append([draftEntry('EVENT_RECORDED', batch, { i })]);
+            if (i === 3) (undefined as unknown as { id: string }).id.toString(); // a TypeError, as a bug on an empty list would throw
+            if (i === 7) overflow(0); // a RangeError: input nested deeper than the stack
+            return entries[0];
+          },
+        }),
+      ),
+    );
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [[i, (o.reason as Error).constructor.name]] : []));
+    expect(failed).toEqual([
+      [3, 'TypeError'],
+      [7, 'RangeError'],
+    ]);
+    const chain = await expectChainVerifies();
+    expect(chain.length).toBe(before + 10);
+    expect(await payloadsOf(batch)).toEqual([0, 1, 2, 4, 5, 6, 8, 9, 10, 11]);
+  });
+
   describe('commands that run together', () => {
     // Command i appends { i }; `refuse` says which commands a rule refuses.
     type Numbered = LedgerCommand<LedgerEntry> & { i: number };
@@ -117,11 +151,6 @@ describe('LedgerWriter', () => {
           },
         } as Numbered);
       return { execute, appendOne, alone };
-    }
-
-    async function payloadsOf(batch: string): Promise<number[]> {
-      const chain = await expectChainVerifies();
-      return chain.filter((e) => e.batchId === batch).map((e) => JSON.parse(e.payload!).i as number);
     }
 
     it('passes neighbours to runTogether at once, and drops only the command it names as failed', async () => {
