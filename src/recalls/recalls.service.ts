@@ -77,6 +77,8 @@ export class RecallsService {
         const states = await this.batches.custodyInTx(tx, scope);
         // A destroyed batch is gone from the shelves: there is nothing left to recall.
         const reached = scope.map((id) => states.get(id)!).filter((s) => s.status !== 'DESTROYED');
+        if (reached.length === 0)
+          throw new DomainError('BATCH_CLOSED', `batchIds: nothing to recall; every batch named, and everything made from them, was destroyed`);
         const [first] = await append(
           reached.map((s) =>
             newEntry('RECALLING', s.id, { recallId, bizStep: 'RECALLING', level: input.level, reason: input.reason, recalledBatchIds: named }),

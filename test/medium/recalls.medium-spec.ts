@@ -111,6 +111,21 @@ describe('recalls (RecallsService)', () => {
     expect((await world.batchNow(other.kept.id)).status).toBe('ACTIVE');
   });
 
+  it('refuses a recall of a batch that was destroyed with everything made from it, writing nothing', async () => {
+    const mill = await world.organization('PRODUCER');
+    const floor = await world.facility(mill);
+    const paddy = await world.batch(mill, await world.product(mill, { name: '稻谷' }), floor, { quantity: 1000 });
+    await world
+      .get(EventsService)
+      .record(mill, [{ batchId: paddy.id, bizStep: 'DESTROYING', eventTime: new Date('2026-10-12T04:00:00.000Z'), facilityId: floor, quantity: 1000 }]);
+    expect((await world.batchNow(paddy.id)).status).toBe('DESTROYED');
+    await world.refused(
+      () => recalls().initiate(mill, { batchIds: [paddy.id], level: 'LEVEL_3', reason: '标签错误' }),
+      'BATCH_CLOSED',
+      'batchIds: nothing to recall; every batch named, and everything made from them, was destroyed',
+    );
+  });
+
   it('holders report what they recovered, within what is left to recover; a regulator closes it and the batches stay recalled', async () => {
     const { mill, floor, paddy, kept, sent } = await millChain();
     const shop = await world.organization('RETAILER');
