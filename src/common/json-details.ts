@@ -40,9 +40,15 @@ export function detailsProblem(details: unknown, field: string): string | null {
  * key would be deleted without a word.
  */
 export function jsonInputProblem(value: unknown): string | null {
-  if (depthOf(value) > DEPTH_MEASURED) return `JSON is nested more than ${DEPTH_MEASURED} levels deep`;
+  const deep = jsonDepthProblem(value);
+  if (deep) return deep;
   const reserved = reservedKeyIn(value);
   return reserved ? `JSON members named "${reserved}" are reserved and would not be stored; name the member otherwise` : null;
+}
+
+/** For any JSON walked recursively later (an EPCIS document): deeper than DEPTH_MEASURED is refused before the walk. */
+export function jsonDepthProblem(value: unknown): string | null {
+  return depthOf(value) > DEPTH_MEASURED ? `JSON is nested more than ${DEPTH_MEASURED} levels deep` : null;
 }
 
 /** The first reserved key anywhere in a JSON value. */

@@ -8,6 +8,7 @@ import { RegisterBatchInput } from '../batches/dto/register-batch.input.js';
 import { ColdChainService } from '../cold-chain/cold-chain.service.js';
 import { RecordTemperaturesInput } from '../cold-chain/dto/record-temperatures.input.js';
 import { DomainError } from '../common/domain-error.js';
+import { jsonDepthProblem } from '../common/json-details.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
@@ -46,6 +47,9 @@ export class CaptureService {
 
   async capture(caller: Caller, document: unknown): Promise<CapturedEvent[]> {
     const org = requireOrganization(caller);
+    // Before anything walks it: a document nested thousands deep would overflow the stack of every walk after.
+    const deep = jsonDepthProblem(document);
+    if (deep) throw new DomainError('INVALID_INPUT', `the EPCIS document: ${deep}`);
     let plan: ReturnType<typeof planCapture>;
     try {
       plan = planCapture(document, this.config.publicBaseUrl);

@@ -281,4 +281,23 @@ describe('POST /epcis/capture', () => {
     expect(unknownPlace.status).toBe(404);
     expect(unknownPlace.body.errors[0].message).toBe('eventList[0]: no facility has GLN 6901234000993; register the facility with its GLN first');
   });
+
+  it('refuses a document nested thousands deep before walking it, and other organizations’ writes go on', async () => {
+    const org = await createOrg(service.app, 'PRODUCER');
+    // Written out as text: JSON.stringify itself would overflow on it.
+    const owner = '{"type":"urn:epcglobal:cbv:sdt:owning_party","source":"urn:epc:id:pgln:6901234.00000"}';
+    const nested = '{"sourceList":['.repeat(5000) + owner + ']}'.repeat(5000);
+    const event = `{"type":"ObjectEvent","action":"OBSERVE","eventTime":"2026-11-20T05:00:00Z","sourceList":[${nested}]}`;
+    const document = `{"type":"EPCISDocument","epcisBody":{"eventList":[${event}]}}`;
+    const before = await ledgerSize();
+    const others = Array.from({ length: 5 }, () => createOrg(service.app, 'PRODUCER'));
+    const deep = await capture(document, org.key);
+    expect(deep.status).toBe(400);
+    expect(deep.body.errors[0]).toMatchObject({
+      message: 'the EPCIS document: JSON is nested more than 64 levels deep',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(await Promise.all(others)).toHaveLength(5);
+    expect(await ledgerSize()).toBe(before + 5);
+  });
 });
