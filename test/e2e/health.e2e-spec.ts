@@ -131,23 +131,25 @@ describe('health, request ids and request log lines', () => {
     expect(everything).not.toContain('trace=abc');
     expect(everything).not.toContain('ledgerInfo');
   });
-  it("names every request of a failed append group in the ledger writer's line, not only the one that woke the writer", async () => {
+  it("names the request whose command failed in the ledger writer's line, not the one that woke the writer, and writes the rest of its group", async () => {
     const writer = ctx.app.get(LedgerWriter);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const ask = (requestId: string, run: () => Promise<unknown>) =>
       runInRequestContext({ requestId }, () => writer.execute({ actor: 'test', run }).catch((err: Error) => err));
     const waking = ask('wakes-the-writer', () => gate);
-    // These two queue behind it and go as one group, which a lost connection (not a command's error) fails whole.
+    // These two queue behind it and go as one group; the unexpected error fails only its own command.
     const failing = ask('group-a', async () => {
       throw new Error('connection lost');
     });
     const other = ask('group-b', async () => 'fine');
     release();
-    await Promise.all([waking, failing, other]);
+    const answers = await Promise.all([waking, failing, other]);
+    expect(answers[1]).toEqual(new Error('connection lost'));
+    expect(answers[2]).toBe('fine');
 
     const line = await logLine(lines, (l) => l.context === 'LedgerWriter');
-    expect(line).toMatchObject({ level: 'error', msg: 'append group of 2 failed: connection lost', requestIds: ['group-a', 'group-b'] });
+    expect(line).toMatchObject({ level: 'error', msg: 'a command failed unexpectedly: connection lost', requestIds: ['group-a'] });
     expect(line).not.toHaveProperty('requestId');
   });
 });
