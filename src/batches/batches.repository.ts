@@ -4,8 +4,6 @@ import type { CustodyState } from '../events/custody.js';
 import { Batch, batchColumns, custodyColumns, rowToBatch, rowToCustody, StoredBatch } from './batch-row.js';
 import { mintTraceCode } from './trace-code.js';
 
-export type { Batch, StoredBatch } from './batch-row.js';
-
 @Injectable()
 export class BatchesRepository {
   constructor(private readonly db: Database) {}

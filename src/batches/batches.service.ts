@@ -9,7 +9,8 @@ import { newEntry } from '../ledger/entry-types.js';
 import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
-import { Batch, BatchesRepository } from './batches.repository.js';
+import type { Batch } from './batch-row.js';
+import { BatchesRepository } from './batches.repository.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
 
 /** Organizations that read any batch: regulators and labs. Others read the batches they made or hold. */

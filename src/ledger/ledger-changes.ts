@@ -3,9 +3,6 @@ import pg from 'pg';
 import { Database } from '../database/database.js';
 import { LedgerWriter, TouchedBatches } from './ledger-writer.js';
 
-// The writer reports what it touched; readers of changes (the scan cache) know the type from here too.
-export type { TouchedBatches };
-
 /** The channel the ledger's insert trigger notifies (migration LedgerAppendedNotice). */
 export const LEDGER_APPENDED_CHANNEL = 'ledger_appended';
 const RECONNECT_MS = 1000;

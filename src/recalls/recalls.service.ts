@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, requireOrganization } from '../auth/caller.js';
-import { Batch, BatchesRepository } from '../batches/batches.repository.js';
+import type { Batch } from '../batches/batch-row.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';

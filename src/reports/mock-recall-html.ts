@@ -1,5 +1,5 @@
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
-import type { MockRecallReport } from './mock-recall-report.js';
+import type { MockRecallReport } from './mock-recall-model.js';
 import {
   allBatches,
   BALANCE_COLUMNS,

@@ -1,5 +1,5 @@
 import { A4, pdfDocument, textAt, textWidth, wrapText } from '../common/pdf.js';
-import type { MockRecallReport } from './mock-recall-report.js';
+import type { MockRecallReport } from './mock-recall-model.js';
 import {
   allBatches,
   BALANCE_COLUMNS,

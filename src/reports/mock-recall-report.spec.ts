@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { ucs2Hex } from '../common/pdf.js';
 import { mockRecallHtml } from './mock-recall-html.js';
 import { mockRecallPdf } from './mock-recall-pdf.js';
-import { type BatchFacts, mockRecallReport, type MockRecallData, sumByUnit } from './mock-recall-report.js';
+import type { BatchFacts, MockRecallData } from './mock-recall-model.js';
+import { mockRecallReport } from './mock-recall-report.js';
+import { sumByUnit } from './mock-recall-sections.js';
 
 const at = (iso: string) => new Date(iso);
 

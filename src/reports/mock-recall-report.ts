@@ -1,24 +1,6 @@
 import type { MockRecallData, MockRecallReport } from './mock-recall-model.js';
 import { findingsByBatch, lineage, reportBatch, reportEdges, reportHolders, reportSummary, reportTransformations } from './mock-recall-sections.js';
 
-export type {
-  Balance,
-  BatchFacts,
-  BatchRef,
-  InspectionFacts,
-  MockRecallData,
-  MockRecallReport,
-  RecallFacts,
-  ReportBatch,
-  ReportHolder,
-  ReportInspection,
-  ReportTransformation,
-  TraceFacts,
-  TransformationFacts,
-  UnitQuantity,
-} from './mock-recall-model.js';
-export { sumByUnit } from './mock-recall-sections.js';
-
 /**
  * The mock recall report (BRCGS asks a site to complete this traceability exercise within 4 hours):
  * for one lot, every batch it came from and every batch made from it, who holds each now and how

@@ -1,4 +1,4 @@
-import type { MockRecallReport, ReportBatch, ReportHolder, ReportTransformation, UnitQuantity } from './mock-recall-report.js';
+import type { MockRecallReport, ReportBatch, ReportHolder, ReportTransformation, UnitQuantity } from './mock-recall-model.js';
 
 /**
  * What the HTML and PDF renderings of a report share, so both say the same thing: the words (Chinese

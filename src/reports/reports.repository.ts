@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
-import type { BatchFacts, TransformationFacts } from './mock-recall-report.js';
+import type { BatchFacts, TransformationFacts } from './mock-recall-model.js';
 
 @Injectable()
 export class ReportsRepository {

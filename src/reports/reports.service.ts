@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/caller.js';
-import type { Batch } from '../batches/batches.repository.js';
+import type { Batch } from '../batches/batch-row.js';
 import { BatchesService } from '../batches/batches.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { InspectionsRepository } from '../inspections/inspections.repository.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { RecallsRepository } from '../recalls/recalls.repository.js';
 import { TraceService } from '../trace/trace.service.js';
-import { mockRecallReport, type MockRecallReport } from './mock-recall-report.js';
+import type { MockRecallReport } from './mock-recall-model.js';
+import { mockRecallReport } from './mock-recall-report.js';
 import { mockRecallHtml } from './mock-recall-html.js';
 import { mockRecallPdf } from './mock-recall-pdf.js';
 import { ReportsRepository } from './reports.repository.js';

@@ -1,4 +1,4 @@
-import type { TouchedBatches } from '../ledger/ledger-changes.js';
+import type { TouchedBatches } from '../ledger/ledger-writer.js';
 
 /** How many recent changes are remembered to check a view that was being read while they came. */
 const HISTORY = 1000;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Caller } from '../auth/caller.js';
-import { Batch, BatchesRepository } from '../batches/batches.repository.js';
+import type { Batch } from '../batches/batch-row.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
 import { BatchesService } from '../batches/batches.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, OrganizationCaller, requireOrganization } from '../auth/caller.js';
-import { Batch, BatchesRepository } from '../batches/batches.repository.js';
+import type { Batch } from '../batches/batch-row.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';

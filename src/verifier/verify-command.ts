@@ -19,8 +19,6 @@ export const USAGE = [
   '  --api-key (or env SUYUAN_API_KEY) is a regulator or admin API key, needed to read the export.',
 ].join('\n');
 
-export type { VerifyState } from './verify-checks.js';
-
 export interface VerifyOptions {
   /** Defaults to process.env; SUYUAN_API_KEY is read from it. */
   env?: Record<string, string | undefined>;

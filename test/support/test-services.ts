@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { AuthService } from '../../src/auth/auth.service.js';
 import type { Caller, OrganizationCaller } from '../../src/auth/caller.js';
-import type { Batch } from '../../src/batches/batches.repository.js';
+import type { Batch } from '../../src/batches/batch-row.js';
 import { BatchesService } from '../../src/batches/batches.service.js';
 import type { RegisterBatchInput } from '../../src/batches/dto/register-batch.input.js';
 import { DomainError } from '../../src/common/domain-error.js';
