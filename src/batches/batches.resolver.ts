@@ -1,5 +1,6 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
+import type { GraphQLResolveInfo } from 'graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { ColdChainStatusEnum } from '../graphql/enums.js';
@@ -10,6 +11,7 @@ import { OrganizationModel } from '../organizations/organization.model.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { ProductModel } from '../products/product.model.js';
 import { ProductsRepository } from '../products/products.repository.js';
+import { withheldBatchFields } from './batch-field-policy.js';
 import { BatchModel } from './batch.model.js';
 import { BatchesService } from './batches.service.js';
 import { coldChainStatus, type ColdChainStatus } from './cold-chain-status.js';
@@ -17,7 +19,7 @@ import { RegisterBatchInput } from './dto/register-batch.input.js';
 
 /** What a field resolver gets as its third argument (app.module's GraphQL context). */
 interface GraphqlContext {
-  req: object;
+  req: { caller?: Caller };
 }
 
 @Resolver(() => BatchModel)
@@ -77,8 +79,18 @@ export class BatchesResolver {
     return requestLoader(req, 'product', (ids) => this.products.findByIds(ids));
   }
 
-  @ResolveField(() => [LedgerEntryModel], { description: "The batch's ledger entries, oldest first." })
+  @ResolveField(() => [LedgerEntryModel], { description: "The batch's ledger entries, oldest first. Withheld (empty, named in withheldFields) from callers that may not read the batch.",
+  })
   async events(@Parent() batch: BatchModel): Promise<LedgerEntryModel[]> {
     return (await this.ledger.findByBatch(batch.id)).map(LedgerEntryModel.from);
+  }
+
+  @ResolveField(() => [String], {
+    description:
+      'The fields withheld from you because you may not read this batch (neither its producer, its custodian, a regulator, a lab nor the admin): ' +
+      'they answer empty or null, which then means "not shown to you", not "none". Empty when you may read all of it.',
+  })
+  withheldFields(batch: BatchModel, _args: unknown, context: GraphqlContext, info: GraphQLResolveInfo): string[] {
+    return withheldBatchFields(context.req.caller, batch, info.parentType);
   }
 }

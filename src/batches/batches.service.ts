@@ -9,12 +9,10 @@ import { newEntry } from '../ledger/entry-types.js';
 import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
+import { mayReadBatch } from './batch-access.js';
 import type { Batch } from './batch-row.js';
 import { BatchesRepository } from './batches.repository.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
-
-/** Organizations that read any batch: regulators and labs. Others read the batches they made or hold. */
-const READS_ALL_BATCHES = ['REGULATOR', 'LAB'];
 
 @Injectable()
 export class BatchesService {
@@ -101,10 +99,7 @@ export class BatchesService {
   async get(caller: Caller, id: string): Promise<Batch | null> {
     if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'batch needs an API key; consumers use scan(code)');
     const batch = await this.batches.findById(id);
-    if (!batch || caller.kind === 'admin' || READS_ALL_BATCHES.includes(caller.organizationKind)) return batch;
-    if (batch.producerId !== caller.organizationId && batch.custodianId !== caller.organizationId) {
-      throw new DomainError('NOT_OWNER', `batch ${id} is neither produced nor held by your organization`);
-    }
-    return batch;
+    if (!batch || mayReadBatch(caller, batch)) return batch;
+    throw new DomainError('NOT_OWNER', `batch ${id} is neither produced nor held by your organization`);
   }
 }

@@ -1,5 +1,6 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { withholdPrivateBatchFields } from '../batches/batch-field-policy.js';
 import type { RunningConfig } from '../config/config.js';
 import { queryLimitRules } from '../limits/query-limits.js';
 import { formatGraphqlError } from './error-mapping.js';
@@ -24,6 +25,8 @@ export function graphqlOptions(config: Pick<RunningConfig, 'graphqlIntrospection
     // main.ts owns SIGINT/SIGTERM: it drains the ledger writer before the process exits.
     stopOnTerminationSignals: false,
     validationRules: queryLimitRules(),
+    // A batch's private fields are withheld from callers that may not read it, whatever path reached it.
+    transformSchema: withholdPrivateBatchFields,
     // No cache hints in this schema: the header alone, without a hook on every field resolved.
     plugins: [ApolloServerPluginCacheControlDisabled(), noStorePlugin],
   };

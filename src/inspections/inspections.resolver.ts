@@ -43,7 +43,9 @@ export class InspectionsResolver {
     return this.service.release(caller, input);
   }
 
-  @ResolveField(() => [InspectionModel], { description: 'Sampling inspections of this batch, oldest first' })
+  @ResolveField(() => [InspectionModel], {
+    description: 'Sampling inspections of this batch, oldest first. Withheld (empty, named in withheldFields) from callers that may not read the batch.',
+  })
   inspections(@Parent() batch: BatchModel): Promise<InspectionModel[]> {
     return this.records.findByBatch(batch.id);
   }

@@ -1,0 +1,53 @@
+import type { Caller } from '../auth/caller.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import type { Batch } from './batch-row.js';
+
+/**
+ * Who may read a batch whole, wherever it is reached (batch, a trace's nodes, a recall's batches,
+ * the subscription, the mock recall report): one rule, so a new path cannot answer by another.
+ * Pure.
+ */
+
+/** What the rule looks at: who made the batch and who holds it now. */
+export type BatchParties = Pick<Batch, 'producerId' | 'custodianId'>;
+
+/** Organizations that read any batch: regulators, and labs for their inspections. */
+const READS_ALL_BATCHES: readonly OrganizationKind[] = ['REGULATOR', 'LAB'];
+
+/** Whether the caller reads every batch, whoever made or holds it: the admin, regulators and labs. */
+export function readsEveryBatch(caller: Caller | undefined): boolean {
+  return caller?.kind === 'admin' || (caller?.kind === 'organization' && READS_ALL_BATCHES.includes(caller.organizationKind));
+}
+
+/**
+ * The admin, regulators and labs read any batch; an organization the batches it produced or holds now;
+ * nobody else (an unknown caller, or parties missing from the batch, read nothing: fail closed).
+ */
+export function mayReadBatch(caller: Caller | undefined, batch: Partial<BatchParties>): boolean {
+  if (readsEveryBatch(caller)) return true;
+  if (caller?.kind !== 'organization') return false;
+  return batch.producerId === caller.organizationId || batch.custodianId === caller.organizationId;
+}
+
+/**
+ * The fields of the Batch type anyone allowed the outer query reads (a trace, a recall): what it
+ * takes to act on a recall and what the lot's public page already shows to whoever holds its label.
+ * Every other field — and every field added later — is private: withheld from a caller that may not
+ * read the batch. The decision, field by field, is in SECURITY.md ("What a batch shows to whom").
+ */
+export const PUBLIC_BATCH_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'lotCode',
+  'traceCode',
+  'product',
+  'producedAt',
+  'status',
+  'quantity',
+  'unit',
+  'custodian',
+  'coldChainStatus',
+  'excursions',
+  'meanKineticTemperatureC',
+  'certificates',
+  'withheldFields',
+]);
