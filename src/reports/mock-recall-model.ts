@@ -15,6 +15,7 @@ export interface BatchFacts {
   lotCode: string;
   traceCode: string;
   producer: string;
+  producerId: string;
   holderId: string;
   holder: string;
   inTransitTo: string | null;
@@ -82,6 +83,8 @@ export interface MockRecallData {
   balances: Balance[];
   inspections: InspectionFacts[];
   recalls: RecallFacts[];
+  /** Batches the reader may not read whole (batches/batch-access.ts): their private details (inspections) are withheld, and the report says so. */
+  withheldBatchIds: ReadonlySet<string>;
   generatedAt: Date;
   generatedBy: string;
   elapsedMs: number;
@@ -125,6 +128,8 @@ export interface ReportBatch extends BatchRef {
   depth: number;
   coldChain: { status: ColdChainStatus; readingCount: number; meanKineticTempC: number | null; excursions: Excursion[] };
   inspections: ReportInspection[];
+  /** The reader may not read this batch whole: its inspections are not shown (an empty list then means "not shown", not "none"). */
+  withheld: boolean;
   recalls: { id: string; level: RecallLevel; reason: string }[];
 }
 
@@ -168,6 +173,8 @@ export interface MockRecallReport {
     openRecalls: (RecallFacts & { lots: BatchRef[] })[];
     excursions: BatchRef[];
     failedInspections: BatchRef[];
+    /** Batches whose private details are withheld from the reader. */
+    withheld: BatchRef[];
     held: BatchRef[];
     recalled: BatchRef[];
   };

@@ -17,6 +17,7 @@ function batch(id: string, over: Partial<BatchFacts>): BatchFacts {
     lotCode: id,
     traceCode: `TC${id}`.padEnd(12, 'X'),
     producer: '海河乳业',
+    producerId: 'plant',
     holderId: 'plant',
     holder: '海河乳业',
     inTransitTo: null,
@@ -117,6 +118,7 @@ function story(): MockRecallData {
     recalls: [
       { id: 'R1', level: 'LEVEL_2', reason: '菌落总数超标', initiatedAt: at('2026-11-22T04:00:00Z'), initiatedBy: '天津市市场监督管理局', batchIds: ['RB'] },
     ],
+    withheldBatchIds: new Set(),
     generatedAt: at('2026-11-23T00:00:00Z'),
     generatedBy: '天津市市场监督管理局',
     elapsedMs: 41.6,
@@ -160,6 +162,19 @@ describe('the mock recall report', () => {
       },
     ]);
     expect(report.downstream[1].recalls).toEqual([{ id: 'R1', level: 'LEVEL_2', reason: '菌落总数超标' }]);
+  });
+
+  it('says which batches’ inspections are withheld from the reader, and shows none of them', () => {
+    const data = story();
+    data.withheldBatchIds = new Set(['P', 'F2']);
+    const report = mockRecallReport(data);
+    expect(report.lot).toMatchObject({ withheld: true, inspections: [] });
+    expect(report.summary.failedInspections).toEqual([]);
+    expect(report.summary.withheld.map((b) => b.lotCode)).toEqual(['P', 'F2']); // by product name, then lot
+    const html = mockRecallHtml(report);
+    expect(html).not.toContain('菌落总数 2500000');
+    expect(html).toContain('不向您公开 withheld from you');
+    expect(mockRecallPdf(report).toString('latin1')).toContain(ucs2Hex('检验详情不向您公开的批次'));
   });
 
   it('balances each transformation whole, co-products included, with totals and yield', () => {

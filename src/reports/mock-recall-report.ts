@@ -9,7 +9,7 @@ import { findingsByBatch, lineage, reportBatch, reportEdges, reportHolders, repo
  */
 export function mockRecallReport(data: MockRecallData): MockRecallReport {
   const findings = findingsByBatch(data.inspections, data.recalls);
-  const batchAt = (id: string, depth: number) => reportBatch(data.batches, findings, id, depth);
+  const batchAt = (id: string, depth: number) => reportBatch(data.batches, findings, id, depth, data.withheldBatchIds.has(id));
 
   const lot = batchAt(data.rootId, 0);
   const upstream = lineage(data.upstream, data.rootId, batchAt);

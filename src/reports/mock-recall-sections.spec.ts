@@ -11,6 +11,7 @@ function facts(id: string, over: Partial<BatchFacts> = {}): BatchFacts {
     lotCode: id,
     traceCode: `TC${id}`,
     producer: '牧场',
+    producerId: 'farm',
     holderId: 'farm',
     holder: '牧场',
     inTransitTo: null,

@@ -76,7 +76,7 @@ function reportInspection(i: InspectionFacts): ReportInspection {
   };
 }
 
-export function reportBatch(batches: Map<string, BatchFacts>, findings: Findings, id: string, depth: number): ReportBatch {
+export function reportBatch(batches: Map<string, BatchFacts>, findings: Findings, id: string, depth: number, withheld: boolean): ReportBatch {
   const b = factOf(batches, id);
   return {
     ...refOf(batches, id),
@@ -99,7 +99,8 @@ export function reportBatch(batches: Map<string, BatchFacts>, findings: Findings
       meanKineticTempC: b.meanKineticTempC,
       excursions: b.excursions,
     },
-    inspections: (findings.inspections.get(id) ?? []).map(reportInspection),
+    inspections: withheld ? [] : (findings.inspections.get(id) ?? []).map(reportInspection),
+    withheld,
     recalls: (findings.recalls.get(id) ?? []).map((r) => ({ id: r.id, level: r.level, reason: r.reason })),
   };
 }
@@ -233,6 +234,7 @@ export function reportSummary(
     })),
     excursions: refs(all.filter((b) => b.coldChain.status === 'EXCURSION')),
     failedInspections: refs(all.filter((b) => b.inspections.some((i) => i.verdict === 'FAIL'))),
+    withheld: refs(all.filter((b) => b.withheld)),
     held: refs(all.filter((b) => b.held)),
     recalled: refs(all.filter((b) => b.recalled)),
   };

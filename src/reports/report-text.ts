@@ -31,6 +31,7 @@ export const LABELS = {
   openRecalls: ['未结召回', 'Open recalls'],
   excursions: ['冷链异常批次', 'Batches with cold-chain excursions'],
   failedInspections: ['检验不合格批次', 'Batches that failed inspection'],
+  withheld: ['检验详情不向您公开的批次', 'Batches whose inspections are withheld from you'],
   held: ['暂停销售批次', 'Batches on hold'],
   recalled: ['已召回批次', 'Recalled batches'],
   none: ['无', 'none'],
@@ -141,6 +142,7 @@ function coldChainText(b: ReportBatch): string[] {
 }
 
 function inspectionText(b: ReportBatch): string[] {
+  if (b.withheld) return ['不向您公开 withheld from you'];
   if (b.inspections.length === 0) return ['未抽检 none'];
   return b.inspections.map((i) => {
     const failed = i.failedItems.length ? `：${i.failedItems.join('; ')}` : '';
@@ -208,6 +210,7 @@ export function summaryRows(r: MockRecallReport): [Pair, Cell][] {
     ],
     [LABELS.excursions, lots(s.excursions)],
     [LABELS.failedInspections, lots(s.failedInspections)],
+    [LABELS.withheld, cell(s.withheld.length ? s.withheld.map(lotName) : [both(LABELS.none)])],
     [LABELS.held, lots(s.held)],
     [LABELS.recalled, lots(s.recalled)],
   ];

@@ -34,6 +34,7 @@ export class ReportsRepository {
           lotCode: batch.lotCode,
           traceCode: batch.traceCode,
           producer: r.producer as string,
+          producerId: batch.producerId,
           holderId: batch.custodianId,
           holder: r.holder as string,
           inTransitTo: (r.in_transit_to as string | null) ?? null,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/caller.js';
 import type { Batch } from '../batches/batch-row.js';
+import { mayReadBatch } from '../batches/batch-access.js';
 import { BatchesService } from '../batches/batches.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { InspectionsRepository } from '../inspections/inspections.repository.js';
@@ -68,11 +69,16 @@ export class ReportsService {
     const balances = new Map([...upstream.transformations, ...downstream.transformations].map((b) => [b.transformationId, b]));
     const transformations = await this.reports.transformations([...balances.keys()]);
     const lineBatchIds = unique(transformations.flatMap((t) => t.batchIds));
-    const [batches, inspections, recalls] = await Promise.all([
+    const [batches, allInspections, recalls] = await Promise.all([
       this.reports.describeBatches(unique([...traceIds, ...lineBatchIds])),
       this.inspections.findByBatches(traceIds),
       this.recalls.openRecallsReaching(traceIds),
     ]);
+    // The same rule as every other path to a batch: what the caller may not read of a batch stays out.
+    const withheldBatchIds = new Set(
+      [...batches.values()].filter((b) => !mayReadBatch(caller, { producerId: b.producerId, custodianId: b.holderId })).map((b) => b.id),
+    );
+    const inspections = allInspections.filter((i) => !withheldBatchIds.has(i.batchId));
     const names = await this.organizationNames([
       ...inspections.map((i) => i.organizationId),
       ...recalls.map((r) => r.initiatedById),
@@ -88,6 +94,7 @@ export class ReportsService {
       balances: [...balances.values()],
       inspections: inspections.map((i) => ({ ...i, inspector: names.get(i.organizationId) ?? i.organizationId })),
       recalls: recalls.map((r) => ({ ...r, initiatedBy: names.get(r.initiatedById) ?? r.initiatedById })),
+      withheldBatchIds,
       generatedAt: new Date(),
       generatedBy: caller.kind === 'organization' ? (names.get(caller.organizationId) ?? caller.organizationId) : ADMIN_NAME,
       elapsedMs: performance.now() - started,
