@@ -33,12 +33,8 @@ describe('who may read a batch', () => {
   });
 
   it('reads every batch only for the admin, regulators and labs', () => {
-    expect([org('farm'), org('samr', 'REGULATOR'), org('lab', 'LAB'), { kind: 'admin' } as Caller, { kind: 'anonymous' } as Caller].map(readsEveryBatch)).toEqual([
-      false,
-      true,
-      true,
-      true,
-      false,
-    ]);
+    expect(
+      [org('farm'), org('samr', 'REGULATOR'), org('lab', 'LAB'), { kind: 'admin' } as Caller, { kind: 'anonymous' } as Caller].map(readsEveryBatch),
+    ).toEqual([false, true, true, true, false]);
   });
 });

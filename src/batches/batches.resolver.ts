@@ -79,7 +79,8 @@ export class BatchesResolver {
     return requestLoader(req, 'product', (ids) => this.products.findByIds(ids));
   }
 
-  @ResolveField(() => [LedgerEntryModel], { description: "The batch's ledger entries, oldest first. Withheld (empty, named in withheldFields) from callers that may not read the batch.",
+  @ResolveField(() => [LedgerEntryModel], {
+    description: "The batch's ledger entries, oldest first. Withheld (empty, named in withheldFields) from callers that may not read the batch.",
   })
   async events(@Parent() batch: BatchModel): Promise<LedgerEntryModel[]> {
     return (await this.ledger.findByBatch(batch.id)).map(LedgerEntryModel.from);
