@@ -3,7 +3,10 @@ import { buildSchema, graphql, type GraphQLObjectType, type GraphQLSchema } from
 import type { Caller } from '../auth/caller.js';
 import { privateBatchFields, withheldBatchFields, withholdPrivateBatchFields } from './batch-field-policy.js';
 
-/** A Batch type like the service's: public fields, private ones of each shape, and one added later that nobody decided on. The rows carry their parties, as the service's do. */
+/**
+ * A Batch type like the service's: public fields, private ones of each shape, and one added later
+ * that nobody decided on. The rows carry their parties, as the service's do.
+ */
 const SDL = `
   type Entry { note: String! }
   type Batch { id: ID! lotCode: String! events: [Entry!]! inspections: [Entry!] addedLater: String withheldFields: [String!]! }

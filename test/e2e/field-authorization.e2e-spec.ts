@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { ucs2Hex } from '../../src/common/pdf.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { INITIATE_RECALL, RECORD_EVENT, RECORD_INSPECTION, RECORD_TEMPERATURES, REVOKE_API_KEY } from '../support/documents.js';
-import { createTestApp, gql, gqlOk, rawBody, TEST_ADMIN_KEY } from '../support/test-app.js';
+import { createTestApp, gqlOk, rawBody, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /**
