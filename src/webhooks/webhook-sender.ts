@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { internalAddressReason } from './webhook-address.js';
-import { checkWebhookUrl, type WebhookDestinationPolicy } from './webhook-url.js';
+import { checkWebhookUrlForm, type WebhookDestinationPolicy } from './webhook-url.js';
 
 export interface OutgoingWebhook {
   url: string;
@@ -19,15 +19,16 @@ interface VettedAddress {
 /**
  * POSTs one delivery and says why it failed, or null when the endpoint answered 2xx.
  *
- * - The URL is checked again as at registration (rows stored before a rule existed are judged too).
- * - A name is resolved here and refused when any of its addresses is internal (unless the operator
- *   allowed the host); the connection goes to the addresses vetted, never to a second resolution,
- *   so a DNS answer that changes between check and connect cannot redirect it.
+ * - The URL's form is checked again (rows stored before a rule existed, or a setting since removed).
+ * - The host is resolved here and refused when any of its addresses is internal (unless the operator
+ *   allowed the host): an address literal directly, a name by what DNS answers now. The connection
+ *   goes to the addresses vetted, never to a second resolution, so a DNS answer that changes between
+ *   check and connect cannot redirect it.
  * - A redirect is a failure: its target was never vetted, and the signature must not follow it.
  * - Everything, resolution included, ends when `signal` fires (the timeout, or shutdown).
  */
 export async function sendWebhook(outgoing: OutgoingWebhook, policy: WebhookDestinationPolicy, signal: AbortSignal): Promise<string | null> {
-  const checked = checkWebhookUrl(outgoing.url, policy);
+  const checked = checkWebhookUrlForm(outgoing.url, policy);
   if ('problem' in checked) return `refused: ${checked.problem}`;
   const { url, allowedHost } = checked;
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -45,7 +46,9 @@ export async function sendWebhook(outgoing: OutgoingWebhook, policy: WebhookDest
   if (!allowedHost) {
     for (const { address } of addresses) {
       const reason = internalAddressReason(address);
-      if (reason !== null) return `refused: ${host} resolves to ${address}, ${reason}; webhooks go to public addresses only`;
+      if (reason === null) continue;
+      const where = address === host ? `${host} is` : `${host} resolves to ${address},`;
+      return `refused: ${where} ${reason}; webhooks go to public addresses only`;
     }
   }
   return post(url, outgoing, addresses, signal);

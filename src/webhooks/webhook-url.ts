@@ -13,11 +13,19 @@ export interface WebhookDestinationPolicy {
 export type WebhookUrlCheck = { url: URL; allowedHost: boolean } | { problem: string };
 
 /**
- * Whether a webhook URL may be stored and delivered to: an https URL (http only when allowed) of
- * bounded length, with no credentials, whose host is not internal by itself. A name's addresses are
- * judged at each delivery, when it is resolved.
+ * Whether a webhook URL may be stored: its form (below), and a host that is not internal by itself
+ * (an address, or a name such as localhost or metadata.google.internal). What a name resolves to is
+ * judged at each delivery.
  */
 export function checkWebhookUrl(raw: string, policy: WebhookDestinationPolicy): WebhookUrlCheck {
+  const checked = checkWebhookUrlForm(raw, policy);
+  if ('problem' in checked || checked.allowedHost) return checked;
+  const reason = internalHostReason(checked.url.hostname);
+  return reason === null ? checked : { problem: `url host ${checked.url.hostname} is ${reason}; webhooks go to public addresses only` };
+}
+
+/** The form of a webhook URL: https (http only when allowed), of bounded length, with no credentials. */
+export function checkWebhookUrlForm(raw: string, policy: WebhookDestinationPolicy): WebhookUrlCheck {
   if (raw.length > MAX_WEBHOOK_URL_LENGTH) {
     return { problem: `url is ${raw.length} characters long; at most ${MAX_WEBHOOK_URL_LENGTH} are accepted` };
   }
@@ -35,12 +43,7 @@ export function checkWebhookUrl(raw: string, policy: WebhookDestinationPolicy): 
     return { problem: `url must use https (got ${url.protocol.replace(/:$/, '')})` };
   }
   if (url.username !== '' || url.password !== '') return { problem: 'url must not carry a user name or password' };
-  const allowedHost = isAllowedHost(url.hostname, policy);
-  if (!allowedHost) {
-    const reason = internalHostReason(url.hostname);
-    if (reason !== null) return { problem: `url host ${url.hostname} is ${reason}; webhooks go to public addresses only` };
-  }
-  return { url, allowedHost };
+  return { url, allowedHost: isAllowedHost(url.hostname, policy) };
 }
 
 /** Whether the operator exempted this host (the URL's hostname; IPv6 compared without brackets, a trailing dot ignored). */

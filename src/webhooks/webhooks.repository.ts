@@ -26,6 +26,16 @@ export interface ClaimLimits {
   leaseMs: number;
 }
 
+/** A delivery as its organization sees it. */
+export interface DeliveryRecord {
+  id: string;
+  createdAt: Date;
+  attempts: number;
+  deliveredAt: Date | null;
+  nextAttemptAt: Date;
+  lastError: string | null;
+}
+
 @Injectable()
 export class WebhooksRepository {
   constructor(private readonly db: Database) {}
@@ -36,6 +46,16 @@ export class WebhooksRepository {
        ON CONFLICT (organization_id) DO UPDATE SET url = excluded.url, secret = excluded.secret`,
       [organizationId, url, secret],
     );
+  }
+
+  /** An organization's latest deliveries, newest first. */
+  async recentDeliveries(organizationId: string, limit: number): Promise<DeliveryRecord[]> {
+    const { rows } = await this.db.query<DeliveryRecord>(
+      `SELECT id, created_at AS "createdAt", attempts, delivered_at AS "deliveredAt", next_attempt_at AS "nextAttemptAt", last_error AS "lastError"
+       FROM webhook_delivery WHERE organization_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
+      [organizationId, limit],
+    );
+    return rows;
   }
 
   /** Queues a delivery to each of these organizations that registered a webhook, in the caller's transaction. */

@@ -4,7 +4,8 @@ import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { EndpointQueues } from './endpoint-queues.js';
-import { generateWebhookSecret, signWebhook } from './webhook-signature.js';
+import { WebhookDeliveryModel, WebhookDeliveryStatus } from './webhook-delivery.model.js';
+import { generateWebhookSecret, MAX_WEBHOOK_ATTEMPTS, signWebhook } from './webhook-signature.js';
 import { sendWebhook } from './webhook-sender.js';
 import { checkWebhookUrl, type WebhookDestinationPolicy } from './webhook-url.js';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
@@ -17,6 +18,8 @@ const MAX_ENDPOINTS_AT_ONCE = 32;
 const MAX_QUEUED_PER_ENDPOINT = 5;
 /** A claim outlives the longest turn of an endpoint (every attempt timing out), with room to spare. */
 const LEASE_MS = 2 * MAX_QUEUED_PER_ENDPOINT * ATTEMPT_TIMEOUT_MS;
+/** Deliveries an organization sees in its list. */
+const RECENT_DELIVERIES = 50;
 
 /** Signed webhook POSTs, delivered from the outbox with retries and backoff, to public addresses only. */
 @Injectable()
@@ -42,6 +45,17 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     const secret = generateWebhookSecret();
     await this.webhooks.upsert(org.organizationId, checked.url.href, secret);
     return { url: checked.url.href, secret };
+  }
+
+  /** The caller's organization's latest deliveries: what arrived, what is retried and why each last attempt failed. */
+  async deliveries(caller: Caller): Promise<WebhookDeliveryModel[]> {
+    const org = requireOrganization(caller);
+    const records = await this.webhooks.recentDeliveries(org.organizationId, RECENT_DELIVERIES);
+    return records.map((r) => {
+      const status =
+        r.deliveredAt !== null ? WebhookDeliveryStatus.DELIVERED : r.attempts >= MAX_WEBHOOK_ATTEMPTS ? WebhookDeliveryStatus.FAILED : WebhookDeliveryStatus.RETRYING;
+      return { ...r, status, nextAttemptAt: status === WebhookDeliveryStatus.RETRYING ? r.nextAttemptAt : null };
+    });
   }
 
   onApplicationBootstrap(): void {
