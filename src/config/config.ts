@@ -180,7 +180,13 @@ function dates(env: Env, name: string): ReadonlySet<string> {
 function hosts(env: Env, name: string): ReadonlySet<string> {
   const value = env[name];
   if (value === undefined || value.trim() === '') return new Set();
-  const names = value.split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, ''));
+  const names = value.split(',').map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/\.$/, ''),
+  );
   const bad = names.find((h) => !/^[\w.:-]+$/.test(h));
   if (bad !== undefined) throw new ConfigError(name, 'host names or IP addresses separated by commas', JSON.stringify(bad));
   return new Set(names);

@@ -54,12 +54,20 @@ describe('internalAddressReason', () => {
     expect(internalAddressReason(address)).toContain(reason);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '100.128.0.1', '169.255.0.1', '223.255.255.255', '2606:4700::1111', '2a00:1450::1', '::ffff:8.8.8.8'])(
-    'accepts the public address %s',
-    (address) => {
-      expect(internalAddressReason(address)).toBeNull();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.215.14',
+    '172.32.0.1',
+    '100.128.0.1',
+    '169.255.0.1',
+    '223.255.255.255',
+    '2606:4700::1111',
+    '2a00:1450::1',
+    '::ffff:8.8.8.8',
+  ])('accepts the public address %s', (address) => {
+    expect(internalAddressReason(address)).toBeNull();
+  });
 
   it('refuses text that is not canonical IP (the URL parser canonicalises first)', () => {
     for (const text of ['0177.0.0.1', '127.1', '2130706433', 'localhost', '']) expect(internalAddressReason(text)).toBe('not an IP address');

@@ -16,7 +16,11 @@ export class WebhookRegistrationModel {
 export class WebhooksResolver {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Mutation(() => WebhookRegistrationModel, { description: 'Your organization’s endpoint for recall notices (replaces an earlier one).' })
+  @Mutation(() => WebhookRegistrationModel, {
+    description:
+      'Your organization’s endpoint for recall notices (replaces an earlier one): an https URL of at most 2,000 characters ' +
+      'on a public address (no loopback, private, link-local or other internal host). Redirects are not followed.',
+  })
   registerWebhook(@CurrentCaller() caller: Caller, @Args('url') url: string): Promise<WebhookRegistrationModel> {
     return this.webhooks.register(caller, url);
   }

@@ -53,7 +53,11 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     const records = await this.webhooks.recentDeliveries(org.organizationId, RECENT_DELIVERIES);
     return records.map((r) => {
       const status =
-        r.deliveredAt !== null ? WebhookDeliveryStatus.DELIVERED : r.attempts >= MAX_WEBHOOK_ATTEMPTS ? WebhookDeliveryStatus.FAILED : WebhookDeliveryStatus.RETRYING;
+        r.deliveredAt !== null
+          ? WebhookDeliveryStatus.DELIVERED
+          : r.attempts >= MAX_WEBHOOK_ATTEMPTS
+            ? WebhookDeliveryStatus.FAILED
+            : WebhookDeliveryStatus.RETRYING;
       return { ...r, status, nextAttemptAt: status === WebhookDeliveryStatus.RETRYING ? r.nextAttemptAt : null };
     });
   }
