@@ -74,7 +74,7 @@ export function internalAddressReason(address: string): string | null {
 /**
  * Why a host name (no IP literal) is internal by its name alone, or null when only DNS can tell.
  * Single-label names resolve through the machine's search domains (a container's `postgres`,
- * `redis`), and the special-use domains below never name a public server.
+ * `redis`), and the special-use or never-delegated domains below never name a public server.
  */
 export function internalNameReason(name: string): string | null {
   const host = name.toLowerCase().replace(/\.$/, '');
