@@ -41,6 +41,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...complete, LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT is invalid ("text"): expected one of json, pretty');
   });
 
+  it('allows webhooks to internal hosts and over http only when told', () => {
+    expect(loadConfig(complete)).toMatchObject({ webhookAllowHttp: false, webhookAllowedHosts: new Set() });
+    const local = loadConfig({ ...complete, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: 'LocalHost., [::1] ,127.0.0.1' });
+    expect(local).toMatchObject({ webhookAllowHttp: true, webhookAllowedHosts: new Set(['localhost', '::1', '127.0.0.1']) });
+    expect(() => loadConfig({ ...complete, WEBHOOK_ALLOWED_HOSTS: 'http://x' })).toThrow('WEBHOOK_ALLOWED_HOSTS is invalid ("http://x")');
+  });
+
   it('requires an origin in production', () => {
     expect(() => loadConfig({ ...complete, NODE_ENV: 'production' })).toThrow('LEDGER_ORIGIN is missing');
   });

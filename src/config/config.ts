@@ -39,6 +39,10 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Introspection and the GraphiQL page: on in development and test, off in production unless set. */
   graphqlIntrospection: boolean;
+  /** Hosts a webhook may name although they are internal (local tests: `localhost`); none by default. */
+  webhookAllowedHosts: ReadonlySet<string>;
+  /** Webhooks over plain http (local tests); https only by default. */
+  webhookAllowHttp: boolean;
 }
 
 /** The configuration once the database is known (configured, or the embedded one started). */
@@ -105,6 +109,8 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     rateLimitPublic: integer(env, 'RATE_LIMIT_PUBLIC', 300, 0, 1_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     graphqlIntrospection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    webhookAllowedHosts: hosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
+    webhookAllowHttp: boolean(env, 'WEBHOOK_ALLOW_HTTP', false),
   };
 }
 
@@ -169,6 +175,21 @@ function dates(env: Env, name: string): ReadonlySet<string> {
   const bad = days.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d);
   if (bad !== undefined) throw new ConfigError(name, 'dates as YYYY-MM-DD separated by commas', JSON.stringify(bad));
   return new Set(days);
+}
+
+function hosts(env: Env, name: string): ReadonlySet<string> {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return new Set();
+  const names = value.split(',').map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/\.$/, ''),
+  );
+  const bad = names.find((h) => !/^[\w.:-]+$/.test(h));
+  if (bad !== undefined) throw new ConfigError(name, 'host names or IP addresses separated by commas', JSON.stringify(bad));
+  return new Set(names);
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

@@ -24,6 +24,7 @@ import { BenchBaselineRow1765532800000 } from '../../migrations/1765532800000-be
 import { TransformationLines1765705600000 } from '../../migrations/1765705600000-transformation-lines.js';
 import { LedgerAppendedNotice1765619200000 } from '../../migrations/1765619200000-ledger-appended-notice.js';
 import { DropBenchBaselineRow1765792000000 } from '../../migrations/1765792000000-drop-bench-baseline-row.js';
+import { WebhookDeliveryCreated1765964800000 } from '../../migrations/1765964800000-webhook-delivery-created.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -77,6 +78,7 @@ export const MIGRATIONS = [
   LedgerAppendedNotice1765619200000,
   TransformationLines1765705600000,
   DropBenchBaselineRow1765792000000,
+  WebhookDeliveryCreated1765964800000,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

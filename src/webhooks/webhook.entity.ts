@@ -20,6 +20,7 @@ export class WebhookEntity {
 
 @Entity('webhook_delivery')
 @Index('idx_webhook_delivery_due', ['nextAttemptAt'], { where: 'delivered_at IS NULL' })
+@Index('idx_webhook_delivery_organization', ['organizationId', 'createdAt'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_webhook_delivery' })
   id: string;
@@ -45,4 +46,7 @@ export class WebhookDeliveryEntity {
 
   @Column({ type: 'character varying', length: 500, nullable: true })
   lastError: string | null;
+
+  @Column({ type: 'timestamp with time zone', precision: 3, default: () => 'now()' })
+  createdAt: Date;
 }

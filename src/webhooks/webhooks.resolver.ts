@@ -1,6 +1,7 @@
-import { Args, Field, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
+import { Args, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
+import { WebhookDeliveryModel } from './webhook-delivery.model.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @ObjectType('WebhookRegistration', {
@@ -15,8 +16,17 @@ export class WebhookRegistrationModel {
 export class WebhooksResolver {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Mutation(() => WebhookRegistrationModel, { description: 'Your organization’s endpoint for recall notices (replaces an earlier one).' })
+  @Mutation(() => WebhookRegistrationModel, {
+    description:
+      'Your organization’s endpoint for recall notices (replaces an earlier one): an https URL of at most 2,000 characters ' +
+      'on a public address (no loopback, private, link-local or other internal host). Redirects are not followed.',
+  })
   registerWebhook(@CurrentCaller() caller: Caller, @Args('url') url: string): Promise<WebhookRegistrationModel> {
     return this.webhooks.register(caller, url);
+  }
+
+  @Query(() => [WebhookDeliveryModel], { description: 'Your organization’s latest 50 webhook deliveries, newest first.' })
+  webhookDeliveries(@CurrentCaller() caller: Caller): Promise<WebhookDeliveryModel[]> {
+    return this.webhooks.deliveries(caller);
   }
 }

@@ -113,6 +113,7 @@ describe('permissions', () => {
     graphql('Query.ledgerEntries', ADMIN_OR_REGULATOR, '{ ledgerEntries(first: 1) { seq } }'),
     graphql('Query.batchesWithExcursions', ADMIN_OR_REGULATOR, BATCHES_WITH_EXCURSIONS),
     graphql('Query.apiKeys', ANY_ORGANIZATION, API_KEY_IDS),
+    graphql('Query.webhookDeliveries', ANY_ORGANIZATION, '{ webhookDeliveries { id status } }'),
     graphql('Query.batch', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { id } }', async (w) => ({ id: (await w.newBatch()).id })),
     graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({
       id: (await w.newBatch()).id,
