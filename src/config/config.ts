@@ -121,7 +121,9 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
 }
 
 /** Timeouts and caps of the HTTP server (src/http.ts). */
-function connectionLimits(env: Env): Pick<
+function connectionLimits(
+  env: Env,
+): Pick<
   AppConfig,
   'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'socketIdleTimeoutMs' | 'maxConnectionsPerAddress' | 'anonymousBodyLimitBytes'
 > {

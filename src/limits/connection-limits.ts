@@ -49,7 +49,10 @@ export function limitConnections(server: Server, limits: ConnectionLimits): (soc
   server.timeout = limits.socketIdleTimeoutMs;
   // Node looks for requests past those two timeouts on this interval (30 s by default, which would let a
   // 10 s timeout run 40 s); it is read when the server starts listening (Node's types leave it out).
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    50,
+    Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
+  );
 
   const refused = new WeakSet<Socket>();
   if (limits.maxConnectionsPerAddress > 0) {

@@ -195,13 +195,40 @@ describe('limits', () => {
         const again = await gql(app, API_KEY_IDS, undefined, org.key);
         expect(again.errors).toBeUndefined();
         expect(lookups.mock.calls.length).toBe(1);
-        const flood = await request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json').set('authorization', repeated).send({ query: LEDGER_SIZE });
+        const flood = await request(app.getHttpServer())
+          .post('/graphql')
+          .set('content-type', 'application/json')
+          .set('authorization', repeated)
+          .send({ query: LEDGER_SIZE });
         expect(flood.status).toBe(429);
         expect(lookups.mock.calls.length).toBe(1);
       } finally {
         await app.close();
       }
     }, 120_000);
+
+    it('believes X-Forwarded-For only with TRUST_PROXY, and then only the entry the proxy appended', async () => {
+      const recalls = (app: INestApplication<App>, forwardedFor: string) => request(app.getHttpServer()).get('/recalls').set('x-forwarded-for', forwardedFor);
+      const direct = await createTestApp(service.db.url, { RATE_LIMIT_PUBLIC: '3' });
+      try {
+        // Without a proxy, a client naming a new address each time is still one address.
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await recalls(direct, `198.51.100.${i}`)).status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      } finally {
+        await direct.close();
+      }
+      const proxied = await createTestApp(service.db.url, { RATE_LIMIT_PUBLIC: '3', TRUST_PROXY: 'true' });
+      try {
+        // Behind the proxy, the address it appended counts; what the client put before it does not.
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await recalls(proxied, `198.51.100.${i}, 203.0.113.9`)).status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+        expect((await recalls(proxied, '203.0.113.10')).status).toBe(200);
+      } finally {
+        await proxied.close();
+      }
+    });
 
     it('remembers a refused key: the same unknown value is looked up once', async () => {
       const app = await createTestApp(service.db.url);

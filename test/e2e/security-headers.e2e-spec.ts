@@ -110,7 +110,10 @@ describe('security headers', () => {
     expect(wrong).toEqual([]);
     // Refusals made before any route: a body too large, a malformed body, a rate limit are JSON with the default policy.
     const server = service.app.getHttpServer();
-    const tooLarge = await request(server).post('/graphql').set('content-type', 'application/json').send(`{"query":"${'x'.repeat(100_000)}"}`);
+    const tooLarge = await request(server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .send(`{"query":"${'x'.repeat(100_000)}"}`);
     const malformed = await request(server).post('/graphql').set('content-type', 'application/json').send('{"query": ');
     for (const res of [tooLarge, malformed]) {
       expect(res.status).toBeGreaterThanOrEqual(400);
