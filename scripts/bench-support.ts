@@ -151,6 +151,8 @@ export function startService(
       // Benchmarks measure the service, from one address with few keys: the rate limits would measure themselves.
       RATE_LIMIT_PER_KEY: '0',
       RATE_LIMIT_PUBLIC: '0',
+      // and so would the cap on connections per address (a level of 64 meets it as the previous one's close).
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],

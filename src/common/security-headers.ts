@@ -1,25 +1,17 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, NestMiddleware, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 
 /**
- * Security headers in one place: those every answer carries (SecurityHeadersMiddleware, before any
- * route runs, so a 404 or a refused body has them too) and the Content-Security-Policy a page route
- * declares with @ContentSecurityPolicy.
+ * Security headers in one place: those every answer carries, a Content-Security-Policy that denies
+ * everything included (securityHeaders, the first thing after the request log, so a 404, a 413, a
+ * 429 or Nest's own error answer has them too), and the looser policy a page route declares with
+ * @ContentSecurityPolicy for just what its page needs.
  */
 
-/** Headers every response carries. */
-@Injectable()
-export class SecurityHeadersMiddleware implements NestMiddleware {
-  use(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('x-frame-options', 'DENY');
-    res.setHeader('cross-origin-opener-policy', 'same-origin');
-    next();
-  }
-}
+/** What an answer that declares nothing gets: nothing may load, run, frame it or be framed. */
+export const DEFAULT_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The consumer's batch page: its own script (the verifier) and the scan count it posts, inline CSS and the QR data URI, nothing else. */
 export const SCAN_PAGE_POLICY =
@@ -29,9 +21,34 @@ export const SCAN_PAGE_POLICY =
 /** A page with inline CSS and nothing else: no script, no images, no framing. */
 export const STATIC_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/**
+ * GraphiQL (development, or GRAPHQL_INTROSPECTION): Nest's page loads React and GraphiQL from unpkg and
+ * starts them with an inline script, then talks to /graphql over HTTP and graphql-ws.
+ */
+export const GRAPHIQL_PAGE_POLICY =
+  "default-src 'none'; script-src https://unpkg.com 'unsafe-inline'; style-src https://unpkg.com 'unsafe-inline'; " +
+  "font-src https://unpkg.com data:; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Every answer's headers; GET /graphql (the GraphiQL page, when it is served) gets its page's policy. */
+export function securityHeaders(options: { graphiql: boolean }) {
+  return (req: IncomingMessage & { path?: string }, res: ServerResponse, next: () => void): void => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('cross-origin-opener-policy', 'same-origin');
+    const graphiql = options.graphiql && req.method === 'GET' && req.path === '/graphql';
+    res.setHeader('content-security-policy', graphiql ? GRAPHIQL_PAGE_POLICY : DEFAULT_POLICY);
+    next();
+  };
+}
+
 interface PolicyRule {
   policy: string;
-  /** Only on answers of this content type (a route that also answers PDF); otherwise on every answer of the route, errors and 304s too. */
+  /**
+   * Only on answers of this content type (a route that also answers PDF: the PDF carries no policy, so
+   * no browser's PDF viewer is held back by one; its errors keep the default); otherwise on every answer
+   * of the route, errors and 304s too.
+   */
   onlyFor?: 'text/html';
 }
 
@@ -51,7 +68,12 @@ export class ContentSecurityPolicyInterceptor implements NestInterceptor {
     if (rule && context.getType() === 'http') {
       const res = context.switchToHttp().getResponse<ServerResponse>();
       const set = () => res.setHeader('content-security-policy', rule.policy);
-      if (rule.onlyFor) beforeHeadersAreSent(res, () => String(res.getHeader('content-type') ?? '').startsWith(rule.onlyFor!) && set());
+      if (rule.onlyFor)
+        beforeHeadersAreSent(res, () => {
+          const contentType = String(res.getHeader('content-type') ?? '');
+          if (contentType.startsWith(rule.onlyFor!)) set();
+          else if (contentType.startsWith('application/pdf')) res.removeHeader('content-security-policy');
+        });
       else set();
     }
     return next.handle();

@@ -51,4 +51,19 @@ describe('loadConfig', () => {
   it('requires an origin in production', () => {
     expect(() => loadConfig({ ...complete, NODE_ENV: 'production' })).toThrow('LEDGER_ORIGIN is missing');
   });
+
+  it('bounds the HTTP server: headers within the request time, no connection cap behind a proxy unless set', () => {
+    expect(loadConfig(complete)).toMatchObject({
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 10_000,
+      maxConnectionsPerAddress: 64,
+      anonymousBodyLimitBytes: 65_536,
+    });
+    expect(loadConfig({ ...complete, REQUEST_TIMEOUT_MS: '2000' }).headersTimeoutMs).toBe(2000);
+    expect(() => loadConfig({ ...complete, REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '5000' })).toThrow(
+      'HEADERS_TIMEOUT_MS is invalid ("5000"): expected an integer from 100 to 2000',
+    );
+    expect(loadConfig({ ...complete, TRUST_PROXY: 'true' }).maxConnectionsPerAddress).toBe(0);
+    expect(loadConfig({ ...complete, TRUST_PROXY: 'true', MAX_CONNECTIONS_PER_ADDRESS: '500' }).maxConnectionsPerAddress).toBe(500);
+  });
 });

@@ -43,6 +43,17 @@ export interface AppConfig {
   webhookAllowedHosts: ReadonlySet<string>;
   /** Webhooks over plain http (local tests); https only by default. */
   webhookAllowHttp: boolean;
+  /** Time a client has to send a request's headers, and its whole request (headers and body): a slow sender is answered 408 and cut off. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
+  /** A connection on which nothing moves (no byte either way) for this long is closed; 0 turns it off. */
+  socketIdleTimeoutMs: number;
+  /** Open connections one address may hold; past it a new one is refused; 0 turns the cap off. */
+  maxConnectionsPerAddress: number;
+  /** Largest request body without a valid API key (a key's requests may send MAX_REQUEST_BODY). */
+  anonymousBodyLimitBytes: number;
 }
 
 /** The configuration once the database is known (configured, or the embedded one started). */
@@ -111,6 +122,29 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     graphqlIntrospection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     webhookAllowedHosts: hosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     webhookAllowHttp: boolean(env, 'WEBHOOK_ALLOW_HTTP', false),
+    ...connectionLimits(env),
+  };
+}
+
+/** Timeouts and caps of the HTTP server (src/http.ts). */
+function connectionLimits(
+  env: Env,
+): Pick<
+  AppConfig,
+  'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'socketIdleTimeoutMs' | 'maxConnectionsPerAddress' | 'anonymousBodyLimitBytes'
+> {
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000);
+  // Node refuses headers that may take longer than the whole request.
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, requestTimeoutMs);
+  // Behind a proxy every connection comes from the proxy's address: the cap is the proxy's to keep there.
+  const proxied = boolean(env, 'TRUST_PROXY', false);
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    socketIdleTimeoutMs: integer(env, 'SOCKET_IDLE_TIMEOUT_MS', 120_000, 0, 3_600_000),
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', proxied ? 0 : 64, 0, 1_000_000),
+    anonymousBodyLimitBytes: integer(env, 'ANONYMOUS_BODY_LIMIT_BYTES', 64 * 1024, 1024, 20 * 1024 * 1024),
   };
 }
 

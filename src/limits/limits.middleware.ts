@@ -1,49 +1,101 @@
-import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createHash } from 'node:crypto';
+import { AuthService } from '../auth/auth.service.js';
+import type { Caller } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { ExpiringSet } from '../common/expiring-set.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { addressKey } from './client-address.js';
 import { RateLimiter } from './rate-limiter.js';
 
+/** What the body parser lets a request send: a valid key's requests the bulk limit, any other the small one. */
+export type BodyAllowance = 'keyed' | 'anonymous';
+
+export type GatedRequest = Request & { caller?: Caller; bodyAllowance?: BodyAllowance };
+
+/** How long, and for how many keys, a key seen valid still gets its first lookup when its address is out of allowance. */
+const KNOWN_KEY_MS = 10 * 60_000;
+const KNOWN_KEYS_MAX = 10_000;
+
 /**
- * Rate limits, before anything else runs: a request with a key is counted against that key (the
- * admin's excepted: the operator's own tools), a request without one against the client's address
- * (the public page, `scan`, the recall list). Past the limit: 429 with Retry-After.
+ * Before the body is read: proves the caller's key (the lookup AuthGuard then reuses), counts the
+ * request, and decides how large a body it may send. A valid key is counted against that key (the
+ * admin's excepted: the operator's own tools); a request without one, or with a value that is not a
+ * valid key, against the client's address, so a thousand random keys cost what one caller's requests
+ * cost. A value not yet known is looked up only while the address has allowance left: past it the
+ * database is not asked. Past a limit: 429 with Retry-After.
  */
 @Injectable()
-export class RateLimitMiddleware implements NestMiddleware {
+export class RateLimitMiddleware {
   private readonly perKey: RateLimiter | null;
   private readonly perAddress: RateLimiter | null;
-  private readonly adminKeyHashes: Set<string>;
+  /** Keys (by hash) that proved valid lately: a client sharing its address with a flood still gets its key looked up. */
+  private readonly knownKeys = new ExpiringSet<string>(KNOWN_KEYS_MAX, KNOWN_KEY_MS);
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
     this.perKey = config.rateLimitPerKey > 0 ? new RateLimiter(config.rateLimitPerKey) : null;
     this.perAddress = config.rateLimitPublic > 0 ? new RateLimiter(config.rateLimitPublic) : null;
-    this.adminKeyHashes = new Set([config.adminApiKey, config.adminApiKeyPrevious].filter((k): k is string => k !== null).map((k) => sha256(`Bearer ${k}`)));
   }
 
-  use(req: Request, res: Response, next: NextFunction): void {
+  readonly use = (req: GatedRequest, res: Response, next: NextFunction): void => {
+    this.gate(req, res).then((pass) => pass && next(), next);
+  };
+
+  /** True when the request goes on; otherwise it has been answered. */
+  private async gate(req: GatedRequest, res: Response): Promise<boolean> {
+    req.bodyAllowance = 'anonymous';
     // Health checks come from the orchestrator, which must always get an answer.
-    if (req.originalUrl.startsWith('/health/')) return next();
+    if (req.originalUrl.startsWith('/health/')) return true;
+    // req.ip is the socket's peer, or with TRUST_PROXY the address the proxy in front saw (src/http.ts).
+    const address = `ip:${addressKey(req.ip)}`;
     const authorization = req.headers.authorization;
+    if (!authorization) return this.count(res, this.perAddress, address);
+
     // Keys are counted by their hash, so no secret is kept in memory longer than the request.
-    const [limiter, client] = authorization ? [this.perKey, `key:${sha256(authorization)}`] : [this.perAddress, `ip:${this.clientAddress(req)}`];
-    if (!limiter || (authorization && this.adminKeyHashes.has(client.slice(4)))) return next();
-    const wait = limiter.take(client, Date.now());
-    if (wait === 0) return next();
+    const keyHash = sha256(authorization);
+    const now = Date.now();
+    const known = this.knownKeys.has(keyHash, now);
+    if (!known && this.perAddress && this.auth.wouldLookUp(authorization)) {
+      const wait = this.perAddress.wait(address, now);
+      if (wait > 0) return this.refuse(res, wait);
+    }
+    const caller = await this.identify(authorization);
+    if (caller === 'refused') return this.count(res, this.perAddress, address);
+    if (caller === 'unknown') {
+      // The database could not say: a key seen valid keeps its allowance; AuthGuard answers the outage.
+      req.bodyAllowance = known ? 'keyed' : 'anonymous';
+      return known ? this.count(res, this.perKey, `key:${keyHash}`) : this.count(res, this.perAddress, address);
+    }
+    req.caller = caller;
+    req.bodyAllowance = 'keyed';
+    if (caller.kind === 'admin') return true;
+    this.knownKeys.add(keyHash, now);
+    return this.count(res, this.perKey, `key:${keyHash}`);
+  }
+
+  /** The caller the header proves; 'refused' when it proves none (AuthGuard then says why), 'unknown' when the lookup failed. */
+  private async identify(authorization: string): Promise<Caller | 'refused' | 'unknown'> {
+    try {
+      return await this.auth.authenticate(authorization);
+    } catch (err) {
+      return err instanceof DomainError ? 'refused' : 'unknown';
+    }
+  }
+
+  private count(res: Response, limiter: RateLimiter | null, client: string): boolean {
+    const wait = limiter?.take(client, Date.now()) ?? 0;
+    return wait === 0 || this.refuse(res, wait);
+  }
+
+  private refuse(res: Response, wait: number): false {
     res.setHeader('retry-after', String(wait));
     res.status(429).json({ errors: [{ message: `too many requests; try again in ${wait} s`, extensions: { code: 'RATE_LIMITED' } }] });
-  }
-
-  /** With TRUST_PROXY, the address the proxy in front saw (the last one it appended); else the peer's. */
-  private clientAddress(req: Request): string {
-    const forwarded = this.config.trustProxy
-      ? String(req.headers['x-forwarded-for'] ?? '')
-          .split(',')
-          .pop()
-          ?.trim()
-      : '';
-    return forwarded || req.socket.remoteAddress || 'unknown';
+    return false;
   }
 }
 

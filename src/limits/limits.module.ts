@@ -1,10 +1,9 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { SecurityHeadersMiddleware } from '../common/security-headers.js';
+import { Module } from '@nestjs/common';
 import { RateLimitMiddleware } from './limits.middleware.js';
 
-@Module({})
-export class LimitsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SecurityHeadersMiddleware, RateLimitMiddleware).forRoutes('*');
-  }
-}
+/** The rate limits; src/http.ts puts them in the request's path, before the body parser. */
+@Module({
+  providers: [RateLimitMiddleware],
+  exports: [RateLimitMiddleware],
+})
+export class LimitsModule {}

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { Authorize } from '../auth/authorize.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
-import { SCAN_PAGE_POLICY, ContentSecurityPolicy } from '../common/security-headers.js';
+import { SCAN_PAGE_POLICY, ContentSecurityPolicy, STATIC_PAGE_POLICY } from '../common/security-headers.js';
 import type { Lang } from './batch-page.js';
 import { type LabelFile, labelPrinter, LabelsService } from './labels.service.js';
 import type { ProofBundle } from './proof-bundle.js';
@@ -83,6 +83,7 @@ export class ScanController {
 
   /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
   @Get(['01/:gtin/10/:lot', '01/:gtin/10/:lot/21/:serial'])
+  @ContentSecurityPolicy(STATIC_PAGE_POLICY)
   async resolve(@Param('gtin') gtin: string, @Param('lot') lot: string, @Res() res: Response): Promise<void> {
     const answer = await this.pages.resolveDigitalLink(gtin, lot);
     if ('traceCode' in answer) res.redirect(302, `/q/${answer.traceCode}`);

@@ -1,5 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
 import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { AuthRepository } from '../../src/auth/auth.repository.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { createTestApp, gql, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 import { API_KEY_IDS, LEDGER_SIZE } from '../support/documents.js';
@@ -100,4 +106,226 @@ describe('limits', () => {
       await opened.close();
     }
   });
+
+  describe('server hygiene', () => {
+    it('cuts off a client that dribbles its body or its headers: 408, then the connection is closed', async () => {
+      const app = await createTestApp(service.db.url, { REQUEST_TIMEOUT_MS: '1500' });
+      try {
+        const port = await listen(app);
+        // Headers sent, then the body one byte at a time, each well within the idle timeout: only the request timeout ends it.
+        const slowBody = await dribble(port, 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n', '{');
+        expect(slowBody.answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(slowBody.bytesSent).toBeLessThan(1000);
+        const slowHeaders = await dribble(port, 'GET /recalls HTTP/1.1\r\n', 'x-a: b\r\n');
+        expect(slowHeaders.answer).toMatch(/^HTTP\/1\.1 408 /);
+        // A client at an ordinary pace is served.
+        expect((await request(app.getHttpServer()).get('/recalls')).status).toBe(200);
+      } finally {
+        await app.close();
+      }
+    }, 60_000);
+
+    it('refuses a connection past the per-address cap, and takes one again once one closes', async () => {
+      const app = await createTestApp(service.db.url, { MAX_CONNECTIONS_PER_ADDRESS: '3', KEEP_ALIVE_TIMEOUT_MS: '600000' });
+      const sockets: net.Socket[] = [];
+      try {
+        const port = await listen(app);
+        // Three keep-alive connections, each served once and left open.
+        for (let i = 0; i < 3; i++) {
+          const socket = net.connect(port, '127.0.0.1');
+          sockets.push(socket);
+          expect(await firstAnswer(socket, 'GET /health/live HTTP/1.1\r\nhost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+        }
+        const fourth = net.connect(port, '127.0.0.1');
+        sockets.push(fourth);
+        const refused = await untilClosed(fourth, 'GET /health/live HTTP/1.1\r\nhost: x\r\n\r\n');
+        expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+        expect(refused).toMatch(/too many open connections from your address/);
+        expect(refused).not.toMatch(/"status"/); // the request it sent was not served
+        // One closes: a new connection is served (the server counts the close when it sees it).
+        sockets[0].destroy();
+        let answer = '';
+        for (let attempt = 0; attempt < 50 && !answer.startsWith('HTTP/1.1 200'); attempt++) {
+          const again = net.connect(port, '127.0.0.1');
+          sockets.push(again);
+          answer = await firstAnswer(again, 'GET /health/live HTTP/1.1\r\nhost: x\r\n\r\n');
+          if (!answer.startsWith('HTTP/1.1 200')) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await app.close();
+      }
+    }, 60_000);
+
+    it('counts 1,000 random Authorization values from one address as that address: 429 like any one caller, a bounded number of lookups', async () => {
+      const app = await createTestApp(service.db.url, { RATE_LIMIT_PUBLIC: '20', RATE_LIMIT_PER_KEY: '1000' });
+      try {
+        const org = await createOrg(app, 'PRODUCER');
+        // A key used before the flood keeps working through it.
+        expect((await gql(app, API_KEY_IDS, undefined, org.key)).errors).toBeUndefined();
+        // Every lookup of a key in the database goes through this method: count the calls (it still runs).
+        const lookups = jest.spyOn(app.get(AuthRepository), 'findActiveKey');
+        const answers = { refused: 0, rateLimited: 0, other: [] as string[] };
+        for (let i = 0; i < 1000; i += 20) {
+          const batch = Array.from({ length: 20 }, () =>
+            request(app.getHttpServer())
+              .post('/graphql')
+              .set('content-type', 'application/json')
+              .set('authorization', `Bearer sy_${randomBytes(32).toString('base64url')}`)
+              .send({ query: LEDGER_SIZE }),
+          );
+          for (const res of await Promise.all(batch)) {
+            if (res.status === 429) answers.rateLimited++;
+            else if (res.body.errors?.[0]?.extensions?.reason === 'INVALID_API_KEY') answers.refused++;
+            else answers.other.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          }
+        }
+        expect(answers.other).toEqual([]);
+        // The address's allowance (20 a minute, plus what refilled while the test ran): the rest were 429 before any lookup.
+        expect(answers.refused).toBeGreaterThanOrEqual(20);
+        expect(answers.refused).toBeLessThan(60);
+        expect(answers.rateLimited).toBe(1000 - answers.refused);
+        expect(lookups.mock.calls.length).toBe(answers.refused);
+        // The address is out of allowance without a key too, as any one caller would be.
+        expect((await request(app.getHttpServer()).get('/recalls')).status).toBe(429);
+        // The same unknown value again is refused without a lookup, and the known key is still served.
+        const repeated = `Bearer sy_${randomBytes(32).toString('base64url')}`;
+        lookups.mockClear();
+        const again = await gql(app, API_KEY_IDS, undefined, org.key);
+        expect(again.errors).toBeUndefined();
+        expect(lookups.mock.calls.length).toBe(1);
+        const flood = await request(app.getHttpServer())
+          .post('/graphql')
+          .set('content-type', 'application/json')
+          .set('authorization', repeated)
+          .send({ query: LEDGER_SIZE });
+        expect(flood.status).toBe(429);
+        expect(lookups.mock.calls.length).toBe(1);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('believes X-Forwarded-For only with TRUST_PROXY, and then only the entry the proxy appended', async () => {
+      const recalls = (app: INestApplication<App>, forwardedFor: string) => request(app.getHttpServer()).get('/recalls').set('x-forwarded-for', forwardedFor);
+      const direct = await createTestApp(service.db.url, { RATE_LIMIT_PUBLIC: '3' });
+      try {
+        // Without a proxy, a client naming a new address each time is still one address.
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await recalls(direct, `198.51.100.${i}`)).status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      } finally {
+        await direct.close();
+      }
+      const proxied = await createTestApp(service.db.url, { RATE_LIMIT_PUBLIC: '3', TRUST_PROXY: 'true' });
+      try {
+        // Behind the proxy, the address it appended counts; what the client put before it does not.
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await recalls(proxied, `198.51.100.${i}, 203.0.113.9`)).status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+        expect((await recalls(proxied, '203.0.113.10')).status).toBe(200);
+      } finally {
+        await proxied.close();
+      }
+    });
+
+    it('remembers a refused key: the same unknown value is looked up once', async () => {
+      const app = await createTestApp(service.db.url);
+      try {
+        const lookups = jest.spyOn(app.get(AuthRepository), 'findActiveKey');
+        const value = `sy_${randomBytes(32).toString('base64url')}`;
+        for (let i = 0; i < 5; i++) expect((await gql(app, LEDGER_SIZE, undefined, value)).errors?.[0].extensions?.reason).toBe('INVALID_API_KEY');
+        expect(lookups.mock.calls.length).toBe(1);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('refuses an anonymous body over 64 KB with 413 and says why; the same body with a key is taken', async () => {
+      const app = await createTestApp(service.db.url);
+      try {
+        const org = await createOrg(app, 'PRODUCER');
+        const body = JSON.stringify({ query: LEDGER_SIZE, padding: 'x'.repeat(100 * 1024) });
+        const post = () => request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
+        const anonymous = await post().send(body);
+        expect(anonymous.status).toBe(413);
+        expect(anonymous.body.errors[0]).toEqual({
+          message:
+            'the request body is larger than the server accepts without an API key (64 KB); send a valid key (Authorization: Bearer <key>) for larger requests',
+          extensions: { code: 'BAD_USER_INPUT', reason: 'BODY_TOO_LARGE' },
+        });
+        // An invalid key is no key.
+        expect((await post().set('authorization', 'Bearer not-a-valid-key-at-all').send(body)).status).toBe(413);
+        const keyed = await post().set('authorization', `Bearer ${org.key}`).send(body);
+        expect(keyed.status).toBe(200);
+        expect(keyed.body.errors).toBeUndefined();
+        expect(keyed.body.data.ledgerInfo.size).toBeGreaterThan(0);
+        // Sent in chunks with no declared length, it is refused the same way once it passes the limit.
+        const port = await listen(app);
+        const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' } }, (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode!, text }));
+          });
+          req.on('error', reject);
+          req.write(body.slice(0, 50_000));
+          req.end(body.slice(50_000));
+        });
+        expect(chunked.status).toBe(413);
+        expect(chunked.text).toMatch(/without an API key/);
+      } finally {
+        await app.close();
+      }
+    });
+  });
 });
+
+/** Starts the app on a free port of 127.0.0.1 and gives the port. */
+async function listen(app: INestApplication<App>): Promise<number> {
+  await app.listen(0, '127.0.0.1');
+  return ((app.getHttpServer() as unknown as net.Server).address() as net.AddressInfo).port;
+}
+
+/** Sends `start`, then `unit` every 200 ms until the server closes the connection: what it answered, and how much was sent. */
+function dribble(port: number, start: string, unit: string): Promise<{ answer: string; bytesSent: number }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(start));
+    let answer = '';
+    let bytesSent = start.length;
+    const timer = setInterval(() => {
+      if (socket.writable) {
+        socket.write(unit);
+        bytesSent += unit.length;
+      }
+    }, 200);
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ answer, bytesSent });
+    });
+  });
+}
+
+/** Sends a request on the socket and gives the first bytes answered ('' if the socket closes without any). */
+function firstAnswer(socket: net.Socket, requestText: string): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('data', (chunk) => resolve(chunk.toString()));
+    socket.once('close', () => resolve(''));
+    socket.on('error', () => undefined);
+    socket.write(requestText);
+  });
+}
+
+/** Sends a request on the socket and gives everything answered until the server closes it. */
+function untilClosed(socket: net.Socket, requestText: string): Promise<string> {
+  return new Promise((resolve) => {
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(answer));
+    socket.write(requestText);
+  });
+}

@@ -13,7 +13,8 @@ export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 
 /** The service's module, configured as the tests run it, on the given database; `env` adds settings. */
 export function testAppModule(databaseUrl: string, env: Record<string, string> = {}): DynamicModule {
-  // Rate limits are off unless a test turns them on: the suites send thousands of requests from one address.
+  // Rate limits and the connection cap are off unless a test turns them on: the suites send thousands
+  // of requests from one address, hundreds at once.
   const config = loadConfig({
     NODE_ENV: 'test',
     ADMIN_API_KEY: TEST_ADMIN_KEY,
@@ -21,6 +22,7 @@ export function testAppModule(databaseUrl: string, env: Record<string, string> =
     LEDGER_ORIGIN: 'suyuan.test/ledger',
     RATE_LIMIT_PER_KEY: '0',
     RATE_LIMIT_PUBLIC: '0',
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
     ...env,
   });
   return AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 });
