@@ -1,6 +1,7 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createHash } from 'node:crypto';
+import { clientAddress } from '../common/client-address.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -27,23 +28,12 @@ export class RateLimitMiddleware implements NestMiddleware {
     if (req.originalUrl.startsWith('/health/')) return next();
     const authorization = req.headers.authorization;
     // Keys are counted by their hash, so no secret is kept in memory longer than the request.
-    const [limiter, client] = authorization ? [this.perKey, `key:${sha256(authorization)}`] : [this.perAddress, `ip:${this.clientAddress(req)}`];
+    const [limiter, client] = authorization ? [this.perKey, `key:${sha256(authorization)}`] : [this.perAddress, `ip:${clientAddress(req, this.config.trustProxy)}`];
     if (!limiter || (authorization && this.adminKeyHashes.has(client.slice(4)))) return next();
     const wait = limiter.take(client, Date.now());
     if (wait === 0) return next();
     res.setHeader('retry-after', String(wait));
     res.status(429).json({ errors: [{ message: `too many requests; try again in ${wait} s`, extensions: { code: 'RATE_LIMITED' } }] });
-  }
-
-  /** With TRUST_PROXY, the address the proxy in front saw (the last one it appended); else the peer's. */
-  private clientAddress(req: Request): string {
-    const forwarded = this.config.trustProxy
-      ? String(req.headers['x-forwarded-for'] ?? '')
-          .split(',')
-          .pop()
-          ?.trim()
-      : '';
-    return forwarded || req.socket.remoteAddress || 'unknown';
   }
 }
 
