@@ -10,7 +10,7 @@ import type { ProofCursor, ProofPage } from './proof-bundle.js';
 import { ProofBundleService } from './proof-bundle.service.js';
 import { ScanCount, ScanCountsService } from './scan-counts.service.js';
 import { BatchPageAnswer, ScanPageService } from './scan-page.service.js';
-import { EventsPagePipe, LabelFilePipe, PageLanguage, ProofCursorPipe, type ScanPost, ScanPostFrom, TraceCodeListPipe } from './scan.params.js';
+import { type EventsPageQuery, EventsPagePipe, LabelFilePipe, PageLanguage, ProofCursorPipe, type ScanPost, ScanPostFrom, TraceCodeListPipe } from './scan.params.js';
 
 @Controller()
 export class ScanController {
@@ -63,7 +63,7 @@ export class ScanController {
   @ContentSecurityPolicy(STATIC_PAGE_POLICY)
   async events(
     @Param('code') code: string,
-    @Query('page', EventsPagePipe) page: number,
+    @Query(EventsPagePipe) { page }: EventsPageQuery,
     @PageLanguage() lang: Lang,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,

@@ -87,10 +87,15 @@ export class ProofCursorPipe implements PipeTransform<Record<string, unknown>, P
   }
 }
 
-/** `?page=<n>` of the list of every event, from 1 (the oldest). */
+/** Which page of the list of every event is asked for, from 1 (the oldest). */
+export interface EventsPageQuery {
+  page: number;
+}
+
+/** `?page=<n>`, 1 when absent. Reads the whole query, so the global pipe does not turn the text into a number first. */
 @Injectable()
-export class EventsPagePipe implements PipeTransform<unknown, number> {
-  transform(page: unknown): number {
-    return position(page, 'page', 1) ?? 1;
+export class EventsPagePipe implements PipeTransform<Record<string, unknown>, EventsPageQuery> {
+  transform(query: Record<string, unknown>): EventsPageQuery {
+    return { page: position(query.page, 'page', 1) ?? 1 };
   }
 }
