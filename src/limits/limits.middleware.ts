@@ -28,7 +28,9 @@ export class RateLimitMiddleware implements NestMiddleware {
     if (req.originalUrl.startsWith('/health/')) return next();
     const authorization = req.headers.authorization;
     // Keys are counted by their hash, so no secret is kept in memory longer than the request.
-    const [limiter, client] = authorization ? [this.perKey, `key:${sha256(authorization)}`] : [this.perAddress, `ip:${clientAddress(req, this.config.trustProxy)}`];
+    const [limiter, client] = authorization
+      ? [this.perKey, `key:${sha256(authorization)}`]
+      : [this.perAddress, `ip:${clientAddress(req, this.config.trustProxy)}`];
     if (!limiter || (authorization && this.adminKeyHashes.has(client.slice(4)))) return next();
     const wait = limiter.take(client, Date.now());
     if (wait === 0) return next();

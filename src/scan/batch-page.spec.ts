@@ -50,7 +50,12 @@ describe('the batch page', () => {
   });
 
   it('pages every event with links to the pages before and after', () => {
-    const events = Array.from({ length: 100 }, (_, i) => ({ bizStep: 'STORING', eventTime: new Date(Date.UTC(2026, 10, 1, 0, i)), place: null, organization: 'X' }));
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      bizStep: 'STORING',
+      eventTime: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      place: null,
+      organization: 'X',
+    }));
     const page = renderEventsPage({ traceCode: 'ABCDEFGHJKMN', productName: 'Milk', lotCode: 'L1' }, { number: 2, total: 250, events }, 'en');
     expect(page.match(/<li>/g)).toHaveLength(100);
     expect(page).toContain('<ol start="101">');

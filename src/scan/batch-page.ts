@@ -136,7 +136,8 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem .8rem;margin:.6rem 0}dt{color:#667}dd{margin:0}
 ul{padding-left:1.1rem}li{margin:.45rem 0}
 .gi{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#eee}.gi.ok{background:#e3f4e1;color:#1b6b1b}
-.badge{padding:.6rem .8rem;border-radius:.6rem}.badge.pending{background:#eef0f4}.badge.notice{background:#fff4d6;color:#6b4b00}.badge.ok{background:#e3f4e1;color:#1b6b1b}.badge.bad{background:#fde8e8;color:#9b1c1c}
+.badge{padding:.6rem .8rem;border-radius:.6rem}.badge.pending{background:#eef0f4}.badge.notice{background:#fff4d6;color:#6b4b00}
+.badge.ok{background:#e3f4e1;color:#1b6b1b}.badge.bad{background:#fde8e8;color:#9b1c1c}
 .recall{background:#b91c1c;color:#fff;border-radius:.8rem;padding:1rem;margin-bottom:1rem}.recall .muted{color:#fdd}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
 svg{width:100%;height:auto}nav{text-align:right}
@@ -166,7 +167,8 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
   const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
   const more =
     view.eventCount > view.keySteps.length &&
-    html`<p class="muted">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a> · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
+    html`<p class="muted">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a>
+ · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
   const inspections = inspectionsVerdict(view.inspections, lang);
   const certificates =
     extras.certificates.length > 0 &&

@@ -25,7 +25,10 @@ export class ScanClients {
       this.salt = this.drawSalt();
       this.seen.clear();
     }
-    const key = createHmac('sha256', this.salt).update(`${lotId}\n${clientNetwork(address)}`).digest('base64url').slice(0, 22);
+    const key = createHmac('sha256', this.salt)
+      .update(`${lotId}\n${clientNetwork(address)}`)
+      .digest('base64url')
+      .slice(0, 22);
     if (this.seen.has(key)) return 'seen';
     if (this.seen.size >= this.maxClients) return 'full';
     this.seen.add(key);

@@ -51,7 +51,10 @@ export class ScanCountsService {
     if (crossSite) throw new DomainError('CROSS_SITE_REQUEST', `a scan is counted only from the batch's own page: ${crossSite}`);
     const batch = await this.scanService.findBatch(code);
     if (!scanTokenValid(this.secret, batch.traceCode, post.token, at)) {
-      throw new DomainError('SCAN_TOKEN_INVALID', "a scan is counted only from the batch's own page: X-Scan-Token is missing or is not the page's token of today");
+      throw new DomainError(
+        'SCAN_TOKEN_INVALID',
+        "a scan is counted only from the batch's own page: X-Scan-Token is missing or is not the page's token of today",
+      );
     }
     const day = scanDay(at);
     let totals = await this.scans.scanTotals(batch.id, day);

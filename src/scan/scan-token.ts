@@ -56,7 +56,8 @@ export interface RequestSite {
  * per-client count are what bound it.)
  */
 export function crossSiteReason(site: RequestSite, publicBaseUrl: string): string | null {
-  if (site.secFetchSite !== undefined && site.secFetchSite !== 'same-origin') return `the request comes from another site (Sec-Fetch-Site: ${site.secFetchSite})`;
+  if (site.secFetchSite !== undefined && site.secFetchSite !== 'same-origin')
+    return `the request comes from another site (Sec-Fetch-Site: ${site.secFetchSite})`;
   if (site.origin === undefined) return null;
   let host: string;
   try {

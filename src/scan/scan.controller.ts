@@ -10,7 +10,16 @@ import type { ProofCursor, ProofPage } from './proof-bundle.js';
 import { ProofBundleService } from './proof-bundle.service.js';
 import { ScanCount, ScanCountsService } from './scan-counts.service.js';
 import { BatchPageAnswer, ScanPageService } from './scan-page.service.js';
-import { type EventsPageQuery, EventsPagePipe, LabelFilePipe, PageLanguage, ProofCursorPipe, type ScanPost, ScanPostFrom, TraceCodeListPipe } from './scan.params.js';
+import {
+  type EventsPageQuery,
+  EventsPagePipe,
+  LabelFilePipe,
+  PageLanguage,
+  ProofCursorPipe,
+  type ScanPost,
+  ScanPostFrom,
+  TraceCodeListPipe,
+} from './scan.params.js';
 
 @Controller()
 export class ScanController {

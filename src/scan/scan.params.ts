@@ -52,16 +52,14 @@ const header = (req: Request, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-export const ScanPostFrom = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): ScanPost => {
-    const req = context.switchToHttp().getRequest<Request>();
-    return {
-      request: { headers: req.headers, socket: { remoteAddress: req.socket.remoteAddress } },
-      site: { origin: header(req, 'origin'), secFetchSite: header(req, 'sec-fetch-site'), host: header(req, 'host') },
-      token: header(req, 'x-scan-token'),
-    };
-  },
-);
+export const ScanPostFrom = createParamDecorator((_data: unknown, context: ExecutionContext): ScanPost => {
+  const req = context.switchToHttp().getRequest<Request>();
+  return {
+    request: { headers: req.headers, socket: { remoteAddress: req.socket.remoteAddress } },
+    site: { origin: header(req, 'origin'), secFetchSite: header(req, 'sec-fetch-site'), host: header(req, 'host') },
+    token: header(req, 'x-scan-token'),
+  };
+});
 
 /** Largest page number or seq a URL may name. */
 const MAX_POSITION = Number.MAX_SAFE_INTEGER;
@@ -70,7 +68,8 @@ function position(value: unknown, name: string, min: number): number | undefined
   const text = singleQueryParam(value, name);
   if (text === undefined) return undefined;
   const n = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > MAX_POSITION) throw new DomainError('INVALID_INPUT', `${name} must be a whole number from ${min}, got "${text.slice(0, 40)}"`);
+  if (!Number.isSafeInteger(n) || n < min || n > MAX_POSITION)
+    throw new DomainError('INVALID_INPUT', `${name} must be a whole number from ${min}, got "${text.slice(0, 40)}"`);
   return n;
 }
 
@@ -81,7 +80,8 @@ export class ProofCursorPipe implements PipeTransform<Record<string, unknown>, P
     const after = position(query.after, 'after', 0);
     const through = position(query.through, 'through', 1);
     if (after === undefined && through === undefined) return null;
-    if (after === undefined || through === undefined) throw new DomainError('INVALID_INPUT', 'a proof page after the first takes both after and through, as its next link gives them');
+    if (after === undefined || through === undefined)
+      throw new DomainError('INVALID_INPUT', 'a proof page after the first takes both after and through, as its next link gives them');
     if (after >= through) throw new DomainError('INVALID_INPUT', `after (${after}) must be below through (${through})`);
     return { after, through };
   }

@@ -111,7 +111,14 @@ export class ScanRepository {
 
   /** A lot's counted scans (how many, on how many days, since when, how many today) and what it was registered with. */
   async scanTotals(batchId: string, day: string): Promise<ScanTotals> {
-    const { rows } = await this.db.query<{ total: string | null; days: string; first_day: string | null; today: string | null; quantity: number; unit: string }>(
+    const { rows } = await this.db.query<{
+      total: string | null;
+      days: string;
+      first_day: string | null;
+      today: string | null;
+      quantity: number;
+      unit: string;
+    }>(
       `SELECT sum(s.count) AS total, count(s.day) AS days, to_char(min(s.day), 'YYYY-MM-DD') AS first_day,
               sum(s.count) FILTER (WHERE s.day = $2::date) AS today, b.unit,
               (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l
@@ -181,10 +188,12 @@ export class ScanRepository {
 
   /** The envelopes (no salt, no payload) of up to `limit` of the batch's entries after `afterSeq` and at most `throughSeq`, oldest first. */
   async envelopesBetween(batchId: string, afterSeq: number, throughSeq: number, limit: number): Promise<LedgerEntry[]> {
-    const { rows } = await this.db.query(
-      `SELECT ${ENVELOPE_COLUMNS} FROM ledger_entry WHERE batch_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
-      [batchId, afterSeq, throughSeq, limit],
-    );
+    const { rows } = await this.db.query(`SELECT ${ENVELOPE_COLUMNS} FROM ledger_entry WHERE batch_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [
+      batchId,
+      afterSeq,
+      throughSeq,
+      limit,
+    ]);
     return rows.map((row) => rowToLedgerEntry(row));
   }
 

@@ -175,7 +175,8 @@ describe('the batch page in a browser', () => {
     await shown.page.waitForSelector('#scan-notice');
     const notice = (await shown.page.textContent('#scan-notice')) ?? '';
     expect(notice).toBe(
-      'This label has been scanned more often than usual for a lot of this size, over 4 days. If the pack looks different from the ones you have bought before, tell the seller or the market regulator.',
+      'This label has been scanned more often than usual for a lot of this size, over 4 days. ' +
+        'If the pack looks different from the ones you have bought before, tell the seller or the market regulator.',
     );
     expect(notice).not.toMatch(/cop(y|ied)|fake|counterfeit/i);
     await shown.page.close();

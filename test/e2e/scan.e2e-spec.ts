@@ -241,7 +241,9 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect((await scanPost(batch.traceCode, token, '192.0.2.2')).body).toMatchObject({ scans: 5003, days: 3, plausible: false });
 
     const quiet = await boxedLot(3);
-    await db.query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 30), ($1, '2026-01-02', 30), ($1, '2026-01-03', 30)`, [quiet.batch.id]);
+    await db.query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 30), ($1, '2026-01-02', 30), ($1, '2026-01-03', 30)`, [
+      quiet.batch.id,
+    ]);
     expect((await scanPost(quiet.batch.traceCode, quiet.token, '192.0.2.1')).body).toMatchObject({ scans: 91, days: 4, plausible: true });
   });
 

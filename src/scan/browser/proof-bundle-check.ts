@@ -164,7 +164,8 @@ export async function checkProofPages(first: ProofBundle, source: PageSource, su
     source.progress?.(checked, total);
     if (!page.next) break;
     const incomplete = (zh: string, en: string): BundleVerdict => ({ verified: false, incomplete: true, checked, total, zh, en });
-    if (pages >= MAX_PROOF_PAGES) return incomplete(`记录超过 ${MAX_PROOF_PAGES} 页，未全部校验`, `the proof has more than ${MAX_PROOF_PAGES} pages; the rest was not checked`);
+    if (pages >= MAX_PROOF_PAGES)
+      return incomplete(`记录超过 ${MAX_PROOF_PAGES} 页，未全部校验`, `the proof has more than ${MAX_PROOF_PAGES} pages; the rest was not checked`);
     // Only this service's own proof pages: a relative path under /q/ (the page's CSP allows nothing else either).
     if (!/^\/q\/[^/?#]+\/proof\.json\?/.test(page.next)) return fail('下一页的地址不对', 'the link to the next page is not a proof page of this service');
     try {
@@ -174,7 +175,8 @@ export async function checkProofPages(first: ProofBundle, source: PageSource, su
     }
   }
   if (!newest) return fail('没有记录', 'the proof holds no entries');
-  if (total !== null && checked !== total) return fail(`服务器称有 ${total} 条记录，实际收到 ${checked} 条`, `the service said ${total} entries and sent ${checked}`);
+  if (total !== null && checked !== total)
+    return fail(`服务器称有 ${total} 条记录，实际收到 ${checked} 条`, `the service said ${total} entries and sent ${checked}`);
   if (typeof first.through === 'number' && newest.seq !== first.through) {
     return fail('最后一条记录不是本批次最新的记录', 'the last entry sent is not the batch\u2019s newest');
   }

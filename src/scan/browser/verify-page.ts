@@ -42,7 +42,8 @@ function main(): void {
         {
           fetchPage: (path) => getJson<ProofPage>(path),
           progress: (checked, total) => {
-            if (first.next) say('checking', '正在本机校验… 已核对 ' + checked + ' / ' + total + ' 条', 'Checking on this device… ' + checked + ' of ' + total + ' entries');
+            if (first.next)
+              say('checking', '正在本机校验… 已核对 ' + checked + ' / ' + total + ' 条', 'Checking on this device… ' + checked + ' of ' + total + ' entries');
           },
         },
         crypto.subtle,
@@ -63,7 +64,11 @@ function main(): void {
         return say(
           'partial',
           '未完成校验：仅核对了前 ' + verdict.checked + of + ' 条记录（均完整），' + verdict.zh,
-          'Not verified: only the first ' + verdict.checked + (verdict.total === null ? '' : ' of ' + verdict.total) + ' entries were checked (intact so far); ' + verdict.en,
+          'Not verified: only the first ' +
+            verdict.checked +
+            (verdict.total === null ? '' : ' of ' + verdict.total) +
+            ' entries were checked (intact so far); ' +
+            verdict.en,
         );
       }
       say('failed', '校验失败：' + verdict.zh, 'Verification failed: ' + verdict.en);
