@@ -22,8 +22,9 @@ export class ProofBundleService {
     const checkpoint = await this.proofs.checkpointCovering(newestSeq);
     const inclusion = await this.proofs.inclusionProof(newestSeq, checkpoint.treeSize);
     const info = await this.ledgerService.info();
-    const page = await this.page(batch.traceCode, batch.id, { after: 0, through: newestSeq }, total);
+    const page = await this.page(batch.traceCode, batch.id, { after: 0, through: newestSeq });
     return {
+      total,
       origin: info.origin,
       verifierKey: info.verifierKey,
       signedNote: checkpoint.signedNote,
@@ -35,14 +36,14 @@ export class ProofBundleService {
   /** A page after the first, where the page before it said. */
   async nextPage(code: string, cursor: ProofCursor): Promise<ProofPage> {
     const batch = await this.scanService.findBatch(code);
-    return this.page(batch.traceCode, batch.id, cursor, await this.scans.countEntriesThrough(batch.id, cursor.through));
+    return this.page(batch.traceCode, batch.id, cursor);
   }
 
-  private async page(traceCode: string, batchId: string, cursor: ProofCursor, total: number): Promise<ProofPage> {
+  private async page(traceCode: string, batchId: string, cursor: ProofCursor): Promise<ProofPage> {
     // One more than a page: whether there is a next one, without counting.
     const read = await this.scans.envelopesBetween(batchId, cursor.after, cursor.through, PROOF_PAGE_ENTRIES + 1);
     const entries = envelopesOf(read.slice(0, PROOF_PAGE_ENTRIES));
     const next = read.length > PROOF_PAGE_ENTRIES ? proofPagePath(traceCode, { after: entries[entries.length - 1].seq, through: cursor.through }) : null;
-    return { total, through: cursor.through, entries, next };
+    return { through: cursor.through, entries, next };
   }
 }

@@ -11,8 +11,6 @@ import { LedgerEntry } from '../ledger/ledger-entry.js';
  * pages of one check stay the same chain while the batch grows.
  */
 export interface ProofPage {
-  /** The batch's entries up to `through`, in all pages together. */
-  total: number;
   through: number;
   entries: Omit<LedgerEntry, 'salt' | 'payload'>[];
   /** The path of the next page, or null on the last. */
@@ -20,6 +18,8 @@ export interface ProofPage {
 }
 
 export interface ProofBundle extends ProofPage {
+  /** The batch's entries up to `through`, in all pages together. */
+  total: number;
   origin: string;
   verifierKey: string;
   signedNote: string;

@@ -177,15 +177,6 @@ export class ScanRepository {
     return { total: Number(rows[0].total), newestSeq: Number(rows[0].newest) };
   }
 
-  /** How many of the batch's entries are at or before `throughSeq`. */
-  async countEntriesThrough(batchId: string, throughSeq: number): Promise<number> {
-    const { rows } = await this.db.query<{ total: string }>('SELECT count(*) AS total FROM ledger_entry WHERE batch_id = $1 AND seq <= $2', [
-      batchId,
-      throughSeq,
-    ]);
-    return Number(rows[0].total);
-  }
-
   /** The envelopes (no salt, no payload) of up to `limit` of the batch's entries after `afterSeq` and at most `throughSeq`, oldest first. */
   async envelopesBetween(batchId: string, afterSeq: number, throughSeq: number, limit: number): Promise<LedgerEntry[]> {
     const { rows } = await this.db.query(`SELECT ${ENVELOPE_COLUMNS} FROM ledger_entry WHERE batch_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [

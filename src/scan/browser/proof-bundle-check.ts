@@ -23,13 +23,14 @@ export interface BundleEntry extends LedgerEnvelope {
 /** A page of the proof: some of the batch's entries, oldest first, and the path of the next page (null or absent on the last). */
 export interface ProofPage {
   entries: BundleEntry[];
-  total?: number;
   through?: number;
   next?: string | null;
 }
 
 /** The first page (or the whole proof, when `next` is null): also what the newest entry is proved against. */
 export interface ProofBundle extends ProofPage {
+  /** The batch's entries in all pages together (absent from a whole bundle of old). */
+  total?: number;
   origin: string;
   verifierKey: string;
   signedNote: string;
