@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AppConfig } from '../config/config.js';
-import { addressKey } from './client-address.js';
+import { addressKey } from '../common/client-address.js';
 
 type ConnectionLimits = Pick<AppConfig, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'socketIdleTimeoutMs' | 'maxConnectionsPerAddress'>;
 

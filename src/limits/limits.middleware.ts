@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { ExpiringSet } from '../common/expiring-set.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { addressKey } from './client-address.js';
+import { addressKey } from '../common/client-address.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** What the body parser lets a request send: a valid key's requests the bulk limit, any other the small one. */

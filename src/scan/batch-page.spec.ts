@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { chooseLanguage, renderBatchPage, temperatureChart } from './batch-page.js';
-import type { ScanView } from './scan.service.js';
+import { chooseLanguage, renderBatchPage, renderEventsPage, temperatureChart } from './batch-page.js';
+import type { PageView } from './scan.service.js';
 
-const view: ScanView = {
+const view: PageView = {
   traceCode: 'ABCDEFGHJKMN',
   productName: '巴氏杀菌乳 <950mL>',
   category: 'DAIRY',
@@ -12,7 +12,9 @@ const view: ScanView = {
   geographicIndication: null,
   status: 'RECALLED',
   coldChainStatus: 'EXCURSION',
-  timeline: [{ bizStep: 'SHIPPING', eventTime: new Date('2026-11-21T06:00:00Z'), place: '天津市宁河区', organization: '海河乳品' }],
+  keySteps: [{ bizStep: 'SHIPPING', eventTime: new Date('2026-11-21T06:00:00Z'), place: '天津市宁河区', organization: '海河乳品' }],
+  eventCount: 1,
+  inspections: { total: 3, failed: 1, latest: 'PASS' },
   recall: { level: 'LEVEL_1', reason: '检出致病菌', initiatedAt: new Date('2026-11-22T00:00:00Z') },
   verification: { valid: false, checkedEntries: 2, firstInvalidSeq: 7, reason: 'entry 7: the stored hash does not match its envelope' },
 };
@@ -20,13 +22,46 @@ const at = (m: number) => new Date(Date.UTC(2026, 10, 21, 6, m));
 
 describe('the batch page', () => {
   it('puts a recall banner above everything, escapes text, and says exactly what failed to verify', () => {
-    const html = renderBatchPage(view, { certificates: [], giVerified: false, chart: null }, 'zh', 'https://trace.example.org');
+    const html = renderBatchPage(view, { certificates: [], giVerified: false, chart: null }, 'zh', 'https://trace.example.org', 'tok');
     expect(html.indexOf('class="recall"')).toBeLessThan(html.indexOf('<h1>'));
     expect(html).toContain('召回通知 · LEVEL_1');
     expect(html).toContain('检出致病菌');
     expect(html).toContain('巴氏杀菌乳 &lt;950mL&gt;');
     expect(html).toContain('校验失败：第 7 条');
     expect(html).toContain('class="badge bad"');
+  });
+
+  it('says the service checked, never that it verified, leaving "verified" to the check on the phone', () => {
+    const valid = { ...view, verification: { valid: true, checkedEntries: 5, firstInvalidSeq: null, reason: null } };
+    const en = renderBatchPage(valid, { certificates: [], giVerified: false, chart: null }, 'en', 'https://trace.example.org', 'tok');
+    expect(en).toContain("The service found the hashes and links of this batch's 5 ledger entries intact; checking on this device");
+    expect(en).not.toMatch(/verified/i);
+    expect(en).toContain('<dt>Inspections</dt><dd>1 of 3 failed (latest: passed)</dd>');
+    expect(en).toContain('data-token="tok"');
+  });
+
+  it('lists the key steps and links to every event when the story is longer than them', () => {
+    const long = { ...view, eventCount: 250 };
+    const en = renderBatchPage(long, { certificates: [], giVerified: false, chart: null }, 'en', 'https://trace.example.org', 'tok');
+    expect(en).toContain('250 events in all; shown here are 1 key steps');
+    expect(en).toContain('href="/q/ABCDEFGHJKMN/events?lang=en"');
+    expect(en).toContain('href="/q/ABCDEFGHJKMN/events?page=3&amp;lang=en"');
+    expect(renderBatchPage(view, { certificates: [], giVerified: false, chart: null }, 'en', 'x', 'tok')).not.toContain('/events');
+  });
+
+  it('pages every event with links to the pages before and after', () => {
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      bizStep: 'STORING',
+      eventTime: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      place: null,
+      organization: 'X',
+    }));
+    const page = renderEventsPage({ traceCode: 'ABCDEFGHJKMN', productName: 'Milk', lotCode: 'L1' }, { number: 2, total: 250, events }, 'en');
+    expect(page.match(/<li>/g)).toHaveLength(100);
+    expect(page).toContain('<ol start="101">');
+    expect(page).toContain('page 2 of 3');
+    expect(page).toContain('events?page=1&amp;lang=en');
+    expect(page).toContain('events?page=3&amp;lang=en');
   });
 
   it('draws the allowed band, the readings and each excursion', () => {

@@ -1,5 +1,6 @@
 import type { Excursion } from '../cold-chain/excursions.js';
-import type { ScanView } from './scan.service.js';
+import type { PageView } from './scan.service.js';
+import type { PublicEvent } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 
@@ -27,8 +28,20 @@ const T = {
     certificates: '证书',
     temperatures: '温度记录',
     verification: '账本校验',
-    verified: (n: number) => `已校验：本批次 ${n} 条记录的哈希与链接完整`,
+    serverChecked: (n: number) => `服务器已核对本批次 ${n} 条账本记录，哈希与链接完整；正在本机校验…`,
     failed: (seq: number | null, reason: string | null) => `校验失败：第 ${seq ?? '?'} 条 — ${reason ?? ''}`,
+    inspections: '抽检',
+    inspectionsNone: '无抽检记录',
+    inspectionsPassed: (n: number) => `${n} 次，全部合格`,
+    inspectionsFailed: (failed: number, n: number, latest: string) => `${n} 次中 ${failed} 次不合格（最近一次：${latest === 'PASS' ? '合格' : '不合格'}）`,
+    keySteps: (shown: number, all: number) => `共 ${all} 条记录，此处列出 ${shown} 条关键步骤（每类的第一条与最新的记录）。`,
+    allEvents: '查看全部记录',
+    newestEvents: '最新记录',
+    eventsTitle: '全部流通记录',
+    pageOf: (page: number, pages: number) => `第 ${page} / ${pages} 页`,
+    earlier: '← 较早',
+    later: '较新 →',
+    back: '返回产品页',
     recall: '召回通知',
     recallAdvice: '请停止食用，并按商家或监管部门的指引退货。',
     validUntil: '有效期至',
@@ -49,8 +62,20 @@ const T = {
     temperatures: 'Temperatures',
     verification: 'Ledger check',
     // A template, so the apostrophe stays as written rather than escaped.
-    verified: (n: number) => html`Verified: the hashes and links of this batch's ${n} entries are intact`,
+    serverChecked: (n: number) => html`The service found the hashes and links of this batch's ${n} ledger entries intact; checking on this device…`,
     failed: (seq: number | null, reason: string | null) => `Check failed at entry ${seq ?? '?'}: ${reason ?? ''}`,
+    inspections: 'Inspections',
+    inspectionsNone: 'none recorded',
+    inspectionsPassed: (n: number) => `${n}, all passed`,
+    inspectionsFailed: (failed: number, n: number, latest: string) => `${failed} of ${n} failed (latest: ${latest === 'PASS' ? 'passed' : 'failed'})`,
+    keySteps: (shown: number, all: number) => `${all} events in all; shown here are ${shown} key steps (the first of each kind and the newest).`,
+    allEvents: 'See every event',
+    newestEvents: 'newest events',
+    eventsTitle: 'Every event',
+    pageOf: (page: number, pages: number) => `page ${page} of ${pages}`,
+    earlier: '← earlier',
+    later: 'later →',
+    back: 'Back to the product',
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
     validUntil: 'valid until',
@@ -111,7 +136,8 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem .8rem;margin:.6rem 0}dt{color:#667}dd{margin:0}
 ul{padding-left:1.1rem}li{margin:.45rem 0}
 .gi{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#eee}.gi.ok{background:#e3f4e1;color:#1b6b1b}
-.badge{padding:.6rem .8rem;border-radius:.6rem}.badge.ok{background:#e3f4e1;color:#1b6b1b}.badge.bad{background:#fde8e8;color:#9b1c1c}
+.badge{padding:.6rem .8rem;border-radius:.6rem}.badge.pending{background:#eef0f4}.badge.notice{background:#fff4d6;color:#6b4b00}
+.badge.ok{background:#e3f4e1;color:#1b6b1b}.badge.bad{background:#fde8e8;color:#9b1c1c}
 .recall{background:#b91c1c;color:#fff;border-radius:.8rem;padding:1rem;margin-bottom:1rem}.recall .muted{color:#fdd}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
 svg{width:100%;height:auto}nav{text-align:right}
@@ -121,7 +147,7 @@ svg{width:100%;height:auto}nav{text-align:right}
  * The public page of a batch, server-rendered, self-contained (inline CSS and SVG, no external
  * resources), mobile first. Pure: the same view gives the same bytes, which the ETag relies on.
  */
-export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, baseUrl: string): string {
+export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, baseUrl: string, scanToken: string): string {
   const t = T[lang];
   const recall =
     view.recall &&
@@ -136,11 +162,14 @@ export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, 
   const gi =
     view.geographicIndication &&
     html`<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${view.geographicIndication} · ${giStatus}</p>`;
-  const timeline = view.timeline.map((ev) => {
-    const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
-    const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
-    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
-  });
+  const timeline = view.keySteps.map((ev) => eventItem(ev, lang));
+  const events = `/q/${view.traceCode}/events`;
+  const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
+  const more =
+    view.eventCount > view.keySteps.length &&
+    html`<p class="muted">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a>
+ · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
+  const inspections = inspectionsVerdict(view.inspections, lang);
   const certificates =
     extras.certificates.length > 0 &&
     html`<section><h2>${t.certificates}</h2><ul>${extras.certificates.map((c) => {
@@ -149,8 +178,9 @@ export function renderBatchPage(view: ScanView, extras: PageExtras, lang: Lang, 
     })}</ul></section>`;
   const chart = extras.chart && extras.chart.readings.length > 0 && html`<section><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
   const v = view.verification;
-  const verdict = v.valid ? t.verified(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason);
-  const badge = html`<p id="badge" class="badge ${v.valid ? 'ok' : 'bad'}">${verdict}</p>`;
+  // "Verified" is the phone's word, once its own check of the signed ledger passes: the server only says what it found.
+  const verdict = v.valid ? t.serverChecked(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason);
+  const badge = html`<p id="badge" class="badge ${v.valid ? 'pending' : 'bad'}">${verdict}</p>`;
   const other = lang === 'zh' ? html`<a href="?lang=en" hreflang="en">English</a>` : html`<a href="?lang=zh" hreflang="zh-CN">中文</a>`;
   return html`<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -168,15 +198,66 @@ ${view.origin && html`<dt>${t.origin}</dt><dd>${view.origin}</dd>`}
 <dt>${t.lot}</dt><dd>${view.lotCode}</dd>
 <dt>${t.status}</dt><dd>${pick(STATUSES[view.status], lang, view.status)}</dd>
 <dt>${t.coldChain}</dt><dd class="cold-${view.coldChainStatus}">${pick(COLD[view.coldChainStatus], lang, view.coldChainStatus)}</dd>
+<dt>${t.inspections}</dt><dd>${inspections}</dd>
 <dt>${t.code}</dt><dd>${view.traceCode}</dd>
 </dl>
 </div>
-<section><h2>${t.journey}</h2><ol>${timeline}</ol></section>
+<section><h2>${t.journey}</h2><ol>${timeline}</ol>${more}</section>
 ${chart}
 ${certificates}
-<section><h2>${t.verification}</h2>${badge}<p id="scans" class="muted"></p></section>
+<section><h2>${t.verification}</h2>${badge}<p id="scans" class="muted" data-token="${scanToken}"></p></section>
 <p class="muted">${baseUrl}/q/${view.traceCode}</p>
 </main><script src="/assets/verify.js" defer></script></body></html>`.toString();
+}
+
+/** Events on one page of the list of every event. */
+export const EVENTS_PER_PAGE = 100;
+
+/**
+ * What the batch page and each page of every event stay under, however long the lot's story: the page
+ * holds at most 12 + NEWEST_KEY_STEPS key steps, 400 chart points and 20 certificates (about 20 KB
+ * when all are there); a page of events, 100 events (about 13 KB). test/e2e/scan.e2e-spec.ts holds both to it.
+ */
+export const PAGE_MAX_BYTES = 64 * 1024;
+
+function eventItem(ev: PublicEvent, lang: Lang): Markup {
+  const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
+  const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
+  return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
+}
+
+function inspectionsVerdict(inspections: PageView['inspections'], lang: Lang): string {
+  const t = T[lang];
+  if (inspections.total === 0) return t.inspectionsNone;
+  if (inspections.failed === 0) return t.inspectionsPassed(inspections.total);
+  return t.inspectionsFailed(inspections.failed, inspections.total, inspections.latest ?? 'FAIL');
+}
+
+/** One page of every event of a lot's story, oldest first, with links to the pages before and after it. */
+export function renderEventsPage(
+  lot: { traceCode: string; productName: string; lotCode: string },
+  page: { number: number; total: number; events: PublicEvent[] },
+  lang: Lang,
+): string {
+  const t = T[lang];
+  const pages = Math.max(1, Math.ceil(page.total / EVENTS_PER_PAGE));
+  const link = (n: number, label: string) => html`<a href="/q/${lot.traceCode}/events?page=${n}&amp;lang=${lang}">${label}</a>`;
+  const nav = joinMarkup(
+    [page.number > 1 && link(page.number - 1, t.earlier), t.pageOf(page.number, pages), page.number < pages && link(page.number + 1, t.later)].filter(Boolean),
+    ' · ',
+  );
+  return html`<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${lot.productName} · ${t.eventsTitle}</title>
+<style>${PAGE_CSS}</style></head>
+<body><main>
+<nav><a href="/q/${lot.traceCode}?lang=${lang}">${t.back}</a></nav>
+<h1>${lot.productName}</h1>
+<p class="muted">${t.lot} ${lot.lotCode} · ${t.code} ${lot.traceCode}</p>
+<section><h2>${t.eventsTitle}</h2><p class="muted">${nav}</p>
+<ol start="${(page.number - 1) * EVENTS_PER_PAGE + 1}">${page.events.map((ev) => eventItem(ev, lang))}</ol>
+<p class="muted">${nav}</p></section>
+</main></body></html>`.toString();
 }
 
 /** An inline SVG line of the readings over time, the allowed band shaded and excursions marked in red. */

@@ -1,34 +1,49 @@
 import { Injectable } from '@nestjs/common';
-import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { ProofsService } from '../ledger/proofs.service.js';
-import { envelopesOf, ProofBundle } from './proof-bundle.js';
+import { envelopesOf, PROOF_PAGE_ENTRIES, ProofBundle, ProofCursor, ProofPage, proofPagePath } from './proof-bundle.js';
+import { ScanRepository } from './scan.repository.js';
 import { ScanService } from './scan.service.js';
 
-/** What the batch page's script checks on the phone. */
+/** What the batch page's script checks on the phone, a page at a time: memory per request is one page, however long the lot's story. */
 @Injectable()
 export class ProofBundleService {
   constructor(
     private readonly scanService: ScanService,
-    private readonly ledger: LedgerRepository,
+    private readonly scans: ScanRepository,
     private readonly ledgerService: LedgerService,
     private readonly proofs: ProofsService,
   ) {}
 
-  /** The batch's envelopes, a checkpoint covering them, and the newest one's inclusion proof. */
-  async bundle(code: string): Promise<ProofBundle> {
+  /** The first page: the oldest entries, with the checkpoint covering the newest and its inclusion proof. */
+  async firstPage(code: string): Promise<ProofBundle> {
     const batch = await this.scanService.findBatch(code);
-    const entries = await this.ledger.findByBatch(batch.id);
-    const newest = entries[entries.length - 1];
-    const checkpoint = await this.proofs.checkpointCovering(newest.seq);
-    const inclusion = await this.proofs.inclusionProof(newest.seq, checkpoint.treeSize);
+    const { total, newestSeq } = await this.scans.proofSpan(batch.id);
+    const checkpoint = await this.proofs.checkpointCovering(newestSeq);
+    const inclusion = await this.proofs.inclusionProof(newestSeq, checkpoint.treeSize);
     const info = await this.ledgerService.info();
+    const page = await this.page(batch.traceCode, batch.id, { after: 0, through: newestSeq });
     return {
+      total,
       origin: info.origin,
       verifierKey: info.verifierKey,
       signedNote: checkpoint.signedNote,
-      entries: envelopesOf(entries),
       inclusion: { leafIndex: inclusion.leafIndex, treeSize: inclusion.treeSize, hashes: inclusion.hashes },
+      ...page,
     };
+  }
+
+  /** A page after the first, where the page before it said. */
+  async nextPage(code: string, cursor: ProofCursor): Promise<ProofPage> {
+    const batch = await this.scanService.findBatch(code);
+    return this.page(batch.traceCode, batch.id, cursor);
+  }
+
+  private async page(traceCode: string, batchId: string, cursor: ProofCursor): Promise<ProofPage> {
+    // One more than a page: whether there is a next one, without counting.
+    const read = await this.scans.envelopesBetween(batchId, cursor.after, cursor.through, PROOF_PAGE_ENTRIES + 1);
+    const entries = envelopesOf(read.slice(0, PROOF_PAGE_ENTRIES));
+    const next = read.length > PROOF_PAGE_ENTRIES ? proofPagePath(traceCode, { after: entries[entries.length - 1].seq, through: cursor.through }) : null;
+    return { through: cursor.through, entries, next };
   }
 }

@@ -6,14 +6,15 @@ import { isPlainText } from '../common/plain-text.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { normalizeGtin } from '../products/gtin.js';
-import { Lang, renderBatchPage } from './batch-page.js';
+import { EVENTS_PER_PAGE, Lang, renderBatchPage, renderEventsPage } from './batch-page.js';
 import { messagePage } from './pages.js';
-import { plausibleScans } from './scan-plausibility.js';
+import { ScanCountsService } from './scan-counts.service.js';
+import { scanDay } from './scan-token.js';
 import { ScanRepository } from './scan.repository.js';
-import { normalizeTraceCode, ScannedView, ScanService } from './scan.service.js';
+import { normalizeTraceCode, ScannedPageView, ScanService } from './scan.service.js';
 
 /** Bumped when the page's layout changes, so cached copies are not kept past a release. */
-const PAGE_VERSION = 3;
+const PAGE_VERSION = 4;
 
 /** An HTML answer: the page and its status. */
 export interface HtmlAnswer {
@@ -31,29 +32,40 @@ export class ScanPageService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly scanService: ScanService,
+    private readonly counts: ScanCountsService,
   ) {}
 
   /**
-   * The batch's page in `lang`. Its ETag is the batch's newest ledger entry, so an unchanged batch is
-   * answered with 304 and never re-rendered.
+   * The batch's page in `lang`: a summary of bounded size, however long the lot's story. Its ETag is
+   * the batch's newest ledger entry and the day (the page carries the day's scan token), so an
+   * unchanged batch is answered with 304 and never re-rendered.
    */
-  async page(code: string, lang: Lang, ifNoneMatch: string | undefined): Promise<BatchPageAnswer> {
+  async page(code: string, lang: Lang, ifNoneMatch: string | undefined, at = new Date()): Promise<BatchPageAnswer> {
     const traceCode = normalizeTraceCode(code);
-    const found = traceCode ? await this.scanService.lookup(traceCode) : null;
-    if (!found) {
-      const html = messagePage(
-        '未找到该追溯码 / Code not found',
-        `没有追溯码为“${code}”的产品。请核对标签上的字符。`,
-        `No product has the trace code "${code}". Please check the characters on the label.`,
-      );
-      return { status: 404, html };
-    }
-    const etag = `"${createHash('sha256').update(`${found.batch.latestEntryHash}|${lang}|${PAGE_VERSION}`).digest('base64url').slice(0, 22)}"`;
+    const found = traceCode ? await this.scanService.pageView(traceCode) : null;
+    if (!found) return { status: 404, html: codeNotFound(code) };
+    const etag = pageTag(`${found.batch.latestEntryHash}|${lang}|${scanDay(at)}|${PAGE_VERSION}`);
     if (ifNoneMatch === etag) return { status: 304, etag };
-    return { status: 200, etag, html: await this.render(found, lang) };
+    return { status: 200, etag, html: await this.render(found, lang, this.counts.tokenFor(found.batch.traceCode, at)) };
   }
 
-  private async render({ batch, view }: ScannedView, lang: Lang): Promise<string> {
+  /** One page of every event of the lot's story (EVENTS_PER_PAGE each, oldest first), for the page's "every event" links. */
+  async eventsPage(code: string, page: number, lang: Lang, ifNoneMatch: string | undefined): Promise<BatchPageAnswer> {
+    const traceCode = normalizeTraceCode(code);
+    const batch = traceCode ? await this.scans.findByTraceCode(traceCode) : null;
+    if (!batch) return { status: 404, html: codeNotFound(code) };
+    const etag = pageTag(`${batch.latestEntryHash}|${lang}|events ${page}|${PAGE_VERSION}`);
+    if (ifNoneMatch === etag) return { status: 304, etag };
+    const { total, events } = await this.scans.eventsPage(batch.id, (page - 1) * EVENTS_PER_PAGE, EVENTS_PER_PAGE);
+    if (events.length === 0 && page > 1) {
+      const pages = Math.max(1, Math.ceil(total / EVENTS_PER_PAGE));
+      const html = messagePage('没有这一页 / No such page', `该批次的记录共 ${pages} 页。`, `This lot's events fill ${pages} page(s).`);
+      return { status: 404, html };
+    }
+    return { status: 200, etag, html: renderEventsPage(batch, { number: page, total, events }, lang) };
+  }
+
+  private async render({ batch, view }: ScannedPageView, lang: Lang, scanToken: string): Promise<string> {
     const extras = await this.scanService.pageExtras(batch);
     const chilled = batch.storage !== 'AMBIENT';
     return renderBatchPage(
@@ -72,6 +84,7 @@ export class ScanPageService {
       },
       lang,
       this.config.publicBaseUrl,
+      scanToken,
     );
   }
 
@@ -94,12 +107,16 @@ export class ScanPageService {
     }
     return { traceCode: batch.traceCode };
   }
+}
 
-  /** Counts a scan of the batch today; says when the count is past what the batch makes plausible. */
-  async countScan(code: string): Promise<{ scans: number; since: string; plausible: boolean }> {
-    const batch = await this.scanService.findBatch(code);
-    const counted = await this.scans.countScan(batch.id);
-    const ceiling = plausibleScans(counted.quantity, counted.unit);
-    return { scans: counted.total, since: counted.firstDay, plausible: ceiling === null || counted.total <= ceiling };
-  }
+function codeNotFound(code: string): string {
+  return messagePage(
+    '未找到该追溯码 / Code not found',
+    `没有追溯码为“${code}”的产品。请核对标签上的字符。`,
+    `No product has the trace code "${code}". Please check the characters on the label.`,
+  );
+}
+
+function pageTag(text: string): string {
+  return `"${createHash('sha256').update(text).digest('base64url').slice(0, 22)}"`;
 }

@@ -6,10 +6,20 @@ import type { Caller } from '../auth/caller.js';
 import { SCAN_PAGE_POLICY, ContentSecurityPolicy, STATIC_PAGE_POLICY } from '../common/security-headers.js';
 import type { Lang } from './batch-page.js';
 import { type LabelFile, labelPrinter, LabelsService } from './labels.service.js';
-import type { ProofBundle } from './proof-bundle.js';
+import type { ProofCursor, ProofPage } from './proof-bundle.js';
 import { ProofBundleService } from './proof-bundle.service.js';
-import { ScanPageService } from './scan-page.service.js';
-import { LabelFilePipe, PageLanguage, TraceCodeListPipe } from './scan.params.js';
+import { ScanCount, ScanCountsService } from './scan-counts.service.js';
+import { BatchPageAnswer, ScanPageService } from './scan-page.service.js';
+import {
+  type EventsPageQuery,
+  EventsPagePipe,
+  LabelFilePipe,
+  PageLanguage,
+  ProofCursorPipe,
+  type ScanPost,
+  ScanPostFrom,
+  TraceCodeListPipe,
+} from './scan.params.js';
 
 @Controller()
 export class ScanController {
@@ -17,6 +27,7 @@ export class ScanController {
     private readonly pages: ScanPageService,
     private readonly proofs: ProofBundleService,
     private readonly labels: LabelsService,
+    private readonly counts: ScanCountsService,
   ) {}
 
   /** A printable A4 PDF of labels (code, product and lot under each) for up to 120 of your batches. */
@@ -53,32 +64,42 @@ export class ScanController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    res.setHeader('vary', 'accept-language');
-    const answer = await this.pages.page(code, lang, ifNoneMatch);
-    if (answer.etag) {
-      res.setHeader('etag', answer.etag);
-      res.setHeader('cache-control', 'no-cache');
-    }
-    if (answer.status === 304) res.status(304).end();
-    else res.status(answer.status).type('html').send(answer.html);
+    sendPage(res, await this.pages.page(code, lang, ifNoneMatch));
   }
 
-  /** What the page's script checks: the batch's envelopes, a checkpoint covering them, and the newest one's inclusion proof. */
+  /** Every event of the lot's story, a page at a time (the batch page shows its key steps and links here). */
+  @Get('q/:code/events')
+  @ContentSecurityPolicy(STATIC_PAGE_POLICY)
+  async events(
+    @Param('code') code: string,
+    @Query(EventsPagePipe) { page }: EventsPageQuery,
+    @PageLanguage() lang: Lang,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    sendPage(res, await this.pages.eventsPage(code, page, lang, ifNoneMatch));
+  }
+
+  /**
+   * What the page's script checks, a page at a time: the batch's envelopes, oldest first; the first
+   * page also has a checkpoint covering the newest and its inclusion proof; each names the next.
+   */
   @Get('q/:code/proof.json')
-  async proof(@Param('code') code: string, @Res() res: Response): Promise<void> {
-    const bundle: ProofBundle = await this.proofs.bundle(code);
+  async proof(@Param('code') code: string, @Query(ProofCursorPipe) cursor: ProofCursor | null, @Res() res: Response): Promise<void> {
+    const page: ProofPage = cursor ? await this.proofs.nextPage(code, cursor) : await this.proofs.firstPage(code);
     res.setHeader('cache-control', 'no-cache');
-    res.json(bundle);
+    res.json(page);
   }
 
   /**
    * The page's script counts a scan here when the page is opened (so the page itself stays cacheable):
-   * a per-day count, nothing about who scanned. Says when the count is past what the batch makes plausible.
+   * only with the page's token and not from another site, once per client and day, nothing about who
+   * scanned kept. Says when the count is past what the batch makes plausible.
    */
   @Post('q/:code/scans')
   @HttpCode(200)
-  countScan(@Param('code') code: string): Promise<{ scans: number; since: string; plausible: boolean }> {
-    return this.pages.countScan(code);
+  countScan(@Param('code') code: string, @ScanPostFrom() post: ScanPost): Promise<ScanCount> {
+    return this.counts.count(code, post);
   }
 
   /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
@@ -89,4 +110,15 @@ export class ScanController {
     if ('traceCode' in answer) res.redirect(302, `/q/${answer.traceCode}`);
     else res.status(answer.status).type('html').send(answer.html);
   }
+}
+
+/** An HTML answer with its ETag (revalidated on every use), or 304. */
+function sendPage(res: Response, answer: BatchPageAnswer): void {
+  res.setHeader('vary', 'accept-language');
+  if (answer.etag) {
+    res.setHeader('etag', answer.etag);
+    res.setHeader('cache-control', 'no-cache');
+  }
+  if (answer.status === 304) res.status(304).end();
+  else res.status(answer.status).type('html').send(answer.html);
 }

@@ -4,6 +4,8 @@ import { Database } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
 import { LOT_EVENT_TYPES, sqlEntryTypes } from '../ledger/entry-types.js';
 import { batchIntactSql } from '../ledger/ledger.repository.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
+import { ledgerEntryColumns, rowToLedgerEntry } from '../ledger/ledger-row.js';
 
 export interface ScannedBatch {
   id: string;
@@ -42,6 +44,35 @@ export interface PublicEvent {
   organization: string | null;
 }
 
+/** A lot's counted scans and what its registration makes plausible. */
+export interface ScanTotals {
+  total: number;
+  days: number;
+  /** null before the first counted scan */
+  firstDay: string | null;
+  today: number;
+  quantity: number;
+  unit: string;
+}
+
+/** What the batch page shows: a bounded summary of the lot's story. */
+export interface ScannedPage {
+  batch: ScannedBatch;
+  keySteps: PublicEvent[];
+  eventCount: number;
+  inspections: { total: number; failed: number; latest: 'PASS' | 'FAIL' | null };
+  lineage: string[];
+  entries: number;
+  intact: boolean;
+}
+
+/** Points of the page's temperature chart. */
+export const CHART_POINTS = 400;
+/** The newest certificates the page shows (a producer attaching thousands would otherwise grow it without end). */
+export const PAGE_CERTIFICATES = 20;
+/** Newest events among the page's key steps, besides the first event of each kind. */
+export const NEWEST_KEY_STEPS = 10;
+
 @Injectable()
 export class ScanRepository {
   constructor(private readonly db: Database) {}
@@ -78,31 +109,102 @@ export class ScanRepository {
     };
   }
 
-  /** Counts one scan today and returns the totals: how many, since when, and what the batch was registered with. */
-  async countScan(batchId: string): Promise<{ total: number; firstDay: string; quantity: number; unit: string }> {
-    await this.db.query(
-      `INSERT INTO scan_count (batch_id, day, count) VALUES ($1, (now() AT TIME ZONE 'Asia/Shanghai')::date, 1)
-       ON CONFLICT (batch_id, day) DO UPDATE SET count = scan_count.count + 1`,
-      [batchId],
-    );
-    const { rows } = await this.db.query<{ total: string; first_day: string; quantity: number; unit: string }>(
-      `SELECT sum(s.count) AS total, to_char(min(s.day), 'YYYY-MM-DD') AS first_day, b.unit,
+  /** A lot's counted scans (how many, on how many days, since when, how many today) and what it was registered with. */
+  async scanTotals(batchId: string, day: string): Promise<ScanTotals> {
+    const { rows } = await this.db.query<{
+      total: string | null;
+      days: string;
+      first_day: string | null;
+      today: string | null;
+      quantity: number;
+      unit: string;
+    }>(
+      `SELECT sum(s.count) AS total, count(s.day) AS days, to_char(min(s.day), 'YYYY-MM-DD') AS first_day,
+              sum(s.count) FILTER (WHERE s.day = $2::date) AS today, b.unit,
               (SELECT (l.payload::jsonb ->> 'quantity')::float8 FROM ledger_entry l
                 WHERE l.batch_id = b.id AND l.type = ${sqlEntryTypes('BATCH_REGISTERED')}) AS quantity
-       FROM scan_count s JOIN batch b ON b.id = s.batch_id WHERE s.batch_id = $1 GROUP BY b.id, b.unit`,
+       FROM batch b LEFT JOIN scan_count s ON s.batch_id = b.id WHERE b.id = $1 GROUP BY b.id, b.unit`,
+      [batchId, day],
+    );
+    const r = rows[0];
+    return { total: Number(r.total ?? 0), days: Number(r.days), firstDay: r.first_day, today: Number(r.today ?? 0), quantity: r.quantity, unit: r.unit };
+  }
+
+  /** Counts one scan of the lot on `day`, unless `cap` are counted already; whether it was counted. */
+  async countScan(batchId: string, day: string, cap: number): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `INSERT INTO scan_count (batch_id, day, count) VALUES ($1, $2::date, 1)
+       ON CONFLICT (batch_id, day) DO UPDATE SET count = scan_count.count + 1 WHERE scan_count.count < $3
+       RETURNING count`,
+      [batchId, day, cap],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * What the batch page shows, in one statement: the batch, its key steps (the first event of each kind
+   * and the newest few, of the lot and the batches it was made from; see `publicTimelineSql`), how many
+   * events there are in all, its inspections' verdicts, and whether its entries check out in SQL (see
+   * `batchIntactSql`). Bounded, however long the lot's story: everything else is counted in PostgreSQL.
+   */
+  async pageView(traceCode: string): Promise<ScannedPage | null> {
+    const { rows } = await this.db.query({ name: 'page-by-trace-code', text: PAGE_SQL, values: [traceCode] });
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      batch: toScannedBatch(r),
+      keySteps: toPublicEvents(r.key_steps as TimelineRow[] | null),
+      eventCount: Number(r.event_count),
+      inspections: { total: Number(r.inspections), failed: Number(r.failed_inspections), latest: (r.latest_inspection as 'PASS' | 'FAIL' | null) ?? null },
+      lineage: r.lineage as string[],
+      entries: Number(r.checked_entries),
+      intact: r.intact === true,
+    };
+  }
+
+  /** One page of the public story (oldest first), and how many events it has in all. */
+  async eventsPage(batchId: string, offset: number, limit: number): Promise<{ total: number; events: PublicEvent[] }> {
+    const { rows } = await this.db.query(EVENTS_PAGE_SQL, [batchId, offset, limit]);
+    return { total: Number(rows[0].total), events: toPublicEvents(rows[0].events as TimelineRow[] | null) };
+  }
+
+  /** How many entries the batch has, and its newest one: what the proof's pages run up to. */
+  async proofSpan(batchId: string): Promise<{ total: number; newestSeq: number }> {
+    const { rows } = await this.db.query<{ total: string; newest: string }>(
+      'SELECT count(*) AS total, max(seq) AS newest FROM ledger_entry WHERE batch_id = $1',
       [batchId],
     );
-    return { total: Number(rows[0].total), firstDay: rows[0].first_day, quantity: rows[0].quantity, unit: rows[0].unit };
+    return { total: Number(rows[0].total), newestSeq: Number(rows[0].newest) };
+  }
+
+  /** The envelopes (no salt, no payload) of up to `limit` of the batch's entries after `afterSeq` and at most `throughSeq`, oldest first. */
+  async envelopesBetween(batchId: string, afterSeq: number, throughSeq: number, limit: number): Promise<LedgerEntry[]> {
+    const { rows } = await this.db.query(`SELECT ${ENVELOPE_COLUMNS} FROM ledger_entry WHERE batch_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [
+      batchId,
+      afterSeq,
+      throughSeq,
+      limit,
+    ]);
+    return rows.map((row) => rowToLedgerEntry(row));
   }
 
   async pageExtras(batchId: string): Promise<PageExtras> {
     const [{ rows: certificates }, { rows: readings }, { rows: product }] = await Promise.all([
       this.db.query<PageExtras['certificates'][number]>(
         `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil"
-         FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1 ORDER BY c.created_seq`,
+         FROM (SELECT c.* FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1
+               ORDER BY c.created_seq DESC LIMIT ${PAGE_CERTIFICATES}) c ORDER BY c.created_seq`,
         [batchId],
       ),
-      this.db.query<PageExtras['readings'][number]>('SELECT at, celsius FROM temperature_reading WHERE batch_id = $1 ORDER BY at', [batchId]),
+      // At most CHART_POINTS, each the most extreme reading of its stretch, so a spike still shows and a long record stays small.
+      this.db.query<PageExtras['readings'][number]>(
+        `SELECT at, celsius FROM (
+           SELECT DISTINCT ON (stretch) at, celsius FROM (
+             SELECT at, celsius, ntile(${CHART_POINTS}) OVER (ORDER BY at) AS stretch FROM temperature_reading WHERE batch_id = $1) r
+           ORDER BY stretch, abs(celsius) DESC, at) kept
+         ORDER BY at`,
+        [batchId],
+      ),
       this.db.query<{ min_temp_c: number | null; max_temp_c: number | null; excursions: PageExtras['excursions'] }>(
         'SELECT p.min_temp_c, p.max_temp_c, b.excursions FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = $1',
         [batchId],
@@ -182,6 +284,29 @@ const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1'
        SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT ${eventsJson} FROM events) AS events,
               checked.entries AS checked_entries, checked.intact
        FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
+
+/** An entry's columns without its salt and payload, which a proof does not carry (and which are most of its bytes). */
+const ENVELOPE_COLUMNS = ledgerEntryColumns()
+  .replace(/encode\(salt, 'hex'\) AS salt/, 'NULL AS salt')
+  .replace(/\bpayload AS payload/, 'NULL AS payload');
+
+const PAGE_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
+       ${publicTimelineSql('SELECT id FROM found')},
+       key_steps AS (
+         (SELECT DISTINCT ON (biz_step) * FROM events ORDER BY biz_step, event_time, seq)
+         UNION
+         (SELECT * FROM events ORDER BY event_time DESC, seq DESC LIMIT ${NEWEST_KEY_STEPS}))
+       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT count(*) FROM events) AS event_count,
+              (SELECT ${eventsJson} FROM key_steps) AS key_steps,
+              (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id) AS inspections,
+              (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id WHERE i.verdict = 'FAIL') AS failed_inspections,
+              (SELECT i.verdict FROM inspection i JOIN up ON up.id = i.batch_id ORDER BY i.created_seq DESC LIMIT 1) AS latest_inspection,
+              checked.entries AS checked_entries, checked.intact
+       FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
+
+const EVENTS_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')}
+       SELECT (SELECT count(*) FROM events) AS total,
+              (SELECT ${eventsJson} FROM (SELECT * FROM events ORDER BY event_time, seq OFFSET $2 LIMIT $3) page) AS events`;
 
 type TimelineRow = { biz_step: string; event_time: string; place: string | null; organization: string | null };
 

@@ -8,12 +8,26 @@ import { LedgerChanges } from '../ledger/ledger-changes.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BatchViewCache } from './batch-view-cache.js';
 import { DomainError } from '../common/domain-error.js';
-import { PageExtras, PublicEvent, ScannedBatch, ScanRepository } from './scan.repository.js';
+import { PageExtras, PublicEvent, ScannedBatch, ScannedPage, ScanRepository } from './scan.repository.js';
 
 export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount' | 'latestEntryHash'> {
   coldChainStatus: ColdChainStatus;
   timeline: PublicEvent[];
   verification: VerificationResult;
+}
+
+/** The batch page's view: the public facts, the key steps of its story (not all of it), and the verdicts. */
+export interface PageView extends Omit<ScanView, 'timeline'> {
+  keySteps: PublicEvent[];
+  /** Events in the whole story (the lot's and the batches' it was made from). */
+  eventCount: number;
+  inspections: ScannedPage['inspections'];
+}
+
+/** A batch found by its trace code, and what its page shows. */
+export interface ScannedPageView {
+  batch: ScannedBatch;
+  view: PageView;
 }
 
 /** Trace codes are printed in capitals from an alphabet without look-alikes; people type them any way. */
@@ -44,6 +58,7 @@ const VIEW_MAX_AGE_MS = 60_000;
 @Injectable()
 export class ScanService implements OnModuleDestroy {
   private readonly cache: BatchViewCache<ScannedView>;
+  private readonly pageCache: BatchViewCache<ScannedPageView>;
   /** The page's certificates and chart, per batch id: they change only with the batch's own entries (or a product's certificate, which touches all). */
   private readonly extrasCache: BatchViewCache<PageExtras>;
   private readonly unsubscribe: () => void;
@@ -57,6 +72,7 @@ export class ScanService implements OnModuleDestroy {
     // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
     const live = () => changes.live;
     this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.timeline.length);
+    this.pageCache = new BatchViewCache<ScannedPageView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.keySteps.length);
     this.extrasCache = new BatchViewCache<PageExtras>(
       config.scanCacheRows,
       VIEW_MAX_AGE_MS,
@@ -65,6 +81,7 @@ export class ScanService implements OnModuleDestroy {
     );
     this.unsubscribe = changes.subscribe((touched) => {
       this.cache.invalidate(touched);
+      this.pageCache.invalidate(touched);
       this.extrasCache.invalidate(touched);
     });
   }
@@ -87,6 +104,20 @@ export class ScanService implements OnModuleDestroy {
       const verification = await this.ledger.batchVerdict(batch.id, read);
       const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
       const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
+      return { value: { batch, view }, dependsOn: lineage };
+    });
+  }
+
+  /** The batch with this (normalized) trace code and its page's view, or null when no batch has it. */
+  pageView(traceCode: string): Promise<ScannedPageView | null> {
+    return this.pageCache.through(traceCode, async () => {
+      const read = await this.scans.pageView(traceCode);
+      if (!read) return null;
+      const { batch, keySteps, eventCount, inspections, lineage } = read;
+      const verification = await this.ledger.batchVerdict(batch.id, read);
+      const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
+      const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
+      const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, inspections, verification };
       return { value: { batch, view }, dependsOn: lineage };
     });
   }

@@ -43,7 +43,9 @@ import {
 } from '../support/hostile-values.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { buildInputWorld, InputWorld } from '../support/input-world.js';
-import { gqlOk, rawBody, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { gqlOk, rawBody, TEST_ADMIN_KEY, TEST_SIGNING_SEED, useTestApp } from '../support/test-app.js';
+import { signingKeyFromSeed } from '../../src/ledger/signing-key.js';
+import { scanDay, scanToken, scanTokenSecret } from '../../src/scan/scan-token.js';
 import { LEDGER_SIZE } from '../support/documents.js';
 
 /**
@@ -329,6 +331,12 @@ interface RouteProbe {
   query?: Record<string, (w: InputWorld) => string>;
   /** Its input is a body, probed in the EPCIS part below. */
   body?: true;
+  headers?: (w: InputWorld) => Record<string, string>;
+}
+
+/** The scan token the batch page of `code` carries today, as the service makes it with the tests' signing key. */
+function pageScanToken(code: string): string {
+  return scanToken(scanTokenSecret(signingKeyFromSeed(Buffer.from(TEST_SIGNING_SEED, 'base64')).privateKey), code, scanDay(new Date()));
 }
 
 /** A valid request of every HTTP route Express serves; a route missing here fails the suite. */
@@ -357,13 +365,14 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /ledger/checkpoint': {},
   'GET /ledger/export': { key: () => TEST_ADMIN_KEY, query: { fromSeq: () => '1', toSeq: () => '2' } },
   'GET /q/:code': { params: { code: (w) => w.sharedBatch.traceCode }, query: { lang: () => 'en' } },
-  'GET /q/:code/proof.json': { params: { code: (w) => w.sharedBatch.traceCode } },
+  'GET /q/:code/events': { params: { code: (w) => w.sharedBatch.traceCode }, query: { page: () => '1', lang: () => 'en' } },
+  'GET /q/:code/proof.json': { params: { code: (w) => w.sharedBatch.traceCode }, query: { after: () => '0', through: () => '1000000000' } },
   'GET /recalls': {},
   'GET /recalls.atom': {},
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'POST /epcis/capture': { body: true },
-  'POST /q/:code/scans': { params: { code: (w) => w.sharedBatch.traceCode } },
+  'POST /q/:code/scans': { params: { code: (w) => w.sharedBatch.traceCode }, headers: (w) => ({ 'x-scan-token': pageScanToken(w.sharedBatch.traceCode) }) },
 };
 
 /** The routes Express serves, as "METHOD /path". */
@@ -625,6 +634,7 @@ describe('hostile input', () => {
       const probe = ROUTES[route];
       const [method, pattern] = route.split(' ');
       const key = probe.key?.(world);
+      const headers = probe.headers?.(world) ?? {};
       const params = Object.fromEntries(Object.entries(probe.params ?? {}).map(([name, value]) => [name, encodeURIComponent(value(world))]));
       const query = Object.fromEntries(Object.entries(probe.query ?? {}).map(([name, value]) => [name, encodeURIComponent(value(world))]));
       const url = (p: Record<string, string>, q: Record<string, string | string[]>) => {
@@ -636,14 +646,14 @@ describe('hostile input', () => {
       const problems: string[] = [];
       const check = async (label: string, path: string, sent?: string) => {
         try {
-          await expectHandledHttp(method, path, key, sent);
+          await expectHandledHttp(method, path, key, sent, headers);
         } catch (err) {
           problems.push(`${label}: ${firstLines(err)}`);
         }
       };
 
       // The baseline must work, or the table has drifted.
-      const ok = await httpRequest(method, url(params, query), key);
+      const ok = await httpRequest(method, url(params, query), key, headers);
       expect(ok.status).toBeLessThan(400);
 
       for (const [label, value] of HOSTILE_URL_VALUES) {
@@ -667,16 +677,17 @@ describe('hostile input', () => {
     });
   });
 
-  function httpRequest(method: string, path: string, key?: string) {
+  function httpRequest(method: string, path: string, key?: string, headers: Record<string, string> = {}) {
     const req = method === 'POST' ? request(service.app.getHttpServer()).post(path) : request(service.app.getHttpServer()).get(path);
     if (key) req.set('authorization', `Bearer ${key}`);
+    for (const [name, value] of Object.entries(headers)) req.set(name, value);
     return req.buffer(true).parse(rawBody);
   }
 
   /** No 500, a code on a JSON error, nothing internal, no unescaped markup on a page, and the ledger as it was. */
-  async function expectHandledHttp(method: string, path: string, key: string | undefined, sent?: string): Promise<void> {
+  async function expectHandledHttp(method: string, path: string, key: string | undefined, sent?: string, headers?: Record<string, string>): Promise<void> {
     const before = await ledgerSize(service.app);
-    const res = await httpRequest(method, path, key);
+    const res = await httpRequest(method, path, key, headers);
     const type = String(res.headers['content-type'] ?? '');
     const text = (res.body as Buffer).toString('utf8');
     expect(res.status).toBeLessThan(500);

@@ -10,7 +10,9 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
-import { RECORD_EVENT } from '../support/documents.js';
+import { RECORD_EVENT, RECORD_EVENTS } from '../support/documents.js';
+import { PAGE_MAX_BYTES } from '../../src/scan/batch-page.js';
+import { PROOF_PAGE_MAX_BYTES } from '../../src/scan/proof-bundle.js';
 
 // jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
 const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
@@ -25,7 +27,8 @@ const SCAN = `query($code: String!) { scan(code: $code) {
   timeline { bizStep eventTime place organization } recall { level } verification { valid checkedEntries } } }`;
 
 describe('consumer scan, labels and GS1 Digital Link', () => {
-  const service = useTestApp();
+  // Behind a proxy, as in production: X-Forwarded-For tells clients apart.
+  const service = useTestApp({ TRUST_PROXY: 'true' });
 
   async function riceChain() {
     const { app } = service;
@@ -144,7 +147,9 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(zh.text).toContain('<html lang="zh-CN">');
     expect(zh.text).toContain('小站稻 大米');
     expect(zh.text).toContain('收获');
-    expect(zh.text).toContain('已校验');
+    // The server says what it checked; "verified" is left to the check on the phone.
+    expect(zh.text).toContain('服务器已核对本批次 1 条账本记录');
+    expect(zh.text).toContain('<dt>抽检</dt><dd>无抽检记录</dd>');
     expect(zh.text).not.toMatch(/https?:\/\/(?!localhost)/); // nothing fetched from elsewhere
     expect(Buffer.byteLength(zh.text)).toBeLessThan(100 * 1024);
 
@@ -154,27 +159,148 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(en.text).toContain('<html lang="en">');
     expect(en.text).toContain('Harvested');
     expect(en.headers.etag).not.toBe(zh.headers.etag);
-    expect((await request(server).get(`/q/${batch.traceCode}?lang=en`)).text).toContain('Verified');
+    const english = (await request(server).get(`/q/${batch.traceCode}?lang=en`)).text;
+    expect(english).toContain("The service found the hashes and links of this batch's 1 ledger entries intact");
+    expect(english).not.toMatch(/verified/i);
 
     const unknown = await request(server).get('/q/ZZZZZZZZZZZZ');
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Code not found');
   });
 
-  it('counts scans without storing who scanned, and warns past what the batch makes plausible', async () => {
+  /** A lot of `quantity` boxes, and the scan token its page carries today. */
+  async function boxedLot(quantity: number) {
     const { app } = service;
-    const { batch } = await riceChain(); // 700 kg: up to 3,500 scans are plausible
-    const server = app.getHttpServer();
-    const first = await request(server).post(`/q/${batch.traceCode}/scans`);
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ scans: 1, plausible: true });
+    const org = await createOrg(app);
+    const facility = await registerFacility(app, org);
+    const product = await registerProduct(app, org);
+    const batch = await registerBatch(app, org, product, facility, { quantity, unit: 'box' });
+    const page = await request(app.getHttpServer()).get(`/q/${batch.traceCode}`);
+    const token = /data-token="([\w-]+)"/.exec(page.text)![1];
+    return { batch, token };
+  }
+
+  const scanPost = (code: string, token: string | null, client = '203.0.113.10', headers: Record<string, string> = {}) => {
+    const req = request(service.app.getHttpServer()).post(`/q/${code}/scans`).set('x-forwarded-for', client);
+    if (token !== null) req.set('x-scan-token', token);
+    for (const [name, value] of Object.entries(headers)) req.set(name, value);
+    return req;
+  };
+
+  const countedScans = async (batchId: string) =>
+    Number((await service.app.get(DataSource).query('SELECT coalesce(sum(count), 0) AS n FROM scan_count WHERE batch_id = $1', [batchId]))[0].n);
+
+  it('refuses scan posts without the page token or from another site: 100 of them do not move the count', async () => {
+    const { batch, token } = await boxedLot(1000);
+    const other = await boxedLot(1000);
+    const refused = [
+      ...Array.from({ length: 25 }, (_, i) => scanPost(batch.traceCode, null, `198.51.100.${i}`)),
+      ...Array.from({ length: 25 }, (_, i) => scanPost(batch.traceCode, other.token, `198.51.100.${50 + i}`)),
+      ...Array.from({ length: 25 }, (_, i) => scanPost(batch.traceCode, token, `198.51.100.${100 + i}`, { origin: 'https://evil.example' })),
+      ...Array.from({ length: 25 }, (_, i) => scanPost(batch.traceCode, token, `198.51.100.${150 + i}`, { 'sec-fetch-site': 'cross-site' })),
+    ];
+    const answers = await Promise.all(refused);
+    expect(answers.map((a) => a.status)).toEqual(Array(100).fill(403));
+    expect(answers[0].body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SCAN_TOKEN_INVALID' });
+    expect(answers[25].body.errors[0].extensions.reason).toBe('SCAN_TOKEN_INVALID');
+    expect(answers[50].body.errors[0].extensions.reason).toBe('CROSS_SITE_REQUEST');
+    expect(answers[75].body.errors[0].extensions.reason).toBe('CROSS_SITE_REQUEST');
+    expect(await countedScans(batch.id)).toBe(0);
+
+    // The page's own script: its token, from its own origin.
+    const own = await scanPost(batch.traceCode, token, '198.51.100.200', { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ scans: 1, days: 1, counted: true, plausible: true });
+    expect((await scanPost('ZZZZZZZZZZZZ', token)).status).toBe(404);
+  });
+
+  it('counts a client once a day, whatever it posts, and a lot at most a third of its ceiling a day; nothing about clients is stored', async () => {
+    const { batch, token } = await boxedLot(3); // ceiling 100 scans, so at most 34 a day
+    const first = await scanPost(batch.traceCode, token, '192.0.2.1');
+    expect(first.body).toMatchObject({ scans: 1, counted: true });
     expect(first.body.since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect((await request(server).post(`/q/${batch.traceCode}/scans`)).body.scans).toBe(2);
-    const stored = await app.get(DataSource).query('SELECT * FROM scan_count WHERE batch_id = $1', [batch.id]);
+    for (let i = 0; i < 20; i++) expect((await scanPost(batch.traceCode, token, '192.0.2.1')).body).toMatchObject({ scans: 1, counted: false });
+    // One IPv6 subscriber (a /64) is one client, whichever of its addresses it posts from.
+    for (const address of ['2001:db8:7:7::1', '2001:db8:7:7::2', '2001:db8:7:7:abcd::1', '2001:db8:7:7:ffff:ffff:ffff:ffff']) {
+      await scanPost(batch.traceCode, token, address);
+    }
+    expect(await countedScans(batch.id)).toBe(2);
+    for (let i = 0; i < 50; i++) await scanPost(batch.traceCode, token, `192.0.2.${100 + i}`);
+    expect(await countedScans(batch.id)).toBe(34);
+    const stored = await service.app.get(DataSource).query('SELECT * FROM scan_count WHERE batch_id = $1', [batch.id]);
     expect(Object.keys(stored[0]).sort()).toEqual(['batch_id', 'count', 'day']);
-    await app.get(DataSource).query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 5000)`, [batch.id]);
-    expect((await request(server).post(`/q/${batch.traceCode}/scans`)).body).toMatchObject({ scans: 5003, since: '2026-01-01', plausible: false });
-    expect((await request(server).post('/q/ZZZZZZZZZZZZ/scans')).status).toBe(404);
+    expect(JSON.stringify(stored)).not.toContain('192.0.2');
+  });
+
+  it('calls a count unusual only past the ceiling on at least three days, never from one day however large', async () => {
+    const { batch, token } = await boxedLot(3); // ceiling 100
+    const db = service.app.get(DataSource);
+    await db.query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 5000)`, [batch.id]);
+    expect((await scanPost(batch.traceCode, token, '192.0.2.1')).body).toMatchObject({ scans: 5001, days: 2, since: '2026-01-01', plausible: true });
+    await db.query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-02', 1)`, [batch.id]);
+    expect((await scanPost(batch.traceCode, token, '192.0.2.2')).body).toMatchObject({ scans: 5003, days: 3, plausible: false });
+
+    const quiet = await boxedLot(3);
+    await db.query(`INSERT INTO scan_count (batch_id, day, count) VALUES ($1, '2026-01-01', 30), ($1, '2026-01-02', 30), ($1, '2026-01-03', 30)`, [
+      quiet.batch.id,
+    ]);
+    expect((await scanPost(quiet.batch.traceCode, quiet.token, '192.0.2.1')).body).toMatchObject({ scans: 91, days: 4, plausible: true });
+  });
+
+  it('keeps the page and every proof page under a fixed size for a lot of thousands of events, and the proof pages chain to the whole story', async () => {
+    const { app } = service;
+    const org = await createOrg(app);
+    const facility = await registerFacility(app, org);
+    const product = await registerProduct(app, org);
+    const batch = await registerBatch(app, org, product, facility);
+    const EVENTS = 3000;
+    for (let from = 0; from < EVENTS; from += 1000) {
+      const input = Array.from({ length: 1000 }, (_, i) => ({
+        batchId: batch.id,
+        bizStep: 'STORING',
+        eventTime: new Date(Date.parse('2026-10-07T00:00:00Z') + (from + i) * 60_000).toISOString(),
+        facilityId: facility,
+      }));
+      await gqlOk(app, RECORD_EVENTS, { input }, org.key);
+    }
+    const server = app.getHttpServer();
+
+    const page = await request(server).get(`/q/${batch.traceCode}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(Buffer.byteLength(page.text)).toBeLessThan(PAGE_MAX_BYTES);
+    expect(page.text).toContain('3001 events in all; shown here are 12 key steps');
+    expect(page.text).toContain(`href="/q/${batch.traceCode}/events?page=31&amp;lang=en"`);
+    const events = await request(server).get(`/q/${batch.traceCode}/events?page=31&lang=en`);
+    expect(events.status).toBe(200);
+    expect(Buffer.byteLength(events.text)).toBeLessThan(PAGE_MAX_BYTES);
+    expect(events.text).toContain('page 31 of 31');
+    expect(events.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(events.text.match(/<li>/g)).toHaveLength(1);
+    expect((await request(server).get(`/q/${batch.traceCode}/events?page=2`)).text.match(/<li>/g)).toHaveLength(100);
+    expect((await request(server).get(`/q/${batch.traceCode}/events?page=32`)).status).toBe(404);
+    expect((await request(server).get(`/q/${batch.traceCode}/events?page=0`)).status).toBe(400);
+
+    let proof = await request(server).get(`/q/${batch.traceCode}/proof.json`);
+    expect(proof.body).toMatchObject({ total: 3001, next: expect.stringMatching(/^\/q\/\w+\/proof\.json\?after=\d+&through=\d+$/) });
+    expect(proof.body.inclusion.leafIndex).toBe(proof.body.through - 1);
+    const seqs: number[] = [];
+    let pages = 0;
+    for (;;) {
+      pages++;
+      expect(proof.status).toBe(200);
+      expect(Buffer.byteLength(proof.text)).toBeLessThan(PROOF_PAGE_MAX_BYTES);
+      seqs.push(...proof.body.entries.map((e: { seq: number }) => e.seq));
+      if (!proof.body.next) break;
+      proof = await request(server).get(proof.body.next);
+    }
+    expect(pages).toBe(8);
+    expect(seqs).toHaveLength(3001);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(JSON.stringify(proof.body)).not.toMatch(/"(payload|salt)"/);
+    // A page's bounds are checked.
+    for (const query of ['after=5', 'through=5', 'after=5&through=5', 'after=-1&through=5', 'after=1e3&through=5000']) {
+      expect((await request(server).get(`/q/${batch.traceCode}/proof.json?${query}`)).status).toBe(400);
+    }
   });
 
   it('prints an A4 PDF sheet of labels whose QR codes and text read back', async () => {

@@ -165,7 +165,8 @@ describe('the service role (least privilege)', () => {
   it('runs the whole service: an organization, its facility, product and batch, an event, the demo, a scan; the ledger verifies', async () => {
     let app: INestApplication<App> | undefined;
     try {
-      app = await createTestApp(loginUrl);
+      // Behind a proxy, so the two scans below come from two clients (one client counts once a day).
+      app = await createTestApp(loginUrl, { TRUST_PROXY: 'true' });
       const producer = await createOrg(app, 'PRODUCER');
       const facilityId = await registerFacility(app, producer);
       const productId = await registerProduct(app, producer);
@@ -187,8 +188,12 @@ describe('the service role (least privilege)', () => {
       const page = await request(app.getHttpServer()).get(`/q/${demo.batches[0].traceCode}`);
       expect(page.status).toBe(200);
       // The second scan of the day raises the count (INSERT … ON CONFLICT DO UPDATE).
+      const token = /data-token="([\w-]+)"/.exec(page.text)![1];
       for (const scans of [1, 2]) {
-        const counted = await request(app.getHttpServer()).post(`/q/${demo.batches[0].traceCode}/scans`);
+        const counted = await request(app.getHttpServer())
+          .post(`/q/${demo.batches[0].traceCode}/scans`)
+          .set('x-scan-token', token)
+          .set('x-forwarded-for', `192.0.2.${scans}`);
         expect([counted.status, counted.body.scans]).toEqual([200, scans]);
       }
 

@@ -2,9 +2,11 @@ import { batchLinkProblem, entryHashWith, LedgerEnvelope, payloadHashWith, Sha25
 import { inclusionPath, LEAF_PREFIX, NODE_PREFIX } from '../../ledger/merkle-path.js';
 
 /**
- * The consumer page's check of a batch's proof bundle (src/scan/proof-bundle.ts), with WebCrypto: every
- * entry's hash and the batch's chain by the ledger's one hash rule, the newest entry's RFC 9162 inclusion
- * in the checkpoint's tree, and the checkpoint's Ed25519 signature. No DOM here, so a test can run it.
+ * The consumer page's check of a batch's proof (src/scan/proof-bundle.ts), with WebCrypto, over all its
+ * pages: every entry's hash and the batch's chain by the ledger's one hash rule, from its first entry
+ * to its newest, the newest entry's RFC 9162 inclusion in the checkpoint's tree, and the checkpoint's
+ * Ed25519 signature. It says "verified" only when all of that passed for every entry; a check that
+ * could not get every page says how far it got, and is not a verification. No DOM here, so a test can run it.
  */
 
 /** The part of WebCrypto's SubtleCrypto this uses. */
@@ -18,16 +20,41 @@ export interface BundleEntry extends LedgerEnvelope {
   hash: string;
 }
 
-export interface ProofBundle {
+/** A page of the proof: some of the batch's entries, oldest first, and the path of the next page (null or absent on the last). */
+export interface ProofPage {
+  entries: BundleEntry[];
+  through?: number;
+  next?: string | null;
+}
+
+/** The first page (or the whole proof, when `next` is null): also what the newest entry is proved against. */
+export interface ProofBundle extends ProofPage {
+  /** The batch's entries in all pages together (absent from a whole bundle of old). */
+  total?: number;
   origin: string;
   verifierKey: string;
   signedNote: string;
-  entries: BundleEntry[];
   inclusion: { leafIndex: number; treeSize: number; hashes: string[] };
 }
 
-/** Verified, possibly with a note (a check the browser cannot make); or failed, with the reason in both languages. */
-export type BundleVerdict = { verified: true; note?: { zh: string; en: string } } | { verified: false; zh: string; en: string };
+/**
+ * Verified: all `entries` of the batch, possibly with a note (a check the browser cannot make). Failed:
+ * what was wrong, in both languages. Incomplete: the first `checked` of `total` entries were intact, the
+ * rest could not be fetched, so nothing is verified.
+ */
+export type BundleVerdict =
+  | { verified: true; entries: number; note?: { zh: string; en: string } }
+  | { verified: false; zh: string; en: string }
+  | { verified: false; incomplete: true; checked: number; total: number | null; zh: string; en: string };
+
+/** How the check gets a page after the first (the path the page before named), and how it reports progress. */
+export interface PageSource {
+  fetchPage(path: string): Promise<ProofPage>;
+  progress?(checked: number, total: number | null): void;
+}
+
+/** Most pages one check fetches (400 entries each): past it the check stops, incomplete, rather than run a phone out of time. */
+export const MAX_PROOF_PAGES = 500;
 
 const utf8 = new TextEncoder();
 
@@ -106,38 +133,73 @@ const NEW_NODE =
   async (left: Uint8Array, right: Uint8Array): Promise<Uint8Array> =>
     new Uint8Array(await subtle.digest('SHA-256', concat([new Uint8Array([NODE_PREFIX]), left, right])));
 
-export async function checkProofBundle(bundle: ProofBundle, subtle: Subtle): Promise<BundleVerdict> {
+/** The check of a whole proof in one bundle (no further pages). */
+export function checkProofBundle(bundle: ProofBundle, subtle: Subtle): Promise<BundleVerdict> {
+  return checkProofPages({ ...bundle, next: null }, { fetchPage: () => Promise.reject(new Error('no further pages')) }, subtle);
+}
+
+/** The check of a batch's proof from its first page, fetching the others in turn. */
+export async function checkProofPages(first: ProofBundle, source: PageSource, subtle: Subtle): Promise<BundleVerdict> {
   const sha256 = webSha256Hex(subtle);
   const fail = (zh: string, en: string): BundleVerdict => ({ verified: false, zh, en });
+  const total = typeof first.total === 'number' ? first.total : null;
   let batchHead: string | null = null;
-  for (const e of bundle.entries) {
-    const hash = await entryHashWith(sha256, e);
-    if (hash !== e.hash) return fail(`记录 ${e.seq} 的哈希与内容不符`, `entry ${e.seq}: its hash does not match its contents`);
-    if (batchLinkProblem(e.batchId, e.batchPrevHash, batchHead)) {
-      return fail(`记录 ${e.seq} 与本批次上一条记录的链接断开`, `entry ${e.seq}: the link to the batch\u2019s previous entry is broken`);
+  let batchId: string | null = null;
+  let newest: { seq: number; hash: string } | null = null;
+  let checked = 0;
+  let page: ProofPage = first;
+  for (let pages = 1; ; pages++) {
+    for (const e of page.entries) {
+      if (newest && e.seq <= newest.seq) return fail(`记录 ${e.seq} 的顺序不对`, `entry ${e.seq} is out of order`);
+      if (batchId !== null && e.batchId !== batchId) return fail(`记录 ${e.seq} 不属于本批次`, `entry ${e.seq} belongs to another batch`);
+      const hash = await entryHashWith(sha256, e);
+      if (hash !== e.hash) return fail(`记录 ${e.seq} 的哈希与内容不符`, `entry ${e.seq}: its hash does not match its contents`);
+      if (batchLinkProblem(e.batchId, e.batchPrevHash, batchHead)) {
+        return fail(`记录 ${e.seq} 与本批次上一条记录的链接断开`, `entry ${e.seq}: the link to the batch\u2019s previous entry is broken`);
+      }
+      batchHead = hash;
+      batchId = e.batchId;
+      newest = { seq: e.seq, hash };
+      checked++;
     }
-    batchHead = hash;
+    source.progress?.(checked, total);
+    if (!page.next) break;
+    const incomplete = (zh: string, en: string): BundleVerdict => ({ verified: false, incomplete: true, checked, total, zh, en });
+    if (pages >= MAX_PROOF_PAGES)
+      return incomplete(`记录超过 ${MAX_PROOF_PAGES} 页，未全部校验`, `the proof has more than ${MAX_PROOF_PAGES} pages; the rest was not checked`);
+    // Only this service's own proof pages: a relative path under /q/ (the page's CSP allows nothing else either).
+    if (!/^\/q\/[^/?#]+\/proof\.json\?/.test(page.next)) return fail('下一页的地址不对', 'the link to the next page is not a proof page of this service');
+    try {
+      page = await source.fetchPage(page.next);
+    } catch (err) {
+      return incomplete(`无法获取其余记录（${(err as Error).message}）`, `the rest could not be fetched (${(err as Error).message})`);
+    }
   }
-  const newest = bundle.entries[bundle.entries.length - 1];
-  const lines = bundle.signedNote.split('\n');
+  if (!newest) return fail('没有记录', 'the proof holds no entries');
+  if (total !== null && checked !== total)
+    return fail(`服务器称有 ${total} 条记录，实际收到 ${checked} 条`, `the service said ${total} entries and sent ${checked}`);
+  if (typeof first.through === 'number' && newest.seq !== first.through) {
+    return fail('最后一条记录不是本批次最新的记录', 'the last entry sent is not the batch\u2019s newest');
+  }
+  const lines = first.signedNote.split('\n');
   const origin = lines[0];
   const size = Number(lines[1]);
   const root = bytesOfBase64(lines[2]);
-  if (origin !== bundle.origin || lines[3] !== '') return fail('检查点格式不对', 'the checkpoint is malformed');
-  if (bundle.inclusion.treeSize !== size || bundle.inclusion.leafIndex !== newest.seq - 1) {
+  if (origin !== first.origin || lines[3] !== '') return fail('检查点格式不对', 'the checkpoint is malformed');
+  if (first.inclusion.treeSize !== size || first.inclusion.leafIndex !== newest.seq - 1) {
     return fail('包含证明与检查点不对应', 'the inclusion proof does not match the checkpoint');
   }
   const leaf = new Uint8Array(await subtle.digest('SHA-256', concat([new Uint8Array([LEAF_PREFIX]), bytesOfHex(newest.hash)])));
-  const computed = await rootFromInclusion(subtle, leaf, bundle.inclusion.leafIndex, size, bundle.inclusion.hashes.map(bytesOfHex));
+  const computed = await rootFromInclusion(subtle, leaf, first.inclusion.leafIndex, size, first.inclusion.hashes.map(bytesOfHex));
   if (computed === null) {
     return fail('包含证明无效：其长度与树的大小不符', 'the inclusion proof is invalid: its length does not fit the tree size');
   }
   if (!equal(computed, root)) return fail('本批次记录不在已签名的账本中', 'the batch\u2019s newest entry is not in the signed ledger tree');
-  return checkSignature(bundle, lines, subtle);
+  return checkSignature(first, lines, subtle, checked);
 }
 
 /** The checkpoint's signature: "— <name> base64(key id || signature)" over the body (its first three lines). */
-async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subtle): Promise<BundleVerdict> {
+async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subtle, entries: number): Promise<BundleVerdict> {
   const fail = (zh: string, en: string): BundleVerdict => ({ verified: false, zh, en });
   // <name>+<key id>+<base64(0x01 || key)>: the base64 part may itself hold '+'.
   const parts = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(bundle.verifierKey);
@@ -155,10 +217,11 @@ async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subt
   } catch {
     return {
       verified: true,
+      entries,
       note: { zh: '本浏览器不支持 Ed25519，无法核对检查点签名；其余校验已通过', en: 'this browser cannot check Ed25519 signatures; everything else verified' },
     };
   }
   const ok = await subtle.verify({ name: 'Ed25519' }, key as never, sig.slice(4), body);
   if (!ok) return fail('检查点签名无效', 'the checkpoint\u2019s signature does not verify');
-  return { verified: true };
+  return { verified: true, entries };
 }
