@@ -16,6 +16,7 @@ export function testAppModule(databaseUrl: string, env: Record<string, string> =
   // Rate limits are off unless a test turns them on: the suites send thousands of requests from one address.
   const config = loadConfig({
     NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LEDGER_SIGNING_KEY: TEST_SIGNING_SEED,
     LEDGER_ORIGIN: 'suyuan.test/ledger',
