@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { CaptureTooCostly, captureWork, MAX_CAPTURE_STORED_BYTES, MAX_CAPTURE_WORK, overrunMessage, workOverruns, workUnits } from './capture-work.js';
+import { DocumentProblem, planCapture } from './capture-plan.js';
+
+const BASE = 'https://trace.example.cn';
+const lot = (i: number) => ({ epcClass: `https://id.gs1.org/01/06901234000108/10/L-${i}`, quantity: 1, uom: 'KGM' });
+const lots = (n: number) => Array.from({ length: n }, (_, i) => lot(i));
+const reports = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'Temperature', time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), value: 4 }));
+const sensorEvent = (lotCount: number, reportCount: number) => ({
+  type: 'ObjectEvent',
+  action: 'OBSERVE',
+  bizStep: 'sensor_reporting',
+  eventTime: '2026-01-02T00:00:00Z',
+  quantityList: lots(lotCount),
+  sensorElementList: [{ sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.1' }, sensorReport: reports(reportCount) }],
+});
+const document = (...eventList: unknown[]) => ({ type: 'EPCISDocument', epcisBody: { eventList } });
+const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+describe('captureWork', () => {
+  it('counts a sensor event’s reports once per lot it names: the 200 lots × 1,000 reports that stored 200,000 readings', () => {
+    const event = sensorEvent(200, 1000);
+    const work = captureWork([event]);
+    expect(work).toMatchObject({ entries: 200, readings: 200_000 });
+    const { quantityList, sensorElementList, ...shared } = event;
+    expect(work.storedBytes).toBe(200 * bytes(shared) + bytes(quantityList) + 200 * bytes(sensorElementList));
+  });
+
+  it('counts every lot line of every event as an entry that keeps the event’s other members again', () => {
+    const extension = { 'example:note': 'x'.repeat(1000) };
+    const shipping = { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', quantityList: lots(30), sourceList: [{ type: 'owning_party', source: 'urn:x' }], ...extension };
+    const transformation = { type: 'TransformationEvent', inputQuantityList: lots(3), outputQuantityList: lots(2) };
+    const work = captureWork([shipping, transformation, 'not an event', null]);
+    expect(work.entries).toBe(30 + 5);
+    expect(work.readings).toBe(0);
+    const { quantityList, ...shared } = shipping;
+    const { inputQuantityList, outputQuantityList, ...sharedT } = transformation;
+    expect(work.storedBytes).toBe(30 * bytes(shared) + bytes(quantityList) + 5 * bytes(sharedT) + bytes(inputQuantityList) + bytes(outputQuantityList));
+  });
+
+  it('weighs an entry as 20 readings, and names each bound passed and by how much; none at the limits', () => {
+    expect(workUnits({ entries: 1000, readings: 0, storedBytes: 0 })).toBe(MAX_CAPTURE_WORK);
+    expect(workUnits({ entries: 20, readings: 19_600, storedBytes: 0 })).toBe(MAX_CAPTURE_WORK);
+    expect(workOverruns({ entries: 1000, readings: 0, storedBytes: MAX_CAPTURE_STORED_BYTES })).toEqual([]);
+    const work = { entries: 200, readings: 200_000, storedBytes: 50_700_000 };
+    const over = workOverruns(work);
+    expect(over).toEqual([
+      { bound: 'work', limit: 20_000, actual: 204_000 },
+      { bound: 'storedBytes', limit: 2 * 1024 * 1024, actual: 50_700_000 },
+    ]);
+    expect(overrunMessage(work, over)).toBe(
+      'the EPCIS document would cost 204,000 units of work (200 ledger entries, one per lot line of each event, × 20 + 200,000 temperature readings, ' +
+        'each sensor report once per lot of its event), 184,000 more than the 20,000 one capture may; ' +
+        'and 50,700,000 bytes of ledger payload (each entry keeps its event’s members again), 48,602,848 more than the 2,097,152 one capture may: ' +
+        'nothing was recorded; send it as several smaller documents',
+    );
+    const entries = { entries: 1001, readings: 0, storedBytes: 0 };
+    expect(overrunMessage(entries, workOverruns(entries))).toMatch(/^the EPCIS document would cost 20,020 units of work \(1,001 ledger entries, .* 20 more than the 20,000 one capture may:/);
+  });
+});
+
+describe('planCapture bounds the work before reading any event', () => {
+  it('refuses 200,000 readings, and plans a document at the limit (20 lots × 980 readings)', () => {
+    expect(() => planCapture(document(sensorEvent(200, 1000)), BASE)).toThrow(CaptureTooCostly);
+    expect(() => planCapture(document(sensorEvent(200, 1000)), BASE)).toThrow(/204,000 units of work .*200,000 temperature readings.*184,000 more than the 20,000/);
+    expect(() => planCapture(document(sensorEvent(20, 981)), BASE)).toThrow(/20,020 units of work/);
+    const { steps, problems } = planCapture(document(sensorEvent(20, 980)), BASE);
+    expect(problems).toEqual([]);
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ kind: 'temperatures', lots: expect.arrayContaining([{ gtin: '06901234000108', lot: 'L-19' }]) });
+  });
+
+  it('refuses one event naming more lots than a capture writes entries, before copying its details per lot', () => {
+    const event = { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', eventTime: '2026-01-02T00:00:00Z', quantityList: lots(1001) };
+    expect(() => planCapture(document(event), BASE)).toThrow(/1,001 ledger entries/);
+    const bulky = { ...event, quantityList: lots(100), 'example:note': 'x'.repeat(21_000) };
+    expect(() => planCapture(document(bulky), BASE)).toThrow(/bytes of ledger payload/);
+  });
+
+  it('refuses a document nested deeper than 64 before counting anything', () => {
+    let nested: unknown = 1;
+    for (let i = 0; i < 10_000; i++) nested = [nested];
+    expect(() => planCapture(document({ ...sensorEvent(1, 1), sourceList: nested }), BASE)).toThrow(DocumentProblem);
+    expect(() => planCapture(document({ ...sensorEvent(1, 1), sourceList: nested }), BASE)).toThrow('the EPCIS document: JSON is nested more than 64 levels deep');
+  });
+});
