@@ -50,7 +50,10 @@ describe('loadConfig', () => {
   it('refuses a production start without a database or a public address, naming every one missing in one line', () => {
     const production = { ...complete, ...productionPlaces, LEDGER_ORIGIN: 'trace.example.org/ledger' };
     expect(loadConfig(production)).toMatchObject({ env: 'production', databaseUrl: productionPlaces.DATABASE_URL, publicBaseUrl: 'https://trace.example.org' });
-    const without = (...names: string[]) => () => loadConfig(Object.fromEntries(Object.entries(production).filter(([name]) => !names.includes(name))));
+    const without =
+      (...names: string[]) =>
+      () =>
+        loadConfig(Object.fromEntries(Object.entries(production).filter(([name]) => !names.includes(name))));
     expect(without('DATABASE_URL')).toThrow(ConfigError);
     expect(without('DATABASE_URL')).toThrow('DATABASE_URL is missing: expected a postgres:// URL (required in production)');
     expect(without('PUBLIC_BASE_URL')).toThrow('PUBLIC_BASE_URL is missing: expected the https:// URL consumers reach (required in production)');
@@ -68,7 +71,9 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'false' })).toThrow('expected an https:// URL in production');
     expect(loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'true' }).publicBaseUrl).toBe('http://trace.example.org');
-    expect(() => loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'yes' })).toThrow('ALLOW_HTTP_PUBLIC_BASE_URL is invalid ("yes"): expected true or false');
+    expect(() => loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'yes' })).toThrow(
+      'ALLOW_HTTP_PUBLIC_BASE_URL is invalid ("yes"): expected true or false',
+    );
     // Outside production the development default stays plain http on localhost.
     expect(loadConfig({ ...complete, PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }).publicBaseUrl).toBe('http://192.168.1.20:3000');
   });

@@ -168,7 +168,12 @@ function loadSecrets(
 function publicBaseUrlOf(env: Env, nodeEnv: AppConfig['env']): string | null {
   const allowHttp = boolean(env, 'ALLOW_HTTP_PUBLIC_BASE_URL', false) || nodeEnv !== 'production';
   if (allowHttp) return optionalUrl(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], 'an http(s):// URL');
-  return optionalUrl(env, 'PUBLIC_BASE_URL', ['https:'], 'an https:// URL in production (labels printed with it cannot be changed; ALLOW_HTTP_PUBLIC_BASE_URL=true allows http://)');
+  return optionalUrl(
+    env,
+    'PUBLIC_BASE_URL',
+    ['https:'],
+    'an https:// URL in production (labels printed with it cannot be changed; ALLOW_HTTP_PUBLIC_BASE_URL=true allows http://)',
+  );
 }
 
 function text(env: Env, name: string, fallback: string | undefined, pattern: RegExp, expected: string): string {

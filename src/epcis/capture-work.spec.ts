@@ -5,7 +5,8 @@ import { DocumentProblem, planCapture } from './capture-plan.js';
 const BASE = 'https://trace.example.cn';
 const lot = (i: number) => ({ epcClass: `https://id.gs1.org/01/06901234000108/10/L-${i}`, quantity: 1, uom: 'KGM' });
 const lots = (n: number) => Array.from({ length: n }, (_, i) => lot(i));
-const reports = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'Temperature', time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), value: 4 }));
+const reports = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ type: 'Temperature', time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), value: 4 }));
 const sensorEvent = (lotCount: number, reportCount: number) => ({
   type: 'ObjectEvent',
   action: 'OBSERVE',
@@ -28,7 +29,14 @@ describe('captureWork', () => {
 
   it('counts every lot line of every event as an entry that keeps the event’s other members again', () => {
     const extension = { 'example:note': 'x'.repeat(1000) };
-    const shipping = { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', quantityList: lots(30), sourceList: [{ type: 'owning_party', source: 'urn:x' }], ...extension };
+    const shipping = {
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      bizStep: 'shipping',
+      quantityList: lots(30),
+      sourceList: [{ type: 'owning_party', source: 'urn:x' }],
+      ...extension,
+    };
     const transformation = { type: 'TransformationEvent', inputQuantityList: lots(3), outputQuantityList: lots(2) };
     const work = captureWork([shipping, transformation, 'not an event', null]);
     expect(work.entries).toBe(30 + 5);
@@ -55,14 +63,18 @@ describe('captureWork', () => {
         'nothing was recorded; send it as several smaller documents',
     );
     const entries = { entries: 1001, readings: 0, storedBytes: 0 };
-    expect(overrunMessage(entries, workOverruns(entries))).toMatch(/^the EPCIS document would cost 20,020 units of work \(1,001 ledger entries, .* 20 more than the 20,000 one capture may:/);
+    expect(overrunMessage(entries, workOverruns(entries))).toMatch(
+      /^the EPCIS document would cost 20,020 units of work \(1,001 ledger entries, .* 20 more than the 20,000 one capture may:/,
+    );
   });
 });
 
 describe('planCapture bounds the work before reading any event', () => {
   it('refuses 200,000 readings, and plans a document at the limit (20 lots × 980 readings)', () => {
     expect(() => planCapture(document(sensorEvent(200, 1000)), BASE)).toThrow(CaptureTooCostly);
-    expect(() => planCapture(document(sensorEvent(200, 1000)), BASE)).toThrow(/204,000 units of work .*200,000 temperature readings.*184,000 more than the 20,000/);
+    expect(() => planCapture(document(sensorEvent(200, 1000)), BASE)).toThrow(
+      /204,000 units of work .*200,000 temperature readings.*184,000 more than the 20,000/,
+    );
     expect(() => planCapture(document(sensorEvent(20, 981)), BASE)).toThrow(/20,020 units of work/);
     const { steps, problems } = planCapture(document(sensorEvent(20, 980)), BASE);
     expect(problems).toEqual([]);
@@ -81,6 +93,8 @@ describe('planCapture bounds the work before reading any event', () => {
     let nested: unknown = 1;
     for (let i = 0; i < 10_000; i++) nested = [nested];
     expect(() => planCapture(document({ ...sensorEvent(1, 1), sourceList: nested }), BASE)).toThrow(DocumentProblem);
-    expect(() => planCapture(document({ ...sensorEvent(1, 1), sourceList: nested }), BASE)).toThrow('the EPCIS document: JSON is nested more than 64 levels deep');
+    expect(() => planCapture(document({ ...sensorEvent(1, 1), sourceList: nested }), BASE)).toThrow(
+      'the EPCIS document: JSON is nested more than 64 levels deep',
+    );
   });
 });

@@ -81,9 +81,11 @@ export function workOverruns(work: CaptureWork): WorkOverrun[] {
 /** One sentence naming every bound passed, what it is made of, and by how much. */
 export function overrunMessage(work: CaptureWork, overruns: readonly WorkOverrun[]): string {
   const parts = overruns.map(({ bound, limit, actual }) => {
+    const entries = `${count(work.entries)} ledger entries, one per lot line of each event, × ${ENTRY_WORK}`;
+    const readings = `${count(work.readings)} temperature readings, each sensor report once per lot of its event`;
     const what =
       bound === 'work'
-        ? `${count(actual)} units of work (${count(work.entries)} ledger entries, one per lot line of each event, × ${ENTRY_WORK} + ${count(work.readings)} temperature readings, each sensor report once per lot of its event)`
+        ? `${count(actual)} units of work (${entries} + ${readings})`
         : `${count(actual)} bytes of ledger payload (each entry keeps its event’s members again)`;
     return `${what}, ${count(actual - limit)} more than the ${count(limit)} one capture may`;
   });

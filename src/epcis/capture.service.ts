@@ -69,7 +69,7 @@ export class CaptureService {
       run: async (ctx) => {
         const lookups = new NameLookups(this.lookups, ctx.tx);
         const done: { step: CaptureStep; batchIds: string[] }[] = [];
-        for (let i = 0; i < plan.steps.length; ) {
+        for (let i = 0; i < plan.steps.length;) {
           const step = plan.steps[i];
           if (step.kind !== 'event') {
             done.push({ step, batchIds: await named(step, () => this.apply(ctx, lookups, org, step)) });
@@ -158,7 +158,12 @@ export class CaptureService {
         const outputs = [];
         for (const line of step.outputs)
           outputs.push({ productId: await this.productId(lookups, line.gtin), lotCode: line.lot, quantity: line.quantity, unit: line.unit });
-        const input = await checked(TransformBatchesInput, { facilityId: await this.facilityId(lookups, step.place), eventTime: step.eventTime, inputs, outputs });
+        const input = await checked(TransformBatchesInput, {
+          facilityId: await this.facilityId(lookups, step.place),
+          eventTime: step.eventTime,
+          inputs,
+          outputs,
+        });
         const outputIds = outputs.map(() => randomUUID());
         await this.transformations.transformInContext(ctx, org, input, outputIds);
         return [...inputs.map((l) => l.batchId), ...outputIds];
@@ -213,7 +218,8 @@ async function named<T>(step: CaptureStep, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof DomainError) throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
+    if (err instanceof DomainError)
+      throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
     throw err;
   }
 }

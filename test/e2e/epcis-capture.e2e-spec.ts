@@ -260,7 +260,14 @@ describe('POST /epcis/capture', () => {
       type: 'EPCISDocument',
       epcisBody: {
         eventList: [
-          { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', eventTime: '2026-11-20T05:00:00Z', bizLocation: place, quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }] },
+          {
+            type: 'ObjectEvent',
+            action: 'ADD',
+            bizStep: 'commissioning',
+            eventTime: '2026-11-20T05:00:00Z',
+            bizLocation: place,
+            quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }],
+          },
           observe('storing', 100),
           observe('storing', 100),
           observe('shipping', shipped, {
@@ -370,7 +377,11 @@ describe('POST /epcis/capture', () => {
       sensorElementList: [
         {
           sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.logger9' },
-          sensorReport: Array.from({ length: reports }, (_, i) => ({ type: 'Temperature', time: new Date(Date.UTC(2026, 10, 20, 6) + i * 60_000).toISOString(), value: 4 })),
+          sensorReport: Array.from({ length: reports }, (_, i) => ({
+            type: 'Temperature',
+            time: new Date(Date.UTC(2026, 10, 20, 6) + i * 60_000).toISOString(),
+            value: 4,
+          })),
         },
       ],
     });
@@ -401,7 +412,9 @@ describe('POST /epcis/capture', () => {
       expect(error.message).toMatch(
         /^the EPCIS document would cost 204,000 units of work \(200 ledger entries, one per lot line of each event, × 20 \+ 200,000 temperature readings, each sensor report once per lot of its event\), 184,000 more than the 20,000 one capture may/,
       );
-      expect(error.message).toMatch(/; and [\d,]+ bytes of ledger payload \(each entry keeps its event’s members again\), [\d,]+ more than the 2,097,152 one capture may: /);
+      expect(error.message).toMatch(
+        /; and [\d,]+ bytes of ledger payload \(each entry keeps its event’s members again\), [\d,]+ more than the 2,097,152 one capture may: /,
+      );
       expect(error.message).toMatch(/nothing was recorded; send it as several smaller documents$/);
       expect(await ledgerSize()).toBe(before);
     });
