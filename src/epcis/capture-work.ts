@@ -8,22 +8,25 @@
  */
 
 export interface CaptureWork {
-  /** Ledger entries written: one per lot line (a lot registered, a step recorded, temperatures recorded, a transformation's input or output). */
-  entries: number;
+  /** Steps recorded on a lot by an observing event: one per lot line; events next to each other are recorded in one call. */
+  steps: number;
+  /** Lots written one at a time: each lot registered (commissioning), read by a sensor, or used or made by a transformation. */
+  lots: number;
   /** Temperature readings stored: each report of a sensor event, once per lot the event names. */
   readings: number;
-  /** About what those entries store: each keeps its event's members (less the lists) and its own line, a sensor event's lots all its reports. */
+  /** About what the entries store: each keeps its event's members (less the lists) and its own line, a sensor event's lots all its reports. */
   storedBytes: number;
 }
 
 /**
- * Units of work, one per temperature reading stored: an entry costs the writer about as much as 20
- * readings (a few lookups and checks each, measured in docs/benchmarks.md).
+ * Units of work, one per temperature reading stored; a step costs the writer about 10 readings, a lot
+ * written on its own (its own look-ups, checks and rows) about 50 (measured in docs/benchmarks.md).
  */
-export const ENTRY_WORK = 20;
+export const WORK_PER_STEP = 10;
+export const WORK_PER_LOT = 50;
 
-/** The most one capture may cost: 1,000 single-lot events, or 20,000 readings, or a mix; and 2 MiB of payload. */
-export const MAX_CAPTURE_WORK = 20_000;
+/** The most one capture may cost: 1,000 single-lot steps, or 200 lots registered, or about 10,000 readings, or a mix; and 2 MiB of payload. */
+export const MAX_CAPTURE_WORK = 10_000;
 export const MAX_CAPTURE_STORED_BYTES = 2 * 1024 * 1024;
 
 /** A bound the document is past, by how much: what the refusal names and carries. */
@@ -33,16 +36,21 @@ export interface WorkOverrun {
   actual: number;
 }
 
-/** The units of work of a capture: entries weighted by ENTRY_WORK, plus readings. */
+/** The units of work of a capture. */
 export function workUnits(work: CaptureWork): number {
-  return work.entries * ENTRY_WORK + work.readings;
+  return work.steps * WORK_PER_STEP + work.lots * WORK_PER_LOT + work.readings;
 }
 
 const LINE_LISTS = ['quantityList', 'inputQuantityList', 'outputQuantityList'] as const;
 
-/** The work of a document's events (anything that is not an event costs nothing here: reading it refuses it). */
+/**
+ * The work of a document's events, by what each will be read as: lots written one at a time for a
+ * commissioning (ADD), a sensor event or a transformation, steps for any other event. An event that
+ * claims to be one thing and is another is refused when it is read, before the writer; anything that is
+ * not an event costs nothing here, for the same reason.
+ */
 export function captureWork(events: readonly unknown[]): CaptureWork {
-  const total: CaptureWork = { entries: 0, readings: 0, storedBytes: 0 };
+  const total: CaptureWork = { steps: 0, lots: 0, readings: 0, storedBytes: 0 };
   for (const event of events) {
     if (!isObject(event)) continue;
     const lists = LINE_LISTS.map((name) => event[name]).filter((list) => Array.isArray(list));
@@ -51,7 +59,9 @@ export function captureWork(events: readonly unknown[]): CaptureWork {
     const elements = Array.isArray(event.sensorElementList) ? event.sensorElementList : [];
     const reports = elements.reduce((n: number, e) => n + (isObject(e) && Array.isArray(e.sensorReport) ? e.sensorReport.length : 0), 0);
     const shared = Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'sensorElementList' && !(LINE_LISTS as readonly string[]).includes(key)));
-    total.entries += lines;
+    const alone = event.action === 'ADD' || event.type === 'TransformationEvent' || event.sensorElementList !== undefined;
+    if (alone) total.lots += lines;
+    else total.steps += lines;
     total.readings += lots * reports;
     total.storedBytes += lines * bytesOf(shared) + lists.reduce((n, list) => n + bytesOf(list), 0) + lots * bytesOf(event.sensorElementList);
   }
@@ -81,11 +91,12 @@ export function workOverruns(work: CaptureWork): WorkOverrun[] {
 /** One sentence naming every bound passed, what it is made of, and by how much. */
 export function overrunMessage(work: CaptureWork, overruns: readonly WorkOverrun[]): string {
   const parts = overruns.map(({ bound, limit, actual }) => {
-    const entries = `${count(work.entries)} ledger entries, one per lot line of each event, × ${ENTRY_WORK}`;
-    const readings = `${count(work.readings)} temperature readings, each sensor report once per lot of its event`;
+    const steps = `${count(work.steps)} steps recorded (lot lines of observing events) × ${WORK_PER_STEP}`;
+    const lots = `${count(work.lots)} lots registered, read by a sensor or transformed × ${WORK_PER_LOT}`;
+    const readings = `${count(work.readings)} temperature readings (each sensor report once per lot of its event)`;
     const what =
       bound === 'work'
-        ? `${count(actual)} units of work (${entries} + ${readings})`
+        ? `${count(actual)} units of work (${steps} + ${lots} + ${readings})`
         : `${count(actual)} bytes of ledger payload (each entry keeps its event’s members again)`;
     return `${what}, ${count(actual - limit)} more than the ${count(limit)} one capture may`;
   });

@@ -405,12 +405,12 @@ describe('POST /epcis/capture', () => {
         code: 'BAD_USER_INPUT',
         reason: 'CAPTURE_TOO_COSTLY',
         bounds: [
-          { bound: 'work', limit: 20_000, actual: 204_000 },
+          { bound: 'work', limit: 10_000, actual: 210_000 },
           { bound: 'storedBytes', limit: 2 * 1024 * 1024, actual: expect.any(Number) },
         ],
       });
       expect(error.message).toMatch(
-        /^the EPCIS document would cost 204,000 units of work \(200 ledger entries, one per lot line of each event, × 20 \+ 200,000 temperature readings, each sensor report once per lot of its event\), 184,000 more than the 20,000 one capture may/,
+        /^the EPCIS document would cost 210,000 units of work \(.*200 lots registered, read by a sensor or transformed × 50 \+ 200,000 temperature readings .*\), 200,000 more than the 10,000 one capture may/,
       );
       expect(error.message).toMatch(
         /; and [\d,]+ bytes of ledger payload \(each entry keeps its event’s members again\), [\d,]+ more than the 2,097,152 one capture may: /,
@@ -419,15 +419,15 @@ describe('POST /epcis/capture', () => {
       expect(await ledgerSize()).toBe(before);
     });
 
-    it('captures a document at the limit: 20 lots × 980 reports (20 entries × 20 + 19,600 readings = 20,000 units)', async () => {
+    it('captures a document at the limit: 20 lots × 450 reports (20 lots × 50 + 9,000 readings = 10,000 units)', async () => {
       const before = await ledgerSize();
-      expect((await capture(epcisDocument(sensorReporting(20, 981)), farm.key)).body.errors[0].message).toMatch(/^the EPCIS document would cost 20,020 units/);
-      const atLimit = await capture(epcisDocument(sensorReporting(20, 980)), farm.key);
+      expect((await capture(epcisDocument(sensorReporting(20, 451)), farm.key)).body.errors[0].message).toMatch(/^the EPCIS document would cost 10,020 units/);
+      const atLimit = await capture(epcisDocument(sensorReporting(20, 450)), farm.key);
       expect(atLimit.status).toBe(201);
       expect(await ledgerSize()).toBe(before + 20);
       const batch = await batchView(atLimit.body.events[0].batchIds[19], farm.key);
       expect(batch.lotCode).toBe('SENSOR-19');
-      expect(batch.events.at(-1)).toMatchObject({ type: 'TEMPERATURES_RECORDED', payload: { count: 980, sensorId: 'urn:epc:id:giai:6901234.logger9' } });
+      expect(batch.events.at(-1)).toMatchObject({ type: 'TEMPERATURES_RECORDED', payload: { count: 450, sensorId: 'urn:epc:id:giai:6901234.logger9' } });
     });
   });
 });
