@@ -80,8 +80,8 @@ export class CaptureService {
           let end = i;
           while (end < plan.steps.length && plan.steps[end].kind === 'event') end++;
           const run = plan.steps.slice(i, end) as EventStep[];
-          await this.recordEvents(ctx, lookups, org, run);
-          done.push(...run.map((s) => ({ step: s, batchIds: [s.batchId!] })));
+          const batchIds = await this.recordEvents(ctx, lookups, org, run);
+          done.push(...run.map((s, k) => ({ step: s, batchIds: [batchIds[k]] })));
           i = end;
         }
         return done;
@@ -102,19 +102,21 @@ export class CaptureService {
    * again event by event (nothing was written by the refused call: it checks all before it appends), so
    * it names the event that broke the rule with the same message a document of that event alone gets.
    */
-  private async recordEvents(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, run: EventStep[]): Promise<void> {
+  private async recordEvents(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, run: EventStep[]): Promise<string[]> {
     const inputs: RecordEventInput[] = [];
-    for (const step of run) {
-      inputs.push(await named(step, () => this.eventInput(lookups, step)));
-      step.batchId = inputs[inputs.length - 1].batchId;
+    for (const step of run) inputs.push(await named(step, () => this.eventInput(lookups, step)));
+    const alone = (i: number) => named(run[i], () => this.events.recordInContext(ctx, org, [inputs[i]]));
+    if (run.length === 1) await alone(0);
+    else {
+      try {
+        await this.events.recordInContext(ctx, org, inputs);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        for (let i = 0; i < run.length; i++) await alone(i);
+        throw err;
+      }
     }
-    try {
-      await this.events.recordInContext(ctx, org, inputs);
-    } catch (err) {
-      if (!(err instanceof DomainError) || run.length === 1) return named(run[0], () => Promise.reject(err));
-      for (const [i, step] of run.entries()) await named(step, () => this.events.recordInContext(ctx, org, [inputs[i]]));
-      throw err;
-    }
+    return inputs.map((input) => input.batchId);
   }
 
   private async eventInput(lookups: NameLookups, step: EventStep): Promise<RecordEventInput> {
@@ -211,7 +213,7 @@ export class CaptureService {
   }
 }
 
-type EventStep = Extract<CaptureStep, { kind: 'event' }> & { batchId?: string };
+type EventStep = Extract<CaptureStep, { kind: 'event' }>;
 
 /** A step's work, a refusal of it named by its event, so the producer knows which one broke the rule; nothing of the document is kept. */
 async function named<T>(step: CaptureStep, work: () => Promise<T>): Promise<T> {
