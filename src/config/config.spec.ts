@@ -60,6 +60,11 @@ describe('loadConfig', () => {
     expect(without('DATABASE_URL', 'PUBLIC_BASE_URL')).toThrow(
       'DATABASE_URL and PUBLIC_BASE_URL are missing: expected a postgres:// URL and the https:// URL consumers reach (required in production)',
     );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'DATABASE_URL, PUBLIC_BASE_URL, LEDGER_ORIGIN, LEDGER_SIGNING_KEY and ADMIN_API_KEY are missing: expected a postgres:// URL, ' +
+        'the https:// URL consumers reach, a checkpoint origin such as ledger.example.org/tianjin, ' +
+        'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed and a secret of at least 24 characters (required in production)',
+    );
     // Empty counts as missing, as everywhere else.
     expect(() => loadConfig({ ...production, DATABASE_URL: '' })).toThrow('DATABASE_URL is missing');
   });

@@ -52,27 +52,36 @@ export class ConfigError extends Error {
   constructor(variable: string | readonly string[], expected: string, got?: string) {
     const names = typeof variable === 'string' ? [variable] : variable;
     const problem = got !== undefined ? `is invalid (${got})` : names.length > 1 ? 'are missing' : 'is missing';
-    super(`${names.join(' and ')} ${problem}: expected ${expected}`);
+    super(`${listed(names)} ${problem}: expected ${expected}`);
     this.name = 'ConfigError';
-    this.variable = names.join(' and ');
+    this.variable = listed(names);
   }
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /**
  * What production cannot start without, and why: with no DATABASE_URL the start would run the
  * embedded PostgreSQL of a developer's machine; with no PUBLIC_BASE_URL labels would be printed
- * pointing at http://localhost, which cannot be fixed once they are on packages.
+ * pointing at http://localhost, which cannot be fixed once they are on packages; the rest are secrets
+ * and names a development start makes up.
  */
 const REQUIRED_IN_PRODUCTION: Record<string, string> = {
   DATABASE_URL: 'a postgres:// URL',
   PUBLIC_BASE_URL: 'the https:// URL consumers reach',
+  LEDGER_ORIGIN: 'a checkpoint origin such as ledger.example.org/tianjin',
+  LEDGER_SIGNING_KEY: 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed',
+  ADMIN_API_KEY: 'a secret of at least 24 characters',
 };
 
 /** The production settings that are not set, named together in one line so one attempt shows everything to set. */
 function requireProductionSettings(env: Env): void {
   const missing = Object.keys(REQUIRED_IN_PRODUCTION).filter((name) => !env[name]);
   if (missing.length === 0) return;
-  throw new ConfigError(missing, `${missing.map((name) => REQUIRED_IN_PRODUCTION[name]).join(' and ')} (required in production)`);
+  throw new ConfigError(missing, `${listed(missing.map((name) => REQUIRED_IN_PRODUCTION[name]))} (required in production)`);
 }
 
 type Env = Record<string, string | undefined>;
