@@ -142,6 +142,9 @@ export function startService(
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       PORT: String(port),
+      // Labels nobody prints: the address a development start would use.
+      PUBLIC_BASE_URL: `http://localhost:${port}`,
+      ALLOW_HTTP_PUBLIC_BASE_URL: 'true',
       ADMIN_API_KEY: adminKey,
       LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
       LEDGER_ORIGIN: 'bench.suyuan/ledger',

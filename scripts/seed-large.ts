@@ -169,6 +169,8 @@ async function openApp(url: string): Promise<INestApplicationContext> {
   const config = loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL: url,
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL || 'http://localhost:3000',
+    ALLOW_HTTP_PUBLIC_BASE_URL: 'true',
     ADMIN_API_KEY: `seed-admin-${randomBytes(16).toString('hex')}`,
     LEDGER_SIGNING_KEY: process.env.LEDGER_SIGNING_KEY || randomBytes(32).toString('base64'),
     LEDGER_ORIGIN: process.env.LEDGER_ORIGIN || 'bench.suyuan/ledger',

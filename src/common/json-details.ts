@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from '../ledger/canonical-json.js';
 import { DomainError } from './domain-error.js';
 
 export const MAX_DETAILS_BYTES = 16 * 1024;
@@ -72,7 +73,7 @@ function firstKeyOrString(value: unknown, flagged: (text: string, isKey: boolean
 }
 
 /** How deep depthOf looks: deeper than this, how much deeper is not worth a walk that could overflow the stack. */
-const DEPTH_MEASURED = 64;
+const DEPTH_MEASURED = MAX_JSON_DEPTH;
 
 /** The depth of a JSON value, or DEPTH_MEASURED + 1 for anything deeper. */
 function depthOf(value: unknown, limit = DEPTH_MEASURED): number {

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from './config.js';
 
 const seed = Buffer.alloc(32, 7).toString('base64');
 const complete = { LEDGER_SIGNING_KEY: seed, ADMIN_API_KEY: 'a'.repeat(32) };
+/** What production needs besides the secrets. */
+const productionPlaces = { NODE_ENV: 'production', DATABASE_URL: 'postgres://suyuan@db.example.org/suyuan', PUBLIC_BASE_URL: 'https://trace.example.org' };
 
 describe('loadConfig', () => {
   it('fills defaults for a development start', () => {
@@ -14,7 +16,7 @@ describe('loadConfig', () => {
   it('uses generated secrets only outside production', () => {
     const generated = () => ({ adminApiKey: 'g'.repeat(30), ledgerSigningKey: seed });
     expect(loadConfig({}, generated).adminApiKey).toBe('g'.repeat(30));
-    expect(() => loadConfig({ NODE_ENV: 'production', LEDGER_ORIGIN: 'x.org/l', ADMIN_API_KEY: 'a'.repeat(30) }, generated)).toThrow(
+    expect(() => loadConfig({ ...productionPlaces, LEDGER_ORIGIN: 'x.org/l', ADMIN_API_KEY: 'a'.repeat(30) }, generated)).toThrow(
       'LEDGER_SIGNING_KEY is missing: expected an Ed25519 PKCS#8 PEM key or a base64 32-byte seed (required in production)',
     );
   });
@@ -49,7 +51,43 @@ describe('loadConfig', () => {
   });
 
   it('requires an origin in production', () => {
-    expect(() => loadConfig({ ...complete, NODE_ENV: 'production' })).toThrow('LEDGER_ORIGIN is missing');
+    expect(() => loadConfig({ ...complete, ...productionPlaces })).toThrow('LEDGER_ORIGIN is missing');
+  });
+
+  it('refuses a production start without a database or a public address, naming every one missing in one line', () => {
+    const production = { ...complete, ...productionPlaces, LEDGER_ORIGIN: 'trace.example.org/ledger' };
+    expect(loadConfig(production)).toMatchObject({ env: 'production', databaseUrl: productionPlaces.DATABASE_URL, publicBaseUrl: 'https://trace.example.org' });
+    const without =
+      (...names: string[]) =>
+      () =>
+        loadConfig(Object.fromEntries(Object.entries(production).filter(([name]) => !names.includes(name))));
+    expect(without('DATABASE_URL')).toThrow(ConfigError);
+    expect(without('DATABASE_URL')).toThrow('DATABASE_URL is missing: expected a postgres:// URL (required in production)');
+    expect(without('PUBLIC_BASE_URL')).toThrow('PUBLIC_BASE_URL is missing: expected the https:// URL consumers reach (required in production)');
+    expect(without('DATABASE_URL', 'PUBLIC_BASE_URL')).toThrow(
+      'DATABASE_URL and PUBLIC_BASE_URL are missing: expected a postgres:// URL and the https:// URL consumers reach (required in production)',
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'DATABASE_URL, PUBLIC_BASE_URL, LEDGER_ORIGIN, LEDGER_SIGNING_KEY and ADMIN_API_KEY are missing: expected a postgres:// URL, ' +
+        'the https:// URL consumers reach, a checkpoint origin such as ledger.example.org/tianjin, ' +
+        'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed and a secret of at least 24 characters (required in production)',
+    );
+    // Empty counts as missing, as everywhere else.
+    expect(() => loadConfig({ ...production, DATABASE_URL: '' })).toThrow('DATABASE_URL is missing');
+  });
+
+  it('takes a plain http:// public address in production only when ALLOW_HTTP_PUBLIC_BASE_URL says so', () => {
+    const production = { ...complete, ...productionPlaces, LEDGER_ORIGIN: 'trace.example.org/ledger', PUBLIC_BASE_URL: 'http://trace.example.org' };
+    expect(() => loadConfig(production)).toThrow(
+      'PUBLIC_BASE_URL is invalid (protocol http:): expected an https:// URL in production (labels printed with it cannot be changed; ALLOW_HTTP_PUBLIC_BASE_URL=true allows http://)',
+    );
+    expect(() => loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'false' })).toThrow('expected an https:// URL in production');
+    expect(loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'true' }).publicBaseUrl).toBe('http://trace.example.org');
+    expect(() => loadConfig({ ...production, ALLOW_HTTP_PUBLIC_BASE_URL: 'yes' })).toThrow(
+      'ALLOW_HTTP_PUBLIC_BASE_URL is invalid ("yes"): expected true or false',
+    );
+    // Outside production the development default stays plain http on localhost.
+    expect(loadConfig({ ...complete, PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }).publicBaseUrl).toBe('http://192.168.1.20:3000');
   });
 
   it('bounds the HTTP server: headers within the request time, no connection cap behind a proxy unless set', () => {

@@ -61,14 +61,42 @@ export type RunningConfig = AppConfig & { databaseUrl: string };
 
 /** A bad or missing setting: the message is the one line printed before the start stops. */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    expected: string,
-    got?: string,
-  ) {
-    super(`${variable} ${got === undefined ? 'is missing' : `is invalid (${got})`}: expected ${expected}`);
+  readonly variable: string;
+
+  /** `variable` may be several missing settings, named together. */
+  constructor(variable: string | readonly string[], expected: string, got?: string) {
+    const names = typeof variable === 'string' ? [variable] : variable;
+    const problem = got !== undefined ? `is invalid (${got})` : names.length > 1 ? 'are missing' : 'is missing';
+    super(`${listed(names)} ${problem}: expected ${expected}`);
     this.name = 'ConfigError';
+    this.variable = listed(names);
   }
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * What production cannot start without, and why: with no DATABASE_URL the start would run the
+ * embedded PostgreSQL of a developer's machine; with no PUBLIC_BASE_URL labels would be printed
+ * pointing at http://localhost, which cannot be fixed once they are on packages; the rest are secrets
+ * and names a development start makes up.
+ */
+const REQUIRED_IN_PRODUCTION: Record<string, string> = {
+  DATABASE_URL: 'a postgres:// URL',
+  PUBLIC_BASE_URL: 'the https:// URL consumers reach',
+  LEDGER_ORIGIN: 'a checkpoint origin such as ledger.example.org/tianjin',
+  LEDGER_SIGNING_KEY: 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed',
+  ADMIN_API_KEY: 'a secret of at least 24 characters',
+};
+
+/** The production settings that are not set, named together in one line so one attempt shows everything to set. */
+function requireProductionSettings(env: Env): void {
+  const missing = Object.keys(REQUIRED_IN_PRODUCTION).filter((name) => !env[name]);
+  if (missing.length === 0) return;
+  throw new ConfigError(missing, `${listed(missing.map((name) => REQUIRED_IN_PRODUCTION[name]))} (required in production)`);
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,10 +109,11 @@ export interface GeneratedSecrets {
 
 export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  if (nodeEnv === 'production') requireProductionSettings(env);
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = text(env, 'HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address to listen on');
   const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL');
-  const publicBaseUrl = (optionalUrl(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], 'an http(s):// URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicBaseUrl = (publicBaseUrlOf(env, nodeEnv) ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const ledgerOrigin = text(
     env,
     'LEDGER_ORIGIN',
@@ -182,6 +211,18 @@ function loadSecrets(
     throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed', (err as Error).message);
   }
   return { adminApiKey, adminApiKeyPrevious, ledgerSigningKey };
+}
+
+/** PUBLIC_BASE_URL: in production https, since labels printed with it last; plain http only where ALLOW_HTTP_PUBLIC_BASE_URL says so (a local trial). */
+function publicBaseUrlOf(env: Env, nodeEnv: AppConfig['env']): string | null {
+  const allowHttp = boolean(env, 'ALLOW_HTTP_PUBLIC_BASE_URL', false) || nodeEnv !== 'production';
+  if (allowHttp) return optionalUrl(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], 'an http(s):// URL');
+  return optionalUrl(
+    env,
+    'PUBLIC_BASE_URL',
+    ['https:'],
+    'an https:// URL in production (labels printed with it cannot be changed; ALLOW_HTTP_PUBLIC_BASE_URL=true allows http://)',
+  );
 }
 
 function text(env: Env, name: string, fallback: string | undefined, pattern: RegExp, expected: string): string {

@@ -1,9 +1,10 @@
 import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
 import { DATE_TIME_FORMAT, parseDateTime } from '../common/date-time.js';
-import { detailsProblem } from '../common/json-details.js';
+import { detailsProblem, jsonDepthProblem } from '../common/json-details.js';
 import { isPlainText } from '../common/plain-text.js';
 import type { BizStep } from '../events/biz-step.js';
 import { REQUIRED_DETAILS } from '../events/key-data-elements.js';
+import { CaptureTooCostly, captureWork, workOverruns } from './capture-work.js';
 import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
 
 /**
@@ -114,8 +115,19 @@ const refuse = (reason: string): never => {
   throw new Refusal(reason);
 };
 
+/**
+ * The document's steps, or the reasons it cannot be captured. Throws DocumentProblem for a body that
+ * is no EPCIS document (or is nested too deep to walk) and CaptureTooCostly for one that would cost
+ * the writer more than a capture may, both before any event is read.
+ */
 export function planCapture(document: unknown, baseUrl: string): { steps: CaptureStep[]; problems: CaptureProblem[] } {
+  // First: a document nested thousands deep would overflow the stack of every walk after this one.
+  const deep = jsonDepthProblem(document);
+  if (deep) throw new DocumentProblem(`the EPCIS document: ${deep}`);
   const events = eventListOf(document);
+  const work = captureWork(events);
+  const overruns = workOverruns(work);
+  if (overruns.length > 0) throw new CaptureTooCostly(work, overruns);
   const steps: CaptureStep[] = [];
   const problems: CaptureProblem[] = [];
   events.forEach((event, index) => {

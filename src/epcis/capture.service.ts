@@ -8,7 +8,6 @@ import { RegisterBatchInput } from '../batches/dto/register-batch.input.js';
 import { ColdChainService } from '../cold-chain/cold-chain.service.js';
 import { RecordTemperaturesInput } from '../cold-chain/dto/record-temperatures.input.js';
 import { DomainError } from '../common/domain-error.js';
-import { jsonDepthProblem } from '../common/json-details.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
@@ -18,6 +17,7 @@ import { TransformBatchesInput } from '../transformations/dto/transform-batches.
 import { TransformationsService } from '../transformations/transformations.service.js';
 import { CaptureRepository } from './capture.repository.js';
 import { CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
+import { CaptureTooCostly } from './capture-work.js';
 import { GlnOrId, LotRef, uomOf } from './epcis-identifiers.js';
 
 export interface CapturedEvent {
@@ -47,14 +47,13 @@ export class CaptureService {
 
   async capture(caller: Caller, document: unknown): Promise<CapturedEvent[]> {
     const org = requireOrganization(caller);
-    // Before anything walks it: a document nested thousands deep would overflow the stack of every walk after.
-    const deep = jsonDepthProblem(document);
-    if (deep) throw new DomainError('INVALID_INPUT', `the EPCIS document: ${deep}`);
+    // The plan refuses, before the writer takes the lock, a document too deep to walk or too costly to write.
     let plan: ReturnType<typeof planCapture>;
     try {
       plan = planCapture(document, this.config.publicBaseUrl);
     } catch (err) {
       if (err instanceof DocumentProblem) throw new DomainError('INVALID_INPUT', err.message);
+      if (err instanceof CaptureTooCostly) throw new DomainError('CAPTURE_TOO_COSTLY', err.message, { bounds: err.overruns });
       throw err;
     }
     if (plan.problems.length > 0) {
@@ -68,16 +67,22 @@ export class CaptureService {
     const captured = await this.writer.execute({
       actor: org.organizationId,
       run: async (ctx) => {
+        const lookups = new NameLookups(this.lookups, ctx.tx);
         const done: { step: CaptureStep; batchIds: string[] }[] = [];
-        for (const step of plan.steps) {
-          try {
-            done.push({ step, batchIds: await this.apply(ctx, org, step) });
-          } catch (err) {
-            // The event is named, so the producer knows which one broke the rule; nothing of the document is kept.
-            if (err instanceof DomainError)
-              throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
-            throw err;
+        for (let i = 0; i < plan.steps.length;) {
+          const step = plan.steps[i];
+          if (step.kind !== 'event') {
+            done.push({ step, batchIds: await named(step, () => this.apply(ctx, lookups, org, step)) });
+            i++;
+            continue;
           }
+          // Events next to each other are recorded in one call, as recordEvents does: the lock is held for one read of what they refer to, not one per event.
+          let end = i;
+          while (end < plan.steps.length && plan.steps[end].kind === 'event') end++;
+          const run = plan.steps.slice(i, end) as EventStep[];
+          const batchIds = await this.recordEvents(ctx, lookups, org, run);
+          done.push(...run.map((s, k) => ({ step: s, batchIds: [batchIds[k]] })));
+          i = end;
         }
         return done;
       },
@@ -92,13 +97,46 @@ export class CaptureService {
     return [...byEvent.values()];
   }
 
-  private async apply(ctx: AppendContext, org: OrganizationCaller, step: CaptureStep): Promise<string[]> {
-    const { tx } = ctx;
+  /**
+   * Events next to each other in the document, in one call of the events service. A refusal is found
+   * again event by event (nothing was written by the refused call: it checks all before it appends), so
+   * it names the event that broke the rule with the same message a document of that event alone gets.
+   */
+  private async recordEvents(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, run: EventStep[]): Promise<string[]> {
+    const inputs: RecordEventInput[] = [];
+    for (const step of run) inputs.push(await named(step, () => this.eventInput(lookups, step)));
+    const alone = (i: number) => named(run[i], () => this.events.recordInContext(ctx, org, [inputs[i]]));
+    if (run.length === 1) await alone(0);
+    else {
+      try {
+        await this.events.recordInContext(ctx, org, inputs);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        for (let i = 0; i < run.length; i++) await alone(i);
+        throw err;
+      }
+    }
+    return inputs.map((input) => input.batchId);
+  }
+
+  private async eventInput(lookups: NameLookups, step: EventStep): Promise<RecordEventInput> {
+    return checked(RecordEventInput, {
+      batchId: await this.lotId(lookups, step.line),
+      bizStep: step.bizStep,
+      eventTime: step.eventTime,
+      facilityId: await this.facilityId(lookups, step.place),
+      quantity: step.line.quantity,
+      destinationOrganizationId: step.destination ? await this.organizationId(lookups, step.destination) : null,
+      details: step.details,
+    });
+  }
+
+  private async apply(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, step: Exclude<CaptureStep, EventStep>): Promise<string[]> {
     switch (step.kind) {
       case 'register': {
         const input = await checked(RegisterBatchInput, {
-          productId: await this.productId(ctx, step.gtin),
-          facilityId: await this.facilityId(ctx, step.place),
+          productId: await this.productId(lookups, step.gtin),
+          facilityId: await this.facilityId(lookups, step.place),
           lotCode: step.lot,
           quantity: step.quantity,
           unit: step.unit,
@@ -107,24 +145,10 @@ export class CaptureService {
         });
         return [await this.batches.registerInContext(ctx, org, input)];
       }
-      case 'event': {
-        const batchId = await this.lotId(ctx, step.line);
-        const input = await checked(RecordEventInput, {
-          batchId,
-          bizStep: step.bizStep,
-          eventTime: step.eventTime,
-          facilityId: await this.facilityId(ctx, step.place),
-          quantity: step.line.quantity,
-          destinationOrganizationId: step.destination ? await this.organizationId(ctx, step.destination) : null,
-          details: step.details,
-        });
-        await this.events.recordInContext(ctx, org, [input]);
-        return [batchId];
-      }
       case 'temperatures': {
         const batchIds: string[] = [];
         for (const lot of step.lots) {
-          const batchId = (await this.lot(tx, lot)).id;
+          const batchId = (await this.lot(lookups, lot)).id;
           await this.coldChain.recordInContext(ctx, org, await checked(RecordTemperaturesInput, { batchId, sensorId: step.sensorId, readings: step.readings }));
           batchIds.push(batchId);
         }
@@ -132,11 +156,16 @@ export class CaptureService {
       }
       case 'transform': {
         const inputs = [];
-        for (const line of step.inputs) inputs.push({ batchId: await this.lotId(ctx, line), quantity: line.quantity });
+        for (const line of step.inputs) inputs.push({ batchId: await this.lotId(lookups, line), quantity: line.quantity });
         const outputs = [];
         for (const line of step.outputs)
-          outputs.push({ productId: await this.productId(ctx, line.gtin), lotCode: line.lot, quantity: line.quantity, unit: line.unit });
-        const input = await checked(TransformBatchesInput, { facilityId: await this.facilityId(ctx, step.place), eventTime: step.eventTime, inputs, outputs });
+          outputs.push({ productId: await this.productId(lookups, line.gtin), lotCode: line.lot, quantity: line.quantity, unit: line.unit });
+        const input = await checked(TransformBatchesInput, {
+          facilityId: await this.facilityId(lookups, step.place),
+          eventTime: step.eventTime,
+          inputs,
+          outputs,
+        });
         const outputIds = outputs.map(() => randomUUID());
         await this.transformations.transformInContext(ctx, org, input, outputIds);
         return [...inputs.map((l) => l.batchId), ...outputIds];
@@ -145,16 +174,16 @@ export class CaptureService {
   }
 
   /** The lot a quantity line names, with its quantity's unit checked against the lot's. */
-  private async lotId(ctx: AppendContext, line: QuantityLine): Promise<string> {
-    const lot = await this.lot(ctx.tx, line.lot);
+  private async lotId(lookups: NameLookups, line: QuantityLine): Promise<string> {
+    const lot = await this.lot(lookups, line.lot);
     if (line.uom !== null && uomOf(lot.unit) !== line.uom) {
       throw new DomainError('INVALID_INPUT', `uom ${line.uom} does not match the lot's unit (${lot.unit}${uomOf(lot.unit) ? `, ${uomOf(lot.unit)}` : ''})`);
     }
     return lot.id;
   }
 
-  private async lot(tx: AppendContext['tx'], ref: LotRef): Promise<{ id: string; unit: string }> {
-    const lot = await this.lookups.lotInTx(tx, ref);
+  private async lot(lookups: NameLookups, ref: LotRef): Promise<{ id: string; unit: string }> {
+    const lot = await lookups.lot(ref);
     if (!lot)
       throw new DomainError(
         'BATCH_NOT_FOUND',
@@ -163,24 +192,72 @@ export class CaptureService {
     return lot;
   }
 
-  private async productId(ctx: AppendContext, gtin: string): Promise<string> {
-    const id = await this.lookups.productIdByGtinInTx(ctx.tx, gtin);
+  private async productId(lookups: NameLookups, gtin: string): Promise<string> {
+    const id = await lookups.productId(gtin);
     if (!id) throw new DomainError('PRODUCT_NOT_FOUND', `no product has GTIN ${gtin}; register the product with its GTIN first`);
     return id;
   }
 
-  private async facilityId(ctx: AppendContext, place: GlnOrId): Promise<string> {
+  private async facilityId(lookups: NameLookups, place: GlnOrId): Promise<string> {
     if ('id' in place) return place.id;
-    const facility = await this.lookups.facilityByGlnInTx(ctx.tx, place.gln);
+    const facility = await lookups.facility(place.gln);
     if (!facility) throw new DomainError('FACILITY_NOT_FOUND', `no facility has GLN ${place.gln}; register the facility with its GLN first`);
     return facility.id;
   }
 
-  private async organizationId(ctx: AppendContext, party: GlnOrId): Promise<string> {
+  private async organizationId(lookups: NameLookups, party: GlnOrId): Promise<string> {
     if ('id' in party) return party.id;
-    const facility = await this.lookups.facilityByGlnInTx(ctx.tx, party.gln);
+    const facility = await lookups.facility(party.gln);
     if (!facility) throw new DomainError('ORGANIZATION_NOT_FOUND', `no organization has a facility with GLN ${party.gln}`);
     return facility.organizationId;
+  }
+}
+
+type EventStep = Extract<CaptureStep, { kind: 'event' }>;
+
+/** A step's work, a refusal of it named by its event, so the producer knows which one broke the rule; nothing of the document is kept. */
+async function named<T>(step: CaptureStep, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DomainError)
+      throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
+    throw err;
+  }
+}
+
+/**
+ * The capture's look-ups by EPCIS names, each asked once per document: products, places and lots that
+ * were found stay found for the rest of the capture (a lot not found yet may be registered by a later event).
+ */
+class NameLookups {
+  private readonly products = new Map<string, string>();
+  private readonly facilities = new Map<string, { id: string; organizationId: string }>();
+  private readonly lots = new Map<string, { id: string; unit: string }>();
+
+  constructor(
+    private readonly repository: CaptureRepository,
+    private readonly tx: AppendContext['tx'],
+  ) {}
+
+  async productId(gtin: string): Promise<string | null> {
+    return this.remembered(this.products, gtin, () => this.repository.productIdByGtinInTx(this.tx, gtin));
+  }
+
+  async facility(gln: string): Promise<{ id: string; organizationId: string } | null> {
+    return this.remembered(this.facilities, gln, () => this.repository.facilityByGlnInTx(this.tx, gln));
+  }
+
+  async lot(ref: LotRef): Promise<{ id: string; unit: string } | null> {
+    return this.remembered(this.lots, JSON.stringify(ref), () => this.repository.lotInTx(this.tx, ref));
+  }
+
+  private async remembered<V>(found: Map<string, V>, key: string, find: () => Promise<V | null>): Promise<V | null> {
+    const known = found.get(key);
+    if (known !== undefined) return known;
+    const value = await find();
+    if (value !== null) found.set(key, value);
+    return value;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Scalar, CustomScalar } from '@nestjs/graphql';
 import { GraphQLError, Kind, ValueNode } from 'graphql';
 import { jsonInputProblem } from '../common/json-details.js';
+import { MAX_JSON_DEPTH } from '../ledger/canonical-json.js';
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -55,7 +56,9 @@ function checkedJson(value: unknown): unknown {
   return value;
 }
 
-function literalToJson(ast: ValueNode, variables: Record<string, unknown>): unknown {
+/** A JSON literal written in the query; `depth` (lists and objects around it) is refused past MAX_JSON_DEPTH before it recurses further. */
+function literalToJson(ast: ValueNode, variables: Record<string, unknown>, depth = 0): unknown {
+  if ((ast.kind === Kind.LIST || ast.kind === Kind.OBJECT) && depth >= MAX_JSON_DEPTH) throw badInput(`JSON is nested more than ${MAX_JSON_DEPTH} levels deep`);
   switch (ast.kind) {
     case Kind.STRING:
     case Kind.BOOLEAN:
@@ -66,9 +69,9 @@ function literalToJson(ast: ValueNode, variables: Record<string, unknown>): unkn
     case Kind.NULL:
       return null;
     case Kind.LIST:
-      return ast.values.map((v) => literalToJson(v, variables));
+      return ast.values.map((v) => literalToJson(v, variables, depth + 1));
     case Kind.OBJECT:
-      return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
+      return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToJson(f.value, variables, depth + 1)]));
     case Kind.VARIABLE:
       return variables[ast.name.value];
     default:

@@ -16,7 +16,19 @@ export class CanonicalJsonError extends Error {
 // A lone surrogate: a high one not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * The deepest JSON any walker of the service takes (objects and arrays inside each other): deeper
+ * input is refused before it is walked, since recursion thousands deep overflows the stack, and no
+ * stored payload comes near it (details stop at 8 levels).
+ */
+export const MAX_JSON_DEPTH = 64;
+
 export function canonicalJson(value: unknown, path = 'value'): string {
+  return canonical(value, path, 0);
+}
+
+/** `depth`: how many objects and arrays enclose `value`; the walk refuses one level past MAX_JSON_DEPTH instead of recursing. */
+function canonical(value: unknown, path: string, depth: number): string {
   switch (typeof value) {
     case 'string':
       return canonicalString(value, path);
@@ -26,10 +38,11 @@ export function canonicalJson(value: unknown, path = 'value'): string {
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
+      if (depth >= MAX_JSON_DEPTH) throw new CanonicalJsonError(path, `is nested more than ${MAX_JSON_DEPTH} levels deep`);
       if (Array.isArray(value)) {
-        return `[${value.map((item, i) => canonicalJson(item, `${path}[${i}]`)).join(',')}]`;
+        return `[${value.map((item, i) => canonical(item, `${path}[${i}]`, depth + 1)).join(',')}]`;
       }
-      return canonicalObject(value as object, path);
+      return canonicalObject(value as object, path, depth + 1);
     default:
       throw new CanonicalJsonError(path, `is a ${typeof value}, which JSON cannot carry`);
   }
@@ -50,7 +63,7 @@ function canonicalNumber(value: number, path: string): string {
   return String(value);
 }
 
-function canonicalObject(value: object, path: string): string {
+function canonicalObject(value: object, path: string, depth: number): string {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     throw new CanonicalJsonError(path, 'is not a plain JSON object');
@@ -63,7 +76,7 @@ function canonicalObject(value: object, path: string): string {
     const member = record[key];
     if (member === undefined) continue; // as JSON.stringify does: an absent member
     const memberPath = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-    members.push(`${canonicalString(key, memberPath)}:${canonicalJson(member, memberPath)}`);
+    members.push(`${canonicalString(key, memberPath)}:${canonical(member, memberPath, depth)}`);
   }
   return `{${members.join(',')}}`;
 }

@@ -92,4 +92,15 @@ describe('canonicalJson (RFC 8785)', () => {
   it('keeps a well-formed surrogate pair', () => {
     expect(canonicalJson('😀')).toBe('"😀"');
   });
+
+  it('canonicalizes 64 levels of nesting and refuses the 65th by name, without recursing into a value nested a million deep', () => {
+    const nested = (depth: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = i % 2 ? { a: value } : [value];
+      return value;
+    };
+    expect(canonicalJson(nested(64))).toBe(JSON.stringify(nested(64)));
+    expect(() => canonicalJson(nested(65))).toThrow(CanonicalJsonError);
+    expect(() => canonicalJson({ details: nested(1_000_000) }, 'input')).toThrow(/^input\.details(\[0\]|\.a)+ is nested more than 64 levels deep$/);
+  });
 });

@@ -19,6 +19,13 @@ describe('isCanonicalJsonText', () => {
     for (const value of values) expect(isCanonicalJsonText(canonicalJson(value))).toBe(true);
   });
 
+  it('scans 64 levels of nesting and stops at the 65th, however deep the text goes', () => {
+    expect(isCanonicalJsonText(`${'['.repeat(64)}1${']'.repeat(64)}`)).toBe(true);
+    expect(isCanonicalJsonText(`${'{"a":'.repeat(64)}1${'}'.repeat(64)}`)).toBe(true);
+    expect(isCanonicalJsonText(`${'['.repeat(65)}1${']'.repeat(65)}`)).toBe(false);
+    expect(isCanonicalJsonText(`${'{"a":['.repeat(500_000)}1${']}'.repeat(500_000)}`)).toBe(false);
+  });
+
   it('refuses anything else', () => {
     for (const text of [
       '{"b":1,"a":2}',

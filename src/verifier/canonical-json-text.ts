@@ -1,8 +1,12 @@
+import { MAX_JSON_DEPTH } from '../ledger/canonical-json.js';
+
 /**
  * True only when `text` is exactly one JSON value in RFC 8785 canonical form as canonicalJson
  * writes it: no white space, object keys strictly increasing by UTF-16 code units, numbers as
- * ECMAScript writes them (safe integers only), strings escaped minimally, no lone surrogates.
- * Conservative: a key with an escape in it answers false (the caller then canonicalizes).
+ * ECMAScript writes them (safe integers only), strings escaped minimally, no lone surrogates, and
+ * nested at most MAX_JSON_DEPTH deep (deeper, the scan stops rather than recursing; canonicalJson
+ * then refuses it by name). Conservative: a key with an escape in it answers false (the caller then
+ * canonicalizes).
  */
 export function isCanonicalJsonText(text: string): boolean {
   const scanner = new CanonicalScanner(text);
@@ -12,6 +16,8 @@ export function isCanonicalJsonText(text: string): boolean {
 /** A recursive-descent scan of one JSON text, position `i`; each method reads one value at i and moves past it. */
 class CanonicalScanner {
   private i = 0;
+  /** How many objects and arrays enclose the position. */
+  private depth = 0;
   private readonly n: number;
 
   constructor(private readonly text: string) {
@@ -25,8 +31,13 @@ class CanonicalScanner {
   value(): boolean {
     if (this.i >= this.n) return false;
     const c = this.text.charCodeAt(this.i);
-    if (c === 123 /* { */) return this.object();
-    if (c === 91 /* [ */) return this.array();
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (this.depth === MAX_JSON_DEPTH) return false;
+      this.depth++;
+      const scanned = c === 123 ? this.object() : this.array();
+      this.depth--;
+      return scanned;
+    }
     if (c === 34 /* " */) return this.string() >= 0;
     if (c === 116) return this.literal('true');
     if (c === 102) return this.literal('false');

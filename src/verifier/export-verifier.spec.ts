@@ -132,6 +132,15 @@ describe('ExportVerifier on the ledger-v1 vectors', () => {
       expect(f.reason).toMatch(/payload does not match its payloadHash/);
     });
 
+    it('a payload nested a hundred thousand deep: named, not a stack overflow', () => {
+      const lines = vectorEntries().map((e) => line(e));
+      const deep = `${'{"a":['.repeat(100_000)}1${']}'.repeat(100_000)}`;
+      const at = lines[1].lastIndexOf(',"payload":');
+      const f = failing([lines[0], `${lines[1].slice(0, at)},"payload":${deep}}`, lines[2]]);
+      expect(f.seq).toBe(2);
+      expect(f.reason).toMatch(/^entry 2: the payload cannot be canonicalized: payload(\.a\[0\])+ is nested more than 64 levels deep$/);
+    });
+
     it('salt changed', () => {
       const entries = vectorEntries();
       entries[2] = { ...entries[2], salt: '00'.repeat(16) };

@@ -239,6 +239,61 @@ describe('POST /epcis/capture', () => {
     expect((await capture(shipping(100), farm.key)).status).toBe(201);
   });
 
+  it('names the event that breaks a rule among events recorded together, with the message it would get alone', async () => {
+    const { app } = service;
+    const farm = await createOrg(app, 'PRODUCER');
+    await registerFacility(app, farm, { gln: '6901234000061' });
+    await registerProduct(app, farm, { gtin: '06901234000504' });
+    const buyer = await createOrg(app, 'RETAILER');
+    const lot = 'https://id.gs1.org/01/06901234000504/10/R-10';
+    const place = { id: 'urn:epc:id:sgln:6901234.00006.0' };
+    const observe = (bizStep: string, quantity: number, more = {}) => ({
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      bizStep,
+      eventTime: '2026-11-20T06:00:00Z',
+      bizLocation: place,
+      quantityList: [{ epcClass: lot, quantity, uom: 'KGM' }],
+      ...more,
+    });
+    const document = (shipped: number) => ({
+      type: 'EPCISDocument',
+      epcisBody: {
+        eventList: [
+          {
+            type: 'ObjectEvent',
+            action: 'ADD',
+            bizStep: 'commissioning',
+            eventTime: '2026-11-20T05:00:00Z',
+            bizLocation: place,
+            quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }],
+          },
+          observe('storing', 100),
+          observe('storing', 100),
+          observe('shipping', shipped, {
+            bizTransactionList: [{ type: 'po', bizTransaction: 'urn:example:po:2' }],
+            destinationList: [
+              { type: 'owning_party', destination: `urn:uuid:${buyer.id}` },
+              { type: 'location', destination: 'urn:example:shop' },
+            ],
+          }),
+          observe('storing', 100),
+        ],
+      },
+    });
+    const before = await ledgerSize();
+    const res = await capture(document(150), farm.key);
+    expect(res.status).toBe(409);
+    expect(res.body.errors[0].extensions).toMatchObject({ reason: 'INSUFFICIENT_QUANTITY', eventIndex: 3 });
+    expect(res.body.errors[0].message).toMatch(/^eventList\[3\]: SHIPPING 150 kg is more than the 100 kg left/);
+    expect(await ledgerSize()).toBe(before);
+    // Event 4 (storing a lot in transit) breaks a rule once event 3 is right.
+    const next = await capture(document(100), farm.key);
+    expect(next.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', eventIndex: 4 });
+    expect(next.body.errors[0].message).toMatch(/^eventList\[4\]: /);
+    expect(await ledgerSize()).toBe(before);
+  });
+
   it('registers a facility with a GLN only when its check digit is right, and each GLN once', async () => {
     const org = await createOrg(service.app, 'PRODUCER');
     const register = (gln: string) =>
@@ -299,5 +354,80 @@ describe('POST /epcis/capture', () => {
     });
     expect(await Promise.all(others)).toHaveLength(5);
     expect(await ledgerSize()).toBe(before + 5);
+  });
+
+  describe('bounded by the work a document makes the writer do, refused before the ledger lock', () => {
+    const lotCount = 200;
+    const lotClass = (i: number) => `https://id.gs1.org/01/06901234000405/10/SENSOR-${i}`;
+    const commissioning = (lots: number) => ({
+      type: 'ObjectEvent',
+      action: 'ADD',
+      bizStep: 'commissioning',
+      eventTime: '2026-11-20T05:00:00Z',
+      bizLocation: { id: 'https://id.gs1.org/414/6901234000054' },
+      quantityList: Array.from({ length: lots }, (_, i) => ({ epcClass: lotClass(i), quantity: 10, uom: 'KGM' })),
+    });
+    // One logger's readings, reported for each lot the event names.
+    const sensorReporting = (lots: number, reports = 1000) => ({
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      bizStep: 'sensor_reporting',
+      eventTime: '2026-11-21T05:00:00Z',
+      quantityList: Array.from({ length: lots }, (_, i) => ({ epcClass: lotClass(i) })),
+      sensorElementList: [
+        {
+          sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.logger9' },
+          sensorReport: Array.from({ length: reports }, (_, i) => ({
+            type: 'Temperature',
+            time: new Date(Date.UTC(2026, 10, 20, 6) + i * 60_000).toISOString(),
+            value: 4,
+          })),
+        },
+      ],
+    });
+    const epcisDocument = (...eventList: object[]) => ({ type: 'EPCISDocument', schemaVersion: '2.0', epcisBody: { eventList } });
+    let farm: Awaited<ReturnType<typeof createOrg>>;
+
+    it('refuses the document of 200 lots × 1,000 reports (200,000 readings) naming the bound and by how much, and writes nothing', async () => {
+      const { app } = service;
+      farm = await createOrg(app, 'PRODUCER');
+      await registerFacility(app, farm, { gln: '6901234000054' });
+      await registerProduct(app, farm, { name: '冷藏牛乳', category: 'DAIRY', storage: 'CHILLED', gtin: '06901234000405' });
+      expect((await capture(epcisDocument(commissioning(lotCount)), farm.key)).status).toBe(201);
+      const before = await ledgerSize();
+
+      const body = JSON.stringify(epcisDocument(sensorReporting(lotCount)));
+      expect(body.length).toBeLessThan(100_000); // a small request, for the 200,000 rows it asks for
+      const refused = await capture(body, farm.key);
+      expect(refused.status).toBe(400);
+      const [error] = refused.body.errors;
+      expect(error.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'CAPTURE_TOO_COSTLY',
+        bounds: [
+          { bound: 'work', limit: 10_000, actual: 210_000 },
+          { bound: 'storedBytes', limit: 2 * 1024 * 1024, actual: expect.any(Number) },
+        ],
+      });
+      expect(error.message).toMatch(
+        /^the EPCIS document would cost 210,000 units of work \(.*200 lots registered, read by a sensor or transformed × 50 \+ 200,000 temperature readings .*\), 200,000 more than the 10,000 one capture may/,
+      );
+      expect(error.message).toMatch(
+        /; and [\d,]+ bytes of ledger payload \(each entry keeps its event’s members again\), [\d,]+ more than the 2,097,152 one capture may: /,
+      );
+      expect(error.message).toMatch(/nothing was recorded; send it as several smaller documents$/);
+      expect(await ledgerSize()).toBe(before);
+    });
+
+    it('captures a document at the limit: 20 lots × 450 reports (20 lots × 50 + 9,000 readings = 10,000 units)', async () => {
+      const before = await ledgerSize();
+      expect((await capture(epcisDocument(sensorReporting(20, 451)), farm.key)).body.errors[0].message).toMatch(/^the EPCIS document would cost 10,020 units/);
+      const atLimit = await capture(epcisDocument(sensorReporting(20, 450)), farm.key);
+      expect(atLimit.status).toBe(201);
+      expect(await ledgerSize()).toBe(before + 20);
+      const batch = await batchView(atLimit.body.events[0].batchIds[19], farm.key);
+      expect(batch.lotCode).toBe('SENSOR-19');
+      expect(batch.events.at(-1)).toMatchObject({ type: 'TEMPERATURES_RECORDED', payload: { count: 450, sensorId: 'urn:epc:id:giai:6901234.logger9' } });
+    });
   });
 });

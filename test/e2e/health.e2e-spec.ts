@@ -317,6 +317,7 @@ describe('shutdown', () => {
         ...process.env,
         NODE_ENV: 'production',
         DATABASE_URL: db.url,
+        PUBLIC_BASE_URL: 'https://suyuan.test',
         PORT: String(port),
         HOST: '127.0.0.1',
         ADMIN_API_KEY: TEST_ADMIN_KEY,

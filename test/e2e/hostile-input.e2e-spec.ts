@@ -41,12 +41,12 @@ import {
   verifyWholeLedger,
   withInvalidUtf8,
 } from '../support/hostile-values.js';
-import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { createOrg, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { buildInputWorld, InputWorld } from '../support/input-world.js';
 import { gqlOk, rawBody, TEST_ADMIN_KEY, TEST_SIGNING_SEED, useTestApp } from '../support/test-app.js';
 import { signingKeyFromSeed } from '../../src/ledger/signing-key.js';
 import { scanDay, scanToken, scanTokenSecret } from '../../src/scan/scan-token.js';
-import { LEDGER_SIZE } from '../support/documents.js';
+import { LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 
 /**
  * Every input the service takes, sent hostile values: driven by the live schema (every argument of
@@ -513,6 +513,75 @@ describe('hostile input', () => {
   describe('GraphQL: every argument of every query', () => {
     it.each(Object.keys(QUERIES))('%s', async (name) => {
       expect(await probeOperation('query', name, QUERIES[name])).toEqual([]);
+    });
+  });
+
+  describe('GraphQL: JSON nested thousands deep, on every mutation that takes JSON', () => {
+    const DEPTH = 10_000;
+    // Written out as text: JSON.stringify itself may overflow on values this deep.
+    const deepText = (depth: number) => `${'{"level":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const deepLiteral = (depth: number) => `${'{level:'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+    /** Where a JSON scalar sits in an argument's type: the paths a caller may send JSON at. */
+    function* jsonPaths(type: GraphQLInputType, path: (string | number)[]): Generator<(string | number)[]> {
+      const inner = getNullableType(type);
+      if (isListType(inner)) yield* jsonPaths(inner.ofType, [...path, 0]);
+      else if (isInputObjectType(inner)) for (const field of Object.values(inner.getFields())) yield* jsonPaths(field.type, [...path, field.name]);
+      else if (getNamedType(inner).name === 'JSON') yield path;
+    }
+
+    it('refuses it (BAD_USER_INPUT naming the depth) before anything walks it, writes nothing, and another organization’s write goes through', async () => {
+      const other = await producerWithBatch(service.app);
+      const otherWrite = () =>
+        gqlOk(
+          service.app,
+          RECORD_EVENT,
+          { input: { batchId: other.batch.id, bizStep: 'STORING', eventTime: world.freshInstant(), facilityId: other.facilityId } },
+          other.org.key,
+        );
+      const cases = Object.values(schema.getMutationType()!.getFields()).flatMap((field) =>
+        field.args.flatMap((arg) => [...jsonPaths(arg.type, [arg.name])].map((path) => ({ field, path }))),
+      );
+      expect(cases.map(({ field, path }) => `${field.name}(${path.join('.')})`).sort()).toEqual([
+        'recordEvent(input.details)',
+        'recordEvents(input.0.details)',
+        'registerBatch(input.details)',
+      ]);
+      const problems: string[] = [];
+      for (const { field, path } of cases) {
+        try {
+          const call = await MUTATIONS[field.name](world);
+          const body = JSON.stringify({ query: operationText('mutation', field), variables: withValueAt(call.args, path, 'DEEP_JSON') }).replace(
+            '"DEEP_JSON"',
+            deepText(DEPTH),
+          );
+          const before = await ledgerSize(service.app);
+          const [deep, concurrent] = await Promise.all([postRawGraphql(service.app, body, call.key), otherWrite()]);
+          const refusal = expectClearError(deep);
+          expect(refusal.code).toBe('BAD_USER_INPUT');
+          expect(refusal.message).toMatch(new RegExp(`at "${path.join('.').replace('.0.', '\\[0\\]\\.')}"; JSON is nested more than 64 levels deep$`));
+          expect(concurrent.recordEvent.seq).toBeGreaterThan(before);
+          expect(await ledgerSize(service.app)).toBe(before + 1);
+        } catch (err) {
+          problems.push(`${field.name}(${path.join('.')}): ${firstLines(err)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('refuses it written as a literal in the query (as deep as GraphQL parses) when validating the query, naming the depth', async () => {
+      const before = await ledgerSize(service.app);
+      const literal = (depth: number) =>
+        `mutation { recordEvent(input: { batchId: "${world.sharedBatch.id}", bizStep: STORING, eventTime: "${world.freshInstant()}", ` +
+        `facilityId: "${world.facilityId}", details: ${deepLiteral(depth)} }) { seq } }`;
+      const deep = await postRawGraphql(service.app, JSON.stringify({ query: literal(1000) }), world.producer.key);
+      const refusal = expectClearError(deep);
+      // A literal is checked with the query, so graphql-js reports it as the query's validation error.
+      expect(refusal.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(refusal.message).toBe('JSON is nested more than 64 levels deep');
+      // Deeper than GraphQL's parser goes: refused by the parser with a code, nothing run.
+      expectClearError(await postRawGraphql(service.app, JSON.stringify({ query: literal(DEPTH) }), world.producer.key));
+      expect(await ledgerSize(service.app)).toBe(before);
     });
   });
 

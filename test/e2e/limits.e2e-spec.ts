@@ -90,7 +90,7 @@ describe('limits', () => {
   });
 
   it('hides the schema and GraphiQL in production unless configured', async () => {
-    const production = await createTestApp(service.db.url, { NODE_ENV: 'production' });
+    const production = await createTestApp(service.db.url, { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://suyuan.test' });
     try {
       const introspection = await gql(production, '{ __schema { types { name } } }');
       expect(introspection.errors?.[0].message).toMatch(/introspection/i);
@@ -99,7 +99,7 @@ describe('limits', () => {
     } finally {
       await production.close();
     }
-    const opened = await createTestApp(service.db.url, { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' });
+    const opened = await createTestApp(service.db.url, { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://suyuan.test', GRAPHQL_INTROSPECTION: 'true' });
     try {
       expect((await gql(opened, '{ __schema { queryType { name } } }')).errors).toBeUndefined();
     } finally {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { exited, startService } from '../support/service-process.js';
+import { exited, runToExit, startService } from '../support/service-process.js';
 import { LEDGER_SIZE } from '../support/documents.js';
 
 /**
@@ -67,4 +67,40 @@ describe('npm start with no database configured', () => {
     expect(alive(pid)).toBe(false);
     expect(existsSync(`${dataDir}/postgres/postmaster.pid`)).toBe(false);
   }, 120_000);
+});
+
+describe('a production start without the settings production needs', () => {
+  const production: NodeJS.ProcessEnv = {
+    ...env,
+    NODE_ENV: 'production',
+    ADMIN_API_KEY: 'start-test-admin-key-0123456789',
+    LEDGER_SIGNING_KEY: Buffer.alloc(32, 9).toString('base64'),
+    LEDGER_ORIGIN: 'suyuan.test/ledger',
+  };
+  delete production.PUBLIC_BASE_URL;
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    [
+      'no DATABASE_URL and no PUBLIC_BASE_URL',
+      production,
+      'Configuration error: DATABASE_URL and PUBLIC_BASE_URL are missing: expected a postgres:// URL and the https:// URL consumers reach (required in production)',
+    ],
+    [
+      'no DATABASE_URL',
+      { ...production, PUBLIC_BASE_URL: 'https://trace.example.org' },
+      'Configuration error: DATABASE_URL is missing: expected a postgres:// URL (required in production)',
+    ],
+    [
+      'a plain http:// PUBLIC_BASE_URL',
+      { ...production, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', PUBLIC_BASE_URL: 'http://trace.example.org' },
+      'Configuration error: PUBLIC_BASE_URL is invalid (protocol http:): expected an https:// URL in production ' +
+        '(labels printed with it cannot be changed; ALLOW_HTTP_PUBLIC_BASE_URL=true allows http://)',
+    ],
+  ])('with %s, stops at once with exit code 1 and one line naming it, no stack trace, no embedded PostgreSQL', async (_label, settings, line) => {
+    const { code, output } = await runToExit(settings);
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([line]);
+    expect(existsSync(`${dataDir}/postgres`)).toBe(false);
+  });
 });

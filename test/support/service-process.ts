@@ -27,6 +27,15 @@ export function startService(env: NodeJS.ProcessEnv, startedWhen = 'Stop with Ct
   });
 }
 
+/** The compiled service run to its end (a start that must refuse): its exit code and everything it wrote. */
+export function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
+
 /** The exit code (null when a signal ended it). */
 export const exited = (child: ChildProcess): Promise<number | null> =>
   new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));

@@ -17,6 +17,7 @@ export function testAppModule(databaseUrl: string, env: Record<string, string> =
   // of requests from one address, hundreds at once.
   const config = loadConfig({
     NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LEDGER_SIGNING_KEY: TEST_SIGNING_SEED,
     LEDGER_ORIGIN: 'suyuan.test/ledger',
