@@ -24,10 +24,11 @@ import { BenchBaselineRow1765532800000 } from '../../migrations/1765532800000-be
 import { TransformationLines1765705600000 } from '../../migrations/1765705600000-transformation-lines.js';
 import { LedgerAppendedNotice1765619200000 } from '../../migrations/1765619200000-ledger-appended-notice.js';
 import { DropBenchBaselineRow1765792000000 } from '../../migrations/1765792000000-drop-bench-baseline-row.js';
+import { CertifiersAndAttestations1766137600000 } from '../../migrations/1766137600000-certifiers-and-attestations.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
-import { CertificateEntity } from '../certificates/certificate.entity.js';
+import { CertificateAttestationEntity, CertificateEntity } from '../certificates/certificate.entity.js';
 import { InspectionEntity } from '../inspections/inspection.entity.js';
 import { TemperatureReadingEntity } from '../cold-chain/temperature-reading.entity.js';
 import { LineageEdgeEntity, TransformationEntity, TransformationLineEntity } from '../transformations/transformation.entity.js';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   TemperatureReadingEntity,
   InspectionEntity,
   CertificateEntity,
+  CertificateAttestationEntity,
   ScanCountEntity,
   RecallEntity,
   RecallBatchEntity,
@@ -77,6 +79,7 @@ export const MIGRATIONS = [
   LedgerAppendedNotice1765619200000,
   TransformationLines1765705600000,
   DropBenchBaselineRow1765792000000,
+  CertifiersAndAttestations1766137600000,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

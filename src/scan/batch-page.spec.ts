@@ -20,7 +20,7 @@ const at = (m: number) => new Date(Date.UTC(2026, 10, 21, 6, m));
 
 describe('the batch page', () => {
   it('puts a recall banner above everything, escapes text, and says exactly what failed to verify', () => {
-    const html = renderBatchPage(view, { certificates: [], giVerified: false, chart: null }, 'zh', 'https://trace.example.org');
+    const html = renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'zh', 'https://trace.example.org');
     expect(html.indexOf('class="recall"')).toBeLessThan(html.indexOf('<h1>'));
     expect(html).toContain('召回通知 · LEVEL_1');
     expect(html).toContain('检出致病菌');

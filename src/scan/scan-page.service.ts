@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
-import { giVerified } from '../certificates/certificate-rules.js';
+import { giStanding } from '../certificates/certificate-rules.js';
 import { isPlainText } from '../common/plain-text.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -13,7 +13,7 @@ import { ScanRepository } from './scan.repository.js';
 import { normalizeTraceCode, ScannedView, ScanService } from './scan.service.js';
 
 /** Bumped when the page's layout changes, so cached copies are not kept past a release. */
-const PAGE_VERSION = 3;
+const PAGE_VERSION = 4;
 
 /** An HTML answer: the page and its status. */
 export interface HtmlAnswer {
@@ -60,7 +60,7 @@ export class ScanPageService {
       view,
       {
         certificates: extras.certificates,
-        giVerified: giVerified(batch.geographicIndication, extras.certificates, new Date()),
+        giStanding: giStanding(batch.geographicIndication, extras.certificates, new Date()),
         chart: chilled
           ? {
               readings: extras.readings,

@@ -4,6 +4,8 @@ import { Database } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
 import { LOT_EVENT_TYPES, sqlEntryTypes } from '../ledger/entry-types.js';
 import { batchIntactSql } from '../ledger/ledger.repository.js';
+import { certificateStanding, type PublicCertificate } from '../certificates/certificate-rules.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
 
 export interface ScannedBatch {
   id: string;
@@ -27,7 +29,7 @@ export interface ScannedBatch {
 
 /** What the page shows beyond the scan: certificates, the temperature chart and its limits. */
 export interface PageExtras {
-  certificates: { kind: string; number: string; issuer: string; protectedName: string | null; validFrom: Date; validUntil: Date }[];
+  certificates: PublicCertificate[];
   readings: { at: Date; celsius: number }[];
   minTempC: number | null;
   maxTempC: number | null;
@@ -97,9 +99,12 @@ export class ScanRepository {
 
   async pageExtras(batchId: string): Promise<PageExtras> {
     const [{ rows: certificates }, { rows: readings }, { rows: product }] = await Promise.all([
-      this.db.query<PageExtras['certificates'][number]>(
-        `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil"
-         FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1 ORDER BY c.created_seq`,
+      this.db.query<Omit<PublicCertificate, 'standing'> & { attesterKind: OrganizationKind | null }>(
+        `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil",
+                r.name AS "recordedBy", o.name AS "attestedBy", o.kind AS "attesterKind"
+         FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id JOIN organization r ON r.id = c.organization_id
+           LEFT JOIN certificate_attestation a ON a.certificate_id = c.id LEFT JOIN organization o ON o.id = a.organization_id
+         WHERE b.id = $1 ORDER BY c.created_seq`,
         [batchId],
       ),
       this.db.query<PageExtras['readings'][number]>('SELECT at, celsius FROM temperature_reading WHERE batch_id = $1 ORDER BY at', [batchId]),
@@ -108,7 +113,13 @@ export class ScanRepository {
         [batchId],
       ),
     ]);
-    return { certificates, readings, minTempC: product[0].min_temp_c, maxTempC: product[0].max_temp_c, excursions: product[0].excursions };
+    return {
+      certificates: certificates.map(({ attesterKind, ...c }) => ({ ...c, standing: certificateStanding({ kind: c.kind, attesterKind }) })),
+      readings,
+      minTempC: product[0].min_temp_c,
+      maxTempC: product[0].max_temp_c,
+      excursions: product[0].excursions,
+    };
   }
 }
 
