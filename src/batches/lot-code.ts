@@ -13,6 +13,7 @@ export const MAX_LOT_CODE_LENGTH = 64;
 export const GS1_LOT_MAX_LENGTH = 20;
 
 const ALLOWED = /^[\x20-\x7e]$|^\p{Unified_Ideograph}$/u;
+const ALLOWED_TEXT = 'a lot code is printable ASCII (letters, digits, punctuation, single spaces inside) or Chinese characters';
 /** GS1 AI encodable character set 82: digits, letters and ! " % & ' ( ) * + , - . / : ; < = > ? _ */
 const GS1_SET_82 = /^[0-9A-Za-z!"%&'()*+,\-./:;<=>?_]$/;
 const GS1_SET_82_TEXT = `letters, digits and ! " % & ' ( ) * + , - . / : ; < = > ? _`;
@@ -23,7 +24,7 @@ export function lotCodeProblem(lotCode: string, underGtin: boolean): string | nu
   if (chars.length < 1 || chars.length > MAX_LOT_CODE_LENGTH) return `a lot code is 1 to ${MAX_LOT_CODE_LENGTH} characters, got ${chars.length}`;
   for (const [i, ch] of chars.entries()) {
     if (!ALLOWED.test(ch)) {
-      return `${codePoint(ch)} at position ${i + 1} is ${whatItIs(ch)}: a lot code is printable ASCII (letters, digits, punctuation, single spaces inside) or Chinese characters`;
+      return `${codePoint(ch)} at position ${i + 1} is ${whatItIs(ch)}: ${ALLOWED_TEXT}`;
     }
   }
   if (chars[0] === ' ' || chars.at(-1) === ' ') return 'a lot code must not start or end with a space';

@@ -19,7 +19,8 @@ const GiStandingEnum = Object.fromEntries(GI_STANDINGS.map((s) => [s, s])) as { 
 registerEnumType(GiStandingEnum, {
   name: 'GeographicIndicationStanding',
   description:
-    'ATTESTED: a valid GI certificate of that name is attested; DECLARED: only the producer’s own certificate backs it; UNBACKED: no valid certificate of that name',
+    'ATTESTED: a valid GI certificate of that name is attested; DECLARED: only the producer’s own certificate backs it; ' +
+    'UNBACKED: no valid certificate of that name',
 });
 
 @ObjectType('Certificate')

@@ -113,7 +113,8 @@ export class CertificatesService {
         if (certificate.documentSha256 !== input.documentSha256) {
           throw new DomainError(
             'CERTIFICATE_DOCUMENT_MISMATCH',
-            `documentSha256: certificate ${certificate.id} was recorded with document ${certificate.documentSha256}, not ${input.documentSha256}; attest only the document you checked`,
+            `documentSha256: certificate ${certificate.id} was recorded with document ${certificate.documentSha256}, not ${input.documentSha256}; ` +
+              'attest only the document you checked',
           );
         }
         const [entry] = await append([

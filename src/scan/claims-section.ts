@@ -44,7 +44,8 @@ const DAY = {
 export function giBadge(claim: string | null, standing: GiStanding | null, lang: Lang): Markup | null {
   if (!claim || !standing) return null;
   const t = T[lang];
-  return html`<p class="gi gi-${standing.toLowerCase()}${standing === 'ATTESTED' ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${claim} · ${t.giStanding[standing]}</p>`;
+  const classes = `gi gi-${standing.toLowerCase()}${standing === 'ATTESTED' ? ' ok' : ''}`;
+  return html`<p class="${classes}">${t.gi}${lang === 'zh' ? '：' : ': '}${claim} · ${t.giStanding[standing]}</p>`;
 }
 
 /** The certificates, each with who vouches for it; nothing when there are none. */
@@ -56,7 +57,8 @@ export function certificatesSection(certificates: PublicCertificate[], lang: Lan
     const name = html`${kind}${c.protectedName && html`（${c.protectedName}）`}`;
     const vouched = c.standing === 'ATTESTED' && c.attestedBy ? t.attested(c.attestedBy, c.issuer) : t.declared(c.recordedBy, c.issuer);
     const standing = c.standing.toLowerCase();
-    return html`<li class="certificate ${standing}">${name} · ${c.number} · <span class="${standing}">${vouched}</span> · ${t.validUntil} ${DAY[lang].format(c.validUntil)}</li>`;
+    const until = `${t.validUntil} ${DAY[lang].format(c.validUntil)}`;
+    return html`<li class="certificate ${standing}">${name} · ${c.number} · <span class="${standing}">${vouched}</span> · ${until}</li>`;
   });
   return html`<section><h2>${t.certificates}</h2><ul>${items}</ul></section>`;
 }
