@@ -1,27 +1,15 @@
-import { Args, Field, ID, Mutation, ObjectType, Parent, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Mutation, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { BatchModel } from '../batches/batch.model.js';
 import { OrganizationModel } from '../organizations/organization.model.js';
 import { ProductModel } from '../products/product.model.js';
-import { CERTIFICATE_STANDINGS, GI_STANDINGS, giStanding, type CertificateKind, type CertificateStanding, type GiStanding } from './certificate-rules.js';
+import { giStanding, type CertificateKind, type CertificateStanding, type GiStanding } from './certificate-rules.js';
 import { CertificateRecord, CertificatesRepository } from './certificates.repository.js';
 import { CertificatesService } from './certificates.service.js';
 import { AttachCertificateInput, CertificateKindEnum } from './dto/attach-certificate.input.js';
 import { AttestCertificateInput } from './dto/attest-certificate.input.js';
-
-const CertificateStandingEnum = Object.fromEntries(CERTIFICATE_STANDINGS.map((s) => [s, s])) as { [K in CertificateStanding]: K };
-registerEnumType(CertificateStandingEnum, {
-  name: 'CertificateStanding',
-  description: 'ATTESTED: a regulator or certification body allowed to vouch for this kind did; DECLARED: only the word of the organization that recorded it',
-});
-const GiStandingEnum = Object.fromEntries(GI_STANDINGS.map((s) => [s, s])) as { [K in GiStanding]: K };
-registerEnumType(GiStandingEnum, {
-  name: 'GeographicIndicationStanding',
-  description:
-    'ATTESTED: a valid GI certificate of that name is attested; DECLARED: only the producer’s own certificate backs it; ' +
-    'UNBACKED: no valid certificate of that name',
-});
+import { CertificateStandingEnum, GiStandingEnum } from './standing-enums.js';
 
 @ObjectType('Certificate')
 export class CertificateModel {

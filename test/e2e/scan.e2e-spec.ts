@@ -190,6 +190,9 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
       ).batch;
 
     // The producer's word alone: declared, nowhere "certified".
+    const standing = async () =>
+      (await gqlOk(app, 'query($c: String!) { scan(code: $c) { geographicIndication geographicIndicationStanding } }', { c: batch.traceCode })).scan;
+    expect(await standing()).toEqual({ geographicIndication: '小站稻', geographicIndicationStanding: 'DECLARED' });
     const declaredEn = await page('en');
     expect(declaredEn).toContain('<p class="gi gi-declared">Geographic indication: 小站稻 · declared by the producer, not attested</p>');
     expect(declaredEn).toContain('declared by the producer 小站稻合作社, not attested (the certificate names 中绿华夏有机产品认证中心 as issuer)');
@@ -216,6 +219,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     });
     await gqlOk(app, ATTEST_CERTIFICATE, { input: { certificateId: ownGi, documentSha256: 'ab'.repeat(32) } }, regulator.key);
 
+    expect(await standing()).toEqual({ geographicIndication: '小站稻', geographicIndicationStanding: 'ATTESTED' });
     const attestedEn = await page('en');
     expect(attestedEn).toContain('<p class="gi gi-attested ok">Geographic indication: 小站稻 · certified</p>');
     expect(attestedEn).toContain('certified: attested by 中绿华夏有机产品认证中心 (the certificate names 中绿华夏有机产品认证中心 as issuer)');
