@@ -15,6 +15,7 @@ import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
 import { InspectionsResolver } from '../src/inspections/inspections.resolver.js';
 import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/certificates/certificates.resolver.js';
 import { ScanResolver } from '../src/scan/scan.resolver.js';
+import { ScanClaimsResolver } from '../src/scan/scan-claims.resolver.js';
 import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
 import { TraceResolver } from '../src/trace/trace.resolver.js';
 import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
@@ -42,6 +43,7 @@ const schema = await app
       ProductCertificatesResolver,
       BatchCertificatesResolver,
       ScanResolver,
+      ScanClaimsResolver,
       RecallsResolver,
       TraceResolver,
       WebhooksResolver,

@@ -13,6 +13,7 @@ import { mayReadBatch } from './batch-access.js';
 import type { Batch } from './batch-row.js';
 import { BatchesRepository } from './batches.repository.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
+import { lotCodeProblem } from './lot-code.js';
 
 @Injectable()
 export class BatchesService {
@@ -55,9 +56,11 @@ export class BatchesService {
     const earlier = key ? prior(key, requestHash) : undefined;
     if (earlier) return earlier.batchId!;
 
-    const productOwner = await this.products.findOwnerInTx(tx, input.productId);
-    if (!productOwner) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
-    if (productOwner !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
+    const product = await this.products.findOwnerAndGtinInTx(tx, input.productId);
+    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product has id ${input.productId}`);
+    if (product.organizationId !== org.organizationId) throw new DomainError('NOT_OWNER', `product ${input.productId} belongs to another organization`);
+    const lotProblem = lotCodeProblem(input.lotCode, product.gtin !== null);
+    if (lotProblem) throw new DomainError('INVALID_LOT_CODE', `lotCode: ${lotProblem}`);
     const facilityOwner = await this.facilities.findOwnerInTx(tx, input.facilityId);
     if (!facilityOwner) throw new DomainError('FACILITY_NOT_FOUND', `no facility has id ${input.facilityId}`);
     if (facilityOwner !== org.organizationId) throw new DomainError('NOT_OWNER', `facility ${input.facilityId} belongs to another organization`);

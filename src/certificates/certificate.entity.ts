@@ -59,3 +59,27 @@ export class CertificateEntity {
   @Column({ type: 'bigint' })
   createdSeq: string;
 }
+
+/** A regulator's or certification body's word that a certificate is genuine: once per certificate, with the entry that records it. */
+@Entity('certificate_attestation')
+export class CertificateAttestationEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_certificate_attestation' })
+  certificateId: string;
+
+  @ManyToOne(() => CertificateEntity, { nullable: false })
+  @JoinColumn({ name: 'certificate_id', foreignKeyConstraintName: 'fk_certificate_attestation_certificate' })
+  certificate?: CertificateEntity;
+
+  @Column({ type: 'uuid' })
+  organizationId: string;
+
+  @ManyToOne(() => OrganizationEntity, { nullable: false })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_certificate_attestation_organization' })
+  organization?: OrganizationEntity;
+
+  @Column({ type: 'timestamp with time zone', precision: 3 })
+  attestedAt: Date;
+
+  @Column({ type: 'bigint' })
+  createdSeq: string;
+}

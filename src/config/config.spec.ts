@@ -10,6 +10,8 @@ describe('loadConfig', () => {
   it('fills defaults for a development start', () => {
     const config = loadConfig(complete);
     expect(config).toMatchObject({ env: 'development', port: 3000, databaseUrl: null, publicBaseUrl: 'http://localhost:3000', seedDemo: true });
+    expect(config.maxTransformationYield).toBe(1);
+    expect(loadConfig({ ...complete, MAX_TRANSFORMATION_YIELD: '2.5' }).maxTransformationYield).toBe(2.5);
     expect(config.ledgerSigningKey.publicKeyRaw).toHaveLength(32);
   });
 
@@ -31,6 +33,8 @@ describe('loadConfig', () => {
     [{ LEDGER_ORIGIN: 'has space' }, 'LEDGER_ORIGIN is invalid ("has space")'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV is invalid ("staging"): expected one of development, production, test'],
     [{ SEED_DEMO: 'yes' }, 'SEED_DEMO is invalid ("yes"): expected true or false'],
+    [{ MAX_TRANSFORMATION_YIELD: '0' }, 'MAX_TRANSFORMATION_YIELD is invalid ("0"): expected a number from 0.01 to 1000'],
+    [{ MAX_TRANSFORMATION_YIELD: '1e21' }, 'MAX_TRANSFORMATION_YIELD is invalid ("1e21"): expected a number from 0.01 to 1000'],
   ])('stops on %j with one line naming it', (env, message) => {
     expect(() => loadConfig({ ...complete, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...complete, ...env })).toThrow(message);

@@ -29,6 +29,8 @@ export interface AppConfig {
   scanCacheRows: number;
   /** Most batches one trace walks before it stops with an error asking for a smaller depth. */
   traceNodeLimit: number;
+  /** Most a transformation's weighed outputs may weigh, as a multiple of its weighed inputs (src/transformations/mass-balance.ts). */
+  maxTransformationYield: number;
   /** Log lines as JSON objects (for log collectors) or as text (for a developer's terminal). */
   logFormat: 'json' | 'pretty';
   /** Requests per minute per organization key (bursts up to that many); 0 turns the limit off. */
@@ -144,6 +146,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
     scanCacheRows: integer(env, 'SCAN_CACHE_ROWS', 30_000, 0, 100_000_000),
     traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),
+    maxTransformationYield: decimal(env, 'MAX_TRANSFORMATION_YIELD', 1, 0.01, 1000),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' ? 'pretty' : 'json'),
     rateLimitPerKey: integer(env, 'RATE_LIMIT_PER_KEY', 6000, 0, 1_000_000),
     rateLimitPublic: integer(env, 'RATE_LIMIT_PUBLIC', 300, 0, 1_000_000),
@@ -240,6 +243,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(name, `an integer from ${min} to ${max}`, JSON.stringify(value));
+  return n;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) throw new ConfigError(name, `a number from ${min} to ${max}`, JSON.stringify(value));
   return n;
 }
 

@@ -25,10 +25,11 @@ import { TransformationLines1765705600000 } from '../../migrations/1765705600000
 import { LedgerAppendedNotice1765619200000 } from '../../migrations/1765619200000-ledger-appended-notice.js';
 import { DropBenchBaselineRow1765792000000 } from '../../migrations/1765792000000-drop-bench-baseline-row.js';
 import { WebhookDeliveryCreated1765964800000 } from '../../migrations/1765964800000-webhook-delivery-created.js';
+import { CertifiersAndAttestations1766137600000 } from '../../migrations/1766137600000-certifiers-and-attestations.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
-import { CertificateEntity } from '../certificates/certificate.entity.js';
+import { CertificateAttestationEntity, CertificateEntity } from '../certificates/certificate.entity.js';
 import { InspectionEntity } from '../inspections/inspection.entity.js';
 import { TemperatureReadingEntity } from '../cold-chain/temperature-reading.entity.js';
 import { LineageEdgeEntity, TransformationEntity, TransformationLineEntity } from '../transformations/transformation.entity.js';
@@ -51,6 +52,7 @@ export const ENTITIES = [
   TemperatureReadingEntity,
   InspectionEntity,
   CertificateEntity,
+  CertificateAttestationEntity,
   ScanCountEntity,
   RecallEntity,
   RecallBatchEntity,
@@ -79,6 +81,7 @@ export const MIGRATIONS = [
   TransformationLines1765705600000,
   DropBenchBaselineRow1765792000000,
   WebhookDeliveryCreated1765964800000,
+  CertifiersAndAttestations1766137600000,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

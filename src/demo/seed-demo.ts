@@ -22,15 +22,17 @@ export interface DemoSummary {
 
 /**
  * A small demo for an empty ledger, recorded through the same services (and so the same writer)
- * as any client: a 小站稻 rice chain from paddy to shop with its GI certificate, and a chilled
- * dairy chain whose tanker had one cold-chain excursion, recalled by the regulator.
+ * as any client: a 小站稻 rice chain from paddy to shop with its GI certificate (declared by the
+ * cooperative, attested by the regulator) and a green-food certificate issued by a certification
+ * body, and a chilled dairy chain whose tanker had one cold-chain excursion, recalled by the regulator.
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoSummary> {
   const demo = new DemoRecorder(app);
   const coop = await demo.organization('天津市小站稻种植专业合作社', 'PRODUCER', '91350100M000100Y43');
   const shop = await demo.organization('津门优选超市（河西店）', 'RETAILER');
   const regulator = await demo.organization('天津市市场监督管理局', 'REGULATOR');
-  await seedRiceChain(demo, coop, shop);
+  const certifier = await demo.organization('中国绿色食品发展中心', 'CERTIFIER');
+  await seedRiceChain(demo, { coop, shop, regulator, certifier });
   const dairy = await demo.organization('天津海河乳业牧场', 'PRODUCER');
   const plant = await demo.organization('海河乳品加工厂', 'PROCESSOR');
   await seedDairyChain(demo, dairy, plant, regulator);
@@ -78,8 +80,14 @@ class DemoRecorder {
   }
 }
 
-/** 小站稻: a cooperative in 宁河区 harvests, dries, mills and packs, and ships to a shop. */
-async function seedRiceChain(demo: DemoRecorder, coop: OrganizationCaller, shop: OrganizationCaller): Promise<void> {
+/**
+ * 小站稻: a cooperative in 宁河区 harvests, dries, mills and packs, and ships to a shop. The regulator
+ * attests the GI registration the cooperative recorded; the green-food body issues its certificate.
+ */
+async function seedRiceChain(
+  demo: DemoRecorder,
+  { coop, shop, regulator, certifier }: Record<'coop' | 'shop' | 'regulator' | 'certifier', OrganizationCaller>,
+): Promise<void> {
   const paddy = await demo.facility(coop, { name: '小站镇 7 号稻田', region: '天津市津南区小站镇' });
   const mill = await demo.facility(coop, { name: '合作社碾米车间', region: '天津市津南区' });
   const rice = await demo.products.register(coop, {
@@ -89,7 +97,8 @@ async function seedRiceChain(demo: DemoRecorder, coop: OrganizationCaller, shop:
     gtin: '06901234567892',
     geographicIndication: '小站稻',
   });
-  await demo.certificates.attach(coop, riceGiCertificate(rice.id));
+  const gi = await demo.certificates.attach(coop, riceGiCertificate(rice.id));
+  await demo.certificates.attest(regulator, { certificateId: gi.id, documentSha256: gi.documentSha256 });
   const riceBatch = await demo.batches.register(coop, {
     productId: rice.id,
     facilityId: paddy.id,
@@ -99,6 +108,7 @@ async function seedRiceChain(demo: DemoRecorder, coop: OrganizationCaller, shop:
     producedAt: new Date('2026-10-06T02:00:00.000Z'),
     details: { fieldName: '7 号稻田', variety: '津原 U99', harvestDate: '2026-10-06' },
   });
+  await demo.certificates.attach(certifier, riceGreenFoodCertificate(riceBatch.id));
   await demo.events.record(coop, riceAtTheCooperative(riceBatch.id, paddy.id, mill.id, shop.organizationId));
   const shopFloor = await demo.facility(shop, { name: '河西店卖场', region: '天津市河西区' });
   await demo.events.record(shop, riceAtTheShop(riceBatch.id, shopFloor.id));
@@ -143,6 +153,18 @@ function riceGiCertificate(productId: string): AttachCertificateInput {
     validFrom: new Date('2020-01-01T00:00:00.000Z'),
     validUntil: new Date('2030-12-31T00:00:00.000Z'),
     documentSha256: createHash('sha256').update('demo GI certificate AGI01234').digest('hex'),
+  };
+}
+
+function riceGreenFoodCertificate(batchId: string): AttachCertificateInput {
+  return {
+    batchId,
+    kind: 'GREEN_FOOD',
+    number: 'GF120116200345',
+    issuer: '中国绿色食品发展中心',
+    validFrom: new Date('2026-01-01T00:00:00.000Z'),
+    validUntil: new Date('2029-12-31T00:00:00.000Z'),
+    documentSha256: createHash('sha256').update('demo green food certificate GF120116200345').digest('hex'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
+import { lotCodeProblem, MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
 import { DATE_TIME_FORMAT, parseDateTime } from '../common/date-time.js';
 import { detailsProblem, jsonDepthProblem } from '../common/json-details.js';
 import { isPlainText } from '../common/plain-text.js';
@@ -217,6 +217,8 @@ function newLot(line: QuantityLine, where: string, quantityIs: string): { gtin: 
   const unit = line.uom === null ? 'piece' : ownEntry(UNIT_BY_UOM, line.uom);
   if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
   const lot = line.lot as { gtin: string; lot: string };
+  const lotProblem = lotCodeProblem(lot.lot, true);
+  if (lotProblem) refuse(`${where}.epcClass: the lot number: ${lotProblem}`);
   return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit: unit! };
 }
 

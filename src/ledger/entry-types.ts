@@ -22,6 +22,7 @@ export interface LedgerPayloads {
   BATCH_HELD: BatchHeldPayload;
   BATCH_RELEASED: BatchReleasedPayload;
   CERTIFICATE_ATTACHED: CertificateAttachedPayload;
+  CERTIFICATE_ATTESTED: CertificateAttestedPayload;
   RECALLING: RecallingPayload;
   RECALL_RECOVERY: RecallRecoveryPayload;
   RECALL_CLOSED: RecallClosedPayload;
@@ -45,6 +46,7 @@ export const ENTRY_TYPE_SCOPES = {
   BATCH_HELD: 'batch',
   BATCH_RELEASED: 'batch',
   CERTIFICATE_ATTACHED: 'either',
+  CERTIFICATE_ATTESTED: 'either',
   RECALLING: 'batch',
   RECALL_RECOVERY: 'batch',
   RECALL_CLOSED: 'ledger',
@@ -214,6 +216,15 @@ export interface CertificateAttachedPayload {
   protectedName?: string;
   validFrom: string;
   validUntil: string;
+}
+
+/**
+ * A regulator or certification body (the entry's actor) vouches for a certificate: on the chain the
+ * certificate's own entry joined, naming the document it checked.
+ */
+export interface CertificateAttestedPayload {
+  certificateId: string;
+  documentSha256: string;
 }
 
 /** On each batch a recall reaches: the batches named in it and everything made from them. */

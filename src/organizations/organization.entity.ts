@@ -3,7 +3,7 @@ import type { OrganizationKind } from './organization-kind.js';
 
 @Entity('organization')
 @Unique('uq_organization_uscc', ['uscc'])
-@Check('chk_organization_kind', `kind IN ('PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER', 'REGULATOR', 'LAB')`)
+@Check('chk_organization_kind', `kind IN ('PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER', 'REGULATOR', 'LAB', 'CERTIFIER')`)
 export class OrganizationEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_organization' })
   id: string;

@@ -34,6 +34,12 @@ export class ProductsRepository {
     return rows[0]?.organization_id ?? null;
   }
 
+  /** Who owns the product and its GTIN, if any (a lot of a product with a GTIN follows GS1's AI 10). */
+  async findOwnerAndGtinInTx(tx: Tx, id: string): Promise<{ organizationId: string; gtin: string | null } | null> {
+    const { rows } = await tx.query<{ organization_id: string; gtin: string | null }>('SELECT organization_id, gtin FROM product WHERE id = $1', [id]);
+    return rows[0] ? { organizationId: rows[0].organization_id, gtin: rows[0].gtin } : null;
+  }
+
   async gtinTaken(tx: Tx, gtin: string): Promise<boolean> {
     return (await tx.query('SELECT 1 FROM product WHERE gtin = $1', [gtin])).rowCount === 1;
   }

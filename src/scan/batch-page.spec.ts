@@ -22,7 +22,7 @@ const at = (m: number) => new Date(Date.UTC(2026, 10, 21, 6, m));
 
 describe('the batch page', () => {
   it('puts a recall banner above everything, escapes text, and says exactly what failed to verify', () => {
-    const html = renderBatchPage(view, { certificates: [], giVerified: false, chart: null }, 'zh', 'https://trace.example.org', 'tok');
+    const html = renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'zh', 'https://trace.example.org', 'tok');
     expect(html.indexOf('class="recall"')).toBeLessThan(html.indexOf('<h1>'));
     expect(html).toContain('召回通知 · LEVEL_1');
     expect(html).toContain('检出致病菌');
@@ -33,7 +33,7 @@ describe('the batch page', () => {
 
   it('says the service checked, never that it verified, leaving "verified" to the check on the phone', () => {
     const valid = { ...view, verification: { valid: true, checkedEntries: 5, firstInvalidSeq: null, reason: null } };
-    const en = renderBatchPage(valid, { certificates: [], giVerified: false, chart: null }, 'en', 'https://trace.example.org', 'tok');
+    const en = renderBatchPage(valid, { certificates: [], giStanding: null, chart: null }, 'en', 'https://trace.example.org', 'tok');
     expect(en).toContain("The service found the hashes and links of this batch's 5 ledger entries intact; checking on this device");
     expect(en).not.toMatch(/verified/i);
     expect(en).toContain('<dt>Inspections</dt><dd>1 of 3 failed (latest: passed)</dd>');
@@ -42,11 +42,11 @@ describe('the batch page', () => {
 
   it('lists the key steps and links to every event when the story is longer than them', () => {
     const long = { ...view, eventCount: 250 };
-    const en = renderBatchPage(long, { certificates: [], giVerified: false, chart: null }, 'en', 'https://trace.example.org', 'tok');
+    const en = renderBatchPage(long, { certificates: [], giStanding: null, chart: null }, 'en', 'https://trace.example.org', 'tok');
     expect(en).toContain('250 events in all; shown here are 1 key steps');
     expect(en).toContain('href="/q/ABCDEFGHJKMN/events?lang=en"');
     expect(en).toContain('href="/q/ABCDEFGHJKMN/events?page=3&amp;lang=en"');
-    expect(renderBatchPage(view, { certificates: [], giVerified: false, chart: null }, 'en', 'x', 'tok')).not.toContain('/events');
+    expect(renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'en', 'x', 'tok')).not.toContain('/events');
   });
 
   it('pages every event with links to the pages before and after', () => {

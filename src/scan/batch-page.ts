@@ -3,12 +3,15 @@ import type { PageView } from './scan.service.js';
 import type { PublicEvent } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
+import type { GiStanding, PublicCertificate } from '../certificates/certificate-rules.js';
+import { certificatesSection, giBadge } from './claims-section.js';
 
 export type Lang = 'zh' | 'en';
 
 export interface PageExtras {
-  certificates: { kind: string; number: string; issuer: string; protectedName: string | null; validUntil: Date }[];
-  giVerified: boolean;
+  certificates: PublicCertificate[];
+  /** How far the product's GI claim is backed (null when it claims none). */
+  giStanding: GiStanding | null;
   /** For chilled and frozen goods: the readings (time order), the allowed band and the excursions. */
   chart: { readings: { at: Date; celsius: number }[]; minTempC: number | null; maxTempC: number | null; excursions: Excursion[] } | null;
 }
@@ -19,13 +22,9 @@ const T = {
     producer: '生产者',
     origin: '产地',
     lot: '批号',
-    gi: '地理标志',
-    giVerified: '已认证',
-    giClaimed: '未见有效证书',
     status: '状态',
     coldChain: '冷链',
     journey: '流通记录',
-    certificates: '证书',
     temperatures: '温度记录',
     verification: '账本校验',
     serverChecked: (n: number) => `服务器已核对本批次 ${n} 条账本记录，哈希与链接完整；正在本机校验…`,
@@ -44,7 +43,6 @@ const T = {
     back: '返回产品页',
     recall: '召回通知',
     recallAdvice: '请停止食用，并按商家或监管部门的指引退货。',
-    validUntil: '有效期至',
     code: '追溯码',
   },
   en: {
@@ -52,13 +50,9 @@ const T = {
     producer: 'Producer',
     origin: 'Origin',
     lot: 'Lot',
-    gi: 'Geographic indication',
-    giVerified: 'certified',
-    giClaimed: 'no valid certificate on record',
     status: 'Status',
     coldChain: 'Cold chain',
     journey: 'Journey',
-    certificates: 'Certificates',
     temperatures: 'Temperatures',
     verification: 'Ledger check',
     // A template, so the apostrophe stays as written rather than escaped.
@@ -78,7 +72,6 @@ const T = {
     back: 'Back to the product',
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
-    validUntil: 'valid until',
     code: 'Trace code',
   },
 } as const;
@@ -96,12 +89,6 @@ const COLD: Record<string, [string, string]> = {
   NO_DATA: ['无温度记录', 'No temperature records'],
   OK: ['全程温度合格', 'Kept in range throughout'],
   EXCURSION: ['出现温度异常', 'Temperature excursion recorded'],
-};
-const CERTS: Record<string, [string, string]> = {
-  GEOGRAPHIC_INDICATION: ['地理标志', 'Geographic indication'],
-  ORGANIC: ['有机产品', 'Organic'],
-  GREEN_FOOD: ['绿色食品', 'Green food'],
-  COMMITMENT: ['承诺达标合格证', 'Compliance commitment certificate'],
 };
 
 /** ?lang= wins; else the first of the browser's languages that is Chinese or English; else Chinese. */
@@ -158,10 +145,7 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
       ],
       '',
     );
-  const giStatus = extras.giVerified ? t.giVerified : t.giClaimed;
-  const gi =
-    view.geographicIndication &&
-    html`<p class="gi${extras.giVerified ? ' ok' : ''}">${t.gi}${lang === 'zh' ? '：' : ': '}${view.geographicIndication} · ${giStatus}</p>`;
+  const gi = giBadge(view.geographicIndication, extras.giStanding, lang);
   const timeline = view.keySteps.map((ev) => eventItem(ev, lang));
   const events = `/q/${view.traceCode}/events`;
   const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
@@ -170,12 +154,7 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
     html`<p class="muted">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a>
  · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
   const inspections = inspectionsVerdict(view.inspections, lang);
-  const certificates =
-    extras.certificates.length > 0 &&
-    html`<section><h2>${t.certificates}</h2><ul>${extras.certificates.map((c) => {
-      const name = html`${pick(CERTS[c.kind], lang, c.kind)}${c.protectedName && html`（${c.protectedName}）`}`;
-      return html`<li>${name} · ${c.number} · ${c.issuer} · ${t.validUntil} ${when(c.validUntil, lang)}</li>`;
-    })}</ul></section>`;
+  const certificates = certificatesSection(extras.certificates, lang);
   const chart = extras.chart && extras.chart.readings.length > 0 && html`<section><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
   const v = view.verification;
   // "Verified" is the phone's word, once its own check of the signed ledger passes: the server only says what it found.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
-import { giVerified } from '../certificates/certificate-rules.js';
+import { giStanding } from '../certificates/certificate-rules.js';
 import { isPlainText } from '../common/plain-text.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -72,7 +72,7 @@ export class ScanPageService {
       view,
       {
         certificates: extras.certificates,
-        giVerified: giVerified(batch.geographicIndication, extras.certificates, new Date()),
+        giStanding: giStanding(batch.geographicIndication, extras.certificates, new Date()),
         chart: chilled
           ? {
               readings: extras.readings,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LabelsService } from './labels.service.js';
 import { ProofBundleService } from './proof-bundle.service.js';
 import { ScanCountsService } from './scan-counts.service.js';
+import { ScanClaimsResolver } from './scan-claims.resolver.js';
 import { ScanPageService } from './scan-page.service.js';
 import { ScanController } from './scan.controller.js';
 import { ScanRepository } from './scan.repository.js';
@@ -11,6 +12,6 @@ import { VerifyAssetController } from './verify-asset.controller.js';
 
 @Module({
   controllers: [ScanController, VerifyAssetController],
-  providers: [ScanRepository, ScanService, ScanPageService, ScanCountsService, ProofBundleService, LabelsService, ScanResolver],
+  providers: [ScanRepository, ScanService, ScanPageService, ScanCountsService, ProofBundleService, LabelsService, ScanResolver, ScanClaimsResolver],
 })
 export class ScanModule {}

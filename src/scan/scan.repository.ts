@@ -6,6 +6,8 @@ import { LOT_EVENT_TYPES, sqlEntryTypes } from '../ledger/entry-types.js';
 import { batchIntactSql } from '../ledger/ledger.repository.js';
 import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { ledgerEntryColumns, rowToLedgerEntry } from '../ledger/ledger-row.js';
+import { certificateStanding, type PublicCertificate } from '../certificates/certificate-rules.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
 
 export interface ScannedBatch {
   id: string;
@@ -29,7 +31,7 @@ export interface ScannedBatch {
 
 /** What the page shows beyond the scan: certificates, the temperature chart and its limits. */
 export interface PageExtras {
-  certificates: { kind: string; number: string; issuer: string; protectedName: string | null; validFrom: Date; validUntil: Date }[];
+  certificates: PublicCertificate[];
   readings: { at: Date; celsius: number }[];
   minTempC: number | null;
   maxTempC: number | null;
@@ -190,10 +192,15 @@ export class ScanRepository {
 
   async pageExtras(batchId: string): Promise<PageExtras> {
     const [{ rows: certificates }, { rows: readings }, { rows: product }] = await Promise.all([
-      this.db.query<PageExtras['certificates'][number]>(
-        `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil"
+      // The newest PAGE_CERTIFICATES, shown oldest first, each with who recorded it and who (if anyone) attested it.
+      this.db.query<Omit<PublicCertificate, 'standing'> & { attesterKind: OrganizationKind | null }>(
+        `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil",
+                r.name AS "recordedBy", o.name AS "attestedBy", o.kind AS "attesterKind"
          FROM (SELECT c.* FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1
-               ORDER BY c.created_seq DESC LIMIT ${PAGE_CERTIFICATES}) c ORDER BY c.created_seq`,
+               ORDER BY c.created_seq DESC LIMIT ${PAGE_CERTIFICATES}) c
+           JOIN organization r ON r.id = c.organization_id
+           LEFT JOIN certificate_attestation a ON a.certificate_id = c.id LEFT JOIN organization o ON o.id = a.organization_id
+         ORDER BY c.created_seq`,
         [batchId],
       ),
       // At most CHART_POINTS, each the most extreme reading of its stretch, so a spike still shows and a long record stays small.
@@ -210,7 +217,13 @@ export class ScanRepository {
         [batchId],
       ),
     ]);
-    return { certificates, readings, minTempC: product[0].min_temp_c, maxTempC: product[0].max_temp_c, excursions: product[0].excursions };
+    return {
+      certificates: certificates.map(({ attesterKind, ...c }) => ({ ...c, standing: certificateStanding({ kind: c.kind, attesterKind }) })),
+      readings,
+      minTempC: product[0].min_temp_c,
+      maxTempC: product[0].max_temp_c,
+      excursions: product[0].excursions,
+    };
   }
 }
 

@@ -20,6 +20,7 @@ const product = (id: string, gi: string | null = null, organizationId = 'plant')
   id,
   organizationId,
   name: `product ${id}`,
+  gtin: null,
   geographicIndication: gi,
 });
 const plan = (
@@ -27,7 +28,10 @@ const plan = (
   outputs: { productId: string; lotCode: string; quantity: number; unit: string }[],
   batches: InputBatch[],
   products: OutputProduct[],
-) => planTransformation('plant', inputs, outputs, new Map(batches.map((b) => [b.id, b])), new Map(products.map((p) => [p.id, p])));
+) =>
+  planTransformation('plant', inputs, outputs, new Map(batches.map((b) => [b.id, b])), new Map(products.map((p) => [p.id, p])), {
+    maxYield: 1,
+  });
 const code = (run: () => unknown) => {
   try {
     run();
@@ -133,5 +137,18 @@ describe('planTransformation', () => {
       { productId: 'p', lotCode: 'X', quantity: 1, unit: 'kg' },
     ];
     expect(code(() => plan(inputs, twice, [batch('a', 10)], [product('p')]))).toBe('INVALID_INPUT: outputs[1].lotCode: lot X of this product is listed twice');
+  });
+
+  it('refuses outputs that weigh more than the inputs allow, and lot codes a product may not have', () => {
+    const tiny = [{ batchId: 'a', quantity: 1e-9 }];
+    expect(code(() => plan(tiny, [{ productId: 'p', lotCode: 'X', quantity: 1e12, unit: 'kg' }], [batch('a', 10)], [product('p')]))).toBe(
+      'YIELD_EXCEEDED: outputs weigh 1000000000000 kg (outputs[0] (lot X): 1000000000000 kg) from inputs weighing 1e-9 kg (inputs[0] (batch a): 1e-9 kg): ' +
+        'a yield of 1e+21, more than the 1 allowed (MAX_TRANSFORMATION_YIELD); a litre counts as a kilogram',
+    );
+    const lot = (lotCode: string, gtin: string | null) =>
+      code(() => plan([{ batchId: 'a', quantity: 1 }], [{ productId: 'p', lotCode, quantity: 1, unit: 'kg' }], [batch('a', 10)], [{ ...product('p'), gtin }]));
+    expect(lot('X\u200bY', null)).toMatch(/^INVALID_LOT_CODE: outputs\[0\]\.lotCode: U\+200B at position 2 is an invisible formatting character/);
+    expect(lot('X Y', '06901234567892')).toMatch(/^INVALID_LOT_CODE: outputs\[0\]\.lotCode: the product has a GTIN, so its lot code is GS1's AI \(10\)/);
+    expect(lot('X Y', null)).toBe('accepted');
   });
 });

@@ -1,5 +1,7 @@
 import { DomainError } from '../common/domain-error.js';
+import { lotCodeProblem } from '../batches/lot-code.js';
 import type { CustodyState } from '../events/custody.js';
+import { yieldProblem } from './mass-balance.js';
 
 export const MAX_TRANSFORM_LINES = 100;
 
@@ -24,6 +26,8 @@ export interface OutputProduct {
   id: string;
   organizationId: string;
   name: string;
+  /** Its lots follow GS1's AI 10 when it has one. */
+  gtin: string | null;
   geographicIndication: string | null;
 }
 
@@ -36,8 +40,9 @@ export interface TransformationPlan {
 
 /**
  * Checks a transformation against the batches' state and plans what it does: the caller holds every
- * input, each input has what is taken from it, outputs are the caller's products, and a
- * geographic-indication product comes only from inputs that all carry that indication. Pure.
+ * input, each input has what is taken from it, outputs are the caller's products with allowed lot
+ * codes, a geographic-indication product comes only from inputs that all carry that indication, and
+ * the outputs weigh at most `maxYield` times the inputs (mass-balance.ts). Pure.
  */
 export function planTransformation(
   callerId: string,
@@ -45,10 +50,17 @@ export function planTransformation(
   outputs: OutputLine[],
   batches: Map<string, InputBatch>,
   products: Map<string, OutputProduct>,
+  rules: { maxYield: number },
 ): TransformationPlan {
   checkLines(inputs, outputs);
   const consumed = inputs.map((line, i) => takeFromBatch(callerId, line, batches.get(line.batchId), `inputs[${i}].batchId`));
-  outputs.forEach((line, o) => checkOutputProduct(callerId, line, products.get(line.productId), inputs, batches, `outputs[${o}].productId`));
+  outputs.forEach((line, o) => checkOutputProduct(callerId, line, products.get(line.productId), inputs, batches, `outputs[${o}]`));
+  const problem = yieldProblem(
+    inputs.map((line, i) => ({ name: `inputs[${i}] (batch ${line.batchId})`, quantity: line.quantity, unit: batches.get(line.batchId)!.unit })),
+    outputs.map((line, o) => ({ name: `outputs[${o}] (lot ${line.lotCode})`, quantity: line.quantity, unit: line.unit })),
+    rules.maxYield,
+  );
+  if (problem) throw new DomainError('YIELD_EXCEEDED', problem);
   return { consumed, edges: lineEdges(inputs, outputs, batches) };
 }
 
@@ -91,7 +103,7 @@ function takeFromBatch(callerId: string, line: InputLine, batch: InputBatch | un
   return { ...state, quantity: left, status: left === 0 ? 'CONSUMED' : batch.status } satisfies CustodyState;
 }
 
-/** An output is the caller's product, and a geographic-indication product comes only from inputs that all carry its indication. */
+/** An output is the caller's product with an allowed lot code, and a geographic-indication product comes only from inputs that all carry its indication. */
 function checkOutputProduct(
   callerId: string,
   line: OutputLine,
@@ -100,15 +112,17 @@ function checkOutputProduct(
   batches: Map<string, InputBatch>,
   where: string,
 ): void {
-  if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `${where}: no product has id ${line.productId}`);
-  if (product.organizationId !== callerId) throw new DomainError('NOT_OWNER', `${where}: product ${product.id} belongs to another organization`);
+  if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `${where}.productId: no product has id ${line.productId}`);
+  if (product.organizationId !== callerId) throw new DomainError('NOT_OWNER', `${where}.productId: product ${product.id} belongs to another organization`);
+  const lotProblem = lotCodeProblem(line.lotCode, product.gtin !== null);
+  if (lotProblem) throw new DomainError('INVALID_LOT_CODE', `${where}.lotCode: ${lotProblem}`);
   const gi = product.geographicIndication;
   if (!gi) return;
   const without = inputs.find((input) => batches.get(input.batchId)!.geographicIndication !== gi);
   if (without) {
     throw new DomainError(
       'GI_NOT_CARRIED',
-      `${where}: ${product.name} claims the geographic indication ${gi}, but input batch ${without.batchId} does not carry it; ` +
+      `${where}.productId: ${product.name} claims the geographic indication ${gi}, but input batch ${without.batchId} does not carry it; ` +
         'a GI product comes only from inputs that all do',
     );
   }

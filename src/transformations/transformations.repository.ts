@@ -14,11 +14,13 @@ export class TransformationsRepository {
   }
 
   async productsInTx(tx: Tx, ids: string[]): Promise<Map<string, OutputProduct>> {
-    const { rows } = await tx.query<{ id: string; organization_id: string; name: string; geographic_indication: string | null }>(
-      'SELECT id, organization_id, name, geographic_indication FROM product WHERE id = ANY($1::uuid[])',
+    const { rows } = await tx.query<{ id: string; organization_id: string; name: string; gtin: string | null; geographic_indication: string | null }>(
+      'SELECT id, organization_id, name, gtin, geographic_indication FROM product WHERE id = ANY($1::uuid[])',
       [ids],
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, organizationId: r.organization_id, name: r.name, geographicIndication: r.geographic_indication }]));
+    return new Map(
+      rows.map((r) => [r.id, { id: r.id, organizationId: r.organization_id, name: r.name, gtin: r.gtin, geographicIndication: r.geographic_indication }]),
+    );
   }
 
   async insert(

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, OrganizationCaller, requireOrganization } from '../auth/caller.js';
 import type { Batch } from '../batches/batch-row.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import type { Tx } from '../database/database.js';
@@ -17,6 +19,7 @@ import { TransformationsRepository } from './transformations.repository.js';
 @Injectable()
 export class TransformationsService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly writer: LedgerWriter,
     private readonly transformations: TransformationsRepository,
     private readonly batches: BatchesRepository,
@@ -57,7 +60,9 @@ export class TransformationsService {
       tx,
       input.outputs.map((l) => l.productId),
     );
-    const plan = planTransformation(org.organizationId, input.inputs, input.outputs, inputBatches, products);
+    const plan = planTransformation(org.organizationId, input.inputs, input.outputs, inputBatches, products, {
+      maxYield: this.config.maxTransformationYield,
+    });
     await this.checkLotCodesFree(tx, input.outputs);
 
     const facts = { transformationId: randomUUID(), organizationId: org.organizationId, facilityId: input.facilityId, eventTime: input.eventTime };

@@ -182,7 +182,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
           facilityId: floor,
           eventTime: '2026-10-10T02:00:00.000Z',
           inputs: [{ batchId: paddy.id, quantity: 1000 }],
-          outputs: [{ productId: riceProduct, lotCode: 'R 1', quantity: 700, unit: 'kg' }],
+          outputs: [{ productId: riceProduct, lotCode: 'R/1', quantity: 700, unit: 'kg' }],
         },
       },
       mill.key,
@@ -223,7 +223,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
     });
     const transformation = events[3];
     expect(transformation.inputQuantityList).toEqual([{ epcClass: `http://localhost:3000/q/${paddy.traceCode}`, quantity: 1000, uom: 'KGM' }]);
-    expect(transformation.outputQuantityList).toEqual([{ epcClass: 'https://id.gs1.org/01/06920000000029/10/R%201', quantity: 700, uom: 'KGM' }]);
+    expect(transformation.outputQuantityList).toEqual([{ epcClass: 'https://id.gs1.org/01/06920000000029/10/R%2F1', quantity: 700, uom: 'KGM' }]);
     const byProduct = await request(app.getHttpServer())
       .get(`/epcis/events?productId=${paddyProduct}&from=2026-10-06T00:00:00Z&to=2026-10-07T00:00:00Z`)
       .set('authorization', `Bearer ${regulator.key}`);

@@ -474,6 +474,12 @@ describe('field-level authorization', () => {
     // Public pages: anyone, nothing private.
     { path: 'GET /q/:code', carries: [], expected: { ...EVERYONE(['B']), revoked: 'refused' }, run: get(w, (x) => `/q/${x.batches.B.traceCode}`) },
     {
+      path: 'GET /q/:code/events',
+      carries: [],
+      expected: { ...EVERYONE(['B']), revoked: 'refused' },
+      run: get(w, (x) => `/q/${x.batches.B.traceCode}/events`),
+    },
+    {
       path: 'GET /q/:code/proof.json',
       carries: [],
       expected: { ...EVERYONE([]), revoked: 'refused' },

@@ -80,6 +80,10 @@ const MUTATIONS: Record<string, Baseline> = {
       },
     },
   }),
+  attestCertificate: async (w) => ({
+    key: w.certifier.key,
+    args: { input: { certificateId: await w.declaredCertificate(), documentSha256: 'ab'.repeat(32) } },
+  }),
   closeRecall: async (w) => ({ key: w.regulator.key, args: { input: { recallId: (await w.openRecall()).recallId, note: '涉事产品已全部退回' } } }),
   createApiKey: (w) => ({ key: w.retailer.key, args: { input: { label: w.unique('扫码枪') } } }),
   createCheckpoint: () => ({ key: TEST_ADMIN_KEY, args: {} }),
@@ -696,6 +700,68 @@ describe('hostile input', () => {
     // The statement was text, nothing ran: the table is there and still verifies.
     expect(await ledgerSize(app)).toBe(sizeAfter);
     expect(await verifyWholeLedger(app)).toMatchObject({ valid: true, checkedEntries: sizeAfter });
+  });
+
+  describe('lot codes: no invisible or look-alike characters, and GS1 AI (10) under a GTIN, on every path that names a new lot', () => {
+    const EVERYWHERE: [string, string][] = [
+      ['a zero-width space', 'XZD\u200b42'],
+      ['a zero-width joiner', 'XZD\u200d42'],
+      ['a byte-order mark', '\ufeffXZD42'],
+      ['a variation selector', 'XZD42\ufe0f'],
+      ['a tag character', 'XZD42\u{e0041}'],
+      ['a Cyrillic А among ASCII', 'XZD-\u0410'],
+      ['a Greek Ο among ASCII', 'XZD-\u039f1'],
+      ['a full-width Ａ', 'XZD-\uff21'],
+      ['a no-break space', 'XZD\u00a042'],
+      ['a combining accent', 'XZD\u030142'],
+      ['an ideographic space', 'XZD\u300042'],
+    ];
+    const UNDER_GTIN: [string, string][] = [
+      ['a space', 'XZD 42'],
+      ['21 characters', 'X'.repeat(21)],
+      ['a Chinese character', '批次42'],
+      ['a "#"', 'XZD#42'],
+    ];
+    const REGISTER = 'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }';
+    const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
+    const refusedNamingLotCode = async (answer: () => Promise<GraphqlAnswer>) => {
+      const { message } = await expectRefused(answer);
+      expect(message).toMatch(/lotCode|lot number/);
+    };
+
+    it.each([...EVERYWHERE.map(([label, lot]) => [label, lot, false] as const), ...UNDER_GTIN.map(([label, lot]) => [label, lot, true] as const)])(
+      '%s (%j) is refused by registerBatch, transformBatches and EPCIS capture (GTIN-only rule: %s)',
+      async (_label, lot, gtinOnly) => {
+        const w = world;
+        const products = gtinOnly ? [w.rice.id] : [w.rice.id, await registerProduct(service.app, w.producer, { name: w.unique('散装稻谷') })];
+        for (const productId of products) {
+          const batch = { productId, facilityId: w.facilityId, lotCode: lot, quantity: 10, unit: 'kg', producedAt: '2026-10-01T00:00:00Z' };
+          await refusedNamingLotCode(() => send(w, REGISTER, { input: batch }, w.producer.key));
+          const output = { productId, lotCode: lot, quantity: 1, unit: 'kg' };
+          const transformation = {
+            facilityId: w.facilityId,
+            eventTime: '2026-10-02T00:00:00Z',
+            inputs: [{ batchId: w.sharedBatch.id, quantity: 1 }],
+            outputs: [output],
+          };
+          await refusedNamingLotCode(() => send(w, TRANSFORM, { input: transformation }, w.producer.key));
+        }
+        // EPCIS names lots by GTIN and lot: a commissioning of the hostile lot.
+        const document = JSON.stringify(w.epcisDocument()).replaceAll('/10/EP-', `/10/${encodeURIComponent(lot)}-`);
+        const refusal = await expectRefused(() => postRaw(service.app, '/epcis/capture', document, w.producer.key, 'application/ld+json'));
+        expect(refusal.code).toBe('BAD_USER_INPUT');
+        // The same code without the hostile character is accepted: what was refused was the character.
+        const clean = {
+          productId: w.rice.id,
+          facilityId: w.facilityId,
+          lotCode: w.unique('XZD'),
+          quantity: 10,
+          unit: 'kg',
+          producedAt: '2026-10-01T00:00:00Z',
+        };
+        expect((await send(w, REGISTER, { input: clean }, w.producer.key)).body.errors).toBeUndefined();
+      },
+    );
   });
 
   describe('HTTP routes: malformed path segments and query parameters', () => {

@@ -7,6 +7,7 @@ import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 import {
   API_KEY_IDS,
   ATTACH_CERTIFICATE,
+  ATTEST_CERTIFICATE,
   BATCHES_WITH_EXCURSIONS,
   CLOSE_RECALL,
   CREATE_CHECKPOINT,
@@ -29,7 +30,7 @@ import {
  * reason). The resources belong to `owner` (a producer holding its batches); every other
  * organization is a stranger to them. The table must name every operation the schema has.
  */
-const CALLERS = ['anonymous', 'revoked', 'admin', 'owner', 'producer', 'processor', 'logistics', 'retailer', 'regulator', 'lab'] as const;
+const CALLERS = ['anonymous', 'revoked', 'admin', 'owner', 'producer', 'processor', 'logistics', 'retailer', 'regulator', 'lab', 'certifier'] as const;
 type CallerName = (typeof CALLERS)[number];
 type Outcome = 'ok' | `${string}/${string}`;
 type Expected = Record<CallerName, Outcome>;
@@ -52,6 +53,8 @@ interface World {
   newBatch(): Promise<{ id: string; traceCode: string }>;
   heldBatch(): Promise<string>;
   openRecall(): Promise<{ recallId: string; batchId: string }>;
+  /** A certificate the owner declared on a fresh batch of its own. */
+  declaredCertificate(): Promise<string>;
 }
 
 interface Row {
@@ -64,6 +67,15 @@ interface Row {
 
 let counter = 0;
 const serial = () => ++counter;
+/** An organic certificate (17 digits) for a batch: attested when a certification body or regulator attaches it. */
+const organicCertificate = () => ({
+  kind: 'ORGANIC',
+  number: String(serial()).padStart(17, '1'),
+  issuer: '中绿华夏有机产品认证中心',
+  documentSha256: 'ab'.repeat(32),
+  validFrom: '2026-11-01T00:00:00.000Z',
+  validUntil: '2027-11-01T00:00:00.000Z',
+});
 const outcomeOf = (res: { errors?: { extensions?: { code?: string; reason?: string } }[] }): Outcome =>
   res.errors?.length ? `${res.errors[0].extensions?.code}/${res.errors[0].extensions?.reason}` : 'ok';
 
@@ -143,6 +155,7 @@ describe('permissions', () => {
         logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED',
         regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED',
         lab: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        certifier: 'FORBIDDEN/ROLE_NOT_ALLOWED',
       }),
       'mutation { registerProduct(input: { name: "大米", category: GRAIN, storage: AMBIENT }) { id } }',
     ),
@@ -155,6 +168,7 @@ describe('permissions', () => {
         logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED',
         regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED',
         lab: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        certifier: 'FORBIDDEN/ROLE_NOT_ALLOWED',
       }),
       'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
       (w) => ({
@@ -193,21 +207,19 @@ describe('permissions', () => {
         outputs: [{ productId: w.product, lotCode: `T-${serial()}`, quantity: 9, unit: 'kg' }],
       },
     })),
+    // The batch's producer declares one; a regulator or certification body issues one attested. A custodian may not (certificates medium spec).
     graphql(
       'Mutation.attachCertificate',
-      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok', regulator: 'ok', certifier: 'ok' }),
       ATTACH_CERTIFICATE,
-      async (w) => ({
-        input: {
-          batchId: (await w.newBatch()).id,
-          kind: 'COMMITMENT',
-          number: `C-${serial()}`,
-          issuer: '合作社',
-          documentSha256: 'ab'.repeat(32),
-          validFrom: '2026-11-01T00:00:00.000Z',
-          validUntil: '2027-11-01T00:00:00.000Z',
-        },
-      }),
+      async (w) => ({ input: { batchId: (await w.newBatch()).id, ...organicCertificate() } }),
+    ),
+    // Vouching for the owner's declared certificate: only an attester.
+    graphql(
+      'Mutation.attestCertificate',
+      table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok', certifier: 'ok' }),
+      ATTEST_CERTIFICATE,
+      async (w) => ({ input: { certificateId: await w.declaredCertificate(), documentSha256: 'ab'.repeat(32) } }),
     ),
     graphql(
       'Mutation.recordInspection',
@@ -301,6 +313,7 @@ describe('permissions', () => {
       retailer: await createOrg(app, 'RETAILER'),
       regulator: await createOrg(app, 'REGULATOR'),
       lab: await createOrg(app, 'LAB'),
+      certifier: await createOrg(app, 'CERTIFIER'),
     };
     // The owner's second key, revoked: even the owner's own revoked key gets nothing.
     const revoked = (await gqlOk(app, 'mutation { createApiKey(input: { label: "old laptop" }) { secret apiKey { id } } }', undefined, owner.key)).createApiKey;
@@ -324,6 +337,8 @@ describe('permissions', () => {
         );
         return id;
       },
+      declaredCertificate: async () =>
+        (await gqlOk(app, ATTACH_CERTIFICATE, { input: { batchId: (await newBatch()).id, ...organicCertificate() } }, owner.key)).attachCertificate.id,
       openRecall: async () => {
         const { id } = await newBatch();
         const recall = await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, orgs.regulator.key);

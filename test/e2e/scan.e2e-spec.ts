@@ -10,7 +10,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
-import { RECORD_EVENT, RECORD_EVENTS } from '../support/documents.js';
+import { ATTACH_CERTIFICATE, ATTEST_CERTIFICATE, RECORD_EVENT, RECORD_EVENTS } from '../support/documents.js';
 import { PAGE_MAX_BYTES } from '../../src/scan/batch-page.js';
 import { PROOF_PAGE_MAX_BYTES } from '../../src/scan/proof-bundle.js';
 
@@ -63,7 +63,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
           facilityId: mill,
           eventTime: '2026-10-10T02:00:00.000Z',
           inputs: [{ batchId: paddyBatch.id, quantity: 1000 }],
-          outputs: [{ productId: rice, lotCode: 'XZD 42/A', quantity: 700, unit: 'kg' }],
+          outputs: [{ productId: rice, lotCode: 'XZD-42/A', quantity: 700, unit: 'kg' }],
         },
       },
       coop.key,
@@ -79,7 +79,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
       traceCode: batch.traceCode,
       productName: '小站稻 大米',
       category: 'GRAIN',
-      lotCode: 'XZD 42/A',
+      lotCode: 'XZD-42/A',
       producer: '小站稻合作社',
       origin: '天津市宁河区',
       geographicIndication: '小站稻',
@@ -166,6 +166,80 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const unknown = await request(server).get('/q/ZZZZZZZZZZZZ');
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Code not found');
+  });
+
+  it('shows a GI and certificates as the producer’s declaration until a regulator or certification body attests them, naming who vouches', async () => {
+    const { app } = service;
+    const { coop, batch } = await riceChain();
+    const server = app.getHttpServer();
+    const productId = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { product { id } } }', { id: batch.id }, coop.key)).batch.product.id;
+    const certificate = (input: Record<string, unknown>) => ({
+      validFrom: '2020-01-01T00:00:00.000Z',
+      validUntil: '2030-01-01T00:00:00.000Z',
+      documentSha256: 'ab'.repeat(32),
+      ...input,
+    });
+    const gi = certificate({ productId, kind: 'GEOGRAPHIC_INDICATION', number: 'AGI00123', issuer: '农业农村部', protectedName: '小站稻' });
+    const organic = certificate({ batchId: batch.id, kind: 'ORGANIC', number: '12345678901234567', issuer: '中绿华夏有机产品认证中心' });
+    const ownGi = (await gqlOk(app, ATTACH_CERTIFICATE, { input: gi }, coop.key)).attachCertificate.id;
+    const ownOrganic = (await gqlOk(app, ATTACH_CERTIFICATE, { input: organic }, coop.key)).attachCertificate.id;
+    const page = async (lang: 'zh' | 'en') => (await request(server).get(`/q/${batch.traceCode}?lang=${lang}`)).text;
+    const claims = async () =>
+      (
+        await gqlOk(
+          app,
+          `query($id: ID!) { batch(id: $id) {
+            certificates { kind standing issuer recordedBy { name } attestedBy { name kind } }
+            product { geographicIndicationVerified geographicIndicationStanding } } }`,
+          { id: batch.id },
+          coop.key,
+        )
+      ).batch;
+
+    // The producer's word alone: declared, nowhere "certified".
+    const standing = async () =>
+      (await gqlOk(app, 'query($c: String!) { scan(code: $c) { geographicIndication geographicIndicationStanding } }', { c: batch.traceCode })).scan;
+    expect(await standing()).toEqual({ geographicIndication: '小站稻', geographicIndicationStanding: 'DECLARED' });
+    const declaredEn = await page('en');
+    expect(declaredEn).toContain('<p class="gi gi-declared">Geographic indication: 小站稻 · declared by the producer, not attested</p>');
+    expect(declaredEn).toContain('declared by the producer 小站稻合作社, not attested (the certificate names 中绿华夏有机产品认证中心 as issuer)');
+    expect(declaredEn).not.toMatch(/certified/i);
+    const declaredZh = await page('zh');
+    expect(declaredZh).toContain('地理标志：小站稻 · 生产者自行声明，未经认证机构核验');
+    expect(declaredZh).not.toContain('已认证');
+    expect(await claims()).toEqual({
+      certificates: [
+        { kind: 'GEOGRAPHIC_INDICATION', standing: 'DECLARED', issuer: '农业农村部', recordedBy: { name: '小站稻合作社' }, attestedBy: null },
+        { kind: 'ORGANIC', standing: 'DECLARED', issuer: '中绿华夏有机产品认证中心', recordedBy: { name: '小站稻合作社' }, attestedBy: null },
+      ],
+      product: { geographicIndicationVerified: false, geographicIndicationStanding: 'DECLARED' },
+    });
+
+    // A certification body attests the organic certificate, the regulator the GI registration.
+    const certifier = await createOrg(app, 'CERTIFIER', '中绿华夏有机产品认证中心');
+    const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
+    expect(
+      (await gqlOk(app, ATTEST_CERTIFICATE, { input: { certificateId: ownOrganic, documentSha256: 'ab'.repeat(32) } }, certifier.key)).attestCertificate,
+    ).toEqual({
+      id: ownOrganic,
+      standing: 'ATTESTED',
+    });
+    await gqlOk(app, ATTEST_CERTIFICATE, { input: { certificateId: ownGi, documentSha256: 'ab'.repeat(32) } }, regulator.key);
+
+    expect(await standing()).toEqual({ geographicIndication: '小站稻', geographicIndicationStanding: 'ATTESTED' });
+    const attestedEn = await page('en');
+    expect(attestedEn).toContain('<p class="gi gi-attested ok">Geographic indication: 小站稻 · certified</p>');
+    expect(attestedEn).toContain('certified: attested by 中绿华夏有机产品认证中心 (the certificate names 中绿华夏有机产品认证中心 as issuer)');
+    expect(attestedEn).toContain('certified: attested by 天津市市场监督管理局 (the certificate names 农业农村部 as issuer)');
+    expect(attestedEn).not.toContain('not attested');
+    expect(await page('zh')).toContain('地理标志：小站稻 · 已认证');
+    expect(await claims()).toMatchObject({
+      certificates: [
+        { standing: 'ATTESTED', attestedBy: { name: '天津市市场监督管理局', kind: 'REGULATOR' } },
+        { standing: 'ATTESTED', attestedBy: { name: '中绿华夏有机产品认证中心', kind: 'CERTIFIER' } },
+      ],
+      product: { geographicIndicationVerified: true, geographicIndicationStanding: 'ATTESTED' },
+    });
   });
 
   /** A lot of `quantity` boxes, and the scan token its page carries today. */
@@ -325,7 +399,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const text = execFileSync('pdftotext', [join(dir, 'sheet.pdf'), '-']).toString();
     expect(text).toContain(batch.traceCode);
     expect(text).toContain('小站稻 大米');
-    expect(text).toContain('XZD 42/A');
+    expect(text).toContain('XZD-42/A');
     const image = PNG.sync.read(readFileSync(join(dir, 'sheet.png')));
     expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}`);
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,14 @@ import { INestApplication } from '@nestjs/common';
 import type { App } from 'supertest/types.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
-import { ATTACH_CERTIFICATE, RECORD_EVENT, RECORD_TEMPERATURES, TRANSFORM_BATCHES_LOT_CODES, VERIFY_BATCH_VALID } from '../support/documents.js';
+import {
+  ATTACH_CERTIFICATE,
+  ATTEST_CERTIFICATE,
+  RECORD_EVENT,
+  RECORD_TEMPERATURES,
+  TRANSFORM_BATCHES_LOT_CODES,
+  VERIFY_BATCH_VALID,
+} from '../support/documents.js';
 
 /** Two whole supply chains through GraphQL, each ending with every batch's story verified. */
 describe('stories', () => {
@@ -138,6 +145,12 @@ describe('stories', () => {
       },
       coop.key,
     );
+    // The cooperative's own certificate is its declaration: the claim is certified once the regulator attests it.
+    expect(await giVerified()).toEqual({ geographicIndicationVerified: false, certificates: [{ kind: 'GEOGRAPHIC_INDICATION', protectedName: '小站稻' }] });
+    const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
+    const [declared] = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { product { certificates { id } } } }', { id: paddy.id }, coop.key)).batch.product
+      .certificates;
+    await gqlOk(app, ATTEST_CERTIFICATE, { input: { certificateId: declared.id, documentSha256: 'ab'.repeat(32) } }, regulator.key);
     expect(await giVerified()).toEqual({ geographicIndicationVerified: true, certificates: [{ kind: 'GEOGRAPHIC_INDICATION', protectedName: '小站稻' }] });
 
     await record(app, coop, {

@@ -206,4 +206,90 @@ describe('transformations (TransformationsService)', () => {
     await transform(org, { ...base, inputs: [{ batchId: other.b.id, quantity: 5000 }], outputs: [{ ...line, lotCode: 'L-3' }] });
     expect(await world.batchNow(other.b.id)).toMatchObject({ status: 'CONSUMED', quantity: 0, custodianId: org.organizationId });
   });
+
+  it('refuses outputs that outweigh their inputs (1e-9 kg of GI rice does not become 1e12 kg), naming both and the ratio; nothing is written', async () => {
+    const mill = await world.organization('PROCESSOR');
+    const floor = await world.facility(mill);
+    const paddy = await world.product(mill, { name: '小站稻 稻谷', geographicIndication: '小站稻' });
+    const rice = await world.product(mill, { name: '小站稻 大米', geographicIndication: '小站稻', gtin: '06901234000122' });
+    const lot = await world.batch(mill, paddy, floor, { quantity: 1000 });
+    const before = await world.ledgerSize();
+    const run = (outputs: TransformBatchesInput['outputs'], quantity = 1e-9) =>
+      transform(mill, { facilityId: floor, eventTime, inputs: [{ batchId: lot.id, quantity }], outputs });
+
+    await world.refused(
+      () => run([{ productId: rice, lotCode: 'XZD-1', quantity: 1e12, unit: 'kg' }]),
+      'YIELD_EXCEEDED',
+      `outputs weigh 1000000000000 kg (outputs[0] (lot XZD-1): 1000000000000 kg) from inputs weighing 1e-9 kg (inputs[0] (batch ${lot.id}): 1e-9 kg): ` +
+        'a yield of 1e+21, more than the 1 allowed (MAX_TRANSFORMATION_YIELD); a litre counts as a kilogram',
+    );
+    // Other units of mass or volume are weighed too; splitting it over many lots adds up.
+    await world.refused(
+      () => run([{ productId: rice, lotCode: 'XZD-2', quantity: 2, unit: 't' }], 1000),
+      'YIELD_EXCEEDED',
+      /a yield of 2, more than the 1 allowed/,
+    );
+    await world.refused(
+      () => run([{ productId: rice, lotCode: 'XZD-3', quantity: 1e6, unit: 'L' }]),
+      'YIELD_EXCEEDED',
+      /a yield of 1000000000000000, more than/,
+    );
+    await world.refused(
+      () =>
+        run(
+          Array.from({ length: 3 }, (_, o) => ({ productId: rice, lotCode: `XZD-S${o}`, quantity: 400, unit: 'kg' })),
+          1000,
+        ),
+      'YIELD_EXCEEDED',
+      /outputs weigh 1200 kg \(1200 kg in all, the most outputs\[0\] \(lot XZD-S0\): 400 kg\) from inputs weighing 1000 kg .* a yield of 1.2/,
+    );
+    expect(await world.ledgerSize()).toBe(before);
+    expect(await world.batchNow(lot.id)).toMatchObject({ status: 'ACTIVE', quantity: 1000 });
+
+    // Milling at 70 % is what happens; bags are counted, not weighed.
+    await run([{ productId: rice, lotCode: 'XZD-4', quantity: 680, unit: 'kg' }], 1000 * 0.97);
+    await run([{ productId: rice, lotCode: 'XZD-5', quantity: 140, unit: 'bag' }], 30);
+  });
+
+  it('refuses output lot codes with invisible or look-alike characters, and beyond GS1 AI (10) when the product has a GTIN', async () => {
+    const { org, dock, a, uht } = await plant();
+    const gtinProduct = await world.product(org, { name: 'UHT 纯牛奶 250mL', category: 'DAIRY', storage: 'AMBIENT', gtin: '06901234000139' });
+    const run = (productId: string, lotCode: string) =>
+      transform(org, { facilityId: dock, eventTime, inputs: [{ batchId: a.id, quantity: 1 }], outputs: [{ productId, lotCode, quantity: 1, unit: 'kg' }] });
+    await world.refused(
+      () => run(uht, 'UHT\u200b-1'),
+      'INVALID_LOT_CODE',
+      /^outputs\[0\]\.lotCode: U\+200B at position 4 is an invisible formatting character/,
+    );
+    await world.refused(() => run(uht, 'UHT-\u0410'), 'INVALID_LOT_CODE', /^outputs\[0\]\.lotCode: U\+0410 at position 5 is a letter or digit outside ASCII/);
+    await world.refused(
+      () => run(gtinProduct, 'UHT 1'),
+      'INVALID_LOT_CODE',
+      /^outputs\[0\]\.lotCode: the product has a GTIN, so its lot code is GS1's AI \(10\)/,
+    );
+    await world.refused(() => run(gtinProduct, 'U'.repeat(21)), 'INVALID_LOT_CODE', /at most 20 characters, got 21/);
+    // Without a GTIN a producer's own code may be longer, have inner spaces and Chinese characters.
+    await run(uht, '批次 UHT 2026年11月 第一班');
+    await run(gtinProduct, 'UHT-2026/11_A');
+  });
+});
+
+describe('transformations with MAX_TRANSFORMATION_YIELD=3', () => {
+  const world = useTestServices({ MAX_TRANSFORMATION_YIELD: '3' });
+
+  it('takes a process that adds untracked water (tofu) up to the configured yield, and no further', async () => {
+    const org = await world.organization('PROCESSOR');
+    const floor = await world.facility(org);
+    const beans = await world.batch(org, await world.product(org, { name: '大豆' }), floor, { quantity: 100 });
+    const tofu = await world.product(org, { name: '豆腐', category: 'OTHER', storage: 'AMBIENT' });
+    const run = (lotCode: string, quantity: number) =>
+      world.get(TransformationsService).transform(org, {
+        facilityId: floor,
+        eventTime,
+        inputs: [{ batchId: beans.id, quantity: 10 }],
+        outputs: [{ productId: tofu, lotCode, quantity, unit: 'kg' }],
+      });
+    await run('TF-1', 28);
+    await world.refused(() => run('TF-2', 31), 'YIELD_EXCEEDED', /a yield of 3.1, more than the 3 allowed/);
+  });
 });

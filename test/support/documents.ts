@@ -20,6 +20,7 @@ export const RECORD_TEMPERATURES = 'mutation($input: RecordTemperaturesInput!) {
 export const BATCHES_WITH_EXCURSIONS = '{ batchesWithExcursions { id } }';
 export const RECORD_INSPECTION = 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }';
 export const ATTACH_CERTIFICATE = 'mutation($input: AttachCertificateInput!) { attachCertificate(input: $input) { id } }';
+export const ATTEST_CERTIFICATE = 'mutation($input: AttestCertificateInput!) { attestCertificate(input: $input) { id standing } }';
 export const TRANSFORM_BATCHES = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
 export const TRANSFORM_BATCHES_TRACE_CODES = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id traceCode } } }';
 export const TRANSFORM_BATCHES_LOT_CODES = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id lotCode } } }';

@@ -4,12 +4,12 @@ import type { App } from 'supertest/types.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from './builders.js';
 import { gqlOk } from './test-app.js';
-import { INITIATE_RECALL, RECORD_INSPECTION } from './documents.js';
+import { ATTACH_CERTIFICATE, INITIATE_RECALL, RECORD_INSPECTION } from './documents.js';
 
 /**
  * A small supply chain for input tests: a producer with two facilities (one with a GLN, so EPCIS can
- * name it) and two products with GTINs, a retailer, a lab and a regulator; and fresh batches,
- * held batches, recalls and EPCIS documents on demand, so a test that consumes state gets its own.
+ * name it) and two products with GTINs, a retailer, a lab, a regulator and a certification body; and fresh
+ * batches, held batches, recalls, declared certificates and EPCIS documents on demand, so a test that consumes state gets its own.
  */
 export interface InputWorld {
   app: INestApplication<App>;
@@ -17,6 +17,7 @@ export interface InputWorld {
   retailer: Org;
   lab: Org;
   regulator: Org;
+  certifier: Org;
   facilityId: string;
   retailerFacilityId: string;
   gln: string;
@@ -32,6 +33,8 @@ export interface InputWorld {
   newBatch(input?: Record<string, unknown>): Promise<{ id: string; traceCode: string; lotCode: string }>;
   heldBatch(): Promise<string>;
   openRecall(): Promise<{ recallId: string; batchId: string }>;
+  /** An organic certificate the producer declared on a fresh batch (document 'ab' × 32), not yet attested. */
+  declaredCertificate(): Promise<string>;
   epcisDocument(): EpcisDocument;
 }
 
@@ -54,6 +57,7 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
   const retailer = await createOrg(app, 'RETAILER', '津门超市');
   const lab = await createOrg(app, 'LAB', '天津市食品检验所');
   const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理委员会');
+  const certifier = await createOrg(app, 'CERTIFIER', '中绿华夏有机产品认证中心');
   const gln = withCheckDigit('690123400001');
   const sgln = `urn:epc:id:sgln:${gln.slice(0, 7)}.${gln.slice(7, 12)}.0`;
   const facilityId = await registerFacility(app, producer, { name: '宁河基地', gln });
@@ -78,6 +82,19 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     const { id } = await newBatch();
     const recall = await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [id], level: 'LEVEL_2', reason: '标签错误' } }, regulator.key);
     return { recallId: recall.initiateRecall.id as string, batchId: id };
+  };
+
+  const declaredCertificate = async () => {
+    const certificate = {
+      batchId: (await newBatch()).id,
+      kind: 'ORGANIC',
+      number: String(++counter).padStart(17, '2'),
+      issuer: '中绿华夏有机产品认证中心',
+      validFrom: '2026-01-01T00:00:00Z',
+      validUntil: '2027-01-01T00:00:00Z',
+      documentSha256: 'ab'.repeat(32),
+    };
+    return (await gqlOk(app, ATTACH_CERTIFICATE, { input: certificate }, producer.key)).attachCertificate.id as string;
   };
 
   // Commissioning, storing, temperatures and a milling of a new lot: every kind of step capture records.
@@ -143,6 +160,7 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     retailer,
     lab,
     regulator,
+    certifier,
     facilityId,
     retailerFacilityId,
     gln,
@@ -155,6 +173,7 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     newBatch,
     heldBatch,
     openRecall,
+    declaredCertificate,
     epcisDocument,
   };
 }
