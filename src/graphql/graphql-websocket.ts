@@ -89,7 +89,12 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
     );
     const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(request.url ?? '/', 'http://localhost').pathname !== PATH) return void socket.destroy();
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        wss.emit('connection', ws, request);
+        // ws closes a socket on its errors itself (1009 for a message over MAX_MESSAGE_BYTES); graphql-ws
+        // would also print each to the console, so that a client could fill the logs.
+        ws.removeAllListeners('error').on('error', (err) => this.logger.debug(`socket closed on an error: ${err.message}`));
+      });
     };
     httpServer.on('upgrade', upgrade);
     const stopListening = this.revocations.listen((apiKeyId) => this.closeSocketsOf(apiKeyId, CLOSE.keyRevoked));
@@ -128,7 +133,11 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** A subscribe message: the same checks as over HTTP, then the caps. */
-  private subscribe(ctx: Context<Record<string, unknown>, Extra>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) {
+  private subscribe(
+    ctx: Context<Record<string, unknown>, Extra>,
+    id: string,
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  ) {
     const { socket, caller, authorization } = ctx.extra;
     const schema = this.schemaHost.schema;
     let document: DocumentNode;

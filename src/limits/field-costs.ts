@@ -4,8 +4,9 @@
  * fails when a root field, or any field with a resolver of its own, has no row: a new expensive field
  * cannot silently cost 1.
  *
- * The scale: 1 a value in hand, about 10 a database query, hundreds for work that grows with the
- * ledger (every entry of a batch or a range hashed again). A list multiplies what is asked of each
+ * The scale: 1 a value in hand, 10–100 a database query (more when it walks lineage or writes),
+ * thousands for work that grows with the ledger (every entry of a batch or a range hashed again): a
+ * caller without a key may hash one batch per request, one with a key a few. A list multiplies what is asked of each
  * item by its `first` argument, else by `listSize` here, else by 10.
  */
 export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
@@ -17,12 +18,12 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.inclusionProof': { cost: 20 },
   'Query.latestCheckpoint': { cost: 10 },
   'Query.ledgerEntries': { cost: 10, listSize: 100 },
-  'Query.ledgerInfo': { cost: 10 },
+  'Query.ledgerInfo': { cost: 20 }, // reads the chain head
   'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries
-  'Query.scan': { cost: 100 }, // on a cache miss, hashes every entry of the batch again
+  'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
   'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
-  'Query.verifyBatch': { cost: 400 }, // hashes every entry of the batch again
-  'Query.verifyLedger': { cost: 2000 }, // hashes every entry of the range again (the whole ledger by default)
+  'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
+  'Query.verifyLedger': { cost: 10000 }, // hashes every entry of the range again (the whole ledger by default)
   // Mutations: each takes the ledger writer's lock or writes rows
   'Mutation.attachCertificate': { cost: 50 },
   'Mutation.closeRecall': { cost: 50 },
@@ -50,6 +51,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.custodian': { cost: 1 }, // the request's organization loader
   'Batch.events': { cost: 20 }, // a query per batch, every entry of it
   'Batch.excursions': { cost: 1 }, // computed with the batch
+  'Batch.inspections': { cost: 10 }, // a query per batch
   'Batch.meanKineticTemperatureC': { cost: 1 },
   'Batch.product': { cost: 1 }, // the request's product loader
   'Facility.organization': { cost: 10 },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, parse } from 'graphql';
-import { measureOperation, queryLimitError } from './query-limits.js';
+import { ANONYMOUS } from '../auth/caller.js';
+import { measureOperation, queryBudget, queryLimitError } from './query-limits.js';
 
 // A schema with a cycle (the service's has none), so depth can grow without bound; its field names
 // are not in FIELD_COSTS, so every field costs 1 and the arithmetic shows.
@@ -8,8 +9,8 @@ const schema = buildSchema(`
   type Query { node: Node, nodes(first: Int): [Node!]! }
   type Node { id: ID!, parent: Node, children(first: Int): [Node!]! }
 `);
-const refusal = (query: string, budget = 100, depth = 4, variables: Record<string, unknown> = {}) =>
-  queryLimitError(schema, parse(query), undefined, variables, budget, depth)?.message ?? null;
+const refusal = (query: string, limit = 100, depth = 4, who = 'with an API key') =>
+  queryLimitError(schema, parse(query), undefined, {}, { limit, who }, depth)?.message ?? null;
 const cost = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
   return measureOperation(schema, document, document.definitions[0] as never, variables).cost;
@@ -39,8 +40,11 @@ describe('query limits', () => {
     );
   });
 
-  it('names the budget of a caller without a key', () => {
-    expect(refusal(`{ ${Array.from({ length: 600 }, (_, i) => `n${i}: node { id }`).join(' ')} }`, 1000)).toMatch(/without an API key a request may cost at most 1,000/);
+  it('gives a caller without a key a smaller budget than a key, and says whose budget it is', () => {
+    expect(queryBudget(ANONYMOUS).limit).toBeLessThan(queryBudget({ kind: 'admin' }).limit);
+    const query = `{ ${Array.from({ length: 1500 }, (_, i) => `n${i}: node { id }`).join(' ')} }`;
+    expect(refusal(query, queryBudget(ANONYMOUS).limit, 4, queryBudget(ANONYMOUS).who)).toMatch(/without an API key a request may cost at most 2,500/);
+    expect(refusal(query, queryBudget({ kind: 'admin' }).limit)).toBeNull();
   });
 
   it('leaves introspection to the introspection setting, survives fragment cycles, and measures fragments of fragments once', () => {

@@ -24,12 +24,18 @@ export const MAX_QUERY_DEPTH = 12;
 /** Tokens a GraphQL document may have: parsing stops there, so a huge document is never parsed whole (the largest real one has a few hundred). */
 export const MAX_QUERY_TOKENS = 10_000;
 /** What one request may cost (see field-costs.ts): a caller without a key gets less than one with a key. */
-export const QUERY_BUDGETS = { anonymous: 1_000, keyed: 5_000 } as const;
+export const QUERY_BUDGETS = { anonymous: 2_500, keyed: 20_000 } as const;
 /** A list without a `first` argument and without a size in FIELD_COSTS counts as this many items. */
 const LIST_WEIGHT = 10;
 
-export function queryBudget(caller: Caller): number {
-  return caller.kind === 'anonymous' ? QUERY_BUDGETS.anonymous : QUERY_BUDGETS.keyed;
+/** How much a request may cost, and whose allowance that is (said in the refusal). */
+export interface QueryBudget {
+  limit: number;
+  who: string;
+}
+
+export function queryBudget(caller: Caller): QueryBudget {
+  return caller.kind === 'anonymous' ? { limit: QUERY_BUDGETS.anonymous, who: 'without an API key' } : { limit: QUERY_BUDGETS.keyed, who: 'with an API key' };
 }
 
 /**
@@ -44,7 +50,7 @@ export function queryLimitError(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | undefined,
-  budget: number,
+  budget: QueryBudget,
   maxDepth = MAX_QUERY_DEPTH,
 ): GraphQLError | null {
   const operation = getOperationAST(document, operationName);
@@ -55,12 +61,12 @@ export function queryLimitError(
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_DEEP' },
     });
   }
-  if (cost > budget) {
+  if (cost > budget.limit) {
     const shown = cost > 1e12 ? 'more than 1,000,000,000,000' : `about ${Math.round(cost).toLocaleString('en')}`;
     return new GraphQLError(
       `the query would cost ${shown} (each field by its work, lists by their size, every alias counted); ` +
-        `${budget === QUERY_BUDGETS.anonymous ? 'without an API key' : 'with an API key'} a request may cost at most ${budget.toLocaleString('en')}: ask for less, or split it`,
-      { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX', cost: Math.min(cost, Number.MAX_SAFE_INTEGER), budget } },
+        `${budget.who} a request may cost at most ${budget.limit.toLocaleString('en')}: ask for less, or split it`,
+      { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX', cost: Math.min(cost, Number.MAX_SAFE_INTEGER), budget: budget.limit } },
     );
   }
   return null;
@@ -79,11 +85,10 @@ export function measureOperation(
   variables: Readonly<Record<string, unknown>>,
   maxDepth = MAX_QUERY_DEPTH,
 ): Measured {
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return { depth: 0, cost: 0 };
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const measured = new Map<string, Measured>();
   const visiting = new Set<string>();
 
