@@ -48,12 +48,18 @@ describe('websocket limits', () => {
     const url = (await on.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1') + '/graphql';
     const ws = new WebSocket(url, 'graphql-transport-ws');
     const messages: Socket['messages'] = [];
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    let isClosed = false;
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.on('close', (code, reason) => {
+        isClosed = true;
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
     ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
     await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
     ws.send(JSON.stringify({ type: 'connection_init', payload: params ?? (key ? { authorization: `Bearer ${key}` } : {}) }));
     // Acknowledged, or closed.
-    await Promise.race([closed, until(() => messages.some((m) => m.type === 'connection_ack'))]);
+    await until(() => isClosed || messages.some((m) => m.type === 'connection_ack'));
     const socket: Socket = {
       ws,
       messages,
