@@ -73,8 +73,9 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   // graphql's parser stopped at MAX_QUERY_TOKENS: refused as too costly, like any other oversized query.
   const tokens = /Document contains more tha[nt] (\d+) tokens/.exec(formatted.message);
   if (code === 'GRAPHQL_PARSE_FAILED' && tokens) {
+    const limit = Number(tokens[1]).toLocaleString('en');
     return {
-      message: `the query has more than ${Number(tokens[1]).toLocaleString('en')} tokens (names, punctuation, values), more than a request may have: ask for less, or split it`,
+      message: `the query has more than ${limit} tokens (names, punctuation, values), more than a request may have: ask for less, or split it`,
       extensions: { ...extensions, code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' },
     };
   }

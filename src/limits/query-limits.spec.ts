@@ -36,7 +36,8 @@ describe('query limits', () => {
     expect(cost('query($n: Int) { nodes(first: $n) { id } }', { n: 50 })).toBe(1 + 50);
     expect(cost(`{ ${Array.from({ length: 51 }, (_, i) => `n${i}: node { id }`).join(' ')} }`)).toBe(102);
     expect(refusal(`{ ${Array.from({ length: 51 }, (_, i) => `n${i}: node { id }`).join(' ')} }`)).toBe(
-      'the query would cost about 102 (each field by its work, lists by their size, every alias counted); with an API key a request may cost at most 100: ask for less, or split it',
+      'the query would cost about 102 (each field by its work, lists by their size, every alias counted); ' +
+        'with an API key a request may cost at most 100: ask for less, or split it',
     );
   });
 

@@ -197,7 +197,8 @@ describe('query cost limits', () => {
     for (const query of anonymous) expect({ query, errors: (await post(app, query)).body.errors }).toEqual({ query, errors: undefined });
     const keyed: [string, string][] = [
       [
-        `query { batch(id: "${batch.id}") { lotCode traceCode status custodian { name } product { name geographicIndication } events { seq type payload hash } } }`,
+        `query { batch(id: "${batch.id}") { lotCode traceCode status custodian { name } product { name geographicIndication }
+          events { seq type payload hash } } }`,
         org.key,
       ],
       [
@@ -207,7 +208,8 @@ describe('query cost limits', () => {
         regulator.key,
       ],
       [
-        `{ trace(batchId: "${batch.id}", direction: UPSTREAM) { nodes { batch { id product { id name storage gtin } custodian { id name kind uscc } coldChainStatus } } } }`,
+        `{ trace(batchId: "${batch.id}", direction: UPSTREAM) {
+          nodes { batch { id product { id name storage gtin } custodian { id name kind uscc } coldChainStatus } } } }`,
         regulator.key,
       ],
       ['{ verifyLedger { valid checkedEntries reason } }', regulator.key],

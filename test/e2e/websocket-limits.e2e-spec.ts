@@ -122,7 +122,8 @@ describe('websocket limits', () => {
   it('refuses a subscription over the cost budget or the token limit, and a message over 64 KiB closes the socket', async () => {
     const org = await createOrg(app);
     const socket = await open(app, org.key);
-    const costly = `subscription { recallIssued { ${Array.from({ length: 30 }, (_, i) => `b${i}: affectedBatches { events { seq hash payload type actor prevHash } }`).join(' ')} } }`;
+    const entries = (i: number) => `b${i}: affectedBatches { events { seq hash payload type actor prevHash } }`;
+    const costly = `subscription { recallIssued { ${Array.from({ length: 30 }, (_, i) => entries(i)).join(' ')} } }`;
     expect(await refusal(socket, 'c', costly)).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' });
     const manyTokens = `subscription { recallIssued { ${Array.from({ length: 3500 }, (_, i) => `a${i}:id`).join(' ')} } }`;
     expect(Buffer.byteLength(manyTokens)).toBeLessThan(64 * 1024);
@@ -132,7 +133,8 @@ describe('websocket limits', () => {
     expect((await socket.closed).code).toBe(1009);
   });
 
-  it(`caps subscriptions per socket (${WEBSOCKET_CAPS.subscriptionsPerSocket}) and per key (${WEBSOCKET_CAPS.subscriptionsPerKey}), and sockets per key (${WEBSOCKET_CAPS.socketsPerKey})`, async () => {
+  const { subscriptionsPerSocket, subscriptionsPerKey, socketsPerKey } = WEBSOCKET_CAPS;
+  it(`caps subscriptions per socket (${subscriptionsPerSocket}) and per key (${subscriptionsPerKey}), and sockets per key (${socketsPerKey})`, async () => {
     const org = await createOrg(app);
     const first = await open(app, org.key);
     for (let i = 0; i < WEBSOCKET_CAPS.subscriptionsPerSocket; i++) first.subscribe(`s${i}`, RECALL_ISSUED);
