@@ -87,7 +87,7 @@ export function withoutSuggestions(message: string): string {
   return message.replace(/ ?Did you mean [^?]*\?/g, '');
 }
 
-function httpStatus(code: string): number {
+export function httpStatus(code: string): number {
   const byCategory: Record<ErrorCategory | 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE', number> = {
     BAD_USER_INPUT: 400,
     UNAUTHENTICATED: 401,

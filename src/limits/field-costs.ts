@@ -6,7 +6,7 @@
  *
  * The scale: 1 a value in hand, 10–100 a database query (more when it walks lineage or writes),
  * thousands for work that grows with the ledger (every entry of a batch or a range hashed again): a
- * caller without a key may hash one batch per request, one with a key a few. A list multiplies what is asked of each
+ * caller without a key may hash one batch per request, one with a key up to nine. A list multiplies what is asked of each
  * item by its `first` argument, else by `listSize` here, else by 10.
  */
 export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
@@ -23,7 +23,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
   'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
   'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
-  'Query.verifyLedger': { cost: 10000 }, // hashes every entry of the range again (the whole ledger by default)
+  'Query.verifyLedger': { cost: 2000 }, // hashes every entry of the range again; admin and regulators only
   // Mutations: each takes the ledger writer's lock or writes rows
   'Mutation.attachCertificate': { cost: 50 },
   'Mutation.closeRecall': { cost: 50 },

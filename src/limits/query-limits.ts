@@ -21,8 +21,8 @@ import { FIELD_COSTS } from './field-costs.js';
 
 /** Deepest selection nesting a query may have: the deepest real query (trace with mass balance) needs 5. */
 export const MAX_QUERY_DEPTH = 12;
-/** Tokens a GraphQL document may have: parsing stops there, so a huge document is never parsed whole (the largest real one has a few hundred). */
-export const MAX_QUERY_TOKENS = 10_000;
+/** Tokens a GraphQL document may have: parsing stops there, so a huge document is never parsed whole (1,000 events written inline fit). */
+export const MAX_QUERY_TOKENS = 50_000;
 /** What one request may cost (see field-costs.ts): a caller without a key gets less than one with a key. */
 export const QUERY_BUDGETS = { anonymous: 2_500, keyed: 20_000 } as const;
 /** A list without a `first` argument and without a size in FIELD_COSTS counts as this many items. */

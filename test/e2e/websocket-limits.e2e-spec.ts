@@ -119,15 +119,12 @@ describe('websocket limits', () => {
     expect((await refusal(open_, 'm', 'subscription { recallIssud { id } }')).message).toMatch(/Did you mean "recallIssued"\?/);
   });
 
-  it('refuses a subscription over the cost budget or the token limit, and a message over 64 KiB closes the socket', async () => {
+  it('refuses a subscription over the cost budget, and a message over 64 KiB closes the socket', async () => {
     const org = await createOrg(app);
     const socket = await open(app, org.key);
     const entries = (i: number) => `b${i}: affectedBatches { events { seq hash payload type actor prevHash } }`;
     const costly = `subscription { recallIssued { ${Array.from({ length: 30 }, (_, i) => entries(i)).join(' ')} } }`;
     expect(await refusal(socket, 'c', costly)).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' });
-    const manyTokens = `subscription { recallIssued { ${Array.from({ length: 3500 }, (_, i) => `a${i}:id`).join(' ')} } }`;
-    expect(Buffer.byteLength(manyTokens)).toBeLessThan(64 * 1024);
-    expect(await refusal(socket, 't', manyTokens)).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' });
     // The issue's flood: 200,000 aliases of __typename in one message.
     socket.subscribe('f', `subscription { recallIssued { ${Array.from({ length: 200_000 }, (_, i) => `a${i}: __typename`).join(' ')} } }`);
     expect((await socket.closed).code).toBe(1009);
