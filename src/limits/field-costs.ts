@@ -13,11 +13,11 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   // Queries
   'Query.apiKeys': { cost: 10 },
   'Query.batch': { cost: 10 },
-  'Query.batchesWithExcursions': { cost: 50, listSize: 100 }, // scans readings; a query per batch found
+  'Query.batchesWithExcursions': { cost: 50, listSize: 100, maxListSize: 1000 }, // scans readings; a query per batch found
   'Query.consistencyProof': { cost: 20 },
   'Query.inclusionProof': { cost: 20 },
   'Query.latestCheckpoint': { cost: 10 },
-  'Query.ledgerEntries': { cost: 10, listSize: 100 },
+  'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },
   'Query.ledgerInfo': { cost: 20 }, // reads the chain head
   'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
@@ -64,4 +64,6 @@ export interface FieldCost {
   cost: number;
   /** For a list without a `first` argument: how many items to count it as (its default page). */
   listSize?: number;
+  /** The largest `first` the field takes: a larger one counts as this, and the field refuses it itself, naming the argument. */
+  maxListSize?: number;
 }

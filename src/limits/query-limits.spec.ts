@@ -36,9 +36,17 @@ describe('query limits', () => {
     expect(cost('query($n: Int) { nodes(first: $n) { id } }', { n: 50 })).toBe(1 + 50);
     expect(cost(`{ ${Array.from({ length: 51 }, (_, i) => `n${i}: node { id }`).join(' ')} }`)).toBe(102);
     expect(refusal(`{ ${Array.from({ length: 51 }, (_, i) => `n${i}: node { id }`).join(' ')} }`)).toBe(
-      'the query would cost about 102 (each field by its work, lists by their size, every alias counted); ' +
+      'the query would cost about 102 (each field by its work, lists by their size, every alias counted; most in node: about 102); ' +
         'with an API key a request may cost at most 100: ask for less, or split it',
     );
+  });
+
+  it('leaves variables that do not fit their types to graphql, whose error names them', () => {
+    const query = parse('query($n: Int) { nodes(first: $n) { id } }');
+    const limit = { limit: 100, who: 'with an API key' };
+    expect(queryLimitError(schema, query, undefined, { n: 'many' }, limit)).toBeNull();
+    expect(queryLimitError(schema, query, undefined, { n: 1e308 }, limit)).toBeNull();
+    expect(queryLimitError(schema, query, undefined, { n: 1000 }, limit)?.message).toMatch(/about 1,001 .*most in nodes: about 1,001/);
   });
 
   it('gives a caller without a key a smaller budget than a key, and says whose budget it is', () => {

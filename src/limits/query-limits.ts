@@ -3,6 +3,7 @@ import {
   FragmentDefinitionNode,
   getNamedType,
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   GraphQLNamedType,
   GraphQLSchema,
@@ -55,16 +56,20 @@ export function queryLimitError(
 ): GraphQLError | null {
   const operation = getOperationAST(document, operationName);
   if (!operation) return null; // graphql reports it
-  const { depth, cost } = measureOperation(schema, document, operation, variables ?? {}, maxDepth);
+  // Variables that do not fit their types get graphql's error, which names them, when it runs.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+  if (coerced.errors) return null;
+  const { depth, cost, byRootField } = measureOperation(schema, document, operation, coerced.coerced, maxDepth);
   if (depth > maxDepth) {
     return new GraphQLError(`the query nests fields more than ${maxDepth} levels deep; at most ${maxDepth} are allowed`, {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_DEEP' },
     });
   }
   if (cost > budget.limit) {
-    const shown = cost > 1e12 ? 'more than 1,000,000,000,000' : `about ${Math.round(cost).toLocaleString('en')}`;
+    const [costliest, itsCost] = [...byRootField].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const where = costliest ? `; most in ${costliest}: ${about(itsCost)}` : '';
     return new GraphQLError(
-      `the query would cost ${shown} (each field by its work, lists by their size, every alias counted); ` +
+      `the query would cost ${about(cost)} (each field by its work, lists by their size, every alias counted${where}); ` +
         `${budget.who} a request may cost at most ${budget.limit.toLocaleString('en')}: ask for less, or split it`,
       { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX', cost: Math.min(cost, Number.MAX_SAFE_INTEGER), budget: budget.limit } },
     );
@@ -74,8 +79,12 @@ export function queryLimitError(
 
 type Measured = { depth: number; cost: number };
 
+function about(cost: number): string {
+  return cost > 1e12 ? 'more than 1,000,000,000,000' : `about ${Math.round(cost).toLocaleString('en')}`;
+}
+
 /**
- * Depth and cost of one operation. Each named fragment is measured once per level it is spread at, so
+ * Depth and cost of one operation, and what each root field (its aliases together) costs. Each named fragment is measured once per level it is spread at, so
  * fragments spreading fragments cannot make this walk exponential; below maxDepth nothing is walked.
  */
 export function measureOperation(
@@ -84,10 +93,11 @@ export function measureOperation(
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
   maxDepth = MAX_QUERY_DEPTH,
-): Measured {
+): Measured & { byRootField: Map<string, number> } {
+  const byRootField = new Map<string, number>();
   const root =
     operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  if (!root) return { depth: 0, cost: 0 };
+  if (!root) return { depth: 0, cost: 0, byRootField };
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const measured = new Map<string, Measured>();
   const visiting = new Set<string>();
@@ -101,6 +111,7 @@ export function measureOperation(
       let inner: Measured;
       if (selection.kind === Kind.FIELD) {
         inner = measureField(selection, parent, level);
+        if (level === 1) byRootField.set(selection.name.value, (byRootField.get(selection.name.value) ?? 0) + inner.cost);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
         inner = type ? measureSet(selection.selectionSet, type, level) : { depth: 0, cost: 0 };
@@ -132,20 +143,20 @@ export function measureOperation(
     const own = FIELD_COSTS[`${parent.name}.${name}`];
     if (!field.selectionSet) return { depth: level, cost: own?.cost ?? 1 };
     const below = measureSet(field.selectionSet, getNamedType(definition.type), level + 1);
-    const items = isList(definition.type) ? listSize(field, variables, own?.listSize ?? LIST_WEIGHT) : 1;
+    const items = isList(definition.type) ? listSize(field, variables, own?.listSize ?? LIST_WEIGHT, own?.maxListSize ?? Infinity) : 1;
     return { depth: Math.max(level, below.depth), cost: (own?.cost ?? 1) + items * below.cost };
   };
 
-  return measureSet(operation.selectionSet, root, 1);
+  return { ...measureSet(operation.selectionSet, root, 1), byRootField };
 }
 
 function isList(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-/** A list's size: its `first` or `limit` argument (a literal or a variable), else the list's usual size. */
-function listSize(field: FieldNode, variables: Readonly<Record<string, unknown>>, usual: number): number {
+/** A list's size: its `first` or `limit` argument (a literal or a variable, at most `max`), else the list's usual size. */
+function listSize(field: FieldNode, variables: Readonly<Record<string, unknown>>, usual: number, max: number): number {
   const size = field.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'limit')?.value;
   const value = size?.kind === Kind.INT ? Number(size.value) : size?.kind === Kind.VARIABLE ? variables[size.name.value] : undefined;
-  return typeof value === 'number' && Number.isFinite(value) ? Math.max(1, value) : usual;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : usual;
 }
