@@ -25,6 +25,7 @@ import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { MAX_QUERY_TOKENS, queryBudget, queryLimitError } from '../limits/query-limits.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
 import { graphqlErrorFormatter } from './error-mapping.js';
 import { SocketRegistry, type SocketCaps } from './socket-registry.js';
 
@@ -47,8 +48,9 @@ export const CLOSE = {
 type Extra = { socket: WebSocket; request: IncomingMessage; caller?: Caller; authorization?: string };
 
 /**
- * graphql-ws on /graphql, for subscriptions only: queries and mutations go over HTTP, where rate
- * limits apply. A socket needs an API key in its connection params; its operations are parsed with
+ * graphql-ws on /graphql, for subscriptions only: queries and mutations go over HTTP. A socket needs
+ * an API key in its connection params; its subscribe messages count against the key's rate limit
+ * (RATE_LIMIT_PER_KEY a minute, as requests over HTTP; the admin's are not counted) and are parsed with
  * the same token limit, validated with the same introspection setting and held to the same depth and
  * cost budget as over HTTP; its errors are formatted the same way. Sockets and subscriptions are
  * capped per key (WEBSOCKET_CAPS), and a revoked key's sockets are closed: at once when revoked
@@ -59,6 +61,7 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Websocket');
   private readonly registry = new SocketRegistry<WebSocket>(WEBSOCKET_CAPS);
   private readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  private readonly subscribes: RateLimiter | null;
   private stop: (() => Promise<void>) | null = null;
 
   constructor(
@@ -70,6 +73,7 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.formatError = graphqlErrorFormatter({ hideSchema: !config.graphqlIntrospection });
+    this.subscribes = config.rateLimitPerKey > 0 ? new RateLimiter(config.rateLimitPerKey) : null;
   }
 
   onApplicationBootstrap(): void {
@@ -139,6 +143,9 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
     payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
   ) {
     const { socket, caller, authorization } = ctx.extra;
+    const holder = holderOf(caller!);
+    const wait = holder === ADMIN ? 0 : (this.subscribes?.take(holder, Date.now()) ?? 0);
+    if (wait > 0) return [new GraphQLError(`too many requests; try again in ${wait} s`, { extensions: { code: 'RATE_LIMITED' } })];
     const schema = this.schemaHost.schema;
     let document: DocumentNode;
     try {

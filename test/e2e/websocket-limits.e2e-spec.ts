@@ -17,14 +17,14 @@ const CREATE_KEY = 'mutation($label: String!) { createApiKey(input: { label: $la
 describe('websocket limits', () => {
   let db: TestDatabase;
   let app: INestApplication<App>;
-  /** The service with introspection off, as production runs it. */
+  /** The service with introspection off, as production runs it, and a rate limit of 5 a minute per key. */
   let closed: INestApplication<App>;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    closed = await createTestApp(db.url, { GRAPHQL_INTROSPECTION: 'false' });
+    closed = await createTestApp(db.url, { GRAPHQL_INTROSPECTION: 'false', RATE_LIMIT_PER_KEY: '5' });
   });
   afterAll(async () => {
     for (const s of sockets) s.ws.terminate();
@@ -117,6 +117,23 @@ describe('websocket limits', () => {
     // Where the schema is open, the suggestion is given (so the check above can fail).
     const open_ = await open(app, org.key);
     expect((await refusal(open_, 'm', 'subscription { recallIssud { id } }')).message).toMatch(/Did you mean "recallIssued"\?/);
+  });
+
+  it("counts subscribe messages against the key's rate limit, as HTTP requests are", async () => {
+    const socket = await open(closed, (await createOrg(app)).key);
+    for (let i = 0; i < 5; i++) {
+      socket.subscribe(`s${i}`, RECALL_ISSUED);
+      socket.ws.send(JSON.stringify({ id: `s${i}`, type: 'complete' }));
+    }
+    expect(await refusal(socket, 'over', RECALL_ISSUED)).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/^too many requests; try again in \d+ s$/),
+    });
+    // Another key has its own allowance.
+    const other = await open(closed, (await createOrg(app)).key);
+    other.subscribe('s', RECALL_ISSUED);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(other.messages.filter((m) => m.id === 's')).toEqual([]);
   });
 
   it('refuses a subscription over the cost budget, and a message over 64 KiB closes the socket', async () => {
