@@ -128,6 +128,8 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
       const named = err instanceof DomainError && Buffer.byteLength(err.message) <= 123;
       return this.refuse(socket, named ? { code: CLOSE.keyRefused.code, reason: err.message } : CLOSE.keyRefused);
     }
+    // Closed while its key was looked up: registered now, it would hold a place of its key for good.
+    if (socket.readyState !== socket.OPEN) return false;
     // The one subscription is for organizations and the admin; an anonymous socket would only hold memory.
     if (caller.kind === 'anonymous') return this.refuse(socket, CLOSE.keyRequired);
     if (!this.registry.open(socket, holderOf(caller))) return this.refuse(socket, CLOSE.tooManySockets);
