@@ -77,6 +77,8 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
+    // An application context without HTTP (the large seed's) serves nothing, as GraphQLModule does.
+    if (!this.adapterHost.httpAdapter) return;
     const httpServer = this.adapterHost.httpAdapter.getHttpServer() as Server;
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
     const server = useServer<Record<string, unknown>, Extra>(
