@@ -15,6 +15,7 @@ import { EventsModule } from './events/events.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { GraphqlErrorFilter } from './graphql/error-mapping.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
+import { GraphqlWebsocket } from './graphql/graphql-websocket.js';
 import { JsonScalar, SafeIntScalar } from './graphql/scalars.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { LedgerModule } from './ledger/ledger.module.js';
@@ -72,6 +73,7 @@ export class AppModule {
         SafeIntScalar,
         DateTimeScalar,
         JsonScalar,
+        GraphqlWebsocket,
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: false, validationError: { target: false, value: false } }),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { generateApiKeySecret, hashApiKeySecret } from '../auth/api-key-secret.js';
 import { ApiKeyRecord, AuthRepository } from '../auth/auth.repository.js';
 import { Caller, requireOrganization } from '../auth/caller.js';
+import { KeyRevocations } from '../auth/key-revocations.js';
 import { DomainError } from '../common/domain-error.js';
 import { Database } from '../database/database.js';
 
@@ -19,6 +20,7 @@ export class ApiKeysService {
   constructor(
     private readonly db: Database,
     private readonly keys: AuthRepository,
+    private readonly revocations: KeyRevocations,
   ) {}
 
   async list(caller: Caller): Promise<ApiKeyRecord[]> {
@@ -52,7 +54,7 @@ export class ApiKeysService {
    */
   async revoke(caller: Caller, id: string): Promise<ApiKeyRecord> {
     if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'revokeApiKey needs an API key (Authorization: Bearer <key>)');
-    return this.db.transaction(async (tx) => {
+    const revoked = await this.db.transaction(async (tx) => {
       const key = await this.keys.findKeyForUpdateInTx(tx, id);
       // Another organization's key is reported as missing: its id tells the caller nothing.
       if (!key || (caller.kind === 'organization' && key.organizationId !== caller.organizationId))
@@ -64,5 +66,8 @@ export class ApiKeysService {
       }
       return this.keys.revokeInTx(tx, id);
     });
+    // Sockets opened with the key are closed now, not at their next check.
+    this.revocations.announce(revoked.id);
+    return revoked;
   }
 }

@@ -3,10 +3,11 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard.js';
 import { AuthRepository } from './auth.repository.js';
 import { AuthService } from './auth.service.js';
+import { KeyRevocations } from './key-revocations.js';
 
 @Global()
 @Module({
-  providers: [AuthService, AuthRepository, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, AuthRepository],
+  providers: [AuthService, AuthRepository, KeyRevocations, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, AuthRepository, KeyRevocations],
 })
 export class AuthModule {}

@@ -59,6 +59,12 @@ export class AuthRepository {
     return rows[0] ? toApiKey(rows[0]) : null;
   }
 
+  /** Which of these keys are still not revoked: one query for every open socket's key. */
+  async activeKeyIds(ids: readonly string[]): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM api_key WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   async recordUse(id: string): Promise<void> {
     await this.db.query('UPDATE api_key SET last_used_at = now() WHERE id = $1', [id]);
   }

@@ -51,7 +51,18 @@ export function toGraphqlError(exception: unknown, logger?: Logger): GraphQLErro
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
-/** Apollo's last word on every error, including those raised outside resolvers: no stack, no internals. */
+/**
+ * Apollo's last word on every error, including those raised outside resolvers (and the websocket's):
+ * no stack, no internals. With `hideSchema` (introspection off), no "Did you mean …" suggestions either:
+ * they would spell out the schema that introspection hides.
+ */
+export function graphqlErrorFormatter(options: { hideSchema: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const answer = formatGraphqlError(formatted, error);
+    return options.hideSchema ? { ...answer, message: withoutSuggestions(answer.message) } : answer;
+  };
+}
+
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' && formatted.message !== 'Internal server error') {
@@ -59,10 +70,24 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     return { ...toGraphqlError(original, new Logger('Errors')).toJSON(), path: formatted.path, locations: formatted.locations };
   }
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+  // graphql's parser stopped at MAX_QUERY_TOKENS: refused as too costly, like any other oversized query.
+  const tokens = /Document contains more tha[nt] (\d+) tokens/.exec(formatted.message);
+  if (code === 'GRAPHQL_PARSE_FAILED' && tokens) {
+    const limit = Number(tokens[1]).toLocaleString('en');
+    return {
+      message: `the query has more than ${limit} tokens (names, punctuation, values), more than a request may have: ask for less, or split it`,
+      extensions: { ...extensions, code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' },
+    };
+  }
   return { ...formatted, extensions };
 }
 
-function httpStatus(code: string): number {
+/** graphql's suggestions end a message as ` Did you mean "x" or "y"?` (names in quotes, never a `?`). */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, '');
+}
+
+export function httpStatus(code: string): number {
   const byCategory: Record<ErrorCategory | 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE', number> = {
     BAD_USER_INPUT: 400,
     UNAUTHENTICATED: 401,

@@ -1,0 +1,74 @@
+/**
+ * What each field costs to answer, by `Type.field`. A field not named here costs 1 (a value already in
+ * hand: a column of a row loaded by its parent, `__typename`). A test (src/limits/field-costs.spec.ts)
+ * fails when a root field, or any field with a resolver of its own, has no row: a new expensive field
+ * cannot silently cost 1.
+ *
+ * The scale: 1 a value in hand, 10–100 a database query (more when it walks lineage or writes),
+ * thousands for work that grows with the ledger (every entry of a batch or a range hashed again): a
+ * caller without a key may hash one batch per request, one with a key up to nine. A list multiplies what is asked of each
+ * item by its `first` argument, else by `listSize` here, else by 10.
+ */
+export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
+  // Queries
+  'Query.apiKeys': { cost: 10 },
+  'Query.batch': { cost: 10 },
+  'Query.batchesWithExcursions': { cost: 50, listSize: 100, maxListSize: 1000 }, // scans readings; a query per batch found
+  'Query.consistencyProof': { cost: 20 },
+  'Query.inclusionProof': { cost: 20 },
+  'Query.latestCheckpoint': { cost: 10 },
+  'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },
+  'Query.ledgerInfo': { cost: 20 }, // reads the chain head
+  'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries
+  'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
+  'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
+  'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
+  'Query.verifyLedger': { cost: 2000 }, // hashes every entry of the range again; admin and regulators only
+  'Query.webhookDeliveries': { cost: 10, listSize: 50 }, // the caller's newest deliveries, one query
+  // Mutations: each takes the ledger writer's lock or writes rows
+  'Mutation.attachCertificate': { cost: 50 },
+  'Mutation.attestCertificate': { cost: 50 },
+  'Mutation.closeRecall': { cost: 50 },
+  'Mutation.createApiKey': { cost: 50 },
+  'Mutation.createCheckpoint': { cost: 50 },
+  'Mutation.createOrganization': { cost: 50 },
+  'Mutation.initiateRecall': { cost: 100 }, // walks everything made from the named batches
+  'Mutation.recordEvent': { cost: 50 },
+  'Mutation.recordEvents': { cost: 100 }, // up to 1,000 events
+  'Mutation.recordInspection': { cost: 50 },
+  'Mutation.recordTemperatures': { cost: 100 }, // up to 10,000 readings
+  'Mutation.registerBatch': { cost: 50 },
+  'Mutation.registerFacility': { cost: 50 },
+  'Mutation.registerProduct': { cost: 50 },
+  'Mutation.registerWebhook': { cost: 50 },
+  'Mutation.releaseBatch': { cost: 50 },
+  'Mutation.reportRecallRecovery': { cost: 50 },
+  'Mutation.revokeApiKey': { cost: 50 },
+  'Mutation.transformBatches': { cost: 100 },
+  // Subscriptions: each is held open on a socket
+  'Subscription.recallIssued': { cost: 10 },
+  // Fields resolved on their own
+  'Batch.certificates': { cost: 10 }, // a query per batch
+  'Batch.coldChainStatus': { cost: 1 }, // the request's product loader: one query for all batches
+  'Batch.custodian': { cost: 1 }, // the request's organization loader
+  'Batch.events': { cost: 20 }, // a query per batch, every entry of it
+  'Batch.excursions': { cost: 1 }, // computed with the batch
+  'Batch.inspections': { cost: 10 }, // a query per batch
+  'Batch.meanKineticTemperatureC': { cost: 1 },
+  'Batch.product': { cost: 1 }, // the request's product loader
+  'Batch.withheldFields': { cost: 1 }, // computed from the batch row
+  'Facility.organization': { cost: 10 },
+  'Product.certificates': { cost: 10 }, // a query per product
+  'Product.geographicIndicationStanding': { cost: 10 }, // a query for the product's certificates
+  'Product.geographicIndicationVerified': { cost: 10 },
+  'ScanResult.geographicIndicationStanding': { cost: 20 }, // the lot's lookup and its page's certificates
+};
+
+export interface FieldCost {
+  /** What answering the field costs once, whatever is asked below it. */
+  cost: number;
+  /** For a list without a `first` argument: how many items to count it as (its default page). */
+  listSize?: number;
+  /** The largest `first` the field takes: a larger one counts as this, and the field refuses it itself, naming the argument. */
+  maxListSize?: number;
+}

@@ -1,0 +1,42 @@
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { Plugin } from '@nestjs/apollo';
+import { Logger } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service.js';
+import type { Caller } from '../auth/caller.js';
+import { httpStatus, toGraphqlError } from '../graphql/error-mapping.js';
+import { queryBudget, queryLimitError } from './query-limits.js';
+
+type RequestWithCaller = { headers: Record<string, string | undefined>; caller?: Caller };
+
+/**
+ * Refuses a GraphQL request over HTTP that is too deep or costs more than its caller's budget, after
+ * parsing and validation and before anything runs. The budget depends on who asks, so the caller is
+ * proved here (and kept on the request for AuthGuard); a header that proves nothing is refused here,
+ * as AuthGuard would, not measured against the anonymous budget.
+ */
+@Plugin()
+export class QueryLimitsPlugin implements ApolloServerPlugin<{ req: RequestWithCaller }> {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly auth: AuthService) {}
+
+  async requestDidStart(): Promise<GraphQLRequestListener<{ req: RequestWithCaller }>> {
+    return {
+      didResolveOperation: async ({ contextValue, document, request, schema }) => {
+        const req = contextValue.req;
+        try {
+          req.caller ??= await this.auth.authenticate(req.headers.authorization);
+        } catch (err) {
+          const refused = toGraphqlError(err, this.logger);
+          refused.extensions.http = { status: httpStatus(refused.extensions.code as string) };
+          throw refused;
+        }
+        const error = queryLimitError(schema, document, request.operationName, request.variables, queryBudget(req.caller));
+        if (error) {
+          error.extensions.http = { status: 400 };
+          throw error;
+        }
+      },
+    };
+  }
+}
