@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { Browser, chromium } from 'playwright-core';
 import type { App } from 'supertest/types.js';
-import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
-import { INITIATE_RECALL, RECORD_EVENT, RECORD_EVENTS, RECORD_TEMPERATURES } from '../support/documents.js';
+import { INITIATE_RECALL, RECORD_EVENT, RECORD_TEMPERATURES } from '../support/documents.js';
 
 /**
  * The consumer's page in a real browser (Debian's chromium, driven by playwright-core): the badge is
@@ -99,22 +99,7 @@ describe('the batch page in a browser', () => {
   });
 
   /** A batch with a long story: 2,000 events after its registration, so its proof comes in 6 pages. */
-  async function longBatch() {
-    const org = await createOrg(app);
-    const facility = await registerFacility(app, org);
-    const product = await registerProduct(app, org);
-    const batch = await registerBatch(app, org, product, facility);
-    for (let from = 0; from < 2000; from += 1000) {
-      const input = Array.from({ length: 1000 }, (_, i) => ({
-        batchId: batch.id,
-        bizStep: 'STORING',
-        eventTime: new Date(Date.parse('2026-10-07T00:00:00Z') + (from + i) * 60_000).toISOString(),
-        facilityId: facility,
-      }));
-      await gqlOk(app, RECORD_EVENTS, { input }, org.key);
-    }
-    return batch;
-  }
+  const longBatch = () => batchWithLongStory(app, 2000);
 
   async function tamper(sql: string, params: unknown[]): Promise<void> {
     const client = new pg.Client({ connectionString: db.url });

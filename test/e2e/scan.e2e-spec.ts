@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
-import { ATTACH_CERTIFICATE, ATTEST_CERTIFICATE, RECORD_EVENT, RECORD_EVENTS } from '../support/documents.js';
+import { ATTACH_CERTIFICATE, ATTEST_CERTIFICATE, RECORD_EVENT } from '../support/documents.js';
 import { PAGE_MAX_BYTES } from '../../src/scan/batch-page.js';
 import { PROOF_PAGE_MAX_BYTES } from '../../src/scan/proof-bundle.js';
 
@@ -323,20 +323,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
 
   it('keeps the page and every proof page under a fixed size for a lot of thousands of events, and the proof pages chain to the whole story', async () => {
     const { app } = service;
-    const org = await createOrg(app);
-    const facility = await registerFacility(app, org);
-    const product = await registerProduct(app, org);
-    const batch = await registerBatch(app, org, product, facility);
-    const EVENTS = 3000;
-    for (let from = 0; from < EVENTS; from += 1000) {
-      const input = Array.from({ length: 1000 }, (_, i) => ({
-        batchId: batch.id,
-        bizStep: 'STORING',
-        eventTime: new Date(Date.parse('2026-10-07T00:00:00Z') + (from + i) * 60_000).toISOString(),
-        facilityId: facility,
-      }));
-      await gqlOk(app, RECORD_EVENTS, { input }, org.key);
-    }
+    const batch = await batchWithLongStory(app, 3000);
     const server = app.getHttpServer();
 
     const page = await request(server).get(`/q/${batch.traceCode}?lang=en`);

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import type { App } from 'supertest/types.js';
 import { gqlOk, TEST_ADMIN_KEY } from './test-app.js';
-import { CREATE_ORGANIZATION, REGISTER_FACILITY, REGISTER_PRODUCT } from './documents.js';
+import { CREATE_ORGANIZATION, RECORD_EVENTS, REGISTER_FACILITY, REGISTER_PRODUCT } from './documents.js';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
@@ -43,4 +43,19 @@ export async function producerWithBatch(app: INestApplication<App>) {
   const productId = await registerProduct(app, org);
   const batch = await registerBatch(app, org, productId, facilityId);
   return { org, facilityId, productId, batch };
+}
+
+/** A producer's batch with a long story: `events` STORING events after its registration, a minute apart, recorded 1,000 at a time. */
+export async function batchWithLongStory(app: INestApplication<App>, events: number) {
+  const { org, facilityId, batch } = await producerWithBatch(app);
+  for (let from = 0; from < events; from += 1000) {
+    const input = Array.from({ length: Math.min(1000, events - from) }, (_, i) => ({
+      batchId: batch.id,
+      bizStep: 'STORING',
+      eventTime: new Date(Date.parse('2026-10-07T00:00:00Z') + (from + i) * 60_000).toISOString(),
+      facilityId,
+    }));
+    await gqlOk(app, RECORD_EVENTS, { input }, org.key);
+  }
+  return batch;
 }
