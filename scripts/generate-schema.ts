@@ -14,7 +14,7 @@ import { TransformationsResolver } from '../src/transformations/transformations.
 import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
 import { InspectionsResolver } from '../src/inspections/inspections.resolver.js';
 import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/certificates/certificates.resolver.js';
-import { ScanResolver } from '../src/scan/scan.resolver.js';
+import { ScanResolver, ScanTimelineResolver } from '../src/scan/scan.resolver.js';
 import { ScanClaimsResolver } from '../src/scan/scan-claims.resolver.js';
 import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
 import { TraceResolver } from '../src/trace/trace.resolver.js';
@@ -43,6 +43,7 @@ const schema = await app
       ProductCertificatesResolver,
       BatchCertificatesResolver,
       ScanResolver,
+      ScanTimelineResolver,
       ScanClaimsResolver,
       RecallsResolver,
       TraceResolver,

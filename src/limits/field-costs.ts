@@ -62,6 +62,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Product.geographicIndicationStanding': { cost: 10 }, // a query for the product's certificates
   'Product.geographicIndicationVerified': { cost: 10 },
   'ScanResult.geographicIndicationStanding': { cost: 20 }, // the lot's lookup and its page's certificates
+  'ScanResult.timeline': { cost: 20, listSize: 50, maxListSize: 500 }, // past the cached first 100 events, a query over the lot's story
 };
 
 export interface FieldCost {

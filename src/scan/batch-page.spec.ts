@@ -12,7 +12,7 @@ const view: PageView = {
   geographicIndication: null,
   status: 'RECALLED',
   coldChainStatus: 'EXCURSION',
-  keySteps: [{ bizStep: 'SHIPPING', eventTime: new Date('2026-11-21T06:00:00Z'), place: '天津市宁河区', organization: '海河乳品' }],
+  keySteps: [{ seq: 2, bizStep: 'SHIPPING', eventTime: new Date('2026-11-21T06:00:00Z'), place: '天津市宁河区', organization: '海河乳品' }],
   eventCount: 1,
   inspections: { total: 3, failed: 1, latest: 'PASS' },
   recall: { level: 'LEVEL_1', reason: '检出致病菌', initiatedAt: new Date('2026-11-22T00:00:00Z') },
@@ -51,6 +51,7 @@ describe('the batch page', () => {
 
   it('pages every event with links to the pages before and after', () => {
     const events = Array.from({ length: 100 }, (_, i) => ({
+      seq: 100 + i,
       bizStep: 'STORING',
       eventTime: new Date(Date.UTC(2026, 10, 1, 0, i)),
       place: null,

@@ -6,12 +6,12 @@ import { ScanClaimsResolver } from './scan-claims.resolver.js';
 import { ScanPageService } from './scan-page.service.js';
 import { ScanController } from './scan.controller.js';
 import { ScanRepository } from './scan.repository.js';
-import { ScanResolver } from './scan.resolver.js';
+import { ScanResolver, ScanTimelineResolver } from './scan.resolver.js';
 import { ScanService } from './scan.service.js';
 import { VerifyAssetController } from './verify-asset.controller.js';
 
 @Module({
   controllers: [ScanController, VerifyAssetController],
-  providers: [ScanRepository, ScanService, ScanPageService, ScanCountsService, ProofBundleService, LabelsService, ScanResolver, ScanClaimsResolver],
+  providers: [ScanRepository, ScanService, ScanPageService, ScanCountsService, ProofBundleService, LabelsService, ScanResolver, ScanTimelineResolver, ScanClaimsResolver],
 })
 export class ScanModule {}

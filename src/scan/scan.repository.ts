@@ -8,6 +8,7 @@ import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { ledgerEntryColumns, rowToLedgerEntry } from '../ledger/ledger-row.js';
 import { certificateStanding, type PublicCertificate } from '../certificates/certificate-rules.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
+import { TIMELINE_HEAD } from './timeline-page.js';
 
 export interface ScannedBatch {
   id: string;
@@ -38,8 +39,9 @@ export interface PageExtras {
   excursions: { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[];
 }
 
-/** A public event: no quantities, no ids, the place at district level and the organization's name. */
+/** A public event: no quantities, no ids, the place at district level and the organization's name; its entry's seq orders it among events of the same time. */
 export interface PublicEvent {
+  seq: number;
   bizStep: string;
   eventTime: Date;
   place: string | null;
@@ -93,18 +95,21 @@ export class ScanRepository {
   }
 
   /**
-   * Everything a scan shows, in one statement: the batch, its public story and lineage (see
-   * `publicTimelineSql`), and whether its entries check out in SQL (see `batchIntactSql`). Null when
-   * no batch has the code. A named statement, so each connection plans it once (planning it cost more
-   * than running it), and one round trip instead of four.
+   * Everything a scan shows, in one statement: the batch, the first TIMELINE_HEAD events of its public
+   * story and how many there are, its lineage (see `publicTimelineSql`), and whether its entries check
+   * out in SQL (see `batchIntactSql`). Null when no batch has the code. A named statement, so each
+   * connection plans it once (planning it cost more than running it), and one round trip instead of four.
    */
-  async scan(traceCode: string): Promise<{ batch: ScannedBatch; events: PublicEvent[]; lineage: string[]; entries: number; intact: boolean } | null> {
+  async scan(
+    traceCode: string,
+  ): Promise<{ batch: ScannedBatch; head: PublicEvent[]; eventCount: number; lineage: string[]; entries: number; intact: boolean } | null> {
     const { rows } = await this.db.query({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });
     const r = rows[0];
     if (!r) return null;
     return {
       batch: toScannedBatch(r),
-      events: toPublicEvents(r.events as TimelineRow[] | null),
+      head: toPublicEvents(r.head as TimelineRow[] | null),
+      eventCount: Number(r.event_count),
       lineage: r.lineage as string[],
       entries: Number(r.checked_entries),
       intact: r.intact === true,
@@ -168,6 +173,16 @@ export class ScanRepository {
   async eventsPage(batchId: string, offset: number, limit: number): Promise<{ total: number; events: PublicEvent[] }> {
     const { rows } = await this.db.query(EVENTS_PAGE_SQL, [batchId, offset, limit]);
     return { total: Number(rows[0].total), events: toPublicEvents(rows[0].events as TimelineRow[] | null) };
+  }
+
+  /**
+   * Up to `limit` events of the public story after the event of entry `afterSeq` (from the start when
+   * null), in time order; null when `afterSeq` is no event of this story. Keyed on (time, seq), so an
+   * event recorded between two pages never makes the next page repeat one or skip one already there.
+   */
+  async timelinePage(batchId: string, afterSeq: number | null, limit: number): Promise<PublicEvent[] | null> {
+    const { rows } = await this.db.query(TIMELINE_PAGE_SQL, [batchId, afterSeq, limit]);
+    return rows[0].cursor_known === true ? toPublicEvents(rows[0].events as TimelineRow[] | null) : null;
   }
 
   /** How many entries the batch has, and its newest one: what the proof's pages run up to. */
@@ -289,12 +304,13 @@ function publicTimelineSql(root: string): string {
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
-const eventsJson = `json_agg(json_build_object('biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization)
+const eventsJson = `json_agg(json_build_object('seq', seq, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization)
                              ORDER BY event_time, seq)`;
 
 const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
        ${publicTimelineSql('SELECT id FROM found')}
-       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT ${eventsJson} FROM events) AS events,
+       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT count(*) FROM events) AS event_count,
+              (SELECT ${eventsJson} FROM (SELECT * FROM events ORDER BY event_time, seq LIMIT ${TIMELINE_HEAD}) head) AS head,
               checked.entries AS checked_entries, checked.intact
        FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
 
@@ -321,8 +337,15 @@ const EVENTS_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')}
        SELECT (SELECT count(*) FROM events) AS total,
               (SELECT ${eventsJson} FROM (SELECT * FROM events ORDER BY event_time, seq OFFSET $2 LIMIT $3) page) AS events`;
 
-type TimelineRow = { biz_step: string; event_time: string; place: string | null; organization: string | null };
+const TIMELINE_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')},
+       after_event AS (SELECT event_time, seq FROM events WHERE seq = $2::bigint)
+       SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM after_event)) AS cursor_known,
+              (SELECT ${eventsJson} FROM (
+                 SELECT * FROM events WHERE $2::bigint IS NULL OR (event_time, seq) > (SELECT event_time, seq FROM after_event)
+                 ORDER BY event_time, seq LIMIT $3) page) AS events`;
+
+type TimelineRow = { seq: number | string; biz_step: string; event_time: string; place: string | null; organization: string | null };
 
 function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
-  return (rows ?? []).map((r) => ({ bizStep: r.biz_step, eventTime: new Date(r.event_time), place: r.place, organization: r.organization }));
+  return (rows ?? []).map((r) => ({ seq: Number(r.seq), bizStep: r.biz_step, eventTime: new Date(r.event_time), place: r.place, organization: r.organization }));
 }

@@ -9,15 +9,21 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { BatchViewCache } from './batch-view-cache.js';
 import { DomainError } from '../common/domain-error.js';
 import { PageExtras, PublicEvent, ScannedBatch, ScannedPage, ScanRepository } from './scan.repository.js';
+import { pageWithinHead, timelineCursorSeq, timelinePageSize } from './timeline-page.js';
 
 export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' | 'readingCount' | 'excursionCount' | 'latestEntryHash'> {
+  /** Not shown: what the timeline's later pages are read by. */
+  batchId: string;
   coldChainStatus: ColdChainStatus;
-  timeline: PublicEvent[];
+  /** The story's first events (at most TIMELINE_HEAD): the default page needs no query, and a cached view stays small whatever the history. */
+  timelineHead: PublicEvent[];
+  /** Events in the whole story (the lot's and the batches' it was made from). */
+  timelineTotal: number;
   verification: VerificationResult;
 }
 
 /** The batch page's view: the public facts, the key steps of its story (not all of it), and the verdicts. */
-export interface PageView extends Omit<ScanView, 'timeline'> {
+export interface PageView extends Omit<ScanView, 'batchId' | 'timelineHead' | 'timelineTotal'> {
   keySteps: PublicEvent[];
   /** Events in the whole story (the lot's and the batches' it was made from). */
   eventCount: number;
@@ -71,7 +77,7 @@ export class ScanService implements OnModuleDestroy {
   ) {
     // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
     const live = () => changes.live;
-    this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.timeline.length);
+    this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.timelineHead.length);
     this.pageCache = new BatchViewCache<ScannedPageView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.keySteps.length);
     this.extrasCache = new BatchViewCache<PageExtras>(
       config.scanCacheRows,
@@ -100,12 +106,26 @@ export class ScanService implements OnModuleDestroy {
     return this.cache.through(traceCode, async () => {
       const read = await this.scans.scan(traceCode);
       if (!read) return null;
-      const { batch, events, lineage } = read;
+      const { batch, head, eventCount, lineage } = read;
       const verification = await this.ledger.batchVerdict(batch.id, read);
-      const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
-      const view = { ...facts, coldChainStatus: coldChainStatus(storage, { count: readingCount, excursions: excursionCount }), timeline: events, verification };
+      const { id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
+      const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
+      const view = { ...facts, batchId: id, coldChainStatus: coldChain, timelineHead: head, timelineTotal: eventCount, verification };
       return { value: { batch, view }, dependsOn: lineage };
     });
+  }
+
+  /**
+   * A page of a scanned lot's story, in time order: `first` events (TIMELINE_DEFAULT_PAGE when absent, at
+   * most TIMELINE_MAX_PAGE) after the event whose cursor is `after`. From the cached head when it holds
+   * the page, else one bounded query: a lot's whole story is never held at once.
+   */
+  async timeline(view: ScanView, first: number | null | undefined, after: string | null | undefined): Promise<PublicEvent[]> {
+    const size = timelinePageSize(first);
+    const afterSeq = after === null || after === undefined ? null : timelineCursorSeq(after);
+    const page = pageWithinHead(view.timelineHead, view.timelineTotal, size, afterSeq) ?? (await this.scans.timelinePage(view.batchId, afterSeq, size));
+    if (!page) throw new DomainError('INVALID_INPUT', 'after must be the cursor of an event of this timeline, as a previous page gave it');
+    return page;
   }
 
   /** The batch with this (normalized) trace code and its page's view, or null when no batch has it. */
