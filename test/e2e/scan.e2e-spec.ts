@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
+import { gql, gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 import { ATTACH_CERTIFICATE, ATTEST_CERTIFICATE, RECORD_EVENT } from '../support/documents.js';
 import { PAGE_MAX_BYTES } from '../../src/scan/batch-page.js';
 import { PROOF_PAGE_MAX_BYTES } from '../../src/scan/proof-bundle.js';
@@ -68,7 +68,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
       },
       coop.key,
     );
-    return { coop, gtin, batch: out.transformBatches.outputs[0] as { id: string; traceCode: string; lotCode: string } };
+    return { coop, gtin, mill, batch: out.transformBatches.outputs[0] as { id: string; traceCode: string; lotCode: string } };
   }
 
   it('shows the public story of a batch, from the field, and that it verifies; an unknown code is null', async () => {
@@ -362,6 +362,79 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     for (const query of ['after=5', 'through=5', 'after=5&through=5', 'after=-1&through=5', 'after=1e3&through=5000']) {
       expect((await request(server).get(`/q/${batch.traceCode}/proof.json?${query}`)).status).toBe(400);
     }
+  });
+
+  it("answers an anonymous scan of a lot of thousands of events in bounded pages: the total, then every event once, in order, by cursor", async () => {
+    const { app } = service;
+    const batch = await batchWithLongStory(app, 3000);
+    const server = app.getHttpServer();
+    const PAGE = `query($code: String!, $first: Int, $after: String) { scan(code: $code) {
+      timelineTotal timeline(first: $first, after: $after) { bizStep eventTime place organization cursor } } }`;
+    // Within the anonymous budget: 200 events of two fields each.
+    const TIMES = `query($code: String!, $after: String) { scan(code: $code) { timeline(first: 200, after: $after) { eventTime cursor } } }`;
+    const anonymous = (variables: Record<string, unknown>, query = PAGE) => request(server).post('/graphql').send({ query, variables });
+
+    // The default answer: the first 50 of 3,001 events, in a few kilobytes (the whole story is about 350 KB).
+    const first = await anonymous({ code: batch.traceCode });
+    expect(first.body.errors).toBeUndefined();
+    expect(Buffer.byteLength(first.text)).toBeLessThan(12_000);
+    expect(first.body.data.scan.timelineTotal).toBe(3001);
+    expect(first.body.data.scan.timeline).toHaveLength(50);
+    expect(first.body.data.scan.timeline[0].bizStep).toBe('COMMISSIONING');
+
+    const times: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res = await anonymous({ code: batch.traceCode, after }, TIMES);
+      expect(res.body.errors).toBeUndefined();
+      expect(Buffer.byteLength(res.text)).toBeLessThan(40_000);
+      const page = res.body.data.scan.timeline as { eventTime: string; cursor: string }[];
+      if (page.length === 0) break;
+      pages++;
+      times.push(...page.map((e) => e.eventTime));
+      after = page.at(-1)!.cursor;
+    }
+    expect(pages).toBe(16);
+    expect(times).toHaveLength(3001);
+    expect(new Set(times).size).toBe(3001);
+    expect(times.slice(1)).toEqual(Array.from({ length: 3000 }, (_, i) => new Date(Date.parse('2026-10-07T00:00:00Z') + i * 60_000).toISOString()));
+    // The default page served from the cached scan is the same as the one read by cursor.
+    const again = await anonymous({ code: batch.traceCode });
+    expect(again.body.data.scan.timeline).toEqual(first.body.data.scan.timeline);
+
+    // Past the maximum (asked with a key: without one, the query's cost refuses it first), or with a cursor
+    // this service did not give, the answer says which argument is wrong.
+    const someone = await createOrg(app, 'RETAILER');
+    const tooMany = await gql(app, PAGE, { code: batch.traceCode, first: 501 }, someone.key);
+    expect(tooMany.data?.scan).toBeNull();
+    expect(tooMany.errors).toEqual([
+      expect.objectContaining({
+        message: 'first must be from 1 to 500, got 501: page through the timeline with after',
+        path: ['scan', 'timeline'],
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      }),
+    ]);
+    for (const bad of ['not-a-cursor', Buffer.from('seq:999999999').toString('base64url')]) {
+      const res = await anonymous({ code: batch.traceCode, after: bad });
+      expect(res.body.errors?.[0]).toMatchObject({
+        message: 'after must be the cursor of an event of this timeline, as a previous page gave it',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+  });
+
+  it("keeps paging steady when an event is recorded between two pages: none repeated, none skipped", async () => {
+    const { app } = service;
+    const { coop, mill, batch } = await riceChain();
+    const PAGE = `query($code: String!, $after: String) { scan(code: $code) { timelineTotal timeline(first: 2, after: $after) { bizStep cursor } } }`;
+    const one = (await gqlOk(app, PAGE, { code: batch.traceCode })).scan;
+    expect(one.timeline.map((e: { bizStep: string }) => e.bizStep)).toEqual(['COMMISSIONING', 'HARVESTING']);
+    // An event dated before the cursor's: an offset would now show HARVESTING again.
+    await gqlOk(app, RECORD_EVENT, { input: { batchId: batch.id, bizStep: 'STORING', eventTime: '2026-10-06T02:30:00.000Z', facilityId: mill } }, coop.key);
+    const two = (await gqlOk(app, PAGE, { code: batch.traceCode, after: one.timeline[1].cursor })).scan;
+    expect(two.timelineTotal).toBe(5);
+    expect(two.timeline.map((e: { bizStep: string }) => e.bizStep)).toEqual(['TRANSFORMING', 'COMMISSIONING']);
   });
 
   it('prints an A4 PDF sheet of labels whose QR codes and text read back', async () => {
