@@ -12,6 +12,16 @@ import { VerifyAssetController } from './verify-asset.controller.js';
 
 @Module({
   controllers: [ScanController, VerifyAssetController],
-  providers: [ScanRepository, ScanService, ScanPageService, ScanCountsService, ProofBundleService, LabelsService, ScanResolver, ScanTimelineResolver, ScanClaimsResolver],
+  providers: [
+    ScanRepository,
+    ScanService,
+    ScanPageService,
+    ScanCountsService,
+    ProofBundleService,
+    LabelsService,
+    ScanResolver,
+    ScanTimelineResolver,
+    ScanClaimsResolver,
+  ],
 })
 export class ScanModule {}

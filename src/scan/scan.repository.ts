@@ -39,7 +39,10 @@ export interface PageExtras {
   excursions: { kind: 'OUT_OF_RANGE' | 'GAP'; start: string; end: string; minutes: number; minC: number; maxC: number }[];
 }
 
-/** A public event: no quantities, no ids, the place at district level and the organization's name; its entry's seq orders it among events of the same time. */
+/**
+ * A public event: no quantities, no ids, the place at district level and the organization's name; its
+ * entry's seq orders it among events of the same time.
+ */
 export interface PublicEvent {
   seq: number;
   bizStep: string;
@@ -347,5 +350,11 @@ const TIMELINE_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')
 type TimelineRow = { seq: number | string; biz_step: string; event_time: string; place: string | null; organization: string | null };
 
 function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
-  return (rows ?? []).map((r) => ({ seq: Number(r.seq), bizStep: r.biz_step, eventTime: new Date(r.event_time), place: r.place, organization: r.organization }));
+  return (rows ?? []).map((r) => ({
+    seq: Number(r.seq),
+    bizStep: r.biz_step,
+    eventTime: new Date(r.event_time),
+    place: r.place,
+    organization: r.organization,
+  }));
 }

@@ -53,7 +53,9 @@ export class ScanTimelineResolver {
   constructor(private readonly scans: ScanService) {}
 
   @ResolveField(() => [ScanEventModel], {
-    description: `The story, oldest first: \`first\` events (default ${TIMELINE_DEFAULT_PAGE}, at most ${TIMELINE_MAX_PAGE}) after the event whose cursor is \`after\` (from the start without it). timelineTotal says how many there are in all.`,
+    description:
+      `The story, oldest first: \`first\` events (default ${TIMELINE_DEFAULT_PAGE}, at most ${TIMELINE_MAX_PAGE}) ` +
+      'after the event whose cursor is `after` (from the start without it). timelineTotal says how many there are in all.',
   })
   async timeline(
     @Parent() result: ScanView,

@@ -374,6 +374,8 @@ describe('query cost limits', () => {
       '{ ledgerInfo { origin size verifierKey } }',
       `query { verifyBatch(batchId: "${batch.id}") { valid checkedEntries firstInvalidSeq reason } }`,
       `{ scan(code: "${batch.traceCode}") { productName status coldChainStatus recall { level reason } timeline { bizStep place } verification { valid } } }`,
+      // A timeline's default page with every field and the cursor to page on.
+      `{ scan(code: "${batch.traceCode}") { timelineTotal timeline { bizStep eventTime place organization cursor } } }`,
     ];
     for (const query of anonymous) expect({ query, errors: (await post(app, query)).body.errors }).toEqual({ query, errors: undefined });
     const keyed: [string, string][] = [

@@ -364,7 +364,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     }
   });
 
-  it("answers an anonymous scan of a lot of thousands of events in bounded pages: the total, then every event once, in order, by cursor", async () => {
+  it('answers an anonymous scan of a lot of thousands of events in bounded pages: the total, then every event once, in order, by cursor', async () => {
     const { app } = service;
     const batch = await batchWithLongStory(app, 3000);
     const server = app.getHttpServer();
@@ -424,7 +424,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     }
   });
 
-  it("keeps paging steady when an event is recorded between two pages: none repeated, none skipped", async () => {
+  it('keeps paging steady when an event is recorded between two pages: none repeated, none skipped', async () => {
     const { app } = service;
     const { coop, mill, batch } = await riceChain();
     const PAGE = `query($code: String!, $after: String) { scan(code: $code) { timelineTotal timeline(first: 2, after: $after) { bizStep cursor } } }`;
