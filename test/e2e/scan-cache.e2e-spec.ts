@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
-import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { batchWithLongStory, createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { CLOSE_RECALL, INITIATE_RECALL, RECORD_EVENT as RECORD, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
@@ -126,6 +126,34 @@ describe('scan views stay current', () => {
     await event(coop, paddy.id, field, 'STORING', '2026-10-08T02:00:00.000Z');
     await until(async () => (await scan(other, rice.traceCode)).timeline.length === 4, 'the other process shows the upstream event');
     expect((await scan(other, rice.traceCode)).timeline.map((e) => e.bizStep)).toEqual(['COMMISSIONING', 'STORING', 'TRANSFORMING', 'COMMISSIONING']);
+  });
+
+  it("keeps a lot of thousands of events as a bounded view (its story's first 100 events), and reads later pages from the database", async () => {
+    const batch = await batchWithLongStory(app, 3000);
+    // A cache of 200 rows: the whole story (3,001 events) would never fit in it.
+    const small = await createTestApp(db.url, { SCAN_CACHE_ROWS: '200' });
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const HEAD = `query($code: String!) { scan(code: $code) { producer timelineTotal timeline(first: 100) { organization cursor } } }`;
+      const AFTER = `query($code: String!, $after: String) { scan(code: $code) { timeline(first: 1, after: $after) { organization } } }`;
+      const read = async () => (await gqlOk(small, HEAD, { code: batch.traceCode })).scan;
+      // It keeps views only while it hears the ledger's notices: wait until it listens.
+      const listeners = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ledger_appended'`;
+      await until(async () => (await admin.query<{ n: number }>(listeners)).rows[0].n === 3, 'the third process listens');
+      const before = await read();
+      expect(await read()).toEqual(before); // read twice: now kept
+      // Renamed around the service: what is kept shows the old name, what is read shows the new one.
+      await admin.query('UPDATE organization SET name = $2 WHERE name = $1', [before.producer, `${before.producer} (renamed)`]);
+      const kept = await read();
+      expect(kept).toEqual(before);
+      expect(kept.timelineTotal).toBe(3001);
+      const later = (await gqlOk(small, AFTER, { code: batch.traceCode, after: kept.timeline.at(-1).cursor })).scan;
+      expect(later.timeline).toEqual([{ organization: `${before.producer} (renamed)` }]);
+    } finally {
+      await admin.end();
+      await small.close();
+    }
   });
 
   it('listens again after its connection is cut, and shows what was written meanwhile', async () => {
