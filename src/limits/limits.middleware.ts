@@ -24,8 +24,9 @@ const KNOWN_KEYS_MAX = 10_000;
  * request, and decides how large a body it may send. A valid key is counted against that key (the
  * admin's excepted: the operator's own tools); a request without one, or with a value that is not a
  * valid key, against the client's address, so a thousand random keys cost what one caller's requests
- * cost. A value not yet known is looked up only while the address has allowance left: past it the
- * database is not asked. Past a limit: 429 with Retry-After.
+ * cost. A value not yet known is paid for by the address before it is looked up (and given back
+ * when it proves a valid key): past the address's allowance the database is not asked. Past a limit:
+ * 429 with Retry-After.
  */
 @Injectable()
 export class RateLimitMiddleware {
@@ -60,17 +61,20 @@ export class RateLimitMiddleware {
     const keyHash = sha256(authorization);
     const now = Date.now();
     const known = this.knownKeys.has(keyHash, now);
-    if (!known && this.perAddress && this.auth.wouldLookUp(authorization)) {
-      const wait = this.perAddress.wait(address, now);
-      if (wait > 0) return this.refuse(res, wait);
-    }
+    // A value not known to be valid is paid for by the address before it is looked up, so requests in
+    // flight together cannot look up more values than the address's allowance.
+    const addressPaid = !known && this.perAddress !== null && this.auth.wouldLookUp(authorization);
+    if (addressPaid && !this.count(res, this.perAddress, address)) return false;
     const caller = await this.identify(authorization);
-    if (caller === 'refused') return this.count(res, this.perAddress, address);
+    if (caller === 'refused') return addressPaid || this.count(res, this.perAddress, address);
     if (caller === 'unknown') {
       // The database could not say: a key seen valid keeps its allowance; AuthGuard answers the outage.
       req.bodyAllowance = known ? 'keyed' : 'anonymous';
-      return known ? this.count(res, this.perKey, `key:${keyHash}`) : this.count(res, this.perAddress, address);
+      if (known) return this.count(res, this.perKey, `key:${keyHash}`);
+      return addressPaid || this.count(res, this.perAddress, address);
     }
+    // A valid key pays for its own requests: the address gets back what it advanced for the lookup.
+    if (addressPaid) this.perAddress?.refund(address);
     req.caller = caller;
     req.bodyAllowance = 'keyed';
     if (caller.kind === 'admin') return true;

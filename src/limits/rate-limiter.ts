@@ -27,10 +27,10 @@ export class RateLimiter {
     return this.secondsUntilOne(bucket);
   }
 
-  /** The seconds until the client may send a request (0: now), taking nothing. */
-  wait(client: string, nowMs: number): number {
-    const bucket = this.refilled(client, nowMs);
-    return bucket.tokens >= 1 ? 0 : this.secondsUntilOne(bucket);
+  /** Gives back one request taken in advance (for work that turned out to be someone else's to pay). */
+  refund(client: string): void {
+    const bucket = this.buckets.get(client);
+    if (bucket) bucket.tokens = Math.min(this.perMinute, bucket.tokens + 1);
   }
 
   get size(): number {
