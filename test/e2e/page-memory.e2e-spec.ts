@@ -150,7 +150,11 @@ describe('the page remembers the ledger and pins its key', () => {
         { size: size + 1000, root },
         `Verification failed: the ledger now has ${size} entries, fewer than the ${size + 1000} this phone verified before: its history was cut`,
       ],
-      ['forked at the same size', { size, root: otherRoot }, `Verification failed: the ledger\u2019s history differs from the one this phone verified before at ${size} entries`],
+      [
+        'forked at the same size',
+        { size, root: otherRoot },
+        `Verification failed: the ledger\u2019s history differs from the one this phone verified before at ${size} entries`,
+      ],
       [
         'forked before',
         { size: size - 1, root: otherRoot },
@@ -258,8 +262,19 @@ describe('the page remembers the ledger and pins its key', () => {
       for (const p of v.consistencyProofs) {
         const proof = p.proof.map(verify.bytesOfHex);
         const ok = await verify.verifyConsistency(crypto.subtle, p.fromSize, p.toSize, proof, root(p.fromSize), root(p.toSize));
-        const changed = proof.length === 0 ? false : await verify.verifyConsistency(crypto.subtle, p.fromSize, p.toSize, [verify.bytesOfHex('11'.repeat(32)), ...proof.slice(1)], root(p.fromSize), root(p.toSize));
-        const otherOld = p.fromSize === p.toSize ? false : await verify.verifyConsistency(crypto.subtle, p.fromSize, p.toSize, proof, root(p.toSize), root(p.toSize));
+        const changed =
+          proof.length === 0
+            ? false
+            : await verify.verifyConsistency(
+                crypto.subtle,
+                p.fromSize,
+                p.toSize,
+                [verify.bytesOfHex('11'.repeat(32)), ...proof.slice(1)],
+                root(p.fromSize),
+                root(p.toSize),
+              );
+        const otherOld =
+          p.fromSize === p.toSize ? false : await verify.verifyConsistency(crypto.subtle, p.fromSize, p.toSize, proof, root(p.toSize), root(p.toSize));
         out.push({ ok, changed, otherOld });
       }
       return out;

@@ -33,8 +33,7 @@ export interface ConsistencyAnswer {
 
 /** first: nothing remembered yet; same: the same tree; grown: a verified consistency proof from `from`. */
 export type HistoryVerdict =
-  | { ok: true; history: 'first' | 'same' | 'grown'; from: number | null; to: number }
-  | { ok: false; unchecked?: true; zh: string; en: string };
+  { ok: true; history: 'first' | 'same' | 'grown'; from: number | null; to: number } | { ok: false; unchecked?: true; zh: string; en: string };
 
 /** Where a ledger's checkpoint is kept: one slot per origin and key, so another key never reuses it. */
 export function memoryKey(origin: string, verifierKey: string): string {
@@ -115,7 +114,14 @@ export async function checkHistory(
  * extends the one of `size1` with `root1`? The proof's shape is merkle-path.ts's, as the service's
  * verifier (src/ledger/merkle-verify.ts) folds it.
  */
-export async function verifyConsistency(subtle: Digest, size1: number, size2: number, proof: Uint8Array[], root1: Uint8Array, root2: Uint8Array): Promise<boolean> {
+export async function verifyConsistency(
+  subtle: Digest,
+  size1: number,
+  size2: number,
+  proof: Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): Promise<boolean> {
   if (root1.length !== 32 || root2.length !== 32 || proof.some((h) => h.length !== 32)) return false;
   if (size1 === size2) return proof.length === 0 && equal(root1, root2);
   const shape = consistencyPath(size1, size2, proof.length);

@@ -7,9 +7,7 @@ import { fingerprintOfDigest, isKeyFingerprint, keyPinOfFragment } from '../../l
  * says so.
  */
 
-export type KeyPinVerdict =
-  | { ok: true; key: 'pinned' | 'served' }
-  | { ok: false; zh: string; en: string };
+export type KeyPinVerdict = { ok: true; key: 'pinned' | 'served' } | { ok: false; zh: string; en: string };
 
 /** The part of WebCrypto this uses. */
 interface Digest {

@@ -128,13 +128,17 @@ function showDetails(badge: HTMLElement, zh: boolean, pin: KeyPinVerdict & { ok:
         : 'This link carries no key fingerprint: the check trusted the key the service presented.';
   let historyLine: string;
   if (!history || !history.ok) {
-    historyLine = zh ? '本浏览器不保存检查点，无法核对账本自上次扫描以来的历史。' : 'This browser keeps no checkpoints, so the ledger\u2019s history since an earlier scan was not checked.';
+    historyLine = zh
+      ? '本浏览器不保存检查点，无法核对账本自上次扫描以来的历史。'
+      : 'This browser keeps no checkpoints, so the ledger\u2019s history since an earlier scan was not checked.';
   } else if (history.history === 'first') {
     historyLine = zh
       ? '本机已记下账本的检查点（' + history.to + ' 条记录），下次扫描时将核对其历史未被改写。'
       : 'This phone now remembers the ledger\u2019s checkpoint (' + history.to + ' entries) to check on the next scan that its history was not rewritten.';
   } else if (history.history === 'same') {
-    historyLine = zh ? '账本与本机上次校验时相同（' + history.to + ' 条记录）。' : 'The ledger is the same as when this phone last checked it (' + history.to + ' entries).';
+    historyLine = zh
+      ? '账本与本机上次校验时相同（' + history.to + ' 条记录）。'
+      : 'The ledger is the same as when this phone last checked it (' + history.to + ' entries).';
   } else {
     historyLine = zh
       ? '自本机上次校验以来账本只增未改（从 ' + history.from + ' 条到 ' + history.to + ' 条记录，一致性证明已核对）。'
