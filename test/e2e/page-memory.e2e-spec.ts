@@ -172,6 +172,35 @@ describe('the page remembers the ledger and pins its key', () => {
     }
   });
 
+  it("compares with what it remembered when the scan began: another tab's newer memory is neither a failure nor overwritten", async () => {
+    const phone = await browser.newContext();
+    const first = (await producerWithBatch(app)).batch;
+    const before = (await scan(phone, `/q/${first.traceCode}?lang=en`)).remembered!;
+
+    // A second tab is served the same checkpoint, and takes its time checking it...
+    const slow = await phone.newPage();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await slow.route('**/proof.json', async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
+    await slow.goto(`${base}/q/${first.traceCode}?lang=en`);
+    // ...while a third, after the ledger grew, remembers a newer checkpoint.
+    const second = (await producerWithBatch(app)).batch;
+    const newer = await scan(phone, `/q/${second.traceCode}?lang=en`);
+    expect(newer.history).toBe('grown');
+    expect(newer.remembered!.size).toBeGreaterThan(before.size);
+    release();
+    await slow.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(await slow.getAttribute('#badge', 'data-state')).toBe('verified');
+    expect(await slow.getAttribute('#check-details', 'data-history')).toBe('same');
+    const remembered = await slow.evaluate((key) => JSON.parse((globalThis as any).localStorage.getItem(key) ?? 'null') as TreeHead | null, memoryKey);
+    expect(remembered).toEqual(newer.remembered);
+    await phone.close();
+  });
+
   it('says "not verified" when the consistency proof cannot be fetched, and keeps its memory', async () => {
     const phone = await browser.newContext();
     const first = (await producerWithBatch(app)).batch;

@@ -35,9 +35,11 @@ export interface ConsistencyAnswer {
 export type HistoryVerdict =
   { ok: true; history: 'first' | 'same' | 'grown'; from: number | null; to: number } | { ok: false; unchecked?: true; zh: string; en: string };
 
+export const MEMORY_PREFIX = 'suyuan.checkpoint ';
+
 /** Where a ledger's checkpoint is kept: one slot per origin and key, so another key never reuses it. */
 export function memoryKey(origin: string, verifierKey: string): string {
-  return `suyuan.checkpoint ${origin} ${verifierKey}`;
+  return `${MEMORY_PREFIX}${origin} ${verifierKey}`;
 }
 
 /** The tree head of a checkpoint note's body (the caller has verified its signature). */

@@ -3,7 +3,17 @@
 // batch's story is in the signed ledger (proof-bundle-check.ts), fetching the proof's pages in turn.
 // Nothing is fetched from elsewhere. Before it, the key the label pins (key-pin.ts); after it, the
 // ledger's history since the checkpoint this phone verified last (checkpoint-memory.ts).
-import { checkHistory, CheckpointStore, ConsistencyAnswer, HistoryVerdict, memoryKey, recall, remember, treeHeadOfNote } from './checkpoint-memory.js';
+import {
+  checkHistory,
+  CheckpointStore,
+  ConsistencyAnswer,
+  HistoryVerdict,
+  MEMORY_PREFIX,
+  memoryKey,
+  recall,
+  remember,
+  treeHeadOfNote,
+} from './checkpoint-memory.js';
 import { checkKeyPin, KeyPinVerdict } from './key-pin.js';
 import { BundleVerdict, checkProofPages, ProofBundle, ProofPage } from './proof-bundle-check.js';
 
@@ -64,6 +74,16 @@ function main(): void {
   const here = location.pathname.replace(/\/$/, '');
   countScan(here, zh);
 
+  // What this phone remembers, read before the proof is asked for: another tab's newer memory, written
+  // while this one checks, is no reason to call this tab's (older, honest) checkpoint a cut history.
+  const store = checkpointStore();
+  let snapshot: CheckpointStore | null = null;
+  try {
+    snapshot = store ? snapshotOf(store) : null;
+  } catch {
+    // A storage that refuses to be read is no memory.
+  }
+
   getJson<ProofBundle>(here + '/proof.json')
     .then(async (first) => {
       const pin = await checkKeyPin(crypto.subtle, location.hash, first.verifierKey);
@@ -81,34 +101,48 @@ function main(): void {
       );
       if (!verdict.verified || verdict.note) return sayBundle(verdict);
       // Only a checkpoint whose signature was checked is compared with, and becomes, the phone's memory.
-      const store = checkpointStore();
       const key = memoryKey(first.origin, first.verifierKey);
       const served = treeHeadOfNote(first.signedNote);
-      const history = store ? await checkHistory(crypto.subtle, recall(store, key), served, fetchConsistency) : null;
+      const history = snapshot ? await checkHistory(crypto.subtle, recall(snapshot, key), served, fetchConsistency) : null;
       if (history && !history.ok) {
         if (history.unchecked) return say('partial', '未校验：' + history.zh, 'Not verified: ' + history.en);
         return say('failed', '校验失败：' + history.zh, 'Verification failed: ' + history.en);
       }
+      let kept = false;
       if (store) {
         try {
-          remember(store, key, served);
+          // Never back: another tab may have remembered a newer checkpoint meanwhile.
+          const now = recall(store, key);
+          if (!now || now.size <= served.size) remember(store, key, served);
+          kept = true;
         } catch {
-          // A full storage leaves the memory where it was; the check itself passed.
+          // A full or refused storage leaves the memory where it was; the check itself passed.
         }
       }
       sayBundle(verdict);
-      showDetails(badge, zh, pin, history);
+      showDetails(badge, zh, pin, history && (kept || history.history !== 'first') ? history : null);
     })
     .catch((err: Error) => say('failed', '无法校验：' + err.message, 'Could not verify: ' + err.message));
 }
 
 /** localStorage, or null where the browser keeps none (disabled, or refused in a private window). */
-function checkpointStore(): CheckpointStore | null {
+function checkpointStore(): Storage | null {
   try {
     return window.localStorage ?? null;
   } catch {
     return null;
   }
+}
+
+/** This phone's remembered checkpoints as they are now, read once (the few keys this script writes). */
+function snapshotOf(storage: Storage): CheckpointStore {
+  const copy = new Map<string, string>();
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    const value = key !== null && key.indexOf(MEMORY_PREFIX) === 0 ? storage.getItem(key) : null;
+    if (key !== null && value !== null) copy.set(key, value);
+  }
+  return { getItem: (key) => copy.get(key) ?? null, setItem: () => undefined };
 }
 
 /** The consistency proof from the size this phone remembers to the one served, from this service (the CSP allows nothing else). */
