@@ -5,7 +5,7 @@ import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { exportLine } from './export-line.js';
 import { LedgerRepository } from './ledger.repository.js';
-import { ProofsService } from './proofs.service.js';
+import { ConsistencyProofResult, ProofsService } from './proofs.service.js';
 
 const EXPORT_PAGE = 2000;
 
@@ -35,6 +35,17 @@ export class LedgerController {
   @Header('cache-control', 'no-cache')
   async checkpoint(): Promise<string> {
     return (await this.proofs.latestCheckpoint()).signedNote;
+  }
+
+  /**
+   * Public: the RFC 9162 consistency proof between two tree sizes, for the page's script, which asks
+   * from the checkpoint the phone verified last to the one served now (same origin, as the page's CSP
+   * wants). O(log n) hashes for any sizes; a size beyond the ledger's is a 400.
+   */
+  @Get('consistency')
+  @Header('cache-control', 'public, max-age=86400')
+  consistency(@Query('from', ParseIntPipe) from: number, @Query('to', ParseIntPipe) to: number): Promise<ConsistencyProofResult> {
+    return this.proofs.consistencyProof(from, to);
   }
 
   /**

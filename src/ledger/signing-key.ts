@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { fingerprintOfDigest } from './key-fingerprint.js';
 
 /**
  * The Ed25519 key that signs checkpoints (LEDGER-SPEC §4) and the C2SP verifier key that names it.
@@ -57,4 +58,9 @@ export function keyId(keyName: string, publicKeyRaw: Buffer): Buffer {
 export function verifierKey(keyName: string, publicKeyRaw: Buffer): string {
   const encoded = Buffer.concat([Buffer.from([0x01]), publicKeyRaw]).toString('base64');
   return `${keyName}+${keyId(keyName, publicKeyRaw).toString('hex')}+${encoded}`;
+}
+
+/** LEDGER-SPEC §4.1: what a label carries as `#k=…` to pin this verifier key. */
+export function verifierKeyFingerprint(verifierKeyText: string): string {
+  return fingerprintOfDigest(createHash('sha256').update(verifierKeyText, 'utf8').digest());
 }

@@ -4,6 +4,8 @@ import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { withKeyPin } from '../ledger/key-fingerprint.js';
+import { verifierKey, verifierKeyFingerprint } from '../ledger/signing-key.js';
 import { labelSheetPdf } from './label-sheet.js';
 import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
 import { ScannedBatch, ScanRepository } from './scan.repository.js';
@@ -22,14 +24,22 @@ export type LabelImage = { format: 'png'; image: Buffer } | { format: 'svg'; ima
 /** The largest sheet printed at once: ten A4 pages of twelve. */
 export const MAX_SHEET_LABELS = 120;
 
-/** QR labels, printed by a batch's producer or custodian only. */
+/**
+ * QR labels, printed by a batch's producer or custodian only. Each carries the ledger's key
+ * fingerprint in its fragment (`#k=…`, LEDGER-SPEC §4.1): the phone's check fails if the key the
+ * service serves is another.
+ */
 @Injectable()
 export class LabelsService {
+  private readonly keyPin: string;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly batches: BatchesRepository,
-  ) {}
+  ) {
+    this.keyPin = verifierKeyFingerprint(verifierKey(config.ledgerOrigin, config.ledgerSigningKey.publicKeyRaw));
+  }
 
   /** One label: the page URL, or with `link` "digital" the GS1 Digital Link URI of the product's GTIN. */
   async label(caller: Caller, file: LabelFile, link: string | undefined): Promise<LabelImage> {
@@ -42,6 +52,7 @@ export class LabelsService {
     } else if (link !== undefined) {
       throw new DomainError('INVALID_INPUT', 'link must be "digital" (or left out for the page URL)');
     }
+    content = withKeyPin(content, this.keyPin);
     return file.format === 'png' ? { format: 'png', image: await labelPng(content) } : { format: 'svg', image: await labelSvg(content) };
   }
 
@@ -52,7 +63,7 @@ export class LabelsService {
     for (const code of codes) {
       const scanned = await this.ownedBatch(printer, normalizeTraceCode(code), code);
       labels.push({
-        url: pageUrl(this.config.publicBaseUrl, scanned.traceCode),
+        url: withKeyPin(pageUrl(this.config.publicBaseUrl, scanned.traceCode), this.keyPin),
         lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`],
       });
     }

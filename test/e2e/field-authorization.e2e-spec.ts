@@ -80,6 +80,7 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /health/ready': 'readiness only',
   'GET /assets/verify.js': 'a static script',
   'GET /ledger/checkpoint': 'a signed tree head: a size and a hash',
+  'GET /ledger/consistency': 'hashes of Merkle subtrees between two tree sizes',
   'POST /q/:code/scans': 'a scan count',
   'POST /epcis/capture': 'a write; answers with what the caller sent',
   'GET /01/:gtin/10/:lot': 'a redirect to the public page (its row: GET /q/:code)',

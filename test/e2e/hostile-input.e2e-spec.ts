@@ -367,6 +367,7 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /labels/:file': { key: (w) => w.producer.key, params: { file: (w) => `${w.sharedBatch.traceCode}.svg` }, query: { link: () => 'digital' } },
   'GET /labels/sheet.pdf': { key: (w) => w.producer.key, query: { traceCodes: (w) => w.sharedBatch.traceCode } },
   'GET /ledger/checkpoint': {},
+  'GET /ledger/consistency': { query: { from: () => '1', to: () => '2' } },
   'GET /ledger/export': { key: () => TEST_ADMIN_KEY, query: { fromSeq: () => '1', toSeq: () => '2' } },
   'GET /q/:code': { params: { code: (w) => w.sharedBatch.traceCode }, query: { lang: () => 'en' } },
   'GET /q/:code/events': { params: { code: (w) => w.sharedBatch.traceCode }, query: { page: () => '1', lang: () => 'en' } },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as jsqr from 'jsqr';
 import { PNG } from 'pngjs';
+import { verifierKeyFingerprint } from '../../src/ledger/signing-key.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,7 +107,9 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(png.status).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
     const image = PNG.sync.read(png.body as Buffer);
-    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}`);
+    // The fragment pins the ledger's key (LEDGER-SPEC §4.1); the browser never sends it to the server.
+    const pin = verifierKeyFingerprint((await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey);
+    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
 
     const svg = await request(server).get(`/labels/${batch.traceCode}.svg?link=digital`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
@@ -461,7 +464,8 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(text).toContain('小站稻 大米');
     expect(text).toContain('XZD-42/A');
     const image = PNG.sync.read(readFileSync(join(dir, 'sheet.png')));
-    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}`);
+    const pin = verifierKeyFingerprint((await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey);
+    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
     rmSync(dir, { recursive: true, force: true });
   });
 });
