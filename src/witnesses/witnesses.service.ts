@@ -18,6 +18,15 @@ interface WitnessFeed {
   knownSize: number | null;
   pending: StoredCheckpoint | null;
   running: Promise<void> | null;
+  /** Why its last answer was refused; null once it cosigned. */
+  lastError: string | null;
+}
+
+export interface WitnessStatus {
+  witness: string;
+  url: string;
+  cosignedSize: number | null;
+  lastError: string | null;
 }
 
 /**
@@ -43,6 +52,7 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
       knownSize: null,
       pending: null,
       running: null,
+      lastError: null,
     }));
   }
 
@@ -67,6 +77,11 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
     while (this.feeds.some((f) => f.running)) await Promise.all(this.feeds.map((f) => f.running));
   }
 
+  /** Each witness: the size it last cosigned (as far as this process knows) and why its last answer was refused. */
+  status(): WitnessStatus[] {
+    return this.feeds.map((f) => ({ witness: f.label, url: f.witness.url, cosignedSize: f.knownSize, lastError: f.lastError }));
+  }
+
   private submit(checkpoint: StoredCheckpoint): void {
     for (const feed of this.feeds) {
       if (!feed.pending || checkpoint.treeSize > feed.pending.treeSize) feed.pending = checkpoint;
@@ -80,7 +95,9 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
       feed.pending = null;
       try {
         await this.send(feed, checkpoint);
+        feed.lastError = null;
       } catch (err) {
+        feed.lastError = (err as Error).message;
         this.logger.warn(`witness ${feed.label} (${feed.witness.url}), checkpoint of size ${checkpoint.treeSize}: ${(err as Error).message}; no cosignature kept`);
       }
     }
