@@ -97,7 +97,11 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
     if (latest?.treeSize === size) return latest;
     const root = await this.rootAt(size);
     const body = checkpointBody(this.config.ledgerOrigin, size, root);
-    const saved = await this.merkle.saveCheckpoint({ treeSize: size, rootHash: root.toString('hex'), signedNote: signCheckpoint(body, this.config.ledgerSigningKey) });
+    const saved = await this.merkle.saveCheckpoint({
+      treeSize: size,
+      rootHash: root.toString('hex'),
+      signedNote: signCheckpoint(body, this.config.ledgerSigningKey),
+    });
     this.signed.next(saved);
     return saved;
   }

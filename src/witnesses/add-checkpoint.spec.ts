@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { testLog } from '../../test/support/witness-log.js';
-import { decideAddCheckpoint, formatAddCheckpoint, MAX_ADD_CHECKPOINT_BYTES, parseAddCheckpoint, parseTlogSize, WitnessedCheckpoint } from './add-checkpoint.js';
+import {
+  decideAddCheckpoint,
+  formatAddCheckpoint,
+  MAX_ADD_CHECKPOINT_BYTES,
+  parseAddCheckpoint,
+  parseTlogSize,
+  WitnessedCheckpoint,
+} from './add-checkpoint.js';
 
 const labels = Array.from({ length: 20 }, (_, i) => `entry ${i}`);
 const log = testLog('suyuan.test/ledger', labels);

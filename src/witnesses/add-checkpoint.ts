@@ -36,9 +36,7 @@ export interface WitnessedCheckpoint {
 }
 
 export type AddCheckpointVerdict =
-  | { status: 200; checkpoint: Checkpoint }
-  | { status: 409; knownSize: number; reason: string }
-  | { status: 400 | 403 | 404 | 422; reason: string };
+  { status: 200; checkpoint: Checkpoint } | { status: 409; knownSize: number; reason: string } | { status: 400 | 403 | 404 | 422; reason: string };
 
 export function formatAddCheckpoint(oldSize: number, proof: Buffer[], note: string): string {
   return `old ${oldSize}\n${proof.map((h) => `${h.toString('base64')}\n`).join('')}\n${note}`;

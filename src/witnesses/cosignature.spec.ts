@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { testLog } from '../../test/support/witness-log.js';
-import { checkCosignatureLine, cosignatureLine, cosignedMessage, cosignersOf, parseWitnessKey, rawPublicKey, splitNote, witnessVerifierKey } from './cosignature.js';
+import {
+  checkCosignatureLine,
+  cosignatureLine,
+  cosignedMessage,
+  cosignersOf,
+  parseWitnessKey,
+  rawPublicKey,
+  splitNote,
+  witnessVerifierKey,
+} from './cosignature.js';
 
 const witnessPrivate = generateKeyPairSync('ed25519').privateKey;
 const otherPrivate = generateKeyPairSync('ed25519').privateKey;
@@ -29,7 +38,8 @@ describe('C2SP cosignatures (tlog-cosignature, cosignature/v1)', () => {
   it('uses key type 0x04, so a witness key is not a log key and a log key is not taken as a witness key', () => {
     const text = witnessVerifierKey('witness.example/w1', rawPublicKey(witnessPrivate));
     expect(Buffer.from(text.split('+').slice(2).join('+'), 'base64')[0]).toBe(4);
-    const logKeyText = `${log.verifier.name}+${log.verifier.keyId.toString('hex')}+${Buffer.concat([Buffer.from([1]), log.verifier.publicKey]).toString('base64')}`;
+    const logKeyBytes = Buffer.concat([Buffer.from([1]), log.verifier.publicKey]).toString('base64');
+    const logKeyText = `${log.verifier.name}+${log.verifier.keyId.toString('hex')}+${logKeyBytes}`;
     expect(() => parseWitnessKey(logKeyText)).toThrow('type 1 is not 4');
     expect(() => parseWitnessKey(text.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).toThrow('does not match');
   });

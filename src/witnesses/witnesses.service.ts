@@ -74,7 +74,11 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
 
   /** Resolves once no witness has a checkpoint in flight or waiting. */
   async settled(): Promise<void> {
-    while (this.feeds.some((f) => f.running)) await Promise.all(this.feeds.map((f) => f.running));
+    for (let running = this.inFlight(); running.length > 0; running = this.inFlight()) await Promise.all(running);
+  }
+
+  private inFlight(): Promise<void>[] {
+    return this.feeds.flatMap((f) => (f.running ? [f.running] : []));
   }
 
   /** Each witness: the size it last cosigned (as far as this process knows) and why its last answer was refused. */
@@ -98,7 +102,9 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
         feed.lastError = null;
       } catch (err) {
         feed.lastError = (err as Error).message;
-        this.logger.warn(`witness ${feed.label} (${feed.witness.url}), checkpoint of size ${checkpoint.treeSize}: ${(err as Error).message}; no cosignature kept`);
+        this.logger.warn(
+          `witness ${feed.label} (${feed.witness.url}), checkpoint of size ${checkpoint.treeSize}: ${(err as Error).message}; no cosignature kept`,
+        );
       }
     }
   }

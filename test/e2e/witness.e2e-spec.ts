@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INestApplication } from '@nestjs/common';
 import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +7,6 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { App } from 'supertest/types.js';
 import { parseSigningKey, verifierKey } from '../../src/ledger/signing-key.js';
 import { runVerify } from '../../src/verifier/verify-command.js';
 import { formatAddCheckpoint, parseAddCheckpoint } from '../../src/witnesses/add-checkpoint.js';
@@ -19,7 +17,7 @@ import { LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 import { exited, freePort } from '../support/service-process.js';
 import { createTestApp, gqlOk, TEST_SIGNING_SEED } from '../support/test-app.js';
 import { testLog } from '../support/witness-log.js';
-import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { createTestDatabase } from '../test-database.js';
 
 const ORIGIN = 'suyuan.test/ledger';
 const LOG_KEY = verifierKey(ORIGIN, parseSigningKey(TEST_SIGNING_SEED).publicKeyRaw);
@@ -53,7 +51,8 @@ async function startBadWitness(kind: Misbehaviour): Promise<{ server: Server; ur
     req.on('end', () => {
       const checkpointBody = splitNote(parseAddCheckpoint(body).note).body;
       if (kind === 'hanging') return void held.push(res);
-      if (kind === 'malformed') return void res.end(`\u2014 ${name} ${Buffer.concat([parseWitnessKey(key).keyId, Buffer.from('too short')]).toString('base64')}\n`);
+      if (kind === 'malformed')
+        return void res.end(`\u2014 ${name} ${Buffer.concat([parseWitnessKey(key).keyId, Buffer.from('too short')]).toString('base64')}\n`);
       if (kind === 'oversized') return void res.end(cosignatureLine(checkpointBody, name, privateKey, 1).repeat(1000));
       // Signed by another key under this witness's name and key ID.
       const other = cosignatureLine(checkpointBody, name, generateKeyPairSync('ed25519').privateKey, 1).trim().split(' ')[2];
@@ -131,11 +130,7 @@ describe('witnesses', () => {
     for (const kind of ['malformed', 'oversized', 'forged', 'hanging'] as const) bad[kind] = await startBadWitness(kind);
     downUrl = `http://127.0.0.1:${await freePort()}`;
     const downKey = witnessVerifierKey('witness.bad/down', rawPublicKey(generateKeyPairSync('ed25519').privateKey));
-    const witnessUrls = [
-      `${witness.url} ${witness.key}`,
-      ...Object.values(bad).map((w) => `${w.url} ${w.key}`),
-      `${downUrl} ${downKey}`,
-    ].join(',');
+    const witnessUrls = [`${witness.url} ${witness.key}`, ...Object.values(bad).map((w) => `${w.url} ${w.key}`), `${downUrl} ${downKey}`].join(',');
     // A long timeout: the hanging witness must not hold up the others (it is released at the end).
     a = await startLedger({ WITNESS_URLS: witnessUrls, WITNESS_TIMEOUT_MS: '60000' }, 6);
     noteA = await servedNote(a, (note) => cosignersOf(note, [witnessKey]).cosigned.length === 1);
@@ -158,7 +153,19 @@ describe('witnesses', () => {
     expect(witness.output()).toContain(`Made a new witness key in ${join(dir, 'witness.key')}`);
     const second = spawn(
       process.execPath,
-      ['dist/scripts/witness.js', '--port', '0', '--log-key', LOG_KEY, '--key', join(dir, 'witness.key'), '--state', join(dir, 'state.json'), '--name', 'witness.test/w1'],
+      [
+        'dist/scripts/witness.js',
+        '--port',
+        '0',
+        '--log-key',
+        LOG_KEY,
+        '--key',
+        join(dir, 'witness.key'),
+        '--state',
+        join(dir, 'state.json'),
+        '--name',
+        'witness.test/w1',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -213,7 +220,7 @@ describe('witnesses', () => {
     expect((await verify(a, '--witness', witness.key, '--witnesses-needed', '2')).code).toBe(2);
   });
 
-  it('refuses a malformed, oversized or forged cosignature with a clear error and keeps nothing of it; a hanging or down witness delays only its own', async () => {
+  it('refuses a malformed, oversized or forged cosignature with a clear error, keeping nothing; a hanging or down witness delays only its own', async () => {
     const service = a.app.get(WitnessesService);
     const errors = Object.fromEntries(service.status().map((s) => [s.witness.split('+')[0], s.lastError]));
     expect(errors['witness.test/w1']).toBeNull();
