@@ -10,6 +10,9 @@ import { CosignaturesRepository } from './cosignatures.repository.js';
 import { readWitnessAnswer, WitnessAnswer } from './witness-answer.js';
 import { postToWitness } from './witness-client.js';
 
+/** A witness refused a checkpoint because it cosigned another tree of the same size: evidence of a fork, logged as an error. */
+class ForkRefused extends Error {}
+
 /** One witness's queue: the newest checkpoint still to send it, and what it was last known to have cosigned. */
 interface WitnessFeed {
   witness: ConfiguredWitness;
@@ -102,9 +105,9 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
         feed.lastError = null;
       } catch (err) {
         feed.lastError = (err as Error).message;
-        this.logger.warn(
-          `witness ${feed.label} (${feed.witness.url}), checkpoint of size ${checkpoint.treeSize}: ${(err as Error).message}; no cosignature kept`,
-        );
+        const line = `witness ${feed.label} (${feed.witness.url}), checkpoint of size ${checkpoint.treeSize}: ${(err as Error).message}; no cosignature kept`;
+        if (err instanceof ForkRefused) this.logger.error(line);
+        else this.logger.warn(line);
       }
     }
   }
@@ -125,7 +128,7 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
         throw new Error(`refused: it has cosigned a larger tree (size ${answer.knownSize})`);
       }
       if (answer.knownSize === oldSize) {
-        throw new Error(`refused (409): it has cosigned a different tree of size ${oldSize}, this ledger's history differs from what it saw`);
+        throw new ForkRefused(`refused (409): it has cosigned a different tree of size ${oldSize}, this ledger's history differs from what it saw`);
       }
       feed.knownSize = oldSize = answer.knownSize;
     }
