@@ -34,6 +34,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { WitnessesModule } from './witnesses/witnesses.module.js';
 
 @Module({})
 export class AppModule {
@@ -68,6 +69,7 @@ export class AppModule {
         ReportsModule,
         HealthModule,
         LoggingModule,
+        WitnessesModule,
       ],
       providers: [
         SafeIntScalar,

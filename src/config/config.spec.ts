@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { rawPublicKey, witnessVerifierKey } from '../witnesses/cosignature.js';
 import { ConfigError, loadConfig } from './config.js';
 
 const seed = Buffer.alloc(32, 7).toString('base64');
@@ -52,6 +54,23 @@ describe('loadConfig', () => {
     const local = loadConfig({ ...complete, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: 'LocalHost., [::1] ,127.0.0.1' });
     expect(local).toMatchObject({ webhookAllowHttp: true, webhookAllowedHosts: new Set(['localhost', '::1', '127.0.0.1']) });
     expect(() => loadConfig({ ...complete, WEBHOOK_ALLOWED_HOSTS: 'http://x' })).toThrow('WEBHOOK_ALLOWED_HOSTS is invalid ("http://x")');
+  });
+
+  it('takes witnesses as URL and witness key pairs, refusing a log key, a bad URL or a witness twice', () => {
+    const w1 = witnessVerifierKey('witness.example/w1', rawPublicKey(generateKeyPairSync('ed25519').privateKey));
+    const w2 = witnessVerifierKey('witness.example/w2', rawPublicKey(generateKeyPairSync('ed25519').privateKey));
+    expect(loadConfig(complete).witnesses).toEqual([]);
+    const config = loadConfig({ ...complete, WITNESS_URLS: ` http://127.0.0.1:7001/ ${w1}, https://w2.example/witness ${w2}` });
+    expect(config.witnesses.map((w) => [w.url, w.key.name])).toEqual([
+      ['http://127.0.0.1:7001', 'witness.example/w1'],
+      ['https://w2.example/witness', 'witness.example/w2'],
+    ]);
+    expect(config.witnessTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ ...complete, WITNESS_URLS: `http://a ${w1}, http://b ${w1}` })).toThrow('is listed twice');
+    expect(() => loadConfig({ ...complete, WITNESS_URLS: `ftp://a ${w1}` })).toThrow('WITNESS_URLS is invalid (item 1: protocol ftp:)');
+    expect(() => loadConfig({ ...complete, WITNESS_URLS: 'http://a' })).toThrow('item 1 is not a URL and a key');
+    const logKey = 'suyuan.localhost/ledger+00000000+AQ' + 'A'.repeat(42) + '=';
+    expect(() => loadConfig({ ...complete, WITNESS_URLS: `http://a ${logKey}` })).toThrow(ConfigError);
   });
 
   it('requires an origin in production', () => {

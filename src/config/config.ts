@@ -1,4 +1,5 @@
 import { LedgerSigningKey, parseSigningKey } from '../ledger/signing-key.js';
+import { parseWitnessKey, WitnessKey } from '../witnesses/cosignature.js';
 
 /** Everything the service reads from the environment, validated once at start. */
 export interface AppConfig {
@@ -23,6 +24,10 @@ export interface AppConfig {
   ledgerMaxGroupSize: number;
   /** How often the service looks for new entries to sign a checkpoint for. */
   checkpointIntervalMs: number;
+  /** C2SP tlog-witnesses each new checkpoint is sent to, with the key their cosignatures must verify against. */
+  witnesses: readonly ConfiguredWitness[];
+  /** How long one witness has to answer; a slow or absent one delays only its own cosignature. */
+  witnessTimeoutMs: number;
   /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
   recallHolidays: ReadonlySet<string>;
   /** Most rows (events, readings, certificates, about 320 bytes each) the scan and page caches hold each; 0 turns them off. */
@@ -56,6 +61,12 @@ export interface AppConfig {
   maxConnectionsPerAddress: number;
   /** Largest request body without a valid API key (a key's requests may send MAX_REQUEST_BODY). */
   anonymousBodyLimitBytes: number;
+}
+
+export interface ConfiguredWitness {
+  /** The submission prefix: add-checkpoint is POSTed to `${url}/add-checkpoint`. */
+  url: string;
+  key: WitnessKey;
 }
 
 /** The configuration once the database is known (configured, or the embedded one started). */
@@ -143,6 +154,8 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
+    witnesses: witnessList(env, 'WITNESS_URLS'),
+    witnessTimeoutMs: integer(env, 'WITNESS_TIMEOUT_MS', 5000, 100, 60_000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
     scanCacheRows: integer(env, 'SCAN_CACHE_ROWS', 30_000, 0, 100_000_000),
     traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),
@@ -276,6 +289,35 @@ function hosts(env: Env, name: string): ReadonlySet<string> {
   const bad = names.find((h) => !/^[\w.:-]+$/.test(h));
   if (bad !== undefined) throw new ConfigError(name, 'host names or IP addresses separated by commas', JSON.stringify(bad));
   return new Set(names);
+}
+
+/** `<submission URL> <witness verifier key>` pairs separated by commas. */
+function witnessList(env: Env, name: string): ConfiguredWitness[] {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return [];
+  const expected = '"<http(s) URL> <witness verifier key>" pairs separated by commas';
+  const witnesses = value.split(',').map((item, i) => {
+    const parts = item.trim().split(/\s+/);
+    if (parts.length !== 2) throw new ConfigError(name, expected, `item ${i + 1} is not a URL and a key`);
+    let url: URL;
+    try {
+      url = new URL(parts[0]);
+    } catch {
+      throw new ConfigError(name, expected, `item ${i + 1}: not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, expected, `item ${i + 1}: protocol ${url.protocol}`);
+    let key: WitnessKey;
+    try {
+      key = parseWitnessKey(parts[1]);
+    } catch (err) {
+      throw new ConfigError(name, expected, `item ${i + 1}: ${(err as Error).message}`);
+    }
+    return { url: parts[0].replace(/\/+$/, ''), key };
+  });
+  const labels = witnesses.map((w) => `${w.key.name}+${w.key.keyId.toString('hex')}`);
+  const repeated = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (repeated) throw new ConfigError(name, expected, `witness ${repeated} is listed twice`);
+  return witnesses;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

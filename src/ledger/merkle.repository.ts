@@ -53,9 +53,15 @@ export class MerkleRepository {
     return { read, ledgerSize };
   }
 
+  /** The newest checkpoint, its note carrying the witnesses' cosignatures kept for it (each verified when it was kept). */
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    const { rows } = await this.db.query<CheckpointRow>('SELECT tree_size, root_hash, signed_note FROM checkpoint ORDER BY tree_size DESC LIMIT 1');
-    return rows[0] ? toCheckpoint(rows[0]) : null;
+    const { rows } = await this.db.query<CheckpointRow & { cosignatures: string }>(
+      `SELECT c.tree_size, c.root_hash, c.signed_note,
+              coalesce((SELECT string_agg(w.signature_line, '' ORDER BY w.witness)
+                          FROM checkpoint_cosignature w WHERE w.tree_size = c.tree_size), '') AS cosignatures
+         FROM (SELECT tree_size, root_hash, signed_note FROM checkpoint ORDER BY tree_size DESC LIMIT 1) c`,
+    );
+    return rows[0] ? { ...toCheckpoint(rows[0]), signedNote: rows[0].signed_note + rows[0].cosignatures } : null;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { Caller, requireAdminOr } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -31,6 +32,8 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('Checkpoints');
   private timer: NodeJS.Timeout | undefined;
   private signing: Promise<unknown> | undefined;
+  /** Each checkpoint this process signs and keeps, as the log signed it (for the witnesses). */
+  readonly signed = new Subject<StoredCheckpoint>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -94,7 +97,13 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
     if (latest?.treeSize === size) return latest;
     const root = await this.rootAt(size);
     const body = checkpointBody(this.config.ledgerOrigin, size, root);
-    return this.merkle.saveCheckpoint({ treeSize: size, rootHash: root.toString('hex'), signedNote: signCheckpoint(body, this.config.ledgerSigningKey) });
+    const saved = await this.merkle.saveCheckpoint({
+      treeSize: size,
+      rootHash: root.toString('hex'),
+      signedNote: signCheckpoint(body, this.config.ledgerSigningKey),
+    });
+    this.signed.next(saved);
+    return saved;
   }
 
   private async signIfBehind(): Promise<void> {

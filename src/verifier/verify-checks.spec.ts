@@ -1,6 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ExportVerification } from './export-verifier.js';
-import { entriesChecked, entriesProblem, exportHttpProblem, isVerifyState, previousCheckpointProblem, rate, type VerifyState } from './verify-checks.js';
+import {
+  entriesChecked,
+  entriesProblem,
+  exportHttpProblem,
+  isVerifyState,
+  previousCheckpointProblem,
+  rate,
+  witnessesProblem,
+  type VerifyState,
+} from './verify-checks.js';
 
 const rootA = 'aa'.repeat(32);
 const rootB = 'bb'.repeat(32);
@@ -57,5 +66,14 @@ describe('the verify command’s judgements', () => {
   it('gives a rate only when time passed', () => {
     expect(rate(1_234_567, 1)).toBe('1,234,567');
     expect(rate(5, 0)).toBe('–');
+  });
+
+  it('asks for as many witness cosignatures as needed and names who cosigned and what was refused', () => {
+    expect(witnessesProblem(['w1+abcd0123'], 1, [])).toBeNull();
+    expect(witnessesProblem([], 0, [])).toBeNull();
+    expect(witnessesProblem([], 1, [])).toBe('witnesses: 0 of the 1 needed cosigned this checkpoint');
+    expect(witnessesProblem(['w1+abcd0123'], 2, ['w2+00112233: does not verify'])).toBe(
+      'witnesses: 1 of the 2 needed cosigned this checkpoint (w1+abcd0123); refused: w2+00112233: does not verify',
+    );
   });
 });

@@ -58,6 +58,14 @@ export function entriesChecked(result: ExportVerification, size: number): string
   return `entries 1–${result.checkedEntries}: seq gapless, payload hashes, entry hashes, prevHash and batchPrevHash links${erased}${beyond}`;
 }
 
+/** Too few of the trusted witnesses cosigned the checkpoint: how many did, of how many needed, and why a line claiming one did not count. */
+export function witnessesProblem(cosigned: string[], needed: number, invalid: string[]): string | null {
+  if (cosigned.length >= needed) return null;
+  const which = cosigned.length ? ` (${cosigned.join(', ')})` : '';
+  const bad = invalid.length ? `; refused: ${invalid.join('; ')}` : '';
+  return `witnesses: ${cosigned.length} of the ${needed} needed cosigned this checkpoint${which}${bad}`;
+}
+
 export function rate(count: number, seconds: number): string {
   return seconds > 0 ? Math.round(count / seconds).toLocaleString('en-US') : '–';
 }

@@ -3,8 +3,18 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Checkpoint, openSignedNote, parseVerifierKey, VerifierKey } from '../ledger/checkpoint-note.js';
 import { verifyConsistency } from '../ledger/merkle-verify.js';
+import { cosignersOf, parseWitnessKey, WitnessKey } from '../witnesses/cosignature.js';
 import { ExportVerifier } from './export-verifier.js';
-import { entriesChecked, entriesProblem, exportHttpProblem, isVerifyState, previousCheckpointProblem, rate, type VerifyState } from './verify-checks.js';
+import {
+  entriesChecked,
+  entriesProblem,
+  exportHttpProblem,
+  isVerifyState,
+  previousCheckpointProblem,
+  rate,
+  witnessesProblem,
+  type VerifyState,
+} from './verify-checks.js';
 
 /**
  * `npm run verify -- …`: checks a ledger export against a signed checkpoint with no trust in the
@@ -17,6 +27,8 @@ export const USAGE = [
   '       npm run verify -- --file <export.jsonl> --checkpoint <signed note file> --key <verifier key> [--state <file>]',
   '  --key takes the verifier key text (<name>+<key id>+<base64 key>) or a file holding it;',
   '  --api-key (or env SUYUAN_API_KEY) is a regulator or admin API key, needed to read the export.',
+  '  --witness <witness verifier key or file> (repeatable) trusts a C2SP witness; --witnesses-needed N (default: all given)',
+  '  is how many of them must have cosigned the checkpoint.',
 ].join('\n');
 
 export interface VerifyOptions {
@@ -86,6 +98,7 @@ function parseOrExplain(args: string[], env: Record<string, string | undefined>,
 
 async function verifyLedger(run: Run): Promise<void> {
   const { note, checkpoint } = await openCheckpoint(run);
+  checkWitnesses(run, note);
   const previous = await previousCheckpoint(run, checkpoint);
   const roots = await verifyEntries(run, checkpoint.treeSize, previous);
   checkRoot(run, checkpoint, roots);
@@ -111,6 +124,20 @@ async function openCheckpoint({ args, fetch: doFetch, out, ok, fail }: Run): Pro
   out(`Checkpoint ${checkpoint.origin}  size ${checkpoint.treeSize}  root ${checkpoint.rootHash.toString('hex')}`);
   ok(`checkpoint signature by ${args.key.name}+${args.key.keyId.toString('hex')}`);
   return { note, checkpoint };
+}
+
+/** 1b. Enough of the trusted witnesses cosigned it (C2SP tlog-cosignature): the same history was shown to them. */
+function checkWitnesses({ args, ok, fail }: Run, note: string): void {
+  if (args.witnesses.length === 0) return;
+  let result: { cosigned: string[]; invalid: string[] };
+  try {
+    result = cosignersOf(note, args.witnesses);
+  } catch (err) {
+    return fail(`witnesses: ${(err as Error).message}`);
+  }
+  const problem = witnessesProblem(result.cosigned, args.witnessesNeeded, result.invalid);
+  if (problem) fail(problem);
+  ok(`cosigned by ${result.cosigned.length} of ${args.witnesses.length} trusted witnesses (${args.witnessesNeeded} needed): ${result.cosigned.join(', ')}`);
 }
 
 /** 2. The checkpoint seen before, if any: this one must extend it. */
@@ -280,13 +307,13 @@ async function writeStateAtomically(file: string, state: VerifyState): Promise<v
   }
 }
 
-type VerifyArgs = { help: false; key: VerifierKey; stateFile: string | null } & (
+type VerifyArgs = { help: false; key: VerifierKey; stateFile: string | null; witnesses: WitnessKey[]; witnessesNeeded: number } & (
   { mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string }
 );
 type ParsedArgs = { help: true } | VerifyArgs;
 
 function parseCommandLine(args: string[], env: Record<string, string | undefined>): ParsedArgs {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args,
@@ -299,6 +326,8 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
         key: { type: 'string' },
         state: { type: 'string' },
         'api-key': { type: 'string' },
+        witness: { type: 'string', multiple: true },
+        'witnesses-needed': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -319,6 +348,7 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
   if ((url === undefined) === (file === undefined)) throw new UsageError('give either --url or --file');
   if (keyText === undefined) throw new UsageError('--key is required');
   const key = readKey(keyText);
+  const { witnesses, witnessesNeeded } = witnessPolicy((values.witness as string[] | undefined) ?? [], str('witnesses-needed'));
   if (url !== undefined) {
     if (checkpointFile !== undefined) throw new UsageError('--checkpoint goes with --file; with --url the checkpoint is fetched');
     let base: URL;
@@ -329,11 +359,29 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError('--url must be http or https');
     const apiKey = str('api-key') ?? (env.SUYUAN_API_KEY || null);
-    return { help: false, mode: 'url', base: url.replace(/\/+$/, ''), apiKey, key, stateFile };
+    return { help: false, mode: 'url', base: url.replace(/\/+$/, ''), apiKey, key, stateFile, witnesses, witnessesNeeded };
   }
   if (checkpointFile === undefined) throw new UsageError('--file needs --checkpoint <signed note file>');
   if (values['api-key'] !== undefined) throw new UsageError('--api-key goes with --url');
-  return { help: false, mode: 'file', exportFile: file!, checkpointFile, key, stateFile };
+  return { help: false, mode: 'file', exportFile: file!, checkpointFile, key, stateFile, witnesses, witnessesNeeded };
+}
+
+/** The trusted witnesses' keys (each the text or a file holding it) and how many must cosign. */
+function witnessPolicy(texts: string[], neededText: string | undefined): { witnesses: WitnessKey[]; witnessesNeeded: number } {
+  const witnesses = texts.map((text) => {
+    try {
+      return parseWitnessKey(existsSync(text) ? readFileSync(text, 'utf8') : text);
+    } catch (err) {
+      throw new UsageError(`--witness ${text.slice(0, 80)}: ${(err as Error).message}`);
+    }
+  });
+  if (neededText === undefined) return { witnesses, witnessesNeeded: witnesses.length };
+  if (!/^(0|[1-9][0-9]{0,3})$/.test(neededText)) throw new UsageError(`--witnesses-needed must be a whole number, got ${JSON.stringify(neededText)}`);
+  const witnessesNeeded = Number(neededText);
+  if (witnessesNeeded > witnesses.length) {
+    throw new UsageError(`--witnesses-needed ${witnessesNeeded} is more than the ${witnesses.length} witnesses given with --witness`);
+  }
+  return { witnesses, witnessesNeeded };
 }
 
 /** The key text itself, or a file holding it. */
