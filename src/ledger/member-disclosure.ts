@@ -1,5 +1,14 @@
 import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
-import { MEMBER_NAME_PATTERN, memberHashesText, memberLeafInput, payloadRootInput, Sha256Hex } from './hash-rule.js';
+import {
+  MEMBER_NAME_PATTERN,
+  memberHashesText,
+  memberLeafInput,
+  memberSaltInput,
+  memberSaltOf,
+  payloadRootInput,
+  Sha256Hex,
+  splitPayloadMembers,
+} from './hash-rule.js';
 
 /**
  * Checking what the service discloses of a v2 entry (docs/ledger-format.md §3): the hash of every member,
@@ -73,4 +82,29 @@ function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
+}
+
+/**
+ * What the service discloses of a v2 entry: every member's hash, and the name, value and derived salt of
+ * the members `isPublic` names. The entry salt itself never leaves the service (a member salt does not
+ * reveal it, nor any other member's salt).
+ */
+export function discloseMembers(
+  sha256: Sha256Hex<string>,
+  entrySalt: Uint8Array,
+  canonicalPayload: string,
+  isPublic: (name: string) => boolean,
+): MemberDisclosure {
+  const members = splitPayloadMembers(canonicalPayload);
+  if (typeof members === 'string') throw new Error(`not a v2 payload: ${members}`);
+  const memberHashes: Record<string, string> = {};
+  const disclosed: DisclosedMember[] = [];
+  for (const m of members) {
+    const saltHex = sha256(memberSaltInput(entrySalt, m.name)).slice(0, 32);
+    // defineProperty: a member named __proto__ is a member like any other.
+    Object.defineProperty(memberHashes, m.name, { value: sha256(memberLeafInput(memberSaltOf(saltHex), m.text)), enumerable: true, writable: true });
+    // The value parsed from the member's own canonical text, so it is exactly what was hashed.
+    if (isPublic(m.name)) disclosed.push({ name: m.name, value: JSON.parse(m.text.slice(m.name.length + 3)), salt: saltHex });
+  }
+  return { memberHashes, disclosed };
 }
