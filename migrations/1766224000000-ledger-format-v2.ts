@@ -12,15 +12,18 @@ export class LedgerFormatV21766224000000 implements MigrationInterface {
     await q.query(`ALTER TABLE ledger_entry ADD COLUMN payload_member_ends integer[]`);
     await q.query(`ALTER TABLE ledger_entry DROP CONSTRAINT chk_ledger_entry_v`);
     await q.query(`ALTER TABLE ledger_entry ADD CONSTRAINT chk_ledger_entry_v CHECK (v IN (1, 2))`);
+    // NOT VALID: every new row is checked; rows from before (none, unless this was undone and redone with v2
+    // entries in the ledger, whose member ends the undo dropped) are left for the SQL check to name.
     await q.query(
-      `ALTER TABLE ledger_entry ADD CONSTRAINT chk_ledger_entry_member_ends CHECK ((payload_member_ends IS NULL) = (v = 1 OR payload IS NULL))`,
+      `ALTER TABLE ledger_entry ADD CONSTRAINT chk_ledger_entry_member_ends CHECK ((payload_member_ends IS NULL) = (v = 1 OR payload IS NULL)) NOT VALID`,
     );
   }
 
+  /** Back to v1 for new rows; v2 entries already written stay (the ledger is append-only), NOT VALID keeps them. */
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE ledger_entry DROP CONSTRAINT chk_ledger_entry_member_ends`);
     await q.query(`ALTER TABLE ledger_entry DROP CONSTRAINT chk_ledger_entry_v`);
-    await q.query(`ALTER TABLE ledger_entry ADD CONSTRAINT chk_ledger_entry_v CHECK (v = 1)`);
+    await q.query(`ALTER TABLE ledger_entry ADD CONSTRAINT chk_ledger_entry_v CHECK (v = 1) NOT VALID`);
     await q.query(`ALTER TABLE ledger_entry DROP COLUMN payload_member_ends`);
   }
 }

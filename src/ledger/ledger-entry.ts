@@ -36,8 +36,8 @@ export interface DraftOptions {
   version?: LedgerFormatVersion;
 }
 
-/** The format new entries are written in. */
-export const DRAFT_FORMAT_VERSION: LedgerFormatVersion = 1;
+/** The format new entries are written in: v2, so the service can disclose a payload's public members (docs/ledger-format.md). */
+export const DRAFT_FORMAT_VERSION: LedgerFormatVersion = 2;
 
 /**
  * Canonicalizes and salts a payload once, before the chain head is locked: only the envelope
