@@ -110,7 +110,9 @@ describe('canonicalJson (RFC 8785)', () => {
 describe('format v2 in Node against test/fixtures/vectors/ledger-v2.json', () => {
   const v2 = readFixtureJson('vectors/ledger-v2.json');
   const stored: LedgerEntry[] = v2.entries.map((e: any) => ({
-    ...Object.fromEntries(['v', 'seq', 'prevHash', 'type', 'batchId', 'batchPrevHash', 'actor', 'recordedAt', 'payloadHash', 'hash', 'salt'].map((k) => [k, e[k]])),
+    ...Object.fromEntries(
+      ['v', 'seq', 'prevHash', 'type', 'batchId', 'batchPrevHash', 'actor', 'recordedAt', 'payloadHash', 'hash', 'salt'].map((k) => [k, e[k]]),
+    ),
     payload: e.canonicalPayload,
   }));
 

@@ -15,8 +15,11 @@ export class LedgerEntryModel {
   @Field() actor: string;
   @Field() recordedAt: Date;
   @Field() payloadHash: string;
-  @Field(() => String, { nullable: true, description:
-      'Hex salt of the payload hash (LEDGER-SPEC §2; in v2 the entry salt the member salts derive from, docs/ledger-format.md §2); null with payload when the payload was erased.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Hex salt of the payload hash (LEDGER-SPEC §2; in v2 the entry salt, docs/ledger-format.md §2); null with payload when the payload was erased.',
+  })
   salt: string | null;
   /** The canonical JSON text of the payload, as stored. */
   private canonicalPayload: string | null;

@@ -174,10 +174,11 @@ function payloadRootIntactSql(c: (column: string) => string): string {
     FROM (SELECT member_no, member_end, coalesce(lag(member_end) OVER (ORDER BY member_no) + 1, 1) AS member_start
           FROM unnest(${c('payload_member_ends')}) WITH ORDINALITY AS ends(member_end, member_no)) cut`;
   const named = `SELECT member_no, member, substr(split_part(member, '":', 1), 2) AS member_name FROM (${members}) m`;
-  const leaves = `SELECT member_no, member, member_name, encode(sha256('\x11'::bytea
-      || substring(sha256('\x10'::bytea || ${c('salt')} || convert_to(member_name, 'UTF8')) FROM 1 FOR 16)
+  const leaves = `SELECT member_no, member, member_name, encode(sha256('\\x11'::bytea
+      || substring(sha256('\\x10'::bytea || ${c('salt')} || convert_to(member_name, 'UTF8')) FROM 1 FOR 16)
       || convert_to(member, 'UTF8')), 'hex') AS leaf FROM (${named}) n`;
+  const hashesText = `'{' || coalesce(string_agg('"' || member_name || '":"' || leaf || '"', ',' ORDER BY member_no), '') || '}'`;
   return `(SELECT '{' || coalesce(string_agg(member, ',' ORDER BY member_no), '') || '}' = ${c('payload')}
-      AND encode(sha256('\x12'::bytea || convert_to('{' || coalesce(string_agg('"' || member_name || '":"' || leaf || '"', ',' ORDER BY member_no), '') || '}', 'UTF8')), 'hex') = ${c('payload_hash')}
+      AND encode(sha256('\\x12'::bytea || convert_to(${hashesText}, 'UTF8')), 'hex') = ${c('payload_hash')}
     FROM (${leaves}) l)`;
 }

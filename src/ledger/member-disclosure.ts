@@ -66,7 +66,8 @@ export async function disclosureProblem(
       if (err instanceof CanonicalJsonError) return `member ${name}: ${err.message}`;
       throw err;
     }
-    if ((await sha256(memberLeafInput(hexBytes(member.salt), text))) !== hashes[name]) return `member ${name} does not match its hash (its value or salt was changed)`;
+    if ((await sha256(memberLeafInput(hexBytes(member.salt), text))) !== hashes[name])
+      return `member ${name} does not match its hash (its value or salt was changed)`;
   }
   return null;
 }

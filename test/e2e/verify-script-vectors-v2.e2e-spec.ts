@@ -35,7 +35,10 @@ describe('the built page script in a browser, against ledger-v2.json', () => {
     await page.route('http://localhost/**', (route) =>
       new URL(route.request().url()).pathname === '/assets/verify.js'
         ? route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: readFileSync(BUNDLE, 'utf8') })
-        : route.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><html lang="en"><body><script src="/assets/verify.js"></script></body></html>' }),
+        : route.fulfill({
+            contentType: 'text/html; charset=utf-8',
+            body: '<!doctype html><html lang="en"><body><script src="/assets/verify.js"></script></body></html>',
+          }),
     );
     await page.goto('http://localhost/');
   });
@@ -44,15 +47,18 @@ describe('the built page script in a browser, against ledger-v2.json', () => {
   });
 
   it('computes every entry hash, v1 and v2, and every payload hash by its version, byte for byte', async () => {
-    const computed = await page.evaluate(async (entries: any[]) => {
-      const hashes = (globalThis as any).SuyuanVerify.webLedgerHashes(crypto.subtle);
-      const out = [];
-      for (const e of entries) {
-        const payloadHash = e.envelope.v === 1 ? await hashes.payloadHash(e.salt, e.canonicalPayload) : await hashes.payloadRoot(e.salt, e.canonicalPayload);
-        out.push({ hash: await hashes.entryHash(e.envelope), payloadHash });
-      }
-      return out;
-    }, vectors.entries.map((e: any) => ({ envelope: envelopeOf(e), salt: e.salt, canonicalPayload: e.canonicalPayload })));
+    const computed = await page.evaluate(
+      async (entries: any[]) => {
+        const hashes = (globalThis as any).SuyuanVerify.webLedgerHashes(crypto.subtle);
+        const out = [];
+        for (const e of entries) {
+          const payloadHash = e.envelope.v === 1 ? await hashes.payloadHash(e.salt, e.canonicalPayload) : await hashes.payloadRoot(e.salt, e.canonicalPayload);
+          out.push({ hash: await hashes.entryHash(e.envelope), payloadHash });
+        }
+        return out;
+      },
+      vectors.entries.map((e: any) => ({ envelope: envelopeOf(e), salt: e.salt, canonicalPayload: e.canonicalPayload })),
+    );
     expect(computed).toEqual(vectors.entries.map((e: any) => ({ hash: e.hash, payloadHash: e.payloadHash })));
   });
 

@@ -42,7 +42,8 @@ describe('the SQL hash check against test/fixtures/vectors/ledger-v2.json', () =
     await sql.connect();
     for (const e of entries) {
       await sql.query(
-        `INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload, payload_member_ends)
+        `INSERT INTO ledger_entry
+           (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload, payload_member_ends)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, decode($11, 'hex'), $12, $13)`,
         [e.seq, e.v, e.prevHash, e.type, e.batchId, e.batchPrevHash, e.actor, e.recordedAt, e.payloadHash, e.hash, e.salt, e.canonicalPayload, memberEnds(e)],
       );
