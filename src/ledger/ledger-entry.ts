@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { DomainError } from '../common/domain-error.js';
 import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
-import { entryHash, LedgerEnvelope, LedgerFormatVersion, payloadHashOf, payloadMemberEnds, SALT_BYTES } from './ledger-hash.js';
+import { entryHash, LedgerEnvelope, LedgerFormatVersion, payloadHash, payloadRootAndEnds, SALT_BYTES } from './ledger-hash.js';
 
 /** A ledger entry as stored and served: the envelope, its hash, and the salted payload. */
 export interface LedgerEntry extends LedgerEnvelope {
@@ -49,15 +49,16 @@ export function draftEntry<T extends string>(type: T, batchId: string | null, pa
   const canonicalPayload = canonicalInput(payload);
   const salt = options.salt ?? randomBytes(SALT_BYTES);
   const v = options.version ?? DRAFT_FORMAT_VERSION;
+  // The canonical text of an object, so a v2 payload unless a top-level name is not an identifier (no payload of entry-types.ts).
+  const v2 = v === 2 ? payloadRootAndEnds(salt, canonicalPayload) : null;
   return {
     v,
     type,
     batchId,
     canonicalPayload,
     salt,
-    // Canonical text of an object, so always a v2 payload (member names are identifiers: see payloadMemberEnds).
-    payloadHash: payloadHashOf(v, salt, canonicalPayload)!,
-    payloadMemberEnds: v === 2 ? payloadMemberEnds(canonicalPayload) : null,
+    payloadHash: v2 ? v2.payloadHash : payloadHash(salt, canonicalPayload),
+    payloadMemberEnds: v2 ? v2.memberEnds : null,
     idempotencyKey: options.idempotencyKey ?? null,
     requestHash: options.requestHash ?? null,
   };

@@ -5,6 +5,7 @@ import {
   payloadRootWith,
   splitPayloadMembers,
   type LedgerEnvelope,
+  type PayloadMember,
   type LedgerFormatVersion,
   type Sha256Hex,
 } from './hash-rule.js';
@@ -44,6 +45,17 @@ export function payloadHashOf(v: LedgerFormatVersion, salt: Uint8Array, canonica
 export function payloadMemberEnds(canonicalPayload: string): number[] {
   const members = splitPayloadMembers(canonicalPayload);
   if (typeof members === 'string') throw new Error(`not a v2 payload: ${members}`);
+  return memberEnds(members);
+}
+
+/** A v2 draft's payloadHash and member ends, the text split once; throws for a text that cannot be a v2 payload. */
+export function payloadRootAndEnds(salt: Uint8Array, canonicalPayload: string): { payloadHash: string; memberEnds: number[] } {
+  const members = splitPayloadMembers(canonicalPayload);
+  if (typeof members === 'string') throw new Error(`not a v2 payload: ${members}`);
+  return { payloadHash: payloadRootWith(sha256Hex, salt, members), memberEnds: memberEnds(members) };
+}
+
+function memberEnds(members: readonly PayloadMember[]): number[] {
   const ends: number[] = [];
   let at = 1; // past "{"
   for (const m of members) {
