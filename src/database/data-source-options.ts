@@ -26,6 +26,7 @@ import { LedgerAppendedNotice1765619200000 } from '../../migrations/176561920000
 import { DropBenchBaselineRow1765792000000 } from '../../migrations/1765792000000-drop-bench-baseline-row.js';
 import { WebhookDeliveryCreated1765964800000 } from '../../migrations/1765964800000-webhook-delivery-created.js';
 import { CertifiersAndAttestations1766137600000 } from '../../migrations/1766137600000-certifiers-and-attestations.js';
+import { LedgerFormatV21766224000000 } from '../../migrations/1766224000000-ledger-format-v2.js';
 import { CheckpointCosignatures1766310400000 } from '../../migrations/1766310400000-checkpoint-cosignatures.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
@@ -83,6 +84,7 @@ export const MIGRATIONS = [
   DropBenchBaselineRow1765792000000,
   WebhookDeliveryCreated1765964800000,
   CertifiersAndAttestations1766137600000,
+  LedgerFormatV21766224000000,
   CheckpointCosignatures1766310400000,
 ];
 

@@ -176,6 +176,9 @@ function appendStatement(move: HeadMove): pg.QueryConfig {
     hash: ['text', (e) => e.entry.hash],
     salt: ['text', (e) => e.entry.salt],
     payload: ['text', (e) => e.entry.payload],
+    v: ['smallint', (e) => e.entry.v],
+    // An array literal per entry (unnest cannot take an array of arrays of different lengths).
+    payload_member_ends: ['text', (e) => (e.payloadMemberEnds === null ? null : `{${e.payloadMemberEnds.join(',')}}`)],
     idempotency_key: ['text', (e) => e.idempotencyKey],
     request_hash: ['text', (e) => e.requestHash],
   });
@@ -190,9 +193,9 @@ function appendStatement(move: HeadMove): pg.QueryConfig {
          ${head}),
        appended AS (
          INSERT INTO ledger_entry (seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, recorded_at, payload_hash, hash, salt, payload,
-                                   idempotency_key, request_hash)
-         SELECT seq, 1, prev_hash, type, batch_id, batch_prev_hash, actor, ${recordedAt}, payload_hash, hash, decode(salt, 'hex'), payload,
-                idempotency_key, request_hash
+                                   payload_member_ends, idempotency_key, request_hash)
+         SELECT seq, v, prev_hash, type, batch_id, batch_prev_hash, actor, ${recordedAt}, payload_hash, hash, decode(salt, 'hex'), payload,
+                payload_member_ends::integer[], idempotency_key, request_hash
          FROM ${entries}
          WHERE EXISTS (SELECT 1 FROM head)
          RETURNING 1),

@@ -3,6 +3,8 @@ import { EntryDraft, LedgerEntry, sealEntry } from './ledger-entry.js';
 
 export interface SealedEntry {
   entry: LedgerEntry;
+  /** v2: where each payload member ends, as stored (see EntryDraft); null for v1. */
+  payloadMemberEnds: number[] | null;
   idempotencyKey: string | null;
   requestHash: string | null;
 }
@@ -61,7 +63,7 @@ export class ChainCursor {
       this.hash = entry.hash;
       if (draft.batchId) this.setUndoable(this.batchHeads, draft.batchId, entry.hash);
       if (draft.idempotencyKey) this.setUndoable(this.priors, priorKey(actor, draft.idempotencyKey), { entry, requestHash: draft.requestHash ?? '' });
-      this.entries.push({ entry, idempotencyKey: draft.idempotencyKey, requestHash: draft.requestHash });
+      this.entries.push({ entry, payloadMemberEnds: draft.payloadMemberEnds, idempotencyKey: draft.idempotencyKey, requestHash: draft.requestHash });
       return entry;
     });
   }

@@ -1,6 +1,6 @@
 import { batchLinkReason, ChainLinks, GENESIS_PREV_HASH } from './hash-rule.js';
 import { LedgerEntry } from './ledger-entry.js';
-import { entryHash, payloadHash } from './ledger-hash.js';
+import { entryHash, payloadHashOf } from './ledger-hash.js';
 
 export interface VerificationResult {
   valid: boolean;
@@ -83,7 +83,7 @@ export class ChainVerifier {
 
 /** An erased payload (salt and payload null) has nothing to check; the envelope still commits to its hash. */
 function payloadIntact(entry: LedgerEntry): boolean {
-  return entry.payload === null || entry.salt === null || payloadHash(Buffer.from(entry.salt, 'hex'), entry.payload) === entry.payloadHash;
+  return entry.payload === null || entry.salt === null || payloadHashOf(entry.v, Buffer.from(entry.salt, 'hex'), entry.payload) === entry.payloadHash;
 }
 
 /**

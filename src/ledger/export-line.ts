@@ -7,7 +7,7 @@ import { LedgerEntry } from './ledger-entry.js';
 export function exportLine(e: LedgerEntry): string {
   const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
   return (
-    `{"v":1,"seq":${e.seq},"prevHash":${str(e.prevHash)},"type":${str(e.type)},"batchId":${str(e.batchId)}` +
+    `{"v":${e.v},"seq":${e.seq},"prevHash":${str(e.prevHash)},"type":${str(e.type)},"batchId":${str(e.batchId)}` +
     `,"batchPrevHash":${str(e.batchPrevHash)},"actor":${str(e.actor)},"recordedAt":${str(e.recordedAt)}` +
     `,"payloadHash":${str(e.payloadHash)},"hash":${str(e.hash)},"salt":${str(e.salt)},"payload":${e.payload ?? 'null'}}\n`
   );

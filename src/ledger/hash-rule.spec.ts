@@ -8,9 +8,17 @@ import {
   entryHashWith,
   GENESIS_PREV_HASH,
   LedgerEnvelope,
+  memberHashesText,
+  memberLeafInput,
+  memberSaltInput,
+  memberSaltOf,
+  PayloadMember,
   payloadHashInput,
   payloadHashWith,
+  payloadRootAsync,
+  payloadRootWith,
   Sha256Hex,
+  splitPayloadMembers,
 } from './hash-rule.js';
 
 const vectors = readFixtureJson('vectors/ledger-v1.json');
@@ -95,5 +103,62 @@ describe('batch links', () => {
     links.accept('batch', a);
     expect(links.nextSeq).toBe(11);
     expect(links.batchHead('batch')).toBe(a);
+  });
+});
+
+describe('the hash rule against test/fixtures/vectors/ledger-v2.json (format v2, written by an independent Python script)', () => {
+  const v2 = readFixtureJson('vectors/ledger-v2.json');
+  const v2Entries: any[] = v2.entries.filter((e: any) => e.v === 2);
+
+  for (const e of v2Entries) {
+    it(`entry ${e.seq} (${e.type}): its members, their salts and leaves, the payload root and the entry hash`, async () => {
+      const members = splitPayloadMembers(e.canonicalPayload);
+      expect(members).toEqual(e.members.map((m: any) => ({ name: m.name, text: m.memberText })));
+      const entrySalt = Buffer.from(e.salt, 'hex');
+      for (const m of e.members) {
+        const memberSalt = memberSaltOf(syncSha256(memberSaltInput(entrySalt, m.name)));
+        expect(Buffer.from(memberSalt).toString('hex')).toBe(m.salt);
+        expect(syncSha256(memberLeafInput(memberSalt, m.memberText))).toBe(m.leafHash);
+      }
+      expect(memberHashesText(e.members.map((m: any) => [m.name, m.leafHash]))).toBe(e.memberHashesText);
+      expect(payloadRootWith(syncSha256, entrySalt, members as PayloadMember[])).toBe(e.payloadHash);
+      expect(await payloadRootAsync(asyncSha256, entrySalt, members as PayloadMember[])).toBe(e.payloadHash);
+      const envelope = { ...envelopeOf(e), v: 2 as const };
+      expect(canonicalEnvelope(envelope)).toBe(e.canonicalEnvelope);
+      expect(entryHashWith(syncSha256, envelope)).toBe(e.hash);
+    });
+  }
+
+  it('links a chain that mixes v1 and v2 entries', () => {
+    const links = new ChainLinks(1, null);
+    for (const e of v2.entries) {
+      expect(e.prevHash).toBe(links.previousHash);
+      expect(links.batchLinkProblem(e)).toBeNull();
+      expect(entryHashWith(syncSha256, { ...envelopeOf(e), v: e.v })).toBe(e.hash);
+      links.accept(e.batchId, e.hash);
+    }
+    expect(v2.entries.map((e: any) => e.v)).toEqual([1, 2, 2, 2, 2]);
+  });
+});
+
+describe('splitPayloadMembers', () => {
+  it('cuts a canonical payload into its members, nested commas, braces and escaped quotes included', () => {
+    expect(splitPayloadMembers('{}')).toEqual([]);
+    expect(splitPayloadMembers('{"a":{"b":[1,{"c":"}"}]},"b":"x\\",y","c":null}')).toEqual([
+      { name: 'a', text: '"a":{"b":[1,{"c":"}"}]}' },
+      { name: 'b', text: '"b":"x\\",y"' },
+      { name: 'c', text: '"c":null' },
+    ]);
+  });
+
+  it.each([
+    ['[1]', 'is not a JSON object'],
+    ['{"a b":1}', 'is not an identifier'],
+    ['{"b":1,"a":2}', 'out of canonical order'],
+    ['{"a":1,"a":2}', 'out of canonical order'],
+    ['{"a":[1}', 'does not end'],
+    ['{"a":1}}', 'text follows'],
+  ])('refuses %s', (text, reason) => {
+    expect(splitPayloadMembers(text)).toEqual(expect.stringContaining(reason));
   });
 });

@@ -7,9 +7,12 @@
  * synchronous, on the service's hot paths; WebCrypto's, a promise, in the browser).
  */
 
-/** LEDGER-SPEC §1: the nine envelope members, exactly. */
+/** The entry format versions: 1 (LEDGER-SPEC.md, payload hashed whole), 2 (docs/ledger-format.md, member by member). */
+export type LedgerFormatVersion = 1 | 2;
+
+/** LEDGER-SPEC §1: the nine envelope members, exactly (the same nine in both versions). */
 export interface LedgerEnvelope {
-  v: 1;
+  v: LedgerFormatVersion;
   seq: number;
   prevHash: string;
   type: string;
@@ -21,6 +24,7 @@ export interface LedgerEnvelope {
 }
 
 export const LEDGER_FORMAT_VERSION = 1;
+export const LEDGER_FORMAT_VERSIONS: readonly LedgerFormatVersion[] = [1, 2];
 export const GENESIS_PREV_HASH = '0'.repeat(64);
 export const SALT_BYTES = 16;
 
@@ -68,6 +72,126 @@ export function payloadHashInput(salt: Uint8Array, canonicalPayload: string, scr
 /** `payloadHash = SHA-256(salt || UTF-8(JCS(payload)))`, the canonical text given as computed once. */
 export function payloadHashWith<R extends string | Promise<string>>(sha256: Sha256Hex<R>, salt: Uint8Array, canonicalPayload: string): R {
   return sha256(payloadHashInput(salt, canonicalPayload));
+}
+
+// ---- Format v2 (docs/ledger-format.md §2): a payload committed member by member ----
+
+/** Domain-separation bytes of v2's three hashes (distinct from the Merkle tree's 0x00 and 0x01). */
+export const MEMBER_SALT_PREFIX = 0x10;
+export const MEMBER_LEAF_PREFIX = 0x11;
+export const PAYLOAD_ROOT_PREFIX = 0x12;
+
+/** A v2 payload's member names: plain identifiers, so JCS writes them as they are and SQL can split on them. */
+export const MEMBER_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** One top-level member of a v2 payload: its name and `text`, exactly `"name":<JCS of its value>` as in the canonical payload. */
+export interface PayloadMember {
+  name: string;
+  text: string;
+}
+
+/**
+ * The members of a canonical payload text, in order, each as the exact slice of the text it is (so the
+ * canonical payload is `{` + the texts joined by `,` + `}`). Refuses (returns a reason) a text that is
+ * not an object, a name that is not an identifier, or names out of canonical (strictly ascending) order.
+ */
+export function splitPayloadMembers(canonicalPayload: string): PayloadMember[] | string {
+  const text = canonicalPayload;
+  if (text[0] !== '{' || text[text.length - 1] !== '}') return 'the payload is not a JSON object';
+  const members: PayloadMember[] = [];
+  if (text === '{}') return members;
+  let at = 1;
+  while (at < text.length) {
+    const nameEnd = text.indexOf('"', at + 1);
+    const name = text.slice(at + 1, nameEnd);
+    if (text[at] !== '"' || nameEnd < 0 || text[nameEnd + 1] !== ':' || !MEMBER_NAME_PATTERN.test(name)) {
+      return `a member name at character ${at} is not an identifier`;
+    }
+    const previous = members[members.length - 1];
+    if (previous && !(previous.name < name)) return `member ${JSON.stringify(name)} is out of canonical order`;
+    const end = valueEnd(text, nameEnd + 2);
+    if (end < 0) return `member ${JSON.stringify(name)} does not end`;
+    members.push({ name, text: text.slice(at, end) });
+    if (text[end] === '}') return end === text.length - 1 ? members : 'text follows the payload object';
+    at = end + 1;
+  }
+  return 'the payload object does not end';
+}
+
+/** Index of the `,` or `}` that ends the JSON value starting at `from` (outside strings, at depth 0); −1 if none. */
+function valueEnd(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, past escapes.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      if (depth === 0) return c === 0x7d ? i : -1;
+      depth--;
+    } else if (c === 0x2c && depth === 0) return i;
+  }
+  return -1;
+}
+
+/** `0x10 || entry salt || UTF-8(name)`: a member's salt is the first 16 bytes of its SHA-256. */
+export function memberSaltInput(entrySalt: Uint8Array, name: string): Uint8Array {
+  return concatBytes([Uint8Array.of(MEMBER_SALT_PREFIX), entrySalt, utf8.encode(name)]);
+}
+
+/** `0x11 || member salt || UTF-8("name":<JCS(value)>)`: the member's leaf is its SHA-256. */
+export function memberLeafInput(memberSalt: Uint8Array, memberText: string): Uint8Array {
+  return concatBytes([Uint8Array.of(MEMBER_LEAF_PREFIX), memberSalt, utf8.encode(memberText)]);
+}
+
+/** JCS of `{ name: leaf hash hex, … }`, the pairs given in canonical order (names are identifiers: nothing to escape). */
+export function memberHashesText(pairs: readonly (readonly [string, string])[]): string {
+  return `{${pairs.map(([name, leaf]) => `"${name}":"${leaf}"`).join(',')}}`;
+}
+
+/** `0x12 || UTF-8(memberHashesText)`: a v2 entry's payloadHash is its SHA-256. */
+export function payloadRootInput(hashesText: string): Uint8Array {
+  return concatBytes([Uint8Array.of(PAYLOAD_ROOT_PREFIX), utf8.encode(hashesText)]);
+}
+
+/** The 16 bytes of a member salt from the hex SHA-256 of memberSaltInput. */
+export function memberSaltOf(saltInputHashHex: string): Uint8Array {
+  return bytesOfHex(saltInputHashHex.slice(0, SALT_BYTES * 2));
+}
+
+/** A v2 payloadHash from the entry salt and the payload's members, with a synchronous SHA-256. */
+export function payloadRootWith(sha256: Sha256Hex<string>, entrySalt: Uint8Array, members: readonly PayloadMember[]): string {
+  const pairs = members.map((m) => [m.name, sha256(memberLeafInput(memberSaltOf(sha256(memberSaltInput(entrySalt, m.name))), m.text))] as const);
+  return sha256(payloadRootInput(memberHashesText(pairs)));
+}
+
+/** payloadRootWith for a SHA-256 that answers with a promise (WebCrypto's). */
+export async function payloadRootAsync(sha256: Sha256Hex<Promise<string>>, entrySalt: Uint8Array, members: readonly PayloadMember[]): Promise<string> {
+  const pairs: (readonly [string, string])[] = [];
+  for (const m of members) {
+    const memberSalt = memberSaltOf(await sha256(memberSaltInput(entrySalt, m.name)));
+    pairs.push([m.name, await sha256(memberLeafInput(memberSalt, m.text))]);
+  }
+  return sha256(payloadRootInput(memberHashesText(pairs)));
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function bytesOfHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
 }
 
 /** What is wrong with an entry's batchPrevHash, in the words every verifier shares. */

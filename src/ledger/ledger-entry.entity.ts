@@ -8,7 +8,8 @@ import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 @Index('idx_ledger_entry_batch', ['batchId', 'seq'], { where: 'batch_id IS NOT NULL' })
 @Index('uq_ledger_entry_idempotency', ['actor', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 @Check('chk_ledger_entry_seq', 'seq >= 1')
-@Check('chk_ledger_entry_v', 'v = 1')
+@Check('chk_ledger_entry_v', 'v IN (1, 2)')
+@Check('chk_ledger_entry_member_ends', '(payload_member_ends IS NULL) = (v = 1 OR payload IS NULL)')
 @Check('chk_ledger_entry_type', `type ~ '^[A-Z][A-Z0-9_]*$'`)
 @Check('chk_ledger_entry_batch_link', 'batch_id IS NOT NULL OR batch_prev_hash IS NULL')
 @Check('chk_ledger_entry_salt', '(salt IS NULL) = (payload IS NULL) AND (salt IS NULL OR length(salt) = 16)')
@@ -50,6 +51,10 @@ export class LedgerEntryEntity {
   /** The canonical JSON text exactly as hashed: jsonb would not keep key order or number spelling. */
   @Column({ type: 'text', nullable: true })
   payload: string | null;
+
+  /** v2 only: where each payload member ends, in characters (docs/ledger-format.md §5), for the SQL check. */
+  @Column({ type: 'integer', array: true, nullable: true })
+  payloadMemberEnds: number[] | null;
 
   @Column({ type: 'character varying', length: 128, nullable: true })
   idempotencyKey: string | null;

@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { DomainError } from '../common/domain-error.js';
 import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
-import { entryHash, LedgerEnvelope, payloadHash, SALT_BYTES } from './ledger-hash.js';
+import { entryHash, LedgerEnvelope, LedgerFormatVersion, payloadHash, payloadRootAndEnds, SALT_BYTES } from './ledger-hash.js';
 
 /** A ledger entry as stored and served: the envelope, its hash, and the salted payload. */
 export interface LedgerEntry extends LedgerEnvelope {
@@ -14,11 +14,15 @@ export interface LedgerEntry extends LedgerEnvelope {
 
 /** What a command asks the writer to append; position and chain links come from the writer. */
 export interface EntryDraft<T extends string = string> {
+  /** The entry's format version: 1 hashes the payload whole, 2 member by member (docs/ledger-format.md). */
+  v: LedgerFormatVersion;
   type: T;
   batchId: string | null;
   canonicalPayload: string;
   salt: Buffer;
   payloadHash: string;
+  /** v2: where each payload member ends (ledger-hash.ts payloadMemberEnds), stored for the SQL check; null for v1. */
+  payloadMemberEnds: number[] | null;
   idempotencyKey: string | null;
   requestHash: string | null;
 }
@@ -28,7 +32,12 @@ export interface DraftOptions {
   requestHash?: string | null;
   /** SALT_BYTES random bytes, when the caller drew salts for many drafts at once (see randomSalts). */
   salt?: Buffer;
+  /** The format to write; DRAFT_FORMAT_VERSION unless a test asks for another. */
+  version?: LedgerFormatVersion;
 }
+
+/** The format new entries are written in: v2, so the service can disclose a payload's public members (docs/ledger-format.md). */
+export const DRAFT_FORMAT_VERSION: LedgerFormatVersion = 2;
 
 /**
  * Canonicalizes and salts a payload once, before the chain head is locked: only the envelope
@@ -39,12 +48,17 @@ export interface DraftOptions {
 export function draftEntry<T extends string>(type: T, batchId: string | null, payload: object, options: DraftOptions = {}): EntryDraft<T> {
   const canonicalPayload = canonicalInput(payload);
   const salt = options.salt ?? randomBytes(SALT_BYTES);
+  const v = options.version ?? DRAFT_FORMAT_VERSION;
+  // The canonical text of an object, so a v2 payload unless a top-level name is not an identifier (no payload of entry-types.ts).
+  const v2 = v === 2 ? payloadRootAndEnds(salt, canonicalPayload) : null;
   return {
+    v,
     type,
     batchId,
     canonicalPayload,
     salt,
-    payloadHash: payloadHash(salt, canonicalPayload),
+    payloadHash: v2 ? v2.payloadHash : payloadHash(salt, canonicalPayload),
+    payloadMemberEnds: v2 ? v2.memberEnds : null,
     idempotencyKey: options.idempotencyKey ?? null,
     requestHash: options.requestHash ?? null,
   };
@@ -57,7 +71,7 @@ export function sealEntry(
 ): LedgerEntry {
   // One object, its hash filled in once known: sealing runs under the writer's lock, once per entry.
   const entry: LedgerEntry = {
-    v: 1,
+    v: draft.v,
     seq: place.seq,
     prevHash: place.prevHash,
     type: draft.type,

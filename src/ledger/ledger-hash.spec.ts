@@ -1,7 +1,9 @@
 import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, CanonicalJsonError } from './canonical-json.js';
-import { canonicalEnvelope, entryHash, GENESIS_PREV_HASH, LedgerEnvelope, payloadHash } from './ledger-hash.js';
+import { ChainVerifier } from './chain-verifier.js';
+import { draftEntry, LedgerEntry } from './ledger-entry.js';
+import { canonicalEnvelope, entryHash, GENESIS_PREV_HASH, LedgerEnvelope, payloadHash, payloadHashOf, payloadRoot } from './ledger-hash.js';
 import { signingKeyFromSeed, verifierKey } from './signing-key.js';
 
 const vectors = readFixtureJson('vectors/ledger-v1.json');
@@ -102,5 +104,41 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson(nested(64))).toBe(JSON.stringify(nested(64)));
     expect(() => canonicalJson(nested(65))).toThrow(CanonicalJsonError);
     expect(() => canonicalJson({ details: nested(1_000_000) }, 'input')).toThrow(/^input\.details(\[0\]|\.a)+ is nested more than 64 levels deep$/);
+  });
+});
+
+describe('format v2 in Node against test/fixtures/vectors/ledger-v2.json', () => {
+  const v2 = readFixtureJson('vectors/ledger-v2.json');
+  const stored: LedgerEntry[] = v2.entries.map((e: any) => ({
+    ...Object.fromEntries(
+      ['v', 'seq', 'prevHash', 'type', 'batchId', 'batchPrevHash', 'actor', 'recordedAt', 'payloadHash', 'hash', 'salt'].map((k) => [k, e[k]]),
+    ),
+    payload: e.canonicalPayload,
+  }));
+
+  it('hashes each payload by its version, and drafts a v2 entry to the vector’s payloadHash and member ends', () => {
+    for (const e of v2.entries) expect(payloadHashOf(e.v, Buffer.from(e.salt, 'hex'), e.canonicalPayload)).toBe(e.payloadHash);
+    const e = v2.entries.find((x: any) => x.seq === 2);
+    const draft = draftEntry(e.type, e.batchId, e.payload, { salt: Buffer.from(e.salt, 'hex'), version: 2 });
+    expect(draft.canonicalPayload).toBe(e.canonicalPayload);
+    expect(draft.payloadHash).toBe(e.payloadHash);
+    // The ends in code points: the details member holds an astral character (one code point, two UTF-16 units).
+    let at = 1;
+    const ends = e.members.map((m: any) => {
+      at += [...m.memberText].length;
+      return at++;
+    });
+    expect(draft.payloadMemberEnds).toEqual(ends);
+    expect(payloadRoot(Buffer.from(e.salt, 'hex'), '{"a b":1}')).toBeNull();
+  });
+
+  it('verifies the mixed chain with ChainVerifier, and names a changed v2 member', () => {
+    const verifier = new ChainVerifier({ fromSeq: 1, previousHash: null });
+    for (const e of stored) verifier.check(e);
+    expect(verifier.finish(stored.length)).toEqual({ valid: true, checkedEntries: 5, firstInvalidSeq: null, reason: null });
+
+    const tampered = new ChainVerifier({ fromSeq: 1, previousHash: null });
+    for (const e of stored) tampered.check(e.seq === 4 ? { ...e, payload: e.payload!.replace('"PASS"', '"FAIL"') } : e);
+    expect(tampered.finish(stored.length)).toMatchObject({ valid: false, firstInvalidSeq: 4, reason: expect.stringContaining('payload does not match') });
   });
 });

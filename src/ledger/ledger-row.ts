@@ -1,6 +1,7 @@
 import { LedgerEntry } from './ledger-entry.js';
+import type { LedgerFormatVersion } from './ledger-hash.js';
 
-const COLUMNS = ['seq', 'prev_hash', 'type', 'batch_id', 'batch_prev_hash', 'actor', 'recorded_at', 'payload_hash', 'hash', 'salt', 'payload'];
+const COLUMNS = ['v', 'seq', 'prev_hash', 'type', 'batch_id', 'batch_prev_hash', 'actor', 'recorded_at', 'payload_hash', 'hash', 'salt', 'payload'];
 
 /** The columns that make a LedgerEntry, as SQL, from table alias `table` with names prefixed by `prefix`. */
 export function ledgerEntryColumns(table = '', prefix = ''): string {
@@ -18,7 +19,7 @@ export const LEDGER_ENTRY_COLUMNS = ledgerEntryColumns();
 /** A row read with ledgerEntryColumns (directly or through json_agg). */
 export function rowToLedgerEntry(row: Record<string, unknown>, prefix = ''): LedgerEntry {
   return {
-    v: 1,
+    v: Number(row[`${prefix}v`]) as LedgerFormatVersion,
     seq: Number(row[`${prefix}seq`]),
     prevHash: row[`${prefix}prev_hash`] as string,
     type: row[`${prefix}type`] as string,

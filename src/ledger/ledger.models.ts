@@ -1,9 +1,11 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { JsonScalar, SafeIntScalar } from '../graphql/scalars.js';
 import { LedgerEntry } from './ledger-entry.js';
 
 @ObjectType('LedgerEntry')
 export class LedgerEntryModel {
+  @Field(() => Int, { description: 'Format version: 1 (docs/LEDGER-SPEC.md, payload hashed whole) or 2 (docs/ledger-format.md, member by member).' })
+  v: number;
   @Field(() => SafeIntScalar) seq: number;
   @Field() hash: string;
   @Field() prevHash: string;
@@ -13,7 +15,11 @@ export class LedgerEntryModel {
   @Field() actor: string;
   @Field() recordedAt: Date;
   @Field() payloadHash: string;
-  @Field(() => String, { nullable: true, description: 'Hex salt of the payload hash (LEDGER-SPEC §2); null with payload when the payload was erased.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Hex salt of the payload hash (LEDGER-SPEC §2; in v2 the entry salt, docs/ledger-format.md §2); null with payload when the payload was erased.',
+  })
   salt: string | null;
   /** The canonical JSON text of the payload, as stored. */
   private canonicalPayload: string | null;
@@ -26,6 +32,7 @@ export class LedgerEntryModel {
 
   static from(entry: LedgerEntry): LedgerEntryModel {
     const model = new LedgerEntryModel();
+    model.v = entry.v;
     model.seq = entry.seq;
     model.hash = entry.hash;
     model.prevHash = entry.prevHash;

@@ -143,7 +143,7 @@ export function batchIntactSql(batchId: string): string {
  * holds this copy to the same vectors), for the columns of the row aliased `t` ('' for none): the canonical envelope's
  * SHA-256 (keys sorted, no whitespace; the values are hex, UUIDs, [A-Z_] types and uuid-or-"system"
  * actors, which JCS writes as they are, and to_json escapes anything else), and whether the payload
- * still matches its payloadHash (an erased payload has nothing to check).
+ * still matches its payloadHash (an erased payload has nothing to check), by the rule of the entry's version.
  */
 function envelopeHashSql(t: string): string {
   const c = (column: string) => (t ? `${t}.${column}` : column);
@@ -151,13 +151,34 @@ function envelopeHashSql(t: string): string {
     '{"actor":' || to_json(${c('actor')})::text || ',"batchId":' || coalesce('"' || ${c('batch_id')}::text || '"', 'null') ||
     ',"batchPrevHash":' || coalesce('"' || ${c('batch_prev_hash')} || '"', 'null') || ',"payloadHash":"' || ${c('payload_hash')} ||
     '","prevHash":"' || ${c('prev_hash')} || '","recordedAt":"' || to_char(${c('recorded_at')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
-    '","seq":' || ${c('seq')} || ',"type":' || to_json(${c('type')})::text || ',"v":1}', 'UTF8')), 'hex')`;
+    '","seq":' || ${c('seq')} || ',"type":' || to_json(${c('type')})::text || ',"v":' || ${c('v')} || '}', 'UTF8')), 'hex')`;
 }
 
 function payloadIntactSql(t: string): string {
   const c = (column: string) => (t ? `${t}.${column}` : column);
   return (
     `(${c('payload')} IS NULL OR ${c('salt')} IS NULL` +
-    ` OR encode(sha256(${c('salt')} || convert_to(${c('payload')}, 'UTF8')), 'hex') = ${c('payload_hash')})`
+    ` OR (${c('v')} = 1 AND encode(sha256(${c('salt')} || convert_to(${c('payload')}, 'UTF8')), 'hex') = ${c('payload_hash')})` +
+    ` OR (${c('v')} = 2 AND coalesce(${payloadRootIntactSql(c)}, false)))`
   );
+}
+
+/**
+ * docs/ledger-format.md §2 in SQL: the stored payload cut at payload_member_ends into its members
+ * (`"name":value`, names being identifiers), which must make up the whole text; each member's salt
+ * (SHA-256(0x10 || entry salt || name), first 16 bytes) and leaf (SHA-256(0x11 || member salt || member));
+ * and the root, SHA-256(0x12 || {"name":"leaf hex",…}), equal to payload_hash.
+ */
+function payloadRootIntactSql(c: (column: string) => string): string {
+  const members = `SELECT member_no, substr(${c('payload')}, member_start + 1, member_end - member_start) AS member
+    FROM (SELECT member_no, member_end, coalesce(lag(member_end) OVER (ORDER BY member_no) + 1, 1) AS member_start
+          FROM unnest(${c('payload_member_ends')}) WITH ORDINALITY AS ends(member_end, member_no)) cut`;
+  const named = `SELECT member_no, member, substr(split_part(member, '":', 1), 2) AS member_name FROM (${members}) m`;
+  const leaves = `SELECT member_no, member, member_name, encode(sha256('\\x11'::bytea
+      || substring(sha256('\\x10'::bytea || ${c('salt')} || convert_to(member_name, 'UTF8')) FROM 1 FOR 16)
+      || convert_to(member, 'UTF8')), 'hex') AS leaf FROM (${named}) n`;
+  const hashesText = `'{' || coalesce(string_agg('"' || member_name || '":"' || leaf || '"', ',' ORDER BY member_no), '') || '}'`;
+  return `(SELECT '{' || coalesce(string_agg(member, ',' ORDER BY member_no), '') || '}' = ${c('payload')}
+      AND encode(sha256('\\x12'::bytea || convert_to(${hashesText}, 'UTF8')), 'hex') = ${c('payload_hash')}
+    FROM (${leaves}) l)`;
 }

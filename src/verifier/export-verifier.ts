@@ -1,7 +1,7 @@
 import { hash as sha256Once } from 'node:crypto';
 import { canonicalJson } from '../ledger/canonical-json.js';
-import { batchLinkReason, canonicalEnvelope, ChainLinks, LedgerEnvelope, payloadHashInput, SALT_BYTES } from '../ledger/hash-rule.js';
-import { sha256Hex } from '../ledger/ledger-hash.js';
+import { batchLinkReason, canonicalEnvelope, ChainLinks, LedgerEnvelope, LedgerFormatVersion, payloadHashInput, SALT_BYTES } from '../ledger/hash-rule.js';
+import { payloadRoot, sha256Hex } from '../ledger/ledger-hash.js';
 import { MerkleRootBuilder } from '../ledger/merkle-verify.js';
 import { isCanonicalJsonText } from './canonical-json-text.js';
 import { PAYLOAD_KEY, readServiceLayout, ServiceLayoutLine } from './service-layout.js';
@@ -153,7 +153,7 @@ export class ExportVerifier {
     const payloadHash = this.fastPayloadHash(line, read);
     if (payloadHash === null) return false;
     const { type, batchId, batchPrevHash, actor, recordedAt } = read;
-    const envelope: LedgerEnvelope = { v: 1, seq, prevHash: this.links.previousHash, type, batchId, batchPrevHash, actor, recordedAt, payloadHash };
+    const envelope: LedgerEnvelope = { v: read.v, seq, prevHash: this.links.previousHash, type, batchId, batchPrevHash, actor, recordedAt, payloadHash };
     const hash = sha256Hex(canonicalEnvelope(envelope));
     if (!line.startsWith(hash, read.hashAt)) return false;
 
@@ -170,7 +170,8 @@ export class ExportVerifier {
       return HEX64.test(stored) ? stored : null;
     }
     if (!isCanonicalJsonText(read.payloadText)) return null;
-    const computed = this.saltedHash(read.salt, read.payloadText);
+    const computed = this.payloadHashOf(read.v, read.salt, read.payloadText);
+    if (computed === null) return null;
     return line.startsWith(computed, read.payloadHashAt) ? computed : null;
   }
 
@@ -204,7 +205,7 @@ export class ExportVerifier {
     const salt = entry.salt;
     const payload = entry.payload;
 
-    // payloadHash = SHA-256(salt || UTF-8(JCS(payload)))
+    // v1: payloadHash = SHA-256(salt || UTF-8(JCS(payload))); v2: the root of its members (docs/ledger-format.md §2)
     if (salt === null || payload === null) {
       if (salt !== null || payload !== null) {
         throw new EntryProblem(`entry ${seq}: salt and payload must both be present, or both null for an erased payload`);
@@ -212,7 +213,7 @@ export class ExportVerifier {
       this.erased++;
     } else {
       if (typeof salt !== 'string' || !HEX32.test(salt)) throw new EntryProblem(`entry ${seq}: salt is not 16 bytes of lowercase hex`);
-      if (!this.payloadMatches(line, salt, payload, envelope.payloadHash, seq)) {
+      if (!this.payloadMatches(line, envelope.v, salt, payload, envelope.payloadHash, seq)) {
         throw new EntryProblem(`entry ${seq}: the payload does not match its payloadHash (the payload or salt was changed)`);
       }
     }
@@ -238,11 +239,11 @@ export class ExportVerifier {
    * check refuses), so it equals canonicalJson(payload). Otherwise the authoritative path
    * canonicalizes the parsed payload.
    */
-  private payloadMatches(line: string, salt: string, payload: unknown, expected: string, seq: number): boolean {
+  private payloadMatches(line: string, v: LedgerFormatVersion, salt: string, payload: unknown, expected: string, seq: number): boolean {
     const at = line.lastIndexOf(PAYLOAD_KEY);
     if (at > 0 && line.charCodeAt(line.length - 1) === 125 /* } */) {
       const text = line.slice(at + PAYLOAD_KEY.length, line.length - 1);
-      if (isCanonicalJsonText(text) && this.saltedHash(salt, text) === expected) return true;
+      if (isCanonicalJsonText(text) && this.payloadHashOf(v, salt, text) === expected) return true;
     }
     this.slow++;
     let canonical: string;
@@ -251,7 +252,14 @@ export class ExportVerifier {
     } catch (err) {
       throw new EntryProblem(`entry ${seq}: the payload cannot be canonicalized: ${(err as Error).message}`);
     }
-    return this.saltedHash(salt, canonical) === expected;
+    return this.payloadHashOf(v, salt, canonical) === expected;
+  }
+
+  /** The payloadHash of a canonical payload text by its entry's version; null for a text that cannot be a v2 payload. */
+  private payloadHashOf(v: LedgerFormatVersion, salt: string, text: string): string | null {
+    if (v === 1) return this.saltedHash(salt, text);
+    this.salt.write(salt, 0, SALT_BYTES, 'hex');
+    return payloadRoot(this.salt, text);
   }
 
   /** payloadHash of a line's hex salt and payload text, in reused buffers. */
@@ -266,7 +274,7 @@ function checkShape(e: Record<string, unknown>, seq: number): LedgerEnvelope {
   const bad = (member: string, what: string): never => {
     throw new EntryProblem(`entry ${seq}: ${member} ${what}`);
   };
-  if (e.v !== 1) bad('v', `is ${JSON.stringify(e.v)}, not 1`);
+  if (e.v !== 1 && e.v !== 2) bad('v', `is ${JSON.stringify(e.v)}, not 1 or 2`);
   if (typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) bad('prevHash', 'is not a 64-digit lowercase hex hash');
   if (typeof e.type !== 'string') bad('type', 'is not a string');
   if (e.batchId !== null && typeof e.batchId !== 'string') bad('batchId', 'is neither a string nor null');

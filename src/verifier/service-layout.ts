@@ -1,10 +1,13 @@
+import type { LedgerFormatVersion } from '../ledger/hash-rule.js';
+
 /**
  * Reads an export line in the exact layout the service writes (members in the export's order, no
  * white space), without JSON.parse: the export verifier's fast path. It answers null for any other
  * layout (the caller then parses the line in full), so it must never accept a line JSON.parse would
  * read differently.
  */
-const LAYOUT_V_SEQ = '{"v":1,"seq":';
+const LAYOUT_V1_SEQ = '{"v":1,"seq":';
+const LAYOUT_V2_SEQ = '{"v":2,"seq":';
 const LAYOUT_PREV = ',"prevHash":"';
 const LAYOUT_TYPE = '","type":"';
 const LAYOUT_BATCH = '","batchId":';
@@ -29,6 +32,7 @@ export interface ExpectedLinks {
 
 /** The members of a line in the service's layout; the two hashes are left on the line, at these offsets. */
 export interface ServiceLayoutLine {
+  v: LedgerFormatVersion;
   type: string;
   batchId: string | null;
   batchPrevHash: string | null;
@@ -44,7 +48,8 @@ export interface ServiceLayoutLine {
 /** The line's members when it is in the service's layout, holds entry `seq` and the expected links; else null. */
 export function readServiceLayout(line: string, seq: number, links: ExpectedLinks): ServiceLayoutLine | null {
   const at = new LineCursor(line);
-  if (!at.skip(LAYOUT_V_SEQ) || !at.skip(String(seq)) || !at.skip(LAYOUT_PREV) || !at.skip(links.previousHash) || !at.skip(LAYOUT_TYPE)) return null;
+  const v = at.skip(LAYOUT_V1_SEQ) ? 1 : at.skip(LAYOUT_V2_SEQ) ? 2 : null;
+  if (v === null || !at.skip(String(seq)) || !at.skip(LAYOUT_PREV) || !at.skip(links.previousHash) || !at.skip(LAYOUT_TYPE)) return null;
   const type = at.textToQuote();
   if (type === null || !at.skip(LAYOUT_BATCH)) return null;
   const batchId = at.nullOrString();
@@ -64,7 +69,7 @@ export function readServiceLayout(line: string, seq: number, links: ExpectedLink
   const payloadText = line.slice(at.position, line.length - 1);
   // The free-text members must need no unescaping for their raw text to be their value.
   if (UNSIMPLE.test(type) || UNSIMPLE.test(actor) || UNSIMPLE.test(recordedAt) || (batchId !== null && UNSIMPLE.test(batchId))) return null;
-  return { type, batchId, batchPrevHash, actor, recordedAt, payloadHashAt, hashAt, salt, payloadText };
+  return { v, type, batchId, batchPrevHash, actor, recordedAt, payloadHashAt, hashAt, salt, payloadText };
 }
 
 /** A position on a line that moves forward as its parts are matched. */

@@ -1,4 +1,5 @@
-import { batchLinkProblem, entryHashWith, LedgerEnvelope, payloadHashWith, Sha256Hex } from '../../ledger/hash-rule.js';
+import { batchLinkProblem, entryHashWith, LedgerEnvelope, payloadHashWith, payloadRootAsync, Sha256Hex, splitPayloadMembers } from '../../ledger/hash-rule.js';
+import { disclosureProblem, MemberDisclosure } from '../../ledger/member-disclosure.js';
 import { inclusionPath, LEAF_PREFIX, NODE_PREFIX } from '../../ledger/merkle-path.js';
 
 /**
@@ -103,13 +104,27 @@ function copy(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(data);
 }
 
-/** The ledger's two hashes of an entry, as the page computes them (for tests against the vectors). */
+/**
+ * The ledger's hashes of an entry as the page computes them (for tests against the vectors): the envelope's,
+ * a v1 payload's, a v2 payload's root (null for a text that is not a v2 payload), and the check of what is
+ * disclosed of a v2 entry (docs/ledger-format.md §3; null when every disclosed member is proven).
+ */
 export function webLedgerHashes(subtle: Subtle): {
   entryHash(e: LedgerEnvelope): Promise<string>;
   payloadHash(saltHex: string, payload: string): Promise<string>;
+  payloadRoot(saltHex: string, payload: string): Promise<string | null>;
+  disclosureProblem(payloadHash: string, disclosure: MemberDisclosure): Promise<string | null>;
 } {
   const sha256 = webSha256Hex(subtle);
-  return { entryHash: (e) => entryHashWith(sha256, e), payloadHash: (saltHex, payload) => payloadHashWith(sha256, bytesOfHex(saltHex), payload) };
+  return {
+    entryHash: (e) => entryHashWith(sha256, e),
+    payloadHash: (saltHex, payload) => payloadHashWith(sha256, bytesOfHex(saltHex), payload),
+    payloadRoot: async (saltHex, payload) => {
+      const members = splitPayloadMembers(payload);
+      return typeof members === 'string' ? null : payloadRootAsync(sha256, bytesOfHex(saltHex), members);
+    },
+    disclosureProblem: (payloadHash, disclosure) => disclosureProblem(sha256, payloadHash, disclosure),
+  };
 }
 
 /** RFC 9162 §2.1.3.2's root from a leaf hash and its inclusion proof; null when the proof's length does not fit. */
