@@ -23,6 +23,8 @@ export interface AppConfig {
   ledgerMaxGroupSize: number;
   /** How often the service looks for new entries to sign a checkpoint for. */
   checkpointIntervalMs: number;
+  /** How often the service audits its projection tables against the ledger (src/audit); 0 turns the periodic audit off. */
+  projectionAuditIntervalMs: number;
   /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
   recallHolidays: ReadonlySet<string>;
   /** Most rows (events, readings, certificates, about 320 bytes each) the scan and page caches hold each; 0 turns them off. */
@@ -143,6 +145,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
+    projectionAuditIntervalMs: integer(env, 'PROJECTION_AUDIT_INTERVAL_MS', 3_600_000, 0, 7 * 24 * 3_600_000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
     scanCacheRows: integer(env, 'SCAN_CACHE_ROWS', 30_000, 0, 100_000_000),
     traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Global, Inject, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { Database } from '../database/database.js';
@@ -13,6 +14,7 @@ import { ProofsService } from './proofs.service.js';
 
 @Global()
 @Module({
+  imports: [AuditModule],
   controllers: [LedgerController],
   providers: [
     LedgerRepository,

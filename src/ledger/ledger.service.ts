@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ProjectionAuditResult, ProjectionAuditService } from '../audit/projection-audit.service.js';
 import { Caller, requireAdminOr } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -16,6 +17,7 @@ export class LedgerService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ledger: LedgerRepository,
+    private readonly projections: ProjectionAuditService,
   ) {}
 
   get origin(): string {
@@ -37,8 +39,15 @@ export class LedgerService {
     return this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, first);
   }
 
-  /** Recomputes every hash of entries fromSeq..toSeq from the stored columns and checks every link. */
-  async verifyLedger(caller: Caller, fromSeq?: number | null, toSeq?: number | null): Promise<VerificationResult> {
+  /**
+   * Recomputes every hash of entries fromSeq..toSeq from the stored columns and checks every link; when
+   * the range reaches the head, also audits the projection tables against the whole ledger.
+   */
+  async verifyLedger(
+    caller: Caller,
+    fromSeq?: number | null,
+    toSeq?: number | null,
+  ): Promise<VerificationResult & { projections: ProjectionAuditResult | null }> {
     requireAdminOr(caller, ['REGULATOR'], 'verifying the whole ledger');
     const { size } = await this.ledger.head();
     const from = fromSeq ?? 1;
@@ -48,6 +57,11 @@ export class LedgerService {
     const emptyLedgerByDefault = size === 0 && fromSeq == null && toSeq == null;
     if (from > to && !emptyLedgerByDefault) throw new DomainError('INVALID_RANGE', `fromSeq ${from} is after toSeq ${to}`);
 
+    const [chain, projections] = await Promise.all([this.verifyChain(from, to), to === size ? this.projections.audit() : null]);
+    return { ...chain, projections };
+  }
+
+  private async verifyChain(from: number, to: number): Promise<VerificationResult> {
     // PostgreSQL recomputes every hash and link first (fast, in parallel); the verifier in Node then
     // checks from just before the first suspect entry, so the answer names the exact problem.
     const suspect = from <= to ? await this.ledger.firstSuspectSeq(from, to) : null;
