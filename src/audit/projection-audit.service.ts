@@ -22,7 +22,8 @@ export interface ProjectionAuditResult extends ProjectionAuditSummary {
 @Injectable()
 export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ProjectionAudit');
-  private last: ProjectionAuditResult | null = null;
+  private last: { result: ProjectionAuditResult; started: number } | null = null;
+  private started = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
@@ -45,11 +46,12 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
 
   /** The newest audit's result (periodic or verifyLedger's), or null before the first. */
   lastResult(): ProjectionAuditResult | null {
-    return this.last;
+    return this.last?.result ?? null;
   }
 
   /** Replays the whole ledger into the rows it should have made and compares every row of the four tables. */
   async audit(): Promise<ProjectionAuditResult> {
+    const started = ++this.started;
     const result = await this.repository.inSnapshot(async (snapshot) => {
       const tally = new AuditTally();
       const kinds = new Map<string, OrganizationKind>();
@@ -59,8 +61,8 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
       await auditBatches(snapshot.batchRows(), snapshot.batchEntries(), (id) => kinds.get(id), tally);
       return { ...tally.summary(), auditedAt: new Date(), ledgerSize: snapshot.ledgerSize };
     });
-    // A newer snapshot's result wins over one that finished later.
-    if (!this.last || this.last.ledgerSize <= result.ledgerSize) this.last = result;
+    // The audit started last read the newest snapshot: its result stands, whichever finished first.
+    if (!this.last || this.last.started < started) this.last = { result, started };
     if (!result.clean) {
       const first = result.firstDisagreement!;
       this.logger.error(`${result.disagreements} row(s) disagree with the ledger (of ${result.rowsChecked}); the first: ${first.reason}`);
