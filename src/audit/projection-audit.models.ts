@@ -21,6 +21,9 @@ export class ProjectionAuditModel {
   @Field(() => SafeIntScalar) rowsChecked: number;
   @Field(() => SafeIntScalar, { description: 'Rows that disagree with the ledger.' }) disagreements: number;
   @Field(() => SafeIntScalar, { description: 'Rows not checked because a ledger payload they come from was erased.' }) uncheckedRows: number;
-  @Field(() => ProjectionDisagreementModel, { nullable: true, description: 'The first, tables in the order organization, facility, product, batch, rows by id.' })
+  @Field(() => ProjectionDisagreementModel, {
+    nullable: true,
+    description: 'The first, tables in the order organization, facility, product, batch, rows by id.',
+  })
   firstDisagreement: ProjectionDisagreementModel | null;
 }

@@ -81,9 +81,16 @@ describe('BatchReplay: a batch as its entries leave it, under the custody rules'
   it('a failed inspection holds the batch, a release lifts it, a recall marks it; a transformation consumes it', () => {
     const held = replay([registered(), entry('INSPECTION_RECORDED', LAB, { inspectionId: 'i', verdict: 'FAIL', items: [] })]).expected!.columns;
     expect(held).toMatchObject({ status: 'ON_HOLD', held: true });
-    const released = replay([registered(), entry('BATCH_HELD', LAB, { inspectionId: 'i', inspectedBatchId: OTHER, reason: 'r' }), entry('BATCH_RELEASED', LAB, { reason: 'ok' })]);
+    const released = replay([
+      registered(),
+      entry('BATCH_HELD', LAB, { inspectionId: 'i', inspectedBatchId: OTHER, reason: 'r' }),
+      entry('BATCH_RELEASED', LAB, { reason: 'ok' }),
+    ]);
     expect(released.expected!.columns).toMatchObject({ status: 'ACTIVE', held: false });
-    const recalled = replay([registered(), entry('RECALLING', FARM, { recallId: 'r', bizStep: 'RECALLING', level: 'I', reason: 'x', recalledBatchIds: [BATCH] })]);
+    const recalled = replay([
+      registered(),
+      entry('RECALLING', FARM, { recallId: 'r', bizStep: 'RECALLING', level: 'I', reason: 'x', recalledBatchIds: [BATCH] }),
+    ]);
     expect(recalled.expected!.columns).toMatchObject({ status: 'RECALLED', recalled: true });
     const consumed = replay([registered(), event(FARM, { bizStep: 'TRANSFORMING', quantity: 100, transformationId: 't', outputs: [] })]);
     expect(consumed.expected!.columns).toMatchObject({ status: 'CONSUMED', quantity: 0 });
@@ -119,7 +126,11 @@ describe('compareRow', () => {
   it('agrees when every column does, and names a row missing on either side', () => {
     expect(compareRow('facility', expected, { id: 'f-1', columns: { ...expected.columns } })).toBeNull();
     expect(compareRow('facility', expected, null)).toMatchObject({ id: 'f-1', column: null, reason: expect.stringMatching(/not in its table/) });
-    expect(compareRow('facility', null, { id: 'f-9', columns: {} })).toMatchObject({ id: 'f-9', column: null, reason: expect.stringMatching(/no ledger entry/) });
+    expect(compareRow('facility', null, { id: 'f-9', columns: {} })).toMatchObject({
+      id: 'f-9',
+      column: null,
+      reason: expect.stringMatching(/no ledger entry/),
+    });
   });
 });
 
@@ -136,7 +147,11 @@ describe('auditing streams of entries and rows', () => {
     expect(clean.summary()).toMatchObject({ clean: true, rowsChecked: 1, disagreements: 0 });
     const tampered = new AuditTally();
     await auditRegistrations('facility', stream([{ entry: e, row: row('西山农场') }]), tampered);
-    expect(tampered.summary()).toMatchObject({ clean: false, disagreements: 1, firstDisagreement: { table: 'facility', column: 'name', tableValue: '西山农场' } });
+    expect(tampered.summary()).toMatchObject({
+      clean: false,
+      disagreements: 1,
+      firstDisagreement: { table: 'facility', column: 'name', tableValue: '西山农场' },
+    });
   });
 
   it('batches: entries and rows merged by id; the first disagreeing row in id order, every one counted', async () => {

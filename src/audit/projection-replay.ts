@@ -240,10 +240,26 @@ export class BatchReplay {
 /** The first column (in the expected row's order) whose table value is not the ledger's; null when the row agrees. */
 export function compareRow(table: ProjectionTable, expected: ExpectedRow | null, actual: ProjectionRow | null): Disagreement | null {
   if (expected && !actual) {
-    return { table, id: expected.id, column: null, ledgerValue: null, tableValue: null, seq: expected.seq, reason: `${table} ${expected.id} is in the ledger but not in its table` };
+    return {
+      table,
+      id: expected.id,
+      column: null,
+      ledgerValue: null,
+      tableValue: null,
+      seq: expected.seq,
+      reason: `${table} ${expected.id} is in the ledger but not in its table`,
+    };
   }
   if (!expected && actual) {
-    return { table, id: actual.id, column: null, ledgerValue: null, tableValue: null, seq: null, reason: `${table} ${actual.id} is in its table but no ledger entry registers it` };
+    return {
+      table,
+      id: actual.id,
+      column: null,
+      ledgerValue: null,
+      tableValue: null,
+      seq: null,
+      reason: `${table} ${actual.id} is in its table but no ledger entry registers it`,
+    };
   }
   if (!expected || !actual) return null;
   for (const [column, ledgerValue] of Object.entries(expected.columns)) {
@@ -337,7 +353,15 @@ export async function auditBatches(
     const { expected, unchecked, problem } = replay.result();
     if (unchecked) tally.skipped();
     else if (problem) {
-      tally.compared({ table: 'batch', id, column: null, ledgerValue: null, tableValue: null, seq: problem.seq || null, reason: `batch ${id}: ${problem.reason}` });
+      tally.compared({
+        table: 'batch',
+        id,
+        column: null,
+        ledgerValue: null,
+        tableValue: null,
+        seq: problem.seq || null,
+        reason: `batch ${id}: ${problem.reason}`,
+      });
     } else tally.compared(compareRow('batch', expected, actual));
   }
 }

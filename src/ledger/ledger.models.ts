@@ -1,5 +1,4 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { ProjectionAuditModel } from '../audit/projection-audit.models.js';
 import { JsonScalar, SafeIntScalar } from '../graphql/scalars.js';
 import { LedgerEntry } from './ledger-entry.js';
 
@@ -48,13 +47,8 @@ export class VerificationModel {
   @Field(() => SafeIntScalar) checkedEntries: number;
   @Field(() => SafeIntScalar, { nullable: true }) firstInvalidSeq: number | null;
   @Field(() => String, { nullable: true }) reason: string | null;
-  @Field(() => ProjectionAuditModel, {
-    nullable: true,
-    description:
-      "verifyLedger: the tables the pages read, replayed from the ledger and compared row by row (whatever `valid` says of the chain). " +
-      "Null from verifyBatch and the scan, and when the range stops before the ledger's head (the tables show the head).",
-  })
-  projections?: ProjectionAuditModel | null;
+  /** verifyLedger over a range that ends at the head: Verification.projections (src/audit) may audit the tables. */
+  reachesHead?: boolean;
 }
 
 @ObjectType('LedgerInfo')

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Global, Inject, Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { Database } from '../database/database.js';
@@ -14,7 +13,6 @@ import { ProofsService } from './proofs.service.js';
 
 @Global()
 @Module({
-  imports: [AuditModule],
   controllers: [LedgerController],
   providers: [
     LedgerRepository,

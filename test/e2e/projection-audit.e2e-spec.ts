@@ -101,11 +101,25 @@ describe('projections audited against the ledger', () => {
 
   // Each projected column the pages show, changed in its table as a superuser could, then put back.
   const tampering: { what: string; table: string; id: () => string; column: string; to: () => unknown; ledgerValue: () => unknown }[] = [
-    { what: "an organization's name", table: 'organization', id: () => story.farm.id, column: 'name', to: () => '假冒农场', ledgerValue: () => '宁河东棘坨农场' },
+    {
+      what: "an organization's name",
+      table: 'organization',
+      id: () => story.farm.id,
+      column: 'name',
+      to: () => '假冒农场',
+      ledgerValue: () => '宁河东棘坨农场',
+    },
     { what: "a facility's name", table: 'facility', id: () => story.yard, column: 'name', to: () => '另一块田', ledgerValue: () => '东棘坨一号田' },
     { what: "a facility's region", table: 'facility', id: () => story.yard, column: 'region', to: () => '黑龙江省五常市', ledgerValue: () => '天津市宁河区' },
     { what: "a product's name", table: 'product', id: () => story.rice, column: 'name', to: () => '五常大米', ledgerValue: () => '小站稻 稻谷' },
-    { what: "a product's GI claim", table: 'product', id: () => story.rice, column: 'geographic_indication', to: () => '五常大米', ledgerValue: () => '小站稻' },
+    {
+      what: "a product's GI claim",
+      table: 'product',
+      id: () => story.rice,
+      column: 'geographic_indication',
+      to: () => '五常大米',
+      ledgerValue: () => '小站稻',
+    },
     { what: "a batch's status", table: 'batch', id: () => story.milled, column: 'status', to: () => 'CONSUMED', ledgerValue: () => 'RECALLED' },
     { what: "a batch's custodian", table: 'batch', id: () => story.raw, column: 'custodian_id', to: () => story.farm.id, ledgerValue: () => story.mill.id },
     { what: "a batch's quantity", table: 'batch', id: () => story.raw, column: 'quantity', to: () => 990, ledgerValue: () => 490 },
