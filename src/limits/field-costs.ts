@@ -23,7 +23,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
   'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
   'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
-  'Query.verifyLedger': { cost: 2000 }, // hashes every entry of the range again; admin and regulators only
+  // Hashes every entry of the range again, and its projections replay the whole ledger; admin and regulators only
+  'Query.verifyLedger': { cost: 4000 },
   'Query.webhookDeliveries': { cost: 10, listSize: 50 }, // the caller's newest deliveries, one query
   // Mutations: each takes the ledger writer's lock or writes rows
   'Mutation.attachCertificate': { cost: 50 },
@@ -58,7 +59,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.product': { cost: 1 }, // the request's product loader
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
-  'Verification.projections': { cost: 2000 }, // verifyLedger's: replays every entry of the ledger into the tables it projects
+  // Null but under verifyLedger, whose cost counts the replay: verifyBatch and the scan ask it for free
+  'Verification.projections': { cost: 1 },
   'Product.certificates': { cost: 10 }, // a query per product
   'Product.geographicIndicationStanding': { cost: 10 }, // a query for the product's certificates
   'Product.geographicIndicationVerified': { cost: 10 },
