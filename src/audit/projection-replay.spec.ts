@@ -112,6 +112,8 @@ describe('BatchReplay: a batch as its entries leave it, under the custody rules'
   it('an erased payload leaves the row unchecked rather than guessed', () => {
     const result = replay([registered(), entry('EVENT_RECORDED', FARM, null)]);
     expect(result).toEqual({ expected: null, unchecked: true, problem: null });
+    const readings = replay([registered(), entry('TEMPERATURES_RECORDED', FARM, null, BATCH, { readingCount: null })]);
+    expect(readings.unchecked).toBe(true);
   });
 });
 

@@ -136,7 +136,8 @@ export class BatchReplay {
 
   apply(entry: ReplayEntry): void {
     if (this.problem || this.erased) return;
-    if (entry.type !== 'TEMPERATURES_RECORDED' && entry.payload === null) {
+    // A logger's readings come as their count alone (the repository leaves their payload behind).
+    if (entry.type === 'TEMPERATURES_RECORDED' ? entry.readingCount == null : entry.payload === null) {
       this.erased = true;
       return;
     }
