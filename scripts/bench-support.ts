@@ -156,6 +156,8 @@ export function startService(
       RATE_LIMIT_PUBLIC: '0',
       // and so would the cap on connections per address (a level of 64 meets it as the previous one's close).
       MAX_CONNECTIONS_PER_ADDRESS: '0',
+      // and the projection audit a start runs would replay the whole ledger beside the measured requests.
+      PROJECTION_AUDIT_INTERVAL_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],

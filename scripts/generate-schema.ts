@@ -20,6 +20,7 @@ import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
 import { TraceResolver } from '../src/trace/trace.resolver.js';
 import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
 import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
+import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -32,6 +33,7 @@ const schema = await app
   .create(
     [
       LedgerResolver,
+      ProjectionAuditResolver,
       OrganizationsResolver,
       FacilitiesResolver,
       ProductsResolver,

@@ -33,6 +33,7 @@ import { EpcisModule } from './epcis/epcis.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { WitnessesModule } from './witnesses/witnesses.module.js';
 
@@ -68,6 +69,7 @@ export class AppModule {
         WebhooksModule,
         ReportsModule,
         HealthModule,
+        AuditModule,
         LoggingModule,
         WitnessesModule,
       ],

@@ -28,6 +28,8 @@ export interface AppConfig {
   witnesses: readonly ConfiguredWitness[];
   /** How long one witness has to answer; a slow or absent one delays only its own cosignature. */
   witnessTimeoutMs: number;
+  /** How often the service audits its projection tables against the ledger (src/audit); 0 turns the periodic audit off. */
+  projectionAuditIntervalMs: number;
   /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
   recallHolidays: ReadonlySet<string>;
   /** Most rows (events, readings, certificates, about 320 bytes each) the scan and page caches hold each; 0 turns them off. */
@@ -156,6 +158,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
     witnesses: witnessList(env, 'WITNESS_URLS'),
     witnessTimeoutMs: integer(env, 'WITNESS_TIMEOUT_MS', 5000, 100, 60_000),
+    projectionAuditIntervalMs: integer(env, 'PROJECTION_AUDIT_INTERVAL_MS', 3_600_000, 0, 7 * 24 * 3_600_000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),
     scanCacheRows: integer(env, 'SCAN_CACHE_ROWS', 30_000, 0, 100_000_000),
     traceNodeLimit: integer(env, 'TRACE_NODE_LIMIT', 10_000, 10, 1_000_000),

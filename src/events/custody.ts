@@ -125,3 +125,29 @@ function applyCustodianStep(state: CustodyState, event: CustodyEvent, by: Record
       return { next: state, recorded: event.quantity != null ? { unit: state.unit } : {} };
   }
 }
+
+/*
+ * The state changes other writers make to a batch besides events: the writer and the projection audit
+ * (src/audit) both apply these, so the audit replays exactly what was written.
+ */
+
+/** A held batch's status: ON_HOLD when it was ACTIVE; in transit or recalled it keeps its status (held on arrival). */
+export function hold(state: CustodyState): CustodyState {
+  return { ...state, held: true, status: state.status === 'ACTIVE' ? 'ON_HOLD' : state.status };
+}
+
+/** A regulator lifts a hold: an ON_HOLD batch is ACTIVE again; in transit or recalled it keeps its status. */
+export function release(state: CustodyState): CustodyState {
+  return { ...state, held: false, status: state.status === 'ON_HOLD' ? 'ACTIVE' : state.status };
+}
+
+/** Reached by a recall: RECALLED, or recalled on arrival while in transit. */
+export function recall(state: CustodyState): CustodyState {
+  return { ...state, recalled: true, status: state.status === 'IN_TRANSIT' ? 'IN_TRANSIT' : 'RECALLED' };
+}
+
+/** A transformation takes `quantity` from an input: CONSUMED once nothing is left. */
+export function consume(state: CustodyState, quantity: number): CustodyState {
+  const left = state.quantity - quantity;
+  return { ...state, quantity: left, status: left === 0 ? 'CONSUMED' : state.status };
+}

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { ProjectionAuditService } from '../audit/projection-audit.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { RunningConfig } from '../config/config.js';
 import { pendingMigrations } from '../database/migrate.js';
@@ -17,6 +18,7 @@ export class HealthService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: RunningConfig,
     private readonly health: HealthRepository,
     private readonly ledger: LedgerRepository,
+    private readonly projections: ProjectionAuditService,
   ) {}
 
   /**
@@ -36,7 +38,12 @@ export class HealthService implements OnModuleDestroy {
         within(pendingMigrations(this.config.databaseUrl), deadline.promise),
         within(this.ledger.head(), deadline.promise),
       ]);
-      return assessReadiness({ databaseAnswered: answered === true, pendingMigrations: pending, ledgerSize: head?.size });
+      return assessReadiness({
+        databaseAnswered: answered === true,
+        pendingMigrations: pending,
+        ledgerSize: head?.size,
+        projectionAudit: this.projections.lastResult(),
+      });
     } finally {
       deadline.cancel();
     }

@@ -29,4 +29,34 @@ describe('assessReadiness', () => {
       body: { status: 'unavailable', checks: { database: 'unreachable', migrations: 'unknown', ledger: 'unknown' } },
     });
   });
+
+  it('reports the last projection audit without its values, and stays ready when rows disagree', () => {
+    const auditedAt = new Date('2026-12-06T08:00:00.000Z');
+    const first = {
+      table: 'facility' as const,
+      id: 'f-1',
+      column: 'name',
+      ledgerValue: '东山农场',
+      tableValue: '西山农场',
+      seq: 7,
+      reason: 'facility f-1 name: …',
+    };
+    const projectionAudit = { auditedAt, ledgerSize: 42, clean: false, rowsChecked: 9, disagreements: 1, uncheckedRows: 0, firstDisagreement: first };
+    expect(assessReadiness({ databaseAnswered: true, pendingMigrations: [], ledgerSize: 42, projectionAudit })).toEqual({
+      ready: true,
+      body: {
+        status: 'ready',
+        checks: { database: 'ok', migrations: 'ok', ledger: 'ok' },
+        ledgerSize: 42,
+        projectionAudit: {
+          auditedAt: '2026-12-06T08:00:00.000Z',
+          ledgerSize: 42,
+          clean: false,
+          rowsChecked: 9,
+          disagreements: 1,
+          firstDisagreement: { table: 'facility', id: 'f-1', column: 'name', seq: 7 },
+        },
+      },
+    });
+  });
 });

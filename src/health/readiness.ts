@@ -1,24 +1,45 @@
+import type { ProjectionAuditResult } from '../audit/projection-audit.service.js';
+
 /** What one readiness probe found; undefined: that check failed or ran out of time. */
 export interface ReadinessProbe {
   databaseAnswered: boolean;
   /** Migrations this build knows that the database has not recorded as applied. */
   pendingMigrations: readonly string[] | undefined;
   ledgerSize: number | undefined;
+  /** The newest projection audit's result; null before the first. */
+  projectionAudit?: ProjectionAuditResult | null;
+}
+
+/**
+ * The newest projection audit, as the public may see it: where the first disagreement is (table, row,
+ * column, the ledger entry), never the values, which may be private (quantities) or whatever was typed in.
+ */
+export interface ProjectionAuditReport {
+  auditedAt: string;
+  ledgerSize: number;
+  clean: boolean;
+  rowsChecked: number;
+  disagreements: number;
+  firstDisagreement: { table: string; id: string; column: string | null; seq: number | null } | null;
 }
 
 export type ReadinessBody =
-  | { status: 'ready'; checks: { database: 'ok'; migrations: 'ok'; ledger: 'ok' }; ledgerSize: number }
+  | { status: 'ready'; checks: { database: 'ok'; migrations: 'ok'; ledger: 'ok' }; ledgerSize: number; projectionAudit?: ProjectionAuditReport }
   | { status: 'unavailable'; checks: { database: string; migrations: string; ledger: string } }
   | { status: 'shutting down' };
 
 /**
  * Ready only when every check passed; otherwise each check says what failed, in words an operator
- * can act on and nothing more (no SQL, no error text: the body is public).
+ * can act on and nothing more (no SQL, no error text: the body is public). A projection audit that
+ * found rows disagreeing with the ledger is reported but leaves the service ready: every replica reads
+ * the same tables, so going unready would take the whole service down (for anyone able to edit one
+ * row), and serving the ledger and its proofs is still right; the finding is logged as an error too.
  */
 export function assessReadiness(probe: ReadinessProbe): { ready: boolean; body: ReadinessBody } {
-  const { databaseAnswered, pendingMigrations, ledgerSize } = probe;
+  const { databaseAnswered, pendingMigrations, ledgerSize, projectionAudit } = probe;
   if (databaseAnswered && pendingMigrations?.length === 0 && ledgerSize !== undefined) {
-    return { ready: true, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize } };
+    const audited = projectionAudit ? { projectionAudit: auditReport(projectionAudit) } : {};
+    return { ready: true, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize, ...audited } };
   }
   // With no database, the other checks say nothing of their own.
   const failed = databaseAnswered ? 'unreadable' : 'unknown';
@@ -36,3 +57,15 @@ export function assessReadiness(probe: ReadinessProbe): { ready: boolean; body: 
 }
 
 export const SHUTTING_DOWN: { ready: false; body: ReadinessBody } = { ready: false, body: { status: 'shutting down' } };
+
+function auditReport(result: ProjectionAuditResult): ProjectionAuditReport {
+  const first = result.firstDisagreement;
+  return {
+    auditedAt: result.auditedAt.toISOString(),
+    ledgerSize: result.ledgerSize,
+    clean: result.clean,
+    rowsChecked: result.rowsChecked,
+    disagreements: result.disagreements,
+    firstDisagreement: first && { table: first.table, id: first.id, column: first.column, seq: first.seq },
+  };
+}

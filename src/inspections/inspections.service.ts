@@ -4,7 +4,7 @@ import { Caller, requireOrganization } from '../auth/caller.js';
 import type { Batch } from '../batches/batch-row.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
-import { CustodyState } from '../events/custody.js';
+import { CustodyState, hold, release } from '../events/custody.js';
 import { newEntry } from '../ledger/entry-types.js';
 import { EntryDraft, LedgerEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
@@ -12,11 +12,6 @@ import { RecordInspectionInput, ReleaseBatchInput } from './dto/inspection.input
 import { InspectionsRepository } from './inspections.repository.js';
 
 const INSPECTORS = ['LAB', 'REGULATOR'];
-
-/** A held batch's status: ON_HOLD when it was ACTIVE; in transit or recalled it keeps its status (held on arrival). */
-export function hold(state: CustodyState): CustodyState {
-  return { ...state, held: true, status: state.status === 'ACTIVE' ? 'ON_HOLD' : state.status };
-}
 
 @Injectable()
 export class InspectionsService {
@@ -103,7 +98,7 @@ export class InspectionsService {
         if (!state) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${input.batchId}`);
         if (!state.held) throw new DomainError('NOT_HELD', `batch ${input.batchId} is not held`);
         await append([newEntry('BATCH_RELEASED', input.batchId, { reason: input.reason })]);
-        await this.batches.saveCustodyInTx(tx, { ...state, held: false, status: state.status === 'ON_HOLD' ? 'ACTIVE' : state.status });
+        await this.batches.saveCustodyInTx(tx, release(state));
       },
     });
     return (await this.batches.findById(input.batchId))!;

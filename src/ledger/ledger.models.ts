@@ -54,6 +54,8 @@ export class VerificationModel {
   @Field(() => SafeIntScalar) checkedEntries: number;
   @Field(() => SafeIntScalar, { nullable: true }) firstInvalidSeq: number | null;
   @Field(() => String, { nullable: true }) reason: string | null;
+  /** verifyLedger over a range that ends at the head: Verification.projections (src/audit) may audit the tables. */
+  reachesHead?: boolean;
 }
 
 @ObjectType('LedgerInfo')

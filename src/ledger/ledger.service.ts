@@ -37,8 +37,12 @@ export class LedgerService {
     return this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, first);
   }
 
-  /** Recomputes every hash of entries fromSeq..toSeq from the stored columns and checks every link. */
-  async verifyLedger(caller: Caller, fromSeq?: number | null, toSeq?: number | null): Promise<VerificationResult> {
+  /**
+   * Recomputes every hash of entries fromSeq..toSeq from the stored columns and checks every link.
+   * `reachesHead`: the range ends at the head, so the projection tables (which show the head) may be
+   * audited against it (Verification.projections, src/audit).
+   */
+  async verifyLedger(caller: Caller, fromSeq?: number | null, toSeq?: number | null): Promise<VerificationResult & { reachesHead: boolean }> {
     requireAdminOr(caller, ['REGULATOR'], 'verifying the whole ledger');
     const { size } = await this.ledger.head();
     const from = fromSeq ?? 1;
@@ -48,6 +52,10 @@ export class LedgerService {
     const emptyLedgerByDefault = size === 0 && fromSeq == null && toSeq == null;
     if (from > to && !emptyLedgerByDefault) throw new DomainError('INVALID_RANGE', `fromSeq ${from} is after toSeq ${to}`);
 
+    return { ...(await this.verifyChain(from, to)), reachesHead: to === size };
+  }
+
+  private async verifyChain(from: number, to: number): Promise<VerificationResult> {
     // PostgreSQL recomputes every hash and link first (fast, in parallel); the verifier in Node then
     // checks from just before the first suspect entry, so the answer names the exact problem.
     const suspect = from <= to ? await this.ledger.firstSuspectSeq(from, to) : null;

@@ -6,7 +6,7 @@ import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { CustodyState } from '../events/custody.js';
+import { recall } from '../events/custody.js';
 import { newEntry } from '../ledger/entry-types.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CloseRecallInput, InitiateRecallInput, ReportRecallRecoveryInput } from './dto/initiate-recall.input.js';
@@ -34,11 +34,6 @@ export interface RecallView extends Recall {
   affectedBatches: Batch[];
   /** Per current holder and unit: recovered over what its batches held when recalled. */
   effectiveness: { organizationId: string; organization: string; unit: string; affected: number; recovered: number; percent: number | null }[];
-}
-
-/** A recalled batch: RECALLED wherever it is, except in transit, where it is recalled on arrival. */
-export function recall(state: CustodyState): CustodyState {
-  return { ...state, recalled: true, status: state.status === 'IN_TRANSIT' ? 'IN_TRANSIT' : 'RECALLED' };
 }
 
 @Injectable()

@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error.js';
 import { lotCodeProblem } from '../batches/lot-code.js';
-import type { CustodyState } from '../events/custody.js';
+import { consume, type CustodyState } from '../events/custody.js';
 import { yieldProblem } from './mass-balance.js';
 
 export const MAX_TRANSFORM_LINES = 100;
@@ -99,8 +99,7 @@ function takeFromBatch(callerId: string, line: InputLine, batch: InputBatch | un
     );
   }
   const { geographicIndication: _gi, ...state } = batch;
-  const left = batch.quantity - line.quantity;
-  return { ...state, quantity: left, status: left === 0 ? 'CONSUMED' : batch.status } satisfies CustodyState;
+  return consume(state, line.quantity);
 }
 
 /** An output is the caller's product with an allowed lot code, and a geographic-indication product comes only from inputs that all carry its indication. */

@@ -14,7 +14,8 @@ export const TEST_SIGNING_SEED = Buffer.alloc(32, 42).toString('base64');
 /** The service's module, configured as the tests run it, on the given database; `env` adds settings. */
 export function testAppModule(databaseUrl: string, env: Record<string, string> = {}): DynamicModule {
   // Rate limits and the connection cap are off unless a test turns them on: the suites send thousands
-  // of requests from one address, hundreds at once.
+  // of requests from one address, hundreds at once. The periodic projection audit is off too: a test
+  // that wants it sets its interval (verifyLedger audits on its own).
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -24,6 +25,7 @@ export function testAppModule(databaseUrl: string, env: Record<string, string> =
     RATE_LIMIT_PER_KEY: '0',
     RATE_LIMIT_PUBLIC: '0',
     MAX_CONNECTIONS_PER_ADDRESS: '0',
+    PROJECTION_AUDIT_INTERVAL_MS: '0',
     ...env,
   });
   return AppModule.forRoot({ ...config, databaseUrl, databasePoolSize: 4 });

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Tx } from '../database/database.js';
+import { sqlEntryTypes } from '../ledger/entry-types.js';
+import { BATCH_PROJECTION_TYPES, ColumnValue, ProjectionRow, ProjectionTable, REGISTRATION_TYPES, ReplayEntry } from './projection-replay.js';
+
+/** Rows fetched per round trip from a cursor: what the audit holds of either side at once. */
+const FETCH = 2000;
+
+/** The audited columns of each table, in the replay's names (snake_case, as stored). */
+const COLUMNS: Record<ProjectionTable, string[]> = {
+  organization: ['name', 'kind', 'uscc', 'created_seq'],
+  facility: ['organization_id', 'name', 'region', 'gln', 'created_seq'],
+  product: [
+    'organization_id',
+    'name',
+    'geographic_indication',
+    'gtin',
+    'category',
+    'storage',
+    'min_temp_c',
+    'max_temp_c',
+    'excursion_tolerance_minutes',
+    'max_reading_gap_minutes',
+    'created_seq',
+  ],
+  batch: [
+    'status',
+    'custodian_id',
+    'quantity',
+    'unit',
+    'in_transit_to_id',
+    'in_transit_quantity',
+    'shipped_by_id',
+    'held',
+    'recalled',
+    'product_id',
+    'origin_facility_id',
+    'producer_id',
+    'lot_code',
+    'trace_code',
+    'produced_at',
+    'created_seq',
+    'reading_count',
+  ],
+};
+
+/** The member of each registration's payload that names its row. */
+const ID_MEMBER: Record<keyof typeof REGISTRATION_TYPES, string> = { organization: 'organizationId', facility: 'facilityId', product: 'productId' };
+
+/** What one snapshot of the database offers the audit: both sides of each table, streamed. */
+export interface ProjectionSnapshot {
+  ledgerSize: number;
+  registrations(table: keyof typeof REGISTRATION_TYPES): AsyncIterable<{ entry: ReplayEntry | null; row: ProjectionRow | null }>;
+  batchRows(): AsyncIterable<ProjectionRow>;
+  batchEntries(): AsyncIterable<ReplayEntry>;
+}
+
+@Injectable()
+export class ProjectionAuditRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Runs `work` on one read-only REPEATABLE READ transaction, so the ledger and the tables are read as
+   * of the same moment: the writer commits both together, and a write during the audit is seen on
+   * neither side. Each side is read through a cursor, FETCH rows at a time.
+   */
+  async inSnapshot<T>(work: (snapshot: ProjectionSnapshot) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const { rows } = await tx.query<{ seq: string }>('SELECT seq FROM ledger_head WHERE id = 1');
+      let cursors = 0;
+      const stream = (sql: string) => streamRows(tx, `audit_${++cursors}`, sql);
+      return work({
+        ledgerSize: Number(rows[0].seq),
+        registrations: (table) => mapRows(stream(registrationsSql(table)), toPair(table)),
+        batchRows: () => mapRows(stream(`SELECT id, ${COLUMNS.batch.join(', ')} FROM batch ORDER BY id`), (r) => toRow('batch', r)),
+        batchEntries: () =>
+          mapRows(
+            stream(
+              // A logger's readings are most of a batch's bytes: only their count is read.
+              `SELECT seq, type, actor, batch_id,
+                      CASE WHEN type = ${sqlEntryTypes('TEMPERATURES_RECORDED')} THEN NULL ELSE payload END AS payload,
+                      CASE WHEN type = ${sqlEntryTypes('TEMPERATURES_RECORDED')} THEN (payload::jsonb ->> 'count')::int END AS reading_count
+               FROM ledger_entry WHERE batch_id IS NOT NULL AND type IN (${sqlEntryTypes(...BATCH_PROJECTION_TYPES)})
+               ORDER BY batch_id, seq`,
+            ),
+            toEntry,
+          ),
+      });
+    });
+  }
+}
+
+/** Each registration entry of the table beside the row of the id it names, either side possibly missing, by id. */
+function registrationsSql(table: keyof typeof REGISTRATION_TYPES): string {
+  const columns = COLUMNS[table].map((c) => `t.${c} AS t_${c}`).join(', ');
+  return `SELECT l.seq, l.type, l.actor, l.payload, l.id AS entry_id, t.id AS t_id, ${columns}
+          FROM (SELECT seq, type, actor, payload, (payload::jsonb ->> '${ID_MEMBER[table]}')::uuid AS id
+                FROM ledger_entry WHERE batch_id IS NULL AND type = ${sqlEntryTypes(REGISTRATION_TYPES[table])}) l
+            FULL JOIN ${table} t ON t.id = l.id
+          ORDER BY coalesce(l.id, t.id), l.seq`;
+}
+
+function toPair(table: ProjectionTable) {
+  return (r: Record<string, unknown>): { entry: ReplayEntry | null; row: ProjectionRow | null } => ({
+    entry: r.seq === null ? null : toEntry(r),
+    row: r.t_id === null ? null : toRow(table, r, 't_'),
+  });
+}
+
+function toEntry(r: Record<string, unknown>): ReplayEntry {
+  return {
+    seq: Number(r.seq),
+    type: r.type as string,
+    actor: r.actor as string,
+    batchId: (r.batch_id as string | undefined) ?? null,
+    payload: r.payload as string | null,
+    readingCount: (r.reading_count as number | null | undefined) ?? null,
+  };
+}
+
+/** A row's audited columns as the replay writes them: times as ISO 8601, bigints as numbers. */
+function toRow(table: ProjectionTable, r: Record<string, unknown>, prefix = ''): ProjectionRow {
+  const columns: Record<string, ColumnValue> = {};
+  for (const column of COLUMNS[table]) {
+    const value = r[prefix + column];
+    columns[column] = value instanceof Date ? value.toISOString() : column === 'created_seq' ? Number(value) : (value as ColumnValue);
+  }
+  return { id: r[prefix + 'id'] as string, columns };
+}
+
+async function* mapRows<T>(rows: AsyncIterable<Record<string, unknown>>, map: (r: Record<string, unknown>) => T): AsyncIterable<T> {
+  for await (const row of rows) yield map(row);
+}
+
+/** A cursor over `sql` in the transaction, FETCH rows per round trip (the transaction's end closes it). */
+async function* streamRows(tx: Tx, name: string, sql: string): AsyncIterable<Record<string, unknown>> {
+  await tx.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`);
+  for (;;) {
+    const { rows } = await tx.query(`FETCH ${FETCH} FROM ${name}`);
+    yield* rows;
+    if (rows.length < FETCH) return;
+  }
+}

@@ -1,0 +1,83 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import { ProjectionAuditRepository } from './projection-audit.repository.js';
+import { auditBatches, AuditTally, auditRegistrations, ProjectionAuditSummary } from './projection-replay.js';
+
+/** An audit's findings, when it ran and how much of the ledger it replayed. */
+export interface ProjectionAuditResult extends ProjectionAuditSummary {
+  auditedAt: Date;
+  /** The ledger's size in the audit's snapshot: every entry up to it was replayed. */
+  ledgerSize: number;
+}
+
+/**
+ * Audits the projection tables (organization, facility, product, batch) against the ledger they are
+ * written alongside: on demand (verifyLedger) and every PROJECTION_AUDIT_INTERVAL_MS, the first soon
+ * after start. A full replay each time, not incremental: a tampered row can be any row, so every row
+ * is compared anyway, and a full replay holds one batch at a time where an incremental one would keep
+ * every batch's state in memory between runs. The last result is what /health/ready reports.
+ */
+@Injectable()
+export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ProjectionAudit');
+  private last: { result: ProjectionAuditResult; started: number } | null = null;
+  private started = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: ProjectionAuditRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.projectionAuditIntervalMs > 0) this.schedule(0);
+  }
+
+  /** Before the pool closes: no new audit, and the one under way finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** The newest audit's result (periodic or verifyLedger's), or null before the first. */
+  lastResult(): ProjectionAuditResult | null {
+    return this.last?.result ?? null;
+  }
+
+  /** Replays the whole ledger into the rows it should have made and compares every row of the four tables. */
+  async audit(): Promise<ProjectionAuditResult> {
+    const started = ++this.started;
+    const result = await this.repository.inSnapshot(async (snapshot) => {
+      const tally = new AuditTally();
+      const kinds = new Map<string, OrganizationKind>();
+      await auditRegistrations('organization', snapshot.registrations('organization'), tally, (o) => kinds.set(o.id, o.columns.kind as OrganizationKind));
+      await auditRegistrations('facility', snapshot.registrations('facility'), tally);
+      await auditRegistrations('product', snapshot.registrations('product'), tally);
+      await auditBatches(snapshot.batchRows(), snapshot.batchEntries(), (id) => kinds.get(id), tally);
+      return { ...tally.summary(), auditedAt: new Date(), ledgerSize: snapshot.ledgerSize };
+    });
+    // The audit started last read the newest snapshot: its result stands, whichever finished first.
+    if (!this.last || this.last.started < started) this.last = { result, started };
+    if (!result.clean) {
+      const first = result.firstDisagreement!;
+      this.logger.error(`${result.disagreements} row(s) disagree with the ledger (of ${result.rowsChecked}); the first: ${first.reason}`);
+    }
+    return result;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      const run = this.audit().catch((err: Error) => this.logger.error(`the projection audit did not finish: ${err.message}`));
+      this.running = run;
+      void run.finally(() => {
+        if (!this.stopped) this.schedule(this.config.projectionAuditIntervalMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+}
