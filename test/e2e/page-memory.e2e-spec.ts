@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
 import * as jsqr from 'jsqr';
-import { existsSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { Browser, BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { verifierKeyFingerprint } from '../../src/ledger/signing-key.js';
@@ -46,19 +46,7 @@ describe('the page remembers the ledger and pins its key', () => {
     app = await createTestApp(db.url);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: .ci/run installs it with apt-get install chromium');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const { ledgerInfo } = await gqlOk(app, '{ ledgerInfo { origin verifierKey } }');
     memoryKey = `suyuan.checkpoint ${ledgerInfo.origin} ${ledgerInfo.verifierKey}`;
     fingerprint = verifierKeyFingerprint(ledgerInfo.verifierKey);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { readFixtureJson } from '../support/fixtures.js';
 
 /**
@@ -46,8 +47,7 @@ describe('the built page script in a browser, against the test vectors', () => {
 
   beforeAll(async () => {
     if (!existsSync(BUNDLE)) throw new Error('dist/assets/verify.js is missing: the global setup builds it (scripts/build-assets.mjs)');
-    if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: .ci/run installs it with apt-get install chromium');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage();
     // Served from http://localhost, a secure context (WebCrypto needs one), loaded as the page loads it.
     await page.route('http://localhost/**', (route) =>
