@@ -65,6 +65,23 @@ export class MerkleRepository {
   }
 
   /**
+   * The newest checkpoint of at least `minSize` entries that `needed` of `witnesses` (name+key ID) have
+   * cosigned, its note carrying those cosignatures; null when none has enough yet.
+   */
+  async newestCosignedCheckpoint(minSize: number, witnesses: string[], needed: number): Promise<StoredCheckpoint | null> {
+    const { rows } = await this.db.query<CheckpointRow & { cosignatures: string }>(
+      `SELECT c.tree_size, c.root_hash, c.signed_note, w.cosignatures
+         FROM checkpoint c
+         CROSS JOIN LATERAL (SELECT string_agg(signature_line, '' ORDER BY witness) AS cosignatures, count(*) AS n
+                               FROM checkpoint_cosignature WHERE tree_size = c.tree_size AND witness = ANY($2::text[])) w
+        WHERE c.tree_size >= $1 AND w.n >= $3
+        ORDER BY c.tree_size DESC LIMIT 1`,
+      [minSize, witnesses, needed],
+    );
+    return rows[0] ? { ...toCheckpoint(rows[0]), signedNote: rows[0].signed_note + rows[0].cosignatures } : null;
+  }
+
+  /**
    * Keeps the first checkpoint of a size: several processes may sign the same size, one row lands.
    * When another signer's insert wins, that row is read in a second statement: the first one's
    * snapshot was taken before the winner committed, so it cannot see it.
