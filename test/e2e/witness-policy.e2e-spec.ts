@@ -5,15 +5,25 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as jsqr from 'jsqr';
 import { Browser, chromium, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { fingerprintOfDigest } from '../../src/ledger/key-fingerprint.js';
 import { parseSigningKey, verifierKey, verifierKeyFingerprint } from '../../src/ledger/signing-key.js';
 import { cosignersOf, parseWitnessKey } from '../../src/witnesses/cosignature.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { exited, freePort } from '../support/service-process.js';
-import { createTestApp, gqlOk, TEST_SIGNING_SEED } from '../support/test-app.js';
+import { createTestApp, gqlOk, rawBody, TEST_SIGNING_SEED } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+
+// jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
+const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 
 const ORIGIN = 'suyuan.test/ledger';
 const LOG_KEY = verifierKey(ORIGIN, parseSigningKey(TEST_SIGNING_SEED).publicKeyRaw);
@@ -45,6 +55,7 @@ interface Served {
   db: TestDatabase;
   base: string;
   traceCode: string;
+  producerKey: string;
 }
 
 async function startService(env: Record<string, string>): Promise<Served> {
@@ -53,8 +64,8 @@ async function startService(env: Record<string, string>): Promise<Served> {
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   await createOrg(app, 'REGULATOR');
-  const { batch } = await producerWithBatch(app);
-  return { app, db, base, traceCode: batch.traceCode };
+  const { batch, org } = await producerWithBatch(app);
+  return { app, db, base, traceCode: batch.traceCode, producerKey: org.key };
 }
 
 /**
@@ -139,6 +150,21 @@ describe('the page checks the witness policy', () => {
     await context.close();
     return result;
   }
+
+  it('prints labels that pin the policy next to the key (w= after k=), and only the key without a policy', async () => {
+    const qrOf = async (s: Served): Promise<string | undefined> => {
+      const png = await request(s.app.getHttpServer())
+        .get(`/labels/${s.traceCode}.png`)
+        .set('authorization', `Bearer ${s.producerKey}`)
+        .buffer(true)
+        .parse(rawBody);
+      expect(png.status).toBe(200);
+      const image = PNG.sync.read(png.body as Buffer);
+      return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+    };
+    expect(await qrOf(withPolicy)).toBe(`http://localhost:3000/q/${withPolicy.traceCode}#k=${keyPin}&w=${policyPin}`);
+    expect(await qrOf(withoutPolicy)).toBe(`http://localhost:3000/q/${withoutPolicy.traceCode}#k=${keyPin}`);
+  });
 
   it('verifies a checkpoint the witness cosigned, with the policy the label pins', async () => {
     const result = await scan(withPolicy, `#k=${keyPin}&w=${policyPin}`);
