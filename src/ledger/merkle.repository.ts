@@ -66,17 +66,21 @@ export class MerkleRepository {
 
   /**
    * The newest checkpoint of at least `minSize` entries that `needed` of `witnesses` (name+key ID) have
-   * cosigned, its note carrying those cosignatures; null when none has enough yet.
+   * cosigned, its note carrying those cosignatures; null when none has enough yet. It reads the newest
+   * COSIGNED_SCAN_ROWS cosignatures at most (the primary key, newest first), so an anonymous page's
+   * request stays small however long a witness has been down.
    */
   async newestCosignedCheckpoint(minSize: number, witnesses: string[], needed: number): Promise<StoredCheckpoint | null> {
     const { rows } = await this.db.query<CheckpointRow & { cosignatures: string }>(
       `SELECT c.tree_size, c.root_hash, c.signed_note, w.cosignatures
-         FROM checkpoint c
-         CROSS JOIN LATERAL (SELECT string_agg(signature_line, '' ORDER BY witness) AS cosignatures, count(*) AS n
-                               FROM checkpoint_cosignature WHERE tree_size = c.tree_size AND witness = ANY($2::text[])) w
-        WHERE c.tree_size >= $1 AND w.n >= $3
-        ORDER BY c.tree_size DESC LIMIT 1`,
-      [minSize, witnesses, needed],
+         FROM (SELECT tree_size, string_agg(signature_line, '' ORDER BY witness) AS cosignatures
+                 FROM (SELECT tree_size, witness, signature_line FROM checkpoint_cosignature
+                        WHERE tree_size >= $1 AND witness = ANY($2::text[])
+                        ORDER BY tree_size DESC LIMIT $4) newest
+                GROUP BY tree_size HAVING count(*) >= $3
+                ORDER BY tree_size DESC LIMIT 1) w
+         JOIN checkpoint c ON c.tree_size = w.tree_size`,
+      [minSize, witnesses, needed, COSIGNED_SCAN_ROWS],
     );
     return rows[0] ? { ...toCheckpoint(rows[0]), signedNote: rows[0].signed_note + rows[0].cosignatures } : null;
   }
@@ -99,6 +103,9 @@ export class MerkleRepository {
     return toCheckpoint(kept[0]);
   }
 }
+
+/** Most cosignature rows one search for a cosigned checkpoint reads: a thousand checkpoints of four witnesses. */
+export const COSIGNED_SCAN_ROWS = 4000;
 
 export interface StoredCheckpoint {
   treeSize: number;
