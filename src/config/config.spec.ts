@@ -66,6 +66,12 @@ describe('loadConfig', () => {
       ['https://w2.example/witness', 'witness.example/w2'],
     ]);
     expect(config.witnessTimeoutMs).toBe(5000);
+    expect(config.witnessCosignaturesNeeded).toBe(0);
+    expect(loadConfig({ ...complete, WITNESS_URLS: `http://a ${w1}, http://b ${w2}`, WITNESS_COSIGNATURES_NEEDED: '2' }).witnessCosignaturesNeeded).toBe(2);
+    expect(() => loadConfig({ ...complete, WITNESS_URLS: `http://a ${w1}`, WITNESS_COSIGNATURES_NEEDED: '2' })).toThrow(
+      'WITNESS_COSIGNATURES_NEEDED is invalid',
+    );
+    expect(() => loadConfig({ ...complete, WITNESS_COSIGNATURES_NEEDED: '1' })).toThrow('an integer from 0 to 0');
     expect(() => loadConfig({ ...complete, WITNESS_URLS: `http://a ${w1}, http://b ${w1}` })).toThrow('is listed twice');
     expect(() => loadConfig({ ...complete, WITNESS_URLS: `ftp://a ${w1}` })).toThrow('WITNESS_URLS is invalid (item 1: protocol ftp:)');
     expect(() => loadConfig({ ...complete, WITNESS_URLS: 'http://a' })).toThrow('item 1 is not a URL and a key');

@@ -28,6 +28,8 @@ export interface AppConfig {
   witnesses: readonly ConfiguredWitness[];
   /** How long one witness has to answer; a slow or absent one delays only its own cosignature. */
   witnessTimeoutMs: number;
+  /** Cosignatures of those witnesses a phone must find on the checkpoint (the policy the page checks and a label pins); 0: no policy. */
+  witnessCosignaturesNeeded: number;
   /** How often the service audits its projection tables against the ledger (src/audit); 0 turns the periodic audit off. */
   projectionAuditIntervalMs: number;
   /** Public holidays (YYYY-MM-DD) that recall deadlines do not count as working days. */
@@ -138,6 +140,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
   );
 
   const { adminApiKey, adminApiKeyPrevious, ledgerSigningKey } = loadSecrets(env, nodeEnv, generated);
+  const witnesses = witnessList(env, 'WITNESS_URLS');
 
   return {
     env: nodeEnv,
@@ -156,7 +159,8 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     seedDemo: boolean(env, 'SEED_DEMO', databaseUrl === null),
     ledgerMaxGroupSize: integer(env, 'LEDGER_MAX_GROUP_SIZE', 1000, 1, 10000),
     checkpointIntervalMs: integer(env, 'CHECKPOINT_INTERVAL_MS', 1000, 100, 5000),
-    witnesses: witnessList(env, 'WITNESS_URLS'),
+    witnesses,
+    witnessCosignaturesNeeded: integer(env, 'WITNESS_COSIGNATURES_NEEDED', 0, 0, witnesses.length),
     witnessTimeoutMs: integer(env, 'WITNESS_TIMEOUT_MS', 5000, 100, 60_000),
     projectionAuditIntervalMs: integer(env, 'PROJECTION_AUDIT_INTERVAL_MS', 3_600_000, 0, 7 * 24 * 3_600_000),
     recallHolidays: dates(env, 'RECALL_HOLIDAYS'),

@@ -65,6 +65,27 @@ export class MerkleRepository {
   }
 
   /**
+   * The newest checkpoint of at least `minSize` entries that `needed` of `witnesses` (name+key ID) have
+   * cosigned, its note carrying those cosignatures; null when none has enough yet. It reads the newest
+   * COSIGNED_SCAN_ROWS cosignatures at most (the primary key, newest first), so an anonymous page's
+   * request stays small however long a witness has been down.
+   */
+  async newestCosignedCheckpoint(minSize: number, witnesses: string[], needed: number): Promise<StoredCheckpoint | null> {
+    const { rows } = await this.db.query<CheckpointRow & { cosignatures: string }>(
+      `SELECT c.tree_size, c.root_hash, c.signed_note, w.cosignatures
+         FROM (SELECT tree_size, string_agg(signature_line, '' ORDER BY witness) AS cosignatures
+                 FROM (SELECT tree_size, witness, signature_line FROM checkpoint_cosignature
+                        WHERE tree_size >= $1 AND witness = ANY($2::text[])
+                        ORDER BY tree_size DESC LIMIT $4) newest
+                GROUP BY tree_size HAVING count(*) >= $3
+                ORDER BY tree_size DESC LIMIT 1) w
+         JOIN checkpoint c ON c.tree_size = w.tree_size`,
+      [minSize, witnesses, needed, COSIGNED_SCAN_ROWS],
+    );
+    return rows[0] ? { ...toCheckpoint(rows[0]), signedNote: rows[0].signed_note + rows[0].cosignatures } : null;
+  }
+
+  /**
    * Keeps the first checkpoint of a size: several processes may sign the same size, one row lands.
    * When another signer's insert wins, that row is read in a second statement: the first one's
    * snapshot was taken before the winner committed, so it cannot see it.
@@ -82,6 +103,9 @@ export class MerkleRepository {
     return toCheckpoint(kept[0]);
   }
 }
+
+/** Most cosignature rows one search for a cosigned checkpoint reads: a thousand checkpoints of four witnesses. */
+export const COSIGNED_SCAN_ROWS = 4000;
 
 export interface StoredCheckpoint {
   treeSize: number;

@@ -85,6 +85,15 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
     return latest && latest.treeSize >= seq ? latest : this.signCheckpoint();
   }
 
+  /**
+   * For a witness policy: the newest checkpoint covering entry `seq` that `needed` of `witnesses` cosigned
+   * (a freshly signed one is served before its cosignatures arrive); without one, the one covering it, which
+   * the phone then refuses, naming how many cosigned.
+   */
+  async cosignedCheckpointCovering(seq: number, witnesses: string[], needed: number): Promise<StoredCheckpoint> {
+    return (await this.merkle.newestCosignedCheckpoint(seq, witnesses, needed)) ?? this.checkpointCovering(seq);
+  }
+
   /** Admin or regulator: a checkpoint of the ledger as it is now (the one already kept when nothing changed). */
   async createCheckpoint(caller: Caller): Promise<StoredCheckpoint> {
     requireAdminOr(caller, ['REGULATOR'], 'createCheckpoint');

@@ -10,6 +10,8 @@ import { labelSheetPdf } from './label-sheet.js';
 import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
 import { ScannedBatch, ScanRepository } from './scan.repository.js';
 import { normalizeTraceCode } from './scan.service.js';
+import { servedWitnessPolicy, witnessPolicyFingerprint } from '../witnesses/served-policy.js';
+import { withPolicyPin } from '../witnesses/witness-policy.js';
 
 export type LabelFormat = 'png' | 'svg';
 
@@ -26,12 +28,13 @@ export const MAX_SHEET_LABELS = 120;
 
 /**
  * QR labels, printed by a batch's producer or custodian only. Each carries the ledger's key
- * fingerprint in its fragment (`#k=…`, LEDGER-SPEC §4.1): the phone's check fails if the key the
- * service serves is another.
+ * fingerprint in its fragment (`#k=…`, LEDGER-SPEC §4.1), and with a witness policy set its fingerprint
+ * (`&w=…`): the phone's check fails if the key or the policy the service serves is another.
  */
 @Injectable()
 export class LabelsService {
   private readonly keyPin: string;
+  private readonly policyPin: string | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -39,6 +42,14 @@ export class LabelsService {
     private readonly batches: BatchesRepository,
   ) {
     this.keyPin = verifierKeyFingerprint(verifierKey(config.ledgerOrigin, config.ledgerSigningKey.publicKeyRaw));
+    const policy = servedWitnessPolicy(config);
+    this.policyPin = policy && witnessPolicyFingerprint(policy);
+  }
+
+  /** The URL with the key's pin, and the policy's when there is one. */
+  private pinned(url: string): string {
+    const withKey = withKeyPin(url, this.keyPin);
+    return this.policyPin ? withPolicyPin(withKey, this.policyPin) : withKey;
   }
 
   /** One label: the page URL, or with `link` "digital" the GS1 Digital Link URI of the product's GTIN. */
@@ -52,7 +63,7 @@ export class LabelsService {
     } else if (link !== undefined) {
       throw new DomainError('INVALID_INPUT', 'link must be "digital" (or left out for the page URL)');
     }
-    content = withKeyPin(content, this.keyPin);
+    content = this.pinned(content);
     return file.format === 'png' ? { format: 'png', image: await labelPng(content) } : { format: 'svg', image: await labelSvg(content) };
   }
 
@@ -63,7 +74,7 @@ export class LabelsService {
     for (const code of codes) {
       const scanned = await this.ownedBatch(printer, normalizeTraceCode(code), code);
       labels.push({
-        url: withKeyPin(pageUrl(this.config.publicBaseUrl, scanned.traceCode), this.keyPin),
+        url: this.pinned(pageUrl(this.config.publicBaseUrl, scanned.traceCode)),
         lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`],
       });
     }

@@ -1,4 +1,5 @@
 import { LedgerEntry } from '../ledger/ledger-entry.js';
+import type { WitnessPolicy } from '../witnesses/witness-policy.js';
 
 /**
  * What a phone needs to check a batch's story on its own, served in pages of PROOF_PAGE_ENTRIES
@@ -24,6 +25,8 @@ export interface ProofBundle extends ProofPage {
   verifierKey: string;
   signedNote: string;
   inclusion: { leafIndex: number; treeSize: number; hashes: string[] };
+  /** The witness policy the checkpoint must meet (WITNESS_COSIGNATURES_NEEDED of WITNESS_URLS' keys); absent when none is set. */
+  witnesses?: WitnessPolicy;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { batchLinkProblem, entryHashWith, LedgerEnvelope, payloadHashWith, payloadRootAsync, Sha256Hex, splitPayloadMembers } from '../../ledger/hash-rule.js';
 import { disclosureProblem, MemberDisclosure } from '../../ledger/member-disclosure.js';
 import { inclusionPath, LEAF_PREFIX, NODE_PREFIX } from '../../ledger/merkle-path.js';
+import { policyProblem, WitnessPolicy } from '../../witnesses/witness-policy.js';
+import { verifiedCosigners } from './witness-check.js';
 
 /**
  * The consumer page's check of a batch's proof (src/scan/proof-bundle.ts), with WebCrypto, over all its
  * pages: every entry's hash and the batch's chain by the ledger's one hash rule, from its first entry
  * to its newest, the newest entry's RFC 9162 inclusion in the checkpoint's tree, and the checkpoint's
- * Ed25519 signature. It says "verified" only when all of that passed for every entry; a check that
+ * Ed25519 signature, and with a witness policy its witnesses' cosignatures. It says "verified" only when all of that passed for every entry; a check that
  * could not get every page says how far it got, and is not a verification. No DOM here, so a test can run it.
  */
 
@@ -36,6 +38,8 @@ export interface ProofBundle extends ProofPage {
   verifierKey: string;
   signedNote: string;
   inclusion: { leafIndex: number; treeSize: number; hashes: string[] };
+  /** The witness policy the checkpoint must meet (LEDGER-SPEC §4.1); absent when the service sets none. */
+  witnesses?: WitnessPolicy;
 }
 
 /**
@@ -238,5 +242,16 @@ async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subt
   }
   const ok = await subtle.verify({ name: 'Ed25519' }, key as never, sig.slice(4), body);
   if (!ok) return fail('检查点签名无效', 'the checkpoint\u2019s signature does not verify');
+  const policy = bundle.witnesses;
+  if (policy !== undefined) {
+    if (policyProblem(policy)) return fail('见证策略格式不对', 'the witness policy is malformed');
+    const cosigned = await verifiedCosigners(subtle, bundle.signedNote, policy);
+    if (cosigned < policy.needed) {
+      return fail(
+        `检查点只有 ${cosigned} 个见证人的有效共同签名，需要 ${policy.needed} 个`,
+        `${cosigned} of the ${policy.needed} needed witnesses cosigned the checkpoint`,
+      );
+    }
+  }
   return { verified: true, entries };
 }

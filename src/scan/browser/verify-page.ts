@@ -16,10 +16,12 @@ import {
 } from './checkpoint-memory.js';
 import { checkKeyPin, KeyPinVerdict } from './key-pin.js';
 import { BundleVerdict, checkProofPages, ProofBundle, ProofPage } from './proof-bundle-check.js';
+import { checkPolicyPin, PolicyPinVerdict } from './witness-check.js';
 
 // What a test may call on the built bundle (as the global SuyuanVerify), the same code the page runs.
 export { checkHistory, verifyConsistency } from './checkpoint-memory.js';
 export { checkKeyPin, webKeyFingerprint } from './key-pin.js';
+export { checkPolicyPin, verifiedCosigners, webPolicyFingerprint } from './witness-check.js';
 export { bytesOfHex, checkProofBundle, checkProofPages, hexOf, rootFromInclusion, webLedgerHashes, webSha256Hex } from './proof-bundle-check.js';
 
 type State = 'verified' | 'failed' | 'partial' | 'checking';
@@ -88,6 +90,8 @@ function main(): void {
     .then(async (first) => {
       const pin = await checkKeyPin(crypto.subtle, location.hash, first.verifierKey);
       if (!pin.ok) return say('failed', '校验失败：' + pin.zh, 'Verification failed: ' + pin.en);
+      const policyPin = await checkPolicyPin(crypto.subtle, location.hash, first.witnesses);
+      if (!policyPin.ok) return say('failed', '校验失败：' + policyPin.zh, 'Verification failed: ' + policyPin.en);
       const verdict = await checkProofPages(
         first,
         {
@@ -120,7 +124,7 @@ function main(): void {
         }
       }
       sayBundle(verdict);
-      showDetails(badge, zh, pin, history && (kept || history.history !== 'first') ? history : null);
+      showDetails(badge, zh, pin, policyPin, first.witnesses, history && (kept || history.history !== 'first') ? history : null);
     })
     .catch((err: Error) => say('failed', '无法校验：' + err.message, 'Could not verify: ' + err.message));
 }
@@ -151,7 +155,14 @@ function fetchConsistency(from: number, to: number): Promise<ConsistencyAnswer> 
 }
 
 /** Under the badge of a verified batch: which key the check trusted, and what it knows of the ledger's history. */
-function showDetails(badge: HTMLElement, zh: boolean, pin: KeyPinVerdict & { ok: true }, history: HistoryVerdict | null): void {
+function showDetails(
+  badge: HTMLElement,
+  zh: boolean,
+  pin: KeyPinVerdict & { ok: true },
+  policyPin: PolicyPinVerdict & { ok: true },
+  policy: ProofBundle['witnesses'],
+  history: HistoryVerdict | null,
+): void {
   const keyLine =
     pin.key === 'pinned'
       ? zh
@@ -160,6 +171,19 @@ function showDetails(badge: HTMLElement, zh: boolean, pin: KeyPinVerdict & { ok:
       : zh
         ? '此链接没有账本密钥指纹：本次校验信任了服务器提供的密钥。'
         : 'This link carries no key fingerprint: the check trusted the key the service presented.';
+  const of = policy ? policy.needed + ' / ' + policy.keys.length : '';
+  const policyLine =
+    policyPin.policy === 'none'
+      ? ''
+      : policyPin.policy === 'pinned'
+        ? zh
+          ? '检查点已有见证人的共同签名（' + of + '），见证策略与标签上的指纹一致。'
+          : 'The checkpoint carries the witnesses\u2019 cosignatures (' + of + '), and the witness policy matches the fingerprint on the label.'
+        : zh
+          ? '检查点已有见证人的共同签名（' + of + '）；此链接没有见证策略指纹：本次校验信任了服务器提供的见证策略。'
+          : 'The checkpoint carries the witnesses\u2019 cosignatures (' +
+            of +
+            '); this link carries no witness policy fingerprint: the check trusted the policy the service presented.';
   let historyLine: string;
   if (!history || !history.ok) {
     historyLine = zh
@@ -182,8 +206,9 @@ function showDetails(badge: HTMLElement, zh: boolean, pin: KeyPinVerdict & { ok:
   details.id = 'check-details';
   details.className = 'muted';
   details.setAttribute('data-key', pin.key);
+  details.setAttribute('data-witness-policy', policyPin.policy);
   details.setAttribute('data-history', history && history.ok ? history.history : 'unremembered');
-  details.textContent = keyLine + ' ' + historyLine;
+  details.textContent = keyLine + ' ' + (policyLine ? policyLine + ' ' : '') + historyLine;
   badge.parentNode?.insertBefore(details, badge.nextSibling);
 }
 
