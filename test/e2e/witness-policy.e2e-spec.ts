@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +13,9 @@ import { fingerprintOfDigest } from '../../src/ledger/key-fingerprint.js';
 import { parseSigningKey, verifierKey, verifierKeyFingerprint } from '../../src/ledger/signing-key.js';
 import { cosignersOf, parseWitnessKey } from '../../src/witnesses/cosignature.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
-import { exited, freePort } from '../support/service-process.js';
+import { exited } from '../support/service-process.js';
 import { createTestApp, gqlOk, rawBody, TEST_SIGNING_SEED } from '../support/test-app.js';
+import { startWitness, type WitnessProcess } from '../support/witness-process.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 // jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
@@ -27,22 +27,6 @@ const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.de
 
 const ORIGIN = 'suyuan.test/ledger';
 const LOG_KEY = verifierKey(ORIGIN, parseSigningKey(TEST_SIGNING_SEED).publicKeyRaw);
-
-/** The witness command (`npm run witness`, from the build) in a process of its own; its verifier key as it prints it. */
-async function startWitness(dir: string): Promise<{ child: ChildProcess; url: string; key: string }> {
-  const port = await freePort();
-  const files = ['--key', join(dir, 'witness.key'), '--state', join(dir, 'state.json')];
-  const args = ['--port', String(port), '--log-key', LOG_KEY, ...files, '--name', 'witness.test/p1'];
-  const child = spawn(process.execPath, ['dist/scripts/witness.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', () => output.includes('Listening on') && resolve());
-    child.on('exit', (code) => reject(new Error(`the witness exited with ${code}:\n${output}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, key: /Witness verifier key: (\S+)/.exec(output)![1] };
-}
 
 /** LEDGER-SPEC §4.1's policy fingerprint, computed here from the spec's text rather than by the service's code. */
 function policyFingerprint(needed: number, keys: string[]): string {
@@ -76,7 +60,7 @@ async function startService(env: Record<string, string>): Promise<Served> {
  */
 describe('the page checks the witness policy', () => {
   const dir = mkdtempSync(join(tmpdir(), 'suyuan-policy-'));
-  let witness: Awaited<ReturnType<typeof startWitness>>;
+  let witness: WitnessProcess;
   let withPolicy: Served;
   let withoutPolicy: Served;
   let browser: Browser;
@@ -84,7 +68,7 @@ describe('the page checks the witness policy', () => {
   let policyPin: string;
 
   beforeAll(async () => {
-    witness = await startWitness(dir);
+    witness = await startWitness(dir, LOG_KEY, 'witness.test/p1');
     withPolicy = await startService({ WITNESS_URLS: `${witness.url} ${witness.key}`, WITNESS_COSIGNATURES_NEEDED: '1' });
     withoutPolicy = await startService({});
     keyPin = verifierKeyFingerprint(LOG_KEY);

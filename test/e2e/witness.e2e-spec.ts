@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server, ServerResponse } from 'node:http';
@@ -17,25 +17,11 @@ import { LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 import { exited, freePort } from '../support/service-process.js';
 import { createTestApp, gqlOk, TEST_SIGNING_SEED } from '../support/test-app.js';
 import { testLog } from '../support/witness-log.js';
+import { startWitness, type WitnessProcess } from '../support/witness-process.js';
 import { createTestDatabase } from '../test-database.js';
 
 const ORIGIN = 'suyuan.test/ledger';
 const LOG_KEY = verifierKey(ORIGIN, parseSigningKey(TEST_SIGNING_SEED).publicKeyRaw);
-
-/** The witness command (`npm run witness`, from the build) in a process of its own. */
-async function startWitness(dir: string): Promise<{ child: ChildProcess; url: string; key: string; output: () => string }> {
-  const port = await freePort();
-  const args = ['dist/scripts/witness.js', '--port', String(port), '--log-key', LOG_KEY, '--key', join(dir, 'witness.key'), '--state', join(dir, 'state.json')];
-  const child = spawn(process.execPath, [...args, '--name', 'witness.test/w1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', () => output.includes('Listening on') && resolve());
-    child.on('exit', (code) => reject(new Error(`the witness exited with ${code}:\n${output}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, key: /Witness verifier key: (\S+)/.exec(output)![1], output: () => output };
-}
 
 /** A witness that answers add-checkpoint badly, in one of the ways a broken or hostile one might. */
 type Misbehaviour = 'malformed' | 'oversized' | 'forged' | 'hanging';
@@ -131,7 +117,7 @@ async function cosignatureRows(ledger: Ledger): Promise<{ tree_size: string; wit
  */
 describe('witnesses', () => {
   const dir = mkdtempSync(join(tmpdir(), 'suyuan-witness-'));
-  let witness: Awaited<ReturnType<typeof startWitness>>;
+  let witness: WitnessProcess;
   const bad: Record<Misbehaviour, Awaited<ReturnType<typeof startBadWitness>>> = {} as never;
   let downUrl: string;
   let a: Ledger;
@@ -140,7 +126,7 @@ describe('witnesses', () => {
   let witnessKey: ReturnType<typeof parseWitnessKey>;
 
   beforeAll(async () => {
-    witness = await startWitness(dir);
+    witness = await startWitness(dir, LOG_KEY, 'witness.test/w1');
     witnessKey = parseWitnessKey(witness.key);
     for (const kind of ['malformed', 'oversized', 'forged', 'hanging'] as const) bad[kind] = await startBadWitness(kind);
     downUrl = `http://127.0.0.1:${await freePort()}`;
