@@ -1,4 +1,5 @@
-import { consistencyPath, NODE_PREFIX } from '../../ledger/merkle-path.js';
+import { consistencyPath } from '../../ledger/merkle-path.js';
+import { bytesOfBase64, bytesOfHex, type Digest, equalBytes, webNodeHash } from './bytes.js';
 
 /**
  * The phone's memory of the ledger: the last checkpoint it verified (tree size and root), kept in
@@ -9,9 +10,6 @@ import { consistencyPath, NODE_PREFIX } from '../../ledger/merkle-path.js';
  */
 
 /** The part of WebCrypto this uses. */
-interface Digest {
-  digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
-}
 
 /** The part of localStorage this uses. */
 export interface CheckpointStore {
@@ -125,16 +123,10 @@ export async function verifyConsistency(
   root2: Uint8Array,
 ): Promise<boolean> {
   if (root1.length !== 32 || root2.length !== 32 || proof.some((h) => h.length !== 32)) return false;
-  if (size1 === size2) return proof.length === 0 && equal(root1, root2);
+  if (size1 === size2) return proof.length === 0 && equalBytes(root1, root2);
   const shape = consistencyPath(size1, size2, proof.length);
   if (shape === null) return false;
-  const node = async (left: Uint8Array, right: Uint8Array): Promise<Uint8Array> => {
-    const data = new Uint8Array(65);
-    data[0] = NODE_PREFIX;
-    data.set(left, 1);
-    data.set(right, 33);
-    return new Uint8Array(await subtle.digest('SHA-256', data));
-  };
+  const node = webNodeHash(subtle);
   const path = shape.startsWithOldRoot ? [root1, ...proof] : proof;
   let fr = path[0];
   let sr = path[0];
@@ -146,7 +138,7 @@ export async function verifyConsistency(
       sr = await node(sr, path[k]);
     }
   }
-  return equal(fr, root1) && equal(sr, root2);
+  return equalBytes(fr, root1) && equalBytes(sr, root2);
 }
 
 function isHexHash(value: unknown): value is string {
@@ -155,21 +147,4 @@ function isHexHash(value: unknown): value is string {
 
 function isRoot(text: string): boolean {
   return /^[A-Za-z0-9+/]{43}=$/.test(text);
-}
-
-function bytesOfHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
-}
-
-function bytesOfBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

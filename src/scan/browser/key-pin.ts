@@ -1,4 +1,5 @@
 import { fingerprintOfDigest, isKeyFingerprint, keyPinOfFragment } from '../../ledger/key-fingerprint.js';
+import type { Digest } from './bytes.js';
 
 /**
  * The label's pin of the ledger's key (LEDGER-SPEC §4.1): the fragment of the URL the phone opened
@@ -10,9 +11,6 @@ import { fingerprintOfDigest, isKeyFingerprint, keyPinOfFragment } from '../../l
 export type KeyPinVerdict = { ok: true; key: 'pinned' | 'served' } | { ok: false; zh: string; en: string };
 
 /** The part of WebCrypto this uses. */
-interface Digest {
-  digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
-}
 
 export async function webKeyFingerprint(subtle: Digest, verifierKey: string): Promise<string> {
   return fingerprintOfDigest(new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(verifierKey))));

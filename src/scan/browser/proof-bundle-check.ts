@@ -1,7 +1,8 @@
 import { batchLinkProblem, entryHashWith, LedgerEnvelope, payloadHashWith, payloadRootAsync, Sha256Hex, splitPayloadMembers } from '../../ledger/hash-rule.js';
 import { disclosureProblem, MemberDisclosure } from '../../ledger/member-disclosure.js';
-import { inclusionPath, LEAF_PREFIX, NODE_PREFIX } from '../../ledger/merkle-path.js';
+import { inclusionPath, LEAF_PREFIX } from '../../ledger/merkle-path.js';
 import { policyProblem, WitnessPolicy } from '../../witnesses/witness-policy.js';
+import { bytesOfBase64, bytesOfHex, concatBytes, equalBytes, hexOf, webNodeHash } from './bytes.js';
 import { verifiedCosigners } from './witness-check.js';
 
 /**
@@ -63,41 +64,6 @@ export const MAX_PROOF_PAGES = 500;
 
 const utf8 = new TextEncoder();
 
-export function hexOf(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return out;
-}
-
-export function bytesOfHex(hex: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
-}
-
-function bytesOfBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** WebCrypto's SHA-256, in the shape the hash rule takes. */
 export function webSha256Hex(subtle: Subtle): Sha256Hex<Promise<string>> {
   return async (data) => hexOf(new Uint8Array(await subtle.digest('SHA-256', typeof data === 'string' ? utf8.encode(data) : copy(data))));
@@ -141,16 +107,11 @@ export async function rootFromInclusion(
 ): Promise<Uint8Array | null> {
   const proofIsLeft = inclusionPath(leafIndex, treeSize, proof.length);
   if (proofIsLeft === null) return null;
-  const node = NEW_NODE(subtle);
+  const node = webNodeHash(subtle);
   let r = leafHash;
   for (let k = 0; k < proof.length; k++) r = proofIsLeft[k] ? await node(proof[k], r) : await node(r, proof[k]);
   return r;
 }
-
-const NEW_NODE =
-  (subtle: Subtle) =>
-  async (left: Uint8Array, right: Uint8Array): Promise<Uint8Array> =>
-    new Uint8Array(await subtle.digest('SHA-256', concat([new Uint8Array([NODE_PREFIX]), left, right])));
 
 /** The check of a whole proof in one bundle (no further pages). */
 export function checkProofBundle(bundle: ProofBundle, subtle: Subtle): Promise<BundleVerdict> {
@@ -208,12 +169,12 @@ export async function checkProofPages(first: ProofBundle, source: PageSource, su
   if (first.inclusion.treeSize !== size || first.inclusion.leafIndex !== newest.seq - 1) {
     return fail('包含证明与检查点不对应', 'the inclusion proof does not match the checkpoint');
   }
-  const leaf = new Uint8Array(await subtle.digest('SHA-256', concat([new Uint8Array([LEAF_PREFIX]), bytesOfHex(newest.hash)])));
+  const leaf = new Uint8Array(await subtle.digest('SHA-256', concatBytes([new Uint8Array([LEAF_PREFIX]), bytesOfHex(newest.hash)])));
   const computed = await rootFromInclusion(subtle, leaf, first.inclusion.leafIndex, size, first.inclusion.hashes.map(bytesOfHex));
   if (computed === null) {
     return fail('包含证明无效：其长度与树的大小不符', 'the inclusion proof is invalid: its length does not fit the tree size');
   }
-  if (!equal(computed, root)) return fail('本批次记录不在已签名的账本中', 'the batch\u2019s newest entry is not in the signed ledger tree');
+  if (!equalBytes(computed, root)) return fail('本批次记录不在已签名的账本中', 'the batch\u2019s newest entry is not in the signed ledger tree');
   return checkSignature(first, lines, subtle, checked);
 }
 

@@ -22,7 +22,8 @@ import { checkPolicyPin, PolicyPinVerdict } from './witness-check.js';
 export { checkHistory, verifyConsistency } from './checkpoint-memory.js';
 export { checkKeyPin, webKeyFingerprint } from './key-pin.js';
 export { checkPolicyPin, verifiedCosigners, webPolicyFingerprint } from './witness-check.js';
-export { bytesOfHex, checkProofBundle, checkProofPages, hexOf, rootFromInclusion, webLedgerHashes, webSha256Hex } from './proof-bundle-check.js';
+export { bytesOfHex, hexOf } from './bytes.js';
+export { checkProofBundle, checkProofPages, rootFromInclusion, webLedgerHashes, webSha256Hex } from './proof-bundle-check.js';
 
 type State = 'verified' | 'failed' | 'partial' | 'checking';
 

@@ -1,4 +1,5 @@
 import { fingerprintOfDigest } from '../../ledger/key-fingerprint.js';
+import { bytesOfBase64 } from './bytes.js';
 import { isPolicyFingerprint, policyPinOfFragment, policyProblem, policyText, WitnessPolicy } from '../../witnesses/witness-policy.js';
 
 /**
@@ -83,7 +84,7 @@ interface Key {
 
 function parseKey(text: string): Key | null {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(text);
-  const bytes = m ? bytesOfBase64(m[3]) : null;
+  const bytes = m ? base64OrNull(m[3]) : null;
   if (!m || !bytes || bytes.length !== 33 || bytes[0] !== COSIGNATURE_ALG) return null;
   const keyId = new Uint8Array(4);
   for (let i = 0; i < 4; i++) keyId[i] = parseInt(m[2].substr(i * 2, 2), 16);
@@ -91,7 +92,7 @@ function parseKey(text: string): Key | null {
 }
 
 async function cosignatureVerifies(subtle: WitnessSubtle, signatureBase64: string, body: string, key: Key): Promise<boolean> {
-  const bytes = bytesOfBase64(signatureBase64);
+  const bytes = base64OrNull(signatureBase64);
   if (!bytes || bytes.length !== COSIGNATURE_BYTES) return false;
   for (let i = 0; i < 4; i++) if (bytes[i] !== key.keyId[i]) return false;
   let time = 0;
@@ -106,14 +107,10 @@ async function cosignatureVerifies(subtle: WitnessSubtle, signatureBase64: strin
   }
 }
 
-function bytesOfBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  let bin: string;
+function base64OrNull(text: string): Uint8Array<ArrayBuffer> | null {
   try {
-    bin = atob(text);
+    return bytesOfBase64(text);
   } catch {
     return null;
   }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
