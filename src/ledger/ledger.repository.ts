@@ -100,6 +100,12 @@ export class LedgerRepository {
     return rows[0] ? rowToLedgerEntry(rows[0]) : null;
   }
 
+  /** The entries at these positions, in ledger order (a position past the head is simply absent). */
+  async findBySeqs(seqs: number[]): Promise<LedgerEntry[]> {
+    const { rows } = await this.db.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE seq = ANY($1::bigint[]) ORDER BY seq`, [seqs]);
+    return rows.map((row) => rowToLedgerEntry(row));
+  }
+
   async findByBatch(batchId: string): Promise<LedgerEntry[]> {
     const { rows } = await this.db.query(`SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry WHERE batch_id = $1 ORDER BY seq`, [batchId]);
     return rows.map((row) => rowToLedgerEntry(row));

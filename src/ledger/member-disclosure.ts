@@ -73,7 +73,7 @@ export async function disclosureProblem(
 }
 
 /** The disclosed members as an object, once disclosureProblem found nothing wrong. */
-export function disclosedValues(disclosure: MemberDisclosure): Record<string, unknown> {
+export function disclosedValues(disclosure: Pick<MemberDisclosure, 'disclosed'>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   for (const m of disclosure.disclosed) out[m.name] = m.value;
   return out;
@@ -108,4 +108,59 @@ export function discloseMembers(
     if (isPublic(m.name)) disclosed.push({ name: m.name, value: JSON.parse(m.text.slice(m.name.length + 3)), salt: saltHex });
   }
   return { memberHashes, disclosed };
+}
+
+/** An entry's members opened the compact way: the disclosed ones in full, every other one by its hash alone. */
+export interface OpenedMembers {
+  disclosed: DisclosedMember[];
+  /** The hash of each member not disclosed, by name. */
+  hidden: Record<string, string>;
+}
+
+/**
+ * The payloadHash that opened members make (docs/ledger-format.md §6), or why they make none: each disclosed
+ * member's leaf is recomputed from its name, value and salt, and with the hidden members' hashes gives the root.
+ * The caller compares it with nothing: it goes into the envelope whose hash the checkpoint's tree proves.
+ */
+export async function openedPayloadHash(
+  sha256: Sha256Hex<string | Promise<string>>,
+  opened: OpenedMembers,
+): Promise<{ payloadHash: string } | { problem: string }> {
+  const hidden = opened?.hidden;
+  if (typeof hidden !== 'object' || hidden === null || Array.isArray(hidden)) return { problem: 'hidden is not an object' };
+  if (!Array.isArray(opened.disclosed)) return { problem: 'disclosed is not a list' };
+  const leaves = new Map<string, string>();
+  for (const name of Object.keys(hidden)) {
+    if (!MEMBER_NAME_PATTERN.test(name)) return { problem: `member name ${JSON.stringify(name)} is not an identifier` };
+    if (typeof hidden[name] !== 'string' || !HEX64.test(hidden[name])) return { problem: `the hash of member ${name} is not 32 bytes of lowercase hex` };
+    leaves.set(name, hidden[name]);
+  }
+  for (const member of opened.disclosed) {
+    const name = member?.name;
+    if (typeof name !== 'string' || !MEMBER_NAME_PATTERN.test(name)) return { problem: `disclosed member name ${JSON.stringify(name)} is not an identifier` };
+    if (leaves.has(name)) return { problem: `member ${name} is given twice` };
+    if (typeof member.salt !== 'string' || !HEX32.test(member.salt)) return { problem: `the salt of member ${name} is not 16 bytes of lowercase hex` };
+    let text: string;
+    try {
+      text = `"${name}":${canonicalJson(member.value, name)}`;
+    } catch (err) {
+      if (err instanceof CanonicalJsonError) return { problem: `member ${name}: ${err.message}` };
+      throw err;
+    }
+    leaves.set(name, await sha256(memberLeafInput(hexBytes(member.salt), text)));
+  }
+  const names = [...leaves.keys()].sort();
+  const payloadHash = await sha256(payloadRootInput(memberHashesText(names.map((name) => [name, leaves.get(name)!] as const))));
+  return { payloadHash };
+}
+
+/** discloseMembers in the compact form: the hidden members by hash, the disclosed ones not repeated there. */
+export function openMembers(sha256: Sha256Hex<string>, entrySalt: Uint8Array, canonicalPayload: string, isShown: (name: string) => boolean): OpenedMembers {
+  const { memberHashes, disclosed } = discloseMembers(sha256, entrySalt, canonicalPayload, isShown);
+  const shown = new Set(disclosed.map((m) => m.name));
+  const hidden: Record<string, string> = {};
+  for (const name of Object.keys(memberHashes)) {
+    if (!shown.has(name)) Object.defineProperty(hidden, name, { value: memberHashes[name], enumerable: true, writable: true });
+  }
+  return { disclosed, hidden };
 }

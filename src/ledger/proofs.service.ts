@@ -61,6 +61,16 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
     return { leafIndex, treeSize, leafHash: read(0, leafIndex).toString('hex'), hashes: hex(inclusionProof(leafIndex, treeSize, read)) };
   }
 
+  /** Inclusion proofs of several entries in one tree, read in one query: each proof's hashes, bottom up, in the order of `seqs`. */
+  async inclusionProofs(seqs: number[], treeSize: number): Promise<Buffer[][]> {
+    for (const seq of seqs) {
+      if (!Number.isSafeInteger(seq) || seq < 1 || seq > treeSize)
+        throw new DomainError('INVALID_RANGE', `seq must be from 1 to treeSize ${treeSize}, got ${seq}`);
+    }
+    const proofs = (r: NodeReader) => seqs.map((seq) => inclusionProof(seq - 1, treeSize, r));
+    return proofs(await this.readFor('treeSize', treeSize, proofs));
+  }
+
   async consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofResult> {
     if (!Number.isSafeInteger(fromSize) || fromSize < 1 || fromSize > toSize) {
       throw new DomainError('INVALID_RANGE', `fromSize must be from 1 to toSize ${toSize}, got ${fromSize}`);

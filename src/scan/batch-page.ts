@@ -128,6 +128,7 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 .recall{background:#b91c1c;color:#fff;border-radius:.8rem;padding:1rem;margin-bottom:1rem}.recall .muted{color:#fdd}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
 svg{width:100%;height:auto}nav{text-align:right}
+.checked::after{content:" \\2713";color:#1b6b1b}.unchecked-mark{color:#8a5a00;font-size:.8em;font-weight:400}
 `);
 
 /**
@@ -140,22 +141,24 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
     view.recall &&
     joinMarkup(
       [
-        html`<section class="recall" role="alert"><h2>${t.recall} · ${view.recall.level}</h2><p>${view.recall.reason}</p>`,
-        html`<p>${t.recallAdvice}</p><p class="muted">${when(view.recall.initiatedAt, lang)}</p></section>`,
+        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level">${view.recall.level}</span></h2>`,
+        html`<p data-fact="recall-reason">${view.recall.reason}</p>`,
+        html`<p>${t.recallAdvice}</p><p class="muted" data-fact="recall-time">${when(view.recall.initiatedAt, lang)}</p></section>`,
       ],
       '',
     );
   const gi = giBadge(view.geographicIndication, extras.giStanding, lang);
-  const timeline = view.keySteps.map((ev) => eventItem(ev, lang));
+  const timeline = view.keySteps.map((ev) => eventItem(ev, lang, true));
   const events = `/q/${view.traceCode}/events`;
   const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
   const more =
     view.eventCount > view.keySteps.length &&
-    html`<p class="muted">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a>
+    html`<p class="muted" data-fact="counts">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a>
  · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
   const inspections = inspectionsVerdict(view.inspections, lang);
   const certificates = certificatesSection(extras.certificates, lang);
-  const chart = extras.chart && extras.chart.readings.length > 0 && html`<section><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
+  const chart =
+    extras.chart && extras.chart.readings.length > 0 && html`<section data-fact="chart"><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
   const v = view.verification;
   // "Verified" is the phone's word, once its own check of the signed ledger passes: the server only says what it found.
   const verdict = v.valid ? t.serverChecked(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason);
@@ -169,16 +172,16 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
 <nav>${other}</nav>
 ${recall}
 <div class="card">
-<h1>${view.productName}</h1>
-${gi}
+<h1 data-fact="product">${view.productName}</h1>
+${gi && html`<div data-fact="gi">${gi}</div>`}
 <dl>
-<dt>${t.producer}</dt><dd>${view.producer}</dd>
-${view.origin && html`<dt>${t.origin}</dt><dd>${view.origin}</dd>`}
-<dt>${t.lot}</dt><dd>${view.lotCode}</dd>
-<dt>${t.status}</dt><dd>${pick(STATUSES[view.status], lang, view.status)}</dd>
-<dt>${t.coldChain}</dt><dd class="cold-${view.coldChainStatus}">${pick(COLD[view.coldChainStatus], lang, view.coldChainStatus)}</dd>
-<dt>${t.inspections}</dt><dd>${inspections}</dd>
-<dt>${t.code}</dt><dd>${view.traceCode}</dd>
+<dt>${t.producer}</dt><dd data-fact="producer">${view.producer}</dd>
+${view.origin && html`<dt>${t.origin}</dt><dd data-fact="origin">${view.origin}</dd>`}
+<dt>${t.lot}</dt><dd data-fact="lot">${view.lotCode}</dd>
+<dt>${t.status}</dt><dd data-fact="status">${pick(STATUSES[view.status], lang, view.status)}</dd>
+<dt>${t.coldChain}</dt><dd data-fact="cold-chain" class="cold-${view.coldChainStatus}">${pick(COLD[view.coldChainStatus], lang, view.coldChainStatus)}</dd>
+<dt>${t.inspections}</dt><dd data-fact="inspections">${inspections}</dd>
+<dt>${t.code}</dt><dd data-fact="trace-code">${view.traceCode}</dd>
 </dl>
 </div>
 <section><h2>${t.journey}</h2><ol>${timeline}</ol>${more}</section>
@@ -199,10 +202,25 @@ export const EVENTS_PER_PAGE = 100;
  */
 export const PAGE_MAX_BYTES = 64 * 1024;
 
-function eventItem(ev: PublicEvent, lang: Lang): Markup {
+/**
+ * A step of the story; on the batch page (`facts`) each part is marked for the phone's check, which writes
+ * it again from the ledger entry `data-seq` (the raw value the service read is in data-value).
+ */
+function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
-  const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
-  return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
+  if (!facts) {
+    const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
+    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
+  }
+  const where = joinMarkup(
+    [ev.place && html`<span data-fact="place">${ev.place}</span>`, ev.organization && html`<span data-fact="organization">${ev.organization}</span>`].filter(
+      Boolean,
+    ),
+    ' · ',
+  );
+  const time = ev.eventTime.toISOString();
+  const at = html`<time class="muted" data-fact="time" datetime="${time}" data-value="${time}">${when(ev.eventTime, lang)}</time>`;
+  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}</li>`;
 }
 
 function inspectionsVerdict(inspections: PageView['inspections'], lang: Lang): string {

@@ -60,5 +60,5 @@ export function certificatesSection(certificates: PublicCertificate[], lang: Lan
     const until = `${t.validUntil} ${DAY[lang].format(c.validUntil)}`;
     return html`<li class="certificate ${standing}">${name} · ${c.number} · <span class="${standing}">${vouched}</span> · ${until}</li>`;
   });
-  return html`<section><h2>${t.certificates}</h2><ul>${items}</ul></section>`;
+  return html`<section data-fact="certificates"><h2>${t.certificates}</h2><ul>${items}</ul></section>`;
 }

@@ -1,39 +1,27 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/config.js';
+import { Injectable } from '@nestjs/common';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { ProofsService } from '../ledger/proofs.service.js';
 import { envelopesOf, PROOF_PAGE_ENTRIES, ProofBundle, ProofCursor, ProofPage, proofPagePath } from './proof-bundle.js';
 import { ScanRepository } from './scan.repository.js';
 import { ScanService } from './scan.service.js';
-import { servedWitnessPolicy } from '../witnesses/served-policy.js';
-import { WitnessPolicy } from '../witnesses/witness-policy.js';
+import { PhoneCheckpoints } from './phone-checkpoints.js';
 
 /** What the batch page's script checks on the phone, a page at a time: memory per request is one page, however long the lot's story. */
 @Injectable()
 export class ProofBundleService {
-  private readonly policy: WitnessPolicy | null;
-  /** The policy's witnesses as their cosignatures are kept (name+key ID). */
-  private readonly policyWitnesses: string[];
-
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly checkpoints: PhoneCheckpoints,
     private readonly scanService: ScanService,
     private readonly scans: ScanRepository,
     private readonly ledgerService: LedgerService,
     private readonly proofs: ProofsService,
-  ) {
-    this.policy = servedWitnessPolicy(config);
-    this.policyWitnesses = config.witnesses.map((w) => `${w.key.name}+${w.key.keyId.toString('hex')}`);
-  }
+  ) {}
 
   /** The first page: the oldest entries, with the checkpoint covering the newest and its inclusion proof. */
   async firstPage(code: string): Promise<ProofBundle> {
     const batch = await this.scanService.findBatch(code);
     const { total, newestSeq } = await this.scans.proofSpan(batch.id);
-    const checkpoint = this.policy
-      ? await this.proofs.cosignedCheckpointCovering(newestSeq, this.policyWitnesses, this.policy.needed)
-      : await this.proofs.checkpointCovering(newestSeq);
+    const checkpoint = await this.checkpoints.covering(newestSeq);
     const inclusion = await this.proofs.inclusionProof(newestSeq, checkpoint.treeSize);
     const info = await this.ledgerService.info();
     const page = await this.page(batch.traceCode, batch.id, { after: 0, through: newestSeq });
@@ -43,7 +31,7 @@ export class ProofBundleService {
       verifierKey: info.verifierKey,
       signedNote: checkpoint.signedNote,
       inclusion: { leafIndex: inclusion.leafIndex, treeSize: inclusion.treeSize, hashes: inclusion.hashes },
-      ...(this.policy ? { witnesses: this.policy } : {}),
+      ...(this.checkpoints.policy ? { witnesses: this.checkpoints.policy } : {}),
       ...page,
     };
   }

@@ -43,7 +43,7 @@ export interface ProofCursor {
 }
 
 export function proofPagePath(traceCode: string, cursor: ProofCursor): string {
-  return `/q/${traceCode}/proof.json?after=${cursor.after}&through=${cursor.through}`;
+  return `/q/${traceCode}/chain.json?after=${cursor.after}&through=${cursor.through}`;
 }
 
 export function envelopesOf(entries: LedgerEntry[]): ProofPage['entries'] {

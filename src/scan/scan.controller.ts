@@ -7,6 +7,8 @@ import { SCAN_PAGE_POLICY, ContentSecurityPolicy, STATIC_PAGE_POLICY } from '../
 import type { Lang } from './batch-page.js';
 import { type LabelFile, labelPrinter, LabelsService } from './labels.service.js';
 import type { ProofCursor, ProofPage } from './proof-bundle.js';
+import type { PageProof } from './page-proof.js';
+import { PageProofService } from './page-proof.service.js';
 import { ProofBundleService } from './proof-bundle.service.js';
 import { ScanCount, ScanCountsService } from './scan-counts.service.js';
 import { BatchPageAnswer, ScanPageService } from './scan-page.service.js';
@@ -26,6 +28,7 @@ export class ScanController {
   constructor(
     private readonly pages: ScanPageService,
     private readonly proofs: ProofBundleService,
+    private readonly pageProofs: PageProofService,
     private readonly labels: LabelsService,
     private readonly counts: ScanCountsService,
   ) {}
@@ -81,11 +84,22 @@ export class ScanController {
   }
 
   /**
-   * What the page's script checks, a page at a time: the batch's envelopes, oldest first; the first
-   * page also has a checkpoint covering the newest and its inclusion proof; each names the next.
+   * What the page's script checks and builds the page's verified facts from: the entries the page shows,
+   * with what they disclose, each proven in the newest signed checkpoint; under 64 KB however long the story.
    */
   @Get('q/:code/proof.json')
-  async proof(@Param('code') code: string, @Query(ProofCursorPipe) cursor: ProofCursor | null, @Res() res: Response): Promise<void> {
+  async proof(@Param('code') code: string, @Res() res: Response): Promise<void> {
+    const proof: PageProof = await this.pageProofs.proof(code);
+    res.setHeader('cache-control', 'no-cache');
+    res.json(proof);
+  }
+
+  /**
+   * The batch's whole chain, a page at a time, for "check every entry": the batch's envelopes, oldest first;
+   * the first page also has a checkpoint covering the newest and its inclusion proof; each names the next.
+   */
+  @Get('q/:code/chain.json')
+  async chain(@Param('code') code: string, @Query(ProofCursorPipe) cursor: ProofCursor | null, @Res() res: Response): Promise<void> {
     const page: ProofPage = cursor ? await this.proofs.nextPage(code, cursor) : await this.proofs.firstPage(code);
     res.setHeader('cache-control', 'no-cache');
     res.json(page);

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LabelsService } from './labels.service.js';
+import { PageProofService } from './page-proof.service.js';
+import { PhoneCheckpoints } from './phone-checkpoints.js';
 import { ProofBundleService } from './proof-bundle.service.js';
 import { ScanCountsService } from './scan-counts.service.js';
 import { ScanClaimsResolver } from './scan-claims.resolver.js';
@@ -17,7 +19,9 @@ import { VerifyAssetController } from './verify-asset.controller.js';
     ScanService,
     ScanPageService,
     ScanCountsService,
+    PhoneCheckpoints,
     ProofBundleService,
+    PageProofService,
     LabelsService,
     ScanResolver,
     ScanTimelineResolver,

@@ -52,6 +52,15 @@ export interface PublicEvent {
 }
 
 /** A lot's counted scans and what its registration makes plausible. */
+/** Where the entries of a batch page's proof are: ledger positions (seq) of registrations, steps and lineage. */
+export interface PageProofSources {
+  lot: { batch: number; product: number; producer: number; origin: number };
+  recall: number | null;
+  steps: { seq: number; batchId: string | null; organization: number | null; facility: number | null }[];
+  /** Lineage edges (made `to` from `from`), with the registration of `from`. */
+  edges: { from: string; to: string; fromSeq: number }[];
+}
+
 export interface ScanTotals {
   total: number;
   days: number;
@@ -208,6 +217,28 @@ export class ScanRepository {
     return rows.map((row) => rowToLedgerEntry(row));
   }
 
+  /**
+   * Where the entries a batch page shows are (docs/ledger-format.md §6): the registrations of the lot, its
+   * product, producer and origin; its open recall; for each key step `stepSeqs`, the registrations of the
+   * organization that recorded it and of the facility it names; and the lineage edges up to the batches
+   * those steps belong to, each with the registration of the batch it comes from.
+   */
+  async pageProofSources(batchId: string, stepSeqs: number[]): Promise<PageProofSources | null> {
+    const { rows } = await this.db.query({ name: 'page-proof-sources', text: PAGE_PROOF_SOURCES_SQL, values: [batchId, stepSeqs] });
+    const r = rows[0];
+    if (!r?.lot) return null;
+    const lot = r.lot as { batch: string; product: string; producer: string; origin: string };
+    const steps = (r.steps ?? []) as { seq: string; batchId: string | null; organization: string | null; facility: string | null }[];
+    const edges = (r.edges ?? []) as { from: string; to: string; seq: string }[];
+    const seqOrNull = (v: string | number | null) => (v === null ? null : Number(v));
+    return {
+      lot: { batch: Number(lot.batch), product: Number(lot.product), producer: Number(lot.producer), origin: Number(lot.origin) },
+      recall: seqOrNull(r.recall as string | null),
+      steps: steps.map((st) => ({ seq: Number(st.seq), batchId: st.batchId, organization: seqOrNull(st.organization), facility: seqOrNull(st.facility) })),
+      edges: edges.map((e) => ({ from: e.from, to: e.to, fromSeq: Number(e.seq) })),
+    };
+  }
+
   async pageExtras(batchId: string): Promise<PageExtras> {
     const [{ rows: certificates }, { rows: readings }, { rows: product }] = await Promise.all([
       // The newest PAGE_CERTIFICATES, shown oldest first, each with who recorded it and who (if anyone) attested it.
@@ -335,6 +366,29 @@ const PAGE_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1'
               (SELECT i.verdict FROM inspection i JOIN up ON up.id = i.batch_id ORDER BY i.created_seq DESC LIMIT 1) AS latest_inspection,
               checked.entries AS checked_entries, checked.intact
        FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
+
+// An actor is an organization's id or a name such as "admin": only a UUID is looked up (and by the index).
+const PAGE_PROOF_SOURCES_SQL = `WITH RECURSIVE up(id) AS (
+         SELECT $1::uuid
+         UNION
+         SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
+       steps AS (
+         SELECT l.seq, l.batch_id, l.actor, l.payload::jsonb ->> 'facilityId' AS facility_id
+         FROM ledger_entry l WHERE l.seq = ANY($2::bigint[]) AND l.payload IS NOT NULL)
+       SELECT (SELECT json_build_object('batch', b.created_seq, 'product', p.created_seq, 'producer', o.created_seq, 'origin', f.created_seq)
+               FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
+                    JOIN facility f ON f.id = b.origin_facility_id
+               WHERE b.id = $1) AS lot,
+              (SELECT (SELECT l.seq FROM ledger_entry l WHERE l.batch_id = $1 AND l.type = ${sqlEntryTypes('RECALLING')}
+                                                        AND l.payload::jsonb ->> 'recallId' = r.id::text ORDER BY l.seq DESC LIMIT 1)
+               FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
+               WHERE rb.batch_id = $1 AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1) AS recall,
+              (SELECT json_agg(json_build_object('seq', s.seq, 'batchId', s.batch_id, 'organization', o.created_seq, 'facility', f.created_seq) ORDER BY s.seq)
+               FROM steps s
+                 LEFT JOIN organization o ON o.id = CASE WHEN s.actor ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN s.actor::uuid END
+                 LEFT JOIN facility f ON f.id = (s.facility_id)::uuid) AS steps,
+              (SELECT json_agg(json_build_object('from', e.from_batch_id, 'to', e.to_batch_id, 'seq', b.created_seq))
+               FROM lineage_edge e JOIN up ON e.to_batch_id = up.id JOIN batch b ON b.id = e.from_batch_id) AS edges`;
 
 const EVENTS_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')}
        SELECT (SELECT count(*) FROM events) AS total,

@@ -8,6 +8,8 @@ import { batchWithLongStory, createOrg, registerBatch, registerFacility, registe
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { INITIATE_RECALL, RECORD_EVENT, RECORD_TEMPERATURES } from '../support/documents.js';
+import { draftEntry } from '../../src/ledger/ledger-entry.js';
+import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 
 /**
  * The consumer's page in a real browser (Debian's chromium, driven by playwright-core): the badge is
@@ -60,7 +62,7 @@ describe('the batch page in a browser', () => {
       },
       farm.key,
     );
-    return batch;
+    return { ...batch, producerId: farm.id, facilityId: yard };
   }
 
   /** The page's badge once its script has decided; `proofPaths` collects the proof pages it fetched. */
@@ -75,7 +77,7 @@ describe('the batch page in a browser', () => {
   it('verifies the batch on the device, and shows the product, the journey and the temperature chart', async () => {
     const batch = await chilledBatch();
     const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
-    expect(text).toContain('Verified on this device');
+    expect(text).toMatch(/^Verified on this device: the \d+ facts marked ✓ come from \d+ entries of the signed ledger/);
     expect(state).toBe('verified');
     expect(await page.textContent('h1')).toBe('生牛乳');
     expect(await page.locator('ol li').count()).toBe(2);
@@ -86,50 +88,157 @@ describe('the batch page in a browser', () => {
     await page.close();
   });
 
-  /** A batch with a long story: 2,000 events after its registration, so its proof comes in 6 pages. */
-  const longBatch = () => batchWithLongStory(app, 2000);
+  /** Which of the page's facts the phone marked checked (✓) and which not checked, by their data-fact names. */
+  async function factMarks(page: import('playwright-core').Page): Promise<{ checked: string[]; unchecked: string[] }> {
+    const marked = async (cls: string) => page.locator(`[data-fact].${cls}`).evaluateAll((els) => els.map((el) => el.getAttribute('data-fact')!));
+    return { checked: await marked('checked'), unchecked: await marked('unchecked') };
+  }
 
-  async function tamper(sql: string, params: unknown[]): Promise<void> {
+  it('marks as checked only the facts it recomputed from ledger entries, and every other fact as not checked', async () => {
+    const batch = await chilledBatch();
+    const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(state).toBe('verified');
+    const { checked, unchecked } = await factMarks(page);
+    // Product, producer, origin, lot and trace code; each step's name, time, place and organization (two steps).
+    expect(checked.sort()).toEqual(
+      ['lot', 'origin', 'producer', 'product', 'trace-code', 'step', 'step', 'time', 'time', 'place', 'place', 'organization', 'organization'].sort(),
+    );
+    // Status, cold chain, inspections and the chart come from the service's tables: the phone cannot check them here.
+    expect(unchecked.sort()).toEqual(['chart', 'cold-chain', 'inspections', 'status']);
+    expect(await page.locator('[data-fact="status"] .unchecked-mark').textContent()).toBe(' (not checked)');
+    expect(await page.getAttribute('#badge', 'data-checked')).toBe('13');
+    // The phone wrote the texts itself, from the ledger: the step's name and the time in China.
+    expect(await page.textContent('li[data-seq] [data-fact="step"]')).toBe('Registered');
+    expect(await page.locator('li[data-seq] [data-fact="time"]').first().textContent()).toBe('6 Oct 2026, 16:00');
+    await page.close();
+  });
+
+  async function select<T>(sql: string, params: unknown[]): Promise<T[]> {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    await client.query('ALTER TABLE ledger_entry DISABLE TRIGGER USER');
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function tamper(sql: string, params: unknown[], table = 'ledger_entry'): Promise<void> {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
     await client.query(sql, params);
-    await client.query('ALTER TABLE ledger_entry ENABLE TRIGGER USER');
+    await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
     await client.end();
   }
 
-  it("verifies a long story across all the proof's pages, and finds an entry tampered with in a later page", async () => {
+  it('fails when a superuser edits a shown or a private member of a ledger payload, even one the page never shows', async () => {
+    for (const member of ['eventTime', 'details']) {
+      const batch = await chilledBatch();
+      const value = member === 'eventTime' ? '"2026-11-19T21:00:00.000Z"' : '{"coolingDate":"2026-11-19"}';
+      await tamper(
+        `UPDATE ledger_entry SET payload = jsonb_set(payload::jsonb, $2, $3::jsonb)::text
+         WHERE seq = (SELECT min(seq) FROM ledger_entry WHERE batch_id = $1 AND type = 'EVENT_RECORDED')`,
+        [batch.id, `{${member}}`, value],
+      );
+      const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+      expect(state).toBe('failed');
+      expect(text).toMatch(/^Verification failed: entry \d+ is not in the signed ledger \(its contents or its proof were changed\)$/);
+      // Nothing on the page is left looking checked.
+      expect((await factMarks(page)).checked).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("shows the ledger's names, and fails, when a facility's or an organization's table row was edited around the ledger", async () => {
+    const batch = await chilledBatch();
+    const rows = await select<{ facility: string; producer: string; name: string; region: string }>(
+      `SELECT b.origin_facility_id AS facility, b.producer_id AS producer, o.name, f.region
+       FROM batch b JOIN organization o ON o.id = b.producer_id JOIN facility f ON f.id = b.origin_facility_id WHERE b.id = $1`,
+      [batch.id],
+    );
+    await tamper(`UPDATE facility SET region = '新西兰' WHERE id = $1`, [rows[0].facility], 'facility');
+    await tamper(`UPDATE organization SET name = '别家牧场' WHERE id = $1`, [rows[0].producer], 'organization');
+    const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(state).toBe('failed');
+    expect(text).toBe(
+      'Verification failed: the page the service sent differs from its signed ledger in 4 places (producer, origin, place, organization); ' +
+        'shown now is what the ledger says, marked ✓',
+    );
+    expect(await page.textContent('[data-fact="producer"]')).toBe(rows[0].name);
+    expect(await page.textContent('[data-fact="origin"]')).toBe(rows[0].region);
+    await page.close();
+  });
+
+  it('says which facts come from v1 entries, proven in the ledger but not what they say, and does not mark them checked', async () => {
+    const batch = await chilledBatch();
+    const writer = app.get(LedgerWriter);
+    const [old] = await writer.append(batch.producerId, [
+      draftEntry('EVENT_RECORDED', batch.id, { bizStep: 'STORING', eventTime: '2026-11-21T01:00:00.000Z', facilityId: batch.facilityId }, { version: 1 }),
+    ]);
+    const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(state).toBe('verified');
+    const v1Step = page.locator(`li[data-seq="${old.seq}"]`);
+    expect(await v1Step.locator('[data-fact="step"]').getAttribute('class')).toBe('unchecked');
+    expect(await v1Step.locator('.checked').count()).toBe(0);
+    expect(await page.getAttribute('#check-details', 'data-undisclosed')).toBe('1');
+    expect(await page.textContent('#check-details')).toContain(
+      '1 of the entries behind this page are in the ledger’s format v1, which discloses nothing of its contents: ' +
+        'this phone checked that they are in the signed ledger, not what they say, so their facts are marked not checked.',
+    );
+    await page.close();
+  });
+
+  /** A batch with a long story: 2,000 events after its registration, so its chain comes in 6 pages. */
+  const longBatch = () => batchWithLongStory(app, 2000);
+
+  /** Clicks "check every entry" and waits for its verdict. */
+  async function checkChain(page: import('playwright-core').Page): Promise<{ state: string | null; text: string }> {
+    await page.click('#chain-check button');
+    await page.waitForSelector('#chain-check[data-state]', { timeout: 30_000 });
+    return { state: await page.getAttribute('#chain-check', 'data-state'), text: (await page.textContent('#chain-check')) ?? '' };
+  }
+
+  it("verifies a long story's page from one bounded proof; on request, the whole chain in pages, finding an entry tampered with in a later page", async () => {
     const batch = await longBatch();
     const proofPaths: string[] = [];
-    const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`, proofPaths);
+    const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`, proofPaths);
     expect(state).toBe('verified');
-    expect(text).toBe('Verified on this device: all 2001 ledger entries of this batch are intact and linked, and the newest is in the signed ledger');
-    expect(proofPaths).toHaveLength(6);
+    expect(proofPaths).toEqual([`/q/${batch.traceCode}/proof.json`]);
+    const chainPaths: string[] = [];
+    page.on('request', (req) => req.url().includes('/chain.json') && chainPaths.push(req.url()));
+    expect(await checkChain(page)).toEqual({
+      state: 'verified',
+      text: 'All 2001 ledger entries of this batch are intact and linked, and the newest is in the signed ledger',
+    });
+    expect(chainPaths).toHaveLength(6);
     await page.close();
 
-    // The 1,900th of the batch's entries: on its fifth page.
+    // The 1,900th of the batch's entries: on the chain's fifth page, and not among the steps the page shows.
     await tamper(
       `UPDATE ledger_entry SET actor = 'someone-else' WHERE seq = (SELECT seq FROM ledger_entry WHERE batch_id = $1 ORDER BY seq OFFSET 1899 LIMIT 1)`,
       [batch.id],
     );
     const tampered = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
-    expect(tampered.state).toBe('failed');
-    expect(tampered.text).toMatch(/^Verification failed: entry \d+: its hash does not match its contents$/);
+    expect(tampered.state).toBe('verified');
+    const chain = await checkChain(tampered.page);
+    expect(chain.state).toBe('failed');
+    expect(chain.text).toMatch(/^Check failed: entry \d+: its hash does not match its contents$/);
     await tampered.page.close();
   });
 
-  it('never calls a story verified when a page of its proof could not be fetched, and says how much was checked', async () => {
+  it('never calls the whole chain verified when a page of it could not be fetched, and says how much was checked', async () => {
     const batch = await longBatch();
     const page = await browser.newPage();
-    // The fourth page of the proof fails: the first three (1,200 entries) were checked.
-    let proofPages = 0;
-    await page.route('**/proof.json?after=*', (route) => (++proofPages === 3 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
+    // The fourth page of the chain fails: the first three (1,200 entries) were checked.
+    let chainPages = 0;
+    await page.route('**/chain.json?after=*', (route) => (++chainPages === 3 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
     await page.goto(`${base}/q/${batch.traceCode}?lang=en`);
     await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
-    expect(await page.getAttribute('#badge', 'data-state')).toBe('partial');
-    expect(await page.textContent('#badge')).toBe(
-      'Not verified: only the first 1200 of 2001 entries were checked (intact so far); the rest could not be fetched (HTTP 503)',
-    );
+    expect(await checkChain(page)).toEqual({
+      state: 'partial',
+      text: 'Not verified: only the first 1200 of 2001 entries were checked (intact so far); the rest could not be fetched (HTTP 503)',
+    });
     await page.close();
   });
 
@@ -164,20 +273,15 @@ describe('the batch page in a browser', () => {
     await quiet.page.close();
   });
 
-  it('shows the failure when an entry of the batch is tampered with in the database', async () => {
+  it('shows the failure when an entry the page shows is tampered with in the database', async () => {
     const batch = await chilledBatch();
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await client.query('ALTER TABLE ledger_entry DISABLE TRIGGER USER');
-    await client.query(
+    await tamper(
       `UPDATE ledger_entry SET actor = 'someone-else' WHERE seq = (SELECT min(seq) FROM ledger_entry WHERE batch_id = $1 AND type = 'EVENT_RECORDED')`,
       [batch.id],
     );
-    await client.query('ALTER TABLE ledger_entry ENABLE TRIGGER USER');
-    await client.end();
     const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
     expect(state).toBe('failed');
-    expect(text).toMatch(/Verification failed: entry \d+: its hash does not match its contents/);
+    expect(text).toMatch(/^Verification failed: entry \d+ is not in the signed ledger \(its contents or its proof were changed\)$/);
     await page.close();
   });
 
@@ -194,6 +298,9 @@ describe('the batch page in a browser', () => {
     );
     const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
     expect(state).toBe('verified');
+    // The recall's level and reason are checked against the RECALLING entry in the lot's own chain.
+    const { checked } = await factMarks(page);
+    expect(checked).toEqual(expect.arrayContaining(['recall-level', 'recall-reason']));
     const banner = page.locator('section.recall[role=alert]');
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.textContent()).toContain('Recall notice · LEVEL_1');

@@ -148,7 +148,7 @@ export async function checkProofPages(first: ProofBundle, source: PageSource, su
     if (pages >= MAX_PROOF_PAGES)
       return incomplete(`记录超过 ${MAX_PROOF_PAGES} 页，未全部校验`, `the proof has more than ${MAX_PROOF_PAGES} pages; the rest was not checked`);
     // Only this service's own proof pages: a relative path under /q/ (the page's CSP allows nothing else either).
-    if (!/^\/q\/[^/?#]+\/proof\.json\?/.test(page.next)) return fail('下一页的地址不对', 'the link to the next page is not a proof page of this service');
+    if (!/^\/q\/[^/?#]+\/chain\.json\?/.test(page.next)) return fail('下一页的地址不对', 'the link to the next page is not a proof page of this service');
     try {
       page = await source.fetchPage(page.next);
     } catch (err) {
@@ -161,28 +161,56 @@ export async function checkProofPages(first: ProofBundle, source: PageSource, su
   if (typeof first.through === 'number' && newest.seq !== first.through) {
     return fail('最后一条记录不是本批次最新的记录', 'the last entry sent is not the batch\u2019s newest');
   }
-  const lines = first.signedNote.split('\n');
-  const origin = lines[0];
-  const size = Number(lines[1]);
-  const root = bytesOfBase64(lines[2]);
-  if (origin !== first.origin || lines[3] !== '') return fail('检查点格式不对', 'the checkpoint is malformed');
-  if (first.inclusion.treeSize !== size || first.inclusion.leafIndex !== newest.seq - 1) {
+  const checkpoint = await checkCheckpoint(subtle, first);
+  if (!checkpoint.ok) return fail(checkpoint.zh, checkpoint.en);
+  if (first.inclusion.treeSize !== checkpoint.size || first.inclusion.leafIndex !== newest.seq - 1) {
     return fail('包含证明与检查点不对应', 'the inclusion proof does not match the checkpoint');
   }
-  const leaf = new Uint8Array(await subtle.digest('SHA-256', concatBytes([new Uint8Array([LEAF_PREFIX]), bytesOfHex(newest.hash)])));
-  const computed = await rootFromInclusion(subtle, leaf, first.inclusion.leafIndex, size, first.inclusion.hashes.map(bytesOfHex));
+  const leaf = await webLeafHash(subtle, bytesOfHex(newest.hash));
+  const computed = await rootFromInclusion(subtle, leaf, first.inclusion.leafIndex, checkpoint.size, first.inclusion.hashes.map(bytesOfHex));
   if (computed === null) {
     return fail('包含证明无效：其长度与树的大小不符', 'the inclusion proof is invalid: its length does not fit the tree size');
   }
-  if (!equalBytes(computed, root)) return fail('本批次记录不在已签名的账本中', 'the batch\u2019s newest entry is not in the signed ledger tree');
-  return checkSignature(first, lines, subtle, checked);
+  if (!equalBytes(computed, checkpoint.root)) return fail('本批次记录不在已签名的账本中', 'the batch\u2019s newest entry is not in the signed ledger tree');
+  return checkpoint.signatureUnchecked ? { verified: true, entries: checked, note: checkpoint.signatureUnchecked } : { verified: true, entries: checked };
 }
 
-/** The checkpoint's signature: "— <name> base64(key id || signature)" over the body (its first three lines). */
-async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subtle, entries: number): Promise<BundleVerdict> {
-  const fail = (zh: string, en: string): BundleVerdict => ({ verified: false, zh, en });
+/** RFC 9162's leaf, SHA-256(0x00 || entry hash), with WebCrypto. */
+export async function webLeafHash(subtle: Pick<Subtle, 'digest'>, entryHash: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle.digest('SHA-256', concatBytes([new Uint8Array([LEAF_PREFIX]), entryHash])));
+}
+
+/** What a checkpoint is checked with: the note, the log's origin and verifier key, and the witness policy it must meet. */
+export interface CheckpointClaim {
+  origin: string;
+  verifierKey: string;
+  signedNote: string;
+  witnesses?: WitnessPolicy;
+}
+
+/**
+ * A checkpoint whose form, signature and witness cosignatures checked out: its tree's size and root. With
+ * `signatureUnchecked`, the browser could not check Ed25519 at all (so neither signature nor cosignatures).
+ */
+export type CheckpointVerdict =
+  { ok: true; size: number; root: Uint8Array; signatureUnchecked?: { zh: string; en: string } } | { ok: false; zh: string; en: string };
+
+/** The checkpoint's form, its signature ("— <name> base64(key id || signature)" over its first three lines), and its witness policy. */
+export async function checkCheckpoint(subtle: Subtle, claim: CheckpointClaim): Promise<CheckpointVerdict> {
+  const fail = (zh: string, en: string): CheckpointVerdict => ({ ok: false, zh, en });
+  const lines = claim.signedNote.split('\n');
+  const size = Number(lines[1]);
+  let root: Uint8Array;
+  try {
+    root = bytesOfBase64(lines[2]);
+  } catch {
+    return fail('检查点格式不对', 'the checkpoint is malformed');
+  }
+  if (lines[0] !== claim.origin || lines[3] !== '' || !Number.isSafeInteger(size) || size < 1 || root.length !== 32) {
+    return fail('检查点格式不对', 'the checkpoint is malformed');
+  }
   // <name>+<key id>+<base64(0x01 || key)>: the base64 part may itself hold '+'.
-  const parts = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(bundle.verifierKey);
+  const parts = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(claim.verifierKey);
   if (!parts) return fail('验证密钥格式不对', 'the verifier key is malformed');
   const [, name, keyId, keyBase64] = parts;
   const keyBytes = bytesOfBase64(keyBase64);
@@ -195,18 +223,18 @@ async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subt
   try {
     key = await subtle.importKey('raw', keyBytes.slice(1), { name: 'Ed25519' }, false, ['verify']);
   } catch {
-    return {
-      verified: true,
-      entries,
-      note: { zh: '本浏览器不支持 Ed25519，无法核对检查点签名；其余校验已通过', en: 'this browser cannot check Ed25519 signatures; everything else verified' },
+    const signatureUnchecked = {
+      zh: '本浏览器不支持 Ed25519，无法核对检查点签名；其余校验已通过',
+      en: 'this browser cannot check Ed25519 signatures; everything else verified',
     };
+    return { ok: true, size, root, signatureUnchecked };
   }
   const ok = await subtle.verify({ name: 'Ed25519' }, key as never, sig.slice(4), body);
   if (!ok) return fail('检查点签名无效', 'the checkpoint\u2019s signature does not verify');
-  const policy = bundle.witnesses;
+  const policy = claim.witnesses;
   if (policy !== undefined) {
     if (policyProblem(policy)) return fail('见证策略格式不对', 'the witness policy is malformed');
-    const cosigned = await verifiedCosigners(subtle, bundle.signedNote, policy);
+    const cosigned = await verifiedCosigners(subtle, claim.signedNote, policy);
     if (cosigned < policy.needed) {
       return fail(
         `检查点只有 ${cosigned} 个见证人的有效共同签名，需要 ${policy.needed} 个`,
@@ -214,5 +242,5 @@ async function checkSignature(bundle: ProofBundle, lines: string[], subtle: Subt
       );
     }
   }
-  return { verified: true, entries };
+  return { ok: true, size, root };
 }

@@ -1,8 +1,10 @@
 // The consumer page's own script, served at /assets/verify.js (allowed by the page's CSP as 'self').
-// Built by scripts/build-assets.mjs into one file; it checks, in the phone's own browser, that this
-// batch's story is in the signed ledger (proof-bundle-check.ts), fetching the proof's pages in turn.
-// Nothing is fetched from elsewhere. Before it, the key the label pins (key-pin.ts); after it, the
-// ledger's history since the checkpoint this phone verified last (checkpoint-memory.ts).
+// Built by scripts/build-assets.mjs into one file; it checks, in the phone's own browser, the entries
+// behind what the page shows (page-proof-check.ts: each in the signed ledger, its shown members
+// recomputed), then writes the page's facts again from them, marked ✓, and marks the rest not checked
+// (page-facts.ts, page-marks.ts). Nothing is fetched from elsewhere. Before it, the key the label pins
+// (key-pin.ts); after it, the ledger's history since the checkpoint this phone verified last
+// (checkpoint-memory.ts). The lot's whole chain is checked on request (proof-bundle-check.ts).
 import {
   checkHistory,
   CheckpointStore,
@@ -15,6 +17,10 @@ import {
   treeHeadOfNote,
 } from './checkpoint-memory.js';
 import { checkKeyPin, KeyPinVerdict } from './key-pin.js';
+import type { PageProof } from '../page-proof.js';
+import { LedgerFacts, ledgerFacts } from './page-facts.js';
+import { markFacts } from './page-marks.js';
+import { checkPageProof } from './page-proof-check.js';
 import { BundleVerdict, checkProofPages, ProofBundle, ProofPage } from './proof-bundle-check.js';
 import { checkPolicyPin, PolicyPinVerdict } from './witness-check.js';
 
@@ -24,6 +30,8 @@ export { checkKeyPin, webKeyFingerprint } from './key-pin.js';
 export { checkPolicyPin, verifiedCosigners, webPolicyFingerprint } from './witness-check.js';
 export { bytesOfHex, hexOf } from './bytes.js';
 export { checkProofBundle, checkProofPages, rootFromInclusion, webLedgerHashes, webSha256Hex } from './proof-bundle-check.js';
+export { checkPageProof } from './page-proof-check.js';
+export { ledgerFacts } from './page-facts.js';
 
 type State = 'verified' | 'failed' | 'partial' | 'checking';
 
@@ -50,30 +58,6 @@ function main(): void {
     badge.className = 'badge ' + (state === 'verified' ? 'ok' : state === 'failed' ? 'bad' : state === 'partial' ? 'notice' : 'pending');
     if (state !== 'checking') badge.setAttribute('data-state', state);
   };
-  const sayBundle = (verdict: BundleVerdict): void => {
-    if (verdict.verified) {
-      const n = verdict.entries;
-      if (verdict.note) return say('partial', verdict.note.zh, verdict.note.en);
-      return say(
-        'verified',
-        '已在本机校验：本批次全部 ' + n + ' 条账本记录完整、逐条相连，最新一条在已签名的账本中',
-        'Verified on this device: all ' + n + ' ledger entries of this batch are intact and linked, and the newest is in the signed ledger',
-      );
-    }
-    if ('incomplete' in verdict) {
-      const of = verdict.total === null ? '' : ' / ' + verdict.total;
-      return say(
-        'partial',
-        '未完成校验：仅核对了前 ' + verdict.checked + of + ' 条记录（均完整），' + verdict.zh,
-        'Not verified: only the first ' +
-          verdict.checked +
-          (verdict.total === null ? '' : ' of ' + verdict.total) +
-          ' entries were checked (intact so far); ' +
-          verdict.en,
-      );
-    }
-    say('failed', '校验失败：' + verdict.zh, 'Verification failed: ' + verdict.en);
-  };
   const here = location.pathname.replace(/\/$/, '');
   countScan(here, zh);
 
@@ -87,27 +71,19 @@ function main(): void {
     // A storage that refuses to be read is no memory.
   }
 
-  getJson<ProofBundle>(here + '/proof.json')
-    .then(async (first) => {
-      const pin = await checkKeyPin(crypto.subtle, location.hash, first.verifierKey);
+  let marked = false;
+  void getJson<PageProof>(here + '/proof.json')
+    .then(async (proof) => {
+      const pin = await checkKeyPin(crypto.subtle, location.hash, proof.verifierKey);
       if (!pin.ok) return say('failed', '校验失败：' + pin.zh, 'Verification failed: ' + pin.en);
-      const policyPin = await checkPolicyPin(crypto.subtle, location.hash, first.witnesses);
+      const policyPin = await checkPolicyPin(crypto.subtle, location.hash, proof.witnesses);
       if (!policyPin.ok) return say('failed', '校验失败：' + policyPin.zh, 'Verification failed: ' + policyPin.en);
-      const verdict = await checkProofPages(
-        first,
-        {
-          fetchPage: (path) => getJson<ProofPage>(path),
-          progress: (checked, total) => {
-            if (first.next)
-              say('checking', '正在本机校验… 已核对 ' + checked + ' / ' + total + ' 条', 'Checking on this device… ' + checked + ' of ' + total + ' entries');
-          },
-        },
-        crypto.subtle,
-      );
-      if (!verdict.verified || verdict.note) return sayBundle(verdict);
+      const verdict = await checkPageProof(proof, crypto.subtle);
+      if (!verdict.verified) return say('failed', '校验失败：' + verdict.zh, 'Verification failed: ' + verdict.en);
+      if (verdict.note) return say('partial', '未校验：' + verdict.note.zh, 'Not verified: ' + verdict.note.en);
       // Only a checkpoint whose signature was checked is compared with, and becomes, the phone's memory.
-      const key = memoryKey(first.origin, first.verifierKey);
-      const served = treeHeadOfNote(first.signedNote);
+      const key = memoryKey(proof.origin, proof.verifierKey);
+      const served = treeHeadOfNote(proof.signedNote);
       const history = snapshot ? await checkHistory(crypto.subtle, recall(snapshot, key), served, fetchConsistency) : null;
       if (history && !history.ok) {
         if (history.unchecked) return say('partial', '未校验：' + history.zh, 'Not verified: ' + history.en);
@@ -124,10 +100,110 @@ function main(): void {
           // A full or refused storage leaves the memory where it was; the check itself passed.
         }
       }
-      sayBundle(verdict);
-      showDetails(badge, zh, pin, policyPin, first.witnesses, history && (kept || history.history !== 'first') ? history : null);
+      const code = decodeURIComponent(here.slice(here.lastIndexOf('/') + 1)).toUpperCase();
+      const facts = ledgerFacts(verdict.entries, code);
+      if (!facts.lot) {
+        return say('failed', '校验失败：证明中没有本追溯码的账本登记记录', 'Verification failed: the proof holds no ledger registration of this trace code');
+      }
+      const marks = markFacts(document, facts, zh);
+      marked = true;
+      if (marks.differing.length > 0) {
+        say(
+          'failed',
+          '校验失败：服务器发来的页面与其已签名账本有 ' +
+            marks.differing.length +
+            ' 处不符（' +
+            marks.differing.join('、') +
+            '）；现在显示的是账本所记，标有 ✓',
+          'Verification failed: the page the service sent differs from its signed ledger in ' +
+            marks.differing.length +
+            (marks.differing.length === 1 ? ' place (' : ' places (') +
+            marks.differing.join(', ') +
+            '); shown now is what the ledger says, marked \u2713',
+        );
+      } else {
+        say(
+          'verified',
+          '已在本机校验：标有 ✓ 的 ' + marks.checked + ' 项信息来自已签名账本中的 ' + verdict.entries.length + ' 条记录；标有“未核对”的信息仅为服务器所述',
+          'Verified on this device: the ' +
+            marks.checked +
+            ' facts marked \u2713 come from ' +
+            verdict.entries.length +
+            ' entries of the signed ledger; facts marked \u201cnot checked\u201d are the service\u2019s word alone',
+        );
+      }
+      badge.setAttribute('data-checked', String(marks.checked));
+      badge.setAttribute('data-unchecked', String(marks.unchecked));
+      showDetails(badge, zh, pin, policyPin, proof.witnesses, history && (kept || history.history !== 'first') ? history : null, facts.undisclosed);
+      offerChainCheck(here, zh, proof.batchEntries);
     })
-    .catch((err: Error) => say('failed', '无法校验：' + err.message, 'Could not verify: ' + err.message));
+    .catch((err: Error) => say('failed', '无法校验：' + err.message, 'Could not verify: ' + err.message))
+    // Whatever stopped the check, nothing on the page stays unmarked as if it had passed.
+    .then(() => marked || markFacts(document, NO_FACTS, zh));
+}
+
+/** What a phone knows when its check did not pass: nothing. */
+const NO_FACTS: LedgerFacts = { lot: null, product: null, producer: null, origin: null, steps: new Map(), recall: null, undisclosed: 0 };
+
+/**
+ * "Check every entry": the lot's whole chain (every entry's envelope, linked, the newest in a signed
+ * checkpoint), fetched a page at a time from chain.json; offered rather than run, since a long story is many pages.
+ */
+function offerChainCheck(here: string, zh: boolean, entries: number): void {
+  const details = document.getElementById('check-details');
+  if (!details || !(entries > 0)) return;
+  const box = document.createElement('p');
+  box.id = 'chain-check';
+  box.className = 'muted';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = zh ? '逐条核对本批次全部 ' + entries + ' 条账本记录' : 'Check all ' + entries + ' ledger entries of this batch, one by one';
+  box.appendChild(button);
+  details.parentNode?.insertBefore(box, details.nextSibling);
+  const show = (state: 'verified' | 'failed' | 'partial' | 'checking', text: string): void => {
+    box.textContent = text;
+    if (state !== 'checking') box.setAttribute('data-state', state);
+  };
+  button.addEventListener('click', () => {
+    show('checking', zh ? '正在核对…' : 'Checking…');
+    getJson<ProofBundle>(here + '/chain.json')
+      .then((first) =>
+        checkProofPages(
+          first,
+          {
+            fetchPage: (path) => getJson<ProofPage>(path),
+            progress: (checked, total) => show('checking', zh ? '正在核对… ' + checked + ' / ' + total : 'Checking… ' + checked + ' of ' + total),
+          },
+          crypto.subtle,
+        ),
+      )
+      .then((verdict) => show(chainState(verdict), chainText(verdict, zh)))
+      .catch((err: Error) => show('failed', (zh ? '无法核对：' : 'Could not check: ') + err.message));
+  });
+}
+
+function chainState(verdict: BundleVerdict): 'verified' | 'failed' | 'partial' {
+  if (verdict.verified) return verdict.note ? 'partial' : 'verified';
+  return 'incomplete' in verdict ? 'partial' : 'failed';
+}
+
+function chainText(verdict: BundleVerdict, zh: boolean): string {
+  if (verdict.verified) {
+    if (verdict.note) return zh ? verdict.note.zh : verdict.note.en;
+    return zh
+      ? '本批次全部 ' + verdict.entries + ' 条账本记录完整、逐条相连，最新一条在已签名的账本中'
+      : 'All ' + verdict.entries + ' ledger entries of this batch are intact and linked, and the newest is in the signed ledger';
+  }
+  if ('incomplete' in verdict) {
+    return zh
+      ? '未完成核对：仅核对了前 ' + verdict.checked + (verdict.total === null ? '' : ' / ' + verdict.total) + ' 条记录（均完整），' + verdict.zh
+      : 'Not verified: only the first ' +
+          verdict.checked +
+          (verdict.total === null ? '' : ' of ' + verdict.total) +
+          ' entries were checked (intact so far); ' +
+          verdict.en;
+  }
+  return zh ? '核对失败：' + verdict.zh : 'Check failed: ' + verdict.en;
 }
 
 /** localStorage, or null where the browser keeps none (disabled, or refused in a private window). */
@@ -161,8 +237,9 @@ function showDetails(
   zh: boolean,
   pin: KeyPinVerdict & { ok: true },
   policyPin: PolicyPinVerdict & { ok: true },
-  policy: ProofBundle['witnesses'],
+  policy: PageProof['witnesses'],
   history: HistoryVerdict | null,
+  undisclosed: number,
 ): void {
   const keyLine =
     pin.key === 'pinned'
@@ -209,7 +286,18 @@ function showDetails(
   details.setAttribute('data-key', pin.key);
   details.setAttribute('data-witness-policy', policyPin.policy);
   details.setAttribute('data-history', history && history.ok ? history.history : 'unremembered');
-  details.textContent = keyLine + ' ' + (policyLine ? policyLine + ' ' : '') + historyLine;
+  // Format v1 entries commit their payload whole: their place in the ledger is proven, what they say is not.
+  const v1Line =
+    undisclosed === 0
+      ? ''
+      : zh
+        ? ' 本页依据的记录中有 ' + undisclosed + ' 条为旧格式（v1），不公开其内容：本机核对了它们在已签名账本中，未能核对其所述，相关信息标为“未核对”。'
+        : ' ' +
+          undisclosed +
+          ' of the entries behind this page are in the ledger\u2019s format v1, which discloses nothing of its contents: ' +
+          'this phone checked that they are in the signed ledger, not what they say, so their facts are marked not checked.';
+  details.setAttribute('data-undisclosed', String(undisclosed));
+  details.textContent = keyLine + ' ' + (policyLine ? policyLine + ' ' : '') + historyLine + v1Line;
   badge.parentNode?.insertBefore(details, badge.nextSibling);
 }
 

@@ -1,0 +1,68 @@
+import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
+import type { LedgerFacts } from './page-facts.js';
+
+/**
+ * The batch page rebuilt from what the phone proved: every element the service marked with `data-fact`
+ * gets the ledger's value, written by this script and marked ✓, or, when the phone has no proven value
+ * for it, a visible "not checked". A value the service's page showed differently is counted, so the page
+ * can say the service and its ledger disagree (a projection table edited around the ledger).
+ */
+export interface Marks {
+  checked: number;
+  unchecked: number;
+  /** The facts whose text on the service's page differed from the ledger's (data-fact names, once each). */
+  differing: string[];
+}
+
+const DATE_FORMATS = {
+  zh: new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }),
+};
+
+/** A proven value: `raw` compared with what the service showed (its data-value, else its text), `shown` written in its place. */
+interface Proven {
+  raw: string;
+  shown: string;
+}
+
+export function markFacts(root: ParentNode, facts: LedgerFacts, zh: boolean): Marks {
+  const marks: Marks = { checked: 0, unchecked: 0, differing: [] };
+  const plain = (value: string | null | undefined): Proven | null => (typeof value === 'string' ? { raw: value, shown: value } : null);
+  root.querySelectorAll<HTMLElement>('[data-fact]').forEach((el) => {
+    const fact = el.getAttribute('data-fact')!;
+    const item = el.closest('[data-seq]');
+    const step = item ? facts.steps.get(Number(item.getAttribute('data-seq'))) : undefined;
+    let proven: Proven | null = null;
+    if (fact === 'product') proven = plain(facts.product);
+    else if (fact === 'producer') proven = plain(facts.producer);
+    else if (fact === 'origin') proven = plain(facts.origin);
+    else if (fact === 'lot') proven = plain(facts.lot?.lotCode);
+    else if (fact === 'trace-code') proven = plain(facts.lot?.traceCode);
+    else if (fact === 'recall-level') proven = plain(facts.recall?.level);
+    else if (fact === 'recall-reason') proven = plain(facts.recall?.reason);
+    else if (fact === 'place') proven = plain(step?.place);
+    else if (fact === 'organization') proven = plain(step?.organization);
+    else if (fact === 'step' && step) {
+      const names = BIZ_STEP_NAMES[step.bizStep as BizStep];
+      proven = { raw: step.bizStep, shown: names ? names[zh ? 0 : 1] : step.bizStep };
+    } else if (fact === 'time' && step && !Number.isNaN(Date.parse(step.time))) {
+      proven = { raw: new Date(step.time).toISOString(), shown: DATE_FORMATS[zh ? 'zh' : 'en'].format(new Date(step.time)) };
+    }
+    if (!proven) {
+      marks.unchecked++;
+      el.classList.add('unchecked');
+      const mark = document.createElement('small');
+      mark.className = 'unchecked-mark';
+      mark.textContent = zh ? '（未核对）' : ' (not checked)';
+      (el.querySelector('h2') ?? el).appendChild(mark);
+      return;
+    }
+    const shownByService = el.getAttribute('data-value') ?? el.textContent ?? '';
+    const same = fact === 'time' ? Date.parse(shownByService) === Date.parse(proven.raw) : shownByService === proven.raw;
+    if (!same && !marks.differing.includes(fact)) marks.differing.push(fact);
+    el.textContent = proven.shown;
+    el.classList.add('checked');
+    marks.checked++;
+  });
+  return marks;
+}
