@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import { readFixtureJson } from '../../test/support/fixtures.js';
 import { isPublicMember, MEMBER_VISIBILITY } from './entry-visibility.js';
 import { Sha256Hex } from './hash-rule.js';
-import { disclosedValues, discloseMembers, disclosureProblem, MemberDisclosure } from './member-disclosure.js';
+import { disclosedValues, discloseMembers, disclosureProblem, MemberDisclosure, openedPayloadHash, openMembers, OpenedMembers } from './member-disclosure.js';
 
 const vectors = readFixtureJson('vectors/ledger-v2.json');
 const v2Entries: any[] = vectors.entries.filter((e: any) => e.v === 2);
@@ -52,6 +52,49 @@ describe('member disclosures against test/fixtures/vectors/ledger-v2.json', () =
       { ...e.disclosure, disclosed: [{ name: 'quantity', value: Number.NaN, salt: '00'.repeat(16) }] },
     ];
     for (const d of bad) expect(await disclosureProblem(sha256, e.payloadHash, d as MemberDisclosure)).toEqual(expect.any(String));
+  });
+});
+
+/** The compact form of a vector's disclosure: the disclosed members, and the hashes of the others only. */
+function compact(disclosure: MemberDisclosure): OpenedMembers {
+  const shown = new Set(disclosure.disclosed.map((m) => m.name));
+  return { disclosed: disclosure.disclosed, hidden: Object.fromEntries(Object.entries(disclosure.memberHashes).filter(([name]) => !shown.has(name))) };
+}
+
+describe('opened members (the page proof’s compact form) against test/fixtures/vectors/ledger-v2.json', () => {
+  for (const e of v2Entries) {
+    it(`entry ${e.seq} (${e.type}): the disclosed members and the others' hashes make the vector's payloadHash, with either SHA-256`, async () => {
+      expect(await openedPayloadHash(sha256, compact(e.disclosure))).toEqual({ payloadHash: e.payloadHash });
+      expect(await openedPayloadHash(asyncSha256, compact(e.disclosure))).toEqual({ payloadHash: e.payloadHash });
+      // Nothing disclosed: every member by its hash alone still makes it.
+      expect(await openedPayloadHash(sha256, { disclosed: [], hidden: e.disclosure.memberHashes })).toEqual({ payloadHash: e.payloadHash });
+    });
+
+    it(`entry ${e.seq}: the service opens, by the visibility table, exactly that compact form`, () => {
+      expect(openMembers(sha256, Buffer.from(e.salt, 'hex'), e.canonicalPayload, (name) => isPublicMember(e.type, name))).toEqual(compact(e.disclosure));
+    });
+  }
+
+  it('makes another payloadHash from a changed value or salt, and refuses what is malformed with a reason', async () => {
+    const e = bySeq(3);
+    const changed = structuredClone(compact(e.disclosure));
+    changed.disclosed.find((m) => m.name === 'quantity')!.value = 700;
+    expect(await openedPayloadHash(sha256, changed)).not.toEqual({ payloadHash: e.payloadHash });
+    const resalted = structuredClone(compact(e.disclosure));
+    resalted.disclosed[0].salt = '00'.repeat(16);
+    expect(await openedPayloadHash(sha256, resalted)).not.toEqual({ payloadHash: e.payloadHash });
+    const twice = { disclosed: e.disclosure.disclosed, hidden: e.disclosure.memberHashes };
+    expect(await openedPayloadHash(sha256, twice)).toEqual({ problem: `member ${e.disclosure.disclosed[0].name} is given twice` });
+    const bad: unknown[] = [
+      null,
+      { disclosed: [], hidden: [] },
+      { disclosed: 'x', hidden: {} },
+      { disclosed: [], hidden: { 'not a name': 'ab'.repeat(32) } },
+      { disclosed: [], hidden: { quantity: 'AB'.repeat(32) } },
+      { disclosed: [{ name: 'quantity', value: 1, salt: 'zz' }], hidden: {} },
+      { disclosed: [{ name: 'quantity', value: Number.NaN, salt: '00'.repeat(16) }], hidden: {} },
+    ];
+    for (const opened of bad) expect(await openedPayloadHash(sha256, opened as OpenedMembers)).toEqual({ problem: expect.any(String) });
   });
 });
 

@@ -118,7 +118,7 @@ export interface OpenedMembers {
 }
 
 /**
- * The payloadHash that opened members make (docs/ledger-format.md §6), or why they make none: each disclosed
+ * The payloadHash that opened members make (docs/ledger-format.md §7), or why they make none: each disclosed
  * member's leaf is recomputed from its name, value and salt, and with the hidden members' hashes gives the root.
  * The caller compares it with nothing: it goes into the envelope whose hash the checkpoint's tree proves.
  */

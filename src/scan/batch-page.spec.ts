@@ -23,12 +23,25 @@ const at = (m: number) => new Date(Date.UTC(2026, 10, 21, 6, m));
 describe('the batch page', () => {
   it('puts a recall banner above everything, escapes text, and says exactly what failed to verify', () => {
     const html = renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'zh', 'https://trace.example.org', 'tok');
-    expect(html.indexOf('class="recall"')).toBeLessThan(html.indexOf('<h1>'));
-    expect(html).toContain('召回通知 · LEVEL_1');
+    expect(html.indexOf('class="recall"')).toBeLessThan(html.indexOf('<h1 '));
+    expect(html).toContain('召回通知 · <span data-fact="recall-level">LEVEL_1</span>');
     expect(html).toContain('检出致病菌');
     expect(html).toContain('巴氏杀菌乳 &lt;950mL&gt;');
     expect(html).toContain('校验失败：第 7 条');
     expect(html).toContain('class="badge bad"');
+  });
+
+  it("marks every fact it shows for the phone's check: each of the card's values, each part of each step with its ledger entry", () => {
+    const keySteps = [{ seq: 7, bizStep: 'SHIPPING', eventTime: at(1), place: '天津市', organization: '海河乳业' }];
+    const html = renderBatchPage({ ...view, keySteps }, { certificates: [], giStanding: null, chart: null }, 'en', 'https://trace.example.org', 'tok');
+    expect(html.match(/<dd/g)!.length).toBe(html.match(/<dd data-fact="/g)!.length);
+    expect(html).toContain('<h1 data-fact="product">');
+    expect(html).toContain(
+      '<li data-seq="7"><b data-fact="step" data-value="SHIPPING">Shipped</b> ' +
+        '<time class="muted" data-fact="time" datetime="2026-11-21T06:01:00.000Z" data-value="2026-11-21T06:01:00.000Z">',
+    );
+    expect(html).toContain('<span data-fact="place">天津市</span> · <span data-fact="organization">海河乳业</span></li>');
+    expect(html).toContain('<p data-fact="recall-reason">');
   });
 
   it('says the service checked, never that it verified, leaving "verified" to the check on the phone', () => {
@@ -36,7 +49,7 @@ describe('the batch page', () => {
     const en = renderBatchPage(valid, { certificates: [], giStanding: null, chart: null }, 'en', 'https://trace.example.org', 'tok');
     expect(en).toContain("The service found the hashes and links of this batch's 5 ledger entries intact; checking on this device");
     expect(en).not.toMatch(/verified/i);
-    expect(en).toContain('<dt>Inspections</dt><dd>1 of 3 failed (latest: passed)</dd>');
+    expect(en).toContain('<dt>Inspections</dt><dd data-fact="inspections">1 of 3 failed (latest: passed)</dd>');
     expect(en).toContain('data-token="tok"');
   });
 

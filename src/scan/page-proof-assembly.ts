@@ -54,7 +54,7 @@ export function seqsOf(groups: number[][], max = PAGE_PROOF_MAX_ENTRIES): number
 }
 
 /** An entry as the page's proof carries it: v2 opens the members the page shows; v1 (or an erased payload) only gives its payloadHash. */
-export function provenEntry(entry: LedgerEntry): Omit<ProvenEntry, 'path'> {
+export function provenEntry(entry: LedgerEntry, lotBatchId: string): Omit<ProvenEntry, 'path'> {
   const envelope = {
     v: entry.v,
     seq: entry.seq,
@@ -66,7 +66,8 @@ export function provenEntry(entry: LedgerEntry): Omit<ProvenEntry, 'path'> {
     recordedAt: entry.recordedAt,
   };
   if (entry.v !== 2 || entry.salt === null || entry.payload === null) return { ...envelope, payloadHash: entry.payloadHash };
-  const shown = PAGE_MEMBERS[entry.type] ?? [];
+  const ancestor = entry.type === 'BATCH_REGISTERED' && entry.batchId !== lotBatchId;
+  const shown = PAGE_MEMBERS[ancestor ? 'ANCESTOR_REGISTERED' : entry.type] ?? [];
   const canonical = canonicalStoredPayload(entry.payload);
   // A stored text that is no payload at all (edited around the ledger) opens as nothing, which no payloadHash matches: the phone fails it.
   if (canonical === null) return { ...envelope, disclosed: [], hidden: {} };
@@ -89,6 +90,8 @@ function canonicalStoredPayload(payload: string): string | null {
 }
 
 export interface ProofHeader {
+  /** The lot's batch id (not sent): its own registration is opened in full, those of the batches it was made from without their codes. */
+  batchId: string;
   traceCode: string;
   origin: string;
   verifierKey: string;
@@ -109,7 +112,8 @@ export function assemblePageProof(
   paths: Buffer[][],
   maxBytes = PAGE_PROOF_MAX_BYTES,
 ): PageProof {
-  const bySeq = new Map(entries.map((e, i) => [e.seq, { entry: provenEntry(e), path: paths[i] }]));
+  const { batchId, ...sent } = header;
+  const bySeq = new Map(entries.map((e, i) => [e.seq, { entry: provenEntry(e, batchId), path: paths[i] }]));
   for (let kept = groups.length; kept > 0; kept--) {
     const seqs = seqsOf(groups.slice(0, kept)).filter((seq) => bySeq.has(seq));
     const nodes: string[] = [];
@@ -127,7 +131,7 @@ export function assemblePageProof(
       });
       return { ...entry, path: indices };
     });
-    const proof: PageProof = { format: PAGE_PROOF_FORMAT, ...header, entries: proven, nodes };
+    const proof: PageProof = { format: PAGE_PROOF_FORMAT, ...sent, entries: proven, nodes };
     if (Buffer.byteLength(JSON.stringify(proof)) < maxBytes || kept === 1) return proof;
   }
   throw new Error('no groups to prove');

@@ -45,6 +45,7 @@ export class PageProofService {
     );
     const [info, span] = await Promise.all([this.ledgerService.info(), this.scans.proofSpan(batch.id)]);
     const header = {
+      batchId: batch.id,
       traceCode: batch.traceCode,
       origin: info.origin,
       verifierKey: info.verifierKey,

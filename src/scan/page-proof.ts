@@ -3,7 +3,7 @@ import type { WitnessPolicy } from '../witnesses/witness-policy.js';
 
 /**
  * What the batch page's script checks (GET /q/<code>/proof.json): the ledger entries the page shows
- * (docs/ledger-format.md §6), each proven on its own against the newest signed checkpoint, whatever the
+ * (docs/ledger-format.md §7), each proven on its own against the newest signed checkpoint, whatever the
  * length of the lot's history. Shared by the service, which builds it, and the phone, which checks it
  * and builds the page's verified facts from it: imports nothing that runs.
  */
@@ -61,7 +61,9 @@ export const PAGE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   FACILITY_REGISTERED: ['facilityId', 'name', 'region'],
   PRODUCT_REGISTERED: ['productId', 'name', 'geographicIndication'],
   BATCH_REGISTERED: ['batchId', 'productId', 'facilityId', 'lotCode', 'traceCode', 'producedAt', 'inputs'],
+  /** A registration of a batch the lot was made from: its place in the lineage and its step, not its lot or trace code (the page shows neither). */
+  ANCESTOR_REGISTERED: ['batchId', 'facilityId', 'producedAt', 'inputs'],
   EVENT_RECORDED: ['bizStep', 'eventTime', 'facilityId'],
-  INSPECTION_RECORDED: ['verdict', 'agency'],
+  INSPECTION_RECORDED: ['verdict'],
   RECALLING: ['recallId', 'bizStep', 'level', 'reason', 'recalledBatchIds'],
 };

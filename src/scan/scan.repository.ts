@@ -218,7 +218,7 @@ export class ScanRepository {
   }
 
   /**
-   * Where the entries a batch page shows are (docs/ledger-format.md §6): the registrations of the lot, its
+   * Where the entries a batch page shows are (docs/ledger-format.md §7): the registrations of the lot, its
    * product, producer and origin; its open recall; for each key step `stepSeqs`, the registrations of the
    * organization that recorded it and of the facility it names; and the lineage edges up to the batches
    * those steps belong to, each with the registration of the batch it comes from.

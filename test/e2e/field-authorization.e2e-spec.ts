@@ -494,11 +494,18 @@ describe('field-level authorization', () => {
       expected: { ...EVERYONE(['B']), revoked: 'refused' },
       run: get(w, (x) => `/q/${x.batches.B.traceCode}/events`),
     },
+    // The page's proof of B, made from A: A's steps are proven, but A's lot and trace codes are not disclosed.
     {
       path: 'GET /q/:code/proof.json',
       carries: [],
+      expected: { ...EVERYONE(['B']), revoked: 'refused' },
+      run: get(w, (x) => `/q/${x.batches.B.traceCode}/proof.json`),
+    },
+    {
+      path: 'GET /q/:code/chain.json',
+      carries: [],
       expected: { ...EVERYONE([]), revoked: 'refused' },
-      run: get(w, (x) => `/q/${x.batches.A.traceCode}/proof.json`),
+      run: get(w, (x) => `/q/${x.batches.A.traceCode}/chain.json`),
     },
     // The public recall notices name the recalled lots: that is what they are for.
     { path: 'GET /recalls', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, () => '/recalls') },

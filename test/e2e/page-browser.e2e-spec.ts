@@ -7,7 +7,7 @@ import type { App } from 'supertest/types.js';
 import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
-import { INITIATE_RECALL, RECORD_EVENT, RECORD_TEMPERATURES } from '../support/documents.js';
+import { INITIATE_RECALL, RECORD_EVENT, RECORD_TEMPERATURES, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
 import { draftEntry } from '../../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 
@@ -186,6 +186,58 @@ describe('the batch page in a browser', () => {
       '1 of the entries behind this page are in the ledger’s format v1, which discloses nothing of its contents: ' +
         'this phone checked that they are in the signed ledger, not what they say, so their facts are marked not checked.',
     );
+    await page.close();
+  });
+
+  it("checks the steps of the batches a lot was made from, through every transformation between them, by their registrations' inputs", async () => {
+    const farm = await createOrg(app, 'PRODUCER', '小站稻种植合作社');
+    const field = await registerFacility(app, farm, { region: '天津市津南区' });
+    const paddy = await registerProduct(app, farm, { name: '小站稻（稻谷）' });
+    const rice = await registerProduct(app, farm, { name: '小站稻米 5kg' });
+    const raw = [await registerBatch(app, farm, paddy, field), await registerBatch(app, farm, paddy, field)];
+    await gqlOk(
+      app,
+      RECORD_EVENT,
+      {
+        input: {
+          batchId: raw[0].id,
+          bizStep: 'HARVESTING',
+          eventTime: '2026-10-06T09:00:00.000Z',
+          facilityId: field,
+          details: { fieldName: '葛沽三号田', harvestDate: '2026-10-06' },
+        },
+      },
+      farm.key,
+    );
+    const transform = async (inputs: string[], lotCode: string, eventTime: string) =>
+      (
+        await gqlOk(
+          app,
+          TRANSFORM_BATCHES_TRACE_CODES,
+          {
+            input: {
+              facilityId: field,
+              eventTime,
+              inputs: inputs.map((batchId) => ({ batchId, quantity: 60 })),
+              outputs: [{ productId: rice, lotCode, quantity: 60, unit: 'kg' }],
+            },
+          },
+          farm.key,
+        )
+      ).transformBatches.outputs[0] as { id: string; traceCode: string };
+    const milled = await transform(
+      raw.map((b) => b.id),
+      `MILL-${Date.now()}`,
+      '2026-10-08T09:00:00.000Z',
+    );
+    const packed = await transform([milled.id], `PACK-${Date.now()}`, '2026-10-09T09:00:00.000Z');
+    const { state, page } = await badgeOf(`${base}/q/${packed.traceCode}?lang=en`);
+    expect(state).toBe('verified');
+    const steps = await page.locator('li[data-seq] [data-fact="step"]').evaluateAll((els) => els.map((el) => [el.textContent, el.className]));
+    // The paddy's registration and harvest, two transformations (milled, packed) and the lots' registrations: every one checked.
+    expect(steps.map(([name]) => name)).toEqual(expect.arrayContaining(['Registered', 'Harvested', 'Processed']));
+    expect(steps.every(([, cls]) => cls === 'checked')).toBe(true);
+    expect((await factMarks(page)).unchecked.sort()).toEqual(['cold-chain', 'inspections', 'status']);
     await page.close();
   });
 

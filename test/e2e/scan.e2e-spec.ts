@@ -14,6 +14,7 @@ import { gql, gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 import { ATTACH_CERTIFICATE, ATTEST_CERTIFICATE, RECORD_EVENT } from '../support/documents.js';
 import { PAGE_MAX_BYTES } from '../../src/scan/batch-page.js';
 import { PROOF_PAGE_MAX_BYTES } from '../../src/scan/proof-bundle.js';
+import { PAGE_MEMBERS, PAGE_PROOF_MAX_BYTES, type PageProof } from '../../src/scan/page-proof.js';
 
 // jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
 const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
@@ -152,7 +153,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(zh.text).toContain('收获');
     // The server says what it checked; "verified" is left to the check on the phone.
     expect(zh.text).toContain('服务器已核对本批次 1 条账本记录');
-    expect(zh.text).toContain('<dt>抽检</dt><dd>无抽检记录</dd>');
+    expect(zh.text).toContain('<dt>抽检</dt><dd data-fact="inspections">无抽检记录</dd>');
     expect(zh.text).not.toMatch(/https?:\/\/(?!localhost)/); // nothing fetched from elsewhere
     expect(Buffer.byteLength(zh.text)).toBeLessThan(100 * 1024);
 
@@ -344,8 +345,23 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect((await request(server).get(`/q/${batch.traceCode}/events?page=32`)).status).toBe(404);
     expect((await request(server).get(`/q/${batch.traceCode}/events?page=0`)).status).toBe(400);
 
-    let proof = await request(server).get(`/q/${batch.traceCode}/proof.json`);
-    expect(proof.body).toMatchObject({ total: 3001, next: expect.stringMatching(/^\/q\/\w+\/proof\.json\?after=\d+&through=\d+$/) });
+    // What the page's script checks: the entries behind the page, whatever the story's length.
+    const pageProof = await request(server).get(`/q/${batch.traceCode}/proof.json`);
+    expect(pageProof.status).toBe(200);
+    expect(Buffer.byteLength(pageProof.text)).toBeLessThan(PAGE_PROOF_MAX_BYTES);
+    const shown = pageProof.body as PageProof;
+    expect(shown.batchEntries).toBe(3001);
+    // The registrations of the lot, its product, producer and origin facility, and the 12 key steps' entries.
+    expect(shown.entries.map((e) => e.type).sort()).toEqual(
+      ['BATCH_REGISTERED', 'FACILITY_REGISTERED', 'ORGANIZATION_REGISTERED', 'PRODUCT_REGISTERED', ...Array(11).fill('EVENT_RECORDED')].sort(),
+    );
+    for (const e of shown.entries) expect(e.disclosed!.map((m) => m.name).every((name) => PAGE_MEMBERS[e.type].includes(name))).toBe(true);
+    expect(JSON.stringify(shown)).not.toMatch(/"(payload|details|readings)"/);
+    // Shared proof nodes are sent once.
+    expect(new Set(shown.nodes).size).toBe(shown.nodes.length);
+
+    let proof = await request(server).get(`/q/${batch.traceCode}/chain.json`);
+    expect(proof.body).toMatchObject({ total: 3001, next: expect.stringMatching(/^\/q\/\w+\/chain\.json\?after=\d+&through=\d+$/) });
     expect(proof.body.inclusion.leafIndex).toBe(proof.body.through - 1);
     const seqs: number[] = [];
     let pages = 0;
@@ -363,7 +379,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(JSON.stringify(proof.body)).not.toMatch(/"(payload|salt)"/);
     // A page's bounds are checked.
     for (const query of ['after=5', 'through=5', 'after=5&through=5', 'after=-1&through=5', 'after=1e3&through=5000']) {
-      expect((await request(server).get(`/q/${batch.traceCode}/proof.json?${query}`)).status).toBe(400);
+      expect((await request(server).get(`/q/${batch.traceCode}/chain.json?${query}`)).status).toBe(400);
     }
   });
 

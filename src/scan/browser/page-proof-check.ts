@@ -7,7 +7,7 @@ import { checkCheckpoint, rootFromInclusion, Subtle, webLeafHash, webSha256Hex }
 /**
  * The phone's check of a batch page's proof (src/scan/page-proof.ts), with WebCrypto: the checkpoint's
  * signature and witnesses, then each entry on its own: its disclosed members recomputed into its
- * payloadHash (docs/ledger-format.md §6), its envelope hashed, and that hash proven in the checkpoint's
+ * payloadHash (docs/ledger-format.md §7), its envelope hashed, and that hash proven in the checkpoint's
  * tree. What it returns as checked is only what passed all of that. No DOM here, so a test can run it.
  */
 
