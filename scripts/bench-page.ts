@@ -82,6 +82,9 @@ async function main(): Promise<void> {
   const ledger = Number(values.ledger);
   const longEvents = Number(values.long);
   const runs = Number(values.runs);
+  if (![ledger, longEvents].every((n) => Number.isSafeInteger(n) && n >= 0) || !Number.isSafeInteger(runs) || runs < 1) {
+    throw new Error('--ledger and --long take a whole number of entries or events, --runs a whole number of page loads (at least 1)');
+  }
   const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
   const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
   const url = databaseUrl(server.adminUrl, database);
