@@ -230,6 +230,10 @@ function printReport(rows: [Lot, PageRun[]][], browserVersion: string): void {
   );
   console.log(`goal: under ${GOAL_MS} ms for a typical lot (${CPU_THROTTLING_RATE}x CPU throttling)`);
   for (const [lot, loads] of rows) {
+    const each = loads.map((l) => l.checkMs).sort((a, b) => a - b);
+    console.log(`${lot.name}, each check in ms, sorted: ${each.map((ms) => ms.toFixed(0)).join(', ')}`);
+  }
+  for (const [lot, loads] of rows) {
     const other = loads.filter((l) => l.state !== 'verified');
     if (other.length === 0) continue;
     const said = [...new Set(other.map((l) => l.text))].join(' | ');
