@@ -1,13 +1,13 @@
 /**
  * Micro-benchmark of the hash rule on Node's hot paths, no database: what the writer computes per
- * entry (payload and entry hash), ChainVerifier over a chain, ExportVerifier over export lines.
+ * entry (v1 payload hash, v2 payload root and member ends, entry hash), ChainVerifier over a chain, ExportVerifier over export lines.
  * Run with `npm run bench:hash` (or bundle this file with esbuild and run it); figures go to docs/benchmarks.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChainVerifier } from '../src/ledger/chain-verifier.js';
 import { exportLine } from '../src/ledger/export-line.js';
 import { draftEntry, LedgerEntry, sealEntry } from '../src/ledger/ledger-entry.js';
-import { entryHash, GENESIS_PREV_HASH, payloadHash } from '../src/ledger/ledger-hash.js';
+import { entryHash, GENESIS_PREV_HASH, payloadHash, payloadRootAndEnds } from '../src/ledger/ledger-hash.js';
 import { ExportVerifier } from '../src/verifier/export-verifier.js';
 
 const ENTRIES = 200_000;
@@ -58,6 +58,9 @@ const sink: string[] = [];
 
 time('payloadHash (writer, per entry)', ENTRIES, () => {
   for (let i = 0; i < ENTRIES; i++) sink[i & 7] = payloadHash(salts[i], entries[i].payload!);
+});
+time('payloadRootAndEnds (writer v2, per entry)', ENTRIES, () => {
+  for (let i = 0; i < ENTRIES; i++) sink[i & 7] = payloadRootAndEnds(salts[i], entries[i].payload!).payloadHash;
 });
 time('entryHash (writer, per entry)', ENTRIES, () => {
   for (let i = 0; i < ENTRIES; i++) sink[i & 7] = entryHash(entries[i]);

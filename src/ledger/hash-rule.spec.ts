@@ -16,7 +16,9 @@ import {
   payloadHashInput,
   payloadHashWith,
   payloadRootAsync,
+  payloadRootInput,
   payloadRootWith,
+  Sha256Bytes,
   Sha256Hex,
   splitPayloadMembers,
 } from './hash-rule.js';
@@ -24,6 +26,7 @@ import {
 const vectors = readFixtureJson('vectors/ledger-v1.json');
 const syncSha256: Sha256Hex<string> = (data) => hash('sha256', data, 'hex');
 const asyncSha256: Sha256Hex<Promise<string>> = async (data) => syncSha256(data);
+const bytesSha256: Sha256Bytes = (data) => hash('sha256', data, 'buffer');
 
 const envelopeOf = (v: any): LedgerEnvelope => ({
   v: 1,
@@ -123,6 +126,10 @@ describe('the hash rule against test/fixtures/vectors/ledger-v2.json (format v2,
       expect(memberHashesText(e.members.map((m: any) => [m.name, m.leafHash]))).toBe(e.memberHashesText);
       expect(payloadRootWith(syncSha256, entrySalt, members as PayloadMember[])).toBe(e.payloadHash);
       expect(await payloadRootAsync(asyncSha256, entrySalt, members as PayloadMember[])).toBe(e.payloadHash);
+      // The hot path: member salts as bytes, every input in one scratch buffer (or, too small for one, in new arrays).
+      for (const scratch of [new Uint8Array(64 * 1024), new Uint8Array(40)]) {
+        expect(payloadRootWith(syncSha256, entrySalt, members as PayloadMember[], { sha256Bytes: bytesSha256, scratch })).toBe(e.payloadHash);
+      }
       const envelope = { ...envelopeOf(e), v: 2 as const };
       expect(canonicalEnvelope(envelope)).toBe(e.canonicalEnvelope);
       expect(entryHashWith(syncSha256, envelope)).toBe(e.hash);
@@ -138,6 +145,29 @@ describe('the hash rule against test/fixtures/vectors/ledger-v2.json (format v2,
       links.accept(e.batchId, e.hash);
     }
     expect(v2.entries.map((e: any) => e.v)).toEqual([1, 2, 2, 2, 2]);
+  });
+});
+
+describe('the v2 hash inputs', () => {
+  const salt = Uint8Array.from({ length: 16 }, (_, i) => 0x40 + i);
+  const text = '"note":"天津小站稻 🌾"';
+
+  it('are prefix || head || UTF-8(text), the same with a scratch buffer, without one, or with one too small', () => {
+    const cases: [Uint8Array, (scratch?: Uint8Array) => Uint8Array][] = [
+      [Buffer.concat([Buffer.of(0x10), salt, Buffer.from('note')]), (scratch) => memberSaltInput(salt, 'note', scratch)],
+      [Buffer.concat([Buffer.of(0x11), salt, Buffer.from(text, 'utf8')]), (scratch) => memberLeafInput(salt, text, scratch)],
+      [Buffer.concat([Buffer.of(0x12), Buffer.from(`{"note":"${'a'.repeat(64)}"}`)]), (scratch) => payloadRootInput(`{"note":"${'a'.repeat(64)}"}`, scratch)],
+    ];
+    for (const [expected, input] of cases) {
+      expect(Buffer.from(input())).toEqual(expected);
+      // Without a scratch buffer, an array of exactly the input (what WebCrypto is handed).
+      expect(input().byteLength).toBe(expected.length);
+      expect(input().buffer.byteLength).toBe(expected.length);
+      expect(Buffer.from(input(new Uint8Array(1024).fill(0xff)))).toEqual(expected);
+      const small = new Uint8Array(8);
+      expect(Buffer.from(input(small))).toEqual(expected);
+      expect(small).toEqual(new Uint8Array(8));
+    }
   });
 });
 

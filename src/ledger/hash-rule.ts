@@ -135,14 +135,39 @@ function valueEnd(text: string, from: number): number {
   return -1;
 }
 
+/**
+ * `prefix || head[0..headLength] || UTF-8(text)`, the shape of v2's three hash inputs. Written into `scratch`
+ * when it is large enough (the service reuses one buffer for every member of every entry), else into a new
+ * array of exactly that length.
+ */
+function prefixedInput(prefix: number, head: Uint8Array, headLength: number, text: string, scratch?: Uint8Array): Uint8Array {
+  const start = 1 + headLength;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const out = scratch && scratch.length >= start + text.length * 3 ? scratch : null;
+  if (out === null) {
+    const encoded = utf8.encode(text);
+    const exact = new Uint8Array(start + encoded.length);
+    exact[0] = prefix;
+    exact.set(head.subarray(0, headLength), 1);
+    exact.set(encoded, start);
+    return exact;
+  }
+  out[0] = prefix;
+  // A salt is 16 bytes: a loop, rather than a view of it for set().
+  for (let i = 0; i < headLength; i++) out[1 + i] = head[i];
+  return out.subarray(0, start + utf8.encodeInto(text, out.subarray(start)).written);
+}
+
+const NO_BYTES = new Uint8Array(0);
+
 /** `0x10 || entry salt || UTF-8(name)`: a member's salt is the first 16 bytes of its SHA-256. */
-export function memberSaltInput(entrySalt: Uint8Array, name: string): Uint8Array {
-  return concatBytes([Uint8Array.of(MEMBER_SALT_PREFIX), entrySalt, utf8.encode(name)]);
+export function memberSaltInput(entrySalt: Uint8Array, name: string, scratch?: Uint8Array): Uint8Array {
+  return prefixedInput(MEMBER_SALT_PREFIX, entrySalt, entrySalt.length, name, scratch);
 }
 
 /** `0x11 || member salt || UTF-8("name":<JCS(value)>)`: the member's leaf is its SHA-256. */
-export function memberLeafInput(memberSalt: Uint8Array, memberText: string): Uint8Array {
-  return concatBytes([Uint8Array.of(MEMBER_LEAF_PREFIX), memberSalt, utf8.encode(memberText)]);
+export function memberLeafInput(memberSalt: Uint8Array, memberText: string, scratch?: Uint8Array): Uint8Array {
+  return prefixedInput(MEMBER_LEAF_PREFIX, memberSalt, memberSalt.length, memberText, scratch);
 }
 
 /** JCS of `{ name: leaf hash hex, … }`, the pairs given in canonical order (names are identifiers: nothing to escape). */
@@ -151,8 +176,8 @@ export function memberHashesText(pairs: readonly (readonly [string, string])[]):
 }
 
 /** `0x12 || UTF-8(memberHashesText)`: a v2 entry's payloadHash is its SHA-256. */
-export function payloadRootInput(hashesText: string): Uint8Array {
-  return concatBytes([Uint8Array.of(PAYLOAD_ROOT_PREFIX), utf8.encode(hashesText)]);
+export function payloadRootInput(hashesText: string, scratch?: Uint8Array): Uint8Array {
+  return prefixedInput(PAYLOAD_ROOT_PREFIX, NO_BYTES, 0, hashesText, scratch);
 }
 
 /** The 16 bytes of a member salt from the hex SHA-256 of memberSaltInput. */
@@ -160,10 +185,35 @@ export function memberSaltOf(saltInputHashHex: string): Uint8Array {
   return bytesOfHex(saltInputHashHex.slice(0, SALT_BYTES * 2));
 }
 
-/** A v2 payloadHash from the entry salt and the payload's members, with a synchronous SHA-256. */
-export function payloadRootWith(sha256: Sha256Hex<string>, entrySalt: Uint8Array, members: readonly PayloadMember[]): string {
-  const pairs = members.map((m) => [m.name, sha256(memberLeafInput(memberSaltOf(sha256(memberSaltInput(entrySalt, m.name))), m.text))] as const);
-  return sha256(payloadRootInput(memberHashesText(pairs)));
+/**
+ * SHA-256 as its 32 bytes, synchronous, in an array of its own (never a view of its input): with it the
+ * service keeps each member salt as bytes, with no hex round-trip.
+ */
+export type Sha256Bytes = (data: Uint8Array) => Uint8Array;
+
+/** What payloadRootWith's hot path takes beside the hex SHA-256: the same SHA-256 answering bytes, and one buffer for every hash input. */
+export interface PayloadRootScratch {
+  sha256Bytes: Sha256Bytes;
+  scratch: Uint8Array;
+}
+
+/**
+ * A v2 payloadHash from the entry salt and the payload's members, with a synchronous SHA-256. Given `fast`
+ * (the same SHA-256 answering bytes, and a scratch buffer), the member salts stay bytes and every input is
+ * written into the scratch; the leaves stay hex, which is what memberHashesText is made of.
+ */
+export function payloadRootWith(sha256: Sha256Hex<string>, entrySalt: Uint8Array, members: readonly PayloadMember[], fast?: PayloadRootScratch): string {
+  if (!fast) {
+    const pairs = members.map((m) => [m.name, sha256(memberLeafInput(memberSaltOf(sha256(memberSaltInput(entrySalt, m.name))), m.text))] as const);
+    return sha256(payloadRootInput(memberHashesText(pairs)));
+  }
+  const { sha256Bytes, scratch } = fast;
+  const pairs = members.map((m) => {
+    // The salt input's whole digest, of which the leaf input takes the first SALT_BYTES.
+    const saltDigest = sha256Bytes(memberSaltInput(entrySalt, m.name, scratch));
+    return [m.name, sha256(prefixedInput(MEMBER_LEAF_PREFIX, saltDigest, SALT_BYTES, m.text, scratch))] as const;
+  });
+  return sha256(payloadRootInput(memberHashesText(pairs), scratch));
 }
 
 /** payloadRootWith for a SHA-256 that answers with a promise (WebCrypto's). */
@@ -174,18 +224,6 @@ export async function payloadRootAsync(sha256: Sha256Hex<Promise<string>>, entry
     pairs.push([m.name, await sha256(memberLeafInput(memberSalt, m.text))]);
   }
   return sha256(payloadRootInput(memberHashesText(pairs)));
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function bytesOfHex(hex: string): Uint8Array {

@@ -7,6 +7,8 @@ import {
   type LedgerEnvelope,
   type PayloadMember,
   type LedgerFormatVersion,
+  type PayloadRootScratch,
+  type Sha256Bytes,
   type Sha256Hex,
 } from './hash-rule.js';
 
@@ -16,6 +18,18 @@ export type { LedgerEnvelope, LedgerFormatVersion } from './hash-rule.js';
 
 /** One-shot crypto.hash: cheaper than createHash on inputs this small, hashed several times per entry. */
 export const sha256Hex: Sha256Hex<string> = (data) => hash('sha256', data, 'hex');
+
+/**
+ * The same as its 32 bytes (a new array each call): v2's member salts, which never need to be hex. Read from
+ * crypto.hash's 'binary' (latin1) string, one character per byte: on Node 20, `hash(…, 'buffer')` took about 1.2 µs
+ * against 0.65 µs for this on a 60-byte input (hex: 0.6 µs).
+ */
+export const sha256Bytes: Sha256Bytes = (data) => {
+  const digest = hash('sha256', data, 'binary');
+  const out = new Uint8Array(digest.length);
+  for (let i = 0; i < out.length; i++) out[i] = digest.charCodeAt(i);
+  return out;
+};
 
 /** `payloadHash = SHA-256(salt || UTF-8(JCS(payload)))`, the canonical text given as computed once. */
 export function payloadHash(salt: Uint8Array, canonicalPayload: string): string {
@@ -29,7 +43,7 @@ export function payloadHash(salt: Uint8Array, canonicalPayload: string): string 
  */
 export function payloadRoot(salt: Uint8Array, canonicalPayload: string): string | null {
   const members = splitPayloadMembers(canonicalPayload);
-  return typeof members === 'string' ? null : payloadRootWith(sha256Hex, salt, members);
+  return typeof members === 'string' ? null : payloadRootWith(sha256Hex, salt, members, fast);
 }
 
 /** The payloadHash of an entry of format `v`: null for a v2 text that cannot be a v2 payload. */
@@ -52,7 +66,7 @@ export function payloadMemberEnds(canonicalPayload: string): number[] {
 export function payloadRootAndEnds(salt: Uint8Array, canonicalPayload: string): { payloadHash: string; memberEnds: number[] } {
   const members = splitPayloadMembers(canonicalPayload);
   if (typeof members === 'string') throw new Error(`not a v2 payload: ${members}`);
-  return { payloadHash: payloadRootWith(sha256Hex, salt, members), memberEnds: memberEnds(members) };
+  return { payloadHash: payloadRootWith(sha256Hex, salt, members, fast), memberEnds: memberEnds(members) };
 }
 
 function memberEnds(members: readonly PayloadMember[]): number[] {
@@ -77,8 +91,10 @@ function codePoints(text: string): number {
   return n;
 }
 
-/** Reused by every payloadHash (synchronous, so never shared), so the writer allocates no array per entry. */
+/** Reused by every payloadHash and payload root (synchronous, so never shared), so the writer allocates no array per hash. */
 const scratch = Buffer.allocUnsafe(64 * 1024);
+/** The same memory as a plain Uint8Array for v2's inputs: its views (one per hash input) are cheaper to make than a Buffer's. */
+const fast: PayloadRootScratch = { sha256Bytes, scratch: new Uint8Array(scratch.buffer, scratch.byteOffset, scratch.length) };
 
 export function entryHash(e: LedgerEnvelope): string {
   return entryHashWith(sha256Hex, e);
