@@ -9,7 +9,8 @@ import { certificatesSection, giBadge } from './claims-section.js';
 export type Lang = 'zh' | 'en';
 
 export interface PageExtras {
-  certificates: PublicCertificate[];
+  /** Each with the seq of the entry that attached it, when known: the page marks it for the phone's check. */
+  certificates: (PublicCertificate & { seq?: number })[];
   /** How far the product's GI claim is backed (null when it claims none). */
   giStanding: GiStanding | null;
   /** For chilled and frozen goods: the readings (time order), the allowed band and the excursions. */
@@ -173,7 +174,7 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
 ${recall}
 <div class="card">
 <h1 data-fact="product">${view.productName}</h1>
-${gi && html`<div data-fact="gi">${gi}</div>`}
+${gi}
 <dl>
 <dt>${t.producer}</dt><dd data-fact="producer">${view.producer}</dd>
 ${view.origin && html`<dt>${t.origin}</dt><dd data-fact="origin">${view.origin}</dd>`}

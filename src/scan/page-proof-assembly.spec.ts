@@ -18,19 +18,24 @@ const sources: PageProofSources = {
     { from: 'grand', to: 'parent', fromSeq: 20 },
     { from: 'parent', to: 'lot', fromSeq: 30 },
   ],
+  certificates: [
+    { seq: 80, attestation: 81, attester: 6, recorder: 1, backsClaim: false },
+    { seq: 40, attestation: null, attester: null, recorder: 1, backsClaim: true },
+  ],
 };
 
 describe("a page proof's entries", () => {
   it("puts the lot's registrations first, then its recall, then each step with who, where, and the registrations between it and the lot", () => {
-    expect(proofGroups('lot', sources)).toEqual([[50, 3, 1, 2], [70], [10, 4, 5, 20, 30], [60, 1, 2], [61]]);
+    // The certificate behind the GI claim comes before the steps, any other after them.
+    expect(proofGroups('lot', sources)).toEqual([[50, 3, 1, 2], [70], [40, 1], [10, 4, 5, 20, 30], [60, 1, 2], [61], [80, 1, 81, 6]]);
     expect(proofGroups('lot', { ...sources, recall: null })[1]).toEqual([]);
   });
 
   it('keeps whole groups only, as many as fit, in ledger order', () => {
     const groups = proofGroups('lot', sources);
-    expect(seqsOf(groups)).toEqual([1, 2, 3, 4, 5, 10, 20, 30, 50, 60, 61, 70]);
-    // Six: the lot's four and its recall; the first step's five do not fit, and no later group is kept without it.
-    expect(seqsOf(groups, 6)).toEqual([1, 2, 3, 50, 70]);
+    expect(seqsOf(groups)).toEqual([1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60, 61, 70, 80, 81]);
+    // Seven: the lot's four, its recall and the GI certificate; the first step's five do not fit, and no later group is kept without it.
+    expect(seqsOf(groups, 7)).toEqual([1, 2, 3, 40, 50, 70]);
   });
 
   it('writes each shared node once, and leaves out the last groups until the whole fits its size', () => {

@@ -35,10 +35,14 @@ export function proofGroups(batchId: string, sources: PageProofSources): number[
     return seqs;
   };
   const known = (seq: number | null): seq is number => seq !== null;
+  const certificate = (c: PageProofSources['certificates'][number]) => [c.seq, c.recorder, c.attestation, c.attester].filter(known);
   return [
     [lot.batch, lot.product, lot.producer, lot.origin],
     [recall].filter(known),
+    // The certificates behind the product's GI claim before the steps: the badge at the top of the page rests on them.
+    ...sources.certificates.filter((c) => c.backsClaim).map(certificate),
     ...steps.map((step) => [step.seq, step.organization, step.facility, ...lineageOf(step.batchId)].filter(known)),
+    ...sources.certificates.filter((c) => !c.backsClaim).map(certificate),
   ];
 }
 

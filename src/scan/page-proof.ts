@@ -57,7 +57,7 @@ export const PAGE_PROOF_MAX_BYTES = 64 * 1024;
  * (entry-visibility.ts; the service refuses to disclose any other). Everything else stays hidden, committed by its hash.
  */
 export const PAGE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  ORGANIZATION_REGISTERED: ['organizationId', 'name'],
+  ORGANIZATION_REGISTERED: ['organizationId', 'name', 'kind'],
   FACILITY_REGISTERED: ['facilityId', 'name', 'region'],
   PRODUCT_REGISTERED: ['productId', 'name', 'geographicIndication'],
   BATCH_REGISTERED: ['batchId', 'productId', 'facilityId', 'lotCode', 'traceCode', 'producedAt', 'inputs'],
@@ -66,4 +66,6 @@ export const PAGE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   EVENT_RECORDED: ['bizStep', 'eventTime', 'facilityId'],
   INSPECTION_RECORDED: ['verdict'],
   RECALLING: ['recallId', 'bizStep', 'level', 'reason', 'recalledBatchIds'],
+  CERTIFICATE_ATTACHED: ['certificateId', 'kind', 'number', 'issuer', 'documentSha256', 'productId', 'protectedName', 'validFrom', 'validUntil'],
+  CERTIFICATE_ATTESTED: ['certificateId', 'documentSha256'],
 };

@@ -32,7 +32,8 @@ export interface ScannedBatch {
 
 /** What the page shows beyond the scan: certificates, the temperature chart and its limits. */
 export interface PageExtras {
-  certificates: PublicCertificate[];
+  /** With the seq of the entry that attached each, which the page marks for the phone's check. */
+  certificates: (PublicCertificate & { seq: number })[];
   readings: { at: Date; celsius: number }[];
   minTempC: number | null;
   maxTempC: number | null;
@@ -59,6 +60,8 @@ export interface PageProofSources {
   steps: { seq: number; batchId: string | null; organization: number | null; facility: number | null }[];
   /** Lineage edges (made `to` from `from`), with the registration of `from`. */
   edges: { from: string; to: string; fromSeq: number }[];
+  /** The page's certificates: the entry attaching each, its attestation and the registrations of who recorded and who attested it. */
+  certificates: { seq: number; attestation: number | null; attester: number | null; recorder: number | null; backsClaim: boolean }[];
 }
 
 export interface ScanTotals {
@@ -230,20 +233,30 @@ export class ScanRepository {
     const lot = r.lot as { batch: string; product: string; producer: string; origin: string };
     const steps = (r.steps ?? []) as { seq: string; batchId: string | null; organization: string | null; facility: string | null }[];
     const edges = (r.edges ?? []) as { from: string; to: string; seq: string }[];
+    type CertificateRow = { seq: string; attestation: string | null; attester: string | null; recorder: string | null; backsClaim: boolean };
+    const certificates = (r.certificates ?? []) as CertificateRow[];
     const seqOrNull = (v: string | number | null) => (v === null ? null : Number(v));
     return {
       lot: { batch: Number(lot.batch), product: Number(lot.product), producer: Number(lot.producer), origin: Number(lot.origin) },
       recall: seqOrNull(r.recall as string | null),
       steps: steps.map((st) => ({ seq: Number(st.seq), batchId: st.batchId, organization: seqOrNull(st.organization), facility: seqOrNull(st.facility) })),
       edges: edges.map((e) => ({ from: e.from, to: e.to, fromSeq: Number(e.seq) })),
+      certificates: certificates.map((c) => ({
+        seq: Number(c.seq),
+        attestation: seqOrNull(c.attestation),
+        attester: seqOrNull(c.attester),
+        recorder: seqOrNull(c.recorder),
+        backsClaim: c.backsClaim === true,
+      })),
     };
   }
 
   async pageExtras(batchId: string): Promise<PageExtras> {
     const [{ rows: certificates }, { rows: readings }, { rows: product }] = await Promise.all([
       // The newest PAGE_CERTIFICATES, shown oldest first, each with who recorded it and who (if anyone) attested it.
-      this.db.query<Omit<PublicCertificate, 'standing'> & { attesterKind: OrganizationKind | null }>(
-        `SELECT c.kind, c.number, c.issuer, c.protected_name AS "protectedName", c.valid_from AS "validFrom", c.valid_until AS "validUntil",
+      this.db.query<Omit<PublicCertificate, 'standing'> & { attesterKind: OrganizationKind | null; seq: string }>(
+        `SELECT c.created_seq AS seq, c.kind, c.number, c.issuer, c.protected_name AS "protectedName",
+                c.valid_from AS "validFrom", c.valid_until AS "validUntil",
                 r.name AS "recordedBy", o.name AS "attestedBy", o.kind AS "attesterKind"
          FROM (SELECT c.* FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1
                ORDER BY c.created_seq DESC LIMIT ${PAGE_CERTIFICATES}) c
@@ -267,7 +280,11 @@ export class ScanRepository {
       ),
     ]);
     return {
-      certificates: certificates.map(({ attesterKind, ...c }) => ({ ...c, standing: certificateStanding({ kind: c.kind, attesterKind }) })),
+      certificates: certificates.map(({ attesterKind, seq, ...c }) => ({
+        ...c,
+        seq: Number(seq),
+        standing: certificateStanding({ kind: c.kind, attesterKind }),
+      })),
       readings,
       minTempC: product[0].min_temp_c,
       maxTempC: product[0].max_temp_c,
@@ -388,7 +405,16 @@ const PAGE_PROOF_SOURCES_SQL = `WITH RECURSIVE up(id) AS (
                  LEFT JOIN organization o ON o.id = CASE WHEN s.actor ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN s.actor::uuid END
                  LEFT JOIN facility f ON f.id = (s.facility_id)::uuid) AS steps,
               (SELECT json_agg(json_build_object('from', e.from_batch_id, 'to', e.to_batch_id, 'seq', b.created_seq))
-               FROM lineage_edge e JOIN up ON e.to_batch_id = up.id JOIN batch b ON b.id = e.from_batch_id) AS edges`;
+               FROM lineage_edge e JOIN up ON e.to_batch_id = up.id JOIN batch b ON b.id = e.from_batch_id) AS edges,
+              -- The certificates the page shows (pageExtras), oldest first.
+              (SELECT json_agg(json_build_object('seq', c.created_seq, 'attestation', a.created_seq, 'attester', ao.created_seq, 'recorder', ro.created_seq,
+                                                 'backsClaim', c.kind = 'GEOGRAPHIC_INDICATION' AND c.protected_name = p.geographic_indication)
+                               ORDER BY c.created_seq)
+               FROM (SELECT c.* FROM certificate c JOIN batch b ON c.batch_id = b.id OR c.product_id = b.product_id WHERE b.id = $1
+                     ORDER BY c.created_seq DESC LIMIT ${PAGE_CERTIFICATES}) c
+                 JOIN batch b ON b.id = $1 JOIN product p ON p.id = b.product_id
+                 JOIN organization ro ON ro.id = c.organization_id
+                 LEFT JOIN certificate_attestation a ON a.certificate_id = c.id LEFT JOIN organization ao ON ao.id = a.organization_id) AS certificates`;
 
 const EVENTS_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')}
        SELECT (SELECT count(*) FROM events) AS total,

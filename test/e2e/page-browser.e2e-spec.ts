@@ -7,7 +7,14 @@ import type { App } from 'supertest/types.js';
 import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
-import { INITIATE_RECALL, RECORD_EVENT, RECORD_TEMPERATURES, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
+import {
+  ATTACH_CERTIFICATE,
+  ATTEST_CERTIFICATE,
+  INITIATE_RECALL,
+  RECORD_EVENT,
+  RECORD_TEMPERATURES,
+  TRANSFORM_BATCHES_TRACE_CODES,
+} from '../support/documents.js';
 import { draftEntry } from '../../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 
@@ -238,6 +245,42 @@ describe('the batch page in a browser', () => {
     expect(steps.map(([name]) => name)).toEqual(expect.arrayContaining(['Registered', 'Harvested', 'Processed']));
     expect(steps.every(([, cls]) => cls === 'checked')).toBe(true);
     expect((await factMarks(page)).unchecked.sort()).toEqual(['cold-chain', 'inspections', 'status']);
+    await page.close();
+  });
+
+  it("checks a GI claim and each certificate against their entries and attesters' registrations, failing an attestation added around the ledger", async () => {
+    const farm = await createOrg(app, 'PRODUCER', '小站稻种植合作社');
+    const field = await registerFacility(app, farm);
+    const rice = await registerProduct(app, farm, { name: '小站稻米', geographicIndication: '小站稻' });
+    const lot = await registerBatch(app, farm, rice, field);
+    const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
+    const certificate = (input: Record<string, unknown>) =>
+      gqlOk(
+        app,
+        ATTACH_CERTIFICATE,
+        { input: { validFrom: '2020-01-01T00:00:00.000Z', validUntil: '2030-01-01T00:00:00.000Z', documentSha256: 'ab'.repeat(32), ...input } },
+        farm.key,
+      ).then((d) => d.attachCertificate.id as string);
+    const gi = await certificate({ productId: rice, kind: 'GEOGRAPHIC_INDICATION', number: 'AGI00123', issuer: '农业农村部', protectedName: '小站稻' });
+    const organic = await certificate({ batchId: lot.id, kind: 'ORGANIC', number: '12345678901234567', issuer: '中绿华夏有机产品认证中心' });
+    await gqlOk(app, ATTEST_CERTIFICATE, { input: { certificateId: gi, documentSha256: 'ab'.repeat(32) } }, regulator.key);
+    // A superuser adds an attestation of the organic certificate in the table, with no ledger entry behind it.
+    await tamper(
+      `INSERT INTO certificate_attestation (certificate_id, organization_id, attested_at, created_seq) VALUES ($1, $2, now(), 1)`,
+      [organic, regulator.id],
+      'certificate_attestation',
+    );
+
+    const { state, text, page } = await badgeOf(`${base}/q/${lot.traceCode}?lang=en`);
+    expect(state).toBe('failed');
+    expect(text).toContain('differs from its signed ledger in 1 place (certificate)');
+    // The GI and its certificate are proven (attached, and attested by a registered regulator); the organic one is shown as the ledger has it.
+    expect(await page.textContent('[data-fact="gi"]')).toBe('Geographic indication: 小站稻 · certified');
+    expect((await factMarks(page)).checked).toEqual(expect.arrayContaining(['gi', 'certificate', 'certificate']));
+    expect(await page.textContent('li.certificate:has-text("AGI00123")')).toContain('certified: attested by 天津市市场监督管理局');
+    expect(await page.textContent('li.certificate:has-text("12345678901234567")')).toContain(
+      'declared by the producer 小站稻种植合作社, not attested (the certificate names 中绿华夏有机产品认证中心 as issuer)',
+    );
     await page.close();
   });
 

@@ -205,7 +205,9 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
       (await gqlOk(app, 'query($c: String!) { scan(code: $c) { geographicIndication geographicIndicationStanding } }', { c: batch.traceCode })).scan;
     expect(await standing()).toEqual({ geographicIndication: '小站稻', geographicIndicationStanding: 'DECLARED' });
     const declaredEn = await page('en');
-    expect(declaredEn).toContain('<p class="gi gi-declared">Geographic indication: 小站稻 · declared by the producer, not attested</p>');
+    expect(declaredEn).toContain(
+      '<p class="gi gi-declared" data-fact="gi" data-value="小站稻|DECLARED">Geographic indication: 小站稻 · declared by the producer, not attested</p>',
+    );
     expect(declaredEn).toContain('declared by the producer 小站稻合作社, not attested (the certificate names 中绿华夏有机产品认证中心 as issuer)');
     expect(declaredEn).not.toMatch(/certified/i);
     const declaredZh = await page('zh');
@@ -232,7 +234,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
 
     expect(await standing()).toEqual({ geographicIndication: '小站稻', geographicIndicationStanding: 'ATTESTED' });
     const attestedEn = await page('en');
-    expect(attestedEn).toContain('<p class="gi gi-attested ok">Geographic indication: 小站稻 · certified</p>');
+    expect(attestedEn).toContain('<p class="gi gi-attested ok" data-fact="gi" data-value="小站稻|ATTESTED">Geographic indication: 小站稻 · certified</p>');
     expect(attestedEn).toContain('certified: attested by 中绿华夏有机产品认证中心 (the certificate names 中绿华夏有机产品认证中心 as issuer)');
     expect(attestedEn).toContain('certified: attested by 天津市市场监督管理局 (the certificate names 农业农村部 as issuer)');
     expect(attestedEn).not.toContain('not attested');

@@ -1,3 +1,6 @@
+import { type CertificateKind, certificateStanding, type GiStanding, giStanding } from '../../certificates/certificate-rules.js';
+import type { OrganizationKind } from '../../organizations/organization-kind.js';
+import type { CertificateShown } from '../claim-words.js';
 import type { CheckedEntry } from './page-proof-check.js';
 
 /**
@@ -15,9 +18,15 @@ export interface LedgerFacts {
   /** Key steps of the lot's story (its own and the batches' it was made from), by ledger seq. */
   steps: Map<number, LedgerStep>;
   recall: { level: string; reason: string } | null;
+  /** The lot's and its product's certificates, by the seq of the entry that attached each, with who vouches for it. */
+  certificates: Map<number, ProvenCertificate>;
+  /** The product's geographic-indication claim and how far the proven certificates back it (at `now`); null without a claim. */
+  gi: { claim: string; standing: GiStanding } | null;
   /** Entries proven in the ledger whose members could not be checked (format v1, or an erased payload). */
   undisclosed: number;
 }
+
+export type ProvenCertificate = CertificateShown & { validFrom: Date };
 
 export interface LedgerStep {
   bizStep: string;
@@ -31,27 +40,42 @@ type Values = Record<string, unknown>;
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-export function ledgerFacts(entries: CheckedEntry[], traceCode: string): LedgerFacts {
+export function ledgerFacts(entries: CheckedEntry[], traceCode: string, now = new Date()): LedgerFacts {
   const organizations = new Map<string, string>();
+  const organizationKinds = new Map<string, OrganizationKind>();
   const facilities = new Map<string, string | null>();
-  const products = new Map<string, string>();
+  const products = new Map<string, Values>();
   const registrations = new Map<string, Values>();
   for (const e of entries) {
     const v = e.values;
     if (!v) continue;
-    if (e.type === 'ORGANIZATION_REGISTERED' && text(v.organizationId) && text(v.name)) organizations.set(v.organizationId as string, v.name as string);
+    if (e.type === 'ORGANIZATION_REGISTERED' && text(v.organizationId) && text(v.name)) {
+      organizations.set(v.organizationId as string, v.name as string);
+      if (text(v.kind)) organizationKinds.set(v.organizationId as string, v.kind as OrganizationKind);
+    }
     if (e.type === 'FACILITY_REGISTERED' && text(v.facilityId)) facilities.set(v.facilityId as string, text(v.region));
-    if (e.type === 'PRODUCT_REGISTERED' && text(v.productId) && text(v.name)) products.set(v.productId as string, v.name as string);
+    if (e.type === 'PRODUCT_REGISTERED' && text(v.productId) && text(v.name)) products.set(v.productId as string, v);
     // A registration is a batch's only when its payload names the batch its envelope is chained in.
     if (e.type === 'BATCH_REGISTERED' && e.batchId !== null && v.batchId === e.batchId) registrations.set(e.batchId, v);
   }
   const lotEntry = entries.find((e) => e.type === 'BATCH_REGISTERED' && e.values?.traceCode === traceCode && registrations.get(e.batchId!) === e.values);
-  const facts: LedgerFacts = { lot: null, product: null, producer: null, origin: null, steps: new Map(), recall: null, undisclosed: 0 };
+  const facts: LedgerFacts = {
+    lot: null,
+    product: null,
+    producer: null,
+    origin: null,
+    steps: new Map(),
+    recall: null,
+    certificates: new Map(),
+    gi: null,
+    undisclosed: 0,
+  };
   facts.undisclosed = entries.filter((e) => e.values === null).length;
   if (!lotEntry) return facts;
   const lot = lotEntry.values!;
   facts.lot = { batchId: lotEntry.batchId!, lotCode: text(lot.lotCode) ?? '', traceCode };
-  facts.product = products.get(lot.productId as string) ?? null;
+  const product = products.get(lot.productId as string);
+  facts.product = product ? (product.name as string) : null;
   facts.producer = organizations.get(lotEntry.actor) ?? null;
   facts.origin = text(lot.facilityId) && facilities.has(lot.facilityId as string) ? facilities.get(lot.facilityId as string)! : null;
 
@@ -73,7 +97,55 @@ export function ledgerFacts(entries: CheckedEntry[], traceCode: string): LedgerF
       if (e.batchId === lotEntry.batchId && text(v.level) && text(v.reason)) facts.recall = { level: v.level as string, reason: v.reason as string };
     }
   }
+  facts.certificates = certificatesOf(entries, lotEntry.batchId!, lot.productId, organizations, organizationKinds);
+  const claim = product ? text(product.geographicIndication) : null;
+  if (claim) {
+    facts.gi = { claim, standing: giStanding(claim, [...facts.certificates.values()], now)! };
+  }
   return facts;
+}
+
+/**
+ * The certificates attached to the lot or its product, each vouched for by an attestation of the same
+ * document from an organization whose own registration says it may attest that kind (certificate-rules.ts).
+ */
+function certificatesOf(
+  entries: CheckedEntry[],
+  batchId: string,
+  productId: unknown,
+  organizations: Map<string, string>,
+  kinds: Map<string, OrganizationKind>,
+): Map<number, ProvenCertificate> {
+  const out = new Map<number, ProvenCertificate>();
+  for (const e of entries) {
+    const v = e.values;
+    if (e.type !== 'CERTIFICATE_ATTACHED' || !v || !text(v.certificateId) || !text(v.kind) || !text(v.number) || !text(v.issuer)) continue;
+    if (e.batchId !== batchId && !(e.batchId === null && v.productId === productId)) continue;
+    const validFrom = new Date(text(v.validFrom) ?? NaN);
+    const validUntil = new Date(text(v.validUntil) ?? NaN);
+    const recordedBy = organizations.get(e.actor);
+    if (Number.isNaN(validFrom.getTime()) || Number.isNaN(validUntil.getTime()) || recordedBy === undefined) continue;
+    const kind = v.kind as CertificateKind;
+    const attestation = entries.find(
+      (a) =>
+        a.type === 'CERTIFICATE_ATTESTED' &&
+        a.values?.certificateId === v.certificateId &&
+        a.values?.documentSha256 === v.documentSha256 &&
+        certificateStanding({ kind, attesterKind: kinds.get(a.actor) ?? null }) === 'ATTESTED',
+    );
+    out.set(e.seq, {
+      kind,
+      number: v.number as string,
+      issuer: v.issuer as string,
+      protectedName: text(v.protectedName),
+      validFrom,
+      validUntil,
+      recordedBy,
+      attestedBy: attestation ? (organizations.get(attestation.actor) ?? null) : null,
+      standing: attestation && organizations.has(attestation.actor) ? 'ATTESTED' : 'DECLARED',
+    });
+  }
+  return out;
 }
 
 /** The lot and every batch its proven registrations say it was made from, through as many transformations as they show. */

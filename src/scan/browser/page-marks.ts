@@ -1,4 +1,5 @@
 import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
+import { certificateValue, certificateWords, giWords } from '../claim-words.js';
 import type { LedgerFacts } from './page-facts.js';
 
 /**
@@ -45,6 +46,12 @@ export function markFacts(root: ParentNode, facts: LedgerFacts, zh: boolean): Ma
     else if (fact === 'step' && step) {
       const names = BIZ_STEP_NAMES[step.bizStep as BizStep];
       proven = { raw: step.bizStep, shown: names ? names[zh ? 0 : 1] : step.bizStep };
+    } else if (fact === 'gi' && facts.gi) {
+      proven = { raw: `${facts.gi.claim}|${facts.gi.standing}`, shown: giWords(facts.gi.claim, facts.gi.standing, zh ? 'zh' : 'en') };
+    } else if (fact === 'certificate' && item && facts.certificates.has(Number(item.getAttribute('data-seq')))) {
+      const c = facts.certificates.get(Number(item.getAttribute('data-seq')))!;
+      const { name, vouched, until } = certificateWords(c, zh ? 'zh' : 'en');
+      proven = { raw: certificateValue(c), shown: `${name} · ${c.number} · ${vouched} · ${until}` };
     } else if (fact === 'time' && step && !Number.isNaN(Date.parse(step.time))) {
       proven = { raw: new Date(step.time).toISOString(), shown: DATE_FORMATS[zh ? 'zh' : 'en'].format(new Date(step.time)) };
     }

@@ -39,17 +39,18 @@ export async function checkPageProof(proof: PageProof, subtle: Subtle): Promise<
     const seq = proof.entries[i]?.seq;
     if (!Number.isSafeInteger(seq) || seq < 1 || (i > 0 && seq <= proof.entries[i - 1].seq)) return fail('记录的顺序不对', 'the entries are out of order');
   }
-  const checkpoint = await checkCheckpoint(subtle, proof);
-  if (!checkpoint.ok) return fail(checkpoint.zh, checkpoint.en);
+  // The checkpoint's signature and every entry's path at once: WebCrypto's work runs side by side. Each path is
+  // folded to the size the note states, and its root compared only once the note's signature checked out.
+  const checkpointCheck = checkCheckpoint(subtle, proof);
+  const size = Number(proof.signedNote.split('\n')[1]);
   const nodes = proof.nodes.map(bytesOfHex);
   const sha256 = webSha256Hex(subtle);
-  // Every entry at once: WebCrypto's digests run side by side instead of one after another.
-  const results = await Promise.all(
-    proof.entries.map(async (entry): Promise<CheckedEntry | { zh: string; en: string }> => {
+  const folded = await Promise.all(
+    proof.entries.map(async (entry): Promise<{ checked: CheckedEntry; root: Uint8Array | null } | { zh: string; en: string }> => {
       const seq = entry.seq;
       const opened = await payloadHashOf(sha256, entry);
       if ('problem' in opened) return { zh: `记录 ${seq} 的公开内容与其哈希不符（${opened.problem}）`, en: `entry ${seq}: ${opened.problem}` };
-      if (seq > checkpoint.size) return { zh: `记录 ${seq} 不在检查点的树中`, en: `entry ${seq} is past the checkpoint's tree` };
+      if (!(seq <= size)) return { zh: `记录 ${seq} 不在检查点的树中`, en: `entry ${seq} is past the checkpoint's tree` };
       if (!Array.isArray(entry.path) || !entry.path.every((i) => Number.isSafeInteger(i) && i >= 0 && i < nodes.length)) {
         return { zh: `记录 ${seq} 的包含证明格式不对`, en: `entry ${seq}: its inclusion proof is malformed` };
       }
@@ -69,21 +70,24 @@ export async function checkPageProof(proof: PageProof, subtle: Subtle): Promise<
         subtle,
         leaf,
         seq - 1,
-        checkpoint.size,
+        size,
         entry.path.map((i) => nodes[i]),
       );
-      if (root === null || !equalBytes(root, checkpoint.root)) {
-        return {
-          zh: `记录 ${seq} 不在已签名的账本中（其内容或证明被改动）`,
-          en: `entry ${seq} is not in the signed ledger (its contents or its proof were changed)`,
-        };
-      }
       const { v, type, batchId, actor, recordedAt } = entry;
-      return { v, seq, type, batchId, actor, recordedAt, values: opened.values };
+      return { checked: { v, seq, type, batchId, actor, recordedAt, values: opened.values }, root };
     }),
   );
-  for (const result of results) if (!('seq' in result)) return fail(result.zh, result.en);
-  const entries = results as CheckedEntry[];
+  const checkpoint = await checkpointCheck;
+  if (!checkpoint.ok) return fail(checkpoint.zh, checkpoint.en);
+  const entries: CheckedEntry[] = [];
+  for (const result of folded) {
+    if (!('checked' in result)) return fail(result.zh, result.en);
+    if (result.root === null || !equalBytes(result.root, checkpoint.root)) {
+      const seq = result.checked.seq;
+      return fail(`记录 ${seq} 不在已签名的账本中（其内容或证明被改动）`, `entry ${seq} is not in the signed ledger (its contents or its proof were changed)`);
+    }
+    entries.push(result.checked);
+  }
   return checkpoint.signatureUnchecked
     ? { verified: true, entries, treeSize: checkpoint.size, note: checkpoint.signatureUnchecked }
     : { verified: true, entries, treeSize: checkpoint.size };

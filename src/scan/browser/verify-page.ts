@@ -74,11 +74,13 @@ function main(): void {
   let marked = false;
   void getJson<PageProof>(here + '/proof.json')
     .then(async (proof) => {
-      const pin = await checkKeyPin(crypto.subtle, location.hash, proof.verifierKey);
+      const [pin, policyPin, verdict] = await Promise.all([
+        checkKeyPin(crypto.subtle, location.hash, proof.verifierKey),
+        checkPolicyPin(crypto.subtle, location.hash, proof.witnesses),
+        checkPageProof(proof, crypto.subtle),
+      ]);
       if (!pin.ok) return say('failed', '校验失败：' + pin.zh, 'Verification failed: ' + pin.en);
-      const policyPin = await checkPolicyPin(crypto.subtle, location.hash, proof.witnesses);
       if (!policyPin.ok) return say('failed', '校验失败：' + policyPin.zh, 'Verification failed: ' + policyPin.en);
-      const verdict = await checkPageProof(proof, crypto.subtle);
       if (!verdict.verified) return say('failed', '校验失败：' + verdict.zh, 'Verification failed: ' + verdict.en);
       if (verdict.note) return say('partial', '未校验：' + verdict.note.zh, 'Not verified: ' + verdict.note.en);
       // Only a checkpoint whose signature was checked is compared with, and becomes, the phone's memory.
@@ -143,7 +145,17 @@ function main(): void {
 }
 
 /** What a phone knows when its check did not pass: nothing. */
-const NO_FACTS: LedgerFacts = { lot: null, product: null, producer: null, origin: null, steps: new Map(), recall: null, undisclosed: 0 };
+const NO_FACTS: LedgerFacts = {
+  lot: null,
+  product: null,
+  producer: null,
+  origin: null,
+  steps: new Map(),
+  recall: null,
+  certificates: new Map(),
+  gi: null,
+  undisclosed: 0,
+};
 
 /**
  * "Check every entry": the lot's whole chain (every entry's envelope, linked, the newest in a signed
