@@ -62,6 +62,10 @@ interface Lot {
 /** One page load: the check's time and what the page ended with. */
 interface PageRun {
   checkMs: number;
+  /** The script's own marks: from the proof parsed to the verdict shown (null from a script without them). */
+  scriptCheckMs: number | null;
+  /** Whether the page's first contentful paint fell between the proof's arrival and the verdict. */
+  paintInWindow: boolean;
   /** From the navigation's start to the badge's state. */
   badgeAtMs: number;
   state: string | null;
@@ -141,12 +145,24 @@ function watchBadge(): void {
   }).observe(w.document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
 }
 
-/** Reads, in the page, when the first proof.json's response ended and when the badge got its state. */
-function pageTimes(): { responseEnd: number | null; badgeAt: number | null } {
+/**
+ * Reads, in the page, when the first proof.json's response ended and when the badge got its state; the
+ * script's own marks (the proof parsed, the verdict shown: its check alone); and the first contentful
+ * paint, which the main thread may be busy with inside the window.
+ */
+function pageTimes(): { responseEnd: number | null; badgeAt: number | null; scriptCheck: number | null; paint: number | null } {
   const w = globalThis as any;
   const entries = w.performance.getEntriesByType('resource') as { name: string; responseEnd: number }[];
   const proof = entries.find((e) => e.name.endsWith('/proof.json'));
-  return { responseEnd: proof?.responseEnd ?? null, badgeAt: w.__benchBadgeAt as number | null };
+  const markAt = (name: string) => (w.performance.getEntriesByName(name)[0]?.startTime as number | undefined) ?? null;
+  const [parsed, verdict] = [markAt('suyuan:proof-parsed'), markAt('suyuan:verdict')];
+  const paint = (w.performance.getEntriesByType('paint') as { name: string; startTime: number }[]).find((p) => p.name === 'first-contentful-paint');
+  return {
+    responseEnd: proof?.responseEnd ?? null,
+    badgeAt: w.__benchBadgeAt as number | null,
+    scriptCheck: parsed !== null && verdict !== null ? verdict - parsed : null,
+    paint: paint?.startTime ?? null,
+  };
 }
 
 /** One page load in a fresh context (no cache, no remembered checkpoint), its CPU slowed CPU_THROTTLING_RATE times. */
@@ -173,6 +189,8 @@ async function openPage(browser: Browser, url: string): Promise<PageRun> {
     if (times.responseEnd === null || times.badgeAt === null) throw new Error(`no timing in the page: ${JSON.stringify(times)}`);
     return {
       checkMs: times.badgeAt - times.responseEnd,
+      scriptCheckMs: times.scriptCheck,
+      paintInWindow: times.paint !== null && times.paint > times.responseEnd && times.paint < times.badgeAt,
       badgeAtMs: times.badgeAt,
       state,
       text,
@@ -232,6 +250,14 @@ function printReport(rows: [Lot, PageRun[]][], browserVersion: string): void {
   for (const [lot, loads] of rows) {
     const each = loads.map((l) => l.checkMs).sort((a, b) => a - b);
     console.log(`${lot.name}, each check in ms, sorted: ${each.map((ms) => ms.toFixed(0)).join(', ')}`);
+    const own = loads.map((l) => l.scriptCheckMs).filter((ms): ms is number => ms !== null);
+    if (own.length > 0) {
+      const sorted = [...own].sort((a, b) => a - b);
+      console.log(
+        `${lot.name}, the script's own check (proof parsed to verdict), median ${median(sorted).toFixed(1)} ms, p90 ${percentile(sorted, 0.9).toFixed(1)} ms; ` +
+          `first paint inside the timed window in ${loads.filter((l) => l.paintInWindow).length} of ${loads.length} loads`,
+      );
+    }
   }
   for (const [lot, loads] of rows) {
     const other = loads.filter((l) => l.state !== 'verified');
