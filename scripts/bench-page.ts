@@ -254,7 +254,8 @@ function printReport(rows: [Lot, PageRun[]][], browserVersion: string): void {
     if (own.length > 0) {
       const sorted = [...own].sort((a, b) => a - b);
       console.log(
-        `${lot.name}, the script's own check (proof parsed to verdict), median ${median(sorted).toFixed(1)} ms, p90 ${percentile(sorted, 0.9).toFixed(1)} ms; ` +
+        `${lot.name}, the script's own check (proof parsed to verdict), median ${median(sorted).toFixed(1)} ms, ` +
+          `p90 ${percentile(sorted, 0.9).toFixed(1)} ms; ` +
           `first paint inside the timed window in ${loads.filter((l) => l.paintInWindow).length} of ${loads.length} loads`,
       );
     }
