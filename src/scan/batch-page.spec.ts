@@ -14,6 +14,7 @@ const view: PageView = {
   coldChainStatus: 'EXCURSION',
   keySteps: [{ seq: 2, bizStep: 'SHIPPING', eventTime: new Date('2026-11-21T06:00:00Z'), place: '天津市宁河区', organization: '海河乳品' }],
   eventCount: 1,
+  stepCounts: [{ bizStep: 'SHIPPING', count: 1 }],
   inspections: { total: 3, failed: 1, latest: 'PASS' },
   recall: { level: 'LEVEL_1', reason: '检出致病菌', initiatedAt: new Date('2026-11-22T00:00:00Z') },
   verification: { valid: false, checkedEntries: 2, firstInvalidSeq: 7, reason: 'entry 7: the stored hash does not match its envelope' },
@@ -54,11 +55,15 @@ describe('the batch page', () => {
   });
 
   it('lists the key steps and links to every event when the story is longer than them', () => {
-    const long = { ...view, eventCount: 250 };
+    const stepCounts = [
+      { bizStep: 'STORING', count: 2488 },
+      { bizStep: 'SHIPPING', count: 12 },
+    ];
+    const long = { ...view, eventCount: 2500, stepCounts };
     const en = renderBatchPage(long, { certificates: [], giStanding: null, chart: null }, 'en', 'https://trace.example.org', 'tok');
-    expect(en).toContain('250 events in all; shown here are 1 key steps');
+    expect(en).toContain('2500 events in all; shown here are 1 key steps (the first of each kind and the newest). Stored × 2,488 · Shipped × 12\n<a');
     expect(en).toContain('href="/q/ABCDEFGHJKMN/events?lang=en"');
-    expect(en).toContain('href="/q/ABCDEFGHJKMN/events?page=3&amp;lang=en"');
+    expect(en).toContain('href="/q/ABCDEFGHJKMN/events?page=25&amp;lang=en"');
     expect(renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'en', 'x', 'tok')).not.toContain('/events');
   });
 

@@ -38,6 +38,7 @@ const T = {
     allEvents: '查看全部记录',
     newestEvents: '最新记录',
     eventsTitle: '全部流通记录',
+    eventsUnchecked: '此为服务器列出的全部记录，未在本机校验；产品页会在本机校验其关键步骤。',
     pageOf: (page: number, pages: number) => `第 ${page} / ${pages} 页`,
     earlier: '← 较早',
     later: '较新 →',
@@ -67,6 +68,7 @@ const T = {
     allEvents: 'See every event',
     newestEvents: 'newest events',
     eventsTitle: 'Every event',
+    eventsUnchecked: 'The service’s list of every event, not checked on this device; the product’s page checks its key steps on your phone.',
     pageOf: (page: number, pages: number) => `page ${page} of ${pages}`,
     earlier: '← earlier',
     later: 'later →',
@@ -154,8 +156,8 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
   const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
   const more =
     view.eventCount > view.keySteps.length &&
-    html`<p class="muted" data-fact="counts">${t.keySteps(view.keySteps.length, view.eventCount)} <a href="${events}?lang=${lang}">${t.allEvents}</a>
- · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
+    html`<p class="muted" data-fact="counts">${t.keySteps(view.keySteps.length, view.eventCount)} ${stepCounts(view.stepCounts, lang)}
+<a href="${events}?lang=${lang}">${t.allEvents}</a> · <a href="${events}?page=${lastPage}&amp;lang=${lang}">${t.newestEvents}</a></p>`;
   const inspections = inspectionsVerdict(view.inspections, lang);
   const certificates = certificatesSection(extras.certificates, lang);
   const chart =
@@ -224,6 +226,12 @@ function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}</li>`;
 }
 
+/** The story's steps with how many events each has, most first ("Stored × 2,988 · Shipped × 3"). */
+function stepCounts(counts: PageView['stepCounts'], lang: Lang): string {
+  const number = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  return counts.map((c) => `${pick(BIZ_STEP_NAMES[c.bizStep as BizStep], lang, c.bizStep)} × ${number.format(c.count)}`).join(' · ');
+}
+
 function inspectionsVerdict(inspections: PageView['inspections'], lang: Lang): string {
   const t = T[lang];
   if (inspections.total === 0) return t.inspectionsNone;
@@ -252,7 +260,7 @@ export function renderEventsPage(
 <nav><a href="/q/${lot.traceCode}?lang=${lang}">${t.back}</a></nav>
 <h1>${lot.productName}</h1>
 <p class="muted">${t.lot} ${lot.lotCode} · ${t.code} ${lot.traceCode}</p>
-<section><h2>${t.eventsTitle}</h2><p class="muted">${nav}</p>
+<section><h2>${t.eventsTitle}</h2><p class="muted">${t.eventsUnchecked}</p><p class="muted">${nav}</p>
 <ol start="${(page.number - 1) * EVENTS_PER_PAGE + 1}">${page.events.map((ev) => eventItem(ev, lang))}</ol>
 <p class="muted">${nav}</p></section>
 </main></body></html>`.toString();

@@ -79,6 +79,8 @@ export interface ScannedPage {
   batch: ScannedBatch;
   keySteps: PublicEvent[];
   eventCount: number;
+  /** How many events of each step the story has, most first: what the page says of the steps it does not list. */
+  stepCounts: { bizStep: string; count: number }[];
   inspections: { total: number; failed: number; latest: 'PASS' | 'FAIL' | null };
   lineage: string[];
   entries: number;
@@ -177,6 +179,7 @@ export class ScanRepository {
       batch: toScannedBatch(r),
       keySteps: toPublicEvents(r.key_steps as TimelineRow[] | null),
       eventCount: Number(r.event_count),
+      stepCounts: ((r.step_counts ?? []) as { biz_step: string; n: number | string }[]).map((c) => ({ bizStep: c.biz_step, count: Number(c.n) })),
       inspections: { total: Number(r.inspections), failed: Number(r.failed_inspections), latest: (r.latest_inspection as 'PASS' | 'FAIL' | null) ?? null },
       lineage: r.lineage as string[],
       entries: Number(r.checked_entries),
@@ -378,6 +381,7 @@ const PAGE_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1'
          (SELECT * FROM events ORDER BY event_time DESC, seq DESC LIMIT ${NEWEST_KEY_STEPS}))
        SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT count(*) FROM events) AS event_count,
               (SELECT ${eventsJson} FROM key_steps) AS key_steps,
+              (SELECT json_agg(c ORDER BY c.n DESC, c.biz_step) FROM (SELECT biz_step, count(*) AS n FROM events GROUP BY biz_step) c) AS step_counts,
               (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id) AS inspections,
               (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id WHERE i.verdict = 'FAIL') AS failed_inspections,
               (SELECT i.verdict FROM inspection i JOIN up ON up.id = i.batch_id ORDER BY i.created_seq DESC LIMIT 1) AS latest_inspection,

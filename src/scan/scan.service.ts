@@ -25,6 +25,8 @@ export interface ScanView extends Omit<ScannedBatch, 'id' | 'storage' | 'gtin' |
 /** The batch page's view: the public facts, the key steps of its story (not all of it), and the verdicts. */
 export interface PageView extends Omit<ScanView, 'batchId' | 'timelineHead' | 'timelineTotal'> {
   keySteps: PublicEvent[];
+  /** How many events of each step the story has, most first. */
+  stepCounts: ScannedPage['stepCounts'];
   /** Events in the whole story (the lot's and the batches' it was made from). */
   eventCount: number;
   inspections: ScannedPage['inspections'];
@@ -133,11 +135,11 @@ export class ScanService implements OnModuleDestroy {
     return this.pageCache.through(traceCode, async () => {
       const read = await this.scans.pageView(traceCode);
       if (!read) return null;
-      const { batch, keySteps, eventCount, inspections, lineage } = read;
+      const { batch, keySteps, eventCount, stepCounts, inspections, lineage } = read;
       const verification = await this.ledger.batchVerdict(batch.id, read);
       const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
       const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
-      const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, inspections, verification };
+      const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, stepCounts, inspections, verification };
       return { value: { batch, view }, dependsOn: lineage };
     });
   }

@@ -116,7 +116,7 @@ describe('scan views stay current', () => {
     const second = await page().set('if-none-match', first.headers.etag);
     expect(second.status).toBe(200);
     expect(second.headers.etag).not.toBe(first.headers.etag);
-    expect(second.text).toContain('<b>Stored</b>');
+    expect(second.text).toContain('data-value="STORING">Stored</b>');
   });
 
   it("shows another process's writes once PostgreSQL's notice arrives", async () => {

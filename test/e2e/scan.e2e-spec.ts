@@ -336,11 +336,14 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(page.status).toBe(200);
     expect(Buffer.byteLength(page.text)).toBeLessThan(PAGE_MAX_BYTES);
     expect(page.text).toContain('3001 events in all; shown here are 12 key steps');
+    // The steps it does not list are counted by kind.
+    expect(page.text).toContain('Stored × 3,000 · Registered × 1\n<a');
     expect(page.text).toContain(`href="/q/${batch.traceCode}/events?page=31&amp;lang=en"`);
     const events = await request(server).get(`/q/${batch.traceCode}/events?page=31&lang=en`);
     expect(events.status).toBe(200);
     expect(Buffer.byteLength(events.text)).toBeLessThan(PAGE_MAX_BYTES);
     expect(events.text).toContain('page 31 of 31');
+    expect(events.text).toContain('not checked on this device');
     expect(events.headers['content-security-policy']).toContain("default-src 'none'");
     expect(events.text.match(/<li>/g)).toHaveLength(1);
     expect((await request(server).get(`/q/${batch.traceCode}/events?page=2`)).text.match(/<li>/g)).toHaveLength(100);
