@@ -4,7 +4,7 @@ import { splitPayloadMembers } from '../ledger/hash-rule.js';
 import { sha256Hex } from '../ledger/ledger-hash.js';
 import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { openMembers } from '../ledger/member-disclosure.js';
-import { PAGE_MEMBERS, PAGE_PROOF_FORMAT, PAGE_PROOF_MAX_BYTES, PAGE_PROOF_MAX_ENTRIES, PageProof, ProvenEntry } from './page-proof.js';
+import { envelopeBut, PAGE_MEMBERS, PAGE_PROOF_FORMAT, PAGE_PROOF_MAX_BYTES, PAGE_PROOF_MAX_ENTRIES, PageProof, ProvenEntry } from './page-proof.js';
 import type { PageProofSources } from './scan.repository.js';
 
 /**
@@ -59,16 +59,7 @@ export function seqsOf(groups: number[][], max = PAGE_PROOF_MAX_ENTRIES): number
 
 /** An entry as the page's proof carries it: v2 opens the members the page shows; v1 (or an erased payload) only gives its payloadHash. */
 export function provenEntry(entry: LedgerEntry, lotBatchId: string): Omit<ProvenEntry, 'path'> {
-  const envelope = {
-    v: entry.v,
-    seq: entry.seq,
-    prevHash: entry.prevHash,
-    type: entry.type,
-    batchId: entry.batchId,
-    batchPrevHash: entry.batchPrevHash,
-    actor: entry.actor,
-    recordedAt: entry.recordedAt,
-  };
+  const envelope = envelopeBut(entry);
   if (entry.v !== 2 || entry.salt === null || entry.payload === null) return { ...envelope, payloadHash: entry.payloadHash };
   const ancestor = entry.type === 'BATCH_REGISTERED' && entry.batchId !== lotBatchId;
   const shown = PAGE_MEMBERS[ancestor ? 'ANCESTOR_REGISTERED' : entry.type] ?? [];

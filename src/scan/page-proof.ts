@@ -1,4 +1,4 @@
-import type { LedgerFormatVersion } from '../ledger/hash-rule.js';
+import type { LedgerEnvelope } from '../ledger/hash-rule.js';
 import type { WitnessPolicy } from '../witnesses/witness-policy.js';
 
 /**
@@ -28,15 +28,7 @@ export interface PageProof {
 }
 
 /** An entry with what proves it: its envelope, what it discloses, and its inclusion path. */
-export interface ProvenEntry {
-  v: LedgerFormatVersion;
-  seq: number;
-  prevHash: string;
-  type: string;
-  batchId: string | null;
-  batchPrevHash: string | null;
-  actor: string;
-  recordedAt: string;
+export interface ProvenEntry extends Omit<LedgerEnvelope, 'payloadHash'> {
   /** v1 only: a v1 payload discloses nothing, so its hash is given; a v2 entry's is recomputed from its members. */
   payloadHash?: string;
   /** v2: the members the page shows, opened: each value and its member salt. */
@@ -45,6 +37,20 @@ export interface ProvenEntry {
   hidden?: Record<string, string>;
   /** The RFC 9162 inclusion proof of the entry in the checkpoint's tree, bottom up, as indices into `nodes`. */
   path: number[];
+}
+
+/** An entry's envelope but for its payloadHash, which a v2 entry in the proof leaves to be recomputed (the same eight members on both sides). */
+export function envelopeBut(e: Omit<LedgerEnvelope, 'payloadHash'>): Omit<LedgerEnvelope, 'payloadHash'> {
+  return {
+    v: e.v,
+    seq: e.seq,
+    prevHash: e.prevHash,
+    type: e.type,
+    batchId: e.batchId,
+    batchPrevHash: e.batchPrevHash,
+    actor: e.actor,
+    recordedAt: e.recordedAt,
+  };
 }
 
 /** Entries a page's proof holds at most (registrations, key steps, recall), so that it stays under PAGE_PROOF_MAX_BYTES. */

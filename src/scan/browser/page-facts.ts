@@ -40,6 +40,11 @@ type Values = Record<string, unknown>;
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+/** What a phone knows before, or without, a check that passed: nothing. */
+export function noFacts(): LedgerFacts {
+  return { lot: null, product: null, producer: null, origin: null, steps: new Map(), recall: null, certificates: new Map(), gi: null, undisclosed: 0 };
+}
+
 export function ledgerFacts(entries: CheckedEntry[], traceCode: string, now = new Date()): LedgerFacts {
   const organizations = new Map<string, string>();
   const organizationKinds = new Map<string, OrganizationKind>();
@@ -59,17 +64,7 @@ export function ledgerFacts(entries: CheckedEntry[], traceCode: string, now = ne
     if (e.type === 'BATCH_REGISTERED' && e.batchId !== null && v.batchId === e.batchId) registrations.set(e.batchId, v);
   }
   const lotEntry = entries.find((e) => e.type === 'BATCH_REGISTERED' && e.values?.traceCode === traceCode && registrations.get(e.batchId!) === e.values);
-  const facts: LedgerFacts = {
-    lot: null,
-    product: null,
-    producer: null,
-    origin: null,
-    steps: new Map(),
-    recall: null,
-    certificates: new Map(),
-    gi: null,
-    undisclosed: 0,
-  };
+  const facts = noFacts();
   facts.undisclosed = entries.filter((e) => e.values === null).length;
   if (!lotEntry) return facts;
   const lot = lotEntry.values!;

@@ -1,6 +1,6 @@
 import { entryHashWith } from '../../ledger/hash-rule.js';
 import { disclosedValues, openedPayloadHash } from '../../ledger/member-disclosure.js';
-import { PAGE_PROOF_FORMAT, PageProof, ProvenEntry } from '../page-proof.js';
+import { envelopeBut, PAGE_PROOF_FORMAT, PageProof, ProvenEntry } from '../page-proof.js';
 import { bytesOfHex, equalBytes } from './bytes.js';
 import { checkCheckpoint, rootFromInclusion, Subtle, webLeafHash, webSha256Hex } from './proof-bundle-check.js';
 
@@ -54,17 +54,7 @@ export async function checkPageProof(proof: PageProof, subtle: Subtle): Promise<
       if (!Array.isArray(entry.path) || !entry.path.every((i) => Number.isSafeInteger(i) && i >= 0 && i < nodes.length)) {
         return { zh: `记录 ${seq} 的包含证明格式不对`, en: `entry ${seq}: its inclusion proof is malformed` };
       }
-      const hash = await entryHashWith(sha256, {
-        v: entry.v,
-        seq,
-        prevHash: entry.prevHash,
-        type: entry.type,
-        batchId: entry.batchId,
-        batchPrevHash: entry.batchPrevHash,
-        actor: entry.actor,
-        recordedAt: entry.recordedAt,
-        payloadHash: opened.payloadHash,
-      });
+      const hash = await entryHashWith(sha256, { ...envelopeBut(entry), payloadHash: opened.payloadHash });
       const leaf = await webLeafHash(subtle, bytesOfHex(hash));
       const root = await rootFromInclusion(
         subtle,

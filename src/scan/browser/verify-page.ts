@@ -18,7 +18,7 @@ import {
 } from './checkpoint-memory.js';
 import { checkKeyPin, KeyPinVerdict } from './key-pin.js';
 import type { PageProof } from '../page-proof.js';
-import { LedgerFacts, ledgerFacts } from './page-facts.js';
+import { ledgerFacts, noFacts } from './page-facts.js';
 import { markFacts } from './page-marks.js';
 import { checkPageProof } from './page-proof-check.js';
 import { BundleVerdict, checkProofPages, ProofBundle, ProofPage } from './proof-bundle-check.js';
@@ -153,21 +153,8 @@ function main(): void {
     })
     .catch((err: Error) => say('failed', '无法校验：' + err.message, 'Could not verify: ' + err.message))
     // Whatever stopped the check, nothing on the page stays unmarked as if it had passed.
-    .then(() => marked || markFacts(document, NO_FACTS, zh));
+    .then(() => marked || markFacts(document, noFacts(), zh));
 }
-
-/** What a phone knows when its check did not pass: nothing. */
-const NO_FACTS: LedgerFacts = {
-  lot: null,
-  product: null,
-  producer: null,
-  origin: null,
-  steps: new Map(),
-  recall: null,
-  certificates: new Map(),
-  gi: null,
-  undisclosed: 0,
-};
 
 /**
  * "Check every entry": the lot's whole chain (every entry's envelope, linked, the newest in a signed
