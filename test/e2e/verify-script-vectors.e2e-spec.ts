@@ -98,6 +98,7 @@ describe('the built page script in a browser, against the test vectors', () => {
       batchLink: (b: any) => b.entries.shift(),
       proof: (b: any) => (b.inclusion.hashes[0] = '00'.repeat(32)),
       checkpoint: (b: any) => (b.signedNote = b.signedNote.replace('\n3\n', '\n2\n')),
+      inclusionSize: (b: any) => (b.inclusion.treeSize = 2),
       signature: (b: any) => (b.signedNote = b.signedNote.replace(/ (\S+)\n$/, (_: string, sig: string) => ` ${flipByte(sig, 40)}\n`)),
     };
     const verdicts: Record<string, any> = {};
@@ -109,7 +110,9 @@ describe('the built page script in a browser, against the test vectors', () => {
     expect(verdicts.actor).toMatchObject({ verified: false, en: 'entry 3: its hash does not match its contents' });
     expect(verdicts.batchLink).toMatchObject({ verified: false, en: 'entry 3: the link to the batch\u2019s previous entry is broken' });
     expect(verdicts.proof).toMatchObject({ verified: false, en: 'the batch\u2019s newest entry is not in the signed ledger tree' });
-    expect(verdicts.checkpoint).toMatchObject({ verified: false, en: 'the inclusion proof does not match the checkpoint' });
+    // A note whose tree size was changed is no longer the one signed: its signature is checked before anything is folded against it.
+    expect(verdicts.checkpoint).toMatchObject({ verified: false, en: 'the checkpoint\u2019s signature does not verify' });
+    expect(verdicts.inclusionSize).toMatchObject({ verified: false, en: 'the inclusion proof does not match the checkpoint' });
     expect(verdicts.signature).toMatchObject({ verified: false, en: 'the checkpoint\u2019s signature does not verify' });
   });
 
