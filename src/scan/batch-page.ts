@@ -132,6 +132,7 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
 svg{width:100%;height:auto}nav{text-align:right}
 .checked::after{content:" \\2713";color:#1b6b1b}.unchecked-mark{color:#8a5a00;font-size:.8em;font-weight:400}
+.recall .checked::after{color:#fff}.recall .unchecked-mark{color:#fdd}
 `);
 
 /**
