@@ -15,6 +15,28 @@ export interface Marks {
   differing: string[];
 }
 
+/** The page's facts by name, as the verdict names one that differs. */
+const FACT_NAMES: Record<string, [string, string]> = {
+  product: ['产品名称', 'product'],
+  producer: ['生产者', 'producer'],
+  origin: ['产地', 'origin'],
+  lot: ['批号', 'lot'],
+  'trace-code': ['追溯码', 'trace code'],
+  step: ['步骤', 'step'],
+  time: ['时间', 'time'],
+  place: ['地点', 'place'],
+  organization: ['经手单位', 'organization'],
+  'recall-level': ['召回级别', 'recall level'],
+  'recall-reason': ['召回原因', 'recall reason'],
+  gi: ['地理标志', 'geographic indication'],
+  certificate: ['证书', 'certificate'],
+};
+
+export function factName(fact: string, zh: boolean): string {
+  const names = FACT_NAMES[fact];
+  return names ? names[zh ? 0 : 1] : fact;
+}
+
 const DATE_FORMATS = {
   zh: new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }),
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }),

@@ -19,7 +19,7 @@ import {
 import { checkKeyPin, KeyPinVerdict } from './key-pin.js';
 import type { PageProof } from '../page-proof.js';
 import { ledgerFacts, noFacts } from './page-facts.js';
-import { markFacts } from './page-marks.js';
+import { factName, markFacts } from './page-marks.js';
 import { checkPageProof } from './page-proof-check.js';
 import { BundleVerdict, checkProofPages, ProofBundle, ProofPage } from './proof-bundle-check.js';
 import { checkPolicyPin, PolicyPinVerdict } from './witness-check.js';
@@ -127,12 +127,12 @@ function main(): void {
           '校验失败：服务器发来的页面与其已签名账本有 ' +
             marks.differing.length +
             ' 处不符（' +
-            marks.differing.join('、') +
+            marks.differing.map((fact) => factName(fact, true)).join('、') +
             '）；现在显示的是账本所记，标有 ✓',
           'Verification failed: the page the service sent differs from its signed ledger in ' +
             marks.differing.length +
             (marks.differing.length === 1 ? ' place (' : ' places (') +
-            marks.differing.join(', ') +
+            marks.differing.map((fact) => factName(fact, false)).join(', ') +
             '); shown now is what the ledger says, marked \u2713',
         );
       } else {
