@@ -18,26 +18,28 @@
  * 'verified' (its badge text is printed). The database is dropped at the end, also on failure.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { type Browser, chromium, type Response } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { Database } from '../src/database/database.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
-import { draftEntry } from '../src/ledger/ledger-entry.js';
-import { LedgerWriter } from '../src/ledger/ledger-writer.js';
-import { eventPayload, inParallel, percentile, pick, post, printTable, run, RunningService, startService } from './bench-support.js';
+import {
+  ADMIN_KEY,
+  Api,
+  ledgerSize,
+  Org,
+  organization,
+  organizationKey,
+  padLedger,
+  recordEvents,
+  registerBatch,
+  registerProduct,
+  withBenchService,
+} from './bench-api.js';
+import { percentile, printTable } from './bench-support.js';
 
-const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const CPU_THROTTLING_RATE = 4;
 const GOAL_MS = 150;
 const API_CALLERS = 8;
-const PAD_CALLERS = 64;
 /** Another producer's lots, where the padding entries go. */
 const OTHER_BATCHES = 200;
 const PAGE_TIMEOUT_MS = 120_000;
@@ -89,48 +91,32 @@ async function main(): Promise<void> {
   if (![ledger, longEvents].every((n) => Number.isSafeInteger(n) && n >= 0) || !Number.isSafeInteger(runs) || runs < 1) {
     throw new Error('--ledger and --long take a whole number of entries or events, --runs a whole number of page loads (at least 1)');
   }
-  const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
-  const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
-  const url = databaseUrl(server.adminUrl, database);
-  let dataSource: DataSource | undefined;
-  let service: RunningService | undefined;
-  let browser: Browser | undefined;
-  console.log(`server: ${server.label}; bench database: ${database}; ledger of ${ledger.toLocaleString('en')} entries; ${runs} page loads per lot`);
-  try {
-    await withAdminClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
-    dataSource = await new DataSource(dataSourceOptions(url, PAD_CALLERS + 8)).initialize();
-    await dataSource.runMigrations();
-    const pool = new Database(dataSource).pool;
-    service = await startService(url, ADMIN_KEY);
-    const api = apiClient(service.base, new http.Agent({ keepAlive: true, maxSockets: API_CALLERS }));
+  const about = `ledger of ${ledger.toLocaleString('en')} entries; ${runs} page loads per lot`;
+  await withBenchService(about, API_CALLERS, async ({ pool, service, api }) => {
     // 1. The ledger, padded first, so the lots' proofs are as deep as in a ledger of that size; 2. the lots, through the API.
-    await padLedger(api, pool, ledger);
+    await padLedger(api, pool, ledger, OTHER_BATCHES);
     const lots = [await typicalLot(api), await longLot(api, longEvents)];
     const size = await ledgerSize(pool);
     await checkpointCovering(api, size);
     console.log(`lots seeded through the API; ledger size ${size.toLocaleString('en')}, covered by a signed checkpoint`);
     // 3. The pages, in chromium.
-    browser = await launchChromium();
-    const rows: [Lot, PageRun[]][] = [];
-    for (const lot of lots) {
-      // Warm-up: the service's caches, chromium's first start. Its badge says what the check covered.
-      const warmUp = await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`);
-      console.log(`  ${lot.name}, ${lot.entries.toLocaleString('en')} entries seeded: the badge says "${warmUp.text}"`);
-      const loads: PageRun[] = [];
-      for (let i = 0; i < runs; i++) loads.push(await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`));
-      rows.push([lot, loads]);
-      console.log(`  ${lot.name}: ${loads.length} page loads`);
+    const browser = await launchChromium();
+    try {
+      const rows: [Lot, PageRun[]][] = [];
+      for (const lot of lots) {
+        // Warm-up: the service's caches, chromium's first start. Its badge says what the check covered.
+        const warmUp = await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`);
+        console.log(`  ${lot.name}, ${lot.entries.toLocaleString('en')} entries seeded: the badge says "${warmUp.text}"`);
+        const loads: PageRun[] = [];
+        for (let i = 0; i < runs; i++) loads.push(await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`));
+        rows.push([lot, loads]);
+        console.log(`  ${lot.name}: ${loads.length} page loads`);
+      }
+      printReport(rows, browser.version());
+    } finally {
+      await browser.close().catch(() => undefined);
     }
-    printReport(rows, browser.version());
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await service?.stop();
-    await dataSource?.destroy().catch(() => undefined);
-    await withAdminClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch((err) =>
-      console.error(`could not drop ${database}: ${(err as Error).message}`),
-    );
-    await server.stop?.();
-  }
+  });
 }
 
 /** Runs in the page before any of its own scripts: notes when #badge gets its data-state. */
@@ -274,29 +260,6 @@ function printReport(rows: [Lot, PageRun[]][], browserVersion: string): void {
   );
 }
 
-/** Events on another producer's lots, through the writer, up to `entries`; then statistics as on a live service. */
-async function padLedger(api: Api, pool: pg.Pool, entries: number): Promise<void> {
-  const grower = await organization(api, '武清区蔬菜种植基地', 'PRODUCER', '天津市武清区');
-  const productId = await registerProduct(api, grower, { name: '武清 黄瓜', category: 'VEGETABLE', storage: 'CHILLED' });
-  const lots = await inParallel(
-    Array.from({ length: OTHER_BATCHES }, (_, i) => i),
-    API_CALLERS,
-    (i) => registerBatch(api, grower, { productId, lotCode: `WQ-${i + 1}`, quantity: 500, producedAt: new Date().toISOString() }),
-  );
-  const batchIds = lots.map((lot) => lot.id);
-  const writer = new LedgerWriter(pool);
-  const padding = await run(PAD_CALLERS, Math.max(0, entries - (await ledgerSize(pool))), Infinity, async () => {
-    await writer.append('bench', [draftEntry('EVENT_RECORDED', pick(batchIds), eventPayload())]);
-  });
-  await writer.whenIdle();
-  if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
-  const took = `${(padding.elapsedMs / 1000).toFixed(1)} s`;
-  console.log(
-    `padding: ${padding.count.toLocaleString('en')} entries through the writer in ${took}; ledger size ${(await ledgerSize(pool)).toLocaleString('en')}`,
-  );
-  await pool.query('VACUUM (ANALYZE)');
-}
-
 /**
  * 小站稻 rice as most labels will show it: harvested, dried and stored, packed, inspected by a lab,
  * shipped to a distributor who stores and ships it on to a shop, which receives, stores and sells it.
@@ -393,77 +356,6 @@ async function checkpointCovering(api: Api, size: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`no checkpoint covers ${size} entries after 60 s (newest: ${latestCheckpoint?.treeSize ?? 'none'})`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-type Api = <T>(key: string, query: string, variables: Record<string, unknown>) => Promise<T>;
-
-/** GraphQL over HTTP with an organization's (or the admin's) key; a GraphQL error throws. */
-function apiClient(base: string, agent: http.Agent): Api {
-  return async <T>(key: string, query: string, variables: Record<string, unknown>): Promise<T> => {
-    const text = await post(base, '/graphql', JSON.stringify({ query, variables }), { agent, headers: { authorization: `Bearer ${key}` } });
-    const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 1000)}`);
-    return body.data!;
-  };
-}
-
-interface Org {
-  id: string;
-  key: string;
-  name: string;
-  facilityId: string;
-}
-
-/** A new organization's API key, from the admin. */
-async function organizationKey(api: Api, name: string, kind: string): Promise<{ id: string; key: string }> {
-  const { createOrganization } = await api<{ createOrganization: { organization: { id: string }; apiKey: string } }>(
-    ADMIN_KEY,
-    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }',
-    { input: { name, kind } },
-  );
-  return { id: createOrganization.organization.id, key: createOrganization.apiKey };
-}
-
-/** An organization with one facility. */
-async function organization(api: Api, name: string, kind: string, region: string): Promise<Org> {
-  const { id, key } = await organizationKey(api, name, kind);
-  const { registerFacility } = await api<{ registerFacility: { id: string } }>(
-    key,
-    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
-    { input: { name: `${name} 厂区`, region } },
-  );
-  return { id, key, name, facilityId: registerFacility.id };
-}
-
-async function registerProduct(api: Api, owner: Org, input: { name: string; category: string; storage: string }): Promise<string> {
-  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
-    owner.key,
-    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
-    { input },
-  );
-  return registerProduct.id;
-}
-
-/** A lot in kg made at the producer's facility. */
-async function registerBatch(
-  api: Api,
-  producer: Org,
-  input: { productId: string; lotCode: string; quantity: number; producedAt: string; details?: object },
-): Promise<{ id: string; traceCode: string }> {
-  const { registerBatch } = await api<{ registerBatch: { id: string; traceCode: string } }>(
-    producer.key,
-    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode } }',
-    { input: { ...input, facilityId: producer.facilityId, unit: 'kg' } },
-  );
-  return registerBatch;
-}
-
-async function recordEvents(api: Api, by: Org, events: Record<string, unknown>[]): Promise<void> {
-  await api(by.key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input: events });
-}
-
-async function ledgerSize(pool: pg.Pool): Promise<number> {
-  return Number((await pool.query<{ seq: string }>('SELECT seq FROM ledger_head WHERE id = 1')).rows[0].seq);
 }
 
 main().catch((err: unknown) => {

@@ -17,23 +17,26 @@
  *   they make the ledger table and its indexes the size the goal names.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { Database } from '../src/database/database.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
-import { draftEntry } from '../src/ledger/ledger-entry.js';
-import { LedgerWriter } from '../src/ledger/ledger-writer.js';
-import { eventPayload, inParallel, pick, post, printTable, run, RunningService, RunResult, startService } from './bench-support.js';
+import {
+  Api,
+  ApiClient,
+  ledgerSize,
+  Org,
+  organization,
+  organizationKey,
+  padLedger,
+  recordEvents,
+  registerBatch,
+  registerProduct,
+  withBenchService,
+} from './bench-api.js';
+import { inParallel, printTable, run, RunResult } from './bench-support.js';
 
-const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Concurrent API callers while building: enough for the writer to group commands. */
 const BUILD_CALLERS = 8;
-const PAD_CALLERS = 64;
 const OTHER_BATCHES = 1000;
 const WARM_UP_REQUESTS = 5;
 /** Each measured row stops at --requests or after this long, whichever comes first. */
@@ -104,33 +107,14 @@ async function main(): Promise<void> {
   const entries = Number(values.entries);
   const requests = Number(values.requests);
   const callers = Number(values.callers);
-  const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
-  const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
-  const url = databaseUrl(server.adminUrl, database);
-  let dataSource: DataSource | undefined;
-  let service: RunningService | undefined;
-  console.log(`server: ${server.label}; bench database: ${database}; ledger of ${entries.toLocaleString('en')} entries`);
-  try {
-    await withAdminClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
-    dataSource = await new DataSource(dataSourceOptions(url, PAD_CALLERS + 8)).initialize();
-    await dataSource.runMigrations();
-    const pool = new Database(dataSource).pool;
-    service = await startService(url, ADMIN_KEY);
-    const api = apiClient(service.base, new http.Agent({ keepAlive: true, maxSockets: Math.max(BUILD_CALLERS, callers) }));
+  await withBenchService(`ledger of ${entries.toLocaleString('en')} entries`, Math.max(BUILD_CALLERS, callers), async ({ pool, service, api }) => {
     // 1. The lineage, through the API; 2. the rest of the ledger, through the writer.
     const build = await timedLineage(api, pool);
-    const padding = await padLedger(api, pool, entries);
+    const padding = await padLedger(api, pool, entries, OTHER_BATCHES);
     // 3. The traces, by a regulator (it may read every batch).
     const rows = await timeTraces(await regulatorTraces(api, build.lineage), requests, callers);
     printReport(rows, build, padding, service.rssMb());
-  } finally {
-    await service?.stop();
-    await dataSource?.destroy().catch(() => undefined);
-    await withAdminClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch((err) =>
-      console.error(`could not drop ${database}: ${(err as Error).message}`),
-    );
-    await server.stop?.();
-  }
+  });
 }
 
 async function timedLineage(api: Api, pool: pg.Pool): Promise<Build> {
@@ -145,25 +129,8 @@ async function timedLineage(api: Api, pool: pg.Pool): Promise<Build> {
   return { lineage, seconds, entries };
 }
 
-/** Events on other producers' batches, through the writer, up to `entries`; then statistics as on a live service. */
-async function padLedger(api: Api, pool: pg.Pool, entries: number): Promise<RunResult> {
-  const otherBatches = await registerOtherBatches(api);
-  const writer = new LedgerWriter(pool);
-  const padding = await run(PAD_CALLERS, Math.max(0, entries - (await ledgerSize(pool))), Infinity, async () => {
-    await writer.append('bench', [draftEntry('EVENT_RECORDED', pick(otherBatches), eventPayload())]);
-  });
-  await writer.whenIdle();
-  const size = await ledgerSize(pool);
-  const took = `${(padding.elapsedMs / 1000).toFixed(1)} s`;
-  console.log(`padding: ${padding.count.toLocaleString('en')} entries through the writer in ${took}; ledger size ${size.toLocaleString('en')}`);
-  if (padding.errors > 0) throw new Error(`${padding.errors} padding appends failed`);
-  // Statistics as autovacuum keeps them on a live service (it analyzes after bulk inserts too).
-  await pool.query('VACUUM (ANALYZE)');
-  return padding;
-}
-
 /** The two traces, each checked once in full before anything is timed. */
-async function regulatorTraces(api: ReturnType<typeof apiClient>, lineage: Lineage): Promise<[string, CheckedTrace][]> {
+async function regulatorTraces(api: ApiClient, lineage: Lineage): Promise<[string, CheckedTrace][]> {
   const regulator = (await organizationKey(api, '天津市市场监督管理局', 'REGULATOR')).key;
   const traceOf = (batchId: string, direction: 'DOWNSTREAM' | 'UPSTREAM') => JSON.stringify({ query: TRACE, variables: { batchId, direction } });
   const downstream = await checkedTrace(api, regulator, traceOf(lineage.origin, 'DOWNSTREAM'), (t) => {
@@ -222,26 +189,6 @@ function printReport(rows: TraceRow[], build: Build, padding: RunResult, service
   console.log(`build: ${lineageRate}; padding ${padding.perSecond.toFixed(0)} entries/s through the writer`);
   const machine = `${availableParallelism()} cores, load average ${load1.toFixed(1)} (1 min) ${load5.toFixed(1)} (5 min) at the end`;
   console.log(`service RSS after the traces: ${serviceRss.toFixed(0)} MB; ${machine}`);
-}
-
-type Api = <T>(key: string, query: string, variables: Record<string, unknown>) => Promise<T>;
-
-/** GraphQL over HTTP with an organization's (or the admin's) key; a GraphQL error throws. */
-function apiClient(base: string, agent: http.Agent): Api & { raw(key: string, body: string): Promise<string> } {
-  const raw = (key: string, body: string) => post(base, '/graphql', body, { agent, headers: { authorization: `Bearer ${key}` } });
-  const api = async <T>(key: string, query: string, variables: Record<string, unknown>): Promise<T> => {
-    const body = JSON.parse(await raw(key, JSON.stringify({ query, variables }))) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 1000)}`);
-    return body.data!;
-  };
-  return Object.assign(api, { raw });
-}
-
-interface Org {
-  id: string;
-  key: string;
-  name: string;
-  facilityId: string;
 }
 
 interface Lot {
@@ -322,7 +269,8 @@ class LineageBuilder {
           await registerBatch(this.api, farm, { productId, lotCode: `XZD-F${f + 1}-${l + 1}`, quantity: PADDY_LOT_KG, producedAt: this.at(0), details }),
         );
       }
-      await this.recordEvents(
+      await recordEvents(
+        this.api,
         farm,
         lots.map((lot, l) => ({
           batchId: lot.id,
@@ -402,16 +350,11 @@ class LineageBuilder {
     return owned.get(name)!;
   }
 
-  private async recordEvents(by: Org, events: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 1000) {
-      await this.api(by.key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input: events.slice(i, i + 1000) });
-    }
-  }
-
   /** Ships whole lots and has the receiver take them in: custody moves, as the trace then shows. */
   private async shipAndReceive(from: Org, to: Org, lots: Lot[], level: number): Promise<void> {
     const document = (i: number) => ({ referenceDocumentType: 'DESADV', referenceDocumentNumber: `DN-${level}-${from.id.slice(0, 4)}-${i}` });
-    await this.recordEvents(
+    await recordEvents(
+      this.api,
       from,
       lots.map((lot, i) => ({
         batchId: lot.id,
@@ -423,7 +366,8 @@ class LineageBuilder {
         details: { shipToLocation: `${to.name} 厂区`, ...document(i) },
       })),
     );
-    await this.recordEvents(
+    await recordEvents(
+      this.api,
       to,
       lots.map((lot) => ({ batchId: lot.id, bizStep: 'RECEIVING', eventTime: this.at(level + 0.75), facilityId: to.facilityId, quantity: lot.quantity })),
     );
@@ -445,56 +389,6 @@ class LineageBuilder {
   }
 }
 
-/** Another producer's lots: where the padding entries go. */
-async function registerOtherBatches(api: Api): Promise<string[]> {
-  const grower = await organization(api, '武清区蔬菜种植基地', 'PRODUCER', '天津市武清区');
-  const productId = await registerProduct(api, grower, { name: '武清 黄瓜', category: 'VEGETABLE', storage: 'CHILLED' });
-  const lots = await inParallel(
-    Array.from({ length: OTHER_BATCHES }, (_, i) => i),
-    BUILD_CALLERS,
-    (i) => registerBatch(api, grower, { productId, lotCode: `WQ-${i + 1}`, quantity: 500, producedAt: new Date().toISOString() }),
-  );
-  return lots.map((lot) => lot.id);
-}
-
-/** An organization with one facility, registered by the admin and the organization's own key. */
-async function organization(api: Api, name: string, kind: string, region: string): Promise<Org> {
-  const { id, key } = await organizationKey(api, name, kind);
-  const { registerFacility } = await api<{ registerFacility: { id: string } }>(
-    key,
-    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
-    {
-      input: { name: `${name} 厂区`, region },
-    },
-  );
-  return { id, key, name, facilityId: registerFacility.id };
-}
-
-async function registerProduct(api: Api, owner: Org, input: { name: string; category: string; storage: string }): Promise<string> {
-  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
-    owner.key,
-    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
-    { input },
-  );
-  return registerProduct.id;
-}
-
-/** A lot in kg made at the producer's facility. */
-async function registerBatch(
-  api: Api,
-  producer: Org,
-  input: { productId: string; lotCode: string; quantity: number; producedAt: string; details?: object },
-): Promise<Lot> {
-  const { registerBatch } = await api<{ registerBatch: Lot }>(
-    producer.key,
-    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id quantity } }',
-    {
-      input: { ...input, facilityId: producer.facilityId, unit: 'kg' },
-    },
-  );
-  return registerBatch;
-}
-
 interface CheckedTrace {
   nodes: number;
   edges: number;
@@ -505,7 +399,7 @@ interface CheckedTrace {
 }
 
 /** Runs the trace once, parses it and lets `check` refuse it, so nothing empty or partial is ever timed. */
-async function checkedTrace(api: ReturnType<typeof apiClient>, regulator: string, body: string, check: (t: TraceResult) => void): Promise<CheckedTrace> {
+async function checkedTrace(api: ApiClient, regulator: string, body: string, check: (t: TraceResult) => void): Promise<CheckedTrace> {
   const text = await api.raw(regulator, body);
   const parsed = JSON.parse(text) as { data?: { trace: TraceResult }; errors?: unknown[] };
   if (parsed.errors?.length || !parsed.data) throw new Error(`the trace failed: ${JSON.stringify(parsed.errors).slice(0, 1000)}`);
@@ -521,20 +415,6 @@ async function checkedTrace(api: ReturnType<typeof apiClient>, regulator: string
       if (again.length !== text.length) throw new Error(`a trace came back with ${again.length} characters instead of ${text.length}: ${again.slice(0, 300)}`);
     },
   };
-}
-
-/** A new organization's API key, from the admin. */
-async function organizationKey(api: Api, name: string, kind: string): Promise<{ id: string; key: string }> {
-  const { createOrganization } = await api<{ createOrganization: { organization: { id: string }; apiKey: string } }>(
-    ADMIN_KEY,
-    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } apiKey } }',
-    { input: { name, kind } },
-  );
-  return { id: createOrganization.organization.id, key: createOrganization.apiKey };
-}
-
-async function ledgerSize(pool: pg.Pool): Promise<number> {
-  return Number((await pool.query<{ seq: string }>('SELECT seq FROM ledger_head WHERE id = 1')).rows[0].seq);
 }
 
 main().catch((err: unknown) => {
