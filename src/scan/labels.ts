@@ -9,7 +9,6 @@ import { DomainError } from '../common/domain-error.js';
  * the Digital Link (refused when there is none to print).
  */
 export type LabelLink = 'auto' | 'digital' | 'page';
-export const LABEL_LINKS: readonly LabelLink[] = ['auto', 'digital', 'page'];
 
 /** The label's URL (without its pins), which kind it is, and why a GTIN product's label carries the page URL when it does. */
 export interface LabelTarget {

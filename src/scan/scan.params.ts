@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { singleQueryParam } from '../common/query-param.js';
 import { chooseLanguage, type Lang } from './batch-page.js';
-import { LABEL_LINKS, type LabelLink } from './labels.js';
+import type { LabelLink } from './labels.js';
 import { type LabelFile, MAX_SHEET_LABELS } from './labels.service.js';
 import type { ProofCursor } from './proof-bundle.js';
 import type { RequestSite } from './scan-token.js';
@@ -32,10 +32,10 @@ export class LabelLinkPipe implements PipeTransform<unknown, LabelLink> {
   transform(value: unknown): LabelLink {
     const link = singleQueryParam(value, 'link');
     if (link === undefined) return 'auto';
-    if (link === 'auto' || !LABEL_LINKS.includes(link as LabelLink)) {
+    if (link !== 'digital' && link !== 'page') {
       throw new DomainError('INVALID_INPUT', 'link must be "digital" (the GS1 Digital Link) or "page" (the page URL), or left out for the default');
     }
-    return link as LabelLink;
+    return link;
   }
 }
 
