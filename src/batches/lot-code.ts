@@ -30,13 +30,20 @@ export function lotCodeProblem(lotCode: string, underGtin: boolean): string | nu
   if (chars[0] === ' ' || chars.at(-1) === ' ') return 'a lot code must not start or end with a space';
   if (lotCode.includes('  ')) return 'a lot code must not have two spaces in a row';
   if (!underGtin) return null;
-  if (chars.length > GS1_LOT_MAX_LENGTH) {
-    return `the product has a GTIN, so its lot code is GS1's AI (10): at most ${GS1_LOT_MAX_LENGTH} characters, got ${chars.length}`;
-  }
+  const gs1 = gs1LotCodeProblem(lotCode);
+  return gs1 && `the product has a GTIN, so its lot code is GS1's AI (10): ${gs1}`;
+}
+
+/**
+ * What keeps a lot code from being GS1's AI (10) — at most 20 characters of the encodable character set 82
+ * (General Specifications §7.11, figure 7.11-1) — or null when it is one, so a GS1 Digital Link may carry it.
+ */
+export function gs1LotCodeProblem(lotCode: string): string | null {
+  const chars = [...lotCode];
+  if (chars.length < 1) return 'at least 1 character, got none';
+  if (chars.length > GS1_LOT_MAX_LENGTH) return `at most ${GS1_LOT_MAX_LENGTH} characters, got ${chars.length}`;
   const outside = chars.findIndex((ch) => !GS1_SET_82.test(ch));
-  if (outside >= 0) {
-    return `the product has a GTIN, so its lot code is GS1's AI (10): ${codePoint(chars[outside])} at position ${outside + 1} is not one of ${GS1_SET_82_TEXT}`;
-  }
+  if (outside >= 0) return `${codePoint(chars[outside])} at position ${outside + 1} is not one of ${GS1_SET_82_TEXT}`;
   return null;
 }
 

@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/config.js';
 import { withKeyPin } from '../ledger/key-fingerprint.js';
 import { verifierKey, verifierKeyFingerprint } from '../ledger/signing-key.js';
 import { labelSheetPdf } from './label-sheet.js';
-import { digitalLinkUrl, labelPng, labelSvg, pageUrl } from './labels.js';
+import { type LabelLink, labelPng, labelSvg, labelTarget, type LabelTarget } from './labels.js';
 import { ScannedBatch, ScanRepository } from './scan.repository.js';
 import { normalizeTraceCode } from './scan.service.js';
 import { servedWitnessPolicy, witnessPolicyFingerprint } from '../witnesses/served-policy.js';
@@ -21,7 +21,14 @@ export interface LabelFile {
   format: LabelFormat;
 }
 
-export type LabelImage = { format: 'png'; image: Buffer } | { format: 'svg'; image: string };
+/** The image, and what it encodes (LabelTarget: which link, and why a GTIN product's label fell back to the page URL). */
+export type LabelImage = ({ format: 'png'; image: Buffer } | { format: 'svg'; image: string }) & { target: LabelTarget };
+
+/** A label sheet, and the trace codes of its labels that carry the page URL although their product has a GTIN. */
+export interface LabelSheet {
+  pdf: Buffer;
+  fallbacks: string[];
+}
 
 /** The largest sheet printed at once: ten A4 pages of twelve. */
 export const MAX_SHEET_LABELS = 120;
@@ -52,33 +59,34 @@ export class LabelsService {
     return this.policyPin ? withPolicyPin(withKey, this.policyPin) : withKey;
   }
 
-  /** One label: the page URL, or with `link` "digital" the GS1 Digital Link URI of the product's GTIN. */
-  async label(caller: Caller, file: LabelFile, link: string | undefined): Promise<LabelImage> {
+  /** One label: by default the lot's GS1 Digital Link URI when its product has a GTIN, else the page URL (see labelTarget). */
+  async label(caller: Caller, file: LabelFile, link: LabelLink): Promise<LabelImage> {
     const printer = labelPrinter(caller);
     const scanned = await this.ownedBatch(printer, file.traceCode, file.traceCode);
-    let content = pageUrl(this.config.publicBaseUrl, file.traceCode);
-    if (link === 'digital') {
-      if (!scanned.gtin) throw new DomainError('INVALID_INPUT', `the product of batch ${file.traceCode} has no GTIN, so it has no GS1 Digital Link`);
-      content = digitalLinkUrl(this.config.publicBaseUrl, scanned.gtin, scanned.lotCode);
-    } else if (link !== undefined) {
-      throw new DomainError('INVALID_INPUT', 'link must be "digital" (or left out for the page URL)');
-    }
-    content = this.pinned(content);
-    return file.format === 'png' ? { format: 'png', image: await labelPng(content) } : { format: 'svg', image: await labelSvg(content) };
+    const target = labelTarget(this.config.publicBaseUrl, scanned, link);
+    const content = this.pinned(target.url);
+    return file.format === 'png' ? { format: 'png', image: await labelPng(content), target } : { format: 'svg', image: await labelSvg(content), target };
   }
 
-  /** A printable A4 PDF of labels (code, product and lot under each), in the order given. */
-  async sheet(caller: Caller, codes: string[]): Promise<Buffer> {
+  /**
+   * A printable A4 PDF of labels (code, product and lot under each), in the order given, each encoding what
+   * its single label would; a GTIN product's label that falls back to the page URL says so under it.
+   */
+  async sheet(caller: Caller, codes: string[], link: LabelLink): Promise<LabelSheet> {
     const printer = labelPrinter(caller);
     const labels = [];
+    const fallbacks: string[] = [];
     for (const code of codes) {
       const scanned = await this.ownedBatch(printer, normalizeTraceCode(code), code);
-      labels.push({
-        url: this.pinned(pageUrl(this.config.publicBaseUrl, scanned.traceCode)),
-        lines: [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`],
-      });
+      const target = labelTarget(this.config.publicBaseUrl, scanned, link);
+      const lines = [scanned.traceCode, scanned.productName, `批号 Lot ${scanned.lotCode}`];
+      if (target.fallback) {
+        fallbacks.push(scanned.traceCode);
+        lines.push('页面链接：批号不符合 GS1 AI (10)', 'Page URL: lot is not GS1 AI (10)');
+      }
+      labels.push({ url: this.pinned(target.url), lines });
     }
-    return labelSheetPdf(labels);
+    return { pdf: labelSheetPdf(labels), fallbacks };
   }
 
   /** The batch with this trace code, when the caller produced it or holds it; `asGiven` names it in errors. */

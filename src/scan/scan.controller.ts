@@ -5,6 +5,7 @@ import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { SCAN_PAGE_POLICY, ContentSecurityPolicy, STATIC_PAGE_POLICY } from '../common/security-headers.js';
 import type { Lang } from './batch-page.js';
+import type { LabelLink } from './labels.js';
 import { type LabelFile, labelPrinter, LabelsService } from './labels.service.js';
 import type { ProofCursor, ProofPage } from './proof-bundle.js';
 import type { PageProof } from './page-proof.js';
@@ -16,6 +17,7 @@ import {
   type EventsPageQuery,
   EventsPagePipe,
   LabelFilePipe,
+  LabelLinkPipe,
   PageLanguage,
   ProofCursorPipe,
   type ScanPost,
@@ -33,28 +35,42 @@ export class ScanController {
     private readonly counts: ScanCountsService,
   ) {}
 
-  /** A printable A4 PDF of labels (code, product and lot under each) for up to 120 of your batches. */
+  /**
+   * A printable A4 PDF of labels (code, product and lot under each) for up to 120 of your batches, each encoding what
+   * its single label would (`link` as there). Label-Link-Fallback names the GTIN products' labels that carry the page URL.
+   */
   @Get('labels/sheet.pdf')
   @Authorize(labelPrinter)
-  async sheet(@CurrentCaller() caller: Caller, @Query('traceCodes', TraceCodeListPipe) codes: string[], @Res() res: Response): Promise<void> {
-    const pdf = await this.labels.sheet(caller, codes);
+  async sheet(
+    @CurrentCaller() caller: Caller,
+    @Query('traceCodes', TraceCodeListPipe) codes: string[],
+    @Query('link', LabelLinkPipe) link: LabelLink,
+    @Res() res: Response,
+  ): Promise<void> {
+    const sheet = await this.labels.sheet(caller, codes, link);
     res.setHeader('cache-control', 'private, no-cache');
-    res.type('application/pdf').send(pdf);
+    if (sheet.fallbacks.length > 0) {
+      res.setHeader('label-link-fallback', `the lot codes of ${sheet.fallbacks.join(', ')} are not GS1 AI (10) lots: their labels carry the page URL`);
+    }
+    res.type('application/pdf').send(sheet.pdf);
   }
 
   /**
-   * The batch's QR label, for its producer or custodian: PNG (600 px, for print) or SVG. With
-   * `?link=digital` and a product GTIN, the label carries the GS1 Digital Link URI instead.
+   * The batch's QR label, for its producer or custodian: PNG (600 px, for print) or SVG. It encodes the lot's GS1
+   * Digital Link URI when the product has a GTIN, else the page URL; `?link=page` or `?link=digital` asks for one.
+   * Label-Link says which it carries, and Label-Link-Fallback why a GTIN product's label carries the page URL.
    */
   @Get('labels/:file')
   async label(
     @CurrentCaller() caller: Caller,
     @Param('file', LabelFilePipe) file: LabelFile,
+    @Query('link', LabelLinkPipe) link: LabelLink,
     @Res() res: Response,
-    @Query('link') link?: string,
   ): Promise<void> {
     const label = await this.labels.label(caller, file, link);
     res.setHeader('cache-control', 'private, max-age=3600');
+    res.setHeader('label-link', label.target.link);
+    if (label.target.fallback) res.setHeader('label-link-fallback', label.target.fallback);
     res.type(label.format === 'png' ? 'image/png' : 'image/svg+xml').send(label.image);
   }
 

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { singleQueryParam } from '../common/query-param.js';
 import { chooseLanguage, type Lang } from './batch-page.js';
+import type { LabelLink } from './labels.js';
 import { type LabelFile, MAX_SHEET_LABELS } from './labels.service.js';
 import type { ProofCursor } from './proof-bundle.js';
 import type { RequestSite } from './scan-token.js';
@@ -22,6 +23,19 @@ export class LabelFilePipe implements PipeTransform<string, LabelFile> {
     const traceCode = match ? normalizeTraceCode(match[1]) : null;
     if (!match || !traceCode) throw new DomainError('INVALID_INPUT', 'a label is /labels/<trace code>.png or .svg');
     return { traceCode, format: match[2] as LabelFile['format'] };
+  }
+}
+
+/** `?link=digital|page`: which URL a label encodes; left out, the GS1 Digital Link when the product has a GTIN, else the page. */
+@Injectable()
+export class LabelLinkPipe implements PipeTransform<unknown, LabelLink> {
+  transform(value: unknown): LabelLink {
+    const link = singleQueryParam(value, 'link');
+    if (link === undefined) return 'auto';
+    if (link !== 'digital' && link !== 'page') {
+      throw new DomainError('INVALID_INPUT', 'link must be "digital" (the GS1 Digital Link) or "page" (the page URL), or left out for the default');
+    }
+    return link;
   }
 }
 

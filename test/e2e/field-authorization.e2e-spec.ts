@@ -85,8 +85,8 @@ const NO_BATCH_DATA: Record<string, string> = {
   'POST /epcis/capture': 'a write; answers with what the caller sent',
   'GET /01/:gtin/10/:lot': 'a redirect to the public page (its row: GET /q/:code)',
   'GET /01/:gtin/10/:lot/21/:serial': 'a redirect to the public page (its row: GET /q/:code)',
-  'GET /labels/:file': "an image of the batch's trace code, for its producer or custodian",
-  'GET /labels/sheet.pdf': 'images of trace codes with product and lot, for their producer or custodian',
+  'GET /labels/:file': "an image of the lot's GS1 Digital Link (GTIN and lot, both public) or page URL, for its producer or custodian",
+  'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',
   'GET /graphql': 'GraphQL: its rows are by schema field',
   'POST /graphql': 'GraphQL: its rows are by schema field',
 };

@@ -372,7 +372,7 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /health/live': {},
   'GET /health/ready': {},
   'GET /labels/:file': { key: (w) => w.producer.key, params: { file: (w) => `${w.sharedBatch.traceCode}.svg` }, query: { link: () => 'digital' } },
-  'GET /labels/sheet.pdf': { key: (w) => w.producer.key, query: { traceCodes: (w) => w.sharedBatch.traceCode } },
+  'GET /labels/sheet.pdf': { key: (w) => w.producer.key, query: { traceCodes: (w) => w.sharedBatch.traceCode, link: () => 'digital' } },
   'GET /ledger/checkpoint': {},
   'GET /ledger/consistency': { query: { from: () => '1', to: () => '2' } },
   'GET /ledger/export': { key: () => TEST_ADMIN_KEY, query: { fromSeq: () => '1', toSeq: () => '2' } },

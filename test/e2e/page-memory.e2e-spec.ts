@@ -242,9 +242,10 @@ describe('the page remembers the ledger and pins its key', () => {
       return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
     };
     expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(await qrOf(`/labels/${batch.traceCode}.png`)).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${fingerprint}`);
+    // A GTIN product's label carries the lot's Digital Link by default; the page URL when asked for.
     const lot = encodeURIComponent(batch.lotCode);
-    expect(await qrOf(`/labels/${batch.traceCode}.png?link=digital`)).toBe(`http://localhost:3000/01/${gtin}/10/${lot}#k=${fingerprint}`);
+    expect(await qrOf(`/labels/${batch.traceCode}.png`)).toBe(`http://localhost:3000/01/${gtin}/10/${lot}#k=${fingerprint}`);
+    expect(await qrOf(`/labels/${batch.traceCode}.png?link=page`)).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${fingerprint}`);
 
     // The Digital Link redirects to the page, and the browser keeps the fragment through the redirect.
     const viaLabel = await scan(await browser.newContext(), `/01/${gtin}/10/${lot}#k=${fingerprint}`);

@@ -23,6 +23,10 @@ const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.de
   height: number,
 ) => { data: string } | null;
 let gtins = 0;
+function nextGtin(): string {
+  const body = `69200000${String(++gtins).padStart(4, '0')}`;
+  return `0${body}${gtinCheckDigit(body)}`;
+}
 
 const SCAN = `query($code: String!) { scan(code: $code) {
   traceCode productName category lotCode producer origin geographicIndication status coldChainStatus
@@ -38,8 +42,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     const field = await registerFacility(app, coop); // region 天津市宁河区
     const mill = await registerFacility(app, coop);
     const paddy = await registerProduct(app, coop, { name: '稻谷', geographicIndication: '小站稻' });
-    const body = `69200000${String(++gtins).padStart(4, '0')}`;
-    const gtin = `0${body}${gtinCheckDigit(body)}`;
+    const gtin = nextGtin();
     const rice = await registerProduct(app, coop, { name: '小站稻 大米', geographicIndication: '小站稻', gtin });
     const paddyBatch = await registerBatch(app, coop, paddy, field, { quantity: 1000, producedAt: '2026-10-06T02:00:00.000Z' });
     await gqlOk(
@@ -100,26 +103,108 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect((await gqlOk(app, SCAN, { code: "' OR 1=1 --" })).scan).toBeNull();
   });
 
-  it('prints a QR label that decodes to the page, or to the GS1 Digital Link, for the producer only', async () => {
-    const { app } = service;
-    const { coop, batch } = await riceChain();
-    const server = app.getHttpServer();
-    const png = await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
-    expect(png.status).toBe(200);
-    expect(png.headers['content-type']).toBe('image/png');
-    const image = PNG.sync.read(png.body as Buffer);
-    // The fragment pins the ledger's key (LEDGER-SPEC §4.1); the browser never sends it to the server.
-    const pin = verifierKeyFingerprint((await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey);
-    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
+  /** The text a label's QR code decodes to, and the answer it came in. */
+  async function labelQr(path: string, key: string) {
+    const res = await request(service.app.getHttpServer()).get(path).set('authorization', `Bearer ${key}`).buffer(true).parse(rawBody);
+    expect(res.status).toBe(200);
+    const image = PNG.sync.read(res.body as Buffer);
+    return { qr: jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data, headers: res.headers };
+  }
 
-    const svg = await request(server).get(`/labels/${batch.traceCode}.svg?link=digital`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
+  it('prints a QR label that decodes to the GS1 Digital Link for a GTIN product, or to the page, for the producer only', async () => {
+    const { app } = service;
+    const { coop, batch, gtin, mill } = await riceChain();
+    const server = app.getHttpServer();
+    // The fragment pins the ledger's key (LEDGER-SPEC §4.1); the browser never sends it to the server, and keeps it through the redirect.
+    const pin = verifierKeyFingerprint((await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey);
+    const digital = await labelQr(`/labels/${batch.traceCode}.png`, coop.key);
+    expect(digital.headers['content-type']).toBe('image/png');
+    expect(digital.qr).toBe(`http://localhost:3000/01/${gtin}/10/XZD-42%2FA#k=${pin}`);
+    expect(digital.headers['label-link']).toBe('digital');
+    expect(digital.headers['label-link-fallback']).toBeUndefined();
+    expect((await labelQr(`/labels/${batch.traceCode}.png?link=digital`, coop.key)).qr).toBe(digital.qr);
+    // What a GS1 scanner opens resolves to the batch's page.
+    const resolved = await request(server).get(new URL(digital.qr!).pathname);
+    expect([302, 307]).toContain(resolved.status);
+    expect(resolved.headers.location).toMatch(new RegExp(`/q/${batch.traceCode}(\\?|$)`));
+    // The page URL when asked for.
+    const page = await labelQr(`/labels/${batch.traceCode}.png?link=page`, coop.key);
+    expect(page.qr).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
+    expect(page.headers['label-link']).toBe('page');
+
+    const svg = await request(server).get(`/labels/${batch.traceCode}.svg`).set('authorization', `Bearer ${coop.key}`).buffer(true).parse(rawBody);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
     expect((svg.body as Buffer).toString()).toMatch(/^<svg/);
+
+    // A product without a GTIN: the page URL, and no Digital Link to ask for.
+    const loose = await registerBatch(app, coop, await registerProduct(app, coop, { name: '散装稻谷' }), mill, { lotCode: '批次 2026-10' });
+    const plain = await labelQr(`/labels/${loose.traceCode}.png`, coop.key);
+    expect(plain.qr).toBe(`http://localhost:3000/q/${loose.traceCode}#k=${pin}`);
+    expect(plain.headers['label-link']).toBe('page');
+    expect(plain.headers['label-link-fallback']).toBeUndefined();
+    const none = await request(server).get(`/labels/${loose.traceCode}.png?link=digital`).set('authorization', `Bearer ${coop.key}`);
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body)).toContain(`the product of batch ${loose.traceCode} has no GTIN, so it has no GS1 Digital Link`);
+    const bad = await request(server).get(`/labels/${batch.traceCode}.png?link=gs1`).set('authorization', `Bearer ${coop.key}`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('link must be \\"digital\\" (the GS1 Digital Link) or \\"page\\" (the page URL)');
 
     const stranger = await createOrg(app);
     expect((await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${stranger.key}`)).status).toBe(403);
     expect((await request(server).get(`/labels/${batch.traceCode}.png`)).status).toBe(401);
     expect((await request(server).get('/labels/nope.png').set('authorization', `Bearer ${coop.key}`)).status).toBe(400);
+  });
+
+  it("percent-encodes a lot's GS1 characters in the Digital Link, which resolves to the lot", async () => {
+    const { app } = service;
+    const { coop, mill } = await riceChain();
+    const lotCode = `A!"%&'()*+,/:;<=>?_.`;
+    const product = await registerProduct(app, coop, { name: '小站稻 礼盒', gtin: nextGtin() });
+    const lot = await registerBatch(app, coop, product, mill, { lotCode });
+    const { qr } = await labelQr(`/labels/${lot.traceCode}.png`, coop.key);
+    const url = new URL(qr!);
+    expect(url.pathname).toBe(`/01/${url.pathname.split('/')[2]}/10/A%21%22%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F_.`);
+    expect(decodeURIComponent(url.pathname.split('/')[4])).toBe(lotCode);
+    const resolved = await request(app.getHttpServer()).get(url.pathname);
+    expect([302, 307]).toContain(resolved.status);
+    expect(resolved.headers.location).toMatch(new RegExp(`/q/${lot.traceCode}(\\?|$)`));
+  });
+
+  it('prints the page URL, saying why, for an existing lot of a GTIN product that breaks AI (10); never an invalid Digital Link', async () => {
+    const { app } = service;
+    const { coop, batch } = await riceChain();
+    // A lot registered before the rule: its code has a space and a Chinese character.
+    await app.get(DataSource).query('UPDATE batch SET lot_code = $1 WHERE id = $2', ['XZD 42 批', batch.id]);
+    const pin = verifierKeyFingerprint((await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey);
+    const label = await labelQr(`/labels/${batch.traceCode}.png`, coop.key);
+    expect(label.qr).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
+    expect(label.headers['label-link']).toBe('page');
+    expect(label.headers['label-link-fallback']).toBe(
+      `the lot code of batch ${batch.traceCode} is not a GS1 AI (10) lot (U+0020 at position 4 is not one of letters, digits and ` +
+        `! " % & ' ( ) * + , - . / : ; < = > ? _), so it has no valid GS1 Digital Link: the label carries the page URL`,
+    );
+    const refused = await request(app.getHttpServer()).get(`/labels/${batch.traceCode}.png?link=digital`).set('authorization', `Bearer ${coop.key}`);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain(`the lot code of batch ${batch.traceCode} is not a GS1 AI (10) lot`);
+    expect(JSON.stringify(refused.body)).toContain('print its label with link=page');
+  });
+
+  it('registers a lot outside AI (10) for a product without a GTIN, and refuses it, naming lotCode and the rule, for one with', async () => {
+    const { app } = service;
+    const { coop, mill } = await riceChain();
+    const withGtin = await registerProduct(app, coop, { name: '小站稻 真空包', gtin: nextGtin() });
+    const without = await registerProduct(app, coop, { name: '小站稻 散装' });
+    const REGISTER = 'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id lotCode } }';
+    for (const lotCode of ['XZD 42', 'X'.repeat(21), '批次42', 'XZD#42']) {
+      const input = { facilityId: mill, lotCode, quantity: 10, unit: 'kg', producedAt: '2026-10-06T08:00:00.000Z' };
+      const refused = await gql(app, REGISTER, { input: { ...input, productId: withGtin } }, coop.key);
+      expect(refused.data).toBeNull();
+      expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0].message).toMatch(
+        /^lotCode: the product has a GTIN, so its lot code is GS1's AI \(10\): (at most 20 characters, got 21|U\+[0-9A-F]{4} at position \d+ is not one of letters, digits and)/,
+      );
+      expect((await gqlOk(app, REGISTER, { input: { ...input, productId: without } }, coop.key)).registerBatch.lotCode).toBe(lotCode);
+    }
   });
 
   it('resolves GS1 Digital Link URIs to the page, with clear pages for a bad GTIN or an unknown lot', async () => {
@@ -461,32 +546,55 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(two.timeline.map((e: { bizStep: string }) => e.bizStep)).toEqual(['TRANSFORMING', 'COMMISSIONING']);
   });
 
-  it('prints an A4 PDF sheet of labels whose QR codes and text read back', async () => {
+  /** A label sheet as a printer and a reader see it: its text, the QR code of its only label, its headers. */
+  async function sheetOf(query: string, key: string) {
+    const pdf = await request(service.app.getHttpServer()).get(`/labels/sheet.pdf?${query}`).set('authorization', `Bearer ${key}`).buffer(true).parse(rawBody);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'suyuan-sheet-'));
+    try {
+      writeFileSync(join(dir, 'sheet.pdf'), pdf.body as Buffer);
+      // Debian's poppler-utils (installed by .ci/run): what a printer would see, and the text a reader extracts.
+      execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', join(dir, 'sheet.pdf'), join(dir, 'sheet')]);
+      const text = execFileSync('pdftotext', [join(dir, 'sheet.pdf'), '-']).toString();
+      const image = PNG.sync.read(readFileSync(join(dir, 'sheet.png')));
+      return { text, qr: jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data, headers: pdf.headers };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('prints an A4 PDF sheet of labels whose QR codes and text read back: the Digital Link for a GTIN product, the page otherwise', async () => {
     const { app } = service;
-    const { coop, batch } = await riceChain();
+    const { coop, batch, gtin, mill } = await riceChain();
     const second = (await riceChain()).batch; // another producer's batch
     const server = app.getHttpServer();
     expect(
       (await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode},${second.traceCode}`).set('authorization', `Bearer ${coop.key}`)).status,
     ).toBe(403);
-    const pdf = await request(server)
-      .get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}`)
-      .set('authorization', `Bearer ${coop.key}`)
-      .buffer(true)
-      .parse(rawBody);
-    expect(pdf.status).toBe(200);
-    expect(pdf.headers['content-type']).toBe('application/pdf');
-    const dir = mkdtempSync(join(tmpdir(), 'suyuan-sheet-'));
-    writeFileSync(join(dir, 'sheet.pdf'), pdf.body as Buffer);
-    // Debian's poppler-utils (installed by .ci/run): what a printer would see, and the text a reader extracts.
-    execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', join(dir, 'sheet.pdf'), join(dir, 'sheet')]);
-    const text = execFileSync('pdftotext', [join(dir, 'sheet.pdf'), '-']).toString();
-    expect(text).toContain(batch.traceCode);
-    expect(text).toContain('小站稻 大米');
-    expect(text).toContain('XZD-42/A');
-    const image = PNG.sync.read(readFileSync(join(dir, 'sheet.png')));
     const pin = verifierKeyFingerprint((await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey);
-    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
-    rmSync(dir, { recursive: true, force: true });
+    const sheet = await sheetOf(`traceCodes=${batch.traceCode}`, coop.key);
+    expect(sheet.text).toContain(batch.traceCode);
+    expect(sheet.text).toContain('小站稻 大米');
+    expect(sheet.text).toContain('XZD-42/A');
+    expect(sheet.text).not.toContain('Page URL');
+    expect(sheet.qr).toBe(`http://localhost:3000/01/${gtin}/10/XZD-42%2FA#k=${pin}`);
+    expect(sheet.headers['label-link-fallback']).toBeUndefined();
+    expect((await sheetOf(`traceCodes=${batch.traceCode}&link=page`, coop.key)).qr).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
+
+    // Without a GTIN, the page; an existing lot of a GTIN product outside AI (10), the page, saying why under the label and in a header.
+    const loose = await registerBatch(app, coop, await registerProduct(app, coop, { name: '散装稻谷' }), mill, { lotCode: '批次 2026-10' });
+    const plain = await sheetOf(`traceCodes=${loose.traceCode}`, coop.key);
+    expect(plain.qr).toBe(`http://localhost:3000/q/${loose.traceCode}#k=${pin}`);
+    expect(plain.text).not.toContain('Page URL');
+    expect(plain.headers['label-link-fallback']).toBeUndefined();
+    await app.get(DataSource).query('UPDATE batch SET lot_code = $1 WHERE id = $2', ['XZD 42', batch.id]);
+    const fallback = await sheetOf(`traceCodes=${batch.traceCode}`, coop.key);
+    expect(fallback.qr).toBe(`http://localhost:3000/q/${batch.traceCode}#k=${pin}`);
+    expect(fallback.text).toContain('Page URL: lot is not GS1 AI (10)');
+    expect(fallback.headers['label-link-fallback']).toBe(`the lot codes of ${batch.traceCode} are not GS1 AI (10) lots: their labels carry the page URL`);
+    const refused = await request(server).get(`/labels/sheet.pdf?traceCodes=${batch.traceCode}&link=digital`).set('authorization', `Bearer ${coop.key}`);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain(`the lot code of batch ${batch.traceCode} is not a GS1 AI (10) lot`);
   });
 });
