@@ -372,5 +372,6 @@ describe('permissions', () => {
     }
     // One comparison of the whole table, so a failure shows every cell that differs.
     expect(actual).toEqual(Object.fromEntries(ROWS.map((r) => [r.name, r.expected])));
-  });
+    // Every operation for every caller, one request after another: on a loaded machine it takes well past the default minute.
+  }, 180_000);
 });
