@@ -122,12 +122,12 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect((await request(server).get('/labels/nope.png').set('authorization', `Bearer ${coop.key}`)).status).toBe(400);
   });
 
-  it('resolves GS1 Digital Link URIs to the page, with clear pages for a bad GTIN or an unknown lot', async () => {
+  it('resolves GS1 Digital Link URIs to the page (307), with clear pages for a bad GTIN or an unknown lot', async () => {
     const { app } = service;
     const { batch, gtin } = await riceChain();
     const server = app.getHttpServer();
     const found = await request(server).get(`/01/${gtin}/10/${encodeURIComponent(batch.lotCode)}`);
-    expect(found.status).toBe(302);
+    expect(found.status).toBe(307);
     expect(found.headers.location).toBe(`/q/${batch.traceCode}`);
     expect((await request(server).get(`/01/${gtin.slice(1)}/10/${encodeURIComponent(batch.lotCode)}/21/0001`)).headers.location).toBe(`/q/${batch.traceCode}`);
     const bad = await request(server).get('/01/6920000000013/10/X');
