@@ -26,6 +26,7 @@ import { ColdChainModule } from './cold-chain/cold-chain.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ScanModule } from './scan/scan.module.js';
+import { DigitalLinkModule } from './digital-link/digital-link.module.js';
 import { RecallsModule } from './recalls/recalls.module.js';
 import { TraceModule } from './trace/trace.module.js';
 import { ExportsModule } from './exports/exports.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         InspectionsModule,
         CertificatesModule,
         ScanModule,
+        DigitalLinkModule,
         RecallsModule,
         TraceModule,
         ExportsModule,

@@ -15,10 +15,10 @@ const RECALLS_CSS = raw(
 );
 const ADVICE = ['请立即停止食用，并按购买凭证到购买地点退货。', 'Stop eating it and return it to where you bought it.'];
 
-/** 消费警示: the open recalls, as a consumer reads them. Self-contained HTML. */
+/** 消费警示: the open recalls, as a consumer reads them, each at #recall-<id> (where the resolver's gs1:recallStatus of a lot leads). Self-contained HTML. */
 export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
   const items = recalls.map(
-    (r) => html`<article><h2>${distinct(r.products.map((p) => p.name)).join('、')}</h2>
+    (r) => html`<article id="recall-${r.id}"><h2>${distinct(r.products.map((p) => p.name)).join('、')}</h2>
 <p class="level">${LEVELS[r.level][0]} · <span lang="en">${LEVELS[r.level][1]}</span></p>
 <p>${r.reason}</p>
 <p>批号 / Lots: ${joinMarkup(

@@ -25,5 +25,5 @@ export function certificatesSection(certificates: (PublicCertificate & { seq?: n
     const fact = c.seq === undefined ? '' : html` data-seq="${c.seq}" data-fact="certificate" data-value="${certificateValue(c)}"`;
     return html`<li class="certificate ${standing}"${fact}>${name} · ${c.number} · <span class="${standing}">${vouched}</span> · ${until}</li>`;
   });
-  return html`<section><h2>${CLAIM_WORDS[lang].certificates}</h2><ul>${items}</ul></section>`;
+  return html`<section id="certificates"><h2>${CLAIM_WORDS[lang].certificates}</h2><ul>${items}</ul></section>`;
 }

@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { MAX_LOT_CODE_LENGTH } from '../batches/lot-code.js';
 import { giStanding } from '../certificates/certificate-rules.js';
-import { isPlainText } from '../common/plain-text.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { normalizeGtin } from '../products/gtin.js';
 import { EVENTS_PER_PAGE, Lang, renderBatchPage, renderEventsPage } from './batch-page.js';
 import { messagePage } from './pages.js';
 import { ScanCountsService } from './scan-counts.service.js';
@@ -14,7 +11,7 @@ import { ScanRepository } from './scan.repository.js';
 import { normalizeTraceCode, ScannedPageView, ScanService } from './scan.service.js';
 
 /** Bumped when the page's layout changes, so cached copies are not kept past a release. */
-const PAGE_VERSION = 4;
+const PAGE_VERSION = 5;
 
 /** An HTML answer: the page and its status. */
 export interface HtmlAnswer {
@@ -86,26 +83,6 @@ export class ScanPageService {
       this.config.publicBaseUrl,
       scanToken,
     );
-  }
-
-  /** GS1 Digital Link: the trace code of the batch with this GTIN and lot, or a page saying why there is none. */
-  async resolveDigitalLink(gtin: string, lot: string): Promise<{ traceCode: string } | HtmlAnswer> {
-    const gtin14 = normalizeGtin(gtin);
-    if (!gtin14) {
-      const html = messagePage(
-        'GTIN 无效 / Invalid GTIN',
-        `“${gtin}” 不是有效的 GTIN（校验位错误或位数不对）。`,
-        `"${gtin}" is not a valid GTIN (wrong length or check digit).`,
-      );
-      return { status: 400, html };
-    }
-    // No lot code holds control characters; PostgreSQL could not even compare one with a NUL.
-    const batch = isPlainText(lot, 1, MAX_LOT_CODE_LENGTH) ? await this.scans.findByGtinAndLot(gtin14, lot) : null;
-    if (!batch) {
-      const html = messagePage('未找到该批次 / Lot not found', `没有 GTIN ${gtin14} 批号 ${lot} 的批次记录。`, `No batch of GTIN ${gtin14} has lot ${lot}.`);
-      return { status: 404, html };
-    }
-    return { traceCode: batch.traceCode };
   }
 }
 

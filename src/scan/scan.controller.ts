@@ -131,15 +131,6 @@ export class ScanController {
   countScan(@Param('code') code: string, @ScanPostFrom() post: ScanPost): Promise<ScanCount> {
     return this.counts.count(code, post);
   }
-
-  /** GS1 Digital Link: /01/<GTIN>/10/<lot>[/21/<serial>] resolves to the batch's page. */
-  @Get(['01/:gtin/10/:lot', '01/:gtin/10/:lot/21/:serial'])
-  @ContentSecurityPolicy(STATIC_PAGE_POLICY)
-  async resolve(@Param('gtin') gtin: string, @Param('lot') lot: string, @Res() res: Response): Promise<void> {
-    const answer = await this.pages.resolveDigitalLink(gtin, lot);
-    if ('traceCode' in answer) res.redirect(302, `/q/${answer.traceCode}`);
-    else res.status(answer.status).type('html').send(answer.html);
-  }
 }
 
 /** An HTML answer with its ETag (revalidated on every use), or 304. */

@@ -102,10 +102,6 @@ export class ScanRepository {
     return this.findOne('b.trace_code = $1', [traceCode]);
   }
 
-  async findByGtinAndLot(gtin: string, lotCode: string): Promise<ScannedBatch | null> {
-    return this.findOne('p.gtin = $1 AND b.lot_code = $2', [gtin, lotCode]);
-  }
-
   private async findOne(where: string, params: unknown[]): Promise<ScannedBatch | null> {
     const { rows } = await this.db.query(scannedBatchSql(where), params);
     return rows[0] ? toScannedBatch(rows[0]) : null;

@@ -83,8 +83,7 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /ledger/consistency': 'hashes of Merkle subtrees between two tree sizes',
   'POST /q/:code/scans': 'a scan count',
   'POST /epcis/capture': 'a write; answers with what the caller sent',
-  'GET /01/:gtin/10/:lot': 'a redirect to the public page (its row: GET /q/:code)',
-  'GET /01/:gtin/10/:lot/21/:serial': 'a redirect to the public page (its row: GET /q/:code)',
+  'GET /.well-known/gs1resolver': "the GS1 resolver's description: its root, keys and link types",
   'GET /labels/:file': "an image of the lot's GS1 Digital Link (GTIN and lot, both public) or page URL, for its producer or custodian",
   'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',
   'GET /graphql': 'GraphQL: its rows are by schema field',
@@ -96,6 +95,8 @@ const RECALL_FIELDS = `id affectedBatches { ${BATCH_FIELDS} }`;
 const TRACE_FIELDS = `root { ${BATCH_FIELDS} } nodes { depth batch { ${BATCH_FIELDS} } }`;
 
 let counter = 0;
+/** The mill's product (lot B's), with a GTIN so the GS1 resolver reaches B. */
+const FLOUR_GTIN = '06920000000029';
 const serial = () => `${process.pid}-${++counter}`;
 const at = (day: number, hour = 0) => `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
 
@@ -153,7 +154,7 @@ describe('field-level authorization', () => {
     const facility = { producer: await registerFacility(app, orgs.producer), processor: await registerFacility(app, orgs.processor) };
     const retailerFloor = await registerFacility(app, orgs.retailer);
     const rice = await registerProduct(app, orgs.producer, { name: `小站稻 ${serial()}` });
-    const flour = await registerProduct(app, orgs.processor, { name: `米粉 ${serial()}`, category: 'GRAIN', storage: 'CHILLED' });
+    const flour = await registerProduct(app, orgs.processor, { name: `米粉 ${serial()}`, category: 'GRAIN', storage: 'CHILLED', gtin: FLOUR_GTIN });
     const record = (key: Org, input: Record<string, unknown>) => gqlOk(app, RECORD_EVENT, { input }, key.key);
     const inspect = (batchId: string, agency: string, verdict = 'PASS') =>
       gqlOk(
@@ -510,6 +511,14 @@ describe('field-level authorization', () => {
     // The public recall notices name the recalled lots: that is what they are for.
     { path: 'GET /recalls', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, () => '/recalls') },
     { path: 'GET /recalls.atom', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, () => '/recalls.atom') },
+    // The GS1 resolver's linkset of B (its redirects lead to the pages above); the product page names no lot.
+    {
+      path: 'GET /01{/*path}',
+      carries: [],
+      expected: { ...EVERYONE(['B']), revoked: 'refused' },
+      run: get(w, (x) => `/01/${FLOUR_GTIN}/10/${encodeURIComponent(x.batches.B.lotCode)}?linkType=linkset`),
+    },
+    { path: 'GET /products/:gtin', carries: [], expected: { ...EVERYONE([]), revoked: 'refused' }, run: get(w, () => `/products/${FLOUR_GTIN}`) },
   ];
 
   it('has a row for every schema field that reaches a Batch, and a row or a reason for every route', () => {

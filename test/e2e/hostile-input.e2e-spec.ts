@@ -352,8 +352,8 @@ function pageScanToken(code: string): string {
 
 /** A valid request of every HTTP route Express serves; a route missing here fails the suite. */
 const ROUTES: Record<string, RouteProbe> = {
-  'GET /01/:gtin/10/:lot': { params: { gtin: (w) => w.rice.gtin, lot: (w) => w.sharedBatch.lotCode } },
-  'GET /01/:gtin/10/:lot/21/:serial': { params: { gtin: (w) => w.rice.gtin, lot: (w) => w.sharedBatch.lotCode, serial: () => '0001' } },
+  'GET /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}/21/0001` }, query: { linkType: () => 'gs1:pip' } },
+  'GET /.well-known/gs1resolver': {},
   'GET /assets/verify.js': {},
   'GET /epcis/events': {
     key: (w) => w.regulator.key,
@@ -370,6 +370,7 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /exports/trace.csv': { key: (w) => w.regulator.key, query: { batchId: (w) => w.sharedBatch.id, direction: () => 'upstream' } },
   'GET /exports/trace.xlsx': { key: (w) => w.regulator.key, query: { batchId: (w) => w.sharedBatch.id, direction: () => 'upstream' } },
   'GET /health/live': {},
+  'GET /products/:gtin': { params: { gtin: (w) => w.rice.gtin } },
   'GET /health/ready': {},
   'GET /labels/:file': { key: (w) => w.producer.key, params: { file: (w) => `${w.sharedBatch.traceCode}.svg` }, query: { link: () => 'digital' } },
   'GET /labels/sheet.pdf': { key: (w) => w.producer.key, query: { traceCodes: (w) => w.sharedBatch.traceCode, link: () => 'digital' } },
@@ -385,6 +386,9 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'POST /epcis/capture': { body: true },
+  // Sent as GET (the probe's requests are GET or POST): the resolver's paths answer both.
+  'OPTIONS /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}` } },
+  'OPTIONS /.well-known/gs1resolver': {},
   'POST /q/:code/scans': { params: { code: (w) => w.sharedBatch.traceCode }, headers: (w) => ({ 'x-scan-token': pageScanToken(w.sharedBatch.traceCode) }) },
 };
 
@@ -785,13 +789,17 @@ describe('hostile input', () => {
       const [method, pattern] = route.split(' ');
       const key = probe.key?.(world);
       const headers = probe.headers?.(world) ?? {};
-      const params = Object.fromEntries(Object.entries(probe.params ?? {}).map(([name, value]) => [name, encodeURIComponent(value(world))]));
+      // A wildcard (*name) spans segments: each is encoded, the slashes between them kept.
+      const encoded = (name: string, value: string) =>
+        pattern.includes(`*${name}`) ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+      const params = Object.fromEntries(Object.entries(probe.params ?? {}).map(([name, value]) => [name, encoded(name, value(world))]));
       const query = Object.fromEntries(Object.entries(probe.query ?? {}).map(([name, value]) => [name, encodeURIComponent(value(world))]));
       const url = (p: Record<string, string>, q: Record<string, string | string[]>) => {
         const search = Object.entries(q)
           .flatMap(([name, value]) => [value].flat().map((v) => `${name}=${v}`))
           .join('&');
-        return pattern.replace(/:(\w+)/g, (_, name: string) => p[name]) + (search ? `?${search}` : '');
+        // Express 5 patterns: `{…}` marks an optional part, `*name` a wildcard.
+        return pattern.replace(/[{}]/g, '').replace(/[:*](\w+)/g, (_, name: string) => p[name]) + (search ? `?${search}` : '');
       };
       const problems: string[] = [];
       const check = async (label: string, path: string, sent?: string) => {

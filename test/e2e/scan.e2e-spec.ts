@@ -125,7 +125,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect((await labelQr(`/labels/${batch.traceCode}.png?link=digital`, coop.key)).qr).toBe(digital.qr);
     // What a GS1 scanner opens resolves to the batch's page.
     const resolved = await request(server).get(new URL(digital.qr!).pathname);
-    expect([302, 307]).toContain(resolved.status);
+    expect(resolved.status).toBe(307);
     expect(resolved.headers.location).toMatch(new RegExp(`/q/${batch.traceCode}(\\?|$)`));
     // The page URL when asked for.
     const page = await labelQr(`/labels/${batch.traceCode}.png?link=page`, coop.key);
@@ -153,7 +153,8 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect((await request(server).get(`/labels/${batch.traceCode}.png`).set('authorization', `Bearer ${stranger.key}`)).status).toBe(403);
     expect((await request(server).get(`/labels/${batch.traceCode}.png`)).status).toBe(401);
     expect((await request(server).get('/labels/nope.png').set('authorization', `Bearer ${coop.key}`)).status).toBe(400);
-  });
+    // It decodes a dozen 600-pixel QR images in JavaScript: on a loaded machine, past the default minute.
+  }, 180_000);
 
   it("percent-encodes a lot's GS1 characters in the Digital Link, which resolves to the lot", async () => {
     const { app } = service;
@@ -166,7 +167,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     expect(url.pathname).toBe(`/01/${url.pathname.split('/')[2]}/10/A%21%22%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F_.`);
     expect(decodeURIComponent(url.pathname.split('/')[4])).toBe(lotCode);
     const resolved = await request(app.getHttpServer()).get(url.pathname);
-    expect([302, 307]).toContain(resolved.status);
+    expect(resolved.status).toBe(307);
     expect(resolved.headers.location).toMatch(new RegExp(`/q/${lot.traceCode}(\\?|$)`));
   });
 
@@ -207,12 +208,12 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     }
   });
 
-  it('resolves GS1 Digital Link URIs to the page, with clear pages for a bad GTIN or an unknown lot', async () => {
+  it('resolves GS1 Digital Link URIs to the page (307), with clear pages for a bad GTIN or an unknown lot', async () => {
     const { app } = service;
     const { batch, gtin } = await riceChain();
     const server = app.getHttpServer();
     const found = await request(server).get(`/01/${gtin}/10/${encodeURIComponent(batch.lotCode)}`);
-    expect(found.status).toBe(302);
+    expect(found.status).toBe(307);
     expect(found.headers.location).toBe(`/q/${batch.traceCode}`);
     expect((await request(server).get(`/01/${gtin.slice(1)}/10/${encodeURIComponent(batch.lotCode)}/21/0001`)).headers.location).toBe(`/q/${batch.traceCode}`);
     const bad = await request(server).get('/01/6920000000013/10/X');
