@@ -67,6 +67,12 @@ describe('CBV 2.0 event hash IDs against the reference vectors', () => {
     expect(toDigitalLink('http://transaction.acme.com/po/12345678')).toBeNull();
   });
 
+  it('reads members named constructor or __proto__ as extensions like any other', () => {
+    const event = JSON.parse('{"type":"ObjectEvent","eventTime":"2024-01-01T00:00:00Z","constructor":["a"],"__proto__":[{"x":"1"}],"toString:y":"2"}');
+    const [{ prehash }] = eventHashesOfDocument({ epcisBody: { eventList: [event] } });
+    expect(prehash).toBe('eventType=ObjectEventeventTime=2024-01-01T00:00:00.000Z__proto__x=1constructor=atoString:y=2');
+  });
+
   it('refuses what is not an EPCIS document, naming the problem', () => {
     expect(() => eventHashesOfDocument([])).toThrow(EventHashError);
     expect(() => eventHashesOfDocument({ epcisBody: {} })).toThrow('eventList');

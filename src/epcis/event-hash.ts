@@ -221,9 +221,9 @@ function toNodes(key: string, value: unknown, prefixes: Record<string, string>, 
   const name = expandKey(key, prefixes);
   if (value === null || value === undefined) return [];
   if (Array.isArray(value)) {
-    const element = LIST_ELEMENT[key];
+    const element = own(LIST_ELEMENT, key);
     if (element) return [{ name, value: '', children: value.flatMap((v) => toNodes(element, v, prefixes, key)) }];
-    const typed = TYPED_LISTS[key];
+    const typed = own(TYPED_LISTS, key);
     if (typed) return [{ name, value: '', children: value.map((v) => typedEntry(key, typed, v, prefixes)) }];
     return value.flatMap((v) => toNodes(key, v, prefixes, parent));
   }
@@ -264,7 +264,7 @@ function scalar(value: unknown): string {
 function expandKey(key: string, prefixes: Record<string, string>): string {
   const colon = key.indexOf(':');
   if (colon <= 0) return key;
-  const iri = prefixes[key.slice(0, colon)];
+  const iri = own(prefixes, key.slice(0, colon));
   return iri === undefined ? key : `{${iri}}${key.slice(colon + 1)}`;
 }
 
@@ -275,7 +275,7 @@ function canonicalValue(key: string, parent: string, raw: string, prefixes: Reco
   const text = raw.trim();
   if (text === '') return '';
   if (TIME_FIELDS.has(key)) return utcMillis(text);
-  const vocabulary = VOCABULARY_PREFIX[`${parent}.${key}`] ?? VOCABULARY_PREFIX[key];
+  const vocabulary = own(VOCABULARY_PREFIX, `${parent}.${key}`) ?? own(VOCABULARY_PREFIX, key);
   if (vocabulary && /^[A-Za-z0-9_]+$/.test(text)) return vocabulary + text;
   let value = text;
   for (const [urn, web] of CBV_URNS) if (value.startsWith(urn)) value = web + value.slice(urn.length);
@@ -287,7 +287,7 @@ function canonicalValue(key: string, parent: string, raw: string, prefixes: Reco
 function expandCurie(value: string, prefixes: Record<string, string>): string {
   const m = /^([A-Za-z][A-Za-z0-9_-]*):([^/].*)$/.exec(value);
   if (!m || m[1] === 'urn' || m[1] === 'http' || m[1] === 'https') return value;
-  const iri = prefixes[m[1]];
+  const iri = own(prefixes, m[1]);
   return iri === undefined ? value : iri + m[2];
 }
 
@@ -308,7 +308,7 @@ export function utcMillis(text: string): string {
 
 /** Numbers as the reference writes them: integral values without a fraction, others in shortest form. */
 function pythonNumber(text: string): string | null {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return null;
+  if (!/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(text)) return null;
   const n = Number(text);
   if (!Number.isFinite(n)) return null;
   if (Number.isInteger(n)) return BigInt(n).toString();
@@ -337,7 +337,7 @@ function inOrder(children: Node[], order: Order): string {
 }
 
 function nodeText(node: Node, order: Order | null): string {
-  const own = node.value ? `=${node.value}` : '';
+  const value = node.value ? `=${node.value}` : '';
   let inner = '';
   if (order) {
     const remaining = [...node.children];
@@ -345,7 +345,7 @@ function nodeText(node: Node, order: Order | null): string {
   } else if (node.children.length) {
     inner = rest([...node.children]);
   }
-  return own || inner ? node.name + own + inner : '';
+  return value || inner ? node.name + value + inner : '';
 }
 
 /** Fields outside the canonical order (ilmd, type-and-value lists, extensions), each written whole, sorted. */
@@ -358,10 +358,10 @@ function rest(children: Node[]): string {
 }
 
 function genericText(node: Node): string {
-  const own = node.value ? `=${node.value}` : '';
+  const value = node.value ? `=${node.value}` : '';
   if (node.name === '') return node.children.map(genericText).join('');
-  if (TYPED_LISTS[node.name] !== undefined) return node.name + node.children.map(genericText).sort(compare).join('');
-  return node.name + own + rest(node.children);
+  if (own(TYPED_LISTS, node.name) !== undefined) return node.name + node.children.map(genericText).sort(compare).join('');
+  return node.name + value + rest(node.children);
 }
 
 /** Lexical order by UTF-16 code units; the same as code point order for the characters of identifiers. */
@@ -501,9 +501,9 @@ export function toDigitalLink(uri: string): string | null {
   const web = /^https?:\/\/[^/?#]+((?:\/[^/?#]*)*)(?:[?#].*)?$/.exec(uri);
   if (!web) return null;
   const segments = web[1].split('/').filter((s) => s !== '');
-  const start = segments.findIndex((s, i) => DL_KEYS[s] !== undefined && i + 1 < segments.length && /^\d{4}/.test(segments[i + 1]));
+  const start = segments.findIndex((s, i) => own(DL_KEYS, s) !== undefined && i + 1 < segments.length && /^\d{4}/.test(segments[i + 1]));
   if (start < 0) return null;
-  const path = segments.slice(start).map((s, i) => (i % 2 === 0 ? (DL_KEYS[s] ?? DL_QUALIFIERS[s] ?? s) : s));
+  const path = segments.slice(start).map((s, i) => (i % 2 === 0 ? (own(DL_KEYS, s) ?? own(DL_QUALIFIERS, s) ?? s) : s));
   if (path.length % 2 !== 0) return null;
   const key = path.slice(0, 2);
   if (key[0] === '01' && /^(\d{8}|\d{12}|\d{13})$/.test(key[1])) key[1] = key[1].padStart(14, '0');
@@ -512,6 +512,11 @@ export function toDigitalLink(uri: string): string | null {
   // The finest level only: a serial or a lot replaces coarser qualifiers (01/…/22/…/10/…/21/… → 01/…/21/…).
   const finest = qualifiers.length ? [qualifiers[qualifiers.length - 1]] : [];
   return [DL, ...key, ...finest.flat()].join('/');
+}
+
+/** A record's own entry: member names come from the document, and `constructor` or `__proto__` must not find Object's. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -83,6 +83,7 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /ledger/consistency': 'hashes of Merkle subtrees between two tree sizes',
   'POST /q/:code/scans': 'a scan count',
   'POST /epcis/capture': 'a write; answers with what the caller sent',
+  'POST /epcis/event-hash': 'hash IDs of the events the caller sent; reads nothing stored',
   'GET /01/:gtin/10/:lot': 'a redirect to the public page (its row: GET /q/:code)',
   'GET /01/:gtin/10/:lot/21/:serial': 'a redirect to the public page (its row: GET /q/:code)',
   'GET /labels/:file': "an image of the batch's trace code, for its producer or custodian",
