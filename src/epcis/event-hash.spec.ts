@@ -58,6 +58,7 @@ describe('CBV 2.0 event hash IDs against the reference vectors', () => {
     expect(utcMillis('2023-02-02T11:04:03.1414Z')).toBe('2023-02-02T11:04:03.141Z');
     expect(utcMillis('2023-12-31T23:59:59.9996Z')).toBe('2024-01-01T00:00:00.000Z');
     expect(utcMillis('2020-04-01T15:00:00+01:00')).toBe('2020-04-01T14:00:00.000Z');
+    expect(utcMillis('2020-04-01t15:00:00.5z')).toBe('2020-04-01T15:00:00.500Z');
   });
 
   it('writes GS1 identifiers as canonical Digital Link URIs at their finest level', () => {

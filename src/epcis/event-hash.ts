@@ -296,10 +296,11 @@ function expandCurie(value: string, prefixes: Record<string, string>): string {
  * Text that is not an xsd:dateTime is refused: the hash of a malformed time would not be the standard's.
  */
 export function utcMillis(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  // RFC 3339 lets T and Z be lower case; capture reads them so (src/common/date-time.ts), and so does the hash.
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i.exec(text);
   if (!m) throw new EventHashError(`'${text}' is not a date-time with a time zone (e.g. 2024-05-01T08:00:00.000+08:00)`);
   const [, date, hh, mm, ss, fraction = '', zone] = m;
-  const whole = Date.parse(`${date}T${hh}:${mm}:${ss}${zone === 'Z' ? 'Z' : zone}`);
+  const whole = Date.parse(`${date}T${hh}:${mm}:${ss}${zone.toUpperCase()}`);
   if (Number.isNaN(whole)) throw new EventHashError(`'${text}' is not a valid date-time`);
   const digits = (fraction + '0000').slice(0, 4);
   const ms = Math.floor(Number(digits) / 10) + (Number(digits[3]) >= 5 ? 1 : 0);
