@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/database.js';
 import type { LotRef } from './epcis-identifiers.js';
 
+/** An event captured before: its content's fingerprint and what it was recorded as. */
+export interface PriorCapture {
+  hashId: string;
+  seqs: number[];
+  batchIds: string[];
+}
+
 /** What an EPCIS capture looks up by the names EPCIS uses: lots by GTIN and lot number or trace code, products by GTIN, places and parties by GLN. */
 @Injectable()
 export class CaptureRepository {
@@ -26,5 +33,25 @@ export class CaptureRepository {
   async facilityByGlnInTx(tx: Tx, gln: string): Promise<{ id: string; organizationId: string } | null> {
     const { rows } = await tx.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM facility WHERE gln = $1', [gln]);
     return rows[0] ? { id: rows[0].id, organizationId: rows[0].organization_id } : null;
+  }
+
+  /** The events of `ids` the organization captured before, by id. */
+  async priorCapturesInTx(tx: Tx, organizationId: string, ids: string[]): Promise<Map<string, PriorCapture>> {
+    const { rows } = await tx.query<{ event_id: string; hash_id: string; seqs: string[]; batch_ids: string[] }>(
+      'SELECT event_id, hash_id, seqs, batch_ids FROM epcis_captured_event WHERE organization_id = $1 AND event_id = ANY($2::text[])',
+      [organizationId, ids],
+    );
+    return new Map(rows.map((r) => [r.event_id, { hashId: r.hash_id, seqs: r.seqs.map(Number), batchIds: r.batch_ids }]));
+  }
+
+  /** Notes events as captured, in the capture's transaction; the primary key refuses an id noted twice. */
+  async recordCapturesInTx(tx: Tx, organizationId: string, events: { eventId: string; hashId: string; seqs: number[]; batchIds: string[] }[]): Promise<void> {
+    if (events.length === 0) return;
+    await tx.query(
+      `INSERT INTO epcis_captured_event (organization_id, event_id, hash_id, seqs, batch_ids)
+       SELECT $1, e.event_id, e.hash_id, ARRAY(SELECT jsonb_array_elements_text(e.seqs)::bigint), ARRAY(SELECT jsonb_array_elements_text(e.batch_ids)::uuid)
+       FROM jsonb_to_recordset($2::jsonb) AS e(event_id text, hash_id text, seqs jsonb, batch_ids jsonb)`,
+      [organizationId, JSON.stringify(events.map((e) => ({ event_id: e.eventId, hash_id: e.hashId, seqs: e.seqs, batch_ids: e.batchIds })))],
+    );
   }
 }

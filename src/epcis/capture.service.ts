@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
 import { EventsService } from '../events/events.service.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { TransformBatchesInput } from '../transformations/dto/transform-batches.input.js';
 import { TransformationsService } from '../transformations/transformations.service.js';
@@ -19,12 +20,28 @@ import { CaptureRepository } from './capture.repository.js';
 import { CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
 import { CaptureTooCostly } from './capture-work.js';
 import { GlnOrId, LotRef, uomOf } from './epcis-identifiers.js';
+import { eventHash, EventHashError, prefixesOf } from './event-hash.js';
 
 export interface CapturedEvent {
   index: number;
   eventID: string | null;
   /** The batches the event registered or recorded on. */
   batchIds: string[];
+  /** Present (true) when the event had been captured before, same id and same content: answered from that record, nothing written. */
+  repeat?: true;
+}
+
+/** The longest eventID kept as an event's id (longer ones are refused, not cut). */
+export const MAX_EVENT_ID_LENGTH = 2048;
+
+/** How capture knows an event again: its eventID, or its CBV 2.0 hash ID when it has none; the hash ID is its content's fingerprint. */
+interface EventIdentity {
+  /** The eventID as sent, or null. */
+  eventID: string | null;
+  id: string;
+  hashId: string;
+  /** The earlier event of the same document this one repeats (same id, same content), if any. */
+  sameAs: number | null;
 }
 
 /**
@@ -64,37 +81,60 @@ export class CaptureService {
         { events: plan.problems },
       );
     }
-    const captured = await this.writer.execute({
+    const identities = identify(document);
+    const ids = [...new Set(identities.map((e) => e.id))];
+    return this.writer.execute({
       actor: org.organizationId,
       run: async (ctx) => {
+        // Under the writer's lock: a capture of the same events running at the same time sees this one's rows, or this one sees its.
+        const prior = await this.lookups.priorCapturesInTx(ctx.tx, org.organizationId, ids);
+        identities.forEach((identity, index) => {
+          const before = prior.get(identity.id);
+          if (before && before.hashId !== identity.hashId) throw changedRepeat(index, identity, before.hashId);
+        });
+        const fresh = plan.steps.filter((step) => identities[step.index].sameAs === null && !prior.has(identities[step.index].id));
         const lookups = new NameLookups(this.lookups, ctx.tx);
-        const done: { step: CaptureStep; batchIds: string[] }[] = [];
-        for (let i = 0; i < plan.steps.length;) {
-          const step = plan.steps[i];
+        const done: { step: CaptureStep; batchIds: string[]; seqs: number[] }[] = [];
+        for (let i = 0; i < fresh.length;) {
+          const step = fresh[i];
           if (step.kind !== 'event') {
-            done.push({ step, batchIds: await named(step, () => this.apply(ctx, lookups, org, step)) });
+            const seqs: number[] = [];
+            const batchIds = await named(step, () => this.apply(tracking(ctx, seqs), lookups, org, step));
+            done.push({ step, batchIds, seqs });
             i++;
             continue;
           }
           // Events next to each other are recorded in one call, as recordEvents does: the lock is held for one read of what they refer to, not one per event.
           let end = i;
-          while (end < plan.steps.length && plan.steps[end].kind === 'event') end++;
-          const run = plan.steps.slice(i, end) as EventStep[];
-          const batchIds = await this.recordEvents(ctx, lookups, org, run);
-          done.push(...run.map((s, k) => ({ step: s, batchIds: [batchIds[k]] })));
+          while (end < fresh.length && fresh[end].kind === 'event') end++;
+          const run = fresh.slice(i, end) as EventStep[];
+          const recorded = await this.recordEvents(ctx, lookups, org, run);
+          done.push(...run.map((s, k) => ({ step: s, batchIds: [recorded[k].batchId], seqs: [recorded[k].seq] })));
           i = end;
         }
-        return done;
+        // A document's event may hold several lots (several steps): one answer per event.
+        const byEvent = new Map<number, CapturedEvent & { seqs: number[] }>();
+        for (const { step, batchIds, seqs } of done) {
+          const event = byEvent.get(step.index) ?? { index: step.index, eventID: step.eventID, batchIds: [], seqs: [] };
+          event.batchIds.push(...batchIds);
+          event.seqs.push(...seqs);
+          byEvent.set(step.index, event);
+        }
+        const isNew = (identity: EventIdentity) => identity.sameAs === null && !prior.has(identity.id);
+        const rows = identities.flatMap((identity, index) => {
+          if (!isNew(identity)) return [];
+          const recorded = byEvent.get(index);
+          return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [] }];
+        });
+        await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, rows);
+        return identities.map((identity, index): CapturedEvent => {
+          const { eventID } = identity;
+          if (isNew(identity)) return { index, eventID, batchIds: byEvent.get(index)?.batchIds ?? [] };
+          const batchIds = identity.sameAs !== null ? (byEvent.get(identity.sameAs)?.batchIds ?? []) : prior.get(identity.id)!.batchIds;
+          return { index, eventID, batchIds: [...batchIds], repeat: true };
+        });
       },
     });
-    // A document's event may hold several lots (several steps): one answer per event.
-    const byEvent = new Map<number, CapturedEvent>();
-    for (const { step, batchIds } of captured) {
-      const event = byEvent.get(step.index) ?? { index: step.index, eventID: step.eventID, batchIds: [] };
-      event.batchIds.push(...batchIds);
-      byEvent.set(step.index, event);
-    }
-    return [...byEvent.values()];
   }
 
   /**
@@ -102,21 +142,23 @@ export class CaptureService {
    * again event by event (nothing was written by the refused call: it checks all before it appends), so
    * it names the event that broke the rule with the same message a document of that event alone gets.
    */
-  private async recordEvents(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, run: EventStep[]): Promise<string[]> {
+  private async recordEvents(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, run: EventStep[]): Promise<{ batchId: string; seq: number }[]> {
     const inputs: RecordEventInput[] = [];
     for (const step of run) inputs.push(await named(step, () => this.eventInput(lookups, step)));
     const alone = (i: number) => named(run[i], () => this.events.recordInContext(ctx, org, [inputs[i]]));
-    if (run.length === 1) await alone(0);
+    let entries: LedgerEntry[];
+    if (run.length === 1) entries = await alone(0);
     else {
       try {
-        await this.events.recordInContext(ctx, org, inputs);
+        entries = await this.events.recordInContext(ctx, org, inputs);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         for (let i = 0; i < run.length; i++) await alone(i);
         throw err;
       }
     }
-    return inputs.map((input) => input.batchId);
+    // One entry per input, in order.
+    return inputs.map((input, i) => ({ batchId: input.batchId, seq: entries[i].seq }));
   }
 
   private async eventInput(lookups: NameLookups, step: EventStep): Promise<RecordEventInput> {
@@ -214,6 +256,63 @@ export class CaptureService {
 }
 
 type EventStep = Extract<CaptureStep, { kind: 'event' }>;
+
+/**
+ * Each event's id (its eventID, else its CBV 2.0 hash ID) and hash ID; an event that repeats an earlier
+ * one of the same document (same id, same content) points at it, the same id with other content is a CONFLICT.
+ */
+function identify(document: unknown): EventIdentity[] {
+  const doc = document as { '@context'?: unknown; epcisBody: { eventList: unknown[] } };
+  const prefixes = prefixesOf(doc['@context']);
+  const firstById = new Map<string, number>();
+  return doc.epcisBody.eventList.map((event, index, all): EventIdentity => {
+    let hashId: string;
+    try {
+      hashId = eventHash(event, prefixes).hashId;
+    } catch (err) {
+      if (err instanceof EventHashError) throw new DomainError('INVALID_INPUT', `eventList[${index}]: ${err.message}`, { eventIndex: index });
+      throw err;
+    }
+    const eventID = (event as { eventID?: unknown }).eventID;
+    if (typeof eventID === 'string' && (eventID.length > MAX_EVENT_ID_LENGTH || eventID.includes('\u0000'))) {
+      throw new DomainError('INVALID_INPUT', `eventList[${index}].eventID must be at most ${MAX_EVENT_ID_LENGTH} characters, without NUL`, {
+        eventIndex: index,
+      });
+    }
+    const id = typeof eventID === 'string' && eventID.trim() !== '' ? eventID : hashId;
+    const first = firstById.get(id);
+    if (first === undefined) {
+      firstById.set(id, index);
+      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null };
+    }
+    const earlier = eventHash(all[first], prefixes).hashId;
+    if (earlier !== hashId) throw changedRepeat(index, { id, hashId }, earlier, `eventList[${first}] of the same document`);
+    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first };
+  });
+}
+
+/** The same event id with other content: refused, naming the event and both fingerprints. */
+function changedRepeat(index: number, identity: { id: string; hashId: string }, earlierHashId: string, earlier = 'an earlier capture'): DomainError {
+  return new DomainError(
+    'EVENT_ID_CONFLICT',
+    `eventList[${index}]: event ${identity.id} was captured by ${earlier} with other content ` +
+      `(hash ID ${earlierHashId}, this one ${identity.hashId}); nothing was recorded`,
+    { eventIndex: index, eventID: identity.id, hashId: identity.hashId, capturedHashId: earlierHashId },
+  );
+}
+
+/** The context, noting the seq of every entry appended through it. */
+function tracking(ctx: AppendContext, seqs: number[]): AppendContext {
+  return {
+    tx: ctx.tx,
+    prior: (key, requestHash) => ctx.prior(key, requestHash),
+    append: async (drafts) => {
+      const entries = await ctx.append(drafts);
+      seqs.push(...entries.map((e) => e.seq));
+      return entries;
+    },
+  };
+}
 
 /** A step's work, a refusal of it named by its event, so the producer knows which one broke the rule; nothing of the document is kept. */
 async function named<T>(step: CaptureStep, work: () => Promise<T>): Promise<T> {

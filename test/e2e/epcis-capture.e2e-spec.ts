@@ -268,8 +268,9 @@ describe('POST /epcis/capture', () => {
             bizLocation: place,
             quantityList: [{ epcClass: lot, quantity: 100, uom: 'KGM' }],
           },
+          // Distinct events (an event sent twice, with the same content, is recorded once: epcis-idempotent-capture.e2e-spec.ts).
           observe('storing', 100),
-          observe('storing', 100),
+          observe('storing', 100, { eventTime: '2026-11-20T06:10:00Z' }),
           observe('shipping', shipped, {
             bizTransactionList: [{ type: 'po', bizTransaction: 'urn:example:po:2' }],
             destinationList: [
@@ -277,7 +278,7 @@ describe('POST /epcis/capture', () => {
               { type: 'location', destination: 'urn:example:shop' },
             ],
           }),
-          observe('storing', 100),
+          observe('storing', 100, { eventTime: '2026-11-20T06:30:00Z' }),
         ],
       },
     });

@@ -83,6 +83,7 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /ledger/consistency': 'hashes of Merkle subtrees between two tree sizes',
   'POST /q/:code/scans': 'a scan count',
   'POST /epcis/capture': 'a write; answers with what the caller sent',
+  'POST /epcis/event-hash': 'hash IDs of the events the caller sent; reads nothing stored',
   'GET /.well-known/gs1resolver': "the GS1 resolver's description: its root, keys and link types",
   'GET /labels/:file': "an image of the lot's GS1 Digital Link (GTIN and lot, both public) or page URL, for its producer or custodian",
   'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',

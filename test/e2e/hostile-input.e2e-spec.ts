@@ -389,6 +389,7 @@ const ROUTES: Record<string, RouteProbe> = {
   // Sent as GET (the probe's requests are GET or POST): the resolver's paths answer both.
   'OPTIONS /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}` } },
   'OPTIONS /.well-known/gs1resolver': {},
+  'POST /epcis/event-hash': { body: true },
   'POST /q/:code/scans': { params: { code: (w) => w.sharedBatch.traceCode }, headers: (w) => ({ 'x-scan-token': pageScanToken(w.sharedBatch.traceCode) }) },
 };
 
@@ -932,6 +933,52 @@ describe('hostile input', () => {
       const stored = JSON.stringify(await payloadsAfter(service.app, before, 5));
       expect(stored).toContain('田间批次');
       expect(stored).not.toContain('decoy');
+    });
+  });
+
+  describe('POST /epcis/event-hash: the public utility, walked member by member', () => {
+    it('answers a hash ID for every event of every variant, or refuses it with a clear reason; it never writes', async () => {
+      const { app } = service;
+      const hash = (body: string | Buffer) => postRaw(app, '/epcis/event-hash?prehash=true', body, undefined, 'application/ld+json');
+      const before = await ledgerSize(app);
+      const valid = await hash(JSON.stringify(world.epcisDocument()));
+      expect(valid.status).toBe(200);
+      const problems: string[] = [];
+      for (const variant of jsonVariants(world.epcisDocument(), [])) {
+        const document = withValueAt(world.epcisDocument() as unknown as Record<string, unknown>, variant.path, variant.value);
+        if (variant.value === MISSING) deleteAt(document, variant.path);
+        try {
+          const answer = await hash(JSON.stringify(document));
+          if (answer.status === 200) {
+            const events = (answer.body as unknown as { events: { hashId: string }[] }).events;
+            for (const e of events) expect(e.hashId).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+          } else expectClearError(answer, variant.value);
+        } catch (err) {
+          problems.push(`${variant.path.join('.')} = ${variant.label}: ${firstLines(err)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(await ledgerSize(app)).toBe(before);
+    });
+
+    it.each<[string, () => string | Buffer]>([
+      ['not JSON', () => '{"type": "EPCISDocument",'],
+      ['a JSON array', () => '[]'],
+      ['null', () => 'null'],
+      ['nested 1,000,000 deep', () => `${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}`],
+      [
+        'an extension nested 100,000 deep',
+        () => JSON.stringify(world.epcisDocument()).replace('"田间批次"', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`),
+      ],
+      ['an extension of 10 MB', () => JSON.stringify(world.epcisDocument()).replace('田间批次', 'x'.repeat(10 * 1024 * 1024))],
+      ['a time of 100,000 digits', () => JSON.stringify(world.epcisDocument()).replace(/"eventTime":"[^"]*"/, `"eventTime":"${'1'.repeat(100_000)}x"`)],
+      [
+        '1,001 events',
+        () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: Array(1001).fill(world.epcisDocument().epcisBody.eventList[1]) } }),
+      ],
+      ['an event list of strings', () => JSON.stringify({ ...world.epcisDocument(), epcisBody: { eventList: ['a', 'b'] } })],
+    ])('a document that is %s is refused with a code, without a key', async (_label, body) => {
+      await expectRefused(() => postRaw(service.app, '/epcis/event-hash', body(), undefined, 'application/ld+json'));
     });
   });
 
