@@ -20,9 +20,17 @@ describe('reading an observed EPCIS event', () => {
     }
   });
 
-  it('reads temperatures in Celsius or Fahrenheit and no other unit', () => {
+  it('reads temperatures in Celsius, Fahrenheit or kelvin, converted exactly, and no other unit', () => {
     expect(toCelsius(4, 'CEL')).toBe(4);
     expect(toCelsius(41, 'FAH')).toBe(5);
-    expect(toCelsius(277, 'KEL')).toBeNull();
+    expect(toCelsius(277.15, 'KEL')).toBe(4);
+    expect(toCelsius(0, 'KEL')).toBe(-273.15);
+    expect(toCelsius(255.37, 'KEL')).toBe(-17.78);
+    expect(toCelsius(39.2, 'FAH')).toBe(4);
+    expect(toCelsius(-40, 'FAH')).toBe(-40);
+    expect(toCelsius(0, 'FAH')).toBe(-160 / 9);
+    expect(toCelsius(1e-7, 'KEL')).toBe(-273.1499999);
+    expect(toCelsius(4, 'K')).toBeNull();
+    expect(toCelsius(4, 'DEGC')).toBeNull();
   });
 });

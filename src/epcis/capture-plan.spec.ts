@@ -180,6 +180,79 @@ describe('planCapture on GS1’s examples', () => {
     ]);
   });
 
+  it('reads sensor reports on any ObjectEvent, each timed by itself, its metadata or the event, and refuses them where it cannot record them', () => {
+    const lot = { epcClass: 'https://id.gs1.org/01/06920000000029/10/L1', quantity: 1 };
+    const at = { eventTime: '2026-11-20T10:00:00Z', bizLocation: { id: 'urn:epc:id:sgln:0614141.00888.0' } };
+    const sensorElementList = [
+      {
+        sensorMetadata: { deviceID: 'urn:epc:id:giai:0614141.1', time: '2026-11-20T09:00:00Z' },
+        sensorReport: [
+          { type: 'gs1:Temperature', time: '2026-11-20T08:00:00Z', value: 277.15, uom: 'KEL' },
+          { type: 'Temperature', value: 39.2, uom: 'FAH' },
+        ],
+      },
+      { sensorMetadata: { deviceID: 'urn:epc:id:giai:0614141.1' }, sensorReport: [{ type: 'Temperature', value: 3.14159 }] },
+    ];
+    const { steps, problems } = planCapture(
+      {
+        type: 'EPCISDocument',
+        epcisBody: {
+          eventList: [
+            { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', quantityList: [lot], ...at, sensorElementList },
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'storing',
+              quantityList: [lot],
+              ...at,
+              sensorElementList: [{ sensorReport: [{ type: 'Temperature', value: 4, uom: 'DEG' }] }],
+            },
+            { type: 'ObjectEvent', action: 'ADD', bizStep: 'commissioning', quantityList: [lot], ...at, sensorElementList },
+            {
+              type: 'TransformationEvent',
+              ...at,
+              inputQuantityList: [lot],
+              outputQuantityList: [{ ...lot, epcClass: 'https://id.gs1.org/01/06920000000029/10/L2' }],
+              sensorElementList,
+            },
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'storing',
+              quantityList: [lot],
+              ...at,
+              sensorElementList: [{ sensorMetadata: { time: 'yesterday' }, sensorReport: [{ type: 'Temperature', value: 4 }] }],
+            },
+          ],
+        },
+      },
+      BASE,
+    );
+    expect(steps.map((s) => [s.index, s.kind])).toEqual([
+      [0, 'event'],
+      [0, 'temperatures'],
+    ]);
+    expect(steps[0]).toMatchObject({ bizStep: 'STORING', line: { quantity: 1 } });
+    expect(steps[1]).toEqual({
+      index: 0,
+      eventID: null,
+      kind: 'temperatures',
+      lots: [{ gtin: '06920000000029', lot: 'L1' }],
+      sensorId: 'urn:epc:id:giai:0614141.1',
+      readings: [
+        { at: new Date('2026-11-20T08:00:00Z'), celsius: 4 },
+        { at: new Date('2026-11-20T09:00:00Z'), celsius: 4 },
+        { at: new Date('2026-11-20T10:00:00Z'), celsius: 3.14159 },
+      ],
+    });
+    expect(problems.map((p) => [p.index, p.reason])).toEqual([
+      [1, 'sensorElementList[0].sensorReport[0].uom "DEG": a temperature is captured in CEL, FAH or KEL (UN/ECE codes), not in this unit'],
+      [2, expect.stringMatching(/^sensorElementList on a commissioning \(ADD\) event is not modelled/)],
+      [3, expect.stringMatching(/^sensorElementList on a TransformationEvent is not modelled/)],
+      [4, expect.stringMatching(/^sensorElementList\[0\]\.sensorMetadata\.time must be /)],
+    ]);
+  });
+
   it('refuses what is no EPCIS document at all', () => {
     expect(() => planCapture([], BASE)).toThrow(DocumentProblem);
     expect(() => planCapture({ type: 'EPCISQueryDocument', epcisBody: { eventList: [{}] } }, BASE)).toThrow(

@@ -178,16 +178,17 @@ function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureS
   const action = event.action;
   const step = typeof event.bizStep === 'string' ? cbvWord(event.bizStep) : null;
   const lines = quantityLines(event.quantityList, 'quantityList', baseUrl);
-  if (event.sensorElementList !== undefined && step !== 'sensor_reporting') refuse('sensorElementList is captured on sensor_reporting events only');
 
   if (action === 'ADD') {
     if (step !== null && step !== 'commissioning') refuse(`action ADD with bizStep ${step} is not modelled: ADD with commissioning registers a new lot`);
+    if (event.sensorElementList !== undefined)
+      refuse('sensorElementList on a commissioning (ADD) event is not modelled: send the readings in an OBSERVE event of the lot once it is registered');
     return lines.map((line, i) => readRegistration(event, base, line, `quantityList[${i}]`));
   }
   if (action === 'DELETE') refuse('action DELETE is not modelled: record a destroying event (action OBSERVE) for what was destroyed');
   if (action !== 'OBSERVE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
   const eventTime = timeOf(event.eventTime, 'eventTime');
-  if (step === 'sensor_reporting') return [readSensorReport(event, base, lines, baseUrl)];
+  if (step === 'sensor_reporting') return [readSensorReport(event, base, lines, eventTime, baseUrl)];
   const bizStep = observedBizStep(step, baseUrl);
   if (!bizStep) {
     const captured = [...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ');
@@ -195,7 +196,20 @@ function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureS
   }
   const place = placeOf(event);
   const destination = bizStep === 'SHIPPING' ? destinationPartyOf(event) : null;
-  return lines.map((line) => ({ ...base, kind: 'event' as const, bizStep: bizStep!, line, place, eventTime, destination, details: detailsOf(event) }));
+  const steps: CaptureStep[] = lines.map((line) => ({
+    ...base,
+    kind: 'event' as const,
+    bizStep: bizStep!,
+    line,
+    place,
+    eventTime,
+    destination,
+    details: detailsOf(event),
+  }));
+  // EPCIS 2.0 allows sensorElementList on any ObjectEvent (a storing event with the store's temperatures):
+  // its readings are recorded for the event's lots, after the step itself, as a sensor_reporting event's are.
+  if (event.sensorElementList !== undefined) steps.push(readSensorReport(event, base, lines, eventTime, baseUrl));
+  return steps;
 }
 
 /** A table's own entry for a key a document chose: `constructor` or `__proto__` name nothing, not Object's members. */
@@ -235,9 +249,10 @@ function readRegistration(event: Json, base: StepBase, line: QuantityLine, where
   };
 }
 
-function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], baseUrl: string): CaptureStep {
+function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], eventTime: Date, baseUrl: string): CaptureStep {
   const elements = event.sensorElementList;
-  if (!Array.isArray(elements) || elements.length === 0) refuse('sensorElementList is required on a sensor_reporting event');
+  if (!Array.isArray(elements) || elements.length === 0)
+    refuse('sensorElementList must list at least one sensorElement (it is required on a sensor_reporting event)');
   const readings: Reading[] = [];
   let sensorId: string | null = null;
   (elements as unknown[]).forEach((element, e) => {
@@ -245,10 +260,10 @@ function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], ba
     if (!isObject(element) || !Array.isArray(element.sensorReport)) refuse(`${where}.sensorReport is required`);
     const metadata = isObject((element as Json).sensorMetadata) ? ((element as Json).sensorMetadata as Json) : {};
     const device = typeof metadata.deviceID === 'string' ? metadata.deviceID.replace(`${baseUrl}/epcis/sensor/`, '') : 'unnamed';
-    if (sensorId !== null && device !== sensorId) refuse(`${where}.sensorMetadata.deviceID: one sensor_reporting event is captured from one device`);
+    if (sensorId !== null && device !== sensorId) refuse(`${where}.sensorMetadata.deviceID: one event's sensor reports are captured from one device`);
     sensorId = decodeURIComponentSafe(device);
     ((element as Json).sensorReport as unknown[]).forEach((report, r) => {
-      const reading = readTemperature(report, metadata, `${where}.sensorReport[${r}]`);
+      const reading = readTemperature(report, metadata, eventTime, `${where}.sensorReport[${r}]`);
       if (reading) readings.push(reading);
     });
   });
@@ -258,22 +273,64 @@ function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], ba
 
 type Reading = { at: Date; celsius: number };
 
-/** One Temperature report, its time from the report or else its element's metadata; null for a summary (min, max, mean) without a value. */
-function readTemperature(report: unknown, metadata: Json, at: string): Reading | null {
+/**
+ * One Temperature report in Celsius; null for a summary (min, max, mean) without a value. Its time: the
+ * report's own, else its sensorMetadata's, else the event's eventTime. EPCIS 2.0's JSON Schema makes both
+ * sensorReport.time and sensorMetadata.time optional; the standard's own sentence on the default was not
+ * at hand to quote, so this is a reading, not a quotation: a sensor element's metadata applies to each of
+ * its reports, and the event's time is the time of what the event reports when nothing narrower is given.
+ */
+function readTemperature(report: unknown, metadata: Json, eventTime: Date, at: string): Reading | null {
   if (!isObject(report)) refuse(`${at} must be an object`);
   const { type, value, uom, time } = report as Json;
   if (!TEMPERATURE_TYPES.has(String(type ?? ''))) refuse(`${at}.type ${JSON.stringify(type ?? null)} is not modelled; Suyuan records Temperature readings`);
   if (value === undefined) return null; // derived from readings, not recorded
   if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`${at}.value must be a number`);
-  const celsius = toCelsius(value as number, uom ?? 'CEL') ?? refuse(`${at}.uom ${JSON.stringify(uom ?? 'CEL')}: temperatures are captured in CEL or FAH`);
-  return { at: timeOf(time ?? metadata.time, `${at}.time`), celsius: Math.round(celsius * 1000) / 1000 };
+  const celsius =
+    toCelsius(value as number, uom ?? 'CEL') ??
+    refuse(`${at}.uom ${JSON.stringify(uom ?? 'CEL')}: a temperature is captured in CEL, FAH or KEL (UN/ECE codes), not in this unit`);
+  const when =
+    time !== undefined
+      ? timeOf(time, `${at}.time`)
+      : metadata.time !== undefined
+        ? timeOf(metadata.time, `${at.replace(/\.sensorReport\[\d+\]$/, '')}.sensorMetadata.time`)
+        : eventTime;
+  return { at: when, celsius };
 }
 
-/** A temperature in Celsius from a UN/ECE unit (CEL or FAH), or null for any other unit. */
+/**
+ * A temperature in Celsius from a UN/ECE unit (CEL, KEL: K − 273.15, FAH: (F − 32) × 5/9), or null for
+ * any other unit. Worked in decimal on the number as written, so 277.15 KEL is 4 and 39.2 FAH is 4 (in
+ * binary floating point they come out 4.000000000000028 and 4.000000000000001); the one rounding is to
+ * the nearest double at the end (F − 32) × 5/9 needs when it has no finite decimal.
+ */
 export function toCelsius(value: number, uom: unknown): number | null {
   if (uom === 'CEL') return value;
-  if (uom === 'FAH') return (value - 32) / 1.8;
-  return null;
+  if (uom !== 'KEL' && uom !== 'FAH') return null;
+  const { digits, scale } = decimalOf(value);
+  const unit = 10n ** BigInt(scale);
+  if (uom === 'KEL') return quotient(digits * 100n - 27315n * unit, unit * 100n);
+  return quotient((digits - 32n * unit) * 5n, unit * 9n);
+}
+
+/** A finite number as an integer over a power of ten, read from its shortest decimal form (as JavaScript writes it). */
+function decimalOf(value: number): { digits: bigint; scale: number } {
+  const [mantissa, exponent = '0'] = String(value).toLowerCase().split('e');
+  const [whole, fraction = ''] = mantissa.split('.');
+  const scale = fraction.length - Number(exponent);
+  const digits = BigInt(whole + fraction);
+  return scale >= 0 ? { digits, scale } : { digits: digits * 10n ** BigInt(-scale), scale: 0 };
+}
+
+/** The double nearest numerator / denominator (denominator > 0), from its first 40 decimal places. */
+function quotient(numerator: bigint, denominator: bigint): number {
+  const negative = numerator < 0n;
+  const n = negative ? -numerator : numerator;
+  const places = 40n;
+  const scaled = (n * 10n ** places) / denominator;
+  const text = scaled.toString().padStart(Number(places) + 1, '0');
+  const result = Number(`${text.slice(0, -Number(places))}.${text.slice(-Number(places))}`);
+  return negative ? -result : result;
 }
 
 function readTransformation(event: Json, base: StepBase, baseUrl: string): CaptureStep {
@@ -281,6 +338,10 @@ function readTransformation(event: Json, base: StepBase, baseUrl: string): Captu
     if (Array.isArray(event[list]) && (event[list] as unknown[]).length > 0)
       refuse(`${list}: instance-level identifiers (serial numbers) are not modelled; list lots with quantities in ${list.replace('EPC', 'Quantity')}`);
   }
+  if (event.sensorElementList !== undefined)
+    refuse(
+      'sensorElementList on a TransformationEvent is not modelled: send the readings in an OBSERVE event (e.g. sensor_reporting) of the lots they are for',
+    );
   const inputs = quantityLines(event.inputQuantityList, 'inputQuantityList', baseUrl);
   inputs.forEach((line, i) => line.quantity === null && refuse(`inputQuantityList[${i}].quantity is required: how much of the lot was used`));
   const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) =>

@@ -116,7 +116,8 @@ export class CaptureService {
         const byEvent = new Map<number, CapturedEvent & { seqs: number[] }>();
         for (const { step, batchIds, seqs } of done) {
           const event = byEvent.get(step.index) ?? { index: step.index, eventID: step.eventID, batchIds: [], seqs: [] };
-          event.batchIds.push(...batchIds);
+          // A storing event with sensor reports names its lot twice (its step, its readings): once in the answer.
+          event.batchIds.push(...batchIds.filter((id) => !event.batchIds.includes(id)));
           event.seqs.push(...seqs);
           byEvent.set(step.index, event);
         }

@@ -194,6 +194,71 @@ describe('POST /epcis/capture', () => {
     expect(await batchView(rawId, plant.key)).toMatchObject({ status: 'CONSUMED', quantity: 0 });
   });
 
+  it('records the temperature report of a storing event for its lot, in Celsius, with times from the metadata or the event', async () => {
+    const { app } = service;
+    const store = await createOrg(app, 'PRODUCER', 'Cold store');
+    const site = await registerFacility(app, store, { gln: '6901234000917' });
+    const product = await registerProduct(app, store, { name: 'Chilled milk', category: 'DAIRY', storage: 'CHILLED', gtin: '06901234000917' });
+    const lot = await registerBatch(app, store, product, site, { lotCode: 'CS-1', quantity: 100, unit: 'kg' });
+    const storing = (sensorReport: object[], sensorMetadata: object = { deviceID: 'urn:epc:id:giai:6901234.room3' }) => ({
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      epcisBody: {
+        eventList: [
+          {
+            type: 'ObjectEvent',
+            action: 'OBSERVE',
+            bizStep: 'storing',
+            eventTime: '2026-11-22T10:00:00Z',
+            bizLocation: { id: 'urn:epc:id:sgln:6901234.00091.0' },
+            quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000917/10/CS-1', quantity: 100, uom: 'KGM' }],
+            sensorElementList: [{ sensorMetadata, sensorReport }],
+          },
+        ],
+      },
+    });
+    const storedReports = [
+      { type: 'Temperature', time: '2026-11-22T09:00:00Z', value: 277.15, uom: 'KEL' },
+      { type: 'Temperature', value: 39.2, uom: 'FAH' },
+    ];
+    const stored = await capture(storing(storedReports), store.key);
+    expect(stored.status).toBe(201);
+    expect(stored.body.events).toEqual([{ index: 0, eventID: null, batchIds: [lot.id] }]);
+    const events = (await batchView(lot.id, store.key)).events as { type: string; payload: Record<string, unknown> }[];
+    expect(events.slice(-2).map((e) => [e.type, e.payload.bizStep])).toEqual([
+      ['EVENT_RECORDED', 'STORING'],
+      ['TEMPERATURES_RECORDED', undefined],
+    ]);
+    expect(events.at(-1)!.payload).toMatchObject({
+      sensorId: 'urn:epc:id:giai:6901234.room3',
+      readings: [
+        { at: '2026-11-22T09:00:00.000Z', celsius: 4 },
+        // No time of its own and none in the metadata: the event's.
+        { at: '2026-11-22T10:00:00.000Z', celsius: 4 },
+      ],
+    });
+
+    // Sent again (a retry after a lost answer): the same answer, nothing written twice.
+    const size = await ledgerSize();
+    const again = await capture(storing(storedReports), store.key);
+    expect(again.body.events).toEqual([{ index: 0, eventID: null, batchIds: [lot.id], repeat: true }]);
+    expect(await ledgerSize()).toBe(size);
+
+    const withMetadataTime = await capture(
+      storing([{ type: 'Temperature', value: 5, uom: 'CEL' }], { deviceID: 'urn:epc:id:giai:6901234.room3', time: '2026-11-22T09:30:00Z' }),
+      store.key,
+    );
+    expect(withMetadataTime.status).toBe(201);
+    const latest = (await batchView(lot.id, store.key)).events.at(-1);
+    expect(latest.payload.readings).toEqual([{ at: '2026-11-22T09:30:00.000Z', celsius: 5 }]);
+
+    const before = await ledgerSize();
+    const refused = await capture(storing([{ type: 'Temperature', value: 40, uom: 'K' }]), store.key);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].message).toContain('sensorElementList[0].sensorReport[0].uom "K": a temperature is captured in CEL, FAH or KEL');
+    expect(await ledgerSize()).toBe(before);
+  });
+
   it('records nothing when an event breaks a rule halfway, and names that event', async () => {
     const { app } = service;
     const farm = await createOrg(app, 'PRODUCER');
