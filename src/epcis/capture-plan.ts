@@ -181,9 +181,10 @@ function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureS
 
   if (action === 'ADD') {
     if (step !== null && step !== 'commissioning') refuse(`action ADD with bizStep ${step} is not modelled: ADD with commissioning registers a new lot`);
-    if (event.sensorElementList !== undefined)
-      refuse('sensorElementList on a commissioning (ADD) event is not modelled: send the readings in an OBSERVE event of the lot once it is registered');
-    return lines.map((line, i) => readRegistration(event, base, line, `quantityList[${i}]`));
+    const registrations = lines.map((line, i) => readRegistration(event, base, line, `quantityList[${i}]`));
+    // Readings taken as the lots were made: recorded for them once registered (later in the same transaction).
+    if (event.sensorElementList !== undefined) registrations.push(readSensorReport(event, base, lines, timeOf(event.eventTime, 'eventTime'), baseUrl));
+    return registrations;
   }
   if (action === 'DELETE') refuse('action DELETE is not modelled: record a destroying event (action OBSERVE) for what was destroyed');
   if (action !== 'OBSERVE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);

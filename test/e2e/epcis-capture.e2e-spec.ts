@@ -252,6 +252,35 @@ describe('POST /epcis/capture', () => {
     const latest = (await batchView(lot.id, store.key)).events.at(-1);
     expect(latest.payload.readings).toEqual([{ at: '2026-11-22T09:30:00.000Z', celsius: 5 }]);
 
+    // On commissioning: the readings are recorded for the lot the event registers.
+    const commissioned = await capture(
+      {
+        type: 'EPCISDocument',
+        epcisBody: {
+          eventList: [
+            {
+              type: 'ObjectEvent',
+              action: 'ADD',
+              bizStep: 'commissioning',
+              eventTime: '2026-11-22T11:00:00Z',
+              bizLocation: { id: 'urn:epc:id:sgln:6901234.00091.0' },
+              quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000917/10/CS-2', quantity: 50, uom: 'KGM' }],
+              sensorElementList: [
+                { sensorMetadata: { deviceID: 'urn:epc:id:giai:6901234.room3' }, sensorReport: [{ type: 'Temperature', value: 275.15, uom: 'KEL' }] },
+              ],
+            },
+          ],
+        },
+      },
+      store.key,
+    );
+    expect(commissioned.status).toBe(201);
+    const newLot = commissioned.body.events[0].batchIds;
+    expect(newLot).toHaveLength(1);
+    const newEvents = (await batchView(newLot[0], store.key)).events as { type: string; payload: Record<string, unknown> }[];
+    expect(newEvents.map((e) => e.type)).toEqual(['BATCH_REGISTERED', 'TEMPERATURES_RECORDED']);
+    expect(newEvents[1].payload.readings).toEqual([{ at: '2026-11-22T11:00:00.000Z', celsius: 2 }]);
+
     const before = await ledgerSize();
     const refused = await capture(storing([{ type: 'Temperature', value: 40, uom: 'K' }]), store.key);
     expect(refused.status).toBe(400);
