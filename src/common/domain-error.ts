@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   API_KEY_REVOKED: 'CONFLICT',
   LAST_ACTIVE_KEY: 'CONFLICT',
   TOO_MANY_KEYS: 'CONFLICT',
+  // UNSUPPORTED_MEDIA_TYPE (HTTP 415)
+  NOT_JSON: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { CapturedEvent, CaptureService } from './capture.service.js';
+import { requireEpcisJson } from './epcis-media-type.js';
 
 @Controller('epcis')
 export class CaptureController {
@@ -14,7 +15,12 @@ export class CaptureController {
    */
   @Post('capture')
   @HttpCode(201)
-  async capture(@CurrentCaller() caller: Caller, @Body() document: unknown): Promise<{ captured: number; events: CapturedEvent[] }> {
+  async capture(
+    @CurrentCaller() caller: Caller,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() document: unknown,
+  ): Promise<{ captured: number; events: CapturedEvent[] }> {
+    requireEpcisJson(contentType);
     const events = await this.captures.capture(caller, document);
     return { captured: events.length, events };
   }

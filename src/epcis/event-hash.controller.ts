@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { jsonDepthProblem } from '../common/json-details.js';
 import { MAX_CAPTURE_EVENTS } from './capture-plan.js';
+import { requireEpcisJson } from './epcis-media-type.js';
 import { eventHash, EventHashError, prefixesOf } from './event-hash.js';
 
 export interface HashedEvent {
@@ -23,7 +24,8 @@ export interface HashedEvent {
 export class EventHashController {
   @Post('event-hash')
   @HttpCode(200)
-  hash(@Body() document: unknown, @Query('prehash') prehash?: unknown): { events: HashedEvent[] } {
+  hash(@Headers('content-type') contentType: string | undefined, @Body() document: unknown, @Query('prehash') prehash?: unknown): { events: HashedEvent[] } {
+    requireEpcisJson(contentType);
     if (prehash !== undefined && prehash !== 'true' && prehash !== 'false') {
       throw new DomainError('INVALID_INPUT', 'prehash must be true or false, given once');
     }

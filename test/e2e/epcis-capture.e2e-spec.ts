@@ -411,6 +411,19 @@ describe('POST /epcis/capture', () => {
     const notEpcis = await capture({ type: 'EPCISQueryDocument' }, org.key, 'application/json');
     expect(notEpcis.status).toBe(400);
     expect(notEpcis.body.errors[0].message).toBe('type must be "EPCISDocument", got "EPCISQueryDocument"');
+    // A document sent as text or XML is answered 415, naming what was sent, by capture and by the event-hash utility alike.
+    for (const path of ['/epcis/capture', '/epcis/event-hash']) {
+      for (const type of ['text/plain', 'application/xml']) {
+        const res = await request(service.app.getHttpServer())
+          .post(path)
+          .set('authorization', `Bearer ${org.key}`)
+          .set('content-type', type)
+          .send(JSON.stringify(example('Example_9.6.2-ObjectEvent.jsonld')));
+        expect(res.status).toBe(415);
+        expect(res.body.errors[0].extensions).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', reason: 'NOT_JSON' });
+        expect(res.body.errors[0].message).toBe(`an EPCIS document is sent as application/ld+json or application/json, not "${type}"`);
+      }
+    }
     const unknownPlace = await capture(
       {
         type: 'EPCISDocument',
