@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.js';
+import { openBuiltScript } from '../support/chromium.js';
 import { readFixtureJson } from '../support/fixtures.js';
 
 /**
@@ -9,7 +8,6 @@ import { readFixtureJson } from '../support/fixtures.js';
  * chromium, against the same vectors as the Node code: the ledger's hashes of ledger-v1.json, a batch's
  * proof bundle made of its entries, inclusion proof and signed checkpoint, and RFC 6962's inclusion proofs.
  */
-const BUNDLE = new URL('../../dist/assets/verify.js', import.meta.url);
 const ledgerVectors = readFixtureJson('vectors/ledger-v1.json');
 const merkleVectors = readFixtureJson('vectors/rfc6962.json');
 
@@ -46,19 +44,7 @@ describe('the built page script in a browser, against the test vectors', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(BUNDLE)) throw new Error('dist/assets/verify.js is missing: the global setup builds it (scripts/build-assets.mjs)');
-    browser = await launchChromium();
-    page = await browser.newPage();
-    // Served from http://localhost, a secure context (WebCrypto needs one), loaded as the page loads it.
-    await page.route('http://localhost/**', (route) =>
-      new URL(route.request().url()).pathname === '/assets/verify.js'
-        ? route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: readFileSync(BUNDLE, 'utf8') })
-        : route.fulfill({
-            contentType: 'text/html; charset=utf-8',
-            body: '<!doctype html><html lang="en"><body><script src="/assets/verify.js"></script></body></html>',
-          }),
-    );
-    await page.goto('http://localhost/');
+    ({ browser, page } = await openBuiltScript());
   });
   afterAll(async () => {
     await browser?.close();

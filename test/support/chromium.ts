@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium, headless, without the background traffic a first run makes: the real browser pages are tested in. */
 export async function launchChromium(): Promise<Browser> {
@@ -8,4 +8,26 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+const BUNDLE = new URL('../../dist/assets/verify.js', import.meta.url);
+
+/**
+ * The consumer page's script as built (dist/assets/verify.js), loaded in chromium as the page loads it, from
+ * http://localhost (a secure context: WebCrypto needs one), so a test can call it as the global SuyuanVerify.
+ */
+export async function openBuiltScript(): Promise<{ browser: Browser; page: Page }> {
+  if (!existsSync(BUNDLE)) throw new Error('dist/assets/verify.js is missing: the global setup builds it (scripts/build-assets.mjs)');
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.route('http://localhost/**', (route) =>
+    new URL(route.request().url()).pathname === '/assets/verify.js'
+      ? route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: readFileSync(BUNDLE, 'utf8') })
+      : route.fulfill({
+          contentType: 'text/html; charset=utf-8',
+          body: '<!doctype html><html lang="en"><body><script src="/assets/verify.js"></script></body></html>',
+        }),
+  );
+  await page.goto('http://localhost/');
+  return { browser, page };
 }
