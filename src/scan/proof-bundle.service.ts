@@ -6,7 +6,7 @@ import { ScanRepository } from './scan.repository.js';
 import { ScanService } from './scan.service.js';
 import { PhoneCheckpoints } from './phone-checkpoints.js';
 
-/** What the batch page's script checks on the phone, a page at a time: memory per request is one page, however long the lot's story. */
+/** The lot's whole chain (chain.json), which the page's script checks on request, a page at a time: memory per request is one page, however long the story. */
 @Injectable()
 export class ProofBundleService {
   constructor(

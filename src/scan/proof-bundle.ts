@@ -2,7 +2,7 @@ import { LedgerEntry } from '../ledger/ledger-entry.js';
 import type { WitnessPolicy } from '../witnesses/witness-policy.js';
 
 /**
- * What a phone needs to check a batch's story on its own, served in pages of PROOF_PAGE_ENTRIES
+ * The lot's whole chain, which a phone checks on request ("check every entry"), served in pages of PROOF_PAGE_ENTRIES
  * entries so that no answer grows with the lot's history: the batch's entry envelopes (no payloads,
  * so nothing private), oldest first; on the first page also the inclusion proof of its newest entry
  * in a signed checkpoint, the checkpoint and the verifier key. The batchPrevHash links make the newest
