@@ -10,7 +10,10 @@ export const ERROR_CODES = {
   INVALID_GTIN: 'BAD_USER_INPUT',
   INVALID_USCC: 'BAD_USER_INPUT',
   INVALID_GLN: 'BAD_USER_INPUT',
+  /** Valid EPCIS 2.0 that Suyuan does not record (serial numbers, other event types…). */
   EPCIS_NOT_MODELLED: 'BAD_USER_INPUT',
+  /** Breaks the EPCIS 2.0 standard itself: a required member missing, a member of the wrong JSON type, a malformed time. */
+  EPCIS_INVALID: 'BAD_USER_INPUT',
   CAPTURE_TOO_COSTLY: 'BAD_USER_INPUT',
   INVALID_TEMPERATURE_RANGE: 'BAD_USER_INPUT',
   INVALID_RANGE: 'BAD_USER_INPUT',

@@ -64,9 +64,15 @@ describe('planCapture on GS1’s examples', () => {
       for (const p of problems) expect(p.reason).toMatch(reason);
     }
     const transformation = planCapture(example('Example_9.6.4-TransformationEvent.jsonld'), BASE);
-    expect(transformation.problems).toEqual([
-      { index: 0, eventID: expect.stringMatching(/^ni:/), reason: expect.stringMatching(/^inputEPCList: instance-level identifiers/) },
+    // Every independent problem of the event, not only the first.
+    expect(transformation.problems).toEqual([expect.objectContaining({ index: 0, eventID: expect.stringMatching(/^ni:/), code: 'EPCIS_NOT_MODELLED' })]);
+    expect(transformation.problems[0].reasons.map((r) => [r.code, r.reason.split(/[:;(]/)[0]])).toEqual([
+      ['EPCIS_NOT_MODELLED', 'inputEPCList'],
+      ['EPCIS_NOT_MODELLED', 'outputEPCList'],
+      ['EPCIS_NOT_MODELLED', 'inputQuantityList[2].epcClass urn'],
+      ['EPCIS_NOT_MODELLED', 'outputQuantityList'],
     ]);
+    expect(transformation.problems[0].reason).toBe(transformation.problems[0].reasons.map((r) => r.reason).join('; '));
   });
 
   it('reads temperatures, transformations and commissioning written the way Suyuan exports them', () => {
@@ -254,6 +260,67 @@ describe('planCapture on GS1’s examples', () => {
       [3, expect.stringMatching(/^sensorElementList on a TransformationEvent is not modelled/)],
       [4, expect.stringMatching(/^sensorElementList\[0\]\.sensorMetadata\.time must be /)],
     ]);
+  });
+
+  it('reports every independent problem of an event, each labelled as breaking the standard or as not modelled here', () => {
+    const { steps, problems } = planCapture(
+      {
+        type: 'EPCISDocument',
+        epcisBody: {
+          eventList: [
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'shipping',
+              eventTime: '20 Nov 2026',
+              quantityList: [{ epcClass: 'https://id.gs1.org/01/06920000000029/10/L1', quantity: '12' }, { quantity: 1 }],
+              readPoint: { id: 42 },
+              destinationList: [],
+              sensorElementList: [
+                {
+                  sensorReport: [
+                    { type: 'Humidity', value: 'wet' },
+                    { type: 'Temperature', value: 4, uom: 'DEG' },
+                  ],
+                },
+              ],
+            },
+            {
+              type: 'ObjectEvent',
+              action: 'OBSERVE',
+              bizStep: 'storing',
+              eventTime: '2026-11-20T00:00:00Z',
+              quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.9' }],
+            },
+            { type: 'QuantityEvent', action: 'OBSERVE', eventTime: '2026-11-20T00:00:00Z' },
+            { type: 'AssociationEvent', action: 'ADD', eventTime: '2026-11-20T00:00:00Z' },
+            { type: 'ObjectEvent', action: 'WATCH', bizStep: ['storing'], eventTime: '2026-11-20T00:00:00Z' },
+          ],
+        },
+      },
+      BASE,
+    );
+    expect(steps).toEqual([]);
+    const starts = (text: string) => expect.stringMatching(new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(problems[0].reasons).toEqual([
+      { code: 'EPCIS_INVALID', reason: starts('quantityList[0].quantity must be a number') },
+      { code: 'EPCIS_INVALID', reason: starts('quantityList[1].epcClass is required') },
+      { code: 'EPCIS_INVALID', reason: starts('eventTime must be ') },
+      { code: 'EPCIS_INVALID', reason: starts('readPoint.id is required') },
+      { code: 'EPCIS_NOT_MODELLED', reason: starts('destinationList: a shipping event names the organization') },
+      { code: 'EPCIS_NOT_MODELLED', reason: starts('sensorElementList[0].sensorReport[0].type "Humidity" is not modelled') },
+      { code: 'EPCIS_INVALID', reason: starts('sensorElementList[0].sensorReport[0].value must be a number') },
+      { code: 'EPCIS_NOT_MODELLED', reason: starts('sensorElementList[0].sensorReport[1].uom "DEG"') },
+    ]);
+    expect(problems[0].code).toBe('EPCIS_INVALID');
+    // Valid EPCIS that names no place: only "not modelled".
+    expect(problems[1]).toMatchObject({ index: 1, code: 'EPCIS_NOT_MODELLED', reasons: [{ code: 'EPCIS_NOT_MODELLED' }] });
+    expect(problems[1].reason).toMatch(/^bizLocation or readPoint is required/);
+    // An event type EPCIS does not have breaks the standard; one it has that Suyuan does not record is not modelled.
+    expect(problems[2]).toMatchObject({ code: 'EPCIS_INVALID', reason: expect.stringMatching(/^type "QuantityEvent" is no EPCIS 2.0 event type/) });
+    expect(problems[3]).toMatchObject({ code: 'EPCIS_NOT_MODELLED', reason: expect.stringMatching(/^type "AssociationEvent" is not modelled/) });
+    expect(problems[4].reasons.map((r) => r.reason.split(' ')[0])).toEqual(['bizStep', 'quantityList:', 'action']);
+    expect(problems[4].reasons.map((r) => r.code)).toEqual(['EPCIS_INVALID', 'EPCIS_NOT_MODELLED', 'EPCIS_INVALID']);
   });
 
   it('refuses what is no EPCIS document at all', () => {

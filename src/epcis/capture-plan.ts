@@ -57,10 +57,26 @@ export type CaptureStep =
       outputs: { gtin: string; lot: string; quantity: number; unit: string }[];
     });
 
+/**
+ * Why an event cannot be captured: EPCIS_INVALID when the event breaks the EPCIS 2.0 standard itself
+ * (a required member missing, a member of the wrong JSON type, a time not in the standard's format),
+ * EPCIS_NOT_MODELLED when it is valid EPCIS that Suyuan does not record (serial numbers, other event types…).
+ */
+export type CaptureReasonCode = 'EPCIS_INVALID' | 'EPCIS_NOT_MODELLED';
+export interface CaptureReason {
+  code: CaptureReasonCode;
+  reason: string;
+}
+
 export interface CaptureProblem {
   index: number;
   eventID: string | null;
+  /** Every reason, in one sentence (what the first-reason answer used to carry). */
   reason: string;
+  /** EPCIS_INVALID when any reason is, else EPCIS_NOT_MODELLED. */
+  code: CaptureReasonCode;
+  /** Each independent problem of the event. */
+  reasons: CaptureReason[];
 }
 
 /** CBV steps Suyuan records as they are, and its own steps that CBV has no word for (written as `<base>/epcis/bizstep/<word>` by the export). */
@@ -109,11 +125,54 @@ const TEMPERATURE_TYPES = new Set(['Temperature', 'gs1:Temperature', 'https://gs
 
 type Json = Record<string, unknown>;
 
-/** Refuses one event with a reason (thrown inside an event's reading, caught per event). */
-class Refusal extends Error {}
+/** Refuses one event with its reasons (thrown inside an event's reading, caught per event). */
+class Refusal extends Error {
+  constructor(readonly reasons: CaptureReason[]) {
+    super(reasons.map((r) => r.reason).join('; '));
+  }
+}
+/** Valid EPCIS that Suyuan does not record. */
 const refuse = (reason: string): never => {
-  throw new Refusal(reason);
+  throw new Refusal([{ code: 'EPCIS_NOT_MODELLED', reason }]);
 };
+/** Breaks the EPCIS 2.0 standard itself. */
+const invalid = (reason: string): never => {
+  throw new Refusal([{ code: 'EPCIS_INVALID', reason }]);
+};
+
+/**
+ * The reads of one event that do not depend on each other: each runs even when another refused, so
+ * the answer names every problem of the event at once. `settle` throws them all together.
+ */
+class Reasons {
+  private readonly found: CaptureReason[] = [];
+
+  /** The read's value, or undefined when it refused (its reasons are kept). */
+  check<T>(read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      this.found.push(...err.reasons);
+      return undefined;
+    }
+  }
+
+  get any(): boolean {
+    return this.found.length > 0;
+  }
+
+  /** Throws every reason found; past it, each checked read gave its value. */
+  settle(): void {
+    if (this.found.length > 0) throw new Refusal(this.found);
+  }
+}
+
+/** The problem of an event refused for these reasons. */
+export function problemOf(index: number, eventID: string | null, reasons: CaptureReason[]): CaptureProblem {
+  const code = reasons.some((r) => r.code === 'EPCIS_INVALID') ? 'EPCIS_INVALID' : 'EPCIS_NOT_MODELLED';
+  return { index, eventID, reason: reasons.map((r) => r.reason).join('; '), code, reasons };
+}
 
 /**
  * The document's steps, or the reasons it cannot be captured. Throws DocumentProblem for a body that
@@ -133,84 +192,133 @@ export function planCapture(document: unknown, baseUrl: string): { steps: Captur
   events.forEach((event, index) => {
     const eventID = isObject(event) && typeof event.eventID === 'string' ? event.eventID : null;
     try {
-      if (!isObject(event)) refuse('an event is a JSON object');
+      if (!isObject(event)) invalid('an event is a JSON object');
       steps.push(...readEvent(event as Json, index, eventID, baseUrl));
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
-      problems.push({ index, eventID, reason: err.message });
+      problems.push(problemOf(index, eventID, err.reasons));
     }
   });
   return { steps, problems };
 }
 
-/** The document's events, or a DocumentProblem naming what makes it no EPCIS document. */
-export class DocumentProblem extends Error {}
+/**
+ * The document's events, or a DocumentProblem naming what makes it no EPCIS document (`invalid`: it
+ * breaks the standard) or one this service does not take (too many events, nested too deep).
+ */
+export class DocumentProblem extends Error {
+  constructor(
+    message: string,
+    readonly invalid = false,
+  ) {
+    super(message);
+  }
+}
 
 function eventListOf(document: unknown): unknown[] {
-  if (!isObject(document)) throw new DocumentProblem('the body must be an EPCISDocument (a JSON object)');
-  if (document.type !== 'EPCISDocument') throw new DocumentProblem(`type must be "EPCISDocument", got ${JSON.stringify(document.type ?? null)}`);
+  if (!isObject(document)) throw new DocumentProblem('the body must be an EPCISDocument (a JSON object)', true);
+  if (document.type !== 'EPCISDocument') throw new DocumentProblem(`type must be "EPCISDocument", got ${JSON.stringify(document.type ?? null)}`, true);
   if (document.schemaVersion !== undefined && document.schemaVersion !== '2.0')
-    throw new DocumentProblem(`schemaVersion must be "2.0", got ${JSON.stringify(document.schemaVersion)}`);
+    throw new DocumentProblem(`schemaVersion must be "2.0", got ${JSON.stringify(document.schemaVersion)}`, true);
   const body = document.epcisBody;
   const list = isObject(body) ? body.eventList : undefined;
-  if (!Array.isArray(list) || list.length === 0) throw new DocumentProblem('epcisBody.eventList must list at least one event');
+  if (!Array.isArray(list) || list.length === 0) throw new DocumentProblem('epcisBody.eventList must list at least one event', true);
   if (list.length > MAX_CAPTURE_EVENTS)
     throw new DocumentProblem(`epcisBody.eventList has ${list.length} events; one capture takes at most ${MAX_CAPTURE_EVENTS}`);
   return list;
 }
 
+/** The EPCIS 2.0 event types; Suyuan captures ObjectEvent and TransformationEvent, the others are valid but not modelled. */
+const EPCIS_EVENT_TYPES = new Set(['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent']);
+
 function readEvent(event: Json, index: number, eventID: string | null, baseUrl: string): CaptureStep[] {
   const base = { index, eventID };
-  if (event.errorDeclaration !== undefined) refuse('errorDeclaration: corrections are not modelled; the ledger is append-only, so record a new event instead');
-  if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
-  if (event.type !== 'ObjectEvent') refuse(`type ${JSON.stringify(event.type ?? null)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
-  return readObjectEvent(event, base, baseUrl);
+  const reasons = new Reasons();
+  if (event.errorDeclaration !== undefined)
+    reasons.check(() => refuse('errorDeclaration: corrections are not modelled; the ledger is append-only, so record a new event instead'));
+  const steps = reasons.check(() => {
+    if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
+    if (event.type === 'ObjectEvent') return readObjectEvent(event, base, baseUrl);
+    if (typeof event.type === 'string' && EPCIS_EVENT_TYPES.has(event.type))
+      return refuse(`type ${JSON.stringify(event.type)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
+    return invalid(`type ${JSON.stringify(event.type ?? null)} is no EPCIS 2.0 event type (${[...EPCIS_EVENT_TYPES].join(', ')})`);
+  });
+  reasons.settle();
+  return steps!;
 }
 
 /** An ObjectEvent: ADD with commissioning registers lots; OBSERVE records a step on each lot, or a sensor's temperatures. */
 function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureStep[] {
+  const reasons = new Reasons();
   if (Array.isArray(event.epcList) && event.epcList.length > 0) {
-    refuse(
-      'epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: ' +
-        'name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)',
+    reasons.check(() =>
+      refuse(
+        'epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: ' +
+          'name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)',
+      ),
     );
   }
   const action = event.action;
-  const step = typeof event.bizStep === 'string' ? cbvWord(event.bizStep) : null;
-  const lines = quantityLines(event.quantityList, 'quantityList', baseUrl);
+  const step = reasons.check(() => bizStepWordOf(event)) ?? null;
+  const lines = reasons.check(() => quantityLines(event.quantityList, 'quantityList', baseUrl));
+  const eventTime = reasons.check(() => timeOf(event.eventTime, 'eventTime'));
 
   if (action === 'ADD') {
-    if (step !== null && step !== 'commissioning') refuse(`action ADD with bizStep ${step} is not modelled: ADD with commissioning registers a new lot`);
-    const registrations = lines.map((line, i) => readRegistration(event, base, line, `quantityList[${i}]`));
+    if (step !== null && step !== 'commissioning')
+      reasons.check(() => refuse(`action ADD with bizStep ${step} is not modelled: ADD with commissioning registers a new lot`));
+    const place = reasons.check(() => placeOf(event));
+    const details = reasons.check(() => ({ ...(isObject(event.ilmd) ? extensionsOf(event.ilmd, new Set()) : {}), ...detailsOf(event) }));
+    const lots = (lines ?? []).map((line, i) => reasons.check(() => newLot(line, `quantityList[${i}]`, ' to register a lot')));
     // Readings taken as the lots were made: recorded for them once registered (later in the same transaction).
-    if (event.sensorElementList !== undefined) registrations.push(readSensorReport(event, base, lines, timeOf(event.eventTime, 'eventTime'), baseUrl));
+    const readings = event.sensorElementList !== undefined ? reasons.check(() => readSensorReport(event, base, lines ?? [], eventTime, baseUrl)) : undefined;
+    reasons.settle();
+    const registrations: CaptureStep[] = lots.map((lot) => ({ ...base, kind: 'register', ...lot!, place: place!, producedAt: eventTime!, details: details! }));
+    if (readings) registrations.push(readings);
     return registrations;
   }
-  if (action === 'DELETE') refuse('action DELETE is not modelled: record a destroying event (action OBSERVE) for what was destroyed');
-  if (action !== 'OBSERVE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
-  const eventTime = timeOf(event.eventTime, 'eventTime');
-  if (step === 'sensor_reporting') return [readSensorReport(event, base, lines, eventTime, baseUrl)];
-  const bizStep = observedBizStep(step, baseUrl);
-  if (!bizStep) {
-    const captured = [...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ');
-    refuse(`bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${captured} (OBSERVE) and commissioning (ADD)`);
+  if (action === 'DELETE') reasons.check(() => refuse('action DELETE is not modelled: record a destroying event (action OBSERVE) for what was destroyed'));
+  else if (action !== 'OBSERVE') reasons.check(() => invalid(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`));
+  if (action !== 'OBSERVE') {
+    reasons.settle();
   }
-  const place = placeOf(event);
-  const destination = bizStep === 'SHIPPING' ? destinationPartyOf(event) : null;
-  const steps: CaptureStep[] = lines.map((line) => ({
+  if (step === 'sensor_reporting') {
+    const report = reasons.check(() => readSensorReport(event, base, lines ?? [], eventTime, baseUrl));
+    reasons.settle();
+    return [report!];
+  }
+  const bizStep = observedBizStep(step, baseUrl);
+  if (!bizStep && !(event.bizStep !== undefined && typeof event.bizStep !== 'string')) {
+    const captured = [...Object.keys(OBSERVED_STEPS), 'sensor_reporting'].join(', ');
+    reasons.check(() =>
+      refuse(`bizStep ${JSON.stringify(event.bizStep ?? null)} is not modelled; Suyuan captures ${captured} (OBSERVE) and commissioning (ADD)`),
+    );
+  }
+  const place = reasons.check(() => placeOf(event));
+  const destination = bizStep === 'SHIPPING' ? reasons.check(() => destinationPartyOf(event)) : null;
+  const details = reasons.check(() => detailsOf(event));
+  // EPCIS 2.0 allows sensorElementList on any ObjectEvent (a storing event with the store's temperatures):
+  // its readings are recorded for the event's lots, after the step itself, as a sensor_reporting event's are.
+  const readings = event.sensorElementList !== undefined ? reasons.check(() => readSensorReport(event, base, lines ?? [], eventTime, baseUrl)) : undefined;
+  reasons.settle();
+  const steps: CaptureStep[] = lines!.map((line) => ({
     ...base,
     kind: 'event' as const,
     bizStep: bizStep!,
     line,
-    place,
-    eventTime,
-    destination,
-    details: detailsOf(event),
+    place: place!,
+    eventTime: eventTime!,
+    destination: destination ?? null,
+    details: details!,
   }));
-  // EPCIS 2.0 allows sensorElementList on any ObjectEvent (a storing event with the store's temperatures):
-  // its readings are recorded for the event's lots, after the step itself, as a sensor_reporting event's are.
-  if (event.sensorElementList !== undefined) steps.push(readSensorReport(event, base, lines, eventTime, baseUrl));
+  if (readings) steps.push(readings);
   return steps;
+}
+
+/** The event's bizStep as a CBV word (or a URI of Suyuan's own), null when it has none; a bizStep that is not a string breaks the standard. */
+function bizStepWordOf(event: Json): string | null {
+  if (event.bizStep === undefined) return null;
+  if (typeof event.bizStep !== 'string') return invalid(`bizStep must be a string (a CBV word or a URI), got ${JSON.stringify(event.bizStep)?.slice(0, 40)}`);
+  return cbvWord(event.bizStep);
 }
 
 /** A table's own entry for a key a document chose: `constructor` or `__proto__` name nothing, not Object's members. */
@@ -227,48 +335,45 @@ export function observedBizStep(step: string | null, baseUrl: string): BizStep |
 
 /** A lot that an event creates (commissioning, a transformation's output): named by GTIN and lot, with a quantity in a unit Suyuan registers. */
 function newLot(line: QuantityLine, where: string, quantityIs: string): { gtin: string; lot: string; quantity: number; unit: string } {
-  if (!('gtin' in line.lot)) refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`);
-  if (line.quantity === null) refuse(`${where}.quantity is required${quantityIs}`);
+  const reasons = new Reasons();
+  if (!('gtin' in line.lot)) reasons.check(() => refuse(`${where}: a new lot is named by GTIN and lot number, not by a trace code`));
+  if (line.quantity === null) reasons.check(() => refuse(`${where}.quantity is required${quantityIs}`));
   const unit = line.uom === null ? 'piece' : ownEntry(UNIT_BY_UOM, line.uom);
-  if (!unit) refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`);
+  if (!unit) reasons.check(() => refuse(`${where}.uom ${line.uom} is not a unit Suyuan registers lots in (${Object.keys(UNIT_BY_UOM).join(', ')})`));
   const lot = line.lot as { gtin: string; lot: string };
-  const lotProblem = lotCodeProblem(lot.lot, true);
-  if (lotProblem) refuse(`${where}.epcClass: the lot number: ${lotProblem}`);
+  const lotProblem = 'lot' in line.lot ? lotCodeProblem(lot.lot, true) : null;
+  if (lotProblem) reasons.check(() => refuse(`${where}.epcClass: the lot number: ${lotProblem}`));
+  reasons.settle();
   return { gtin: lot.gtin, lot: lot.lot, quantity: line.quantity!, unit: unit! };
 }
 
-function readRegistration(event: Json, base: StepBase, line: QuantityLine, where: string): CaptureStep {
-  const lot = newLot(line, where, ' to register a lot');
-  const ilmd = isObject(event.ilmd) ? extensionsOf(event.ilmd, new Set()) : {};
-  return {
-    ...base,
-    kind: 'register',
-    ...lot,
-    place: placeOf(event),
-    producedAt: timeOf(event.eventTime, 'eventTime'),
-    details: { ...ilmd, ...detailsOf(event) },
-  };
-}
-
-function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], eventTime: Date, baseUrl: string): CaptureStep {
+/**
+ * A sensor's readings for the event's lots. `eventTime` is undefined when the event's own is missing or
+ * malformed: that is reported on its own, and reports that would default to it are then not read twice.
+ */
+function readSensorReport(event: Json, base: StepBase, lines: QuantityLine[], eventTime: Date | undefined, baseUrl: string): CaptureStep {
   const elements = event.sensorElementList;
-  if (!Array.isArray(elements) || elements.length === 0)
-    refuse('sensorElementList must list at least one sensorElement (it is required on a sensor_reporting event)');
+  if (!Array.isArray(elements)) return invalid('sensorElementList must be a list of sensorElements');
+  if (elements.length === 0) refuse('sensorElementList must list at least one sensorElement (it is required on a sensor_reporting event)');
+  const reasons = new Reasons();
   const readings: Reading[] = [];
   let sensorId: string | null = null;
   (elements as unknown[]).forEach((element, e) => {
     const where = `sensorElementList[${e}]`;
-    if (!isObject(element) || !Array.isArray(element.sensorReport)) refuse(`${where}.sensorReport is required`);
+    if (!isObject(element) || !Array.isArray(element.sensorReport))
+      return void reasons.check(() => invalid(`${where}.sensorReport is required (a list of reports)`));
     const metadata = isObject((element as Json).sensorMetadata) ? ((element as Json).sensorMetadata as Json) : {};
     const device = typeof metadata.deviceID === 'string' ? metadata.deviceID.replace(`${baseUrl}/epcis/sensor/`, '') : 'unnamed';
-    if (sensorId !== null && device !== sensorId) refuse(`${where}.sensorMetadata.deviceID: one event's sensor reports are captured from one device`);
-    sensorId = decodeURIComponentSafe(device);
+    if (sensorId !== null && decodeURIComponentSafe(device) !== sensorId)
+      reasons.check(() => refuse(`${where}.sensorMetadata.deviceID: one event's sensor reports are captured from one device`));
+    sensorId ??= decodeURIComponentSafe(device);
     ((element as Json).sensorReport as unknown[]).forEach((report, r) => {
-      const reading = readTemperature(report, metadata, eventTime, `${where}.sensorReport[${r}]`);
+      const reading = reasons.check(() => readTemperature(report, metadata, eventTime, `${where}.sensorReport[${r}]`));
       if (reading) readings.push(reading);
     });
   });
-  if (readings.length === 0) refuse('sensorElementList holds no readings (a Temperature report with a value and a time)');
+  reasons.settle();
+  if (readings.length === 0 && eventTime !== undefined) refuse('sensorElementList holds no readings (a Temperature report with a value and a time)');
   return { ...base, kind: 'temperatures', lots: lines.map((l) => l.lot), sensorId: sensorId ?? 'unnamed', readings };
 }
 
@@ -281,22 +386,32 @@ type Reading = { at: Date; celsius: number };
  * at hand to quote, so this is a reading, not a quotation: a sensor element's metadata applies to each of
  * its reports, and the event's time is the time of what the event reports when nothing narrower is given.
  */
-function readTemperature(report: unknown, metadata: Json, eventTime: Date, at: string): Reading | null {
-  if (!isObject(report)) refuse(`${at} must be an object`);
+function readTemperature(report: unknown, metadata: Json, eventTime: Date | undefined, at: string): Reading | null {
+  if (!isObject(report)) invalid(`${at} must be an object`);
   const { type, value, uom, time } = report as Json;
-  if (!TEMPERATURE_TYPES.has(String(type ?? ''))) refuse(`${at}.type ${JSON.stringify(type ?? null)} is not modelled; Suyuan records Temperature readings`);
-  if (value === undefined) return null; // derived from readings, not recorded
-  if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`${at}.value must be a number`);
+  const reasons = new Reasons();
+  if (!TEMPERATURE_TYPES.has(String(type ?? '')))
+    reasons.check(() => refuse(`${at}.type ${JSON.stringify(type ?? null)} is not modelled; Suyuan records Temperature readings`));
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) reasons.check(() => invalid(`${at}.value must be a number`));
   const celsius =
-    toCelsius(value as number, uom ?? 'CEL') ??
-    refuse(`${at}.uom ${JSON.stringify(uom ?? 'CEL')}: a temperature is captured in CEL, FAH or KEL (UN/ECE codes), not in this unit`);
-  const when =
+    typeof value === 'number' && Number.isFinite(value)
+      ? reasons.check(
+          () =>
+            toCelsius(value, uom ?? 'CEL') ??
+            refuse(`${at}.uom ${JSON.stringify(uom ?? 'CEL')}: a temperature is captured in CEL, FAH or KEL (UN/ECE codes), not in this unit`),
+        )
+      : undefined;
+  const when = reasons.check(() =>
     time !== undefined
       ? timeOf(time, `${at}.time`)
       : metadata.time !== undefined
         ? timeOf(metadata.time, `${at.replace(/\.sensorReport\[\d+\]$/, '')}.sensorMetadata.time`)
-        : eventTime;
-  return { at: when, celsius };
+        : eventTime,
+  );
+  reasons.settle();
+  if (value === undefined) return null; // derived from readings, not recorded
+  // No time of its own and no eventTime: the missing eventTime is the event's reason already.
+  return when === undefined ? null : { at: when, celsius: celsius! };
 }
 
 /**
@@ -335,65 +450,90 @@ function quotient(numerator: bigint, denominator: bigint): number {
 }
 
 function readTransformation(event: Json, base: StepBase, baseUrl: string): CaptureStep {
+  const reasons = new Reasons();
   for (const list of ['inputEPCList', 'outputEPCList']) {
     if (Array.isArray(event[list]) && (event[list] as unknown[]).length > 0)
-      refuse(`${list}: instance-level identifiers (serial numbers) are not modelled; list lots with quantities in ${list.replace('EPC', 'Quantity')}`);
+      reasons.check(() =>
+        refuse(`${list}: instance-level identifiers (serial numbers) are not modelled; list lots with quantities in ${list.replace('EPC', 'Quantity')}`),
+      );
   }
   if (event.sensorElementList !== undefined)
-    refuse(
-      'sensorElementList on a TransformationEvent is not modelled: send the readings in an OBSERVE event (e.g. sensor_reporting) of the lots they are for',
+    reasons.check(() =>
+      refuse(
+        'sensorElementList on a TransformationEvent is not modelled: send the readings in an OBSERVE event (e.g. sensor_reporting) of the lots they are for',
+      ),
     );
-  const inputs = quantityLines(event.inputQuantityList, 'inputQuantityList', baseUrl);
-  inputs.forEach((line, i) => line.quantity === null && refuse(`inputQuantityList[${i}].quantity is required: how much of the lot was used`));
-  const outputs = quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl).map((line, i) =>
-    newLot(line, `outputQuantityList[${i}]`, ': how much was made'),
+  const inputs = reasons.check(() => quantityLines(event.inputQuantityList, 'inputQuantityList', baseUrl));
+  (inputs ?? []).forEach(
+    (line, i) => line.quantity === null && reasons.check(() => refuse(`inputQuantityList[${i}].quantity is required: how much of the lot was used`)),
   );
-  return { ...base, kind: 'transform', place: placeOf(event), eventTime: timeOf(event.eventTime, 'eventTime'), inputs, outputs };
+  const outputLines = reasons.check(() => quantityLines(event.outputQuantityList, 'outputQuantityList', baseUrl));
+  const outputs = (outputLines ?? []).map((line, i) => reasons.check(() => newLot(line, `outputQuantityList[${i}]`, ': how much was made')));
+  const place = reasons.check(() => placeOf(event));
+  const eventTime = reasons.check(() => timeOf(event.eventTime, 'eventTime'));
+  reasons.settle();
+  return { ...base, kind: 'transform', place: place!, eventTime: eventTime!, inputs: inputs!, outputs: outputs.map((o) => o!) };
 }
 
 function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLine[] {
+  if (list !== undefined && !Array.isArray(list)) invalid(`${name} must be a list of quantity elements`);
   if (!Array.isArray(list) || list.length === 0) refuse(`${name}: at least one lot is required (Suyuan records lots with their quantities)`);
-  return (list as unknown[]).map((element, i) => {
-    const where = `${name}[${i}]`;
-    if (!isObject(element) || typeof element.epcClass !== 'string') refuse(`${where}.epcClass is required`);
-    const { epcClass, quantity, uom } = element as Json;
-    const lot = parseLotClass(epcClass as string, baseUrl);
-    if (!lot) refuse(`${where}.epcClass ${epcClass} is not a lot: give urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or a Suyuan page URL`);
-    // Looked up before any input class checks it, so refused here as a registered lot code would be.
-    if ('lot' in lot! && !isPlainText(lot.lot, 1, MAX_LOT_CODE_LENGTH))
-      refuse(`${where}.epcClass: the lot number must be 1 to ${MAX_LOT_CODE_LENGTH} printable characters`);
-    if (quantity !== undefined && (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0))
-      refuse(`${where}.quantity must be a number of at least 0`);
-    if (uom !== undefined && typeof uom !== 'string') refuse(`${where}.uom must be a UN/ECE unit code`);
-    return { lot: lot!, quantity: (quantity as number | undefined) ?? null, uom: (uom as string | undefined) ?? null };
-  });
+  const reasons = new Reasons();
+  const lines = (list as unknown[]).map((element, i) =>
+    reasons.check((): QuantityLine => {
+      const where = `${name}[${i}]`;
+      if (!isObject(element) || typeof element.epcClass !== 'string') invalid(`${where}.epcClass is required (a string)`);
+      const { epcClass, quantity, uom } = element as Json;
+      const line = new Reasons();
+      const lot = line.check(() => {
+        const parsed = parseLotClass(epcClass as string, baseUrl);
+        if (!parsed)
+          refuse(`${where}.epcClass ${epcClass} is not a lot: give urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or a Suyuan page URL`);
+        // Looked up before any input class checks it, so refused here as a registered lot code would be.
+        if ('lot' in parsed! && !isPlainText(parsed.lot, 1, MAX_LOT_CODE_LENGTH))
+          refuse(`${where}.epcClass: the lot number must be 1 to ${MAX_LOT_CODE_LENGTH} printable characters`);
+        return parsed!;
+      });
+      if (quantity !== undefined && (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0))
+        line.check(() => invalid(`${where}.quantity must be a number of at least 0`));
+      if (uom !== undefined && typeof uom !== 'string') line.check(() => invalid(`${where}.uom must be a UN/ECE unit code (a string)`));
+      line.settle();
+      return { lot: lot!, quantity: (quantity as number | undefined) ?? null, uom: (uom as string | undefined) ?? null };
+    }),
+  );
+  reasons.settle();
+  return lines.map((l) => l!);
 }
 
 /** Where it happened: bizLocation, else readPoint. */
 function placeOf(event: Json): GlnOrId {
+  for (const member of ['bizLocation', 'readPoint']) {
+    if (event[member] !== undefined && !isObject(event[member])) invalid(`${member} must be an object with an id`);
+  }
   const where = isObject(event.bizLocation)
     ? 'bizLocation'
     : isObject(event.readPoint)
       ? 'readPoint'
       : refuse('bizLocation or readPoint is required: where it happened (urn:uuid:<facility id>, an SGLN or a Digital Link /414/<GLN>)');
   const id = (event[where] as Json).id;
-  const place = typeof id === 'string' ? parseLocation(id) : null;
+  if (typeof id !== 'string') invalid(`${where}.id is required (a string)`);
   return (
-    place ??
-    refuse(`${where}.id ${JSON.stringify(id ?? null)} is not a place Suyuan reads (urn:uuid:<facility id>, urn:epc:id:sgln:…, or a Digital Link /414/<GLN>)`)
+    parseLocation(id as string) ??
+    refuse(`${where}.id ${JSON.stringify(id)} is not a place Suyuan reads (urn:uuid:<facility id>, urn:epc:id:sgln:…, or a Digital Link /414/<GLN>)`)
   );
 }
 
 /** The organization a shipment goes to: the owning party, else the possessing party. */
 function destinationPartyOf(event: Json): GlnOrId {
+  if (event.destinationList !== undefined && !Array.isArray(event.destinationList)) invalid('destinationList must be a list of destinations');
   const list = Array.isArray(event.destinationList) ? (event.destinationList as unknown[]).filter(isObject) : [];
   const party = list.find((d) => cbvWord(String(d.type)) === 'owning_party') ?? list.find((d) => cbvWord(String(d.type)) === 'possessing_party');
   if (!party) refuse('destinationList: a shipping event names the organization it goes to (type owning_party or possessing_party)');
-  const ref = typeof party!.destination === 'string' ? parseParty(party!.destination) : null;
+  if (typeof party!.destination !== 'string') invalid(`destinationList: the ${cbvWord(String(party!.type))}'s destination is required (a string)`);
   return (
-    ref ??
+    parseParty(party!.destination as string) ??
     refuse(
-      `destinationList: party ${JSON.stringify(party!.destination ?? null)} is not one Suyuan reads ` +
+      `destinationList: party ${JSON.stringify(party!.destination)} is not one Suyuan reads ` +
         '(urn:uuid:<organization id>, a PGLN, an SGLN or a Digital Link /417/<GLN>)',
     )
   );
@@ -432,7 +572,7 @@ function extensionsOf(object: Json, standard: Set<string>): Record<string, unkno
 }
 
 function timeOf(value: unknown, where: string): Date {
-  return parseDateTime(value) ?? refuse(`${where} must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(value ?? null)?.slice(0, 40)}`);
+  return parseDateTime(value) ?? invalid(`${where} must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(value ?? null)?.slice(0, 40)}`);
 }
 
 function decodeURIComponentSafe(text: string): string {

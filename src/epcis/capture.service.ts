@@ -69,14 +69,15 @@ export class CaptureService {
     try {
       plan = planCapture(document, this.config.publicBaseUrl);
     } catch (err) {
-      if (err instanceof DocumentProblem) throw new DomainError('INVALID_INPUT', err.message);
+      if (err instanceof DocumentProblem) throw new DomainError(err.invalid ? 'EPCIS_INVALID' : 'INVALID_INPUT', err.message);
       if (err instanceof CaptureTooCostly) throw new DomainError('CAPTURE_TOO_COSTLY', err.message, { bounds: err.overruns });
       throw err;
     }
     if (plan.problems.length > 0) {
       const [first] = plan.problems;
+      // Breaking the standard is the more basic problem: it names the whole refusal when any event does.
       throw new DomainError(
-        'EPCIS_NOT_MODELLED',
+        plan.problems.some((p) => p.code === 'EPCIS_INVALID') ? 'EPCIS_INVALID' : 'EPCIS_NOT_MODELLED',
         `${plan.problems.length} event(s) cannot be captured, so nothing was recorded; eventList[${first.index}]: ${first.reason}`,
         { events: plan.problems },
       );
