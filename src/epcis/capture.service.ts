@@ -308,6 +308,7 @@ function tracking(ctx: AppendContext, seqs: number[]): AppendContext {
   return {
     tx: ctx.tx,
     prior: (key, requestHash) => ctx.prior(key, requestHash),
+    attempt: (work) => ctx.attempt(work),
     append: async (drafts) => {
       const entries = await ctx.append(drafts);
       seqs.push(...entries.map((e) => e.seq));

@@ -33,9 +33,15 @@ describe('custody', () => {
   it('ships to a named organization, which alone receives it and becomes custodian', () => {
     const shipped = applyCustody(batch, { bizStep: 'SHIPPING', quantity: 800, destinationOrganizationId: 'plant' }, farm).next;
     expect(shipped).toMatchObject({ status: 'IN_TRANSIT', inTransitToId: 'plant', inTransitQuantity: 800, shippedById: 'farm', custodianId: 'farm' });
-    expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 800 }, { organizationId: 'shop', kind: 'RETAILER' }))).toEqual({
+    // The shipper is told where it went; anyone else only that the batch is neither theirs nor coming to them.
+    expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 800 }, farm))).toEqual({
       code: 'NOT_SHIPPED_TO_YOU',
       message: 'batch b1 was shipped to organization plant; only that organization records its RECEIVING',
+    });
+    expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 800 }, { organizationId: 'shop', kind: 'RETAILER' }))).toEqual({
+      code: 'BATCH_NOT_IN_CUSTODY',
+      message:
+        'batch b1 is not in your custody and was not shipped to you; only its custodian records its events, and only the organization it is shipped to its RECEIVING',
     });
     expect(refusal(() => applyCustody(shipped, { bizStep: 'STORING' }, farm)).code).toBe('BATCH_IN_TRANSIT');
     expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 801 }, plant)).message).toBe(
@@ -52,6 +58,24 @@ describe('custody', () => {
     });
     expect(received.recorded).toEqual({ unit: 'kg', immediatePreviousSource: 'farm' });
     expect(refusal(() => applyCustody(received.next, { bizStep: 'STORING' }, farm)).code).toBe('BATCH_NOT_IN_CUSTODY');
+  });
+
+  it("tells an organization that neither holds a batch nor receives it nothing of the batch's state", () => {
+    const shop = { organizationId: 'shop', kind: 'RETAILER' as const };
+    const sold = { ...batch, status: 'CONSUMED' as const, quantity: 0 };
+    const shipped = applyCustody(batch, { bizStep: 'SHIPPING', quantity: 800, destinationOrganizationId: 'plant' }, farm).next;
+    const answers = [
+      refusal(() => applyCustody(batch, { bizStep: 'RECEIVING', quantity: 1 }, shop)),
+      refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 1 }, shop)),
+      refusal(() => applyCustody(sold, { bizStep: 'STORING' }, shop)),
+      refusal(() => applyCustody(batch, { bizStep: 'SHIPPING', quantity: 5000, destinationOrganizationId: 'plant' }, shop)),
+    ];
+    // One answer whatever the state: it says neither ACTIVE, IN_TRANSIT nor CONSUMED, nor the destination, nor what is left.
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0].code).toBe('BATCH_NOT_IN_CUSTODY');
+    expect(answers[0].message).not.toMatch(/ACTIVE|IN_TRANSIT|CONSUMED|plant|1000|800/);
+    // The organization a batch is shipped to is told what it needs to receive it.
+    expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 801 }, plant)).code).toBe('INSUFFICIENT_QUANTITY');
   });
 
   it('never lets a quantity go below zero, and names what is left', () => {

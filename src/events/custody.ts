@@ -33,7 +33,9 @@ export interface Recorder {
  * (the unit, and for RECEIVING the immediate previous source); throws a DomainError naming the rule.
  */
 export function applyCustody(state: CustodyState, event: CustodyEvent, by: Recorder): CustodyChange {
-  refuseClosedOrForeignSteps(event.bizStep, state);
+  refuseForeignSteps(event.bizStep);
+  refuseStranger(state, by);
+  refuseClosed(state);
   // Labs and regulators inspect batches they do not hold; an inspection moves nothing.
   if (event.bizStep === 'INSPECTING' && (by.kind === 'LAB' || by.kind === 'REGULATOR')) return { next: state, recorded: {} };
   if (event.bizStep === 'RECEIVING') return receive(state, event, by);
@@ -44,11 +46,31 @@ export function applyCustody(state: CustodyState, event: CustodyEvent, by: Recor
 export type CustodyEvent = { bizStep: BizStep; quantity?: number | null; destinationOrganizationId?: string | null };
 export type CustodyChange = { next: CustodyState; recorded: Pick<EventRecordedPayload, 'unit' | 'quantityLeft' | 'immediatePreviousSource'> };
 
-/** Steps recorded elsewhere (transformBatches, a recall), and anything on a closed batch. */
-function refuseClosedOrForeignSteps(step: BizStep, state: CustodyState): void {
+/** Steps recorded elsewhere (transformBatches, a recall). */
+function refuseForeignSteps(step: BizStep): void {
   if (step === 'TRANSFORMING')
     throw new DomainError('INVALID_INPUT', 'TRANSFORMING is recorded with transformBatches, which consumes inputs and creates outputs in one step');
   if (step === 'RECALLING') throw new DomainError('INVALID_INPUT', 'RECALLING is recorded by a recall (initiateRecall), not as an event');
+}
+
+/** Organizations that may be told a batch's state when refused: they read every batch (src/batches/batch-access.ts). */
+const SEES_EVERY_BATCH: readonly OrganizationKind[] = ['REGULATOR', 'LAB'];
+
+/**
+ * An organization that neither holds the batch nor is receiving it, nor reads every batch, learns only
+ * that: not the batch's status, where it is going or how much is left, which the read rules withhold
+ * from it (a stranger's RECEIVING used to be told "not in transit (it is ACTIVE)" or whom it was shipped to).
+ */
+function refuseStranger(state: CustodyState, by: Recorder): void {
+  if (by.organizationId === state.custodianId || by.organizationId === state.inTransitToId || SEES_EVERY_BATCH.includes(by.kind)) return;
+  throw new DomainError(
+    'BATCH_NOT_IN_CUSTODY',
+    `batch ${state.id} is not in your custody and was not shipped to you; only its custodian records its events, and only the organization it is shipped to its RECEIVING`,
+  );
+}
+
+/** Nothing happens to a closed batch. */
+function refuseClosed(state: CustodyState): void {
   if (state.status === 'CONSUMED' || state.status === 'DESTROYED') {
     throw new DomainError('BATCH_CLOSED', `batch ${state.id} is ${state.status}: nothing more can happen to it`);
   }

@@ -19,6 +19,12 @@ export interface AppendContext {
   append(drafts: EntryDraft[]): Promise<LedgerEntry[]>;
   /** The entry an earlier request with this idempotency key appended, if any. Another request's key is a CONFLICT. */
   prior(idempotencyKey: string, requestHash: string): LedgerEntry | undefined;
+  /**
+   * Runs `work` so that, if it throws, nothing it did stays and the command may go on: its rows are
+   * rolled back to a savepoint and its entries taken off the group's chain (the cursor is reset), so
+   * the chain never keeps an entry whose projection rows were undone, nor the reverse.
+   */
+  attempt<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -107,6 +113,8 @@ export class LedgerWriter {
   private readonly appends: AppendRepository;
   private readonly known = new KnownHead();
   private lastRecordedAtMs = 0;
+  /** Names savepoints uniquely, so nested attempts never release one another's. */
+  private savepoints = 0;
   private readonly committedListeners: ((touched: TouchedBatches) => void)[] = [];
 
   constructor(database: Connections, options: { maxGroupSize?: number } = {}) {
@@ -271,6 +279,22 @@ export class LedgerWriter {
         return cursor.seal(actor, drafts);
       },
       prior: (key, requestHash) => cursor.prior(actor, key, requestHash),
+      attempt: async (work) => {
+        // Batch heads loaded from the database during the work stay known: they are the committed heads, which a rollback to the savepoint does not move.
+        const mark = cursor.mark();
+        const savepoint = `attempt_${++this.savepoints}`;
+        await client.query(`SAVEPOINT ${savepoint}`);
+        try {
+          const result = await work();
+          await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+          return result;
+        } catch (err) {
+          cursor.reset(mark);
+          await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+          await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+          throw err;
+        }
+      },
     };
   }
 

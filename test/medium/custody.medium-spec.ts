@@ -37,12 +37,12 @@ describe('custody (EventsService)', () => {
     expect(JSON.parse(received.payload!)).toMatchObject({ bizStep: 'RECEIVING', quantity: 590, unit: 'kg', immediatePreviousSource: farm.organizationId });
     expect(await world.batchNow(batch.id)).toMatchObject({ status: 'ACTIVE', custodianId: plant.organizationId, quantity: 590 });
 
-    // The new custodian records; the producer no longer does.
+    // The new custodian records; the producer no longer does, and is told nothing of the batch's state now.
     await record(plant, { batchId: batch.id, bizStep: 'STORING', eventTime: at(3), facilityId: dock });
     await world.refused(
       () => record(farm, { batchId: batch.id, bizStep: 'STORING', eventTime: at(4), facilityId: yard }),
       'BATCH_NOT_IN_CUSTODY',
-      `batch ${batch.id} is in another organization's custody; only its custodian records its events`,
+      `batch ${batch.id} is not in your custody and was not shipped to you; only its custodian records its events, and only the organization it is shipped to its RECEIVING`,
     );
   });
 
