@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   BATCH_NOT_FOUND: 'NOT_FOUND',
   RECALL_NOT_FOUND: 'NOT_FOUND',
   API_KEY_NOT_FOUND: 'NOT_FOUND',
+  CAPTURE_JOB_NOT_FOUND: 'NOT_FOUND',
   CERTIFICATE_NOT_FOUND: 'NOT_FOUND',
   // CONFLICT
   DUPLICATE_USCC: 'CONFLICT',
@@ -61,8 +62,10 @@ export const ERROR_CODES = {
   API_KEY_REVOKED: 'CONFLICT',
   LAST_ACTIVE_KEY: 'CONFLICT',
   TOO_MANY_KEYS: 'CONFLICT',
-  // UNSUPPORTED_MEDIA_TYPE (HTTP 415)
+  // UNSUPPORTED_MEDIA_TYPE (HTTP 415): a body in a type the route does not read
   NOT_JSON: 'UNSUPPORTED_MEDIA_TYPE',
+  // NOT_ACCEPTABLE (HTTP 406): an Accept header that excludes every type the route answers in
+  NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,20 +16,23 @@ import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { TransformBatchesInput } from '../transformations/dto/transform-batches.input.js';
 import { TransformationsService } from '../transformations/transformations.service.js';
-import { CaptureRepository } from './capture.repository.js';
-import { CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
+import { CaptureRepository, PriorCapture } from './capture.repository.js';
+import {
+  CaptureErrorBehaviour,
+  CaptureJob,
+  CaptureJobError,
+  CapturedEvent,
+  isCaptureId,
+  JobCursor,
+  pageTokenOf,
+  planErrors,
+  refusalErrors,
+} from './capture-job.js';
+import { CaptureJobRepository } from './capture-job.repository.js';
+import { CaptureProblem, CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
 import { CaptureTooCostly } from './capture-work.js';
 import { GlnOrId, LotRef, uomOf } from './epcis-identifiers.js';
 import { eventHash, EventHashError, prefixesOf } from './event-hash.js';
-
-export interface CapturedEvent {
-  index: number;
-  eventID: string | null;
-  /** The batches the event registered or recorded on. */
-  batchIds: string[];
-  /** Present (true) when the event had been captured before, same id and same content: answered from that record, nothing written. */
-  repeat?: true;
-}
 
 /** The longest eventID kept as an event's id (longer ones are refused, not cut). */
 export const MAX_EVENT_ID_LENGTH = 2048;
@@ -60,28 +63,21 @@ export class CaptureService {
     private readonly events: EventsService,
     private readonly coldChain: ColdChainService,
     private readonly transformations: TransformationsService,
+    private readonly jobs: CaptureJobRepository,
   ) {}
 
-  async capture(caller: Caller, document: unknown): Promise<CapturedEvent[]> {
-    const org = requireOrganization(caller);
-    // The plan refuses, before the writer takes the lock, a document too deep to walk or too costly to write.
-    let plan: ReturnType<typeof planCapture>;
-    try {
-      plan = planCapture(document, this.config.publicBaseUrl);
-    } catch (err) {
-      if (err instanceof DocumentProblem) throw new DomainError(err.invalid ? 'EPCIS_INVALID' : 'INVALID_INPUT', err.message);
-      if (err instanceof CaptureTooCostly) throw new DomainError('CAPTURE_TOO_COSTLY', err.message, { bounds: err.overruns });
-      throw err;
-    }
-    if (plan.problems.length > 0) {
-      const [first] = plan.problems;
-      // Breaking the standard is the more basic problem: it names the whole refusal when any event does.
-      throw new DomainError(
-        plan.problems.some((p) => p.code === 'EPCIS_INVALID') ? 'EPCIS_INVALID' : 'EPCIS_NOT_MODELLED',
-        `${plan.problems.length} event(s) cannot be captured, so nothing was recorded; eventList[${first.index}]: ${first.reason}`,
-        { events: plan.problems },
-      );
-    }
+  /**
+   * The document whole or nothing (GS1-Capture-Error-Behaviour: rollback). `onCaptured` runs last in
+   * the capture's transaction, with its answer: what commits with the capture (its job) and is never
+   * written if the capture is not.
+   */
+  private async captureWhole(
+    org: OrganizationCaller,
+    document: unknown,
+    plan: ReturnType<typeof planCapture>,
+    onCaptured?: (tx: AppendContext['tx'], events: CapturedEvent[]) => Promise<void>,
+  ): Promise<CapturedEvent[]> {
+    if (plan.problems.length > 0) throw planRefusal(plan.problems);
     const identities = identify(document);
     const ids = [...new Set(identities.map((e) => e.id))];
     return this.writer.execute({
@@ -95,48 +91,216 @@ export class CaptureService {
         });
         const fresh = plan.steps.filter((step) => identities[step.index].sameAs === null && !prior.has(identities[step.index].id));
         const lookups = new NameLookups(this.lookups, ctx.tx);
-        const done: { step: CaptureStep; batchIds: string[]; seqs: number[] }[] = [];
-        for (let i = 0; i < fresh.length;) {
-          const step = fresh[i];
-          if (step.kind !== 'event') {
-            const seqs: number[] = [];
-            const batchIds = await named(step, () => this.apply(tracking(ctx, seqs), lookups, org, step));
-            done.push({ step, batchIds, seqs });
-            i++;
-            continue;
-          }
-          // Events next to each other are recorded in one call, as recordEvents does: the lock is held for one read of what they refer to, not one per event.
-          let end = i;
-          while (end < fresh.length && fresh[end].kind === 'event') end++;
-          const run = fresh.slice(i, end) as EventStep[];
-          const recorded = await this.recordEvents(ctx, lookups, org, run);
-          done.push(...run.map((s, k) => ({ step: s, batchIds: [recorded[k].batchId], seqs: [recorded[k].seq] })));
-          i = end;
-        }
-        // A document's event may hold several lots (several steps): one answer per event.
-        const byEvent = new Map<number, CapturedEvent & { seqs: number[] }>();
-        for (const { step, batchIds, seqs } of done) {
-          const event = byEvent.get(step.index) ?? { index: step.index, eventID: step.eventID, batchIds: [], seqs: [] };
-          // A storing event with sensor reports names its lot twice (its step, its readings): once in the answer.
-          event.batchIds.push(...batchIds.filter((id) => !event.batchIds.includes(id)));
-          event.seqs.push(...seqs);
-          byEvent.set(step.index, event);
-        }
-        const isNew = (identity: EventIdentity) => identity.sameAs === null && !prior.has(identity.id);
-        const rows = identities.flatMap((identity, index) => {
-          if (!isNew(identity)) return [];
-          const recorded = byEvent.get(index);
-          return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [] }];
-        });
-        await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, rows);
-        return identities.map((identity, index): CapturedEvent => {
-          const { eventID } = identity;
-          if (isNew(identity)) return { index, eventID, batchIds: byEvent.get(index)?.batchIds ?? [] };
-          const batchIds = identity.sameAs !== null ? (byEvent.get(identity.sameAs)?.batchIds ?? []) : prior.get(identity.id)!.batchIds;
-          return { index, eventID, batchIds: [...batchIds], repeat: true };
-        });
+        const done = await this.writeSteps(ctx, lookups, org, fresh);
+        const events = await this.noteCaptured(ctx, org, identities, prior, done, new Set());
+        await onCaptured?.(ctx.tx, events);
+        return events;
       },
     });
+  }
+
+  /** The plan of a document; refuses, before the writer takes the lock, a document that is no EPCIS document, too deep to walk or too costly to write. */
+  private plan(document: unknown): ReturnType<typeof planCapture> {
+    try {
+      return planCapture(document, this.config.publicBaseUrl);
+    } catch (err) {
+      if (err instanceof DocumentProblem) throw new DomainError(err.invalid ? 'EPCIS_INVALID' : 'INVALID_INPUT', err.message);
+      if (err instanceof CaptureTooCostly) throw new DomainError('CAPTURE_TOO_COSTLY', err.message, { bounds: err.overruns });
+      throw err;
+    }
+  }
+
+  /**
+   * Steps in document order. Events next to each other are recorded in one call, as recordEvents does:
+   * the lock is held for one read of what they refer to, not one per event.
+   */
+  private async writeSteps(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, steps: CaptureStep[]): Promise<DoneStep[]> {
+    const done: DoneStep[] = [];
+    for (let i = 0; i < steps.length;) {
+      const step = steps[i];
+      if (step.kind !== 'event') {
+        const seqs: number[] = [];
+        const batchIds = await named(step, lookups, () => this.apply(tracking(ctx, seqs), lookups, org, step));
+        done.push({ step, batchIds, seqs });
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < steps.length && steps[end].kind === 'event') end++;
+      const run = steps.slice(i, end) as EventStep[];
+      const recorded = await this.recordEvents(ctx, lookups, org, run);
+      done.push(...run.map((s, k) => ({ step: s, batchIds: [recorded[k].batchId], seqs: [recorded[k].seq] })));
+      i = end;
+    }
+    return done;
+  }
+
+  /**
+   * Notes the events recorded as captured (for repeats to find) and answers one line per event of the
+   * document but those `refused`: what it was recorded as, or the earlier record it repeats.
+   */
+  private async noteCaptured(
+    ctx: AppendContext,
+    org: OrganizationCaller,
+    identities: (EventIdentity | null)[],
+    prior: Map<string, PriorCapture>,
+    done: DoneStep[],
+    refused: ReadonlySet<number>,
+  ): Promise<CapturedEvent[]> {
+    // A document's event may hold several lots (several steps): one answer per event.
+    const byEvent = new Map<number, CapturedEvent & { seqs: number[] }>();
+    for (const { step, batchIds, seqs } of done) {
+      const event = byEvent.get(step.index) ?? { index: step.index, eventID: step.eventID, batchIds: [], seqs: [] };
+      // A storing event with sensor reports names its lot twice (its step, its readings): once in the answer.
+      event.batchIds.push(...batchIds.filter((id) => !event.batchIds.includes(id)));
+      event.seqs.push(...seqs);
+      byEvent.set(step.index, event);
+    }
+    const isNew = (identity: EventIdentity) => identity.sameAs === null && !prior.has(identity.id);
+    const kept = identities.flatMap((identity, index) => (identity && !refused.has(index) ? [{ identity, index }] : []));
+    const rows = kept.flatMap(({ identity, index }) => {
+      if (!isNew(identity)) return [];
+      const recorded = byEvent.get(index);
+      return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [] }];
+    });
+    await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, rows);
+    return kept.map(({ identity, index }): CapturedEvent => {
+      const { eventID } = identity;
+      if (isNew(identity)) return { index, eventID, batchIds: byEvent.get(index)?.batchIds ?? [] };
+      const batchIds = identity.sameAs !== null ? (byEvent.get(identity.sameAs)?.batchIds ?? []) : prior.get(identity.id)!.batchIds;
+      return { index, eventID, batchIds: [...batchIds], repeat: true };
+    });
+  }
+
+  /**
+   * A capture as an EPCIS 2.0 capture job, run inside the request. `rollback`: the document whole
+   * or nothing, the job written in the capture's transaction, or after the rollback when refused (the
+   * refusal then carries its captureID). `proceed`: the events that can be captured are, each whole;
+   * the job lists the others with their reasons. A document that is no EPCIS document, or costs more
+   * than a capture may, is refused before any job exists.
+   */
+  async captureJob(caller: Caller, document: unknown, behaviour: CaptureErrorBehaviour): Promise<CaptureJob> {
+    const org = requireOrganization(caller);
+    const captureID = randomUUID();
+    const createdAt = new Date().toISOString();
+    const jobOf = (events: CapturedEvent[], errors: CaptureJobError[]): CaptureJob => ({
+      captureID,
+      createdAt,
+      finishedAt: new Date(Math.max(Date.now(), Date.parse(createdAt))).toISOString(),
+      running: false,
+      success: errors.length === 0,
+      captureErrorBehaviour: behaviour,
+      errors: [...errors].sort((a, b) => (a.eventIndex ?? -1) - (b.eventIndex ?? -1)),
+      captured: events.length,
+      events,
+    });
+    if (behaviour === 'proceed') return this.captureProceeding(org, document, jobOf);
+    const plan = this.plan(document);
+    let job: CaptureJob | undefined;
+    try {
+      await this.captureWhole(org, document, plan, async (tx, events) => {
+        job = jobOf(events, []);
+        await this.jobs.insert(org.organizationId, job, tx);
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      // Written after the rollback: the refusal is on record, what it refused is not.
+      await this.jobs.insert(org.organizationId, jobOf([], refusalErrors(err)));
+      throw new DomainError(err.code, err.message, { ...err.extensions, captureID });
+    }
+    return job!;
+  }
+
+  /**
+   * GS1-Capture-Error-Behaviour: proceed. Events the plan refuses, whose id was captured with other
+   * content, or that a rule refuses as they are written are left out, each with its reasons; the rest
+   * are captured. All are first written together in one savepoint; if any is refused, that is undone
+   * and each event is written in a savepoint of its own, so a refused event leaves nothing (not half
+   * its lots, not an entry without its projection rows) and the chain has only whole events.
+   */
+  private async captureProceeding(
+    org: OrganizationCaller,
+    document: unknown,
+    jobOf: (events: CapturedEvent[], errors: CaptureJobError[]) => CaptureJob,
+  ): Promise<CaptureJob> {
+    const plan = this.plan(document);
+    const errors: CaptureJobError[] = planErrors(plan.problems);
+    const refused = new Set(plan.problems.map((p) => p.index));
+    const identities = identifyEach(document).map((identity, index) => {
+      if (!(identity instanceof DomainError)) return identity;
+      if (!refused.has(index)) errors.push(...refusalErrors(identity));
+      refused.add(index);
+      return null;
+    });
+    const ids = [...new Set(identities.flatMap((identity) => (identity ? [identity.id] : [])))];
+    return this.writer.execute({
+      actor: org.organizationId,
+      run: async (ctx) => {
+        const refuse = (index: number, err: DomainError) => {
+          if (refused.has(index)) return;
+          errors.push(...refusalErrors(err));
+          refused.add(index);
+        };
+        const prior = await this.lookups.priorCapturesInTx(ctx.tx, org.organizationId, ids);
+        identities.forEach((identity, index) => {
+          const before = identity && prior.get(identity.id);
+          if (identity && before && before.hashId !== identity.hashId) refuse(index, changedRepeat(index, identity, before.hashId));
+        });
+        const isFresh = (index: number) => !refused.has(index) && identities[index]!.sameAs === null && !prior.has(identities[index]!.id);
+        const fresh = plan.steps.filter((step) => isFresh(step.index));
+        const lookups = new NameLookups(this.lookups, ctx.tx);
+        let done: DoneStep[];
+        try {
+          done = await ctx.attempt(() => this.writeSteps(ctx, lookups, org, fresh));
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          // Names found inside the undone attempt (a lot it registered) are no longer there.
+          lookups.forget();
+          done = [];
+          for (const steps of stepsByEvent(fresh)) {
+            try {
+              done.push(...(await ctx.attempt(() => this.writeSteps(ctx, lookups, org, steps))));
+            } catch (eventErr) {
+              if (!(eventErr instanceof DomainError)) throw eventErr;
+              lookups.forget();
+              refuse(steps[0].index, eventErr);
+            }
+          }
+        }
+        // A repeat within the document of an event that was refused is not captured either.
+        identities.forEach((identity, index) => {
+          if (identity?.sameAs != null && refused.has(identity.sameAs))
+            refuse(
+              index,
+              new DomainError('EPCIS_NOT_MODELLED', `eventList[${index}]: repeats eventList[${identity.sameAs}], which was not captured`, {
+                eventIndex: index,
+                eventID: identity.eventID,
+              }),
+            );
+        });
+        const events = await this.noteCaptured(ctx, org, identities, prior, done, refused);
+        const job = jobOf(events, errors);
+        await this.jobs.insert(org.organizationId, job, ctx.tx);
+        return job;
+      },
+    });
+  }
+
+  /** The caller's capture job; another organization's answers as an unknown one does. */
+  async job(caller: Caller, captureID: string): Promise<CaptureJob> {
+    const org = requireOrganization(caller);
+    const job = isCaptureId(captureID) ? await this.jobs.byId(org.organizationId, captureID) : null;
+    if (!job) throw new DomainError('CAPTURE_JOB_NOT_FOUND', `no capture job ${captureID.slice(0, 64)} of your organization`);
+    return job;
+  }
+
+  /** A page of the caller's capture jobs, newest first, and the token of the next page if there is one. */
+  async jobPage(caller: Caller, perPage: number, after: JobCursor | null): Promise<{ jobs: CaptureJob[]; nextPageToken: string | null }> {
+    const org = requireOrganization(caller);
+    const jobs = await this.jobs.page(org.organizationId, perPage + 1, after);
+    if (jobs.length <= perPage) return { jobs, nextPageToken: null };
+    const last = jobs[perPage - 1];
+    return { jobs: jobs.slice(0, perPage), nextPageToken: pageTokenOf({ createdAt: last.createdAt, id: last.captureID }) };
   }
 
   /**
@@ -146,8 +310,8 @@ export class CaptureService {
    */
   private async recordEvents(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, run: EventStep[]): Promise<{ batchId: string; seq: number }[]> {
     const inputs: RecordEventInput[] = [];
-    for (const step of run) inputs.push(await named(step, () => this.eventInput(lookups, step)));
-    const alone = (i: number) => named(run[i], () => this.events.recordInContext(ctx, org, [inputs[i]]));
+    for (const step of run) inputs.push(await named(step, lookups, () => this.eventInput(lookups, step)));
+    const alone = (i: number) => named(run[i], lookups, () => this.events.recordInContext(ctx, org, [inputs[i]]));
     let entries: LedgerEntry[];
     if (run.length === 1) entries = await alone(0);
     else {
@@ -264,33 +428,71 @@ type EventStep = Extract<CaptureStep, { kind: 'event' }>;
  * one of the same document (same id, same content) points at it, the same id with other content is a CONFLICT.
  */
 function identify(document: unknown): EventIdentity[] {
+  return identifyEach(document).map((identity) => {
+    if (identity instanceof DomainError) throw identity;
+    return identity;
+  });
+}
+
+/** Each event's identity, or the refusal of an event that has none (it cannot be hashed, its eventID is too long, it changes an earlier event's content). */
+function identifyEach(document: unknown): (EventIdentity | DomainError)[] {
   const doc = document as { '@context'?: unknown; epcisBody: { eventList: unknown[] } };
   const prefixes = prefixesOf(doc['@context']);
-  const firstById = new Map<string, number>();
-  return doc.epcisBody.eventList.map((event, index, all): EventIdentity => {
+  const firstById = new Map<string, { index: number; hashId: string }>();
+  return doc.epcisBody.eventList.map((event, index): EventIdentity | DomainError => {
     let hashId: string;
     try {
       hashId = eventHash(event, prefixes).hashId;
     } catch (err) {
-      if (err instanceof EventHashError) throw new DomainError('INVALID_INPUT', `eventList[${index}]: ${err.message}`, { eventIndex: index });
+      if (err instanceof EventHashError) return new DomainError('INVALID_INPUT', `eventList[${index}]: ${err.message}`, { eventIndex: index });
       throw err;
     }
     const eventID = (event as { eventID?: unknown }).eventID;
     if (typeof eventID === 'string' && (eventID.length > MAX_EVENT_ID_LENGTH || eventID.includes('\u0000'))) {
-      throw new DomainError('INVALID_INPUT', `eventList[${index}].eventID must be at most ${MAX_EVENT_ID_LENGTH} characters, without NUL`, {
+      return new DomainError('INVALID_INPUT', `eventList[${index}].eventID must be at most ${MAX_EVENT_ID_LENGTH} characters, without NUL`, {
         eventIndex: index,
       });
     }
     const id = typeof eventID === 'string' && eventID.trim() !== '' ? eventID : hashId;
     const first = firstById.get(id);
     if (first === undefined) {
-      firstById.set(id, index);
+      firstById.set(id, { index, hashId });
       return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null };
     }
-    const earlier = eventHash(all[first], prefixes).hashId;
-    if (earlier !== hashId) throw changedRepeat(index, { id, hashId }, earlier, `eventList[${first}] of the same document`);
-    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first };
+    if (first.hashId !== hashId) return changedRepeat(index, { id, hashId }, first.hashId, `eventList[${first.index}] of the same document`);
+    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index };
   });
+}
+
+/** What a written step was recorded as. */
+interface DoneStep {
+  step: CaptureStep;
+  batchIds: string[];
+  seqs: number[];
+}
+
+/** Steps grouped by the event they come from (an event's steps are next to each other), so an event is written or refused whole. */
+function stepsByEvent(steps: CaptureStep[]): CaptureStep[][] {
+  const groups: CaptureStep[][] = [];
+  for (const step of steps) {
+    const last = groups.at(-1);
+    if (last && last[0].index === step.index) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
+/**
+ * The refusal of a document some of whose events the plan refuses. Breaking the standard is the more
+ * basic problem: it names the whole refusal when any event does.
+ */
+function planRefusal(problems: CaptureProblem[]): DomainError {
+  const [first] = problems;
+  return new DomainError(
+    problems.some((p) => p.code === 'EPCIS_INVALID') ? 'EPCIS_INVALID' : 'EPCIS_NOT_MODELLED',
+    `${problems.length} event(s) cannot be captured, so nothing was recorded; eventList[${first.index}]: ${first.reason}`,
+    { events: problems },
+  );
 }
 
 /** The same event id with other content: refused, naming the event and both fingerprints. */
@@ -317,13 +519,17 @@ function tracking(ctx: AppendContext, seqs: number[]): AppendContext {
   };
 }
 
-/** A step's work, a refusal of it named by its event, so the producer knows which one broke the rule; nothing of the document is kept. */
-async function named<T>(step: CaptureStep, work: () => Promise<T>): Promise<T> {
+/**
+ * A step's work, a refusal of it named by its event, so the producer knows which one broke the rule;
+ * nothing of the document is kept. A lot the rule names by its internal id is named as the document
+ * named it (the caller may not be one who reads that lot's id).
+ */
+async function named<T>(step: CaptureStep, lookups: NameLookups, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
     if (err instanceof DomainError)
-      throw new DomainError(err.code, `eventList[${step.index}]: ${err.message}`, { eventIndex: step.index, eventID: step.eventID });
+      throw new DomainError(err.code, `eventList[${step.index}]: ${lookups.asNamed(err.message)}`, { eventIndex: step.index, eventID: step.eventID });
     throw err;
   }
 }
@@ -336,6 +542,8 @@ class NameLookups {
   private readonly products = new Map<string, string>();
   private readonly facilities = new Map<string, { id: string; organizationId: string }>();
   private readonly lots = new Map<string, { id: string; unit: string }>();
+  /** Each lot's id → the lot as the document named it. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly repository: CaptureRepository,
@@ -351,7 +559,23 @@ class NameLookups {
   }
 
   async lot(ref: LotRef): Promise<{ id: string; unit: string } | null> {
-    return this.remembered(this.lots, JSON.stringify(ref), () => this.repository.lotInTx(this.tx, ref));
+    const lot = await this.remembered(this.lots, JSON.stringify(ref), () => this.repository.lotInTx(this.tx, ref));
+    if (lot) this.names.set(lot.id, 'traceCode' in ref ? `the lot with trace code ${ref.traceCode}` : `lot ${ref.lot} of GTIN ${ref.gtin}`);
+    return lot;
+  }
+
+  /** A message with every "batch <id>" of a lot the document named by GS1 name or trace code written as the document named it. */
+  asNamed(message: string): string {
+    let named = message;
+    for (const [id, name] of this.names) named = named.replaceAll(`batch ${id}`, name);
+    return named;
+  }
+
+  /** After a rollback to a savepoint: what was found inside it (a lot it registered) may be gone. */
+  forget(): void {
+    this.products.clear();
+    this.facilities.clear();
+    this.lots.clear();
   }
 
   private async remembered<V>(found: Map<string, V>, key: string, find: () => Promise<V | null>): Promise<V | null> {

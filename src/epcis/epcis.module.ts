@@ -4,6 +4,7 @@ import { EventsModule } from '../events/events.module.js';
 import { TransformationsModule } from '../transformations/transformations.module.js';
 import { CaptureController } from './capture.controller.js';
 import { CaptureRepository } from './capture.repository.js';
+import { CaptureJobRepository } from './capture-job.repository.js';
 import { CaptureService } from './capture.service.js';
 import { EventHashController } from './event-hash.controller.js';
 
@@ -11,6 +12,6 @@ import { EventHashController } from './event-hash.controller.js';
 @Module({
   imports: [EventsModule, ColdChainModule, TransformationsModule],
   controllers: [CaptureController, EventHashController],
-  providers: [CaptureRepository, CaptureService],
+  providers: [CaptureRepository, CaptureJobRepository, CaptureService],
 })
 export class EpcisModule {}

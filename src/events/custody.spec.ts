@@ -41,7 +41,8 @@ describe('custody', () => {
     expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 800 }, { organizationId: 'shop', kind: 'RETAILER' }))).toEqual({
       code: 'BATCH_NOT_IN_CUSTODY',
       message:
-        'batch b1 is not in your custody and was not shipped to you; only its custodian records its events, and only the organization it is shipped to its RECEIVING',
+        'batch b1 is not in your custody and was not shipped to you; ' +
+        'only its custodian records its events, and only the organization it is shipped to its RECEIVING',
     });
     expect(refusal(() => applyCustody(shipped, { bizStep: 'STORING' }, farm)).code).toBe('BATCH_IN_TRANSIT');
     expect(refusal(() => applyCustody(shipped, { bizStep: 'RECEIVING', quantity: 801 }, plant)).message).toBe(

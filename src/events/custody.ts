@@ -65,7 +65,8 @@ function refuseStranger(state: CustodyState, by: Recorder): void {
   if (by.organizationId === state.custodianId || by.organizationId === state.inTransitToId || SEES_EVERY_BATCH.includes(by.kind)) return;
   throw new DomainError(
     'BATCH_NOT_IN_CUSTODY',
-    `batch ${state.id} is not in your custody and was not shipped to you; only its custodian records its events, and only the organization it is shipped to its RECEIVING`,
+    `batch ${state.id} is not in your custody and was not shipped to you; ` +
+      'only its custodian records its events, and only the organization it is shipped to its RECEIVING',
   );
 }
 

@@ -94,6 +94,7 @@ export function httpStatus(code: string): number {
     FORBIDDEN: 403,
     NOT_FOUND: 404,
     CONFLICT: 409,
+    NOT_ACCEPTABLE: 406,
     UNSUPPORTED_MEDIA_TYPE: 415,
     INTERNAL_SERVER_ERROR: 500,
     SERVICE_UNAVAILABLE: 503,

@@ -63,12 +63,12 @@ describe('idempotent EPCIS capture and POST /epcis/event-hash', () => {
   it('records a 10 kg sale sent twice once: the repeat answers with the first record, the lot stays at 10 kg sold, the ledger does not grow', async () => {
     const { org, lot, soldKg, sale } = await shop();
     const first = await capture(documentOf(sale()), org.key);
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     expect(first.body.events).toEqual([{ index: 0, eventID: sale().eventID, batchIds: [lot.id] }]);
     const size = await ledgerSize();
 
     const again = await capture(documentOf(sale()), org.key);
-    expect(again.status).toBe(201);
+    expect(again.status).toBe(202);
     expect(again.body.events).toEqual([{ index: 0, eventID: sale().eventID, batchIds: [lot.id], repeat: true }]);
     expect(await ledgerSize()).toBe(size);
     expect(await soldKg()).toBe(10);
@@ -82,7 +82,7 @@ describe('idempotent EPCIS capture and POST /epcis/event-hash', () => {
   it('refuses the same eventID with other content with a 409 naming the event, and records nothing of its document', async () => {
     const { org, soldKg, sale, gtin } = await shop();
     const id = 'urn:uuid:6b1c0a5e-3f1d-4c1e-9d1a-000000000002';
-    expect((await capture(documentOf(sale({ eventID: id })), org.key)).status).toBe(201);
+    expect((await capture(documentOf(sale({ eventID: id })), org.key)).status).toBe(202);
     const size = await ledgerSize();
     const changed = sale({ eventID: id, quantityList: [{ epcClass: `https://id.gs1.org/01/${gtin}/10/SALE-1`, quantity: 20, uom: 'KGM' }] });
     const fresh = sale({ eventID: 'urn:uuid:6b1c0a5e-3f1d-4c1e-9d1a-000000000003' });
@@ -100,7 +100,7 @@ describe('idempotent EPCIS capture and POST /epcis/event-hash', () => {
     const id = 'urn:uuid:6b1c0a5e-3f1d-4c1e-9d1a-000000000004';
     const before = await ledgerSize();
     const res = await capture(documentOf(sale({ eventID: id }), sale({ eventID: id })), org.key);
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     expect(res.body.events.map((e: { repeat?: true }) => e.repeat ?? false)).toEqual([false, true]);
     expect(await ledgerSize()).toBe(before + 1);
     expect(await soldKg()).toBe(10);
@@ -116,10 +116,10 @@ describe('idempotent EPCIS capture and POST /epcis/event-hash', () => {
     const { org, soldKg, sale } = await shop();
     const anonymous = Object.fromEntries(Object.entries(sale()).filter(([member]) => member !== 'eventID'));
     const first = await capture(documentOf(anonymous), org.key);
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     const size = await ledgerSize();
     const again = await capture(documentOf(anonymous), org.key);
-    expect(again.status).toBe(201);
+    expect(again.status).toBe(202);
     expect(again.body.events[0]).toMatchObject({ eventID: null, repeat: true });
     expect(await ledgerSize()).toBe(size);
     expect(await soldKg()).toBe(10);
@@ -140,7 +140,7 @@ describe('idempotent EPCIS capture and POST /epcis/event-hash', () => {
     const before = await ledgerSize();
     const document = documentOf(sale({ eventID: 'urn:uuid:6b1c0a5e-3f1d-4c1e-9d1a-000000000006' }));
     const answers = await Promise.all([capture(document, org.key), capture(document, org.key), capture(document, org.key)]);
-    expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
     expect(answers.filter((a) => a.body.events[0].repeat === true)).toHaveLength(2);
     expect(await ledgerSize()).toBe(before + 1);
     expect(await soldKg()).toBe(10);

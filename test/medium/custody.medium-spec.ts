@@ -42,7 +42,8 @@ describe('custody (EventsService)', () => {
     await world.refused(
       () => record(farm, { batchId: batch.id, bizStep: 'STORING', eventTime: at(4), facilityId: yard }),
       'BATCH_NOT_IN_CUSTODY',
-      `batch ${batch.id} is not in your custody and was not shipped to you; only its custodian records its events, and only the organization it is shipped to its RECEIVING`,
+      `batch ${batch.id} is not in your custody and was not shipped to you; ` +
+        'only its custodian records its events, and only the organization it is shipped to its RECEIVING',
     );
   });
 
