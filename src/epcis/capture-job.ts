@@ -49,6 +49,24 @@ export interface CaptureJob {
   events: CapturedEvent[];
 }
 
+/**
+ * A job as PostgreSQL's jsonb keeps it: a NUL or a lone surrogate in a string (a hostile eventID, a
+ * reason quoting a member as sent) becomes U+FFFD, so refusing such a document never fails to record
+ * its job, and the job answered is the job stored.
+ */
+export function storableJob(job: CaptureJob): CaptureJob {
+  return storable(job) as CaptureJob;
+}
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD');
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)]));
+  return value;
+}
+
 /** The header's value: rollback when absent; anything else but the two words is refused, naming the header. */
 export function captureErrorBehaviourOf(header: string | undefined): CaptureErrorBehaviour {
   if (header === undefined || header === 'rollback') return 'rollback';

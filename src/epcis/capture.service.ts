@@ -27,6 +27,7 @@ import {
   pageTokenOf,
   planErrors,
   refusalErrors,
+  storableJob,
 } from './capture-job.js';
 import { CaptureJobRepository } from './capture-job.repository.js';
 import { CaptureProblem, CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
@@ -183,17 +184,18 @@ export class CaptureService {
     const org = requireOrganization(caller);
     const captureID = randomUUID();
     const createdAt = new Date().toISOString();
-    const jobOf = (events: CapturedEvent[], errors: CaptureJobError[]): CaptureJob => ({
-      captureID,
-      createdAt,
-      finishedAt: new Date(Math.max(Date.now(), Date.parse(createdAt))).toISOString(),
-      running: false,
-      success: errors.length === 0,
-      captureErrorBehaviour: behaviour,
-      errors: [...errors].sort((a, b) => (a.eventIndex ?? -1) - (b.eventIndex ?? -1)),
-      captured: events.length,
-      events,
-    });
+    const jobOf = (events: CapturedEvent[], errors: CaptureJobError[]): CaptureJob =>
+      storableJob({
+        captureID,
+        createdAt,
+        finishedAt: new Date(Math.max(Date.now(), Date.parse(createdAt))).toISOString(),
+        running: false,
+        success: errors.length === 0,
+        captureErrorBehaviour: behaviour,
+        errors: [...errors].sort((a, b) => (a.eventIndex ?? -1) - (b.eventIndex ?? -1)),
+        captured: events.length,
+        events,
+      });
     if (behaviour === 'proceed') return this.captureProceeding(org, document, jobOf);
     const plan = this.plan(document);
     let job: CaptureJob | undefined;

@@ -386,6 +386,8 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'POST /epcis/capture': { body: true },
+  'GET /epcis/capture': { key: (w) => w.producer.key, query: { perPage: () => '10' } },
+  'GET /epcis/capture/:captureID': { key: (w) => w.producer.key, params: { captureID: (w) => w.captureJobId } },
   // Sent as GET (the probe's requests are GET or POST): the resolver's paths answer both.
   'OPTIONS /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}` } },
   'OPTIONS /.well-known/gs1resolver': {},

@@ -110,6 +110,30 @@ describe('permissions', () => {
       return `${error?.extensions?.code}/${error?.extensions?.reason}`;
     },
   });
+  /** A capture job of the owner's: a refused capture (no place), which is on record and writes nothing to the ledger. */
+  const ownerCaptureJob = async (w: World): Promise<string> => {
+    const refused = await request(service.app.getHttpServer())
+      .post('/epcis/capture')
+      .set('authorization', `Bearer ${w.owner.key}`)
+      .set('content-type', 'application/json')
+      .send(
+        JSON.stringify({
+          type: 'EPCISDocument',
+          epcisBody: {
+            eventList: [
+              {
+                type: 'ObjectEvent',
+                action: 'OBSERVE',
+                bizStep: 'storing',
+                eventTime: '2026-11-01T00:00:00Z',
+                quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.1' }],
+              },
+            ],
+          },
+        }),
+      );
+    return refused.body.errors[0].extensions.captureID as string;
+  };
   const event = (w: World, batchId: string) => ({ batchId, bizStep: 'STORING', eventTime: '2026-11-01T00:00:00.000Z', facilityId: w.facility });
 
   const ROWS: Row[] = [
@@ -278,6 +302,13 @@ describe('permissions', () => {
       'GET /reports/mock-recall/<id>.html',
       table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok', lab: 'FORBIDDEN/ROLE_NOT_ALLOWED' }),
       async (w) => `/reports/mock-recall/${(await w.newBatch()).id}.html`,
+    ),
+    // Capture jobs: each organization reads its own; another's answers as an unknown one (404).
+    http('GET /epcis/capture', ANY_ORGANIZATION, async () => '/epcis/capture'),
+    http(
+      'GET /epcis/capture/<id>',
+      table('NOT_FOUND/CAPTURE_JOB_NOT_FOUND', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      async (w) => `/epcis/capture/${await ownerCaptureJob(w)}`,
     ),
     http(
       'POST /epcis/capture',

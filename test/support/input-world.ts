@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from './builders.js';
@@ -36,6 +37,8 @@ export interface InputWorld {
   /** An organic certificate the producer declared on a fresh batch (document 'ab' × 32), not yet attested. */
   declaredCertificate(): Promise<string>;
   epcisDocument(): EpcisDocument;
+  /** A capture job of the producer's: a refused capture, on record, with nothing in the ledger. */
+  captureJobId: string;
 }
 
 export interface EpcisDocument {
@@ -154,8 +157,16 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     };
   };
 
+  const refusedCapture = await request(app.getHttpServer())
+    .post('/epcis/capture')
+    .set('authorization', `Bearer ${producer.key}`)
+    .set('content-type', 'application/json')
+    .send(JSON.stringify({ ...epcisDocument(), epcisBody: { eventList: [{ ...epcisDocument().epcisBody.eventList[0], bizLocation: undefined }] } }));
+  const captureJobId = refusedCapture.body.errors[0].extensions.captureID as string;
+
   return {
     app,
+    captureJobId,
     producer,
     retailer,
     lab,
