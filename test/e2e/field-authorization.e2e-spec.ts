@@ -84,7 +84,8 @@ const NO_BATCH_DATA: Record<string, string> = {
   'POST /q/:code/scans': 'a scan count',
   'POST /epcis/capture': 'a write; answers with what the caller sent',
   'GET /epcis/capture':
-    "the caller's own capture jobs: which events it sent were captured (the ids of the batches they recorded) and why others were refused, lots named as it named them; other organizations' jobs are not listed",
+    "the caller's own capture jobs: which of its events were captured (the ids of the batches they recorded) and why others were refused, " +
+    "lots named as it named them; other organizations' jobs are not listed",
   'GET /epcis/capture/:captureID': "one of the caller's own capture jobs, as in the list; another organization's answers 404 as an unknown id does",
   'POST /epcis/event-hash': 'hash IDs of the events the caller sent; reads nothing stored',
   'GET /.well-known/gs1resolver': "the GS1 resolver's description: its root, keys and link types",
