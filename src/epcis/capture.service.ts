@@ -7,7 +7,7 @@ import { BatchesService } from '../batches/batches.service.js';
 import { RegisterBatchInput } from '../batches/dto/register-batch.input.js';
 import { ColdChainService } from '../cold-chain/cold-chain.service.js';
 import { RecordTemperaturesInput } from '../cold-chain/dto/record-temperatures.input.js';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError, type ErrorCode } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RecordEventInput } from '../events/dto/record-event.input.js';
@@ -269,15 +269,20 @@ export class CaptureService {
             }
           }
         }
-        // A repeat within the document of an event that was refused is not captured either.
+        // A repeat within the document of an event that was refused is refused for the same reason.
         identities.forEach((identity, index) => {
-          if (identity?.sameAs != null && refused.has(identity.sameAs))
+          const original = identity?.sameAs != null && refused.has(identity.sameAs) ? errors.find((e) => e.eventIndex === identity.sameAs) : undefined;
+          if (original)
             refuse(
               index,
-              new DomainError('EPCIS_NOT_MODELLED', `eventList[${index}]: repeats eventList[${identity.sameAs}], which was not captured`, {
-                eventIndex: index,
-                eventID: identity.eventID,
-              }),
+              new DomainError(
+                original.code as ErrorCode,
+                `eventList[${index}]: repeats eventList[${identity!.sameAs}], which was refused: ${original.detail}`,
+                {
+                  eventIndex: index,
+                  eventID: identity!.eventID,
+                },
+              ),
             );
         });
         const events = await this.noteCaptured(ctx, org, identities, prior, done, refused);

@@ -283,6 +283,8 @@ describe('EPCIS capture jobs', () => {
           ],
         },
         observing('storing', FARM_GLN.sgln, [{ epcClass: lotOf(RICE, 'Q-1') }]),
+        // The same storing again (same content, so the same event): refused as the first was.
+        observing('storing', FARM_GLN.sgln, [{ epcClass: lotOf(RICE, 'Q-1') }]),
       ),
       farm.key,
       'proceed',
@@ -292,7 +294,11 @@ describe('EPCIS capture jobs', () => {
     expect(res.body.errors.map((e: { eventIndex: number; code: string }) => [e.eventIndex, e.code])).toEqual([
       [0, 'DUPLICATE_LOT_CODE'],
       [1, 'BATCH_NOT_FOUND'],
+      [2, 'BATCH_NOT_FOUND'],
     ]);
+    expect(res.body.errors[2].detail).toMatch(
+      /^eventList\[2\]: repeats eventList\[1\], which was refused: eventList\[1\]: no lot Q-1 of GTIN 06901234000108 is registered/,
+    );
     expect(await ledgerSize()).toBe(before);
   });
 
