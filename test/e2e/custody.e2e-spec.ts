@@ -47,9 +47,12 @@ describe('custody and quantities', () => {
     expect((await gqlOk(app, BATCH, { id: batch.id }, farm.key)).batch).toMatchObject({ status: 'IN_TRANSIT', custodian: { id: farm.id } });
 
     const receiving = { bizStep: 'RECEIVING', eventTime: at(3), quantity: 895 };
+    // A stranger to the batch is told only that: not where it is going (issue 15).
+    await refused(shop.key, { ...receiving, facilityId: shopFloor }, 'FORBIDDEN', /^batch \S+ is not in your custody and was not shipped to you; /);
+    // The shipper, which holds it until it is received, is told where it went.
     await refused(
-      shop.key,
-      { ...receiving, facilityId: shopFloor },
+      farm.key,
+      { ...receiving, facilityId: farmYard },
       'FORBIDDEN',
       new RegExp(`shipped to organization ${plant.id}; only that organization records its RECEIVING`),
     );
