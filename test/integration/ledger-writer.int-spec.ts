@@ -204,6 +204,40 @@ describe('LedgerWriter', () => {
     });
   });
 
+  it('takes back an attempt that fails, its entries and its rows, and lets the command go on (EPCIS capture with proceed)', async () => {
+    await pool.query('CREATE TABLE attempt_probe (n integer NOT NULL)');
+    const writer = new LedgerWriter(pool);
+    const batch = randomUUID();
+    const step = async (ctx: AppendContext, n: number) => {
+      await ctx.append([draftEntry('EVENT_RECORDED', batch, { i: n })]);
+      await ctx.tx.query('INSERT INTO attempt_probe (n) VALUES ($1)', [n]);
+    };
+    const outcome = await Promise.all([
+      writer.execute({
+        actor: 'org',
+        batchIds: [batch],
+        run: async (ctx) => {
+          await step(ctx, 1);
+          const refused = await ctx
+            .attempt(async () => {
+              await step(ctx, 2);
+              // Fails after a statement that errs, as a constraint would: the transaction must still be usable after.
+              await ctx.tx.query('INSERT INTO attempt_probe (n) VALUES (NULL)');
+            })
+            .catch((err: Error) => err.constructor.name);
+          await ctx.attempt(() => step(ctx, 3));
+          await step(ctx, 4);
+          return refused;
+        },
+      }),
+      // Another command queued at the same time (in the same group when the writer takes them together) is written whole.
+      writer.append('other', [draftEntry('EVENT_RECORDED', batch, { i: 5 })]),
+    ]);
+    expect(outcome[0]).toBe('DatabaseError');
+    expect((await payloadsOf(batch)).sort()).toEqual([1, 3, 4, 5]);
+    expect((await pool.query('SELECT n FROM attempt_probe ORDER BY n')).rows.map((r) => r.n)).toEqual([1, 3, 4]);
+  });
+
   it('answers a repeated idempotency key with the first entry, even within one group', async () => {
     const writer = new LedgerWriter(pool);
     const requestHash = requestFingerprint('test', { x: 1 });
