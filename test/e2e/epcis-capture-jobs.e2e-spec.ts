@@ -185,6 +185,22 @@ describe('EPCIS capture jobs', () => {
     expect(job.errors[1].reasons).toEqual([{ code: 'EPCIS_NOT_MODELLED', reason: expect.stringMatching(/^type "AggregationEvent" is not modelled/) }]);
   });
 
+  it('refuses a body that is no EPCIS document as invalid EPCIS, before any job exists; one too large for a capture is not called invalid', async () => {
+    await world();
+    for (const [body, message] of [
+      [{ type: 'EPCISQueryDocument', epcisBody: { eventList: [{}] } }, 'type must be "EPCISDocument", got "EPCISQueryDocument"'],
+      [{ type: 'EPCISDocument', schemaVersion: '1.2', epcisBody: { eventList: [{}] } }, 'schemaVersion must be "2.0", got "1.2"'],
+      [{ type: 'EPCISDocument', epcisBody: {} }, 'epcisBody.eventList must list at least one event'],
+    ] as const) {
+      const res = await capture(body, farm.key, 'proceed');
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT', reason: 'EPCIS_INVALID' } });
+      expect(res.headers.location).toBeUndefined();
+    }
+    const tooMany = await capture(document(...Array.from({ length: 1001 }, () => ({}))), farm.key);
+    expect(tooMany.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT' });
+  });
+
   it('refuses a GS1-Capture-Error-Behaviour other than rollback or proceed, naming the header, before anything is read', async () => {
     await world();
     const before = await ledgerSize();
