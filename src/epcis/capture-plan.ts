@@ -6,6 +6,7 @@ import type { BizStep } from '../events/biz-step.js';
 import { REQUIRED_DETAILS } from '../events/key-data-elements.js';
 import { CaptureTooCostly, captureWork, workOverruns } from './capture-work.js';
 import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
+import { ErrorDeclaration, readErrorDeclaration } from './error-declaration.js';
 
 /**
  * An EPCIS 2.0 capture document read into the steps Suyuan records, or the reasons it cannot be:
@@ -55,7 +56,25 @@ export type CaptureStep =
       eventTime: Date;
       inputs: QuantityLine[];
       outputs: { gtin: string; lot: string; quantity: number; unit: string }[];
+    })
+  /** An error declaration: the event with this id, captured before by the same organization, declared erroneous. */
+  | (StepBase & { kind: 'declare-erroneous'; declaration: ErrorDeclaration })
+  /** A TransactionEvent: each lot linked to (ADD, OBSERVE) or unlinked from (DELETE) the business transactions. */
+  | (StepBase & {
+      kind: 'transactions';
+      action: 'ADD' | 'OBSERVE' | 'DELETE';
+      bizTransactions: BizTransaction[];
+      lines: QuantityLine[];
+      eventTime: Date;
+      place: GlnOrId | null;
+      details: Record<string, unknown>;
     });
+
+/** A business transaction as sent: its type (a CBV word or URI) when given, and its id. */
+export interface BizTransaction {
+  type?: string;
+  bizTransaction: string;
+}
 
 export interface CaptureProblem {
   index: number;
@@ -161,9 +180,11 @@ function eventListOf(document: unknown): unknown[] {
 
 function readEvent(event: Json, index: number, eventID: string | null, baseUrl: string): CaptureStep[] {
   const base = { index, eventID };
-  if (event.errorDeclaration !== undefined) refuse('errorDeclaration: corrections are not modelled; the ledger is append-only, so record a new event instead');
+  if (event.errorDeclaration !== undefined) return [readDeclaration(event, base)];
   if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
-  if (event.type !== 'ObjectEvent') refuse(`type ${JSON.stringify(event.type ?? null)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
+  if (event.type === 'TransactionEvent') return [readTransactionEvent(event, base, baseUrl)];
+  if (event.type !== 'ObjectEvent')
+    refuse(`type ${JSON.stringify(event.type ?? null)} is not modelled; Suyuan captures ObjectEvent, TransformationEvent and TransactionEvent`);
   return readObjectEvent(event, base, baseUrl);
 }
 
@@ -349,6 +370,59 @@ function readTransformation(event: Json, base: StepBase, baseUrl: string): Captu
     newLot(line, `outputQuantityList[${i}]`, ': how much was made'),
   );
   return { ...base, kind: 'transform', place: placeOf(event), eventTime: timeOf(event.eventTime, 'eventTime'), inputs, outputs };
+}
+
+/**
+ * An error declaration: read here, matched with the event it declares erroneous at capture (the same
+ * organization's event of the same id and the same content but for errorDeclaration).
+ */
+function readDeclaration(event: Json, base: StepBase): CaptureStep {
+  const declaration = readErrorDeclaration(event);
+  if ('problem' in declaration) refuse(declaration.problem);
+  return { ...base, kind: 'declare-erroneous', declaration: declaration as ErrorDeclaration };
+}
+
+/** The standard members of a TransactionEvent kept as sent in its entry's details (with the extensions). */
+const TRANSACTION_DETAIL_MEMBERS = ['bizStep', 'disposition', 'persistentDisposition', 'sourceList', 'destinationList', 'certificationInfo'];
+const MAX_BIZ_TRANSACTIONS = 100;
+
+/**
+ * A TransactionEvent on lots: each lot of quantityList linked to (ADD, OBSERVE) or unlinked from (DELETE)
+ * the business transactions of bizTransactionList, as sent. Where it happened is optional, as in EPCIS.
+ */
+function readTransactionEvent(event: Json, base: StepBase, baseUrl: string): CaptureStep {
+  if (Array.isArray(event.epcList) && event.epcList.length > 0)
+    refuse('epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: name them in quantityList by lot class');
+  if (event.parentID !== undefined) refuse('parentID: instance-level identifiers (a pallet or case) are not modelled; name the lots in quantityList');
+  if (event.sensorElementList !== undefined)
+    refuse('sensorElementList on a TransactionEvent is not modelled: send the readings in an OBSERVE ObjectEvent (e.g. sensor_reporting) of the lots');
+  const action = event.action;
+  if (action !== 'ADD' && action !== 'OBSERVE' && action !== 'DELETE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
+  const list = event.bizTransactionList;
+  if (!Array.isArray(list) || list.length === 0) refuse('bizTransactionList: a TransactionEvent names at least one business transaction');
+  if ((list as unknown[]).length > MAX_BIZ_TRANSACTIONS) refuse(`bizTransactionList: at most ${MAX_BIZ_TRANSACTIONS} business transactions per event`);
+  const bizTransactions = (list as unknown[]).map((element, i): BizTransaction => {
+    const where = `bizTransactionList[${i}]`;
+    if (!isObject(element) || typeof element.bizTransaction !== 'string' || !isPlainText(element.bizTransaction, 1, 2048))
+      refuse(`${where}.bizTransaction is required: the transaction's id (1 to 2048 characters)`);
+    const { type, bizTransaction } = element as Json;
+    if (type !== undefined && (typeof type !== 'string' || !isPlainText(type, 1, 2048))) refuse(`${where}.type must be a CBV business transaction type (text)`);
+    return { ...(type !== undefined ? { type: type as string } : {}), bizTransaction: bizTransaction as string };
+  });
+  const lines = quantityLines(event.quantityList, 'quantityList', baseUrl);
+  const place = isObject(event.bizLocation) || isObject(event.readPoint) ? placeOf(event) : null;
+  const standard = Object.fromEntries(TRANSACTION_DETAIL_MEMBERS.filter((m) => event[m] !== undefined).map((m) => [m, event[m]]));
+  const details = { ...(typeof event.eventID === 'string' ? { epcisEventID: event.eventID } : {}), ...standard, ...extensionsOf(event, STANDARD_MEMBERS) };
+  return {
+    ...base,
+    kind: 'transactions',
+    action: action as 'ADD' | 'OBSERVE' | 'DELETE',
+    bizTransactions,
+    lines,
+    eventTime: timeOf(event.eventTime, 'eventTime'),
+    place,
+    details,
+  };
 }
 
 function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLine[] {

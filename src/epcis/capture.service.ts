@@ -17,9 +17,11 @@ import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { TransformBatchesInput } from '../transformations/dto/transform-batches.input.js';
 import { TransformationsService } from '../transformations/transformations.service.js';
 import { CaptureRepository } from './capture.repository.js';
+import { CorrectionsService } from './corrections.service.js';
 import { CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
 import { CaptureTooCostly } from './capture-work.js';
 import { GlnOrId, LotRef, uomOf } from './epcis-identifiers.js';
+import { isErrorDeclaration } from './error-declaration.js';
 import { eventHash, EventHashError, prefixesOf } from './event-hash.js';
 
 export interface CapturedEvent {
@@ -29,6 +31,8 @@ export interface CapturedEvent {
   batchIds: string[];
   /** Present (true) when the event had been captured before, same id and same content: answered from that record, nothing written. */
   repeat?: true;
+  /** Present (true) for an error declaration: the event it names was declared erroneous (batchIds: the chains marked). */
+  declaredErroneous?: true;
 }
 
 /** The longest eventID kept as an event's id (longer ones are refused, not cut). */
@@ -42,6 +46,8 @@ interface EventIdentity {
   hashId: string;
   /** The earlier event of the same document this one repeats (same id, same content), if any. */
   sameAs: number | null;
+  /** An error declaration: `id` names the event it declares erroneous, not an event of its own. */
+  declaration: boolean;
 }
 
 /**
@@ -60,6 +66,7 @@ export class CaptureService {
     private readonly events: EventsService,
     private readonly coldChain: ColdChainService,
     private readonly transformations: TransformationsService,
+    private readonly corrections: CorrectionsService,
   ) {}
 
   async capture(caller: Caller, document: unknown): Promise<CapturedEvent[]> {
@@ -82,17 +89,20 @@ export class CaptureService {
       );
     }
     const identities = identify(document);
-    const ids = [...new Set(identities.map((e) => e.id))];
+    const ids = [...new Set(identities.filter((e) => !e.declaration).map((e) => e.id))];
     return this.writer.execute({
       actor: org.organizationId,
       run: async (ctx) => {
         // Under the writer's lock: a capture of the same events running at the same time sees this one's rows, or this one sees its.
         const prior = await this.lookups.priorCapturesInTx(ctx.tx, org.organizationId, ids);
         identities.forEach((identity, index) => {
+          if (identity.declaration) return;
           const before = prior.get(identity.id);
           if (before && before.hashId !== identity.hashId) throw changedRepeat(index, identity, before.hashId);
         });
-        const fresh = plan.steps.filter((step) => identities[step.index].sameAs === null && !prior.has(identities[step.index].id));
+        const fresh = plan.steps.filter(
+          (step) => step.kind !== 'declare-erroneous' && identities[step.index].sameAs === null && !prior.has(identities[step.index].id),
+        ) as Exclude<CaptureStep, DeclarationStep>[];
         const lookups = new NameLookups(this.lookups, ctx.tx);
         const done: { step: CaptureStep; batchIds: string[]; seqs: number[] }[] = [];
         for (let i = 0; i < fresh.length;) {
@@ -121,15 +131,24 @@ export class CaptureService {
           event.seqs.push(...seqs);
           byEvent.set(step.index, event);
         }
-        const isNew = (identity: EventIdentity) => identity.sameAs === null && !prior.has(identity.id);
+        const isNew = (identity: EventIdentity) => !identity.declaration && identity.sameAs === null && !prior.has(identity.id);
         const rows = identities.flatMap((identity, index) => {
           if (!isNew(identity)) return [];
           const recorded = byEvent.get(index);
           return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [] }];
         });
         await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, rows);
+        // After the document's events are noted: a declaration may name an event captured earlier in the same document.
+        const declared = new Map<number, { batchIds: string[]; repeat: boolean }>();
+        for (const step of plan.steps) {
+          if (step.kind !== 'declare-erroneous') continue;
+          declared.set(step.index, await named(step, () => this.corrections.declareInContext(ctx, org, step, identities[step.index])));
+        }
         return identities.map((identity, index): CapturedEvent => {
           const { eventID } = identity;
+          const declaration = declared.get(index);
+          if (declaration)
+            return { index, eventID, batchIds: declaration.batchIds, declaredErroneous: true, ...(declaration.repeat ? { repeat: true as const } : {}) };
           if (isNew(identity)) return { index, eventID, batchIds: byEvent.get(index)?.batchIds ?? [] };
           const batchIds = identity.sameAs !== null ? (byEvent.get(identity.sameAs)?.batchIds ?? []) : prior.get(identity.id)!.batchIds;
           return { index, eventID, batchIds: [...batchIds], repeat: true };
@@ -174,8 +193,22 @@ export class CaptureService {
     });
   }
 
-  private async apply(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, step: Exclude<CaptureStep, EventStep>): Promise<string[]> {
+  private async apply(
+    ctx: AppendContext,
+    lookups: NameLookups,
+    org: OrganizationCaller,
+    step: Exclude<CaptureStep, EventStep | DeclarationStep>,
+  ): Promise<string[]> {
     switch (step.kind) {
+      case 'transactions': {
+        const lots = [];
+        for (const line of step.lines) {
+          const name = 'traceCode' in line.lot ? `with trace code ${line.lot.traceCode}` : `${line.lot.lot} of GTIN ${line.lot.gtin}`;
+          lots.push({ batchId: await this.lotId(lookups, line), name, quantity: line.quantity });
+        }
+        const facilityId = step.place ? await this.facilityId(lookups, step.place) : null;
+        return this.corrections.linkInContext(ctx, org, step, lots, facilityId);
+      }
       case 'register': {
         const input = await checked(RegisterBatchInput, {
           productId: await this.productId(lookups, step.gtin),
@@ -257,6 +290,7 @@ export class CaptureService {
 }
 
 type EventStep = Extract<CaptureStep, { kind: 'event' }>;
+type DeclarationStep = Extract<CaptureStep, { kind: 'declare-erroneous' }>;
 
 /**
  * Each event's id (its eventID, else its CBV 2.0 hash ID) and hash ID; an event that repeats an earlier
@@ -275,20 +309,23 @@ function identify(document: unknown): EventIdentity[] {
       throw err;
     }
     const eventID = (event as { eventID?: unknown }).eventID;
+    const declaration = isErrorDeclaration(event);
     if (typeof eventID === 'string' && (eventID.length > MAX_EVENT_ID_LENGTH || eventID.includes('\u0000'))) {
       throw new DomainError('INVALID_INPUT', `eventList[${index}].eventID must be at most ${MAX_EVENT_ID_LENGTH} characters, without NUL`, {
         eventIndex: index,
       });
     }
     const id = typeof eventID === 'string' && eventID.trim() !== '' ? eventID : hashId;
+    // A declaration has the id (and hash ID: errorDeclaration is left out of it) of the event it declares: not a repeat of it.
+    if (declaration) return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration };
     const first = firstById.get(id);
     if (first === undefined) {
       firstById.set(id, index);
-      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null };
+      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration };
     }
     const earlier = eventHash(all[first], prefixes).hashId;
     if (earlier !== hashId) throw changedRepeat(index, { id, hashId }, earlier, `eventList[${first}] of the same document`);
-    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first };
+    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first, declaration };
   });
 }
 

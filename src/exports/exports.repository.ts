@@ -3,6 +3,7 @@ import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
 import { LOT_EVENT_TYPES, sqlEntryTypes, typedEntry } from '../ledger/entry-types.js';
 import { EPCIS_SOURCE_TYPES, type EpcisSource } from './epcis.js';
+import type { ExportedDeclaration } from './error-declarations.js';
 
 export interface Party {
   name: string;
@@ -96,6 +97,16 @@ export class ExportsRepository {
       batchId: r.batch_id as string,
       lot: lots.get(r.batch_id as string)!,
     }));
+  }
+
+  /** The EPCIS error declarations on these batches' chains (EVENT_DECLARED_ERRONEOUS entries), in ledger order. */
+  async errorDeclarations(batchIds: string[]): Promise<ExportedDeclaration[]> {
+    const { rows } = await this.db.query<{ payload: string }>(
+      `SELECT payload FROM ledger_entry
+       WHERE batch_id = ANY($1::uuid[]) AND type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND payload IS NOT NULL ORDER BY seq`,
+      [batchIds],
+    );
+    return rows.map((r) => JSON.parse(r.payload) as ExportedDeclaration);
   }
 
   async rowsForBatches(batchIds: string[]): Promise<TraceabilityRow[]> {

@@ -46,6 +46,7 @@ const T = {
     recall: '召回通知',
     recallAdvice: '请停止食用，并按商家或监管部门的指引退货。',
     code: '追溯码',
+    declaredErroneous: (reason: string) => `记录者已声明此记录有误${reason ? `（${errorReasonWords(reason, 'zh')}）` : ''}`,
   },
   en: {
     title: 'Product trace',
@@ -76,6 +77,7 @@ const T = {
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
     code: 'Trace code',
+    declaredErroneous: (reason: string) => `Declared erroneous by its recorder${reason ? ` (${errorReasonWords(reason, 'en')})` : ''}`,
   },
 } as const;
 
@@ -133,6 +135,7 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 svg{width:100%;height:auto}nav{text-align:right}
 .checked::after{content:" \\2713";color:#1b6b1b}.unchecked-mark{color:#8a5a00;font-size:.8em;font-weight:400}
 .recall .checked::after{color:#fff}.recall .unchecked-mark{color:#fdd}
+.declared-erroneous{color:#9b1c1c;font-weight:600}
 `);
 
 /**
@@ -212,9 +215,11 @@ export const PAGE_MAX_BYTES = 64 * 1024;
  */
 function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
+  const declared = typeof ev.declaredErroneous === 'string' ? T[lang].declaredErroneous(ev.declaredErroneous) : null;
   if (!facts) {
     const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
-    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
+    const mark = declared !== null && html`<br><span class="declared-erroneous">${declared}</span>`;
+    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}${mark}</li>`;
   }
   const where = joinMarkup(
     [ev.place && html`<span data-fact="place">${ev.place}</span>`, ev.organization && html`<span data-fact="organization">${ev.organization}</span>`].filter(
@@ -224,7 +229,17 @@ function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   );
   const time = ev.eventTime.toISOString();
   const at = html`<time class="muted" data-fact="time" datetime="${time}" data-value="${time}">${when(ev.eventTime, lang)}</time>`;
-  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}</li>`;
+  // The phone proves the step, not the declaration (its entry is not in the page proof): it marks this "not checked".
+  const mark =
+    declared !== null && html`<br><span class="declared-erroneous" data-fact="declared-erroneous" data-value="${ev.declaredErroneous}">${declared}</span>`;
+  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${mark}</li>`;
+}
+
+/** CBV 2.0's error reasons in words; any other reason (a URI of the declarer's own) as sent. */
+function errorReasonWords(reason: string, lang: Lang): string {
+  const word = reason.replace(/^urn:epcglobal:cbv:er:/, '').replace(/^https:\/\/ref\.gs1\.org\/cbv\/ER-/, '');
+  const words: Record<string, [string, string]> = { did_not_occur: ['事件并未发生', 'it did not occur'], incorrect_data: ['数据有误', 'incorrect data'] };
+  return Object.hasOwn(words, word) ? words[word][lang === 'zh' ? 0 : 1] : reason;
 }
 
 /** The story's steps with how many events each has, most first ("Stored × 2,988 · Shipped × 3"). */

@@ -50,6 +50,8 @@ export interface PublicEvent {
   eventTime: Date;
   place: string | null;
   organization: string | null;
+  /** Set when the event was declared erroneous (EPCIS errorDeclaration): the reason as declared, '' when none was given. */
+  declaredErroneous?: string | null;
 }
 
 /** A lot's counted scans and what its registration makes plausible. */
@@ -345,16 +347,24 @@ function publicTimelineSql(root: string): string {
                             ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
                 COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
                 f.region AS place,
-                o.name AS organization
+                o.name AS organization,
+                dec.reason AS declared_erroneous
          FROM ledger_entry l
            JOIN up ON up.id = l.batch_id
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
            LEFT JOIN organization o ON o.id::text = l.actor
+           -- The declaration naming this entry, on its own chain (idx_ledger_entry_error_declaration: nearly always no row).
+           LEFT JOIN LATERAL (
+             SELECT COALESCE(d.payload::jsonb ->> 'reason', '') AS reason FROM ledger_entry d
+             WHERE d.batch_id = l.batch_id AND d.type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND d.payload IS NOT NULL
+               AND d.payload::jsonb -> 'erroneousSeqs' @> to_jsonb(l.seq)
+             ORDER BY d.seq LIMIT 1) dec ON true
          WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL)`;
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
-const eventsJson = `json_agg(json_build_object('seq', seq, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization)
+const eventsJson = `json_agg(json_build_object('seq', seq, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization,
+                                               'declared_erroneous', declared_erroneous)
                              ORDER BY event_time, seq)`;
 
 const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
@@ -427,7 +437,14 @@ const TIMELINE_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')
                  SELECT * FROM events WHERE $2::bigint IS NULL OR (event_time, seq) > (SELECT event_time, seq FROM after_event)
                  ORDER BY event_time, seq LIMIT $3) page) AS events`;
 
-type TimelineRow = { seq: number | string; biz_step: string; event_time: string; place: string | null; organization: string | null };
+type TimelineRow = {
+  seq: number | string;
+  biz_step: string;
+  event_time: string;
+  place: string | null;
+  organization: string | null;
+  declared_erroneous?: string | null;
+};
 
 function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
   return (rows ?? []).map((r) => ({
@@ -436,5 +453,6 @@ function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
     eventTime: new Date(r.event_time),
     place: r.place,
     organization: r.organization,
+    declaredErroneous: r.declared_erroneous ?? null,
   }));
 }
