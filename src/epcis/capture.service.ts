@@ -92,7 +92,11 @@ export class CaptureService {
     const ids = [...new Set(identities.filter((e) => !e.declaration).map((e) => e.id))];
     return this.writer.execute({
       actor: org.organizationId,
-      run: async (ctx) => {
+      run: async (writerCtx) => {
+        // The entries this capture appends are inserted when the writer's group commits, so a later event of the
+        // document that reads what an earlier one appended (a declaration, a DELETE of a link) reads them from here.
+        const appended: LedgerEntry[] = [];
+        const ctx = noting(writerCtx, (entries) => appended.push(...entries));
         // Under the writer's lock: a capture of the same events running at the same time sees this one's rows, or this one sees its.
         const prior = await this.lookups.priorCapturesInTx(ctx.tx, org.organizationId, ids);
         identities.forEach((identity, index) => {
@@ -109,7 +113,15 @@ export class CaptureService {
           const step = fresh[i];
           if (step.kind !== 'event') {
             const seqs: number[] = [];
-            const batchIds = await named(step, () => this.apply(tracking(ctx, seqs), lookups, org, step));
+            const batchIds = await named(step, () =>
+              this.apply(
+                noting(ctx, (entries) => seqs.push(...entries.map((e) => e.seq))),
+                lookups,
+                org,
+                step,
+                appended,
+              ),
+            );
             done.push({ step, batchIds, seqs });
             i++;
             continue;
@@ -142,7 +154,7 @@ export class CaptureService {
         const declared = new Map<number, { batchIds: string[]; repeat: boolean }>();
         for (const step of plan.steps) {
           if (step.kind !== 'declare-erroneous') continue;
-          declared.set(step.index, await named(step, () => this.corrections.declareInContext(ctx, org, step, identities[step.index])));
+          declared.set(step.index, await named(step, () => this.corrections.declareInContext(ctx, org, step, identities[step.index], appended)));
         }
         return identities.map((identity, index): CapturedEvent => {
           const { eventID } = identity;
@@ -198,6 +210,7 @@ export class CaptureService {
     lookups: NameLookups,
     org: OrganizationCaller,
     step: Exclude<CaptureStep, EventStep | DeclarationStep>,
+    appended: readonly LedgerEntry[],
   ): Promise<string[]> {
     switch (step.kind) {
       case 'transactions': {
@@ -207,7 +220,7 @@ export class CaptureService {
           lots.push({ batchId: await this.lotId(lookups, line), name, quantity: line.quantity });
         }
         const facilityId = step.place ? await this.facilityId(lookups, step.place) : null;
-        return this.corrections.linkInContext(ctx, org, step, lots, facilityId);
+        return this.corrections.linkInContext(ctx, org, step, lots, facilityId, appended);
       }
       case 'register': {
         const input = await checked(RegisterBatchInput, {
@@ -339,14 +352,14 @@ function changedRepeat(index: number, identity: { id: string; hashId: string }, 
   );
 }
 
-/** The context, noting the seq of every entry appended through it. */
-function tracking(ctx: AppendContext, seqs: number[]): AppendContext {
+/** The context, telling `note` of every entry appended through it. */
+function noting(ctx: AppendContext, note: (entries: LedgerEntry[]) => void): AppendContext {
   return {
     tx: ctx.tx,
     prior: (key, requestHash) => ctx.prior(key, requestHash),
     append: async (drafts) => {
       const entries = await ctx.append(drafts);
-      seqs.push(...entries.map((e) => e.seq));
+      note(entries);
       return entries;
     },
   };

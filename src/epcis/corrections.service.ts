@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { OrganizationCaller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
-import { newEntry } from '../ledger/entry-types.js';
+import { BusinessTransactionsRecordedPayload, EventDeclaredErroneousPayload, newEntry } from '../ledger/entry-types.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import type { AppendContext } from '../ledger/ledger-writer.js';
 import { linkedTransactions, notLinked } from './business-transactions.js';
 import { CaptureRepository } from './capture.repository.js';
 import type { CaptureStep } from './capture-plan.js';
-import { CorrectionsRepository } from './corrections.repository.js';
+import { CorrectionsRepository, RecordedDeclaration } from './corrections.repository.js';
 import { declarationPayloads, sameDeclaration } from './error-declaration.js';
 
 type DeclarationStep = Extract<CaptureStep, { kind: 'declare-erroneous' }>;
@@ -25,6 +26,9 @@ export class CorrectionsService {
   ) {}
 
   /**
+   * `appended`, in both: the entries the capture appended before, not in the table until the writer's group
+   * commits, so an event of the document may name what an earlier one recorded.
+   *
    * Declares the organization's own captured event `id` erroneous: an EVENT_DECLARED_ERRONEOUS entry on each
    * batch chain its entries are on. Only the organization that captured it may: a declaration says "our record
    * was wrong", which no one else can say of it (a regulator who doubts a record holds the lot or recalls it).
@@ -36,6 +40,7 @@ export class CorrectionsService {
     org: OrganizationCaller,
     step: DeclarationStep,
     identity: { id: string; hashId: string },
+    appended: readonly LedgerEntry[],
   ): Promise<{ batchIds: string[]; repeat: boolean }> {
     const captured = (await this.captures.priorCapturesInTx(ctx.tx, org.organizationId, [identity.id])).get(identity.id);
     if (!captured) {
@@ -52,7 +57,13 @@ export class CorrectionsService {
         { eventID: identity.id, hashId: identity.hashId, capturedHashId: captured.hashId },
       );
     }
-    const earlier = await this.repository.declarationsOfEventInTx(ctx.tx, org.organizationId, identity.id, captured.batchIds);
+    const earlier = [
+      ...(await this.repository.declarationsOfEventInTx(ctx.tx, org.organizationId, identity.id, captured.batchIds)),
+      ...appended
+        .filter((e) => e.type === 'EVENT_DECLARED_ERRONEOUS')
+        .map(asDeclaration)
+        .filter((d) => d.payload.eventID === identity.id),
+    ];
     if (earlier.length > 0) {
       if (earlier.every((d) => sameDeclaration(d.payload, step.declaration))) return { batchIds: [...new Set(earlier.map((d) => d.batchId))], repeat: true };
       throw new DomainError(
@@ -62,7 +73,10 @@ export class CorrectionsService {
         { eventID: identity.id, declarationSeq: earlier[0].seq },
       );
     }
-    const entries = await this.repository.entriesInTx(ctx.tx, captured.seqs);
+    const entries = [
+      ...(await this.repository.entriesInTx(ctx.tx, captured.seqs)),
+      ...appended.filter((e) => captured.seqs.includes(e.seq)).map((e) => ({ seq: e.seq, hash: e.hash, batchId: e.batchId })),
+    ];
     const drafts = declarationPayloads(identity.id, step.declaration, entries).map(({ batchId, payload }) =>
       newEntry('EVENT_DECLARED_ERRONEOUS', batchId, payload),
     );
@@ -81,6 +95,7 @@ export class CorrectionsService {
     step: TransactionStep,
     lots: { batchId: string; name: string; quantity: number | null }[],
     facilityId: string | null,
+    appended: readonly LedgerEntry[],
   ): Promise<string[]> {
     if (facilityId !== null) {
       const owner = await this.repository.facilityOwnerInTx(ctx.tx, facilityId);
@@ -100,7 +115,13 @@ export class CorrectionsService {
         );
       }
       if (step.action === 'DELETE') {
-        const missing = notLinked(linkedTransactions(await this.repository.transactionEntriesInTx(ctx.tx, lot.batchId)), step.bizTransactions);
+        const before = [
+          ...(await this.repository.transactionEntriesInTx(ctx.tx, lot.batchId)),
+          ...appended
+            .filter((e) => e.type === 'BUSINESS_TRANSACTIONS_RECORDED' && e.batchId === lot.batchId && e.payload !== null)
+            .map((e) => JSON.parse(e.payload!) as BusinessTransactionsRecordedPayload),
+        ];
+        const missing = notLinked(linkedTransactions(before), step.bizTransactions);
         if (missing.length > 0) {
           throw new DomainError(
             'INVALID_INPUT',
@@ -123,4 +144,9 @@ export class CorrectionsService {
     }
     return lots.map((l) => l.batchId);
   }
+}
+
+/** A declaration this capture appended, read as the table would give it back. */
+function asDeclaration(entry: LedgerEntry): RecordedDeclaration {
+  return { seq: entry.seq, batchId: entry.batchId!, actor: entry.actor, payload: JSON.parse(entry.payload!) as EventDeclaredErroneousPayload };
 }

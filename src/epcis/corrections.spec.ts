@@ -40,6 +40,9 @@ describe('error declarations (EPCIS 2.0 §7.4.1.3)', () => {
     expect(readErrorDeclaration({ errorDeclaration: { reason: 'did_not_occur' } })).toEqual({
       problem: expect.stringMatching(/^errorDeclaration\.declarationTime must be/),
     });
+    expect(readErrorDeclaration({ errorDeclaration: { ...declaration, 'example:approvedBy': 'QA' } })).toEqual({
+      problem: expect.stringMatching(/^errorDeclaration\.example:approvedBy: extension members of an error declaration are not modelled/),
+    });
     expect(readErrorDeclaration({ errorDeclaration: 'yes' })).toEqual({ problem: 'errorDeclaration must be an object with declarationTime' });
     expect(readErrorDeclaration({ errorDeclaration: { ...declaration, reason: 7 } })).toEqual({ problem: expect.stringMatching(/^errorDeclaration\.reason/) });
     expect(readErrorDeclaration({ errorDeclaration: { ...declaration, correctiveEventIDs: 'urn:uuid:x' } })).toEqual({

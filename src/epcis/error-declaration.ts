@@ -31,7 +31,13 @@ export function readErrorDeclaration(event: Record<string, unknown>): ErrorDecla
   const declaration = event.errorDeclaration;
   if (typeof declaration !== 'object' || declaration === null || Array.isArray(declaration))
     return { problem: 'errorDeclaration must be an object with declarationTime' };
-  const { declarationTime, reason, correctiveEventIDs } = declaration as Record<string, unknown>;
+  const { declarationTime, reason, correctiveEventIDs, ...others } = declaration as Record<string, unknown>;
+  // Nothing is dropped silently: extension members of a declaration have nowhere to go, so they are refused.
+  const [extension] = Object.keys(others);
+  if (extension !== undefined)
+    return {
+      problem: `errorDeclaration.${extension}: extension members of an error declaration are not modelled (declarationTime, reason, correctiveEventIDs are)`,
+    };
   const at = parseDateTime(declarationTime);
   if (!at) return { problem: `errorDeclaration.declarationTime must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(declarationTime ?? null)?.slice(0, 40)}` };
   if (reason !== undefined && !isText(reason)) return { problem: `errorDeclaration.reason must be a CBV error reason (text of 1 to ${MAX_TEXT} characters)` };

@@ -14,6 +14,14 @@ describe('errorDeclaration on export', () => {
     expect(out.epcisBody.eventList).toEqual([{ ...byEventId, errorDeclaration }, { ...byEntry, errorDeclaration }, other]);
   });
 
+  it('writes CBV’s own reasons as the bare words EPCIS JSON has for them, any other reason as declared', () => {
+    const reasons = ['urn:epcglobal:cbv:er:did_not_occur', 'https://ref.gs1.org/cbv/ER-incorrect_data', 'https://example.org/er/mislabelled'].map(
+      (reason) =>
+        withErrorDeclarations(documentOf({ eventID: 'urn:uuid:e1' }), [{ ...declared, reason }]).epcisBody.eventList[0].errorDeclaration as { reason: string },
+    );
+    expect(reasons.map((r) => r.reason)).toEqual(['did_not_occur', 'incorrect_data', 'https://example.org/er/mislabelled']);
+  });
+
   it('writes correctiveEventIDs when declared, and no reason when none was given', () => {
     const out = withErrorDeclarations(documentOf({ eventID: 'urn:uuid:e1' }), [
       { eventID: 'urn:uuid:e1', erroneousHashes: [], declarationTime: '2026-11-21T00:00:00.000Z', correctiveEventIDs: ['urn:uuid:c1'] },

@@ -25,10 +25,16 @@ export function withErrorDeclarations<D extends { epcisBody: { eventList: Record
     if (!d) return event;
     const errorDeclaration = {
       declarationTime: d.declarationTime,
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
+      ...(d.reason !== undefined ? { reason: reasonInJson(d.reason) } : {}),
       ...(d.correctiveEventIDs && d.correctiveEventIDs.length > 0 ? { correctiveEventIDs: d.correctiveEventIDs } : {}),
     };
     return { ...event, errorDeclaration };
   });
   return { ...document, epcisBody: { ...document.epcisBody, eventList } };
+}
+
+/** CBV 2.0's own error reasons are bare words in EPCIS JSON (its schema refuses their URN and URL forms there); another reason, a URI of the declarer's own, as sent. */
+function reasonInJson(reason: string): string {
+  const word = reason.replace(/^urn:epcglobal:cbv:er:/, '').replace(/^https?:\/\/(ref|ns)\.gs1\.org\/cbv\/ER-/, '');
+  return word === 'did_not_occur' || word === 'incorrect_data' ? word : reason;
 }
