@@ -33,7 +33,10 @@ export function withErrorDeclarations<D extends { epcisBody: { eventList: Record
   return { ...document, epcisBody: { ...document.epcisBody, eventList } };
 }
 
-/** CBV 2.0's own error reasons are bare words in EPCIS JSON (its schema refuses their URN and URL forms there); another reason, a URI of the declarer's own, as sent. */
+/**
+ * CBV 2.0's own error reasons are bare words in EPCIS JSON (its schema refuses their URN and URL forms there);
+ * another reason, a URI of the declarer's own, as sent.
+ */
 function reasonInJson(reason: string): string {
   const word = reason.replace(/^urn:epcglobal:cbv:er:/, '').replace(/^https?:\/\/(ref|ns)\.gs1\.org\/cbv\/ER-/, '');
   return word === 'did_not_occur' || word === 'incorrect_data' ? word : reason;

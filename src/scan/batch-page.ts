@@ -1,5 +1,6 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { PageView } from './scan.service.js';
+import { declarationWords } from './declaration-words.js';
 import type { PublicEvent } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
@@ -46,7 +47,6 @@ const T = {
     recall: '召回通知',
     recallAdvice: '请停止食用，并按商家或监管部门的指引退货。',
     code: '追溯码',
-    declaredErroneous: (reason: string) => `记录者已声明此记录有误${reason ? `（${errorReasonWords(reason, 'zh')}）` : ''}`,
   },
   en: {
     title: 'Product trace',
@@ -77,7 +77,6 @@ const T = {
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
     code: 'Trace code',
-    declaredErroneous: (reason: string) => `Declared erroneous by its recorder${reason ? ` (${errorReasonWords(reason, 'en')})` : ''}`,
   },
 } as const;
 
@@ -215,7 +214,7 @@ export const PAGE_MAX_BYTES = 64 * 1024;
  */
 function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
-  const declared = typeof ev.declaredErroneous === 'string' ? T[lang].declaredErroneous(ev.declaredErroneous) : null;
+  const declared = typeof ev.declaredErroneous === 'string' ? declarationWords(ev.declaredErroneous, lang) : null;
   if (!facts) {
     const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
     const mark = declared !== null && html`<br><span class="declared-erroneous">${declared}</span>`;
@@ -229,17 +228,10 @@ function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   );
   const time = ev.eventTime.toISOString();
   const at = html`<time class="muted" data-fact="time" datetime="${time}" data-value="${time}">${when(ev.eventTime, lang)}</time>`;
-  // The phone proves the step, not the declaration (its entry is not in the page proof): it marks this "not checked".
+  // The phone writes the mark again from the declaration entry in the page proof (or marks it not checked when the proof left it out).
   const mark =
     declared !== null && html`<br><span class="declared-erroneous" data-fact="declared-erroneous" data-value="${ev.declaredErroneous}">${declared}</span>`;
   return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${mark}</li>`;
-}
-
-/** CBV 2.0's error reasons in words; any other reason (a URI of the declarer's own) as sent. */
-function errorReasonWords(reason: string, lang: Lang): string {
-  const word = reason.replace(/^urn:epcglobal:cbv:er:/, '').replace(/^https:\/\/ref\.gs1\.org\/cbv\/ER-/, '');
-  const words: Record<string, [string, string]> = { did_not_occur: ['事件并未发生', 'it did not occur'], incorrect_data: ['数据有误', 'incorrect data'] };
-  return Object.hasOwn(words, word) ? words[word][lang === 'zh' ? 0 : 1] : reason;
 }
 
 /** The story's steps with how many events each has, most first ("Stored × 2,988 · Shipped × 3"). */
