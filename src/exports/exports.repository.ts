@@ -4,6 +4,7 @@ import { Database } from '../database/database.js';
 import { LOT_EVENT_TYPES, sqlEntryTypes, typedEntry } from '../ledger/entry-types.js';
 import { EPCIS_SOURCE_TYPES, type EpcisSource } from './epcis.js';
 import type { ExportedDeclaration } from './error-declarations.js';
+import type { TransactionSource } from './transaction-events.js';
 
 export interface Party {
   name: string;
@@ -107,6 +108,22 @@ export class ExportsRepository {
       [batchIds],
     );
     return rows.map((r) => JSON.parse(r.payload) as ExportedDeclaration);
+  }
+
+  /** The lots' links to business transactions (BUSINESS_TRANSACTIONS_RECORDED entries), each with its lot, in ledger order. */
+  async transactionSources(batchIds: string[]): Promise<TransactionSource[]> {
+    const { rows } = await this.db.query(
+      `SELECT l.seq, l.hash, l.payload, b.lot_code, b.trace_code, b.unit, p.gtin
+       FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
+       WHERE l.batch_id = ANY($1::uuid[]) AND l.type = ${sqlEntryTypes('BUSINESS_TRANSACTIONS_RECORDED')} AND l.payload IS NOT NULL ORDER BY l.seq`,
+      [batchIds],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      hash: r.hash as string,
+      payload: JSON.parse(r.payload as string) as TransactionSource['payload'],
+      lot: { lotCode: r.lot_code as string, traceCode: r.trace_code as string, gtin: (r.gtin as string | null) ?? null, unit: r.unit as string },
+    }));
   }
 
   async rowsForBatches(batchIds: string[]): Promise<TraceabilityRow[]> {

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.js';
 import { TraceService } from '../trace/trace.service.js';
 import { epcisDocument } from './epcis.js';
 import { withErrorDeclarations } from './error-declarations.js';
+import { withTransactionEvents } from './transaction-events.js';
 import type { ProductRange, TraceSelection } from './export-query.js';
 import { ExportsRepository, TraceabilityRow } from './exports.repository.js';
 import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
@@ -53,9 +54,14 @@ export class ExportsService {
     } else {
       batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
     }
-    const [sources, declarations] = await Promise.all([this.exports.epcisSources(batchIds), this.exports.errorDeclarations(batchIds)]);
+    const [sources, transactions, declarations] = await Promise.all([
+      this.exports.epcisSources(batchIds),
+      this.exports.transactionSources(batchIds),
+      this.exports.errorDeclarations(batchIds),
+    ]);
+    const document = withTransactionEvents(epcisDocument(sources, this.config.publicBaseUrl, new Date()) as EpcisJson, transactions, this.config.publicBaseUrl);
     // The declared events carry their errorDeclaration, whichever way the document names them.
-    return withErrorDeclarations(epcisDocument(sources, this.config.publicBaseUrl, new Date()) as EpcisJson, declarations);
+    return withErrorDeclarations(document, declarations);
   }
 }
 

@@ -301,6 +301,22 @@ describe('EPCIS error declarations and TransactionEvents', () => {
 
       const page = (await request(app.getHttpServer()).get(`/q/${lot.traceCode}?lang=en`)).text;
       expect(page).not.toContain('PO-1101');
+
+      // The export gives the TransactionEvents back (CBV types as bare words), and validates against GS1's schema.
+      const regulator = await createOrg(app, 'REGULATOR');
+      const exported = JSON.parse(
+        (await request(app.getHttpServer()).get(`/epcis/events?batchId=${lot.id}`).set('authorization', `Bearer ${regulator.key}`)).text,
+      );
+      const transactions = exported.epcisBody.eventList.filter((e: { type: string }) => e.type === 'TransactionEvent');
+      expect(transactions.map((e: { action: string }) => e.action)).toEqual(['ADD', 'DELETE', 'ADD', 'DELETE']);
+      expect(transactions[0]).toMatchObject({
+        eventID,
+        bizStep: add.bizStep,
+        disposition: add.disposition,
+        bizTransactionList: [{ type: 'po', bizTransaction: purchaseOrder.bizTransaction }, invoice],
+        quantityList: [{ epcClass: lotClass, quantity: 100, uom: 'KGM' }],
+      });
+      expect(schemaProblems(exported)).toEqual([]);
       expect(await ledgerIsValid()).toMatchObject({ valid: true });
     });
 
