@@ -413,6 +413,9 @@ function readTransactionEvent(event: Json, base: StepBase, baseUrl: string): Cap
   const place = isObject(event.bizLocation) || isObject(event.readPoint) ? placeOf(event) : null;
   const standard = Object.fromEntries(TRANSACTION_DETAIL_MEMBERS.filter((m) => event[m] !== undefined).map((m) => [m, event[m]]));
   const details = { ...(typeof event.eventID === 'string' ? { epcisEventID: event.eventID } : {}), ...standard, ...extensionsOf(event, STANDARD_MEMBERS) };
+  // The standard members kept with the extensions are bounded as any event's details are.
+  const problem = detailsProblem(details, 'bizStep, disposition, sourceList, destinationList, certificationInfo and extension members');
+  if (problem) refuse(problem);
   return {
     ...base,
     kind: 'transactions',

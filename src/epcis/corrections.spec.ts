@@ -45,6 +45,10 @@ describe('error declarations (EPCIS 2.0 §7.4.1.3)', () => {
     });
     expect(readErrorDeclaration({ errorDeclaration: 'yes' })).toEqual({ problem: 'errorDeclaration must be an object with declarationTime' });
     expect(readErrorDeclaration({ errorDeclaration: { ...declaration, reason: 7 } })).toEqual({ problem: expect.stringMatching(/^errorDeclaration\.reason/) });
+    // A reason is shown on the public page: no direction overrides that would make it read otherwise.
+    expect(readErrorDeclaration({ errorDeclaration: { ...declaration, reason: 'incorrect\u202edata' } })).toEqual({
+      problem: expect.stringMatching(/^errorDeclaration\.reason must be a CBV error reason \(1 to 2048 printable characters\)/),
+    });
     expect(readErrorDeclaration({ errorDeclaration: { ...declaration, correctiveEventIDs: 'urn:uuid:x' } })).toEqual({
       problem: expect.stringMatching(/^errorDeclaration\.correctiveEventIDs/),
     });
@@ -135,7 +139,7 @@ describe('TransactionEvents', () => {
     ]);
   });
 
-  it('refuses serial numbers, a parent, no transactions and unknown actions, each with its reason', () => {
+  it('refuses serial numbers, a parent, no transactions, unknown actions and details that cannot be stored, each with its reason', () => {
     const { problems } = planCapture(
       documentOf(
         { ...purchase, epcList: ['urn:epc:id:sgtin:0614141.107346.2017'] },
@@ -144,6 +148,7 @@ describe('TransactionEvents', () => {
         { ...purchase, bizTransactionList: [{ type: 'po' }] },
         { ...purchase, action: 'LINK' },
         { ...purchase, quantityList: [] },
+        { ...purchase, sourceList: [{ type: 'owning_party', source: 'urn:x\u0000' }] },
       ),
       BASE,
     );
@@ -154,6 +159,10 @@ describe('TransactionEvents', () => {
       [3, 'bizTransactionList[0].bizTransaction is required'],
       [4, 'action must be ADD, OBSERVE or DELETE, got "LINK"'],
       [5, 'quantityList'],
+      [
+        6,
+        'bizStep, disposition, sourceList, destinationList, certificationInfo and extension members contains a NUL character (U+0000), which cannot be stored',
+      ],
     ]);
   });
 

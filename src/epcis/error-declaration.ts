@@ -1,4 +1,5 @@
 import { DATE_TIME_FORMAT, parseDateTime } from '../common/date-time.js';
+import { isPlainText } from '../common/plain-text.js';
 import type { EventDeclaredErroneousPayload } from '../ledger/entry-types.js';
 
 /**
@@ -40,11 +41,13 @@ export function readErrorDeclaration(event: Record<string, unknown>): ErrorDecla
     };
   const at = parseDateTime(declarationTime);
   if (!at) return { problem: `errorDeclaration.declarationTime must be ${DATE_TIME_FORMAT}, got ${JSON.stringify(declarationTime ?? null)?.slice(0, 40)}` };
-  if (reason !== undefined && !isText(reason)) return { problem: `errorDeclaration.reason must be a CBV error reason (text of 1 to ${MAX_TEXT} characters)` };
+  if (reason !== undefined && !isText(reason)) return { problem: `errorDeclaration.reason must be a CBV error reason (1 to ${MAX_TEXT} printable characters)` };
   let corrective: string[] = [];
   if (correctiveEventIDs !== undefined) {
     if (!Array.isArray(correctiveEventIDs) || correctiveEventIDs.length > MAX_CORRECTIVE_EVENTS || !correctiveEventIDs.every(isText))
-      return { problem: `errorDeclaration.correctiveEventIDs must list at most ${MAX_CORRECTIVE_EVENTS} event ids (text of 1 to ${MAX_TEXT} characters)` };
+      return {
+        problem: `errorDeclaration.correctiveEventIDs must list at most ${MAX_CORRECTIVE_EVENTS} event ids (1 to ${MAX_TEXT} printable characters each)`,
+      };
     corrective = correctiveEventIDs as string[];
   }
   return { declarationTime: at.toISOString(), reason: (reason as string | undefined) ?? null, correctiveEventIDs: corrective };
@@ -96,6 +99,7 @@ export function sameDeclaration(
   );
 }
 
+/** Printable text without control or direction-override characters: a reason is shown on the public page. */
 function isText(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0 && value.length <= MAX_TEXT && !value.includes('\u0000');
+  return typeof value === 'string' && isPlainText(value, 1, MAX_TEXT);
 }
