@@ -29,6 +29,8 @@ export interface TraceabilityRow {
   recordedBy: Party | null;
   ledgerSeq: number;
   entryHash: string;
+  /** Set when the event was declared erroneous (EPCIS errorDeclaration): its reason ('' without one) and corrective event ids. */
+  declaredErroneous: { reason: string; correctiveEventIDs: string[] } | null;
 }
 
 const ROWS_SQL = `
@@ -46,7 +48,7 @@ const ROWS_SQL = `
          previous.name AS previous_source, previous.uscc AS previous_uscc,
          recipient.name AS subsequent_recipient, recipient.uscc AS recipient_uscc,
          actor.name AS recorded_by, actor.uscc AS recorded_by_uscc,
-         l.seq, l.hash
+         l.seq, l.hash, dec.payload AS declaration
   FROM ledger_entry l
     CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
     JOIN batch b ON b.id = l.batch_id
@@ -56,6 +58,12 @@ const ROWS_SQL = `
     LEFT JOIN organization previous ON previous.id::text = j.p ->> 'immediatePreviousSource'
     LEFT JOIN organization recipient ON recipient.id::text = j.p ->> 'destinationOrganizationId'
     LEFT JOIN organization actor ON actor.id::text = l.actor
+    -- The declaration naming this entry, on its own chain (idx_ledger_entry_error_declaration: nearly always no row).
+    LEFT JOIN LATERAL (
+      SELECT d.payload::jsonb AS payload FROM ledger_entry d
+      WHERE d.batch_id = l.batch_id AND d.type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND d.payload IS NOT NULL
+        AND d.payload::jsonb -> 'erroneousSeqs' @> to_jsonb(l.seq)
+      ORDER BY d.seq LIMIT 1) dec ON true
   WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL`;
 
 @Injectable()
@@ -157,6 +165,11 @@ export class ExportsRepository {
       recordedBy: party(r.recorded_by, r.recorded_by_uscc),
       ledgerSeq: Number(r.seq),
       entryHash: r.hash as string,
+      declaredErroneous: declarationOf(r.declaration as { reason?: string; correctiveEventIDs?: string[] } | null),
     }));
   }
+}
+
+function declarationOf(payload: { reason?: string; correctiveEventIDs?: string[] } | null): TraceabilityRow['declaredErroneous'] {
+  return payload === null ? null : { reason: payload.reason ?? '', correctiveEventIDs: payload.correctiveEventIDs ?? [] };
 }

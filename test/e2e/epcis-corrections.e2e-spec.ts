@@ -149,6 +149,15 @@ describe('EPCIS error declarations and TransactionEvents', () => {
       }),
     ]);
     expect(schemaProblems(exported)).toEqual([]);
+
+    // The regulators' sheet keeps the row and says, in its last column, that it was declared erroneous and what corrects it.
+    const sheet = (await request(app.getHttpServer()).get(`/exports/trace.csv?batchId=${lot.id}`).set('authorization', `Bearer ${regulator.key}`)).text;
+    const lines = sheet.split('\r\n');
+    expect(lines[0]).toMatch(/,Ledger Seq,Entry Hash,Declared Erroneous$/);
+    expect(lines.filter((line) => line.includes(original.hash))).toEqual([
+      expect.stringMatching(new RegExp(`,${original.seq},${original.hash},${declaration.reason} \\(corrected by ${declaration.correctiveEventIDs[0]}\\)$`)),
+    ]);
+    expect(lines.filter((line) => /,[0-9a-f]{64},.+$/.test(line))).toHaveLength(1);
     expect(await ledgerIsValid()).toMatchObject({ valid: true });
   });
 
