@@ -135,6 +135,13 @@ describe('EPCIS error declarations and TransactionEvents', () => {
     expect(step).toContain('data-fact="declared-erroneous"');
     expect(step).toContain('Declared erroneous by its recorder (incorrect data)');
 
+    // So does the consumer's GraphQL timeline, to anyone holding the label.
+    const scanned = await gqlOk(app, 'query($c: String!) { scan(code: $c) { timeline { bizStep declaredErroneous } } }', { c: lot.traceCode });
+    expect(scanned.scan.timeline).toEqual([
+      { bizStep: 'COMMISSIONING', declaredErroneous: null },
+      { bizStep: 'STORING', declaredErroneous: declaration.reason },
+    ]);
+
     // The export adds errorDeclaration to the event, and still validates against GS1's schema.
     const regulator = await createOrg(app, 'REGULATOR');
     const exported = JSON.parse(
