@@ -16,7 +16,9 @@ type TransactionStep = Extract<CaptureStep, { kind: 'transactions' }>;
 /**
  * The two EPCIS captures that add to what is recorded rather than record a step: error declarations
  * (append-only corrections of an event captured before) and TransactionEvents (lots linked to business
- * transactions). Both run inside the capture's ledger command.
+ * transactions). Both run inside the capture's ledger command; `appended` is what the capture appended before
+ * them, not in the table until the writer's group commits, so an event may name what an earlier one of the
+ * same document recorded.
  */
 @Injectable()
 export class CorrectionsService {
@@ -26,9 +28,6 @@ export class CorrectionsService {
   ) {}
 
   /**
-   * `appended`, in both: the entries the capture appended before, not in the table until the writer's group
-   * commits, so an event of the document may name what an earlier one recorded.
-   *
    * Declares the organization's own captured event `id` erroneous: an EVENT_DECLARED_ERRONEOUS entry on each
    * batch chain its entries are on. Only the organization that captured it may: a declaration says "our record
    * was wrong", which no one else can say of it (a regulator who doubts a record holds the lot or recalls it).
