@@ -30,6 +30,7 @@ import { LedgerFormatV21766224000000 } from '../../migrations/1766224000000-ledg
 import { CheckpointCosignatures1766310400000 } from '../../migrations/1766310400000-checkpoint-cosignatures.js';
 import { EpcisCapturedEvents1766400000001 } from '../../migrations/1766400000001-epcis-captured-events.js';
 import { EpcisCaptureJobs1766400000201 } from '../../migrations/1766400000201-epcis-capture-jobs.js';
+import { ErrorDeclarationIndex1766400000301 } from '../../migrations/1766400000301-error-declaration-index.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -90,6 +91,7 @@ export const MIGRATIONS = [
   CheckpointCosignatures1766310400000,
   EpcisCapturedEvents1766400000001,
   EpcisCaptureJobs1766400000201,
+  ErrorDeclarationIndex1766400000301,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

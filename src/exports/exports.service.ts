@@ -4,11 +4,15 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { TraceService } from '../trace/trace.service.js';
 import { epcisDocument } from './epcis.js';
+import { withErrorDeclarations } from './error-declarations.js';
+import { withTransactionEvents } from './transaction-events.js';
 import type { ProductRange, TraceSelection } from './export-query.js';
 import { ExportsRepository, TraceabilityRow } from './exports.repository.js';
 import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
 
 export type SheetFormat = 'csv' | 'xlsx';
+
+type EpcisJson = Record<string, unknown> & { epcisBody: { eventList: Record<string, unknown>[] } };
 
 /** A file to download: its name, media type and bytes. */
 export interface ExportFile {
@@ -50,7 +54,14 @@ export class ExportsService {
     } else {
       batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
     }
-    return epcisDocument(await this.exports.epcisSources(batchIds), this.config.publicBaseUrl, new Date());
+    const [sources, transactions, declarations] = await Promise.all([
+      this.exports.epcisSources(batchIds),
+      this.exports.transactionSources(batchIds),
+      this.exports.errorDeclarations(batchIds),
+    ]);
+    const document = withTransactionEvents(epcisDocument(sources, this.config.publicBaseUrl, new Date()) as EpcisJson, transactions, this.config.publicBaseUrl);
+    // The declared events carry their errorDeclaration, whichever way the document names them.
+    return withErrorDeclarations(document, declarations);
   }
 }
 
