@@ -12,7 +12,7 @@ import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
-type EpcisJson = Record<string, unknown> & { epcisBody: { eventList: Record<string, unknown>[] } };
+export type EpcisJson = Record<string, unknown> & { epcisBody: { eventList: Record<string, unknown>[] } };
 
 /** A file to download: its name, media type and bytes. */
 export interface ExportFile {
@@ -54,6 +54,11 @@ export class ExportsService {
     } else {
       batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
     }
+    return this.epcisOfBatches(batchIds);
+  }
+
+  /** The EPCIS document of these batches' events; the EPCIS query interface picks its pages' events from it, so both read alike. */
+  async epcisOfBatches(batchIds: string[]): Promise<EpcisJson> {
     const [sources, transactions, declarations] = await Promise.all([
       this.exports.epcisSources(batchIds),
       this.exports.transactionSources(batchIds),
