@@ -38,7 +38,10 @@ export class EventQueryService {
 
   /** The event an eventID names; unknown and not the caller's are the same 404, so the answer says nothing about other organizations' events. */
   async event(caller: Caller, eventID: string): Promise<{ event: Record<string, unknown>; context: unknown }> {
-    const unit = await this.repository.byId(scopeOf(caller), eventID, entryHashOf(eventID));
+    const scope = scopeOf(caller);
+    // No stored eventID is longer than 2048 characters or holds a NUL (PostgreSQL text cannot): such an id names nothing.
+    const storable = eventID.length <= 2048 && !eventID.includes('\u0000');
+    const unit = storable ? await this.repository.byId(scope, eventID, entryHashOf(eventID)) : null;
     const { events, context } = await this.write(unit ? [unit] : []);
     const event = events.find((e) => e.eventID === eventID) ?? events[0];
     if (!event) throw new DomainError('EVENT_NOT_FOUND', `no event ${JSON.stringify(eventID.slice(0, 200))} that this key may read`);

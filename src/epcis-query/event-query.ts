@@ -90,7 +90,8 @@ function stepOf(value: string, baseUrl: string): string {
 
 function lotOf(value: string, baseUrl: string): LotRef {
   const lot = parseLotClass(value, baseUrl);
-  if (!lot)
+  // A NUL percent-encoded in the lot number (…/10/%00…): no stored lot has one.
+  if (!lot || ('lot' in lot && hasNul(lot.lot)))
     throw new QueryParameterError(
       `${JSON.stringify(value.slice(0, 200))} names no lot: Suyuan's events name lots as urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or ${baseUrl}/q/<trace code>`,
     );
@@ -111,8 +112,14 @@ function valuesOf(params: Record<string, unknown>, name: string): string[] | nul
   if (!texts.every((t): t is string => typeof t === 'string')) throw new QueryParameterError(`${name} must be text`);
   const values = texts.flatMap((t) => t.split('|')).map((v) => v.trim());
   if (values.some((v) => v === '')) throw new QueryParameterError(`${name} has an empty value`);
+  if (values.some(hasNul)) throw new QueryParameterError(`${name} contains a NUL character, which no identifier has`);
   if (values.length > 100) throw new QueryParameterError(`${name} takes at most 100 values`);
   return values;
+}
+
+/** PostgreSQL text cannot hold U+0000: a value with one is refused here rather than failing in SQL. */
+function hasNul(text: string): boolean {
+  return text.includes('\u0000');
 }
 
 function single(params: Record<string, unknown>, name: string): string | undefined {
