@@ -75,7 +75,12 @@ export class EventQueryController {
 
   /** One event by its eventID (URL-encoded); another organization's, like an unknown one, is 404. */
   @Get('events/:eventID')
-  async event(@CurrentCaller() caller: Caller, @Headers('accept') accept: string | undefined, @Param('eventID') eventID: string, @Res() res: Response): Promise<void> {
+  async event(
+    @CurrentCaller() caller: Caller,
+    @Headers('accept') accept: string | undefined,
+    @Param('eventID') eventID: string,
+    @Res() res: Response,
+  ): Promise<void> {
     await answer(res, accept, async () => {
       const { event, context } = await this.queries.event(caller, eventID);
       return { '@context': context, ...event };
@@ -90,7 +95,10 @@ export class EventQueryController {
 async function answer(res: Response, accept: string | undefined, body: () => Promise<object>): Promise<void> {
   try {
     if (!acceptsMediaType(accept, 'application/ld+json') && !acceptsMediaType(accept, 'application/json'))
-      throw new DomainError('NOT_ACCEPTABLE', `EPCIS events are answered as application/ld+json or application/json, which the Accept header ${JSON.stringify(accept)} excludes`);
+      throw new DomainError(
+        'NOT_ACCEPTABLE',
+        `EPCIS events are answered as application/ld+json or application/json, which the Accept header ${JSON.stringify(accept)} excludes`,
+      );
     const document = await body();
     res.setHeader('cache-control', 'private, no-store');
     // JSON-LD unless the client accepts only plain JSON: the same bytes either way.

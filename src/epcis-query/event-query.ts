@@ -11,7 +11,16 @@ export const DEFAULT_EVENTS_PER_PAGE = 30;
 export const MAX_EVENTS_PER_PAGE = 1000;
 
 /** The query parameters answered; any other is refused rather than ignored (a misspelt filter would silently return everything). */
-export const QUERY_PARAMETERS = ['EQ_bizStep', 'GE_eventTime', 'LT_eventTime', 'MATCH_anyEPC', 'MATCH_epcClass', 'EQ_bizLocation', 'perPage', 'nextPageToken'] as const;
+export const QUERY_PARAMETERS = [
+  'EQ_bizStep',
+  'GE_eventTime',
+  'LT_eventTime',
+  'MATCH_anyEPC',
+  'MATCH_epcClass',
+  'EQ_bizLocation',
+  'perPage',
+  'nextPageToken',
+] as const;
 
 export interface EventQuery {
   /** CBV words (commissioning, shipping…) or this service's own step names; any of them. */
@@ -37,7 +46,9 @@ export class QueryParameterError extends DomainError {
 export function eventQueryOf(params: Record<string, unknown>, baseUrl: string): EventQuery {
   const unknown = Object.keys(params).filter((name) => !(QUERY_PARAMETERS as readonly string[]).includes(name));
   if (unknown.length > 0)
-    throw new QueryParameterError(`unknown query parameter ${unknown.map((n) => JSON.stringify(n)).join(', ')}: this service answers ${QUERY_PARAMETERS.join(', ')}`);
+    throw new QueryParameterError(
+      `unknown query parameter ${unknown.map((n) => JSON.stringify(n)).join(', ')}: this service answers ${QUERY_PARAMETERS.join(', ')}`,
+    );
   const lotValues = [...(valuesOf(params, 'MATCH_anyEPC') ?? []), ...(valuesOf(params, 'MATCH_epcClass') ?? [])];
   const from = timeOf(params, 'GE_eventTime');
   const to = timeOf(params, 'LT_eventTime');
@@ -75,11 +86,19 @@ function perPageOf(text: string | undefined): number {
 function timeOf(params: Record<string, unknown>, name: string): Date | null {
   const text = single(params, name);
   if (text === undefined) return null;
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
   const time = new Date(text);
-  if (!iso.test(text) || Number.isNaN(time.getTime()))
-    throw new QueryParameterError(`${name} must be a date and time with its time zone, e.g. 2026-05-01T00:00:00+08:00, not ${JSON.stringify(text.slice(0, 40))}`);
+  if (!iso || Number.isNaN(time.getTime()) || !isCalendarTime(iso))
+    throw new QueryParameterError(
+      `${name} must be a date and time with its time zone, e.g. 2026-05-01T00:00:00+08:00, not ${JSON.stringify(text.slice(0, 40))}`,
+    );
   return time;
+}
+
+/** Date rolls 2026-02-30 over to March 2 and 24:00 to the next day: a time that does not exist as written is refused instead. */
+function isCalendarTime([, year, month, day, hour, minute, , second]: RegExpExecArray): boolean {
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day) && Number(hour) < 24 && Number(minute) < 60 && Number(second ?? 0) < 60;
 }
 
 /** The step a value names: a CBV word in any of its forms, or one of this service's own steps by the URI its export writes. */
@@ -93,14 +112,18 @@ function lotOf(value: string, baseUrl: string): LotRef {
   // A NUL percent-encoded in the lot number (…/10/%00…): no stored lot has one.
   if (!lot || ('lot' in lot && hasNul(lot.lot)))
     throw new QueryParameterError(
-      `${JSON.stringify(value.slice(0, 200))} names no lot: Suyuan's events name lots as urn:epc:class:lgtin:…, a GS1 Digital Link …/01/<GTIN>/10/<lot>, or ${baseUrl}/q/<trace code>`,
+      `${JSON.stringify(value.slice(0, 200))} names no lot: Suyuan's events name lots as urn:epc:class:lgtin:…, ` +
+        `a GS1 Digital Link …/01/<GTIN>/10/<lot>, or ${baseUrl}/q/<trace code>`,
     );
   return lot;
 }
 
 function locationOf(value: string): GlnOrId {
   const place = parseLocation(value);
-  if (!place) throw new QueryParameterError(`EQ_bizLocation ${JSON.stringify(value.slice(0, 200))} names no place: give urn:uuid:<facility id>, an SGLN URN or a GS1 Digital Link …/414/<GLN>`);
+  if (!place)
+    throw new QueryParameterError(
+      `EQ_bizLocation ${JSON.stringify(value.slice(0, 200))} names no place: give urn:uuid:<facility id>, an SGLN URN or a GS1 Digital Link …/414/<GLN>`,
+    );
   return place;
 }
 

@@ -500,10 +500,9 @@ describe('field-level authorization', () => {
       carries: ['billOfLading'],
       expected: only({ admin: ['A'], regulator: ['A'], producer: ['A'] }),
       run: async (caller) => {
+        const lotA = `${app.get<AppConfig>(APP_CONFIG).publicBaseUrl}/q/${w().batches.A.traceCode}`;
         const listed = await request(app.getHttpServer())
-          .get(
-            `/epcis/events?EQ_bizStep=shipping&MATCH_epcClass=${encodeURIComponent(`${app.get<AppConfig>(APP_CONFIG).publicBaseUrl}/q/${w().batches.A.traceCode}`)}`,
-          )
+          .get(`/epcis/events?EQ_bizStep=shipping&MATCH_epcClass=${encodeURIComponent(lotA)}`)
           .set('authorization', `Bearer ${TEST_ADMIN_KEY}`);
         const [shipping] = JSON.parse(listed.text).epcisBody.queryResults.resultsBody.eventList as { eventID: string }[];
         return get(w, () => `/epcis/events/${encodeURIComponent(shipping.eventID)}`)(caller);
