@@ -46,6 +46,8 @@ interface EventIdentity {
   hashId: string;
   /** The earlier event of the same document this one repeats (same id, same content), if any. */
   sameAs: number | null;
+  /** The event as sent (JSON text), kept so exports give it back as it was. */
+  eventJson: string;
 }
 
 /**
@@ -90,10 +92,13 @@ export class CaptureService {
           const before = prior.get(identity.id);
           if (before && before.hashId !== identity.hashId) throw changedRepeat(index, identity, before.hashId);
         });
-        const fresh = plan.steps.filter((step) => identities[step.index].sameAs === null && !prior.has(identities[step.index].id));
+        const fresh = withHashIds(
+          plan.steps.filter((step) => identities[step.index].sameAs === null && !prior.has(identities[step.index].id)),
+          identities,
+        );
         const lookups = new NameLookups(this.lookups, ctx.tx);
         const done = await this.writeSteps(ctx, lookups, org, fresh);
-        const events = await this.noteCaptured(ctx, org, identities, prior, done, new Set());
+        const events = await this.noteCaptured(ctx, org, contextJsonOf(document), identities, prior, done, new Set());
         await onCaptured?.(ctx.tx, events);
         return events;
       },
@@ -137,12 +142,13 @@ export class CaptureService {
   }
 
   /**
-   * Notes the events recorded as captured (for repeats to find) and answers one line per event of the
-   * document but those `refused`: what it was recorded as, or the earlier record it repeats.
+   * Notes the events recorded as captured (for repeats to find, and as sent, for exports) and answers one
+   * line per event of the document but those `refused`: what it was recorded as, or the earlier record it repeats.
    */
   private async noteCaptured(
     ctx: AppendContext,
     org: OrganizationCaller,
+    documentContextJson: string | null,
     identities: (EventIdentity | null)[],
     prior: Map<string, PriorCapture>,
     done: DoneStep[],
@@ -162,9 +168,9 @@ export class CaptureService {
     const rows = kept.flatMap(({ identity, index }) => {
       if (!isNew(identity)) return [];
       const recorded = byEvent.get(index);
-      return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [] }];
+      return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [], eventJson: identity.eventJson }];
     });
-    await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, rows);
+    await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, documentContextJson, rows);
     return kept.map(({ identity, index }): CapturedEvent => {
       const { eventID } = identity;
       if (isNew(identity)) return { index, eventID, batchIds: byEvent.get(index)?.batchIds ?? [] };
@@ -249,7 +255,10 @@ export class CaptureService {
           if (identity && before && before.hashId !== identity.hashId) refuse(index, changedRepeat(index, identity, before.hashId));
         });
         const isFresh = (index: number) => !refused.has(index) && identities[index]!.sameAs === null && !prior.has(identities[index]!.id);
-        const fresh = plan.steps.filter((step) => isFresh(step.index));
+        const fresh = withHashIds(
+          plan.steps.filter((step) => isFresh(step.index)),
+          identities,
+        );
         const lookups = new NameLookups(this.lookups, ctx.tx);
         let done: DoneStep[];
         try {
@@ -285,7 +294,7 @@ export class CaptureService {
               ),
             );
         });
-        const events = await this.noteCaptured(ctx, org, identities, prior, done, refused);
+        const events = await this.noteCaptured(ctx, org, contextJsonOf(document), identities, prior, done, refused);
         const job = jobOf(events, errors);
         await this.jobs.insert(org.organizationId, job, ctx.tx);
         return job;
@@ -462,13 +471,31 @@ function identifyEach(document: unknown): (EventIdentity | DomainError)[] {
     }
     const id = typeof eventID === 'string' && eventID.trim() !== '' ? eventID : hashId;
     const first = firstById.get(id);
+    const eventJson = JSON.stringify(event);
     if (first === undefined) {
       firstById.set(id, { index, hashId });
-      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null };
+      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, eventJson };
     }
     if (first.hashId !== hashId) return changedRepeat(index, { id, hashId }, first.hashId, `eventList[${first.index}] of the same document`);
-    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index };
+    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index, eventJson };
   });
+}
+
+/**
+ * The steps with their event's CBV 2.0 hash ID in the details of the entry they write (details.epcisHashId),
+ * so the event kept as sent can be checked against the signed ledger: hash it again, compare. Temperature
+ * records and transformations have no details in their payloads, so their events are not bound this way.
+ */
+function withHashIds(steps: CaptureStep[], identities: (EventIdentity | null)[]): CaptureStep[] {
+  return steps.map((step) =>
+    step.kind === 'register' || step.kind === 'event' ? { ...step, details: { ...step.details, epcisHashId: identities[step.index]!.hashId } } : step,
+  );
+}
+
+/** The document's "@context" as JSON text (what its events' prefixed names mean), or null when it has none. */
+function contextJsonOf(document: unknown): string | null {
+  const context = (document as { '@context'?: unknown })['@context'];
+  return context === undefined ? null : JSON.stringify(context);
 }
 
 /** What a written step was recorded as. */

@@ -50,7 +50,9 @@ export class ExportsService {
     } else {
       batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
     }
-    return epcisDocument(await this.exports.epcisSources(batchIds), this.config.publicBaseUrl, new Date());
+    const sources = await this.exports.epcisSources(batchIds);
+    const originals = await this.exports.capturedOriginals(sources.map((s) => s.seq));
+    return epcisDocument(sources, this.config.publicBaseUrl, new Date(), originals);
   }
 }
 
