@@ -1,4 +1,5 @@
 import { uomOf } from '../epcis/epcis-identifiers.js';
+import { prefixesOf } from '../epcis/event-hash.js';
 import { ledgerEventId } from '../epcis/ledger-event-id.js';
 import type { EntryType, TemperaturesRecordedPayload, TypedEntry } from '../ledger/entry-types.js';
 
@@ -46,6 +47,8 @@ export interface ExportedEvent {
 }
 
 export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+/** The prefixes the standard context binds (as CBV 2.0's hash algorithm reads them). */
+const STANDARD_PREFIXES = prefixesOf(undefined);
 
 const CBV_STEPS = new Set(['commissioning', 'packing', 'shipping', 'receiving', 'storing', 'inspecting', 'retail_selling', 'destroying']);
 const BIZ_TRANSACTION_TYPES = new Set([
@@ -142,8 +145,10 @@ export function mergedContexts(events: ExportedEvent[]): { context: unknown[]; e
         if (!urls.includes(entry)) urls.push(entry);
       } else if (isObject(entry)) {
         for (const [term, meaning] of Object.entries(entry)) {
-          if (!Object.hasOwn(bindings, term)) bindings[term] = meaning;
-          else if (JSON.stringify(bindings[term]) !== JSON.stringify(meaning)) {
+          // A standard prefix (cbv, gs1, cbvmda, epcis) bound as the standard binds it needs no binding; bound otherwise, it clashes.
+          const bound = Object.hasOwn(STANDARD_PREFIXES, term) ? STANDARD_PREFIXES[term] : Object.hasOwn(bindings, term) ? bindings[term] : undefined;
+          if (bound === undefined) bindings[term] = meaning;
+          else if (JSON.stringify(bound) !== JSON.stringify(meaning)) {
             const iri = typeof meaning === 'string' ? meaning : isObject(meaning) && typeof meaning['@id'] === 'string' ? meaning['@id'] : null;
             if (iri !== null) clashes.set(term, iri);
           }
