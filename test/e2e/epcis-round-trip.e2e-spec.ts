@@ -111,6 +111,29 @@ describe('EPCIS capture → export round trip', () => {
     expect(roundTripped).toContain('Example_9.6.2-ObjectEvent.jsonld#0');
   });
 
+  it('keeps a member with a NUL character (which PostgreSQL jsonb would refuse) and gives it back', async () => {
+    const { app } = service;
+    const farm = await createOrg(app, 'PRODUCER');
+    const site = await registerFacility(app, farm, { gln: '6901234000030' });
+    const product = await registerProduct(app, farm, { gtin: '06901234000306' });
+    await registerBatch(app, farm, product, site, { lotCode: 'NUL-1', quantity: 10, unit: 'kg' });
+    const event = {
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      bizStep: 'storing',
+      eventTime: '2026-11-21T06:00:00+08:00',
+      eventTimeZoneOffset: '+08:00',
+      bizLocation: { id: 'https://id.gs1.org/414/6901234000030' },
+      quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000306/10/NUL-1', quantity: 10, uom: 'KGM' }],
+      persistentDisposition: { set: ['completeness_verified\u0000'] },
+    };
+    const res = await capture({ type: 'EPCISDocument', schemaVersion: '2.0', epcisBody: { eventList: [event] } }, farm.key);
+    expect(res.status).toBe(202);
+    const [hashId] = await hashIds({ type: 'EPCISDocument', epcisBody: { eventList: [event] } });
+    const exportDocument = await exported(res.body.events[0].batchIds[0]);
+    expect(exportDocument.epcisBody.eventList.filter((e: Json) => e.eventID === hashId)).toEqual([{ ...event, eventID: hashId }]);
+  });
+
   it('gives back every member of a farm-to-plant story: ilmd, dispositions, certificationInfo, every transaction, sensor metadata, extensions', async () => {
     const { app } = service;
     const farm = await createOrg(app, 'PRODUCER', '宁河牧场');
