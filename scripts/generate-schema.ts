@@ -21,6 +21,7 @@ import { TraceResolver } from '../src/trace/trace.resolver.js';
 import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
 import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
 import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
+import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -51,6 +52,7 @@ const schema = await app
       TraceResolver,
       WebhooksResolver,
       ApiKeysResolver,
+      ErrorDeclarationResolver,
     ],
     [SafeIntScalar, JsonScalar],
   );

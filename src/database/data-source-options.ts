@@ -31,6 +31,7 @@ import { CheckpointCosignatures1766310400000 } from '../../migrations/1766310400
 import { EpcisCapturedEvents1766400000001 } from '../../migrations/1766400000001-epcis-captured-events.js';
 import { EpcisCapturedOriginals1766400000101 } from '../../migrations/1766400000101-epcis-captured-originals.js';
 import { EpcisCaptureJobs1766400000201 } from '../../migrations/1766400000201-epcis-capture-jobs.js';
+import { ErrorDeclarationIndex1766400000301 } from '../../migrations/1766400000301-error-declaration-index.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -92,6 +93,7 @@ export const MIGRATIONS = [
   EpcisCapturedEvents1766400000001,
   EpcisCapturedOriginals1766400000101,
   EpcisCaptureJobs1766400000201,
+  ErrorDeclarationIndex1766400000301,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

@@ -18,6 +18,8 @@ export interface CapturedEvent {
   batchIds: string[];
   /** Present (true) when the event had been captured before, same id and same content: answered from that record, nothing written. */
   repeat?: true;
+  /** Present (true) for an error declaration: the event it names was declared erroneous (batchIds: the chains marked). */
+  declaredErroneous?: true;
 }
 
 /** One refused event (or, without eventIndex, the document), as an RFC 7807 problem with the event it names and every reason. */

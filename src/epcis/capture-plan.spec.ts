@@ -168,7 +168,7 @@ describe('planCapture on GS1’s examples', () => {
               bizStep: 'storing',
               quantityList: [lot],
               ...at,
-              errorDeclaration: { declarationTime: '2026-11-21T00:00:00Z' },
+              errorDeclaration: { reason: 'incorrect_data' },
             },
           ],
         },
@@ -182,7 +182,7 @@ describe('planCapture on GS1’s examples', () => {
       [3, 'bizLocation or readPoint is required'],
       [4, 'sensorElementList[0].sensorReport[0].type "AbsoluteHumidity" is not modelled'],
       [5, 'destinationList'],
-      [6, 'errorDeclaration'],
+      [6, 'errorDeclaration.declarationTime must be a date and time with its offset (RFC 3339), such as 2026-10-06T09'],
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { BizStep } from '../events/biz-step.js';
 import { REQUIRED_DETAILS } from '../events/key-data-elements.js';
 import { CaptureTooCostly, captureWork, workOverruns } from './capture-work.js';
 import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
+import { ErrorDeclaration, readErrorDeclaration } from './error-declaration.js';
 
 /**
  * An EPCIS 2.0 capture document read into the steps Suyuan records, or the reasons it cannot be:
@@ -55,6 +56,18 @@ export type CaptureStep =
       eventTime: Date;
       inputs: QuantityLine[];
       outputs: { gtin: string; lot: string; quantity: number; unit: string }[];
+    })
+  /** An error declaration: the event with this id, captured before by the same organization, declared erroneous. */
+  | (StepBase & { kind: 'declare-erroneous'; declaration: ErrorDeclaration })
+  /** A TransactionEvent: each lot linked to (ADD, OBSERVE) or unlinked from (DELETE) the business transactions. */
+  | (StepBase & {
+      kind: 'transactions';
+      action: 'ADD' | 'OBSERVE' | 'DELETE';
+      bizTransactions: BizTransaction[];
+      lines: QuantityLine[];
+      eventTime: Date;
+      place: GlnOrId | null;
+      details: Record<string, unknown>;
     });
 
 /**
@@ -66,6 +79,12 @@ export type CaptureReasonCode = 'EPCIS_INVALID' | 'EPCIS_NOT_MODELLED';
 export interface CaptureReason {
   code: CaptureReasonCode;
   reason: string;
+}
+
+/** A business transaction as sent: its type (a CBV word or URI) when given, and its id. */
+export interface BizTransaction {
+  type?: string;
+  bizTransaction: string;
 }
 
 export interface CaptureProblem {
@@ -228,19 +247,19 @@ function eventListOf(document: unknown): unknown[] {
   return list;
 }
 
-/** The EPCIS 2.0 event types; Suyuan captures ObjectEvent and TransformationEvent, the others are valid but not modelled. */
+/** The EPCIS 2.0 event types; Suyuan captures ObjectEvent, TransformationEvent and TransactionEvent, the others are valid but not modelled. */
 const EPCIS_EVENT_TYPES = new Set(['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent']);
 
 function readEvent(event: Json, index: number, eventID: string | null, baseUrl: string): CaptureStep[] {
   const base = { index, eventID };
   const reasons = new Reasons();
-  if (event.errorDeclaration !== undefined)
-    reasons.check(() => refuse('errorDeclaration: corrections are not modelled; the ledger is append-only, so record a new event instead'));
   const steps = reasons.check(() => {
+    if (event.errorDeclaration !== undefined) return [readDeclaration(event, base)];
     if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
+    if (event.type === 'TransactionEvent') return [readTransactionEvent(event, base, baseUrl)];
     if (event.type === 'ObjectEvent') return readObjectEvent(event, base, baseUrl);
     if (typeof event.type === 'string' && EPCIS_EVENT_TYPES.has(event.type))
-      return refuse(`type ${JSON.stringify(event.type)} is not modelled; Suyuan captures ObjectEvent and TransformationEvent`);
+      return refuse(`type ${JSON.stringify(event.type)} is not modelled; Suyuan captures ObjectEvent, TransformationEvent and TransactionEvent`);
     return invalid(`type ${JSON.stringify(event.type ?? null)} is no EPCIS 2.0 event type (${[...EPCIS_EVENT_TYPES].join(', ')})`);
   });
   reasons.settle();
@@ -473,6 +492,62 @@ function readTransformation(event: Json, base: StepBase, baseUrl: string): Captu
   const eventTime = reasons.check(() => timeOf(event.eventTime, 'eventTime'));
   reasons.settle();
   return { ...base, kind: 'transform', place: place!, eventTime: eventTime!, inputs: inputs!, outputs: outputs.map((o) => o!) };
+}
+
+/**
+ * An error declaration: read here, matched with the event it declares erroneous at capture (the same
+ * organization's event of the same id and the same content but for errorDeclaration).
+ */
+function readDeclaration(event: Json, base: StepBase): CaptureStep {
+  const declaration = readErrorDeclaration(event);
+  if ('problem' in declaration) refuse(declaration.problem);
+  return { ...base, kind: 'declare-erroneous', declaration: declaration as ErrorDeclaration };
+}
+
+/** The standard members of a TransactionEvent kept as sent in its entry's details (with the extensions). */
+const TRANSACTION_DETAIL_MEMBERS = ['bizStep', 'disposition', 'persistentDisposition', 'sourceList', 'destinationList', 'certificationInfo'];
+const MAX_BIZ_TRANSACTIONS = 100;
+
+/**
+ * A TransactionEvent on lots: each lot of quantityList linked to (ADD, OBSERVE) or unlinked from (DELETE)
+ * the business transactions of bizTransactionList, as sent. Where it happened is optional, as in EPCIS.
+ */
+function readTransactionEvent(event: Json, base: StepBase, baseUrl: string): CaptureStep {
+  if (Array.isArray(event.epcList) && event.epcList.length > 0)
+    refuse('epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: name them in quantityList by lot class');
+  if (event.parentID !== undefined) refuse('parentID: instance-level identifiers (a pallet or case) are not modelled; name the lots in quantityList');
+  if (event.sensorElementList !== undefined)
+    refuse('sensorElementList on a TransactionEvent is not modelled: send the readings in an OBSERVE ObjectEvent (e.g. sensor_reporting) of the lots');
+  const action = event.action;
+  if (action !== 'ADD' && action !== 'OBSERVE' && action !== 'DELETE') refuse(`action must be ADD, OBSERVE or DELETE, got ${JSON.stringify(action ?? null)}`);
+  const list = event.bizTransactionList;
+  if (!Array.isArray(list) || list.length === 0) refuse('bizTransactionList: a TransactionEvent names at least one business transaction');
+  if ((list as unknown[]).length > MAX_BIZ_TRANSACTIONS) refuse(`bizTransactionList: at most ${MAX_BIZ_TRANSACTIONS} business transactions per event`);
+  const bizTransactions = (list as unknown[]).map((element, i): BizTransaction => {
+    const where = `bizTransactionList[${i}]`;
+    if (!isObject(element) || typeof element.bizTransaction !== 'string' || !isPlainText(element.bizTransaction, 1, 2048))
+      refuse(`${where}.bizTransaction is required: the transaction's id (1 to 2048 characters)`);
+    const { type, bizTransaction } = element as Json;
+    if (type !== undefined && (typeof type !== 'string' || !isPlainText(type, 1, 2048))) refuse(`${where}.type must be a CBV business transaction type (text)`);
+    return { ...(type !== undefined ? { type: type as string } : {}), bizTransaction: bizTransaction as string };
+  });
+  const lines = quantityLines(event.quantityList, 'quantityList', baseUrl);
+  const place = isObject(event.bizLocation) || isObject(event.readPoint) ? placeOf(event) : null;
+  const standard = Object.fromEntries(TRANSACTION_DETAIL_MEMBERS.filter((m) => event[m] !== undefined).map((m) => [m, event[m]]));
+  const details = { ...(typeof event.eventID === 'string' ? { epcisEventID: event.eventID } : {}), ...standard, ...extensionsOf(event, STANDARD_MEMBERS) };
+  // The standard members kept with the extensions are bounded as any event's details are.
+  const problem = detailsProblem(details, 'bizStep, disposition, sourceList, destinationList, certificationInfo and extension members');
+  if (problem) refuse(problem);
+  return {
+    ...base,
+    kind: 'transactions',
+    action: action as 'ADD' | 'OBSERVE' | 'DELETE',
+    bizTransactions,
+    lines,
+    eventTime: timeOf(event.eventTime, 'eventTime'),
+    place,
+    details,
+  };
 }
 
 function quantityLines(list: unknown, name: string, baseUrl: string): QuantityLine[] {

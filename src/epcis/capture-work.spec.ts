@@ -55,6 +55,16 @@ describe('captureWork', () => {
     );
   });
 
+  it('counts a TransactionEvent’s lots as lots written alone, whatever its action: each is linked with its custody read first', () => {
+    const linking = (action: string) => ({
+      type: 'TransactionEvent',
+      action,
+      bizTransactionList: [{ type: 'po', bizTransaction: 'urn:x:po:1' }],
+      quantityList: lots(3),
+    });
+    expect(captureWork([linking('ADD'), linking('OBSERVE'), linking('DELETE')])).toMatchObject({ steps: 0, lots: 9 });
+  });
+
   it('weighs a step as 10 readings and a lot as 50, and names each bound passed and by how much; none at the limits', () => {
     expect(workUnits({ steps: 1000, lots: 0, readings: 0, storedBytes: 0 })).toBe(MAX_CAPTURE_WORK);
     expect(workUnits({ steps: 0, lots: 200, readings: 0, storedBytes: 0 })).toBe(MAX_CAPTURE_WORK);

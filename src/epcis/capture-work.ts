@@ -59,7 +59,8 @@ export function captureWork(events: readonly unknown[]): CaptureWork {
     const elements = Array.isArray(event.sensorElementList) ? event.sensorElementList : [];
     const reports = elements.reduce((n: number, e) => n + (isObject(e) && Array.isArray(e.sensorReport) ? e.sensorReport.length : 0), 0);
     const shared = Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'sensorElementList' && !(LINE_LISTS as readonly string[]).includes(key)));
-    const alone = event.action === 'ADD' || event.type === 'TransformationEvent' || event.sensorElementList !== undefined;
+    // A TransactionEvent's lots are linked one at a time, each with its custody (and for DELETE its links) read first.
+    const alone = event.action === 'ADD' || event.type === 'TransformationEvent' || event.type === 'TransactionEvent' || event.sensorElementList !== undefined;
     if (alone) total.lots += lines;
     else total.steps += lines;
     total.readings += lots * reports;

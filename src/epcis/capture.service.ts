@@ -30,9 +30,11 @@ import {
   storableJob,
 } from './capture-job.js';
 import { CaptureJobRepository } from './capture-job.repository.js';
+import { CorrectionsService } from './corrections.service.js';
 import { CaptureProblem, CaptureStep, DocumentProblem, planCapture, QuantityLine } from './capture-plan.js';
 import { CaptureTooCostly } from './capture-work.js';
 import { GlnOrId, LotRef, uomOf } from './epcis-identifiers.js';
+import { isErrorDeclaration } from './error-declaration.js';
 import { eventHash, EventHashError, prefixesOf } from './event-hash.js';
 
 /** The longest eventID kept as an event's id (longer ones are refused, not cut). */
@@ -48,6 +50,8 @@ interface EventIdentity {
   sameAs: number | null;
   /** The event as sent (JSON text), kept so exports give it back as it was. */
   eventJson: string;
+  /** An error declaration: `id` names the event it declares erroneous, not an event of its own. */
+  declaration: boolean;
 }
 
 /**
@@ -67,6 +71,7 @@ export class CaptureService {
     private readonly coldChain: ColdChainService,
     private readonly transformations: TransformationsService,
     private readonly jobs: CaptureJobRepository,
+    private readonly corrections: CorrectionsService,
   ) {}
 
   /**
@@ -82,25 +87,29 @@ export class CaptureService {
   ): Promise<CapturedEvent[]> {
     if (plan.problems.length > 0) throw planRefusal(plan.problems);
     const identities = identify(document);
-    const ids = [...new Set(identities.map((e) => e.id))];
+    const ids = capturedIds(identities);
     return this.writer.execute({
       actor: org.organizationId,
-      run: async (ctx) => {
+      run: async (writerCtx) => {
+        const appended: LedgerEntry[] = [];
+        const ctx = noting(writerCtx, appended);
         // Under the writer's lock: a capture of the same events running at the same time sees this one's rows, or this one sees its.
         const prior = await this.lookups.priorCapturesInTx(ctx.tx, org.organizationId, ids);
         identities.forEach((identity, index) => {
-          const before = prior.get(identity.id);
+          const before = !identity.declaration && prior.get(identity.id);
           if (before && before.hashId !== identity.hashId) throw changedRepeat(index, identity, before.hashId);
         });
         const fresh = withHashIds(
-          plan.steps.filter((step) => identities[step.index].sameAs === null && !prior.has(identities[step.index].id)),
+          freshSteps(plan.steps, (index) => identities[index].sameAs === null && !prior.has(identities[index].id)),
           identities,
         );
         const lookups = new NameLookups(this.lookups, ctx.tx);
-        const done = await this.writeSteps(ctx, lookups, org, fresh);
+        const done = await this.writeSteps(ctx, lookups, org, fresh, appended);
         const events = await this.noteCaptured(ctx, org, contextJsonOf(document), identities, prior, done, new Set());
-        await onCaptured?.(ctx.tx, events);
-        return events;
+        const declared = await this.declare(ctx, lookups, org, plan.steps, identities, appended);
+        const answer = [...events, ...declared].sort((a, b) => a.index - b.index);
+        await onCaptured?.(ctx.tx, answer);
+        return answer;
       },
     });
   }
@@ -120,13 +129,19 @@ export class CaptureService {
    * Steps in document order. Events next to each other are recorded in one call, as recordEvents does:
    * the lock is held for one read of what they refer to, not one per event.
    */
-  private async writeSteps(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, steps: CaptureStep[]): Promise<DoneStep[]> {
+  private async writeSteps(
+    ctx: AppendContext,
+    lookups: NameLookups,
+    org: OrganizationCaller,
+    steps: WrittenStep[],
+    appended: readonly LedgerEntry[],
+  ): Promise<DoneStep[]> {
     const done: DoneStep[] = [];
     for (let i = 0; i < steps.length;) {
       const step = steps[i];
       if (step.kind !== 'event') {
         const seqs: number[] = [];
-        const batchIds = await named(step, lookups, () => this.apply(tracking(ctx, seqs), lookups, org, step));
+        const batchIds = await named(step, lookups, () => this.apply(tracking(ctx, seqs), lookups, org, step, appended));
         done.push({ step, batchIds, seqs });
         i++;
         continue;
@@ -164,7 +179,8 @@ export class CaptureService {
       byEvent.set(step.index, event);
     }
     const isNew = (identity: EventIdentity) => identity.sameAs === null && !prior.has(identity.id);
-    const kept = identities.flatMap((identity, index) => (identity && !refused.has(index) ? [{ identity, index }] : []));
+    // Declarations are answered by declare(): they name an event captured before, and are no event of their own.
+    const kept = identities.flatMap((identity, index) => (identity && !identity.declaration && !refused.has(index) ? [{ identity, index }] : []));
     const rows = kept.flatMap(({ identity, index }) => {
       if (!isNew(identity)) return [];
       const recorded = byEvent.get(index);
@@ -240,10 +256,12 @@ export class CaptureService {
       refused.add(index);
       return null;
     });
-    const ids = [...new Set(identities.flatMap((identity) => (identity ? [identity.id] : [])))];
+    const ids = capturedIds(identities.flatMap((identity) => (identity ? [identity] : [])));
     return this.writer.execute({
       actor: org.organizationId,
-      run: async (ctx) => {
+      run: async (writerCtx) => {
+        const appended: LedgerEntry[] = [];
+        const ctx = noting(writerCtx, appended);
         const refuse = (index: number, err: DomainError) => {
           if (refused.has(index)) return;
           errors.push(...refusalErrors(err));
@@ -251,18 +269,15 @@ export class CaptureService {
         };
         const prior = await this.lookups.priorCapturesInTx(ctx.tx, org.organizationId, ids);
         identities.forEach((identity, index) => {
-          const before = identity && prior.get(identity.id);
+          const before = identity && !identity.declaration && prior.get(identity.id);
           if (identity && before && before.hashId !== identity.hashId) refuse(index, changedRepeat(index, identity, before.hashId));
         });
         const isFresh = (index: number) => !refused.has(index) && identities[index]!.sameAs === null && !prior.has(identities[index]!.id);
-        const fresh = withHashIds(
-          plan.steps.filter((step) => isFresh(step.index)),
-          identities,
-        );
+        const fresh = withHashIds(freshSteps(plan.steps, isFresh), identities);
         const lookups = new NameLookups(this.lookups, ctx.tx);
         let done: DoneStep[];
         try {
-          done = await ctx.attempt(() => this.writeSteps(ctx, lookups, org, fresh));
+          done = await ctx.attempt(() => this.writeSteps(ctx, lookups, org, fresh, appended));
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           // Names found inside the undone attempt (a lot it registered) are no longer there.
@@ -270,7 +285,7 @@ export class CaptureService {
           done = [];
           for (const steps of stepsByEvent(fresh)) {
             try {
-              done.push(...(await ctx.attempt(() => this.writeSteps(ctx, lookups, org, steps))));
+              done.push(...(await ctx.attempt(() => this.writeSteps(ctx, lookups, org, steps, appended))));
             } catch (eventErr) {
               if (!(eventErr instanceof DomainError)) throw eventErr;
               lookups.forget();
@@ -295,11 +310,56 @@ export class CaptureService {
             );
         });
         const events = await this.noteCaptured(ctx, org, contextJsonOf(document), identities, prior, done, refused);
-        const job = jobOf(events, errors);
+        const declarations = plan.steps.filter((step) => !refused.has(step.index));
+        const declared = await this.declare(ctx, lookups, org, declarations, identities, appended, refuse);
+        const job = jobOf(
+          [...events, ...declared].sort((a, b) => a.index - b.index),
+          errors,
+        );
         await this.jobs.insert(org.organizationId, job, ctx.tx);
         return job;
       },
     });
+  }
+
+  /**
+   * The document's error declarations, after its events are noted as captured (a declaration may name
+   * an event of the same document). Without `refuse` a refused declaration refuses the capture; with
+   * it (proceed), each is tried in a savepoint of its own and a refused one is handed to `refuse`.
+   */
+  private async declare(
+    ctx: AppendContext,
+    lookups: NameLookups,
+    org: OrganizationCaller,
+    steps: CaptureStep[],
+    identities: (EventIdentity | null)[],
+    appended: readonly LedgerEntry[],
+    refuse?: (index: number, err: DomainError) => void,
+  ): Promise<CapturedEvent[]> {
+    const answers: CapturedEvent[] = [];
+    for (const step of steps) {
+      if (step.kind !== 'declare-erroneous') continue;
+      const declare = () => named(step, lookups, () => this.corrections.declareInContext(ctx, org, step, identities[step.index]!, appended));
+      let declared: { batchIds: string[]; repeat: boolean };
+      if (!refuse) declared = await declare();
+      else {
+        try {
+          declared = await ctx.attempt(declare);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          refuse(step.index, err);
+          continue;
+        }
+      }
+      answers.push({
+        index: step.index,
+        eventID: identities[step.index]!.eventID,
+        batchIds: declared.batchIds,
+        declaredErroneous: true,
+        ...(declared.repeat ? { repeat: true as const } : {}),
+      });
+    }
+    return answers;
   }
 
   /** The caller's capture job; another organization's answers as an unknown one does. */
@@ -355,8 +415,23 @@ export class CaptureService {
     });
   }
 
-  private async apply(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, step: Exclude<CaptureStep, EventStep>): Promise<string[]> {
+  private async apply(
+    ctx: AppendContext,
+    lookups: NameLookups,
+    org: OrganizationCaller,
+    step: Exclude<WrittenStep, EventStep>,
+    appended: readonly LedgerEntry[],
+  ): Promise<string[]> {
     switch (step.kind) {
+      case 'transactions': {
+        const lots = [];
+        for (const line of step.lines) {
+          const name = 'traceCode' in line.lot ? `with trace code ${line.lot.traceCode}` : `${line.lot.lot} of GTIN ${line.lot.gtin}`;
+          lots.push({ batchId: await this.lotId(lookups, line), name, quantity: line.quantity });
+        }
+        const facilityId = step.place ? await this.facilityId(lookups, step.place) : null;
+        return this.corrections.linkInContext(ctx, org, step, lots, facilityId, appended);
+      }
       case 'register': {
         const input = await checked(RegisterBatchInput, {
           productId: await this.productId(lookups, step.gtin),
@@ -438,6 +513,18 @@ export class CaptureService {
 }
 
 type EventStep = Extract<CaptureStep, { kind: 'event' }>;
+/** The steps written as the document's events are; declarations come after them (declare). */
+type WrittenStep = Exclude<CaptureStep, { kind: 'declare-erroneous' }>;
+
+/** The steps of the events to write (`isFresh` by event index), without the document's declarations. */
+function freshSteps(steps: CaptureStep[], isFresh: (index: number) => boolean): WrittenStep[] {
+  return steps.filter((step): step is WrittenStep => step.kind !== 'declare-erroneous' && isFresh(step.index));
+}
+
+/** The ids of the events a capture looks up as captured before: a declaration names another event, its own id is not one. */
+function capturedIds(identities: EventIdentity[]): string[] {
+  return [...new Set(identities.filter((e) => !e.declaration).map((e) => e.id))];
+}
 
 /**
  * Each event's id (its eventID, else its CBV 2.0 hash ID) and hash ID; an event that repeats an earlier
@@ -470,14 +557,17 @@ function identifyEach(document: unknown): (EventIdentity | DomainError)[] {
       });
     }
     const id = typeof eventID === 'string' && eventID.trim() !== '' ? eventID : hashId;
-    const first = firstById.get(id);
+    const declaration = isErrorDeclaration(event);
+    // A declaration has the id (and hash ID: errorDeclaration is left out of it) of the event it declares: not a repeat of it.
     const eventJson = JSON.stringify(event);
+    if (declaration) return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration, eventJson };
+    const first = firstById.get(id);
     if (first === undefined) {
       firstById.set(id, { index, hashId });
-      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, eventJson };
+      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration, eventJson };
     }
     if (first.hashId !== hashId) return changedRepeat(index, { id, hashId }, first.hashId, `eventList[${first.index}] of the same document`);
-    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index, eventJson };
+    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index, declaration, eventJson };
   });
 }
 
@@ -486,10 +576,8 @@ function identifyEach(document: unknown): (EventIdentity | DomainError)[] {
  * so the event kept as sent can be checked against the signed ledger: hash it again, compare. Temperature
  * records and transformations have no details in their payloads, so their events are not bound this way.
  */
-function withHashIds(steps: CaptureStep[], identities: (EventIdentity | null)[]): CaptureStep[] {
-  return steps.map((step) =>
-    step.kind === 'register' || step.kind === 'event' ? { ...step, details: { ...step.details, epcisHashId: identities[step.index]!.hashId } } : step,
-  );
+function withHashIds<S extends CaptureStep>(steps: S[], identities: (EventIdentity | null)[]): S[] {
+  return steps.map((step) => ('details' in step ? { ...step, details: { ...step.details, epcisHashId: identities[step.index]!.hashId } } : step));
 }
 
 /** The document's "@context" as JSON text (what its events' prefixed names mean), or null when it has none. */
@@ -506,8 +594,8 @@ interface DoneStep {
 }
 
 /** Steps grouped by the event they come from (an event's steps are next to each other), so an event is written or refused whole. */
-function stepsByEvent(steps: CaptureStep[]): CaptureStep[][] {
-  const groups: CaptureStep[][] = [];
+function stepsByEvent(steps: WrittenStep[]): WrittenStep[][] {
+  const groups: WrittenStep[][] = [];
   for (const step of steps) {
     const last = groups.at(-1);
     if (last && last[0].index === step.index) last.push(step);
@@ -537,6 +625,32 @@ function changedRepeat(index: number, identity: { id: string; hashId: string }, 
       `(hash ID ${earlierHashId}, this one ${identity.hashId}); nothing was recorded`,
     { eventIndex: index, eventID: identity.id, hashId: identity.hashId, capturedHashId: earlierHashId },
   );
+}
+
+/**
+ * The context, adding every entry appended through it to `appended` (the writer inserts a group's entries
+ * at commit, so a later step of the capture reads what an earlier one appended from here); an attempt
+ * that fails takes its entries off again, as the writer takes them off the chain.
+ */
+function noting(ctx: AppendContext, appended: LedgerEntry[]): AppendContext {
+  return {
+    tx: ctx.tx,
+    prior: (key, requestHash) => ctx.prior(key, requestHash),
+    attempt: async (work) => {
+      const before = appended.length;
+      try {
+        return await ctx.attempt(work);
+      } catch (err) {
+        appended.length = before;
+        throw err;
+      }
+    },
+    append: async (drafts) => {
+      const entries = await ctx.append(drafts);
+      appended.push(...entries);
+      return entries;
+    },
+  };
 }
 
 /** The context, noting the seq of every entry appended through it. */

@@ -38,6 +38,27 @@ describe('epcisEvents', () => {
     expect(blank.eventID).toBe(`ni:///sha-256;${'ab'.repeat(32)}?ver=CBV2.0`);
   });
 
+  it('writes CBV values sent in a form EPCIS 2.0 JSON refuses (EPCIS 1.x URNs, ns.gs1.org/cbv) as their bare words, and nothing else', () => {
+    const sent = {
+      type: 'TransactionEvent',
+      eventID: 'urn:uuid:t1',
+      bizStep: 'urn:epcglobal:cbv:bizstep:shipping',
+      disposition: 'https://ref.gs1.org/cbv/Disp-in_transit',
+      persistentDisposition: { set: ['http://ns.gs1.org/cbv/Disp-completeness_verified'], unset: ['needs_replacement'] },
+      bizTransactionList: [{ type: 'urn:epcglobal:cbv:btt:po', bizTransaction: 'urn:epcglobal:cbv:bt:0614141000012:PO-1' }, { bizTransaction: 'urn:x:1' }],
+      sourceList: [{ type: 'urn:epcglobal:cbv:sdt:owning_party', source: 'urn:epc:id:pgln:0614141.00001' }],
+      'ex:bizStep': 'urn:epcglobal:cbv:bizstep:shipping',
+    };
+    const [{ event }] = epcisEvents([recorded(1, null)], [original([1], sent)], BASE);
+    expect(event).toEqual({
+      ...sent,
+      bizStep: 'shipping',
+      persistentDisposition: { set: ['completeness_verified'], unset: ['needs_replacement'] },
+      bizTransactionList: [{ type: 'po', bizTransaction: 'urn:epcglobal:cbv:bt:0614141000012:PO-1' }, { bizTransaction: 'urn:x:1' }],
+      sourceList: [{ type: 'owning_party', source: 'urn:epc:id:pgln:0614141.00001' }],
+    });
+  });
+
   it('names a generated event by the ni: URI of its entry hash, and its place by the GLN Digital Link when the facility has a GLN', () => {
     const [withGln, withoutGln] = epcisEvents([recorded(1, '6901234000016'), recorded(2, null)], [], BASE).map((e) => e.event);
     expect(withGln.eventID).toBe(`ni:///sha-256;${Buffer.from(hex(1), 'hex').toString('base64url')}`);

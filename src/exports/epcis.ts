@@ -86,7 +86,7 @@ export function epcisEvents(sources: EpcisSource[], originals: CapturedOriginal[
   for (const s of sources) {
     const original = originalOfSeq.get(s.seq);
     if (original) {
-      if (!given.has(original)) events.push({ event: asCaptured(original), seqs: [...original.seqs], context: original.context });
+      if (!given.has(original)) events.push(capturedEvent(original));
       given.add(original);
     } else if (s.type === 'TEMPERATURES_RECORDED') {
       events.push({ event: sensorEvent(s.payload, words.common(s, s.payload.to), { epcClass: words.lotUri(s.lot) }, baseUrl), seqs: [s.seq] });
@@ -122,10 +122,35 @@ export function epcisDocumentOf(events: ExportedEvent[], createdAt: Date): Recor
   };
 }
 
-/** The captured event as sent, with its id as eventID when it came without a usable one. */
-function asCaptured(original: CapturedOriginal): Record<string, unknown> {
+/** The captured event as sent, with its CBV 2.0 hash ID as eventID when it came without a usable one; with its entries and its document's context. */
+export function capturedEvent(original: CapturedOriginal): ExportedEvent {
   const { eventID, ...members } = original.event;
-  return typeof eventID === 'string' && eventID.trim() !== '' ? original.event : { eventID: original.hashId, ...members };
+  const event = typeof eventID === 'string' && eventID.trim() !== '' ? original.event : { eventID: original.hashId, ...members };
+  return { event: withCbvWordsAsJson(event), seqs: [...original.seqs], context: original.context };
+}
+
+/** CBV's vocabulary written in a form EPCIS 2.0 JSON's schema refuses: its EPCIS 1.x URN, or a ns.gs1.org/cbv URI. */
+const REFUSED_CBV_FORM = /^(urn:epcglobal:cbv:[a-z]+:|https?:\/\/ns\.gs1\.org\/cbv\/[A-Za-z]+-)/;
+
+/**
+ * The event with each CBV vocabulary value sent in a form EPCIS 2.0 JSON refuses (`urn:epcglobal:cbv:btt:po`)
+ * written as the bare word it names (`po`): the same CBV element, in the one form the export's schema
+ * takes, so a captured event does not make the export invalid. Every other value is left as sent.
+ */
+function withCbvWordsAsJson(event: Record<string, unknown>): Record<string, unknown> {
+  const word = (value: unknown) => (typeof value === 'string' && REFUSED_CBV_FORM.test(value) ? value.replace(REFUSED_CBV_FORM, '') : value);
+  const typed = (list: unknown) => (Array.isArray(list) ? list.map((m) => (isObject(m) && 'type' in m ? { ...m, type: word(m.type) } : m)) : list);
+  const out: Record<string, unknown> = { ...event };
+  for (const member of ['bizStep', 'disposition'] as const) if (member in out) out[member] = word(out[member]);
+  for (const member of ['bizTransactionList', 'sourceList', 'destinationList'] as const) if (member in out) out[member] = typed(out[member]);
+  const persistent = out.persistentDisposition;
+  if (isObject(persistent))
+    out.persistentDisposition = Object.fromEntries(
+      Object.entries(persistent).map(([k, v]) => [k, (k === 'set' || k === 'unset') && Array.isArray(v) ? v.map(word) : v]),
+    );
+  if (isObject(out.errorDeclaration) && 'reason' in out.errorDeclaration)
+    out.errorDeclaration = { ...out.errorDeclaration, reason: word(out.errorDeclaration.reason) };
+  return JSON.stringify(out) === JSON.stringify(event) ? event : out;
 }
 
 /**

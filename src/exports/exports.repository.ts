@@ -3,6 +3,8 @@ import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
 import { LOT_EVENT_TYPES, sqlEntryTypes, typedEntry } from '../ledger/entry-types.js';
 import { type CapturedOriginal, EPCIS_SOURCE_TYPES, type EpcisSource } from './epcis.js';
+import type { ExportedDeclaration } from './error-declarations.js';
+import type { TransactionSource } from './transaction-events.js';
 
 export interface Party {
   name: string;
@@ -27,6 +29,8 @@ export interface TraceabilityRow {
   recordedBy: Party | null;
   ledgerSeq: number;
   entryHash: string;
+  /** Set when the event was declared erroneous (EPCIS errorDeclaration): its reason ('' without one) and corrective event ids. */
+  declaredErroneous: { reason: string; correctiveEventIDs: string[] } | null;
 }
 
 const ROWS_SQL = `
@@ -44,7 +48,7 @@ const ROWS_SQL = `
          previous.name AS previous_source, previous.uscc AS previous_uscc,
          recipient.name AS subsequent_recipient, recipient.uscc AS recipient_uscc,
          actor.name AS recorded_by, actor.uscc AS recorded_by_uscc,
-         l.seq, l.hash
+         l.seq, l.hash, dec.payload AS declaration
   FROM ledger_entry l
     CROSS JOIN LATERAL (SELECT l.payload::jsonb AS p) j
     JOIN batch b ON b.id = l.batch_id
@@ -54,6 +58,12 @@ const ROWS_SQL = `
     LEFT JOIN organization previous ON previous.id::text = j.p ->> 'immediatePreviousSource'
     LEFT JOIN organization recipient ON recipient.id::text = j.p ->> 'destinationOrganizationId'
     LEFT JOIN organization actor ON actor.id::text = l.actor
+    -- The declaration naming this entry, on its own chain (idx_ledger_entry_error_declaration: nearly always no row).
+    LEFT JOIN LATERAL (
+      SELECT d.payload::jsonb AS payload FROM ledger_entry d
+      WHERE d.batch_id = l.batch_id AND d.type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND d.payload IS NOT NULL
+        AND d.payload::jsonb -> 'erroneousSeqs' @> to_jsonb(l.seq)
+      ORDER BY d.seq LIMIT 1) dec ON true
   WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL`;
 
 @Injectable()
@@ -121,6 +131,32 @@ export class ExportsRepository {
     }));
   }
 
+  /** The EPCIS error declarations on these batches' chains (EVENT_DECLARED_ERRONEOUS entries), in ledger order. */
+  async errorDeclarations(batchIds: string[]): Promise<ExportedDeclaration[]> {
+    const { rows } = await this.db.query<{ payload: string }>(
+      `SELECT payload FROM ledger_entry
+       WHERE batch_id = ANY($1::uuid[]) AND type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND payload IS NOT NULL ORDER BY seq`,
+      [batchIds],
+    );
+    return rows.map((r) => JSON.parse(r.payload) as ExportedDeclaration);
+  }
+
+  /** The lots' links to business transactions (BUSINESS_TRANSACTIONS_RECORDED entries), each with its lot, in ledger order. */
+  async transactionSources(batchIds: string[]): Promise<TransactionSource[]> {
+    const { rows } = await this.db.query(
+      `SELECT l.seq, l.hash, l.payload, b.lot_code, b.trace_code, b.unit, p.gtin
+       FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
+       WHERE l.batch_id = ANY($1::uuid[]) AND l.type = ${sqlEntryTypes('BUSINESS_TRANSACTIONS_RECORDED')} AND l.payload IS NOT NULL ORDER BY l.seq`,
+      [batchIds],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      hash: r.hash as string,
+      payload: JSON.parse(r.payload as string) as TransactionSource['payload'],
+      lot: { lotCode: r.lot_code as string, traceCode: r.trace_code as string, gtin: (r.gtin as string | null) ?? null, unit: r.unit as string },
+    }));
+  }
+
   async rowsForBatches(batchIds: string[]): Promise<TraceabilityRow[]> {
     return this.rows(`${ROWS_SQL} AND l.batch_id = ANY($1::uuid[]) ORDER BY b.lot_code, l.seq`, [batchIds]);
   }
@@ -152,6 +188,11 @@ export class ExportsRepository {
       recordedBy: party(r.recorded_by, r.recorded_by_uscc),
       ledgerSeq: Number(r.seq),
       entryHash: r.hash as string,
+      declaredErroneous: declarationOf(r.declaration as { reason?: string; correctiveEventIDs?: string[] } | null),
     }));
   }
+}
+
+function declarationOf(payload: { reason?: string; correctiveEventIDs?: string[] } | null): TraceabilityRow['declaredErroneous'] {
+  return payload === null ? null : { reason: payload.reason ?? '', correctiveEventIDs: payload.correctiveEventIDs ?? [] };
 }

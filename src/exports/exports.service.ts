@@ -3,12 +3,16 @@ import type { Caller } from '../auth/caller.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { TraceService } from '../trace/trace.service.js';
-import { epcisDocument } from './epcis.js';
+import { capturedEvent, epcisDocumentOf, epcisEvents } from './epcis.js';
+import { withErrorDeclarations } from './error-declarations.js';
+import { withTransactionEvents } from './transaction-events.js';
 import type { ProductRange, TraceSelection } from './export-query.js';
 import { ExportsRepository, TraceabilityRow } from './exports.repository.js';
 import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
 
 export type SheetFormat = 'csv' | 'xlsx';
+
+type EpcisJson = Record<string, unknown> & { epcisBody: { eventList: Record<string, unknown>[] } };
 
 /** A file to download: its name, media type and bytes. */
 export interface ExportFile {
@@ -50,9 +54,29 @@ export class ExportsService {
     } else {
       batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
     }
-    const sources = await this.exports.epcisSources(batchIds);
-    const originals = await this.exports.capturedOriginals(sources.map((s) => s.seq));
-    return epcisDocument(sources, this.config.publicBaseUrl, new Date(), originals);
+    const [sources, transactions, declarations] = await Promise.all([
+      this.exports.epcisSources(batchIds),
+      this.exports.transactionSources(batchIds),
+      this.exports.errorDeclarations(batchIds),
+    ]);
+    const originals = await this.exports.capturedOriginals([...sources, ...transactions].map((s) => s.seq));
+    const events = epcisEvents(sources, originals, this.config.publicBaseUrl);
+    // Captured TransactionEvents kept as sent come back as sent, after the other events (as generated ones do).
+    const given = new Set(events.flatMap((e) => e.seqs));
+    events.push(
+      ...originals
+        .filter((o) => !o.seqs.some((seq) => given.has(seq)))
+        .sort((a, b) => Math.min(...a.seqs) - Math.min(...b.seqs))
+        .map(capturedEvent),
+    );
+    const kept = new Set(originals.flatMap((o) => o.seqs));
+    const document = withTransactionEvents(
+      epcisDocumentOf(events, new Date()) as EpcisJson,
+      transactions.filter((t) => !kept.has(t.seq)),
+      this.config.publicBaseUrl,
+    );
+    // The declared events carry their errorDeclaration, whichever way the document names them.
+    return withErrorDeclarations(document, declarations);
   }
 }
 

@@ -96,7 +96,21 @@ const COLUMNS: { name: string; chinese: string; meaning: string; cell: (row: Tra
     cell: (r) => r.ledgerSeq,
   },
   { name: 'Entry Hash', chinese: '条目哈希', meaning: 'That entry’s SHA-256 hash, as in the ledger export and the EPCIS eventID.', cell: (r) => r.entryHash },
+  {
+    name: 'Declared Erroneous',
+    chinese: '记录方声明有误',
+    meaning:
+      'Set when the recording organization declared the event erroneous (EPCIS error declaration): its reason, and the events that correct it. ' +
+      'The row stays, as its ledger entry does.',
+    cell: (r) => declarationText(r.declaredErroneous),
+  },
 ];
+
+function declarationText(declared: TraceabilityRow['declaredErroneous']): string | null {
+  if (declared === null) return null;
+  const corrected = declared.correctiveEventIDs.length > 0 ? ` (corrected by ${declared.correctiveEventIDs.join(', ')})` : '';
+  return `${declared.reason || 'declared erroneous'}${corrected}`;
+}
 
 export const FSMA_COLUMNS = COLUMNS.map((c) => c.name);
 

@@ -26,6 +26,8 @@ export interface LedgerPayloads {
   RECALLING: RecallingPayload;
   RECALL_RECOVERY: RecallRecoveryPayload;
   RECALL_CLOSED: RecallClosedPayload;
+  EVENT_DECLARED_ERRONEOUS: EventDeclaredErroneousPayload;
+  BUSINESS_TRANSACTIONS_RECORDED: BusinessTransactionsRecordedPayload;
 }
 
 export type EntryType = keyof LedgerPayloads;
@@ -50,6 +52,8 @@ export const ENTRY_TYPE_SCOPES = {
   RECALLING: 'batch',
   RECALL_RECOVERY: 'batch',
   RECALL_CLOSED: 'ledger',
+  EVENT_DECLARED_ERRONEOUS: 'batch',
+  BUSINESS_TRANSACTIONS_RECORDED: 'batch',
 } as const satisfies Record<EntryType, 'batch' | 'ledger' | 'either'>;
 
 /** Every entry type, in the order of LedgerPayloads. */
@@ -246,4 +250,38 @@ export interface RecallRecoveryPayload {
 export interface RecallClosedPayload {
   recallId: string;
   note: string;
+}
+
+/**
+ * An EPCIS error declaration (EPCIS 2.0 §7.4.1.3): the captured event `eventID` was declared erroneous by
+ * the organization that captured it. The ledger is append-only, so the event's entries stay; this entry,
+ * one on each batch chain the event touched, names those of them that are on its chain. It changes no
+ * batch: what the event did is put right by the corrective events, if any.
+ */
+export interface EventDeclaredErroneousPayload {
+  /** The event's id as captured: its eventID, or its CBV 2.0 hash ID when it came without one. */
+  eventID: string;
+  /** The seqs and hashes of the event's entries on this entry's chain, in ledger order. */
+  erroneousSeqs: number[];
+  erroneousHashes: string[];
+  /** ISO 8601, as declared. */
+  declarationTime: string;
+  /** The CBV error reason as sent (e.g. incorrect_data, did_not_occur, or a URI). */
+  reason?: string;
+  correctiveEventIDs?: string[];
+}
+
+/**
+ * A lot linked to (ADD, OBSERVE) or unlinked from (DELETE) business transactions by an EPCIS
+ * TransactionEvent: purchase orders, invoices, despatch advices, as sent (type and id).
+ */
+export interface BusinessTransactionsRecordedPayload {
+  action: 'ADD' | 'OBSERVE' | 'DELETE';
+  eventTime: string;
+  bizTransactions: { type?: string; bizTransaction: string }[];
+  /** Where, when the event names a place. */
+  facilityId?: string;
+  quantity?: number;
+  /** bizStep, disposition and extensions as sent. */
+  details?: Record<string, unknown>;
 }

@@ -70,6 +70,23 @@ export const MEMBER_VISIBILITY: { [T in EntryType]: { [K in keyof LedgerPayloads
   RECALLING: { recallId: 'public', bizStep: 'public', level: 'public', reason: 'public', recalledBatchIds: 'public' },
   RECALL_RECOVERY: { recallId: 'public', quantity: 'public', unit: 'public', disposition: 'public' },
   RECALL_CLOSED: { recallId: 'public', note: 'public' },
+  EVENT_DECLARED_ERRONEOUS: {
+    eventID: 'public',
+    erroneousSeqs: 'public',
+    erroneousHashes: 'public',
+    declarationTime: 'public',
+    reason: 'public',
+    correctiveEventIDs: 'public',
+  },
+  // Order and invoice numbers are private, as in an event's details.
+  BUSINESS_TRANSACTIONS_RECORDED: {
+    action: 'public',
+    eventTime: 'public',
+    bizTransactions: 'private',
+    facilityId: 'public',
+    quantity: 'public',
+    details: 'private',
+  },
 };
 
 /** Whether member `name` of an entry of `type` may be disclosed; a type or member not in the table stays hidden. */

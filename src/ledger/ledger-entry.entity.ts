@@ -7,6 +7,7 @@ import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 @Index('uq_ledger_entry_batch_first', ['batchId'], { unique: true, where: 'batch_id IS NOT NULL AND batch_prev_hash IS NULL' })
 @Index('idx_ledger_entry_batch', ['batchId', 'seq'], { where: 'batch_id IS NOT NULL' })
 @Index('uq_ledger_entry_idempotency', ['actor', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
+@Index('idx_ledger_entry_error_declaration', ['batchId', 'seq'], { where: "type = 'EVENT_DECLARED_ERRONEOUS'" })
 @Check('chk_ledger_entry_seq', 'seq >= 1')
 @Check('chk_ledger_entry_v', 'v IN (1, 2)')
 @Check('chk_ledger_entry_member_ends', '(payload_member_ends IS NULL) = (v = 1 OR payload IS NULL)')

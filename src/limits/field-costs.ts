@@ -58,6 +58,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.product': { cost: 1 }, // the request's product loader
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
+  'LedgerEntry.errorDeclaration': { cost: 1 }, // the request's loader: one query for the declarations of every batch asked about
   // Replays the whole ledger under verifyLedger (null under verifyBatch and the scan, but the table is per field, not per path)
   'Verification.projections': { cost: 2000 },
   'Product.certificates': { cost: 10 }, // a query per product

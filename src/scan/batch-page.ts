@@ -1,5 +1,6 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { PageView } from './scan.service.js';
+import { declarationWords } from './declaration-words.js';
 import type { PublicEvent } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
@@ -133,6 +134,7 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 svg{width:100%;height:auto}nav{text-align:right}
 .checked::after{content:" \\2713";color:#1b6b1b}.unchecked-mark{color:#8a5a00;font-size:.8em;font-weight:400}
 .recall .checked::after{color:#fff}.recall .unchecked-mark{color:#fdd}
+.declared-erroneous{color:#9b1c1c;font-weight:600}
 `);
 
 /**
@@ -212,9 +214,11 @@ export const PAGE_MAX_BYTES = 64 * 1024;
  */
 function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
+  const declared = typeof ev.declaredErroneous === 'string' ? declarationWords(ev.declaredErroneous, lang) : null;
   if (!facts) {
     const where = joinMarkup([ev.place, ev.organization].filter(Boolean), ' · ');
-    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}</li>`;
+    const mark = declared !== null && html`<br><span class="declared-erroneous">${declared}</span>`;
+    return html`<li><b>${step}</b> <span class="muted">${when(ev.eventTime, lang)}</span><br>${where}${mark}</li>`;
   }
   const where = joinMarkup(
     [ev.place && html`<span data-fact="place">${ev.place}</span>`, ev.organization && html`<span data-fact="organization">${ev.organization}</span>`].filter(
@@ -224,7 +228,10 @@ function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   );
   const time = ev.eventTime.toISOString();
   const at = html`<time class="muted" data-fact="time" datetime="${time}" data-value="${time}">${when(ev.eventTime, lang)}</time>`;
-  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}</li>`;
+  // The phone writes the mark again from the declaration entry in the page proof (or marks it not checked when the proof left it out).
+  const mark =
+    declared !== null && html`<br><span class="declared-erroneous" data-fact="declared-erroneous" data-value="${ev.declaredErroneous}">${declared}</span>`;
+  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${mark}</li>`;
 }
 
 /** The story's steps with how many events each has, most first ("Stored × 2,988 · Shipped × 3"). */

@@ -93,6 +93,20 @@ describe('the facts a phone reads from the entries it proved', () => {
     expect(facts.steps.get(10)!.organization).toBeNull();
   });
 
+  it("marks a step declared erroneous only by a declaration of the step's own recorder, chained in the step's own batch", () => {
+    const entries = story();
+    const shipping = entries.length; // the lot's SHIPPING, recorded by OTHER_ORG
+    const declared = (batchId: string, actor: string) =>
+      entry('EVENT_DECLARED_ERRONEOUS', batchId, { erroneousSeqs: [shipping], reason: 'incorrect_data' }, actor);
+    // Another organization's declaration, and one chained in another batch, mark nothing.
+    entries.push(declared('lot', ORG), declared('input', OTHER_ORG));
+    expect(ledgerFacts(entries, 'LOTCODE').steps.get(shipping)!.declaredErroneous).toBeUndefined();
+    entries.push(declared('lot', OTHER_ORG));
+    const facts = ledgerFacts(entries, 'LOTCODE');
+    expect(facts.steps.get(shipping)!.declaredErroneous).toBe('incorrect_data');
+    expect([...facts.steps.values()].filter((s) => s.declaredErroneous !== undefined)).toHaveLength(1);
+  });
+
   it("reads a recall from the RECALLING entry chained in the lot's own entries only", () => {
     const entries = story();
     entries.push(entry('RECALLING', 'input', { bizStep: 'RECALLING', level: 'LEVEL_2', reason: 'upstream only', recalledBatchIds: ['input'] }));

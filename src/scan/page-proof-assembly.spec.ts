@@ -8,9 +8,10 @@ const sources: PageProofSources = {
   lot: { batch: 50, product: 3, producer: 1, origin: 2 },
   recall: 70,
   steps: [
-    { seq: 10, batchId: 'grand', organization: 4, facility: 5 },
-    { seq: 60, batchId: 'lot', organization: 1, facility: 2 },
-    { seq: 61, batchId: 'lot', organization: null, facility: null },
+    { seq: 10, batchId: 'grand', organization: 4, facility: 5, declaration: null },
+    // Declared erroneous by entry 62: the declaration goes with the step it marks.
+    { seq: 60, batchId: 'lot', organization: 1, facility: 2, declaration: 62 },
+    { seq: 61, batchId: 'lot', organization: null, facility: null, declaration: null },
   ],
   // lot <- parent <- grand, and a second edge to parent that must not add it twice.
   edges: [
@@ -25,15 +26,15 @@ const sources: PageProofSources = {
 };
 
 describe("a page proof's entries", () => {
-  it("puts the lot's registrations first, then its recall, then each step with who, where, and the registrations between it and the lot", () => {
+  it("puts the lot's registrations first, then its recall, then each step with who, where, its declaration and the lineage up to it", () => {
     // The certificate behind the GI claim comes before the steps, any other after them.
-    expect(proofGroups('lot', sources)).toEqual([[50, 3, 1, 2], [70], [40, 1], [10, 4, 5, 20, 30], [60, 1, 2], [61], [80, 1, 81, 6]]);
+    expect(proofGroups('lot', sources)).toEqual([[50, 3, 1, 2], [70], [40, 1], [10, 4, 5, 20, 30], [60, 1, 2, 62], [61], [80, 1, 81, 6]]);
     expect(proofGroups('lot', { ...sources, recall: null })[1]).toEqual([]);
   });
 
   it('keeps whole groups only, as many as fit, in ledger order', () => {
     const groups = proofGroups('lot', sources);
-    expect(seqsOf(groups)).toEqual([1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60, 61, 70, 80, 81]);
+    expect(seqsOf(groups)).toEqual([1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60, 61, 62, 70, 80, 81]);
     // Seven: the lot's four, its recall and the GI certificate; the first step's five do not fit, and no later group is kept without it.
     expect(seqsOf(groups, 7)).toEqual([1, 2, 3, 40, 50, 70]);
   });

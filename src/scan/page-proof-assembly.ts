@@ -15,7 +15,8 @@ import type { PageProofSources } from './scan.repository.js';
 /**
  * The entries a page shows, as groups in the order they matter: the lot's registration with its product,
  * producer and origin; its recall; then each key step with the registrations of who recorded it and where,
- * and of the batches between the lot and the step's batch. A group is kept whole or left out whole.
+ * the entry declaring it erroneous (if one does), and the registrations of the batches between the lot and
+ * the step's batch. A group is kept whole or left out whole.
  */
 export function proofGroups(batchId: string, sources: PageProofSources): number[][] {
   const { lot, recall, steps, edges } = sources;
@@ -41,7 +42,7 @@ export function proofGroups(batchId: string, sources: PageProofSources): number[
     [recall].filter(known),
     // The certificates behind the product's GI claim before the steps: the badge at the top of the page rests on them.
     ...sources.certificates.filter((c) => c.backsClaim).map(certificate),
-    ...steps.map((step) => [step.seq, step.organization, step.facility, ...lineageOf(step.batchId)].filter(known)),
+    ...steps.map((step) => [step.seq, step.organization, step.facility, step.declaration, ...lineageOf(step.batchId)].filter(known)),
     ...sources.certificates.filter((c) => !c.backsClaim).map(certificate),
   ];
 }

@@ -74,4 +74,6 @@ export const PAGE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   RECALLING: ['recallId', 'bizStep', 'level', 'reason', 'recalledBatchIds'],
   CERTIFICATE_ATTACHED: ['certificateId', 'kind', 'number', 'issuer', 'documentSha256', 'productId', 'protectedName', 'validFrom', 'validUntil'],
   CERTIFICATE_ATTESTED: ['certificateId', 'documentSha256'],
+  /** An EPCIS error declaration of a key step: which entries it names, and why. */
+  EVENT_DECLARED_ERRONEOUS: ['erroneousSeqs', 'reason'],
 };

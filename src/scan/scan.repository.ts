@@ -50,6 +50,8 @@ export interface PublicEvent {
   eventTime: Date;
   place: string | null;
   organization: string | null;
+  /** Set when the event was declared erroneous (EPCIS errorDeclaration): the reason as declared, '' when none was given. */
+  declaredErroneous?: string | null;
 }
 
 /** A lot's counted scans and what its registration makes plausible. */
@@ -57,7 +59,8 @@ export interface PublicEvent {
 export interface PageProofSources {
   lot: { batch: number; product: number; producer: number; origin: number };
   recall: number | null;
-  steps: { seq: number; batchId: string | null; organization: number | null; facility: number | null }[];
+  /** Each key step, with the registrations of who recorded it and where, and the entry declaring it erroneous, if one does. */
+  steps: { seq: number; batchId: string | null; organization: number | null; facility: number | null; declaration: number | null }[];
   /** Lineage edges (made `to` from `from`), with the registration of `from`. */
   edges: { from: string; to: string; fromSeq: number }[];
   /** The page's certificates: the entry attaching each, its attestation and the registrations of who recorded and who attested it. */
@@ -230,7 +233,13 @@ export class ScanRepository {
     const r = rows[0];
     if (!r?.lot) return null;
     const lot = r.lot as { batch: string; product: string; producer: string; origin: string };
-    const steps = (r.steps ?? []) as { seq: string; batchId: string | null; organization: string | null; facility: string | null }[];
+    const steps = (r.steps ?? []) as {
+      seq: string;
+      batchId: string | null;
+      organization: string | null;
+      facility: string | null;
+      declaration?: string | null;
+    }[];
     const edges = (r.edges ?? []) as { from: string; to: string; seq: string }[];
     type CertificateRow = { seq: string; attestation: string | null; attester: string | null; recorder: string | null; backsClaim: boolean };
     const certificates = (r.certificates ?? []) as CertificateRow[];
@@ -238,7 +247,13 @@ export class ScanRepository {
     return {
       lot: { batch: Number(lot.batch), product: Number(lot.product), producer: Number(lot.producer), origin: Number(lot.origin) },
       recall: seqOrNull(r.recall as string | null),
-      steps: steps.map((st) => ({ seq: Number(st.seq), batchId: st.batchId, organization: seqOrNull(st.organization), facility: seqOrNull(st.facility) })),
+      steps: steps.map((st) => ({
+        seq: Number(st.seq),
+        batchId: st.batchId,
+        organization: seqOrNull(st.organization),
+        facility: seqOrNull(st.facility),
+        declaration: seqOrNull(st.declaration ?? null),
+      })),
       edges: edges.map((e) => ({ from: e.from, to: e.to, fromSeq: Number(e.seq) })),
       certificates: certificates.map((c) => ({
         seq: Number(c.seq),
@@ -345,16 +360,24 @@ function publicTimelineSql(root: string): string {
                             ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
                 COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
                 f.region AS place,
-                o.name AS organization
+                o.name AS organization,
+                dec.reason AS declared_erroneous
          FROM ledger_entry l
            JOIN up ON up.id = l.batch_id
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
            LEFT JOIN organization o ON o.id::text = l.actor
+           -- The declaration naming this entry, on its own chain (idx_ledger_entry_error_declaration: nearly always no row).
+           LEFT JOIN LATERAL (
+             SELECT COALESCE(d.payload::jsonb ->> 'reason', '') AS reason FROM ledger_entry d
+             WHERE d.batch_id = l.batch_id AND d.type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND d.payload IS NOT NULL
+               AND d.payload::jsonb -> 'erroneousSeqs' @> to_jsonb(l.seq)
+             ORDER BY d.seq LIMIT 1) dec ON true
          WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL)`;
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
-const eventsJson = `json_agg(json_build_object('seq', seq, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization)
+const eventsJson = `json_agg(json_build_object('seq', seq, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization,
+                                               'declared_erroneous', declared_erroneous)
                              ORDER BY event_time, seq)`;
 
 const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
@@ -390,7 +413,10 @@ const PAGE_PROOF_SOURCES_SQL = `WITH RECURSIVE up(id) AS (
          UNION
          SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
        steps AS (
-         SELECT l.seq, l.batch_id, l.actor, l.payload::jsonb ->> 'facilityId' AS facility_id
+         SELECT l.seq, l.batch_id, l.actor, l.payload::jsonb ->> 'facilityId' AS facility_id,
+                (SELECT d.seq FROM ledger_entry d
+                 WHERE d.batch_id = l.batch_id AND d.type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND d.payload IS NOT NULL
+                   AND d.payload::jsonb -> 'erroneousSeqs' @> to_jsonb(l.seq) ORDER BY d.seq LIMIT 1) AS declaration
          FROM ledger_entry l WHERE l.seq = ANY($2::bigint[]) AND l.payload IS NOT NULL)
        SELECT (SELECT json_build_object('batch', b.created_seq, 'product', p.created_seq, 'producer', o.created_seq, 'origin', f.created_seq)
                FROM batch b JOIN product p ON p.id = b.product_id JOIN organization o ON o.id = b.producer_id
@@ -400,7 +426,8 @@ const PAGE_PROOF_SOURCES_SQL = `WITH RECURSIVE up(id) AS (
                                                         AND l.payload::jsonb ->> 'recallId' = r.id::text ORDER BY l.seq DESC LIMIT 1)
                FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
                WHERE rb.batch_id = $1 AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1) AS recall,
-              (SELECT json_agg(json_build_object('seq', s.seq, 'batchId', s.batch_id, 'organization', o.created_seq, 'facility', f.created_seq) ORDER BY s.seq)
+              (SELECT json_agg(json_build_object('seq', s.seq, 'batchId', s.batch_id, 'organization', o.created_seq, 'facility', f.created_seq,
+                                                 'declaration', s.declaration) ORDER BY s.seq)
                FROM steps s
                  LEFT JOIN organization o ON o.id = CASE WHEN s.actor ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN s.actor::uuid END
                  LEFT JOIN facility f ON f.id = (s.facility_id)::uuid) AS steps,
@@ -427,7 +454,14 @@ const TIMELINE_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')
                  SELECT * FROM events WHERE $2::bigint IS NULL OR (event_time, seq) > (SELECT event_time, seq FROM after_event)
                  ORDER BY event_time, seq LIMIT $3) page) AS events`;
 
-type TimelineRow = { seq: number | string; biz_step: string; event_time: string; place: string | null; organization: string | null };
+type TimelineRow = {
+  seq: number | string;
+  biz_step: string;
+  event_time: string;
+  place: string | null;
+  organization: string | null;
+  declared_erroneous?: string | null;
+};
 
 function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
   return (rows ?? []).map((r) => ({
@@ -436,5 +470,6 @@ function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
     eventTime: new Date(r.event_time),
     place: r.place,
     organization: r.organization,
+    declaredErroneous: r.declared_erroneous ?? null,
   }));
 }

@@ -11,6 +11,11 @@ export class ScanEventModel {
   @Field(() => String, { nullable: true, description: 'Where, at district level at most' }) place: string | null;
   @Field(() => String, { nullable: true, description: 'Who, by organization name' }) organization: string | null;
   @Field({ description: "Pass as the timeline's `after` for the events after this one" }) cursor: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Set when its recorder declared the event erroneous (EPCIS errorDeclaration): the reason as declared, empty when none was given',
+  })
+  declaredErroneous: string | null;
 }
 
 @ObjectType('RecallNotice')
@@ -62,6 +67,10 @@ export class ScanTimelineResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: TIMELINE_DEFAULT_PAGE }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<ScanEventModel[]> {
-    return (await this.scans.timeline(result, first, after)).map(({ seq, ...event }) => ({ ...event, cursor: timelineCursor(seq) }));
+    return (await this.scans.timeline(result, first, after)).map(({ seq, ...event }) => ({
+      ...event,
+      declaredErroneous: event.declaredErroneous ?? null,
+      cursor: timelineCursor(seq),
+    }));
   }
 }

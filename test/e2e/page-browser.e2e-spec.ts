@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
+import request from 'supertest';
 import { launchChromium } from '../support/chromium.js';
 import type { App } from 'supertest/types.js';
 import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
@@ -377,6 +378,39 @@ describe('the batch page in a browser', () => {
     const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
     expect(state).toBe('failed');
     expect(text).toMatch(/^Verification failed: entry \d+ is not in the signed ledger \(its contents or its proof were changed\)$/);
+    await page.close();
+  });
+
+  it('marks a step declared erroneous (EPCIS errorDeclaration) and checks the mark against the declaration entry in the proof', async () => {
+    const farm = await createOrg(app, 'PRODUCER', '宁河稻米合作社');
+    const yard = await registerFacility(app, farm);
+    const rice = await registerProduct(app, farm, { name: '小站稻' });
+    const batch = await registerBatch(app, farm, rice, yard, { quantity: 500 });
+    const storing = {
+      type: 'ObjectEvent',
+      eventID: 'urn:uuid:6a0f2b4c-1d3e-4f5a-8b6c-7d8e9f0a1b2c',
+      eventTime: '2026-11-20T10:00:00+08:00',
+      eventTimeZoneOffset: '+08:00',
+      action: 'OBSERVE',
+      bizStep: 'storing',
+      bizLocation: { id: `urn:uuid:${yard}` },
+      // The configured public base URL of the test app (PUBLIC_BASE_URL unset).
+      quantityList: [{ epcClass: `http://localhost:3000/q/${batch.traceCode}`, quantity: 500 }],
+    };
+    const capture = (event: object) =>
+      request(app.getHttpServer())
+        .post('/epcis/capture')
+        .set('content-type', 'application/ld+json')
+        .set('authorization', `Bearer ${farm.key}`)
+        .send(JSON.stringify({ type: 'EPCISDocument', schemaVersion: '2.0', epcisBody: { eventList: [event] } }));
+    expect((await capture(storing)).status).toBe(201);
+    expect((await capture({ ...storing, errorDeclaration: { declarationTime: '2026-11-21T09:00:00+08:00', reason: 'incorrect_data' } })).status).toBe(201);
+
+    const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
+    expect(state).toBe('verified');
+    const { checked } = await factMarks(page);
+    expect(checked).toContain('declared-erroneous');
+    expect(await page.textContent('li[data-seq] [data-fact="declared-erroneous"]')).toBe('Declared erroneous by its recorder (incorrect data)');
     await page.close();
   });
 

@@ -154,6 +154,10 @@ describe('permissions', () => {
     graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({
       id: (await w.newBatch()).id,
     })),
+    // A field of the entries a batch shows: it answers where the entries do (Batch.events, withheld from who may not read the batch).
+    graphql('LedgerEntry.errorDeclaration', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { events { errorDeclaration { reason } } } }', async (w) => ({
+      id: (await w.newBatch()).id,
+    })),
     // The recall is started by the regulator on the owner's batch: both see it, and the admin.
     graphql('Query.recall', table('FORBIDDEN/NOT_OWNER', { admin: 'ok', owner: 'ok', regulator: 'ok' }), RECALL_ID, async (w) => ({
       id: (await w.openRecall()).recallId,

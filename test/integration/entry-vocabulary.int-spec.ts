@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { withAdminClient } from '../../src/database/postgres-server.js';
 import { seedDemo } from '../../src/demo/seed-demo.js';
 import { ENTRY_TYPES } from '../../src/ledger/entry-types.js';
@@ -43,6 +44,31 @@ describe('the ledger vocabulary', () => {
     const recall = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_2', reason: '镉含量超标' } }, mill.key)).initiateRecall;
     await gqlOk(app, RECOVERY, { input: { recallId: recall.id, batchId: milled, quantity: 100, disposition: 'RETURNED' } }, mill.key);
     await gqlOk(app, CLOSE, { input: { recallId: recall.id, note: '召回完成' } }, regulator.key);
+    // Through EPCIS capture: a lot linked to a purchase order (TransactionEvent), and a storing event declared erroneous.
+    const sack = await registerBatch(app, mill, await registerProduct(app, mill, { name: '米糠' }), floor, { quantity: 10 });
+    const storing = {
+      type: 'ObjectEvent',
+      eventID: 'urn:uuid:0b7c6d5e-4f3a-4b2c-9d1e-0f1a2b3c4d5e',
+      eventTime: '2026-10-13T02:00:00.000Z',
+      action: 'OBSERVE',
+      bizStep: 'storing',
+      bizLocation: { id: `urn:uuid:${floor}` },
+      quantityList: [{ epcClass: `http://localhost:3000/q/${sack.traceCode}`, quantity: 10 }],
+    };
+    const linking = {
+      ...storing,
+      type: 'TransactionEvent',
+      eventID: undefined,
+      action: 'ADD',
+      bizTransactionList: [{ type: 'po', bizTransaction: 'urn:x:po:1' }],
+    };
+    const declared = { ...storing, errorDeclaration: { declarationTime: '2026-10-13T03:00:00.000Z', reason: 'incorrect_data' } };
+    const captured = await request(app.getHttpServer())
+      .post('/epcis/capture')
+      .set('content-type', 'application/ld+json')
+      .set('authorization', `Bearer ${mill.key}`)
+      .send(JSON.stringify({ type: 'EPCISDocument', epcisBody: { eventList: [storing, linking, declared] } }));
+    expect(captured.status).toBe(201);
 
     const { rows } = await withAdminClient(db.url, (c) => c.query<{ type: string }>('SELECT DISTINCT type FROM ledger_entry ORDER BY type'));
     expect(rows.map((r) => r.type)).toEqual([...ENTRY_TYPES].sort());

@@ -34,6 +34,8 @@ export interface LedgerStep {
   time: string;
   place: string | null;
   organization: string | null;
+  /** Set when a proven declaration by the step's own recorder, on the step's own chain, names its entry erroneous: the reason ('' without one). */
+  declaredErroneous?: string;
 }
 
 type Values = Record<string, unknown>;
@@ -92,6 +94,7 @@ export function ledgerFacts(entries: CheckedEntry[], traceCode: string, now = ne
       if (e.batchId === lotEntry.batchId && text(v.level) && text(v.reason)) facts.recall = { level: v.level as string, reason: v.reason as string };
     }
   }
+  markDeclaredErroneous(entries, facts.steps);
   facts.certificates = certificatesOf(entries, lotEntry.batchId!, lot.productId, organizations, organizationKinds);
   const claim = product ? text(product.geographicIndication) : null;
   if (claim) {
@@ -141,6 +144,25 @@ function certificatesOf(
     });
   }
   return out;
+}
+
+/**
+ * EPCIS error declarations of the steps: an EVENT_DECLARED_ERRONEOUS entry marks a step when it is chained
+ * in the step's batch and recorded by the step's own recorder (only the organization that captured an event
+ * may declare it erroneous), and its erroneousSeqs name the step's entry.
+ */
+function markDeclaredErroneous(entries: CheckedEntry[], steps: Map<number, LedgerStep>): void {
+  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  for (const d of entries) {
+    const v = d.values;
+    if (d.type !== 'EVENT_DECLARED_ERRONEOUS' || !v || d.batchId === null || !Array.isArray(v.erroneousSeqs)) continue;
+    for (const seq of v.erroneousSeqs) {
+      const step = typeof seq === 'number' ? steps.get(seq) : undefined;
+      const marked = bySeq.get(seq as number);
+      if (!step || !marked || marked.batchId !== d.batchId || marked.actor !== d.actor) continue;
+      step.declaredErroneous = text(v.reason) ?? '';
+    }
+  }
 }
 
 /** The lot and every batch its proven registrations say it was made from, through as many transformations as they show. */

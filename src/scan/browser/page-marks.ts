@@ -1,5 +1,6 @@
 import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
 import { certificateValue, certificateWords, giWords } from '../claim-words.js';
+import { declarationWords } from '../declaration-words.js';
 import type { LedgerFacts } from './page-facts.js';
 
 /**
@@ -30,6 +31,7 @@ const FACT_NAMES: Record<string, [string, string]> = {
   'recall-reason': ['召回原因', 'recall reason'],
   gi: ['地理标志', 'geographic indication'],
   certificate: ['证书', 'certificate'],
+  'declared-erroneous': ['错误声明', 'error declaration'],
 };
 
 export function factName(fact: string, zh: boolean): string {
@@ -74,6 +76,8 @@ export function markFacts(root: ParentNode, facts: LedgerFacts, zh: boolean): Ma
       const c = facts.certificates.get(Number(item.getAttribute('data-seq')))!;
       const { name, vouched, until } = certificateWords(c, zh ? 'zh' : 'en');
       proven = { raw: certificateValue(c), shown: `${name} · ${c.number} · ${vouched} · ${until}` };
+    } else if (fact === 'declared-erroneous' && step?.declaredErroneous !== undefined) {
+      proven = { raw: step.declaredErroneous, shown: declarationWords(step.declaredErroneous, zh ? 'zh' : 'en') };
     } else if (fact === 'time' && step && !Number.isNaN(Date.parse(step.time))) {
       proven = { raw: new Date(step.time).toISOString(), shown: DATE_FORMATS[zh ? 'zh' : 'en'].format(new Date(step.time)) };
     }
