@@ -134,7 +134,7 @@ describe('EPCIS capture → export round trip', () => {
     expect(exportDocument.epcisBody.eventList.filter((e: Json) => e.eventID === hashId)).toEqual([{ ...event, eventID: hashId }]);
   });
 
-  it('gives back every member of a farm-to-plant story: ilmd, dispositions, certificationInfo, every transaction, sensor metadata, extensions', async () => {
+  it('gives back every member of a farm-to-plant story: ilmd, dispositions, certificationInfo, transactions, sensor metadata, extensions', async () => {
     const { app } = service;
     const farm = await createOrg(app, 'PRODUCER', '宁河牧场');
     await registerFacility(app, farm, { gln: '6901234000016' });
@@ -262,6 +262,21 @@ describe('EPCIS capture → export round trip', () => {
             ilmd: { 'cbvmda:bestBeforeDate': '2026-11-30', 'plant:pasteurisedAt': { 'plant:celsius': 72, 'plant:seconds': 15 } },
             bizTransactionList: [{ type: 'prodorder', bizTransaction: 'urn:epcglobal:cbv:bt:6901234000023:MO-5' }],
           },
+          {
+            type: 'TransactionEvent',
+            action: 'ADD',
+            eventTime: '2026-11-20T13:00:00+08:00',
+            eventTimeZoneOffset: '+08:00',
+            bizStep: 'shipping',
+            disposition: 'in_transit',
+            bizLocation: { id: 'https://id.gs1.org/414/6901234000023' },
+            bizTransactionList: [
+              { type: 'po', bizTransaction: 'urn:epcglobal:cbv:bt:6901234000030:PO-88' },
+              { type: 'inv', bizTransaction: 'urn:epcglobal:cbv:bt:6901234000023:INV-12' },
+            ],
+            quantityList: [{ epcClass: 'urn:epc:class:lgtin:6901234.000020.PM-1', quantity: 400, uom: 'LTR' }],
+            'plant:contract': { 'plant:id': 'C-2026-11', 'plant:incoterm': 'FCA' },
+          },
         ],
       },
     };
@@ -269,7 +284,7 @@ describe('EPCIS capture → export round trip', () => {
     const farmEvents = await roundTrip(farmDocument, farm.key);
     expect(farmEvents).toEqual([0, 1, 2]);
     const plantEvents = await roundTrip(plantDocument, plant.key);
-    expect(plantEvents).toEqual([0, 1]);
+    expect(plantEvents).toEqual([0, 1, 2]);
 
     // One export of the whole trace: each captured event once, where its first entry is, in ledger order.
     const captured = await capture(farmDocument, farm.key);
@@ -282,6 +297,7 @@ describe('EPCIS capture → export round trip', () => {
       farmDocument.epcisBody.eventList[2].eventID,
       plantHashes[0],
       plantDocument.epcisBody.eventList[1].eventID,
+      plantHashes[2], // TransactionEvents come after the other events
     ]);
     expect(trace['@context']).toEqual([
       'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
