@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, useTestApp } from '../support/test-app.js';
 import { RECORD_EVENT } from '../support/documents.js';
+import { withAdminClient } from '../../src/database/postgres-server.js';
 
 type Json = Record<string, any>;
 
@@ -109,6 +110,31 @@ describe('EPCIS capture → export round trip', () => {
     }
     // Not vacuous: GS1's example on lots is captured (the others are on serialised items, which are refused).
     expect(roundTripped).toContain('Example_9.6.2-ObjectEvent.jsonld#0');
+  });
+
+  it('exports an event captured before events were kept (no text on record) as generated from its entry, as before', async () => {
+    const { app, db } = service;
+    const farm = await createOrg(app, 'PRODUCER');
+    const site = await registerFacility(app, farm, { gln: '6901234000047' });
+    const product = await registerProduct(app, farm, { gtin: '06901234000405' });
+    const lot = await registerBatch(app, farm, product, site, { lotCode: 'OLD-1', quantity: 10, unit: 'kg' });
+    const [entry] = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { events { seq hash } } }', { id: lot.id }, farm.key)).batch.events;
+    // The row a capture wrote before migration 1766400000101: ids and entries, no event text.
+    await withAdminClient(db.url, (c) =>
+      c.query('INSERT INTO epcis_captured_event (organization_id, event_id, hash_id, seqs, batch_ids) VALUES ($1, $2, $3, $4, $5)', [
+        farm.id,
+        'urn:uuid:5f1e2d3c-0000-4000-8000-000000000001',
+        `ni:///sha-256;${'0'.repeat(64)}?ver=CBV2.0`,
+        [entry.seq],
+        [lot.id],
+      ]),
+    );
+    const [event] = (await exported(lot.id)).epcisBody.eventList;
+    expect(event).toMatchObject({
+      eventID: `ni:///sha-256;${Buffer.from(entry.hash, 'hex').toString('base64url')}`,
+      bizStep: 'commissioning',
+      bizLocation: { id: 'https://id.gs1.org/414/6901234000047' },
+    });
   });
 
   it('keeps a member with a NUL character (which PostgreSQL jsonb would refuse) and gives it back', async () => {
