@@ -304,14 +304,14 @@ describe('EPCIS error declarations and TransactionEvents', () => {
           eventTime: '2026-11-20T01:00:00.000Z',
           bizTransactions: [purchaseOrder, invoice],
           quantity: 100,
-          details: { epcisEventID: eventID, bizStep: add.bizStep, disposition: add.disposition },
+          details: { epcisEventID: eventID, bizStep: add.bizStep, disposition: add.disposition, epcisHashId: expect.stringMatching(/\?ver=CBV2\.0$/) },
         },
         {
           action: 'DELETE',
           eventTime: '2026-11-21T01:00:00.000Z',
           bizTransactions: [invoice],
           quantity: 100,
-          details: { bizStep: add.bizStep, disposition: add.disposition },
+          details: { bizStep: add.bizStep, disposition: add.disposition, epcisHashId: expect.stringMatching(/\?ver=CBV2\.0$/) },
         },
       ]);
 
