@@ -29,6 +29,7 @@ import { CertifiersAndAttestations1766137600000 } from '../../migrations/1766137
 import { LedgerFormatV21766224000000 } from '../../migrations/1766224000000-ledger-format-v2.js';
 import { CheckpointCosignatures1766310400000 } from '../../migrations/1766310400000-checkpoint-cosignatures.js';
 import { EpcisCapturedEvents1766400000001 } from '../../migrations/1766400000001-epcis-captured-events.js';
+import { EpcisCapturedOriginals1766400000101 } from '../../migrations/1766400000101-epcis-captured-originals.js';
 import { EpcisCaptureJobs1766400000201 } from '../../migrations/1766400000201-epcis-capture-jobs.js';
 import { ErrorDeclarationIndex1766400000301 } from '../../migrations/1766400000301-error-declaration-index.js';
 import { EpcisQueryIndexes1766400000401 } from '../../migrations/1766400000401-epcis-query-indexes.js';
@@ -91,6 +92,7 @@ export const MIGRATIONS = [
   LedgerFormatV21766224000000,
   CheckpointCosignatures1766310400000,
   EpcisCapturedEvents1766400000001,
+  EpcisCapturedOriginals1766400000101,
   EpcisCaptureJobs1766400000201,
   ErrorDeclarationIndex1766400000301,
   EpcisQueryIndexes1766400000401,

@@ -9,6 +9,15 @@ export interface PriorCapture {
   batchIds: string[];
 }
 
+/** A captured event to note: its ids, what it was recorded as, and the event as JSON text. */
+export interface NewCapture {
+  eventId: string;
+  hashId: string;
+  seqs: number[];
+  batchIds: string[];
+  eventJson: string;
+}
+
 /** What an EPCIS capture looks up by the names EPCIS uses: lots by GTIN and lot number or trace code, products by GTIN, places and parties by GLN. */
 @Injectable()
 export class CaptureRepository {
@@ -44,14 +53,24 @@ export class CaptureRepository {
     return new Map(rows.map((r) => [r.event_id, { hashId: r.hash_id, seqs: r.seqs.map(Number), batchIds: r.batch_ids }]));
   }
 
-  /** Notes events as captured, in the capture's transaction; the primary key refuses an id noted twice. */
-  async recordCapturesInTx(tx: Tx, organizationId: string, events: { eventId: string; hashId: string; seqs: number[]; batchIds: string[] }[]): Promise<void> {
+  /**
+   * Notes events as captured, in the capture's transaction, each with its JSON text as sent and its
+   * document's "@context" (JSON text, null when the document had none); the primary key refuses an id noted twice.
+   */
+  async recordCapturesInTx(tx: Tx, organizationId: string, documentContextJson: string | null, events: NewCapture[]): Promise<void> {
     if (events.length === 0) return;
+    // The texts go as parameters of their own, not inside the jsonb list: jsonb would refuse a "\u0000" they may escape.
     await tx.query(
-      `INSERT INTO epcis_captured_event (organization_id, event_id, hash_id, seqs, batch_ids)
-       SELECT $1, e.event_id, e.hash_id, ARRAY(SELECT jsonb_array_elements_text(e.seqs)::bigint), ARRAY(SELECT jsonb_array_elements_text(e.batch_ids)::uuid)
-       FROM jsonb_to_recordset($2::jsonb) AS e(event_id text, hash_id text, seqs jsonb, batch_ids jsonb)`,
-      [organizationId, JSON.stringify(events.map((e) => ({ event_id: e.eventId, hash_id: e.hashId, seqs: e.seqs, batch_ids: e.batchIds })))],
+      `INSERT INTO epcis_captured_event (organization_id, event_id, hash_id, seqs, batch_ids, event_json, document_context_json)
+       SELECT $1, e.event_id, e.hash_id, ARRAY(SELECT jsonb_array_elements_text(e.seqs)::bigint), ARRAY(SELECT jsonb_array_elements_text(e.batch_ids)::uuid),
+              ($3::text[])[e.n], $4::text
+       FROM jsonb_to_recordset($2::jsonb) AS e(n int, event_id text, hash_id text, seqs jsonb, batch_ids jsonb)`,
+      [
+        organizationId,
+        JSON.stringify(events.map((e, i) => ({ n: i + 1, event_id: e.eventId, hash_id: e.hashId, seqs: e.seqs, batch_ids: e.batchIds }))),
+        events.map((e) => e.eventJson),
+        documentContextJson,
+      ],
     );
   }
 }

@@ -48,6 +48,8 @@ interface EventIdentity {
   hashId: string;
   /** The earlier event of the same document this one repeats (same id, same content), if any. */
   sameAs: number | null;
+  /** The event as sent (JSON text), kept so exports give it back as it was. */
+  eventJson: string;
   /** An error declaration: `id` names the event it declares erroneous, not an event of its own. */
   declaration: boolean;
 }
@@ -97,10 +99,13 @@ export class CaptureService {
           const before = !identity.declaration && prior.get(identity.id);
           if (before && before.hashId !== identity.hashId) throw changedRepeat(index, identity, before.hashId);
         });
-        const fresh = freshSteps(plan.steps, (index) => identities[index].sameAs === null && !prior.has(identities[index].id));
+        const fresh = withHashIds(
+          freshSteps(plan.steps, (index) => identities[index].sameAs === null && !prior.has(identities[index].id)),
+          identities,
+        );
         const lookups = new NameLookups(this.lookups, ctx.tx);
         const done = await this.writeSteps(ctx, lookups, org, fresh, appended);
-        const events = await this.noteCaptured(ctx, org, identities, prior, done, new Set());
+        const events = await this.noteCaptured(ctx, org, contextJsonOf(document), identities, prior, done, new Set());
         const declared = await this.declare(ctx, lookups, org, plan.steps, identities, appended);
         const answer = [...events, ...declared].sort((a, b) => a.index - b.index);
         await onCaptured?.(ctx.tx, answer);
@@ -152,12 +157,13 @@ export class CaptureService {
   }
 
   /**
-   * Notes the events recorded as captured (for repeats to find) and answers one line per event of the
-   * document but those `refused`: what it was recorded as, or the earlier record it repeats.
+   * Notes the events recorded as captured (for repeats to find, and as sent, for exports) and answers one
+   * line per event of the document but those `refused`: what it was recorded as, or the earlier record it repeats.
    */
   private async noteCaptured(
     ctx: AppendContext,
     org: OrganizationCaller,
+    documentContextJson: string | null,
     identities: (EventIdentity | null)[],
     prior: Map<string, PriorCapture>,
     done: DoneStep[],
@@ -178,9 +184,9 @@ export class CaptureService {
     const rows = kept.flatMap(({ identity, index }) => {
       if (!isNew(identity)) return [];
       const recorded = byEvent.get(index);
-      return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [] }];
+      return [{ eventId: identity.id, hashId: identity.hashId, seqs: recorded?.seqs ?? [], batchIds: recorded?.batchIds ?? [], eventJson: identity.eventJson }];
     });
-    await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, rows);
+    await this.lookups.recordCapturesInTx(ctx.tx, org.organizationId, documentContextJson, rows);
     return kept.map(({ identity, index }): CapturedEvent => {
       const { eventID } = identity;
       if (isNew(identity)) return { index, eventID, batchIds: byEvent.get(index)?.batchIds ?? [] };
@@ -267,7 +273,7 @@ export class CaptureService {
           if (identity && before && before.hashId !== identity.hashId) refuse(index, changedRepeat(index, identity, before.hashId));
         });
         const isFresh = (index: number) => !refused.has(index) && identities[index]!.sameAs === null && !prior.has(identities[index]!.id);
-        const fresh = freshSteps(plan.steps, isFresh);
+        const fresh = withHashIds(freshSteps(plan.steps, isFresh), identities);
         const lookups = new NameLookups(this.lookups, ctx.tx);
         let done: DoneStep[];
         try {
@@ -303,7 +309,7 @@ export class CaptureService {
               ),
             );
         });
-        const events = await this.noteCaptured(ctx, org, identities, prior, done, refused);
+        const events = await this.noteCaptured(ctx, org, contextJsonOf(document), identities, prior, done, refused);
         const declarations = plan.steps.filter((step) => !refused.has(step.index));
         const declared = await this.declare(ctx, lookups, org, declarations, identities, appended, refuse);
         const job = jobOf(
@@ -553,15 +559,31 @@ function identifyEach(document: unknown): (EventIdentity | DomainError)[] {
     const id = typeof eventID === 'string' && eventID.trim() !== '' ? eventID : hashId;
     const declaration = isErrorDeclaration(event);
     // A declaration has the id (and hash ID: errorDeclaration is left out of it) of the event it declares: not a repeat of it.
-    if (declaration) return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration };
+    const eventJson = JSON.stringify(event);
+    if (declaration) return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration, eventJson };
     const first = firstById.get(id);
     if (first === undefined) {
       firstById.set(id, { index, hashId });
-      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration };
+      return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: null, declaration, eventJson };
     }
     if (first.hashId !== hashId) return changedRepeat(index, { id, hashId }, first.hashId, `eventList[${first.index}] of the same document`);
-    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index, declaration };
+    return { eventID: typeof eventID === 'string' ? eventID : null, id, hashId, sameAs: first.index, declaration, eventJson };
   });
+}
+
+/**
+ * The steps with their event's CBV 2.0 hash ID in the details of the entry they write (details.epcisHashId),
+ * so the event kept as sent can be checked against the signed ledger: hash it again, compare. Temperature
+ * records and transformations have no details in their payloads, so their events are not bound this way.
+ */
+function withHashIds<S extends CaptureStep>(steps: S[], identities: (EventIdentity | null)[]): S[] {
+  return steps.map((step) => ('details' in step ? { ...step, details: { ...step.details, epcisHashId: identities[step.index]!.hashId } } : step));
+}
+
+/** The document's "@context" as JSON text (what its events' prefixed names mean), or null when it has none. */
+function contextJsonOf(document: unknown): string | null {
+  const context = (document as { '@context'?: unknown })['@context'];
+  return context === undefined ? null : JSON.stringify(context);
 }
 
 /** What a written step was recorded as. */

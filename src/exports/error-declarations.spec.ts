@@ -5,9 +5,9 @@ describe('errorDeclaration on export', () => {
   const declared = { eventID: 'urn:uuid:e1', erroneousHashes: ['a'.repeat(64)], declarationTime: '2026-11-21T00:00:00.000Z', reason: 'incorrect_data' };
   const documentOf = (...eventList: Record<string, unknown>[]) => ({ type: 'EPCISDocument', epcisBody: { eventList } });
 
-  it('adds errorDeclaration to the declared event, named by its eventID or by its entry’s hash ID, and leaves the others as they were', () => {
+  it('adds errorDeclaration to the declared event, named by its eventID or by the ni: URI of its entry’s hash, and leaves the others as they were', () => {
     const byEventId = { type: 'ObjectEvent', eventID: 'urn:uuid:e1', bizStep: 'storing' };
-    const byEntry = { type: 'ObjectEvent', eventID: `ni:///sha-256;${'a'.repeat(64)}?ver=CBV2.0`, bizStep: 'storing' };
+    const byEntry = { type: 'ObjectEvent', eventID: `ni:///sha-256;${Buffer.from('a'.repeat(64), 'hex').toString('base64url')}`, bizStep: 'storing' };
     const other = { type: 'ObjectEvent', eventID: 'urn:uuid:e2', bizStep: 'storing' };
     const out = withErrorDeclarations(documentOf(byEventId, byEntry, other), [declared, { ...declared, erroneousHashes: ['b'.repeat(64)] }]);
     const errorDeclaration = { declarationTime: '2026-11-21T00:00:00.000Z', reason: 'incorrect_data' };

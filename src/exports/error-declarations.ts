@@ -1,11 +1,12 @@
+import { ledgerEventId } from '../epcis/ledger-event-id.js';
 import type { EventDeclaredErroneousPayload } from '../ledger/entry-types.js';
 
 /**
  * EPCIS 2.0 error declarations on export: an event declared erroneous is exported with the
  * `errorDeclaration` member (declarationTime, reason, correctiveEventIDs), as EPCIS 2.0 §7.4.1.3 writes a
  * declared event; the event itself stays as it was captured. Applied to a built document, so it holds
- * whatever names the events carry: the eventID the event was captured with, or an entry's hash ID
- * (`ni:///sha-256;<entry hash>?ver=CBV2.0`) for an event named by its ledger entry. Pure.
+ * whatever names the events carry: the eventID the event was captured with, or the ni: URI of its
+ * entry's hash (ledger-event-id.ts) for an event named by its ledger entry. Pure.
  */
 export type ExportedDeclaration = Pick<EventDeclaredErroneousPayload, 'eventID' | 'erroneousHashes' | 'declarationTime' | 'reason' | 'correctiveEventIDs'>;
 
@@ -16,7 +17,7 @@ export function withErrorDeclarations<D extends { epcisBody: { eventList: Record
     // The declaration's entries on several chains say the same of one event: the first names it.
     if (!byEventId.has(d.eventID)) byEventId.set(d.eventID, d);
     for (const hash of d.erroneousHashes) {
-      const entryEventId = `ni:///sha-256;${hash}?ver=CBV2.0`;
+      const entryEventId = ledgerEventId(hash);
       if (!byEventId.has(entryEventId)) byEventId.set(entryEventId, d);
     }
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
 import { LOT_EVENT_TYPES, sqlEntryTypes, typedEntry } from '../ledger/entry-types.js';
-import { EPCIS_SOURCE_TYPES, type EpcisSource } from './epcis.js';
+import { type CapturedOriginal, EPCIS_SOURCE_TYPES, type EpcisSource } from './epcis.js';
 import type { ExportedDeclaration } from './error-declarations.js';
 import type { TransactionSource } from './transaction-events.js';
 
@@ -86,7 +86,8 @@ export class ExportsRepository {
   async epcisSources(batchIds: string[]): Promise<EpcisSource[]> {
     const [{ rows: entries }, { rows: batches }] = await Promise.all([
       this.db.query(
-        `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload FROM ledger_entry l
+        `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload, f.gln AS facility_gln FROM ledger_entry l
+           LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
          WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN (${sqlEntryTypes(...EPCIS_SOURCE_TYPES)})
          ORDER BY l.seq`,
         [batchIds],
@@ -105,6 +106,28 @@ export class ExportsRepository {
       ...typedEntry(EPCIS_SOURCE_TYPES, { type: r.type as string, payload: r.payload as string }),
       batchId: r.batch_id as string,
       lot: lots.get(r.batch_id as string)!,
+      facilityGln: (r.facility_gln as string | null) ?? null,
+    }));
+  }
+
+  /**
+   * The captured events, kept as they were sent, that any of these ledger entries came from (captures
+   * from before events were kept have none). By seqs, not by caller: whoever asks applies its read rules
+   * to the entries first.
+   */
+  async capturedOriginals(seqs: number[]): Promise<CapturedOriginal[]> {
+    if (seqs.length === 0) return [];
+    const { rows } = await this.db.query<{ event_id: string; hash_id: string; seqs: string[]; event_json: string; document_context_json: string | null }>(
+      `SELECT event_id, hash_id, seqs, event_json, document_context_json FROM epcis_captured_event
+       WHERE seqs && $1::bigint[] AND event_json IS NOT NULL`,
+      [seqs],
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      hashId: r.hash_id,
+      seqs: r.seqs.map(Number),
+      event: JSON.parse(r.event_json) as Record<string, unknown>,
+      context: r.document_context_json === null ? undefined : (JSON.parse(r.document_context_json) as unknown),
     }));
   }
 

@@ -3,7 +3,7 @@ import type { Caller } from '../auth/caller.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { TraceService } from '../trace/trace.service.js';
-import { epcisDocument } from './epcis.js';
+import { capturedEvent, epcisDocumentOf, epcisEvents } from './epcis.js';
 import { withErrorDeclarations } from './error-declarations.js';
 import { withTransactionEvents } from './transaction-events.js';
 import type { ProductRange, TraceSelection } from './export-query.js';
@@ -64,7 +64,22 @@ export class ExportsService {
       this.exports.transactionSources(batchIds),
       this.exports.errorDeclarations(batchIds),
     ]);
-    const document = withTransactionEvents(epcisDocument(sources, this.config.publicBaseUrl, new Date()) as EpcisJson, transactions, this.config.publicBaseUrl);
+    const originals = await this.exports.capturedOriginals([...sources, ...transactions].map((s) => s.seq));
+    const events = epcisEvents(sources, originals, this.config.publicBaseUrl);
+    // Captured TransactionEvents kept as sent come back as sent, after the other events (as generated ones do).
+    const given = new Set(events.flatMap((e) => e.seqs));
+    events.push(
+      ...originals
+        .filter((o) => !o.seqs.some((seq) => given.has(seq)))
+        .sort((a, b) => Math.min(...a.seqs) - Math.min(...b.seqs))
+        .map(capturedEvent),
+    );
+    const kept = new Set(originals.flatMap((o) => o.seqs));
+    const document = withTransactionEvents(
+      epcisDocumentOf(events, new Date()) as EpcisJson,
+      transactions.filter((t) => !kept.has(t.seq)),
+      this.config.publicBaseUrl,
+    );
     // The declared events carry their errorDeclaration, whichever way the document names them.
     return withErrorDeclarations(document, declarations);
   }

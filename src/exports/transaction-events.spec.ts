@@ -49,7 +49,7 @@ describe('TransactionEvents on export', () => {
       },
       {
         type: 'TransactionEvent',
-        eventID: `ni:///sha-256;${'c'.repeat(64)}?ver=CBV2.0`,
+        eventID: `ni:///sha-256;${Buffer.from('c'.repeat(64), 'hex').toString('base64url')}`,
         eventTime: '2026-11-21T01:00:00.000Z',
         eventTimeZoneOffset: '+08:00',
         action: 'DELETE',

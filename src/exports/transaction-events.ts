@@ -1,10 +1,11 @@
 import { uomOf } from '../epcis/epcis-identifiers.js';
+import { ledgerEventId } from '../epcis/ledger-event-id.js';
 import type { BusinessTransactionsRecordedPayload } from '../ledger/entry-types.js';
 
 /**
  * EPCIS 2.0 TransactionEvents on export, from the lots' BUSINESS_TRANSACTIONS_RECORDED entries: one event per
  * captured TransactionEvent (its entries, one per lot, grouped by the eventID it was captured with; an entry
- * without one is an event of its own, named by its entry's hash ID), appended to a built document. Pure.
+ * without one is an event of its own, named by the ni: URI of its entry's hash), appended to a built document. Pure.
  */
 export interface TransactionSource {
   seq: number;
@@ -24,8 +25,9 @@ export function withTransactionEvents<D extends { epcisBody: { eventList: Record
   if (sources.length === 0) return document;
   const events = new Map<string, Record<string, unknown>>();
   for (const s of [...sources].sort((a, b) => a.seq - b.seq)) {
-    const { epcisEventID, ...details } = s.payload.details ?? {};
-    const eventID = typeof epcisEventID === 'string' ? epcisEventID : `ni:///sha-256;${s.hash}?ver=CBV2.0`;
+    // epcisHashId binds the entry to the event kept as sent; it is no member of the event.
+    const { epcisEventID, epcisHashId: _bound, ...details } = s.payload.details ?? {};
+    const eventID = typeof epcisEventID === 'string' ? epcisEventID : ledgerEventId(s.hash);
     const line = {
       epcClass: s.lot.gtin ? `https://id.gs1.org/01/${s.lot.gtin}/10/${encodeURIComponent(s.lot.lotCode)}` : `${baseUrl}/q/${s.lot.traceCode}`,
       ...(s.payload.quantity !== undefined ? { quantity: s.payload.quantity } : {}),

@@ -6,6 +6,7 @@ import request from 'supertest';
 import XLSX from 'xlsx';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
+import { entryHashOfEventId } from '../../src/epcis/ledger-event-id.js';
 import { RECORD_EVENT, RECORD_TEMPERATURES, TRANSFORM_BATCHES } from '../support/documents.js';
 
 /** An RFC 4180 reader, as a spreadsheet program reads the file. */
@@ -140,7 +141,7 @@ describe('FSMA 204 sortable spreadsheet', () => {
   it("exports a trace as a GS1 EPCIS 2.0 document that validates against GS1's JSON Schema", async () => {
     const { app } = service;
     const mill = await createOrg(app, 'PROCESSOR');
-    const floor = await registerFacility(app, mill);
+    const floor = await registerFacility(app, mill, { gln: '6901234000061' });
     const paddyProduct = await registerProduct(app, mill, { name: '稻谷' });
     const riceProduct = await registerProduct(app, mill, { name: '大米', gtin: '6920000000029' });
     const paddy = await registerBatch(app, mill, paddyProduct, floor, { quantity: 1000, lotCode: 'P-1' });
@@ -229,6 +230,18 @@ describe('FSMA 204 sortable spreadsheet', () => {
       .set('authorization', `Bearer ${regulator.key}`);
     expect(validate(JSON.parse(byProduct.text)) ? [] : validate.errors).toEqual([]);
     expect(JSON.parse(byProduct.text).epcisBody.eventList.length).toBeGreaterThan(0);
-    expect(events[0].eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+    // Recorded through GraphQL: named by the GLN the facility was registered with, and by the ledger entry
+    // behind each event (RFC 6920 ni: of the entry hash, no false claim to be a CBV 2.0 event hash).
+    const entries = (await gqlOk(app, 'query($id: ID!) { batch(id: $id) { events { type hash } } }', { id: paddy.id }, mill.key)).batch.events;
+    const hashOf = (type: string) => entries.find((e: { type: string }) => e.type === type).hash as string;
+    expect(events[1]).toMatchObject({
+      readPoint: { id: 'https://id.gs1.org/414/6901234000061' },
+      bizLocation: { id: 'https://id.gs1.org/414/6901234000061' },
+    });
+    expect(transformation.bizLocation).toEqual({ id: 'https://id.gs1.org/414/6901234000061' });
+    expect(events[0].eventID).toBe(`ni:///sha-256;${Buffer.from(hashOf('BATCH_REGISTERED'), 'hex').toString('base64url')}`);
+    expect(entryHashOfEventId(events[1].eventID)).toBe(hashOf('EVENT_RECORDED'));
+    expect(entryHashOfEventId(events[2].eventID)).toBe(hashOf('TEMPERATURES_RECORDED'));
+    expect(new Set(events.map((e: { eventID: string }) => e.eventID)).size).toBe(events.length);
   });
 });

@@ -403,8 +403,8 @@ describe('the batch page in a browser', () => {
         .set('content-type', 'application/ld+json')
         .set('authorization', `Bearer ${farm.key}`)
         .send(JSON.stringify({ type: 'EPCISDocument', schemaVersion: '2.0', epcisBody: { eventList: [event] } }));
-    expect((await capture(storing)).status).toBe(201);
-    expect((await capture({ ...storing, errorDeclaration: { declarationTime: '2026-11-21T09:00:00+08:00', reason: 'incorrect_data' } })).status).toBe(201);
+    expect((await capture(storing)).status).toBe(202);
+    expect((await capture({ ...storing, errorDeclaration: { declarationTime: '2026-11-21T09:00:00+08:00', reason: 'incorrect_data' } })).status).toBe(202);
 
     const { state, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`);
     expect(state).toBe('verified');

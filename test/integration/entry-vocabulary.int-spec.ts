@@ -68,7 +68,7 @@ describe('the ledger vocabulary', () => {
       .set('content-type', 'application/ld+json')
       .set('authorization', `Bearer ${mill.key}`)
       .send(JSON.stringify({ type: 'EPCISDocument', epcisBody: { eventList: [storing, linking, declared] } }));
-    expect(captured.status).toBe(201);
+    expect(captured.status).toBe(202);
 
     const { rows } = await withAdminClient(db.url, (c) => c.query<{ type: string }>('SELECT DISTINCT type FROM ledger_entry ORDER BY type'));
     expect(rows.map((r) => r.type)).toEqual([...ENTRY_TYPES].sort());
