@@ -219,6 +219,9 @@ describe('GET /epcis/events (EPCIS 2.0 query interface)', () => {
     expect(captured.status).toBe(200);
     const { '@context': _, ...capturedEvent } = JSON.parse(captured.text);
     expect(capturedEvent).toEqual(storing);
+    // Captured events come back as sent, under the eventID they were sent with.
+    expect(storing.eventID).toBe(storedEventID);
+    expect(shipping.eventID).toMatch(/^ni:\/\/\/sha-256;[A-Za-z0-9_-]{43}$/);
   });
 
   it('answers 404 alike for an unknown eventID and for another organization’s event', async () => {
