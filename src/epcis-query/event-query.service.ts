@@ -18,7 +18,7 @@ export interface EventPage {
 
 /**
  * The EPCIS 2.0 query interface: SQL picks the page's events (filters, the caller's scope, keyset on
- * each event's first seq) and the export's document builder writes them, so an event reads the same
+ * the key of each event: the seq of its first entry the query matches) and the export's document builder writes them, so an event reads the same
  * here as in the export.
  */
 @Injectable()
@@ -33,7 +33,7 @@ export class EventQueryService {
     const units = await this.repository.page(scopeOf(caller), query, query.perPage + 1);
     const shown = units.slice(0, query.perPage);
     const { events, context } = await this.write(shown);
-    return { events, context, nextPageToken: units.length > query.perPage ? nextPageTokenOf(shown[shown.length - 1].firstSeq) : null };
+    return { events, context, nextPageToken: units.length > query.perPage ? nextPageTokenOf(shown[shown.length - 1].key) : null };
   }
 
   /** The event an eventID names; unknown and not the caller's are the same 404, so the answer says nothing about other organizations' events. */
@@ -51,7 +51,10 @@ export class EventQueryService {
   private async write(units: EventUnit[]): Promise<{ events: Record<string, unknown>[]; context: unknown }> {
     if (units.length === 0) return { events: [], context: ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'] };
     const batchIds = [...new Set(units.flatMap((u) => u.entries.map((e) => e.batchId)))];
-    const document = await this.exports.epcisOfBatches(batchIds);
+    const document = await this.exports.epcisOfBatches(
+      batchIds,
+      units.flatMap((u) => u.entries.map((e) => e.seq)),
+    );
     return { events: eventsOfUnits(document.epcisBody.eventList, units, entryHashOf), context: document['@context'] };
   }
 }

@@ -79,9 +79,9 @@ describe('eventQueryOf (SimpleEventQuery parameters)', () => {
 
 describe('eventsOfUnits', () => {
   const hashOf = (eventID: string) => /^hash:(.+)$/.exec(eventID)?.[1] ?? null;
-  const unit = (firstSeq: number, hashes: string[], capturedIds: string[] = []): EventUnit => ({
-    firstSeq,
-    entries: hashes.map((hash, i) => ({ seq: firstSeq + i, hash, batchId: 'b' })),
+  const unit = (key: number, hashes: string[], capturedIds: string[] = []): EventUnit => ({
+    key,
+    entries: hashes.map((hash, i) => ({ seq: key + i, hash, batchId: 'b' })),
     capturedIds,
   });
 

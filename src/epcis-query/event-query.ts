@@ -31,7 +31,7 @@ export interface EventQuery {
   lots: LotRef[] | null;
   locations: GlnOrId[] | null;
   perPage: number;
-  /** The first seq of the last event of the previous page. */
+  /** The key of the last event of the previous page: the seq of its first entry the query matched. */
   after: number | null;
 }
 

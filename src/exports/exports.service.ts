@@ -57,10 +57,14 @@ export class ExportsService {
     return this.epcisOfBatches(batchIds);
   }
 
-  /** The EPCIS document of these batches' events; the EPCIS query interface picks its pages' events from it, so both read alike. */
-  async epcisOfBatches(batchIds: string[]): Promise<EpcisJson> {
+  /**
+   * The EPCIS document of these batches' events (with `onlySeqs`, of those entries' events alone: the EPCIS
+   * query interface writes its pages with it, so an event reads the same there as in the export, and a page
+   * of a long-lived batch costs its own events, not the batch's whole history).
+   */
+  async epcisOfBatches(batchIds: string[], onlySeqs: number[] | null = null): Promise<EpcisJson> {
     const [sources, transactions, declarations] = await Promise.all([
-      this.exports.epcisSources(batchIds),
+      this.exports.epcisSources(batchIds, onlySeqs),
       this.exports.transactionSources(batchIds),
       this.exports.errorDeclarations(batchIds),
     ]);

@@ -196,6 +196,16 @@ describe('GET /epcis/events (EPCIS 2.0 query interface)', () => {
       }
       expect(seen.map((e) => e.eventID)).toEqual(all.map((e) => e.eventID));
     }
+    // A transformation matched through its input and its output lot is one event, on the page of the first match.
+    const baseUrl = service.app.get<AppConfig>(APP_CONFIG).publicBaseUrl;
+    const bothEnds = encodeURIComponent(`https://id.gs1.org/01/06901234000207/10/C-1|${baseUrl}/q/${butterTraceCode}`);
+    const pages: Event[][] = [];
+    for (let path: string | null = `/epcis/events?perPage=1&MATCH_epcClass=${bothEnds}`; path;) {
+      const res = await get(path, regulator.key);
+      pages.push(JSON.parse(res.text).epcisBody.queryResults.resultsBody.eventList as Event[]);
+      path = res.headers.link ? /^<([^>]+)>/.exec(res.headers.link as string)![1] : null;
+    }
+    expect(pages.map((page) => page.map((e) => e.type))).toEqual([['ObjectEvent'], ['TransformationEvent']]);
     // The transformation's three entries are one event, on one page.
     expect(all.filter((e) => e.type === 'TransformationEvent')).toHaveLength(1);
     expect(new Set(all.map((e) => e.eventID)).size).toBe(all.length);
