@@ -14,7 +14,8 @@ export interface EventUnit {
   capturedIds: string[];
 }
 
-const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES);
+/** The entries the export's events are made of: its ObjectEvents and TransformationEvents, and its TransactionEvents. */
+const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED');
 
 /**
  * The seqs of the event the entry `seq` belongs to, when it is one of several: a captured event's entries
@@ -28,6 +29,9 @@ const siblingSeqsOf = (seq: string) => `coalesce(
 const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformationId' IS NOT NULL THEN 'transforming'
                    WHEN ${l}.type = 'BATCH_REGISTERED' THEN 'commissioning'
                    WHEN ${l}.type = 'TEMPERATURES_RECORDED' THEN 'sensor_reporting'
+                   -- A TransactionEvent's step as captured, in any CBV form: its bare word, as cbvWord reads the parameter.
+                   WHEN ${l}.type = 'BUSINESS_TRANSACTIONS_RECORDED' THEN lower(regexp_replace(regexp_replace(
+                     ${l}.payload::jsonb -> 'details' ->> 'bizStep', '^urn:epcglobal:cbv:[a-z]+:', ''), '^https://ref\\.gs1\\.org/cbv/[A-Za-z]+-', ''))
                    ELSE lower(${l}.payload::jsonb ->> 'bizStep') END`;
 /** The eventTime the export writes for an entry. */
 const eventTimeOf = (l: string) => `(CASE ${l}.type WHEN 'BATCH_REGISTERED' THEN ${l}.payload::jsonb ->> 'producedAt'

@@ -277,6 +277,47 @@ describe('GET /epcis/events (EPCIS 2.0 query interface)', () => {
     }
   });
 
+  it('answers captured TransactionEvents too, by their step, lot and eventID', async () => {
+    const baseUrl = service.app.get<AppConfig>(APP_CONFIG).publicBaseUrl;
+    const butterLot = `${baseUrl}/q/${butterTraceCode}`;
+    const eventID = 'urn:uuid:7d1e2f30-4a5b-4c6d-8e7f-901a2b3c4d5e';
+    const captured = await request(service.app.getHttpServer())
+      .post('/epcis/capture')
+      .set('authorization', `Bearer ${plant.key}`)
+      .set('content-type', 'application/ld+json')
+      .send(
+        JSON.stringify({
+          '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+          type: 'EPCISDocument',
+          schemaVersion: '2.0',
+          creationDate: '2026-11-22T00:00:00Z',
+          epcisBody: {
+            eventList: [
+              {
+                type: 'TransactionEvent',
+                eventID,
+                eventTime: '2026-11-22T09:00:00+08:00',
+                eventTimeZoneOffset: '+08:00',
+                action: 'ADD',
+                bizStep: 'urn:epcglobal:cbv:bizstep:shipping',
+                bizTransactionList: [{ type: 'po', bizTransaction: 'urn:epcglobal:cbv:bt:0614141000012:PO-9' }],
+                quantityList: [{ epcClass: butterLot, quantity: 10, uom: 'KGM' }],
+              },
+            ],
+          },
+        }),
+      );
+    expect(captured.status).toBe(202);
+    const found = await query(`EQ_bizStep=shipping&MATCH_epcClass=${encodeURIComponent(butterLot)}`, plant.key);
+    expect(found.map((e) => [e.type, e.eventID])).toEqual([['TransactionEvent', eventID]]);
+    const one = await get(`/epcis/events/${encodeURIComponent(eventID)}`, regulator.key);
+    expect(one.status).toBe(200);
+    const { '@context': _, ...event } = JSON.parse(one.text);
+    expect(event).toEqual(found[0]);
+    expect((await get(`/epcis/events/${encodeURIComponent(eventID)}`, farm.key)).status).toBe(404);
+    expect(await query(`EQ_bizStep=shipping&MATCH_epcClass=${encodeURIComponent(butterLot)}`, farm.key)).toEqual([]);
+  });
+
   it('stays the regulators’ export with batchId or productId', async () => {
     const exported = await get(`/epcis/events?batchId=${milkLot.id}`, regulator.key);
     expect(exported.status).toBe(200);
