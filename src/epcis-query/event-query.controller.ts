@@ -60,7 +60,7 @@ export class EventQueryController {
       const query = eventQueryOf(params, this.config.publicBaseUrl);
       const page = await this.queries.page(caller, query);
       if (page.nextPageToken !== null) {
-        const next = new URLSearchParams({ ...stringParams(params), perPage: String(query.perPage), nextPageToken: page.nextPageToken });
+        const next = new URLSearchParams([...filterParams(params), ['perPage', String(query.perPage)], ['nextPageToken', page.nextPageToken]]);
         res.setHeader('Link', `</epcis/events?${next.toString()}>; rel="next"`);
       }
       return {
@@ -114,9 +114,9 @@ async function answer(res: Response, accept: string | undefined, body: () => Pro
   }
 }
 
-/** The query's own parameters, for the next page's link (perPage and nextPageToken are set anew). */
-function stringParams(params: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(params).flatMap(([name, value]) => (typeof value === 'string' && name !== 'nextPageToken' && name !== 'perPage' ? [[name, value]] : [])),
+/** The query's own parameters, for the next page's link (a repeated one repeated again; perPage and nextPageToken are set anew). */
+function filterParams(params: Record<string, unknown>): [string, string][] {
+  return Object.entries(params).flatMap(([name, value]) =>
+    name === 'nextPageToken' || name === 'perPage' ? [] : [value].flat().flatMap((v) => (typeof v === 'string' ? [[name, v] as [string, string]] : [])),
   );
 }

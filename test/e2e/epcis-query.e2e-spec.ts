@@ -215,6 +215,10 @@ describe('GET /epcis/events (EPCIS 2.0 query interface)', () => {
     expect(next).toContain('EQ_bizStep=commissioning');
     const second = JSON.parse((await get(next, regulator.key)).text).epcisBody.queryResults.resultsBody.eventList as Event[];
     expect(steps(second)).toEqual(['commissioning']);
+    // A parameter given twice is given twice again.
+    const repeated = await get(`/epcis/events?perPage=1&EQ_bizStep=commissioning&EQ_bizStep=shipping`, farm.key);
+    const repeatedNext = /^<([^>]+)>/.exec(repeated.headers.link as string)![1];
+    expect(steps(JSON.parse((await get(repeatedNext, farm.key)).text).epcisBody.queryResults.resultsBody.eventList as Event[])).toEqual(['shipping']);
   });
 
   it('answers one event by its URL-encoded eventID: a GraphQL-recorded one and a captured one, as the query lists them', async () => {
