@@ -6,7 +6,7 @@ import { cbvWord, type GlnOrId, type LotRef, parseLocation, parseLotClass } from
  * read from the URL's query into a filter the repository turns into SQL. Pure.
  */
 
-/** A page of events: what the standard's OpenAPI gives as perPage's default, and this service's bound (one organization's query must not slow others). */
+/** A page of events: by default as many as a page of capture jobs (30); at most 1,000, so one organization's query cannot hold the database for long. */
 export const DEFAULT_EVENTS_PER_PAGE = 30;
 export const MAX_EVENTS_PER_PAGE = 1000;
 
