@@ -31,6 +31,7 @@ import { RecallsModule } from './recalls/recalls.module.js';
 import { TraceModule } from './trace/trace.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { EpcisModule } from './epcis/epcis.module.js';
+import { EventQueryModule } from './epcis-query/event-query.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -68,6 +69,7 @@ export class AppModule {
         TraceModule,
         ExportsModule,
         EpcisModule,
+        EventQueryModule,
         WebhooksModule,
         ReportsModule,
         HealthModule,

@@ -4,7 +4,7 @@ import { Authorize } from '../auth/authorize.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import type { ProductRange, TraceSelection } from './export-query.js';
-import { EpcisSelectionPipe, ProductRangePipe, TraceSelectionPipe } from './export-query.pipes.js';
+import { ProductRangePipe, TraceSelectionPipe } from './export-query.pipes.js';
 import { type ExportFile, ExportsService, type SheetFormat } from './exports.service.js';
 
 const requireExporter = (caller: Caller) => requireAdminOr(caller, ['REGULATOR'], 'exports');
@@ -42,22 +42,4 @@ function send(res: Response, file: ExportFile): void {
   res.setHeader('content-disposition', `attachment; filename="${file.name}"`);
   res.setHeader('cache-control', 'private, no-store');
   res.type(file.contentType).send(file.body);
-}
-
-/** GS1 EPCIS 2.0 for regulators and other agencies. */
-@Controller('epcis')
-export class EpcisController {
-  constructor(private readonly exports: ExportsService) {}
-
-  /**
-   * GS1 EPCIS 2.0 JSON-LD: with batchId, the events of the batch and of every batch in its trace both
-   * ways; with productId, from and to, the events of that product's lots in the date range.
-   */
-  @Get('events')
-  @Authorize(requireExporter)
-  async epcis(@CurrentCaller() caller: Caller, @Query(EpcisSelectionPipe) selection: { batchId: string } | ProductRange, @Res() res: Response): Promise<void> {
-    const document = await this.exports.epcis(caller, selection);
-    res.setHeader('cache-control', 'private, no-store');
-    res.type('application/ld+json').send(JSON.stringify(document));
-  }
 }

@@ -82,15 +82,16 @@ export class ExportsRepository {
     return rows.map((r) => r.batch_id);
   }
 
-  /** The ledger entries behind the EPCIS events of these batches, in ledger order, each with its lot. */
-  async epcisSources(batchIds: string[]): Promise<EpcisSource[]> {
+  /** The ledger entries behind the EPCIS events of these batches (only those seqs, when given), in ledger order, each with its lot. */
+  async epcisSources(batchIds: string[], onlySeqs: number[] | null = null): Promise<EpcisSource[]> {
     const [{ rows: entries }, { rows: batches }] = await Promise.all([
       this.db.query(
         `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload, f.gln AS facility_gln FROM ledger_entry l
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
          WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN (${sqlEntryTypes(...EPCIS_SOURCE_TYPES)})
+           AND ($2::bigint[] IS NULL OR l.seq = ANY($2::bigint[]))
          ORDER BY l.seq`,
-        [batchIds],
+        [batchIds, onlySeqs],
       ),
       this.db.query(`SELECT ${batchColumns('b')}, p.gtin FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`, [batchIds]),
     ]);

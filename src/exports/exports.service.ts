@@ -12,7 +12,7 @@ import { fsmaCsv, fsmaXlsx } from './fsma-sheet.js';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
-type EpcisJson = Record<string, unknown> & { epcisBody: { eventList: Record<string, unknown>[] } };
+export type EpcisJson = Record<string, unknown> & { epcisBody: { eventList: Record<string, unknown>[] } };
 
 /** A file to download: its name, media type and bytes. */
 export interface ExportFile {
@@ -54,8 +54,17 @@ export class ExportsService {
     } else {
       batchIds = await this.exports.batchIdsOfProductBetween(selection.productId, selection.start, selection.end);
     }
+    return this.epcisOfBatches(batchIds);
+  }
+
+  /**
+   * The EPCIS document of these batches' events (with `onlySeqs`, of those entries' events alone: the EPCIS
+   * query interface writes its pages with it, so an event reads the same there as in the export, and a page
+   * of a long-lived batch costs its own events, not the batch's whole history).
+   */
+  async epcisOfBatches(batchIds: string[], onlySeqs: number[] | null = null): Promise<EpcisJson> {
     const [sources, transactions, declarations] = await Promise.all([
-      this.exports.epcisSources(batchIds),
+      this.exports.epcisSources(batchIds, onlySeqs),
       this.exports.transactionSources(batchIds),
       this.exports.errorDeclarations(batchIds),
     ]);

@@ -8,6 +8,8 @@ import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 @Index('idx_ledger_entry_batch', ['batchId', 'seq'], { where: 'batch_id IS NOT NULL' })
 @Index('uq_ledger_entry_idempotency', ['actor', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 @Index('idx_ledger_entry_error_declaration', ['batchId', 'seq'], { where: "type = 'EVENT_DECLARED_ERRONEOUS'" })
+@Index('idx_ledger_entry_actor_seq', ['actor', 'seq'], { where: 'payload IS NOT NULL' })
+@Index('idx_ledger_entry_hash', ['hash'])
 @Check('chk_ledger_entry_seq', 'seq >= 1')
 @Check('chk_ledger_entry_v', 'v IN (1, 2)')
 @Check('chk_ledger_entry_member_ends', '(payload_member_ends IS NULL) = (v = 1 OR payload IS NULL)')

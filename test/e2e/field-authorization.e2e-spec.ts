@@ -7,6 +7,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import WebSocket from 'ws';
 import { ucs2Hex } from '../../src/common/pdf.js';
+import { APP_CONFIG } from '../../src/config/config.module.js';
+import type { AppConfig } from '../../src/config/config.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { INITIATE_RECALL, RECORD_EVENT, RECORD_INSPECTION, RECORD_TEMPERATURES, REVOKE_API_KEY } from '../support/documents.js';
 import { createTestApp, gqlOk, rawBody, TEST_ADMIN_KEY } from '../support/test-app.js';
@@ -477,6 +479,34 @@ describe('field-level authorization', () => {
       carries: ['billOfLading', 'sensor'],
       expected: EXPORTERS(BOTH),
       run: get(w, (x) => `/epcis/events?batchId=${x.batches.A.id}`),
+    },
+    // The EPCIS query interface: an organization reads the events it recorded, whichever batch they are on;
+    // a regulator and the admin every one. Filtered by step so that each caller's events carry one kind of secret.
+    {
+      path: 'GET /epcis/events',
+      carries: ['billOfLading'],
+      expected: only({ admin: BOTH, regulator: BOTH, producer: ['A'], processor: ['B'], retailer: [], stranger: [], lab: [] }),
+      run: get(w, () => '/epcis/events?EQ_bizStep=shipping'),
+    },
+    {
+      path: 'GET /epcis/events',
+      carries: ['sensor'],
+      expected: only({ admin: BOTH, regulator: BOTH, producer: [], processor: ['A'], retailer: ['B'], stranger: [], lab: [] }),
+      run: get(w, () => '/epcis/events?EQ_bizStep=sensor_reporting&perPage=1000'),
+    },
+    // One event by its eventID: the farm's shipping of A; the mill, which may read A, did not record it (404, as unknown).
+    {
+      path: 'GET /epcis/events/:eventID',
+      carries: ['billOfLading'],
+      expected: only({ admin: ['A'], regulator: ['A'], producer: ['A'] }),
+      run: async (caller) => {
+        const lotA = `${app.get<AppConfig>(APP_CONFIG).publicBaseUrl}/q/${w().batches.A.traceCode}`;
+        const listed = await request(app.getHttpServer())
+          .get(`/epcis/events?EQ_bizStep=shipping&MATCH_epcClass=${encodeURIComponent(lotA)}`)
+          .set('authorization', `Bearer ${TEST_ADMIN_KEY}`);
+        const [shipping] = JSON.parse(listed.text).epcisBody.queryResults.resultsBody.eventList as { eventID: string }[];
+        return get(w, () => `/epcis/events/${encodeURIComponent(shipping.eventID)}`)(caller);
+      },
     },
     { path: 'GET /ledger/export', carries: ALL_KINDS, expected: EXPORTERS(BOTH), run: get(w, () => '/ledger/export') },
     // The mock recall report: regulators, the admin, and the lot's producer or custodian; it shows a lab's findings.

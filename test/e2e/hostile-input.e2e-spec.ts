@@ -355,10 +355,21 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}/21/0001` }, query: { linkType: () => 'gs1:pip' } },
   'GET /.well-known/gs1resolver': {},
   'GET /assets/verify.js': {},
+  // The query interface's parameters. (With batchId or productId the path is the export, probed here before it shared the path;
+  // its parsing, export-query.ts, is unchanged and unit-tested.)
   'GET /epcis/events': {
     key: (w) => w.regulator.key,
-    query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z', batchId: (w) => w.sharedBatch.id },
+    query: {
+      EQ_bizStep: () => 'storing',
+      GE_eventTime: () => '2026-01-01T00:00:00Z',
+      LT_eventTime: () => '2027-01-01T00:00:00Z',
+      MATCH_epcClass: (w) => `https://id.gs1.org/01/${w.rice.gtin}/10/${w.sharedBatch.lotCode}`,
+      MATCH_anyEPC: (w) => `https://id.gs1.org/01/${w.rice.gtin}/10/${w.sharedBatch.lotCode}`,
+      EQ_bizLocation: (w) => `urn:uuid:${w.facilityId}`,
+      perPage: () => '10',
+    },
   },
+  'GET /epcis/events/:eventID': { key: (w) => w.regulator.key, params: { eventID: (w) => w.capturedEventId } },
   'GET /exports/events.csv': {
     key: (w) => w.regulator.key,
     query: { productId: (w) => w.rice.id, from: () => '2026-01-01T00:00:00Z', to: () => '2027-01-01T00:00:00Z' },

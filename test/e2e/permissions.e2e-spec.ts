@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { APP_CONFIG } from '../../src/config/config.module.js';
+import type { AppConfig } from '../../src/config/config.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 import {
@@ -301,6 +303,16 @@ describe('permissions', () => {
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
     http('GET /exports/trace.csv', ADMIN_OR_REGULATOR, async (w) => `/exports/trace.csv?batchId=${(await w.newBatch()).id}`),
     http('GET /epcis/events', ADMIN_OR_REGULATOR, async (w) => `/epcis/events?batchId=${(await w.newBatch()).id}`),
+    // The EPCIS query interface: any key; each organization reads its own events, so another's is 404 as an unknown one.
+    http('GET /epcis/events (query)', table('ok'), async () => '/epcis/events?perPage=1'),
+    http('GET /epcis/events/<eventID>', table('NOT_FOUND/EVENT_NOT_FOUND', { admin: 'ok', owner: 'ok', regulator: 'ok' }), async (w) => {
+      const lot = `${service.app.get<AppConfig>(APP_CONFIG).publicBaseUrl}/q/${(await w.newBatch()).traceCode}`;
+      const listed = await request(service.app.getHttpServer())
+        .get(`/epcis/events?MATCH_epcClass=${encodeURIComponent(lot)}`)
+        .set('authorization', `Bearer ${TEST_ADMIN_KEY}`);
+      const [commissioning] = JSON.parse(listed.text).epcisBody.queryResults.resultsBody.eventList as { eventID: string }[];
+      return `/epcis/events/${encodeURIComponent(commissioning.eventID)}`;
+    }),
     http('GET /ledger/export', ADMIN_OR_REGULATOR, async () => '/ledger/export?fromSeq=1&toSeq=2'),
     http(
       'GET /reports/mock-recall/<id>.html',

@@ -39,6 +39,8 @@ export interface InputWorld {
   epcisDocument(): EpcisDocument;
   /** A capture job of the producer's: a refused capture, on record, with nothing in the ledger. */
   captureJobId: string;
+  /** The eventID of a storing event the producer captured (epcisDocument's second event). */
+  capturedEventId: string;
 }
 
 export interface EpcisDocument {
@@ -163,10 +165,19 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     .set('content-type', 'application/json')
     .send(JSON.stringify({ ...epcisDocument(), epcisBody: { eventList: [{ ...epcisDocument().epcisBody.eventList[0], bizLocation: undefined }] } }));
   const captureJobId = refusedCapture.body.errors[0].extensions.captureID as string;
+  const capturedDocument = epcisDocument();
+  const capturedEventId = capturedDocument.epcisBody.eventList[1].eventID as string;
+  const capture = await request(app.getHttpServer())
+    .post('/epcis/capture')
+    .set('authorization', `Bearer ${producer.key}`)
+    .set('content-type', 'application/ld+json')
+    .send(JSON.stringify(capturedDocument));
+  if (capture.status !== 202) throw new Error(`the input world's capture was refused: ${capture.text}`);
 
   return {
     app,
     captureJobId,
+    capturedEventId,
     producer,
     retailer,
     lab,
