@@ -56,10 +56,13 @@ describe('resolver links', () => {
   });
 
   it('offers a lot’s certificates and its recall notice only when they exist, and a product no lot links', () => {
-    const plain = lotLinks('https://x', { traceCode: 'ABC', recallId: null, hasCertificates: false });
-    expect(Object.keys(plain).sort()).toEqual(['pip', 'recallStatus', 'traceability']);
+    const lot = { gtin: GTIN, lotCode: 'R/1' };
+    const plain = lotLinks('https://x', { ...lot, traceCode: 'ABC', recallId: null, hasCertificates: false });
+    expect(Object.keys(plain).sort()).toEqual(['epcis', 'pip', 'recallStatus', 'traceability']);
     expect(plain.recallStatus!.href).toBe('https://x/recalls');
-    const recalled = lotLinks('https://x', { traceCode: 'ABC', recallId: 'r1', hasCertificates: true });
+    // The EPCIS query names the lot by its GS1 keys (the Digital Link, its lot percent-encoded), never by the service's ids.
+    expect(plain.epcis!.href).toBe(`https://x/epcis/events?MATCH_epcClass=${encodeURIComponent(`https://id.gs1.org/01/${GTIN}/10/R%2F1`)}`);
+    const recalled = lotLinks('https://x', { ...lot, traceCode: 'ABC', recallId: 'r1', hasCertificates: true });
     expect(recalled.recallStatus!.href).toBe('https://x/recalls#recall-r1');
     expect(recalled.certificationInfo!.href).toBe('https://x/q/ABC#certificates');
     expect(Object.keys(productLinks('https://x', GTIN)).sort()).toEqual(['pip', 'recallStatus']);

@@ -53,7 +53,8 @@ export class DigitalLinkService {
     // Relative, so the redirect stays on the host the label was scanned from.
     const target = found.links('')[type];
     if (!target) return { kind: 'problem', problem: unavailable(type, found.level), link };
-    return { kind: 'redirect', location: withQuery(target.href, query.passOn), link };
+    // The EPCIS query refuses parameters it does not know (EPCIS 2.0 QueryParameterException): a label's data attributes stay behind.
+    return { kind: 'redirect', location: type === 'epcis' ? target.href : withQuery(target.href, query.passOn), link };
   }
 
   /** The small public page of a product with this GTIN, or a page saying there is none. */
@@ -85,7 +86,11 @@ export class DigitalLinkService {
             en: `No batch of GTIN ${link.gtin} has lot ${link.lot}.`,
           },
         };
-      return { level: 'lot', description: `${lot.productName} · ${link.lot}`, links: (base) => lotLinks(base, lot) };
+      return {
+        level: 'lot',
+        description: `${lot.productName} · ${link.lot}`,
+        links: (base) => lotLinks(base, { ...lot, gtin: link.gtin, lotCode: link.lot! }),
+      };
     }
     // A GTIN alone, with a consumer product variant (not modelled: every variant is the product) or a serial without its lot.
     const product = await this.links.findProduct(link.gtin);
@@ -120,10 +125,6 @@ function unknownLinkType(value: string): ResolverProblem {
 }
 
 const WHY_NOT: Record<string, [string, string]> = {
-  epcis: [
-    'EPCIS 查询接口只对持 API 密钥的监管和检测机构开放，不通过公开解析器提供。',
-    'The EPCIS query interface is for regulators and agencies with an API key; the public resolver does not link to it.',
-  ],
   certificationInfo: ['该批次及其产品没有登记证书。', 'Neither this lot nor its product has certificates on record.'],
 };
 

@@ -11,9 +11,12 @@
  * - gs1:traceability — a lot's every event, oldest first (/q/<code>/events);
  * - gs1:recallStatus — the public recall notices (/recalls), at the lot's own notice when one is open;
  * - gs1:certificationInfo — a lot's certificates on its page (/q/<code>#certificates), when it has any.
- * gs1:epcis is not offered: the EPCIS query interface (/epcis/events) is for regulators and agencies,
- * with an API key, and addresses lots by the service's internal batch id, which a public resolver must not hand out.
+ * - gs1:epcis — a lot's events in the EPCIS 2.0 query interface (/epcis/events?MATCH_epcClass=<the lot's
+ *   Digital Link>): the link names the lot by its GS1 keys only; the answer needs an API key and holds only
+ *   what that key's organization recorded (a regulator's, everything), so the link gives nothing away.
  */
+
+import { canonicalPath } from './digital-link-uri.js';
 
 export const GS1_VOC = 'https://gs1.org/voc/';
 
@@ -32,6 +35,8 @@ export interface TargetLink {
 
 /** What the service knows of a lot, for its links. */
 export interface LotLinks {
+  gtin: string;
+  lotCode: string;
   traceCode: string;
   /** The open recall that names the lot, if any. */
   recallId: string | null;
@@ -63,6 +68,11 @@ export function lotLinks(base: string, lot: LotLinks): Links {
       title: lot.recallId ? '本批次的召回公告 / The recall notice of this lot' : '消费警示（本批次无召回） / Open recalls (none of this lot)',
       type: 'text/html',
       hreflang: ['zh-CN', 'en'],
+    },
+    epcis: {
+      href: `${base}/epcis/events?MATCH_epcClass=${encodeURIComponent(`https://id.gs1.org${canonicalPath({ gtin: lot.gtin, lot: lot.lotCode })}`)}`,
+      title: 'EPCIS 2.0 事件查询（需 API 密钥） / EPCIS 2.0 events of the lot (API key required)',
+      type: 'application/ld+json',
     },
   };
   if (lot.hasCertificates)

@@ -53,9 +53,16 @@ describe('GS1 Digital Link resolver', () => {
     expect(noCertificates.status).toBe(404);
     expect(noCertificates.text).toContain('Neither this lot nor its product has certificates');
     expect(noCertificates.headers.link).toContain('linkType=linkset');
-    const epcis = await get(`${path}?linkType=gs1:epcis`);
-    expect([epcis.status, epcis.headers['content-type']]).toEqual([404, expect.stringMatching(/^text\/html/)]);
-    expect(epcis.text).toContain('EPCIS');
+    // The lot's events in the EPCIS query interface, by its GS1 keys; the label's data attributes are not passed on (the query refuses unknown parameters).
+    expect(await to('gs1:epcis')).toEqual([307, `/epcis/events?MATCH_epcClass=${encodeURIComponent(`https://id.gs1.org${path}`)}`]);
+    // Followed with the producer's key, the link answers the lot's own events (its commissioning, recorded through GraphQL).
+    const query = await request(app.getHttpServer())
+      .get(String((await to('gs1:epcis'))[1]))
+      .set('authorization', `Bearer ${org.key}`);
+    expect(query.status).toBe(200);
+    expect(query.body.epcisBody.queryResults.resultsBody.eventList).toEqual([
+      expect.objectContaining({ bizStep: 'commissioning', quantityList: [expect.objectContaining({ epcClass: `https://id.gs1.org${path}` })] }),
+    ]);
     expect((await get(`${path}?linkType=gs1:nutritionalInfo`)).status).toBe(404);
 
     const regulator = await createOrg(app, 'REGULATOR');
@@ -94,7 +101,7 @@ describe('GS1 Digital Link resolver', () => {
       expect(context.anchor).toBe(`${BASE}${path}`);
       expect(context[`${VOC}defaultLink`]).toEqual([expect.objectContaining({ href: `${BASE}/q/${batch.traceCode}`, type: 'text/html' })]);
       expect(Object.keys(context).sort()).toEqual(
-        ['anchor', 'description', ...['defaultLink', 'pip', 'recallStatus', 'traceability'].map((t) => VOC + t)].sort(),
+        ['anchor', 'description', ...['defaultLink', 'epcis', 'pip', 'recallStatus', 'traceability'].map((t) => VOC + t)].sort(),
       );
     }
     expect(gtin).toHaveLength(14);
