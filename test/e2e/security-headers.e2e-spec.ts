@@ -75,7 +75,7 @@ describe('security headers', () => {
       ['Digital Link: an unknown lot', `/01/${gtin}/10/NO-SUCH-LOT`, {}, 404, STATIC_PAGE],
       ['Digital Link with a serial: an unknown lot', `/01/${gtin}/10/NO-SUCH-LOT/21/7`, {}, 404, STATIC_PAGE],
       ['Digital Link: qualifiers out of order', `/01/${gtin}/21/7/10/LOT1`, {}, 400, STATIC_PAGE],
-      ['Digital Link: a link type the lot has not', `/01/${gtin}/10/XZD-2026-0042?linkType=gs1:epcis`, {}, 404, STATIC_PAGE],
+      ['Digital Link: a link type the product has not', `/01/${gtin}?linkType=gs1:epcis`, {}, 404, STATIC_PAGE],
       ['the product page of a GTIN', `/products/${gtin}`, {}, 200, STATIC_PAGE],
       ['the product page of an invalid GTIN', '/products/12345', {}, 400, STATIC_PAGE],
       ['the recalls page', '/recalls', {}, 200, STATIC_PAGE],
