@@ -46,7 +46,8 @@ export function startBanner(config: StartConfig, facts: StartFacts): string {
 
 /** The IDE is the service's own (no internet needed), and only where introspection is on. */
 function graphqlNote(config: StartConfig): string {
-  return config.graphqlIntrospection ? '(open it in a browser for GraphiQL, served offline)' : '(GraphiQL and introspection off: GRAPHQL_INTROSPECTION=true turns them on)';
+  if (config.graphqlIntrospection) return '(open it in a browser for GraphiQL, served offline)';
+  return '(GraphiQL and introspection off: GRAPHQL_INTROSPECTION=true turns them on)';
 }
 
 function databaseLine(config: StartConfig, facts: StartFacts): string {

@@ -18,7 +18,7 @@ export function serviceLoginFromEnv(env: Record<string, string | undefined>): Se
   const name = env.SERVICE_LOGIN || '';
   const password = env.SERVICE_LOGIN_PASSWORD || '';
   if (!name && !password) return null;
-  if (!name) throw new Error('SERVICE_LOGIN is missing: expected the login role the service connects as (e.g. suyuan_service), since SERVICE_LOGIN_PASSWORD is set');
+  if (!name) throw new Error('SERVICE_LOGIN is missing: expected the login the service connects as (e.g. suyuan_service), as SERVICE_LOGIN_PASSWORD is set');
   if (!LOGIN_NAME.test(name)) throw new Error(`SERVICE_LOGIN is invalid: expected lower-case letters, digits and _ (at most 63), such as suyuan_service`);
   if (name === SERVICE_ROLE) throw new Error(`SERVICE_LOGIN is invalid: ${SERVICE_ROLE} is the group role itself; name a login that becomes its member`);
   if (password.length < 16) throw new Error('SERVICE_LOGIN_PASSWORD is missing or too short: expected at least 16 characters');
@@ -43,7 +43,9 @@ export async function ensureServiceLogin(ownerUrl: string, login: ServiceLogin):
     );
     const role = existing.rows[0];
     if (role && (role.rolsuper || role.rolcreaterole || role.rolcreatedb || role.rolbypassrls))
-      throw new Error(`SERVICE_LOGIN ${login.name} already exists with more rights than the service needs (superuser, CREATEROLE, CREATEDB or BYPASSRLS): name another login`);
+      throw new Error(
+        `SERVICE_LOGIN ${login.name} already exists with more rights than the service needs (superuser, CREATEROLE, CREATEDB or BYPASSRLS): name another login`,
+      );
     if (role) await client.query(`ALTER ROLE ${name} LOGIN PASSWORD ${password}`);
     else await client.query(`CREATE ROLE ${name} LOGIN PASSWORD ${password}`);
     await client.query(`GRANT ${SERVICE_ROLE} TO ${name}`);

@@ -57,7 +57,9 @@ describe('the GraphQL IDE (GraphiQL from the service itself)', () => {
       await run.click();
       const result = page.locator('.result-window');
       await page.waitForFunction("document.querySelector('.result-window')?.textContent.includes('ledgerInfo')", undefined, { timeout: 20_000 });
-      expect((await result.innerText()).replace(/\s+/g, ' ')).toMatch(/^\{ "data": \{ "ledgerInfo": \{ "origin": "suyuan\.test\/ledger", "size": \d+, "verifierKey": "suyuan\.test\/ledger\+/);
+      expect((await result.innerText()).replace(/\s+/g, ' ')).toMatch(
+        /^\{ "data": \{ "ledgerInfo": \{ "origin": "suyuan\.test\/ledger", "size": \d+, "verifierKey": "suyuan\.test\/ledger\+/,
+      );
       expect(elsewhere).toEqual([]);
       expect(problems).toEqual([]);
       expect(served).toEqual(expect.arrayContaining(['/graphql', '/graphiql/graphiql.min.js', '/graphiql/start.js']));

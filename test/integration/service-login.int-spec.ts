@@ -69,7 +69,10 @@ describe('the service login the migration step creates', () => {
   it('takes a rotated password on the next run', async () => {
     // This machine's PostgreSQL trusts local logins, so the stored verifier is what is compared, not a refused connection.
     const verifier = () =>
-      withAdminClient(db.adminUrl, async (c) => (await c.query<{ p: string | null }>('SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1', [login])).rows[0].p);
+      withAdminClient(db.adminUrl, async (c) => {
+        const { rows } = await c.query<{ p: string | null }>('SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1', [login]);
+        return rows[0].p;
+      });
     await ensureServiceLogin(db.url, { name: login, password: randomBytes(16).toString('hex') });
     const before = await verifier();
     expect(await ensureServiceLogin(db.url, { name: login, password: randomBytes(16).toString('hex') })).toBe('updated');
