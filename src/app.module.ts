@@ -38,6 +38,7 @@ import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { WitnessesModule } from './witnesses/witnesses.module.js';
+import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module.js';
 
 @Module({})
 export class AppModule {
@@ -76,6 +77,8 @@ export class AppModule {
         AuditModule,
         LoggingModule,
         WitnessesModule,
+        // The IDE's files exist only where the IDE does: with introspection on.
+        ...(config.graphqlIntrospection ? [GraphqlIdeModule] : []),
       ],
       providers: [
         SafeIntScalar,

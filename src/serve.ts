@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { AppConfig, ConfigError, loadConfig } from './config/config.js';
 import { devSecrets } from './config/dev-secrets.js';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { pendingMigrations, runMigrations } from './database/migrate.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { configureHttp } from './http.js';
@@ -68,8 +68,10 @@ function loadConfigOrExit(): AppConfig {
   }
 }
 
+/** Whether a signal has begun the stop (shared by every installation of the handlers). */
+let stopping = false;
+
 function stopOnSignals(running: Running, logger: StructuredLogger): void {
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -89,6 +91,10 @@ function stopOnSignals(running: Running, logger: StructuredLogger): void {
 /** The database to use (embedded PostgreSQL when no DATABASE_URL is given), migrated or checked to be up to date. */
 async function prepareDatabase(config: AppConfig, running: Running, logger: StructuredLogger): Promise<{ databaseUrl: string; migrationsApplied: string[] }> {
   if (config.databaseUrl === null) {
+    // Loaded only here: embedded-postgres is a development dependency, absent from a production install
+    // (which always has a DATABASE_URL). Importing it hooks SIGINT/SIGTERM, so this process's own handlers go back on.
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
+    stopOnSignals(running, logger);
     running.embedded = await startEmbeddedPostgres({
       dir: `${config.dataDir}/postgres`,
       port: config.embeddedPostgresPort,

@@ -8,6 +8,7 @@ const config = {
   migrateOnStart: true,
   adminApiKey: 'sy_admin_k',
   ledgerOrigin: 'localhost/ledger',
+  graphqlIntrospection: true,
 };
 const demo = {
   organizations: [{ name: '海河乳业', kind: 'PRODUCER' as const, apiKey: 'sy_k1' }],
@@ -20,7 +21,7 @@ describe('the start banner', () => {
     expect(startBanner(config, { embedded: true, migrationsApplied: ['A1', 'B2'], demo }).split('\n')).toEqual([
       '',
       'Suyuan (溯源) is running — development mode',
-      '  GraphQL:     http://localhost:3000/graphql   (open it in a browser for GraphiQL)',
+      '  GraphQL:     http://localhost:3000/graphql   (open it in a browser for GraphiQL, served offline)',
       '  Database:    embedded PostgreSQL, data in ./data/postgres (migrations applied: A1, B2)',
       '  Admin key:   sy_admin_k   (send as  Authorization: Bearer <key>)',
       '  Ledger:      origin localhost/ledger',
@@ -37,6 +38,11 @@ describe('the start banner', () => {
     const banner = startBanner({ ...config, migrateOnStart: false }, { embedded: false, migrationsApplied: [], demo: undefined });
     expect(banner).toContain("  Database:    DATABASE_URL (up to date; migrations are the owner's: MIGRATE_ON_START=false)\n");
     expect(banner).not.toContain('Demo seeded');
+  });
+
+  it('does not send people to an IDE that is off', () => {
+    const banner = startBanner({ ...config, env: 'production', graphqlIntrospection: false }, { embedded: false, migrationsApplied: [], demo: undefined });
+    expect(banner).toContain('  GraphQL:     http://localhost:3000/graphql   (GraphiQL and introspection off: GRAPHQL_INTROSPECTION=true turns them on)\n');
   });
 
   it('logs the start as one record without any key', () => {

@@ -8,7 +8,7 @@ export interface StartFacts {
   demo: DemoSummary | undefined;
 }
 
-type StartConfig = Pick<AppConfig, 'env' | 'publicBaseUrl' | 'dataDir' | 'migrateOnStart' | 'adminApiKey' | 'ledgerOrigin'>;
+type StartConfig = Pick<AppConfig, 'env' | 'publicBaseUrl' | 'dataDir' | 'migrateOnStart' | 'adminApiKey' | 'ledgerOrigin' | 'graphqlIntrospection'>;
 
 /** One line for log collectors (LOG_FORMAT=json), and never a key: the admin key may be the production one. */
 export function startRecord(config: StartConfig, facts: StartFacts): Record<string, unknown> {
@@ -28,7 +28,7 @@ export function startBanner(config: StartConfig, facts: StartFacts): string {
   const lines = [
     '',
     `Suyuan (溯源) is running — ${config.env} mode`,
-    `  GraphQL:     ${base}/graphql   (open it in a browser for GraphiQL)`,
+    `  GraphQL:     ${base}/graphql   ${graphqlNote(config)}`,
     `  Database:    ${databaseLine(config, facts)}`,
     `  Admin key:   ${config.adminApiKey}   (send as  Authorization: Bearer <key>)`,
     `  Ledger:      origin ${config.ledgerOrigin}`,
@@ -42,6 +42,12 @@ export function startBanner(config: StartConfig, facts: StartFacts): string {
   }
   lines.push('  Stop with Ctrl-C.', '');
   return lines.join('\n');
+}
+
+/** The IDE is the service's own (no internet needed), and only where introspection is on. */
+function graphqlNote(config: StartConfig): string {
+  if (config.graphqlIntrospection) return '(open it in a browser for GraphiQL, served offline)';
+  return '(GraphiQL and introspection off: GRAPHQL_INTROSPECTION=true turns them on)';
 }
 
 function databaseLine(config: StartConfig, facts: StartFacts): string {

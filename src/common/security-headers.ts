@@ -22,12 +22,13 @@ export const SCAN_PAGE_POLICY =
 export const STATIC_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
- * GraphiQL (development, or GRAPHQL_INTROSPECTION): Nest's page loads React and GraphiQL from unpkg and
- * starts them with an inline script, then talks to /graphql over HTTP and graphql-ws.
+ * The GraphQL IDE (GraphiQL, where introspection is on: src/graphql-ide): its scripts and stylesheets come
+ * from this service only, with no inline script or style (React and CodeMirror set styles through the DOM,
+ * which CSP does not govern); its icons are data: URIs; it talks to /graphql over HTTP and graphql-ws.
  */
 export const GRAPHIQL_PAGE_POLICY =
-  "default-src 'none'; script-src https://unpkg.com 'unsafe-inline'; style-src https://unpkg.com 'unsafe-inline'; " +
-  "font-src https://unpkg.com data:; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Every answer's headers; GET /graphql (the GraphiQL page, when it is served) gets its page's policy. */
 export function securityHeaders(options: { graphiql: boolean }) {

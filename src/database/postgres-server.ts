@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { resolve } from 'node:path';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** A PostgreSQL server that tests and benchmarks create their own databases on. */
 export interface PostgresServer {
@@ -24,6 +23,8 @@ export async function findPostgresServer(options: { url?: string; embeddedName: 
     return { adminUrl: local, label: 'local 127.0.0.1:5432' };
   } catch {
     await probe.end().catch(() => undefined);
+    // A development dependency (tests and benchmarks only): loaded when no server answers.
+    const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
     const embedded = await startEmbeddedPostgres({
       dir: resolve(`data/${options.embeddedName}`),
       port: options.embeddedPort,

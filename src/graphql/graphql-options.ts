@@ -3,6 +3,7 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { withholdPrivateBatchFields } from '../batches/batch-field-policy.js';
 import type { RunningConfig } from '../config/config.js';
 import { MAX_QUERY_TOKENS } from '../limits/query-limits.js';
+import { graphqlIdePlugin } from '../graphql-ide/graphql-ide.plugin.js';
 import { graphqlErrorFormatter } from './error-mapping.js';
 import { noStorePlugin } from './no-store.plugin.js';
 
@@ -19,9 +20,11 @@ export function graphqlOptions(config: Pick<RunningConfig, 'graphqlIntrospection
     path: '/graphql',
     includeStacktraceInErrorResponses: false,
     formatError: graphqlErrorFormatter({ hideSchema: !config.graphqlIntrospection }),
-    // Production hides the schema and the GraphiQL page unless GRAPHQL_INTROSPECTION says otherwise.
+    // Production hides the schema and the IDE unless GRAPHQL_INTROSPECTION says otherwise.
     introspection: config.graphqlIntrospection,
-    graphiql: config.graphqlIntrospection,
+    // Nest's GraphiQL page loads React and GraphiQL from unpkg.com (stuck on "Loading…" offline): this
+    // service serves its own from node_modules instead (src/graphql-ide), where introspection is on.
+    graphiql: false,
     // Refuses simple (CSRF-able) requests: a GET or a form POST must carry a preflight-forcing header.
     csrfPrevention: true,
     // main.ts owns SIGINT/SIGTERM: it drains the ledger writer before the process exits.
@@ -32,6 +35,6 @@ export function graphqlOptions(config: Pick<RunningConfig, 'graphqlIntrospection
     // A batch's private fields are withheld from callers that may not read it, whatever path reached it.
     transformSchema: withholdPrivateBatchFields,
     // No cache hints in this schema: the header alone, without a hook on every field resolved.
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStorePlugin],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStorePlugin, ...(config.graphqlIntrospection ? [graphqlIdePlugin()] : [])],
   };
 }

@@ -81,6 +81,7 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /health/live': 'liveness only',
   'GET /health/ready': 'readiness only',
   'GET /assets/verify.js': 'a static script',
+  'GET /graphiql/:asset': "the GraphQL IDE's scripts and stylesheets, from node_modules",
   'GET /ledger/checkpoint': 'a signed tree head: a size and a hash',
   'GET /ledger/consistency': 'hashes of Merkle subtrees between two tree sizes',
   'POST /q/:code/scans': 'a scan count',

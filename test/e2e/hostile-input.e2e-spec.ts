@@ -355,6 +355,7 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}/21/0001` }, query: { linkType: () => 'gs1:pip' } },
   'GET /.well-known/gs1resolver': {},
   'GET /assets/verify.js': {},
+  'GET /graphiql/:asset': { params: { asset: () => 'start.js' } },
   // The query interface's parameters. (With batchId or productId the path is the export, probed here before it shared the path;
   // its parsing, export-query.ts, is unchanged and unit-tested.)
   'GET /epcis/events': {
