@@ -175,7 +175,7 @@ async function verifyEntries(run: Run, size: number, previous: VerifyState | nul
     if (err instanceof CheckFailed) throw err;
     run.fail(`export: reading it failed after ${verifier.size} entries: ${(err as Error).message}`);
   }
-  progress.end();
+  progress.end(verifier.size);
   const result = verifier.finish(size);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   run.out(`  ${result.checkedEntries} entries checked in ${seconds.toFixed(2)} s (${rate(result.checkedEntries, seconds)} entries/s)`);
@@ -212,7 +212,7 @@ const WORKER_SCRIPT = new URL('./verify-worker.js', import.meta.url);
  * The progress line on long checks: rewritten in place on a terminal, a line every few seconds
  * when asked for with --progress on anything else; never on stdout, which holds the report.
  */
-function progressReporter({ args, progress }: Run, total: number, started: bigint): { update: (checked: number) => void; end: () => void } {
+function progressReporter({ args, progress }: Run, total: number, started: bigint): { update: (checked: number) => void; end: (checked: number) => void } {
   const tty = progress.isTTY === true;
   if (!tty && !args.progress) return { update: () => undefined, end: () => undefined };
   const everyMs = tty ? 250 : 5000;
@@ -226,7 +226,13 @@ function progressReporter({ args, progress }: Run, total: number, started: bigin
     const text = progressLine(checked, total, ms / 1000);
     progress.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
   };
-  return { update, end: () => (shown && tty ? void progress.write('\r\x1b[K') : undefined) };
+  // The terminal's line is cleared for the report; asked for elsewhere, the last line says where it ended.
+  const end = (checked: number): void => {
+    if (tty) {
+      if (shown) progress.write('\r\x1b[K');
+    } else progress.write(`${progressLine(checked, total, Number(process.hrtime.bigint() - started) / 1e9)}\n`);
+  };
+  return { update, end };
 }
 
 function checkRoot({ ok, fail }: Run, checkpoint: Checkpoint, roots: Map<number, Buffer>): void {
