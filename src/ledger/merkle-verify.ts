@@ -31,7 +31,11 @@ childrenInput[0] = NODE_PREFIX;
 /** SHA-256(0x01 || left || right), one-shot (crypto.hash is cheaper than a Hash object on 65 bytes). */
 export function hashChildren(left: Buffer, right: Buffer): Buffer {
   if (left.length !== 32 || right.length !== 32) {
-    return createHash('sha256').update(Buffer.from([NODE_PREFIX])).update(left).update(right).digest();
+    return createHash('sha256')
+      .update(Buffer.from([NODE_PREFIX]))
+      .update(left)
+      .update(right)
+      .digest();
   }
   left.copy(childrenInput, 1);
   right.copy(childrenInput, 33);

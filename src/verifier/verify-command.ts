@@ -369,9 +369,7 @@ type VerifyArgs = {
   /** null: one a CPU. */
   workers: number | null;
   progress: boolean;
-} & (
-  { mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string }
-);
+} & ({ mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string });
 type ParsedArgs = { help: true } | VerifyArgs;
 
 function parseCommandLine(args: string[], env: Record<string, string | undefined>): ParsedArgs {
@@ -414,8 +412,16 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
   const key = readKey(keyText);
   const { witnesses, witnessesNeeded } = witnessPolicy((values.witness as string[] | undefined) ?? [], str('witnesses-needed'));
   const workersText = str('workers');
-  if (workersText !== undefined && !/^(0|[1-9][0-9]?)$/.test(workersText)) throw new UsageError(`--workers must be a whole number from 0 to 99, got ${JSON.stringify(workersText)}`);
-  const common = { key, stateFile, witnesses, witnessesNeeded, workers: workersText === undefined ? null : Number(workersText), progress: values.progress === true };
+  if (workersText !== undefined && !/^(0|[1-9][0-9]?)$/.test(workersText))
+    throw new UsageError(`--workers must be a whole number from 0 to 99, got ${JSON.stringify(workersText)}`);
+  const common = {
+    key,
+    stateFile,
+    witnesses,
+    witnessesNeeded,
+    workers: workersText === undefined ? null : Number(workersText),
+    progress: values.progress === true,
+  };
   if (url !== undefined) {
     if (checkpointFile !== undefined) throw new UsageError('--checkpoint goes with --file; with --url the checkpoint is fetched');
     let base: URL;

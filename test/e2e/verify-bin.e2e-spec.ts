@@ -32,15 +32,22 @@ describe('the packed suyuan-verify bin', () => {
 
   function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...args], { cwd: emptyCwd, env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [bin, ...args],
+        { cwd: emptyCwd, env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 1 << 24 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 
   function sh(command: string, args: string[], cwd: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(command, args, { cwd, maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err ? reject(new Error(`${command} ${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
+      execFile(command, args, { cwd, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${command} ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+      );
     });
   }
 
@@ -64,7 +71,13 @@ describe('the packed suyuan-verify bin', () => {
     regulatorKey = (await createOrg(app, 'REGULATOR')).key;
     const producer = await producerWithBatch(app);
     for (let i = 0; i < 5; i++) {
-      const input = { batchId: producer.batch.id, bizStep: 'STORING', eventTime: '2026-10-07T08:00:00.000Z', facilityId: producer.facilityId, details: { n: i } };
+      const input = {
+        batchId: producer.batch.id,
+        bizStep: 'STORING',
+        eventTime: '2026-10-07T08:00:00.000Z',
+        facilityId: producer.facilityId,
+        details: { n: i },
+      };
       await gqlOk(app, RECORD_EVENT, { input }, producer.org.key);
     }
     const { ledgerInfo } = await gqlOk(app, LEDGER_SIZE);
@@ -115,7 +128,16 @@ describe('the packed suyuan-verify bin', () => {
     const lines = [...syntheticExportLines(20_000, 300, tree)];
     writeFileSync(join(dir, 'big.jsonl'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'big-checkpoint.txt'), signCheckpoint(checkpointBody(origin, 20_000, tree.root()), signing));
-    const args = (file: string, workers: string) => ['--file', join(dir, file), '--checkpoint', join(dir, 'big-checkpoint.txt'), '--key', verifierKey(origin, signing.publicKeyRaw), '--workers', workers];
+    const args = (file: string, workers: string) => [
+      '--file',
+      join(dir, file),
+      '--checkpoint',
+      join(dir, 'big-checkpoint.txt'),
+      '--key',
+      verifierKey(origin, signing.publicKeyRaw),
+      '--workers',
+      workers,
+    ];
 
     const clean = await run([...args('big.jsonl', '2'), '--progress']);
     expect(clean.code).toBe(0);
