@@ -293,6 +293,21 @@ export class ChainLinks {
     return batchLinkProblem(e.batchId, e.batchPrevHash, e.batchId === null ? null : this.batchHead(e.batchId));
   }
 
+  /** The recomputed hash of each batch's latest entry, as far as this run knows them. */
+  batchHeadEntries(): IterableIterator<[string, string | null]> {
+    return this.batchHeads.entries();
+  }
+
+  /**
+   * Takes on a run of `count` entries checked elsewhere (a worker's chunk) whose links into this run
+   * were found to hold: `lastHash` is the recomputed hash of its last entry, `heads` its batches' latest.
+   */
+  advance(count: number, lastHash: string, heads: Iterable<[string, string | null]>): void {
+    for (const [batchId, hash] of heads) this.batchHeads.set(batchId, hash);
+    this.hashBefore = lastHash;
+    this.seq += count;
+  }
+
   /** The next entry checked out; `hash` is its recomputed hash. */
   accept(batchId: string | null, hash: string): void {
     if (batchId !== null) this.batchHeads.set(batchId, hash);

@@ -328,7 +328,7 @@ describe('runVerify in file mode on the vectors', () => {
     ]) {
       const r = await run(...args);
       expect(r.code).toBe(2);
-      expect(r.text).toMatch(/usage: npm run verify/);
+      expect(r.text).toMatch(/usage: suyuan-verify/);
     }
   });
 });

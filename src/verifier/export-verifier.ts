@@ -17,6 +17,34 @@ import { PAYLOAD_KEY, readServiceLayout, ServiceLayoutLine } from './service-lay
 export interface ExportVerifierOptions {
   /** Tree sizes whose Merkle root to record as the entries pass them (e.g. a checkpoint's size). */
   rootsAt?: Iterable<number>;
+  /**
+   * Checks a chunk of the export on its own (in a worker), from entry `fromSeq` at line `fromLine`:
+   * the links into the chunk (the prevHash of its first entry, the batchPrevHash of each batch's first
+   * entry in it) are taken from the lines themselves and reported in the outcome, for the verifier
+   * of the whole export to compare with the hashes it recomputed (see adopt). No Merkle tree: the
+   * outcome carries the leaf hashes instead.
+   */
+  chunk?: { fromSeq: number; fromLine: number; maxEntries: number };
+}
+
+/** What a chunk verifier found, for the whole export's verifier to adopt (see ExportVerifier.adopt). */
+export interface ChunkOutcome {
+  fromSeq: number;
+  /** Lines read, blank ones included. */
+  lines: number;
+  entries: number;
+  erased: number;
+  slow: number;
+  /** An entry failed: the chunk must be checked again in order, which names the failure exactly. */
+  failed: boolean;
+  /** The links the chunk's entries were checked against, which the entries before it must provide. */
+  assumedPrevHash: string;
+  assumedHeads: [string, string | null][];
+  /** The recomputed hash of the chunk's last entry and of each of its batches' latest entry. */
+  lastHash: string;
+  heads: [string, string | null][];
+  /** 32 bytes an entry: SHA-256(0x00 || entry hash). */
+  leaves: Uint8Array;
 }
 
 export interface ExportFailure {
@@ -52,8 +80,12 @@ export class ExportVerifier {
   private readonly wanted: Set<number>;
   private readonly roots = new Map<number, Buffer>();
   /** The links the next entry must hold: the recomputed hash before it and of each batch's latest entry. */
-  private readonly links = new ChainLinks(1, null);
-  private lineNumber = 0;
+  private links = new ChainLinks(1, null);
+  private readonly firstSeq: number;
+  private accepted = 0;
+  private lineNumber: number;
+  /** Chunk mode only: the links taken from the lines, and the leaf hashes. */
+  private readonly chunk: { assumedPrevHash: string | null; assumedHeads: [string, string | null][]; leaves: Buffer } | null;
   private erased = 0;
   private slow = 0;
   private failed: ExportFailure | null = null;
@@ -66,16 +98,19 @@ export class ExportVerifier {
   constructor(options: ExportVerifierOptions = {}) {
     this.wanted = new Set(options.rootsAt ?? []);
     if (this.wanted.has(0)) this.roots.set(0, this.tree.root());
+    this.firstSeq = options.chunk?.fromSeq ?? 1;
+    this.lineNumber = (options.chunk?.fromLine ?? 1) - 1;
+    this.chunk = options.chunk ? { assumedPrevHash: null, assumedHeads: [], leaves: Buffer.alloc(32 * options.chunk.maxEntries) } : null;
   }
 
-  /** Entries checked so far, which is the Merkle tree's size. */
+  /** Entries checked so far (in chunk mode, of the chunk), which is the Merkle tree's size. */
   get size(): number {
-    return this.tree.size;
+    return this.accepted;
   }
 
   /** The seq the next line must hold. */
   get nextSeq(): number {
-    return this.tree.size + 1;
+    return this.firstSeq + this.accepted;
   }
 
   get failure(): ExportFailure | null {
@@ -102,7 +137,8 @@ export class ExportVerifier {
     let line = rawLine;
     if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     if (line.length === 0) return true;
-    const seq = this.tree.size + 1;
+    const seq = this.nextSeq;
+    if (this.chunk) this.assumeLinks(line, seq, this.chunk);
     try {
       this.check(line, seq);
       return true;
@@ -118,17 +154,17 @@ export class ExportVerifier {
    * (a checkpoint's size); fewer is a failure naming the first missing seq.
    */
   finish(expectedSize = 0): ExportVerification {
-    if (!this.failed && this.tree.size < expectedSize) {
-      const seq = this.tree.size + 1;
+    if (!this.failed && this.accepted < expectedSize) {
+      const seq = this.nextSeq;
       this.failed = {
         seq,
         line: this.lineNumber + 1,
-        reason: `entry ${seq} is missing: the export ends at ${this.tree.size} entries, it should reach ${expectedSize}`,
+        reason: `entry ${seq} is missing: the export ends at ${this.accepted} entries, it should reach ${expectedSize}`,
       };
     }
     return {
       valid: this.failed === null,
-      checkedEntries: this.tree.size,
+      checkedEntries: this.accepted,
       erasedPayloads: this.erased,
       slowPayloads: this.slow,
       failure: this.failed,
@@ -179,8 +215,74 @@ export class ExportVerifier {
     this.links.accept(batchId, hash);
     // hashLeaf(Buffer.from(hash, 'hex')), SHA-256(0x00 || hash), in one call on a reused buffer
     this.leafInput.write(hash, 1, 32, 'hex');
-    this.tree.push(sha256Once('sha256', this.leafInput, 'buffer'));
+    const leaf = sha256Once('sha256', this.leafInput, 'buffer');
+    if (this.chunk) leaf.copy(this.chunk.leaves, 32 * this.accepted);
+    else this.pushLeaf(seq, leaf);
+    this.accepted++;
+  }
+
+  private pushLeaf(seq: number, leaf: Buffer): void {
+    this.tree.push(leaf);
     if (this.wanted.size > 0 && this.wanted.has(seq)) this.roots.set(seq, this.tree.root());
+  }
+
+  /**
+   * Chunk mode: the first entry's prevHash and each batch's first batchPrevHash in the chunk are
+   * taken as the line states them. Whatever a line claims, the outcome only counts once adopt has
+   * found the claims equal to the hashes recomputed before the chunk, so a misread claim costs a
+   * re-check, never a wrong verdict.
+   */
+  private assumeLinks(line: string, seq: number, chunk: NonNullable<ExportVerifier['chunk']>): void {
+    const claim = claimedLinks(line);
+    if (chunk.assumedPrevHash === null) {
+      this.links = new AssumingLinks(seq, claim?.prevHash ?? '', chunk.assumedHeads);
+      chunk.assumedPrevHash = this.links.previousHash;
+    }
+    if (claim?.batchId != null && !this.links.knowsBatch(claim.batchId)) {
+      this.links.seedBatchHead(claim.batchId, claim.batchPrevHash);
+      chunk.assumedHeads.push([claim.batchId, claim.batchPrevHash]);
+    }
+  }
+
+  /** Chunk mode: what the chunk holds, once its lines have all been pushed. */
+  outcome(lines: number): ChunkOutcome {
+    const chunk = this.chunk;
+    if (!chunk) throw new Error('outcome() is for a verifier made with the chunk option');
+    return {
+      fromSeq: this.firstSeq,
+      lines,
+      entries: this.accepted,
+      erased: this.erased,
+      slow: this.slow,
+      failed: this.failed !== null,
+      assumedPrevHash: chunk.assumedPrevHash ?? this.links.previousHash,
+      assumedHeads: chunk.assumedHeads,
+      lastHash: this.links.previousHash,
+      heads: [...this.links.batchHeadEntries()],
+      leaves: chunk.leaves.subarray(0, 32 * this.accepted),
+    };
+  }
+
+  /**
+   * Takes on a chunk checked by a worker when it is the next one, every entry in it passed, and the
+   * links it assumed are the hashes recomputed here: then pushing its lines here would have given
+   * the same result, entry by entry. Returns false otherwise (nothing changed): the caller pushes the
+   * chunk's lines here instead, which names any failure exactly as a run without workers would.
+   */
+  adopt(outcome: ChunkOutcome): boolean {
+    if (this.failed || this.chunk || outcome.failed || outcome.fromSeq !== this.nextSeq) return false;
+    if (outcome.entries > 0) {
+      if (outcome.assumedPrevHash !== this.links.previousHash) return false;
+      for (const [batchId, head] of outcome.assumedHeads) if (this.links.batchHead(batchId) !== head) return false;
+      const leaves = Buffer.from(outcome.leaves.buffer, outcome.leaves.byteOffset, outcome.leaves.byteLength);
+      for (let i = 0; i < outcome.entries; i++) this.pushLeaf(outcome.fromSeq + i, leaves.subarray(32 * i, 32 * i + 32));
+      this.links.advance(outcome.entries, outcome.lastHash, outcome.heads);
+    }
+    this.accepted += outcome.entries;
+    this.erased += outcome.erased;
+    this.slow += outcome.slow;
+    this.lineNumber += outcome.lines;
+    return true;
   }
 
   /** Every check on a line in any JSON layout, with the reason for the first that fails. */
@@ -268,6 +370,66 @@ export class ExportVerifier {
     return sha256Hex(payloadHashInput(this.salt, text, this.scratch));
   }
 }
+
+/**
+ * A chunk's links: a batch it has not seen is taken to have no entry before the chunk, and that is
+ * recorded as an assumption too, so that whichever way a line names its batch, adopt checks every
+ * head the chunk relied on.
+ */
+class AssumingLinks extends ChainLinks {
+  constructor(
+    fromSeq: number,
+    previousHash: string,
+    private readonly assumed: [string, string | null][],
+  ) {
+    super(fromSeq, previousHash);
+  }
+
+  override batchHead(batchId: string): string | null {
+    if (!this.knowsBatch(batchId)) {
+      this.assumed.push([batchId, null]);
+      this.seedBatchHead(batchId, null);
+    }
+    return super.batchHead(batchId);
+  }
+}
+
+/** The links a line states, read cheaply (null when they cannot be): chunk mode's assumptions. */
+export function claimedLinks(line: string): { prevHash: string; batchId: string | null; batchPrevHash: string | null } | null {
+  const prevAt = line.indexOf(PREV_KEY);
+  const prevEnd = prevAt + PREV_KEY.length + 64;
+  const batchAt = prevAt < 0 || line.charCodeAt(prevEnd) !== 34 /* " */ ? -1 : line.indexOf(BATCH_KEY, prevEnd);
+  if (batchAt > 0) {
+    const prevHash = line.slice(prevAt + PREV_KEY.length, prevEnd);
+    let at = batchAt + BATCH_KEY.length;
+    let batchId: string | null = null;
+    if (line.startsWith('"', at)) {
+      const end = line.indexOf('"', at + 1);
+      batchId = end < 0 ? null : line.slice(at + 1, end);
+      at = end + 1;
+    } else if (line.startsWith('null', at)) at += 4;
+    else at = -1;
+    if (at > 0 && line.startsWith(BATCH_PREV_KEY, at)) {
+      at += BATCH_PREV_KEY.length;
+      if (line.startsWith('null', at)) return { prevHash, batchId, batchPrevHash: null };
+      if (line.charCodeAt(at) === 34 && line.charCodeAt(at + 65) === 34) return { prevHash, batchId, batchPrevHash: line.slice(at + 1, at + 65) };
+    }
+  }
+  try {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    if (typeof e?.prevHash !== 'string') return null;
+    return {
+      prevHash: e.prevHash,
+      batchId: typeof e.batchId === 'string' ? e.batchId : null,
+      batchPrevHash: typeof e.batchPrevHash === 'string' ? e.batchPrevHash : null,
+    };
+  } catch {
+    return null;
+  }
+}
+const PREV_KEY = '"prevHash":"';
+const BATCH_KEY = '","batchId":';
+const BATCH_PREV_KEY = ',"batchPrevHash":';
 
 /** The nine envelope members with the types LEDGER-SPEC §1 gives them; anything else fails the entry. */
 function checkShape(e: Record<string, unknown>, seq: number): LedgerEnvelope {

@@ -9,6 +9,7 @@ import {
   rate,
   witnessesProblem,
   type VerifyState,
+  progressLine,
 } from './verify-checks.js';
 
 const rootA = 'aa'.repeat(32);
@@ -75,5 +76,17 @@ describe('the verify command’s judgements', () => {
     expect(witnessesProblem(['w1+abcd0123'], 2, ['w2+00112233: does not verify'])).toBe(
       'witnesses: 1 of the 2 needed cosigned this checkpoint (w1+abcd0123); refused: w2+00112233: does not verify',
     );
+  });
+});
+
+describe('progressLine', () => {
+  it('says how many entries of how many, the rate so far and the time left at that rate', () => {
+    expect(progressLine(250_000, 1_000_000, 2)).toBe('checked 250,000 of 1,000,000 (25%) entries, 125,000 entries/s, ETA 6 s');
+    expect(progressLine(100_000, 10_000_000, 1)).toBe('checked 100,000 of 10,000,000 (1%) entries, 100,000 entries/s, ETA 1 min 39 s');
+  });
+
+  it('gives no ETA once done or before any time has passed', () => {
+    expect(progressLine(1_000, 1_000, 0.5)).toBe('checked 1,000 of 1,000 (100%) entries, 2,000 entries/s');
+    expect(progressLine(0, 1_000, 0)).toBe('checked 0 of 1,000 (0%) entries, – entries/s');
   });
 });

@@ -69,3 +69,16 @@ export function witnessesProblem(cosigned: string[], needed: number, invalid: st
 export function rate(count: number, seconds: number): string {
   return seconds > 0 ? Math.round(count / seconds).toLocaleString('en-US') : '–';
 }
+
+/** The progress line: entries checked of the total, the rate so far, and the time left at that rate. */
+export function progressLine(checked: number, total: number, seconds: number): string {
+  const perSecond = seconds > 0 ? checked / seconds : 0;
+  const of = total > 0 ? ` of ${total.toLocaleString('en-US')} (${Math.floor((100 * Math.min(checked, total)) / total)}%)` : '';
+  const left = total > checked && perSecond > 0 ? `, ETA ${duration((total - checked) / perSecond)}` : '';
+  return `checked ${checked.toLocaleString('en-US')}${of} entries, ${rate(checked, seconds)} entries/s${left}`;
+}
+
+function duration(seconds: number): string {
+  const s = Math.ceil(seconds);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}

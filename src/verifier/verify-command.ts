@@ -1,16 +1,20 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Checkpoint, openSignedNote, parseVerifierKey, VerifierKey } from '../ledger/checkpoint-note.js';
 import { verifyConsistency } from '../ledger/merkle-verify.js';
 import { cosignersOf, parseWitnessKey, WitnessKey } from '../witnesses/cosignature.js';
 import { ExportVerifier } from './export-verifier.js';
+import { CHUNK_ENTRIES, feedLinesInParallel } from './parallel-export.js';
 import {
   entriesChecked,
   entriesProblem,
   exportHttpProblem,
   isVerifyState,
   previousCheckpointProblem,
+  progressLine,
   rate,
   witnessesProblem,
   type VerifyState,
@@ -23,12 +27,15 @@ import {
  * 2 usage error.
  */
 export const USAGE = [
-  'usage: npm run verify -- --url <base URL> --key <verifier key> [--api-key <key>] [--state <file>]',
-  '       npm run verify -- --file <export.jsonl> --checkpoint <signed note file> --key <verifier key> [--state <file>]',
+  'usage: suyuan-verify --url <base URL> --key <verifier key> [--api-key <key>] [--state <file>]',
+  '       suyuan-verify --file <export.jsonl> --checkpoint <signed note file> --key <verifier key> [--state <file>]',
+  '  (in the repository, after npm run build: npm run verify -- <the same options>)',
   '  --key takes the verifier key text (<name>+<key id>+<base64 key>) or a file holding it;',
   '  --api-key (or env SUYUAN_API_KEY) is a regulator or admin API key, needed to read the export.',
   '  --witness <witness verifier key or file> (repeatable) trusts a C2SP witness; --witnesses-needed N (default: all given)',
   '  is how many of them must have cosigned the checkpoint.',
+  '  --workers N: worker threads checking entries (default: one a CPU; 0 checks in this thread only).',
+  '  --progress: a progress line on stderr (entries checked, rate, ETA), which is shown anyway when stderr is a terminal.',
 ].join('\n');
 
 export interface VerifyOptions {
@@ -36,6 +43,8 @@ export interface VerifyOptions {
   env?: Record<string, string | undefined>;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Where progress lines go; defaults to process.stderr. */
+  progress?: { write(text: string): unknown; isTTY?: boolean };
 }
 
 class UsageError extends Error {}
@@ -49,6 +58,7 @@ const MARK_FAIL = '✗';
 interface Run {
   args: VerifyArgs;
   fetch: typeof fetch;
+  progress: { write(text: string): unknown; isTTY?: boolean };
   out: (line: string) => void;
   ok: (text: string) => void;
   fail: (text: string) => never;
@@ -60,6 +70,7 @@ export async function runVerify(args: string[], out: (line: string) => void, opt
   const run: Run = {
     args: parsed,
     fetch: options.fetch ?? fetch,
+    progress: options.progress ?? process.stderr,
     out,
     ok: (text) => out(`${MARK_OK} ${text}`),
     fail: (text) => {
@@ -157,12 +168,14 @@ async function previousCheckpoint({ args, out, fail }: Run, checkpoint: Checkpoi
 async function verifyEntries(run: Run, size: number, previous: VerifyState | null): Promise<Map<number, Buffer>> {
   const verifier = new ExportVerifier({ rootsAt: previous ? [size, previous.treeSize] : [size] });
   const started = process.hrtime.bigint();
+  const progress = progressReporter(run, size, started);
   try {
-    await feedExport(run, size, verifier);
+    await feedExport(run, size, verifier, progress.update);
   } catch (err) {
     if (err instanceof CheckFailed) throw err;
     run.fail(`export: reading it failed after ${verifier.size} entries: ${(err as Error).message}`);
   }
+  progress.end(verifier.size);
   const result = verifier.finish(size);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   run.out(`  ${result.checkedEntries} entries checked in ${seconds.toFixed(2)} s (${rate(result.checkedEntries, seconds)} entries/s)`);
@@ -173,14 +186,53 @@ async function verifyEntries(run: Run, size: number, previous: VerifyState | nul
 }
 
 /** The export's lines, from the service (entries 1 to the checkpoint's size) or the file, into the verifier. */
-async function feedExport({ args, fetch: doFetch, fail }: Run, size: number, verifier: ExportVerifier): Promise<void> {
-  if (args.mode === 'file') return feedLines(createReadStream(args.exportFile, { highWaterMark: 1 << 20 }), verifier);
-  if (size === 0) return;
-  const headers: Record<string, string> = { accept: 'application/x-ndjson' };
-  if (args.apiKey) headers.authorization = `Bearer ${args.apiKey}`;
-  const res = await doFetch(`${args.base}/ledger/export?fromSeq=1&toSeq=${size}`, { headers });
-  if (!res.ok || !res.body) fail(exportHttpProblem(res.status, res.statusText, await res.text().catch(() => '')));
-  await feedLines(res.body as unknown as AsyncIterable<Uint8Array>, verifier);
+async function feedExport({ args, fetch: doFetch, fail }: Run, size: number, verifier: ExportVerifier, onProgress: (checked: number) => void): Promise<void> {
+  let body: AsyncIterable<Uint8Array>;
+  if (args.mode === 'file') body = createReadStream(args.exportFile, { highWaterMark: 1 << 20 });
+  else {
+    if (size === 0) return;
+    const headers: Record<string, string> = { accept: 'application/x-ndjson' };
+    if (args.apiKey) headers.authorization = `Bearer ${args.apiKey}`;
+    const res = await doFetch(`${args.base}/ledger/export?fromSeq=1&toSeq=${size}`, { headers });
+    if (!res.ok || !res.body) return fail(exportHttpProblem(res.status, res.statusText, await res.text().catch(() => '')));
+    body = res.body as unknown as AsyncIterable<Uint8Array>;
+  }
+  // Workers pay off from a few chunks on; a small ledger is checked at once in this thread.
+  const workers = args.workers ?? Math.min(availableParallelism(), 8);
+  if (workers > 0 && size >= 2 * CHUNK_ENTRIES && existsSync(fileURLToPath(WORKER_SCRIPT))) {
+    return feedLinesInParallel(body, verifier, { workerScript: WORKER_SCRIPT, workers, onProgress });
+  }
+  return feedLines(body, verifier, onProgress);
+}
+
+/** The compiled worker; absent when this module runs from TypeScript sources (tests), which then check in one thread. */
+const WORKER_SCRIPT = new URL('./verify-worker.js', import.meta.url);
+
+/**
+ * The progress line on long checks: rewritten in place on a terminal, a line every few seconds
+ * when asked for with --progress on anything else; never on stdout, which holds the report.
+ */
+function progressReporter({ args, progress }: Run, total: number, started: bigint): { update: (checked: number) => void; end: (checked: number) => void } {
+  const tty = progress.isTTY === true;
+  if (!tty && !args.progress) return { update: () => undefined, end: () => undefined };
+  const everyMs = tty ? 250 : 5000;
+  let last = 0;
+  let shown = false;
+  const update = (checked: number): void => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (ms - last < everyMs) return;
+    last = ms;
+    shown = true;
+    const text = progressLine(checked, total, ms / 1000);
+    progress.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
+  };
+  // The terminal's line is cleared for the report; asked for elsewhere, the last line says where it ended.
+  const end = (checked: number): void => {
+    if (tty) {
+      if (shown) progress.write('\r\x1b[K');
+    } else progress.write(`${progressLine(checked, total, Number(process.hrtime.bigint() - started) / 1e9)}\n`);
+  };
+  return { update, end };
 }
 
 function checkRoot({ ok, fail }: Run, checkpoint: Checkpoint, roots: Map<number, Buffer>): void {
@@ -231,7 +283,7 @@ async function keepCheckpoint({ out, fail }: Run, stateFile: string, checkpoint:
  * "\n" byte (never part of a multi-byte UTF-8 sequence) and decodes each line on its own, holding
  * at most one partial line between chunks.
  */
-async function feedLines(chunks: AsyncIterable<Uint8Array>, verifier: ExportVerifier): Promise<void> {
+async function feedLines(chunks: AsyncIterable<Uint8Array>, verifier: ExportVerifier, onProgress: (checked: number) => void): Promise<void> {
   let pending: Buffer | null = null;
   for await (const chunk of chunks) {
     const fresh = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -243,6 +295,7 @@ async function feedLines(chunks: AsyncIterable<Uint8Array>, verifier: ExportVeri
       start = nl + 1;
     }
     pending = start < bytes.length ? Buffer.from(bytes.subarray(start)) : null;
+    onProgress(verifier.size);
   }
   if (pending) verifier.push(pending.toString('utf8'));
 }
@@ -307,9 +360,16 @@ async function writeStateAtomically(file: string, state: VerifyState): Promise<v
   }
 }
 
-type VerifyArgs = { help: false; key: VerifierKey; stateFile: string | null; witnesses: WitnessKey[]; witnessesNeeded: number } & (
-  { mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string }
-);
+type VerifyArgs = {
+  help: false;
+  key: VerifierKey;
+  stateFile: string | null;
+  witnesses: WitnessKey[];
+  witnessesNeeded: number;
+  /** null: one a CPU. */
+  workers: number | null;
+  progress: boolean;
+} & ({ mode: 'url'; base: string; apiKey: string | null } | { mode: 'file'; exportFile: string; checkpointFile: string });
 type ParsedArgs = { help: true } | VerifyArgs;
 
 function parseCommandLine(args: string[], env: Record<string, string | undefined>): ParsedArgs {
@@ -328,6 +388,8 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
         'api-key': { type: 'string' },
         witness: { type: 'string', multiple: true },
         'witnesses-needed': { type: 'string' },
+        workers: { type: 'string' },
+        progress: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -349,6 +411,17 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
   if (keyText === undefined) throw new UsageError('--key is required');
   const key = readKey(keyText);
   const { witnesses, witnessesNeeded } = witnessPolicy((values.witness as string[] | undefined) ?? [], str('witnesses-needed'));
+  const workersText = str('workers');
+  if (workersText !== undefined && !/^(0|[1-9][0-9]?)$/.test(workersText))
+    throw new UsageError(`--workers must be a whole number from 0 to 99, got ${JSON.stringify(workersText)}`);
+  const common = {
+    key,
+    stateFile,
+    witnesses,
+    witnessesNeeded,
+    workers: workersText === undefined ? null : Number(workersText),
+    progress: values.progress === true,
+  };
   if (url !== undefined) {
     if (checkpointFile !== undefined) throw new UsageError('--checkpoint goes with --file; with --url the checkpoint is fetched');
     let base: URL;
@@ -359,11 +432,11 @@ function parseCommandLine(args: string[], env: Record<string, string | undefined
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError('--url must be http or https');
     const apiKey = str('api-key') ?? (env.SUYUAN_API_KEY || null);
-    return { help: false, mode: 'url', base: url.replace(/\/+$/, ''), apiKey, key, stateFile, witnesses, witnessesNeeded };
+    return { help: false, mode: 'url', base: url.replace(/\/+$/, ''), apiKey, ...common };
   }
   if (checkpointFile === undefined) throw new UsageError('--file needs --checkpoint <signed note file>');
   if (values['api-key'] !== undefined) throw new UsageError('--api-key goes with --url');
-  return { help: false, mode: 'file', exportFile: file!, checkpointFile, key, stateFile, witnesses, witnessesNeeded };
+  return { help: false, mode: 'file', exportFile: file!, checkpointFile, ...common };
 }
 
 /** The trusted witnesses' keys (each the text or a file holding it) and how many must cosign. */
