@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import WebSocket from 'ws';
 import { ucs2Hex } from '../../src/common/pdf.js';
+import { readPdf } from '../support/pdf-reader.js';
 import { APP_CONFIG } from '../../src/config/config.module.js';
 import type { AppConfig } from '../../src/config/config.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
@@ -277,7 +278,11 @@ describe('field-level authorization', () => {
       return { refused: !!body.errors?.length, text: answer.text };
     };
 
-  /** A GET: refused unless 2xx; binaries searched as latin1 (PDF text is also searched as its UCS-2 hex). */
+  /**
+   * A GET: refused unless 2xx; binaries searched as latin1 (PDF text is also searched as its UCS-2 hex, for the
+   * label sheet's standard font); a PDF with embedded fonts (the report) as pdftotext reads it, also with its line
+   * breaks taken out, so a secret wrapped across lines of a table cell is still found.
+   */
   const get =
     (w: () => World, path: (w: World) => string) =>
     async (caller: CallerName): Promise<Answer> => {
@@ -285,7 +290,9 @@ describe('field-level authorization', () => {
       const key = w().keys[caller];
       if (key) req.set('authorization', `Bearer ${key}`);
       const res = await req;
-      return { refused: res.status >= 300, text: (res.body as Buffer).toString('latin1') + (res.body as Buffer).toString('utf8') };
+      const body = res.body as Buffer;
+      const pdfText = res.status < 300 && String(res.headers['content-type']).startsWith('application/pdf') ? readPdf(body).rawText : '';
+      return { refused: res.status >= 300, text: body.toString('latin1') + body.toString('utf8') + pdfText + pdfText.replace(/\s*\n\s*/g, '') };
     };
 
   /** recallIssued over graphql-ws: subscribes as the caller, the regulator recalls lot A, and the answer is what the caller heard. */

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/**
+ * The font the reports embed: Noto Sans SC (SIL Open Font License 1.1) from the
+ * @expo-google-fonts/noto-sans-sc package, as whole TrueType files. A PDF carries only the glyphs it
+ * uses (pdfkit subsets through fontkit), so it reads the same on any reader, with or without CJK
+ * font data of its own (poppler-data, Adobe's Asian font packs).
+ */
+const FONT_FILES = {
+  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+} as const;
+
+export type ReportFont = keyof typeof FONT_FILES;
+
+const loaded = new Map<ReportFont, Buffer>();
+
+/** The font's bytes, read once (about 10 MB each) and kept: every report subsets from the same copy. */
+export function reportFont(face: ReportFont): Buffer {
+  let bytes = loaded.get(face);
+  if (!bytes) {
+    bytes = readFileSync(createRequire(import.meta.url).resolve(FONT_FILES[face]));
+    loaded.set(face, bytes);
+  }
+  return bytes;
+}
