@@ -77,8 +77,28 @@ class Flow {
     return this.y + height <= this.bottom();
   }
 
+  private readonly advances = new Map<string, number>();
+
+  /**
+   * A line's width, as the sum of its characters' advances (each measured once per face): pdfkit's own
+   * measure shapes the whole string each call, which made wrapping a long table cell quadratic.
+   */
   width(text: string, size: number, bold = false): number {
-    return this.doc.font(bold ? 'bold' : 'regular').fontSize(size).widthOfString(text);
+    let em = 0;
+    for (const ch of text) {
+      const key = bold ? `b${ch}` : ch;
+      let advance = this.advances.get(key);
+      if (advance === undefined) {
+        advance =
+          this.doc
+            .font(bold ? 'bold' : 'regular')
+            .fontSize(1000)
+            .widthOfString(ch) / 1000;
+        this.advances.set(key, advance);
+      }
+      em += advance;
+    }
+    return em * size;
   }
 
   /** Lines no wider than `width`: broken at a space when the line has one, else anywhere (Chinese has no spaces between words). */
@@ -137,14 +157,25 @@ class Flow {
     if (!this.fits(14 + keep)) this.newPage();
     this.text(MARGIN.left, 11, both(pair), { bold: true, color: GREEN });
     this.y += 16;
-    this.doc.moveTo(MARGIN.left, this.y).lineTo(MARGIN.left + WIDTH, this.y).lineWidth(1).strokeColor(GREEN).stroke();
+    this.doc
+      .moveTo(MARGIN.left, this.y)
+      .lineTo(MARGIN.left + WIDTH, this.y)
+      .lineWidth(1)
+      .strokeColor(GREEN)
+      .stroke();
     this.y += 5;
   }
 
   /** Rows of cells in columns, wrapped within them; the header (Chinese over English) repeats on each page. */
   table(columns: Pair[] | null, widths: number[], rows: Cell[][]): void {
     const xs = widths.map((_, i) => MARGIN.left + widths.slice(0, i).reduce((a, w) => a + w, 0));
-    const rule = () => this.doc.moveTo(MARGIN.left, this.y).lineTo(MARGIN.left + WIDTH, this.y).lineWidth(0.4).strokeColor('#bfbfbf').stroke();
+    const rule = () =>
+      this.doc
+        .moveTo(MARGIN.left, this.y)
+        .lineTo(MARGIN.left + WIDTH, this.y)
+        .lineWidth(0.4)
+        .strokeColor('#bfbfbf')
+        .stroke();
     const header = () => {
       if (!columns) return;
       const height = 2 * LEADING + PAD;
@@ -230,7 +261,10 @@ function drawTracePicture(flow: Flow, report: MockRecallReport): void {
     const [x1, y1, x2, y2] = [a.x + boxWidth, a.y + BOX.height / 2, b.x, b.y + BOX.height / 2];
     const mid = (x1 + x2) / 2;
     doc.moveTo(x1, y1).bezierCurveTo(mid, y1, mid, y2, x2, y2).lineWidth(0.6).strokeColor('#7a8b7f').stroke();
-    doc.polygon([x2, y2], [x2 - 4, y2 - 2], [x2 - 4, y2 + 2]).fillColor('#7a8b7f').fill();
+    doc
+      .polygon([x2, y2], [x2 - 4, y2 - 2], [x2 - 4, y2 + 2])
+      .fillColor('#7a8b7f')
+      .fill();
   }
   for (const box of picture.boxes) {
     const { x, y } = at(box.column, box.row);
@@ -278,11 +312,19 @@ function drawTemperatureChart(flow: Flow, chart: ReportTemperatureChart): void {
 
   for (const e of chart.excursions) {
     const x = xOf(e.start.getTime());
-    doc.rect(x, plot.y, Math.max(1.5, xOf(e.end.getTime()) - x), plot.height).fillColor('#f3c4c4').fill();
+    doc
+      .rect(x, plot.y, Math.max(1.5, xOf(e.end.getTime()) - x), plot.height)
+      .fillColor('#f3c4c4')
+      .fill();
   }
   for (const tick of niceTicks(range.min, range.max, 5)) {
     const y = yOf(tick);
-    doc.moveTo(plot.x, y).lineTo(plot.x + plot.width, y).lineWidth(0.3).strokeColor('#dddddd').stroke();
+    doc
+      .moveTo(plot.x, y)
+      .lineTo(plot.x + plot.width, y)
+      .lineWidth(0.3)
+      .strokeColor('#dddddd')
+      .stroke();
     const label = `${tick} °C`;
     flow.textAt(plot.x - 4 - flow.width(label, 7), y - 4.5, 7, label, { color: GREY });
   }
@@ -290,7 +332,12 @@ function drawTemperatureChart(flow: Flow, chart: ReportTemperatureChart): void {
   for (let i = 0; i <= timeTicks; i++) {
     const t = t0 + ((t1 - t0) * i) / timeTicks;
     const x = xOf(t);
-    doc.moveTo(x, plot.y + plot.height).lineTo(x, plot.y + plot.height + 3).lineWidth(0.5).strokeColor(GREY).stroke();
+    doc
+      .moveTo(x, plot.y + plot.height)
+      .lineTo(x, plot.y + plot.height + 3)
+      .lineWidth(0.5)
+      .strokeColor(GREY)
+      .stroke();
     const label = chinaTime(new Date(t));
     const w = flow.width(label, 7);
     flow.textAt(Math.min(Math.max(x - w / 2, plot.x - 20), plot.x + plot.width - w + 20), plot.y + plot.height + 5, 7, label, { color: GREY });
@@ -298,7 +345,14 @@ function drawTemperatureChart(flow: Flow, chart: ReportTemperatureChart): void {
   flow.textAt(plot.x, plot.y + plot.height + 15, 6.5, '时间（北京时间 UTC+8）Time (China, UTC+8)', { color: GREY });
   for (const limit of [chart.minTempC, chart.maxTempC]) {
     if (limit === null) continue;
-    doc.moveTo(plot.x, yOf(limit)).lineTo(plot.x + plot.width, yOf(limit)).lineWidth(0.8).dash(3, { space: 2 }).strokeColor(RED).stroke().undash();
+    doc
+      .moveTo(plot.x, yOf(limit))
+      .lineTo(plot.x + plot.width, yOf(limit))
+      .lineWidth(0.8)
+      .dash(3, { space: 2 })
+      .strokeColor(RED)
+      .stroke()
+      .undash();
   }
   if (chart.readings.length > 0) {
     const [first, ...rest] = chart.readings;
@@ -311,14 +365,29 @@ function drawTemperatureChart(flow: Flow, chart: ReportTemperatureChart): void {
   // The legend, to the right of the plot.
   const lx = plot.x + plot.width + 14;
   let ly = plot.y + 4;
-  doc.moveTo(lx, ly + 4).lineTo(lx + 18, ly + 4).lineWidth(1).strokeColor('#1f5fa8').stroke();
+  doc
+    .moveTo(lx, ly + 4)
+    .lineTo(lx + 18, ly + 4)
+    .lineWidth(1)
+    .strokeColor('#1f5fa8')
+    .stroke();
   flow.textAt(lx + 22, ly, 7, both(LABELS.legendReadings));
   ly += 13;
-  doc.moveTo(lx, ly + 4).lineTo(lx + 18, ly + 4).lineWidth(0.8).dash(3, { space: 2 }).strokeColor(RED).stroke().undash();
+  doc
+    .moveTo(lx, ly + 4)
+    .lineTo(lx + 18, ly + 4)
+    .lineWidth(0.8)
+    .dash(3, { space: 2 })
+    .strokeColor(RED)
+    .stroke()
+    .undash();
   const limits = [chart.minTempC, chart.maxTempC].map((l) => (l === null ? '—' : `${l}`)).join(' ~ ');
   flow.textAt(lx + 22, ly, 7, `${both(LABELS.legendLimits)} ${limits} °C`);
   ly += 13;
-  doc.rect(lx, ly + 1, 18, 6).fillColor('#f3c4c4').fill();
+  doc
+    .rect(lx, ly + 1, 18, 6)
+    .fillColor('#f3c4c4')
+    .fill();
   flow.textAt(lx + 22, ly, 7, `${both(LABELS.legendExcursion)} (${chart.excursions.length})`);
   flow.space(CHART.height + CHART.bottom + 8);
 }

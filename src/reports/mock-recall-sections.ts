@@ -251,12 +251,7 @@ export function reportTemperatureCharts(temperatures: TemperatureFacts[], batche
   return temperatures
     .filter((t) => t.readings.length > 0 && byId.has(t.batchId))
     .map((t) => ({ t, b: byId.get(t.batchId)! }))
-    .sort(
-      (x, y) =>
-        Number(x.b.depth !== 0) - Number(y.b.depth !== 0) ||
-        y.b.coldChain.excursions.length - x.b.coldChain.excursions.length ||
-        byLot(x.b, y.b),
-    )
+    .sort((x, y) => Number(x.b.depth !== 0) - Number(y.b.depth !== 0) || y.b.coldChain.excursions.length - x.b.coldChain.excursions.length || byLot(x.b, y.b))
     .slice(0, MAX_TEMPERATURE_CHARTS)
     .map(({ t, b }) => ({
       id: b.id,
