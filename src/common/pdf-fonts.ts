@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+export const A4 = { width: 595, height: 842 } as const; // points
+
 /**
  * The font the reports embed: Noto Sans SC (SIL Open Font License 1.1) from the
  * @expo-google-fonts/noto-sans-sc package, as whole TrueType files. A PDF carries only the glyphs it
@@ -24,4 +26,20 @@ export function reportFont(face: ReportFont): Buffer {
     loaded.set(face, bytes);
   }
   return bytes;
+}
+
+/** Both faces registered on a document, as 'regular' and 'bold'. */
+export function registerReportFonts(doc: PDFKit.PDFDocument): void {
+  doc.registerFont('regular', reportFont('regular'));
+  doc.registerFont('bold', reportFont('bold'));
+}
+
+/** The document's bytes once it ends (call before doc.end()). */
+export function pdfBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
 }

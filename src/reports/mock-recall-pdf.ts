@@ -1,6 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { A4 } from '../common/pdf.js';
-import { reportFont } from '../common/pdf-fonts.js';
+import { A4, pdfBuffer, registerReportFonts } from '../common/pdf-fonts.js';
 import type { MockRecallReport, ReportTemperatureChart } from './mock-recall-model.js';
 import { niceTicks, tracePicture, temperatureRange } from './report-figures.js';
 import {
@@ -402,14 +401,8 @@ export function mockRecallPdf(report: MockRecallReport): Promise<Buffer> {
     pdfVersion: '1.7',
     info: { Title: title, Creator: 'Suyuan 溯源', Producer: 'Suyuan 溯源', CreationDate: report.generatedAt },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', reportFont('regular'));
-  doc.registerFont('bold', reportFont('bold'));
+  const done = pdfBuffer(doc);
+  registerReportFonts(doc);
 
   const flow = new Flow(doc);
   flow.paragraph(both(LABELS.title), 16, { bold: true, color: GREEN });
