@@ -42,6 +42,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...complete, ...env })).toThrow(message);
   });
 
+  it('writes XLSX dates in China time unless EXPORT_TIME_ZONE names another zone', () => {
+    expect(loadConfig(complete).exportTimeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ ...complete, EXPORT_TIME_ZONE: 'America/Los_Angeles' }).exportTimeZone).toBe('America/Los_Angeles');
+    expect(() => loadConfig({ ...complete, EXPORT_TIME_ZONE: 'Mars/Olympus' })).toThrow(
+      'EXPORT_TIME_ZONE is invalid ("Mars/Olympus"): expected an IANA time zone such as Asia/Shanghai or UTC',
+    );
+  });
+
   it('logs JSON lines except in a development start, unless LOG_FORMAT says otherwise', () => {
     expect(loadConfig(complete).logFormat).toBe('pretty');
     expect(loadConfig({ ...complete, NODE_ENV: 'test' }).logFormat).toBe('json');

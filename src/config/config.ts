@@ -65,6 +65,8 @@ export interface AppConfig {
   maxConnectionsPerAddress: number;
   /** Largest request body without a valid API key (a key's requests may send MAX_REQUEST_BODY). */
   anonymousBodyLimitBytes: number;
+  /** The IANA time zone the XLSX exports write their date cells in (a spreadsheet cell has no zone of its own). */
+  exportTimeZone: string;
 }
 
 export interface ConfiguredWitness {
@@ -174,6 +176,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     graphqlIntrospection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     webhookAllowedHosts: hosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     webhookAllowHttp: boolean(env, 'WEBHOOK_ALLOW_HTTP', false),
+    exportTimeZone: timeZone(env, 'EXPORT_TIME_ZONE', 'Asia/Shanghai'),
     ...connectionLimits(env),
   };
 }
@@ -272,6 +275,17 @@ function decimal(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) throw new ConfigError(name, `a number from ${min} to ${max}`, JSON.stringify(value));
   return n;
+}
+
+/** An IANA time zone name the runtime knows (Asia/Shanghai, UTC, America/Los_Angeles, …). */
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value.trim() }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError(name, 'an IANA time zone such as Asia/Shanghai or UTC', JSON.stringify(value));
+  }
 }
 
 function dates(env: Env, name: string): ReadonlySet<string> {

@@ -34,12 +34,13 @@ export class ExportsService {
   async traceSheet(caller: Caller, selection: TraceSelection, format: SheetFormat): Promise<ExportFile> {
     const trace = await this.traces.trace(caller, selection.batchId, selection.direction);
     const rows = await this.exports.rowsForBatches(trace.nodes.map((n) => n.batch.id));
-    return sheet(`trace-${selection.batchIdAsGiven.slice(0, 8)}-${selection.direction.toLowerCase()}`, rows, format);
+    return sheet(`trace-${selection.batchIdAsGiven.slice(0, 8)}-${selection.direction.toLowerCase()}`, rows, format, this.config.exportTimeZone);
   }
 
   /** Every event of a product's lots between two dates. */
   async productSheet(range: ProductRange, format: SheetFormat): Promise<ExportFile> {
-    return sheet(`events-${range.productId.slice(0, 8)}`, await this.exports.rowsForProduct(range.productId, range.start, range.end), format);
+    const rows = await this.exports.rowsForProduct(range.productId, range.start, range.end);
+    return sheet(`events-${range.productId.slice(0, 8)}`, rows, format, this.config.exportTimeZone);
   }
 
   /** With a batch, the events of the batch and of every batch in its trace both ways; with a product range, its lots' events. */
@@ -89,8 +90,8 @@ export class ExportsService {
   }
 }
 
-function sheet(name: string, rows: TraceabilityRow[], format: SheetFormat): ExportFile {
+function sheet(name: string, rows: TraceabilityRow[], format: SheetFormat, timeZone: string): ExportFile {
   return format === 'xlsx'
-    ? { name: `${name}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: fsmaXlsx(rows) }
+    ? { name: `${name}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: fsmaXlsx(rows, timeZone) }
     : { name: `${name}.csv`, contentType: 'text/csv; charset=utf-8', body: fsmaCsv(rows) };
 }

@@ -1,9 +1,9 @@
 import { BIZ_STEP_NAMES, BIZ_STEPS } from '../events/biz-step.js';
 import { csvRow, UTF8_BOM } from './csv.js';
 import type { Party, TraceabilityRow } from './exports.repository.js';
-import { xlsx } from './xlsx.js';
+import { type SheetCell, xlsx } from './xlsx.js';
 
-type Cell = string | number | null;
+type Cell = SheetCell;
 
 /**
  * The sheet's columns: FSMA 204's key data elements, then the per-link records China's food safety
@@ -30,8 +30,8 @@ const COLUMNS: { name: string; chinese: string; meaning: string; cell: (row: Tra
   {
     name: 'Event Date',
     chinese: '事件时间',
-    meaning: 'When it happened (ISO 8601, UTC), as the recording organization stated.',
-    cell: (r) => r.eventDate.toISOString(),
+    meaning: 'When it happened, as the recording organization stated: in the XLSX a date cell in the time zone the glossary names, in the CSV ISO 8601 UTC.',
+    cell: (r) => r.eventDate,
   },
   { name: 'Location Description', chinese: '地点', meaning: 'The facility where it happened, with its region.', cell: (r) => r.location },
   {
@@ -126,22 +126,32 @@ export function fsmaCells(rows: TraceabilityRow[]): Cell[][] {
   return [FSMA_COLUMNS, ...rows.map((row) => COLUMNS.map((c) => c.cell(row)))];
 }
 
-/** What every column and every event type means, in English and Chinese. */
-export function glossaryCells(): Cell[][] {
+/** What every column and every event type means, in English and Chinese, and the zone the sheet's dates are in. */
+export function glossaryCells(timeZone: string): Cell[][] {
   return [
     ['Column / Code', '中文', 'Meaning / 说明'],
+    ['Time zone', '时区', `Dates on the FSMA 204 sheet are wall-clock times in ${timeZone} (IANA time zone).`],
     ...COLUMNS.map((c) => [c.name, c.chinese, c.meaning]),
     ...BIZ_STEPS.map((step) => [step, BIZ_STEP_NAMES[step][0], `Event type: ${BIZ_STEP_NAMES[step][1].toLowerCase()} (GS1 CBV business step)`]),
   ];
 }
 
 export function fsmaCsv(rows: TraceabilityRow[]): string {
-  return UTF8_BOM + fsmaCells(rows).map(csvRow).join('');
+  // A CSV field has no type: a date is written as ISO 8601 UTC, which every program reads the same way.
+  return (
+    UTF8_BOM +
+    fsmaCells(rows)
+      .map((cells) => csvRow(cells.map((c) => (c instanceof Date ? c.toISOString() : c))))
+      .join('')
+  );
 }
 
-export function fsmaXlsx(rows: TraceabilityRow[]): Buffer {
-  return xlsx([
-    { name: 'FSMA 204', rows: fsmaCells(rows) },
-    { name: 'Glossary 说明', rows: glossaryCells() },
-  ]);
+export function fsmaXlsx(rows: TraceabilityRow[], timeZone: string): Buffer {
+  return xlsx(
+    [
+      { name: 'FSMA 204', rows: fsmaCells(rows) },
+      { name: 'Glossary 说明', rows: glossaryCells(timeZone) },
+    ],
+    { timeZone },
+  );
 }

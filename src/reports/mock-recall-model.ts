@@ -74,8 +74,18 @@ export interface TraceFacts {
   edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[];
 }
 
+/** A batch's temperature record for the report's chart: at most a few hundred readings (the extremes of each stretch), and the product's limits. */
+export interface TemperatureFacts {
+  batchId: string;
+  readings: { at: Date; celsius: number }[];
+  minTempC: number | null;
+  maxTempC: number | null;
+}
+
 export interface MockRecallData {
   rootId: string;
+  /** Temperature records of the trace's batches that have readings (public, as on the consumer page). */
+  temperatures?: TemperatureFacts[];
   upstream: TraceFacts;
   downstream: TraceFacts;
   batches: Map<string, BatchFacts>;
@@ -185,4 +195,13 @@ export interface MockRecallReport {
   edges: { from: BatchRef; to: BatchRef; quantity: number | null; unit: string }[];
   transformations: ReportTransformation[];
   holders: ReportHolder[];
+  /** The charts the PDF draws: the lot first, then the batches with excursions, then the others, by lot. */
+  temperatureCharts: ReportTemperatureChart[];
+}
+
+export interface ReportTemperatureChart extends BatchRef {
+  readings: { at: Date; celsius: number }[];
+  minTempC: number | null;
+  maxTempC: number | null;
+  excursions: Excursion[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ucs2Hex } from '../common/pdf.js';
+import { readPdf } from '../../test/support/pdf-reader.js';
 import { mockRecallHtml } from './mock-recall-html.js';
 import { mockRecallPdf } from './mock-recall-pdf.js';
 import type { BatchFacts, MockRecallData } from './mock-recall-model.js';
@@ -164,7 +164,7 @@ describe('the mock recall report', () => {
     expect(report.downstream[1].recalls).toEqual([{ id: 'R1', level: 'LEVEL_2', reason: '菌落总数超标' }]);
   });
 
-  it('says which batches’ inspections are withheld from the reader, and shows none of them', () => {
+  it('says which batches’ inspections are withheld from the reader, and shows none of them', async () => {
     const data = story();
     data.withheldBatchIds = new Set(['P', 'F2']);
     const report = mockRecallReport(data);
@@ -174,7 +174,7 @@ describe('the mock recall report', () => {
     const html = mockRecallHtml(report);
     expect(html).not.toContain('菌落总数 2500000');
     expect(html).toContain('不向您公开 withheld from you');
-    expect(mockRecallPdf(report).toString('latin1')).toContain(ucs2Hex('检验详情不向您公开的批次'));
+    expect(readPdf(await mockRecallPdf(report)).rawText).toContain('检验详情不向您公开的批次');
   });
 
   it('balances each transformation whole, co-products included, with totals and yield', () => {
@@ -247,28 +247,55 @@ describe('the mock recall report as HTML', () => {
 });
 
 describe('the mock recall report as PDF', () => {
-  /** The byte offset of each object as the xref table states it, checked against where the object is. */
-  function checkXref(pdf: Buffer): number {
-    const text = pdf.toString('latin1');
-    const xrefAt = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)![1]);
-    expect(text.slice(xrefAt, xrefAt + 4)).toBe('xref');
-    const [, count] = /^xref\n0 (\d+)\n/.exec(text.slice(xrefAt))!;
-    const entries = text
-      .slice(xrefAt)
-      .split('\n')
-      .slice(3, 2 + Number(count));
-    entries.forEach((entry, i) => expect(text.slice(Number(entry.slice(0, 10)), Number(entry.slice(0, 10)) + 10)).toMatch(new RegExp(`^${i + 1} 0 obj`)));
-    return Number(count) - 1;
+  /** Temperatures for F1 (an excursion 05:10–05:50 China time) and the pool, with the product's limits. */
+  function withTemperatures(data: MockRecallData): MockRecallData {
+    const series = (start: string, values: number[]) => values.map((celsius, i) => ({ at: new Date(at(start).getTime() + i * 10 * 60_000), celsius }));
+    return {
+      ...data,
+      temperatures: [
+        { batchId: 'F1', minTempC: 0, maxTempC: 6, readings: series('2026-11-20T20:30:00Z', [3.1, 3.4, 4, 4.5, 9.5, 11, 12.4, 10.2, 5.5, 4.2]) },
+        { batchId: 'P', minTempC: 0, maxTempC: 6, readings: series('2026-11-21T01:00:00Z', [4, 4.1, 3.9, 4.2]) },
+        { batchId: 'NOT-IN-TRACE', minTempC: 0, maxTempC: 6, readings: series('2026-11-21T01:00:00Z', [4]) },
+      ],
+    };
   }
 
-  it('is a valid A4 PDF with the lots and holders in Chinese text, on as many pages as it takes', () => {
-    const pdf = mockRecallPdf(mockRecallReport(story()));
-    expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
-    checkXref(pdf);
-    const text = pdf.toString('latin1');
-    expect(text).toContain('/MediaBox [0 0 842 595]');
-    for (const words of ['家乐超市', '宁河牧场', '武清奶牛场', '混合生乳 P', '42 ms']) expect(text).toContain(ucs2Hex(words));
+  it('embeds a subset of its font, so every reader draws the same Chinese and Latin text, the pages not blank', async () => {
+    const pdf = await mockRecallPdf(mockRecallReport(withTemperatures(story())));
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const read = readPdf(pdf);
+    expect(read.info).toMatch(/Page size:\s+842 x 595 pts \(A4\)/);
+    expect(read.info).toContain('模拟召回报告 Mock recall report');
+    // Every font is in the file (subset, with a ToUnicode map): a reader needs no CJK font data of its own.
+    expect(read.fonts.length).toBeGreaterThan(0);
+    for (const font of read.fonts) expect(font).toMatchObject({ embedded: true, subset: true, unicode: true });
+    expect(read.fonts.map((f) => f.name).join(' ')).toMatch(/NotoSansSC/);
+    for (const inked of read.inked) expect(inked).toBeGreaterThan(0.005);
+    // Latin words keep their spacing (no "Mo ck"), Chinese reads back as written.
+    expect(read.text).toContain('模拟召回报告 Mock recall report');
+    for (const words of ['家乐超市', '宁河牧场', '武清奶牛场', '混合生乳 P', '42 ms', 'Batches upstream', '菌落总数 2500000 > 2000000 CFU/g']) {
+      expect(read.text).toContain(words);
+    }
+    // A subset: the two faces together are far smaller than the 10 MB font files.
+    expect(pdf.length).toBeLessThan(400_000);
+  });
 
+  it('draws the trace picture and the temperature charts, the lot first, with a legend and a time axis', async () => {
+    const read = readPdf(await mockRecallPdf(mockRecallReport(withTemperatures(story()))));
+    const text = read.rawText;
+    expect(text).toContain('追溯图（上游 → 本批次 → 下游） Trace picture (upstream → this lot → downstream)');
+    // The picture's boxes name each lot and who holds it.
+    expect(text).toMatch(/RA · 家乐超市/);
+    expect(text).toContain('温度记录 Temperature record');
+    const charts = [...text.slice(text.indexOf('Temperature record')).matchAll(/^(生牛乳 F1|混合生乳 P)$/gm)].map((m) => m[1]);
+    expect(charts).toEqual(['混合生乳 P', '生牛乳 F1']); // the lot, then the batch with an excursion
+    expect(text).toContain('限值 Limits 0 ~ 6 °C');
+    expect(text).toContain('异常时段 Excursion (1)');
+    expect(text).toContain('2026-11-21 04:30'); // the time axis starts at the first reading, China time
+    expect(text).toContain('10 °C'); // the axis reaches the excursion's 12.4 °C
+  });
+
+  it('runs to as many pages as it takes, numbered, the table header repeated on each', async () => {
     const big = story();
     for (let i = 0; i < 120; i++) {
       const id = `R${i}`;
@@ -276,12 +303,11 @@ describe('the mock recall report as PDF', () => {
       big.downstream.nodes.push({ batch: { id }, depth: 2 });
       big.downstream.edges.push({ fromBatchId: 'RA', toBatchId: id, quantity: 10 });
     }
-    const long = mockRecallPdf(mockRecallReport(big));
-    checkXref(long);
-    const pages = Number(/\/Type \/Pages \/Kids \[[^\]]*\] \/Count (\d+)/.exec(long.toString('latin1'))![1]);
-    expect(pages).toBeGreaterThan(3);
-    expect(long.toString('latin1')).toContain(ucs2Hex(`第 ${pages} / ${pages} 页`));
-    // The batch table's header repeats on the page its rows continue on.
-    expect(long.toString('latin1').split(ucs2Hex('追溯码')).length - 1).toBeGreaterThan(3);
+    const read = readPdf(await mockRecallPdf(mockRecallReport(big)));
+    expect(read.pages).toBeGreaterThan(3);
+    expect(read.rawText).toContain(`第 ${read.pages} / ${read.pages} 页 Page ${read.pages} of ${read.pages}`);
+    expect(read.rawText.split('追溯码').length - 1).toBeGreaterThan(3);
+    // The picture's crowded column says how many it leaves out.
+    expect(read.rawText).toMatch(/另有 \d+ 批 · \d+ more/);
   });
 });

@@ -1,5 +1,14 @@
 import type { MockRecallData, MockRecallReport } from './mock-recall-model.js';
-import { findingsByBatch, lineage, reportBatch, reportEdges, reportHolders, reportSummary, reportTransformations } from './mock-recall-sections.js';
+import {
+  findingsByBatch,
+  lineage,
+  reportBatch,
+  reportEdges,
+  reportHolders,
+  reportSummary,
+  reportTemperatureCharts,
+  reportTransformations,
+} from './mock-recall-sections.js';
 
 /**
  * The mock recall report (BRCGS asks a site to complete this traceability exercise within 4 hours):
@@ -23,7 +32,9 @@ export function mockRecallReport(data: MockRecallData): MockRecallReport {
   const edges = reportEdges(data.batches, [...data.upstream.edges, ...data.downstream.edges], { lot, upstream, downstream });
   const holders = reportHolders(data.batches, all, recallScope);
   const summary = reportSummary(data.batches, { lot, upstream, downstream, upstreamEdges: data.upstream.edges, holders }, data.recalls, traceIds);
+  const temperatureCharts = reportTemperatureCharts(data.temperatures ?? [], all);
   return {
+    temperatureCharts,
     generatedAt: data.generatedAt,
     generatedBy: data.generatedBy,
     elapsedMs: Math.round(data.elapsedMs),

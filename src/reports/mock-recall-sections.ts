@@ -9,6 +9,8 @@ import type {
   ReportBatch,
   ReportHolder,
   ReportInspection,
+  ReportTemperatureChart,
+  TemperatureFacts,
   ReportTransformation,
   TraceFacts,
   TransformationFacts,
@@ -238,4 +240,26 @@ export function reportSummary(
     held: refs(all.filter((b) => b.held)),
     recalled: refs(all.filter((b) => b.recalled)),
   };
+}
+
+/** Most charts one report draws: a regulator reads the lot's and the excursions'; the rest are in the table. */
+export const MAX_TEMPERATURE_CHARTS = 6;
+
+/** The batches' temperature charts, the lot first, then those with excursions, then the rest by lot; batches without readings have none. */
+export function reportTemperatureCharts(temperatures: TemperatureFacts[], batches: ReportBatch[]): ReportTemperatureChart[] {
+  const byId = new Map(batches.map((b) => [b.id, b]));
+  return temperatures
+    .filter((t) => t.readings.length > 0 && byId.has(t.batchId))
+    .map((t) => ({ t, b: byId.get(t.batchId)! }))
+    .sort((x, y) => Number(x.b.depth !== 0) - Number(y.b.depth !== 0) || y.b.coldChain.excursions.length - x.b.coldChain.excursions.length || byLot(x.b, y.b))
+    .slice(0, MAX_TEMPERATURE_CHARTS)
+    .map(({ t, b }) => ({
+      id: b.id,
+      productName: b.productName,
+      lotCode: b.lotCode,
+      readings: t.readings,
+      minTempC: t.minTempC,
+      maxTempC: t.maxTempC,
+      excursions: b.coldChain.excursions,
+    }));
 }

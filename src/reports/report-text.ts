@@ -60,6 +60,13 @@ export const LABELS = {
   holdRecall: ['暂停 / 召回', 'Hold / recall'],
   scope: ['范围', 'Scope'],
   side: ['投入/产出', 'In/out'],
+  tracePicture: ['追溯图（上游 → 本批次 → 下游）', 'Trace picture (upstream → this lot → downstream)'],
+  moreBatches: ['另有', 'more'],
+  temperature: ['温度记录', 'Temperature record'],
+  legendReadings: ['温度', 'Temperature'],
+  legendLimits: ['限值', 'Limits'],
+  legendExcursion: ['异常时段', 'Excursion'],
+  chartsShown: ['图示批次：本批次及冷链异常批次优先', 'Charts: this lot first, then batches with excursions'],
   source: ['数据来自溯源账本（哈希链、可公开校验）。', 'Data from the Suyuan ledger (hash-chained, publicly verifiable).'],
 } as const satisfies Record<string, Pair>;
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch } from '../batches/batch-row.js';
 import { Database } from '../database/database.js';
-import type { BatchFacts, TransformationFacts } from './mock-recall-model.js';
+import type { BatchFacts, TemperatureFacts, TransformationFacts } from './mock-recall-model.js';
+
+/** Most points one chart draws: each the most extreme reading of its stretch, so a spike still shows and a long record stays small. */
+export const REPORT_CHART_POINTS = 240;
 
 @Injectable()
 export class ReportsRepository {
@@ -71,6 +74,31 @@ export class ReportsRepository {
       organization: r.organization as string,
       place: (r.place as string | null) ?? null,
       batchIds: r.batch_ids as string[],
+    }));
+  }
+
+  /** The temperature records of these batches (those with readings), each thinned to REPORT_CHART_POINTS, with the product's limits. */
+  async temperatures(batchIds: string[]): Promise<TemperatureFacts[]> {
+    const { rows } = await this.db.query<{
+      batch_id: string;
+      min_temp_c: number | null;
+      max_temp_c: number | null;
+      readings: { at: string; celsius: number }[];
+    }>(
+      `SELECT b.id AS batch_id, p.min_temp_c, p.max_temp_c,
+              (SELECT json_agg(json_build_object('at', kept.at, 'celsius', kept.celsius) ORDER BY kept.at) FROM (
+                 SELECT DISTINCT ON (stretch) at, celsius FROM (
+                   SELECT at, celsius, ntile(${REPORT_CHART_POINTS}) OVER (ORDER BY at) AS stretch FROM temperature_reading WHERE batch_id = b.id) r
+                 ORDER BY stretch, abs(celsius) DESC, at) kept) AS readings
+       FROM batch b JOIN product p ON p.id = b.product_id
+       WHERE b.id = ANY($1::uuid[]) AND b.reading_count > 0`,
+      [batchIds],
+    );
+    return rows.map((r) => ({
+      batchId: r.batch_id,
+      minTempC: r.min_temp_c === null ? null : Number(r.min_temp_c),
+      maxTempC: r.max_temp_c === null ? null : Number(r.max_temp_c),
+      readings: (r.readings ?? []).map((x) => ({ at: new Date(x.at), celsius: Number(x.celsius) })),
     }));
   }
 }

@@ -48,7 +48,7 @@ export class ReportsService {
   /** The mock recall report as a printable page or a PDF, and how long the report took. */
   async mockRecallDocument(caller: Caller, file: ReportFile, maxDepth?: number): Promise<{ elapsedMs: number; document: string | Buffer }> {
     const report = await this.mockRecall(caller, file.batchId, maxDepth);
-    return { elapsedMs: report.elapsedMs, document: file.format === 'pdf' ? mockRecallPdf(report) : mockRecallHtml(report) };
+    return { elapsedMs: report.elapsedMs, document: file.format === 'pdf' ? await mockRecallPdf(report) : mockRecallHtml(report) };
   }
 
   /** The mock recall of one lot: its trace both ways with everything a regulator checks, and how long it took to produce. */
@@ -69,10 +69,12 @@ export class ReportsService {
     const balances = new Map([...upstream.transformations, ...downstream.transformations].map((b) => [b.transformationId, b]));
     const transformations = await this.reports.transformations([...balances.keys()]);
     const lineBatchIds = unique(transformations.flatMap((t) => t.batchIds));
-    const [batches, allInspections, recalls] = await Promise.all([
+    const [batches, allInspections, recalls, temperatures] = await Promise.all([
       this.reports.describeBatches(unique([...traceIds, ...lineBatchIds])),
       this.inspections.findByBatches(traceIds),
       this.recalls.openRecallsReaching(traceIds),
+      // Readings are public (the consumer page charts them), so no batch's are withheld.
+      this.reports.temperatures(traceIds),
     ]);
     // The same rule as every other path to a batch: what the caller may not read of a batch stays out.
     const withheldBatchIds = new Set(
@@ -95,6 +97,7 @@ export class ReportsService {
       inspections: inspections.map((i) => ({ ...i, inspector: names.get(i.organizationId) ?? i.organizationId })),
       recalls: recalls.map((r) => ({ ...r, initiatedBy: names.get(r.initiatedById) ?? r.initiatedById })),
       withheldBatchIds,
+      temperatures,
       generatedAt: new Date(),
       generatedBy: caller.kind === 'organization' ? (names.get(caller.organizationId) ?? caller.organizationId) : ADMIN_NAME,
       elapsedMs: performance.now() - started,

@@ -1,10 +1,12 @@
+import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { A4, pdfDocument, textAt } from '../common/pdf.js';
+import { A4, pdfBuffer, registerReportFonts } from '../common/pdf-fonts.js';
 
 /**
- * A printable A4 sheet of QR labels as a PDF, written directly: each label is a vector QR code
- * (one filled square per dark module, so it prints sharp at any size) with the trace code, the
- * product and the lot under it, in the standard Chinese font (see src/common/pdf.ts).
+ * A printable A4 sheet of QR labels as a PDF: each label is a vector QR code (one filled square per
+ * dark module, so it prints sharp at any size) with the trace code, the product and the lot under
+ * it, in Noto Sans SC embedded as a subset (see src/common/pdf-fonts.ts), so any printer's reader
+ * draws the Chinese.
  */
 export interface SheetLabel {
   url: string;
@@ -19,38 +21,38 @@ const MARGIN = { left: (PAGE.width - COLUMNS * CELL.width) / 2, top: 40 };
 const QR_SIZE = 130;
 const FONT_SIZE = 8;
 
-export function labelSheetPdf(labels: SheetLabel[]): Buffer {
+export function labelSheetPdf(labels: SheetLabel[]): Promise<Buffer> {
+  const doc = new PDFDocument({ size: [PAGE.width, PAGE.height], margin: 0, autoFirstPage: false, info: { Title: '追溯标签 Trace labels' } });
+  const done = pdfBuffer(doc);
+  registerReportFonts(doc);
   const perPage = COLUMNS * ROWS;
-  const pages: string[] = [];
   for (let start = 0; start < Math.max(labels.length, 1); start += perPage) {
-    pages.push(
-      labels
-        .slice(start, start + perPage)
-        .map((label, i) => drawLabel(label, i))
-        .join('\n'),
-    );
+    doc.addPage();
+    labels.slice(start, start + perPage).forEach((label, i) => drawLabel(doc, label, i));
   }
-  return pdfDocument(pages);
+  doc.end();
+  return done;
 }
 
-function drawLabel(label: SheetLabel, slot: number): string {
+function drawLabel(doc: PDFKit.PDFDocument, label: SheetLabel, slot: number): void {
   const column = slot % COLUMNS;
   const row = Math.floor(slot / COLUMNS);
   const x0 = MARGIN.left + column * CELL.width + (CELL.width - QR_SIZE) / 2;
-  const top = PAGE.height - MARGIN.top - row * CELL.height;
+  const top = MARGIN.top + row * CELL.height; // from the top of the page, as pdfkit measures
   const qr = QRCode.create(label.url, { errorCorrectionLevel: 'Q' });
   const modules = qr.modules.size;
   const quiet = 4;
   const unit = QR_SIZE / (modules + 2 * quiet);
-  const squares: string[] = [];
   for (let r = 0; r < modules; r++) {
     for (let c = 0; c < modules; c++) {
-      if (!qr.modules.get(r, c)) continue;
-      const x = x0 + (c + quiet) * unit;
-      const y = top - (r + quiet + 1) * unit;
-      squares.push(`${x.toFixed(3)} ${y.toFixed(3)} ${unit.toFixed(3)} ${unit.toFixed(3)} re`);
+      if (qr.modules.get(r, c)) doc.rect(x0 + (c + quiet) * unit, top + (r + quiet) * unit, unit, unit);
     }
   }
-  const text = label.lines.map((line, i) => textAt(x0 + 4, top - QR_SIZE - 4 - (i + 1) * (FONT_SIZE + 3), FONT_SIZE, line)).join('\n');
-  return `0 g\n${squares.join('\n')}\nf\n${text}`;
+  doc.fillColor('black').fill();
+  label.lines.forEach((line, i) => {
+    doc
+      .font('regular')
+      .fontSize(FONT_SIZE)
+      .text(line, x0 + 4, top + QR_SIZE + 4 + i * (FONT_SIZE + 3), { lineBreak: false });
+  });
 }

@@ -86,7 +86,7 @@ export class LabelsService {
       }
       labels.push({ url: this.pinned(target.url), lines });
     }
-    return { pdf: labelSheetPdf(labels), fallbacks };
+    return { pdf: await labelSheetPdf(labels), fallbacks };
   }
 
   /** The batch with this trace code, when the caller produced it or holds it; `asGiven` names it in errors. */

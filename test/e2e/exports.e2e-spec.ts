@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import request from 'supertest';
-import XLSX from 'xlsx';
+import ExcelJS from 'exceljs';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gqlOk, rawBody, useTestApp } from '../support/test-app.js';
 import { entryHashOfEventId } from '../../src/epcis/ledger-event-id.js';
@@ -109,16 +109,22 @@ describe('FSMA 204 sortable spreadsheet', () => {
         .map((r) => r[4]),
     ).toEqual(['SHIPPING', 'RECEIVING']);
 
-    // The same sheet as XLSX, read back with SheetJS as a spreadsheet program would: the same cells, and a glossary.
+    // The same sheet as XLSX, read back with ExcelJS as a spreadsheet program would: the same cells, dates as
+    // date cells in China time, a bold frozen filtered header, and a glossary.
     const book = await request(server)
       .get(`/exports/trace.xlsx?batchId=${batch.id}&direction=upstream`)
       .set('authorization', `Bearer ${regulator.key}`)
       .buffer(true)
       .parse(rawBody);
     expect(book.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    const workbook = XLSX.read(book.body as Buffer, { type: 'buffer' });
-    expect(workbook.SheetNames).toEqual(['FSMA 204', 'Glossary 说明']);
-    const sheetRows = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets['FSMA 204'], { defval: '' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(book.body as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['FSMA 204', 'Glossary 说明']);
+    const fsma = workbook.getWorksheet('FSMA 204')!;
+    const sheetHeader = (fsma.getRow(1).values as unknown[]).slice(1);
+    expect(sheetHeader).toEqual(header);
+    const sheetRows = [2, 3, 4].map((r) => Object.fromEntries(header.map((name, c) => [name, fsma.getRow(r).getCell(c + 1).value ?? ''])));
+    expect(fsma.rowCount).toBe(4);
     expect(sheetRows.map((r) => r['Event Type'])).toEqual(['COMMISSIONING', 'SHIPPING', 'RECEIVING']);
     expect(sheetRows[1]).toMatchObject({
       'Traceability Lot Code': 'RAW-7',
@@ -127,12 +133,22 @@ describe('FSMA 204 sortable spreadsheet', () => {
       '对方统一社会信用代码 Counterparty USCC': '91120116MA07X5678R',
     });
     expect(sheetRows[2]).toMatchObject({ Quantity: 795, 'Immediate Previous Source': '牧场一号', '进货/出货 Inbound/Outbound': '进货 INBOUND' });
-    expect(workbook.Sheets['FSMA 204']['!autofilter']).toEqual({ ref: `A1:T4` }); // twenty columns, the last "Declared Erroneous"
-    const glossary = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets['Glossary 说明'], { header: 1 });
-    const explained = new Map(glossary.slice(1).map(([name, chinese, meaning]) => [name, { chinese, meaning }]));
+    // Received at 00:00 UTC: the cell is a date showing 08:00, China's wall clock (ExcelJS gives it as a UTC Date).
+    const received = fsma.getRow(4).getCell(header.indexOf('Event Date') + 1);
+    expect(received.type).toBe(ExcelJS.ValueType.Date);
+    expect((received.value as Date).toISOString()).toBe('2026-11-21T08:00:00.000Z');
+    expect(received.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(fsma.getCell('A1').font?.bold).toBe(true);
+    expect(fsma.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(fsma.autoFilter).toBe('A1:T4'); // twenty columns, the last "Declared Erroneous"
+    expect(fsma.getColumn(header.indexOf('Entry Hash') + 1).width).toBeGreaterThan(60 - 1); // a 64-character hash, capped at 60
+    const glossary = workbook.getWorksheet('Glossary 说明')!;
+    const glossaryRows = glossary.getSheetValues().slice(2) as unknown[][];
+    const explained = new Map(glossaryRows.map((row) => [row[1] as string, { chinese: row[2] as string, meaning: row[3] as string }]));
     for (const column of header) expect(explained.get(column)?.meaning).toBeTruthy();
     expect(explained.get('Immediate Subsequent Recipient')?.chinese).toBe('直接下游接收方');
     expect(explained.get('RECEIVING')?.chinese).toBe('收货');
+    expect(explained.get('Time zone')?.meaning).toContain('Asia/Shanghai');
 
     expect((await request(server).get(`/exports/trace.csv?batchId=${batch.id}`).set('authorization', `Bearer ${farm.key}`)).status).toBe(403);
     expect((await request(server).get('/exports/events.csv?productId=x').set('authorization', `Bearer ${regulator.key}`)).status).toBe(400);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { readPdf } from '../support/pdf-reader.js';
 import { gqlOk, rawBody, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 import {
   INITIATE_RECALL as RECALL,
@@ -250,6 +251,13 @@ describe('mock recall report', () => {
       }
       expect(text).toMatch(/HH-950-A .*家乐超市 +3,900 kg/);
       expect(text).toMatch(/生成用时 Time to produce +\d+ ms/);
+      // Its font travels with it (a subset), and it draws the trace and the farm milk's temperatures from the ledger's readings.
+      const read = readPdf(bytes);
+      for (const font of read.fonts) expect(font).toMatchObject({ embedded: true, subset: true, unicode: true });
+      for (const inked of read.inked) expect(inked).toBeGreaterThan(0.005);
+      expect(read.rawText).toContain('追溯图（上游 → 本批次 → 下游） Trace picture (upstream → this lot → downstream)');
+      expect(read.rawText).toContain('温度记录 Temperature record');
+      expect(read.rawText).toMatch(/异常时段 Excursion \(1\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
