@@ -25,7 +25,11 @@ describe('the batch page', () => {
   it('puts a recall banner above everything, escapes text, and says exactly what failed to verify', () => {
     const html = renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'zh', 'https://trace.example.org', 'tok');
     expect(html.indexOf('class="recall"')).toBeLessThan(html.indexOf('<h1 '));
-    expect(html).toContain('召回通知 · <span data-fact="recall-level">LEVEL_1</span>');
+    // The level in the recall list's words, the raw level kept for the phone's comparison with the ledger.
+    expect(html).toContain('召回通知 · <span data-fact="recall-level" data-value="LEVEL_1">一级召回（可能或已经造成严重健康损害）</span>');
+    expect(html).not.toContain('>LEVEL_1<');
+    const en = renderBatchPage(view, { certificates: [], giStanding: null, chart: null }, 'en', 'https://trace.example.org', 'tok');
+    expect(en).toContain('Recall notice · <span data-fact="recall-level" data-value="LEVEL_1">Level 1: serious harm to health</span>');
     expect(html).toContain('检出致病菌');
     expect(html).toContain('巴氏杀菌乳 &lt;950mL&gt;');
     expect(html).toContain('校验失败：第 7 条');

@@ -1,6 +1,7 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { PageView } from './scan.service.js';
 import { declarationWords } from './declaration-words.js';
+import { recallLevelWords } from '../recalls/recall-level-words.js';
 import type { PublicEvent } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
@@ -147,7 +148,8 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
     view.recall &&
     joinMarkup(
       [
-        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level">${view.recall.level}</span></h2>`,
+        // The level in words (the recall list's and the reports' wording); the raw level in data-value, which the phone compares with the ledger's.
+        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level" data-value="${view.recall.level}">${recallLevelWords(view.recall.level, lang)}</span></h2>`,
         html`<p data-fact="recall-reason">${view.recall.reason}</p>`,
         html`<p>${t.recallAdvice}</p><p class="muted" data-fact="recall-time">${when(view.recall.initiatedAt, lang)}</p></section>`,
       ],

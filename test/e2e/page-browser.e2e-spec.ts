@@ -96,6 +96,48 @@ describe('the batch page in a browser', () => {
     await page.close();
   });
 
+  it('verifies with the bundled Ed25519 on a browser whose WebCrypto has none, and still fails a forged checkpoint signature', async () => {
+    const batch = await chilledBatch();
+    // As Safari before 17 does: SubtleCrypto refuses Ed25519 keys and signatures; SHA-256 and SHA-512 still work.
+    const withoutEd25519 = `(() => {
+      const subtle = crypto.subtle;
+      if (!subtle) return; // not a secure context: nothing to take away
+      const isEd25519 = (a) => String(typeof a === 'string' ? a : (a && a.name) || '').toLowerCase() === 'ed25519';
+      const importKey = subtle.importKey.bind(subtle);
+      const verify = subtle.verify.bind(subtle);
+      const refuse = () => Promise.reject(new DOMException('Algorithm: Unrecognized name', 'NotSupportedError'));
+      subtle.importKey = (...args) => (isEd25519(args[2]) ? refuse() : importKey(...args));
+      subtle.verify = (...args) => (isEd25519(args[0]) ? refuse() : verify(...args));
+    })();`;
+    const context = await browser.newContext();
+    await context.addInitScript({ content: withoutEd25519 });
+    const page = await context.newPage();
+    await page.goto(`${base}/q/${batch.traceCode}?lang=en`);
+    await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(await page.getAttribute('#badge', 'data-state')).toBe('verified');
+    expect(await page.textContent('#badge')).toMatch(/^Verified on this device/);
+    expect(await page.getAttribute('#badge', 'data-ed25519')).toBe('bundled');
+    expect(await page.evaluate(() => crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'Ed25519' }, false, ['verify']).then(() => 'imported', () => 'refused'))).toBe(
+      'refused',
+    );
+    // The same fallback refuses a checkpoint whose signature was changed: it checks, it does not wave through.
+    await page.route('**/proof.json', async (route) => {
+      const proof = (await (await route.fetch()).json()) as { signedNote: string };
+      const lines = proof.signedNote.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('\u2014 '));
+      const [dash, name, sig] = lines[at].split(' ');
+      const bytes = Buffer.from(sig, 'base64');
+      bytes[10] ^= 1;
+      lines[at] = [dash, name, bytes.toString('base64')].join(' ');
+      await route.fulfill({ json: { ...proof, signedNote: lines.join('\n') } });
+    });
+    await page.reload();
+    await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(await page.getAttribute('#badge', 'data-state')).toBe('failed');
+    expect(await page.textContent('#badge')).toContain('signature does not verify');
+    await context.close();
+  });
+
   /** Which of the page's facts the phone marked checked (✓) and which not checked, by their data-fact names. */
   async function factMarks(page: import('playwright-core').Page): Promise<{ checked: string[]; unchecked: string[] }> {
     const marked = async (cls: string) => page.locator(`[data-fact].${cls}`).evaluateAll((els) => els.map((el) => el.getAttribute('data-fact')!));
@@ -432,7 +474,10 @@ describe('the batch page in a browser', () => {
     expect(checked).toEqual(expect.arrayContaining(['recall-level', 'recall-reason']));
     const banner = page.locator('section.recall[role=alert]');
     expect(await banner.isVisible()).toBe(true);
-    expect(await banner.textContent()).toContain('Recall notice · LEVEL_1');
+    // In words (the recall list's), written by the phone from the RECALLING entry it proved.
+    expect(await banner.textContent()).toContain('Recall notice · Level 1: serious harm to health');
+    expect(await page.getAttribute('[data-fact="recall-level"]', 'class')).toBe('checked');
+    expect(await banner.textContent()).not.toContain('LEVEL_1');
     expect(await banner.textContent()).toContain('Listeria monocytogenes detected');
     const bannerTop = (await banner.boundingBox())!.y;
     const titleTop = (await page.locator('h1').boundingBox())!.y;
