@@ -27,7 +27,10 @@ export class GraphqlErrorFilter implements GqlExceptionFilter {
     if (prefersErrorPage(http.getRequest<Request>())) {
       response.setHeader('content-security-policy', STATIC_PAGE_POLICY);
       response.setHeader('cache-control', 'no-store');
-      return response.status(status).type('html').send(errorPage(pageErrorKind(error.extensions.code as string)));
+      return response
+        .status(status)
+        .type('html')
+        .send(errorPage(pageErrorKind(error.extensions.code as string)));
     }
     return response.status(status).json({ errors: [error.toJSON()] });
   }

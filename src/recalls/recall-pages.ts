@@ -35,7 +35,9 @@ export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
 export function recallsAtom(recalls: PublicRecall[], baseUrl: string, origin: string): string {
   const updated = (recalls[0]?.initiatedAt ?? new Date(0)).toISOString();
   const entries = recalls.map(
-    (r) => html`<entry><id>urn:uuid:${r.id}</id><title>${`${recallLevelWords(r.level, 'zh')}：${r.products.map((p) => `${p.name} ${p.lotCode}`).join('，')}`}</title>
+    (
+      r,
+    ) => html`<entry><id>urn:uuid:${r.id}</id><title>${`${recallLevelWords(r.level, 'zh')}：${r.products.map((p) => `${p.name} ${p.lotCode}`).join('，')}`}</title>
 <updated>${r.initiatedAt.toISOString()}</updated><link href="${baseUrl}/q/${r.products[0]?.traceCode ?? ''}"/>
 <summary>${`${r.reason} ${ADVICE[0]}`}</summary></entry>`,
   );

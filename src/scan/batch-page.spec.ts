@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { chooseLanguage, renderBatchPage, renderEventsPage, temperatureChart } from './batch-page.js';
 import type { PageView } from './scan.service.js';
+import { temperatureTicks, timeTicks } from './temperature-chart.js';
 
 const view: PageView = {
   traceCode: 'ABCDEFGHJKMN',
@@ -94,10 +95,45 @@ describe('the batch page', () => {
       maxTempC: 8,
       excursions: [{ kind: 'OUT_OF_RANGE', start: at(20), end: at(40), minutes: 20, minC: 11, maxC: 12 }],
     });
-    expect(svg).toMatch(/^<svg viewBox="0 0 600 220"/);
+    // About as wide as a phone shows it, so its 13-unit type is not shrunk below 12 px.
+    expect(svg).toMatch(/^<svg class="chart" viewBox="0 0 340 220"[^>]* font-size="13"/);
     expect(svg.match(/class="band"/g)).toHaveLength(1);
+    expect(svg.match(/class="limit"/g)).toHaveLength(2);
     expect(svg.match(/class="excursion"/g)).toHaveLength(1);
     expect(svg.match(/<polyline points="([^"]+)"/)![1].split(' ')).toHaveLength(5);
+    // The legend names the line, the band with its limits and the excursions; the time axis is China's clock (06:00Z is 14:00).
+    expect(svg).toContain('>Temperature</text>');
+    expect(svg).toContain('>Allowed 0–8 °C</text>');
+    expect(svg).toContain('>Excursion</text>');
+    expect(svg).toContain('>14:00</text>');
+    expect(svg).toContain('>21 Nov</text>');
+    expect(svg).toContain('<title>Temperatures from 2026-11-21 14:00 to 2026-11-21 14:40: lowest 3 °C, highest 12 °C, allowed 0–8 °C, 1 excursion(s)</title>');
+    const zh = temperatureChart(
+      {
+        readings: [
+          { at: at(0), celsius: -18 },
+          { at: at(0), celsius: -17 },
+        ],
+        minTempC: null,
+        maxTempC: -15,
+        excursions: [],
+      },
+      'zh',
+    );
+    expect(zh).toContain('>允许 ≤ -15 °C</text>');
+    expect(zh).toContain('>11月21日</text>');
+    expect(zh).not.toContain('超出范围');
+  });
+
+  it('puts the time axis at round times of China’s clock, a handful of them, whatever the span', () => {
+    const t0 = Date.parse('2026-11-20T21:07:00Z'); // 05:07 in China
+    const ticks = timeTicks(t0, t0 + 50 * 60_000);
+    expect(ticks.map((t) => new Date(t.at).toISOString())).toEqual(['2026-11-20T21:15:00.000Z', '2026-11-20T21:30:00.000Z', '2026-11-20T21:45:00.000Z']);
+    // Three weeks: at midnight in China (16:00Z), no more than five.
+    const weeks = timeTicks(t0, t0 + 21 * 86_400_000);
+    expect(weeks.length).toBeLessThanOrEqual(5);
+    expect(weeks.every((t) => new Date(t.at).toISOString().endsWith('T16:00:00.000Z'))).toBe(true);
+    expect(temperatureTicks(-20, -14)).toEqual([-20, -18, -16, -14]);
   });
 
   it('is in the language ?lang= names, else the first Chinese or English one the browser prefers, else Chinese', () => {

@@ -7,6 +7,7 @@ import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 import type { GiStanding, PublicCertificate } from '../certificates/certificate-rules.js';
 import { certificatesSection, giBadge } from './claims-section.js';
+import { chartSvg } from './temperature-chart.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -132,7 +133,7 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 .badge.ok{background:#e3f4e1;color:#1b6b1b}.badge.bad{background:#fde8e8;color:#9b1c1c}
 .recall{background:#b91c1c;color:#fff;border-radius:.8rem;padding:1rem;margin-bottom:1rem}.recall .muted{color:#fdd}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
-svg{width:100%;height:auto}nav{text-align:right}
+svg{width:100%;height:auto}svg.chart{display:block;max-width:26rem}nav{text-align:right}
 .checked::after{content:" \\2713";color:#1b6b1b}.unchecked-mark{color:#8a5a00;font-size:.8em;font-weight:400}
 .recall .checked::after{color:#fff}.recall .unchecked-mark{color:#fdd}
 .declared-erroneous{color:#9b1c1c;font-weight:600}
@@ -166,7 +167,7 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
   const inspections = inspectionsVerdict(view.inspections, lang);
   const certificates = certificatesSection(extras.certificates, lang);
   const chart =
-    extras.chart && extras.chart.readings.length > 0 && html`<section data-fact="chart"><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
+    extras.chart && extras.chart.readings.length > 0 && html`<section data-fact="chart"><h2>${t.temperatures}</h2>${chartSvg(extras.chart, lang)}</section>`;
   const v = view.verification;
   // "Verified" is the phone's word, once its own check of the signed ledger passes: the server only says what it found.
   const verdict = v.valid ? t.serverChecked(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason);
@@ -276,46 +277,7 @@ export function renderEventsPage(
 </main></body></html>`.toString();
 }
 
-/** An inline SVG line of the readings over time, the allowed band shaded and excursions marked in red. */
-export function temperatureChart(chart: NonNullable<PageExtras['chart']>): string {
-  return chartSvg(chart).toString();
-}
-
-function chartSvg(chart: NonNullable<PageExtras['chart']>): Markup {
-  const readings = downsample(chart.readings, 400);
-  const width = 600;
-  const height = 220;
-  const pad = 30;
-  const t0 = readings[0].at.getTime();
-  const t1 = Math.max(readings[readings.length - 1].at.getTime(), t0 + 1);
-  const temps = readings.map((r) => r.celsius).concat([chart.minTempC, chart.maxTempC].filter((x): x is number => x !== null));
-  const lo = Math.floor(Math.min(...temps) - 1);
-  const hi = Math.ceil(Math.max(...temps) + 1);
-  const x = (ms: number) => (pad + ((ms - t0) / (t1 - t0)) * (width - 2 * pad)).toFixed(1);
-  const y = (c: number) => (height - pad - ((c - lo) / (hi - lo)) * (height - 2 * pad)).toFixed(1);
-  const bandTop = chart.maxTempC ?? hi;
-  const bandBottom = chart.minTempC ?? lo;
-  const bandHeight = (Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1);
-  const band = html`<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${bandHeight}" fill="#d9f0d6"/>`;
-  const marks = chart.excursions.map((ex) => {
-    const [start, end] = [x(ex.start.getTime()), x(ex.end.getTime())];
-    const markWidth = Math.max(2, Number(end) - Number(start)).toFixed(1);
-    return html`<rect class="excursion" x="${start}" y="${pad}" width="${markWidth}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`;
-  });
-  const line = readings.map((r) => `${x(r.at.getTime())},${y(r.celsius)}`).join(' ');
-  const scale = html`<text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text>`;
-  const polyline = html`<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>`;
-  return html`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}${polyline}${scale}</svg>`;
-}
-
-/** At most `max` points, keeping each bucket's extreme so a short spike still shows. */
-function downsample<T extends { celsius: number }>(points: T[], max: number): T[] {
-  if (points.length <= max) return points;
-  const size = Math.ceil(points.length / max);
-  const out: T[] = [];
-  for (let i = 0; i < points.length; i += size) {
-    const bucket = points.slice(i, i + size);
-    out.push(bucket.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a)));
-  }
-  return out;
+/** The chart's SVG (temperature-chart.ts): the page's, and any other rendering that wants the same picture. */
+export function temperatureChart(chart: NonNullable<PageExtras['chart']>, lang: Lang = 'en'): string {
+  return chartSvg(chart, lang).toString();
 }

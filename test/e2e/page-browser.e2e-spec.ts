@@ -117,9 +117,14 @@ describe('the batch page in a browser', () => {
     expect(await page.getAttribute('#badge', 'data-state')).toBe('verified');
     expect(await page.textContent('#badge')).toMatch(/^Verified on this device/);
     expect(await page.getAttribute('#badge', 'data-ed25519')).toBe('bundled');
-    expect(await page.evaluate(() => crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'Ed25519' }, false, ['verify']).then(() => 'imported', () => 'refused'))).toBe(
-      'refused',
-    );
+    expect(
+      await page.evaluate(() =>
+        crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'Ed25519' }, false, ['verify']).then(
+          () => 'imported',
+          () => 'refused',
+        ),
+      ),
+    ).toBe('refused');
     // The same fallback refuses a checkpoint whose signature was changed: it checks, it does not wave through.
     await page.route('**/proof.json', async (route) => {
       const proof = (await (await route.fetch()).json()) as { signedNote: string };
@@ -136,6 +141,39 @@ describe('the batch page in a browser', () => {
     expect(await page.getAttribute('#badge', 'data-state')).toBe('failed');
     expect(await page.textContent('#badge')).toContain('signature does not verify');
     await context.close();
+  });
+
+  it('draws a temperature chart a person can read on a 360 px phone: time axis, limits, excursion band, legend, type of 12 px or more, no sideways scroll', async () => {
+    const batch = await chilledBatch();
+    for (const lang of ['zh', 'en'] as const) {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
+      const page = await context.newPage();
+      await page.goto(`${base}/q/${batch.traceCode}?lang=${lang}`);
+      await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      const texts = await page
+        .locator('svg.chart text')
+        .evaluateAll((els) =>
+          els.map((el) => ({ text: el.textContent ?? '', height: el.getBoundingClientRect().height, right: el.getBoundingClientRect().right })),
+        );
+      // The rendered size of every label: its box is the font's line box, a little over the font size.
+      const smallest = Math.min(...texts.map((t) => t.height));
+      expect(smallest).toBeGreaterThanOrEqual(12);
+      // No label cut off at the chart's edge (the SVG clips what passes it).
+      const chartRight = (await page.locator('svg.chart').boundingBox())!;
+      expect(Math.max(...texts.map((t) => t.right))).toBeLessThanOrEqual(chartRight.x + chartRight.width);
+      const words = texts.map((t) => t.text);
+      // The readings run 05:00–05:50 in China on 21 November; the band is chilled goods' 0–8 °C, one excursion.
+      expect(words).toEqual(
+        expect.arrayContaining(lang === 'zh' ? ['温度', '允许 0–8 °C', '超出范围', '11月21日'] : ['Temperature', 'Allowed 0–8 °C', 'Excursion', '21 Nov']),
+      );
+      expect(words).toEqual(expect.arrayContaining(['05:00', '05:15', '05:30', '05:45']));
+      expect(await page.locator('svg.chart line.limit').count()).toBe(2);
+      expect(await page.locator('svg.chart rect.excursion').count()).toBe(1);
+      if (process.env.PAGE_SCREENSHOTS)
+        await page.locator('section[data-fact="chart"]').screenshot({ path: `${process.env.PAGE_SCREENSHOTS}/chart-360-${lang}.png` });
+      await context.close();
+    }
   });
 
   /** Which of the page's facts the phone marked checked (✓) and which not checked, by their data-fact names. */
