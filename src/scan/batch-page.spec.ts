@@ -17,6 +17,8 @@ const view: PageView = {
   eventCount: 1,
   stepCounts: [{ bizStep: 'SHIPPING', count: 1 }],
   inspections: { total: 3, failed: 1, latest: 'PASS' },
+  sources: [],
+  directSourceCount: 0,
   recall: { level: 'LEVEL_1', reason: '检出致病菌', initiatedAt: new Date('2026-11-22T00:00:00Z') },
   verification: { valid: false, checkedEntries: 2, firstInvalidSeq: 7, reason: 'entry 7: the stored hash does not match its envelope' },
 };

@@ -2,7 +2,7 @@ import type { Excursion } from '../cold-chain/excursions.js';
 import type { PageView } from './scan.service.js';
 import { declarationWords } from './declaration-words.js';
 import { recallLevelWords } from '../recalls/recall-level-words.js';
-import type { PublicEvent } from './scan.repository.js';
+import type { PublicEvent, SourceLot } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 import type { GiStanding, PublicCertificate } from '../certificates/certificate-rules.js';
@@ -49,6 +49,9 @@ const T = {
     recall: '召回通知',
     recallAdvice: '请停止食用，并按商家或监管部门的指引退货。',
     code: '追溯码',
+    madeFrom: '原料批次',
+    moreSources: (n: number) => `等，共 ${n} 批`,
+    lotOf: (product: string, lot: string) => `${product} · 批号 ${lot}`,
   },
   en: {
     title: 'Product trace',
@@ -79,6 +82,9 @@ const T = {
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
     code: 'Trace code',
+    madeFrom: 'Made from',
+    moreSources: (n: number) => `and more: ${n} lots in all`,
+    lotOf: (product: string, lot: string) => `${product} · lot ${lot}`,
   },
 } as const;
 
@@ -157,7 +163,15 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
       '',
     );
   const gi = giBadge(view.geographicIndication, extras.giStanding, lang);
-  const timeline = view.keySteps.map((ev) => eventItem(ev, lang, true));
+  const sourcesById = new Map(view.sources.map((source) => [source.batchId, source]));
+  const timeline = view.keySteps.map((ev) => eventItem(ev, lang, true, ev.batchId === undefined ? undefined : sourcesById.get(ev.batchId)));
+  const direct = view.sources.filter((source) => source.direct);
+  const madeFrom =
+    direct.length > 0 &&
+    html`<dt>${t.madeFrom}</dt><dd data-fact="sources">${joinMarkup(
+      direct.map((source) => sourceLink(source, lang)),
+      lang === 'zh' ? '、' : ', ',
+    )}${view.directSourceCount > direct.length && html` ${t.moreSources(view.directSourceCount)}`}</dd>`;
   const events = `/q/${view.traceCode}/events`;
   const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
   const more =
@@ -187,6 +201,7 @@ ${gi}
 <dt>${t.producer}</dt><dd data-fact="producer">${view.producer}</dd>
 ${view.origin && html`<dt>${t.origin}</dt><dd data-fact="origin">${view.origin}</dd>`}
 <dt>${t.lot}</dt><dd data-fact="lot">${view.lotCode}</dd>
+${madeFrom}
 <dt>${t.status}</dt><dd data-fact="status">${pick(STATUSES[view.status], lang, view.status)}</dd>
 <dt>${t.coldChain}</dt><dd data-fact="cold-chain" class="cold-${view.coldChainStatus}">${pick(COLD[view.coldChainStatus], lang, view.coldChainStatus)}</dd>
 <dt>${t.inspections}</dt><dd data-fact="inspections">${inspections}</dd>
@@ -212,10 +227,20 @@ export const EVENTS_PER_PAGE = 100;
 export const PAGE_MAX_BYTES = 64 * 1024;
 
 /**
- * A step of the story; on the batch page (`facts`) each part is marked for the phone's check, which writes
- * it again from the ledger entry `data-seq` (the raw value the service read is in data-value).
+ * A lot it was made from, linked to its own public page. Its lot and trace code are shown, though the page
+ * proof opens neither for an ancestor's registration: the phone marks them "not checked" (docs/ledger-format.md §7).
+ * `via=source` tells that page's script this is no scan of a label, so the lot's scan count is not raised.
  */
-function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
+function sourceLink(source: SourceLot, lang: Lang): Markup {
+  return html`<a href="/q/${source.traceCode}?lang=${lang}&amp;via=source">${T[lang].lotOf(source.productName, source.lotCode)}</a>`;
+}
+
+/**
+ * A step of the story; on the batch page (`facts`) each part is marked for the phone's check, which writes
+ * it again from the ledger entry `data-seq` (the raw value the service read is in data-value). A step of a
+ * lot it was made from names that lot (`source`).
+ */
+function eventItem(ev: PublicEvent, lang: Lang, facts = false, source?: SourceLot): Markup {
   const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
   const declared = typeof ev.declaredErroneous === 'string' ? declarationWords(ev.declaredErroneous, lang) : null;
   if (!facts) {
@@ -234,7 +259,8 @@ function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   // The phone writes the mark again from the declaration entry in the page proof (or marks it not checked when the proof left it out).
   const mark =
     declared !== null && html`<br><span class="declared-erroneous" data-fact="declared-erroneous" data-value="${ev.declaredErroneous}">${declared}</span>`;
-  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${mark}</li>`;
+  const lot = source && html`<br><span class="source" data-fact="source-lot">${sourceLink(source, lang)}</span>`;
+  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${lot}${mark}</li>`;
 }
 
 /** The story's steps with how many events each has, most first ("Stored × 2,988 · Shipped × 3"). */

@@ -313,9 +313,10 @@ describe('the batch page in a browser', () => {
           farm.key,
         )
       ).transformBatches.outputs[0] as { id: string; traceCode: string };
+    const milledLot = `MILL-${Date.now()}`;
     const milled = await transform(
       raw.map((b) => b.id),
-      `MILL-${Date.now()}`,
+      milledLot,
       '2026-10-08T09:00:00.000Z',
     );
     const packed = await transform([milled.id], `PACK-${Date.now()}`, '2026-10-09T09:00:00.000Z');
@@ -325,7 +326,24 @@ describe('the batch page in a browser', () => {
     // The paddy's registration and harvest, two transformations (milled, packed) and the lots' registrations: every one checked.
     expect(steps.map(([name]) => name)).toEqual(expect.arrayContaining(['Registered', 'Harvested', 'Processed']));
     expect(steps.every(([, cls]) => cls === 'checked')).toBe(true);
-    expect((await factMarks(page)).unchecked.sort()).toEqual(['cold-chain', 'inspections', 'status']);
+    // The lots it was made from are named and linked, but the proof does not open their lot and trace codes: not checked.
+    const { unchecked } = await factMarks(page);
+    expect(unchecked.filter((f) => f !== 'source-lot').sort()).toEqual(['cold-chain', 'inspections', 'sources', 'status']);
+    expect(await page.textContent('[data-fact="sources"]')).toBe(`小站稻米 5kg · lot ${milledLot} (not checked)`);
+    // Each step of an earlier lot names it: the paddy's registration and harvest name their paddy lot, the milling its rice lot.
+    const stepLots = await page
+      .locator('li[data-seq]')
+      .evaluateAll((items) =>
+        items.map((li) => [li.querySelector('[data-fact="step"]')!.textContent, li.querySelector('[data-fact="source-lot"] a')?.textContent ?? null]),
+      );
+    expect(stepLots).toEqual(expect.arrayContaining([['Harvested', `小站稻（稻谷） · lot ${raw[0].lotCode}`]]));
+    // A link leads to that lot's own page, which verifies on its own and does not count the visit as a scan of its label.
+    await page.click(`[data-fact="sources"] a`);
+    await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe(`/q/${milled.traceCode}`);
+    expect(await page.getAttribute('#badge', 'data-state')).toBe('verified');
+    expect(await page.textContent('[data-fact="lot"]')).toBe(milledLot);
+    expect(await page.textContent('#scans')).toBe('');
     await page.close();
   });
 

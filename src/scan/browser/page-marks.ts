@@ -33,6 +33,8 @@ const FACT_NAMES: Record<string, [string, string]> = {
   gi: ['地理标志', 'geographic indication'],
   certificate: ['证书', 'certificate'],
   'declared-erroneous': ['错误声明', 'error declaration'],
+  sources: ['原料批次', 'lots it was made from'],
+  'source-lot': ['原料批次', 'lot it was made from'],
 };
 
 export function factName(fact: string, zh: boolean): string {

@@ -325,6 +325,8 @@ function countScan(here: string, zh: boolean): void {
   const counter = document.getElementById('scans');
   const token = counter?.getAttribute('data-token');
   if (!counter || !token) return;
+  // Opened from the page of a lot made from this one (batch-page.ts sourceLink), not from a label: no scan to count.
+  if (new URLSearchParams(location.search).get('via') === 'source') return;
   fetch(here + '/scans', { method: 'POST', headers: { 'x-scan-token': token } })
     .then((res) => (res.ok ? (res.json() as Promise<ScanCount>) : null))
     .then((c) => {
