@@ -58,7 +58,8 @@ export function pageErrorKind(code: string): PageErrorKind {
 }
 
 const CSS = raw(
-  'body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;max-width:36rem;margin:0 auto;padding:2rem 1rem;color:#1d2a1d;background:#f7f8f4}' +
+  'body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;' +
+    'max-width:36rem;margin:0 auto;padding:2rem 1rem;color:#1d2a1d;background:#f7f8f4}' +
     'h1{font-size:1.3rem}p{line-height:1.5}.muted{color:#667;font-size:.9rem}',
 );
 

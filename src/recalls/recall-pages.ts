@@ -35,9 +35,7 @@ export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
 export function recallsAtom(recalls: PublicRecall[], baseUrl: string, origin: string): string {
   const updated = (recalls[0]?.initiatedAt ?? new Date(0)).toISOString();
   const entries = recalls.map(
-    (
-      r,
-    ) => html`<entry><id>urn:uuid:${r.id}</id><title>${`${recallLevelWords(r.level, 'zh')}：${r.products.map((p) => `${p.name} ${p.lotCode}`).join('，')}`}</title>
+    (r) => html`<entry><id>urn:uuid:${r.id}</id><title>${`${recallLevelWords(r.level, 'zh')}：${lotNames(r)}`}</title>
 <updated>${r.initiatedAt.toISOString()}</updated><link href="${baseUrl}/q/${r.products[0]?.traceCode ?? ''}"/>
 <summary>${`${r.reason} ${ADVICE[0]}`}</summary></entry>`,
   );
@@ -49,3 +47,8 @@ ${joinMarkup(entries, '\n')}
 }
 
 const distinct = (names: string[]) => names.filter((n, i, all) => all.indexOf(n) === i);
+
+/** "巴氏杀菌乳 HH-950-B，…": the recalled lots, as the feed's entry titles name them. */
+function lotNames(r: PublicRecall): string {
+  return r.products.map((p) => `${p.name} ${p.lotCode}`).join('，');
+}

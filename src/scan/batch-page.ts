@@ -156,7 +156,10 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
     joinMarkup(
       [
         // The level in words (the recall list's and the reports' wording); the raw level in data-value, which the phone compares with the ledger's.
-        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level" data-value="${view.recall.level}">${recallLevelWords(view.recall.level, lang)}</span></h2>`,
+        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level" data-value="${view.recall.level}">${recallLevelWords(
+          view.recall.level,
+          lang,
+        )}</span></h2>`,
         html`<p data-fact="recall-reason">${view.recall.reason}</p>`,
         html`<p>${t.recallAdvice}</p><p class="muted" data-fact="recall-time">${when(view.recall.initiatedAt, lang)}</p></section>`,
       ],

@@ -397,7 +397,8 @@ function publicTimelineSql(root: string): string {
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
-const eventsJson = `json_agg(json_build_object('seq', seq, 'batch_id', batch_id, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization,
+const eventsJson = `json_agg(json_build_object('seq', seq, 'batch_id', batch_id, 'biz_step', biz_step, 'event_time', event_time, 'place', place,
+                                               'organization', organization,
                                                'declared_erroneous', declared_erroneous)
                              ORDER BY event_time, seq)`;
 

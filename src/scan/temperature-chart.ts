@@ -117,16 +117,19 @@ export function chartSvg(chart: ChartData, lang: Lang): Markup {
     html`<rect class="band" x="${PLOT.left}" y="${f(bandTop)}" width="${PLOT.right - PLOT.left}" height="${f(bandBottom - bandTop)}" fill="#d9f0d6"/>`;
   const limitLines = limits.map(
     (c) =>
-      html`<line class="limit" x1="${PLOT.left}" x2="${PLOT.right}" y1="${f(y(c))}" y2="${f(y(c))}" stroke="#2f7d32" stroke-width="1.5" stroke-dasharray="5 3"/>`,
+      html`<line class="limit" x1="${PLOT.left}" x2="${PLOT.right}" y1="${f(y(c))}" y2="${f(y(c))}"
+ stroke="#2f7d32" stroke-width="1.5" stroke-dasharray="5 3"/>`,
   );
   const marks = chart.excursions.map((ex) => {
     const start = Math.max(PLOT.left, x(ex.start.getTime()));
     const end = Math.min(PLOT.right, x(ex.end.getTime()));
-    return html`<rect class="excursion" x="${f(start)}" y="${PLOT.top}" width="${f(Math.max(3, end - start))}" height="${PLOT.bottom - PLOT.top}" fill="#f8c4c4" opacity=".8"/>`;
+    return html`<rect class="excursion" x="${f(start)}" y="${PLOT.top}" width="${f(Math.max(3, end - start))}" height="${PLOT.bottom - PLOT.top}"
+ fill="#f8c4c4" opacity=".8"/>`;
   });
   const yTicks = temperatureTicks(lo, hi).map(
     (c) =>
-      html`<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${f(y(c))}" y2="${f(y(c))}" stroke="#0001"/><text x="${PLOT.left - 4}" y="${f(y(c) + 4)}" text-anchor="end">${c}°</text>`,
+      html`<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${f(y(c))}" y2="${f(y(c))}" stroke="#0001"/>
+<text x="${PLOT.left - 4}" y="${f(y(c) + 4)}" text-anchor="end">${c}°</text>`,
   );
   let lastDay = '';
   const xTicks = timeTicks(t0, t1).map(({ at, step }) => {
@@ -137,7 +140,8 @@ export function chartSvg(chart: ChartData, lang: Lang): Markup {
     const lines = step >= 86_400_000 ? [day, ''] : [clock, day === lastDay ? '' : day];
     lastDay = day;
     const at_ = f(x(at));
-    return html`<line x1="${at_}" x2="${at_}" y1="${PLOT.bottom}" y2="${PLOT.bottom + 4}" stroke="#667"/><text x="${at_}" y="${PLOT.bottom + 17}" text-anchor="middle">${lines[0]}</text>${
+    return html`<line x1="${at_}" x2="${at_}" y1="${PLOT.bottom}" y2="${PLOT.bottom + 4}" stroke="#667"/>
+<text x="${at_}" y="${PLOT.bottom + 17}" text-anchor="middle">${lines[0]}</text>${
       lines[1] && html`<text x="${at_}" y="${PLOT.bottom + 32}" text-anchor="middle" fill="#667">${lines[1]}</text>`
     }`;
   });
@@ -150,7 +154,8 @@ export function chartSvg(chart: ChartData, lang: Lang): Markup {
     return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
   };
   const summary = w.summary(stamp(t0), stamp(t1), lowest, highest, range, chart.excursions.length);
-  return html`<svg class="chart" viewBox="0 0 ${CHART_WIDTH} ${HEIGHT}" role="img" aria-label="${summary}" font-size="${TYPE}" fill="#1d2a1d"><title>${summary}</title>${band}${marks}${yTicks}${limitLines}${axes}${xTicks}${polyline}<g class="legend">${legend}</g></svg>`;
+  return html`<svg class="chart" viewBox="0 0 ${CHART_WIDTH} ${HEIGHT}" role="img" aria-label="${summary}" font-size="${TYPE}" fill="#1d2a1d">
+<title>${summary}</title>${band}${marks}${yTicks}${limitLines}${axes}${xTicks}${polyline}<g class="legend">${legend}</g></svg>`;
 }
 
 /** About how wide a text is at TYPE, erring wide: CJK characters a full em, others about 0.64 em (DejaVu Sans, the widest common phone font). */

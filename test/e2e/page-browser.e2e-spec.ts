@@ -143,7 +143,7 @@ describe('the batch page in a browser', () => {
     await context.close();
   });
 
-  it('draws a temperature chart a person can read on a 360 px phone: time axis, limits, excursion band, legend, type of 12 px or more, no sideways scroll', async () => {
+  it('draws a temperature chart readable on a 360 px phone: time axis, limits, excursion band, legend, type of 12 px or more, no sideways scroll', async () => {
     const batch = await chilledBatch();
     for (const lang of ['zh', 'en'] as const) {
       const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
