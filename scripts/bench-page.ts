@@ -96,7 +96,8 @@ async function main(): Promise<void> {
     throw new Error('--ledger and --long take a whole number of entries or events, --runs a whole number of page loads (at least 1)');
   }
   const fallback = values['without-webcrypto-ed25519'];
-  const about = `ledger of ${ledger.toLocaleString('en')} entries; ${runs} page loads per lot${fallback ? '; WebCrypto without Ed25519 (bundled fallback)' : ''}`;
+  const ed25519 = fallback ? '; WebCrypto without Ed25519 (bundled fallback)' : '';
+  const about = `ledger of ${ledger.toLocaleString('en')} entries; ${runs} page loads per lot${ed25519}`;
   await withBenchService(about, API_CALLERS, async ({ pool, service, api }) => {
     // 1. The ledger, padded first, so the lots' proofs are as deep as in a ledger of that size; 2. the lots, through the API.
     await padLedger(api, pool, ledger, OTHER_BATCHES);
