@@ -224,7 +224,7 @@ export const EVENTS_PER_PAGE = 100;
 
 /**
  * What the batch page and each page of every event stay under, however long the lot's story: the page
- * holds at most 12 + NEWEST_KEY_STEPS key steps, 400 chart points and 20 certificates (about 20 KB
+ * holds at most 12 + NEWEST_KEY_STEPS key steps, 300 chart points and 20 certificates (about 20 KB
  * when all are there); a page of events, 100 events (about 13 KB). test/e2e/scan.e2e-spec.ts holds both to it.
  */
 export const PAGE_MAX_BYTES = 64 * 1024;
