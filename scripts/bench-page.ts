@@ -14,6 +14,9 @@
  * depends on nothing of the proof's shape or of the script's internals. The proof's size is the bodies
  * of the proof.json responses, as the browser received them.
  *
+ * With --without-webcrypto-ed25519, each page runs in a browser whose SubtleCrypto refuses Ed25519 (as Safari
+ * before 17 does), so the page checks signatures with its bundled @noble/ed25519: the cost of the fallback.
+ *
  * It prints figures against the goal and asserts none of them; it fails only when a page did not reach
  * 'verified' (its badge text is printed). The database is dropped at the end, also on failure.
  */
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
       ledger: { type: 'string', default: '100000' },
       long: { type: 'string', default: '2000' },
       runs: { type: 'string', default: '10' },
+      'without-webcrypto-ed25519': { type: 'boolean', default: false },
     },
   });
   const ledger = Number(values.ledger);
@@ -91,7 +95,9 @@ async function main(): Promise<void> {
   if (![ledger, longEvents].every((n) => Number.isSafeInteger(n) && n >= 0) || !Number.isSafeInteger(runs) || runs < 1) {
     throw new Error('--ledger and --long take a whole number of entries or events, --runs a whole number of page loads (at least 1)');
   }
-  const about = `ledger of ${ledger.toLocaleString('en')} entries; ${runs} page loads per lot`;
+  const fallback = values['without-webcrypto-ed25519'];
+  const ed25519 = fallback ? '; WebCrypto without Ed25519 (bundled fallback)' : '';
+  const about = `ledger of ${ledger.toLocaleString('en')} entries; ${runs} page loads per lot${ed25519}`;
   await withBenchService(about, API_CALLERS, async ({ pool, service, api }) => {
     // 1. The ledger, padded first, so the lots' proofs are as deep as in a ledger of that size; 2. the lots, through the API.
     await padLedger(api, pool, ledger, OTHER_BATCHES);
@@ -105,10 +111,10 @@ async function main(): Promise<void> {
       const rows: [Lot, PageRun[]][] = [];
       for (const lot of lots) {
         // Warm-up: the service's caches, chromium's first start. Its badge says what the check covered.
-        const warmUp = await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`);
+        const warmUp = await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`, fallback);
         console.log(`  ${lot.name}, ${lot.entries.toLocaleString('en')} entries seeded: the badge says "${warmUp.text}"`);
         const loads: PageRun[] = [];
-        for (let i = 0; i < runs; i++) loads.push(await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`));
+        for (let i = 0; i < runs; i++) loads.push(await openPage(browser, `${service.base}/q/${lot.traceCode}?lang=en`, fallback));
         rows.push([lot, loads]);
         console.log(`  ${lot.name}: ${loads.length} page loads`);
       }
@@ -118,6 +124,17 @@ async function main(): Promise<void> {
     }
   });
 }
+
+/** Runs in the page before its scripts: SubtleCrypto refuses Ed25519 keys and signatures, as a browser without it does. */
+const WITHOUT_ED25519 = `(() => {
+  const subtle = globalThis.crypto && crypto.subtle;
+  if (!subtle) return;
+  const isEd25519 = (a) => String(typeof a === 'string' ? a : (a && a.name) || '').toLowerCase() === 'ed25519';
+  const [importKey, verify] = [subtle.importKey.bind(subtle), subtle.verify.bind(subtle)];
+  const refuse = () => Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError'));
+  subtle.importKey = (...args) => (isEd25519(args[2]) ? refuse() : importKey(...args));
+  subtle.verify = (...args) => (isEd25519(args[0]) ? refuse() : verify(...args));
+})();`;
 
 /** Runs in the page before any of its own scripts: notes when #badge gets its data-state. */
 function watchBadge(): void {
@@ -152,10 +169,11 @@ function pageTimes(): { responseEnd: number | null; badgeAt: number | null; scri
 }
 
 /** One page load in a fresh context (no cache, no remembered checkpoint), its CPU slowed CPU_THROTTLING_RATE times. */
-async function openPage(browser: Browser, url: string): Promise<PageRun> {
+async function openPage(browser: Browser, url: string, withoutEd25519 = false): Promise<PageRun> {
   const context = await browser.newContext();
   try {
     await context.addInitScript(watchBadge);
+    if (withoutEd25519) await context.addInitScript({ content: WITHOUT_ED25519 });
     const page = await context.newPage();
     const bodies: Promise<{ first: boolean; bytes: number }>[] = [];
     page.on('response', (res: Response) => {
@@ -168,6 +186,7 @@ async function openPage(browser: Browser, url: string): Promise<PageRun> {
     await page.waitForSelector('#badge[data-state]', { timeout: PAGE_TIMEOUT_MS });
     const times = await page.evaluate(pageTimes);
     const state = await page.getAttribute('#badge', 'data-state');
+    if (withoutEd25519 && (await page.getAttribute('#badge', 'data-ed25519')) !== 'bundled') throw new Error('the page did not use its bundled Ed25519');
     const text = ((await page.textContent('#badge')) ?? '').trim();
     const received = await Promise.all(bodies);
     const first = received.filter((r) => r.first);

@@ -1,7 +1,10 @@
 import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Request, Response } from 'express';
 import { DomainError, ErrorCategory } from '../common/domain-error.js';
+import { errorPage, pageErrorKind, prefersErrorPage } from '../common/error-page.js';
+import { STATIC_PAGE_POLICY } from '../common/security-headers.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 
 /**
@@ -17,8 +20,19 @@ export class GraphqlErrorFilter implements GqlExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
     const error = toGraphqlError(exception, this.logger);
     if (host.getType<string>() === 'graphql') return error;
-    const response = host.switchToHttp().getResponse();
-    return response.status(httpStatus(error.extensions.code as string)).json({ errors: [error.toJSON()] });
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const status = httpStatus(error.extensions.code as string);
+    // A phone that opened a page route gets a page in words; API clients (and the page's own script) the JSON error.
+    if (prefersErrorPage(http.getRequest<Request>())) {
+      response.setHeader('content-security-policy', STATIC_PAGE_POLICY);
+      response.setHeader('cache-control', 'no-store');
+      return response
+        .status(status)
+        .type('html')
+        .send(errorPage(pageErrorKind(error.extensions.code as string)));
+    }
+    return response.status(status).json({ errors: [error.toJSON()] });
   }
 }
 

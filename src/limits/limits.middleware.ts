@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { AuthService } from '../auth/auth.service.js';
 import type { Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
+import { errorPage, prefersErrorPage } from '../common/error-page.js';
 import { ExpiringSet } from '../common/expiring-set.js';
+import { STATIC_PAGE_POLICY } from '../common/security-headers.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { addressKey } from '../common/client-address.js';
@@ -98,6 +100,13 @@ export class RateLimitMiddleware {
 
   private refuse(res: Response, wait: number): false {
     res.setHeader('retry-after', String(wait));
+    // A phone opening a page gets a page it can read; API clients the JSON error.
+    if (prefersErrorPage(res.req)) {
+      res.setHeader('content-security-policy', STATIC_PAGE_POLICY);
+      res.setHeader('cache-control', 'no-store');
+      res.status(429).type('html').send(errorPage('RATE_LIMITED', wait));
+      return false;
+    }
     res.status(429).json({ errors: [{ message: `too many requests; try again in ${wait} s`, extensions: { code: 'RATE_LIMITED' } }] });
     return false;
   }

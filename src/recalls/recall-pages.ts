@@ -1,13 +1,9 @@
 import { html, joinMarkup, raw } from '../common/html.js';
+import { recallLevelWords } from './recall-level-words.js';
 import type { Recall } from './recalls.repository.js';
 
 export type PublicRecall = Recall & { products: { name: string; lotCode: string; traceCode: string }[] };
 
-const LEVELS: Record<string, [string, string]> = {
-  LEVEL_1: ['一级召回（可能或已经造成严重健康损害）', 'Level 1: serious harm to health'],
-  LEVEL_2: ['二级召回（可能或已经造成一般健康损害）', 'Level 2: general harm to health'],
-  LEVEL_3: ['三级召回（标签、标识等不符合规定）', 'Level 3: labelling not compliant'],
-};
 const RECALLS_CSS = raw(
   'body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;color:#222}' +
     'article{border-left:.4rem solid #b91c1c;padding:.2rem 1rem;margin:1rem 0;background:#fff5f5}' +
@@ -19,7 +15,7 @@ const ADVICE = ['请立即停止食用，并按购买凭证到购买地点退货
 export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
   const items = recalls.map(
     (r) => html`<article id="recall-${r.id}"><h2>${distinct(r.products.map((p) => p.name)).join('、')}</h2>
-<p class="level">${LEVELS[r.level][0]} · <span lang="en">${LEVELS[r.level][1]}</span></p>
+<p class="level">${recallLevelWords(r.level, 'zh')} · <span lang="en">${recallLevelWords(r.level, 'en')}</span></p>
 <p>${r.reason}</p>
 <p>批号 / Lots: ${joinMarkup(
       r.products.map((p) => html`<a href="${baseUrl}/q/${p.traceCode}">${p.lotCode}</a>`),
@@ -39,7 +35,7 @@ export function recallsPage(recalls: PublicRecall[], baseUrl: string): string {
 export function recallsAtom(recalls: PublicRecall[], baseUrl: string, origin: string): string {
   const updated = (recalls[0]?.initiatedAt ?? new Date(0)).toISOString();
   const entries = recalls.map(
-    (r) => html`<entry><id>urn:uuid:${r.id}</id><title>${`${LEVELS[r.level][0]}：${r.products.map((p) => `${p.name} ${p.lotCode}`).join('，')}`}</title>
+    (r) => html`<entry><id>urn:uuid:${r.id}</id><title>${`${recallLevelWords(r.level, 'zh')}：${lotNames(r)}`}</title>
 <updated>${r.initiatedAt.toISOString()}</updated><link href="${baseUrl}/q/${r.products[0]?.traceCode ?? ''}"/>
 <summary>${`${r.reason} ${ADVICE[0]}`}</summary></entry>`,
   );
@@ -51,3 +47,8 @@ ${joinMarkup(entries, '\n')}
 }
 
 const distinct = (names: string[]) => names.filter((n, i, all) => all.indexOf(n) === i);
+
+/** "巴氏杀菌乳 HH-950-B，…": the recalled lots, as the feed's entry titles name them. */
+function lotNames(r: PublicRecall): string {
+  return r.products.map((p) => `${p.name} ${p.lotCode}`).join('，');
+}

@@ -1,3 +1,4 @@
+import { RECALL_LEVEL_WORDS } from '../recalls/recall-level-words.js';
 import type { MockRecallReport, ReportBatch, ReportHolder, ReportTransformation, UnitQuantity } from './mock-recall-model.js';
 
 /**
@@ -88,11 +89,7 @@ const COLD_CHAIN: Record<string, Pair> = {
 
 const VERDICT: Record<string, Pair> = { PASS: ['合格', 'PASS'], FAIL: ['不合格', 'FAIL'] };
 
-const RECALL_LEVEL: Record<string, Pair> = {
-  LEVEL_1: ['一级召回', 'Level 1'],
-  LEVEL_2: ['二级召回', 'Level 2'],
-  LEVEL_3: ['三级召回', 'Level 3'],
-};
+const RECALL_LEVEL: Record<string, Pair> = Object.fromEntries(Object.entries(RECALL_LEVEL_WORDS).map(([level, words]) => [level, words.name]));
 
 const EXCURSION_KIND: Record<string, Pair> = { OUT_OF_RANGE: ['超出温度范围', 'out of range'], GAP: ['记录中断', 'no readings'] };
 

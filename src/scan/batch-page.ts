@@ -1,11 +1,13 @@
 import type { Excursion } from '../cold-chain/excursions.js';
 import type { PageView } from './scan.service.js';
 import { declarationWords } from './declaration-words.js';
-import type { PublicEvent } from './scan.repository.js';
+import { recallLevelWords } from '../recalls/recall-level-words.js';
+import type { PublicEvent, SourceLot } from './scan.repository.js';
 import { html, joinMarkup, type Markup, raw } from '../common/html.js';
 import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 import type { GiStanding, PublicCertificate } from '../certificates/certificate-rules.js';
 import { certificatesSection, giBadge } from './claims-section.js';
+import { chartSvg } from './temperature-chart.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -47,6 +49,9 @@ const T = {
     recall: '召回通知',
     recallAdvice: '请停止食用，并按商家或监管部门的指引退货。',
     code: '追溯码',
+    madeFrom: '原料批次',
+    moreSources: (n: number) => `等，共 ${n} 批`,
+    lotOf: (product: string, lot: string) => `${product} · 批号 ${lot}`,
   },
   en: {
     title: 'Product trace',
@@ -77,6 +82,9 @@ const T = {
     recall: 'Recall notice',
     recallAdvice: 'Do not eat it; return it as the shop or the regulator instructs.',
     code: 'Trace code',
+    madeFrom: 'Made from',
+    moreSources: (n: number) => `and more: ${n} lots in all`,
+    lotOf: (product: string, lot: string) => `${product} · lot ${lot}`,
   },
 } as const;
 
@@ -131,7 +139,7 @@ ul{padding-left:1.1rem}li{margin:.45rem 0}
 .badge.ok{background:#e3f4e1;color:#1b6b1b}.badge.bad{background:#fde8e8;color:#9b1c1c}
 .recall{background:#b91c1c;color:#fff;border-radius:.8rem;padding:1rem;margin-bottom:1rem}.recall .muted{color:#fdd}
 .cold-EXCURSION{color:#b91c1c;font-weight:600}.cold-OK{color:#1b6b1b}
-svg{width:100%;height:auto}nav{text-align:right}
+svg{width:100%;height:auto}svg.chart{display:block;max-width:26rem}nav{text-align:right}
 .checked::after{content:" \\2713";color:#1b6b1b}.unchecked-mark{color:#8a5a00;font-size:.8em;font-weight:400}
 .recall .checked::after{color:#fff}.recall .unchecked-mark{color:#fdd}
 .declared-erroneous{color:#9b1c1c;font-weight:600}
@@ -147,14 +155,26 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
     view.recall &&
     joinMarkup(
       [
-        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level">${view.recall.level}</span></h2>`,
+        // The level in words (the recall list's and the reports' wording); the raw level in data-value, which the phone compares with the ledger's.
+        html`<section class="recall" role="alert"><h2>${t.recall} · <span data-fact="recall-level" data-value="${view.recall.level}">${recallLevelWords(
+          view.recall.level,
+          lang,
+        )}</span></h2>`,
         html`<p data-fact="recall-reason">${view.recall.reason}</p>`,
         html`<p>${t.recallAdvice}</p><p class="muted" data-fact="recall-time">${when(view.recall.initiatedAt, lang)}</p></section>`,
       ],
       '',
     );
   const gi = giBadge(view.geographicIndication, extras.giStanding, lang);
-  const timeline = view.keySteps.map((ev) => eventItem(ev, lang, true));
+  const sourcesById = new Map(view.sources.map((source) => [source.batchId, source]));
+  const timeline = view.keySteps.map((ev) => eventItem(ev, lang, true, ev.batchId === undefined ? undefined : sourcesById.get(ev.batchId)));
+  const direct = view.sources.filter((source) => source.direct);
+  const madeFrom =
+    direct.length > 0 &&
+    html`<dt>${t.madeFrom}</dt><dd data-fact="sources">${joinMarkup(
+      direct.map((source) => sourceLink(source, lang)),
+      lang === 'zh' ? '、' : ', ',
+    )}${view.directSourceCount > direct.length && html` ${t.moreSources(view.directSourceCount)}`}</dd>`;
   const events = `/q/${view.traceCode}/events`;
   const lastPage = Math.max(1, Math.ceil(view.eventCount / EVENTS_PER_PAGE));
   const more =
@@ -164,7 +184,7 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
   const inspections = inspectionsVerdict(view.inspections, lang);
   const certificates = certificatesSection(extras.certificates, lang);
   const chart =
-    extras.chart && extras.chart.readings.length > 0 && html`<section data-fact="chart"><h2>${t.temperatures}</h2>${chartSvg(extras.chart)}</section>`;
+    extras.chart && extras.chart.readings.length > 0 && html`<section data-fact="chart"><h2>${t.temperatures}</h2>${chartSvg(extras.chart, lang)}</section>`;
   const v = view.verification;
   // "Verified" is the phone's word, once its own check of the signed ledger passes: the server only says what it found.
   const verdict = v.valid ? t.serverChecked(v.checkedEntries) : t.failed(v.firstInvalidSeq, v.reason);
@@ -184,6 +204,7 @@ ${gi}
 <dt>${t.producer}</dt><dd data-fact="producer">${view.producer}</dd>
 ${view.origin && html`<dt>${t.origin}</dt><dd data-fact="origin">${view.origin}</dd>`}
 <dt>${t.lot}</dt><dd data-fact="lot">${view.lotCode}</dd>
+${madeFrom}
 <dt>${t.status}</dt><dd data-fact="status">${pick(STATUSES[view.status], lang, view.status)}</dd>
 <dt>${t.coldChain}</dt><dd data-fact="cold-chain" class="cold-${view.coldChainStatus}">${pick(COLD[view.coldChainStatus], lang, view.coldChainStatus)}</dd>
 <dt>${t.inspections}</dt><dd data-fact="inspections">${inspections}</dd>
@@ -203,16 +224,26 @@ export const EVENTS_PER_PAGE = 100;
 
 /**
  * What the batch page and each page of every event stay under, however long the lot's story: the page
- * holds at most 12 + NEWEST_KEY_STEPS key steps, 400 chart points and 20 certificates (about 20 KB
+ * holds at most 12 + NEWEST_KEY_STEPS key steps, 300 chart points and 20 certificates (about 20 KB
  * when all are there); a page of events, 100 events (about 13 KB). test/e2e/scan.e2e-spec.ts holds both to it.
  */
 export const PAGE_MAX_BYTES = 64 * 1024;
 
 /**
- * A step of the story; on the batch page (`facts`) each part is marked for the phone's check, which writes
- * it again from the ledger entry `data-seq` (the raw value the service read is in data-value).
+ * A lot it was made from, linked to its own public page. Its lot and trace code are shown, though the page
+ * proof opens neither for an ancestor's registration: the phone marks them "not checked" (docs/ledger-format.md §7).
+ * `via=source` tells that page's script this is no scan of a label, so the lot's scan count is not raised.
  */
-function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
+function sourceLink(source: SourceLot, lang: Lang): Markup {
+  return html`<a href="/q/${source.traceCode}?lang=${lang}&amp;via=source">${T[lang].lotOf(source.productName, source.lotCode)}</a>`;
+}
+
+/**
+ * A step of the story; on the batch page (`facts`) each part is marked for the phone's check, which writes
+ * it again from the ledger entry `data-seq` (the raw value the service read is in data-value). A step of a
+ * lot it was made from names that lot (`source`).
+ */
+function eventItem(ev: PublicEvent, lang: Lang, facts = false, source?: SourceLot): Markup {
   const step = pick(BIZ_STEP_NAMES[ev.bizStep as BizStep], lang, ev.bizStep);
   const declared = typeof ev.declaredErroneous === 'string' ? declarationWords(ev.declaredErroneous, lang) : null;
   if (!facts) {
@@ -231,7 +262,8 @@ function eventItem(ev: PublicEvent, lang: Lang, facts = false): Markup {
   // The phone writes the mark again from the declaration entry in the page proof (or marks it not checked when the proof left it out).
   const mark =
     declared !== null && html`<br><span class="declared-erroneous" data-fact="declared-erroneous" data-value="${ev.declaredErroneous}">${declared}</span>`;
-  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${mark}</li>`;
+  const lot = source && html`<br><span class="source" data-fact="source-lot">${sourceLink(source, lang)}</span>`;
+  return html`<li data-seq="${ev.seq}"><b data-fact="step" data-value="${ev.bizStep}">${step}</b> ${at}<br>${where}${lot}${mark}</li>`;
 }
 
 /** The story's steps with how many events each has, most first ("Stored × 2,988 · Shipped × 3"). */
@@ -274,46 +306,7 @@ export function renderEventsPage(
 </main></body></html>`.toString();
 }
 
-/** An inline SVG line of the readings over time, the allowed band shaded and excursions marked in red. */
-export function temperatureChart(chart: NonNullable<PageExtras['chart']>): string {
-  return chartSvg(chart).toString();
-}
-
-function chartSvg(chart: NonNullable<PageExtras['chart']>): Markup {
-  const readings = downsample(chart.readings, 400);
-  const width = 600;
-  const height = 220;
-  const pad = 30;
-  const t0 = readings[0].at.getTime();
-  const t1 = Math.max(readings[readings.length - 1].at.getTime(), t0 + 1);
-  const temps = readings.map((r) => r.celsius).concat([chart.minTempC, chart.maxTempC].filter((x): x is number => x !== null));
-  const lo = Math.floor(Math.min(...temps) - 1);
-  const hi = Math.ceil(Math.max(...temps) + 1);
-  const x = (ms: number) => (pad + ((ms - t0) / (t1 - t0)) * (width - 2 * pad)).toFixed(1);
-  const y = (c: number) => (height - pad - ((c - lo) / (hi - lo)) * (height - 2 * pad)).toFixed(1);
-  const bandTop = chart.maxTempC ?? hi;
-  const bandBottom = chart.minTempC ?? lo;
-  const bandHeight = (Number(y(bandBottom)) - Number(y(bandTop))).toFixed(1);
-  const band = html`<rect class="band" x="${pad}" y="${y(bandTop)}" width="${width - 2 * pad}" height="${bandHeight}" fill="#d9f0d6"/>`;
-  const marks = chart.excursions.map((ex) => {
-    const [start, end] = [x(ex.start.getTime()), x(ex.end.getTime())];
-    const markWidth = Math.max(2, Number(end) - Number(start)).toFixed(1);
-    return html`<rect class="excursion" x="${start}" y="${pad}" width="${markWidth}" height="${height - 2 * pad}" fill="#f8c4c4" opacity=".7"/>`;
-  });
-  const line = readings.map((r) => `${x(r.at.getTime())},${y(r.celsius)}`).join(' ');
-  const scale = html`<text x="4" y="${y(hi - 1)}" font-size="11">${hi - 1}°C</text><text x="4" y="${y(lo + 1)}" font-size="11">${lo + 1}°C</text>`;
-  const polyline = html`<polyline points="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>`;
-  return html`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="temperature chart">${band}${marks}${polyline}${scale}</svg>`;
-}
-
-/** At most `max` points, keeping each bucket's extreme so a short spike still shows. */
-function downsample<T extends { celsius: number }>(points: T[], max: number): T[] {
-  if (points.length <= max) return points;
-  const size = Math.ceil(points.length / max);
-  const out: T[] = [];
-  for (let i = 0; i < points.length; i += size) {
-    const bucket = points.slice(i, i + size);
-    out.push(bucket.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a)));
-  }
-  return out;
+/** The chart's SVG (temperature-chart.ts): the page's, and any other rendering that wants the same picture. */
+export function temperatureChart(chart: NonNullable<PageExtras['chart']>, lang: Lang = 'en'): string {
+  return chartSvg(chart, lang).toString();
 }

@@ -67,7 +67,10 @@ export const PAGE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   FACILITY_REGISTERED: ['facilityId', 'name', 'region'],
   PRODUCT_REGISTERED: ['productId', 'name', 'geographicIndication'],
   BATCH_REGISTERED: ['batchId', 'productId', 'facilityId', 'lotCode', 'traceCode', 'producedAt', 'inputs'],
-  /** A registration of a batch the lot was made from: its place in the lineage and its step, not its lot or trace code (the page shows neither). */
+  /**
+   * A registration of a batch the lot was made from: its place in the lineage and its step, not its lot or trace code
+   * (the page names and links that lot, marked not checked: docs/ledger-format.md §7).
+   */
   ANCESTOR_REGISTERED: ['batchId', 'facilityId', 'producedAt', 'inputs'],
   EVENT_RECORDED: ['bizStep', 'eventTime', 'facilityId'],
   INSPECTION_RECORDED: ['verdict'],

@@ -46,6 +46,8 @@ export interface PageExtras {
  */
 export interface PublicEvent {
   seq: number;
+  /** The batch whose chain holds the event: the lot's own, or one it was made from (the page names that lot). */
+  batchId?: string;
   bizStep: string;
   eventTime: Date;
   place: string | null;
@@ -77,6 +79,19 @@ export interface ScanTotals {
   unit: string;
 }
 
+/** A lot the scanned lot was made from, as its page names and links it (its own public page is at /q/<traceCode>). */
+export interface SourceLot {
+  batchId: string;
+  productName: string;
+  lotCode: string;
+  traceCode: string;
+  /** An input of the lot's own transformation, not of an earlier one. */
+  direct: boolean;
+}
+
+/** The direct inputs the page names; a blend of more says "and N more". */
+export const SOURCE_LOTS_SHOWN = 12;
+
 /** What the batch page shows: a bounded summary of the lot's story. */
 export interface ScannedPage {
   batch: ScannedBatch;
@@ -85,6 +100,10 @@ export interface ScannedPage {
   /** How many events of each step the story has, most first: what the page says of the steps it does not list. */
   stepCounts: { bizStep: string; count: number }[];
   inspections: { total: number; failed: number; latest: 'PASS' | 'FAIL' | null };
+  /** The lots it was made from that the page names: its direct inputs (at most SOURCE_LOTS_SHOWN) and those of its key steps. */
+  sources: SourceLot[];
+  /** How many lots it was made from directly (more than the direct ones in `sources` when it had many). */
+  directSourceCount: number;
   lineage: string[];
   entries: number;
   intact: boolean;
@@ -180,6 +199,8 @@ export class ScanRepository {
       eventCount: Number(r.event_count),
       stepCounts: ((r.step_counts ?? []) as { biz_step: string; n: number | string }[]).map((c) => ({ bizStep: c.biz_step, count: Number(c.n) })),
       inspections: { total: Number(r.inspections), failed: Number(r.failed_inspections), latest: (r.latest_inspection as 'PASS' | 'FAIL' | null) ?? null },
+      sources: (r.sources ?? []) as SourceLot[],
+      directSourceCount: Number(r.direct_source_count),
       lineage: r.lineage as string[],
       entries: Number(r.checked_entries),
       intact: r.intact === true,
@@ -354,7 +375,7 @@ function publicTimelineSql(root: string): string {
          UNION
          SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
        events AS (
-         SELECT l.seq,
+         SELECT l.seq, l.batch_id,
                 CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
                             WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING'
                             ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
@@ -376,7 +397,8 @@ function publicTimelineSql(root: string): string {
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
-const eventsJson = `json_agg(json_build_object('seq', seq, 'biz_step', biz_step, 'event_time', event_time, 'place', place, 'organization', organization,
+const eventsJson = `json_agg(json_build_object('seq', seq, 'batch_id', batch_id, 'biz_step', biz_step, 'event_time', event_time, 'place', place,
+                                               'organization', organization,
                                                'declared_erroneous', declared_erroneous)
                              ORDER BY event_time, seq)`;
 
@@ -397,9 +419,19 @@ const PAGE_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1'
        key_steps AS (
          (SELECT DISTINCT ON (biz_step) * FROM events ORDER BY biz_step, event_time, seq)
          UNION
-         (SELECT * FROM events ORDER BY event_time DESC, seq DESC LIMIT ${NEWEST_KEY_STEPS}))
+         (SELECT * FROM events ORDER BY event_time DESC, seq DESC LIMIT ${NEWEST_KEY_STEPS})),
+       direct AS (SELECT e.from_batch_id AS id FROM lineage_edge e WHERE e.to_batch_id = (SELECT id FROM found)),
+       -- The lots the page names: a bounded few direct inputs, and the lots of the key steps (at most as many as the steps).
+       sources AS (
+         SELECT s.id, s.lot_code, s.trace_code, s.created_seq, p.name AS product_name, s.id IN (SELECT id FROM direct) AS direct
+         FROM batch s JOIN product p ON p.id = s.product_id
+         WHERE s.id IN (SELECT id FROM direct ORDER BY id LIMIT ${SOURCE_LOTS_SHOWN})
+            OR (s.id IN (SELECT batch_id FROM key_steps) AND s.id <> (SELECT id FROM found)))
        SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT count(*) FROM events) AS event_count,
               (SELECT ${eventsJson} FROM key_steps) AS key_steps,
+              (SELECT json_agg(json_build_object('batchId', id, 'productName', product_name, 'lotCode', lot_code, 'traceCode', trace_code, 'direct', direct)
+                               ORDER BY created_seq) FROM sources) AS sources,
+              (SELECT count(*) FROM direct) AS direct_source_count,
               (SELECT json_agg(c ORDER BY c.n DESC, c.biz_step) FROM (SELECT biz_step, count(*) AS n FROM events GROUP BY biz_step) c) AS step_counts,
               (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id) AS inspections,
               (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id WHERE i.verdict = 'FAIL') AS failed_inspections,
@@ -456,6 +488,7 @@ const TIMELINE_PAGE_SQL = `WITH RECURSIVE ${publicTimelineSql('SELECT $1::uuid')
 
 type TimelineRow = {
   seq: number | string;
+  batch_id?: string;
   biz_step: string;
   event_time: string;
   place: string | null;
@@ -466,6 +499,7 @@ type TimelineRow = {
 function toPublicEvents(rows: TimelineRow[] | null): PublicEvent[] {
   return (rows ?? []).map((r) => ({
     seq: Number(r.seq),
+    ...(r.batch_id ? { batchId: r.batch_id } : {}),
     bizStep: r.biz_step,
     eventTime: new Date(r.event_time),
     place: r.place,

@@ -30,6 +30,8 @@ export interface PageView extends Omit<ScanView, 'batchId' | 'timelineHead' | 't
   /** Events in the whole story (the lot's and the batches' it was made from). */
   eventCount: number;
   inspections: ScannedPage['inspections'];
+  sources: ScannedPage['sources'];
+  directSourceCount: number;
 }
 
 /** A batch found by its trace code, and what its page shows. */
@@ -80,7 +82,12 @@ export class ScanService implements OnModuleDestroy {
     // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
     const live = () => changes.live;
     this.cache = new BatchViewCache<ScannedView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.timelineHead.length);
-    this.pageCache = new BatchViewCache<ScannedPageView>(config.scanCacheRows, VIEW_MAX_AGE_MS, live, (found) => 1 + found.view.keySteps.length);
+    this.pageCache = new BatchViewCache<ScannedPageView>(
+      config.scanCacheRows,
+      VIEW_MAX_AGE_MS,
+      live,
+      (found) => 1 + found.view.keySteps.length + found.view.sources.length,
+    );
     this.extrasCache = new BatchViewCache<PageExtras>(
       config.scanCacheRows,
       VIEW_MAX_AGE_MS,
@@ -135,11 +142,11 @@ export class ScanService implements OnModuleDestroy {
     return this.pageCache.through(traceCode, async () => {
       const read = await this.scans.pageView(traceCode);
       if (!read) return null;
-      const { batch, keySteps, eventCount, stepCounts, inspections, lineage } = read;
+      const { batch, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, lineage } = read;
       const verification = await this.ledger.batchVerdict(batch.id, read);
       const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
       const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
-      const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, stepCounts, inspections, verification };
+      const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, verification };
       return { value: { batch, view }, dependsOn: lineage };
     });
   }

@@ -241,6 +241,47 @@ describe('limits', () => {
       }
     });
 
+    it("gives a phone opening a page route a page for 429 and for errors, and API clients (and the page's own script) the JSON", async () => {
+      const app = await createTestApp(service.db.url, { RATE_LIMIT_PUBLIC: '4' });
+      const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+      const get = (path: string, accept?: string) => {
+        const req = request(app.getHttpServer()).get(path);
+        return accept ? req.set('accept', accept) : req;
+      };
+      try {
+        // An error on a page route before the limit: the events page of a lot asked for a page number that is none.
+        const badPage = await get('/q/ABCDEFGHJKMN/events?page=0', BROWSER_ACCEPT);
+        expect(badPage.status).toBe(400);
+        expect(badPage.headers['content-type']).toMatch(/^text\/html/);
+        expect(badPage.text).toContain('地址有误 / This address is not valid');
+        expect(badPage.text).not.toMatch(/INVALID|BAD_USER_INPUT|errors/);
+        const badApi = await get('/q/ABCDEFGHJKMN/events?page=0');
+        expect(badApi.status).toBe(400);
+        expect(badApi.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+        for (let i = 0; i < 2; i++) await get('/recalls');
+        const page = await get('/q/ABCDEFGHJKMN', BROWSER_ACCEPT);
+        expect(page.status).toBe(429);
+        expect(page.headers['content-type']).toMatch(/^text\/html/);
+        expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+        expect(page.text).toContain('请稍后再试 / Please try again shortly');
+        expect(page.text).toContain(`reload this page in ${page.headers['retry-after']} seconds`);
+        // Self-contained: inline CSS under the static page policy, no script.
+        expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+        expect(page.text).not.toContain('<script');
+        // The page's script fetching its proof, and any client that does not ask for HTML first, keep the JSON error.
+        for (const [path, accept] of [
+          ['/q/ABCDEFGHJKMN/proof.json', BROWSER_ACCEPT],
+          ['/q/ABCDEFGHJKMN', 'application/json'],
+          ['/q/ABCDEFGHJKMN', undefined],
+        ] as const) {
+          const api = await get(path, accept);
+          expect([path, accept, api.status, api.body.errors?.[0]?.extensions?.code]).toEqual([path, accept, 429, 'RATE_LIMITED']);
+        }
+      } finally {
+        await app.close();
+      }
+    });
+
     it('remembers a refused key: the same unknown value is looked up once', async () => {
       const app = await createTestApp(service.db.url);
       try {

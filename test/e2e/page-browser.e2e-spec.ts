@@ -96,6 +96,86 @@ describe('the batch page in a browser', () => {
     await page.close();
   });
 
+  it('verifies with the bundled Ed25519 on a browser whose WebCrypto has none, and still fails a forged checkpoint signature', async () => {
+    const batch = await chilledBatch();
+    // As Safari before 17 does: SubtleCrypto refuses Ed25519 keys and signatures; SHA-256 and SHA-512 still work.
+    const withoutEd25519 = `(() => {
+      const subtle = crypto.subtle;
+      if (!subtle) return; // not a secure context: nothing to take away
+      const isEd25519 = (a) => String(typeof a === 'string' ? a : (a && a.name) || '').toLowerCase() === 'ed25519';
+      const importKey = subtle.importKey.bind(subtle);
+      const verify = subtle.verify.bind(subtle);
+      const refuse = () => Promise.reject(new DOMException('Algorithm: Unrecognized name', 'NotSupportedError'));
+      subtle.importKey = (...args) => (isEd25519(args[2]) ? refuse() : importKey(...args));
+      subtle.verify = (...args) => (isEd25519(args[0]) ? refuse() : verify(...args));
+    })();`;
+    const context = await browser.newContext();
+    await context.addInitScript({ content: withoutEd25519 });
+    const page = await context.newPage();
+    await page.goto(`${base}/q/${batch.traceCode}?lang=en`);
+    await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(await page.getAttribute('#badge', 'data-state')).toBe('verified');
+    expect(await page.textContent('#badge')).toMatch(/^Verified on this device/);
+    expect(await page.getAttribute('#badge', 'data-ed25519')).toBe('bundled');
+    expect(
+      await page.evaluate(() =>
+        crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'Ed25519' }, false, ['verify']).then(
+          () => 'imported',
+          () => 'refused',
+        ),
+      ),
+    ).toBe('refused');
+    // The same fallback refuses a checkpoint whose signature was changed: it checks, it does not wave through.
+    await page.route('**/proof.json', async (route) => {
+      const proof = (await (await route.fetch()).json()) as { signedNote: string };
+      const lines = proof.signedNote.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('\u2014 '));
+      const [dash, name, sig] = lines[at].split(' ');
+      const bytes = Buffer.from(sig, 'base64');
+      bytes[10] ^= 1;
+      lines[at] = [dash, name, bytes.toString('base64')].join(' ');
+      await route.fulfill({ json: { ...proof, signedNote: lines.join('\n') } });
+    });
+    await page.reload();
+    await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(await page.getAttribute('#badge', 'data-state')).toBe('failed');
+    expect(await page.textContent('#badge')).toContain('signature does not verify');
+    await context.close();
+  });
+
+  it('draws a temperature chart readable on a 360 px phone: time axis, limits, excursion band, legend, type of 12 px or more, no sideways scroll', async () => {
+    const batch = await chilledBatch();
+    for (const lang of ['zh', 'en'] as const) {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
+      const page = await context.newPage();
+      await page.goto(`${base}/q/${batch.traceCode}?lang=${lang}`);
+      await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      const texts = await page
+        .locator('svg.chart text')
+        .evaluateAll((els) =>
+          els.map((el) => ({ text: el.textContent ?? '', height: el.getBoundingClientRect().height, right: el.getBoundingClientRect().right })),
+        );
+      // The rendered size of every label: its box is the font's line box, a little over the font size.
+      const smallest = Math.min(...texts.map((t) => t.height));
+      expect(smallest).toBeGreaterThanOrEqual(12);
+      // No label cut off at the chart's edge (the SVG clips what passes it).
+      const chartRight = (await page.locator('svg.chart').boundingBox())!;
+      expect(Math.max(...texts.map((t) => t.right))).toBeLessThanOrEqual(chartRight.x + chartRight.width);
+      const words = texts.map((t) => t.text);
+      // The readings run 05:00–05:50 in China on 21 November; the band is chilled goods' 0–8 °C, one excursion.
+      expect(words).toEqual(
+        expect.arrayContaining(lang === 'zh' ? ['温度', '允许 0–8 °C', '超出范围', '11月21日'] : ['Temperature', 'Allowed 0–8 °C', 'Excursion', '21 Nov']),
+      );
+      expect(words).toEqual(expect.arrayContaining(['05:00', '05:15', '05:30', '05:45']));
+      expect(await page.locator('svg.chart line.limit').count()).toBe(2);
+      expect(await page.locator('svg.chart rect.excursion').count()).toBe(1);
+      if (process.env.PAGE_SCREENSHOTS)
+        await page.locator('section[data-fact="chart"]').screenshot({ path: `${process.env.PAGE_SCREENSHOTS}/chart-360-${lang}.png` });
+      await context.close();
+    }
+  });
+
   /** Which of the page's facts the phone marked checked (✓) and which not checked, by their data-fact names. */
   async function factMarks(page: import('playwright-core').Page): Promise<{ checked: string[]; unchecked: string[] }> {
     const marked = async (cls: string) => page.locator(`[data-fact].${cls}`).evaluateAll((els) => els.map((el) => el.getAttribute('data-fact')!));
@@ -233,9 +313,10 @@ describe('the batch page in a browser', () => {
           farm.key,
         )
       ).transformBatches.outputs[0] as { id: string; traceCode: string };
+    const milledLot = `MILL-${Date.now()}`;
     const milled = await transform(
       raw.map((b) => b.id),
-      `MILL-${Date.now()}`,
+      milledLot,
       '2026-10-08T09:00:00.000Z',
     );
     const packed = await transform([milled.id], `PACK-${Date.now()}`, '2026-10-09T09:00:00.000Z');
@@ -245,7 +326,24 @@ describe('the batch page in a browser', () => {
     // The paddy's registration and harvest, two transformations (milled, packed) and the lots' registrations: every one checked.
     expect(steps.map(([name]) => name)).toEqual(expect.arrayContaining(['Registered', 'Harvested', 'Processed']));
     expect(steps.every(([, cls]) => cls === 'checked')).toBe(true);
-    expect((await factMarks(page)).unchecked.sort()).toEqual(['cold-chain', 'inspections', 'status']);
+    // The lots it was made from are named and linked, but the proof does not open their lot and trace codes: not checked.
+    const { unchecked } = await factMarks(page);
+    expect(unchecked.filter((f) => f !== 'source-lot').sort()).toEqual(['cold-chain', 'inspections', 'sources', 'status']);
+    expect(await page.textContent('[data-fact="sources"]')).toBe(`小站稻米 5kg · lot ${milledLot} (not checked)`);
+    // Each step of an earlier lot names it: the paddy's registration and harvest name their paddy lot, the milling its rice lot.
+    const stepLots = await page
+      .locator('li[data-seq]')
+      .evaluateAll((items) =>
+        items.map((li) => [li.querySelector('[data-fact="step"]')!.textContent, li.querySelector('[data-fact="source-lot"] a')?.textContent ?? null]),
+      );
+    expect(stepLots).toEqual(expect.arrayContaining([['Harvested', `小站稻（稻谷） · lot ${raw[0].lotCode}`]]));
+    // A link leads to that lot's own page, which verifies on its own and does not count the visit as a scan of its label.
+    await page.click(`[data-fact="sources"] a`);
+    await page.waitForSelector('#badge[data-state]', { timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe(`/q/${milled.traceCode}`);
+    expect(await page.getAttribute('#badge', 'data-state')).toBe('verified');
+    expect(await page.textContent('[data-fact="lot"]')).toBe(milledLot);
+    expect(await page.textContent('#scans')).toBe('');
     await page.close();
   });
 
@@ -432,7 +530,10 @@ describe('the batch page in a browser', () => {
     expect(checked).toEqual(expect.arrayContaining(['recall-level', 'recall-reason']));
     const banner = page.locator('section.recall[role=alert]');
     expect(await banner.isVisible()).toBe(true);
-    expect(await banner.textContent()).toContain('Recall notice · LEVEL_1');
+    // In words (the recall list's), written by the phone from the RECALLING entry it proved.
+    expect(await banner.textContent()).toContain('Recall notice · Level 1: serious harm to health');
+    expect(await page.getAttribute('[data-fact="recall-level"]', 'class')).toBe('checked');
+    expect(await banner.textContent()).not.toContain('LEVEL_1');
     expect(await banner.textContent()).toContain('Listeria monocytogenes detected');
     const bannerTop = (await banner.boundingBox())!.y;
     const titleTop = (await page.locator('h1').boundingBox())!.y;

@@ -1,6 +1,7 @@
 import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
 import { certificateValue, certificateWords, giWords } from '../claim-words.js';
 import { declarationWords } from '../declaration-words.js';
+import { recallLevelWords } from '../../recalls/recall-level-words.js';
 import type { LedgerFacts } from './page-facts.js';
 
 /**
@@ -32,6 +33,8 @@ const FACT_NAMES: Record<string, [string, string]> = {
   gi: ['地理标志', 'geographic indication'],
   certificate: ['证书', 'certificate'],
   'declared-erroneous': ['错误声明', 'error declaration'],
+  sources: ['原料批次', 'lots it was made from'],
+  'source-lot': ['原料批次', 'lot it was made from'],
 };
 
 export function factName(fact: string, zh: boolean): string {
@@ -63,7 +66,7 @@ export function markFacts(root: ParentNode, facts: LedgerFacts, zh: boolean): Ma
     else if (fact === 'origin') proven = plain(facts.origin);
     else if (fact === 'lot') proven = plain(facts.lot?.lotCode);
     else if (fact === 'trace-code') proven = plain(facts.lot?.traceCode);
-    else if (fact === 'recall-level') proven = plain(facts.recall?.level);
+    else if (fact === 'recall-level' && facts.recall) proven = { raw: facts.recall.level, shown: recallLevelWords(facts.recall.level, zh ? 'zh' : 'en') };
     else if (fact === 'recall-reason') proven = plain(facts.recall?.reason);
     else if (fact === 'place') proven = plain(step?.place);
     else if (fact === 'organization') proven = plain(step?.organization);

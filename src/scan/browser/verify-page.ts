@@ -16,6 +16,7 @@ import {
   remember,
   treeHeadOfNote,
 } from './checkpoint-memory.js';
+import { type PageSubtle, withEd25519Fallback } from './ed25519-fallback.js';
 import { checkKeyPin, KeyPinVerdict } from './key-pin.js';
 import type { PageProof } from '../page-proof.js';
 import { ledgerFacts, noFacts } from './page-facts.js';
@@ -31,6 +32,7 @@ export { checkPolicyPin, verifiedCosigners, webPolicyFingerprint } from './witne
 export { bytesOfHex, hexOf } from './bytes.js';
 export { checkProofBundle, checkProofPages, rootFromInclusion, webLedgerHashes, webSha256Hex } from './proof-bundle-check.js';
 export { checkPageProof } from './page-proof-check.js';
+export { withEd25519Fallback } from './ed25519-fallback.js';
 export { ledgerFacts } from './page-facts.js';
 
 type State = 'verified' | 'failed' | 'partial' | 'checking';
@@ -46,6 +48,11 @@ interface ScanCount {
 const PROOF_MARK = 'suyuan:proof-parsed';
 const VERDICT_MARK = 'suyuan:verdict';
 
+/** WebCrypto, with the bundled Ed25519 where the browser has none; `data-ed25519="bundled"` on the badge says it was needed. */
+function pageSubtle(badge: HTMLElement | null): PageSubtle {
+  return withEd25519Fallback(crypto.subtle as unknown as PageSubtle, () => badge?.setAttribute('data-ed25519', 'bundled'));
+}
+
 function mark(name: string): void {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name);
 }
@@ -60,6 +67,7 @@ function getJson<T>(path: string): Promise<T> {
 function main(): void {
   const badge = document.getElementById('badge');
   if (!badge || !window.crypto || !crypto.subtle || !window.fetch) return;
+  const subtle = pageSubtle(badge);
   const zh = document.documentElement.lang !== 'en';
   const say = (state: State, zhText: string, enText: string): void => {
     badge.textContent = zh ? zhText : enText;
@@ -87,9 +95,9 @@ function main(): void {
     .then(async (proof) => {
       mark(PROOF_MARK);
       const [pin, policyPin, verdict] = await Promise.all([
-        checkKeyPin(crypto.subtle, location.hash, proof.verifierKey),
-        checkPolicyPin(crypto.subtle, location.hash, proof.witnesses),
-        checkPageProof(proof, crypto.subtle),
+        checkKeyPin(subtle, location.hash, proof.verifierKey),
+        checkPolicyPin(subtle, location.hash, proof.witnesses),
+        checkPageProof(proof, subtle),
       ]);
       if (!pin.ok) return say('failed', '校验失败：' + pin.zh, 'Verification failed: ' + pin.en);
       if (!policyPin.ok) return say('failed', '校验失败：' + policyPin.zh, 'Verification failed: ' + policyPin.en);
@@ -98,7 +106,7 @@ function main(): void {
       // Only a checkpoint whose signature was checked is compared with, and becomes, the phone's memory.
       const key = memoryKey(proof.origin, proof.verifierKey);
       const served = treeHeadOfNote(proof.signedNote);
-      const history = snapshot ? await checkHistory(crypto.subtle, recall(snapshot, key), served, fetchConsistency) : null;
+      const history = snapshot ? await checkHistory(subtle, recall(snapshot, key), served, fetchConsistency) : null;
       if (history && !history.ok) {
         if (history.unchecked) return say('partial', '未校验：' + history.zh, 'Not verified: ' + history.en);
         return say('failed', '校验失败：' + history.zh, 'Verification failed: ' + history.en);
@@ -185,7 +193,7 @@ function offerChainCheck(here: string, zh: boolean, entries: number): void {
             fetchPage: (path) => getJson<ProofPage>(path),
             progress: (checked, total) => show('checking', zh ? '正在核对… ' + checked + ' / ' + total : 'Checking… ' + checked + ' of ' + total),
           },
-          crypto.subtle,
+          pageSubtle(document.getElementById('badge')),
         ),
       )
       .then((verdict) => show(chainState(verdict), chainText(verdict, zh)))
@@ -317,6 +325,8 @@ function countScan(here: string, zh: boolean): void {
   const counter = document.getElementById('scans');
   const token = counter?.getAttribute('data-token');
   if (!counter || !token) return;
+  // Opened from the page of a lot made from this one (batch-page.ts sourceLink), not from a label: no scan to count.
+  if (new URLSearchParams(location.search).get('via') === 'source') return;
   fetch(here + '/scans', { method: 'POST', headers: { 'x-scan-token': token } })
     .then((res) => (res.ok ? (res.json() as Promise<ScanCount>) : null))
     .then((c) => {
