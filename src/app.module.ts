@@ -38,6 +38,7 @@ import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { WitnessesModule } from './witnesses/witnesses.module.js';
+import { ListsModule } from './lists/lists.module.js';
 
 @Module({})
 export class AppModule {
@@ -76,6 +77,7 @@ export class AppModule {
         AuditModule,
         LoggingModule,
         WitnessesModule,
+        ListsModule,
       ],
       providers: [
         SafeIntScalar,

@@ -367,6 +367,32 @@ describe('field-level authorization', () => {
       expected: only({ admin: BOTH, producer: BOTH, processor: BOTH, retailer: BOTH, regulator: BOTH }),
       run: graphql(w, `query($id: ID!) { recall(id: $id) { ${RECALL_FIELDS} } }`, () => ({ id: w().recallId })),
     },
+    // A regulator's list of every recall: run before the mutations below start more recalls, so it holds the story's one.
+    {
+      path: 'Query.recalls',
+      carries: ALL_KINDS,
+      expected: only({ admin: BOTH, regulator: BOTH }),
+      run: graphql(w, `{ recalls(first: 10) { edges { node { ${RECALL_FIELDS} } } } }`),
+    },
+    // Lists. Regulators and the admin list every batch (the makers' own stock beside the story's: 'whole').
+    {
+      path: 'Query.batches',
+      carries: ALL_KINDS,
+      expected: only({ admin: [...BOTH, 'whole'], regulator: [...BOTH, 'whole'] }),
+      run: graphql(w, `{ batches(first: 50) { edges { cursor node { ${BATCH_FIELDS} } } } }`),
+    },
+    // A viewer lists what its organization made or holds now, each read whole; the lab and the regulator own none.
+    {
+      path: 'Query.viewer',
+      carries: ALL_KINDS,
+      expected: {
+        ...only({ admin: [], lab: [], regulator: [], stranger: ['whole'] }),
+        producer: ['A', 'whole'],
+        processor: [...BOTH, 'whole'],
+        retailer: ['B', 'whole'],
+      },
+      run: graphql(w, `{ viewer { batches(first: 50) { edges { node { ${BATCH_FIELDS} } } } } }`),
+    },
     // Public: the consumer's view, never anything private, for anyone (a revoked key is refused, never taken for anonymous).
     {
       path: 'Query.scan',

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { type Caller, requireAdminOr } from '../auth/caller.js';
+import type { StoredBatch } from '../batches/batch-row.js';
+import { DomainError } from '../common/domain-error.js';
+import type { Facility } from '../facilities/facilities.repository.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import type { Organization } from '../organizations/organizations.repository.js';
+import type { Product } from '../products/products.repository.js';
+import { RecallsService, type RecallView } from '../recalls/recalls.service.js';
+import { type BatchQuery, type Keyed, ListsRepository } from './lists.repository.js';
+import { type Connection, type CursorKind, decodeCursor, pageSize, toConnection } from './page.js';
+
+/** A page request as GraphQL passes it. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Who may list what. A viewer's lists are its own organization's (the admin key has none, so they are
+ * empty); the lists across organizations are for regulators and the admin. Batches are listed as rows
+ * and leave here as Batch nodes, so the schema's field rule (batch-field-policy) withholds their
+ * private fields exactly as it does under batch(id).
+ */
+@Injectable()
+export class ListsService {
+  constructor(
+    private readonly lists: ListsRepository,
+    private readonly recalls: RecallsService,
+  ) {}
+
+  viewerBatches(organizationId: string | null, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
+    if (!organizationId) return Promise.resolve(emptyConnection());
+    return this.batchPage({ ...filter, partyId: organizationId }, args);
+  }
+
+  viewerFacilities(organizationId: string | null, args: PageArgs): Promise<Connection<Facility>> {
+    return organizationId
+      ? this.pageOf('facility', args, (after, limit) => this.lists.facilitiesOf(organizationId, after, limit))
+      : Promise.resolve(emptyConnection());
+  }
+
+  viewerProducts(organizationId: string | null, args: PageArgs): Promise<Connection<Product>> {
+    return organizationId
+      ? this.pageOf('product', args, (after, limit) => this.lists.productsOf(organizationId, after, limit))
+      : Promise.resolve(emptyConnection());
+  }
+
+  allBatches(caller: Caller, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
+    requireAdminOr(caller, ['REGULATOR'], 'batches (across organizations)');
+    return this.batchPage(filter, args);
+  }
+
+  organizations(caller: Caller, kind: OrganizationKind | undefined, args: PageArgs): Promise<Connection<Organization>> {
+    requireAdminOr(caller, ['REGULATOR'], 'organizations');
+    return this.pageOf('organization', args, (after, limit) => this.lists.organizations(kind, after, limit));
+  }
+
+  async recallPage(caller: Caller, status: string | undefined, args: PageArgs): Promise<Connection<RecallView>> {
+    requireAdminOr(caller, ['REGULATOR'], 'recalls');
+    const ids = await this.pageOf('recall', args, (after, limit) => this.lists.recallIds(status, after, limit));
+    // Each recall as recall(id) answers it (its affected batches and effectiveness), under the same rule.
+    const views = await Promise.all(ids.edges.map((edge) => this.recalls.get(caller, edge.node.id)));
+    const edges = ids.edges.flatMap((edge, i) => (views[i] ? [{ cursor: edge.cursor, node: views[i] }] : []));
+    return { edges, pageInfo: ids.pageInfo };
+  }
+
+  private batchPage(query: BatchQuery, args: PageArgs): Promise<Connection<StoredBatch>> {
+    if (query.producedFrom && query.producedTo && query.producedFrom >= query.producedTo)
+      throw new DomainError('INVALID_RANGE', 'filter.producedFrom must be before filter.producedTo');
+    return this.pageOf('batch', args, (after, limit) => this.lists.batches(query, after, limit));
+  }
+
+  /** Reads one more row than the page holds, to know whether another page follows. */
+  private async pageOf<T>(kind: CursorKind, args: PageArgs, read: (after: ReturnType<typeof decodeCursor> | null, limit: number) => Promise<Keyed<T>[]>) {
+    const size = pageSize(args.first);
+    const after = args.after ? decodeCursor(kind, args.after) : null;
+    const rows = await read(after, size + 1);
+    const connection = toConnection(kind, rows, size, (row) => row.pageKey);
+    return { ...connection, edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: withoutKey(node) as T })) };
+  }
+}
+
+function withoutKey<T>(row: Keyed<T>): T {
+  const { pageKey: _pageKey, ...rest } = row;
+  return rest as T;
+}
+
+function emptyConnection<T>(): Connection<T> {
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+}
