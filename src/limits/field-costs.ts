@@ -21,10 +21,12 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.batch': { cost: 10 },
   'Query.batches': { cost: 20, ...PAGE }, // one keyset query over batch (filters by index or a small subquery)
   'Query.batchesWithExcursions': { cost: 50, listSize: 100, maxListSize: 1000 }, // scans readings; a query per batch found
+  'Query.batchesWithExcursionsConnection': { cost: 20, ...PAGE }, // one keyset query over the batches with excursions
   'Query.consistencyProof': { cost: 20 },
   'Query.inclusionProof': { cost: 20 },
   'Query.latestCheckpoint': { cost: 10 },
   'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },
+  'Query.ledgerEntriesConnection': { cost: 10, listSize: 100, maxListSize: 1000 }, // one range of the ledger by seq
   'Query.ledgerInfo': { cost: 20 }, // reads the chain head
   'Query.organizations': { cost: 10, ...PAGE },
   'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries

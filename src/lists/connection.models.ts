@@ -1,7 +1,8 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { Type } from '@nestjs/common';
-import { IsDate, IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import { BatchModel } from '../batches/batch.model.js';
+import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { BATCH_STATUSES, type BatchStatus } from '../batches/batch-status.js';
 import { FacilityModel } from '../facilities/facility.model.js';
 import { BatchStatusEnum } from '../graphql/enums.js';
@@ -35,6 +36,7 @@ export const FacilityConnection = connectionOf(FacilityModel, 'Facility', 'Facil
 export const ProductConnection = connectionOf(ProductModel, 'Product', 'Products');
 export const RecallConnection = connectionOf(RecallModel, 'Recall', 'Recalls');
 export const OrganizationConnection = connectionOf(OrganizationModel, 'Organization', 'Organizations');
+export const LedgerEntryConnection = connectionOf(LedgerEntryModel, 'LedgerEntry', 'Ledger entries');
 
 @InputType('BatchFilter', { description: 'Every field given must match (AND); an absent field does not filter.' })
 export class BatchFilterInput {
@@ -52,6 +54,10 @@ export class BatchFilterInput {
   region?: string;
   @Field(() => Date, { nullable: true, description: 'Produced at or after this instant.' }) @IsOptional() @IsDate() producedFrom?: Date;
   @Field(() => Date, { nullable: true, description: 'Produced before this instant.' }) @IsOptional() @IsDate() producedTo?: Date;
+  @Field(() => Boolean, { nullable: true, description: 'True: only batches with cold-chain excursions; false: only those without.' })
+  @IsOptional()
+  @IsBoolean()
+  hasExcursions?: boolean;
 }
 
 @ObjectType('Viewer', { description: 'What the caller’s key belongs to, and what it owns. The admin key belongs to no organization and owns nothing.' })

@@ -24,6 +24,8 @@ export interface BatchQuery {
   region?: string;
   producedFrom?: Date;
   producedTo?: Date;
+  /** Only batches whose cold chain broke (out of range too long, or a gap in the readings). */
+  hasExcursions?: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export class ListsRepository {
     if (query.region) where.push(`batch.origin_facility_id IN (SELECT id FROM facility WHERE region = ${p.bind(query.region, 'text')})`);
     if (query.producedFrom) where.push(`batch.produced_at >= ${p.bind(query.producedFrom, 'timestamptz')}`);
     if (query.producedTo) where.push(`batch.produced_at < ${p.bind(query.producedTo, 'timestamptz')}`);
+    if (query.hasExcursions !== undefined) where.push(query.hasExcursions ? 'batch.excursion_count > 0' : 'batch.excursion_count = 0');
     if (after) where.push(`(batch.created_seq, batch.id) < (${p.bind(after.seq, 'bigint')}, ${p.bind(after.id, 'uuid')})`);
     const columns = `${batchColumns('batch')}, batch.created_seq`;
     const order = 'ORDER BY batch.created_seq DESC, batch.id DESC';

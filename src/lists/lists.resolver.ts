@@ -5,12 +5,15 @@ import { AuthRepository } from '../auth/auth.repository.js';
 import type { Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { OrganizationKindEnum, RecallStatusEnum } from '../graphql/enums.js';
+import { LedgerEntryModel } from '../ledger/ledger.models.js';
+import { MAX_ENTRIES_PAGE } from '../ledger/ledger.service.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import {
   BatchConnection,
   BatchFilterInput,
   FacilityConnection,
+  LedgerEntryConnection,
   OrganizationConnection,
   ProductConnection,
   RecallConnection,
@@ -55,6 +58,23 @@ export class ListsResolver {
     @Args('status', { type: () => RecallStatusEnum, nullable: true }) status?: string,
   ) {
     return this.lists.recallPage(caller, status, { first, after });
+  }
+
+  @Query(() => BatchConnection, {
+    description: `Admin or regulator: batches with cold-chain excursions, ${PAGE} (batchesWithExcursions as a connection, so it pages past 1,000).`,
+  })
+  batchesWithExcursionsConnection(@CurrentCaller() caller: Caller, @first() first?: number, @after() after?: string) {
+    return this.lists.excursionBatches(caller, { first, after });
+  }
+
+  @Query(() => LedgerEntryConnection, {
+    description:
+      `Admin or regulator: the ledger oldest first, at most \`first\` (1–${MAX_ENTRIES_PAGE}, default 100) entries after the \`after\` cursor ` +
+      '(ledgerEntries as a connection).',
+  })
+  async ledgerEntriesConnection(@CurrentCaller() caller: Caller, @first() first?: number, @after() after?: string) {
+    const page = await this.lists.ledgerEntries(caller, { first, after });
+    return { ...page, edges: page.edges.map(({ cursor, node }) => ({ cursor, node: LedgerEntryModel.from(node) })) };
   }
 
   @Query(() => OrganizationConnection, { description: `Regulators and admin: organizations, of one kind if given, ${PAGE}.` })

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { type Caller, requireAdminOr } from '../auth/caller.js';
 import type { StoredBatch } from '../batches/batch-row.js';
 import { DomainError } from '../common/domain-error.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { MAX_ENTRIES_PAGE } from '../ledger/ledger.service.js';
 import type { Facility } from '../facilities/facilities.repository.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
 import type { Organization } from '../organizations/organizations.repository.js';
@@ -9,6 +12,9 @@ import type { Product } from '../products/products.repository.js';
 import { RecallsService, type RecallView } from '../recalls/recalls.service.js';
 import { type BatchQuery, type Keyed, ListsRepository } from './lists.repository.js';
 import { type Connection, type CursorKind, decodeCursor, pageSize, toConnection } from './page.js';
+
+/** The ledger's pages are as ledgerEntries has always served them: 100 entries unless asked, at most 1,000. */
+const DEFAULT_ENTRIES_PAGE = 100;
 
 /** A page request as GraphQL passes it. */
 export interface PageArgs {
@@ -27,6 +33,7 @@ export class ListsService {
   constructor(
     private readonly lists: ListsRepository,
     private readonly recalls: RecallsService,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   viewerBatches(organizationId: string | null, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
@@ -63,6 +70,20 @@ export class ListsService {
     const views = await Promise.all(ids.edges.map((edge) => this.recalls.get(caller, edge.node.id)));
     const edges = ids.edges.flatMap((edge, i) => (views[i] ? [{ cursor: edge.cursor, node: views[i] }] : []));
     return { edges, pageInfo: ids.pageInfo };
+  }
+
+  excursionBatches(caller: Caller, args: PageArgs): Promise<Connection<StoredBatch>> {
+    requireAdminOr(caller, ['REGULATOR'], 'listing batches with excursions');
+    return this.batchPage({ hasExcursions: true }, args);
+  }
+
+  /** The ledger in its own order, oldest first (a reader catching up follows it), by sequence number. */
+  async ledgerEntries(caller: Caller, args: PageArgs): Promise<Connection<LedgerEntry>> {
+    requireAdminOr(caller, ['REGULATOR'], 'reading the whole ledger');
+    const size = pageSize(args.first, MAX_ENTRIES_PAGE, DEFAULT_ENTRIES_PAGE);
+    const afterSeq = args.after ? Number(decodeCursor('ledgerEntry', args.after).seq) : 0;
+    const rows = await this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, size + 1);
+    return toConnection('ledgerEntry', rows, size, (entry) => ({ seq: String(entry.seq), id: '' }));
   }
 
   private batchPage(query: BatchQuery, args: PageArgs): Promise<Connection<StoredBatch>> {

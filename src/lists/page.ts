@@ -11,14 +11,17 @@ export const DEFAULT_PAGE_SIZE = 20;
 /** The largest `first` a list takes; a larger one is refused, naming the argument (field-costs.ts counts a list at most this). */
 export const MAX_PAGE_SIZE = 100;
 
-/** Where a row sits in the order: the ledger sequence that created it, and its id to break ties (a transformation makes several rows in one entry). */
+/**
+ * Where a row sits in the order: the ledger sequence that created it, and its id to break ties (a
+ * transformation makes several rows in one entry). A ledger entry is its sequence alone (id '').
+ */
 export interface PageKey {
   seq: string;
   id: string;
 }
 
 /** What a list's cursors are of: a cursor of one list is refused by another, not read as a position in it. */
-export type CursorKind = 'batch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry' | 'excursionBatch';
+export type CursorKind = 'batch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEQ = /^[0-9]{1,19}$/;
@@ -42,8 +45,9 @@ export function decodeCursor(kind: CursorKind, cursor: string): PageKey {
   }
   if (!Array.isArray(parsed) || parsed.length !== 4) throw refused();
   const [version, itsKind, seq, id] = parsed as unknown[];
-  if (version !== VERSION || itsKind !== kind || typeof seq !== 'string' || !SEQ.test(seq) || typeof id !== 'string' || !UUID.test(id)) throw refused();
-  return { seq, id: id.toLowerCase() };
+  const idFits = typeof id === 'string' && (kind === 'ledgerEntry' ? id === '' : UUID.test(id));
+  if (version !== VERSION || itsKind !== kind || typeof seq !== 'string' || !SEQ.test(seq) || !idFits) throw refused();
+  return { seq, id: (id as string).toLowerCase() };
 }
 
 /** How many rows to read: `first` if given (1–MAX_PAGE_SIZE), else the default; anything else is refused, naming `first`. */

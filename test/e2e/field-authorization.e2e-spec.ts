@@ -360,6 +360,12 @@ describe('field-level authorization', () => {
       // A page of 50: the default page of 100 with every nested list asked costs past a key's budget.
       run: graphql(w, `{ batchesWithExcursions(first: 50) { ${BATCH_FIELDS} } }`),
     },
+    {
+      path: 'Query.batchesWithExcursionsConnection',
+      carries: ALL_KINDS,
+      expected: only({ admin: ['B'], regulator: ['B'] }),
+      run: graphql(w, `{ batchesWithExcursionsConnection(first: 50) { edges { node { ${BATCH_FIELDS} } } } }`),
+    },
     // Regulators, the admin, and who made or holds an affected batch (not the lab, nor the stranger).
     {
       path: 'Query.recall',
@@ -368,11 +374,12 @@ describe('field-level authorization', () => {
       run: graphql(w, `query($id: ID!) { recall(id: $id) { ${RECALL_FIELDS} } }`, () => ({ id: w().recallId })),
     },
     // A regulator's list of every recall: run before the mutations below start more recalls, so it holds the story's one.
+    // (A page of 5: each recall carries its batches with every nested list, and 10 of them cost past a key's budget.)
     {
       path: 'Query.recalls',
       carries: ALL_KINDS,
       expected: only({ admin: BOTH, regulator: BOTH }),
-      run: graphql(w, `{ recalls(first: 10) { edges { node { ${RECALL_FIELDS} } } } }`),
+      run: graphql(w, `{ recalls(first: 5) { edges { node { ${RECALL_FIELDS} } } } }`),
     },
     // Lists. Regulators and the admin list every batch (the makers' own stock beside the story's: 'whole').
     {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { CLOSE_RECALL, INITIATE_RECALL } from '../support/documents.js';
+import { CLOSE_RECALL, INITIATE_RECALL, RECORD_TEMPERATURES } from '../support/documents.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
 const PAGE_OF_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter) {
@@ -172,5 +172,40 @@ describe('lists', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' });
     expect(res.errors?.[0]?.message).toMatch(/most in batches/);
     await gqlOk(app, heavy.replace('first: 100', 'first: 10'), undefined, regulator.key);
+  });
+
+  it('pages the ledger and the batches with excursions as connections, where the old lists stopped at 1,000', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const all = (await gqlOk(app, '{ ledgerEntries(first: 1000) { seq } }', undefined, regulator.key)).ledgerEntries as { seq: number }[];
+    const seqs: number[] = [];
+    let after: string | null = null;
+    do {
+      const page: { edges: { node: { seq: number } }[]; pageInfo: Page['pageInfo'] } = (
+        await gqlOk(
+          app,
+          'query($after: String) { ledgerEntriesConnection(first: 7, after: $after) { edges { node { seq } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+          regulator.key,
+        )
+      ).ledgerEntriesConnection;
+      seqs.push(...page.edges.map((e) => e.node.seq));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seqs).toEqual(all.map((e) => e.seq));
+    const tooMany = await gql(app, '{ ledgerEntriesConnection(first: 1001) { edges { cursor } } }', undefined, regulator.key);
+    expect(tooMany.errors?.[0]?.message).toBe('first must be between 1 and 1000, got 1001');
+
+    const farm = await createOrg(app, 'PRODUCER');
+    const facility = await registerFacility(app, farm);
+    const fish = await registerProduct(app, farm, { category: 'AQUATIC', storage: 'CHILLED', minTempC: 0, maxTempC: 4 });
+    const warm = await registerBatch(app, farm, fish, facility);
+    await registerBatch(app, farm, fish, facility);
+    const readings = Array.from({ length: 13 }, (_, i) => ({ at: new Date(Date.parse('2026-10-08T00:00:00Z') + i * 600_000).toISOString(), celsius: 20 }));
+    await gqlOk(app, RECORD_TEMPERATURES, { input: { batchId: warm.id, sensorId: 'probe-1', readings } }, farm.key);
+    const old = (await gqlOk(app, '{ batchesWithExcursions { id } }', undefined, regulator.key)).batchesWithExcursions;
+    const paged = (await gqlOk(app, '{ batchesWithExcursionsConnection { edges { node { id } } } }', undefined, regulator.key)).batchesWithExcursionsConnection;
+    expect(paged.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(old.map((b: { id: string }) => b.id));
+    expect(old.map((b: { id: string }) => b.id)).toContain(warm.id);
   });
 });

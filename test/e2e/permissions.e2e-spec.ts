@@ -159,6 +159,8 @@ describe('permissions', () => {
     ),
     graphql('Query.batches', ADMIN_OR_REGULATOR, '{ batches(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }'),
     graphql('Query.recalls', ADMIN_OR_REGULATOR, '{ recalls(first: 1) { edges { node { id } } } }'),
+    graphql('Query.batchesWithExcursionsConnection', ADMIN_OR_REGULATOR, '{ batchesWithExcursionsConnection(first: 1) { edges { node { id } } } }'),
+    graphql('Query.ledgerEntriesConnection', ADMIN_OR_REGULATOR, '{ ledgerEntriesConnection(first: 1) { edges { node { seq } } } }'),
     graphql('Query.organizations', ADMIN_OR_REGULATOR, '{ organizations(first: 1, kind: PRODUCER) { edges { node { id } } } }'),
     graphql('Query.webhookDeliveries', ANY_ORGANIZATION, '{ webhookDeliveries { id status } }'),
     graphql('Query.batch', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { id } }', async (w) => ({ id: (await w.newBatch()).id })),
