@@ -1,7 +1,8 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { Type } from '@nestjs/common';
-import { IsBoolean, IsDate, IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { BatchModel } from '../batches/batch.model.js';
+import { IsPlainText } from '../common/text.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { BATCH_STATUSES, type BatchStatus } from '../batches/batch-status.js';
 import { FacilityModel } from '../facilities/facility.model.js';
@@ -46,11 +47,11 @@ export class BatchFilterInput {
   @IsOptional()
   @Matches(/^[0-9]{14}$/, { message: 'gtin must be 14 digits (a GTIN-14)' })
   gtin?: string;
-  @Field(() => String, { nullable: true, description: 'The lot code exactly as registered.' }) @IsOptional() @MaxLength(64) lotCode?: string;
+  @Field(() => String, { nullable: true, description: 'The lot code exactly as registered.' }) @IsOptional() @IsPlainText(1, 64) lotCode?: string;
   @Field(() => ID, { nullable: true, description: 'The organization that made the batch.' }) @IsOptional() @IsUUID() producerId?: string;
   @Field(() => String, { nullable: true, description: 'The region of the facility the batch was produced at, exactly as registered.' })
   @IsOptional()
-  @MaxLength(200)
+  @IsPlainText(1, 200)
   region?: string;
   @Field(() => Date, { nullable: true, description: 'Produced at or after this instant.' }) @IsOptional() @IsDate() producedFrom?: Date;
   @Field(() => Date, { nullable: true, description: 'Produced before this instant.' }) @IsOptional() @IsDate() producedTo?: Date;

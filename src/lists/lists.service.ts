@@ -7,8 +7,8 @@ import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { MAX_ENTRIES_PAGE } from '../ledger/ledger.service.js';
 import type { Facility } from '../facilities/facilities.repository.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
-import type { Organization } from '../organizations/organizations.repository.js';
-import type { Product } from '../products/products.repository.js';
+import { type Organization, OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { type Product, ProductsRepository } from '../products/products.repository.js';
 import { RecallsService, type RecallView } from '../recalls/recalls.service.js';
 import { type BatchQuery, type Keyed, ListsRepository } from './lists.repository.js';
 import { type Connection, type CursorKind, decodeCursor, pageSize, toConnection } from './page.js';
@@ -34,6 +34,8 @@ export class ListsService {
     private readonly lists: ListsRepository,
     private readonly recalls: RecallsService,
     private readonly ledger: LedgerRepository,
+    private readonly products: ProductsRepository,
+    private readonly organizationRows: OrganizationsRepository,
   ) {}
 
   viewerBatches(organizationId: string | null, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
@@ -81,21 +83,26 @@ export class ListsService {
   async ledgerEntries(caller: Caller, args: PageArgs): Promise<Connection<LedgerEntry>> {
     requireAdminOr(caller, ['REGULATOR'], 'reading the whole ledger');
     const size = pageSize(args.first, MAX_ENTRIES_PAGE, DEFAULT_ENTRIES_PAGE);
-    const afterSeq = args.after ? Number(decodeCursor('ledgerEntry', args.after).seq) : 0;
+    const afterSeq = args.after === undefined || args.after === null ? 0 : Number(decodeCursor('ledgerEntry', args.after).seq);
     const rows = await this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, size + 1);
     return toConnection('ledgerEntry', rows, size, (entry) => ({ seq: String(entry.seq), id: '' }));
   }
 
-  private batchPage(query: BatchQuery, args: PageArgs): Promise<Connection<StoredBatch>> {
+  private async batchPage(query: BatchQuery, args: PageArgs): Promise<Connection<StoredBatch>> {
     if (query.producedFrom && query.producedTo && query.producedFrom >= query.producedTo)
       throw new DomainError('INVALID_RANGE', 'filter.producedFrom must be before filter.producedTo');
+    // An id that names nothing is a mistake to point out, not a search that found nothing.
+    if (query.productId && !(await this.products.findById(query.productId)))
+      throw new DomainError('PRODUCT_NOT_FOUND', `filter.productId: no product ${query.productId}`);
+    if (query.producerId && !(await this.organizationRows.findById(query.producerId)))
+      throw new DomainError('ORGANIZATION_NOT_FOUND', `filter.producerId: no organization ${query.producerId}`);
     return this.pageOf('batch', args, (after, limit) => this.lists.batches(query, after, limit));
   }
 
   /** Reads one more row than the page holds, to know whether another page follows. */
   private async pageOf<T>(kind: CursorKind, args: PageArgs, read: (after: ReturnType<typeof decodeCursor> | null, limit: number) => Promise<Keyed<T>[]>) {
     const size = pageSize(args.first);
-    const after = args.after ? decodeCursor(kind, args.after) : null;
+    const after = args.after === undefined || args.after === null ? null : decodeCursor(kind, args.after);
     const rows = await read(after, size + 1);
     const connection = toConnection(kind, rows, size, (row) => row.pageKey);
     return { ...connection, edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: withoutKey(node) as T })) };
