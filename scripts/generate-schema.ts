@@ -22,6 +22,7 @@ import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
 import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
 import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
+import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -53,6 +54,8 @@ const schema = await app
       WebhooksResolver,
       ApiKeysResolver,
       ErrorDeclarationResolver,
+      ListsResolver,
+      ViewerResolver,
     ],
     [SafeIntScalar, JsonScalar],
   );

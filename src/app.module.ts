@@ -39,6 +39,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { WitnessesModule } from './witnesses/witnesses.module.js';
 import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module.js';
+import { ListsModule } from './lists/lists.module.js';
 
 @Module({})
 export class AppModule {
@@ -77,6 +78,7 @@ export class AppModule {
         AuditModule,
         LoggingModule,
         WitnessesModule,
+        ListsModule,
         // The IDE's files exist only where the IDE does: with introspection on.
         ...(config.graphqlIntrospection ? [GraphqlIdeModule] : []),
       ],

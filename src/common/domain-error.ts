@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   INVALID_RANGE: 'BAD_USER_INPUT',
   MISSING_KEY_DATA: 'BAD_USER_INPUT',
   INVALID_LOT_CODE: 'BAD_USER_INPUT',
+  /** An `after` cursor the list did not hand out (another list's, edited, or made up). */
+  INVALID_CURSOR: 'BAD_USER_INPUT',
   // UNAUTHENTICATED
   AUTHENTICATION_REQUIRED: 'UNAUTHENTICATED',
   INVALID_API_KEY: 'UNAUTHENTICATED',

@@ -33,6 +33,7 @@ import { EpcisCapturedOriginals1766400000101 } from '../../migrations/1766400000
 import { EpcisCaptureJobs1766400000201 } from '../../migrations/1766400000201-epcis-capture-jobs.js';
 import { ErrorDeclarationIndex1766400000301 } from '../../migrations/1766400000301-error-declaration-index.js';
 import { EpcisQueryIndexes1766400000401 } from '../../migrations/1766400000401-epcis-query-indexes.js';
+import { ListIndexes1766500000101 } from '../../migrations/1766500000101-list-indexes.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -96,6 +97,7 @@ export const MIGRATIONS = [
   EpcisCaptureJobs1766400000201,
   ErrorDeclarationIndex1766400000301,
   EpcisQueryIndexes1766400000401,
+  ListIndexes1766500000101,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

@@ -1,3 +1,8 @@
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lists/page.js';
+
+/** A connection's size: `first` when given (at most the bound every list refuses past), else its default page. */
+const PAGE = { listSize: DEFAULT_PAGE_SIZE, maxListSize: MAX_PAGE_SIZE } as const;
+
 /**
  * What each field costs to answer, by `Type.field`. A field not named here costs 1 (a value already in
  * hand: a column of a row loaded by its parent, `__typename`). A test (src/limits/field-costs.spec.ts)
@@ -7,22 +12,29 @@
  * The scale: 1 a value in hand, 10–100 a database query (more when it walks lineage or writes),
  * thousands for work that grows with the ledger (every entry of a batch or a range hashed again): a
  * caller without a key may hash one batch per request, one with a key up to nine. A list multiplies what is asked of each
- * item by its `first` argument, else by `listSize` here, else by 10.
+ * item by its `first` argument, else by `listSize` here, else by 10. A Relay connection (edges and pageInfo) counts
+ * as a list of its `first` edges.
  */
 export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   // Queries
   'Query.apiKeys': { cost: 10 },
   'Query.batch': { cost: 10 },
+  'Query.batches': { cost: 20, ...PAGE }, // one keyset query over batch (filters by index or a small subquery)
   'Query.batchesWithExcursions': { cost: 50, listSize: 100, maxListSize: 1000 }, // scans readings; a query per batch found
+  'Query.batchesWithExcursionsConnection': { cost: 20, ...PAGE }, // one keyset query over the batches with excursions
   'Query.consistencyProof': { cost: 20 },
   'Query.inclusionProof': { cost: 20 },
   'Query.latestCheckpoint': { cost: 10 },
   'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },
+  'Query.ledgerEntriesConnection': { cost: 10, listSize: 100, maxListSize: 1000 }, // one range of the ledger by seq
   'Query.ledgerInfo': { cost: 20 }, // reads the chain head
+  'Query.organizations': { cost: 10, ...PAGE },
   'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries
+  'Query.recalls': { cost: 10, ...PAGE }, // the page's ids; each node then costs what recall(id) does (RecallEdge.node)
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
   'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
   'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
+  'Query.viewer': { cost: 10 }, // the caller's organization
   'Query.verifyLedger': { cost: 2000 }, // hashes every entry of the range again; admin and regulators only
   'Query.webhookDeliveries': { cost: 10, listSize: 50 }, // the caller's newest deliveries, one query
   // Mutations: each takes the ledger writer's lock or writes rows
@@ -58,6 +70,11 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.product': { cost: 1 }, // the request's product loader
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
+  'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
+  'Viewer.apiKeys': { cost: 10 },
+  'Viewer.batches': { cost: 20, ...PAGE },
+  'Viewer.facilities': { cost: 10, ...PAGE },
+  'Viewer.products': { cost: 10, ...PAGE },
   'LedgerEntry.errorDeclaration': { cost: 1 }, // the request's loader: one query for the declarations of every batch asked about
   // Replays the whole ledger under verifyLedger (null under verifyBatch and the scan, but the table is per field, not per path)
   'Verification.projections': { cost: 2000 },

@@ -6,8 +6,11 @@ import { measureOperation, queryBudget, queryLimitError } from './query-limits.j
 // A schema with a cycle (the service's has none), so depth can grow without bound; its field names
 // are not in FIELD_COSTS, so every field costs 1 and the arithmetic shows.
 const schema = buildSchema(`
-  type Query { node: Node, nodes(first: Int): [Node!]! }
+  type Query { node: Node, nodes(first: Int): [Node!]!, nodePage(first: Int, after: String): NodeConnection! }
   type Node { id: ID!, parent: Node, children(first: Int): [Node!]! }
+  type NodeConnection { edges: [NodeEdge!]!, pageInfo: PageInfo! }
+  type NodeEdge { cursor: String!, node: Node! }
+  type PageInfo { hasNextPage: Boolean!, endCursor: String }
 `);
 const refusal = (query: string, limit = 100, depth = 4, who = 'with an API key') =>
   queryLimitError(schema, parse(query), undefined, {}, { limit, who }, depth)?.message ?? null;
@@ -39,6 +42,13 @@ describe('query limits', () => {
       'the query would cost about 102 (each field by its work, lists by their size, every alias counted; most in node: about 102); ' +
         'with an API key a request may cost at most 100: ask for less, or split it',
     );
+  });
+
+  it('sizes a Relay connection by its first, counting its edges once (not as a list of 10 inside a list)', () => {
+    expect(cost('{ nodePage(first: 30) { edges { cursor node { id } } } }')).toBe(1 + 30 * (1 + 1 + 1 + 1));
+    expect(cost('query($n: Int) { nodePage(first: $n) { edges { node { id } } pageInfo { endCursor } } }', { n: 5 })).toBe(1 + 5 * (1 + 1 + 1 + 1 + 1));
+    // Without first: its usual size, 10 unless FIELD_COSTS says otherwise.
+    expect(cost('{ nodePage { edges { node { id } } } }')).toBe(1 + 10 * 3);
   });
 
   it('leaves variables that do not fit their types to graphql, whose error names them', () => {

@@ -142,12 +142,22 @@ export function measureOperation(
     if (!definition) return { depth: level, cost: 0 }; // unknown fields are graphql's to report
     const own = FIELD_COSTS[`${parent.name}.${name}`];
     if (!field.selectionSet) return { depth: level, cost: own?.cost ?? 1 };
-    const below = measureSet(field.selectionSet, getNamedType(definition.type), level + 1);
-    const items = isList(definition.type) ? listSize(field, variables, own?.listSize ?? LIST_WEIGHT, own?.maxListSize ?? Infinity) : 1;
+    const type = getNamedType(definition.type);
+    const below = measureSet(field.selectionSet, type, level + 1);
+    // A Relay connection is a list under another name: its `first` sizes it, and its edges were counted with it.
+    const sized = isConnection(type) || (isList(definition.type) && !isConnection(parent));
+    const items = sized ? listSize(field, variables, own?.listSize ?? LIST_WEIGHT, own?.maxListSize ?? Infinity) : 1;
     return { depth: Math.max(level, below.depth), cost: (own?.cost ?? 1) + items * below.cost };
   };
 
   return { ...measureSet(operation.selectionSet, root, 1), byRootField };
+}
+
+/** A Relay connection type: edges (a list) and pageInfo. */
+function isConnection(type: GraphQLNamedType): boolean {
+  if (!isObjectType(type)) return false;
+  const fields = type.getFields();
+  return !!fields.edges && !!fields.pageInfo && isList(fields.edges.type);
 }
 
 function isList(type: GraphQLOutputType): boolean {

@@ -67,10 +67,10 @@ export class ProductsRepository {
   }
 }
 
-const PRODUCT_COLUMNS =
+export const PRODUCT_COLUMNS =
   'id, organization_id, name, gtin, category, storage, min_temp_c, max_temp_c, geographic_indication, excursion_tolerance_minutes, max_reading_gap_minutes';
 
-function toProduct(r: Record<string, unknown>): Product {
+export function toProduct(r: Record<string, unknown>): Product {
   return {
     id: r.id as string,
     organizationId: r.organization_id as string,

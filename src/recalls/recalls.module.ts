@@ -10,6 +10,6 @@ import { PublicRecallsService } from './public-recalls.service.js';
 @Module({
   controllers: [RecallsController],
   providers: [RecallsRepository, RecallsService, PublicRecallsService, RecallsResolver, { provide: RECALL_EVENTS, useFactory: recallEvents }],
-  exports: [RecallsRepository],
+  exports: [RecallsRepository, RecallsService],
 })
 export class RecallsModule {}

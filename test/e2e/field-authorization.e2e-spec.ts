@@ -372,12 +372,45 @@ describe('field-level authorization', () => {
       // A page of 50: the default page of 100 with every nested list asked costs past a key's budget.
       run: graphql(w, `{ batchesWithExcursions(first: 50) { ${BATCH_FIELDS} } }`),
     },
+    {
+      path: 'Query.batchesWithExcursionsConnection',
+      carries: ALL_KINDS,
+      expected: only({ admin: ['B'], regulator: ['B'] }),
+      run: graphql(w, `{ batchesWithExcursionsConnection(first: 50) { edges { node { ${BATCH_FIELDS} } } } }`),
+    },
     // Regulators, the admin, and who made or holds an affected batch (not the lab, nor the stranger).
     {
       path: 'Query.recall',
       carries: ALL_KINDS,
       expected: only({ admin: BOTH, producer: BOTH, processor: BOTH, retailer: BOTH, regulator: BOTH }),
       run: graphql(w, `query($id: ID!) { recall(id: $id) { ${RECALL_FIELDS} } }`, () => ({ id: w().recallId })),
+    },
+    // A regulator's list of every recall: run before the mutations below start more recalls, so it holds the story's one.
+    // (A page of 5: each recall carries its batches with every nested list, and 10 of them cost past a key's budget.)
+    {
+      path: 'Query.recalls',
+      carries: ALL_KINDS,
+      expected: only({ admin: BOTH, regulator: BOTH }),
+      run: graphql(w, `{ recalls(first: 5) { edges { node { ${RECALL_FIELDS} } } } }`),
+    },
+    // Lists. Regulators and the admin list every batch (the makers' own stock beside the story's: 'whole').
+    {
+      path: 'Query.batches',
+      carries: ALL_KINDS,
+      expected: only({ admin: [...BOTH, 'whole'], regulator: [...BOTH, 'whole'] }),
+      run: graphql(w, `{ batches(first: 50) { edges { cursor node { ${BATCH_FIELDS} } } } }`),
+    },
+    // A viewer lists what its organization made or holds now, each read whole; the lab and the regulator own none.
+    {
+      path: 'Query.viewer',
+      carries: ALL_KINDS,
+      expected: {
+        ...only({ admin: [], lab: [], regulator: [], stranger: ['whole'] }),
+        producer: ['A', 'whole'],
+        processor: [...BOTH, 'whole'],
+        retailer: ['B', 'whole'],
+      },
+      run: graphql(w, `{ viewer { batches(first: 50) { edges { node { ${BATCH_FIELDS} } } } } }`),
     },
     // Public: the consumer's view, never anything private, for anyone (a revoked key is refused, never taken for anonymous).
     {

@@ -179,11 +179,25 @@ const MUTATIONS: Record<string, Baseline> = {
 /** A valid call of every query that takes arguments; one missing here fails the suite. */
 const QUERIES: Record<string, Baseline> = {
   batch: (w) => ({ key: w.producer.key, args: { id: w.sharedBatch.id } }),
+  batches: (w) => ({
+    key: w.regulator.key,
+    args: {
+      first: 5,
+      filter: { lotCode: 'LOT-1', region: '天津市宁河区', gtin: '06901234567892', producerId: w.producer.id, producedFrom: '2026-01-01T00:00:00.000Z' },
+    },
+  }),
   batchesWithExcursions: (w) => ({ key: w.regulator.key, args: { first: 10 } }),
+  batchesWithExcursionsConnection: (w) => ({ key: w.regulator.key, args: { first: 10 } }),
   consistencyProof: () => ({ args: { fromSize: 1, toSize: 2 } }),
   inclusionProof: () => ({ args: { seq: 1, treeSize: 2 } }),
   ledgerEntries: () => ({ key: TEST_ADMIN_KEY, args: { afterSeq: 0, first: 2 } }),
+  ledgerEntriesConnection: () => ({
+    key: TEST_ADMIN_KEY,
+    args: { first: 2, after: Buffer.from(JSON.stringify([1, 'ledgerEntry', '1', ''])).toString('base64url') },
+  }),
+  organizations: (w) => ({ key: w.regulator.key, args: { first: 5, kind: 'LAB' } }),
   recall: async (w) => ({ key: w.regulator.key, args: { id: (await w.openRecall()).recallId } }),
+  recalls: (w) => ({ key: w.regulator.key, args: { first: 5, status: 'OPEN' } }),
   scan: (w) => ({ args: { code: w.sharedBatch.traceCode } }),
   trace: (w) => ({ key: w.producer.key, args: { batchId: w.sharedBatch.id, direction: 'DOWNSTREAM', maxDepth: 5 } }),
   verifyBatch: (w) => ({ args: { batchId: w.sharedBatch.id } }),
@@ -223,7 +237,13 @@ const SCALAR_VALUES: Record<string, HostileValue[]> = {
 };
 
 /** Date-times that may lie far ahead: a certificate's validity. Everything else happened already. */
-const FUTURE_IS_VALID = new Set(['AttachCertificateInput.validFrom', 'AttachCertificateInput.validUntil']);
+// A filter's bound is a question, not a claim: produced before 9999 is every batch.
+const FUTURE_IS_VALID = new Set([
+  'AttachCertificateInput.validFrom',
+  'AttachCertificateInput.validUntil',
+  'BatchFilter.producedFrom',
+  'BatchFilter.producedTo',
+]);
 
 /** Every hostile variant of an input type, walking lists and nested input objects; an unknown scalar fails loudly. */
 function* variantsOf(type: GraphQLInputType, path: (string | number)[], owner: string, example: unknown): Generator<Variant> {

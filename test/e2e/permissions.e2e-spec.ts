@@ -151,6 +151,17 @@ describe('permissions', () => {
     graphql('Query.ledgerEntries', ADMIN_OR_REGULATOR, '{ ledgerEntries(first: 1) { seq } }'),
     graphql('Query.batchesWithExcursions', ADMIN_OR_REGULATOR, BATCHES_WITH_EXCURSIONS),
     graphql('Query.apiKeys', ANY_ORGANIZATION, API_KEY_IDS),
+    // Lists: the viewer is any key's own (the admin's owns nothing); the lists across organizations are for regulators and the admin.
+    graphql(
+      'Query.viewer',
+      table('ok'),
+      '{ viewer { organization { id } facilities { edges { cursor } } products { edges { cursor } } batches { edges { cursor } } apiKeys { id } } }',
+    ),
+    graphql('Query.batches', ADMIN_OR_REGULATOR, '{ batches(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }'),
+    graphql('Query.recalls', ADMIN_OR_REGULATOR, '{ recalls(first: 1) { edges { node { id } } } }'),
+    graphql('Query.batchesWithExcursionsConnection', ADMIN_OR_REGULATOR, '{ batchesWithExcursionsConnection(first: 1) { edges { node { id } } } }'),
+    graphql('Query.ledgerEntriesConnection', ADMIN_OR_REGULATOR, '{ ledgerEntriesConnection(first: 1) { edges { node { seq } } } }'),
+    graphql('Query.organizations', ADMIN_OR_REGULATOR, '{ organizations(first: 1, kind: PRODUCER) { edges { node { id } } } }'),
     graphql('Query.webhookDeliveries', ANY_ORGANIZATION, '{ webhookDeliveries { id status } }'),
     graphql('Query.batch', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { id } }', async (w) => ({ id: (await w.newBatch()).id })),
     graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({

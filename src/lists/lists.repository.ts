@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { batchColumns, rowToBatch, type StoredBatch } from '../batches/batch-row.js';
+import type { BatchStatus } from '../batches/batch-status.js';
+import { Database } from '../database/database.js';
+import { Parameters } from '../database/parameters.js';
+import type { Facility } from '../facilities/facilities.repository.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import type { Organization } from '../organizations/organizations.repository.js';
+import { PRODUCT_COLUMNS, toProduct, type Product } from '../products/products.repository.js';
+import type { PageKey } from './page.js';
+
+/** A row of a list and where it sits in the list's order. */
+export type Keyed<T> = T & { pageKey: PageKey };
+
+/** What a batch list is narrowed to: every field given must hold. */
+export interface BatchQuery {
+  /** Only batches this organization made or holds now (a viewer's own list). */
+  partyId?: string;
+  status?: BatchStatus;
+  productId?: string;
+  gtin?: string;
+  lotCode?: string;
+  producerId?: string;
+  region?: string;
+  producedFrom?: Date;
+  producedTo?: Date;
+  /** Only batches whose cold chain broke (out of range too long, or a gap in the readings). */
+  hasExcursions?: boolean;
+}
+
+/**
+ * The SQL of every list: keyset pages in one order, newest first — (created_seq, id) descending, the
+ * indexes of migration 1766500000101 — reading `limit` rows (the caller asks one more than it shows).
+ */
+@Injectable()
+export class ListsRepository {
+  constructor(private readonly db: Database) {}
+
+  async batches(query: BatchQuery, after: PageKey | null, limit: number): Promise<Keyed<StoredBatch>[]> {
+    const p = new Parameters();
+    const where: string[] = [];
+    if (query.status) where.push(`batch.status = ${p.bind(query.status, 'text')}`);
+    if (query.productId) where.push(`batch.product_id = ${p.bind(query.productId, 'uuid')}`);
+    if (query.gtin) where.push(`batch.product_id IN (SELECT id FROM product WHERE gtin = ${p.bind(query.gtin, 'text')})`);
+    if (query.lotCode) where.push(`batch.lot_code = ${p.bind(query.lotCode, 'text')}`);
+    if (query.producerId) where.push(`batch.producer_id = ${p.bind(query.producerId, 'uuid')}`);
+    if (query.region) where.push(`batch.origin_facility_id IN (SELECT id FROM facility WHERE region = ${p.bind(query.region, 'text')})`);
+    if (query.producedFrom) where.push(`batch.produced_at >= ${p.bind(query.producedFrom, 'timestamptz')}`);
+    if (query.producedTo) where.push(`batch.produced_at < ${p.bind(query.producedTo, 'timestamptz')}`);
+    if (query.hasExcursions !== undefined) where.push(query.hasExcursions ? 'batch.excursion_count > 0' : 'batch.excursion_count = 0');
+    if (after) where.push(`(batch.created_seq, batch.id) < (${p.bind(after.seq, 'bigint')}, ${p.bind(after.id, 'uuid')})`);
+    const columns = `${batchColumns('batch')}, batch.created_seq`;
+    const order = 'ORDER BY batch.created_seq DESC, batch.id DESC';
+    const limited = `LIMIT ${p.bind(limit, 'int')}`;
+    const filtered = (extra: string[]) => {
+      const all = [...where, ...extra];
+      return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+    };
+    let text = `SELECT ${columns} FROM batch${filtered([])} ${order} ${limited}`;
+    if (query.partyId) {
+      // What the viewer made or holds now (what mayReadBatch lets it read whole): two ordered index ranges,
+      // each stopping after a page, merged — an OR would read and sort every batch the organization ever had.
+      const party = p.bind(query.partyId, 'uuid');
+      const arm = (column: string) => `(SELECT batch.id, batch.created_seq FROM batch${filtered([`batch.${column} = ${party}`])} ${order} ${limited})`;
+      text =
+        `SELECT ${columns} FROM batch WHERE batch.id IN ` +
+        `(SELECT id FROM (${arm('producer_id')} UNION ${arm('custodian_id')}) AS mine ORDER BY created_seq DESC, id DESC ${limited}) ${order}`;
+    }
+    const { rows } = await this.db.query<Record<string, unknown>>(text, p.values);
+    return rows.map((r) => ({ ...rowToBatch(r), pageKey: keyOf(r) }));
+  }
+
+  async facilitiesOf(organizationId: string, after: PageKey | null, limit: number): Promise<Keyed<Facility>[]> {
+    const p = new Parameters();
+    const where = [`facility.organization_id = ${p.bind(organizationId, 'uuid')}`];
+    const rows = await this.page('facility', 'SELECT id, organization_id, name, region, gln, created_seq FROM facility', where, p, after, limit);
+    return rows.map((r) => ({
+      id: r.id as string,
+      organizationId: r.organization_id as string,
+      name: r.name as string,
+      region: (r.region as string | null) ?? null,
+      gln: (r.gln as string | null) ?? null,
+      pageKey: keyOf(r),
+    }));
+  }
+
+  async productsOf(organizationId: string, after: PageKey | null, limit: number): Promise<Keyed<Product>[]> {
+    const p = new Parameters();
+    const where = [`product.organization_id = ${p.bind(organizationId, 'uuid')}`];
+    const rows = await this.page('product', `SELECT ${PRODUCT_COLUMNS}, created_seq FROM product`, where, p, after, limit);
+    return rows.map((r) => ({ ...toProduct(r), pageKey: keyOf(r) }));
+  }
+
+  async organizations(kind: OrganizationKind | undefined, after: PageKey | null, limit: number): Promise<Keyed<Organization>[]> {
+    const p = new Parameters();
+    const where = kind ? [`organization.kind = ${p.bind(kind, 'text')}`] : [];
+    const rows = await this.page('organization', 'SELECT id, name, kind, uscc, created_seq FROM organization', where, p, after, limit);
+    return rows.map((r) => ({
+      id: r.id as string,
+      name: r.name as string,
+      kind: r.kind as OrganizationKind,
+      uscc: (r.uscc as string | null) ?? null,
+      pageKey: keyOf(r),
+    }));
+  }
+
+  /** Recall ids of a page; the recall itself is read as `recall(id)` reads it, so both answer alike. */
+  async recallIds(status: string | undefined, after: PageKey | null, limit: number): Promise<{ id: string; pageKey: PageKey }[]> {
+    const p = new Parameters();
+    const where = status ? [`recall.status = ${p.bind(status, 'text')}`] : [];
+    const rows = await this.page('recall', 'SELECT id, created_seq FROM recall', where, p, after, limit);
+    return rows.map((r) => ({ id: r.id as string, pageKey: keyOf(r) }));
+  }
+
+  /** One keyset page of `table`: the rows after `after` in (created_seq, id) descending order. */
+  private async page(table: string, select: string, where: string[], p: Parameters, after: PageKey | null, limit: number) {
+    const conditions = [...where];
+    if (after) conditions.push(`(${table}.created_seq, ${table}.id) < (${p.bind(after.seq, 'bigint')}, ${p.bind(after.id, 'uuid')})`);
+    const text =
+      `${select}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ` +
+      `ORDER BY ${table}.created_seq DESC, ${table}.id DESC LIMIT ${p.bind(limit, 'int')}`;
+    return (await this.db.query<Record<string, unknown>>(text, p.values)).rows;
+  }
+}
+
+function keyOf(row: Record<string, unknown>): PageKey {
+  return { seq: String(row.created_seq), id: row.id as string };
+}

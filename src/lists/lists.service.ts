@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { type Caller, requireAdminOr } from '../auth/caller.js';
+import type { StoredBatch } from '../batches/batch-row.js';
+import { DomainError } from '../common/domain-error.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { MAX_ENTRIES_PAGE } from '../ledger/ledger.service.js';
+import type { Facility } from '../facilities/facilities.repository.js';
+import type { OrganizationKind } from '../organizations/organization-kind.js';
+import { type Organization, OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { type Product, ProductsRepository } from '../products/products.repository.js';
+import { RecallsService, type RecallView } from '../recalls/recalls.service.js';
+import { type BatchQuery, type Keyed, ListsRepository } from './lists.repository.js';
+import { type Connection, type CursorKind, decodeCursor, pageSize, toConnection } from './page.js';
+
+/** The ledger's pages are as ledgerEntries has always served them: 100 entries unless asked, at most 1,000. */
+const DEFAULT_ENTRIES_PAGE = 100;
+
+/** A page request as GraphQL passes it. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Who may list what. A viewer's lists are its own organization's (the admin key has none, so they are
+ * empty); the lists across organizations are for regulators and the admin. Batches are listed as rows
+ * and leave here as Batch nodes, so the schema's field rule (batch-field-policy) withholds their
+ * private fields exactly as it does under batch(id).
+ */
+@Injectable()
+export class ListsService {
+  constructor(
+    private readonly lists: ListsRepository,
+    private readonly recalls: RecallsService,
+    private readonly ledger: LedgerRepository,
+    private readonly products: ProductsRepository,
+    private readonly organizationRows: OrganizationsRepository,
+  ) {}
+
+  viewerBatches(organizationId: string | null, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
+    if (!organizationId) return Promise.resolve(emptyConnection());
+    return this.batchPage({ ...filter, partyId: organizationId }, args);
+  }
+
+  viewerFacilities(organizationId: string | null, args: PageArgs): Promise<Connection<Facility>> {
+    return organizationId
+      ? this.pageOf('facility', args, (after, limit) => this.lists.facilitiesOf(organizationId, after, limit))
+      : Promise.resolve(emptyConnection());
+  }
+
+  viewerProducts(organizationId: string | null, args: PageArgs): Promise<Connection<Product>> {
+    return organizationId
+      ? this.pageOf('product', args, (after, limit) => this.lists.productsOf(organizationId, after, limit))
+      : Promise.resolve(emptyConnection());
+  }
+
+  allBatches(caller: Caller, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
+    requireAdminOr(caller, ['REGULATOR'], 'batches (across organizations)');
+    return this.batchPage(filter, args);
+  }
+
+  organizations(caller: Caller, kind: OrganizationKind | undefined, args: PageArgs): Promise<Connection<Organization>> {
+    requireAdminOr(caller, ['REGULATOR'], 'organizations');
+    return this.pageOf('organization', args, (after, limit) => this.lists.organizations(kind, after, limit));
+  }
+
+  async recallPage(caller: Caller, status: string | undefined, args: PageArgs): Promise<Connection<RecallView>> {
+    requireAdminOr(caller, ['REGULATOR'], 'recalls');
+    const ids = await this.pageOf('recall', args, (after, limit) => this.lists.recallIds(status, after, limit));
+    // Each recall as recall(id) answers it (its affected batches and effectiveness), under the same rule.
+    const views = await Promise.all(ids.edges.map((edge) => this.recalls.get(caller, edge.node.id)));
+    const edges = ids.edges.flatMap((edge, i) => (views[i] ? [{ cursor: edge.cursor, node: views[i] }] : []));
+    return { edges, pageInfo: ids.pageInfo };
+  }
+
+  excursionBatches(caller: Caller, args: PageArgs): Promise<Connection<StoredBatch>> {
+    requireAdminOr(caller, ['REGULATOR'], 'listing batches with excursions');
+    return this.batchPage({ hasExcursions: true }, args);
+  }
+
+  /** The ledger in its own order, oldest first (a reader catching up follows it), by sequence number. */
+  async ledgerEntries(caller: Caller, args: PageArgs): Promise<Connection<LedgerEntry>> {
+    requireAdminOr(caller, ['REGULATOR'], 'reading the whole ledger');
+    const size = pageSize(args.first, MAX_ENTRIES_PAGE, DEFAULT_ENTRIES_PAGE);
+    const afterSeq = args.after === undefined || args.after === null ? 0 : Number(decodeCursor('ledgerEntry', args.after).seq);
+    const rows = await this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, size + 1);
+    return toConnection('ledgerEntry', rows, size, (entry) => ({ seq: String(entry.seq), id: '' }));
+  }
+
+  private async batchPage(query: BatchQuery, args: PageArgs): Promise<Connection<StoredBatch>> {
+    if (query.producedFrom && query.producedTo && query.producedFrom >= query.producedTo)
+      throw new DomainError('INVALID_RANGE', 'filter.producedFrom must be before filter.producedTo');
+    // An id that names nothing is a mistake to point out, not a search that found nothing.
+    if (query.productId && !(await this.products.findById(query.productId)))
+      throw new DomainError('PRODUCT_NOT_FOUND', `filter.productId: no product ${query.productId}`);
+    if (query.producerId && !(await this.organizationRows.findById(query.producerId)))
+      throw new DomainError('ORGANIZATION_NOT_FOUND', `filter.producerId: no organization ${query.producerId}`);
+    return this.pageOf('batch', args, (after, limit) => this.lists.batches(query, after, limit));
+  }
+
+  /** Reads one more row than the page holds, to know whether another page follows. */
+  private async pageOf<T>(kind: CursorKind, args: PageArgs, read: (after: ReturnType<typeof decodeCursor> | null, limit: number) => Promise<Keyed<T>[]>) {
+    const size = pageSize(args.first);
+    const after = args.after === undefined || args.after === null ? null : decodeCursor(kind, args.after);
+    const rows = await read(after, size + 1);
+    const connection = toConnection(kind, rows, size, (row) => row.pageKey);
+    return { ...connection, edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: withoutKey(node) as T })) };
+  }
+}
+
+function withoutKey<T>(row: Keyed<T>): T {
+  const { pageKey: _pageKey, ...rest } = row;
+  return rest as T;
+}
+
+function emptyConnection<T>(): Connection<T> {
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+}

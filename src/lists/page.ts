@@ -1,0 +1,78 @@
+import { DomainError } from '../common/domain-error.js';
+
+/**
+ * Keyset pagination, pure: a page is "the next `first` rows after this key" in one fixed order
+ * (newest first: created_seq, then id, both descending), so a row added while a client pages never
+ * shifts or repeats what it already read, and page 1,000 costs what page 1 does (no OFFSET).
+ */
+
+/** A page holds this many rows when `first` is not given. */
+export const DEFAULT_PAGE_SIZE = 20;
+/** The largest `first` a list takes; a larger one is refused, naming the argument (field-costs.ts counts a list at most this). */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Where a row sits in the order: the ledger sequence that created it, and its id to break ties (a
+ * transformation makes several rows in one entry). A ledger entry is its sequence alone (id '').
+ */
+export interface PageKey {
+  seq: string;
+  id: string;
+}
+
+/** What a list's cursors are of: a cursor of one list is refused by another, not read as a position in it. */
+export type CursorKind = 'batch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEQ = /^[0-9]{1,19}$/;
+const VERSION = 1;
+
+/** The opaque cursor of a row: base64url of its list, position and a version, so the format can change without clients noticing. */
+export function encodeCursor(kind: CursorKind, key: PageKey): string {
+  return Buffer.from(JSON.stringify([VERSION, kind, key.seq, key.id]), 'utf8').toString('base64url');
+}
+
+/** The position an `after` cursor names, or a BAD_USER_INPUT error saying the cursor is not one this list handed out. */
+export function decodeCursor(kind: CursorKind, cursor: string): PageKey {
+  const refused = () =>
+    new DomainError('INVALID_CURSOR', `after: "${cursor.slice(0, 80)}" is not a cursor of this list; pass an endCursor or a cursor this list returned`);
+  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refused();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refused();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw refused();
+  const [version, itsKind, seq, id] = parsed as unknown[];
+  const idFits = typeof id === 'string' && (kind === 'ledgerEntry' ? id === '' : UUID.test(id));
+  if (version !== VERSION || itsKind !== kind || typeof seq !== 'string' || !SEQ.test(seq) || !idFits) throw refused();
+  return { seq, id: (id as string).toLowerCase() };
+}
+
+/** How many rows to read: `first` if given (1–MAX_PAGE_SIZE), else the default; anything else is refused, naming `first`. */
+export function pageSize(first: number | null | undefined, max = MAX_PAGE_SIZE, fallback = DEFAULT_PAGE_SIZE): number {
+  if (first === null || first === undefined) return fallback;
+  if (!Number.isInteger(first) || first < 1 || first > max) throw new DomainError('INVALID_INPUT', `first must be between 1 and ${max}, got ${first}`);
+  return first;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * A connection from up to `size + 1` rows read in order: the extra row only says there is a next page.
+ * `keyOf` gives each row's position, from which its cursor is made.
+ */
+export function toConnection<T>(kind: CursorKind, rows: readonly T[], size: number, keyOf: (row: T) => PageKey): Connection<T> {
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ cursor: encodeCursor(kind, keyOf(node)), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+}

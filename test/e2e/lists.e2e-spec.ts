@@ -1,0 +1,211 @@
+import { describe, expect, it } from '@jest/globals';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { CLOSE_RECALL, INITIATE_RECALL, RECORD_TEMPERATURES } from '../support/documents.js';
+import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+
+const PAGE_OF_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter) {
+  batches(first: $first, after: $after, filter: $filter) { edges { cursor node { id lotCode } } pageInfo { hasNextPage endCursor } } }`;
+const MY_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter) {
+  viewer { batches(first: $first, after: $after, filter: $filter) {
+    edges { cursor node { id lotCode withheldFields } } pageInfo { hasNextPage endCursor } } } }`;
+
+type Page = { edges: { cursor: string; node: { id: string; lotCode: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
+/** Lists with cursor pagination: what each caller sees, page by page, as a client walks them. */
+describe('lists', () => {
+  const service = useTestApp();
+
+  it("gives a producer its own facilities, products and batches (made or held), page by page, and nobody else's", async () => {
+    const { app } = service;
+    const farm = await createOrg(app, 'PRODUCER');
+    const mill = await createOrg(app, 'PROCESSOR');
+    const farmFacility = await registerFacility(app, farm, { region: '黑龙江省五常市' });
+    const farmProduct = await registerProduct(app, farm);
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push(await registerBatch(app, farm, farmProduct, farmFacility, { lotCode: `FARM-${i}` }));
+    const millFacility = await registerFacility(app, mill);
+    const millProduct = await registerProduct(app, mill);
+    const millBatch = await registerBatch(app, mill, millProduct, millFacility, { lotCode: 'MILL-0' });
+
+    const viewer = await gqlOk(
+      app,
+      '{ viewer { organization { id kind } facilities { edges { node { id region } } } products { edges { node { id } } } apiKeys { id revokedAt } } }',
+      undefined,
+      farm.key,
+    );
+    expect(viewer.viewer.organization).toEqual({ id: farm.id, kind: 'PRODUCER' });
+    expect(viewer.viewer.facilities.edges.map((e: { node: unknown }) => e.node)).toEqual([{ id: farmFacility, region: '黑龙江省五常市' }]);
+    expect(viewer.viewer.products.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([farmProduct]);
+    expect(viewer.viewer.apiKeys).toHaveLength(1);
+
+    // Three pages of 3, 3 and 1, newest first, each batch once.
+    const seen: string[] = [];
+    let after: string | null = null;
+    const pages: number[] = [];
+    do {
+      const page: Page = (await gqlOk(app, MY_BATCHES, { first: 3, after }, farm.key)).viewer.batches;
+      pages.push(page.edges.length);
+      seen.push(...page.edges.map((e) => e.node.lotCode));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      if (page.edges.length) expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
+    } while (after);
+    expect(pages).toEqual([3, 3, 1]);
+    expect(seen).toEqual(['FARM-6', 'FARM-5', 'FARM-4', 'FARM-3', 'FARM-2', 'FARM-1', 'FARM-0']);
+
+    // A batch registered while the client pages does not shift what comes after its cursor.
+    const first = (await gqlOk(app, MY_BATCHES, { first: 2 }, farm.key)).viewer.batches as Page;
+    await registerBatch(app, farm, farmProduct, farmFacility, { lotCode: 'FARM-7' });
+    const next = (await gqlOk(app, MY_BATCHES, { first: 2, after: first.pageInfo.endCursor }, farm.key)).viewer.batches as Page;
+    expect(next.edges.map((e) => e.node.lotCode)).toEqual(['FARM-4', 'FARM-3']);
+
+    // Filters narrow the viewer's own list; another's product is simply not among its batches.
+    const byLot = (await gqlOk(app, MY_BATCHES, { filter: { lotCode: 'FARM-2' } }, farm.key)).viewer.batches as Page;
+    expect(byLot.edges.map((e) => e.node.id)).toEqual([made[2].id]);
+    const others = (await gqlOk(app, MY_BATCHES, { filter: { productId: millProduct } }, farm.key)).viewer.batches as Page;
+    expect(others.edges).toEqual([]);
+
+    // The mill sees only its own; the farm's batches appear once it holds one (shipped to it and received).
+    const mill0 = (await gqlOk(app, MY_BATCHES, {}, mill.key)).viewer.batches as Page;
+    expect(mill0.edges.map((e) => e.node.id)).toEqual([millBatch.id]);
+    const mine = (await gqlOk(app, '{ viewer { facilities { edges { node { id } } } products { edges { node { id } } } } }', undefined, mill.key)).viewer;
+    expect(mine.facilities.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([millFacility]);
+    expect(mine.products.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([millProduct]);
+
+    // The admin key belongs to no organization: its viewer owns nothing.
+    const admin = await gqlOk(
+      app,
+      '{ viewer { organization { id } batches { edges { cursor } pageInfo { hasNextPage endCursor } } apiKeys { id } } }',
+      undefined,
+      TEST_ADMIN_KEY,
+    );
+    expect(admin.viewer).toEqual({ organization: null, batches: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } }, apiKeys: [] });
+  });
+
+  it('lets a regulator search batches across organizations by status, product, GTIN, lot, producer, region and production time', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const farm = await createOrg(app, 'PRODUCER');
+    const other = await createOrg(app, 'PRODUCER');
+    const gtin = '06901234567892';
+    const rice = await registerProduct(app, farm, { gtin });
+    const north = await registerFacility(app, farm, { region: '吉林省舒兰市' });
+    const south = await registerFacility(app, farm, { region: '广东省增城区' });
+    const early = await registerBatch(app, farm, rice, north, { lotCode: 'R-EARLY', producedAt: '2026-09-01T00:00:00.000Z' });
+    const late = await registerBatch(app, farm, rice, south, { lotCode: 'R-LATE', producedAt: '2026-10-15T00:00:00.000Z' });
+    const elsewhere = await registerBatch(app, other, await registerProduct(app, other), await registerFacility(app, other), { lotCode: 'R-EARLY' });
+
+    const ids = async (filter: Record<string, unknown>) =>
+      ((await gqlOk(app, PAGE_OF_BATCHES, { first: 100, filter }, regulator.key)).batches as Page).edges.map((e) => e.node.id);
+    expect(await ids({ gtin })).toEqual([late.id, early.id]);
+    expect(await ids({ productId: rice })).toEqual([late.id, early.id]);
+    expect(await ids({ lotCode: 'R-EARLY' })).toEqual([elsewhere.id, early.id]);
+    expect(await ids({ lotCode: 'R-EARLY', producerId: farm.id })).toEqual([early.id]);
+    expect(await ids({ producerId: farm.id, region: '广东省增城区' })).toEqual([late.id]);
+    expect(await ids({ producerId: farm.id, producedFrom: '2026-10-01T00:00:00.000Z', producedTo: '2026-11-01T00:00:00.000Z' })).toEqual([late.id]);
+    expect(await ids({ producerId: farm.id, status: 'ACTIVE' })).toEqual([late.id, early.id]);
+    expect(await ids({ producerId: farm.id, status: 'RECALLED' })).toEqual([]);
+
+    // Nodes of the list read as batch(id) reads them: a regulator reads every batch whole.
+    const whole = await gqlOk(app, '{ batches(first: 1) { edges { node { withheldFields events { type } } } } }', undefined, regulator.key);
+    expect(whole.batches.edges[0].node.withheldFields).toEqual([]);
+
+    // The same list is not the farm's to read across organizations.
+    const refused = await gql(app, PAGE_OF_BATCHES, {}, farm.key);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a page size out of bounds and a cursor it did not hand out, naming the argument', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    for (const first of [0, -1, 101]) {
+      const res = await gql(app, PAGE_OF_BATCHES, { first }, regulator.key);
+      expect(res.errors?.[0]).toMatchObject({ message: `first must be between 1 and 100, got ${first}`, extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    const organizations = await gqlOk(app, '{ organizations(first: 1) { edges { cursor } } }', undefined, regulator.key);
+    const foreign = organizations.organizations.edges[0].cursor as string;
+    for (const after of ['not-a-cursor', foreign, Buffer.from('[1,"batch","1","x"]').toString('base64url'), 'x'.repeat(500)]) {
+      const res = await gql(app, PAGE_OF_BATCHES, { after }, regulator.key);
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.message).toMatch(/^after: ".*" is not a cursor of this list/);
+    }
+    const range = await gql(
+      app,
+      PAGE_OF_BATCHES,
+      { filter: { producedFrom: '2026-11-01T00:00:00.000Z', producedTo: '2026-10-01T00:00:00.000Z' } },
+      regulator.key,
+    );
+    expect(range.errors?.[0]).toMatchObject({ message: 'filter.producedFrom must be before filter.producedTo', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('lists organizations by kind and recalls by status, with their batches, for regulators', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const lab = await createOrg(app, 'LAB');
+    const farm = await createOrg(app, 'PRODUCER');
+    const facility = await registerFacility(app, farm);
+    const product = await registerProduct(app, farm);
+    const a = await registerBatch(app, farm, product, facility);
+    const b = await registerBatch(app, farm, product, facility);
+    const open = (await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [a.id], level: 'LEVEL_2', reason: '霉变' } }, regulator.key)).initiateRecall.id;
+    const closed = (await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [b.id], level: 'LEVEL_3', reason: '标签' } }, regulator.key)).initiateRecall.id;
+    await gqlOk(app, CLOSE_RECALL, { input: { recallId: closed, note: '已完成' } }, regulator.key);
+
+    const labs = await gqlOk(app, '{ organizations(first: 100, kind: LAB) { edges { node { id kind } } } }', undefined, regulator.key);
+    expect(labs.organizations.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(lab.id);
+    expect(labs.organizations.edges.every((e: { node: { kind: string } }) => e.node.kind === 'LAB')).toBe(true);
+
+    const recalls = (status: string) =>
+      gqlOk(app, `{ recalls(first: 100, status: ${status}) { edges { node { id status affectedBatches { id } } } } }`, undefined, TEST_ADMIN_KEY);
+    const opened = (await recalls('OPEN')).recalls.edges.map((e: { node: unknown }) => e.node);
+    expect(opened).toContainEqual({ id: open, status: 'OPEN', affectedBatches: [{ id: a.id }] });
+    expect(opened.map((r: { id: string }) => r.id)).not.toContain(closed);
+    const shut = (await recalls('CLOSED')).recalls.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(shut).toEqual([closed]);
+  });
+
+  it('counts a list by its first against the budget: a page of 100 batches with their whole story costs past a keyed request', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const story = 'events { seq type actor hash prevHash recordedAt } inspections { agency standard items { name } } certificates { number }';
+    const heavy = `{ batches(first: 100) { edges { node { ${story} } } } }`;
+    const res = await gql(app, heavy, undefined, regulator.key);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' });
+    expect(res.errors?.[0]?.message).toMatch(/most in batches/);
+    await gqlOk(app, heavy.replace('first: 100', 'first: 10'), undefined, regulator.key);
+  });
+
+  it('pages the ledger and the batches with excursions as connections, where the old lists stopped at 1,000', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const all = (await gqlOk(app, '{ ledgerEntries(first: 1000) { seq } }', undefined, regulator.key)).ledgerEntries as { seq: number }[];
+    const seqs: number[] = [];
+    let after: string | null = null;
+    do {
+      const page: { edges: { node: { seq: number } }[]; pageInfo: Page['pageInfo'] } = (
+        await gqlOk(
+          app,
+          'query($after: String) { ledgerEntriesConnection(first: 7, after: $after) { edges { node { seq } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+          regulator.key,
+        )
+      ).ledgerEntriesConnection;
+      seqs.push(...page.edges.map((e) => e.node.seq));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seqs).toEqual(all.map((e) => e.seq));
+    const tooMany = await gql(app, '{ ledgerEntriesConnection(first: 1001) { edges { cursor } } }', undefined, regulator.key);
+    expect(tooMany.errors?.[0]?.message).toBe('first must be between 1 and 1000, got 1001');
+
+    const farm = await createOrg(app, 'PRODUCER');
+    const facility = await registerFacility(app, farm);
+    const fish = await registerProduct(app, farm, { category: 'AQUATIC', storage: 'CHILLED', minTempC: 0, maxTempC: 4 });
+    const warm = await registerBatch(app, farm, fish, facility);
+    await registerBatch(app, farm, fish, facility);
+    const readings = Array.from({ length: 13 }, (_, i) => ({ at: new Date(Date.parse('2026-10-08T00:00:00Z') + i * 600_000).toISOString(), celsius: 20 }));
+    await gqlOk(app, RECORD_TEMPERATURES, { input: { batchId: warm.id, sensorId: 'probe-1', readings } }, farm.key);
+    const old = (await gqlOk(app, '{ batchesWithExcursions { id } }', undefined, regulator.key)).batchesWithExcursions;
+    const paged = (await gqlOk(app, '{ batchesWithExcursionsConnection { edges { node { id } } } }', undefined, regulator.key)).batchesWithExcursionsConnection;
+    expect(paged.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(old.map((b: { id: string }) => b.id));
+    expect(old.map((b: { id: string }) => b.id)).toContain(warm.id);
+  });
+});
