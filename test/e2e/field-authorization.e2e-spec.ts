@@ -568,7 +568,8 @@ describe('field-level authorization', () => {
       run: get(w, (x) => `/reports/mock-recall/${x.batches.B.id}.pdf`),
     },
     // Public pages: anyone, nothing private.
-    { path: 'GET /q/:code', carries: [], expected: { ...EVERYONE(['B']), revoked: 'refused' }, run: get(w, (x) => `/q/${x.batches.B.traceCode}`) },
+    // B's page names the lot it was made from, A, and links to A's own page (issue 16: the journey names its source lots).
+    { path: 'GET /q/:code', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, (x) => `/q/${x.batches.B.traceCode}`) },
     {
       path: 'GET /q/:code/events',
       carries: [],
