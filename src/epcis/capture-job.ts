@@ -1,4 +1,5 @@
 import { DomainError, ERROR_CODES } from '../common/domain-error.js';
+import { decodeToken, encodeToken } from '../common/opaque-token.js';
 import { httpStatus } from '../graphql/error-mapping.js';
 import type { CaptureProblem, CaptureReason } from './capture-plan.js';
 
@@ -143,21 +144,15 @@ export function isCaptureId(text: string): boolean {
 }
 
 export function pageTokenOf(cursor: JobCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
+  return encodeToken([cursor.createdAt, cursor.id]);
 }
 
 /** The cursor a token this service gave stands for; any other token is refused, not read as the first page. */
 export function cursorOf(token: string): JobCursor {
   const refused = () => new DomainError('INVALID_INPUT', 'nextPageToken is not one this service gave; start again without it');
-  if (token.length > 200 || !/^[\w-]+$/.test(token)) throw refused();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw refused();
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw refused();
-  const [createdAt, id] = decoded as unknown[];
+  const decoded = decodeToken(token, 2);
+  if (!decoded) throw refused();
+  const [createdAt, id] = decoded;
   if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || !/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(createdAt)) throw refused();
   if (typeof id !== 'string' || !UUID.test(id)) throw refused();
   return { createdAt, id };
