@@ -5,6 +5,11 @@ import { ProductEntity } from '../products/product.entity.js';
 import type { BatchStatus } from './batch-status.js';
 
 @Entity('batch')
+// Keyset pages of the lists (migration 1766500000101).
+@Index('idx_batch_created', ['createdSeq', 'id'])
+@Index('idx_batch_producer_created', ['producerId', 'createdSeq', 'id'])
+@Index('idx_batch_custodian_created', ['custodianId', 'createdSeq', 'id'])
+@Index('idx_batch_product_created', ['productId', 'createdSeq', 'id'])
 @Unique('uq_batch_trace_code', ['traceCode'])
 @Unique('uq_batch_product_lot_code', ['productId', 'lotCode'])
 @Index('idx_batch_custodian', ['custodianId'])

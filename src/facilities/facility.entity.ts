@@ -2,6 +2,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Uni
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 
 @Entity('facility')
+// Keyset pages of the lists (migration 1766500000101).
+@Index('idx_facility_organization_created', ['organizationId', 'createdSeq', 'id'])
 @Index('idx_facility_organization', ['organizationId'])
 @Unique('uq_facility_gln', ['gln'])
 @Check('chk_facility_gln', `gln ~ '^[0-9]{13}$'`)

@@ -1,7 +1,9 @@
-import { Check, Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import type { OrganizationKind } from './organization-kind.js';
 
 @Entity('organization')
+// Keyset pages of the lists (migration 1766500000101).
+@Index('idx_organization_created', ['createdSeq', 'id'])
 @Unique('uq_organization_uscc', ['uscc'])
 @Check('chk_organization_kind', `kind IN ('PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER', 'REGULATOR', 'LAB', 'CERTIFIER')`)
 export class OrganizationEntity {

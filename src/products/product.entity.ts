@@ -3,6 +3,8 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 import type { ProductCategory, StorageCondition } from './product-kinds.js';
 
 @Entity('product')
+// Keyset pages of the lists (migration 1766500000101).
+@Index('idx_product_organization_created', ['organizationId', 'createdSeq', 'id'])
 @Unique('uq_product_gtin', ['gtin'])
 @Index('idx_product_organization', ['organizationId'])
 @Check('chk_product_category', `category IN ('GRAIN', 'DAIRY', 'INFANT_FORMULA', 'FRUIT', 'VEGETABLE', 'MEAT', 'AQUATIC', 'CONDIMENT', 'OTHER')`)

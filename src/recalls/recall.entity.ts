@@ -3,6 +3,8 @@ import { BatchEntity } from '../batches/batch.entity.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 
 @Entity('recall')
+// Keyset pages of the lists (migration 1766500000101).
+@Index('idx_recall_created', ['createdSeq', 'id'])
 @Check('chk_recall_level', `level IN ('LEVEL_1', 'LEVEL_2', 'LEVEL_3')`)
 @Check('chk_recall_status', `status IN ('OPEN', 'CLOSED')`)
 @Check('chk_recall_closed', `(status = 'CLOSED') = (closed_at IS NOT NULL)`)
