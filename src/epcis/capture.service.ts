@@ -140,9 +140,9 @@ export class CaptureService {
     for (let i = 0; i < steps.length;) {
       const step = steps[i];
       if (step.kind !== 'event') {
-        const seqs: number[] = [];
-        const batchIds = await named(step, lookups, () => this.apply(tracking(ctx, seqs), lookups, org, step, appended));
-        done.push({ step, batchIds, seqs });
+        const entries: LedgerEntry[] = [];
+        const batchIds = await named(step, lookups, () => this.apply(noting(ctx, entries), lookups, org, step, appended));
+        done.push({ step, batchIds, seqs: entries.map((e) => e.seq) });
         i++;
         continue;
       }
@@ -648,20 +648,6 @@ function noting(ctx: AppendContext, appended: LedgerEntry[]): AppendContext {
     append: async (drafts) => {
       const entries = await ctx.append(drafts);
       appended.push(...entries);
-      return entries;
-    },
-  };
-}
-
-/** The context, noting the seq of every entry appended through it. */
-function tracking(ctx: AppendContext, seqs: number[]): AppendContext {
-  return {
-    tx: ctx.tx,
-    prior: (key, requestHash) => ctx.prior(key, requestHash),
-    attempt: (work) => ctx.attempt(work),
-    append: async (drafts) => {
-      const entries = await ctx.append(drafts);
-      seqs.push(...entries.map((e) => e.seq));
       return entries;
     },
   };

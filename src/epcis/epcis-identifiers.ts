@@ -38,6 +38,11 @@ export function uomOf(unit: string): string | undefined {
   return UOM_BY_UNIT[unit.trim().toLowerCase()];
 }
 
+/** How a lot is named as an EPCIS class: its GS1 Digital Link when the product has a GTIN, else its page URL. */
+export function lotClassUri(lot: { gtin: string | null; lotCode: string; traceCode: string }, baseUrl: string): string {
+  return lot.gtin ? `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotCode)}` : `${baseUrl}/q/${lot.traceCode}`;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -1,4 +1,4 @@
-import { uomOf } from '../epcis/epcis-identifiers.js';
+import { lotClassUri, uomOf } from '../epcis/epcis-identifiers.js';
 import { prefixesOf } from '../epcis/event-hash.js';
 import { ledgerEventId } from '../epcis/ledger-event-id.js';
 import type { EntryType, TemperaturesRecordedPayload, TypedEntry } from '../ledger/entry-types.js';
@@ -216,7 +216,7 @@ class EpcisWords {
   constructor(private readonly baseUrl: string) {}
 
   lotUri(lot: EpcisSource['lot']): string {
-    return lot.gtin ? `https://id.gs1.org/01/${lot.gtin}/10/${encodeURIComponent(lot.lotCode)}` : `${this.baseUrl}/q/${lot.traceCode}`;
+    return lotClassUri(lot, this.baseUrl);
   }
 
   quantity(lot: EpcisSource['lot'], q: unknown, unit: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { uomOf } from '../epcis/epcis-identifiers.js';
+import { lotClassUri, uomOf } from '../epcis/epcis-identifiers.js';
 import { ledgerEventId } from '../epcis/ledger-event-id.js';
 import type { BusinessTransactionsRecordedPayload } from '../ledger/entry-types.js';
 
@@ -29,7 +29,7 @@ export function withTransactionEvents<D extends { epcisBody: { eventList: Record
     const { epcisEventID, epcisHashId: _bound, ...details } = s.payload.details ?? {};
     const eventID = typeof epcisEventID === 'string' ? epcisEventID : ledgerEventId(s.hash);
     const line = {
-      epcClass: s.lot.gtin ? `https://id.gs1.org/01/${s.lot.gtin}/10/${encodeURIComponent(s.lot.lotCode)}` : `${baseUrl}/q/${s.lot.traceCode}`,
+      epcClass: lotClassUri(s.lot, baseUrl),
       ...(s.payload.quantity !== undefined ? { quantity: s.payload.quantity } : {}),
       ...(s.payload.quantity !== undefined && uomOf(s.lot.unit) ? { uom: uomOf(s.lot.unit) } : {}),
     };
