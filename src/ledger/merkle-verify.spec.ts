@@ -1,6 +1,15 @@
 import { readFixtureJson } from '../../test/support/fixtures.js';
 import { describe, expect, it } from '@jest/globals';
-import { EMPTY_ROOT, hashChildren, hashLeaf, MerkleRootBuilder, verifyConsistency, verifyInclusion } from './merkle-verify.js';
+import {
+  compactRange,
+  EMPTY_ROOT,
+  hashChildren,
+  hashLeaf,
+  MerkleRootBuilder,
+  perfectSubtreeRoot,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle-verify.js';
 
 const rfc = readFixtureJson('vectors/rfc6962.json');
 const ledger = readFixtureJson('vectors/ledger-v1.json');
@@ -206,6 +215,38 @@ describe('Merkle hashing (RFC 9162 §2.1.1)', () => {
       // One perfect subtree per set bit of n.
       expect((builder as unknown as { stack: Buffer[] }).stack.length).toBe(n.toString(2).replace(/0/g, '').length);
     }
+  });
+
+  it('pushing the perfect subtrees of a compact range gives the tree of its leaves, whatever range and split', () => {
+    const leaves = syntheticLeaves(300);
+    const packed = Buffer.concat(leaves);
+    for (const [from, to] of [
+      [0, 300],
+      [0, 256],
+      [1, 2],
+      [3, 300],
+      [100, 227],
+      [128, 256],
+      [255, 257],
+    ]) {
+      const builder = new MerkleRootBuilder();
+      for (let i = 0; i < from; i++) builder.push(leaves[i]);
+      const range = compactRange(from, to);
+      let covered = from;
+      for (const { start, height } of range) {
+        expect([start, start % 2 ** height]).toEqual([covered, 0]);
+        covered += 2 ** height;
+        builder.pushSubtree(perfectSubtreeRoot(packed, start, height), height);
+      }
+      expect(covered).toBe(to);
+      expect([from, to, builder.size, builder.root()]).toEqual([from, to, to, mth(leaves.slice(0, to))]);
+    }
+  });
+
+  it('MerkleRootBuilder refuses a subtree that does not start at a multiple of its size', () => {
+    const builder = new MerkleRootBuilder();
+    builder.push(rfcLeafHashes[0]);
+    expect(() => builder.pushSubtree(rfcLeafHashes[1], 1)).toThrow(/cannot start at 1/);
   });
 
   it('MerkleRootBuilder refuses a leaf hash that is not 32 bytes, and root() hands out a copy', () => {

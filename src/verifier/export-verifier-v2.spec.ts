@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { readFixtureJson } from '../../test/support/fixtures.js';
 import { exportLine } from '../ledger/export-line.js';
+import { entryHash, GENESIS_PREV_HASH, LedgerEnvelope, payloadRoot } from '../ledger/ledger-hash.js';
 import { LedgerEntry } from '../ledger/ledger-entry.js';
 import { ExportVerifier } from './export-verifier.js';
 
@@ -71,5 +73,64 @@ describe('the export verifier against test/fixtures/vectors/ledger-v2.json', () 
     expect(verify(asV1).failure?.seq).toBe(4);
     const v3 = entries.map((e) => exportLine(e).replace(e.seq === 2 ? '{"v":2,' : '\u0000', '{"v":3,'));
     expect(verify(v3).failure).toMatchObject({ seq: 2, reason: 'entry 2: v is 3, not 1 or 2' });
+  });
+});
+
+/**
+ * A forger who hashes a payload's bytes as they stand on the line, not its canonical form: every hash
+ * on the line then matches those bytes, and only the canonical form (LEDGER-SPEC §2) gives the forgery
+ * away. The fast path reads lines as bytes, so it must refuse whatever is not canonical, well-formed
+ * UTF-8; the full path then finds the payloadHash wrong.
+ */
+describe('a line whose hashes cover a non-canonical payload', () => {
+  const salt = Buffer.alloc(16, 7);
+  function forgedLine(v: 1 | 2, payloadBytes: Buffer): Buffer {
+    const payloadHashOfBytes =
+      v === 1 ? createHash('sha256').update(salt).update(payloadBytes).digest('hex') : payloadRoot(salt, payloadBytes.toString('latin1'));
+    const envelope: LedgerEnvelope = {
+      v,
+      seq: 1,
+      prevHash: GENESIS_PREV_HASH,
+      type: 'EVENT_RECORDED',
+      batchId: 'b-1',
+      batchPrevHash: null,
+      actor: 'org:forger',
+      recordedAt: '2026-12-06T00:00:00.000Z',
+      payloadHash: payloadHashOfBytes!,
+    };
+    const head = exportLine({ ...envelope, hash: entryHash(envelope), salt: salt.toString('hex'), payload: 'null' }).replace(/null}\n$/, '');
+    return Buffer.concat([Buffer.from(head, 'latin1'), payloadBytes, Buffer.from('}')]);
+  }
+  function verifyBytes(line: Buffer) {
+    const verifier = new ExportVerifier();
+    verifier.pushBytes(line, 0, line.length);
+    return verifier.finish(1);
+  }
+
+  it('is accepted when the payload is canonical (the forgery itself is well made)', () => {
+    for (const v of [1, 2] as const) expect(verifyBytes(forgedLine(v, Buffer.from('{"a":1,"b":"x"}'))).valid).toBe(true);
+  });
+
+  it.each([
+    ['a number not as ECMAScript writes it', '{"a":1.50}'],
+    ['an exponent', '{"a":1e3}'],
+    ['an escape JCS does not write', '{"a":"\\u0041"}'],
+    ['white space', '{"a": 1}'],
+  ])('is refused with %s', (_what, text) => {
+    for (const v of [1, 2] as const) {
+      expect(verifyBytes(forgedLine(v, Buffer.from(text, 'latin1'))).failure).toEqual({
+        seq: 1,
+        line: 1,
+        reason: 'entry 1: the payload does not match its payloadHash (the payload or salt was changed)',
+      });
+    }
+  });
+
+  it.each([
+    ['keys out of order', Buffer.from('{"b":1,"a":2}')],
+    ['bytes that are not UTF-8', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])],
+    ['an encoded surrogate', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d])],
+  ])('is refused (v1) with %s', (_what, bytes) => {
+    expect(verifyBytes(forgedLine(1, bytes)).valid).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { ChunkOutcome, ExportVerifier } from './export-verifier.js';
  * it recomputed before it, and otherwise pushes the chunk's lines itself (which names a failure
  * exactly as a run without workers does). The Merkle tree stays here: a leaf hash an entry.
  */
-export const CHUNK_ENTRIES = 4096;
+export const CHUNK_ENTRIES = 16_384;
 
 export interface ChunkJob {
   bytes: Uint8Array;
@@ -22,22 +22,23 @@ export function verifyChunk(job: ChunkJob): ChunkOutcome {
   const verifier = new ExportVerifier({ chunk: { fromSeq: job.fromSeq, fromLine: job.fromLine, maxEntries: job.lines } });
   const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
   let lines = 0;
-  forEachLine(bytes, (line) => {
-    lines++;
-    return verifier.push(line);
-  });
+  pushLines(bytes, verifier, () => lines++);
   return verifier.outcome(lines);
 }
 
-/** Calls `take` with each line of complete lines (the last may lack its "\n") until it returns false. */
-function forEachLine(bytes: Buffer, take: (line: string) => boolean): void {
+/** Pushes each line of complete lines (the last may lack its "\n") until the verifier fails. */
+function pushLines(bytes: Buffer, verifier: ExportVerifier, counted: () => void = () => undefined): void {
   let start = 0;
   let nl: number;
   while ((nl = bytes.indexOf(10, start)) >= 0) {
-    if (!take(bytes.toString('utf8', start, nl))) return;
+    counted();
+    if (!verifier.pushBytes(bytes, start, nl)) return;
     start = nl + 1;
   }
-  if (start < bytes.length) take(bytes.toString('utf8', start));
+  if (start < bytes.length) {
+    counted();
+    verifier.pushBytes(bytes, start, bytes.length);
+  }
 }
 
 interface Pending {
@@ -102,7 +103,7 @@ export async function feedLinesInParallel(chunks: AsyncIterable<Uint8Array>, ver
     const { result } = inFlight.shift()!;
     const { outcome, bytes } = await result;
     if (!verifier.adopt(outcome)) {
-      forEachLine(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (line) => verifier.push(line));
+      pushLines(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), verifier);
     }
     options.onProgress?.(verifier.size);
     return verifier.failure === null;

@@ -1,131 +1,180 @@
 import type { LedgerFormatVersion } from '../ledger/hash-rule.js';
 
 /**
- * Reads an export line in the exact layout the service writes (members in the export's order, no
- * white space), without JSON.parse: the export verifier's fast path. It answers null for any other
- * layout (the caller then parses the line in full), so it must never accept a line JSON.parse would
- * read differently.
+ * Reads an export line's UTF-8 bytes in the exact layout the service writes (members in the export's
+ * order, no white space; src/ledger/export-line.ts) without decoding or parsing it: the export
+ * verifier's fast path. It answers null for any other layout (the caller then parses the line in
+ * full), so it must never accept a line JSON.parse would read differently: the free-text members must
+ * be printable ASCII with no escape, so that their bytes are both their value and their canonical JSON.
+ * The links are not compared here; the caller compares them with the hashes it recomputed.
  */
-const LAYOUT_V1_SEQ = '{"v":1,"seq":';
-const LAYOUT_V2_SEQ = '{"v":2,"seq":';
-const LAYOUT_PREV = ',"prevHash":"';
-const LAYOUT_TYPE = '","type":"';
-const LAYOUT_BATCH = '","batchId":';
-const LAYOUT_BATCH_PREV = ',"batchPrevHash":';
-const LAYOUT_ACTOR = ',"actor":"';
-const LAYOUT_RECORDED_AT = '","recordedAt":"';
-const LAYOUT_PAYLOAD_HASH = '","payloadHash":"';
-const LAYOUT_HASH = '","hash":"';
-const LAYOUT_SALT = '","salt":';
-export const PAYLOAD_KEY = ',"payload":';
-const HEX_HASH_LENGTH = 64;
-const HEX32 = /^[0-9a-f]{32}$/;
-/** A character that makes a JSON string's raw text differ from its value, or makes it invalid. */
-// eslint-disable-next-line no-control-regex -- a raw control character in a JSON string is exactly what this looks for
-const UNSIMPLE = /[\\\x00-\x1f]/;
-
-/** The links a line must hold, known before it is read: they are matched in place, never parsed. */
-export interface ExpectedLinks {
-  readonly previousHash: string;
-  batchHead(batchId: string): string | null;
-}
-
-/** The members of a line in the service's layout; the two hashes are left on the line, at these offsets. */
 export interface ServiceLayoutLine {
   v: LedgerFormatVersion;
-  type: string;
-  batchId: string | null;
-  batchPrevHash: string | null;
-  actor: string;
-  recordedAt: string;
+  /** [start, end) of the seq's digits. */
+  seqAt: number;
+  seqEnd: number;
+  /** Each hash is left on the line, 64 lowercase hex digits from these offsets (not yet checked to be hex). */
+  prevHashAt: number;
+  typeAt: number;
+  typeEnd: number;
+  /** -1 for null; else [start, end) inside the quotes. */
+  batchIdAt: number;
+  batchIdEnd: number;
+  /** -1 for null. */
+  batchPrevHashAt: number;
+  actorAt: number;
+  actorEnd: number;
+  recordedAtAt: number;
+  recordedAtEnd: number;
   payloadHashAt: number;
   hashAt: number;
-  /** null for an erased payload. */
-  salt: string | null;
-  payloadText: string;
+  /** -1 for null (an erased payload); else 32 lowercase hex digits from here. */
+  saltAt: number;
+  /** [start, end) of the payload's text. */
+  payloadAt: number;
+  payloadEnd: number;
 }
 
-/** The line's members when it is in the service's layout, holds entry `seq` and the expected links; else null. */
-export function readServiceLayout(line: string, seq: number, links: ExpectedLinks): ServiceLayoutLine | null {
-  const at = new LineCursor(line);
-  const v = at.skip(LAYOUT_V1_SEQ) ? 1 : at.skip(LAYOUT_V2_SEQ) ? 2 : null;
-  if (v === null || !at.skip(String(seq)) || !at.skip(LAYOUT_PREV) || !at.skip(links.previousHash) || !at.skip(LAYOUT_TYPE)) return null;
-  const type = at.textToQuote();
-  if (type === null || !at.skip(LAYOUT_BATCH)) return null;
-  const batchId = at.nullOrString();
-  if (batchId === undefined || !at.skip(LAYOUT_BATCH_PREV)) return null;
-  const batchPrevHash = batchId === null ? null : links.batchHead(batchId);
-  if (!at.skipNullOrQuoted(batchPrevHash) || !at.skip(LAYOUT_ACTOR)) return null;
-  const actor = at.textToQuote();
-  if (actor === null || !at.skip(LAYOUT_RECORDED_AT)) return null;
-  const recordedAt = at.textToQuote();
-  if (recordedAt === null || !at.skip(LAYOUT_PAYLOAD_HASH)) return null;
-  const payloadHashAt = at.pass(HEX_HASH_LENGTH);
-  if (!at.skip(LAYOUT_HASH)) return null;
-  const hashAt = at.pass(HEX_HASH_LENGTH);
-  if (!at.skip(LAYOUT_SALT)) return null;
-  const salt = at.nullOrSalt();
-  if (salt === undefined || !at.skip(PAYLOAD_KEY) || line.charCodeAt(line.length - 1) !== 125 /* } */) return null;
-  const payloadText = line.slice(at.position, line.length - 1);
-  // The free-text members must need no unescaping for their raw text to be their value.
-  if (UNSIMPLE.test(type) || UNSIMPLE.test(actor) || UNSIMPLE.test(recordedAt) || (batchId !== null && UNSIMPLE.test(batchId))) return null;
-  return { v, type, batchId, batchPrevHash, actor, recordedAt, payloadHashAt, hashAt, salt, payloadText };
-}
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const LAYOUT_V = ascii('{"v":');
+const LAYOUT_SEQ = ascii(',"seq":');
+const LAYOUT_PREV = ascii(',"prevHash":"');
+const LAYOUT_TYPE = ascii('","type":"');
+const LAYOUT_BATCH = ascii('","batchId":');
+const LAYOUT_BATCH_PREV = ascii(',"batchPrevHash":');
+const LAYOUT_ACTOR = ascii(',"actor":"');
+const LAYOUT_RECORDED_AT = ascii('","recordedAt":"');
+const LAYOUT_PAYLOAD_HASH = ascii('","payloadHash":"');
+const LAYOUT_HASH = ascii('","hash":"');
+const LAYOUT_SALT = ascii('","salt":');
+const LAYOUT_PAYLOAD = ascii(',"payload":');
+const NULL = ascii('null');
+const HASH_LENGTH = 64;
+const SALT_LENGTH = 32;
 
-/** A position on a line that moves forward as its parts are matched. */
-class LineCursor {
-  position = 0;
-
-  constructor(private readonly line: string) {}
-
-  /** Moves past `text` when the line holds it here. */
-  skip(text: string): boolean {
-    if (!this.line.startsWith(text, this.position)) return false;
-    this.position += text.length;
+/** The line's member offsets when [start, end) is a line in the service's layout holding entry `seq`; else null. */
+export function readServiceLayout(bytes: Uint8Array, start: number, end: number, seq: number): ServiceLayoutLine | null {
+  let at = start;
+  const skip = (text: Uint8Array): boolean => {
+    if (at + text.length > end) return false;
+    for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text[k]) return false;
+    at += text.length;
     return true;
-  }
+  };
+  /** Printable ASCII up to the next quote, no backslash; its end (on the quote), or -1. */
+  const plainText = (): number => {
+    for (let k = at; k < end; k++) {
+      const c = bytes[k];
+      if (c === 34) return k;
+      if (c < 0x20 || c > 0x7e || c === 92) return -1;
+    }
+    return -1;
+  };
 
-  /** Moves `length` characters on, unread; returns where they start. */
-  pass(length: number): number {
-    const start = this.position;
-    this.position += length;
-    return start;
+  if (!skip(LAYOUT_V)) return null;
+  const v = bytes[at] === 49 ? 1 : bytes[at] === 50 ? 2 : null;
+  at++;
+  if (v === null || !skip(LAYOUT_SEQ)) return null;
+  const seqAt = at;
+  if (!digitsAre(bytes, seqAt, end, seq)) return null;
+  at += decimalLength(seq);
+  const seqEnd = at;
+  if (!skip(LAYOUT_PREV)) return null;
+  const prevHashAt = at;
+  at += HASH_LENGTH;
+  if (!skip(LAYOUT_TYPE)) return null;
+  const typeAt = at;
+  const typeEnd = plainText();
+  if (typeEnd < 0) return null;
+  at = typeEnd;
+  if (!skip(LAYOUT_BATCH)) return null;
+  let batchIdAt = -1;
+  let batchIdEnd = -1;
+  if (!skip(NULL)) {
+    if (bytes[at] !== 34) return null;
+    at++;
+    batchIdAt = at;
+    batchIdEnd = plainText();
+    if (batchIdEnd < 0) return null;
+    at = batchIdEnd + 1;
   }
+  if (!skip(LAYOUT_BATCH_PREV)) return null;
+  let batchPrevHashAt = -1;
+  if (!skip(NULL)) {
+    if (bytes[at] !== 34 || bytes[at + 1 + HASH_LENGTH] !== 34) return null;
+    batchPrevHashAt = at + 1;
+    at += HASH_LENGTH + 2;
+  }
+  if (!skip(LAYOUT_ACTOR)) return null;
+  const actorAt = at;
+  const actorEnd = plainText();
+  if (actorEnd < 0) return null;
+  at = actorEnd;
+  if (!skip(LAYOUT_RECORDED_AT)) return null;
+  const recordedAtAt = at;
+  const recordedAtEnd = plainText();
+  if (recordedAtEnd < 0) return null;
+  at = recordedAtEnd;
+  if (!skip(LAYOUT_PAYLOAD_HASH)) return null;
+  const payloadHashAt = at;
+  at += HASH_LENGTH;
+  if (!skip(LAYOUT_HASH)) return null;
+  const hashAt = at;
+  at += HASH_LENGTH;
+  if (!skip(LAYOUT_SALT)) return null;
+  let saltAt = -1;
+  if (!skip(NULL)) {
+    if (bytes[at] !== 34 || bytes[at + 1 + SALT_LENGTH] !== 34 || !isLowerHex(bytes, at + 1, SALT_LENGTH)) return null;
+    saltAt = at + 1;
+    at += SALT_LENGTH + 2;
+  }
+  if (!skip(LAYOUT_PAYLOAD) || end - at < 2 || bytes[end - 1] !== 125 /* } */) return null;
+  return {
+    v,
+    seqAt,
+    seqEnd,
+    prevHashAt,
+    typeAt,
+    typeEnd,
+    batchIdAt,
+    batchIdEnd,
+    batchPrevHashAt,
+    actorAt,
+    actorEnd,
+    recordedAtAt,
+    recordedAtEnd,
+    payloadHashAt,
+    hashAt,
+    saltAt,
+    payloadAt: at,
+    payloadEnd: end - 1,
+  };
+}
 
-  /** The raw text up to the next quote, which stays unread; null when there is none. */
-  textToQuote(): string | null {
-    const end = this.line.indexOf('"', this.position);
-    if (end < 0) return null;
-    const text = this.line.slice(this.position, end);
-    this.position = end;
-    return text;
+/** Whether the bytes from `at` are `n` in decimal, as JSON writes it, followed by something other than a digit. */
+function digitsAre(bytes: Uint8Array, at: number, end: number, n: number): boolean {
+  const length = decimalLength(n);
+  if (at + length >= end) return false;
+  let value = n;
+  for (let k = at + length - 1; k >= at; k--) {
+    if (bytes[k] !== 48 + (value % 10)) return false;
+    value = Math.floor(value / 10);
   }
+  const next = bytes[at + length];
+  return next < 48 || next > 57;
+}
 
-  /** `null`, or a quoted string's raw text; undefined when neither is here. */
-  nullOrString(): string | null | undefined {
-    if (this.skip('null')) return null;
-    if (this.line.charCodeAt(this.position) !== 34) return undefined;
-    const end = this.line.indexOf('"', this.position + 1);
-    if (end < 0) return undefined;
-    const text = this.line.slice(this.position + 1, end);
-    this.position = end + 1;
-    return text;
-  }
+function decimalLength(n: number): number {
+  let length = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) length++;
+  return length;
+}
 
-  /** Moves past `null` when `expected` is null, else past `expected` in quotes. */
-  skipNullOrQuoted(expected: string | null): boolean {
-    if (expected === null) return this.skip('null');
-    return this.skip('"') && this.skip(expected) && this.skip('"');
+/** Whether `length` bytes from `at` are lowercase hex digits. */
+export function isLowerHex(bytes: Uint8Array, at: number, length: number): boolean {
+  for (let k = at; k < at + length; k++) {
+    const c = bytes[k];
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
   }
-
-  /** `null`, or a quoted salt of 32 lowercase hex digits; undefined when neither is here. */
-  nullOrSalt(): string | null | undefined {
-    if (this.skip('null')) return null;
-    const at = this.position;
-    if (this.line.charCodeAt(at) !== 34 || this.line.charCodeAt(at + 33) !== 34) return undefined;
-    const salt = this.line.slice(at + 1, at + 33);
-    if (!HEX32.test(salt)) return undefined;
-    this.position = at + 34;
-    return salt;
-  }
+  return true;
 }

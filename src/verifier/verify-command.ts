@@ -280,7 +280,7 @@ async function keepCheckpoint({ out, fail }: Run, stateFile: string, checkpoint:
 
 /**
  * Feeds the stream's lines to the verifier until it ends or the verifier fails. Splits on the
- * "\n" byte (never part of a multi-byte UTF-8 sequence) and decodes each line on its own, holding
+ * "\n" byte (never part of a multi-byte UTF-8 sequence) and hands each line over as bytes, holding
  * at most one partial line between chunks.
  */
 async function feedLines(chunks: AsyncIterable<Uint8Array>, verifier: ExportVerifier, onProgress: (checked: number) => void): Promise<void> {
@@ -291,13 +291,13 @@ async function feedLines(chunks: AsyncIterable<Uint8Array>, verifier: ExportVeri
     let start = 0;
     let nl: number;
     while ((nl = bytes.indexOf(10, start)) >= 0) {
-      if (!verifier.push(bytes.toString('utf8', start, nl))) return; // leaving the loop cancels the stream
+      if (!verifier.pushBytes(bytes, start, nl)) return; // leaving the loop cancels the stream
       start = nl + 1;
     }
     pending = start < bytes.length ? Buffer.from(bytes.subarray(start)) : null;
     onProgress(verifier.size);
   }
-  if (pending) verifier.push(pending.toString('utf8'));
+  if (pending) verifier.pushBytes(pending, 0, pending.length);
 }
 
 async function httpText(doFetch: typeof fetch, url: string): Promise<string> {
