@@ -55,21 +55,14 @@ const SALT_LENGTH = 32;
 /** The line's member offsets when [start, end) is a line in the service's layout holding entry `seq`; else null. */
 export function readServiceLayout(bytes: Uint8Array, start: number, end: number, seq: number): ServiceLayoutLine | null {
   let at = start;
+  // Moves past `text` when the line holds it here.
   const skip = (text: Uint8Array): boolean => {
-    if (at + text.length > end) return false;
-    for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text[k]) return false;
+    if (!holds(bytes, at, end, text)) return false;
     at += text.length;
     return true;
   };
-  /** Printable ASCII up to the next quote, no backslash; its end (on the quote), or -1. */
-  const plainText = (): number => {
-    for (let k = at; k < end; k++) {
-      const c = bytes[k];
-      if (c === 34) return k;
-      if (c < 0x20 || c > 0x7e || c === 92) return -1;
-    }
-    return -1;
-  };
+  // Printable ASCII up to the next quote, no backslash: its end (on the quote), or -1.
+  const plainText = (): number => plainTextEnd(bytes, at, end);
 
   if (!skip(LAYOUT_V)) return null;
   const v = bytes[at] === 49 ? 1 : bytes[at] === 50 ? 2 : null;
@@ -149,6 +142,21 @@ export function readServiceLayout(bytes: Uint8Array, start: number, end: number,
     payloadAt: at,
     payloadEnd: end - 1,
   };
+}
+
+function holds(bytes: Uint8Array, at: number, end: number, text: Uint8Array): boolean {
+  if (at + text.length > end) return false;
+  for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text[k]) return false;
+  return true;
+}
+
+function plainTextEnd(bytes: Uint8Array, from: number, end: number): number {
+  for (let k = from; k < end; k++) {
+    const c = bytes[k];
+    if (c === 34) return k;
+    if (c < 0x20 || c > 0x7e || c === 92) return -1;
+  }
+  return -1;
 }
 
 /** Whether the bytes from `at` are `n` in decimal, as JSON writes it, followed by something other than a digit. */
