@@ -16,6 +16,8 @@ const result = await build({
   entryPoints: { 'suyuan-verify': 'scripts/verify.ts', 'verify-worker': 'src/verifier/verify-worker.ts' },
   outdir,
   bundle: true,
+  // A package import stays an import, so the check below names it rather than bundling it.
+  packages: 'external',
   platform: 'node',
   format: 'esm',
   // node:crypto's one-shot hash() (line-hashes.ts, ledger-hash.ts) came in Node 20.12: the package's engines.
