@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { App } from 'supertest/types.js';
 import { checkpointBody, signCheckpoint } from '../../src/ledger/checkpoint-note.js';
 import { MerkleRootBuilder } from '../../src/ledger/merkle-verify.js';
@@ -14,15 +14,25 @@ import { LATEST_CHECKPOINT_SIZE, LEDGER_SIZE, RECORD_EVENT } from '../support/do
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
+/** The regulator's package: its own package.json, no dependencies, the verifier bundled by its prepack. */
+const PACKAGE_DIR = join(process.cwd(), 'packages', 'suyuan-verify');
+
 /**
- * The verifier as a regulator installs it: the package `npm pack` makes (from the build `npm test`
- * made first), unpacked into an empty folder with no node_modules and no source tree, its
- * `suyuan-verify` bin run as a separate process against the running service's URL, a downloaded
- * export, and a synthetic export large enough for its worker threads.
+ * The verifier as a regulator installs it: the `suyuan-verify` package `npm pack` makes from
+ * packages/suyuan-verify (its prepack bundles the current sources), installed with npm, offline,
+ * into an empty folder; its `suyuan-verify` bin run as a separate process, as a shell runs it,
+ * against the running service's URL, a downloaded export, and a synthetic export large enough for
+ * its worker threads.
  */
-describe('the packed suyuan-verify bin', () => {
+describe('the installed suyuan-verify package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'suyuan-verify-bin-'));
   const emptyCwd = join(dir, 'cwd');
+  const installDir = join(dir, 'audit');
+  // Its own npm cache, with --offline: installing the package must need nothing from a registry.
+  const npmFlags = ['--offline', '--no-audit', '--no-fund', '--cache', join(dir, 'npm-cache')];
+  // The bin's `#!/usr/bin/env node` finds the node running the tests.
+  const PATH = [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
+  let tarball: string;
   let bin: string;
   let db: TestDatabase;
   let app: INestApplication<App>;
@@ -32,14 +42,9 @@ describe('the packed suyuan-verify bin', () => {
 
   function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [bin, ...args],
-        { cwd: emptyCwd, env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 1 << 24 },
-        (err, stdout, stderr) => {
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        },
-      );
+      execFile(bin, args, { cwd: emptyCwd, env: { PATH, ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
     });
   }
 
@@ -55,13 +60,15 @@ describe('the packed suyuan-verify bin', () => {
     mkdirSync(emptyCwd);
     const packDir = join(dir, 'pack');
     mkdirSync(packDir);
-    await sh('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], process.cwd());
-    const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'))!;
-    const installDir = join(dir, 'installed');
+    await sh('npm', ['pack', '--pack-destination', packDir, ...npmFlags], PACKAGE_DIR);
+    tarball = join(
+      packDir,
+      readdirSync(packDir).find((f) => f.endsWith('.tgz'))!,
+    );
     mkdirSync(installDir);
-    await sh('tar', ['xzf', join(packDir, tarball), '-C', installDir], installDir);
-    const manifest = JSON.parse(readFileSync(join(installDir, 'package', 'package.json'), 'utf8'));
-    bin = join(installDir, 'package', manifest.bin['suyuan-verify']);
+    writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'audit', private: true }));
+    await sh('npm', ['install', tarball, ...npmFlags], installDir);
+    bin = join(installDir, 'node_modules', '.bin', 'suyuan-verify');
 
     db = await createTestDatabase();
     app = await createTestApp(db.url);
@@ -91,11 +98,25 @@ describe('the packed suyuan-verify bin', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ships in the package with nothing beside it: no node_modules, no sources', () => {
-    const shipped = readdirSync(join(dir, 'installed', 'package'));
-    expect(shipped).toEqual(expect.arrayContaining(['bin', 'dist', 'package.json']));
-    expect(shipped).not.toContain('node_modules');
-    expect(shipped).not.toContain('src');
+  it('installs with no dependencies: npm lists nothing under it, and it ships no sources', async () => {
+    const tree = JSON.parse(await sh('npm', ['ls', '--all', '--json', ...npmFlags], installDir));
+    expect(Object.keys(tree.dependencies)).toEqual(['suyuan-verify']);
+    expect(tree.dependencies['suyuan-verify'].dependencies).toBeUndefined();
+    expect(readdirSync(join(installDir, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['suyuan-verify']);
+
+    const installed = join(installDir, 'node_modules', 'suyuan-verify');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(manifest.dependencies).toBeUndefined();
+    expect(manifest.optionalDependencies).toBeUndefined();
+    expect(manifest.peerDependencies).toBeUndefined();
+    expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
+    // The worker threads' script sits beside the bin, where the bin looks for it.
+    expect(readdirSync(join(installed, 'dist')).sort()).toEqual(['suyuan-verify.js', 'verify-worker.js']);
+  });
+
+  it('runs from the tarball with npx, as the README tells a regulator', async () => {
+    const usage = await sh('npx', ['--yes', ...npmFlags, '--package', tarball, 'suyuan-verify', '--help'], emptyCwd);
+    expect(usage).toContain('usage: suyuan-verify --url <base URL> --key <verifier key>');
   });
 
   it('verifies the running service by its URL with a regulator key from the environment', async () => {
@@ -154,16 +175,21 @@ describe('the packed suyuan-verify bin', () => {
     expect(failure(inWorkers.stdout)).toEqual(failure(inOneThread.stdout));
     expect(inWorkers.stdout).toContain('first failure at seq 15001');
   });
+});
 
+describe("the repository's suyuan-verify bin (npm run verify)", () => {
   it('says how to build it, exit 2, when the build is missing', async () => {
-    const bare = join(dir, 'bare', 'bin');
+    const dir = mkdtempSync(join(tmpdir(), 'suyuan-verify-bare-'));
+    const bare = join(dir, 'bin');
     mkdirSync(bare, { recursive: true });
-    copyFileSync(bin, join(bare, 'suyuan-verify.mjs'));
+    copyFileSync(join(process.cwd(), 'bin', 'suyuan-verify.mjs'), join(bare, 'suyuan-verify.mjs'));
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
     const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, [join(bare, 'suyuan-verify.mjs'), '--help'], { cwd: emptyCwd }, (err, _out, stderr) =>
+      execFile(process.execPath, [join(bare, 'suyuan-verify.mjs'), '--help'], { cwd: dir }, (err, _out, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr }),
       ),
     );
+    rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('suyuan-verify is not built');
     expect(r.stderr).toContain('npm run build');
