@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Database } from '../../src/database/database.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { CLOSE_RECALL, INITIATE_RECALL, RECORD_TEMPERATURES } from '../support/documents.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
@@ -114,7 +115,7 @@ describe('lists', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('refuses a page size out of bounds and a cursor it did not hand out, naming the argument', async () => {
+  it('refuses a page size out of bounds, a cursor it did not hand out and a cursor of another filter, naming the argument', async () => {
     const { app } = service;
     const regulator = await createOrg(app, 'REGULATOR');
     for (const first of [0, -1, 101]) {
@@ -128,6 +129,39 @@ describe('lists', () => {
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.message).toMatch(/^after: ".*" is not a cursor of this list/);
     }
+
+    // A cursor belongs to the filter it was read with: under another filter its position would skip or repeat rows.
+    const farm = await createOrg(app, 'PRODUCER');
+    const product = await registerProduct(app, farm);
+    const facility = await registerFacility(app, farm);
+    for (let i = 0; i < 3; i++) await registerBatch(app, farm, product, facility, { lotCode: `SCOPE-${i}` });
+    const byProducer = { producerId: farm.id };
+    const firstPage = (await gqlOk(app, PAGE_OF_BATCHES, { first: 1, filter: byProducer }, regulator.key)).batches as Page;
+    const cursor = firstPage.pageInfo.endCursor;
+    const same = (await gqlOk(app, PAGE_OF_BATCHES, { first: 5, after: cursor, filter: { ...byProducer } }, regulator.key)).batches as Page;
+    expect(same.edges.map((e) => e.node.lotCode)).toEqual(['SCOPE-1', 'SCOPE-0']);
+    for (const filter of [undefined, { ...byProducer, status: 'ACTIVE' }, { productId: product }]) {
+      const res = await gql(app, PAGE_OF_BATCHES, { after: cursor, filter }, regulator.key);
+      expect(res.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^after: this cursor is from the same list read with another filter/),
+        extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' },
+      });
+    }
+    // The farm's own list, read by the farm, is another list than the regulator's across organizations.
+    const farmsCursor = ((await gqlOk(app, MY_BATCHES, { first: 1 }, farm.key)).viewer.batches as Page).pageInfo.endCursor;
+    const crossed = await gql(app, PAGE_OF_BATCHES, { after: farmsCursor }, regulator.key);
+    expect(crossed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' });
+    const kinds = await gqlOk(app, '{ organizations(first: 1, kind: PRODUCER) { pageInfo { endCursor } } }', undefined, regulator.key);
+    const otherKind = await gql(
+      app,
+      'query($after: String) { organizations(first: 1, kind: LAB, after: $after) { edges { cursor } } }',
+      {
+        after: kinds.organizations.pageInfo.endCursor,
+      },
+      regulator.key,
+    );
+    expect(otherKind.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' });
+
     const range = await gql(
       app,
       PAGE_OF_BATCHES,
@@ -161,6 +195,46 @@ describe('lists', () => {
     expect(opened.map((r: { id: string }) => r.id)).not.toContain(closed);
     const shut = (await recalls('CLOSED')).recalls.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(shut).toEqual([closed]);
+  });
+
+  it('reads a page of recalls in as many statements whatever its length, each recall as recall(id) answers it', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const farm = await createOrg(app, 'PRODUCER');
+    const facility = await registerFacility(app, farm);
+    const product = await registerProduct(app, farm);
+    for (let i = 0; i < 8; i++) {
+      const batch = await registerBatch(app, farm, product, facility);
+      await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_3', reason: `标签 ${i}` } }, regulator.key);
+    }
+    const page = `query($first: Int) { recalls(first: $first) {
+      edges { node { id reason affectedBatches { id lotCode } effectiveness { organizationId unit affected recovered percent } } } } }`;
+    // Every repository statement goes through Database.query: count those of the recalls and their batches (it still runs).
+    const statements = jest.spyOn(app.get(Database), 'query');
+    const countFor = async (first: number) => {
+      statements.mockClear();
+      const edges = (await gqlOk(app, page, { first }, regulator.key)).recalls.edges as { node: { id: string } }[];
+      const ours = statements.mock.calls.filter(([sql]) => /\b(recall|recall_batch|batch)\b/.test(typeof sql === 'string' ? sql : sql.text));
+      return { recalls: edges.length, statements: ours.length };
+    };
+    try {
+      const two = await countFor(2);
+      const eight = await countFor(8);
+      expect([two.recalls, eight.recalls]).toEqual([2, 8]);
+      expect(eight.statements).toBe(two.statements);
+      expect(eight.statements).toBeLessThanOrEqual(4);
+    } finally {
+      statements.mockRestore();
+    }
+    // What the list says of a recall is what recall(id) says of it.
+    const listed = (await gqlOk(app, page, { first: 1 }, regulator.key)).recalls.edges[0].node as { id: string };
+    const single = await gqlOk(
+      app,
+      'query($id: ID!) { recall(id: $id) { id reason affectedBatches { id lotCode } effectiveness { organizationId unit affected recovered percent } } }',
+      { id: listed.id },
+      regulator.key,
+    );
+    expect(listed).toEqual(single.recall);
   });
 
   it('counts a list by its first against the budget: a page of 100 batches with their whole story costs past a keyed request', async () => {
