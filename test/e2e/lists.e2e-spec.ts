@@ -1,5 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import { MAKERS } from '../../src/auth/caller.js';
 import { Database } from '../../src/database/database.js';
+import { ORGANIZATION_KINDS } from '../../src/organizations/organization-kind.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { CLOSE_RECALL, INITIATE_RECALL, RECORD_TEMPERATURES } from '../support/documents.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
@@ -9,6 +11,9 @@ const PAGE_OF_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter
 const MY_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter) {
   viewer { batches(first: $first, after: $after, filter: $filter) {
     edges { cursor node { id lotCode withheldFields } } pageInfo { hasNextPage endCursor } } } }`;
+
+const batchIdsBy = async (app: Parameters<typeof gqlOk>[0], key: string, producerId: string) =>
+  ((await gqlOk(app, PAGE_OF_BATCHES, { first: 100, filter: { producerId } }, key)).batches as Page).edges.map((e) => e.node.id);
 
 type Page = { edges: { cursor: string; node: { id: string; lotCode: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
@@ -106,6 +111,28 @@ describe('lists', () => {
     expect(await ids({ producerId: farm.id, status: 'ACTIVE' })).toEqual([late.id, early.id]);
     expect(await ids({ producerId: farm.id, status: 'RECALLED' })).toEqual([]);
 
+    // A region of several facilities (of two organizations) is walked in one order across them, page by page.
+    const region = `测试区 ${Date.now()}`;
+    const westMill = await registerFacility(app, farm, { region });
+    const otherMill = await registerFacility(app, other, { region });
+    const otherProduct = await registerProduct(app, other);
+    const inRegion: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      inRegion.unshift((await registerBatch(app, farm, rice, westMill)).id);
+      inRegion.unshift((await registerBatch(app, other, otherProduct, otherMill)).id);
+    }
+    const walked: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: Page = (await gqlOk(app, PAGE_OF_BATCHES, { first: 3, after, filter: { region } }, regulator.key)).batches;
+      walked.push(...page.edges.map((e) => e.node.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(walked).toEqual(inRegion);
+    expect(await ids({ region, status: 'ACTIVE', producerId: other.id })).toEqual(inRegion.filter((_, i) => i % 2 === 0));
+    const farmsInRegion = (await gqlOk(app, MY_BATCHES, { first: 100, filter: { region } }, farm.key)).viewer.batches as Page;
+    expect(farmsInRegion.edges.map((e) => e.node.id)).toEqual(inRegion.filter((_, i) => i % 2 === 1));
+
     // Nodes of the list read as batch(id) reads them: a regulator reads every batch whole.
     const whole = await gqlOk(app, '{ batches(first: 1) { edges { node { withheldFields events { type } } } } }', undefined, regulator.key);
     expect(whole.batches.edges[0].node.withheldFields).toEqual([]);
@@ -195,6 +222,46 @@ describe('lists', () => {
     expect(opened.map((r: { id: string }) => r.id)).not.toContain(closed);
     const shut = (await recalls('CLOSED')).recalls.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(shut).toEqual([closed]);
+  });
+
+  it('lists every kind of organization to a regulator (labs and certifiers too), by kind and unfiltered, and finds batches by any maker', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const made = new Map<string, string>();
+    for (const kind of ORGANIZATION_KINDS) made.set(kind, (await createOrg(app, kind)).id);
+    const listed = async (kind?: string) => {
+      const nodes: { id: string; kind: string }[] = [];
+      let after: string | null = null;
+      do {
+        const page: { edges: { node: { id: string; kind: string } }[]; pageInfo: Page['pageInfo'] } = (
+          await gqlOk(
+            app,
+            `query($kind: OrganizationKind, $after: String) {
+              organizations(first: 100, kind: $kind, after: $after) { edges { node { id kind } } pageInfo { hasNextPage endCursor } } }`,
+            { kind, after },
+            regulator.key,
+          )
+        ).organizations;
+        nodes.push(...page.edges.map((e) => e.node));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return nodes;
+    };
+    const everyone = await listed();
+    for (const kind of ORGANIZATION_KINDS) {
+      const ofKind = await listed(kind);
+      expect(ofKind).toContainEqual({ id: made.get(kind), kind });
+      expect(ofKind.every((o) => o.kind === kind)).toBe(true);
+      expect(everyone).toContainEqual({ id: made.get(kind), kind });
+    }
+    // Each maker kind's batches are found by producer; a lab or certification body makes none, which is no error.
+    for (const kind of MAKERS) {
+      const org = await createOrg(app, kind);
+      const batch = await registerBatch(app, org, await registerProduct(app, org), await registerFacility(app, org));
+      expect(await batchIdsBy(app, regulator.key, org.id)).toEqual([batch.id]);
+      expect(await batchIdsBy(app, regulator.key, made.get(kind)!)).toEqual([]);
+    }
+    for (const kind of ['LAB', 'CERTIFIER', 'LOGISTICS', 'REGULATOR']) expect(await batchIdsBy(app, regulator.key, made.get(kind)!)).toEqual([]);
   });
 
   it('reads a page of recalls in as many statements whatever its length, each recall as recall(id) answers it', async () => {
