@@ -87,6 +87,34 @@ describe('lists', () => {
     expect(admin.viewer).toEqual({ organization: null, batches: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } }, apiKeys: [] });
   });
 
+  it("gives every kind of key a viewer of its own organization's facilities, products and keys only, and no key none", async () => {
+    const { app } = service;
+    const owned = new Map<string, { key: string; facilities: string[]; products: string[] }>();
+    for (const kind of ORGANIZATION_KINDS) {
+      const org = await createOrg(app, kind);
+      const facilities = [await registerFacility(app, org), await registerFacility(app, org)];
+      const products = (MAKERS as readonly string[]).includes(kind) ? [await registerProduct(app, org)] : [];
+      owned.set(org.id, { key: org.key, facilities, products });
+    }
+    const VIEWER = `{ viewer { organization { id }
+      facilities(first: 100) { edges { node { id organization { id } } } } products(first: 100) { edges { node { id } } } apiKeys { id } } }`;
+    for (const [id, mine] of owned) {
+      const { viewer } = await gqlOk(app, VIEWER, undefined, mine.key);
+      expect(viewer.organization).toEqual({ id });
+      const facilities = viewer.facilities.edges.map((e: { node: { id: string; organization: { id: string } } }) => e.node);
+      expect(facilities).toEqual([...mine.facilities].reverse().map((facility) => ({ id: facility, organization: { id } })));
+      expect(viewer.products.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(mine.products);
+      const keys = (await gqlOk(app, '{ apiKeys { id } }', undefined, mine.key)).apiKeys;
+      expect(viewer.apiKeys).toEqual(keys);
+      expect(keys).toHaveLength(1);
+    }
+    // Without a key there is no viewer, and nothing of any organization in the answer.
+    const anonymous = await gql(app, VIEWER);
+    expect(anonymous.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'AUTHENTICATION_REQUIRED' });
+    expect(anonymous.data ?? null).toBeNull();
+    for (const id of owned.keys()) expect(JSON.stringify(anonymous)).not.toContain(id);
+  });
+
   it('lets a regulator search batches across organizations by status, product, GTIN, lot, producer, region and production time', async () => {
     const { app } = service;
     const regulator = await createOrg(app, 'REGULATOR');
