@@ -9,6 +9,15 @@ import { INITIATE_RECALL } from '../support/documents.js';
 import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
+/** What the page's functions below use of the browser (test/ is compiled without the DOM's types). */
+interface BrowserGlobals {
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+}
+/** GraphiQL's query editor (CodeMirror 5), with the parse GraphiQL keeps on it. */
+interface IdeEditor {
+  documentAST?: { definitions: { operation?: string }[] } | null;
+}
+
 /**
  * The GraphQL IDE as a developer opens it on a network without the internet: chromium may reach the test
  * server and nothing else (every other request is aborted and listed), and the page must load, run its
@@ -95,6 +104,14 @@ describe('the GraphQL IDE (GraphiQL from the service itself)', () => {
         page.evaluate(`document.querySelector(${JSON.stringify(selector)}).CodeMirror.setValue(${JSON.stringify(text)})`);
       await fill('.graphiql-query-editor .CodeMirror', 'subscription { recallIssued { id reason affectedBatches { id } } }');
       await fill('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${regulator.key}` }));
+      // GraphiQL sends an operation over the websocket when its parse of the editor (kept on the editor, a moment after an edit) is a subscription.
+      // (Functions, not strings: the page's CSP forbids eval, which a polled string needs.)
+      await page.waitForFunction(() => {
+        const editor = (globalThis as unknown as BrowserGlobals).document.querySelector('.graphiql-query-editor .CodeMirror') as {
+          CodeMirror?: IdeEditor;
+        } | null;
+        return editor?.CodeMirror?.documentAST?.definitions[0]?.operation === 'subscription';
+      });
       await run.click();
       // Subscribed once the socket is acknowledged: retry the recall until the IDE shows one (a recall made before the subscribe is not replayed).
       const reason = `IDE 订阅 ${Date.now()}`;
@@ -103,7 +120,13 @@ describe('the GraphQL IDE (GraphiQL from the service itself)', () => {
       while (!shown && Date.now() < deadline) {
         await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_3', reason } }, regulator.key);
         shown = await page
-          .waitForFunction(`document.querySelector('.result-window')?.textContent.includes(${JSON.stringify(reason)})`, undefined, { timeout: 2_000 })
+          .waitForFunction(
+            (text) => !!(globalThis as unknown as BrowserGlobals).document.querySelector('.result-window')?.textContent?.includes(text),
+            reason,
+            {
+              timeout: 2_000,
+            },
+          )
           .then(() => true)
           .catch(() => false);
       }
