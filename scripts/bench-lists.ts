@@ -3,12 +3,15 @@
  * register N batches through the GraphQL API of the compiled service (so the rows are the service's
  * own); then, with one caller, it prints p50/p99 of a producer's `viewer.batches` first page and of its
  * last page (reached by walking every cursor, so the deepest keyset position), the walk's pages/s, a
- * regulator's `batches` filtered by GTIN and by region, and the PostgreSQL plan of the deepest page —
- * a keyset page should be index ranges that stop after `first` rows, not a scan and sort of every row.
+ * regulator's `batches` filtered by GTIN, by region and by status, and the PostgreSQL plans of the deepest page
+ * and of those filtered pages (the statement lists.repository.ts runs, explained with ANALYZE: rows read,
+ * buffers, time) — a keyset page should be index ranges that stop after `first` rows, not a scan and sort
+ * of every row. A few batches are recalled first, so a status filter has a few rows to find among many.
  * The database is dropped at the end, also on failure.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { batchPageStatement, type BatchQuery } from '../src/lists/lists.repository.js';
 import { Api, organization, organizationKey, registerBatch, withBenchService } from './bench-api.js';
 import { inParallel, printTable, timeEach } from './bench-support.js';
 
@@ -32,7 +35,6 @@ await withBenchService(`${BATCHES} batches for each of two producers`, 16, async
     const productId = await registerProductWithGtin(api, org.key, gtins[i]);
     producers.push({ org, productId });
   }
-  const regulator = await organizationKey(api, 'bench regulator', 'REGULATOR');
 
   const t0 = Date.now();
   const work = producers.flatMap((p) => Array.from({ length: BATCHES }, (_, n) => ({ p, n })));
@@ -45,6 +47,13 @@ await withBenchService(`${BATCHES} batches for each of two producers`, 16, async
     }),
   );
   console.log(`registered ${work.length} batches in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const regulator = await organizationKey(api, 'bench regulator', 'REGULATOR');
+  // A few recalled batches among thousands: what a regulator filtering by status looks for.
+  const { rows: toRecall } = await pool.query<{ id: string }>('SELECT id FROM batch ORDER BY created_seq LIMIT 5');
+  await api(regulator.key, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', {
+    input: { batchIds: toRecall.map((r) => r.id), level: 'LEVEL_3', reason: 'bench' },
+  });
+  await pool.query('ANALYZE');
 
   const farm = producers[0].org;
   const viewerPage = (after: string | null) => api<{ viewer: { batches: Page } }>(farm.key, VIEWER_PAGE, { after }).then((d) => d.viewer.batches);
@@ -69,10 +78,13 @@ await withBenchService(`${BATCHES} batches for each of two producers`, 16, async
   };
   await measure('viewer.batches, first page of 100', () => viewerPage(null));
   await measure(`viewer.batches, last page (after ${pages - 1} cursors)`, () => viewerPage(lastAfter));
-  await measure('batches(filter: { gtin }), regulator', () => api(regulator.key, REGULATOR_PAGE, { filter: { gtin: gtins[1] } }));
+  // The first producer's GTIN and region: its batches are the older half, behind all of the second's in the list's order.
+  await measure('batches(filter: { gtin }), regulator', () => api(regulator.key, REGULATOR_PAGE, { filter: { gtin: gtins[0] } }));
+  await measure('batches(filter: { region }), regulator', () => api(regulator.key, REGULATOR_PAGE, { filter: { region: regions[0] } }));
   await measure('batches(filter: { region, status }), regulator', () =>
-    api(regulator.key, REGULATOR_PAGE, { filter: { region: regions[1], status: 'ACTIVE' } }),
+    api(regulator.key, REGULATOR_PAGE, { filter: { region: regions[0], status: 'ACTIVE' } }),
   );
+  await measure('batches(filter: { status: RECALLED }), regulator', () => api(regulator.key, REGULATOR_PAGE, { filter: { status: 'RECALLED' } }));
   printTable(['list', 'p50 ms', 'p99 ms'], rows);
   console.log(`walked ${pages} pages of ${PAGE} in ${walkMs.toFixed(0)} ms: ${((pages * 1000) / walkMs).toFixed(0)} pages/s`);
 
@@ -92,6 +104,21 @@ await withBenchService(`${BATCHES} batches for each of two producers`, 16, async
   );
   console.log('plan of the deepest viewer page:');
   for (const line of plan.rows) console.log(`  ${line['QUERY PLAN']}`);
+
+  // The filtered pages' plans, as the list runs them: the top of the plan, what it read, and how long it took.
+  const filters: [string, BatchQuery][] = [
+    ['gtin', { gtin: gtins[0] }],
+    ['region', { region: regions[0] }],
+    ['region + status ACTIVE', { region: regions[0], status: 'ACTIVE' }],
+    ['status RECALLED', { status: 'RECALLED' }],
+  ];
+  for (const [name, filter] of filters) {
+    const { text, values } = batchPageStatement(filter, null, PAGE + 1);
+    const explained = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, values);
+    const lines = explained.rows.map((r) => r['QUERY PLAN']);
+    console.log(`plan of batches(filter: ${name}), first page:`);
+    for (const line of lines) console.log(`  ${line}`);
+  }
 });
 
 async function registerProductWithGtin(api: Api, key: string, gtin: string): Promise<string> {

@@ -10,6 +10,10 @@ import type { BatchStatus } from './batch-status.js';
 @Index('idx_batch_producer_created', ['producerId', 'createdSeq', 'id'])
 @Index('idx_batch_custodian_created', ['custodianId', 'createdSeq', 'id'])
 @Index('idx_batch_product_created', ['productId', 'createdSeq', 'id'])
+// The regulators' filters as ranges in the same order (migration 1766600000101).
+@Index('idx_batch_status_created', ['status', 'createdSeq', 'id'])
+@Index('idx_batch_lot_code_created', ['lotCode', 'createdSeq', 'id'])
+@Index('idx_batch_origin_created', ['originFacilityId', 'createdSeq', 'id'])
 @Unique('uq_batch_trace_code', ['traceCode'])
 @Unique('uq_batch_product_lot_code', ['productId', 'lotCode'])
 @Index('idx_batch_custodian', ['custodianId'])

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   INVALID_LOT_CODE: 'BAD_USER_INPUT',
   /** An `after` cursor the list did not hand out (another list's, edited, or made up). */
   INVALID_CURSOR: 'BAD_USER_INPUT',
+  /** An `after` cursor of this list, handed out for another filter: its position means nothing under this one. */
+  CURSOR_FILTER_MISMATCH: 'BAD_USER_INPUT',
   // UNAUTHENTICATED
   AUTHENTICATION_REQUIRED: 'UNAUTHENTICATED',
   INVALID_API_KEY: 'UNAUTHENTICATED',

@@ -34,6 +34,7 @@ import { EpcisCaptureJobs1766400000201 } from '../../migrations/1766400000201-ep
 import { ErrorDeclarationIndex1766400000301 } from '../../migrations/1766400000301-error-declaration-index.js';
 import { EpcisQueryIndexes1766400000401 } from '../../migrations/1766400000401-epcis-query-indexes.js';
 import { ListIndexes1766500000101 } from '../../migrations/1766500000101-list-indexes.js';
+import { ListFilterIndexes1766600000101 } from '../../migrations/1766600000101-list-filter-indexes.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -98,6 +99,7 @@ export const MIGRATIONS = [
   ErrorDeclarationIndex1766400000301,
   EpcisQueryIndexes1766400000401,
   ListIndexes1766500000101,
+  ListFilterIndexes1766600000101,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

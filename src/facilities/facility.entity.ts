@@ -5,6 +5,8 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 // Keyset pages of the lists (migration 1766500000101).
 @Index('idx_facility_organization_created', ['organizationId', 'createdSeq', 'id'])
 @Index('idx_facility_organization', ['organizationId'])
+// A region's facilities, for the batches filtered by region (migration 1766600000101).
+@Index('idx_facility_region', ['region'])
 @Unique('uq_facility_gln', ['gln'])
 @Check('chk_facility_gln', `gln ~ '^[0-9]{13}$'`)
 export class FacilityEntity {

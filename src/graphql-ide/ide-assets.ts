@@ -22,7 +22,18 @@ interface IdeAsset {
 const START_SCRIPT = `'use strict';
 (function () {
   var url = location.origin + '/graphql';
-  var fetcher = GraphiQL.createFetcher({ url: url, subscriptionUrl: url.replace(/^http/, 'ws') });
+  var send = GraphiQL.createFetcher({ url: url, subscriptionUrl: url.replace(/^http/, 'ws') });
+  // GraphiQL sends the Headers editor's object as the websocket's connectionParams as typed, and the
+  // service reads a subscription's key from connectionParams.authorization: header names are
+  // case-insensitive, so they go lower-cased (over HTTP as well) and "Authorization" works on both.
+  function fetcher(params, options) {
+    if (!options || !options.headers) return send(params, options);
+    var headers = {};
+    Object.keys(options.headers).forEach(function (name) {
+      headers[name.toLowerCase()] = options.headers[name];
+    });
+    return send(params, Object.assign({}, options, { headers: headers }));
+  }
   var defaultQuery = [
     '# Suyuan GraphQL. Public queries need no key; for the rest add under Headers:',
     '#   { "Authorization": "Bearer <your API key>" }',

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
 import { AuthService } from '../auth/auth.service.js';
 import type { Caller } from '../auth/caller.js';
 import { httpStatus, toGraphqlError } from '../graphql/error-mapping.js';
@@ -22,7 +23,7 @@ export class QueryLimitsPlugin implements ApolloServerPlugin<{ req: RequestWithC
 
   async requestDidStart(): Promise<GraphQLRequestListener<{ req: RequestWithCaller }>> {
     return {
-      didResolveOperation: async ({ contextValue, document, request, schema }) => {
+      didResolveOperation: async ({ contextValue, document, operation, request, schema }) => {
         const req = contextValue.req;
         try {
           req.caller ??= await this.auth.authenticate(req.headers.authorization);
@@ -31,6 +32,8 @@ export class QueryLimitsPlugin implements ApolloServerPlugin<{ req: RequestWithC
           refused.extensions.http = { status: httpStatus(refused.extensions.code as string) };
           throw refused;
         }
+        // Run over HTTP, a subscription would fail inside Apollo as an internal error: say where it goes instead.
+        if (operation?.operation === 'subscription') throw subscriptionOverHttp();
         const error = queryLimitError(schema, document, request.operationName, request.variables, queryBudget(req.caller));
         if (error) {
           error.extensions.http = { status: 400 };
@@ -39,4 +42,13 @@ export class QueryLimitsPlugin implements ApolloServerPlugin<{ req: RequestWithC
       },
     };
   }
+}
+
+/** The websocket's SUBSCRIPTIONS_ONLY, the other way round. */
+function subscriptionOverHttp(): GraphQLError {
+  return new GraphQLError(
+    'subscriptions go over the websocket: graphql-ws on /graphql, with { authorization: "Bearer <key>" } as the connection params; ' +
+      'HTTP takes queries and mutations',
+    { extensions: { code: 'BAD_REQUEST', reason: 'SUBSCRIPTIONS_OVER_WEBSOCKET', http: { status: 400 } } },
+  );
 }

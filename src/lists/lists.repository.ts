@@ -37,36 +37,8 @@ export class ListsRepository {
   constructor(private readonly db: Database) {}
 
   async batches(query: BatchQuery, after: PageKey | null, limit: number): Promise<Keyed<StoredBatch>[]> {
-    const p = new Parameters();
-    const where: string[] = [];
-    if (query.status) where.push(`batch.status = ${p.bind(query.status, 'text')}`);
-    if (query.productId) where.push(`batch.product_id = ${p.bind(query.productId, 'uuid')}`);
-    if (query.gtin) where.push(`batch.product_id IN (SELECT id FROM product WHERE gtin = ${p.bind(query.gtin, 'text')})`);
-    if (query.lotCode) where.push(`batch.lot_code = ${p.bind(query.lotCode, 'text')}`);
-    if (query.producerId) where.push(`batch.producer_id = ${p.bind(query.producerId, 'uuid')}`);
-    if (query.region) where.push(`batch.origin_facility_id IN (SELECT id FROM facility WHERE region = ${p.bind(query.region, 'text')})`);
-    if (query.producedFrom) where.push(`batch.produced_at >= ${p.bind(query.producedFrom, 'timestamptz')}`);
-    if (query.producedTo) where.push(`batch.produced_at < ${p.bind(query.producedTo, 'timestamptz')}`);
-    if (query.hasExcursions !== undefined) where.push(query.hasExcursions ? 'batch.excursion_count > 0' : 'batch.excursion_count = 0');
-    if (after) where.push(`(batch.created_seq, batch.id) < (${p.bind(after.seq, 'bigint')}, ${p.bind(after.id, 'uuid')})`);
-    const columns = `${batchColumns('batch')}, batch.created_seq`;
-    const order = 'ORDER BY batch.created_seq DESC, batch.id DESC';
-    const limited = `LIMIT ${p.bind(limit, 'int')}`;
-    const filtered = (extra: string[]) => {
-      const all = [...where, ...extra];
-      return all.length ? ` WHERE ${all.join(' AND ')}` : '';
-    };
-    let text = `SELECT ${columns} FROM batch${filtered([])} ${order} ${limited}`;
-    if (query.partyId) {
-      // What the viewer made or holds now (what mayReadBatch lets it read whole): two ordered index ranges,
-      // each stopping after a page, merged — an OR would read and sort every batch the organization ever had.
-      const party = p.bind(query.partyId, 'uuid');
-      const arm = (column: string) => `(SELECT batch.id, batch.created_seq FROM batch${filtered([`batch.${column} = ${party}`])} ${order} ${limited})`;
-      text =
-        `SELECT ${columns} FROM batch WHERE batch.id IN ` +
-        `(SELECT id FROM (${arm('producer_id')} UNION ${arm('custodian_id')}) AS mine ORDER BY created_seq DESC, id DESC ${limited}) ${order}`;
-    }
-    const { rows } = await this.db.query<Record<string, unknown>>(text, p.values);
+    const { text, values } = batchPageStatement(query, after, limit);
+    const { rows } = await this.db.query<Record<string, unknown>>(text, values);
     return rows.map((r) => ({ ...rowToBatch(r), pageKey: keyOf(r) }));
   }
 
@@ -121,6 +93,52 @@ export class ListsRepository {
       `ORDER BY ${table}.created_seq DESC, ${table}.id DESC LIMIT ${p.bind(limit, 'int')}`;
     return (await this.db.query<Record<string, unknown>>(text, p.values)).rows;
   }
+}
+
+/** The statement of one page of batches (exported so `npm run bench:lists` explains the very SQL the list runs). */
+export function batchPageStatement(query: BatchQuery, after: PageKey | null, limit: number): { text: string; values: unknown[] } {
+  const p = new Parameters();
+  const where: string[] = [];
+  if (query.status) where.push(`batch.status = ${p.bind(query.status, 'text')}`);
+  if (query.productId) where.push(`batch.product_id = ${p.bind(query.productId, 'uuid')}`);
+  // A GTIN names at most one product (uq_product_gtin): compared as a value, the page is one range of idx_batch_product_created
+  // (as a join, PostgreSQL walked every batch newest first and dropped those of other products).
+  if (query.gtin) where.push(`batch.product_id = (SELECT id FROM product WHERE gtin = ${p.bind(query.gtin, 'text')})`);
+  if (query.lotCode) where.push(`batch.lot_code = ${p.bind(query.lotCode, 'text')}`);
+  if (query.producerId) where.push(`batch.producer_id = ${p.bind(query.producerId, 'uuid')}`);
+  const region = query.region ? p.bind(query.region, 'text') : null;
+  // In a viewer's own list the region only narrows its two ranges (below); across organizations it is the ranges themselves.
+  if (region && query.partyId) where.push(`batch.origin_facility_id IN (SELECT id FROM facility WHERE region = ${region})`);
+  if (query.producedFrom) where.push(`batch.produced_at >= ${p.bind(query.producedFrom, 'timestamptz')}`);
+  if (query.producedTo) where.push(`batch.produced_at < ${p.bind(query.producedTo, 'timestamptz')}`);
+  if (query.hasExcursions !== undefined) where.push(query.hasExcursions ? 'batch.excursion_count > 0' : 'batch.excursion_count = 0');
+  if (after) where.push(`(batch.created_seq, batch.id) < (${p.bind(after.seq, 'bigint')}, ${p.bind(after.id, 'uuid')})`);
+  const columns = `${batchColumns('batch')}, batch.created_seq`;
+  const order = 'ORDER BY batch.created_seq DESC, batch.id DESC';
+  const limited = `LIMIT ${p.bind(limit, 'int')}`;
+  const filtered = (extra: string[]) => {
+    const all = [...where, ...extra];
+    return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+  };
+  let text = `SELECT ${columns} FROM batch${filtered([])} ${order} ${limited}`;
+  if (region && !query.partyId) {
+    // A region is its facilities: for each, a range of idx_batch_origin_created stopping after a page, then the
+    // newest page of those — a region of f facilities reads at most f pages, not every batch newer than its last.
+    text =
+      `SELECT batch.* FROM facility AS origin CROSS JOIN LATERAL ` +
+      `(SELECT ${columns} FROM batch${filtered(['batch.origin_facility_id = origin.id'])} ${order} ${limited}) AS batch ` +
+      `WHERE origin.region = ${region} ${order} ${limited}`;
+  }
+  if (query.partyId) {
+    // What the viewer made or holds now (what mayReadBatch lets it read whole): two ordered index ranges,
+    // each stopping after a page, merged — an OR would read and sort every batch the organization ever had.
+    const party = p.bind(query.partyId, 'uuid');
+    const arm = (column: string) => `(SELECT batch.id, batch.created_seq FROM batch${filtered([`batch.${column} = ${party}`])} ${order} ${limited})`;
+    text =
+      `SELECT ${columns} FROM batch WHERE batch.id IN ` +
+      `(SELECT id FROM (${arm('producer_id')} UNION ${arm('custodian_id')}) AS mine ORDER BY created_seq DESC, id DESC ${limited}) ${order}`;
+  }
+  return { text, values: p.values };
 }
 
 function keyOf(row: Record<string, unknown>): PageKey {

@@ -11,7 +11,7 @@ import { type Organization, OrganizationsRepository } from '../organizations/org
 import { type Product, ProductsRepository } from '../products/products.repository.js';
 import { RecallsService, type RecallView } from '../recalls/recalls.service.js';
 import { type BatchQuery, type Keyed, ListsRepository } from './lists.repository.js';
-import { type Connection, type CursorKind, decodeCursor, pageSize, toConnection } from './page.js';
+import { type Connection, type CursorKind, type CursorScope, decodeCursor, type PageKey, pageSize, toConnection } from './page.js';
 
 /** The ledger's pages are as ledgerEntries has always served them: 100 entries unless asked, at most 1,000. */
 const DEFAULT_ENTRIES_PAGE = 100;
@@ -45,13 +45,13 @@ export class ListsService {
 
   viewerFacilities(organizationId: string | null, args: PageArgs): Promise<Connection<Facility>> {
     return organizationId
-      ? this.pageOf('facility', args, (after, limit) => this.lists.facilitiesOf(organizationId, after, limit))
+      ? this.pageOf('facility', { organizationId }, args, (after, limit) => this.lists.facilitiesOf(organizationId, after, limit))
       : Promise.resolve(emptyConnection());
   }
 
   viewerProducts(organizationId: string | null, args: PageArgs): Promise<Connection<Product>> {
     return organizationId
-      ? this.pageOf('product', args, (after, limit) => this.lists.productsOf(organizationId, after, limit))
+      ? this.pageOf('product', { organizationId }, args, (after, limit) => this.lists.productsOf(organizationId, after, limit))
       : Promise.resolve(emptyConnection());
   }
 
@@ -62,15 +62,23 @@ export class ListsService {
 
   organizations(caller: Caller, kind: OrganizationKind | undefined, args: PageArgs): Promise<Connection<Organization>> {
     requireAdminOr(caller, ['REGULATOR'], 'organizations');
-    return this.pageOf('organization', args, (after, limit) => this.lists.organizations(kind, after, limit));
+    return this.pageOf('organization', { kind }, args, (after, limit) => this.lists.organizations(kind, after, limit));
   }
 
   async recallPage(caller: Caller, status: string | undefined, args: PageArgs): Promise<Connection<RecallView>> {
     requireAdminOr(caller, ['REGULATOR'], 'recalls');
-    const ids = await this.pageOf('recall', args, (after, limit) => this.lists.recallIds(status, after, limit));
-    // Each recall as recall(id) answers it (its affected batches and effectiveness), under the same rule.
-    const views = await Promise.all(ids.edges.map((edge) => this.recalls.get(caller, edge.node.id)));
-    const edges = ids.edges.flatMap((edge, i) => (views[i] ? [{ cursor: edge.cursor, node: views[i] }] : []));
+    const ids = await this.pageOf('recall', { status }, args, (after, limit) => this.lists.recallIds(status, after, limit));
+    // Each recall as recall(id) answers it (its affected batches and effectiveness), under the same rule,
+    // read for the whole page at once: a fixed number of statements, not three a recall.
+    const views = new Map(
+      (
+        await this.recalls.getMany(
+          caller,
+          ids.edges.map((edge) => edge.node.id),
+        )
+      ).map((view) => [view.id, view]),
+    );
+    const edges = ids.edges.flatMap((edge) => (views.has(edge.node.id) ? [{ cursor: edge.cursor, node: views.get(edge.node.id)! }] : []));
     return { edges, pageInfo: ids.pageInfo };
   }
 
@@ -83,9 +91,9 @@ export class ListsService {
   async ledgerEntries(caller: Caller, args: PageArgs): Promise<Connection<LedgerEntry>> {
     requireAdminOr(caller, ['REGULATOR'], 'reading the whole ledger');
     const size = pageSize(args.first, MAX_ENTRIES_PAGE, DEFAULT_ENTRIES_PAGE);
-    const afterSeq = args.after === undefined || args.after === null ? 0 : Number(decodeCursor('ledgerEntry', args.after).seq);
+    const afterSeq = args.after === undefined || args.after === null ? 0 : Number(decodeCursor('ledgerEntry', {}, args.after).seq);
     const rows = await this.ledger.findRange(afterSeq, Number.MAX_SAFE_INTEGER, size + 1);
-    return toConnection('ledgerEntry', rows, size, (entry) => ({ seq: String(entry.seq), id: '' }));
+    return toConnection('ledgerEntry', {}, rows, size, (entry) => ({ seq: String(entry.seq), id: '' }));
   }
 
   private async batchPage(query: BatchQuery, args: PageArgs): Promise<Connection<StoredBatch>> {
@@ -96,15 +104,16 @@ export class ListsService {
       throw new DomainError('PRODUCT_NOT_FOUND', `filter.productId: no product ${query.productId}`);
     if (query.producerId && !(await this.organizationRows.findById(query.producerId)))
       throw new DomainError('ORGANIZATION_NOT_FOUND', `filter.producerId: no organization ${query.producerId}`);
-    return this.pageOf('batch', args, (after, limit) => this.lists.batches(query, after, limit));
+    // The whole query is the cursor's scope: the viewer's own list (partyId) and every filter field.
+    return this.pageOf('batch', { ...query }, args, (after, limit) => this.lists.batches(query, after, limit));
   }
 
-  /** Reads one more row than the page holds, to know whether another page follows. */
-  private async pageOf<T>(kind: CursorKind, args: PageArgs, read: (after: ReturnType<typeof decodeCursor> | null, limit: number) => Promise<Keyed<T>[]>) {
+  /** Reads one more row than the page holds, to know whether another page follows; `scope` is what the list was read with (its cursors carry it). */
+  private async pageOf<T>(kind: CursorKind, scope: CursorScope, args: PageArgs, read: (after: PageKey | null, limit: number) => Promise<Keyed<T>[]>) {
     const size = pageSize(args.first);
-    const after = args.after === undefined || args.after === null ? null : decodeCursor(kind, args.after);
+    const after = args.after === undefined || args.after === null ? null : decodeCursor(kind, scope, args.after);
     const rows = await read(after, size + 1);
-    const connection = toConnection(kind, rows, size, (row) => row.pageKey);
+    const connection = toConnection(kind, scope, rows, size, (row) => row.pageKey);
     return { ...connection, edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: withoutKey(node) as T })) };
   }
 }

@@ -11,6 +11,15 @@ export interface Recall {
   initiatedAt: Date;
 }
 
+/** What one holder held of a recall's batches (in one unit) and has reported recovered. */
+export interface RecallHolding {
+  organizationId: string;
+  organization: string;
+  unit: string;
+  affected: number;
+  recovered: number;
+}
+
 @Injectable()
 export class RecallsRepository {
   constructor(private readonly db: Database) {}
@@ -52,12 +61,16 @@ export class RecallsRepository {
   }
 
   async findById(id: string): Promise<(Recall & { batchIds: string[] }) | null> {
+    return (await this.findByIds([id]))[0] ?? null;
+  }
+
+  /** The recalls with these ids, each with its batches, in one statement (in no particular order; unknown ids are left out). */
+  async findByIds(ids: string[]): Promise<(Recall & { batchIds: string[] })[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT r.*, array(SELECT batch_id FROM recall_batch WHERE recall_id = r.id) AS batch_ids FROM recall r WHERE r.id = $1`,
-      [id],
+      `SELECT r.*, array(SELECT batch_id FROM recall_batch WHERE recall_id = r.id) AS batch_ids FROM recall r WHERE r.id = ANY($1::uuid[])`,
+      [ids],
     );
-    const r = rows[0];
-    return r ? { ...toRecall(r), batchIds: r.batch_ids as string[] } : null;
+    return rows.map((r) => ({ ...toRecall(r), batchIds: r.batch_ids as string[] }));
   }
 
   async recallBatchInTx(
@@ -94,22 +107,39 @@ export class RecallsRepository {
     await tx.query(`UPDATE recall SET status = 'CLOSED', closed_at = $2, closing_note = $3 WHERE id = $1`, [recallId, at, note]);
   }
 
-  /** Per current holder and unit: what its batches held when recalled and what it has reported recovered. */
-  async effectiveness(recallId: string): Promise<{ organizationId: string; organization: string; unit: string; affected: number; recovered: number }[]> {
-    const { rows } = await this.db.query<{ organization_id: string; organization: string; unit: string; affected: number; recovered: number }>(
-      `SELECT b.custodian_id AS organization_id, o.name AS organization, rb.unit, sum(rb.affected_quantity) AS affected,
+  /**
+   * Per recall, per current holder and unit: what its batches held when recalled and what it has
+   * reported recovered — for many recalls in one statement (a page of the recalls list). A recall
+   * with no batch left has no entry.
+   */
+  async effectiveness(recallIds: string[]): Promise<Map<string, RecallHolding[]>> {
+    const { rows } = await this.db.query<{
+      recall_id: string;
+      organization_id: string;
+      organization: string;
+      unit: string;
+      affected: number;
+      recovered: number;
+    }>(
+      `SELECT rb.recall_id, b.custodian_id AS organization_id, o.name AS organization, rb.unit, sum(rb.affected_quantity) AS affected,
               coalesce(sum((SELECT sum(quantity) FROM recall_recovery x WHERE x.recall_id = rb.recall_id AND x.batch_id = rb.batch_id)), 0) AS recovered
        FROM recall_batch rb JOIN batch b ON b.id = rb.batch_id JOIN organization o ON o.id = b.custodian_id
-       WHERE rb.recall_id = $1 GROUP BY b.custodian_id, o.name, rb.unit ORDER BY o.name`,
-      [recallId],
+       WHERE rb.recall_id = ANY($1::uuid[]) GROUP BY rb.recall_id, b.custodian_id, o.name, rb.unit ORDER BY o.name, b.custodian_id, rb.unit`,
+      [recallIds],
     );
-    return rows.map((r) => ({
-      organizationId: r.organization_id,
-      organization: r.organization,
-      unit: r.unit,
-      affected: Number(r.affected),
-      recovered: Number(r.recovered),
-    }));
+    const byRecall = new Map<string, RecallHolding[]>();
+    for (const r of rows) {
+      const holdings = byRecall.get(r.recall_id) ?? [];
+      holdings.push({
+        organizationId: r.organization_id,
+        organization: r.organization,
+        unit: r.unit,
+        affected: Number(r.affected),
+        recovered: Number(r.recovered),
+      });
+      byRecall.set(r.recall_id, holdings);
+    }
+    return byRecall;
   }
 
   /** Open recalls, newest first, with what consumers need: products, lots and trace codes. */

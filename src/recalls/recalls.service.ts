@@ -167,17 +167,49 @@ export class RecallsService {
       throw new DomainError('AUTHENTICATION_REQUIRED', 'recall needs an API key; consumers see recalls on the scan page and at /recalls');
     const found = await this.recalls.findById(id);
     if (!found) return null;
-    const view = await this.view(found, found.batchIds);
-    if (caller.kind === 'admin' || caller.organizationKind === 'REGULATOR' || found.initiatedById === caller.organizationId) return view;
-    const involved = view.affectedBatches.some((b) => b.producerId === caller.organizationId || b.custodianId === caller.organizationId);
-    if (!involved) throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made or holds`);
+    const [view] = await this.views([found]);
+    if (!mayRead(caller, view)) throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made or holds`);
     return view;
   }
 
-  private async view(row: Recall, batchIds: string[]): Promise<RecallView> {
-    const [byId, holders] = await Promise.all([this.batches.findByIds(batchIds), this.recalls.effectiveness(row.id)]);
-    const affectedBatches = batchIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
-    const effectiveness = holders.map((h) => ({ ...h, percent: h.affected > 0 ? Math.round((h.recovered / h.affected) * 1000) / 10 : null }));
-    return { ...row, ...recallDeadlines(row.level, row.initiatedAt, this.config.recallHolidays), affectedBatches, effectiveness };
+  /**
+   * Recalls as get() answers each, for a page of a list: read together in a fixed number of statements
+   * however many there are (not get() once each). Those the caller may not read, or that do not exist,
+   * are left out; the rest keep the order of `ids`.
+   */
+  async getMany(caller: Caller, ids: string[]): Promise<RecallView[]> {
+    if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'recalls need an API key');
+    if (ids.length === 0) return [];
+    const found = new Map((await this.recalls.findByIds(ids)).map((row) => [row.id, row]));
+    const rows = ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+    return (await this.views(rows)).filter((view) => mayRead(caller, view));
   }
+
+  private async view(row: Recall, batchIds: string[]): Promise<RecallView> {
+    return (await this.views([{ ...row, batchIds }]))[0];
+  }
+
+  /** Each recall with its batches and effectiveness: two statements for all of them. */
+  private async views(rows: (Recall & { batchIds: string[] })[]): Promise<RecallView[]> {
+    const [byId, holdings] = await Promise.all([
+      this.batches.findByIds([...new Set(rows.flatMap((row) => row.batchIds))]),
+      this.recalls.effectiveness(rows.map((row) => row.id)),
+    ]);
+    return rows.map(({ batchIds, ...row }) => {
+      const affectedBatches = batchIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+      const effectiveness = (holdings.get(row.id) ?? []).map((h) => ({
+        ...h,
+        percent: h.affected > 0 ? Math.round((h.recovered / h.affected) * 1000) / 10 : null,
+      }));
+      return { ...row, ...recallDeadlines(row.level, row.initiatedAt, this.config.recallHolidays), affectedBatches, effectiveness };
+    });
+  }
+}
+
+/** The rule of recall(id): regulators and the admin read any recall; others one they started or that reaches a batch they made or hold. */
+function mayRead(caller: Caller, view: RecallView): boolean {
+  if (caller.kind === 'admin') return true;
+  if (caller.kind !== 'organization') return false;
+  if (caller.organizationKind === 'REGULATOR' || view.initiatedById === caller.organizationId) return true;
+  return view.affectedBatches.some((b) => b.producerId === caller.organizationId || b.custodianId === caller.organizationId);
 }

@@ -3,9 +3,20 @@ import { INestApplication } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { launchChromium } from '../support/chromium.js';
-import { createTestApp } from '../support/test-app.js';
+import { INITIATE_RECALL } from '../support/documents.js';
+import { createTestApp, gqlOk } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
+
+/** What the page's functions below use of the browser (test/ is compiled without the DOM's types). */
+interface BrowserGlobals {
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+}
+/** GraphiQL's query editor (CodeMirror 5), with the parse GraphiQL keeps on it. */
+interface IdeEditor {
+  documentAST?: { definitions: { operation?: string }[] } | null;
+}
 
 /**
  * The GraphQL IDE as a developer opens it on a network without the internet: chromium may reach the test
@@ -63,6 +74,69 @@ describe('the GraphQL IDE (GraphiQL from the service itself)', () => {
       expect(elsewhere).toEqual([]);
       expect(problems).toEqual([]);
       expect(served).toEqual(expect.arrayContaining(['/graphql', '/graphiql/graphiql.min.js', '/graphiql/start.js']));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('runs a subscription that needs a key, with the key typed under Headers as for a query, offline', async () => {
+    const regulator = await createOrg(app, 'REGULATOR');
+    const farm = await createOrg(app, 'PRODUCER');
+    const batch = await registerBatch(app, farm, await registerProduct(app, farm), await registerFacility(app, farm));
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === new URL(base).origin) return route.continue();
+      elsewhere.push(url);
+      return route.abort('internetdisconnected');
+    });
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    try {
+      await page.goto(`${base}/graphql`);
+      const run = page.locator('.graphiql-execute-button');
+      await run.waitFor({ timeout: 30_000 });
+      // The editors as a developer fills them: the key under Headers written as the page's hint writes it.
+      const fill = (selector: string, text: string) =>
+        page.evaluate(`document.querySelector(${JSON.stringify(selector)}).CodeMirror.setValue(${JSON.stringify(text)})`);
+      await fill('.graphiql-query-editor .CodeMirror', 'subscription { recallIssued { id reason affectedBatches { id } } }');
+      await fill('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${regulator.key}` }));
+      // GraphiQL sends an operation over the websocket when its parse of the editor (kept on the editor, a moment after an edit) is a subscription.
+      // (Functions, not strings: the page's CSP forbids eval, which a polled string needs.)
+      await page.waitForFunction(() => {
+        const editor = (globalThis as unknown as BrowserGlobals).document.querySelector('.graphiql-query-editor .CodeMirror') as {
+          CodeMirror?: IdeEditor;
+        } | null;
+        return editor?.CodeMirror?.documentAST?.definitions[0]?.operation === 'subscription';
+      });
+      await run.click();
+      // Subscribed once the socket is acknowledged: retry the recall until the IDE shows one (a recall made before the subscribe is not replayed).
+      const reason = `IDE 订阅 ${Date.now()}`;
+      const deadline = Date.now() + 20_000;
+      let shown = false;
+      while (!shown && Date.now() < deadline) {
+        await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_3', reason } }, regulator.key);
+        shown = await page
+          .waitForFunction(
+            (text) => !!(globalThis as unknown as BrowserGlobals).document.querySelector('.result-window')?.textContent?.includes(text),
+            reason,
+            {
+              timeout: 2_000,
+            },
+          )
+          .then(() => true)
+          .catch(() => false);
+      }
+      const result = (await page.locator('.result-window').innerText()).replace(/\s+/g, ' ');
+      expect(result).toContain(`"reason": "${reason}"`);
+      expect(result).toContain(batch.id);
+      expect(result).not.toMatch(/Socket closed|4401|AUTHENTICATION_REQUIRED/);
+      expect(sockets).toEqual([`${base.replace(/^http/, 'ws')}/graphql`]);
+      expect(elsewhere).toEqual([]);
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
     }

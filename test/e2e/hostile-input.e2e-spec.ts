@@ -44,6 +44,7 @@ import {
 import { createOrg, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { buildInputWorld, InputWorld } from '../support/input-world.js';
 import { FIELD_COSTS } from '../../src/limits/field-costs.js';
+import { encodeCursor } from '../../src/lists/page.js';
 import { gqlOk, rawBody, TEST_ADMIN_KEY, TEST_SIGNING_SEED, useTestApp } from '../support/test-app.js';
 import { signingKeyFromSeed } from '../../src/ledger/signing-key.js';
 import { scanDay, scanToken, scanTokenSecret } from '../../src/scan/scan-token.js';
@@ -193,7 +194,7 @@ const QUERIES: Record<string, Baseline> = {
   ledgerEntries: () => ({ key: TEST_ADMIN_KEY, args: { afterSeq: 0, first: 2 } }),
   ledgerEntriesConnection: () => ({
     key: TEST_ADMIN_KEY,
-    args: { first: 2, after: Buffer.from(JSON.stringify([1, 'ledgerEntry', '1', ''])).toString('base64url') },
+    args: { first: 2, after: encodeCursor('ledgerEntry', {}, { seq: '1', id: '' }) },
   }),
   organizations: (w) => ({ key: w.regulator.key, args: { first: 5, kind: 'LAB' } }),
   recall: async (w) => ({ key: w.regulator.key, args: { id: (await w.openRecall()).recallId } }),

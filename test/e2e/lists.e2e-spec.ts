@@ -1,4 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { MAKERS } from '../../src/auth/caller.js';
+import { Database } from '../../src/database/database.js';
+import { ORGANIZATION_KINDS } from '../../src/organizations/organization-kind.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { CLOSE_RECALL, INITIATE_RECALL, RECORD_TEMPERATURES } from '../support/documents.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
@@ -8,6 +11,9 @@ const PAGE_OF_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter
 const MY_BATCHES = `query($first: Int, $after: String, $filter: BatchFilter) {
   viewer { batches(first: $first, after: $after, filter: $filter) {
     edges { cursor node { id lotCode withheldFields } } pageInfo { hasNextPage endCursor } } } }`;
+
+const batchIdsBy = async (app: Parameters<typeof gqlOk>[0], key: string, producerId: string) =>
+  ((await gqlOk(app, PAGE_OF_BATCHES, { first: 100, filter: { producerId } }, key)).batches as Page).edges.map((e) => e.node.id);
 
 type Page = { edges: { cursor: string; node: { id: string; lotCode: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
@@ -81,6 +87,34 @@ describe('lists', () => {
     expect(admin.viewer).toEqual({ organization: null, batches: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } }, apiKeys: [] });
   });
 
+  it("gives every kind of key a viewer of its own organization's facilities, products and keys only, and no key none", async () => {
+    const { app } = service;
+    const owned = new Map<string, { key: string; facilities: string[]; products: string[] }>();
+    for (const kind of ORGANIZATION_KINDS) {
+      const org = await createOrg(app, kind);
+      const facilities = [await registerFacility(app, org), await registerFacility(app, org)];
+      const products = (MAKERS as readonly string[]).includes(kind) ? [await registerProduct(app, org)] : [];
+      owned.set(org.id, { key: org.key, facilities, products });
+    }
+    const VIEWER = `{ viewer { organization { id }
+      facilities(first: 100) { edges { node { id organization { id } } } } products(first: 100) { edges { node { id } } } apiKeys { id } } }`;
+    for (const [id, mine] of owned) {
+      const { viewer } = await gqlOk(app, VIEWER, undefined, mine.key);
+      expect(viewer.organization).toEqual({ id });
+      const facilities = viewer.facilities.edges.map((e: { node: { id: string; organization: { id: string } } }) => e.node);
+      expect(facilities).toEqual([...mine.facilities].reverse().map((facility) => ({ id: facility, organization: { id } })));
+      expect(viewer.products.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(mine.products);
+      const keys = (await gqlOk(app, '{ apiKeys { id } }', undefined, mine.key)).apiKeys;
+      expect(viewer.apiKeys).toEqual(keys);
+      expect(keys).toHaveLength(1);
+    }
+    // Without a key there is no viewer, and nothing of any organization in the answer.
+    const anonymous = await gql(app, VIEWER);
+    expect(anonymous.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'AUTHENTICATION_REQUIRED' });
+    expect(anonymous.data ?? null).toBeNull();
+    for (const id of owned.keys()) expect(JSON.stringify(anonymous)).not.toContain(id);
+  });
+
   it('lets a regulator search batches across organizations by status, product, GTIN, lot, producer, region and production time', async () => {
     const { app } = service;
     const regulator = await createOrg(app, 'REGULATOR');
@@ -105,6 +139,28 @@ describe('lists', () => {
     expect(await ids({ producerId: farm.id, status: 'ACTIVE' })).toEqual([late.id, early.id]);
     expect(await ids({ producerId: farm.id, status: 'RECALLED' })).toEqual([]);
 
+    // A region of several facilities (of two organizations) is walked in one order across them, page by page.
+    const region = `测试区 ${Date.now()}`;
+    const westMill = await registerFacility(app, farm, { region });
+    const otherMill = await registerFacility(app, other, { region });
+    const otherProduct = await registerProduct(app, other);
+    const inRegion: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      inRegion.unshift((await registerBatch(app, farm, rice, westMill)).id);
+      inRegion.unshift((await registerBatch(app, other, otherProduct, otherMill)).id);
+    }
+    const walked: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: Page = (await gqlOk(app, PAGE_OF_BATCHES, { first: 3, after, filter: { region } }, regulator.key)).batches;
+      walked.push(...page.edges.map((e) => e.node.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(walked).toEqual(inRegion);
+    expect(await ids({ region, status: 'ACTIVE', producerId: other.id })).toEqual(inRegion.filter((_, i) => i % 2 === 0));
+    const farmsInRegion = (await gqlOk(app, MY_BATCHES, { first: 100, filter: { region } }, farm.key)).viewer.batches as Page;
+    expect(farmsInRegion.edges.map((e) => e.node.id)).toEqual(inRegion.filter((_, i) => i % 2 === 1));
+
     // Nodes of the list read as batch(id) reads them: a regulator reads every batch whole.
     const whole = await gqlOk(app, '{ batches(first: 1) { edges { node { withheldFields events { type } } } } }', undefined, regulator.key);
     expect(whole.batches.edges[0].node.withheldFields).toEqual([]);
@@ -114,7 +170,7 @@ describe('lists', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('refuses a page size out of bounds and a cursor it did not hand out, naming the argument', async () => {
+  it('refuses a page size out of bounds, a cursor it did not hand out and a cursor of another filter, naming the argument', async () => {
     const { app } = service;
     const regulator = await createOrg(app, 'REGULATOR');
     for (const first of [0, -1, 101]) {
@@ -128,6 +184,39 @@ describe('lists', () => {
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.message).toMatch(/^after: ".*" is not a cursor of this list/);
     }
+
+    // A cursor belongs to the filter it was read with: under another filter its position would skip or repeat rows.
+    const farm = await createOrg(app, 'PRODUCER');
+    const product = await registerProduct(app, farm);
+    const facility = await registerFacility(app, farm);
+    for (let i = 0; i < 3; i++) await registerBatch(app, farm, product, facility, { lotCode: `SCOPE-${i}` });
+    const byProducer = { producerId: farm.id };
+    const firstPage = (await gqlOk(app, PAGE_OF_BATCHES, { first: 1, filter: byProducer }, regulator.key)).batches as Page;
+    const cursor = firstPage.pageInfo.endCursor;
+    const same = (await gqlOk(app, PAGE_OF_BATCHES, { first: 5, after: cursor, filter: { ...byProducer } }, regulator.key)).batches as Page;
+    expect(same.edges.map((e) => e.node.lotCode)).toEqual(['SCOPE-1', 'SCOPE-0']);
+    for (const filter of [undefined, { ...byProducer, status: 'ACTIVE' }, { productId: product }]) {
+      const res = await gql(app, PAGE_OF_BATCHES, { after: cursor, filter }, regulator.key);
+      expect(res.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^after: this cursor is from the same list read with another filter/),
+        extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' },
+      });
+    }
+    // The farm's own list, read by the farm, is another list than the regulator's across organizations.
+    const farmsCursor = ((await gqlOk(app, MY_BATCHES, { first: 1 }, farm.key)).viewer.batches as Page).pageInfo.endCursor;
+    const crossed = await gql(app, PAGE_OF_BATCHES, { after: farmsCursor }, regulator.key);
+    expect(crossed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' });
+    const kinds = await gqlOk(app, '{ organizations(first: 1, kind: PRODUCER) { pageInfo { endCursor } } }', undefined, regulator.key);
+    const otherKind = await gql(
+      app,
+      'query($after: String) { organizations(first: 1, kind: LAB, after: $after) { edges { cursor } } }',
+      {
+        after: kinds.organizations.pageInfo.endCursor,
+      },
+      regulator.key,
+    );
+    expect(otherKind.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' });
+
     const range = await gql(
       app,
       PAGE_OF_BATCHES,
@@ -161,6 +250,87 @@ describe('lists', () => {
     expect(opened.map((r: { id: string }) => r.id)).not.toContain(closed);
     const shut = (await recalls('CLOSED')).recalls.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(shut).toEqual([closed]);
+  });
+
+  it('lists every kind of organization to a regulator (labs and certifiers too), by kind and unfiltered, and finds batches by any maker', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const made = new Map<string, string>();
+    for (const kind of ORGANIZATION_KINDS) made.set(kind, (await createOrg(app, kind)).id);
+    const listed = async (kind?: string) => {
+      const nodes: { id: string; kind: string }[] = [];
+      let after: string | null = null;
+      do {
+        const page: { edges: { node: { id: string; kind: string } }[]; pageInfo: Page['pageInfo'] } = (
+          await gqlOk(
+            app,
+            `query($kind: OrganizationKind, $after: String) {
+              organizations(first: 100, kind: $kind, after: $after) { edges { node { id kind } } pageInfo { hasNextPage endCursor } } }`,
+            { kind, after },
+            regulator.key,
+          )
+        ).organizations;
+        nodes.push(...page.edges.map((e) => e.node));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return nodes;
+    };
+    const everyone = await listed();
+    for (const kind of ORGANIZATION_KINDS) {
+      const ofKind = await listed(kind);
+      expect(ofKind).toContainEqual({ id: made.get(kind), kind });
+      expect(ofKind.every((o) => o.kind === kind)).toBe(true);
+      expect(everyone).toContainEqual({ id: made.get(kind), kind });
+    }
+    // Each maker kind's batches are found by producer; a lab or certification body makes none, which is no error.
+    for (const kind of MAKERS) {
+      const org = await createOrg(app, kind);
+      const batch = await registerBatch(app, org, await registerProduct(app, org), await registerFacility(app, org));
+      expect(await batchIdsBy(app, regulator.key, org.id)).toEqual([batch.id]);
+      expect(await batchIdsBy(app, regulator.key, made.get(kind)!)).toEqual([]);
+    }
+    for (const kind of ['LAB', 'CERTIFIER', 'LOGISTICS', 'REGULATOR']) expect(await batchIdsBy(app, regulator.key, made.get(kind)!)).toEqual([]);
+  });
+
+  it('reads a page of recalls in as many statements whatever its length, each recall as recall(id) answers it', async () => {
+    const { app } = service;
+    const regulator = await createOrg(app, 'REGULATOR');
+    const farm = await createOrg(app, 'PRODUCER');
+    const facility = await registerFacility(app, farm);
+    const product = await registerProduct(app, farm);
+    for (let i = 0; i < 8; i++) {
+      const batch = await registerBatch(app, farm, product, facility);
+      await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_3', reason: `标签 ${i}` } }, regulator.key);
+    }
+    const page = `query($first: Int) { recalls(first: $first) {
+      edges { node { id reason affectedBatches { id lotCode } effectiveness { organizationId unit affected recovered percent } } } } }`;
+    // Every repository statement goes through Database.query: count those of the recalls and their batches (it still runs).
+    const statements = jest.spyOn(app.get(Database), 'query');
+    const countFor = async (first: number) => {
+      statements.mockClear();
+      const edges = (await gqlOk(app, page, { first }, regulator.key)).recalls.edges as { node: { id: string } }[];
+      const ours = statements.mock.calls.filter(([sql]) => /\b(recall|recall_batch|batch)\b/.test(typeof sql === 'string' ? sql : sql.text));
+      return { recalls: edges.length, statements: ours.length };
+    };
+    try {
+      const two = await countFor(2);
+      const eight = await countFor(8);
+      expect([two.recalls, eight.recalls]).toEqual([2, 8]);
+      expect(eight.statements).toBe(two.statements);
+      // The page's ids, its recalls, their batches, their effectiveness (none counted would mean the reads left Database.query).
+      expect(eight.statements).toBe(4);
+    } finally {
+      statements.mockRestore();
+    }
+    // What the list says of a recall is what recall(id) says of it.
+    const listed = (await gqlOk(app, page, { first: 1 }, regulator.key)).recalls.edges[0].node as { id: string };
+    const single = await gqlOk(
+      app,
+      'query($id: ID!) { recall(id: $id) { id reason affectedBatches { id lotCode } effectiveness { organizationId unit affected recovered percent } } }',
+      { id: listed.id },
+      regulator.key,
+    );
+    expect(listed).toEqual(single.recall);
   });
 
   it('counts a list by its first against the budget: a page of 100 batches with their whole story costs past a keyed request', async () => {

@@ -7,7 +7,7 @@ import { WEBSOCKET_CAPS } from '../../src/graphql/graphql-websocket.js';
 import { withAdminClient } from '../../src/database/postgres-server.js';
 import { createOrg, producerWithBatch, type Org } from '../support/builders.js';
 import { INITIATE_RECALL, REVOKE_API_KEY } from '../support/documents.js';
-import { createTestApp, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
+import { createTestApp, gql, gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 const RECALL_ISSUED = 'subscription { recallIssued { id level affectedBatches { id } } }';
@@ -97,6 +97,14 @@ describe('websocket limits', () => {
       ['i', '{ __schema { types { name } } }'],
     ]) {
       expect(await refusal(socket, id, query)).toMatchObject({ code: 'BAD_REQUEST', reason: 'SUBSCRIPTIONS_ONLY' });
+    }
+    // And the other way round: a subscription POSTed over HTTP is told where it goes, not an internal error.
+    for (const key of [org.key, undefined]) {
+      const overHttp = await gql(app, RECALL_ISSUED, undefined, key);
+      expect(overHttp.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^subscriptions go over the websocket: graphql-ws on \/graphql/),
+        extensions: { code: 'BAD_REQUEST', reason: 'SUBSCRIPTIONS_OVER_WEBSOCKET' },
+      });
     }
     // Over HTTP, the query runs; the socket is still open for a subscription.
     expect((await gqlOk(app, '{ ledgerInfo { size } }')).ledgerInfo.size).toBeGreaterThan(0);
