@@ -244,7 +244,9 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 async function waitUntilStreaming(primaryUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const { rows } = await withClient(primaryUrl, (c) => c.query("SELECT 1 FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [SLOT]));
+    const { rows } = await withClient(primaryUrl, (c) =>
+      c.query("SELECT 1 FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [SLOT]),
+    );
     if (rows.length > 0) return;
     await sleep(100);
   }

@@ -66,7 +66,7 @@ export class ListsRepository {
         `SELECT ${columns} FROM batch WHERE batch.id IN ` +
         `(SELECT id FROM (${arm('producer_id')} UNION ${arm('custodian_id')}) AS mine ORDER BY created_seq DESC, id DESC ${limited}) ${order}`;
     }
-    const { rows } = await this.db.query<Record<string, unknown>>(text, p.values);
+    const { rows } = await this.db.read<Record<string, unknown>>(text, p.values);
     return rows.map((r) => ({ ...rowToBatch(r), pageKey: keyOf(r) }));
   }
 
@@ -119,7 +119,7 @@ export class ListsRepository {
     const text =
       `${select}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ` +
       `ORDER BY ${table}.created_seq DESC, ${table}.id DESC LIMIT ${p.bind(limit, 'int')}`;
-    return (await this.db.query<Record<string, unknown>>(text, p.values)).rows;
+    return (await this.db.read<Record<string, unknown>>(text, p.values)).rows;
   }
 }
 
