@@ -89,7 +89,9 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
     if (this.client !== client) return;
     this.client = null;
     client.end().catch(() => undefined);
-    if (this.live) this.publish('all');
+    // Not a change, only the end of knowing: read floors stay (a floor past the last sample would send
+    // every cached view's read to a primary that may be the very thing that went away).
+    if (this.live) this.notify();
     this.live = false;
     if (this.stopping) return;
     if (err) this.logger.warn(`listening for ledger changes failed, retrying in ${RECONNECT_MS} ms: ${err.message}`);
@@ -102,6 +104,10 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
 
   private publish(touched: TouchedBatches): void {
     this.heardFloor = this.database.replicas.floorNow();
+    this.notify(touched);
+  }
+
+  private notify(touched: TouchedBatches = 'all'): void {
     for (const listener of this.subscribers) listener(touched);
   }
 }
