@@ -21,8 +21,9 @@ interface CallerWrites {
 
 /**
  * Sends reads to streaming replicas when they have what the read must see (read-routing.ts decides),
- * else to the primary; a replica that fails a read is marked down and the read runs on the primary,
- * so the caller never sees a replica's failure.
+ * else to the primary; a replica that cannot be reached is marked down and the read runs on the
+ * primary, as does one the replica cancelled for a conflict with recovery: the caller never sees a
+ * replica's failure.
  *
  * The caller's own writes: a request that writes (a GraphQL mutation, a POST) is "under way" for its
  * caller from the moment it is authenticated until its answer has been written; meanwhile that caller's
@@ -92,8 +93,8 @@ export class ReplicaRouter {
     try {
       return await replica.pool.query<R>(sql as string, params);
     } catch (err) {
-      if (!isDatabaseUnavailable(err)) throw err;
-      replica.status = { up: false, replayLsn: null };
+      if (isDatabaseUnavailable(err)) replica.status = { up: false, replayLsn: null };
+      else if (!isRecoveryConflict(err)) throw err;
       return this.primary.query<R>(sql as string, params);
     }
   }
@@ -189,4 +190,12 @@ export class ReplicaRouter {
     const oldest = this.samples[0]?.seq ?? 0;
     for (const [caller, writes] of this.writes) if (writes.inFlight === 0 && writes.floor < oldest) this.writes.delete(caller);
   }
+}
+
+/**
+ * A standby cancels a read whose rows replay must remove (SQLSTATE 40001, "conflict with recovery"):
+ * the replica's business, not the caller's, so the primary answers instead.
+ */
+function isRecoveryConflict(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '40001';
 }
