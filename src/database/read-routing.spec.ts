@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { chooseReader, laterFloor, meetsFloor, parseLsn, PrimarySample, replicaLagMs } from './read-routing.js';
+import { chooseReader, laterFloor, meetsFloor, parseLsn, PrimarySample, replicaLagMs, reportReplica } from './read-routing.js';
 
 /** The primary sampled at seq 1..3, 100 ms apart, at LSNs 100, 200, 300. */
 const samples: PrimarySample[] = [
@@ -81,5 +81,14 @@ describe('chooseReader', () => {
 
   it('uses the primary before the first sample says how far replicas are', () => {
     expect(chooseReader({ ...base, samples: [], replicas: [replica(300n)] })).toBe('primary');
+  });
+});
+
+describe('reportReplica', () => {
+  it('says whether reads may use a replica and how far behind it is', () => {
+    expect(reportReplica(samples, replica(300n), 500, 1300)).toEqual({ state: 'usable', lagMs: 0 });
+    expect(reportReplica(samples, replica(50n), 200, 1300)).toEqual({ state: 'lagging', lagMs: 300 });
+    expect(reportReplica(samples, replica(300n, false), 500, 1300)).toEqual({ state: 'down' });
+    expect(reportReplica(samples, replica(null), 500, 1300)).toEqual({ state: 'not a standby' });
   });
 });

@@ -88,3 +88,17 @@ export function chooseReader(input: {
   });
   return usable.length === 0 ? 'primary' : usable[turn % usable.length];
 }
+
+/** How a replica stands, for an operator (/health/ready): whether reads may use it and how far behind it is. */
+export interface ReplicaReport {
+  state: 'usable' | 'lagging' | 'down' | 'not a standby';
+  /** Milliseconds behind the primary (replicaLagMs); absent when down or not a standby. */
+  lagMs?: number;
+}
+
+export function reportReplica(samples: readonly PrimarySample[], replica: ReplicaStatus, maxLagMs: number, now: number): ReplicaReport {
+  if (!replica.up) return { state: 'down' };
+  if (replica.replayLsn === null) return { state: 'not a standby' };
+  const lagMs = replicaLagMs(samples, replica.replayLsn, now);
+  return { state: lagMs > maxLagMs ? 'lagging' : 'usable', lagMs };
+}

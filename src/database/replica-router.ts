@@ -3,7 +3,7 @@ import pg from 'pg';
 import { currentRequestContext } from '../logging/request-context.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 import { ListeningClient } from './listening-client.js';
-import { chooseReader, laterFloor, parseLsn, PrimarySample, ReadFloor, ReplicaStatus } from './read-routing.js';
+import { chooseReader, laterFloor, parseLsn, PrimarySample, ReadFloor, ReplicaReport, ReplicaStatus, reportReplica } from './read-routing.js';
 
 /** How often the primary's WAL position and each replica's replay position are read. */
 const POLL_MS = 100;
@@ -128,6 +128,11 @@ export class ReplicaRouter {
       primaryUp: this.primaryUp,
       turn: this.turn++,
     });
+  }
+
+  /** Each replica as the last poll found it, in DATABASE_REPLICA_URLS order (never its URL). */
+  report(): ReplicaReport[] {
+    return this.replicas.map((r) => reportReplica(this.samples, r.status, this.maxLagMs, Date.now()));
   }
 
   /** A floor for "everything committed before now": the first sample that has not started yet. */

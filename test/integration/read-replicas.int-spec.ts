@@ -79,11 +79,15 @@ describe('read replicas', () => {
     const { org, productId, facilityId } = await producerWithBatch(app);
     const added = await registerBatch(app, org, productId, facilityId);
     await waitFor(async () => (await lotsSeenBy(app, regulator, added.lotCode)) === 1);
+    expect((await request(app.getHttpServer()).get('/health/ready')).body.replicas).toEqual([{ state: 'usable', lagMs: expect.any(Number) }]);
     await pair.stopReplica();
     try {
       const res = await gql(app, REGULATOR_BATCHES, { lot: added.lotCode }, regulator.key);
       expect(res.errors).toBeUndefined();
       expect(res.data!.batches.edges).toHaveLength(1);
+      // The operator sees it; the service stays ready, since reads fall back to the primary.
+      await waitFor(async () => (await request(app.getHttpServer()).get('/health/ready')).body.replicas?.[0].state === 'down');
+      expect((await request(app.getHttpServer()).get('/health/ready')).status).toBe(200);
     } finally {
       await pair.startReplica();
     }
