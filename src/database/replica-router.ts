@@ -7,6 +7,8 @@ import { chooseReader, laterFloor, parseLsn, PrimarySample, ReadFloor, ReplicaRe
 
 /** How often the primary's WAL position and each replica's replay position are read. */
 const POLL_MS = 100;
+/** A replica that takes longer than this to say how far it is counts as down. */
+const POLL_TIMEOUT_MS = 1000;
 
 interface Replica {
   pool: pg.Pool;
@@ -142,6 +144,7 @@ export class ReplicaRouter {
 
   /** Runs `work` with its reads on a server that has everything committed before sample `floor` (and what the context asks already). */
   withFloor<T>(floor: ReadFloor, work: () => Promise<T>): Promise<T> {
+    if (this.replicas.length === 0) return work();
     return this.floorScope.run(laterFloor(this.floorScope.getStore() ?? 0, floor), work);
   }
 
@@ -172,7 +175,8 @@ export class ReplicaRouter {
     const startedAt = Date.now();
     const [primary, ...replicas] = await Promise.allSettled([
       this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'),
-      ...this.replicas.map((r) => r.pool.query<{ lsn: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS lsn')),
+      // A replica that does not answer the poll soon (a host gone silent, not refusing) is down until it does.
+      ...this.replicas.map((r) => withinMs(POLL_TIMEOUT_MS, r.pool.query<{ lsn: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS lsn'))),
     ]);
     replicas.forEach((result, i) => {
       const lsn = result.status === 'fulfilled' ? result.value.rows[0].lsn : null;
@@ -203,4 +207,11 @@ export class ReplicaRouter {
  */
 function isRecoveryConflict(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '40001';
+}
+
+/** `work`'s result, or a rejection once `ms` have passed without one. */
+function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
