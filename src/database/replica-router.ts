@@ -8,7 +8,7 @@ import { chooseReader, laterFloor, parseLsn, PrimarySample, ReadFloor, ReplicaRe
 /** How often the primary's WAL position and each replica's replay position are read. */
 const POLL_MS = 100;
 /** A replica that takes longer than this to say how far it is counts as down. */
-const POLL_TIMEOUT_MS = 1000;
+const POLL_TIMEOUT_MS = 2000;
 
 interface Replica {
   pool: pg.Pool;
