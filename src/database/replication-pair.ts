@@ -143,6 +143,9 @@ class Server {
     if (this.child) return;
     const child = spawn(this.postgres, ['-D', this.dir, '-p', String(this.port)], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // A process group of its own: Ctrl-C reaches the service, which finishes its appends before
+      // `stop` shuts PostgreSQL down, instead of both at once. The exit hook kills it if nothing else does.
+      detached: true,
       ...(this.owner ?? {}),
     });
     this.child = child;
