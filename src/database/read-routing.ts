@@ -2,8 +2,10 @@
  * Which server answers a read: pure decisions, with no clock or connection of their own (the router in
  * replica-router.ts feeds them what it polled).
  *
- * The router samples the primary's WAL position (pg_current_wal_lsn()) over and over, numbering the
- * samples as they start. A sample started after a commit finished has an LSN at or past that commit, so
+ * The router samples the primary's WAL insert position (pg_current_wal_insert_lsn()) over and over,
+ * numbering the samples as they start. A sample started after a commit finished has an LSN at or past
+ * that commit's record (the insert position, not the write position pg_current_wal_lsn() gives: with
+ * synchronous_commit off a commit returns before its record is written out), so
  * "the first sample started after X" is an LSN floor for X without asking the writer anything. A read
  * that must see something (the caller's own write, a change a cached view must include) carries that
  * sample number as its floor; a replica serves it only once it has replayed that sample's LSN.

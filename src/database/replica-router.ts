@@ -174,7 +174,7 @@ export class ReplicaRouter {
     const seq = ++this.samplesStarted;
     const startedAt = Date.now();
     const [primary, ...replicas] = await Promise.allSettled([
-      this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'),
+      this.primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn'),
       // A replica that does not answer the poll soon (a host gone silent, not refusing) is down until it does.
       ...this.replicas.map((r) => withinMs(POLL_TIMEOUT_MS, r.pool.query<{ lsn: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS lsn'))),
     ]);
