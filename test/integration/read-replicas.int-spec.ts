@@ -57,7 +57,13 @@ describe('read replicas', () => {
     await onReplica('SELECT pg_wal_replay_pause()');
     try {
       const added = await registerBatch(app, org, productId, facilityId);
-      await gqlOk(app, RECORD_EVENT, { input: { batchId: batch.id, bizStep: 'STORING', eventTime: '2026-10-08T00:00:00.000Z', facilityId } }, org.key);
+      const recorded = await gqlOk(
+        app,
+        RECORD_EVENT,
+        { input: { batchId: batch.id, bizStep: 'STORING', eventTime: '2026-10-08T00:00:00.000Z', facilityId } },
+        org.key,
+      );
+      const seq = recorded.recordEvent.seq as number;
       // The replica has neither: its replay is paused.
       expect((await onReplica(`SELECT count(*)::int AS n FROM batch WHERE lot_code = '${added.lotCode}'`)).rows[0].n).toBe(0);
 
@@ -67,6 +73,15 @@ describe('read replicas', () => {
       // A scan view the change invalidated is not read back from the replica that missed it.
       const scanned = await gqlOk(app, SCAN, { code: batch.traceCode });
       expect(scanned.scan.timeline.map((e: { bizStep: string }) => e.bizStep)).toContain('STORING');
+      // A checkpoint the primary signed past the replica's ledger: its proofs come from the primary.
+      let treeSize = 0;
+      await waitFor(async () => (treeSize = (await gqlOk(app, '{ latestCheckpoint { treeSize } }')).latestCheckpoint.treeSize) >= seq);
+      expect((await onReplica<{ seq: string }>('SELECT seq FROM ledger_head')).rows[0].seq).not.toBe(String(treeSize));
+      const proof = await gql(app, 'query($seq: SafeInt!, $size: SafeInt!) { inclusionProof(seq: $seq, treeSize: $size) { treeSize } }', {
+        seq,
+        size: treeSize,
+      });
+      expect(proof.errors).toBeUndefined();
       // Past the lag bound the replica is skipped: the same question answered by the primary.
       await waitFor(async () => (await lotsSeenBy(strict, regulator, added.lotCode)) === 1);
       expect(await lotsSeenBy(app, regulator, added.lotCode)).toBe(0);
