@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { runMigrations } from '../../src/database/migrate.js';
 import { ReplicationPair, startReplicationPair } from '../../src/database/replication-pair.js';
-import { createOrg, Org, producerWithBatch, registerBatch } from '../support/builders.js';
+import { createOrg, Org, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { RECORD_EVENT } from '../support/documents.js';
 import { createTestApp, gql, gqlOk } from '../support/test-app.js';
 
@@ -88,6 +88,55 @@ describe('read replicas', () => {
     } finally {
       await onReplica('SELECT pg_wal_replay_resume()');
     }
+  });
+
+  it("a plain route's write (EPCIS capture) is read back by its caller, not yet by others, while the replica lags", async () => {
+    const farm = await createOrg(app);
+    const yard = await registerFacility(app, farm, { gln: '6901234000016' });
+    const milk = await registerProduct(app, farm, { name: '生牛乳', category: 'DAIRY', storage: 'CHILLED', gtin: '06901234000108' });
+    await registerBatch(app, farm, milk, yard, { lotCode: 'Q-1', quantity: 800, producedAt: '2026-11-20T00:00:00.000Z' });
+    await waitFor(async () => (await lotsSeenBy(app, regulator, 'Q-1')) === 1);
+    const eventID = 'urn:uuid:5f0d1c3e-8a4b-4c2d-9e6f-0a1b2c3d4e5f';
+    const event = (key: string) =>
+      request(app.getHttpServer())
+        .get(`/epcis/events/${encodeURIComponent(eventID)}`)
+        .set('authorization', `Bearer ${key}`);
+
+    await onReplica('SELECT pg_wal_replay_pause()');
+    try {
+      const captured = await request(app.getHttpServer())
+        .post('/epcis/capture')
+        .set('authorization', `Bearer ${farm.key}`)
+        .set('content-type', 'application/ld+json')
+        .send(
+          JSON.stringify({
+            '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+            type: 'EPCISDocument',
+            schemaVersion: '2.0',
+            creationDate: '2026-11-20T04:00:00Z',
+            epcisBody: {
+              eventList: [
+                {
+                  type: 'ObjectEvent',
+                  eventID,
+                  action: 'OBSERVE',
+                  bizStep: 'storing',
+                  eventTime: '2026-11-20T01:00:00Z',
+                  eventTimeZoneOffset: '+08:00',
+                  bizLocation: { id: 'urn:epc:id:sgln:6901234.00001.0' },
+                  quantityList: [{ epcClass: 'urn:epc:class:lgtin:6901234.000010.Q-1', quantity: 800, uom: 'KGM' }],
+                },
+              ],
+            },
+          }),
+        );
+      expect(captured.status).toBe(202);
+      expect((await event(farm.key)).status).toBe(200);
+      expect((await event(regulator.key)).status).toBe(404);
+    } finally {
+      await onReplica('SELECT pg_wal_replay_resume()');
+    }
+    await waitFor(async () => (await event(regulator.key)).status === 200);
   });
 
   it('with the replica down, reads go on from the primary without an error', async () => {
