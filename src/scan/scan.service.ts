@@ -134,9 +134,20 @@ export class ScanService implements OnModuleDestroy {
   async timeline(view: ScanView, first: number | null | undefined, after: string | null | undefined): Promise<PublicEvent[]> {
     const size = timelinePageSize(first);
     const afterSeq = after === null || after === undefined ? null : timelineCursorSeq(after);
-    const page = pageWithinHead(view.timelineHead, view.timelineTotal, size, afterSeq) ?? (await this.scans.timelinePage(view.batchId, afterSeq, size));
+    const page =
+      pageWithinHead(view.timelineHead, view.timelineTotal, size, afterSeq) ??
+      (await this.asNewAsViews(() => this.scans.timelinePage(view.batchId, afterSeq, size)));
     if (!page) throw new DomainError('INVALID_INPUT', 'after must be the cursor of an event of this timeline, as a previous page gave it');
     return page;
+  }
+
+  /**
+   * Runs `work` with its reads on a server at least as new as the views served (with replicas: one that
+   * has replayed every change heard): what pages through a view, or proves it, must find what the view
+   * named (its cursors, its steps), not an older story.
+   */
+  asNewAsViews<T>(work: () => Promise<T>): Promise<T> {
+    return this.changes.afterChangesHeard(work);
   }
 
   /** The batch with this (normalized) trace code and its page's view, or null when no batch has it. */
