@@ -45,12 +45,21 @@ describe('the start banner', () => {
     expect(banner).toContain('  GraphQL:     http://localhost:3000/graphql   (GraphiQL and introspection off: GRAPHQL_INTROSPECTION=true turns them on)\n');
   });
 
+  it('says how many replicas reads may go to, never their URLs', () => {
+    const replicated = { ...config, databaseReplicaUrls: ['postgres://reader:secret@r1/suyuan'] };
+    const banner = startBanner(replicated, { embedded: false, migrationsApplied: [], demo: undefined });
+    expect(banner).toContain('  Database:    DATABASE_URL; reads from 1 replica(s) in DATABASE_REPLICA_URLS\n');
+    expect(banner).not.toContain('secret');
+    expect(startRecord(replicated, { embedded: false, migrationsApplied: [], demo: undefined }).readReplicas).toBe(1);
+  });
+
   it('logs the start as one record without any key', () => {
     const record = startRecord(config, { embedded: false, migrationsApplied: ['A1'], demo });
     expect(record).toEqual({
       mode: 'development',
       url: 'http://localhost:3000',
       database: 'DATABASE_URL',
+      readReplicas: 0,
       migrationsApplied: ['A1'],
       ledgerOrigin: 'localhost/ledger',
       demoSeeded: true,

@@ -8,7 +8,8 @@ export interface StartFacts {
   demo: DemoSummary | undefined;
 }
 
-type StartConfig = Pick<AppConfig, 'env' | 'publicBaseUrl' | 'dataDir' | 'migrateOnStart' | 'adminApiKey' | 'ledgerOrigin' | 'graphqlIntrospection'>;
+type StartConfig = Pick<AppConfig, 'env' | 'publicBaseUrl' | 'dataDir' | 'migrateOnStart' | 'adminApiKey' | 'ledgerOrigin' | 'graphqlIntrospection'> &
+  Partial<Pick<AppConfig, 'databaseReplicaUrls'>>;
 
 /** One line for log collectors (LOG_FORMAT=json), and never a key: the admin key may be the production one. */
 export function startRecord(config: StartConfig, facts: StartFacts): Record<string, unknown> {
@@ -16,6 +17,7 @@ export function startRecord(config: StartConfig, facts: StartFacts): Record<stri
     mode: config.env,
     url: config.publicBaseUrl,
     database: facts.embedded ? 'embedded' : 'DATABASE_URL',
+    readReplicas: config.databaseReplicaUrls?.length ?? 0,
     migrationsApplied: facts.migrationsApplied,
     ledgerOrigin: config.ledgerOrigin,
     demoSeeded: facts.demo !== undefined,
@@ -54,5 +56,6 @@ function databaseLine(config: StartConfig, facts: StartFacts): string {
   const where = facts.embedded ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL';
   const applied = facts.migrationsApplied.length ? ` (migrations applied: ${facts.migrationsApplied.join(', ')})` : '';
   const owner = config.migrateOnStart ? '' : " (up to date; migrations are the owner's: MIGRATE_ON_START=false)";
-  return `${where}${applied}${owner}`;
+  const replicas = config.databaseReplicaUrls?.length ? `; reads from ${config.databaseReplicaUrls.length} replica(s) in DATABASE_REPLICA_URLS` : '';
+  return `${where}${applied}${owner}${replicas}`;
 }

@@ -7,7 +7,8 @@ export class AuthRepository {
   constructor(private readonly db: Database) {}
 
   async findActiveKey(secretHash: string): Promise<{ apiKeyId: string; organizationId: string; organizationKind: OrganizationKind } | null> {
-    const { rows } = await this.db.query<{ id: string; organization_id: string; kind: OrganizationKind }>(
+    // Revocations are read where they are written; a replica stands in only while the primary is down.
+    const { rows } = await this.db.readPrimaryFirst<{ id: string; organization_id: string; kind: OrganizationKind }>(
       `SELECT k.id, k.organization_id, o.kind FROM api_key k JOIN organization o ON o.id = k.organization_id
        WHERE k.secret_hash = $1 AND k.revoked_at IS NULL`,
       [secretHash],

@@ -29,6 +29,10 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT is invalid ("70000"): expected an integer from 1 to 65535'],
     [{ PORT: 'abc' }, 'PORT is invalid ("abc"): expected an integer from 1 to 65535'],
     [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL is invalid (protocol mysql:): expected a postgres:// URL'],
+    [{ DATABASE_REPLICA_URLS: 'postgres://r1/s, mysql://secret@r2/s' }, 'DATABASE_REPLICA_URLS is invalid (protocol mysql:): expected postgres:// URLs'],
+    [{ DATABASE_REPLICA_URLS: 'postgres://r1/s,,postgres://r2/s' }, 'DATABASE_REPLICA_URLS is invalid (item 2 is empty)'],
+    [{ DATABASE_REPLICA_URLS: 'not a url' }, 'DATABASE_REPLICA_URLS is invalid (not a URL)'],
+    [{ REPLICA_MAX_LAG_MS: '5' }, 'REPLICA_MAX_LAG_MS is invalid ("5"): expected an integer from 10 to 600000'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL is invalid (not a URL): expected an http(s):// URL'],
     [{ LEDGER_SIGNING_KEY: 'c2hvcnQ=' }, 'LEDGER_SIGNING_KEY is invalid (expected an Ed25519 PKCS#8 PEM key or a base64 32-byte seed)'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY is invalid (5 characters): expected a secret of at least 24 characters without spaces'],
@@ -40,6 +44,12 @@ describe('loadConfig', () => {
   ])('stops on %j with one line naming it', (env, message) => {
     expect(() => loadConfig({ ...complete, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...complete, ...env })).toThrow(message);
+  });
+
+  it('reads from no replica unless DATABASE_REPLICA_URLS lists some', () => {
+    expect(loadConfig(complete)).toMatchObject({ databaseReplicaUrls: [], replicaMaxLagMs: 2000 });
+    const config = loadConfig({ ...complete, DATABASE_REPLICA_URLS: ' postgres://r1:5432/s , postgresql://u:p@r2/s', REPLICA_MAX_LAG_MS: '500' });
+    expect(config).toMatchObject({ databaseReplicaUrls: ['postgres://r1:5432/s', 'postgresql://u:p@r2/s'], replicaMaxLagMs: 500 });
   });
 
   it('writes XLSX dates in China time unless EXPORT_TIME_ZONE names another zone', () => {

@@ -9,6 +9,10 @@ export interface AppConfig {
   /** null: run the embedded PostgreSQL under dataDir. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** Streaming replicas that scans, pages, proofs, traces, lists and exports read from (src/database/read-routing.ts); none: every read goes to the primary. */
+  databaseReplicaUrls: readonly string[];
+  /** A replica further behind the primary than this is skipped (its reads go elsewhere). */
+  replicaMaxLagMs: number;
   /** false: the service runs as a role that may not migrate, and refuses to start on a database that is behind. */
   migrateOnStart: boolean;
   publicBaseUrl: string;
@@ -150,6 +154,8 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     port,
     databaseUrl,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    databaseReplicaUrls: urlList(env, 'DATABASE_REPLICA_URLS', ['postgres:', 'postgresql:'], 'postgres:// URLs separated by commas'),
+    replicaMaxLagMs: integer(env, 'REPLICA_MAX_LAG_MS', 2000, 10, 600_000),
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     publicBaseUrl,
     ledgerOrigin,
@@ -354,6 +360,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (value === undefined || value === '') return fallback;
   if (!allowed.includes(value as T)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, JSON.stringify(value));
   return value as T;
+}
+
+/** URLs separated by commas, each checked as optionalUrl checks one (and, like it, never echoed: they may hold passwords). */
+function urlList(env: Env, name: string, protocols: string[], expected: string): string[] {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((item, i) => {
+    const url = optionalUrl({ [name]: item.trim() }, name, protocols, expected);
+    if (url === null) throw new ConfigError(name, expected, `item ${i + 1} is empty`);
+    return url;
+  });
 }
 
 function optionalUrl(env: Env, name: string, protocols: string[], expected: string): string | null {

@@ -1,7 +1,10 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ReplicaRouter } from './replica-router.js';
 
 /** What a repository needs to run a statement: the pool, a transaction, or the writer's group transaction. */
 export interface Tx {
@@ -13,14 +16,38 @@ export interface Tx {
  * The one way to PostgreSQL: the pool (TypeORM's, which the migrations and the DataSource also use),
  * a statement, a transaction, or a connection of one's own. Only repositories and the ledger's
  * append path call it; services hold rules, not SQL.
+ *
+ * `query` runs on the primary; `read` on a streaming replica when DATABASE_REPLICA_URLS lists one that
+ * has what the read must see (replica-router.ts), else on the primary. Repositories use `read` for what
+ * scans, pages, proofs, traces, lists and exports show, `query` for writes and for the reads that decide one.
  */
 @Injectable()
-export class Database implements Tx {
+export class Database implements Tx, OnModuleInit, OnApplicationShutdown {
   readonly pool: pg.Pool;
+  readonly replicas: ReplicaRouter;
 
-  constructor(dataSource: DataSource) {
+  constructor(dataSource: DataSource, @Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     // TypeORM keeps its pg pool private; this is the only place that reaches for it.
     this.pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
+    this.replicas = new ReplicaRouter(this.pool, config?.databaseReplicaUrls ?? [], config?.databasePoolSize ?? 10, config?.replicaMaxLagMs ?? 2000);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.replicas.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.replicas.stop();
+  }
+
+  /** A read that may be answered by a replica (see the class comment). */
+  read<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.replicas.query<R>(sql, params);
+  }
+
+  /** A read on the primary that a caught-up replica answers while the primary is down (replica-router.ts). */
+  readPrimaryFirst<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.replicas.queryPrimaryFirst<R>(sql, params);
   }
 
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>> {

@@ -24,7 +24,7 @@ export class DigitalLinkRepository {
   constructor(private readonly db: Database) {}
 
   async findLot(gtin: string, lotCode: string): Promise<ResolvedLot | null> {
-    const { rows } = await this.db.query<{ trace_code: string; product_name: string; recall_id: string | null; has_certificates: boolean }>(
+    const { rows } = await this.db.read<{ trace_code: string; product_name: string; recall_id: string | null; has_certificates: boolean }>(
       `SELECT b.trace_code, p.name AS product_name,
               (SELECT r.id FROM recall r JOIN recall_batch rb ON rb.recall_id = r.id
                WHERE rb.batch_id = b.id AND r.status = 'OPEN' ORDER BY r.initiated_at DESC LIMIT 1) AS recall_id,
@@ -38,7 +38,7 @@ export class DigitalLinkRepository {
   }
 
   async findProduct(gtin: string): Promise<ResolvedProduct | null> {
-    const { rows } = await this.db.query<ResolvedProduct>(
+    const { rows } = await this.db.read<ResolvedProduct>(
       `SELECT p.gtin, p.name, o.name AS producer FROM product p JOIN organization o ON o.id = p.organization_id WHERE p.gtin = $1`,
       [gtin],
     );

@@ -54,7 +54,7 @@ export class EventQueryRepository {
     const param = (value: unknown) => `$${params.push(value)}`;
     const matches = this.matching(scope, query, param);
     const after = query.after === null ? '' : ` AND l.seq > ${param(query.after)}`;
-    const { rows } = await this.db.query<{ seq: string }>(
+    const { rows } = await this.db.read<{ seq: string }>(
       `SELECT l.seq FROM ledger_entry l
        WHERE ${matches('l')}${after}
          AND NOT EXISTS (SELECT 1 FROM ledger_entry s WHERE s.seq = ANY(${siblingSeqsOf('l.seq')}) AND s.seq < l.seq AND ${matches('s')})
@@ -107,13 +107,13 @@ export class EventQueryRepository {
     const own = scope === 'all' ? '' : ' AND c.organization_id = $2';
     const ownEntry = scope === 'all' ? '' : ' AND l.actor = $2';
     const scopeParams = scope === 'all' ? [] : [scope.organizationId];
-    const { rows: captured } = await this.db.query<{ seq: string }>(
+    const { rows: captured } = await this.db.read<{ seq: string }>(
       `SELECT c.seqs[1] AS seq FROM epcis_captured_event c WHERE (c.event_id = $1 OR c.hash_id = $1)${own} LIMIT 1`,
       [eventID, ...scopeParams],
     );
     let seq = captured[0]?.seq ?? null;
     if (seq === null && entryHash !== null) {
-      const { rows } = await this.db.query<{ seq: string }>(
+      const { rows } = await this.db.read<{ seq: string }>(
         `SELECT l.seq FROM ledger_entry l
          WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND l.payload IS NOT NULL AND l.batch_id IS NOT NULL${ownEntry}`,
         [entryHash, ...scopeParams],
@@ -126,7 +126,7 @@ export class EventQueryRepository {
   /** The whole event each of these entries belongs to (its entries the export is made of, and its captured ids), keyed by that entry. */
   private async units(keys: number[]): Promise<EventUnit[]> {
     if (keys.length === 0) return [];
-    const { rows } = await this.db.query<{ key: string; seq: string; hash: string; batch_id: string; captured_ids: string[] | null }>(
+    const { rows } = await this.db.read<{ key: string; seq: string; hash: string; batch_id: string; captured_ids: string[] | null }>(
       `SELECT u.key, l.seq, l.hash, l.batch_id,
               (SELECT array_agg(x) FROM epcis_captured_event c CROSS JOIN LATERAL unnest(ARRAY[c.event_id, c.hash_id]) x
                WHERE c.seqs @> ARRAY[u.key]::bigint[]) AS captured_ids

@@ -72,7 +72,7 @@ export class ExportsRepository {
 
   /** The batches of a product with an event between two dates: what a date-range EPCIS export covers. */
   async batchIdsOfProductBetween(productId: string, from: Date, to: Date): Promise<string[]> {
-    const { rows } = await this.db.query<{ batch_id: string }>(
+    const { rows } = await this.db.read<{ batch_id: string }>(
       `SELECT DISTINCT l.batch_id FROM ledger_entry l JOIN batch b ON b.id = l.batch_id
        WHERE b.product_id = $1 AND l.payload IS NOT NULL
          AND coalesce((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) >= $2
@@ -85,7 +85,7 @@ export class ExportsRepository {
   /** The ledger entries behind the EPCIS events of these batches (only those seqs, when given), in ledger order, each with its lot. */
   async epcisSources(batchIds: string[], onlySeqs: number[] | null = null): Promise<EpcisSource[]> {
     const [{ rows: entries }, { rows: batches }] = await Promise.all([
-      this.db.query(
+      this.db.read(
         `SELECT l.seq, l.hash, l.type, l.batch_id, l.payload, f.gln AS facility_gln FROM ledger_entry l
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
          WHERE l.batch_id = ANY($1::uuid[]) AND l.payload IS NOT NULL AND l.type IN (${sqlEntryTypes(...EPCIS_SOURCE_TYPES)})
@@ -93,7 +93,7 @@ export class ExportsRepository {
          ORDER BY l.seq`,
         [batchIds, onlySeqs],
       ),
-      this.db.query(`SELECT ${batchColumns('b')}, p.gtin FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`, [batchIds]),
+      this.db.read(`SELECT ${batchColumns('b')}, p.gtin FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = ANY($1::uuid[])`, [batchIds]),
     ]);
     const lots = new Map(
       batches.map((r) => {
@@ -118,7 +118,7 @@ export class ExportsRepository {
    */
   async capturedOriginals(seqs: number[]): Promise<CapturedOriginal[]> {
     if (seqs.length === 0) return [];
-    const { rows } = await this.db.query<{ event_id: string; hash_id: string; seqs: string[]; event_json: string; document_context_json: string | null }>(
+    const { rows } = await this.db.read<{ event_id: string; hash_id: string; seqs: string[]; event_json: string; document_context_json: string | null }>(
       `SELECT event_id, hash_id, seqs, event_json, document_context_json FROM epcis_captured_event
        WHERE seqs && $1::bigint[] AND event_json IS NOT NULL`,
       [seqs],
@@ -134,7 +134,7 @@ export class ExportsRepository {
 
   /** The EPCIS error declarations on these batches' chains (EVENT_DECLARED_ERRONEOUS entries), in ledger order. */
   async errorDeclarations(batchIds: string[]): Promise<ExportedDeclaration[]> {
-    const { rows } = await this.db.query<{ payload: string }>(
+    const { rows } = await this.db.read<{ payload: string }>(
       `SELECT payload FROM ledger_entry
        WHERE batch_id = ANY($1::uuid[]) AND type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND payload IS NOT NULL ORDER BY seq`,
       [batchIds],
@@ -144,7 +144,7 @@ export class ExportsRepository {
 
   /** The lots' links to business transactions (BUSINESS_TRANSACTIONS_RECORDED entries), each with its lot, in ledger order. */
   async transactionSources(batchIds: string[]): Promise<TransactionSource[]> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.read(
       `SELECT l.seq, l.hash, l.payload, b.lot_code, b.trace_code, b.unit, p.gtin
        FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
        WHERE l.batch_id = ANY($1::uuid[]) AND l.type = ${sqlEntryTypes('BUSINESS_TRANSACTIONS_RECORDED')} AND l.payload IS NOT NULL ORDER BY l.seq`,
@@ -171,7 +171,7 @@ export class ExportsRepository {
   }
 
   private async rows(sql: string, params: unknown[]): Promise<TraceabilityRow[]> {
-    const { rows } = await this.db.query<Record<string, unknown>>(sql, params);
+    const { rows } = await this.db.read<Record<string, unknown>>(sql, params);
     const party = (name: unknown, uscc: unknown): Party | null => (name ? { name: name as string, uscc: (uscc as string | null) ?? null } : null);
     return rows.map((r) => ({
       traceabilityLotCode: r.lot_code as string,

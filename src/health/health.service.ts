@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ProjectionAuditService } from '../audit/projection-audit.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { RunningConfig } from '../config/config.js';
+import { Database } from '../database/database.js';
 import { pendingMigrations } from '../database/migrate.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { HealthRepository } from './health.repository.js';
@@ -19,6 +20,7 @@ export class HealthService implements OnModuleDestroy {
     private readonly health: HealthRepository,
     private readonly ledger: LedgerRepository,
     private readonly projections: ProjectionAuditService,
+    private readonly database: Database,
   ) {}
 
   /**
@@ -43,6 +45,7 @@ export class HealthService implements OnModuleDestroy {
         pendingMigrations: pending,
         ledgerSize: head?.size,
         projectionAudit: this.projections.lastResult(),
+        replicas: this.database.replicas.report(),
       });
     } finally {
       deadline.cancel();

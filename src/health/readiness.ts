@@ -1,4 +1,5 @@
 import type { ProjectionAuditResult } from '../audit/projection-audit.service.js';
+import type { ReplicaReport } from '../database/read-routing.js';
 
 /** What one readiness probe found; undefined: that check failed or ran out of time. */
 export interface ReadinessProbe {
@@ -8,6 +9,8 @@ export interface ReadinessProbe {
   ledgerSize: number | undefined;
   /** The newest projection audit's result; null before the first. */
   projectionAudit?: ProjectionAuditResult | null;
+  /** Read replicas as last polled (none configured: absent). They never make the service unready: reads fall back to the primary. */
+  replicas?: ReplicaReport[];
 }
 
 /**
@@ -24,8 +27,14 @@ export interface ProjectionAuditReport {
 }
 
 export type ReadinessBody =
-  | { status: 'ready'; checks: { database: 'ok'; migrations: 'ok'; ledger: 'ok' }; ledgerSize: number; projectionAudit?: ProjectionAuditReport }
-  | { status: 'unavailable'; checks: { database: string; migrations: string; ledger: string } }
+  | {
+      status: 'ready';
+      checks: { database: 'ok'; migrations: 'ok'; ledger: 'ok' };
+      ledgerSize: number;
+      projectionAudit?: ProjectionAuditReport;
+      replicas?: ReplicaReport[];
+    }
+  | { status: 'unavailable'; checks: { database: string; migrations: string; ledger: string }; replicas?: ReplicaReport[] }
   | { status: 'shutting down' };
 
 /**
@@ -37,9 +46,10 @@ export type ReadinessBody =
  */
 export function assessReadiness(probe: ReadinessProbe): { ready: boolean; body: ReadinessBody } {
   const { databaseAnswered, pendingMigrations, ledgerSize, projectionAudit } = probe;
+  const replicas = probe.replicas?.length ? { replicas: probe.replicas } : {};
   if (databaseAnswered && pendingMigrations?.length === 0 && ledgerSize !== undefined) {
     const audited = projectionAudit ? { projectionAudit: auditReport(projectionAudit) } : {};
-    return { ready: true, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize, ...audited } };
+    return { ready: true, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize, ...audited, ...replicas } };
   }
   // With no database, the other checks say nothing of their own.
   const failed = databaseAnswered ? 'unreadable' : 'unknown';
@@ -52,6 +62,7 @@ export function assessReadiness(probe: ReadinessProbe): { ready: boolean; body: 
         migrations: pendingMigrations === undefined ? failed : pendingMigrations.length === 0 ? 'ok' : `missing ${pendingMigrations.join(', ')}`,
         ledger: ledgerSize === undefined ? failed : 'ok',
       },
+      ...replicas,
     },
   };
 }

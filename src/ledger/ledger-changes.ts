@@ -29,6 +29,8 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
   private stopping = false;
   /** True while notices arrive: a cache of views may serve and keep entries only then. */
   live = false;
+  /** The replicas' floor that covers every change heard so far (replica-router.ts): notices come only from the primary. */
+  private heardFloor = 0;
 
   constructor(
     private readonly database: Database,
@@ -37,6 +39,15 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
     // This process's own appends are known at once, before their callers are answered; the notice
     // that follows them from PostgreSQL is then redundant but harmless.
     writer.onCommitted((touched) => this.publish(touched));
+  }
+
+  /**
+   * Runs `work` with its reads on a server that has replayed every change this process has heard of:
+   * a view kept until the next change must not be read from a replica that has not caught up with the
+   * last one (its invalidation has already gone by).
+   */
+  afterChangesHeard<T>(work: () => Promise<T>): Promise<T> {
+    return this.database.replicas.withFloor(this.heardFloor, work);
   }
 
   /** Calls `listener` with every change until the returned function is called. */
@@ -78,7 +89,9 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
     if (this.client !== client) return;
     this.client = null;
     client.end().catch(() => undefined);
-    if (this.live) this.publish('all');
+    // Not a change, only the end of knowing: read floors stay (a floor past the last sample would send
+    // every cached view's read to a primary that may be the very thing that went away).
+    if (this.live) this.notify();
     this.live = false;
     if (this.stopping) return;
     if (err) this.logger.warn(`listening for ledger changes failed, retrying in ${RECONNECT_MS} ms: ${err.message}`);
@@ -90,6 +103,11 @@ export class LedgerChanges implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private publish(touched: TouchedBatches): void {
+    this.heardFloor = this.database.replicas.floorNow();
+    this.notify(touched);
+  }
+
+  private notify(touched: TouchedBatches = 'all'): void {
     for (const listener of this.subscribers) listener(touched);
   }
 }

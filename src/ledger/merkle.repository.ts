@@ -9,16 +9,17 @@ export class MerkleRepository {
   /**
    * Reads the given perfect subtrees in one query, with the ledger's size: stored ones from
    * merkle_node, lower ones recomputed from the (at most 16) entry hashes under them. A named
-   * statement: proofs are public and frequent, so each connection plans it once.
+   * statement: proofs are public and frequent, so each connection plans it once. `from: 'reader'` lets a
+   * replica answer (a proof), 'primary' does not (a root about to be signed).
    */
-  async readNodes(keys: NodeKey[]): Promise<{ read: NodeReader; ledgerSize: number }> {
+  async readNodes(keys: NodeKey[], from: 'reader' | 'primary' = 'primary'): Promise<{ read: NodeReader; ledgerSize: number }> {
     const stored = keys.filter((k) => k.level >= STORED_LEVEL);
     const seqs = new Set<number>();
     for (const k of keys) {
       if (k.level >= STORED_LEVEL) continue;
       for (let leaf = k.index * 2 ** k.level; leaf < (k.index + 1) * 2 ** k.level; leaf++) seqs.add(leaf + 1);
     }
-    const { rows } = await this.db.query<{ level: number; idx: string; hash: Buffer | null }>({
+    const { rows } = await (from === 'reader' ? this.db.read.bind(this.db) : this.db.query.bind(this.db))<{ level: number; idx: string; hash: Buffer | null }>({
       name: 'merkle-read-nodes',
       text: `SELECT m.level, m.idx, m.hash FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx)
                JOIN merkle_node m ON m.level = k.level AND m.idx = k.idx

@@ -138,7 +138,10 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async readFor(name: string, treeSize: number, compute: (read: NodeReader) => unknown): Promise<NodeReader> {
     if (!Number.isSafeInteger(treeSize) || treeSize < 1) throw new DomainError('INVALID_RANGE', `${name} must be 1 or more, got ${treeSize}`);
-    const { read, ledgerSize } = await this.merkle.readNodes(nodesNeeded(compute));
+    const keys = nodesNeeded(compute);
+    let { read, ledgerSize } = await this.merkle.readNodes(keys, 'reader');
+    // A replica behind a checkpoint the primary already signed: the primary has the tree.
+    if (treeSize > ledgerSize) ({ read, ledgerSize } = await this.merkle.readNodes(keys, 'primary'));
     if (treeSize > ledgerSize) {
       throw new DomainError('INVALID_RANGE', `${name} must be from 1 to the ledger's size ${ledgerSize}, got ${treeSize}`);
     }

@@ -38,7 +38,7 @@ export class ListsRepository {
 
   async batches(query: BatchQuery, after: PageKey | null, limit: number): Promise<Keyed<StoredBatch>[]> {
     const { text, values } = batchPageStatement(query, after, limit);
-    const { rows } = await this.db.query<Record<string, unknown>>(text, values);
+    const { rows } = await this.db.read<Record<string, unknown>>(text, values);
     return rows.map((r) => ({ ...rowToBatch(r), pageKey: keyOf(r) }));
   }
 
@@ -91,7 +91,7 @@ export class ListsRepository {
     const text =
       `${select}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ` +
       `ORDER BY ${table}.created_seq DESC, ${table}.id DESC LIMIT ${p.bind(limit, 'int')}`;
-    return (await this.db.query<Record<string, unknown>>(text, p.values)).rows;
+    return (await this.db.read<Record<string, unknown>>(text, p.values)).rows;
   }
 }
 

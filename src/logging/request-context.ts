@@ -5,6 +5,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** The GraphQL operation's name, once Apollo has resolved it. */
   operationName?: string;
+  /** Whose own writes this request's reads must see (src/database/replica-router.ts): set once the caller is known. */
+  readerKey?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -12,7 +12,7 @@ export class ReportsRepository {
 
   /** What the report says of each batch: the batch with its product, producer, holder, origin and cold-chain summary, in one query. */
   async describeBatches(batchIds: string[]): Promise<Map<string, BatchFacts>> {
-    const { rows } = await this.db.query<Record<string, unknown>>(
+    const { rows } = await this.db.read<Record<string, unknown>>(
       `SELECT ${batchColumns('b')},
               p.name AS product_name, p.gtin, p.storage,
               producer.name AS producer, holder.name AS holder, transit.name AS in_transit_to,
@@ -60,7 +60,7 @@ export class ReportsRepository {
 
   /** Who transformed what, where and when, with every batch it took from or made (also those outside a trace). */
   async transformations(ids: string[]): Promise<TransformationFacts[]> {
-    const { rows } = await this.db.query<Record<string, unknown>>(
+    const { rows } = await this.db.read<Record<string, unknown>>(
       `SELECT t.id, t.event_time, o.name AS organization, nullif(concat_ws(', ', f.name, f.region), '') AS place,
               array(SELECT DISTINCT x FROM lineage_edge e CROSS JOIN LATERAL unnest(array[e.from_batch_id, e.to_batch_id]) x
                      WHERE e.transformation_id = t.id) AS batch_ids
@@ -79,7 +79,7 @@ export class ReportsRepository {
 
   /** The temperature records of these batches (those with readings), each thinned to REPORT_CHART_POINTS, with the product's limits. */
   async temperatures(batchIds: string[]): Promise<TemperatureFacts[]> {
-    const { rows } = await this.db.query<{
+    const { rows } = await this.db.read<{
       batch_id: string;
       min_temp_c: number | null;
       max_temp_c: number | null;

@@ -26,6 +26,10 @@ export class PageProofService {
   ) {}
 
   async proof(code: string): Promise<PageProof> {
+    return this.scanService.asNewAsViews(() => this.assemble(code));
+  }
+
+  private async assemble(code: string): Promise<PageProof> {
     const traceCode = normalizeTraceCode(code);
     const found = traceCode ? await this.scanService.pageView(traceCode) : null;
     if (!found) throw new DomainError('BATCH_NOT_FOUND', `no batch has trace code ${code}`);

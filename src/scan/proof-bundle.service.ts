@@ -18,7 +18,11 @@ export class ProofBundleService {
   ) {}
 
   /** The first page: the oldest entries, with the checkpoint covering the newest and its inclusion proof. */
-  async firstPage(code: string): Promise<ProofBundle> {
+  firstPage(code: string): Promise<ProofBundle> {
+    return this.scanService.asNewAsViews(() => this.readFirstPage(code));
+  }
+
+  private async readFirstPage(code: string): Promise<ProofBundle> {
     const batch = await this.scanService.findBatch(code);
     const { total, newestSeq } = await this.scans.proofSpan(batch.id);
     const checkpoint = await this.checkpoints.covering(newestSeq);
@@ -37,9 +41,11 @@ export class ProofBundleService {
   }
 
   /** A page after the first, where the page before it said. */
-  async nextPage(code: string, cursor: ProofCursor): Promise<ProofPage> {
-    const batch = await this.scanService.findBatch(code);
-    return this.page(batch.traceCode, batch.id, cursor);
+  nextPage(code: string, cursor: ProofCursor): Promise<ProofPage> {
+    return this.scanService.asNewAsViews(async () => {
+      const batch = await this.scanService.findBatch(code);
+      return this.page(batch.traceCode, batch.id, cursor);
+    });
   }
 
   private async page(traceCode: string, batchId: string, cursor: ProofCursor): Promise<ProofPage> {

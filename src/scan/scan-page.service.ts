@@ -53,7 +53,7 @@ export class ScanPageService {
     if (!batch) return { status: 404, html: codeNotFound(code) };
     const etag = pageTag(`${batch.latestEntryHash}|${lang}|events ${page}|${PAGE_VERSION}`);
     if (ifNoneMatch === etag) return { status: 304, etag };
-    const { total, events } = await this.scans.eventsPage(batch.id, (page - 1) * EVENTS_PER_PAGE, EVENTS_PER_PAGE);
+    const { total, events } = await this.scanService.asNewAsViews(() => this.scans.eventsPage(batch.id, (page - 1) * EVENTS_PER_PAGE, EVENTS_PER_PAGE));
     if (events.length === 0 && page > 1) {
       const pages = Math.max(1, Math.ceil(total / EVENTS_PER_PAGE));
       const html = messagePage('没有这一页 / No such page', `该批次的记录共 ${pages} 页。`, `This lot's events fill ${pages} page(s).`);

@@ -138,7 +138,7 @@ export class ScanRepository {
   async scan(
     traceCode: string,
   ): Promise<{ batch: ScannedBatch; head: PublicEvent[]; eventCount: number; lineage: string[]; entries: number; intact: boolean } | null> {
-    const { rows } = await this.db.query({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });
+    const { rows } = await this.db.read({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });
     const r = rows[0];
     if (!r) return null;
     return {
@@ -190,7 +190,7 @@ export class ScanRepository {
    * `batchIntactSql`). Bounded, however long the lot's story: everything else is counted in PostgreSQL.
    */
   async pageView(traceCode: string): Promise<ScannedPage | null> {
-    const { rows } = await this.db.query({ name: 'page-by-trace-code', text: PAGE_SQL, values: [traceCode] });
+    const { rows } = await this.db.read({ name: 'page-by-trace-code', text: PAGE_SQL, values: [traceCode] });
     const r = rows[0];
     if (!r) return null;
     return {
@@ -209,7 +209,7 @@ export class ScanRepository {
 
   /** One page of the public story (oldest first), and how many events it has in all. */
   async eventsPage(batchId: string, offset: number, limit: number): Promise<{ total: number; events: PublicEvent[] }> {
-    const { rows } = await this.db.query(EVENTS_PAGE_SQL, [batchId, offset, limit]);
+    const { rows } = await this.db.read(EVENTS_PAGE_SQL, [batchId, offset, limit]);
     return { total: Number(rows[0].total), events: toPublicEvents(rows[0].events as TimelineRow[] | null) };
   }
 
@@ -219,13 +219,13 @@ export class ScanRepository {
    * event recorded between two pages never makes the next page repeat one or skip one already there.
    */
   async timelinePage(batchId: string, afterSeq: number | null, limit: number): Promise<PublicEvent[] | null> {
-    const { rows } = await this.db.query(TIMELINE_PAGE_SQL, [batchId, afterSeq, limit]);
+    const { rows } = await this.db.read(TIMELINE_PAGE_SQL, [batchId, afterSeq, limit]);
     return rows[0].cursor_known === true ? toPublicEvents(rows[0].events as TimelineRow[] | null) : null;
   }
 
   /** How many entries the batch has, and its newest one: what the proof's pages run up to. */
   async proofSpan(batchId: string): Promise<{ total: number; newestSeq: number }> {
-    const { rows } = await this.db.query<{ total: string; newest: string }>(
+    const { rows } = await this.db.read<{ total: string; newest: string }>(
       'SELECT count(*) AS total, max(seq) AS newest FROM ledger_entry WHERE batch_id = $1',
       [batchId],
     );
@@ -234,7 +234,7 @@ export class ScanRepository {
 
   /** The envelopes (no salt, no payload) of up to `limit` of the batch's entries after `afterSeq` and at most `throughSeq`, oldest first. */
   async envelopesBetween(batchId: string, afterSeq: number, throughSeq: number, limit: number): Promise<LedgerEntry[]> {
-    const { rows } = await this.db.query(`SELECT ${ENVELOPE_COLUMNS} FROM ledger_entry WHERE batch_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [
+    const { rows } = await this.db.read(`SELECT ${ENVELOPE_COLUMNS} FROM ledger_entry WHERE batch_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [
       batchId,
       afterSeq,
       throughSeq,
@@ -250,7 +250,7 @@ export class ScanRepository {
    * those steps belong to, each with the registration of the batch it comes from.
    */
   async pageProofSources(batchId: string, stepSeqs: number[]): Promise<PageProofSources | null> {
-    const { rows } = await this.db.query({ name: 'page-proof-sources', text: PAGE_PROOF_SOURCES_SQL, values: [batchId, stepSeqs] });
+    const { rows } = await this.db.read({ name: 'page-proof-sources', text: PAGE_PROOF_SOURCES_SQL, values: [batchId, stepSeqs] });
     const r = rows[0];
     if (!r?.lot) return null;
     const lot = r.lot as { batch: string; product: string; producer: string; origin: string };
@@ -289,7 +289,7 @@ export class ScanRepository {
   async pageExtras(batchId: string): Promise<PageExtras> {
     const [{ rows: certificates }, { rows: readings }, { rows: product }] = await Promise.all([
       // The newest PAGE_CERTIFICATES, shown oldest first, each with who recorded it and who (if anyone) attested it.
-      this.db.query<Omit<PublicCertificate, 'standing'> & { attesterKind: OrganizationKind | null; seq: string }>(
+      this.db.read<Omit<PublicCertificate, 'standing'> & { attesterKind: OrganizationKind | null; seq: string }>(
         `SELECT c.created_seq AS seq, c.kind, c.number, c.issuer, c.protected_name AS "protectedName",
                 c.valid_from AS "validFrom", c.valid_until AS "validUntil",
                 r.name AS "recordedBy", o.name AS "attestedBy", o.kind AS "attesterKind"
@@ -301,7 +301,7 @@ export class ScanRepository {
         [batchId],
       ),
       // At most CHART_POINTS, each the most extreme reading of its stretch, so a spike still shows and a long record stays small.
-      this.db.query<PageExtras['readings'][number]>(
+      this.db.read<PageExtras['readings'][number]>(
         `SELECT at, celsius FROM (
            SELECT DISTINCT ON (stretch) at, celsius FROM (
              SELECT at, celsius, ntile(${CHART_POINTS}) OVER (ORDER BY at) AS stretch FROM temperature_reading WHERE batch_id = $1) r
@@ -309,7 +309,7 @@ export class ScanRepository {
          ORDER BY at`,
         [batchId],
       ),
-      this.db.query<{ min_temp_c: number | null; max_temp_c: number | null; excursions: PageExtras['excursions'] }>(
+      this.db.read<{ min_temp_c: number | null; max_temp_c: number | null; excursions: PageExtras['excursions'] }>(
         'SELECT p.min_temp_c, p.max_temp_c, b.excursions FROM batch b JOIN product p ON p.id = b.product_id WHERE b.id = $1',
         [batchId],
       ),

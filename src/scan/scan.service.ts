@@ -77,7 +77,7 @@ export class ScanService implements OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly ledger: LedgerService,
-    changes: LedgerChanges,
+    private readonly changes: LedgerChanges,
   ) {
     // Weighed in rows held (events, readings, certificates), which is what their memory grows with.
     const live = () => changes.live;
@@ -112,16 +112,18 @@ export class ScanService implements OnModuleDestroy {
 
   /** The batch with this (normalized) trace code and its public view, or null when no batch has it. */
   lookup(traceCode: string): Promise<ScannedView | null> {
-    return this.cache.through(traceCode, async () => {
-      const read = await this.scans.scan(traceCode);
-      if (!read) return null;
-      const { batch, head, eventCount, lineage } = read;
-      const verification = await this.ledger.batchVerdict(batch.id, read);
-      const { id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
-      const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
-      const view = { ...facts, batchId: id, coldChainStatus: coldChain, timelineHead: head, timelineTotal: eventCount, verification };
-      return { value: { batch, view }, dependsOn: lineage };
-    });
+    return this.cache.through(traceCode, () =>
+      this.changes.afterChangesHeard(async () => {
+        const read = await this.scans.scan(traceCode);
+        if (!read) return null;
+        const { batch, head, eventCount, lineage } = read;
+        const verification = await this.ledger.batchVerdict(batch.id, read);
+        const { id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
+        const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
+        const view = { ...facts, batchId: id, coldChainStatus: coldChain, timelineHead: head, timelineTotal: eventCount, verification };
+        return { value: { batch, view }, dependsOn: lineage };
+      }),
+    );
   }
 
   /**
@@ -132,23 +134,36 @@ export class ScanService implements OnModuleDestroy {
   async timeline(view: ScanView, first: number | null | undefined, after: string | null | undefined): Promise<PublicEvent[]> {
     const size = timelinePageSize(first);
     const afterSeq = after === null || after === undefined ? null : timelineCursorSeq(after);
-    const page = pageWithinHead(view.timelineHead, view.timelineTotal, size, afterSeq) ?? (await this.scans.timelinePage(view.batchId, afterSeq, size));
+    const page =
+      pageWithinHead(view.timelineHead, view.timelineTotal, size, afterSeq) ??
+      (await this.asNewAsViews(() => this.scans.timelinePage(view.batchId, afterSeq, size)));
     if (!page) throw new DomainError('INVALID_INPUT', 'after must be the cursor of an event of this timeline, as a previous page gave it');
     return page;
   }
 
+  /**
+   * Runs `work` with its reads on a server at least as new as the views served (with replicas: one that
+   * has replayed every change heard): what pages through a view, or proves it, must find what the view
+   * named (its cursors, its steps), not an older story.
+   */
+  asNewAsViews<T>(work: () => Promise<T>): Promise<T> {
+    return this.changes.afterChangesHeard(work);
+  }
+
   /** The batch with this (normalized) trace code and its page's view, or null when no batch has it. */
   pageView(traceCode: string): Promise<ScannedPageView | null> {
-    return this.pageCache.through(traceCode, async () => {
-      const read = await this.scans.pageView(traceCode);
-      if (!read) return null;
-      const { batch, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, lineage } = read;
-      const verification = await this.ledger.batchVerdict(batch.id, read);
-      const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
-      const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
-      const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, verification };
-      return { value: { batch, view }, dependsOn: lineage };
-    });
+    return this.pageCache.through(traceCode, () =>
+      this.changes.afterChangesHeard(async () => {
+        const read = await this.scans.pageView(traceCode);
+        if (!read) return null;
+        const { batch, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, lineage } = read;
+        const verification = await this.ledger.batchVerdict(batch.id, read);
+        const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
+        const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
+        const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, verification };
+        return { value: { batch, view }, dependsOn: lineage };
+      }),
+    );
   }
 
   /** The batch a trace code (as typed) names; BATCH_NOT_FOUND when none does. */
@@ -161,7 +176,9 @@ export class ScanService implements OnModuleDestroy {
 
   /** What the batch's page shows beyond its view. */
   async pageExtras(batch: ScannedBatch): Promise<PageExtras> {
-    const extras = await this.extrasCache.through(batch.id, async () => ({ value: await this.scans.pageExtras(batch.id), dependsOn: [batch.id] }));
+    const extras = await this.extrasCache.through(batch.id, () =>
+      this.changes.afterChangesHeard(async () => ({ value: await this.scans.pageExtras(batch.id), dependsOn: [batch.id] })),
+    );
     return extras!;
   }
 }

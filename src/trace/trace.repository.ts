@@ -22,7 +22,7 @@ export class TraceRepository {
    * array; a UNION of two index joins rather than one OR, which scanned both tables whole.
    */
   async massBalance(batchIds: string[]): Promise<{ transformationId: string; side: 'input' | 'output'; batchId: string; quantity: number; unit: string }[]> {
-    const { rows } = await this.db.query<{ transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }>(
+    const { rows } = await this.db.read<{ transformation_id: string; side: 'input' | 'output'; batch_id: string; quantity: number; unit: string }>(
       `WITH ids AS MATERIALIZED (SELECT unnest($1::uuid[]) AS id),
        touched AS (
          SELECT e.transformation_id FROM ids JOIN lineage_edge e ON e.from_batch_id = ids.id
@@ -41,7 +41,7 @@ export class TraceRepository {
    */
   async walk(batchId: string, direction: TraceDirection, maxDepth: number, nodeLimit: number): Promise<TraceWalk> {
     const downstream = direction === 'DOWNSTREAM';
-    const { rows } = await this.db.query<{
+    const { rows } = await this.db.read<{
       nodes: { id: string; depth: number }[];
       edges: { from_batch_id: string; to_batch_id: string; quantity: number | null }[] | null;
     }>(
