@@ -3,8 +3,11 @@ import type { DemoSummary } from '../demo/seed-demo.js';
 /** The shared token buckets (src/limits): per API key, per client address, and websocket subscribes per key. */
 export type LimiterName = 'key' | 'address' | 'subscribe';
 
-/** Counts of things held open, capped across every worker (src/graphql/graphql-websocket.ts). */
-export type CounterName = 'ws-sockets' | 'ws-subscriptions';
+/**
+ * Counts of things held open, capped across every worker: connections per address
+ * (src/limits/connection-limits.ts), sockets and subscriptions per key (src/graphql/graphql-websocket.ts).
+ */
+export type CounterName = 'connections' | 'ws-sockets' | 'ws-subscriptions';
 
 /** What a worker sends the primary. Every message has `suyuan`, so Node's own cluster messages are never mistaken for one. */
 export type WorkerMessage =

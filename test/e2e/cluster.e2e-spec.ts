@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exited, freePort, ServiceProcess, startService } from '../support/service-process.js';
+import { createTestDatabase, TestDatabase } from '../test-database.js';
+
+/**
+ * `npm run start:cluster` as an operator meets it: the compiled primary with two workers on one port,
+ * on a migrated database; requests are answered by both, a worker killed with -9 is replaced while
+ * the other keeps answering, the rate limit and the per-address connection cap hold across the
+ * workers (not one allowance per worker), and SIGTERM stops everything.
+ */
+const RATE_LIMIT_PUBLIC = 12;
+const MAX_CONNECTIONS = 3;
+const ADMIN_KEY = `cluster-admin-${randomBytes(12).toString('hex')}`;
+const LEDGER_SIZE = '{ ledgerInfo { size } }';
+
+let database: TestDatabase;
+let dataDir: string;
+let port: number;
+let cluster: ServiceProcess;
+
+/** One request on a connection of its own (no keep-alive), so that successive requests go to the workers in turn. */
+function post(query: string, authorization?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query });
+    const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    if (authorization) headers.authorization = authorization;
+    const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const asAdmin = () => post(LEDGER_SIZE, `Bearer ${ADMIN_KEY}`);
+const workerPids = (output: string) => [...output.matchAll(/worker (\d) \(pid (\d+)\) listening/g)].map((m) => ({ slot: Number(m[1]), pid: Number(m[2]) }));
+
+async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`no ${what} within ${ms} ms:\n${cluster.output()}`);
+    await sleep(50);
+  }
+}
+
+describe('npm run start:cluster', () => {
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'suyuan-cluster-'));
+    port = await freePort();
+    cluster = await startService(
+      {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        ADMIN_API_KEY: ADMIN_KEY,
+        CLUSTER_WORKERS: '2',
+        RATE_LIMIT_PUBLIC: String(RATE_LIMIT_PUBLIC),
+        MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
+        LOG_FORMAT: 'pretty',
+      },
+      'Stop with Ctrl-C.',
+      'dist/src/cluster-main.js',
+    );
+  });
+
+  afterAll(async () => {
+    if (cluster && cluster.child.exitCode === null) {
+      cluster.child.kill('SIGKILL');
+      await exited(cluster.child);
+    }
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts two workers on the one port, migrating once in the primary', async () => {
+    expect(workerPids(cluster.output()).map((w) => w.slot)).toEqual([1, 2]);
+    expect(cluster.output()).toContain('Workers:     2 processes');
+    // The primary migrated (nothing was pending: the template is migrated), no worker did.
+    expect(cluster.output()).not.toContain('migrations applied');
+    for (let i = 0; i < 4; i++) expect(await asAdmin()).toMatchObject({ status: 200, body: expect.stringContaining('"size":') });
+  });
+
+  it('holds one rate limit per address across the workers', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT_PUBLIC + 6; i++) statuses.push((await post(LEDGER_SIZE)).status);
+    // Each request on a new connection, so both workers served: with a bucket per worker twice the limit would pass.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(RATE_LIMIT_PUBLIC);
+    expect(statuses.slice(RATE_LIMIT_PUBLIC).every((s) => s === 429)).toBe(true);
+  });
+
+  it('holds the per-address connection cap across the workers', async () => {
+    const sockets = await Promise.all(
+      Array.from({ length: MAX_CONNECTIONS + 2 }, () => {
+        const socket = net.connect(port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (d) => (received += d));
+        socket.on('error', () => undefined);
+        return new Promise<{ socket: net.Socket; received: () => string }>((resolve) =>
+          socket.once('connect', () => resolve({ socket, received: () => received })),
+        );
+      }),
+    );
+    await sleep(500);
+    const refused = sockets.filter((s) => s.received().startsWith('HTTP/1.1 503'));
+    expect(refused).toHaveLength(2);
+    for (const s of sockets) s.socket.destroy();
+    await sleep(200); // the closes reach the workers, and the primary's count
+  });
+
+  it('keeps answering when a worker is killed, and replaces it', async () => {
+    const [first] = workerPids(cluster.output());
+    process.kill(first.pid, 'SIGKILL');
+    await waitFor('notice of the death', () => cluster.output().includes(`(pid ${first.pid}) exited (SIGKILL)`));
+    for (let i = 0; i < 6; i++) expect((await asAdmin()).status).toBe(200);
+    await waitFor('replacement', () => workerPids(cluster.output()).length === 3);
+    const replacement = workerPids(cluster.output())[2];
+    expect(replacement.slot).toBe(1);
+    expect(replacement.pid).not.toBe(first.pid);
+    for (let i = 0; i < 4; i++) expect((await asAdmin()).status).toBe(200);
+  });
+
+  it('stops every worker on SIGTERM', async () => {
+    const pids = workerPids(cluster.output())
+      .slice(1)
+      .map((w) => w.pid);
+    cluster.child.kill('SIGTERM');
+    expect(await exited(cluster.child)).toBe(0);
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+});
