@@ -552,7 +552,10 @@ async function clusterWorkerKilledUnderLoad(chaos: ChaosRun): Promise<void> {
 /** The processes `pid` started (a cluster primary's: its workers). */
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
   } catch {
     return []; // ps exits 1 when there are none
   }

@@ -1,5 +1,3 @@
-import type { DemoSummary } from '../demo/seed-demo.js';
-
 /** The shared token buckets (src/limits): per API key, per client address, and websocket subscribes per key. */
 export type LimiterName = 'key' | 'address' | 'subscribe';
 
@@ -16,7 +14,8 @@ export type WorkerMessage =
   | { suyuan: 'admit'; id: number; counter: CounterName; key: string; max: number }
   | { suyuan: 'release'; counter: CounterName; key: string }
   | { suyuan: 'publish'; topic: string; payload: unknown }
-  | { suyuan: 'listening'; demo: DemoSummary | undefined };
+  /** `demo`: the DemoSummary (src/demo) when this worker seeded it, for the primary's banner. */
+  | { suyuan: 'listening'; demo: unknown };
 
 /** What the primary sends a worker: an answer to its `take` or `admit`, or what another worker published. */
 export type PrimaryMessage =

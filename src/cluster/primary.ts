@@ -59,7 +59,7 @@ export async function runPrimary(config: AppConfig): Promise<void> {
       if (!isWorkerMessage(message)) return;
       if (message.suyuan === 'listening') {
         log.log(`worker ${slot.index + 1} (pid ${worker.process.pid}) listening`);
-        listening.get(worker)?.(message.demo);
+        listening.get(worker)?.(message.demo as DemoSummary | undefined);
         return;
       }
       const { reply, forward } = hub.handle(worker.id, message);

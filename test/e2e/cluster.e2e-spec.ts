@@ -1,23 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Client, createClient } from 'graphql-ws';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { App } from 'supertest/types.js';
+import WebSocket from 'ws';
+import { createOrg, producerWithBatch } from '../support/builders.js';
+import { INITIATE_RECALL } from '../support/documents.js';
 import { exited, freePort, ServiceProcess, startService } from '../support/service-process.js';
+import { gqlOk, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /**
  * `npm run start:cluster` as an operator meets it: the compiled primary with two workers on one port,
  * on a migrated database; requests are answered by both, a worker killed with -9 is replaced while
  * the other keeps answering, the rate limit and the per-address connection cap hold across the
- * workers (not one allowance per worker), and SIGTERM stops everything.
+ * workers (not one allowance per worker), a recall reaches subscribers on either worker, and SIGTERM
+ * stops everything. The primary hands connections to the workers in turn, so consecutive new
+ * connections land on both.
  */
 const RATE_LIMIT_PUBLIC = 12;
-const MAX_CONNECTIONS = 3;
-const ADMIN_KEY = `cluster-admin-${randomBytes(12).toString('hex')}`;
+const MAX_CONNECTIONS = 4;
+const ADMIN_KEY = TEST_ADMIN_KEY;
 const LEDGER_SIZE = '{ ledgerInfo { size } }';
 
 let database: TestDatabase;
@@ -90,6 +98,38 @@ describe('npm run start:cluster', () => {
     // The primary migrated (nothing was pending: the template is migrated), no worker did.
     expect(cluster.output()).not.toContain('migrations applied');
     for (let i = 0; i < 4; i++) expect(await asAdmin()).toMatchObject({ status: 200, body: expect.stringContaining('"size":') });
+  });
+
+  it('tells subscribers on either worker of a recall issued on one', async () => {
+    // The test support's builders send their requests to the cluster's address (supertest takes a URL).
+    const app = { getHttpServer: () => `http://127.0.0.1:${port}` } as unknown as INestApplication<App>;
+    const { org: producer, batch } = await producerWithBatch(app);
+    const regulator = await createOrg(app, 'REGULATOR');
+    const clients: Client[] = [];
+    const listen = (key: string) => {
+      const client = createClient({
+        url: `ws://127.0.0.1:${port}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${key}` },
+        lazy: false,
+      });
+      clients.push(client);
+      const heard: string[] = [];
+      const ready = new Promise<void>((resolve) => client.on('connected', () => setTimeout(resolve, 200)));
+      client.subscribe<{ recallIssued: { id: string } }>(
+        { query: 'subscription { recallIssued { id } }' },
+        { next: (m) => m.data && heard.push(m.data.recallIssued.id), error: () => undefined, complete: () => undefined },
+      );
+      return { heard, ready };
+    };
+    // Two sockets one after the other: one on each worker.
+    const listeners = [listen(producer.key), listen(regulator.key)];
+    await Promise.all(listeners.map((l) => l.ready));
+    const recall = (await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_2', reason: '菌落总数超标' } }, regulator.key))
+      .initiateRecall;
+    await waitFor('every subscriber to hear', () => listeners.every((l) => l.heard.length > 0), 5000).catch(() => undefined);
+    for (const c of clients) await c.dispose();
+    expect(listeners.map((l) => l.heard)).toEqual([[recall.id], [recall.id]]);
   });
 
   it('holds one rate limit per address across the workers', async () => {

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:cluster-limits`: what sharing the rate limits across `npm run start:cluster`'s workers
+ * costs. On a throwaway database, the same cheap query (`ledgerInfo`, so the limit's share of each
+ * request is as large as it gets) with 64 callers for a few seconds, anonymous (counted per address)
+ * and with an organization's key (counted per key), against: one process with its buckets in memory;
+ * two workers with the limits off; two workers with the limits on (each request asks the primary over
+ * IPC). Then, on two workers, one key flooding past its limit beside another key's steady requests:
+ * the other's latency alone and during the flood. Limits high enough that nothing measured is refused.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
+import { ADMIN_KEY, organizationKey, apiClient } from './bench-api.js';
+import { post, printTable, run, RunResult, startService } from './bench-support.js';
+
+const CALLERS = 64;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const QUERY = JSON.stringify({ query: '{ ledgerInfo { size } }' });
+const HIGH = '1000000';
+
+interface Setup {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+}
+
+const setups: Setup[] = [
+  { name: '1 process, limits on (in memory)', entry: 'dist/src/main.js', env: { RATE_LIMIT_PER_KEY: HIGH, RATE_LIMIT_PUBLIC: HIGH } },
+  { name: '2 workers, limits off', entry: 'dist/src/cluster-main.js', env: { CLUSTER_WORKERS: '2' } },
+  {
+    name: '2 workers, limits on (shared via the primary)',
+    entry: 'dist/src/cluster-main.js',
+    env: { CLUSTER_WORKERS: '2', RATE_LIMIT_PER_KEY: HIGH, RATE_LIMIT_PUBLIC: HIGH },
+  },
+];
+
+const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
+const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
+const url = databaseUrl(server.adminUrl, database);
+console.log(`server: ${server.label}; bench database: ${database}; ${CALLERS} callers, ${SECONDS} s a figure; load average ${(await loadAverage()).join(' ')}`);
+try {
+  await withAdminClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+
+  const rows: string[][] = [];
+  let keys: { a: string; b: string } | undefined;
+  for (const setup of setups) {
+    const service = await startService(url, ADMIN_KEY, { entry: setup.entry, env: setup.env });
+    try {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
+      keys ??= {
+        a: (await organizationKey(apiClient(service.base, agent), 'bench flooder', 'RETAILER')).key,
+        b: (await organizationKey(apiClient(service.base, agent), 'bench steady', 'RETAILER')).key,
+      };
+      const call = (key?: string) => () =>
+        post(service.base, '/graphql', QUERY, { agent, headers: key ? { authorization: `Bearer ${key}` } : {} }).then(() => undefined);
+      await run(CALLERS, Infinity, 1000, call()); // warm-up
+      const anonymous = await run(CALLERS, Infinity, SECONDS * 1000, call());
+      const keyed = await run(CALLERS, Infinity, SECONDS * 1000, call(keys.b));
+      rows.push([setup.name, ...figures(anonymous), ...figures(keyed)]);
+      agent.destroy();
+    } finally {
+      await service.stop();
+    }
+  }
+  printTable(['setup', 'anonymous req/s', 'p50 ms', 'p99 ms', 'keyed req/s', 'p50 ms', 'p99 ms'], rows);
+
+  // One key past its limit (1,200 a minute) with 48 callers, another's 4 callers steady beside it.
+  const service = await startService(url, ADMIN_KEY, { entry: 'dist/src/cluster-main.js', env: { CLUSTER_WORKERS: '2', RATE_LIMIT_PER_KEY: '1200' } });
+  try {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
+    const steady = () => post(service.base, '/graphql', QUERY, { agent, headers: { authorization: `Bearer ${keys!.b}` } }).then(() => undefined);
+    let refused = 0;
+    const flood = () =>
+      post(service.base, '/graphql', QUERY, { agent, headers: { authorization: `Bearer ${keys!.a}` } }).then((body) => {
+        if (body.includes('RATE_LIMITED')) refused++;
+      });
+    const alone = await run(4, 1000, SECONDS * 1000, steady);
+    const [during, flooded] = await Promise.all([run(4, 1000, SECONDS * 1000, steady), run(48, Infinity, SECONDS * 1000, flood)]);
+    printTable(
+      ['2 workers, RATE_LIMIT_PER_KEY=1200', 'req/s', 'p50 ms', 'p99 ms'],
+      [
+        ['steady key, 4 callers, alone', ...figures(alone)],
+        ['steady key, 4 callers, during the flood', ...figures(during)],
+        [`flooding key, 48 callers (${refused} of ${flooded.count} refused 429)`, ...figures(flooded)],
+      ],
+    );
+  } finally {
+    await service.stop();
+  }
+} finally {
+  await withAdminClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => undefined);
+  await server.stop?.();
+}
+
+function figures(r: RunResult): string[] {
+  return [r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1)];
+}
+
+async function loadAverage(): Promise<number[]> {
+  const { loadavg } = await import('node:os');
+  return loadavg().map((l) => Number(l.toFixed(2)));
+}
