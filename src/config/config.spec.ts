@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { rawPublicKey, witnessVerifierKey } from '../witnesses/cosignature.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -40,6 +41,15 @@ describe('loadConfig', () => {
   ])('stops on %j with one line naming it', (env, message) => {
     expect(() => loadConfig({ ...complete, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...complete, ...env })).toThrow(message);
+  });
+
+  it('runs a cluster worker per core unless CLUSTER_WORKERS, or else WEB_CONCURRENCY, says how many', () => {
+    expect(loadConfig(complete).clusterWorkers).toBe(availableParallelism());
+    expect(loadConfig({ ...complete, WEB_CONCURRENCY: '3' }).clusterWorkers).toBe(3);
+    expect(loadConfig({ ...complete, WEB_CONCURRENCY: '3', CLUSTER_WORKERS: '5' }).clusterWorkers).toBe(5);
+    expect(() => loadConfig({ ...complete, CLUSTER_WORKERS: '0' })).toThrow('CLUSTER_WORKERS is invalid ("0"): expected an integer from 1 to 64');
+    expect(loadConfig(complete).backgroundWork).toBe(true);
+    expect(loadConfig({ ...complete, BACKGROUND_WORK: 'false' }).backgroundWork).toBe(false);
   });
 
   it('writes XLSX dates in China time unless EXPORT_TIME_ZONE names another zone', () => {
