@@ -1,19 +1,26 @@
 /**
  * `npm run bench:cluster-limits`: what sharing the rate limits across `npm run start:cluster`'s workers
- * costs. On a throwaway database, the same cheap query (`ledgerInfo`, so the limit's share of each
- * request is as large as it gets) with 64 callers for a few seconds, anonymous (counted per address)
- * and with an organization's key (counted per key), against: one process with its buckets in memory;
- * two workers with the limits off; two workers with the limits on (each request asks the primary over
- * IPC); limits high enough that nothing is refused. Then, on two workers, one key flooding far past
- * its limit beside another key's steady requests: the other's latency alone and during the flood.
+ * costs. First the take alone: from a bucket in memory, and from the primary's over IPC, one after
+ * another (the round trip each request adds) and 64 at once (how many the primary serves). Then, on a
+ * throwaway database, the same cheap query (`ledgerInfo`, so the limit's share of each request is as
+ * large as it gets) with 64 callers for a few seconds, anonymous (counted per address) and with an
+ * organization's key (counted per key), against: one process with its buckets in memory; two workers
+ * with the limits off; two workers with the limits on (each request asks the primary over IPC); limits
+ * high enough that nothing is refused. Then, on two workers, one key flooding far past its limit
+ * beside another key's steady requests: the other's latency alone and during the flood.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import cluster from 'node:cluster';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { databaseUrl, findPostgresServer, withAdminClient } from '../src/database/postgres-server.js';
+import { ClusterHub } from '../src/cluster/cluster-hub.js';
+import { ClusterLink } from '../src/cluster/cluster-link.js';
+import { isWorkerMessage } from '../src/cluster/cluster-messages.js';
+import type { AppConfig } from '../src/config/config.js';
 import { ADMIN_KEY, organizationKey, apiClient } from './bench-api.js';
 import { post, printTable, run, RunResult, startService } from './bench-support.js';
 
@@ -37,6 +44,14 @@ const setups: Setup[] = [
     env: { CLUSTER_WORKERS: '2', RATE_LIMIT_PER_KEY: HIGH, RATE_LIMIT_PUBLIC: HIGH },
   },
 ];
+
+if (cluster.isWorker) {
+  await measureTakesInWorker();
+  process.exit(0);
+}
+
+// The round trip alone, without HTTP: a worker asking this process (as a cluster's primary) as a worker of start:cluster does.
+printTable(['one take from the bucket', 'sequential µs', 'takes/s, 64 at once'], [await inProcessTakes(), await takesOverIpc()]);
 
 const server = await findPostgresServer({ url: process.env.DATABASE_URL, embeddedName: 'bench-postgres', embeddedPort: 54349 });
 const database = `suyuan_bench_${randomBytes(6).toString('hex')}`;
@@ -112,4 +127,52 @@ function figures(r: RunResult): string[] {
 async function loadAverage(): Promise<number[]> {
   const { loadavg } = await import('node:os');
   return loadavg().map((l) => Number(l.toFixed(2)));
+}
+
+/** What a worker measures: takes one after another (the round trip), then 64 loops at once (what the primary serves). */
+async function measureTakesInWorker(): Promise<void> {
+  const link = new ClusterLink({ rateLimitPerKey: 1_000_000_000, rateLimitPublic: 1_000_000_000 } as AppConfig);
+  const sequential = await timeTakes(20_000, 1, (i) => link.take('key', `key:${i % 1000}`));
+  const concurrent = await timeTakes(200_000, 64, (i) => link.take('key', `key:${i % 1000}`));
+  process.send!({ sequential, concurrent });
+}
+
+async function takesOverIpc(): Promise<string[]> {
+  const hub = new ClusterHub({ rateLimitPerKey: 1_000_000_000, rateLimitPublic: 1_000_000_000 });
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const worker = cluster.fork();
+  worker.on('message', (message: unknown) => {
+    if (!isWorkerMessage(message)) return;
+    const { reply } = hub.handle(worker.id, message);
+    if (reply) worker.send(reply);
+  });
+  const result = await new Promise<{ sequential: Timed; concurrent: Timed }>((resolve) =>
+    worker.on('message', (m: unknown) => (m as { sequential?: Timed }).sequential && resolve(m as { sequential: Timed; concurrent: Timed })),
+  );
+  worker.kill();
+  return ["2 workers' way: IPC to the primary", result.sequential.microseconds.toFixed(1), result.concurrent.perSecond.toFixed(0)];
+}
+
+async function inProcessTakes(): Promise<string[]> {
+  const link = new ClusterLink({ rateLimitPerKey: 1_000_000_000, rateLimitPublic: 1_000_000_000 } as AppConfig);
+  const sequential = await timeTakes(200_000, 1, (i) => link.take('key', `key:${i % 1000}`));
+  const concurrent = await timeTakes(200_000, 64, (i) => link.take('key', `key:${i % 1000}`));
+  return ['1 process: in memory', sequential.microseconds.toFixed(2), concurrent.perSecond.toFixed(0)];
+}
+
+interface Timed {
+  microseconds: number;
+  perSecond: number;
+}
+
+async function timeTakes(count: number, loops: number, take: (i: number) => Promise<number>): Promise<Timed> {
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: loops }, async () => {
+      while (next < count) await take(next++);
+    }),
+  );
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { microseconds: (ms * 1000) / count, perSecond: count / (ms / 1000) };
 }

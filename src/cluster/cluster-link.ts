@@ -28,6 +28,7 @@ export class ClusterLink implements OnModuleDestroy {
   private readonly waiting = new Map<number, { resolve: (answer: PrimaryMessage) => void; timer: NodeJS.Timeout }>();
   private readonly topics = new Map<string, Set<(payload: unknown) => void>>();
   private nextId = 1;
+  private lastWarned = 0;
   private readonly receive = (message: unknown) => this.received(message);
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -104,7 +105,11 @@ export class ClusterLink implements OnModuleDestroy {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        this.logger.warn(`the cluster primary did not answer within ${ANSWER_TIMEOUT_MS} ms; decided in this worker`);
+        // Once in a while, not once per request: a stalled primary would otherwise fill the logs.
+        if (Date.now() - this.lastWarned > 10_000) {
+          this.lastWarned = Date.now();
+          this.logger.warn(`the cluster primary did not answer within ${ANSWER_TIMEOUT_MS} ms; deciding in this worker until it does`);
+        }
         resolve(null);
       }, ANSWER_TIMEOUT_MS);
       this.waiting.set(id, { resolve, timer });
