@@ -41,6 +41,14 @@ describe('ClusterHub', () => {
     expect(hub.count('ws-sockets', '10.0.0.1')).toBe(0);
   });
 
+  it("counts a client's scan of a lot once a day, whichever worker asks", () => {
+    const hub = new ClusterHub({ rateLimitPerKey: 0, rateLimitPublic: 0 });
+    const scan = (worker: number, address: string) => hub.handle(worker, { suyuan: 'first-scan', id: 3, lotId: 'lot-1', address, day: '2026-12-06' }).reply;
+    expect(scan(1, '203.0.113.9')).toEqual({ suyuan: 'scan-verdict', id: 3, verdict: 'new' });
+    expect(scan(2, '203.0.113.9')).toEqual({ suyuan: 'scan-verdict', id: 3, verdict: 'seen' });
+    expect(scan(2, '203.0.113.10')).toMatchObject({ verdict: 'new' });
+  });
+
   it('passes what one worker publishes on to the others', () => {
     const hub = new ClusterHub({ rateLimitPerKey: 0, rateLimitPublic: 0 });
     expect(hub.handle(1, { suyuan: 'publish', topic: 'key-revoked', payload: 'k1' })).toEqual({

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/config.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import { ScanClients, TRACKED_CLIENTS_PER_DAY } from '../scan/scan-clients.js';
 import type { CounterName, LimiterName, PrimaryMessage, WorkerMessage } from './cluster-messages.js';
 
 type LimitConfig = Pick<AppConfig, 'rateLimitPerKey' | 'rateLimitPublic'>;
@@ -21,8 +22,8 @@ export interface HubAction {
 }
 
 /**
- * The state every worker of a cluster shares, kept in the primary: the rate limits' buckets and the
- * counts of what is held open. Each worker asks over IPC; the primary answers in the order asked, each
+ * The state every worker of a cluster shares, kept in the primary: the rate limits' buckets, the
+ * counts of what is held open, and the clients whose scans were counted today. Each worker asks over IPC; the primary answers in the order asked, each
  * answer a few map operations, so no caller's request waits on another's work, only on the queue of
  * these small messages. What a worker holds is counted per worker, so a worker's death gives it back.
  */
@@ -30,6 +31,8 @@ export class ClusterHub {
   private readonly limiters: Record<LimiterName, RateLimiter | null>;
   private readonly counts = new Map<string, number>();
   private readonly heldBy = new Map<number, Map<string, number>>();
+  /** Which clients had a scan of which lot counted today, so a client counts once a day whichever worker it reaches. */
+  private readonly scanClients = new ScanClients(TRACKED_CLIENTS_PER_DAY);
 
   constructor(
     config: LimitConfig,
@@ -50,6 +53,8 @@ export class ClusterHub {
       case 'release':
         this.release(workerId, counted(message.counter, message.key));
         return {};
+      case 'first-scan':
+        return { reply: { suyuan: 'scan-verdict', id: message.id, verdict: this.scanClients.firstToday(message.lotId, message.address, message.day) } };
       case 'publish':
         return { forward: { suyuan: 'published', topic: message.topic, payload: message.payload } };
       default:

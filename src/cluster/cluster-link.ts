@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
+import { type FirstToday, ScanClients, TRACKED_CLIENTS_PER_DAY } from '../scan/scan-clients.js';
 import { limitersOf } from './cluster-hub.js';
 import { type CounterName, isPrimaryMessage, type LimiterName, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
 
@@ -13,10 +14,11 @@ type Channel = { send(message: WorkerMessage): boolean; on(event: 'message', lis
 
 /**
  * This process's way to the state it shares with the other workers of `npm run start:cluster`: the
- * rate limits' buckets, counts of what is held open, and notices every worker must hear (a recall for
- * the subscribers, a revoked key, an audit's result). Run alone (`npm start`, tests), all of it is
- * here in the process; run as a cluster worker, the buckets and counts are the primary's (src/cluster/
- * cluster-hub.ts), asked over IPC, and notices go to every other worker through it.
+ * rate limits' buckets, counts of what is held open, which clients' scans were counted today, and
+ * notices every worker must hear (a recall for the subscribers, a revoked key, an audit's result).
+ * Run alone (`npm start`, tests), all of it is here in the process; run as a cluster worker, the
+ * buckets, counts and scan clients are the primary's (src/cluster/cluster-hub.ts), asked over IPC,
+ * and notices go to every other worker through it.
  */
 @Injectable()
 export class ClusterLink implements OnModuleDestroy {
@@ -24,6 +26,7 @@ export class ClusterLink implements OnModuleDestroy {
   /** Here when run alone; when clustered, what decides in place of an answer overdue from the primary. */
   private readonly local: Record<LimiterName, RateLimiter | null>;
   private readonly localCounts = new Map<string, number>();
+  private readonly scanClients = new ScanClients(TRACKED_CLIENTS_PER_DAY);
   private readonly channel: Channel | null;
   private readonly waiting = new Map<number, { resolve: (answer: PrimaryMessage) => void; timer: NodeJS.Timeout }>();
   private readonly topics = new Map<string, Set<(payload: unknown) => void>>();
@@ -85,6 +88,13 @@ export class ClusterLink implements OnModuleDestroy {
     const n = (this.localCounts.get(name) ?? 0) - 1;
     if (n <= 0) this.localCounts.delete(name);
     else this.localCounts.set(name, n);
+  }
+
+  /** Whether this client's scan of the lot is its first today (src/scan/scan-clients.ts), across every worker. */
+  async firstScanToday(lotId: string, address: string, day: string): Promise<FirstToday> {
+    if (!this.channel) return this.scanClients.firstToday(lotId, address, day);
+    const answer = await this.ask({ suyuan: 'first-scan', id: 0, lotId, address, day });
+    return answer?.suyuan === 'scan-verdict' ? answer.verdict : this.scanClients.firstToday(lotId, address, day);
   }
 
   /** Tells this process's listeners of `topic` at once, and every other worker's through the primary. */

@@ -1,3 +1,5 @@
+import type { FirstToday } from '../scan/scan-clients.js';
+
 /** The shared token buckets (src/limits): per API key, per client address, and websocket subscribes per key. */
 export type LimiterName = 'key' | 'address' | 'subscribe';
 
@@ -14,6 +16,7 @@ export type WorkerMessage =
   | { suyuan: 'admit'; id: number; counter: CounterName; key: string; max: number }
   | { suyuan: 'release'; counter: CounterName; key: string }
   | { suyuan: 'publish'; topic: string; payload: unknown }
+  | { suyuan: 'first-scan'; id: number; lotId: string; address: string; day: string }
   /** `demo`: the DemoSummary (src/demo) when this worker seeded it, for the primary's banner. */
   | { suyuan: 'listening'; demo: unknown };
 
@@ -21,6 +24,7 @@ export type WorkerMessage =
 export type PrimaryMessage =
   | { suyuan: 'took'; id: number; wait: number }
   | { suyuan: 'admitted'; id: number; admitted: boolean }
+  | { suyuan: 'scan-verdict'; id: number; verdict: FirstToday }
   | { suyuan: 'published'; topic: string; payload: unknown };
 
 function isOurs(message: unknown): boolean {

@@ -34,21 +34,27 @@ let port: number;
 let cluster: ServiceProcess;
 
 /** One request on a connection of its own (no keep-alive), so that successive requests go to the workers in turn. */
-function post(query: string, authorization?: string): Promise<{ status: number; body: string }> {
+function send(
+  method: string,
+  path: string,
+  options: { body?: string; authorization?: string; headers?: http.OutgoingHttpHeaders; from?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ query });
-    const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    if (authorization) headers.authorization = authorization;
-    const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers }, (res) => {
+    const headers: http.OutgoingHttpHeaders = { ...options.headers };
+    if (options.body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) });
+    if (options.authorization) headers.authorization = options.authorization;
+    // `from`: another loopback address, a client of its own for the per-address limits.
+    const req = http.request({ host: '127.0.0.1', port, path, method, agent: false, headers, localAddress: options.from }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => resolve({ status: res.statusCode!, body: text }));
     });
     req.on('error', reject);
-    req.end(body);
+    req.end(options.body);
   });
 }
 
+const post = (query: string, authorization?: string) => send('POST', '/graphql', { body: JSON.stringify({ query }), authorization });
 const asAdmin = () => post(LEDGER_SIZE, `Bearer ${ADMIN_KEY}`);
 const workerPids = (output: string) => [...output.matchAll(/worker (\d) \(pid (\d+)\) listening/g)].map((m) => ({ slot: Number(m[1]), pid: Number(m[2]) }));
 
@@ -130,6 +136,20 @@ describe('npm run start:cluster', () => {
     await waitFor('every subscriber to hear', () => listeners.every((l) => l.heard.length > 0), 5000).catch(() => undefined);
     for (const c of clients) await c.dispose();
     expect(listeners.map((l) => l.heard)).toEqual([[recall.id], [recall.id]]);
+  });
+
+  it("counts a client's scan of a lot once a day, whichever worker it reaches", async () => {
+    const app = { getHttpServer: () => `http://127.0.0.1:${port}` } as unknown as INestApplication<App>;
+    const { batch } = await producerWithBatch(app);
+    const from = '127.0.0.3';
+    const page = await send('GET', `/q/${batch.traceCode}`, { from, headers: { accept: 'text/html' } });
+    const token = /data-token="([\w-]+)"/.exec(page.body)![1];
+    const answers = [];
+    // Four posts, each on a connection of its own: two on each worker.
+    for (let i = 0; i < 4; i++)
+      answers.push(JSON.parse((await send('POST', `/q/${batch.traceCode}/scans`, { from, headers: { 'x-scan-token': token } })).body));
+    expect(answers.map((a) => a.counted)).toEqual([true, false, false, false]);
+    expect(answers[3]).toMatchObject({ scans: 1 });
   });
 
   it('holds one rate limit per address across the workers', async () => {
