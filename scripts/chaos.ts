@@ -6,7 +6,9 @@
  *   1. kills the service with -9 in the middle of the load and starts it again;
  *   2. stops PostgreSQL under load for a few seconds and starts it again, the service left running;
  *   3. runs two service processes on the one database under load;
- *   4. has clients disconnect mid-request and retry with the same idempotency key.
+ *   4. has clients disconnect mid-request and retry with the same idempotency key;
+ *   5. runs `npm run start:cluster` with two workers under load and kills one worker with -9: the other
+ *      keeps answering, the primary starts a replacement, and nothing the killed one acknowledged is lost.
  *
  * Every request records a retail sale of 1 unit with an idempotency key of its own. After each
  * scenario: every append a client got an answer for is in the ledger with the seq and hash it was
@@ -16,6 +18,7 @@
  * the ledger only grew) passes. Prints a report table and exits 1 when any of that fails.
  */
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -45,7 +48,7 @@ const ADMIN_KEY = `chaos-admin-${randomBytes(12).toString('hex')}`;
 /** One signing key for every process of the run, so each one's checkpoints verify with the same key. */
 const SIGNING_SEED = randomBytes(32).toString('base64');
 /** The idempotency keys of each scenario start with its name. */
-const SCENARIO_KEYS = ['kill-9', 'postgres-restart', 'two-processes', 'disconnect'];
+const SCENARIO_KEYS = ['kill-9', 'postgres-restart', 'two-processes', 'disconnect', 'cluster-worker'];
 const RECORD_EVENT = 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq hash } }';
 
 interface EventInput {
@@ -322,18 +325,27 @@ async function verifyOffline(base: string, stateFile: string, problems: string[]
 }
 
 async function main(): Promise<number> {
+  // `npm run chaos -- cluster-worker …` runs only the scenarios named (by their keys); none named, all of them.
+  const all: [string, (chaos: ChaosRun) => Promise<void>][] = [
+    ['kill-9', killNineUnderLoad],
+    ['postgres-restart', restartPostgresUnderLoad],
+    ['two-processes', twoProcessesUnderLoad],
+    ['disconnect', clientsDisconnecting],
+    ['cluster-worker', clusterWorkerKilledUnderLoad],
+  ];
+  const named = process.argv.slice(2);
+  const unknown = named.filter((n) => !SCENARIO_KEYS.includes(n));
+  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; the scenarios: ${SCENARIO_KEYS.join(', ')}`);
+  const scenarios = named.length > 0 ? all.filter(([key]) => named.includes(key)) : all;
   const chaos = await ChaosRun.prepare();
   try {
     await chaos.start();
-    await killNineUnderLoad(chaos);
-    await restartPostgresUnderLoad(chaos);
-    await twoProcessesUnderLoad(chaos);
-    await clientsDisconnecting(chaos);
+    for (const [, scenario] of scenarios) await scenario(chaos);
   } finally {
     await chaos.cleanUp();
   }
   printReport(chaos.results);
-  return chaos.results.every((r) => r.problems.length === 0) && chaos.results.length === SCENARIO_KEYS.length ? 0 : 1;
+  return chaos.results.every((r) => r.problems.length === 0) && chaos.results.length === scenarios.length ? 0 : 1;
 }
 
 /** One run's PostgreSQL, service processes and fixture, and the results of the scenarios checked so far. */
@@ -384,7 +396,8 @@ class ChaosRun {
     this.fixture = await setUp(this.service.base);
   }
 
-  async launch(): Promise<RunningService> {
+  /** The service, or with `entry` another compiled start (the cluster's), with `extraEnv` added. */
+  async launch(entry?: string, extraEnv: Record<string, string> = {}): Promise<RunningService> {
     // LOG_FORMAT=pretty: the start banner startService waits for (production logs JSON lines otherwise).
     // No rate limit: this is a load, not an abuse, and a refused request would prove nothing.
     const env = {
@@ -393,11 +406,12 @@ class ChaosRun {
       LEDGER_ORIGIN: 'chaos.suyuan/ledger',
       LOG_FORMAT: 'pretty',
       RATE_LIMIT_PER_KEY: '0',
+      ...extraEnv,
     };
     // The port is picked at random: on the rare collision, another one.
     for (let attempt = 1; ; attempt++) {
       try {
-        const service = await startService(this.serviceUrl.toString(), ADMIN_KEY, { env, stderr: this.log });
+        const service = await startService(this.serviceUrl.toString(), ADMIN_KEY, { env, stderr: this.log, entry });
         this.services.push(service);
         return service;
       } catch (err) {
@@ -494,6 +508,57 @@ async function clientsDisconnecting(chaos: ChaosRun): Promise<void> {
     return recordEvent(chaos.service.base, chaos.fixture.producerKey, input, hangUp.signal);
   });
   await chaos.check('client disconnects, retries', attempts, { problems: [] });
+}
+
+/**
+ * 5. `npm run start:cluster` with two workers under load; one worker is killed with -9. Requests in
+ * flight on it get no answer (and are retried with their keys); the other worker keeps answering from
+ * the moment of the kill, and the primary starts a replacement that serves too.
+ */
+async function clusterWorkerKilledUnderLoad(chaos: ChaosRun): Promise<void> {
+  console.log('5. a cluster worker killed under load');
+  const single = chaos.service;
+  const clustered = await chaos.launch('dist/src/cluster-main.js', { CLUSTER_WORKERS: '2' });
+  chaos.service = clustered;
+  const load = new Load(chaos.fixture, 'cluster-worker', () => [clustered.base]);
+  await sleep(3000);
+  const problems: string[] = [];
+  const [victim, survivor] = childPids(clustered.pid);
+  if (victim === undefined || survivor === undefined) problems.push(`expected two workers, found ${childPids(clustered.pid).length}`);
+  const killedAt = now();
+  if (victim !== undefined) process.kill(victim, 'SIGKILL');
+  const first = await load.firstAnsweredAfter(killedAt, 10_000);
+  // Long enough for the replacement to start and take its share of the load.
+  await sleep(8000);
+  const attempts = await load.stop();
+  const workersAfter = childPids(clustered.pid);
+  if (workersAfter.length !== 2 || workersAfter.includes(victim!)) problems.push(`after the kill the workers are ${workersAfter.join(', ')}, not two new`);
+  const answeredMs = first && first.startedMs + first.ms - killedAt;
+  if (answeredMs === undefined || answeredMs > FAIL_FAST_LIMIT_MS) problems.push(`no append answered within ${FAIL_FAST_LIMIT_MS} ms of the kill`);
+  const lateFailures = attempts.filter((a) => a.startedMs > killedAt + 1000 && a.outcome.kind !== 'entry').length;
+  await chaos.check('kill -9 one of two cluster workers', attempts, {
+    recoveryMs: answeredMs,
+    problems,
+    notes: [
+      `workers ${victim} (killed) and ${survivor}; after: ${workersAfter.join(', ')}`,
+      `${attempts.filter((a) => a.startedMs > killedAt && a.outcome.kind === 'entry').length} appends answered after the kill; ` +
+        `${lateFailures} requests sent more than 1 s after it failed`,
+    ],
+  });
+  chaos.service = single;
+  await clustered.stop();
+}
+
+/** The processes `pid` started (a cluster primary's: its workers). */
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
 }
 
 /** An organization with a facility, a product and batches of INITIAL_QUANTITY units to sell from. */

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Response } from 'express';
 import type { Server } from 'node:http';
+import { ClusterLink } from './cluster/cluster-link.js';
 import { securityHeaders } from './common/security-headers.js';
 import { refuseInvalidUtf8 } from './common/utf8-body.js';
 import { APP_CONFIG } from './config/config.module.js';
@@ -21,9 +22,16 @@ export const MAX_REQUEST_BODY = 20 * 1024 * 1024;
 export function configureHttp(app: INestApplication): void {
   const http = app as NestExpressApplication;
   const config = app.get<AppConfig>(APP_CONFIG);
-  const wasRefused = limitConnections(app.getHttpServer() as Server, config);
-  // A request on a connection the per-address cap refused is never served (it is being closed).
-  app.use((req: GatedRequest, _res: Response, next: NextFunction) => (wasRefused(req.socket) ? req.socket.destroy() : next()));
+  const cluster = app.get(ClusterLink);
+  const wasRefused = limitConnections(app.getHttpServer() as Server, config, cluster.clustered ? cluster : undefined);
+  // A request on a connection the per-address cap refused is never served (it is being closed); in a
+  // cluster worker the first request may come before the count across workers has answered, and waits for it.
+  app.use((req: GatedRequest, _res: Response, next: NextFunction) => {
+    const refused = wasRefused(req.socket);
+    if (refused === false) return next();
+    if (refused === true) return void req.socket.destroy();
+    refused.then((no) => (no ? req.socket.destroy() : next()), next);
+  });
   // So that every request, one the body parser refuses too, gets its id and its log line.
   app.use(requestLogging);
   // Nothing in an answer names the framework it runs on.

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import cluster from 'node:cluster';
 import { AppModule } from './app.module.js';
 import { AppConfig, ConfigError, loadConfig } from './config/config.js';
 import { devSecrets } from './config/dev-secrets.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { pendingMigrations, runMigrations } from './database/migrate.js';
+import type { WorkerMessage } from './cluster/cluster-messages.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { configureHttp } from './http.js';
 import { LedgerRepository } from './ledger/ledger.repository.js';
@@ -18,7 +20,7 @@ const SERVING_LOG_LEVELS: LogLevel[] = ['log', 'error', 'warn', 'fatal'];
 const STARTING_LOG_LEVELS: LogLevel[] = ['error', 'warn', 'fatal'];
 
 /** What a signal must stop, as far as the start has got. */
-interface Running {
+export interface Running {
   app?: INestApplication;
   embedded?: EmbeddedDatabase;
 }
@@ -26,6 +28,8 @@ interface Running {
 /** Modules served beside AppModule: none in the product; the benchmark adds its baseline (scripts/bench-service-main.ts). */
 export interface ServeOptions {
   extraModules?: Type[];
+  /** A worker of `npm run start:cluster`: its primary migrated and prints the banner; this process tells it when it listens. */
+  clusterWorker?: boolean;
 }
 
 @Module({})
@@ -49,13 +53,14 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const demo = config.seedDemo && (await app.get(LedgerRepository).head()).size === 0 ? await seedDemo(app) : undefined;
   await app.listen(config.port, config.host);
   logger.setLogLevels(SERVING_LOG_LEVELS);
+  if (options.clusterWorker) return void process.send!({ suyuan: 'listening', demo } satisfies WorkerMessage);
 
   const facts = { embedded: running.embedded !== undefined, migrationsApplied, demo };
   if (config.logFormat === 'json') logger.log('started', startRecord(config, facts), 'Start');
   else console.log(startBanner(config, facts));
 }
 
-function loadConfigOrExit(): AppConfig {
+export function loadConfigOrExit(): AppConfig {
   const dataDir = process.env.DATA_DIR || './data';
   try {
     return loadConfig(process.env, () => devSecrets(dataDir));
@@ -86,10 +91,16 @@ function stopOnSignals(running: Running, logger: StructuredLogger): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // A cluster worker whose primary is gone (killed) stops as on SIGTERM, rather than serving on unwatched.
+  if (cluster.isWorker) process.once('disconnect', () => void stop('primary gone'));
 }
 
 /** The database to use (embedded PostgreSQL when no DATABASE_URL is given), migrated or checked to be up to date. */
-async function prepareDatabase(config: AppConfig, running: Running, logger: StructuredLogger): Promise<{ databaseUrl: string; migrationsApplied: string[] }> {
+export async function prepareDatabase(
+  config: AppConfig,
+  running: Running,
+  logger: StructuredLogger,
+): Promise<{ databaseUrl: string; migrationsApplied: string[] }> {
   if (config.databaseUrl === null) {
     // Loaded only here: embedded-postgres is a development dependency, absent from a production install
     // (which always has a DATABASE_URL). Importing it hooks SIGINT/SIGTERM, so this process's own handlers go back on.

@@ -6,6 +6,8 @@ export interface StartFacts {
   embedded: boolean;
   migrationsApplied: string[];
   demo: DemoSummary | undefined;
+  /** The workers of `npm run start:cluster`; absent for one process. */
+  workers?: number;
 }
 
 type StartConfig = Pick<AppConfig, 'env' | 'publicBaseUrl' | 'dataDir' | 'migrateOnStart' | 'adminApiKey' | 'ledgerOrigin' | 'graphqlIntrospection'> &
@@ -21,6 +23,7 @@ export function startRecord(config: StartConfig, facts: StartFacts): Record<stri
     migrationsApplied: facts.migrationsApplied,
     ledgerOrigin: config.ledgerOrigin,
     demoSeeded: facts.demo !== undefined,
+    ...(facts.workers ? { workers: facts.workers } : {}),
   };
 }
 
@@ -35,6 +38,7 @@ export function startBanner(config: StartConfig, facts: StartFacts): string {
     `  Admin key:   ${config.adminApiKey}   (send as  Authorization: Bearer <key>)`,
     `  Ledger:      origin ${config.ledgerOrigin}`,
   ];
+  if (facts.workers) lines.push(`  Workers:     ${facts.workers} processes on the one port (rate limits and caps shared through the primary)`);
   const demo = facts.demo;
   if (demo) {
     lines.push('  Demo seeded:');

@@ -1,9 +1,12 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { ClusterLink } from '../cluster/cluster-link.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
 import { ProjectionAuditRepository } from './projection-audit.repository.js';
 import { auditBatches, AuditTally, auditRegistrations, ProjectionAuditSummary } from './projection-replay.js';
+
+const AUDITED = 'projection-audited';
 
 /** An audit's findings, when it ran and how much of the ledger it replayed. */
 export interface ProjectionAuditResult extends ProjectionAuditSummary {
@@ -28,18 +31,25 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
   private running: Promise<unknown> | undefined;
   private stopped = false;
 
+  private stopListening: (() => void) | undefined;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: ProjectionAuditRepository,
+    @Optional() private readonly cluster?: ClusterLink,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.projectionAuditIntervalMs > 0) this.schedule(0);
+    // Another worker's result (periodic or verifyLedger's) is this one's too: /health/ready reports it from any worker.
+    this.stopListening = this.cluster?.subscribe(AUDITED, (result) => this.keep(result as ProjectionAuditResult, null));
+    // One worker of a cluster audits on its schedule (BACKGROUND_WORK); a full replay in each would multiply the load.
+    if (this.config.projectionAuditIntervalMs > 0 && this.config.backgroundWork) this.schedule(0);
   }
 
   /** Before the pool closes: no new audit, and the one under way finishes. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     clearTimeout(this.timer);
     await this.running;
   }
@@ -61,13 +71,23 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
       await auditBatches(snapshot.batchRows(), snapshot.batchEntries(), (id) => kinds.get(id), tally);
       return { ...tally.summary(), auditedAt: new Date(), ledgerSize: snapshot.ledgerSize };
     });
-    // The audit started last read the newest snapshot: its result stands, whichever finished first.
-    if (!this.last || this.last.started < started) this.last = { result, started };
+    if (this.keep(result, started)) this.cluster?.publish(AUDITED, result);
     if (!result.clean) {
       const first = result.firstDisagreement!;
       this.logger.error(`${result.disagreements} row(s) disagree with the ledger (of ${result.rowsChecked}); the first: ${first.reason}`);
     }
     return result;
+  }
+
+  /**
+   * Keeps `result` if it is the newest: of this process's audits, the one started last (it read the
+   * newest snapshot, whichever finished first); one from another worker (`started` null) when it was
+   * made after the one kept.
+   */
+  private keep(result: ProjectionAuditResult, started: number | null): boolean {
+    const newer = !this.last || (started === null ? result.auditedAt > this.last.result.auditedAt : this.last.started < started);
+    if (newer) this.last = { result, started: started ?? this.last?.started ?? 0 };
+    return newer;
   }
 
   private schedule(delayMs: number): void {

@@ -1,21 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import { ClusterLink } from '../cluster/cluster-link.js';
+
+const KEY_REVOKED = 'key-revoked';
 
 /**
- * Tells who listens (the websocket's open sockets) that an API key was revoked in this process, as
- * soon as the revocation commits. Revocations by another process are found by the listener's own
- * periodic check.
+ * Tells who listens (the websocket's open sockets) that an API key was revoked, as soon as the
+ * revocation commits: in this process, and through ClusterLink in every other worker of its cluster.
+ * Revocations by a process outside it are found by the listener's own periodic check.
  */
 @Injectable()
 export class KeyRevocations {
-  private readonly listeners = new Set<(apiKeyId: string) => void>();
+  constructor(private readonly cluster: ClusterLink) {}
 
   /** Returns the function that stops listening. */
   listen(listener: (apiKeyId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.cluster.subscribe(KEY_REVOKED, (apiKeyId) => listener(apiKeyId as string));
   }
 
   announce(apiKeyId: string): void {
-    for (const listener of this.listeners) listener(apiKeyId);
+    this.cluster.publish(KEY_REVOKED, apiKeyId);
   }
 }

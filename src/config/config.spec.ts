@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { rawPublicKey, witnessVerifierKey } from '../witnesses/cosignature.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -50,6 +51,15 @@ describe('loadConfig', () => {
     expect(loadConfig(complete)).toMatchObject({ databaseReplicaUrls: [], replicaMaxLagMs: 2000 });
     const config = loadConfig({ ...complete, DATABASE_REPLICA_URLS: ' postgres://r1:5432/s , postgresql://u:p@r2/s', REPLICA_MAX_LAG_MS: '500' });
     expect(config).toMatchObject({ databaseReplicaUrls: ['postgres://r1:5432/s', 'postgresql://u:p@r2/s'], replicaMaxLagMs: 500 });
+  });
+
+  it('runs a cluster worker per core unless CLUSTER_WORKERS, or else WEB_CONCURRENCY, says how many', () => {
+    expect(loadConfig(complete).clusterWorkers).toBe(availableParallelism());
+    expect(loadConfig({ ...complete, WEB_CONCURRENCY: '3' }).clusterWorkers).toBe(3);
+    expect(loadConfig({ ...complete, WEB_CONCURRENCY: '3', CLUSTER_WORKERS: '5' }).clusterWorkers).toBe(5);
+    expect(() => loadConfig({ ...complete, CLUSTER_WORKERS: '0' })).toThrow('CLUSTER_WORKERS is invalid ("0"): expected an integer from 1 to 64');
+    expect(loadConfig(complete).backgroundWork).toBe(true);
+    expect(loadConfig({ ...complete, BACKGROUND_WORK: 'false' }).backgroundWork).toBe(false);
   });
 
   it('writes XLSX dates in China time unless EXPORT_TIME_ZONE names another zone', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { LedgerSigningKey, parseSigningKey } from '../ledger/signing-key.js';
 import { parseWitnessKey, WitnessKey } from '../witnesses/cosignature.js';
 
@@ -71,6 +72,14 @@ export interface AppConfig {
   anonymousBodyLimitBytes: number;
   /** The IANA time zone the XLSX exports write their date cells in (a spreadsheet cell has no zone of its own). */
   exportTimeZone: string;
+  /** Worker processes `npm run start:cluster` runs (CLUSTER_WORKERS, else WEB_CONCURRENCY, else one per core). */
+  clusterWorkers: number;
+  /**
+   * Whether this process runs the periodic work (checkpoint signing, the witnesses' feeds, the projection
+   * audit): one process of a cluster does, the others only serve (src/cluster). Webhook delivery is not
+   * in it: every process claims deliveries, each one leased to one process.
+   */
+  backgroundWork: boolean;
 }
 
 export interface ConfiguredWitness {
@@ -183,6 +192,8 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     webhookAllowedHosts: hosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     webhookAllowHttp: boolean(env, 'WEBHOOK_ALLOW_HTTP', false),
     exportTimeZone: timeZone(env, 'EXPORT_TIME_ZONE', 'Asia/Shanghai'),
+    clusterWorkers: integer(env, 'CLUSTER_WORKERS', integer(env, 'WEB_CONCURRENCY', availableParallelism(), 1, 64), 1, 64),
+    backgroundWork: boolean(env, 'BACKGROUND_WORK', true),
     ...connectionLimits(env),
   };
 }

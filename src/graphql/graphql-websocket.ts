@@ -25,7 +25,7 @@ import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { MAX_QUERY_TOKENS, queryBudget, queryLimitError } from '../limits/query-limits.js';
-import { RateLimiter } from '../limits/rate-limiter.js';
+import { ClusterLink } from '../cluster/cluster-link.js';
 import { graphqlErrorFormatter } from './error-mapping.js';
 import { SocketRegistry, type SocketCaps } from './socket-registry.js';
 
@@ -53,15 +53,17 @@ type Extra = { socket: WebSocket; request: IncomingMessage; caller?: Caller; aut
  * (RATE_LIMIT_PER_KEY a minute, as requests over HTTP; the admin's are not counted) and are parsed with
  * the same token limit, validated with the same introspection setting and held to the same depth and
  * cost budget as over HTTP; its errors are formatted the same way. Sockets and subscriptions are
- * capped per key (WEBSOCKET_CAPS), and a revoked key's sockets are closed: at once when revoked
- * here, within KEY_RECHECK_MS when revoked by another process.
+ * capped per key (WEBSOCKET_CAPS, counted across every worker of a cluster through ClusterLink), and
+ * a revoked key's sockets are closed: at once when revoked in this process or another worker of its
+ * cluster, within KEY_RECHECK_MS when revoked by another service process.
  */
 @Injectable()
 export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Websocket');
   private readonly registry = new SocketRegistry<WebSocket>(WEBSOCKET_CAPS);
+  /** Sockets counted in ClusterLink's 'ws-sockets' (given back once, when they close). */
+  private readonly counted = new WeakSet<WebSocket>();
   private readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  private readonly subscribes: RateLimiter | null;
   private stop: (() => Promise<void>) | null = null;
 
   constructor(
@@ -71,9 +73,9 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
     private readonly keys: AuthRepository,
     private readonly revocations: KeyRevocations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cluster: ClusterLink,
   ) {
     this.formatError = graphqlErrorFormatter({ hideSchema: !config.graphqlIntrospection });
-    this.subscribes = config.rateLimitPerKey > 0 ? new RateLimiter(config.rateLimitPerKey) : null;
   }
 
   onApplicationBootstrap(): void {
@@ -86,8 +88,8 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
         schema: this.schemaHost.schema,
         onConnect: (ctx) => this.connect(ctx),
         onSubscribe: (ctx, id, payload) => this.subscribe(ctx, id, payload),
-        onComplete: (ctx, id) => this.registry.unsubscribe(ctx.extra.socket, id),
-        onClose: (ctx) => this.registry.close(ctx.extra.socket),
+        onComplete: (ctx, id) => this.completed(ctx.extra.socket, id),
+        onClose: (ctx) => this.closed(ctx.extra.socket, ctx.extra.caller ? holderOf(ctx.extra.caller) : this.registry.holderOfSocket(ctx.extra.socket)),
         onError: (_ctx, _id, _payload, errors) => errors.map((e) => this.formatError(e.toJSON(), e)),
         onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? this.formatResult(result) : undefined),
       },
@@ -134,21 +136,33 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
     if (socket.readyState !== socket.OPEN) return false;
     // The one subscription is for organizations and the admin; an anonymous socket would only hold memory.
     if (caller.kind === 'anonymous') return this.refuse(socket, CLOSE.keyRequired);
-    if (!this.registry.open(socket, holderOf(caller))) return this.refuse(socket, CLOSE.tooManySockets);
+    const holder = holderOf(caller);
+    if (!this.registry.open(socket, holder)) return this.refuse(socket, CLOSE.tooManySockets);
+    // The key's sockets in every worker of a cluster (the registry counts this process's).
+    if (!(await this.cluster.admit('ws-sockets', holder, WEBSOCKET_CAPS.socketsPerKey))) {
+      this.registry.close(socket);
+      return this.refuse(socket, CLOSE.tooManySockets);
+    }
+    this.counted.add(socket);
+    // Closed while being counted: onClose has been and gone, so it is given back here.
+    if (socket.readyState !== socket.OPEN) {
+      this.closed(socket, holder);
+      return false;
+    }
     ctx.extra.caller = caller;
     ctx.extra.authorization = authorization as string;
     return true;
   }
 
   /** A subscribe message: the same checks as over HTTP, then the caps. */
-  private subscribe(
+  private async subscribe(
     ctx: Context<Record<string, unknown>, Extra>,
     id: string,
     payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
   ) {
     const { socket, caller, authorization } = ctx.extra;
     const holder = holderOf(caller!);
-    const wait = holder === ADMIN ? 0 : (this.subscribes?.take(holder, Date.now()) ?? 0);
+    const wait = holder === ADMIN ? 0 : await this.cluster.take('subscribe', holder);
     if (wait > 0) return [new GraphQLError(`too many requests; try again in ${wait} s`, { extensions: { code: 'RATE_LIMITED' } })];
     const schema = this.schemaHost.schema;
     let document: DocumentNode;
@@ -170,7 +184,10 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
     }
     const limit = queryLimitError(schema, document, payload.operationName, payload.variables ?? undefined, queryBudget(caller!));
     if (limit) return [limit];
-    const verdict = this.registry.subscribe(socket, id);
+    // The key's subscriptions in every worker of a cluster first, then this socket's and this process's.
+    const admitted = await this.cluster.admit('ws-subscriptions', holder, WEBSOCKET_CAPS.subscriptionsPerKey);
+    const verdict = admitted ? this.registry.subscribe(socket, id) : 'key-full';
+    if (admitted && verdict !== 'ok') this.cluster.release('ws-subscriptions', holder);
     if (verdict !== 'ok') {
       const message =
         verdict === 'socket-full'
@@ -186,6 +203,20 @@ export class GraphqlWebsocket implements OnApplicationBootstrap, BeforeApplicati
       // What AuthGuard and the resolvers read over HTTP: the caller is already proved.
       contextValue: { req: { headers: { authorization }, caller } },
     };
+  }
+
+  /** A subscription ended: uncounted here and across the cluster. */
+  private completed(socket: WebSocket, id: string): void {
+    const holder = this.registry.holderOfSocket(socket);
+    if (holder !== undefined && this.registry.unsubscribe(socket, id)) this.cluster.release('ws-subscriptions', holder);
+  }
+
+  /** A socket closed: it and its subscriptions uncounted here and across the cluster. */
+  private closed(socket: WebSocket, holder: string | undefined): void {
+    const subscriptions = this.registry.close(socket) ?? 0;
+    if (holder === undefined) return;
+    for (let i = 0; i < subscriptions; i++) this.cluster.release('ws-subscriptions', holder);
+    if (this.counted.delete(socket)) this.cluster.release('ws-sockets', holder);
   }
 
   private formatResult(result: ExecutionResult) {

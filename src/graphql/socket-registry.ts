@@ -31,16 +31,18 @@ export class SocketRegistry<S> {
     return true;
   }
 
-  /** Forgets a socket and its subscriptions; nothing for one never registered. */
-  close(socket: S): void {
+  /** Forgets a socket and its subscriptions: how many subscriptions it held, or null for a socket never registered. */
+  close(socket: S): number | null {
     const holder = this.holderOf.get(socket);
-    if (holder === undefined) return;
-    for (const id of [...this.subscriptionsOf.get(socket)!]) this.unsubscribe(socket, id);
+    if (holder === undefined) return null;
+    const subscriptions = [...this.subscriptionsOf.get(socket)!];
+    for (const id of subscriptions) this.unsubscribe(socket, id);
     this.holderOf.delete(socket);
     this.subscriptionsOf.delete(socket);
     const sockets = this.socketsByHolder.get(holder)!;
     sockets.delete(socket);
     if (sockets.size === 0) this.socketsByHolder.delete(holder);
+    return subscriptions.length;
   }
 
   /** Counts a new subscription of a registered socket, unless a cap is reached. */
@@ -57,17 +59,22 @@ export class SocketRegistry<S> {
     return 'ok';
   }
 
-  /** Uncounts a subscription that ended; nothing when it was not counted. */
-  unsubscribe(socket: S, id: string): void {
+  /** Uncounts a subscription that ended: false (nothing done) when it was not counted. */
+  unsubscribe(socket: S, id: string): boolean {
     const holder = this.holderOf.get(socket);
-    if (holder === undefined || !this.subscriptionsOf.get(socket)!.delete(id)) return;
+    if (holder === undefined || !this.subscriptionsOf.get(socket)!.delete(id)) return false;
     const held = this.subscriptionsByHolder.get(holder)! - 1;
     if (held === 0) this.subscriptionsByHolder.delete(holder);
     else this.subscriptionsByHolder.set(holder, held);
+    return true;
   }
 
   socketsOf(holder: string): S[] {
     return [...(this.socketsByHolder.get(holder) ?? [])];
+  }
+
+  holderOfSocket(socket: S): string | undefined {
+    return this.holderOf.get(socket);
   }
 
   holders(): string[] {

@@ -32,8 +32,14 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('Checkpoints');
   private timer: NodeJS.Timeout | undefined;
   private signing: Promise<unknown> | undefined;
-  /** Each checkpoint this process signs and keeps, as the log signed it (for the witnesses). */
+  /**
+   * Each newer checkpoint this process signs, or finds kept by another process when it looks (for the
+   * witnesses): in a cluster only one worker looks every second, and another's on-demand checkpoint
+   * still reaches them.
+   */
   readonly signed = new Subject<StoredCheckpoint>();
+  /** The largest tree size `signed` has told of. */
+  private announcedSize = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,6 +48,8 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
+    // One process of a cluster signs on its own (BACKGROUND_WORK); any signs on demand (ON CONFLICT keeps one per size).
+    if (!this.config.backgroundWork) return;
     this.timer = setInterval(() => void this.signIfBehind(), this.config.checkpointIntervalMs);
     this.timer.unref();
   }
@@ -121,13 +129,21 @@ export class ProofsService implements OnApplicationBootstrap, BeforeApplicationS
       rootHash: root.toString('hex'),
       signedNote: signCheckpoint(body, this.config.ledgerSigningKey),
     });
-    this.signed.next(saved);
+    this.announce(saved);
     return saved;
+  }
+
+  private announce(checkpoint: StoredCheckpoint): void {
+    if (checkpoint.treeSize <= this.announcedSize) return;
+    this.announcedSize = checkpoint.treeSize;
+    this.signed.next(checkpoint);
   }
 
   private async signIfBehind(): Promise<void> {
     if (this.signing) return;
-    this.signing = this.signCheckpoint().catch((err: Error) => this.logger.error(`signing a checkpoint failed: ${err.message}`));
+    this.signing = this.signCheckpoint()
+      .then((checkpoint) => this.announce(checkpoint))
+      .catch((err: Error) => this.logger.error(`signing a checkpoint failed: ${err.message}`));
     await this.signing;
     this.signing = undefined;
   }

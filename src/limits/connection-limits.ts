@@ -37,12 +37,20 @@ export class ConnectionCounter {
   }
 }
 
+/** The count of open connections every worker of a cluster shares (ClusterLink), for the cap to hold across them. */
+export interface SharedConnectionCount {
+  admit(counter: 'connections', address: string, max: number): Promise<boolean>;
+  release(counter: 'connections', address: string): void;
+}
+
 /**
  * The server's timeouts (a slow sender of headers or body is answered 408 and cut off; a connection
- * on which nothing moves is closed) and the per-address cap on open connections. Returns whether a
- * socket was refused, for the first middleware to drop any request that still reached it.
+ * on which nothing moves is closed) and the per-address cap on open connections: counted here, and
+ * when `shared` is given (a cluster worker) also across every worker, which answers a moment later
+ * (an IPC round trip to the primary). Returns whether a socket was refused (a promise while the
+ * shared count has not answered), for the first middleware to drop any request that reached it.
  */
-export function limitConnections(server: Server, limits: ConnectionLimits): (socket: Socket) => boolean {
+export function limitConnections(server: Server, limits: ConnectionLimits, shared?: SharedConnectionCount): (socket: Socket) => boolean | Promise<boolean> {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -55,18 +63,30 @@ export function limitConnections(server: Server, limits: ConnectionLimits): (soc
   );
 
   const refused = new WeakSet<Socket>();
+  const pending = new WeakMap<Socket, Promise<boolean>>();
+  const refuse = (socket: Socket) => {
+    refused.add(socket);
+    socket.end(TOO_MANY_CONNECTIONS, () => socket.destroy());
+  };
   if (limits.maxConnectionsPerAddress > 0) {
-    const counter = new ConnectionCounter(limits.maxConnectionsPerAddress);
+    const max = limits.maxConnectionsPerAddress;
+    const counter = new ConnectionCounter(max);
     // Before Node's own listener, so a refused socket is closed before anything reads a request from it.
     server.prependListener('connection', (socket: Socket) => {
       const address = addressKey(socket.remoteAddress);
-      if (!counter.admit(address)) {
-        refused.add(socket);
-        socket.end(TOO_MANY_CONNECTIONS, () => socket.destroy());
-        return;
-      }
+      if (!counter.admit(address)) return refuse(socket);
       socket.once('close', () => counter.release(address));
+      if (!shared) return;
+      const verdict = shared.admit('connections', address, max).then((admitted) => {
+        pending.delete(socket);
+        if (!admitted) refuse(socket);
+        // Closed while counted: given back now; else when it closes.
+        else if (socket.destroyed) shared.release('connections', address);
+        else socket.once('close', () => shared.release('connections', address));
+        return !admitted;
+      });
+      pending.set(socket, verdict);
     });
   }
-  return (socket) => refused.has(socket);
+  return (socket) => refused.has(socket) || (pending.get(socket) ?? false);
 }

@@ -10,7 +10,8 @@ import { STATIC_PAGE_POLICY } from '../common/security-headers.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { addressKey } from '../common/client-address.js';
-import { RateLimiter } from './rate-limiter.js';
+import { ClusterLink } from '../cluster/cluster-link.js';
+import type { LimiterName } from '../cluster/cluster-messages.js';
 
 /** What the body parser lets a request send: a valid key's requests the bulk limit, any other the small one. */
 export type BodyAllowance = 'keyed' | 'anonymous';
@@ -28,21 +29,22 @@ const KNOWN_KEYS_MAX = 10_000;
  * valid key, against the client's address, so a thousand random keys cost what one caller's requests
  * cost. A value not yet known is paid for by the address before it is looked up (and given back
  * when it proves a valid key): past the address's allowance the database is not asked. Past a limit:
- * 429 with Retry-After.
+ * 429 with Retry-After. The buckets are ClusterLink's: in this process when it runs alone, shared by
+ * every worker of a cluster through its primary, so a client gets one allowance however many workers serve it.
  */
 @Injectable()
 export class RateLimitMiddleware {
-  private readonly perKey: RateLimiter | null;
-  private readonly perAddress: RateLimiter | null;
   /** Keys (by hash) that proved valid lately: a client sharing its address with a flood still gets its key looked up. */
   private readonly knownKeys = new ExpiringSet<string>(KNOWN_KEYS_MAX, KNOWN_KEY_MS);
+
+  private readonly addressLimited: boolean;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly auth: AuthService,
+    private readonly limits: ClusterLink,
   ) {
-    this.perKey = config.rateLimitPerKey > 0 ? new RateLimiter(config.rateLimitPerKey) : null;
-    this.perAddress = config.rateLimitPublic > 0 ? new RateLimiter(config.rateLimitPublic) : null;
+    this.addressLimited = config.rateLimitPublic > 0;
   }
 
   readonly use = (req: GatedRequest, res: Response, next: NextFunction): void => {
@@ -57,7 +59,7 @@ export class RateLimitMiddleware {
     // req.ip is the socket's peer, or with TRUST_PROXY the address the proxy in front saw (src/http.ts).
     const address = `ip:${addressKey(req.ip)}`;
     const authorization = req.headers.authorization;
-    if (!authorization) return this.count(res, this.perAddress, address);
+    if (!authorization) return this.count(res, 'address', address);
 
     // Keys are counted by their hash, so no secret is kept in memory longer than the request.
     const keyHash = sha256(authorization);
@@ -65,23 +67,23 @@ export class RateLimitMiddleware {
     const known = this.knownKeys.has(keyHash, now);
     // A value not known to be valid is paid for by the address before it is looked up, so requests in
     // flight together cannot look up more values than the address's allowance.
-    const addressPaid = !known && this.perAddress !== null && this.auth.wouldLookUp(authorization);
-    if (addressPaid && !this.count(res, this.perAddress, address)) return false;
+    const addressPaid = !known && this.addressLimited && this.auth.wouldLookUp(authorization);
+    if (addressPaid && !(await this.count(res, 'address', address))) return false;
     const caller = await this.identify(authorization);
-    if (caller === 'refused') return addressPaid || this.count(res, this.perAddress, address);
+    if (caller === 'refused') return addressPaid || this.count(res, 'address', address);
     if (caller === 'unknown') {
       // The database could not say: a key seen valid keeps its allowance; AuthGuard answers the outage.
       req.bodyAllowance = known ? 'keyed' : 'anonymous';
-      if (known) return this.count(res, this.perKey, `key:${keyHash}`);
-      return addressPaid || this.count(res, this.perAddress, address);
+      if (known) return this.count(res, 'key', `key:${keyHash}`);
+      return addressPaid || this.count(res, 'address', address);
     }
     // A valid key pays for its own requests: the address gets back what it advanced for the lookup.
-    if (addressPaid) this.perAddress?.refund(address);
+    if (addressPaid) this.limits.refund('address', address);
     req.caller = caller;
     req.bodyAllowance = 'keyed';
     if (caller.kind === 'admin') return true;
     this.knownKeys.add(keyHash, now);
-    return this.count(res, this.perKey, `key:${keyHash}`);
+    return this.count(res, 'key', `key:${keyHash}`);
   }
 
   /** The caller the header proves; 'refused' when it proves none (AuthGuard then says why), 'unknown' when the lookup failed. */
@@ -93,8 +95,8 @@ export class RateLimitMiddleware {
     }
   }
 
-  private count(res: Response, limiter: RateLimiter | null, client: string): boolean {
-    const wait = limiter?.take(client, Date.now()) ?? 0;
+  private async count(res: Response, limiter: LimiterName, client: string): Promise<boolean> {
+    const wait = await this.limits.take(limiter, client);
     return wait === 0 || this.refuse(res, wait);
   }
 

@@ -1,6 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { addressKey } from '../common/client-address.js';
 
+/** Most clients (a keyed hash each, about 100 bytes) tracked a day, over all lots: by the process, or a cluster's primary for all its workers. */
+export const TRACKED_CLIENTS_PER_DAY = 200_000;
+
+export type FirstToday = 'new' | 'seen' | 'full';
+
 /**
  * Which clients have had a scan of which lot counted today, so each counts once a day. Nothing about
  * a client is kept but a keyed hash of its network and the lot, under a salt drawn at random each day
@@ -19,7 +24,7 @@ export class ScanClients {
   ) {}
 
   /** 'new' the first time this client asks for this lot today (it is then remembered), 'seen' after; 'full' when today's tracking is full. */
-  firstToday(lotId: string, address: string, day: string): 'new' | 'seen' | 'full' {
+  firstToday(lotId: string, address: string, day: string): FirstToday {
     if (day !== this.day) {
       this.day = day;
       this.salt = this.drawSalt();

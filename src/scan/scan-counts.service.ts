@@ -2,15 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { ScanClients } from './scan-clients.js';
+import { ClusterLink } from '../cluster/cluster-link.js';
 import { dailyScanCap, plausibleScans, scansUnusual } from './scan-plausibility.js';
 import { crossSiteReason, scanDay, scanToken, scanTokenSecret, scanTokenValid } from './scan-token.js';
 import type { ScanPost } from './scan.params.js';
 import { ScanRepository } from './scan.repository.js';
 import { ScanService } from './scan.service.js';
-
-/** Most clients (a keyed hash each, about 100 bytes) tracked a day by one process, over all lots. */
-export const TRACKED_CLIENTS_PER_DAY = 200_000;
 
 /** What a scan post is answered: the lot's counted scans, and whether they are past what it makes plausible. */
 export interface ScanCount {
@@ -30,12 +27,13 @@ export interface ScanCount {
 @Injectable()
 export class ScanCountsService {
   private readonly secret: Buffer;
-  private readonly clients = new ScanClients(TRACKED_CLIENTS_PER_DAY);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly scanService: ScanService,
+    /** Which clients were counted today (ScanClients): in this process, or a cluster's primary for every worker. */
+    private readonly cluster: ClusterLink,
   ) {
     this.secret = scanTokenSecret(config.ledgerSigningKey.privateKey);
   }
@@ -60,7 +58,7 @@ export class ScanCountsService {
     const ceiling = plausibleScans(totals.quantity, totals.unit);
     const cap = dailyScanCap(ceiling);
     let counted = false;
-    if (totals.today < cap && this.clients.firstToday(batch.id, post.address, day) === 'new') {
+    if (totals.today < cap && (await this.cluster.firstScanToday(batch.id, post.address, day)) === 'new') {
       counted = await this.scans.countScan(batch.id, day, cap);
       if (counted) totals = await this.scans.scanTotals(batch.id, day);
     }

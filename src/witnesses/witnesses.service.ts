@@ -60,7 +60,8 @@ export class WitnessesService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    if (this.feeds.length === 0) return;
+    // In a cluster, the one worker that signs on its own feeds the witnesses (ProofsService tells it of every newer checkpoint).
+    if (this.feeds.length === 0 || !this.config.backgroundWork) return;
     this.subscription = this.proofs.signed.subscribe((checkpoint) => this.submit(checkpoint));
     // The newest checkpoint too: one signed before a restart, or before a witness was added.
     void this.proofs.latestCheckpoint().then(

@@ -7,11 +7,11 @@ export interface ServiceProcess {
 }
 
 /**
- * The compiled service (`dist/src/main.js`, so run tsc first) in a process of its own, resolved once
+ * The compiled service (`dist/src/main.js`, or `script`; so run tsc first) in a process of its own, resolved once
  * its output shows `startedWhen`: the development banner's last line by default.
  */
-export function startService(env: NodeJS.ProcessEnv, startedWhen = 'Stop with Ctrl-C.'): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startService(env: NodeJS.ProcessEnv, startedWhen = 'Stop with Ctrl-C.', script = 'dist/src/main.js'): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
