@@ -31,6 +31,19 @@ describe('BatchViewCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('keeps nothing built on what was read before a change, when given the mark taken before that read', async () => {
+    const { cache } = make();
+    const render = (html: string) => async () => ({ value: html, dependsOn: ['rice', 'paddy'] });
+    await cache.through('RICE|en', render('first'));
+    const mark = cache.mark(); // the view is read here ...
+    cache.invalidate(new Set(['paddy'])); // ... an upstream lot changes ...
+    await cache.through('RICE|en', render('stale'), mark); // ... and the page is rendered from the view read before
+    expect(cache.get('RICE|en')).toBeUndefined();
+    await cache.through('RICE|en', render('fresh'), cache.mark());
+    await cache.through('RICE|en', render('fresh'), cache.mark()); // kept from a second read on, as any view
+    expect(cache.get('RICE|en')).toBe('fresh');
+  });
+
   it('refuses a view whose batches were touched while it was being read', () => {
     const { cache } = make();
     const mark = cache.mark();

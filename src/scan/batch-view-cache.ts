@@ -45,12 +45,14 @@ export class BatchViewCache<V> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The view kept under `key`, or the one `read` gets from the database (kept from the key's second read on, unless a change overtook it). */
-  async through(key: string, read: () => Promise<{ value: V; dependsOn: readonly string[] } | null>): Promise<V | null> {
+  /**
+   * The view kept under `key`, or the one `read` gets from the database (kept from the key's second read on, unless a change overtook it).
+   * `mark`: when what `read` builds on was read before this call (a page rendered from a view), the mark taken before that.
+   */
+  async through(key: string, read: () => Promise<{ value: V; dependsOn: readonly string[] } | null>, mark = this.mark()): Promise<V | null> {
     const live = this.live();
     const cached = live ? this.get(key) : undefined;
     if (cached !== undefined) return cached;
-    const mark = this.mark();
     const fresh = await read();
     if (fresh && live && this.live() && this.seenBefore(key)) this.set(key, fresh.value, fresh.dependsOn, mark);
     return fresh?.value ?? null;
