@@ -163,11 +163,19 @@ export class TraceService implements OnModuleDestroy {
   ): AsyncGenerator<{ depth: number; lot: TraceLotRow; linkedTo: string[] }[]> {
     const { walk } = await this.walkFor(caller, batchId, direction, maxDepth);
     const nearEnd = (e: TraceEdge) => (direction === 'DOWNSTREAM' ? e.fromBatchId : e.toBatchId);
-    for (let from = 0; from < walk.nodes.length; from += STREAM_CHUNK) {
-      const chunk = walk.nodes.slice(from, from + STREAM_CHUNK);
-      const lots = await this.walks.lotRows(chunk.map((n) => n.id));
-      const depths = new Map(chunk.map((n) => [n.id, n.depth]));
-      yield lots.map((lot) => ({ depth: depths.get(lot.id)!, lot, linkedTo: (walk.edgesByFarEnd.get(lot.id) ?? []).map(nearEnd) }));
+    const read = (from: number) => this.walks.lotRows(walk.nodes.slice(from, from + STREAM_CHUNK).map((n) => n.id));
+    // The next chunk is read while this one is written out: the database and the client's connection work at once.
+    let pending = walk.nodes.length > 0 ? read(0) : null;
+    try {
+      for (let from = 0; pending; from += STREAM_CHUNK) {
+        const lots = await pending;
+        pending = from + STREAM_CHUNK < walk.nodes.length ? read(from + STREAM_CHUNK) : null;
+        const depths = new Map(walk.nodes.slice(from, from + STREAM_CHUNK).map((n) => [n.id, n.depth]));
+        yield lots.map((lot) => ({ depth: depths.get(lot.id)!, lot, linkedTo: (walk.edgesByFarEnd.get(lot.id) ?? []).map(nearEnd) }));
+      }
+    } finally {
+      // A client that went away leaves at most one read in flight: its failure, if any, is nobody's to hear.
+      pending?.catch(() => undefined);
     }
   }
 
