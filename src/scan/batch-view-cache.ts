@@ -35,6 +35,12 @@ export class BatchViewCache<V> {
    * again, and evicting them made old-generation garbage.
    */
   private readonly seenOnce = new Set<string>();
+  /**
+   * Reads under way, by key, with the generation they started at. A popular lot whose view expired or was
+   * touched is asked for by many phones at once: they share one read (for a lot of 10,000 events, one
+   * that hashes its whole chain) instead of each starting its own and exhausting the database's connections.
+   */
+  private readonly reading = new Map<string, { generation: number; read: Promise<{ value: V; dependsOn: readonly string[] } | null> }>();
 
   /** `live()` says whether changes are being heard: while they are not, nothing is served or kept. */
   constructor(
@@ -53,7 +59,17 @@ export class BatchViewCache<V> {
     const live = this.live();
     const cached = live ? this.get(key) : undefined;
     if (cached !== undefined) return cached;
-    const fresh = await read();
+    // Joined only when nothing changed since what it builds on was read: a read after this process's own write must see that write.
+    const under = this.reading.get(key);
+    if (live && under && under.generation === this.generation) return (await under.read)?.value ?? null;
+    const started = { generation: mark, read: read() };
+    if (live) this.reading.set(key, started);
+    let fresh: Awaited<typeof started.read>;
+    try {
+      fresh = await started.read;
+    } finally {
+      if (this.reading.get(key) === started) this.reading.delete(key);
+    }
     if (fresh && live && this.live() && this.seenBefore(key)) this.set(key, fresh.value, fresh.dependsOn, mark);
     return fresh?.value ?? null;
   }
