@@ -474,7 +474,7 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     }
   });
 
-  it('answers for a lot of 10,000 events about what it answers for a lot of ten: scan, page and proof bounded, every event once through the pages', async () => {
+  it('answers for a lot of 10,000 events about what it does for a lot of ten: scan, page and proof bounded, every event once in the pages', async () => {
     const { app } = service;
     const server = app.getHttpServer();
     const [ten, long] = [await batchWithLongStory(app, 10), await batchWithLongStory(app, 10_000)];
