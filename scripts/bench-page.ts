@@ -3,7 +3,7 @@
  * Debian's chromium with the CPU slowed 4x (Chrome DevTools' "mid-tier mobile" setting), issue 14 point 3.
  * A ledger padded to --ledger entries (default 100,000), then two lots through the service's GraphQL API:
  * a TYPICAL one (harvest, storing, packing, an inspection, shipping and receiving across three
- * organizations, retail: 12 entries) and a LONG one (--long STORING events, default 2,000). Each lot's page
+ * organizations, retail: 12 entries) and a LONG one (--long STORING events, default 10,000). Each lot's page
  * is opened --runs times (default 10), each in a fresh browser context so nothing is cached.
  *
  * What is timed, in the page and by the page's own clock (performance.now()): from the end of the
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       ledger: { type: 'string', default: '100000' },
-      long: { type: 'string', default: '2000' },
+      long: { type: 'string', default: '10000' },
       runs: { type: 'string', default: '10' },
       'without-webcrypto-ed25519': { type: 'boolean', default: false },
     },

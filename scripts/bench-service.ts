@@ -13,6 +13,9 @@
  * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the service (see bench-support).
  * --only recordEvent,recordEvents measures just those points (recordEvent at 64 connections beside the plain
  * insert; recordEvents at its 16): a short run, or a profile, of the write paths alone.
+ * --only history measures what a lot's history costs a consumer: scan(code) and the page of a lot with 10
+ * events beside one with 10,000 (each at 64 connections, with the trivial query measured alongside), with
+ * each answer's size in bytes; the full run measures it too.
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -37,18 +40,22 @@ const RECORD_EVENTS_CONNECTIONS = 16;
 /** Events spread over this many batches, so no one batch's sub-chain is the bottleneck. */
 const BATCHES = 500;
 const SCANNED_LOT_EVENTS = 10;
+/** The long-lived lot scanned beside it: storage checks and sales for years. */
+const LONG_LOT_EVENTS = 10_000;
 /** Lots scanned in turn for the uncached figure: more than a 10-second point at 64 connections reaches, so no lot is scanned twice. */
 const MANY_LOTS = 10_000;
 const PAD_CALLERS = 64;
 const WARM_UP_SECONDS = 2;
 /** The points --only can pick. */
-const ONLY_POINTS = ['recordEvent', 'recordEvents'];
+const ONLY_POINTS = ['recordEvent', 'recordEvents', 'history'];
 
 const GOALS = {
   recordEventVsPlainInsert: 0.8,
   recordEventsPerSecond: 20_000,
   scanP99Ms: 20,
   scanVsTrivial: 0.5,
+  /** A lot of 10,000 events against a lot of ten, scanned or paged: "about the same". */
+  historyVsShortLot: 0.8,
   verifySeconds: 5,
   rssMb: 300,
 };
@@ -84,6 +91,11 @@ interface BenchRequests {
   scan: Request;
   scanMany: Request;
   page: Request;
+  scanLong: Request;
+  pageLong: Request;
+  /** The same scan asking for the story's first 10 events, of either lot: answers of one size, whatever the history. */
+  scanTen: Request;
+  scanTenLong: Request;
   manyLots: number;
 }
 
@@ -92,6 +104,8 @@ interface Producer {
   facilityId: string;
   batchIds: string[];
   traceCode: string;
+  /** The lot with LONG_LOT_EVENTS events, when --only leaves the history point in. */
+  longTraceCode: string | null;
 }
 
 async function main(): Promise<void> {
@@ -103,13 +117,14 @@ async function main(): Promise<void> {
     // The production start with the baseline module (benchPlainInsert) added: scripts/bench-service-main.ts.
     service = await startService(url, ADMIN_KEY, { entry: 'dist/scripts/bench-service-main.js' });
     const api = graphqlClient(service.base);
-    const producer = await producerWithBatches(api);
+    const producer = await producerWithBatches(api, !options.only || options.only.includes('history'));
     // Every scan a different lot of the ledger: what a scan costs when its view is not in memory.
     const requests = benchRequests(producer, await traceCodes(url, MANY_LOTS));
     const bench = new ServiceBench(service, options);
     await bench.warmUp(requests);
     const { plainAt64, trivialAt64 } = await bench.writes(requests);
     if (bench.measures('recordEvents')) await bench.recordEvents(requests.recordEvents, plainAt64);
+    if (bench.measures('history')) await bench.history(requests, trivialAt64);
     if (!options.only) {
       await bench.scans(requests, trivialAt64!);
       await bench.verify(api);
@@ -149,6 +164,7 @@ function benchRequests(producer: Producer, manyLots: string[]): BenchRequests {
   const scanQuery =
     'query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus ' +
     'timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }';
+  const scanTenQuery = scanQuery.replace('timeline {', 'timeline(first: 10) {');
   return {
     trivial: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: '{ __typename }' }) }),
     plainInsert: graphql(producer.key, { kind: 'fixed', body: JSON.stringify(plainInsert) }),
@@ -156,10 +172,16 @@ function benchRequests(producer: Producer, manyLots: string[]): BenchRequests {
     recordEvents: events(EVENTS_PER_CALL),
     scan: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.traceCode } }) }),
     scanMany: graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots }),
-    page: { method: 'GET' as const, path: `/q/${producer.traceCode}`, headers: {}, body: { kind: 'none' as const } },
+    page: pageOf(producer.traceCode),
+    scanLong: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.longTraceCode } }) }),
+    scanTen: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanTenQuery, variables: { code: producer.traceCode } }) }),
+    scanTenLong: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanTenQuery, variables: { code: producer.longTraceCode } }) }),
+    pageLong: pageOf(producer.longTraceCode ?? producer.traceCode),
     manyLots: manyLots.length,
   };
 }
+
+const pageOf = (code: string): Request => ({ method: 'GET', path: `/q/${code}`, headers: {}, body: { kind: 'none' } });
 
 /** The points measured against one running service: each loads it from a second process and adds its rows to the table. */
 class ServiceBench {
@@ -182,6 +204,7 @@ class ServiceBench {
     const warmUps = this.options.only
       ? [...(this.measures('recordEvent') ? [r.plainInsert, r.recordEvent] : []), ...(this.measures('recordEvents') ? [r.recordEvents] : [])]
       : [r.trivial, r.plainInsert, r.recordEvent, r.recordEvents, r.scan, r.page];
+    if (this.options.only && this.measures('history')) warmUps.push(r.trivial, r.scan, r.page, r.scanLong, r.pageLong);
     for (const spec of warmUps) await this.load(16, spec, WARM_UP_SECONDS);
   }
 
@@ -215,6 +238,38 @@ class ServiceBench {
         met: verdict(batch.failed === 0 && eventsPerSecond >= GOALS.recordEventsPerSecond),
       }),
     );
+  }
+
+  /**
+   * A lot of ten events beside one of LONG_LOT_EVENTS: scan(code) and the page, each at 64 connections, with
+   * the size of each answer. The long lot costing what the short one does is the goal (issue 17 point 4).
+   */
+  async history(r: BenchRequests, trivialAt64: LoadResult | undefined): Promise<void> {
+    const trivial = trivialAt64 ?? (await this.measured('trivial query', SCAN_CONNECTIONS, r.trivial));
+    if (!trivialAt64) this.rows.push(row('trivial query { __typename }', SCAN_CONNECTIONS, trivial));
+    const pairs: [string, Request, Request][] = [
+      ['scan(code)', r.scan, r.scanLong],
+      ['scan(code) { timeline(first: 10) }', r.scanTen, r.scanTenLong],
+      ['GET /q/<code>', r.page, r.pageLong],
+    ];
+    for (const [name, short, long] of pairs) {
+      const [shortBytes, longBytes] = [await answerBytes(this.service.base, short), await answerBytes(this.service.base, long)];
+      const s = await this.measured(`${name}, lot of ${SCANNED_LOT_EVENTS} events`, SCAN_CONNECTIONS, short);
+      const l = await this.measured(`${name}, lot of ${LONG_LOT_EVENTS.toLocaleString('en')} events`, SCAN_CONNECTIONS, long);
+      const vsTrivial = (x: LoadResult) => ({
+        baseline: `${trivial.perSecond.toFixed(0)} (trivial query)`,
+        ratio: `${(x.perSecond / trivial.perSecond).toFixed(2)}x`,
+      });
+      this.rows.push(row(`${name}, lot of ${SCANNED_LOT_EVENTS} events (${kb(shortBytes)})`, SCAN_CONNECTIONS, s, vsTrivial(s)));
+      const vsShort = l.perSecond / s.perSecond;
+      this.rows.push(
+        row(`${name}, lot of ${LONG_LOT_EVENTS.toLocaleString('en')} events (${kb(longBytes)})`, SCAN_CONNECTIONS, l, {
+          ...vsTrivial(l),
+          target: `>= ${GOALS.historyVsShortLot}x the lot of ${SCANNED_LOT_EVENTS}`,
+          met: `${verdict(l.failed === 0 && vsShort >= GOALS.historyVsShortLot)} (${vsShort.toFixed(2)}x)`,
+        }),
+      );
+    }
   }
 
   async scans(r: BenchRequests, trivialAt64: LoadResult): Promise<void> {
@@ -333,6 +388,17 @@ function recordEventRow(connections: number, e: LoadResult, p: LoadResult): Row 
   });
 }
 
+/** The size of one answer to a request, as a consumer's phone would download it. */
+async function answerBytes(base: string, spec: Request): Promise<number> {
+  const body = spec.body.kind === 'fixed' ? spec.body.body : undefined;
+  const res = await fetch(new URL(spec.path, base), { method: spec.method, headers: spec.headers, body });
+  const bytes = (await res.arrayBuffer()).byteLength;
+  if (res.status !== 200) throw new Error(`${spec.method} ${spec.path} answered ${res.status}`);
+  return bytes;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
 function verdict(met: boolean): string {
   return met ? 'met' : 'MISSED';
 }
@@ -423,7 +489,7 @@ function graphqlClient(base: string): Api {
 }
 
 /** A new producer with a facility, a product and BATCHES lots in its custody: the writer of every event measured, and the owner of the lot scanned. */
-async function producerWithBatches(api: Api): Promise<Producer> {
+async function producerWithBatches(api: Api, withLongLot: boolean): Promise<Producer> {
   const suffix = randomBytes(3).toString('hex');
   const { createOrganization } = await api<{ createOrganization: { apiKey: string } }>(
     ADMIN_KEY,
@@ -467,13 +533,33 @@ async function producerWithBatches(api: Api): Promise<Producer> {
       ).registerBatch,
   );
   // The scanned lot is kept out of the write load: a consumer's lot has a short story, not thousands of events.
-  const [scanned, ...written] = batches;
+  const [scanned, long, ...written] = batches;
   for (let i = 0; i < SCANNED_LOT_EVENTS; i++) {
     await api(key, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
       input: { batchId: scanned.id, bizStep: 'STORING', eventTime: new Date().toISOString(), facilityId: registerFacility.id, details: eventPayload().details },
     });
   }
-  return { key, facilityId: registerFacility.id, batchIds: written.map((b) => b.id), traceCode: scanned.traceCode };
+  // The long lot: LONG_LOT_EVENTS storage checks an hour apart, ending now, recorded 1,000 a call.
+  if (withLongLot) {
+    const start = Date.now() - LONG_LOT_EVENTS * 3600_000;
+    for (let from = 0; from < LONG_LOT_EVENTS; from += 1000) {
+      const input = Array.from({ length: 1000 }, (_, i) => ({
+        batchId: long.id,
+        bizStep: 'STORING',
+        eventTime: new Date(start + (from + i) * 3600_000).toISOString(),
+        facilityId: registerFacility.id,
+        details: eventPayload().details,
+      }));
+      await api(key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input });
+    }
+  }
+  return {
+    key,
+    facilityId: registerFacility.id,
+    batchIds: written.map((b) => b.id),
+    traceCode: scanned.traceCode,
+    longTraceCode: withLongLot ? long.traceCode : null,
+  };
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lists/page.js';
+import { TRACE_DEFAULT_PAGE, TRACE_MAX_PAGE } from '../trace/trace-page.js';
 
 /** A connection's size: `first` when given (at most the bound every list refuses past), else its default page. */
 const PAGE = { listSize: DEFAULT_PAGE_SIZE, maxListSize: MAX_PAGE_SIZE } as const;
@@ -33,6 +34,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.recalls': { cost: 10, ...PAGE }, // the page's ids; each node then costs what recall(id) does (RecallEdge.node)
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
   'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
+  'Query.traceConnection': { cost: 50, listSize: TRACE_DEFAULT_PAGE, maxListSize: TRACE_MAX_PAGE }, // the lineage walk (kept between pages) and one page's lots
   'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
   'Query.viewer': { cost: 10 }, // the caller's organization
   'Query.verifyLedger': { cost: 2000 }, // hashes every entry of the range again; admin and regulators only

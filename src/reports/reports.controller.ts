@@ -3,7 +3,8 @@ import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { ContentSecurityPolicy, STATIC_PAGE_POLICY } from '../common/security-headers.js';
-import { MaxDepthPipe, ReportFilePipe } from './reports.params.js';
+import { MaxDepthPipe } from '../trace/trace.params.js';
+import { ReportFilePipe } from './reports.params.js';
 import { type ReportFile, ReportsService } from './reports.service.js';
 
 @Controller('reports')

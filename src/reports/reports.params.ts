@@ -13,13 +13,3 @@ export class ReportFilePipe implements PipeTransform<string, ReportFile> {
     return { batchId: match[1].toLowerCase(), format: match[2].toLowerCase() as ReportFile['format'] };
   }
 }
-
-/** `?maxDepth=`: one or two digits when given; the range (1–50) is the trace's to check. */
-@Injectable()
-export class MaxDepthPipe implements PipeTransform<unknown, number | undefined> {
-  transform(maxDepth: unknown): number | undefined {
-    if (maxDepth === undefined) return undefined;
-    if (typeof maxDepth !== 'string' || !/^\d{1,2}$/.test(maxDepth)) throw new DomainError('INVALID_INPUT', 'maxDepth must be a whole number from 1 to 50');
-    return Number(maxDepth);
-  }
-}

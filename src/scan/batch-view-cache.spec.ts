@@ -31,6 +31,44 @@ describe('BatchViewCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('keeps nothing built on what was read before a change, when given the mark taken before that read', async () => {
+    const { cache } = make();
+    const render = (html: string) => async () => ({ value: html, dependsOn: ['rice', 'paddy'] });
+    await cache.through('RICE|en', render('first'));
+    const mark = cache.mark(); // the view is read here ...
+    cache.invalidate(new Set(['paddy'])); // ... an upstream lot changes ...
+    await cache.through('RICE|en', render('stale'), mark); // ... and the page is rendered from the view read before
+    expect(cache.get('RICE|en')).toBeUndefined();
+    await cache.through('RICE|en', render('fresh'), cache.mark());
+    await cache.through('RICE|en', render('fresh'), cache.mark()); // kept from a second read on, as any view
+    expect(cache.get('RICE|en')).toBe('fresh');
+  });
+
+  it('lets reads of one key at once share one database read, unless a change came after it started', async () => {
+    const { cache } = make();
+    let reads = 0;
+    let release: () => void = () => undefined;
+    const slow = (value: string) => async () => {
+      reads += 1;
+      await new Promise<void>((resolve) => (release = resolve));
+      return { value, dependsOn: ['rice'] };
+    };
+    const first = cache.through('RICE', slow('v1'));
+    const second = cache.through('RICE', slow('unused'));
+    release();
+    expect(await Promise.all([first, second])).toEqual(['v1', 'v1']);
+    expect(reads).toBe(1);
+
+    const before = cache.through('RICE', slow('v2'));
+    const releaseBefore = release;
+    cache.invalidate(new Set(['rice'])); // this process wrote: the next read must not get what was read before
+    const after = cache.through('RICE', slow('v3'));
+    releaseBefore();
+    release();
+    expect(await Promise.all([before, after])).toEqual(['v2', 'v3']);
+    expect(reads).toBe(3);
+  });
+
   it('refuses a view whose batches were touched while it was being read', () => {
     const { cache } = make();
     const mark = cache.mark();

@@ -35,6 +35,12 @@ export class BatchViewCache<V> {
    * again, and evicting them made old-generation garbage.
    */
   private readonly seenOnce = new Set<string>();
+  /**
+   * Reads under way, by key, with the generation they started at. A popular lot whose view expired or was
+   * touched is asked for by many phones at once: they share one read (for a lot of 10,000 events, one
+   * that hashes its whole chain) instead of each starting its own and exhausting the database's connections.
+   */
+  private readonly reading = new Map<string, { generation: number; read: Promise<{ value: V; dependsOn: readonly string[] } | null> }>();
 
   /** `live()` says whether changes are being heard: while they are not, nothing is served or kept. */
   constructor(
@@ -45,13 +51,25 @@ export class BatchViewCache<V> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The view kept under `key`, or the one `read` gets from the database (kept from the key's second read on, unless a change overtook it). */
-  async through(key: string, read: () => Promise<{ value: V; dependsOn: readonly string[] } | null>): Promise<V | null> {
+  /**
+   * The view kept under `key`, or the one `read` gets from the database (kept from the key's second read on, unless a change overtook it).
+   * `mark`: when what `read` builds on was read before this call (a page rendered from a view), the mark taken before that.
+   */
+  async through(key: string, read: () => Promise<{ value: V; dependsOn: readonly string[] } | null>, mark = this.mark()): Promise<V | null> {
     const live = this.live();
     const cached = live ? this.get(key) : undefined;
     if (cached !== undefined) return cached;
-    const mark = this.mark();
-    const fresh = await read();
+    // Joined only when nothing changed since what it builds on was read: a read after this process's own write must see that write.
+    const under = this.reading.get(key);
+    if (live && under && under.generation === this.generation) return (await under.read)?.value ?? null;
+    const started = { generation: mark, read: read() };
+    if (live) this.reading.set(key, started);
+    let fresh: Awaited<typeof started.read>;
+    try {
+      fresh = await started.read;
+    } finally {
+      if (this.reading.get(key) === started) this.reading.delete(key);
+    }
     if (fresh && live && this.live() && this.seenBefore(key)) this.set(key, fresh.value, fresh.dependsOn, mark);
     return fresh?.value ?? null;
   }

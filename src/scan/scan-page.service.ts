@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { giStanding } from '../certificates/certificate-rules.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { LedgerChanges } from '../ledger/ledger-changes.js';
+import { BatchViewCache } from './batch-view-cache.js';
 import { EVENTS_PER_PAGE, Lang, renderBatchPage, renderEventsPage } from './batch-page.js';
 import { messagePage } from './pages.js';
 import { ScanCountsService } from './scan-counts.service.js';
@@ -12,6 +14,8 @@ import { normalizeTraceCode, ScannedPageView, ScanService } from './scan.service
 
 /** Bumped when the page's layout changes, so cached copies are not kept past a release. */
 const PAGE_VERSION = 5;
+/** A rendered page is kept at most this long (as the views it is made from), so a certificate that lapses shows within a minute. */
+const HTML_MAX_AGE_MS = 60_000;
 
 /** An HTML answer: the page and its status. */
 export interface HtmlAnswer {
@@ -24,13 +28,34 @@ export type BatchPageAnswer = (HtmlAnswer & { etag?: string }) | { status: 304; 
 
 /** What a phone gets from a label: the batch page, the GS1 Digital Link that leads to it, and the scan count its script posts. */
 @Injectable()
-export class ScanPageService {
+export class ScanPageService implements OnModuleDestroy {
+  /**
+   * Rendered pages by trace code and ETag (the batch's newest entry, the language, the day), kept as the
+   * views are: until the ledger touches a batch the page was read from, for at most a minute, from the
+   * second render on. A label scanned a thousand times a minute is rendered once. Weighed in KiB.
+   */
+  private readonly rendered: BatchViewCache<string>;
+  private readonly unsubscribe: () => void;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: ScanRepository,
     private readonly scanService: ScanService,
     private readonly counts: ScanCountsService,
-  ) {}
+    changes: LedgerChanges,
+  ) {
+    this.rendered = new BatchViewCache<string>(
+      config.scanCacheRows,
+      HTML_MAX_AGE_MS,
+      () => changes.live,
+      (html) => 1 + (html.length >> 10),
+    );
+    this.unsubscribe = changes.subscribe((touched) => this.rendered.invalidate(touched));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
 
   /**
    * The batch's page in `lang`: a summary of bounded size, however long the lot's story. Its ETag is
@@ -39,11 +64,21 @@ export class ScanPageService {
    */
   async page(code: string, lang: Lang, ifNoneMatch: string | undefined, at = new Date()): Promise<BatchPageAnswer> {
     const traceCode = normalizeTraceCode(code);
+    // Before the view is read: a change that overtakes the view also keeps its page from being kept.
+    const mark = this.rendered.mark();
     const found = traceCode ? await this.scanService.pageView(traceCode) : null;
     if (!found) return { status: 404, html: codeNotFound(code) };
     const etag = pageTag(`${found.batch.latestEntryHash}|${lang}|${scanDay(at)}|${PAGE_VERSION}`);
     if (ifNoneMatch === etag) return { status: 304, etag };
-    return { status: 200, etag, html: await this.render(found, lang, this.counts.tokenFor(found.batch.traceCode, at)) };
+    const html = await this.rendered.through(
+      `${found.batch.traceCode}|${etag}`,
+      async () => ({
+        value: await this.render(found, lang, this.counts.tokenFor(found.batch.traceCode, at)),
+        dependsOn: found.lineage,
+      }),
+      mark,
+    );
+    return { status: 200, etag, html: html! };
   }
 
   /** One page of every event of the lot's story (EVENTS_PER_PAGE each, oldest first), for the page's "every event" links. */

@@ -38,6 +38,8 @@ export interface PageView extends Omit<ScanView, 'batchId' | 'timelineHead' | 't
 export interface ScannedPageView {
   batch: ScannedBatch;
   view: PageView;
+  /** The batches the view was read from (the lot and every batch it was made from): what a change to invalidates it. */
+  lineage: readonly string[];
 }
 
 /** Trace codes are printed in capitals from an alphabet without look-alikes; people type them any way. */
@@ -161,7 +163,7 @@ export class ScanService implements OnModuleDestroy {
         const { id: _id, storage, gtin: _gtin, readingCount, excursionCount, latestEntryHash: _latest, ...facts } = batch;
         const coldChain = coldChainStatus(storage, { count: readingCount, excursions: excursionCount });
         const view = { ...facts, coldChainStatus: coldChain, keySteps, eventCount, stepCounts, inspections, sources, directSourceCount, verification };
-        return { value: { batch, view }, dependsOn: lineage };
+        return { value: { batch, view, lineage }, dependsOn: lineage };
       }),
     );
   }

@@ -3,6 +3,23 @@ import { Database } from '../database/database.js';
 
 export type TraceDirection = 'UPSTREAM' | 'DOWNSTREAM';
 
+/** A lot of a trace as the streamed export lists it: its own columns and the names of its product, producer and holder. */
+export interface TraceLotRow {
+  id: string;
+  lotCode: string;
+  traceCode: string;
+  product: string;
+  gtin: string | null;
+  status: string;
+  quantity: number;
+  unit: string;
+  producedAt: Date;
+  producer: string;
+  custodian: string;
+  held: boolean;
+  recalled: boolean;
+}
+
 export interface TraceWalk {
   nodes: { id: string; depth: number }[];
   edges: { fromBatchId: string; toBatchId: string; quantity: number | null }[];
@@ -63,5 +80,33 @@ export class TraceRepository {
       edges: (rows[0].edges ?? []).map((e) => ({ fromBatchId: e.from_batch_id, toBatchId: e.to_batch_id, quantity: e.quantity })),
       truncated: nodes.length > nodeLimit,
     };
+  }
+
+  /** The lots with these ids, in the order given (a chunk of a trace being streamed): one indexed join. */
+  async lotRows(ids: string[]): Promise<TraceLotRow[]> {
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      `SELECT b.id, b.lot_code, b.trace_code, p.name AS product, p.gtin, b.status, b.quantity, b.unit, b.produced_at,
+              po.name AS producer, co.name AS custodian, b.held, b.recalled
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS ids(id, n)
+         JOIN batch b ON b.id = ids.id JOIN product p ON p.id = b.product_id
+         JOIN organization po ON po.id = b.producer_id JOIN organization co ON co.id = b.custodian_id
+       ORDER BY ids.n`,
+      [ids],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      lotCode: r.lot_code as string,
+      traceCode: r.trace_code as string,
+      product: r.product as string,
+      gtin: (r.gtin as string | null) ?? null,
+      status: r.status as string,
+      quantity: Number(r.quantity),
+      unit: r.unit as string,
+      producedAt: r.produced_at as Date,
+      producer: r.producer as string,
+      custodian: r.custodian as string,
+      held: r.held as boolean,
+      recalled: r.recalled as boolean,
+    }));
   }
 }

@@ -366,6 +366,26 @@ describe('field-level authorization', () => {
       run: graphql(w, `query($id: ID!) { trace(batchId: $id, direction: UPSTREAM) { ${TRACE_FIELDS} } }`, () => ({ id: w().batches.B.id })),
     },
     {
+      path: 'Query.traceConnection',
+      carries: ALL_KINDS,
+      expected: READERS_OF_A,
+      run: graphql(
+        w,
+        `query($id: ID!) { traceConnection(batchId: $id, direction: DOWNSTREAM, first: 10) { edges { node { depth batch { ${BATCH_FIELDS} } } } } }`,
+        () => ({ id: w().batches.A.id }),
+      ),
+    },
+    {
+      path: 'Query.traceConnection',
+      carries: ALL_KINDS,
+      expected: READERS_OF_B,
+      run: graphql(
+        w,
+        `query($id: ID!) { traceConnection(batchId: $id, direction: UPSTREAM, first: 10) { edges { node { depth batch { ${BATCH_FIELDS} } } } } }`,
+        () => ({ id: w().batches.B.id }),
+      ),
+    },
+    {
       path: 'Query.batchesWithExcursions',
       carries: ALL_KINDS,
       expected: only({ admin: ['B'], regulator: ['B'] }),
@@ -495,6 +515,9 @@ describe('field-level authorization', () => {
 
     // HTTP: exports and the ledger are for those who read every batch; they carry what their format has room for.
     { path: 'GET /trace/:file', carries: [], expected: EXPORTERS(BOTH), run: get(w, (x) => `/trace/${x.batches.A.id}.svg?direction=DOWNSTREAM`) },
+    // The whole trace streamed: who may run the trace query on the batch; the lots' public columns and who made and holds them.
+    { path: 'GET /trace/:batchId/:file', carries: [], expected: READERS_OF_A, run: get(w, (x) => `/trace/${x.batches.A.id}/lots.csv?direction=DOWNSTREAM`) },
+    { path: 'GET /trace/:batchId/:file', carries: [], expected: READERS_OF_B, run: get(w, (x) => `/trace/${x.batches.B.id}/lots.ndjson?direction=UPSTREAM`) },
     {
       path: 'GET /exports/trace.csv',
       carries: ['billOfLading'],

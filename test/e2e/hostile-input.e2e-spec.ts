@@ -201,6 +201,16 @@ const QUERIES: Record<string, Baseline> = {
   recalls: (w) => ({ key: w.regulator.key, args: { first: 5, status: 'OPEN' } }),
   scan: (w) => ({ args: { code: w.sharedBatch.traceCode } }),
   trace: (w) => ({ key: w.producer.key, args: { batchId: w.sharedBatch.id, direction: 'DOWNSTREAM', maxDepth: 5 } }),
+  traceConnection: (w) => ({
+    key: w.producer.key,
+    args: {
+      batchId: w.sharedBatch.id,
+      direction: 'DOWNSTREAM',
+      maxDepth: 5,
+      first: 10,
+      after: Buffer.from(JSON.stringify([1, 'traceNode', '0', w.sharedBatch.id])).toString('base64url'),
+    },
+  }),
   verifyBatch: (w) => ({ args: { batchId: w.sharedBatch.id } }),
   verifyLedger: () => ({ key: TEST_ADMIN_KEY, args: { fromSeq: 1, toSeq: 2 } }),
 };
@@ -418,6 +428,11 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /recalls.atom': {},
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
+  'GET /trace/:batchId/:file': {
+    key: (w) => w.producer.key,
+    params: { batchId: (w) => w.sharedBatch.id, file: () => 'lots.csv' },
+    query: { direction: () => 'upstream', maxDepth: () => '5' },
+  },
   'POST /epcis/capture': { body: true },
   'GET /epcis/capture': { key: (w) => w.producer.key, query: { perPage: () => '10' } },
   'GET /epcis/capture/:captureID': { key: (w) => w.producer.key, params: { captureID: (w) => w.captureJobId } },

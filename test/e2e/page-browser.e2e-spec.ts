@@ -421,6 +421,20 @@ describe('the batch page in a browser', () => {
     await tampered.page.close();
   });
 
+  it('verifies the page of a lot of 10,000 events from the same one bounded proof, and its every-event pages say they are not checked', async () => {
+    const batch = await batchWithLongStory(app, 10_000);
+    const proofPaths: string[] = [];
+    const { state, text, page } = await badgeOf(`${base}/q/${batch.traceCode}?lang=en`, proofPaths);
+    expect(state).toBe('verified');
+    expect(text).not.toMatch(/not verified/i);
+    expect(proofPaths).toEqual([`/q/${batch.traceCode}/proof.json`]);
+    // The steps the page shows are among what the phone proved; the rest of the story is a link away, and labelled.
+    await page.click(`a[href="/q/${batch.traceCode}/events?page=101&lang=en"]`);
+    await page.waitForSelector('li');
+    expect(await page.textContent('body')).toContain('not checked on this device');
+    await page.close();
+  });
+
   it('never calls the whole chain verified when a page of it could not be fetched, and says how much was checked', async () => {
     const batch = await longBatch();
     const page = await browser.newPage();

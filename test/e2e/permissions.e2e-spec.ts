@@ -167,6 +167,12 @@ describe('permissions', () => {
     graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({
       id: (await w.newBatch()).id,
     })),
+    graphql(
+      'Query.traceConnection',
+      SEES_BATCH,
+      'query($id: ID!) { traceConnection(batchId: $id, direction: DOWNSTREAM, first: 5) { edges { node { depth } } } }',
+      async (w) => ({ id: (await w.newBatch()).id }),
+    ),
     // A field of the entries a batch shows: it answers where the entries do (Batch.events, withheld from who may not read the batch).
     graphql('LedgerEntry.errorDeclaration', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { events { errorDeclaration { reason } } } }', async (w) => ({
       id: (await w.newBatch()).id,
@@ -312,6 +318,9 @@ describe('permissions', () => {
       async (w) => `/labels/${(await w.newBatch()).traceCode}.png`,
     ),
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
+    // The whole trace streamed: whoever may run the trace query on the batch.
+    http('GET /trace/<id>/lots.csv', SEES_BATCH, async (w) => `/trace/${(await w.newBatch()).id}/lots.csv`),
+    http('GET /trace/<id>/lots.ndjson', SEES_BATCH, async (w) => `/trace/${(await w.newBatch()).id}/lots.ndjson?direction=UPSTREAM`),
     http('GET /exports/trace.csv', ADMIN_OR_REGULATOR, async (w) => `/exports/trace.csv?batchId=${(await w.newBatch()).id}`),
     http('GET /epcis/events', ADMIN_OR_REGULATOR, async (w) => `/epcis/events?batchId=${(await w.newBatch()).id}`),
     // The EPCIS query interface: any key; each organization reads its own events, so another's is 404 as an unknown one.

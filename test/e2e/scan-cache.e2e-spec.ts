@@ -119,6 +119,21 @@ describe('scan views stay current', () => {
     expect(second.text).toContain('data-value="STORING">Stored</b>');
   });
 
+  it('serves a kept page until an upstream lot changes (the ETag does not), in this process at once and in another on the notice', async () => {
+    const { coop, field, paddy, rice } = await milledRice();
+    const page = (on: INestApplication<App>) => request(on.getHttpServer()).get(`/q/${rice.traceCode}?lang=en`);
+    for (const on of [app, other]) {
+      await page(on);
+      expect((await page(on)).text).not.toContain('Inspected'); // rendered twice: now kept
+    }
+    const kept = await page(app);
+    await event(coop, paddy.id, field, 'INSPECTING', '2026-10-12T02:00:00.000Z');
+    const after = await page(app);
+    expect(after.headers.etag).toBe(kept.headers.etag); // the rice lot's own chain did not move
+    expect(after.text).toContain('Inspected');
+    await until(async () => (await page(other)).text.includes('Inspected'), "the other process's page shows the upstream inspection");
+  });
+
   it("shows another process's writes once PostgreSQL's notice arrives", async () => {
     const { coop, field, paddy, rice } = await milledRice();
     expect((await scan(other, rice.traceCode)).timeline).toHaveLength(3);

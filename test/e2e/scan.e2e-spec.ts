@@ -474,6 +474,61 @@ describe('consumer scan, labels and GS1 Digital Link', () => {
     }
   });
 
+  it('answers for a lot of 10,000 events about what it does for a lot of ten: scan, page and proof bounded, every event once in the pages', async () => {
+    const { app } = service;
+    const server = app.getHttpServer();
+    const [ten, long] = [await batchWithLongStory(app, 10), await batchWithLongStory(app, 10_000)];
+    // What a phone shows: the facts, the verdicts and the story's first page.
+    const SCAN = `query($code: String!) { scan(code: $code) { productName producer origin lotCode status coldChainStatus recall { level reason }
+      timelineTotal timeline { bizStep eventTime place organization cursor } verification { valid checkedEntries } } }`;
+    const sizes = async (code: string) => {
+      const scan = await request(server).post('/graphql').send({ query: SCAN, variables: { code } });
+      const page = await request(server).get(`/q/${code}?lang=en`);
+      const proof = await request(server).get(`/q/${code}/proof.json`);
+      expect([scan.body.errors, page.status, proof.status]).toEqual([undefined, 200, 200]);
+      return { scan: Buffer.byteLength(scan.text), page: Buffer.byteLength(page.text), proof: Buffer.byteLength(proof.text), body: scan.body.data.scan };
+    };
+    const small = await sizes(ten.traceCode);
+    const big = await sizes(long.traceCode);
+    expect(big.body.timelineTotal).toBe(10_001);
+    expect(big.body.verification).toEqual({ valid: true, checkedEntries: 10_001 });
+    // The scan's first page is 50 events however long the story (the lot of ten shows its 11); the page and its proof hardly differ.
+    expect(big.scan).toBeLessThan(12_000);
+    expect(big.page).toBeLessThan(small.page * 1.5);
+    expect(big.page).toBeLessThan(PAGE_MAX_BYTES);
+    expect(big.proof).toBeLessThan(small.proof * 1.5);
+    expect(big.proof).toBeLessThan(PAGE_PROOF_MAX_BYTES);
+
+    // The page's "every event" pages: 101 of at most 100, each event on exactly one, oldest first.
+    const page1 = await request(server).get(`/q/${long.traceCode}?lang=en`);
+    expect(page1.text).toContain(`href="/q/${long.traceCode}/events?page=101&amp;lang=en"`);
+    const items: string[] = [];
+    for (let n = 1; n <= 101; n++) {
+      const events = await request(server).get(`/q/${long.traceCode}/events?page=${n}&lang=en`);
+      expect(events.status).toBe(200);
+      expect(Buffer.byteLength(events.text)).toBeLessThan(PAGE_MAX_BYTES);
+      items.push(...(events.text.match(/<li><b>[^<]*<\/b> <span class="muted">[^<]*<\/span>/g) ?? []));
+    }
+    expect((await request(server).get(`/q/${long.traceCode}/events?page=102`)).status).toBe(404);
+    expect(items).toHaveLength(10_001);
+    const stored = items.filter((item) => item.includes('<b>Stored</b>'));
+    expect(stored).toHaveLength(10_000);
+    expect(new Set(stored).size).toBe(10_000); // a minute apart: each shown once
+
+    // The scan's timeline by cursor, 500 at a time (with a key: the anonymous budget allows fewer): the same 10,001 events once each, in order.
+    const reader = await createOrg(app, 'RETAILER');
+    const TIMES = `query($code: String!, $after: String) { scan(code: $code) { timeline(first: 500, after: $after) { eventTime cursor } } }`;
+    const times: string[] = [];
+    for (let after: string | null = null; ;) {
+      const page: { eventTime: string; cursor: string }[] = (await gqlOk(app, TIMES, { code: long.traceCode, after }, reader.key)).scan.timeline;
+      if (page.length === 0) break;
+      times.push(...page.map((e) => e.eventTime));
+      after = page.at(-1)!.cursor;
+    }
+    expect(times).toHaveLength(10_001);
+    expect(times.slice(1)).toEqual(Array.from({ length: 10_000 }, (_, i) => new Date(Date.parse('2026-10-07T00:00:00Z') + i * 60_000).toISOString()));
+  });
+
   it('answers an anonymous scan of a lot of thousands of events in bounded pages: the total, then every event once, in order, by cursor', async () => {
     const { app } = service;
     const batch = await batchWithLongStory(app, 3000);

@@ -314,6 +314,144 @@ describe('trace', () => {
   });
 });
 
+const TRACE_CONNECTION = `query($id: ID!, $direction: TraceDirection!, $first: Int, $after: String) {
+  traceConnection(batchId: $id, direction: $direction, first: $first, after: $after) {
+    totalCount edges { cursor node { depth batch { id lotCode } } } pageInfo { hasNextPage endCursor } lineageEdges { fromBatchId toBatchId quantity } } }`;
+
+type TraceNodeRow = { depth: number; batch: { id: string; lotCode: string } };
+
+describe('trace a page at a time, and the whole trace streamed', () => {
+  const service = useTestApp();
+
+  /** paddy → S-0…S-4 → S-i-0, S-i-1, and one blend of S-0-0 with S-1-0: 17 lots, 17 edges, one lot with two parents. */
+  async function lineage() {
+    const { app } = service;
+    const mill = await createOrg(app, 'PROCESSOR');
+    const floor = await registerFacility(app, mill);
+    const product = await registerProduct(app, mill);
+    const paddy = await registerBatch(app, mill, product, floor, { quantity: 1000 });
+    const transform = async (inputs: { batchId: string; quantity: number }[], lotCodes: string[], quantity = 5) =>
+      (
+        await gqlOk(
+          app,
+          TRANSFORM,
+          {
+            input: {
+              facilityId: floor,
+              eventTime: '2026-10-12T02:00:00.000Z',
+              inputs,
+              outputs: lotCodes.map((lotCode) => ({ productId: product, lotCode, quantity, unit: 'kg' })),
+            },
+          },
+          mill.key,
+        )
+      ).transformBatches.outputs.map((o: { id: string }) => o.id) as string[];
+    const splits = await transform(
+      [{ batchId: paddy.id, quantity: 100 }],
+      [0, 1, 2, 3, 4].map((i) => `S-${i}`),
+      20,
+    );
+    const leaves: string[] = [];
+    for (const [i, id] of splits.entries()) leaves.push(...(await transform([{ batchId: id, quantity: 20 }], [`S-${i}-0`, `S-${i}-1`])));
+    await transform(
+      [
+        { batchId: leaves[0], quantity: 2 },
+        { batchId: leaves[2], quantity: 2 },
+      ],
+      ['BLEND'],
+      4,
+    );
+    return { mill, paddy };
+  }
+
+  it('gives every lot and every lineage edge of the trace exactly once across its pages, and the same lots as CSV and NDJSON', async () => {
+    const { app } = service;
+    const { mill, paddy } = await lineage();
+    const regulator = await createOrg(app, 'REGULATOR');
+    const whole = (await gqlOk(app, TRACE, { id: paddy.id, direction: 'DOWNSTREAM' }, regulator.key)).trace;
+    expect(whole.nodes).toHaveLength(17);
+
+    const seen: TraceNodeRow[] = [];
+    const edges: unknown[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page: {
+        totalCount: number;
+        edges: { cursor: string; node: TraceNodeRow }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        lineageEdges: unknown[];
+      } = (await gqlOk(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM', first: 4, after }, mill.key)).traceConnection;
+      pages += 1;
+      expect(page.totalCount).toBe(17);
+      expect(page.edges.length).toBeLessThanOrEqual(4);
+      seen.push(...page.edges.map((e) => e.node));
+      edges.push(...page.lineageEdges);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(pages).toBe(5);
+    expect(seen.map((n) => n.batch.id).sort()).toEqual(whole.nodes.map((n: TraceNodeRow) => n.batch.id).sort());
+    expect(new Set(seen.map((n) => n.batch.id)).size).toBe(17);
+    // In the walk's order: depth never goes back.
+    expect(seen.map((n) => n.depth)).toEqual([...seen.map((n) => n.depth)].sort((a, b) => a - b));
+    expect(seen.find((n) => n.batch.lotCode === 'BLEND')?.depth).toBe(3);
+    expect(edges).toHaveLength(17);
+    expect(edges).toEqual(expect.arrayContaining(whole.edges));
+
+    // A cursor of another list, or none this service gave, is refused naming it.
+    const bad = await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM', after: 'bm90LWEtY3Vyc29y' }, mill.key);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM', first: 501 }, mill.key)).errors?.[0].message).toMatch(/first/);
+
+    const csv = await request(app.getHttpServer()).get(`/trace/${paddy.id}/lots.csv?direction=downstream`).set('authorization', `Bearer ${regulator.key}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^depth,batch_id,lot_code,trace_code,product,/);
+    const csvIds = lines.slice(1).map((line) => line.split(',')[1]);
+    expect(csvIds).toEqual(seen.map((n) => n.batch.id));
+    const blend = lines.find((line) => line.split(',')[2] === 'BLEND')!;
+    expect(blend.split(',').at(-1)!.split(' ')).toHaveLength(2); // made from two lots of the trace
+
+    const ndjson = await request(app.getHttpServer()).get(`/trace/${paddy.id}/lots.ndjson?direction=DOWNSTREAM`).set('authorization', `Bearer ${mill.key}`);
+    expect(ndjson.status).toBe(200);
+    const objects = ndjson.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; depth: number; linkedTo: string[] });
+    expect(objects.map((o) => o.id)).toEqual(seen.map((n) => n.batch.id));
+    expect(objects[0]).toMatchObject({ id: paddy.id, depth: 0, linkedTo: [] });
+
+    const up = await request(app.getHttpServer())
+      .get(`/trace/${seen.at(-1)!.batch.id}/lots.csv?direction=UPSTREAM`)
+      .set('authorization', `Bearer ${mill.key}`);
+    expect(up.text.trim().split('\r\n')).toHaveLength(1 + 6); // the header, then BLEND, S-0-0, S-1-0, S-0, S-1, paddy
+  });
+
+  it('refuses pages and streams to whoever may not run the trace, before anything of it is sent', async () => {
+    const { app } = service;
+    const { paddy } = await lineage();
+    const stranger = await createOrg(app);
+    expect((await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM' }, stranger.key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM' })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const get = (path: string, key?: string) => {
+      const req = request(app.getHttpServer()).get(path);
+      return key ? req.set('authorization', `Bearer ${key}`) : req;
+    };
+    const refused = await get(`/trace/${paddy.id}/lots.csv`, stranger.key);
+    expect(refused.status).toBe(403);
+    expect(refused.text).not.toContain(paddy.lotCode);
+    expect((await get(`/trace/${paddy.id}/lots.ndjson`)).status).toBe(401);
+    expect((await get(`/trace/${paddy.id}/lots.xml`, stranger.key)).status).toBe(400);
+    expect((await get(`/trace/${paddy.id}/lots.csv?maxDepth=0`, stranger.key)).status).toBe(400);
+    expect((await get(`/trace/00000000-0000-4000-8000-000000000000/lots.csv`, stranger.key)).status).toBe(404);
+  });
+});
+
 describe('trace node limit', () => {
   const service = useTestApp({ TRACE_NODE_LIMIT: '12' });
 
