@@ -19,7 +19,6 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -30,7 +29,7 @@ import { databaseUrl, findPostgresServer, PostgresServer, withAdminClient } from
 import { draftEntry } from '../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../src/ledger/ledger-writer.js';
 import { loadFromSecondProcess, LoadResult, LoadSpec } from './bench-load.js';
-import { eventPayload, inParallel, pick, post, printTable, run, RunningService, startService } from './bench-support.js';
+import { Api, eventPayload, graphqlClient, pick, printTable, Producer, producerWithBatches, run, RunningService, startService } from './bench-support.js';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const LEVELS = [1, 16, 64];
@@ -99,15 +98,6 @@ interface BenchRequests {
   manyLots: number;
 }
 
-interface Producer {
-  key: string;
-  facilityId: string;
-  batchIds: string[];
-  traceCode: string;
-  /** The lot with LONG_LOT_EVENTS events, when --only leaves the history point in. */
-  longTraceCode: string | null;
-}
-
 async function main(): Promise<void> {
   const options = benchOptions();
   const { url, label, cleanUp } = await benchDatabase(options.database, options.entries);
@@ -117,7 +107,11 @@ async function main(): Promise<void> {
     // The production start with the baseline module (benchPlainInsert) added: scripts/bench-service-main.ts.
     service = await startService(url, ADMIN_KEY, { entry: 'dist/scripts/bench-service-main.js' });
     const api = graphqlClient(service.base);
-    const producer = await producerWithBatches(api, !options.only || options.only.includes('history'));
+    const producer = await producerWithBatches(api, ADMIN_KEY, {
+      batches: BATCHES,
+      scannedLotEvents: SCANNED_LOT_EVENTS,
+      longLotEvents: !options.only || options.only.includes('history') ? LONG_LOT_EVENTS : 0,
+    });
     // Every scan a different lot of the ledger: what a scan costs when its view is not in memory.
     const requests = benchRequests(producer, await traceCodes(url, MANY_LOTS));
     const bench = new ServiceBench(service, options);
@@ -473,93 +467,6 @@ async function dropDatabase(server: PostgresServer, database: string): Promise<v
     console.error(`could not drop ${database}: ${(err as Error).message}`),
   );
   await server.stop?.();
-}
-
-type Api = <T>(key: string | null, query: string, variables?: Record<string, unknown>) => Promise<T>;
-
-/** GraphQL over HTTP for the set-up calls; a GraphQL error throws. */
-function graphqlClient(base: string): Api {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  return async <T>(key: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const text = await post(base, '/graphql', JSON.stringify({ query, variables }), { agent, headers: key ? { authorization: `Bearer ${key}` } : {} });
-    const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 1000)}`);
-    return body.data!;
-  };
-}
-
-/** A new producer with a facility, a product and BATCHES lots in its custody: the writer of every event measured, and the owner of the lot scanned. */
-async function producerWithBatches(api: Api, withLongLot: boolean): Promise<Producer> {
-  const suffix = randomBytes(3).toString('hex');
-  const { createOrganization } = await api<{ createOrganization: { apiKey: string } }>(
-    ADMIN_KEY,
-    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { apiKey } }',
-    { input: { name: `静海区压测农场 ${suffix}`, kind: 'PRODUCER' } },
-  );
-  const key = createOrganization.apiKey;
-  const { registerFacility } = await api<{ registerFacility: { id: string } }>(
-    key,
-    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
-    {
-      input: { name: `静海区压测农场 ${suffix} 冷库`, region: '天津市静海区' },
-    },
-  );
-  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
-    key,
-    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
-    {
-      input: { name: '静海 西红柿', category: 'VEGETABLE', storage: 'CHILLED' },
-    },
-  );
-  const batches = await inParallel(
-    Array.from({ length: BATCHES }, (_, i) => i),
-    8,
-    async (i) =>
-      (
-        await api<{ registerBatch: { id: string; traceCode: string } }>(
-          key,
-          'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode } }',
-          {
-            input: {
-              productId: registerProduct.id,
-              facilityId: registerFacility.id,
-              lotCode: `JH-${suffix}-${i + 1}`,
-              quantity: 1000,
-              unit: 'kg',
-              producedAt: new Date().toISOString(),
-            },
-          },
-        )
-      ).registerBatch,
-  );
-  // The scanned lot is kept out of the write load: a consumer's lot has a short story, not thousands of events.
-  const [scanned, long, ...written] = batches;
-  for (let i = 0; i < SCANNED_LOT_EVENTS; i++) {
-    await api(key, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
-      input: { batchId: scanned.id, bizStep: 'STORING', eventTime: new Date().toISOString(), facilityId: registerFacility.id, details: eventPayload().details },
-    });
-  }
-  // The long lot: LONG_LOT_EVENTS storage checks an hour apart, ending now, recorded 1,000 a call.
-  if (withLongLot) {
-    const start = Date.now() - LONG_LOT_EVENTS * 3600_000;
-    for (let from = 0; from < LONG_LOT_EVENTS; from += 1000) {
-      const input = Array.from({ length: 1000 }, (_, i) => ({
-        batchId: long.id,
-        bizStep: 'STORING',
-        eventTime: new Date(start + (from + i) * 3600_000).toISOString(),
-        facilityId: registerFacility.id,
-        details: eventPayload().details,
-      }));
-      await api(key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input });
-    }
-  }
-  return {
-    key,
-    facilityId: registerFacility.id,
-    batchIds: written.map((b) => b.id),
-    traceCode: scanned.traceCode,
-    longTraceCode: withLongLot ? long.traceCode : null,
-  };
 }
 
 main().catch((err: unknown) => {

@@ -225,3 +225,107 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
   });
 }
+
+export type Api = <T>(key: string | null, query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/** GraphQL over HTTP for the set-up calls; a GraphQL error throws. */
+export function graphqlClient(base: string): Api {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  return async <T>(key: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const text = await post(base, '/graphql', JSON.stringify({ query, variables }), { agent, headers: key ? { authorization: `Bearer ${key}` } : {} });
+    const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
+    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 1000)}`);
+    return body.data!;
+  };
+}
+
+/** A producer the benchmarks write as: its key, its facility, the lots events are recorded on, and lots kept for scans. */
+export interface Producer {
+  key: string;
+  facilityId: string;
+  batchIds: string[];
+  traceCode: string;
+  /** The lot with longLotEvents events, when one was asked for. */
+  longTraceCode: string | null;
+}
+
+/**
+ * A new producer with a facility, a product and `batches` lots in its custody: the writer of every event
+ * measured, and the owner of the lot scanned (its first lot, given `scannedLotEvents` events) and, when
+ * `longLotEvents` is more than 0, of a lot with that long a history (storage checks an hour apart).
+ */
+export async function producerWithBatches(
+  api: Api,
+  adminKey: string,
+  { batches = 500, scannedLotEvents = 10, longLotEvents = 0 }: { batches?: number; scannedLotEvents?: number; longLotEvents?: number } = {},
+): Promise<Producer> {
+  const suffix = randomBytes(3).toString('hex');
+  const { createOrganization } = await api<{ createOrganization: { apiKey: string } }>(
+    adminKey,
+    'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { apiKey } }',
+    { input: { name: `静海区压测农场 ${suffix}`, kind: 'PRODUCER' } },
+  );
+  const key = createOrganization.apiKey;
+  const { registerFacility } = await api<{ registerFacility: { id: string } }>(
+    key,
+    'mutation($input: RegisterFacilityInput!) { registerFacility(input: $input) { id } }',
+    {
+      input: { name: `静海区压测农场 ${suffix} 冷库`, region: '天津市静海区' },
+    },
+  );
+  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
+    key,
+    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
+    {
+      input: { name: '静海 西红柿', category: 'VEGETABLE', storage: 'CHILLED' },
+    },
+  );
+  // The scanned lot and the long one come first; the rest take the writes.
+  const lots = await inParallel(
+    Array.from({ length: batches + 2 }, (_, i) => i),
+    8,
+    async (i) =>
+      (
+        await api<{ registerBatch: { id: string; traceCode: string } }>(
+          key,
+          'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode } }',
+          {
+            input: {
+              productId: registerProduct.id,
+              facilityId: registerFacility.id,
+              lotCode: `JH-${suffix}-${i + 1}`,
+              quantity: 1000,
+              unit: 'kg',
+              producedAt: new Date().toISOString(),
+            },
+          },
+        )
+      ).registerBatch,
+  );
+  // The scanned lots are kept out of the write load: a consumer's lot has a short story, not thousands of events.
+  const [scanned, long, ...written] = lots;
+  for (let i = 0; i < scannedLotEvents; i++) {
+    await api(key, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
+      input: { batchId: scanned.id, bizStep: 'STORING', eventTime: new Date().toISOString(), facilityId: registerFacility.id, details: eventPayload().details },
+    });
+  }
+  // The long lot: storage checks an hour apart, ending now, recorded 1,000 a call.
+  const start = Date.now() - longLotEvents * 3600_000;
+  for (let from = 0; from < longLotEvents; from += 1000) {
+    const input = Array.from({ length: Math.min(1000, longLotEvents - from) }, (_, i) => ({
+      batchId: long.id,
+      bizStep: 'STORING',
+      eventTime: new Date(start + (from + i) * 3600_000).toISOString(),
+      facilityId: registerFacility.id,
+      details: eventPayload().details,
+    }));
+    await api(key, 'mutation($input: [RecordEventInput!]!) { recordEvents(input: $input) { seq } }', { input });
+  }
+  return {
+    key,
+    facilityId: registerFacility.id,
+    batchIds: written.map((b) => b.id),
+    traceCode: scanned.traceCode,
+    longTraceCode: longLotEvents > 0 ? long.traceCode : null,
+  };
+}

@@ -2,6 +2,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from 
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Database } from '../database/database.js';
+import { CallerWrites } from './caller-writes.js';
 import { currentRequestContext } from '../logging/request-context.js';
 import { AuthService } from './auth.service.js';
 import { Caller } from './caller.js';
@@ -28,6 +29,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
     private readonly database: Database,
+    private readonly callerWrites: CallerWrites,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,8 +51,8 @@ export class AuthGuard implements CanActivate {
     if (requestContext) requestContext.readerKey = key;
     if (req.writeNoted || !isWrite(context, req) || !req.res) return;
     req.writeNoted = true;
-    this.database.replicas.beginWrite(key);
-    req.res.once('close', () => this.database.replicas.endWrite(key));
+    this.callerWrites.begin(key);
+    req.res.once('close', () => this.callerWrites.end(key));
   }
 }
 

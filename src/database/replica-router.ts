@@ -31,7 +31,7 @@ interface CallerWrites {
  * caller from the moment it is authenticated until its answer has been written; meanwhile that caller's
  * reads go to the primary, and afterwards until a replica has replayed the first WAL sample taken after
  * it. The caller is the organization (any of its keys) or the admin. This is kept in this process: a
- * caller whose requests are spread over several processes needs that state shared (see README).
+ * caller whose requests are spread over the workers of a cluster has it shared by src/auth/caller-writes.ts.
  */
 export class ReplicaRouter {
   private readonly replicas: Replica[];
