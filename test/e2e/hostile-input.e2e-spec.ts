@@ -208,7 +208,8 @@ const QUERIES: Record<string, Baseline> = {
       direction: 'DOWNSTREAM',
       maxDepth: 5,
       first: 10,
-      after: Buffer.from(JSON.stringify([1, 'traceNode', '0', w.sharedBatch.id])).toString('base64url'),
+      // A cursor of this trace (its scope: the batch, direction and depth), at the start lot.
+      after: encodeCursor('traceNode', { batchId: w.sharedBatch.id, direction: 'DOWNSTREAM', maxDepth: 5 }, { seq: '0', id: w.sharedBatch.id }),
     },
   }),
   verifyBatch: (w) => ({ args: { batchId: w.sharedBatch.id } }),

@@ -403,6 +403,10 @@ describe('trace a page at a time, and the whole trace streamed', () => {
     const bad = await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM', after: 'bm90LWEtY3Vyc29y' }, mill.key);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM', first: 501 }, mill.key)).errors?.[0].message).toMatch(/first/);
+    // A cursor of this trace is refused by another one (the same lot sits elsewhere, or nowhere, in it).
+    const firstPage = (await gqlOk(app, TRACE_CONNECTION, { id: paddy.id, direction: 'DOWNSTREAM', first: 4 }, mill.key)).traceConnection;
+    const elsewhere = await gql(app, TRACE_CONNECTION, { id: paddy.id, direction: 'UPSTREAM', first: 4, after: firstPage.pageInfo.endCursor }, mill.key);
+    expect(elsewhere.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_FILTER_MISMATCH' });
 
     const csv = await request(app.getHttpServer()).get(`/trace/${paddy.id}/lots.csv?direction=downstream`).set('authorization', `Bearer ${regulator.key}`);
     expect(csv.status).toBe(200);
