@@ -1,5 +1,6 @@
 import { Controller, Get, Header, ParseIntPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { drainedOrClosed } from '../common/drained.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
@@ -8,19 +9,6 @@ import { LedgerRepository } from './ledger.repository.js';
 import { ConsistencyProofResult, ProofsService } from './proofs.service.js';
 
 const EXPORT_PAGE = 2000;
-
-/** Waits until the client has taken what was written, or has gone away. */
-function drainedOrClosed(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /** Plain HTTP for tools that speak no GraphQL: the newest checkpoint, and the export regulators audit. */
 @Controller('ledger')

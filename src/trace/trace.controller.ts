@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { drainedOrClosed } from '../common/drained.js';
 import { Authorize } from '../auth/authorize.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { requireAdminOr, type Caller } from '../auth/caller.js';
@@ -53,17 +54,4 @@ export class TraceController {
     }
     res.end();
   }
-}
-
-/** Until the client has taken what was written (or gone away): a slow reader holds one chunk, not the whole trace. */
-function drainedOrClosed(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
