@@ -79,6 +79,17 @@ describe('chooseReader', () => {
     expect(chooseReader({ ...later, replicas: [replica(250n, false)] })).toBe('primary');
   });
 
+  it('with the primary down, takes a floor no sample will reach as the newest sample: what the primary was last seen at', () => {
+    const down = { ...base, primaryUp: false };
+    // Sample 4 will never be taken: a replica that replayed sample 3 has all anyone can have.
+    expect(chooseReader({ ...down, replicas: [replica(300n)], floor: 4 })).toBe(0);
+    expect(chooseReader({ ...down, replicas: [replica(250n)], floor: 4 })).toBe('primary');
+    // With the primary up the same floor waits for sample 4.
+    expect(chooseReader({ ...base, replicas: [replica(300n)], floor: 4 })).toBe('primary');
+    // A write under way still needs the primary.
+    expect(chooseReader({ ...down, replicas: [replica(300n)], floor: 'primary' })).toBe('primary');
+  });
+
   it('uses the primary before the first sample says how far replicas are', () => {
     expect(chooseReader({ ...base, samples: [], replicas: [replica(300n)] })).toBe('primary');
   });

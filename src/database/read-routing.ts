@@ -79,9 +79,10 @@ export function chooseReader(input: {
   primaryUp: boolean;
   turn: number;
 }): number | 'primary' {
-  const { samples, replicas, floor, maxLagMs, now, primaryUp, turn } = input;
+  const { samples, replicas, maxLagMs, now, primaryUp, turn } = input;
   // Before the first sample nothing says how far behind a replica is.
   if (primaryUp && samples.length === 0) return 'primary';
+  const floor = primaryUp ? input.floor : reachableFloor(samples, input.floor);
   const usable = replicas.flatMap((replica, index) => {
     if (!replica.up || replica.replayLsn === null) return [];
     if (!meetsFloor(samples, replica.replayLsn, floor)) return [];
@@ -89,6 +90,16 @@ export function chooseReader(input: {
     return [index];
   });
   return usable.length === 0 ? 'primary' : usable[turn % usable.length];
+}
+
+/**
+ * With the primary down no later sample will be taken, so a floor past the newest one (a change heard,
+ * or a write answered, after it started) asks for what the primary was last seen at: no server can be
+ * shown to have more, and the alternative is failing every such read until the primary is back.
+ */
+function reachableFloor(samples: readonly PrimarySample[], floor: ReadFloor): ReadFloor {
+  const newest = samples[samples.length - 1];
+  return typeof floor === 'number' && newest !== undefined && floor > newest.seq ? newest.seq : floor;
 }
 
 /** How a replica stands, for an operator (/health/ready): whether reads may use it and how far behind it is. */

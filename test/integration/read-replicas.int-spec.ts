@@ -7,6 +7,7 @@ import { runMigrations } from '../../src/database/migrate.js';
 import { ReplicationPair, startReplicationPair } from '../../src/database/replication-pair.js';
 import { createOrg, Org, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { RECORD_EVENT } from '../support/documents.js';
+import { LedgerChanges } from '../../src/ledger/ledger-changes.js';
 import { createTestApp, gql, gqlOk } from '../support/test-app.js';
 
 /**
@@ -160,8 +161,21 @@ describe('read replicas', () => {
   it('with the primary down, reads come from the replica and writes answer SERVICE_UNAVAILABLE', async () => {
     const { org, batch, facilityId } = await producerWithBatch(app);
     await waitFor(async () => (await lotsSeenBy(app, regulator, batch.lotCode)) === 1);
+    await gqlOk(app, SCAN, { code: batch.traceCode });
+    // A change heard just before the primary goes: the views' floor is a sample of the primary that is
+    // (most likely) never taken, which must not keep every view's read waiting for the primary.
+    const changes = app.get(LedgerChanges);
+    const heard = new Promise<void>((resolve) => {
+      const stop = changes.subscribe(() => (stop(), resolve()));
+    });
+    await gqlOk(app, RECORD_EVENT, { input: { batchId: batch.id, bizStep: 'STORING', eventTime: '2026-10-07T00:00:00.000Z', facilityId } }, org.key);
+    await heard;
     await pair.stopPrimary();
     try {
+      // Once the service knows the primary is gone (its LISTEN connection dropped, nothing served from
+      // memory), a scan is answered from the replica.
+      await waitFor(async () => !changes.live);
+      await waitFor(async () => (await gql(app, SCAN, { code: batch.traceCode })).data?.scan != null);
       // An organization's key is checked on the replica while the primary is away.
       expect(await lotsSeenBy(app, regulator, batch.lotCode)).toBe(1);
       // The public page: its view, extras and proof from the replica (checkpoints are on the primary, see below).
