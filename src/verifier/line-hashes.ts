@@ -10,8 +10,8 @@ import { isLowerHex, type ServiceLayoutLine } from './service-layout.js';
  * assembled from the line's members. Nothing is decoded into strings, which is where a verifier
  * reading millions of lines spends its time otherwise.
  *
- * SHA-256 answers in latin1: a 32-character string whose character codes are the digest's bytes,
- * the cheapest form node:crypto returns. Not for concurrent use: one per verifier.
+ * SHA-256 answers in node:crypto's `binary` (latin1) form: a 32-character string whose character
+ * codes are the digest's bytes, the cheapest form it returns. Not for concurrent use: one per verifier.
  */
 export class ServiceLineHasher {
   private readonly scanner = new CanonicalJsonScanner();
@@ -67,7 +67,7 @@ export class ServiceLineHasher {
     return hash('sha256', this.input.view(at), 'binary');
   }
 
-  /** SHA-256(0x00 || entry hash), the entry's Merkle leaf, in latin1. */
+  /** SHA-256(0x00 || entry hash), the entry's Merkle leaf, in `binary` form. */
   leafDigest(entryDigest: string): string {
     const input = this.leafInput;
     for (let k = 0; k < 32; k++) input[1 + k] = entryDigest.charCodeAt(k);
