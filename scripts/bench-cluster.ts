@@ -19,15 +19,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startReplicationPair } from '../src/database/replication-pair.js';
 import { loadFromSecondProcess, LoadResult, LoadSpec } from './bench-load.js';
-import { graphqlClient, post, printTable, Producer, producerWithBatches, RunningService, startService } from './bench-support.js';
+import { graphqlClient, post, printTable, Producer, producerWithBatches, RunningService, SCAN_QUERY, startService } from './bench-support.js';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const SCAN_CONNECTIONS = 64;
 const WRITE_CONNECTIONS = 16;
 const EVENTS_PER_CALL = 100;
-const SCAN_QUERY =
-  'query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus ' +
-  'timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }';
 
 interface Topology {
   name: string;

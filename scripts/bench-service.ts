@@ -29,7 +29,19 @@ import { databaseUrl, findPostgresServer, PostgresServer, withAdminClient } from
 import { draftEntry } from '../src/ledger/ledger-entry.js';
 import { LedgerWriter } from '../src/ledger/ledger-writer.js';
 import { loadFromSecondProcess, LoadResult, LoadSpec } from './bench-load.js';
-import { Api, eventPayload, graphqlClient, pick, printTable, Producer, producerWithBatches, run, RunningService, startService } from './bench-support.js';
+import {
+  Api,
+  eventPayload,
+  graphqlClient,
+  pick,
+  printTable,
+  Producer,
+  producerWithBatches,
+  run,
+  RunningService,
+  SCAN_QUERY,
+  startService,
+} from './bench-support.js';
 
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const LEVELS = [1, 16, 64];
@@ -155,19 +167,16 @@ function benchRequests(producer: Producer, manyLots: string[]): BenchRequests {
   });
   const events = (perCall: number) => graphql(producer.key, { kind: 'storingEvents', batchIds: producer.batchIds, facilityId: producer.facilityId, perCall });
   const plainInsert = { query: 'mutation($note: String!) { benchPlainInsert(note: $note) }', variables: { note: JSON.stringify(eventPayload()) } };
-  const scanQuery =
-    'query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus ' +
-    'timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }';
-  const scanTenQuery = scanQuery.replace('timeline {', 'timeline(first: 10) {');
+  const scanTenQuery = SCAN_QUERY.replace('timeline {', 'timeline(first: 10) {');
   return {
     trivial: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: '{ __typename }' }) }),
     plainInsert: graphql(producer.key, { kind: 'fixed', body: JSON.stringify(plainInsert) }),
     recordEvent: events(1),
     recordEvents: events(EVENTS_PER_CALL),
-    scan: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.traceCode } }) }),
-    scanMany: graphql(null, { kind: 'codesInTurn', query: scanQuery, codes: manyLots }),
+    scan: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: SCAN_QUERY, variables: { code: producer.traceCode } }) }),
+    scanMany: graphql(null, { kind: 'codesInTurn', query: SCAN_QUERY, codes: manyLots }),
     page: pageOf(producer.traceCode),
-    scanLong: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanQuery, variables: { code: producer.longTraceCode } }) }),
+    scanLong: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: SCAN_QUERY, variables: { code: producer.longTraceCode } }) }),
     scanTen: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanTenQuery, variables: { code: producer.traceCode } }) }),
     scanTenLong: graphql(null, { kind: 'fixed', body: JSON.stringify({ query: scanTenQuery, variables: { code: producer.longTraceCode } }) }),
     pageLong: pageOf(producer.longTraceCode ?? producer.traceCode),

@@ -226,6 +226,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The scan the benchmarks load the service with: what a consumer's phone asks of a lot. */
+export const SCAN_QUERY =
+  'query($code: String!) { scan(code: $code) { traceCode productName lotCode producer status coldChainStatus ' +
+  'timeline { bizStep eventTime place organization } verification { valid checkedEntries } } }';
+
 export type Api = <T>(key: string | null, query: string, variables?: Record<string, unknown>) => Promise<T>;
 
 /** GraphQL over HTTP for the set-up calls; a GraphQL error throws. */

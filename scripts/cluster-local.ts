@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReplicationPair } from '../src/database/replication-pair.js';
@@ -17,8 +17,9 @@ const pair = await startReplicationPair({ log });
 const database = await pair.createDatabase('suyuan');
 const dataDir = mkdtempSync(join(tmpdir(), 'suyuan-cluster-data-'));
 
-const [command, args, how] = serviceCommand();
-const service = spawn(command, args, {
+// The clustered service, one worker per core, from the build `npm run cluster:local` has just made.
+const how = 'node dist/src/cluster-main.js, one worker per core';
+const service = spawn(process.execPath, ['dist/src/cluster-main.js'], {
   stdio: 'inherit',
   env: {
     ...process.env,
@@ -61,13 +62,3 @@ async function stopAll(code: number): Promise<void> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 service.once('exit', (code) => void stopAll(code ?? 1));
-
-/**
- * The clustered service (`npm run start:cluster`, one worker per core) when this build has it,
- * else one service process: the one place to change when the cluster start lands.
- */
-function serviceCommand(): [string, string[], string] {
-  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-  if (scripts['start:cluster']) return ['npm', ['run', '--silent', 'start:cluster'], 'npm run start:cluster'];
-  return [process.execPath, ['dist/src/main.js'], 'one process: node dist/src/main.js'];
-}

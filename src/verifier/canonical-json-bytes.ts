@@ -1,4 +1,5 @@
 import { MAX_JSON_DEPTH } from '../ledger/canonical-json.js';
+import { ascii, holds, NULL } from './line-bytes.js';
 
 /**
  * Whether UTF-8 bytes are exactly one JSON value in RFC 8785 canonical form as canonicalJson writes
@@ -54,8 +55,7 @@ export class CanonicalJsonScanner {
   }
 
   private literal(word: Uint8Array): boolean {
-    if (this.i + word.length > this.end) return false;
-    for (let k = 0; k < word.length; k++) if (this.bytes[this.i + k] !== word[k]) return false;
+    if (!holds(this.bytes, this.i, this.end, word)) return false;
     this.i += word.length;
     return true;
   }
@@ -151,9 +151,8 @@ export class CanonicalJsonScanner {
   }
 }
 
-const TRUE = new TextEncoder().encode('true');
-const FALSE = new TextEncoder().encode('false');
-const NULL = new TextEncoder().encode('null');
+const TRUE = ascii('true');
+const FALSE = ascii('false');
 
 /**
  * The common numbers without making a string: an integer, or a decimal in fixed notation, of at most

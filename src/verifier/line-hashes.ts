@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import { MEMBER_LEAF_PREFIX, MEMBER_SALT_PREFIX, PAYLOAD_ROOT_PREFIX, SALT_BYTES } from '../ledger/hash-rule.js';
 import { CanonicalJsonScanner } from './canonical-json-bytes.js';
-import { isLowerHex, type ServiceLayoutLine } from './service-layout.js';
+import { ascii, holds, isLowerHex, NULL } from './line-bytes.js';
+import type { ServiceLayoutLine } from './service-layout.js';
 
 /**
  * The hashes of an export line in the service's layout, computed from the line's own bytes: the
@@ -33,7 +34,7 @@ export class ServiceLineHasher {
    */
   payloadMatches(bytes: Uint8Array, line: ServiceLayoutLine): boolean {
     const { payloadAt, payloadEnd, payloadHashAt } = line;
-    if (line.saltAt < 0) return isNullAt(bytes, payloadAt, payloadEnd) && isLowerHex(bytes, payloadHashAt, 64);
+    if (line.saltAt < 0) return payloadEnd - payloadAt === NULL.length && holds(bytes, payloadAt, payloadEnd, NULL) && isLowerHex(bytes, payloadHashAt, 64);
     const v2 = line.v === 2;
     if (!this.scanner.scan(bytes, payloadAt, payloadEnd, v2 ? this.members : undefined)) return false;
     readHex(bytes, line.saltAt, this.salt, SALT_BYTES);
@@ -150,7 +151,6 @@ class Scratch {
   }
 }
 
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const JCS_ACTOR = ascii('{"actor":"');
 const JCS_BATCH_ID = ascii('","batchId":');
 const JCS_BATCH_PREV = ascii(',"batchPrevHash":');
@@ -160,7 +160,6 @@ const JCS_RECORDED_AT = ascii('","recordedAt":"');
 const JCS_SEQ = ascii('","seq":');
 const JCS_TYPE = ascii(',"type":"');
 const JCS_V = ascii('","v":');
-const NULL = ascii('null');
 const HEX_DIGITS = ascii('0123456789abcdef');
 
 function put(out: Uint8Array, at: number, text: Uint8Array): number {
@@ -204,10 +203,6 @@ export function hexIsAt(hex: string, bytes: Uint8Array, at: number): boolean {
   if (hex.length !== 64) return false;
   for (let k = 0; k < 64; k++) if (bytes[at + k] !== hex.charCodeAt(k)) return false;
   return true;
-}
-
-function isNullAt(bytes: Uint8Array, from: number, to: number): boolean {
-  return to - from === 4 && bytes[from] === 110 && bytes[from + 1] === 117 && bytes[from + 2] === 108 && bytes[from + 3] === 108;
 }
 
 /** Decodes `length` bytes of lowercase hex at `at` (already checked to be hex) into out. */

@@ -1,4 +1,5 @@
 import type { LedgerFormatVersion } from '../ledger/hash-rule.js';
+import { ascii, holds, isLowerHex, NULL } from './line-bytes.js';
 
 /**
  * Reads an export line's UTF-8 bytes in the exact layout the service writes (members in the export's
@@ -35,7 +36,6 @@ export interface ServiceLayoutLine {
   payloadEnd: number;
 }
 
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const LAYOUT_V = ascii('{"v":');
 const LAYOUT_SEQ = ascii(',"seq":');
 const LAYOUT_PREV = ascii(',"prevHash":"');
@@ -48,7 +48,6 @@ const LAYOUT_PAYLOAD_HASH = ascii('","payloadHash":"');
 const LAYOUT_HASH = ascii('","hash":"');
 const LAYOUT_SALT = ascii('","salt":');
 const LAYOUT_PAYLOAD = ascii(',"payload":');
-const NULL = ascii('null');
 const HASH_LENGTH = 64;
 const SALT_LENGTH = 32;
 
@@ -144,12 +143,6 @@ export function readServiceLayout(bytes: Uint8Array, start: number, end: number,
   };
 }
 
-function holds(bytes: Uint8Array, at: number, end: number, text: Uint8Array): boolean {
-  if (at + text.length > end) return false;
-  for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text[k]) return false;
-  return true;
-}
-
 function plainTextEnd(bytes: Uint8Array, from: number, end: number): number {
   for (let k = from; k < end; k++) {
     const c = bytes[k];
@@ -176,13 +169,4 @@ function decimalLength(n: number): number {
   let length = 1;
   for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) length++;
   return length;
-}
-
-/** Whether `length` bytes from `at` are lowercase hex digits. */
-export function isLowerHex(bytes: Uint8Array, at: number, length: number): boolean {
-  for (let k = at; k < at + length; k++) {
-    const c = bytes[k];
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
 }

@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../../src/config/config.module.js';
 import type { AppConfig } from '../../src/config/config.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { INITIATE_RECALL, RECORD_EVENT, RECORD_INSPECTION, RECORD_TEMPERATURES, REVOKE_API_KEY } from '../support/documents.js';
-import { createTestApp, gqlOk, rawBody, TEST_ADMIN_KEY } from '../support/test-app.js';
+import { createTestApp, gqlOk, rawBody, TEST_ADMIN_KEY, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /**
@@ -117,8 +117,7 @@ describe('field-level authorization', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    wsUrl = (await app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1') + '/graphql';
+    wsUrl = (await listenOnLoopback(app)).replace('http', 'ws') + '/graphql';
   });
   afterAll(async () => {
     await app?.close();

@@ -6,7 +6,7 @@ import type { App } from 'supertest/types.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { launchChromium } from '../support/chromium.js';
 import { INITIATE_RECALL } from '../support/documents.js';
-import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestApp, gqlOk, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /** What the page's functions below use of the browser (test/ is compiled without the DOM's types). */
@@ -32,8 +32,7 @@ describe('the GraphQL IDE (GraphiQL from the service itself)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
     browser = await launchChromium();
   });
   afterAll(async () => {

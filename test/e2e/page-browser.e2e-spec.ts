@@ -6,7 +6,7 @@ import request from 'supertest';
 import { launchChromium } from '../support/chromium.js';
 import type { App } from 'supertest/types.js';
 import { batchWithLongStory, createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestApp, gqlOk, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import {
   ATTACH_CERTIFICATE,
@@ -32,8 +32,7 @@ describe('the batch page in a browser', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { verifierKeyFingerprint } from '../../src/ledger/signing-key.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { readFixtureJson } from '../support/fixtures.js';
-import { createTestApp, gqlOk, rawBody } from '../support/test-app.js';
+import { createTestApp, gqlOk, rawBody, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 // jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
@@ -44,8 +44,7 @@ describe('the page remembers the ledger and pins its key', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
     browser = await launchChromium();
     const { ledgerInfo } = await gqlOk(app, '{ ledgerInfo { origin verifierKey } }');
     memoryKey = `suyuan.checkpoint ${ledgerInfo.origin} ${ledgerInfo.verifierKey}`;

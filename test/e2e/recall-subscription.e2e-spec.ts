@@ -4,7 +4,7 @@ import { Client, createClient } from 'graphql-ws';
 import type { App } from 'supertest/types.js';
 import WebSocket from 'ws';
 import { createOrg, producerWithBatch } from '../support/builders.js';
-import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestApp, gqlOk, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { INITIATE_RECALL } from '../support/documents.js';
 
@@ -18,8 +18,7 @@ describe('recallIssued subscription', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1') + '/graphql';
+    url = (await listenOnLoopback(app)).replace('http', 'ws') + '/graphql';
   });
   afterAll(async () => {
     for (const c of clients) await c.dispose();

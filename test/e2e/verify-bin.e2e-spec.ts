@@ -11,7 +11,7 @@ import { generateSigningKeyPem, parseSigningKey, verifierKey } from '../../src/l
 import { syntheticExportLines } from '../../src/verifier/synthetic-export.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { LATEST_CHECKPOINT_SIZE, LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
-import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestApp, gqlOk, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /** The regulator's package: its own package.json, no dependencies, the verifier bundled by its prepack. */
@@ -72,8 +72,7 @@ describe('the installed suyuan-verify package', () => {
 
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
     key = (await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey;
     regulatorKey = (await createOrg(app, 'REGULATOR')).key;
     const producer = await producerWithBatch(app);

@@ -8,7 +8,7 @@ import type { App } from 'supertest/types.js';
 import { generateSigningKeyPem, parseSigningKey, verifierKey } from '../../src/ledger/signing-key.js';
 import { runVerify } from '../../src/verifier/verify-command.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
-import { createTestApp, gqlOk } from '../support/test-app.js';
+import { createTestApp, gqlOk, listenOnLoopback } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 import { LATEST_CHECKPOINT_SIZE, LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 
@@ -71,8 +71,7 @@ describe('npm run verify', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
     key = (await gqlOk(app, '{ ledgerInfo { verifierKey } }')).ledgerInfo.verifierKey;
     regulatorKey = (await createOrg(app, 'REGULATOR')).key;
     producer = await producerWithBatch(app);

@@ -14,7 +14,7 @@ import { parseSigningKey, verifierKey, verifierKeyFingerprint } from '../../src/
 import { cosignersOf, parseWitnessKey } from '../../src/witnesses/cosignature.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { exited } from '../support/service-process.js';
-import { createTestApp, gqlOk, rawBody, TEST_SIGNING_SEED } from '../support/test-app.js';
+import { createTestApp, gqlOk, rawBody, TEST_SIGNING_SEED, listenOnLoopback } from '../support/test-app.js';
 import { startWitness, type WitnessProcess } from '../support/witness-process.js';
 import { createTestDatabase, TestDatabase } from '../test-database.js';
 
@@ -45,8 +45,7 @@ interface Served {
 async function startService(env: Record<string, string>): Promise<Served> {
   const db = await createTestDatabase();
   const app = await createTestApp(db.url, { CHECKPOINT_INTERVAL_MS: '100', ...env });
-  await app.listen(0, '127.0.0.1');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const base = await listenOnLoopback(app);
   await createOrg(app, 'REGULATOR');
   const { batch, org } = await producerWithBatch(app);
   return { app, db, base, traceCode: batch.traceCode, producerKey: org.key };

@@ -15,7 +15,7 @@ import { WitnessesService } from '../../src/witnesses/witnesses.service.js';
 import { createOrg, producerWithBatch } from '../support/builders.js';
 import { LEDGER_SIZE, RECORD_EVENT } from '../support/documents.js';
 import { exited, freePort } from '../support/service-process.js';
-import { createTestApp, gqlOk, TEST_SIGNING_SEED } from '../support/test-app.js';
+import { createTestApp, gqlOk, TEST_SIGNING_SEED, listenOnLoopback } from '../support/test-app.js';
 import { testLog } from '../support/witness-log.js';
 import { startWitness, type WitnessProcess } from '../support/witness-process.js';
 import { createTestDatabase } from '../test-database.js';
@@ -56,8 +56,7 @@ async function startBadWitness(kind: Misbehaviour): Promise<{ server: Server; ur
 async function startLedger(env: Record<string, string>, events: number) {
   const db = await createTestDatabase();
   const app = await createTestApp(db.url, { CHECKPOINT_INTERVAL_MS: '100', ...env });
-  await app.listen(0, '127.0.0.1');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const base = await listenOnLoopback(app);
   const regulator = await createOrg(app, 'REGULATOR');
   const producer = await producerWithBatch(app);
   for (let i = 0; i < events; i++) {

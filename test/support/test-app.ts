@@ -47,6 +47,12 @@ export interface GqlResponse<T = Record<string, any>> {
 }
 
 /** POSTs one GraphQL operation, with a Bearer key when given. */
+/** Listens on a free loopback port, for a client outside supertest (a browser, a bin, a websocket); the base URL. */
+export async function listenOnLoopback(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
 export async function gql<T = Record<string, any>>(
   app: INestApplication<App>,
   query: string,
