@@ -431,27 +431,11 @@ class AssumingLinks extends ChainLinks {
   }
 }
 
-/** The links a line states, read cheaply (null when they cannot be): chunk mode's assumptions. */
-export function claimedLinks(line: string): { prevHash: string; batchId: string | null; batchPrevHash: string | null } | null {
-  const prevAt = line.indexOf(PREV_KEY);
-  const prevEnd = prevAt + PREV_KEY.length + 64;
-  const batchAt = prevAt < 0 || line.charCodeAt(prevEnd) !== 34 /* " */ ? -1 : line.indexOf(BATCH_KEY, prevEnd);
-  if (batchAt > 0) {
-    const prevHash = line.slice(prevAt + PREV_KEY.length, prevEnd);
-    let at = batchAt + BATCH_KEY.length;
-    let batchId: string | null = null;
-    if (line.startsWith('"', at)) {
-      const end = line.indexOf('"', at + 1);
-      batchId = end < 0 ? null : line.slice(at + 1, end);
-      at = end + 1;
-    } else if (line.startsWith('null', at)) at += 4;
-    else at = -1;
-    if (at > 0 && line.startsWith(BATCH_PREV_KEY, at)) {
-      at += BATCH_PREV_KEY.length;
-      if (line.startsWith('null', at)) return { prevHash, batchId, batchPrevHash: null };
-      if (line.charCodeAt(at) === 34 && line.charCodeAt(at + 65) === 34) return { prevHash, batchId, batchPrevHash: line.slice(at + 1, at + 65) };
-    }
-  }
+/**
+ * The links a line states (null when it states none): chunk mode's assumptions for a line the fast path
+ * could not read, which the full check parses anyway.
+ */
+function claimedLinks(line: string): { prevHash: string; batchId: string | null; batchPrevHash: string | null } | null {
   try {
     const e = JSON.parse(line) as Record<string, unknown>;
     if (typeof e?.prevHash !== 'string') return null;
@@ -464,10 +448,7 @@ export function claimedLinks(line: string): { prevHash: string; batchId: string 
     return null;
   }
 }
-const PREV_KEY = '"prevHash":"';
 const PAYLOAD_KEY = ',"payload":';
-const BATCH_KEY = '","batchId":';
-const BATCH_PREV_KEY = ',"batchPrevHash":';
 
 /** The nine envelope members with the types LEDGER-SPEC §1 gives them; anything else fails the entry. */
 function checkShape(e: Record<string, unknown>, seq: number): LedgerEnvelope {
