@@ -3,7 +3,8 @@
  * `suyuan-verify` bin, as a regulator runs it) on a synthetic export in the service's layout, with
  * no database: N entries (default 1,000,000) spread over 10,000 batches, a signed checkpoint of them.
  * Prints the entries/s for each worker count (0 = one thread) beside the goal of 200,000/s; --keep
- * leaves the export and checkpoint in the temporary folder it names.
+ * leaves the export, checkpoint and verifier key in the temporary folder it names. BENCH_BATCHES=n
+ * spreads the entries over n batches instead (fewer batches: fewer links for the workers to hand over).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -23,7 +24,7 @@ const BIN = fileURLToPath(new URL('../../bin/suyuan-verify.mjs', import.meta.url
 async function writeExport(file: string, entries: number): Promise<Buffer> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const tree = new MerkleRootBuilder();
-  for (const line of syntheticExportLines(entries, 10_000, tree)) {
+  for (const line of syntheticExportLines(entries, Number(process.env.BENCH_BATCHES ?? 10_000), tree)) {
     if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     const root = await writeExport(exportFile, entries);
     const checkpointFile = join(dir, 'checkpoint.txt');
     await writeFile(checkpointFile, signCheckpoint(checkpointBody(ORIGIN, entries, root), key));
+    // Kept beside the export so that a --keep run can be profiled or repeated by hand.
+    await writeFile(join(dir, 'verifier-key.txt'), verifierKey(ORIGIN, key.publicKeyRaw));
     console.log(
       `CPUs: ${availableParallelism()}; load average before: ${loadavg()
         .map((l) => l.toFixed(1))

@@ -9,7 +9,8 @@ import { syntheticExportLines } from './synthetic-export.js';
  * verdict of one ExportVerifier fed every line: the same entries, roots and counts, and the same
  * first failure with the same reason, including failures that only show across a chunk boundary.
  */
-const CHUNK = 64;
+// About 64 entries a chunk, so that chunks cut the export at many places.
+const CHUNK_BYTES = 50_000;
 const ENTRIES = 1000;
 const clean = [...syntheticExportLines(ENTRIES, 7)];
 
@@ -19,27 +20,39 @@ function sequential(lines: string[], rootsAt: number[]): ExportVerification {
   return verifier.finish(ENTRIES);
 }
 
-async function chunked(lines: string[], rootsAt: number[]): Promise<ExportVerification> {
+/** The verdict of the export checked in chunks, and the first line of each chunk. */
+async function chunked(lines: string[], rootsAt: number[], chunkBytes: number): Promise<{ verdict: ExportVerification; chunkFirstLines: string[] }> {
   const bytes = Buffer.from(lines.join('\n'));
   // Pieces that cut lines anywhere, as a network stream does.
   const pieces = async function* () {
     for (let at = 0; at < bytes.length; at += 997) yield bytes.subarray(at, at + 997);
   };
   const verifier = new ExportVerifier({ rootsAt });
+  const chunkFirstLines: string[] = [];
   await feedLinesInParallel(pieces(), verifier, {
     workers: 2,
     workerScript: new URL('file:///not-used'),
-    chunkEntries: CHUNK,
-    runChunk: async (job: ChunkJob) => ({ outcome: verifyChunk(job), bytes: job.bytes }),
+    chunkBytes,
+    runChunk: async (job: ChunkJob) => {
+      chunkFirstLines.push(Buffer.from(job.bytes).toString('utf8').split('\n')[0]);
+      return { outcome: verifyChunk(job), bytes: job.bytes };
+    },
   });
-  return verifier.finish(ENTRIES);
+  return { verdict: verifier.finish(ENTRIES), chunkFirstLines };
 }
 
-async function expectSameVerdict(lines: string[]): Promise<ExportVerification> {
+/**
+ * The same verdict in chunks as in one verifier. With `chunkStartsAt`, the chunk size is the bytes
+ * before that line, so that a chunk starts exactly there (which is checked).
+ */
+async function expectSameVerdict(lines: string[], { chunkStartsAt, chunkBytes: size }: { chunkStartsAt?: number; chunkBytes?: number } = {}): Promise<ExportVerification> {
   const rootsAt = [0, 1, 63, 64, 65, 500, ENTRIES];
   const one = sequential(lines, rootsAt);
-  const inChunks = await chunked(lines, rootsAt);
-  expect(inChunks).toEqual(one);
+  const chunkBytes = chunkStartsAt === undefined ? (size ?? CHUNK_BYTES) : Buffer.byteLength(lines.slice(0, chunkStartsAt).join('\n')) + 1;
+  const inChunks = await chunked(lines, rootsAt, chunkBytes);
+  if (chunkStartsAt !== undefined) expect(inChunks.chunkFirstLines).toContain(lines[chunkStartsAt]);
+  expect(inChunks.chunkFirstLines.length).toBeGreaterThan(1);
+  expect(inChunks.verdict).toEqual(one);
   return one;
 }
 
@@ -79,6 +92,11 @@ describe('the export checked in chunks', () => {
     expect(result.roots.size).toBe(7);
   });
 
+  it('checks lines longer than a chunk (the chunk grows to hold one)', async () => {
+    const result = await expectSameVerdict(clean, { chunkBytes: 300 });
+    expect(result.valid).toBe(true);
+  });
+
   it('handles blank lines, CRLF line ends and a missing final newline the same way', async () => {
     const lines = clean.map((l, i) => (i % 50 === 0 ? `${l}\r` : l));
     lines.splice(130, 0, '', '\r');
@@ -93,25 +111,25 @@ describe('the export checked in chunks', () => {
   });
 
   it("fails a chunk's first entry that links to the wrong previous entry (only the boundary check can see it)", async () => {
-    const index = 2 * CHUNK; // seq 129, the first entry of the third chunk
+    const index = 128;
     const lines = rewrittenFrom(index, (e) => {
       e.prevHash = (JSON.parse(clean[index - 2]) as Entry).hash;
     });
-    const result = await expectSameVerdict(lines);
+    const result = await expectSameVerdict(lines, { chunkStartsAt: index });
     expect(result.failure).toMatchObject({ seq: 129, reason: 'entry 129: prevHash does not match the hash of entry 128' });
   });
 
   it("fails a batch's first entry in a chunk that claims to be the batch's first ever", async () => {
-    const index = 3 * CHUNK; // batches take turns, so this batch had entries in the chunks before
+    const index = 192; // batches take turns, so this batch had entries in the chunk before
     const lines = rewrittenFrom(index, (e) => {
       e.batchPrevHash = null;
     });
-    const result = await expectSameVerdict(lines);
+    const result = await expectSameVerdict(lines, { chunkStartsAt: index });
     expect(result.failure).toMatchObject({ seq: seqOf(clean[index]), reason: expect.stringContaining('batchPrevHash') });
   });
 
   it('checks the batch a line names with an escape the same way (its links cannot be read off the line)', async () => {
-    const index = 3 * CHUNK + 1;
+    const index = 193;
     const batchId = (JSON.parse(clean[index]) as Entry).batchId!;
     const escaped = `${batchId.slice(0, -1)}\\u00${batchId.charCodeAt(batchId.length - 1).toString(16)}`;
     const lines = rewrittenFrom(index, (e) => {
@@ -119,13 +137,14 @@ describe('the export checked in chunks', () => {
     });
     lines[index] = lines[index].replace(`"batchId":"${batchId}"`, `"batchId":"${escaped}"`);
     expect(lines[index]).toContain(escaped);
-    const result = await expectSameVerdict(lines);
+    // Its batch's first entry in the chunk that starts just before it.
+    const result = await expectSameVerdict(lines, { chunkStartsAt: index - 1 });
     expect(result.failure).toMatchObject({ seq: seqOf(clean[index]), reason: expect.stringContaining('batchPrevHash') });
   });
 
   it('fails a missing entry at a chunk boundary, and an export cut short, as one verifier does', async () => {
-    const missing = await expectSameVerdict(withLine(CHUNK, null));
-    expect(missing.failure).toMatchObject({ seq: CHUNK + 1, reason: `entry ${CHUNK + 1} is missing (the next line holds entry ${CHUNK + 2})` });
+    const missing = await expectSameVerdict(withLine(64, null), { chunkStartsAt: 64 });
+    expect(missing.failure).toMatchObject({ seq: 65, reason: 'entry 65 is missing (the next line holds entry 66)' });
     const short = await expectSameVerdict(clean.slice(0, 700));
     expect(short.failure).toMatchObject({ seq: 701, reason: expect.stringContaining('the export ends at 700 entries') });
   });
