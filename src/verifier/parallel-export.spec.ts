@@ -45,7 +45,10 @@ async function chunked(lines: string[], rootsAt: number[], chunkBytes: number): 
  * The same verdict in chunks as in one verifier. With `chunkStartsAt`, the chunk size is the bytes
  * before that line, so that a chunk starts exactly there (which is checked).
  */
-async function expectSameVerdict(lines: string[], { chunkStartsAt, chunkBytes: size }: { chunkStartsAt?: number; chunkBytes?: number } = {}): Promise<ExportVerification> {
+async function expectSameVerdict(
+  lines: string[],
+  { chunkStartsAt, chunkBytes: size }: { chunkStartsAt?: number; chunkBytes?: number } = {},
+): Promise<ExportVerification> {
   const rootsAt = [0, 1, 63, 64, 65, 500, ENTRIES];
   const one = sequential(lines, rootsAt);
   const chunkBytes = chunkStartsAt === undefined ? (size ?? CHUNK_BYTES) : Buffer.byteLength(lines.slice(0, chunkStartsAt).join('\n')) + 1;

@@ -98,9 +98,10 @@ function pushLines(bytes: Buffer, verifier: ExportVerifier): void {
   if (start < bytes.length) verifier.pushBytes(bytes, start, bytes.length);
 }
 
-interface Pending {
-  job: ChunkJob;
-  result: Promise<{ outcome: SentOutcome; bytes: Uint8Array }>;
+/** A chunk's outcome and its bytes, back from a worker. */
+interface ChunkResult {
+  outcome: SentOutcome;
+  bytes: Uint8Array;
 }
 
 /** Worker threads running verify-worker.js, each answering its jobs in order. */
@@ -119,7 +120,7 @@ class WorkerPool {
     });
   }
 
-  run(job: ChunkJob): Promise<{ outcome: SentOutcome; bytes: Uint8Array }> {
+  run(job: ChunkJob): Promise<ChunkResult> {
     const entry = this.workers[this.next++ % this.workers.length];
     return new Promise((resolve, reject) => {
       entry.waiting.push({ resolve: resolve as (v: never) => void, reject });
@@ -138,7 +139,7 @@ export interface ParallelOptions {
   /** Bytes a chunk (CHUNK_BYTES unless given: tests use small chunks). */
   chunkBytes?: number;
   /** Runs a chunk instead of the worker threads (tests: verifyChunk in this thread). */
-  runChunk?: (job: ChunkJob) => Promise<{ outcome: SentOutcome; bytes: Uint8Array }>;
+  runChunk?: (job: ChunkJob) => Promise<ChunkResult>;
   /** Called with the entries checked so far, after each chunk. */
   onProgress?: (checked: number) => void;
 }
@@ -148,7 +149,7 @@ export async function feedLinesInParallel(chunks: AsyncIterable<Uint8Array>, ver
   const pool = options.runChunk ? null : new WorkerPool(options.workerScript, options.workers);
   const runChunk = options.runChunk ?? ((job: ChunkJob) => pool!.run(job));
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-  const inFlight: Promise<{ outcome: SentOutcome; bytes: Uint8Array }>[] = [];
+  const inFlight: Promise<ChunkResult>[] = [];
   // Buffers come back from the workers and are filled again.
   const spare: ArrayBuffer[] = [];
   const freshBuffer = (size: number): Uint8Array => {
