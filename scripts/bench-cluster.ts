@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cluster [-- --seconds 10]`: the service past one process and one server, side by side in
+ * `npm run bench:cluster [-- --seconds 10] [-- --only failover]`: the service past one process and one server, side by side in
  * one run (issue 17 point 5), on a PostgreSQL primary with one streaming replica of its own
  * (src/database/replication-pair.ts, the same pair `npm run cluster:local` starts):
  *
@@ -39,8 +39,10 @@ interface Point {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, only: { type: 'string' } } });
   const seconds = Number(values.seconds);
+  // --only failover: topology 3 alone, its writes, then the primary stopped (a quick look at failover).
+  const failoverOnly = values.only === 'failover';
   console.log(
     `CPUs: ${availableParallelism()}; load average at the start: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     { name: '2 workers, primary', entry: 'dist/src/cluster-main.js', env: { CLUSTER_WORKERS: '2' } },
     { name: '2 workers + replica', entry: 'dist/src/cluster-main.js', env: { CLUSTER_WORKERS: '2', DATABASE_REPLICA_URLS: database.replicaUrl } },
   ];
+  if (failoverOnly) topologies.splice(0, 2);
   const points: Point[] = [];
   let producer: Producer | undefined;
   let service: RunningService | undefined;
@@ -63,8 +66,10 @@ async function main(): Promise<void> {
       const requests = loadsFor(service.base, producer);
       for (const spec of Object.values(requests)) await load(spec(4), 2); // warm-up: connections, plans, caches
       const withLag = topology.env.DATABASE_REPLICA_URLS !== undefined;
-      points.push({ topology: topology.name, measurement: 'scan(code), one lot', result: await load(requests.scan(SCAN_CONNECTIONS), seconds) });
-      points.push({ topology: topology.name, measurement: 'GET /q/<code> (page)', result: await load(requests.page(SCAN_CONNECTIONS), seconds) });
+      if (!failoverOnly) {
+        points.push({ topology: topology.name, measurement: 'scan(code), one lot', result: await load(requests.scan(SCAN_CONNECTIONS), seconds) });
+        points.push({ topology: topology.name, measurement: 'GET /q/<code> (page)', result: await load(requests.page(SCAN_CONNECTIONS), seconds) });
+      }
       const lag = withLag ? sampleReplicaLag(database.primaryUrl) : null;
       points.push({
         topology: topology.name,
@@ -170,25 +175,31 @@ async function failover(base: string, producer: Producer, stopPrimary: () => Pro
   const stoppedAt = Date.now();
   await stopPrimary();
   const stopMs = Date.now() - stoppedAt;
-  let readsOk = 0;
   let readsFailed = 0;
   let firstOkAfterMs = NaN;
+  const took: number[] = [];
   const until = Date.now() + 10_000;
   while (Date.now() < until) {
+    const started = Date.now();
     const body = JSON.parse(await scan().catch((err: Error) => JSON.stringify({ errors: [{ message: err.message }] }))) as {
       data?: { scan?: unknown };
       errors?: unknown[];
     };
     if (body.data?.scan && !body.errors) {
-      readsOk++;
+      took.push(Date.now() - started);
       if (Number.isNaN(firstOkAfterMs)) firstOkAfterMs = Date.now() - stoppedAt;
     } else readsFailed++;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const written = JSON.parse(await write()) as { errors?: { extensions?: { code?: string } }[] };
+  const ready = await fetch(`${base}/health/ready`);
+  const readiness = (await ready.json()) as { status?: string };
+  const sorted = [...took].sort((a, b) => a - b);
   console.log(
-    `primary stopped (pg_ctl stop took ${stopMs} ms); for 10 s after: ${readsOk} scans answered, ${readsFailed} failed, ` +
-      `the first answered ${firstOkAfterMs} ms after the stop began; a write answered ${written.errors?.[0]?.extensions?.code ?? 'without an error'}`,
+    `primary stopped (pg_ctl stop took ${stopMs} ms); for 10 s after: ${took.length} scans answered, ${readsFailed} failed, ` +
+      `the first answered ${firstOkAfterMs} ms after the stop began; each took p50 ${sorted[Math.floor(sorted.length / 2)] ?? '–'} ms, ` +
+      `max ${sorted.at(-1) ?? '–'} ms; a write answered ${written.errors?.[0]?.extensions?.code ?? 'without an error'}; ` +
+      `/health/ready answered ${ready.status} ${readiness.status ?? ''}`,
   );
 }
 

@@ -40,7 +40,10 @@ export class HealthService implements OnModuleDestroy {
         within(pendingMigrations(this.config.databaseUrl), deadline.promise),
         within(this.ledger.head(), deadline.promise),
       ]);
+      // The primary did not answer: can reads go on from a replica?
+      const replicaLedgerSize = answered === true ? undefined : await within(this.health.replicaLedgerSize(), deadline.promise);
       return assessReadiness({
+        replicaLedgerSize,
         databaseAnswered: answered === true,
         pendingMigrations: pending,
         ledgerSize: head?.size,

@@ -23,6 +23,23 @@ describe('assessReadiness', () => {
     });
   });
 
+  it("with the primary down and a replica serving reads, is ready but read-only, with the replica's ledger size", () => {
+    const replicas = [{ state: 'usable' as const, lagMs: 0 }];
+    expect(assessReadiness({ databaseAnswered: false, pendingMigrations: undefined, ledgerSize: undefined, replicas, replicaLedgerSize: 40 })).toEqual({
+      ready: true,
+      body: { status: 'read-only', checks: { database: 'primary unreachable', reads: 'replica', writes: 'unavailable' }, ledgerSize: 40, replicas },
+    });
+  });
+
+  it('with the primary down and no replica that reads can use, is unavailable', () => {
+    const replicas = [{ state: 'down' as const }];
+    expect(assessReadiness({ databaseAnswered: false, pendingMigrations: undefined, ledgerSize: undefined, replicas }).body).toEqual({
+      status: 'unavailable',
+      checks: { database: 'unreachable', migrations: 'unknown', ledger: 'unknown' },
+      replicas,
+    });
+  });
+
   it('with no database, says so and claims nothing about the rest', () => {
     expect(assessReadiness({ databaseAnswered: false, pendingMigrations: undefined, ledgerSize: undefined })).toEqual({
       ready: false,

@@ -11,6 +11,8 @@ export interface ReadinessProbe {
   projectionAudit?: ProjectionAuditResult | null;
   /** Read replicas as last polled (none configured: absent). They never make the service unready: reads fall back to the primary. */
   replicas?: ReplicaReport[];
+  /** Asked only when the primary did not answer: the ledger's size on a replica that reads use; undefined when none can serve. */
+  replicaLedgerSize?: number;
 }
 
 /**
@@ -34,6 +36,12 @@ export type ReadinessBody =
       projectionAudit?: ProjectionAuditReport;
       replicas?: ReplicaReport[];
     }
+  | {
+      status: 'read-only';
+      checks: { database: 'primary unreachable'; reads: 'replica'; writes: 'unavailable' };
+      ledgerSize: number;
+      replicas: ReplicaReport[];
+    }
   | { status: 'unavailable'; checks: { database: string; migrations: string; ledger: string }; replicas?: ReplicaReport[] }
   | { status: 'shutting down' };
 
@@ -43,6 +51,10 @@ export type ReadinessBody =
  * found rows disagreeing with the ledger is reported but leaves the service ready: every replica reads
  * the same tables, so going unready would take the whole service down (for anyone able to edit one
  * row), and serving the ledger and its proofs is still right; the finding is logged as an error too.
+ *
+ * With the primary down and a replica serving reads, the service is ready but read-only: scans, pages,
+ * proofs and exports go on from the replica and writes answer SERVICE_UNAVAILABLE. Answering 503 then
+ * would make a load balancer or orchestrator stop sending the reads that still work.
  */
 export function assessReadiness(probe: ReadinessProbe): { ready: boolean; body: ReadinessBody } {
   const { databaseAnswered, pendingMigrations, ledgerSize, projectionAudit } = probe;
@@ -50,6 +62,17 @@ export function assessReadiness(probe: ReadinessProbe): { ready: boolean; body: 
   if (databaseAnswered && pendingMigrations?.length === 0 && ledgerSize !== undefined) {
     const audited = projectionAudit ? { projectionAudit: auditReport(projectionAudit) } : {};
     return { ready: true, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', ledger: 'ok' }, ledgerSize, ...audited, ...replicas } };
+  }
+  if (!databaseAnswered && probe.replicaLedgerSize !== undefined && probe.replicas?.length) {
+    return {
+      ready: true,
+      body: {
+        status: 'read-only',
+        checks: { database: 'primary unreachable', reads: 'replica', writes: 'unavailable' },
+        ledgerSize: probe.replicaLedgerSize,
+        replicas: probe.replicas,
+      },
+    };
   }
   // With no database, the other checks say nothing of their own.
   const failed = databaseAnswered ? 'unreadable' : 'unknown';

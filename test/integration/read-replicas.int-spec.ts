@@ -188,6 +188,14 @@ describe('read replicas', () => {
         org.key,
       );
       expect(write.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      // Ready for the reads that still work (a 503 would take them away too), and saying writes are not.
+      const ready = await request(app.getHttpServer()).get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({
+        status: 'read-only',
+        checks: { database: 'primary unreachable', reads: 'replica', writes: 'unavailable' },
+        ledgerSize: expect.any(Number),
+      });
     } finally {
       await pair.startPrimary();
     }
