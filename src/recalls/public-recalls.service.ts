@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { blocklistCsv, blocklistJson } from './blocklist.js';
 import { recallsAtom, recallsPage } from './recall-pages.js';
 import { RecallsRepository } from './recalls.repository.js';
 
@@ -14,6 +15,12 @@ export class PublicRecallsService {
 
   async page(): Promise<string> {
     return recallsPage(await this.recalls.openRecalls(), this.config.publicBaseUrl);
+  }
+
+  /** Every recalled GTIN + lot, for point-of-sale systems to block: as JSON, or as CSV. */
+  async blocklist(format: 'json' | 'csv'): Promise<string> {
+    const list = await this.recalls.blocklist();
+    return format === 'csv' ? blocklistCsv(list, this.config.publicBaseUrl) : blocklistJson(list, this.config.publicBaseUrl);
   }
 
   async atom(): Promise<string> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../database/database.js';
+import type { Blocklist, BlockedLot } from './blocklist.js';
 import type { RecallLevel } from './recall-deadlines.js';
 
 export interface Recall {
@@ -150,6 +151,33 @@ export class RecallsRepository {
        WHERE r.status = 'OPEN' GROUP BY r.id ORDER BY r.initiated_at DESC LIMIT 200`,
     );
     return rows.map((r) => ({ ...toRecall(r), products: r.products as { name: string; lotCode: string; traceCode: string }[] }));
+  }
+
+  /**
+   * Every lot in any recall's scope, open or closed (a closed recall's lots stay recalled), with the recall
+   * that covers it (an open one before a closed one, then the newest), in GTIN and lot order.
+   */
+  async blocklist(): Promise<Blocklist> {
+    const { rows } = await this.db.read<Record<string, unknown>>(
+      `SELECT DISTINCT ON (b.id) p.gtin, b.lot_code, p.name AS product_name, b.trace_code,
+              r.id AS recall_id, r.level, r.status AS recall_status, r.initiated_at
+       FROM recall_batch rb JOIN recall r ON r.id = rb.recall_id JOIN batch b ON b.id = rb.batch_id JOIN product p ON p.id = b.product_id
+       ORDER BY b.id, r.status = 'OPEN' DESC, r.initiated_at DESC`,
+    );
+    const lots: BlockedLot[] = rows
+      .filter((r) => r.gtin !== null)
+      .map((r) => ({
+        gtin: r.gtin as string,
+        lot: r.lot_code as string,
+        productName: r.product_name as string,
+        traceCode: r.trace_code as string,
+        recallId: r.recall_id as string,
+        level: r.level as RecallLevel,
+        recallStatus: r.recall_status as 'OPEN' | 'CLOSED',
+        recalledAt: r.initiated_at as Date,
+      }))
+      .sort((a, b) => (a.gtin === b.gtin ? (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0) : a.gtin < b.gtin ? -1 : 1));
+    return { lots, lotsWithoutGtin: rows.length - lots.length };
   }
 
   /** Open recalls reaching any of these batches, oldest first, each with the ones among them it reaches. */

@@ -614,6 +614,10 @@ describe('field-level authorization', () => {
     // The public recall notices name the recalled lots: that is what they are for.
     { path: 'GET /recalls', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, () => '/recalls') },
     { path: 'GET /recalls.atom', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, () => '/recalls.atom') },
+    // The tills' blocklist names the recalled lots by GTIN and lot, with their pages: public for the same reason. Only B's
+    // product has a GTIN; A's lot is counted, not named.
+    { path: 'GET /recalls/blocklist', carries: [], expected: { ...EVERYONE(['B']), revoked: 'refused' }, run: get(w, () => '/recalls/blocklist') },
+    { path: 'GET /recalls/blocklist.csv', carries: [], expected: { ...EVERYONE(['B']), revoked: 'refused' }, run: get(w, () => '/recalls/blocklist.csv') },
     // The GS1 resolver's linkset of B (its redirects lead to the pages above); the product page names no lot.
     {
       path: 'GET /01{/*path}',

@@ -427,6 +427,8 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /q/:code/proof.json': { params: { code: (w) => w.sharedBatch.traceCode } },
   'GET /recalls': {},
   'GET /recalls.atom': {},
+  'GET /recalls/blocklist': {},
+  'GET /recalls/blocklist.csv': {},
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'GET /trace/:batchId/:file': {

@@ -1,5 +1,7 @@
+import { randomInt } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, useTestApp } from '../support/test-app.js';
 import { RECALL_ID, RECORD_EVENT as RECORD, TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
@@ -144,5 +146,74 @@ describe('recalls', () => {
     const own = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_3', reason: '标签错误' } }, mill.key)).initiateRecall;
     expect(own.affectedBatches).toHaveLength(3);
     expect(Date.parse(own.startBy) - Date.parse(own.initiatedAt)).toBe(72 * 3600_000);
+  });
+  it('lists every recalled GTIN + lot for tills to block, as JSON and CSV, until the lots are no longer recalled', async () => {
+    const { app } = service;
+    const mill = await createOrg(app, 'PROCESSOR', '津南米业');
+    const floor = await registerFacility(app, mill);
+    const body = `69${String(randomInt(10 ** 10)).padStart(10, '0')}0`;
+    const gtin = body + gtinCheckDigit(body);
+    const paddy = await registerBatch(app, mill, await registerProduct(app, mill, { name: '稻谷' }), floor, { quantity: 1000 });
+    const rice = await registerProduct(app, mill, { name: '小站稻 大米', gtin });
+    const outputs = (
+      await gqlOk(
+        app,
+        TRANSFORM_BATCHES_TRACE_CODES,
+        {
+          input: {
+            facilityId: floor,
+            eventTime: '2026-10-12T02:00:00.000Z',
+            inputs: [{ batchId: paddy.id, quantity: 1000 }],
+            outputs: [
+              { productId: rice, lotCode: `R-${body}-1`, quantity: 300, unit: 'kg' },
+              { productId: rice, lotCode: `R-${body}-2`, quantity: 300, unit: 'kg' },
+            ],
+          },
+        },
+        mill.key,
+      )
+    ).transformBatches.outputs as { id: string; traceCode: string }[];
+    const untouched = await registerBatch(app, mill, rice, floor, { lotCode: `R-${body}-3` });
+    const server = app.getHttpServer();
+    type Listed = { gtin: string; lot: string; recallId: string; level: string; recallStatus: string; page: string };
+    const listed = async (): Promise<{ lots: Listed[]; lotsWithoutGtin: number }> => (await request(server).get('/recalls/blocklist').expect(200)).body;
+    const before = await listed();
+    expect(before.lots.filter((l) => l.gtin === gtin)).toEqual([]);
+
+    const regulator = await createOrg(app, 'REGULATOR');
+    const recall = (await gqlOk(app, RECALL, { input: { batchIds: [paddy.id], level: 'LEVEL_2', reason: '黄曲霉毒素超标' } }, regulator.key)).initiateRecall;
+    const res = await request(server).get('/recalls/blocklist');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    const after = res.body as { lots: Listed[]; lotsWithoutGtin: number; count: number };
+    // Both rice lots made from the recalled paddy, by GTIN and lot as printed on the pack; not the lot that was not recalled.
+    expect(after.lots.filter((l) => l.gtin === gtin)).toEqual([
+      expect.objectContaining({ lot: `R-${body}-1`, recallId: recall.id, level: 'LEVEL_2', recallStatus: 'OPEN', page: expect.stringContaining(`/q/${outputs[0].traceCode}`) }),
+      expect.objectContaining({ lot: `R-${body}-2`, recallId: recall.id, recallStatus: 'OPEN', page: expect.stringContaining(`/q/${outputs[1].traceCode}`) }),
+    ]);
+    expect(after.lots.some((l) => l.lot === untouched.lotCode)).toBe(false);
+    // The paddy has no GTIN: no till can match it, so it is counted, not listed.
+    expect(after.lotsWithoutGtin).toBe(before.lotsWithoutGtin + 1);
+    expect(after.count).toBe(after.lots.length);
+    // A till polling with the ETag hears "nothing new" until something is.
+    expect((await request(server).get('/recalls/blocklist').set('if-none-match', res.headers.etag)).status).toBe(304);
+
+    const csv = await request(server).get('/recalls/blocklist.csv').expect(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const rows = csv.text.replace(/^\ufeff/, '').split('\r\n');
+    expect(rows[0]).toBe('gtin,lot,product_name,recall_id,level,recall_status,recalled_at,page');
+    expect(rows.filter((r) => r.startsWith(`${gtin},`)).map((r) => r.split(',').slice(0, 6))).toEqual([
+      [gtin, `R-${body}-1`, '小站稻 大米', recall.id, 'LEVEL_2', 'OPEN'],
+      [gtin, `R-${body}-2`, '小站稻 大米', recall.id, 'LEVEL_2', 'OPEN'],
+    ]);
+
+    // Closing the recall leaves the lots recalled, so a till still blocks them.
+    const CLOSE = 'mutation($input: CloseRecallInput!) { closeRecall(input: $input) { status } }';
+    await gqlOk(app, CLOSE, { input: { recallId: recall.id, note: '召回完成' } }, regulator.key);
+    const closed = await listed();
+    expect(closed.lots.filter((l) => l.gtin === gtin).map((l) => [l.lot, l.recallStatus])).toEqual([
+      [`R-${body}-1`, 'CLOSED'],
+      [`R-${body}-2`, 'CLOSED'],
+    ]);
   });
 });
