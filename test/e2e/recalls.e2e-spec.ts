@@ -188,7 +188,13 @@ describe('recalls', () => {
     const after = res.body as { lots: Listed[]; lotsWithoutGtin: number; count: number };
     // Both rice lots made from the recalled paddy, by GTIN and lot as printed on the pack; not the lot that was not recalled.
     expect(after.lots.filter((l) => l.gtin === gtin)).toEqual([
-      expect.objectContaining({ lot: `R-${body}-1`, recallId: recall.id, level: 'LEVEL_2', recallStatus: 'OPEN', page: expect.stringContaining(`/q/${outputs[0].traceCode}`) }),
+      expect.objectContaining({
+        lot: `R-${body}-1`,
+        recallId: recall.id,
+        level: 'LEVEL_2',
+        recallStatus: 'OPEN',
+        page: expect.stringContaining(`/q/${outputs[0].traceCode}`),
+      }),
       expect.objectContaining({ lot: `R-${body}-2`, recallId: recall.id, recallStatus: 'OPEN', page: expect.stringContaining(`/q/${outputs[1].traceCode}`) }),
     ]);
     expect(after.lots.some((l) => l.lot === untouched.lotCode)).toBe(false);
