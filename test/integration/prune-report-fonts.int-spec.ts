@@ -23,7 +23,11 @@ describe('prune-report-fonts', () => {
     try {
       expect(fontFiles(root).length).toBeGreaterThan(2);
       execFileSync(process.execPath, ['scripts/prune-report-fonts.mjs', root]);
-      expect(fontFiles(root).sort()).toEqual(Object.values(REPORT_FONT_FILES).map((f) => join(root, f)).sort());
+      expect(fontFiles(root).sort()).toEqual(
+        Object.values(REPORT_FONT_FILES)
+          .map((f) => join(root, f))
+          .sort(),
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
