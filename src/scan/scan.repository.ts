@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { BatchStatus } from '../batches/batch-status.js';
 import { Database } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
@@ -121,8 +121,11 @@ export { NEWEST_KEY_STEPS };
 export const KEEP_BEHIND = 64;
 
 @Injectable()
-export class ScanRepository {
+export class ScanRepository implements BeforeApplicationShutdown {
   private readonly logger = new Logger('ScanRepository');
+  /** Summaries being kept (`keepStories`), and whether the last attempt failed (logged once until one succeeds). */
+  private readonly keeping = new Set<Promise<void>>();
+  private keepFailing = false;
 
   constructor(private readonly db: Database) {}
 
@@ -146,10 +149,7 @@ export class ScanRepository {
   ): Promise<{ batch: ScannedBatch; head: PublicEvent[]; eventCount: number; lineage: string[]; entries: number; intact: boolean } | null> {
     const told = await this.lotStory(traceCode);
     if (!told) return null;
-    const [{ rows }] = await Promise.all([
-      this.db.read({ name: 'events-by-seq', text: EVENTS_BY_SEQ_SQL, values: [told.story.head.map((e) => e.seq)] }),
-      told.kept,
-    ]);
+    const { rows } = await this.db.read({ name: 'events-by-seq', text: EVENTS_BY_SEQ_SQL, values: [told.story.head.map((e) => e.seq)] });
     return {
       batch: told.batch,
       head: toPublicEvents(rows[0].events as TimelineRow[] | null),
@@ -163,7 +163,7 @@ export class ScanRepository {
   /**
    * A lot's story (lot-story.ts) from the summaries kept of it and of every batch it was made from, with
    * the entries since folded in, and the check of its chain since the point kept; summaries KEEP_BEHIND
-   * or more entries behind are kept again (`kept`, on the primary, resolves when written or refused).
+   * or more entries behind are kept again, on the primary, without the read waiting for it (`keptStories`).
    *
    * The summary is kept by its readers, not by the writer: a read folds in whatever was appended since,
    * so nothing is added to the append's transaction (the write rate is the ledger's limit), a summary
@@ -177,7 +177,6 @@ export class ScanRepository {
     lineage: string[];
     entries: number;
     intact: boolean;
-    kept: Promise<void>;
   } | null> {
     const sizes = JSON.stringify(emptyStory().sizes);
     const { rows } = await this.db.read({ name: 'lot-story', text: LOT_STORY_SQL, values: [traceCode, sizes] });
@@ -199,23 +198,33 @@ export class ScanRepository {
         story: k.story,
         ...(k.batchId === batch.id && verified ? { verified_seq: verified.seq, verified_hash: verified.hash, verified_entries: verified.entries } : {}),
       }));
-    return {
-      batch,
-      story: mergeStories(parts),
-      lineage: parts.map((k) => k.batchId),
-      entries,
-      intact,
-      kept: keep.length === 0 ? Promise.resolve() : this.keepStories(keep),
-    };
+    if (keep.length > 0) this.keepStories(keep);
+    return { batch, story: mergeStories(parts), lineage: parts.map((k) => k.batchId), entries, intact };
   }
 
-  /** Keeps what a read folded; a primary that refuses or is down costs the next read time, never the answer. */
-  private async keepStories(rows: object[]): Promise<void> {
-    try {
-      await this.db.query(KEEP_STORIES_SQL, [JSON.stringify(rows)]);
-    } catch (err) {
-      this.logger.warn(`lot stories not kept: ${(err as Error).message}`);
-    }
+  /**
+   * Keeps what a read folded, on the primary, and does not make the read wait: with the primary down
+   * (reads go on from replicas) or refusing, the next read costs a longer fold, never a wrong answer.
+   */
+  private keepStories(rows: object[]): void {
+    const write: Promise<void> = this.db.query(KEEP_STORIES_SQL, [JSON.stringify(rows)]).then(
+      () => void (this.keepFailing = false),
+      (err: Error) => {
+        if (!this.keepFailing) this.logger.warn(`lot stories not kept (until one is): ${err.message}`);
+        this.keepFailing = true;
+      },
+    );
+    this.keeping.add(write);
+    void write.finally(() => this.keeping.delete(write));
+  }
+
+  /** Resolves once every summary a read started keeping is written or refused: before the pool closes, and for tests. */
+  async keptStories(): Promise<void> {
+    await Promise.all([...this.keeping]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.keptStories();
   }
 
   /** A lot's counted scans (how many, on how many days, since when, how many today) and what it was registered with. */
@@ -260,10 +269,7 @@ export class ScanRepository {
     const told = await this.lotStory(traceCode);
     if (!told) return null;
     const { story, batch } = told;
-    const [{ rows }] = await Promise.all([
-      this.db.read({ name: 'page-details', text: PAGE_DETAILS_SQL, values: [story.keySteps.map((e) => e.seq), batch.id] }),
-      told.kept,
-    ]);
+    const { rows } = await this.db.read({ name: 'page-details', text: PAGE_DETAILS_SQL, values: [story.keySteps.map((e) => e.seq), batch.id] });
     const r = rows[0];
     return {
       batch,
