@@ -7,7 +7,7 @@ const STEPS = ['COMMISSIONING', 'STORING', 'SHIPPING', 'RECEIVING', 'INSPECTING'
 /** A small seeded generator, so a failure names a case that can be run again. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Events of several batches, in seq order, with times out of order and ties (events recorded late, the same minute twice). */
@@ -47,7 +47,7 @@ function keptInFolds(seed: number, events: (StoryEntry & { batchId: string })[],
   return batches.map((batchId) => {
     const own = events.filter((e) => e.batchId === batchId);
     let story = emptyStory();
-    for (let from = 0; from < own.length; ) {
+    for (let from = 0; from < own.length;) {
       const to = from + 1 + Math.floor(next() * 40);
       story = foldStory(JSON.parse(JSON.stringify(story)), own.slice(from, to));
       from = to;
