@@ -456,13 +456,13 @@ function publicTimelineSql(root: string): string {
 }
 
 /** An event's step as the story names it: a registration is the lot's commissioning, an inspection its inspecting. */
-const EVENT_STEP_SQL = `CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
+export const EVENT_STEP_SQL = `CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
                             WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING'
                             ELSE l.payload::jsonb ->> 'bizStep' END`;
 /** When it happened, by its payload (else when it was recorded): the story's order, then seq. */
-const EVENT_TIME_SQL = `COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at)`;
+export const EVENT_TIME_SQL = `COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at)`;
 /** The entries that are events of a lot's story. */
-const IS_EVENT_SQL = `l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL`;
+export const IS_EVENT_SQL = `l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL`;
 
 /** The public columns of the event entries `l` (joined by `join`) that `where` picks. */
 function publicEventsSql(join: string, where: string): string {

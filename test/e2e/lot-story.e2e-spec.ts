@@ -10,7 +10,7 @@ import { KEEP_BEHIND, PublicEvent, ScanRepository } from '../../src/scan/scan.re
 import { TIMELINE_HEAD } from '../../src/scan/timeline-page.js';
 import { createOrg, Org, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { RECORD_EVENTS, RECORD_INSPECTION, TRANSFORM_BATCHES_TRACE_CODES, VERIFY_BATCH_FULL } from '../support/documents.js';
-import { gqlOk, useTestApp } from '../support/test-app.js';
+import { gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
 /**
  * A lot's scan and page read its story from summaries kept per batch (batch_story, src/scan/lot-story.ts)
@@ -229,5 +229,59 @@ describe("a lot's story kept as it grows", () => {
       reason: null,
     });
     expect((await gqlOk(app, VERIFY_BATCH_FULL, { id: other.batch.id })).verifyBatch).toMatchObject({ valid: false, firstInvalidSeq: old });
+  });
+});
+
+describe('kept lot stories audited against the ledger', () => {
+  const service = useTestApp();
+  const VERIFY_WITH_PROJECTIONS = `{ verifyLedger { valid projections { clean rowsChecked disagreements
+    firstDisagreement { table id column ledgerValue tableValue seq reason } } } }`;
+  const verify = async () => (await gqlOk(service.app, VERIFY_WITH_PROJECTIONS, {}, TEST_ADMIN_KEY)).verifyLedger;
+
+  it('finds a kept story or checked point that says what the ledger does not, naming the row and what differs', async () => {
+    const { app } = service;
+    const { org, facilityId, batch } = await producerWithBatch(app);
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      batchId: batch.id,
+      facilityId,
+      bizStep: i % 3 ? 'STORING' : 'PACKING',
+      eventTime: new Date(Date.parse('2026-10-07T00:00:00Z') + i * 60_000).toISOString(),
+      ...(i % 3 ? {} : { details: { lotCode: 'PK-1' } }),
+    }));
+    await gqlOk(app, RECORD_EVENTS, { input: events }, org.key);
+    const scans = app.get(ScanRepository);
+    await scans.scan(batch.traceCode);
+    await scans.keptStories();
+    // 1 organization, 1 facility, 1 product, 1 batch, 1 kept story.
+    expect((await verify()).projections).toMatchObject({ clean: true, rowsChecked: 5, disagreements: 0 });
+
+    const db = app.get(DataSource);
+    const [{ verified_hash: hash }] = await db.query('SELECT verified_hash FROM batch_story WHERE batch_id = $1', [batch.id]);
+    for (const [change, column, ledgerValue, tableValue] of [
+      [`story = jsonb_set(story, '{eventCount}', '99')`, 'story.eventCount', '101', '99'],
+      [
+        `story = jsonb_set(story, '{stepCounts,STORING}', '1')`,
+        'story.stepCounts',
+        '{"COMMISSIONING":1,"PACKING":34,"STORING":66}',
+        '{"COMMISSIONING":1,"PACKING":34,"STORING":1}',
+      ],
+      [`verified_hash = repeat('0', 64)`, 'verified_hash', hash, '0'.repeat(64)],
+    ]) {
+      const [before] = await db.query('SELECT story, verified_hash FROM batch_story WHERE batch_id = $1', [batch.id]);
+      await db.query(`UPDATE batch_story SET ${change} WHERE batch_id = $1`, [batch.id]);
+      try {
+        const { valid, projections } = await verify();
+        expect(valid).toBe(true);
+        expect(projections).toMatchObject({
+          clean: false,
+          disagreements: 1,
+          firstDisagreement: { table: 'batch_story', id: batch.id, column, ledgerValue, tableValue },
+        });
+        expect(projections.firstDisagreement.reason).toContain(`batch_story ${batch.id} ${column}: the ledger says`);
+      } finally {
+        await db.query('UPDATE batch_story SET story = $2, verified_hash = $3 WHERE batch_id = $1', [batch.id, before.story, before.verified_hash]);
+      }
+    }
+    expect((await verify()).projections).toMatchObject({ clean: true, rowsChecked: 5 });
   });
 });
