@@ -3,7 +3,7 @@ import { JsonScalar, SafeIntScalar } from '../graphql/scalars.js';
 
 @ObjectType('ProjectionDisagreement', { description: 'A row of a table the pages read that is not what the ledger says it should be.' })
 export class ProjectionDisagreementModel {
-  @Field({ description: 'organization, facility, product or batch' }) table: string;
+  @Field({ description: 'organization, facility, product, batch, or batch_story (a lot story kept for its page and scan)' }) table: string;
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true, description: 'The first column that disagrees; null when the whole row is missing on one side.' })
   column: string | null;
@@ -23,7 +23,7 @@ export class ProjectionAuditModel {
   @Field(() => SafeIntScalar, { description: 'Rows not checked because a ledger payload they come from was erased.' }) uncheckedRows: number;
   @Field(() => ProjectionDisagreementModel, {
     nullable: true,
-    description: 'The first, tables in the order organization, facility, product, batch, rows by id.',
+    description: 'The first, tables in the order organization, facility, product, batch, batch_story, rows by id.',
   })
   firstDisagreement: ProjectionDisagreementModel | null;
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../database/database.js';
 import { sqlEntryTypes } from '../ledger/entry-types.js';
+import { EVENT_STEP_SQL, EVENT_TIME_SQL, IS_EVENT_SQL } from '../scan/scan.repository.js';
+import type { LotStory, Verdict } from '../scan/lot-story.js';
+import type { KeptStoryRow, StoryLedgerEntry } from './story-audit.js';
 import { BATCH_PROJECTION_TYPES, ColumnValue, ProjectionRow, ProjectionTable, REGISTRATION_TYPES, ReplayEntry } from './projection-replay.js';
 
 /** Rows fetched per round trip from a cursor: what the audit holds of either side at once. */
@@ -53,6 +56,9 @@ export interface ProjectionSnapshot {
   registrations(table: keyof typeof REGISTRATION_TYPES): AsyncIterable<{ entry: ReplayEntry | null; row: ProjectionRow | null }>;
   batchRows(): AsyncIterable<ProjectionRow>;
   batchEntries(): AsyncIterable<ReplayEntry>;
+  /** The kept lot stories, and the entries of their batches, both by batch id. */
+  storyRows(): AsyncIterable<KeptStoryRow>;
+  storyEntries(): AsyncIterable<StoryLedgerEntry>;
 }
 
 @Injectable()
@@ -85,6 +91,33 @@ export class ProjectionAuditRepository {
                ORDER BY batch_id, seq`,
             ),
             toEntry,
+          ),
+        storyRows: () =>
+          mapRows(stream('SELECT batch_id, through_seq, story, verified_seq, verified_hash, verified_entries FROM batch_story ORDER BY batch_id'), (r) => ({
+            batchId: r.batch_id as string,
+            throughSeq: Number(r.through_seq),
+            story: r.story as LotStory,
+            verifiedSeq: r.verified_seq === null ? null : Number(r.verified_seq),
+            verifiedHash: r.verified_hash as string | null,
+            verifiedEntries: r.verified_entries as number | null,
+          })),
+        storyEntries: () =>
+          mapRows(
+            stream(
+              // Only the batches with a kept story; what the lot's read folds of each event (scan.repository.ts).
+              `SELECT l.batch_id, l.seq, l.hash, ${IS_EVENT_SQL} AS event,
+                      CASE WHEN ${IS_EVENT_SQL} THEN ${EVENT_STEP_SQL} END AS step,
+                      CASE WHEN ${IS_EVENT_SQL} THEN (extract(epoch FROM ${EVENT_TIME_SQL}) * 1000000)::bigint END AS at,
+                      CASE WHEN l.type = ${sqlEntryTypes('INSPECTION_RECORDED')} THEN l.payload::jsonb ->> 'verdict' END AS verdict
+               FROM ledger_entry l WHERE l.batch_id IN (SELECT batch_id FROM batch_story)
+               ORDER BY l.batch_id, l.seq`,
+            ),
+            (r) => ({
+              batchId: r.batch_id as string,
+              seq: Number(r.seq),
+              hash: r.hash as string,
+              event: r.event === true ? { seq: Number(r.seq), step: r.step as string, at: Number(r.at), verdict: (r.verdict as Verdict | null) ?? null } : null,
+            }),
           ),
       });
     });

@@ -36,7 +36,8 @@ export interface ReplayEntry {
 
 /** One row that disagrees with the ledger: which, where, both values, and the entry the ledger's value comes from. */
 export interface Disagreement {
-  table: ProjectionTable;
+  /** A projection table, or batch_story (the kept lot stories: story-audit.ts). */
+  table: ProjectionTable | 'batch_story';
   id: string;
   /** null: the whole row (missing from the table, or with no entry in the ledger) */
   column: string | null;

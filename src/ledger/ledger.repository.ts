@@ -133,14 +133,21 @@ export class LedgerRepository {
  * One row: how many entries the batch `batchId` (an SQL expression) has, and whether all of them check
  * out: payload and envelope hashes, the batchPrevHash link, and the prevHash against the recomputed hash
  * of the entry before each. For `batchLooksIntact` and for statements that read a batch with its check.
+ *
+ * `after`: a point through which the batch's chain was checked before (SQL expressions for its seq and
+ * hash, both null for none): only the entries after it are counted and checked, the first linked to that
+ * hash, and the row also names the newest one checked (`through_seq`, `through_hash`), the next point.
  */
-export function batchIntactSql(batchId: string): string {
-  return `WITH entries AS (SELECT e.*, lag(e.hash) OVER (ORDER BY e.seq) AS batch_previous FROM ledger_entry e WHERE e.batch_id = ${batchId})
+export function batchIntactSql(batchId: string, after?: { seq: string; hash: string }): string {
+  const since = after ? ` AND e.seq > coalesce(${after.seq}, 0)` : '';
+  const newest = after ? `, max(entries.seq) AS through_seq, (array_agg(entries.hash ORDER BY entries.seq DESC))[1] AS through_hash` : '';
+  return `WITH entries AS (SELECT e.*, ${after ? `lag(e.hash, 1, ${after.hash})` : 'lag(e.hash)'} OVER (ORDER BY e.seq) AS batch_previous
+                        FROM ledger_entry e WHERE e.batch_id = ${batchId}${since})
        SELECT count(*) AS entries, bool_and(
                 ${payloadIntactSql('entries')} AND ${envelopeHashSql('entries')} = entries.hash
                 AND entries.batch_prev_hash IS NOT DISTINCT FROM entries.batch_previous
                 AND entries.prev_hash = CASE WHEN entries.seq = 1 THEN '${GENESIS_PREV_HASH}'
-                  ELSE (SELECT ${envelopeHashSql('p')} FROM ledger_entry p WHERE p.seq = entries.seq - 1) END) AS intact
+                  ELSE (SELECT ${envelopeHashSql('p')} FROM ledger_entry p WHERE p.seq = entries.seq - 1) END) AS intact${newest}
        FROM entries`;
 }
 

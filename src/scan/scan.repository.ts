@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { BatchStatus } from '../batches/batch-status.js';
 import { Database } from '../database/database.js';
 import type { ProductCategory, StorageCondition } from '../products/product-kinds.js';
@@ -8,7 +8,7 @@ import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { ledgerEntryColumns, rowToLedgerEntry } from '../ledger/ledger-row.js';
 import { certificateStanding, type PublicCertificate } from '../certificates/certificate-rules.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
-import { TIMELINE_HEAD } from './timeline-page.js';
+import { emptyStory, foldStory, LotStory, MergedStory, mergeStories, NEWEST_KEY_STEPS, StoryEntry } from './lot-story.js';
 
 export interface ScannedBatch {
   id: string;
@@ -113,11 +113,20 @@ export interface ScannedPage {
 export const CHART_POINTS = 400;
 /** The newest certificates the page shows (a producer attaching thousands would otherwise grow it without end). */
 export const PAGE_CERTIFICATES = 20;
-/** Newest events among the page's key steps, besides the first event of each kind. */
-export const NEWEST_KEY_STEPS = 10;
+export { NEWEST_KEY_STEPS };
+/**
+ * How many entries a batch's kept story may be behind before a read keeps it again: a lot read often
+ * re-reads at most this many, and a lot read once (most are) is not written for.
+ */
+export const KEEP_BEHIND = 64;
 
 @Injectable()
-export class ScanRepository {
+export class ScanRepository implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('ScanRepository');
+  /** Summaries being kept (`keepStories`), and whether the last attempt failed (logged once until one succeeds). */
+  private readonly keeping = new Set<Promise<void>>();
+  private keepFailing = false;
+
   constructor(private readonly db: Database) {}
 
   async findByTraceCode(traceCode: string): Promise<ScannedBatch | null> {
@@ -130,25 +139,92 @@ export class ScanRepository {
   }
 
   /**
-   * Everything a scan shows, in one statement: the batch, the first TIMELINE_HEAD events of its public
-   * story and how many there are, its lineage (see `publicTimelineSql`), and whether its entries check
-   * out in SQL (see `batchIntactSql`). Null when no batch has the code. A named statement, so each
-   * connection plans it once (planning it cost more than running it), and one round trip instead of four.
+   * Everything a scan shows: the batch, the first TIMELINE_HEAD events of its public story and how many
+   * there are, its lineage, and whether its entries check out in SQL. Null when no batch has the code.
+   * Two bounded statements, however long the story: the lot's story as kept (`lotStory`), then the
+   * public columns of the events it shows.
    */
   async scan(
     traceCode: string,
   ): Promise<{ batch: ScannedBatch; head: PublicEvent[]; eventCount: number; lineage: string[]; entries: number; intact: boolean } | null> {
-    const { rows } = await this.db.read({ name: 'scan-by-trace-code', text: SCAN_SQL, values: [traceCode] });
+    const told = await this.lotStory(traceCode);
+    if (!told) return null;
+    const { rows } = await this.db.read({ name: 'events-by-seq', text: EVENTS_BY_SEQ_SQL, values: [told.story.head.map((e) => e.seq)] });
+    return {
+      batch: told.batch,
+      head: toPublicEvents(rows[0].events as TimelineRow[] | null),
+      eventCount: told.story.eventCount,
+      lineage: told.lineage,
+      entries: told.entries,
+      intact: told.intact,
+    };
+  }
+
+  /**
+   * A lot's story (lot-story.ts) from the summaries kept of it and of every batch it was made from, with
+   * the entries since folded in, and the check of its chain since the point kept; summaries KEEP_BEHIND
+   * or more entries behind are kept again, on the primary, without the read waiting for it (`keptStories`).
+   *
+   * The summary is kept by its readers, not by the writer: a read folds in whatever was appended since,
+   * so nothing is added to the append's transaction (the write rate is the ledger's limit), a summary
+   * that is behind costs time and never a wrong answer, and the checked point can only be set by a read
+   * that checked the entries (the writer hashed them itself). With replicas the read may come from one;
+   * what it folded is written on the primary, and a row only moves forward.
+   */
+  private async lotStory(traceCode: string): Promise<{
+    batch: ScannedBatch;
+    story: MergedStory;
+    lineage: string[];
+    entries: number;
+    intact: boolean;
+  } | null> {
+    const sizes = JSON.stringify(emptyStory().sizes);
+    const { rows } = await this.db.read({ name: 'lot-story', text: LOT_STORY_SQL, values: [traceCode, sizes] });
     const r = rows[0];
     if (!r) return null;
-    return {
-      batch: toScannedBatch(r),
-      head: toPublicEvents(r.head as TimelineRow[] | null),
-      eventCount: Number(r.event_count),
-      lineage: r.lineage as string[],
-      entries: Number(r.checked_entries),
-      intact: r.intact === true,
-    };
+    type KeptRow = { batchId: string; story: LotStory | null; behind: number; newestSeq: number; tail: StoryEntry[] | null };
+    const parts = (r.stories as KeptRow[]).map((k) => ({ ...k, story: foldStory(k.story ?? emptyStory(), k.tail ?? []) }));
+    const batch = toScannedBatch(r);
+    // The lot's chain since the point it was checked through: intact when nothing came after it.
+    const checked = Number(r.checked_entries);
+    const intact = checked === 0 ? r.verified_entries !== null : r.intact === true;
+    const entries = Number(r.verified_entries ?? 0) + checked;
+    const verified = intact && checked >= KEEP_BEHIND ? { seq: Number(r.checked_through_seq), hash: r.checked_through_hash as string, entries } : null;
+    const keep = parts
+      .filter((k) => k.behind >= KEEP_BEHIND || (k.batchId === batch.id && verified))
+      .map((k) => ({
+        batch_id: k.batchId,
+        through_seq: k.newestSeq,
+        story: k.story,
+        ...(k.batchId === batch.id && verified ? { verified_seq: verified.seq, verified_hash: verified.hash, verified_entries: verified.entries } : {}),
+      }));
+    if (keep.length > 0) this.keepStories(keep);
+    return { batch, story: mergeStories(parts), lineage: parts.map((k) => k.batchId), entries, intact };
+  }
+
+  /**
+   * Keeps what a read folded, on the primary, and does not make the read wait: with the primary down
+   * (reads go on from replicas) or refusing, the next read costs a longer fold, never a wrong answer.
+   */
+  private keepStories(rows: object[]): void {
+    const write: Promise<void> = this.db.query(KEEP_STORIES_SQL, [JSON.stringify(rows)]).then(
+      () => void (this.keepFailing = false),
+      (err: Error) => {
+        if (!this.keepFailing) this.logger.warn(`lot stories not kept (until one is): ${err.message}`);
+        this.keepFailing = true;
+      },
+    );
+    this.keeping.add(write);
+    void write.finally(() => this.keeping.delete(write));
+  }
+
+  /** Resolves once every summary a read started keeping is written or refused: before the pool closes, and for tests. */
+  async keptStories(): Promise<void> {
+    await Promise.all([...this.keeping]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.keptStories();
   }
 
   /** A lot's counted scans (how many, on how many days, since when, how many today) and what it was registered with. */
@@ -184,26 +260,28 @@ export class ScanRepository {
   }
 
   /**
-   * What the batch page shows, in one statement: the batch, its key steps (the first event of each kind
-   * and the newest few, of the lot and the batches it was made from; see `publicTimelineSql`), how many
-   * events there are in all, its inspections' verdicts, and whether its entries check out in SQL (see
-   * `batchIntactSql`). Bounded, however long the lot's story: everything else is counted in PostgreSQL.
+   * What the batch page shows: the batch, its key steps (the first event of each kind and the newest
+   * few, of the lot and the batches it was made from), how many events there are in all and of each
+   * step, its inspections' verdicts, the lots it names, and whether its entries check out in SQL.
+   * Bounded, however long the lot's story: the story as kept (`lotStory`), then the steps it shows.
    */
   async pageView(traceCode: string): Promise<ScannedPage | null> {
-    const { rows } = await this.db.read({ name: 'page-by-trace-code', text: PAGE_SQL, values: [traceCode] });
+    const told = await this.lotStory(traceCode);
+    if (!told) return null;
+    const { story, batch } = told;
+    const { rows } = await this.db.read({ name: 'page-details', text: PAGE_DETAILS_SQL, values: [story.keySteps.map((e) => e.seq), batch.id] });
     const r = rows[0];
-    if (!r) return null;
     return {
-      batch: toScannedBatch(r),
+      batch,
       keySteps: toPublicEvents(r.key_steps as TimelineRow[] | null),
-      eventCount: Number(r.event_count),
-      stepCounts: ((r.step_counts ?? []) as { biz_step: string; n: number | string }[]).map((c) => ({ bizStep: c.biz_step, count: Number(c.n) })),
-      inspections: { total: Number(r.inspections), failed: Number(r.failed_inspections), latest: (r.latest_inspection as 'PASS' | 'FAIL' | null) ?? null },
+      eventCount: story.eventCount,
+      stepCounts: story.stepCounts,
+      inspections: story.inspections,
       sources: (r.sources ?? []) as SourceLot[],
       directSourceCount: Number(r.direct_source_count),
-      lineage: r.lineage as string[],
-      entries: Number(r.checked_entries),
-      intact: r.intact === true,
+      lineage: told.lineage,
+      entries: told.entries,
+      intact: told.intact,
     };
   }
 
@@ -374,17 +452,26 @@ function publicTimelineSql(root: string): string {
          ${root}
          UNION
          SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
-       events AS (
-         SELECT l.seq, l.batch_id,
-                CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
+       events AS (${publicEventsSql('JOIN up ON up.id = l.batch_id', 'true')})`;
+}
+
+/** An event's step as the story names it: a registration is the lot's commissioning, an inspection its inspecting. */
+export const EVENT_STEP_SQL = `CASE l.type WHEN ${sqlEntryTypes('BATCH_REGISTERED')} THEN 'COMMISSIONING'
                             WHEN ${sqlEntryTypes('INSPECTION_RECORDED')} THEN 'INSPECTING'
-                            ELSE l.payload::jsonb ->> 'bizStep' END AS biz_step,
-                COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at) AS event_time,
+                            ELSE l.payload::jsonb ->> 'bizStep' END`;
+/** When it happened, by its payload (else when it was recorded): the story's order, then seq. */
+export const EVENT_TIME_SQL = `COALESCE((l.payload::jsonb ->> 'eventTime')::timestamptz, (l.payload::jsonb ->> 'producedAt')::timestamptz, l.recorded_at)`;
+/** The entries that are events of a lot's story. */
+export const IS_EVENT_SQL = `l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL`;
+
+/** The public columns of the event entries `l` (joined by `join`) that `where` picks. */
+function publicEventsSql(join: string, where: string): string {
+  return `SELECT l.seq, l.batch_id, ${EVENT_STEP_SQL} AS biz_step, ${EVENT_TIME_SQL} AS event_time,
                 f.region AS place,
                 o.name AS organization,
                 dec.reason AS declared_erroneous
          FROM ledger_entry l
-           JOIN up ON up.id = l.batch_id
+           ${join}
            LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
            LEFT JOIN organization o ON o.id::text = l.actor
            -- The declaration naming this entry, on its own chain (idx_ledger_entry_error_declaration: nearly always no row).
@@ -393,7 +480,7 @@ function publicTimelineSql(root: string): string {
              WHERE d.batch_id = l.batch_id AND d.type = ${sqlEntryTypes('EVENT_DECLARED_ERRONEOUS')} AND d.payload IS NOT NULL
                AND d.payload::jsonb -> 'erroneousSeqs' @> to_jsonb(l.seq)
              ORDER BY d.seq LIMIT 1) dec ON true
-         WHERE l.type IN (${sqlEntryTypes(...LOT_EVENT_TYPES)}) AND l.payload IS NOT NULL)`;
+         WHERE ${IS_EVENT_SQL} AND ${where}`;
 }
 
 /** The `events` CTE as one JSON array, oldest first. */
@@ -402,42 +489,79 @@ const eventsJson = `json_agg(json_build_object('seq', seq, 'batch_id', batch_id,
                                                'declared_erroneous', declared_erroneous)
                              ORDER BY event_time, seq)`;
 
-const SCAN_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
-       ${publicTimelineSql('SELECT id FROM found')}
-       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT count(*) FROM events) AS event_count,
-              (SELECT ${eventsJson} FROM (SELECT * FROM events ORDER BY event_time, seq LIMIT ${TIMELINE_HEAD}) head) AS head,
-              checked.entries AS checked_entries, checked.intact
-       FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
-
 /** An entry's columns without its salt and payload, which a proof does not carry (and which are most of its bytes). */
 const ENVELOPE_COLUMNS = ledgerEntryColumns()
   .replace(/encode\(salt, 'hex'\) AS salt/, 'NULL AS salt')
   .replace(/\bpayload AS payload/, 'NULL AS payload');
 
-const PAGE_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
-       ${publicTimelineSql('SELECT id FROM found')},
-       key_steps AS (
-         (SELECT DISTINCT ON (biz_step) * FROM events ORDER BY biz_step, event_time, seq)
+/**
+ * A lot's story as kept (lot-story.ts): the batch found by its trace code ($1), and for it and every batch
+ * it was made from, the summary kept in batch_story (when kept at the sizes $2 names) with the event entries
+ * after it, how many entries of any type came after it, and its newest seq; for the lot itself, the check of
+ * its chain after the point through which it was checked (`batchIntactSql`). A summary never kept reads the
+ * batch's whole story, once: the rows are kept from KEEP_BEHIND entries behind on.
+ */
+const LOT_STORY_SQL = `WITH RECURSIVE found AS (${scannedBatchSql('b.trace_code = $1')}),
+       up(id) AS (
+         SELECT id FROM found
          UNION
-         (SELECT * FROM events ORDER BY event_time DESC, seq DESC LIMIT ${NEWEST_KEY_STEPS})),
-       direct AS (SELECT e.from_batch_id AS id FROM lineage_edge e WHERE e.to_batch_id = (SELECT id FROM found)),
-       -- The lots the page names: a bounded few direct inputs, and the lots of the key steps (at most as many as the steps).
+         SELECT e.from_batch_id FROM lineage_edge e JOIN up u ON e.to_batch_id = u.id),
+       kept AS (
+         SELECT up.id, s.verified_seq, s.verified_hash, s.verified_entries,
+                CASE WHEN s.story -> 'sizes' = $2::jsonb THEN s.through_seq ELSE 0 END AS through_seq,
+                CASE WHEN s.story -> 'sizes' = $2::jsonb THEN s.story END AS story
+         FROM up LEFT JOIN batch_story s ON s.batch_id = up.id)
+       SELECT found.*, root.verified_entries,
+              (SELECT json_agg(json_build_object(
+                 'batchId', k.id, 'story', k.story,
+                 'behind', (SELECT count(*) FROM ledger_entry l WHERE l.batch_id = k.id AND l.seq > coalesce(k.through_seq, 0)),
+                 'newestSeq', (SELECT max(l.seq) FROM ledger_entry l WHERE l.batch_id = k.id),
+                 'tail', (SELECT json_agg(json_build_object(
+                                   'seq', l.seq, 'step', ${EVENT_STEP_SQL}, 'at', (extract(epoch FROM ${EVENT_TIME_SQL}) * 1000000)::bigint,
+                                   'verdict', CASE WHEN l.type = ${sqlEntryTypes('INSPECTION_RECORDED')} THEN l.payload::jsonb ->> 'verdict' END)
+                                 ORDER BY l.seq)
+                          FROM ledger_entry l WHERE l.batch_id = k.id AND l.seq > coalesce(k.through_seq, 0) AND ${IS_EVENT_SQL})))
+               FROM kept k) AS stories,
+              checked.entries AS checked_entries, checked.intact, checked.through_seq AS checked_through_seq, checked.through_hash AS checked_through_hash
+       FROM found JOIN kept root ON root.id = found.id
+         CROSS JOIN LATERAL (${batchIntactSql('found.id', { seq: 'root.verified_seq', hash: 'root.verified_hash' })}) checked`;
+
+/** The public events of entries $1 (seqs), oldest first. */
+const EVENTS_BY_SEQ_SQL = `WITH events AS (${publicEventsSql('', 'l.seq = ANY($1::bigint[])')})
+       SELECT ${eventsJson} AS events FROM events`;
+
+/**
+ * The page's key steps (entries $1) and the lots it names: a bounded few direct inputs of lot $2, and the
+ * lots of the key steps other than itself (at most as many as the steps).
+ */
+const PAGE_DETAILS_SQL = `WITH events AS (${publicEventsSql('', 'l.seq = ANY($1::bigint[])')}),
+       direct AS (SELECT e.from_batch_id AS id FROM lineage_edge e WHERE e.to_batch_id = $2::uuid),
        sources AS (
          SELECT s.id, s.lot_code, s.trace_code, s.created_seq, p.name AS product_name, s.id IN (SELECT id FROM direct) AS direct
          FROM batch s JOIN product p ON p.id = s.product_id
          WHERE s.id IN (SELECT id FROM direct ORDER BY id LIMIT ${SOURCE_LOTS_SHOWN})
-            OR (s.id IN (SELECT batch_id FROM key_steps) AND s.id <> (SELECT id FROM found)))
-       SELECT found.*, (SELECT json_agg(id) FROM up) AS lineage, (SELECT count(*) FROM events) AS event_count,
-              (SELECT ${eventsJson} FROM key_steps) AS key_steps,
+            OR (s.id IN (SELECT batch_id FROM events) AND s.id <> $2::uuid))
+       SELECT (SELECT ${eventsJson} FROM events) AS key_steps,
               (SELECT json_agg(json_build_object('batchId', id, 'productName', product_name, 'lotCode', lot_code, 'traceCode', trace_code, 'direct', direct)
                                ORDER BY created_seq) FROM sources) AS sources,
-              (SELECT count(*) FROM direct) AS direct_source_count,
-              (SELECT json_agg(c ORDER BY c.n DESC, c.biz_step) FROM (SELECT biz_step, count(*) AS n FROM events GROUP BY biz_step) c) AS step_counts,
-              (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id) AS inspections,
-              (SELECT count(*) FROM inspection i JOIN up ON up.id = i.batch_id WHERE i.verdict = 'FAIL') AS failed_inspections,
-              (SELECT i.verdict FROM inspection i JOIN up ON up.id = i.batch_id ORDER BY i.created_seq DESC LIMIT 1) AS latest_inspection,
-              checked.entries AS checked_entries, checked.intact
-       FROM found CROSS JOIN LATERAL (${batchIntactSql('found.id')}) checked`;
+              (SELECT count(*) FROM direct) AS direct_source_count`;
+
+/**
+ * Keeps summaries read further than the ones kept: a row moves only forward (a reader that read an older
+ * snapshot, or another process that kept a newer one first, changes nothing), its story and its checked
+ * point each on its own.
+ */
+const KEEP_STORIES_SQL = `INSERT INTO batch_story (batch_id, through_seq, story, verified_seq, verified_hash, verified_entries)
+       SELECT batch_id, through_seq, story, verified_seq, verified_hash, verified_entries
+       FROM json_to_recordset($1::json)
+         AS k(batch_id uuid, through_seq bigint, story jsonb, verified_seq bigint, verified_hash character(64), verified_entries integer)
+       ON CONFLICT (batch_id) DO UPDATE SET
+         through_seq = CASE WHEN EXCLUDED.through_seq >= batch_story.through_seq THEN EXCLUDED.through_seq ELSE batch_story.through_seq END,
+         story = CASE WHEN EXCLUDED.through_seq >= batch_story.through_seq THEN EXCLUDED.story ELSE batch_story.story END,
+         verified_seq = CASE WHEN EXCLUDED.verified_seq > coalesce(batch_story.verified_seq, 0) THEN EXCLUDED.verified_seq ELSE batch_story.verified_seq END,
+         verified_hash = CASE WHEN EXCLUDED.verified_seq > coalesce(batch_story.verified_seq, 0) THEN EXCLUDED.verified_hash ELSE batch_story.verified_hash END,
+         verified_entries = CASE WHEN EXCLUDED.verified_seq > coalesce(batch_story.verified_seq, 0) THEN EXCLUDED.verified_entries
+                                 ELSE batch_story.verified_entries END`;
 
 // An actor is an organization's id or a name such as "admin": only a UUID is looked up (and by the index).
 const PAGE_PROOF_SOURCES_SQL = `WITH RECURSIVE up(id) AS (

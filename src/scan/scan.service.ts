@@ -56,7 +56,8 @@ export interface ScannedView {
 
 /**
  * A view stays at most this long even when the ledger has not touched it, so that a change made
- * around the service (an administrator bypassing the ledger's triggers) shows within a minute.
+ * around the service (an administrator editing a table, or a ledger entry after the point its lot's
+ * chain was checked through: scan.repository.ts, lotStory) shows within a minute.
  */
 const VIEW_MAX_AGE_MS = 60_000;
 
