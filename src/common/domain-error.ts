@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   INVALID_RANGE: 'BAD_USER_INPUT',
   MISSING_KEY_DATA: 'BAD_USER_INPUT',
   INVALID_LOT_CODE: 'BAD_USER_INPUT',
+  /** Serialized units need a GTIN: commissioning a lot of a product without one. */
+  PRODUCT_WITHOUT_GTIN: 'BAD_USER_INPUT',
+  /** A serial outside GS1 AI 21, or a check code that cannot be one. */
+  INVALID_SERIAL: 'BAD_USER_INPUT',
   /** An `after` cursor the list did not hand out (another list's, edited, or made up). */
   INVALID_CURSOR: 'BAD_USER_INPUT',
   /** An `after` cursor of this list, handed out for another filter: its position means nothing under this one. */
@@ -45,6 +49,7 @@ export const ERROR_CODES = {
   CAPTURE_JOB_NOT_FOUND: 'NOT_FOUND',
   CERTIFICATE_NOT_FOUND: 'NOT_FOUND',
   EVENT_NOT_FOUND: 'NOT_FOUND',
+  COMMISSIONING_NOT_FOUND: 'NOT_FOUND',
   // CONFLICT
   DUPLICATE_USCC: 'CONFLICT',
   DUPLICATE_GTIN: 'CONFLICT',

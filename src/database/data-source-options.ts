@@ -35,6 +35,7 @@ import { ErrorDeclarationIndex1766400000301 } from '../../migrations/17664000003
 import { EpcisQueryIndexes1766400000401 } from '../../migrations/1766400000401-epcis-query-indexes.js';
 import { ListIndexes1766500000101 } from '../../migrations/1766500000101-list-indexes.js';
 import { ListFilterIndexes1766600000101 } from '../../migrations/1766600000101-list-filter-indexes.js';
+import { SerializedUnits1766700000101 } from '../../migrations/1766700000101-serialized-units.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -100,6 +101,7 @@ export const MIGRATIONS = [
   EpcisQueryIndexes1766400000401,
   ListIndexes1766500000101,
   ListFilterIndexes1766600000101,
+  SerializedUnits1766700000101,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

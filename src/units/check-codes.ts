@@ -34,7 +34,7 @@ export function mintCheckCodes(count: number): Buffer {
  */
 export function checkCodeHash(keys: UnitKeys, gtin: string, serial: string, code: string): Buffer {
   const input = Buffer.concat([keys.hashKey, Buffer.from(`${gtin}${serial}\u0000${code}`, 'latin1')]);
-  return Buffer.from(hash('sha256', input, 'latin1'), 'latin1').subarray(0, CHECK_HASH_BYTES);
+  return Buffer.from(hash('sha256', input, 'binary'), 'latin1').subarray(0, CHECK_HASH_BYTES);
 }
 
 /** checkCodeHash of every minted serial with its code, end to end (count × 16 bytes), with one reused input buffer. */
@@ -49,7 +49,7 @@ export function checkCodeHashes(keys: UnitKeys, gtin: string, serials: Buffer, c
     serials.copy(input, prefix, i * SERIAL_LENGTH, (i + 1) * SERIAL_LENGTH);
     codes.copy(input, prefix + SERIAL_LENGTH + 1, i * CHECK_CODE_LENGTH, (i + 1) * CHECK_CODE_LENGTH);
     // latin1 out: node:crypto's Buffer answer allocates per call and costs several times more (measured).
-    out.write(hash('sha256', input, 'latin1').slice(0, CHECK_HASH_BYTES), i * CHECK_HASH_BYTES, 'latin1');
+    out.write(hash('sha256', input, 'binary').slice(0, CHECK_HASH_BYTES), i * CHECK_HASH_BYTES, 'latin1');
   }
   return out;
 }

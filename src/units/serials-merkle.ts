@@ -19,7 +19,7 @@ export function serialLeafHashes(serials: Buffer, count: number): Buffer {
   const out = Buffer.alloc(count * HASH);
   for (let i = 0; i < count; i++) {
     serials.copy(input, 1, i * SERIAL_LENGTH, (i + 1) * SERIAL_LENGTH);
-    out.write(hash('sha256', input, 'latin1'), i * HASH, 'latin1');
+    out.write(hash('sha256', input, 'binary'), i * HASH, 'latin1');
   }
   return out;
 }
@@ -39,7 +39,7 @@ function perfectLevels(leaves: Buffer): Buffer[] {
     const level = Buffer.alloc(pairs * HASH);
     for (let i = 0; i < pairs; i++) {
       below.copy(input, 1, 2 * i * HASH, (2 * i + 2) * HASH);
-      level.write(hash('sha256', input, 'latin1'), i * HASH, 'latin1');
+      level.write(hash('sha256', input, 'binary'), i * HASH, 'latin1');
     }
     levels.push(level);
     below = level;

@@ -1,0 +1,164 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Caller, requireMaker, requireOrganization } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { canonicalPath } from '../digital-link/digital-link-uri.js';
+import { newEntry } from '../ledger/entry-types.js';
+import { requestFingerprint } from '../ledger/ledger-entry.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { CHECK_CODE_LENGTH, checkCodeHashes, mintCheckCodes, openCodes, sealCodes, unitKeys, type UnitKeys } from './check-codes.js';
+import { csvRow } from '../exports/csv.js';
+import { serialLeafHashes, serialsTree } from './serials-merkle.js';
+import { mintSerials } from './unit-serials.js';
+import { type Commissioning, UnitsRepository } from './units.repository.js';
+
+export const MAX_UNITS_PER_COMMISSIONING = 1_000_000;
+/** Rows read and sent at a time by a download. */
+const DOWNLOAD_CHUNK = 10_000;
+
+export interface UnitsDownload {
+  commissioning: Commissioning;
+  withCodes: boolean;
+  rows: AsyncGenerator<string>;
+}
+
+/** What commissionUnits answers: the commissioning and the seq of its entry. */
+export type CommissioningResult = Commissioning;
+
+@Injectable()
+export class UnitsService {
+  private readonly logger = new Logger('UnitsService');
+  readonly keys: UnitKeys;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly writer: LedgerWriter,
+    private readonly units: UnitsRepository,
+  ) {
+    this.keys = unitKeys(config.unitSecret);
+  }
+
+  /**
+   * The batch's producer commissions `count` units of it: serials and check codes minted, the units
+   * written (outside the ledger's lock, not yet visible), then ONE UNITS_COMMISSIONED entry committing to
+   * the count and the serials' root, which makes them visible. A refused entry takes the units away again.
+   */
+  async commission(caller: Caller, input: { batchId: string; count: number; idempotencyKey?: string | null }): Promise<CommissioningResult> {
+    const org = requireMaker(caller, 'commissionUnits');
+    const { batchId, count } = input;
+    if (!Number.isInteger(count) || count < 1 || count > MAX_UNITS_PER_COMMISSIONING) {
+      throw new DomainError('INVALID_INPUT', `count must be a whole number from 1 to ${MAX_UNITS_PER_COMMISSIONING.toLocaleString('en')}, got ${count}`);
+    }
+    const batch = await this.units.findBatch(batchId);
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
+    if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
+    if (!batch.gtin) throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
+    const gtin = batch.gtin;
+
+    const id = randomUUID();
+    const requestHash = requestFingerprint('commissionUnits', { batchId, count });
+    const key = input.idempotencyKey ?? null;
+    const root = await this.writeUnits(id, batchId, gtin, count);
+    let seq: number;
+    let repeated = false;
+    try {
+      seq = await this.writer.execute({
+        actor: org.organizationId,
+        batchIds: [batchId],
+        idempotencyKeys: key ? [key] : [],
+        run: async (ctx) => {
+          const earlier = key ? ctx.prior(key, requestHash) : undefined;
+          if (earlier) {
+            repeated = true;
+            return earlier.seq;
+          }
+          const [entry] = await ctx.append([
+            newEntry('UNITS_COMMISSIONED', batchId, { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') }, { idempotencyKey: key, requestHash }),
+          ]);
+          await this.units.finishInTx(ctx.tx, id, entry.seq);
+          return entry.seq;
+        },
+      });
+    } catch (err) {
+      await this.units.deletePending(id);
+      throw err;
+    }
+    if (repeated) await this.units.deletePending(id);
+    const commissioning = await this.units.findCommissioningBySeq(seq);
+    if (!commissioning) throw new DomainError('INVALID_INPUT', `idempotencyKey "${key}" was used for another request`);
+    return commissioning;
+  }
+
+  /** Mints and writes the units of a pending commissioning, answering their serials' root; a serial another unit of the GTIN has (about 10^-12) means minting again. */
+  private async writeUnits(id: string, batchId: string, gtin: string, count: number): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      const serials = mintSerials(count);
+      const codes = mintCheckCodes(count);
+      const { root, blockHashes } = serialsTree(serialLeafHashes(serials, count));
+      const checkHashes = checkCodeHashes(this.keys, gtin, serials, codes, count);
+      try {
+        await this.units.insertPending({
+          id,
+          batchId,
+          gtin,
+          count,
+          serialsRoot: root,
+          blockHashes,
+          serials,
+          checkHashes,
+          sealedCodes: sealCodes(this.keys, id, codes),
+        });
+        return root;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505' || attempt >= 3) throw err;
+        this.logger.warn(`commissioning ${id}: a minted serial was taken; minting again`);
+      }
+    }
+  }
+
+  /**
+   * The producer's download of a commissioning: its rows in CSV order and, the first time only, the
+   * check codes (claimed here; `codesDelivered` or `codesUndelivered` settles them when the download ends).
+   */
+  async download(caller: Caller, id: string): Promise<UnitsDownload> {
+    const org = requireOrganization(caller);
+    const commissioning = await this.units.findCommissioning(id);
+    if (!commissioning) throw new DomainError('COMMISSIONING_NOT_FOUND', `no commissioning of units has id ${id}`);
+    if (commissioning.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `commissioning ${id} is of a batch another organization produced`);
+    const sealed = await this.units.claimCodes(id);
+    const codes = sealed ? openCodes(this.keys, id, sealed) : null;
+    await this.units.countDownload(id);
+    return { commissioning, withCodes: codes !== null, rows: this.csvRows(commissioning, codes) };
+  }
+
+  /** The download that had the codes reached its end: they are deleted, and exist nowhere any more. */
+  codesDelivered(id: string): Promise<void> {
+    return this.units.dropCodes(id);
+  }
+
+  /** The download that had the codes broke off: the next download gets them. */
+  codesUndelivered(id: string): Promise<void> {
+    return this.units.releaseCodes(id);
+  }
+
+  /** CSV text in pieces of DOWNLOAD_CHUNK rows, read a chunk at a time: a million rows are never one string. */
+  private async *csvRows(c: Commissioning, codes: Buffer | null): AsyncGenerator<string> {
+    yield csvRow(['serial', 'digital_link', codes ? 'check_code' : 'check_code (withheld: check codes are given only at the first download)']);
+    for (let from = 0; from < c.count; from += DOWNLOAD_CHUNK) {
+      const serials = await this.units.serialsFrom(c.id, from, DOWNLOAD_CHUNK);
+      let text = '';
+      for (const [i, serial] of serials.entries()) {
+        const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : '';
+        text += csvRow([serial, this.digitalLink(c.gtin, c.lotCode, serial), code]);
+      }
+      yield text;
+    }
+  }
+
+  /** The unit's GS1 Digital Link URI, as the resolver reads it. */
+  digitalLink(gtin: string, lotCode: string, serial: string): string {
+    return `${this.config.publicBaseUrl}${canonicalPath({ gtin, lot: lotCode, serial })}`;
+  }
+}

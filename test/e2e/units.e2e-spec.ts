@@ -1,0 +1,155 @@
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { Database } from '../../src/database/database.js';
+import { hashLeaf, verifyInclusion } from '../../src/ledger/merkle-verify.js';
+import { gtinCheckDigit } from '../../src/products/gtin.js';
+import { serialLeafHashes, serialsTree } from '../../src/units/serials-merkle.js';
+import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { gql, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+
+const BASE = 'http://localhost:3000';
+const COMMISSION = `mutation($input: CommissionUnitsInput!) {
+  commissionUnits(input: $input) { id batchId count serialsRoot entry { seq type batchId payload } }
+}`;
+
+/** Serialized units over HTTP against the whole app and a real PostgreSQL. */
+describe('serialized units', () => {
+  const service = useTestApp();
+  let gtins = 0;
+  const sql = (text: string, params?: unknown[]) => service.app.get(Database).query(text, params);
+
+  /** A producer with a GTIN product and one lot of it. */
+  async function gtinLot(lotCode = `U-${process.pid}-${++gtins}`) {
+    const { app } = service;
+    const org = await createOrg(app, 'PRODUCER', '飞鹤乳业');
+    const facility = await registerFacility(app, org);
+    const body = `69400000${String(++gtins).padStart(4, '0')}`;
+    const gtin = `0${body}${gtinCheckDigit(body)}`;
+    const productId = await registerProduct(app, org, { name: '婴幼儿配方奶粉', category: 'DAIRY', gtin });
+    const batch = await registerBatch(app, org, productId, facility, { lotCode });
+    return { org, facility, gtin, productId, batch, lotCode };
+  }
+  const commission = (key: string, input: Record<string, unknown>) => gql(service.app, COMMISSION, { input }, key);
+  const download = (key: string | undefined, id: string) => {
+    const req = request(service.app.getHttpServer()).get(`/units/${id}.csv`);
+    return key ? req.set('authorization', `Bearer ${key}`) : req;
+  };
+  const rowsOf = (csv: string) => csv.replace(/^\ufeff/, '').trim().split('\r\n').map((line) => line.split(','));
+
+  it('commissions units as one ledger entry committing to the count and the serials’ Merkle root; the CSV gives the codes once', async () => {
+    const { org, gtin, batch, lotCode } = await gtinLot('LOT/7');
+    const res = await commission(org.key, { batchId: batch.id, count: 2500 });
+    expect(res.errors).toBeUndefined();
+    const c = res.data!.commissionUnits;
+    expect(c).toMatchObject({ batchId: batch.id, count: 2500, entry: { type: 'UNITS_COMMISSIONED', batchId: batch.id } });
+    expect(c.entry.payload).toEqual({ commissioningId: c.id, gtin, count: 2500, serialsRoot: c.serialsRoot });
+
+    const first = await download(org.key, c.id);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^text\/csv/);
+    expect(first.headers['units-check-codes']).toMatch(/^included/);
+    const rows = rowsOf(first.text);
+    expect(rows[0]).toEqual(['serial', 'digital_link', 'check_code']);
+    expect(rows).toHaveLength(2501);
+    const serials = rows.slice(1).map((r) => r[0]);
+    for (const [serial, link, code] of rows.slice(1)) {
+      expect(serial).toMatch(/^[2-9A-HJ-NP-Z]{16}$/);
+      expect(link).toBe(`${BASE}/01/${gtin}/10/LOT%2F7/21/${serial}`);
+      expect(code).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+    }
+    expect(new Set(serials).size).toBe(2500);
+    expect(lotCode).toBe('LOT/7');
+    // The root in the entry is the RFC 9162 root over the serials in the CSV's order.
+    const leaves = serialLeafHashes(Buffer.from(serials.join(''), 'latin1'), 2500);
+    expect(serialsTree(leaves).root.toString('hex')).toBe(c.serialsRoot);
+
+    // The codes are stored only hashed: they are in no table now, and the next download has none.
+    const codes = rows.slice(1).map((r) => r[2]);
+    const stored = await sql(`SELECT count(*)::int AS n FROM unit WHERE position(convert_to($1, 'UTF8') IN check_hash) > 0`, [codes[0]]);
+    expect(stored.rows[0].n).toBe(0);
+    expect((await sql('SELECT count(*)::int AS n FROM unit_code_pending')).rows[0].n).toBe(0);
+    const second = await download(org.key, c.id);
+    expect(second.status).toBe(200);
+    expect(second.headers['units-check-codes']).toMatch(/^withheld/);
+    const again = rowsOf(second.text);
+    expect(again[0][2]).toBe('check_code (withheld: check codes are given only at the first download)');
+    expect(again.slice(1).map((r) => r[0])).toEqual(serials);
+    expect(again.slice(1).every((r) => r[2] === '')).toBe(true);
+  });
+
+  it('answers a repeated idempotency key with the first commissioning, writing nothing more', async () => {
+    const { org, batch } = await gtinLot();
+    const input = { batchId: batch.id, count: 3, idempotencyKey: `units-${process.pid}` };
+    const first = (await commission(org.key, input)).data!.commissionUnits;
+    const second = (await commission(org.key, input)).data!.commissionUnits;
+    expect(second).toEqual(first);
+    const units = await sql('SELECT count(*)::int AS n FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id WHERE c.batch_id = $1', [batch.id]);
+    expect(units.rows[0].n).toBe(3);
+    expect((await sql('SELECT count(*)::int AS n FROM unit_commissioning WHERE batch_id = $1', [batch.id])).rows[0].n).toBe(1);
+    const other = await commission(org.key, { ...input, count: 4 });
+    expect(other.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+
+  it('refuses bad counts, another organization’s batch, a product without a GTIN and unknown batches, writing nothing', async () => {
+    const { app } = service;
+    const { org, batch, facility } = await gtinLot();
+    const before = await sql('SELECT (SELECT count(*) FROM unit)::int AS units, (SELECT count(*) FROM ledger_entry)::int AS entries');
+    const refused = async (key: string, input: Record<string, unknown>) => {
+      const res = await commission(key, input);
+      expect(res.data ?? null).toBeNull();
+      return [res.errors![0].extensions!.code, res.errors![0].extensions!.reason ?? null, res.errors![0].message];
+    };
+    expect(await refused(org.key, { batchId: batch.id, count: 0 })).toEqual(['BAD_USER_INPUT', 'INVALID_INPUT', expect.stringMatching(/count must be at least 1/)]);
+    expect(await refused(org.key, { batchId: batch.id, count: 1_000_001 })).toEqual([
+      'BAD_USER_INPUT',
+      'INVALID_INPUT',
+      expect.stringMatching(/count must be at most 1,000,000/),
+    ]);
+    expect((await refused(org.key, { batchId: batch.id, count: 2.5 }))[0]).toBe('BAD_USER_INPUT');
+    const stranger = await createOrg(app, 'PRODUCER');
+    expect(await refused(stranger.key, { batchId: batch.id, count: 5 })).toEqual(['FORBIDDEN', 'NOT_OWNER', expect.stringMatching(/produced by another organization/)]);
+    const carrier = await createOrg(app, 'LOGISTICS');
+    expect((await refused(carrier.key, { batchId: batch.id, count: 5 }))[1]).toBe('ROLE_NOT_ALLOWED');
+    expect((await refused(TEST_ADMIN_KEY, { batchId: batch.id, count: 5 }))[1]).toBe('ORGANIZATION_ONLY');
+    expect(await refused(org.key, { batchId: '00000000-0000-4000-8000-000000000000', count: 5 })).toEqual([
+      'NOT_FOUND',
+      'BATCH_NOT_FOUND',
+      expect.stringMatching(/no batch has id/),
+    ]);
+    const plainProduct = await registerProduct(app, org, { name: '散装奶粉' });
+    const plainBatch = await registerBatch(app, org, plainProduct, facility);
+    expect(await refused(org.key, { batchId: plainBatch.id, count: 5 })).toEqual(['BAD_USER_INPUT', 'PRODUCT_WITHOUT_GTIN', expect.stringMatching(/without a GTIN/)]);
+    const after = await sql('SELECT (SELECT count(*) FROM unit)::int AS units, (SELECT count(*) FROM ledger_entry)::int AS entries');
+    // Only the two organizations, the plain product and its lot were appended: no unit, no UNITS_COMMISSIONED.
+    expect(after.rows[0]).toEqual({ units: before.rows[0].units, entries: before.rows[0].entries + 4 });
+  });
+
+  it('downloads only for the producer', async () => {
+    const { org, batch } = await gtinLot();
+    const c = (await commission(org.key, { batchId: batch.id, count: 2 })).data!.commissionUnits;
+    const stranger = await createOrg(service.app, 'PRODUCER');
+    const refused = await download(stranger.key, c.id);
+    expect([refused.status, refused.body.errors?.[0]?.extensions?.code ?? refused.text]).toEqual([403, expect.anything()]);
+    expect((await download(undefined, c.id)).status).toBe(401);
+    expect((await download(org.key, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await download(org.key, 'not-an-id.csv')).status).toBe(400);
+    // The refused downloads took nothing: the producer's first download still has the codes.
+    const mine = await download(org.key, c.id);
+    expect(mine.headers['units-check-codes']).toMatch(/^included/);
+    expect(rowsOf(mine.text)[1][2]).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+  });
+
+  it('proves each serial under the root of its entry (ledger inclusion check of the serials tree)', async () => {
+    const { org, batch } = await gtinLot();
+    const c = (await commission(org.key, { batchId: batch.id, count: 5 })).data!.commissionUnits;
+    const serials = rowsOf((await download(org.key, c.id)).text)
+      .slice(1)
+      .map((r) => r[0]);
+    const leaves = serials.map((s) => hashLeaf(Buffer.from(s, 'latin1')));
+    // 5 leaves: leaf 4's proof is the root of the first 4.
+    const { createHash } = await import('node:crypto');
+    const node = (a: Buffer, b: Buffer) => createHash('sha256').update(Buffer.from([1])).update(a).update(b).digest();
+    const four = node(node(leaves[0], leaves[1]), node(leaves[2], leaves[3]));
+    expect(verifyInclusion(leaves[4], 4, 5, [four], Buffer.from(c.serialsRoot, 'hex'))).toBe(true);
+  });
+});
