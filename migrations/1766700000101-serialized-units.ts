@@ -8,9 +8,11 @@ import { SERVICE_ROLE } from './1765446400000-service-role.js';
  *   written (they go in their own transaction, outside the ledger writer's lock, so a million rows do not
  *   stall every other append); readers see a commissioning only once its entry is in the ledger. (No
  *   foreign key to the entry: the writer inserts a group's entries when it commits, after its projections.)
- *   `block_hashes`: the serials tree's full 1,024-leaf blocks (src/units/serials-merkle.ts), for proofs.
- * - `unit`: a million rows a call, so narrow: the GTIN as a bigint, the serial as ASCII text, the check
- *   code as a 16-byte keyed hash. No foreign key: a per-row check would cost more than the insert itself;
+ *   `block_hashes`: the serials tree's full 1,024-leaf blocks (src/units/serials-merkle.ts), for proofs;
+ *   `serials`: every serial, 16 ASCII bytes each in minted order (16 MB for a million), which downloads
+ *   and proofs read in slices: so `unit` needs one index only, and commissioning writes one.
+ * - `unit`: a million rows a call, so narrow and with one index, (gtin, serial), what a scan and a check
+ *   look up: the GTIN as a bigint, the serial as text, the check code as a 16-byte keyed hash. No foreign key: a per-row check would cost more than the insert itself;
  *   rows belong to their commissioning by id and are deleted with it when its entry is refused.
  * - `unit_code_pending`: the plaintext check codes, sealed (AES-256-GCM under the service's unit secret),
  *   until the producer's first download; then deleted. The codes exist nowhere else.
@@ -28,6 +30,7 @@ export class SerializedUnits1766700000101 implements MigrationInterface {
         count integer NOT NULL,
         serials_root bytea NOT NULL,
         block_hashes bytea NOT NULL,
+        serials bytea NOT NULL,
         entry_seq bigint,
         created_at timestamp(3) with time zone NOT NULL DEFAULT now(),
         downloads integer NOT NULL DEFAULT 0,
@@ -36,6 +39,8 @@ export class SerializedUnits1766700000101 implements MigrationInterface {
         CONSTRAINT chk_unit_commissioning_count CHECK (count BETWEEN 1 AND 1000000),
         CONSTRAINT chk_unit_commissioning_root CHECK (octet_length(serials_root) = 32)
       )`);
+    // Read in slices (a download's chunk, a proof's block): stored uncompressed, so a slice reads only its pages.
+    await q.query(`ALTER TABLE unit_commissioning ALTER COLUMN serials SET STORAGE EXTERNAL`);
     await q.query(`CREATE INDEX ix_unit_commissioning_batch ON unit_commissioning (batch_id)`);
     await q.query(`
       CREATE TABLE unit (
@@ -44,8 +49,7 @@ export class SerializedUnits1766700000101 implements MigrationInterface {
         gtin bigint NOT NULL,
         serial text COLLATE "C" NOT NULL,
         check_hash bytea NOT NULL,
-        CONSTRAINT pk_unit PRIMARY KEY (commissioning_id, position),
-        CONSTRAINT uq_unit_gtin_serial UNIQUE (gtin, serial)
+        CONSTRAINT pk_unit PRIMARY KEY (gtin, serial)
       )`);
     await q.query(`
       CREATE TABLE unit_code_pending (

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { Authorize } from '../auth/authorize.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import { type Caller, requireOrganization } from '../auth/caller.js';
+import { drainedOrClosed } from '../common/drained.js';
 import { UTF8_BOM } from '../exports/csv.js';
 import { UnitsService } from './units.service.js';
 
@@ -38,7 +39,7 @@ export class UnitsController {
       res.write(UTF8_BOM);
       for await (const text of download.rows) {
         if (res.destroyed) break;
-        if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(text)) await drainedOrClosed(res);
       }
       if (!res.destroyed) {
         res.end();
@@ -50,3 +51,4 @@ export class UnitsController {
     }
   }
 }
+

@@ -37,15 +37,27 @@ export interface StoredUnit {
   recalled: boolean;
 }
 
+/** A chunk of units to insert: serials from position `from`, and their check-code hashes. */
+export interface UnitChunk {
+  from: number;
+  serials: Buffer;
+  checkHashes: Buffer;
+}
+
+/** What the commissioning row holds, known once all its units were made. */
+export interface PendingCommissioning {
+  serialsRoot: Buffer;
+  blockHashes: Buffer;
+  serials: Buffer;
+  sealedCodes: Buffer;
+}
+
 export interface UnitChecks {
   checks: number;
   firstCheckedAt: Date | null;
   wrong: number;
   wrongSince: Date | null;
 }
-
-/** Rows a statement inserts: 50,000 units are 800 KB of serials and hashes, one round trip. */
-const INSERT_CHUNK = 50_000;
 
 @Injectable()
 export class UnitsRepository {
@@ -61,47 +73,40 @@ export class UnitsRepository {
 
   /**
    * A commissioning and its units, not yet visible (no entry): one transaction of its own, before the
-   * ledger entry, so the chain-head lock is not held while a million rows go in. The serials and hashes
-   * go as one bytea each per chunk, cut in SQL: no million-element arrays built in JavaScript.
+   * ledger entry, so the chain-head lock is not held while a million rows go in. `chunks` is read as the
+   * statements go: while PostgreSQL inserts a chunk, the next one is computed (two cores both busy). The
+   * serials and hashes go as one bytea each per chunk, cut in SQL: no million-element arrays in JavaScript.
+   * `finish` gives what is known once every chunk was made (the tree's root): the commissioning row goes last.
    */
-  async insertPending(c: {
-    id: string;
-    batchId: string;
-    gtin: string;
-    count: number;
-    serialsRoot: Buffer;
-    blockHashes: Buffer;
-    serials: Buffer;
-    checkHashes: Buffer;
-    sealedCodes: Buffer;
-  }): Promise<void> {
+  async insertPending(id: string, c: { batchId: string; gtin: string; count: number }, chunks: Iterable<UnitChunk>, finish: () => PendingCommissioning): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes) VALUES ($1, $2, $3, $4, $5, $6)', [
-        c.id,
-        c.batchId,
-        c.gtin,
-        c.count,
-        c.serialsRoot,
-        c.blockHashes,
-      ]);
-      for (let from = 0; from < c.count; from += INSERT_CHUNK) {
-        const n = Math.min(INSERT_CHUNK, c.count - from);
-        await tx.query(
-          `INSERT INTO unit (commissioning_id, position, gtin, serial, check_hash)
-           SELECT $1::uuid, $2::int + i, $3::bigint, convert_from(substring($4::bytea FROM i * ${SERIAL_LENGTH} + 1 FOR ${SERIAL_LENGTH}), 'UTF8'),
-                  substring($5::bytea FROM i * ${CHECK_HASH_BYTES} + 1 FOR ${CHECK_HASH_BYTES})
-           FROM generate_series(0, $6::int - 1) AS i`,
-          [
-            c.id,
-            from,
-            c.gtin,
-            c.serials.subarray(from * SERIAL_LENGTH, (from + n) * SERIAL_LENGTH),
-            c.checkHashes.subarray(from * CHECK_HASH_BYTES, (from + n) * CHECK_HASH_BYTES),
-            n,
-          ],
-        );
+      const inFlight: Promise<unknown>[] = [];
+      try {
+        for (const chunk of chunks) {
+          inFlight.push(
+            tx.query(
+              `INSERT INTO unit (gtin, serial, commissioning_id, position, check_hash)
+               SELECT $1::bigint, convert_from(substring($2::bytea FROM i * ${SERIAL_LENGTH} + 1 FOR ${SERIAL_LENGTH}), 'UTF8'), $3::uuid, $4::int + i,
+                      substring($5::bytea FROM i * ${CHECK_HASH_BYTES} + 1 FOR ${CHECK_HASH_BYTES})
+               FROM generate_series(0, $6::int - 1) AS i`,
+              [c.gtin, chunk.serials, id, chunk.from, chunk.checkHashes, chunk.serials.length / SERIAL_LENGTH],
+            ),
+          );
+          // At most two statements queued: one running, one ready, while the next chunk is computed.
+          if (inFlight.length >= 2) await inFlight.shift();
+        }
+      } finally {
+        // Every queued statement settles before the transaction ends (a failed one fails those after it).
+        const settled = await Promise.allSettled(inFlight);
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
       }
-      await tx.query('INSERT INTO unit_code_pending (commissioning_id, sealed) VALUES ($1, $2)', [c.id, c.sealedCodes]);
+      const done = finish();
+      await tx.query(
+        'INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, c.batchId, c.gtin, c.count, done.serialsRoot, done.blockHashes, done.serials],
+      );
+      await tx.query('INSERT INTO unit_code_pending (commissioning_id, sealed) VALUES ($1, $2)', [id, done.sealedCodes]);
     });
   }
 
@@ -110,10 +115,15 @@ export class UnitsRepository {
     await tx.query('UPDATE unit_commissioning SET entry_seq = $2 WHERE id = $1 AND entry_seq IS NULL', [id, entrySeq]);
   }
 
-  /** A commissioning whose entry was refused (or repeated an earlier one), with its units and codes. */
+  /** A commissioning whose entry was refused (or repeated an earlier one), with its units and codes: found by their serials, through the index. */
   async deletePending(id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM unit WHERE commissioning_id = $1', [id]);
+      await tx.query(
+        `DELETE FROM unit u USING unit_commissioning c, generate_series(0, c.count - 1) AS i
+         WHERE c.id = $1 AND c.entry_seq IS NULL AND u.gtin = c.gtin
+           AND u.serial = convert_from(substring(c.serials FROM i * ${SERIAL_LENGTH} + 1 FOR ${SERIAL_LENGTH}), 'UTF8') AND u.commissioning_id = c.id`,
+        [id],
+      );
       await tx.query('DELETE FROM unit_commissioning WHERE id = $1 AND entry_seq IS NULL', [id]);
     });
   }
@@ -154,13 +164,13 @@ export class UnitsRepository {
     }));
   }
 
-  /** Serials of a commissioning in CSV order, from `from`, at most `limit`. */
-  async serialsFrom(id: string, from: number, limit: number): Promise<string[]> {
-    const { rows } = await this.db.query<{ serial: string }>(
-      'SELECT serial FROM unit WHERE commissioning_id = $1 AND position >= $2 ORDER BY position LIMIT $3',
+  /** Serials `from` .. `from + limit` of a commissioning in minted (CSV) order, as ASCII bytes end to end. */
+  async serialsSlice(id: string, from: number, limit: number): Promise<Buffer> {
+    const { rows } = await this.db.read<{ slice: Buffer }>(
+      `SELECT substring(serials FROM $2::int * ${SERIAL_LENGTH} + 1 FOR $3::int * ${SERIAL_LENGTH}) AS slice FROM unit_commissioning WHERE id = $1`,
       [id, from, limit],
     );
-    return rows.map((r) => r.serial);
+    return rows[0]?.slice ?? Buffer.alloc(0);
   }
 
   /** The sealed codes, if no download has taken them: claimed atomically, so two downloads at once cannot both get them. */
@@ -209,15 +219,6 @@ export class UnitsRepository {
       traceCode: r.trace_code as string,
       recalled: r.recalled as boolean,
     };
-  }
-
-  /** The serials of positions [from, to) of a commissioning, in order (a block of its tree). */
-  async serialsBetween(id: string, from: number, to: number): Promise<string[]> {
-    const { rows } = await this.db.read<{ serial: string }>(
-      'SELECT serial FROM unit WHERE commissioning_id = $1 AND position >= $2 AND position < $3 ORDER BY position',
-      [id, from, to],
-    );
-    return rows.map((r) => r.serial);
   }
 
   async checksOf(gtin: string, serial: string): Promise<UnitChecks | null> {

@@ -11,12 +11,14 @@ import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CHECK_CODE_LENGTH, checkCodeHashes, mintCheckCodes, openCodes, sealCodes, unitKeys, type UnitKeys } from './check-codes.js';
 import { csvRow } from '../exports/csv.js';
 import { serialLeafHashes, serialsTree } from './serials-merkle.js';
-import { mintSerials } from './unit-serials.js';
-import { type Commissioning, UnitsRepository } from './units.repository.js';
+import { mintSerials, SERIAL_LENGTH } from './unit-serials.js';
+import { type Commissioning, type UnitChunk, UnitsRepository } from './units.repository.js';
 
 export const MAX_UNITS_PER_COMMISSIONING = 1_000_000;
 /** Rows read and sent at a time by a download. */
 const DOWNLOAD_CHUNK = 10_000;
+/** Units a statement inserts: 50,000 are 800 KB of serials and hashes, one round trip. */
+const INSERT_CHUNK = 50_000;
 
 export interface UnitsDownload {
   commissioning: Commissioning;
@@ -96,21 +98,26 @@ export class UnitsService {
     for (let attempt = 1; ; attempt++) {
       const serials = mintSerials(count);
       const codes = mintCheckCodes(count);
-      const { root, blockHashes } = serialsTree(serialLeafHashes(serials, count));
-      const checkHashes = checkCodeHashes(this.keys, gtin, serials, codes, count);
+      const leaves = Buffer.alloc(count * 32);
+      const keys = this.keys;
+      // Computed chunk by chunk as the repository asks, so hashing overlaps the database's inserts.
+      function* chunks(): Generator<UnitChunk> {
+        for (let from = 0; from < count; from += INSERT_CHUNK) {
+          const n = Math.min(INSERT_CHUNK, count - from);
+          const chunkSerials = serials.subarray(from * SERIAL_LENGTH, (from + n) * SERIAL_LENGTH);
+          const checkHashes = checkCodeHashes(keys, gtin, chunkSerials, codes.subarray(from * CHECK_CODE_LENGTH, (from + n) * CHECK_CODE_LENGTH), n);
+          serialLeafHashes(chunkSerials, n).copy(leaves, from * 32);
+          yield { from, serials: chunkSerials, checkHashes };
+        }
+      }
+      let root: Buffer | undefined;
       try {
-        await this.units.insertPending({
-          id,
-          batchId,
-          gtin,
-          count,
-          serialsRoot: root,
-          blockHashes,
-          serials,
-          checkHashes,
-          sealedCodes: sealCodes(this.keys, id, codes),
+        await this.units.insertPending(id, { batchId, gtin, count }, chunks(), () => {
+          const tree = serialsTree(leaves);
+          root = tree.root;
+          return { serialsRoot: tree.root, blockHashes: tree.blockHashes, serials, sealedCodes: sealCodes(keys, id, codes) };
         });
-        return root;
+        return root!;
       } catch (err) {
         if ((err as { code?: string }).code !== '23505' || attempt >= 3) throw err;
         this.logger.warn(`commissioning ${id}: a minted serial was taken; minting again`);
@@ -143,17 +150,22 @@ export class UnitsService {
     return this.units.releaseCodes(id);
   }
 
-  /** CSV text in pieces of DOWNLOAD_CHUNK rows, read a chunk at a time: a million rows are never one string. */
+  /**
+   * CSV text in pieces of DOWNLOAD_CHUNK rows, read a chunk at a time: a million rows are never one string.
+   * Serials and codes are of the unit alphabet and the URI's values percent-encoded, so no field needs quoting.
+   */
   private async *csvRows(c: Commissioning, codes: Buffer | null): AsyncGenerator<string> {
     yield csvRow(['serial', 'digital_link', codes ? 'check_code' : 'check_code (withheld: check codes are given only at the first download)']);
+    const prefix = `${this.digitalLink(c.gtin, c.lotCode, '')}`;
     for (let from = 0; from < c.count; from += DOWNLOAD_CHUNK) {
-      const serials = await this.units.serialsFrom(c.id, from, DOWNLOAD_CHUNK);
-      let text = '';
-      for (const [i, serial] of serials.entries()) {
+      const serials = (await this.units.serialsSlice(c.id, from, DOWNLOAD_CHUNK)).toString('latin1');
+      const parts: string[] = [];
+      for (let i = 0; i * SERIAL_LENGTH < serials.length; i++) {
+        const serial = serials.slice(i * SERIAL_LENGTH, (i + 1) * SERIAL_LENGTH);
         const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : '';
-        text += csvRow([serial, this.digitalLink(c.gtin, c.lotCode, serial), code]);
+        parts.push(`${serial},${prefix}${serial},${code}\r\n`);
       }
-      yield text;
+      yield parts.join('');
     }
   }
 
