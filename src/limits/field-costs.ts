@@ -43,6 +43,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Mutation.attachCertificate': { cost: 50 },
   'Mutation.attestCertificate': { cost: 50 },
   'Mutation.closeRecall': { cost: 50 },
+  'Mutation.commissionUnits': { cost: 100 }, // up to 1,000,000 units written, one entry
   'Mutation.createApiKey': { cost: 50 },
   'Mutation.createCheckpoint': { cost: 50 },
   'Mutation.createOrganization': { cost: 50 },

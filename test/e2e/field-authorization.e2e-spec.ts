@@ -94,6 +94,8 @@ const NO_BATCH_DATA: Record<string, string> = {
   'POST /epcis/event-hash': 'hash IDs of the events the caller sent; reads nothing stored',
   'GET /.well-known/gs1resolver': "the GS1 resolver's description: its root, keys and link types",
   'GET /labels/:file': "an image of the lot's GS1 Digital Link (GTIN and lot, both public) or page URL, for its producer or custodian",
+  'GET /units/:file':
+    "the caller's own units of a lot it produced: serials, Digital Link URIs (GTIN and lot, both public) and, once, their check codes; another organization is refused",
   'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',
   'GET /graphql': 'GraphQL: its rows are by schema field',
   'POST /graphql': 'GraphQL: its rows are by schema field',

@@ -86,6 +86,7 @@ const MUTATIONS: Record<string, Baseline> = {
     key: w.certifier.key,
     args: { input: { certificateId: await w.declaredCertificate(), documentSha256: 'ab'.repeat(32) } },
   }),
+  commissionUnits: (w) => ({ key: w.producer.key, args: { input: { batchId: w.sharedBatch.id, count: 3, idempotencyKey: w.unique('units') } } }),
   closeRecall: async (w) => ({ key: w.regulator.key, args: { input: { recallId: (await w.openRecall()).recallId, note: '涉事产品已全部退回' } } }),
   createApiKey: (w) => ({ key: w.retailer.key, args: { input: { label: w.unique('扫码枪') } } }),
   createCheckpoint: () => ({ key: TEST_ADMIN_KEY, args: {} }),
@@ -427,6 +428,7 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /q/:code/proof.json': { params: { code: (w) => w.sharedBatch.traceCode } },
   'GET /recalls': {},
   'GET /recalls.atom': {},
+  'GET /units/:file': { key: (w) => w.producer.key, params: { file: (w) => `${w.units.commissioningId}.csv` } },
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'GET /trace/:batchId/:file': {

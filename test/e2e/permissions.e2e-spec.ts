@@ -53,6 +53,9 @@ interface World {
   facility: string;
   product: string;
   newBatch(): Promise<{ id: string; traceCode: string }>;
+  /** A fresh batch of the owner's GTIN product, and a commissioning of two units of one. */
+  gtinBatch(): Promise<string>;
+  commissioning(): Promise<string>;
   heldBatch(): Promise<string>;
   openRecall(): Promise<{ recallId: string; batchId: string }>;
   /** A certificate the owner declared on a fresh batch of its own. */
@@ -302,6 +305,20 @@ describe('permissions', () => {
         return { input: { recallId, batchId, quantity: 1, disposition: 'RETURNED' } };
       },
     ),
+    // The batch's producer only; other makers are strangers to it, the rest may not commission at all.
+    graphql(
+      'Mutation.commissionUnits',
+      table('FORBIDDEN/NOT_OWNER', {
+        admin: 'FORBIDDEN/ORGANIZATION_ONLY',
+        owner: 'ok',
+        logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        lab: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        certifier: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+      }),
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      async (w) => ({ input: { batchId: await w.gtinBatch(), count: 2 } }),
+    ),
     graphql(
       'Mutation.closeRecall',
       table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }),
@@ -317,6 +334,8 @@ describe('permissions', () => {
       table('FORBIDDEN/NOT_OWNER', { admin: UNAUTHENTICATED, owner: 'ok' }),
       async (w) => `/labels/${(await w.newBatch()).traceCode}.png`,
     ),
+    // The units' CSV: the producer that commissioned them; the admin key is not an organization's.
+    http('GET /units/<id>.csv', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), async (w) => `/units/${await w.commissioning()}.csv`),
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
     // The whole trace streamed: whoever may run the trace query on the batch.
     http('GET /trace/<id>/lots.csv', SEES_BATCH, async (w) => `/trace/${(await w.newBatch()).id}/lots.csv`),
@@ -388,12 +407,25 @@ describe('permissions', () => {
     const facility = await registerFacility(app, owner);
     const product = await registerProduct(app, owner);
     const newBatch = () => registerBatch(app, owner, product, facility, { quantity: 100 });
+    // Serialized units need a GTIN product.
+    const cans = await registerProduct(app, owner, { name: '配方奶粉', gtin: '06930000000011' });
+    const commissioning = async () =>
+      (
+        await gqlOk(
+          app,
+          'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+          { input: { batchId: (await registerBatch(app, owner, cans, facility)).id, count: 2 } },
+          owner.key,
+        )
+      ).commissionUnits.id as string;
     const world: World = {
       orgs,
       owner,
       facility,
       product,
       newBatch,
+      gtinBatch: async () => (await registerBatch(app, owner, cans, facility)).id,
+      commissioning,
       heldBatch: async () => {
         const { id } = await newBatch();
         await gqlOk(
