@@ -1,10 +1,11 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { CommissionUnitsInput } from './dto/commission-units.input.js';
-import { UnitCommissioningModel } from './unit.models.js';
+import { UnitCommissioningModel, UnitModel } from './unit.models.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
 import { UnitsService } from './units.service.js';
 
 @Resolver()
@@ -12,7 +13,18 @@ export class UnitsResolver {
   constructor(
     private readonly units: UnitsService,
     private readonly ledger: LedgerRepository,
+    private readonly batches: BatchesRepository,
   ) {}
+
+  @Query(() => UnitModel, { nullable: true, description: 'Public, public fields only. Null for an unknown unit.' })
+  async unit(@Args('gtin') gtin: string, @Args('serial') serial: string): Promise<UnitModel | null> {
+    const unit = await this.units.find(gtin, serial);
+    if (!unit) return null;
+    // The lot as every path shows it: its private fields are withheld from whoever may not read it (batch-field-policy.ts).
+    const batch = (await this.batches.findById(unit.batchId))!;
+    // No packing exists yet, so no unit is in a package: an empty path is the truth, not a placeholder.
+    return { gtin: unit.gtin, serial: unit.serial, digitalLink: unit.digitalLink, batch, packagePath: [], recalled: unit.recalled };
+  }
 
   @Mutation(() => UnitCommissioningModel, {
     description: "The batch's producer commissions up to 1,000,000 serialized units of a GTIN lot; one ledger entry per call. GET /units/<id>.csv downloads them.",

@@ -10,15 +10,19 @@ import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CHECK_CODE_LENGTH, checkCodeHashes, mintCheckCodes, openCodes, sealCodes, unitKeys, type UnitKeys } from './check-codes.js';
 import { csvRow } from '../exports/csv.js';
-import { serialLeafHashes, serialsTree } from './serials-merkle.js';
-import { mintSerials, SERIAL_LENGTH } from './unit-serials.js';
-import { type Commissioning, type UnitChunk, UnitsRepository } from './units.repository.js';
+import { BLOCK_SIZE, blocksNeeded, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
+import { mintSerials, SERIAL_LENGTH, serialProblem } from './unit-serials.js';
+import { normalizeGtin } from '../products/gtin.js';
+import { type Commissioning, type StoredUnit, type UnitChunk, UnitsRepository } from './units.repository.js';
 
 export const MAX_UNITS_PER_COMMISSIONING = 1_000_000;
 /** Rows read and sent at a time by a download. */
 const DOWNLOAD_CHUNK = 10_000;
 /** Units a statement inserts: 50,000 are 800 KB of serials and hashes, one round trip. */
 const INSERT_CHUNK = 50_000;
+
+/** A unit found by GTIN and serial, with its Digital Link URI. */
+export type FoundUnit = StoredUnit & { gtin: string; serial: string; digitalLink: string };
 
 export interface UnitsDownload {
   commissioning: Commissioning;
@@ -167,6 +171,35 @@ export class UnitsService {
       }
       yield parts.join('');
     }
+  }
+
+  /**
+   * A unit by GTIN and serial, for anyone: null when there is none. A GTIN or serial that cannot be one
+   * (bad check digit, outside GS1 AI 21) is refused, naming it.
+   */
+  async find(gtinInput: string, serial: string): Promise<FoundUnit | null> {
+    const gtin = normalizeGtin(gtinInput);
+    if (!gtin) throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
+    const problem = serialProblem(serial);
+    if (problem) throw new DomainError('INVALID_SERIAL', problem);
+    const unit = await this.units.findUnit(gtin, serial);
+    return unit && { ...unit, gtin, serial, digitalLink: this.digitalLink(gtin, unit.lotCode, serial) };
+  }
+
+  /**
+   * What proves the unit was commissioned: its serial's RFC 9162 inclusion path under the serials root
+   * its UNITS_COMMISSIONED entry commits to (src/units/serials-merkle.ts), from two blocks of serials
+   * and the stored block hashes: a few kilobytes read, whatever the commissioning's size.
+   */
+  async serialProofOf(unit: FoundUnit): Promise<Buffer[]> {
+    const blocks = blocksNeeded(unit.position, unit.count);
+    const blockLeaves = new Map<number, Buffer>();
+    for (const block of blocks) {
+      const from = block * BLOCK_SIZE;
+      const serials = await this.units.serialsSlice(unit.commissioningId, from, Math.min(BLOCK_SIZE, unit.count - from));
+      blockLeaves.set(block, serialLeafHashes(serials, serials.length / SERIAL_LENGTH));
+    }
+    return serialProof(unit.position, { count: unit.count, blockHashes: unit.blockHashes, blockLeaves });
   }
 
   /** The unit's GS1 Digital Link URI, as the resolver reads it. */

@@ -152,4 +152,71 @@ describe('serialized units', () => {
     const four = node(node(leaves[0], leaves[1]), node(leaves[2], leaves[3]));
     expect(verifyInclusion(leaves[4], 4, 5, [four], Buffer.from(c.serialsRoot, 'hex'))).toBe(true);
   });
+
+  const UNIT = `query($gtin: String!, $serial: String!) {
+    unit(gtin: $gtin, serial: $serial) { gtin serial digitalLink packagePath recalled batch { id lotCode traceCode withheldFields events { seq } } }
+  }`;
+  /** A lot with `count` units commissioned, and their serials (the first download's rows). */
+  async function commissioned(count = 3, lotCode?: string) {
+    const lot = await gtinLot(lotCode);
+    const c = (await commission(lot.org.key, { batchId: lot.batch.id, count })).data!.commissionUnits;
+    const rows = rowsOf((await download(lot.org.key, c.id)).text).slice(1);
+    return { ...lot, commissioning: c, serials: rows.map((r) => r[0]), codes: rows.map((r) => r[2]) };
+  }
+
+  it('answers unit(gtin, serial) to anyone with public fields only, null for an unknown serial, and refuses what cannot be a GTIN or serial', async () => {
+    const { gtin, batch, serials, lotCode } = await commissioned(3);
+    const unit = (await gql(service.app, UNIT, { gtin, serial: serials[1] })).data!.unit;
+    expect(unit).toMatchObject({
+      gtin,
+      serial: serials[1],
+      digitalLink: `${BASE}/01/${gtin}/10/${lotCode}/21/${serials[1]}`,
+      packagePath: [],
+      recalled: false,
+      batch: { id: batch.id, lotCode, traceCode: batch.traceCode, events: [] },
+    });
+    // Anonymous: the lot's private fields are withheld, and say so.
+    expect(unit.batch.withheldFields).toContain('events');
+    // A GTIN-13 is the same product.
+    expect((await gql(service.app, UNIT, { gtin: gtin.slice(1), serial: serials[1] })).data!.unit.serial).toBe(serials[1]);
+    expect((await gql(service.app, UNIT, { gtin, serial: 'ZZZZZZZZZZZZZZZZ' })).data!.unit).toBeNull();
+    const refused = async (vars: Record<string, string>) => {
+      const res = await gql(service.app, UNIT, vars);
+      return [res.errors?.[0].extensions?.code, res.errors?.[0].extensions?.reason, res.errors?.[0].message];
+    };
+    expect(await refused({ gtin, serial: 'A'.repeat(21) })).toEqual(['BAD_USER_INPUT', 'INVALID_SERIAL', expect.stringMatching(/not a GS1 serial number \(AI 21\)/)]);
+    expect(await refused({ gtin, serial: '序列号' })).toEqual(['BAD_USER_INPUT', 'INVALID_SERIAL', expect.stringMatching(/AI 21/)]);
+    expect(await refused({ gtin: '06940000000000', serial: serials[0] })).toEqual(['BAD_USER_INPUT', 'INVALID_GTIN', expect.stringMatching(/not a valid GTIN/)]);
+  });
+
+  it('resolves /01/<gtin>/21/<serial>, with or without its lot, to the unit’s page: the lot’s page with the unit’s section, and a proof of its serial', async () => {
+    const { gtin, batch, serials, lotCode, commissioning } = await commissioned(1500);
+    const get = (path: string) => request(service.app.getHttpServer()).get(path);
+    const serial = serials[1234];
+    for (const path of [`/01/${gtin}/21/${serial}`, `/01/${gtin}/10/${lotCode}/21/${serial}`]) {
+      const res = await get(path);
+      expect([res.status, res.headers.location]).toEqual([307, `/u/${gtin}/${serial}`]);
+    }
+    // A serial that is not a unit: without its lot, not found; under its lot, the lot's page as before.
+    expect((await get(`/01/${gtin}/21/NOSUCHSERIAL`)).status).toBe(404);
+    expect((await get(`/01/${gtin}/10/${lotCode}/21/NOSUCHSERIAL`)).headers.location).toBe(`/q/${batch.traceCode}`);
+
+    const page = await get(`/u/${gtin}/${serial}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<dd data-fact="unit-serial">${serial}</dd>`);
+    expect(page.text).toContain(`one of 1,500 units of ledger entry ${commissioning.entry.seq}`);
+    expect(page.text).toContain('not yet checked on this device');
+    // The lot's own page is under it.
+    expect(page.text).toContain(`<dd data-fact="lot">${lotCode}</dd>`);
+    expect((await get(`/u/${gtin}/NOSUCHSERIAL`)).status).toBe(404);
+    expect((await get(`/u/${gtin}/${'A'.repeat(21)}`)).status).toBe(400);
+
+    const proof = (await get(`/u/${gtin}/${serial}/proof.json`)).body;
+    expect(proof).toMatchObject({ format: 'suyuan-unit-proof/1', gtin, serial, leafIndex: 1234, treeSize: 1500, serialsRoot: commissioning.serialsRoot });
+    expect(proof.entry).toMatchObject({ seq: commissioning.entry.seq, type: 'UNITS_COMMISSIONED', payload: { serialsRoot: commissioning.serialsRoot, count: 1500 } });
+    const path = (proof.path as string[]).map((h) => Buffer.from(h, 'hex'));
+    expect(verifyInclusion(hashLeaf(Buffer.from(serial, 'latin1')), 1234, 1500, path, Buffer.from(proof.entry.payload.serialsRoot, 'hex'))).toBe(true);
+    expect(verifyInclusion(hashLeaf(Buffer.from(serials[0], 'latin1')), 1234, 1500, path, Buffer.from(proof.entry.payload.serialsRoot, 'hex'))).toBe(false);
+    expect((await get(`/u/${gtin}/NOSUCHSERIAL/proof.json`)).body.errors[0].extensions).toEqual({ code: 'NOT_FOUND', reason: 'UNIT_NOT_FOUND' });
+  });
 });
