@@ -72,6 +72,9 @@ export const ERROR_CODES = {
   API_KEY_REVOKED: 'CONFLICT',
   LAST_ACTIVE_KEY: 'CONFLICT',
   TOO_MANY_KEYS: 'CONFLICT',
+  // RATE_LIMITED (HTTP 429): a limit that is part of a rule, not of the traffic
+  /** A unit had too many wrong check codes lately: checks of it wait (brute force of its code made infeasible). */
+  UNIT_CHECKS_LIMITED: 'RATE_LIMITED',
   // UNSUPPORTED_MEDIA_TYPE (HTTP 415): a body in a type the route does not read
   NOT_JSON: 'UNSUPPORTED_MEDIA_TYPE',
   // NOT_ACCEPTABLE (HTTP 406): an Accept header that excludes every type the route answers in

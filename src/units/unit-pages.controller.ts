@@ -1,7 +1,9 @@
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { addressKey } from '../common/client-address.js';
+import { html } from '../common/html.js';
 import { DomainError } from '../common/domain-error.js';
-import { ContentSecurityPolicy, SCAN_PAGE_POLICY } from '../common/security-headers.js';
+import { ContentSecurityPolicy, STATIC_PAGE_POLICY, UNIT_PAGE_POLICY } from '../common/security-headers.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import type { Lang } from '../scan/batch-page.js';
 import { messagePage } from '../scan/pages.js';
@@ -21,7 +23,7 @@ export class UnitPagesController {
 
   /** The lot's page with the unit's own section above it; 404 for a unit that was never commissioned. */
   @Get(':gtin/:serial')
-  @ContentSecurityPolicy(SCAN_PAGE_POLICY)
+  @ContentSecurityPolicy(UNIT_PAGE_POLICY)
   async page(
     @Param('gtin') gtin: string,
     @Param('serial') serial: string,
@@ -40,7 +42,7 @@ export class UnitPagesController {
         count: found.count,
         serialsRoot: found.serialsRoot.toString('hex'),
         proofPath: `${path}/proof.json`,
-        checkPath: null,
+        checkPath: `${path}/check`,
       },
       lang,
     );
@@ -52,6 +54,28 @@ export class UnitPagesController {
     }
     if (answer.status === 304) res.status(304).end();
     else res.status(answer.status).type('html').send(answer.html);
+  }
+
+  /**
+   * The page's check-code form (application/x-www-form-urlencoded, `checkCode`, under 1 KB): checkUnit's
+   * answer as a page, in the page's language, with the way back to the unit's page. No script needed.
+   */
+  @Post(':gtin/:serial/check')
+  @HttpCode(200)
+  @ContentSecurityPolicy(STATIC_PAGE_POLICY)
+  async check(@Param('gtin') gtin: string, @Param('serial') serial: string, @PageLanguage() lang: Lang, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await smallForm(req);
+    const back = `/u/${encodeURIComponent(gtin)}/${encodeURIComponent(serial)}?lang=${lang}`;
+    const title = lang === 'zh' ? '防伪码查询结果' : 'Check code result';
+    res.setHeader('cache-control', 'no-store');
+    try {
+      const answer = await this.units.check(gtin, serial, form?.get('checkCode') ?? '', addressKey(req.ip));
+      const [zh, en] = answer.message.split(' / ');
+      res.status(200).type('html').send(resultPage(title, answer.genuine, zh, en, back));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      res.status(err.category === 'RATE_LIMITED' ? 429 : 400).type('html').send(resultPage(title, false, err.message, '', back));
+    }
   }
 
   /**
@@ -107,4 +131,28 @@ function send(res: Response, status: 400 | 404, json: boolean, reason: string, t
   res.status(status);
   if (json) res.json({ errors: [{ message: en, extensions: { code: status === 400 ? 'BAD_USER_INPUT' : 'NOT_FOUND', reason } }] });
   else res.type('html').send(messagePage(title, zh, en));
+}
+
+/** The urlencoded body of a form post (as Nest's own form parser left it, else read here, up to 1 KB); null when it is not one. */
+async function smallForm(req: Request): Promise<URLSearchParams | null> {
+  if (!/^application\/x-www-form-urlencoded\b/.test(req.headers['content-type'] ?? '')) return null;
+  const parsed: unknown = req.body;
+  if (parsed && typeof parsed === 'object' && !Buffer.isBuffer(parsed)) {
+    const code = (parsed as Record<string, unknown>).checkCode;
+    return new URLSearchParams(typeof code === 'string' ? { checkCode: code } : {});
+  }
+  if (req.readableEnded) return null;
+  let text = '';
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    text += chunk.toString('utf8');
+    if (text.length > 1024) return null;
+  }
+  return new URLSearchParams(text);
+}
+
+function resultPage(title: string, genuine: boolean, zh: string, en: string, back: string): string {
+  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title}</title><style>body{font:1rem/1.5 system-ui,sans-serif;margin:1.5rem;max-width:36rem}.yes{color:#1b6b1b}.no{color:#b91c1c}</style></head>
+<body><h1 class="${genuine ? 'yes' : 'no'}">${genuine ? '✓ 正品 / Genuine' : '✗ 未通过 / Not confirmed'}</h1><p>${zh}</p>${en && html`<p lang="en">${en}</p>`}
+<p><a href="${back}">← 返回 / Back</a></p></body></html>`.toString();
 }

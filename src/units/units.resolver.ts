@@ -1,10 +1,11 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { addressKey } from '../common/client-address.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { CommissionUnitsInput } from './dto/commission-units.input.js';
-import { UnitCommissioningModel, UnitModel } from './unit.models.js';
+import { UnitCheckModel, UnitCommissioningModel, UnitModel } from './unit.models.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { UnitsService } from './units.service.js';
 
@@ -33,5 +34,15 @@ export class UnitsResolver {
     const c = await this.units.commission(caller, input);
     const entry = (await this.ledger.findBySeq(c.entrySeq))!;
     return { id: c.id, batchId: c.batchId, count: c.count, serialsRoot: c.serialsRoot.toString('hex'), entry: LedgerEntryModel.from(entry) };
+  }
+
+  @Mutation(() => UnitCheckModel, { description: 'Public, rate-limited: is this the code under the unit’s scratch panel? A wrong code and an unknown serial answer alike.' })
+  checkUnit(
+    @Args('gtin') gtin: string,
+    @Args('serial') serial: string,
+    @Args('checkCode') checkCode: string,
+    @Context('req') req: { ip?: string },
+  ): Promise<UnitCheckModel> {
+    return this.units.check(gtin, serial, checkCode, addressKey(req.ip));
   }
 }

@@ -8,14 +8,23 @@ import { canonicalPath } from '../digital-link/digital-link-uri.js';
 import { newEntry } from '../ledger/entry-types.js';
 import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
-import { CHECK_CODE_LENGTH, checkCodeHashes, mintCheckCodes, openCodes, sealCodes, unitKeys, type UnitKeys } from './check-codes.js';
+import { CHECK_CODE_LENGTH, CHECK_HASH_BYTES, checkCodeHash, checkCodeHashes, normalizeCheckCode, sameHash, mintCheckCodes, openCodes, sealCodes, unitKeys, type UnitKeys } from './check-codes.js';
 import { csvRow } from '../exports/csv.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import { type CheckAnswer, correctAnswer, WRONG_ANSWER } from './check-answers.js';
 import { BLOCK_SIZE, blocksNeeded, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
 import { mintSerials, SERIAL_LENGTH, serialProblem } from './unit-serials.js';
 import { normalizeGtin } from '../products/gtin.js';
 import { type Commissioning, type StoredUnit, type UnitChunk, UnitsRepository } from './units.repository.js';
 
 export const MAX_UNITS_PER_COMMISSIONING = 1_000_000;
+/** Wrong check codes a unit takes in a window before its checks wait: 10 a day against 2^50 codes. */
+export const WRONG_CHECKS_PER_UNIT = 10;
+export const WRONG_CHECKS_WINDOW_MS = 24 * 3_600_000;
+/** Checks one client address may make a minute (on top of the public rate limit): a shop scanning shelves, not a guessing script. */
+export const CHECKS_PER_ADDRESS_PER_MINUTE = 30;
+/** Compared against when there is no unit, so an unknown serial costs what a wrong code does. */
+const NO_UNIT_HASH = Buffer.alloc(CHECK_HASH_BYTES);
 /** Rows read and sent at a time by a download. */
 const DOWNLOAD_CHUNK = 10_000;
 /** Units a statement inserts: 50,000 are 800 KB of serials and hashes, one round trip. */
@@ -37,6 +46,8 @@ export type CommissioningResult = Commissioning;
 export class UnitsService {
   private readonly logger = new Logger('UnitsService');
   readonly keys: UnitKeys;
+  /** Off where the public rate limit is off (RATE_LIMIT_PUBLIC=0: a trusted network, or a test of something else). */
+  private readonly checkLimiter: RateLimiter | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,6 +55,7 @@ export class UnitsService {
     private readonly units: UnitsRepository,
   ) {
     this.keys = unitKeys(config.unitSecret);
+    this.checkLimiter = config.rateLimitPublic > 0 ? new RateLimiter(Math.min(CHECKS_PER_ADDRESS_PER_MINUTE, config.rateLimitPublic)) : null;
   }
 
   /**
@@ -200,6 +212,42 @@ export class UnitsService {
       blockLeaves.set(block, serialLeafHashes(serials, serials.length / SERIAL_LENGTH));
     }
     return serialProof(unit.position, { count: unit.count, blockHashes: unit.blockHashes, blockLeaves });
+  }
+
+  /**
+   * A consumer checks a unit's code (public). Limits: CHECKS_PER_ADDRESS_PER_MINUTE per client address,
+   * and at most WRONG_CHECKS_PER_UNIT wrong codes per unit in WRONG_CHECKS_WINDOW_MS, after which the
+   * unit's checks wait (README "Serialized units" has the arithmetic). The hash is compared in constant
+   * time, and an unknown serial is hashed and answered exactly as a wrong code is.
+   */
+  async check(gtinInput: string, serialInput: string, typedCode: string, address: string): Promise<CheckAnswer> {
+    const wait = this.checkLimiter?.take(address, Date.now()) ?? 0;
+    if (wait > 0) throw new DomainError('UNIT_CHECKS_LIMITED', `too many checks from your address; try again in ${wait} s`);
+    const gtin = normalizeGtin(gtinInput);
+    if (!gtin) throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
+    const problem = serialProblem(serialInput);
+    if (problem) throw new DomainError('INVALID_SERIAL', problem);
+    const code = normalizeCheckCode(typedCode);
+    if (!code) throw new DomainError('INVALID_SERIAL', `checkCode must be the ${CHECK_CODE_LENGTH} letters and digits under the label's scratch panel`);
+    const unit = await this.units.findUnit(gtin, serialInput);
+    if (unit) {
+      const checks = await this.units.checksOf(gtin, serialInput);
+      if (checks && checks.wrong >= WRONG_CHECKS_PER_UNIT && checks.wrongSince && checks.wrongSince.getTime() > Date.now() - WRONG_CHECKS_WINDOW_MS) {
+        const hours = Math.ceil((checks.wrongSince.getTime() + WRONG_CHECKS_WINDOW_MS - Date.now()) / 3_600_000);
+        throw new DomainError(
+          'UNIT_CHECKS_LIMITED',
+          `this unit had ${WRONG_CHECKS_PER_UNIT} wrong check codes lately; its checks resume within ${hours} h (此单品近期错误查询过多，请稍后再试)`,
+        );
+      }
+    }
+    const given = checkCodeHash(this.keys, gtin, serialInput, code);
+    const correct = sameHash(unit?.checkHash ?? NO_UNIT_HASH, given) && unit !== null;
+    if (!correct) {
+      if (unit) await this.units.recordWrongCheck(gtin, serialInput, WRONG_CHECKS_WINDOW_MS);
+      return WRONG_ANSWER;
+    }
+    const { checks, firstCheckedAt } = await this.units.recordCorrectCheck(gtin, serialInput);
+    return correctAnswer(checks, firstCheckedAt, this.config.exportTimeZone);
   }
 
   /** The unit's GS1 Digital Link URI, as the resolver reads it. */

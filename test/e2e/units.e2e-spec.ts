@@ -219,4 +219,75 @@ describe('serialized units', () => {
     expect(verifyInclusion(hashLeaf(Buffer.from(serials[0], 'latin1')), 1234, 1500, path, Buffer.from(proof.entry.payload.serialsRoot, 'hex'))).toBe(false);
     expect((await get(`/u/${gtin}/NOSUCHSERIAL/proof.json`)).body.errors[0].extensions).toEqual({ code: 'NOT_FOUND', reason: 'UNIT_NOT_FOUND' });
   });
+
+  const CHECK = `mutation($gtin: String!, $serial: String!, $code: String!) {
+    checkUnit(gtin: $gtin, serial: $serial, checkCode: $code) { genuine checks firstCheckedAt message }
+  }`;
+  const check = (gtin: string, serial: string, code: string) => gql(service.app, CHECK, { gtin, serial, code });
+
+  it('checks a code: first correct check says genuine, later ones how many times and since when; a wrong code and an unknown serial answer alike', async () => {
+    const { gtin, serials, codes } = await commissioned(3);
+    const first = (await check(gtin, serials[0], codes[0])).data!.checkUnit;
+    expect(first).toMatchObject({ genuine: true, checks: 1 });
+    expect(first.message).toMatch(/首次查询/);
+    // Typed in lower case, in two groups: the same code.
+    const typed = `${codes[0].slice(0, 5).toLowerCase()} ${codes[0].slice(5)}`;
+    const second = (await check(gtin, serials[0], typed)).data!.checkUnit;
+    expect(second).toMatchObject({ genuine: true, checks: 2, firstCheckedAt: first.firstCheckedAt });
+    expect(second.message).toMatch(/此码已被查询 2 次，首次查询于 /);
+    expect(second.message).toMatch(/checked 2 times, first on /);
+
+    // Another unit's code, and a serial no unit has: the same answer, nothing counted.
+    const wrong = (await check(gtin, serials[1], codes[0])).data!.checkUnit;
+    const unknown = (await check(gtin, 'ZZZZZZZZZZZZZZZZ', codes[0])).data!.checkUnit;
+    expect(wrong).toEqual({ genuine: false, checks: 0, firstCheckedAt: null, message: expect.stringMatching(/does not match/) });
+    expect(unknown).toEqual(wrong);
+    expect((await check(gtin, serials[1], codes[1])).data!.checkUnit).toMatchObject({ genuine: true, checks: 1 });
+
+    const refused = async (g: string, serial: string, code: string) => (await check(g, serial, code)).errors?.[0].extensions;
+    expect(await refused(gtin, 'A'.repeat(21), codes[0])).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_SERIAL' });
+    expect(await refused(gtin, serials[2], 'SHORT')).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_SERIAL' });
+    expect(await refused('123', serials[2], codes[2])).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_GTIN' });
+  });
+
+  it('stops checking a unit after 10 wrong codes (the right one too), so guessing its 50-bit code is hopeless', async () => {
+    const { gtin, serials, codes } = await commissioned(2);
+    const guess = (n: number) => String(n).padStart(10, '2').replace(/[01]/g, '2');
+    for (let i = 0; i < 10; i++) expect((await check(gtin, serials[0], guess(i + 3))).data!.checkUnit.genuine).toBe(false);
+    const locked = await check(gtin, serials[0], codes[0]);
+    expect(locked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'UNIT_CHECKS_LIMITED' });
+    expect(locked.errors?.[0].message).toMatch(/10 wrong check codes/);
+    // Another unit is not affected.
+    expect((await check(gtin, serials[1], codes[1])).data!.checkUnit.genuine).toBe(true);
+  });
+
+  it('offers the check on the unit’s page, as a form in both languages that answers with a page', async () => {
+    const { gtin, serials, codes } = await commissioned(2);
+    const page = await request(service.app.getHttpServer()).get(`/u/${gtin}/${serials[0]}?lang=zh`);
+    expect(page.text).toContain(`<form method="post" action="/u/${gtin}/${serials[0]}/check?lang=zh">`);
+    expect(page.text).toContain('输入 10 位防伪码');
+    expect(page.headers['content-security-policy']).toContain("form-action 'self'");
+    const post = (code: string) =>
+      request(service.app.getHttpServer()).post(`/u/${gtin}/${serials[0]}/check?lang=zh`).type('form').send({ checkCode: code });
+    const right = await post(codes[0]);
+    expect(right.status).toBe(200);
+    expect(right.text).toContain('正品');
+    expect(right.text).toContain('Genuine');
+    const wrong = await post(codes[1]);
+    expect(wrong.text).toContain('防伪码与该序列号不符');
+    expect((await post('x')).status).toBe(400);
+  });
+});
+
+describe('checkUnit per address', () => {
+  const service = useTestApp({ RATE_LIMIT_PUBLIC: '1000' });
+
+  it('takes 30 checks a minute from one address, then asks it to wait', async () => {
+    const check = 'mutation { checkUnit(gtin: "06901234567892", serial: "ABCDEFGHJKLMNPQR", checkCode: "ABCDEFGHJK") { genuine } }';
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push(await gql(service.app, check));
+    expect(answers.slice(0, 30).every((a) => a.data?.checkUnit.genuine === false)).toBe(true);
+    expect(answers[30].errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'UNIT_CHECKS_LIMITED' });
+    expect(answers[30].errors?.[0].message).toMatch(/too many checks from your address; try again in \d+ s/);
+  });
 });
