@@ -149,6 +149,11 @@ describe('permissions', () => {
     graphql('Query.consistencyProof', PUBLIC, '{ consistencyProof(fromSize: 1, toSize: 2) { toSize } }'),
     graphql('Query.scan', PUBLIC, 'query($c: String!) { scan(code: $c) { productName } }', async (w) => ({ c: (await w.newBatch()).traceCode })),
     graphql('Query.verifyBatch', PUBLIC, VERIFY_BATCH_VALID, async (w) => ({ id: (await w.newBatch()).id })),
+    // Serialized units: their public view and the consumer's check of a code.
+    graphql('Query.unit', PUBLIC, 'query($g: String!) { unit(gtin: $g, serial: "ABCDEFGHJKLMNPQR") { serial } }', () => ({ g: '06930000000011' })),
+    graphql('Mutation.checkUnit', PUBLIC, 'mutation($g: String!) { checkUnit(gtin: $g, serial: "ABCDEFGHJKLMNPQR", checkCode: "ABCDEFGHJK") { genuine } }', () => ({
+      g: '06930000000011',
+    })),
     // Queries with a key.
     graphql('Query.verifyLedger', ADMIN_OR_REGULATOR, '{ verifyLedger { valid } }'),
     graphql('Query.ledgerEntries', ADMIN_OR_REGULATOR, '{ ledgerEntries(first: 1) { seq } }'),
