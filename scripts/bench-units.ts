@@ -42,7 +42,9 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
   const { registerBatch } = await api<{ registerBatch: { id: string } }>(
     org.key,
     'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
-    { input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH1', quantity: COUNT, unit: 'can', producedAt: '2026-11-01T00:00:00Z' } },
+    {
+      input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH1', quantity: COUNT, unit: 'can', producedAt: '2026-11-01T00:00:00Z' },
+    },
   );
 
   const commissionStart = process.hrtime.bigint();

@@ -268,7 +268,8 @@ function loadSecrets(
 function unitSecretOf(env: Env, signingKey: LedgerSigningKey): Buffer {
   const configured = env.UNIT_SECRET;
   if (configured !== undefined && configured !== '') {
-    if (configured.length < 32 || /\s/.test(configured)) throw new ConfigError('UNIT_SECRET', 'a secret of at least 32 characters without spaces', `${configured.length} characters`);
+    if (configured.length < 32 || /\s/.test(configured))
+      throw new ConfigError('UNIT_SECRET', 'a secret of at least 32 characters without spaces', `${configured.length} characters`);
     return Buffer.from(configured, 'utf8');
   }
   const pkcs8 = signingKey.privateKey.export({ format: 'der', type: 'pkcs8' });

@@ -50,9 +50,7 @@ export class DigitalLinkRepository {
       [gtin, serial],
     );
     const r = rows[0];
-    return r
-      ? { lotCode: r.lot_code, traceCode: r.trace_code, productName: r.product_name, recallId: r.recall_id, hasCertificates: r.has_certificates }
-      : null;
+    return r ? { lotCode: r.lot_code, traceCode: r.trace_code, productName: r.product_name, recallId: r.recall_id, hasCertificates: r.has_certificates } : null;
   }
 
   async findProduct(gtin: string): Promise<ResolvedProduct | null> {

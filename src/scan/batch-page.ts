@@ -146,7 +146,8 @@ svg{width:100%;height:auto}svg.chart{display:block;max-width:26rem}nav{text-alig
 `);
 
 /**
- * The public page of a batch (with `unitSection`: a serialized unit's page, its section above the lot's), server-rendered, self-contained (inline CSS and SVG, no external
+ * The public page of a batch (with `unitSection`: a serialized unit's page, its section above the lot's),
+ * server-rendered, self-contained (inline CSS and SVG, no external
  * resources), mobile first. Pure: the same view gives the same bytes, which the ETag relies on.
  */
 export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, baseUrl: string, scanToken: string, unitSection?: Markup): string {

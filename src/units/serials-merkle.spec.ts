@@ -9,7 +9,11 @@ function mth(leaves: Buffer[]): Buffer {
   if (leaves.length === 1) return leaves[0];
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
-  return createHash('sha256').update(Buffer.from([1])).update(mth(leaves.slice(0, k))).update(mth(leaves.slice(k))).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(mth(leaves.slice(0, k)))
+    .update(mth(leaves.slice(k)))
+    .digest();
 }
 
 function leavesOf(hashes: Buffer): Buffer[] {

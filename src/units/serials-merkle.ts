@@ -34,7 +34,7 @@ function perfectLevels(leaves: Buffer): Buffer[] {
   const levels = [leaves];
   const input = Buffer.alloc(1 + 2 * HASH);
   input[0] = 1;
-  for (let below = leaves; below.length >= 2 * HASH; ) {
+  for (let below = leaves; below.length >= 2 * HASH;) {
     const pairs = Math.floor(below.length / (2 * HASH));
     const level = Buffer.alloc(pairs * HASH);
     for (let i = 0; i < pairs; i++) {

@@ -63,7 +63,13 @@ export class UnitPagesController {
   @Post(':gtin/:serial/check')
   @HttpCode(200)
   @ContentSecurityPolicy(STATIC_PAGE_POLICY)
-  async check(@Param('gtin') gtin: string, @Param('serial') serial: string, @PageLanguage() lang: Lang, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async check(
+    @Param('gtin') gtin: string,
+    @Param('serial') serial: string,
+    @PageLanguage() lang: Lang,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const form = await smallForm(req);
     const back = `/u/${encodeURIComponent(gtin)}/${encodeURIComponent(serial)}?lang=${lang}`;
     const title = lang === 'zh' ? '防伪码查询结果' : 'Check code result';
@@ -71,10 +77,16 @@ export class UnitPagesController {
     try {
       const answer = await this.units.check(gtin, serial, form?.get('checkCode') ?? '', addressKey(req.ip));
       const [zh, en] = answer.message.split(' / ');
-      res.status(200).type('html').send(resultPage(title, answer.genuine, zh, en, back));
+      res
+        .status(200)
+        .type('html')
+        .send(resultPage(title, answer.genuine, zh, en, back));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      res.status(err.category === 'RATE_LIMITED' ? 429 : 400).type('html').send(resultPage(title, false, err.message, '', back));
+      res
+        .status(err.category === 'RATE_LIMITED' ? 429 : 400)
+        .type('html')
+        .send(resultPage(title, false, err.message, '', back));
     }
   }
 
@@ -99,7 +111,14 @@ export class UnitPagesController {
       treeSize: found.count,
       serialsRoot: found.serialsRoot.toString('hex'),
       path: path.map((node) => node.toString('hex')),
-      entry: { seq: entry.seq, hash: entry.hash, type: entry.type, batchId: entry.batchId, recordedAt: entry.recordedAt, payload: entry.payload === null ? null : JSON.parse(entry.payload) },
+      entry: {
+        seq: entry.seq,
+        hash: entry.hash,
+        type: entry.type,
+        batchId: entry.batchId,
+        recordedAt: entry.recordedAt,
+        payload: entry.payload === null ? null : JSON.parse(entry.payload),
+      },
     });
   }
 

@@ -47,7 +47,8 @@ export function unitSection(f: UnitSectionFacts, lang: Lang): Markup {
   const form =
     f.checkPath &&
     html`<form method="post" action="${f.checkPath}?lang=${lang}"><p><label for="check-code">${t.checkHint}</label></p>
-<p><input id="check-code" name="checkCode" autocomplete="off" autocapitalize="characters" maxlength="20" required> <button type="submit">${t.submit}</button></p></form>`;
+<p><input id="check-code" name="checkCode" autocomplete="off" autocapitalize="characters" maxlength="20" required>
+<button type="submit">${t.submit}</button></p></form>`;
   return html`<section class="card" id="unit"><h2>${t.unit}</h2>
 <dl><dt>${t.serial}</dt><dd data-fact="unit-serial">${f.serial}</dd>
 <dt>GTIN</dt><dd>${f.gtin}</dd></dl>

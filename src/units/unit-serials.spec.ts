@@ -27,7 +27,7 @@ describe('unit serials', () => {
 
   it('refuses serials outside AI 21: too long, empty, or characters outside set 82', () => {
     expect(serialProblem('A'.repeat(20))).toBeNull();
-    expect(serialProblem("AZaz09!\"%&'()*+,-./:")).toBeNull();
+    expect(serialProblem('AZaz09!"%&\'()*+,-./:')).toBeNull();
     expect(serialProblem('A'.repeat(21))).toMatch(/AI 21/);
     expect(serialProblem('')).toMatch(/AI 21/);
     expect(serialProblem('ABC DEF')).toMatch(/AI 21/);

@@ -37,5 +37,8 @@ export function serialAt(serials: Buffer, index: number): string {
 export function serialProblem(serial: string): string | null {
   if (CSET82_UP_TO_20.test(serial)) return null;
   const shown = serial.length > 40 ? `${serial.slice(0, 40)}…` : serial;
-  return `serial ${JSON.stringify(shown)} is not a GS1 serial number (AI 21): 1 to 20 characters of GS1's character set 82 (letters, digits and !"%&'()*+,-./:;<=>?_)`;
+  return (
+    `serial ${JSON.stringify(shown)} is not a GS1 serial number (AI 21): ` +
+    `1 to 20 characters of GS1's character set 82 (letters, digits and !"%&'()*+,-./:;<=>?_)`
+  );
 }

@@ -18,7 +18,7 @@ export class UnitModel {
   @Field({ description: 'Its GS1 Digital Link URI: <base>/01/<gtin>/10/<lot>/21/<serial>' }) digitalLink: string;
   @Field(() => BatchModel, { description: 'Its lot, as a scan shows it' }) batch: BatchModel;
   @Field(() => [String], { description: 'SSCCs from the innermost package outwards; empty when not packed.' }) packagePath: string[];
-  @Field({ description: "Whether its lot is recalled" }) recalled: boolean;
+  @Field({ description: 'Whether its lot is recalled' }) recalled: boolean;
 }
 
 @ObjectType('UnitCheck', { description: "The answer to a consumer's check code." })

@@ -59,6 +59,9 @@ export interface UnitChecks {
   wrongSince: Date | null;
 }
 
+/** The unit's window of wrong checks ($3 ms long) has not begun or is over. */
+const WINDOW_OVER = 'unit_check.wrong_since IS NULL OR unit_check.wrong_since < now() - make_interval(secs => $3 / 1000.0)';
+
 @Injectable()
 export class UnitsRepository {
   constructor(private readonly db: Database) {}
@@ -78,7 +81,12 @@ export class UnitsRepository {
    * serials and hashes go as one bytea each per chunk, cut in SQL: no million-element arrays in JavaScript.
    * `finish` gives what is known once every chunk was made (the tree's root): the commissioning row goes last.
    */
-  async insertPending(id: string, c: { batchId: string; gtin: string; count: number }, chunks: Iterable<UnitChunk>, finish: () => PendingCommissioning): Promise<void> {
+  async insertPending(
+    id: string,
+    c: { batchId: string; gtin: string; count: number },
+    chunks: Iterable<UnitChunk>,
+    finish: () => PendingCommissioning,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const inFlight: Promise<unknown>[] = [];
       try {
@@ -95,17 +103,22 @@ export class UnitsRepository {
           // At most two statements queued: one running, one ready, while the next chunk is computed.
           if (inFlight.length >= 2) await inFlight.shift();
         }
-      } finally {
+      } catch (err) {
         // Every queued statement settles before the transaction ends (a failed one fails those after it).
-        const settled = await Promise.allSettled(inFlight);
-        const failed = settled.find((r) => r.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
+        await Promise.allSettled(inFlight);
+        throw err;
       }
+      await Promise.all(inFlight);
       const done = finish();
-      await tx.query(
-        'INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [id, c.batchId, c.gtin, c.count, done.serialsRoot, done.blockHashes, done.serials],
-      );
+      await tx.query('INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        id,
+        c.batchId,
+        c.gtin,
+        c.count,
+        done.serialsRoot,
+        done.blockHashes,
+        done.serials,
+      ]);
       await tx.query('INSERT INTO unit_code_pending (commissioning_id, sealed) VALUES ($1, $2)', [id, done.sealedCodes]);
     });
   }
@@ -246,8 +259,8 @@ export class UnitsRepository {
     await this.db.query(
       `INSERT INTO unit_check (gtin, serial, wrong, wrong_since) VALUES ($1, $2, 1, now())
        ON CONFLICT (gtin, serial) DO UPDATE SET
-         wrong = CASE WHEN unit_check.wrong_since IS NULL OR unit_check.wrong_since < now() - make_interval(secs => $3 / 1000.0) THEN 1 ELSE unit_check.wrong + 1 END,
-         wrong_since = CASE WHEN unit_check.wrong_since IS NULL OR unit_check.wrong_since < now() - make_interval(secs => $3 / 1000.0) THEN now() ELSE unit_check.wrong_since END`,
+         wrong = CASE WHEN ${WINDOW_OVER} THEN 1 ELSE unit_check.wrong + 1 END,
+         wrong_since = CASE WHEN ${WINDOW_OVER} THEN now() ELSE unit_check.wrong_since END`,
       [gtin, serial, windowMs],
     );
   }

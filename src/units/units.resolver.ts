@@ -28,7 +28,8 @@ export class UnitsResolver {
   }
 
   @Mutation(() => UnitCommissioningModel, {
-    description: "The batch's producer commissions up to 1,000,000 serialized units of a GTIN lot; one ledger entry per call. GET /units/<id>.csv downloads them.",
+    description:
+      "The batch's producer commissions up to 1,000,000 serialized units of a GTIN lot; one ledger entry per call. GET /units/<id>.csv downloads them.",
   })
   async commissionUnits(@CurrentCaller() caller: Caller, @Args('input') input: CommissionUnitsInput): Promise<UnitCommissioningModel> {
     const c = await this.units.commission(caller, input);
@@ -36,7 +37,9 @@ export class UnitsResolver {
     return { id: c.id, batchId: c.batchId, count: c.count, serialsRoot: c.serialsRoot.toString('hex'), entry: LedgerEntryModel.from(entry) };
   }
 
-  @Mutation(() => UnitCheckModel, { description: 'Public, rate-limited: is this the code under the unit’s scratch panel? A wrong code and an unknown serial answer alike.' })
+  @Mutation(() => UnitCheckModel, {
+    description: 'Public, rate-limited: is this the code under the unit’s scratch panel? A wrong code and an unknown serial answer alike.',
+  })
   checkUnit(
     @Args('gtin') gtin: string,
     @Args('serial') serial: string,

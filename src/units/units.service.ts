@@ -8,7 +8,19 @@ import { canonicalPath } from '../digital-link/digital-link-uri.js';
 import { newEntry } from '../ledger/entry-types.js';
 import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
-import { CHECK_CODE_LENGTH, CHECK_HASH_BYTES, checkCodeHash, checkCodeHashes, normalizeCheckCode, sameHash, mintCheckCodes, openCodes, sealCodes, unitKeys, type UnitKeys } from './check-codes.js';
+import {
+  CHECK_CODE_LENGTH,
+  CHECK_HASH_BYTES,
+  checkCodeHash,
+  checkCodeHashes,
+  normalizeCheckCode,
+  sameHash,
+  mintCheckCodes,
+  openCodes,
+  sealCodes,
+  unitKeys,
+  type UnitKeys,
+} from './check-codes.js';
 import { csvRow } from '../exports/csv.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { type CheckAnswer, correctAnswer, WRONG_ANSWER } from './check-answers.js';
@@ -72,7 +84,8 @@ export class UnitsService {
     const batch = await this.units.findBatch(batchId);
     if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
     if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
-    if (!batch.gtin) throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
+    if (!batch.gtin)
+      throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
     const gtin = batch.gtin;
 
     const id = randomUUID();
@@ -93,7 +106,12 @@ export class UnitsService {
             return earlier.seq;
           }
           const [entry] = await ctx.append([
-            newEntry('UNITS_COMMISSIONED', batchId, { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') }, { idempotencyKey: key, requestHash }),
+            newEntry(
+              'UNITS_COMMISSIONED',
+              batchId,
+              { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') },
+              { idempotencyKey: key, requestHash },
+            ),
           ]);
           await this.units.finishInTx(ctx.tx, id, entry.seq);
           return entry.seq;
@@ -109,7 +127,10 @@ export class UnitsService {
     return commissioning;
   }
 
-  /** Mints and writes the units of a pending commissioning, answering their serials' root; a serial another unit of the GTIN has (about 10^-12) means minting again. */
+  /**
+   * Mints and writes the units of a pending commissioning, answering their serials' root; a serial
+   * another unit of the GTIN has (about 10^-12) means minting again.
+   */
   private async writeUnits(id: string, batchId: string, gtin: string, count: number): Promise<Buffer> {
     for (let attempt = 1; ; attempt++) {
       const serials = mintSerials(count);
@@ -191,7 +212,8 @@ export class UnitsService {
    */
   async find(gtinInput: string, serial: string): Promise<FoundUnit | null> {
     const gtin = normalizeGtin(gtinInput);
-    if (!gtin) throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
+    if (!gtin)
+      throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
     const problem = serialProblem(serial);
     if (problem) throw new DomainError('INVALID_SERIAL', problem);
     const unit = await this.units.findUnit(gtin, serial);
@@ -224,7 +246,8 @@ export class UnitsService {
     const wait = this.checkLimiter?.take(address, Date.now()) ?? 0;
     if (wait > 0) throw new DomainError('UNIT_CHECKS_LIMITED', `too many checks from your address; try again in ${wait} s`);
     const gtin = normalizeGtin(gtinInput);
-    if (!gtin) throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
+    if (!gtin)
+      throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
     const problem = serialProblem(serialInput);
     if (problem) throw new DomainError('INVALID_SERIAL', problem);
     const code = normalizeCheckCode(typedCode);

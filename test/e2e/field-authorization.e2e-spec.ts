@@ -96,7 +96,8 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /labels/:file': "an image of the lot's GS1 Digital Link (GTIN and lot, both public) or page URL, for its producer or custodian",
   'POST /u/:gtin/:serial/check': "a check code's answer: genuine or not, and how often the unit's code was checked",
   'GET /units/:file':
-    "the caller's own units of a lot it produced: serials, Digital Link URIs (GTIN and lot, both public) and, once, their check codes; another organization is refused",
+    "the caller's own units of a lot it produced: serials, Digital Link URIs (GTIN and lot, both public) and, once, their check codes; " +
+    'another organization is refused',
   'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',
   'GET /graphql': 'GraphQL: its rows are by schema field',
   'POST /graphql': 'GraphQL: its rows are by schema field',
@@ -255,7 +256,12 @@ describe('field-level authorization', () => {
     }
 
     // Two serialized units of lot B, commissioned by the mill that produced it (their serials are public: they are on the packs).
-    const units = await gqlOk(app, 'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }', { input: { batchId: b.id, count: 2 } }, orgs.processor.key);
+    const units = await gqlOk(
+      app,
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      { input: { batchId: b.id, count: 2 } },
+      orgs.processor.key,
+    );
     const unitsCsv = await request(app.getHttpServer()).get(`/units/${units.commissionUnits.id}.csv`).set('authorization', `Bearer ${orgs.processor.key}`);
     const unitSerial = unitsCsv.text.split('\r\n')[1].split(',')[0];
 
@@ -638,7 +644,10 @@ describe('field-level authorization', () => {
       path: 'Query.unit',
       carries: ALL_KINDS,
       expected: { ...EVERYONE(['B']), revoked: 'refused' },
-      run: graphql(w, `query($g: String!, $s: String!) { unit(gtin: $g, serial: $s) { serial batch { ${BATCH_FIELDS} } } }`, () => ({ g: FLOUR_GTIN, s: w().unitSerial })),
+      run: graphql(w, `query($g: String!, $s: String!) { unit(gtin: $g, serial: $s) { serial batch { ${BATCH_FIELDS} } } }`, () => ({
+        g: FLOUR_GTIN,
+        s: w().unitSerial,
+      })),
     },
     { path: 'GET /u/:gtin/:serial', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, (x) => `/u/${FLOUR_GTIN}/${x.unitSerial}`) },
     {

@@ -151,9 +151,14 @@ describe('permissions', () => {
     graphql('Query.verifyBatch', PUBLIC, VERIFY_BATCH_VALID, async (w) => ({ id: (await w.newBatch()).id })),
     // Serialized units: their public view and the consumer's check of a code.
     graphql('Query.unit', PUBLIC, 'query($g: String!) { unit(gtin: $g, serial: "ABCDEFGHJKLMNPQR") { serial } }', () => ({ g: '06930000000011' })),
-    graphql('Mutation.checkUnit', PUBLIC, 'mutation($g: String!) { checkUnit(gtin: $g, serial: "ABCDEFGHJKLMNPQR", checkCode: "ABCDEFGHJK") { genuine } }', () => ({
-      g: '06930000000011',
-    })),
+    graphql(
+      'Mutation.checkUnit',
+      PUBLIC,
+      'mutation($g: String!) { checkUnit(gtin: $g, serial: "ABCDEFGHJKLMNPQR", checkCode: "ABCDEFGHJK") { genuine } }',
+      () => ({
+        g: '06930000000011',
+      }),
+    ),
     // Queries with a key.
     graphql('Query.verifyLedger', ADMIN_OR_REGULATOR, '{ verifyLedger { valid } }'),
     graphql('Query.ledgerEntries', ADMIN_OR_REGULATOR, '{ ledgerEntries(first: 1) { seq } }'),
@@ -340,7 +345,11 @@ describe('permissions', () => {
       async (w) => `/labels/${(await w.newBatch()).traceCode}.png`,
     ),
     // The units' CSV: the producer that commissioned them; the admin key is not an organization's.
-    http('GET /units/<id>.csv', table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }), async (w) => `/units/${await w.commissioning()}.csv`),
+    http(
+      'GET /units/<id>.csv',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      async (w) => `/units/${await w.commissioning()}.csv`,
+    ),
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
     // The whole trace streamed: whoever may run the trace query on the batch.
     http('GET /trace/<id>/lots.csv', SEES_BATCH, async (w) => `/trace/${(await w.newBatch()).id}/lots.csv`),

@@ -34,7 +34,12 @@ describe('serialized units', () => {
     const req = request(service.app.getHttpServer()).get(`/units/${id}.csv`);
     return key ? req.set('authorization', `Bearer ${key}`) : req;
   };
-  const rowsOf = (csv: string) => csv.replace(/^\ufeff/, '').trim().split('\r\n').map((line) => line.split(','));
+  const rowsOf = (csv: string) =>
+    csv
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
 
   it('commissions units as one ledger entry committing to the count and the serials’ Merkle root; the CSV gives the codes once', async () => {
     const { org, gtin, batch, lotCode } = await gtinLot('LOT/7');
@@ -99,7 +104,11 @@ describe('serialized units', () => {
       expect(res.data ?? null).toBeNull();
       return [res.errors![0].extensions!.code, res.errors![0].extensions!.reason ?? null, res.errors![0].message];
     };
-    expect(await refused(org.key, { batchId: batch.id, count: 0 })).toEqual(['BAD_USER_INPUT', 'INVALID_INPUT', expect.stringMatching(/count must be at least 1/)]);
+    expect(await refused(org.key, { batchId: batch.id, count: 0 })).toEqual([
+      'BAD_USER_INPUT',
+      'INVALID_INPUT',
+      expect.stringMatching(/count must be at least 1/),
+    ]);
     expect(await refused(org.key, { batchId: batch.id, count: 1_000_001 })).toEqual([
       'BAD_USER_INPUT',
       'INVALID_INPUT',
@@ -107,7 +116,11 @@ describe('serialized units', () => {
     ]);
     expect((await refused(org.key, { batchId: batch.id, count: 2.5 }))[0]).toBe('BAD_USER_INPUT');
     const stranger = await createOrg(app, 'PRODUCER');
-    expect(await refused(stranger.key, { batchId: batch.id, count: 5 })).toEqual(['FORBIDDEN', 'NOT_OWNER', expect.stringMatching(/produced by another organization/)]);
+    expect(await refused(stranger.key, { batchId: batch.id, count: 5 })).toEqual([
+      'FORBIDDEN',
+      'NOT_OWNER',
+      expect.stringMatching(/produced by another organization/),
+    ]);
     const carrier = await createOrg(app, 'LOGISTICS');
     expect((await refused(carrier.key, { batchId: batch.id, count: 5 }))[1]).toBe('ROLE_NOT_ALLOWED');
     expect((await refused(TEST_ADMIN_KEY, { batchId: batch.id, count: 5 }))[1]).toBe('ORGANIZATION_ONLY');
@@ -118,7 +131,11 @@ describe('serialized units', () => {
     ]);
     const plainProduct = await registerProduct(app, org, { name: '散装奶粉' });
     const plainBatch = await registerBatch(app, org, plainProduct, facility);
-    expect(await refused(org.key, { batchId: plainBatch.id, count: 5 })).toEqual(['BAD_USER_INPUT', 'PRODUCT_WITHOUT_GTIN', expect.stringMatching(/without a GTIN/)]);
+    expect(await refused(org.key, { batchId: plainBatch.id, count: 5 })).toEqual([
+      'BAD_USER_INPUT',
+      'PRODUCT_WITHOUT_GTIN',
+      expect.stringMatching(/without a GTIN/),
+    ]);
     const after = await sql('SELECT (SELECT count(*) FROM unit)::int AS units, (SELECT count(*) FROM ledger_entry)::int AS entries');
     // Only the two organizations, the plain product and its lot were appended: no unit, no UNITS_COMMISSIONED.
     expect(after.rows[0]).toEqual({ units: before.rows[0].units, entries: before.rows[0].entries + 4 });
@@ -148,7 +165,12 @@ describe('serialized units', () => {
     const leaves = serials.map((s) => hashLeaf(Buffer.from(s, 'latin1')));
     // 5 leaves: leaf 4's proof is the root of the first 4.
     const { createHash } = await import('node:crypto');
-    const node = (a: Buffer, b: Buffer) => createHash('sha256').update(Buffer.from([1])).update(a).update(b).digest();
+    const node = (a: Buffer, b: Buffer) =>
+      createHash('sha256')
+        .update(Buffer.from([1]))
+        .update(a)
+        .update(b)
+        .digest();
     const four = node(node(leaves[0], leaves[1]), node(leaves[2], leaves[3]));
     expect(verifyInclusion(leaves[4], 4, 5, [four], Buffer.from(c.serialsRoot, 'hex'))).toBe(true);
   });
@@ -184,12 +206,20 @@ describe('serialized units', () => {
       const res = await gql(service.app, UNIT, vars);
       return [res.errors?.[0].extensions?.code, res.errors?.[0].extensions?.reason, res.errors?.[0].message];
     };
-    expect(await refused({ gtin, serial: 'A'.repeat(21) })).toEqual(['BAD_USER_INPUT', 'INVALID_SERIAL', expect.stringMatching(/not a GS1 serial number \(AI 21\)/)]);
+    expect(await refused({ gtin, serial: 'A'.repeat(21) })).toEqual([
+      'BAD_USER_INPUT',
+      'INVALID_SERIAL',
+      expect.stringMatching(/not a GS1 serial number \(AI 21\)/),
+    ]);
     expect(await refused({ gtin, serial: '序列号' })).toEqual(['BAD_USER_INPUT', 'INVALID_SERIAL', expect.stringMatching(/AI 21/)]);
-    expect(await refused({ gtin: '06940000000000', serial: serials[0] })).toEqual(['BAD_USER_INPUT', 'INVALID_GTIN', expect.stringMatching(/not a valid GTIN/)]);
+    expect(await refused({ gtin: '06940000000000', serial: serials[0] })).toEqual([
+      'BAD_USER_INPUT',
+      'INVALID_GTIN',
+      expect.stringMatching(/not a valid GTIN/),
+    ]);
   });
 
-  it('resolves /01/<gtin>/21/<serial>, with or without its lot, to the unit’s page: the lot’s page with the unit’s section, and a proof of its serial', async () => {
+  it('resolves /01/<gtin>/21/<serial>, with or without its lot, to the unit’s page (the lot’s page and its section) and its serial’s proof', async () => {
     const { gtin, batch, serials, lotCode, commissioning } = await commissioned(1500);
     const get = (path: string) => request(service.app.getHttpServer()).get(path);
     const serial = serials[1234];
@@ -213,7 +243,11 @@ describe('serialized units', () => {
 
     const proof = (await get(`/u/${gtin}/${serial}/proof.json`)).body;
     expect(proof).toMatchObject({ format: 'suyuan-unit-proof/1', gtin, serial, leafIndex: 1234, treeSize: 1500, serialsRoot: commissioning.serialsRoot });
-    expect(proof.entry).toMatchObject({ seq: commissioning.entry.seq, type: 'UNITS_COMMISSIONED', payload: { serialsRoot: commissioning.serialsRoot, count: 1500 } });
+    expect(proof.entry).toMatchObject({
+      seq: commissioning.entry.seq,
+      type: 'UNITS_COMMISSIONED',
+      payload: { serialsRoot: commissioning.serialsRoot, count: 1500 },
+    });
     const path = (proof.path as string[]).map((h) => Buffer.from(h, 'hex'));
     expect(verifyInclusion(hashLeaf(Buffer.from(serial, 'latin1')), 1234, 1500, path, Buffer.from(proof.entry.payload.serialsRoot, 'hex'))).toBe(true);
     expect(verifyInclusion(hashLeaf(Buffer.from(serials[0], 'latin1')), 1234, 1500, path, Buffer.from(proof.entry.payload.serialsRoot, 'hex'))).toBe(false);
@@ -267,8 +301,7 @@ describe('serialized units', () => {
     expect(page.text).toContain(`<form method="post" action="/u/${gtin}/${serials[0]}/check?lang=zh">`);
     expect(page.text).toContain('输入 10 位防伪码');
     expect(page.headers['content-security-policy']).toContain("form-action 'self'");
-    const post = (code: string) =>
-      request(service.app.getHttpServer()).post(`/u/${gtin}/${serials[0]}/check?lang=zh`).type('form').send({ checkCode: code });
+    const post = (code: string) => request(service.app.getHttpServer()).post(`/u/${gtin}/${serials[0]}/check?lang=zh`).type('form').send({ checkCode: code });
     const right = await post(codes[0]);
     expect(right.status).toBe(200);
     expect(right.text).toContain('正品');
