@@ -42,6 +42,7 @@ export class UnitPagesController {
         count: found.count,
         serialsRoot: found.serialsRoot.toString('hex'),
         proofPath: `${path}/proof.json`,
+        lotPath: `/q/${found.traceCode}`,
         checkPath: `${path}/check`,
       },
       lang,

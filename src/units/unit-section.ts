@@ -11,6 +11,8 @@ export interface UnitSectionFacts {
   serialsRoot: string;
   /** Where the proof of the serial under the entry's root is (JSON). */
   proofPath: string;
+  /** The lot's page (/q/<trace code>): the page's script checks the lot's proof there. */
+  lotPath: string;
   /** Where the check-code form posts; null: no form. */
   checkPath: string | null;
 }
@@ -49,7 +51,7 @@ export function unitSection(f: UnitSectionFacts, lang: Lang): Markup {
     html`<form method="post" action="${f.checkPath}?lang=${lang}"><p><label for="check-code">${t.checkHint}</label></p>
 <p><input id="check-code" name="checkCode" autocomplete="off" autocapitalize="characters" maxlength="20" required>
 <button type="submit">${t.submit}</button></p></form>`;
-  return html`<section class="card" id="unit"><h2>${t.unit}</h2>
+  return html`<section class="card" id="unit" data-lot-path="${f.lotPath}"><h2>${t.unit}</h2>
 <dl><dt>${t.serial}</dt><dd data-fact="unit-serial">${f.serial}</dd>
 <dt>GTIN</dt><dd>${f.gtin}</dd></dl>
 <p data-fact="unit-commissioned">${t.commissioned(f.entrySeq, f.count)}</p>

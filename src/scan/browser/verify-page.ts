@@ -77,7 +77,8 @@ function main(): void {
     mark(VERDICT_MARK);
     badge.setAttribute('data-state', state);
   };
-  const here = location.pathname.replace(/\/$/, '');
+  // A serialized unit's page (/u/<gtin>/<serial>) is its lot's page: its lot's proof, chain and scans are at the lot's path.
+  const here = (document.getElementById('unit')?.getAttribute('data-lot-path') ?? location.pathname).replace(/\/$/, '');
   countScan(here, zh);
 
   // What this phone remembers, read before the proof is asked for: another tab's newer memory, written
