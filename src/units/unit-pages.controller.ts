@@ -75,8 +75,18 @@ export class UnitPagesController {
     const back = `/u/${encodeURIComponent(gtin)}/${encodeURIComponent(serial)}?lang=${lang}`;
     const title = lang === 'zh' ? '防伪码查询结果' : 'Check code result';
     res.setHeader('cache-control', 'no-store');
+    const typed = form?.get('checkCode');
+    if (typed === null || typed === undefined) {
+      // Nothing typed (a form sent empty by a script, or no form at all): the unit as its page would find it, and a request for the code.
+      if (!(await this.lookUp(gtin, serial, res))) return;
+      res
+        .status(200)
+        .type('html')
+        .send(resultPage(title, null, '请输入标签涂层下的防伪码。', 'Enter the code under the scratch panel of the label.', back));
+      return;
+    }
     try {
-      const answer = await this.units.check(gtin, serial, form?.get('checkCode') ?? '', addressKey(req.ip));
+      const answer = await this.units.check(gtin, serial, typed, addressKey(req.ip));
       const [zh, en] = answer.message.split(' / ');
       res
         .status(200)
@@ -170,9 +180,11 @@ async function smallForm(req: Request): Promise<URLSearchParams | null> {
   return new URLSearchParams(text);
 }
 
-function resultPage(title: string, genuine: boolean, zh: string, en: string, back: string): string {
+/** The check's answer as a page: genuine, not confirmed, or (null) nothing checked yet. */
+function resultPage(title: string, genuine: boolean | null, zh: string, en: string, back: string): string {
+  const heading = genuine === null ? '防伪码查询 / Check code' : genuine ? '✓ 正品 / Genuine' : '✗ 未通过 / Not confirmed';
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title}</title><style>body{font:1rem/1.5 system-ui,sans-serif;margin:1.5rem;max-width:36rem}.yes{color:#1b6b1b}.no{color:#b91c1c}</style></head>
-<body><h1 class="${genuine ? 'yes' : 'no'}">${genuine ? '✓ 正品 / Genuine' : '✗ 未通过 / Not confirmed'}</h1><p>${zh}</p>${en && html`<p lang="en">${en}</p>`}
+<body><h1 class="${genuine ? 'yes' : 'no'}">${heading}</h1><p>${zh}</p>${en && html`<p lang="en">${en}</p>`}
 <p><a href="${back}">← 返回 / Back</a></p></body></html>`.toString();
 }
