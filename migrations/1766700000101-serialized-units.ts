@@ -12,10 +12,13 @@ import { SERVICE_ROLE } from './1765446400000-service-role.js';
  *   `serials`: every serial, 16 ASCII bytes each in minted order (16 MB for a million), which downloads
  *   and proofs read in slices: so `unit` needs one index only, and commissioning writes one.
  * - `unit`: a million rows a call, so narrow and with one index, (gtin, serial), what a scan and a check
- *   look up: the GTIN as a bigint, the serial as text, the check code as a 16-byte keyed hash. No foreign key: a per-row check would cost more than the insert itself;
- *   rows belong to their commissioning by id and are deleted with it when its entry is refused.
+ *   look up: the GTIN as a bigint, the serial as text, the check code as a 16-byte keyed hash. No foreign
+ *   key: a per-row check would cost more than the insert itself. Units of a commissioning whose entry was
+ *   refused (a race on its idempotency key, the database lost mid-way) stay, invisible like their pending
+ *   row: the service deletes nothing.
  * - `unit_code_pending`: the plaintext check codes, sealed (AES-256-GCM under the service's unit secret),
- *   until the producer's first download; then deleted. The codes exist nowhere else.
+ *   until a download has sent them whole; then `sealed` is overwritten with NULL (`delivered_at` says
+ *   when). The codes exist nowhere else (the old row version lasts until VACUUM, still sealed).
  * - `unit_check`: the consumers' checks of a unit (correct ones counted, wrong guesses limited).
  */
 export class SerializedUnits1766700000101 implements MigrationInterface {
@@ -54,8 +57,9 @@ export class SerializedUnits1766700000101 implements MigrationInterface {
     await q.query(`
       CREATE TABLE unit_code_pending (
         commissioning_id uuid NOT NULL,
-        sealed bytea NOT NULL,
+        sealed bytea,
         claimed_at timestamp(3) with time zone,
+        delivered_at timestamp(3) with time zone,
         CONSTRAINT pk_unit_code_pending PRIMARY KEY (commissioning_id),
         CONSTRAINT fk_unit_code_pending_commissioning FOREIGN KEY (commissioning_id) REFERENCES unit_commissioning (id) ON DELETE CASCADE
       )`);
@@ -69,9 +73,10 @@ export class SerializedUnits1766700000101 implements MigrationInterface {
         wrong_since timestamp(3) with time zone,
         CONSTRAINT pk_unit_check PRIMARY KEY (gtin, serial)
       )`);
-    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE unit_commissioning TO ${SERVICE_ROLE}`);
-    await q.query(`GRANT SELECT, INSERT, DELETE ON TABLE unit TO ${SERVICE_ROLE}`);
-    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE unit_code_pending TO ${SERVICE_ROLE}`);
+    // No DELETE, as everywhere (1765446400000-service-role.ts): codes are overwritten, refused commissionings stay invisible.
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON TABLE unit_commissioning TO ${SERVICE_ROLE}`);
+    await q.query(`GRANT SELECT, INSERT ON TABLE unit TO ${SERVICE_ROLE}`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON TABLE unit_code_pending TO ${SERVICE_ROLE}`);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON TABLE unit_check TO ${SERVICE_ROLE}`);
   }
 

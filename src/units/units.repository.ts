@@ -128,27 +128,6 @@ export class UnitsRepository {
     await tx.query('UPDATE unit_commissioning SET entry_seq = $2 WHERE id = $1 AND entry_seq IS NULL', [id, entrySeq]);
   }
 
-  /** A commissioning whose entry was refused (or repeated an earlier one), with its units and codes: found by their serials, through the index. */
-  async deletePending(id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `DELETE FROM unit u USING unit_commissioning c, generate_series(0, c.count - 1) AS i
-         WHERE c.id = $1 AND c.entry_seq IS NULL AND u.gtin = c.gtin
-           AND u.serial = convert_from(substring(c.serials FROM i * ${SERIAL_LENGTH} + 1 FOR ${SERIAL_LENGTH}), 'UTF8') AND u.commissioning_id = c.id`,
-        [id],
-      );
-      await tx.query('DELETE FROM unit_commissioning WHERE id = $1 AND entry_seq IS NULL', [id]);
-    });
-  }
-
-  /** Commissionings left pending by a process that stopped between its units and its entry (an hour is far past any commissioning). */
-  async pendingOlderThanAnHour(): Promise<string[]> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM unit_commissioning WHERE entry_seq IS NULL AND created_at < now() - interval '1 hour'`,
-    );
-    return rows.map((r) => r.id);
-  }
-
   async findCommissioning(id: string): Promise<Commissioning | null> {
     return (await this.commissionings('c.id = $1', [id]))[0] ?? null;
   }
@@ -189,20 +168,29 @@ export class UnitsRepository {
   /** The sealed codes, if no download has taken them: claimed atomically, so two downloads at once cannot both get them. */
   async claimCodes(id: string): Promise<Buffer | null> {
     const { rows } = await this.db.query<{ sealed: Buffer }>(
-      'UPDATE unit_code_pending SET claimed_at = now() WHERE commissioning_id = $1 AND claimed_at IS NULL RETURNING sealed',
+      'UPDATE unit_code_pending SET claimed_at = now() WHERE commissioning_id = $1 AND claimed_at IS NULL AND sealed IS NOT NULL RETURNING sealed',
       [id],
     );
     return rows[0]?.sealed ?? null;
   }
 
-  /** The download that claimed the codes finished: the codes exist nowhere now. */
+  /** The download that claimed the codes finished: they are overwritten, and exist nowhere now. */
   async dropCodes(id: string): Promise<void> {
-    await this.db.query('DELETE FROM unit_code_pending WHERE commissioning_id = $1', [id]);
+    await this.db.query('UPDATE unit_code_pending SET sealed = NULL, delivered_at = now() WHERE commissioning_id = $1', [id]);
+  }
+
+  /** The commissioning an earlier request of `actor` with this idempotency key made, and that request's fingerprint. */
+  async findByIdempotencyKey(actor: string, key: string): Promise<{ entrySeq: number; requestHash: string } | null> {
+    const { rows } = await this.db.query<{ seq: string; request_hash: string }>(
+      'SELECT seq, request_hash FROM ledger_entry WHERE actor = $1 AND idempotency_key = $2',
+      [actor, key],
+    );
+    return rows[0] ? { entrySeq: Number(rows[0].seq), requestHash: rows[0].request_hash } : null;
   }
 
   /** The download that claimed the codes broke off: the next one gets them. */
   async releaseCodes(id: string): Promise<void> {
-    await this.db.query('UPDATE unit_code_pending SET claimed_at = NULL WHERE commissioning_id = $1', [id]);
+    await this.db.query('UPDATE unit_code_pending SET claimed_at = NULL WHERE commissioning_id = $1 AND sealed IS NOT NULL', [id]);
   }
 
   async countDownload(id: string): Promise<void> {

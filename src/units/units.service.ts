@@ -88,42 +88,42 @@ export class UnitsService {
       throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
     const gtin = batch.gtin;
 
-    const id = randomUUID();
     const requestHash = requestFingerprint('commissionUnits', { batchId, count });
     const key = input.idempotencyKey ?? null;
-    const root = await this.writeUnits(id, batchId, gtin, count);
-    let seq: number;
-    let repeated = false;
-    try {
-      seq = await this.writer.execute({
-        actor: org.organizationId,
-        batchIds: [batchId],
-        idempotencyKeys: key ? [key] : [],
-        run: async (ctx) => {
-          const earlier = key ? ctx.prior(key, requestHash) : undefined;
-          if (earlier) {
-            repeated = true;
-            return earlier.seq;
-          }
-          const [entry] = await ctx.append([
-            newEntry(
-              'UNITS_COMMISSIONED',
-              batchId,
-              { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') },
-              { idempotencyKey: key, requestHash },
-            ),
-          ]);
-          await this.units.finishInTx(ctx.tx, id, entry.seq);
-          return entry.seq;
-        },
-      });
-    } catch (err) {
-      await this.units.deletePending(id);
-      throw err;
+    // A repeated request answers with its first commissioning before a single unit is minted (the writer checks again, under its lock).
+    const earlier = key ? await this.units.findByIdempotencyKey(org.organizationId, key) : null;
+    if (earlier) {
+      const first = earlier.requestHash === requestHash ? await this.units.findCommissioningBySeq(earlier.entrySeq) : null;
+      if (!first)
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${earlier.entrySeq})`);
+      return first;
     }
-    if (repeated) await this.units.deletePending(id);
+    const id = randomUUID();
+    const root = await this.writeUnits(id, batchId, gtin, count);
+    // A refused entry (another request with the same key got in first, the database went away) leaves its units
+    // written but invisible: nothing reads a commissioning without its entry, and the service deletes nothing.
+    const seq = await this.writer.execute({
+      actor: org.organizationId,
+      batchIds: [batchId],
+      idempotencyKeys: key ? [key] : [],
+      run: async (ctx) => {
+        const earlier = key ? ctx.prior(key, requestHash) : undefined;
+        if (earlier) return earlier.seq;
+        const [entry] = await ctx.append([
+          newEntry(
+            'UNITS_COMMISSIONED',
+            batchId,
+            { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') },
+            { idempotencyKey: key, requestHash },
+          ),
+        ]);
+        await this.units.finishInTx(ctx.tx, id, entry.seq);
+        return entry.seq;
+      },
+    });
     const commissioning = await this.units.findCommissioningBySeq(seq);
-    if (!commissioning) throw new DomainError('INVALID_INPUT', `idempotencyKey "${key}" was used for another request`);
+    // The key's earlier use (a race lost to another request under the lock) was not a commissioning.
+    if (!commissioning) throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${seq})`);
     return commissioning;
   }
 

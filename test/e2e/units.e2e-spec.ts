@@ -72,7 +72,9 @@ describe('serialized units', () => {
     const codes = rows.slice(1).map((r) => r[2]);
     const stored = await sql(`SELECT count(*)::int AS n FROM unit WHERE position(convert_to($1, 'UTF8') IN check_hash) > 0`, [codes[0]]);
     expect(stored.rows[0].n).toBe(0);
-    expect((await sql('SELECT count(*)::int AS n FROM unit_code_pending')).rows[0].n).toBe(0);
+    expect((await sql('SELECT sealed, delivered_at FROM unit_code_pending WHERE commissioning_id = $1', [c.id])).rows).toEqual([
+      { sealed: null, delivered_at: expect.any(Date) },
+    ]);
     const second = await download(org.key, c.id);
     expect(second.status).toBe(200);
     expect(second.headers['units-check-codes']).toMatch(/^withheld/);
