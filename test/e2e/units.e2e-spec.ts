@@ -5,7 +5,8 @@ import { hashLeaf, verifyInclusion } from '../../src/ledger/merkle-verify.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { serialLeafHashes, serialsTree } from '../../src/units/serials-merkle.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gql, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { INITIATE_RECALL } from '../support/documents.js';
+import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
 const BASE = 'http://localhost:3000';
 const COMMISSION = `mutation($input: CommissionUnitsInput!) {
@@ -204,6 +205,10 @@ describe('serialized units', () => {
     // A GTIN-13 is the same product.
     expect((await gql(service.app, UNIT, { gtin: gtin.slice(1), serial: serials[1] })).data!.unit.serial).toBe(serials[1]);
     expect((await gql(service.app, UNIT, { gtin, serial: 'ZZZZZZZZZZZZZZZZ' })).data!.unit).toBeNull();
+    // A recall of the lot covers its units.
+    const regulator = await createOrg(service.app, 'REGULATOR');
+    await gqlOk(service.app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_2', reason: '标签错误' } }, regulator.key);
+    expect((await gql(service.app, UNIT, { gtin, serial: serials[1] })).data!.unit.recalled).toBe(true);
     const refused = async (vars: Record<string, string>) => {
       const res = await gql(service.app, UNIT, vars);
       return [res.errors?.[0].extensions?.code, res.errors?.[0].extensions?.reason, res.errors?.[0].message];
