@@ -28,6 +28,6 @@ import { VerifyAssetController } from './verify-asset.controller.js';
     ScanClaimsResolver,
   ],
   // A serialized unit's page is its lot's page with the unit's section (src/units).
-  exports: [ScanPageService],
+  exports: [ScanPageService, PhoneCheckpoints],
 })
 export class ScanModule {}

@@ -8,6 +8,10 @@ import { LedgerRepository } from '../ledger/ledger.repository.js';
 import type { Lang } from '../scan/batch-page.js';
 import { messagePage } from '../scan/pages.js';
 import { ScanPageService } from '../scan/scan-page.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { ProofsService } from '../ledger/proofs.service.js';
+import { PhoneCheckpoints } from '../scan/phone-checkpoints.js';
+import { assemblePageProof } from '../scan/page-proof-assembly.js';
 import { PageLanguage } from '../scan/scan.params.js';
 import { unitSection } from './unit-section.js';
 import { type FoundUnit, UnitsService } from './units.service.js';
@@ -19,6 +23,9 @@ export class UnitPagesController {
     private readonly units: UnitsService,
     private readonly pages: ScanPageService,
     private readonly ledger: LedgerRepository,
+    private readonly ledgerService: LedgerService,
+    private readonly proofs: ProofsService,
+    private readonly checkpoints: PhoneCheckpoints,
   ) {}
 
   /** The lot's page with the unit's own section above it; 404 for a unit that was never commissioned. */
@@ -112,6 +119,20 @@ export class UnitPagesController {
     if (!found) return;
     const path = await this.units.serialProofOf(found);
     const entry = (await this.ledger.findBySeq(found.entrySeq))!;
+    // The entry as a page proof of one entry (§7): opened members, its inclusion path, the signed checkpoint.
+    const checkpoint = await this.checkpoints.covering(entry.seq);
+    const [entryPath] = await this.proofs.inclusionProofs([entry.seq], checkpoint.treeSize);
+    const info = await this.ledgerService.info();
+    const header = {
+      batchId: found.batchId,
+      traceCode: found.traceCode,
+      origin: info.origin,
+      verifierKey: info.verifierKey,
+      signedNote: checkpoint.signedNote,
+      ...(this.checkpoints.policy ? { witnesses: this.checkpoints.policy } : {}),
+      batchEntries: 1,
+    };
+    const entryProof = assemblePageProof(header, [[entry.seq]], [entry], [entryPath]);
     res.setHeader('cache-control', 'no-cache');
     res.json({
       format: 'suyuan-unit-proof/1',
@@ -130,6 +151,7 @@ export class UnitPagesController {
         recordedAt: entry.recordedAt,
         payload: entry.payload === null ? null : JSON.parse(entry.payload),
       },
+      entryProof,
     });
   }
 

@@ -10,7 +10,7 @@ import { createTestDatabase, TestDatabase } from '../test-database.js';
 
 /**
  * A serialized unit's page in a real browser (Debian's chromium, driven by playwright-core): the lot's
- * page checked by its own script, the unit's facts marked as not checked, and the check-code form in use.
+ * page and the unit's serial checked by the page's own script, and the check-code form in use.
  */
 describe('the unit page in a browser', () => {
   let db: TestDatabase;
@@ -30,7 +30,7 @@ describe('the unit page in a browser', () => {
     await db.drop();
   });
 
-  it('shows the unit on its lot’s page, marks its facts not checked, and checks a code through the form in either language', async () => {
+  it('shows the unit on its lot’s page, proves its serial on the phone, and checks a code through the form in either language', async () => {
     const dairy = await createOrg(app, 'PRODUCER', '飞鹤乳业');
     const plant = await registerFacility(app, dairy);
     const formula = await registerProduct(app, dairy, { name: '婴幼儿配方奶粉', category: 'DAIRY', gtin: '06950000000019' });
@@ -55,9 +55,27 @@ describe('the unit page in a browser', () => {
     expect(await page.getAttribute('#badge', 'data-state')).toBe('verified');
     expect(await page.textContent('h1')).toBe('婴幼儿配方奶粉');
     expect(await page.textContent('#unit [data-fact="unit-serial"]')).toContain(serial);
-    // The phone does not check the serial's proof yet, and says so.
-    expect(await page.getAttribute('#unit [data-fact="unit-serial"]', 'class')).toContain('unchecked');
-    expect(await page.getAttribute('#unit [data-fact="unit-commissioned"]', 'class')).toContain('unchecked');
+    // The phone checks the serial's proof: the commissioning entry in the signed ledger, of this lot, and the serial under its root.
+    await page.waitForSelector('#unit[data-unit-state]', { timeout: 30_000 });
+    expect(await page.getAttribute('#unit', 'data-unit-state')).toBe('verified');
+    expect(await page.textContent('#unit-check-state')).toMatch(/^Checked on this device/);
+    for (const fact of ['unit-serial', 'unit-commissioned']) {
+      const classes = (await page.getAttribute(`#unit [data-fact="${fact}"]`, 'class')) ?? '';
+      expect([fact, classes.includes('checked') && !classes.includes('unchecked')]).toEqual([fact, true]);
+    }
+
+    // A proof of another place in the tree (the service lying about the serial) fails on the phone, and the facts stay not checked.
+    const lying = await browser.newPage();
+    await lying.route(`**/u/06950000000019/${serial}/proof.json`, async (route) => {
+      const real = await (await route.fetch()).json();
+      await route.fulfill({ json: { ...real, leafIndex: 1 - real.leafIndex } });
+    });
+    await lying.goto(`${base}/u/06950000000019/${serial}?lang=en`);
+    await lying.waitForSelector('#unit[data-unit-state]', { timeout: 30_000 });
+    expect(await lying.getAttribute('#unit', 'data-unit-state')).toBe('failed');
+    expect(await lying.textContent('#unit-check-state')).toBe('Unit check failed: the serial is not among those the commissioning entry commits to');
+    expect(await lying.getAttribute('#unit [data-fact="unit-serial"]', 'class')).toContain('unchecked');
+    await lying.close();
 
     await page.fill('#check-code', code.toLowerCase());
     await Promise.all([page.waitForNavigation(), page.click('#unit button[type="submit"]')]);

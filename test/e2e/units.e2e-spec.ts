@@ -242,7 +242,7 @@ describe('serialized units', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(`<dd data-fact="unit-serial">${serial}</dd>`);
     expect(page.text).toContain(`one of 1,500 units of ledger entry ${commissioning.entry.seq}`);
-    expect(page.text).toContain('not yet checked on this device');
+    expect(page.text).toContain('Not checked on this device yet.');
     // The lot's own page is under it.
     expect(page.text).toContain(`<dd data-fact="lot">${lotCode}</dd>`);
     expect((await get(`/u/${gtin}/NOSUCHSERIAL`)).status).toBe(404);
