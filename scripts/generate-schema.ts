@@ -23,6 +23,7 @@ import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
 import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
+import { UnitsResolver } from '../src/units/units.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -56,6 +57,7 @@ const schema = await app
       ErrorDeclarationResolver,
       ListsResolver,
       ViewerResolver,
+      UnitsResolver,
     ],
     [SafeIntScalar, JsonScalar],
   );

@@ -41,6 +41,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { WitnessesModule } from './witnesses/witnesses.module.js';
 import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module.js';
 import { ListsModule } from './lists/lists.module.js';
+import { UnitsModule } from './units/units.module.js';
 
 @Module({})
 export class AppModule {
@@ -81,6 +82,7 @@ export class AppModule {
         LoggingModule,
         WitnessesModule,
         ListsModule,
+        UnitsModule,
         // The IDE's files exist only where the IDE does: with introspection on.
         ...(config.graphqlIntrospection ? [GraphqlIdeModule] : []),
       ],

@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   INVALID_RANGE: 'BAD_USER_INPUT',
   MISSING_KEY_DATA: 'BAD_USER_INPUT',
   INVALID_LOT_CODE: 'BAD_USER_INPUT',
+  /** Serialized units need a GTIN: commissioning a lot of a product without one. */
+  PRODUCT_WITHOUT_GTIN: 'BAD_USER_INPUT',
+  /** A serial outside GS1 AI 21, or a check code that cannot be one. */
+  INVALID_SERIAL: 'BAD_USER_INPUT',
   /** An `after` cursor the list did not hand out (another list's, edited, or made up). */
   INVALID_CURSOR: 'BAD_USER_INPUT',
   /** An `after` cursor of this list, handed out for another filter: its position means nothing under this one. */
@@ -45,6 +49,7 @@ export const ERROR_CODES = {
   CAPTURE_JOB_NOT_FOUND: 'NOT_FOUND',
   CERTIFICATE_NOT_FOUND: 'NOT_FOUND',
   EVENT_NOT_FOUND: 'NOT_FOUND',
+  COMMISSIONING_NOT_FOUND: 'NOT_FOUND',
   // CONFLICT
   DUPLICATE_USCC: 'CONFLICT',
   DUPLICATE_GTIN: 'CONFLICT',
@@ -67,6 +72,9 @@ export const ERROR_CODES = {
   API_KEY_REVOKED: 'CONFLICT',
   LAST_ACTIVE_KEY: 'CONFLICT',
   TOO_MANY_KEYS: 'CONFLICT',
+  // RATE_LIMITED (HTTP 429): a limit that is part of a rule, not of the traffic
+  /** A unit had too many wrong check codes lately: checks of it wait (brute force of its code made infeasible). */
+  UNIT_CHECKS_LIMITED: 'RATE_LIMITED',
   // UNSUPPORTED_MEDIA_TYPE (HTTP 415): a body in a type the route does not read
   NOT_JSON: 'UNSUPPORTED_MEDIA_TYPE',
   // NOT_ACCEPTABLE (HTTP 406): an Accept header that excludes every type the route answers in

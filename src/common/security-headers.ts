@@ -18,6 +18,9 @@ export const SCAN_PAGE_POLICY =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** A serialized unit's page: the scan page's policy, and its check-code form posting back to this service only. */
+export const UNIT_PAGE_POLICY = SCAN_PAGE_POLICY.replace("form-action 'none'", "form-action 'self'");
+
 /** A page with inline CSS and nothing else: no script, no images, no framing. */
 export const STATIC_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { LedgerSigningKey, parseSigningKey } from '../ledger/signing-key.js';
 import { parseWitnessKey, WitnessKey } from '../witnesses/cosignature.js';
@@ -19,6 +20,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   ledgerOrigin: string;
   ledgerSigningKey: LedgerSigningKey;
+  /** Keys units' check-code hashes and seals their codes until downloaded (src/units/check-codes.ts). */
+  unitSecret: Buffer;
   adminApiKey: string;
   /** The admin key being rotated out: accepted too until the operator removes it, so clients can switch without downtime. */
   adminApiKeyPrevious: string | null;
@@ -169,6 +172,7 @@ export function loadConfig(env: Env, generated?: () => GeneratedSecrets): AppCon
     publicBaseUrl,
     ledgerOrigin,
     ledgerSigningKey,
+    unitSecret: unitSecretOf(env, ledgerSigningKey),
     adminApiKey,
     adminApiKeyPrevious,
     dataDir: text(env, 'DATA_DIR', './data', /^.+$/, 'a folder path'),
@@ -254,6 +258,22 @@ function loadSecrets(
     throw new ConfigError('LEDGER_SIGNING_KEY', 'an Ed25519 PKCS#8 PEM key or a base64 32-byte seed', (err as Error).message);
   }
   return { adminApiKey, adminApiKeyPrevious, ledgerSigningKey };
+}
+
+/**
+ * UNIT_SECRET (at least 32 characters); unset, a secret derived from the ledger signing key, so a start
+ * needs no new setting. Set it before commissioning units in production: rotating the signing key then
+ * leaves the check codes already printed valid.
+ */
+function unitSecretOf(env: Env, signingKey: LedgerSigningKey): Buffer {
+  const configured = env.UNIT_SECRET;
+  if (configured !== undefined && configured !== '') {
+    if (configured.length < 32 || /\s/.test(configured))
+      throw new ConfigError('UNIT_SECRET', 'a secret of at least 32 characters without spaces', `${configured.length} characters`);
+    return Buffer.from(configured, 'utf8');
+  }
+  const pkcs8 = signingKey.privateKey.export({ format: 'der', type: 'pkcs8' });
+  return createHash('sha256').update('suyuan unit secret from the signing key\u0000').update(pkcs8).digest();
 }
 
 /** PUBLIC_BASE_URL: in production https, since labels printed with it last; plain http only where ALLOW_HTTP_PUBLIC_BASE_URL says so (a local trial). */

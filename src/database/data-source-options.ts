@@ -35,6 +35,7 @@ import { ErrorDeclarationIndex1766400000301 } from '../../migrations/17664000003
 import { EpcisQueryIndexes1766400000401 } from '../../migrations/1766400000401-epcis-query-indexes.js';
 import { ListIndexes1766500000101 } from '../../migrations/1766500000101-list-indexes.js';
 import { ListFilterIndexes1766600000101 } from '../../migrations/1766600000101-list-filter-indexes.js';
+import { SerializedUnits1766700000101 } from '../../migrations/1766700000101-serialized-units.js';
 import { BatchStory1766800000101 } from '../../migrations/1766800000101-batch-story.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
@@ -101,6 +102,7 @@ export const MIGRATIONS = [
   EpcisQueryIndexes1766400000401,
   ListIndexes1766500000101,
   ListFilterIndexes1766600000101,
+  SerializedUnits1766700000101,
   BatchStory1766800000101,
 ];
 

@@ -30,7 +30,7 @@ const QUALIFIERS = [
 ] as const;
 
 /** GS1 AI encodable character set 82 (GS1 General Specifications §7.11, figure 7.11-1), 1 to 20 of them: AIs 10, 21 and 22. */
-const CSET82_UP_TO_20 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/;
+export const CSET82_UP_TO_20 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/;
 
 /** Data attributes in the query string whose value this resolver checks: the dates (YYMMDD). Other AIs are passed on as given. */
 const DATE_AIS = new Set(['11', '12', '13', '15', '16', '17']);

@@ -4,7 +4,17 @@ import type { AppConfig } from '../config/config.js';
 import { canonicalPath, type DigitalLink, isUriProblem, parseDigitalLinkPath, parseResolverQuery, type UriProblem } from './digital-link-uri.js';
 import { DigitalLinkRepository } from './digital-link.repository.js';
 import { productPage } from './product-page.js';
-import { acceptsLinkset, type Links, linkset, linksetHeader, lotLinks, productLinks, requestedLinkType, resolverDescription } from './resolver-links.js';
+import {
+  acceptsLinkset,
+  type Links,
+  linkset,
+  linksetHeader,
+  lotLinks,
+  productLinks,
+  requestedLinkType,
+  resolverDescription,
+  unitLinks,
+} from './resolver-links.js';
 
 /** A problem the resolver answers with: what and why, in both languages, and its code. */
 export interface ResolverProblem {
@@ -74,6 +84,18 @@ export class DigitalLinkService {
   private async find(
     link: DigitalLink,
   ): Promise<{ problem: ResolverProblem } | { level: 'lot' | 'product'; description: string; links: (base: string) => Links }> {
+    // A serial of a commissioned unit (with its own lot, or none) leads to the unit's page; a serial not
+    // commissioned under a lot leads to the lot, as before units existed; without a lot it is not found.
+    if (link.serial !== undefined) {
+      const unit = await this.links.findUnitLot(link.gtin, link.serial);
+      if (unit && (link.lot === undefined || link.lot === unit.lotCode))
+        return {
+          level: 'lot',
+          description: `${unit.productName} · ${unit.lotCode} · ${link.serial}`,
+          links: (base) => unitLinks(base, { ...unit, gtin: link.gtin }, link.serial!),
+        };
+      if (link.lot === undefined) return { problem: noUnit(link.gtin, link.serial) };
+    }
     if (link.lot !== undefined) {
       const lot = await this.links.findLot(link.gtin, link.lot);
       if (!lot)
@@ -101,6 +123,16 @@ export class DigitalLinkService {
 
 function badUri(problem: UriProblem): { kind: 'problem'; problem: ResolverProblem } {
   return { kind: 'problem', problem: { status: 400, ...problem } };
+}
+
+function noUnit(gtin: string, serial: string): ResolverProblem {
+  return {
+    status: 404,
+    reason: 'UNIT_NOT_FOUND',
+    title: '未找到该单品 / Unit not found',
+    zh: `没有 GTIN ${gtin} 序列号 ${serial} 的单品记录。请核对标签上的字符。`,
+    en: `No unit of GTIN ${gtin} has serial ${serial}. Please check the characters on the label.`,
+  };
 }
 
 function noProduct(gtin: string): ResolverProblem {

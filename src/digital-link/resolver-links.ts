@@ -4,7 +4,8 @@
  * document. Pure.
  *
  * Only links to something this service really serves are offered:
- * - gs1:pip — a lot: its consumer page (/q/<code>); a product (GTIN alone, or with /22/): its small
+ * - gs1:pip — a serialized unit (/21/ of a commissioned serial): its page (/u/<gtin>/<serial>), the lot's
+ *   page with the unit's own section; a lot: its consumer page (/q/<code>); a product (GTIN alone, or with /22/): its small
  *   public product page (/products/<gtin>), which names the product and its producer but lists no lots
  *   (a list would publish every lot's trace code and the producer's output; each lot's page is reached
  *   from its own label);
@@ -78,6 +79,19 @@ export function lotLinks(base: string, lot: LotLinks): Links {
   if (lot.hasCertificates)
     links.certificationInfo = { href: `${page}#certificates`, title: '证书 / Certificates', type: 'text/html', hreflang: ['zh-CN', 'en'] };
   return links;
+}
+
+/** The links of a serialized unit: its own page (the lot's page with the unit's section), the rest its lot's. */
+export function unitLinks(base: string, lot: LotLinks, serial: string): Links {
+  return {
+    ...lotLinks(base, lot),
+    pip: { href: unitPagePath(base, lot.gtin, serial), title: '单品信息与追溯 / This unit and its trace', type: 'text/html', hreflang: ['zh-CN', 'en'] },
+  };
+}
+
+/** Where a unit's page is: /u/<GTIN-14>/<serial>. */
+export function unitPagePath(base: string, gtin: string, serial: string): string {
+  return `${base}/u/${gtin}/${encodeURIComponent(serial)}`;
 }
 
 /** The links of a product (its GTIN, no lot). */

@@ -110,6 +110,7 @@ export function httpStatus(code: string): number {
     CONFLICT: 409,
     NOT_ACCEPTABLE: 406,
     UNSUPPORTED_MEDIA_TYPE: 415,
+    RATE_LIMITED: 429,
     INTERNAL_SERVER_ERROR: 500,
     SERVICE_UNAVAILABLE: 503,
   };

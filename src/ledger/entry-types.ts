@@ -28,6 +28,7 @@ export interface LedgerPayloads {
   RECALL_CLOSED: RecallClosedPayload;
   EVENT_DECLARED_ERRONEOUS: EventDeclaredErroneousPayload;
   BUSINESS_TRANSACTIONS_RECORDED: BusinessTransactionsRecordedPayload;
+  UNITS_COMMISSIONED: UnitsCommissionedPayload;
 }
 
 export type EntryType = keyof LedgerPayloads;
@@ -54,6 +55,7 @@ export const ENTRY_TYPE_SCOPES = {
   RECALL_CLOSED: 'ledger',
   EVENT_DECLARED_ERRONEOUS: 'batch',
   BUSINESS_TRANSACTIONS_RECORDED: 'batch',
+  UNITS_COMMISSIONED: 'batch',
 } as const satisfies Record<EntryType, 'batch' | 'ledger' | 'either'>;
 
 /** Every entry type, in the order of LedgerPayloads. */
@@ -284,4 +286,19 @@ export interface BusinessTransactionsRecordedPayload {
   quantity?: number;
   /** bizStep, disposition and extensions as sent. */
   details?: Record<string, unknown>;
+}
+
+/**
+ * Serialized units of a lot of a GTIN product, commissioned by its producer: one entry for up to a
+ * million units, committing to their count and to the RFC 9162 Merkle root of their serials (leaf i =
+ * SHA-256(0x00 ‖ serial i as ASCII), in the order of the producer's CSV; src/units/serials-merkle.ts).
+ * A unit's page proves its serial under `serialsRoot`. The check codes are not in the ledger.
+ */
+export interface UnitsCommissionedPayload {
+  commissioningId: string;
+  /** GTIN-14 of the lot's product */
+  gtin: string;
+  count: number;
+  /** hex, 32 bytes */
+  serialsRoot: string;
 }

@@ -87,6 +87,8 @@ export const MEMBER_VISIBILITY: { [T in EntryType]: { [K in keyof LedgerPayloads
     quantity: 'public',
     details: 'private',
   },
+  // The root and count of a lot's serials: a unit's page proves its serial under them.
+  UNITS_COMMISSIONED: { commissioningId: 'public', gtin: 'public', count: 'public', serialsRoot: 'public' },
 };
 
 /** Whether member `name` of an entry of `type` may be disclosed; a type or member not in the table stays hidden. */

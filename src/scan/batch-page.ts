@@ -146,10 +146,11 @@ svg{width:100%;height:auto}svg.chart{display:block;max-width:26rem}nav{text-alig
 `);
 
 /**
- * The public page of a batch, server-rendered, self-contained (inline CSS and SVG, no external
+ * The public page of a batch (with `unitSection`: a serialized unit's page, its section above the lot's),
+ * server-rendered, self-contained (inline CSS and SVG, no external
  * resources), mobile first. Pure: the same view gives the same bytes, which the ETag relies on.
  */
-export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, baseUrl: string, scanToken: string): string {
+export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, baseUrl: string, scanToken: string, unitSection?: Markup): string {
   const t = T[lang];
   const recall =
     view.recall &&
@@ -197,6 +198,7 @@ export function renderBatchPage(view: PageView, extras: PageExtras, lang: Lang, 
 <body><main>
 <nav>${other}</nav>
 ${recall}
+${unitSection}
 <div class="card">
 <h1 data-fact="product">${view.productName}</h1>
 ${gi}

@@ -79,4 +79,6 @@ export const PAGE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   CERTIFICATE_ATTESTED: ['certificateId', 'documentSha256'],
   /** An EPCIS error declaration of a key step: which entries it names, and why. */
   EVENT_DECLARED_ERRONEOUS: ['erroneousSeqs', 'reason'],
+  /** A unit's commissioning, in a unit's proof (docs/ledger-format.md §8): the root its serial is proven under. */
+  UNITS_COMMISSIONED: ['commissioningId', 'gtin', 'count', 'serialsRoot'],
 };

@@ -7,6 +7,7 @@ import { LedgerChanges } from '../ledger/ledger-changes.js';
 import { BatchViewCache } from './batch-view-cache.js';
 import { EVENTS_PER_PAGE, Lang, renderBatchPage, renderEventsPage } from './batch-page.js';
 import { messagePage } from './pages.js';
+import type { Markup } from '../common/html.js';
 import { ScanCountsService } from './scan-counts.service.js';
 import { scanDay } from './scan-token.js';
 import { ScanRepository } from './scan.repository.js';
@@ -21,6 +22,12 @@ const HTML_MAX_AGE_MS = 60_000;
 export interface HtmlAnswer {
   status: 200 | 400 | 404;
   html: string;
+}
+
+/** A serialized unit's own section on its lot's page, and what names it in the page's cache and ETag (its GTIN, serial and facts). */
+export interface UnitSection {
+  key: string;
+  section: Markup;
 }
 
 /** The batch page, or what to answer instead: 304 when the client's copy is current, 404 with a page that says so. */
@@ -62,18 +69,18 @@ export class ScanPageService implements OnModuleDestroy {
    * the batch's newest ledger entry and the day (the page carries the day's scan token), so an
    * unchanged batch is answered with 304 and never re-rendered.
    */
-  async page(code: string, lang: Lang, ifNoneMatch: string | undefined, at = new Date()): Promise<BatchPageAnswer> {
+  async page(code: string, lang: Lang, ifNoneMatch: string | undefined, at = new Date(), unit?: UnitSection): Promise<BatchPageAnswer> {
     const traceCode = normalizeTraceCode(code);
     // Before the view is read: a change that overtakes the view also keeps its page from being kept.
     const mark = this.rendered.mark();
     const found = traceCode ? await this.scanService.pageView(traceCode) : null;
     if (!found) return { status: 404, html: codeNotFound(code) };
-    const etag = pageTag(`${found.batch.latestEntryHash}|${lang}|${scanDay(at)}|${PAGE_VERSION}`);
+    const etag = pageTag(`${found.batch.latestEntryHash}|${lang}|${scanDay(at)}|${PAGE_VERSION}${unit ? `|unit ${unit.key}` : ''}`);
     if (ifNoneMatch === etag) return { status: 304, etag };
     const html = await this.rendered.through(
       `${found.batch.traceCode}|${etag}`,
       async () => ({
-        value: await this.render(found, lang, this.counts.tokenFor(found.batch.traceCode, at)),
+        value: await this.render(found, lang, this.counts.tokenFor(found.batch.traceCode, at), unit?.section),
         dependsOn: found.lineage,
       }),
       mark,
@@ -97,7 +104,7 @@ export class ScanPageService implements OnModuleDestroy {
     return { status: 200, etag, html: renderEventsPage(batch, { number: page, total, events }, lang) };
   }
 
-  private async render({ batch, view }: ScannedPageView, lang: Lang, scanToken: string): Promise<string> {
+  private async render({ batch, view }: ScannedPageView, lang: Lang, scanToken: string, unitSection?: Markup): Promise<string> {
     const extras = await this.scanService.pageExtras(batch);
     const chilled = batch.storage !== 'AMBIENT';
     return renderBatchPage(
@@ -117,6 +124,7 @@ export class ScanPageService implements OnModuleDestroy {
       lang,
       this.config.publicBaseUrl,
       scanToken,
+      unitSection,
     );
   }
 }

@@ -27,5 +27,7 @@ import { VerifyAssetController } from './verify-asset.controller.js';
     ScanTimelineResolver,
     ScanClaimsResolver,
   ],
+  // A serialized unit's page is its lot's page with the unit's section (src/units).
+  exports: [ScanPageService, PhoneCheckpoints],
 })
 export class ScanModule {}

@@ -94,6 +94,10 @@ const NO_BATCH_DATA: Record<string, string> = {
   'POST /epcis/event-hash': 'hash IDs of the events the caller sent; reads nothing stored',
   'GET /.well-known/gs1resolver': "the GS1 resolver's description: its root, keys and link types",
   'GET /labels/:file': "an image of the lot's GS1 Digital Link (GTIN and lot, both public) or page URL, for its producer or custodian",
+  'POST /u/:gtin/:serial/check': "a check code's answer: genuine or not, and how often the unit's code was checked",
+  'GET /units/:file':
+    "the caller's own units of a lot it produced: serials, Digital Link URIs (GTIN and lot, both public) and, once, their check codes; " +
+    'another organization is refused',
   'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',
   'GET /graphql': 'GraphQL: its rows are by schema field',
   'POST /graphql': 'GraphQL: its rows are by schema field',
@@ -129,6 +133,8 @@ describe('field-level authorization', () => {
     orgs: Record<'producer' | 'processor' | 'retailer' | 'stranger' | 'lab' | 'regulator', Org>;
     batches: Record<BatchName, { id: string; traceCode: string; lotCode: string; productId: string }>;
     secrets: Record<BatchName, Record<SecretKind, string>>;
+    /** A serialized unit of lot B (FLOUR_GTIN). */
+    unitSerial: string;
     /** Each maker's facility and product, and a batch it holds, for the mutations that make batches. */
     makers: Partial<Record<CallerName, { facility: string; product: string; stock: string }>>;
     recallId: string;
@@ -249,9 +255,20 @@ describe('field-level authorization', () => {
       makers[name] = { facility: makerFacility, product, stock: stock.id };
     }
 
+    // Two serialized units of lot B, commissioned by the mill that produced it (their serials are public: they are on the packs).
+    const units = await gqlOk(
+      app,
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      { input: { batchId: b.id, count: 2 } },
+      orgs.processor.key,
+    );
+    const unitsCsv = await request(app.getHttpServer()).get(`/units/${units.commissionUnits.id}.csv`).set('authorization', `Bearer ${orgs.processor.key}`);
+    const unitSerial = unitsCsv.text.split('\r\n')[1].split(',')[0];
+
     const recall = await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [a.id], level: 'LEVEL_2', reason: '镉超标' } }, orgs.regulator.key);
     return {
       keys,
+      unitSerial,
       orgs,
       batches: { A: { ...a, productId: rice }, B: { ...b, productId: flour } },
       secrets,
@@ -626,6 +643,24 @@ describe('field-level authorization', () => {
       run: get(w, (x) => `/01/${FLOUR_GTIN}/10/${encodeURIComponent(x.batches.B.lotCode)}?linkType=linkset`),
     },
     { path: 'GET /products/:gtin', carries: [], expected: { ...EVERYONE([]), revoked: 'refused' }, run: get(w, () => `/products/${FLOUR_GTIN}`) },
+    // A unit of B: its public view reaches B as every path does (private fields to B's readers only), its page is B's page.
+    {
+      path: 'Query.unit',
+      carries: ALL_KINDS,
+      expected: { ...EVERYONE(['B']), revoked: 'refused' },
+      run: graphql(w, `query($g: String!, $s: String!) { unit(gtin: $g, serial: $s) { serial batch { ${BATCH_FIELDS} } } }`, () => ({
+        g: FLOUR_GTIN,
+        s: w().unitSerial,
+      })),
+    },
+    { path: 'GET /u/:gtin/:serial', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, (x) => `/u/${FLOUR_GTIN}/${x.unitSerial}`) },
+    {
+      path: 'GET /u/:gtin/:serial/proof.json',
+      carries: [],
+      // The commissioning entry's proof names its lot by trace code, as the unit's page (B's page) does.
+      expected: { ...EVERYONE(['B']), revoked: 'refused' },
+      run: get(w, (x) => `/u/${FLOUR_GTIN}/${x.unitSerial}/proof.json`),
+    },
   ];
 
   it('has a row for every schema field that reaches a Batch, and a row or a reason for every route', () => {

@@ -86,6 +86,8 @@ const MUTATIONS: Record<string, Baseline> = {
     key: w.certifier.key,
     args: { input: { certificateId: await w.declaredCertificate(), documentSha256: 'ab'.repeat(32) } },
   }),
+  checkUnit: (w) => ({ args: { gtin: w.units.gtin, serial: w.units.serial, checkCode: w.units.checkCode } }),
+  commissionUnits: (w) => ({ key: w.producer.key, args: { input: { batchId: w.sharedBatch.id, count: 3, idempotencyKey: w.unique('units') } } }),
   closeRecall: async (w) => ({ key: w.regulator.key, args: { input: { recallId: (await w.openRecall()).recallId, note: '涉事产品已全部退回' } } }),
   createApiKey: (w) => ({ key: w.retailer.key, args: { input: { label: w.unique('扫码枪') } } }),
   createCheckpoint: () => ({ key: TEST_ADMIN_KEY, args: {} }),
@@ -201,6 +203,7 @@ const QUERIES: Record<string, Baseline> = {
   recalls: (w) => ({ key: w.regulator.key, args: { first: 5, status: 'OPEN' } }),
   scan: (w) => ({ args: { code: w.sharedBatch.traceCode } }),
   trace: (w) => ({ key: w.producer.key, args: { batchId: w.sharedBatch.id, direction: 'DOWNSTREAM', maxDepth: 5 } }),
+  unit: (w) => ({ args: { gtin: w.units.gtin, serial: w.units.serial } }),
   traceConnection: (w) => ({
     key: w.producer.key,
     args: {
@@ -429,6 +432,10 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /recalls.atom': {},
   'GET /recalls/blocklist': {},
   'GET /recalls/blocklist.csv': {},
+  'GET /u/:gtin/:serial': { params: { gtin: (w) => w.units.gtin, serial: (w) => w.units.serial }, query: { lang: () => 'en' } },
+  'GET /u/:gtin/:serial/proof.json': { params: { gtin: (w) => w.units.gtin, serial: (w) => w.units.serial } },
+  'POST /u/:gtin/:serial/check': { params: { gtin: (w) => w.units.gtin, serial: (w) => w.units.serial }, query: { lang: () => 'en' } },
+  'GET /units/:file': { key: (w) => w.producer.key, params: { file: (w) => `${w.units.commissioningId}.csv` } },
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'GET /trace/:batchId/:file': {

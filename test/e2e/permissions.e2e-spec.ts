@@ -53,6 +53,9 @@ interface World {
   facility: string;
   product: string;
   newBatch(): Promise<{ id: string; traceCode: string }>;
+  /** A fresh batch of the owner's GTIN product, and a commissioning of two units of one. */
+  gtinBatch(): Promise<string>;
+  commissioning(): Promise<string>;
   heldBatch(): Promise<string>;
   openRecall(): Promise<{ recallId: string; batchId: string }>;
   /** A certificate the owner declared on a fresh batch of its own. */
@@ -146,6 +149,16 @@ describe('permissions', () => {
     graphql('Query.consistencyProof', PUBLIC, '{ consistencyProof(fromSize: 1, toSize: 2) { toSize } }'),
     graphql('Query.scan', PUBLIC, 'query($c: String!) { scan(code: $c) { productName } }', async (w) => ({ c: (await w.newBatch()).traceCode })),
     graphql('Query.verifyBatch', PUBLIC, VERIFY_BATCH_VALID, async (w) => ({ id: (await w.newBatch()).id })),
+    // Serialized units: their public view and the consumer's check of a code.
+    graphql('Query.unit', PUBLIC, 'query($g: String!) { unit(gtin: $g, serial: "ABCDEFGHJKLMNPQR") { serial } }', () => ({ g: '06930000000011' })),
+    graphql(
+      'Mutation.checkUnit',
+      PUBLIC,
+      'mutation($g: String!) { checkUnit(gtin: $g, serial: "ABCDEFGHJKLMNPQR", checkCode: "ABCDEFGHJK") { genuine } }',
+      () => ({
+        g: '06930000000011',
+      }),
+    ),
     // Queries with a key.
     graphql('Query.verifyLedger', ADMIN_OR_REGULATOR, '{ verifyLedger { valid } }'),
     graphql('Query.ledgerEntries', ADMIN_OR_REGULATOR, '{ ledgerEntries(first: 1) { seq } }'),
@@ -302,6 +315,20 @@ describe('permissions', () => {
         return { input: { recallId, batchId, quantity: 1, disposition: 'RETURNED' } };
       },
     ),
+    // The batch's producer only; other makers are strangers to it, the rest may not commission at all.
+    graphql(
+      'Mutation.commissionUnits',
+      table('FORBIDDEN/NOT_OWNER', {
+        admin: 'FORBIDDEN/ORGANIZATION_ONLY',
+        owner: 'ok',
+        logistics: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        regulator: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        lab: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+        certifier: 'FORBIDDEN/ROLE_NOT_ALLOWED',
+      }),
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      async (w) => ({ input: { batchId: await w.gtinBatch(), count: 2 } }),
+    ),
     graphql(
       'Mutation.closeRecall',
       table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }),
@@ -316,6 +343,12 @@ describe('permissions', () => {
       'GET /labels/<code>.png',
       table('FORBIDDEN/NOT_OWNER', { admin: UNAUTHENTICATED, owner: 'ok' }),
       async (w) => `/labels/${(await w.newBatch()).traceCode}.png`,
+    ),
+    // The units' CSV: the producer that commissioned them; the admin key is not an organization's.
+    http(
+      'GET /units/<id>.csv',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      async (w) => `/units/${await w.commissioning()}.csv`,
     ),
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
     // The whole trace streamed: whoever may run the trace query on the batch.
@@ -388,12 +421,25 @@ describe('permissions', () => {
     const facility = await registerFacility(app, owner);
     const product = await registerProduct(app, owner);
     const newBatch = () => registerBatch(app, owner, product, facility, { quantity: 100 });
+    // Serialized units need a GTIN product.
+    const cans = await registerProduct(app, owner, { name: '配方奶粉', gtin: '06930000000011' });
+    const commissioning = async () =>
+      (
+        await gqlOk(
+          app,
+          'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+          { input: { batchId: (await registerBatch(app, owner, cans, facility)).id, count: 2 } },
+          owner.key,
+        )
+      ).commissionUnits.id as string;
     const world: World = {
       orgs,
       owner,
       facility,
       product,
       newBatch,
+      gtinBatch: async () => (await registerBatch(app, owner, cans, facility)).id,
+      commissioning,
       heldBatch: async () => {
         const { id } = await newBatch();
         await gqlOk(

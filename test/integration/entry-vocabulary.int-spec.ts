@@ -69,6 +69,10 @@ describe('the ledger vocabulary', () => {
       .set('authorization', `Bearer ${mill.key}`)
       .send(JSON.stringify({ type: 'EPCISDocument', epcisBody: { eventList: [storing, linking, declared] } }));
     expect(captured.status).toBe(202);
+    // Serialized units of a GTIN lot: one UNITS_COMMISSIONED entry.
+    const formula = await registerProduct(app, mill, { name: '配方奶粉', gtin: '06930000000028' });
+    const cans = await registerBatch(app, mill, formula, floor, { quantity: 10 });
+    await gqlOk(app, 'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }', { input: { batchId: cans.id, count: 3 } }, mill.key);
 
     const { rows } = await withAdminClient(db.url, (c) => c.query<{ type: string }>('SELECT DISTINCT type FROM ledger_entry ORDER BY type'));
     expect(rows.map((r) => r.type)).toEqual([...ENTRY_TYPES].sort());

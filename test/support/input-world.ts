@@ -41,6 +41,8 @@ export interface InputWorld {
   captureJobId: string;
   /** The eventID of a storing event the producer captured (epcisDocument's second event). */
   capturedEventId: string;
+  /** Two serialized units the producer commissioned of the shared batch: the commissioning, and the first unit with its check code. */
+  units: { commissioningId: string; gtin: string; serial: string; checkCode: string };
 }
 
 export interface EpcisDocument {
@@ -174,8 +176,20 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
     .send(JSON.stringify(capturedDocument));
   if (capture.status !== 202) throw new Error(`the input world's capture was refused: ${capture.text}`);
 
+  const commissioned = await gqlOk(
+    app,
+    'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+    { input: { batchId: sharedBatch.id, count: 2 } },
+    producer.key,
+  );
+  const commissioningId = commissioned.commissionUnits.id as string;
+  const csv = await request(app.getHttpServer()).get(`/units/${commissioningId}.csv`).set('authorization', `Bearer ${producer.key}`);
+  const [serial, , checkCode] = csv.text.split('\r\n')[1].split(',');
+  const units = { commissioningId, gtin: rice.gtin, serial, checkCode };
+
   return {
     app,
+    units,
     captureJobId,
     capturedEventId,
     producer,

@@ -24,6 +24,7 @@ import { factName, markFacts } from './page-marks.js';
 import { checkPageProof } from './page-proof-check.js';
 import { BundleVerdict, checkProofPages, ProofBundle, ProofPage } from './proof-bundle-check.js';
 import { checkPolicyPin, PolicyPinVerdict } from './witness-check.js';
+import { checkUnitProof, UnitProof } from './unit-proof-check.js';
 
 // What a test may call on the built bundle (as the global SuyuanVerify), the same code the page runs.
 export { checkHistory, verifyConsistency } from './checkpoint-memory.js';
@@ -77,7 +78,8 @@ function main(): void {
     mark(VERDICT_MARK);
     badge.setAttribute('data-state', state);
   };
-  const here = location.pathname.replace(/\/$/, '');
+  // A serialized unit's page (/u/<gtin>/<serial>) is its lot's page: its lot's proof, chain and scans are at the lot's path.
+  const here = (document.getElementById('unit')?.getAttribute('data-lot-path') ?? location.pathname).replace(/\/$/, '');
   countScan(here, zh);
 
   // What this phone remembers, read before the proof is asked for: another tab's newer memory, written
@@ -129,6 +131,7 @@ function main(): void {
       }
       const marks = markFacts(document, facts, zh);
       marked = true;
+      if (facts.lot) void checkUnitOnPage(subtle, facts.lot.batchId, zh);
       if (marks.differing.length > 0) {
         say(
           'failed',
@@ -162,6 +165,34 @@ function main(): void {
     .catch((err: Error) => say('failed', '无法校验：' + err.message, 'Could not verify: ' + err.message))
     // Whatever stopped the check, nothing on the page stays unmarked as if it had passed.
     .then(() => marked || markFacts(document, noFacts(), zh));
+}
+
+/**
+ * A serialized unit's page (/u/<gtin>/<serial>): once its lot is proven, the unit's own proof (unit-proof-check.ts);
+ * its facts turn from "not checked" to ✓ only when that passes, and the section says what failed otherwise.
+ */
+async function checkUnitOnPage(subtle: PageSubtle, lotBatchId: string, zh: boolean): Promise<void> {
+  const section = document.getElementById('unit');
+  const state = document.getElementById('unit-check-state');
+  const proofPath = section?.getAttribute('data-unit-proof');
+  if (!section || !state || !proofPath) return;
+  const page = { gtin: section.getAttribute('data-gtin') ?? '', serial: section.getAttribute('data-serial') ?? '', lotBatchId };
+  const verdict = await getJson<UnitProof>(proofPath)
+    .then((proof) => checkUnitProof(proof, subtle, page))
+    .catch(() => ({ ok: false as const, zh: '无法取得单品证明', en: 'the unit proof could not be fetched' }));
+  if (verdict.ok) {
+    section.querySelectorAll('[data-fact]').forEach((el) => {
+      el.classList.remove('unchecked');
+      el.querySelector('.unchecked-mark')?.remove();
+      el.classList.add('checked');
+    });
+    state.textContent = zh
+      ? '已在本机核验：此序列号属于已签名账本中本批次的赋码记录'
+      : "Checked on this device: this serial is one the lot's commissioning in the signed ledger commits to";
+  } else {
+    state.textContent = zh ? '单品核验失败：' + verdict.zh : 'Unit check failed: ' + verdict.en;
+  }
+  section.setAttribute('data-unit-state', verdict.ok ? 'verified' : 'failed');
 }
 
 /**

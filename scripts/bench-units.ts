@@ -1,0 +1,87 @@
+/**
+ * `npm run bench:units [-- --count N]`: commissioning N serialized units (default 1,000,000) of one lot
+ * through the GraphQL API of the compiled service, on a fresh database: the mutation's wall time and
+ * units/s, then the first download of the CSV (serials, URIs, check codes; streamed) and its rows/s,
+ * and the storage a unit takes (the unit table with its indexes, over N). The pure steps the service runs
+ * before writing (minting, the serials tree, the check-code hashes) are timed here on their own too, in
+ * this process, to show where the time goes. The database is dropped at the end, also on failure.
+ */
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { checkCodeHashes, mintCheckCodes, unitKeys } from '../src/units/check-codes.js';
+import { serialLeafHashes, serialsTree } from '../src/units/serials-merkle.js';
+import { mintSerials } from '../src/units/unit-serials.js';
+import { organization, withBenchService } from './bench-api.js';
+import { printTable } from './bench-support.js';
+
+const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' } } });
+const COUNT = Number(values.count);
+const GTIN = '06901234567892';
+
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+const timed = <T>(op: () => T): [T, number] => {
+  const start = process.hrtime.bigint();
+  const result = op();
+  return [result, seconds(start)];
+};
+
+// The pure steps alone, in this process.
+const [serials, mintS] = timed(() => mintSerials(COUNT));
+const [codes, codesS] = timed(() => mintCheckCodes(COUNT));
+const [leaves, leavesS] = timed(() => serialLeafHashes(serials, COUNT));
+const [, treeS] = timed(() => serialsTree(leaves));
+const [, hashS] = timed(() => checkCodeHashes(unitKeys(Buffer.alloc(32, 1)), GTIN, serials, codes, COUNT));
+
+await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one lot`, 4, async ({ pool, service, api }) => {
+  const org = await organization(api, 'bench dairy', 'PRODUCER', '黑龙江省齐齐哈尔市');
+  const { registerProduct } = await api<{ registerProduct: { id: string } }>(
+    org.key,
+    'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
+    { input: { name: '婴幼儿配方奶粉', category: 'DAIRY', storage: 'AMBIENT', gtin: GTIN } },
+  );
+  const { registerBatch } = await api<{ registerBatch: { id: string } }>(
+    org.key,
+    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
+    {
+      input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH1', quantity: COUNT, unit: 'can', producedAt: '2026-11-01T00:00:00Z' },
+    },
+  );
+
+  const commissionStart = process.hrtime.bigint();
+  const { commissionUnits } = await api<{ commissionUnits: { id: string; count: number } }>(
+    org.key,
+    'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id count } }',
+    { input: { batchId: registerBatch.id, count: COUNT } },
+  );
+  const commissionS = seconds(commissionStart);
+
+  const downloadStart = process.hrtime.bigint();
+  const res = await fetch(`${service.base}/units/${commissionUnits.id}.csv`, { headers: { authorization: `Bearer ${org.key}` } });
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines++;
+  }
+  const downloadS = seconds(downloadStart);
+  if (lines !== COUNT + 1) throw new Error(`the CSV has ${lines} lines, expected ${COUNT + 1}`);
+
+  const { rows } = await pool.query<{ heap: string; indexes: string; total: string }>(
+    `SELECT pg_relation_size('unit') AS heap, pg_indexes_size('unit') AS indexes, pg_total_relation_size('unit') AS total`,
+  );
+  const perUnit = (n: string) => (Number(n) / COUNT).toFixed(0);
+  const rate = (s: number) => Math.round(COUNT / s).toLocaleString('en');
+  printTable(
+    ['step', 'seconds', 'units/s'],
+    [
+      ['mint serials (in this process)', mintS.toFixed(2), rate(mintS)],
+      ['mint check codes (in this process)', codesS.toFixed(2), rate(codesS)],
+      ['serial leaf hashes (in this process)', leavesS.toFixed(2), rate(leavesS)],
+      ['serials tree (in this process)', treeS.toFixed(2), rate(treeS)],
+      ['check-code hashes (in this process)', hashS.toFixed(2), rate(hashS)],
+      ['commissionUnits, whole mutation', commissionS.toFixed(2), rate(commissionS)],
+      [`first CSV download (${(bytes / 1e6).toFixed(1)} MB, with codes)`, downloadS.toFixed(2), rate(downloadS)],
+    ],
+  );
+  console.log(`storage per unit: ${perUnit(rows[0].total)} bytes (heap ${perUnit(rows[0].heap)}, indexes ${perUnit(rows[0].indexes)})`);
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { mintSerials, SERIAL_LENGTH, serialAt, serialProblem, UNIT_ALPHABET } from './unit-serials.js';
+
+describe('unit serials', () => {
+  it('mints serials of the unambiguous alphabet that are valid GS1 AI 21 values', () => {
+    const serials = mintSerials(1000);
+    expect(serials.length).toBe(1000 * SERIAL_LENGTH);
+    for (let i = 0; i < 1000; i++) {
+      const serial = serialAt(serials, i);
+      expect(serial).toMatch(/^[2-9A-HJ-NP-Z]{16}$/);
+      expect(serialProblem(serial)).toBeNull();
+    }
+    expect(UNIT_ALPHABET).toHaveLength(32);
+    expect(UNIT_ALPHABET).not.toMatch(/[01IO]/);
+  });
+
+  it('mints serials that are not sequential nor repeated, each character used about equally', () => {
+    const serials = mintSerials(20_000);
+    const seen = new Set(Array.from({ length: 20_000 }, (_, i) => serialAt(serials, i)));
+    expect(seen.size).toBe(20_000);
+    const counts = new Map<number, number>();
+    for (const byte of serials) counts.set(byte, (counts.get(byte) ?? 0) + 1);
+    expect(counts.size).toBe(32);
+    // 10,000 expected per letter; ±5 % is over 9 standard deviations.
+    for (const n of counts.values()) expect(Math.abs(n - 10_000)).toBeLessThan(500);
+  });
+
+  it('refuses serials outside AI 21: too long, empty, or characters outside set 82', () => {
+    expect(serialProblem('A'.repeat(20))).toBeNull();
+    expect(serialProblem('AZaz09!"%&\'()*+,-./:')).toBeNull();
+    expect(serialProblem('A'.repeat(21))).toMatch(/AI 21/);
+    expect(serialProblem('')).toMatch(/AI 21/);
+    expect(serialProblem('ABC DEF')).toMatch(/AI 21/);
+    expect(serialProblem('序列号')).toMatch(/AI 21/);
+    expect(serialProblem('ABC#')).toMatch(/AI 21/);
+  });
+});

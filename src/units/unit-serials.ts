@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { CSET82_UP_TO_20 } from '../digital-link/digital-link-uri.js';
+
+/**
+ * Serial numbers of units (GS1 AI 21). Minted ones are SERIAL_LENGTH characters of an alphabet without
+ * the look-alikes 0/O and 1/I, every character from GS1's encodable set 82, so they print, scan and are
+ * read aloud without mistakes. Each character is 5 random bits (crypto.randomBytes, 32 letters: no bias),
+ * so a serial carries 80 bits: guessing another unit's serial from one seen is hopeless, and two lots of a
+ * million units each collide with probability about 10^-12 (the database's unique index is the backstop).
+ * Pure.
+ */
+export const UNIT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const SERIAL_LENGTH = 16;
+
+const ALPHABET_BYTES = Buffer.from(UNIT_ALPHABET, 'latin1');
+
+/**
+ * `count` random strings of `length` alphabet characters, end to end in one ASCII buffer: a million
+ * serials as one 16 MB buffer rather than a million strings (the database takes them in that form too).
+ */
+export function mintCodes(count: number, length: number): Buffer {
+  const out = randomBytes(count * length);
+  for (let i = 0; i < out.length; i++) out[i] = ALPHABET_BYTES[out[i] & 31];
+  return out;
+}
+
+export function mintSerials(count: number): Buffer {
+  return mintCodes(count, SERIAL_LENGTH);
+}
+
+/** The i-th serial of a buffer mintSerials made. */
+export function serialAt(serials: Buffer, index: number): string {
+  return serials.toString('latin1', index * SERIAL_LENGTH, (index + 1) * SERIAL_LENGTH);
+}
+
+/** What is wrong with a serial under GS1 AI 21 (1 to 20 characters of set 82), or null. */
+export function serialProblem(serial: string): string | null {
+  if (CSET82_UP_TO_20.test(serial)) return null;
+  const shown = serial.length > 40 ? `${serial.slice(0, 40)}…` : serial;
+  return (
+    `serial ${JSON.stringify(shown)} is not a GS1 serial number (AI 21): ` +
+    `1 to 20 characters of GS1's character set 82 (letters, digits and !"%&'()*+,-./:;<=>?_)`
+  );
+}

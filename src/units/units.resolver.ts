@@ -1,0 +1,51 @@
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { addressKey } from '../common/client-address.js';
+import { CurrentCaller } from '../auth/auth.guard.js';
+import type { Caller } from '../auth/caller.js';
+import { LedgerEntryModel } from '../ledger/ledger.models.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { CommissionUnitsInput } from './dto/commission-units.input.js';
+import { UnitCheckModel, UnitCommissioningModel, UnitModel } from './unit.models.js';
+import { BatchesRepository } from '../batches/batches.repository.js';
+import { UnitsService } from './units.service.js';
+
+@Resolver()
+export class UnitsResolver {
+  constructor(
+    private readonly units: UnitsService,
+    private readonly ledger: LedgerRepository,
+    private readonly batches: BatchesRepository,
+  ) {}
+
+  @Query(() => UnitModel, { nullable: true, description: 'Public, public fields only. Null for an unknown unit.' })
+  async unit(@Args('gtin') gtin: string, @Args('serial') serial: string): Promise<UnitModel | null> {
+    const unit = await this.units.find(gtin, serial);
+    if (!unit) return null;
+    // The lot as every path shows it: its private fields are withheld from whoever may not read it (batch-field-policy.ts).
+    const batch = (await this.batches.findById(unit.batchId))!;
+    // No packing exists yet, so no unit is in a package: an empty path is the truth, not a placeholder.
+    return { gtin: unit.gtin, serial: unit.serial, digitalLink: unit.digitalLink, batch, packagePath: [], recalled: unit.recalled };
+  }
+
+  @Mutation(() => UnitCommissioningModel, {
+    description:
+      "The batch's producer commissions up to 1,000,000 serialized units of a GTIN lot; one ledger entry per call. GET /units/<id>.csv downloads them.",
+  })
+  async commissionUnits(@CurrentCaller() caller: Caller, @Args('input') input: CommissionUnitsInput): Promise<UnitCommissioningModel> {
+    const c = await this.units.commission(caller, input);
+    const entry = (await this.ledger.findBySeq(c.entrySeq))!;
+    return { id: c.id, batchId: c.batchId, count: c.count, serialsRoot: c.serialsRoot.toString('hex'), entry: LedgerEntryModel.from(entry) };
+  }
+
+  @Mutation(() => UnitCheckModel, {
+    description: 'Public, rate-limited: is this the code under the unit’s scratch panel? A wrong code and an unknown serial answer alike.',
+  })
+  checkUnit(
+    @Args('gtin') gtin: string,
+    @Args('serial') serial: string,
+    @Args('checkCode') checkCode: string,
+    @Context('req') req: { ip?: string },
+  ): Promise<UnitCheckModel> {
+    return this.units.check(gtin, serial, checkCode, addressKey(req.ip));
+  }
+}

@@ -1,0 +1,280 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Caller, requireMaker, requireOrganization } from '../auth/caller.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { canonicalPath } from '../digital-link/digital-link-uri.js';
+import { newEntry } from '../ledger/entry-types.js';
+import { requestFingerprint } from '../ledger/ledger-entry.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import {
+  CHECK_CODE_LENGTH,
+  CHECK_HASH_BYTES,
+  checkCodeHash,
+  checkCodeHashes,
+  normalizeCheckCode,
+  sameHash,
+  mintCheckCodes,
+  openCodes,
+  sealCodes,
+  unitKeys,
+  type UnitKeys,
+} from './check-codes.js';
+import { csvRow } from '../exports/csv.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import { type CheckAnswer, correctAnswer, WRONG_ANSWER } from './check-answers.js';
+import { BLOCK_SIZE, blocksNeeded, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
+import { mintSerials, SERIAL_LENGTH, serialProblem } from './unit-serials.js';
+import { normalizeGtin } from '../products/gtin.js';
+import { type Commissioning, type StoredUnit, type UnitChunk, UnitsRepository } from './units.repository.js';
+
+export const MAX_UNITS_PER_COMMISSIONING = 1_000_000;
+/** Wrong check codes a unit takes in a window before its checks wait: 10 a day against 2^50 codes. */
+export const WRONG_CHECKS_PER_UNIT = 10;
+export const WRONG_CHECKS_WINDOW_MS = 24 * 3_600_000;
+/** Checks one client address may make a minute (on top of the public rate limit): a shop scanning shelves, not a guessing script. */
+export const CHECKS_PER_ADDRESS_PER_MINUTE = 30;
+/** Compared against when there is no unit, so an unknown serial costs what a wrong code does. */
+const NO_UNIT_HASH = Buffer.alloc(CHECK_HASH_BYTES);
+/** Rows read and sent at a time by a download. */
+const DOWNLOAD_CHUNK = 10_000;
+/** Units a statement inserts: 50,000 are 800 KB of serials and hashes, one round trip. */
+const INSERT_CHUNK = 50_000;
+
+/** A unit found by GTIN and serial, with its Digital Link URI. */
+export type FoundUnit = StoredUnit & { gtin: string; serial: string; digitalLink: string };
+
+export interface UnitsDownload {
+  commissioning: Commissioning;
+  withCodes: boolean;
+  rows: AsyncGenerator<string>;
+}
+
+/** What commissionUnits answers: the commissioning and the seq of its entry. */
+export type CommissioningResult = Commissioning;
+
+@Injectable()
+export class UnitsService {
+  private readonly logger = new Logger('UnitsService');
+  readonly keys: UnitKeys;
+  /** Off where the public rate limit is off (RATE_LIMIT_PUBLIC=0: a trusted network, or a test of something else). */
+  private readonly checkLimiter: RateLimiter | null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly writer: LedgerWriter,
+    private readonly units: UnitsRepository,
+  ) {
+    this.keys = unitKeys(config.unitSecret);
+    this.checkLimiter = config.rateLimitPublic > 0 ? new RateLimiter(Math.min(CHECKS_PER_ADDRESS_PER_MINUTE, config.rateLimitPublic)) : null;
+  }
+
+  /**
+   * The batch's producer commissions `count` units of it: serials and check codes minted, the units
+   * written (outside the ledger's lock, not yet visible), then ONE UNITS_COMMISSIONED entry committing to
+   * the count and the serials' root, which makes them visible. A refused entry takes the units away again.
+   */
+  async commission(caller: Caller, input: { batchId: string; count: number; idempotencyKey?: string | null }): Promise<CommissioningResult> {
+    const org = requireMaker(caller, 'commissionUnits');
+    const { batchId, count } = input;
+    if (!Number.isInteger(count) || count < 1 || count > MAX_UNITS_PER_COMMISSIONING) {
+      throw new DomainError('INVALID_INPUT', `count must be a whole number from 1 to ${MAX_UNITS_PER_COMMISSIONING.toLocaleString('en')}, got ${count}`);
+    }
+    const batch = await this.units.findBatch(batchId);
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
+    if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
+    if (!batch.gtin)
+      throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
+    const gtin = batch.gtin;
+
+    const requestHash = requestFingerprint('commissionUnits', { batchId, count });
+    const key = input.idempotencyKey ?? null;
+    // A repeated request answers with its first commissioning before a single unit is minted (the writer checks again, under its lock).
+    const earlier = key ? await this.units.findByIdempotencyKey(org.organizationId, key) : null;
+    if (earlier) {
+      const first = earlier.requestHash === requestHash ? await this.units.findCommissioningBySeq(earlier.entrySeq) : null;
+      if (!first)
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${earlier.entrySeq})`);
+      return first;
+    }
+    const id = randomUUID();
+    const root = await this.writeUnits(id, batchId, gtin, count);
+    // A refused entry (another request with the same key got in first, the database went away) leaves its units
+    // written but invisible: nothing reads a commissioning without its entry, and the service deletes nothing.
+    const seq = await this.writer.execute({
+      actor: org.organizationId,
+      batchIds: [batchId],
+      idempotencyKeys: key ? [key] : [],
+      run: async (ctx) => {
+        const earlier = key ? ctx.prior(key, requestHash) : undefined;
+        if (earlier) return earlier.seq;
+        const [entry] = await ctx.append([
+          newEntry(
+            'UNITS_COMMISSIONED',
+            batchId,
+            { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') },
+            { idempotencyKey: key, requestHash },
+          ),
+        ]);
+        await this.units.finishInTx(ctx.tx, id, entry.seq);
+        return entry.seq;
+      },
+    });
+    const commissioning = await this.units.findCommissioningBySeq(seq);
+    // The key's earlier use (a race lost to another request under the lock) was not a commissioning.
+    if (!commissioning) throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${seq})`);
+    return commissioning;
+  }
+
+  /**
+   * Mints and writes the units of a pending commissioning, answering their serials' root; a serial
+   * another unit of the GTIN has (about 10^-12) means minting again.
+   */
+  private async writeUnits(id: string, batchId: string, gtin: string, count: number): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      const serials = mintSerials(count);
+      const codes = mintCheckCodes(count);
+      const leaves = Buffer.alloc(count * 32);
+      const keys = this.keys;
+      // Computed chunk by chunk as the repository asks, so hashing overlaps the database's inserts.
+      function* chunks(): Generator<UnitChunk> {
+        for (let from = 0; from < count; from += INSERT_CHUNK) {
+          const n = Math.min(INSERT_CHUNK, count - from);
+          const chunkSerials = serials.subarray(from * SERIAL_LENGTH, (from + n) * SERIAL_LENGTH);
+          const checkHashes = checkCodeHashes(keys, gtin, chunkSerials, codes.subarray(from * CHECK_CODE_LENGTH, (from + n) * CHECK_CODE_LENGTH), n);
+          serialLeafHashes(chunkSerials, n).copy(leaves, from * 32);
+          yield { from, serials: chunkSerials, checkHashes };
+        }
+      }
+      let root: Buffer | undefined;
+      try {
+        await this.units.insertPending(id, { batchId, gtin, count }, chunks(), () => {
+          const tree = serialsTree(leaves);
+          root = tree.root;
+          return { serialsRoot: tree.root, blockHashes: tree.blockHashes, serials, sealedCodes: sealCodes(keys, id, codes) };
+        });
+        return root!;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505' || attempt >= 3) throw err;
+        this.logger.warn(`commissioning ${id}: a minted serial was taken; minting again`);
+      }
+    }
+  }
+
+  /**
+   * The producer's download of a commissioning: its rows in CSV order and, the first time only, the
+   * check codes (claimed here; `codesDelivered` or `codesUndelivered` settles them when the download ends).
+   */
+  async download(caller: Caller, id: string): Promise<UnitsDownload> {
+    const org = requireOrganization(caller);
+    const commissioning = await this.units.findCommissioning(id);
+    if (!commissioning) throw new DomainError('COMMISSIONING_NOT_FOUND', `no commissioning of units has id ${id}`);
+    if (commissioning.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `commissioning ${id} is of a batch another organization produced`);
+    const sealed = await this.units.claimCodes(id);
+    const codes = sealed ? openCodes(this.keys, id, sealed) : null;
+    await this.units.countDownload(id);
+    return { commissioning, withCodes: codes !== null, rows: this.csvRows(commissioning, codes) };
+  }
+
+  /** The download that had the codes reached its end: they are deleted, and exist nowhere any more. */
+  codesDelivered(id: string): Promise<void> {
+    return this.units.dropCodes(id);
+  }
+
+  /** The download that had the codes broke off: the next download gets them. */
+  codesUndelivered(id: string): Promise<void> {
+    return this.units.releaseCodes(id);
+  }
+
+  /**
+   * CSV text in pieces of DOWNLOAD_CHUNK rows, read a chunk at a time: a million rows are never one string.
+   * Serials and codes are of the unit alphabet and the URI's values percent-encoded, so no field needs quoting.
+   */
+  private async *csvRows(c: Commissioning, codes: Buffer | null): AsyncGenerator<string> {
+    yield csvRow(['serial', 'digital_link', codes ? 'check_code' : 'check_code (withheld: check codes are given only at the first download)']);
+    const prefix = `${this.digitalLink(c.gtin, c.lotCode, '')}`;
+    for (let from = 0; from < c.count; from += DOWNLOAD_CHUNK) {
+      const serials = (await this.units.serialsSlice(c.id, from, DOWNLOAD_CHUNK)).toString('latin1');
+      const parts: string[] = [];
+      for (let i = 0; i * SERIAL_LENGTH < serials.length; i++) {
+        const serial = serials.slice(i * SERIAL_LENGTH, (i + 1) * SERIAL_LENGTH);
+        const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : '';
+        parts.push(`${serial},${prefix}${serial},${code}\r\n`);
+      }
+      yield parts.join('');
+    }
+  }
+
+  /**
+   * A unit by GTIN and serial, for anyone: null when there is none. A GTIN or serial that cannot be one
+   * (bad check digit, outside GS1 AI 21) is refused, naming it.
+   */
+  async find(gtinInput: string, serial: string): Promise<FoundUnit | null> {
+    const gtin = normalizeGtin(gtinInput);
+    if (!gtin)
+      throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
+    const problem = serialProblem(serial);
+    if (problem) throw new DomainError('INVALID_SERIAL', problem);
+    const unit = await this.units.findUnit(gtin, serial);
+    return unit && { ...unit, gtin, serial, digitalLink: this.digitalLink(gtin, unit.lotCode, serial) };
+  }
+
+  /**
+   * What proves the unit was commissioned: its serial's RFC 9162 inclusion path under the serials root
+   * its UNITS_COMMISSIONED entry commits to (src/units/serials-merkle.ts), from two blocks of serials
+   * and the stored block hashes: a few kilobytes read, whatever the commissioning's size.
+   */
+  async serialProofOf(unit: FoundUnit): Promise<Buffer[]> {
+    const blocks = blocksNeeded(unit.position, unit.count);
+    const blockLeaves = new Map<number, Buffer>();
+    for (const block of blocks) {
+      const from = block * BLOCK_SIZE;
+      const serials = await this.units.serialsSlice(unit.commissioningId, from, Math.min(BLOCK_SIZE, unit.count - from));
+      blockLeaves.set(block, serialLeafHashes(serials, serials.length / SERIAL_LENGTH));
+    }
+    return serialProof(unit.position, { count: unit.count, blockHashes: unit.blockHashes, blockLeaves });
+  }
+
+  /**
+   * A consumer checks a unit's code (public). Limits: CHECKS_PER_ADDRESS_PER_MINUTE per client address,
+   * and at most WRONG_CHECKS_PER_UNIT wrong codes per unit in WRONG_CHECKS_WINDOW_MS, after which the
+   * unit's checks wait (README "Serialized units" has the arithmetic). The hash is compared in constant
+   * time, and an unknown serial is hashed and answered exactly as a wrong code is.
+   */
+  async check(gtinInput: string, serialInput: string, typedCode: string, address: string): Promise<CheckAnswer> {
+    const wait = this.checkLimiter?.take(address, Date.now()) ?? 0;
+    if (wait > 0) throw new DomainError('UNIT_CHECKS_LIMITED', `too many checks from your address; try again in ${wait} s`);
+    const gtin = normalizeGtin(gtinInput);
+    if (!gtin)
+      throw new DomainError('INVALID_GTIN', `gtin ${JSON.stringify(gtinInput.slice(0, 40))} is not a valid GTIN (8, 12, 13 or 14 digits with its check digit)`);
+    const problem = serialProblem(serialInput);
+    if (problem) throw new DomainError('INVALID_SERIAL', problem);
+    const code = normalizeCheckCode(typedCode);
+    if (!code) throw new DomainError('INVALID_SERIAL', `checkCode must be the ${CHECK_CODE_LENGTH} letters and digits under the label's scratch panel`);
+    const unit = await this.units.findUnit(gtin, serialInput);
+    if (unit) {
+      const checks = await this.units.checksOf(gtin, serialInput);
+      if (checks && checks.wrong >= WRONG_CHECKS_PER_UNIT && checks.wrongSince && checks.wrongSince.getTime() > Date.now() - WRONG_CHECKS_WINDOW_MS) {
+        const hours = Math.ceil((checks.wrongSince.getTime() + WRONG_CHECKS_WINDOW_MS - Date.now()) / 3_600_000);
+        throw new DomainError(
+          'UNIT_CHECKS_LIMITED',
+          `this unit had ${WRONG_CHECKS_PER_UNIT} wrong check codes lately; its checks resume within ${hours} h (此单品近期错误查询过多，请稍后再试)`,
+        );
+      }
+    }
+    const given = checkCodeHash(this.keys, gtin, serialInput, code);
+    const correct = sameHash(unit?.checkHash ?? NO_UNIT_HASH, given) && unit !== null;
+    if (!correct) {
+      if (unit) await this.units.recordWrongCheck(gtin, serialInput, WRONG_CHECKS_WINDOW_MS);
+      return WRONG_ANSWER;
+    }
+    const { checks, firstCheckedAt } = await this.units.recordCorrectCheck(gtin, serialInput);
+    return correctAnswer(checks, firstCheckedAt, this.config.exportTimeZone);
+  }
+
+  /** The unit's GS1 Digital Link URI, as the resolver reads it. */
+  digitalLink(gtin: string, lotCode: string, serial: string): string {
+    return `${this.config.publicBaseUrl}${canonicalPath({ gtin, lot: lotCode, serial })}`;
+  }
+}
