@@ -1,36 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INestApplication } from '@nestjs/common';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import type { App } from 'supertest/types.js';
-import { launchChromium } from '../support/chromium.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { createTestApp, gqlOk, listenOnLoopback } from '../support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../test-database.js';
+import { useBrowserApp } from '../support/chromium.js';
+import { gqlOk } from '../support/test-app.js';
 
 /**
  * A serialized unit's page in a real browser (Debian's chromium, driven by playwright-core): the lot's
  * page and the unit's serial checked by the page's own script, and the check-code form in use.
  */
 describe('the unit page in a browser', () => {
-  let db: TestDatabase;
-  let app: INestApplication<App>;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db.url);
-    base = await listenOnLoopback(app);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app.close();
-    await db.drop();
-  });
+  const env = useBrowserApp();
 
   it('shows the unit on its lot’s page, proves its serial on the phone, and checks a code through the form in either language', async () => {
+    const { app, base, browser } = env;
     const dairy = await createOrg(app, 'PRODUCER', '飞鹤乳业');
     const plant = await registerFacility(app, dairy);
     const formula = await registerProduct(app, dairy, { name: '婴幼儿配方奶粉', category: 'DAIRY', gtin: '06950000000019' });

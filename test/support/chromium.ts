@@ -1,5 +1,10 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { App } from 'supertest/types.js';
+import { createTestDatabase, type TestDatabase } from '../test-database.js';
+import { createTestApp, listenOnLoopback } from './test-app.js';
 
 /** Debian's chromium, headless, without the background traffic a first run makes: the real browser pages are tested in. */
 export async function launchChromium(): Promise<Browser> {
@@ -8,6 +13,26 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * For the describe block that calls it: a database of its own, the whole service on it listening on
+ * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium.
+ */
+export function useBrowserApp(): { readonly app: INestApplication<App>; readonly db: TestDatabase; readonly base: string; readonly browser: Browser } {
+  const context = {} as { app: INestApplication<App>; db: TestDatabase; base: string; browser: Browser };
+  beforeAll(async () => {
+    context.db = await createTestDatabase();
+    context.app = await createTestApp(context.db.url);
+    context.base = await listenOnLoopback(context.app);
+    context.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+    await context.app?.close();
+    await context.db?.drop();
+  });
+  return context;
 }
 
 const BUNDLE = new URL('../../dist/assets/verify.js', import.meta.url);
