@@ -2,7 +2,9 @@
  * `npm run bench:units [-- --count N]`: commissioning N serialized units (default 1,000,000) of one lot
  * through the GraphQL API of the compiled service, on a fresh database: the mutation's wall time and
  * units/s, then the first download of the CSV (serials, URIs, check codes; streamed) and its rows/s,
- * and the storage a unit takes (the unit table with its indexes, over N). The pure steps the service runs
+ * and the storage a unit takes (the unit table with its indexes, over N); then a unit's scan beside its lot's
+ * (the GraphQL query and the page, 200 requests each, one after another) and the recall of the lot with its
+ * N units (issue 18 point 6: within 2× of the lot's, and a 100,000-unit recall under 1 s). The pure steps the service runs
  * before writing (minting, the serials tree, the check-code hashes) are timed here on their own too, in
  * this process, to show where the time goes. The database is dropped at the end, also on failure.
  */
@@ -12,7 +14,7 @@ import { checkCodeHashes, mintCheckCodes, unitKeys } from '../src/units/check-co
 import { serialLeafHashes, serialsTree } from '../src/units/serials-merkle.js';
 import { mintSerials } from '../src/units/unit-serials.js';
 import { organization, withBenchService } from './bench-api.js';
-import { printTable } from './bench-support.js';
+import { printTable, timeEach } from './bench-support.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' } } });
 const COUNT = Number(values.count);
@@ -39,9 +41,9 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
     'mutation($input: RegisterProductInput!) { registerProduct(input: $input) { id } }',
     { input: { name: '婴幼儿配方奶粉', category: 'DAIRY', storage: 'AMBIENT', gtin: GTIN } },
   );
-  const { registerBatch } = await api<{ registerBatch: { id: string } }>(
+  const { registerBatch } = await api<{ registerBatch: { id: string; traceCode: string } }>(
     org.key,
-    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
+    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id traceCode } }',
     {
       input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH1', quantity: COUNT, unit: 'can', producedAt: '2026-11-01T00:00:00Z' },
     },
@@ -84,4 +86,51 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
     ],
   );
   console.log(`storage per unit: ${perUnit(rows[0].total)} bytes (heap ${perUnit(rows[0].heap)}, indexes ${perUnit(rows[0].indexes)})`);
+
+  // A unit scanned beside its lot: the same consumer, the same lot, one code each.
+  const serial = (await pool.query<{ serial: string }>('SELECT serial FROM unit ORDER BY serial LIMIT 1')).rows[0].serial;
+  const unitQuery = {
+    query: 'query($g: String!, $s: String!) { unit(gtin: $g, serial: $s) { serial recalled batch { lotCode status } } }',
+    variables: { g: GTIN, s: serial },
+  };
+  const lotQuery = { query: 'query($c: String!) { scan(code: $c) { lotCode status recall { level } } }', variables: { c: registerBatch.traceCode } };
+  const ask = async (body: unknown) => {
+    const answer = (await (
+      await fetch(`${service.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    ).json()) as {
+      errors?: unknown[];
+    };
+    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+  };
+  const open = async (path: string) => {
+    const page = await fetch(`${service.base}${path}`);
+    if (page.status !== 200) throw new Error(`${path} answered ${page.status}`);
+    await page.text();
+  };
+  const scans: [string, () => Promise<void>][] = [
+    ['scan(code) of the lot (GraphQL)', () => ask(lotQuery)],
+    ['unit(gtin, serial) (GraphQL)', () => ask(unitQuery)],
+    ['GET /q/<code>, the lot page', () => open(`/q/${registerBatch.traceCode}`)],
+    [`GET /u/<gtin>/<serial>, the unit page`, () => open(`/u/${GTIN}/${serial}`)],
+  ];
+  const timings: string[][] = [];
+  for (const [what, op] of scans) {
+    await timeEach(20, op); // warm-up: connections, plans, kept views
+    const { p50, p99 } = await timeEach(200, op);
+    timings.push([what, p50.toFixed(2), p99.toFixed(2)]);
+  }
+  printTable(['200 requests one after another', 'p50 ms', 'p99 ms'], timings);
+
+  // The lot's recall reaches every unit of it: one recall of the lot, however many units it has.
+  const regulator = await organization(api, 'bench regulator', 'REGULATOR', '黑龙江省');
+  const recallStart = process.hrtime.bigint();
+  await api(regulator.key, 'mutation($input: InitiateRecallInput!) { initiateRecall(input: $input) { id } }', {
+    input: { batchIds: [registerBatch.id], level: 'LEVEL_1', reason: '阪崎肠杆菌检出' },
+  });
+  const recallS = seconds(recallStart);
+  const unitAfter = (await (
+    await fetch(`${service.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(unitQuery) })
+  ).json()) as { data: { unit: { recalled: boolean } } };
+  if (!unitAfter.data.unit.recalled) throw new Error('a unit of the recalled lot is not shown recalled');
+  console.log(`recall of the lot of ${COUNT.toLocaleString('en')} units: initiateRecall ${(recallS * 1000).toFixed(0)} ms; its units answer recalled: true`);
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { batchColumns, rowToBatch, type StoredBatch } from '../batches/batch-row.js';
 import { Database, type Tx } from '../database/database.js';
 import { CHECK_HASH_BYTES } from './check-codes.js';
 import { SERIAL_LENGTH } from './unit-serials.js';
@@ -35,6 +36,8 @@ export interface StoredUnit {
   lotCode: string;
   traceCode: string;
   recalled: boolean;
+  /** The unit's lot, read in the same statement: a unit's scan is one round trip, as a lot's is. */
+  batch: StoredBatch;
 }
 
 /** A chunk of units to insert: serials from position `from`, and their check-code hashes. */
@@ -200,7 +203,7 @@ export class UnitsRepository {
   async findUnit(gtin: string, serial: string): Promise<StoredUnit | null> {
     const { rows } = await this.db.read<Record<string, unknown>>(
       `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq,
-              b.id AS batch_id, b.lot_code, b.trace_code, b.recalled
+              b.id AS batch_id, ${batchColumns('b')}
        FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
        WHERE u.gtin = $1 AND u.serial = $2 AND c.entry_seq IS NOT NULL`,
       [gtin, serial],
@@ -219,6 +222,7 @@ export class UnitsRepository {
       lotCode: r.lot_code as string,
       traceCode: r.trace_code as string,
       recalled: r.recalled as boolean,
+      batch: rowToBatch(r),
     };
   }
 

@@ -6,7 +6,6 @@ import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { CommissionUnitsInput } from './dto/commission-units.input.js';
 import { UnitCheckModel, UnitCommissioningModel, UnitModel } from './unit.models.js';
-import { BatchesRepository } from '../batches/batches.repository.js';
 import { UnitsService } from './units.service.js';
 
 @Resolver()
@@ -14,7 +13,6 @@ export class UnitsResolver {
   constructor(
     private readonly units: UnitsService,
     private readonly ledger: LedgerRepository,
-    private readonly batches: BatchesRepository,
   ) {}
 
   @Query(() => UnitModel, { nullable: true, description: 'Public, public fields only. Null for an unknown unit.' })
@@ -22,9 +20,8 @@ export class UnitsResolver {
     const unit = await this.units.find(gtin, serial);
     if (!unit) return null;
     // The lot as every path shows it: its private fields are withheld from whoever may not read it (batch-field-policy.ts).
-    const batch = (await this.batches.findById(unit.batchId))!;
     // No packing exists yet, so no unit is in a package: an empty path is the truth, not a placeholder.
-    return { gtin: unit.gtin, serial: unit.serial, digitalLink: unit.digitalLink, batch, packagePath: [], recalled: unit.recalled };
+    return { gtin: unit.gtin, serial: unit.serial, digitalLink: unit.digitalLink, batch: unit.batch, packagePath: [], recalled: unit.recalled };
   }
 
   @Mutation(() => UnitCommissioningModel, {
