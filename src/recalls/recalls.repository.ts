@@ -159,10 +159,12 @@ export class RecallsRepository {
    */
   async blocklist(): Promise<Blocklist> {
     const { rows } = await this.db.read<Record<string, unknown>>(
-      `SELECT DISTINCT ON (b.id) p.gtin, b.lot_code, p.name AS product_name, b.trace_code,
-              r.id AS recall_id, r.level, r.status AS recall_status, r.initiated_at
-       FROM recall_batch rb JOIN recall r ON r.id = rb.recall_id JOIN batch b ON b.id = rb.batch_id JOIN product p ON p.id = b.product_id
-       ORDER BY b.id, r.status = 'OPEN' DESC, r.initiated_at DESC`,
+      `SELECT * FROM (
+         SELECT DISTINCT ON (b.id) p.gtin, b.lot_code, p.name AS product_name, b.trace_code,
+                r.id AS recall_id, r.level, r.status AS recall_status, r.initiated_at
+         FROM recall_batch rb JOIN recall r ON r.id = rb.recall_id JOIN batch b ON b.id = rb.batch_id JOIN product p ON p.id = b.product_id
+         ORDER BY b.id, r.status = 'OPEN' DESC, r.initiated_at DESC) lots
+       ORDER BY gtin COLLATE "C", lot_code COLLATE "C"`,
     );
     const lots: BlockedLot[] = rows
       .filter((r) => r.gtin !== null)
@@ -175,8 +177,7 @@ export class RecallsRepository {
         level: r.level as RecallLevel,
         recallStatus: r.recall_status as 'OPEN' | 'CLOSED',
         recalledAt: r.initiated_at as Date,
-      }))
-      .sort((a, b) => (a.gtin === b.gtin ? (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0) : a.gtin < b.gtin ? -1 : 1));
+      }));
     return { lots, lotsWithoutGtin: rows.length - lots.length };
   }
 

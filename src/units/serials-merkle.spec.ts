@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { hashLeaf, verifyInclusion } from '../ledger/merkle-verify.js';
-import { BLOCK_SIZE, blocksNeeded, serialLeafHash, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
+import { BLOCK_SIZE, blocksNeeded, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
 import { mintSerials, serialAt } from './unit-serials.js';
 
 /** RFC 9162 §2.1.1 MTH, written straight from its definition, to check the fast build against. */
@@ -16,6 +16,9 @@ function mth(leaves: Buffer[]): Buffer {
     .digest();
 }
 
+/** A serial's leaf as a verifier holding the serial computes it: the ledger tree's own leaf hash. */
+const serialLeafHash = (serial: string): Buffer => hashLeaf(Buffer.from(serial, 'latin1'));
+
 function leavesOf(hashes: Buffer): Buffer[] {
   return Array.from({ length: hashes.length / 32 }, (_, i) => hashes.subarray(i * 32, i * 32 + 32));
 }
@@ -24,7 +27,6 @@ describe('the serials Merkle tree', () => {
   it('hashes a leaf as SHA-256(0x00 ‖ serial), as the ledger tree hashes an entry', () => {
     const serials = Buffer.from('ABCDEFGHJKLMNPQR', 'latin1');
     expect(serialLeafHashes(serials, 1)).toEqual(hashLeaf(serials));
-    expect(serialLeafHash('ABCDEFGHJKLMNPQR')).toEqual(hashLeaf(serials));
   });
 
   it.each([1, 2, 3, 7, 1024, 1025, 3000])('has the RFC 9162 root for %i serials', (count) => {

@@ -24,11 +24,6 @@ export function serialLeafHashes(serials: Buffer, count: number): Buffer {
   return out;
 }
 
-/** SHA-256(0x00 ‖ serial) of one serial of any length (a serial read back, or one a verifier holds). */
-export function serialLeafHash(serial: string): Buffer {
-  return hash('sha256', Buffer.concat([Buffer.from([0]), Buffer.from(serial, 'latin1')]), 'buffer');
-}
-
 /** The perfect subtrees of each level, level 0 being the leaves: what merkle.ts's NodeReader reads. */
 function perfectLevels(leaves: Buffer): Buffer[] {
   const levels = [leaves];

@@ -49,12 +49,12 @@ export class UnitPagesController {
         count: found.count,
         serialsRoot: found.serialsRoot.toString('hex'),
         proofPath: `${path}/proof.json`,
-        lotPath: `/q/${found.traceCode}`,
+        lotPath: `/q/${found.batch.traceCode}`,
         checkPath: `${path}/check`,
       },
       lang,
     );
-    const answer = await this.pages.page(found.traceCode, lang, ifNoneMatch, new Date(), { key: `${found.gtin}/${found.serial}`, section });
+    const answer = await this.pages.page(found.batch.traceCode, lang, ifNoneMatch, new Date(), { key: `${found.gtin}/${found.serial}`, section });
     res.setHeader('vary', 'accept-language');
     if ('etag' in answer && answer.etag) {
       res.setHeader('etag', answer.etag);
@@ -124,8 +124,8 @@ export class UnitPagesController {
     const [entryPath] = await this.proofs.inclusionProofs([entry.seq], checkpoint.treeSize);
     const info = await this.ledgerService.info();
     const header = {
-      batchId: found.batchId,
-      traceCode: found.traceCode,
+      batchId: found.batch.id,
+      traceCode: found.batch.traceCode,
       origin: info.origin,
       verifierKey: info.verifierKey,
       signedNote: checkpoint.signedNote,

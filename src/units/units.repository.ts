@@ -32,10 +32,6 @@ export interface StoredUnit {
   serialsRoot: Buffer;
   blockHashes: Buffer;
   entrySeq: number;
-  batchId: string;
-  lotCode: string;
-  traceCode: string;
-  recalled: boolean;
   /** The unit's lot, read in the same statement: a unit's scan is one round trip, as a lot's is. */
   batch: StoredBatch;
 }
@@ -203,7 +199,7 @@ export class UnitsRepository {
   async findUnit(gtin: string, serial: string): Promise<StoredUnit | null> {
     const { rows } = await this.db.read<Record<string, unknown>>(
       `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq,
-              b.id AS batch_id, ${batchColumns('b')}
+              ${batchColumns('b')}
        FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
        WHERE u.gtin = $1 AND u.serial = $2 AND c.entry_seq IS NOT NULL`,
       [gtin, serial],
@@ -218,10 +214,6 @@ export class UnitsRepository {
       serialsRoot: r.serials_root as Buffer,
       blockHashes: r.block_hashes as Buffer,
       entrySeq: Number(r.entry_seq),
-      batchId: r.batch_id as string,
-      lotCode: r.lot_code as string,
-      traceCode: r.trace_code as string,
-      recalled: r.recalled as boolean,
       batch: rowToBatch(r),
     };
   }

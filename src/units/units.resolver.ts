@@ -21,7 +21,7 @@ export class UnitsResolver {
     if (!unit) return null;
     // The lot as every path shows it: its private fields are withheld from whoever may not read it (batch-field-policy.ts).
     // No packing exists yet, so no unit is in a package: an empty path is the truth, not a placeholder.
-    return { gtin: unit.gtin, serial: unit.serial, digitalLink: unit.digitalLink, batch: unit.batch, packagePath: [], recalled: unit.recalled };
+    return { gtin: unit.gtin, serial: unit.serial, digitalLink: unit.digitalLink, batch: unit.batch, packagePath: [], recalled: unit.batch.recalled };
   }
 
   @Mutation(() => UnitCommissioningModel, {

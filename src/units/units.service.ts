@@ -217,7 +217,7 @@ export class UnitsService {
     const problem = serialProblem(serial);
     if (problem) throw new DomainError('INVALID_SERIAL', problem);
     const unit = await this.units.findUnit(gtin, serial);
-    return unit && { ...unit, gtin, serial, digitalLink: this.digitalLink(gtin, unit.lotCode, serial) };
+    return unit && { ...unit, gtin, serial, digitalLink: this.digitalLink(gtin, unit.batch.lotCode, serial) };
   }
 
   /**
