@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { hashLeaf } from '../ledger/merkle-verify.js';
 import { inclusionProof, type NodeReader, perfectHash, rootAt } from '../ledger/merkle.js';
 import { SERIAL_LENGTH } from './unit-serials.js';
 
@@ -82,4 +83,9 @@ export function serialProof(index: number, m: ProofMaterial): Buffer[] {
     return perfectHash(Array.from({ length: 2 ** level }, (_, i) => leaves.subarray((offset + i) * HASH, (offset + i + 1) * HASH)));
   };
   return inclusionProof(index, m.count, read);
+}
+
+/** The leaves of serials of any length (given ones): the ledger tree's own leaf hash of each, end to end. */
+export function leafHashesOf(serials: readonly string[]): Buffer {
+  return Buffer.concat(serials.map((serial) => hashLeaf(Buffer.from(serial, 'latin1'))));
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { addressKey } from '../common/client-address.js';
-import { html } from '../common/html.js';
+import { html, type Markup } from '../common/html.js';
 import { DomainError } from '../common/domain-error.js';
 import { ContentSecurityPolicy, STATIC_PAGE_POLICY, UNIT_PAGE_POLICY } from '../common/security-headers.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -13,7 +13,7 @@ import { ProofsService } from '../ledger/proofs.service.js';
 import { PhoneCheckpoints } from '../scan/phone-checkpoints.js';
 import { assemblePageProof } from '../scan/page-proof-assembly.js';
 import { PageLanguage } from '../scan/scan.params.js';
-import { unitSection } from './unit-section.js';
+import { unitEventsSection, unitSection } from './unit-section.js';
 import { type FoundUnit, UnitsService } from './units.service.js';
 
 /** A serialized unit's public page and the proof of its serial: where /01/<gtin>[/10/<lot>]/21/<serial> leads. */
@@ -54,7 +54,10 @@ export class UnitPagesController {
       },
       lang,
     );
-    const answer = await this.pages.page(found.batch.traceCode, lang, ifNoneMatch, new Date(), { key: `${found.gtin}/${found.serial}`, section });
+    const answer = await this.pages.page(found.batch.traceCode, lang, ifNoneMatch, new Date(), {
+      key: `${found.gtin}/${found.serial}`,
+      section: html`${section}${await this.eventsSection(found, lang)}`,
+    });
     res.setHeader('vary', 'accept-language');
     if ('etag' in answer && answer.etag) {
       res.setHeader('etag', answer.etag);
@@ -153,6 +156,12 @@ export class UnitPagesController {
       },
       entryProof,
     });
+  }
+
+  /** The unit's own events and sale (unit-section.ts): its lot's entries that named it. */
+  private async eventsSection(found: FoundUnit, lang: Lang): Promise<Markup | null> {
+    const { events, sale } = await this.units.eventsOf(found);
+    return unitEventsSection(events, sale, lang);
   }
 
   /** The unit, or an answer already sent: 400 for what cannot be a GTIN or serial, 404 for an unknown unit. */

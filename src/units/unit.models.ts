@@ -1,5 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { BatchModel } from '../batches/batch.model.js';
+import type { BizStep } from '../events/biz-step.js';
+import { BizStepEnum } from '../graphql/enums.js';
+import { SafeIntScalar } from '../graphql/scalars.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 
 @ObjectType('UnitCommissioning', { description: 'Serialized units of a lot, commissioned by one ledger entry.' })
@@ -11,6 +14,14 @@ export class UnitCommissioningModel {
   @Field(() => LedgerEntryModel) entry: LedgerEntryModel;
 }
 
+@ObjectType('UnitEvent', { description: "An event that named the unit itself (its lot's entry), public facts only." })
+export class UnitEventModel {
+  @Field(() => SafeIntScalar, { description: 'The ledger entry (EVENT_RECORDED) that names the unit' }) seq: number;
+  @Field(() => BizStepEnum) bizStep: BizStep;
+  @Field(() => Date) eventTime: Date;
+  @Field(() => String, { nullable: true, description: 'Where it happened: the facility’s registered name' }) facilityName: string | null;
+}
+
 @ObjectType('Unit', { description: 'One serialized unit (a can, a bottle): public facts only.' })
 export class UnitModel {
   @Field() gtin: string;
@@ -19,6 +30,9 @@ export class UnitModel {
   @Field(() => BatchModel, { description: 'Its lot, as a scan shows it' }) batch: BatchModel;
   @Field(() => [String], { description: 'SSCCs from the innermost package outwards; empty when not packed.' }) packagePath: string[];
   @Field({ description: 'Whether its lot is recalled' }) recalled: boolean;
+  @Field(() => [UnitEventModel], { description: 'The events that named this unit, oldest first (its lot’s own story is on batch)' })
+  events: UnitEventModel[];
+  @Field(() => UnitEventModel, { nullable: true, description: 'The RETAIL_SELLING that sold it; null while unsold' }) sale: UnitEventModel | null;
 }
 
 @ObjectType('UnitCheck', { description: "The answer to a consumer's check code." })

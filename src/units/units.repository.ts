@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch, type StoredBatch } from '../batches/batch-row.js';
 import { Database, type Tx } from '../database/database.js';
+import type { BizStep } from '../events/biz-step.js';
 import { CHECK_HASH_BYTES } from './check-codes.js';
-import { SERIAL_LENGTH } from './unit-serials.js';
 
 /** What commissioning needs to know of a batch: who made it and the GTIN of its product. */
 export interface BatchForUnits {
@@ -21,6 +21,8 @@ export interface Commissioning {
   serialsRoot: Buffer;
   entrySeq: number;
   downloads: number;
+  /** Bytes per serial in the stored serials: SERIAL_LENGTH (minted) or GIVEN_SERIAL_WIDTH (given, space-padded). */
+  serialWidth: number;
 }
 
 /** A unit and what its page, its proof and its check read. */
@@ -32,6 +34,7 @@ export interface StoredUnit {
   serialsRoot: Buffer;
   blockHashes: Buffer;
   entrySeq: number;
+  serialWidth: number;
   /** The unit's lot, read in the same statement: a unit's scan is one round trip, as a lot's is. */
   batch: StoredBatch;
 }
@@ -49,6 +52,17 @@ export interface PendingCommissioning {
   blockHashes: Buffer;
   serials: Buffer;
   sealedCodes: Buffer;
+}
+
+/** An event that named a unit, as its page and unit() show it. */
+export interface UnitEventRow {
+  seq: number;
+  /** null: the entry's payload was erased. */
+  bizStep: BizStep | null;
+  eventTime: Date;
+  facilityName: string | null;
+  /** The RETAIL_SELLING that sold the unit. */
+  sale: boolean;
 }
 
 export interface UnitChecks {
@@ -82,7 +96,7 @@ export class UnitsRepository {
    */
   async insertPending(
     id: string,
-    c: { batchId: string; gtin: string; count: number },
+    c: { batchId: string; gtin: string; count: number; serialWidth: number },
     chunks: Iterable<UnitChunk>,
     finish: () => PendingCommissioning,
   ): Promise<void> {
@@ -93,10 +107,10 @@ export class UnitsRepository {
           inFlight.push(
             tx.query(
               `INSERT INTO unit (gtin, serial, commissioning_id, position, check_hash)
-               SELECT $1::bigint, convert_from(substring($2::bytea FROM i * ${SERIAL_LENGTH} + 1 FOR ${SERIAL_LENGTH}), 'UTF8'), $3::uuid, $4::int + i,
+               SELECT $1::bigint, rtrim(convert_from(substring($2::bytea FROM i * $7::int + 1 FOR $7::int), 'UTF8'), ' '), $3::uuid, $4::int + i,
                       substring($5::bytea FROM i * ${CHECK_HASH_BYTES} + 1 FOR ${CHECK_HASH_BYTES})
                FROM generate_series(0, $6::int - 1) AS i`,
-              [c.gtin, chunk.serials, id, chunk.from, chunk.checkHashes, chunk.serials.length / SERIAL_LENGTH],
+              [c.gtin, chunk.serials, id, chunk.from, chunk.checkHashes, chunk.serials.length / c.serialWidth, c.serialWidth],
             ),
           );
           // At most two statements queued: one running, one ready, while the next chunk is computed.
@@ -109,15 +123,10 @@ export class UnitsRepository {
       }
       await Promise.all(inFlight);
       const done = finish();
-      await tx.query('INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        id,
-        c.batchId,
-        c.gtin,
-        c.count,
-        done.serialsRoot,
-        done.blockHashes,
-        done.serials,
-      ]);
+      await tx.query(
+        'INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials, serial_width) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [id, c.batchId, c.gtin, c.count, done.serialsRoot, done.blockHashes, done.serials, c.serialWidth],
+      );
       await tx.query('INSERT INTO unit_code_pending (commissioning_id, sealed) VALUES ($1, $2)', [id, done.sealedCodes]);
     });
   }
@@ -137,7 +146,7 @@ export class UnitsRepository {
 
   private async commissionings(where: string, params: unknown[]): Promise<Commissioning[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, c.count, c.serials_root, c.entry_seq, c.downloads
+      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, c.count, c.serials_root, c.entry_seq, c.downloads, c.serial_width
        FROM unit_commissioning c JOIN batch b ON b.id = c.batch_id
        WHERE ${where} AND c.entry_seq IS NOT NULL`,
       params,
@@ -152,14 +161,15 @@ export class UnitsRepository {
       serialsRoot: r.serials_root as Buffer,
       entrySeq: Number(r.entry_seq),
       downloads: r.downloads as number,
+      serialWidth: r.serial_width as number,
     }));
   }
 
-  /** Serials `from` .. `from + limit` of a commissioning in minted (CSV) order, as ASCII bytes end to end. */
-  async serialsSlice(id: string, from: number, limit: number): Promise<Buffer> {
+  /** Serials `from` .. `from + limit` of a commissioning in CSV order, as ASCII bytes end to end, `width` bytes each (Commissioning.serialWidth). */
+  async serialsSlice(id: string, from: number, limit: number, width: number): Promise<Buffer> {
     const { rows } = await this.db.read<{ slice: Buffer }>(
-      `SELECT substring(serials FROM $2::int * ${SERIAL_LENGTH} + 1 FOR $3::int * ${SERIAL_LENGTH}) AS slice FROM unit_commissioning WHERE id = $1`,
-      [id, from, limit],
+      'SELECT substring(serials FROM $2::int * $4::int + 1 FOR $3::int * $4::int) AS slice FROM unit_commissioning WHERE id = $1',
+      [id, from, limit, width],
     );
     return rows[0]?.slice ?? Buffer.alloc(0);
   }
@@ -198,7 +208,7 @@ export class UnitsRepository {
 
   async findUnit(gtin: string, serial: string): Promise<StoredUnit | null> {
     const { rows } = await this.db.read<Record<string, unknown>>(
-      `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq,
+      `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq, c.serial_width,
               ${batchColumns('b')}
        FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
        WHERE u.gtin = $1 AND u.serial = $2 AND c.entry_seq IS NOT NULL`,
@@ -214,8 +224,41 @@ export class UnitsRepository {
       serialsRoot: r.serials_root as Buffer,
       blockHashes: r.block_hashes as Buffer,
       entrySeq: Number(r.entry_seq),
+      serialWidth: r.serial_width as number,
       batch: rowToBatch(r),
     };
+  }
+
+  /** The first of these serials another unit of the GTIN has (a visible unit or one of a refused commissioning), or null. */
+  async takenSerial(gtin: string, serials: readonly string[], tx: Tx = this.db): Promise<string | null> {
+    const { rows } = await tx.query<{ serial: string }>('SELECT serial FROM unit WHERE gtin = $1 AND serial = ANY($2::text[]) LIMIT 1', [gtin, serials]);
+    return rows[0]?.serial ?? null;
+  }
+
+  /**
+   * The events that named the unit (unit_event), oldest first, with the public facts of each (step, time,
+   * place) and whether it is the unit's sale. An entry whose payload was erased gives its recording time and no step.
+   */
+  async unitEvents(gtin: string, serial: string): Promise<UnitEventRow[]> {
+    const { rows } = await this.db.read<{ seq: string; payload: string | null; recorded_at: Date; facility_name: string | null; sale: boolean }>(
+      `SELECT e.seq, e.payload, e.recorded_at, f.name AS facility_name, s.entry_seq IS NOT NULL AS sale
+       FROM unit_event ue JOIN ledger_entry e ON e.seq = ue.entry_seq
+       LEFT JOIN facility f ON f.id = (e.payload::jsonb ->> 'facilityId')::uuid
+       LEFT JOIN unit_sale s ON s.gtin = ue.gtin AND s.serial = ue.serial AND s.entry_seq = ue.entry_seq
+       WHERE ue.gtin = $1 AND ue.serial = $2
+       ORDER BY e.seq`,
+      [gtin, serial],
+    );
+    return rows.map((r) => {
+      const payload = r.payload === null ? null : (JSON.parse(r.payload) as { bizStep?: BizStep; eventTime?: string });
+      return {
+        seq: Number(r.seq),
+        bizStep: payload?.bizStep ?? null,
+        eventTime: payload?.eventTime ? new Date(payload.eventTime) : r.recorded_at,
+        facilityName: r.facility_name,
+        sale: r.sale,
+      };
+    });
   }
 
   async checksOf(gtin: string, serial: string): Promise<UnitChecks | null> {
