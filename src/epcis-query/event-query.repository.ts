@@ -14,8 +14,14 @@ export interface EventUnit {
   capturedIds: string[];
 }
 
-/** The entries the export's events are made of: its ObjectEvents and TransformationEvents, and its TransactionEvents. */
-const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED');
+/**
+ * The entries the export's events are made of: its ObjectEvents and TransformationEvents, its TransactionEvents,
+ * and the commissionings of units captured from an EPCIS document (a commissioning made through GraphQL is no event:
+ * it is not exported, so the query does not match it: CAPTURED_COMMISSIONING).
+ */
+const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', 'UNITS_COMMISSIONED');
+const capturedCommissioning = (l: string) =>
+  `(${l}.type <> 'UNITS_COMMISSIONED' OR EXISTS (SELECT 1 FROM epcis_captured_event c WHERE c.seqs @> ARRAY[${l}.seq]::bigint[]))`;
 
 /**
  * The seqs of the event the entry `seq` belongs to, when it is one of several: a captured event's entries
@@ -27,7 +33,7 @@ const siblingSeqsOf = (seq: string) => `coalesce(
 
 /** The business step the export writes for an entry (see epcis.ts): a transformation's, a registration's, a logger's, or the event's own. */
 const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformationId' IS NOT NULL THEN 'transforming'
-                   WHEN ${l}.type = 'BATCH_REGISTERED' THEN 'commissioning'
+                   WHEN ${l}.type IN ('BATCH_REGISTERED', 'UNITS_COMMISSIONED') THEN 'commissioning'
                    WHEN ${l}.type = 'TEMPERATURES_RECORDED' THEN 'sensor_reporting'
                    -- A TransactionEvent's step as captured, in any CBV form: its bare word, as cbvWord reads the parameter.
                    WHEN ${l}.type = 'BUSINESS_TRANSACTIONS_RECORDED' THEN lower(regexp_replace(regexp_replace(
@@ -36,6 +42,8 @@ const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformation
 /** The eventTime the export writes for an entry. */
 const eventTimeOf = (l: string) => `(CASE ${l}.type WHEN 'BATCH_REGISTERED' THEN ${l}.payload::jsonb ->> 'producedAt'
                                  WHEN 'TEMPERATURES_RECORDED' THEN ${l}.payload::jsonb ->> 'to'
+                                 -- A commissioning of units has no time of its own: when it was recorded.
+                                 WHEN 'UNITS_COMMISSIONED' THEN to_char(${l}.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
                                  ELSE ${l}.payload::jsonb ->> 'eventTime' END)::timestamptz`;
 
 /**
@@ -81,7 +89,7 @@ export class EventQueryRepository {
       glns: param(query.locations.flatMap((place) => ('gln' in place ? [place.gln] : []))),
     };
     return (l) => {
-      const where = [`${l}.type IN (${SOURCE_TYPES})`, `${l}.payload IS NOT NULL`, `${l}.batch_id IS NOT NULL`];
+      const where = [`${l}.type IN (${SOURCE_TYPES})`, capturedCommissioning(l), `${l}.payload IS NOT NULL`, `${l}.batch_id IS NOT NULL`];
       if (organization) where.push(`${l}.actor = ${organization}`);
       if (steps) where.push(`${stepOf(l)} = ANY(${steps}::text[])`);
       if (from) where.push(`${eventTimeOf(l)} >= ${from}`);
@@ -115,7 +123,7 @@ export class EventQueryRepository {
     if (seq === null && entryHash !== null) {
       const { rows } = await this.db.read<{ seq: string }>(
         `SELECT l.seq FROM ledger_entry l
-         WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND l.payload IS NOT NULL AND l.batch_id IS NOT NULL${ownEntry}`,
+         WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND ${capturedCommissioning('l')} AND l.payload IS NOT NULL AND l.batch_id IS NOT NULL${ownEntry}`,
         [entryHash, ...scopeParams],
       );
       seq = rows[0]?.seq ?? null;

@@ -7,5 +7,10 @@ import { UnitsResolver } from './units.resolver.js';
 import { UnitsService } from './units.service.js';
 
 /** Serialized units (issue 18): commissioning, the producer's download, a unit's public view and its check code. */
-@Module({ imports: [ScanModule], controllers: [UnitsController, UnitPagesController], providers: [UnitsRepository, UnitsService, UnitsResolver] })
+@Module({
+  imports: [ScanModule],
+  controllers: [UnitsController, UnitPagesController],
+  providers: [UnitsRepository, UnitsService, UnitsResolver],
+  exports: [UnitsService],
+})
 export class UnitsModule {}

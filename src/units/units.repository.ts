@@ -99,8 +99,11 @@ export class UnitsRepository {
     c: { batchId: string; gtin: string; count: number; serialWidth: number },
     chunks: Iterable<UnitChunk>,
     finish: () => PendingCommissioning,
+    /** A transaction to write in (an EPCIS capture's, which also appends the entry); else one of its own. */
+    inTx?: Tx,
   ): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    const within = (work: (tx: Tx) => Promise<void>) => (inTx ? work(inTx) : this.db.transaction(work));
+    await within(async (tx) => {
       const inFlight: Promise<unknown>[] = [];
       try {
         for (const chunk of chunks) {

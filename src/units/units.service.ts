@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, requireMaker, requireOrganization } from '../auth/caller.js';
+import { Caller, OrganizationCaller, requireMaker, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { canonicalPath } from '../digital-link/digital-link-uri.js';
 import { newEntry } from '../ledger/entry-types.js';
 import { requestFingerprint } from '../ledger/ledger-entry.js';
-import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import {
   CHECK_CODE_LENGTH,
   CHECK_HASH_BYTES,
@@ -99,19 +100,11 @@ export class UnitsService {
       throw new DomainError('INVALID_INPUT', `count must be a whole number from 1 to ${MAX_UNITS_PER_COMMISSIONING.toLocaleString('en')}, got ${count}`);
     }
     if (given) {
-      if (given.length > MAX_GIVEN_SERIALS)
-        throw new DomainError('INVALID_INPUT', `serials: at most ${MAX_GIVEN_SERIALS.toLocaleString('en')} serials per call, got ${given.length}`);
       if (given.length !== count)
         throw new DomainError('INVALID_INPUT', `count (${count}) must be the number of serials given (${given.length}): one unit per serial`);
-      const problem = givenSerialsProblem(given);
-      if (problem) throw new DomainError('INVALID_SERIAL', problem);
+      checkGivenSerials(given);
     }
-    const batch = await this.units.findBatch(batchId);
-    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
-    if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
-    if (!batch.gtin)
-      throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
-    const gtin = batch.gtin;
+    const gtin = await this.gtinOfOwnLot(org, batchId);
 
     const requestHash = requestFingerprint('commissionUnits', given ? { batchId, count, serials: given } : { batchId, count });
     const key = input.idempotencyKey ?? null;
@@ -150,6 +143,34 @@ export class UnitsService {
     // The key's earlier use (a race lost to another request under the lock) was not a commissioning.
     if (!commissioning) throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${seq})`);
     return commissioning;
+  }
+
+  /**
+   * Inside another ledger command (an EPCIS capture's commissioning ObjectEvent): commissions the
+   * serials named as `commission` does, with one UNITS_COMMISSIONED entry, the units written in the
+   * command's transaction (a capture names at most a few thousand). Answers the entry's seq.
+   */
+  async commissionInContext(ctx: AppendContext, org: OrganizationCaller, batchId: string, serials: readonly string[]): Promise<number> {
+    requireMaker(org, 'commissioning units');
+    checkGivenSerials(serials);
+    const gtin = await this.gtinOfOwnLot(org, batchId, ctx.tx);
+    const id = randomUUID();
+    const root = await this.writeGivenUnits(id, batchId, gtin, serials, ctx.tx);
+    const [entry] = await ctx.append([
+      newEntry('UNITS_COMMISSIONED', batchId, { commissioningId: id, gtin, count: serials.length, serialsRoot: root.toString('hex') }),
+    ]);
+    await this.units.finishInTx(ctx.tx, id, entry.seq);
+    return entry.seq;
+  }
+
+  /** The GTIN of a lot the organization produced: what commissioning its units needs. */
+  private async gtinOfOwnLot(org: OrganizationCaller, batchId: string, tx?: Tx): Promise<string> {
+    const batch = await this.units.findBatch(batchId, tx);
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
+    if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
+    if (!batch.gtin)
+      throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
+    return batch.gtin;
   }
 
   /**
@@ -192,8 +213,8 @@ export class UnitsService {
    * check codes minted as for minted serials, answering the serials' root. A serial another unit of the
    * GTIN has is refused, naming it, and nothing is written (the insert's transaction is rolled back).
    */
-  private async writeGivenUnits(id: string, batchId: string, gtin: string, serials: readonly string[]): Promise<Buffer> {
-    const taken = await this.units.takenSerial(gtin, serials);
+  private async writeGivenUnits(id: string, batchId: string, gtin: string, serials: readonly string[], tx?: Tx): Promise<Buffer> {
+    const taken = await this.units.takenSerial(gtin, serials, tx);
     if (taken) throw serialTaken(gtin, taken);
     const count = serials.length;
     const packed = packSerials(serials);
@@ -214,15 +235,22 @@ export class UnitsService {
     }
     const tree = serialsTree(leafHashesOf(serials));
     try {
-      await this.units.insertPending(id, { batchId, gtin, count, serialWidth: GIVEN_SERIAL_WIDTH }, chunks(), () => ({
-        serialsRoot: tree.root,
-        blockHashes: tree.blockHashes,
-        serials: packed,
-        sealedCodes: sealCodes(keys, id, codes),
-      }));
+      await this.units.insertPending(
+        id,
+        { batchId, gtin, count, serialWidth: GIVEN_SERIAL_WIDTH },
+        chunks(),
+        () => ({
+          serialsRoot: tree.root,
+          blockHashes: tree.blockHashes,
+          serials: packed,
+          sealedCodes: sealCodes(keys, id, codes),
+        }),
+        tx,
+      );
     } catch (err) {
       // Another commissioning took one of them since the look-up above: named as the look-up would have.
-      if ((err as { code?: string }).code !== '23505') throw err;
+      // In a capture's transaction the failed statement aborted it: the look-up would fail too.
+      if ((err as { code?: string }).code !== '23505' || tx) throw err;
       throw serialTaken(gtin, (await this.units.takenSerial(gtin, serials)) ?? '(one of them)');
     }
     return tree.root;
@@ -362,4 +390,12 @@ export class UnitsService {
 
 function serialTaken(gtin: string, serial: string): DomainError {
   return new DomainError('SERIAL_TAKEN', `serial ${JSON.stringify(serial)} of GTIN ${gtin} was already commissioned; nothing was written`);
+}
+
+/** Serials a producer names: at most MAX_GIVEN_SERIALS, each within AI 21, none twice. */
+function checkGivenSerials(serials: readonly string[]): void {
+  if (serials.length > MAX_GIVEN_SERIALS)
+    throw new DomainError('INVALID_INPUT', `serials: at most ${MAX_GIVEN_SERIALS.toLocaleString('en')} serials per call, got ${serials.length}`);
+  const problem = givenSerialsProblem(serials);
+  if (problem) throw new DomainError('INVALID_SERIAL', problem);
 }
