@@ -8,6 +8,12 @@ import type { OrganizationKind } from '../organizations/organization-kind.js';
  * The projection tables rebuilt from the ledger, the truth they are written alongside. Pure: entries
  * and rows come in as (async) iterables, in the orders the repository reads them, so a ledger of
  * millions of entries is folded one entry at a time and never held whole.
+ *
+ * Not replayed: the serialized units' tables. `unit` and `unit_commissioning` hold serials the ledger
+ * commits to only by their Merkle root (a unit's proof checks it), so there is nothing to replay them
+ * from. `unit_event` and `unit_sale` (migrations/1767000000101) index the `serials` member of
+ * EVENT_RECORDED entries and could be replayed from them; they are not audited yet (README "Serialized
+ * units" says so): what they change is what a unit's page lists and whether a second sale is refused.
  */
 
 export type ColumnValue = string | number | boolean | null;

@@ -220,11 +220,12 @@ function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
 /**
  * An event that names serialized units: its serials checked (AI 21, no repeats, at most
  * MAX_SERIALS_PER_EVENT), and its quantity, when not given, the number of units it names (a quantity
- * given is kept: a lot counted in kg may sell units of 0.5 kg). An empty list names no unit.
+ * given is kept: a lot counted in kg may sell units of 0.5 kg). An empty list is refused (it names nothing).
  */
 function withUnits(input: RecordEventInput, where: string): RecordEventInput {
   const serials = input.serials;
-  if (!serials || serials.length === 0) return input;
+  if (!serials) return input;
+  if (serials.length === 0) throw new DomainError('INVALID_INPUT', `${where}serials: name at least one unit, or leave serials out`);
   if (serials.length > MAX_SERIALS_PER_EVENT)
     throw new DomainError('INVALID_INPUT', `${where}serials: at most ${MAX_SERIALS_PER_EVENT.toLocaleString('en')} units per event, got ${serials.length}`);
   const problem = givenSerialsProblem(serials, `${where}serials`);
