@@ -24,6 +24,7 @@ import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
 import { UnitsResolver } from '../src/units/units.resolver.js';
+import { UnitEventsResolver } from '../src/units/unit-events.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -58,6 +59,7 @@ const schema = await app
       ListsResolver,
       ViewerResolver,
       UnitsResolver,
+      UnitEventsResolver,
     ],
     [SafeIntScalar, JsonScalar],
   );

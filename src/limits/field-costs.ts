@@ -34,7 +34,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.recalls': { cost: 10, ...PAGE }, // the page's ids; each node then costs what recall(id) does (RecallEdge.node)
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
   'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
-  'Query.unit': { cost: 30 }, // the unit and its lot, by index, and the events that named it (unit_event)
+  'Query.unit': { cost: 20 }, // the unit and its lot, by index
   'Query.traceConnection': { cost: 50, listSize: TRACE_DEFAULT_PAGE, maxListSize: TRACE_MAX_PAGE }, // the lineage walk (kept between pages) and one page's lots
   'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
   'Query.viewer': { cost: 10 }, // the caller's organization
@@ -76,6 +76,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
+  'Unit.events': { cost: 10 }, // the entries that named the unit (unit_event), one query shared with Unit.sale
+  'Unit.sale': { cost: 10 },
   'Viewer.apiKeys': { cost: 10 },
   'Viewer.batches': { cost: 20, ...PAGE },
   'Viewer.facilities': { cost: 10, ...PAGE },

@@ -30,9 +30,7 @@ export class UnitModel {
   @Field(() => BatchModel, { description: 'Its lot, as a scan shows it' }) batch: BatchModel;
   @Field(() => [String], { description: 'SSCCs from the innermost package outwards; empty when not packed.' }) packagePath: string[];
   @Field({ description: 'Whether its lot is recalled' }) recalled: boolean;
-  @Field(() => [UnitEventModel], { description: 'The events that named this unit, oldest first (its lot’s own story is on batch)' })
-  events: UnitEventModel[];
-  @Field(() => UnitEventModel, { nullable: true, description: 'The RETAIL_SELLING that sold it; null while unsold' }) sale: UnitEventModel | null;
+  // events and sale: UnitEventsResolver (unit-events.resolver.ts), read only when asked for.
 }
 
 @ObjectType('UnitCheck', { description: "The answer to a consumer's check code." })

@@ -4,13 +4,14 @@ import { UnitPagesController } from './unit-pages.controller.js';
 import { UnitsController } from './units.controller.js';
 import { UnitsRepository } from './units.repository.js';
 import { UnitsResolver } from './units.resolver.js';
+import { UnitEventsResolver } from './unit-events.resolver.js';
 import { UnitsService } from './units.service.js';
 
 /** Serialized units (issue 18): commissioning, the producer's download, a unit's public view and its check code. */
 @Module({
   imports: [ScanModule],
   controllers: [UnitsController, UnitPagesController],
-  providers: [UnitsRepository, UnitsService, UnitsResolver],
+  providers: [UnitsRepository, UnitsService, UnitsResolver, UnitEventsResolver],
   exports: [UnitsService],
 })
 export class UnitsModule {}

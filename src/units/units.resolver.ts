@@ -5,8 +5,8 @@ import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { CommissionUnitsInput } from './dto/commission-units.input.js';
-import { UnitCheckModel, UnitCommissioningModel, UnitEventModel, UnitModel } from './unit.models.js';
-import { type UnitEvent, UnitsService } from './units.service.js';
+import { UnitCheckModel, UnitCommissioningModel, UnitModel } from './unit.models.js';
+import { UnitsService } from './units.service.js';
 
 @Resolver()
 export class UnitsResolver {
@@ -21,8 +21,6 @@ export class UnitsResolver {
     if (!unit) return null;
     // The lot as every path shows it: its private fields are withheld from whoever may not read it (batch-field-policy.ts).
     // No packing exists yet, so no unit is in a package: an empty path is the truth, not a placeholder.
-    const { events, sale } = await this.units.eventsOf(unit);
-    const asModel = (e: UnitEvent): UnitEventModel => ({ seq: e.seq, bizStep: e.bizStep, eventTime: e.eventTime, facilityName: e.facilityName });
     return {
       gtin: unit.gtin,
       serial: unit.serial,
@@ -30,8 +28,6 @@ export class UnitsResolver {
       batch: unit.batch,
       packagePath: [],
       recalled: unit.batch.recalled,
-      events: events.map(asModel),
-      sale: sale && asModel(sale),
     };
   }
 

@@ -319,7 +319,7 @@ export class UnitsService {
    * The events that named the unit, oldest first, and its sale among them. A sale is RETAIL_SELLING by
    * what it is (unit_sale) even when its entry's payload was erased; another erased event has no step to show.
    */
-  async eventsOf(unit: FoundUnit): Promise<{ events: UnitEvent[]; sale: UnitEvent | null }> {
+  async eventsOf(unit: { gtin: string; serial: string }): Promise<{ events: UnitEvent[]; sale: UnitEvent | null }> {
     const events = (await this.units.unitEvents(unit.gtin, unit.serial)).flatMap(({ sale, bizStep, ...e }) =>
       sale || bizStep ? [{ ...e, bizStep: sale ? ('RETAIL_SELLING' as const) : bizStep!, sale }] : [],
     );
