@@ -114,6 +114,16 @@ describe('serials a producer names, and events naming units', () => {
     await gqlOk(service.app, COMMISSION, { input: { batchId: batch.id, count: 1, serials: ['NEW-1'] } }, org.key);
   });
 
+  it('answers a repeated idempotency key with the first commissioning of given serials; the same key with other serials is a conflict', async () => {
+    const { org, batch } = await gtinLot();
+    const input = { batchId: batch.id, count: 2, serials: ['K1', 'K2'], idempotencyKey: `given-${process.pid}` };
+    const first = (await commission(org.key, input)).data!.commissionUnits;
+    const entries = await ledgerSize();
+    expect((await commission(org.key, input)).data!.commissionUnits).toEqual(first);
+    expect(refusal(await commission(org.key, { ...input, serials: ['K1', 'K3'] })).reason).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await ledgerSize()).toBe(entries);
+  });
+
   it('records an event naming units: its entry carries the serials (a private member), unit() and the unit’s page show it', async () => {
     const { org, facility, gtin, batch } = await gtinLot();
     await gqlOk(service.app, COMMISSION, { input: { batchId: batch.id, count: 3, serials: ['U1', 'U2', 'U3'] } }, org.key);
