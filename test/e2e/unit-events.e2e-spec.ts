@@ -6,7 +6,8 @@ import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { leafHashesOf, serialsTree } from '../../src/units/serials-merkle.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { INITIATE_RECALL } from '../support/documents.js';
-import { gql, gqlOk, useTestApp } from '../support/test-app.js';
+import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { withAdminClient } from '../../src/database/postgres-server.js';
 
 const BASE = 'http://localhost:3000';
 const COMMISSION = `mutation($input: CommissionUnitsInput!) {
@@ -229,5 +230,43 @@ describe('serials a producer names, and events naming units', () => {
     expect(afterRecall[1]).toBe(rows);
     expect(afterRecall[0]).toBeGreaterThan(entries);
     expect((await gqlOk(service.app, UNIT, { gtin, serial: 'V3' })).unit.sale).toBeNull();
+  });
+
+  it('audits the units’ event index against the entries that name units: a sale or an event row changed in its table is named', async () => {
+    const { org, facility, gtin, batch } = await gtinLot();
+    await gqlOk(service.app, COMMISSION, { input: { batchId: batch.id, count: 2, serials: ['Q1', 'Q2'] } }, org.key);
+    const sale = (
+      await gqlOk(
+        service.app,
+        RECORD,
+        { input: { batchId: batch.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-11-03T09:30:00.000Z', facilityId: facility, serials: ['Q1'] } },
+        org.key,
+      )
+    ).recordEvent;
+    const verify = async () =>
+      (await gqlOk(service.app, '{ verifyLedger { projections { clean disagreements firstDisagreement { table id column reason } } } }', {}, TEST_ADMIN_KEY))
+        .verifyLedger.projections;
+    expect(await verify()).toMatchObject({ clean: true, disagreements: 0 });
+    const admin = (text: string, params: unknown[]) => withAdminClient(service.db.url, (c) => c.query(text, params));
+    const id = `${gtin}/Q1@${sale.seq}`;
+
+    await admin('DELETE FROM unit_sale WHERE gtin = $1 AND serial = $2', [gtin, 'Q1']);
+    try {
+      expect(await verify()).toMatchObject({
+        clean: false,
+        disagreements: 1,
+        firstDisagreement: { table: 'unit_sale', id, column: 'entry_seq', reason: expect.stringContaining('the entry sells the unit, the table has no sale') },
+      });
+    } finally {
+      await admin('INSERT INTO unit_sale (gtin, serial, entry_seq) VALUES ($1, $2, $3)', [gtin, 'Q1', sale.seq]);
+    }
+    // A row naming an entry that does not name the unit.
+    await admin('INSERT INTO unit_event (gtin, serial, entry_seq) VALUES ($1, $2, $3)', [gtin, 'Q2', sale.seq]);
+    try {
+      expect((await verify()).firstDisagreement).toMatchObject({ table: 'unit_event', id: `${gtin}/Q2@${sale.seq}`, column: null });
+    } finally {
+      await admin('DELETE FROM unit_event WHERE gtin = $1 AND serial = $2', [gtin, 'Q2']);
+    }
+    expect(await verify()).toMatchObject({ clean: true, disagreements: 0 });
   });
 });
