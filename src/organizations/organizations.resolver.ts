@@ -1,3 +1,4 @@
+import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
@@ -22,7 +23,7 @@ export class OrganizationsResolver {
   @Mutation(() => LedgerEntryModel, { description: "Admin only: sets or changes an organization's GS1 company prefix (6–12 digits); one ledger entry." })
   async setGs1CompanyPrefix(
     @CurrentCaller() caller: Caller,
-    @Args('organizationId', { type: () => ID }) organizationId: string,
+    @Args('organizationId', { type: () => ID }, new ParseUUIDPipe()) organizationId: string,
     @Args('gs1CompanyPrefix') gs1CompanyPrefix: string,
   ): Promise<LedgerEntryModel> {
     return LedgerEntryModel.from(await this.organizations.setGs1CompanyPrefix(caller, organizationId, gs1CompanyPrefix));

@@ -1,3 +1,4 @@
+import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
@@ -23,7 +24,7 @@ export class PackagesResolver {
   async unpack(
     @CurrentCaller() caller: Caller,
     @Args('sscc') sscc: string,
-    @Args('facilityId', { type: () => ID }) facilityId: string,
+    @Args('facilityId', { type: () => ID }, new ParseUUIDPipe()) facilityId: string,
   ): Promise<LedgerEntryModel> {
     return LedgerEntryModel.from(await this.packages.unpack(caller, sscc, facilityId));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type OrganizationCaller, type Caller, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
+import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import type { Tx } from '../database/database.js';
 import { type LotUnits, newEntry, type PackedUnits } from '../ledger/entry-types.js';
 import type { LedgerEntry } from '../ledger/ledger-entry.js';
@@ -117,7 +118,7 @@ export class PackagesService {
   async ship(caller: Caller, input: ShipPackageInput): Promise<LedgerEntry> {
     const org = requireOrganization(caller);
     checkSscc(input.sscc, 'sscc');
-    const eventTime = (input.eventTime ?? new Date()).toISOString();
+    const eventTime = checkEventTime(input.eventTime);
     return this.writer.execute({
       actor: org.organizationId,
       run: async ({ tx, append }) => {
@@ -156,7 +157,7 @@ export class PackagesService {
   async receive(caller: Caller, input: ReceivePackageInput): Promise<LedgerEntry> {
     const org = requireOrganization(caller);
     checkSscc(input.sscc, 'sscc');
-    const eventTime = (input.eventTime ?? new Date()).toISOString();
+    const eventTime = checkEventTime(input.eventTime);
     return this.writer.execute({
       actor: org.organizationId,
       run: async ({ tx, append }) => {
@@ -190,11 +191,16 @@ export class PackagesService {
     const serials = input.unitSerials ?? [];
     const childSsccs = input.childSsccs ?? [];
     if (input.sscc != null) checkSscc(input.sscc, 'sscc');
+    for (const [name, list] of [
+      ['unitSerials', input.unitSerials],
+      ['childSsccs', input.childSsccs],
+    ] as const)
+      if (list?.length === 0) throw new DomainError('INVALID_INPUT', `${name} is an empty list: leave it out, or name what to pack`);
     if (serials.length + childSsccs.length === 0) throw new DomainError('INVALID_INPUT', 'nothing to pack: give unitSerials (with their gtin) or childSsccs');
     if (serials.length + childSsccs.length > MAX_CHILDREN_PER_PACKING)
       throw new DomainError(
         'INVALID_INPUT',
-        `a package takes at most ${MAX_CHILDREN_PER_PACKING.toLocaleString('en')} children per packUnits call, got ${(serials.length + childSsccs.length).toLocaleString('en')}`,
+        `unitSerials and childSsccs: a package takes at most ${MAX_CHILDREN_PER_PACKING.toLocaleString('en')} children per packUnits call, got ${(serials.length + childSsccs.length).toLocaleString('en')}`,
       );
     let gtin: string | null = null;
     if (serials.length > 0 || input.gtin != null) {
@@ -307,6 +313,17 @@ export class PackagesService {
     if (pkg.parentSscc) throw new DomainError('PACKAGE_NESTED', `package ${sscc} is inside package ${pkg.parentSscc}; unpack that one first`);
     return pkg;
   }
+}
+
+/** An event's time as the ledger writes it: now when not given; not in the future (a clock may run CLOCK_SKEW_MS ahead). */
+function checkEventTime(eventTime: Date | null | undefined): string {
+  const at = eventTime ?? new Date();
+  if (at.getTime() > Date.now() + CLOCK_SKEW_MS)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `eventTime ${at.toISOString()} is in the future (more than ${CLOCK_SKEW_MS / 60000} minutes ahead of the server's clock)`,
+    );
+  return at.toISOString();
 }
 
 function checkSscc(sscc: string, where: string): void {

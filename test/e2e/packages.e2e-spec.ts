@@ -191,6 +191,7 @@ describe('packages (SSCC)', () => {
       ['an SSCC already used', { facilityId: f, sscc: packed.sscc, gtin, unitSerials: [serials[1]] }, 'CONFLICT', 'SSCC_TAKEN', /not reused/],
       ['nothing to pack', { facilityId: f }, 'BAD_USER_INPUT', 'INVALID_INPUT', /nothing to pack/],
       ['serials without a GTIN', { facilityId: f, unitSerials: [serials[1]] }, 'BAD_USER_INPUT', 'INVALID_INPUT', /give gtin/],
+      ['an empty list', { facilityId: f, gtin, unitSerials: [serials[1]], childSsccs: [] }, 'BAD_USER_INPUT', 'INVALID_INPUT', /childSsccs is an empty list/],
       ['a serial twice', { facilityId: f, gtin, unitSerials: [serials[1], serials[1]] }, 'BAD_USER_INPUT', 'INVALID_INPUT', /more than once/],
       ['a bad GTIN', { facilityId: f, gtin: '123', unitSerials: [serials[1]] }, 'BAD_USER_INPUT', 'INVALID_GTIN', /not a valid GTIN/],
       [
