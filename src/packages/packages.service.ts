@@ -135,7 +135,8 @@ export class PackagesService {
           const why = stopped.recalled || stopped.status === 'RECALLED' ? 'recalled' : 'on hold';
           throw new DomainError(
             'PACKAGE_NOT_RELEASED',
-            `package ${input.sscc} holds ${stopped.units} unit(s) of lot ${stopped.lotCode} (batch ${stopped.batchId}), which is ${why}: it cannot be shipped until the lot is released or those units are unpacked`,
+            `package ${input.sscc} holds ${stopped.units} unit(s) of lot ${stopped.lotCode} (batch ${stopped.batchId}), which is ${why}: ` +
+              'it cannot be shipped until the lot is released or those units are unpacked',
           );
         }
         const [entry] = await append([
@@ -197,11 +198,14 @@ export class PackagesService {
     ] as const)
       if (list?.length === 0) throw new DomainError('INVALID_INPUT', `${name} is an empty list: leave it out, or name what to pack`);
     if (serials.length + childSsccs.length === 0) throw new DomainError('INVALID_INPUT', 'nothing to pack: give unitSerials (with their gtin) or childSsccs');
-    if (serials.length + childSsccs.length > MAX_CHILDREN_PER_PACKING)
+    const children = serials.length + childSsccs.length;
+    if (children > MAX_CHILDREN_PER_PACKING) {
+      const most = MAX_CHILDREN_PER_PACKING.toLocaleString('en');
       throw new DomainError(
         'INVALID_INPUT',
-        `unitSerials and childSsccs: a package takes at most ${MAX_CHILDREN_PER_PACKING.toLocaleString('en')} children per packUnits call, got ${(serials.length + childSsccs.length).toLocaleString('en')}`,
+        `unitSerials and childSsccs: a package takes at most ${most} children per packUnits call, got ${children.toLocaleString('en')}`,
       );
+    }
     let gtin: string | null = null;
     if (serials.length > 0 || input.gtin != null) {
       if (input.gtin == null) throw new DomainError('INVALID_INPUT', 'unitSerials are serials of one GTIN: give gtin too');
