@@ -197,8 +197,8 @@ export class PackagesService {
       ['childSsccs', input.childSsccs],
     ] as const)
       if (list?.length === 0) throw new DomainError('INVALID_INPUT', `${name} is an empty list: leave it out, or name what to pack`);
-    if (serials.length + childSsccs.length === 0) throw new DomainError('INVALID_INPUT', 'nothing to pack: give unitSerials (with their gtin) or childSsccs');
     const children = serials.length + childSsccs.length;
+    if (children === 0) throw new DomainError('INVALID_INPUT', 'nothing to pack: give unitSerials (with their gtin) or childSsccs');
     if (children > MAX_CHILDREN_PER_PACKING) {
       const most = MAX_CHILDREN_PER_PACKING.toLocaleString('en');
       throw new DomainError(
