@@ -153,6 +153,10 @@ describe('packages (SSCC)', () => {
     const emptied = await packOk(farm.key, { facilityId: farm.facility, gtin, unitSerials: [serials[9]] });
     await gqlOk(service.app, UNPACK, { sscc: emptied.sscc, facilityId: farm.facility }, farm.key);
     const f = farm.facility;
+    // Two packings of the same unit at once: one wins, the other is told where the unit went.
+    const race = await Promise.all([0, 1].map(() => pack(farm.key, { facilityId: f, gtin, unitSerials: [serials[8]] })));
+    expect(race.filter((r) => r.errors === undefined)).toHaveLength(1);
+    expect(race.flatMap((r) => r.errors ?? []).map((e) => e.extensions?.reason)).toEqual(['ALREADY_PACKED']);
     const before = await snapshot();
 
     const cases: [string, Record<string, unknown>, string, string, RegExp][] = [
