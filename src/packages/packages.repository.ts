@@ -136,7 +136,7 @@ export class PackagesRepository {
     return (await this.findPackages(tx, [sscc])).get(sscc) ?? null;
   }
 
-  /** The next number of the organization's SSCCs (from 0), taken: the counter moves whether or not the entry commits. */
+  /** The next number of the organization's SSCCs (from 0), taken in the writer's transaction: a refused packing takes none. */
   async takeSsccNumber(tx: Tx, organizationId: string): Promise<bigint> {
     const { rows } = await tx.query<{ n: string }>(
       `INSERT INTO sscc_counter (organization_id, next) VALUES ($1, 1)
