@@ -278,6 +278,24 @@ describe('packages (SSCC)', () => {
     await gqlOk(service.app, SHIP, { input: { sscc: caseA.sscc, facilityId: farm.facility, destinationOrganizationId: shop.id } }, farm.key);
   });
 
+  it('tells the organizations that received units of a lot when the lot is recalled, as it tells the lot’s custodian', async () => {
+    const farm = await org('PRODUCER', '6901238');
+    const shop = await org('RETAILER');
+    const stranger = await org('RETAILER');
+    const { batch, gtin, serials } = await unitsOf(farm, 2);
+    const box = await packOk(farm.key, { facilityId: farm.facility, gtin, unitSerials: serials });
+    await gqlOk(service.app, SHIP, { input: { sscc: box.sscc, facilityId: farm.facility, destinationOrganizationId: shop.id } }, farm.key);
+    await gqlOk(service.app, RECEIVE, { input: { sscc: box.sscc, facilityId: shop.facility } }, shop.key);
+    for (const o of [shop, stranger, farm])
+      await gqlOk(service.app, 'mutation { registerWebhook(url: "https://example.org/hooks/recalls") { secret } }', undefined, o.key);
+    await gqlOk(service.app, INITIATE_RECALL, { input: { batchIds: [batch.id], level: 'LEVEL_1', reason: '三聚氰胺' } }, farm.key);
+    const told = async (o: Org) =>
+      (await sql<{ body: string }>('SELECT body FROM webhook_delivery WHERE organization_id = $1', [o.id])).rows.map((r) => JSON.parse(r.body).batchIds);
+    expect(await told(shop)).toEqual([[batch.id]]);
+    expect(await told(farm)).toEqual([[batch.id]]);
+    expect(await told(stranger)).toEqual([]);
+  });
+
   it("keeps an organization's GS1 company prefix: set by the admin in the ledger, shown to itself, regulators and the admin", async () => {
     const farm = await org('PRODUCER');
     const regulator = await org('REGULATOR');
