@@ -299,7 +299,7 @@ describe('packages (SSCC)', () => {
   it("keeps an organization's GS1 company prefix: set by the admin in the ledger, shown to itself, regulators and the admin", async () => {
     const farm = await org('PRODUCER');
     const regulator = await org('REGULATOR');
-    const stranger = await org('PRODUCER');
+    const stranger = await org('PRODUCER', '6901239');
     const prefix = `69012${String(40 + ++prefixes).padStart(3, '0')}`;
     const setPrefix = (key: string, id: string, p: string) => gql(service.app, SET_PREFIX, { id, prefix: p }, key);
     const before = await snapshot();
@@ -310,7 +310,11 @@ describe('packages (SSCC)', () => {
       expect.stringMatching(/6 to 12 digits/),
     ]);
     expect(refusal(await setPrefix(TEST_ADMIN_KEY, '00000000-0000-4000-8000-000000000000', prefix))[1]).toBe('ORGANIZATION_NOT_FOUND');
-    expect(refusal(await setPrefix(TEST_ADMIN_KEY, farm.id, '6901234'))[1]).toBe('DUPLICATE_GS1_COMPANY_PREFIX');
+    expect(refusal(await setPrefix(TEST_ADMIN_KEY, farm.id, '6901239'))[1]).toBe('DUPLICATE_GS1_COMPANY_PREFIX');
+    const register = (gs1CompanyPrefix: string) =>
+      gql(service.app, CREATE_ORGANIZATION, { input: { name: `合作社 ${gs1CompanyPrefix}`, kind: 'PRODUCER', gs1CompanyPrefix } }, TEST_ADMIN_KEY);
+    expect(refusal(await register('69O1234'))[1]).toBe('INVALID_GS1_COMPANY_PREFIX');
+    expect(refusal(await register('6901239'))[1]).toBe('DUPLICATE_GS1_COMPANY_PREFIX');
     expect(await snapshot()).toEqual(before);
     const set = (await gqlOk(service.app, SET_PREFIX, { id: farm.id, prefix }, TEST_ADMIN_KEY)).setGs1CompanyPrefix;
     expect(set).toEqual({ type: 'GS1_COMPANY_PREFIX_SET', actor: 'system', payload: { organizationId: farm.id, gs1CompanyPrefix: prefix } });
