@@ -23,7 +23,8 @@ import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
 import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
-import { UnitsResolver } from '../src/units/units.resolver.js';
+import { UnitFieldsResolver, UnitsResolver } from '../src/units/units.resolver.js';
+import { PackagesResolver } from '../src/packages/packages.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -58,6 +59,8 @@ const schema = await app
       ListsResolver,
       ViewerResolver,
       UnitsResolver,
+      UnitFieldsResolver,
+      PackagesResolver,
     ],
     [SafeIntScalar, JsonScalar],
   );

@@ -37,6 +37,7 @@ import { ListIndexes1766500000101 } from '../../migrations/1766500000101-list-in
 import { ListFilterIndexes1766600000101 } from '../../migrations/1766600000101-list-filter-indexes.js';
 import { SerializedUnits1766700000101 } from '../../migrations/1766700000101-serialized-units.js';
 import { BatchStory1766800000101 } from '../../migrations/1766800000101-batch-story.js';
+import { Packages1766900000101 } from '../../migrations/1766900000101-packages.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -104,6 +105,7 @@ export const MIGRATIONS = [
   ListFilterIndexes1766600000101,
   SerializedUnits1766700000101,
   BatchStory1766800000101,
+  Packages1766900000101,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */
