@@ -42,6 +42,7 @@ import { WitnessesModule } from './witnesses/witnesses.module.js';
 import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module.js';
 import { ListsModule } from './lists/lists.module.js';
 import { UnitsModule } from './units/units.module.js';
+import { PackagesModule } from './packages/packages.module.js';
 
 @Module({})
 export class AppModule {
@@ -83,6 +84,7 @@ export class AppModule {
         WitnessesModule,
         ListsModule,
         UnitsModule,
+        PackagesModule,
         // The IDE's files exist only where the IDE does: with introspection on.
         ...(config.graphqlIntrospection ? [GraphqlIdeModule] : []),
       ],

@@ -10,6 +10,11 @@ export const ERROR_CODES = {
   INVALID_GTIN: 'BAD_USER_INPUT',
   INVALID_USCC: 'BAD_USER_INPUT',
   INVALID_GLN: 'BAD_USER_INPUT',
+  INVALID_GS1_COMPANY_PREFIX: 'BAD_USER_INPUT',
+  /** Not an SSCC (18 digits with its check digit), or not of the caller's GS1 company prefix. */
+  INVALID_SSCC: 'BAD_USER_INPUT',
+  /** Packing with no SSCC given, by an organization without a GS1 company prefix to mint one from. */
+  NO_GS1_COMPANY_PREFIX: 'BAD_USER_INPUT',
   /** Valid EPCIS 2.0 that Suyuan does not record (serial numbers, other event types…). */
   EPCIS_NOT_MODELLED: 'BAD_USER_INPUT',
   /** Breaks the EPCIS 2.0 standard itself: a required member missing, a member of the wrong JSON type, a malformed time. */
@@ -37,6 +42,9 @@ export const ERROR_CODES = {
   NOT_OWNER: 'FORBIDDEN',
   BATCH_NOT_IN_CUSTODY: 'FORBIDDEN',
   NOT_SHIPPED_TO_YOU: 'FORBIDDEN',
+  /** A unit or package the caller does not hold (of its own GTIN or, named apart, another organization's). */
+  NOT_IN_CUSTODY: 'FORBIDDEN',
+  FOREIGN_GTIN: 'FORBIDDEN',
   CROSS_SITE_REQUEST: 'FORBIDDEN',
   SCAN_TOKEN_INVALID: 'FORBIDDEN',
   // NOT_FOUND
@@ -50,12 +58,24 @@ export const ERROR_CODES = {
   CERTIFICATE_NOT_FOUND: 'NOT_FOUND',
   EVENT_NOT_FOUND: 'NOT_FOUND',
   COMMISSIONING_NOT_FOUND: 'NOT_FOUND',
-  /** An event names a serial that is no commissioned unit of its lot. */
+  /** An event names a serial that is no commissioned unit of its lot (or no unit at all). */
   UNIT_NOT_FOUND: 'NOT_FOUND',
+  PACKAGE_NOT_FOUND: 'NOT_FOUND',
   // CONFLICT
   DUPLICATE_USCC: 'CONFLICT',
   DUPLICATE_GTIN: 'CONFLICT',
   DUPLICATE_GLN: 'CONFLICT',
+  DUPLICATE_GS1_COMPANY_PREFIX: 'CONFLICT',
+  /** An SSCC that names a package already (SSCCs are not reused). */
+  SSCC_TAKEN: 'CONFLICT',
+  /** A unit or package already in a package. */
+  ALREADY_PACKED: 'CONFLICT',
+  NOT_PACKED: 'CONFLICT',
+  /** A package inside another one: unpack the outer one first. */
+  PACKAGE_NESTED: 'CONFLICT',
+  PACKAGE_IN_TRANSIT: 'CONFLICT',
+  /** Units of a recalled or held lot cannot leave in a package. */
+  PACKAGE_NOT_RELEASED: 'CONFLICT',
   DUPLICATE_LOT_CODE: 'CONFLICT',
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   EVENT_ID_CONFLICT: 'CONFLICT',

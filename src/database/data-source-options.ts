@@ -37,6 +37,7 @@ import { ListIndexes1766500000101 } from '../../migrations/1766500000101-list-in
 import { ListFilterIndexes1766600000101 } from '../../migrations/1766600000101-list-filter-indexes.js';
 import { SerializedUnits1766700000101 } from '../../migrations/1766700000101-serialized-units.js';
 import { BatchStory1766800000101 } from '../../migrations/1766800000101-batch-story.js';
+import { Packages1766900000101 } from '../../migrations/1766900000101-packages.js';
 import { UnitSerialsAndEvents1767000000101 } from '../../migrations/1767000000101-unit-serials-and-events.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
@@ -105,6 +106,7 @@ export const MIGRATIONS = [
   ListFilterIndexes1766600000101,
   SerializedUnits1766700000101,
   BatchStory1766800000101,
+  Packages1766900000101,
   UnitSerialsAndEvents1767000000101,
 ];
 

@@ -29,6 +29,11 @@ export interface LedgerPayloads {
   EVENT_DECLARED_ERRONEOUS: EventDeclaredErroneousPayload;
   BUSINESS_TRANSACTIONS_RECORDED: BusinessTransactionsRecordedPayload;
   UNITS_COMMISSIONED: UnitsCommissionedPayload;
+  GS1_COMPANY_PREFIX_SET: Gs1CompanyPrefixSetPayload;
+  UNITS_PACKED: UnitsPackedPayload;
+  UNPACKED: UnpackedPayload;
+  PACKAGE_SHIPPED: PackageShippedPayload;
+  PACKAGE_RECEIVED: PackageReceivedPayload;
 }
 
 export type EntryType = keyof LedgerPayloads;
@@ -56,6 +61,12 @@ export const ENTRY_TYPE_SCOPES = {
   EVENT_DECLARED_ERRONEOUS: 'batch',
   BUSINESS_TRANSACTIONS_RECORDED: 'batch',
   UNITS_COMMISSIONED: 'batch',
+  GS1_COMPANY_PREFIX_SET: 'ledger',
+  // A package holds units of any number of lots: its entries are the ledger's, naming the lots (a lot's story is its own chain's).
+  UNITS_PACKED: 'ledger',
+  UNPACKED: 'ledger',
+  PACKAGE_SHIPPED: 'ledger',
+  PACKAGE_RECEIVED: 'ledger',
 } as const satisfies Record<EntryType, 'batch' | 'ledger' | 'either'>;
 
 /** Every entry type, in the order of LedgerPayloads. */
@@ -120,6 +131,8 @@ export interface OrganizationRegisteredPayload {
   name: string;
   kind: OrganizationKind;
   uscc?: string;
+  /** Its GS1 company prefix, when registered with one (6–12 digits) */
+  gs1CompanyPrefix?: string;
 }
 
 export interface FacilityRegisteredPayload {
@@ -303,4 +316,68 @@ export interface UnitsCommissionedPayload {
   count: number;
   /** hex, 32 bytes */
   serialsRoot: string;
+}
+
+/** The admin set (or changed) an organization's GS1 company prefix, which its SSCCs are minted from and checked against. */
+export interface Gs1CompanyPrefixSetPayload {
+  organizationId: string;
+  /** 6–12 digits */
+  gs1CompanyPrefix: string;
+}
+
+/** Serials of one GTIN, in a package's entry. */
+export interface PackedUnits {
+  /** GTIN-14 */
+  gtin: string;
+  serials: string[];
+}
+
+/** How many of the units an entry names are of each lot: so a lot's trace finds the packages its units went in. */
+export interface LotUnits {
+  batchId: string;
+  units: number;
+}
+
+/**
+ * The custodian (the entry's actor) packed serialized units and/or packages into the package `sscc`
+ * (GS1 AI 00) at one of its facilities: its direct children, up to 10,000. The units' serials are
+ * committed but not disclosed (a serial is the half of a check that is not secret, not a list to publish).
+ */
+export interface UnitsPackedPayload {
+  sscc: string;
+  facilityId: string;
+  units: PackedUnits[];
+  childSsccs: string[];
+  /** The lots of `units` (not of the child packages, which their own entries name). */
+  lots: LotUnits[];
+}
+
+/** The custodian took the package's direct children out of it: they are free again, the SSCC is not reused. */
+export interface UnpackedPayload {
+  sscc: string;
+  facilityId: string;
+  units: PackedUnits[];
+  childSsccs: string[];
+}
+
+/**
+ * The custodian shipped a package (not one inside another) to another organization: everything in it,
+ * at any depth, goes with it. `lots` names every lot with units inside, so a recall's trace reaches them.
+ */
+export interface PackageShippedPayload {
+  sscc: string;
+  facilityId: string;
+  destinationOrganizationId: string;
+  eventTime: string;
+  lots: LotUnits[];
+}
+
+/** The organization a package was shipped to received it: custody of the package and everything in it moves to it. */
+export interface PackageReceivedPayload {
+  sscc: string;
+  facilityId: string;
+  eventTime: string;
+  /** The organization that shipped it (FSMA 204's immediate previous source). */
+  immediatePreviousSource: string;
+  lots: LotUnits[];
 }

@@ -8,7 +8,7 @@ describe('the public and private members of each entry type', () => {
     const doc = readFileSync('docs/ledger-format.md', 'utf8');
     const section = doc.slice(doc.indexOf('## 4.'), doc.indexOf('## 5.'));
     const listed = Object.fromEntries(
-      [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]*) \| ([^|]*) \|$/gm)].map(([, type, pub, priv]) => {
+      [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| ([^|]*) \| ([^|]*) \|$/gm)].map(([, type, pub, priv]) => {
         const names = (cell: string) => (cell.trim() === '—' ? [] : cell.split(',').map((n) => n.replace(/\(.*\)/, '').trim()));
         return [type, { public: names(pub).sort(), private: names(priv).sort() }];
       }),

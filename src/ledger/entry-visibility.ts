@@ -11,7 +11,7 @@ import type { EntryType, LedgerPayloads } from './entry-types.js';
 type Visibility = 'public' | 'private';
 
 export const MEMBER_VISIBILITY: { [T in EntryType]: { [K in keyof LedgerPayloads[T]]-?: Visibility } } = {
-  ORGANIZATION_REGISTERED: { organizationId: 'public', name: 'public', kind: 'public', uscc: 'public' },
+  ORGANIZATION_REGISTERED: { organizationId: 'public', name: 'public', kind: 'public', uscc: 'public', gs1CompanyPrefix: 'public' },
   FACILITY_REGISTERED: { facilityId: 'public', name: 'public', region: 'public', gln: 'public' },
   PRODUCT_REGISTERED: {
     productId: 'public',
@@ -91,6 +91,11 @@ export const MEMBER_VISIBILITY: { [T in EntryType]: { [K in keyof LedgerPayloads
   },
   // The root and count of a lot's serials: a unit's page proves its serial under them.
   UNITS_COMMISSIONED: { commissioningId: 'public', gtin: 'public', count: 'public', serialsRoot: 'public' },
+  GS1_COMPANY_PREFIX_SET: { organizationId: 'public', gs1CompanyPrefix: 'public' },
+  UNITS_PACKED: { sscc: 'public', facilityId: 'public', units: 'private', childSsccs: 'public', lots: 'public' },
+  UNPACKED: { sscc: 'public', facilityId: 'public', units: 'private', childSsccs: 'public' },
+  PACKAGE_SHIPPED: { sscc: 'public', facilityId: 'public', destinationOrganizationId: 'public', eventTime: 'public', lots: 'public' },
+  PACKAGE_RECEIVED: { sscc: 'public', facilityId: 'public', eventTime: 'public', immediatePreviousSource: 'public', lots: 'public' },
 };
 
 /** Whether member `name` of an entry of `type` may be disclosed; a type or member not in the table stays hidden. */

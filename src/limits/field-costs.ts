@@ -49,7 +49,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Mutation.createApiKey': { cost: 50 },
   'Mutation.createCheckpoint': { cost: 50 },
   'Mutation.createOrganization': { cost: 50 },
-  'Mutation.initiateRecall': { cost: 100 }, // walks everything made from the named batches
+  'Mutation.initiateRecall': { cost: 100 },
+  'Mutation.packUnits': { cost: 100 }, // up to 10,000 units or packages checked and written, one entry // walks everything made from the named batches
+  'Mutation.receivePackage': { cost: 100 }, // custody of everything inside moves: a row per unit
   'Mutation.recordEvent': { cost: 50 },
   'Mutation.recordEvents': { cost: 100 }, // up to 1,000 events
   'Mutation.recordInspection': { cost: 50 },
@@ -61,6 +63,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Mutation.releaseBatch': { cost: 50 },
   'Mutation.reportRecallRecovery': { cost: 50 },
   'Mutation.revokeApiKey': { cost: 50 },
+  'Mutation.setGs1CompanyPrefix': { cost: 50 },
+  'Mutation.shipPackage': { cost: 50 }, // the lots inside, one query
+  'Mutation.unpack': { cost: 50 },
   'Mutation.transformBatches': { cost: 100 },
   // Subscriptions: each is held open on a socket
   'Subscription.recallIssued': { cost: 10 },
@@ -75,6 +80,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.product': { cost: 1 }, // the request's product loader
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
+  'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
+  'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
   'Unit.events': { cost: 10 }, // the entries that named the unit (unit_event), one query shared with Unit.sale
   'Unit.sale': { cost: 10 },

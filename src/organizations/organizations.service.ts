@@ -5,9 +5,11 @@ import { AuthRepository } from '../auth/auth.repository.js';
 import { Caller, requireAdmin } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { newEntry } from '../ledger/entry-types.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { CreateOrganizationInput } from './dto/create-organization.input.js';
 import { Organization, OrganizationsRepository } from './organizations.repository.js';
+import { companyPrefixProblem } from '../packages/sscc.js';
 import { usccProblem } from './uscc.js';
 
 @Injectable()
@@ -27,6 +29,8 @@ export class OrganizationsService {
       const problem = usccProblem(uscc);
       if (problem) throw new DomainError('INVALID_USCC', `uscc ${uscc}: ${problem}`);
     }
+    const gs1CompanyPrefix = input.gs1CompanyPrefix ?? null;
+    if (gs1CompanyPrefix !== null) checkCompanyPrefix(gs1CompanyPrefix);
     const organization: Organization = { id: randomUUID(), name: input.name, kind: input.kind, uscc };
     const apiKey = generateApiKeySecret();
     const draft = newEntry('ORGANIZATION_REGISTERED', null, {
@@ -34,6 +38,7 @@ export class OrganizationsService {
       name: organization.name,
       kind: organization.kind,
       ...(uscc ? { uscc } : {}),
+      ...(gs1CompanyPrefix ? { gs1CompanyPrefix } : {}),
     });
 
     await this.writer.execute({
@@ -41,8 +46,10 @@ export class OrganizationsService {
       run: async ({ tx, append }) => {
         if (uscc && (await this.organizations.usccTaken(tx, uscc)))
           throw new DomainError('DUPLICATE_USCC', `an organization with uscc ${uscc} is already registered`);
+        if (gs1CompanyPrefix && (await this.organizations.gs1CompanyPrefixHolder(tx, gs1CompanyPrefix)))
+          throw new DomainError('DUPLICATE_GS1_COMPANY_PREFIX', `another organization has GS1 company prefix ${gs1CompanyPrefix}`);
         const [entry] = await append([draft]);
-        await this.organizations.insert(tx, { ...organization, createdSeq: entry.seq, createdAt: entry.recordedAt });
+        await this.organizations.insert(tx, { ...organization, gs1CompanyPrefix, createdSeq: entry.seq, createdAt: entry.recordedAt });
         await this.keys.insertKey(tx, {
           id: randomUUID(),
           organizationId: organization.id,
@@ -54,4 +61,29 @@ export class OrganizationsService {
     });
     return { organization, apiKey };
   }
+
+  /**
+   * Admin only: sets or changes an organization's GS1 company prefix, one GS1_COMPANY_PREFIX_SET entry.
+   * SSCCs already minted keep their prefix; new ones use this one.
+   */
+  async setGs1CompanyPrefix(caller: Caller, organizationId: string, prefix: string): Promise<LedgerEntry> {
+    requireAdmin(caller);
+    checkCompanyPrefix(prefix);
+    return this.writer.execute({
+      actor: 'system',
+      run: async ({ tx, append }) => {
+        if (!(await this.organizations.findById(organizationId))) throw new DomainError('ORGANIZATION_NOT_FOUND', `no organization has id ${organizationId}`);
+        const holder = await this.organizations.gs1CompanyPrefixHolder(tx, prefix);
+        if (holder && holder !== organizationId) throw new DomainError('DUPLICATE_GS1_COMPANY_PREFIX', `another organization has GS1 company prefix ${prefix}`);
+        const [entry] = await append([newEntry('GS1_COMPANY_PREFIX_SET', null, { organizationId, gs1CompanyPrefix: prefix })]);
+        await this.organizations.setGs1CompanyPrefix(tx, organizationId, prefix);
+        return entry;
+      },
+    });
+  }
+}
+
+function checkCompanyPrefix(prefix: string): void {
+  const problem = companyPrefixProblem(prefix);
+  if (problem) throw new DomainError('INVALID_GS1_COMPANY_PREFIX', `gs1CompanyPrefix: ${problem}`);
 }

@@ -38,6 +38,21 @@ export class RecallsRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * The organizations that hold serialized units of these batches because a package of them was shipped
+   * and received (unit_holder, migration 1766900000101), with the batches of whose units each holds:
+   * they hold part of a lot whose custodian is another.
+   */
+  async unitHoldersInTx(tx: Tx, batchIds: string[]): Promise<Map<string, string[]>> {
+    const { rows } = await tx.query<{ custodian_id: string; batch_ids: string[] }>(
+      `SELECT h.custodian_id, array_agg(DISTINCT c.batch_id::text ORDER BY c.batch_id::text) AS batch_ids
+       FROM unit_commissioning c JOIN unit u ON u.commissioning_id = c.id JOIN unit_holder h ON h.gtin = u.gtin AND h.serial = u.serial
+       WHERE c.batch_id = ANY($1::uuid[]) AND c.entry_seq IS NOT NULL GROUP BY h.custodian_id`,
+      [batchIds],
+    );
+    return new Map(rows.map((r) => [r.custodian_id, r.batch_ids]));
+  }
+
   async producersInTx(tx: Tx, batchIds: string[]): Promise<Map<string, string>> {
     const { rows } = await tx.query<{ id: string; producer_id: string }>('SELECT id, producer_id FROM batch WHERE id = ANY($1::uuid[])', [batchIds]);
     return new Map(rows.map((r) => [r.id, r.producer_id]));

@@ -88,23 +88,31 @@ export class RecallsService {
           { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq },
           held,
         );
-        // The webhook outbox, in the same transaction: each holder is told of the batches it holds.
+        // The webhook outbox, in the same transaction: each holder is told of the batches it holds, or holds units of
+        // (a package of them received: src/packages).
+        const heldBatches = new Map<string, Set<string>>();
+        for (const s of reached) heldBatches.set(s.custodianId, (heldBatches.get(s.custodianId) ?? new Set()).add(s.id));
+        const unitHolders = await this.recalls.unitHoldersInTx(
+          tx,
+          reached.map((s) => s.id),
+        );
+        for (const [holder, ids] of unitHolders) heldBatches.set(holder, new Set([...(heldBatches.get(holder) ?? []), ...ids]));
         const bodies = new Map<string, string>();
-        for (const holder of new Set(reached.map((s) => s.custodianId))) {
-          const batchIds = reached.filter((s) => s.custodianId === holder).map((s) => s.id);
+        for (const [holder, held] of heldBatches) {
+          const batchIds = reached.filter((s) => held.has(s.id)).map((s) => s.id);
           bodies.set(
             holder,
             JSON.stringify({ type: 'recall.issued', recallId, level: input.level, reason: input.reason, initiatedAt: initiatedAt.toISOString(), batchIds }),
           );
         }
         await this.webhooks.enqueueInTx(tx, bodies);
-        return reached.map((s) => s.id);
+        return { ids: reached.map((s) => s.id), holderIds: [...heldBatches.keys()] };
       },
     });
     const recallRow: Recall = { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt };
-    const view = await this.view(recallRow, affected);
-    // Told after the commit: every organization holding an affected batch, and regulators.
-    await this.events.publish(RECALL_ISSUED, { recall: view, holderIds: [...new Set(view.affectedBatches.map((b) => b.custodianId))] } satisfies RecallIssued);
+    const view = await this.view(recallRow, affected.ids);
+    // Told after the commit: every organization holding an affected batch or units of one, and regulators.
+    await this.events.publish(RECALL_ISSUED, { recall: view, holderIds: affected.holderIds } satisfies RecallIssued);
     return view;
   }
 

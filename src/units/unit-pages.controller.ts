@@ -13,6 +13,7 @@ import { ProofsService } from '../ledger/proofs.service.js';
 import { PhoneCheckpoints } from '../scan/phone-checkpoints.js';
 import { assemblePageProof } from '../scan/page-proof-assembly.js';
 import { PageLanguage } from '../scan/scan.params.js';
+import { PackagesRepository } from '../packages/packages.repository.js';
 import { unitEventsSection, unitSection } from './unit-section.js';
 import { type FoundUnit, UnitsService } from './units.service.js';
 
@@ -26,6 +27,7 @@ export class UnitPagesController {
     private readonly ledgerService: LedgerService,
     private readonly proofs: ProofsService,
     private readonly checkpoints: PhoneCheckpoints,
+    private readonly packages: PackagesRepository,
   ) {}
 
   /** The lot's page with the unit's own section above it; 404 for a unit that was never commissioned. */
@@ -41,6 +43,8 @@ export class UnitPagesController {
     const found = await this.lookUp(gtin, serial, res);
     if (!found) return;
     const path = `/u/${found.gtin}/${encodeURIComponent(found.serial)}`;
+    // A second statement only for a packed unit: most scans are of units on a shelf, out of their case.
+    const packageEvents = await this.packages.eventsOf(found.packagePath);
     const section = unitSection(
       {
         gtin: found.gtin,
@@ -51,11 +55,15 @@ export class UnitPagesController {
         proofPath: `${path}/proof.json`,
         lotPath: `/q/${found.batch.traceCode}`,
         checkPath: `${path}/check`,
+        packagePath: found.packagePath,
+        packageEvents,
       },
       lang,
     );
     const answer = await this.pages.page(found.batch.traceCode, lang, ifNoneMatch, new Date(), {
-      key: `${found.gtin}/${found.serial}`,
+      // Packing is not on the lot's chain: the path and its newest entry name the page too, so a packed unit's page is not stale.
+      // The events naming the unit are on the lot's chain: its newest entry (in the ETag) covers them.
+      key: `${found.gtin}/${found.serial}|${found.packagePath.join('>')}|${packageEvents.at(-1)?.seq ?? ''}`,
       section: html`${section}${await this.eventsSection(found, lang)}`,
     });
     res.setHeader('vary', 'accept-language');

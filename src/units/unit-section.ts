@@ -16,7 +16,18 @@ export interface UnitSectionFacts {
   lotPath: string;
   /** Where the check-code form posts; null: no form. */
   checkPath: string | null;
+  /** SSCCs of the packages it is in, innermost first. */
+  packagePath: string[];
+  /** Those packages' ledger entries (packed, shipped, received), in ledger order. */
+  packageEvents: { sscc: string; seq: number; type: string }[];
 }
+
+const EVENT_NAMES: Record<string, { zh: string; en: string }> = {
+  UNITS_PACKED: { zh: '装箱', en: 'packed' },
+  PACKAGE_SHIPPED: { zh: '发货', en: 'shipped' },
+  PACKAGE_RECEIVED: { zh: '收货', en: 'received' },
+  UNPACKED: { zh: '拆箱', en: 'unpacked' },
+};
 
 const T = {
   zh: {
@@ -29,6 +40,10 @@ const T = {
     check: '验证防伪码',
     checkHint: '刮开标签涂层，输入 10 位防伪码：',
     submit: '验证',
+    packages: '包装',
+    notPacked: '未装箱',
+    innermost: '（由内到外）',
+    entry: (seq: number) => `账本第 ${seq} 条`,
   },
   en: {
     unit: 'This unit',
@@ -40,6 +55,10 @@ const T = {
     check: 'Check the code',
     checkHint: 'Scratch the panel on the label and enter its 10-character code:',
     submit: 'Check',
+    packages: 'Packages',
+    notPacked: 'Not in a package',
+    innermost: '(innermost first)',
+    entry: (seq: number) => `ledger entry ${seq}`,
   },
 };
 
@@ -62,8 +81,20 @@ data-gtin="${f.gtin}" data-serial="${f.serial}"><h2>${t.unit}</h2>
 <p data-fact="unit-commissioned">${t.commissioned(f.entrySeq, f.count)}</p>
 <p class="muted"><a href="${f.proofPath}">${t.proof}</a> ${t.proofNote}</p>
 <p class="muted" id="unit-check-state">${t.unchecked}</p>
+${packagesPart(f, lang)}
 ${form && html`<h3>${t.check}</h3>${form}`}
 </section>`;
+}
+
+/** The unit's package path (SSCCs, innermost first) and each package's events with their ledger seqs. */
+function packagesPart(f: UnitSectionFacts, lang: Lang): Markup {
+  const t = T[lang];
+  if (f.packagePath.length === 0) return html`<p class="muted" id="unit-packages">${t.packages}: ${t.notPacked}</p>`;
+  const items = f.packagePath.map((sscc) => {
+    const events = f.packageEvents.filter((e) => e.sscc === sscc).map((e) => html`<li>${EVENT_NAMES[e.type]?.[lang] ?? e.type}: ${t.entry(e.seq)}</li>`);
+    return html`<li>SSCC <span data-sscc="${sscc}">${sscc}</span><ul>${events}</ul></li>`;
+  });
+  return html`<h3>${t.packages} ${t.innermost}</h3><ol id="unit-packages">${items}</ol>`;
 }
 
 /** An event that named the unit, as its section lists it. */

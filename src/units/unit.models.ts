@@ -30,6 +30,8 @@ export class UnitModel {
   @Field(() => BatchModel, { description: 'Its lot, as a scan shows it' }) batch: BatchModel;
   @Field(() => [String], { description: 'SSCCs from the innermost package outwards; empty when not packed.' }) packagePath: string[];
   @Field({ description: 'Whether its lot is recalled' }) recalled: boolean;
+  /** Resolved by UnitFieldsResolver (holder), from this id. */
+  holderId: string;
   // events and sale: UnitEventsResolver (unit-events.resolver.ts), read only when asked for.
 }
 

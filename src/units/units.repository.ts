@@ -37,7 +37,20 @@ export interface StoredUnit {
   serialWidth: number;
   /** The unit's lot, read in the same statement: a unit's scan is one round trip, as a lot's is. */
   batch: StoredBatch;
+  /** SSCCs of the packages it is in, innermost first; empty when it is in none (same statement). */
+  packagePath: string[];
+  /** Who holds it: the last organization that received a package it was in, else its lot's custodian. */
+  holderId: string;
 }
+
+/**
+ * The SSCCs of the packages a unit (u) is in now, innermost first: its package, then that one's, up to
+ * a package in none. A scalar subquery, so the unit's scan stays one statement.
+ */
+const PACKAGE_PATH = `(WITH RECURSIVE up(sscc, depth) AS (
+    SELECT pu.sscc, 0 FROM package_unit pu WHERE pu.gtin = u.gtin AND pu.serial = u.serial AND pu.unpacked_seq IS NULL
+    UNION ALL SELECT pc.parent_sscc, up.depth + 1 FROM package_child pc JOIN up ON pc.child_sscc = up.sscc WHERE pc.unpacked_seq IS NULL)
+  SELECT COALESCE(array_agg(sscc::text ORDER BY depth), '{}') FROM up)`;
 
 /** A chunk of units to insert: serials from position `from`, and their check-code hashes. */
 export interface UnitChunk {
@@ -212,8 +225,9 @@ export class UnitsRepository {
   async findUnit(gtin: string, serial: string): Promise<StoredUnit | null> {
     const { rows } = await this.db.read<Record<string, unknown>>(
       `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq, c.serial_width,
-              ${batchColumns('b')}
+              ${batchColumns('b')}, ${PACKAGE_PATH} AS package_path, COALESCE(h.custodian_id, b.custodian_id) AS holder_id
        FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
+       LEFT JOIN unit_holder h ON h.gtin = u.gtin AND h.serial = u.serial
        WHERE u.gtin = $1 AND u.serial = $2 AND c.entry_seq IS NOT NULL`,
       [gtin, serial],
     );
@@ -229,6 +243,8 @@ export class UnitsRepository {
       entrySeq: Number(r.entry_seq),
       serialWidth: r.serial_width as number,
       batch: rowToBatch(r),
+      packagePath: r.package_path as string[],
+      holderId: r.holder_id as string,
     };
   }
 

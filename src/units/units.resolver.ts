@@ -1,12 +1,27 @@
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { addressKey } from '../common/client-address.js';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { OrganizationModel } from '../organizations/organization.model.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { CommissionUnitsInput } from './dto/commission-units.input.js';
 import { UnitCheckModel, UnitCommissioningModel, UnitModel } from './unit.models.js';
 import { UnitsService } from './units.service.js';
+
+/** A unit's holder: public, as a lot's custodian is (PUBLIC_BATCH_FIELDS), read only when asked for. */
+@Resolver(() => UnitModel)
+export class UnitFieldsResolver {
+  constructor(private readonly organizations: OrganizationsRepository) {}
+
+  @ResolveField(() => OrganizationModel, {
+    description: 'Who holds it: the organization that last received a package it was in, else its lot’s custodian',
+  })
+  async holder(@Parent() unit: UnitModel): Promise<OrganizationModel> {
+    return (await this.organizations.findById(unit.holderId))!;
+  }
+}
 
 @Resolver()
 export class UnitsResolver {
@@ -20,14 +35,14 @@ export class UnitsResolver {
     const unit = await this.units.find(gtin, serial);
     if (!unit) return null;
     // The lot as every path shows it: its private fields are withheld from whoever may not read it (batch-field-policy.ts).
-    // No packing exists yet, so no unit is in a package: an empty path is the truth, not a placeholder.
     return {
       gtin: unit.gtin,
       serial: unit.serial,
       digitalLink: unit.digitalLink,
       batch: unit.batch,
-      packagePath: [],
+      packagePath: unit.packagePath,
       recalled: unit.batch.recalled,
+      holderId: unit.holderId,
     };
   }
 

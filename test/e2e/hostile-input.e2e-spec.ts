@@ -92,6 +92,26 @@ const MUTATIONS: Record<string, Baseline> = {
   createApiKey: (w) => ({ key: w.retailer.key, args: { input: { label: w.unique('扫码枪') } } }),
   createCheckpoint: () => ({ key: TEST_ADMIN_KEY, args: {} }),
   createOrganization: (w) => ({ key: TEST_ADMIN_KEY, args: { input: { name: w.unique('合作社'), kind: 'PRODUCER' } } }),
+  packUnits: (w) => ({
+    key: w.producer.key,
+    args: { input: { facilityId: w.facilityId, sscc: w.packing.freshSscc(), gtin: w.packing.gtin, unitSerials: [w.packing.freshSerial()] } },
+  }),
+  receivePackage: async (w) => ({
+    key: w.retailer.key,
+    args: { input: { sscc: await w.packing.packageShippedToRetailer(), facilityId: w.retailerFacilityId, eventTime: w.freshInstant() } },
+  }),
+  setGs1CompanyPrefix: async (w) => ({
+    key: TEST_ADMIN_KEY,
+    args: {
+      organizationId: (await createOrg(w.app, 'PRODUCER', w.unique('合作社'))).id,
+      gs1CompanyPrefix: `6960${w.unique('').replace(/\D/g, '').padStart(5, '0')}`,
+    },
+  }),
+  shipPackage: async (w) => ({
+    key: w.producer.key,
+    args: { input: { sscc: await w.packing.freshPackage(), facilityId: w.facilityId, destinationOrganizationId: w.retailer.id, eventTime: w.freshInstant() } },
+  }),
+  unpack: async (w) => ({ key: w.producer.key, args: { sscc: await w.packing.freshPackage(), facilityId: w.facilityId } }),
   initiateRecall: async (w) => ({ key: w.regulator.key, args: { input: { batchIds: [(await w.newBatch()).id], level: 'LEVEL_3', reason: '标签错误' } } }),
   recordEvent: (w) => ({ key: HOLDER_OF_SHARED_BATCH(w), args: { input: storing(w) } }),
   recordEvents: (w) => ({ key: HOLDER_OF_SHARED_BATCH(w), args: { input: [storing(w), storing(w)] } }),

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { APP_CONFIG } from '../../src/config/config.module.js';
 import type { AppConfig } from '../../src/config/config.js';
+import { nthSscc } from '../../src/packages/sscc.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 import {
@@ -56,6 +57,9 @@ interface World {
   /** A fresh batch of the owner's GTIN product, and a commissioning of two units of one. */
   gtinBatch(): Promise<string>;
   commissioning(): Promise<string>;
+  /** A package of two fresh units of the owner's, packed by it under a given SSCC; and one a supplier shipped to the owner. */
+  ownerPackage(): Promise<string>;
+  packageShippedToOwner(): Promise<string>;
   heldBatch(): Promise<string>;
   openRecall(): Promise<{ recallId: string; batchId: string }>;
   /** A certificate the owner declared on a fresh batch of its own. */
@@ -329,6 +333,38 @@ describe('permissions', () => {
       'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
       async (w) => ({ input: { batchId: await w.gtinBatch(), count: 2 } }),
     ),
+    // Packing: the custodian of what is packed, at one of its own facilities; the admin key is not an organization's.
+    graphql(
+      'Mutation.packUnits',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc } }',
+      async (w) => ({ input: { facilityId: w.facility, sscc: nthSscc('0614141', BigInt(1_000_000 + serial())), childSsccs: [await w.ownerPackage()] } }),
+    ),
+    graphql(
+      'Mutation.unpack',
+      table('FORBIDDEN/NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($s: String!, $f: ID!) { unpack(sscc: $s, facilityId: $f) { seq } }',
+      async (w) => ({ s: await w.ownerPackage(), f: w.facility }),
+    ),
+    graphql(
+      'Mutation.shipPackage',
+      table('FORBIDDEN/NOT_IN_CUSTODY', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: ShipPackageInput!) { shipPackage(input: $input) { seq } }',
+      async (w) => ({ input: { sscc: await w.ownerPackage(), facilityId: w.facility, destinationOrganizationId: w.orgs.retailer.id } }),
+    ),
+    // Only the organization it was shipped to receives a package.
+    graphql(
+      'Mutation.receivePackage',
+      table('FORBIDDEN/NOT_SHIPPED_TO_YOU', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      'mutation($input: ReceivePackageInput!) { receivePackage(input: $input) { seq } }',
+      async (w) => ({ input: { sscc: await w.packageShippedToOwner(), facilityId: w.facility } }),
+    ),
+    graphql(
+      'Mutation.setGs1CompanyPrefix',
+      table('FORBIDDEN/ADMIN_ONLY', { admin: 'ok' }),
+      'mutation($id: ID!, $p: String!) { setGs1CompanyPrefix(organizationId: $id, gs1CompanyPrefix: $p) { seq } }',
+      async () => ({ id: (await createOrg(service.app, 'PRODUCER')).id, p: `6950${String(serial()).padStart(5, '0')}` }),
+    ),
     graphql(
       'Mutation.closeRecall',
       table('FORBIDDEN/ROLE_NOT_ALLOWED', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', regulator: 'ok' }),
@@ -432,6 +468,28 @@ describe('permissions', () => {
           owner.key,
         )
       ).commissionUnits.id as string;
+    // Packages: units of the owner's (or a supplier's) GTIN lot, packed under SSCCs given (neither has a GS1 company prefix).
+    const supplier = await createOrg(app, 'PRODUCER');
+    const supplierFacility = await registerFacility(app, supplier);
+    const supplierCans = await registerProduct(app, supplier, { name: '配方奶粉', gtin: '06930000000028' });
+    let ssccs = 0;
+    const packageOf = async (org: Org, productId: string, facilityId: string, gtin: string) => {
+      const batchId = (await registerBatch(app, org, productId, facilityId)).id;
+      const c = await gqlOk(
+        app,
+        'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+        { input: { batchId, count: 2 } },
+        org.key,
+      );
+      const csv = await request(app.getHttpServer()).get(`/units/${c.commissionUnits.id}.csv`).set('authorization', `Bearer ${org.key}`);
+      const serials = csv.text
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',')[0]);
+      const input = { facilityId, sscc: nthSscc('0614141', BigInt(++ssccs)), gtin, unitSerials: serials };
+      return (await gqlOk(app, 'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc } }', { input }, org.key)).packUnits.sscc as string;
+    };
     const world: World = {
       orgs,
       owner,
@@ -440,6 +498,13 @@ describe('permissions', () => {
       newBatch,
       gtinBatch: async () => (await registerBatch(app, owner, cans, facility)).id,
       commissioning,
+      ownerPackage: () => packageOf(owner, cans, facility, '06930000000011'),
+      packageShippedToOwner: async () => {
+        const sscc = await packageOf(supplier, supplierCans, supplierFacility, '06930000000028');
+        const input = { sscc, facilityId: supplierFacility, destinationOrganizationId: owner.id };
+        await gqlOk(app, 'mutation($input: ShipPackageInput!) { shipPackage(input: $input) { seq } }', { input }, supplier.key);
+        return sscc;
+      },
       heldBatch: async () => {
         const { id } = await newBatch();
         await gqlOk(

@@ -4,7 +4,7 @@ import { withAdminClient } from '../../src/database/postgres-server.js';
 import { seedDemo } from '../../src/demo/seed-demo.js';
 import { ENTRY_TYPES } from '../../src/ledger/entry-types.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
-import { gqlOk, useTestApp } from '../support/test-app.js';
+import { gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
 const TRANSFORM = 'mutation($input: TransformBatchesInput!) { transformBatches(input: $input) { outputs { id } } }';
 const INSPECT = 'mutation($input: RecordInspectionInput!) { recordInspection(input: $input) { seq } }';
@@ -72,7 +72,34 @@ describe('the ledger vocabulary', () => {
     // Serialized units of a GTIN lot: one UNITS_COMMISSIONED entry.
     const formula = await registerProduct(app, mill, { name: '配方奶粉', gtin: '06930000000028' });
     const cans = await registerBatch(app, mill, formula, floor, { quantity: 10 });
-    await gqlOk(app, 'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }', { input: { batchId: cans.id, count: 3 } }, mill.key);
+    const commissioning = await gqlOk(
+      app,
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      { input: { batchId: cans.id, count: 3 } },
+      mill.key,
+    );
+    // Packing them under the mill's GS1 company prefix, shipping the case to a shop, which receives and unpacks it.
+    await gqlOk(app, 'mutation($id: ID!) { setGs1CompanyPrefix(organizationId: $id, gs1CompanyPrefix: "6930000") { seq } }', { id: mill.id }, TEST_ADMIN_KEY);
+    const serials = await withAdminClient(db.url, (c) =>
+      c.query<{ serial: string }>('SELECT serial FROM unit WHERE commissioning_id = $1', [commissioning.commissionUnits.id]),
+    );
+    const packed = await gqlOk(
+      app,
+      'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc } }',
+      { input: { facilityId: floor, gtin: '06930000000028', unitSerials: serials.rows.map((r) => r.serial) } },
+      mill.key,
+    );
+    const sscc = packed.packUnits.sscc as string;
+    const shop = await createOrg(app, 'RETAILER');
+    const shelf = await registerFacility(app, shop);
+    await gqlOk(
+      app,
+      'mutation($input: ShipPackageInput!) { shipPackage(input: $input) { seq } }',
+      { input: { sscc, facilityId: floor, destinationOrganizationId: shop.id } },
+      mill.key,
+    );
+    await gqlOk(app, 'mutation($input: ReceivePackageInput!) { receivePackage(input: $input) { seq } }', { input: { sscc, facilityId: shelf } }, shop.key);
+    await gqlOk(app, 'mutation($s: String!, $f: ID!) { unpack(sscc: $s, facilityId: $f) { seq } }', { s: sscc, f: shelf }, shop.key);
 
     const { rows } = await withAdminClient(db.url, (c) => c.query<{ type: string }>('SELECT DISTINCT type FROM ledger_entry ORDER BY type'));
     expect(rows.map((r) => r.type)).toEqual([...ENTRY_TYPES].sort());

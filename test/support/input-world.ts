@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
+import { nthSscc } from '../../src/packages/sscc.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, Org, registerBatch, registerFacility, registerProduct } from './builders.js';
 import { gqlOk } from './test-app.js';
@@ -43,6 +44,16 @@ export interface InputWorld {
   capturedEventId: string;
   /** Two serialized units the producer commissioned of the shared batch: the commissioning, and the first unit with its check code. */
   units: { commissioningId: string; gtin: string; serial: string; checkCode: string };
+  /** Packing: units of rice the producer holds, one fresh serial a call, SSCCs never used, and packages of them. */
+  packing: {
+    gtin: string;
+    freshSerial(): string;
+    freshSscc(): string;
+    /** A package of one fresh unit, packed by the producer at its facility. */
+    freshPackage(): Promise<string>;
+    /** A fresh package the producer shipped to the retailer. */
+    packageShippedToRetailer(): Promise<string>;
+  };
 }
 
 export interface EpcisDocument {
@@ -187,9 +198,49 @@ export async function buildInputWorld(app: INestApplication<App>): Promise<Input
   const [serial, , checkCode] = csv.text.split('\r\n')[1].split(',');
   const units = { commissioningId, gtin: rice.gtin, serial, checkCode };
 
+  // Units to pack: 2,000 of a lot of their own, handed out one a call (the hostile-input suite packs one per variant).
+  const packingBatch = await newBatch();
+  const pool = await gqlOk(
+    app,
+    'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+    { input: { batchId: packingBatch.id, count: 2000 } },
+    producer.key,
+  );
+  const poolCsv = await request(app.getHttpServer()).get(`/units/${pool.commissionUnits.id}.csv`).set('authorization', `Bearer ${producer.key}`);
+  const poolSerials = poolCsv.text
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]);
+  let ssccs = 0;
+  const freshSerial = () => {
+    const next = poolSerials.pop();
+    if (!next) throw new Error("the input world's units to pack ran out");
+    return next;
+  };
+  // The producer has no GS1 company prefix: any valid SSCC is its to give (GS1's example prefix here).
+  const freshSscc = () => nthSscc('0614141', BigInt(++ssccs))!;
+  const freshPackage = async () =>
+    (
+      await gqlOk(
+        app,
+        'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc } }',
+        { input: { facilityId, sscc: freshSscc(), gtin: rice.gtin, unitSerials: [freshSerial()] } },
+        producer.key,
+      )
+    ).packUnits.sscc as string;
+  const packageShippedToRetailer = async () => {
+    const sscc = await freshPackage();
+    const input = { sscc, facilityId, destinationOrganizationId: retailer.id };
+    await gqlOk(app, 'mutation($input: ShipPackageInput!) { shipPackage(input: $input) { seq } }', { input }, producer.key);
+    return sscc;
+  };
+  const packing = { gtin: rice.gtin, freshSerial, freshSscc, freshPackage, packageShippedToRetailer };
+
   return {
     app,
     units,
+    packing,
     captureJobId,
     capturedEventId,
     producer,

@@ -12,4 +12,8 @@ export class CreateOrganizationInput {
   @IsOptional()
   @IsString()
   uscc?: string | null;
+  @Field(() => String, { nullable: true, description: 'Its GS1 company prefix (6–12 digits): its SSCCs are minted from it and checked against it' })
+  @IsOptional()
+  @IsString()
+  gs1CompanyPrefix?: string | null;
 }
