@@ -168,6 +168,8 @@ export class UnitPagesController {
 
   /** The unit's own events and sale (unit-section.ts): its lot's entries that named it. */
   private async eventsSection(found: FoundUnit, lang: Lang): Promise<Markup | null> {
+    // A second statement only for a unit some event named: most units are named by none.
+    if (!found.namedByEvents) return null;
     const { events, sale } = await this.units.eventsOf(found);
     return unitEventsSection(events, sale, lang);
   }

@@ -41,6 +41,8 @@ export interface StoredUnit {
   packagePath: string[];
   /** Who holds it: the last organization that received a package it was in, else its lot's custodian. */
   holderId: string;
+  /** Whether any event named it (unit_event): its page reads those events only then. */
+  namedByEvents: boolean;
 }
 
 /**
@@ -225,7 +227,8 @@ export class UnitsRepository {
   async findUnit(gtin: string, serial: string): Promise<StoredUnit | null> {
     const { rows } = await this.db.read<Record<string, unknown>>(
       `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq, c.serial_width,
-              ${batchColumns('b')}, ${PACKAGE_PATH} AS package_path, COALESCE(h.custodian_id, b.custodian_id) AS holder_id
+              ${batchColumns('b')}, ${PACKAGE_PATH} AS package_path, COALESCE(h.custodian_id, b.custodian_id) AS holder_id,
+              EXISTS (SELECT 1 FROM unit_event ue WHERE ue.gtin = u.gtin AND ue.serial = u.serial) AS named_by_events
        FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
        LEFT JOIN unit_holder h ON h.gtin = u.gtin AND h.serial = u.serial
        WHERE u.gtin = $1 AND u.serial = $2 AND c.entry_seq IS NOT NULL`,
@@ -245,6 +248,7 @@ export class UnitsRepository {
       batch: rowToBatch(r),
       packagePath: r.package_path as string[],
       holderId: r.holder_id as string,
+      namedByEvents: r.named_by_events as boolean,
     };
   }
 
