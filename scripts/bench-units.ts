@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { checkCodeHashes, mintCheckCodes, unitKeys } from '../src/units/check-codes.js';
 import { serialLeafHashes, serialsTree } from '../src/units/serials-merkle.js';
-import { mintSerials } from '../src/units/unit-serials.js';
+import { mintSerials, serialOrder } from '../src/units/unit-serials.js';
 import { organization, withBenchService } from './bench-api.js';
 import { printTable, timeEach } from './bench-support.js';
 
@@ -30,6 +30,7 @@ const timed = <T>(op: () => T): [T, number] => {
 // The pure steps alone, in this process.
 const [serials, mintS] = timed(() => mintSerials(COUNT));
 const [codes, codesS] = timed(() => mintCheckCodes(COUNT));
+const [, orderS] = timed(() => serialOrder(serials, COUNT));
 const [leaves, leavesS] = timed(() => serialLeafHashes(serials, COUNT));
 const [, treeS] = timed(() => serialsTree(leaves));
 const [, hashS] = timed(() => checkCodeHashes(unitKeys(Buffer.alloc(32, 1)), GTIN, serials, codes, COUNT));
@@ -78,6 +79,7 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
     [
       ['mint serials (in this process)', mintS.toFixed(2), rate(mintS)],
       ['mint check codes (in this process)', codesS.toFixed(2), rate(codesS)],
+      ['serials in index order (in this process)', orderS.toFixed(2), rate(orderS)],
       ['serial leaf hashes (in this process)', leavesS.toFixed(2), rate(leavesS)],
       ['serials tree (in this process)', treeS.toFixed(2), rate(treeS)],
       ['check-code hashes (in this process)', hashS.toFixed(2), rate(hashS)],

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   PRODUCT_WITHOUT_GTIN: 'BAD_USER_INPUT',
   /** A serial outside GS1 AI 21, or a check code that cannot be one. */
   INVALID_SERIAL: 'BAD_USER_INPUT',
+  /** A label sheet PDF of more units than one holds: their CSV is for label-printer software. */
+  LABEL_SHEET_TOO_LARGE: 'BAD_USER_INPUT',
   /** An `after` cursor the list did not hand out (another list's, edited, or made up). */
   INVALID_CURSOR: 'BAD_USER_INPUT',
   /** An `after` cursor of this list, handed out for another filter: its position means nothing under this one. */
