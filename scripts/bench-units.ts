@@ -6,17 +6,20 @@
  * (the GraphQL query and the page, 200 requests each, one after another) and the recall of the lot with its
  * N units (issue 18 point 6: within 2× of the lot's, and a 100,000-unit recall under 1 s). The pure steps the service runs
  * before writing (minting, the serials tree, the check-code hashes) are timed here on their own too, in
- * this process, to show where the time goes. The database is dropped at the end, also on failure.
+ * this process, to show where the time goes. Then the A4 label sheet (`GET /units/<id>.pdf`, with codes) of a
+ * commissioning of 1,000 units and of one of MAX_LABELS_PER_SHEET: its size and time per 1,000 labels. The
+ * database is dropped at the end, also on failure. `--sheets-only` skips the million (and the scans and recall).
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { checkCodeHashes, mintCheckCodes, unitKeys } from '../src/units/check-codes.js';
 import { serialLeafHashes, serialsTree } from '../src/units/serials-merkle.js';
 import { mintSerials, serialOrder } from '../src/units/unit-serials.js';
+import { MAX_LABELS_PER_SHEET } from '../src/units/units.service.js';
 import { organization, withBenchService } from './bench-api.js';
 import { printTable, timeEach } from './bench-support.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, 'sheets-only': { type: 'boolean', default: false } } });
 const COUNT = Number(values.count);
 const GTIN = '06901234567892';
 
@@ -49,6 +52,38 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
       input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH1', quantity: COUNT, unit: 'can', producedAt: '2026-11-01T00:00:00Z' },
     },
   );
+
+  // The label sheet: a first download (with the codes) of 1,000 labels and of the most one sheet holds.
+  const sheets: string[][] = [];
+  for (const labels of [1_000, MAX_LABELS_PER_SHEET]) {
+    const { commissionUnits } = await api<{ commissionUnits: { id: string } }>(
+      org.key,
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      { input: { batchId: registerBatch.id, count: labels } },
+    );
+    const start = process.hrtime.bigint();
+    const res = await fetch(`${service.base}/units/${commissionUnits.id}.pdf`, { headers: { authorization: `Bearer ${org.key}` } });
+    if (res.status !== 200 || !/^included/.test(res.headers.get('units-check-codes') ?? '')) throw new Error(`the sheet answered ${res.status}`);
+    let bytes = 0;
+    let firstByteS = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      if (bytes === 0) firstByteS = seconds(start);
+      bytes += chunk.length;
+    }
+    const s = seconds(start);
+    const per1000 = 1000 / labels;
+    sheets.push([
+      labels.toLocaleString('en'),
+      String(Math.ceil(labels / 24)),
+      (bytes / 1e6).toFixed(2),
+      s.toFixed(2),
+      firstByteS.toFixed(2),
+      ((bytes / 1e6) * per1000).toFixed(2),
+      (s * per1000).toFixed(2),
+    ]);
+  }
+  printTable(['label sheet (GET /units/<id>.pdf, with codes)', 'pages', 'MB', 'seconds', 'first byte s', 'MB per 1,000', 's per 1,000'], sheets);
+  if (values['sheets-only']) return;
 
   const commissionStart = process.hrtime.bigint();
   const { commissionUnits } = await api<{ commissionUnits: { id: string; count: number } }>(
