@@ -253,8 +253,8 @@ describe('serialized units', () => {
     expect(reprinted.text).toContain('查验码已于首次下载时提供');
   });
 
-  it('gives the codes to the CSV when it comes first: the sheet after it has none', async () => {
-    const { org, batch } = await gtinLot();
+  it('gives the codes to the CSV when it comes first: the sheet after it has none (and prints a 20-character lot whole)', async () => {
+    const { org, batch } = await gtinLot('WWWWMMMMWWWWMMMMWWW9');
     const c = (await commission(org.key, { batchId: batch.id, count: 3 })).data!.commissionUnits;
     const codes = rowsOf((await download(org.key, c.id)).text)
       .slice(1)
@@ -262,7 +262,9 @@ describe('serialized units', () => {
     expect(codes.every((code) => /^[2-9A-HJ-NP-Z]{10}$/.test(code))).toBe(true);
     const after = await sheet(org.key, c.id);
     expect(after.headers['units-check-codes']).toMatch(/^withheld/);
-    expect(readSheet(after.body as Buffer).codes).toEqual([]);
+    const printed = readSheet(after.body as Buffer);
+    expect(printed.codes).toEqual([]);
+    expect(printed.text).toContain('批号 Lot WWWWMMMMWWWWMMMMWWW9');
   });
 
   it('prints the sheet for the producer only, refuses one over the limit pointing to the CSV, and takes no codes when refused', async () => {
@@ -455,6 +457,24 @@ describe('serialized units', () => {
     expect(locked.errors?.[0].message).toMatch(/10 wrong check codes/);
     // Another unit is not affected.
     expect((await check(gtin, serials[1], codes[1])).data!.checkUnit.genuine).toBe(true);
+  });
+
+  it('keeps each unit’s position, code and proof across the chunks commissioning inserts in serial order', async () => {
+    // 48 blocks of 1,024 a statement: two statements, the units of each in serial order, not minted order.
+    const count = 48 * 1024 + 700;
+    const { gtin, serials, codes, commissioning } = await commissioned(count);
+    expect(serials).toHaveLength(count);
+    const leaves = serialLeafHashes(Buffer.from(serials.join(''), 'latin1'), count);
+    expect(serialsTree(leaves).root.toString('hex')).toBe(commissioning.serialsRoot);
+    for (const position of [0, 1, 49_151, 49_152, count - 1]) {
+      expect((await check(gtin, serials[position], codes[position])).data!.checkUnit.genuine).toBe(true);
+      const proof = (await request(service.app.getHttpServer()).get(`/u/${gtin}/${serials[position]}/proof.json`)).body;
+      expect(proof.leafIndex).toBe(position);
+      const path = (proof.path as string[]).map((h) => Buffer.from(h, 'hex'));
+      expect(verifyInclusion(hashLeaf(Buffer.from(serials[position], 'latin1')), position, count, path, Buffer.from(commissioning.serialsRoot, 'hex'))).toBe(
+        true,
+      );
+    }
   });
 
   it('offers the check on the unit’s page, as a form in both languages that answers with a page', async () => {
