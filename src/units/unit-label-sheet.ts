@@ -5,14 +5,14 @@ import { CHECK_CODE_LENGTH } from './check-codes.js';
 
 /**
  * The A4 sheet of a commissioning's unit labels, for 70 × 37 mm label stock, 3 across and 8 down (24 a
- * sheet, edge to edge: 210 × 296 mm with 0.5 mm top and bottom, as Herma 4453 or Avery 3475). Each label:
+ * sheet, edge to edge: 210 × 296 mm with 0.5 mm top and bottom, a common A4 label stock). Each label:
  * a vector QR code of the unit's GS1 Digital Link URI (one filled rectangle per run of dark modules), the
  * product, GTIN, lot and serial in text, and — when this download carries the codes — the check code in
  * a box the size of a 30 × 10 mm scratch-off sticker, captioned in Chinese and English. Noto Sans SC is
  * embedded as a subset (src/common/pdf-fonts.ts). Pages are written as they are drawn: the caller takes
  * the bytes a page at a time, so a sheet of thousands of labels is never whole in memory. Pure but for pdfkit.
  */
-export const LABEL_STOCK = { columns: 3, rows: 8, widthMm: 70, heightMm: 37, name: '70 × 37 mm, 3 × 8 on A4 (Herma 4453, Avery 3475)' } as const;
+export const LABEL_STOCK = { columns: 3, rows: 8, widthMm: 70, heightMm: 37, name: '70 × 37 mm, 3 × 8 on A4, edge to edge' } as const;
 export const LABELS_PER_PAGE = LABEL_STOCK.columns * LABEL_STOCK.rows;
 /** The scratch-off sticker the code's box is drawn for. */
 export const SCRATCH_PANEL_MM = { width: 30, height: 10 } as const;
@@ -39,7 +39,6 @@ export interface SheetHeading {
   lotCode: string;
   /** The commissioning's id, in the document's title. */
   commissioningId: string;
-  withCodes: boolean;
 }
 
 export interface UnitLabel {

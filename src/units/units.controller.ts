@@ -56,14 +56,14 @@ export class UnitsController {
     res.setHeader('content-disposition', `attachment; filename="units-${id}.csv"`);
     res.setHeader('cache-control', 'private, no-store');
     res.setHeader(CODES_HEADER, codesHeader(download.withCodes));
-    res.write(UTF8_BOM);
-    await this.send(res, id, download.withCodes, download.rows);
+    await this.send(res, id, download.withCodes, download.rows, UTF8_BOM);
   }
 
   /** Writes the pieces as the client takes them; the codes a download carried are delivered if it was sent whole, else released. */
-  private async send(res: Response, id: string, withCodes: boolean, pieces: AsyncGenerator<string | Buffer>): Promise<void> {
+  private async send(res: Response, id: string, withCodes: boolean, pieces: AsyncGenerator<string | Buffer>, first = ''): Promise<void> {
     let sent = false;
     try {
+      if (first) res.write(first);
       for await (const piece of pieces) {
         if (res.destroyed) break;
         if (!res.write(piece)) await drainedOrClosed(res);

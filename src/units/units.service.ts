@@ -42,8 +42,9 @@ const NO_UNIT_HASH = Buffer.alloc(CHECK_HASH_BYTES);
 /** Rows read and sent at a time by a download. */
 const DOWNLOAD_CHUNK = 10_000;
 /**
- * Labels one PDF holds: 417 A4 sheets of 24. A sheet costs about SIZE per 1,000 labels and TIME to draw
- * (`npm run bench:units`, docs/benchmarks.md); beyond this a run of labels is printed by label-printer software from the CSV.
+ * Labels one PDF holds: 417 A4 sheets of 24. A sheet is about 1.8 MB and 1.8–5.5 s of one core per 1,000 labels
+ * (`npm run bench:units` at load 8, docs/benchmarks.md): 18 MB here, 1.8 GB for a million. Longer runs are
+ * printed by label-printer software from the CSV, or on sheets from commissionings of up to this many.
  */
 export const MAX_LABELS_PER_SHEET = 10_000;
 /** Serials a label sheet reads at a time: 100 pages' worth. */
@@ -265,7 +266,7 @@ export class UnitsService {
 
   /** The sheet's PDF bytes, read SHEET_CHUNK serials at a time and handed on a page at a time (pdfkit writes each page as the next begins). */
   private async *sheetPages(c: Commissioning, codes: Buffer | null): AsyncGenerator<Buffer> {
-    const sheet = new UnitLabelSheet({ productName: c.productName, gtin: c.gtin, lotCode: c.lotCode, commissioningId: c.id, withCodes: codes !== null });
+    const sheet = new UnitLabelSheet({ productName: c.productName, gtin: c.gtin, lotCode: c.lotCode, commissioningId: c.id });
     const prefix = this.digitalLink(c.gtin, c.lotCode, '');
     for (let from = 0; from < c.count; from += SHEET_CHUNK) {
       const serials = await this.units.serialsSlice(c.id, from, SHEET_CHUNK);
