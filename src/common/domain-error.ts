@@ -77,6 +77,8 @@ export const ERROR_CODES = {
   // RATE_LIMITED (HTTP 429): a limit that is part of a rule, not of the traffic
   /** A unit had too many wrong check codes lately: checks of it wait (brute force of its code made infeasible). */
   UNIT_CHECKS_LIMITED: 'RATE_LIMITED',
+  /** A label sheet of the organization's is being drawn: one at a time (a sheet is seconds of a core). */
+  LABEL_SHEET_BUSY: 'RATE_LIMITED',
   // UNSUPPORTED_MEDIA_TYPE (HTTP 415): a body in a type the route does not read
   NOT_JSON: 'UNSUPPORTED_MEDIA_TYPE',
   // NOT_ACCEPTABLE (HTTP 406): an Accept header that excludes every type the route answers in

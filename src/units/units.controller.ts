@@ -27,19 +27,24 @@ export class UnitsController {
   /**
    * The producer's A4 sheet of unit labels (QR code of the Digital Link URI, product, GTIN, lot, serial and,
    * with the codes, the check code in a scratch-off box) for 70 × 37 mm stock, streamed a page at a time.
-   * The check codes are given once across this and the CSV, as there. Declared before `:file`, which would take it.
+   * The check codes are given once across this and the CSV, as there; one sheet at a time per organization.
+   * Declared before `:file`, which would take it.
    */
   @Get(':id.pdf')
   @Authorize(requireOrganization)
   async pdf(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
     const sheet = await this.units.labelSheet(caller, id);
-    res.status(200);
-    res.setHeader('content-type', 'application/pdf');
-    res.setHeader('content-disposition', `attachment; filename="unit-labels-${id}.pdf"`);
-    res.setHeader('cache-control', 'private, no-store');
-    res.setHeader(CODES_HEADER, codesHeader(sheet.withCodes));
-    res.setHeader('label-stock', LABEL_STOCK.name);
-    await this.send(res, id, sheet.withCodes, sheet.pdf);
+    try {
+      res.status(200);
+      res.setHeader('content-type', 'application/pdf');
+      res.setHeader('content-disposition', `attachment; filename="unit-labels-${id}.pdf"`);
+      res.setHeader('cache-control', 'private, no-store');
+      res.setHeader(CODES_HEADER, codesHeader(sheet.withCodes));
+      res.setHeader('label-stock', LABEL_STOCK.name);
+      await this.send(res, id, sheet.withCodes, sheet.pdf);
+    } finally {
+      sheet.finished();
+    }
   }
 
   /**

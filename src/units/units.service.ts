@@ -65,6 +65,8 @@ export interface UnitsSheetDownload {
   commissioning: Commissioning;
   withCodes: boolean;
   pdf: AsyncGenerator<Buffer>;
+  /** Called once the download is over, sent or not: the organization may draw its next sheet. */
+  finished(): void;
 }
 
 /** What commissionUnits answers: the commissioning and the seq of its entry. */
@@ -76,6 +78,8 @@ export class UnitsService {
   readonly keys: UnitKeys;
   /** Off where the public rate limit is off (RATE_LIMIT_PUBLIC=0: a trusted network, or a test of something else). */
   private readonly checkLimiter: RateLimiter | null;
+  /** Organizations a label sheet is being drawn for, in this process: one at a time each. */
+  private readonly drawingSheets = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -204,6 +208,7 @@ export class UnitsService {
    * The producer's A4 label sheet of a commissioning (src/units/unit-label-sheet.ts), as PDF bytes a few
    * pages at a time: the codes as the CSV gives them, once, to whichever download completes first. More than
    * MAX_LABELS_PER_SHEET units are refused before anything is claimed: that is a job for label-printer software and the CSV.
+   * One sheet at a time per organization (LABEL_SHEET_BUSY, also before anything is claimed); `finished` frees its turn.
    */
   async labelSheet(caller: Caller, id: string): Promise<UnitsSheetDownload> {
     const commissioning = await this.producersCommissioning(caller, id);
@@ -215,8 +220,21 @@ export class UnitsService {
           `download /units/${id}.csv (serial, Digital Link URI, check code) for your label printer's software instead`,
       );
     }
-    const codes = await this.claimCodes(id);
-    return { commissioning, withCodes: codes !== null, pdf: this.sheetPages(commissioning, codes) };
+    // Tens of seconds of a core for the largest: an organization's sheets are drawn one after another, not side by side.
+    const org = commissioning.producerId;
+    if (this.drawingSheets.has(org))
+      throw new DomainError(
+        'LABEL_SHEET_BUSY',
+        'a label sheet of your organization is being drawn; download one sheet at a time, and try again when it is done',
+      );
+    this.drawingSheets.add(org);
+    try {
+      const codes = await this.claimCodes(id);
+      return { commissioning, withCodes: codes !== null, pdf: this.sheetPages(commissioning, codes), finished: () => this.drawingSheets.delete(org) };
+    } catch (err) {
+      this.drawingSheets.delete(org);
+      throw err;
+    }
   }
 
   private async producersCommissioning(caller: Caller, id: string): Promise<Commissioning> {

@@ -62,6 +62,9 @@ describe('serialized units', () => {
     const req = request(service.app.getHttpServer()).get(`/units/${id}.pdf`).buffer(true).parse(rawBody);
     return key ? req.set('authorization', `Bearer ${key}`) : req;
   };
+  /** The app on a loopback port, for a client that hangs up (supertest reads to the end): listened on once. */
+  let listening: Promise<string> | undefined;
+  const loopback = () => (listening ??= listenOnLoopback(service.app));
   const UNIT_CHARS = '[2-9A-HJ-NP-Z]';
   /** What a person reads on a sheet: pages, serials and check codes in reading order (left to right, row by row). */
   const readSheet = (pdf: Buffer) => {
@@ -295,7 +298,7 @@ describe('serialized units', () => {
     const { org, batch } = await gtinLot();
     // 100 pages: the client hangs up long before the last is drawn.
     const c = (await commission(org.key, { batchId: batch.id, count: 2400 })).data!.commissionUnits;
-    const base = await listenOnLoopback(service.app);
+    const base = await loopback();
     const firstBytes = await new Promise<string>((resolve, reject) => {
       const req = http.get(`${base}/units/${c.id}.pdf`, { headers: { authorization: `Bearer ${org.key}` } }, (res) => {
         expect(res.headers['units-check-codes']).toMatch(/^included/);
@@ -314,6 +317,38 @@ describe('serialized units', () => {
     const csv = await download(org.key, c.id);
     expect(csv.headers['units-check-codes']).toMatch(/^included/);
     expect(rowsOf(csv.text)[1][2]).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+  });
+
+  it('draws one sheet at a time for an organization: another asked for meanwhile waits its turn, claiming nothing', async () => {
+    const { org, batch } = await gtinLot();
+    const commissionings: string[] = [];
+    for (const count of [2400, 2]) commissionings.push((await commission(org.key, { batchId: batch.id, count })).data!.commissionUnits.id);
+    const base = await loopback();
+    // The first sheet (100 pages) is being drawn: its first page arrived, and the client reads no more for now,
+    // so the service waits for it to (the server and this client share one event loop: a sheet read at once
+    // could be done before the second request is heard).
+    const first = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http
+        .get(`${base}/units/${commissionings[0]}.pdf`, { headers: { authorization: `Bearer ${org.key}` } }, (res) => {
+          res.once('data', () => {
+            res.pause();
+            resolve(res);
+          });
+        })
+        .on('error', reject);
+    });
+    const busy = await sheet(org.key, commissionings[1]);
+    const error = JSON.parse(busy.body.toString()).errors[0];
+    expect([busy.status, error.extensions]).toEqual([429, { code: 'RATE_LIMITED', reason: 'LABEL_SHEET_BUSY' }]);
+    expect(error.message).toMatch(/one sheet at a time/);
+    // Once the first is sent, the second is drawn, with its codes: the refusal took none.
+    let bytes = 0;
+    first.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    await new Promise((done) => first.on('end', done).resume());
+    expect(bytes).toBeGreaterThan(1_000_000);
+    const next = await sheet(org.key, commissionings[1]);
+    expect([next.status, next.headers['units-check-codes']]).toEqual([200, expect.stringMatching(/^included/)]);
+    expect(readSheet(next.body as Buffer).codes).toHaveLength(2);
   });
 
   it('proves each serial under the root of its entry (ledger inclusion check of the serials tree)', async () => {
