@@ -65,7 +65,10 @@ export interface UnitsSheetDownload {
   commissioning: Commissioning;
   withCodes: boolean;
   pdf: AsyncGenerator<Buffer>;
-  /** Called once the download is over, sent or not: the organization may draw its next sheet. */
+  /**
+   * Frees the organization's turn: called by the PDF's generator once its last page is drawn (before the
+   * response ends, so a client asking again at once is not refused), and once the download is over in any case.
+   */
   finished(): void;
 }
 
@@ -230,7 +233,8 @@ export class UnitsService {
     this.drawingSheets.add(org);
     try {
       const codes = await this.claimCodes(id);
-      return { commissioning, withCodes: codes !== null, pdf: this.sheetPages(commissioning, codes), finished: () => this.drawingSheets.delete(org) };
+      const finished = () => void this.drawingSheets.delete(org);
+      return { commissioning, withCodes: codes !== null, pdf: this.sheetPages(commissioning, codes, finished), finished };
     } catch (err) {
       this.drawingSheets.delete(org);
       throw err;
@@ -283,26 +287,30 @@ export class UnitsService {
   }
 
   /** The sheet's PDF bytes, read SHEET_CHUNK serials at a time and handed on a page at a time (pdfkit writes each page as the next begins). */
-  private async *sheetPages(c: Commissioning, codes: Buffer | null): AsyncGenerator<Buffer> {
-    const sheet = new UnitLabelSheet({ productName: c.productName, gtin: c.gtin, lotCode: c.lotCode, commissioningId: c.id });
-    const prefix = this.digitalLink(c.gtin, c.lotCode, '');
-    for (let from = 0; from < c.count; from += SHEET_CHUNK) {
-      const serials = await this.units.serialsSlice(c.id, from, SHEET_CHUNK);
-      const n = serials.length / SERIAL_LENGTH;
-      for (let first = 0; first < n; first += LABELS_PER_PAGE) {
-        const labels: UnitLabel[] = [];
-        for (let i = first; i < Math.min(n, first + LABELS_PER_PAGE); i++) {
-          const serial = serialAt(serials, i);
-          const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : null;
-          labels.push({ uri: `${prefix}${serial}`, serial, code });
+  private async *sheetPages(c: Commissioning, codes: Buffer | null, drawn: () => void): AsyncGenerator<Buffer> {
+    try {
+      const sheet = new UnitLabelSheet({ productName: c.productName, gtin: c.gtin, lotCode: c.lotCode, commissioningId: c.id });
+      const prefix = this.digitalLink(c.gtin, c.lotCode, '');
+      for (let from = 0; from < c.count; from += SHEET_CHUNK) {
+        const serials = await this.units.serialsSlice(c.id, from, SHEET_CHUNK);
+        const n = serials.length / SERIAL_LENGTH;
+        for (let first = 0; first < n; first += LABELS_PER_PAGE) {
+          const labels: UnitLabel[] = [];
+          for (let i = first; i < Math.min(n, first + LABELS_PER_PAGE); i++) {
+            const serial = serialAt(serials, i);
+            const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : null;
+            labels.push({ uri: `${prefix}${serial}`, serial, code });
+          }
+          // A page is tens of milliseconds of drawing: other requests, and the client's hanging up, are heard between pages.
+          await nextTurn();
+          sheet.page(labels);
+          yield sheet.take();
         }
-        // A page is tens of milliseconds of drawing: other requests, and the client's hanging up, are heard between pages.
-        await nextTurn();
-        sheet.page(labels);
-        yield sheet.take();
       }
+      yield await sheet.end();
+    } finally {
+      drawn();
     }
-    yield await sheet.end();
   }
 
   /**
