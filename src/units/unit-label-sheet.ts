@@ -75,7 +75,7 @@ export class UnitLabelSheet {
     labels.forEach((label, slot) => this.label(label, slot));
   }
 
-  /** The bytes written since the last call (pdfkit writes a page once the next one begins). */
+  /** The bytes written since the last call (pdfkit writes a page once the next one begins, handing it on at the next turn of the event loop). */
   take(): Buffer {
     const out = Buffer.concat(this.written);
     this.written = [];
