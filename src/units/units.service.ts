@@ -81,8 +81,8 @@ export class UnitsService {
   readonly keys: UnitKeys;
   /** Off where the public rate limit is off (RATE_LIMIT_PUBLIC=0: a trusted network, or a test of something else). */
   private readonly checkLimiter: RateLimiter | null;
-  /** Organizations a label sheet is being drawn for, in this process: one at a time each. */
-  private readonly drawingSheets = new Set<string>();
+  /** Organizations a label sheet is being drawn for, in this process (one at a time each), with that sheet's token. */
+  private readonly drawingSheets = new Map<string, symbol>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -230,13 +230,15 @@ export class UnitsService {
         'LABEL_SHEET_BUSY',
         'a label sheet of your organization is being drawn; download one sheet at a time, and try again when it is done',
       );
-    this.drawingSheets.add(org);
+    const turn = Symbol(id);
+    this.drawingSheets.set(org, turn);
+    // Called twice (last page drawn, download over): the second call must not end a later sheet's turn.
+    const finished = () => void (this.drawingSheets.get(org) === turn && this.drawingSheets.delete(org));
     try {
       const codes = await this.claimCodes(id);
-      const finished = () => void this.drawingSheets.delete(org);
       return { commissioning, withCodes: codes !== null, pdf: this.sheetPages(commissioning, codes, finished), finished };
     } catch (err) {
-      this.drawingSheets.delete(org);
+      finished();
       throw err;
     }
   }
