@@ -56,6 +56,15 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
   // The label sheet: a first download (with the codes) of 1,000 labels and of the most one sheet holds, on
   // commissionings of their own (after the storage is measured: the million went into an empty index).
   async function labelSheets(): Promise<void> {
+    // What a sheet being drawn costs other requests: the lot's page, one request after another, quiet and during the largest sheet.
+    const lotPage = async () => {
+      const page = await fetch(`${service.base}/q/${registerBatch.traceCode}`);
+      if (page.status !== 200) throw new Error(`the lot page answered ${page.status}`);
+      await page.text();
+    };
+    await timeEach(20, lotPage);
+    const quiet = await timeEach(100, lotPage);
+    let during: { p50: number; p99: number } | undefined;
     const sheets: string[][] = [];
     for (const labels of [1_000, MAX_LABELS_PER_SHEET]) {
       const { commissionUnits } = await api<{ commissionUnits: { id: string } }>(
@@ -65,6 +74,7 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
       );
       const start = process.hrtime.bigint();
       const res = await fetch(`${service.base}/units/${commissionUnits.id}.pdf`, { headers: { authorization: `Bearer ${org.key}` } });
+      const meanwhile = labels === MAX_LABELS_PER_SHEET ? timeEach(100, lotPage) : undefined;
       if (res.status !== 200 || !/^included/.test(res.headers.get('units-check-codes') ?? '')) throw new Error(`the sheet answered ${res.status}`);
       let bytes = 0;
       let firstByteS = 0;
@@ -73,6 +83,7 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
         bytes += chunk.length;
       }
       const s = seconds(start);
+      if (meanwhile) during = await meanwhile;
       const per1000 = 1000 / labels;
       sheets.push([
         labels.toLocaleString('en'),
@@ -85,6 +96,10 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
       ]);
     }
     printTable(['label sheet (GET /units/<id>.pdf, with codes)', 'pages', 'MB', 'seconds', 'first byte s', 'MB per 1,000', 's per 1,000'], sheets);
+    const ms = (t: { p50: number; p99: number }) => `p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms`;
+    console.log(
+      `GET /q/<code>, 100 one after another: quiet ${ms(quiet)}; while the ${MAX_LABELS_PER_SHEET.toLocaleString('en')}-label sheet is drawn ${ms(during!)}`,
+    );
   }
 
   if (values['sheets-only']) return labelSheets();

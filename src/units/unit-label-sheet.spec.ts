@@ -20,8 +20,8 @@ describe('the unit label sheet', () => {
   it('writes each page as the next begins, so the caller holds a page at a time, and ends as one PDF', async () => {
     const sheet = new UnitLabelSheet(heading);
     const parts: Buffer[] = [];
-    sheet.page(Array.from({ length: 24 }, (_, i) => label(i)));
-    sheet.page([label(24)]);
+    await sheet.page(Array.from({ length: 24 }, (_, i) => label(i)));
+    await sheet.page([label(24)]);
     // The first page is out once the second began (pdfkit hands its bytes on at the next turn of the event loop).
     await setImmediate();
     parts.push(sheet.take());

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import QRCode from 'qrcode';
 import { A4, registerReportFonts } from '../common/pdf-fonts.js';
 import { CHECK_CODE_LENGTH } from './check-codes.js';
@@ -10,7 +11,7 @@ import { CHECK_CODE_LENGTH } from './check-codes.js';
  * product, GTIN, lot and serial in text, and — when this download carries the codes — the check code in
  * a box the size of a 30 × 10 mm scratch-off sticker, captioned in Chinese and English. Noto Sans SC is
  * embedded as a subset (src/common/pdf-fonts.ts). Pages are written as they are drawn: the caller takes
- * the bytes a page at a time, so a sheet of thousands of labels is never whole in memory. Pure but for pdfkit.
+ * the bytes a page at a time, so a sheet of thousands of labels is never whole in memory.
  */
 export const LABEL_STOCK = { columns: 3, rows: 8, widthMm: 70, heightMm: 37, name: '70 × 37 mm, 3 × 8 on A4, edge to edge' } as const;
 export const LABELS_PER_PAGE = LABEL_STOCK.columns * LABEL_STOCK.rows;
@@ -69,10 +70,17 @@ export class UnitLabelSheet {
     registerReportFonts(this.doc);
   }
 
-  /** One page of up to LABELS_PER_PAGE labels, left to right, top to bottom. */
-  page(labels: UnitLabel[]): void {
+  /**
+   * One page of up to LABELS_PER_PAGE labels, left to right, top to bottom, a row at a time with a turn of
+   * the event loop before each: a row is a few milliseconds of drawing, a page tens (more under load), and a
+   * service drawing a sheet goes on answering other requests in between.
+   */
+  async page(labels: UnitLabel[]): Promise<void> {
     this.doc.addPage();
-    labels.forEach((label, slot) => this.label(label, slot));
+    for (let slot = 0; slot < labels.length; slot++) {
+      if (slot % LABEL_STOCK.columns === 0) await nextTurn();
+      this.label(labels[slot], slot);
+    }
   }
 
   /** The bytes written since the last call (pdfkit writes a page once the next one begins, handing it on at the next turn of the event loop). */
