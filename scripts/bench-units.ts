@@ -7,17 +7,20 @@
  * N units (issue 18 point 6: within 2× of the lot's, and a 100,000-unit recall under 1 s). The pure steps the service runs
  * before writing (minting, the serials tree, the check-code hashes) are timed here on their own too, in
  * this process, to show where the time goes. Then 100,000 serials the producer names commissioned on a second
- * lot, sales naming 1,000 of them an event, and unit() of a sold unit. The database is dropped at the end, also on failure.
+ * lot, sales naming 1,000 of them an event, and unit() of a sold unit. Then the A4 label sheet (`GET /units/<id>.pdf`,
+ * with codes) of a commissioning of 1,000 units and of one of MAX_LABELS_PER_SHEET: its size and time per 1,000
+ * labels. The database is dropped at the end, also on failure. `--sheets-only` skips the million (and the scans and recall).
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { checkCodeHashes, mintCheckCodes, unitKeys } from '../src/units/check-codes.js';
 import { serialLeafHashes, serialsTree } from '../src/units/serials-merkle.js';
-import { mintSerials } from '../src/units/unit-serials.js';
+import { mintSerials, serialOrder } from '../src/units/unit-serials.js';
+import { MAX_LABELS_PER_SHEET } from '../src/units/units.service.js';
 import { organization, withBenchService } from './bench-api.js';
 import { printTable, timeEach } from './bench-support.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, 'sheets-only': { type: 'boolean', default: false } } });
 const COUNT = Number(values.count);
 const GTIN = '06901234567892';
 
@@ -31,6 +34,7 @@ const timed = <T>(op: () => T): [T, number] => {
 // The pure steps alone, in this process.
 const [serials, mintS] = timed(() => mintSerials(COUNT));
 const [codes, codesS] = timed(() => mintCheckCodes(COUNT));
+const [, orderS] = timed(() => serialOrder(serials, COUNT));
 const [leaves, leavesS] = timed(() => serialLeafHashes(serials, COUNT));
 const [, treeS] = timed(() => serialsTree(leaves));
 const [, hashS] = timed(() => checkCodeHashes(unitKeys(Buffer.alloc(32, 1)), GTIN, serials, codes, COUNT));
@@ -49,6 +53,57 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
       input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH1', quantity: COUNT, unit: 'can', producedAt: '2026-11-01T00:00:00Z' },
     },
   );
+
+  // The label sheet: a first download (with the codes) of 1,000 labels and of the most one sheet holds, on
+  // commissionings of their own (after the storage is measured: the million went into an empty index).
+  async function labelSheets(): Promise<void> {
+    // What a sheet being drawn costs other requests: the lot's page, one request after another, quiet and during the largest sheet.
+    const lotPage = async () => {
+      const page = await fetch(`${service.base}/q/${registerBatch.traceCode}`);
+      if (page.status !== 200) throw new Error(`the lot page answered ${page.status}`);
+      await page.text();
+    };
+    await timeEach(20, lotPage);
+    const quiet = await timeEach(100, lotPage);
+    let during: { p50: number; p99: number } | undefined;
+    const sheets: string[][] = [];
+    for (const labels of [1_000, MAX_LABELS_PER_SHEET]) {
+      const { commissionUnits } = await api<{ commissionUnits: { id: string } }>(
+        org.key,
+        'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+        { input: { batchId: registerBatch.id, count: labels } },
+      );
+      const start = process.hrtime.bigint();
+      const res = await fetch(`${service.base}/units/${commissionUnits.id}.pdf`, { headers: { authorization: `Bearer ${org.key}` } });
+      const meanwhile = labels === MAX_LABELS_PER_SHEET ? timeEach(100, lotPage) : undefined;
+      if (res.status !== 200 || !/^included/.test(res.headers.get('units-check-codes') ?? '')) throw new Error(`the sheet answered ${res.status}`);
+      let bytes = 0;
+      let firstByteS = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        if (bytes === 0) firstByteS = seconds(start);
+        bytes += chunk.length;
+      }
+      const s = seconds(start);
+      if (meanwhile) during = await meanwhile;
+      const per1000 = 1000 / labels;
+      sheets.push([
+        labels.toLocaleString('en'),
+        String(Math.ceil(labels / 24)),
+        (bytes / 1e6).toFixed(2),
+        s.toFixed(2),
+        firstByteS.toFixed(2),
+        ((bytes / 1e6) * per1000).toFixed(2),
+        (s * per1000).toFixed(2),
+      ]);
+    }
+    printTable(['label sheet (GET /units/<id>.pdf, with codes)', 'pages', 'MB', 'seconds', 'first byte s', 'MB per 1,000', 's per 1,000'], sheets);
+    const ms = (t: { p50: number; p99: number }) => `p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms`;
+    console.log(
+      `GET /q/<code>, 100 one after another: quiet ${ms(quiet)}; while the ${MAX_LABELS_PER_SHEET.toLocaleString('en')}-label sheet is drawn ${ms(during!)}`,
+    );
+  }
+
+  if (values['sheets-only']) return labelSheets();
 
   const commissionStart = process.hrtime.bigint();
   const { commissionUnits } = await api<{ commissionUnits: { id: string; count: number } }>(
@@ -79,6 +134,7 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
     [
       ['mint serials (in this process)', mintS.toFixed(2), rate(mintS)],
       ['mint check codes (in this process)', codesS.toFixed(2), rate(codesS)],
+      ['serials in index order (in this process)', orderS.toFixed(2), rate(orderS)],
       ['serial leaf hashes (in this process)', leavesS.toFixed(2), rate(leavesS)],
       ['serials tree (in this process)', treeS.toFixed(2), rate(treeS)],
       ['check-code hashes (in this process)', hashS.toFixed(2), rate(hashS)],
@@ -87,6 +143,7 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
     ],
   );
   console.log(`storage per unit: ${perUnit(rows[0].total)} bytes (heap ${perUnit(rows[0].heap)}, indexes ${perUnit(rows[0].indexes)})`);
+  await labelSheets();
 
   // A unit scanned beside its lot: the same consumer, the same lot, one code each.
   const serial = (await pool.query<{ serial: string }>('SELECT serial FROM unit ORDER BY serial LIMIT 1')).rows[0].serial;

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   PRODUCT_WITHOUT_GTIN: 'BAD_USER_INPUT',
   /** A serial outside GS1 AI 21, or a check code that cannot be one. */
   INVALID_SERIAL: 'BAD_USER_INPUT',
+  /** A label sheet PDF of more units than one holds: their CSV is for label-printer software. */
+  LABEL_SHEET_TOO_LARGE: 'BAD_USER_INPUT',
   /** An `after` cursor the list did not hand out (another list's, edited, or made up). */
   INVALID_CURSOR: 'BAD_USER_INPUT',
   /** An `after` cursor of this list, handed out for another filter: its position means nothing under this one. */
@@ -101,6 +103,8 @@ export const ERROR_CODES = {
   // RATE_LIMITED (HTTP 429): a limit that is part of a rule, not of the traffic
   /** A unit had too many wrong check codes lately: checks of it wait (brute force of its code made infeasible). */
   UNIT_CHECKS_LIMITED: 'RATE_LIMITED',
+  /** A label sheet of the organization's is being drawn: one at a time (a sheet is seconds of a core). */
+  LABEL_SHEET_BUSY: 'RATE_LIMITED',
   // UNSUPPORTED_MEDIA_TYPE (HTTP 415): a body in a type the route does not read
   NOT_JSON: 'UNSUPPORTED_MEDIA_TYPE',
   // NOT_ACCEPTABLE (HTTP 406): an Accept header that excludes every type the route answers in

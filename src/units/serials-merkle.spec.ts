@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { hashLeaf, verifyInclusion } from '../ledger/merkle-verify.js';
-import { BLOCK_SIZE, blocksNeeded, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
+import { BLOCK_SIZE, blockHashesOf, blocksNeeded, serialLeafHashes, serialProof, serialsRoot, serialsTree } from './serials-merkle.js';
 import { mintSerials, serialAt } from './unit-serials.js';
 
 /** RFC 9162 §2.1.1 MTH, written straight from its definition, to check the fast build against. */
@@ -32,6 +32,24 @@ describe('the serials Merkle tree', () => {
   it.each([1, 2, 3, 7, 1024, 1025, 3000])('has the RFC 9162 root for %i serials', (count) => {
     const leaves = serialLeafHashes(mintSerials(count), count);
     expect(serialsTree(leaves).root).toEqual(mth(leavesOf(leaves)));
+  });
+
+  it('has the same root and block hashes when built a chunk of blocks at a time, as commissioning builds it', () => {
+    const count = 5 * BLOCK_SIZE + 300;
+    const leaves = serialLeafHashes(mintSerials(count), count);
+    const whole = serialsTree(leaves);
+    const chunk = 2 * BLOCK_SIZE * 32;
+    const blocks: Buffer[] = [];
+    let last: Buffer = Buffer.alloc(0);
+    for (let from = 0; from < leaves.length; from += chunk) {
+      const part = leaves.subarray(from, from + chunk);
+      const full = blockHashesOf(part);
+      blocks.push(full);
+      last = part.subarray((full.length / 32) * BLOCK_SIZE * 32);
+    }
+    expect(Buffer.concat(blocks)).toEqual(whole.blockHashes);
+    expect(whole.blockHashes.length).toBe(5 * 32);
+    expect(serialsRoot(count, Buffer.concat(blocks), last)).toEqual(mth(leavesOf(leaves)));
   });
 
   it.each([

@@ -25,33 +25,44 @@ export function serialLeafHashes(serials: Buffer, count: number): Buffer {
   return out;
 }
 
-/** The perfect subtrees of each level, level 0 being the leaves: what merkle.ts's NodeReader reads. */
-function perfectLevels(leaves: Buffer): Buffer[] {
-  const levels = [leaves];
+/**
+ * The hashes of the full blocks of BLOCK_SIZE leaves among `leaves` (count × 32 bytes, a whole number of
+ * blocks but for a partial last one, which is left out), end to end: built level by level in one buffer.
+ */
+export function blockHashesOf(leaves: Buffer): Buffer {
+  const blocks = Math.floor(leaves.length / (BLOCK_SIZE * HASH));
+  let level = Buffer.from(leaves.subarray(0, blocks * BLOCK_SIZE * HASH));
   const input = Buffer.alloc(1 + 2 * HASH);
   input[0] = 1;
-  for (let below = leaves; below.length >= 2 * HASH;) {
-    const pairs = Math.floor(below.length / (2 * HASH));
-    const level = Buffer.alloc(pairs * HASH);
+  for (let width = BLOCK_SIZE; width > 1; width /= 2) {
+    const pairs = level.length / (2 * HASH);
     for (let i = 0; i < pairs; i++) {
-      below.copy(input, 1, 2 * i * HASH, (2 * i + 2) * HASH);
+      level.copy(input, 1, 2 * i * HASH, (2 * i + 2) * HASH);
+      // Written over the level's own first half: pair i is read before node i is written (i ≤ 2i).
       level.write(hash('sha256', input, 'binary'), i * HASH, 'latin1');
     }
-    levels.push(level);
-    below = level;
+    level = level.subarray(0, pairs * HASH);
   }
-  return levels;
+  return Buffer.from(level);
 }
 
-function readerOf(levels: Buffer[]): NodeReader {
-  return (level, index) => levels[level].subarray(index * HASH, (index + 1) * HASH);
+/**
+ * The root of `count` leaves from the hashes of their full blocks and the leaves of the partial last block
+ * (empty when there is none): what commissioning keeps as it goes, a chunk of blocks at a time, rather
+ * than every leaf until the end.
+ */
+export function serialsRoot(count: number, blockHashes: Buffer, lastLeaves: Buffer): Buffer {
+  const lastBlock = Math.floor((count - 1) / BLOCK_SIZE);
+  const blockLeaves = new Map<number, Buffer>();
+  if (lastLeaves.length > 0) blockLeaves.set(lastBlock, lastLeaves);
+  return rootAt(count, nodeReader({ count, blockHashes, blockLeaves }));
 }
 
 /** The root over the leaves, and the hashes of the full blocks of BLOCK_SIZE leaves, end to end. */
 export function serialsTree(leaves: Buffer): { root: Buffer; blockHashes: Buffer } {
   const count = leaves.length / HASH;
-  const levels = perfectLevels(leaves);
-  return { root: rootAt(count, readerOf(levels)), blockHashes: Buffer.from(levels[BLOCK_LEVEL] ?? Buffer.alloc(0)) };
+  const blockHashes = blockHashesOf(leaves);
+  return { root: serialsRoot(count, blockHashes, leaves.subarray((blockHashes.length / HASH) * BLOCK_SIZE * HASH)), blockHashes };
 }
 
 /** What a unit's proof is made from: the commissioning's count and block hashes, and the leaves of the blocks it reads. */
@@ -69,7 +80,12 @@ export function blocksNeeded(index: number, count: number): number[] {
 
 /** The RFC 9162 inclusion proof of leaf `index` under the commissioning's root, bottom-up. */
 export function serialProof(index: number, m: ProofMaterial): Buffer[] {
-  const read: NodeReader = (level, at) => {
+  return inclusionProof(index, m.count, nodeReader(m));
+}
+
+/** Nodes at or above a block from the block hashes, nodes below it from the block's leaves. */
+function nodeReader(m: ProofMaterial): NodeReader {
+  return (level, at) => {
     const first = at * 2 ** level;
     if (level >= BLOCK_LEVEL) {
       const blocks = 2 ** (level - BLOCK_LEVEL);
@@ -82,7 +98,6 @@ export function serialProof(index: number, m: ProofMaterial): Buffer[] {
     const offset = first - block * BLOCK_SIZE;
     return perfectHash(Array.from({ length: 2 ** level }, (_, i) => leaves.subarray((offset + i) * HASH, (offset + i + 1) * HASH)));
   };
-  return inclusionProof(index, m.count, read);
 }
 
 /** The leaves of serials of any length (given ones): the ledger tree's own leaf hash of each, end to end. */

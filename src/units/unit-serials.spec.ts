@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { givenSerialsProblem, mintSerials, packSerials, SERIAL_LENGTH, serialAt, serialProblem, UNIT_ALPHABET, unpackSerials } from './unit-serials.js';
+import {
+  givenSerialsProblem,
+  mintSerials,
+  packSerials,
+  SERIAL_LENGTH,
+  serialAt,
+  serialOrder,
+  serialProblem,
+  UNIT_ALPHABET,
+  unpackSerials,
+} from './unit-serials.js';
 
 describe('unit serials', () => {
   it('mints serials of the unambiguous alphabet that are valid GS1 AI 21 values', () => {
@@ -52,5 +62,23 @@ describe('unit serials', () => {
     expect(givenSerialsProblem(['A', ''])).toMatch(/^serials\[1\]: serial "" is not a GS1 serial number/);
     expect(givenSerialsProblem(['A', 'has space'])).toMatch(/^serials\[1\]: /);
     expect(givenSerialsProblem(['A', 'B', 'A'], 'events[2].serials')).toBe('events[2].serials[2]: serial "A" is named twice (also events[2].serials[0])');
+  });
+
+  it('orders minted serials as the index sorts them, each position once, the minted buffer untouched', () => {
+    const serials = mintSerials(5000);
+    const minted = Buffer.from(serials);
+    const order = serialOrder(serials, 5000);
+    expect(new Set(order).size).toBe(5000);
+    expect(Math.max(...order)).toBe(4999);
+    const inOrder = Array.from(order, (p) => serialAt(serials, p));
+    // Compared on the characters the order reads; equal prefixes (rare) may come in either order.
+    const prefixes = inOrder.map((s) => s.slice(0, 6));
+    expect(prefixes).toEqual([...prefixes].sort());
+    expect(serials).toEqual(minted);
+  });
+
+  it('sorts serials sharing a prefix too, and by the alphabet in ASCII order', () => {
+    const serials = Buffer.from(['ZZZZZZ2222222222', '222222ZZZZZZZZZZ', '222222AAAAAAAAAA', '9AAAAAAAAAAAAAAA'].join(''), 'latin1');
+    expect(Array.from(serialOrder(serials, 4))).toEqual([1, 2, 3, 0]);
   });
 });

@@ -28,6 +28,33 @@ export function mintSerials(count: number): Buffer {
   return mintCodes(count, SERIAL_LENGTH);
 }
 
+const RANK = new Uint8Array(256);
+for (let i = 0; i < UNIT_ALPHABET.length; i++) RANK[UNIT_ALPHABET.charCodeAt(i)] = i;
+/** Characters of a serial the order compares: 30 bits, with the position's 22 below them, within a double's 53. */
+const ORDER_CHARACTERS = 6;
+const POSITION_BITS = 2 ** 22;
+
+/**
+ * The positions of `count` minted serials in ascending order of serial (the alphabet is in ASCII order, so
+ * this is the index's "C" order), compared by their first ORDER_CHARACTERS characters, ties in minted order
+ * (a few hundred pairs in a million: a nearly sorted order is all it is for). Inserted in this order, a
+ * million units fill the (gtin, serial) index page by page instead of at random, which roughly halves
+ * PostgreSQL's work; the minted order, which the CSV and the serials tree keep, stays random.
+ */
+export function serialOrder(serials: Buffer, count: number): Uint32Array {
+  if (count > POSITION_BITS) throw new Error(`serialOrder sorts at most ${POSITION_BITS} serials, got ${count}`);
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let key = 0;
+    for (let j = 0; j < ORDER_CHARACTERS; j++) key = key * 32 + RANK[serials[i * SERIAL_LENGTH + j]];
+    keys[i] = key * POSITION_BITS + i;
+  }
+  keys.sort();
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = keys[i] % POSITION_BITS;
+  return order;
+}
+
 /** The i-th serial of a buffer mintSerials made. */
 export function serialAt(serials: Buffer, index: number): string {
   return serials.toString('latin1', index * SERIAL_LENGTH, (index + 1) * SERIAL_LENGTH);

@@ -17,6 +17,8 @@ export interface Commissioning {
   producerId: string;
   gtin: string;
   lotCode: string;
+  /** The batch's product's name, which its label sheet prints. */
+  productName: string;
   count: number;
   serialsRoot: Buffer;
   entrySeq: number;
@@ -54,9 +56,9 @@ const PACKAGE_PATH = `(WITH RECURSIVE up(sscc, depth) AS (
     UNION ALL SELECT pc.parent_sscc, up.depth + 1 FROM package_child pc JOIN up ON pc.child_sscc = up.sscc WHERE pc.unpacked_seq IS NULL)
   SELECT COALESCE(array_agg(sscc::text ORDER BY depth), '{}') FROM up)`;
 
-/** A chunk of units to insert: serials from position `from`, and their check-code hashes. */
+/** A chunk of units to insert: their minted positions, their serials and check-code hashes in the same order. */
 export interface UnitChunk {
-  from: number;
+  positions: number[];
   serials: Buffer;
   checkHashes: Buffer;
 }
@@ -106,7 +108,7 @@ export class UnitsRepository {
    * A commissioning and its units, not yet visible (no entry): one transaction of its own, before the
    * ledger entry, so the chain-head lock is not held while a million rows go in. `chunks` is read as the
    * statements go: while PostgreSQL inserts a chunk, the next one is computed (two cores both busy). The
-   * serials and hashes go as one bytea each per chunk, cut in SQL: no million-element arrays in JavaScript.
+   * serials and hashes go as one bytea each per chunk, cut in SQL, the positions as one int[] of the chunk's.
    * `finish` gives what is known once every chunk was made (the tree's root): the commissioning row goes last.
    */
   async insertPending(
@@ -125,10 +127,10 @@ export class UnitsRepository {
           inFlight.push(
             tx.query(
               `INSERT INTO unit (gtin, serial, commissioning_id, position, check_hash)
-               SELECT $1::bigint, rtrim(convert_from(substring($2::bytea FROM i * $7::int + 1 FOR $7::int), 'UTF8'), ' '), $3::uuid, $4::int + i,
+               SELECT $1::bigint, rtrim(convert_from(substring($2::bytea FROM i * $7::int + 1 FOR $7::int), 'UTF8'), ' '), $3::uuid, ($4::int[])[i + 1],
                       substring($5::bytea FROM i * ${CHECK_HASH_BYTES} + 1 FOR ${CHECK_HASH_BYTES})
                FROM generate_series(0, $6::int - 1) AS i`,
-              [c.gtin, chunk.serials, id, chunk.from, chunk.checkHashes, chunk.serials.length / c.serialWidth, c.serialWidth],
+              [c.gtin, chunk.serials, id, chunk.positions, chunk.checkHashes, chunk.positions.length, c.serialWidth],
             ),
           );
           // At most two statements queued: one running, one ready, while the next chunk is computed.
@@ -164,8 +166,8 @@ export class UnitsRepository {
 
   private async commissionings(where: string, params: unknown[]): Promise<Commissioning[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, c.count, c.serials_root, c.entry_seq, c.downloads, c.serial_width
-       FROM unit_commissioning c JOIN batch b ON b.id = c.batch_id
+      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, p.name AS product_name, c.count, c.serials_root, c.entry_seq, c.downloads, c.serial_width
+       FROM unit_commissioning c JOIN batch b ON b.id = c.batch_id JOIN product p ON p.id = b.product_id
        WHERE ${where} AND c.entry_seq IS NOT NULL`,
       params,
     );
@@ -175,6 +177,7 @@ export class UnitsRepository {
       producerId: r.producer_id as string,
       gtin: (r.gtin as string).padStart(14, '0'),
       lotCode: r.lot_code as string,
+      productName: r.product_name as string,
       count: r.count as number,
       serialsRoot: r.serials_root as Buffer,
       entrySeq: Number(r.entry_seq),

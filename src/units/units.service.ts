@@ -25,7 +25,8 @@ import {
 import { csvRow } from '../exports/csv.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { type CheckAnswer, correctAnswer, WRONG_ANSWER } from './check-answers.js';
-import { BLOCK_SIZE, blocksNeeded, leafHashesOf, serialLeafHashes, serialProof, serialsTree } from './serials-merkle.js';
+import { BLOCK_SIZE, blockHashesOf, blocksNeeded, leafHashesOf, serialLeafHashes, serialProof, serialsRoot, serialsTree } from './serials-merkle.js';
+import { LABELS_PER_PAGE, UnitLabelSheet, type UnitLabel } from './unit-label-sheet.js';
 import {
   GIVEN_SERIAL_WIDTH,
   givenSerialsProblem,
@@ -33,6 +34,8 @@ import {
   mintSerials,
   packSerials,
   SERIAL_LENGTH,
+  serialAt,
+  serialOrder,
   serialProblem,
   unpackSerials,
 } from './unit-serials.js';
@@ -50,8 +53,16 @@ export const CHECKS_PER_ADDRESS_PER_MINUTE = 30;
 const NO_UNIT_HASH = Buffer.alloc(CHECK_HASH_BYTES);
 /** Rows read and sent at a time by a download. */
 const DOWNLOAD_CHUNK = 10_000;
-/** Units a statement inserts: 50,000 are 800 KB of serials and hashes, one round trip. */
-const INSERT_CHUNK = 50_000;
+/**
+ * Labels one PDF holds: 417 A4 sheets of 24. A sheet is about 1.8 MB and 1.8–5.5 s of one core per 1,000 labels
+ * (`npm run bench:units` at load 8, docs/benchmarks.md): 18 MB here, 1.8 GB for a million. Longer runs are
+ * printed by label-printer software from the CSV, or on sheets from commissionings of up to this many.
+ */
+export const MAX_LABELS_PER_SHEET = 10_000;
+/** Serials a label sheet reads at a time: 100 pages' worth. */
+const SHEET_CHUNK = 100 * LABELS_PER_PAGE;
+/** Units a statement inserts: 48 blocks of the serials tree (49,152 units, 800 KB of serials and hashes), one round trip. */
+const INSERT_CHUNK = 48 * BLOCK_SIZE;
 
 /** A unit found by GTIN and serial, with its Digital Link URI. */
 export type FoundUnit = StoredUnit & { gtin: string; serial: string; digitalLink: string };
@@ -65,6 +76,17 @@ export interface UnitsDownload {
 /** An event that named a unit, as unit() and the unit's page show it. */
 export type UnitEvent = Omit<UnitEventRow, 'bizStep'> & { bizStep: BizStep };
 
+export interface UnitsSheetDownload {
+  commissioning: Commissioning;
+  withCodes: boolean;
+  pdf: AsyncGenerator<Buffer>;
+  /**
+   * Frees the organization's turn: called by the PDF's generator once its last page is drawn (before the
+   * response ends, so a client asking again at once is not refused), and once the download is over in any case.
+   */
+  finished(): void;
+}
+
 /** What commissionUnits answers: the commissioning and the seq of its entry. */
 export type CommissioningResult = Commissioning;
 
@@ -74,6 +96,8 @@ export class UnitsService {
   readonly keys: UnitKeys;
   /** Off where the public rate limit is off (RATE_LIMIT_PUBLIC=0: a trusted network, or a test of something else). */
   private readonly checkLimiter: RateLimiter | null;
+  /** Organizations a label sheet is being drawn for, in this process (one at a time each), with that sheet's token. */
+  private readonly drawingSheets = new Map<string, symbol>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -175,30 +199,42 @@ export class UnitsService {
 
   /**
    * Mints and writes the units of a pending commissioning, answering their serials' root; a serial
-   * another unit of the GTIN has (about 10^-12) means minting again.
+   * another unit of the GTIN has (about 10^-12) means minting again. The units go in in serial order
+   * (serialOrder: PostgreSQL's index fills page by page), each with its minted position; the serials tree
+   * is built a chunk of blocks at a time beside them, so nothing is left to hash once the rows are in.
    */
   private async writeUnits(id: string, batchId: string, gtin: string, count: number): Promise<Buffer> {
     for (let attempt = 1; ; attempt++) {
       const serials = mintSerials(count);
       const codes = mintCheckCodes(count);
-      const leaves = Buffer.alloc(count * 32);
+      const order = serialOrder(serials, count);
+      const blockHashes = Buffer.alloc(Math.floor(count / BLOCK_SIZE) * 32);
+      let lastLeaves: Buffer = Buffer.alloc(0);
       const keys = this.keys;
       // Computed chunk by chunk as the repository asks, so hashing overlaps the database's inserts.
       function* chunks(): Generator<UnitChunk> {
         for (let from = 0; from < count; from += INSERT_CHUNK) {
           const n = Math.min(INSERT_CHUNK, count - from);
-          const chunkSerials = serials.subarray(from * SERIAL_LENGTH, (from + n) * SERIAL_LENGTH);
-          const checkHashes = checkCodeHashes(keys, gtin, chunkSerials, codes.subarray(from * CHECK_CODE_LENGTH, (from + n) * CHECK_CODE_LENGTH), n);
-          serialLeafHashes(chunkSerials, n).copy(leaves, from * 32);
-          yield { from, serials: chunkSerials, checkHashes };
+          const positions = order.subarray(from, from + n);
+          const chunkSerials = Buffer.allocUnsafe(n * SERIAL_LENGTH);
+          const chunkCodes = Buffer.allocUnsafe(n * CHECK_CODE_LENGTH);
+          for (let i = 0; i < n; i++) {
+            serials.copy(chunkSerials, i * SERIAL_LENGTH, positions[i] * SERIAL_LENGTH, (positions[i] + 1) * SERIAL_LENGTH);
+            codes.copy(chunkCodes, i * CHECK_CODE_LENGTH, positions[i] * CHECK_CODE_LENGTH, (positions[i] + 1) * CHECK_CODE_LENGTH);
+          }
+          // The tree's leaves go by minted position: this chunk's range of them, a whole number of blocks but for the last.
+          const leaves = serialLeafHashes(serials.subarray(from * SERIAL_LENGTH, (from + n) * SERIAL_LENGTH), n);
+          const full = blockHashesOf(leaves);
+          full.copy(blockHashes, (from / BLOCK_SIZE) * 32);
+          lastLeaves = leaves.subarray((full.length / 32) * BLOCK_SIZE * 32);
+          yield { positions: Array.from(positions), serials: chunkSerials, checkHashes: checkCodeHashes(keys, gtin, chunkSerials, chunkCodes, n) };
         }
       }
       let root: Buffer | undefined;
       try {
         await this.units.insertPending(id, { batchId, gtin, count, serialWidth: SERIAL_LENGTH }, chunks(), () => {
-          const tree = serialsTree(leaves);
-          root = tree.root;
-          return { serialsRoot: tree.root, blockHashes: tree.blockHashes, serials, sealedCodes: sealCodes(keys, id, codes) };
+          root = serialsRoot(count, blockHashes, Buffer.from(lastLeaves));
+          return { serialsRoot: root, blockHashes, serials, sealedCodes: sealCodes(keys, id, codes) };
         });
         return root!;
       } catch (err) {
@@ -230,7 +266,9 @@ export class UnitsService {
               checkCodeHash(keys, gtin, serial, codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH)),
             ),
         );
-        yield { from, serials: packed.subarray(from * GIVEN_SERIAL_WIDTH, (from + n) * GIVEN_SERIAL_WIDTH), checkHashes };
+        // In the order given (given serials are few; minted ones go in in serial order for the index's sake).
+        const positions = Array.from({ length: n }, (_, i) => from + i);
+        yield { positions, serials: packed.subarray(from * GIVEN_SERIAL_WIDTH, (from + n) * GIVEN_SERIAL_WIDTH), checkHashes };
       }
     }
     const tree = serialsTree(leafHashesOf(serials));
@@ -261,14 +299,61 @@ export class UnitsService {
    * check codes (claimed here; `codesDelivered` or `codesUndelivered` settles them when the download ends).
    */
   async download(caller: Caller, id: string): Promise<UnitsDownload> {
+    const commissioning = await this.producersCommissioning(caller, id);
+    const codes = await this.claimCodes(id);
+    return { commissioning, withCodes: codes !== null, rows: this.csvRows(commissioning, codes) };
+  }
+
+  /**
+   * The producer's A4 label sheet of a commissioning (src/units/unit-label-sheet.ts), as PDF bytes a few
+   * pages at a time: the codes as the CSV gives them, once, to whichever download completes first. More than
+   * MAX_LABELS_PER_SHEET units are refused before anything is claimed: that is a job for label-printer software and the CSV.
+   * One sheet at a time per organization (LABEL_SHEET_BUSY, also before anything is claimed); `finished` frees its turn.
+   */
+  async labelSheet(caller: Caller, id: string): Promise<UnitsSheetDownload> {
+    const commissioning = await this.producersCommissioning(caller, id);
+    if (commissioning.count > MAX_LABELS_PER_SHEET) {
+      throw new DomainError(
+        'LABEL_SHEET_TOO_LARGE',
+        `commissioning ${id} has ${commissioning.count.toLocaleString('en')} units; a label sheet PDF holds at most ` +
+          `${MAX_LABELS_PER_SHEET.toLocaleString('en')} (${Math.ceil(MAX_LABELS_PER_SHEET / LABELS_PER_PAGE)} A4 pages): ` +
+          `download /units/${id}.csv (serial, Digital Link URI, check code) for your label printer's software instead`,
+      );
+    }
+    // Tens of seconds of a core for the largest: an organization's sheets are drawn one after another, not side by side.
+    const org = commissioning.producerId;
+    if (this.drawingSheets.has(org))
+      throw new DomainError(
+        'LABEL_SHEET_BUSY',
+        'a label sheet of your organization is being drawn; download one sheet at a time, and try again when it is done',
+      );
+    const turn = Symbol(id);
+    this.drawingSheets.set(org, turn);
+    // Called twice (last page drawn, download over): the second call must not end a later sheet's turn.
+    const finished = () => void (this.drawingSheets.get(org) === turn && this.drawingSheets.delete(org));
+    try {
+      const codes = await this.claimCodes(id);
+      return { commissioning, withCodes: codes !== null, pdf: this.sheetPages(commissioning, codes, finished), finished };
+    } catch (err) {
+      finished();
+      throw err;
+    }
+  }
+
+  private async producersCommissioning(caller: Caller, id: string): Promise<Commissioning> {
     const org = requireOrganization(caller);
     const commissioning = await this.units.findCommissioning(id);
     if (!commissioning) throw new DomainError('COMMISSIONING_NOT_FOUND', `no commissioning of units has id ${id}`);
     if (commissioning.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `commissioning ${id} is of a batch another organization produced`);
+    return commissioning;
+  }
+
+  /** The plaintext codes if no download has taken them (claimed atomically), and the download counted. */
+  private async claimCodes(id: string): Promise<Buffer | null> {
     const sealed = await this.units.claimCodes(id);
     const codes = sealed ? openCodes(this.keys, id, sealed) : null;
     await this.units.countDownload(id);
-    return { commissioning, withCodes: codes !== null, rows: this.csvRows(commissioning, codes) };
+    return codes;
   }
 
   /** The download that had the codes reached its end: they are deleted, and exist nowhere any more. */
@@ -298,6 +383,33 @@ export class UnitsService {
         parts.push(minted ? `${serial},${prefix}${serial},${code}\r\n` : csvRow([serial, `${prefix}${encodeURIComponent(serial)}`, code]));
       }
       yield parts.join('');
+    }
+  }
+
+  /** The sheet's PDF bytes, read SHEET_CHUNK serials at a time and handed on a page at a time (pdfkit writes each page as the next begins). */
+  private async *sheetPages(c: Commissioning, codes: Buffer | null, drawn: () => void): AsyncGenerator<Buffer> {
+    try {
+      const sheet = new UnitLabelSheet({ productName: c.productName, gtin: c.gtin, lotCode: c.lotCode, commissioningId: c.id });
+      const prefix = this.digitalLink(c.gtin, c.lotCode, '');
+      for (let from = 0; from < c.count; from += SHEET_CHUNK) {
+        // Minted (16 bytes) or given (20, padded) serials alike; a given one's link is percent-encoded.
+        const serials = unpackSerials(await this.units.serialsSlice(c.id, from, SHEET_CHUNK, c.serialWidth), c.serialWidth);
+        const n = serials.length;
+        for (let first = 0; first < n; first += LABELS_PER_PAGE) {
+          const labels: UnitLabel[] = [];
+          for (let i = first; i < Math.min(n, first + LABELS_PER_PAGE); i++) {
+            const serial = serials[i];
+            const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : null;
+            labels.push({ uri: `${prefix}${encodeURIComponent(serial)}`, serial, code });
+          }
+          // Drawn a row at a time: other requests, and the client's hanging up, are heard in between.
+          await sheet.page(labels);
+          yield sheet.take();
+        }
+      }
+      yield await sheet.end();
+    } finally {
+      drawn();
     }
   }
 

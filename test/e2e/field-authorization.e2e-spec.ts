@@ -99,6 +99,9 @@ const NO_BATCH_DATA: Record<string, string> = {
     "the caller's own units of a lot it produced: serials, Digital Link URIs (GTIN and lot, both public) and, once, their check codes; " +
     'another organization is refused',
   'GET /labels/sheet.pdf': 'images of those links with trace code, product and lot, for their producer or custodian',
+  'GET /units/:id.pdf':
+    "the caller's own units' labels, as the CSV: QR codes of their Digital Link URIs, product name, GTIN, lot, serials and, once, " +
+    'their check codes; another organization is refused',
   'GET /graphql': 'GraphQL: its rows are by schema field',
   'POST /graphql': 'GraphQL: its rows are by schema field',
 };

@@ -456,6 +456,7 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /u/:gtin/:serial/proof.json': { params: { gtin: (w) => w.units.gtin, serial: (w) => w.units.serial } },
   'POST /u/:gtin/:serial/check': { params: { gtin: (w) => w.units.gtin, serial: (w) => w.units.serial }, query: { lang: () => 'en' } },
   'GET /units/:file': { key: (w) => w.producer.key, params: { file: (w) => `${w.units.commissioningId}.csv` } },
+  'GET /units/:id.pdf': { key: (w) => w.producer.key, params: { id: (w) => w.units.commissioningId } },
   'GET /reports/mock-recall/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.html` }, query: { maxDepth: () => '5' } },
   'GET /trace/:file': { key: (w) => w.regulator.key, params: { file: (w) => `${w.sharedBatch.id}.svg` }, query: { direction: () => 'upstream' } },
   'GET /trace/:batchId/:file': {

@@ -386,6 +386,12 @@ describe('permissions', () => {
       table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
       async (w) => `/units/${await w.commissioning()}.csv`,
     ),
+    // Their label sheet: the same callers as the CSV.
+    http(
+      'GET /units/<id>.pdf',
+      table('FORBIDDEN/NOT_OWNER', { admin: 'FORBIDDEN/ORGANIZATION_ONLY', owner: 'ok' }),
+      async (w) => `/units/${await w.commissioning()}.pdf`,
+    ),
     http('GET /trace/<id>.svg', ADMIN_OR_REGULATOR, async (w) => `/trace/${(await w.newBatch()).id}.svg`),
     // The whole trace streamed: whoever may run the trace query on the batch.
     http('GET /trace/<id>/lots.csv', SEES_BATCH, async (w) => `/trace/${(await w.newBatch()).id}/lots.csv`),

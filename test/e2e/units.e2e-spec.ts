@@ -1,12 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as jsqr from 'jsqr';
+import { PNG } from 'pngjs';
 import request from 'supertest';
 import { Database } from '../../src/database/database.js';
 import { hashLeaf, verifyInclusion } from '../../src/ledger/merkle-verify.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { serialLeafHashes, serialsTree } from '../../src/units/serials-merkle.js';
+import { MAX_LABELS_PER_SHEET } from '../../src/units/units.service.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { INITIATE_RECALL } from '../support/documents.js';
-import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { readPdf } from '../support/pdf-reader.js';
+import { gql, gqlOk, listenOnLoopback, rawBody, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+
+// jsqr is CommonJS: its function arrives as the default export, however the ESM loader wraps it.
+const jsQR = ((jsqr as unknown as { default: { default?: unknown } }).default.default ?? (jsqr as unknown as { default: unknown }).default) as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 
 const BASE = 'http://localhost:3000';
 const COMMISSION = `mutation($input: CommissionUnitsInput!) {
@@ -41,6 +57,40 @@ describe('serialized units', () => {
       .trim()
       .split('\r\n')
       .map((line) => line.split(','));
+
+  const sheet = (key: string | undefined, id: string) => {
+    const req = request(service.app.getHttpServer()).get(`/units/${id}.pdf`).buffer(true).parse(rawBody);
+    return key ? req.set('authorization', `Bearer ${key}`) : req;
+  };
+  /** The app on a loopback port, for a client that hangs up (supertest reads to the end): listened on once. */
+  let listening: Promise<string> | undefined;
+  const loopback = () => (listening ??= listenOnLoopback(service.app));
+  const UNIT_CHARS = '[2-9A-HJ-NP-Z]';
+  /** What a person reads on a sheet: pages, serials and check codes in reading order (left to right, row by row). */
+  const readSheet = (pdf: Buffer) => {
+    const { text, pages, fonts } = readPdf(pdf);
+    return {
+      text,
+      pages,
+      fonts,
+      serials: [...text.matchAll(new RegExp(`(?<![\\w/])${UNIT_CHARS}{16}(?!\\w)`, 'g'))].map((m) => m[0]),
+      codes: [...text.matchAll(new RegExp(`(?<!\\w)(${UNIT_CHARS}{5}) (${UNIT_CHARS}{5})(?!\\w)`, 'g'))].map((m) => m[1] + m[2]),
+    };
+  };
+  /** The QR code of the sheet's first label (top left of page 1), drawn at 150 dpi and decoded. */
+  const firstQr = (pdf: Buffer) => {
+    const dir = mkdtempSync(join(tmpdir(), 'suyuan-units-'));
+    try {
+      writeFileSync(join(dir, 'sheet.pdf'), pdf);
+      // The first label is 70 × 37 mm from the top left corner: 413 × 219 pixels at 150 dpi.
+      const crop = ['-x', '0', '-y', '0', '-W', '413', '-H', '219'];
+      execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', '-f', '1', ...crop, join(dir, 'sheet.pdf'), join(dir, 'label')]);
+      const image = PNG.sync.read(readFileSync(join(dir, 'label.png')));
+      return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
 
   it('commissions units as one ledger entry committing to the count and the serials’ Merkle root; the CSV gives the codes once', async () => {
     const { org, gtin, batch, lotCode } = await gtinLot('LOT/7');
@@ -157,6 +207,148 @@ describe('serialized units', () => {
     const mine = await download(org.key, c.id);
     expect(mine.headers['units-check-codes']).toMatch(/^included/);
     expect(rowsOf(mine.text)[1][2]).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+  });
+
+  it('prints the A4 label sheet with the check codes once: the codes checkUnit accepts; the next sheet and the CSV after it have none', async () => {
+    const { org, gtin, batch } = await gtinLot('LOT/9');
+    const c = (await commission(org.key, { batchId: batch.id, count: 30 })).data!.commissionUnits;
+
+    const first = await sheet(org.key, c.id);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('application/pdf');
+    expect(first.headers['units-check-codes']).toMatch(/^included/);
+    expect(first.headers['label-stock']).toMatch(/70 × 37 mm, 3 × 8 on A4/);
+    const printed = readSheet(first.body as Buffer);
+    // 30 labels at 24 a sheet: two pages; the Chinese is drawn from the embedded font subset.
+    expect(printed.pages).toBe(2);
+    expect(printed.fonts.every((f) => f.embedded && f.subset)).toBe(true);
+    expect(printed.text).toContain('婴幼儿配方奶粉');
+    expect(printed.text).toContain(`GTIN ${gtin}`);
+    expect(printed.text).toContain('批号 Lot LOT/9');
+    expect(printed.text.match(/刮开涂层 查验真伪 \/ scratch to check/g)).toHaveLength(30);
+    expect(printed.serials).toHaveLength(30);
+    expect(printed.codes).toHaveLength(30);
+    expect(printed.text).not.toContain('codes were given at the first download');
+
+    // The first sheet delivered the codes: the CSV now withholds them, and lists the sheet's serials in its order.
+    const csv = await download(org.key, c.id);
+    expect(csv.headers['units-check-codes']).toMatch(/^withheld/);
+    const rows = rowsOf(csv.text).slice(1);
+    expect(rows.map((r) => r[0])).toEqual(printed.serials);
+    expect(rows.every((r) => r[2] === '')).toBe(true);
+    // The first label's QR code is its row's Digital Link URI.
+    expect(firstQr(first.body as Buffer)).toBe(rows[0][1]);
+    expect(rows[0][1]).toBe(`${BASE}/01/${gtin}/10/LOT%2F9/21/${printed.serials[0]}`);
+
+    // The printed codes are the units' own: genuine for their serial, not for another's.
+    const CHECK_UNIT = 'mutation($g: String!, $s: String!, $c: String!) { checkUnit(gtin: $g, serial: $s, checkCode: $c) { genuine } }';
+    const genuine = async (serial: string, code: string) => (await gqlOk(service.app, CHECK_UNIT, { g: gtin, s: serial, c: code })).checkUnit.genuine;
+    expect(await genuine(printed.serials[0], printed.codes[0])).toBe(true);
+    expect(await genuine(printed.serials[29], printed.codes[29])).toBe(true);
+    expect(await genuine(printed.serials[1], printed.codes[0])).toBe(false);
+
+    const second = await sheet(org.key, c.id);
+    expect(second.headers['units-check-codes']).toMatch(/^withheld/);
+    const reprinted = readSheet(second.body as Buffer);
+    expect(reprinted.serials).toEqual(printed.serials);
+    expect(reprinted.codes).toEqual([]);
+    expect(reprinted.text.match(/codes were given at the first download/g)).toHaveLength(30);
+    expect(reprinted.text).toContain('查验码已于首次下载时提供');
+  });
+
+  it('gives the codes to the CSV when it comes first: the sheet after it has none (and prints a 20-character lot whole)', async () => {
+    const { org, batch } = await gtinLot('WWWWMMMMWWWWMMMMWWW9');
+    const c = (await commission(org.key, { batchId: batch.id, count: 3 })).data!.commissionUnits;
+    const codes = rowsOf((await download(org.key, c.id)).text)
+      .slice(1)
+      .map((r) => r[2]);
+    expect(codes.every((code) => /^[2-9A-HJ-NP-Z]{10}$/.test(code))).toBe(true);
+    const after = await sheet(org.key, c.id);
+    expect(after.headers['units-check-codes']).toMatch(/^withheld/);
+    const printed = readSheet(after.body as Buffer);
+    expect(printed.codes).toEqual([]);
+    expect(printed.text).toContain('批号 Lot WWWWMMMMWWWWMMMMWWW9');
+  });
+
+  it('prints the sheet for the producer only, refuses one over the limit pointing to the CSV, and takes no codes when refused', async () => {
+    const { org, batch } = await gtinLot();
+    const c = (await commission(org.key, { batchId: batch.id, count: MAX_LABELS_PER_SHEET + 1 })).data!.commissionUnits;
+    const stranger = await createOrg(service.app, 'PRODUCER');
+    const refused = await sheet(stranger.key, c.id);
+    expect([refused.status, JSON.parse(refused.body.toString()).errors[0].extensions]).toEqual([403, { code: 'FORBIDDEN', reason: 'NOT_OWNER' }]);
+    expect((await sheet(TEST_ADMIN_KEY, c.id)).status).toBe(403);
+    expect((await sheet(undefined, c.id)).status).toBe(401);
+    expect((await sheet(org.key, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await sheet(org.key, 'not-an-id')).status).toBe(400);
+
+    const tooMany = await sheet(org.key, c.id);
+    const error = JSON.parse(tooMany.body.toString()).errors[0];
+    expect([tooMany.status, error.extensions]).toEqual([400, { code: 'BAD_USER_INPUT', reason: 'LABEL_SHEET_TOO_LARGE' }]);
+    expect(error.message).toBe(
+      `commissioning ${c.id} has 10,001 units; a label sheet PDF holds at most 10,000 (417 A4 pages): ` +
+        `download /units/${c.id}.csv (serial, Digital Link URI, check code) for your label printer's software instead`,
+    );
+    // Nothing was claimed by the refused sheets: the CSV has the codes.
+    const csv = await download(org.key, c.id);
+    expect(csv.headers['units-check-codes']).toMatch(/^included/);
+    expect(rowsOf(csv.text)).toHaveLength(MAX_LABELS_PER_SHEET + 2);
+  });
+
+  it('keeps the codes for the next download when a sheet with them breaks off', async () => {
+    const { org, batch } = await gtinLot();
+    // 100 pages: the client hangs up long before the last is drawn.
+    const c = (await commission(org.key, { batchId: batch.id, count: 2400 })).data!.commissionUnits;
+    const base = await loopback();
+    const firstBytes = await new Promise<string>((resolve, reject) => {
+      const req = http.get(`${base}/units/${c.id}.pdf`, { headers: { authorization: `Bearer ${org.key}` } }, (res) => {
+        expect(res.headers['units-check-codes']).toMatch(/^included/);
+        res.once('data', (chunk: Buffer) => {
+          req.destroy();
+          resolve(chunk.subarray(0, 5).toString('latin1'));
+        });
+      });
+      req.on('error', (err) => ((err as { code?: string }).code === 'ECONNRESET' ? undefined : reject(err)));
+    });
+    expect(firstBytes).toBe('%PDF-');
+    // The service notices at its next page and releases the codes; until then a download gets none, so wait for it.
+    const pending = () => sql('SELECT claimed_at, sealed IS NOT NULL AS sealed FROM unit_code_pending WHERE commissioning_id = $1', [c.id]);
+    for (let i = 0; i < 200 && (await pending()).rows[0].claimed_at !== null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await pending()).rows[0]).toEqual({ claimed_at: null, sealed: true });
+    const csv = await download(org.key, c.id);
+    expect(csv.headers['units-check-codes']).toMatch(/^included/);
+    expect(rowsOf(csv.text)[1][2]).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
+  });
+
+  it('draws one sheet at a time for an organization: another asked for meanwhile waits its turn, claiming nothing', async () => {
+    const { org, batch } = await gtinLot();
+    const commissionings: string[] = [];
+    for (const count of [2400, 2]) commissionings.push((await commission(org.key, { batchId: batch.id, count })).data!.commissionUnits.id);
+    const base = await loopback();
+    // The first sheet (100 pages) is being drawn: its first page arrived, and the client reads no more for now,
+    // so the service waits for it to (the server and this client share one event loop: a sheet read at once
+    // could be done before the second request is heard).
+    const first = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http
+        .get(`${base}/units/${commissionings[0]}.pdf`, { headers: { authorization: `Bearer ${org.key}` } }, (res) => {
+          res.once('data', () => {
+            res.pause();
+            resolve(res);
+          });
+        })
+        .on('error', reject);
+    });
+    const busy = await sheet(org.key, commissionings[1]);
+    const error = JSON.parse(busy.body.toString()).errors[0];
+    expect([busy.status, error.extensions]).toEqual([429, { code: 'RATE_LIMITED', reason: 'LABEL_SHEET_BUSY' }]);
+    expect(error.message).toMatch(/one sheet at a time/);
+    // Once the first is sent, the second is drawn, with its codes: the refusal took none.
+    let bytes = 0;
+    first.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    await new Promise((done) => first.on('end', done).resume());
+    expect(bytes).toBeGreaterThan(1_000_000);
+    const next = await sheet(org.key, commissionings[1]);
+    expect([next.status, next.headers['units-check-codes']]).toEqual([200, expect.stringMatching(/^included/)]);
+    expect(readSheet(next.body as Buffer).codes).toHaveLength(2);
   });
 
   it('proves each serial under the root of its entry (ledger inclusion check of the serials tree)', async () => {
@@ -300,6 +492,24 @@ describe('serialized units', () => {
     expect(locked.errors?.[0].message).toMatch(/10 wrong check codes/);
     // Another unit is not affected.
     expect((await check(gtin, serials[1], codes[1])).data!.checkUnit.genuine).toBe(true);
+  });
+
+  it('keeps each unit’s position, code and proof across the chunks commissioning inserts in serial order', async () => {
+    // 48 blocks of 1,024 a statement: two statements, the units of each in serial order, not minted order.
+    const count = 48 * 1024 + 700;
+    const { gtin, serials, codes, commissioning } = await commissioned(count);
+    expect(serials).toHaveLength(count);
+    const leaves = serialLeafHashes(Buffer.from(serials.join(''), 'latin1'), count);
+    expect(serialsTree(leaves).root.toString('hex')).toBe(commissioning.serialsRoot);
+    for (const position of [0, 1, 49_151, 49_152, count - 1]) {
+      expect((await check(gtin, serials[position], codes[position])).data!.checkUnit.genuine).toBe(true);
+      const proof = (await request(service.app.getHttpServer()).get(`/u/${gtin}/${serials[position]}/proof.json`)).body;
+      expect(proof.leafIndex).toBe(position);
+      const path = (proof.path as string[]).map((h) => Buffer.from(h, 'hex'));
+      expect(verifyInclusion(hashLeaf(Buffer.from(serials[position], 'latin1')), position, count, path, Buffer.from(commissioning.serialsRoot, 'hex'))).toBe(
+        true,
+      );
+    }
   });
 
   it('offers the check on the unit’s page, as a form in both languages that answers with a page', async () => {
