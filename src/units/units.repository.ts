@@ -166,7 +166,8 @@ export class UnitsRepository {
 
   private async commissionings(where: string, params: unknown[]): Promise<Commissioning[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, p.name AS product_name, c.count, c.serials_root, c.entry_seq, c.downloads, c.serial_width
+      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, p.name AS product_name, c.count, c.serials_root, c.entry_seq,
+              c.downloads, c.serial_width
        FROM unit_commissioning c JOIN batch b ON b.id = c.batch_id JOIN product p ON p.id = b.product_id
        WHERE ${where} AND c.entry_seq IS NOT NULL`,
       params,

@@ -34,7 +34,6 @@ import {
   mintSerials,
   packSerials,
   SERIAL_LENGTH,
-  serialAt,
   serialOrder,
   serialProblem,
   unpackSerials,

@@ -6,7 +6,8 @@ import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { leafHashesOf, serialsTree } from '../../src/units/serials-merkle.js';
 import { createOrg, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { INITIATE_RECALL } from '../support/documents.js';
-import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { gql, gqlOk, rawBody, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { readPdf } from '../support/pdf-reader.js';
 import { withAdminClient } from '../../src/database/postgres-server.js';
 
 const BASE = 'http://localhost:3000';
@@ -72,6 +73,17 @@ describe('serials a producer names, and events naming units', () => {
       expect(verifyInclusion(hashLeaf(Buffer.from(serial, 'latin1')), index, 4, path, Buffer.from(c.serialsRoot, 'hex'))).toBe(true);
     }
     expect((await gqlOk(service.app, UNIT, { gtin, serial: '2017' })).unit).toEqual({ serial: '2017', events: [], sale: null });
+  });
+
+  it('prints given serials on the label sheet as named, with the codes (its first download)', async () => {
+    const { org, batch } = await gtinLot();
+    const serials = ['2017', 'A/B-9', 'LONG-SERIAL-12345678'];
+    const c = (await gqlOk(service.app, COMMISSION, { input: { batchId: batch.id, count: 3, serials } }, org.key)).commissionUnits;
+    const res = await request(service.app.getHttpServer()).get(`/units/${c.id}.pdf`).set('authorization', `Bearer ${org.key}`).buffer(true).parse(rawBody);
+    expect(res.status).toBe(200);
+    expect(res.headers['units-check-codes']).toMatch(/^included/);
+    const { text } = readPdf(res.body as Buffer);
+    for (const serial of serials) expect(text).toContain(serial);
   });
 
   it('proves given serials across blocks (3,000 of them: the proof reads 20-byte slices)', async () => {
