@@ -42,6 +42,7 @@ import { WitnessesModule } from './witnesses/witnesses.module.js';
 import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module.js';
 import { ListsModule } from './lists/lists.module.js';
 import { UnitsModule } from './units/units.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 @Module({})
 export class AppModule {
@@ -83,6 +84,7 @@ export class AppModule {
         WitnessesModule,
         ListsModule,
         UnitsModule,
+        ConsoleModule,
         // The IDE's files exist only where the IDE does: with introspection on.
         ...(config.graphqlIntrospection ? [GraphqlIdeModule] : []),
       ],

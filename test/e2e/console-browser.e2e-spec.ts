@@ -1,0 +1,237 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { createOrg, registerFacility, registerProduct } from '../support/builders.js';
+import { useBrowserApp } from '../support/chromium.js';
+import { TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
+import { gqlOk } from '../support/test-app.js';
+
+/**
+ * The console (/console) in Debian's chromium, as its users drive it: a farm registers a lot, records its
+ * harvest (the API's error beside the field first), prints its labels and ships it; the plant receives it;
+ * a regulator finds the lot by its trace code, traces it downstream and recalls it; the consumer page of
+ * the lot made from it then shows the recall. The pooling (transformBatches) goes through the API: the
+ * console has no transformation screen yet.
+ *
+ * With CONSOLE_SCREENSHOTS=<folder>, it also saves each main screen there (phone and desktop), for docs/console.md.
+ */
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const SHOTS = process.env.CONSOLE_SCREENSHOTS;
+
+describe('the console in a browser', () => {
+  const env = useBrowserApp();
+
+  /** A tab of its own (its own sessionStorage), recording any request to another host and any error the page logs. */
+  async function tab(browser: Browser, viewport = PHONE): Promise<{ page: Page; foreign: string[]; problems: string[] }> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const foreign: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (!['blob:', 'data:'].includes(url.protocol) && url.origin !== env.base) foreign.push(r.url());
+    });
+    // Errors the page logs, CSP refusals among them; an HTTP error status (the bad key's 401) is the API's answer, shown in words.
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    return { page, foreign, problems };
+  }
+
+  async function signIn(page: Page, key: string): Promise<void> {
+    await page.goto(`${env.base}/console`);
+    await page.getByLabel('API 密钥').fill(key);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForSelector('[data-org-kind]');
+  }
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: `${SHOTS}/${name}-${size}.png`, fullPage: size === 'phone' });
+    }
+    await page.setViewportSize(PHONE);
+  }
+
+  it('serves one page with a strict policy and its own files only', async () => {
+    const page = await request(env.app.getHttpServer()).get('/console').expect(200);
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(page.text).not.toMatch(/<script>|<style|style=|https?:\/\//);
+    expect((await request(env.app.getHttpServer()).get('/console/console.js').expect(200)).headers['content-type']).toMatch(/^text\/javascript/);
+    expect((await request(env.app.getHttpServer()).get('/console/console.css').expect(200)).headers['content-type']).toMatch(/^text\/css/);
+    const missing = await request(env.app.getHttpServer()).get('/console/other.js').expect(404);
+    expect(missing.body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('a farm registers, harvests, labels and ships a lot; the plant receives it; a regulator finds, traces and recalls it; the consumer page shows the recall', async () => {
+    const { app, browser } = env;
+    const farm = await createOrg(app, 'PRODUCER', '小站稻种植合作社');
+    const plant = await createOrg(app, 'PROCESSOR', '津南米业');
+    const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
+    const paddy = await registerFacility(app, farm, { name: '小站三号田', region: '天津市津南区' });
+    await registerProduct(app, farm, { name: '小站稻（稻谷）', category: 'GRAIN', storage: 'AMBIENT' });
+    const mill = await registerFacility(app, plant, { name: '津南碾米厂', region: '天津市津南区' });
+    const rice = await registerProduct(app, plant, { name: '小站稻大米', category: 'GRAIN', storage: 'AMBIENT' });
+
+    // The farm, on a phone. A wrong key is refused in the API's words; the right one opens its home, in Chinese.
+    const { page: farmer, foreign, problems } = await tab(browser);
+    await farmer.goto(`${env.base}/console`);
+    await farmer.getByLabel('API 密钥').fill('not-a-key');
+    await farmer.getByRole('button', { name: '登录' }).click();
+    await expect(farmer.getByRole('alert').textContent()).resolves.toMatch(/API key/i);
+    await shoot(farmer, 'sign-in');
+    await farmer.getByLabel('API 密钥').fill(farm.key);
+    await farmer.getByRole('button', { name: '登录' }).click();
+    await farmer.waitForSelector('[data-org-kind="PRODUCER"]');
+    expect(await farmer.textContent('h1')).toBe('小站稻种植合作社');
+    expect(await farmer.textContent('[data-org-kind]')).toBe('生产者');
+    // Its navigation is a producer's: batches, register, receive; not a regulator's find or recalls.
+    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '收货']);
+    await shoot(farmer, 'home');
+    // The key lives in this tab only: no cookie was set.
+    expect(await farmer.context().cookies()).toEqual([]);
+
+    // In English, it registers a lot from its own product and facility.
+    await farmer.getByRole('button', { name: 'English' }).click();
+    await farmer.getByRole('link', { name: 'Register a batch' }).first().click();
+    await farmer.getByLabel('Lot code').fill('XZ-2026-001');
+    await farmer.getByLabel('Quantity').fill('1000');
+    await shoot(farmer, 'register-batch');
+    await farmer.getByRole('button', { name: 'Register a batch' }).click();
+    await farmer.waitForSelector('[data-trace-code]');
+    expect(await farmer.textContent('h1')).toBe('小站稻（稻谷） · XZ-2026-001');
+    expect(await farmer.textContent('[role="status"]')).toBe('The batch is registered.');
+    const traceCode = (await farmer.getAttribute('[data-trace-code]', 'data-trace-code'))!;
+    const lotId = new URL(farmer.url()).hash.split('/')[2].split('?')[0];
+
+    // Its harvest: the form asks for the step's key data elements (from eventRules); left out, the API's error shows beside the field.
+    await farmer.getByRole('link', { name: 'Record an event' }).click();
+    await farmer.getByLabel('Step').selectOption('HARVESTING');
+    expect(await farmer.locator('[data-field^="details."]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))).toEqual([
+      'details.fieldName',
+      'details.harvestDate',
+    ]);
+    await farmer.getByRole('button', { name: 'Record an event' }).click();
+    const fieldError = farmer.locator('[data-field="details.fieldName"] .field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toBe('details.fieldName is required for HARVESTING: a text of 1 to 200 characters');
+    const fieldInput = farmer.getByLabel('Field name');
+    expect(await fieldInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await fieldInput.getAttribute('aria-describedby')).toBe(await fieldError.getAttribute('id'));
+    expect(await farmer.evaluate('document.activeElement.name')).toBe('details.fieldName');
+    await shoot(farmer, 'record-event-error');
+    await fieldInput.fill('小站三号田');
+    await farmer.getByLabel('Harvest date').fill(new Date().toISOString().slice(0, 10));
+    await farmer.getByRole('button', { name: 'Record an event' }).click();
+    await farmer.waitForSelector('.events [data-step="HARVESTING"]');
+    expect(await farmer.textContent('.events [data-step="HARVESTING"]')).toContain('Field name: 小站三号田');
+
+    // Its label sheet: fetched with the key, opened as a blob: URL of a PDF.
+    const [sheetResponse, popup] = await Promise.all([
+      farmer.waitForResponse((r) => new URL(r.url()).pathname === '/labels/sheet.pdf'),
+      farmer.waitForEvent('popup'),
+      farmer.getByRole('button', { name: 'Print labels' }).click(),
+    ]);
+    expect([sheetResponse.status(), sheetResponse.headers()['content-type'], new URL(sheetResponse.url()).searchParams.get('traceCodes')]).toEqual([
+      200,
+      'application/pdf',
+      traceCode,
+    ]);
+    expect(await sheetResponse.request().headerValue('authorization')).toBe(`Bearer ${farm.key}`);
+    expect(popup.url()).toMatch(/^blob:/);
+    await popup.close();
+    const sheet = farmer.locator('a.label-sheet');
+    expect(await sheet.getAttribute('href')).toBe(popup.url());
+    await shoot(farmer, 'batch-story');
+
+    // It ships 1,000 kg to the plant: quantity, destination and documents, as SHIPPING's rule asks.
+    await farmer.getByRole('link', { name: 'Record an event' }).click();
+    await farmer.getByLabel('Step').selectOption('SHIPPING');
+    await farmer.getByLabel('Quantity').fill('1000');
+    await farmer.getByLabel('Receiving organization ID').fill(plant.id);
+    await farmer.getByLabel('Ship-to location').fill('津南碾米厂');
+    await farmer.getByLabel('Reference document type').fill('BOL');
+    await farmer.getByLabel('Reference document number').fill('BOL-0001');
+    await farmer.getByRole('button', { name: 'Record an event' }).click();
+    await farmer.waitForSelector('[data-status="IN_TRANSIT"]');
+
+    // The batch list filters by status and finds the lot by its code.
+    await farmer.getByRole('link', { name: 'Batches' }).click();
+    await farmer.getByLabel('Status').selectOption('IN_TRANSIT');
+    await farmer.waitForSelector('.batch-list [data-lot="XZ-2026-001"]');
+    await farmer.getByLabel('Status').selectOption('ACTIVE');
+    await farmer.waitForSelector('.batch-list li.muted:not(:has-text("Loading"))');
+    expect(await farmer.textContent('.batch-list')).toBe('No batches match.');
+    await farmer.getByLabel('Status').selectOption('');
+    await farmer.waitForSelector('.batch-list [data-lot="XZ-2026-001"]');
+    await shoot(farmer, 'batches');
+    expect([foreign, problems]).toEqual([[], []]);
+
+    // The plant receives it with the batch ID the farm gave, then pools it into a lot of rice (through the API).
+    const { page: miller, problems: millerProblems } = await tab(browser);
+    await signIn(miller, plant.key);
+    await miller.getByRole('link', { name: '收货' }).first().click();
+    await miller.getByLabel('批次 ID').fill(lotId);
+    await miller.getByLabel('数量').fill('1000');
+    await miller.getByRole('button', { name: '收货' }).click();
+    await miller.waitForSelector('text=已收货，批次现由您持有。');
+    await shoot(miller, 'receive');
+    const pooled = await gqlOk(
+      app,
+      TRANSFORM_BATCHES_TRACE_CODES,
+      {
+        input: {
+          eventTime: new Date().toISOString(),
+          facilityId: mill,
+          inputs: [{ batchId: lotId, quantity: 1000 }],
+          outputs: [{ lotCode: 'DM-2026-001', productId: rice, quantity: 700, unit: 'kg' }],
+        },
+      },
+      plant.key,
+    );
+    const pooledCode = pooled.transformBatches.outputs[0].traceCode as string;
+    expect(millerProblems).toEqual([]);
+
+    // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.
+    const { page: inspector, problems: inspectorProblems } = await tab(browser, DESKTOP);
+    await signIn(inspector, regulator.key);
+    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回']);
+    await inspector.getByRole('link', { name: '查找批次' }).first().click();
+    await inspector.getByLabel('追溯码或数字链接').fill(traceCode.toLowerCase());
+    await shoot(inspector, 'find');
+    await inspector.getByRole('button', { name: '查找' }).click();
+    await inspector.waitForSelector(`[data-trace-code="${traceCode}"]`);
+    await inspector.getByRole('link', { name: '下游（去向）' }).click();
+    await inspector.waitForSelector('.trace-list [data-lot="DM-2026-001"]');
+    expect(await inspector.locator('.trace-graph .node').count()).toBe(2);
+    expect(await inspector.textContent('.balance')).toBe('投入: XZ-2026-001 1000 kg → 产出: DM-2026-001 700 kg · 得率 70.0%');
+    await inspector.getByLabel('级别').selectOption('LEVEL_1');
+    await inspector.getByLabel('原因（消费者可见）').fill('镉超标');
+    await shoot(inspector, 'trace-recall');
+    await inspector.getByRole('button', { name: '发起召回' }).click();
+    await inspector.waitForSelector('text=召回已发起，影响 2 个批次。');
+    await inspector.getByRole('link', { name: '进行中的召回' }).click();
+    await inspector.waitForSelector('[data-recall]');
+    expect(await inspector.textContent('[data-recall]')).toContain('DM-2026-001 (小站稻大米)');
+    await shoot(inspector, 'recalls');
+    expect(inspectorProblems).toEqual([]);
+
+    // A consumer scanning the rice's label sees the recall.
+    const consumer = await browser.newPage();
+    await consumer.goto(`${env.base}/q/${pooledCode}?lang=zh`);
+    expect(await consumer.textContent('section.recall [data-fact="recall-reason"]')).toBe('镉超标');
+    await consumer.close();
+
+    // Signing out forgets the key: the page asks for one again, also after a reload.
+    await farmer.getByRole('button', { name: 'Sign out' }).click();
+    await farmer.reload();
+    await farmer.getByLabel('API key').waitFor();
+    expect(await farmer.evaluate('sessionStorage.getItem("suyuan.console.key")')).toBeNull();
+    await Promise.all([farmer.context().close(), miller.context().close(), inspector.context().close()]);
+  });
+});
