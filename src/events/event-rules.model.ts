@@ -10,7 +10,9 @@ export class KeyDataElementRuleModel {
   @Field(() => Int) maxLength: number;
 }
 
-@ObjectType('EventStepRule', { description: 'What recordEvent requires of one business step: the rules it checks events with, as data a form can be built from.' })
+@ObjectType('EventStepRule', {
+  description: 'What recordEvent requires of one business step: the rules it checks events with, as data a form can be built from.',
+})
 export class EventStepRuleModel {
   @Field(() => BizStepEnum) bizStep: BizStep;
   @Field(() => String, { nullable: true, description: 'Set when recordEvent refuses the step: the mutation that records it instead' })

@@ -61,7 +61,18 @@ describe('keyDataElementRules (what the console builds its event form from)', ()
   });
 
   it('names the operation for exactly the steps recordEvent refuses', () => {
-    const state = { id: 'b1', custodianId: 'farm', status: 'ACTIVE' as const, quantity: 10, unit: 'kg', inTransitToId: null, inTransitQuantity: null, shippedById: null, held: false, recalled: false };
+    const state = {
+      id: 'b1',
+      custodianId: 'farm',
+      status: 'ACTIVE' as const,
+      quantity: 10,
+      unit: 'kg',
+      inTransitToId: null,
+      inTransitQuantity: null,
+      shippedById: null,
+      held: false,
+      recalled: false,
+    };
     for (const rule of rules) {
       let refusal: string | null = null;
       try {

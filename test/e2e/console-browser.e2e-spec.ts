@@ -49,7 +49,10 @@ describe('the console in a browser', () => {
   async function shoot(page: Page, name: string): Promise<void> {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    for (const [size, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: `${SHOTS}/${name}-${size}.png`, fullPage: size === 'phone' });
     }
@@ -59,7 +62,8 @@ describe('the console in a browser', () => {
   it('serves one page with a strict policy and its own files only', async () => {
     const page = await request(env.app.getHttpServer()).get('/console').expect(200);
     expect(page.headers['content-security-policy']).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     expect(page.text).not.toMatch(/<script>|<style|style=|https?:\/\//);
     expect((await request(env.app.getHttpServer()).get('/console/console.js').expect(200)).headers['content-type']).toMatch(/^text\/javascript/);
@@ -68,12 +72,12 @@ describe('the console in a browser', () => {
     expect(missing.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('a farm registers, harvests, labels and ships a lot; the plant receives it; a regulator finds, traces and recalls it; the consumer page shows the recall', async () => {
+  it('a farm registers, harvests, labels and ships a lot; the plant receives it; a regulator finds, traces and recalls it; consumers see it', async () => {
     const { app, browser } = env;
     const farm = await createOrg(app, 'PRODUCER', '小站稻种植合作社');
     const plant = await createOrg(app, 'PROCESSOR', '津南米业');
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
-    const paddy = await registerFacility(app, farm, { name: '小站三号田', region: '天津市津南区' });
+    await registerFacility(app, farm, { name: '小站三号田', region: '天津市津南区' });
     await registerProduct(app, farm, { name: '小站稻（稻谷）', category: 'GRAIN', storage: 'AMBIENT' });
     const mill = await registerFacility(app, plant, { name: '津南碾米厂', region: '天津市津南区' });
     const rice = await registerProduct(app, plant, { name: '小站稻大米', category: 'GRAIN', storage: 'AMBIENT' });

@@ -21,7 +21,11 @@ function go(path: string): void {
 function header(): void {
   const org = viewer()?.organization ?? null;
   const signedIn = viewer() !== null;
-  const switchLang = h('button', { type: 'button', class: 'link', lang: lang() === 'zh' ? 'en' : 'zh', 'aria-label': `${t('language')}: ${t('switchLanguage')}` }, t('switchLanguage'));
+  const switchLang = h(
+    'button',
+    { type: 'button', class: 'link', lang: lang() === 'zh' ? 'en' : 'zh', 'aria-label': `${t('language')}: ${t('switchLanguage')}` },
+    t('switchLanguage'),
+  );
   switchLang.addEventListener('click', () => {
     setLang(lang() === 'zh' ? 'en' : 'zh');
     header();
@@ -51,7 +55,14 @@ function header(): void {
     : null;
   show(
     top,
-    h('div', { class: 'bar' }, h('a', { class: 'brand', href: '#/' }, t('appName')), org ? h('span', { class: 'who' }, org.name) : null, switchLang, signedIn ? out : null),
+    h(
+      'div',
+      { class: 'bar' },
+      h('a', { class: 'brand', href: '#/' }, t('appName')),
+      org ? h('span', { class: 'who' }, org.name) : null,
+      switchLang,
+      signedIn ? out : null,
+    ),
     nav,
   );
 }
@@ -77,10 +88,13 @@ function screenFor(): HTMLElement {
 function render(): void {
   document.title = t('appName');
   if (!viewer()) {
-    show(main, signInView(() => {
-      header();
-      go('#/');
-    }));
+    show(
+      main,
+      signInView(() => {
+        header();
+        go('#/');
+      }),
+    );
   } else show(main, screenFor());
   const heading = main.querySelector('h1');
   // Focus moves to the new screen's heading, except on the first load (where it would scroll past the header).
@@ -100,7 +114,11 @@ async function start(): Promise<void> {
     }
   }
   header();
-  if (problem) show(main, signInView(() => (header(), go('#/')), problem));
+  if (problem)
+    show(
+      main,
+      signInView(() => (header(), go('#/')), problem),
+    );
   else render();
   window.addEventListener('hashchange', () => {
     header();

@@ -22,7 +22,13 @@ interface BatchRow {
 /** Shows an API error beside the field it names, else above the form; focuses the field. */
 function showApiError(err: unknown, fields: Field[], status: HTMLElement): void {
   const message = errorText(err);
-  const named = err instanceof ApiError ? fieldOfError(message, fields.map((f) => f.name)) : null;
+  const named =
+    err instanceof ApiError
+      ? fieldOfError(
+          message,
+          fields.map((f) => f.name),
+        )
+      : null;
   const target = fields.find((f) => f.name === named);
   if (target) {
     setFieldError(target, message);
@@ -255,7 +261,7 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
 
 function eventItem(entry: StoryBatch['events'][number]): HTMLElement {
   const payload = entry.payload ?? {};
-  const step = typeof payload.bizStep === 'string' ? nameOf(payload.bizStep) : entry.type;
+  const step = nameOf(typeof payload.bizStep === 'string' ? payload.bizStep : entry.type);
   const time = typeof payload.eventTime === 'string' ? payload.eventTime : entry.recordedAt;
   const details = payload.details && typeof payload.details === 'object' ? Object.entries(payload.details as Record<string, unknown>) : [];
   return h(
@@ -265,7 +271,9 @@ function eventItem(entry: StoryBatch['events'][number]): HTMLElement {
     ' ',
     h('span', { class: 'muted' }, `#${entry.seq} · ${formatTime(time)}`),
     typeof payload.quantity === 'number' ? h('span', {}, ` · ${payload.quantity} ${typeof payload.unit === 'string' ? payload.unit : ''}`) : null,
-    details.length ? h('ul', { class: 'details' }, ...details.map(([k, v]) => h('li', {}, `${nameOf(k)}: ${typeof v === 'string' ? v : JSON.stringify(v)}`))) : null,
+    details.length
+      ? h('ul', { class: 'details' }, ...details.map(([k, v]) => h('li', {}, `${nameOf(k)}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)))
+      : null,
   );
 }
 
@@ -307,7 +315,9 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
       select(rules.filter((r) => !receiving || r.bizStep === 'RECEIVING').map((r): [string, string] => [r.bizStep, `${nameOf(r.bizStep)} (${r.bizStep})`])),
       { required: true },
     );
-    const batchField = receiving ? field('batchId', t('batchId'), input('text', { autocomplete: 'off', spellcheck: 'false' }), { required: true, help: t('receiveHelp') }) : null;
+    const batchField = receiving
+      ? field('batchId', t('batchId'), input('text', { autocomplete: 'off', spellcheck: 'false' }), { required: true, help: t('receiveHelp') })
+      : null;
     const stepFields = h('div');
     const status = h('div', { class: 'status' });
     const button = h('button', { type: 'submit' }, receiving ? t('receive') : t('recordEvent'));
@@ -325,7 +335,11 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
           field(`details.${d.name}`, nameOf(d.name), input(d.kind === 'DATE' ? 'date' : 'text', { maxlength: String(d.maxLength) }), { required: true }),
         ),
       ];
-      show(stepFields, rule.recordedWith ? notice(t('recordedWith', rule.recordedWith)) : null, ...fields.filter((f) => f !== stepField && f !== batchField).map((f) => f.wrapper));
+      show(
+        stepFields,
+        rule.recordedWith ? notice(t('recordedWith', rule.recordedWith)) : null,
+        ...fields.filter((f) => f !== stepField && f !== batchField).map((f) => f.wrapper),
+      );
       button.disabled = rule.recordedWith !== null;
       show(status);
     };
@@ -335,7 +349,11 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = Object.fromEntries(fields.map((f) => [f.name, f.control.value.trim()]));
-      const details = Object.fromEntries(Object.entries(values).filter(([name]) => name.startsWith('details.')).map(([name, v]) => [name.slice(8), v]));
+      const details = Object.fromEntries(
+        Object.entries(values)
+          .filter(([name]) => name.startsWith('details.'))
+          .map(([name, v]) => [name.slice(8), v]),
+      );
       const target = batchId ?? values.batchId;
       void submitForm(button, fields, status, async () => {
         const { recordEvent } = await gql<{ recordEvent: { seq: number } }>('mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {

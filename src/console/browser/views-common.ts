@@ -49,10 +49,7 @@ export function homeView(): HTMLElement {
   if (!org) return screen(t('home'), h('p', {}, t('adminKey')), h('p', {}, t('adminNothing')));
   return screen(
     org.name,
-    facts([
-      [t('kind'), h('span', { 'data-org-kind': org.kind }, nameOf(org.kind))],
-      ...(org.uscc ? ([[t('uscc'), org.uscc]] as [string, string][]) : []),
-    ]),
+    facts([[t('kind'), h('span', { 'data-org-kind': org.kind }, nameOf(org.kind))], ...(org.uscc ? ([[t('uscc'), org.uscc]] as [string, string][]) : [])]),
     screens.length ? h('p', {}, t('youCan')) : null,
     h('ul', { class: 'tiles' }, ...screens.map((s) => h('li', {}, h('a', { href: SCREEN_PATHS[s] }, t(s))))),
   );

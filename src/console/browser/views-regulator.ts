@@ -16,7 +16,9 @@ interface FoundBatch {
 
 /** Finds a lot by trace code, GS1 Digital Link (typed or scanned into the field) or GTIN + lot, through `batches`. */
 export function findView(go: (path: string) => void): HTMLElement {
-  const code = field('code', t('codeOrLink'), input('text', { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters' }), { help: t('findHelp') });
+  const code = field('code', t('codeOrLink'), input('text', { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters' }), {
+    help: t('findHelp'),
+  });
   const lot = field('lotCode', `${t('lotCode')} (${t('gtin')})`, input('text', { autocomplete: 'off' }));
   const status = h('div', { class: 'status' });
   const results = h('ul', { class: 'batch-list' });
@@ -33,7 +35,8 @@ export function findView(go: (path: string) => void): HTMLElement {
     }
     void withProgress(button, status, 'loading', async () => {
       const { batches } = await gql<{ batches: { edges: { node: FoundBatch }[] } }>(
-        'query($filter: BatchFilter) { batches(first: 20, filter: $filter) { edges { node { id lotCode traceCode status product { name } custodian { name } } } } }',
+        `query($filter: BatchFilter) { batches(first: 20, filter: $filter) {
+          edges { node { id lotCode traceCode status product { name } custodian { name } } } } }`,
         { filter: lookup },
       );
       const found = batches.edges.map((e) => e.node);
@@ -43,7 +46,12 @@ export function findView(go: (path: string) => void): HTMLElement {
         show(
           results,
           ...found.map((b) =>
-            h('li', {}, h('a', { href: `#/batch/${b.id}` }, h('strong', {}, b.lotCode), ' · ', b.product.name), h('span', { class: `badge status-${b.status}` }, nameOf(b.status))),
+            h(
+              'li',
+              {},
+              h('a', { href: `#/batch/${b.id}` }, h('strong', {}, b.lotCode), ' · ', b.product.name),
+              h('span', { class: `badge status-${b.status}` }, nameOf(b.status)),
+            ),
           ),
         );
     });
@@ -137,7 +145,7 @@ function graph(trace: TraceAnswer): SVGElement {
   for (const [depth, ids] of byDepth) ids.forEach((id, i) => place.set(id, { x: 10 + depth * 150, y: 20 + i * 44 }));
   const width = 10 + (Math.max(...byDepth.keys()) + 1) * 150;
   const height = 20 + Math.max(...[...byDepth.values()].map((ids) => ids.length)) * 44;
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'trace-graph', role: 'img', 'aria-label': t('trace') });
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'trace-graph', role: 'img', 'aria-label': t('trace') });
   for (const e of trace.edges) {
     const a = place.get(e.fromBatchId);
     const b = place.get(e.toBatchId);
@@ -158,7 +166,16 @@ function recallForm(boxes: Map<string, HTMLInputElement>): HTMLElement {
   const reason = field('reason', t('reason'), h('textarea', { rows: '3' }), { required: true });
   const status = h('div', { class: 'status' });
   const button = h('button', { type: 'submit', class: 'danger' }, t('initiateRecall'));
-  const form = h('form', { novalidate: true, class: 'recall' }, h('h2', {}, t('initiateRecall')), h('p', { class: 'muted' }, t('recallScope')), level.wrapper, reason.wrapper, button, status);
+  const form = h(
+    'form',
+    { novalidate: true, class: 'recall' },
+    h('h2', {}, t('initiateRecall')),
+    h('p', { class: 'muted' }, t('recallScope')),
+    level.wrapper,
+    reason.wrapper,
+    button,
+    status,
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const batchIds = [...boxes.values()].filter((b) => b.checked).map((b) => b.value);
@@ -209,7 +226,12 @@ export function recallsView(): HTMLElement {
               { 'data-recall': r.id },
               h('p', {}, h('span', { class: 'badge status-RECALLED' }, nameOf(r.level)), ' ', h('strong', {}, r.reason)),
               h('p', { class: 'muted' }, `${t('initiatedAt')} ${formatTime(r.initiatedAt)} · ${t('completeBy')} ${formatTime(r.completeBy)}`),
-              h('p', {}, `${t('affected')}: `, ...r.affectedBatches.flatMap((b, i) => [i ? ', ' : '', h('a', { href: `#/batch/${b.id}` }, `${b.lotCode} (${b.product.name})`)])),
+              h(
+                'p',
+                {},
+                `${t('affected')}: `,
+                ...r.affectedBatches.flatMap((b, i) => [i ? ', ' : '', h('a', { href: `#/batch/${b.id}` }, `${b.lotCode} (${b.product.name})`)]),
+              ),
               r.effectiveness.length
                 ? h('p', {}, `${t('recovery')}: ${r.effectiveness.map((x) => `${x.organization} ${x.recovered}/${x.affected} ${x.unit}`).join('; ')}`)
                 : null,
