@@ -34,6 +34,9 @@ describe('which field an API error is about', () => {
     expect(fieldOfError('eventTime 2030-01-01T00:00:00.000Z is in the future', fields)).toBe('eventTime');
     expect(fieldOfError('events[0].facilityId: no facility has id x', fields)).toBe('facilityId');
     expect(fieldOfError('lotCode: a lot code must not have two spaces in a row', ['lotCode'])).toBe('lotCode');
+    // A line of a list: the line's own field when the form has one.
+    expect(fieldOfError('inputs[1].batchId: batch b2 is in transit', ['inputs[0].batchId', 'inputs[1].batchId'])).toBe('inputs[1].batchId');
+    expect(fieldOfError('outputs[0].lotCode: lot code L1 is already used for this product', ['outputs[0].lotCode', 'lotCode'])).toBe('outputs[0].lotCode');
   });
 
   it('is none when the message names no field of the form', () => {
@@ -44,7 +47,7 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'receive']);
+    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'receive']);
     expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'receive']);
     expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls']);
     expect(screensFor('LAB')).toEqual(['home']);

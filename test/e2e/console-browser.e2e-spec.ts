@@ -4,15 +4,12 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createOrg, registerFacility, registerProduct } from '../support/builders.js';
 import { useBrowserApp } from '../support/chromium.js';
-import { TRANSFORM_BATCHES_TRACE_CODES } from '../support/documents.js';
-import { gqlOk } from '../support/test-app.js';
 
 /**
  * The console (/console) in Debian's chromium, as its users drive it: a farm registers a lot, records its
  * harvest (the API's error beside the field first), prints its labels and ships it; the plant receives it;
- * a regulator finds the lot by its trace code, traces it downstream and recalls it; the consumer page of
- * the lot made from it then shows the recall. The pooling (transformBatches) goes through the API: the
- * console has no transformation screen yet.
+ * the plant pools it into a lot of rice; a regulator finds the farm's lot by its trace code, traces it
+ * downstream and recalls it; the consumer page of the rice then shows the recall.
  *
  * With CONSOLE_SCREENSHOTS=<folder>, it also saves each main screen there (phone and desktop), for docs/console.md.
  */
@@ -72,15 +69,15 @@ describe('the console in a browser', () => {
     expect(missing.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('a farm registers, harvests, labels and ships a lot; the plant receives it; a regulator finds, traces and recalls it; consumers see it', async () => {
+  it('a farm registers, harvests, labels and ships a lot; the plant receives and pools it; a regulator traces and recalls it; consumers see it', async () => {
     const { app, browser } = env;
     const farm = await createOrg(app, 'PRODUCER', '小站稻种植合作社');
     const plant = await createOrg(app, 'PROCESSOR', '津南米业');
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
     await registerFacility(app, farm, { name: '小站三号田', region: '天津市津南区' });
     await registerProduct(app, farm, { name: '小站稻（稻谷）', category: 'GRAIN', storage: 'AMBIENT' });
-    const mill = await registerFacility(app, plant, { name: '津南碾米厂', region: '天津市津南区' });
-    const rice = await registerProduct(app, plant, { name: '小站稻大米', category: 'GRAIN', storage: 'AMBIENT' });
+    await registerFacility(app, plant, { name: '津南碾米厂', region: '天津市津南区' });
+    await registerProduct(app, plant, { name: '小站稻大米', category: 'GRAIN', storage: 'AMBIENT' });
 
     // The farm, on a phone. A wrong key is refused in the API's words; the right one opens its home, in Chinese.
     const { page: farmer, foreign, problems } = await tab(browser);
@@ -95,7 +92,7 @@ describe('the console in a browser', () => {
     expect(await farmer.textContent('h1')).toBe('小站稻种植合作社');
     expect(await farmer.textContent('[data-org-kind]')).toBe('生产者');
     // Its navigation is a producer's: batches, register, receive; not a regulator's find or recalls.
-    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '收货']);
+    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '收货']);
     await shoot(farmer, 'home');
     // The key lives in this tab only: no cookie was set.
     expect(await farmer.context().cookies()).toEqual([]);
@@ -176,7 +173,7 @@ describe('the console in a browser', () => {
     await shoot(farmer, 'batches');
     expect([foreign, problems]).toEqual([[], []]);
 
-    // The plant receives it with the batch ID the farm gave, then pools it into a lot of rice (through the API).
+    // The plant receives it with the batch ID the farm gave.
     const { page: miller, problems: millerProblems } = await tab(browser);
     await signIn(miller, plant.key);
     await miller.getByRole('link', { name: '收货' }).first().click();
@@ -185,20 +182,25 @@ describe('the console in a browser', () => {
     await miller.getByRole('button', { name: '收货' }).click();
     await miller.waitForSelector('text=已收货，批次现由您持有。');
     await shoot(miller, 'receive');
-    const pooled = await gqlOk(
-      app,
-      TRANSFORM_BATCHES_TRACE_CODES,
-      {
-        input: {
-          eventTime: new Date().toISOString(),
-          facilityId: mill,
-          inputs: [{ batchId: lotId, quantity: 1000 }],
-          outputs: [{ lotCode: 'DM-2026-001', productId: rice, quantity: 700, unit: 'kg' }],
-        },
-      },
-      plant.key,
-    );
-    const pooledCode = pooled.transformBatches.outputs[0].traceCode as string;
+    // It pools the lot into a lot of rice: taking more than the lot holds is refused beside that lot's line, in the API's words.
+    await miller.getByRole('link', { name: '加工转换' }).first().click();
+    await miller.getByRole('checkbox', { name: '使用批次 XZ-2026-001' }).check();
+    const taken = miller.getByRole('spinbutton', { name: /^XZ-2026-001/ });
+    await taken.fill('1200');
+    await miller.getByLabel('新批号').fill('DM-2026-001');
+    await miller.getByLabel('数量').fill('700');
+    await miller.getByRole('button', { name: '加工转换' }).click();
+    await miller.waitForSelector('.input-line .field-error:not([hidden])');
+    expect(await miller.textContent('.input-line .field-error')).toBe(`inputs[0].batchId: taking 1200 kg is more than the 1000 kg left in batch ${lotId}`);
+    expect(await taken.getAttribute('aria-invalid')).toBe('true');
+    await taken.fill('1000');
+    await shoot(miller, 'transform');
+    await miller.getByRole('button', { name: '加工转换' }).click();
+    await miller.waitForSelector('text=已生成批次 DM-2026-001。');
+    expect(await miller.textContent('[role="status"]')).toBe('已生成批次 DM-2026-001。 物料平衡: 1000 kg → 700 kg · 得率 70.0% 批次档案');
+    await miller.getByRole('link', { name: '批次档案' }).click();
+    await miller.waitForSelector('[data-trace-code]');
+    const pooledCode = (await miller.getAttribute('[data-trace-code]', 'data-trace-code'))!;
     expect(millerProblems).toEqual([]);
 
     // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.

@@ -8,6 +8,7 @@ import { alertBox, errorText, screen } from './ui.js';
 import { batchesView, batchView, eventView, registerBatchView } from './views-batches.js';
 import { homeView, SCREEN_PATHS, signInView, signOut } from './views-common.js';
 import { findView, recallsView, traceView } from './views-regulator.js';
+import { transformView } from './views-transform.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -78,6 +79,7 @@ function screenFor(): HTMLElement {
   if (first === 'batches' && !second) return need('batches', batchesView);
   if (first === 'batch' && second && third === 'event') return need('batches', () => eventView(second, go));
   if (first === 'batch' && second && !third) return batchView(second, query);
+  if (first === 'transform') return need('transform', transformView);
   if (first === 'receive') return need('receive', () => eventView(null, go));
   if (first === 'find') return need('find', () => findView(go));
   if (first === 'trace' && second) return traceView(second, third ?? 'DOWNSTREAM');

@@ -2,7 +2,7 @@ import { MAKERS } from '../../auth/caller.js';
 import type { OrganizationKind } from '../../organizations/organization-kind.js';
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
-export type Screen = 'home' | 'batches' | 'registerBatch' | 'receive' | 'find' | 'recalls';
+export type Screen = 'home' | 'batches' | 'registerBatch' | 'transform' | 'receive' | 'find' | 'recalls';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
@@ -12,7 +12,8 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (kind === null) return ['home'];
   const screens: Screen[] = ['home'];
   if (HOLDERS.includes(kind)) screens.push('batches');
-  if (MAKERS.includes(kind)) screens.push('registerBatch');
+  // Makers register lots, and make new lots of their own products from the lots they hold.
+  if (MAKERS.includes(kind)) screens.push('registerBatch', 'transform');
   if (HOLDERS.includes(kind)) screens.push('receive');
   if (kind === 'REGULATOR') screens.push('find');
   if (kind === 'REGULATOR') screens.push('recalls');

@@ -37,7 +37,7 @@ function showApiError(err: unknown, fields: Field[], status: HTMLElement): void 
 }
 
 /** Runs a form's action: progress on its button, errors beside their fields. */
-async function submitForm<T>(button: HTMLButtonElement, fields: Field[], status: HTMLElement, action: () => Promise<T>): Promise<T | undefined> {
+export async function submitForm<T>(button: HTMLButtonElement, fields: Field[], status: HTMLElement, action: () => Promise<T>): Promise<T | undefined> {
   for (const f of fields) setFieldError(f, null);
   let failure: unknown = null;
   const result = await withProgress(button, status, 'saving', async () => {
@@ -105,7 +105,7 @@ function batchItem(b: BatchRow): HTMLElement {
   );
 }
 
-interface Owned {
+export interface Owned {
   products: { edges: { node: { id: string; name: string; gtin: string | null } }[] };
   facilities: { edges: { node: { id: string; name: string; region: string | null } }[] };
 }

@@ -9,6 +9,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   home: '#/',
   batches: '#/batches',
   registerBatch: '#/batches/new',
+  transform: '#/transform',
   receive: '#/receive',
   find: '#/find',
   recalls: '#/recalls',
