@@ -47,11 +47,12 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'receive']);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'receive']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls']);
-    expect(screensFor('LAB')).toEqual(['home']);
-    expect(screensFor(null)).toEqual(['home']);
+    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'receive', 'keys']);
+    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'receive', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'keys']);
+    expect(screensFor('LAB')).toEqual(['home', 'keys']);
+    // The admin key belongs to no organization: it creates them.
+    expect(screensFor(null)).toEqual(['home', 'organizations']);
   });
 });
 

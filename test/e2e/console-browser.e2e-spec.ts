@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createOrg, registerFacility, registerProduct } from '../support/builders.js';
 import { useBrowserApp } from '../support/chromium.js';
+import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
 
 /**
  * The console (/console) in Debian's chromium, as its users drive it: a farm registers a lot, records its
@@ -92,7 +93,7 @@ describe('the console in a browser', () => {
     expect(await farmer.textContent('h1')).toBe('小站稻种植合作社');
     expect(await farmer.textContent('[data-org-kind]')).toBe('生产者');
     // Its navigation is a producer's: batches, register, receive; not a regulator's find or recalls.
-    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '收货']);
+    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '收货', 'API 密钥']);
     await shoot(farmer, 'home');
     // The key lives in this tab only: no cookie was set.
     expect(await farmer.context().cookies()).toEqual([]);
@@ -206,7 +207,7 @@ describe('the console in a browser', () => {
     // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.
     const { page: inspector, problems: inspectorProblems } = await tab(browser, DESKTOP);
     await signIn(inspector, regulator.key);
-    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回']);
+    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', 'API 密钥']);
     await inspector.getByRole('link', { name: '查找批次' }).first().click();
     await inspector.getByLabel('追溯码或数字链接').fill(traceCode.toLowerCase());
     await shoot(inspector, 'find');
@@ -239,5 +240,53 @@ describe('the console in a browser', () => {
     await farmer.getByLabel('API key').waitFor();
     expect(await farmer.evaluate('sessionStorage.getItem("suyuan.console.key")')).toBeNull();
     await Promise.all([farmer.context().close(), miller.context().close(), inspector.context().close()]);
+  });
+
+  it('the admin creates an organization; that organization rotates its key: a new one used in the tab, the first revoked', async () => {
+    const { page: admin, problems } = await tab(env.browser);
+    await admin.goto(`${env.base}/console`);
+    await admin.getByLabel('API 密钥').fill(TEST_ADMIN_KEY);
+    await admin.getByRole('button', { name: '登录' }).click();
+    await admin.getByText('管理员密钥（不属于任何组织）').waitFor();
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织']);
+    await admin.getByRole('link', { name: '组织' }).first().click();
+    await admin.getByLabel('名称').fill('天津市食品检验所');
+    await admin.getByLabel('类型').selectOption('LAB');
+    // A USCC with a wrong check character: the API's words beside the field.
+    await admin.getByLabel('统一社会信用代码').fill('91120000MA05K0000X');
+    await admin.getByRole('button', { name: '新建组织' }).click();
+    const usccError = admin.locator('[data-field="uscc"] .field-error');
+    await usccError.waitFor();
+    expect(await usccError.textContent()).toMatch(/^uscc/);
+    await admin.getByLabel('统一社会信用代码').fill('');
+    await admin.getByRole('button', { name: '新建组织' }).click();
+    const firstKey = (await (await admin.waitForSelector('[data-secret]')).getAttribute('data-secret'))!;
+    await admin.waitForSelector('[data-org="天津市食品检验所"]');
+    await shoot(admin, 'organizations');
+    await admin.getByRole('button', { name: '退出' }).click();
+
+    // The lab signs in with the key it was given, and rotates it.
+    await admin.getByLabel('API 密钥').fill(firstKey);
+    await admin.getByRole('button', { name: '登录' }).click();
+    await admin.waitForSelector('[data-org-kind="LAB"]');
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', 'API 密钥']);
+    await admin.getByRole('link', { name: 'API 密钥' }).first().click();
+    await admin.getByLabel('用途（如“仓库扫码枪 2”）').fill('平板 2');
+    await admin.getByRole('button', { name: '新建密钥' }).click();
+    const secondKey = (await (await admin.waitForSelector('[data-secret]')).getAttribute('data-secret'))!;
+    expect(secondKey).not.toBe(firstKey);
+    await admin.getByRole('button', { name: '在本标签页改用新密钥' }).click();
+    await admin.waitForSelector('[data-key-label="平板 2"]');
+    const first = admin.locator('[data-key-label]:not([data-key-label="平板 2"])');
+    await first.getByRole('button', { name: '吊销' }).click();
+    await first.getByRole('button', { name: /^确认吊销/ }).click();
+    await first.getByText('已吊销').waitFor();
+    await shoot(admin, 'keys');
+    // The tab goes on with the new key, after a reload too; the first key is refused.
+    await admin.reload();
+    await admin.waitForSelector('[data-key-label="平板 2"]');
+    expect((await gql(env.app, '{ viewer { organization { name } } }', {}, firstKey)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(problems).toEqual([]);
+    await admin.context().close();
   });
 });

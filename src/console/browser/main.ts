@@ -9,6 +9,7 @@ import { batchesView, batchView, eventView, registerBatchView } from './views-ba
 import { homeView, SCREEN_PATHS, signInView, signOut } from './views-common.js';
 import { findView, recallsView, traceView } from './views-regulator.js';
 import { transformView } from './views-transform.js';
+import { keysView, organizationsView } from './views-admin.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -84,6 +85,8 @@ function screenFor(): HTMLElement {
   if (first === 'find') return need('find', () => findView(go));
   if (first === 'trace' && second) return traceView(second, third ?? 'DOWNSTREAM');
   if (first === 'recalls') return need('recalls', recallsView);
+  if (first === 'keys') return need('keys', keysView);
+  if (first === 'organizations') return need('organizations', organizationsView);
   return screen(t('unknownPage'), h('p', {}, h('a', { href: '#/' }, t('home'))));
 }
 

@@ -13,6 +13,8 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   receive: '#/receive',
   find: '#/find',
   recalls: '#/recalls',
+  keys: '#/keys',
+  organizations: '#/organizations',
 };
 
 /** Sign-in: the key is checked by asking `viewer` with it, and kept for the tab only when the API accepts it. */
@@ -47,11 +49,12 @@ export function signOut(): void {
 export function homeView(): HTMLElement {
   const org = viewer()?.organization ?? null;
   const screens = screensFor(org?.kind ?? null).filter((s) => s !== 'home');
-  if (!org) return screen(t('home'), h('p', {}, t('adminKey')), h('p', {}, t('adminNothing')));
+  const tiles = h('ul', { class: 'tiles' }, ...screens.map((s) => h('li', {}, h('a', { href: SCREEN_PATHS[s] }, t(s)))));
+  if (!org) return screen(t('home'), h('p', {}, t('adminKey')), tiles);
   return screen(
     org.name,
     facts([[t('kind'), h('span', { 'data-org-kind': org.kind }, nameOf(org.kind))], ...(org.uscc ? ([[t('uscc'), org.uscc]] as [string, string][]) : [])]),
     screens.length ? h('p', {}, t('youCan')) : null,
-    h('ul', { class: 'tiles' }, ...screens.map((s) => h('li', {}, h('a', { href: SCREEN_PATHS[s] }, t(s))))),
+    tiles,
   );
 }
