@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createOrg, registerFacility, registerProduct } from '../support/builders.js';
+import { createOrg, producerWithBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { useBrowserApp } from '../support/chromium.js';
 import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
 
@@ -288,5 +288,35 @@ describe('the console in a browser', () => {
     expect((await gql(env.app, '{ viewer { organization { name } } }', {}, firstKey)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(problems).toEqual([]);
     await admin.context().close();
+  });
+
+  it('a regulator records a failed inspection, which holds the lot, and releases it with a reason', async () => {
+    const { batch } = await producerWithBatch(env.app);
+    const regulator = await createOrg(env.app, 'REGULATOR', '宁河区市场监督管理局');
+    const { page, problems } = await tab(env.browser);
+    await signIn(page, regulator.key);
+    await page.goto(`${env.base}/console#/batch/${batch.id}`);
+    await page.waitForSelector('[data-status="ACTIVE"]');
+    await page.getByLabel('依据标准').fill('GB 2762-2022');
+    await page.getByLabel('检测项目（如 镉）').fill('镉');
+    await page.getByLabel('检测值').fill('0.35');
+    await page.getByLabel('限量').fill('0.2');
+    await page.getByLabel('单位', { exact: true }).fill('mg/kg');
+    await page.getByLabel('该项结果').selectOption('false');
+    // A PASS verdict with a failed item is refused in the API's words.
+    await page.getByLabel('结论').selectOption('PASS');
+    await page.getByRole('button', { name: '记录抽检' }).click();
+    await page.getByRole('alert').filter({ hasText: 'did not pass' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'did not pass' }).textContent()).toBe('items[0] (镉) did not pass, so the verdict cannot be PASS');
+    await page.getByLabel('结论').selectOption('FAIL');
+    await page.getByRole('button', { name: '记录抽检' }).click();
+    await page.waitForSelector('[data-status="ON_HOLD"]');
+    expect(await page.textContent('.inspections [data-verdict="FAIL"]')).toContain('镉: 0.35 mg/kg (限量 0.2) · 不合格');
+    await shoot(page, 'inspection-hold');
+    await page.getByLabel('解除原因（记入账本）').fill('复检合格');
+    await page.getByRole('button', { name: '解除暂扣' }).click();
+    await page.waitForSelector('[data-status="ACTIVE"]');
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 });

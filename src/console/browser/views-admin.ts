@@ -3,7 +3,7 @@ import { h, show } from './dom.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { ORGANIZATION_KINDS } from '../../organizations/organization-kind.js';
 import { alertBox, errorText, field, input, notice, screen, select, withProgress } from './ui.js';
-import { submitForm } from './views-batches.js';
+import { submitForm } from './forms.js';
 
 interface ApiKeyRow {
   id: string;

@@ -1,9 +1,10 @@
-import { ApiError, fetchFile, gql } from './api.js';
+import { fetchFile, gql } from './api.js';
+import { submitForm } from './forms.js';
 import { h, show } from './dom.js';
-import { fieldOfError } from './field-errors.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
-import { alertBox, errorText, facts, field, type Field, input, isoFromLocal, localNow, notice, screen, select, setFieldError, withProgress } from './ui.js';
+import { INSPECTION_FIELDS, inspectionForm, inspectionList, type InspectionRow, releaseForm } from './views-inspection.js';
+import { alertBox, errorText, facts, field, type Field, input, isoFromLocal, localNow, notice, screen, select, withProgress } from './ui.js';
 
 const STATUSES = ['ACTIVE', 'IN_TRANSIT', 'ON_HOLD', 'RECALLED', 'CONSUMED', 'DESTROYED'];
 const PAGE = 20;
@@ -17,39 +18,6 @@ interface BatchRow {
   unit: string;
   producedAt: string;
   product: { name: string };
-}
-
-/** Shows an API error beside the field it names, else above the form; focuses the field. */
-function showApiError(err: unknown, fields: Field[], status: HTMLElement): void {
-  const message = errorText(err);
-  const named =
-    err instanceof ApiError
-      ? fieldOfError(
-          message,
-          fields.map((f) => f.name),
-        )
-      : null;
-  const target = fields.find((f) => f.name === named);
-  if (target) {
-    setFieldError(target, message);
-    target.control.focus();
-  } else show(status, alertBox(message));
-}
-
-/** Runs a form's action: progress on its button, errors beside their fields. */
-export async function submitForm<T>(button: HTMLButtonElement, fields: Field[], status: HTMLElement, action: () => Promise<T>): Promise<T | undefined> {
-  for (const f of fields) setFieldError(f, null);
-  let failure: unknown = null;
-  const result = await withProgress(button, status, 'saving', async () => {
-    try {
-      return await action();
-    } catch (err) {
-      failure = err;
-      return undefined;
-    }
-  });
-  if (failure !== null) showApiError(failure, fields, status);
-  return result;
 }
 
 /** The organization's batches: by status and lot code, a page at a time (the API's connection). */
@@ -179,19 +147,21 @@ interface StoryBatch extends BatchRow {
   custodian: { name: string };
   product: { name: string; gtin: string | null };
   events: { seq: number; type: string; recordedAt: string; payload: Record<string, unknown> | null }[];
+  inspections: InspectionRow[];
 }
 
 /** A batch's story: its facts, its ledger entries, and what can be done with it. */
 export function batchView(id: string, query: URLSearchParams): HTMLElement {
   const body = h('div', {}, t('loading'));
   const section = screen(t('story'), body);
-  void (async () => {
+  const reload = () => void load(new URLSearchParams());
+  const load = async (query: URLSearchParams) => {
     let batch: StoryBatch | null;
     try {
       batch = (
         await gql<{ batch: StoryBatch | null }>(
           `query($id: ID!) { batch(id: $id) { id lotCode traceCode status quantity unit producedAt coldChainStatus withheldFields
-            custodian { name } product { name gtin } events { seq type recordedAt payload } } }`,
+            custodian { name } product { name gtin } events { seq type recordedAt payload } ${INSPECTION_FIELDS} } }`,
           { id },
         )
       ).batch;
@@ -254,8 +224,13 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       verifyStatus,
       h('h2', {}, t('events')),
       h('ol', { class: 'events' }, ...batch.events.map(eventItem)),
+      batch.inspections.length ? h('h2', {}, t('inspections')) : null,
+      inspectionList(batch.inspections),
+      kind === 'LAB' || kind === 'REGULATOR' ? inspectionForm(id, reload) : null,
+      kind === 'REGULATOR' && batch.status === 'ON_HOLD' ? releaseForm(id, reload) : null,
     );
-  })();
+  };
+  void load(query);
   return section;
 }
 

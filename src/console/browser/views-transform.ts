@@ -2,7 +2,8 @@ import { gql } from './api.js';
 import { h, show } from './dom.js';
 import { t } from './i18n.js';
 import { alertBox, errorText, field, type Field, input, isoFromLocal, localNow, notice, screen, select } from './ui.js';
-import { type Owned, submitForm } from './views-batches.js';
+import { submitForm } from './forms.js';
+import type { Owned } from './views-batches.js';
 
 interface InCustody {
   id: string;
