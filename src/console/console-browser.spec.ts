@@ -49,10 +49,10 @@ describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
     expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'receive', 'keys']);
     expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'receive', 'keys']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'excursions', 'ledger', 'keys']);
     expect(screensFor('LAB')).toEqual(['home', 'keys']);
     // The admin key belongs to no organization: it creates them.
-    expect(screensFor(null)).toEqual(['home', 'organizations']);
+    expect(screensFor(null)).toEqual(['home', 'organizations', 'excursions', 'ledger']);
   });
 });
 

@@ -207,12 +207,21 @@ describe('the console in a browser', () => {
     // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.
     const { page: inspector, problems: inspectorProblems } = await tab(browser, DESKTOP);
     await signIn(inspector, regulator.key);
-    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', 'API 密钥']);
+    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '冷链异常', '账本', 'API 密钥']);
     await inspector.getByRole('link', { name: '查找批次' }).first().click();
     await inspector.getByLabel('追溯码或数字链接').fill(traceCode.toLowerCase());
     await shoot(inspector, 'find');
     await inspector.getByRole('button', { name: '查找' }).click();
     await inspector.waitForSelector(`[data-trace-code="${traceCode}"]`);
+    // Its mock recall report, fetched with the key and opened as a PDF.
+    const [report, reportPopup] = await Promise.all([
+      inspector.waitForResponse((r) => new URL(r.url()).pathname === `/reports/mock-recall/${lotId}.pdf`),
+      inspector.waitForEvent('popup'),
+      inspector.getByRole('button', { name: '模拟召回报告（PDF）' }).click(),
+    ]);
+    expect([report.status(), report.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    expect(reportPopup.url()).toMatch(/^blob:/);
+    await reportPopup.close();
     await inspector.getByRole('link', { name: '下游（去向）' }).click();
     await inspector.waitForSelector('.trace-list [data-lot="DM-2026-001"]');
     expect(await inspector.locator('.trace-graph .node').count()).toBe(2);
@@ -234,6 +243,19 @@ describe('the console in a browser', () => {
     expect(await consumer.textContent('section.recall [data-fact="recall-reason"]')).toBe('镉超标');
     await consumer.close();
 
+    // The regulator closes the recall, and checks the whole ledger and the projection audit (a long action, with progress).
+    await inspector.getByLabel('结束说明（记入账本）').fill('已全部召回并销毁');
+    await inspector.getByRole('button', { name: '结束召回' }).click();
+    await inspector.getByText('没有进行中的召回。').waitFor();
+    await inspector.getByRole('link', { name: '账本' }).first().click();
+    await inspector.getByRole('button', { name: '校验整个账本' }).click();
+    await inspector.getByText(/^账本完整：已重算 \d+ 条记录的哈希。$/).waitFor({ timeout: 30_000 });
+    expect(await inspector.getByText(/^投影审计一致/).count()).toBe(1);
+    await shoot(inspector, 'ledger');
+    await inspector.getByRole('link', { name: '冷链异常' }).first().click();
+    await inspector.getByText('没有冷链异常的批次。').waitFor();
+    expect(inspectorProblems).toEqual([]);
+
     // Signing out forgets the key: the page asks for one again, also after a reload.
     await farmer.getByRole('button', { name: 'Sign out' }).click();
     await farmer.reload();
@@ -248,7 +270,7 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(TEST_ADMIN_KEY);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.getByText('管理员密钥（不属于任何组织）').waitFor();
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织']);
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '冷链异常', '账本']);
     await admin.getByRole('link', { name: '组织' }).first().click();
     await admin.getByLabel('名称').fill('天津市食品检验所');
     await admin.getByLabel('类型').selectOption('LAB');

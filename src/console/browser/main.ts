@@ -10,6 +10,7 @@ import { homeView, SCREEN_PATHS, signInView, signOut } from './views-common.js';
 import { findView, recallsView, traceView } from './views-regulator.js';
 import { transformView } from './views-transform.js';
 import { keysView, organizationsView } from './views-admin.js';
+import { excursionsView, ledgerView } from './views-oversight.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -85,6 +86,8 @@ function screenFor(): HTMLElement {
   if (first === 'find') return need('find', () => findView(go));
   if (first === 'trace' && second) return traceView(second, third ?? 'DOWNSTREAM');
   if (first === 'recalls') return need('recalls', recallsView);
+  if (first === 'excursions') return need('excursions', excursionsView);
+  if (first === 'ledger') return need('ledger', ledgerView);
   if (first === 'keys') return need('keys', keysView);
   if (first === 'organizations') return need('organizations', organizationsView);
   return screen(t('unknownPage'), h('p', {}, h('a', { href: '#/' }, t('home'))));

@@ -1,5 +1,6 @@
 import { fetchFile, gql } from './api.js';
 import { submitForm } from './forms.js';
+import { mockRecallButton } from './views-oversight.js';
 import { h, show } from './dom.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
@@ -228,6 +229,7 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       inspectionList(batch.inspections),
       kind === 'LAB' || kind === 'REGULATOR' ? inspectionForm(id, reload) : null,
       kind === 'REGULATOR' && batch.status === 'ON_HOLD' ? releaseForm(id, reload) : null,
+      kind === 'REGULATOR' ? mockRecallButton(id) : null,
     );
   };
   void load(query);

@@ -13,6 +13,8 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   receive: '#/receive',
   find: '#/find',
   recalls: '#/recalls',
+  excursions: '#/excursions',
+  ledger: '#/ledger',
   keys: '#/keys',
   organizations: '#/organizations',
 };

@@ -4,6 +4,7 @@ import { formatTime, nameOf, t } from './i18n.js';
 import { parseLookup } from './lookup.js';
 import { viewer } from './session.js';
 import { alertBox, errorText, field, input, notice, screen, select, withProgress } from './ui.js';
+import { closeRecallForm } from './views-oversight.js';
 
 interface FoundBatch {
   id: string;
@@ -207,7 +208,7 @@ interface RecallRow {
 /** Open recalls, newest first: their lots and how much each holder has recovered. */
 export function recallsView(): HTMLElement {
   const body = h('div', {}, t('loading'));
-  void (async () => {
+  const load = async () => {
     try {
       const { recalls } = await gql<{ recalls: { edges: { node: RecallRow }[] } }>(
         `{ recalls(first: 20, status: OPEN) { edges { node { id level reason initiatedAt completeBy
@@ -235,6 +236,7 @@ export function recallsView(): HTMLElement {
               r.effectiveness.length
                 ? h('p', {}, `${t('recovery')}: ${r.effectiveness.map((x) => `${x.organization} ${x.recovered}/${x.affected} ${x.unit}`).join('; ')}`)
                 : null,
+              closeRecallForm(r.id, () => void load()),
             ),
           ),
         ),
@@ -242,6 +244,7 @@ export function recallsView(): HTMLElement {
     } catch (err) {
       show(body, alertBox(errorText(err)));
     }
-  })();
+  };
+  void load();
   return screen(t('openRecalls'), body);
 }
