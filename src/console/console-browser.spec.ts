@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fieldOfError } from './browser/field-errors.js';
 import { parseLookup } from './browser/lookup.js';
+import { parseReadingsCsv, summarize } from './browser/readings-csv.js';
 import { screensFor } from './browser/roles.js';
 import { parseRoute } from './browser/router.js';
 
@@ -61,5 +62,36 @@ describe('hash routes', () => {
     const route = parseRoute('#/batch/0b7c/event?registered=1');
     expect([route.parts, route.query.get('registered')]).toEqual([['batch', '0b7c', 'event'], '1']);
     expect(parseRoute('').parts).toEqual([]);
+  });
+});
+
+describe('a temperature logger’s CSV, read before it is sent', () => {
+  it('reads time and °C a line, skipping the header, and names the lines it cannot read', () => {
+    const csv =
+      'time,celsius\r\n2026-11-01T00:00:00Z,4.5\n2026-11-01T00:10:00+08:00;5 °C\n\nyesterday,3\n2026-11-01T00:20:00Z,warm\n2026-11-01T00:30:00Z,1,2\n';
+    expect(parseReadingsCsv(csv)).toEqual({
+      readings: [
+        { at: '2026-11-01T00:00:00.000Z', celsius: 4.5 },
+        { at: '2026-10-31T16:10:00.000Z', celsius: 5 },
+      ],
+      problems: ['line 5: "yesterday" is not a time', 'line 6: "warm" is not a temperature', 'line 7: more than two columns'],
+    });
+  });
+
+  it('summarizes count, span, extremes and readings outside the product’s range', () => {
+    const readings = [
+      { at: '2026-11-01T00:10:00.000Z', celsius: 12 },
+      { at: '2026-11-01T00:00:00.000Z', celsius: 4 },
+      { at: '2026-11-01T00:20:00.000Z', celsius: -1 },
+    ];
+    expect(summarize(readings, { minC: 0, maxC: 8 })).toEqual({
+      count: 3,
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-01T00:20:00.000Z',
+      minC: -1,
+      maxC: 12,
+      outside: 2,
+    });
+    expect(summarize(readings, { minC: null, maxC: null }).outside).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createOrg, producerWithBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { createOrg, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { useBrowserApp } from '../support/chromium.js';
 import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
 
@@ -44,7 +44,8 @@ describe('the console in a browser', () => {
     await page.waitForSelector('[data-org-kind]');
   }
 
-  async function shoot(page: Page, name: string): Promise<void> {
+  /** Saves the screen at both sizes; the desktop shot shows `scrollTo` when given (the phone's is the whole page). */
+  async function shoot(page: Page, name: string, scrollTo?: string): Promise<void> {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
     for (const [size, viewport] of [
@@ -52,6 +53,7 @@ describe('the console in a browser', () => {
       ['desktop', DESKTOP],
     ] as const) {
       await page.setViewportSize(viewport);
+      if (scrollTo) await page.locator(scrollTo).first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${SHOTS}/${name}-${size}.png`, fullPage: size === 'phone' });
     }
     await page.setViewportSize(PHONE);
@@ -334,10 +336,41 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: '记录抽检' }).click();
     await page.waitForSelector('[data-status="ON_HOLD"]');
     expect(await page.textContent('.inspections [data-verdict="FAIL"]')).toContain('镉: 0.35 mg/kg (限量 0.2) · 不合格');
-    await shoot(page, 'inspection-hold');
+    await shoot(page, 'inspection-hold', '.inspections');
     await page.getByLabel('解除原因（记入账本）').fill('复检合格');
     await page.getByRole('button', { name: '解除暂扣' }).click();
     await page.waitForSelector('[data-status="ACTIVE"]');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a producer uploads a chilled lot’s logger CSV: a preview with a chart first, then the excursion the API finds', async () => {
+    const dairy = await createOrg(env.app, 'PRODUCER', '宁河奶牛场');
+    const barn = await registerFacility(env.app, dairy);
+    const milk = await registerProduct(env.app, dairy, { name: '生鲜乳', category: 'DAIRY', storage: 'CHILLED' });
+    const lot = await registerBatch(env.app, dairy, milk, barn, {
+      lotCode: 'RM-001',
+      unit: 'L',
+      producedAt: new Date(Date.now() - 4 * 3600_000).toISOString(),
+    });
+    // A reading every 10 minutes for two hours, 50 of them at 12 °C (0–8 °C is the range, 30 minutes tolerated), and a line that is no reading.
+    const start = Date.now() - 3 * 3600_000;
+    const lines = Array.from({ length: 13 }, (_, i) => `${new Date(start + i * 600_000).toISOString()},${i >= 4 && i <= 9 ? 12 : 4}`);
+    const csv = ['time,celsius', ...lines.slice(0, 6), 'sensor reset,-', ...lines.slice(6)].join('\n');
+
+    const { page, problems } = await tab(env.browser);
+    await signIn(page, dairy.key);
+    await page.goto(`${env.base}/console#/batch/${lot.id}`);
+    await page.waitForSelector('[data-cold-chain="NO_DATA"]');
+    await page.getByLabel('温度记录 CSV 文件').setInputFiles({ name: 'logger.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector('.temp-chart');
+    expect(await page.textContent('.preview [role="status"]')).toMatch(/^13 条读数，.+，最低 4 °C，最高 12 °C，6 条超出产品温度范围。$/);
+    expect(await page.textContent('.preview [role="alert"]')).toBe('1 行不会上传： line 8: "sensor reset" is not a time');
+    await shoot(page, 'temperatures', '.temp-chart');
+    await page.getByRole('button', { name: '上传温度记录' }).click();
+    await page.waitForSelector('[data-cold-chain="EXCURSION"]');
+    expect(await page.locator('.excursions [data-excursion="OUT_OF_RANGE"]').count()).toBe(1);
+    expect(await page.textContent('.excursions')).toMatch(/^温度超范围: .+, \d+ min, 12–12 °C$/);
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -1,6 +1,7 @@
 import { fetchFile, gql } from './api.js';
 import { submitForm } from './forms.js';
 import { mockRecallButton } from './views-oversight.js';
+import { COLD_CHAIN_FIELDS, type ColdChainFacts, excursionList, temperatureUpload } from './views-cold-chain.js';
 import { h, show } from './dom.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
@@ -142,11 +143,10 @@ export function registerBatchView(go: (path: string) => void): HTMLElement {
   return screen(t('registerBatch'), body);
 }
 
-interface StoryBatch extends BatchRow {
-  coldChainStatus: string;
+interface StoryBatch extends BatchRow, ColdChainFacts {
   withheldFields: string[];
   custodian: { name: string };
-  product: { name: string; gtin: string | null };
+  product: { name: string; gtin: string | null; minTempC: number | null; maxTempC: number | null };
   events: { seq: number; type: string; recordedAt: string; payload: Record<string, unknown> | null }[];
   inspections: InspectionRow[];
 }
@@ -161,8 +161,8 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
     try {
       batch = (
         await gql<{ batch: StoryBatch | null }>(
-          `query($id: ID!) { batch(id: $id) { id lotCode traceCode status quantity unit producedAt coldChainStatus withheldFields
-            custodian { name } product { name gtin } events { seq type recordedAt payload } ${INSPECTION_FIELDS} } }`,
+          `query($id: ID!) { batch(id: $id) { id lotCode traceCode status quantity unit producedAt withheldFields ${COLD_CHAIN_FIELDS}
+            custodian { name } product { name gtin minTempC maxTempC } events { seq type recordedAt payload } ${INSPECTION_FIELDS} } }`,
           { id },
         )
       ).batch;
@@ -209,7 +209,14 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
         [t('quantity'), `${batch.quantity} ${batch.unit}`],
         [t('producedAt'), formatTime(batch.producedAt)],
         [t('custodian'), batch.custodian.name],
-        [t('coldChain'), nameOf(batch.coldChainStatus)],
+        [
+          t('coldChain'),
+          [
+            h('span', { 'data-cold-chain': batch.coldChainStatus }, nameOf(batch.coldChainStatus)),
+            batch.meanKineticTemperatureC != null ? ` · ${t('mkt')} ${batch.meanKineticTemperatureC.toFixed(1)} °C` : '',
+            excursionList(batch),
+          ],
+        ],
       ]),
       batch.withheldFields.length ? notice(t('withheld', batch.withheldFields.join(', '))) : null,
       h(
@@ -227,6 +234,7 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       h('ol', { class: 'events' }, ...batch.events.map(eventItem)),
       batch.inspections.length ? h('h2', {}, t('inspections')) : null,
       inspectionList(batch.inspections),
+      holder && batch.coldChainStatus !== 'NOT_APPLICABLE' ? temperatureUpload(id, batch, reload) : null,
       kind === 'LAB' || kind === 'REGULATOR' ? inspectionForm(id, reload) : null,
       kind === 'REGULATOR' && batch.status === 'ON_HOLD' ? releaseForm(id, reload) : null,
       kind === 'REGULATOR' ? mockRecallButton(id) : null,
