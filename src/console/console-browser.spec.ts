@@ -48,8 +48,8 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'receive', 'keys']);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'receive', 'keys']);
+    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'keys']);
+    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'keys']);
     expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'excursions', 'ledger', 'keys']);
     expect(screensFor('LAB')).toEqual(['home', 'keys']);
     // The admin key belongs to no organization: it creates them.
@@ -74,7 +74,11 @@ describe('a temperature logger’s CSV, read before it is sent', () => {
         { at: '2026-11-01T00:00:00.000Z', celsius: 4.5 },
         { at: '2026-10-31T16:10:00.000Z', celsius: 5 },
       ],
-      problems: ['line 5: "yesterday" is not a time', 'line 6: "warm" is not a temperature', 'line 7: more than two columns'],
+      problems: [
+        { line: 5, kind: 'TIME', text: 'yesterday' },
+        { line: 6, kind: 'TEMPERATURE', text: 'warm' },
+        { line: 7, kind: 'COLUMNS', text: '2026-11-01T00:30:00Z,1,2' },
+      ],
     });
   });
 

@@ -7,7 +7,8 @@ import { useBrowserApp } from '../support/chromium.js';
 import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
 
 /**
- * The console (/console) in Debian's chromium, as its users drive it: a farm registers a lot, records its
+ * The console (/console) in Debian's chromium, as its users drive it: a farm registers its field, its
+ * product and a lot, records its
  * harvest (the API's error beside the field first), prints its labels and ships it; the plant receives it;
  * the plant pools it into a lot of rice; a regulator finds the farm's lot by its trace code, traces it
  * downstream and recalls it; the consumer page of the rice then shows the recall.
@@ -77,8 +78,6 @@ describe('the console in a browser', () => {
     const farm = await createOrg(app, 'PRODUCER', '小站稻种植合作社');
     const plant = await createOrg(app, 'PROCESSOR', '津南米业');
     const regulator = await createOrg(app, 'REGULATOR', '天津市市场监督管理局');
-    await registerFacility(app, farm, { name: '小站三号田', region: '天津市津南区' });
-    await registerProduct(app, farm, { name: '小站稻（稻谷）', category: 'GRAIN', storage: 'AMBIENT' });
     await registerFacility(app, plant, { name: '津南碾米厂', region: '天津市津南区' });
     await registerProduct(app, plant, { name: '小站稻大米', category: 'GRAIN', storage: 'AMBIENT' });
 
@@ -95,13 +94,31 @@ describe('the console in a browser', () => {
     expect(await farmer.textContent('h1')).toBe('小站稻种植合作社');
     expect(await farmer.textContent('[data-org-kind]')).toBe('生产者');
     // Its navigation is a producer's: batches, register, receive; not a regulator's find or recalls.
-    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '收货', 'API 密钥']);
+    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '产品与场所', '收货', 'API 密钥']);
     await shoot(farmer, 'home');
     // The key lives in this tab only: no cookie was set.
     expect(await farmer.context().cookies()).toEqual([]);
 
     // In English, it registers a lot from its own product and facility.
     await farmer.getByRole('button', { name: 'English' }).click();
+    // Its field and its paddy rice: a GTIN with a wrong check digit is refused beside the field.
+    await farmer.getByRole('link', { name: 'Products and facilities' }).first().click();
+    const facilityForm = farmer.locator('form', { has: farmer.getByRole('heading', { name: 'Register a facility' }) });
+    await facilityForm.getByLabel('Name').fill('小站三号田');
+    await facilityForm.getByLabel('Region (province/city/district)').fill('天津市津南区');
+    await facilityForm.getByRole('button', { name: 'Register a facility' }).click();
+    await farmer.waitForSelector('[data-facility="小站三号田"]');
+    const productForm = farmer.locator('form', { has: farmer.getByRole('heading', { name: 'Register a product' }) });
+    await productForm.getByLabel('Name').fill('小站稻（稻谷）');
+    await productForm.getByLabel('GTIN').fill('6901234567890');
+    await productForm.getByRole('button', { name: 'Register a product' }).click();
+    const gtinError = productForm.locator('[data-field="gtin"] .field-error');
+    await gtinError.waitFor();
+    expect(await gtinError.textContent()).toMatch(/check digit/);
+    await productForm.getByLabel('GTIN').fill('');
+    await productForm.getByRole('button', { name: 'Register a product' }).click();
+    await farmer.waitForSelector('[data-product="小站稻（稻谷）"]');
+    await shoot(farmer, 'catalog');
     await farmer.getByRole('link', { name: 'Register a batch' }).first().click();
     await farmer.getByLabel('Lot code').fill('XZ-2026-001');
     await farmer.getByLabel('Quantity').fill('1000');
@@ -365,7 +382,7 @@ describe('the console in a browser', () => {
     await page.getByLabel('温度记录 CSV 文件').setInputFiles({ name: 'logger.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.waitForSelector('.temp-chart');
     expect(await page.textContent('.preview [role="status"]')).toMatch(/^13 条读数，.+，最低 4 °C，最高 12 °C，6 条超出产品温度范围。$/);
-    expect(await page.textContent('.preview [role="alert"]')).toBe('1 行不会上传： line 8: "sensor reset" is not a time');
+    expect(await page.textContent('.preview [role="alert"]')).toBe('1 行不会上传： 第 8 行：“sensor reset”不是时间');
     await shoot(page, 'temperatures', '.temp-chart');
     await page.getByRole('button', { name: '上传温度记录' }).click();
     await page.waitForSelector('[data-cold-chain="EXCURSION"]');

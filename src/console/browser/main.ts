@@ -10,6 +10,7 @@ import { homeView, SCREEN_PATHS, signInView, signOut } from './views-common.js';
 import { findView, recallsView, traceView } from './views-regulator.js';
 import { transformView } from './views-transform.js';
 import { keysView, organizationsView } from './views-admin.js';
+import { catalogView } from './views-catalog.js';
 import { excursionsView, ledgerView } from './views-oversight.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
@@ -82,6 +83,7 @@ function screenFor(): HTMLElement {
   if (first === 'batch' && second && third === 'event') return need('batches', () => eventView(second, go));
   if (first === 'batch' && second && !third) return batchView(second, query);
   if (first === 'transform') return need('transform', transformView);
+  if (first === 'catalog') return need('catalog', catalogView);
   if (first === 'receive') return need('receive', () => eventView(null, go));
   if (first === 'find') return need('find', () => findView(go));
   if (first === 'trace' && second) return traceView(second, third ?? 'DOWNSTREAM');

@@ -9,14 +9,21 @@ export interface Reading {
   celsius: number;
 }
 
+/** A line that is not a reading: its number (from 1), why, and the text at fault. */
+export interface LineProblem {
+  line: number;
+  kind: 'COLUMNS' | 'TIME' | 'TEMPERATURE';
+  text: string;
+}
+
 export interface ParsedReadings {
   readings: Reading[];
-  problems: string[];
+  problems: LineProblem[];
 }
 
 export function parseReadingsCsv(text: string): ParsedReadings {
   const readings: Reading[] = [];
-  const problems: string[] = [];
+  const problems: LineProblem[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
@@ -24,9 +31,9 @@ export function parseReadingsCsv(text: string): ParsedReadings {
     if (i === 0 && !/\d/.test(time ?? '')) return;
     const at = parseTime(time ?? '');
     const celsius = value === undefined || value === '' ? NaN : Number(value.replace(/\s*°?C$/i, ''));
-    if (rest.length > 0 && rest.some((cell) => cell !== '')) problems.push(`line ${i + 1}: more than two columns`);
-    else if (!at) problems.push(`line ${i + 1}: "${time}" is not a time`);
-    else if (!Number.isFinite(celsius)) problems.push(`line ${i + 1}: "${value ?? ''}" is not a temperature`);
+    if (rest.length > 0 && rest.some((cell) => cell !== '')) problems.push({ line: i + 1, kind: 'COLUMNS', text: line });
+    else if (!at) problems.push({ line: i + 1, kind: 'TIME', text: time ?? '' });
+    else if (!Number.isFinite(celsius)) problems.push({ line: i + 1, kind: 'TEMPERATURE', text: value ?? '' });
     else readings.push({ at, celsius });
   });
   return { readings, problems };

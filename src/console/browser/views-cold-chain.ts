@@ -80,7 +80,14 @@ export function temperatureUpload(batchId: string, batch: ColdChainFacts, done: 
       show(
         preview,
         readings.length ? notice(t('previewReadings', s.count, formatTime(s.from!), formatTime(s.to!), s.minC, s.maxC, s.outside)) : alertBox(t('noReadings')),
-        parsed.problems.length ? alertBox(`${t('skippedLines', parsed.problems.length)} ${parsed.problems.slice(0, 5).join('; ')}`) : null,
+        parsed.problems.length
+          ? alertBox(
+              `${t('skippedLines', parsed.problems.length)} ${parsed.problems
+                .slice(0, 5)
+                .map((p) => t(`csv${p.kind}`, p.line, p.text))
+                .join('; ')}`,
+            )
+          : null,
         readings.length ? chart(readings, range) : null,
       );
     });

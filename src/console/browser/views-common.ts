@@ -10,6 +10,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   batches: '#/batches',
   registerBatch: '#/batches/new',
   transform: '#/transform',
+  catalog: '#/catalog',
   receive: '#/receive',
   find: '#/find',
   recalls: '#/recalls',
