@@ -8,10 +8,10 @@ import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
 
 /**
  * The console (/console) in Debian's chromium, as its users drive it: a farm registers its field, its
- * product and a lot, records its
- * harvest (the API's error beside the field first), prints its labels and ships it; the plant receives it;
- * the plant pools it into a lot of rice; a regulator finds the farm's lot by its trace code, traces it
- * downstream and recalls it; the consumer page of the rice then shows the recall.
+ * product and a lot, records its harvest (the API's error beside the field first), prints its labels and
+ * ships it; the plant receives it and pools it into a lot of rice; a regulator finds the farm's lot by its
+ * trace code, traces it downstream and recalls it; the consumer page of the rice then shows the recall.
+ * Then: keys and organizations, an inspection's hold and release, a logger's temperature CSV.
  *
  * With CONSOLE_SCREENSHOTS=<folder>, it also saves each main screen there (phone and desktop), for docs/console.md.
  */
