@@ -136,4 +136,7 @@ async function start(): Promise<void> {
   });
 }
 
+// Whatever fails unexpectedly is said in words on the screen, never a blank page or a console-only stack.
+window.addEventListener('unhandledrejection', (event) => main.prepend(alertBox(errorText(event.reason))));
+
 void start();
