@@ -50,10 +50,10 @@ describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
     expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'keys']);
     expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'keys']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'excursions', 'ledger', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'keys']);
     expect(screensFor('LAB')).toEqual(['home', 'keys']);
     // The admin key belongs to no organization: it creates them.
-    expect(screensFor(null)).toEqual(['home', 'organizations', 'excursions', 'ledger']);
+    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'excursions', 'ledger']);
   });
 });
 

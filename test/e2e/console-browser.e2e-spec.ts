@@ -226,7 +226,7 @@ describe('the console in a browser', () => {
     // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.
     const { page: inspector, problems: inspectorProblems } = await tab(browser, DESKTOP);
     await signIn(inspector, regulator.key);
-    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '冷链异常', '账本', 'API 密钥']);
+    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '暂扣批次', '冷链异常', '账本', 'API 密钥']);
     await inspector.getByRole('link', { name: '查找批次' }).first().click();
     await inspector.getByLabel('追溯码或数字链接').fill(traceCode.toLowerCase());
     await shoot(inspector, 'find');
@@ -289,7 +289,7 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(TEST_ADMIN_KEY);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.getByText('管理员密钥（不属于任何组织）').waitFor();
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '冷链异常', '账本']);
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '冷链异常', '账本']);
     await admin.getByRole('link', { name: '组织' }).first().click();
     await admin.getByLabel('名称').fill('天津市食品检验所');
     await admin.getByLabel('类型').selectOption('LAB');
@@ -354,6 +354,12 @@ describe('the console in a browser', () => {
     await page.waitForSelector('[data-status="ON_HOLD"]');
     expect(await page.textContent('.inspections [data-verdict="FAIL"]')).toContain('镉: 0.35 mg/kg (限量 0.2) · 不合格');
     await shoot(page, 'inspection-hold', '.inspections');
+    // The held lots list names it with the item that failed.
+    await page.getByRole('link', { name: '暂扣批次' }).first().click();
+    await page.waitForSelector(`[data-lot="${batch.lotCode}"]`);
+    expect(await page.textContent(`[data-lot="${batch.lotCode}"]`)).toContain('不合格项目: 镉');
+    await page.getByRole('link', { name: batch.lotCode, exact: false }).click();
+    await page.waitForSelector('[data-status="ON_HOLD"]');
     await page.getByLabel('解除原因（记入账本）').fill('复检合格');
     await page.getByRole('button', { name: '解除暂扣' }).click();
     await page.waitForSelector('[data-status="ACTIVE"]');

@@ -11,7 +11,7 @@ import { findView, recallsView, traceView } from './views-regulator.js';
 import { transformView } from './views-transform.js';
 import { keysView, organizationsView } from './views-admin.js';
 import { catalogView } from './views-catalog.js';
-import { excursionsView, ledgerView } from './views-oversight.js';
+import { excursionsView, heldView, ledgerView } from './views-oversight.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -88,6 +88,7 @@ function screenFor(): HTMLElement {
   if (first === 'find') return need('find', () => findView(go));
   if (first === 'trace' && second) return traceView(second, third ?? 'DOWNSTREAM');
   if (first === 'recalls') return need('recalls', recallsView);
+  if (first === 'held') return need('held', heldView);
   if (first === 'excursions') return need('excursions', excursionsView);
   if (first === 'ledger') return need('ledger', ledgerView);
   if (first === 'keys') return need('keys', keysView);

@@ -3,14 +3,14 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'excursions' | 'ledger' | 'keys' | 'organizations';
+  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
 
 /** What an organization of this kind (null: the admin key) may use. */
 export function screensFor(kind: OrganizationKind | null): Screen[] {
-  if (kind === null) return ['home', 'organizations', 'excursions', 'ledger'];
+  if (kind === null) return ['home', 'organizations', 'held', 'excursions', 'ledger'];
   const screens: Screen[] = ['home'];
   if (HOLDERS.includes(kind)) screens.push('batches');
   // Makers register lots, and make new lots of their own products from the lots they hold.
@@ -18,7 +18,7 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   // Every holder registers its facilities; makers their products too.
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
   if (kind === 'REGULATOR') screens.push('find');
-  if (kind === 'REGULATOR') screens.push('recalls', 'excursions', 'ledger');
+  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
   screens.push('keys');
   return screens;
 }

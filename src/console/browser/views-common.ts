@@ -14,6 +14,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   receive: '#/receive',
   find: '#/find',
   recalls: '#/recalls',
+  held: '#/held',
   excursions: '#/excursions',
   ledger: '#/ledger',
   keys: '#/keys',

@@ -154,3 +154,46 @@ export function mockRecallButton(batchId: string): HTMLElement {
   });
   return h('div', {}, button, status);
 }
+
+interface HeldBatch {
+  id: string;
+  lotCode: string;
+  product: { name: string };
+  custodian: { name: string };
+  inspections: { verdict: string; agency: string | null; standard: string | null; items: { name: string; passed: boolean }[] }[];
+}
+
+/** The newest 20 lots on hold (what a failed inspection does to a lot and everything made from it), with the failed items, until a regulator releases them. */
+export function heldView(): HTMLElement {
+  const body = h('div', {}, t('loading'));
+  void (async () => {
+    try {
+      const { batches } = await gql<{ batches: { edges: { node: HeldBatch }[] } }>(
+        `{ batches(first: 20, filter: { status: ON_HOLD }) { edges { node { id lotCode product { name } custodian { name }
+          inspections { verdict agency standard items { name passed } } } } } }`,
+      );
+      show(
+        body,
+        batches.edges.length === 0 ? notice(t('noHeld')) : null,
+        h(
+          'ul',
+          { class: 'batch-list' },
+          ...batches.edges.map(({ node }) => {
+            const failed = node.inspections.filter((i) => i.verdict === 'FAIL');
+            const items = failed.flatMap((i) => i.items.filter((item) => !item.passed).map((item) => item.name));
+            return h(
+              'li',
+              { 'data-lot': node.lotCode },
+              h('a', { href: `#/batch/${node.id}` }, h('strong', {}, node.lotCode), ' · ', node.product.name),
+              h('span', { class: 'muted' }, node.custodian.name),
+              h('span', {}, items.length ? `${t('failedItems')}: ${items.join(', ')}` : t('heldUpstream')),
+            );
+          }),
+        ),
+      );
+    } catch (err) {
+      show(body, alertBox(errorText(err)));
+    }
+  })();
+  return screen(t('held'), body);
+}
