@@ -1,11 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import request from 'supertest';
 import { Database } from '../../src/database/database.js';
 import { sgtinEpc, ssccEpc } from '../../src/epcis/aggregation-identifiers.js';
 import { nthSscc } from '../../src/packages/sscc.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
-import { type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
+import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { CREATE_ORGANIZATION, LEDGER_SIZE } from '../support/documents.js';
+import { readFixtureJson } from '../support/fixtures.js';
 import { gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
 const UNIT = `query($gtin: String!, $serial: String!) { unit(gtin: $gtin, serial: $serial) { packagePath holder { id } } }`;
@@ -13,6 +16,12 @@ const UNIT = `query($gtin: String!, $serial: String!) { unit(gtin: $gtin, serial
 const TABLES = ['ledger_entry', 'package', 'package_unit', 'package_child', 'package_event', 'unit_holder', 'sscc_counter', 'epcis_captured_event'];
 
 let made = 0;
+type Json = Record<string, any>;
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule.default }).default;
+const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default;
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validate = ajv.compile(readFixtureJson('epcis/EPCIS-JSON-Schema.json'));
 
 /** EPCIS AggregationEvents captured as packing and unpacking (issue 18, point 3), end to end against a real PostgreSQL. */
 describe('EPCIS AggregationEvents', () => {
@@ -187,5 +196,91 @@ describe('EPCIS AggregationEvents', () => {
     const again = await capture(document({ ...unpack(caseSscc), eventTime: '2026-11-21T06:00:00.000Z' }), w.org.key);
     expect([again.status, again.body.errors[0].extensions.reason]).toEqual([409, 'NOT_PACKED']);
     expect(await ledgerSize()).toBe(afterUnpack);
+  });
+
+  it('exports packing as AggregationEvents: captured ones as sent, GraphQL ones written from their entries; only to the packer and regulators', async () => {
+    const w = await world(3);
+    const other = await createOrg(service.app, 'PROCESSOR');
+    const regulator = await createOrg(service.app, 'REGULATOR');
+    const [caseSscc, palletSscc] = [w.sscc(300n), w.sscc(301n)];
+    const packing = {
+      eventID: 'urn:uuid:6f9c5a2e-0c1e-4b8e-9b1a-3f2d1c0b0a02',
+      type: 'AggregationEvent',
+      eventTime: '2026-11-20T06:00:00.000+08:00',
+      eventTimeZoneOffset: '+08:00',
+      parentID: ssccEpc(caseSscc, w.prefix),
+      childEPCs: w.serials.slice(0, 2).map((s) => `https://id.gs1.org/01/${w.gtin}/21/${s}`),
+      action: 'ADD',
+      bizStep: 'urn:epcglobal:cbv:bizstep:packing',
+      disposition: 'in_progress',
+      readPoint: { id: `urn:epc:id:sgln:${w.prefix}.00001.0` },
+      bizLocation: w.at.bizLocation,
+      bizTransactionList: [{ type: 'po', bizTransaction: 'urn:epcglobal:cbv:bt:6970000000017:PO-7' }],
+      'packer:line': { 'packer:id': 'L2', 'packer:shift': 'early' },
+    };
+    const doc = {
+      ...document(packing),
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { packer: 'https://packer.example.cn/epcis/' }],
+    };
+    expect((await capture(doc, w.org.key)).status).toBe(202);
+    // Over GraphQL: the pallet of the case and the last unit's case, then the pallet unpacked.
+    const PACK = 'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc entry { hash recordedAt } } }';
+    const pallet = (await gqlOk(service.app, PACK, { input: { facilityId: w.facility, sscc: palletSscc, childSsccs: [caseSscc] } }, w.org.key)).packUnits;
+    const unpacked = (
+      await gqlOk(
+        service.app,
+        'mutation($sscc: String!, $facilityId: ID!) { unpack(sscc: $sscc, facilityId: $facilityId) { hash recordedAt } }',
+        { sscc: palletSscc, facilityId: w.facility },
+        w.org.key,
+      )
+    ).unpack;
+
+    const query = async (key: string, params = 'EQ_bizStep=packing|unpacking') => {
+      const res = await request(service.app.getHttpServer()).get(`/epcis/events?${params}`).set('authorization', `Bearer ${key}`);
+      expect(res.status).toBe(200);
+      const body = JSON.parse(res.text) as Json;
+      expect(validate(body) ? [] : validate.errors).toEqual([]);
+      return body;
+    };
+    const body = await query(w.org.key);
+    const events = body.epcisBody.queryResults.resultsBody.eventList as Json[];
+    const place = { id: `https://id.gs1.org/414/${w.gln}` };
+    const entryId = (hash: string) => `ni:///sha-256;${Buffer.from(hash, 'hex').toString('base64url')}`;
+    expect(events).toEqual([
+      // As sent, but for the CBV word written in the one form EPCIS 2.0 JSON takes (as for lot events).
+      { ...packing, bizStep: 'packing' },
+      {
+        type: 'AggregationEvent',
+        eventID: entryId(pallet.entry.hash),
+        eventTime: pallet.entry.recordedAt,
+        eventTimeZoneOffset: '+08:00',
+        parentID: ssccEpc(palletSscc, w.prefix),
+        childEPCs: [ssccEpc(caseSscc, w.prefix)],
+        action: 'ADD',
+        bizStep: 'packing',
+        readPoint: place,
+        bizLocation: place,
+      },
+      expect.objectContaining({
+        eventID: entryId(unpacked.hash),
+        action: 'DELETE',
+        bizStep: 'unpacking',
+        parentID: `urn:epc:id:sscc:${w.prefix}.${palletSscc[0]}${palletSscc.slice(8, 17)}`,
+      }),
+    ]);
+    expect(events[0].childEPCs).toEqual(w.serials.slice(0, 2).map((s) => `https://id.gs1.org/01/${w.gtin}/21/${s}`));
+    // The captured event's prefix means what it meant when sent.
+    expect(body['@context']).toContainEqual(expect.objectContaining({ packer: 'https://packer.example.cn/epcis/' }));
+    // By its eventID too; a place filter finds them; another organization sees none of them, a regulator all.
+    const one = await request(service.app.getHttpServer())
+      .get(`/epcis/events/${encodeURIComponent(packing.eventID)}`)
+      .set('authorization', `Bearer ${w.org.key}`);
+    expect(JSON.parse(one.text)).toMatchObject({ eventID: packing.eventID, 'packer:line': packing['packer:line'] });
+    expect(
+      (await query(w.org.key, `EQ_bizLocation=${encodeURIComponent(place.id)}&EQ_bizStep=unpacking`)).epcisBody.queryResults.resultsBody.eventList,
+    ).toHaveLength(1);
+    expect((await query(other.key)).epcisBody.queryResults.resultsBody.eventList).toEqual([]);
+    const seen = ((await query(regulator.key)).epcisBody.queryResults.resultsBody.eventList as Json[]).map((e) => e.eventID);
+    expect(seen).toEqual(expect.arrayContaining(events.map((e) => e.eventID)));
   });
 });
