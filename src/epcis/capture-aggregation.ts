@@ -78,8 +78,8 @@ function parentOf(event: Record<string, unknown>, r: AggregationReaders): string
   return (
     parseSsccEpc(parent) ??
     r.refuse(
-      `parentID ${JSON.stringify(parent.slice(0, 200))} is not an SSCC Suyuan reads: packages are named urn:epc:id:sscc:<prefix>.<extension + serial reference> ` +
-        'or https://id.gs1.org/00/<SSCC> (with its check digit)',
+      `parentID ${JSON.stringify(parent.slice(0, 200))} is not an SSCC Suyuan reads: packages are named ` +
+        'urn:epc:id:sscc:<prefix>.<extension + serial reference> or https://id.gs1.org/00/<SSCC> (with its check digit)',
     )
   );
 }

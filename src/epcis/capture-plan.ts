@@ -250,7 +250,7 @@ function eventListOf(document: unknown): unknown[] {
   return list;
 }
 
-/** The EPCIS 2.0 event types; Suyuan captures ObjectEvent, AggregationEvent, TransformationEvent and TransactionEvent, the others are valid but not modelled. */
+/** The EPCIS 2.0 event types; Suyuan captures all but AssociationEvent, which is valid but not modelled. */
 const EPCIS_EVENT_TYPES = new Set(['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent']);
 
 function readEvent(event: Json, index: number, eventID: string | null, baseUrl: string): CaptureStep[] {

@@ -10,7 +10,10 @@
 export interface CaptureWork {
   /** Steps recorded on a lot by an observing event: one per lot line; events next to each other are recorded in one call. */
   steps: number;
-  /** Lots written one at a time: each lot registered (commissioning), read by a sensor, or used or made by a transformation; and each package packed or unpacked. */
+  /**
+   * Lots written one at a time: each lot registered (commissioning), read by a sensor, or used or made by a
+   * transformation; and each package packed or unpacked.
+   */
   lots: number;
   /** Temperature readings stored: each report of a sensor event, once per lot the event names. */
   readings: number;

@@ -134,7 +134,7 @@ describe('EPCIS AggregationEvents', () => {
     expect(await unit(w.gtin, w.serials[0])).toEqual({ packagePath: [], holder: { id: w.org.id } });
   });
 
-  it('refuses packing twice, unpacking what is not packed, a partial unpack, unknown children, OBSERVE and lot quantities: clear codes, nothing written', async () => {
+  it('refuses packing twice, unpacking what is not packed, a partial unpack, unknown children, OBSERVE, lot quantities: codes, nothing written', async () => {
     const w = await world(3);
     const caseSscc = w.sscc(200n);
     const pack = (sscc: string, serials: string[]) => ({
