@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { sqlEntryTypes } from '../ledger/entry-types.js';
-import { AGGREGATION_ENTRY_TYPES, type PackingSource } from './aggregation-export.js';
+import { PACKAGE_ENTRY_TYPES, type PackageSource } from './aggregation-export.js';
 
-/** The packing entries the query interface writes as AggregationEvents, with the names their EPCIS form needs. */
+/** The package entries the query interface writes as EPCIS events, with the names their EPCIS form needs. */
 @Injectable()
 export class AggregationExportRepository {
   constructor(private readonly db: Database) {}
 
-  /** These seqs' UNITS_PACKED and UNPACKED entries (the caller has applied its read rules to the seqs), in ledger order. */
-  async sources(seqs: number[]): Promise<PackingSource[]> {
+  /** These seqs' package entries (packed, unpacked, shipped, received) (the caller has applied its read rules to the seqs), in ledger order. */
+  async sources(seqs: number[]): Promise<PackageSource[]> {
     if (seqs.length === 0) return [];
     const { rows } = await this.db.read<{
       seq: string;
       hash: string;
-      type: PackingSource['type'];
+      type: PackageSource['type'];
       payload: string;
       recorded_at: string;
       gln: string | null;
@@ -25,12 +25,12 @@ export class AggregationExportRepository {
        FROM ledger_entry l
          LEFT JOIN facility f ON f.id = (l.payload::jsonb ->> 'facilityId')::uuid
          LEFT JOIN organization o ON o.id::text = l.actor
-       WHERE l.seq = ANY($1::bigint[]) AND l.type IN (${sqlEntryTypes(...AGGREGATION_ENTRY_TYPES)}) AND l.payload IS NOT NULL
+       WHERE l.seq = ANY($1::bigint[]) AND l.type IN (${sqlEntryTypes(...PACKAGE_ENTRY_TYPES)}) AND l.payload IS NOT NULL
        ORDER BY l.seq`,
       [seqs],
     );
-    const payloads = rows.map((r) => JSON.parse(r.payload) as PackingSource['payload']);
-    const gtins = [...new Set(payloads.flatMap((p) => p.units.map((u) => u.gtin)))];
+    const payloads = rows.map((r) => JSON.parse(r.payload) as PackageSource['payload']);
+    const gtins = [...new Set(payloads.flatMap((p) => (p.units ?? []).map((u) => u.gtin)))];
     const { rows: owners } = await this.db.read<{ gtin: string; prefix: string | null }>(
       `SELECT p.gtin::text AS gtin, o.gs1_company_prefix AS prefix FROM product p JOIN organization o ON o.id = p.organization_id
        WHERE p.gtin = ANY($1::bpchar[])`,
@@ -44,7 +44,7 @@ export class AggregationExportRepository {
       payload: payloads[i],
       recordedAt: r.recorded_at,
       facilityGln: r.gln,
-      packerPrefix: r.prefix,
+      actorPrefix: r.prefix,
       gtinPrefixes,
     }));
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { EPCIS_SOURCE_TYPES } from '../exports/epcis.js';
 import { sqlEntryTypes } from '../ledger/entry-types.js';
-import { AGGREGATION_ENTRY_TYPES } from './aggregation-export.js';
+import { PACKAGE_ENTRY_TYPES } from './aggregation-export.js';
 import type { EventQuery } from './event-query.js';
 
 /** Whose entries a query reads: one organization's (the ledger actor), or everyone's (a regulator, the admin). */
@@ -11,15 +11,15 @@ export type EntryScope = { organizationId: string } | 'all';
 /** An event of a page: its key (the seq of its first entry the query matched) and every entry behind it, with the ids it was captured under if it was. */
 export interface EventUnit {
   key: number;
-  /** batchId null: a packing entry (UNITS_PACKED, UNPACKED), of a package rather than a lot. */
+  /** batchId null: a package's entry (packed, unpacked, shipped, received), not a lot's. */
   entries: { seq: number; hash: string; batchId: string | null }[];
   capturedIds: string[];
 }
 
-/** The entries the export's events are made of: its ObjectEvents and TransformationEvents, and its TransactionEvents; and packing's AggregationEvents. */
-const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', ...AGGREGATION_ENTRY_TYPES);
-const PACKING_TYPES = sqlEntryTypes(...AGGREGATION_ENTRY_TYPES);
-/** An event's entry: of a lot, or a packing entry (ledger-scoped: no lot). */
+/** The entries the export's events are made of: its ObjectEvents, TransformationEvents and TransactionEvents; and packages' events. */
+const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', ...PACKAGE_ENTRY_TYPES);
+const PACKING_TYPES = sqlEntryTypes(...PACKAGE_ENTRY_TYPES);
+/** An event's entry: of a lot, or a package's (ledger-scoped: no lot). */
 const ofEvent = (l: string) => `(${l}.batch_id IS NOT NULL OR ${l}.type IN (${PACKING_TYPES}))`;
 
 /**
@@ -36,6 +36,8 @@ const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformation
                    WHEN ${l}.type = 'TEMPERATURES_RECORDED' THEN 'sensor_reporting'
                    WHEN ${l}.type = 'UNITS_PACKED' THEN 'packing'
                    WHEN ${l}.type = 'UNPACKED' THEN 'unpacking'
+                   WHEN ${l}.type = 'PACKAGE_SHIPPED' THEN 'shipping'
+                   WHEN ${l}.type = 'PACKAGE_RECEIVED' THEN 'receiving'
                    -- A TransactionEvent's step as captured, in any CBV form: its bare word, as cbvWord reads the parameter.
                    WHEN ${l}.type = 'BUSINESS_TRANSACTIONS_RECORDED' THEN lower(regexp_replace(regexp_replace(
                      ${l}.payload::jsonb -> 'details' ->> 'bizStep', '^urn:epcglobal:cbv:[a-z]+:', ''), '^https://ref\\.gs1\\.org/cbv/[A-Za-z]+-', ''))

@@ -7,7 +7,7 @@ import { entryHashOfEventId } from '../epcis/ledger-event-id.js';
 import { capturedEvent, EPCIS_CONTEXT, type ExportedEvent, mergedContexts } from '../exports/epcis.js';
 import { ExportsRepository } from '../exports/exports.repository.js';
 import { ExportsService } from '../exports/exports.service.js';
-import { aggregationEvent } from './aggregation-export.js';
+import { packageEvent } from './aggregation-export.js';
 import { AggregationExportRepository } from './aggregation-export.repository.js';
 import { nextPageTokenOf, type EventQuery } from './event-query.js';
 import { type EntryScope, type EventUnit, EventQueryRepository } from './event-query.repository.js';
@@ -57,7 +57,7 @@ export class EventQueryService {
   private async write(units: EventUnit[]): Promise<{ events: Record<string, unknown>[]; context: unknown }> {
     if (units.length === 0) return { events: [], context: [EPCIS_CONTEXT] };
     const lotEntries = units.flatMap((u) => u.entries.filter((e) => e.batchId !== null));
-    const packingSeqs = units.flatMap((u) => u.entries.filter((e) => e.batchId === null).map((e) => e.seq));
+    const packageSeqs = units.flatMap((u) => u.entries.filter((e) => e.batchId === null).map((e) => e.seq));
     const batchIds = [...new Set(lotEntries.map((e) => e.batchId!))];
     const document =
       lotEntries.length > 0
@@ -66,21 +66,21 @@ export class EventQueryService {
             lotEntries.map((e) => e.seq),
           )
         : null;
-    if (packingSeqs.length === 0) return { events: eventsOfUnits(document!.epcisBody.eventList, units, entryHashOf), context: document!['@context'] };
-    // Packing's AggregationEvents join the lots' events under one "@context" (a captured one's prefixes keep their meaning).
-    const packing = await this.aggregationEvents(packingSeqs);
+    if (packageSeqs.length === 0) return { events: eventsOfUnits(document!.epcisBody.eventList, units, entryHashOf), context: document!['@context'] };
+    // Packages' events join the lots' events under one "@context" (a captured one's prefixes keep their meaning).
+    const packages = await this.packageEvents(packageSeqs);
     const lotEvents = (document?.epcisBody.eventList ?? []).map((event) => ({ event, seqs: [], context: document!['@context'] }));
-    const { context, eventList } = mergedContexts([...lotEvents, ...packing]);
+    const { context, eventList } = mergedContexts([...lotEvents, ...packages]);
     return { events: eventsOfUnits(eventList, units, entryHashOf), context };
   }
 
-  /** Packing entries as AggregationEvents: a captured one as it was sent, any other written from its entry. */
-  private async aggregationEvents(seqs: number[]): Promise<ExportedEvent[]> {
+  /** Package entries as EPCIS events: a captured one as it was sent, any other written from its entry. */
+  private async packageEvents(seqs: number[]): Promise<ExportedEvent[]> {
     const [sources, originals] = await Promise.all([this.packing.sources(seqs), this.originals.capturedOriginals(seqs)]);
     const originalOfSeq = new Map(originals.flatMap((o) => o.seqs.map((seq) => [seq, o] as const)));
     return sources.map((s) => {
       const original = originalOfSeq.get(s.seq);
-      return original ? capturedEvent(original) : { event: aggregationEvent(s), seqs: [s.seq] };
+      return original ? capturedEvent(original) : { event: packageEvent(s), seqs: [s.seq] };
     });
   }
 }

@@ -283,4 +283,58 @@ describe('EPCIS AggregationEvents', () => {
     const seen = ((await query(regulator.key)).epcisBody.queryResults.resultsBody.eventList as Json[]).map((e) => e.eventID);
     expect(seen).toEqual(expect.arrayContaining(events.map((e) => e.eventID)));
   });
+
+  it('exports a package shipped and received as ObjectEvents of its SSCC, each to the organization that recorded it', async () => {
+    const w = await world(1);
+    const shop = await createOrg(service.app, 'RETAILER');
+    const shopFacility = await registerFacility(service.app, shop);
+    const sscc = w.sscc(400n);
+    const PACK = 'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc } }';
+    await gqlOk(service.app, PACK, { input: { facilityId: w.facility, sscc, gtin: w.gtin, unitSerials: w.serials } }, w.org.key);
+    const shipped = (
+      await gqlOk(
+        service.app,
+        'mutation($input: ShipPackageInput!) { shipPackage(input: $input) { hash } }',
+        { input: { sscc, facilityId: w.facility, destinationOrganizationId: shop.id, eventTime: '2026-11-20T08:00:00.000Z' } },
+        w.org.key,
+      )
+    ).shipPackage;
+    await gqlOk(
+      service.app,
+      'mutation($input: ReceivePackageInput!) { receivePackage(input: $input) { seq } }',
+      { input: { sscc, facilityId: shopFacility } },
+      shop.key,
+    );
+    const events = async (key: string, step: string) => {
+      const res = await request(service.app.getHttpServer()).get(`/epcis/events?EQ_bizStep=${step}`).set('authorization', `Bearer ${key}`);
+      const body = JSON.parse(res.text) as Json;
+      expect(validate(body) ? [] : validate.errors).toEqual([]);
+      return body.epcisBody.queryResults.resultsBody.eventList as Json[];
+    };
+    expect(await events(w.org.key, 'shipping')).toEqual([
+      {
+        type: 'ObjectEvent',
+        eventID: `ni:///sha-256;${Buffer.from(shipped.hash, 'hex').toString('base64url')}`,
+        eventTime: '2026-11-20T08:00:00.000Z',
+        eventTimeZoneOffset: '+08:00',
+        epcList: [ssccEpc(sscc, w.prefix)],
+        action: 'OBSERVE',
+        bizStep: 'shipping',
+        disposition: 'in_transit',
+        readPoint: { id: `https://id.gs1.org/414/${w.gln}` },
+        bizLocation: { id: `https://id.gs1.org/414/${w.gln}` },
+        destinationList: [{ type: 'owning_party', destination: `urn:uuid:${shop.id}` }],
+      },
+    ]);
+    // The shop has no GS1 company prefix: the SSCC is written as its Digital Link.
+    expect(await events(shop.key, 'receiving')).toEqual([
+      expect.objectContaining({
+        epcList: [`https://id.gs1.org/00/${sscc}`],
+        bizStep: 'receiving',
+        bizLocation: { id: `urn:uuid:${shopFacility}` },
+        sourceList: [{ type: 'owning_party', source: `urn:uuid:${w.org.id}` }],
+      }),
+    ]);
+    expect(await events(shop.key, 'shipping')).toEqual([]);
+  });
 });
