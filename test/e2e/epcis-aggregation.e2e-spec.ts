@@ -185,6 +185,14 @@ describe('EPCIS AggregationEvents', () => {
       expect([res.status, res.body.errors?.[0]?.extensions?.reason]).toEqual([status, reason]);
       expect(res.body.errors[0].message).toMatch(message);
     }
+    // An error declaration of a packing event: refused, not a declaration of nothing.
+    const packed = { ...pack(caseSscc, w.serials.slice(0, 2)) };
+    const declared = await capture(
+      document({ ...packed, errorDeclaration: { declarationTime: '2026-11-21T06:00:00.000Z', reason: 'incorrect_data' } }),
+      w.org.key,
+    );
+    expect([declared.status, declared.body.errors?.[0]?.extensions?.reason]).toEqual([400, 'EPCIS_NOT_MODELLED']);
+    expect(declared.body.errors[0].message).toMatch(/is a packing or unpacking event; declaring it erroneous is not modelled/);
     expect(await snapshot()).toEqual(before);
     expect(await ledgerSize()).toBe(size);
 
