@@ -83,7 +83,8 @@ export class CorrectionsService {
     if (drafts.length === 0)
       throw new DomainError(
         'EPCIS_NOT_MODELLED',
-        `errorDeclaration: event ${identity.id} is a packing or unpacking event; declaring it erroneous is not modelled: undo it with the opposite event (DELETE, or ADD)`,
+        `errorDeclaration: event ${identity.id} is a packing or unpacking event; declaring it erroneous is not modelled: ` +
+          'undo it with the opposite event (DELETE, or ADD)',
       );
     await ctx.append(drafts);
     return { batchIds: drafts.map((d) => d.batchId!), repeat: false };
