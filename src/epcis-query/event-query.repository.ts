@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { EPCIS_SOURCE_TYPES } from '../exports/epcis.js';
 import { sqlEntryTypes } from '../ledger/entry-types.js';
+import { PACKAGE_ENTRY_TYPES } from './aggregation-export.js';
 import type { EventQuery } from './event-query.js';
 
 /** Whose entries a query reads: one organization's (the ledger actor), or everyone's (a regulator, the admin). */
@@ -10,16 +11,20 @@ export type EntryScope = { organizationId: string } | 'all';
 /** An event of a page: its key (the seq of its first entry the query matched) and every entry behind it, with the ids it was captured under if it was. */
 export interface EventUnit {
   key: number;
-  entries: { seq: number; hash: string; batchId: string }[];
+  /** batchId null: a package's entry (packed, unpacked, shipped, received), not a lot's. */
+  entries: { seq: number; hash: string; batchId: string | null }[];
   capturedIds: string[];
 }
 
 /**
- * The entries the export's events are made of: its ObjectEvents and TransformationEvents, its TransactionEvents,
- * and the commissionings of units captured from an EPCIS document (a commissioning made through GraphQL is no event:
- * it is not exported, so the query does not match it: CAPTURED_COMMISSIONING).
+ * The entries the export's events are made of: its ObjectEvents, TransformationEvents and TransactionEvents; packages'
+ * events; and the commissionings of units captured from an EPCIS document (a commissioning made through GraphQL is no
+ * event: it is not exported, so the query does not match it: capturedCommissioning).
  */
-const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', 'UNITS_COMMISSIONED');
+const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', ...PACKAGE_ENTRY_TYPES, 'UNITS_COMMISSIONED');
+const PACKING_TYPES = sqlEntryTypes(...PACKAGE_ENTRY_TYPES);
+/** An event's entry: of a lot, or a package's (ledger-scoped: no lot). */
+const ofEvent = (l: string) => `(${l}.batch_id IS NOT NULL OR ${l}.type IN (${PACKING_TYPES}))`;
 const capturedCommissioning = (l: string) =>
   `(${l}.type <> 'UNITS_COMMISSIONED' OR EXISTS (SELECT 1 FROM epcis_captured_event c WHERE c.seqs @> ARRAY[${l}.seq]::bigint[]))`;
 
@@ -35,6 +40,10 @@ const siblingSeqsOf = (seq: string) => `coalesce(
 const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformationId' IS NOT NULL THEN 'transforming'
                    WHEN ${l}.type IN ('BATCH_REGISTERED', 'UNITS_COMMISSIONED') THEN 'commissioning'
                    WHEN ${l}.type = 'TEMPERATURES_RECORDED' THEN 'sensor_reporting'
+                   WHEN ${l}.type = 'UNITS_PACKED' THEN 'packing'
+                   WHEN ${l}.type = 'UNPACKED' THEN 'unpacking'
+                   WHEN ${l}.type = 'PACKAGE_SHIPPED' THEN 'shipping'
+                   WHEN ${l}.type = 'PACKAGE_RECEIVED' THEN 'receiving'
                    -- A TransactionEvent's step as captured, in any CBV form: its bare word, as cbvWord reads the parameter.
                    WHEN ${l}.type = 'BUSINESS_TRANSACTIONS_RECORDED' THEN lower(regexp_replace(regexp_replace(
                      ${l}.payload::jsonb -> 'details' ->> 'bizStep', '^urn:epcglobal:cbv:[a-z]+:', ''), '^https://ref\\.gs1\\.org/cbv/[A-Za-z]+-', ''))
@@ -42,8 +51,10 @@ const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformation
 /** The eventTime the export writes for an entry. */
 const eventTimeOf = (l: string) => `(CASE ${l}.type WHEN 'BATCH_REGISTERED' THEN ${l}.payload::jsonb ->> 'producedAt'
                                  WHEN 'TEMPERATURES_RECORDED' THEN ${l}.payload::jsonb ->> 'to'
+                                 WHEN 'UNITS_PACKED' THEN ${l}.recorded_at::text
+                                 WHEN 'UNPACKED' THEN ${l}.recorded_at::text
                                  -- A commissioning of units has no time of its own: when it was recorded.
-                                 WHEN 'UNITS_COMMISSIONED' THEN to_char(${l}.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                                 WHEN 'UNITS_COMMISSIONED' THEN ${l}.recorded_at::text
                                  ELSE ${l}.payload::jsonb ->> 'eventTime' END)::timestamptz`;
 
 /**
@@ -89,7 +100,7 @@ export class EventQueryRepository {
       glns: param(query.locations.flatMap((place) => ('gln' in place ? [place.gln] : []))),
     };
     return (l) => {
-      const where = [`${l}.type IN (${SOURCE_TYPES})`, capturedCommissioning(l), `${l}.payload IS NOT NULL`, `${l}.batch_id IS NOT NULL`];
+      const where = [`${l}.type IN (${SOURCE_TYPES})`, capturedCommissioning(l), `${l}.payload IS NOT NULL`, ofEvent(l)];
       if (organization) where.push(`${l}.actor = ${organization}`);
       if (steps) where.push(`${stepOf(l)} = ANY(${steps}::text[])`);
       if (from) where.push(`${eventTimeOf(l)} >= ${from}`);
@@ -123,7 +134,7 @@ export class EventQueryRepository {
     if (seq === null && entryHash !== null) {
       const { rows } = await this.db.read<{ seq: string }>(
         `SELECT l.seq FROM ledger_entry l
-         WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND ${capturedCommissioning('l')} AND l.payload IS NOT NULL AND l.batch_id IS NOT NULL${ownEntry}`,
+         WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND ${capturedCommissioning('l')} AND l.payload IS NOT NULL AND ${ofEvent('l')}${ownEntry}`,
         [entryHash, ...scopeParams],
       );
       seq = rows[0]?.seq ?? null;
@@ -134,13 +145,13 @@ export class EventQueryRepository {
   /** The whole event each of these entries belongs to (its entries the export is made of, and its captured ids), keyed by that entry. */
   private async units(keys: number[]): Promise<EventUnit[]> {
     if (keys.length === 0) return [];
-    const { rows } = await this.db.read<{ key: string; seq: string; hash: string; batch_id: string; captured_ids: string[] | null }>(
+    const { rows } = await this.db.read<{ key: string; seq: string; hash: string; batch_id: string | null; captured_ids: string[] | null }>(
       `SELECT u.key, l.seq, l.hash, l.batch_id,
               (SELECT array_agg(x) FROM epcis_captured_event c CROSS JOIN LATERAL unnest(ARRAY[c.event_id, c.hash_id]) x
                WHERE c.seqs @> ARRAY[u.key]::bigint[]) AS captured_ids
        FROM unnest($1::bigint[]) AS u(key)
          JOIN ledger_entry l ON l.seq = ANY(coalesce(${siblingSeqsOf('u.key')}, ARRAY[u.key]))
-       WHERE l.type IN (${SOURCE_TYPES}) AND l.payload IS NOT NULL AND l.batch_id IS NOT NULL
+       WHERE l.type IN (${SOURCE_TYPES}) AND l.payload IS NOT NULL AND ${ofEvent('l')}
        ORDER BY u.key, l.seq`,
       [keys],
     );

@@ -4,7 +4,11 @@ import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { entryHashOfEventId } from '../epcis/ledger-event-id.js';
+import { capturedEvent, EPCIS_CONTEXT, type ExportedEvent, mergedContexts } from '../exports/epcis.js';
+import { ExportsRepository } from '../exports/exports.repository.js';
 import { ExportsService } from '../exports/exports.service.js';
+import { packageEvent } from './aggregation-export.js';
+import { AggregationExportRepository } from './aggregation-export.repository.js';
 import { nextPageTokenOf, type EventQuery } from './event-query.js';
 import { type EntryScope, type EventUnit, EventQueryRepository } from './event-query.repository.js';
 import { eventsOfUnits } from './event-selection.js';
@@ -27,6 +31,8 @@ export class EventQueryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: EventQueryRepository,
     private readonly exports: ExportsService,
+    private readonly packing: AggregationExportRepository,
+    private readonly originals: ExportsRepository,
   ) {}
 
   async page(caller: Caller, query: EventQuery): Promise<EventPage> {
@@ -49,13 +55,33 @@ export class EventQueryService {
   }
 
   private async write(units: EventUnit[]): Promise<{ events: Record<string, unknown>[]; context: unknown }> {
-    if (units.length === 0) return { events: [], context: ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'] };
-    const batchIds = [...new Set(units.flatMap((u) => u.entries.map((e) => e.batchId)))];
-    const document = await this.exports.epcisOfBatches(
-      batchIds,
-      units.flatMap((u) => u.entries.map((e) => e.seq)),
-    );
-    return { events: eventsOfUnits(document.epcisBody.eventList, units, entryHashOf), context: document['@context'] };
+    if (units.length === 0) return { events: [], context: [EPCIS_CONTEXT] };
+    const lotEntries = units.flatMap((u) => u.entries.filter((e) => e.batchId !== null));
+    const packageSeqs = units.flatMap((u) => u.entries.filter((e) => e.batchId === null).map((e) => e.seq));
+    const batchIds = [...new Set(lotEntries.map((e) => e.batchId!))];
+    const document =
+      lotEntries.length > 0
+        ? await this.exports.epcisOfBatches(
+            batchIds,
+            lotEntries.map((e) => e.seq),
+          )
+        : null;
+    if (packageSeqs.length === 0) return { events: eventsOfUnits(document!.epcisBody.eventList, units, entryHashOf), context: document!['@context'] };
+    // Packages' events join the lots' events under one "@context" (a captured one's prefixes keep their meaning).
+    const packages = await this.packageEvents(packageSeqs);
+    const lotEvents = (document?.epcisBody.eventList ?? []).map((event) => ({ event, seqs: [], context: document!['@context'] }));
+    const { context, eventList } = mergedContexts([...lotEvents, ...packages]);
+    return { events: eventsOfUnits(eventList, units, entryHashOf), context };
+  }
+
+  /** Package entries as EPCIS events: a captured one as it was sent, any other written from its entry. */
+  private async packageEvents(seqs: number[]): Promise<ExportedEvent[]> {
+    const [sources, originals] = await Promise.all([this.packing.sources(seqs), this.originals.capturedOriginals(seqs)]);
+    const originalOfSeq = new Map(originals.flatMap((o) => o.seqs.map((seq) => [seq, o] as const)));
+    return sources.map((s) => {
+      const original = originalOfSeq.get(s.seq);
+      return original ? capturedEvent(original) : { event: packageEvent(s), seqs: [s.seq] };
+    });
   }
 }
 

@@ -161,7 +161,7 @@ describe('planCapture on GS1’s examples', () => {
         type: 'EPCISDocument',
         epcisBody: {
           eventList: [
-            { type: 'AggregationEvent', action: 'ADD', ...at },
+            { type: 'AssociationEvent', action: 'ADD', ...at },
             { type: 'ObjectEvent', action: 'DELETE', quantityList: [lot], ...at },
             { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'departing', quantityList: [lot], ...at },
             { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'storing', quantityList: [lot], eventTime: '2026-11-20T00:00:00Z' },
@@ -188,7 +188,7 @@ describe('planCapture on GS1’s examples', () => {
       BASE,
     );
     expect(problems.map((p) => [p.index, p.reason.split(/[:;]/)[0]])).toEqual([
-      [0, 'type "AggregationEvent" is not modelled'],
+      [0, 'type "AssociationEvent" is not modelled'],
       [1, 'action DELETE is not modelled'],
       [2, 'bizStep "departing" is not modelled'],
       [3, 'bizLocation or readPoint is required'],

@@ -4,6 +4,7 @@ import { detailsProblem, jsonDepthProblem } from '../common/json-details.js';
 import { isPlainText } from '../common/plain-text.js';
 import type { BizStep } from '../events/biz-step.js';
 import { REQUIRED_DETAILS } from '../events/key-data-elements.js';
+import { type AggregationStep, readAggregationEvent } from './capture-aggregation.js';
 import { CaptureTooCostly, captureWork, workOverruns } from './capture-work.js';
 import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
 import { ErrorDeclaration, readErrorDeclaration } from './error-declaration.js';
@@ -82,7 +83,9 @@ export type CaptureStep =
       eventTime: Date;
       place: GlnOrId | null;
       details: Record<string, unknown>;
-    });
+    })
+  /** An AggregationEvent: packing (ADD) or unpacking (DELETE) a package (capture-aggregation.ts). */
+  | (StepBase & AggregationStep);
 
 /**
  * Why an event cannot be captured: EPCIS_INVALID when the event breaks the EPCIS 2.0 standard itself
@@ -268,7 +271,7 @@ function eventListOf(document: unknown): unknown[] {
   return list;
 }
 
-/** The EPCIS 2.0 event types; Suyuan captures ObjectEvent, TransformationEvent and TransactionEvent, the others are valid but not modelled. */
+/** The EPCIS 2.0 event types; Suyuan captures all but AssociationEvent, which is valid but not modelled. */
 const EPCIS_EVENT_TYPES = new Set(['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent']);
 
 function readEvent(event: Json, index: number, eventID: string | null, baseUrl: string): CaptureStep[] {
@@ -279,12 +282,30 @@ function readEvent(event: Json, index: number, eventID: string | null, baseUrl: 
     if (event.type === 'TransformationEvent') return [readTransformation(event, base, baseUrl)];
     if (event.type === 'TransactionEvent') return [readTransactionEvent(event, base, baseUrl)];
     if (event.type === 'ObjectEvent') return readObjectEvent(event, base, baseUrl);
+    if (event.type === 'AggregationEvent') return [readAggregation(event, base)];
     if (typeof event.type === 'string' && EPCIS_EVENT_TYPES.has(event.type))
-      return refuse(`type ${JSON.stringify(event.type)} is not modelled; Suyuan captures ObjectEvent, TransformationEvent and TransactionEvent`);
+      return refuse(
+        `type ${JSON.stringify(event.type)} is not modelled; Suyuan captures ObjectEvent, AggregationEvent, TransformationEvent and TransactionEvent`,
+      );
     return invalid(`type ${JSON.stringify(event.type ?? null)} is no EPCIS 2.0 event type (${[...EPCIS_EVENT_TYPES].join(', ')})`);
   });
   reasons.settle();
   return steps!;
+}
+
+/** An AggregationEvent, read with this plan's readers so its reasons are named as every event's are. */
+function readAggregation(event: Json, base: StepBase): CaptureStep {
+  const reasons = new Reasons();
+  const step = readAggregationEvent(event, {
+    refuse,
+    invalid,
+    check: (read) => reasons.check(read),
+    settle: () => reasons.settle(),
+    place: placeOf,
+    time: timeOf,
+    bizStep: bizStepWordOf,
+  });
+  return { ...base, ...step };
 }
 
 /** An ObjectEvent: ADD with commissioning registers lots; OBSERVE records a step on each lot, or a sensor's temperatures. */

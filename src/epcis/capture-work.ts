@@ -10,7 +10,10 @@
 export interface CaptureWork {
   /** Steps recorded on a lot by an observing event: one per lot line; events next to each other are recorded in one call. */
   steps: number;
-  /** Lots written one at a time: each lot registered (commissioning), read by a sensor, or used or made by a transformation. */
+  /**
+   * Lots written one at a time: each lot registered (commissioning), read by a sensor, or used or made by a
+   * transformation; and each package packed or unpacked.
+   */
   lots: number;
   /** Temperature readings stored: each report of a sensor event, once per lot the event names. */
   readings: number;
@@ -75,6 +78,11 @@ export function captureWork(events: readonly unknown[]): CaptureWork {
     }
     total.readings += lots * reports;
     total.storedBytes += lines * bytesOf(shared) + lists.reduce((n, list) => n + bytesOf(list), 0) + lots * bytesOf(event.sensorElementList);
+    // An AggregationEvent packs or unpacks one package, checked and written as a lot is; its children are rows (bounded as payload).
+    if (event.type === 'AggregationEvent') {
+      total.lots += 1;
+      total.storedBytes += bytesOf(event.childEPCs);
+    }
   }
   return total;
 }

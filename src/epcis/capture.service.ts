@@ -16,6 +16,8 @@ import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { TransformBatchesInput } from '../transformations/dto/transform-batches.input.js';
 import { TransformationsService } from '../transformations/transformations.service.js';
+import { PackagesService } from '../packages/packages.service.js';
+import type { AggregationStep, PackageChildren } from './capture-aggregation.js';
 import { CaptureRepository, PriorCapture } from './capture.repository.js';
 import {
   CaptureErrorBehaviour,
@@ -77,6 +79,7 @@ export class CaptureService {
     private readonly corrections: CorrectionsService,
     private readonly units: UnitsService,
     private readonly unitLots: CaptureUnitsRepository,
+    private readonly packages: PackagesService,
   ) {}
 
   /**
@@ -481,6 +484,9 @@ export class CaptureService {
         await this.units.commissionInContext(ctx, org, batchId, step.serials);
         return [batchId];
       }
+      case 'pack':
+      case 'unpack':
+        return this.aggregate(ctx, lookups, org, step);
     }
   }
 
@@ -512,6 +518,29 @@ export class CaptureService {
     }
     await this.events.recordInContext(ctx, org, inputs);
     return inputs.map((input) => input.batchId);
+  }
+
+  /**
+   * An AggregationEvent: packUnits (ADD) or unpack (DELETE) at the facility its place names. Answers no
+   * batch: a package's event is of the package, not of a lot (its entry is ledger-scoped).
+   */
+  private async aggregate(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, step: AggregationStep): Promise<string[]> {
+    const facilityId = await this.facilityId(lookups, step.place);
+    const units = (c: PackageChildren) => (c.gtin ? [{ gtin: c.gtin, serials: c.serials }] : []);
+    if (step.kind === 'pack') {
+      const { gtin, serials, childSsccs } = step.children;
+      await this.packages.packInContext(ctx, org, {
+        facilityId,
+        sscc: step.sscc,
+        gtin,
+        unitSerials: serials.length > 0 ? serials : null,
+        childSsccs: childSsccs.length > 0 ? childSsccs : null,
+      });
+      return [];
+    }
+    const given = step.children && { units: units(step.children), childSsccs: step.children.childSsccs };
+    await this.packages.unpackInContext(ctx, org, step.sscc, facilityId, given);
+    return [];
   }
 
   /** The lot a quantity line names, with its quantity's unit checked against the lot's. */

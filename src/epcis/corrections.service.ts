@@ -79,6 +79,13 @@ export class CorrectionsService {
     const drafts = declarationPayloads(identity.id, step.declaration, entries).map(({ batchId, payload }) =>
       newEntry('EVENT_DECLARED_ERRONEOUS', batchId, payload),
     );
+    // A package's event (an AggregationEvent) is on no lot's chain, where declarations are kept: refused rather than a declaration of nothing.
+    if (drafts.length === 0)
+      throw new DomainError(
+        'EPCIS_NOT_MODELLED',
+        `errorDeclaration: event ${identity.id} is a packing or unpacking event; declaring it erroneous is not modelled: ` +
+          'undo it with the opposite event (DELETE, or ADD)',
+      );
     await ctx.append(drafts);
     return { batchIds: drafts.map((d) => d.batchId!), repeat: false };
   }

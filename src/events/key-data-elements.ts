@@ -29,6 +29,38 @@ export const MOVES_GOODS: readonly BizStep[] = ['SHIPPING', 'RECEIVING', 'RETAIL
 
 const DATE_DETAILS = new Set(['harvestDate', 'coolingDate']);
 
+/** The longest text a key data element may be. */
+export const MAX_DETAIL_LENGTH = 200;
+
+/** Steps recordEvent refuses, and the operation that records them instead. */
+export const RECORDED_ELSEWHERE: Partial<Record<BizStep, string>> = {
+  TRANSFORMING: 'transformBatches',
+  RECALLING: 'initiateRecall',
+};
+
+/** What one step's event must carry: the rules keyDataElementProblem applies, as data a form can be built from. */
+export interface StepRule {
+  bizStep: BizStep;
+  /** Set when recordEvent refuses the step: the operation that records it. */
+  recordedWith: string | null;
+  requiresFacility: boolean;
+  requiresQuantity: boolean;
+  requiresDestination: boolean;
+  details: { name: string; kind: 'TEXT' | 'DATE'; maxLength: number }[];
+}
+
+/** Every step's rule, read from the same tables keyDataElementProblem checks with (the console builds its event form from these). */
+export function keyDataElementRules(steps: readonly BizStep[]): StepRule[] {
+  return steps.map((bizStep) => ({
+    bizStep,
+    recordedWith: RECORDED_ELSEWHERE[bizStep] ?? null,
+    requiresFacility: true,
+    requiresQuantity: MOVES_GOODS.includes(bizStep),
+    requiresDestination: bizStep === 'SHIPPING',
+    details: (REQUIRED_DETAILS[bizStep] ?? []).map((name) => ({ name, kind: DATE_DETAILS.has(name) ? 'DATE' : 'TEXT', maxLength: MAX_DETAIL_LENGTH })),
+  }));
+}
+
 /**
  * The first key data element that is missing or malformed, as a message naming the field and what
  * is expected; null when the event carries what its step needs.
@@ -47,8 +79,8 @@ export function keyDataElementProblem(event: EventFacts, now: Date): string | nu
   const details = event.details ?? {};
   for (const name of REQUIRED_DETAILS[event.bizStep] ?? []) {
     const value = details[name];
-    if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
-      return `details.${name} is required for ${event.bizStep}: a text of 1 to 200 characters`;
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_DETAIL_LENGTH) {
+      return `details.${name} is required for ${event.bizStep}: a text of 1 to ${MAX_DETAIL_LENGTH} characters`;
     }
     if (DATE_DETAILS.has(name)) {
       const problem = dateProblem(value, event.eventTime);

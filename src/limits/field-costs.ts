@@ -24,6 +24,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.batchesWithExcursions': { cost: 50, listSize: 100, maxListSize: 1000 }, // scans readings; a query per batch found
   'Query.batchesWithExcursionsConnection': { cost: 20, ...PAGE }, // one keyset query over the batches with excursions
   'Query.consistencyProof': { cost: 20 },
+  'Query.eventRules': { cost: 1 }, // a constant table
   'Query.inclusionProof': { cost: 20 },
   'Query.latestCheckpoint': { cost: 10 },
   'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },

@@ -5,6 +5,7 @@ import { BatchModel } from '../batches/batch.model.js';
 import { IsPlainText } from '../common/text.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { BATCH_STATUSES, type BatchStatus } from '../batches/batch-status.js';
+import { TRACE_CODE_PATTERN } from '../batches/trace-code.js';
 import { FacilityModel } from '../facilities/facility.model.js';
 import { BatchStatusEnum } from '../graphql/enums.js';
 import { OrganizationModel } from '../organizations/organization.model.js';
@@ -48,6 +49,10 @@ export class BatchFilterInput {
   @Matches(/^[0-9]{14}$/, { message: 'gtin must be 14 digits (a GTIN-14)' })
   gtin?: string;
   @Field(() => String, { nullable: true, description: 'The lot code exactly as registered.' }) @IsOptional() @IsPlainText(1, 64) lotCode?: string;
+  @Field(() => String, { nullable: true, description: 'The code behind the batch’s QR label (12 characters, as printed).' })
+  @IsOptional()
+  @Matches(TRACE_CODE_PATTERN, { message: 'traceCode must be the 12 characters printed under the label (digits and capitals)' })
+  traceCode?: string;
   @Field(() => ID, { nullable: true, description: 'The organization that made the batch.' }) @IsOptional() @IsUUID() producerId?: string;
   @Field(() => String, { nullable: true, description: 'The region of the facility the batch was produced at, exactly as registered.' })
   @IsOptional()

@@ -20,6 +20,7 @@ export interface BatchQuery {
   productId?: string;
   gtin?: string;
   lotCode?: string;
+  traceCode?: string;
   producerId?: string;
   region?: string;
   producedFrom?: Date;
@@ -105,6 +106,8 @@ export function batchPageStatement(query: BatchQuery, after: PageKey | null, lim
   // (as a join, PostgreSQL walked every batch newest first and dropped those of other products).
   if (query.gtin) where.push(`batch.product_id = (SELECT id FROM product WHERE gtin = ${p.bind(query.gtin, 'text')})`);
   if (query.lotCode) where.push(`batch.lot_code = ${p.bind(query.lotCode, 'text')}`);
+  // A trace code names at most one batch (uq_batch_trace_code).
+  if (query.traceCode) where.push(`batch.trace_code = ${p.bind(query.traceCode, 'text')}`);
   if (query.producerId) where.push(`batch.producer_id = ${p.bind(query.producerId, 'uuid')}`);
   const region = query.region ? p.bind(query.region, 'text') : null;
   // In a viewer's own list the region only narrows its two ranges (below); across organizations it is the ranges themselves.

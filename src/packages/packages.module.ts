@@ -4,5 +4,5 @@ import { PackagesResolver } from './packages.resolver.js';
 import { PackagesService } from './packages.service.js';
 
 /** Packages (issue 18, point 3): serialized units packed into cases and pallets named by SSCC, shipped and received whole. */
-@Module({ providers: [PackagesRepository, PackagesService, PackagesResolver], exports: [PackagesRepository] })
+@Module({ providers: [PackagesRepository, PackagesService, PackagesResolver], exports: [PackagesRepository, PackagesService] })
 export class PackagesModule {}

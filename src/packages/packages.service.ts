@@ -5,11 +5,11 @@ import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import type { Tx } from '../database/database.js';
 import { type LotUnits, newEntry, type PackedUnits } from '../ledger/entry-types.js';
 import type { LedgerEntry } from '../ledger/ledger-entry.js';
-import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { type AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { normalizeGtin } from '../products/gtin.js';
 import { serialProblem } from '../units/unit-serials.js';
-import { type LotInPackage, PackagesRepository, type StoredPackage } from './packages.repository.js';
+import { type DirectChildren, type LotInPackage, PackagesRepository, type StoredPackage } from './packages.repository.js';
 import { nthSscc, ssccCapacity, ssccHasPrefix, ssccProblem } from './sscc.js';
 
 /** Children one packUnits call may put in a package: a pallet of cases, or a case of units, with room to spare. */
@@ -70,45 +70,69 @@ export class PackagesService {
   async pack(caller: Caller, input: PackInput): Promise<PackResult> {
     const org = requireOrganization(caller);
     const request = this.checkPackInput(input);
-    return this.writer.execute({
-      actor: org.organizationId,
-      run: async ({ tx, append }) => {
-        await this.checkFacility(tx, org, input.facilityId);
-        const prefix = await this.organizations.gs1CompanyPrefix(org.organizationId, tx);
-        const lots = request.gtin ? await this.checkUnits(tx, org, request.gtin, request.serials) : [];
-        await this.checkChildren(tx, org, request.childSsccs);
-        const sscc = request.sscc ? await this.checkGivenSscc(tx, request.sscc, prefix) : await this.mintSscc(tx, org.organizationId, prefix);
-        const units: PackedUnits[] = request.gtin ? [{ gtin: request.gtin, serials: request.serials }] : [];
-        const [entry] = await append([newEntry('UNITS_PACKED', null, { sscc, facilityId: input.facilityId, units, childSsccs: request.childSsccs, lots })]);
-        await this.packages.insertPackage(tx, {
-          sscc,
-          organizationId: org.organizationId,
-          facilityId: input.facilityId,
-          seq: entry.seq,
-          units,
-          childSsccs: request.childSsccs,
-        });
-        return { sscc, childCount: request.serials.length + request.childSsccs.length, entry };
-      },
+    return this.writer.execute({ actor: org.organizationId, run: (ctx) => this.packChecked(ctx, org, input.facilityId, request) });
+  }
+
+  /** packUnits inside a command that is already running (an EPCIS capture's): its entry and rows commit with the command's. */
+  async packInContext(ctx: AppendContext, org: OrganizationCaller, input: PackInput): Promise<PackResult> {
+    return this.packChecked(ctx, org, input.facilityId, this.checkPackInput(input));
+  }
+
+  private async packChecked(
+    { tx, append }: AppendContext,
+    org: OrganizationCaller,
+    facilityId: string,
+    request: ReturnType<PackagesService['checkPackInput']>,
+  ): Promise<PackResult> {
+    await this.checkFacility(tx, org, facilityId);
+    const prefix = await this.organizations.gs1CompanyPrefix(org.organizationId, tx);
+    const lots = request.gtin ? await this.checkUnits(tx, org, request.gtin, request.serials) : [];
+    await this.checkChildren(tx, org, request.childSsccs);
+    const sscc = request.sscc ? await this.checkGivenSscc(tx, request.sscc, prefix) : await this.mintSscc(tx, org.organizationId, prefix);
+    const units: PackedUnits[] = request.gtin ? [{ gtin: request.gtin, serials: request.serials }] : [];
+    const [entry] = await append([newEntry('UNITS_PACKED', null, { sscc, facilityId, units, childSsccs: request.childSsccs, lots })]);
+    await this.packages.insertPackage(tx, {
+      sscc,
+      organizationId: org.organizationId,
+      facilityId,
+      seq: entry.seq,
+      units,
+      childSsccs: request.childSsccs,
     });
+    return { sscc, childCount: request.serials.length + request.childSsccs.length, entry };
   }
 
   /** The package's custodian takes its direct children out: they are free to be packed, shipped or sold again. */
   async unpack(caller: Caller, sscc: string, facilityId: string): Promise<LedgerEntry> {
     const org = requireOrganization(caller);
     checkSscc(sscc, 'sscc');
-    return this.writer.execute({
-      actor: org.organizationId,
-      run: async ({ tx, append }) => {
-        const pkg = await this.heldPackage(tx, org, sscc);
-        if (pkg.status === 'UNPACKED') throw new DomainError('NOT_PACKED', `package ${sscc} was already unpacked: there is nothing in it`);
-        await this.checkFacility(tx, org, facilityId);
-        const children = await this.packages.directChildren(tx, sscc);
-        const [entry] = await append([newEntry('UNPACKED', null, { sscc, facilityId, units: children.units, childSsccs: children.childSsccs })]);
-        await this.packages.unpack(tx, sscc, entry.seq);
-        return entry;
-      },
-    });
+    return this.writer.execute({ actor: org.organizationId, run: (ctx) => this.unpackChecked(ctx, org, sscc, facilityId, null) });
+  }
+
+  /**
+   * unpack inside a running command (an EPCIS capture's). `given`: the children the caller says it takes
+   * out; unpacking takes all of them, so a list that is not exactly the package's children is refused.
+   */
+  async unpackInContext(ctx: AppendContext, org: OrganizationCaller, sscc: string, facilityId: string, given: DirectChildren | null): Promise<LedgerEntry> {
+    checkSscc(sscc, 'sscc');
+    return this.unpackChecked(ctx, org, sscc, facilityId, given);
+  }
+
+  private async unpackChecked(
+    { tx, append }: AppendContext,
+    org: OrganizationCaller,
+    sscc: string,
+    facilityId: string,
+    given: DirectChildren | null,
+  ): Promise<LedgerEntry> {
+    const pkg = await this.heldPackage(tx, org, sscc);
+    if (pkg.status === 'UNPACKED') throw new DomainError('NOT_PACKED', `package ${sscc} was already unpacked: there is nothing in it`);
+    await this.checkFacility(tx, org, facilityId);
+    const children = await this.packages.directChildren(tx, sscc);
+    if (given) checkNamedChildren(sscc, children, given);
+    const [entry] = await append([newEntry('UNPACKED', null, { sscc, facilityId, units: children.units, childSsccs: children.childSsccs })]);
+    await this.packages.unpack(tx, sscc, entry.seq);
+    return entry;
   }
 
   /**
@@ -333,6 +357,21 @@ function checkEventTime(eventTime: Date | null | undefined): string {
 function checkSscc(sscc: string, where: string): void {
   const problem = ssccProblem(sscc);
   if (problem) throw new DomainError('INVALID_SSCC', `${where}: ${problem}`);
+}
+
+/** Unpacking takes every direct child out: a list naming fewer, or others, is refused, naming what differs. */
+function checkNamedChildren(sscc: string, children: DirectChildren, given: DirectChildren): void {
+  const keys = (c: DirectChildren) => [...c.units.flatMap((u) => u.serials.map((s) => `unit ${u.gtin}/${s}`)), ...c.childSsccs.map((p) => `package ${p}`)];
+  const inside = new Set(keys(children));
+  const asked = new Set(keys(given));
+  const notInside = [...asked].filter((k) => !inside.has(k));
+  if (notInside.length > 0) throw new DomainError('NOT_PACKED', `package ${sscc} does not hold ${named(notInside)}: nothing is unpacked`);
+  const left = [...inside].filter((k) => !asked.has(k));
+  if (left.length > 0)
+    throw new DomainError(
+      'PARTIAL_UNPACK',
+      `package ${sscc} also holds ${named(left)}: unpacking takes out all of a package's children; name them all, or none`,
+    );
 }
 
 const lotUnits = (lots: LotInPackage[]): LotUnits[] => lots.map((l) => ({ batchId: l.batchId, units: l.units }));

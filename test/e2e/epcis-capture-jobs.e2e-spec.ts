@@ -158,7 +158,7 @@ describe('EPCIS capture jobs', () => {
           bizLocation: undefined,
         },
         // Valid EPCIS that Suyuan does not record.
-        { type: 'AggregationEvent', action: 'ADD', eventTime: '2026-11-20T06:00:00Z', parentID: 'urn:epc:id:sscc:0614141.1234567890', childEPCs: [] },
+        { type: 'AssociationEvent', action: 'ADD', eventTime: '2026-11-20T06:00:00Z', parentID: 'urn:epc:id:sscc:0614141.1234567890', childEPCs: [] },
       ),
       farm.key,
     );
@@ -182,7 +182,7 @@ describe('EPCIS capture jobs', () => {
       ['EPCIS_INVALID', 'eventTime'],
       ['EPCIS_NOT_MODELLED', 'bizLocation'],
     ]);
-    expect(job.errors[1].reasons).toEqual([{ code: 'EPCIS_NOT_MODELLED', reason: expect.stringMatching(/^type "AggregationEvent" is not modelled/) }]);
+    expect(job.errors[1].reasons).toEqual([{ code: 'EPCIS_NOT_MODELLED', reason: expect.stringMatching(/^type "AssociationEvent" is not modelled/) }]);
   });
 
   it('refuses a body that is no EPCIS document as invalid EPCIS, before any job exists; one too large for a capture is not called invalid', async () => {

@@ -82,6 +82,8 @@ const NO_BATCH_DATA: Record<string, string> = {
   'GET /health/live': 'liveness only',
   'GET /health/ready': 'readiness only',
   'GET /assets/verify.js': 'a static script',
+  'GET /console': "the console's page: a shell its script fills through /graphql",
+  'GET /console/:asset': "the console's script and stylesheet",
   'GET /graphiql/:asset': "the GraphQL IDE's scripts and stylesheets, from node_modules",
   'GET /ledger/checkpoint': 'a signed tree head: a size and a hash',
   'GET /ledger/consistency': 'hashes of Merkle subtrees between two tree sizes',

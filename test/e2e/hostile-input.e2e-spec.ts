@@ -206,7 +206,14 @@ const QUERIES: Record<string, Baseline> = {
     key: w.regulator.key,
     args: {
       first: 5,
-      filter: { lotCode: 'LOT-1', region: '天津市宁河区', gtin: '06901234567892', producerId: w.producer.id, producedFrom: '2026-01-01T00:00:00.000Z' },
+      filter: {
+        lotCode: 'LOT-1',
+        traceCode: w.sharedBatch.traceCode,
+        region: '天津市宁河区',
+        gtin: '06901234567892',
+        producerId: w.producer.id,
+        producedFrom: '2026-01-01T00:00:00.000Z',
+      },
     },
   }),
   batchesWithExcursions: (w) => ({ key: w.regulator.key, args: { first: 10 } }),
@@ -410,6 +417,8 @@ const ROUTES: Record<string, RouteProbe> = {
   'GET /01{/*path}': { params: { path: (w) => `${w.rice.gtin}/10/${w.sharedBatch.lotCode}/21/0001` }, query: { linkType: () => 'gs1:pip' } },
   'GET /.well-known/gs1resolver': {},
   'GET /assets/verify.js': {},
+  'GET /console': {},
+  'GET /console/:asset': { params: { asset: () => 'console.js' } },
   'GET /graphiql/:asset': { params: { asset: () => 'start.js' } },
   // The query interface's parameters. (With batchId or productId the path is the export, probed here before it shared the path;
   // its parsing, export-query.ts, is unchanged and unit-tested.)

@@ -115,7 +115,7 @@ describe('lists', () => {
     for (const id of owned.keys()) expect(JSON.stringify(anonymous)).not.toContain(id);
   });
 
-  it('lets a regulator search batches across organizations by status, product, GTIN, lot, producer, region and production time', async () => {
+  it('lets a regulator search batches across organizations by status, product, GTIN, lot, trace code, producer, region and production time', async () => {
     const { app } = service;
     const regulator = await createOrg(app, 'REGULATOR');
     const farm = await createOrg(app, 'PRODUCER');
@@ -134,6 +134,10 @@ describe('lists', () => {
     expect(await ids({ productId: rice })).toEqual([late.id, early.id]);
     expect(await ids({ lotCode: 'R-EARLY' })).toEqual([elsewhere.id, early.id]);
     expect(await ids({ lotCode: 'R-EARLY', producerId: farm.id })).toEqual([early.id]);
+    // The code under a label names one lot (the console's "find a lot"); one that is not a trace code is refused, naming the field.
+    expect(await ids({ traceCode: elsewhere.traceCode })).toEqual([elsewhere.id]);
+    const badCode = await gql(app, PAGE_OF_BATCHES, { first: 1, filter: { traceCode: 'not-a-code' } }, regulator.key);
+    expect(badCode.errors?.[0].message).toContain('traceCode must be the 12 characters printed under the label');
     expect(await ids({ producerId: farm.id, region: '广东省增城区' })).toEqual([late.id]);
     expect(await ids({ producerId: farm.id, producedFrom: '2026-10-01T00:00:00.000Z', producedTo: '2026-11-01T00:00:00.000Z' })).toEqual([late.id]);
     expect(await ids({ producerId: farm.id, status: 'ACTIVE' })).toEqual([late.id, early.id]);

@@ -153,6 +153,8 @@ describe('permissions', () => {
     graphql('Query.consistencyProof', PUBLIC, '{ consistencyProof(fromSize: 1, toSize: 2) { toSize } }'),
     graphql('Query.scan', PUBLIC, 'query($c: String!) { scan(code: $c) { productName } }', async (w) => ({ c: (await w.newBatch()).traceCode })),
     graphql('Query.verifyBatch', PUBLIC, VERIFY_BATCH_VALID, async (w) => ({ id: (await w.newBatch()).id })),
+    // The rules recordEvent checks events with, as data (the console's event form is built from them).
+    graphql('Query.eventRules', PUBLIC, '{ eventRules { bizStep details { name } } }'),
     // Serialized units: their public view and the consumer's check of a code.
     graphql('Query.unit', PUBLIC, 'query($g: String!) { unit(gtin: $g, serial: "ABCDEFGHJKLMNPQR") { serial } }', () => ({ g: '06930000000011' })),
     graphql(

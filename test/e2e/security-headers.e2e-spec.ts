@@ -11,6 +11,9 @@ const DEFAULT = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-
 const GRAPHIQL =
   "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CONSOLE =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const EVERY_ANSWER = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -81,6 +84,7 @@ describe('security headers', () => {
       ['the recalls page', '/recalls', {}, 200, STATIC_PAGE],
       ['the mock recall report', `/reports/mock-recall/${demo.batches[0].id}.html`, { authorization: `Bearer ${regulatorKey}` }, 200, STATIC_PAGE],
       ['GraphiQL (on outside production)', '/graphql', { accept: 'text/html' }, 200, GRAPHIQL],
+      ['the console', '/console', {}, 200, CONSOLE],
     ];
     const wrong: string[] = [];
     for (const [label, path, headers, status, policy] of table) {

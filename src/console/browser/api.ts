@@ -1,0 +1,71 @@
+import { t } from './i18n.js';
+
+/**
+ * The console's only way to the service: the public GraphQL API at /graphql (and the label sheet's
+ * HTTP route), with the key the user typed, kept in this tab's sessionStorage and sent as the
+ * Authorization header. No cookies: another site cannot make the browser act with the key.
+ */
+const KEY = 'suyuan.console.key';
+
+/** The API's error as it said it: its message, and the code and reason in its extensions. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const apiKey = (): string | null => sessionStorage.getItem(KEY);
+export const setApiKey = (key: string): void => sessionStorage.setItem(KEY, key);
+export const clearApiKey = (): void => sessionStorage.removeItem(KEY);
+
+function headers(key: string | null): Record<string, string> {
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+/** Runs a query or mutation; throws the API's first error as an ApiError. `key` overrides the stored key (signing in). */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, key = apiKey()): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers(key) },
+      body: JSON.stringify({ query, variables }),
+      credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError(t('networkError'), 'NETWORK');
+  }
+  let body: { data?: T; errors?: { message: string; extensions?: { code?: string; reason?: string } }[] };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new ApiError(`HTTP ${response.status} ${response.statusText}`, 'HTTP');
+  }
+  const error = body.errors?.[0];
+  if (error) throw new ApiError(error.message, error.extensions?.code, error.extensions?.reason);
+  if (!body.data) throw new ApiError(`HTTP ${response.status}`, 'HTTP');
+  return body.data;
+}
+
+/** A file of the service's HTTP routes (a label sheet), fetched with the key: a link could not carry the Authorization header. */
+export async function fetchFile(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: headers(apiKey()), credentials: 'omit' });
+  } catch {
+    throw new ApiError(t('networkError'), 'NETWORK');
+  }
+  if (response.ok) return response.blob();
+  const text = await response.text();
+  try {
+    const json = JSON.parse(text) as { message?: string; code?: string; errors?: { message: string }[] };
+    throw new ApiError(json.message ?? json.errors?.[0]?.message ?? text, json.code);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(text || `HTTP ${response.status}`, 'HTTP');
+  }
+}

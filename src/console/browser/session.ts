@@ -1,0 +1,14 @@
+import type { OrganizationKind } from '../../organizations/organization-kind.js';
+
+/** Who is signed in, as `viewer` answered for the key. */
+export interface Viewer {
+  organization: { id: string; name: string; kind: OrganizationKind; uscc: string | null } | null;
+}
+
+export const VIEWER_QUERY = '{ viewer { organization { id name kind uscc } } }';
+
+let current: Viewer | null = null;
+export const viewer = (): Viewer | null => current;
+export const setViewer = (v: Viewer | null): void => {
+  current = v;
+};
