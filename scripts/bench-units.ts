@@ -6,9 +6,10 @@
  * (the GraphQL query and the page, 200 requests each, one after another) and the recall of the lot with its
  * N units (issue 18 point 6: within 2× of the lot's, and a 100,000-unit recall under 1 s). The pure steps the service runs
  * before writing (minting, the serials tree, the check-code hashes) are timed here on their own too, in
- * this process, to show where the time goes. Then the A4 label sheet (`GET /units/<id>.pdf`, with codes) of a
- * commissioning of 1,000 units and of one of MAX_LABELS_PER_SHEET: its size and time per 1,000 labels. The
- * database is dropped at the end, also on failure. `--sheets-only` skips the million (and the scans and recall).
+ * this process, to show where the time goes. Then 100,000 serials the producer names commissioned on a second
+ * lot, sales naming 1,000 of them an event, and unit() of a sold unit. Then the A4 label sheet (`GET /units/<id>.pdf`,
+ * with codes) of a commissioning of 1,000 units and of one of MAX_LABELS_PER_SHEET: its size and time per 1,000
+ * labels. The database is dropped at the end, also on failure. `--sheets-only` skips the million (and the scans and recall).
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -177,6 +178,44 @@ await withBenchService(`commissioning ${COUNT.toLocaleString('en')} units of one
     timings.push([what, p50.toFixed(2), p99.toFixed(2)]);
   }
   printTable(['200 requests one after another', 'p50 ms', 'p99 ms'], timings);
+
+  // Serials the producer names (100,000, its own numbering) on a second lot, then sales naming 1,000 of them an event.
+  const GIVEN = Math.min(COUNT, 100_000);
+  const { registerBatch: named } = await api<{ registerBatch: { id: string } }>(
+    org.key,
+    'mutation($input: RegisterBatchInput!) { registerBatch(input: $input) { id } }',
+    {
+      input: { productId: registerProduct.id, facilityId: org.facilityId, lotCode: 'BENCH2', quantity: GIVEN, unit: 'can', producedAt: '2026-11-01T00:00:00Z' },
+    },
+  );
+  const given = Array.from({ length: GIVEN }, (_, i) => `FH-2026-${String(i).padStart(7, '0')}`);
+  const givenStart = process.hrtime.bigint();
+  await api(org.key, 'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }', {
+    input: { batchId: named.id, count: GIVEN, serials: given },
+  });
+  const givenS = seconds(givenStart);
+  const sale = (serials: string[]) =>
+    api(org.key, 'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
+      input: { batchId: named.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-11-02T00:00:00Z', facilityId: org.facilityId, serials },
+    });
+  // Ten sales, each of the next PER_SALE units (1,000 unless --count is under 10,000).
+  const PER_SALE = Math.max(1, Math.min(1000, Math.floor(GIVEN / 10)));
+  let sold = 0;
+  const sales = await timeEach(10, async () => {
+    await sale(given.slice(sold, sold + PER_SALE));
+    sold += PER_SALE;
+  });
+  const soldUnit = { query: unitQuery.query.replace('recalled', 'recalled sale { seq }'), variables: { g: GTIN, s: given[0] } };
+  await timeEach(20, () => ask(soldUnit));
+  const soldScan = await timeEach(200, () => ask(soldUnit));
+  printTable(
+    ['named serials and units sold', 'p50', 'p99'],
+    [
+      [`commissionUnits with ${GIVEN.toLocaleString('en')} given serials (s, once)`, givenS.toFixed(2), '—'],
+      [`recordEvent RETAIL_SELLING naming ${PER_SALE.toLocaleString('en')} units (ms, 10 events)`, sales.p50.toFixed(1), sales.p99.toFixed(1)],
+      ['unit(gtin, serial) of a sold unit, with its sale (ms, 200)', soldScan.p50.toFixed(2), soldScan.p99.toFixed(2)],
+    ],
+  );
 
   // The lot's recall reaches every unit of it: one recall of the lot, however many units it has.
   const regulator = await organization(api, 'bench regulator', 'REGULATOR', '黑龙江省');

@@ -24,6 +24,7 @@ import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
 import { UnitFieldsResolver, UnitsResolver } from '../src/units/units.resolver.js';
+import { UnitEventsResolver } from '../src/units/unit-events.resolver.js';
 import { PackagesResolver } from '../src/packages/packages.resolver.js';
 
 /**
@@ -59,6 +60,7 @@ const schema = await app
       ListsResolver,
       ViewerResolver,
       UnitsResolver,
+      UnitEventsResolver,
       UnitFieldsResolver,
       PackagesResolver,
     ],

@@ -3,7 +3,11 @@ import { JsonScalar, SafeIntScalar } from '../graphql/scalars.js';
 
 @ObjectType('ProjectionDisagreement', { description: 'A row of a table the pages read that is not what the ledger says it should be.' })
 export class ProjectionDisagreementModel {
-  @Field({ description: 'organization, facility, product, batch, or batch_story (a lot story kept for its page and scan)' }) table: string;
+  @Field({
+    description:
+      'organization, facility, product, batch, batch_story (a lot story kept for its page and scan), unit_event or unit_sale (the units events named)',
+  })
+  table: string;
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true, description: 'The first column that disagrees; null when the whole row is missing on one side.' })
   column: string | null;
@@ -23,7 +27,7 @@ export class ProjectionAuditModel {
   @Field(() => SafeIntScalar, { description: 'Rows not checked because a ledger payload they come from was erased.' }) uncheckedRows: number;
   @Field(() => ProjectionDisagreementModel, {
     nullable: true,
-    description: 'The first, tables in the order organization, facility, product, batch, batch_story, rows by id.',
+    description: 'The first, tables in the order organization, facility, product, batch, batch_story, the units’ event index, rows by id.',
   })
   firstDisagreement: ProjectionDisagreementModel | null;
 }

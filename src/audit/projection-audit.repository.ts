@@ -4,6 +4,7 @@ import { sqlEntryTypes } from '../ledger/entry-types.js';
 import { EVENT_STEP_SQL, EVENT_TIME_SQL, IS_EVENT_SQL } from '../scan/scan.repository.js';
 import type { LotStory, Verdict } from '../scan/lot-story.js';
 import type { KeptStoryRow, StoryLedgerEntry } from './story-audit.js';
+import type { UnitIndexPair } from './unit-index-audit.js';
 import { BATCH_PROJECTION_TYPES, ColumnValue, ProjectionRow, ProjectionTable, REGISTRATION_TYPES, ReplayEntry } from './projection-replay.js';
 
 /** Rows fetched per round trip from a cursor: what the audit holds of either side at once. */
@@ -59,6 +60,7 @@ export interface ProjectionSnapshot {
   /** The kept lot stories, and the entries of their batches, both by batch id. */
   storyRows(): AsyncIterable<KeptStoryRow>;
   storyEntries(): AsyncIterable<StoryLedgerEntry>;
+  unitIndexPairs(): AsyncIterable<UnitIndexPair>;
 }
 
 @Injectable()
@@ -119,10 +121,40 @@ export class ProjectionAuditRepository {
               event: r.event === true ? { seq: Number(r.seq), step: r.step as string, at: Number(r.at), verdict: (r.verdict as Verdict | null) ?? null } : null,
             }),
           ),
+        unitIndexPairs: () =>
+          mapRows(stream(UNIT_INDEX_PAIRS_SQL), (r) => ({
+            gtin: r.gtin as string,
+            serial: r.serial as string,
+            seq: Number(r.seq),
+            ledger: r.in_ledger ? { sold: r.ledger_sold as boolean } : null,
+            table: r.in_table ? { indexed: r.indexed as boolean, sold: r.table_sold as boolean } : null,
+            erased: r.erased as boolean,
+          })),
       });
     });
   }
 }
+
+/**
+ * Each (unit, entry) an EVENT_RECORDED entry's `serials` names, beside the unit_event and unit_sale rows
+ * of that pair, either side possibly missing, ordered by GTIN, serial and entry. The unit's GTIN is its
+ * lot's product's (audited with the product table).
+ */
+const UNIT_INDEX_PAIRS_SQL = `
+  SELECT coalesce(e.gtin, k.gtin) AS gtin, coalesce(e.serial, k.serial) AS serial, coalesce(e.seq, k.seq) AS seq,
+         e.seq IS NOT NULL AS in_ledger, e.sold AS ledger_sold,
+         k.seq IS NOT NULL AS in_table, coalesce(k.indexed, false) AS indexed, coalesce(k.sold, false) AS table_sold,
+         e.seq IS NULL AND EXISTS (SELECT 1 FROM ledger_entry x WHERE x.seq = k.seq AND x.payload IS NULL) AS erased
+  FROM (SELECT p.gtin::text AS gtin, s.serial COLLATE "C" AS serial, l.seq,
+               (l.payload::jsonb ->> 'bizStep') = 'RETAIL_SELLING' AS sold
+        FROM ledger_entry l JOIN batch b ON b.id = l.batch_id JOIN product p ON p.id = b.product_id
+          CROSS JOIN LATERAL jsonb_array_elements_text(l.payload::jsonb -> 'serials') AS s (serial)
+        WHERE l.type = ${sqlEntryTypes('EVENT_RECORDED')} AND l.payload IS NOT NULL AND l.payload::jsonb ? 'serials') e
+  FULL JOIN (SELECT lpad(coalesce(ue.gtin, us.gtin)::text, 14, '0') AS gtin, coalesce(ue.serial, us.serial) AS serial,
+                    coalesce(ue.entry_seq, us.entry_seq) AS seq, ue.entry_seq IS NOT NULL AS indexed, us.entry_seq IS NOT NULL AS sold
+             FROM unit_event ue FULL JOIN unit_sale us ON us.gtin = ue.gtin AND us.serial = ue.serial AND us.entry_seq = ue.entry_seq) k
+    ON k.gtin = e.gtin AND k.serial = e.serial AND k.seq = e.seq
+  ORDER BY 1, 2, 3`;
 
 /** Each registration entry of the table beside the row of the id it names, either side possibly missing, by id. */
 function registrationsSql(table: keyof typeof REGISTRATION_TYPES): string {

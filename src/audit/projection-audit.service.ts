@@ -6,6 +6,7 @@ import type { OrganizationKind } from '../organizations/organization-kind.js';
 import { ProjectionAuditRepository } from './projection-audit.repository.js';
 import { auditBatches, AuditTally, auditRegistrations, ProjectionAuditSummary } from './projection-replay.js';
 import { auditStories } from './story-audit.js';
+import { auditUnitIndex } from './unit-index-audit.js';
 
 const AUDITED = 'projection-audited';
 
@@ -18,9 +19,10 @@ export interface ProjectionAuditResult extends ProjectionAuditSummary {
 
 /**
  * Audits the projection tables (organization, facility, product, batch) against the ledger they are
- * written alongside, and the lot stories kept for scans and pages (batch_story, story-audit.ts) against
- * the entries they fold: on demand (verifyLedger) and every PROJECTION_AUDIT_INTERVAL_MS, the first soon
- * after start. A full replay each time, not incremental: a tampered row can be any row, so every row
+ * written alongside, the lot stories kept for scans and pages (batch_story, story-audit.ts) against
+ * the entries they fold, and the units' event index (unit_event, unit_sale: unit-index-audit.ts): on
+ * demand (verifyLedger) and every PROJECTION_AUDIT_INTERVAL_MS, the first soon after start. A full replay
+ * each time, not incremental: a tampered row can be any row, so every row
  * is compared anyway, and a full replay holds one batch at a time where an incremental one would keep
  * every batch's state in memory between runs. The last result is what /health/ready reports.
  */
@@ -72,6 +74,7 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
       await auditRegistrations('product', snapshot.registrations('product'), tally);
       await auditBatches(snapshot.batchRows(), snapshot.batchEntries(), (id) => kinds.get(id), tally);
       await auditStories(snapshot.storyRows(), snapshot.storyEntries(), tally);
+      await auditUnitIndex(snapshot.unitIndexPairs(), tally);
       return { ...tally.summary(), auditedAt: new Date(), ledgerSize: snapshot.ledgerSize };
     });
     if (this.keep(result, started)) this.cluster?.publish(AUDITED, result);

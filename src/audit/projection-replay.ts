@@ -8,6 +8,10 @@ import type { OrganizationKind } from '../organizations/organization-kind.js';
  * The projection tables rebuilt from the ledger, the truth they are written alongside. Pure: entries
  * and rows come in as (async) iterables, in the orders the repository reads them, so a ledger of
  * millions of entries is folded one entry at a time and never held whole.
+ *
+ * Not replayed: `unit` and `unit_commissioning`, which hold serials the ledger commits to only by their
+ * Merkle root (a unit's proof checks each against it), so there is nothing to replay them from. The units'
+ * event index (unit_event, unit_sale) is audited against the entries' `serials` (unit-index-audit.ts).
  */
 
 export type ColumnValue = string | number | boolean | null;
@@ -42,8 +46,8 @@ export interface ReplayEntry {
 
 /** One row that disagrees with the ledger: which, where, both values, and the entry the ledger's value comes from. */
 export interface Disagreement {
-  /** A projection table, or batch_story (the kept lot stories: story-audit.ts). */
-  table: ProjectionTable | 'batch_story';
+  /** A projection table, batch_story (the kept lot stories: story-audit.ts), or the units' event index (unit-index-audit.ts). */
+  table: ProjectionTable | 'batch_story' | 'unit_event' | 'unit_sale';
   id: string;
   /** null: the whole row (missing from the table, or with no entry in the ledger) */
   column: string | null;

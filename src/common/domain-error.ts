@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   CERTIFICATE_NOT_FOUND: 'NOT_FOUND',
   EVENT_NOT_FOUND: 'NOT_FOUND',
   COMMISSIONING_NOT_FOUND: 'NOT_FOUND',
+  /** An event names a serial that is no commissioned unit of its lot (or no unit at all). */
   UNIT_NOT_FOUND: 'NOT_FOUND',
   PACKAGE_NOT_FOUND: 'NOT_FOUND',
   // CONFLICT
@@ -97,6 +98,10 @@ export const ERROR_CODES = {
   API_KEY_REVOKED: 'CONFLICT',
   LAST_ACTIVE_KEY: 'CONFLICT',
   TOO_MANY_KEYS: 'CONFLICT',
+  /** A serial a producer names is already a unit of that GTIN. */
+  SERIAL_TAKEN: 'CONFLICT',
+  /** A RETAIL_SELLING names a unit that was sold already. */
+  UNIT_ALREADY_SOLD: 'CONFLICT',
   // RATE_LIMITED (HTTP 429): a limit that is part of a rule, not of the traffic
   /** A unit had too many wrong check codes lately: checks of it wait (brute force of its code made infeasible). */
   UNIT_CHECKS_LIMITED: 'RATE_LIMITED',

@@ -16,11 +16,17 @@ export interface EventUnit {
   capturedIds: string[];
 }
 
-/** The entries the export's events are made of: its ObjectEvents, TransformationEvents and TransactionEvents; and packages' events. */
-const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', ...PACKAGE_ENTRY_TYPES);
+/**
+ * The entries the export's events are made of: its ObjectEvents, TransformationEvents and TransactionEvents; packages'
+ * events; and the commissionings of units captured from an EPCIS document (a commissioning made through GraphQL is no
+ * event: it is not exported, so the query does not match it: capturedCommissioning).
+ */
+const SOURCE_TYPES = sqlEntryTypes(...EPCIS_SOURCE_TYPES, 'BUSINESS_TRANSACTIONS_RECORDED', ...PACKAGE_ENTRY_TYPES, 'UNITS_COMMISSIONED');
 const PACKING_TYPES = sqlEntryTypes(...PACKAGE_ENTRY_TYPES);
 /** An event's entry: of a lot, or a package's (ledger-scoped: no lot). */
 const ofEvent = (l: string) => `(${l}.batch_id IS NOT NULL OR ${l}.type IN (${PACKING_TYPES}))`;
+const capturedCommissioning = (l: string) =>
+  `(${l}.type <> 'UNITS_COMMISSIONED' OR EXISTS (SELECT 1 FROM epcis_captured_event c WHERE c.seqs @> ARRAY[${l}.seq]::bigint[]))`;
 
 /**
  * The seqs of the event the entry `seq` belongs to, when it is one of several: a captured event's entries
@@ -32,7 +38,7 @@ const siblingSeqsOf = (seq: string) => `coalesce(
 
 /** The business step the export writes for an entry (see epcis.ts): a transformation's, a registration's, a logger's, or the event's own. */
 const stepOf = (l: string) => `CASE WHEN ${l}.payload::jsonb ->> 'transformationId' IS NOT NULL THEN 'transforming'
-                   WHEN ${l}.type = 'BATCH_REGISTERED' THEN 'commissioning'
+                   WHEN ${l}.type IN ('BATCH_REGISTERED', 'UNITS_COMMISSIONED') THEN 'commissioning'
                    WHEN ${l}.type = 'TEMPERATURES_RECORDED' THEN 'sensor_reporting'
                    WHEN ${l}.type = 'UNITS_PACKED' THEN 'packing'
                    WHEN ${l}.type = 'UNPACKED' THEN 'unpacking'
@@ -47,6 +53,8 @@ const eventTimeOf = (l: string) => `(CASE ${l}.type WHEN 'BATCH_REGISTERED' THEN
                                  WHEN 'TEMPERATURES_RECORDED' THEN ${l}.payload::jsonb ->> 'to'
                                  WHEN 'UNITS_PACKED' THEN ${l}.recorded_at::text
                                  WHEN 'UNPACKED' THEN ${l}.recorded_at::text
+                                 -- A commissioning of units has no time of its own: when it was recorded.
+                                 WHEN 'UNITS_COMMISSIONED' THEN ${l}.recorded_at::text
                                  ELSE ${l}.payload::jsonb ->> 'eventTime' END)::timestamptz`;
 
 /**
@@ -92,7 +100,7 @@ export class EventQueryRepository {
       glns: param(query.locations.flatMap((place) => ('gln' in place ? [place.gln] : []))),
     };
     return (l) => {
-      const where = [`${l}.type IN (${SOURCE_TYPES})`, `${l}.payload IS NOT NULL`, ofEvent(l)];
+      const where = [`${l}.type IN (${SOURCE_TYPES})`, capturedCommissioning(l), `${l}.payload IS NOT NULL`, ofEvent(l)];
       if (organization) where.push(`${l}.actor = ${organization}`);
       if (steps) where.push(`${stepOf(l)} = ANY(${steps}::text[])`);
       if (from) where.push(`${eventTimeOf(l)} >= ${from}`);
@@ -126,7 +134,7 @@ export class EventQueryRepository {
     if (seq === null && entryHash !== null) {
       const { rows } = await this.db.read<{ seq: string }>(
         `SELECT l.seq FROM ledger_entry l
-         WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND l.payload IS NOT NULL AND ${ofEvent('l')}${ownEntry}`,
+         WHERE l.hash = $1 AND l.type IN (${SOURCE_TYPES}) AND ${capturedCommissioning('l')} AND l.payload IS NOT NULL AND ${ofEvent('l')}${ownEntry}`,
         [entryHash, ...scopeParams],
       );
       seq = rows[0]?.seq ?? null;

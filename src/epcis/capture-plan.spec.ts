@@ -47,13 +47,25 @@ describe('planCapture on GS1’s examples', () => {
     ]);
   });
 
-  it('refuses the examples on serialised items, with a reason per event', () => {
-    const serialised = /^epcList: instance-level identifiers \(serial numbers\) are not modelled/;
+  it('reads the examples on serialized units as unit steps, and refuses what they say that is not modelled, with a reason per event', () => {
+    // Example 9.6.1: the shipping names no organization it goes to (refused); the receiving of unit 2018 at GLN 0012345111112
+    // is read, by SGTIN and by Digital Link.
+    for (const [name, gtin] of [
+      ['Example_9.6.1-ObjectEvent.jsonld', '10614141073464'],
+      ['Example_9.6.1-ObjectEventWithDigitalLink.jsonld', '70614141123451'],
+    ]) {
+      const { steps, problems } = planCapture(example(name), BASE);
+      expect(problems.map((p) => [p.index, p.reason])).toEqual([
+        [0, expect.stringMatching(/^destinationList: a shipping event names the organization it goes to/)],
+      ]);
+      expect(steps).toEqual([
+        expect.objectContaining({ index: 1, kind: 'unit-event', bizStep: 'RECEIVING', gtin, serials: ['2018'], place: { gln: '0012345111112' } }),
+      ]);
+    }
     const expected: Record<string, RegExp> = {
-      'Example_9.6.1-ObjectEvent.jsonld': serialised,
-      'Example_9.6.1-ObjectEventWithDigitalLink.jsonld': serialised,
-      'SensorDataExample1.jsonld': serialised,
-      'SensorDataExample2.jsonld': serialised,
+      // Readings of units, not of a lot.
+      'SensorDataExample1.jsonld': /^sensorElementList: readings are recorded for lots/,
+      'SensorDataExample2.jsonld': /^sensorElementList: readings are recorded for lots/,
       // Sensor data of a place, with no goods named: there is no lot to record it on.
       'SensorDataExample3.jsonld': /^quantityList: at least one lot is required/,
     };

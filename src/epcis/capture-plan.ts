@@ -8,6 +8,7 @@ import { type AggregationStep, readAggregationEvent } from './capture-aggregatio
 import { CaptureTooCostly, captureWork, workOverruns } from './capture-work.js';
 import { cbvWord, GlnOrId, LotRef, parseLocation, parseLotClass, parseParty, UNIT_BY_UOM } from './epcis-identifiers.js';
 import { ErrorDeclaration, readErrorDeclaration } from './error-declaration.js';
+import { commissioningSteps, lotNumberOf, type Planned, unitEventSteps, unitsOfEpcList } from './serialized-plan.js';
 
 /**
  * An EPCIS 2.0 capture document read into the steps Suyuan records, or the reasons it cannot be:
@@ -58,6 +59,19 @@ export type CaptureStep =
       inputs: QuantityLine[];
       outputs: { gtin: string; lot: string; quantity: number; unit: string }[];
     })
+  /** An OBSERVE ObjectEvent's units of one GTIN (epcList): recorded as one event per lot they belong to, naming them (capture-units.ts). */
+  | (StepBase & {
+      kind: 'unit-event';
+      bizStep: BizStep;
+      gtin: string;
+      serials: string[];
+      place: GlnOrId;
+      eventTime: Date;
+      destination: GlnOrId | null;
+      details: Record<string, unknown>;
+    })
+  /** An ADD commissioning ObjectEvent's units of one GTIN (epcList), commissioned in the lot its ilmd names. */
+  | (StepBase & { kind: 'commission-units'; gtin: string; lot: string; serials: string[] })
   /** An error declaration: the event with this id, captured before by the same organization, declared erroneous. */
   | (StepBase & { kind: 'declare-erroneous'; declaration: ErrorDeclaration })
   /** A TransactionEvent: each lot linked to (ADD, OBSERVE) or unlinked from (DELETE) the business transactions. */
@@ -190,6 +204,13 @@ class Reasons {
   }
 }
 
+/** A read of serialized-plan.ts: its value, or its refusal thrown as every read's is. */
+function planned<T>(read: Planned<T>): T {
+  if ('invalid' in read) return invalid(read.invalid);
+  if ('refused' in read) return refuse(read.refused);
+  return read.value;
+}
+
 /** The problem of an event refused for these reasons. */
 export function problemOf(index: number, eventID: string | null, reasons: CaptureReason[]): CaptureProblem {
   const code = reasons.some((r) => r.code === 'EPCIS_INVALID') ? 'EPCIS_INVALID' : 'EPCIS_NOT_MODELLED';
@@ -290,17 +311,18 @@ function readAggregation(event: Json, base: StepBase): CaptureStep {
 /** An ObjectEvent: ADD with commissioning registers lots; OBSERVE records a step on each lot, or a sensor's temperatures. */
 function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureStep[] {
   const reasons = new Reasons();
-  if (Array.isArray(event.epcList) && event.epcList.length > 0) {
-    reasons.check(() =>
-      refuse(
-        'epcList: instance-level identifiers (serial numbers) are not modelled; Suyuan records lots: ' +
-          'name them in quantityList by lot class (urn:epc:class:lgtin:… or a GS1 Digital Link …/01/<GTIN>/10/<lot>)',
-      ),
-    );
-  }
+  // Serialized units (SGTINs): their own steps beside the lots' (serialized-plan.ts).
+  const units = event.epcList !== undefined ? reasons.check(() => planned(unitsOfEpcList(event.epcList))) : undefined;
   const action = event.action;
   const step = reasons.check(() => bizStepWordOf(event)) ?? null;
-  const lines = reasons.check(() => quantityLines(event.quantityList, 'quantityList', baseUrl));
+  // An event of units alone has no quantityList (judged on epcList as sent, so a refused epcList is not also a missing quantityList).
+  const withoutLots =
+    Array.isArray(event.epcList) &&
+    event.epcList.length > 0 &&
+    (event.quantityList === undefined || (Array.isArray(event.quantityList) && event.quantityList.length === 0));
+  const lines = withoutLots ? [] : reasons.check(() => quantityLines(event.quantityList, 'quantityList', baseUrl));
+  if (withoutLots && event.sensorElementList !== undefined)
+    reasons.check(() => refuse('sensorElementList: readings are recorded for lots (name them in quantityList); readings of units alone are not modelled'));
   const eventTime = reasons.check(() => timeOf(event.eventTime, 'eventTime'));
 
   if (action === 'ADD') {
@@ -309,11 +331,14 @@ function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureS
     const place = reasons.check(() => placeOf(event));
     const details = reasons.check(() => ({ ...(isObject(event.ilmd) ? extensionsOf(event.ilmd, new Set()) : {}), ...detailsOf(event) }));
     const lots = (lines ?? []).map((line, i) => reasons.check(() => newLot(line, `quantityList[${i}]`, ' to register a lot')));
+    const lotNumber = units?.length ? reasons.check(() => planned(lotNumberOf(event))) : undefined;
     // Readings taken as the lots were made: recorded for them once registered (later in the same transaction).
     const readings = event.sensorElementList !== undefined ? reasons.check(() => readSensorReport(event, base, lines ?? [], eventTime, baseUrl)) : undefined;
     reasons.settle();
     const registrations: CaptureStep[] = lots.map((lot) => ({ ...base, kind: 'register', ...lot!, place: place!, producedAt: eventTime!, details: details! }));
     if (readings) registrations.push(readings);
+    // After the lots it registers: an event may register a lot and commission its units.
+    if (units?.length) registrations.push(...commissioningSteps(base, units, lotNumber!));
     return registrations;
   }
   if (action === 'DELETE') reasons.check(() => refuse('action DELETE is not modelled: record a destroying event (action OBSERVE) for what was destroyed'));
@@ -351,6 +376,10 @@ function readObjectEvent(event: Json, base: StepBase, baseUrl: string): CaptureS
     details: details!,
   }));
   if (readings) steps.push(readings);
+  if (units?.length)
+    steps.push(
+      ...unitEventSteps(base, units, { bizStep: bizStep!, place: place!, eventTime: eventTime!, destination: destination ?? null, details: details! }),
+    );
   return steps;
 }
 

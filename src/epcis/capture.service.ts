@@ -38,6 +38,9 @@ import { CaptureTooCostly } from './capture-work.js';
 import { GlnOrId, LotRef, uomOf } from './epcis-identifiers.js';
 import { isErrorDeclaration } from './error-declaration.js';
 import { eventHash, EventHashError, prefixesOf } from './event-hash.js';
+import { UnitsService } from '../units/units.service.js';
+import { CaptureUnitsRepository } from './capture-units.repository.js';
+import { serialsByLot } from './serial-identifiers.js';
 
 /** The longest eventID kept as an event's id (longer ones are refused, not cut). */
 export const MAX_EVENT_ID_LENGTH = 2048;
@@ -74,6 +77,8 @@ export class CaptureService {
     private readonly transformations: TransformationsService,
     private readonly jobs: CaptureJobRepository,
     private readonly corrections: CorrectionsService,
+    private readonly units: UnitsService,
+    private readonly unitLots: CaptureUnitsRepository,
     private readonly packages: PackagesService,
   ) {}
 
@@ -472,10 +477,47 @@ export class CaptureService {
         await this.transformations.transformInContext(ctx, org, input, outputIds);
         return [...inputs.map((l) => l.batchId), ...outputIds];
       }
+      case 'unit-event':
+        return this.recordUnitEvent(ctx, lookups, org, step);
+      case 'commission-units': {
+        const batchId = (await this.lot(lookups, { gtin: step.gtin, lot: step.lot })).id;
+        await this.units.commissionInContext(ctx, org, batchId, step.serials);
+        return [batchId];
+      }
       case 'pack':
       case 'unpack':
         return this.aggregate(ctx, lookups, org, step);
     }
+  }
+
+  /**
+   * An OBSERVE event's units of one GTIN: each must be a commissioned unit; they are recorded as one
+   * event per lot they belong to (in order of first mention), each naming its units, under the events
+   * service's rules as any event (a recalled lot's units are not sold, a unit is sold once).
+   */
+  private async recordUnitEvent(ctx: AppendContext, lookups: NameLookups, org: OrganizationCaller, step: UnitEventStep): Promise<string[]> {
+    const lots = await this.unitLots.lotsOfUnitsInTx(ctx.tx, step.gtin, step.serials);
+    const missing = step.serials.find((serial) => !lots.has(serial));
+    if (missing !== undefined)
+      throw new DomainError('UNIT_NOT_FOUND', `epcList: no unit of GTIN ${step.gtin} has serial ${JSON.stringify(missing)}; commission it first`);
+    const facilityId = await this.facilityId(lookups, step.place);
+    const destinationOrganizationId = step.destination ? await this.organizationId(lookups, step.destination) : null;
+    const inputs: RecordEventInput[] = [];
+    for (const { batchId, serials } of serialsByLot(step.serials, (serial) => lots.get(serial)!)) {
+      inputs.push(
+        await checked(RecordEventInput, {
+          batchId,
+          bizStep: step.bizStep,
+          eventTime: step.eventTime,
+          facilityId,
+          destinationOrganizationId,
+          details: step.details,
+          serials,
+        }),
+      );
+    }
+    await this.events.recordInContext(ctx, org, inputs);
+    return inputs.map((input) => input.batchId);
   }
 
   /**
@@ -542,6 +584,7 @@ export class CaptureService {
 }
 
 type EventStep = Extract<CaptureStep, { kind: 'event' }>;
+type UnitEventStep = Extract<CaptureStep, { kind: 'unit-event' }>;
 /** The steps written as the document's events are; declarations come after them (declare). */
 type WrittenStep = Exclude<CaptureStep, { kind: 'declare-erroneous' }>;
 

@@ -10,6 +10,9 @@ import { applyCustody, CustodyState } from './custody.js';
 import { RecordEventInput } from './dto/record-event.input.js';
 import { EventReferences, EventReferencesRepository } from './event-references.repository.js';
 import { keyDataElementProblem } from './key-data-elements.js';
+import { givenSerialsProblem } from '../units/unit-serials.js';
+import { checkNamedUnits, MAX_SERIALS_PER_EVENT, type NamedUnit, type UnitEventRow, unitEventRows } from './event-units.js';
+import { EventUnitsRepository } from './event-units.repository.js';
 
 export const MAX_EVENTS_PER_CALL = 1000;
 
@@ -29,6 +32,7 @@ export class EventsService {
     private readonly writer: LedgerWriter,
     private readonly batches: BatchesRepository,
     private readonly references: EventReferencesRepository,
+    private readonly units: EventUnitsRepository,
   ) {}
 
   /**
@@ -85,16 +89,27 @@ export class EventsService {
       facilityIds: ids((e) => e.facilityId),
       organizationIds: ids((e) => e.destinationOrganizationId),
     });
+    // The serialized units the events name, in the same way: one read for the group.
+    const units = await this.units.loadInTx(
+      tx,
+      all.flatMap((e) => (e.input.serials ?? []).map((serial) => ({ batchId: e.input.batchId, serial }))),
+    );
     const changed = new Map<string, CustodyState>();
+    const sold = new Set<string>();
+    const unitRows: UnitEventRow[] = [];
     const results: LedgerEntry[][] = [];
     for (const [index, { ctx, org, events, withPriors }] of calls.entries()) {
       try {
         // Looked up call by call: an earlier call of the group may have used the key.
         const earlier = events.map((e) => (withPriors && e.input.idempotencyKey ? ctx.prior(e.input.idempotencyKey, e.requestHash) : undefined));
         const fresh = events.filter((_, i) => !earlier[i]);
-        const checked = checkEvents(fresh, references, changed, org);
+        const checked = checkEvents(fresh, references, changed, org, units, sold);
         const appended = fresh.length > 0 ? await ctx.append(checked.drafts) : [];
         for (const [id, state] of checked.changed) changed.set(id, state);
+        for (const key of checked.sold) sold.add(key);
+        fresh.forEach(({ input }, i) => {
+          if (input.serials?.length) unitRows.push(...unitEventRows({ ...input, serials: input.serials }, appended[i].seq, units));
+        });
         let next = 0;
         results.push(earlier.map((entry) => entry ?? appended[next++]));
       } catch (err) {
@@ -102,6 +117,7 @@ export class EventsService {
       }
     }
     for (const state of changed.values()) await this.batches.saveCustodyInTx(tx, state);
+    await this.units.insertInTx(tx, unitRows);
     return results;
   }
 }
@@ -137,9 +153,12 @@ function checkEvents(
   references: EventReferences,
   before: Map<string, CustodyState>,
   org: OrganizationCaller,
-): { drafts: EntryDraft[]; changed: Map<string, CustodyState> } {
+  units: ReadonlyMap<string, NamedUnit>,
+  soldBefore: ReadonlySet<string>,
+): { drafts: EntryDraft[]; changed: Map<string, CustodyState>; sold: Set<string> } {
   const { batches, facilityOwners, organizations } = references;
   const changed = new Map<string, CustodyState>();
+  const sold = new Set(soldBefore);
   const drafts = events.map(({ input, where, payload, requestHash, draft }) => {
     const state = changed.get(input.batchId) ?? before.get(input.batchId) ?? batches.get(input.batchId);
     if (!state) throw new DomainError('BATCH_NOT_FOUND', `${where}batchId: no batch has id ${input.batchId}`);
@@ -156,6 +175,8 @@ function checkEvents(
     if (input.destinationOrganizationId && !organizations.has(input.destinationOrganizationId)) {
       throw new DomainError('ORGANIZATION_NOT_FOUND', `${where}destinationOrganizationId: no organization has id ${input.destinationOrganizationId}`);
     }
+    // After the lot's own rules (custody, a recall or hold refuses a sale before any unit is looked at).
+    if (input.serials?.length) checkNamedUnits({ ...input, serials: input.serials }, units, sold, where);
     if (outcome.next !== state) changed.set(input.batchId, outcome.next);
     if (Object.keys(outcome.recorded).length === 0) return draft;
     return newEntry(
@@ -165,7 +186,7 @@ function checkEvents(
       { idempotencyKey: input.idempotencyKey, requestHash, salt: draft.salt },
     );
   });
-  return { drafts, changed };
+  return { drafts, changed, sold };
 }
 
 /**
@@ -175,8 +196,9 @@ function checkEvents(
 function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
   const now = new Date();
   const salts = randomSalts(inputs.length);
-  return inputs.map((input, i): PreparedEvent => {
+  return inputs.map((given, i): PreparedEvent => {
     const where = inputs.length > 1 ? `events[${i}].` : '';
+    const input = withUnits(given, where);
     const details = checkDetails(input.details, `${where}details`);
     const problem = keyDataElementProblem({ ...input, details }, now);
     if (problem) throw new DomainError('MISSING_KEY_DATA', `${where}${problem}`);
@@ -187,9 +209,26 @@ function prepare(inputs: RecordEventInput[]): PreparedEvent[] {
       ...(input.destinationOrganizationId ? { destinationOrganizationId: input.destinationOrganizationId } : {}),
       ...(input.quantity != null ? { quantity: input.quantity } : {}),
       ...(details ? { details } : {}),
+      ...(input.serials?.length ? { serials: input.serials } : {}),
     };
     const requestHash = requestFingerprint('recordEvent', { batchId: input.batchId, ...payload });
     const draft = newEntry('EVENT_RECORDED', input.batchId, payload, { idempotencyKey: input.idempotencyKey, requestHash, salt: salts[i] });
     return { input, where, payload, requestHash, draft };
   });
+}
+
+/**
+ * An event that names serialized units: its serials checked (AI 21, no repeats, at most
+ * MAX_SERIALS_PER_EVENT), and its quantity, when not given, the number of units it names (a quantity
+ * given is kept: a lot counted in kg may sell units of 0.5 kg). An empty list is refused (it names nothing).
+ */
+function withUnits(input: RecordEventInput, where: string): RecordEventInput {
+  const serials = input.serials;
+  if (!serials) return input;
+  if (serials.length === 0) throw new DomainError('INVALID_INPUT', `${where}serials: name at least one unit, or leave serials out`);
+  if (serials.length > MAX_SERIALS_PER_EVENT)
+    throw new DomainError('INVALID_INPUT', `${where}serials: at most ${MAX_SERIALS_PER_EVENT.toLocaleString('en')} units per event, got ${serials.length}`);
+  const problem = givenSerialsProblem(serials, `${where}serials`);
+  if (problem) throw new DomainError('INVALID_SERIAL', problem);
+  return input.quantity == null ? Object.assign(new RecordEventInput(), input, { quantity: serials.length }) : input;
 }

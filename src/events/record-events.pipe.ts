@@ -2,6 +2,7 @@ import { ArgumentMetadata, Injectable, ParseArrayPipe, PipeTransform } from '@ne
 import { MAX_QUANTITY } from '../batches/dto/register-batch.input.js';
 import { BIZ_STEPS } from './biz-step.js';
 import { RecordEventInput } from './dto/record-event.input.js';
+import { MAX_SERIALS_PER_EVENT } from './event-units.js';
 
 /**
  * recordEvents' argument: what ParseArrayPipe with RecordEventInput's rules gives, at a fraction of
@@ -29,7 +30,7 @@ export class RecordEventsPipe implements PipeTransform {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 // IsIdempotencyKey's pattern.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-const FIELDS = new Set(['batchId', 'bizStep', 'eventTime', 'facilityId', 'destinationOrganizationId', 'quantity', 'details', 'idempotencyKey']);
+const FIELDS = new Set(['batchId', 'bizStep', 'eventTime', 'facilityId', 'destinationOrganizationId', 'quantity', 'details', 'idempotencyKey', 'serials']);
 const BIZ_STEP_SET: ReadonlySet<unknown> = new Set(BIZ_STEPS);
 /** Deeper details are left to the full pipe (the JSON scalar and checkDetails bound them anyway). */
 const MAX_PLAIN_DEPTH = 16;
@@ -52,7 +53,13 @@ export function plainlyValidEvent(event: unknown): boolean {
       e.quantity === null ||
       (typeof e.quantity === 'number' && Number.isFinite(e.quantity) && e.quantity >= 0 && e.quantity <= MAX_QUANTITY)) &&
     (e.idempotencyKey === undefined || e.idempotencyKey === null || (typeof e.idempotencyKey === 'string' && IDEMPOTENCY_KEY.test(e.idempotencyKey))) &&
-    (e.details === undefined || e.details === null || isPlainJson(e.details, 0))
+    (e.details === undefined || e.details === null || isPlainJson(e.details, 0)) &&
+    (e.serials === undefined ||
+      e.serials === null ||
+      (Array.isArray(e.serials) &&
+        Object.getPrototypeOf(e.serials) === Array.prototype &&
+        e.serials.length <= MAX_SERIALS_PER_EVENT &&
+        e.serials.every((s) => typeof s === 'string')))
   );
 }
 

@@ -278,6 +278,8 @@ function objectEvent(s: LedgerEventSource, words: EpcisWords): Record<string, un
     bizStep: words.step(bizStep),
     quantityList: [words.quantity(s.lot, p.quantity, p.unit ?? s.lot.unit)],
   };
+  // Units the event named (serialized): by GS1 Digital Link with AI 21, beside the lot's quantity.
+  if (s.type === 'EVENT_RECORDED' && s.payload.serials?.length && s.lot.gtin) event.epcList = s.payload.serials.map((serial) => unitUri(s.lot.gtin!, serial));
   if (p.facilityId) {
     event.readPoint = words.place(s, p.facilityId);
     event.bizLocation = words.place(s, p.facilityId);
@@ -301,6 +303,11 @@ function objectEvent(s: LedgerEventSource, words: EpcisWords): Record<string, un
     event.sourceList = [{ type: 'owning_party', source: `urn:uuid:${s.payload.immediatePreviousSource}` }];
   }
   return event;
+}
+
+/** A unit as EPCIS names it: its GS1 Digital Link, …/01/<GTIN>/21/<serial>. */
+function unitUri(gtin: string, serial: string): string {
+  return `https://id.gs1.org/01/${gtin}/21/${encodeURIComponent(serial)}`;
 }
 
 /** A logger's readings of a lot as EPCIS 2.0 sensor data: CBV's sensor_reporting step, temperatures in CEL. */

@@ -111,6 +111,16 @@ export class ExportsRepository {
     }));
   }
 
+  /** The seqs of these batches' UNITS_COMMISSIONED entries (only those seqs, when given): a commissioning captured from EPCIS is given back as sent. */
+  async commissioningSeqs(batchIds: string[], onlySeqs: number[] | null = null): Promise<number[]> {
+    const { rows } = await this.db.read<{ seq: string }>(
+      `SELECT seq FROM ledger_entry WHERE batch_id = ANY($1::uuid[]) AND type = ${sqlEntryTypes('UNITS_COMMISSIONED')}
+         AND ($2::bigint[] IS NULL OR seq = ANY($2::bigint[])) ORDER BY seq`,
+      [batchIds, onlySeqs],
+    );
+    return rows.map((r) => Number(r.seq));
+  }
+
   /**
    * The captured events, kept as they were sent, that any of these ledger entries came from (captures
    * from before events were kept have none). By seqs, not by caller: whoever asks applies its read rules

@@ -64,14 +64,16 @@ export class ExportsService {
    * of a long-lived batch costs its own events, not the batch's whole history).
    */
   async epcisOfBatches(batchIds: string[], onlySeqs: number[] | null = null): Promise<EpcisJson> {
-    const [sources, transactions, declarations] = await Promise.all([
+    const [sources, transactions, declarations, commissionings] = await Promise.all([
       this.exports.epcisSources(batchIds, onlySeqs),
       this.exports.transactionSources(batchIds),
       this.exports.errorDeclarations(batchIds),
+      this.exports.commissioningSeqs(batchIds, onlySeqs),
     ]);
-    const originals = await this.exports.capturedOriginals([...sources, ...transactions].map((s) => s.seq));
+    // Commissionings of units are events only when captured (an ObjectEvent naming them): given back as sent, or not at all.
+    const originals = await this.exports.capturedOriginals([...[...sources, ...transactions].map((s) => s.seq), ...commissionings]);
     const events = epcisEvents(sources, originals, this.config.publicBaseUrl);
-    // Captured TransactionEvents kept as sent come back as sent, after the other events (as generated ones do).
+    // Captured TransactionEvents and commissionings of units kept as sent come back as sent, after the other events (as generated ones do).
     const given = new Set(events.flatMap((e) => e.seqs));
     events.push(
       ...originals

@@ -192,6 +192,8 @@ export interface EventRecordedPayload {
   immediatePreviousSource?: string | null;
   transformationId?: string;
   outputs?: { batchId: string; lotCode: string }[];
+  /** serialized units of the batch the event names (GS1 AI 21 serials of its GTIN), in the order given */
+  serials?: string[];
 }
 
 /** One logger's readings of a batch, with their span and extremes. */

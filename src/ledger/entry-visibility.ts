@@ -50,6 +50,8 @@ export const MEMBER_VISIBILITY: { [T in EntryType]: { [K in keyof LedgerPayloads
     immediatePreviousSource: 'public',
     transformationId: 'public',
     outputs: 'public',
+    // Who holds a unit knows its serial; a lot's page does not list the lot's serials to everyone who scans it.
+    serials: 'private',
   },
   TEMPERATURES_RECORDED: { sensorId: 'public', count: 'public', from: 'public', to: 'public', minC: 'public', maxC: 'public', readings: 'private' },
   INSPECTION_RECORDED: { inspectionId: 'public', verdict: 'public', agency: 'public', standard: 'public', items: 'public' },

@@ -34,8 +34,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries
   'Query.recalls': { cost: 10, ...PAGE }, // the page's ids; each node then costs what recall(id) does (RecallEdge.node)
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
-  'Query.trace': { cost: 100 },
-  'Query.unit': { cost: 20 }, // the unit and its lot, by index // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
+  'Query.trace': { cost: 100 }, // the lineage walk and the mass balance, up to TRACE_NODE_LIMIT batches
+  'Query.unit': { cost: 20 }, // the unit and its lot, by index
   'Query.traceConnection': { cost: 50, listSize: TRACE_DEFAULT_PAGE, maxListSize: TRACE_MAX_PAGE }, // the lineage walk (kept between pages) and one page's lots
   'Query.verifyBatch': { cost: 2000 }, // hashes every entry of the batch again
   'Query.viewer': { cost: 10 }, // the caller's organization
@@ -84,6 +84,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
   'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
+  'Unit.events': { cost: 10 }, // the entries that named the unit (unit_event), one query shared with Unit.sale
+  'Unit.sale': { cost: 10 },
   'Viewer.apiKeys': { cost: 10 },
   'Viewer.batches': { cost: 20, ...PAGE },
   'Viewer.facilities': { cost: 10, ...PAGE },

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { hashLeaf } from '../ledger/merkle-verify.js';
 import { inclusionProof, type NodeReader, perfectHash, rootAt } from '../ledger/merkle.js';
 import { SERIAL_LENGTH } from './unit-serials.js';
 
@@ -97,4 +98,9 @@ function nodeReader(m: ProofMaterial): NodeReader {
     const offset = first - block * BLOCK_SIZE;
     return perfectHash(Array.from({ length: 2 ** level }, (_, i) => leaves.subarray((offset + i) * HASH, (offset + i + 1) * HASH)));
   };
+}
+
+/** The leaves of serials of any length (given ones): the ledger tree's own leaf hash of each, end to end. */
+export function leafHashesOf(serials: readonly string[]): Buffer {
+  return Buffer.concat(serials.map((serial) => hashLeaf(Buffer.from(serial, 'latin1'))));
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { addressKey } from '../common/client-address.js';
-import { html } from '../common/html.js';
+import { html, type Markup } from '../common/html.js';
 import { DomainError } from '../common/domain-error.js';
 import { ContentSecurityPolicy, STATIC_PAGE_POLICY, UNIT_PAGE_POLICY } from '../common/security-headers.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -14,7 +14,7 @@ import { PhoneCheckpoints } from '../scan/phone-checkpoints.js';
 import { assemblePageProof } from '../scan/page-proof-assembly.js';
 import { PageLanguage } from '../scan/scan.params.js';
 import { PackagesRepository } from '../packages/packages.repository.js';
-import { unitSection } from './unit-section.js';
+import { unitEventsSection, unitSection } from './unit-section.js';
 import { type FoundUnit, UnitsService } from './units.service.js';
 
 /** A serialized unit's public page and the proof of its serial: where /01/<gtin>[/10/<lot>]/21/<serial> leads. */
@@ -62,8 +62,9 @@ export class UnitPagesController {
     );
     const answer = await this.pages.page(found.batch.traceCode, lang, ifNoneMatch, new Date(), {
       // Packing is not on the lot's chain: the path and its newest entry name the page too, so a packed unit's page is not stale.
+      // The events naming the unit are on the lot's chain: its newest entry (in the ETag) covers them.
       key: `${found.gtin}/${found.serial}|${found.packagePath.join('>')}|${packageEvents.at(-1)?.seq ?? ''}`,
-      section,
+      section: html`${section}${await this.eventsSection(found, lang)}`,
     });
     res.setHeader('vary', 'accept-language');
     if ('etag' in answer && answer.etag) {
@@ -163,6 +164,14 @@ export class UnitPagesController {
       },
       entryProof,
     });
+  }
+
+  /** The unit's own events and sale (unit-section.ts): its lot's entries that named it. */
+  private async eventsSection(found: FoundUnit, lang: Lang): Promise<Markup | null> {
+    // A second statement only for a unit some event named: most units are named by none.
+    if (!found.namedByEvents) return null;
+    const { events, sale } = await this.units.eventsOf(found);
+    return unitEventsSection(events, sale, lang);
   }
 
   /** The unit, or an answer already sent: 400 for what cannot be a GTIN or serial, 404 for an unknown unit. */

@@ -1,4 +1,5 @@
 import { html, type Markup } from '../common/html.js';
+import { BIZ_STEP_NAMES, type BizStep } from '../events/biz-step.js';
 import type { Lang } from '../scan/batch-page.js';
 
 /** What a unit's section shows: public facts only (never its check code, nor whether it was checked). */
@@ -94,4 +95,50 @@ function packagesPart(f: UnitSectionFacts, lang: Lang): Markup {
     return html`<li>SSCC <span data-sscc="${sscc}">${sscc}</span><ul>${events}</ul></li>`;
   });
   return html`<h3>${t.packages} ${t.innermost}</h3><ol id="unit-packages">${items}</ol>`;
+}
+
+/** An event that named the unit, as its section lists it. */
+export interface UnitEventFacts {
+  seq: number;
+  bizStep: BizStep;
+  eventTime: Date;
+  facilityName: string | null;
+}
+
+const EVENT_TEXT = {
+  zh: { path: '本单品的记录', sold: '已售出', soldAt: (place: string, at: string) => `已售出：${at}，${place}`, entry: (seq: number) => `账本第 ${seq} 条` },
+  en: {
+    path: "This unit's own events",
+    sold: 'Sold',
+    soldAt: (place: string, at: string) => `Sold: ${at}, at ${place}`,
+    entry: (seq: number) => `ledger entry ${seq}`,
+  },
+};
+const LOCAL_TIME: Record<Lang, Intl.DateTimeFormat> = {
+  zh: new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }),
+};
+
+/**
+ * The events that named this unit (not only its lot), oldest first, each with its ledger entry, and
+ * "已售出 / sold" with where and when once a RETAIL_SELLING named it. Nothing when no event named it. The
+ * steps, times and places are the lot's entries' public members, which the lot's proof covers; that an
+ * entry names this serial is the service's index (the serials are a private member). Pure.
+ */
+export function unitEventsSection(events: readonly UnitEventFacts[], sale: UnitEventFacts | null, lang: Lang): Markup | null {
+  if (events.length === 0) return null;
+  const t = EVENT_TEXT[lang];
+  const place = (e: UnitEventFacts) => e.facilityName ?? '—';
+  return html`<section class="card" id="unit-events"><h2>${t.path}</h2>
+${sale && html`<p class="badge ok" data-unit-sold="${sale.seq}">${t.soldAt(place(sale), LOCAL_TIME[lang].format(sale.eventTime))}</p>`}
+<ul>${events.map(
+    (e) =>
+      html`<li data-unit-event="${e.seq}">${LOCAL_TIME[lang].format(e.eventTime)} · ${pickStep(e.bizStep, lang)} · ${place(e)}
+<span class="muted">(${t.entry(e.seq)})</span></li>`,
+  )}</ul></section>`;
+}
+
+function pickStep(step: BizStep, lang: Lang): string {
+  const names = BIZ_STEP_NAMES[step];
+  return names ? names[lang === 'zh' ? 0 : 1] : step;
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { mintSerials, SERIAL_LENGTH, serialAt, serialOrder, serialProblem, UNIT_ALPHABET } from './unit-serials.js';
+import {
+  givenSerialsProblem,
+  mintSerials,
+  packSerials,
+  SERIAL_LENGTH,
+  serialAt,
+  serialOrder,
+  serialProblem,
+  UNIT_ALPHABET,
+  unpackSerials,
+} from './unit-serials.js';
 
 describe('unit serials', () => {
   it('mints serials of the unambiguous alphabet that are valid GS1 AI 21 values', () => {
@@ -33,6 +43,25 @@ describe('unit serials', () => {
     expect(serialProblem('ABC DEF')).toMatch(/AI 21/);
     expect(serialProblem('序列号')).toMatch(/AI 21/);
     expect(serialProblem('ABC#')).toMatch(/AI 21/);
+  });
+
+  it('stores given serials 20 bytes each, space-padded, and reads them back as given (set 82 has no space)', () => {
+    const given = ['2017', 'A,B"1', '12345678901234567890', 'x'];
+    const packed = packSerials(given);
+    expect(packed.length).toBe(80);
+    expect(packed.toString('latin1', 0, 20)).toBe('2017                ');
+    expect(unpackSerials(packed, 20)).toEqual(given);
+    expect(unpackSerials(packed.subarray(20, 60), 20)).toEqual(['A,B"1', '12345678901234567890']);
+    // Minted serials read the same way at their own width.
+    const minted = mintSerials(3);
+    expect(unpackSerials(minted, SERIAL_LENGTH)).toEqual([0, 1, 2].map((i) => serialAt(minted, i)));
+  });
+
+  it('names the first given serial outside AI 21 or repeated, with its place', () => {
+    expect(givenSerialsProblem(['A', 'B'])).toBeNull();
+    expect(givenSerialsProblem(['A', ''])).toMatch(/^serials\[1\]: serial "" is not a GS1 serial number/);
+    expect(givenSerialsProblem(['A', 'has space'])).toMatch(/^serials\[1\]: /);
+    expect(givenSerialsProblem(['A', 'B', 'A'], 'events[2].serials')).toBe('events[2].serials[2]: serial "A" is named twice (also events[2].serials[0])');
   });
 
   it('orders minted serials as the index sorts them, each position once, the minted buffer untouched', () => {

@@ -69,3 +69,42 @@ export function serialProblem(serial: string): string | null {
     `1 to 20 characters of GS1's character set 82 (letters, digits and !"%&'()*+,-./:;<=>?_)`
   );
 }
+
+/**
+ * Serials a producer gives (its own numbering) are stored GIVEN_SERIAL_WIDTH bytes each, right-padded
+ * with spaces: AI 21 allows up to 20 characters of set 82, which has no space, so the padding is never
+ * part of a serial and slices of the stored serials stay fixed-width (migrations/1767000000101).
+ */
+export const GIVEN_SERIAL_WIDTH = 20;
+/** Serials one commissionUnits call may name (a GraphQL body of 100,000 serials is about 2.4 MB). */
+export const MAX_GIVEN_SERIALS = 100_000;
+
+/** The given serials, each padded to GIVEN_SERIAL_WIDTH, end to end. Every serial must have passed serialProblem. */
+export function packSerials(serials: readonly string[]): Buffer {
+  const out = Buffer.alloc(serials.length * GIVEN_SERIAL_WIDTH, 0x20);
+  serials.forEach((serial, i) => out.write(serial, i * GIVEN_SERIAL_WIDTH, 'latin1'));
+  return out;
+}
+
+/** The serials of a stored slice `width` bytes each (16: minted, 20: given and padded), without padding. */
+export function unpackSerials(slice: Buffer, width: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at + width <= slice.length; at += width) out.push(slice.toString('latin1', at, at + width).trimEnd());
+  return out;
+}
+
+/**
+ * What is wrong with a list of serials a producer names: the first one outside AI 21, or the first
+ * repeated one (each with its place in the list), or null.
+ */
+export function givenSerialsProblem(serials: readonly string[], where = 'serials'): string | null {
+  const seen = new Map<string, number>();
+  for (const [i, serial] of serials.entries()) {
+    const problem = serialProblem(serial);
+    if (problem) return `${where}[${i}]: ${problem}`;
+    const first = seen.get(serial);
+    if (first !== undefined) return `${where}[${i}]: serial ${JSON.stringify(serial)} is named twice (also ${where}[${first}])`;
+    seen.set(serial, i);
+  }
+  return null;
+}

@@ -1,5 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { BatchModel } from '../batches/batch.model.js';
+import type { BizStep } from '../events/biz-step.js';
+import { BizStepEnum } from '../graphql/enums.js';
+import { SafeIntScalar } from '../graphql/scalars.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 
 @ObjectType('UnitCommissioning', { description: 'Serialized units of a lot, commissioned by one ledger entry.' })
@@ -9,6 +12,14 @@ export class UnitCommissioningModel {
   @Field(() => Int) count: number;
   @Field({ description: 'Hex Merkle root over the serials, committed by the commissioning ledger entry.' }) serialsRoot: string;
   @Field(() => LedgerEntryModel) entry: LedgerEntryModel;
+}
+
+@ObjectType('UnitEvent', { description: "An event that named the unit itself (its lot's entry), public facts only." })
+export class UnitEventModel {
+  @Field(() => SafeIntScalar, { description: 'The ledger entry (EVENT_RECORDED) that names the unit' }) seq: number;
+  @Field(() => BizStepEnum) bizStep: BizStep;
+  @Field(() => Date) eventTime: Date;
+  @Field(() => String, { nullable: true, description: 'Where it happened: the facility’s registered name' }) facilityName: string | null;
 }
 
 @ObjectType('Unit', { description: 'One serialized unit (a can, a bottle): public facts only.' })
@@ -21,6 +32,7 @@ export class UnitModel {
   @Field({ description: 'Whether its lot is recalled' }) recalled: boolean;
   /** Resolved by UnitFieldsResolver (holder), from this id. */
   holderId: string;
+  // events and sale: UnitEventsResolver (unit-events.resolver.ts), read only when asked for.
 }
 
 @ObjectType('UnitCheck', { description: "The answer to a consumer's check code." })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch, type StoredBatch } from '../batches/batch-row.js';
 import { Database, type Tx } from '../database/database.js';
+import type { BizStep } from '../events/biz-step.js';
 import { CHECK_HASH_BYTES } from './check-codes.js';
-import { SERIAL_LENGTH } from './unit-serials.js';
 
 /** What commissioning needs to know of a batch: who made it and the GTIN of its product. */
 export interface BatchForUnits {
@@ -23,6 +23,8 @@ export interface Commissioning {
   serialsRoot: Buffer;
   entrySeq: number;
   downloads: number;
+  /** Bytes per serial in the stored serials: SERIAL_LENGTH (minted) or GIVEN_SERIAL_WIDTH (given, space-padded). */
+  serialWidth: number;
 }
 
 /** A unit and what its page, its proof and its check read. */
@@ -34,12 +36,15 @@ export interface StoredUnit {
   serialsRoot: Buffer;
   blockHashes: Buffer;
   entrySeq: number;
+  serialWidth: number;
   /** The unit's lot, read in the same statement: a unit's scan is one round trip, as a lot's is. */
   batch: StoredBatch;
   /** SSCCs of the packages it is in, innermost first; empty when it is in none (same statement). */
   packagePath: string[];
   /** Who holds it: the last organization that received a package it was in, else its lot's custodian. */
   holderId: string;
+  /** Whether any event named it (unit_event): its page reads those events only then. */
+  namedByEvents: boolean;
 }
 
 /**
@@ -64,6 +69,17 @@ export interface PendingCommissioning {
   blockHashes: Buffer;
   serials: Buffer;
   sealedCodes: Buffer;
+}
+
+/** An event that named a unit, as its page and unit() show it. */
+export interface UnitEventRow {
+  seq: number;
+  /** null: the entry's payload was erased. */
+  bizStep: BizStep | null;
+  eventTime: Date;
+  facilityName: string | null;
+  /** The RETAIL_SELLING that sold the unit. */
+  sale: boolean;
 }
 
 export interface UnitChecks {
@@ -97,21 +113,24 @@ export class UnitsRepository {
    */
   async insertPending(
     id: string,
-    c: { batchId: string; gtin: string; count: number },
+    c: { batchId: string; gtin: string; count: number; serialWidth: number },
     chunks: Iterable<UnitChunk>,
     finish: () => PendingCommissioning,
+    /** A transaction to write in (an EPCIS capture's, which also appends the entry); else one of its own. */
+    inTx?: Tx,
   ): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    const within = (work: (tx: Tx) => Promise<void>) => (inTx ? work(inTx) : this.db.transaction(work));
+    await within(async (tx) => {
       const inFlight: Promise<unknown>[] = [];
       try {
         for (const chunk of chunks) {
           inFlight.push(
             tx.query(
               `INSERT INTO unit (gtin, serial, commissioning_id, position, check_hash)
-               SELECT $1::bigint, convert_from(substring($2::bytea FROM i * ${SERIAL_LENGTH} + 1 FOR ${SERIAL_LENGTH}), 'UTF8'), $3::uuid, ($4::int[])[i + 1],
+               SELECT $1::bigint, rtrim(convert_from(substring($2::bytea FROM i * $7::int + 1 FOR $7::int), 'UTF8'), ' '), $3::uuid, ($4::int[])[i + 1],
                       substring($5::bytea FROM i * ${CHECK_HASH_BYTES} + 1 FOR ${CHECK_HASH_BYTES})
                FROM generate_series(0, $6::int - 1) AS i`,
-              [c.gtin, chunk.serials, id, chunk.positions, chunk.checkHashes, chunk.positions.length],
+              [c.gtin, chunk.serials, id, chunk.positions, chunk.checkHashes, chunk.positions.length, c.serialWidth],
             ),
           );
           // At most two statements queued: one running, one ready, while the next chunk is computed.
@@ -124,15 +143,10 @@ export class UnitsRepository {
       }
       await Promise.all(inFlight);
       const done = finish();
-      await tx.query('INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        id,
-        c.batchId,
-        c.gtin,
-        c.count,
-        done.serialsRoot,
-        done.blockHashes,
-        done.serials,
-      ]);
+      await tx.query(
+        'INSERT INTO unit_commissioning (id, batch_id, gtin, count, serials_root, block_hashes, serials, serial_width) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [id, c.batchId, c.gtin, c.count, done.serialsRoot, done.blockHashes, done.serials, c.serialWidth],
+      );
       await tx.query('INSERT INTO unit_code_pending (commissioning_id, sealed) VALUES ($1, $2)', [id, done.sealedCodes]);
     });
   }
@@ -152,7 +166,8 @@ export class UnitsRepository {
 
   private async commissionings(where: string, params: unknown[]): Promise<Commissioning[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, p.name AS product_name, c.count, c.serials_root, c.entry_seq, c.downloads
+      `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, p.name AS product_name, c.count, c.serials_root, c.entry_seq,
+              c.downloads, c.serial_width
        FROM unit_commissioning c JOIN batch b ON b.id = c.batch_id JOIN product p ON p.id = b.product_id
        WHERE ${where} AND c.entry_seq IS NOT NULL`,
       params,
@@ -168,14 +183,15 @@ export class UnitsRepository {
       serialsRoot: r.serials_root as Buffer,
       entrySeq: Number(r.entry_seq),
       downloads: r.downloads as number,
+      serialWidth: r.serial_width as number,
     }));
   }
 
-  /** Serials `from` .. `from + limit` of a commissioning in minted (CSV) order, as ASCII bytes end to end. */
-  async serialsSlice(id: string, from: number, limit: number): Promise<Buffer> {
+  /** Serials `from` .. `from + limit` of a commissioning in CSV order, as ASCII bytes end to end, `width` bytes each (Commissioning.serialWidth). */
+  async serialsSlice(id: string, from: number, limit: number, width: number): Promise<Buffer> {
     const { rows } = await this.db.read<{ slice: Buffer }>(
-      `SELECT substring(serials FROM $2::int * ${SERIAL_LENGTH} + 1 FOR $3::int * ${SERIAL_LENGTH}) AS slice FROM unit_commissioning WHERE id = $1`,
-      [id, from, limit],
+      'SELECT substring(serials FROM $2::int * $4::int + 1 FOR $3::int * $4::int) AS slice FROM unit_commissioning WHERE id = $1',
+      [id, from, limit, width],
     );
     return rows[0]?.slice ?? Buffer.alloc(0);
   }
@@ -214,8 +230,9 @@ export class UnitsRepository {
 
   async findUnit(gtin: string, serial: string): Promise<StoredUnit | null> {
     const { rows } = await this.db.read<Record<string, unknown>>(
-      `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq,
-              ${batchColumns('b')}, ${PACKAGE_PATH} AS package_path, COALESCE(h.custodian_id, b.custodian_id) AS holder_id
+      `SELECT u.commissioning_id, u.position, u.check_hash, c.count, c.serials_root, c.block_hashes, c.entry_seq, c.serial_width,
+              ${batchColumns('b')}, ${PACKAGE_PATH} AS package_path, COALESCE(h.custodian_id, b.custodian_id) AS holder_id,
+              EXISTS (SELECT 1 FROM unit_event ue WHERE ue.gtin = u.gtin AND ue.serial = u.serial) AS named_by_events
        FROM unit u JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
        LEFT JOIN unit_holder h ON h.gtin = u.gtin AND h.serial = u.serial
        WHERE u.gtin = $1 AND u.serial = $2 AND c.entry_seq IS NOT NULL`,
@@ -231,10 +248,44 @@ export class UnitsRepository {
       serialsRoot: r.serials_root as Buffer,
       blockHashes: r.block_hashes as Buffer,
       entrySeq: Number(r.entry_seq),
+      serialWidth: r.serial_width as number,
       batch: rowToBatch(r),
       packagePath: r.package_path as string[],
       holderId: r.holder_id as string,
+      namedByEvents: r.named_by_events as boolean,
     };
+  }
+
+  /** The first of these serials another unit of the GTIN has (a visible unit or one of a refused commissioning), or null. */
+  async takenSerial(gtin: string, serials: readonly string[], tx: Tx = this.db): Promise<string | null> {
+    const { rows } = await tx.query<{ serial: string }>('SELECT serial FROM unit WHERE gtin = $1 AND serial = ANY($2::text[]) LIMIT 1', [gtin, serials]);
+    return rows[0]?.serial ?? null;
+  }
+
+  /**
+   * The events that named the unit (unit_event), oldest first, with the public facts of each (step, time,
+   * place) and whether it is the unit's sale. An entry whose payload was erased gives its recording time and no step.
+   */
+  async unitEvents(gtin: string, serial: string): Promise<UnitEventRow[]> {
+    const { rows } = await this.db.read<{ seq: string; payload: string | null; recorded_at: Date; facility_name: string | null; sale: boolean }>(
+      `SELECT e.seq, e.payload, e.recorded_at, f.name AS facility_name, s.entry_seq IS NOT NULL AS sale
+       FROM unit_event ue JOIN ledger_entry e ON e.seq = ue.entry_seq
+       LEFT JOIN facility f ON f.id = (e.payload::jsonb ->> 'facilityId')::uuid
+       LEFT JOIN unit_sale s ON s.gtin = ue.gtin AND s.serial = ue.serial AND s.entry_seq = ue.entry_seq
+       WHERE ue.gtin = $1 AND ue.serial = $2
+       ORDER BY e.seq`,
+      [gtin, serial],
+    );
+    return rows.map((r) => {
+      const payload = r.payload === null ? null : (JSON.parse(r.payload) as { bizStep?: BizStep; eventTime?: string });
+      return {
+        seq: Number(r.seq),
+        bizStep: payload?.bizStep ?? null,
+        eventTime: payload?.eventTime ? new Date(payload.eventTime) : r.recorded_at,
+        facilityName: r.facility_name,
+        sale: r.sale,
+      };
+    });
   }
 
   async checksOf(gtin: string, serial: string): Promise<UnitChecks | null> {

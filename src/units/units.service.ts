@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, requireMaker, requireOrganization } from '../auth/caller.js';
+import { Caller, OrganizationCaller, requireMaker, requireOrganization } from '../auth/caller.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { canonicalPath } from '../digital-link/digital-link-uri.js';
 import { newEntry } from '../ledger/entry-types.js';
 import { requestFingerprint } from '../ledger/ledger-entry.js';
-import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
+import type { Tx } from '../database/database.js';
 import {
   CHECK_CODE_LENGTH,
   CHECK_HASH_BYTES,
@@ -24,11 +25,22 @@ import {
 import { csvRow } from '../exports/csv.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { type CheckAnswer, correctAnswer, WRONG_ANSWER } from './check-answers.js';
-import { BLOCK_SIZE, blockHashesOf, blocksNeeded, serialLeafHashes, serialProof, serialsRoot } from './serials-merkle.js';
+import { BLOCK_SIZE, blockHashesOf, blocksNeeded, leafHashesOf, serialLeafHashes, serialProof, serialsRoot, serialsTree } from './serials-merkle.js';
 import { LABELS_PER_PAGE, UnitLabelSheet, type UnitLabel } from './unit-label-sheet.js';
-import { mintSerials, SERIAL_LENGTH, serialAt, serialOrder, serialProblem } from './unit-serials.js';
+import {
+  GIVEN_SERIAL_WIDTH,
+  givenSerialsProblem,
+  MAX_GIVEN_SERIALS,
+  mintSerials,
+  packSerials,
+  SERIAL_LENGTH,
+  serialOrder,
+  serialProblem,
+  unpackSerials,
+} from './unit-serials.js';
 import { normalizeGtin } from '../products/gtin.js';
-import { type Commissioning, type StoredUnit, type UnitChunk, UnitsRepository } from './units.repository.js';
+import type { BizStep } from '../events/biz-step.js';
+import { type Commissioning, type StoredUnit, type UnitChunk, type UnitEventRow, UnitsRepository } from './units.repository.js';
 
 export const MAX_UNITS_PER_COMMISSIONING = 1_000_000;
 /** Wrong check codes a unit takes in a window before its checks wait: 10 a day against 2^50 codes. */
@@ -59,6 +71,9 @@ export interface UnitsDownload {
   withCodes: boolean;
   rows: AsyncGenerator<string>;
 }
+
+/** An event that named a unit, as unit() and the unit's page show it. */
+export type UnitEvent = Omit<UnitEventRow, 'bizStep'> & { bizStep: BizStep };
 
 export interface UnitsSheetDownload {
   commissioning: Commissioning;
@@ -97,20 +112,24 @@ export class UnitsService {
    * written (outside the ledger's lock, not yet visible), then ONE UNITS_COMMISSIONED entry committing to
    * the count and the serials' root, which makes them visible. A refused entry takes the units away again.
    */
-  async commission(caller: Caller, input: { batchId: string; count: number; idempotencyKey?: string | null }): Promise<CommissioningResult> {
+  async commission(
+    caller: Caller,
+    input: { batchId: string; count: number; serials?: readonly string[] | null; idempotencyKey?: string | null },
+  ): Promise<CommissioningResult> {
     const org = requireMaker(caller, 'commissionUnits');
     const { batchId, count } = input;
+    const given = input.serials ?? null;
     if (!Number.isInteger(count) || count < 1 || count > MAX_UNITS_PER_COMMISSIONING) {
       throw new DomainError('INVALID_INPUT', `count must be a whole number from 1 to ${MAX_UNITS_PER_COMMISSIONING.toLocaleString('en')}, got ${count}`);
     }
-    const batch = await this.units.findBatch(batchId);
-    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
-    if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
-    if (!batch.gtin)
-      throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
-    const gtin = batch.gtin;
+    if (given) {
+      if (given.length !== count)
+        throw new DomainError('INVALID_INPUT', `count (${count}) must be the number of serials given (${given.length}): one unit per serial`);
+      checkGivenSerials(given);
+    }
+    const gtin = await this.gtinOfOwnLot(org, batchId);
 
-    const requestHash = requestFingerprint('commissionUnits', { batchId, count });
+    const requestHash = requestFingerprint('commissionUnits', given ? { batchId, count, serials: given } : { batchId, count });
     const key = input.idempotencyKey ?? null;
     // A repeated request answers with its first commissioning before a single unit is minted (the writer checks again, under its lock).
     const earlier = key ? await this.units.findByIdempotencyKey(org.organizationId, key) : null;
@@ -121,7 +140,7 @@ export class UnitsService {
       return first;
     }
     const id = randomUUID();
-    const root = await this.writeUnits(id, batchId, gtin, count);
+    const root = given ? await this.writeGivenUnits(id, batchId, gtin, given) : await this.writeUnits(id, batchId, gtin, count);
     // A refused entry (another request with the same key got in first, the database went away) leaves its units
     // written but invisible: nothing reads a commissioning without its entry, and the service deletes nothing.
     const seq = await this.writer.execute({
@@ -147,6 +166,34 @@ export class UnitsService {
     // The key's earlier use (a race lost to another request under the lock) was not a commissioning.
     if (!commissioning) throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${seq})`);
     return commissioning;
+  }
+
+  /**
+   * Inside another ledger command (an EPCIS capture's commissioning ObjectEvent): commissions the
+   * serials named as `commission` does, with one UNITS_COMMISSIONED entry, the units written in the
+   * command's transaction (a capture names at most a few thousand). Answers the entry's seq.
+   */
+  async commissionInContext(ctx: AppendContext, org: OrganizationCaller, batchId: string, serials: readonly string[]): Promise<number> {
+    requireMaker(org, 'commissioning units');
+    checkGivenSerials(serials);
+    const gtin = await this.gtinOfOwnLot(org, batchId, ctx.tx);
+    const id = randomUUID();
+    const root = await this.writeGivenUnits(id, batchId, gtin, serials, ctx.tx);
+    const [entry] = await ctx.append([
+      newEntry('UNITS_COMMISSIONED', batchId, { commissioningId: id, gtin, count: serials.length, serialsRoot: root.toString('hex') }),
+    ]);
+    await this.units.finishInTx(ctx.tx, id, entry.seq);
+    return entry.seq;
+  }
+
+  /** The GTIN of a lot the organization produced: what commissioning its units needs. */
+  private async gtinOfOwnLot(org: OrganizationCaller, batchId: string, tx?: Tx): Promise<string> {
+    const batch = await this.units.findBatch(batchId, tx);
+    if (!batch) throw new DomainError('BATCH_NOT_FOUND', `no batch has id ${batchId}`);
+    if (batch.producerId !== org.organizationId) throw new DomainError('NOT_OWNER', `batch ${batchId} was produced by another organization`);
+    if (!batch.gtin)
+      throw new DomainError('PRODUCT_WITHOUT_GTIN', `batch ${batchId} is of a product without a GTIN: serialized units are identified by GTIN and serial`);
+    return batch.gtin;
   }
 
   /**
@@ -184,7 +231,7 @@ export class UnitsService {
       }
       let root: Buffer | undefined;
       try {
-        await this.units.insertPending(id, { batchId, gtin, count }, chunks(), () => {
+        await this.units.insertPending(id, { batchId, gtin, count, serialWidth: SERIAL_LENGTH }, chunks(), () => {
           root = serialsRoot(count, blockHashes, Buffer.from(lastLeaves));
           return { serialsRoot: root, blockHashes, serials, sealedCodes: sealCodes(keys, id, codes) };
         });
@@ -194,6 +241,56 @@ export class UnitsService {
         this.logger.warn(`commissioning ${id}: a minted serial was taken; minting again`);
       }
     }
+  }
+
+  /**
+   * Writes the units of a pending commissioning whose serials the producer named (in its order), with
+   * check codes minted as for minted serials, answering the serials' root. A serial another unit of the
+   * GTIN has is refused, naming it, and nothing is written (the insert's transaction is rolled back).
+   */
+  private async writeGivenUnits(id: string, batchId: string, gtin: string, serials: readonly string[], tx?: Tx): Promise<Buffer> {
+    const taken = await this.units.takenSerial(gtin, serials, tx);
+    if (taken) throw serialTaken(gtin, taken);
+    const count = serials.length;
+    const packed = packSerials(serials);
+    const codes = mintCheckCodes(count);
+    const keys = this.keys;
+    function* chunks(): Generator<UnitChunk> {
+      for (let from = 0; from < count; from += INSERT_CHUNK) {
+        const n = Math.min(INSERT_CHUNK, count - from);
+        const checkHashes = Buffer.concat(
+          serials
+            .slice(from, from + n)
+            .map((serial, i) =>
+              checkCodeHash(keys, gtin, serial, codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH)),
+            ),
+        );
+        // In the order given (given serials are few; minted ones go in in serial order for the index's sake).
+        const positions = Array.from({ length: n }, (_, i) => from + i);
+        yield { positions, serials: packed.subarray(from * GIVEN_SERIAL_WIDTH, (from + n) * GIVEN_SERIAL_WIDTH), checkHashes };
+      }
+    }
+    const tree = serialsTree(leafHashesOf(serials));
+    try {
+      await this.units.insertPending(
+        id,
+        { batchId, gtin, count, serialWidth: GIVEN_SERIAL_WIDTH },
+        chunks(),
+        () => ({
+          serialsRoot: tree.root,
+          blockHashes: tree.blockHashes,
+          serials: packed,
+          sealedCodes: sealCodes(keys, id, codes),
+        }),
+        tx,
+      );
+    } catch (err) {
+      // Another commissioning took one of them since the look-up above: named as the look-up would have.
+      // In a capture's transaction the failed statement aborted it: the look-up would fail too.
+      if ((err as { code?: string }).code !== '23505' || tx) throw err;
+      throw serialTaken(gtin, (await this.units.takenSerial(gtin, serials)) ?? '(one of them)');
+    }
+    return tree.root;
   }
 
   /**
@@ -270,18 +367,19 @@ export class UnitsService {
 
   /**
    * CSV text in pieces of DOWNLOAD_CHUNK rows, read a chunk at a time: a million rows are never one string.
-   * Serials and codes are of the unit alphabet and the URI's values percent-encoded, so no field needs quoting.
+   * Minted serials and codes are of the unit alphabet and the URI's values percent-encoded, so no field needs quoting.
    */
   private async *csvRows(c: Commissioning, codes: Buffer | null): AsyncGenerator<string> {
     yield csvRow(['serial', 'digital_link', codes ? 'check_code' : 'check_code (withheld: check codes are given only at the first download)']);
     const prefix = `${this.digitalLink(c.gtin, c.lotCode, '')}`;
+    const minted = c.serialWidth === SERIAL_LENGTH;
     for (let from = 0; from < c.count; from += DOWNLOAD_CHUNK) {
-      const serials = (await this.units.serialsSlice(c.id, from, DOWNLOAD_CHUNK)).toString('latin1');
+      const serials = unpackSerials(await this.units.serialsSlice(c.id, from, DOWNLOAD_CHUNK, c.serialWidth), c.serialWidth);
       const parts: string[] = [];
-      for (let i = 0; i * SERIAL_LENGTH < serials.length; i++) {
-        const serial = serials.slice(i * SERIAL_LENGTH, (i + 1) * SERIAL_LENGTH);
+      for (const [i, serial] of serials.entries()) {
         const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : '';
-        parts.push(`${serial},${prefix}${serial},${code}\r\n`);
+        // Given serials may hold set 82's punctuation (a comma, a quote, '/'): quoted and percent-encoded as any field and path segment.
+        parts.push(minted ? `${serial},${prefix}${serial},${code}\r\n` : csvRow([serial, `${prefix}${encodeURIComponent(serial)}`, code]));
       }
       yield parts.join('');
     }
@@ -293,14 +391,15 @@ export class UnitsService {
       const sheet = new UnitLabelSheet({ productName: c.productName, gtin: c.gtin, lotCode: c.lotCode, commissioningId: c.id });
       const prefix = this.digitalLink(c.gtin, c.lotCode, '');
       for (let from = 0; from < c.count; from += SHEET_CHUNK) {
-        const serials = await this.units.serialsSlice(c.id, from, SHEET_CHUNK);
-        const n = serials.length / SERIAL_LENGTH;
+        // Minted (16 bytes) or given (20, padded) serials alike; a given one's link is percent-encoded.
+        const serials = unpackSerials(await this.units.serialsSlice(c.id, from, SHEET_CHUNK, c.serialWidth), c.serialWidth);
+        const n = serials.length;
         for (let first = 0; first < n; first += LABELS_PER_PAGE) {
           const labels: UnitLabel[] = [];
           for (let i = first; i < Math.min(n, first + LABELS_PER_PAGE); i++) {
-            const serial = serialAt(serials, i);
+            const serial = serials[i];
             const code = codes ? codes.toString('latin1', (from + i) * CHECK_CODE_LENGTH, (from + i + 1) * CHECK_CODE_LENGTH) : null;
-            labels.push({ uri: `${prefix}${serial}`, serial, code });
+            labels.push({ uri: `${prefix}${encodeURIComponent(serial)}`, serial, code });
           }
           // Drawn a row at a time: other requests, and the client's hanging up, are heard in between.
           await sheet.page(labels);
@@ -328,6 +427,17 @@ export class UnitsService {
   }
 
   /**
+   * The events that named the unit, oldest first, and its sale among them. A sale is RETAIL_SELLING by
+   * what it is (unit_sale) even when its entry's payload was erased; another erased event has no step to show.
+   */
+  async eventsOf(unit: { gtin: string; serial: string }): Promise<{ events: UnitEvent[]; sale: UnitEvent | null }> {
+    const events = (await this.units.unitEvents(unit.gtin, unit.serial)).flatMap(({ sale, bizStep, ...e }) =>
+      sale || bizStep ? [{ ...e, bizStep: sale ? ('RETAIL_SELLING' as const) : bizStep!, sale }] : [],
+    );
+    return { events, sale: events.find((e) => e.sale) ?? null };
+  }
+
+  /**
    * What proves the unit was commissioned: its serial's RFC 9162 inclusion path under the serials root
    * its UNITS_COMMISSIONED entry commits to (src/units/serials-merkle.ts), from two blocks of serials
    * and the stored block hashes: a few kilobytes read, whatever the commissioning's size.
@@ -337,8 +447,11 @@ export class UnitsService {
     const blockLeaves = new Map<number, Buffer>();
     for (const block of blocks) {
       const from = block * BLOCK_SIZE;
-      const serials = await this.units.serialsSlice(unit.commissioningId, from, Math.min(BLOCK_SIZE, unit.count - from));
-      blockLeaves.set(block, serialLeafHashes(serials, serials.length / SERIAL_LENGTH));
+      const serials = await this.units.serialsSlice(unit.commissioningId, from, Math.min(BLOCK_SIZE, unit.count - from), unit.serialWidth);
+      blockLeaves.set(
+        block,
+        unit.serialWidth === SERIAL_LENGTH ? serialLeafHashes(serials, serials.length / SERIAL_LENGTH) : leafHashesOf(unpackSerials(serials, unit.serialWidth)),
+      );
     }
     return serialProof(unit.position, { count: unit.count, blockHashes: unit.blockHashes, blockLeaves });
   }
@@ -384,4 +497,16 @@ export class UnitsService {
   digitalLink(gtin: string, lotCode: string, serial: string): string {
     return `${this.config.publicBaseUrl}${canonicalPath({ gtin, lot: lotCode, serial })}`;
   }
+}
+
+function serialTaken(gtin: string, serial: string): DomainError {
+  return new DomainError('SERIAL_TAKEN', `serial ${JSON.stringify(serial)} of GTIN ${gtin} was already commissioned; nothing was written`);
+}
+
+/** Serials a producer names: at most MAX_GIVEN_SERIALS, each within AI 21, none twice. */
+function checkGivenSerials(serials: readonly string[]): void {
+  if (serials.length > MAX_GIVEN_SERIALS)
+    throw new DomainError('INVALID_INPUT', `serials: at most ${MAX_GIVEN_SERIALS.toLocaleString('en')} serials per call, got ${serials.length}`);
+  const problem = givenSerialsProblem(serials);
+  if (problem) throw new DomainError('INVALID_SERIAL', problem);
 }

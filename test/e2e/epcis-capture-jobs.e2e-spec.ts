@@ -244,7 +244,8 @@ describe('EPCIS capture jobs', () => {
     expect(res.body.events.map((e: { index: number }) => e.index)).toEqual([0, 4]);
     expect(res.body.errors.map((e: { eventIndex: number; code: string; status: number }) => [e.eventIndex, e.code, e.status])).toEqual([
       [1, 'BATCH_NOT_IN_CUSTODY', 403],
-      [2, 'EPCIS_NOT_MODELLED', 400],
+      // A unit never commissioned: the event is refused whole (its lot's storing too).
+      [2, 'UNIT_NOT_FOUND', 404],
       [3, 'INSUFFICIENT_QUANTITY', 409],
       [5, 'BATCH_NOT_FOUND', 404],
     ]);

@@ -84,7 +84,8 @@ describe('POST /epcis/capture', () => {
       const [error] = res.body.errors;
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EPCIS_NOT_MODELLED' });
       expect(error.message).toMatch(/event\(s\) cannot be captured, so nothing was recorded; eventList\[0\]: /);
-      const events = JSON.parse(example(name)).epcisBody.eventList;
+      // Example 9.6.1's receiving of a unit is read (its unit would have to exist); its shipping, to no organization, is refused, and with it the document.
+      const events = JSON.parse(example(name)).epcisBody.eventList.slice(0, name.startsWith('Example_9.6.1') ? 1 : undefined);
       expect(error.extensions.events.map((e: { index: number; eventID: string }) => [e.index, e.eventID])).toEqual(
         events.map((e: { eventID: string }, i: number) => [i, e.eventID]),
       );

@@ -77,4 +77,32 @@ describe('the unit page in a browser', () => {
     expect(await page.textContent('body')).toContain('防伪码与该序列号不符');
     await page.close();
   });
+
+  it('proves a serial the producer named (set 82 punctuation, 20 bytes stored padded) on the phone, and shows the unit sold', async () => {
+    const { app, base, browser } = env;
+    const winery = await createOrg(app, 'PRODUCER', '张裕酒庄');
+    const cellar = await registerFacility(app, winery, { name: '烟台酒窖' });
+    const wine = await registerProduct(app, winery, { name: '干红葡萄酒', category: 'OTHER', gtin: '06950000000026' });
+    const lot = await registerBatch(app, winery, wine, cellar, { lotCode: 'W2026', quantity: 10, unit: 'bottle' });
+    const serials = ['2017', 'A/B"C&1', 'x'];
+    await gqlOk(
+      app,
+      'mutation($input: CommissionUnitsInput!) { commissionUnits(input: $input) { id } }',
+      { input: { batchId: lot.id, count: 3, serials } },
+      winery.key,
+    );
+    await gqlOk(
+      app,
+      'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }',
+      { input: { batchId: lot.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-11-03T09:30:00.000Z', facilityId: cellar, serials: [serials[1]] } },
+      winery.key,
+    );
+    const page = await browser.newPage();
+    await page.goto(`${base}/01/06950000000026/21/${encodeURIComponent(serials[1])}?lang=en`);
+    await page.waitForSelector('#unit[data-unit-state]', { timeout: 30_000 });
+    expect(await page.getAttribute('#unit', 'data-unit-state')).toBe('verified');
+    expect(await page.textContent('#unit [data-fact="unit-serial"]')).toContain(serials[1]);
+    expect(await page.textContent('#unit-events')).toContain('Sold: 3 Nov 2026, 17:30, at 烟台酒窖');
+    await page.close();
+  });
 });
