@@ -198,6 +198,8 @@ export class BatchReplay {
       case 'EVENT_RECORDED': {
         const p = typed.payload;
         if (p.bizStep === 'TRANSFORMING') return at(consume(fold.custody, p.quantity ?? 0));
+        // A sale by the holder of the units it names changes nothing of the lot (sellHeldUnits).
+        if (p.byUnitHolder) return at(fold.custody);
         const kind = this.kindOf(entry.actor);
         if (!kind) throw new Error(`recorded by ${entry.actor}, which no ORGANIZATION_REGISTERED entry names`);
         const event = { bizStep: p.bizStep, quantity: p.quantity ?? null, destinationOrganizationId: p.destinationOrganizationId ?? null };

@@ -44,7 +44,25 @@ export function applyCustody(state: CustodyState, event: CustodyEvent, by: Recor
 }
 
 export type CustodyEvent = { bizStep: BizStep; quantity?: number | null; destinationOrganizationId?: string | null };
-export type CustodyChange = { next: CustodyState; recorded: Pick<EventRecordedPayload, 'unit' | 'quantityLeft' | 'immediatePreviousSource'> };
+export type CustodyChange = {
+  next: CustodyState;
+  recorded: Pick<EventRecordedPayload, 'unit' | 'quantityLeft' | 'immediatePreviousSource' | 'byUnitHolder'>;
+};
+
+/**
+ * RETAIL_SELLING of serialized units by the organization that holds them because it received a package
+ * they were in (src/packages), not the lot's custodian: the lot's custody and quantity are not its to
+ * change, so nothing of the lot changes; a closed, recalled or held lot still sells nothing.
+ */
+export function sellHeldUnits(state: CustodyState): CustodyChange {
+  refuseClosed(state);
+  if (state.recalled || state.held)
+    throw new DomainError(
+      'BATCH_NOT_RELEASED',
+      `batch ${state.id} is ${state.recalled ? 'recalled' : 'on hold'}: its units cannot be sold until it is released`,
+    );
+  return { next: state, recorded: { byUnitHolder: true } };
+}
 
 /** Steps recorded elsewhere (transformBatches, a recall). */
 function refuseForeignSteps(step: BizStep): void {

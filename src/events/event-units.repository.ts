@@ -7,18 +7,28 @@ import { type NamedUnit, unitKey, type UnitEventRow } from './event-units.js';
 export class EventUnitsRepository {
   /**
    * Each (lot, serial) named: the unit of that serial and the lot's GTIN, if there is one (commissioned,
-   * its entry in the ledger), the lot it belongs to, and its sale. One round trip for every event of a group.
+   * its entry in the ledger), the lot it belongs to, its sale, and who holds it. One round trip for every event of a group.
    */
   async loadInTx(tx: Tx, named: { batchId: string; serial: string }[]): Promise<Map<string, NamedUnit>> {
     const found = new Map<string, NamedUnit>();
     if (named.length === 0) return found;
-    const { rows } = await tx.query<{ batch_id: string; serial: string; gtin: string | null; lot_id: string | null; sold_seq: string | null }>(
-      `SELECT x.batch_id, x.serial, u.gtin::text AS gtin, c.batch_id AS lot_id, s.entry_seq AS sold_seq
+    const { rows } = await tx.query<{
+      batch_id: string;
+      serial: string;
+      gtin: string | null;
+      lot_id: string | null;
+      sold_seq: string | null;
+      holder_id: string | null;
+    }>(
+      `SELECT x.batch_id, x.serial, u.gtin::text AS gtin, c.batch_id AS lot_id, s.entry_seq AS sold_seq,
+              COALESCE(h.custodian_id, lot.custodian_id) AS holder_id
        FROM unnest($1::uuid[], $2::text[]) AS x (batch_id, serial)
        JOIN batch b ON b.id = x.batch_id JOIN product p ON p.id = b.product_id
        LEFT JOIN unit u ON u.gtin = p.gtin::bigint AND u.serial = x.serial
        LEFT JOIN unit_commissioning c ON c.id = u.commissioning_id AND c.entry_seq IS NOT NULL
-       LEFT JOIN unit_sale s ON s.gtin = u.gtin AND s.serial = u.serial`,
+       LEFT JOIN unit_sale s ON s.gtin = u.gtin AND s.serial = u.serial
+       LEFT JOIN batch lot ON lot.id = c.batch_id
+       LEFT JOIN unit_holder h ON h.gtin = u.gtin AND h.serial = u.serial`,
       [named.map((n) => n.batchId), named.map((n) => n.serial)],
     );
     for (const r of rows) {
@@ -29,6 +39,7 @@ export class EventUnitsRepository {
         gtin: visible && r.gtin ? r.gtin.padStart(14, '0') : null,
         lotId: r.lot_id,
         soldSeq: visible && r.sold_seq !== null ? Number(r.sold_seq) : null,
+        holderId: visible ? r.holder_id : null,
       });
     }
     return found;

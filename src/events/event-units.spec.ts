@@ -1,13 +1,42 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkNamedUnits, type NamedUnit, unitEventRows, unitKey } from './event-units.js';
+import { checkNamedUnits, checkSellerHoldsUnits, isHolderSale, type NamedUnit, unitEventRows, unitKey } from './event-units.js';
 
 const LOT = 'lot-a';
 const OTHER = 'lot-b';
 const GTIN = '06950000000019';
 
-function units(...list: [string, string | null, number | null][]): Map<string, NamedUnit> {
-  return new Map(list.map(([serial, lotId, soldSeq]) => [unitKey(LOT, serial), { batchId: LOT, serial, gtin: lotId ? GTIN : null, lotId, soldSeq }]));
+const FARM = 'org-farm';
+const SHOP = 'org-shop';
+
+function units(...list: [string, string | null, number | null, string?][]): Map<string, NamedUnit> {
+  return new Map(
+    list.map(([serial, lotId, soldSeq, holderId]) => [
+      unitKey(LOT, serial),
+      { batchId: LOT, serial, gtin: lotId ? GTIN : null, lotId, soldSeq, holderId: lotId ? (holderId ?? FARM) : null },
+    ]),
+  );
 }
+
+describe('who sells units', () => {
+  const found = units(['AT-SHOP', LOT, null, SHOP], ['ALSO-AT-SHOP', LOT, null, SHOP], ['AT-FARM', LOT, null, FARM]);
+  const sale = (serials: string[]) => ({ batchId: LOT, bizStep: 'RETAIL_SELLING' as const, serials });
+
+  it('is the holder’s sale only when the seller holds every unit named and is not the lot’s custodian', () => {
+    expect(isHolderSale(sale(['AT-SHOP', 'ALSO-AT-SHOP']), found, SHOP, FARM)).toBe(true);
+    expect(isHolderSale(sale(['AT-SHOP', 'AT-FARM']), found, SHOP, FARM)).toBe(false);
+    expect(isHolderSale(sale(['AT-FARM']), found, FARM, FARM)).toBe(false);
+    expect(isHolderSale({ ...sale(['AT-SHOP']), bizStep: 'STORING' }, found, SHOP, FARM)).toBe(false);
+    expect(isHolderSale(sale(['NO-SUCH']), found, SHOP, FARM)).toBe(false);
+  });
+
+  it('refuses a sale of a unit another organization holds, naming it', () => {
+    expect(() => checkSellerHoldsUnits(sale(['AT-FARM', 'AT-SHOP']), found, FARM, '')).toThrow(
+      'serials[1]: the unit with serial "AT-SHOP" is held by another organization',
+    );
+    expect(() => checkSellerHoldsUnits(sale(['AT-SHOP']), found, SHOP, '')).not.toThrow();
+    expect(() => checkSellerHoldsUnits({ ...sale(['AT-SHOP']), bizStep: 'STORING' }, found, FARM, '')).not.toThrow();
+  });
+});
 
 describe('the units an event names', () => {
   it('takes units of the event’s lot, and remembers a sale for the events after it', () => {

@@ -19,6 +19,8 @@ export interface NamedUnit {
   lotId: string | null;
   /** The RETAIL_SELLING entry that sold it, if one did. */
   soldSeq: number | null;
+  /** Who holds it: the organization that last received a package it was in, else its lot's custodian (null: no such unit). */
+  holderId: string | null;
 }
 
 /** Index rows an appended event makes: the unit named by an entry, and its sale when the step sells. */
@@ -61,6 +63,41 @@ export function checkNamedUnits(
       );
   }
   if (event.bizStep === 'RETAIL_SELLING') for (const serial of event.serials) soldBefore.add(unitKey(event.batchId, serial));
+}
+
+/**
+ * A RETAIL_SELLING by the holder of every unit it names, who received them in a package and is not the
+ * lot's custodian: the sale is the holder's to record, and leaves the lot's custody and quantity alone.
+ */
+export function isHolderSale(
+  event: { batchId: string; bizStep: BizStep; serials?: readonly string[] | null },
+  units: ReadonlyMap<string, NamedUnit>,
+  sellerId: string,
+  lotCustodianId: string,
+): boolean {
+  if (event.bizStep !== 'RETAIL_SELLING' || !event.serials?.length || sellerId === lotCustodianId) return false;
+  return event.serials.every((serial) => {
+    const unit = units.get(unitKey(event.batchId, serial));
+    return unit?.lotId === event.batchId && unit.holderId === sellerId;
+  });
+}
+
+/** A sale names only units its seller holds: units shipped on in a package are the receiver's to sell, not the lot's custodian's. */
+export function checkSellerHoldsUnits(
+  event: { batchId: string; bizStep: BizStep; serials: readonly string[] },
+  units: ReadonlyMap<string, NamedUnit>,
+  sellerId: string,
+  where: string,
+): void {
+  if (event.bizStep !== 'RETAIL_SELLING') return;
+  for (const [i, serial] of event.serials.entries()) {
+    const unit = units.get(unitKey(event.batchId, serial));
+    if (unit && unit.holderId !== sellerId)
+      throw new DomainError(
+        'NOT_IN_CUSTODY',
+        `${where}serials[${i}]: the unit with serial ${JSON.stringify(serial)} is held by another organization (it received it in a package): only its holder sells it`,
+      );
+  }
 }
 
 /** The index rows of an appended entry that names units. */

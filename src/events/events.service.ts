@@ -6,12 +6,20 @@ import { checkDetails } from '../common/json-details.js';
 import { EventRecordedPayload, newEntry } from '../ledger/entry-types.js';
 import { EntryDraft, LedgerEntry, randomSalts, requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, CommandFailed, LedgerCommand, LedgerWriter, RunTogether } from '../ledger/ledger-writer.js';
-import { applyCustody, CustodyState } from './custody.js';
+import { applyCustody, CustodyState, sellHeldUnits } from './custody.js';
 import { RecordEventInput } from './dto/record-event.input.js';
 import { EventReferences, EventReferencesRepository } from './event-references.repository.js';
 import { keyDataElementProblem } from './key-data-elements.js';
 import { givenSerialsProblem } from '../units/unit-serials.js';
-import { checkNamedUnits, MAX_SERIALS_PER_EVENT, type NamedUnit, type UnitEventRow, unitEventRows } from './event-units.js';
+import {
+  checkNamedUnits,
+  checkSellerHoldsUnits,
+  isHolderSale,
+  MAX_SERIALS_PER_EVENT,
+  type NamedUnit,
+  type UnitEventRow,
+  unitEventRows,
+} from './event-units.js';
 import { EventUnitsRepository } from './event-units.repository.js';
 
 export const MAX_EVENTS_PER_CALL = 1000;
@@ -164,7 +172,9 @@ function checkEvents(
     if (!state) throw new DomainError('BATCH_NOT_FOUND', `${where}batchId: no batch has id ${input.batchId}`);
     let outcome;
     try {
-      outcome = applyCustody(state, input, { organizationId: org.organizationId, kind: org.organizationKind });
+      outcome = isHolderSale(input, units, org.organizationId, state.custodianId)
+        ? sellHeldUnits(state)
+        : applyCustody(state, input, { organizationId: org.organizationId, kind: org.organizationKind });
     } catch (err) {
       if (err instanceof DomainError && where) throw new DomainError(err.code, `${where}batchId: ${err.message}`);
       throw err;
@@ -176,7 +186,10 @@ function checkEvents(
       throw new DomainError('ORGANIZATION_NOT_FOUND', `${where}destinationOrganizationId: no organization has id ${input.destinationOrganizationId}`);
     }
     // After the lot's own rules (custody, a recall or hold refuses a sale before any unit is looked at).
-    if (input.serials?.length) checkNamedUnits({ ...input, serials: input.serials }, units, sold, where);
+    if (input.serials?.length) {
+      checkNamedUnits({ ...input, serials: input.serials }, units, sold, where);
+      checkSellerHoldsUnits({ ...input, serials: input.serials }, units, org.organizationId, where);
+    }
     if (outcome.next !== state) changed.set(input.batchId, outcome.next);
     if (Object.keys(outcome.recorded).length === 0) return draft;
     return newEntry(

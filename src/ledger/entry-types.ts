@@ -194,6 +194,11 @@ export interface EventRecordedPayload {
   outputs?: { batchId: string; lotCode: string }[];
   /** serialized units of the batch the event names (GS1 AI 21 serials of its GTIN), in the order given */
   serials?: string[];
+  /**
+   * true: a RETAIL_SELLING by the holder of the units it names (it received them in a package), not the
+   * lot's custodian: the lot's custody and quantity are unchanged (src/events/custody.ts sellHeldUnits)
+   */
+  byUnitHolder?: true;
 }
 
 /** One logger's readings of a batch, with their span and extremes. */

@@ -52,6 +52,8 @@ export const MEMBER_VISIBILITY: { [T in EntryType]: { [K in keyof LedgerPayloads
     outputs: 'public',
     // Who holds a unit knows its serial; a lot's page does not list the lot's serials to everyone who scans it.
     serials: 'private',
+    // A unit's holder sold it, not the lot's custodian: as public as who recorded the event.
+    byUnitHolder: 'public',
   },
   TEMPERATURES_RECORDED: { sensorId: 'public', count: 'public', from: 'public', to: 'public', minC: 'public', maxC: 'public', readings: 'private' },
   INSPECTION_RECORDED: { inspectionId: 'public', verdict: 'public', agency: 'public', standard: 'public', items: 'public' },

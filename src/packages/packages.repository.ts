@@ -16,6 +16,8 @@ export interface UnitForPacking {
   gtinOwnerId: string | null;
   /** The package it is in now, if any. */
   packedIn: string | null;
+  /** The RETAIL_SELLING entry that sold it, if one did. */
+  soldSeq: number | null;
 }
 
 export type PackageStatus = 'PACKED' | 'IN_TRANSIT' | 'UNPACKED';
@@ -82,7 +84,7 @@ export class PackagesRepository {
     const { rows } = await tx.query<Record<string, unknown>>(
       `SELECT s.serial, c.id IS NOT NULL AS exists, c.batch_id, b.lot_code, p.organization_id AS gtin_owner,
               COALESCE(h.custodian_id, b.custodian_id) AS custodian_id, h.custodian_id IS NULL AND b.status = 'IN_TRANSIT' AS lot_in_transit,
-              pu.sscc AS packed_in
+              pu.sscc AS packed_in, sale.entry_seq AS sold_seq
        FROM unnest($2::text[]) WITH ORDINALITY AS s(serial, i)
        LEFT JOIN unit u ON u.gtin = $1::bigint AND u.serial = s.serial
        LEFT JOIN unit_commissioning c ON c.id = u.commissioning_id AND c.entry_seq IS NOT NULL
@@ -90,6 +92,7 @@ export class PackagesRepository {
        LEFT JOIN product p ON p.id = b.product_id
        LEFT JOIN unit_holder h ON h.gtin = $1::bigint AND h.serial = s.serial
        LEFT JOIN package_unit pu ON pu.gtin = $1::bigint AND pu.serial = s.serial AND pu.unpacked_seq IS NULL
+       LEFT JOIN unit_sale sale ON sale.gtin = $1::bigint AND sale.serial = s.serial
        ORDER BY s.i`,
       [gtin, serials],
     );
@@ -102,6 +105,7 @@ export class PackagesRepository {
       lotInTransit: r.lot_in_transit === true,
       gtinOwnerId: (r.gtin_owner as string | null) ?? null,
       packedIn: (r.packed_in as string | null) ?? null,
+      soldSeq: r.sold_seq == null ? null : Number(r.sold_seq),
     }));
   }
 

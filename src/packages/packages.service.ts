@@ -280,6 +280,12 @@ export class PackagesService {
     const inTransit = units.filter((u) => u.lotInTransit);
     if (inTransit.length > 0)
       throw new DomainError('BATCH_IN_TRANSIT', `unit(s) ${named(inTransit.map((u) => u.serial))} are of lot ${inTransit[0].lotCode}, which is in transit`);
+    const sold = units.filter((u) => u.soldSeq !== null);
+    if (sold.length > 0)
+      throw new DomainError(
+        'UNIT_ALREADY_SOLD',
+        `unit(s) ${named(sold.map((u) => u.serial))} of GTIN ${gtin} were sold (ledger entry ${sold[0].soldSeq}): a sold unit is not packed`,
+      );
     const packed = units.filter((u) => u.packedIn !== null);
     if (packed.length > 0)
       throw new DomainError(

@@ -62,6 +62,60 @@ describe('packages (SSCC)', () => {
     return [res.errors?.[0].extensions?.code, res.errors?.[0].extensions?.reason, res.errors?.[0].message];
   };
 
+  it('the shop sells units it received in a case, leaving the lot as it was; the farm cannot sell them; a sold unit is not packed again', async () => {
+    const farm = await org('PRODUCER', '6901241');
+    const shop = await org('RETAILER');
+    const { gtin, batch, serials } = await unitsOf(farm, 3);
+    const lot = async () =>
+      (await gqlOk(service.app, `query($id: ID!) { batch(id: $id) { status quantity custodian { id } } }`, { id: batch.id }, farm.key)).batch;
+    const lotBefore = await lot();
+    const box = await packOk(farm.key, { facilityId: farm.facility, gtin, unitSerials: serials });
+    await gqlOk(service.app, SHIP, { input: { sscc: box.sscc, facilityId: farm.facility, destinationOrganizationId: shop.id } }, farm.key);
+    await gqlOk(service.app, RECEIVE, { input: { sscc: box.sscc, facilityId: shop.facility } }, shop.key);
+    const sell = (key: string, facilityId: string, sold: string[]) =>
+      gql(
+        service.app,
+        'mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq type actor payload } }',
+        { input: { batchId: batch.id, bizStep: 'RETAIL_SELLING', eventTime: '2026-11-21T10:00:00.000Z', facilityId, serials: sold } },
+        key,
+      );
+
+    // The lot's custodian (the farm) may not sell what the shop holds; nothing is written.
+    const before = await snapshot();
+    expect(refusal(await sell(farm.key, farm.facility, [serials[0]]))).toEqual([
+      'FORBIDDEN',
+      'NOT_IN_CUSTODY',
+      expect.stringContaining('held by another organization'),
+    ]);
+    expect(await snapshot()).toEqual(before);
+
+    // The shop sells one unit at its till: the entry says the holder sold it; the lot's custody, quantity and status are untouched.
+    const sale = await sell(shop.key, shop.facility, [serials[0]]);
+    expect(sale.errors).toBeUndefined();
+    expect(sale.data!.recordEvent).toMatchObject({ type: 'EVENT_RECORDED', actor: shop.id, payload: { bizStep: 'RETAIL_SELLING', byUnitHolder: true } });
+    expect(sale.data!.recordEvent.payload).not.toHaveProperty('quantityLeft');
+    expect(await lot()).toEqual(lotBefore);
+    const sold = (
+      await gqlOk(service.app, `query($gtin: String!, $serial: String!) { unit(gtin: $gtin, serial: $serial) { sale { seq } } }`, { gtin, serial: serials[0] })
+    ).unit;
+    expect(sold.sale).toMatchObject({ seq: sale.data!.recordEvent.seq });
+
+    // Sold once only; a sold unit does not go into a package again, even after its case is opened.
+    expect(refusal(await sell(shop.key, shop.facility, [serials[0]]))[1]).toBe('UNIT_ALREADY_SOLD');
+    await gqlOk(service.app, UNPACK, { sscc: box.sscc, facilityId: shop.facility }, shop.key);
+    const beforeRepack = await snapshot();
+    expect(refusal(await pack(shop.key, { facilityId: shop.facility, sscc: '106141411234567897', gtin, unitSerials: serials.slice(0, 2) }))).toEqual([
+      'CONFLICT',
+      'UNIT_ALREADY_SOLD',
+      expect.stringContaining(serials[0]),
+    ]);
+    expect(await snapshot()).toEqual(beforeRepack);
+
+    // The projection audit replays the holder's sale as changing nothing of the lot.
+    const audit = await gqlOk(service.app, '{ verifyLedger { projections { clean disagreements } } }', {}, TEST_ADMIN_KEY);
+    expect(audit.verifyLedger.projections).toEqual({ clean: true, disagreements: 0 });
+  });
+
   it('packs units into cases and cases into a pallet, ships it, and the receiver holds every unit inside; unpacking frees them', async () => {
     const farm = await org('PRODUCER', '6901234');
     const shop = await org('RETAILER');
