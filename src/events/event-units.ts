@@ -95,7 +95,8 @@ export function checkSellerHoldsUnits(
     if (unit && unit.holderId !== sellerId)
       throw new DomainError(
         'NOT_IN_CUSTODY',
-        `${where}serials[${i}]: the unit with serial ${JSON.stringify(serial)} is held by another organization (it received it in a package): only its holder sells it`,
+        `${where}serials[${i}]: the unit with serial ${JSON.stringify(serial)} is held by another organization ` +
+          '(it received it in a package): only its holder sells it',
       );
   }
 }
