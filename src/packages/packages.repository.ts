@@ -79,6 +79,15 @@ export class PackagesRepository {
     return (await tx.query('SELECT 1 FROM organization WHERE id = $1', [id])).rowCount === 1;
   }
 
+  /** The package entry `seq` made, found by the SSCC the entry names: its SSCC and how many children went in. */
+  async packedBy(tx: Tx, sscc: string, seq: number): Promise<{ sscc: string; childCount: number } | null> {
+    const { rows } = await tx.query<{ sscc: string; child_count: number }>('SELECT sscc, child_count FROM package WHERE sscc = $1 AND packed_seq = $2', [
+      sscc,
+      seq,
+    ]);
+    return rows[0] ? { sscc: rows[0].sscc, childCount: Number(rows[0].child_count) } : null;
+  }
+
   /** Units of one GTIN by serial, in the order asked, with what the packing rules read of each. */
   async unitsForPacking(tx: Tx, gtin: string, serials: string[]): Promise<UnitForPacking[]> {
     const { rows } = await tx.query<Record<string, unknown>>(

@@ -4,7 +4,7 @@ import { DomainError } from '../common/domain-error.js';
 import { CLOCK_SKEW_MS } from '../events/key-data-elements.js';
 import type { Tx } from '../database/database.js';
 import { type LotUnits, newEntry, type PackedUnits } from '../ledger/entry-types.js';
-import type { LedgerEntry } from '../ledger/ledger-entry.js';
+import { type LedgerEntry, requestFingerprint } from '../ledger/ledger-entry.js';
 import { type AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { normalizeGtin } from '../products/gtin.js';
@@ -19,6 +19,7 @@ const NAMED = 5;
 
 export interface PackInput {
   facilityId: string;
+  idempotencyKey?: string | null;
   sscc?: string | null;
   gtin?: string | null;
   unitSerials?: string[] | null;
@@ -70,7 +71,23 @@ export class PackagesService {
   async pack(caller: Caller, input: PackInput): Promise<PackResult> {
     const org = requireOrganization(caller);
     const request = this.checkPackInput(input);
-    return this.writer.execute({ actor: org.organizationId, run: (ctx) => this.packChecked(ctx, org, input.facilityId, request) });
+    // A retried call (its answer lost) gets the package it made, minted SSCC and all, instead of ALREADY_PACKED.
+    const key = input.idempotencyKey ?? null;
+    const requestHash = requestFingerprint('packUnits', { facilityId: input.facilityId, ...request });
+    return this.writer.execute({
+      actor: org.organizationId,
+      idempotencyKeys: key ? [key] : [],
+      run: async (ctx) => {
+        const earlier = key ? ctx.prior(key, requestHash) : undefined;
+        if (earlier) {
+          const named = earlier.type === 'UNITS_PACKED' && earlier.payload ? (JSON.parse(earlier.payload) as { sscc?: string }).sscc : undefined;
+          const made = named ? await this.packages.packedBy(ctx.tx, named, earlier.seq) : null;
+          if (!made) throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different request (entry ${earlier.seq})`);
+          return { ...made, entry: earlier };
+        }
+        return this.packChecked(ctx, org, input.facilityId, request, key ? { idempotencyKey: key, requestHash } : {});
+      },
+    });
   }
 
   /** packUnits inside a command that is already running (an EPCIS capture's): its entry and rows commit with the command's. */
@@ -83,6 +100,7 @@ export class PackagesService {
     org: OrganizationCaller,
     facilityId: string,
     request: ReturnType<PackagesService['checkPackInput']>,
+    idempotency: { idempotencyKey?: string; requestHash?: string } = {},
   ): Promise<PackResult> {
     await this.checkFacility(tx, org, facilityId);
     const prefix = await this.organizations.gs1CompanyPrefix(org.organizationId, tx);
@@ -90,7 +108,7 @@ export class PackagesService {
     await this.checkChildren(tx, org, request.childSsccs);
     const sscc = request.sscc ? await this.checkGivenSscc(tx, request.sscc, prefix) : await this.mintSscc(tx, org.organizationId, prefix);
     const units: PackedUnits[] = request.gtin ? [{ gtin: request.gtin, serials: request.serials }] : [];
-    const [entry] = await append([newEntry('UNITS_PACKED', null, { sscc, facilityId, units, childSsccs: request.childSsccs, lots })]);
+    const [entry] = await append([newEntry('UNITS_PACKED', null, { sscc, facilityId, units, childSsccs: request.childSsccs, lots }, idempotency)]);
     await this.packages.insertPackage(tx, {
       sscc,
       organizationId: org.organizationId,

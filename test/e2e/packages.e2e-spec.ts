@@ -62,6 +62,20 @@ describe('packages (SSCC)', () => {
     return [res.errors?.[0].extensions?.code, res.errors?.[0].extensions?.reason, res.errors?.[0].message];
   };
 
+  it('answers a retried packUnits with the package its first call made (minted SSCC and all), and refuses the key for another request', async () => {
+    const farm = await org('PRODUCER', '6901242');
+    const { gtin, serials } = await unitsOf(farm, 2);
+    const input = { facilityId: farm.facility, gtin, unitSerials: [serials[0]], idempotencyKey: 'case-0001' };
+    const first = await packOk(farm.key, input);
+    const before = await snapshot();
+    const again = await packOk(farm.key, input);
+    expect(again).toEqual(first);
+    expect(await snapshot()).toEqual(before);
+    const other = await pack(farm.key, { ...input, unitSerials: [serials[1]] });
+    expect(refusal(other)).toEqual(['CONFLICT', 'IDEMPOTENCY_KEY_REUSED', expect.stringContaining('case-0001')]);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('the shop sells units it received in a case, leaving the lot as it was; the farm cannot sell them; a sold unit is not packed again', async () => {
     const farm = await org('PRODUCER', '6901241');
     const shop = await org('RETAILER');

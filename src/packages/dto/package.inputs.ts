@@ -1,3 +1,4 @@
+import { IsIdempotencyKey } from '../../common/idempotency-key.js';
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsDate, IsOptional, IsString, IsUUID } from 'class-validator';
 
@@ -17,6 +18,9 @@ export class PackUnitsInput {
   @IsOptional()
   @IsString({ each: true })
   childSsccs?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'A retried call with the same key answers with the package the first one made' })
+  @IsIdempotencyKey()
+  idempotencyKey?: string | null;
 }
 
 @InputType()
