@@ -15,7 +15,7 @@ describe('EPCIS package and unit names', () => {
     expect(parseSgtinEpc('urn:epc:id:sgtin:0614141.107346.2017')).toEqual({ gtin: '10614141073464', serial: '2017' });
     expect(parseSgtinEpc('https://id.gs1.org/01/70614141123451/21/2017')).toEqual({ gtin: '70614141123451', serial: '2017' });
     expect(parseSgtinEpc('urn:epc:id:sgtin:0614141.107346.A%2FB')).toEqual({ gtin: '10614141073464', serial: 'A/B' });
-    expect(parseSgtinEpc('https://id.gs1.org/01/06920000000029/21/A%20B')).toEqual({ gtin: '06920000000029', serial: 'A B' });
+    expect(parseSgtinEpc('https://id.gs1.org/01/06920000000029/21/A%20B')).toBeNull(); // a space is outside AI 21
     expect(parseSgtinEpc('https://id.gs1.org/01/06920000000028/21/X')).toBeNull(); // wrong check digit
     expect(parseSgtinEpc('https://id.gs1.org/01/06920000000029/10/L1')).toBeNull(); // a lot, not a unit
     expect(parseSgtinEpc('urn:epc:idpat:sgtin:4012345.098765.*')).toBeNull();

@@ -1,4 +1,6 @@
-import { gtinCheckDigit, normalizeGtin } from '../products/gtin.js';
+import { gtinCheckDigit } from '../products/gtin.js';
+import { digitalLinkPath } from './epcis-identifiers.js';
+import { parseUnitEpc, type UnitRef } from './serial-identifiers.js';
 import { ssccProblem } from '../packages/sscc.js';
 
 /**
@@ -7,7 +9,7 @@ import { ssccProblem } from '../packages/sscc.js';
  */
 
 /** A child of an AggregationEvent: a serialized unit, or a package. */
-export type ChildEpc = { unit: { gtin: string; serial: string } } | { sscc: string };
+export type ChildEpc = { unit: UnitRef } | { sscc: string };
 
 /**
  * An SSCC: urn:epc:id:sscc:<company prefix>.<extension digit><serial reference> (17 digits between them)
@@ -27,25 +29,12 @@ export function parseSsccEpc(uri: string): string | null {
 }
 
 /**
- * A serialized unit: urn:epc:id:sgtin:<company prefix>.<indicator><item reference>.<serial> (13 digits
- * before the serial) or a Digital Link …/01/<GTIN>/21/<serial>. The GTIN comes back as GTIN-14; the serial
- * decoded from its %-escapes. Null for anything else (a lot class, a pattern, a wrong check digit).
+ * A serialized unit, in either form (src/epcis/serial-identifiers.ts reads it, for ObjectEvents too): null
+ * for anything else, and for a unit whose serial is outside AI 21 (packing could not name it).
  */
-export function parseSgtinEpc(uri: string): { gtin: string; serial: string } | null {
-  const urn = /^urn:epc:id:sgtin:(\d+)\.(\d+)\.(.+)$/.exec(uri);
-  if (urn) {
-    const [, prefix, itemRef, serial] = urn;
-    if (prefix.length < 6 || prefix.length > 12 || prefix.length + itemRef.length !== 13) return null;
-    const body = itemRef[0] + prefix + itemRef.slice(1);
-    const decoded = decode(serial);
-    return decoded ? { gtin: body + gtinCheckDigit(body), serial: decoded } : null;
-  }
-  const link = digitalLinkPath(uri);
-  const match = link && /^(?:.*\/)?01\/(\d{8,14})\/21\/([^/?#]+)$/.exec(link);
-  if (!match) return null;
-  const gtin = normalizeGtin(match[1]);
-  const serial = decode(match[2]);
-  return gtin && serial ? { gtin, serial } : null;
+export function parseSgtinEpc(uri: string): UnitRef | null {
+  const unit = parseUnitEpc(uri);
+  return unit && 'gtin' in unit ? unit : null;
 }
 
 /** A child EPC of an AggregationEvent: a unit (SGTIN) or a package (SSCC), in either form; null for anything else. */
@@ -83,22 +72,4 @@ export function sgtinEpc(gtin14: string, serial: string, companyPrefix: string |
 /** TDS 2.x §7: the characters of set 82 a URN component %-escapes. */
 function urnEscape(serial: string): string {
   return serial.replace(/["%&/<>?]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-function digitalLinkPath(uri: string): string | null {
-  try {
-    const url = new URL(uri);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.pathname.replace(/^\//, '') : null;
-  } catch {
-    return null;
-  }
-}
-
-function decode(text: string): string | null {
-  try {
-    const value = decodeURIComponent(text);
-    return value.length > 0 ? value : null;
-  } catch {
-    return null;
-  }
 }

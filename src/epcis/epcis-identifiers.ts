@@ -113,7 +113,8 @@ function glnOf(body: string): { gln: string } | null {
   return body.length === 12 ? { gln: body + gtinCheckDigit(body) } : null;
 }
 
-function digitalLinkPath(uri: string): string | null {
+/** The path of an http(s) URI without its leading slash (a Digital Link's keys and values); null for anything else. */
+export function digitalLinkPath(uri: string): string | null {
   try {
     const url = new URL(uri);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.pathname.replace(/^\//, '') : null;
