@@ -65,7 +65,7 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
     return this.last?.result ?? null;
   }
 
-  /** Replays the whole ledger into the rows it should have made and compares every row of the four tables. */
+  /** Replays the whole ledger into the rows it should have made and compares every row of the tables it audits. */
   async audit(): Promise<ProjectionAuditResult> {
     const started = ++this.started;
     const result = await this.repository.inSnapshot(async (snapshot) => {
