@@ -42,7 +42,10 @@ export interface ReplayEntry {
 
 /** One row that disagrees with the ledger: which, where, both values, and the entry the ledger's value comes from. */
 export interface Disagreement {
-  /** A projection table, batch_story (the kept lot stories: story-audit.ts), the units' event index (unit-index-audit.ts), or a package table (package-replay.ts). */
+  /**
+   * A projection table, batch_story (the kept lot stories: story-audit.ts), the units' event index
+   * (unit-index-audit.ts), or a package table (package-replay.ts).
+   */
   table: ProjectionTable | 'batch_story' | 'unit_event' | 'unit_sale' | PackageTable;
   id: string;
   /** null: the whole row (missing from the table, or with no entry in the ledger) */
