@@ -178,13 +178,14 @@ const UNIT_INDEX_PAIRS_SQL = `
     ON k.gtin = e.gtin AND k.serial = e.serial AND k.seq = e.seq
   ORDER BY 1, 2, 3`;
 
-/** Each package table's rows, their id as package-replay.ts makes it (GTINs as GTIN-14), ordered by it. */
+/** Each package table's rows, their id as package-replay.ts makes it (GTINs as GTIN-14), in primary key order (the replay looks each up). */
 const PACKAGE_ROWS_SQL: Record<PackageTable, string> = {
-  package: `SELECT sscc AS id, ${PACKAGE_COLUMNS.package.join(', ')} FROM package ORDER BY 1`,
-  package_unit: `SELECT sscc || '/' || lpad(gtin::text, 14, '0') || '/' || serial AS id, packed_seq, unpacked_seq FROM package_unit ORDER BY 1`,
-  package_child: `SELECT parent_sscc || '>' || child_sscc AS id, packed_seq, unpacked_seq FROM package_child ORDER BY 1`,
-  package_event: `SELECT sscc || '@' || seq AS id, type FROM package_event ORDER BY 1`,
-  unit_holder: `SELECT lpad(gtin::text, 14, '0') || '/' || serial AS id, custodian_id, since_seq FROM unit_holder ORDER BY 1`,
+  package: `SELECT sscc AS id, ${PACKAGE_COLUMNS.package.join(', ')} FROM package ORDER BY sscc`,
+  package_unit: `SELECT sscc || '/' || lpad(gtin::text, 14, '0') || '/' || serial AS id, packed_seq, unpacked_seq
+                 FROM package_unit ORDER BY sscc, gtin, serial`,
+  package_child: `SELECT parent_sscc || '>' || child_sscc AS id, packed_seq, unpacked_seq FROM package_child ORDER BY parent_sscc, child_sscc`,
+  package_event: `SELECT sscc || '@' || seq AS id, type FROM package_event ORDER BY sscc, seq`,
+  unit_holder: `SELECT lpad(gtin::text, 14, '0') || '/' || serial AS id, custodian_id, since_seq FROM unit_holder ORDER BY gtin, serial`,
 };
 
 /** Bigint columns (seqs) as numbers, as the replay writes them. */
