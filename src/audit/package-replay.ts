@@ -1,5 +1,7 @@
 import { typedEntry } from '../ledger/entry-types.js';
-import type { AuditTally, ColumnValue, Disagreement, ExpectedRow, ProjectionRow, ReplayEntry } from './projection-replay.js';
+import type { AuditTally, ColumnValue, Disagreement, ExpectedRow, PackageTable, ProjectionRow, ReplayEntry } from './projection-replay.js';
+
+export type { PackageTable };
 
 /**
  * The package tables (package, package_unit, package_child, package_event, unit_holder: migration
@@ -12,8 +14,6 @@ import type { AuditTally, ColumnValue, Disagreement, ExpectedRow, ProjectionRow,
  * Not replayed: sscc_counter, the next number of an organization's minted SSCCs: a packing given its own
  * SSCC takes no number, and nothing in the entry says whether its SSCC was minted or given.
  */
-
-export type PackageTable = 'package' | 'package_unit' | 'package_child' | 'package_event' | 'unit_holder';
 
 /** The entry types the fold reads, in the order the writer's rows follow them. */
 export const PACKAGE_ENTRY_TYPES = ['UNITS_PACKED', 'UNPACKED', 'PACKAGE_SHIPPED', 'PACKAGE_RECEIVED'] as const;

@@ -3,7 +3,6 @@ import { DomainError } from '../common/domain-error.js';
 import { applyCustody, consume, CustodyState, hold, recall, release } from '../events/custody.js';
 import { EntryType, typedEntry } from '../ledger/entry-types.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
-import type { PackageTable } from './package-replay.js';
 
 /**
  * The projection tables rebuilt from the ledger, the truth they are written alongside. Pure: entries
@@ -16,7 +15,10 @@ import type { PackageTable } from './package-replay.js';
  */
 
 export type ColumnValue = string | number | boolean | null;
-/** The tables audited row by row here; the package tables are audited by package-replay.ts. */
+/** The package tables, audited by package-replay.ts. */
+export type PackageTable = 'package' | 'package_unit' | 'package_child' | 'package_event' | 'unit_holder';
+
+/** The tables audited row by row here. */
 export type ProjectionTable = 'organization' | 'facility' | 'product' | 'batch';
 
 /** A row of a projection table as stored: its id and the audited columns, by column name. */
