@@ -49,12 +49,6 @@ interface PackageFold {
   checked: boolean;
 }
 
-/** A stored row of one of the package tables. */
-export interface PackageTableRow {
-  table: PackageTable;
-  row: ProjectionRow;
-}
-
 export class PackageReplay {
   private readonly packages = new Map<string, PackageFold>();
   private readonly events = new Map<string, ExpectedRow>();
