@@ -5,7 +5,8 @@ import { JsonScalar, SafeIntScalar } from '../graphql/scalars.js';
 export class ProjectionDisagreementModel {
   @Field({
     description:
-      'organization, facility, product, batch, batch_story (a lot story kept for its page and scan), unit_event or unit_sale (the units events named)',
+      'organization, facility, product, batch, batch_story (a lot story kept for its page and scan), unit_event or unit_sale (the units events named), ' +
+      'package, package_unit, package_child, package_event or unit_holder (packing)',
   })
   table: string;
   @Field(() => ID) id: string;

@@ -5,6 +5,7 @@ import { EVENT_STEP_SQL, EVENT_TIME_SQL, IS_EVENT_SQL } from '../scan/scan.repos
 import type { LotStory, Verdict } from '../scan/lot-story.js';
 import type { KeptStoryRow, StoryLedgerEntry } from './story-audit.js';
 import type { UnitIndexPair } from './unit-index-audit.js';
+import { PACKAGE_COLUMNS, PACKAGE_ENTRY_TYPES, type PackageTable } from './package-replay.js';
 import { BATCH_PROJECTION_TYPES, ColumnValue, ProjectionRow, ProjectionTable, REGISTRATION_TYPES, ReplayEntry } from './projection-replay.js';
 
 /** Rows fetched per round trip from a cursor: what the audit holds of either side at once. */
@@ -12,7 +13,7 @@ const FETCH = 2000;
 
 /** The audited columns of each table, in the replay's names (snake_case, as stored). */
 const COLUMNS: Record<ProjectionTable, string[]> = {
-  organization: ['name', 'kind', 'uscc', 'created_seq'],
+  organization: ['name', 'kind', 'uscc', 'created_seq', 'gs1_company_prefix'],
   facility: ['organization_id', 'name', 'region', 'gln', 'created_seq'],
   product: [
     'organization_id',
@@ -61,6 +62,12 @@ export interface ProjectionSnapshot {
   storyRows(): AsyncIterable<KeptStoryRow>;
   storyEntries(): AsyncIterable<StoryLedgerEntry>;
   unitIndexPairs(): AsyncIterable<UnitIndexPair>;
+  /** The GS1_COMPANY_PREFIX_SET entries, by seq. */
+  prefixSets(): AsyncIterable<ReplayEntry>;
+  /** The package entries, by seq, with their whole payloads (the serials packed are the rows' keys). */
+  packageEntries(): AsyncIterable<ReplayEntry>;
+  /** A package table's rows, by id (package-replay.ts's ids). */
+  packageRows(table: PackageTable): AsyncIterable<ProjectionRow>;
 }
 
 @Injectable()
@@ -130,6 +137,21 @@ export class ProjectionAuditRepository {
             table: r.in_table ? { indexed: r.indexed as boolean, sold: r.table_sold as boolean } : null,
             erased: r.erased as boolean,
           })),
+        prefixSets: () =>
+          mapRows(
+            stream(
+              `SELECT seq, type, actor, payload FROM ledger_entry WHERE batch_id IS NULL AND type = ${sqlEntryTypes('GS1_COMPANY_PREFIX_SET')} ORDER BY seq`,
+            ),
+            toEntry,
+          ),
+        packageEntries: () =>
+          mapRows(
+            stream(
+              `SELECT seq, type, actor, payload FROM ledger_entry WHERE batch_id IS NULL AND type IN (${sqlEntryTypes(...PACKAGE_ENTRY_TYPES)}) ORDER BY seq`,
+            ),
+            toEntry,
+          ),
+        packageRows: (table) => mapRows(stream(PACKAGE_ROWS_SQL[table]), (r) => toPackageRow(table, r)),
       });
     });
   }
@@ -155,6 +177,26 @@ const UNIT_INDEX_PAIRS_SQL = `
              FROM unit_event ue FULL JOIN unit_sale us ON us.gtin = ue.gtin AND us.serial = ue.serial AND us.entry_seq = ue.entry_seq) k
     ON k.gtin = e.gtin AND k.serial = e.serial AND k.seq = e.seq
   ORDER BY 1, 2, 3`;
+
+/** Each package table's rows, their id as package-replay.ts makes it (GTINs as GTIN-14), in primary key order (the replay looks each up). */
+const PACKAGE_ROWS_SQL: Record<PackageTable, string> = {
+  package: `SELECT sscc AS id, ${PACKAGE_COLUMNS.package.join(', ')} FROM package ORDER BY sscc`,
+  package_unit: `SELECT sscc || '/' || lpad(gtin::text, 14, '0') || '/' || serial AS id, packed_seq, unpacked_seq
+                 FROM package_unit ORDER BY sscc, gtin, serial`,
+  package_child: `SELECT parent_sscc || '>' || child_sscc AS id, packed_seq, unpacked_seq FROM package_child ORDER BY parent_sscc, child_sscc`,
+  package_event: `SELECT sscc || '@' || seq AS id, type FROM package_event ORDER BY sscc, seq`,
+  unit_holder: `SELECT lpad(gtin::text, 14, '0') || '/' || serial AS id, custodian_id, since_seq FROM unit_holder ORDER BY gtin, serial`,
+};
+
+/** Bigint columns (seqs) as numbers, as the replay writes them. */
+function toPackageRow(table: PackageTable, r: Record<string, unknown>): ProjectionRow {
+  const columns: Record<string, ColumnValue> = {};
+  for (const column of PACKAGE_COLUMNS[table]) {
+    const value = r[column];
+    columns[column] = column.endsWith('_seq') && value !== null ? Number(value) : (value as ColumnValue);
+  }
+  return { id: r.id as string, columns };
+}
 
 /** Each registration entry of the table beside the row of the id it names, either side possibly missing, by id. */
 function registrationsSql(table: keyof typeof REGISTRATION_TYPES): string {

@@ -4,7 +4,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
 import { ProjectionAuditRepository } from './projection-audit.repository.js';
-import { auditBatches, AuditTally, auditRegistrations, ProjectionAuditSummary } from './projection-replay.js';
+import { auditPackages } from './package-replay.js';
+import { auditBatches, AuditTally, auditRegistrations, gs1PrefixAmend, ProjectionAuditSummary } from './projection-replay.js';
 import { auditStories } from './story-audit.js';
 import { auditUnitIndex } from './unit-index-audit.js';
 
@@ -20,7 +21,8 @@ export interface ProjectionAuditResult extends ProjectionAuditSummary {
 /**
  * Audits the projection tables (organization, facility, product, batch) against the ledger they are
  * written alongside, the lot stories kept for scans and pages (batch_story, story-audit.ts) against
- * the entries they fold, and the units' event index (unit_event, unit_sale: unit-index-audit.ts): on
+ * the entries they fold, the units' event index (unit_event, unit_sale: unit-index-audit.ts) and the
+ * package tables (package, package_unit, package_child, package_event, unit_holder: package-replay.ts): on
  * demand (verifyLedger) and every PROJECTION_AUDIT_INTERVAL_MS, the first soon after start. A full replay
  * each time, not incremental: a tampered row can be any row, so every row
  * is compared anyway, and a full replay holds one batch at a time where an incremental one would keep
@@ -63,18 +65,26 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
     return this.last?.result ?? null;
   }
 
-  /** Replays the whole ledger into the rows it should have made and compares every row of the four tables. */
+  /** Replays the whole ledger into the rows it should have made and compares every row of the tables it audits. */
   async audit(): Promise<ProjectionAuditResult> {
     const started = ++this.started;
     const result = await this.repository.inSnapshot(async (snapshot) => {
       const tally = new AuditTally();
       const kinds = new Map<string, OrganizationKind>();
-      await auditRegistrations('organization', snapshot.registrations('organization'), tally, (o) => kinds.set(o.id, o.columns.kind as OrganizationKind));
+      const prefixes = await gs1PrefixAmend(snapshot.prefixSets());
+      await auditRegistrations(
+        'organization',
+        snapshot.registrations('organization'),
+        tally,
+        (o) => kinds.set(o.id, o.columns.kind as OrganizationKind),
+        prefixes,
+      );
       await auditRegistrations('facility', snapshot.registrations('facility'), tally);
       await auditRegistrations('product', snapshot.registrations('product'), tally);
       await auditBatches(snapshot.batchRows(), snapshot.batchEntries(), (id) => kinds.get(id), tally);
       await auditStories(snapshot.storyRows(), snapshot.storyEntries(), tally);
       await auditUnitIndex(snapshot.unitIndexPairs(), tally);
+      await auditPackages(snapshot.packageEntries(), (table) => snapshot.packageRows(table), tally);
       return { ...tally.summary(), auditedAt: new Date(), ledgerSize: snapshot.ledgerSize };
     });
     if (this.keep(result, started)) this.cluster?.publish(AUDITED, result);

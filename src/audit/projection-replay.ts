@@ -15,12 +15,10 @@ import type { OrganizationKind } from '../organizations/organization-kind.js';
  */
 
 export type ColumnValue = string | number | boolean | null;
-/**
- * The tables audited. Not (yet) the packages' (package, package_unit, package_child, package_event,
- * unit_holder, migration 1766900000101): they follow from the UNITS_PACKED, UNPACKED, PACKAGE_SHIPPED and
- * PACKAGE_RECEIVED entries replayed in seq order, but the serials those entries name are private payload
- * members, so the replay would read the full payloads of every packing; left for its own change.
- */
+/** The package tables, audited by package-replay.ts. */
+export type PackageTable = 'package' | 'package_unit' | 'package_child' | 'package_event' | 'unit_holder';
+
+/** The tables audited row by row here. */
 export type ProjectionTable = 'organization' | 'facility' | 'product' | 'batch';
 
 /** A row of a projection table as stored: its id and the audited columns, by column name. */
@@ -46,8 +44,11 @@ export interface ReplayEntry {
 
 /** One row that disagrees with the ledger: which, where, both values, and the entry the ledger's value comes from. */
 export interface Disagreement {
-  /** A projection table, batch_story (the kept lot stories: story-audit.ts), or the units' event index (unit-index-audit.ts). */
-  table: ProjectionTable | 'batch_story' | 'unit_event' | 'unit_sale';
+  /**
+   * A projection table, batch_story (the kept lot stories: story-audit.ts), the units' event index
+   * (unit-index-audit.ts), or a package table (package-replay.ts).
+   */
+  table: ProjectionTable | 'batch_story' | 'unit_event' | 'unit_sale' | PackageTable;
   id: string;
   /** null: the whole row (missing from the table, or with no entry in the ledger) */
   column: string | null;
@@ -94,7 +95,8 @@ export function registeredRow(table: Exclude<ProjectionTable, 'batch'>, entry: R
   switch (typed.type) {
     case 'ORGANIZATION_REGISTERED': {
       const p = typed.payload;
-      return { id: p.organizationId, seq: entry.seq, columns: { name: p.name, kind: p.kind, uscc: p.uscc ?? null, created_seq } };
+      const columns = { name: p.name, kind: p.kind, uscc: p.uscc ?? null, created_seq, gs1_company_prefix: p.gs1CompanyPrefix ?? null };
+      return { id: p.organizationId, seq: entry.seq, columns };
     }
     case 'FACILITY_REGISTERED': {
       const p = typed.payload;
@@ -322,20 +324,22 @@ export class AuditTally {
 /**
  * A ledger-scope table: each registration entry paired with the table row of the id it names (either
  * may be missing), ordered by id. `registered` sees each row as the ledger has it (the organizations'
- * kinds are what the batch replay's custody rules need).
+ * kinds are what the batch replay's custody rules need). `amend` applies what later entries change of
+ * the row (an organization's GS1 company prefix: gs1PrefixAmend); null when one of them was erased.
  */
 export async function auditRegistrations(
   table: Exclude<ProjectionTable, 'batch'>,
   pairs: AsyncIterable<{ entry: ReplayEntry | null; row: ProjectionRow | null }>,
   tally: AuditTally,
   registered: (expected: ExpectedRow) => void = () => {},
+  amend: (expected: ExpectedRow) => ExpectedRow | null = (expected) => expected,
 ): Promise<void> {
   for await (const { entry, row } of pairs) {
-    if (entry && entry.payload === null) {
+    const expected = entry && entry.payload !== null ? amend(registeredRow(table, entry)) : null;
+    if (entry && !expected) {
       tally.skipped();
       continue;
     }
-    const expected = entry ? registeredRow(table, entry) : null;
     if (expected) registered(expected);
     tally.compared(compareRow(table, expected, row));
   }
@@ -383,4 +387,27 @@ export async function auditBatches(
 async function nextOf<T>(it: AsyncIterator<T>): Promise<T | null> {
   const step = await it.next();
   return step.done ? null : step.value;
+}
+
+/**
+ * The GS1_COMPANY_PREFIX_SET entries (by seq) folded: each organization's newest prefix, which replaces
+ * the one its registration gave; an erased one leaves the organization unchecked.
+ */
+export async function gs1PrefixAmend(entries: AsyncIterable<ReplayEntry>): Promise<(expected: ExpectedRow) => ExpectedRow | null> {
+  const newest = new Map<string, { prefix: string; seq: number }>();
+  let erased = false;
+  for await (const entry of entries) {
+    if (entry.payload === null) {
+      // Which organization an erased entry named is unknown: none of them can be checked.
+      erased = true;
+      continue;
+    }
+    const { payload: p } = typedEntry(['GS1_COMPANY_PREFIX_SET'], { type: entry.type, payload: entry.payload });
+    newest.set(p.organizationId, { prefix: p.gs1CompanyPrefix, seq: entry.seq });
+  }
+  return (expected) => {
+    const set = newest.get(expected.id);
+    if (erased) return null;
+    return set ? { ...expected, seq: set.seq, columns: { ...expected.columns, gs1_company_prefix: set.prefix } } : expected;
+  };
 }

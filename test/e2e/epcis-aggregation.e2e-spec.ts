@@ -345,4 +345,9 @@ describe('EPCIS AggregationEvents', () => {
     ]);
     expect(await events(shop.key, 'shipping')).toEqual([]);
   });
+
+  it('leaves the package tables as the ledger says: the projection audit replays what the captures and mutations above wrote', async () => {
+    const audit = await gqlOk(service.app, '{ verifyLedger { projections { clean disagreements firstDisagreement { reason } } } }', {}, TEST_ADMIN_KEY);
+    expect(audit.verifyLedger.projections).toEqual({ clean: true, disagreements: 0, firstDisagreement: null });
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Database } from '../../src/database/database.js';
+import { withAdminClient } from '../../src/database/postgres-server.js';
 import { nthSscc, ssccProblem } from '../../src/packages/sscc.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
@@ -405,5 +406,65 @@ describe('packages (SSCC)', () => {
     expect(await holderPrefix(undefined)).toBeNull();
     // Its next package's SSCC is minted from the prefix.
     expect((await packOk(farm.key, { facilityId: farm.facility, gtin, unitSerials: serials })).sscc).toBe(nthSscc(prefix, 0n));
+  });
+
+  it('replays the package tables in the projection audit: clean after packing, shipping, receiving and unpacking; a tampered row is named', async () => {
+    const farm = await org('PRODUCER', '6901777');
+    const shop = await org('RETAILER');
+    const { gtin, serials } = await unitsOf(farm, 4);
+    const inner = await packOk(farm.key, { facilityId: farm.facility, gtin, unitSerials: serials.slice(0, 2) });
+    const outer = await packOk(farm.key, { facilityId: farm.facility, gtin, unitSerials: serials.slice(2), childSsccs: [inner.sscc] });
+    const ship = { sscc: outer.sscc, facilityId: farm.facility, destinationOrganizationId: shop.id, eventTime: '2026-11-21T08:00:00.000Z' };
+    await gqlOk(service.app, SHIP, { input: ship }, farm.key);
+    await gqlOk(service.app, RECEIVE, { input: { sscc: outer.sscc, facilityId: shop.facility } }, shop.key);
+    await gqlOk(service.app, UNPACK, { sscc: outer.sscc, facilityId: shop.facility }, shop.key);
+    const unpacked = (await gqlOk(service.app, UNPACK, { sscc: inner.sscc, facilityId: shop.facility }, shop.key)).unpack;
+    await gqlOk(service.app, SET_PREFIX, { id: shop.id, prefix: '6901778' }, TEST_ADMIN_KEY);
+
+    const verify = async () =>
+      (await gqlOk(service.app, '{ verifyLedger { projections { clean disagreements firstDisagreement { table id column reason } } } }', {}, TEST_ADMIN_KEY))
+        .verifyLedger.projections;
+    expect(await verify()).toMatchObject({ clean: true, disagreements: 0 });
+
+    const admin = (text: string, params: unknown[]) => withAdminClient(service.db.url, (c) => c.query(text, params));
+    /** Each change, as the admin DB user, is named by the audit (table, row, column), then undone. */
+    const tampered = async (change: [string, unknown[]], undo: [string, unknown[]], named: Record<string, unknown>) => {
+      await admin(...change);
+      try {
+        expect(await verify()).toMatchObject({ clean: false, disagreements: 1, firstDisagreement: named });
+      } finally {
+        await admin(...undo);
+      }
+    };
+    await tampered(
+      ['UPDATE package SET custodian_id = $2 WHERE sscc = $1', [inner.sscc, farm.id]],
+      ['UPDATE package SET custodian_id = $2 WHERE sscc = $1', [inner.sscc, shop.id]],
+      {
+        table: 'package',
+        id: inner.sscc,
+        column: 'custodian_id',
+        reason: expect.stringContaining(`the ledger says "${shop.id}"`),
+      },
+    );
+    const unitSql = 'UPDATE package_unit SET unpacked_seq = $4 WHERE sscc = $1 AND gtin = $2::bigint AND serial = $3';
+    await tampered([unitSql, [inner.sscc, gtin, serials[0], null]], [unitSql, [inner.sscc, gtin, serials[0], unpacked.seq]], {
+      table: 'package_unit',
+      id: `${inner.sscc}/${gtin}/${serials[0]}`,
+      column: 'unpacked_seq',
+    });
+    const holderSql = 'UPDATE unit_holder SET custodian_id = $3 WHERE gtin = $1::bigint AND serial = $2';
+    await tampered([holderSql, [gtin, serials[3], farm.id]], [holderSql, [gtin, serials[3], shop.id]], {
+      table: 'unit_holder',
+      id: `${gtin}/${serials[3]}`,
+      column: 'custodian_id',
+    });
+    const prefixSql = 'UPDATE organization SET gs1_company_prefix = $2 WHERE id = $1';
+    await tampered([prefixSql, [shop.id, '6901779']], [prefixSql, [shop.id, '6901778']], {
+      table: 'organization',
+      id: shop.id,
+      column: 'gs1_company_prefix',
+      reason: expect.stringContaining('the ledger says "6901778"'),
+    });
+    expect(await verify()).toMatchObject({ clean: true, disagreements: 0 });
   });
 });
