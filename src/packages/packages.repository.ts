@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../database/database.js';
-import type { BatchStatus } from '../batches/batch-status.js';
 
 /** A unit asked to be packed, as the rules need it: null members when the unit was never commissioned. */
 export interface UnitForPacking {
@@ -40,7 +39,7 @@ export interface StoredPackage {
 export interface LotInPackage {
   batchId: string;
   lotCode: string;
-  status: BatchStatus;
+  /** Held or recalled (the flags behind the ON_HOLD and RECALLED statuses, kept while in transit too). */
   held: boolean;
   recalled: boolean;
   units: number;
@@ -223,17 +222,16 @@ export class PackagesRepository {
   async lotsInside(tx: Tx, sscc: string): Promise<LotInPackage[]> {
     const { rows } = await tx.query<Record<string, unknown>>(
       `${TREE}
-       SELECT b.id, b.lot_code, b.status, b.held, b.recalled, count(*)::int AS units
+       SELECT b.id, b.lot_code, b.held, b.recalled, count(*)::int AS units
        FROM tree t JOIN package_unit pu ON pu.sscc = t.sscc AND pu.unpacked_seq IS NULL
        JOIN unit u ON u.gtin = pu.gtin AND u.serial = pu.serial
        JOIN unit_commissioning c ON c.id = u.commissioning_id JOIN batch b ON b.id = c.batch_id
-       GROUP BY b.id, b.lot_code, b.status, b.held, b.recalled ORDER BY b.id`,
+       GROUP BY b.id, b.lot_code, b.held, b.recalled ORDER BY b.id`,
       [sscc],
     );
     return rows.map((r) => ({
       batchId: r.id as string,
       lotCode: r.lot_code as string,
-      status: r.status as BatchStatus,
       held: r.held as boolean,
       recalled: r.recalled as boolean,
       units: r.units as number,

@@ -172,9 +172,9 @@ export class PackagesService {
         if (!(await this.packages.organizationExists(tx, input.destinationOrganizationId)))
           throw new DomainError('ORGANIZATION_NOT_FOUND', `destinationOrganizationId: no organization has id ${input.destinationOrganizationId}`);
         const inside = await this.packages.lotsInside(tx, input.sscc);
-        const stopped = inside.find((lot) => lot.recalled || lot.held || lot.status === 'RECALLED' || lot.status === 'ON_HOLD');
+        const stopped = inside.find((lot) => lot.recalled || lot.held);
         if (stopped) {
-          const why = stopped.recalled || stopped.status === 'RECALLED' ? 'recalled' : 'on hold';
+          const why = stopped.recalled ? 'recalled' : 'on hold';
           throw new DomainError(
             'PACKAGE_NOT_RELEASED',
             `package ${input.sscc} holds ${stopped.units} unit(s) of lot ${stopped.lotCode} (batch ${stopped.batchId}), which is ${why}: ` +

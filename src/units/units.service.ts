@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { canonicalPath } from '../digital-link/digital-link-uri.js';
 import { newEntry } from '../ledger/entry-types.js';
-import { requestFingerprint } from '../ledger/ledger-entry.js';
+import { type DraftOptions, requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import type { Tx } from '../database/database.js';
 import {
@@ -150,16 +150,7 @@ export class UnitsService {
       run: async (ctx) => {
         const earlier = key ? ctx.prior(key, requestHash) : undefined;
         if (earlier) return earlier.seq;
-        const [entry] = await ctx.append([
-          newEntry(
-            'UNITS_COMMISSIONED',
-            batchId,
-            { commissioningId: id, gtin, count, serialsRoot: root.toString('hex') },
-            { idempotencyKey: key, requestHash },
-          ),
-        ]);
-        await this.units.finishInTx(ctx.tx, id, entry.seq);
-        return entry.seq;
+        return this.appendCommissioning(ctx, { id, batchId, gtin, count, root }, { idempotencyKey: key, requestHash });
       },
     });
     const commissioning = await this.units.findCommissioningBySeq(seq);
@@ -179,10 +170,19 @@ export class UnitsService {
     const gtin = await this.gtinOfOwnLot(org, batchId, ctx.tx);
     const id = randomUUID();
     const root = await this.writeGivenUnits(id, batchId, gtin, serials, ctx.tx);
+    return this.appendCommissioning(ctx, { id, batchId, gtin, count: serials.length, root });
+  }
+
+  /** The commissioning's one UNITS_COMMISSIONED entry, committing to its count and serials' root: it makes the units visible. */
+  private async appendCommissioning(
+    ctx: AppendContext,
+    c: { id: string; batchId: string; gtin: string; count: number; root: Buffer },
+    options?: DraftOptions,
+  ): Promise<number> {
     const [entry] = await ctx.append([
-      newEntry('UNITS_COMMISSIONED', batchId, { commissioningId: id, gtin, count: serials.length, serialsRoot: root.toString('hex') }),
+      newEntry('UNITS_COMMISSIONED', c.batchId, { commissioningId: c.id, gtin: c.gtin, count: c.count, serialsRoot: c.root.toString('hex') }, options),
     ]);
-    await this.units.finishInTx(ctx.tx, id, entry.seq);
+    await this.units.finishInTx(ctx.tx, c.id, entry.seq);
     return entry.seq;
   }
 

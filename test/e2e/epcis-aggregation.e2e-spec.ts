@@ -10,6 +10,7 @@ import { createOrg, type Org, registerBatch, registerFacility, registerProduct }
 import { CREATE_ORGANIZATION, LEDGER_SIZE } from '../support/documents.js';
 import { readFixtureJson } from '../support/fixtures.js';
 import { gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { rowCounts } from '../support/row-counts.js';
 
 const UNIT = `query($gtin: String!, $serial: String!) { unit(gtin: $gtin, serial: $serial) { packagePath holder { id } } }`;
 /** The tables packing writes, and the ledger: a refused capture leaves every one as it was. */
@@ -27,12 +28,7 @@ const validate = ajv.compile(readFixtureJson('epcis/EPCIS-JSON-Schema.json'));
 describe('EPCIS AggregationEvents', () => {
   const service = useTestApp();
   const sql = <R extends Record<string, unknown>>(text: string, params?: unknown[]) => service.app.get(Database).query<R>(text, params);
-  const snapshot = async () =>
-    (
-      await sql<{ counts: Record<string, number> }>(
-        `SELECT json_build_object(${TABLES.map((t) => `'${t}', (SELECT count(*) FROM ${t})`).join(', ')}) AS counts`,
-      )
-    ).rows[0].counts;
+  const snapshot = () => rowCounts(service.app, TABLES);
   const ledgerSize = async () => (await gqlOk(service.app, LEDGER_SIZE)).ledgerInfo.size as number;
   const capture = (body: object, key: string) =>
     request(service.app.getHttpServer())

@@ -7,6 +7,7 @@ import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { CREATE_ORGANIZATION, INITIATE_RECALL } from '../support/documents.js';
 import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { rowCounts } from '../support/row-counts.js';
 
 const PACK = `mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc childCount parentSscc entry { seq type batchId actor payload } } }`;
 const UNPACK = `mutation($sscc: String!, $facilityId: ID!) { unpack(sscc: $sscc, facilityId: $facilityId) { seq type payload } }`;
@@ -24,12 +25,7 @@ let prefixes = 0;
 describe('packages (SSCC)', () => {
   const service = useTestApp();
   const sql = <R extends Record<string, unknown>>(text: string, params?: unknown[]) => service.app.get(Database).query<R>(text, params);
-  const snapshot = async () =>
-    (
-      await sql<{ counts: Record<string, number> }>(
-        `SELECT json_build_object(${TABLES.map((t) => `'${t}', (SELECT count(*) FROM ${t})`).join(', ')}) AS counts`,
-      )
-    ).rows[0].counts;
+  const snapshot = () => rowCounts(service.app, TABLES);
 
   /** An organization, registered by the admin with a GS1 company prefix when given, and a facility of it. */
   async function org(kind: string, gs1CompanyPrefix?: string): Promise<Org & { facility: string }> {
