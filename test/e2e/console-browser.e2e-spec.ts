@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createOrg, producerWithBatch, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { useBrowserApp } from '../support/chromium.js';
+import { consoleTab, type ConsoleTab, DESKTOP, PHONE, shootConsole, signInToConsole } from '../support/console-tab.js';
 import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
 
 /**
@@ -15,50 +15,11 @@ import { gql, TEST_ADMIN_KEY } from '../support/test-app.js';
  *
  * With CONSOLE_SCREENSHOTS=<folder>, it also saves each main screen there (phone and desktop), for docs/console.md.
  */
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
-const SHOTS = process.env.CONSOLE_SCREENSHOTS;
-
 describe('the console in a browser', () => {
   const env = useBrowserApp();
-
-  /** A tab of its own (its own sessionStorage), recording any request to another host and any error the page logs. */
-  async function tab(browser: Browser, viewport = PHONE): Promise<{ page: Page; foreign: string[]; problems: string[] }> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const foreign: string[] = [];
-    const problems: string[] = [];
-    page.on('request', (r) => {
-      const url = new URL(r.url());
-      if (!['blob:', 'data:'].includes(url.protocol) && url.origin !== env.base) foreign.push(r.url());
-    });
-    // Errors the page logs, CSP refusals among them; an HTTP error status (the bad key's 401) is the API's answer, shown in words.
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    return { page, foreign, problems };
-  }
-
-  async function signIn(page: Page, key: string): Promise<void> {
-    await page.goto(`${env.base}/console`);
-    await page.getByLabel('API 密钥').fill(key);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForSelector('[data-org-kind]');
-  }
-
-  /** Saves the screen at both sizes; the desktop shot shows `scrollTo` when given (the phone's is the whole page). */
-  async function shoot(page: Page, name: string, scrollTo?: string): Promise<void> {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    for (const [size, viewport] of [
-      ['phone', PHONE],
-      ['desktop', DESKTOP],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      if (scrollTo) await page.locator(scrollTo).first().scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `${SHOTS}/${name}-${size}.png`, fullPage: size === 'phone' });
-    }
-    await page.setViewportSize(PHONE);
-  }
+  const tab = (browser: Browser, viewport = PHONE): Promise<ConsoleTab> => consoleTab(browser, env.base, viewport);
+  const signIn = (page: Page, key: string): Promise<void> => signInToConsole(page, env.base, key);
+  const shoot = shootConsole;
 
   it('serves one page with a strict policy and its own files only', async () => {
     const page = await request(env.app.getHttpServer()).get('/console').expect(200);
