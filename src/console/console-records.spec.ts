@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { expectedBytes, fileNameOf, formatBytes, percentOf } from './browser/download-progress.js';
+import { fieldOfError } from './browser/field-errors.js';
 
 describe('a download’s file name', () => {
   it('is the one Content-Disposition gives, the UTF-8 form first', () => {
@@ -41,5 +42,15 @@ describe('a download’s progress', () => {
     expect(formatBytes(1500)).toBe('1.5 kB');
     expect(formatBytes(2_345_678)).toBe('2.3 MB');
     expect(formatBytes(7_000_000_000)).toBe('7.0 GB');
+  });
+});
+
+describe('which certificate field an API error is about', () => {
+  it('names fields with digits in them, as the certificate mutations do', () => {
+    const fields = ['certificateId', 'documentSha256', 'number', 'validUntil'];
+    expect(fieldOfError('documentSha256: certificate 1 was recorded with document aa, not bb', fields)).toBe('documentSha256');
+    expect(fieldOfError('documentSha256 must be the SHA-256 of the certificate document: 64 lowercase hex digits', fields)).toBe('documentSha256');
+    expect(fieldOfError('number: a ORGANIC certificate number is 17 digits, got "1"', fields)).toBe('number');
+    expect(fieldOfError('certificate 1 is already attested by 天津市市场监督管理局', fields)).toBeNull();
   });
 });

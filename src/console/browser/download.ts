@@ -99,9 +99,10 @@ export async function downloadWithProgress(
   }
 }
 
-/** Saves a downloaded file (a click on a `download` link), and returns the link, to show as "save again". */
-export function saveFile(file: Downloaded, className = 'downloaded'): HTMLAnchorElement {
-  const link = h('a', { href: file.url, download: file.name, class: className, 'data-bytes': file.bytes }, file.name);
+/** Saves a downloaded file: a `download` link to it, shown in `where` (to save it again) and clicked once. */
+export function saveFile(file: Downloaded, where: HTMLElement): HTMLAnchorElement {
+  const link = h('a', { href: file.url, download: file.name, class: 'downloaded', 'data-bytes': file.bytes }, file.name);
+  where.append(h('p', {}, link));
   link.click();
   return link;
 }

@@ -200,7 +200,7 @@ function group(
           return;
         }
         const file = await downloadWithProgress(button, status, d.path(value), d.fallback, fields);
-        if (file) status.append(h('p', {}, saveFile(file)));
+        if (file) saveFile(file, status);
       })().catch((err) => show(status, alertBox(errorText(err))));
     });
     return button;

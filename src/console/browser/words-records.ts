@@ -60,7 +60,6 @@ export const RECORDS_WORDS = {
   bytesReceived: ['已接收 {0}', '{0} received'],
   receivedOf: ['已接收 {0} / {1}（{2}%）', '{0} of {1} received ({2}%)'],
   downloaded: ['已下载 {0}（{1}）：', 'Downloaded {0} ({1}):'],
-  saveAgain: ['再次保存', 'Save again'],
   exportTrace: ['一个批次的追溯', 'A lot’s trace'],
   exportProduct: ['一个产品在某段时间的事件', 'A product’s events in a period'],
   exportLedger: ['账本', 'The ledger'],
