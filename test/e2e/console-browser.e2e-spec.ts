@@ -250,7 +250,7 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(TEST_ADMIN_KEY);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.getByText('管理员密钥（不属于任何组织）').waitFor();
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '冷链异常', '账本']);
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '冷链异常', '账本', '导出记录']);
     await admin.getByRole('link', { name: '组织' }).first().click();
     await admin.getByLabel('名称').fill('天津市食品检验所');
     await admin.getByLabel('类型').selectOption('LAB');
