@@ -66,7 +66,7 @@ describe('the console’s certificates, webhooks and exports', () => {
   const document = (text: string) => ({ name: 'certificate.pdf', mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.7 ${text}`) });
   const sha256 = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
 
-  it('a producer attaches a certificate to its product, a regulator attests it, both see it attested on the batch story; a certifier attests another by its ID', async () => {
+  it('a producer attaches a certificate to its product, a regulator attests it, both see it attested; a certifier attests one by its ID', async () => {
     const { farm, productName, lot } = await farmWithLot('小站稻合作社');
     const regulator = await createOrg(env.app, 'REGULATOR', '天津市市场监督管理局');
     const certifier = await createOrg(env.app, 'CERTIFIER', '中绿华夏有机食品认证中心');
@@ -115,7 +115,9 @@ describe('the console’s certificates, webhooks and exports', () => {
     await onStory.getByRole('button', { name: '认证此证书' }).click();
     const hashError = onStory.locator('[data-field="documentSha256"] .field-error');
     await hashError.waitFor();
-    expect(await hashError.textContent()).toMatch(/^documentSha256: certificate .+ was recorded with document [0-9a-f]{64}, not [0-9a-f]{64}; attest only the document you checked$/);
+    expect(await hashError.textContent()).toMatch(
+      /^documentSha256: certificate .+ was recorded with document [0-9a-f]{64}, not [0-9a-f]{64}; attest only the document you checked$/,
+    );
     await onStory.getByLabel('证书文件（').setInputFiles(scan);
     await expect(waitForValue(onStory.getByLabel('证书文件 SHA-256'), sha256(scan.buffer))).resolves.toBe(sha256(scan.buffer));
     await onStory.getByRole('button', { name: '认证此证书' }).click();
@@ -278,7 +280,6 @@ describe('the console’s certificates, webhooks and exports', () => {
     await expect(traceGroup.locator('[data-field="batchId"] .field-error').textContent()).resolves.toContain('batchId');
     await expectClean();
   });
-
 });
 
 /** The control's value once it is set (to `expected` when given): the page computes it after an event. */

@@ -20,7 +20,12 @@ export async function launchChromium(): Promise<Browser> {
  * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium.
  * `env` adds settings (as createTestApp's).
  */
-export function useBrowserApp(env: Record<string, string> = {}): { readonly app: INestApplication<App>; readonly db: TestDatabase; readonly base: string; readonly browser: Browser } {
+export function useBrowserApp(env: Record<string, string> = {}): {
+  readonly app: INestApplication<App>;
+  readonly db: TestDatabase;
+  readonly base: string;
+  readonly browser: Browser;
+} {
   const context = {} as { app: INestApplication<App>; db: TestDatabase; base: string; browser: Browser };
   beforeAll(async () => {
     context.db = await createTestDatabase();

@@ -84,7 +84,17 @@ export async function downloadWithProgress(
   } catch (err) {
     const message = errorText(err);
     // A refusal that names one of the form's fields (a query parameter) is shown beside it.
-    const named = err instanceof ApiError ? fields.find((f) => f.name === fieldOfError(message, fields.map((x) => x.name))) : undefined;
+    const named =
+      err instanceof ApiError
+        ? fields.find(
+            (f) =>
+              f.name ===
+              fieldOfError(
+                message,
+                fields.map((x) => x.name),
+              ),
+          )
+        : undefined;
     if (controller.signal.aborted) show(status, notice(t('cancelled')));
     else if (named) {
       show(status);

@@ -3,7 +3,22 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations' | 'certificates' | 'exports' | 'webhooks';
+  | 'home'
+  | 'batches'
+  | 'registerBatch'
+  | 'transform'
+  | 'catalog'
+  | 'receive'
+  | 'find'
+  | 'recalls'
+  | 'held'
+  | 'excursions'
+  | 'ledger'
+  | 'keys'
+  | 'organizations'
+  | 'certificates'
+  | 'exports'
+  | 'webhooks';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];

@@ -166,7 +166,8 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       batch = (
         await gql<{ batch: StoryBatch | null }>(
           `query($id: ID!) { batch(id: $id) { id lotCode traceCode status quantity unit producedAt withheldFields ${COLD_CHAIN_FIELDS}
-            custodian { name } product { id name gtin minTempC maxTempC } events { seq type recordedAt payload } ${INSPECTION_FIELDS} ${CERTIFICATE_FIELDS} } }`,
+            custodian { name } product { id name gtin minTempC maxTempC } events { seq type recordedAt payload }
+            ${INSPECTION_FIELDS} ${CERTIFICATE_FIELDS} } }`,
           { id },
         )
       ).batch;
@@ -195,7 +196,12 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
     const labels = h('button', { type: 'button', class: 'secondary' }, t('printLabels'));
     labels.addEventListener('click', () => {
       void (async () => {
-        const pdf = await downloadWithProgress(labels, labelStatus, `/labels/sheet.pdf?traceCodes=${encodeURIComponent(batch.traceCode)}`, `labels-${batch.traceCode}.pdf`);
+        const pdf = await downloadWithProgress(
+          labels,
+          labelStatus,
+          `/labels/sheet.pdf?traceCodes=${encodeURIComponent(batch.traceCode)}`,
+          `labels-${batch.traceCode}.pdf`,
+        );
         if (!pdf) return;
         const link = h('a', { href: pdf.url, target: '_blank', rel: 'noopener', class: 'label-sheet', download: pdf.name }, t('labelSheet'));
         show(labelStatus, notice(t('labelsOpened'), ' ', link));
@@ -236,7 +242,9 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       verifyStatus,
       h('h2', {}, t('events')),
       h('ol', { class: 'events' }, ...batch.events.map(eventItem)),
-      kind === 'REGULATOR' ? h('p', {}, h('a', { class: 'button secondary', href: `#/exports?batch=${id}&product=${batch.product.id}` }, t('exportRecords'))) : null,
+      kind === 'REGULATOR'
+        ? h('p', {}, h('a', { class: 'button secondary', href: `#/exports?batch=${id}&product=${batch.product.id}` }, t('exportRecords')))
+        : null,
       // The batch's producer, or an attester, attaches; the API says so to anyone else.
       certificatesSection({ batchId: id }, batch.certificates, (kind !== undefined && MAKERS.includes(kind)) || isAttester(), reload),
       batch.inspections.length ? h('h2', {}, t('inspections')) : null,

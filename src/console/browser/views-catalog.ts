@@ -12,7 +12,16 @@ interface Catalog {
   facilities: { edges: { node: { id: string; name: string; region: string | null; gln: string | null } }[] };
   products: {
     edges: {
-      node: { id: string; name: string; gtin: string | null; category: string; storage: string; minTempC: number | null; maxTempC: number | null; certificates: CertificateRow[] };
+      node: {
+        id: string;
+        name: string;
+        gtin: string | null;
+        category: string;
+        storage: string;
+        minTempC: number | null;
+        maxTempC: number | null;
+        certificates: CertificateRow[];
+      };
     }[];
   };
 }

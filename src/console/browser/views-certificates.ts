@@ -6,7 +6,8 @@ import { viewer } from './session.js';
 import { facts, field, type Field, input, notice, screen, select } from './ui.js';
 
 /** What the console asks of a certificate (Batch.certificates, Product.certificates). */
-const CERTIFICATE_SELECTION = 'id kind number issuer protectedName validFrom validUntil documentSha256 standing attestedAt recordedBy { name } attestedBy { name }';
+const CERTIFICATE_SELECTION =
+  'id kind number issuer protectedName validFrom validUntil documentSha256 standing attestedAt recordedBy { name } attestedBy { name }';
 export const CERTIFICATE_FIELDS = `certificates { ${CERTIFICATE_SELECTION} }`;
 
 export interface CertificateRow {
@@ -84,7 +85,9 @@ function formatDay(iso: string): string {
 /** The document file's SHA-256, computed in the browser (never uploaded) into the hex field; the field stays editable. */
 function documentFields(): Field[] {
   const file = field('document', t('certDocument'), input('file'));
-  const hex = field('documentSha256', t('certDocumentSha256'), input('text', { autocomplete: 'off', spellcheck: 'false', maxlength: '64' }), { required: true });
+  const hex = field('documentSha256', t('certDocumentSha256'), input('text', { autocomplete: 'off', spellcheck: 'false', maxlength: '64' }), {
+    required: true,
+  });
   file.control.addEventListener('change', () => {
     const chosen = (file.control as HTMLInputElement).files?.[0];
     if (!chosen) return;
@@ -119,7 +122,10 @@ function attachForm(subject: Subject | null, reload: () => void): HTMLElement {
   const fields: Field[] = [
     ...(subject
       ? []
-      : [field('productId', t('productId'), input('text', { autocomplete: 'off', spellcheck: 'false' })), field('batchId', t('batchId'), input('text', { autocomplete: 'off', spellcheck: 'false' }))]),
+      : [
+          field('productId', t('productId'), input('text', { autocomplete: 'off', spellcheck: 'false' })),
+          field('batchId', t('batchId'), input('text', { autocomplete: 'off', spellcheck: 'false' })),
+        ]),
     field('kind', t('certKind'), select(KINDS.map((k): [string, string] => [k, t(k)])), { required: true }),
     field('number', t('certNumber'), input('text', { autocomplete: 'off' }), { required: true }),
     field('issuer', t('certIssuer'), input('text', { autocomplete: 'off' }), { required: true }),
@@ -176,7 +182,14 @@ function attestForm(certificateId: string | null, typed: boolean, reload: () => 
   const value = (name: string) => fields.find((f) => f.name === name)!.control.value.trim();
   const status = h('div', { class: 'status' });
   const button = h('button', { type: 'submit' }, t('attestCertificate'));
-  const form = h('form', { novalidate: true, class: 'attest-certificate' }, h('p', { class: 'help' }, t('attestHelp')), ...fields.map((f) => f.wrapper), button, status);
+  const form = h(
+    'form',
+    { novalidate: true, class: 'attest-certificate' },
+    h('p', { class: 'help' }, t('attestHelp')),
+    ...fields.map((f) => f.wrapper),
+    button,
+    status,
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void submitForm(button, fields, status, async () => {
@@ -200,7 +213,17 @@ function attestForm(certificateId: string | null, typed: boolean, reload: () => 
 export function certificatesView(): HTMLElement {
   return screen(
     t('certificates'),
-    h('section', { class: 'panel' }, h('h2', {}, t('attestCertificate')), attestForm(null, true, () => undefined)),
-    h('section', { class: 'panel' }, h('h2', {}, t('attachCertificate')), attachForm(null, () => undefined)),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, t('attestCertificate')),
+      attestForm(null, true, () => undefined),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, t('attachCertificate')),
+      attachForm(null, () => undefined),
+    ),
   );
 }

@@ -151,14 +151,28 @@ export function exportsView(query: URLSearchParams): HTMLElement {
     ? group(
         t('exportProduct'),
         [
-          field('productId', t('productId'), input('text', { autocomplete: 'off', spellcheck: 'false', value: query.get('product') ?? '' }), { required: true }),
+          field('productId', t('productId'), input('text', { autocomplete: 'off', spellcheck: 'false', value: query.get('product') ?? '' }), {
+            required: true,
+          }),
           field('from', t('from'), input('date', { value: day(new Date(today.getTime() - 30 * 86400000)) }), { required: true }),
           field('to', t('to'), input('date', { value: day(new Date(today.getTime() + 86400000)) }), { required: true }),
         ],
         [
-          { word: 'fsmaCsv', path: (v) => `/exports/events.csv?${qs({ productId: v('productId'), from: dayHere(v('from')), to: dayHere(v('to')) })}`, fallback: 'events.csv' },
-          { word: 'fsmaXlsx', path: (v) => `/exports/events.xlsx?${qs({ productId: v('productId'), from: dayHere(v('from')), to: dayHere(v('to')) })}`, fallback: 'events.xlsx' },
-          { word: 'epcisJson', path: (v) => `/epcis/events?${qs({ productId: v('productId'), from: dayHere(v('from')), to: dayHere(v('to')) })}`, fallback: 'epcis-events.jsonld' },
+          {
+            word: 'fsmaCsv',
+            path: (v) => `/exports/events.csv?${qs({ productId: v('productId'), from: dayHere(v('from')), to: dayHere(v('to')) })}`,
+            fallback: 'events.csv',
+          },
+          {
+            word: 'fsmaXlsx',
+            path: (v) => `/exports/events.xlsx?${qs({ productId: v('productId'), from: dayHere(v('from')), to: dayHere(v('to')) })}`,
+            fallback: 'events.xlsx',
+          },
+          {
+            word: 'epcisJson',
+            path: (v) => `/epcis/events?${qs({ productId: v('productId'), from: dayHere(v('from')), to: dayHere(v('to')) })}`,
+            fallback: 'epcis-events.jsonld',
+          },
         ],
         (v) => (UUID.test(v('productId')) ? null : { field: 'productId', message: `productId: ${t('required')} (UUID)` }),
       )
@@ -173,7 +187,8 @@ export function exportsView(query: URLSearchParams): HTMLElement {
         [{ word: 'ledgerJsonl', path: (v) => `/ledger/export?${qs({ fromSeq: v('fromSeq'), toSeq: v('toSeq') })}`, fallback: 'ledger.jsonl' }],
       )
     : null;
-  const own = kind !== null ? group(t('exportOwnEvents'), [], [{ word: 'epcisJson', path: () => '/epcis/events?perPage=1000', fallback: 'epcis-query.jsonld' }]) : null;
+  const own =
+    kind !== null ? group(t('exportOwnEvents'), [], [{ word: 'epcisJson', path: () => '/epcis/events?perPage=1000', fallback: 'epcis-query.jsonld' }]) : null;
   return screen(t('exports'), h('p', { class: 'help' }, t('exportsHelp')), trace, product, ledger, own);
 }
 
@@ -205,5 +220,12 @@ function group(
     });
     return button;
   });
-  return h('section', { class: 'panel export-group', 'aria-label': title }, h('h2', {}, title), ...fields.map((f) => f.wrapper), h('div', { class: 'actions' }, ...buttons), status);
+  return h(
+    'section',
+    { class: 'panel export-group', 'aria-label': title },
+    h('h2', {}, title),
+    ...fields.map((f) => f.wrapper),
+    h('div', { class: 'actions' }, ...buttons),
+    status,
+  );
 }

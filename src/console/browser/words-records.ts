@@ -30,7 +30,8 @@ export const RECORDS_WORDS = {
   certAttested: ['证书已认证。', 'The certificate is attested.'],
   attestHelp: [
     '核对证书原件后选择该文件：其 SHA-256 须与记录时的一致。证书 ID 由记录方提供（在其产品或批次的证书列表中）。',
-    'Choose the document you checked: its SHA-256 must be the one recorded. The recorder gives you the certificate ID (shown in its product’s or batch’s certificate list).',
+    'Choose the document you checked: its SHA-256 must be the one recorded. ' +
+      'The recorder gives you the certificate ID (shown in its product’s or batch’s certificate list).',
   ],
   attachToHelp: [
     '填写产品 ID 或批次 ID（二选一），由产品所有者或批次档案提供。',
