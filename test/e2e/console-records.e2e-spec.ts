@@ -223,7 +223,7 @@ describe('the console’s certificates, webhooks and exports', () => {
     }
   });
 
-  it('a regulator downloads the events and trace sheets with progress, the bytes the routes serve; a refusal in words', async () => {
+  it('a regulator downloads the events and trace sheets with progress, the bytes the routes serve; a cancel; a refusal in words', async () => {
     const { lot, productId } = await farmWithLot('津南米业');
     const regulator = await createOrg(env.app, 'REGULATOR');
     const page = await tab(env.browser);
@@ -269,8 +269,26 @@ describe('the console’s certificates, webhooks and exports', () => {
     expect(trace.toString('utf8')).toContain(lot.lotCode);
     await shootConsole(page, 'exports');
 
-    // A lot that does not exist: the route's refusal, in its words.
+    // A download can be cancelled: the route is held unanswered here until Cancel aborts the fetch.
     const traceGroup = page.locator('section.export-group', { has: page.getByRole('heading', { name: '一个批次的追溯' }) });
+    await page.route('**/exports/trace.xlsx?**', () => undefined);
+    // (While busy, its words say so: it is found by the file it fetches.)
+    const xlsx = traceGroup.locator('button[data-download="trace.xlsx"]');
+    expect(await xlsx.textContent()).toBe('FSMA 204 表格（Excel）');
+    await xlsx.click();
+    const cancel = traceGroup.getByRole('button', { name: '取消' });
+    await cancel.waitFor();
+    expect([await xlsx.getAttribute('aria-busy'), await xlsx.isDisabled(), await traceGroup.locator('.download .bytes').textContent()]).toEqual([
+      'true',
+      true,
+      '正在下载…',
+    ]);
+    await cancel.click();
+    await traceGroup.getByText('下载已取消。').waitFor();
+    expect([await xlsx.getAttribute('aria-busy'), await xlsx.isDisabled(), await xlsx.textContent()]).toEqual([null, false, 'FSMA 204 表格（Excel）']);
+    await page.unroute('**/exports/trace.xlsx?**');
+
+    // A lot that does not exist: the route's refusal, in its words.
     await page.getByLabel('批次 ID').fill('00000000-0000-4000-8000-000000000000');
     await traceGroup.getByRole('button', { name: '追溯批次清单（CSV）' }).click();
     await expect(traceGroup.getByRole('alert').textContent()).resolves.toBe('no batch has id 00000000-0000-4000-8000-000000000000');
