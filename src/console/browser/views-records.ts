@@ -1,5 +1,5 @@
 import { gql } from './api.js';
-import { h, show } from './dom.js';
+import { type Child, h, show } from './dom.js';
 import { downloadWithProgress, saveFile } from './download.js';
 import { submitForm } from './forms.js';
 import { formatTime, t, type Word } from './i18n.js';
@@ -58,17 +58,16 @@ export function webhooksView(): HTMLElement {
 
 function deliveryTable(deliveries: Delivery[]): HTMLElement {
   const when = (iso: string | null) => (iso ? formatTime(iso) : '—');
+  const columns: Word[] = ['created', 'status', 'attempts', 'lastError', 'nextAttempt', 'deliveredAt'];
+  // Each cell carries its column's name: on a phone the rows stack and the names show beside the values.
+  const cell = (column: Word, content: Child, className?: string) => h('td', { 'data-label': t(column), class: className }, content);
   return h(
     'div',
     { class: 'table-scroll' },
     h(
       'table',
       { class: 'deliveries' },
-      h(
-        'thead',
-        {},
-        h('tr', {}, ...(['created', 'status', 'attempts', 'lastError', 'nextAttempt', 'deliveredAt'] as Word[]).map((w) => h('th', { scope: 'col' }, t(w)))),
-      ),
+      h('thead', {}, h('tr', {}, ...columns.map((w) => h('th', { scope: 'col' }, t(w))))),
       h(
         'tbody',
         {},
@@ -76,12 +75,12 @@ function deliveryTable(deliveries: Delivery[]): HTMLElement {
           h(
             'tr',
             { 'data-delivery': d.id, 'data-status': d.status },
-            h('td', {}, when(d.createdAt)),
-            h('td', {}, h('span', { class: `badge delivery-${d.status}` }, t(d.status))),
-            h('td', {}, String(d.attempts)),
-            h('td', { class: 'error-text' }, d.lastError ?? '—'),
-            h('td', {}, when(d.nextAttemptAt)),
-            h('td', {}, when(d.deliveredAt)),
+            cell('created', when(d.createdAt)),
+            cell('status', h('span', { class: `badge delivery-${d.status}` }, t(d.status))),
+            cell('attempts', String(d.attempts)),
+            cell('lastError', d.lastError ?? '—', 'error-text'),
+            cell('nextAttempt', when(d.nextAttemptAt)),
+            cell('deliveredAt', when(d.deliveredAt)),
           ),
         ),
       ),
