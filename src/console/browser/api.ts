@@ -1,8 +1,8 @@
 import { t } from './i18n.js';
 
 /**
- * The console's only way to the service: the public GraphQL API at /graphql (and the label sheet's
- * HTTP route), with the key the user typed, kept in this tab's sessionStorage and sent as the
+ * The console's only way to the service: the public GraphQL API at /graphql (and the service's HTTP
+ * routes for files, through download.ts), with the key the user typed, kept in this tab's sessionStorage and sent as the
  * Authorization header. No cookies: another site cannot make the browser act with the key.
  */
 const KEY = 'suyuan.console.key';
@@ -68,16 +68,4 @@ export async function apiErrorOf(response: Response): Promise<ApiError> {
     // Not JSON: the text as it came.
   }
   return new ApiError(text || `HTTP ${response.status} ${response.statusText}`, 'HTTP');
-}
-
-/** A file of the service's HTTP routes (a label sheet), fetched with the key: a link could not carry the Authorization header. */
-export async function fetchFile(path: string): Promise<Blob> {
-  let response: Response;
-  try {
-    response = await fetch(path, { headers: authHeaders(), credentials: 'omit' });
-  } catch {
-    throw new ApiError(t('networkError'), 'NETWORK');
-  }
-  if (response.ok) return response.blob();
-  throw await apiErrorOf(response);
 }
