@@ -48,12 +48,14 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'keys']);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'keys']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'keys']);
-    expect(screensFor('LAB')).toEqual(['home', 'keys']);
-    // The admin key belongs to no organization: it creates them.
-    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'excursions', 'ledger']);
+    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'exports', 'webhooks', 'keys']);
+    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'exports', 'webhooks', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'certificates', 'exports', 'webhooks', 'keys']);
+    expect(screensFor('LAB')).toEqual(['home', 'exports', 'webhooks', 'keys']);
+    // A certification body attests certificates; it holds no goods.
+    expect(screensFor('CERTIFIER')).toEqual(['home', 'certificates', 'exports', 'webhooks', 'keys']);
+    // The admin key belongs to no organization: it creates them (it has no webhook: registerWebhook is an organization's).
+    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'excursions', 'ledger', 'exports']);
   });
 });
 

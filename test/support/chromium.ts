@@ -18,12 +18,18 @@ export async function launchChromium(): Promise<Browser> {
 /**
  * For the describe block that calls it: a database of its own, the whole service on it listening on
  * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium.
+ * `env` adds settings (as createTestApp's).
  */
-export function useBrowserApp(): { readonly app: INestApplication<App>; readonly db: TestDatabase; readonly base: string; readonly browser: Browser } {
+export function useBrowserApp(env: Record<string, string> = {}): {
+  readonly app: INestApplication<App>;
+  readonly db: TestDatabase;
+  readonly base: string;
+  readonly browser: Browser;
+} {
   const context = {} as { app: INestApplication<App>; db: TestDatabase; base: string; browser: Browser };
   beforeAll(async () => {
     context.db = await createTestDatabase();
-    context.app = await createTestApp(context.db.url);
+    context.app = await createTestApp(context.db.url, env);
     context.base = await listenOnLoopback(context.app);
     context.browser = await launchChromium();
   });

@@ -1,8 +1,8 @@
 import { t } from './i18n.js';
 
 /**
- * The console's only way to the service: the public GraphQL API at /graphql (and the label sheet's
- * HTTP route), with the key the user typed, kept in this tab's sessionStorage and sent as the
+ * The console's only way to the service: the public GraphQL API at /graphql (and the service's HTTP
+ * routes for files, through download.ts), with the key the user typed, kept in this tab's sessionStorage and sent as the
  * Authorization header. No cookies: another site cannot make the browser act with the key.
  */
 const KEY = 'suyuan.console.key';
@@ -51,21 +51,21 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   return body.data;
 }
 
-/** A file of the service's HTTP routes (a label sheet), fetched with the key: a link could not carry the Authorization header. */
-export async function fetchFile(path: string): Promise<Blob> {
-  let response: Response;
+/** The Authorization header of the stored key, for the service's HTTP routes (a link could not carry it). */
+export function authHeaders(): Record<string, string> {
+  return headers(apiKey());
+}
+
+/** An HTTP route's refusal as the API said it: `{ errors: [{ message, extensions: { code } }] }`, an RFC 7807 problem, or its text. */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
   try {
-    response = await fetch(path, { headers: headers(apiKey()), credentials: 'omit' });
+    const json = JSON.parse(text) as { message?: string; title?: string; code?: string; errors?: { message: string; extensions?: { code?: string } }[] };
+    const first = json.errors?.[0];
+    const message = first?.message ?? json.message ?? json.title;
+    if (message) return new ApiError(message, first?.extensions?.code ?? json.code);
   } catch {
-    throw new ApiError(t('networkError'), 'NETWORK');
+    // Not JSON: the text as it came.
   }
-  if (response.ok) return response.blob();
-  const text = await response.text();
-  try {
-    const json = JSON.parse(text) as { message?: string; code?: string; errors?: { message: string }[] };
-    throw new ApiError(json.message ?? json.errors?.[0]?.message ?? text, json.code);
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(text || `HTTP ${response.status}`, 'HTTP');
-  }
+  return new ApiError(text || `HTTP ${response.status} ${response.statusText}`, 'HTTP');
 }

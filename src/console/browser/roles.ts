@@ -3,14 +3,29 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations';
+  | 'home'
+  | 'batches'
+  | 'registerBatch'
+  | 'transform'
+  | 'catalog'
+  | 'receive'
+  | 'find'
+  | 'recalls'
+  | 'held'
+  | 'excursions'
+  | 'ledger'
+  | 'keys'
+  | 'organizations'
+  | 'certificates'
+  | 'exports'
+  | 'webhooks';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
 
 /** What an organization of this kind (null: the admin key) may use. */
 export function screensFor(kind: OrganizationKind | null): Screen[] {
-  if (kind === null) return ['home', 'organizations', 'held', 'excursions', 'ledger'];
+  if (kind === null) return ['home', 'organizations', 'held', 'excursions', 'ledger', 'exports'];
   const screens: Screen[] = ['home'];
   if (HOLDERS.includes(kind)) screens.push('batches');
   // Makers register lots, and make new lots of their own products from the lots they hold.
@@ -19,6 +34,9 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
   if (kind === 'REGULATOR') screens.push('find');
   if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
+  // Regulators and certification bodies attest certificates; every organization exports what it may and has a recall webhook.
+  if (kind === 'REGULATOR' || kind === 'CERTIFIER') screens.push('certificates');
+  screens.push('exports', 'webhooks');
   screens.push('keys');
   return screens;
 }

@@ -1,4 +1,7 @@
-import { fetchFile, gql } from './api.js';
+import { gql } from './api.js';
+import { downloadWithProgress } from './download.js';
+import { MAKERS } from '../../auth/caller.js';
+import { CERTIFICATE_FIELDS, type CertificateRow, certificatesSection, isAttester } from './views-certificates.js';
 import { submitForm } from './forms.js';
 import { mockRecallButton } from './views-oversight.js';
 import { COLD_CHAIN_FIELDS, type ColdChainFacts, excursionList, temperatureUpload } from './views-cold-chain.js';
@@ -146,7 +149,8 @@ export function registerBatchView(go: (path: string) => void): HTMLElement {
 interface StoryBatch extends BatchRow, ColdChainFacts {
   withheldFields: string[];
   custodian: { name: string };
-  product: { name: string; gtin: string | null; minTempC: number | null; maxTempC: number | null };
+  product: { id: string; name: string; gtin: string | null; minTempC: number | null; maxTempC: number | null };
+  certificates: CertificateRow[];
   events: { seq: number; type: string; recordedAt: string; payload: Record<string, unknown> | null }[];
   inspections: InspectionRow[];
 }
@@ -162,7 +166,8 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       batch = (
         await gql<{ batch: StoryBatch | null }>(
           `query($id: ID!) { batch(id: $id) { id lotCode traceCode status quantity unit producedAt withheldFields ${COLD_CHAIN_FIELDS}
-            custodian { name } product { name gtin minTempC maxTempC } events { seq type recordedAt payload } ${INSPECTION_FIELDS} } }`,
+            custodian { name } product { id name gtin minTempC maxTempC } events { seq type recordedAt payload }
+            ${INSPECTION_FIELDS} ${CERTIFICATE_FIELDS} } }`,
           { id },
         )
       ).batch;
@@ -190,13 +195,18 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
     const labelStatus = h('div', { class: 'status' });
     const labels = h('button', { type: 'button', class: 'secondary' }, t('printLabels'));
     labels.addEventListener('click', () => {
-      void withProgress(labels, labelStatus, 'loading', async () => {
-        const pdf = await fetchFile(`/labels/sheet.pdf?traceCodes=${encodeURIComponent(batch.traceCode)}`);
-        const url = URL.createObjectURL(pdf);
-        const link = h('a', { href: url, target: '_blank', rel: 'noopener', class: 'label-sheet', download: `labels-${batch.traceCode}.pdf` }, t('labelSheet'));
+      void (async () => {
+        const pdf = await downloadWithProgress(
+          labels,
+          labelStatus,
+          `/labels/sheet.pdf?traceCodes=${encodeURIComponent(batch.traceCode)}`,
+          `labels-${batch.traceCode}.pdf`,
+        );
+        if (!pdf) return;
+        const link = h('a', { href: pdf.url, target: '_blank', rel: 'noopener', class: 'label-sheet', download: pdf.name }, t('labelSheet'));
         show(labelStatus, notice(t('labelsOpened'), ' ', link));
-        window.open(url, '_blank', 'noopener');
-      });
+        window.open(pdf.url, '_blank', 'noopener');
+      })();
     });
     const holder = kind === 'PRODUCER' || kind === 'PROCESSOR' || kind === 'LOGISTICS' || kind === 'RETAILER';
     show(
@@ -232,6 +242,11 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       verifyStatus,
       h('h2', {}, t('events')),
       h('ol', { class: 'events' }, ...batch.events.map(eventItem)),
+      kind === 'REGULATOR'
+        ? h('p', {}, h('a', { class: 'button secondary', href: `#/exports?batch=${id}&product=${batch.product.id}` }, t('exportRecords')))
+        : null,
+      // The batch's producer, or an attester, attaches; the API says so to anyone else.
+      certificatesSection({ batchId: id }, batch.certificates, (kind !== undefined && MAKERS.includes(kind)) || isAttester(), reload),
       batch.inspections.length ? h('h2', {}, t('inspections')) : null,
       inspectionList(batch.inspections),
       holder && batch.coldChainStatus !== 'NOT_APPLICABLE' ? temperatureUpload(id, batch, reload) : null,

@@ -5,12 +5,24 @@ import { nameOf, t } from './i18n.js';
 import { PRODUCT_CATEGORIES, STORAGE_CONDITIONS } from '../../products/product-kinds.js';
 import { MAKERS } from '../../auth/caller.js';
 import { viewer } from './session.js';
+import { CERTIFICATE_FIELDS, type CertificateRow, certificatesSection } from './views-certificates.js';
 import { alertBox, errorText, field, type Field, input, notice, screen, select } from './ui.js';
 
 interface Catalog {
   facilities: { edges: { node: { id: string; name: string; region: string | null; gln: string | null } }[] };
   products: {
-    edges: { node: { id: string; name: string; gtin: string | null; category: string; storage: string; minTempC: number | null; maxTempC: number | null } }[];
+    edges: {
+      node: {
+        id: string;
+        name: string;
+        gtin: string | null;
+        category: string;
+        storage: string;
+        minTempC: number | null;
+        maxTempC: number | null;
+        certificates: CertificateRow[];
+      };
+    }[];
   };
 }
 
@@ -23,7 +35,7 @@ export function catalogView(): HTMLElement {
     try {
       const { viewer: v } = await gql<{ viewer: Catalog }>(
         `{ viewer { facilities(first: 100) { edges { node { id name region gln } } }
-          products(first: 100) { edges { node { id name gtin category storage minTempC maxTempC } } } } }`,
+          products(first: 100) { edges { node { id name gtin category storage minTempC maxTempC ${CERTIFICATE_FIELDS} } } } } }`,
       );
       show(
         lists,
@@ -47,6 +59,8 @@ export function catalogView(): HTMLElement {
               h('span', { class: 'badge' }, nameOf(node.category)),
               `${nameOf(node.storage)}${node.minTempC != null || node.maxTempC != null ? ` ${node.minTempC ?? '…'}–${node.maxTempC ?? '…'} °C` : ''}`,
               node.gtin ? h('code', {}, `GTIN ${node.gtin}`) : null,
+              // Its certificates, attached here by its owner (the catalog lists only the organization's own products).
+              certificatesSection({ productId: node.id }, node.certificates, maker, () => void load()),
             ),
           ),
         ),

@@ -19,6 +19,9 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   ledger: '#/ledger',
   keys: '#/keys',
   organizations: '#/organizations',
+  certificates: '#/certificates',
+  exports: '#/exports',
+  webhooks: '#/webhooks',
 };
 
 /** Sign-in: the key is checked by asking `viewer` with it, and kept for the tab only when the API accepts it. */

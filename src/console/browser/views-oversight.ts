@@ -1,4 +1,5 @@
-import { fetchFile, gql } from './api.js';
+import { gql } from './api.js';
+import { downloadWithProgress } from './download.js';
 import { h, show } from './dom.js';
 import { formatTime, t } from './i18n.js';
 import { alertBox, errorText, facts, field, notice, screen, withProgress } from './ui.js';
@@ -146,11 +147,12 @@ export function mockRecallButton(batchId: string): HTMLElement {
   const status = h('div', { class: 'status' });
   const button = h('button', { type: 'button', class: 'secondary' }, t('mockRecall'));
   button.addEventListener('click', () => {
-    void withProgress(button, status, 'loading', async () => {
-      const url = URL.createObjectURL(await fetchFile(`/reports/mock-recall/${batchId}.pdf`));
-      show(status, notice(t('reportOpened'), ' ', h('a', { href: url, target: '_blank', rel: 'noopener', class: 'mock-recall' }, t('mockRecall'))));
-      window.open(url, '_blank', 'noopener');
-    });
+    void (async () => {
+      const pdf = await downloadWithProgress(button, status, `/reports/mock-recall/${batchId}.pdf`, `mock-recall-${batchId.slice(0, 8)}.pdf`);
+      if (!pdf) return;
+      show(status, notice(t('reportOpened'), ' ', h('a', { href: pdf.url, target: '_blank', rel: 'noopener', class: 'mock-recall' }, t('mockRecall'))));
+      window.open(pdf.url, '_blank', 'noopener');
+    })();
   });
   return h('div', {}, button, status);
 }
