@@ -66,7 +66,12 @@ export class RecallsResolver {
     return this.events.asyncIterableIterator(RECALL_ISSUED);
   }
 
-  @Query(() => RecallModel, { nullable: true, description: 'Regulators, the initiator, and organizations holding or having made an affected batch.' })
+  @Query(() => RecallModel, {
+    nullable: true,
+    description:
+      'Regulators, the initiator, and organizations that made, hold, have in transit to them, or hold units of (a package received) an affected batch. ' +
+      'viewer.recalls lists them.',
+  })
   recall(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<RecallModel | null> {
     return this.recalls.get(caller, id);
   }
