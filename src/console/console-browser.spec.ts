@@ -48,8 +48,8 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'keys']);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'keys']);
+    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'holderRecalls', 'keys']);
+    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'holderRecalls', 'keys']);
     expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'keys']);
     expect(screensFor('LAB')).toEqual(['home', 'keys']);
     // The admin key belongs to no organization: it creates them.

@@ -81,7 +81,9 @@ export class ReportsService {
     ]);
     // The same rule as every other path to a batch: what the caller may not read of a batch stays out.
     const withheldBatchIds = new Set(
-      [...batches.values()].filter((b) => !mayReadBatch(caller, { producerId: b.producerId, custodianId: b.holderId, inTransitToId: b.inTransitToId })).map((b) => b.id),
+      [...batches.values()]
+        .filter((b) => !mayReadBatch(caller, { producerId: b.producerId, custodianId: b.holderId, inTransitToId: b.inTransitToId }))
+        .map((b) => b.id),
     );
     const inspections = allInspections.filter((i) => !withheldBatchIds.has(i.batchId));
     const names = await this.organizationNames([

@@ -3,7 +3,20 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations';
+  | 'home'
+  | 'batches'
+  | 'registerBatch'
+  | 'transform'
+  | 'catalog'
+  | 'receive'
+  | 'holderRecalls'
+  | 'find'
+  | 'recalls'
+  | 'held'
+  | 'excursions'
+  | 'ledger'
+  | 'keys'
+  | 'organizations';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
@@ -17,6 +30,8 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (MAKERS.includes(kind)) screens.push('registerBatch', 'transform');
   // Every holder registers its facilities; makers their products too.
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
+  // Holders follow the recalls that reach their lots (viewer.recalls) and report what they recovered.
+  if (HOLDERS.includes(kind)) screens.push('holderRecalls');
   if (kind === 'REGULATOR') screens.push('find');
   if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
   screens.push('keys');
