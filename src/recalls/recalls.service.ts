@@ -177,7 +177,7 @@ export class RecallsService {
     if (!found) return null;
     const [view] = await this.views([found]);
     if (!(await this.readable(caller, [view])).has(view.id))
-      throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made, holds, has in transit to it or holds units of`);
+      throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made or holds`);
     return view;
   }
 

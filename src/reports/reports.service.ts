@@ -31,7 +31,7 @@ export function requireMockRecallAccess(caller: Exclude<Caller, { kind: 'anonymo
   if (caller.organizationKind === 'REGULATOR' || (caller.organizationKind !== 'LAB' && mayReadBatch(caller, batch))) return;
   throw new DomainError(
     'ROLE_NOT_ALLOWED',
-    "the mock recall report is for regulators, the admin, and the lot's producer, current custodian or the organization it is in transit to",
+    "the mock recall report is for regulators, the admin, and the lot's producer or current custodian (or the organization it is in transit to)",
   );
 }
 
