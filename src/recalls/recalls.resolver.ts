@@ -56,7 +56,7 @@ export class RecallsResolver {
   }
 
   @Subscription(() => RecallModel, {
-    description: "Recalls that affect a batch in the subscriber's custody (all recalls for regulators).",
+    description: "Recalls that affect a batch in the subscriber's custody, in transit to it, or of which it holds units (all recalls for regulators).",
     filter: (event: RecallIssued, _variables: unknown, context: { req: { caller?: Caller } }) => !!context.req.caller && hearsOf(event, context.req.caller),
     resolve: (event: RecallIssued) => event.recall,
   })

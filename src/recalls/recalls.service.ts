@@ -21,7 +21,7 @@ export interface RecallIssued {
   holderIds: string[];
 }
 
-/** Who hears of a recall: regulators and the admin all of them, an organization those reaching a batch it holds. */
+/** Who hears of a recall: regulators and the admin all of them, an organization those reaching a batch it holds or is receiving, or units of one it holds. */
 export function hearsOf(event: RecallIssued, caller: Caller): boolean {
   if (caller.kind === 'admin') return true;
   if (caller.kind !== 'organization') return false;
@@ -88,10 +88,13 @@ export class RecallsService {
           { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq },
           held,
         );
-        // The webhook outbox, in the same transaction: each holder is told of the batches it holds, or holds units of
-        // (a package of them received: src/packages).
+        // The webhook outbox, in the same transaction: each holder is told of the batches it holds, has on its way to it,
+        // or holds units of (a package of them received: src/packages).
         const heldBatches = new Map<string, Set<string>>();
-        for (const s of reached) heldBatches.set(s.custodianId, (heldBatches.get(s.custodianId) ?? new Set()).add(s.id));
+        const tell = (holder: string, batchId: string) => heldBatches.set(holder, (heldBatches.get(holder) ?? new Set()).add(batchId));
+        for (const s of reached) tell(s.custodianId, s.id);
+        // A batch on its way is told to where it is going too: that organization reads it as its custodian does, and receives it recalled.
+        for (const s of reached) if (s.inTransitToId) tell(s.inTransitToId, s.id);
         const unitHolders = await this.recalls.unitHoldersInTx(
           tx,
           reached.map((s) => s.id),
@@ -111,7 +114,7 @@ export class RecallsService {
     });
     const recallRow: Recall = { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt };
     const view = await this.view(recallRow, affected.ids);
-    // Told after the commit: every organization holding an affected batch or units of one, and regulators.
+    // Told after the commit: every organization holding an affected batch, receiving one, or holding units of one, and regulators.
     await this.events.publish(RECALL_ISSUED, { recall: view, holderIds: affected.holderIds } satisfies RecallIssued);
     return view;
   }

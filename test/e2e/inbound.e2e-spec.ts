@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { type Client, createClient } from 'graphql-ws';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { Database } from '../../src/database/database.js';
 import { gtinCheckDigit } from '../../src/products/gtin.js';
 import { createOrg, type Org, registerBatch, registerFacility, registerProduct } from '../support/builders.js';
 import { CLOSE_RECALL, CREATE_ORGANIZATION, INITIATE_RECALL, RECORD_EVENT } from '../support/documents.js';
-import { gql, gqlOk, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
+import { gql, gqlOk, listenOnLoopback, TEST_ADMIN_KEY, useTestApp } from '../support/test-app.js';
 
 const BATCH = `query($id: ID!) {
   batch(id: $id) { id status withheldFields events { payload }
@@ -211,6 +213,50 @@ describe('inbound shipments and holders’ recalls', () => {
     expect(await ids(shop.key, 'OPEN')).toEqual([]);
     expect(await ids(shop.key, 'CLOSED')).toEqual([heldRecall]);
     expect(refusal(await gql(service.app, VIEWER_RECALLS, { first: 101 }, shop.key))[0]).toBe('BAD_USER_INPUT');
+  });
+
+  it('the organization a lot is on its way to hears of its recall as its custodian does (recallIssued, webhook); a stranger not', async () => {
+    const { farm, lot, ship } = await farmWithProduct();
+    const receiver = await createOrg(service.app, 'RETAILER');
+    const stranger = await createOrg(service.app, 'RETAILER');
+    const regulator = await createOrg(service.app, 'REGULATOR');
+    const onTheRoad = await lot();
+    await ship(onTheRoad.id, receiver, 300);
+    for (const o of [farm, receiver, stranger])
+      await gqlOk(service.app, 'mutation { registerWebhook(url: "https://example.org/hooks/recalls") { secret } }', undefined, o.key);
+    const url = (await listenOnLoopback(service.app)).replace('http', 'ws') + '/graphql';
+    const clients: Client[] = [];
+    const listen = (key: string) => {
+      const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0 });
+      clients.push(client);
+      const heard: string[] = [];
+      const ready = new Promise<void>((resolve) => client.on('connected', () => setTimeout(resolve, 200)));
+      client.subscribe<{ recallIssued: { id: string; affectedBatches: { id: string; withheldFields: string[] }[] } }>(
+        { query: 'subscription { recallIssued { id affectedBatches { id withheldFields } } }' },
+        {
+          next: (m) => m.data && heard.push(`${m.data.recallIssued.id} ${JSON.stringify(m.data.recallIssued.affectedBatches)}`),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      return { heard, ready };
+    };
+    const receiving = listen(receiver.key);
+    const outsider = listen(stranger.key);
+    await Promise.all([receiving.ready, outsider.ready]);
+    const recall = (await gqlOk(service.app, INITIATE_RECALL, { input: { batchIds: [onTheRoad.id], level: 'LEVEL_1', reason: '致病菌' } }, regulator.key))
+      .initiateRecall.id as string;
+    for (const deadline = Date.now() + 5000; receiving.heard.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    // The receiver reads the lot in the recall whole, as batch(id) answers it.
+    expect(receiving.heard).toEqual([`${recall} ${JSON.stringify([{ id: onTheRoad.id, withheldFields: [] }])}`]);
+    expect(outsider.heard).toEqual([]);
+    const told = async (o: Org) =>
+      (await service.app.get(Database).query<{ body: string }>('SELECT body FROM webhook_delivery WHERE organization_id = $1', [o.id])).rows.map(
+        (r) => JSON.parse(r.body).batchIds as string[],
+      );
+    expect(await told(receiver)).toEqual([[onTheRoad.id]]);
+    expect(await told(farm)).toEqual([[onTheRoad.id]]);
+    expect(await told(stranger)).toEqual([]);
   });
 
   it('an organization holding units of a recalled lot (a case of them received) lists and reads the recall, as the webhook told it', async () => {
