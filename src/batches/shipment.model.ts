@@ -1,4 +1,5 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { SafeIntScalar } from '../graphql/scalars.js';
 import { OrganizationModel } from '../organizations/organization.model.js';
 
 @ObjectType('Shipment', { description: 'A batch on its way: who shipped it, to whom, how much and when (its SHIPPING event).' })
@@ -8,7 +9,7 @@ export class ShipmentModel {
   @Field(() => Float, { description: 'How much was shipped, in the batch’s unit: at most this is received.' }) quantity: number;
   @Field() unit: string;
   @Field({ description: 'The SHIPPING event’s time, as the shipper recorded it.' }) shippedAt: Date;
-  @Field(() => Int, { description: 'The ledger sequence number of the SHIPPING entry.' }) shippingSeq: number;
+  @Field(() => SafeIntScalar, { description: 'The ledger sequence number of the SHIPPING entry (as LedgerEntry.seq).' }) shippingSeq: number;
 }
 
 /** What a shipment is read from: the batch row's in-transit columns and its SHIPPING entry. */
