@@ -23,6 +23,7 @@ function batch(id: string, over: Partial<BatchFacts> = {}): BatchFacts {
     holderId: 'plant',
     holder: '海河乳业',
     inTransitTo: null,
+    inTransitToId: null,
     inTransitQuantity: null,
     origin: '灌装线, 天津市武清区',
     quantity: 10,

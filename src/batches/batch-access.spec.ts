@@ -27,6 +27,15 @@ describe('who may read a batch', () => {
     expect(mayReadBatch(caller, batch)).toBe(expected);
   });
 
+  it('lets the organization a batch is in transit to read it, and nobody else it was not shipped to', () => {
+    const shipped = { producerId: 'farm', custodianId: 'farm', inTransitToId: 'shop' };
+    expect(mayReadBatch(org('shop', 'RETAILER'), shipped)).toBe(true);
+    expect(mayReadBatch(org('other', 'RETAILER'), shipped)).toBe(false);
+    // Received (or never shipped): no destination; the receiver reads it as its custodian.
+    expect(mayReadBatch(org('shop', 'RETAILER'), { producerId: 'farm', custodianId: 'farm', inTransitToId: null })).toBe(false);
+    expect(mayReadBatch(org('shop', 'RETAILER'), { producerId: 'farm', custodianId: 'shop', inTransitToId: null })).toBe(true);
+  });
+
   it('fails closed when the batch does not say who made or holds it', () => {
     expect(mayReadBatch(org('farm'), {})).toBe(false);
     expect(mayReadBatch(org('samr', 'REGULATOR'), {})).toBe(true);

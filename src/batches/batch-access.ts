@@ -8,8 +8,11 @@ import type { Batch } from './batch-row.js';
  * Pure.
  */
 
-/** What the rule looks at: who made the batch and who holds it now. */
-export type BatchParties = Pick<Batch, 'producerId' | 'custodianId'>;
+/**
+ * What the rule looks at: who made the batch, who holds it now and, while it is in transit, the organization
+ * it was shipped to (the receiving desk reads what is coming to it, as its custodian does).
+ */
+export type BatchParties = Pick<Batch, 'producerId' | 'custodianId'> & { inTransitToId?: string | null };
 
 /** Organizations that read any batch: regulators, and labs for their inspections. */
 const READS_ALL_BATCHES: readonly OrganizationKind[] = ['REGULATOR', 'LAB'];
@@ -20,13 +23,15 @@ export function readsEveryBatch(caller: Caller | undefined): boolean {
 }
 
 /**
- * The admin, regulators and labs read any batch; an organization the batches it produced or holds now;
- * nobody else (an unknown caller, or parties missing from the batch, read nothing: fail closed).
+ * The admin, regulators and labs read any batch; an organization the batches it produced or holds now, and
+ * a batch in transit to it (until it is received, when it holds it anyway); nobody else (an unknown caller,
+ * or parties missing from the batch, read nothing: fail closed).
  */
 export function mayReadBatch(caller: Caller | undefined, batch: Partial<BatchParties>): boolean {
   if (readsEveryBatch(caller)) return true;
   if (caller?.kind !== 'organization') return false;
-  return batch.producerId === caller.organizationId || batch.custodianId === caller.organizationId;
+  const us = caller.organizationId;
+  return batch.producerId === us || batch.custodianId === us || (!!batch.inTransitToId && batch.inTransitToId === us);
 }
 
 /**

@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../database/database.js';
 import type { CustodyState } from '../events/custody.js';
 import { Batch, batchColumns, custodyColumns, rowToBatch, rowToCustody, StoredBatch } from './batch-row.js';
+import type { ShippingEntry } from './shipment.model.js';
 import { mintTraceCode } from './trace-code.js';
+
+/**
+ * The SHIPPING entry of batch `b` (in transit) by its shipper, the newest: a lateral subquery on `ledger_entry`
+ * by idx_ledger_entry_batch. Its columns: seq, event_time (text, ISO), recorded_at.
+ */
+export const LATEST_SHIPPING =
+  `SELECT l.seq, l.payload::jsonb ->> 'eventTime' AS event_time, l.recorded_at FROM ledger_entry l ` +
+  `WHERE l.batch_id = b.id AND l.type = 'EVENT_RECORDED' AND l.actor = b.shipped_by_id::text AND l.payload::jsonb ->> 'bizStep' = 'SHIPPING' ` +
+  `ORDER BY l.seq DESC LIMIT 1`;
 
 @Injectable()
 export class BatchesRepository {
@@ -16,6 +26,21 @@ export class BatchesRepository {
   async findByIds(ids: string[]): Promise<Map<string, StoredBatch>> {
     const { rows } = await this.db.query(`SELECT ${batchColumns('batch')} FROM batch WHERE id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((row) => [row.id as string, rowToBatch(row)]));
+  }
+
+  /**
+   * The SHIPPING entry that put each of these batches in transit, for those still in transit: its newest
+   * EVENT_RECORDED entry by the shipper with that step (a custodian records nothing else while its batch is
+   * in transit, so no later one of its own can be mistaken for it). By the batch's chain index, newest first.
+   */
+  async shippingEntries(ids: string[]): Promise<Map<string, ShippingEntry>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; seq: string; event_time: string | null; recorded_at: Date }>(
+      `SELECT b.id, s.seq, s.event_time, s.recorded_at FROM batch b CROSS JOIN LATERAL (${LATEST_SHIPPING}) s
+       WHERE b.id = ANY($1::uuid[]) AND b.in_transit_to_id IS NOT NULL`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { seq: Number(r.seq), eventTime: r.event_time ? new Date(r.event_time) : r.recorded_at }]));
   }
 
   /** The custody state of the given batches, read in the writer's transaction (under the chain-head lock). */

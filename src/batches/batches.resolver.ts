@@ -13,9 +13,11 @@ import { ProductModel } from '../products/product.model.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import { withheldBatchFields } from './batch-field-policy.js';
 import { BatchModel } from './batch.model.js';
+import { BatchesRepository } from './batches.repository.js';
 import { BatchesService } from './batches.service.js';
 import { coldChainStatus, type ColdChainStatus } from './cold-chain-status.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
+import { ShipmentModel } from './shipment.model.js';
 
 /** What a field resolver gets as its third argument (app.module's GraphQL context). */
 interface GraphqlContext {
@@ -29,6 +31,7 @@ export class BatchesResolver {
     private readonly products: ProductsRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly ledger: LedgerRepository,
+    private readonly batchRows: BatchesRepository,
   ) {}
 
   @Mutation(() => BatchModel, { description: 'A producer registers a batch (lot) of one of its products at one of its facilities.' })
@@ -36,7 +39,10 @@ export class BatchesResolver {
     return this.batches.register(caller, input);
   }
 
-  @Query(() => BatchModel, { nullable: true, description: 'Its producer, its custodian, regulators, labs and the admin.' })
+  @Query(() => BatchModel, {
+    nullable: true,
+    description: 'Its producer, its custodian, the organization it is in transit to (until it receives it), regulators, labs and the admin.',
+  })
   batch(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<BatchModel | null> {
     return this.batches.get(caller, id);
   }
@@ -86,9 +92,30 @@ export class BatchesResolver {
     return (await this.ledger.findByBatch(batch.id)).map(LedgerEntryModel.from);
   }
 
+  @ResolveField(() => ShipmentModel, {
+    nullable: true,
+    description:
+      'While it is in transit: who shipped it, to whom, how much and when. Null when it is not in transit; withheld (null, named in withheldFields) ' +
+      'from callers that may not read the batch.',
+  })
+  shipment(batch: BatchModel, _args: unknown, context: GraphqlContext): ShipmentModel | null | Promise<ShipmentModel | null> {
+    if (!batch.inTransitToId || !batch.shippedById || batch.inTransitQuantity == null) return null;
+    const { inTransitToId, shippedById, inTransitQuantity } = batch;
+    const organizations = requestLoader(context.req, 'organization', (ids) => this.organizations.findByIds(ids));
+    const entry = batch.shipping
+      ? Promise.resolve(batch.shipping)
+      : requestLoader(context.req, 'shippingEntry', (ids) => this.batchRows.shippingEntries(ids)).load(batch.id);
+    return Promise.all([entry, organizations.load(shippedById), organizations.load(inTransitToId)]).then(([shipping, shippedBy, destination]) =>
+      shipping && shippedBy && destination
+        ? { shippedBy, destination, quantity: inTransitQuantity, unit: batch.unit, shippedAt: shipping.eventTime, shippingSeq: shipping.seq }
+        : null,
+    );
+  }
+
   @ResolveField(() => [String], {
     description:
-      'The fields withheld from you because you may not read this batch (neither its producer, its custodian, a regulator, a lab nor the admin): ' +
+      'The fields withheld from you because you may not read this batch (neither its producer, its custodian, the organization it is in transit to, ' +
+      'a regulator, a lab nor the admin): ' +
       'they answer empty or null, which then means "not shown to you", not "none". Empty when you may read all of it.',
   })
   withheldFields(batch: BatchModel, _args: unknown, context: GraphqlContext, info: GraphQLResolveInfo): string[] {

@@ -10,7 +10,7 @@ import { requestFingerprint } from '../ledger/ledger-entry.js';
 import { AppendContext, LedgerWriter } from '../ledger/ledger-writer.js';
 import { ProductsRepository } from '../products/products.repository.js';
 import { mayReadBatch } from './batch-access.js';
-import type { Batch } from './batch-row.js';
+import type { Batch, StoredBatch } from './batch-row.js';
 import { BatchesRepository } from './batches.repository.js';
 import { RegisterBatchInput } from './dto/register-batch.input.js';
 import { lotCodeProblem } from './lot-code.js';
@@ -98,11 +98,11 @@ export class BatchesService {
     return batchId;
   }
 
-  /** Regulators, labs and the admin read any batch; an organization reads the batches it produced or holds. */
-  async get(caller: Caller, id: string): Promise<Batch | null> {
+  /** Regulators, labs and the admin read any batch; an organization the batches it produced or holds, or that are in transit to it. */
+  async get(caller: Caller, id: string): Promise<StoredBatch | null> {
     if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'batch needs an API key; consumers use scan(code)');
     const batch = await this.batches.findById(id);
     if (!batch || mayReadBatch(caller, batch)) return batch;
-    throw new DomainError('NOT_OWNER', `batch ${id} is neither produced nor held by your organization`);
+    throw new DomainError('NOT_OWNER', `batch ${id} is neither produced nor held by your organization, nor in transit to it`);
   }
 }

@@ -48,8 +48,19 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'exports', 'webhooks', 'keys']);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'exports', 'webhooks', 'keys']);
+    expect(screensFor('PRODUCER')).toEqual([
+      'home',
+      'batches',
+      'registerBatch',
+      'transform',
+      'catalog',
+      'receive',
+      'holderRecalls',
+      'exports',
+      'webhooks',
+      'keys',
+    ]);
+    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'holderRecalls', 'exports', 'webhooks', 'keys']);
     expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'certificates', 'exports', 'webhooks', 'keys']);
     expect(screensFor('LAB')).toEqual(['home', 'exports', 'webhooks', 'keys']);
     // A certification body attests certificates; it holds no goods.

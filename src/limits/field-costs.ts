@@ -79,6 +79,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.inspections': { cost: 10 }, // a query per batch
   'Batch.meanKineticTemperatureC': { cost: 1 },
   'Batch.product': { cost: 1 }, // the request's product loader
+  'Batch.shipment': { cost: 2 }, // while in transit: the request's SHIPPING-entry and organization loaders (a query each for all batches)
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
@@ -89,7 +90,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Viewer.apiKeys': { cost: 10 },
   'Viewer.batches': { cost: 20, ...PAGE },
   'Viewer.facilities': { cost: 10, ...PAGE },
+  'Viewer.inboundBatches': { cost: 20, ...PAGE }, // the batches in transit to the viewer (a partial index) and each one's SHIPPING entry by its chain index
   'Viewer.products': { cost: 10, ...PAGE },
+  'Viewer.recalls': { cost: 20, ...PAGE }, // the page's ids (the viewer's batches and units joined to recall_batch); each node then costs what recall(id) does
   'LedgerEntry.errorDeclaration': { cost: 1 }, // the request's loader: one query for the declarations of every batch asked about
   // Replays the whole ledger under verifyLedger (null under verifyBatch and the scan, but the table is per field, not per path)
   'Verification.projections': { cost: 2000 },

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { batchColumns, rowToBatch, type StoredBatch } from '../batches/batch-row.js';
+import { LATEST_SHIPPING } from '../batches/batches.repository.js';
+import type { ShippingEntry } from '../batches/shipment.model.js';
 import type { BatchStatus } from '../batches/batch-status.js';
 import { Database } from '../database/database.js';
 import { Parameters } from '../database/parameters.js';
@@ -81,6 +83,54 @@ export class ListsRepository {
   async recallIds(status: string | undefined, after: PageKey | null, limit: number): Promise<{ id: string; pageKey: PageKey }[]> {
     const p = new Parameters();
     const where = status ? [`recall.status = ${p.bind(status, 'text')}`] : [];
+    const rows = await this.page('recall', 'SELECT id, created_seq FROM recall', where, p, after, limit);
+    return rows.map((r) => ({ id: r.id as string, pageKey: keyOf(r) }));
+  }
+
+  /**
+   * A page of the batches in transit to this organization, newest shipment first: keyed by the SHIPPING entry's
+   * seq (then the batch id), so a batch shipped while a receiver pages shows on its first page, never mid-walk.
+   * The batches in transit to one organization are few (idx_batch_in_transit_to); each finds its SHIPPING entry
+   * by its chain index.
+   */
+  async inboundBatches(organizationId: string, after: PageKey | null, limit: number): Promise<Keyed<StoredBatch & { shipping: ShippingEntry }>[]> {
+    const p = new Parameters();
+    const where = [`b.in_transit_to_id = ${p.bind(organizationId, 'uuid')}`];
+    if (after) where.push(`(s.seq, b.id) < (${p.bind(after.seq, 'bigint')}, ${p.bind(after.id, 'uuid')})`);
+    const { rows } = await this.db.read<Record<string, unknown>>(
+      `SELECT ${batchColumns('b')}, s.seq AS shipping_seq, s.event_time AS shipping_event_time, s.recorded_at AS shipping_recorded_at
+       FROM batch b CROSS JOIN LATERAL (${LATEST_SHIPPING}) s
+       WHERE ${where.join(' AND ')} ORDER BY s.seq DESC, b.id DESC LIMIT ${p.bind(limit, 'int')}`,
+      p.values,
+    );
+    return rows.map((r) => ({
+      ...rowToBatch(r),
+      shipping: {
+        seq: Number(r.shipping_seq),
+        eventTime: r.shipping_event_time ? new Date(r.shipping_event_time as string) : (r.shipping_recorded_at as Date),
+      },
+      pageKey: { seq: String(r.shipping_seq), id: r.id as string },
+    }));
+  }
+
+  /**
+   * Recall ids of a page of the recalls this organization may read as recall(id) lets it (recalls.service.ts,
+   * mayRead): those it started and those reaching a batch it made, holds, has in transit to it, or holds units
+   * of (a package of them received: unit_holder). Newest first, of one status if given.
+   */
+  async recallIdsOf(organizationId: string, status: string | undefined, after: PageKey | null, limit: number): Promise<{ id: string; pageKey: PageKey }[]> {
+    const p = new Parameters();
+    const us = p.bind(organizationId, 'uuid');
+    const where = [
+      `(recall.initiated_by_id = ${us}
+        OR recall.id IN (SELECT rb.recall_id FROM recall_batch rb JOIN batch b ON b.id = rb.batch_id
+                         WHERE b.producer_id = ${us} OR b.custodian_id = ${us} OR b.in_transit_to_id = ${us})
+        OR recall.id IN (SELECT rb.recall_id FROM unit_holder h JOIN unit u ON u.gtin = h.gtin AND u.serial = h.serial
+                           JOIN unit_commissioning c ON c.id = u.commissioning_id AND c.entry_seq IS NOT NULL
+                           JOIN recall_batch rb ON rb.batch_id = c.batch_id
+                         WHERE h.custodian_id = ${us}))`,
+    ];
+    if (status) where.push(`recall.status = ${p.bind(status, 'text')}`);
     const rows = await this.page('recall', 'SELECT id, created_seq FROM recall', where, p, after, limit);
     return rows.map((r) => ({ id: r.id as string, pageKey: keyOf(r) }));
   }

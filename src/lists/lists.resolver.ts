@@ -116,6 +116,30 @@ export class ViewerResolver {
     return this.lists.viewerBatches(viewer.organizationId, filter ?? {}, { first, after });
   }
 
+  @ResolveField(() => BatchConnection, {
+    description:
+      `Batches in transit to your organization (shipped to it, not yet received), ${PAGE.replace('newest first', 'newest shipment first')}: ` +
+      'each with its shipment (who shipped it, when, how much); you read each as its custodian does until you receive it.',
+  })
+  inboundBatches(@Parent() viewer: ViewerModel, @first() first?: number, @after() after?: string) {
+    return this.lists.viewerInboundBatches(viewer.organizationId, { first, after });
+  }
+
+  @ResolveField(() => RecallConnection, {
+    description:
+      'The recalls your organization reads with recall(id), found without knowing their ids: those reaching a batch it made, holds, ' +
+      `has in transit to it or holds units of (a package of them received), and those it started; of one status if given, ${PAGE}.`,
+  })
+  recalls(
+    @CurrentCaller() caller: Caller,
+    @Parent() viewer: ViewerModel,
+    @first() first?: number,
+    @after() after?: string,
+    @Args('status', { type: () => RecallStatusEnum, nullable: true }) status?: string,
+  ) {
+    return this.lists.viewerRecalls(caller, viewer.organizationId, status, { first, after });
+  }
+
   @ResolveField(() => [ApiKeyModel], { description: "Your organization's API keys, newest first, revoked ones included (empty for the admin key)." })
   apiKeys(@Parent() viewer: ViewerModel) {
     return viewer.organizationId ? this.keys.keysOf(viewer.organizationId) : [];

@@ -43,6 +43,19 @@ export class ListsService {
     return this.batchPage({ ...filter, partyId: organizationId }, args);
   }
 
+  /** The batches in transit to the viewer's organization (it reads each as its custodian does: batches/batch-access.ts), newest shipment first. */
+  viewerInboundBatches(organizationId: string | null, args: PageArgs): Promise<Connection<StoredBatch>> {
+    if (!organizationId) return Promise.resolve(emptyConnection());
+    return this.pageOf('inboundBatch', { organizationId }, args, (after, limit) => this.lists.inboundBatches(organizationId, after, limit));
+  }
+
+  /** The recalls the viewer's organization may read (recall(id)'s rule), each as recall(id) answers it. */
+  async viewerRecalls(caller: Caller, organizationId: string | null, status: string | undefined, args: PageArgs): Promise<Connection<RecallView>> {
+    if (!organizationId) return emptyConnection();
+    const ids = await this.pageOf('recall', { status, organizationId }, args, (after, limit) => this.lists.recallIdsOf(organizationId, status, after, limit));
+    return this.recallViews(caller, ids);
+  }
+
   viewerFacilities(organizationId: string | null, args: PageArgs): Promise<Connection<Facility>> {
     return organizationId
       ? this.pageOf('facility', { organizationId }, args, (after, limit) => this.lists.facilitiesOf(organizationId, after, limit))
@@ -68,6 +81,10 @@ export class ListsService {
   async recallPage(caller: Caller, status: string | undefined, args: PageArgs): Promise<Connection<RecallView>> {
     requireAdminOr(caller, ['REGULATOR'], 'recalls');
     const ids = await this.pageOf('recall', { status }, args, (after, limit) => this.lists.recallIds(status, after, limit));
+    return this.recallViews(caller, ids);
+  }
+
+  private async recallViews(caller: Caller, ids: Connection<{ id: string }>): Promise<Connection<RecallView>> {
     // Each recall as recall(id) answers it (its affected batches and effectiveness), under the same rule,
     // read for the whole page at once: a fixed number of statements, not three a recall.
     const views = new Map(

@@ -53,6 +53,18 @@ export class RecallsRepository {
     return new Map(rows.map((r) => [r.custodian_id, r.batch_ids]));
   }
 
+  /** Which of these batches this organization holds serialized units of (a package of them received: unit_holder). */
+  async batchesWithUnitsHeldBy(organizationId: string, batchIds: string[]): Promise<Set<string>> {
+    if (batchIds.length === 0) return new Set();
+    const { rows } = await this.db.query<{ batch_id: string }>(
+      `SELECT DISTINCT c.batch_id FROM unit_holder h JOIN unit u ON u.gtin = h.gtin AND u.serial = h.serial
+         JOIN unit_commissioning c ON c.id = u.commissioning_id AND c.entry_seq IS NOT NULL
+       WHERE h.custodian_id = $1 AND c.batch_id = ANY($2::uuid[])`,
+      [organizationId, batchIds],
+    );
+    return new Set(rows.map((r) => r.batch_id));
+  }
+
   async producersInTx(tx: Tx, batchIds: string[]): Promise<Map<string, string>> {
     const { rows } = await tx.query<{ id: string; producer_id: string }>('SELECT id, producer_id FROM batch WHERE id = ANY($1::uuid[])', [batchIds]);
     return new Map(rows.map((r) => [r.id, r.producer_id]));

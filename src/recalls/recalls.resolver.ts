@@ -56,7 +56,7 @@ export class RecallsResolver {
   }
 
   @Subscription(() => RecallModel, {
-    description: "Recalls that affect a batch in the subscriber's custody (all recalls for regulators).",
+    description: "Recalls that affect a batch in the subscriber's custody, in transit to it, or of which it holds units (all recalls for regulators).",
     filter: (event: RecallIssued, _variables: unknown, context: { req: { caller?: Caller } }) => !!context.req.caller && hearsOf(event, context.req.caller),
     resolve: (event: RecallIssued) => event.recall,
   })
@@ -66,7 +66,12 @@ export class RecallsResolver {
     return this.events.asyncIterableIterator(RECALL_ISSUED);
   }
 
-  @Query(() => RecallModel, { nullable: true, description: 'Regulators, the initiator, and organizations holding or having made an affected batch.' })
+  @Query(() => RecallModel, {
+    nullable: true,
+    description:
+      'Regulators, the initiator, and organizations that made, hold, have in transit to them, or hold units of (a package received) an affected batch. ' +
+      'viewer.recalls lists them.',
+  })
   recall(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<RecallModel | null> {
     return this.recalls.get(caller, id);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Caller, requireOrganization } from '../auth/caller.js';
-import type { Batch } from '../batches/batch-row.js';
+import type { StoredBatch } from '../batches/batch-row.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -21,7 +21,7 @@ export interface RecallIssued {
   holderIds: string[];
 }
 
-/** Who hears of a recall: regulators and the admin all of them, an organization those reaching a batch it holds. */
+/** Who hears of a recall: regulators and the admin all of them, an organization those reaching a batch it holds or is receiving, or units of one it holds. */
 export function hearsOf(event: RecallIssued, caller: Caller): boolean {
   if (caller.kind === 'admin') return true;
   if (caller.kind !== 'organization') return false;
@@ -31,7 +31,7 @@ export function hearsOf(event: RecallIssued, caller: Caller): boolean {
 export interface RecallView extends Recall {
   startBy: Date;
   completeBy: Date;
-  affectedBatches: Batch[];
+  affectedBatches: StoredBatch[];
   /** Per current holder and unit: recovered over what its batches held when recalled. */
   effectiveness: { organizationId: string; organization: string; unit: string; affected: number; recovered: number; percent: number | null }[];
 }
@@ -88,10 +88,13 @@ export class RecallsService {
           { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt, createdSeq: first.seq },
           held,
         );
-        // The webhook outbox, in the same transaction: each holder is told of the batches it holds, or holds units of
-        // (a package of them received: src/packages).
+        // The webhook outbox, in the same transaction: each holder is told of the batches it holds, has on its way to it,
+        // or holds units of (a package of them received: src/packages).
         const heldBatches = new Map<string, Set<string>>();
-        for (const s of reached) heldBatches.set(s.custodianId, (heldBatches.get(s.custodianId) ?? new Set()).add(s.id));
+        const tell = (holder: string, batchId: string) => heldBatches.set(holder, (heldBatches.get(holder) ?? new Set()).add(batchId));
+        for (const s of reached) tell(s.custodianId, s.id);
+        // A batch on its way is told to where it is going too: that organization reads it as its custodian does, and receives it recalled.
+        for (const s of reached) if (s.inTransitToId) tell(s.inTransitToId, s.id);
         const unitHolders = await this.recalls.unitHoldersInTx(
           tx,
           reached.map((s) => s.id),
@@ -111,7 +114,7 @@ export class RecallsService {
     });
     const recallRow: Recall = { id: recallId, level: input.level, reason: input.reason, status: 'OPEN', initiatedById: org.organizationId, initiatedAt };
     const view = await this.view(recallRow, affected.ids);
-    // Told after the commit: every organization holding an affected batch or units of one, and regulators.
+    // Told after the commit: every organization holding an affected batch, receiving one, or holding units of one, and regulators.
     await this.events.publish(RECALL_ISSUED, { recall: view, holderIds: affected.holderIds } satisfies RecallIssued);
     return view;
   }
@@ -176,7 +179,8 @@ export class RecallsService {
     const found = await this.recalls.findById(id);
     if (!found) return null;
     const [view] = await this.views([found]);
-    if (!mayRead(caller, view)) throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made or holds`);
+    if (!(await this.readable(caller, [view])).has(view.id))
+      throw new DomainError('NOT_OWNER', `recall ${id} does not reach a batch your organization made or holds`);
     return view;
   }
 
@@ -190,7 +194,23 @@ export class RecallsService {
     if (ids.length === 0) return [];
     const found = new Map((await this.recalls.findByIds(ids)).map((row) => [row.id, row]));
     const rows = ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
-    return (await this.views(rows)).filter((view) => mayRead(caller, view));
+    const views = await this.views(rows);
+    const readable = await this.readable(caller, views);
+    return views.filter((view) => readable.has(view.id));
+  }
+
+  /**
+   * The ids of the recalls the caller may read: by the batches' rows (mayRead), else because it holds
+   * serialized units of an affected batch — the units' holders are told of a recall by webhook with its id
+   * (initiate), so they read it too. One query for all the views the rows did not decide.
+   */
+  private async readable(caller: Caller, views: RecallView[]): Promise<Set<string>> {
+    const decided = new Set(views.filter((view) => mayRead(caller, view)).map((view) => view.id));
+    const open = views.filter((view) => !decided.has(view.id));
+    if (caller.kind !== 'organization' || open.length === 0) return decided;
+    const held = await this.recalls.batchesWithUnitsHeldBy(caller.organizationId, [...new Set(open.flatMap((v) => v.affectedBatches.map((b) => b.id)))]);
+    for (const view of open) if (view.affectedBatches.some((b) => held.has(b.id))) decided.add(view.id);
+    return decided;
   }
 
   private async view(row: Recall, batchIds: string[]): Promise<RecallView> {
@@ -214,10 +234,15 @@ export class RecallsService {
   }
 }
 
-/** The rule of recall(id): regulators and the admin read any recall; others one they started or that reaches a batch they made or hold. */
+/**
+ * The rule of recall(id), as far as the batches' rows decide it: regulators and the admin read any recall;
+ * others one they started or that reaches a batch they made, hold, or have in transit to them (the receiver
+ * reads that batch as its custodian does). Holders of units: RecallsService.readable.
+ */
 function mayRead(caller: Caller, view: RecallView): boolean {
   if (caller.kind === 'admin') return true;
   if (caller.kind !== 'organization') return false;
-  if (caller.organizationKind === 'REGULATOR' || view.initiatedById === caller.organizationId) return true;
-  return view.affectedBatches.some((b) => b.producerId === caller.organizationId || b.custodianId === caller.organizationId);
+  const us = caller.organizationId;
+  if (caller.organizationKind === 'REGULATOR' || view.initiatedById === us) return true;
+  return view.affectedBatches.some((b) => b.producerId === us || b.custodianId === us || b.inTransitToId === us);
 }

@@ -19,6 +19,8 @@ export interface BatchFacts {
   holderId: string;
   holder: string;
   inTransitTo: string | null;
+  /** The organization it is in transit to, who reads it as its custodian does (batches/batch-access.ts). */
+  inTransitToId: string | null;
   inTransitQuantity: number | null;
   /** The producing facility, with its region. */
   origin: string | null;

@@ -15,6 +15,7 @@ function facts(id: string, over: Partial<BatchFacts> = {}): BatchFacts {
     holderId: 'farm',
     holder: '牧场',
     inTransitTo: null,
+    inTransitToId: null,
     inTransitQuantity: null,
     origin: null,
     quantity: 0,

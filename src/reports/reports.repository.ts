@@ -41,6 +41,7 @@ export class ReportsRepository {
           holderId: batch.custodianId,
           holder: r.holder as string,
           inTransitTo: (r.in_transit_to as string | null) ?? null,
+          inTransitToId: batch.inTransitToId,
           inTransitQuantity: batch.inTransitQuantity,
           origin: (r.origin as string | null) ?? null,
           quantity: batch.quantity,

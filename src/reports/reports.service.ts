@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/caller.js';
-import type { Batch } from '../batches/batch-row.js';
-import { mayReadBatch } from '../batches/batch-access.js';
+import { type BatchParties, mayReadBatch } from '../batches/batch-access.js';
 import { BatchesService } from '../batches/batches.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { InspectionsRepository } from '../inspections/inspections.repository.js';
@@ -23,13 +22,17 @@ export interface ReportFile {
 const ADMIN_NAME = '系统管理员 Administrator';
 
 /**
- * Regulators and the admin run a mock recall on any lot; a site on a lot it produced or holds.
+ * Regulators and the admin run a mock recall on any lot; a site on a lot it produced or holds, or that is
+ * in transit to it (it reads that lot as its custodian does: batches/batch-access.ts).
  * Labs read every batch for their inspections, but a mock recall is not theirs to run.
  */
-export function requireMockRecallAccess(caller: Exclude<Caller, { kind: 'anonymous' }>, batch: Pick<Batch, 'producerId' | 'custodianId'>): void {
+export function requireMockRecallAccess(caller: Exclude<Caller, { kind: 'anonymous' }>, batch: BatchParties): void {
   if (caller.kind === 'admin') return;
-  if (caller.organizationKind === 'REGULATOR' || caller.organizationId === batch.producerId || caller.organizationId === batch.custodianId) return;
-  throw new DomainError('ROLE_NOT_ALLOWED', "the mock recall report is for regulators, the admin, and the lot's producer or current custodian");
+  if (caller.organizationKind === 'REGULATOR' || (caller.organizationKind !== 'LAB' && mayReadBatch(caller, batch))) return;
+  throw new DomainError(
+    'ROLE_NOT_ALLOWED',
+    "the mock recall report is for regulators, the admin, and the lot's producer or current custodian (or the organization it is in transit to)",
+  );
 }
 
 const unique = (ids: string[]) => [...new Set(ids)];
@@ -78,7 +81,9 @@ export class ReportsService {
     ]);
     // The same rule as every other path to a batch: what the caller may not read of a batch stays out.
     const withheldBatchIds = new Set(
-      [...batches.values()].filter((b) => !mayReadBatch(caller, { producerId: b.producerId, custodianId: b.holderId })).map((b) => b.id),
+      [...batches.values()]
+        .filter((b) => !mayReadBatch(caller, { producerId: b.producerId, custodianId: b.holderId, inTransitToId: b.inTransitToId }))
+        .map((b) => b.id),
     );
     const inspections = allInspections.filter((i) => !withheldBatchIds.has(i.batchId));
     const names = await this.organizationNames([

@@ -62,6 +62,7 @@ describe('the console in a browser', () => {
       '加工转换',
       '产品与场所',
       '收货',
+      '我的召回',
       '导出记录',
       '召回通知推送',
       'API 密钥',
@@ -164,15 +165,14 @@ describe('the console in a browser', () => {
     await shoot(farmer, 'batches');
     expect([foreign, problems]).toEqual([[], []]);
 
-    // The plant receives it with the batch ID the farm gave.
+    // The plant receives it: the lot is in its list of shipments coming to it (no batch ID to type), the quantity shipped filled in.
     const { page: miller, problems: millerProblems } = await tab(browser);
     await signIn(miller, plant.key);
     await miller.getByRole('link', { name: '收货' }).first().click();
-    await miller.getByLabel('批次 ID').fill(lotId);
-    await miller.getByLabel('数量').fill('1000');
-    await miller.getByRole('button', { name: '收货' }).click();
+    await miller.getByRole('link', { name: '收货：XZ-2026-001' }).click();
+    expect(await miller.getByLabel('实收数量').inputValue()).toBe('1000');
+    await miller.getByRole('button', { name: '确认收货' }).click();
     await miller.waitForSelector('text=已收货，批次现由您持有。');
-    await shoot(miller, 'receive');
     // It pools the lot into a lot of rice: taking more than the lot holds is refused beside that lot's line, in the API's words.
     await miller.getByRole('link', { name: '加工转换' }).first().click();
     await miller.getByRole('checkbox', { name: '使用批次 XZ-2026-001' }).check();

@@ -143,6 +143,8 @@ describe('field-level authorization', () => {
     /** Each maker's facility and product, and a batch it holds, for the mutations that make batches. */
     makers: Partial<Record<CallerName, { facility: string; product: string; stock: string }>>;
     recallId: string;
+    /** A lot of the farm's in transit to the shop (not yet received): the shop reads it as its custodian does. */
+    inboundToRetailer: string;
     newHeldBatch(): Promise<string>;
   }
 
@@ -270,8 +272,21 @@ describe('field-level authorization', () => {
     const unitsCsv = await request(app.getHttpServer()).get(`/units/${units.commissionUnits.id}.csv`).set('authorization', `Bearer ${orgs.processor.key}`);
     const unitSerial = unitsCsv.text.split('\r\n')[1].split(',')[0];
 
+    // Lot C: the farm's, on its way to the shop.
+    const c = await registerBatch(app, orgs.producer, rice, facility.producer, { quantity: 50 });
+    await record(orgs.producer, {
+      batchId: c.id,
+      bizStep: 'SHIPPING',
+      eventTime: at(9),
+      facilityId: facility.producer,
+      quantity: 50,
+      destinationOrganizationId: orgs.retailer.id,
+      details: { shipToLocation: 'shop', referenceDocumentType: 'BOL', referenceDocumentNumber: 'BOL-C' },
+    });
+
     const recall = await gqlOk(app, INITIATE_RECALL, { input: { batchIds: [a.id], level: 'LEVEL_2', reason: '镉超标' } }, orgs.regulator.key);
     return {
+      inboundToRetailer: c.id,
       keys,
       unitSerial,
       orgs,
@@ -452,6 +467,28 @@ describe('field-level authorization', () => {
         retailer: ['B', 'whole'],
       },
       run: graphql(w, `{ viewer { batches(first: 50) { edges { node { ${BATCH_FIELDS} } } } } }`),
+    },
+    // The batches in transit to a viewer: the shop reads the farm's lot C whole while it is on its way; nobody else has it coming.
+    {
+      path: 'Query.viewer',
+      carries: ALL_KINDS,
+      expected: { ...only({ admin: [], producer: [], processor: [], stranger: [], lab: [], regulator: [] }), retailer: ['whole'] },
+      run: graphql(w, `{ viewer { inboundBatches(first: 50) { edges { node { ${BATCH_FIELDS} shipment { quantity } } } } } }`),
+    },
+    // C in transit: batch(id) answers its producer and the shop it is shipped to, not the mill.
+    {
+      path: 'Query.batch',
+      carries: ALL_KINDS,
+      expected: only({ admin: ['whole'], producer: ['whole'], retailer: ['whole'], lab: ['whole'], regulator: ['whole'] }),
+      run: graphql(w, `query($id: ID!) { batch(id: $id) { ${BATCH_FIELDS} shipment { quantity } } }`, () => ({ id: w().inboundToRetailer })),
+    },
+    // A viewer's recalls, as recall(id) reads each: the story's one reaches A (the farm made it) and B (the mill made it, the shop holds it);
+    // the regulator started it. Run before the mutations below start more recalls.
+    {
+      path: 'Query.viewer',
+      carries: ALL_KINDS,
+      expected: { ...only({ admin: [], stranger: [], lab: [] }), producer: BOTH, processor: BOTH, retailer: BOTH, regulator: BOTH },
+      run: graphql(w, `{ viewer { recalls(first: 5) { edges { node { ${RECALL_FIELDS} } } } } }`),
     },
     // Public: the consumer's view, never anything private, for anyone (a revoked key is refused, never taken for anonymous).
     {
@@ -770,7 +807,7 @@ function checkWithheldFields(
   for (const b of batches) {
     const story = (Object.keys(lotCodes) as BatchName[]).find((n) => lotCodes[n] === b.lotCode);
     const readable = story ? READS[caller].includes(story) : expected.includes('whole');
-    const want = readable ? [] : ['events', 'inspections'];
+    const want = readable ? [] : ['events', 'inspections', 'shipment'];
     if (JSON.stringify(b.withheldFields) !== JSON.stringify(want)) problems.push(`${cell}: ${b.lotCode} withheld ${JSON.stringify(b.withheldFields)}`);
   }
 }

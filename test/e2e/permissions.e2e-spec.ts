@@ -174,7 +174,8 @@ describe('permissions', () => {
     graphql(
       'Query.viewer',
       table('ok'),
-      '{ viewer { organization { id } facilities { edges { cursor } } products { edges { cursor } } batches { edges { cursor } } apiKeys { id } } }',
+      '{ viewer { organization { id } facilities { edges { cursor } } products { edges { cursor } } batches { edges { cursor } } apiKeys { id } ' +
+        'inboundBatches { edges { cursor } } recalls { edges { cursor } } } }',
     ),
     graphql('Query.batches', ADMIN_OR_REGULATOR, '{ batches(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }'),
     graphql('Query.recalls', ADMIN_OR_REGULATOR, '{ recalls(first: 1) { edges { node { id } } } }'),

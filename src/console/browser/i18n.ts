@@ -1,5 +1,6 @@
 import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
 import { RECORDS_WORDS } from './words-records.js';
+import { INBOUND_WORDS } from './words-inbound.js';
 
 /** The console's words: Chinese by default, English on request; the choice is kept for the tab (sessionStorage). */
 export type Lang = 'zh' | 'en';
@@ -196,6 +197,7 @@ const WORDS = {
   menu: ['导航', 'Navigation'],
   required: ['必填', 'required'],
   ...RECORDS_WORDS,
+  ...INBOUND_WORDS,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -14,6 +14,7 @@ import { catalogView } from './views-catalog.js';
 import { excursionsView, heldView, ledgerView } from './views-oversight.js';
 import { certificatesView } from './views-certificates.js';
 import { exportsView, webhooksView } from './views-records.js';
+import { holderRecallsView, inboundView, receiveFormView } from './views-inbound.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -86,7 +87,8 @@ function screenFor(): HTMLElement {
   if (first === 'batch' && second && !third) return batchView(second, query);
   if (first === 'transform') return need('transform', transformView);
   if (first === 'catalog') return need('catalog', catalogView);
-  if (first === 'receive') return need('receive', () => eventView(null, go));
+  if (first === 'receive') return need('receive', () => (second ? receiveFormView(second) : inboundView()));
+  if (first === 'my-recalls') return need('holderRecalls', holderRecallsView);
   if (first === 'find') return need('find', () => findView(go));
   if (first === 'trace' && second) return traceView(second, third ?? 'DOWNSTREAM');
   if (first === 'recalls') return need('recalls', recallsView);

@@ -9,6 +9,7 @@ export type Screen =
   | 'transform'
   | 'catalog'
   | 'receive'
+  | 'holderRecalls'
   | 'find'
   | 'recalls'
   | 'held'
@@ -32,6 +33,8 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (MAKERS.includes(kind)) screens.push('registerBatch', 'transform');
   // Every holder registers its facilities; makers their products too.
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
+  // Holders follow the recalls that reach their lots (viewer.recalls) and report what they recovered.
+  if (HOLDERS.includes(kind)) screens.push('holderRecalls');
   if (kind === 'REGULATOR') screens.push('find');
   if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
   // Regulators and certification bodies attest certificates; every organization exports what it may and has a recall webhook.

@@ -12,6 +12,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   transform: '#/transform',
   catalog: '#/catalog',
   receive: '#/receive',
+  holderRecalls: '#/my-recalls',
   find: '#/find',
   recalls: '#/recalls',
   held: '#/held',

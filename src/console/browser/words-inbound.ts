@@ -1,0 +1,38 @@
+/** The words of the inbound screens (views-inbound.ts): shipments coming to a receiving desk, and the recalls that reach a holder. */
+export const INBOUND_WORDS = {
+  inboundIntro: [
+    '以下批次已发往贵单位、尚未收货。选择一批即可收货，无需输入批次 ID。',
+    'These lots were shipped to your organization and are not received yet. Choose one to receive it; no batch ID to type.',
+  ],
+  noInbound: ['目前没有发往贵单位的在途批次。', 'Nothing is in transit to your organization.'],
+  shippedBy: ['发货方', 'Shipped by'],
+  shippedAt: ['发货时间', 'Shipped'],
+  shippedQuantity: ['发货数量', 'Quantity shipped'],
+  receiveThis: ['收货', 'Receive'],
+  receiveLot: ['收货：{0}', 'Receive {0}'],
+  receivedQuantity: ['实收数量', 'Quantity received'],
+  confirmReceipt: ['确认收货', 'Confirm receipt'],
+  notInboundToYou: [
+    '此批次不在发往贵单位的途中（可能已收货，或发往其他单位）。',
+    'This lot is not in transit to your organization (it may be received already, or shipped elsewhere).',
+  ],
+  backToInbound: ['返回待收货列表', 'Back to the shipments to receive'],
+  holderRecalls: ['我的召回', 'My recalls'],
+  holderRecallsIntro: [
+    '涉及贵单位生产、持有或在途批次的召回。请报告所持批次已退回或销毁的数量。',
+    'Recalls reaching lots your organization made, holds or has on the way. Report how much of the lots you hold was returned or destroyed.',
+  ],
+  noHolderRecalls: ['没有涉及贵单位的召回。', 'No recall reaches your organization.'],
+  recallStatus: ['召回状态', 'Recall status'],
+  lotsYouHold: ['贵单位持有的受影响批次', 'Affected lots you hold'],
+  noLotsYouHold: ['贵单位未持有受影响批次（由其他单位持有或在途）。', 'You hold none of the affected lots (others hold them, or they are on the way).'],
+  otherAffected: ['其他受影响批次：{0} 个', 'Other affected lots: {0}'],
+  yourRecovery: ['贵单位回收进度', 'Your recovery'],
+  recoveryTotals: ['{0} / {1} {2}（{3}）', '{0} of {1} {2} ({3})'],
+  recoveryQuantity: ['回收数量', 'Quantity recovered'],
+  disposition: ['处置方式', 'Disposition'],
+  dispositionReturned: ['退回', 'Returned'],
+  dispositionDestroyed: ['销毁', 'Destroyed'],
+  reportRecovery: ['报告回收', 'Report recovery'],
+  recoveryReported: ['已报告回收。', 'Recovery reported.'],
+} as const satisfies Record<string, readonly [string, string]>;
