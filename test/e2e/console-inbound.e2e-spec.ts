@@ -30,7 +30,18 @@ describe('the console: receiving desk and holders’ recalls', () => {
     // Nothing is on its way yet: the list says so.
     const { page, foreign, problems } = await consoleTab(browser, base);
     await signInToConsole(page, base, shop.key);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '产品与场所', '收货', '我的召回', 'API 密钥']);
+    expect(await page.locator('nav a').allTextContents()).toEqual([
+      '首页',
+      '批次',
+      '登记批次',
+      '加工转换',
+      '产品与场所',
+      '收货',
+      '我的召回',
+      '导出记录',
+      '召回通知推送',
+      'API 密钥',
+    ]);
     await page.getByRole('link', { name: '收货' }).first().click();
     await page.waitForSelector('[data-empty="inbound"]');
     expect(await page.textContent('[data-empty="inbound"]')).toBe('目前没有发往贵单位的在途批次。');
