@@ -196,7 +196,8 @@ export function transformView(): HTMLElement {
               ? ` ${t('massBalance')}: ${total(recorded.inputs)} → ${total(recorded.outputs)}` +
                   (recorded.yieldPercent != null ? ` · ${t('yield')} ${recorded.yieldPercent.toFixed(1)}%` : '')
               : '',
-            ...made.flatMap((m) => [' ', h('a', { href: `#/batch/${m.id}`, 'data-made': m.lotCode }, `${t('story')} ${m.lotCode}`)]),
+            // One lot made: its story; several: each named.
+            ...made.flatMap((m) => [' ', h('a', { href: `#/batch/${m.id}`, 'data-made': m.lotCode }, made.length === 1 ? t('story') : `${t('story')} ${m.lotCode}`)]),
           ),
         );
       });
