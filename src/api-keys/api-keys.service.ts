@@ -73,7 +73,7 @@ export class ApiKeysService {
     }
     const org = requireOrganization(caller);
     if (organizationId && organizationId !== org.organizationId)
-      throw new DomainError('ADMIN_ONLY', "only the admin API key creates a key for another organization (organizationId)");
+      throw new DomainError('ADMIN_ONLY', 'only the admin API key creates a key for another organization (organizationId)');
     return org.organizationId;
   }
 

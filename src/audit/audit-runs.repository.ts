@@ -55,11 +55,13 @@ export class AuditRunsRepository {
     if (!r) return null;
     return {
       finishedAt: r.finished_at,
-      requestedBy:
-        r.requested_by_kind === 'ORGANIZATION' ? { kind: 'ORGANIZATION', organizationId: r.requested_by_id! } : { kind: r.requested_by_kind },
+      requestedBy: r.requested_by_kind === 'ORGANIZATION' ? { kind: 'ORGANIZATION', organizationId: r.requested_by_id! } : { kind: r.requested_by_kind },
       fromSeq: Number(r.from_seq),
       toSeq: Number(r.to_seq),
-      chain: r.chain_valid === null ? null : { valid: r.chain_valid, checkedEntries: Number(r.checked_entries), firstInvalidSeq: nullableNumber(r.first_invalid_seq) },
+      chain:
+        r.chain_valid === null
+          ? null
+          : { valid: r.chain_valid, checkedEntries: Number(r.checked_entries), firstInvalidSeq: nullableNumber(r.first_invalid_seq) },
       projections:
         r.projections_clean === null
           ? null

@@ -42,7 +42,11 @@ export class LedgerService {
    * `reachesHead`: the range ends at the head, so the projection tables (which show the head) may be
    * audited against it (Verification.projections, src/audit).
    */
-  async verifyLedger(caller: Caller, fromSeq?: number | null, toSeq?: number | null): Promise<VerificationResult & { reachesHead: boolean; fromSeq: number; toSeq: number }> {
+  async verifyLedger(
+    caller: Caller,
+    fromSeq?: number | null,
+    toSeq?: number | null,
+  ): Promise<VerificationResult & { reachesHead: boolean; fromSeq: number; toSeq: number }> {
     requireAdminOr(caller, ['REGULATOR'], 'verifying the whole ledger');
     const { size } = await this.ledger.head();
     const from = fromSeq ?? 1;

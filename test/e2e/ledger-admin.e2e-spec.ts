@@ -188,6 +188,13 @@ describe('the periodic projection audit on record', () => {
       run = (await gqlOk(app, LAST_AUDIT, undefined, regulator.key)).lastLedgerAudit;
       if (!run) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(run).toMatchObject({ requestedBy: 'SCHEDULE', requestedByOrganization: null, fromSeq: 1, chainValid: null, projectionsClean: true, disagreements: 0 });
+    expect(run).toMatchObject({
+      requestedBy: 'SCHEDULE',
+      requestedByOrganization: null,
+      fromSeq: 1,
+      chainValid: null,
+      projectionsClean: true,
+      disagreements: 0,
+    });
   });
 });

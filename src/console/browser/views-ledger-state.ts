@@ -43,7 +43,12 @@ export function ledgerStateSection(): { element: HTMLElement; refresh: () => Pro
       show(
         element,
         h('section', { class: 'panel', 'data-witnesses': '' }, h('h2', {}, t('witnesses')), witnessList(witnesses)),
-        h('section', { class: 'panel', 'data-last-audit': '' }, h('h2', {}, t('lastAudit')), lastLedgerAudit ? auditFacts(lastLedgerAudit) : notice(t('noAudit'))),
+        h(
+          'section',
+          { class: 'panel', 'data-last-audit': '' },
+          h('h2', {}, t('lastAudit')),
+          lastLedgerAudit ? auditFacts(lastLedgerAudit) : notice(t('noAudit')),
+        ),
       );
     } catch (err) {
       show(element, alertBox(errorText(err)));
@@ -65,11 +70,7 @@ function witnessList(witnesses: WitnessState[]): HTMLElement {
         h('strong', {}, w.name),
         ' ',
         h('span', { class: 'muted' }, `${t('witnessKeyId')} `, h('code', {}, w.keyId)),
-        h(
-          'div',
-          {},
-          w.cosignedSize !== null && w.cosignedAt ? t('witnessCosigned', w.cosignedSize, formatTime(w.cosignedAt)) : t('witnessNever'),
-        ),
+        h('div', {}, w.cosignedSize !== null && w.cosignedAt ? t('witnessCosigned', w.cosignedSize, formatTime(w.cosignedAt)) : t('witnessNever')),
         w.lastError ? h('div', { class: 'warning' }, `${t('witnessError')}: ${w.lastError}`) : null,
       ),
     ),

@@ -197,7 +197,10 @@ export function transformView(): HTMLElement {
                   (recorded.yieldPercent != null ? ` · ${t('yield')} ${recorded.yieldPercent.toFixed(1)}%` : '')
               : '',
             // One lot made: its story; several: each named.
-            ...made.flatMap((m) => [' ', h('a', { href: `#/batch/${m.id}`, 'data-made': m.lotCode }, made.length === 1 ? t('story') : `${t('story')} ${m.lotCode}`)]),
+            ...made.flatMap((m) => [
+              ' ',
+              h('a', { href: `#/batch/${m.id}`, 'data-made': m.lotCode }, made.length === 1 ? t('story') : `${t('story')} ${m.lotCode}`),
+            ]),
           ),
         );
       });
