@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ProjectionAuditRepository } from '../src/audit/projection-audit.repository.js';
+import { AuditRunsRepository } from '../src/audit/audit-runs.repository.js';
 import { ProjectionAuditService } from '../src/audit/projection-audit.service.js';
 import type { AppConfig } from '../src/config/config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -21,7 +22,12 @@ if (!url) {
 }
 const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
 try {
-  const audits = new ProjectionAuditService({ projectionAuditIntervalMs: 0 } as AppConfig, new ProjectionAuditRepository(new Database(dataSource)));
+  const database = new Database(dataSource);
+  const audits = new ProjectionAuditService(
+    { projectionAuditIntervalMs: 0 } as AppConfig,
+    new ProjectionAuditRepository(database),
+    new AuditRunsRepository(database),
+  );
   for (let run = 1; run <= Number(values.runs); run++) {
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;

@@ -19,7 +19,9 @@ import { ScanClaimsResolver } from '../src/scan/scan-claims.resolver.js';
 import { RecallsResolver } from '../src/recalls/recalls.resolver.js';
 import { TraceResolver } from '../src/trace/trace.resolver.js';
 import { WebhooksResolver } from '../src/webhooks/webhooks.resolver.js';
-import { ApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
+import { ApiKeysResolver, OrganizationApiKeysResolver } from '../src/api-keys/api-keys.resolver.js';
+import { AuditRunsResolver } from '../src/audit/audit-runs.resolver.js';
+import { WitnessesResolver } from '../src/witnesses/witnesses.resolver.js';
 import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
@@ -56,6 +58,9 @@ const schema = await app
       TraceResolver,
       WebhooksResolver,
       ApiKeysResolver,
+      OrganizationApiKeysResolver,
+      AuditRunsResolver,
+      WitnessesResolver,
       ErrorDeclarationResolver,
       ListsResolver,
       ViewerResolver,

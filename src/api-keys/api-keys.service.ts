@@ -6,6 +6,12 @@ import { Caller, requireOrganization } from '../auth/caller.js';
 import { KeyRevocations } from '../auth/key-revocations.js';
 import { DomainError } from '../common/domain-error.js';
 import { Database } from '../database/database.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+
+/** Who sees and manages an organization's keys: the organization itself and the admin. Pure. */
+export function mayManageKeysOf(caller: Caller, organizationId: string): boolean {
+  return caller.kind === 'admin' || (caller.kind === 'organization' && caller.organizationId === organizationId);
+}
 
 /** Most active keys an organization may hold: enough for every device and integration, few enough to review. */
 export const MAX_ACTIVE_KEYS = 50;
@@ -21,30 +27,54 @@ export class ApiKeysService {
     private readonly db: Database,
     private readonly keys: AuthRepository,
     private readonly revocations: KeyRevocations,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   async list(caller: Caller): Promise<ApiKeyRecord[]> {
     return this.keys.keysOf(requireOrganization(caller).organizationId);
   }
 
-  async create(caller: Caller, label: string): Promise<{ apiKey: ApiKeyRecord; secret: string }> {
-    const org = requireOrganization(caller);
+  /** An organization's keys for `Organization.apiKeys`: the admin's and the organization's own; null for anyone else. */
+  async listOf(caller: Caller, organizationId: string): Promise<ApiKeyRecord[] | null> {
+    return mayManageKeysOf(caller, organizationId) ? this.keys.keysOf(organizationId) : null;
+  }
+
+  /**
+   * A new key: for the caller's own organization, or, by the admin, for the organization it names (one
+   * that lost its keys is let back in this way; the admin then revokes the lost one: rotation).
+   */
+  async create(caller: Caller, label: string, organizationId?: string | null): Promise<{ apiKey: ApiKeyRecord; secret: string }> {
+    const owner = await this.keyOwner(caller, organizationId);
     const secret = generateApiKeySecret();
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
-      await this.keys.lockOrganizationKeysInTx(tx, org.organizationId);
-      if ((await this.keys.countActiveKeysInTx(tx, org.organizationId)) >= MAX_ACTIVE_KEYS) {
+      await this.keys.lockOrganizationKeysInTx(tx, owner);
+      if ((await this.keys.countActiveKeysInTx(tx, owner)) >= MAX_ACTIVE_KEYS) {
         throw new DomainError('TOO_MANY_KEYS', `an organization holds at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`);
       }
       await this.keys.insertKey(tx, {
         id,
-        organizationId: org.organizationId,
+        organizationId: owner,
         label,
         secretHash: hashApiKeySecret(secret),
         createdAt: new Date().toISOString(),
       });
     });
     return { apiKey: (await this.keys.findKey(id))!, secret };
+  }
+
+  /** Whose key createApiKey makes: the admin names an existing organization; an organization makes its own (naming itself at most). */
+  private async keyOwner(caller: Caller, organizationId: string | null | undefined): Promise<string> {
+    if (caller.kind === 'admin') {
+      if (!organizationId) throw new DomainError('ORGANIZATION_ONLY', 'the admin key has no keys of its own: name the organization (organizationId)');
+      if (!(await this.organizations.findById(organizationId)))
+        throw new DomainError('ORGANIZATION_NOT_FOUND', `organizationId: no organization has id ${organizationId}`);
+      return organizationId;
+    }
+    const org = requireOrganization(caller);
+    if (organizationId && organizationId !== org.organizationId)
+      throw new DomainError('ADMIN_ONLY', 'only the admin API key creates a key for another organization (organizationId)');
+    return org.organizationId;
   }
 
   /**

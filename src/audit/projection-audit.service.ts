@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { OrganizationKind } from '../organizations/organization-kind.js';
 import { ProjectionAuditRepository } from './projection-audit.repository.js';
+import { AuditRunsRepository } from './audit-runs.repository.js';
 import { auditPackages } from './package-replay.js';
 import { auditBatches, AuditTally, auditRegistrations, gs1PrefixAmend, ProjectionAuditSummary } from './projection-replay.js';
 import { auditStories } from './story-audit.js';
@@ -42,6 +43,7 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: ProjectionAuditRepository,
+    private readonly runs: AuditRunsRepository,
     @Optional() private readonly cluster?: ClusterLink,
   ) {}
 
@@ -106,9 +108,23 @@ export class ProjectionAuditService implements OnApplicationBootstrap, BeforeApp
     return newer;
   }
 
+  /** The schedule's run on record, as verifyLedger's are: the projections only (the chain is not hashed again here). */
+  private async recordScheduled(result: ProjectionAuditResult): Promise<void> {
+    await this.runs.record({
+      finishedAt: result.auditedAt,
+      requestedBy: { kind: 'SCHEDULE' },
+      fromSeq: 1,
+      toSeq: result.ledgerSize,
+      chain: null,
+      projections: { clean: result.clean, rowsChecked: result.rowsChecked, disagreements: result.disagreements, uncheckedRows: result.uncheckedRows },
+    });
+  }
+
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
-      const run = this.audit().catch((err: Error) => this.logger.error(`the projection audit did not finish: ${err.message}`));
+      const run = this.audit()
+        .then((result) => this.recordScheduled(result))
+        .catch((err: Error) => this.logger.error(`the projection audit did not finish: ${err.message}`));
       this.running = run;
       void run.finally(() => {
         if (!this.stopped) this.schedule(this.config.projectionAuditIntervalMs);

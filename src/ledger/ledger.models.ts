@@ -56,6 +56,9 @@ export class VerificationModel {
   @Field(() => String, { nullable: true }) reason: string | null;
   /** verifyLedger over a range that ends at the head: Verification.projections (src/audit) may audit the tables. */
   reachesHead?: boolean;
+  /** verifyLedger's range, for the record of the run (src/audit/audit-run.ts). */
+  fromSeq?: number;
+  toSeq?: number;
 }
 
 @ObjectType('LedgerInfo')

@@ -1,4 +1,5 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
@@ -7,12 +8,16 @@ import { CheckpointModel, ConsistencyProofModel, InclusionProofModel, LedgerEntr
 import { LedgerService } from './ledger.service.js';
 import { ProofsService } from './proofs.service.js';
 import { StoredCheckpoint } from './merkle.repository.js';
+import { AuditRunsRepository } from '../audit/audit-runs.repository.js';
+import { chainOnlyRun, requesterOf } from '../audit/audit-run.js';
+import { selectsField } from '../graphql/selection.js';
 
 @Resolver()
 export class LedgerResolver {
   constructor(
     private readonly ledger: LedgerService,
     private readonly proofs: ProofsService,
+    private readonly auditRuns: AuditRunsRepository,
   ) {}
 
   @Query(() => LedgerInfoModel, { description: 'Public.' })
@@ -30,12 +35,25 @@ export class LedgerResolver {
   }
 
   @Query(() => VerificationModel, { description: 'Admin or regulator. Recomputes every hash of the range and checks every link.' })
-  verifyLedger(
+  async verifyLedger(
     @CurrentCaller() caller: Caller,
+    @Info() info: GraphQLResolveInfo,
     @Args('fromSeq', { type: () => SafeIntScalar, nullable: true }) fromSeq?: number,
     @Args('toSeq', { type: () => SafeIntScalar, nullable: true }) toSeq?: number,
   ): Promise<VerificationModel> {
-    return this.ledger.verifyLedger(caller, fromSeq, toSeq);
+    const result = await this.ledger.verifyLedger(caller, fromSeq, toSeq);
+    // The run is recorded once: here for the chain alone, or by Verification.projections with its audit's findings.
+    if (chainOnlyRun(selectsField(info, 'projections'), result.reachesHead)) {
+      await this.auditRuns.record({
+        finishedAt: new Date(),
+        requestedBy: requesterOf(caller),
+        fromSeq: result.fromSeq,
+        toSeq: result.toSeq,
+        chain: { valid: result.valid, checkedEntries: result.checkedEntries, firstInvalidSeq: result.firstInvalidSeq },
+        projections: null,
+      });
+    }
+    return result;
   }
 
   @Query(() => VerificationModel, { description: "Public. Recomputes the hashes of the batch's entries and checks its chain." })

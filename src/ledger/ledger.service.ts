@@ -42,7 +42,11 @@ export class LedgerService {
    * `reachesHead`: the range ends at the head, so the projection tables (which show the head) may be
    * audited against it (Verification.projections, src/audit).
    */
-  async verifyLedger(caller: Caller, fromSeq?: number | null, toSeq?: number | null): Promise<VerificationResult & { reachesHead: boolean }> {
+  async verifyLedger(
+    caller: Caller,
+    fromSeq?: number | null,
+    toSeq?: number | null,
+  ): Promise<VerificationResult & { reachesHead: boolean; fromSeq: number; toSeq: number }> {
     requireAdminOr(caller, ['REGULATOR'], 'verifying the whole ledger');
     const { size } = await this.ledger.head();
     const from = fromSeq ?? 1;
@@ -52,7 +56,7 @@ export class LedgerService {
     const emptyLedgerByDefault = size === 0 && fromSeq == null && toSeq == null;
     if (from > to && !emptyLedgerByDefault) throw new DomainError('INVALID_RANGE', `fromSeq ${from} is after toSeq ${to}`);
 
-    return { ...(await this.verifyChain(from, to)), reachesHead: to === size };
+    return { ...(await this.verifyChain(from, to)), reachesHead: to === size, fromSeq: from, toSeq: to };
   }
 
   private async verifyChain(from: number, to: number): Promise<VerificationResult> {

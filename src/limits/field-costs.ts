@@ -30,7 +30,10 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },
   'Query.ledgerEntriesConnection': { cost: 10, listSize: 100, maxListSize: 1000 }, // one range of the ledger by seq
   'Query.ledgerInfo': { cost: 20 }, // reads the chain head
+  'Query.organization': { cost: 10 }, // one row by id
   'Query.organizations': { cost: 10, ...PAGE },
+  'Query.lastLedgerAudit': { cost: 10 }, // the newest row of ledger_audit_run and its organization
+  'Query.witnesses': { cost: 10 }, // one query for every witness's newest cosignature
   'Query.recall': { cost: 20 }, // the affected batches and the holders' recoveries
   'Query.recalls': { cost: 10, ...PAGE }, // the page's ids; each node then costs what recall(id) does (RecallEdge.node)
   'Query.scan': { cost: 2000 }, // on a cache miss, hashes every entry of the batch again, as verifyBatch does
@@ -82,6 +85,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.shipment': { cost: 2 }, // while in transit: the request's SHIPPING-entry and organization loaders (a query each for all batches)
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
+  'Organization.apiKeys': { cost: 10 }, // a query per organization, for itself and the admin
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
   'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries

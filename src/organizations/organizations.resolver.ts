@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
@@ -14,6 +14,11 @@ export class OrganizationsResolver {
     private readonly organizations: OrganizationsService,
     private readonly repository: OrganizationsRepository,
   ) {}
+
+  @Query(() => OrganizationModel, { description: 'The admin and regulators: any organization; an organization: itself. Others are NOT_FOUND.' })
+  organization(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<OrganizationModel> {
+    return this.organizations.get(caller, id);
+  }
 
   @Mutation(() => OrganizationCredentialsModel, { description: 'Admin only.' })
   createOrganization(@CurrentCaller() caller: Caller, @Args('input') input: CreateOrganizationInput): Promise<OrganizationCredentialsModel> {

@@ -20,6 +20,18 @@ export class OrganizationsService {
     private readonly keys: AuthRepository,
   ) {}
 
+  /**
+   * One organization by id: the admin and regulators (who list them all), and the organization itself. Another
+   * organization is told there is none, as for an unknown id: which organizations exist is not its business.
+   */
+  async get(caller: Caller, id: string): Promise<Organization> {
+    if (caller.kind === 'anonymous') throw new DomainError('AUTHENTICATION_REQUIRED', 'organization needs an API key (Authorization: Bearer <key>)');
+    const allowed = caller.kind === 'admin' || caller.organizationKind === 'REGULATOR' || caller.organizationId === id;
+    const organization = allowed ? await this.organizations.findById(id) : null;
+    if (!organization) throw new DomainError('ORGANIZATION_NOT_FOUND', `no organization you may see has id ${id}`);
+    return organization;
+  }
+
   /** Admin only. The organization's first API key is returned here once and stored only as a hash. */
   async create(caller: Caller, input: CreateOrganizationInput): Promise<{ organization: Organization; apiKey: string }> {
     requireAdmin(caller);

@@ -19,4 +19,12 @@ export class CosignaturesRepository {
     const { rows } = await this.db.query<{ size: string | null }>('SELECT max(tree_size) AS size FROM checkpoint_cosignature WHERE witness = $1', [witness]);
     return rows[0]?.size == null ? null : Number(rows[0].size);
   }
+
+  /** Each witness's newest cosignature: the tree size and when it was kept. */
+  async newestByWitness(): Promise<Map<string, { treeSize: number; at: Date }>> {
+    const { rows } = await this.db.query<{ witness: string; tree_size: string; created_at: Date }>(
+      'SELECT DISTINCT ON (witness) witness, tree_size, created_at FROM checkpoint_cosignature ORDER BY witness, tree_size DESC',
+    );
+    return new Map(rows.map((r) => [r.witness, { treeSize: Number(r.tree_size), at: r.created_at }]));
+  }
 }

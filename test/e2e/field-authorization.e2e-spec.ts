@@ -774,6 +774,42 @@ describe('field-level authorization', () => {
     // One comparison of the whole table, so a failure shows every cell that differs.
     expect(actual).toEqual(wanted);
   });
+
+  // An organization's keys (labels, when created, revoked and last used) are its own and the admin's business: on every
+  // path that reaches an organization, a planted label shows to the mill itself and the admin only, whoever else may read the rest.
+  it('shows Organization.apiKeys to the organization itself and the admin only, on every path that reaches an organization', async () => {
+    world ??= await buildWorld();
+    const mill = world.orgs.processor;
+    const planted = `SKEY${serial().replace('-', 'X')}`;
+    await gqlOk(app, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { label: planted } }, mill.key);
+    const KEYS = 'apiKeys { label createdAt lastUsedAt revokedAt }';
+    const paths: Record<string, [string, Record<string, unknown>]> = {
+      'Query.organization': [`query($id: ID!) { organization(id: $id) { ${KEYS} } }`, { id: mill.id }],
+      'Query.organizations': [`{ organizations(first: 100, kind: PROCESSOR) { edges { node { ${KEYS} } } } }`, {}],
+      'Query.viewer': [`{ viewer { organization { ${KEYS} } } }`, {}],
+      // Lot A is in the mill's custody.
+      'Batch.custodian': [`query($id: ID!) { batch(id: $id) { custodian { ${KEYS} } } }`, { id: world.batches.A.id }],
+      'Facility.organization': [`{ viewer { facilities(first: 5) { edges { node { organization { ${KEYS} } } } } } }`, {}],
+    };
+    const shownTo: Record<string, CallerName[]> = {};
+    for (const [path, [document, variables]] of Object.entries(paths)) {
+      shownTo[path] = [];
+      for (const caller of CALLERS) {
+        const res = request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
+        const key = world.keys[caller];
+        if (key) res.set('authorization', `Bearer ${key}`);
+        const answer = await res.send({ query: document, variables });
+        if (answer.text.includes(planted)) shownTo[path].push(caller);
+      }
+    }
+    expect(shownTo).toEqual({
+      'Query.organization': ['admin', 'processor'],
+      'Query.organizations': ['admin'],
+      'Query.viewer': ['processor'],
+      'Batch.custodian': ['admin', 'processor'],
+      'Facility.organization': ['processor'],
+    });
+  });
 });
 
 const isGraphql = (row: Row) => /^(Query|Mutation|Subscription)\./.test(row.path);

@@ -89,7 +89,8 @@ const MUTATIONS: Record<string, Baseline> = {
   checkUnit: (w) => ({ args: { gtin: w.units.gtin, serial: w.units.serial, checkCode: w.units.checkCode } }),
   commissionUnits: (w) => ({ key: w.producer.key, args: { input: { batchId: w.sharedBatch.id, count: 3, idempotencyKey: w.unique('units') } } }),
   closeRecall: async (w) => ({ key: w.regulator.key, args: { input: { recallId: (await w.openRecall()).recallId, note: '涉事产品已全部退回' } } }),
-  createApiKey: (w) => ({ key: w.retailer.key, args: { input: { label: w.unique('扫码枪') } } }),
+  // The admin naming the organization: both fields of the input walked (an organization's own key naming itself is the same call).
+  createApiKey: (w) => ({ key: TEST_ADMIN_KEY, args: { input: { label: w.unique('扫码枪'), organizationId: w.retailer.id } } }),
   createCheckpoint: () => ({ key: TEST_ADMIN_KEY, args: {} }),
   createOrganization: (w) => ({ key: TEST_ADMIN_KEY, args: { input: { name: w.unique('合作社'), kind: 'PRODUCER' } } }),
   packUnits: (w) => ({
@@ -225,6 +226,7 @@ const QUERIES: Record<string, Baseline> = {
     key: TEST_ADMIN_KEY,
     args: { first: 2, after: encodeCursor('ledgerEntry', {}, { seq: '1', id: '' }) },
   }),
+  organization: (w) => ({ key: w.regulator.key, args: { id: w.retailer.id } }),
   organizations: (w) => ({ key: w.regulator.key, args: { first: 5, kind: 'LAB' } }),
   recall: async (w) => ({ key: w.regulator.key, args: { id: (await w.openRecall()).recallId } }),
   recalls: (w) => ({ key: w.regulator.key, args: { first: 5, status: 'OPEN' } }),

@@ -182,6 +182,16 @@ describe('permissions', () => {
     graphql('Query.batchesWithExcursionsConnection', ADMIN_OR_REGULATOR, '{ batchesWithExcursionsConnection(first: 1) { edges { node { id } } } }'),
     graphql('Query.ledgerEntriesConnection', ADMIN_OR_REGULATOR, '{ ledgerEntriesConnection(first: 1) { edges { node { seq } } } }'),
     graphql('Query.organizations', ADMIN_OR_REGULATOR, '{ organizations(first: 1, kind: PRODUCER) { edges { node { id } } } }'),
+    // One organization: whoever lists them all, and the organization itself; to anyone else it does not exist.
+    graphql(
+      'Query.organization',
+      table('NOT_FOUND/ORGANIZATION_NOT_FOUND', { admin: 'ok', owner: 'ok', regulator: 'ok' }),
+      'query($id: ID!) { organization(id: $id) { id } }',
+      (w) => ({ id: w.owner.id }),
+    ),
+    // The ledger's state for who checks it: the witnesses and the newest audit on record.
+    graphql('Query.witnesses', ADMIN_OR_REGULATOR, '{ witnesses { name cosignedSize lastError } }'),
+    graphql('Query.lastLedgerAudit', ADMIN_OR_REGULATOR, '{ lastLedgerAudit { finishedAt requestedBy } }'),
     graphql('Query.webhookDeliveries', ANY_ORGANIZATION, '{ webhookDeliveries { id status } }'),
     graphql('Query.batch', SEES_BATCH, 'query($id: ID!) { batch(id: $id) { id } }', async (w) => ({ id: (await w.newBatch()).id })),
     graphql('Query.trace', SEES_BATCH, 'query($id: ID!) { trace(batchId: $id, direction: DOWNSTREAM) { nodes { depth } } }', async (w) => ({
@@ -209,6 +219,13 @@ describe('permissions', () => {
     ),
     graphql('Mutation.createCheckpoint', ADMIN_OR_REGULATOR, CREATE_CHECKPOINT),
     graphql('Mutation.createApiKey', ANY_ORGANIZATION, 'mutation { createApiKey(input: { label: "scanner" }) { secret } }'),
+    // A key for a named organization (the owner): the admin's, or the owner's own naming itself.
+    graphql(
+      'Mutation.createApiKey (organizationId)',
+      table('FORBIDDEN/ADMIN_ONLY', { admin: 'ok', owner: 'ok' }),
+      'mutation($id: ID!) { createApiKey(input: { label: "issued", organizationId: $id }) { secret } }',
+      (w) => ({ id: w.owner.id }),
+    ),
     // A fresh second key of the owner each time: another organization cannot even see it exists.
     graphql('Mutation.revokeApiKey', table('NOT_FOUND/API_KEY_NOT_FOUND', { admin: 'ok', owner: 'ok' }), REVOKE_API_KEY, async (w) => ({
       id: (await gqlOk(service.app, 'mutation { createApiKey(input: { label: "spare" }) { apiKey { id } } }', undefined, w.owner.key)).createApiKey.apiKey.id,

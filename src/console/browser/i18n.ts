@@ -1,6 +1,7 @@
 import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
 import { RECORDS_WORDS } from './words-records.js';
 import { INBOUND_WORDS } from './words-inbound.js';
+import { LEDGERADMIN_WORDS } from './words-ledgeradmin.js';
 
 /** The console's words: Chinese by default, English on request; the choice is kept for the tab (sessionStorage). */
 export type Lang = 'zh' | 'en';
@@ -198,6 +199,7 @@ const WORDS = {
   required: ['必填', 'required'],
   ...RECORDS_WORDS,
   ...INBOUND_WORDS,
+  ...LEDGERADMIN_WORDS,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

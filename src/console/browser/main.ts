@@ -10,6 +10,7 @@ import { homeView, SCREEN_PATHS, signInView, signOut } from './views-common.js';
 import { findView, recallsView, traceView } from './views-regulator.js';
 import { transformView } from './views-transform.js';
 import { keysView, organizationsView } from './views-admin.js';
+import { organizationView } from './views-organization.js';
 import { catalogView } from './views-catalog.js';
 import { excursionsView, heldView, ledgerView } from './views-oversight.js';
 import { certificatesView } from './views-certificates.js';
@@ -96,6 +97,7 @@ function screenFor(): HTMLElement {
   if (first === 'excursions') return need('excursions', excursionsView);
   if (first === 'ledger') return need('ledger', ledgerView);
   if (first === 'keys') return need('keys', keysView);
+  if (first === 'organizations' && second) return need('organizations', () => organizationView(second));
   if (first === 'organizations') return need('organizations', organizationsView);
   if (first === 'certificates') return need('certificates', certificatesView);
   if (first === 'exports') return need('exports', () => exportsView(query));

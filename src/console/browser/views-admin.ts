@@ -14,7 +14,7 @@ interface ApiKeyRow {
 }
 
 /** A secret shown once, with a button that copies it, and the warning that it is not shown again. */
-function secretBox(secret: string, ...more: (HTMLElement | null)[]): HTMLElement {
+export function secretBox(secret: string, ...more: (HTMLElement | null)[]): HTMLElement {
   const code = h('code', { class: 'secret', 'data-secret': secret }, secret);
   const copy = h('button', { type: 'button', class: 'secondary' }, t('copy'));
   copy.addEventListener('click', () => void navigator.clipboard?.writeText(secret));
@@ -109,7 +109,7 @@ export function organizationsView(): HTMLElement {
           h(
             'li',
             { 'data-org': node.name },
-            h('strong', {}, node.name),
+            h('a', { href: `#/organizations/${node.id}` }, h('strong', {}, node.name)),
             h('span', { class: 'badge' }, nameOf(node.kind)),
             h('code', { class: 'muted' }, node.id),
           ),

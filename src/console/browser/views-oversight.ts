@@ -4,6 +4,7 @@ import { h, show } from './dom.js';
 import { formatTime, t } from './i18n.js';
 import { alertBox, errorText, facts, field, notice, screen, withProgress } from './ui.js';
 import { submitForm } from './forms.js';
+import { ledgerStateSection } from './views-ledger-state.js';
 
 /**
  * The ledger's state for a regulator: its size and origin, the newest signed checkpoint (with every
@@ -20,6 +21,7 @@ export function ledgerView(): HTMLElement {
       }>('{ ledgerInfo { origin size verifierKey } latestCheckpoint { treeSize rootHash signedNote } }');
       const signatures = latestCheckpoint.signedNote.split('\n').filter((line) => line.startsWith('\u2014 '));
       const status = h('div', { class: 'status', 'aria-live': 'polite' });
+      const state = ledgerStateSection();
       const check = h('button', { type: 'button' }, t('checkLedger'));
       check.addEventListener('click', () => {
         void withProgress(check, status, 'checking', async () => {
@@ -42,6 +44,8 @@ export function ledgerView(): HTMLElement {
               projections { clean rowsChecked disagreements uncheckedRows firstDisagreement { table id reason } } } }`,
           );
           const p = v.projections;
+          // The check is on record now: the last audit shown is this one.
+          await state.refresh();
           show(
             status,
             v.valid ? notice(t('chainValid', v.checkedEntries)) : alertBox(t('chainInvalid', v.firstInvalidSeq ?? '', v.reason ?? '')),
@@ -71,6 +75,7 @@ export function ledgerView(): HTMLElement {
         h('details', {}, h('summary', {}, t('signedNote')), h('pre', { class: 'note' }, latestCheckpoint.signedNote)),
         h('div', { class: 'actions' }, check),
         status,
+        state.element,
       );
     } catch (err) {
       show(body, alertBox(errorText(err)));
