@@ -50,10 +50,11 @@ describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
     expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'keys']);
     expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'keys']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'keys']);
-    expect(screensFor('LAB')).toEqual(['home', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'failedInspections', 'excursions', 'ledger', 'keys']);
+    // A lab finds a lot (batches by one lot's filter; it inspects from the story) and lists its failed inspections.
+    expect(screensFor('LAB')).toEqual(['home', 'find', 'failedInspections', 'keys']);
     // The admin key belongs to no organization: it creates them.
-    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'excursions', 'ledger']);
+    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'failedInspections', 'excursions', 'ledger']);
   });
 });
 

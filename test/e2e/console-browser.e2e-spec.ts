@@ -187,7 +187,7 @@ describe('the console in a browser', () => {
     // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.
     const { page: inspector, problems: inspectorProblems } = await tab(browser, DESKTOP);
     await signIn(inspector, regulator.key);
-    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '暂扣批次', '冷链异常', '账本', 'API 密钥']);
+    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '暂扣批次', '不合格检验', '冷链异常', '账本', 'API 密钥']);
     await inspector.getByRole('link', { name: '查找批次' }).first().click();
     await inspector.getByLabel('追溯码或数字链接').fill(traceCode.toLowerCase());
     await shoot(inspector, 'find');
@@ -250,7 +250,7 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(TEST_ADMIN_KEY);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.getByText('管理员密钥（不属于任何组织）').waitFor();
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '冷链异常', '账本']);
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '不合格检验', '冷链异常', '账本']);
     await admin.getByRole('link', { name: '组织' }).first().click();
     await admin.getByLabel('名称').fill('天津市食品检验所');
     await admin.getByLabel('类型').selectOption('LAB');

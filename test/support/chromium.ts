@@ -6,26 +6,41 @@ import type { App } from 'supertest/types.js';
 import { createTestDatabase, type TestDatabase } from '../test-database.js';
 import { createTestApp, listenOnLoopback } from './test-app.js';
 
-/** Debian's chromium, headless, without the background traffic a first run makes: the real browser pages are tested in. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Debian's chromium, headless, without the background traffic a first run makes: the real browser pages are tested in.
+ * `extraArgs` are added to its command line (a fake camera, say); without them it starts as it always has.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: .ci/run installs it with apt-get install chromium');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
   });
 }
 
 /**
  * For the describe block that calls it: a database of its own, the whole service on it listening on
- * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium.
+ * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium (started with
+ * `chromiumArgs` added to its command line, when given).
  */
-export function useBrowserApp(): { readonly app: INestApplication<App>; readonly db: TestDatabase; readonly base: string; readonly browser: Browser } {
+export function useBrowserApp(
+  chromiumArgs: readonly string[] = [],
+): { readonly app: INestApplication<App>; readonly db: TestDatabase; readonly base: string; readonly browser: Browser } {
   const context = {} as { app: INestApplication<App>; db: TestDatabase; base: string; browser: Browser };
   beforeAll(async () => {
     context.db = await createTestDatabase();
     context.app = await createTestApp(context.db.url);
     context.base = await listenOnLoopback(context.app);
-    context.browser = await launchChromium();
+    context.browser = await launchChromium(chromiumArgs);
   });
   afterAll(async () => {
     await context.browser?.close();

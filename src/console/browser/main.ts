@@ -12,6 +12,7 @@ import { transformView } from './views-transform.js';
 import { keysView, organizationsView } from './views-admin.js';
 import { catalogView } from './views-catalog.js';
 import { excursionsView, heldView, ledgerView } from './views-oversight.js';
+import { failedInspectionsView } from './views-labs.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -93,6 +94,7 @@ function screenFor(): HTMLElement {
   if (first === 'ledger') return need('ledger', ledgerView);
   if (first === 'keys') return need('keys', keysView);
   if (first === 'organizations') return need('organizations', organizationsView);
+  if (first === 'failed-inspections') return need('failedInspections', failedInspectionsView);
   return screen(t('unknownPage'), h('p', {}, h('a', { href: '#/' }, t('home'))));
 }
 

@@ -3,22 +3,25 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations';
+  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations'
+  | 'failedInspections';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
 
 /** What an organization of this kind (null: the admin key) may use. */
 export function screensFor(kind: OrganizationKind | null): Screen[] {
-  if (kind === null) return ['home', 'organizations', 'held', 'excursions', 'ledger'];
+  if (kind === null) return ['home', 'organizations', 'held', 'failedInspections', 'excursions', 'ledger'];
   const screens: Screen[] = ['home'];
   if (HOLDERS.includes(kind)) screens.push('batches');
   // Makers register lots, and make new lots of their own products from the lots they hold.
   if (MAKERS.includes(kind)) screens.push('registerBatch', 'transform');
   // Every holder registers its facilities; makers their products too.
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
-  if (kind === 'REGULATOR') screens.push('find');
-  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
+  // Labs find the lot they sample (batches by one lot's filter) and list the failures they recorded (inspections).
+  if (kind === 'REGULATOR' || kind === 'LAB') screens.push('find');
+  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'failedInspections', 'excursions', 'ledger');
+  if (kind === 'LAB') screens.push('failedInspections');
   screens.push('keys');
   return screens;
 }

@@ -19,6 +19,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   ledger: '#/ledger',
   keys: '#/keys',
   organizations: '#/organizations',
+  failedInspections: '#/failed-inspections',
 };
 
 /** Sign-in: the key is checked by asking `viewer` with it, and kept for the tab only when the API accepts it. */
