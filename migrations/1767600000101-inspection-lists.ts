@@ -16,7 +16,6 @@ export class InspectionLists1767600000101 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const name of ['idx_inspection_organization_created', 'idx_inspection_verdict_created', 'idx_inspection_created'])
-      await q.query(`DROP INDEX ${name}`);
+    for (const name of ['idx_inspection_organization_created', 'idx_inspection_verdict_created', 'idx_inspection_created']) await q.query(`DROP INDEX ${name}`);
   }
 }

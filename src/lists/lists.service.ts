@@ -60,10 +60,7 @@ export class ListsService {
     // A lab finds the one lot it is about to inspect (it reads any batch by id already), but does not browse.
     if (caller.kind === 'organization' && caller.organizationKind === 'LAB') {
       if (!namesOneLot(filter))
-        throw new DomainError(
-          'LOT_LOOKUP_ONLY',
-          'a LAB lists batches only by a filter that names one lot: { traceCode } or { gtin, lotCode }, nothing else',
-        );
+        throw new DomainError('LOT_LOOKUP_ONLY', 'a LAB lists batches only by a filter that names one lot: { traceCode } or { gtin, lotCode }, nothing else');
     } else requireAdminOr(caller, ['REGULATOR'], 'batches (across organizations)');
     return this.batchPage(filter, args);
   }

@@ -89,7 +89,8 @@ describe('labs find a lot; the inspections list', () => {
     await inspect(labB.key, lots[1].id, 0.4, 'B-1 fail');
     await inspect(labA.key, lots[2].id, 0.3, 'A-3 fail');
     await inspect(regulator.key, lots[2].id, 0.5, 'R-1 fail');
-    const list = async (key: string, variables: Record<string, unknown>) => (await gqlOk<{ inspections: InspectionPage }>(app, LIST, variables, key)).inspections;
+    const list = async (key: string, variables: Record<string, unknown>) =>
+      (await gqlOk<{ inspections: InspectionPage }>(app, LIST, variables, key)).inspections;
     const agencies = (page: InspectionPage) => page.edges.map((e) => e.node.agency);
 
     const failed = await list(regulator.key, { filter: { verdict: 'FAIL' } });

@@ -32,9 +32,12 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
  * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium (started with
  * `chromiumArgs` added to its command line, when given).
  */
-export function useBrowserApp(
-  chromiumArgs: readonly string[] = [],
-): { readonly app: INestApplication<App>; readonly db: TestDatabase; readonly base: string; readonly browser: Browser } {
+export function useBrowserApp(chromiumArgs: readonly string[] = []): {
+  readonly app: INestApplication<App>;
+  readonly db: TestDatabase;
+  readonly base: string;
+  readonly browser: Browser;
+} {
   const context = {} as { app: INestApplication<App>; db: TestDatabase; base: string; browser: Browser };
   beforeAll(async () => {
     context.db = await createTestDatabase();

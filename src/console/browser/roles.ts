@@ -3,7 +3,19 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations'
+  | 'home'
+  | 'batches'
+  | 'registerBatch'
+  | 'transform'
+  | 'catalog'
+  | 'receive'
+  | 'find'
+  | 'recalls'
+  | 'held'
+  | 'excursions'
+  | 'ledger'
+  | 'keys'
+  | 'organizations'
   | 'failedInspections';
 
 /** Who holds goods and records their events (the custodians). */

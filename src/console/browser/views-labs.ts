@@ -1,6 +1,6 @@
 import { gql } from './api.js';
 import { h, show } from './dom.js';
-import { formatTime, nameOf, t } from './i18n.js';
+import { formatTime, t } from './i18n.js';
 import { viewer } from './session.js';
 import { alertBox, errorText, field, input, notice, screen, withProgress } from './ui.js';
 

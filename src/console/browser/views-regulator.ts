@@ -16,7 +16,10 @@ interface FoundBatch {
   custodian: { name: string };
 }
 
-/** Finds a lot by trace code, GS1 Digital Link (typed, pasted, or read from its QR label by the camera) or GTIN + lot, through `batches` (regulators; labs by these one-lot filters). */
+/**
+ * Finds a lot by trace code, GS1 Digital Link (typed, pasted, or read from its QR label by the camera) or GTIN + lot,
+ * through `batches` (regulators; labs too, since these filters name one lot).
+ */
 export function findView(go: (path: string) => void): HTMLElement {
   const code = field('code', t('codeOrLink'), input('text', { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters' }), {
     help: t('findHelp'),

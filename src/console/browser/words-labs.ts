@@ -17,7 +17,10 @@ export const LABS_WORDS = {
   readingPhoto: ['正在识别照片…', 'Reading the photo…'],
   noCodeInPhoto: ['照片中未识别到二维码，请靠近标签重拍，或输入追溯码。', 'No QR code was found in the photo: take it closer, or type the trace code.'],
   scanned: ['已识别：{0}', 'Read: {0}'],
-  cameraRefused: ['摄像头权限被拒绝。可在浏览器设置中允许，或拍照、输入追溯码。', 'The camera was refused: allow it in the browser’s settings, or use a photo or type the code.'],
+  cameraRefused: [
+    '摄像头权限被拒绝。可在浏览器设置中允许，或拍照、输入追溯码。',
+    'The camera was refused: allow it in the browser’s settings, or use a photo or type the code.',
+  ],
   noCamera: ['未找到可用的摄像头。可拍照或输入追溯码。', 'No camera was found: use a photo or type the code.'],
   cameraFailed: ['无法打开摄像头：{0}', 'The camera could not be opened: {0}'],
   noBarcodeDetector: [
