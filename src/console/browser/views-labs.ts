@@ -174,6 +174,11 @@ function cameraScanner(detector: QrDetector, status: HTMLElement, found: (text: 
         show(status, alertBox(words));
         return;
       }
+      // The user left the screen while the browser asked for the camera: turn it off again at once.
+      if (!video.isConnected) {
+        end();
+        return;
+      }
       video.srcObject = stream;
       video.hidden = false;
       start.hidden = true;
