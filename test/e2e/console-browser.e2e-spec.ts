@@ -271,7 +271,8 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(firstKey);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.waitForSelector('[data-org-kind="LAB"]');
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', 'API 密钥']);
+    // A lab finds the lots it samples and lists the failures it recorded (test/e2e/console-labs.e2e-spec.ts).
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '不合格检验', 'API 密钥']);
     await admin.getByRole('link', { name: 'API 密钥' }).first().click();
     await admin.getByLabel('用途（如“仓库扫码枪 2”）').fill('平板 2');
     await admin.getByRole('button', { name: '新建密钥' }).click();
