@@ -41,12 +41,14 @@ function itemLine(item: FailedInspection['items'][number]): string {
  * the admin see every one; a lab the ones it recorded (the API decides).
  */
 export function failedInspectionsView(): HTMLElement {
-  const list = h('ul', { class: 'batch-list failed-inspections' });
+  const list = h('ul', { class: 'batch-list failed-inspections', 'aria-busy': 'true' });
   const status = h('div', { class: 'status', 'aria-live': 'polite' });
+  const loading = h('p', { class: 'muted' }, t('loading'));
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('more'));
   let after: string | null = null;
-  const load = () =>
-    withProgress(more, status, 'loading', async () => {
+  const load = async () => {
+    list.setAttribute('aria-busy', 'true');
+    await withProgress(more, status, 'loading', async () => {
       const { inspections } = await gql<{
         inspections: { edges: { node: FailedInspection }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
       }>(FAILED_QUERY, { after });
@@ -73,10 +75,13 @@ export function failedInspectionsView(): HTMLElement {
       after = inspections.pageInfo.endCursor;
       more.hidden = !inspections.pageInfo.hasNextPage;
     });
+    list.removeAttribute('aria-busy');
+    loading.remove();
+  };
   more.addEventListener('click', () => void load());
   void load();
   const lab = viewer()?.organization?.kind === 'LAB';
-  return screen(t('failedInspections'), lab ? h('p', { class: 'muted' }, t('ownInspectionsOnly')) : null, list, more, status);
+  return screen(t('failedInspections'), lab ? h('p', { class: 'muted' }, t('ownInspectionsOnly')) : null, loading, list, more, status);
 }
 
 /** The browser's own QR reader (Chrome and Edge on Android, macOS, Windows; not Firefox or Safari): only what the console uses of it. */
