@@ -12,7 +12,7 @@ import { OrganizationsResolver } from '../src/organizations/organizations.resolv
 import { ProductsResolver } from '../src/products/products.resolver.js';
 import { TransformationsResolver } from '../src/transformations/transformations.resolver.js';
 import { ColdChainResolver } from '../src/cold-chain/cold-chain.resolver.js';
-import { InspectionsResolver } from '../src/inspections/inspections.resolver.js';
+import { InspectionListResolver, InspectionsResolver } from '../src/inspections/inspections.resolver.js';
 import { BatchCertificatesResolver, ProductCertificatesResolver } from '../src/certificates/certificates.resolver.js';
 import { ScanResolver, ScanTimelineResolver } from '../src/scan/scan.resolver.js';
 import { ScanClaimsResolver } from '../src/scan/scan-claims.resolver.js';
@@ -49,6 +49,7 @@ const schema = await app
       TransformationsResolver,
       ColdChainResolver,
       InspectionsResolver,
+      InspectionListResolver,
       ProductCertificatesResolver,
       BatchCertificatesResolver,
       ScanResolver,

@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   FOREIGN_GTIN: 'FORBIDDEN',
   CROSS_SITE_REQUEST: 'FORBIDDEN',
   SCAN_TOKEN_INVALID: 'FORBIDDEN',
+  /** A lab lists batches only by a filter that names one lot (a trace code, or a GTIN with a lot code). */
+  LOT_LOOKUP_ONLY: 'FORBIDDEN',
   // NOT_FOUND
   ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
   FACILITY_NOT_FOUND: 'NOT_FOUND',

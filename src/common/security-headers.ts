@@ -41,6 +41,12 @@ export const CONSOLE_PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/**
+ * What the console's page may ask the browser for: the camera, for the page itself only (scanning a lot's QR
+ * label on the Find screen); never the microphone or location. No frame may use them (it may not be framed either).
+ */
+export const CONSOLE_PERMISSIONS_POLICY = 'camera=(self), microphone=(), geolocation=()';
+
 /** Every answer's headers; GET /graphql (the GraphiQL page, when it is served) gets its page's policy. */
 export function securityHeaders(options: { graphiql: boolean }) {
   return (req: IncomingMessage & { path?: string }, res: ServerResponse, next: () => void): void => {

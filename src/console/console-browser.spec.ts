@@ -61,12 +61,25 @@ describe('navigation by role', () => {
       'keys',
     ]);
     expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'holderRecalls', 'exports', 'webhooks', 'keys']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'certificates', 'exports', 'webhooks', 'keys']);
-    expect(screensFor('LAB')).toEqual(['home', 'exports', 'webhooks', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual([
+      'home',
+      'find',
+      'recalls',
+      'held',
+      'failedInspections',
+      'excursions',
+      'ledger',
+      'certificates',
+      'exports',
+      'webhooks',
+      'keys',
+    ]);
+    // A lab finds a lot (batches by one lot's filter; it inspects from the story) and lists its failed inspections.
+    expect(screensFor('LAB')).toEqual(['home', 'find', 'failedInspections', 'exports', 'webhooks', 'keys']);
     // A certification body attests certificates; it holds no goods.
     expect(screensFor('CERTIFIER')).toEqual(['home', 'certificates', 'exports', 'webhooks', 'keys']);
     // The admin key belongs to no organization: it creates them (it has no webhook: registerWebhook is an organization's).
-    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'excursions', 'ledger', 'exports']);
+    expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'failedInspections', 'excursions', 'ledger', 'exports']);
   });
 });
 

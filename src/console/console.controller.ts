@@ -2,7 +2,7 @@ import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/
 import type { Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CONSOLE_PAGE_POLICY, ContentSecurityPolicy } from '../common/security-headers.js';
+import { CONSOLE_PAGE_POLICY, CONSOLE_PERMISSIONS_POLICY, ContentSecurityPolicy } from '../common/security-headers.js';
 import { CONSOLE_ASSETS, type ConsoleAsset, consolePageHtml } from './console-page.js';
 
 /**
@@ -23,6 +23,7 @@ export class ConsoleController {
   @Get()
   @ContentSecurityPolicy(CONSOLE_PAGE_POLICY)
   @Header('cache-control', 'no-cache')
+  @Header('permissions-policy', CONSOLE_PERMISSIONS_POLICY)
   shell(@Res() res: Response): void {
     res.type('text/html').send(this.page);
   }

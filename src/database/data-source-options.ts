@@ -39,6 +39,7 @@ import { SerializedUnits1766700000101 } from '../../migrations/1766700000101-ser
 import { BatchStory1766800000101 } from '../../migrations/1766800000101-batch-story.js';
 import { Packages1766900000101 } from '../../migrations/1766900000101-packages.js';
 import { UnitSerialsAndEvents1767000000101 } from '../../migrations/1767000000101-unit-serials-and-events.js';
+import { InspectionLists1767600000101 } from '../../migrations/1767600000101-inspection-lists.js';
 import { LedgerAuditRuns1767900000101 } from '../../migrations/1767900000101-ledger-audit-runs.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
@@ -109,6 +110,7 @@ export const MIGRATIONS = [
   BatchStory1766800000101,
   Packages1766900000101,
   UnitSerialsAndEvents1767000000101,
+  InspectionLists1767600000101,
   LedgerAuditRuns1767900000101,
 ];
 

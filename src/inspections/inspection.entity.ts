@@ -4,6 +4,9 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 
 @Entity('inspection')
 @Index('idx_inspection_batch', ['batchId'])
+@Index('idx_inspection_created', ['createdSeq', 'id'])
+@Index('idx_inspection_verdict_created', ['verdict', 'createdSeq', 'id'])
+@Index('idx_inspection_organization_created', ['organizationId', 'createdSeq', 'id'])
 @Check('chk_inspection_verdict', `verdict IN ('PASS', 'FAIL')`)
 export class InspectionEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_inspection' })

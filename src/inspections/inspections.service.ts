@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Caller, requireOrganization } from '../auth/caller.js';
+import { Caller, requireAdminOr, requireOrganization } from '../auth/caller.js';
 import type { Batch } from '../batches/batch-row.js';
 import { BatchesRepository } from '../batches/batches.repository.js';
 import { DomainError } from '../common/domain-error.js';
@@ -9,7 +9,10 @@ import { newEntry } from '../ledger/entry-types.js';
 import { EntryDraft, LedgerEntry } from '../ledger/ledger-entry.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { RecordInspectionInput, ReleaseBatchInput } from './dto/inspection.inputs.js';
-import { InspectionsRepository } from './inspections.repository.js';
+import { type InspectionQuery, InspectionsRepository } from './inspections.repository.js';
+import type { InspectionModel } from './inspection.model.js';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../lists/page.js';
+import type { PageArgs } from '../lists/lists.service.js';
 
 const INSPECTORS = ['LAB', 'REGULATOR'];
 
@@ -84,6 +87,24 @@ export class InspectionsService {
         return entry;
       },
     });
+  }
+
+  /**
+   * Inspections newest first, a page at a time: regulators and the admin see every one; a lab the ones it
+   * recorded (its own findings, not other labs'); every other organization is refused.
+   */
+  async list(caller: Caller, filter: Omit<InspectionQuery, 'organizationId'>, args: PageArgs): Promise<Connection<InspectionModel>> {
+    requireAdminOr(caller, ['REGULATOR', 'LAB'], 'inspections');
+    const query: InspectionQuery = { verdict: filter.verdict, batchId: filter.batchId };
+    if (caller.kind === 'organization' && caller.organizationKind === 'LAB') query.organizationId = caller.organizationId;
+    // An id that names nothing is a mistake to point out, not a search that found nothing.
+    if (query.batchId && !(await this.batches.findById(query.batchId))) throw new DomainError('BATCH_NOT_FOUND', `filter.batchId: no batch ${query.batchId}`);
+    const size = pageSize(args.first);
+    // The whole query is the cursor's scope: a lab's cursor is refused in another's list, or under another filter.
+    const after = args.after === undefined || args.after === null ? null : decodeCursor('inspection', { ...query }, args.after);
+    const rows = await this.inspections.page(query, after, size + 1);
+    const connection = toConnection('inspection', { ...query }, rows, size, (row) => row.pageKey);
+    return { ...connection, edges: connection.edges.map(({ cursor, node: { pageKey: _key, ...node } }) => ({ cursor, node })) };
   }
 
   /** A regulator lifts a hold, with the reason recorded in the ledger. */

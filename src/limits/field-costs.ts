@@ -26,6 +26,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.consistencyProof': { cost: 20 },
   'Query.eventRules': { cost: 1 }, // a constant table
   'Query.inclusionProof': { cost: 20 },
+  'Query.inspections': { cost: 20, ...PAGE }, // one keyset query over inspection (by verdict, lab or batch index)
   'Query.latestCheckpoint': { cost: 10 },
   'Query.ledgerEntries': { cost: 10, listSize: 100, maxListSize: 1000 },
   'Query.ledgerEntriesConnection': { cost: 10, listSize: 100, maxListSize: 1000 }, // one range of the ledger by seq
@@ -86,6 +87,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
   'Organization.apiKeys': { cost: 10 }, // a query per organization, for itself and the admin
+  'Inspection.batch': { cost: 1 }, // the request's batch loader: one query for a page's batches
+  'Inspection.inspectedBy': { cost: 1 }, // the request's organization loader
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
   'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries

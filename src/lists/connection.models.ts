@@ -7,6 +7,7 @@ import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { BATCH_STATUSES, type BatchStatus } from '../batches/batch-status.js';
 import { TRACE_CODE_PATTERN } from '../batches/trace-code.js';
 import { FacilityModel } from '../facilities/facility.model.js';
+import { InspectionModel } from '../inspections/inspection.model.js';
 import { BatchStatusEnum } from '../graphql/enums.js';
 import { OrganizationModel } from '../organizations/organization.model.js';
 import { ProductModel } from '../products/product.model.js';
@@ -39,6 +40,7 @@ export const ProductConnection = connectionOf(ProductModel, 'Product', 'Products
 export const RecallConnection = connectionOf(RecallModel, 'Recall', 'Recalls');
 export const OrganizationConnection = connectionOf(OrganizationModel, 'Organization', 'Organizations');
 export const LedgerEntryConnection = connectionOf(LedgerEntryModel, 'LedgerEntry', 'Ledger entries');
+export const InspectionConnection = connectionOf(InspectionModel, 'Inspection', 'Inspections');
 
 @InputType('BatchFilter', { description: 'Every field given must match (AND); an absent field does not filter.' })
 export class BatchFilterInput {

@@ -40,7 +40,12 @@ export class ListsResolver {
     return { organizationId: caller.organizationId, organization: await this.organizationRows.findById(caller.organizationId) };
   }
 
-  @Query(() => BatchConnection, { description: `Regulators and admin: batches across organizations matching the filter, ${PAGE}.` })
+  @Query(() => BatchConnection, {
+    description:
+      `Regulators and admin: batches across organizations matching the filter, ${PAGE}. ` +
+      'Labs: only with a filter that names one lot — { traceCode } or { gtin, lotCode } — to find the lot they inspect ' +
+      '(any other filter is refused, LOT_LOOKUP_ONLY).',
+  })
   batches(
     @CurrentCaller() caller: Caller,
     @first() first?: number,

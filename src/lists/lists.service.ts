@@ -11,6 +11,7 @@ import { type Organization, OrganizationsRepository } from '../organizations/org
 import { type Product, ProductsRepository } from '../products/products.repository.js';
 import { RecallsService, type RecallView } from '../recalls/recalls.service.js';
 import { type BatchQuery, type Keyed, ListsRepository } from './lists.repository.js';
+import { namesOneLot } from './lot-lookup.js';
 import { type Connection, type CursorKind, type CursorScope, decodeCursor, type PageKey, pageSize, toConnection } from './page.js';
 
 /** The ledger's pages are as ledgerEntries has always served them: 100 entries unless asked, at most 1,000. */
@@ -69,7 +70,11 @@ export class ListsService {
   }
 
   allBatches(caller: Caller, filter: Omit<BatchQuery, 'partyId'>, args: PageArgs): Promise<Connection<StoredBatch>> {
-    requireAdminOr(caller, ['REGULATOR'], 'batches (across organizations)');
+    // A lab finds the one lot it is about to inspect (it reads any batch by id already), but does not browse.
+    if (caller.kind === 'organization' && caller.organizationKind === 'LAB') {
+      if (!namesOneLot(filter))
+        throw new DomainError('LOT_LOOKUP_ONLY', 'a LAB lists batches only by a filter that names one lot: { traceCode } or { gtin, lotCode }, nothing else');
+    } else requireAdminOr(caller, ['REGULATOR'], 'batches (across organizations)');
     return this.batchPage(filter, args);
   }
 

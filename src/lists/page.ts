@@ -23,7 +23,7 @@ export interface PageKey {
 }
 
 /** What a list's cursors are of: a cursor of one list is refused by another, not read as a position in it. */
-export type CursorKind = 'batch' | 'inboundBatch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry' | 'traceNode';
+export type CursorKind = 'batch' | 'inboundBatch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry' | 'traceNode' | 'inspection';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEQ = /^[0-9]{1,19}$/;

@@ -202,6 +202,7 @@ describe('the console in a browser', () => {
       '查找批次',
       '召回',
       '暂扣批次',
+      '不合格检验',
       '冷链异常',
       '账本',
       '证书',
@@ -271,7 +272,7 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(TEST_ADMIN_KEY);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.getByText('管理员密钥（不属于任何组织）').waitFor();
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '冷链异常', '账本', '导出记录']);
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '组织', '暂扣批次', '不合格检验', '冷链异常', '账本', '导出记录']);
     await admin.getByRole('link', { name: '组织' }).first().click();
     await admin.getByLabel('名称').fill('天津市食品检验所');
     await admin.getByLabel('类型').selectOption('LAB');
@@ -292,7 +293,8 @@ describe('the console in a browser', () => {
     await admin.getByLabel('API 密钥').fill(firstKey);
     await admin.getByRole('button', { name: '登录' }).click();
     await admin.waitForSelector('[data-org-kind="LAB"]');
-    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '导出记录', '召回通知推送', 'API 密钥']);
+    // A lab finds the lots it samples and lists the failures it recorded (test/e2e/console-labs.e2e-spec.ts).
+    expect(await admin.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '不合格检验', '导出记录', '召回通知推送', 'API 密钥']);
     await admin.getByRole('link', { name: 'API 密钥' }).first().click();
     await admin.getByLabel('用途（如“仓库扫码枪 2”）').fill('平板 2');
     await admin.getByRole('button', { name: '新建密钥' }).click();

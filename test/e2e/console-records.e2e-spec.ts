@@ -22,7 +22,7 @@ import { gqlOk } from '../support/test-app.js';
  */
 describe('the console’s certificates, webhooks and exports', () => {
   // Webhooks may reach this test's own endpoint on loopback, by the name localhost, over plain http.
-  const env = useBrowserApp({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: 'localhost' });
+  const env = useBrowserApp({ env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: 'localhost' } });
   const tabs: ConsoleTab[] = [];
   const tab = async (browser: Browser): Promise<Page> => {
     const opened = await consoleTab(browser, env.base);

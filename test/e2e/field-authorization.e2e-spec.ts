@@ -456,6 +456,32 @@ describe('field-level authorization', () => {
       expected: only({ admin: [...BOTH, 'whole'], regulator: [...BOTH, 'whole'] }),
       run: graphql(w, `{ batches(first: 50) { edges { cursor node { ${BATCH_FIELDS} } } } }`),
     },
+    // A lab finds one lot by a filter that names it (it reads any batch by id already); any other filter is refused it.
+    {
+      path: 'Query.batches',
+      carries: ALL_KINDS,
+      expected: only({ admin: ['A'], lab: ['A'], regulator: ['A'] }),
+      run: graphql(w, `query($code: String!) { batches(filter: { traceCode: $code }) { edges { node { ${BATCH_FIELDS} } } } }`, () => ({
+        code: w().batches.A.traceCode,
+      })),
+    },
+    {
+      path: 'Query.batches',
+      carries: ALL_KINDS,
+      expected: only({ admin: ['B'], lab: ['B'], regulator: ['B'] }),
+      run: graphql(w, `query($g: String!, $l: String!) { batches(filter: { gtin: $g, lotCode: $l }) { edges { node { ${BATCH_FIELDS} } } } }`, () => ({
+        g: FLOUR_GTIN,
+        l: w().batches.B.lotCode,
+      })),
+    },
+    // Inspections with their batches: regulators and the admin every one, the lab the ones it recorded (here, both);
+    // run before releaseBatch's row inspects a batch outside the story.
+    {
+      path: 'Query.inspections',
+      carries: ALL_KINDS,
+      expected: only({ admin: BOTH, lab: BOTH, regulator: BOTH }),
+      run: graphql(w, `{ inspections(first: 20) { edges { node { agency inspectedBy { name } batch { ${BATCH_FIELDS} } } } } }`),
+    },
     // A viewer lists what its organization made or holds now, each read whole; the lab and the regulator own none.
     {
       path: 'Query.viewer',

@@ -221,6 +221,15 @@ const QUERIES: Record<string, Baseline> = {
   batchesWithExcursionsConnection: (w) => ({ key: w.regulator.key, args: { first: 10 } }),
   consistencyProof: () => ({ args: { fromSize: 1, toSize: 2 } }),
   inclusionProof: () => ({ args: { seq: 1, treeSize: 2 } }),
+  inspections: (w) => ({
+    key: w.regulator.key,
+    args: {
+      first: 5,
+      filter: { verdict: 'FAIL', batchId: w.sharedBatch.id },
+      // A cursor of this list under this filter (its scope), at the batch.
+      after: encodeCursor('inspection', { verdict: 'FAIL', batchId: w.sharedBatch.id }, { seq: '1', id: w.sharedBatch.id }),
+    },
+  }),
   ledgerEntries: () => ({ key: TEST_ADMIN_KEY, args: { afterSeq: 0, first: 2 } }),
   ledgerEntriesConnection: () => ({
     key: TEST_ADMIN_KEY,

@@ -177,7 +177,20 @@ describe('permissions', () => {
       '{ viewer { organization { id } facilities { edges { cursor } } products { edges { cursor } } batches { edges { cursor } } apiKeys { id } ' +
         'inboundBatches { edges { cursor } } recalls { edges { cursor } } } }',
     ),
-    graphql('Query.batches', ADMIN_OR_REGULATOR, '{ batches(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }'),
+    // A lab lists batches only to find one lot by a filter that names it (a trace code, or a GTIN with a lot code).
+    graphql(
+      'Query.batches',
+      { ...ADMIN_OR_REGULATOR, lab: 'FORBIDDEN/LOT_LOOKUP_ONLY' },
+      '{ batches(first: 1) { edges { node { id } } pageInfo { hasNextPage } } }',
+    ),
+    graphql(
+      'Query.batches',
+      { ...ADMIN_OR_REGULATOR, lab: 'ok' },
+      'query($code: String!) { batches(filter: { traceCode: $code }) { edges { node { id } } } }',
+      async (w) => ({ code: (await w.newBatch()).traceCode }),
+    ),
+    // Regulators and the admin list every inspection; a lab its own.
+    graphql('Query.inspections', { ...ADMIN_OR_REGULATOR, lab: 'ok' }, '{ inspections(first: 1, filter: { verdict: FAIL }) { edges { node { id } } } }'),
     graphql('Query.recalls', ADMIN_OR_REGULATOR, '{ recalls(first: 1) { edges { node { id } } } }'),
     graphql('Query.batchesWithExcursionsConnection', ADMIN_OR_REGULATOR, '{ batchesWithExcursionsConnection(first: 1) { edges { node { id } } } }'),
     graphql('Query.ledgerEntriesConnection', ADMIN_OR_REGULATOR, '{ ledgerEntriesConnection(first: 1) { edges { node { seq } } } }'),

@@ -6,21 +6,33 @@ import type { App } from 'supertest/types.js';
 import { createTestDatabase, type TestDatabase } from '../test-database.js';
 import { createTestApp, listenOnLoopback } from './test-app.js';
 
-/** Debian's chromium, headless, without the background traffic a first run makes: the real browser pages are tested in. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Debian's chromium, headless, without the background traffic a first run makes: the real browser pages are tested in.
+ * `extraArgs` are added to its command line (a fake camera, say); without them it starts as it always has.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: .ci/run installs it with apt-get install chromium');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
   });
 }
 
 /**
  * For the describe block that calls it: a database of its own, the whole service on it listening on
  * loopback at `base` (a page's scripts and forms reach it as a phone would), and Debian's chromium.
- * `env` adds settings (as createTestApp's).
+ * `env` adds settings (as createTestApp's); `chromiumArgs` are added to chromium's command line (a fake camera, say).
  */
-export function useBrowserApp(env: Record<string, string> = {}): {
+export function useBrowserApp({ env = {}, chromiumArgs = [] }: { env?: Record<string, string>; chromiumArgs?: readonly string[] } = {}): {
   readonly app: INestApplication<App>;
   readonly db: TestDatabase;
   readonly base: string;
@@ -31,7 +43,7 @@ export function useBrowserApp(env: Record<string, string> = {}): {
     context.db = await createTestDatabase();
     context.app = await createTestApp(context.db.url, env);
     context.base = await listenOnLoopback(context.app);
-    context.browser = await launchChromium();
+    context.browser = await launchChromium(chromiumArgs);
   });
   afterAll(async () => {
     await context.browser?.close();

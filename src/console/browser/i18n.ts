@@ -2,6 +2,7 @@ import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
 import { RECORDS_WORDS } from './words-records.js';
 import { INBOUND_WORDS } from './words-inbound.js';
 import { LEDGERADMIN_WORDS } from './words-ledgeradmin.js';
+import { LABS_WORDS } from './words-labs.js';
 
 /** The console's words: Chinese by default, English on request; the choice is kept for the tab (sessionStorage). */
 export type Lang = 'zh' | 'en';
@@ -200,6 +201,7 @@ const WORDS = {
   ...RECORDS_WORDS,
   ...INBOUND_WORDS,
   ...LEDGERADMIN_WORDS,
+  ...LABS_WORDS,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -16,6 +16,7 @@ import { excursionsView, heldView, ledgerView } from './views-oversight.js';
 import { certificatesView } from './views-certificates.js';
 import { exportsView, webhooksView } from './views-records.js';
 import { holderRecallsView, inboundView, receiveFormView } from './views-inbound.js';
+import { failedInspectionsView } from './views-labs.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -102,6 +103,7 @@ function screenFor(): HTMLElement {
   if (first === 'certificates') return need('certificates', certificatesView);
   if (first === 'exports') return need('exports', () => exportsView(query));
   if (first === 'webhooks') return need('webhooks', webhooksView);
+  if (first === 'failed-inspections') return need('failedInspections', failedInspectionsView);
   return screen(t('unknownPage'), h('p', {}, h('a', { href: '#/' }, t('home'))));
 }
 

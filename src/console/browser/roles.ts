@@ -19,14 +19,15 @@ export type Screen =
   | 'organizations'
   | 'certificates'
   | 'exports'
-  | 'webhooks';
+  | 'webhooks'
+  | 'failedInspections';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
 
 /** What an organization of this kind (null: the admin key) may use. */
 export function screensFor(kind: OrganizationKind | null): Screen[] {
-  if (kind === null) return ['home', 'organizations', 'held', 'excursions', 'ledger', 'exports'];
+  if (kind === null) return ['home', 'organizations', 'held', 'failedInspections', 'excursions', 'ledger', 'exports'];
   const screens: Screen[] = ['home'];
   if (HOLDERS.includes(kind)) screens.push('batches');
   // Makers register lots, and make new lots of their own products from the lots they hold.
@@ -35,8 +36,10 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
   // Holders follow the recalls that reach their lots (viewer.recalls) and report what they recovered.
   if (HOLDERS.includes(kind)) screens.push('holderRecalls');
-  if (kind === 'REGULATOR') screens.push('find');
-  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
+  // Labs find the lot they sample (batches by one lot's filter) and list the failures they recorded (inspections).
+  if (kind === 'REGULATOR' || kind === 'LAB') screens.push('find');
+  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'failedInspections', 'excursions', 'ledger');
+  if (kind === 'LAB') screens.push('failedInspections');
   // Regulators and certification bodies attest certificates; every organization exports what it may and has a recall webhook.
   if (kind === 'REGULATOR' || kind === 'CERTIFIER') screens.push('certificates');
   screens.push('exports', 'webhooks');

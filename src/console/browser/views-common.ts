@@ -23,6 +23,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   certificates: '#/certificates',
   exports: '#/exports',
   webhooks: '#/webhooks',
+  failedInspections: '#/failed-inspections',
 };
 
 /** Sign-in: the key is checked by asking `viewer` with it, and kept for the tab only when the API accepts it. */

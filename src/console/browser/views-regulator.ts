@@ -5,6 +5,7 @@ import { parseLookup } from './lookup.js';
 import { viewer } from './session.js';
 import { alertBox, errorText, field, input, notice, screen, select, withProgress } from './ui.js';
 import { closeRecallForm } from './views-oversight.js';
+import { scanPanel } from './views-labs.js';
 
 interface FoundBatch {
   id: string;
@@ -15,7 +16,10 @@ interface FoundBatch {
   custodian: { name: string };
 }
 
-/** Finds a lot by trace code, GS1 Digital Link (typed or scanned into the field) or GTIN + lot, through `batches`. */
+/**
+ * Finds a lot by trace code, GS1 Digital Link (typed, pasted, or read from its QR label by the camera) or GTIN + lot,
+ * through `batches` (regulators; labs too, since these filters name one lot).
+ */
 export function findView(go: (path: string) => void): HTMLElement {
   const code = field('code', t('codeOrLink'), input('text', { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters' }), {
     help: t('findHelp'),
@@ -57,7 +61,13 @@ export function findView(go: (path: string) => void): HTMLElement {
         );
     });
   });
-  return screen(t('find'), form, results);
+  // A QR label read by the camera or from a photo is looked up exactly as if it had been typed.
+  const scan = scanPanel((text) => {
+    code.control.value = text;
+    lot.control.value = '';
+    form.requestSubmit();
+  });
+  return screen(t('find'), form, scan, results);
 }
 
 interface TraceAnswer {

@@ -1,0 +1,31 @@
+/** The words of the labs' screens: failed inspections and scanning a QR label on the Find screen. */
+export const LABS_WORDS = {
+  failedInspections: ['不合格检验', 'Failed inspections'],
+  noFailedInspections: ['没有不合格的检验记录。', 'No failed inspections.'],
+  ownInspectionsOnly: ['仅显示本机构录入的检验。', 'Only the inspections your lab recorded are shown.'],
+  inspectedBy: ['检验方', 'Inspected by'],
+  inspectedAt: ['检验时间', 'Inspected'],
+  measured: ['实测', 'measured'],
+  stillHeld: ['仍在暂扣', 'Still on hold'],
+  releasedNow: ['已放行', 'Released'],
+  recalledNow: ['已召回', 'Recalled'],
+  scanQr: ['扫码', 'Scan QR'],
+  stopScan: ['停止扫码', 'Stop'],
+  scanning: ['请将二维码对准摄像头…', 'Point the camera at the QR code…'],
+  cameraView: ['摄像头画面', 'Camera view'],
+  labelPhoto: ['拍摄或选择标签照片', 'Photo of the label'],
+  readingPhoto: ['正在识别照片…', 'Reading the photo…'],
+  noCodeInPhoto: ['照片中未识别到二维码，请靠近标签重拍，或输入追溯码。', 'No QR code was found in the photo: take it closer, or type the trace code.'],
+  scanned: ['已识别：{0}', 'Read: {0}'],
+  cameraRefused: [
+    '摄像头权限被拒绝。可在浏览器设置中允许，或拍照、输入追溯码。',
+    'The camera was refused: allow it in the browser’s settings, or use a photo or type the code.',
+  ],
+  noCamera: ['未找到可用的摄像头。可拍照或输入追溯码。', 'No camera was found: use a photo or type the code.'],
+  cameraFailed: ['无法打开摄像头：{0}', 'The camera could not be opened: {0}'],
+  noBarcodeDetector: [
+    '此浏览器不能识别二维码（不支持 BarcodeDetector，如 Firefox、Safari），请输入或粘贴追溯码或链接；可用 Android 上的 Chrome 或 Edge 扫码。',
+    'This browser cannot read QR codes (it has no BarcodeDetector, e.g. Firefox, Safari): type or paste the code or link; Chrome or Edge on Android can scan.',
+  ],
+  noCameraApi: ['此浏览器不能打开摄像头，可用标签照片识别。', 'This browser cannot open the camera here: use a photo of the label.'],
+} as const satisfies Record<string, readonly [string, string]>;
