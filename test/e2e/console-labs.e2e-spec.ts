@@ -69,7 +69,7 @@ describe('the console for labs', () => {
     const { page, foreign, problems } = await tab(env.browser);
     await signIn(page, lab.key);
     // A lab's navigation: finding a lot and its failed inspections, besides its keys.
-    expect(await page.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '不合格检验', 'API 密钥']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '不合格检验', '导出记录', '召回通知推送', 'API 密钥']);
 
     // This chromium has no BarcodeDetector: the Find screen says so and offers no scan button.
     await openFind(page);
