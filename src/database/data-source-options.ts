@@ -39,6 +39,7 @@ import { SerializedUnits1766700000101 } from '../../migrations/1766700000101-ser
 import { BatchStory1766800000101 } from '../../migrations/1766800000101-batch-story.js';
 import { Packages1766900000101 } from '../../migrations/1766900000101-packages.js';
 import { UnitSerialsAndEvents1767000000101 } from '../../migrations/1767000000101-unit-serials-and-events.js';
+import { PackageLists1767700000101 } from '../../migrations/1767700000101-package-lists.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -108,6 +109,7 @@ export const MIGRATIONS = [
   BatchStory1766800000101,
   Packages1766900000101,
   UnitSerialsAndEvents1767000000101,
+  PackageLists1767700000101,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

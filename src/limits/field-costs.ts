@@ -72,6 +72,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Subscription.recallIssued': { cost: 10 },
   // Fields resolved on their own
   'Batch.certificates': { cost: 10 }, // a query per batch
+  'Batch.commissionings': { cost: 10 }, // one query for the lot's commissionings, one for their entries
   'Batch.coldChainStatus': { cost: 1 }, // the request's product loader: one query for all batches
   'Batch.custodian': { cost: 1 }, // the request's organization loader
   'Batch.events': { cost: 20 }, // a query per batch, every entry of it
@@ -82,12 +83,17 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
+  'Package.custodian': { cost: 10 }, // an organization by id
+  'Package.inTransitTo': { cost: 10 },
+  'Package.packer': { cost: 10 },
   'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
   'Unit.events': { cost: 10 }, // the entries that named the unit (unit_event), one query shared with Unit.sale
   'Unit.sale': { cost: 10 },
   'Viewer.apiKeys': { cost: 10 },
   'Viewer.batches': { cost: 20, ...PAGE },
+  'Viewer.inboundPackages': { cost: 10, ...PAGE }, // one keyset range of package by in_transit_to_id, one query for the page's entries
+  'Viewer.packages': { cost: 10, ...PAGE }, // one keyset range of package by custodian_id, one query for the page's entries
   'Viewer.facilities': { cost: 10, ...PAGE },
   'Viewer.products': { cost: 10, ...PAGE },
   'LedgerEntry.errorDeclaration': { cost: 1 }, // the request's loader: one query for the declarations of every batch asked about
