@@ -1,4 +1,5 @@
 import { BIZ_STEP_NAMES, type BizStep } from '../../events/biz-step.js';
+import { UNITS_WORDS } from './words-units.js';
 
 /** The console's words: Chinese by default, English on request; the choice is kept for the tab (sessionStorage). */
 export type Lang = 'zh' | 'en';
@@ -194,6 +195,7 @@ const WORDS = {
   back: ['返回', 'Back'],
   menu: ['导航', 'Navigation'],
   required: ['必填', 'required'],
+  ...UNITS_WORDS,
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;

@@ -12,6 +12,8 @@ import { transformView } from './views-transform.js';
 import { keysView, organizationsView } from './views-admin.js';
 import { catalogView } from './views-catalog.js';
 import { excursionsView, heldView, ledgerView } from './views-oversight.js';
+import { packagesView } from './views-packages.js';
+import { unitLookupView } from './views-units.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -93,6 +95,8 @@ function screenFor(): HTMLElement {
   if (first === 'ledger') return need('ledger', ledgerView);
   if (first === 'keys') return need('keys', keysView);
   if (first === 'organizations') return need('organizations', organizationsView);
+  if (first === 'packages') return need('packages', packagesView);
+  if (first === 'unit') return need('unitLookup', unitLookupView);
   return screen(t('unknownPage'), h('p', {}, h('a', { href: '#/' }, t('home'))));
 }
 

@@ -3,7 +3,21 @@ import type { OrganizationKind } from '../../organizations/organization-kind.js'
 
 /** The console's screens; each is shown in the navigation only to the kinds of organization the API lets do it. */
 export type Screen =
-  'home' | 'batches' | 'registerBatch' | 'transform' | 'catalog' | 'receive' | 'find' | 'recalls' | 'held' | 'excursions' | 'ledger' | 'keys' | 'organizations';
+  | 'home'
+  | 'batches'
+  | 'registerBatch'
+  | 'transform'
+  | 'catalog'
+  | 'receive'
+  | 'find'
+  | 'recalls'
+  | 'held'
+  | 'excursions'
+  | 'ledger'
+  | 'keys'
+  | 'organizations'
+  | 'packages'
+  | 'unitLookup';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
@@ -17,6 +31,9 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (MAKERS.includes(kind)) screens.push('registerBatch', 'transform');
   // Every holder registers its facilities; makers their products too.
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
+  // Holders pack, ship and receive packages of serialized units; anyone looks a unit up (unit() is public).
+  if (HOLDERS.includes(kind)) screens.push('packages');
+  screens.push('unitLookup');
   if (kind === 'REGULATOR') screens.push('find');
   if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
   screens.push('keys');
