@@ -33,16 +33,16 @@ function fieldOf(err: unknown, fields: Field[], packageField: string): Field | n
   const message = errorText(err);
   const reason = err instanceof ApiError ? err.reason : undefined;
   const rules: [RegExp | string, string][] = [
-    [/^childSsccs/, 'childSsccs'],
-    [/^(unitSerials|unit\(s\) |no unit of GTIN|named more than once)/, 'unitSerials'],
+    [/^childSsccs\b/, 'childSsccs'],
+    [/^(unitSerials\b|unit\(s\) |no unit of GTIN|named more than once)/, 'unitSerials'],
     ['UNIT_NOT_FOUND', 'unitSerials'],
-    [/^gtin/, 'gtin'],
+    [/^gtin\b/, 'gtin'],
     ['FOREIGN_GTIN', 'gtin'],
-    [/^(sscc|SSCC )/, 'sscc'],
+    [/^(sscc\b|SSCC )/, 'sscc'],
     [/^package \d{18} cannot be packed into itself/, 'sscc'],
     [/^package /, packageField],
-    [/^facilityId/, 'facilityId'],
-    [/^destinationOrganizationId/, 'destinationOrganizationId'],
+    [/^facilityId\b/, 'facilityId'],
+    [/^destinationOrganizationId\b/, 'destinationOrganizationId'],
   ];
   for (const [test, name] of rules) {
     const hit = typeof test === 'string' ? reason === test : test.test(message);
@@ -133,7 +133,8 @@ export function packagesView(): HTMLElement {
       if (reset) [after, listed] = [null, []];
       await withProgress(more, listProblems, 'loading', async () => {
         const { viewer } = await gql<{ viewer: { packages: Page; inboundPackages: Page } }>(
-          `query($first: Int, $after: String) { viewer { packages(first: $first, after: $after) { edges { node { ${PACKAGE_FIELDS} } } pageInfo { hasNextPage endCursor } }
+          `query($first: Int, $after: String) { viewer {
+            packages(first: $first, after: $after) { edges { node { ${PACKAGE_FIELDS} } } pageInfo { hasNextPage endCursor } }
             inboundPackages(first: 100) { edges { node { ${PACKAGE_FIELDS} } } pageInfo { hasNextPage endCursor } } } }`,
           { first: PAGE, after },
         );
