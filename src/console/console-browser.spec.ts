@@ -48,9 +48,9 @@ describe('which field an API error is about', () => {
 
 describe('navigation by role', () => {
   it('gives each kind the screens the API lets it use', () => {
-    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'keys']);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'keys']);
-    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'keys']);
+    expect(screensFor('PRODUCER')).toEqual(['home', 'batches', 'registerBatch', 'transform', 'catalog', 'receive', 'packages', 'unitLookup', 'keys']);
+    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'packages', 'unitLookup', 'keys']);
+    expect(screensFor('REGULATOR')).toEqual(['home', 'find', 'recalls', 'held', 'excursions', 'ledger', 'unitLookup', 'keys']);
     expect(screensFor('LAB')).toEqual(['home', 'keys']);
     // The admin key belongs to no organization: it creates them.
     expect(screensFor(null)).toEqual(['home', 'organizations', 'held', 'excursions', 'ledger']);

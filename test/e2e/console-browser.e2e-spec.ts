@@ -55,7 +55,17 @@ describe('the console in a browser', () => {
     expect(await farmer.textContent('h1')).toBe('小站稻种植合作社');
     expect(await farmer.textContent('[data-org-kind]')).toBe('生产者');
     // Its navigation is a producer's: batches, register, receive; not a regulator's find or recalls.
-    expect(await farmer.locator('nav a').allTextContents()).toEqual(['首页', '批次', '登记批次', '加工转换', '产品与场所', '收货', 'API 密钥']);
+    expect(await farmer.locator('nav a').allTextContents()).toEqual([
+      '首页',
+      '批次',
+      '登记批次',
+      '加工转换',
+      '产品与场所',
+      '收货',
+      '包装',
+      '查询单品',
+      'API 密钥',
+    ]);
     await shoot(farmer, 'home');
     // The key lives in this tab only: no cookie was set.
     expect(await farmer.context().cookies()).toEqual([]);
@@ -187,7 +197,7 @@ describe('the console in a browser', () => {
     // The regulator finds the farm's lot by its trace code (typed in lower case), traces it downstream and recalls it.
     const { page: inspector, problems: inspectorProblems } = await tab(browser, DESKTOP);
     await signIn(inspector, regulator.key);
-    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '暂扣批次', '冷链异常', '账本', 'API 密钥']);
+    expect(await inspector.locator('nav a').allTextContents()).toEqual(['首页', '查找批次', '召回', '暂扣批次', '冷链异常', '账本', '查询单品', 'API 密钥']);
     await inspector.getByRole('link', { name: '查找批次' }).first().click();
     await inspector.getByLabel('追溯码或数字链接').fill(traceCode.toLowerCase());
     await shoot(inspector, 'find');

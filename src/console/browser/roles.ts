@@ -31,11 +31,10 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (MAKERS.includes(kind)) screens.push('registerBatch', 'transform');
   // Every holder registers its facilities; makers their products too.
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
-  // Holders pack, ship and receive packages of serialized units; anyone looks a unit up (unit() is public).
-  if (HOLDERS.includes(kind)) screens.push('packages');
-  screens.push('unitLookup');
+  // Holders pack, ship and receive packages of serialized units; they and regulators look a unit up (unit() is public).
+  if (HOLDERS.includes(kind)) screens.push('packages', 'unitLookup');
   if (kind === 'REGULATOR') screens.push('find');
-  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger');
+  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'excursions', 'ledger', 'unitLookup');
   screens.push('keys');
   return screens;
 }

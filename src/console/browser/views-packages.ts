@@ -211,9 +211,11 @@ function packForm(facilities: [string, string][], gtins: string[], done: () => P
   const status = h('div', { class: 'status' });
   const button = h('button', { type: 'submit' }, t('pack'));
   // The check digit as the API checks it, as soon as the SSCC is typed.
+  // (Cleared while typing, so the form does not shift under a click that follows.)
+  sscc.control.addEventListener('input', () => setFieldError(sscc, null));
   sscc.control.addEventListener('change', () => {
     const value = sscc.control.value.trim();
-    setFieldError(sscc, value ? ssccProblem(value) : null);
+    if (value) setFieldError(sscc, ssccProblem(value));
   });
   let key = crypto.randomUUID();
   let keyFor = '';
