@@ -83,9 +83,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Batch.withheldFields': { cost: 1 }, // computed from the batch row
   'Facility.organization': { cost: 10 },
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
-  'Package.custodian': { cost: 10 }, // an organization by id
-  'Package.inTransitTo': { cost: 10 },
-  'Package.packer': { cost: 10 },
+  'Package.custodian': { cost: 1 }, // the request's organization loader
+  'Package.inTransitTo': { cost: 1 },
+  'Package.packer': { cost: 1 },
   'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
   'Unit.events': { cost: 10 }, // the entries that named the unit (unit_event), one query shared with Unit.sale

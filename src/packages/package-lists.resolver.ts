@@ -1,4 +1,5 @@
-import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { requestLoader } from '../graphql/request-loader.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { ViewerModel } from '../lists/connection.models.js';
@@ -66,23 +67,32 @@ function asModel(p: ListedPackage, entry: LedgerEntryModel): PackageModel {
   };
 }
 
-/** A package's organizations, read only when asked for (names are public, as a lot's custodian's are). */
+/**
+ * A package's organizations, read only when asked for (names are public, as a lot's custodian's are), through
+ * the request's organization loader: a page of packages costs one query for all of them, as Batch.custodian does.
+ */
 @Resolver(() => PackageModel)
 export class PackageFieldsResolver {
   constructor(private readonly organizations: OrganizationsRepository) {}
 
+  private load(context: { req: object }, id: string): Promise<OrganizationModel> {
+    return requestLoader(context.req, 'organization', (ids) => this.organizations.findByIds(ids))
+      .load(id)
+      .then((o) => o!);
+  }
+
   @ResolveField(() => OrganizationModel, { description: 'Who holds it: its packer until a receiver received it' })
-  async custodian(@Parent() p: PackageModel): Promise<OrganizationModel> {
-    return (await this.organizations.findById(p.custodianId))!;
+  custodian(@Parent() p: PackageModel, @Context() context: { req: object }): Promise<OrganizationModel> {
+    return this.load(context, p.custodianId);
   }
 
   @ResolveField(() => OrganizationModel, { nullable: true, description: 'Where it was shipped, while IN_TRANSIT; else null' })
-  async inTransitTo(@Parent() p: PackageModel): Promise<OrganizationModel | null> {
-    return p.inTransitToId ? this.organizations.findById(p.inTransitToId) : null;
+  inTransitTo(@Parent() p: PackageModel, @Context() context: { req: object }): Promise<OrganizationModel> | null {
+    return p.inTransitToId ? this.load(context, p.inTransitToId) : null;
   }
 
   @ResolveField(() => OrganizationModel, { description: 'The organization that packed it' })
-  async packer(@Parent() p: PackageModel): Promise<OrganizationModel> {
-    return (await this.organizations.findById(p.packerId))!;
+  packer(@Parent() p: PackageModel, @Context() context: { req: object }): Promise<OrganizationModel> {
+    return this.load(context, p.packerId);
   }
 }
