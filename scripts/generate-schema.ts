@@ -25,9 +25,10 @@ import { WitnessesResolver } from '../src/witnesses/witnesses.resolver.js';
 import { ProjectionAuditResolver } from '../src/audit/projection-audit.resolver.js';
 import { ErrorDeclarationResolver } from '../src/epcis/error-declaration.resolver.js';
 import { ListsResolver, ViewerResolver } from '../src/lists/lists.resolver.js';
-import { UnitFieldsResolver, UnitsResolver } from '../src/units/units.resolver.js';
+import { BatchCommissioningsResolver, UnitFieldsResolver, UnitsResolver } from '../src/units/units.resolver.js';
 import { UnitEventsResolver } from '../src/units/unit-events.resolver.js';
 import { PackagesResolver } from '../src/packages/packages.resolver.js';
+import { PackageFieldsResolver, ViewerPackagesResolver } from '../src/packages/package-lists.resolver.js';
 
 /**
  * Writes schema.gql from the resolvers without a database. test/e2e/schema.e2e-spec.ts compares the
@@ -69,6 +70,9 @@ const schema = await app
       UnitEventsResolver,
       UnitFieldsResolver,
       PackagesResolver,
+      ViewerPackagesResolver,
+      PackageFieldsResolver,
+      BatchCommissioningsResolver,
     ],
     [SafeIntScalar, JsonScalar],
   );

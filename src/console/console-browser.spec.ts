@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fieldOfError } from './browser/field-errors.js';
+import { WORD_SETS } from './browser/words.js';
 import { parseLookup } from './browser/lookup.js';
 import { parseReadingsCsv, summarize } from './browser/readings-csv.js';
 import { screensFor } from './browser/roles.js';
@@ -56,11 +57,24 @@ describe('navigation by role', () => {
       'catalog',
       'receive',
       'holderRecalls',
+      'packages',
+      'unitLookup',
       'exports',
       'webhooks',
       'keys',
     ]);
-    expect(screensFor('LOGISTICS')).toEqual(['home', 'batches', 'catalog', 'receive', 'holderRecalls', 'exports', 'webhooks', 'keys']);
+    expect(screensFor('LOGISTICS')).toEqual([
+      'home',
+      'batches',
+      'catalog',
+      'receive',
+      'holderRecalls',
+      'packages',
+      'unitLookup',
+      'exports',
+      'webhooks',
+      'keys',
+    ]);
     expect(screensFor('REGULATOR')).toEqual([
       'home',
       'find',
@@ -69,6 +83,7 @@ describe('navigation by role', () => {
       'failedInspections',
       'excursions',
       'ledger',
+      'unitLookup',
       'certificates',
       'exports',
       'webhooks',
@@ -123,5 +138,20 @@ describe('a temperature logger’s CSV, read before it is sent', () => {
       outside: 2,
     });
     expect(summarize(readings, { minC: null, maxC: null }).outside).toBe(0);
+  });
+});
+
+describe('the console’s words', () => {
+  it('has each key in one set only, so no screen’s word replaces another’s', () => {
+    const owners = new Map<string, number>();
+    const shared: string[] = [];
+    WORD_SETS.forEach((set, i) => {
+      for (const key of Object.keys(set)) {
+        if (owners.has(key)) shared.push(key);
+        owners.set(key, i);
+      }
+    });
+    expect(shared).toEqual([]);
+    expect(owners.size).toBeGreaterThan(100);
   });
 });

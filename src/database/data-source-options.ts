@@ -41,6 +41,7 @@ import { Packages1766900000101 } from '../../migrations/1766900000101-packages.j
 import { UnitSerialsAndEvents1767000000101 } from '../../migrations/1767000000101-unit-serials-and-events.js';
 import { InspectionLists1767600000101 } from '../../migrations/1767600000101-inspection-lists.js';
 import { LedgerAuditRuns1767900000101 } from '../../migrations/1767900000101-ledger-audit-runs.js';
+import { PackageLists1767700000101 } from '../../migrations/1767700000101-package-lists.js';
 import { WebhookDeliveryEntity, WebhookEntity } from '../webhooks/webhook.entity.js';
 import { RecallBatchEntity, RecallEntity, RecallRecoveryEntity } from '../recalls/recall.entity.js';
 import { ScanCountEntity } from '../scan/scan-count.entity.js';
@@ -112,6 +113,7 @@ export const MIGRATIONS = [
   UnitSerialsAndEvents1767000000101,
   InspectionLists1767600000101,
   LedgerAuditRuns1767900000101,
+  PackageLists1767700000101,
 ];
 
 /** The one description of the database, shared by the app, the migration runner, tests and benchmarks. */

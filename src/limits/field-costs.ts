@@ -76,6 +76,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Subscription.recallIssued': { cost: 10 },
   // Fields resolved on their own
   'Batch.certificates': { cost: 10 }, // a query per batch
+  'Batch.commissionings': { cost: 10 }, // one query for the lot's commissionings, one for their entries
   'Batch.coldChainStatus': { cost: 1 }, // the request's product loader: one query for all batches
   'Batch.custodian': { cost: 1 }, // the request's organization loader
   'Batch.events': { cost: 20 }, // a query per batch, every entry of it
@@ -90,12 +91,17 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Inspection.batch': { cost: 1 }, // the request's batch loader: one query for a page's batches
   'Inspection.inspectedBy': { cost: 1 }, // the request's organization loader
   'Organization.gs1CompanyPrefix': { cost: 10 }, // a query per organization, for those who may see it
+  'Package.custodian': { cost: 1 }, // the request's organization loader
+  'Package.inTransitTo': { cost: 1 },
+  'Package.packer': { cost: 1 },
   'Unit.holder': { cost: 10 },
   'RecallEdge.node': { cost: 20 }, // read as recall(id) reads it: its batches and the holders' recoveries
   'Unit.events': { cost: 10 }, // the entries that named the unit (unit_event), one query shared with Unit.sale
   'Unit.sale': { cost: 10 },
   'Viewer.apiKeys': { cost: 10 },
   'Viewer.batches': { cost: 20, ...PAGE },
+  'Viewer.inboundPackages': { cost: 10, ...PAGE }, // one keyset range of package by in_transit_to_id, one query for the page's entries
+  'Viewer.packages': { cost: 10, ...PAGE }, // one keyset range of package by custodian_id, one query for the page's entries
   'Viewer.facilities': { cost: 10, ...PAGE },
   'Viewer.inboundBatches': { cost: 20, ...PAGE }, // the batches in transit to the viewer (a partial index) and each one's SHIPPING entry by its chain index
   'Viewer.products': { cost: 10, ...PAGE },

@@ -20,7 +20,7 @@ export class PageInfoModel {
 }
 
 /** The Edge and Connection types of one node type, named as Relay names them (BatchEdge, BatchConnection). */
-function connectionOf<T>(node: Type<T>, name: string, plural: string) {
+export function connectionOf<T>(node: Type<T>, name: string, plural: string) {
   @ObjectType(`${name}Edge`)
   class Edge {
     @Field({ description: 'Opaque: pass it as `after` to read on from this edge.' }) cursor: string;

@@ -23,7 +23,11 @@ export interface PageKey {
 }
 
 /** What a list's cursors are of: a cursor of one list is refused by another, not read as a position in it. */
-export type CursorKind = 'batch' | 'inboundBatch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry' | 'traceNode' | 'inspection';
+export type CursorKind =
+  'batch' | 'inboundBatch' | 'facility' | 'product' | 'recall' | 'organization' | 'ledgerEntry' | 'traceNode' | 'inspection' | 'package' | 'inboundPackage';
+
+/** Lists whose rows are one a ledger entry (an entry, a package its packing entry made): their position is the sequence alone (id ''). */
+const SEQ_ONLY_KINDS: ReadonlySet<CursorKind> = new Set(['ledgerEntry', 'package', 'inboundPackage']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEQ = /^[0-9]{1,19}$/;
@@ -66,7 +70,7 @@ export function decodeCursor(kind: CursorKind, scope: CursorScope, cursor: strin
   const parsed = decodeToken(cursor, 5);
   if (!parsed) throw refused();
   const [version, itsKind, itsScope, seq, id] = parsed;
-  const idFits = typeof id === 'string' && (kind === 'ledgerEntry' ? id === '' : UUID.test(id));
+  const idFits = typeof id === 'string' && (SEQ_ONLY_KINDS.has(kind) ? id === '' : UUID.test(id));
   if (version !== VERSION || itsKind !== kind || typeof itsScope !== 'string' || !SCOPE.test(itsScope) || typeof seq !== 'string' || !SEQ.test(seq) || !idFits)
     throw refused();
   if (itsScope !== scopeHash(scope))

@@ -148,6 +148,11 @@ export class PackagesRepository {
     return (await this.findPackages(tx, [sscc])).get(sscc) ?? null;
   }
 
+  /** A package as it stands now, outside any command (what an answer shows of it). */
+  findPackageNow(sscc: string): Promise<StoredPackage | null> {
+    return this.findPackage(this.db, sscc);
+  }
+
   /** The next number of the organization's SSCCs (from 0), taken in the writer's transaction: a refused packing takes none. */
   async takeSsccNumber(tx: Tx, organizationId: string): Promise<bigint> {
     const { rows } = await tx.query<{ n: string }>(
@@ -257,6 +262,32 @@ export class PackagesRepository {
     await this.insertEvent(tx, [sscc], seq, 'PACKAGE_RECEIVED');
   }
 
+  /**
+   * A keyset page of an organization's packages, newest packing first (packed_seq: one package per packing
+   * entry), `limit` rows after the one packed at `afterSeq`. `custody`: in its custody and not emptied (shipped
+   * ones included until received); `inbound`: shipped to it and not yet received.
+   */
+  async listOf(organizationId: string, kind: PackageListKind, afterSeq: number | null, limit: number): Promise<ListedPackage[]> {
+    const whose = kind === 'custody' ? `p.custodian_id = $1 AND p.status <> 'UNPACKED'` : `p.in_transit_to_id = $1 AND p.status = 'IN_TRANSIT'`;
+    const { rows } = await this.db.read<Record<string, unknown>>(
+      `SELECT p.sscc, p.child_count, p.packed_seq, p.status, p.organization_id, p.custodian_id, p.in_transit_to_id, pc.parent_sscc
+       FROM package p LEFT JOIN package_child pc ON pc.child_sscc = p.sscc AND pc.unpacked_seq IS NULL
+       WHERE ${whose} AND ($2::bigint IS NULL OR p.packed_seq < $2::bigint)
+       ORDER BY p.packed_seq DESC LIMIT $3`,
+      [organizationId, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      sscc: r.sscc as string,
+      childCount: r.child_count as number,
+      parentSscc: (r.parent_sscc as string | null) ?? null,
+      packedSeq: Number(r.packed_seq),
+      status: r.status as PackageStatus,
+      organizationId: r.organization_id as string,
+      custodianId: r.custodian_id as string,
+      inTransitToId: (r.in_transit_to_id as string | null) ?? null,
+    }));
+  }
+
   /** The events of these packages (what a unit's page lists for its package path), in ledger order. */
   async eventsOf(ssccs: string[]): Promise<PackageEvent[]> {
     if (ssccs.length === 0) return [];
@@ -267,3 +298,18 @@ export class PackagesRepository {
     return rows.map((r) => ({ sscc: r.sscc, seq: Number(r.seq), type: r.type }));
   }
 }
+
+/** A page of packages as the viewer's lists read them, newest packing first. */
+export interface ListedPackage {
+  sscc: string;
+  childCount: number;
+  parentSscc: string | null;
+  packedSeq: number;
+  status: PackageStatus;
+  organizationId: string;
+  custodianId: string;
+  inTransitToId: string | null;
+}
+
+/** Which of an organization's packages a list holds. */
+export type PackageListKind = 'custody' | 'inbound';

@@ -5,19 +5,33 @@ import type { Caller } from '../auth/caller.js';
 import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { PackUnitsInput, ReceivePackageInput, ShipPackageInput } from './dto/package.inputs.js';
 import { PackageModel } from './package.models.js';
+import { PackagesRepository } from './packages.repository.js';
 import { PackagesService } from './packages.service.js';
 
 @Resolver()
 export class PackagesResolver {
-  constructor(private readonly packages: PackagesService) {}
+  constructor(
+    private readonly packages: PackagesService,
+    private readonly rows: PackagesRepository,
+  ) {}
 
   @Mutation(() => PackageModel, {
     description: 'The custodian packs up to 10,000 units (of one GTIN) and/or packages into a package named by an SSCC; one ledger entry per call.',
   })
   async packUnits(@CurrentCaller() caller: Caller, @Args('input') input: PackUnitsInput): Promise<PackageModel> {
     const packed = await this.packages.pack(caller, input);
-    // A new package is in none: packing it into another is a packUnits of its own.
-    return { sscc: packed.sscc, childCount: packed.childCount, parentSscc: null, entry: LedgerEntryModel.from(packed.entry) };
+    // As it stands now: a retried call's package may have been packed into another, shipped or received since.
+    const now = (await this.rows.findPackageNow(packed.sscc))!;
+    return {
+      sscc: packed.sscc,
+      childCount: packed.childCount,
+      parentSscc: now.parentSscc,
+      entry: LedgerEntryModel.from(packed.entry),
+      status: now.status,
+      custodianId: now.custodianId,
+      inTransitToId: now.inTransitToId,
+      packerId: now.organizationId,
+    };
   }
 
   @Mutation(() => LedgerEntryModel, { description: "The package's custodian takes its direct children out (a package inside another: unpack that first)." })

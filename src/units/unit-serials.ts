@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { CSET82_UP_TO_20 } from '../digital-link/digital-link-uri.js';
+
+// The rules a serial and a list of them must meet live in serial-rules.ts (pure, also bundled into the console).
+export { givenSerialsProblem, serialProblem } from './serial-rules.js';
 
 /**
  * Serial numbers of units (GS1 AI 21). Minted ones are SERIAL_LENGTH characters of an alphabet without
@@ -60,16 +62,6 @@ export function serialAt(serials: Buffer, index: number): string {
   return serials.toString('latin1', index * SERIAL_LENGTH, (index + 1) * SERIAL_LENGTH);
 }
 
-/** What is wrong with a serial under GS1 AI 21 (1 to 20 characters of set 82), or null. */
-export function serialProblem(serial: string): string | null {
-  if (CSET82_UP_TO_20.test(serial)) return null;
-  const shown = serial.length > 40 ? `${serial.slice(0, 40)}…` : serial;
-  return (
-    `serial ${JSON.stringify(shown)} is not a GS1 serial number (AI 21): ` +
-    `1 to 20 characters of GS1's character set 82 (letters, digits and !"%&'()*+,-./:;<=>?_)`
-  );
-}
-
 /**
  * Serials a producer gives (its own numbering) are stored GIVEN_SERIAL_WIDTH bytes each, right-padded
  * with spaces: AI 21 allows up to 20 characters of set 82, which has no space, so the padding is never
@@ -91,20 +83,4 @@ export function unpackSerials(slice: Buffer, width: number): string[] {
   const out: string[] = [];
   for (let at = 0; at + width <= slice.length; at += width) out.push(slice.toString('latin1', at, at + width).trimEnd());
   return out;
-}
-
-/**
- * What is wrong with a list of serials a producer names: the first one outside AI 21, or the first
- * repeated one (each with its place in the list), or null.
- */
-export function givenSerialsProblem(serials: readonly string[], where = 'serials'): string | null {
-  const seen = new Map<string, number>();
-  for (const [i, serial] of serials.entries()) {
-    const problem = serialProblem(serial);
-    if (problem) return `${where}[${i}]: ${problem}`;
-    const first = seen.get(serial);
-    if (first !== undefined) return `${where}[${i}]: serial ${JSON.stringify(serial)} is named twice (also ${where}[${first}])`;
-    seen.set(serial, i);
-  }
-  return null;
 }

@@ -4,7 +4,7 @@ import { ScanModule } from '../scan/scan.module.js';
 import { UnitPagesController } from './unit-pages.controller.js';
 import { UnitsController } from './units.controller.js';
 import { UnitsRepository } from './units.repository.js';
-import { UnitFieldsResolver, UnitsResolver } from './units.resolver.js';
+import { BatchCommissioningsResolver, UnitFieldsResolver, UnitsResolver } from './units.resolver.js';
 import { UnitEventsResolver } from './unit-events.resolver.js';
 import { UnitsService } from './units.service.js';
 
@@ -12,7 +12,7 @@ import { UnitsService } from './units.service.js';
 @Module({
   imports: [ScanModule, PackagesModule],
   controllers: [UnitsController, UnitPagesController],
-  providers: [UnitsRepository, UnitsService, UnitsResolver, UnitFieldsResolver, UnitEventsResolver],
+  providers: [UnitsRepository, UnitsService, UnitsResolver, UnitFieldsResolver, UnitEventsResolver, BatchCommissioningsResolver],
   exports: [UnitsService],
 })
 export class UnitsModule {}

@@ -164,12 +164,17 @@ export class UnitsRepository {
     return (await this.commissionings('c.entry_seq = $1', [seq]))[0] ?? null;
   }
 
-  private async commissionings(where: string, params: unknown[]): Promise<Commissioning[]> {
+  /** A lot's commissionings, oldest first (by their entries). */
+  async commissioningsOfBatch(batchId: string): Promise<Commissioning[]> {
+    return this.commissionings('c.batch_id = $1', [batchId], 'ORDER BY c.entry_seq');
+  }
+
+  private async commissionings(where: string, params: unknown[], order = ''): Promise<Commissioning[]> {
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT c.id, c.batch_id, b.producer_id, c.gtin::text AS gtin, b.lot_code, p.name AS product_name, c.count, c.serials_root, c.entry_seq,
               c.downloads, c.serial_width
        FROM unit_commissioning c JOIN batch b ON b.id = c.batch_id JOIN product p ON p.id = b.product_id
-       WHERE ${where} AND c.entry_seq IS NOT NULL`,
+       WHERE ${where} AND c.entry_seq IS NOT NULL ${order}`,
       params,
     );
     return rows.map((r) => ({

@@ -6,6 +6,8 @@ import { LedgerEntryModel } from '../ledger/ledger.models.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { OrganizationModel } from '../organizations/organization.model.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { BatchModel } from '../batches/batch.model.js';
+import { UnitsRepository } from './units.repository.js';
 import { CommissionUnitsInput } from './dto/commission-units.input.js';
 import { UnitCheckModel, UnitCommissioningModel, UnitModel } from './unit.models.js';
 import { UnitsService } from './units.service.js';
@@ -20,6 +22,37 @@ export class UnitFieldsResolver {
   })
   async holder(@Parent() unit: UnitModel): Promise<OrganizationModel> {
     return (await this.organizations.findById(unit.holderId))!;
+  }
+}
+
+/**
+ * A lot's commissionings (how many units each, its serials' root and entry): a private field of Batch, so
+ * batch-field-policy.ts withholds it (empty, named in withheldFields) from whoever may not read the lot,
+ * as it does the lot's entries, which include each commissioning's. The CSV and label sheet stay the producer's.
+ */
+@Resolver(() => BatchModel)
+export class BatchCommissioningsResolver {
+  constructor(
+    private readonly units: UnitsRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  @ResolveField(() => [UnitCommissioningModel], {
+    description:
+      'Its serialized units, one commissioning per commissionUnits call, oldest first; its producer downloads each as GET /units/<id>.csv and ' +
+      '/units/<id>.pdf. Withheld (empty, named in withheldFields) from callers that may not read the batch.',
+  })
+  async commissionings(@Parent() batch: BatchModel): Promise<UnitCommissioningModel[]> {
+    const found = await this.units.commissioningsOfBatch(batch.id);
+    if (found.length === 0) return [];
+    const entries = new Map((await this.ledger.findBySeqs(found.map((c) => c.entrySeq))).map((e) => [e.seq, e]));
+    return found.map((c) => ({
+      id: c.id,
+      batchId: c.batchId,
+      count: c.count,
+      serialsRoot: c.serialsRoot.toString('hex'),
+      entry: LedgerEntryModel.from(entries.get(c.entrySeq)!),
+    }));
   }
 }
 

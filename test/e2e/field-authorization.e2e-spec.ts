@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import WebSocket from 'ws';
 import { readPdf } from '../support/pdf-reader.js';
+import { nthSscc } from '../../src/packages/sscc.js';
 import { xlsxText } from '../support/xlsx-reader.js';
 import { APP_CONFIG } from '../../src/config/config.module.js';
 import type { AppConfig } from '../../src/config/config.js';
@@ -140,6 +141,10 @@ describe('field-level authorization', () => {
     secrets: Record<BatchName, Record<SecretKind, string>>;
     /** A serialized unit of lot B (FLOUR_GTIN). */
     unitSerial: string;
+    /** The commissioning of B's units, which Batch.commissionings lists to B's readers only. */
+    commissioningId: string;
+    /** A case of B's two units the shop packed and shipped to the mill (not yet received). */
+    caseSscc: string;
     /** Each maker's facility and product, and a batch it holds, for the mutations that make batches. */
     makers: Partial<Record<CallerName, { facility: string; product: string; stock: string }>>;
     recallId: string;
@@ -271,6 +276,24 @@ describe('field-level authorization', () => {
     );
     const unitsCsv = await request(app.getHttpServer()).get(`/units/${units.commissionUnits.id}.csv`).set('authorization', `Bearer ${orgs.processor.key}`);
     const unitSerial = unitsCsv.text.split('\r\n')[1].split(',')[0];
+    // The shop (B's custodian) packs both into a case (an SSCC it gives: it has no company prefix) and ships it back to the mill.
+    const caseSscc = nthSscc('6920000', BigInt(process.pid))!;
+    const bothSerials = unitsCsv.text
+      .split('\r\n')
+      .slice(1, 3)
+      .map((line) => line.split(',')[0]);
+    await gqlOk(
+      app,
+      'mutation($input: PackUnitsInput!) { packUnits(input: $input) { sscc } }',
+      { input: { facilityId: retailerFloor, sscc: caseSscc, gtin: FLOUR_GTIN, unitSerials: bothSerials } },
+      orgs.retailer.key,
+    );
+    await gqlOk(
+      app,
+      'mutation($input: ShipPackageInput!) { shipPackage(input: $input) { seq } }',
+      { input: { sscc: caseSscc, facilityId: retailerFloor, destinationOrganizationId: orgs.processor.id } },
+      orgs.retailer.key,
+    );
 
     // Lot C: the farm's, on its way to the shop.
     const c = await registerBatch(app, orgs.producer, rice, facility.producer, { quantity: 50 });
@@ -289,6 +312,8 @@ describe('field-level authorization', () => {
       inboundToRetailer: c.id,
       keys,
       unitSerial,
+      commissioningId: units.commissionUnits.id,
+      caseSscc,
       orgs,
       batches: { A: { ...a, productId: rice }, B: { ...b, productId: flour } },
       secrets,
@@ -375,6 +400,15 @@ describe('field-level authorization', () => {
 
   let world: World;
   const w = () => world;
+
+  /** A row's run that also checks a value (not a batch's secret) is in an answer exactly for the callers `sees` names. */
+  const shows =
+    (run: Row['run'], value: () => string, sees: (caller: CallerName) => boolean): Row['run'] =>
+    async (caller, expected) => {
+      const answer = await run(caller, expected);
+      expect({ caller, shown: answer.text.includes(value()) }).toEqual({ caller, shown: !answer.refused && sees(caller) });
+      return answer;
+    };
 
   const ROWS: Row[] = [
     {
@@ -721,6 +755,31 @@ describe('field-level authorization', () => {
         s: w().unitSerial,
       })),
     },
+    // The same, with the lot's commissionings: a private field of B, listed to B's readers only (withheldFields names it for the rest).
+    {
+      path: 'Query.unit',
+      carries: ALL_KINDS,
+      expected: { ...EVERYONE(['B']), revoked: 'refused' },
+      run: shows(
+        graphql(w, `query($g: String!, $s: String!) { unit(gtin: $g, serial: $s) { batch { ${BATCH_FIELDS} commissionings { id count } } } }`, () => ({
+          g: FLOUR_GTIN,
+          s: w().unitSerial,
+        })),
+        () => w().commissioningId,
+        (caller) => READS[caller].includes('B'),
+      ),
+    },
+    // A viewer's packages: the shop's case is in its custody (shipped) and inbound to the mill; nobody else sees it.
+    {
+      path: 'Query.viewer',
+      carries: [],
+      expected: only({ admin: [], producer: [], processor: [], retailer: [], stranger: [], lab: [], regulator: [] }),
+      run: shows(
+        graphql(w, '{ viewer { packages { edges { node { sscc status } } } inboundPackages { edges { node { sscc status } } } } }'),
+        () => w().caseSscc,
+        (caller) => caller === 'processor' || caller === 'retailer',
+      ),
+    },
     { path: 'GET /u/:gtin/:serial', carries: [], expected: { ...EVERYONE(BOTH), revoked: 'refused' }, run: get(w, (x) => `/u/${FLOUR_GTIN}/${x.unitSerial}`) },
     {
       path: 'GET /u/:gtin/:serial/proof.json',
@@ -869,7 +928,7 @@ function checkWithheldFields(
   for (const b of batches) {
     const story = (Object.keys(lotCodes) as BatchName[]).find((n) => lotCodes[n] === b.lotCode);
     const readable = story ? READS[caller].includes(story) : expected.includes('whole');
-    const want = readable ? [] : ['events', 'inspections', 'shipment'];
+    const want = readable ? [] : ['commissionings', 'events', 'inspections', 'shipment'];
     if (JSON.stringify(b.withheldFields) !== JSON.stringify(want)) problems.push(`${cell}: ${b.lotCode} withheld ${JSON.stringify(b.withheldFields)}`);
   }
 }

@@ -60,10 +60,15 @@ export function authHeaders(): Record<string, string> {
 export async function apiErrorOf(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => '');
   try {
-    const json = JSON.parse(text) as { message?: string; title?: string; code?: string; errors?: { message: string; extensions?: { code?: string } }[] };
+    const json = JSON.parse(text) as {
+      message?: string;
+      title?: string;
+      code?: string;
+      errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+    };
     const first = json.errors?.[0];
     const message = first?.message ?? json.message ?? json.title;
-    if (message) return new ApiError(message, first?.extensions?.code ?? json.code);
+    if (message) return new ApiError(message, first?.extensions?.code ?? json.code, first?.extensions?.reason);
   } catch {
     // Not JSON: the text as it came.
   }

@@ -19,6 +19,7 @@ export interface Downloaded {
  * from the body stream so `status` shows the bytes received, and the percent when the answer says its
  * length, with a Cancel button (AbortController). The API's refusal is shown in its words. The button is
  * busy meanwhile. Resolves with the file as a blob: URL, or undefined when it failed or was cancelled.
+ * `explain` puts a refusal's reason (LABEL_SHEET_BUSY…) in the console's words before the API's message.
  */
 export async function downloadWithProgress(
   button: HTMLButtonElement,
@@ -26,6 +27,7 @@ export async function downloadWithProgress(
   path: string,
   fallbackName: string,
   fields: Field[] = [],
+  explain: (reason: string) => string | undefined = () => undefined,
 ): Promise<Downloaded | undefined> {
   for (const f of fields) setFieldError(f, null);
   const controller = new AbortController();
@@ -82,7 +84,8 @@ export async function downloadWithProgress(
     words.textContent = t('downloaded', name, formatBytes(received));
     return { url: URL.createObjectURL(new Blob(chunks as BlobPart[], { type })), name, bytes: received, type };
   } catch (err) {
-    const message = errorText(err);
+    const words = err instanceof ApiError && err.reason ? explain(err.reason) : undefined;
+    const message = words ? `${words} ${errorText(err)}` : errorText(err);
     // A refusal that names one of the form's fields (a query parameter) is shown beside it.
     const named =
       err instanceof ApiError

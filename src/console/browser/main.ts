@@ -17,6 +17,8 @@ import { certificatesView } from './views-certificates.js';
 import { exportsView, webhooksView } from './views-records.js';
 import { holderRecallsView, inboundView, receiveFormView } from './views-inbound.js';
 import { failedInspectionsView } from './views-labs.js';
+import { packagesView } from './views-packages.js';
+import { unitLookupView } from './views-units.js';
 
 /** The console's start: the header (navigation by role, language, sign-out) and the screen the hash names. */
 const top = document.getElementById('top')!;
@@ -104,6 +106,8 @@ function screenFor(): HTMLElement {
   if (first === 'exports') return need('exports', () => exportsView(query));
   if (first === 'webhooks') return need('webhooks', webhooksView);
   if (first === 'failed-inspections') return need('failedInspections', failedInspectionsView);
+  if (first === 'packages') return need('packages', packagesView);
+  if (first === 'unit') return need('unitLookup', unitLookupView);
   return screen(t('unknownPage'), h('p', {}, h('a', { href: '#/' }, t('home'))));
 }
 

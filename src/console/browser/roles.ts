@@ -20,7 +20,9 @@ export type Screen =
   | 'certificates'
   | 'exports'
   | 'webhooks'
-  | 'failedInspections';
+  | 'failedInspections'
+  | 'packages'
+  | 'unitLookup';
 
 /** Who holds goods and records their events (the custodians). */
 const HOLDERS: readonly OrganizationKind[] = ['PRODUCER', 'PROCESSOR', 'LOGISTICS', 'RETAILER'];
@@ -36,9 +38,11 @@ export function screensFor(kind: OrganizationKind | null): Screen[] {
   if (HOLDERS.includes(kind)) screens.push('catalog', 'receive');
   // Holders follow the recalls that reach their lots (viewer.recalls) and report what they recovered.
   if (HOLDERS.includes(kind)) screens.push('holderRecalls');
+  // Holders pack, ship and receive packages of serialized units; they and regulators look a unit up (unit() is public).
+  if (HOLDERS.includes(kind)) screens.push('packages', 'unitLookup');
   // Labs find the lot they sample (batches by one lot's filter) and list the failures they recorded (inspections).
   if (kind === 'REGULATOR' || kind === 'LAB') screens.push('find');
-  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'failedInspections', 'excursions', 'ledger');
+  if (kind === 'REGULATOR') screens.push('recalls', 'held', 'failedInspections', 'excursions', 'ledger', 'unitLookup');
   if (kind === 'LAB') screens.push('failedInspections');
   // Regulators and certification bodies attest certificates; every organization exports what it may and has a recall webhook.
   if (kind === 'REGULATOR' || kind === 'CERTIFIER') screens.push('certificates');

@@ -9,6 +9,7 @@ import { h, show } from './dom.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
 import { INSPECTION_FIELDS, inspectionForm, inspectionList, type InspectionRow, releaseForm } from './views-inspection.js';
+import { unitsPanel } from './views-units.js';
 import { alertBox, errorText, facts, field, type Field, input, isoFromLocal, localNow, notice, screen, select, withProgress } from './ui.js';
 
 const STATUSES = ['ACTIVE', 'IN_TRANSIT', 'ON_HOLD', 'RECALLED', 'CONSUMED', 'DESTROYED'];
@@ -249,6 +250,7 @@ export function batchView(id: string, query: URLSearchParams): HTMLElement {
       certificatesSection({ batchId: id }, batch.certificates, (kind !== undefined && MAKERS.includes(kind)) || isAttester(), reload),
       batch.inspections.length ? h('h2', {}, t('inspections')) : null,
       inspectionList(batch.inspections),
+      holder && batch.withheldFields.length === 0 ? unitsPanel(batch) : null,
       holder && batch.coldChainStatus !== 'NOT_APPLICABLE' ? temperatureUpload(id, batch, reload) : null,
       kind === 'LAB' || kind === 'REGULATOR' ? inspectionForm(id, reload) : null,
       kind === 'REGULATOR' && batch.status === 'ON_HOLD' ? releaseForm(id, reload) : null,

@@ -24,6 +24,8 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   exports: '#/exports',
   webhooks: '#/webhooks',
   failedInspections: '#/failed-inspections',
+  packages: '#/packages',
+  unitLookup: '#/unit',
 };
 
 /** Sign-in: the key is checked by asking `viewer` with it, and kept for the tab only when the API accepts it. */
@@ -62,7 +64,16 @@ export function homeView(): HTMLElement {
   if (!org) return screen(t('home'), h('p', {}, t('adminKey')), tiles);
   return screen(
     org.name,
-    facts([[t('kind'), h('span', { 'data-org-kind': org.kind }, nameOf(org.kind))], ...(org.uscc ? ([[t('uscc'), org.uscc]] as [string, string][]) : [])]),
+    facts([
+      [t('kind'), h('span', { 'data-org-kind': org.kind }, nameOf(org.kind))],
+      ...(org.uscc ? ([[t('uscc'), org.uscc]] as [string, string][]) : []),
+      [
+        t('gs1Prefix'),
+        org.gs1CompanyPrefix
+          ? h('code', { 'data-gs1-prefix': org.gs1CompanyPrefix }, org.gs1CompanyPrefix)
+          : h('span', { 'data-gs1-prefix': '' }, t('noGs1Prefix')),
+      ],
+    ]),
     screens.length ? h('p', {}, t('youCan')) : null,
     tiles,
   );
