@@ -38,6 +38,8 @@ describe('the console: receiving desk and holders’ recalls', () => {
       '产品与场所',
       '收货',
       '我的召回',
+      '包装',
+      '查询单品',
       '导出记录',
       '召回通知推送',
       'API 密钥',

@@ -66,8 +66,8 @@ describe('the console: serialized units and packages', () => {
     // The CSV, fetched with the key: a header and 50 rows of serial, Digital Link and (first download) check code.
     await page.getByRole('button', { name: '下载单品 CSV' }).click();
     await page.waitForSelector('a.unit-file-csv');
-    await expect(page.locator('.units-panel .download .muted').textContent()).resolves.toMatch(/^下载完成：/);
-    expect(await page.getAttribute('.units-panel progress', 'value')).not.toBeNull();
+    await expect(page.locator('.units-panel .download .bytes').textContent()).resolves.toMatch(/^已下载 .+\.csv（.+）：$/);
+    expect(await page.getAttribute('.units-panel .download progress', 'value')).toBe('100');
     const csv = (await blobOf(page, 'a.unit-file-csv')).toString('utf8').replace(/^\uFEFF/, '');
     const rows = csv.trim().split(/\r?\n/);
     expect(rows[0]).toMatch(/^serial,/);
