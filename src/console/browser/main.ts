@@ -76,6 +76,8 @@ function header(): void {
     ),
     nav,
   );
+  // The sideways-scrolling menu of a phone shows the current screen's entry.
+  top.querySelector('nav [aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 /** The screen for the hash; one the organization's kind may not use says so (the API would refuse it anyway). */
