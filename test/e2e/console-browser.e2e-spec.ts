@@ -308,7 +308,7 @@ describe('the console in a browser', () => {
     const first = admin.locator('[data-key-label]:not([data-key-label="平板 2"])');
     await first.getByRole('button', { name: '吊销' }).click();
     await first.getByRole('button', { name: /^确认吊销/ }).click();
-    await first.getByText('已吊销').waitFor();
+    await first.getByText('已吊销', { exact: true }).waitFor();
     await shoot(admin, 'keys');
     // The tab goes on with the new key, after a reload too; the first key is refused.
     await admin.reload();

@@ -5,7 +5,7 @@ import { ORGANIZATION_KINDS } from '../../organizations/organization-kind.js';
 import { alertBox, errorText, field, input, notice, screen, select, withProgress } from './ui.js';
 import { submitForm } from './forms.js';
 
-interface ApiKeyRow {
+export interface ApiKeyRow {
   id: string;
   label: string;
   createdAt: string;
@@ -31,36 +31,10 @@ export function keysView(): HTMLElement {
   const load = async () => {
     try {
       const { apiKeys } = await gql<{ apiKeys: ApiKeyRow[] }>('{ apiKeys { id label createdAt lastUsedAt revokedAt } }');
-      show(list, ...apiKeys.map(keyItem));
+      show(list, ...apiKeys.map((key) => apiKeyItem(key, load)));
     } catch (err) {
       show(problems, alertBox(errorText(err)));
     }
-  };
-  const keyItem = (key: ApiKeyRow) => {
-    const revoke = h('button', { type: 'button', class: 'secondary' }, t('revoke'));
-    const status = h('div', { class: 'status' });
-    let armed = false;
-    revoke.addEventListener('click', () => {
-      // Two steps, no dialog: the first click asks, the second revokes.
-      if (!armed) {
-        armed = true;
-        revoke.textContent = t('confirmRevoke', key.label);
-        return;
-      }
-      void withProgress(revoke, status, 'saving', async () => {
-        await gql('mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id: key.id });
-        await load();
-      });
-    });
-    return h(
-      'li',
-      { 'data-key-label': key.label },
-      h('strong', {}, key.label),
-      h('span', { class: `badge ${key.revokedAt ? 'status-DESTROYED' : 'status-ACTIVE'}` }, key.revokedAt ? t('revoked') : t('active')),
-      h('span', { class: 'muted' }, `${t('created')} ${formatTime(key.createdAt)}${key.lastUsedAt ? ` · ${t('lastUsed')} ${formatTime(key.lastUsedAt)}` : ''}`),
-      key.revokedAt ? null : revoke,
-      status,
-    );
   };
   const label = field('label', t('keyLabel'), input('text', { autocomplete: 'off', maxlength: '100' }), { required: true });
   const status = h('div', { class: 'status' });
@@ -141,4 +115,39 @@ export function organizationsView(): HTMLElement {
   });
   void load();
   return screen(t('organizations'), problems, list, form);
+}
+
+/**
+ * One API key: its label, whether it is active, when it was made, last used and revoked, and "revoke" in
+ * two steps without a dialog (the first click asks, the second revokes); `reload` redraws the list after.
+ */
+export function apiKeyItem(key: ApiKeyRow, reload: () => Promise<void>): HTMLElement {
+  const revoke = h('button', { type: 'button', class: 'secondary' }, t('revoke'));
+  const status = h('div', { class: 'status' });
+  let armed = false;
+  revoke.addEventListener('click', () => {
+    if (!armed) {
+      armed = true;
+      revoke.textContent = t('confirmRevoke', key.label);
+      return;
+    }
+    void withProgress(revoke, status, 'saving', async () => {
+      await gql('mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id: key.id });
+      await reload();
+    });
+  });
+  return h(
+    'li',
+    { 'data-key-label': key.label },
+    h('strong', {}, key.label),
+    h('span', { class: `badge ${key.revokedAt ? 'status-DESTROYED' : 'status-ACTIVE'}` }, key.revokedAt ? t('revoked') : t('active')),
+    h(
+      'span',
+      { class: 'muted' },
+      `${t('created')} ${formatTime(key.createdAt)}${key.lastUsedAt ? ` · ${t('lastUsed')} ${formatTime(key.lastUsedAt)}` : ''}` +
+        (key.revokedAt ? ` · ${t('revoked')} ${formatTime(key.revokedAt)}` : ''),
+    ),
+    key.revokedAt ? null : revoke,
+    status,
+  );
 }

@@ -6,6 +6,7 @@ import { submitForm } from './forms.js';
 import { mockRecallButton } from './views-oversight.js';
 import { COLD_CHAIN_FIELDS, type ColdChainFacts, excursionList, temperatureUpload } from './views-cold-chain.js';
 import { h, show } from './dom.js';
+import { type Page, pagedList } from './paged-list.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
 import { INSPECTION_FIELDS, inspectionForm, inspectionList, type InspectionRow, releaseForm } from './views-inspection.js';
@@ -30,41 +31,28 @@ interface BatchRow {
 export function batchesView(): HTMLElement {
   const status = field('status', t('status'), select([['', t('allStatuses')], ...STATUSES.map((s): [string, string] => [s, nameOf(s)])]));
   const lot = field('lotCode', t('searchLot'), input('search', { autocomplete: 'off' }));
-  const list = h('ul', { class: 'batch-list', 'aria-live': 'polite' });
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('more'));
-  const problems = h('div');
-  let after: string | null = null;
-
-  const load = async (reset: boolean) => {
-    if (reset) {
-      after = null;
-      show(list, h('li', { class: 'muted' }, t('loading')));
-    }
-    const filter: Record<string, string> = {};
-    if (status.control.value) filter.status = status.control.value;
-    if (lot.control.value.trim()) filter.lotCode = lot.control.value.trim();
-    await withProgress(more, problems, 'loading', async () => {
-      const data = await gql<{ viewer: { batches: { edges: { node: BatchRow }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } }>(
+  const { list, more, problems, load } = pagedList<BatchRow>({
+    listClass: 'batch-list',
+    fetchPage: async (after) => {
+      const filter: Record<string, string> = {};
+      if (status.control.value) filter.status = status.control.value;
+      if (lot.control.value.trim()) filter.lotCode = lot.control.value.trim();
+      const data = await gql<{ viewer: { batches: Page<BatchRow> } }>(
         `query($first: Int, $after: String, $filter: BatchFilter) { viewer { batches(first: $first, after: $after, filter: $filter) {
           edges { node { id lotCode traceCode status quantity unit producedAt product { name } } } pageInfo { endCursor hasNextPage } } } }`,
         { first: PAGE, after, filter },
       );
-      const { edges, pageInfo } = data.viewer.batches;
-      if (reset) show(list);
-      for (const { node } of edges) list.append(batchItem(node));
-      if (reset && edges.length === 0) show(list, h('li', { class: 'muted' }, t('noBatches')));
-      after = pageInfo.endCursor;
-      more.hidden = !pageInfo.hasNextPage;
-    });
-    if (problems.childElementCount) show(list);
-  };
+      return data.viewer.batches;
+    },
+    item: batchItem,
+    empty: () => h('li', { class: 'muted' }, t('noBatches')),
+  });
   const form = h('form', { class: 'filters', role: 'search', novalidate: true }, status.wrapper, lot.wrapper, h('button', { type: 'submit' }, t('search')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void load(true);
   });
   status.control.addEventListener('change', () => void load(true));
-  more.addEventListener('click', () => void load(false));
   void load(true);
   return screen(t('batches'), h('p', {}, h('a', { href: '#/batches/new', class: 'button' }, t('registerBatch'))), form, problems, list, more);
 }

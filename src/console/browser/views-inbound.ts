@@ -1,9 +1,10 @@
 import { ApiError, gql } from './api.js';
 import { h, show } from './dom.js';
+import { type Page, pagedList } from './paged-list.js';
 import { submitForm } from './forms.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
-import { alertBox, errorText, facts, field, type Field, input, isoFromLocal, localNow, notice, screen, select, setFieldError, withProgress } from './ui.js';
+import { alertBox, errorText, facts, field, type Field, input, isoFromLocal, localNow, notice, screen, select, setFieldError } from './ui.js';
 
 /**
  * A receiving desk's screens (issue 19): the lots shipped to the organization and not yet received
@@ -32,30 +33,19 @@ const INBOUND_FIELDS = 'id lotCode traceCode product { name } shipment { shipped
 
 /** The lots on their way to the organization, newest shipment first, 20 at a time. */
 export function inboundView(): HTMLElement {
-  const list = h('ul', { class: 'batch-list inbound', 'aria-live': 'polite' });
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('more'));
-  const problems = h('div');
-  let after: string | null = null;
-  const load = async (reset: boolean) => {
-    if (reset) show(list, h('li', { class: 'muted' }, t('loading')));
-    await withProgress(more, problems, 'loading', async () => {
-      const { viewer: v } = await gql<{
-        viewer: { inboundBatches: { edges: { node: InboundLot }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } };
-      }>(
-        `query($first: Int, $after: String) { viewer { inboundBatches(first: $first, after: $after) {
+  const { list, more, problems, load } = pagedList<InboundLot>({
+    listClass: 'batch-list inbound',
+    fetchPage: async (after) =>
+      (
+        await gql<{ viewer: { inboundBatches: Page<InboundLot> } }>(
+          `query($first: Int, $after: String) { viewer { inboundBatches(first: $first, after: $after) {
           edges { node { ${INBOUND_FIELDS} } } pageInfo { endCursor hasNextPage } } } }`,
-        { first: PAGE, after },
-      );
-      const { edges, pageInfo } = v.inboundBatches;
-      if (reset) show(list);
-      for (const { node } of edges) list.append(inboundItem(node));
-      if (reset && edges.length === 0) show(list, h('li', { class: 'muted', 'data-empty': 'inbound' }, t('noInbound')));
-      after = pageInfo.endCursor;
-      more.hidden = !pageInfo.hasNextPage;
-    });
-    if (problems.childElementCount) show(list);
-  };
-  more.addEventListener('click', () => void load(false));
+          { first: PAGE, after },
+        )
+      ).viewer.inboundBatches,
+    item: inboundItem,
+    empty: () => h('li', { class: 'muted', 'data-empty': 'inbound' }, t('noInbound')),
+  });
   void load(true);
   return screen(t('receive'), h('p', {}, t('inboundIntro')), problems, list, more);
 }
@@ -201,30 +191,19 @@ const RECALL_FIELDS = `id level reason status initiatedAt completeBy
 
 /** The recalls reaching the organization's lots: the lots it holds, its recovery, and a report of what it recovered. */
 export function holderRecallsView(): HTMLElement {
-  const list = h('ul', { class: 'recalls', 'aria-live': 'polite' });
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, t('more'));
-  const problems = h('div');
-  let after: string | null = null;
-  const load = async (reset: boolean) => {
-    if (reset) show(list, h('li', { class: 'muted' }, t('loading')));
-    await withProgress(more, problems, 'loading', async () => {
-      const { viewer: v } = await gql<{
-        viewer: { recalls: { edges: { node: HolderRecall }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } };
-      }>(
-        `query($first: Int, $after: String) { viewer { recalls(first: $first, after: $after) {
+  const { list, more, problems, load } = pagedList<HolderRecall>({
+    listClass: 'recalls',
+    fetchPage: async (after) =>
+      (
+        await gql<{ viewer: { recalls: Page<HolderRecall> } }>(
+          `query($first: Int, $after: String) { viewer { recalls(first: $first, after: $after) {
           edges { node { ${RECALL_FIELDS} } } pageInfo { endCursor hasNextPage } } } }`,
-        { first: PAGE, after },
-      );
-      const { edges, pageInfo } = v.recalls;
-      if (reset) show(list);
-      for (const { node } of edges) list.append(recallItem(node));
-      if (reset && edges.length === 0) show(list, h('li', { class: 'muted', 'data-empty': 'recalls' }, t('noHolderRecalls')));
-      after = pageInfo.endCursor;
-      more.hidden = !pageInfo.hasNextPage;
-    });
-    if (problems.childElementCount) show(list);
-  };
-  more.addEventListener('click', () => void load(false));
+          { first: PAGE, after },
+        )
+      ).viewer.recalls,
+    item: recallItem,
+    empty: () => h('li', { class: 'muted', 'data-empty': 'recalls' }, t('noHolderRecalls')),
+  });
   void load(true);
   return screen(t('holderRecalls'), h('p', {}, t('holderRecallsIntro')), problems, list, more);
 }

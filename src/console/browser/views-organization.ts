@@ -1,17 +1,9 @@
 import { gql } from './api.js';
 import { h, show } from './dom.js';
-import { formatTime, nameOf, t } from './i18n.js';
-import { alertBox, errorText, facts, field, input, notice, screen, withProgress } from './ui.js';
+import { nameOf, t } from './i18n.js';
+import { alertBox, errorText, facts, field, input, notice, screen } from './ui.js';
 import { submitForm } from './forms.js';
-import { secretBox } from './views-admin.js';
-
-interface OrgKey {
-  id: string;
-  label: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+import { apiKeyItem, type ApiKeyRow, secretBox } from './views-admin.js';
 
 interface OrgFacts {
   id: string;
@@ -19,7 +11,7 @@ interface OrgFacts {
   kind: string;
   uscc: string | null;
   gs1CompanyPrefix: string | null;
-  apiKeys: OrgKey[] | null;
+  apiKeys: ApiKeyRow[] | null;
 }
 
 const ORGANIZATION_QUERY = `query($id: ID!) { organization(id: $id) { id name kind uscc gs1CompanyPrefix
@@ -50,42 +42,11 @@ export function organizationView(id: string): HTMLElement {
         ]),
       );
       const keys = org.apiKeys ?? [];
-      show(list, ...(keys.length ? keys.map(keyItem) : [h('li', { class: 'muted' }, t('noKeys'))]));
+      show(list, ...(keys.length ? keys.map((key) => apiKeyItem(key, load)) : [h('li', { class: 'muted' }, t('noKeys'))]));
     } catch (err) {
       show(about);
       show(problems, alertBox(errorText(err)));
     }
-  };
-  const keyItem = (key: OrgKey) => {
-    const revoke = h('button', { type: 'button', class: 'secondary' }, t('revoke'));
-    const status = h('div', { class: 'status' });
-    let armed = false;
-    revoke.addEventListener('click', () => {
-      // Two steps, no dialog: the first click asks, the second revokes (the admin may revoke the last key too).
-      if (!armed) {
-        armed = true;
-        revoke.textContent = t('confirmRevoke', key.label);
-        return;
-      }
-      void withProgress(revoke, status, 'saving', async () => {
-        await gql('mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id: key.id });
-        await load();
-      });
-    });
-    return h(
-      'li',
-      { 'data-key-label': key.label },
-      h('strong', {}, key.label),
-      h('span', { class: `badge ${key.revokedAt ? 'status-DESTROYED' : 'status-ACTIVE'}` }, key.revokedAt ? t('revoked') : t('active')),
-      h(
-        'span',
-        { class: 'muted' },
-        `${t('created')} ${formatTime(key.createdAt)}${key.lastUsedAt ? ` · ${t('lastUsed')} ${formatTime(key.lastUsedAt)}` : ''}` +
-          (key.revokedAt ? ` · ${t('revoked')} ${formatTime(key.revokedAt)}` : ''),
-      ),
-      key.revokedAt ? null : revoke,
-      status,
-    );
   };
   const label = field('label', t('keyLabel'), input('text', { autocomplete: 'off', maxlength: '100' }), { required: true });
   const status = h('div', { class: 'status' });
