@@ -283,7 +283,7 @@ const RULES_QUERY = '{ eventRules { bizStep recordedWith requiresFacility requir
  * checks with): the step chosen decides which key data elements it asks for. `batchId` null: the
  * receiving screen, where the batch is typed in and the step is RECEIVING.
  */
-export function eventView(batchId: string | null, go: (path: string) => void): HTMLElement {
+export function eventView(batchId: string, go: (path: string) => void): HTMLElement {
   const body = h('div', {}, t('loading'));
   void (async () => {
     let rules: StepRule[];
@@ -298,24 +298,16 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
       show(body, alertBox(errorText(err)));
       return;
     }
-    const receiving = batchId === null;
-    const stepField = field(
-      'bizStep',
-      t('step'),
-      select(rules.filter((r) => !receiving || r.bizStep === 'RECEIVING').map((r): [string, string] => [r.bizStep, `${nameOf(r.bizStep)} (${r.bizStep})`])),
-      { required: true },
-    );
-    const batchField = receiving
-      ? field('batchId', t('batchId'), input('text', { autocomplete: 'off', spellcheck: 'false' }), { required: true, help: t('receiveHelp') })
-      : null;
+    const stepField = field('bizStep', t('step'), select(rules.map((r): [string, string] => [r.bizStep, `${nameOf(r.bizStep)} (${r.bizStep})`])), {
+      required: true,
+    });
     const stepFields = h('div');
     const status = h('div', { class: 'status' });
-    const button = h('button', { type: 'submit' }, receiving ? t('receive') : t('recordEvent'));
+    const button = h('button', { type: 'submit' }, t('recordEvent'));
     let fields: Field[] = [];
     const build = () => {
       const rule = rules.find((r) => r.bizStep === stepField.control.value)!;
       fields = [
-        ...(batchField ? [batchField] : []),
         stepField,
         field('eventTime', t('eventTime'), input('datetime-local', { value: localNow() }), { required: true }),
         field('facilityId', t('facility'), select(facilities), { required: rule.requiresFacility }),
@@ -325,17 +317,13 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
           field(`details.${d.name}`, nameOf(d.name), input(d.kind === 'DATE' ? 'date' : 'text', { maxlength: String(d.maxLength) }), { required: true }),
         ),
       ];
-      show(
-        stepFields,
-        rule.recordedWith ? notice(t('recordedWith', rule.recordedWith)) : null,
-        ...fields.filter((f) => f !== stepField && f !== batchField).map((f) => f.wrapper),
-      );
+      show(stepFields, rule.recordedWith ? notice(t('recordedWith', rule.recordedWith)) : null, ...fields.filter((f) => f !== stepField).map((f) => f.wrapper));
       button.disabled = rule.recordedWith !== null;
       show(status);
     };
     stepField.control.addEventListener('change', build);
     build();
-    const form = h('form', { novalidate: true }, batchField?.wrapper, stepField.wrapper, stepFields, button, status);
+    const form = h('form', { novalidate: true }, stepField.wrapper, stepFields, button, status);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = Object.fromEntries(fields.map((f) => [f.name, f.control.value.trim()]));
@@ -344,11 +332,10 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
           .filter(([name]) => name.startsWith('details.'))
           .map(([name, v]) => [name.slice(8), v]),
       );
-      const target = batchId ?? values.batchId;
       void submitForm(button, fields, status, async () => {
         const { recordEvent } = await gql<{ recordEvent: { seq: number } }>('mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
           input: {
-            batchId: target,
+            batchId,
             bizStep: values.bizStep,
             eventTime: isoFromLocal(values.eventTime),
             facilityId: values.facilityId || null,
@@ -357,11 +344,11 @@ export function eventView(batchId: string | null, go: (path: string) => void): H
             ...(Object.keys(details).length ? { details } : {}),
           },
         });
-        show(status, notice(receiving ? t('received') : t('eventRecorded', recordEvent.seq), ' ', h('a', { href: `#/batch/${target}` }, t('story'))));
-        if (!receiving) go(`#/batch/${target}`);
+        show(status, notice(t('eventRecorded', recordEvent.seq), ' ', h('a', { href: `#/batch/${batchId}` }, t('story'))));
+        go(`#/batch/${batchId}`);
       });
     });
     show(body, form);
   })();
-  return screen(batchId ? t('recordEvent') : t('receive'), body);
+  return screen(t('recordEvent'), body);
 }

@@ -63,7 +63,6 @@ export const CORE_WORDS = {
   coldChain: ['冷链', 'Cold chain'],
   withheld: ['部分内容不向您显示：{0}', 'Not shown to you: {0}'],
   batchId: ['批次 ID', 'Batch ID'],
-  receiveHelp: ['输入发货方告知的批次 ID（在其批次档案页可见）。', 'Enter the batch ID the shipper gave you (shown on its batch story page).'],
   received: ['已收货，批次现由您持有。', 'Received: the batch is now in your custody.'],
   findHelp: ['输入追溯码、GS1 数字链接（Digital Link），或 GTIN 与批号。', 'Enter a trace code, a GS1 Digital Link, or a GTIN and lot code.'],
   codeOrLink: ['追溯码或数字链接', 'Trace code or Digital Link'],
