@@ -313,6 +313,6 @@ describe('inbound shipments and holders’ recalls', () => {
     expect((await gql(service.app, 'query($id: ID!) { recall(id: $id) { id } }', { id: recall }, shop.key)).errors).toBeUndefined();
     // The lot itself stays its custodian's to read: holding units of it is not holding it.
     const inRecall = (await gqlOk(service.app, VIEWER_RECALLS, {}, shop.key)).viewer.recalls.edges[0].node;
-    expect(inRecall.affectedBatches).toEqual([{ id: lotOfUnits.id, withheldFields: ['events', 'inspections', 'shipment'] }]);
+    expect(inRecall.affectedBatches).toEqual([{ id: lotOfUnits.id, withheldFields: ['commissionings', 'events', 'inspections', 'shipment'] }]);
   });
 });
