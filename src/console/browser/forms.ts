@@ -35,3 +35,12 @@ export async function submitForm<T>(button: HTMLButtonElement, fields: Field[], 
   if (failure !== null) showApiError(failure, fields, status);
   return result;
 }
+
+/** An event form's key data elements (its `details.<name>` fields) as recordEvent's `details`. Pure. */
+export function detailsOf(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([name]) => name.startsWith('details.'))
+      .map(([name, v]) => [name.slice('details.'.length), v]),
+  );
+}

@@ -2,7 +2,7 @@ import { gql } from './api.js';
 import { downloadWithProgress } from './download.js';
 import { MAKERS } from '../../auth/caller.js';
 import { CERTIFICATE_FIELDS, type CertificateRow, certificatesSection, isAttester } from './views-certificates.js';
-import { submitForm } from './forms.js';
+import { detailsOf, submitForm } from './forms.js';
 import { mockRecallButton } from './views-oversight.js';
 import { COLD_CHAIN_FIELDS, type ColdChainFacts, excursionList, temperatureUpload } from './views-cold-chain.js';
 import { h, show } from './dom.js';
@@ -327,11 +327,7 @@ export function eventView(batchId: string, go: (path: string) => void): HTMLElem
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = Object.fromEntries(fields.map((f) => [f.name, f.control.value.trim()]));
-      const details = Object.fromEntries(
-        Object.entries(values)
-          .filter(([name]) => name.startsWith('details.'))
-          .map(([name, v]) => [name.slice(8), v]),
-      );
+      const details = detailsOf(values);
       void submitForm(button, fields, status, async () => {
         const { recordEvent } = await gql<{ recordEvent: { seq: number } }>('mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
           input: {

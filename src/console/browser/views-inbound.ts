@@ -1,7 +1,7 @@
 import { ApiError, gql } from './api.js';
 import { h, show } from './dom.js';
 import { type Page, pagedList } from './paged-list.js';
-import { submitForm } from './forms.js';
+import { detailsOf, submitForm } from './forms.js';
 import { formatTime, nameOf, t } from './i18n.js';
 import { viewer } from './session.js';
 import { alertBox, errorText, facts, field, type Field, input, isoFromLocal, localNow, notice, screen, select, setFieldError } from './ui.js';
@@ -125,11 +125,7 @@ export function receiveFormView(batchId: string): HTMLElement {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = Object.fromEntries(fields.map((f) => [f.name, f.control.value.trim()]));
-      const details = Object.fromEntries(
-        Object.entries(values)
-          .filter(([name]) => name.startsWith('details.'))
-          .map(([name, v]) => [name.slice(8), v]),
-      );
+      const details = detailsOf(values);
       void submitForm(button, fields, status, async () => {
         await gql('mutation($input: RecordEventInput!) { recordEvent(input: $input) { seq } }', {
           input: {
